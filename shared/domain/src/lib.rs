@@ -1,0 +1,6 @@
+//! The domain of zairyu: every rule of the Online Residence Application System (the agency's Q&A, cited
+//! as Q1…Q103), as types and pure functions. No I/O, no clock reads, no AWS types.
+
+pub mod error;
+pub mod jst;
+pub mod values;
