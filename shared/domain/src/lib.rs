@@ -4,3 +4,6 @@
 pub mod error;
 pub mod jst;
 pub mod values;
+pub mod status_of_residence;
+pub mod office;
+pub mod period;

@@ -1,0 +1,141 @@
+//! The regional immigration services bureaus and district offices, as data. Each has the character that
+//! opens its official receipt numbers (`福オンＥＮ25001878`, Q33) and whether it accepts requests for use:
+//! the airport district offices do not (Q7).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Localized;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfficeInfo {
+    pub office: Office,
+    pub code: &'static str,
+    pub name_en: &'static str,
+    pub name_ja: &'static str,
+    /// First character of the office's receipt numbers.
+    pub receipt_char: char,
+    pub accepts_requests_for_use: bool,
+}
+
+macro_rules! offices {
+    ($($variant:ident => $code:literal, $en:literal, $ja:literal, $ch:literal, requests: $req:literal;)+) => {
+        /// A regional bureau or district office of the Immigration Services Agency.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub enum Office { $($variant),+ }
+
+        pub const OFFICE_TABLE: &[OfficeInfo] = &[
+            $(OfficeInfo { office: Office::$variant, code: $code, name_en: $en, name_ja: $ja, receipt_char: $ch, accepts_requests_for_use: $req }),+
+        ];
+
+        impl Office {
+            pub const ALL: [Office; [$(stringify!($variant)),+].len()] = [$(Self::$variant),+];
+        }
+    };
+}
+
+offices! {
+    Sapporo => "sapporo", "Sapporo Regional Immigration Services Bureau", "札幌出入国在留管理局", '札', requests: true;
+    Sendai => "sendai", "Sendai Regional Immigration Services Bureau", "仙台出入国在留管理局", '仙', requests: true;
+    Tokyo => "tokyo", "Tokyo Regional Immigration Services Bureau", "東京出入国在留管理局", '東', requests: true;
+    Yokohama => "yokohama", "Yokohama District Immigration Services Office", "東京出入国在留管理局横浜支局", '横', requests: true;
+    NaritaAirport => "narita_airport", "Narita Airport District Immigration Services Office", "東京出入国在留管理局成田空港支局", '成', requests: false;
+    HanedaAirport => "haneda_airport", "Haneda Airport District Immigration Services Office", "東京出入国在留管理局羽田空港支局", '羽', requests: false;
+    Nagoya => "nagoya", "Nagoya Regional Immigration Services Bureau", "名古屋出入国在留管理局", '名', requests: true;
+    ChubuAirport => "chubu_airport", "Chubu Airport District Immigration Services Office", "名古屋出入国在留管理局中部空港支局", '中', requests: false;
+    Osaka => "osaka", "Osaka Regional Immigration Services Bureau", "大阪出入国在留管理局", '大', requests: true;
+    Kobe => "kobe", "Kobe District Immigration Services Office", "大阪出入国在留管理局神戸支局", '神', requests: true;
+    KansaiAirport => "kansai_airport", "Kansai Airport District Immigration Services Office", "大阪出入国在留管理局関西空港支局", '関', requests: false;
+    Hiroshima => "hiroshima", "Hiroshima Regional Immigration Services Bureau", "広島出入国在留管理局", '広', requests: true;
+    Takamatsu => "takamatsu", "Takamatsu Regional Immigration Services Bureau", "高松出入国在留管理局", '高', requests: true;
+    Fukuoka => "fukuoka", "Fukuoka Regional Immigration Services Bureau", "福岡出入国在留管理局", '福', requests: true;
+    Naha => "naha", "Naha District Immigration Services Office", "福岡出入国在留管理局那覇支局", '那', requests: true;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an immigration office")]
+pub struct UnknownOffice(pub String);
+
+impl Localized for UnknownOffice {
+    fn rule(&self) -> &'static str {
+        "office.unknown"
+    }
+    fn message_ja(&self) -> String {
+        format!("「{}」は地方出入国在留管理官署として認識できません。", self.0)
+    }
+}
+
+impl Office {
+    pub fn info(self) -> &'static OfficeInfo {
+        &OFFICE_TABLE[self as usize]
+    }
+
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    pub fn parse(input: &str) -> Result<Self, UnknownOffice> {
+        let s = input.trim();
+        OFFICE_TABLE
+            .iter()
+            .find(|i| i.code == s || i.name_ja == s)
+            .map(|i| i.office)
+            .ok_or_else(|| UnknownOffice(s.to_owned()))
+    }
+
+    pub fn from_receipt_char(c: char) -> Option<Self> {
+        OFFICE_TABLE.iter().find(|i| i.receipt_char == c).map(|i| i.office)
+    }
+}
+
+impl fmt::Display for Office {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl TryFrom<String> for Office {
+    type Error = UnknownOffice;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Office> for String {
+    fn from(value: Office) -> Self {
+        value.code().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn table_and_enum_agree_and_receipt_characters_are_unique() {
+        for (i, o) in Office::ALL.iter().enumerate() {
+            assert_eq!(OFFICE_TABLE[i].office, *o);
+            assert_eq!(Office::from_receipt_char(o.info().receipt_char), Some(*o));
+        }
+        let chars: HashSet<_> = OFFICE_TABLE.iter().map(|i| i.receipt_char).collect();
+        assert_eq!(chars.len(), OFFICE_TABLE.len());
+    }
+
+    #[test]
+    fn q7_airport_offices_do_not_accept_requests_for_use() {
+        for o in [Office::NaritaAirport, Office::HanedaAirport, Office::ChubuAirport, Office::KansaiAirport] {
+            assert!(!o.info().accepts_requests_for_use);
+        }
+        assert!(Office::Fukuoka.info().accepts_requests_for_use);
+    }
+
+    #[test]
+    fn parse_office() {
+        assert_eq!(Office::parse("fukuoka"), Ok(Office::Fukuoka));
+        assert_eq!(Office::parse("福岡出入国在留管理局"), Ok(Office::Fukuoka));
+        assert!(Office::parse("atlantis").is_err());
+    }
+}
