@@ -3,7 +3,8 @@
 
 pub mod error;
 pub mod jst;
-pub mod values;
-pub mod status_of_residence;
 pub mod office;
 pub mod period;
+pub mod status;
+pub mod status_of_residence;
+pub mod values;

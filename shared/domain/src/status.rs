@@ -1,0 +1,680 @@
+//! The one state machine of an application's status (Q51), and who may move it.
+//!
+//! Every change of status is a named [`Transition`]; [`Transition::apply`] says whether the actor may make
+//! it and from which statuses, and returns the new status or a typed error. Nothing else in the system
+//! changes a status.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Localized;
+
+/// How the new residence card is received (Q53).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptMethod {
+    /// At the counter of a regional immigration office (Q54).
+    Counter,
+    /// By post (Q55).
+    Post,
+}
+
+impl ReceiptMethod {
+    pub fn parse(input: &str) -> Option<Self> {
+        match input.trim() {
+            "counter" | "窓口" | "Counter" => Some(Self::Counter),
+            "post" | "郵送" | "Post" => Some(Self::Post),
+            _ => None,
+        }
+    }
+}
+
+/// The status shown in the application information list (Q51), plus the two ends an application can
+/// come to besides completion: denied and withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// 入力完了: entered, not yet filed.
+    InputCompleted,
+    /// 申請完了: received.
+    ApplicationCompleted,
+    /// 審査中.
+    UnderExamination,
+    /// 交付待ち: receipt by post, examined, card not yet issued.
+    WaitingForIssuance,
+    /// 審査完了: receipt at the counter, examined, card not yet handed over.
+    ExaminationCompleted,
+    /// 完了: the card was issued (post) or handed over (counter).
+    Completed,
+    /// エラー（一括登録）: a row of a blanket file could not be registered.
+    ErrorBlanketRegistration,
+    /// エラー（受付番号取得エラー）: the official receipt number could not be acquired.
+    ErrorReceiptNumber,
+    /// 不許可.
+    Denied,
+    /// 取下げ.
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 10] = [
+        Self::InputCompleted,
+        Self::ApplicationCompleted,
+        Self::UnderExamination,
+        Self::WaitingForIssuance,
+        Self::ExaminationCompleted,
+        Self::Completed,
+        Self::ErrorBlanketRegistration,
+        Self::ErrorReceiptNumber,
+        Self::Denied,
+        Self::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InputCompleted => "input_completed",
+            Self::ApplicationCompleted => "application_completed",
+            Self::UnderExamination => "under_examination",
+            Self::WaitingForIssuance => "waiting_for_issuance",
+            Self::ExaminationCompleted => "examination_completed",
+            Self::Completed => "completed",
+            Self::ErrorBlanketRegistration => "error_blanket_registration",
+            Self::ErrorReceiptNumber => "error_receipt_number",
+            Self::Denied => "denied",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::InputCompleted => "Input completed",
+            Self::ApplicationCompleted => "Application completed",
+            Self::UnderExamination => "Under examination",
+            Self::WaitingForIssuance => "Waiting for issuance",
+            Self::ExaminationCompleted => "Examination completed",
+            Self::Completed => "Completed",
+            Self::ErrorBlanketRegistration => "Error (blanket registration)",
+            Self::ErrorReceiptNumber => "Error (application receipt number acquisition error)",
+            Self::Denied => "Denied",
+            Self::Withdrawn => "Withdrawn",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::InputCompleted => "入力完了",
+            Self::ApplicationCompleted => "申請完了",
+            Self::UnderExamination => "審査中",
+            Self::WaitingForIssuance => "交付待ち",
+            Self::ExaminationCompleted => "審査完了",
+            Self::Completed => "完了",
+            Self::ErrorBlanketRegistration => "エラー（一括登録）",
+            Self::ErrorReceiptNumber => "エラー（受付番号取得エラー）",
+            Self::Denied => "不許可",
+            Self::Withdrawn => "取下げ",
+        }
+    }
+
+    /// The application has been received and its examination has not ended (Q79: an agent's user
+    /// information cannot be deleted while this holds for one of its applications).
+    pub fn examination_pending(self) -> bool {
+        matches!(
+            self,
+            Self::ApplicationCompleted | Self::ErrorReceiptNumber | Self::UnderExamination
+        )
+    }
+
+    /// The application's life has ended: no transition leaves this status.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Completed | Self::Denied | Self::Withdrawn)
+    }
+}
+
+impl ReceiptMethod {
+    pub const ALL: [ReceiptMethod; 2] = [Self::Counter, Self::Post];
+}
+
+impl fmt::Display for ApplicationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// What an officer of a regional office does (DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficerRole {
+    /// Requests for use, periodic reports, user management, withdrawals at the counter.
+    Counter,
+    /// Examination of applications.
+    Examiner,
+    /// Residence cards.
+    Issuance,
+    /// Every office action, in every office.
+    Admin,
+}
+
+/// Who asks for a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "role")]
+pub enum Actor {
+    /// An organization's staff member or its registered agent.
+    OrganizationUser,
+    Officer(OfficerRole),
+    /// The system's own jobs (blanket processing, receipt numbers).
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OrganizationUser => f.write_str("an organization user"),
+            Self::Officer(r) => write!(f, "an officer ({r:?})"),
+            Self::System => f.write_str("the system"),
+        }
+    }
+}
+
+/// Every change of an application's status, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    /// A corrected row of a blanket file replaces an erroneous one (Q42).
+    CorrectBlanketEntry,
+    /// The user files the application (Q32).
+    Submit,
+    /// The official receipt number could not be acquired (Q51).
+    FailReceiptNumber,
+    /// The official receipt number is given; also the way out of the receipt-number error (Q33).
+    AssignOfficialReceiptNumber,
+    StartExamination,
+    /// More documents are asked for; the application stays under examination (Q22).
+    RequestDocuments,
+    /// Permission: waiting for issuance (post) or examination completed (counter).
+    Permit,
+    Deny,
+    /// Receipt by post: the card is issued and dispatched (Q55, Q69, Q71).
+    IssueCardByPost,
+    /// Receipt at the counter: the card is handed to the applicant or the user (Q54, Q67).
+    HandOverAtCounter,
+    /// The whole application is withdrawn (Q47, Q48).
+    Withdraw,
+    /// Only the attached re-entry permission or activity permission is withdrawn (Q49).
+    WithdrawAttached,
+    /// The user changes how the card is received (Q53).
+    ChangeReceiptMethod,
+    /// A wrongly attached facial photo is replaced by the office (Q63).
+    ReplacePhoto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{actor} may not {op} an application")]
+    ActorNotPermitted { op: Transition, actor: Actor },
+    #[error("an application whose status is \"{}\" cannot {op}", from.label_en())]
+    NotFromStatus {
+        op: Transition,
+        from: ApplicationStatus,
+    },
+}
+
+impl Localized for TransitionError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::ActorNotPermitted { .. } => "status.actor_not_permitted",
+            Self::NotFromStatus { .. } => "status.not_from_status",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::ActorNotPermitted { op, .. } => {
+                format!("この操作（{}）を行う権限がありません。", op.label_ja())
+            }
+            Self::NotFromStatus { op, from } => {
+                format!(
+                    "申請状況が「{}」の申請には、この操作（{}）を行えません。",
+                    from.label_ja(),
+                    op.label_ja()
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_en())
+    }
+}
+
+impl Transition {
+    pub const ALL: [Transition; 14] = [
+        Self::CorrectBlanketEntry,
+        Self::Submit,
+        Self::FailReceiptNumber,
+        Self::AssignOfficialReceiptNumber,
+        Self::StartExamination,
+        Self::RequestDocuments,
+        Self::Permit,
+        Self::Deny,
+        Self::IssueCardByPost,
+        Self::HandOverAtCounter,
+        Self::Withdraw,
+        Self::WithdrawAttached,
+        Self::ChangeReceiptMethod,
+        Self::ReplacePhoto,
+    ];
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::CorrectBlanketEntry => "correct a blanket entry of",
+            Self::Submit => "submit",
+            Self::FailReceiptNumber => "record a receipt-number error for",
+            Self::AssignOfficialReceiptNumber => "assign an official receipt number to",
+            Self::StartExamination => "start the examination of",
+            Self::RequestDocuments => "request documents for",
+            Self::Permit => "permit",
+            Self::Deny => "deny",
+            Self::IssueCardByPost => "issue the residence card by post for",
+            Self::HandOverAtCounter => "hand over the residence card at the counter for",
+            Self::Withdraw => "withdraw",
+            Self::WithdrawAttached => "withdraw the attached permission of",
+            Self::ChangeReceiptMethod => "change the receipt method of",
+            Self::ReplacePhoto => "replace the photo of",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::CorrectBlanketEntry => "一括登録の訂正",
+            Self::Submit => "申請",
+            Self::FailReceiptNumber => "受付番号取得エラーの記録",
+            Self::AssignOfficialReceiptNumber => "正式な受付番号の付与",
+            Self::StartExamination => "審査開始",
+            Self::RequestDocuments => "資料提出通知",
+            Self::Permit => "許可",
+            Self::Deny => "不許可",
+            Self::IssueCardByPost => "在留カードの交付（郵送）",
+            Self::HandOverAtCounter => "在留カードの交付（窓口）",
+            Self::Withdraw => "取下げ",
+            Self::WithdrawAttached => "同時申請分の取下げ",
+            Self::ChangeReceiptMethod => "受領方法の変更",
+            Self::ReplacePhoto => "写真の差替え",
+        }
+    }
+
+    /// Whether `actor` may make this transition at all (office jurisdiction is checked where the
+    /// officer's office is known).
+    pub fn permits(self, actor: Actor) -> bool {
+        use OfficerRole::*;
+        match self {
+            Self::CorrectBlanketEntry | Self::Submit | Self::ChangeReceiptMethod => {
+                actor == Actor::OrganizationUser
+            }
+            Self::FailReceiptNumber | Self::AssignOfficialReceiptNumber => actor == Actor::System,
+            Self::StartExamination
+            | Self::RequestDocuments
+            | Self::Permit
+            | Self::Deny
+            | Self::ReplacePhoto => {
+                matches!(actor, Actor::Officer(Examiner | Admin))
+            }
+            Self::IssueCardByPost => matches!(actor, Actor::Officer(Issuance | Admin)),
+            Self::HandOverAtCounter => matches!(actor, Actor::Officer(Issuance | Counter | Admin)),
+            Self::Withdraw | Self::WithdrawAttached => {
+                matches!(actor, Actor::Officer(Counter | Examiner | Admin))
+            }
+        }
+    }
+
+    /// The status this transition leads to from `from`, or `None` where it is not allowed. Only `Permit`
+    /// depends on the receipt method.
+    pub fn target(
+        self,
+        from: ApplicationStatus,
+        method: ReceiptMethod,
+    ) -> Option<ApplicationStatus> {
+        use ApplicationStatus::*;
+        match (self, from) {
+            (Self::CorrectBlanketEntry, ErrorBlanketRegistration) => Some(InputCompleted),
+            (Self::Submit, InputCompleted) => Some(ApplicationCompleted),
+            (Self::FailReceiptNumber, ApplicationCompleted) => Some(ErrorReceiptNumber),
+            (Self::AssignOfficialReceiptNumber, ApplicationCompleted | ErrorReceiptNumber) => {
+                Some(ApplicationCompleted)
+            }
+            (Self::StartExamination, ApplicationCompleted) => Some(UnderExamination),
+            (Self::RequestDocuments, UnderExamination) => Some(UnderExamination),
+            (Self::Permit, UnderExamination) => Some(match method {
+                ReceiptMethod::Post => WaitingForIssuance,
+                ReceiptMethod::Counter => ExaminationCompleted,
+            }),
+            (Self::Deny, UnderExamination) => Some(Denied),
+            (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => {
+                Some(Completed)
+            }
+            (Self::HandOverAtCounter, ExaminationCompleted) if method == ReceiptMethod::Counter => {
+                Some(Completed)
+            }
+            (Self::Withdraw, ApplicationCompleted | ErrorReceiptNumber | UnderExamination) => {
+                Some(Withdrawn)
+            }
+            (
+                Self::WithdrawAttached | Self::ChangeReceiptMethod | Self::ReplacePhoto,
+                s @ (ApplicationCompleted | UnderExamination),
+            ) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Checks the actor, then the status; the new status.
+    pub fn apply(
+        self,
+        actor: Actor,
+        from: ApplicationStatus,
+        method: ReceiptMethod,
+    ) -> Result<ApplicationStatus, TransitionError> {
+        if !self.permits(actor) {
+            return Err(TransitionError::ActorNotPermitted { op: self, actor });
+        }
+        self.target(from, method)
+            .ok_or(TransitionError::NotFromStatus { op: self, from })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApplicationStatus::*;
+    use super::OfficerRole::*;
+    use super::ReceiptMethod::{Counter as AtCounter, Post};
+    use super::Transition as T;
+    use super::*;
+
+    /// The transition table written out by hand, independently of `Transition::target`.
+    fn expected(
+        t: Transition,
+        from: ApplicationStatus,
+        m: ReceiptMethod,
+    ) -> Option<ApplicationStatus> {
+        let table: &[(
+            Transition,
+            ApplicationStatus,
+            Option<ReceiptMethod>,
+            ApplicationStatus,
+        )] = &[
+            (
+                T::CorrectBlanketEntry,
+                ErrorBlanketRegistration,
+                None,
+                InputCompleted,
+            ),
+            (T::Submit, InputCompleted, None, ApplicationCompleted),
+            (
+                T::FailReceiptNumber,
+                ApplicationCompleted,
+                None,
+                ErrorReceiptNumber,
+            ),
+            (
+                T::AssignOfficialReceiptNumber,
+                ApplicationCompleted,
+                None,
+                ApplicationCompleted,
+            ),
+            (
+                T::AssignOfficialReceiptNumber,
+                ErrorReceiptNumber,
+                None,
+                ApplicationCompleted,
+            ),
+            (
+                T::StartExamination,
+                ApplicationCompleted,
+                None,
+                UnderExamination,
+            ),
+            (
+                T::RequestDocuments,
+                UnderExamination,
+                None,
+                UnderExamination,
+            ),
+            (T::Permit, UnderExamination, Some(Post), WaitingForIssuance),
+            (
+                T::Permit,
+                UnderExamination,
+                Some(AtCounter),
+                ExaminationCompleted,
+            ),
+            (T::Deny, UnderExamination, None, Denied),
+            (
+                T::IssueCardByPost,
+                WaitingForIssuance,
+                Some(Post),
+                Completed,
+            ),
+            (
+                T::HandOverAtCounter,
+                ExaminationCompleted,
+                Some(AtCounter),
+                Completed,
+            ),
+            (T::Withdraw, ApplicationCompleted, None, Withdrawn),
+            (T::Withdraw, ErrorReceiptNumber, None, Withdrawn),
+            (T::Withdraw, UnderExamination, None, Withdrawn),
+            (
+                T::WithdrawAttached,
+                ApplicationCompleted,
+                None,
+                ApplicationCompleted,
+            ),
+            (
+                T::WithdrawAttached,
+                UnderExamination,
+                None,
+                UnderExamination,
+            ),
+            (
+                T::ChangeReceiptMethod,
+                ApplicationCompleted,
+                None,
+                ApplicationCompleted,
+            ),
+            (
+                T::ChangeReceiptMethod,
+                UnderExamination,
+                None,
+                UnderExamination,
+            ),
+            (
+                T::ReplacePhoto,
+                ApplicationCompleted,
+                None,
+                ApplicationCompleted,
+            ),
+            (T::ReplacePhoto, UnderExamination, None, UnderExamination),
+        ];
+        table
+            .iter()
+            .find(|(tt, f, mm, _)| *tt == t && *f == from && mm.is_none_or(|x| x == m))
+            .map(|row| row.3)
+    }
+
+    fn all_actors() -> Vec<Actor> {
+        vec![
+            Actor::OrganizationUser,
+            Actor::System,
+            Actor::Officer(Counter),
+            Actor::Officer(Examiner),
+            Actor::Officer(Issuance),
+            Actor::Officer(Admin),
+        ]
+    }
+
+    #[test]
+    fn q51_exhaustive_transition_table() {
+        for t in Transition::ALL {
+            for from in ApplicationStatus::ALL {
+                for m in ReceiptMethod::ALL {
+                    assert_eq!(
+                        t.target(from, m),
+                        expected(t, from, m),
+                        "{t:?} from {from:?} by {m:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exhaustive_actor_table() {
+        let allowed = |t: Transition| -> Vec<Actor> {
+            match t {
+                T::CorrectBlanketEntry | T::Submit | T::ChangeReceiptMethod => {
+                    vec![Actor::OrganizationUser]
+                }
+                T::FailReceiptNumber | T::AssignOfficialReceiptNumber => vec![Actor::System],
+                T::StartExamination
+                | T::RequestDocuments
+                | T::Permit
+                | T::Deny
+                | T::ReplacePhoto => {
+                    vec![Actor::Officer(Examiner), Actor::Officer(Admin)]
+                }
+                T::IssueCardByPost => vec![Actor::Officer(Issuance), Actor::Officer(Admin)],
+                T::HandOverAtCounter => {
+                    vec![
+                        Actor::Officer(Counter),
+                        Actor::Officer(Issuance),
+                        Actor::Officer(Admin),
+                    ]
+                }
+                T::Withdraw | T::WithdrawAttached => {
+                    vec![
+                        Actor::Officer(Counter),
+                        Actor::Officer(Examiner),
+                        Actor::Officer(Admin),
+                    ]
+                }
+            }
+        };
+        for t in Transition::ALL {
+            for a in all_actors() {
+                assert_eq!(t.permits(a), allowed(t).contains(&a), "{t:?} by {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn apply_checks_the_actor_before_the_status() {
+        assert_eq!(
+            T::Permit.apply(Actor::OrganizationUser, Completed, Post),
+            Err(TransitionError::ActorNotPermitted {
+                op: T::Permit,
+                actor: Actor::OrganizationUser
+            })
+        );
+        assert_eq!(
+            T::Permit.apply(Actor::Officer(Examiner), ApplicationCompleted, Post),
+            Err(TransitionError::NotFromStatus {
+                op: T::Permit,
+                from: ApplicationCompleted
+            })
+        );
+        assert_eq!(
+            T::Permit.apply(Actor::Officer(Examiner), UnderExamination, Post),
+            Ok(WaitingForIssuance)
+        );
+    }
+
+    #[test]
+    fn q51_full_life_by_post_and_at_the_counter() {
+        let run = |m: ReceiptMethod, steps: &[(Transition, Actor)]| {
+            steps
+                .iter()
+                .try_fold(InputCompleted, |s, (t, a)| t.apply(*a, s, m))
+        };
+        let common = [
+            (T::Submit, Actor::OrganizationUser),
+            (T::AssignOfficialReceiptNumber, Actor::System),
+            (T::StartExamination, Actor::Officer(Examiner)),
+            (T::RequestDocuments, Actor::Officer(Examiner)),
+            (T::Permit, Actor::Officer(Examiner)),
+        ];
+        let mut post = common.to_vec();
+        post.push((T::IssueCardByPost, Actor::Officer(Issuance)));
+        assert_eq!(run(Post, &post), Ok(Completed));
+        let mut counter = common.to_vec();
+        counter.push((T::HandOverAtCounter, Actor::Officer(Counter)));
+        assert_eq!(run(AtCounter, &counter), Ok(Completed));
+        // The wrong final step for the method is refused.
+        assert!(
+            T::HandOverAtCounter
+                .apply(Actor::Officer(Counter), WaitingForIssuance, Post)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn q53_receipt_method_changes_only_while_completed_or_under_examination() {
+        for from in ApplicationStatus::ALL {
+            let ok = T::ChangeReceiptMethod
+                .apply(Actor::OrganizationUser, from, Post)
+                .is_ok();
+            assert_eq!(
+                ok,
+                matches!(from, ApplicationCompleted | UnderExamination),
+                "{from:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_statuses_have_a_way_out() {
+        assert_eq!(
+            T::CorrectBlanketEntry.apply(Actor::OrganizationUser, ErrorBlanketRegistration, Post),
+            Ok(InputCompleted)
+        );
+        assert_eq!(
+            T::AssignOfficialReceiptNumber.apply(Actor::System, ErrorReceiptNumber, Post),
+            Ok(ApplicationCompleted)
+        );
+    }
+
+    #[test]
+    fn final_statuses_have_no_way_out_and_the_others_have_one() {
+        for s in ApplicationStatus::ALL {
+            let leaves = Transition::ALL.iter().any(|t| {
+                ReceiptMethod::ALL
+                    .iter()
+                    .any(|m| t.target(s, *m).is_some_and(|to| to != s))
+            });
+            assert_eq!(s.is_final(), !leaves, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn q79_examination_pending() {
+        let pending: Vec<_> = ApplicationStatus::ALL
+            .into_iter()
+            .filter(|s| s.examination_pending())
+            .collect();
+        assert_eq!(
+            pending,
+            vec![ApplicationCompleted, UnderExamination, ErrorReceiptNumber]
+        );
+    }
+
+    #[test]
+    fn every_status_has_labels_in_both_languages() {
+        for s in ApplicationStatus::ALL {
+            assert!(!s.label_en().is_empty() && !s.label_ja().is_empty() && !s.code().is_empty());
+        }
+        let e = TransitionError::NotFromStatus {
+            op: T::Submit,
+            from: Completed,
+        };
+        assert_eq!(e.rule(), "status.not_from_status");
+        assert!(e.message_ja().contains("完了"));
+    }
+}
