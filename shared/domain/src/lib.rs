@@ -2,6 +2,9 @@
 //! as Q1…Q103), as types and pure functions. No I/O, no clock reads, no AWS types.
 
 pub mod error;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+pub mod form;
 pub mod jst;
 pub mod office;
 pub mod period;

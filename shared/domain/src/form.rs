@@ -1,0 +1,982 @@
+//! The extension-of-period-of-stay application form, as the agency's form asks it (fields and limits in
+//! the agency's order), and its parser.
+//!
+//! [`ApplicationInput`] is what a user typed, as text: the JSON API and the blanket Excel rows both fill it,
+//! so single entry and blanket input share this one parser and its rules. [`ApplicationForm::parse`]
+//! reports every failing field at once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Collector, Localized, Text, Violations};
+use crate::jst::JstDate;
+use crate::office::Office;
+use crate::period::PeriodOfStay;
+use crate::status::ReceiptMethod;
+use crate::status_of_residence::StatusOfResidence;
+use crate::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber};
+
+/// A yes/no answer as typed: a JSON boolean, or 有/無, はい/いいえ, yes/no, true/false, 1/0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Flag {
+    Bool(bool),
+    Text(String),
+}
+
+impl Default for Flag {
+    fn default() -> Self {
+        Self::Text(String::new())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChoiceError {
+    #[error("answer yes or no (有 or 無)")]
+    YesNo,
+    #[error("choose male or female (男 or 女)")]
+    Sex,
+    #[error("choose how the residence card is received: counter (窓口) or post (郵送)")]
+    ReceiptMethod,
+    #[error("choose none, single or multiple re-entry permission")]
+    ReEntry,
+}
+
+impl Localized for ChoiceError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::YesNo => "choice.yes_no",
+            Self::Sex => "choice.sex",
+            Self::ReceiptMethod => "choice.receipt_method",
+            Self::ReEntry => "choice.re_entry",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::YesNo => "有または無を選択してください。".into(),
+            Self::Sex => "男または女を選択してください。".into(),
+            Self::ReceiptMethod => {
+                "在留カードの受領方法（窓口または郵送）を選択してください。".into()
+            }
+            Self::ReEntry => {
+                "再入国許可は「なし」「一回限り」「数次」から選択してください。".into()
+            }
+        }
+    }
+}
+
+impl Flag {
+    pub fn parse(&self) -> Result<bool, ChoiceError> {
+        match self {
+            Self::Bool(b) => Ok(*b),
+            Self::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+                "有" | "はい" | "yes" | "y" | "true" | "1" => Ok(true),
+                "無" | "いいえ" | "no" | "n" | "false" | "0" => Ok(false),
+                _ => Err(ChoiceError::YesNo),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn parse(input: &str) -> Result<Self, ChoiceError> {
+        match input.trim().to_ascii_lowercase().as_str() {
+            "男" | "male" | "m" => Ok(Self::Male),
+            "女" | "female" | "f" => Ok(Self::Female),
+            _ => Err(ChoiceError::Sex),
+        }
+    }
+}
+
+/// Re-entry permission filed together with the extension (Q4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReEntry {
+    Single,
+    Multiple,
+}
+
+/// The permissions asked for in one application. The extension of the period of stay is always there:
+/// re-entry permission and permission for activity outside status are accepted online only together with
+/// it (Q4, Q24), so a value of this type cannot represent them alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedures {
+    pub re_entry: Option<ReEntry>,
+    pub activity_outside_status: bool,
+}
+
+impl Procedures {
+    pub const EXTENSION_ONLY: Self = Self {
+        re_entry: None,
+        activity_outside_status: false,
+    };
+
+    /// Whether a re-entry or activity permission is attached to the extension.
+    pub fn has_attachment(self) -> bool {
+        self.re_entry.is_some() || self.activity_outside_status
+    }
+}
+
+/// A permission attached to the extension, which can be withdrawn on its own (Q49).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attachment {
+    ReEntry,
+    ActivityOutsideStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProcedureError {
+    #[error(
+        "re-entry permission and permission for activity outside status can be filed online only together with an extension of the period of stay"
+    )]
+    WithoutExtension,
+    #[error(
+        "{0:?} is not a procedure: use extension, re_entry_single, re_entry_multiple or activity_outside_status"
+    )]
+    Unknown(String),
+    #[error("name the procedures: at least the extension of the period of stay")]
+    Required,
+    #[error("choose single or multiple re-entry permission, not both")]
+    TwoReEntries,
+}
+
+impl Localized for ProcedureError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::WithoutExtension => "procedures.without_extension",
+            Self::Unknown(_) => "procedures.unknown",
+            Self::Required => "procedures.required",
+            Self::TwoReEntries => "procedures.two_re_entries",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::WithoutExtension => "再入国許可申請及び資格外活動許可申請は、在留期間更新許可申請と同時に行う場合に限りオンラインで受け付けます。".into(),
+            Self::Unknown(s) => format!("「{s}」は申請の種類として認識できません。"),
+            Self::Required => "申請の種類（少なくとも在留期間更新許可申請）を指定してください。".into(),
+            Self::TwoReEntries => "再入国許可は一回限りか数次のどちらか一方を選択してください。".into(),
+        }
+    }
+}
+
+impl Procedures {
+    /// Reads the list of procedures asked for: `extension`, `re_entry_single`, `re_entry_multiple`,
+    /// `activity_outside_status`.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, ProcedureError> {
+        if names.is_empty() {
+            return Err(ProcedureError::Required);
+        }
+        let mut extension = false;
+        let mut p = Self::EXTENSION_ONLY;
+        for name in names {
+            let re_entry = |p: &mut Self, r| {
+                if p.re_entry.is_some_and(|x| x != r) {
+                    return Err(ProcedureError::TwoReEntries);
+                }
+                p.re_entry = Some(r);
+                Ok(())
+            };
+            match name.as_ref().trim() {
+                "extension" => extension = true,
+                "re_entry_single" => re_entry(&mut p, ReEntry::Single)?,
+                "re_entry_multiple" => re_entry(&mut p, ReEntry::Multiple)?,
+                "activity_outside_status" => p.activity_outside_status = true,
+                other => return Err(ProcedureError::Unknown(other.to_owned())),
+            }
+        }
+        if !extension {
+            return Err(ProcedureError::WithoutExtension);
+        }
+        Ok(p)
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        let mut v = vec!["extension"];
+        match self.re_entry {
+            Some(ReEntry::Single) => v.push("re_entry_single"),
+            Some(ReEntry::Multiple) => v.push("re_entry_multiple"),
+            None => {}
+        }
+        if self.activity_outside_status {
+            v.push("activity_outside_status");
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("a Japanese postcode is 7 half-width digits, e.g. 100-0013")]
+    Postcode,
+    #[error("{0:?} is not a prefecture of Japan")]
+    Prefecture(String),
+    #[error("a telephone number is 10 or 11 half-width digits starting with 0 (hyphens allowed)")]
+    Phone,
+    #[error("give a telephone or a mobile number")]
+    PhoneRequired,
+    #[error("the date of birth must be before today")]
+    BirthDateInFuture,
+    #[error("the passport has expired")]
+    PassportExpired,
+    #[error("give the details of the criminal record")]
+    CriminalDetailsRequired,
+    #[error("details of a criminal record are given, but the answer is 'no record'")]
+    CriminalDetailsWithoutRecord,
+    #[error("list the relatives in Japan (up to 6)")]
+    RelativesRequired,
+    #[error("relatives are listed, but the answer is 'no relatives in Japan'")]
+    RelativesWithoutAnswer,
+    #[error("at most 6 relatives can be listed (got {0})")]
+    TooManyRelatives(usize),
+    #[error(
+        "confirm that the applicant asked for this application (the written request is kept by the organization, Q30, Q31)"
+    )]
+    RequestNotConfirmed,
+}
+
+impl Localized for FormError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::Postcode => "postcode.format",
+            Self::Prefecture(_) => "prefecture.unknown",
+            Self::Phone => "phone.format",
+            Self::PhoneRequired => "phone.required",
+            Self::BirthDateInFuture => "birth_date.future",
+            Self::PassportExpired => "passport.expired",
+            Self::CriminalDetailsRequired => "criminal_record.details_required",
+            Self::CriminalDetailsWithoutRecord => "criminal_record.details_without_record",
+            Self::RelativesRequired => "relatives.required",
+            Self::RelativesWithoutAnswer => "relatives.without_answer",
+            Self::TooManyRelatives(_) => "relatives.too_many",
+            Self::RequestNotConfirmed => "applicant_request.not_confirmed",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::Postcode => "郵便番号は半角数字7桁です（例：100-0013）。".into(),
+            Self::Prefecture(s) => format!("「{s}」は都道府県名として認識できません。"),
+            Self::Phone => "電話番号は0で始まる半角数字10桁または11桁です（ハイフン可）。".into(),
+            Self::PhoneRequired => "電話番号または携帯電話番号を入力してください。".into(),
+            Self::BirthDateInFuture => "生年月日は本日より前の日付を入力してください。".into(),
+            Self::PassportExpired => "旅券の有効期限が切れています。".into(),
+            Self::CriminalDetailsRequired => {
+                "犯罪を理由とする処分の内容を入力してください。".into()
+            }
+            Self::CriminalDetailsWithoutRecord => {
+                "犯罪を理由とする処分が「無」の場合は内容を入力しないでください。".into()
+            }
+            Self::RelativesRequired => "在日親族を入力してください（6名まで）。".into(),
+            Self::RelativesWithoutAnswer => {
+                "在日親族が「無」の場合は親族を入力しないでください。".into()
+            }
+            Self::TooManyRelatives(n) => format!("在日親族は6名まで入力できます（{n}名）。"),
+            Self::RequestNotConfirmed => {
+                "申請人から依頼を受けていることを確認してください（Q30、Q31）。".into()
+            }
+        }
+    }
+}
+
+/// The 47 prefectures, Japanese and English names.
+pub const PREFECTURES: [(&str, &str); 47] = [
+    ("北海道", "Hokkaido"),
+    ("青森県", "Aomori"),
+    ("岩手県", "Iwate"),
+    ("宮城県", "Miyagi"),
+    ("秋田県", "Akita"),
+    ("山形県", "Yamagata"),
+    ("福島県", "Fukushima"),
+    ("茨城県", "Ibaraki"),
+    ("栃木県", "Tochigi"),
+    ("群馬県", "Gunma"),
+    ("埼玉県", "Saitama"),
+    ("千葉県", "Chiba"),
+    ("東京都", "Tokyo"),
+    ("神奈川県", "Kanagawa"),
+    ("新潟県", "Niigata"),
+    ("富山県", "Toyama"),
+    ("石川県", "Ishikawa"),
+    ("福井県", "Fukui"),
+    ("山梨県", "Yamanashi"),
+    ("長野県", "Nagano"),
+    ("岐阜県", "Gifu"),
+    ("静岡県", "Shizuoka"),
+    ("愛知県", "Aichi"),
+    ("三重県", "Mie"),
+    ("滋賀県", "Shiga"),
+    ("京都府", "Kyoto"),
+    ("大阪府", "Osaka"),
+    ("兵庫県", "Hyogo"),
+    ("奈良県", "Nara"),
+    ("和歌山県", "Wakayama"),
+    ("鳥取県", "Tottori"),
+    ("島根県", "Shimane"),
+    ("岡山県", "Okayama"),
+    ("広島県", "Hiroshima"),
+    ("山口県", "Yamaguchi"),
+    ("徳島県", "Tokushima"),
+    ("香川県", "Kagawa"),
+    ("愛媛県", "Ehime"),
+    ("高知県", "Kochi"),
+    ("福岡県", "Fukuoka"),
+    ("佐賀県", "Saga"),
+    ("長崎県", "Nagasaki"),
+    ("熊本県", "Kumamoto"),
+    ("大分県", "Oita"),
+    ("宮崎県", "Miyazaki"),
+    ("鹿児島県", "Kagoshima"),
+    ("沖縄県", "Okinawa"),
+];
+
+/// A prefecture, kept by its Japanese name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prefecture(String);
+
+impl Prefecture {
+    pub fn parse(input: &str) -> Result<Self, FormError> {
+        let s = input.trim();
+        PREFECTURES
+            .iter()
+            .find(|(ja, en)| *ja == s || en.eq_ignore_ascii_case(s))
+            .map(|(ja, _)| Self((*ja).to_owned()))
+            .ok_or_else(|| FormError::Prefecture(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A Japanese postcode, kept as 7 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postcode(String);
+
+impl Postcode {
+    pub fn parse(input: &str) -> Result<Self, FormError> {
+        let s = input.trim();
+        let digits: String = s.chars().filter(|c| *c != '-').collect();
+        let hyphen_ok = !s.contains('-') || (s.len() == 8 && s.as_bytes().get(3) == Some(&b'-'));
+        if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) || !hyphen_ok {
+            return Err(FormError::Postcode);
+        }
+        Ok(Self(digits))
+    }
+}
+
+/// A Japanese telephone number, kept as digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(input: &str) -> Result<Self, FormError> {
+        let s = input.trim();
+        if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            || s.starts_with('-')
+            || s.ends_with('-')
+        {
+            return Err(FormError::Phone);
+        }
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if !(10..=11).contains(&digits.len()) || !digits.starts_with('0') {
+            return Err(FormError::Phone);
+        }
+        Ok(Self(digits))
+    }
+}
+
+/// One relative in Japan, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelativeInput {
+    pub relationship: String,
+    pub name: String,
+    pub birth_date: String,
+    pub nationality: String,
+    pub living_together: Flag,
+    pub workplace_or_school: String,
+    pub residence_card_number: String,
+}
+
+/// The application as typed. Every field is text (or a yes/no flag) so that a JSON body and a row of a
+/// blanket file fill it alike; an empty text means "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApplicationInput {
+    pub procedures: Vec<String>,
+    pub nationality: String,
+    pub birth_date: String,
+    pub name: String,
+    pub sex: String,
+    pub married: Flag,
+    pub occupation: String,
+    pub home_country_address: String,
+    pub postcode: String,
+    pub prefecture: String,
+    pub city: String,
+    pub street: String,
+    pub telephone: String,
+    pub mobile: String,
+    pub email: String,
+    pub passport_number: String,
+    pub passport_expiry: String,
+    pub status_of_residence: String,
+    pub period_of_stay: String,
+    pub expiry_date: String,
+    pub residence_card_number: String,
+    pub desired_period_of_stay: String,
+    pub reason: String,
+    pub criminal_record: Flag,
+    pub criminal_record_details: String,
+    pub relatives_in_japan: Flag,
+    pub relatives: Vec<RelativeInput>,
+    pub receipt_method: String,
+    pub receiving_office: String,
+    pub notice_email: String,
+    pub kanji_name_petition: Flag,
+    pub in_japan: Flag,
+    pub applicant_requested: Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressInJapan {
+    pub postcode: Postcode,
+    pub prefecture: Prefecture,
+    pub city: Text<120>,
+    pub street: Text<120>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relative {
+    pub relationship: Text<20>,
+    pub name: Text<80>,
+    pub birth_date: JstDate,
+    pub nationality: Text<60>,
+    pub living_together: bool,
+    pub workplace_or_school: Option<Text<120>>,
+    pub residence_card_number: Option<ResidenceCardNumber>,
+}
+
+/// The applicant's stay as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentStay {
+    pub status: StatusOfResidence,
+    pub period: PeriodOfStay,
+    pub expiry: JstDate,
+    pub card_number: ResidenceCardNumber,
+}
+
+/// A parsed, consistent application form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationForm {
+    pub procedures: Procedures,
+    pub nationality: Text<60>,
+    pub birth_date: JstDate,
+    pub name: NameOnCard,
+    pub sex: Sex,
+    pub married: bool,
+    pub occupation: Text<60>,
+    pub home_country_address: Text<120>,
+    pub address: AddressInJapan,
+    pub telephone: Option<PhoneNumber>,
+    pub mobile: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+    pub passport_number: PassportNumber,
+    pub passport_expiry: JstDate,
+    pub stay: CurrentStay,
+    pub desired_period_of_stay: PeriodOfStay,
+    pub reason: Text<1000>,
+    /// `None`: no criminal record.
+    pub criminal_record: Option<Text<400>>,
+    /// Empty: no relatives in Japan.
+    pub relatives: Vec<Relative>,
+    pub receipt_method: ReceiptMethod,
+    pub receiving_office: Office,
+    /// Where the applicant receives the receipt numbers (Q33).
+    pub notice_email: EmailAddress,
+    /// The applicant asks for the kanji name to be added to the card (Q57).
+    pub kanji_name_petition: bool,
+    /// The applicant is in Japan (Q35).
+    pub in_japan: bool,
+}
+
+fn optional<T, E>(input: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, E> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(input).map(Some)
+    }
+}
+
+impl ApplicationForm {
+    pub const MAX_RELATIVES: usize = 6;
+
+    /// Parses every field and checks the fields against each other; `today` is the filing day in Japan.
+    pub fn parse(input: &ApplicationInput, today: JstDate) -> Result<Self, Violations> {
+        let mut c = Collector::new();
+        let procedures = c.take("procedures", Procedures::parse(&input.procedures));
+        let nationality = c.take("nationality", Text::<60>::parse(&input.nationality));
+        let birth_date = c.take("birth_date", JstDate::parse(&input.birth_date));
+        if birth_date.is_some_and(|b| b >= today) {
+            c.push("birth_date", &FormError::BirthDateInFuture);
+        }
+        let name = c.take("name", NameOnCard::parse(&input.name));
+        let sex = c.take("sex", Sex::parse(&input.sex));
+        let married = c.take("married", input.married.parse());
+        let occupation = c.take("occupation", Text::<60>::parse(&input.occupation));
+        let home_country_address = c.take(
+            "home_country_address",
+            Text::<120>::parse(&input.home_country_address),
+        );
+        let postcode = c.take("postcode", Postcode::parse(&input.postcode));
+        let prefecture = c.take("prefecture", Prefecture::parse(&input.prefecture));
+        let city = c.take("city", Text::<120>::parse(&input.city));
+        let street = c.take("street", Text::<120>::parse(&input.street));
+        let telephone = c.take("telephone", optional(&input.telephone, PhoneNumber::parse));
+        let mobile = c.take("mobile", optional(&input.mobile, PhoneNumber::parse));
+        if input.telephone.trim().is_empty() && input.mobile.trim().is_empty() {
+            c.push("telephone", &FormError::PhoneRequired);
+        }
+        let email = c.take("email", optional(&input.email, EmailAddress::parse));
+        let passport_number = c.take(
+            "passport_number",
+            PassportNumber::parse(&input.passport_number),
+        );
+        let passport_expiry = c.take("passport_expiry", JstDate::parse(&input.passport_expiry));
+        if passport_expiry.is_some_and(|e| e < today) {
+            c.push("passport_expiry", &FormError::PassportExpired);
+        }
+        let status = c.take(
+            "status_of_residence",
+            StatusOfResidence::parse(&input.status_of_residence),
+        );
+        let period = c.take("period_of_stay", PeriodOfStay::parse(&input.period_of_stay));
+        let expiry = c.take("expiry_date", JstDate::parse(&input.expiry_date));
+        let card_number = c.take(
+            "residence_card_number",
+            ResidenceCardNumber::parse(&input.residence_card_number),
+        );
+        let desired = c.take(
+            "desired_period_of_stay",
+            PeriodOfStay::parse(&input.desired_period_of_stay),
+        );
+        let reason = c.take("reason", Text::<1000>::parse(&input.reason));
+
+        let criminal_record = match c.take("criminal_record", input.criminal_record.parse()) {
+            Some(true) if input.criminal_record_details.trim().is_empty() => {
+                c.push(
+                    "criminal_record_details",
+                    &FormError::CriminalDetailsRequired,
+                );
+                None
+            }
+            Some(true) => c
+                .take(
+                    "criminal_record_details",
+                    Text::<400>::parse(&input.criminal_record_details),
+                )
+                .map(Some),
+            Some(false) => {
+                if !input.criminal_record_details.trim().is_empty() {
+                    c.push(
+                        "criminal_record_details",
+                        &FormError::CriminalDetailsWithoutRecord,
+                    );
+                }
+                Some(None)
+            }
+            None => None,
+        };
+
+        let relatives = Self::parse_relatives(&mut c, input, today);
+
+        let receipt_method = c.take(
+            "receipt_method",
+            ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod),
+        );
+        let receiving_office = c.take("receiving_office", Office::parse(&input.receiving_office));
+        let notice_email = c.take("notice_email", EmailAddress::parse(&input.notice_email));
+        let kanji_name_petition = c.take(
+            "kanji_name_petition",
+            Self::flag_default_no(&input.kanji_name_petition),
+        );
+        let in_japan = c.take("in_japan", input.in_japan.parse());
+        if c.take("applicant_requested", input.applicant_requested.parse()) == Some(false) {
+            c.push("applicant_requested", &FormError::RequestNotConfirmed);
+        }
+
+        c.finish(|| {
+            Some(Self {
+                procedures: procedures?,
+                nationality: nationality?,
+                birth_date: birth_date?,
+                name: name?,
+                sex: sex?,
+                married: married?,
+                occupation: occupation?,
+                home_country_address: home_country_address?,
+                address: AddressInJapan {
+                    postcode: postcode?,
+                    prefecture: prefecture?,
+                    city: city?,
+                    street: street?,
+                },
+                telephone: telephone?,
+                mobile: mobile?,
+                email: email?,
+                passport_number: passport_number?,
+                passport_expiry: passport_expiry?,
+                stay: CurrentStay {
+                    status: status?,
+                    period: period?,
+                    expiry: expiry?,
+                    card_number: card_number?,
+                },
+                desired_period_of_stay: desired?,
+                reason: reason?,
+                criminal_record: criminal_record?,
+                relatives: relatives?,
+                receipt_method: receipt_method?,
+                receiving_office: receiving_office?,
+                notice_email: notice_email?,
+                kanji_name_petition: kanji_name_petition?,
+                in_japan: in_japan?,
+            })
+        })
+    }
+
+    /// An unanswered kanji-name petition means "no petition".
+    fn flag_default_no(flag: &Flag) -> Result<bool, ChoiceError> {
+        match flag {
+            Flag::Text(t) if t.trim().is_empty() => Ok(false),
+            other => other.parse(),
+        }
+    }
+
+    fn parse_relatives(
+        c: &mut Collector,
+        input: &ApplicationInput,
+        today: JstDate,
+    ) -> Option<Vec<Relative>> {
+        let answer = c.take("relatives_in_japan", input.relatives_in_japan.parse())?;
+        let n = input.relatives.len();
+        if !answer {
+            if n > 0 {
+                c.push("relatives", &FormError::RelativesWithoutAnswer);
+                return None;
+            }
+            return Some(Vec::new());
+        }
+        if n == 0 {
+            c.push("relatives", &FormError::RelativesRequired);
+            return None;
+        }
+        if n > Self::MAX_RELATIVES {
+            c.push("relatives", &FormError::TooManyRelatives(n));
+            return None;
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut ok = true;
+        for (i, r) in input.relatives.iter().enumerate() {
+            let f = |name: &str| format!("relatives[{i}].{name}");
+            let relationship = c.take(f("relationship"), Text::<20>::parse(&r.relationship));
+            let name = c.take(f("name"), Text::<80>::parse(&r.name));
+            let birth_date = c.take(f("birth_date"), JstDate::parse(&r.birth_date));
+            if birth_date.is_some_and(|b| b >= today) {
+                c.push(f("birth_date"), &FormError::BirthDateInFuture);
+            }
+            let nationality = c.take(f("nationality"), Text::<60>::parse(&r.nationality));
+            let living_together = c.take(f("living_together"), r.living_together.parse());
+            let workplace = c.take(
+                f("workplace_or_school"),
+                optional(&r.workplace_or_school, Text::<120>::parse),
+            );
+            let card = c.take(
+                f("residence_card_number"),
+                optional(&r.residence_card_number, ResidenceCardNumber::parse),
+            );
+            match (
+                relationship,
+                name,
+                birth_date,
+                nationality,
+                living_together,
+                workplace,
+                card,
+            ) {
+                (
+                    Some(relationship),
+                    Some(name),
+                    Some(birth_date),
+                    Some(nationality),
+                    Some(living_together),
+                    Some(workplace_or_school),
+                    Some(residence_card_number),
+                ) => {
+                    out.push(Relative {
+                        relationship,
+                        name,
+                        birth_date,
+                        nationality,
+                        living_together,
+                        workplace_or_school,
+                        residence_card_number,
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{application_input, relative_input};
+    use crate::jst::d;
+
+    const TODAY: &str = "2026-11-27";
+
+    fn parse(input: &ApplicationInput) -> Result<ApplicationForm, Violations> {
+        ApplicationForm::parse(input, d(TODAY))
+    }
+
+    fn rules_of(input: &ApplicationInput) -> Vec<(String, &'static str)> {
+        parse(input)
+            .unwrap_err()
+            .iter()
+            .map(|v| (v.field.clone(), v.rule))
+            .collect()
+    }
+
+    #[test]
+    fn the_example_parses() {
+        let f = parse(&application_input()).unwrap();
+        assert_eq!(f.name.as_str(), "NGUYEN,VAN,AN");
+        assert_eq!(
+            f.stay.status,
+            StatusOfResidence::EngineerHumanitiesInternational
+        );
+        assert_eq!(f.procedures, Procedures::EXTENSION_ONLY);
+        assert_eq!(f.receipt_method, ReceiptMethod::Post);
+        assert!(f.relatives.is_empty() && f.criminal_record.is_none());
+    }
+
+    #[test]
+    fn every_failing_field_is_reported_at_once() {
+        let mut i = application_input();
+        i.name = "Nguyen Van An".into();
+        i.postcode = "1000".into();
+        i.residence_card_number = "ab12".into();
+        i.sex = "x".into();
+        let rules = rules_of(&i);
+        assert_eq!(rules.len(), 4, "{rules:?}");
+        assert!(rules.contains(&("name".into(), "name_on_card.lowercase")));
+        assert!(rules.contains(&("postcode".into(), "postcode.format")));
+        assert!(rules.contains(&(
+            "residence_card_number".into(),
+            "residence_card_number.length"
+        )));
+        assert!(rules.contains(&("sex".into(), "choice.sex")));
+    }
+
+    #[test]
+    fn q4_q24_re_entry_alone_is_refused() {
+        let mut i = application_input();
+        i.procedures = vec!["re_entry_single".into()];
+        assert_eq!(
+            rules_of(&i),
+            vec![("procedures".into(), "procedures.without_extension")]
+        );
+        i.procedures = vec!["activity_outside_status".into()];
+        assert_eq!(
+            rules_of(&i),
+            vec![("procedures".into(), "procedures.without_extension")]
+        );
+        i.procedures = vec![];
+        assert_eq!(
+            rules_of(&i),
+            vec![("procedures".into(), "procedures.required")]
+        );
+    }
+
+    #[test]
+    fn q4_attachments_with_the_extension_are_accepted() {
+        let mut i = application_input();
+        i.procedures = vec![
+            "extension".into(),
+            "re_entry_multiple".into(),
+            "activity_outside_status".into(),
+        ];
+        let p = parse(&i).unwrap().procedures;
+        assert_eq!(p.re_entry, Some(ReEntry::Multiple));
+        assert!(p.activity_outside_status && p.has_attachment());
+        assert_eq!(
+            p.names(),
+            vec!["extension", "re_entry_multiple", "activity_outside_status"]
+        );
+        assert_eq!(
+            Procedures::parse(&["extension", "re_entry_single", "re_entry_multiple"]),
+            Err(ProcedureError::TwoReEntries)
+        );
+        assert!(matches!(
+            Procedures::parse(&["extension", "visa"]),
+            Err(ProcedureError::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn yes_no_and_sex_accept_japanese_and_english() {
+        for (t, want) in [
+            ("有", true),
+            ("無", false),
+            ("yes", true),
+            ("No", false),
+            ("1", true),
+            ("false", false),
+        ] {
+            assert_eq!(Flag::Text(t.into()).parse(), Ok(want), "{t}");
+        }
+        assert_eq!(Flag::Text("maybe".into()).parse(), Err(ChoiceError::YesNo));
+        assert_eq!(Sex::parse("女"), Ok(Sex::Female));
+        assert_eq!(Sex::parse("M"), Ok(Sex::Male));
+    }
+
+    #[test]
+    fn phone_postcode_prefecture() {
+        assert!(PhoneNumber::parse("03-1234-5678").is_ok());
+        assert!(PhoneNumber::parse("09012345678").is_ok());
+        for bad in [
+            "1234567890",
+            "03-1234-567",
+            "+81-3-1234-5678",
+            "０３１２３４５６７８",
+            "-0312345678",
+        ] {
+            assert_eq!(PhoneNumber::parse(bad), Err(FormError::Phone), "{bad}");
+        }
+        assert!(Postcode::parse("100-0013").is_ok() && Postcode::parse("1000013").is_ok());
+        assert_eq!(Postcode::parse("10-00013"), Err(FormError::Postcode));
+        assert_eq!(Prefecture::parse("osaka").unwrap().as_str(), "大阪府");
+        assert!(Prefecture::parse("Kansai").is_err());
+        let mut i = application_input();
+        i.mobile.clear();
+        assert_eq!(rules_of(&i), vec![("telephone".into(), "phone.required")]);
+    }
+
+    #[test]
+    fn dates_are_checked_against_today() {
+        let mut i = application_input();
+        i.birth_date = "20261127".into();
+        i.passport_expiry = "20261126".into();
+        let rules = rules_of(&i);
+        assert!(rules.contains(&("birth_date".into(), "birth_date.future")));
+        assert!(rules.contains(&("passport_expiry".into(), "passport.expired")));
+    }
+
+    #[test]
+    fn criminal_record_details_follow_the_answer() {
+        let mut i = application_input();
+        i.criminal_record = Flag::Bool(true);
+        assert_eq!(
+            rules_of(&i),
+            vec![(
+                "criminal_record_details".into(),
+                "criminal_record.details_required"
+            )]
+        );
+        i.criminal_record_details = "Fine for a traffic violation, 2021".into();
+        assert!(parse(&i).unwrap().criminal_record.is_some());
+        i.criminal_record = Flag::Bool(false);
+        assert_eq!(
+            rules_of(&i),
+            vec![(
+                "criminal_record_details".into(),
+                "criminal_record.details_without_record"
+            )]
+        );
+    }
+
+    #[test]
+    fn relatives_up_to_six_with_their_own_field_paths() {
+        let mut i = application_input();
+        i.relatives_in_japan = Flag::Bool(true);
+        assert_eq!(
+            rules_of(&i),
+            vec![("relatives".into(), "relatives.required")]
+        );
+        i.relatives = vec![relative_input(); 6];
+        assert_eq!(parse(&i).unwrap().relatives.len(), 6);
+        i.relatives.push(relative_input());
+        assert_eq!(
+            rules_of(&i),
+            vec![("relatives".into(), "relatives.too_many")]
+        );
+        i.relatives = vec![
+            relative_input(),
+            RelativeInput {
+                name: String::new(),
+                ..relative_input()
+            },
+        ];
+        assert_eq!(
+            rules_of(&i),
+            vec![("relatives[1].name".into(), "text.required")]
+        );
+        i.relatives_in_japan = Flag::Bool(false);
+        i.relatives = vec![relative_input()];
+        assert_eq!(
+            rules_of(&i),
+            vec![("relatives".into(), "relatives.without_answer")]
+        );
+    }
+
+    #[test]
+    fn q30_the_applicants_request_must_be_confirmed() {
+        let mut i = application_input();
+        i.applicant_requested = Flag::Bool(false);
+        assert_eq!(
+            rules_of(&i),
+            vec![(
+                "applicant_requested".into(),
+                "applicant_request.not_confirmed"
+            )]
+        );
+        i.applicant_requested = Flag::default();
+        assert_eq!(
+            rules_of(&i),
+            vec![("applicant_requested".into(), "choice.yes_no")]
+        );
+    }
+
+    #[test]
+    fn limits_on_lengths() {
+        let mut i = application_input();
+        i.reason = "x".repeat(1001);
+        i.city = "市".repeat(121);
+        let rules = rules_of(&i);
+        assert!(rules.contains(&("reason".into(), "text.too_long")));
+        assert!(rules.contains(&("city".into(), "text.too_long")));
+    }
+
+    #[test]
+    fn json_input_refuses_unknown_fields_and_accepts_booleans() {
+        let mut v = serde_json::to_value(application_input()).unwrap();
+        assert!(serde_json::from_value::<ApplicationInput>(v.clone()).is_ok());
+        v["in_japan"] = serde_json::json!("有");
+        assert!(
+            parse(&serde_json::from_value(v.clone()).unwrap())
+                .unwrap()
+                .in_japan
+        );
+        v["favourite_colour"] = serde_json::json!("blue");
+        assert!(serde_json::from_value::<ApplicationInput>(v).is_err());
+    }
+}
