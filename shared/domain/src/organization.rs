@@ -1,0 +1,316 @@
+//! Organizations of affiliation, their approval of use (Q14), periodic reports (Q72–Q76) and their List of
+//! Affiliated Foreign Nationals (Q80).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Collector, Localized, Text, Violations};
+use crate::jst::JstDate;
+use crate::office::Office;
+use crate::period::PeriodOfStay;
+use crate::status_of_residence::StatusOfResidence;
+use crate::values::{
+    CorporateNumber, EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationKind {
+    /// A company or other corporation: employer or school.
+    Corporation,
+    /// A supervising organization for technical intern training (Q1, Q17).
+    SupervisingOrganization,
+    /// An individual business owner, who has no corporate number (Q15).
+    IndividualBusiness,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrganizationError {
+    #[error("a corporation or supervising organization is registered with its corporate number")]
+    CorporateNumberRequired,
+    #[error("an individual business owner has no corporate number")]
+    CorporateNumberNotApplicable,
+    #[error(
+        "requests for use are not accepted at {0}: use the regional office with jurisdiction over the organization's location (Q7)"
+    )]
+    OfficeDoesNotAcceptRequests(&'static str),
+}
+
+impl Localized for OrganizationError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::CorporateNumberRequired => "organization.corporate_number_required",
+            Self::CorporateNumberNotApplicable => "organization.corporate_number_not_applicable",
+            Self::OfficeDoesNotAcceptRequests(_) => "organization.office_does_not_accept_requests",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::CorporateNumberRequired => "法人・監理団体は法人番号を登録してください。".into(),
+            Self::CorporateNumberNotApplicable => "個人事業主には法人番号はありません。".into(),
+            Self::OfficeDoesNotAcceptRequests(name) => {
+                format!(
+                    "{name}では利用申出を受け付けていません。所属機関の所在地を管轄する地方出入国在留管理官署で申し出てください（Q7）。"
+                )
+            }
+        }
+    }
+}
+
+/// The registration data of an organization, parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationProfile {
+    pub kind: OrganizationKind,
+    pub name: Text<120>,
+    pub location: Text<200>,
+    pub corporate_number: Option<CorporateNumber>,
+    /// The office with jurisdiction over the location (Q3, Q7).
+    pub office: Office,
+}
+
+impl OrganizationProfile {
+    pub fn parse(
+        kind: OrganizationKind,
+        name: &str,
+        location: &str,
+        corporate_number: &str,
+        office: Office,
+    ) -> Result<Self, Violations> {
+        let mut c = Collector::new();
+        let name = c.take("name", Text::<120>::parse(name));
+        let location = c.take("location", Text::<200>::parse(location));
+        let corporate_number = match (kind, corporate_number.trim().is_empty()) {
+            (OrganizationKind::IndividualBusiness, true) => Some(None),
+            (OrganizationKind::IndividualBusiness, false) => {
+                c.push(
+                    "corporate_number",
+                    &OrganizationError::CorporateNumberNotApplicable,
+                );
+                None
+            }
+            (_, true) => {
+                c.push(
+                    "corporate_number",
+                    &OrganizationError::CorporateNumberRequired,
+                );
+                None
+            }
+            (_, false) => c
+                .take("corporate_number", CorporateNumber::parse(corporate_number))
+                .map(Some),
+        };
+        if !office.info().accepts_requests_for_use {
+            c.push(
+                "office",
+                &OrganizationError::OfficeDoesNotAcceptRequests(office.info().name_en),
+            );
+        }
+        c.finish(|| {
+            Some(Self {
+                kind,
+                name: name?,
+                location: location?,
+                corporate_number: corporate_number?,
+                office,
+            })
+        })
+    }
+}
+
+/// Whether the organization may use the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseState {
+    Active,
+    /// Suspended, because no periodic report was approved by the expiry (Q76) or by the office.
+    Suspended,
+    Cancelled,
+}
+
+/// The approval of use and its valid period (Q14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalOfUse {
+    pub approved_on: JstDate,
+    /// The last day of use (inclusive).
+    pub expires_on: JstDate,
+}
+
+impl ApprovalOfUse {
+    /// Q14: valid for one year from the day of approval: approved 2019-07-25, expires 2020-07-24.
+    pub fn granted(on: JstDate) -> Self {
+        Self {
+            approved_on: on,
+            expires_on: on.period_end(12),
+        }
+    }
+
+    /// Q75: an approved periodic report extends the valid period to one year from the existing expiry.
+    pub fn extended_by_periodic_report(self) -> Self {
+        Self {
+            approved_on: self.approved_on,
+            expires_on: self.expires_on.add_years(1),
+        }
+    }
+
+    /// Q73, Q14: every user of the organization is e-mailed two months before the expiry.
+    pub fn reminder_on(self) -> JstDate {
+        self.expires_on.sub_months(2)
+    }
+
+    /// Q14: the report should reach the office at least one month before the expiry.
+    pub fn report_due_by(self) -> JstDate {
+        self.expires_on.sub_months(1)
+    }
+
+    pub fn is_expired(self, today: JstDate) -> bool {
+        today > self.expires_on
+    }
+}
+
+/// Q76: an active organization whose approval has expired without an approved periodic report is
+/// suspended (from the day after the expiry).
+pub fn is_due_for_suspension(state: UseState, approval: ApprovalOfUse, today: JstDate) -> bool {
+    state == UseState::Active && approval.is_expired(today)
+}
+
+/// Q75, Q76: the approval and use state after an officer approves a periodic report. A suspension for a
+/// missing report ends; a cancelled organization stays cancelled.
+pub fn after_periodic_report_approved(
+    state: UseState,
+    approval: ApprovalOfUse,
+) -> (UseState, ApprovalOfUse) {
+    let state = match state {
+        UseState::Suspended => UseState::Active,
+        other => other,
+    };
+    (state, approval.extended_by_periodic_report())
+}
+
+/// One person on the organization's List of Affiliated Foreign Nationals (Q80).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignNational {
+    pub card_number: ResidenceCardNumber,
+    pub name: NameOnCard,
+    pub nationality: Text<60>,
+    pub birth_date: JstDate,
+    pub status: StatusOfResidence,
+    pub period_of_stay: PeriodOfStay,
+    pub expiry: JstDate,
+    pub passport_number: Option<PassportNumber>,
+    pub passport_expiry: Option<JstDate>,
+    pub email: Option<EmailAddress>,
+    /// The residence card already shows the name in kanji (Q53, Q57).
+    pub kanji_name_on_card: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jst::d;
+
+    #[test]
+    fn q14_approval_is_valid_one_year_less_a_day() {
+        let a = ApprovalOfUse::granted(d("2019-07-25"));
+        assert_eq!(a.expires_on, d("2020-07-24"));
+        assert!(!a.is_expired(d("2020-07-24")));
+        assert!(a.is_expired(d("2020-07-25")));
+    }
+
+    #[test]
+    fn q73_reminder_two_months_before_and_report_due_one_month_before() {
+        let a = ApprovalOfUse::granted(d("2019-07-25"));
+        assert_eq!(a.reminder_on(), d("2020-05-24"));
+        assert_eq!(a.report_due_by(), d("2020-06-24"));
+    }
+
+    #[test]
+    fn q75_periodic_report_extends_from_the_old_expiry() {
+        let a = ApprovalOfUse::granted(d("2019-07-25")).extended_by_periodic_report();
+        assert_eq!(a.expires_on, d("2021-07-24"));
+        assert_eq!(a.approved_on, d("2019-07-25"));
+    }
+
+    #[test]
+    fn q76_suspended_the_day_after_expiry_and_resumed_by_an_approved_report() {
+        let a = ApprovalOfUse::granted(d("2019-07-25"));
+        assert!(!is_due_for_suspension(UseState::Active, a, d("2020-07-24")));
+        assert!(is_due_for_suspension(UseState::Active, a, d("2020-07-25")));
+        assert!(!is_due_for_suspension(
+            UseState::Suspended,
+            a,
+            d("2020-07-26")
+        ));
+        let (state, approval) = after_periodic_report_approved(UseState::Suspended, a);
+        assert_eq!(state, UseState::Active);
+        assert_eq!(approval.expires_on, d("2021-07-24"));
+        assert!(!is_due_for_suspension(state, approval, d("2020-08-01")));
+        assert_eq!(
+            after_periodic_report_approved(UseState::Cancelled, a).0,
+            UseState::Cancelled
+        );
+    }
+
+    #[test]
+    fn q15_corporate_number_by_kind() {
+        let ok = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "Sakura Systems K.K.",
+            "Tokyo",
+            "7000012050002",
+            Office::Tokyo,
+        );
+        assert!(ok.is_ok());
+        let sole = OrganizationProfile::parse(
+            OrganizationKind::IndividualBusiness,
+            "Tanaka Shoten",
+            "Osaka",
+            "",
+            Office::Osaka,
+        );
+        assert_eq!(sole.unwrap().corporate_number, None);
+        let missing = OrganizationProfile::parse(
+            OrganizationKind::SupervisingOrganization,
+            "Kyodo Kumiai",
+            "Nagoya",
+            "",
+            Office::Nagoya,
+        );
+        assert_eq!(
+            missing.unwrap_err().0[0].rule,
+            "organization.corporate_number_required"
+        );
+        let extra = OrganizationProfile::parse(
+            OrganizationKind::IndividualBusiness,
+            "Tanaka Shoten",
+            "Osaka",
+            "7000012050002",
+            Office::Osaka,
+        );
+        assert_eq!(
+            extra.unwrap_err().0[0].rule,
+            "organization.corporate_number_not_applicable"
+        );
+        let bad = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "X",
+            "Y",
+            "7000012050003",
+            Office::Tokyo,
+        );
+        assert_eq!(bad.unwrap_err().0[0].rule, "corporate_number.check_digit");
+    }
+
+    #[test]
+    fn q7_airport_offices_refuse_requests_for_use() {
+        let r = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "Sakura",
+            "Narita",
+            "7000012050002",
+            Office::NaritaAirport,
+        );
+        assert_eq!(
+            r.unwrap_err().0[0].rule,
+            "organization.office_does_not_accept_requests"
+        );
+    }
+}
