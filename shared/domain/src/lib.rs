@@ -1,16 +1,20 @@
 //! The domain of zairyu: every rule of the Online Residence Application System (the agency's Q&A, cited
 //! as Q1…Q103), as types and pure functions. No I/O, no clock reads, no AWS types.
 
+pub mod account;
 pub mod eligibility;
 pub mod error;
+pub mod fees;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod form;
 pub mod jst;
+pub mod notification;
 pub mod office;
 pub mod organization;
 pub mod period;
 pub mod photo;
+pub mod receipt_number;
 pub mod status;
 pub mod status_of_residence;
 pub mod values;

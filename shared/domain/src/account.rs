@@ -1,0 +1,457 @@
+//! Users and their credentials: kinds of user (Q16–Q20), password validity (Q97), lockout (Q96), the
+//! session idle limit (Q44), deletion of an agent (Q79), and the decision at log-in.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Localized;
+use crate::jst::JstDate;
+use crate::office::Office;
+use crate::organization::UseState;
+use crate::status::{ApplicationStatus, OfficerRole};
+
+/// Who a user is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum UserKind {
+    /// A staff member of one organization (Q16).
+    OrganizationStaff,
+    /// A registered attorney or certified administrative procedures legal specialist: one user ID per
+    /// organization served (Q19, Q20).
+    Agent,
+    /// An officer of a regional office.
+    Officer {
+        office: Office,
+        roles: Vec<OfficerRole>,
+    },
+}
+
+/// Whether the user may log in at all (Q95, Q96, DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserState {
+    Active,
+    Suspended,
+    Cancelled,
+}
+
+/// Q97: a password is valid for one year from the day it was registered or last changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordAge {
+    pub set_on: JstDate,
+}
+
+/// Which password-expiry reminder is due (Q97).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordReminder {
+    ThirtyDays,
+    SevenDays,
+}
+
+impl PasswordReminder {
+    pub fn days_before(self) -> u64 {
+        match self {
+            Self::ThirtyDays => 30,
+            Self::SevenDays => 7,
+        }
+    }
+}
+
+impl PasswordAge {
+    /// The first day the password no longer works: its first anniversary.
+    pub fn expires_on(self) -> JstDate {
+        self.set_on.add_years(1)
+    }
+
+    pub fn is_expired(self, today: JstDate) -> bool {
+        today >= self.expires_on()
+    }
+
+    /// The reminder due today, if any: 30 and 7 days before the expiry.
+    pub fn reminder_due(self, today: JstDate) -> Option<PasswordReminder> {
+        [PasswordReminder::ThirtyDays, PasswordReminder::SevenDays]
+            .into_iter()
+            .find(|r| self.expires_on().sub_days(r.days_before()) == today)
+    }
+
+    /// The day a reminder is due.
+    pub fn reminder_on(self, reminder: PasswordReminder) -> JstDate {
+        self.expires_on().sub_days(reminder.days_before())
+    }
+}
+
+/// Failed log-ins and the lock they lead to (Q96).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LoginGuard {
+    pub failed_attempts: u8,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl LoginGuard {
+    /// Consecutive wrong passwords that lock an account.
+    pub const MAX_FAILED_ATTEMPTS: u8 = 5;
+
+    pub fn lock_duration() -> Duration {
+        Duration::hours(24)
+    }
+
+    pub fn is_locked(self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|until| now < until)
+    }
+
+    /// After a wrong password: the fifth consecutive failure locks the account for 24 hours.
+    pub fn after_failure(self, now: DateTime<Utc>) -> Self {
+        let base = if self.locked_until.is_some_and(|u| now >= u) {
+            0
+        } else {
+            self.failed_attempts
+        };
+        let failed = base.saturating_add(1);
+        if failed >= Self::MAX_FAILED_ATTEMPTS {
+            Self {
+                failed_attempts: 0,
+                locked_until: Some(now + Self::lock_duration()),
+            }
+        } else {
+            Self {
+                failed_attempts: failed,
+                locked_until: None,
+            }
+        }
+    }
+
+    /// After a correct password, or when an officer lifts the lock (Q96).
+    pub fn cleared() -> Self {
+        Self::default()
+    }
+}
+
+/// Why a log-in is refused. Each reason is told honestly and separately (Q96, Q97, Q76), except that a
+/// wrong user ID and a wrong password read the same.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoginRefusal {
+    #[error("the user ID or the password is wrong")]
+    InvalidCredentials,
+    #[error(
+        "too many wrong passwords: the account is locked until {until} (24 hours, Q96); an officer at a regional office can lift the lock"
+    )]
+    Locked { until: DateTime<Utc> },
+    #[error(
+        "the password expired on {expired_on} (one year after it was set, Q97); reset it with \"If you have forgotten your password\""
+    )]
+    PasswordExpired { expired_on: JstDate },
+    #[error("this user's use of the system is suspended")]
+    UserSuspended,
+    #[error("this user's use of the system has been cancelled")]
+    UserCancelled,
+    #[error(
+        "the organization's use of the system is suspended because no periodic report was approved by the expiry of the approval (Q76); submit a periodic report to the regional office"
+    )]
+    OrganizationSuspended,
+    #[error("the organization's use of the system has been cancelled")]
+    OrganizationCancelled,
+}
+
+impl Localized for LoginRefusal {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "login.invalid_credentials",
+            Self::Locked { .. } => "login.locked",
+            Self::PasswordExpired { .. } => "login.password_expired",
+            Self::UserSuspended => "login.user_suspended",
+            Self::UserCancelled => "login.user_cancelled",
+            Self::OrganizationSuspended => "login.organization_suspended",
+            Self::OrganizationCancelled => "login.organization_cancelled",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::InvalidCredentials => "利用者IDまたはパスワードが正しくありません。".into(),
+            Self::Locked { until } => format!(
+                "パスワードを複数回誤って入力したため、{}までロックされています（24時間、Q96）。お急ぎの場合は地方出入国在留管理官署の窓口で解除を申し出てください。",
+                until.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M")
+            ),
+            Self::PasswordExpired { expired_on } => format!(
+                "パスワードの有効期限（設定から1年、Q97）が{expired_on}に切れました。「パスワードを忘れた方」から再設定してください。"
+            ),
+            Self::UserSuspended => "この利用者のシステム利用は停止されています。".into(),
+            Self::UserCancelled => "この利用者のシステム利用は取り消されています。".into(),
+            Self::OrganizationSuspended => "有効期限までに定期報告が承認されなかったため、所属機関のシステム利用が停止されています（Q76）。地方出入国在留管理官署に定期報告を提出してください。".into(),
+            Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
+        }
+    }
+}
+
+/// What the log-in service knows of a user once the password has been verified.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginFacts {
+    pub user_state: UserState,
+    pub password: PasswordAge,
+    /// `None` for officers, who belong to no organization.
+    pub organization: Option<UseState>,
+}
+
+/// Q96: checked before the password is verified, so that a locked account learns nothing from a guess.
+pub fn check_not_locked(guard: LoginGuard, now: DateTime<Utc>) -> Result<(), LoginRefusal> {
+    match guard.locked_until {
+        Some(until) if guard.is_locked(now) => Err(LoginRefusal::Locked { until }),
+        _ => Ok(()),
+    }
+}
+
+/// After a correct password: may this user have a session?
+pub fn check_login_allowed(facts: LoginFacts, now: DateTime<Utc>) -> Result<(), LoginRefusal> {
+    match facts.user_state {
+        UserState::Active => {}
+        UserState::Suspended => return Err(LoginRefusal::UserSuspended),
+        UserState::Cancelled => return Err(LoginRefusal::UserCancelled),
+    }
+    match facts.organization {
+        Some(UseState::Suspended) => return Err(LoginRefusal::OrganizationSuspended),
+        Some(UseState::Cancelled) => return Err(LoginRefusal::OrganizationCancelled),
+        Some(UseState::Active) | None => {}
+    }
+    if facts.password.is_expired(JstDate::of_instant(now)) {
+        return Err(LoginRefusal::PasswordExpired {
+            expired_on: facts.password.expires_on(),
+        });
+    }
+    Ok(())
+}
+
+/// Q44: a session ends after 30 minutes without a request.
+pub fn session_idle_limit() -> Duration {
+    Duration::minutes(30)
+}
+
+/// Whether a session last used at `last_seen` is still alive at `now`.
+pub fn session_is_alive(last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= last_seen && now - last_seen < session_idle_limit()
+}
+
+/// How long a one-time link to set or reset a password stays valid.
+pub fn password_link_validity() -> Duration {
+    Duration::hours(24)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentDeletionError {
+    #[error(
+        "the agent's user information cannot be deleted while the examination of one of its applications is not complete (Q79)"
+    )]
+    ExaminationPending,
+    #[error("only an agent's user information is deleted this way")]
+    NotAnAgent,
+}
+
+impl Localized for AgentDeletionError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::ExaminationPending => "agent_deletion.examination_pending",
+            Self::NotAnAgent => "agent_deletion.not_an_agent",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::ExaminationPending => {
+                "審査が完了していない申請があるため、取次者の利用者情報は削除できません（Q79）。"
+                    .into()
+            }
+            Self::NotAnAgent => "この方法で削除できるのは取次者の利用者情報のみです。".into(),
+        }
+    }
+}
+
+/// Q79: an agent's user information may be deleted only when none of its applications awaits the end of
+/// its examination.
+pub fn check_agent_deletion(
+    kind: &UserKind,
+    statuses: impl IntoIterator<Item = ApplicationStatus>,
+) -> Result<(), AgentDeletionError> {
+    if *kind != UserKind::Agent {
+        return Err(AgentDeletionError::NotAnAgent);
+    }
+    if statuses
+        .into_iter()
+        .any(ApplicationStatus::examination_pending)
+    {
+        return Err(AgentDeletionError::ExaminationPending);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jst::d;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(y: i32, m: u32, dd: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, dd, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn q97_password_valid_one_year_refused_on_the_anniversary() {
+        let age = PasswordAge {
+            set_on: d("2025-12-01"),
+        };
+        assert_eq!(age.expires_on(), d("2026-12-01"));
+        assert!(!age.is_expired(d("2026-11-30")));
+        assert!(age.is_expired(d("2026-12-01")));
+    }
+
+    #[test]
+    fn q97_reminders_30_and_7_days_before() {
+        let age = PasswordAge {
+            set_on: d("2025-12-01"),
+        };
+        assert_eq!(
+            age.reminder_due(d("2026-11-01")),
+            Some(PasswordReminder::ThirtyDays)
+        );
+        assert_eq!(
+            age.reminder_due(d("2026-11-24")),
+            Some(PasswordReminder::SevenDays)
+        );
+        assert_eq!(age.reminder_due(d("2026-11-02")), None);
+        assert_eq!(
+            age.reminder_on(PasswordReminder::SevenDays),
+            d("2026-11-24")
+        );
+    }
+
+    #[test]
+    fn q96_five_wrong_passwords_lock_for_24_hours() {
+        let now = at(2026, 11, 27, 1, 0);
+        let mut g = LoginGuard::default();
+        for _ in 0..4 {
+            g = g.after_failure(now);
+            assert!(!g.is_locked(now));
+        }
+        g = g.after_failure(now);
+        assert!(g.is_locked(now));
+        assert!(g.is_locked(now + Duration::hours(24) - Duration::seconds(1)));
+        assert!(!g.is_locked(now + Duration::hours(24)));
+        assert_eq!(
+            check_not_locked(g, now),
+            Err(LoginRefusal::Locked {
+                until: now + Duration::hours(24)
+            })
+        );
+        assert_eq!(check_not_locked(g, now + Duration::hours(25)), Ok(()));
+        // After the lock has run out, counting starts afresh.
+        let after = g.after_failure(now + Duration::hours(25));
+        assert_eq!(after.failed_attempts, 1);
+        assert!(!after.is_locked(now + Duration::hours(25)));
+        assert_eq!(LoginGuard::cleared(), LoginGuard::default());
+    }
+
+    #[test]
+    fn login_refusals_are_distinct_and_ordered() {
+        let now = at(2026, 11, 27, 1, 0);
+        let ok = LoginFacts {
+            user_state: UserState::Active,
+            password: PasswordAge {
+                set_on: d("2026-06-01"),
+            },
+            organization: Some(UseState::Active),
+        };
+        assert_eq!(check_login_allowed(ok, now), Ok(()));
+        let officer = LoginFacts {
+            organization: None,
+            ..ok
+        };
+        assert_eq!(check_login_allowed(officer, now), Ok(()));
+        let cases = [
+            (
+                LoginFacts {
+                    user_state: UserState::Suspended,
+                    ..ok
+                },
+                "login.user_suspended",
+            ),
+            (
+                LoginFacts {
+                    user_state: UserState::Cancelled,
+                    ..ok
+                },
+                "login.user_cancelled",
+            ),
+            (
+                LoginFacts {
+                    organization: Some(UseState::Suspended),
+                    ..ok
+                },
+                "login.organization_suspended",
+            ),
+            (
+                LoginFacts {
+                    organization: Some(UseState::Cancelled),
+                    ..ok
+                },
+                "login.organization_cancelled",
+            ),
+            (
+                LoginFacts {
+                    password: PasswordAge {
+                        set_on: d("2025-11-27"),
+                    },
+                    ..ok
+                },
+                "login.password_expired",
+            ),
+        ];
+        for (facts, rule) in cases {
+            assert_eq!(check_login_allowed(facts, now).unwrap_err().rule(), rule);
+        }
+    }
+
+    #[test]
+    fn q44_session_ends_after_30_idle_minutes() {
+        let t = at(2026, 11, 27, 1, 0);
+        assert!(session_is_alive(
+            t,
+            t + Duration::minutes(29) + Duration::seconds(59)
+        ));
+        assert!(!session_is_alive(t, t + Duration::minutes(30)));
+        assert!(!session_is_alive(t, t - Duration::seconds(1)));
+    }
+
+    #[test]
+    fn q79_agent_deletion_refused_while_an_examination_is_pending() {
+        use ApplicationStatus::*;
+        assert_eq!(
+            check_agent_deletion(&UserKind::Agent, [Completed, Denied, InputCompleted]),
+            Ok(())
+        );
+        for pending in [ApplicationCompleted, UnderExamination, ErrorReceiptNumber] {
+            assert_eq!(
+                check_agent_deletion(&UserKind::Agent, [Completed, pending]),
+                Err(AgentDeletionError::ExaminationPending)
+            );
+        }
+        assert_eq!(
+            check_agent_deletion(&UserKind::OrganizationStaff, []),
+            Err(AgentDeletionError::NotAnAgent)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn q97_expired_exactly_from_the_anniversary(offset in 0u64..20_000, after in 0u64..800) {
+            let age = PasswordAge { set_on: d("2000-01-01").add_days(offset) };
+            let day = age.set_on.add_days(after);
+            prop_assert_eq!(age.is_expired(day), day >= age.set_on.add_years(1));
+            prop_assert!(age.set_on.days_until(age.expires_on()) >= 365);
+        }
+
+        #[test]
+        fn q96_fewer_than_five_failures_never_lock(n in 0u8..5) {
+            let now = at(2026, 1, 1, 0, 0);
+            let g = (0..n).fold(LoginGuard::default(), |g, _| g.after_failure(now));
+            prop_assert!(!g.is_locked(now));
+        }
+    }
+}

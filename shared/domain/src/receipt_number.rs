@@ -1,0 +1,302 @@
+//! Application receipt numbers (Q33): a temporary number at filing, an official number the next day.
+//!
+//! The official number, as seen on a real notice (`福オンＥＮ25001878`), reads: the office's character,
+//! "オン" (online), two full-width letters for the procedure, the two-digit year and a six-digit serial.
+//! Official numbers are unique and consecutive per office and year: the serial comes from one counter per
+//! [`ReceiptSeries`]. The agency does not publish a format for temporary numbers; ours is `TMP-` + the
+//! filing day + 8 random characters of Crockford's base 32.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Localized;
+use crate::jst::JstDate;
+use crate::office::Office;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptNumberError {
+    #[error("{0:?} is not a receipt number")]
+    Format(String),
+    #[error("the receipt numbers of {office} for 20{year:02} are used up")]
+    SeriesExhausted { office: Office, year: u8 },
+}
+
+impl Localized for ReceiptNumberError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::Format(_) => "receipt_number.format",
+            Self::SeriesExhausted { .. } => "receipt_number.series_exhausted",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::Format(s) => format!("「{s}」は受付番号として認識できません。"),
+            Self::SeriesExhausted { office, year } => {
+                format!(
+                    "{}の20{year:02}年の受付番号が上限に達しました。",
+                    office.info().name_ja
+                )
+            }
+        }
+    }
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The temporary receipt number e-mailed at filing to the user and the applicant (Q33).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TemporaryReceiptNumber(String);
+
+impl TemporaryReceiptNumber {
+    /// From the filing day and 40 random bits.
+    pub fn new(filed_on: JstDate, random: u64) -> Self {
+        let tail: String = (0..8)
+            .rev()
+            .map(|i| char::from(CROCKFORD[((random >> (i * 5)) & 31) as usize]))
+            .collect();
+        Self(format!("TMP-{}-{tail}", filed_on.compact()))
+    }
+
+    pub fn parse(input: &str) -> Result<Self, ReceiptNumberError> {
+        let s = input.trim();
+        let bad = || ReceiptNumberError::Format(s.to_owned());
+        let rest = s.strip_prefix("TMP-").ok_or_else(bad)?;
+        let (day, tail) = rest.split_once('-').ok_or_else(bad)?;
+        JstDate::parse(day).map_err(|_| bad())?;
+        if day.len() != 8 || tail.len() != 8 || !tail.bytes().all(|b| CROCKFORD.contains(&b)) {
+            return Err(bad());
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TemporaryReceiptNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for TemporaryReceiptNumber {
+    type Error = ReceiptNumberError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<TemporaryReceiptNumber> for String {
+    fn from(value: TemporaryReceiptNumber) -> Self {
+        value.0
+    }
+}
+
+/// One series of official numbers: one office, one year (of the receipt date, JST).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReceiptSeries {
+    pub office: Office,
+    /// Two-digit year.
+    pub year: u8,
+}
+
+impl ReceiptSeries {
+    pub const MAX_SERIAL: u32 = 999_999;
+
+    pub fn for_receipt(office: Office, receipt_date: JstDate) -> Self {
+        Self {
+            office,
+            year: u8::try_from(receipt_date.year().rem_euclid(100)).unwrap_or(0),
+        }
+    }
+
+    /// The name of this series' counter in the store.
+    pub fn counter_name(self) -> String {
+        format!("receipt-number#{}#{:02}", self.office.code(), self.year)
+    }
+
+    /// The official number with this serial (the counter's value after its increment: 1, 2, 3, …).
+    pub fn number(self, serial: u64) -> Result<OfficialReceiptNumber, ReceiptNumberError> {
+        match u32::try_from(serial) {
+            Ok(s) if (1..=Self::MAX_SERIAL).contains(&s) => Ok(OfficialReceiptNumber {
+                series: self,
+                serial: s,
+            }),
+            _ => Err(ReceiptNumberError::SeriesExhausted {
+                office: self.office,
+                year: self.year,
+            }),
+        }
+    }
+}
+
+/// The official application receipt number (Q33), e.g. `福オンＥＮ25001878`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OfficialReceiptNumber {
+    series: ReceiptSeries,
+    serial: u32,
+}
+
+impl OfficialReceiptNumber {
+    /// Full-width "EN": the procedure letters of an extension of period of stay.
+    pub const PROCEDURE: &'static str = "ＥＮ";
+
+    pub fn series(self) -> ReceiptSeries {
+        self.series
+    }
+
+    pub fn serial(self) -> u32 {
+        self.serial
+    }
+
+    /// Reads the number as printed; half-width letters and full-width digits are accepted too.
+    pub fn parse(input: &str) -> Result<Self, ReceiptNumberError> {
+        let s = input.trim();
+        let bad = || ReceiptNumberError::Format(s.to_owned());
+        let mut chars = s.chars();
+        let office = chars
+            .next()
+            .and_then(Office::from_receipt_char)
+            .ok_or_else(bad)?;
+        let rest: String = chars.map(to_half_width).collect();
+        let rest = rest.strip_prefix("オンEN").ok_or_else(bad)?;
+        if rest.len() != 8 || !rest.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year: u8 = rest[..2].parse().map_err(|_| bad())?;
+        let serial: u64 = rest[2..].parse().map_err(|_| bad())?;
+        ReceiptSeries { office, year }
+            .number(serial)
+            .map_err(|_| bad())
+    }
+}
+
+fn to_half_width(c: char) -> char {
+    match c {
+        'Ａ'..='Ｚ' | '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        other => other,
+    }
+}
+
+impl fmt::Display for OfficialReceiptNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}オン{}{:02}{:06}",
+            self.series.office.info().receipt_char,
+            Self::PROCEDURE,
+            self.series.year,
+            self.serial
+        )
+    }
+}
+
+impl TryFrom<String> for OfficialReceiptNumber {
+    type Error = ReceiptNumberError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<OfficialReceiptNumber> for String {
+    fn from(value: OfficialReceiptNumber) -> Self {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jst::d;
+    use proptest::prelude::*;
+
+    #[test]
+    fn q33_official_number_reads_like_the_agencys() {
+        let n = OfficialReceiptNumber::parse("福オンＥＮ25001878").unwrap();
+        assert_eq!(
+            n.series(),
+            ReceiptSeries {
+                office: Office::Fukuoka,
+                year: 25
+            }
+        );
+        assert_eq!(n.serial(), 1878);
+        assert_eq!(n.to_string(), "福オンＥＮ25001878");
+        assert_eq!(OfficialReceiptNumber::parse("福オンEN２５001878"), Ok(n));
+        for bad in [
+            "福オンＥＮ2500187",
+            "X オンＥＮ25001878",
+            "福オフＥＮ25001878",
+            "福オンＥＮ25000000",
+            "",
+        ] {
+            assert!(OfficialReceiptNumber::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn q33_series_per_office_and_year_of_receipt() {
+        let s = ReceiptSeries::for_receipt(Office::Tokyo, d("2026-12-31"));
+        assert_eq!(
+            s,
+            ReceiptSeries {
+                office: Office::Tokyo,
+                year: 26
+            }
+        );
+        assert_ne!(
+            s.counter_name(),
+            ReceiptSeries::for_receipt(Office::Tokyo, d("2027-01-01")).counter_name()
+        );
+        assert_ne!(
+            s.counter_name(),
+            ReceiptSeries::for_receipt(Office::Osaka, d("2026-12-31")).counter_name()
+        );
+        assert_eq!(s.number(1).unwrap().to_string(), "東オンＥＮ26000001");
+        assert!(matches!(
+            s.number(0),
+            Err(ReceiptNumberError::SeriesExhausted { .. })
+        ));
+        assert!(matches!(
+            s.number(1_000_000),
+            Err(ReceiptNumberError::SeriesExhausted { .. })
+        ));
+    }
+
+    #[test]
+    fn q33_consecutive_serials_give_consecutive_distinct_numbers() {
+        let s = ReceiptSeries::for_receipt(Office::Osaka, d("2026-11-27"));
+        let numbers: Vec<String> = (1..=20).map(|i| s.number(i).unwrap().to_string()).collect();
+        let mut sorted = numbers.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, numbers);
+    }
+
+    #[test]
+    fn temporary_numbers() {
+        let t = TemporaryReceiptNumber::new(d("2026-11-27"), 0x12_3456_789A);
+        assert!(t.as_str().starts_with("TMP-20261127-"));
+        assert_eq!(TemporaryReceiptNumber::parse(t.as_str()), Ok(t.clone()));
+        assert!(TemporaryReceiptNumber::parse("TMP-20261127-ILOU0000").is_err());
+        assert!(TemporaryReceiptNumber::parse("TMP-20261332-00000000").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn official_numbers_round_trip(office in 0usize..Office::ALL.len(), year in 0u8..100, serial in 1u64..=999_999) {
+            let n = ReceiptSeries { office: Office::ALL[office], year }.number(serial).unwrap();
+            prop_assert_eq!(OfficialReceiptNumber::parse(&n.to_string()).unwrap(), n);
+        }
+
+        #[test]
+        fn temporary_numbers_round_trip(random in any::<u64>(), days in 0u64..30_000) {
+            let t = TemporaryReceiptNumber::new(d("2000-01-01").add_days(days), random);
+            prop_assert_eq!(TemporaryReceiptNumber::parse(t.as_str()).unwrap(), t);
+        }
+    }
+}
