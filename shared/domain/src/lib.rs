@@ -2,6 +2,7 @@
 //! as Q1…Q103), as types and pure functions. No I/O, no clock reads, no AWS types.
 
 pub mod account;
+pub mod application;
 pub mod eligibility;
 pub mod error;
 pub mod fees;
@@ -15,6 +16,7 @@ pub mod organization;
 pub mod period;
 pub mod photo;
 pub mod receipt_number;
+pub mod schedule;
 pub mod status;
 pub mod status_of_residence;
 pub mod values;

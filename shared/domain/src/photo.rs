@@ -117,7 +117,7 @@ fn frame_size(bytes: &[u8]) -> Option<(u16, u16)> {
         match marker {
             // Standalone markers without a length.
             0x01 | 0xD0..=0xD7 => continue,
-            0xD8 | 0xD9 | 0xDA => return None, // SOI again, EOI or scan data before a frame header
+            0xD8..=0xDA => return None, // SOI again, EOI or scan data before a frame header
             _ => {}
         }
         let len = usize::from(u16::from_be_bytes([*bytes.get(i)?, *bytes.get(i + 1)?]));

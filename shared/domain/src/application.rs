@@ -1,0 +1,719 @@
+//! The application aggregate: one extension of period of stay (with its attachments), its form, photo,
+//! receipt numbers and status. Every change goes through a named [`Transition`] of the one state machine.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::eligibility::{PostFacts, PostRefusal, check_receipt_method};
+use crate::error::Localized;
+use crate::form::{ApplicationForm, Attachment, ReEntry};
+use crate::jst::JstDate;
+use crate::period::PeriodOfStay;
+use crate::photo::PhotoInfo;
+use crate::receipt_number::{OfficialReceiptNumber, TemporaryReceiptNumber};
+use crate::status::{Actor, ApplicationStatus, ReceiptMethod, Transition, TransitionError};
+use crate::values::UserId;
+
+macro_rules! opaque_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// 1–64 characters of `A-Z a-z 0-9 _ -` (what the `Ids` port issues).
+            pub fn parse(input: &str) -> Result<Self, IdError> {
+                let ok = !input.is_empty()
+                    && input.len() <= 64
+                    && input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if ok { Ok(Self(input.to_owned())) } else { Err(IdError(stringify!($name))) }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a valid {0}")]
+pub struct IdError(pub &'static str);
+
+impl Localized for IdError {
+    fn rule(&self) -> &'static str {
+        "id.format"
+    }
+    fn message_ja(&self) -> String {
+        "IDの形式が正しくありません。".into()
+    }
+}
+
+opaque_id!(
+    /// Identifies one application.
+    ApplicationId
+);
+opaque_id!(
+    /// Identifies one organization of affiliation.
+    OrganizationId
+);
+
+/// The stored facial photo: where it is and what its header says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub key: String,
+    pub info: PhotoInfo,
+}
+
+/// The result of the examination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Decision {
+    Permitted {
+        period: PeriodOfStay,
+        expiry: JstDate,
+        decided_on: JstDate,
+    },
+    Denied {
+        decided_on: JstDate,
+    },
+}
+
+/// What the office has received by post for a card to be posted (Q55, Q58, Q65).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PostDocuments {
+    pub fee_notice_received: bool,
+    pub fee_notice_signed: bool,
+    pub old_card_returned: bool,
+}
+
+/// Who collects a card at the counter (Q54, Q67).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collector {
+    Applicant,
+    /// The user who filed (the organization's staff member or agent).
+    User,
+    ThirdParty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplicationError {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Post(#[from] PostRefusal),
+    #[error("attach the facial photo before submitting (Q23)")]
+    PhotoMissing,
+    #[error("the receipt method is already {0:?}")]
+    SameReceiptMethod(ReceiptMethod),
+    #[error("no {0:?} permission is attached to this application, or it was already withdrawn")]
+    NotAttached(Attachment),
+    #[error(
+        "the fee payment notice with its revenue stamp, signed, must be received before the card is issued (Q55, Q58, Q65)"
+    )]
+    FeeNoticeMissing,
+    #[error("only the applicant or the user may receive the residence card at the counter (Q67)")]
+    ThirdPartyCollector,
+    #[error("the new period of stay must end after the current expiry date")]
+    PermittedExpiryNotLater,
+}
+
+impl Localized for ApplicationError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::Transition(e) => e.rule(),
+            Self::Post(e) => e.rule(),
+            Self::PhotoMissing => "application.photo_missing",
+            Self::SameReceiptMethod(_) => "application.same_receipt_method",
+            Self::NotAttached(_) => "application.not_attached",
+            Self::FeeNoticeMissing => "application.fee_notice_missing",
+            Self::ThirdPartyCollector => "application.third_party_collector",
+            Self::PermittedExpiryNotLater => "application.permitted_expiry_not_later",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::Transition(e) => e.message_ja(),
+            Self::Post(e) => e.message_ja(),
+            Self::PhotoMissing => "申請の前に顔写真を添付してください（Q23）。".into(),
+            Self::SameReceiptMethod(_) => "受領方法は既にその方法です。".into(),
+            Self::NotAttached(_) => "その申請は同時申請されていないか、既に取り下げられています。".into(),
+            Self::FeeNoticeMissing => "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です（Q55、Q58、Q65）。".into(),
+            Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです（Q67）。".into(),
+            Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
+        }
+    }
+}
+
+/// One application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub organization_id: OrganizationId,
+    /// The user who entered it; agents and staff see only their organization's applications.
+    pub created_by: UserId,
+    pub form: ApplicationForm,
+    pub photo: Option<PhotoRef>,
+    pub status: ApplicationStatus,
+    pub temporary_receipt_number: Option<TemporaryReceiptNumber>,
+    pub official_receipt_number: Option<OfficialReceiptNumber>,
+    /// Q32: the day it was filed (JST).
+    pub receipt_date: Option<JstDate>,
+    pub withdrawn_attachments: Vec<Attachment>,
+    pub documents_requested: u32,
+    pub decision: Option<Decision>,
+    pub post_documents: PostDocuments,
+    pub card_dispatched_on: Option<JstDate>,
+    pub card_handed_over_on: Option<JstDate>,
+    /// Optimistic concurrency: incremented by every stored change.
+    pub version: u64,
+}
+
+impl Application {
+    /// A new application in "Input completed" (entered, not yet filed).
+    pub fn new(
+        id: ApplicationId,
+        organization_id: OrganizationId,
+        created_by: UserId,
+        form: ApplicationForm,
+    ) -> Self {
+        Self {
+            id,
+            organization_id,
+            created_by,
+            form,
+            photo: None,
+            status: ApplicationStatus::InputCompleted,
+            temporary_receipt_number: None,
+            official_receipt_number: None,
+            receipt_date: None,
+            withdrawn_attachments: Vec::new(),
+            documents_requested: 0,
+            decision: None,
+            post_documents: PostDocuments::default(),
+            card_dispatched_on: None,
+            card_handed_over_on: None,
+            version: 0,
+        }
+    }
+
+    fn transition(&mut self, op: Transition, actor: Actor) -> Result<(), ApplicationError> {
+        self.status = op.apply(actor, self.status, self.form.receipt_method)?;
+        Ok(())
+    }
+
+    /// The re-entry permission still asked for (not withdrawn).
+    pub fn re_entry(&self) -> Option<ReEntry> {
+        self.form
+            .procedures
+            .re_entry
+            .filter(|_| !self.withdrawn_attachments.contains(&Attachment::ReEntry))
+    }
+
+    /// Whether the activity permission is still asked for.
+    pub fn activity_outside_status(&self) -> bool {
+        self.form.procedures.activity_outside_status
+            && !self
+                .withdrawn_attachments
+                .contains(&Attachment::ActivityOutsideStatus)
+    }
+
+    fn post_facts(&self) -> PostFacts {
+        let mut facts = PostFacts::of(&self.form);
+        facts.procedures.re_entry = self.re_entry();
+        facts.procedures.activity_outside_status = self.activity_outside_status();
+        facts
+    }
+
+    /// The photo may be attached or replaced by the user while the application is only entered.
+    pub fn attach_photo(&mut self, actor: Actor, photo: PhotoRef) -> Result<(), ApplicationError> {
+        if actor != Actor::OrganizationUser {
+            return Err(TransitionError::ActorNotPermitted {
+                op: Transition::Submit,
+                actor,
+            }
+            .into());
+        }
+        if self.status != ApplicationStatus::InputCompleted {
+            return Err(TransitionError::NotFromStatus {
+                op: Transition::Submit,
+                from: self.status,
+            }
+            .into());
+        }
+        self.photo = Some(photo);
+        Ok(())
+    }
+
+    /// Q32, Q33: files the application; the receipt date is today and a temporary number is given.
+    /// Eligibility (list, window, use state) is checked by the caller with the organization's data.
+    pub fn submit(
+        &mut self,
+        actor: Actor,
+        today: JstDate,
+        number: TemporaryReceiptNumber,
+    ) -> Result<(), ApplicationError> {
+        if self.photo.is_none() && Transition::Submit.permits(actor) {
+            return Err(ApplicationError::PhotoMissing);
+        }
+        self.transition(Transition::Submit, actor)?;
+        self.receipt_date = Some(today);
+        self.temporary_receipt_number = Some(number);
+        Ok(())
+    }
+
+    /// Q33: the official number, the day after filing; also clears a receipt-number error.
+    pub fn assign_official_receipt_number(
+        &mut self,
+        number: OfficialReceiptNumber,
+    ) -> Result<(), ApplicationError> {
+        self.transition(Transition::AssignOfficialReceiptNumber, Actor::System)?;
+        self.official_receipt_number = Some(number);
+        Ok(())
+    }
+
+    /// Q51: the official number could not be acquired; a later run retries.
+    pub fn record_receipt_number_error(&mut self) -> Result<(), ApplicationError> {
+        self.transition(Transition::FailReceiptNumber, Actor::System)
+    }
+
+    /// Q53: the receipt method may change while "Application completed" or "Under examination", and to
+    /// post only where post is allowed.
+    pub fn change_receipt_method(
+        &mut self,
+        actor: Actor,
+        method: ReceiptMethod,
+        today: JstDate,
+    ) -> Result<(), ApplicationError> {
+        Transition::ChangeReceiptMethod.apply(actor, self.status, self.form.receipt_method)?;
+        if method == self.form.receipt_method {
+            return Err(ApplicationError::SameReceiptMethod(method));
+        }
+        check_receipt_method(method, self.post_facts(), today)?;
+        self.form.receipt_method = method;
+        Ok(())
+    }
+
+    pub fn start_examination(&mut self, actor: Actor) -> Result<(), ApplicationError> {
+        self.transition(Transition::StartExamination, actor)
+    }
+
+    /// Q22: documents of proof are asked for individually.
+    pub fn request_documents(&mut self, actor: Actor) -> Result<(), ApplicationError> {
+        self.transition(Transition::RequestDocuments, actor)?;
+        self.documents_requested += 1;
+        Ok(())
+    }
+
+    pub fn permit(
+        &mut self,
+        actor: Actor,
+        period: PeriodOfStay,
+        expiry: JstDate,
+        today: JstDate,
+    ) -> Result<(), ApplicationError> {
+        Transition::Permit.apply(actor, self.status, self.form.receipt_method)?;
+        if expiry <= self.form.stay.expiry {
+            return Err(ApplicationError::PermittedExpiryNotLater);
+        }
+        self.transition(Transition::Permit, actor)?;
+        self.decision = Some(Decision::Permitted {
+            period,
+            expiry,
+            decided_on: today,
+        });
+        Ok(())
+    }
+
+    pub fn deny(&mut self, actor: Actor, today: JstDate) -> Result<(), ApplicationError> {
+        self.transition(Transition::Deny, actor)?;
+        self.decision = Some(Decision::Denied { decided_on: today });
+        Ok(())
+    }
+
+    /// Q55: the office records what arrived by post while the card waits for issuance.
+    pub fn record_post_documents(
+        &mut self,
+        actor: Actor,
+        documents: PostDocuments,
+    ) -> Result<(), ApplicationError> {
+        if !Transition::IssueCardByPost.permits(actor)
+            && !Transition::HandOverAtCounter.permits(actor)
+        {
+            return Err(TransitionError::ActorNotPermitted {
+                op: Transition::IssueCardByPost,
+                actor,
+            }
+            .into());
+        }
+        if self.status != ApplicationStatus::WaitingForIssuance {
+            return Err(TransitionError::NotFromStatus {
+                op: Transition::IssueCardByPost,
+                from: self.status,
+            }
+            .into());
+        }
+        self.post_documents = documents;
+        Ok(())
+    }
+
+    /// Q55, Q69, Q71: the card is issued and posted; the permission takes effect on delivery.
+    pub fn issue_card_by_post(
+        &mut self,
+        actor: Actor,
+        dispatched_on: JstDate,
+    ) -> Result<(), ApplicationError> {
+        Transition::IssueCardByPost.apply(actor, self.status, self.form.receipt_method)?;
+        if !(self.post_documents.fee_notice_received && self.post_documents.fee_notice_signed) {
+            return Err(ApplicationError::FeeNoticeMissing);
+        }
+        self.transition(Transition::IssueCardByPost, actor)?;
+        self.card_dispatched_on = Some(dispatched_on);
+        Ok(())
+    }
+
+    /// Q54, Q58, Q67: handed over at the counter to the applicant or the user, against a signed fee notice.
+    pub fn hand_over_at_counter(
+        &mut self,
+        actor: Actor,
+        collector: Collector,
+        fee_notice_signed: bool,
+        today: JstDate,
+    ) -> Result<(), ApplicationError> {
+        Transition::HandOverAtCounter.apply(actor, self.status, self.form.receipt_method)?;
+        if collector == Collector::ThirdParty {
+            return Err(ApplicationError::ThirdPartyCollector);
+        }
+        if !fee_notice_signed {
+            return Err(ApplicationError::FeeNoticeMissing);
+        }
+        self.transition(Transition::HandOverAtCounter, actor)?;
+        self.card_handed_over_on = Some(today);
+        Ok(())
+    }
+
+    /// Q47, Q48: the whole application is withdrawn.
+    pub fn withdraw(&mut self, actor: Actor) -> Result<(), ApplicationError> {
+        self.transition(Transition::Withdraw, actor)
+    }
+
+    /// Q49: only the attached re-entry or activity permission is withdrawn; the extension goes on.
+    pub fn withdraw_attachment(
+        &mut self,
+        actor: Actor,
+        attachment: Attachment,
+    ) -> Result<(), ApplicationError> {
+        Transition::WithdrawAttached.apply(actor, self.status, self.form.receipt_method)?;
+        let attached = match attachment {
+            Attachment::ReEntry => self.re_entry().is_some(),
+            Attachment::ActivityOutsideStatus => self.activity_outside_status(),
+        };
+        if !attached {
+            return Err(ApplicationError::NotAttached(attachment));
+        }
+        self.transition(Transition::WithdrawAttached, actor)?;
+        self.withdrawn_attachments.push(attachment);
+        Ok(())
+    }
+
+    /// Q63: the office replaces a wrongly attached photo.
+    pub fn replace_photo(&mut self, actor: Actor, photo: PhotoRef) -> Result<(), ApplicationError> {
+        self.transition(Transition::ReplacePhoto, actor)?;
+        self.photo = Some(photo);
+        Ok(())
+    }
+
+    /// A blanket row with errors corrected by a later upload (Q42).
+    pub fn correct_blanket_entry(
+        &mut self,
+        actor: Actor,
+        form: ApplicationForm,
+    ) -> Result<(), ApplicationError> {
+        self.transition(Transition::CorrectBlanketEntry, actor)?;
+        self.form = form;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::application_input;
+    use crate::form::Procedures;
+    use crate::jst::d;
+    use crate::office::Office;
+    use crate::receipt_number::ReceiptSeries;
+    use crate::status::OfficerRole;
+
+    const USER: Actor = Actor::OrganizationUser;
+    const EXAMINER: Actor = Actor::Officer(OfficerRole::Examiner);
+    const ISSUANCE: Actor = Actor::Officer(OfficerRole::Issuance);
+    const COUNTER: Actor = Actor::Officer(OfficerRole::Counter);
+
+    fn today() -> JstDate {
+        d("2026-11-27")
+    }
+
+    fn photo() -> PhotoRef {
+        PhotoRef {
+            key: "photos/a.jpg".into(),
+            info: PhotoInfo {
+                width: 240,
+                height: 320,
+                bytes: 9000,
+            },
+        }
+    }
+
+    fn app(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
+        let mut i = application_input();
+        edit(&mut i);
+        let form = ApplicationForm::parse(&i, today()).unwrap();
+        Application::new(
+            ApplicationId::parse("app-1").unwrap(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            form,
+        )
+    }
+
+    fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
+        let mut a = app(edit);
+        a.attach_photo(USER, photo()).unwrap();
+        a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 7))
+            .unwrap();
+        a
+    }
+
+    #[test]
+    fn q23_submit_needs_a_photo() {
+        let mut a = app(|_| {});
+        assert_eq!(
+            a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 1)),
+            Err(ApplicationError::PhotoMissing)
+        );
+        assert_eq!(a.status, ApplicationStatus::InputCompleted);
+    }
+
+    #[test]
+    fn q32_q33_submit_sets_receipt_date_and_temporary_number() {
+        let a = submitted(|_| {});
+        assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
+        assert_eq!(a.receipt_date, Some(today()));
+        assert!(a.temporary_receipt_number.is_some());
+    }
+
+    #[test]
+    fn a_submitted_application_cannot_be_submitted_again_or_get_a_new_photo_from_the_user() {
+        let mut a = submitted(|_| {});
+        let again = a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 8));
+        assert!(matches!(
+            again,
+            Err(ApplicationError::Transition(
+                TransitionError::NotFromStatus { .. }
+            ))
+        ));
+        assert!(a.attach_photo(USER, photo()).is_err());
+    }
+
+    #[test]
+    fn q33_official_number_and_its_error_path() {
+        let mut a = submitted(|_| {});
+        a.record_receipt_number_error().unwrap();
+        assert_eq!(a.status, ApplicationStatus::ErrorReceiptNumber);
+        let n = ReceiptSeries::for_receipt(Office::Tokyo, today())
+            .number(1)
+            .unwrap();
+        a.assign_official_receipt_number(n).unwrap();
+        assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
+        assert_eq!(a.official_receipt_number, Some(n));
+    }
+
+    #[test]
+    fn q51_q55_q71_life_by_post() {
+        let mut a = submitted(|_| {});
+        a.start_examination(EXAMINER).unwrap();
+        a.request_documents(EXAMINER).unwrap();
+        assert_eq!(a.documents_requested, 1);
+        assert_eq!(
+            a.permit(
+                EXAMINER,
+                PeriodOfStay::parse("3Y").unwrap(),
+                d("2027-01-20"),
+                today()
+            ),
+            Err(ApplicationError::PermittedExpiryNotLater)
+        );
+        a.permit(
+            EXAMINER,
+            PeriodOfStay::parse("3Y").unwrap(),
+            d("2030-01-20"),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
+        assert_eq!(
+            a.issue_card_by_post(ISSUANCE, today()),
+            Err(ApplicationError::FeeNoticeMissing)
+        );
+        a.record_post_documents(
+            ISSUANCE,
+            PostDocuments {
+                fee_notice_received: true,
+                fee_notice_signed: true,
+                old_card_returned: true,
+            },
+        )
+        .unwrap();
+        a.issue_card_by_post(ISSUANCE, d("2026-12-10")).unwrap();
+        assert_eq!(a.status, ApplicationStatus::Completed);
+        assert_eq!(a.card_dispatched_on, Some(d("2026-12-10")));
+    }
+
+    #[test]
+    fn q54_q67_life_at_the_counter_and_no_third_party() {
+        let mut a = submitted(|i| i.receipt_method = "counter".into());
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(
+            EXAMINER,
+            PeriodOfStay::parse("1Y").unwrap(),
+            d("2028-01-20"),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(a.status, ApplicationStatus::ExaminationCompleted);
+        assert_eq!(
+            a.hand_over_at_counter(COUNTER, Collector::ThirdParty, true, today()),
+            Err(ApplicationError::ThirdPartyCollector)
+        );
+        assert_eq!(
+            a.hand_over_at_counter(COUNTER, Collector::User, false, today()),
+            Err(ApplicationError::FeeNoticeMissing)
+        );
+        a.hand_over_at_counter(COUNTER, Collector::Applicant, true, today())
+            .unwrap();
+        assert_eq!(a.status, ApplicationStatus::Completed);
+    }
+
+    #[test]
+    fn q53_switching_post_to_counter_under_examination_and_not_after() {
+        let mut a = submitted(|_| {});
+        a.start_examination(EXAMINER).unwrap();
+        a.change_receipt_method(USER, ReceiptMethod::Counter, today())
+            .unwrap();
+        assert_eq!(a.form.receipt_method, ReceiptMethod::Counter);
+        assert_eq!(
+            a.change_receipt_method(USER, ReceiptMethod::Counter, today()),
+            Err(ApplicationError::SameReceiptMethod(ReceiptMethod::Counter))
+        );
+        a.change_receipt_method(USER, ReceiptMethod::Post, today())
+            .unwrap();
+        a.permit(
+            EXAMINER,
+            PeriodOfStay::parse("1Y").unwrap(),
+            d("2028-01-20"),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
+        assert!(matches!(
+            a.change_receipt_method(USER, ReceiptMethod::Counter, today()),
+            Err(ApplicationError::Transition(
+                TransitionError::NotFromStatus { .. }
+            ))
+        ));
+    }
+
+    #[test]
+    fn q57_changing_to_post_is_refused_with_a_kanji_petition() {
+        let mut a = submitted(|i| {
+            i.receipt_method = "counter".into();
+            i.kanji_name_petition = crate::form::Flag::Bool(true);
+        });
+        assert_eq!(
+            a.change_receipt_method(USER, ReceiptMethod::Post, today()),
+            Err(ApplicationError::Post(PostRefusal::KanjiNamePetition))
+        );
+    }
+
+    #[test]
+    fn q49_withdrawing_only_the_re_entry_permission_then_post_becomes_possible() {
+        let mut a = submitted(|i| {
+            i.procedures = vec!["extension".into(), "re_entry_single".into()];
+            i.period_of_stay = "3M".into();
+            i.expiry_date = "20261215".into();
+            i.receipt_method = "counter".into();
+        });
+        assert_eq!(
+            a.form.procedures,
+            Procedures {
+                re_entry: Some(ReEntry::Single),
+                activity_outside_status: false
+            }
+        );
+        assert!(
+            a.change_receipt_method(USER, ReceiptMethod::Post, today())
+                .is_err()
+        );
+        a.withdraw_attachment(COUNTER, Attachment::ReEntry).unwrap();
+        assert_eq!(a.re_entry(), None);
+        assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
+        assert_eq!(
+            a.withdraw_attachment(COUNTER, Attachment::ReEntry),
+            Err(ApplicationError::NotAttached(Attachment::ReEntry))
+        );
+        a.change_receipt_method(USER, ReceiptMethod::Post, today())
+            .unwrap();
+    }
+
+    #[test]
+    fn q48_withdraw_the_whole_application() {
+        let mut a = submitted(|_| {});
+        assert!(a.withdraw(USER).is_err());
+        a.withdraw(COUNTER).unwrap();
+        assert_eq!(a.status, ApplicationStatus::Withdrawn);
+        assert!(a.start_examination(EXAMINER).is_err());
+    }
+
+    #[test]
+    fn q63_the_office_replaces_a_wrong_photo() {
+        let mut a = submitted(|_| {});
+        let other = PhotoRef {
+            key: "photos/b.jpg".into(),
+            ..photo()
+        };
+        assert!(a.replace_photo(USER, other.clone()).is_err());
+        a.replace_photo(EXAMINER, other.clone()).unwrap();
+        assert_eq!(a.photo, Some(other));
+    }
+
+    #[test]
+    fn ids_parse() {
+        assert!(ApplicationId::parse("01JF8ZK3-abc_9").is_ok());
+        assert!(ApplicationId::parse("").is_err());
+        assert!(OrganizationId::parse("org/1").is_err());
+        assert!(OrganizationId::parse(&"a".repeat(65)).is_err());
+    }
+}

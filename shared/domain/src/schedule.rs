@@ -1,0 +1,98 @@
+//! The system's daily duties, run on a schedule in Japan time (EventBridge in production, an in-process
+//! scheduler locally). The job is named in the scheduled event's `detail`: `{"job": "<code>"}`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::jst::JstDate;
+use crate::notification::PASSPORT_NOTICE_MONTHS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduledJob {
+    /// Q73: e-mail every user of organizations whose approval expires in two months.
+    PeriodicReportReminders,
+    /// Q76: suspend organizations past their expiry without an approved periodic report.
+    SuspendExpiredOrganizations,
+    /// Q97: e-mail users whose password expires in 30 or 7 days.
+    PasswordExpiryReminders,
+    /// Q86: e-mail users about applicants whose passport expires soon.
+    PassportExpiryReminders,
+    /// Q33: give official receipt numbers to the applications received the day before.
+    OfficialReceiptNumbers,
+}
+
+impl ScheduledJob {
+    pub const ALL: [ScheduledJob; 5] = [
+        Self::PeriodicReportReminders,
+        Self::SuspendExpiredOrganizations,
+        Self::PasswordExpiryReminders,
+        Self::PassportExpiryReminders,
+        Self::OfficialReceiptNumbers,
+    ];
+
+    /// The hour of the day (JST) the job runs at. Receipt numbers come first thing, so the official number
+    /// reaches users on the day after filing (Q33).
+    pub fn hour_jst(self) -> u32 {
+        match self {
+            Self::OfficialReceiptNumbers => 0,
+            Self::SuspendExpiredOrganizations => 1,
+            Self::PeriodicReportReminders
+            | Self::PasswordExpiryReminders
+            | Self::PassportExpiryReminders => 8,
+        }
+    }
+}
+
+/// The `detail` of a scheduled event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledJobDetail {
+    pub job: ScheduledJob,
+}
+
+/// Q86: the day a passport-expiry notice is due (three months before the passport expires).
+pub fn passport_notice_on(passport_expiry: JstDate) -> JstDate {
+    passport_expiry.sub_months(PASSPORT_NOTICE_MONTHS)
+}
+
+/// Q33: the receipt-number job run on `today` numbers the applications received on the day before.
+pub fn receipt_day_numbered_on(today: JstDate) -> JstDate {
+    today.pred()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jst::d;
+
+    #[test]
+    fn job_detail_round_trips_and_refuses_unknown_jobs() {
+        for job in ScheduledJob::ALL {
+            let json = serde_json::to_string(&ScheduledJobDetail { job }).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ScheduledJobDetail>(&json)
+                    .unwrap()
+                    .job,
+                job
+            );
+            assert!(job.hour_jst() < 24);
+        }
+        assert!(serde_json::from_str::<ScheduledJobDetail>(r#"{"job":"feed_the_cat"}"#).is_err());
+        assert!(
+            serde_json::from_str::<ScheduledJobDetail>(
+                r#"{"job":"official_receipt_numbers","x":1}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn q86_passport_notice_three_months_before() {
+        assert_eq!(passport_notice_on(d("2027-05-31")), d("2027-02-28"));
+    }
+
+    #[test]
+    fn q33_numbers_for_the_previous_day() {
+        assert_eq!(receipt_day_numbered_on(d("2027-01-01")), d("2026-12-31"));
+    }
+}
