@@ -15,6 +15,7 @@ pub mod office;
 pub mod organization;
 pub mod period;
 pub mod photo;
+pub mod ports;
 pub mod receipt_number;
 pub mod schedule;
 pub mod status;

@@ -1,0 +1,427 @@
+//! The ports: what the domain needs from the world, as traits. Each has an AWS adapter (`zairyu-aws`) and
+//! an embedded one (`zairyu-embedded`), held to the same behaviour by the contract tests of
+//! `zairyu-contract`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::values::EmailAddress;
+
+// ---------------------------------------------------------------------------------------------------
+// Table
+
+/// One attribute value. The narrow set the repositories use; numbers are whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attr {
+    S(String),
+    N(i64),
+    B(Vec<u8>),
+    Bool(bool),
+}
+
+impl Attr {
+    pub fn as_s(&self) -> Option<&str> {
+        match self {
+            Self::S(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_n(&self) -> Option<i64> {
+        match self {
+            Self::N(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A record: attribute name → value. `pk` and `sk` are always present.
+pub type Item = BTreeMap<String, Attr>;
+
+/// The reserved attribute names of the single-table design.
+pub mod attr {
+    pub const PK: &str = "pk";
+    pub const SK: &str = "sk";
+    pub const GSI1_PK: &str = "gsi1pk";
+    pub const GSI1_SK: &str = "gsi1sk";
+    pub const GSI2_PK: &str = "gsi2pk";
+    pub const GSI2_SK: &str = "gsi2sk";
+    /// Optimistic-concurrency version of an item.
+    pub const VERSION: &str = "version";
+    /// Expiry as Unix seconds; the store may delete the item some time after.
+    pub const TTL: &str = "ttl";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    /// The key of an item (both key attributes are strings).
+    pub fn of(item: &Item) -> Option<Self> {
+        Some(Self::new(
+            item.get(attr::PK)?.as_s()?,
+            item.get(attr::SK)?.as_s()?,
+        ))
+    }
+}
+
+/// The condition a write depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Unconditional.
+    None,
+    /// No item with this key exists.
+    Absent,
+    /// An item with this key exists.
+    Exists,
+    /// An item with this key exists and its `version` attribute equals this.
+    Version(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Primary,
+    Gsi1,
+    Gsi2,
+}
+
+impl Index {
+    /// The partition- and sort-key attributes of the index.
+    pub fn key_attributes(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Primary => (attr::PK, attr::SK),
+            Self::Gsi1 => (attr::GSI1_PK, attr::GSI1_SK),
+            Self::Gsi2 => (attr::GSI2_PK, attr::GSI2_SK),
+        }
+    }
+
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Self::Primary => None,
+            Self::Gsi1 => Some("gsi1"),
+            Self::Gsi2 => Some("gsi2"),
+        }
+    }
+}
+
+/// Which sort keys of the partition a query wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Any,
+    Prefix(String),
+    /// Inclusive at both ends.
+    Between(String, String),
+}
+
+/// Where the previous page ended; opaque outside the adapter that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor(pub String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub index: Index,
+    pub partition: String,
+    pub sort: SortKey,
+    /// At most this many items in one page (1–1000).
+    pub limit: u32,
+    /// Descending sort-key order (newest first for time-ordered sort keys).
+    pub descending: bool,
+    pub after: Option<Cursor>,
+}
+
+impl Query {
+    pub fn partition(index: Index, partition: impl Into<String>) -> Self {
+        Self {
+            index,
+            partition: partition.into(),
+            sort: SortKey::Any,
+            limit: 100,
+            descending: false,
+            after: None,
+        }
+    }
+
+    pub fn sort(mut self, sort: SortKey) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = limit.clamp(1, 1000);
+        self
+    }
+
+    pub fn descending(mut self) -> Self {
+        self.descending = true;
+        self
+    }
+
+    pub fn after(mut self, cursor: Option<Cursor>) -> Self {
+        self.after = cursor;
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub items: Vec<Item>,
+    /// `Some` when more items may follow.
+    pub next: Option<Cursor>,
+}
+
+/// One write of a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Put {
+        item: Item,
+        condition: Condition,
+    },
+    Delete {
+        key: Key,
+        condition: Condition,
+    },
+    /// Writes nothing; the transaction fails unless the condition holds.
+    Check {
+        key: Key,
+        condition: Condition,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("a condition of the write did not hold")]
+    ConditionFailed,
+    #[error("a concurrent change conflicted with this transaction; retry")]
+    Conflict,
+    #[error("the request to the store was invalid: {0}")]
+    Invalid(String),
+    #[error("the store could not be reached or failed: {0}")]
+    Unavailable(String),
+    #[error("a stored record could not be read: {0}")]
+    Corrupt(String),
+}
+
+/// A DynamoDB-shaped record store: the narrowest set of operations the repositories need.
+#[async_trait]
+pub trait Table: Send + Sync {
+    /// A strongly consistent read.
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError>;
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError>;
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError>;
+    /// One page of a partition of the table or of a secondary index, in sort-key order.
+    async fn query(&self, query: &Query) -> Result<Page, StoreError>;
+    /// Adds `by` to a number attribute (created at 0) and returns the new value, atomically.
+    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError>;
+    /// All of the writes or none (at most 100).
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// BlobStore
+
+/// A URL the client uploads one object to with an HTTP PUT, without passing through our functions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresignedUpload {
+    pub url: String,
+    pub method: String,
+    /// Headers the upload must carry.
+    pub headers: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlobError {
+    #[error("invalid object key {0:?}")]
+    InvalidKey(String),
+    #[error("the object store could not be reached or failed: {0}")]
+    Unavailable(String),
+}
+
+/// Checks an object key: 1–512 characters of `A-Z a-z 0-9 / . _ -`, no empty, `.` or `..` segment.
+pub fn check_blob_key(key: &str) -> Result<(), BlobError> {
+    let ok = !key.is_empty()
+        && key.len() <= 512
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+        && key
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    if ok {
+        Ok(())
+    } else {
+        Err(BlobError::InvalidKey(key.to_owned()))
+    }
+}
+
+/// Photos, blanket files and templates.
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError>;
+    /// Deleting a missing object is not an error.
+    async fn delete(&self, key: &str) -> Result<(), BlobError>;
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<PresignedUpload, BlobError>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JobQueue
+
+/// One delivery of a job. The same job may be delivered more than once (at-least-once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Names this delivery for `ack` and `release`.
+    pub receipt: String,
+    pub body: String,
+    /// 1 for the first delivery.
+    pub attempt: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueueError {
+    #[error("the queue could not be reached or failed: {0}")]
+    Unavailable(String),
+    #[error("the job is too large or malformed: {0}")]
+    Invalid(String),
+}
+
+/// Jobs with at-least-once delivery; a job that fails `max_attempts` times moves to the dead-letter queue.
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    async fn send(&self, body: &str) -> Result<(), QueueError>;
+    /// Up to `max` jobs, each hidden from other receivers until acked, released or its visibility ends.
+    async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError>;
+    /// The job is done: remove it.
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError>;
+    /// The attempt failed: deliver the job again (or dead-letter it after the last attempt).
+    async fn release(&self, receipt: &str) -> Result<(), QueueError>;
+    /// Bodies of dead-lettered jobs (read without removing them), for operators and tests.
+    async fn dead_letters(&self, max: u32) -> Result<Vec<String>, QueueError>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Mailer
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    pub from: EmailAddress,
+    pub to: Vec<EmailAddress>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    /// Permanent: retrying will not help (bad address, unverified sender).
+    #[error("the e-mail was rejected: {0}")]
+    Rejected(String),
+    /// Temporary: retry later.
+    #[error("the mail service could not be reached or failed: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one e-mail; returns the service's message ID.
+    async fn send(&self, email: &Email) -> Result<String, MailError>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Clock and Ids
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub trait Ids: Send + Sync {
+    /// A new unique identifier: sortable by creation time, 26 characters of Crockford base 32.
+    fn id(&self) -> String;
+    /// A new secret token: 32 random bytes, URL-safe base 64.
+    fn token(&self) -> String;
+    /// 64 random bits.
+    fn random(&self) -> u64;
+}
+
+/// A clock that says what it is told: tests travel in time with it.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = at;
+        }
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut t) = self.0.lock() {
+            *t += by;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|p| *p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_keys() {
+        assert!(check_blob_key("photos/org-1/app-1.jpg").is_ok());
+        for bad in ["", "/a", "a//b", "a/../b", "a b", "a/./b", "写真.jpg"] {
+            assert!(check_blob_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn manual_clock_travels() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let c = ManualClock::new(t);
+        c.advance(chrono::Duration::days(1));
+        assert_eq!(c.now(), t + chrono::Duration::days(1));
+    }
+
+    #[test]
+    fn key_of_an_item() {
+        let mut item = Item::new();
+        item.insert(attr::PK.into(), Attr::S("A".into()));
+        item.insert(attr::SK.into(), Attr::S("B".into()));
+        assert_eq!(Key::of(&item), Some(Key::new("A", "B")));
+        item.insert(attr::SK.into(), Attr::N(1));
+        assert_eq!(Key::of(&item), None);
+    }
+}

@@ -1,0 +1,212 @@
+//! `BlobStore` on a folder. Presigned uploads are URLs of the local server, signed with HMAC-SHA256 and
+//! checked by [`FolderBlobs::accept_upload`], which the local server's upload route calls.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zairyu_domain::ports::{BlobError, BlobStore, Clock, PresignedUpload, check_blob_key};
+
+/// The path of the local server's upload route.
+pub const UPLOAD_ROUTE: &str = "/local-upload/";
+
+#[derive(Clone)]
+pub struct FolderBlobs<C: Clock> {
+    root: PathBuf,
+    base_url: String,
+    secret: Vec<u8>,
+    clock: C,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UploadError {
+    #[error("the upload link is malformed")]
+    Malformed,
+    #[error("the upload link's signature does not match")]
+    BadSignature,
+    #[error("the upload link has expired")]
+    Expired,
+    #[error("the upload's content type differs from the one the link was made for")]
+    ContentType,
+    #[error(transparent)]
+    Store(#[from] BlobError),
+}
+
+fn unavailable(e: impl std::fmt::Display) -> BlobError {
+    BlobError::Unavailable(e.to_string())
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+impl<C: Clock + 'static> FolderBlobs<C> {
+    /// Objects live under `root`; upload links point at `base_url` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(root: &Path, base_url: &str, secret: &[u8], clock: C) -> Result<Self, BlobError> {
+        std::fs::create_dir_all(root).map_err(unavailable)?;
+        Ok(Self {
+            root: root.to_owned(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            secret: secret.to_vec(),
+            clock,
+        })
+    }
+
+    fn path(&self, key: &str) -> Result<PathBuf, BlobError> {
+        check_blob_key(key)?;
+        Ok(self.root.join(key))
+    }
+
+    fn signature(&self, key: &str, expires: i64, content_type: &str) -> String {
+        // HMAC accepts keys of any length.
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.secret) {
+            Ok(m) => m,
+            Err(_) => return String::new(),
+        };
+        mac.update(format!("{key}\n{expires}\n{content_type}").as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Checks an upload to a link made by `presign_put` (`path_and_query` as the request carried it) and
+    /// stores the bytes. Returns the object key.
+    pub async fn accept_upload(
+        &self,
+        path_and_query: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<String, UploadError> {
+        let rest = path_and_query
+            .strip_prefix(UPLOAD_ROUTE)
+            .ok_or(UploadError::Malformed)?;
+        let (key, query) = rest.split_once('?').ok_or(UploadError::Malformed)?;
+        let key = decode(key).ok_or(UploadError::Malformed)?;
+        let (mut expires, mut ct, mut sig) = (None, None, None);
+        for pair in query.split('&') {
+            match pair.split_once('=') {
+                Some(("expires", v)) => expires = v.parse::<i64>().ok(),
+                Some(("content_type", v)) => ct = decode(v),
+                Some(("signature", v)) => sig = Some(v.to_owned()),
+                _ => return Err(UploadError::Malformed),
+            }
+        }
+        let (expires, ct, sig) = (
+            expires.ok_or(UploadError::Malformed)?,
+            ct.ok_or(UploadError::Malformed)?,
+            sig.ok_or(UploadError::Malformed)?,
+        );
+        let want = self.signature(&key, expires, &ct);
+        // Constant-time comparison.
+        let same = want.len() == sig.len()
+            && want
+                .bytes()
+                .zip(sig.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return Err(UploadError::BadSignature);
+        }
+        if self.clock.now().timestamp() > expires {
+            return Err(UploadError::Expired);
+        }
+        if content_type != ct {
+            return Err(UploadError::ContentType);
+        }
+        self.put(&key, bytes, &ct).await?;
+        Ok(key)
+    }
+}
+
+#[async_trait]
+impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
+    async fn put(&self, key: &str, bytes: Vec<u8>, _content_type: &str) -> Result<(), BlobError> {
+        let path = self.path(key)?;
+        tokio::task::spawn_blocking(move || {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // Write then rename, so a reader never sees half a file.
+            let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &path)
+        })
+        .await
+        .map_err(unavailable)?
+        .map_err(unavailable)
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
+        let path = self.path(key)?;
+        match tokio::fs::read(&path).await {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        let path = self.path(key)?;
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<PresignedUpload, BlobError> {
+        check_blob_key(key)?;
+        let expires_at: DateTime<Utc> = self.clock.now()
+            + chrono::Duration::from_std(expires_in)
+                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let expires = expires_at.timestamp();
+        let url = format!(
+            "{}{UPLOAD_ROUTE}{}?expires={expires}&content_type={}&signature={}",
+            self.base_url,
+            key.split('/').map(encode).collect::<Vec<_>>().join("/"),
+            encode(content_type),
+            self.signature(key, expires, content_type)
+        );
+        Ok(PresignedUpload {
+            url,
+            method: "PUT".into(),
+            headers: vec![("content-type".into(), content_type.into())],
+            expires_at,
+        })
+    }
+}

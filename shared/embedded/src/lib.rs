@@ -1,0 +1,11 @@
+//! The embedded default: every port on this machine, in one data folder, without AWS or Docker.
+
+pub mod blobs;
+pub mod outbox;
+pub mod queue;
+pub mod table;
+
+pub use blobs::{FolderBlobs, UploadError};
+pub use outbox::{OutboxMailer, OutboxMessage};
+pub use queue::SqliteQueue;
+pub use table::SqliteTable;

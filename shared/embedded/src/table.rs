@@ -1,0 +1,339 @@
+//! `Table` on SQLite: one row per item (the item as JSON), the key and index attributes in columns of
+//! their own so that queries use indexes, never scans.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use zairyu_domain::ports::{
+    Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
+};
+
+/// The embedded `Table`. Cheap to clone; clones share one connection.
+#[derive(Clone)]
+pub struct SqliteTable {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+impl SqliteTable {
+    /// Opens (creating if needed) the table in a SQLite file, in WAL mode.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(unavailable)?;
+        Self::init(conn)
+    }
+
+    /// A table in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(unavailable)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, StoreError> {
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA busy_timeout = 5000;
+             CREATE TABLE IF NOT EXISTS items (
+                 pk TEXT NOT NULL, sk TEXT NOT NULL,
+                 gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT,
+                 item TEXT NOT NULL,
+                 PRIMARY KEY (pk, sk)
+             ) WITHOUT ROWID;
+             CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+             CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
+        )
+        .map_err(unavailable)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection in a blocking thread.
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| StoreError::Unavailable("the table's lock was poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(unavailable)?
+    }
+}
+
+fn key_columns(item: &Item) -> Result<(String, String), StoreError> {
+    Key::of(item)
+        .map(|k| (k.pk, k.sk))
+        .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))
+}
+
+/// An index's key pair, present only when both attributes are strings (as DynamoDB indexes them).
+fn index_columns(item: &Item, index: Index) -> (Option<String>, Option<String>) {
+    let (p, s) = index.key_attributes();
+    match (
+        item.get(p).and_then(Attr::as_s),
+        item.get(s).and_then(Attr::as_s),
+    ) {
+        (Some(p), Some(s)) => (Some(p.to_owned()), Some(s.to_owned())),
+        _ => (None, None),
+    }
+}
+
+fn read(tx: &Connection, key: &Key) -> Result<Option<Item>, StoreError> {
+    let json: Option<String> = tx
+        .query_row(
+            "SELECT item FROM items WHERE pk = ?1 AND sk = ?2",
+            params![key.pk, key.sk],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(unavailable)?;
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
+}
+
+fn holds(current: Option<&Item>, condition: Condition) -> bool {
+    match condition {
+        Condition::None => true,
+        Condition::Absent => current.is_none(),
+        Condition::Exists => current.is_some(),
+        Condition::Version(v) => {
+            current
+                .and_then(|i| i.get(attr::VERSION))
+                .and_then(Attr::as_n)
+                == Some(v)
+        }
+    }
+}
+
+fn check(tx: &Connection, key: &Key, condition: Condition) -> Result<(), StoreError> {
+    if condition == Condition::None {
+        return Ok(());
+    }
+    if holds(read(tx, key)?.as_ref(), condition) {
+        Ok(())
+    } else {
+        Err(StoreError::ConditionFailed)
+    }
+}
+
+fn write_item(tx: &Connection, item: &Item) -> Result<(), StoreError> {
+    let (pk, sk) = key_columns(item)?;
+    let (g1p, g1s) = index_columns(item, Index::Gsi1);
+    let (g2p, g2s) = index_columns(item, Index::Gsi2);
+    let json = serde_json::to_string(item).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.execute(
+        "INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, item) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![pk, sk, g1p, g1s, g2p, g2s, json],
+    )
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+fn delete_item(tx: &Connection, key: &Key) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM items WHERE pk = ?1 AND sk = ?2",
+        params![key.pk, key.sk],
+    )
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+fn begin(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(unavailable)
+}
+
+fn column(index: Index) -> (&'static str, &'static str) {
+    match index {
+        Index::Primary => ("pk", "sk"),
+        Index::Gsi1 => ("gsi1pk", "gsi1sk"),
+        Index::Gsi2 => ("gsi2pk", "gsi2sk"),
+    }
+}
+
+fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
+    let (pcol, scol) = column(q.index);
+    let mut sql = format!("SELECT item, {scol}, pk, sk FROM items WHERE {pcol} = ?1");
+    let mut args: Vec<rusqlite::types::Value> = vec![q.partition.clone().into()];
+    match &q.sort {
+        SortKey::Any => {}
+        SortKey::Prefix(p) => {
+            args.push(p.clone().into());
+            args.push(i64::try_from(p.chars().count()).unwrap_or(i64::MAX).into());
+            sql.push_str(&format!(" AND {scol} >= ?2 AND substr({scol}, 1, ?3) = ?2"));
+        }
+        SortKey::Between(a, b) => {
+            args.push(a.clone().into());
+            args.push(b.clone().into());
+            sql.push_str(&format!(" AND {scol} BETWEEN ?2 AND ?3"));
+        }
+    }
+    if let Some(Cursor(c)) = &q.after {
+        let (s, pk, sk): (String, String, String) = serde_json::from_str(c)
+            .map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
+        let n = args.len();
+        let op = if q.descending { "<" } else { ">" };
+        sql.push_str(&format!(
+            " AND ({scol}, pk, sk) {op} (?{}, ?{}, ?{})",
+            n + 1,
+            n + 2,
+            n + 3
+        ));
+        args.extend([s.into(), pk.into(), sk.into()]);
+    }
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    sql.push_str(&format!(
+        " ORDER BY {scol} {dir}, pk {dir}, sk {dir} LIMIT {}",
+        u64::from(q.limit) + 1
+    ));
+
+    let mut stmt = conn.prepare(&sql).map_err(unavailable)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .map_err(unavailable)?;
+    let mut items = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    for row in rows {
+        let (json, s, pk, sk) = row.map_err(unavailable)?;
+        if items.len() == q.limit as usize {
+            more = true;
+            break;
+        }
+        items.push(serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        last = Some((s, pk, sk));
+    }
+    let next = match (more, last) {
+        (true, Some(l)) => Some(Cursor(
+            serde_json::to_string(&l).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )),
+        _ => None,
+    };
+    Ok(Page { items, next })
+}
+
+#[async_trait]
+impl Table for SqliteTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        let key = key.clone();
+        self.with(move |c| read(c, &key)).await
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        let key = Key::of(&item)
+            .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
+        self.with(move |c| {
+            let tx = begin(c)?;
+            check(&tx, &key, condition)?;
+            write_item(&tx, &item)?;
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        let key = key.clone();
+        self.with(move |c| {
+            let tx = begin(c)?;
+            check(&tx, &key, condition)?;
+            delete_item(&tx, &key)?;
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        let q = query.clone();
+        self.with(move |c| run_query(c, &q)).await
+    }
+
+    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
+        if [attr::PK, attr::SK].contains(&attribute) {
+            return Err(StoreError::Invalid("the key cannot be incremented".into()));
+        }
+        let (key, attribute) = (key.clone(), attribute.to_owned());
+        self.with(move |c| {
+            let tx = begin(c)?;
+            let mut item = read(&tx, &key)?.unwrap_or_else(|| {
+                Item::from([
+                    (attr::PK.into(), Attr::S(key.pk.clone())),
+                    (attr::SK.into(), Attr::S(key.sk.clone())),
+                ])
+            });
+            let current = match item.get(&attribute) {
+                None => 0,
+                Some(Attr::N(n)) => *n,
+                Some(_) => return Err(StoreError::Invalid(format!("{attribute} is not a number"))),
+            };
+            let next = current
+                .checked_add(by)
+                .ok_or_else(|| StoreError::Invalid("counter overflow".into()))?;
+            item.insert(attribute, Attr::N(next));
+            write_item(&tx, &item)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(next)
+        })
+        .await
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        if writes.is_empty() || writes.len() > 100 {
+            return Err(StoreError::Invalid(
+                "a transaction has 1 to 100 writes".into(),
+            ));
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for w in &writes {
+            let key = match w {
+                Write::Put { item, .. } => Key::of(item)
+                    .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?,
+                Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
+            };
+            if !keys.insert(key) {
+                return Err(StoreError::Invalid(
+                    "a transaction touches each item once".into(),
+                ));
+            }
+        }
+        self.with(move |c| {
+            let tx = begin(c)?;
+            for w in &writes {
+                match w {
+                    Write::Put { item, condition } => {
+                        let (pk, sk) = key_columns(item)?;
+                        check(&tx, &Key::new(pk, sk), *condition)?;
+                    }
+                    Write::Delete { key, condition } | Write::Check { key, condition } => {
+                        check(&tx, key, *condition)?
+                    }
+                }
+            }
+            for w in &writes {
+                match w {
+                    Write::Put { item, .. } => write_item(&tx, item)?,
+                    Write::Delete { key, .. } => delete_item(&tx, key)?,
+                    Write::Check { .. } => {}
+                }
+            }
+            // Dropping `tx` on an early return above rolls everything back.
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+}

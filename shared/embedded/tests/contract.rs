@@ -1,0 +1,230 @@
+//! The embedded adapters against the ports' contract.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use zairyu_contract as contract;
+use zairyu_domain::ports::{BlobStore, JobQueue, Mailer, Table};
+use zairyu_embedded::{FolderBlobs, OutboxMailer, SqliteQueue, SqliteTable};
+use zairyu_runtime::{RandomIds, SystemClock};
+
+fn table() -> (Arc<dyn Table>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let t = SqliteTable::open(&dir.path().join("zairyu.db")).unwrap();
+    (Arc::new(t), dir)
+}
+
+#[tokio::test]
+async fn table_get_put_delete() {
+    let (t, _d) = table();
+    contract::table_get_put_delete(t).await;
+}
+
+#[tokio::test]
+async fn table_conditional_writes_that_must_fail() {
+    let (t, _d) = table();
+    contract::table_conditional_writes_that_must_fail(t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn table_concurrent_version_checked_updates() {
+    let (t, _d) = table();
+    contract::table_concurrent_version_checked_updates(t).await;
+}
+
+#[tokio::test]
+async fn table_transactions_are_all_or_nothing() {
+    let (t, _d) = table();
+    contract::table_transactions_are_all_or_nothing(t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn table_counter_under_concurrency() {
+    let (t, _d) = table();
+    contract::table_counter_under_concurrency(t).await;
+}
+
+#[tokio::test]
+async fn table_query_paging() {
+    let (t, _d) = table();
+    contract::table_query_paging(t).await;
+}
+
+#[tokio::test]
+async fn table_secondary_indexes() {
+    let (t, _d) = table();
+    contract::table_secondary_indexes(t).await;
+}
+
+#[tokio::test]
+async fn table_data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zairyu.db");
+    let t: Arc<dyn Table> = Arc::new(SqliteTable::open(&path).unwrap());
+    t.increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 3)
+        .await
+        .unwrap();
+    drop(t);
+    let again = SqliteTable::open(&path).unwrap();
+    assert_eq!(
+        again
+            .increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 1)
+            .await
+            .unwrap(),
+        4
+    );
+}
+
+fn blobs(dir: &tempfile::TempDir) -> FolderBlobs<SystemClock> {
+    FolderBlobs::new(
+        &dir.path().join("blobs"),
+        "http://127.0.0.1:8080",
+        b"test secret",
+        SystemClock,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn blobs_put_get_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    contract::blobs_put_get_delete(Arc::new(blobs(&dir))).await;
+}
+
+#[tokio::test]
+async fn blobs_presigned_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let receiver = b.clone();
+    contract::blobs_presigned_upload(Arc::new(b), move |link, body| {
+        let receiver = receiver.clone();
+        async move {
+            // What the local server's upload route does with the request.
+            let path = link
+                .url
+                .strip_prefix("http://127.0.0.1:8080")
+                .ok_or("wrong base URL")?;
+            let ct = &link.headers[0].1;
+            receiver
+                .accept_upload(path, ct, body)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn blobs_presigned_upload_refuses_tampering_expiry_and_other_content_types() {
+    use zairyu_embedded::UploadError;
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let link = b
+        .presign_put(
+            "uploads/o/u.xlsx",
+            "application/octet-stream",
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    let path = link
+        .url
+        .strip_prefix("http://127.0.0.1:8080")
+        .unwrap()
+        .to_owned();
+    let other_key = path.replace("uploads/o/u.xlsx", "uploads/x/u.xlsx");
+    assert_eq!(
+        b.accept_upload(&other_key, "application/octet-stream", vec![1])
+            .await,
+        Err(UploadError::BadSignature)
+    );
+    assert_eq!(
+        b.accept_upload(&path, "text/csv", vec![1]).await,
+        Err(UploadError::ContentType)
+    );
+    assert_eq!(
+        b.accept_upload("/elsewhere", "text/csv", vec![1]).await,
+        Err(UploadError::Malformed)
+    );
+    let old = b
+        .presign_put(
+            "uploads/o/v.xlsx",
+            "application/octet-stream",
+            Duration::from_secs(0),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let old_path = old.url.strip_prefix("http://127.0.0.1:8080").unwrap();
+    assert_eq!(
+        b.accept_upload(old_path, "application/octet-stream", vec![1])
+            .await,
+        Err(UploadError::Expired)
+    );
+    assert_eq!(b.get("uploads/o/u.xlsx").await.unwrap(), None);
+}
+
+fn queue(dir: &tempfile::TempDir, max_attempts: u32) -> Arc<dyn JobQueue> {
+    Arc::new(
+        SqliteQueue::open(
+            &dir.path().join("queue.db"),
+            "notifications",
+            max_attempts,
+            Duration::from_secs(60),
+            SystemClock,
+        )
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn queue_send_receive_ack() {
+    let dir = tempfile::tempdir().unwrap();
+    contract::queue_send_receive_ack(queue(&dir, 3)).await;
+}
+
+#[tokio::test]
+async fn queue_failed_jobs_are_retried_then_dead_lettered() {
+    let dir = tempfile::tempdir().unwrap();
+    contract::queue_failed_jobs_are_retried_then_dead_lettered(queue(&dir, 3), 3).await;
+}
+
+#[tokio::test]
+async fn queue_jobs_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    queue(&dir, 3).send("durable").await.unwrap();
+    let again = queue(&dir, 3);
+    assert_eq!(again.receive(10).await.unwrap()[0].body, "durable");
+}
+
+#[tokio::test]
+async fn mailer_sends_to_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = OutboxMailer::new(
+        &dir.path().join("outbox"),
+        SystemClock,
+        RandomIds::<SystemClock>::default(),
+    )
+    .unwrap();
+    let reader = outbox.clone();
+    let m: Arc<dyn Mailer> = Arc::new(outbox);
+    contract::mailer_sends(m, "no-reply@zairyu.example.jp", move || {
+        let reader = reader.clone();
+        async move {
+            reader
+                .messages()
+                .unwrap()
+                .into_iter()
+                .map(|m| contract::SentMail {
+                    to: m.to,
+                    subject: m.subject,
+                    text: m.text,
+                })
+                .collect()
+        }
+    })
+    .await;
+}

@@ -1,0 +1,90 @@
+//! The real clock and the real source of randomness, behind the domain's `Clock` and `Ids` ports.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use zairyu_domain::ports::{Clock, Ids};
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Random identifiers from the operating system's generator.
+#[derive(Debug, Clone, Default)]
+pub struct RandomIds<C: Clock = SystemClock> {
+    clock: C,
+}
+
+impl<C: Clock> RandomIds<C> {
+    pub fn with_clock(clock: C) -> Self {
+        Self { clock }
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    // The operating system's generator does not fail on the platforms we run on; if it ever did, a
+    // panic is right: an ID or token must never be predictable.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut buf).expect("the operating system's random number generator failed");
+    buf
+}
+
+/// A ULID: 48 bits of milliseconds since the epoch, then 80 random bits, in Crockford base 32.
+pub fn ulid(millis: u64, random: [u8; 10]) -> String {
+    let mut value: u128 = u128::from(millis & 0xFFFF_FFFF_FFFF) << 80;
+    for (i, b) in random.iter().enumerate() {
+        value |= u128::from(*b) << (8 * (9 - i));
+    }
+    (0..26)
+        .rev()
+        .map(|i| char::from(CROCKFORD[((value >> (5 * i)) & 31) as usize]))
+        .collect()
+}
+
+impl<C: Clock> Ids for RandomIds<C> {
+    fn id(&self) -> String {
+        let millis = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
+        ulid(millis, random_bytes())
+    }
+
+    fn token(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    }
+
+    fn random(&self) -> u64 {
+        u64::from_le_bytes(random_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_sortable_and_26_characters() {
+        let ids = RandomIds::<SystemClock>::default();
+        let many: Vec<String> = (0..1000).map(|_| ids.id()).collect();
+        assert!(many.iter().all(|i| i.len() == 26));
+        assert_eq!(many.iter().collect::<HashSet<_>>().len(), 1000);
+        assert!(ulid(1, [0; 10]) < ulid(2, [0xFF; 10]));
+        assert_eq!(ulid(0, [0; 10]), "0".repeat(26));
+    }
+
+    #[test]
+    fn tokens_are_32_random_bytes() {
+        let ids = RandomIds::<SystemClock>::default();
+        let t = ids.token();
+        assert_eq!(t.len(), 43);
+        assert_ne!(t, ids.token());
+        assert_ne!(ids.random(), ids.random());
+    }
+}
