@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: installs the Python test tools it needs, runs every Rust
-# test of the workspace, and lints the infrastructure template.
+# The whole test suite, from a fresh machine: installs the Python test tools it needs, starts moto server
+# on a free port of 127.0.0.1 for the AWS adapters' contract tests, runs every Rust test of the workspace,
+# lints the infrastructure template, and stops moto again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 ensure_venv scripts/requirements-test.txt
+
+port=$("$ZAIRYU_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
+"$ZAIRYU_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$moto_log" 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
+export ZAIRYU_MOTO_URL="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  if "$ZAIRYU_VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/')" "$ZAIRYU_MOTO_URL" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$moto_pid" 2>/dev/null; then
+    echo "moto server did not start:" >&2; cat "$moto_log" >&2; exit 1
+  fi
+  sleep 0.2
+done
+echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"
 cargo test --workspace --locked

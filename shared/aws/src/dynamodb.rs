@@ -1,0 +1,434 @@
+//! `Table` on one DynamoDB table: conditions as ConditionExpressions, transactions as TransactWriteItems,
+//! counters as atomic `ADD` updates, strongly consistent reads.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    TimeToLiveSpecification, TransactWriteItem,
+};
+use zairyu_domain::ports::{
+    Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
+};
+
+#[derive(Clone, Debug)]
+pub struct DynamoTable {
+    client: Client,
+    table: String,
+}
+
+type AvMap = HashMap<String, AttributeValue>;
+
+fn to_av(a: &Attr) -> AttributeValue {
+    match a {
+        Attr::S(s) => AttributeValue::S(s.clone()),
+        Attr::N(n) => AttributeValue::N(n.to_string()),
+        Attr::B(b) => AttributeValue::B(Blob::new(b.clone())),
+        Attr::Bool(b) => AttributeValue::Bool(*b),
+    }
+}
+
+fn from_av(name: &str, v: &AttributeValue) -> Result<Attr, StoreError> {
+    match v {
+        AttributeValue::S(s) => Ok(Attr::S(s.clone())),
+        AttributeValue::N(n) => n
+            .parse()
+            .map(Attr::N)
+            .map_err(|_| StoreError::Corrupt(format!("{name}: {n} is not whole"))),
+        AttributeValue::B(b) => Ok(Attr::B(b.as_ref().to_vec())),
+        AttributeValue::Bool(b) => Ok(Attr::Bool(*b)),
+        other => Err(StoreError::Corrupt(format!(
+            "{name}: unsupported attribute type {other:?}"
+        ))),
+    }
+}
+
+fn to_map(item: &Item) -> AvMap {
+    item.iter().map(|(k, v)| (k.clone(), to_av(v))).collect()
+}
+
+fn from_map(map: &AvMap) -> Result<Item, StoreError> {
+    map.iter()
+        .map(|(k, v)| Ok((k.clone(), from_av(k, v)?)))
+        .collect()
+}
+
+fn key_map(key: &Key) -> AvMap {
+    AvMap::from([
+        (attr::PK.to_owned(), AttributeValue::S(key.pk.clone())),
+        (attr::SK.to_owned(), AttributeValue::S(key.sk.clone())),
+    ])
+}
+
+/// A condition as (expression, names, values); `None` for an unconditional write.
+type Expr = (String, HashMap<String, String>, AvMap);
+
+fn condition_expr(condition: Condition) -> Option<Expr> {
+    let pk = HashMap::from([("#pk".to_owned(), attr::PK.to_owned())]);
+    match condition {
+        Condition::None => None,
+        Condition::Absent => Some(("attribute_not_exists(#pk)".into(), pk, AvMap::new())),
+        Condition::Exists => Some(("attribute_exists(#pk)".into(), pk, AvMap::new())),
+        Condition::Version(v) => Some((
+            "#ver = :ver".into(),
+            HashMap::from([("#ver".to_owned(), attr::VERSION.to_owned())]),
+            AvMap::from([(":ver".to_owned(), AttributeValue::N(v.to_string()))]),
+        )),
+    }
+}
+
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    e: &SdkError<E, R>,
+) -> StoreError {
+    match e {
+        SdkError::ServiceError(s) => {
+            let err = s.err();
+            let code = err.code().unwrap_or("Unknown");
+            if code == "ValidationException" {
+                StoreError::Invalid(err.message().unwrap_or(code).to_owned())
+            } else {
+                StoreError::Unavailable(format!("{code}: {}", err.message().unwrap_or_default()))
+            }
+        }
+        other => StoreError::Unavailable(format!("{other:?}")),
+    }
+}
+
+/// Maps a failed write: a failed condition is `ConditionFailed`, anything else is passed through.
+fn write_error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+    e: SdkError<E, R>,
+) -> StoreError {
+    if let SdkError::ServiceError(s) = &e
+        && s.err().code() == Some("ConditionalCheckFailedException")
+    {
+        return StoreError::ConditionFailed;
+    }
+    unavailable(&e)
+}
+
+fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+impl DynamoTable {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Creates the table with the same keys, indexes and TTL as `infra/template.yaml`, for emulators and
+    /// tests (in AWS the template creates it).
+    pub async fn create(client: &Client, table: &str) -> Result<(), StoreError> {
+        let s = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+        };
+        let key = |name: &str, kind| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+        };
+        let gsi = |name: &str, pk: &str, sk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
+            built(
+                GlobalSecondaryIndex::builder()
+                    .index_name(name)
+                    .key_schema(built(key(pk, KeyType::Hash))?)
+                    .key_schema(built(key(sk, KeyType::Range))?)
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        let mut req = self::Client::create_table(client)
+            .table_name(table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .key_schema(built(key(attr::PK, KeyType::Hash))?)
+            .key_schema(built(key(attr::SK, KeyType::Range))?)
+            .global_secondary_indexes(gsi("gsi1", attr::GSI1_PK, attr::GSI1_SK)?)
+            .global_secondary_indexes(gsi("gsi2", attr::GSI2_PK, attr::GSI2_SK)?);
+        for name in [
+            attr::PK,
+            attr::SK,
+            attr::GSI1_PK,
+            attr::GSI1_SK,
+            attr::GSI2_PK,
+            attr::GSI2_SK,
+        ] {
+            req = req.attribute_definitions(built(s(name))?);
+        }
+        req.send().await.map_err(|e| unavailable(&e))?;
+        client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(built(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(attr::TTL)
+                    .enabled(true)
+                    .build(),
+            )?)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(())
+    }
+
+    fn transact_item(&self, w: &Write) -> Result<TransactWriteItem, StoreError> {
+        let b = TransactWriteItem::builder();
+        Ok(match w {
+            Write::Put { item, condition } => {
+                let mut p = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(to_map(item)));
+                if let Some((e, n, v)) = condition_expr(*condition) {
+                    p = p
+                        .condition_expression(e)
+                        .set_expression_attribute_names(Some(n));
+                    if !v.is_empty() {
+                        p = p.set_expression_attribute_values(Some(v));
+                    }
+                }
+                b.put(built(p.build())?).build()
+            }
+            Write::Delete { key, condition } => {
+                let mut d = Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key_map(key)));
+                if let Some((e, n, v)) = condition_expr(*condition) {
+                    d = d
+                        .condition_expression(e)
+                        .set_expression_attribute_names(Some(n));
+                    if !v.is_empty() {
+                        d = d.set_expression_attribute_values(Some(v));
+                    }
+                }
+                b.delete(built(d.build())?).build()
+            }
+            Write::Check { key, condition } => {
+                // DynamoDB needs an expression on a check; `None` checks nothing but the key's presence in the
+                // transaction, so it is expressed as a tautology.
+                let (e, n, v) = condition_expr(*condition).unwrap_or_else(|| {
+                    (
+                        "attribute_not_exists(#pk) OR attribute_exists(#pk)".into(),
+                        HashMap::from([("#pk".to_owned(), attr::PK.to_owned())]),
+                        AvMap::new(),
+                    )
+                });
+                let mut c = ConditionCheck::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key_map(key)))
+                    .condition_expression(e)
+                    .set_expression_attribute_names(Some(n));
+                if !v.is_empty() {
+                    c = c.set_expression_attribute_values(Some(v));
+                }
+                b.condition_check(built(c.build())?).build()
+            }
+        })
+    }
+}
+
+#[async_trait]
+impl Table for DynamoTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        out.item().map(from_map).transpose()
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        Key::of(&item)
+            .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
+        let mut req = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_map(&item)));
+        if let Some((e, n, v)) = condition_expr(condition) {
+            req = req
+                .condition_expression(e)
+                .set_expression_attribute_names(Some(n));
+            if !v.is_empty() {
+                req = req.set_expression_attribute_values(Some(v));
+            }
+        }
+        req.send().await.map_err(write_error)?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        let mut req = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)));
+        if let Some((e, n, v)) = condition_expr(condition) {
+            req = req
+                .condition_expression(e)
+                .set_expression_attribute_names(Some(n));
+            if !v.is_empty() {
+                req = req.set_expression_attribute_values(Some(v));
+            }
+        }
+        req.send().await.map_err(write_error)?;
+        Ok(())
+    }
+
+    async fn query(&self, q: &Query) -> Result<Page, StoreError> {
+        let (pk, sk) = q.index.key_attributes();
+        let mut names = HashMap::from([("#p".to_owned(), pk.to_owned())]);
+        let mut values = AvMap::from([(":p".to_owned(), AttributeValue::S(q.partition.clone()))]);
+        let mut expr = "#p = :p".to_owned();
+        match &q.sort {
+            SortKey::Any => {}
+            SortKey::Prefix(prefix) => {
+                names.insert("#s".into(), sk.into());
+                values.insert(":s".into(), AttributeValue::S(prefix.clone()));
+                expr.push_str(" AND begins_with(#s, :s)");
+            }
+            SortKey::Between(a, b) => {
+                names.insert("#s".into(), sk.into());
+                values.insert(":a".into(), AttributeValue::S(a.clone()));
+                values.insert(":b".into(), AttributeValue::S(b.clone()));
+                expr.push_str(" AND #s BETWEEN :a AND :b");
+            }
+        }
+        let start = match &q.after {
+            None => None,
+            Some(Cursor(c)) => {
+                let item: Item = serde_json::from_str(c).map_err(|_| {
+                    StoreError::Invalid("the page cursor is not one of ours".into())
+                })?;
+                Some(to_map(&item))
+            }
+        };
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(q.index.name().map(str::to_owned))
+            .key_condition_expression(expr)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .scan_index_forward(!q.descending)
+            .limit(i32::try_from(q.limit).unwrap_or(1000))
+            .set_exclusive_start_key(start)
+            .consistent_read(q.index == Index::Primary)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let items = out
+            .items()
+            .iter()
+            .map(from_map)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = match out.last_evaluated_key() {
+            Some(k) if !k.is_empty() => {
+                let item = from_map(k)?;
+                Some(Cursor(
+                    serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                ))
+            }
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
+        if [attr::PK, attr::SK].contains(&attribute) {
+            return Err(StoreError::Invalid("the key cannot be incremented".into()));
+        }
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .update_expression("ADD #a :by")
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let value = out
+            .attributes()
+            .and_then(|a| a.get(attribute))
+            .ok_or_else(|| StoreError::Corrupt("no counter value returned".into()))?;
+        from_av(attribute, value)?
+            .as_n()
+            .ok_or_else(|| StoreError::Corrupt(format!("{attribute} is not a number")))
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        if writes.is_empty() || writes.len() > 100 {
+            return Err(StoreError::Invalid(
+                "a transaction has 1 to 100 writes".into(),
+            ));
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for w in &writes {
+            let key = match w {
+                Write::Put { item, .. } => Key::of(item)
+                    .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?,
+                Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
+            };
+            if !keys.insert(key) {
+                return Err(StoreError::Invalid(
+                    "a transaction touches each item once".into(),
+                ));
+            }
+        }
+        let items = writes
+            .iter()
+            .map(|w| self.transact_item(w))
+            .collect::<Result<Vec<_>, _>>()?;
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                if let SdkError::ServiceError(s) = &e
+                    && let aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) =
+                        s.err()
+                {
+                    let codes: Vec<&str> = c.cancellation_reasons().iter().filter_map(|r| r.code()).collect();
+                    if codes.contains(&"ConditionalCheckFailed") {
+                        return Err(StoreError::ConditionFailed);
+                    }
+                    if codes.contains(&"TransactionConflict") {
+                        return Err(StoreError::Conflict);
+                    }
+                }
+                if let SdkError::ServiceError(s) = &e
+                    && s.err().code() == Some("TransactionConflictException")
+                {
+                    return Err(StoreError::Conflict);
+                }
+                Err(unavailable(&e))
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The AWS adapters against the ports' contract, over the wire to moto server.
+//!
+//! `scripts/test.sh` starts moto on a free port of 127.0.0.1 and exports its URL as `ZAIRYU_MOTO_URL`
+//! (and stops it afterwards). Every test uses its own table, bucket and queue names, so tests run in
+//! parallel on one server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use aws_config::BehaviorVersion;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zairyu_aws::{DynamoTable, S3Blobs, SesMailer, SqsQueue};
+use zairyu_contract as contract;
+use zairyu_domain::ports::{JobQueue, Table};
+
+fn moto_url() -> String {
+    std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
+        panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
+    })
+}
+
+async fn config() -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .test_credentials()
+        .region("ap-northeast-1")
+        .endpoint_url(moto_url())
+        .load()
+        .await
+}
+
+fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{prefix}-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+async fn table() -> Arc<dyn Table> {
+    let client = aws_sdk_dynamodb::Client::new(&config().await);
+    let name = unique("zairyu");
+    DynamoTable::create(&client, &name).await.unwrap();
+    Arc::new(DynamoTable::new(client, name))
+}
+
+/// A minimal HTTP/1.1 exchange over a plain socket: enough for moto on 127.0.0.1.
+async fn http(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> (u16, Vec<u8>) {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    stream.write_all(req.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP response");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        while let Some(pos) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..pos]).trim(), 16)
+                .unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[pos + 2..pos + 2 + size]);
+            rest = &rest[pos + 2 + size + 2..];
+        }
+        body = out;
+    }
+    (status, body)
+}
+
+#[tokio::test]
+async fn table_get_put_delete() {
+    contract::table_get_put_delete(table().await).await;
+}
+
+#[tokio::test]
+async fn table_conditional_writes_that_must_fail() {
+    contract::table_conditional_writes_that_must_fail(table().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn table_concurrent_version_checked_updates() {
+    contract::table_concurrent_version_checked_updates(table().await).await;
+}
+
+#[tokio::test]
+async fn table_transactions_are_all_or_nothing() {
+    contract::table_transactions_are_all_or_nothing(table().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn table_counter_under_concurrency() {
+    contract::table_counter_under_concurrency(table().await).await;
+}
+
+#[tokio::test]
+async fn table_query_paging() {
+    contract::table_query_paging(table().await).await;
+}
+
+#[tokio::test]
+async fn table_secondary_indexes() {
+    contract::table_secondary_indexes(table().await).await;
+}
+
+async fn blobs() -> Arc<S3Blobs> {
+    let client = zairyu_aws::s3_client(&config().await);
+    let bucket = unique("zairyu-photos").to_ascii_lowercase();
+    S3Blobs::create(&client, &bucket).await.unwrap();
+    Arc::new(S3Blobs::new(client, bucket, None))
+}
+
+#[tokio::test]
+async fn blobs_put_get_delete() {
+    contract::blobs_put_get_delete(blobs().await).await;
+}
+
+#[tokio::test]
+async fn blobs_presigned_upload() {
+    contract::blobs_presigned_upload(blobs().await, |link, body| async move {
+        let (status, resp) = http(&link.method, &link.url, &link.headers, &body).await;
+        if status == 200 {
+            Ok(())
+        } else {
+            Err(format!("{status}: {}", String::from_utf8_lossy(&resp)))
+        }
+    })
+    .await;
+}
+
+async fn queue(max_receives: u32) -> Arc<dyn JobQueue> {
+    let client = aws_sdk_sqs::Client::new(&config().await);
+    let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-notifications"), max_receives, 60)
+        .await
+        .unwrap();
+    Arc::new(SqsQueue::new(client, url, dlq))
+}
+
+#[tokio::test]
+async fn queue_send_receive_ack() {
+    contract::queue_send_receive_ack(queue(3).await).await;
+}
+
+#[tokio::test]
+async fn queue_failed_jobs_are_retried_then_dead_lettered() {
+    contract::queue_failed_jobs_are_retried_then_dead_lettered(queue(3).await, 3).await;
+}
+
+/// moto's record of the e-mails SES sent, from its internal API.
+async fn moto_sent_mail() -> Vec<contract::SentMail> {
+    let (status, body) = http(
+        "GET",
+        &format!("{}/moto-api/data.json", moto_url()),
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let mut out = Vec::new();
+    let Some(ses) = data.get("ses").and_then(|s| s.as_object()) else {
+        return out;
+    };
+    // { "ses": { "<kind>": [ { ... }, ... ] } }, as moto lays its models out.
+    for records in ses.values().filter_map(|v| v.as_array()) {
+        for r in records {
+            let to = r
+                .get("destinations")
+                .and_then(|d| d.get("ToAddresses"))
+                .and_then(|t| t.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let field = |k: &str| {
+                r.get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            out.push(contract::SentMail {
+                to,
+                subject: field("subject"),
+                text: field("body"),
+            });
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn mailer_sends_through_ses() {
+    let client = aws_sdk_sesv2::Client::new(&config().await);
+    let domain = format!("{}.example.jp", unique("mail").to_ascii_lowercase());
+    SesMailer::create_identity(&client, &domain).await.unwrap();
+    let from = format!("no-reply@{domain}");
+    contract::mailer_sends(Arc::new(SesMailer::new(client)), &from, moto_sent_mail).await;
+}
