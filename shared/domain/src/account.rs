@@ -455,3 +455,22 @@ mod tests {
         }
     }
 }
+
+/// A user of the system: organization staff, an agent (one per organization served), or an officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: crate::values::UserId,
+    pub kind: UserKind,
+    /// The one organization a staff member or agent acts for (Q16, Q19); `None` for officers.
+    pub organization_id: Option<crate::application::OrganizationId>,
+    pub name: crate::error::Text<80>,
+    /// Not unique: an agent has one address for several user IDs (Q20).
+    pub email: crate::values::EmailAddress,
+    pub language: crate::error::Language,
+    /// argon2id PHC string; `None` until the password is set from the approval link (Q88).
+    pub password_hash: Option<String>,
+    pub password: Option<PasswordAge>,
+    pub guard: LoginGuard,
+    pub state: UserState,
+    pub version: i64,
+}

@@ -188,7 +188,7 @@ pub struct Application {
     pub card_dispatched_on: Option<JstDate>,
     pub card_handed_over_on: Option<JstDate>,
     /// Optimistic concurrency: incremented by every stored change.
-    pub version: u64,
+    pub version: i64,
 }
 
 impl Application {

@@ -3,12 +3,15 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
+pub mod blanket;
 pub mod eligibility;
 pub mod error;
 pub mod fees;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod form;
+pub mod job;
 pub mod jst;
 pub mod notification;
 pub mod office;
@@ -17,7 +20,10 @@ pub mod period;
 pub mod photo;
 pub mod ports;
 pub mod receipt_number;
+pub mod request_for_use;
 pub mod schedule;
+pub mod service;
 pub mod status;
 pub mod status_of_residence;
+pub mod store;
 pub mod values;

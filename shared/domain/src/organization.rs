@@ -314,3 +314,14 @@ mod tests {
         );
     }
 }
+
+/// An organization of affiliation as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: crate::application::OrganizationId,
+    pub profile: OrganizationProfile,
+    /// `None` until a request for use is approved.
+    pub approval: Option<ApprovalOfUse>,
+    pub use_state: UseState,
+    pub version: i64,
+}

@@ -425,3 +425,38 @@ mod tests {
         assert_eq!(Key::of(&item), None);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// PasswordHasher
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(pub String);
+
+/// Hashes and verifies passwords (argon2id in production). Slow on purpose, so implementations run it off
+/// the async executor.
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    async fn hash(&self, password: &crate::values::Password) -> Result<String, HashError>;
+    /// Verifies `candidate` against `hash`; with `None` it verifies against a dummy hash and returns
+    /// `false`, taking as long as a real check so that timing does not tell which user IDs exist.
+    async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, HashError>;
+}
+
+impl<T: Clock + ?Sized> Clock for std::sync::Arc<T> {
+    fn now(&self) -> DateTime<Utc> {
+        (**self).now()
+    }
+}
+
+impl<T: Ids + ?Sized> Ids for std::sync::Arc<T> {
+    fn id(&self) -> String {
+        (**self).id()
+    }
+    fn token(&self) -> String {
+        (**self).token()
+    }
+    fn random(&self) -> u64 {
+        (**self).random()
+    }
+}

@@ -206,7 +206,7 @@ async fn mailer_sends_to_the_outbox() {
     let outbox = OutboxMailer::new(
         &dir.path().join("outbox"),
         SystemClock,
-        RandomIds::<SystemClock>::default(),
+        Arc::new(RandomIds::<SystemClock>::default()),
     )
     .unwrap();
     let reader = outbox.clone();

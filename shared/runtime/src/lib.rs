@@ -1,5 +1,9 @@
 //! The real clock and the real source of randomness, behind the domain's `Clock` and `Ids` ports.
 
+pub mod hasher;
+
+pub use hasher::Argon2Hasher;
+
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use zairyu_domain::ports::{Clock, Ids};
@@ -16,19 +20,25 @@ impl Clock for SystemClock {
 
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/// Random identifiers from the operating system's generator.
-#[derive(Debug, Clone, Default)]
+/// Random identifiers from the operating system's generator. IDs are monotonic ULIDs: within one
+/// millisecond (or if the clock steps back) the next ID is the previous one plus one, so IDs made by one
+/// process sort in the order they were made.
+#[derive(Debug, Default)]
 pub struct RandomIds<C: Clock = SystemClock> {
     clock: C,
+    last: std::sync::Mutex<u128>,
 }
 
 impl<C: Clock> RandomIds<C> {
     pub fn with_clock(clock: C) -> Self {
-        Self { clock }
+        Self {
+            clock,
+            last: std::sync::Mutex::new(0),
+        }
     }
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     // The operating system's generator does not fail on the platforms we run on; if it ever did, a
     // panic is right: an ID or token must never be predictable.
@@ -37,22 +47,39 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     buf
 }
 
-/// A ULID: 48 bits of milliseconds since the epoch, then 80 random bits, in Crockford base 32.
-pub fn ulid(millis: u64, random: [u8; 10]) -> String {
+/// A ULID's 128 bits: 48 bits of milliseconds since the epoch, then 80 random bits.
+fn ulid_value(millis: u64, random: [u8; 10]) -> u128 {
     let mut value: u128 = u128::from(millis & 0xFFFF_FFFF_FFFF) << 80;
     for (i, b) in random.iter().enumerate() {
         value |= u128::from(*b) << (8 * (9 - i));
     }
+    value
+}
+
+fn ulid_text(value: u128) -> String {
     (0..26)
         .rev()
         .map(|i| char::from(CROCKFORD[((value >> (5 * i)) & 31) as usize]))
         .collect()
 }
 
+/// A ULID in Crockford base 32.
+pub fn ulid(millis: u64, random: [u8; 10]) -> String {
+    ulid_text(ulid_value(millis, random))
+}
+
 impl<C: Clock> Ids for RandomIds<C> {
     fn id(&self) -> String {
         let millis = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
-        ulid(millis, random_bytes())
+        let fresh = ulid_value(millis, random_bytes());
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let value = if fresh >> 80 > *last >> 80 {
+            fresh
+        } else {
+            last.wrapping_add(1)
+        };
+        *last = value;
+        ulid_text(value)
     }
 
     fn token(&self) -> String {
@@ -77,6 +104,9 @@ mod tests {
         assert_eq!(many.iter().collect::<HashSet<_>>().len(), 1000);
         assert!(ulid(1, [0; 10]) < ulid(2, [0xFF; 10]));
         assert_eq!(ulid(0, [0; 10]), "0".repeat(26));
+        let mut sorted = many.clone();
+        sorted.sort();
+        assert_eq!(sorted, many, "monotonic");
     }
 
     #[test]

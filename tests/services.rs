@@ -1,0 +1,738 @@
+//! The use-case services over the embedded adapters, with the clock in the test's hand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may panic
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use zairyu_domain::account::{LoginGuard, LoginRefusal, PasswordAge, User, UserKind, UserState};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::error::{Language, Text};
+use zairyu_domain::fixtures::application_input;
+use zairyu_domain::job::NotificationJob;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+};
+use zairyu_domain::ports::*;
+use zairyu_domain::service::{Caller, Ports, ServiceError};
+use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
+use zairyu_domain::store::Store;
+use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
+use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
+use zairyu_runtime::{Argon2Hasher, RandomIds};
+
+const PASSWORD: &str = "Sakura#2026";
+
+/// 2026-11-27 10:00 JST.
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap()
+}
+
+#[derive(Clone)]
+struct SharedClock(Arc<ManualClock>);
+
+impl Clock for SharedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.now()
+    }
+}
+
+struct World {
+    ports: Ports,
+    clock: Arc<ManualClock>,
+    table: Arc<dyn Table>,
+    queue: Arc<dyn JobQueue>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new() -> Self {
+        Self::with_table(Arc::new(SqliteTable::in_memory().unwrap())).await
+    }
+
+    async fn with_table(table: Arc<dyn Table>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(start()));
+        let shared = SharedClock(Arc::clone(&clock));
+        let queue: Arc<dyn JobQueue> = Arc::new(
+            SqliteQueue::in_memory(
+                "notifications",
+                5,
+                StdDuration::from_secs(60),
+                shared.clone(),
+            )
+            .unwrap(),
+        );
+        let ports = Ports {
+            store: Store::new(Arc::clone(&table)),
+            blobs: Arc::new(
+                FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone())
+                    .unwrap(),
+            ),
+            queue: Arc::clone(&queue),
+            clock: Arc::new(shared.clone()),
+            ids: Arc::new(RandomIds::with_clock(shared)),
+            hasher: Arc::new(Argon2Hasher::new().unwrap()),
+            public_url: "https://oras.example.jp".into(),
+        };
+        let world = Self {
+            ports,
+            clock,
+            table,
+            queue,
+            _dir: dir,
+        };
+        world
+            .seed("org1", "TANAKA01", "tanaka@sakura.example.jp")
+            .await;
+        world
+            .seed("org2", "SUZUKI02", "suzuki@kaede.example.jp")
+            .await;
+        world
+    }
+
+    /// An active organization with one person on its list and one staff user with a password.
+    async fn seed(&self, org: &str, user: &str, email: &str) {
+        let org_id = OrganizationId::parse(org).unwrap();
+        let profile = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "Sakura Systems K.K.",
+            "Tokyo",
+            "7000012050002",
+            Office::Tokyo,
+        )
+        .unwrap();
+        let organization = Organization {
+            id: org_id.clone(),
+            profile,
+            approval: Some(ApprovalOfUse::granted(
+                JstDate::parse("2026-06-01").unwrap(),
+            )),
+            use_state: UseState::Active,
+            version: 0,
+        };
+        let form = zairyu_domain::form::ApplicationForm::parse(
+            &application_input(),
+            JstDate::of_instant(start()),
+        )
+        .unwrap();
+        let person = ForeignNational {
+            card_number: ResidenceCardNumber::parse("AB12345678CD").unwrap(),
+            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+            nationality: Text::parse("Viet Nam").unwrap(),
+            birth_date: form.birth_date,
+            status: form.stay.status,
+            period_of_stay: form.stay.period,
+            expiry: form.stay.expiry,
+            passport_number: None,
+            passport_expiry: None,
+            email: None,
+            kanji_name_on_card: false,
+        };
+        let id = UserId::parse(user).unwrap();
+        let hash = self
+            .ports
+            .hasher
+            .hash(&Password::parse(&id, PASSWORD).unwrap())
+            .await
+            .unwrap();
+        let u = User {
+            id,
+            kind: UserKind::OrganizationStaff,
+            organization_id: Some(org_id.clone()),
+            name: Text::parse("Tanaka Hanako").unwrap(),
+            email: EmailAddress::parse(email).unwrap(),
+            language: Language::Ja,
+            password_hash: Some(hash),
+            password: Some(PasswordAge {
+                set_on: JstDate::parse("2026-06-01").unwrap(),
+            }),
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+            version: 0,
+        };
+        self.table
+            .transact(vec![
+                Store::organization_write(&organization).unwrap(),
+                Store::foreign_national_write(&org_id, &person).unwrap(),
+                Store::user_write(&u).unwrap(),
+            ])
+            .await
+            .unwrap();
+    }
+
+    async fn login(&self, user: &str) -> (String, Caller) {
+        let login = self
+            .ports
+            .login(user, PASSWORD, Some("203.0.113.9".into()))
+            .await
+            .unwrap();
+        let (caller, _) = self
+            .ports
+            .authenticate(&login.session_token, None)
+            .await
+            .unwrap();
+        (login.session_token, caller)
+    }
+
+    async fn jobs(&self) -> Vec<NotificationJob> {
+        let mut out = Vec::new();
+        loop {
+            let got = self.queue.receive(10).await.unwrap();
+            if got.is_empty() {
+                return out;
+            }
+            for d in got {
+                out.push(serde_json::from_str(&d.body).unwrap());
+                self.queue.ack(&d.receipt).await.unwrap();
+            }
+        }
+    }
+
+    async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
+        self.ports
+            .store
+            .audit_trail(subject, None, 100)
+            .await
+            .unwrap()
+            .items
+    }
+}
+
+fn jpeg() -> Vec<u8> {
+    let mut v = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ];
+    v.extend_from_slice(&[
+        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3,
+        0x11, 1,
+    ]);
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
+
+#[tokio::test]
+async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it() {
+    let w = World::new().await;
+    let login = w
+        .ports
+        .login("tanaka01", PASSWORD, Some("203.0.113.9".into()))
+        .await
+        .unwrap();
+    assert_eq!(login.user.id.as_str(), "TANAKA01");
+    let (caller, _) = w
+        .ports
+        .authenticate(&login.session_token, None)
+        .await
+        .unwrap();
+    assert_eq!(caller.organization_id.unwrap().as_str(), "org1");
+    let stored = w
+        .table
+        .get(&Store::session_key(&login.session_token))
+        .await
+        .unwrap()
+        .unwrap();
+    let raw = format!("{stored:?}");
+    assert!(
+        !raw.contains(&login.session_token) && !raw.contains(&login.csrf_token),
+        "tokens are stored only as hashes"
+    );
+    assert!(stored.contains_key(attr::TTL));
+    let trail = w.audit("user:TANAKA01").await;
+    assert_eq!(trail.last().unwrap().action, "login");
+    assert_eq!(trail.last().unwrap().from.as_deref(), Some("203.0.113.9"));
+}
+
+#[tokio::test]
+async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one() {
+    let w = World::new().await;
+    for _ in 0..4 {
+        let e = w
+            .ports
+            .login("TANAKA01", "Wrong#pass1", None)
+            .await
+            .unwrap_err();
+        assert_eq!(e, ServiceError::Login(LoginRefusal::InvalidCredentials));
+    }
+    let e = w
+        .ports
+        .login("TANAKA01", "Wrong#pass1", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })),
+        "{e:?}"
+    );
+    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })),
+        "{e:?}"
+    );
+    w.clock.advance(Duration::hours(24));
+    w.ports.login("TANAKA01", PASSWORD, None).await.unwrap();
+    let refused = w
+        .audit("user:TANAKA01")
+        .await
+        .iter()
+        .filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success)
+        .count();
+    assert_eq!(refused, 6);
+}
+
+#[tokio::test]
+async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
+    let w = World::new().await;
+    let unknown = w.ports.login("NOBODY99", PASSWORD, None).await.unwrap_err();
+    let wrong = w
+        .ports
+        .login("TANAKA01", "Wrong#pass1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown, wrong);
+    let bad_form = w.ports.login("x", PASSWORD, None).await.unwrap_err();
+    assert_eq!(bad_form, wrong);
+}
+
+#[tokio::test]
+async fn q97_an_expired_password_is_refused_with_its_own_reason() {
+    let w = World::new().await;
+    w.clock
+        .set(Utc.with_ymd_and_hms(2027, 6, 1, 1, 0, 0).unwrap());
+    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Login(LoginRefusal::PasswordExpired { .. })),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn q76_a_suspended_organization_cannot_log_in() {
+    let w = World::new().await;
+    let mut org = w
+        .ports
+        .store
+        .organization(&OrganizationId::parse("org1").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    org.use_state = UseState::Suspended;
+    w.table
+        .transact(vec![Store::organization_write(&org).unwrap()])
+        .await
+        .unwrap();
+    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    assert_eq!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended));
+}
+
+#[tokio::test]
+async fn q44_a_session_ends_after_30_idle_minutes_and_logout_ends_it_at_once() {
+    let w = World::new().await;
+    let (token, caller) = w.login("TANAKA01").await;
+    w.clock.advance(Duration::minutes(29));
+    w.ports.authenticate(&token, None).await.unwrap();
+    w.clock.advance(Duration::minutes(29));
+    w.ports.authenticate(&token, None).await.unwrap();
+    w.clock.advance(Duration::minutes(30));
+    assert_eq!(
+        w.ports.authenticate(&token, None).await.unwrap_err(),
+        ServiceError::Unauthenticated
+    );
+
+    let (token, _) = w.login("TANAKA01").await;
+    w.ports.logout(&token, &caller).await.unwrap();
+    assert_eq!(
+        w.ports.authenticate(&token, None).await.unwrap_err(),
+        ServiceError::Unauthenticated
+    );
+}
+
+#[tokio::test]
+async fn q90_change_password_checks_the_current_one_and_the_rules() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let e = w
+        .ports
+        .change_password(&caller, "Wrong#pass1", "Kaede#2027x")
+        .await
+        .unwrap_err();
+    assert_eq!(e.rule(), "login.invalid_credentials");
+    let e = w
+        .ports
+        .change_password(&caller, PASSWORD, "tanaka01#X9")
+        .await
+        .unwrap_err();
+    assert_eq!(e.rule(), "password.contains_user_id");
+    w.ports
+        .change_password(&caller, PASSWORD, "Kaede#2027x")
+        .await
+        .unwrap();
+    assert!(w.ports.login("TANAKA01", "Kaede#2027x", None).await.is_ok());
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
+    assert_eq!(kinds, vec![NotificationKind::PasswordChanged]);
+}
+
+use zairyu_domain::error::Localized;
+
+#[tokio::test]
+async fn q92_reset_by_a_one_time_link_that_works_once_and_lifts_a_lock() {
+    let w = World::new().await;
+    for _ in 0..5 {
+        let _ = w.ports.login("TANAKA01", "Wrong#pass1", None).await;
+    }
+    w.ports
+        .request_password_reset("TANAKA01", "someone@else.example.jp", None)
+        .await
+        .unwrap();
+    assert!(
+        w.jobs().await.is_empty(),
+        "a wrong address gets nothing, and is told nothing"
+    );
+    w.ports
+        .request_password_reset("TANAKA01", "Tanaka@Sakura.example.jp", None)
+        .await
+        .unwrap();
+    let jobs = w.jobs().await;
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].kind, NotificationKind::PasswordResetLink);
+    let link = &jobs[0].data["link"];
+    let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(
+        w.ports
+            .set_password_from_link(token, "short", None)
+            .await
+            .unwrap_err()
+            .rule(),
+        "password.length"
+    );
+    w.ports
+        .set_password_from_link(token, "Momiji#2027", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.ports
+            .set_password_from_link(token, "Momiji#2028", None)
+            .await
+            .unwrap_err(),
+        ServiceError::InvalidLink
+    );
+    w.ports
+        .login("TANAKA01", "Momiji#2027", None)
+        .await
+        .unwrap();
+    assert_eq!(w.jobs().await[0].kind, NotificationKind::PasswordReset);
+}
+
+#[tokio::test]
+async fn reset_links_expire_after_24_hours() {
+    let w = World::new().await;
+    w.ports
+        .request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None)
+        .await
+        .unwrap();
+    let jobs = w.jobs().await;
+    let token = jobs[0].data["link"]
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    w.clock.advance(Duration::hours(24));
+    assert_eq!(
+        w.ports
+            .set_password_from_link(&token, "Momiji#2027", None)
+            .await
+            .unwrap_err(),
+        ServiceError::InvalidLink
+    );
+}
+
+#[tokio::test]
+async fn q32_q33_create_photo_submit_list() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w
+        .ports
+        .create_application(&caller, &application_input())
+        .await
+        .unwrap();
+    assert_eq!(app.status, ApplicationStatus::InputCompleted);
+    let e = w.ports.submit(&caller, app.id.as_str()).await.unwrap_err();
+    assert_eq!(e.rule(), "application.photo_missing");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    assert_eq!(
+        w.ports
+            .attach_photo(&caller, app.id.as_str(), png, Some("face.jpg"))
+            .await
+            .unwrap_err()
+            .rule(),
+        "photo.not_jpeg"
+    );
+    let with_photo = w
+        .ports
+        .attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg"))
+        .await
+        .unwrap();
+    let key = with_photo.photo.as_ref().unwrap().key.clone();
+    assert_eq!(w.ports.blobs.get(&key).await.unwrap(), Some(jpeg()));
+
+    let filed = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    assert_eq!(filed.status, ApplicationStatus::ApplicationCompleted);
+    assert_eq!(
+        filed.receipt_date,
+        Some(JstDate::parse("2026-11-27").unwrap())
+    );
+    let number = filed.temporary_receipt_number.clone().unwrap();
+
+    let jobs = w.jobs().await;
+    let kinds: Vec<_> = jobs.iter().map(|j| j.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            NotificationKind::ApplicationReceived,
+            NotificationKind::TemporaryReceiptNumber
+        ]
+    );
+    let to: Vec<_> = jobs[1]
+        .to
+        .iter()
+        .map(|a| a.email.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        to,
+        vec!["tanaka@sakura.example.jp", "an.nguyen@example.com"]
+    );
+    assert_eq!(jobs[1].data["receipt_number"], number.as_str());
+
+    let (due, _) = w
+        .ports
+        .store
+        .due(JstDate::parse("2026-11-28").unwrap(), "RECEIPT", None, 10)
+        .await
+        .unwrap();
+    assert_eq!(due, vec![app.id.to_string()]);
+
+    let list = w.ports.applications(&caller, None, 10).await.unwrap();
+    assert_eq!(list.items.len(), 1);
+    assert_eq!(list.items[0].temporary_receipt_number, Some(number));
+    let actions: Vec<_> = w
+        .audit(&format!("application:{}", app.id))
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "application.create",
+            "application.photo",
+            "application.submit"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn double_submission_gives_one_application_and_one_number() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w
+        .ports
+        .create_application(&caller, &application_input())
+        .await
+        .unwrap();
+    w.ports
+        .attach_photo(&caller, app.id.as_str(), jpeg(), None)
+        .await
+        .unwrap();
+    let (p1, p2) = (w.ports.clone(), w.ports.clone());
+    let (c1, c2) = (caller.clone(), caller.clone());
+    let (id1, id2) = (app.id.to_string(), app.id.to_string());
+    let (a, b) = tokio::join!(
+        tokio::spawn(async move { p1.submit(&c1, &id1).await }),
+        tokio::spawn(async move { p2.submit(&c2, &id2).await })
+    );
+    let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+    assert_eq!(a.temporary_receipt_number, b.temporary_receipt_number);
+    let jobs = w.jobs().await;
+    assert_eq!(
+        jobs.iter()
+            .filter(|j| j.kind == NotificationKind::TemporaryReceiptNumber)
+            .count(),
+        1
+    );
+    let again = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    assert_eq!(again.temporary_receipt_number, a.temporary_receipt_number);
+}
+
+#[tokio::test]
+async fn q80_refused_applications_store_nothing_and_name_the_rule() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let mut input = application_input();
+    input.residence_card_number = "ZZ99999999ZZ".into();
+    let e = w
+        .ports
+        .create_application(&caller, &input)
+        .await
+        .unwrap_err();
+    let ServiceError::Invalid(v) = e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        v.iter()
+            .any(|x| x.field == "residence_card_number" && x.rule == "eligibility.not_on_list")
+    );
+    assert!(
+        w.ports
+            .applications(&caller, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    let trail = w.audit("organization:org1").await;
+    assert_eq!(
+        trail.last().unwrap().outcome,
+        zairyu_domain::audit::Outcome::Refused("eligibility.not_on_list".into())
+    );
+}
+
+#[tokio::test]
+async fn q16_another_organizations_application_is_not_found_on_every_path() {
+    let w = World::new().await;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    let (_, suzuki) = w.login("SUZUKI02").await;
+    let app = w
+        .ports
+        .create_application(&tanaka, &application_input())
+        .await
+        .unwrap();
+    let id = app.id.as_str();
+    assert_eq!(
+        w.ports.application(&suzuki, id).await.unwrap_err(),
+        ServiceError::NotFound
+    );
+    assert_eq!(
+        w.ports
+            .attach_photo(&suzuki, id, jpeg(), None)
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound
+    );
+    assert_eq!(
+        w.ports.submit(&suzuki, id).await.unwrap_err(),
+        ServiceError::NotFound
+    );
+    assert_eq!(
+        w.ports
+            .change_receipt_method(&suzuki, id, ReceiptMethod::Counter)
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound
+    );
+    assert!(
+        w.ports
+            .applications(&suzuki, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        w.ports
+            .application(&tanaka, "no-such-app")
+            .await
+            .unwrap_err(),
+        ServiceError::NotFound
+    );
+}
+
+#[tokio::test]
+async fn q53_receipt_method_changes_after_filing_only() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w
+        .ports
+        .create_application(&caller, &application_input())
+        .await
+        .unwrap();
+    let e = w
+        .ports
+        .change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter)
+        .await
+        .unwrap_err();
+    assert_eq!(e.rule(), "status.not_from_status");
+    w.ports
+        .attach_photo(&caller, app.id.as_str(), jpeg(), None)
+        .await
+        .unwrap();
+    w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    w.jobs().await;
+    let changed = w
+        .ports
+        .change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter)
+        .await
+        .unwrap();
+    assert_eq!(changed.form.receipt_method, ReceiptMethod::Counter);
+    assert_eq!(
+        w.jobs().await[0].kind,
+        NotificationKind::ReceiptMethodChanged
+    );
+}
+
+/// A table whose transactions fail, as a store outage would.
+struct BrokenTable(Arc<dyn Table>);
+
+#[async_trait]
+impl Table for BrokenTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.0.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.0.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        self.0.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.0.query(query).await
+    }
+    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
+        self.0.increment(key, attribute, by).await
+    }
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        // Seeding goes through; everything after the users exist fails.
+        if writes.iter().any(|w| matches!(w, Write::Put { item, .. } if item.get(attr::PK).and_then(Attr::as_s).is_some_and(|p| p.starts_with("APP#")))) {
+            return Err(StoreError::Unavailable("simulated outage".into()));
+        }
+        self.0.transact(writes).await
+    }
+}
+
+#[tokio::test]
+async fn a_store_failure_is_never_a_success_and_leaves_nothing_behind() {
+    let inner: Arc<dyn Table> = Arc::new(SqliteTable::in_memory().unwrap());
+    let w = World::with_table(Arc::new(BrokenTable(Arc::clone(&inner)))).await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let e = w
+        .ports
+        .create_application(&caller, &application_input())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Store(StoreError::Unavailable(_))),
+        "{e:?}"
+    );
+    assert!(
+        w.ports
+            .applications(&caller, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(w.audit("organization:org1").await.is_empty());
+}
