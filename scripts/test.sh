@@ -10,7 +10,7 @@ ensure_venv scripts/requirements-test.txt
 
 port=$("$ZAIRYU_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
-"$ZAIRYU_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$moto_log" 2>&1 &
+"$ZAIRYU_VENV/bin/python" scripts/moto_serial.py 127.0.0.1 "$port" >"$moto_log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
 export ZAIRYU_MOTO_URL="http://127.0.0.1:$port"

@@ -38,8 +38,7 @@ fn every_sample_event_is_valid_json() {
         for file in std::fs::read_dir(&dir).unwrap() {
             let path = file.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
-            serde_json::from_str::<serde_json::Value>(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             count += 1;
         }
     }
@@ -50,17 +49,12 @@ fn every_sample_event_is_valid_json() {
 fn there_is_one_schedule_sample_per_job_and_each_names_its_job_at_its_hour() {
     for job in ScheduledJob::ALL {
         let code = serde_json::to_value(job).unwrap();
-        let path = events_dir()
-            .join("schedule")
-            .join(format!("{}.json", code.as_str().unwrap()));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let path = events_dir().join("schedule").join(format!("{}.json", code.as_str().unwrap()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let event: ScheduledEvent = serde_json::from_str(&text).unwrap();
         assert_eq!(event.detail.job, job);
         assert_eq!(event.detail_type, "Scheduled Event");
-        let jst_hour = (event.time + chrono::Duration::hours(9))
-            .format("%H")
-            .to_string();
+        let jst_hour = (event.time + chrono::Duration::hours(9)).format("%H").to_string();
         assert_eq!(jst_hour.parse::<u32>().unwrap(), job.hour_jst(), "{job:?}");
     }
 }

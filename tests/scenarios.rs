@@ -5,12 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
 
 use zairyu_domain::account::{
-    LoginFacts, LoginGuard, PasswordAge, PasswordReminder, UserState, check_login_allowed,
-    check_not_locked,
+    LoginFacts, LoginGuard, PasswordAge, PasswordReminder, UserState, check_login_allowed, check_not_locked,
 };
-use zairyu_domain::application::{
-    Application, ApplicationError, ApplicationId, OrganizationId, PhotoRef,
-};
+use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId, PhotoRef};
 use zairyu_domain::eligibility::check_eligibility;
 use zairyu_domain::error::{Text, Violations};
 use zairyu_domain::fixtures::application_input;
@@ -48,30 +45,19 @@ fn list_entry(form: &ApplicationForm) -> ForeignNational {
 }
 
 /// Parses and checks an application as filing does: form first, then eligibility. Returns the violations.
-fn file(
-    edit: impl FnOnce(&mut ApplicationInput),
-    on_list: bool,
-) -> Result<ApplicationForm, Violations> {
+fn file(edit: impl FnOnce(&mut ApplicationInput), on_list: bool) -> Result<ApplicationForm, Violations> {
     let mut input = application_input();
     edit(&mut input);
     let form = ApplicationForm::parse(&input, day(TODAY))?;
     let listed = list_entry(&form);
-    check_eligibility(
-        UseState::Active,
-        on_list.then_some(&listed),
-        &form,
-        day(TODAY),
-    )?;
+    check_eligibility(UseState::Active, on_list.then_some(&listed), &form, day(TODAY))?;
     Ok(form)
 }
 
 fn refused_with(result: Result<ApplicationForm, Violations>, field: &str, rule: &str) {
     let v = result.expect_err("must be refused");
     assert!(
-        v.iter().any(|x| x.field == field
-            && x.rule == rule
-            && !x.message_en.is_empty()
-            && !x.message_ja.is_empty()),
+        v.iter().any(|x| x.field == field && x.rule == rule && !x.message_en.is_empty() && !x.message_ja.is_empty()),
         "expected {field}/{rule}, got {v:?}"
     );
 }
@@ -79,62 +65,31 @@ fn refused_with(result: Result<ApplicationForm, Violations>, field: &str, rule: 
 /// Scenario 4: refusals that explain themselves (Q24, Q26–Q28, Q29, Q35, Q80, Q23).
 #[test]
 fn scenario_4_refusals_that_explain_themselves() {
-    refused_with(
-        file(|i| i.expiry_date = "20261127".into(), true),
-        "expiry_date",
-        "filing_window.expiry_day",
-    );
-    refused_with(
-        file(|i| i.expiry_date = "20261120".into(), true),
-        "expiry_date",
-        "filing_window.expired",
-    );
-    refused_with(
-        file(|i| i.expiry_date = "20270327".into(), true),
-        "expiry_date",
-        "filing_window.too_early",
-    );
+    refused_with(file(|i| i.expiry_date = "20261127".into(), true), "expiry_date", "filing_window.expiry_day");
+    refused_with(file(|i| i.expiry_date = "20261120".into(), true), "expiry_date", "filing_window.expired");
+    refused_with(file(|i| i.expiry_date = "20270327".into(), true), "expiry_date", "filing_window.too_early");
     refused_with(
         file(|i| i.procedures = vec!["re_entry_single".into()], true),
         "procedures",
         "procedures.without_extension",
     );
     refused_with(
-        file(
-            |i| i.status_of_residence = "specified_skilled_worker_1".into(),
-            true,
-        ),
+        file(|i| i.status_of_residence = "specified_skilled_worker_1".into(), true),
         "status_of_residence",
         "eligibility.status_not_covered",
     );
-    refused_with(
-        file(|_| {}, false),
-        "residence_card_number",
-        "eligibility.not_on_list",
-    );
-    refused_with(
-        file(|i| i.in_japan = Flag::Bool(false), true),
-        "in_japan",
-        "eligibility.outside_japan",
-    );
+    refused_with(file(|_| {}, false), "residence_card_number", "eligibility.not_on_list");
+    refused_with(file(|i| i.in_japan = Flag::Bool(false), true), "in_japan", "eligibility.outside_japan");
 
     let mut big = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
     big.resize(51 * 1024, 0);
     assert_eq!(
-        zairyu_domain::error::Violation::new(
-            "photo",
-            &check_photo(&big, Some("a.jpg")).unwrap_err()
-        )
-        .rule,
+        zairyu_domain::error::Violation::new("photo", &check_photo(&big, Some("a.jpg")).unwrap_err()).rule,
         "photo.too_large"
     );
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     assert_eq!(
-        zairyu_domain::error::Violation::new(
-            "photo",
-            &check_photo(&png, Some("face.jpg")).unwrap_err()
-        )
-        .rule,
+        zairyu_domain::error::Violation::new("photo", &check_photo(&png, Some("face.jpg")).unwrap_err()).rule,
         "photo.not_jpeg"
     );
 }
@@ -171,18 +126,10 @@ fn submitted(edit: impl FnOnce(&mut ApplicationInput)) -> Result<Application, Ap
     );
     let jpeg = PhotoRef {
         key: "photos/o1/a1.jpg".into(),
-        info: zairyu_domain::photo::PhotoInfo {
-            width: 240,
-            height: 320,
-            bytes: 8000,
-        },
+        info: zairyu_domain::photo::PhotoInfo { width: 240, height: 320, bytes: 8000 },
     };
     app.attach_photo(Actor::OrganizationUser, jpeg)?;
-    app.submit(
-        Actor::OrganizationUser,
-        day(TODAY),
-        TemporaryReceiptNumber::new(day(TODAY), 42),
-    )?;
+    app.submit(Actor::OrganizationUser, day(TODAY), TemporaryReceiptNumber::new(day(TODAY), 42))?;
     Ok(app)
 }
 
@@ -207,25 +154,13 @@ fn scenario_6_receipt_method_rules() {
     );
 
     let mut app = submitted(|_| {}).unwrap();
-    app.start_examination(Actor::Officer(OfficerRole::Examiner))
-        .unwrap();
-    app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY))
-        .unwrap();
-    app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Post, day(TODAY))
-        .unwrap();
+    app.start_examination(Actor::Officer(OfficerRole::Examiner)).unwrap();
+    app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY)).unwrap();
+    app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Post, day(TODAY)).unwrap();
     let period = zairyu_domain::period::PeriodOfStay::parse("3Y").unwrap();
-    app.permit(
-        Actor::Officer(OfficerRole::Examiner),
-        period,
-        day("2030-01-20"),
-        day(TODAY),
-    )
-    .unwrap();
+    app.permit(Actor::Officer(OfficerRole::Examiner), period, day("2030-01-20"), day(TODAY)).unwrap();
     assert_eq!(app.status, ApplicationStatus::WaitingForIssuance);
-    assert!(
-        app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY))
-            .is_err()
-    );
+    assert!(app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY)).is_err());
 }
 
 /// Scenario 11, the dates: reminder two months before, suspension the day after expiry, resumption with
@@ -235,16 +170,8 @@ fn scenario_11_periodic_report_dates() {
     let approval = ApprovalOfUse::granted(day("2025-12-01"));
     assert_eq!(approval.expires_on, day("2026-11-30"));
     assert_eq!(approval.reminder_on(), day("2026-09-30"));
-    assert!(!is_due_for_suspension(
-        UseState::Active,
-        approval,
-        day("2026-11-30")
-    ));
-    assert!(is_due_for_suspension(
-        UseState::Active,
-        approval,
-        day("2026-12-01")
-    ));
+    assert!(!is_due_for_suspension(UseState::Active, approval, day("2026-11-30")));
+    assert!(is_due_for_suspension(UseState::Active, approval, day("2026-12-01")));
     let (state, extended) = after_periodic_report_approved(UseState::Suspended, approval);
     assert_eq!(state, UseState::Active);
     assert_eq!(extended.expires_on, day("2027-11-30"));
@@ -259,22 +186,10 @@ fn scenario_12_password_rules() {
     assert!(check_not_locked(guard, now + chrono::Duration::hours(23)).is_err());
     assert!(check_not_locked(guard, now + chrono::Duration::hours(24)).is_ok());
 
-    let age = PasswordAge {
-        set_on: day("2025-12-27"),
-    };
-    assert_eq!(
-        age.reminder_due(day(TODAY)),
-        Some(PasswordReminder::ThirtyDays)
-    );
-    assert_eq!(
-        age.reminder_due(day("2026-12-20")),
-        Some(PasswordReminder::SevenDays)
-    );
-    let facts = LoginFacts {
-        user_state: UserState::Active,
-        password: age,
-        organization: Some(UseState::Active),
-    };
+    let age = PasswordAge { set_on: day("2025-12-27") };
+    assert_eq!(age.reminder_due(day(TODAY)), Some(PasswordReminder::ThirtyDays));
+    assert_eq!(age.reminder_due(day("2026-12-20")), Some(PasswordReminder::SevenDays));
+    let facts = LoginFacts { user_state: UserState::Active, password: age, organization: Some(UseState::Active) };
     assert!(check_login_allowed(facts, day("2026-12-26").start_instant()).is_ok());
     assert!(check_login_allowed(facts, day("2026-12-27").start_instant()).is_err());
 }

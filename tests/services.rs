@@ -42,6 +42,34 @@ impl Clock for SharedClock {
     }
 }
 
+/// Runs a story twice: on the embedded table and on DynamoDB (moto server, see `scripts/test.sh`).
+macro_rules! on_both_tables {
+    ($($name:ident),+ $(,)?) => {
+        mod embedded {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::new().await).await
+            })+
+        }
+        mod dynamodb {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::on_dynamodb().await).await
+            })+
+        }
+    };
+}
+
+on_both_tables!(
+    login_creates_a_session_stored_only_as_a_hash_and_audits_it,
+    q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one,
+    q32_q33_create_photo_submit_list,
+    double_submission_gives_one_application_and_one_number,
+    q16_another_organizations_application_is_not_found_on_every_path,
+    q33_official_numbers_under_concurrency_are_consecutive_without_gaps,
+    a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
+);
+
 struct World {
     ports: Ports,
     clock: Arc<ManualClock>,
@@ -55,44 +83,42 @@ impl World {
         Self::with_table(Arc::new(SqliteTable::in_memory().unwrap())).await
     }
 
+    /// The same world with its records in a fresh DynamoDB table on moto server.
+    async fn on_dynamodb() -> Self {
+        let url = std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
+            panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
+        });
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .test_credentials()
+            .region("ap-northeast-1")
+            .endpoint_url(url)
+            .load()
+            .await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!("services-{}-{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        zairyu_aws::DynamoTable::create(&client, &name).await.unwrap();
+        Self::with_table(Arc::new(zairyu_aws::DynamoTable::new(client, name))).await
+    }
+
     async fn with_table(table: Arc<dyn Table>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(start()));
         let shared = SharedClock(Arc::clone(&clock));
-        let queue: Arc<dyn JobQueue> = Arc::new(
-            SqliteQueue::in_memory(
-                "notifications",
-                5,
-                StdDuration::from_secs(60),
-                shared.clone(),
-            )
-            .unwrap(),
-        );
+        let queue: Arc<dyn JobQueue> =
+            Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
         let ports = Ports {
             store: Store::new(Arc::clone(&table)),
-            blobs: Arc::new(
-                FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone())
-                    .unwrap(),
-            ),
+            blobs: Arc::new(FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap()),
             queue: Arc::clone(&queue),
             clock: Arc::new(shared.clone()),
             ids: Arc::new(RandomIds::with_clock(shared)),
             hasher: Arc::new(Argon2Hasher::new().unwrap()),
             public_url: "https://oras.example.jp".into(),
         };
-        let world = Self {
-            ports,
-            clock,
-            table,
-            queue,
-            _dir: dir,
-        };
-        world
-            .seed("org1", "TANAKA01", "tanaka@sakura.example.jp")
-            .await;
-        world
-            .seed("org2", "SUZUKI02", "suzuki@kaede.example.jp")
-            .await;
+        let world = Self { ports, clock, table, queue, _dir: dir };
+        world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
+        world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
         world
     }
 
@@ -110,17 +136,12 @@ impl World {
         let organization = Organization {
             id: org_id.clone(),
             profile,
-            approval: Some(ApprovalOfUse::granted(
-                JstDate::parse("2026-06-01").unwrap(),
-            )),
+            approval: Some(ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap())),
             use_state: UseState::Active,
             version: 0,
         };
-        let form = zairyu_domain::form::ApplicationForm::parse(
-            &application_input(),
-            JstDate::of_instant(start()),
-        )
-        .unwrap();
+        let form =
+            zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
         let person = ForeignNational {
             card_number: ResidenceCardNumber::parse("AB12345678CD").unwrap(),
             name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
@@ -135,12 +156,7 @@ impl World {
             kanji_name_on_card: false,
         };
         let id = UserId::parse(user).unwrap();
-        let hash = self
-            .ports
-            .hasher
-            .hash(&Password::parse(&id, PASSWORD).unwrap())
-            .await
-            .unwrap();
+        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
         let u = User {
             id,
             kind: UserKind::OrganizationStaff,
@@ -149,9 +165,7 @@ impl World {
             email: EmailAddress::parse(email).unwrap(),
             language: Language::Ja,
             password_hash: Some(hash),
-            password: Some(PasswordAge {
-                set_on: JstDate::parse("2026-06-01").unwrap(),
-            }),
+            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
             guard: LoginGuard::default(),
             state: UserState::Active,
             version: 0,
@@ -167,16 +181,8 @@ impl World {
     }
 
     async fn login(&self, user: &str) -> (String, Caller) {
-        let login = self
-            .ports
-            .login(user, PASSWORD, Some("203.0.113.9".into()))
-            .await
-            .unwrap();
-        let (caller, _) = self
-            .ports
-            .authenticate(&login.session_token, None)
-            .await
-            .unwrap();
+        let login = self.ports.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
+        let (caller, _) = self.ports.authenticate(&login.session_token, None).await.unwrap();
         (login.session_token, caller)
     }
 
@@ -195,48 +201,25 @@ impl World {
     }
 
     async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
-        self.ports
-            .store
-            .audit_trail(subject, None, 100)
-            .await
-            .unwrap()
-            .items
+        self.ports.store.audit_trail(subject, None, 100).await.unwrap().items
     }
 }
 
 fn jpeg() -> Vec<u8> {
-    let mut v = vec![
-        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-    ];
+    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
     v.extend_from_slice(&[
-        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3,
-        0x11, 1,
+        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
     ]);
     v.extend_from_slice(&[0xFF, 0xD9]);
     v
 }
 
-#[tokio::test]
-async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it() {
-    let w = World::new().await;
-    let login = w
-        .ports
-        .login("tanaka01", PASSWORD, Some("203.0.113.9".into()))
-        .await
-        .unwrap();
+async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
+    let login = w.ports.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
     assert_eq!(login.user.id.as_str(), "TANAKA01");
-    let (caller, _) = w
-        .ports
-        .authenticate(&login.session_token, None)
-        .await
-        .unwrap();
+    let (caller, _) = w.ports.authenticate(&login.session_token, None).await.unwrap();
     assert_eq!(caller.organization_id.unwrap().as_str(), "org1");
-    let stored = w
-        .table
-        .get(&Store::session_key(&login.session_token))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = w.table.get(&Store::session_key(&login.session_token)).await.unwrap().unwrap();
     let raw = format!("{stored:?}");
     assert!(
         !raw.contains(&login.session_token) && !raw.contains(&login.csrf_token),
@@ -248,39 +231,19 @@ async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it() {
     assert_eq!(trail.last().unwrap().from.as_deref(), Some("203.0.113.9"));
 }
 
-#[tokio::test]
-async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one() {
-    let w = World::new().await;
+async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World) {
     for _ in 0..4 {
-        let e = w
-            .ports
-            .login("TANAKA01", "Wrong#pass1", None)
-            .await
-            .unwrap_err();
+        let e = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
         assert_eq!(e, ServiceError::Login(LoginRefusal::InvalidCredentials));
     }
-    let e = w
-        .ports
-        .login("TANAKA01", "Wrong#pass1", None)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })),
-        "{e:?}"
-    );
+    let e = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
     let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
-    assert!(
-        matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })),
-        "{e:?}"
-    );
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
     w.clock.advance(Duration::hours(24));
     w.ports.login("TANAKA01", PASSWORD, None).await.unwrap();
-    let refused = w
-        .audit("user:TANAKA01")
-        .await
-        .iter()
-        .filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success)
-        .count();
+    let refused =
+        w.audit("user:TANAKA01").await.iter().filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success).count();
     assert_eq!(refused, 6);
 }
 
@@ -288,11 +251,7 @@ async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one() {
 async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let w = World::new().await;
     let unknown = w.ports.login("NOBODY99", PASSWORD, None).await.unwrap_err();
-    let wrong = w
-        .ports
-        .login("TANAKA01", "Wrong#pass1", None)
-        .await
-        .unwrap_err();
+    let wrong = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
     assert_eq!(unknown, wrong);
     let bad_form = w.ports.login("x", PASSWORD, None).await.unwrap_err();
     assert_eq!(bad_form, wrong);
@@ -301,30 +260,17 @@ async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
 #[tokio::test]
 async fn q97_an_expired_password_is_refused_with_its_own_reason() {
     let w = World::new().await;
-    w.clock
-        .set(Utc.with_ymd_and_hms(2027, 6, 1, 1, 0, 0).unwrap());
+    w.clock.set(Utc.with_ymd_and_hms(2027, 6, 1, 1, 0, 0).unwrap());
     let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
-    assert!(
-        matches!(e, ServiceError::Login(LoginRefusal::PasswordExpired { .. })),
-        "{e:?}"
-    );
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::PasswordExpired { .. })), "{e:?}");
 }
 
 #[tokio::test]
 async fn q76_a_suspended_organization_cannot_log_in() {
     let w = World::new().await;
-    let mut org = w
-        .ports
-        .store
-        .organization(&OrganizationId::parse("org1").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut org = w.ports.store.organization(&OrganizationId::parse("org1").unwrap()).await.unwrap().unwrap();
     org.use_state = UseState::Suspended;
-    w.table
-        .transact(vec![Store::organization_write(&org).unwrap()])
-        .await
-        .unwrap();
+    w.table.transact(vec![Store::organization_write(&org).unwrap()]).await.unwrap();
     let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert_eq!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended));
 }
@@ -338,39 +284,22 @@ async fn q44_a_session_ends_after_30_idle_minutes_and_logout_ends_it_at_once() {
     w.clock.advance(Duration::minutes(29));
     w.ports.authenticate(&token, None).await.unwrap();
     w.clock.advance(Duration::minutes(30));
-    assert_eq!(
-        w.ports.authenticate(&token, None).await.unwrap_err(),
-        ServiceError::Unauthenticated
-    );
+    assert_eq!(w.ports.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated);
 
     let (token, _) = w.login("TANAKA01").await;
     w.ports.logout(&token, &caller).await.unwrap();
-    assert_eq!(
-        w.ports.authenticate(&token, None).await.unwrap_err(),
-        ServiceError::Unauthenticated
-    );
+    assert_eq!(w.ports.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated);
 }
 
 #[tokio::test]
 async fn q90_change_password_checks_the_current_one_and_the_rules() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let e = w
-        .ports
-        .change_password(&caller, "Wrong#pass1", "Kaede#2027x")
-        .await
-        .unwrap_err();
+    let e = w.ports.change_password(&caller, "Wrong#pass1", "Kaede#2027x").await.unwrap_err();
     assert_eq!(e.rule(), "login.invalid_credentials");
-    let e = w
-        .ports
-        .change_password(&caller, PASSWORD, "tanaka01#X9")
-        .await
-        .unwrap_err();
+    let e = w.ports.change_password(&caller, PASSWORD, "tanaka01#X9").await.unwrap_err();
     assert_eq!(e.rule(), "password.contains_user_id");
-    w.ports
-        .change_password(&caller, PASSWORD, "Kaede#2027x")
-        .await
-        .unwrap();
+    w.ports.change_password(&caller, PASSWORD, "Kaede#2027x").await.unwrap();
     assert!(w.ports.login("TANAKA01", "Kaede#2027x", None).await.is_ok());
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
     assert_eq!(kinds, vec![NotificationKind::PasswordChanged]);
@@ -384,169 +313,78 @@ async fn q92_reset_by_a_one_time_link_that_works_once_and_lifts_a_lock() {
     for _ in 0..5 {
         let _ = w.ports.login("TANAKA01", "Wrong#pass1", None).await;
     }
-    w.ports
-        .request_password_reset("TANAKA01", "someone@else.example.jp", None)
-        .await
-        .unwrap();
-    assert!(
-        w.jobs().await.is_empty(),
-        "a wrong address gets nothing, and is told nothing"
-    );
-    w.ports
-        .request_password_reset("TANAKA01", "Tanaka@Sakura.example.jp", None)
-        .await
-        .unwrap();
+    w.ports.request_password_reset("TANAKA01", "someone@else.example.jp", None).await.unwrap();
+    assert!(w.jobs().await.is_empty(), "a wrong address gets nothing, and is told nothing");
+    w.ports.request_password_reset("TANAKA01", "Tanaka@Sakura.example.jp", None).await.unwrap();
     let jobs = w.jobs().await;
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].kind, NotificationKind::PasswordResetLink);
     let link = &jobs[0].data["link"];
     let token = link.split("token=").nth(1).unwrap();
+    assert_eq!(w.ports.set_password_from_link(token, "short", None).await.unwrap_err().rule(), "password.length");
+    w.ports.set_password_from_link(token, "Momiji#2027", None).await.unwrap();
     assert_eq!(
-        w.ports
-            .set_password_from_link(token, "short", None)
-            .await
-            .unwrap_err()
-            .rule(),
-        "password.length"
-    );
-    w.ports
-        .set_password_from_link(token, "Momiji#2027", None)
-        .await
-        .unwrap();
-    assert_eq!(
-        w.ports
-            .set_password_from_link(token, "Momiji#2028", None)
-            .await
-            .unwrap_err(),
+        w.ports.set_password_from_link(token, "Momiji#2028", None).await.unwrap_err(),
         ServiceError::InvalidLink
     );
-    w.ports
-        .login("TANAKA01", "Momiji#2027", None)
-        .await
-        .unwrap();
+    w.ports.login("TANAKA01", "Momiji#2027", None).await.unwrap();
     assert_eq!(w.jobs().await[0].kind, NotificationKind::PasswordReset);
 }
 
 #[tokio::test]
 async fn reset_links_expire_after_24_hours() {
     let w = World::new().await;
-    w.ports
-        .request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None)
-        .await
-        .unwrap();
+    w.ports.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
     let jobs = w.jobs().await;
-    let token = jobs[0].data["link"]
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let token = jobs[0].data["link"].split("token=").nth(1).unwrap().to_owned();
     w.clock.advance(Duration::hours(24));
     assert_eq!(
-        w.ports
-            .set_password_from_link(&token, "Momiji#2027", None)
-            .await
-            .unwrap_err(),
+        w.ports.set_password_from_link(&token, "Momiji#2027", None).await.unwrap_err(),
         ServiceError::InvalidLink
     );
 }
 
-#[tokio::test]
-async fn q32_q33_create_photo_submit_list() {
-    let w = World::new().await;
+async fn q32_q33_create_photo_submit_list(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w
-        .ports
-        .create_application(&caller, &application_input())
-        .await
-        .unwrap();
+    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
     assert_eq!(app.status, ApplicationStatus::InputCompleted);
     let e = w.ports.submit(&caller, app.id.as_str()).await.unwrap_err();
     assert_eq!(e.rule(), "application.photo_missing");
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     assert_eq!(
-        w.ports
-            .attach_photo(&caller, app.id.as_str(), png, Some("face.jpg"))
-            .await
-            .unwrap_err()
-            .rule(),
+        w.ports.attach_photo(&caller, app.id.as_str(), png, Some("face.jpg")).await.unwrap_err().rule(),
         "photo.not_jpeg"
     );
-    let with_photo = w
-        .ports
-        .attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg"))
-        .await
-        .unwrap();
+    let with_photo = w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg")).await.unwrap();
     let key = with_photo.photo.as_ref().unwrap().key.clone();
     assert_eq!(w.ports.blobs.get(&key).await.unwrap(), Some(jpeg()));
 
     let filed = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
     assert_eq!(filed.status, ApplicationStatus::ApplicationCompleted);
-    assert_eq!(
-        filed.receipt_date,
-        Some(JstDate::parse("2026-11-27").unwrap())
-    );
+    assert_eq!(filed.receipt_date, Some(JstDate::parse("2026-11-27").unwrap()));
     let number = filed.temporary_receipt_number.clone().unwrap();
 
     let jobs = w.jobs().await;
     let kinds: Vec<_> = jobs.iter().map(|j| j.kind).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            NotificationKind::ApplicationReceived,
-            NotificationKind::TemporaryReceiptNumber
-        ]
-    );
-    let to: Vec<_> = jobs[1]
-        .to
-        .iter()
-        .map(|a| a.email.as_str().to_owned())
-        .collect();
-    assert_eq!(
-        to,
-        vec!["tanaka@sakura.example.jp", "an.nguyen@example.com"]
-    );
+    assert_eq!(kinds, vec![NotificationKind::ApplicationReceived, NotificationKind::TemporaryReceiptNumber]);
+    let to: Vec<_> = jobs[1].to.iter().map(|a| a.email.as_str().to_owned()).collect();
+    assert_eq!(to, vec!["tanaka@sakura.example.jp", "an.nguyen@example.com"]);
     assert_eq!(jobs[1].data["receipt_number"], number.as_str());
 
-    let (due, _) = w
-        .ports
-        .store
-        .due(JstDate::parse("2026-11-28").unwrap(), "RECEIPT", None, 10)
-        .await
-        .unwrap();
+    let (due, _) = w.ports.store.due(JstDate::parse("2026-11-28").unwrap(), "RECEIPT", None, 10).await.unwrap();
     assert_eq!(due, vec![app.id.to_string()]);
 
     let list = w.ports.applications(&caller, None, 10).await.unwrap();
     assert_eq!(list.items.len(), 1);
     assert_eq!(list.items[0].temporary_receipt_number, Some(number));
-    let actions: Vec<_> = w
-        .audit(&format!("application:{}", app.id))
-        .await
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
-    assert_eq!(
-        actions,
-        vec![
-            "application.create",
-            "application.photo",
-            "application.submit"
-        ]
-    );
+    let actions: Vec<_> = w.audit(&format!("application:{}", app.id)).await.into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, vec!["application.create", "application.photo", "application.submit"]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn double_submission_gives_one_application_and_one_number() {
-    let w = World::new().await;
+async fn double_submission_gives_one_application_and_one_number(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w
-        .ports
-        .create_application(&caller, &application_input())
-        .await
-        .unwrap();
-    w.ports
-        .attach_photo(&caller, app.id.as_str(), jpeg(), None)
-        .await
-        .unwrap();
+    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
+    w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
     let (p1, p2) = (w.ports.clone(), w.ports.clone());
     let (c1, c2) = (caller.clone(), caller.clone());
     let (id1, id2) = (app.id.to_string(), app.id.to_string());
@@ -557,12 +395,7 @@ async fn double_submission_gives_one_application_and_one_number() {
     let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
     assert_eq!(a.temporary_receipt_number, b.temporary_receipt_number);
     let jobs = w.jobs().await;
-    assert_eq!(
-        jobs.iter()
-            .filter(|j| j.kind == NotificationKind::TemporaryReceiptNumber)
-            .count(),
-        1
-    );
+    assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::TemporaryReceiptNumber).count(), 1);
     let again = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
     assert_eq!(again.temporary_receipt_number, a.temporary_receipt_number);
 }
@@ -573,114 +406,43 @@ async fn q80_refused_applications_store_nothing_and_name_the_rule() {
     let (_, caller) = w.login("TANAKA01").await;
     let mut input = application_input();
     input.residence_card_number = "ZZ99999999ZZ".into();
-    let e = w
-        .ports
-        .create_application(&caller, &input)
-        .await
-        .unwrap_err();
-    let ServiceError::Invalid(v) = e else {
-        panic!("{e:?}")
-    };
-    assert!(
-        v.iter()
-            .any(|x| x.field == "residence_card_number" && x.rule == "eligibility.not_on_list")
-    );
-    assert!(
-        w.ports
-            .applications(&caller, None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    let e = w.ports.create_application(&caller, &input).await.unwrap_err();
+    let ServiceError::Invalid(v) = e else { panic!("{e:?}") };
+    assert!(v.iter().any(|x| x.field == "residence_card_number" && x.rule == "eligibility.not_on_list"));
+    assert!(w.ports.applications(&caller, None, 10).await.unwrap().items.is_empty());
     let trail = w.audit("organization:org1").await;
-    assert_eq!(
-        trail.last().unwrap().outcome,
-        zairyu_domain::audit::Outcome::Refused("eligibility.not_on_list".into())
-    );
+    assert_eq!(trail.last().unwrap().outcome, zairyu_domain::audit::Outcome::Refused("eligibility.not_on_list".into()));
 }
 
-#[tokio::test]
-async fn q16_another_organizations_application_is_not_found_on_every_path() {
-    let w = World::new().await;
+async fn q16_another_organizations_application_is_not_found_on_every_path(w: World) {
     let (_, tanaka) = w.login("TANAKA01").await;
     let (_, suzuki) = w.login("SUZUKI02").await;
-    let app = w
-        .ports
-        .create_application(&tanaka, &application_input())
-        .await
-        .unwrap();
+    let app = w.ports.create_application(&tanaka, &application_input()).await.unwrap();
     let id = app.id.as_str();
+    assert_eq!(w.ports.application(&suzuki, id).await.unwrap_err(), ServiceError::NotFound);
+    assert_eq!(w.ports.attach_photo(&suzuki, id, jpeg(), None).await.unwrap_err(), ServiceError::NotFound);
+    assert_eq!(w.ports.submit(&suzuki, id).await.unwrap_err(), ServiceError::NotFound);
     assert_eq!(
-        w.ports.application(&suzuki, id).await.unwrap_err(),
+        w.ports.change_receipt_method(&suzuki, id, ReceiptMethod::Counter).await.unwrap_err(),
         ServiceError::NotFound
     );
-    assert_eq!(
-        w.ports
-            .attach_photo(&suzuki, id, jpeg(), None)
-            .await
-            .unwrap_err(),
-        ServiceError::NotFound
-    );
-    assert_eq!(
-        w.ports.submit(&suzuki, id).await.unwrap_err(),
-        ServiceError::NotFound
-    );
-    assert_eq!(
-        w.ports
-            .change_receipt_method(&suzuki, id, ReceiptMethod::Counter)
-            .await
-            .unwrap_err(),
-        ServiceError::NotFound
-    );
-    assert!(
-        w.ports
-            .applications(&suzuki, None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
-    assert_eq!(
-        w.ports
-            .application(&tanaka, "no-such-app")
-            .await
-            .unwrap_err(),
-        ServiceError::NotFound
-    );
+    assert!(w.ports.applications(&suzuki, None, 10).await.unwrap().items.is_empty());
+    assert_eq!(w.ports.application(&tanaka, "no-such-app").await.unwrap_err(), ServiceError::NotFound);
 }
 
 #[tokio::test]
 async fn q53_receipt_method_changes_after_filing_only() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w
-        .ports
-        .create_application(&caller, &application_input())
-        .await
-        .unwrap();
-    let e = w
-        .ports
-        .change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter)
-        .await
-        .unwrap_err();
+    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
+    let e = w.ports.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
-    w.ports
-        .attach_photo(&caller, app.id.as_str(), jpeg(), None)
-        .await
-        .unwrap();
+    w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
     w.ports.submit(&caller, app.id.as_str()).await.unwrap();
     w.jobs().await;
-    let changed = w
-        .ports
-        .change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter)
-        .await
-        .unwrap();
+    let changed = w.ports.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap();
     assert_eq!(changed.form.receipt_method, ReceiptMethod::Counter);
-    assert_eq!(
-        w.jobs().await[0].kind,
-        NotificationKind::ReceiptMethodChanged
-    );
+    assert_eq!(w.jobs().await[0].kind, NotificationKind::ReceiptMethodChanged);
 }
 
 /// A table whose transactions fail, as a store outage would.
@@ -717,22 +479,91 @@ async fn a_store_failure_is_never_a_success_and_leaves_nothing_behind() {
     let inner: Arc<dyn Table> = Arc::new(SqliteTable::in_memory().unwrap());
     let w = World::with_table(Arc::new(BrokenTable(Arc::clone(&inner)))).await;
     let (_, caller) = w.login("TANAKA01").await;
-    let e = w
-        .ports
-        .create_application(&caller, &application_input())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(e, ServiceError::Store(StoreError::Unavailable(_))),
-        "{e:?}"
-    );
-    assert!(
-        w.ports
-            .applications(&caller, None, 10)
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    let e = w.ports.create_application(&caller, &application_input()).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Store(StoreError::Unavailable(_))), "{e:?}");
+    assert!(w.ports.applications(&caller, None, 10).await.unwrap().items.is_empty());
     assert!(w.audit("organization:org1").await.is_empty());
+}
+
+async fn filed_applications(w: &World, caller: &Caller, n: usize) -> Vec<zairyu_domain::application::ApplicationId> {
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let app = w.ports.create_application(caller, &application_input()).await.unwrap();
+        w.ports.attach_photo(caller, app.id.as_str(), jpeg(), None).await.unwrap();
+        w.ports.submit(caller, app.id.as_str()).await.unwrap();
+        ids.push(app.id);
+    }
+    ids
+}
+
+async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: World) {
+    let (_, caller) = w.login("TANAKA01").await;
+    let ids = filed_applications(&w, &caller, 20).await;
+    w.jobs().await;
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (ports, id) = (w.ports.clone(), id.clone());
+            tokio::spawn(async move { ports.assign_official_receipt_number(&id).await })
+        })
+        .collect();
+    let mut serials = Vec::new();
+    for t in tasks {
+        let n = t.await.unwrap().unwrap();
+        assert_eq!(n.to_string().chars().next(), Some('東'));
+        serials.push(n.serial());
+    }
+    serials.sort_unstable();
+    assert_eq!(serials, (1..=20).collect::<Vec<_>>());
+    // Again for a numbered application: the same number, no new e-mail.
+    let first = w.ports.assign_official_receipt_number(&ids[0]).await.unwrap();
+    assert_eq!(w.ports.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number, Some(first));
+    let jobs = w.jobs().await;
+    assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::OfficialReceiptNumber).count(), 20);
+    assert_eq!(jobs[0].to.len(), 2, "the user and the applicant (Q33)");
+}
+
+#[tokio::test]
+async fn q33_an_application_not_yet_filed_gets_no_official_number() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
+    let e = w.ports.assign_official_receipt_number(&app.id).await.unwrap_err();
+    assert_eq!(e.rule(), "status.not_from_status");
+}
+
+struct FlakyMailer {
+    inner: Arc<dyn Mailer>,
+    fail_next: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait]
+impl Mailer for FlakyMailer {
+    async fn send(&self, email: &Email) -> Result<String, MailError> {
+        if self.fail_next.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return Err(MailError::Unavailable("simulated outage".into()));
+        }
+        self.inner.send(email).await
+    }
+}
+
+async fn a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried(w: World) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = SharedClock(Arc::clone(&w.clock));
+    let outbox =
+        zairyu_embedded::OutboxMailer::new(dir.path(), clock.clone(), Arc::new(RandomIds::with_clock(clock))).unwrap();
+    let mailer = FlakyMailer { inner: Arc::new(outbox.clone()), fail_next: true.into() };
+    let email = Email {
+        from: EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
+        to: vec![EmailAddress::parse("tanaka@sakura.example.jp").unwrap()],
+        subject: "仮受付番号のお知らせ".into(),
+        text: "TMP-20261127-00000000".into(),
+        html: None,
+    };
+    let key = "temporary_receipt_number:app-1";
+    assert!(w.ports.send_once(key, &mailer, &email).await.is_err());
+    assert!(outbox.messages().unwrap().is_empty());
+    assert!(w.ports.send_once(key, &mailer, &email).await.unwrap(), "the retry sends");
+    assert!(!w.ports.send_once(key, &mailer, &email).await.unwrap(), "the duplicate does not");
+    assert_eq!(outbox.messages().unwrap().len(), 1);
 }

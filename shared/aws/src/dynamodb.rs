@@ -8,9 +8,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
+    TransactWriteItem,
 };
 use zairyu_domain::ports::{
     Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
@@ -36,15 +36,12 @@ fn to_av(a: &Attr) -> AttributeValue {
 fn from_av(name: &str, v: &AttributeValue) -> Result<Attr, StoreError> {
     match v {
         AttributeValue::S(s) => Ok(Attr::S(s.clone())),
-        AttributeValue::N(n) => n
-            .parse()
-            .map(Attr::N)
-            .map_err(|_| StoreError::Corrupt(format!("{name}: {n} is not whole"))),
+        AttributeValue::N(n) => {
+            n.parse().map(Attr::N).map_err(|_| StoreError::Corrupt(format!("{name}: {n} is not whole")))
+        }
         AttributeValue::B(b) => Ok(Attr::B(b.as_ref().to_vec())),
         AttributeValue::Bool(b) => Ok(Attr::Bool(*b)),
-        other => Err(StoreError::Corrupt(format!(
-            "{name}: unsupported attribute type {other:?}"
-        ))),
+        other => Err(StoreError::Corrupt(format!("{name}: unsupported attribute type {other:?}"))),
     }
 }
 
@@ -53,9 +50,7 @@ fn to_map(item: &Item) -> AvMap {
 }
 
 fn from_map(map: &AvMap) -> Result<Item, StoreError> {
-    map.iter()
-        .map(|(k, v)| Ok((k.clone(), from_av(k, v)?)))
-        .collect()
+    map.iter().map(|(k, v)| Ok((k.clone(), from_av(k, v)?))).collect()
 }
 
 fn key_map(key: &Key) -> AvMap {
@@ -82,9 +77,7 @@ fn condition_expr(condition: Condition) -> Option<Expr> {
     }
 }
 
-fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    e: &SdkError<E, R>,
-) -> StoreError {
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> StoreError {
     match e {
         SdkError::ServiceError(s) => {
             let err = s.err();
@@ -100,9 +93,7 @@ fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
 }
 
 /// Maps a failed write: a failed condition is `ConditionFailed`, anything else is passed through.
-fn write_error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    e: SdkError<E, R>,
-) -> StoreError {
+fn write_error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: SdkError<E, R>) -> StoreError {
     if let SdkError::ServiceError(s) = &e
         && s.err().code() == Some("ConditionalCheckFailedException")
     {
@@ -117,38 +108,23 @@ fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> Result<T, Stor
 
 impl DynamoTable {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self {
-            client,
-            table: table.into(),
-        }
+        Self { client, table: table.into() }
     }
 
     /// Creates the table with the same keys, indexes and TTL as `infra/template.yaml`, for emulators and
     /// tests (in AWS the template creates it).
     pub async fn create(client: &Client, table: &str) -> Result<(), StoreError> {
         let s = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
+            AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()
         };
-        let key = |name: &str, kind| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-        };
+        let key = |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build();
         let gsi = |name: &str, pk: &str, sk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
             built(
                 GlobalSecondaryIndex::builder()
                     .index_name(name)
                     .key_schema(built(key(pk, KeyType::Hash))?)
                     .key_schema(built(key(sk, KeyType::Range))?)
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
                     .build(),
             )
         };
@@ -159,14 +135,7 @@ impl DynamoTable {
             .key_schema(built(key(attr::SK, KeyType::Range))?)
             .global_secondary_indexes(gsi("gsi1", attr::GSI1_PK, attr::GSI1_SK)?)
             .global_secondary_indexes(gsi("gsi2", attr::GSI2_PK, attr::GSI2_SK)?);
-        for name in [
-            attr::PK,
-            attr::SK,
-            attr::GSI1_PK,
-            attr::GSI1_SK,
-            attr::GSI2_PK,
-            attr::GSI2_SK,
-        ] {
+        for name in [attr::PK, attr::SK, attr::GSI1_PK, attr::GSI1_SK, attr::GSI2_PK, attr::GSI2_SK] {
             req = req.attribute_definitions(built(s(name))?);
         }
         req.send().await.map_err(|e| unavailable(&e))?;
@@ -174,10 +143,7 @@ impl DynamoTable {
             .update_time_to_live()
             .table_name(table)
             .time_to_live_specification(built(
-                TimeToLiveSpecification::builder()
-                    .attribute_name(attr::TTL)
-                    .enabled(true)
-                    .build(),
+                TimeToLiveSpecification::builder().attribute_name(attr::TTL).enabled(true).build(),
             )?)
             .send()
             .await
@@ -189,13 +155,9 @@ impl DynamoTable {
         let b = TransactWriteItem::builder();
         Ok(match w {
             Write::Put { item, condition } => {
-                let mut p = Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(to_map(item)));
+                let mut p = Put::builder().table_name(&self.table).set_item(Some(to_map(item)));
                 if let Some((e, n, v)) = condition_expr(*condition) {
-                    p = p
-                        .condition_expression(e)
-                        .set_expression_attribute_names(Some(n));
+                    p = p.condition_expression(e).set_expression_attribute_names(Some(n));
                     if !v.is_empty() {
                         p = p.set_expression_attribute_values(Some(v));
                     }
@@ -203,13 +165,9 @@ impl DynamoTable {
                 b.put(built(p.build())?).build()
             }
             Write::Delete { key, condition } => {
-                let mut d = Delete::builder()
-                    .table_name(&self.table)
-                    .set_key(Some(key_map(key)));
+                let mut d = Delete::builder().table_name(&self.table).set_key(Some(key_map(key)));
                 if let Some((e, n, v)) = condition_expr(*condition) {
-                    d = d
-                        .condition_expression(e)
-                        .set_expression_attribute_names(Some(n));
+                    d = d.condition_expression(e).set_expression_attribute_names(Some(n));
                     if !v.is_empty() {
                         d = d.set_expression_attribute_values(Some(v));
                     }
@@ -256,17 +214,10 @@ impl Table for DynamoTable {
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        Key::of(&item)
-            .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
-        let mut req = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_map(&item)));
+        Key::of(&item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
+        let mut req = self.client.put_item().table_name(&self.table).set_item(Some(to_map(&item)));
         if let Some((e, n, v)) = condition_expr(condition) {
-            req = req
-                .condition_expression(e)
-                .set_expression_attribute_names(Some(n));
+            req = req.condition_expression(e).set_expression_attribute_names(Some(n));
             if !v.is_empty() {
                 req = req.set_expression_attribute_values(Some(v));
             }
@@ -276,15 +227,9 @@ impl Table for DynamoTable {
     }
 
     async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        let mut req = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(key)));
+        let mut req = self.client.delete_item().table_name(&self.table).set_key(Some(key_map(key)));
         if let Some((e, n, v)) = condition_expr(condition) {
-            req = req
-                .condition_expression(e)
-                .set_expression_attribute_names(Some(n));
+            req = req.condition_expression(e).set_expression_attribute_names(Some(n));
             if !v.is_empty() {
                 req = req.set_expression_attribute_values(Some(v));
             }
@@ -315,9 +260,8 @@ impl Table for DynamoTable {
         let start = match &q.after {
             None => None,
             Some(Cursor(c)) => {
-                let item: Item = serde_json::from_str(c).map_err(|_| {
-                    StoreError::Invalid("the page cursor is not one of ours".into())
-                })?;
+                let item: Item = serde_json::from_str(c)
+                    .map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
                 Some(to_map(&item))
             }
         };
@@ -336,17 +280,11 @@ impl Table for DynamoTable {
             .send()
             .await
             .map_err(|e| unavailable(&e))?;
-        let items = out
-            .items()
-            .iter()
-            .map(from_map)
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = out.items().iter().map(from_map).collect::<Result<Vec<_>, _>>()?;
         let next = match out.last_evaluated_key() {
             Some(k) if !k.is_empty() => {
                 let item = from_map(k)?;
-                Some(Cursor(
-                    serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                ))
+                Some(Cursor(serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?))
             }
             _ => None,
         };
@@ -373,41 +311,27 @@ impl Table for DynamoTable {
             .attributes()
             .and_then(|a| a.get(attribute))
             .ok_or_else(|| StoreError::Corrupt("no counter value returned".into()))?;
-        from_av(attribute, value)?
-            .as_n()
-            .ok_or_else(|| StoreError::Corrupt(format!("{attribute} is not a number")))
+        from_av(attribute, value)?.as_n().ok_or_else(|| StoreError::Corrupt(format!("{attribute} is not a number")))
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         if writes.is_empty() || writes.len() > 100 {
-            return Err(StoreError::Invalid(
-                "a transaction has 1 to 100 writes".into(),
-            ));
+            return Err(StoreError::Invalid("a transaction has 1 to 100 writes".into()));
         }
         let mut keys = std::collections::BTreeSet::new();
         for w in &writes {
             let key = match w {
-                Write::Put { item, .. } => Key::of(item)
-                    .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?,
+                Write::Put { item, .. } => {
+                    Key::of(item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?
+                }
                 Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
             };
             if !keys.insert(key) {
-                return Err(StoreError::Invalid(
-                    "a transaction touches each item once".into(),
-                ));
+                return Err(StoreError::Invalid("a transaction touches each item once".into()));
             }
         }
-        let items = writes
-            .iter()
-            .map(|w| self.transact_item(w))
-            .collect::<Result<Vec<_>, _>>()?;
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
+        let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(e) => {
                 if let SdkError::ServiceError(s) = &e

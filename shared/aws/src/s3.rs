@@ -8,9 +8,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, ServerSideEncryption,
-};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, ServerSideEncryption};
 use chrono::{DateTime, Utc};
 use zairyu_domain::ports::{BlobError, BlobStore, PresignedUpload, check_blob_key};
 
@@ -22,9 +20,7 @@ pub struct S3Blobs {
     kms_key_id: Option<String>,
 }
 
-fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    e: &SdkError<E, R>,
-) -> BlobError {
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> BlobError {
     match e {
         SdkError::ServiceError(s) => BlobError::Unavailable(format!(
             "{}: {}",
@@ -37,11 +33,7 @@ fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
 
 impl S3Blobs {
     pub fn new(client: Client, bucket: impl Into<String>, kms_key_id: Option<String>) -> Self {
-        Self {
-            client,
-            bucket: bucket.into(),
-            kms_key_id,
-        }
+        Self { client, bucket: bucket.into(), kms_key_id }
     }
 
     /// Creates the bucket, for emulators and tests (in AWS the template creates it).
@@ -53,9 +45,7 @@ impl S3Blobs {
         {
             let location = BucketLocationConstraint::from(region.as_str());
             req = req.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(location)
-                    .build(),
+                CreateBucketConfiguration::builder().location_constraint(location).build(),
             );
         }
         req.send().await.map_err(|e| unavailable(&e))?;
@@ -83,20 +73,9 @@ impl BlobStore for S3Blobs {
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
         check_blob_key(key)?;
-        match self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        {
+        match self.client.get_object().bucket(&self.bucket).key(key).send().await {
             Ok(out) => {
-                let data = out
-                    .body
-                    .collect()
-                    .await
-                    .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+                let data = out.body.collect().await.map_err(|e| BlobError::Unavailable(e.to_string()))?;
                 Ok(Some(data.into_bytes().to_vec()))
             }
             Err(e) => match e.as_service_error() {
@@ -108,13 +87,7 @@ impl BlobStore for S3Blobs {
 
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         check_blob_key(key)?;
-        self.client
-            .delete_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| unavailable(&e))?;
+        self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(|e| unavailable(&e))?;
         Ok(())
     }
 
@@ -125,8 +98,7 @@ impl BlobStore for S3Blobs {
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
-        let config = PresigningConfig::expires_in(expires_in)
-            .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::Unavailable(e.to_string()))?;
         let req = self
             .client
             .put_object()
@@ -141,10 +113,7 @@ impl BlobStore for S3Blobs {
         Ok(PresignedUpload {
             url: req.uri().to_owned(),
             method: req.method().to_owned(),
-            headers: req
-                .headers()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
+            headers: req.headers().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
             expires_at: DateTime::<Utc>::from(std::time::SystemTime::now() + expires_in),
         })
     }

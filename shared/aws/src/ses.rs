@@ -39,32 +39,22 @@ impl SesMailer {
 }
 
 fn content(text: &str) -> Result<Content, MailError> {
-    Content::builder()
-        .data(text)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| MailError::Rejected(e.to_string()))
+    Content::builder().data(text).charset("UTF-8").build().map_err(|e| MailError::Rejected(e.to_string()))
 }
 
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if email.to.is_empty() {
-            return Err(MailError::Rejected(
-                "an e-mail needs at least one recipient".into(),
-            ));
+            return Err(MailError::Rejected("an e-mail needs at least one recipient".into()));
         }
         let mut body = Body::builder().text(content(&email.text)?);
         if let Some(html) = &email.html {
             body = body.html(content(html)?);
         }
-        let message = Message::builder()
-            .subject(content(&email.subject)?)
-            .body(body.build())
-            .build();
-        let destination = Destination::builder()
-            .set_to_addresses(Some(email.to.iter().map(|a| a.to_string()).collect()))
-            .build();
+        let message = Message::builder().subject(content(&email.subject)?).body(body.build()).build();
+        let destination =
+            Destination::builder().set_to_addresses(Some(email.to.iter().map(|a| a.to_string()).collect())).build();
         let out = self
             .client
             .send_email()
@@ -77,11 +67,7 @@ impl Mailer for SesMailer {
                 SdkError::ServiceError(s) => {
                     let code = s.err().code().unwrap_or("Unknown");
                     let msg = format!("{code}: {}", s.err().message().unwrap_or_default());
-                    if PERMANENT.contains(&code) {
-                        MailError::Rejected(msg)
-                    } else {
-                        MailError::Unavailable(msg)
-                    }
+                    if PERMANENT.contains(&code) { MailError::Rejected(msg) } else { MailError::Unavailable(msg) }
                 }
                 other => MailError::Unavailable(format!("{other:?}")),
             })?;

@@ -14,9 +14,7 @@ pub struct SqsQueue {
     dead_letter_url: String,
 }
 
-fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
-    e: &SdkError<E, R>,
-) -> QueueError {
+fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> QueueError {
     match e {
         SdkError::ServiceError(s) => QueueError::Unavailable(format!(
             "{}: {}",
@@ -28,16 +26,8 @@ fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
 }
 
 impl SqsQueue {
-    pub fn new(
-        client: Client,
-        queue_url: impl Into<String>,
-        dead_letter_url: impl Into<String>,
-    ) -> Self {
-        Self {
-            client,
-            queue_url: queue_url.into(),
-            dead_letter_url: dead_letter_url.into(),
-        }
+    pub fn new(client: Client, queue_url: impl Into<String>, dead_letter_url: impl Into<String>) -> Self {
+        Self { client, queue_url: queue_url.into(), dead_letter_url: dead_letter_url.into() }
     }
 
     /// Creates a queue and its dead-letter queue with the template's redrive policy, for emulators and
@@ -48,12 +38,7 @@ impl SqsQueue {
         max_receives: u32,
         visibility_secs: u32,
     ) -> Result<(String, String), QueueError> {
-        let dlq = client
-            .create_queue()
-            .queue_name(format!("{name}-dlq"))
-            .send()
-            .await
-            .map_err(|e| unavailable(&e))?;
+        let dlq = client.create_queue().queue_name(format!("{name}-dlq")).send().await.map_err(|e| unavailable(&e))?;
         let dlq_url = dlq.queue_url().unwrap_or_default().to_owned();
         let attrs = client
             .get_queue_attributes()
@@ -62,21 +47,13 @@ impl SqsQueue {
             .send()
             .await
             .map_err(|e| unavailable(&e))?;
-        let arn = attrs
-            .attributes()
-            .and_then(|a| a.get(&QueueAttributeName::QueueArn))
-            .cloned()
-            .unwrap_or_default();
-        let redrive =
-            format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":"{max_receives}"}}"#);
+        let arn = attrs.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).cloned().unwrap_or_default();
+        let redrive = format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":"{max_receives}"}}"#);
         let q = client
             .create_queue()
             .queue_name(name)
             .attributes(QueueAttributeName::RedrivePolicy, redrive)
-            .attributes(
-                QueueAttributeName::VisibilityTimeout,
-                visibility_secs.to_string(),
-            )
+            .attributes(QueueAttributeName::VisibilityTimeout, visibility_secs.to_string())
             .send()
             .await
             .map_err(|e| unavailable(&e))?;
@@ -120,11 +97,7 @@ impl JobQueue for SqsQueue {
                     .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
                     .and_then(|n| n.parse().ok())
                     .unwrap_or(1);
-                Some(Delivery {
-                    receipt: m.receipt_handle()?.to_owned(),
-                    body: m.body()?.to_owned(),
-                    attempt,
-                })
+                Some(Delivery { receipt: m.receipt_handle()?.to_owned(), body: m.body()?.to_owned(), attempt })
             })
             .collect())
     }
@@ -163,10 +136,6 @@ impl JobQueue for SqsQueue {
             .send()
             .await
             .map_err(|e| unavailable(&e))?;
-        Ok(out
-            .messages()
-            .iter()
-            .filter_map(|m| m.body().map(str::to_owned))
-            .collect())
+        Ok(out.messages().iter().filter_map(|m| m.body().map(str::to_owned)).collect())
     }
 }

@@ -32,15 +32,8 @@ async fn config() -> aws_config::SdkConfig {
 
 fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "{prefix}-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    )
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}-{}-{nanos}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
 }
 
 async fn table() -> Arc<dyn Table> {
@@ -51,22 +44,12 @@ async fn table() -> Arc<dyn Table> {
 }
 
 /// A minimal HTTP/1.1 exchange over a plain socket: enough for moto on 127.0.0.1.
-async fn http(
-    method: &str,
-    url: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> (u16, Vec<u8>) {
+async fn http(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> (u16, Vec<u8>) {
     let rest = url.strip_prefix("http://").expect("an http URL");
-    let (host, path) = rest
-        .split_once('/')
-        .map(|(h, p)| (h, format!("/{p}")))
-        .unwrap_or((rest, "/".into()));
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
     let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -75,26 +58,15 @@ async fn http(
     stream.write_all(body).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("an HTTP response");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP response");
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let mut body = raw[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         let mut out = Vec::new();
         let mut rest = &body[..];
         while let Some(pos) = rest.windows(2).position(|w| w == b"\r\n") {
-            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..pos]).trim(), 16)
-                .unwrap_or(0);
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..pos]).trim(), 16).unwrap_or(0);
             if size == 0 {
                 break;
             }
@@ -157,20 +129,14 @@ async fn blobs_put_get_delete() {
 async fn blobs_presigned_upload() {
     contract::blobs_presigned_upload(blobs().await, |link, body| async move {
         let (status, resp) = http(&link.method, &link.url, &link.headers, &body).await;
-        if status == 200 {
-            Ok(())
-        } else {
-            Err(format!("{status}: {}", String::from_utf8_lossy(&resp)))
-        }
+        if status == 200 { Ok(()) } else { Err(format!("{status}: {}", String::from_utf8_lossy(&resp))) }
     })
     .await;
 }
 
 async fn queue(max_receives: u32) -> Arc<dyn JobQueue> {
     let client = aws_sdk_sqs::Client::new(&config().await);
-    let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-notifications"), max_receives, 60)
-        .await
-        .unwrap();
+    let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-notifications"), max_receives, 60).await.unwrap();
     Arc::new(SqsQueue::new(client, url, dlq))
 }
 
@@ -186,13 +152,7 @@ async fn queue_failed_jobs_are_retried_then_dead_lettered() {
 
 /// moto's record of the e-mails SES sent, from its internal API.
 async fn moto_sent_mail() -> Vec<contract::SentMail> {
-    let (status, body) = http(
-        "GET",
-        &format!("{}/moto-api/data.json", moto_url()),
-        &[],
-        &[],
-    )
-    .await;
+    let (status, body) = http("GET", &format!("{}/moto-api/data.json", moto_url()), &[], &[]).await;
     assert_eq!(status, 200);
     let data: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let mut out = Vec::new();
@@ -206,23 +166,10 @@ async fn moto_sent_mail() -> Vec<contract::SentMail> {
                 .get("destinations")
                 .and_then(|d| d.get("ToAddresses"))
                 .and_then(|t| t.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_owned))
-                        .collect()
-                })
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            let field = |k: &str| {
-                r.get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            out.push(contract::SentMail {
-                to,
-                subject: field("subject"),
-                text: field("body"),
-            });
+            let field = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            out.push(contract::SentMail { to, subject: field("subject"), text: field("body") });
         }
     }
     out

@@ -13,10 +13,7 @@ use zairyu_domain::ports::*;
 use zairyu_domain::values::EmailAddress;
 
 fn item(pk: &str, sk: &str, extra: &[(&str, Attr)]) -> Item {
-    let mut i = Item::from([
-        (attr::PK.into(), Attr::S(pk.into())),
-        (attr::SK.into(), Attr::S(sk.into())),
-    ]);
+    let mut i = Item::from([(attr::PK.into(), Attr::S(pk.into())), (attr::SK.into(), Attr::S(sk.into()))]);
     for (k, v) in extra {
         i.insert((*k).into(), v.clone());
     }
@@ -59,34 +56,14 @@ pub async fn table_get_put_delete(t: Arc<dyn Table>) {
 /// A conditional write whose condition does not hold fails and changes nothing.
 pub async fn table_conditional_writes_that_must_fail(t: Arc<dyn Table>) {
     let key = Key::new("USER#A", "PROFILE");
-    let v1 = item(
-        "USER#A",
-        "PROFILE",
-        &[(attr::VERSION, Attr::N(1)), ("name", s("one"))],
-    );
+    let v1 = item("USER#A", "PROFILE", &[(attr::VERSION, Attr::N(1)), ("name", s("one"))]);
     t.put(v1.clone(), Condition::Absent).await.unwrap();
-    let other = item(
-        "USER#A",
-        "PROFILE",
-        &[(attr::VERSION, Attr::N(2)), ("name", s("two"))],
-    );
-    assert_eq!(
-        t.put(other.clone(), Condition::Absent).await,
-        Err(StoreError::ConditionFailed)
-    );
-    assert_eq!(
-        t.put(other.clone(), Condition::Version(7)).await,
-        Err(StoreError::ConditionFailed)
-    );
-    assert_eq!(
-        t.delete(&key, Condition::Version(7)).await,
-        Err(StoreError::ConditionFailed)
-    );
+    let other = item("USER#A", "PROFILE", &[(attr::VERSION, Attr::N(2)), ("name", s("two"))]);
+    assert_eq!(t.put(other.clone(), Condition::Absent).await, Err(StoreError::ConditionFailed));
+    assert_eq!(t.put(other.clone(), Condition::Version(7)).await, Err(StoreError::ConditionFailed));
+    assert_eq!(t.delete(&key, Condition::Version(7)).await, Err(StoreError::ConditionFailed));
     let missing = item("USER#B", "PROFILE", &[]);
-    assert_eq!(
-        t.put(missing, Condition::Exists).await,
-        Err(StoreError::ConditionFailed)
-    );
+    assert_eq!(t.put(missing, Condition::Exists).await, Err(StoreError::ConditionFailed));
     assert_eq!(t.get(&Key::new("USER#B", "PROFILE")).await.unwrap(), None);
     assert_eq!(t.get(&key).await.unwrap(), Some(v1));
     // The right version wins.
@@ -99,49 +76,22 @@ pub async fn table_conditional_writes_that_must_fail(t: Arc<dyn Table>) {
 /// Two concurrent updates checked against the same version: exactly one wins.
 pub async fn table_concurrent_version_checked_updates(t: Arc<dyn Table>) {
     let key = Key::new("APP#1", "APP");
-    t.put(
-        item(
-            "APP#1",
-            "APP",
-            &[
-                (attr::VERSION, Attr::N(1)),
-                ("status", s("input_completed")),
-            ],
-        ),
-        Condition::None,
-    )
-    .await
-    .unwrap();
+    t.put(item("APP#1", "APP", &[(attr::VERSION, Attr::N(1)), ("status", s("input_completed"))]), Condition::None)
+        .await
+        .unwrap();
     for round in 1..=5 {
-        let a = item(
-            "APP#1",
-            "APP",
-            &[(attr::VERSION, Attr::N(round + 1)), ("by", s("a"))],
-        );
-        let b = item(
-            "APP#1",
-            "APP",
-            &[(attr::VERSION, Attr::N(round + 1)), ("by", s("b"))],
-        );
+        let a = item("APP#1", "APP", &[(attr::VERSION, Attr::N(round + 1)), ("by", s("a"))]);
+        let b = item("APP#1", "APP", &[(attr::VERSION, Attr::N(round + 1)), ("by", s("b"))]);
         let (ta, tb) = (Arc::clone(&t), Arc::clone(&t));
         let (ra, rb) = tokio::join!(
             tokio::spawn(async move { ta.put(a, Condition::Version(round)).await }),
             tokio::spawn(async move { tb.put(b, Condition::Version(round)).await })
         );
         let (ra, rb) = (ra.unwrap(), rb.unwrap());
-        assert!(
-            ra.is_ok() != rb.is_ok(),
-            "exactly one must win: {ra:?} {rb:?}"
-        );
+        assert!(ra.is_ok() != rb.is_ok(), "exactly one must win: {ra:?} {rb:?}");
         let winner = if ra.is_ok() { "a" } else { "b" };
         let loser = if ra.is_ok() { rb } else { ra };
-        assert!(
-            matches!(
-                loser,
-                Err(StoreError::ConditionFailed | StoreError::Conflict)
-            ),
-            "{loser:?}"
-        );
+        assert!(matches!(loser, Err(StoreError::ConditionFailed | StoreError::Conflict)), "{loser:?}");
         let stored = t.get(&key).await.unwrap().unwrap();
         assert_eq!(stored.get(attr::VERSION), Some(&Attr::N(round + 1)));
         assert_eq!(stored.get("by"), Some(&s(winner)));
@@ -150,89 +100,39 @@ pub async fn table_concurrent_version_checked_updates(t: Arc<dyn Table>) {
 
 /// A transaction whose one condition fails writes nothing; one whose conditions hold writes everything.
 pub async fn table_transactions_are_all_or_nothing(t: Arc<dyn Table>) {
-    t.put(item("GUARD#x", "GUARD", &[]), Condition::None)
-        .await
-        .unwrap();
-    t.put(item("OLD#1", "OLD", &[]), Condition::None)
-        .await
-        .unwrap();
+    t.put(item("GUARD#x", "GUARD", &[]), Condition::None).await.unwrap();
+    t.put(item("OLD#1", "OLD", &[]), Condition::None).await.unwrap();
     let failing = vec![
-        Write::Put {
-            item: item("NEW#1", "NEW", &[("v", Attr::N(1))]),
-            condition: Condition::Absent,
-        },
-        Write::Delete {
-            key: Key::new("OLD#1", "OLD"),
-            condition: Condition::None,
-        },
-        Write::Put {
-            item: item("GUARD#x", "GUARD", &[]),
-            condition: Condition::Absent,
-        },
+        Write::Put { item: item("NEW#1", "NEW", &[("v", Attr::N(1))]), condition: Condition::Absent },
+        Write::Delete { key: Key::new("OLD#1", "OLD"), condition: Condition::None },
+        Write::Put { item: item("GUARD#x", "GUARD", &[]), condition: Condition::Absent },
     ];
     assert_eq!(t.transact(failing).await, Err(StoreError::ConditionFailed));
-    assert_eq!(
-        t.get(&Key::new("NEW#1", "NEW")).await.unwrap(),
-        None,
-        "nothing half-written"
-    );
-    assert!(
-        t.get(&Key::new("OLD#1", "OLD")).await.unwrap().is_some(),
-        "nothing half-deleted"
-    );
+    assert_eq!(t.get(&Key::new("NEW#1", "NEW")).await.unwrap(), None, "nothing half-written");
+    assert!(t.get(&Key::new("OLD#1", "OLD")).await.unwrap().is_some(), "nothing half-deleted");
 
     let check_fails = vec![
-        Write::Put {
-            item: item("NEW#1", "NEW", &[]),
-            condition: Condition::None,
-        },
-        Write::Check {
-            key: Key::new("MISSING#1", "X"),
-            condition: Condition::Exists,
-        },
+        Write::Put { item: item("NEW#1", "NEW", &[]), condition: Condition::None },
+        Write::Check { key: Key::new("MISSING#1", "X"), condition: Condition::Exists },
     ];
-    assert_eq!(
-        t.transact(check_fails).await,
-        Err(StoreError::ConditionFailed)
-    );
+    assert_eq!(t.transact(check_fails).await, Err(StoreError::ConditionFailed));
     assert_eq!(t.get(&Key::new("NEW#1", "NEW")).await.unwrap(), None);
 
     let ok = vec![
-        Write::Put {
-            item: item("NEW#1", "NEW", &[("v", Attr::N(1))]),
-            condition: Condition::Absent,
-        },
-        Write::Delete {
-            key: Key::new("OLD#1", "OLD"),
-            condition: Condition::Exists,
-        },
-        Write::Check {
-            key: Key::new("GUARD#x", "GUARD"),
-            condition: Condition::Exists,
-        },
+        Write::Put { item: item("NEW#1", "NEW", &[("v", Attr::N(1))]), condition: Condition::Absent },
+        Write::Delete { key: Key::new("OLD#1", "OLD"), condition: Condition::Exists },
+        Write::Check { key: Key::new("GUARD#x", "GUARD"), condition: Condition::Exists },
     ];
     t.transact(ok).await.unwrap();
     assert!(t.get(&Key::new("NEW#1", "NEW")).await.unwrap().is_some());
     assert_eq!(t.get(&Key::new("OLD#1", "OLD")).await.unwrap(), None);
 
     let twice = vec![
-        Write::Put {
-            item: item("NEW#2", "NEW", &[]),
-            condition: Condition::None,
-        },
-        Write::Check {
-            key: Key::new("NEW#2", "NEW"),
-            condition: Condition::None,
-        },
+        Write::Put { item: item("NEW#2", "NEW", &[]), condition: Condition::None },
+        Write::Check { key: Key::new("NEW#2", "NEW"), condition: Condition::None },
     ];
-    assert!(matches!(
-        t.transact(twice).await,
-        Err(StoreError::Invalid(_))
-    ));
-    assert!(matches!(
-        t.transact(vec![]).await,
-        Err(StoreError::Invalid(_))
-    ));
+    assert!(matches!(t.transact(twice).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(t.transact(vec![]).await, Err(StoreError::Invalid(_))));
 }
 
 /// 20 concurrent increments give 20 distinct, consecutive values.
@@ -244,18 +144,12 @@ pub async fn table_counter_under_concurrency(t: Arc<dyn Table>) {
             tokio::spawn(async move { t.increment(&key, "value", 1).await })
         })
         .collect();
-    let mut values: Vec<i64> = futures::future::join_all(tasks)
-        .await
-        .into_iter()
-        .map(|r| r.unwrap().unwrap())
-        .collect();
+    let mut values: Vec<i64> =
+        futures::future::join_all(tasks).await.into_iter().map(|r| r.unwrap().unwrap()).collect();
     values.sort_unstable();
     assert_eq!(values, (1..=20).collect::<Vec<_>>());
     assert_eq!(t.increment(&key, "value", 5).await.unwrap(), 25);
-    assert_eq!(
-        t.get(&key).await.unwrap().unwrap().get("value"),
-        Some(&Attr::N(25))
-    );
+    assert_eq!(t.get(&key).await.unwrap().unwrap().get("value"), Some(&Attr::N(25)));
 }
 
 async fn all_pages(t: &Arc<dyn Table>, q: Query) -> (Vec<Item>, usize) {
@@ -277,37 +171,18 @@ async fn all_pages(t: &Arc<dyn Table>, q: Query) -> (Vec<Item>, usize) {
 }
 
 fn sks(items: &[Item]) -> Vec<String> {
-    items
-        .iter()
-        .map(|i| {
-            i.get(attr::SK)
-                .and_then(Attr::as_s)
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect()
+    items.iter().map(|i| i.get(attr::SK).and_then(Attr::as_s).unwrap_or_default().to_owned()).collect()
 }
 
 /// A partition is read in sort-key order across pages, forwards and backwards, by prefix and by range.
 pub async fn table_query_paging(t: Arc<dyn Table>) {
     for n in 0..25 {
-        t.put(
-            item("ORG#p", &format!("APP#{n:03}"), &[("n", Attr::N(n))]),
-            Condition::None,
-        )
-        .await
-        .unwrap();
+        t.put(item("ORG#p", &format!("APP#{n:03}"), &[("n", Attr::N(n))]), Condition::None).await.unwrap();
     }
-    t.put(item("ORG#p", "PROFILE", &[]), Condition::None)
-        .await
-        .unwrap();
-    t.put(item("ORG#q", "APP#000", &[]), Condition::None)
-        .await
-        .unwrap();
+    t.put(item("ORG#p", "PROFILE", &[]), Condition::None).await.unwrap();
+    t.put(item("ORG#q", "APP#000", &[]), Condition::None).await.unwrap();
 
-    let q = Query::partition(Index::Primary, "ORG#p")
-        .sort(SortKey::Prefix("APP#".into()))
-        .limit(10);
+    let q = Query::partition(Index::Primary, "ORG#p").sort(SortKey::Prefix("APP#".into())).limit(10);
     let (items, pages) = all_pages(&t, q.clone()).await;
     let want: Vec<String> = (0..25).map(|n| format!("APP#{n:03}")).collect();
     assert_eq!(sks(&items), want);
@@ -318,14 +193,10 @@ pub async fn table_query_paging(t: Arc<dyn Table>) {
     rev.reverse();
     assert_eq!(sks(&desc), rev);
 
-    let between = Query::partition(Index::Primary, "ORG#p")
-        .sort(SortKey::Between("APP#005".into(), "APP#009".into()))
-        .limit(3);
+    let between =
+        Query::partition(Index::Primary, "ORG#p").sort(SortKey::Between("APP#005".into(), "APP#009".into())).limit(3);
     let (range, _) = all_pages(&t, between).await;
-    assert_eq!(
-        sks(&range),
-        (5..=9).map(|n| format!("APP#{n:03}")).collect::<Vec<_>>()
-    );
+    assert_eq!(sks(&range), (5..=9).map(|n| format!("APP#{n:03}")).collect::<Vec<_>>());
 
     let (whole, _) = all_pages(&t, Query::partition(Index::Primary, "ORG#p").limit(1000)).await;
     assert_eq!(whole.len(), 26);
@@ -336,49 +207,26 @@ pub async fn table_query_paging(t: Arc<dyn Table>) {
 /// Secondary indexes hold only the items that carry both their keys, ordered by the index's sort key.
 pub async fn table_secondary_indexes(t: Arc<dyn Table>) {
     for n in 0..7 {
-        let mut extra = vec![
-            (attr::GSI1_PK, s("ORG#1")),
-            (attr::GSI1_SK, s(&format!("2026-11-{:02}#{n}", 20 + n))),
-        ];
+        let mut extra = vec![(attr::GSI1_PK, s("ORG#1")), (attr::GSI1_SK, s(&format!("2026-11-{:02}#{n}", 20 + n)))];
         if n % 2 == 0 {
             extra.push((attr::GSI2_PK, s("OFFICE#tokyo#application_completed")));
             extra.push((attr::GSI2_SK, s(&format!("{:02}", 10 - n))));
         }
-        t.put(item(&format!("APP#{n}"), "APP", &extra), Condition::None)
-            .await
-            .unwrap();
+        t.put(item(&format!("APP#{n}"), "APP", &extra), Condition::None).await.unwrap();
     }
-    t.put(
-        item(
-            "APP#x",
-            "APP",
-            &[(attr::GSI1_PK, s("ORG#2")), (attr::GSI1_SK, s("2026"))],
-        ),
-        Condition::None,
-    )
-    .await
-    .unwrap();
-
-    let newest = t
-        .query(&Query::partition(Index::Gsi1, "ORG#1").descending().limit(3))
+    t.put(item("APP#x", "APP", &[(attr::GSI1_PK, s("ORG#2")), (attr::GSI1_SK, s("2026"))]), Condition::None)
         .await
         .unwrap();
-    let pks: Vec<_> = newest
-        .items
-        .iter()
-        .map(|i| i.get(attr::PK).cloned().unwrap())
-        .collect();
+
+    let newest = t.query(&Query::partition(Index::Gsi1, "ORG#1").descending().limit(3)).await.unwrap();
+    let pks: Vec<_> = newest.items.iter().map(|i| i.get(attr::PK).cloned().unwrap()).collect();
     assert_eq!(pks, vec![s("APP#6"), s("APP#5"), s("APP#4")]);
 
     let mut got = Vec::new();
     let mut after = None;
     loop {
         let page = t
-            .query(
-                &Query::partition(Index::Gsi2, "OFFICE#tokyo#application_completed")
-                    .limit(2)
-                    .after(after),
-            )
+            .query(&Query::partition(Index::Gsi2, "OFFICE#tokyo#application_completed").limit(2).after(after))
             .await
             .unwrap();
         got.extend(page.items.iter().map(|i| i.get(attr::PK).cloned().unwrap()));
@@ -390,13 +238,9 @@ pub async fn table_secondary_indexes(t: Arc<dyn Table>) {
     assert_eq!(got, vec![s("APP#6"), s("APP#4"), s("APP#2"), s("APP#0")]);
 
     // Taking an item out of a sparse index: put it again without the index keys.
-    t.put(item("APP#6", "APP", &[]), Condition::None)
-        .await
-        .unwrap();
-    let after_removal = t
-        .query(&Query::partition(Index::Gsi2, "OFFICE#tokyo#application_completed").limit(10))
-        .await
-        .unwrap();
+    t.put(item("APP#6", "APP", &[]), Condition::None).await.unwrap();
+    let after_removal =
+        t.query(&Query::partition(Index::Gsi2, "OFFICE#tokyo#application_completed").limit(10)).await.unwrap();
     assert_eq!(after_removal.items.len(), 3);
 }
 
@@ -415,10 +259,7 @@ pub async fn blobs_put_get_delete(b: Arc<dyn BlobStore>) {
     b.delete(key).await.unwrap();
     assert_eq!(b.get(key).await.unwrap(), None);
     b.delete(key).await.unwrap();
-    assert!(matches!(
-        b.put("../etc/passwd", vec![], "text/plain").await,
-        Err(BlobError::InvalidKey(_))
-    ));
+    assert!(matches!(b.put("../etc/passwd", vec![], "text/plain").await, Err(BlobError::InvalidKey(_))));
     assert!(matches!(b.get("a//b").await, Err(BlobError::InvalidKey(_))));
 }
 
@@ -430,10 +271,7 @@ where
 {
     let key = "uploads/org-1/upload-1.xlsx";
     let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let link = b
-        .presign_put(key, ct, Duration::from_secs(900))
-        .await
-        .unwrap();
+    let link = b.presign_put(key, ct, Duration::from_secs(900)).await.unwrap();
     assert_eq!(link.method, "PUT");
     assert!(link.url.contains("upload-1.xlsx"));
     let body = b"PK\x03\x04 a blanket file".to_vec();
@@ -475,10 +313,7 @@ pub async fn queue_send_receive_ack(q: Arc<dyn JobQueue>) {
 }
 
 /// A released job comes again (at-least-once); after `max_attempts` failed attempts it is dead-lettered.
-pub async fn queue_failed_jobs_are_retried_then_dead_lettered(
-    q: Arc<dyn JobQueue>,
-    max_attempts: u32,
-) {
+pub async fn queue_failed_jobs_are_retried_then_dead_lettered(q: Arc<dyn JobQueue>, max_attempts: u32) {
     q.send("poison").await.unwrap();
     for attempt in 1..=max_attempts {
         let got = receive_all(&q, 1).await;
@@ -487,10 +322,7 @@ pub async fn queue_failed_jobs_are_retried_then_dead_lettered(
         assert_eq!(got[0].attempt, attempt);
         q.release(&got[0].receipt).await.unwrap();
     }
-    assert!(
-        q.receive(10).await.unwrap().is_empty(),
-        "not delivered after its last attempt"
-    );
+    assert!(q.receive(10).await.unwrap().is_empty(), "not delivered after its last attempt");
     assert_eq!(q.dead_letters(10).await.unwrap(), vec!["poison".to_owned()]);
 }
 
@@ -524,22 +356,11 @@ where
     let id = m.send(&email).await.unwrap();
     assert!(!id.is_empty());
     let records = sent().await;
-    let found = records
-        .iter()
-        .find(|r| r.subject == email.subject)
-        .unwrap_or_else(|| panic!("not recorded: {records:?}"));
-    assert_eq!(
-        found.to,
-        vec![
-            "tanaka@sakura.example.jp".to_owned(),
-            "an.nguyen@example.com".to_owned()
-        ]
-    );
+    let found =
+        records.iter().find(|r| r.subject == email.subject).unwrap_or_else(|| panic!("not recorded: {records:?}"));
+    assert_eq!(found.to, vec!["tanaka@sakura.example.jp".to_owned(), "an.nguyen@example.com".to_owned()]);
     assert!(found.text.contains("TMP-20261127-0000000Z"));
 
-    let nobody = Email {
-        to: vec![],
-        ..email
-    };
+    let nobody = Email { to: vec![], ..email };
     assert!(matches!(m.send(&nobody).await, Err(MailError::Rejected(_))));
 }

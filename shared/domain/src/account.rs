@@ -20,10 +20,7 @@ pub enum UserKind {
     /// organization served (Q19, Q20).
     Agent,
     /// An officer of a regional office.
-    Officer {
-        office: Office,
-        roles: Vec<OfficerRole>,
-    },
+    Officer { office: Office, roles: Vec<OfficerRole> },
 }
 
 /// Whether the user may log in at all (Q95, Q96, DESIGN §1).
@@ -102,22 +99,12 @@ impl LoginGuard {
 
     /// After a wrong password: the fifth consecutive failure locks the account for 24 hours.
     pub fn after_failure(self, now: DateTime<Utc>) -> Self {
-        let base = if self.locked_until.is_some_and(|u| now >= u) {
-            0
-        } else {
-            self.failed_attempts
-        };
+        let base = if self.locked_until.is_some_and(|u| now >= u) { 0 } else { self.failed_attempts };
         let failed = base.saturating_add(1);
         if failed >= Self::MAX_FAILED_ATTEMPTS {
-            Self {
-                failed_attempts: 0,
-                locked_until: Some(now + Self::lock_duration()),
-            }
+            Self { failed_attempts: 0, locked_until: Some(now + Self::lock_duration()) }
         } else {
-            Self {
-                failed_attempts: failed,
-                locked_until: None,
-            }
+            Self { failed_attempts: failed, locked_until: None }
         }
     }
 
@@ -213,9 +200,7 @@ pub fn check_login_allowed(facts: LoginFacts, now: DateTime<Utc>) -> Result<(), 
         Some(UseState::Active) | None => {}
     }
     if facts.password.is_expired(JstDate::of_instant(now)) {
-        return Err(LoginRefusal::PasswordExpired {
-            expired_on: facts.password.expires_on(),
-        });
+        return Err(LoginRefusal::PasswordExpired { expired_on: facts.password.expires_on() });
     }
     Ok(())
 }
@@ -255,8 +240,7 @@ impl Localized for AgentDeletionError {
     fn message_ja(&self) -> String {
         match self {
             Self::ExaminationPending => {
-                "審査が完了していない申請があるため、取次者の利用者情報は削除できません（Q79）。"
-                    .into()
+                "審査が完了していない申請があるため、取次者の利用者情報は削除できません（Q79）。".into()
             }
             Self::NotAnAgent => "この方法で削除できるのは取次者の利用者情報のみです。".into(),
         }
@@ -272,10 +256,7 @@ pub fn check_agent_deletion(
     if *kind != UserKind::Agent {
         return Err(AgentDeletionError::NotAnAgent);
     }
-    if statuses
-        .into_iter()
-        .any(ApplicationStatus::examination_pending)
-    {
+    if statuses.into_iter().any(ApplicationStatus::examination_pending) {
         return Err(AgentDeletionError::ExaminationPending);
     }
     Ok(())
@@ -294,9 +275,7 @@ mod tests {
 
     #[test]
     fn q97_password_valid_one_year_refused_on_the_anniversary() {
-        let age = PasswordAge {
-            set_on: d("2025-12-01"),
-        };
+        let age = PasswordAge { set_on: d("2025-12-01") };
         assert_eq!(age.expires_on(), d("2026-12-01"));
         assert!(!age.is_expired(d("2026-11-30")));
         assert!(age.is_expired(d("2026-12-01")));
@@ -304,22 +283,11 @@ mod tests {
 
     #[test]
     fn q97_reminders_30_and_7_days_before() {
-        let age = PasswordAge {
-            set_on: d("2025-12-01"),
-        };
-        assert_eq!(
-            age.reminder_due(d("2026-11-01")),
-            Some(PasswordReminder::ThirtyDays)
-        );
-        assert_eq!(
-            age.reminder_due(d("2026-11-24")),
-            Some(PasswordReminder::SevenDays)
-        );
+        let age = PasswordAge { set_on: d("2025-12-01") };
+        assert_eq!(age.reminder_due(d("2026-11-01")), Some(PasswordReminder::ThirtyDays));
+        assert_eq!(age.reminder_due(d("2026-11-24")), Some(PasswordReminder::SevenDays));
         assert_eq!(age.reminder_due(d("2026-11-02")), None);
-        assert_eq!(
-            age.reminder_on(PasswordReminder::SevenDays),
-            d("2026-11-24")
-        );
+        assert_eq!(age.reminder_on(PasswordReminder::SevenDays), d("2026-11-24"));
     }
 
     #[test]
@@ -334,12 +302,7 @@ mod tests {
         assert!(g.is_locked(now));
         assert!(g.is_locked(now + Duration::hours(24) - Duration::seconds(1)));
         assert!(!g.is_locked(now + Duration::hours(24)));
-        assert_eq!(
-            check_not_locked(g, now),
-            Err(LoginRefusal::Locked {
-                until: now + Duration::hours(24)
-            })
-        );
+        assert_eq!(check_not_locked(g, now), Err(LoginRefusal::Locked { until: now + Duration::hours(24) }));
         assert_eq!(check_not_locked(g, now + Duration::hours(25)), Ok(()));
         // After the lock has run out, counting starts afresh.
         let after = g.after_failure(now + Duration::hours(25));
@@ -353,55 +316,18 @@ mod tests {
         let now = at(2026, 11, 27, 1, 0);
         let ok = LoginFacts {
             user_state: UserState::Active,
-            password: PasswordAge {
-                set_on: d("2026-06-01"),
-            },
+            password: PasswordAge { set_on: d("2026-06-01") },
             organization: Some(UseState::Active),
         };
         assert_eq!(check_login_allowed(ok, now), Ok(()));
-        let officer = LoginFacts {
-            organization: None,
-            ..ok
-        };
+        let officer = LoginFacts { organization: None, ..ok };
         assert_eq!(check_login_allowed(officer, now), Ok(()));
         let cases = [
-            (
-                LoginFacts {
-                    user_state: UserState::Suspended,
-                    ..ok
-                },
-                "login.user_suspended",
-            ),
-            (
-                LoginFacts {
-                    user_state: UserState::Cancelled,
-                    ..ok
-                },
-                "login.user_cancelled",
-            ),
-            (
-                LoginFacts {
-                    organization: Some(UseState::Suspended),
-                    ..ok
-                },
-                "login.organization_suspended",
-            ),
-            (
-                LoginFacts {
-                    organization: Some(UseState::Cancelled),
-                    ..ok
-                },
-                "login.organization_cancelled",
-            ),
-            (
-                LoginFacts {
-                    password: PasswordAge {
-                        set_on: d("2025-11-27"),
-                    },
-                    ..ok
-                },
-                "login.password_expired",
-            ),
+            (LoginFacts { user_state: UserState::Suspended, ..ok }, "login.user_suspended"),
+            (LoginFacts { user_state: UserState::Cancelled, ..ok }, "login.user_cancelled"),
+            (LoginFacts { organization: Some(UseState::Suspended), ..ok }, "login.organization_suspended"),
+            (LoginFacts { organization: Some(UseState::Cancelled), ..ok }, "login.organization_cancelled"),
+            (LoginFacts { password: PasswordAge { set_on: d("2025-11-27") }, ..ok }, "login.password_expired"),
         ];
         for (facts, rule) in cases {
             assert_eq!(check_login_allowed(facts, now).unwrap_err().rule(), rule);
@@ -411,10 +337,7 @@ mod tests {
     #[test]
     fn q44_session_ends_after_30_idle_minutes() {
         let t = at(2026, 11, 27, 1, 0);
-        assert!(session_is_alive(
-            t,
-            t + Duration::minutes(29) + Duration::seconds(59)
-        ));
+        assert!(session_is_alive(t, t + Duration::minutes(29) + Duration::seconds(59)));
         assert!(!session_is_alive(t, t + Duration::minutes(30)));
         assert!(!session_is_alive(t, t - Duration::seconds(1)));
     }
@@ -422,20 +345,14 @@ mod tests {
     #[test]
     fn q79_agent_deletion_refused_while_an_examination_is_pending() {
         use ApplicationStatus::*;
-        assert_eq!(
-            check_agent_deletion(&UserKind::Agent, [Completed, Denied, InputCompleted]),
-            Ok(())
-        );
+        assert_eq!(check_agent_deletion(&UserKind::Agent, [Completed, Denied, InputCompleted]), Ok(()));
         for pending in [ApplicationCompleted, UnderExamination, ErrorReceiptNumber] {
             assert_eq!(
                 check_agent_deletion(&UserKind::Agent, [Completed, pending]),
                 Err(AgentDeletionError::ExaminationPending)
             );
         }
-        assert_eq!(
-            check_agent_deletion(&UserKind::OrganizationStaff, []),
-            Err(AgentDeletionError::NotAnAgent)
-        );
+        assert_eq!(check_agent_deletion(&UserKind::OrganizationStaff, []), Err(AgentDeletionError::NotAnAgent));
     }
 
     proptest! {

@@ -90,14 +90,8 @@ pub struct PhotoRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Decision {
-    Permitted {
-        period: PeriodOfStay,
-        expiry: JstDate,
-        decided_on: JstDate,
-    },
-    Denied {
-        decided_on: JstDate,
-    },
+    Permitted { period: PeriodOfStay, expiry: JstDate, decided_on: JstDate },
+    Denied { decided_on: JstDate },
 }
 
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
@@ -160,7 +154,9 @@ impl Localized for ApplicationError {
             Self::PhotoMissing => "申請の前に顔写真を添付してください（Q23）。".into(),
             Self::SameReceiptMethod(_) => "受領方法は既にその方法です。".into(),
             Self::NotAttached(_) => "その申請は同時申請されていないか、既に取り下げられています。".into(),
-            Self::FeeNoticeMissing => "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です（Q55、Q58、Q65）。".into(),
+            Self::FeeNoticeMissing => {
+                "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です（Q55、Q58、Q65）。".into()
+            }
             Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです（Q67）。".into(),
             Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
         }
@@ -193,12 +189,7 @@ pub struct Application {
 
 impl Application {
     /// A new application in "Input completed" (entered, not yet filed).
-    pub fn new(
-        id: ApplicationId,
-        organization_id: OrganizationId,
-        created_by: UserId,
-        form: ApplicationForm,
-    ) -> Self {
+    pub fn new(id: ApplicationId, organization_id: OrganizationId, created_by: UserId, form: ApplicationForm) -> Self {
         Self {
             id,
             organization_id,
@@ -226,18 +217,13 @@ impl Application {
 
     /// The re-entry permission still asked for (not withdrawn).
     pub fn re_entry(&self) -> Option<ReEntry> {
-        self.form
-            .procedures
-            .re_entry
-            .filter(|_| !self.withdrawn_attachments.contains(&Attachment::ReEntry))
+        self.form.procedures.re_entry.filter(|_| !self.withdrawn_attachments.contains(&Attachment::ReEntry))
     }
 
     /// Whether the activity permission is still asked for.
     pub fn activity_outside_status(&self) -> bool {
         self.form.procedures.activity_outside_status
-            && !self
-                .withdrawn_attachments
-                .contains(&Attachment::ActivityOutsideStatus)
+            && !self.withdrawn_attachments.contains(&Attachment::ActivityOutsideStatus)
     }
 
     fn post_facts(&self) -> PostFacts {
@@ -250,18 +236,10 @@ impl Application {
     /// The photo may be attached or replaced by the user while the application is only entered.
     pub fn attach_photo(&mut self, actor: Actor, photo: PhotoRef) -> Result<(), ApplicationError> {
         if actor != Actor::OrganizationUser {
-            return Err(TransitionError::ActorNotPermitted {
-                op: Transition::Submit,
-                actor,
-            }
-            .into());
+            return Err(TransitionError::ActorNotPermitted { op: Transition::Submit, actor }.into());
         }
         if self.status != ApplicationStatus::InputCompleted {
-            return Err(TransitionError::NotFromStatus {
-                op: Transition::Submit,
-                from: self.status,
-            }
-            .into());
+            return Err(TransitionError::NotFromStatus { op: Transition::Submit, from: self.status }.into());
         }
         self.photo = Some(photo);
         Ok(())
@@ -285,10 +263,7 @@ impl Application {
     }
 
     /// Q33: the official number, the day after filing; also clears a receipt-number error.
-    pub fn assign_official_receipt_number(
-        &mut self,
-        number: OfficialReceiptNumber,
-    ) -> Result<(), ApplicationError> {
+    pub fn assign_official_receipt_number(&mut self, number: OfficialReceiptNumber) -> Result<(), ApplicationError> {
         self.transition(Transition::AssignOfficialReceiptNumber, Actor::System)?;
         self.official_receipt_number = Some(number);
         Ok(())
@@ -339,11 +314,7 @@ impl Application {
             return Err(ApplicationError::PermittedExpiryNotLater);
         }
         self.transition(Transition::Permit, actor)?;
-        self.decision = Some(Decision::Permitted {
-            period,
-            expiry,
-            decided_on: today,
-        });
+        self.decision = Some(Decision::Permitted { period, expiry, decided_on: today });
         Ok(())
     }
 
@@ -354,37 +325,19 @@ impl Application {
     }
 
     /// Q55: the office records what arrived by post while the card waits for issuance.
-    pub fn record_post_documents(
-        &mut self,
-        actor: Actor,
-        documents: PostDocuments,
-    ) -> Result<(), ApplicationError> {
-        if !Transition::IssueCardByPost.permits(actor)
-            && !Transition::HandOverAtCounter.permits(actor)
-        {
-            return Err(TransitionError::ActorNotPermitted {
-                op: Transition::IssueCardByPost,
-                actor,
-            }
-            .into());
+    pub fn record_post_documents(&mut self, actor: Actor, documents: PostDocuments) -> Result<(), ApplicationError> {
+        if !Transition::IssueCardByPost.permits(actor) && !Transition::HandOverAtCounter.permits(actor) {
+            return Err(TransitionError::ActorNotPermitted { op: Transition::IssueCardByPost, actor }.into());
         }
         if self.status != ApplicationStatus::WaitingForIssuance {
-            return Err(TransitionError::NotFromStatus {
-                op: Transition::IssueCardByPost,
-                from: self.status,
-            }
-            .into());
+            return Err(TransitionError::NotFromStatus { op: Transition::IssueCardByPost, from: self.status }.into());
         }
         self.post_documents = documents;
         Ok(())
     }
 
     /// Q55, Q69, Q71: the card is issued and posted; the permission takes effect on delivery.
-    pub fn issue_card_by_post(
-        &mut self,
-        actor: Actor,
-        dispatched_on: JstDate,
-    ) -> Result<(), ApplicationError> {
+    pub fn issue_card_by_post(&mut self, actor: Actor, dispatched_on: JstDate) -> Result<(), ApplicationError> {
         Transition::IssueCardByPost.apply(actor, self.status, self.form.receipt_method)?;
         if !(self.post_documents.fee_notice_received && self.post_documents.fee_notice_signed) {
             return Err(ApplicationError::FeeNoticeMissing);
@@ -420,11 +373,7 @@ impl Application {
     }
 
     /// Q49: only the attached re-entry or activity permission is withdrawn; the extension goes on.
-    pub fn withdraw_attachment(
-        &mut self,
-        actor: Actor,
-        attachment: Attachment,
-    ) -> Result<(), ApplicationError> {
+    pub fn withdraw_attachment(&mut self, actor: Actor, attachment: Attachment) -> Result<(), ApplicationError> {
         Transition::WithdrawAttached.apply(actor, self.status, self.form.receipt_method)?;
         let attached = match attachment {
             Attachment::ReEntry => self.re_entry().is_some(),
@@ -446,11 +395,7 @@ impl Application {
     }
 
     /// A blanket row with errors corrected by a later upload (Q42).
-    pub fn correct_blanket_entry(
-        &mut self,
-        actor: Actor,
-        form: ApplicationForm,
-    ) -> Result<(), ApplicationError> {
+    pub fn correct_blanket_entry(&mut self, actor: Actor, form: ApplicationForm) -> Result<(), ApplicationError> {
         self.transition(Transition::CorrectBlanketEntry, actor)?;
         self.form = form;
         Ok(())
@@ -477,14 +422,7 @@ mod tests {
     }
 
     fn photo() -> PhotoRef {
-        PhotoRef {
-            key: "photos/a.jpg".into(),
-            info: PhotoInfo {
-                width: 240,
-                height: 320,
-                bytes: 9000,
-            },
-        }
+        PhotoRef { key: "photos/a.jpg".into(), info: PhotoInfo { width: 240, height: 320, bytes: 9000 } }
     }
 
     fn app(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
@@ -502,8 +440,7 @@ mod tests {
     fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
         let mut a = app(edit);
         a.attach_photo(USER, photo()).unwrap();
-        a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 7))
-            .unwrap();
+        a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 7)).unwrap();
         a
     }
 
@@ -529,12 +466,7 @@ mod tests {
     fn a_submitted_application_cannot_be_submitted_again_or_get_a_new_photo_from_the_user() {
         let mut a = submitted(|_| {});
         let again = a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 8));
-        assert!(matches!(
-            again,
-            Err(ApplicationError::Transition(
-                TransitionError::NotFromStatus { .. }
-            ))
-        ));
+        assert!(matches!(again, Err(ApplicationError::Transition(TransitionError::NotFromStatus { .. }))));
         assert!(a.attach_photo(USER, photo()).is_err());
     }
 
@@ -543,9 +475,7 @@ mod tests {
         let mut a = submitted(|_| {});
         a.record_receipt_number_error().unwrap();
         assert_eq!(a.status, ApplicationStatus::ErrorReceiptNumber);
-        let n = ReceiptSeries::for_receipt(Office::Tokyo, today())
-            .number(1)
-            .unwrap();
+        let n = ReceiptSeries::for_receipt(Office::Tokyo, today()).number(1).unwrap();
         a.assign_official_receipt_number(n).unwrap();
         assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
         assert_eq!(a.official_receipt_number, Some(n));
@@ -558,33 +488,15 @@ mod tests {
         a.request_documents(EXAMINER).unwrap();
         assert_eq!(a.documents_requested, 1);
         assert_eq!(
-            a.permit(
-                EXAMINER,
-                PeriodOfStay::parse("3Y").unwrap(),
-                d("2027-01-20"),
-                today()
-            ),
+            a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2027-01-20"), today()),
             Err(ApplicationError::PermittedExpiryNotLater)
         );
-        a.permit(
-            EXAMINER,
-            PeriodOfStay::parse("3Y").unwrap(),
-            d("2030-01-20"),
-            today(),
-        )
-        .unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
-        assert_eq!(
-            a.issue_card_by_post(ISSUANCE, today()),
-            Err(ApplicationError::FeeNoticeMissing)
-        );
+        assert_eq!(a.issue_card_by_post(ISSUANCE, today()), Err(ApplicationError::FeeNoticeMissing));
         a.record_post_documents(
             ISSUANCE,
-            PostDocuments {
-                fee_notice_received: true,
-                fee_notice_signed: true,
-                old_card_returned: true,
-            },
+            PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true },
         )
         .unwrap();
         a.issue_card_by_post(ISSUANCE, d("2026-12-10")).unwrap();
@@ -596,13 +508,7 @@ mod tests {
     fn q54_q67_life_at_the_counter_and_no_third_party() {
         let mut a = submitted(|i| i.receipt_method = "counter".into());
         a.start_examination(EXAMINER).unwrap();
-        a.permit(
-            EXAMINER,
-            PeriodOfStay::parse("1Y").unwrap(),
-            d("2028-01-20"),
-            today(),
-        )
-        .unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::ExaminationCompleted);
         assert_eq!(
             a.hand_over_at_counter(COUNTER, Collector::ThirdParty, true, today()),
@@ -612,8 +518,7 @@ mod tests {
             a.hand_over_at_counter(COUNTER, Collector::User, false, today()),
             Err(ApplicationError::FeeNoticeMissing)
         );
-        a.hand_over_at_counter(COUNTER, Collector::Applicant, true, today())
-            .unwrap();
+        a.hand_over_at_counter(COUNTER, Collector::Applicant, true, today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::Completed);
     }
 
@@ -621,28 +526,18 @@ mod tests {
     fn q53_switching_post_to_counter_under_examination_and_not_after() {
         let mut a = submitted(|_| {});
         a.start_examination(EXAMINER).unwrap();
-        a.change_receipt_method(USER, ReceiptMethod::Counter, today())
-            .unwrap();
+        a.change_receipt_method(USER, ReceiptMethod::Counter, today()).unwrap();
         assert_eq!(a.form.receipt_method, ReceiptMethod::Counter);
         assert_eq!(
             a.change_receipt_method(USER, ReceiptMethod::Counter, today()),
             Err(ApplicationError::SameReceiptMethod(ReceiptMethod::Counter))
         );
-        a.change_receipt_method(USER, ReceiptMethod::Post, today())
-            .unwrap();
-        a.permit(
-            EXAMINER,
-            PeriodOfStay::parse("1Y").unwrap(),
-            d("2028-01-20"),
-            today(),
-        )
-        .unwrap();
+        a.change_receipt_method(USER, ReceiptMethod::Post, today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
         assert!(matches!(
             a.change_receipt_method(USER, ReceiptMethod::Counter, today()),
-            Err(ApplicationError::Transition(
-                TransitionError::NotFromStatus { .. }
-            ))
+            Err(ApplicationError::Transition(TransitionError::NotFromStatus { .. }))
         ));
     }
 
@@ -666,17 +561,8 @@ mod tests {
             i.expiry_date = "20261215".into();
             i.receipt_method = "counter".into();
         });
-        assert_eq!(
-            a.form.procedures,
-            Procedures {
-                re_entry: Some(ReEntry::Single),
-                activity_outside_status: false
-            }
-        );
-        assert!(
-            a.change_receipt_method(USER, ReceiptMethod::Post, today())
-                .is_err()
-        );
+        assert_eq!(a.form.procedures, Procedures { re_entry: Some(ReEntry::Single), activity_outside_status: false });
+        assert!(a.change_receipt_method(USER, ReceiptMethod::Post, today()).is_err());
         a.withdraw_attachment(COUNTER, Attachment::ReEntry).unwrap();
         assert_eq!(a.re_entry(), None);
         assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
@@ -684,8 +570,7 @@ mod tests {
             a.withdraw_attachment(COUNTER, Attachment::ReEntry),
             Err(ApplicationError::NotAttached(Attachment::ReEntry))
         );
-        a.change_receipt_method(USER, ReceiptMethod::Post, today())
-            .unwrap();
+        a.change_receipt_method(USER, ReceiptMethod::Post, today()).unwrap();
     }
 
     #[test]
@@ -700,10 +585,7 @@ mod tests {
     #[test]
     fn q63_the_office_replaces_a_wrong_photo() {
         let mut a = submitted(|_| {});
-        let other = PhotoRef {
-            key: "photos/b.jpg".into(),
-            ..photo()
-        };
+        let other = PhotoRef { key: "photos/b.jpg".into(), ..photo() };
         assert!(a.replace_photo(USER, other.clone()).is_err());
         a.replace_photo(EXAMINER, other.clone()).unwrap();
         assert_eq!(a.photo, Some(other));

@@ -12,9 +12,7 @@ use crate::status_of_residence::StatusOfResidence;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EligibilityError {
-    #[error(
-        "the organization's use of the system is suspended; submit a periodic report to resume it (Q76)"
-    )]
+    #[error("the organization's use of the system is suspended; submit a periodic report to resume it (Q76)")]
     OrganizationSuspended,
     #[error("the organization's use of the system has been cancelled")]
     OrganizationCancelled,
@@ -138,11 +136,7 @@ pub fn check_post_receipt(facts: PostFacts, today: JstDate) -> Result<(), PostRe
 }
 
 /// The checks of one receipt method choice, as a violation of the `receipt_method` field.
-pub fn check_receipt_method(
-    method: ReceiptMethod,
-    facts: PostFacts,
-    today: JstDate,
-) -> Result<(), PostRefusal> {
+pub fn check_receipt_method(method: ReceiptMethod, facts: PostFacts, today: JstDate) -> Result<(), PostRefusal> {
     match method {
         ReceiptMethod::Counter => Ok(()),
         ReceiptMethod::Post => check_post_receipt(facts, today),
@@ -171,31 +165,19 @@ pub fn check_eligibility(
                 c.push("name", &EligibilityError::DiffersFromCard("name"));
             }
             if person.birth_date != form.birth_date {
-                c.push(
-                    "birth_date",
-                    &EligibilityError::DiffersFromCard("date of birth"),
-                );
+                c.push("birth_date", &EligibilityError::DiffersFromCard("date of birth"));
             }
         }
     }
     let status = form.stay.status.info();
     if !status.online {
-        c.push(
-            "status_of_residence",
-            &EligibilityError::StatusNotCovered(status.name_en),
-        );
+        c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
     }
     if !form.in_japan {
         c.push("in_japan", &EligibilityError::OutsideJapan);
     }
-    c.take(
-        "expiry_date",
-        FilingWindow::for_stay(form.stay.expiry, form.stay.period).check(today),
-    );
-    c.take(
-        "receipt_method",
-        check_receipt_method(form.receipt_method, PostFacts::of(form), today),
-    );
+    c.take("expiry_date", FilingWindow::for_stay(form.stay.expiry, form.stay.period).check(today));
+    c.take("receipt_method", check_receipt_method(form.receipt_method, PostFacts::of(form), today));
     c.finish(|| Some(()))
 }
 
@@ -261,22 +243,13 @@ mod tests {
     #[test]
     fn q29_specified_skilled_worker_is_refused() {
         let f = form(|i| i.status_of_residence = "特定技能1号".into());
-        assert_eq!(
-            rules(&f),
-            vec![(
-                "status_of_residence".into(),
-                "eligibility.status_not_covered"
-            )]
-        );
+        assert_eq!(rules(&f), vec![("status_of_residence".into(), "eligibility.status_not_covered")]);
     }
 
     #[test]
     fn q35_an_applicant_outside_japan_is_refused() {
         let f = form(|i| i.in_japan = Flag::Bool(false));
-        assert_eq!(
-            rules(&f),
-            vec![("in_japan".into(), "eligibility.outside_japan")]
-        );
+        assert_eq!(rules(&f), vec![("in_japan".into(), "eligibility.outside_japan")]);
     }
 
     #[test]
@@ -326,10 +299,7 @@ mod tests {
             i.status_of_residence = "公用".into();
             i.procedures = vec!["extension".into(), "re_entry_single".into()];
         });
-        assert_eq!(
-            rules(&f),
-            vec![("receipt_method".into(), "receipt_method.post_official")]
-        );
+        assert_eq!(rules(&f), vec![("receipt_method".into(), "receipt_method.post_official")]);
         let counter = form(|i| {
             i.status_of_residence = "公用".into();
             i.receipt_method = "counter".into();
@@ -346,36 +316,18 @@ mod tests {
             kanji_name_petition: false,
             birth_date: d("1990-01-01"),
         };
-        let re_entry = Procedures {
-            re_entry: Some(ReEntry::Single),
-            activity_outside_status: false,
-        };
-        let activity = Procedures {
-            re_entry: None,
-            activity_outside_status: true,
-        };
-        assert_eq!(
-            check_post_receipt(facts(re_entry, "3M"), today()),
-            Err(PostRefusal::PassportSeal)
-        );
-        assert_eq!(
-            check_post_receipt(facts(activity, "90D"), today()),
-            Err(PostRefusal::PassportSeal)
-        );
+        let re_entry = Procedures { re_entry: Some(ReEntry::Single), activity_outside_status: false };
+        let activity = Procedures { re_entry: None, activity_outside_status: true };
+        assert_eq!(check_post_receipt(facts(re_entry, "3M"), today()), Err(PostRefusal::PassportSeal));
+        assert_eq!(check_post_receipt(facts(activity, "90D"), today()), Err(PostRefusal::PassportSeal));
         assert_eq!(check_post_receipt(facts(re_entry, "6M"), today()), Ok(()));
-        assert_eq!(
-            check_post_receipt(facts(Procedures::EXTENSION_ONLY, "3M"), today()),
-            Ok(())
-        );
+        assert_eq!(check_post_receipt(facts(Procedures::EXTENSION_ONLY, "3M"), today()), Ok(()));
     }
 
     #[test]
     fn q57_kanji_name_petition_cannot_choose_post() {
         let f = form(|i| i.kanji_name_petition = Flag::Text("有".into()));
-        assert_eq!(
-            rules(&f),
-            vec![("receipt_method".into(), "receipt_method.post_kanji_name")]
-        );
+        assert_eq!(rules(&f), vec![("receipt_method".into(), "receipt_method.post_kanji_name")]);
     }
 
     #[test]
@@ -388,16 +340,10 @@ mod tests {
             birth_date: d(birth),
         };
         // Turns 16 on 2027-05-27: exactly six months after today.
-        assert_eq!(
-            check_post_receipt(facts("2011-05-27"), today()),
-            Err(PostRefusal::SixteenthBirthday)
-        );
+        assert_eq!(check_post_receipt(facts("2011-05-27"), today()), Err(PostRefusal::SixteenthBirthday));
         assert_eq!(check_post_receipt(facts("2011-05-28"), today()), Ok(()));
         // Already 16.
         assert_eq!(check_post_receipt(facts("2010-11-27"), today()), Ok(()));
-        assert_eq!(
-            check_post_receipt(facts("2010-11-28"), today()),
-            Err(PostRefusal::SixteenthBirthday)
-        );
+        assert_eq!(check_post_receipt(facts("2010-11-28"), today()), Err(PostRefusal::SixteenthBirthday));
     }
 }

@@ -47,12 +47,7 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(field: impl Into<String>, error: &dyn Localized) -> Self {
-        Self {
-            field: field.into(),
-            rule: error.rule(),
-            message_en: error.to_string(),
-            message_ja: error.message_ja(),
-        }
+        Self { field: field.into(), rule: error.rule(), message_en: error.to_string(), message_ja: error.message_ja() }
     }
 }
 
@@ -94,11 +89,7 @@ impl Collector {
     }
 
     /// Records the error, if any, and hands back the value, if any.
-    pub fn take<T, E: Localized>(
-        &mut self,
-        field: impl Into<String>,
-        result: Result<T, E>,
-    ) -> Option<T> {
+    pub fn take<T, E: Localized>(&mut self, field: impl Into<String>, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -237,18 +228,12 @@ mod tests {
     #[test]
     fn text_counts_characters_not_bytes() {
         assert!(Text::<3>::parse("東京都").is_ok());
-        assert_eq!(
-            Text::<3>::parse("東京都庁"),
-            Err(TextError::TooLong { max: 3, got: 4 })
-        );
+        assert_eq!(Text::<3>::parse("東京都庁"), Err(TextError::TooLong { max: 3, got: 4 }));
     }
 
     #[test]
     fn text_refuses_control_characters() {
-        assert_eq!(
-            Text::<9>::parse("a\u{0}b"),
-            Err(TextError::ControlCharacter)
-        );
+        assert_eq!(Text::<9>::parse("a\u{0}b"), Err(TextError::ControlCharacter));
     }
 
     #[test]

@@ -11,8 +11,7 @@ pub enum Channel {
 }
 
 /// (first day in force, counter fee, online fee), in yen, oldest first.
-const EXTENSION_FEES: &[((i32, u32, u32), u32, u32)] =
-    &[((2019, 1, 1), 4_000, 4_000), ((2025, 4, 1), 6_000, 5_500)];
+const EXTENSION_FEES: &[((i32, u32, u32), u32, u32)] = &[((2019, 1, 1), 4_000, 4_000), ((2025, 4, 1), 6_000, 5_500)];
 
 /// The fee for a permission for extension of period of stay on the given day, in yen.
 pub fn extension_fee(on: JstDate, channel: Channel) -> u32 {

@@ -54,12 +54,8 @@ impl Localized for ChoiceError {
         match self {
             Self::YesNo => "有または無を選択してください。".into(),
             Self::Sex => "男または女を選択してください。".into(),
-            Self::ReceiptMethod => {
-                "在留カードの受領方法（窓口または郵送）を選択してください。".into()
-            }
-            Self::ReEntry => {
-                "再入国許可は「なし」「一回限り」「数次」から選択してください。".into()
-            }
+            Self::ReceiptMethod => "在留カードの受領方法（窓口または郵送）を選択してください。".into(),
+            Self::ReEntry => "再入国許可は「なし」「一回限り」「数次」から選択してください。".into(),
         }
     }
 }
@@ -112,10 +108,7 @@ pub struct Procedures {
 }
 
 impl Procedures {
-    pub const EXTENSION_ONLY: Self = Self {
-        re_entry: None,
-        activity_outside_status: false,
-    };
+    pub const EXTENSION_ONLY: Self = Self { re_entry: None, activity_outside_status: false };
 
     /// Whether a re-entry or activity permission is attached to the extension.
     pub fn has_attachment(self) -> bool {
@@ -137,9 +130,7 @@ pub enum ProcedureError {
         "re-entry permission and permission for activity outside status can be filed online only together with an extension of the period of stay"
     )]
     WithoutExtension,
-    #[error(
-        "{0:?} is not a procedure: use extension, re_entry_single, re_entry_multiple or activity_outside_status"
-    )]
+    #[error("{0:?} is not a procedure: use extension, re_entry_single, re_entry_multiple or activity_outside_status")]
     Unknown(String),
     #[error("name the procedures: at least the extension of the period of stay")]
     Required,
@@ -266,20 +257,14 @@ impl Localized for FormError {
             Self::PhoneRequired => "電話番号または携帯電話番号を入力してください。".into(),
             Self::BirthDateInFuture => "生年月日は本日より前の日付を入力してください。".into(),
             Self::PassportExpired => "旅券の有効期限が切れています。".into(),
-            Self::CriminalDetailsRequired => {
-                "犯罪を理由とする処分の内容を入力してください。".into()
-            }
+            Self::CriminalDetailsRequired => "犯罪を理由とする処分の内容を入力してください。".into(),
             Self::CriminalDetailsWithoutRecord => {
                 "犯罪を理由とする処分が「無」の場合は内容を入力しないでください。".into()
             }
             Self::RelativesRequired => "在日親族を入力してください（6名まで）。".into(),
-            Self::RelativesWithoutAnswer => {
-                "在日親族が「無」の場合は親族を入力しないでください。".into()
-            }
+            Self::RelativesWithoutAnswer => "在日親族が「無」の場合は親族を入力しないでください。".into(),
             Self::TooManyRelatives(n) => format!("在日親族は6名まで入力できます（{n}名）。"),
-            Self::RequestNotConfirmed => {
-                "申請人から依頼を受けていることを確認してください（Q30、Q31）。".into()
-            }
+            Self::RequestNotConfirmed => "申請人から依頼を受けていることを確認してください（Q30、Q31）。".into(),
         }
     }
 }
@@ -377,10 +362,7 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<Self, FormError> {
         let s = input.trim();
-        if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-            || s.starts_with('-')
-            || s.ends_with('-')
-        {
+        if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') || s.starts_with('-') || s.ends_with('-') {
             return Err(FormError::Phone);
         }
         let digits: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -507,11 +489,7 @@ pub struct ApplicationForm {
 }
 
 fn optional<T, E>(input: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, E> {
-    if input.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse(input).map(Some)
-    }
+    if input.trim().is_empty() { Ok(None) } else { parse(input).map(Some) }
 }
 
 impl ApplicationForm {
@@ -530,10 +508,7 @@ impl ApplicationForm {
         let sex = c.take("sex", Sex::parse(&input.sex));
         let married = c.take("married", input.married.parse());
         let occupation = c.take("occupation", Text::<60>::parse(&input.occupation));
-        let home_country_address = c.take(
-            "home_country_address",
-            Text::<120>::parse(&input.home_country_address),
-        );
+        let home_country_address = c.take("home_country_address", Text::<120>::parse(&input.home_country_address));
         let postcode = c.take("postcode", Postcode::parse(&input.postcode));
         let prefecture = c.take("prefecture", Prefecture::parse(&input.prefecture));
         let city = c.take("city", Text::<120>::parse(&input.city));
@@ -544,50 +519,29 @@ impl ApplicationForm {
             c.push("telephone", &FormError::PhoneRequired);
         }
         let email = c.take("email", optional(&input.email, EmailAddress::parse));
-        let passport_number = c.take(
-            "passport_number",
-            PassportNumber::parse(&input.passport_number),
-        );
+        let passport_number = c.take("passport_number", PassportNumber::parse(&input.passport_number));
         let passport_expiry = c.take("passport_expiry", JstDate::parse(&input.passport_expiry));
         if passport_expiry.is_some_and(|e| e < today) {
             c.push("passport_expiry", &FormError::PassportExpired);
         }
-        let status = c.take(
-            "status_of_residence",
-            StatusOfResidence::parse(&input.status_of_residence),
-        );
+        let status = c.take("status_of_residence", StatusOfResidence::parse(&input.status_of_residence));
         let period = c.take("period_of_stay", PeriodOfStay::parse(&input.period_of_stay));
         let expiry = c.take("expiry_date", JstDate::parse(&input.expiry_date));
-        let card_number = c.take(
-            "residence_card_number",
-            ResidenceCardNumber::parse(&input.residence_card_number),
-        );
-        let desired = c.take(
-            "desired_period_of_stay",
-            PeriodOfStay::parse(&input.desired_period_of_stay),
-        );
+        let card_number = c.take("residence_card_number", ResidenceCardNumber::parse(&input.residence_card_number));
+        let desired = c.take("desired_period_of_stay", PeriodOfStay::parse(&input.desired_period_of_stay));
         let reason = c.take("reason", Text::<1000>::parse(&input.reason));
 
         let criminal_record = match c.take("criminal_record", input.criminal_record.parse()) {
             Some(true) if input.criminal_record_details.trim().is_empty() => {
-                c.push(
-                    "criminal_record_details",
-                    &FormError::CriminalDetailsRequired,
-                );
+                c.push("criminal_record_details", &FormError::CriminalDetailsRequired);
                 None
             }
-            Some(true) => c
-                .take(
-                    "criminal_record_details",
-                    Text::<400>::parse(&input.criminal_record_details),
-                )
-                .map(Some),
+            Some(true) => {
+                c.take("criminal_record_details", Text::<400>::parse(&input.criminal_record_details)).map(Some)
+            }
             Some(false) => {
                 if !input.criminal_record_details.trim().is_empty() {
-                    c.push(
-                        "criminal_record_details",
-                        &FormError::CriminalDetailsWithoutRecord,
-                    );
+                    c.push("criminal_record_details", &FormError::CriminalDetailsWithoutRecord);
                 }
                 Some(None)
             }
@@ -596,16 +550,11 @@ impl ApplicationForm {
 
         let relatives = Self::parse_relatives(&mut c, input, today);
 
-        let receipt_method = c.take(
-            "receipt_method",
-            ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod),
-        );
+        let receipt_method =
+            c.take("receipt_method", ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
         let receiving_office = c.take("receiving_office", Office::parse(&input.receiving_office));
         let notice_email = c.take("notice_email", EmailAddress::parse(&input.notice_email));
-        let kanji_name_petition = c.take(
-            "kanji_name_petition",
-            Self::flag_default_no(&input.kanji_name_petition),
-        );
+        let kanji_name_petition = c.take("kanji_name_petition", Self::flag_default_no(&input.kanji_name_petition));
         let in_japan = c.take("in_japan", input.in_japan.parse());
         if c.take("applicant_requested", input.applicant_requested.parse()) == Some(false) {
             c.push("applicant_requested", &FormError::RequestNotConfirmed);
@@ -621,23 +570,13 @@ impl ApplicationForm {
                 married: married?,
                 occupation: occupation?,
                 home_country_address: home_country_address?,
-                address: AddressInJapan {
-                    postcode: postcode?,
-                    prefecture: prefecture?,
-                    city: city?,
-                    street: street?,
-                },
+                address: AddressInJapan { postcode: postcode?, prefecture: prefecture?, city: city?, street: street? },
                 telephone: telephone?,
                 mobile: mobile?,
                 email: email?,
                 passport_number: passport_number?,
                 passport_expiry: passport_expiry?,
-                stay: CurrentStay {
-                    status: status?,
-                    period: period?,
-                    expiry: expiry?,
-                    card_number: card_number?,
-                },
+                stay: CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? },
                 desired_period_of_stay: desired?,
                 reason: reason?,
                 criminal_record: criminal_record?,
@@ -659,11 +598,7 @@ impl ApplicationForm {
         }
     }
 
-    fn parse_relatives(
-        c: &mut Collector,
-        input: &ApplicationInput,
-        today: JstDate,
-    ) -> Option<Vec<Relative>> {
+    fn parse_relatives(c: &mut Collector, input: &ApplicationInput, today: JstDate) -> Option<Vec<Relative>> {
         let answer = c.take("relatives_in_japan", input.relatives_in_japan.parse())?;
         let n = input.relatives.len();
         if !answer {
@@ -693,23 +628,10 @@ impl ApplicationForm {
             }
             let nationality = c.take(f("nationality"), Text::<60>::parse(&r.nationality));
             let living_together = c.take(f("living_together"), r.living_together.parse());
-            let workplace = c.take(
-                f("workplace_or_school"),
-                optional(&r.workplace_or_school, Text::<120>::parse),
-            );
-            let card = c.take(
-                f("residence_card_number"),
-                optional(&r.residence_card_number, ResidenceCardNumber::parse),
-            );
-            match (
-                relationship,
-                name,
-                birth_date,
-                nationality,
-                living_together,
-                workplace,
-                card,
-            ) {
+            let workplace = c.take(f("workplace_or_school"), optional(&r.workplace_or_school, Text::<120>::parse));
+            let card =
+                c.take(f("residence_card_number"), optional(&r.residence_card_number, ResidenceCardNumber::parse));
+            match (relationship, name, birth_date, nationality, living_together, workplace, card) {
                 (
                     Some(relationship),
                     Some(name),
@@ -749,21 +671,14 @@ mod tests {
     }
 
     fn rules_of(input: &ApplicationInput) -> Vec<(String, &'static str)> {
-        parse(input)
-            .unwrap_err()
-            .iter()
-            .map(|v| (v.field.clone(), v.rule))
-            .collect()
+        parse(input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
     }
 
     #[test]
     fn the_example_parses() {
         let f = parse(&application_input()).unwrap();
         assert_eq!(f.name.as_str(), "NGUYEN,VAN,AN");
-        assert_eq!(
-            f.stay.status,
-            StatusOfResidence::EngineerHumanitiesInternational
-        );
+        assert_eq!(f.stay.status, StatusOfResidence::EngineerHumanitiesInternational);
         assert_eq!(f.procedures, Procedures::EXTENSION_ONLY);
         assert_eq!(f.receipt_method, ReceiptMethod::Post);
         assert!(f.relatives.is_empty() && f.criminal_record.is_none());
@@ -780,10 +695,7 @@ mod tests {
         assert_eq!(rules.len(), 4, "{rules:?}");
         assert!(rules.contains(&("name".into(), "name_on_card.lowercase")));
         assert!(rules.contains(&("postcode".into(), "postcode.format")));
-        assert!(rules.contains(&(
-            "residence_card_number".into(),
-            "residence_card_number.length"
-        )));
+        assert!(rules.contains(&("residence_card_number".into(), "residence_card_number.length")));
         assert!(rules.contains(&("sex".into(), "choice.sex")));
     }
 
@@ -791,57 +703,31 @@ mod tests {
     fn q4_q24_re_entry_alone_is_refused() {
         let mut i = application_input();
         i.procedures = vec!["re_entry_single".into()];
-        assert_eq!(
-            rules_of(&i),
-            vec![("procedures".into(), "procedures.without_extension")]
-        );
+        assert_eq!(rules_of(&i), vec![("procedures".into(), "procedures.without_extension")]);
         i.procedures = vec!["activity_outside_status".into()];
-        assert_eq!(
-            rules_of(&i),
-            vec![("procedures".into(), "procedures.without_extension")]
-        );
+        assert_eq!(rules_of(&i), vec![("procedures".into(), "procedures.without_extension")]);
         i.procedures = vec![];
-        assert_eq!(
-            rules_of(&i),
-            vec![("procedures".into(), "procedures.required")]
-        );
+        assert_eq!(rules_of(&i), vec![("procedures".into(), "procedures.required")]);
     }
 
     #[test]
     fn q4_attachments_with_the_extension_are_accepted() {
         let mut i = application_input();
-        i.procedures = vec![
-            "extension".into(),
-            "re_entry_multiple".into(),
-            "activity_outside_status".into(),
-        ];
+        i.procedures = vec!["extension".into(), "re_entry_multiple".into(), "activity_outside_status".into()];
         let p = parse(&i).unwrap().procedures;
         assert_eq!(p.re_entry, Some(ReEntry::Multiple));
         assert!(p.activity_outside_status && p.has_attachment());
-        assert_eq!(
-            p.names(),
-            vec!["extension", "re_entry_multiple", "activity_outside_status"]
-        );
+        assert_eq!(p.names(), vec!["extension", "re_entry_multiple", "activity_outside_status"]);
         assert_eq!(
             Procedures::parse(&["extension", "re_entry_single", "re_entry_multiple"]),
             Err(ProcedureError::TwoReEntries)
         );
-        assert!(matches!(
-            Procedures::parse(&["extension", "visa"]),
-            Err(ProcedureError::Unknown(_))
-        ));
+        assert!(matches!(Procedures::parse(&["extension", "visa"]), Err(ProcedureError::Unknown(_))));
     }
 
     #[test]
     fn yes_no_and_sex_accept_japanese_and_english() {
-        for (t, want) in [
-            ("有", true),
-            ("無", false),
-            ("yes", true),
-            ("No", false),
-            ("1", true),
-            ("false", false),
-        ] {
+        for (t, want) in [("有", true), ("無", false), ("yes", true), ("No", false), ("1", true), ("false", false)] {
             assert_eq!(Flag::Text(t.into()).parse(), Ok(want), "{t}");
         }
         assert_eq!(Flag::Text("maybe".into()).parse(), Err(ChoiceError::YesNo));
@@ -853,13 +739,7 @@ mod tests {
     fn phone_postcode_prefecture() {
         assert!(PhoneNumber::parse("03-1234-5678").is_ok());
         assert!(PhoneNumber::parse("09012345678").is_ok());
-        for bad in [
-            "1234567890",
-            "03-1234-567",
-            "+81-3-1234-5678",
-            "０３１２３４５６７８",
-            "-0312345678",
-        ] {
+        for bad in ["1234567890", "03-1234-567", "+81-3-1234-5678", "０３１２３４５６７８", "-0312345678"] {
             assert_eq!(PhoneNumber::parse(bad), Err(FormError::Phone), "{bad}");
         }
         assert!(Postcode::parse("100-0013").is_ok() && Postcode::parse("1000013").is_ok());
@@ -885,75 +765,36 @@ mod tests {
     fn criminal_record_details_follow_the_answer() {
         let mut i = application_input();
         i.criminal_record = Flag::Bool(true);
-        assert_eq!(
-            rules_of(&i),
-            vec![(
-                "criminal_record_details".into(),
-                "criminal_record.details_required"
-            )]
-        );
+        assert_eq!(rules_of(&i), vec![("criminal_record_details".into(), "criminal_record.details_required")]);
         i.criminal_record_details = "Fine for a traffic violation, 2021".into();
         assert!(parse(&i).unwrap().criminal_record.is_some());
         i.criminal_record = Flag::Bool(false);
-        assert_eq!(
-            rules_of(&i),
-            vec![(
-                "criminal_record_details".into(),
-                "criminal_record.details_without_record"
-            )]
-        );
+        assert_eq!(rules_of(&i), vec![("criminal_record_details".into(), "criminal_record.details_without_record")]);
     }
 
     #[test]
     fn relatives_up_to_six_with_their_own_field_paths() {
         let mut i = application_input();
         i.relatives_in_japan = Flag::Bool(true);
-        assert_eq!(
-            rules_of(&i),
-            vec![("relatives".into(), "relatives.required")]
-        );
+        assert_eq!(rules_of(&i), vec![("relatives".into(), "relatives.required")]);
         i.relatives = vec![relative_input(); 6];
         assert_eq!(parse(&i).unwrap().relatives.len(), 6);
         i.relatives.push(relative_input());
-        assert_eq!(
-            rules_of(&i),
-            vec![("relatives".into(), "relatives.too_many")]
-        );
-        i.relatives = vec![
-            relative_input(),
-            RelativeInput {
-                name: String::new(),
-                ..relative_input()
-            },
-        ];
-        assert_eq!(
-            rules_of(&i),
-            vec![("relatives[1].name".into(), "text.required")]
-        );
+        assert_eq!(rules_of(&i), vec![("relatives".into(), "relatives.too_many")]);
+        i.relatives = vec![relative_input(), RelativeInput { name: String::new(), ..relative_input() }];
+        assert_eq!(rules_of(&i), vec![("relatives[1].name".into(), "text.required")]);
         i.relatives_in_japan = Flag::Bool(false);
         i.relatives = vec![relative_input()];
-        assert_eq!(
-            rules_of(&i),
-            vec![("relatives".into(), "relatives.without_answer")]
-        );
+        assert_eq!(rules_of(&i), vec![("relatives".into(), "relatives.without_answer")]);
     }
 
     #[test]
     fn q30_the_applicants_request_must_be_confirmed() {
         let mut i = application_input();
         i.applicant_requested = Flag::Bool(false);
-        assert_eq!(
-            rules_of(&i),
-            vec![(
-                "applicant_requested".into(),
-                "applicant_request.not_confirmed"
-            )]
-        );
+        assert_eq!(rules_of(&i), vec![("applicant_requested".into(), "applicant_request.not_confirmed")]);
         i.applicant_requested = Flag::default();
-        assert_eq!(
-            rules_of(&i),
-            vec![("applicant_requested".into(), "choice.yes_no")]
-        );
+        assert_eq!(rules_of(&i), vec![("applicant_requested".into(), "choice.yes_no")]);
     }
 
     #[test]
@@ -971,11 +812,7 @@ mod tests {
         let mut v = serde_json::to_value(application_input()).unwrap();
         assert!(serde_json::from_value::<ApplicationInput>(v.clone()).is_ok());
         v["in_japan"] = serde_json::json!("有");
-        assert!(
-            parse(&serde_json::from_value(v.clone()).unwrap())
-                .unwrap()
-                .in_japan
-        );
+        assert!(parse(&serde_json::from_value(v.clone()).unwrap()).unwrap().in_japan);
         v["favourite_colour"] = serde_json::json!("blue");
         assert!(serde_json::from_value::<ApplicationInput>(v).is_err());
     }

@@ -28,17 +28,8 @@ pub struct NotificationJob {
 }
 
 impl NotificationJob {
-    pub fn new(
-        kind: NotificationKind,
-        idempotency_key: impl Into<String>,
-        to: Vec<Addressee>,
-    ) -> Self {
-        Self {
-            idempotency_key: idempotency_key.into(),
-            kind,
-            to,
-            data: BTreeMap::new(),
-        }
+    pub fn new(kind: NotificationKind, idempotency_key: impl Into<String>, to: Vec<Addressee>) -> Self {
+        Self { idempotency_key: idempotency_key.into(), kind, to, data: BTreeMap::new() }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
@@ -56,10 +47,7 @@ mod tests {
         let job = NotificationJob::new(
             NotificationKind::TemporaryReceiptNumber,
             "application:1:temporary_receipt_number",
-            vec![Addressee {
-                email: EmailAddress::parse("tanaka@example.jp").unwrap(),
-                language: Language::Ja,
-            }],
+            vec![Addressee { email: EmailAddress::parse("tanaka@example.jp").unwrap(), language: Language::Ja }],
         )
         .with("receipt_number", "TMP-20261127-00000000");
         let json = serde_json::to_string(&job).unwrap();

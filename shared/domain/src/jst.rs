@@ -72,16 +72,13 @@ impl JstDate {
             8 if s.bytes().all(|b| b.is_ascii_digit()) => s.to_owned(),
             10 if s.as_bytes()[4] == b'-'
                 && s.as_bytes()[7] == b'-'
-                && s.bytes()
-                    .enumerate()
-                    .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit()) =>
+                && s.bytes().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit()) =>
             {
                 s.replace('-', "")
             }
             _ => return Err(DateError::Format),
         };
-        let num =
-            |r: std::ops::Range<usize>| digits[r].parse::<u32>().map_err(|_| DateError::Format);
+        let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().map_err(|_| DateError::Format);
         let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
         let year = i32::try_from(y).map_err(|_| DateError::Format)?;
         Self::from_ymd(year, m, d).ok_or_else(|| DateError::NotACalendarDay(s.to_owned()))
@@ -104,38 +101,22 @@ impl JstDate {
     }
 
     pub fn add_days(self, days: u64) -> Self {
-        Self(
-            self.0
-                .checked_add_days(Days::new(days))
-                .unwrap_or(NaiveDate::MAX),
-        )
+        Self(self.0.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX))
     }
 
     pub fn sub_days(self, days: u64) -> Self {
-        Self(
-            self.0
-                .checked_sub_days(Days::new(days))
-                .unwrap_or(NaiveDate::MIN),
-        )
+        Self(self.0.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN))
     }
 
     /// The same day `n` months later; the last day of the month where that day does not exist
     /// (31 January + 1 month = 28/29 February).
     pub fn add_months(self, n: u32) -> Self {
-        Self(
-            self.0
-                .checked_add_months(Months::new(n))
-                .unwrap_or(NaiveDate::MAX),
-        )
+        Self(self.0.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX))
     }
 
     /// The same day `n` months earlier, clamped like [`Self::add_months`].
     pub fn sub_months(self, n: u32) -> Self {
-        Self(
-            self.0
-                .checked_sub_months(Months::new(n))
-                .unwrap_or(NaiveDate::MIN),
-        )
+        Self(self.0.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN))
     }
 
     pub fn add_years(self, n: u32) -> Self {
@@ -147,11 +128,7 @@ impl JstDate {
     /// month's last day when it has no corresponding day. 25 July 2019 + 1 year → 24 July 2020 (Q14).
     pub fn period_end(self, months: u32) -> Self {
         let corresponding = self.add_months(months);
-        if corresponding.0.day() == self.0.day() {
-            corresponding.pred()
-        } else {
-            corresponding
-        }
+        if corresponding.0.day() == self.0.day() { corresponding.pred() } else { corresponding }
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
@@ -197,34 +174,17 @@ mod tests {
     #[test]
     fn parses_both_written_forms() {
         assert_eq!(JstDate::parse("20261127"), JstDate::parse("2026-11-27"));
-        assert_eq!(
-            JstDate::parse("2026-11-27").unwrap().to_string(),
-            "2026-11-27"
-        );
+        assert_eq!(JstDate::parse("2026-11-27").unwrap().to_string(), "2026-11-27");
         assert_eq!(JstDate::parse("2026-11-27").unwrap().compact(), "20261127");
     }
 
     #[test]
     fn refuses_other_forms_and_impossible_days() {
-        for bad in [
-            "2026/11/27",
-            "27-11-2026",
-            "２０２６１１２７",
-            "2026-1-27",
-            "",
-            "2026112",
-            "2026-11-2x",
-        ] {
+        for bad in ["2026/11/27", "27-11-2026", "２０２６１１２７", "2026-1-27", "", "2026112", "2026-11-2x"] {
             assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
         }
-        assert!(matches!(
-            JstDate::parse("20250229"),
-            Err(DateError::NotACalendarDay(_))
-        ));
-        assert!(matches!(
-            JstDate::parse("2026-13-01"),
-            Err(DateError::NotACalendarDay(_))
-        ));
+        assert!(matches!(JstDate::parse("20250229"), Err(DateError::NotACalendarDay(_))));
+        assert!(matches!(JstDate::parse("2026-13-01"), Err(DateError::NotACalendarDay(_))));
         assert!(JstDate::parse("20240229").is_ok());
     }
 

@@ -117,15 +117,8 @@ mod tests {
         assert_eq!(codes.len(), NotificationKind::ALL.len());
         for k in NotificationKind::ALL {
             assert_eq!(NotificationKind::from_code(k.code()), Some(k));
-            assert_eq!(
-                serde_json::to_value(k).unwrap(),
-                serde_json::json!(k.code())
-            );
-            assert!(
-                !k.recipients().is_empty()
-                    && !k.subject_en().is_empty()
-                    && !k.subject_ja().is_empty()
-            );
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.code()));
+            assert!(!k.recipients().is_empty() && !k.subject_en().is_empty() && !k.subject_ja().is_empty());
         }
     }
 
@@ -135,12 +128,7 @@ mod tests {
         use NotificationKind::*;
         let cases: [&[NotificationKind]; 12] = [
             &[RequestForUseApproved, RequestForUseDenied],
-            &[
-                ApplicationReceived,
-                ApplicationReceiptError,
-                BlanketUploadCompleted,
-                BlanketUploadFailed,
-            ],
+            &[ApplicationReceived, ApplicationReceiptError, BlanketUploadCompleted, BlanketUploadFailed],
             &[TemporaryReceiptNumber, OfficialReceiptNumber],
             &[ExaminationCompleted],
             &[ResidenceCardIssued],
@@ -161,10 +149,7 @@ mod tests {
 
     #[test]
     fn q33_receipt_numbers_go_to_the_user_and_the_applicant() {
-        for k in [
-            NotificationKind::TemporaryReceiptNumber,
-            NotificationKind::OfficialReceiptNumber,
-        ] {
+        for k in [NotificationKind::TemporaryReceiptNumber, NotificationKind::OfficialReceiptNumber] {
             assert_eq!(k.recipients(), &[Recipient::User, Recipient::Applicant]);
         }
     }
@@ -182,10 +167,7 @@ mod tests {
 
     #[test]
     fn q97_password_expiry_reminders_exist() {
-        assert_eq!(
-            NotificationKind::PasswordExpiry30Days.recipients(),
-            &[Recipient::User]
-        );
+        assert_eq!(NotificationKind::PasswordExpiry30Days.recipients(), &[Recipient::User]);
         assert_eq!(NotificationKind::PasswordExpiry7Days.source(), "Q97");
     }
 }

@@ -63,10 +63,7 @@ impl Localized for UnknownOffice {
         "office.unknown"
     }
     fn message_ja(&self) -> String {
-        format!(
-            "「{}」は地方出入国在留管理官署として認識できません。",
-            self.0
-        )
+        format!("「{}」は地方出入国在留管理官署として認識できません。", self.0)
     }
 }
 
@@ -89,10 +86,7 @@ impl Office {
     }
 
     pub fn from_receipt_char(c: char) -> Option<Self> {
-        OFFICE_TABLE
-            .iter()
-            .find(|i| i.receipt_char == c)
-            .map(|i| i.office)
+        OFFICE_TABLE.iter().find(|i| i.receipt_char == c).map(|i| i.office)
     }
 }
 
@@ -132,12 +126,7 @@ mod tests {
 
     #[test]
     fn q7_airport_offices_do_not_accept_requests_for_use() {
-        for o in [
-            Office::NaritaAirport,
-            Office::HanedaAirport,
-            Office::ChubuAirport,
-            Office::KansaiAirport,
-        ] {
+        for o in [Office::NaritaAirport, Office::HanedaAirport, Office::ChubuAirport, Office::KansaiAirport] {
             assert!(!o.info().accepts_requests_for_use);
         }
         assert!(Office::Fukuoka.info().accepts_requests_for_use);

@@ -8,9 +8,7 @@ use crate::jst::JstDate;
 use crate::office::Office;
 use crate::period::PeriodOfStay;
 use crate::status_of_residence::StatusOfResidence;
-use crate::values::{
-    CorporateNumber, EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber,
-};
+use crate::values::{CorporateNumber, EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,38 +79,19 @@ impl OrganizationProfile {
         let corporate_number = match (kind, corporate_number.trim().is_empty()) {
             (OrganizationKind::IndividualBusiness, true) => Some(None),
             (OrganizationKind::IndividualBusiness, false) => {
-                c.push(
-                    "corporate_number",
-                    &OrganizationError::CorporateNumberNotApplicable,
-                );
+                c.push("corporate_number", &OrganizationError::CorporateNumberNotApplicable);
                 None
             }
             (_, true) => {
-                c.push(
-                    "corporate_number",
-                    &OrganizationError::CorporateNumberRequired,
-                );
+                c.push("corporate_number", &OrganizationError::CorporateNumberRequired);
                 None
             }
-            (_, false) => c
-                .take("corporate_number", CorporateNumber::parse(corporate_number))
-                .map(Some),
+            (_, false) => c.take("corporate_number", CorporateNumber::parse(corporate_number)).map(Some),
         };
         if !office.info().accepts_requests_for_use {
-            c.push(
-                "office",
-                &OrganizationError::OfficeDoesNotAcceptRequests(office.info().name_en),
-            );
+            c.push("office", &OrganizationError::OfficeDoesNotAcceptRequests(office.info().name_en));
         }
-        c.finish(|| {
-            Some(Self {
-                kind,
-                name: name?,
-                location: location?,
-                corporate_number: corporate_number?,
-                office,
-            })
-        })
+        c.finish(|| Some(Self { kind, name: name?, location: location?, corporate_number: corporate_number?, office }))
     }
 }
 
@@ -137,18 +116,12 @@ pub struct ApprovalOfUse {
 impl ApprovalOfUse {
     /// Q14: valid for one year from the day of approval: approved 2019-07-25, expires 2020-07-24.
     pub fn granted(on: JstDate) -> Self {
-        Self {
-            approved_on: on,
-            expires_on: on.period_end(12),
-        }
+        Self { approved_on: on, expires_on: on.period_end(12) }
     }
 
     /// Q75: an approved periodic report extends the valid period to one year from the existing expiry.
     pub fn extended_by_periodic_report(self) -> Self {
-        Self {
-            approved_on: self.approved_on,
-            expires_on: self.expires_on.add_years(1),
-        }
+        Self { approved_on: self.approved_on, expires_on: self.expires_on.add_years(1) }
     }
 
     /// Q73, Q14: every user of the organization is e-mailed two months before the expiry.
@@ -174,10 +147,7 @@ pub fn is_due_for_suspension(state: UseState, approval: ApprovalOfUse, today: Js
 
 /// Q75, Q76: the approval and use state after an officer approves a periodic report. A suspension for a
 /// missing report ends; a cancelled organization stays cancelled.
-pub fn after_periodic_report_approved(
-    state: UseState,
-    approval: ApprovalOfUse,
-) -> (UseState, ApprovalOfUse) {
+pub fn after_periodic_report_approved(state: UseState, approval: ApprovalOfUse) -> (UseState, ApprovalOfUse) {
     let state = match state {
         UseState::Suspended => UseState::Active,
         other => other,
@@ -234,19 +204,12 @@ mod tests {
         let a = ApprovalOfUse::granted(d("2019-07-25"));
         assert!(!is_due_for_suspension(UseState::Active, a, d("2020-07-24")));
         assert!(is_due_for_suspension(UseState::Active, a, d("2020-07-25")));
-        assert!(!is_due_for_suspension(
-            UseState::Suspended,
-            a,
-            d("2020-07-26")
-        ));
+        assert!(!is_due_for_suspension(UseState::Suspended, a, d("2020-07-26")));
         let (state, approval) = after_periodic_report_approved(UseState::Suspended, a);
         assert_eq!(state, UseState::Active);
         assert_eq!(approval.expires_on, d("2021-07-24"));
         assert!(!is_due_for_suspension(state, approval, d("2020-08-01")));
-        assert_eq!(
-            after_periodic_report_approved(UseState::Cancelled, a).0,
-            UseState::Cancelled
-        );
+        assert_eq!(after_periodic_report_approved(UseState::Cancelled, a).0, UseState::Cancelled);
     }
 
     #[test]
@@ -274,10 +237,7 @@ mod tests {
             "",
             Office::Nagoya,
         );
-        assert_eq!(
-            missing.unwrap_err().0[0].rule,
-            "organization.corporate_number_required"
-        );
+        assert_eq!(missing.unwrap_err().0[0].rule, "organization.corporate_number_required");
         let extra = OrganizationProfile::parse(
             OrganizationKind::IndividualBusiness,
             "Tanaka Shoten",
@@ -285,17 +245,8 @@ mod tests {
             "7000012050002",
             Office::Osaka,
         );
-        assert_eq!(
-            extra.unwrap_err().0[0].rule,
-            "organization.corporate_number_not_applicable"
-        );
-        let bad = OrganizationProfile::parse(
-            OrganizationKind::Corporation,
-            "X",
-            "Y",
-            "7000012050003",
-            Office::Tokyo,
-        );
+        assert_eq!(extra.unwrap_err().0[0].rule, "organization.corporate_number_not_applicable");
+        let bad = OrganizationProfile::parse(OrganizationKind::Corporation, "X", "Y", "7000012050003", Office::Tokyo);
         assert_eq!(bad.unwrap_err().0[0].rule, "corporate_number.check_digit");
     }
 
@@ -308,10 +259,7 @@ mod tests {
             "7000012050002",
             Office::NaritaAirport,
         );
-        assert_eq!(
-            r.unwrap_err().0[0].rule,
-            "organization.office_does_not_accept_requests"
-        );
+        assert_eq!(r.unwrap_err().0[0].rule, "organization.office_does_not_accept_requests");
     }
 }
 

@@ -34,10 +34,7 @@ impl Localized for PeriodError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Format => {
-                "在留期間は 5Y、6M、90D、3Y3M（または 5年、6月、90日）のように入力してください。"
-                    .into()
-            }
+            Self::Format => "在留期間は 5Y、6M、90D、3Y3M（または 5年、6月、90日）のように入力してください。".into(),
             Self::Range => "在留期間は15日以上5年以内です。".into(),
         }
     }
@@ -46,17 +43,10 @@ impl Localized for PeriodError {
 impl PeriodOfStay {
     pub fn new(years: u8, months: u8, days: u16) -> Result<Self, PeriodError> {
         let total_months = u32::from(years) * 12 + u32::from(months);
-        if (total_months == 0 && days < 15)
-            || total_months + u32::from(days) / 28 > 60
-            || months >= 12
-        {
+        if (total_months == 0 && days < 15) || total_months + u32::from(days) / 28 > 60 || months >= 12 {
             return Err(PeriodError::Range);
         }
-        Ok(Self {
-            years,
-            months,
-            days,
-        })
+        Ok(Self { years, months, days })
     }
 
     pub fn months(months: u8) -> Result<Self, PeriodError> {
@@ -69,12 +59,7 @@ impl PeriodOfStay {
 
     /// Parses `5Y`, `3Y3M`, `6M`, `90D`, `15D` and the Japanese `5年`, `3年3月`, `6月`/`6ヶ月`, `90日`.
     pub fn parse(input: &str) -> Result<Self, PeriodError> {
-        let s = input
-            .trim()
-            .to_ascii_uppercase()
-            .replace("ヶ月", "月")
-            .replace("か月", "月")
-            .replace("カ月", "月");
+        let s = input.trim().to_ascii_uppercase().replace("ヶ月", "月").replace("か月", "月").replace("カ月", "月");
         let (mut years, mut months, mut days) = (None::<u32>, None::<u32>, None::<u32>);
         let mut number = String::new();
         for c in s.chars() {
@@ -101,9 +86,7 @@ impl PeriodOfStay {
         let m = months.unwrap_or(0);
         let d = u16::try_from(days.unwrap_or(0)).map_err(|_| PeriodError::Range)?;
         // 18M is read as 1 year 6 months.
-        let y = y
-            .checked_add(u8::try_from(m / 12).map_err(|_| PeriodError::Range)?)
-            .ok_or(PeriodError::Range)?;
+        let y = y.checked_add(u8::try_from(m / 12).map_err(|_| PeriodError::Range)?).ok_or(PeriodError::Range)?;
         Self::new(y, (m % 12) as u8, d)
     }
 
@@ -119,10 +102,7 @@ impl PeriodOfStay {
 
     /// The first day of a period of stay of this length that ends on `expiry` (its last day).
     pub fn first_day(self, expiry: JstDate) -> JstDate {
-        expiry
-            .succ()
-            .sub_months(self.total_months())
-            .sub_days(u64::from(self.days))
+        expiry.succ().sub_months(self.total_months()).sub_days(u64::from(self.days))
     }
 }
 
@@ -209,10 +189,7 @@ impl FilingWindow {
         } else {
             expiry.sub_months(3)
         };
-        Self {
-            opens,
-            closes: expiry.pred(),
-        }
+        Self { opens, closes: expiry.pred() }
     }
 
     pub fn check(self, today: JstDate) -> Result<(), FilingWindowError> {
@@ -270,12 +247,7 @@ mod tests {
     fn q27_window_opens_three_months_before_expiry() {
         let w = FilingWindow::for_stay(d("2027-01-15"), p("1Y"));
         assert_eq!(w.opens, d("2026-10-15"));
-        assert_eq!(
-            w.check(d("2026-10-14")),
-            Err(FilingWindowError::TooEarly {
-                opens: d("2026-10-15")
-            })
-        );
+        assert_eq!(w.check(d("2026-10-14")), Err(FilingWindowError::TooEarly { opens: d("2026-10-15") }));
         assert_eq!(w.check(d("2026-10-15")), Ok(()));
     }
 
@@ -289,30 +261,19 @@ mod tests {
     #[test]
     fn q26_not_on_the_expiry_day() {
         let w = FilingWindow::for_stay(d("2027-01-15"), p("3Y"));
-        assert_eq!(
-            w.check(d("2027-01-15")),
-            Err(FilingWindowError::OnExpiryDay)
-        );
+        assert_eq!(w.check(d("2027-01-15")), Err(FilingWindowError::OnExpiryDay));
     }
 
     #[test]
     fn q28_not_after_expiry() {
         let w = FilingWindow::for_stay(d("2027-01-15"), p("3Y"));
-        assert_eq!(
-            w.check(d("2027-01-16")),
-            Err(FilingWindowError::Expired {
-                expiry: d("2027-01-15")
-            })
-        );
+        assert_eq!(w.check(d("2027-01-16")), Err(FilingWindowError::Expired { expiry: d("2027-01-15") }));
     }
 
     #[test]
     fn q27_window_from_the_end_of_a_month_clamps() {
         // 3 months before 31 May is 28 February (there is no 31 February).
-        assert_eq!(
-            FilingWindow::for_stay(d("2027-05-31"), p("1Y")).opens,
-            d("2027-02-28")
-        );
+        assert_eq!(FilingWindow::for_stay(d("2027-05-31"), p("1Y")).opens, d("2027-02-28"));
     }
 
     #[test]
@@ -325,16 +286,11 @@ mod tests {
         assert_eq!(w.check(d("2026-02-15")), Ok(()));
         assert_eq!(w.closes, d("2026-03-30"));
         // A 30-day stay from 1 to 30 June: from 16 June.
-        assert_eq!(
-            FilingWindow::for_stay(d("2026-06-30"), p("30D")).opens,
-            d("2026-06-16")
-        );
+        assert_eq!(FilingWindow::for_stay(d("2026-06-30"), p("30D")).opens, d("2026-06-16"));
     }
 
     fn any_period() -> impl Strategy<Value = PeriodOfStay> {
-        (0u8..=5, 0u8..12, 0u16..=120).prop_filter_map("valid period", |(y, m, dd)| {
-            PeriodOfStay::new(y, m, dd).ok()
-        })
+        (0u8..=5, 0u8..12, 0u16..=120).prop_filter_map("valid period", |(y, m, dd)| PeriodOfStay::new(y, m, dd).ok())
     }
 
     proptest! {

@@ -44,9 +44,9 @@ impl Localized for PhotoError {
     fn message_ja(&self) -> String {
         match self {
             Self::Empty => "写真ファイルが空です。".into(),
-            Self::TooLarge { bytes } => format!(
-                "写真のファイルサイズは{bytes}バイトです。50KB（50,000バイト）以下にしてください。"
-            ),
+            Self::TooLarge { bytes } => {
+                format!("写真のファイルサイズは{bytes}バイトです。50KB（50,000バイト）以下にしてください。")
+            }
             Self::Extension => "写真ファイルの拡張子は .jpg または .jpeg にしてください。".into(),
             Self::NotJpeg(kind) => {
                 format!("写真がJPEG形式ではありません（ファイルの内容：{kind}）。")
@@ -75,11 +75,7 @@ pub fn check_photo(bytes: &[u8], file_name: Option<&str>) -> Result<PhotoInfo, P
         return Err(PhotoError::NotJpeg(sniff(bytes)));
     }
     let (width, height) = frame_size(bytes).ok_or(PhotoError::Corrupt)?;
-    Ok(PhotoInfo {
-        width,
-        height,
-        bytes: bytes.len(),
-    })
+    Ok(PhotoInfo { width, height, bytes: bytes.len() })
 }
 
 fn sniff(bytes: &[u8]) -> &'static str {
@@ -133,11 +129,7 @@ fn frame_size(bytes: &[u8]) -> Option<(u16, u16)> {
             let height = u16::from_be_bytes([bytes[i + 3], bytes[i + 4]]);
             let width = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
             let components = usize::from(bytes[i + 7]);
-            if width == 0
-                || height == 0
-                || !matches!(components, 1 | 3 | 4)
-                || len != 8 + 3 * components
-            {
+            if width == 0 || height == 0 || !matches!(components, 1 | 3 | 4) || len != 8 + 3 * components {
                 return None;
             }
             return Some((width, height));
@@ -155,9 +147,7 @@ pub(crate) mod tests {
     /// comment, EOI). Decoders other than ours need not display it; our check reads only the header.
     pub fn jpeg(width: u16, height: u16, pad: usize) -> Vec<u8> {
         let mut v = vec![0xFF, 0xD8];
-        v.extend_from_slice(&[
-            0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-        ]);
+        v.extend_from_slice(&[0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
         let mut remaining = pad;
         while remaining > 0 {
             let chunk = remaining.min(60_000);
@@ -191,56 +181,33 @@ pub(crate) mod tests {
         assert_eq!(exact.len(), MAX_PHOTO_BYTES);
         assert!(check_photo(&exact, None).is_ok());
         let over = jpeg(240, 320, MAX_PHOTO_BYTES - base - 3);
-        assert_eq!(
-            check_photo(&over, None),
-            Err(PhotoError::TooLarge {
-                bytes: MAX_PHOTO_BYTES + 1
-            })
-        );
+        assert_eq!(check_photo(&over, None), Err(PhotoError::TooLarge { bytes: MAX_PHOTO_BYTES + 1 }));
         // "A 51 KB photo" (scenario 4), however the kilobyte is counted.
-        assert!(matches!(
-            check_photo(&jpeg(240, 320, 51 * 1000), None),
-            Err(PhotoError::TooLarge { .. })
-        ));
+        assert!(matches!(check_photo(&jpeg(240, 320, 51 * 1000), None), Err(PhotoError::TooLarge { .. })));
     }
 
     #[test]
     fn q23_a_png_named_jpg_is_refused_by_its_content() {
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
-        assert_eq!(
-            check_photo(png, Some("face.jpg")),
-            Err(PhotoError::NotJpeg("PNG"))
-        );
+        assert_eq!(check_photo(png, Some("face.jpg")), Err(PhotoError::NotJpeg("PNG")));
     }
 
     #[test]
     fn q23_the_extension_must_be_jpg_or_jpeg() {
-        assert_eq!(
-            check_photo(&jpeg(10, 10, 0), Some("face.png")),
-            Err(PhotoError::Extension)
-        );
-        assert_eq!(
-            check_photo(&jpeg(10, 10, 0), Some("jpg")),
-            Err(PhotoError::Extension)
-        );
+        assert_eq!(check_photo(&jpeg(10, 10, 0), Some("face.png")), Err(PhotoError::Extension));
+        assert_eq!(check_photo(&jpeg(10, 10, 0), Some("jpg")), Err(PhotoError::Extension));
     }
 
     #[test]
     fn q23_a_damaged_header_is_refused() {
         assert_eq!(check_photo(&[], None), Err(PhotoError::Empty));
-        assert_eq!(
-            check_photo(&[0xFF, 0xD8, 0xFF], None),
-            Err(PhotoError::Corrupt)
-        );
+        assert_eq!(check_photo(&[0xFF, 0xD8, 0xFF], None), Err(PhotoError::Corrupt));
         let mut zero = jpeg(0, 320, 0);
         assert_eq!(check_photo(&zero, None), Err(PhotoError::Corrupt));
         zero.truncate(25);
         assert_eq!(check_photo(&zero, None), Err(PhotoError::Corrupt));
         // A segment length that points past the end.
-        assert_eq!(
-            check_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF, 0, 0], None),
-            Err(PhotoError::Corrupt)
-        );
+        assert_eq!(check_photo(&[0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF, 0, 0], None), Err(PhotoError::Corrupt));
     }
 
     proptest! {

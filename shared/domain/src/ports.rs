@@ -64,18 +64,12 @@ pub struct Key {
 
 impl Key {
     pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        Self {
-            pk: pk.into(),
-            sk: sk.into(),
-        }
+        Self { pk: pk.into(), sk: sk.into() }
     }
 
     /// The key of an item (both key attributes are strings).
     pub fn of(item: &Item) -> Option<Self> {
-        Some(Self::new(
-            item.get(attr::PK)?.as_s()?,
-            item.get(attr::SK)?.as_s()?,
-        ))
+        Some(Self::new(item.get(attr::PK)?.as_s()?, item.get(attr::SK)?.as_s()?))
     }
 }
 
@@ -145,14 +139,7 @@ pub struct Query {
 
 impl Query {
     pub fn partition(index: Index, partition: impl Into<String>) -> Self {
-        Self {
-            index,
-            partition: partition.into(),
-            sort: SortKey::Any,
-            limit: 100,
-            descending: false,
-            after: None,
-        }
+        Self { index, partition: partition.into(), sort: SortKey::Any, limit: 100, descending: false, after: None }
     }
 
     pub fn sort(mut self, sort: SortKey) -> Self {
@@ -255,17 +242,9 @@ pub enum BlobError {
 pub fn check_blob_key(key: &str) -> Result<(), BlobError> {
     let ok = !key.is_empty()
         && key.len() <= 512
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
-        && key
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
-    if ok {
-        Ok(())
-    } else {
-        Err(BlobError::InvalidKey(key.to_owned()))
-    }
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+        && key.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+    if ok { Ok(()) } else { Err(BlobError::InvalidKey(key.to_owned())) }
 }
 
 /// Photos, blanket files and templates.
@@ -386,10 +365,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0
-            .lock()
-            .map(|t| *t)
-            .unwrap_or_else(|p| *p.into_inner())
+        self.0.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner())
     }
 }
 
@@ -407,9 +383,7 @@ mod tests {
 
     #[test]
     fn manual_clock_travels() {
-        let t = chrono::DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z").unwrap().with_timezone(&Utc);
         let c = ManualClock::new(t);
         c.advance(chrono::Duration::days(1));
         assert_eq!(c.now(), t + chrono::Duration::days(1));

@@ -33,10 +33,7 @@ impl Localized for ReceiptNumberError {
         match self {
             Self::Format(s) => format!("「{s}」は受付番号として認識できません。"),
             Self::SeriesExhausted { office, year } => {
-                format!(
-                    "{}の20{year:02}年の受付番号が上限に達しました。",
-                    office.info().name_ja
-                )
+                format!("{}の20{year:02}年の受付番号が上限に達しました。", office.info().name_ja)
             }
         }
     }
@@ -52,10 +49,7 @@ pub struct TemporaryReceiptNumber(String);
 impl TemporaryReceiptNumber {
     /// From the filing day and 40 random bits.
     pub fn new(filed_on: JstDate, random: u64) -> Self {
-        let tail: String = (0..8)
-            .rev()
-            .map(|i| char::from(CROCKFORD[((random >> (i * 5)) & 31) as usize]))
-            .collect();
+        let tail: String = (0..8).rev().map(|i| char::from(CROCKFORD[((random >> (i * 5)) & 31) as usize])).collect();
         Self(format!("TMP-{}-{tail}", filed_on.compact()))
     }
 
@@ -107,10 +101,7 @@ impl ReceiptSeries {
     pub const MAX_SERIAL: u32 = 999_999;
 
     pub fn for_receipt(office: Office, receipt_date: JstDate) -> Self {
-        Self {
-            office,
-            year: u8::try_from(receipt_date.year().rem_euclid(100)).unwrap_or(0),
-        }
+        Self { office, year: u8::try_from(receipt_date.year().rem_euclid(100)).unwrap_or(0) }
     }
 
     /// The name of this series' counter in the store.
@@ -121,14 +112,8 @@ impl ReceiptSeries {
     /// The official number with this serial (the counter's value after its increment: 1, 2, 3, …).
     pub fn number(self, serial: u64) -> Result<OfficialReceiptNumber, ReceiptNumberError> {
         match u32::try_from(serial) {
-            Ok(s) if (1..=Self::MAX_SERIAL).contains(&s) => Ok(OfficialReceiptNumber {
-                series: self,
-                serial: s,
-            }),
-            _ => Err(ReceiptNumberError::SeriesExhausted {
-                office: self.office,
-                year: self.year,
-            }),
+            Ok(s) if (1..=Self::MAX_SERIAL).contains(&s) => Ok(OfficialReceiptNumber { series: self, serial: s }),
+            _ => Err(ReceiptNumberError::SeriesExhausted { office: self.office, year: self.year }),
         }
     }
 }
@@ -158,10 +143,7 @@ impl OfficialReceiptNumber {
         let s = input.trim();
         let bad = || ReceiptNumberError::Format(s.to_owned());
         let mut chars = s.chars();
-        let office = chars
-            .next()
-            .and_then(Office::from_receipt_char)
-            .ok_or_else(bad)?;
+        let office = chars.next().and_then(Office::from_receipt_char).ok_or_else(bad)?;
         let rest: String = chars.map(to_half_width).collect();
         let rest = rest.strip_prefix("オンEN").ok_or_else(bad)?;
         if rest.len() != 8 || !rest.bytes().all(|b| b.is_ascii_digit()) {
@@ -169,9 +151,7 @@ impl OfficialReceiptNumber {
         }
         let year: u8 = rest[..2].parse().map_err(|_| bad())?;
         let serial: u64 = rest[2..].parse().map_err(|_| bad())?;
-        ReceiptSeries { office, year }
-            .number(serial)
-            .map_err(|_| bad())
+        ReceiptSeries { office, year }.number(serial).map_err(|_| bad())
     }
 }
 
@@ -217,23 +197,12 @@ mod tests {
     #[test]
     fn q33_official_number_reads_like_the_agencys() {
         let n = OfficialReceiptNumber::parse("福オンＥＮ25001878").unwrap();
-        assert_eq!(
-            n.series(),
-            ReceiptSeries {
-                office: Office::Fukuoka,
-                year: 25
-            }
-        );
+        assert_eq!(n.series(), ReceiptSeries { office: Office::Fukuoka, year: 25 });
         assert_eq!(n.serial(), 1878);
         assert_eq!(n.to_string(), "福オンＥＮ25001878");
         assert_eq!(OfficialReceiptNumber::parse("福オンEN２５001878"), Ok(n));
-        for bad in [
-            "福オンＥＮ2500187",
-            "X オンＥＮ25001878",
-            "福オフＥＮ25001878",
-            "福オンＥＮ25000000",
-            "",
-        ] {
+        for bad in ["福オンＥＮ2500187", "X オンＥＮ25001878", "福オフＥＮ25001878", "福オンＥＮ25000000", ""]
+        {
             assert!(OfficialReceiptNumber::parse(bad).is_err(), "{bad}");
         }
     }
@@ -241,30 +210,12 @@ mod tests {
     #[test]
     fn q33_series_per_office_and_year_of_receipt() {
         let s = ReceiptSeries::for_receipt(Office::Tokyo, d("2026-12-31"));
-        assert_eq!(
-            s,
-            ReceiptSeries {
-                office: Office::Tokyo,
-                year: 26
-            }
-        );
-        assert_ne!(
-            s.counter_name(),
-            ReceiptSeries::for_receipt(Office::Tokyo, d("2027-01-01")).counter_name()
-        );
-        assert_ne!(
-            s.counter_name(),
-            ReceiptSeries::for_receipt(Office::Osaka, d("2026-12-31")).counter_name()
-        );
+        assert_eq!(s, ReceiptSeries { office: Office::Tokyo, year: 26 });
+        assert_ne!(s.counter_name(), ReceiptSeries::for_receipt(Office::Tokyo, d("2027-01-01")).counter_name());
+        assert_ne!(s.counter_name(), ReceiptSeries::for_receipt(Office::Osaka, d("2026-12-31")).counter_name());
         assert_eq!(s.number(1).unwrap().to_string(), "東オンＥＮ26000001");
-        assert!(matches!(
-            s.number(0),
-            Err(ReceiptNumberError::SeriesExhausted { .. })
-        ));
-        assert!(matches!(
-            s.number(1_000_000),
-            Err(ReceiptNumberError::SeriesExhausted { .. })
-        ));
+        assert!(matches!(s.number(0), Err(ReceiptNumberError::SeriesExhausted { .. })));
+        assert!(matches!(s.number(1_000_000), Err(ReceiptNumberError::SeriesExhausted { .. })));
     }
 
     #[test]

@@ -36,9 +36,7 @@ impl ScheduledJob {
         match self {
             Self::OfficialReceiptNumbers => 0,
             Self::SuspendExpiredOrganizations => 1,
-            Self::PeriodicReportReminders
-            | Self::PasswordExpiryReminders
-            | Self::PassportExpiryReminders => 8,
+            Self::PeriodicReportReminders | Self::PasswordExpiryReminders | Self::PassportExpiryReminders => 8,
         }
     }
 }
@@ -69,21 +67,11 @@ mod tests {
     fn job_detail_round_trips_and_refuses_unknown_jobs() {
         for job in ScheduledJob::ALL {
             let json = serde_json::to_string(&ScheduledJobDetail { job }).unwrap();
-            assert_eq!(
-                serde_json::from_str::<ScheduledJobDetail>(&json)
-                    .unwrap()
-                    .job,
-                job
-            );
+            assert_eq!(serde_json::from_str::<ScheduledJobDetail>(&json).unwrap().job, job);
             assert!(job.hour_jst() < 24);
         }
         assert!(serde_json::from_str::<ScheduledJobDetail>(r#"{"job":"feed_the_cat"}"#).is_err());
-        assert!(
-            serde_json::from_str::<ScheduledJobDetail>(
-                r#"{"job":"official_receipt_numbers","x":1}"#
-            )
-            .is_err()
-        );
+        assert!(serde_json::from_str::<ScheduledJobDetail>(r#"{"job":"official_receipt_numbers","x":1}"#).is_err());
     }
 
     #[test]

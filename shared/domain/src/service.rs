@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::account::{
-    LoginFacts, LoginGuard, LoginRefusal, PasswordAge, User, UserKind, UserState,
-    check_login_allowed, check_not_locked, password_link_validity, session_is_alive,
+    LoginFacts, LoginGuard, LoginRefusal, PasswordAge, User, UserKind, UserState, check_login_allowed,
+    check_not_locked, password_link_validity, session_is_alive,
 };
 use crate::application::{Application, ApplicationError, ApplicationId, OrganizationId, PhotoRef};
 use crate::audit::{AuditEvent, Outcome};
@@ -22,10 +22,10 @@ use crate::notification::NotificationKind;
 use crate::organization::Organization;
 use crate::photo::check_photo;
 use crate::ports::{
-    Attr, BlobError, BlobStore, Clock, Condition, Cursor, HashError, Ids, JobQueue, PasswordHasher,
-    QueueError, StoreError, Write, attr,
+    Attr, BlobError, BlobStore, Clock, Condition, Cursor, Email, HashError, Ids, JobQueue, MailError, Mailer,
+    PasswordHasher, QueueError, StoreError, Write, attr,
 };
-use crate::receipt_number::TemporaryReceiptNumber;
+use crate::receipt_number::{OfficialReceiptNumber, ReceiptSeries, TemporaryReceiptNumber};
 use crate::status::{Actor, ReceiptMethod};
 use crate::store::{Records, Store, encode};
 use crate::values::{EmailAddress, Password, UserId};
@@ -49,9 +49,7 @@ pub enum ServiceError {
     /// ever confirmed to exist).
     #[error("not found")]
     NotFound,
-    #[error(
-        "log in first, or again: the session is missing or ended after 30 minutes without use (Q44)"
-    )]
+    #[error("log in first, or again: the session is missing or ended after 30 minutes without use (Q44)")]
     Unauthenticated,
     #[error("this user may not do that")]
     Forbidden,
@@ -73,6 +71,8 @@ pub enum ServiceError {
     Queue(#[from] QueueError),
     #[error(transparent)]
     Hash(#[from] HashError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
 }
 
 impl From<StoreError> for ServiceError {
@@ -95,30 +95,20 @@ impl Localized for ServiceError {
             Self::Application(e) => e.rule(),
             Self::InvalidLink => "link.invalid",
             Self::Conflict => "conflict",
-            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) => "unavailable",
+            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) | Self::Mail(_) => "unavailable",
         }
     }
     fn message_ja(&self) -> String {
         match self {
             Self::NotFound => "見つかりません。".into(),
-            Self::Unauthenticated => {
-                "ログインしてください（30分間操作がない場合はログアウトされます。Q44）。".into()
-            }
+            Self::Unauthenticated => "ログインしてください（30分間操作がない場合はログアウトされます。Q44）。".into(),
             Self::Forbidden => "この操作を行う権限がありません。".into(),
-            Self::Invalid(v) => {
-                v.0.first()
-                    .map(|v| v.message_ja.clone())
-                    .unwrap_or_default()
-            }
+            Self::Invalid(v) => v.0.first().map(|v| v.message_ja.clone()).unwrap_or_default(),
             Self::Login(e) => e.message_ja(),
             Self::Application(e) => e.message_ja(),
-            Self::InvalidLink => {
-                "リンクが無効か期限切れです。改めて発行を依頼してください。".into()
-            }
-            Self::Conflict => {
-                "他の操作により更新されました。再読み込みしてからやり直してください。".into()
-            }
-            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) => {
+            Self::InvalidLink => "リンクが無効か期限切れです。改めて発行を依頼してください。".into(),
+            Self::Conflict => "他の操作により更新されました。再読み込みしてからやり直してください。".into(),
+            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) | Self::Mail(_) => {
                 "一時的に処理できません。しばらくしてから再度お試しください。".into()
             }
         }
@@ -197,14 +187,7 @@ impl Ports {
         JstDate::of_instant(self.now())
     }
 
-    fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        subject: String,
-        from: Option<String>,
-        outcome: Outcome,
-    ) -> AuditEvent {
+    fn audit(&self, actor: &str, action: &str, subject: String, from: Option<String>, outcome: Outcome) -> AuditEvent {
         AuditEvent {
             id: self.ids.id(),
             at: self.now(),
@@ -227,15 +210,12 @@ impl Ports {
         let mut queued = Vec::new();
         for job in jobs {
             let id = self.ids.id();
-            let body = serde_json::to_string(&job)
-                .map_err(|e| ServiceError::Store(StoreError::Invalid(e.to_string())))?;
+            let body =
+                serde_json::to_string(&job).map_err(|e| ServiceError::Store(StoreError::Invalid(e.to_string())))?;
             all.push(Store::outbox_write(&id, &body));
             queued.push((id, body));
         }
-        Ok(Change {
-            writes: all,
-            jobs: queued,
-        })
+        Ok(Change { writes: all, jobs: queued })
     }
 
     async fn commit(&self, change: Change) -> Result<(), ServiceError> {
@@ -251,10 +231,7 @@ impl Ports {
 
     /// Records a refusal or an attempt that changes nothing else.
     async fn audit_only(&self, event: AuditEvent) -> Result<(), ServiceError> {
-        self.store
-            .table
-            .transact(vec![Store::audit_write(&event)?])
-            .await?;
+        self.store.table.transact(vec![Store::audit_write(&event)?]).await?;
         Ok(())
     }
 
@@ -271,41 +248,21 @@ impl Ports {
     }
 
     fn user_addressee(user: &User) -> Addressee {
-        Addressee {
-            email: user.email.clone(),
-            language: user.language,
-        }
+        Addressee { email: user.email.clone(), language: user.language }
     }
 
     fn link_url(&self, token: &str) -> String {
-        format!(
-            "{}/password?token={token}",
-            self.public_url.trim_end_matches('/')
-        )
+        format!("{}/password?token={token}", self.public_url.trim_end_matches('/'))
     }
 
     // ---------------------------------------------------------------------------------------------
     // Log-in and sessions (Q44, Q88–Q97)
 
     /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited.
-    pub async fn login(
-        &self,
-        user_id: &str,
-        password: &str,
-        from: Option<String>,
-    ) -> Result<Login, ServiceError> {
+    pub async fn login(&self, user_id: &str, password: &str, from: Option<String>) -> Result<Login, ServiceError> {
         let now = self.now();
         let refuse = |actor: &str, subject: String, e: LoginRefusal| {
-            (
-                self.audit(
-                    actor,
-                    "login",
-                    subject,
-                    from.clone(),
-                    Outcome::Refused(e.rule().into()),
-                ),
-                e,
-            )
+            (self.audit(actor, "login", subject, from.clone(), Outcome::Refused(e.rule().into())), e)
         };
         let user = match UserId::parse(user_id) {
             Ok(id) => self.store.user(&id).await?,
@@ -313,11 +270,7 @@ impl Ports {
         };
         let Some(mut user) = user else {
             self.hasher.verify(password, None).await?;
-            let (event, e) = refuse(
-                "anonymous",
-                "login".into(),
-                LoginRefusal::InvalidCredentials,
-            );
+            let (event, e) = refuse("anonymous", "login".into(), LoginRefusal::InvalidCredentials);
             self.audit_only(event).await?;
             return Err(e.into());
         };
@@ -327,11 +280,7 @@ impl Ports {
             self.audit_only(event).await?;
             return Err(e.into());
         }
-        if !self
-            .hasher
-            .verify(password, user.password_hash.as_deref())
-            .await?
-        {
+        if !self.hasher.verify(password, user.password_hash.as_deref()).await? {
             user.guard = user.guard.after_failure(now);
             let e = match user.guard.locked_until {
                 Some(until) if user.guard.is_locked(now) => LoginRefusal::Locked { until },
@@ -343,21 +292,11 @@ impl Ports {
             return Err(e.into());
         }
         let organization = match &user.organization_id {
-            Some(org) => Some(
-                self.store
-                    .organization(org)
-                    .await?
-                    .ok_or(ServiceError::NotFound)?
-                    .use_state,
-            ),
+            Some(org) => Some(self.store.organization(org).await?.ok_or(ServiceError::NotFound)?.use_state),
             None => None,
         };
         let password_age = user.password.ok_or(LoginRefusal::InvalidCredentials)?;
-        let facts = LoginFacts {
-            user_state: user.state,
-            password: password_age,
-            organization,
-        };
+        let facts = LoginFacts { user_state: user.state, password: password_age, organization };
         user.guard = LoginGuard::cleared();
         if let Err(e) = check_login_allowed(facts, now) {
             let (event, e) = refuse(user.id.as_str(), subject, e);
@@ -373,39 +312,23 @@ impl Ports {
             last_seen_at: now,
         };
         let event = self.audit(user.id.as_str(), "login", subject, from, Outcome::Success);
-        let writes = vec![
-            Store::user_write(&user)?,
-            self.session_write(&session_token, &session)?,
-        ];
+        let writes = vec![Store::user_write(&user)?, self.session_write(&session_token, &session)?];
         let change = self.change(writes, &event, vec![])?;
         self.commit(change).await?;
         user.version += 1;
-        Ok(Login {
-            session_token,
-            csrf_token,
-            user,
-        })
+        Ok(Login { session_token, csrf_token, user })
     }
 
     fn session_write(&self, token: &str, session: &Session) -> Result<Write, StoreError> {
         let expires = (session.last_seen_at + crate::account::session_idle_limit()).timestamp();
         Ok(Write::Put {
-            item: encode(
-                Store::session_key(token),
-                session,
-                1,
-                vec![(attr::TTL, Attr::N(expires))],
-            )?,
+            item: encode(Store::session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?,
             condition: Condition::None,
         })
     }
 
     /// Q44: the caller behind a session token; the session ends after 30 idle minutes.
-    pub async fn authenticate(
-        &self,
-        token: &str,
-        from: Option<String>,
-    ) -> Result<(Caller, Session), ServiceError> {
+    pub async fn authenticate(&self, token: &str, from: Option<String>) -> Result<(Caller, Session), ServiceError> {
         let key = Store::session_key(token);
         let Some(item) = self.store.table.get(&key).await? else {
             return Err(ServiceError::Unauthenticated);
@@ -416,31 +339,16 @@ impl Ports {
             self.store.table.delete(&key, Condition::None).await?;
             return Err(ServiceError::Unauthenticated);
         }
-        let user = self
-            .store
-            .user(&session.user_id)
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
+        let user = self.store.user(&session.user_id).await?.ok_or(ServiceError::Unauthenticated)?;
         if user.state != UserState::Active {
             return Err(ServiceError::Unauthenticated);
         }
         // Refresh the idle clock at most once a minute, to spare writes.
         if now - session.last_seen_at >= Duration::minutes(1) {
             session.last_seen_at = now;
-            self.store
-                .table
-                .transact(vec![self.session_write(token, &session)?])
-                .await?;
+            self.store.table.transact(vec![self.session_write(token, &session)?]).await?;
         }
-        Ok((
-            Caller {
-                user_id: user.id,
-                kind: user.kind,
-                organization_id: user.organization_id,
-                from,
-            },
-            session,
-        ))
+        Ok((Caller { user_id: user.id, kind: user.kind, organization_id: user.organization_id, from }, session))
     }
 
     pub async fn logout(&self, token: &str, caller: &Caller) -> Result<(), ServiceError> {
@@ -451,35 +359,20 @@ impl Ports {
             caller.from.clone(),
             Outcome::Success,
         );
-        let writes = vec![Write::Delete {
-            key: Store::session_key(token),
-            condition: Condition::None,
-        }];
+        let writes = vec![Write::Delete { key: Store::session_key(token), condition: Condition::None }];
         let change = self.change(writes, &event, vec![])?;
         self.commit(change).await
     }
 
     /// Q77: the caller's own user information.
     pub async fn me(&self, caller: &Caller) -> Result<User, ServiceError> {
-        self.store
-            .user(&caller.user_id)
-            .await?
-            .ok_or(ServiceError::NotFound)
+        self.store.user(&caller.user_id).await?.ok_or(ServiceError::NotFound)
     }
 
     /// Q90, Q95: changes the password after checking the current one.
-    pub async fn change_password(
-        &self,
-        caller: &Caller,
-        current: &str,
-        new: &str,
-    ) -> Result<(), ServiceError> {
+    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), ServiceError> {
         let mut user = self.me(caller).await?;
-        if !self
-            .hasher
-            .verify(current, user.password_hash.as_deref())
-            .await?
-        {
+        if !self.hasher.verify(current, user.password_hash.as_deref()).await? {
             let event = self.audit(
                 user.id.as_str(),
                 "password.change",
@@ -488,16 +381,11 @@ impl Ports {
                 Outcome::Refused("password.current_wrong".into()),
             );
             self.audit_only(event).await?;
-            return Err(invalid(
-                "current_password",
-                &LoginRefusal::InvalidCredentials,
-            ));
+            return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
         }
         let password = Password::parse(&user.id, new).map_err(|e| invalid("new_password", &e))?;
         user.password_hash = Some(self.hasher.hash(&password).await?);
-        user.password = Some(PasswordAge {
-            set_on: self.today(),
-        });
+        user.password = Some(PasswordAge { set_on: self.today() });
         let event = self.audit(
             user.id.as_str(),
             "password.change",
@@ -548,28 +436,13 @@ impl Ports {
     ) -> Result<(), ServiceError> {
         let token = self.ids.token();
         let expires_at = self.now() + password_link_validity();
-        let link = Link {
-            user_id: user.id.clone(),
-            purpose,
-            expires_at,
-        };
-        let item = encode(
-            Store::link_key(&token),
-            &link,
-            1,
-            vec![(attr::TTL, Attr::N(expires_at.timestamp()))],
-        )?;
+        let link = Link { user_id: user.id.clone(), purpose, expires_at };
+        let item = encode(Store::link_key(&token), &link, 1, vec![(attr::TTL, Attr::N(expires_at.timestamp()))])?;
         let kind = match purpose {
             LinkPurpose::SetPassword => NotificationKind::PasswordSetupLink,
             LinkPurpose::ResetPassword => NotificationKind::PasswordResetLink,
         };
-        let event = self.audit(
-            actor,
-            "password.link",
-            format!("user:{}", user.id),
-            from,
-            Outcome::Success,
-        );
+        let event = self.audit(actor, "password.link", format!("user:{}", user.id), from, Outcome::Success);
         let job = NotificationJob::new(
             kind,
             format!("{}:{}:{}", kind.code(), user.id, event.id),
@@ -577,21 +450,8 @@ impl Ports {
         )
         .with("user_id", user.id.as_str())
         .with("link", self.link_url(&token))
-        .with(
-            "expires_at",
-            expires_at
-                .with_timezone(&crate::jst::JST)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-        );
-        let change = self.change(
-            vec![Write::Put {
-                item,
-                condition: Condition::Absent,
-            }],
-            &event,
-            vec![job],
-        )?;
+        .with("expires_at", expires_at.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M").to_string());
+        let change = self.change(vec![Write::Put { item, condition: Condition::Absent }], &event, vec![job])?;
         self.commit(change).await
     }
 
@@ -607,14 +467,11 @@ impl Ports {
             Ok(id) => self.store.user(&id).await?,
             Err(_) => None,
         };
-        let matches = |u: &User| {
-            EmailAddress::parse(email)
-                .is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email.as_str()))
-        };
+        let matches =
+            |u: &User| EmailAddress::parse(email).is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email.as_str()));
         match user {
             Some(u) if matches(&u) && u.state == UserState::Active => {
-                self.issue_link(&u, LinkPurpose::ResetPassword, u.id.as_str(), from)
-                    .await
+                self.issue_link(&u, LinkPurpose::ResetPassword, u.id.as_str(), from).await
             }
             _ => {
                 self.audit_only(self.audit(
@@ -644,30 +501,15 @@ impl Ports {
         if link.expires_at <= self.now() {
             return Err(ServiceError::InvalidLink);
         }
-        let mut user = self
-            .store
-            .user(&link.user_id)
-            .await?
-            .ok_or(ServiceError::InvalidLink)?;
+        let mut user = self.store.user(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
         let password = Password::parse(&user.id, new).map_err(|e| invalid("password", &e))?;
         let first = user.password_hash.is_none();
         user.password_hash = Some(self.hasher.hash(&password).await?);
-        user.password = Some(PasswordAge {
-            set_on: self.today(),
-        });
+        user.password = Some(PasswordAge { set_on: self.today() });
         user.guard = LoginGuard::cleared();
-        let kind = if first {
-            NotificationKind::PasswordRegistered
-        } else {
-            NotificationKind::PasswordReset
-        };
-        let event = self.audit(
-            user.id.as_str(),
-            "password.set_from_link",
-            format!("user:{}", user.id),
-            from,
-            Outcome::Success,
-        );
+        let kind = if first { NotificationKind::PasswordRegistered } else { NotificationKind::PasswordReset };
+        let event =
+            self.audit(user.id.as_str(), "password.set_from_link", format!("user:{}", user.id), from, Outcome::Success);
         let job = NotificationJob::new(
             kind,
             format!("{}:{}:{}", kind.code(), user.id, event.id),
@@ -676,13 +518,7 @@ impl Ports {
         .with("user_id", user.id.as_str());
         // Deleting the link on the condition that it still exists makes it usable once, even when two
         // requests race.
-        let writes = vec![
-            Write::Delete {
-                key,
-                condition: Condition::Exists,
-            },
-            Store::user_write(&user)?,
-        ];
+        let writes = vec![Write::Delete { key, condition: Condition::Exists }, Store::user_write(&user)?];
         let change = self.change(writes, &event, vec![job])?;
         match self.commit(change).await {
             Err(ServiceError::Conflict) => Err(ServiceError::InvalidLink),
@@ -691,23 +527,14 @@ impl Ports {
     }
 
     /// Q88: the link sent with the approval of a request for use (used by the office actions).
-    pub async fn send_password_setup_link(
-        &self,
-        user: &User,
-        actor: &str,
-    ) -> Result<(), ServiceError> {
-        self.issue_link(user, LinkPurpose::SetPassword, actor, None)
-            .await
+    pub async fn send_password_setup_link(&self, user: &User, actor: &str) -> Result<(), ServiceError> {
+        self.issue_link(user, LinkPurpose::SetPassword, actor, None).await
     }
 
     // ---------------------------------------------------------------------------------------------
     // Applications
 
-    async fn own_application(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> Result<(Application, DateTime<Utc>), ServiceError> {
+    async fn own_application(&self, caller: &Caller, id: &str) -> Result<(Application, DateTime<Utc>), ServiceError> {
         let org = caller.organization()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         match self.store.application_with_created_at(&id).await? {
@@ -718,10 +545,7 @@ impl Ports {
 
     async fn own_organization(&self, caller: &Caller) -> Result<Organization, ServiceError> {
         let org = caller.organization()?;
-        self.store
-            .organization(org)
-            .await?
-            .ok_or(ServiceError::NotFound)
+        self.store.organization(org).await?.ok_or(ServiceError::NotFound)
     }
 
     /// Parses and checks an application against the organization's list, the window and every rule.
@@ -732,10 +556,7 @@ impl Ports {
     ) -> Result<ApplicationForm, ServiceError> {
         let today = self.today();
         let form = ApplicationForm::parse(input, today)?;
-        let listed = self
-            .store
-            .foreign_national(&org.id, &form.stay.card_number)
-            .await?;
+        let listed = self.store.foreign_national(&org.id, &form.stay.card_number).await?;
         check_eligibility(org.use_state, listed.as_ref(), &form, today)?;
         Ok(form)
     }
@@ -770,11 +591,7 @@ impl Ports {
             caller.from.clone(),
             Outcome::Success,
         );
-        let change = self.change(
-            vec![Store::application_write(&app, self.now())?],
-            &event,
-            vec![],
-        )?;
+        let change = self.change(vec![Store::application_write(&app, self.now())?], &event, vec![])?;
         self.commit(change).await?;
         Ok(Application { version: 1, ..app })
     }
@@ -789,20 +606,9 @@ impl Ports {
     ) -> Result<Application, ServiceError> {
         let (mut app, created) = self.own_application(caller, id).await?;
         let info = check_photo(&bytes, file_name).map_err(|e| invalid("photo", &e))?;
-        let key = format!(
-            "photos/{}/{}/{}.jpg",
-            app.organization_id,
-            app.id,
-            self.ids.id()
-        );
+        let key = format!("photos/{}/{}/{}.jpg", app.organization_id, app.id, self.ids.id());
         let old = app.photo.clone();
-        app.attach_photo(
-            Actor::OrganizationUser,
-            PhotoRef {
-                key: key.clone(),
-                info,
-            },
-        )?;
+        app.attach_photo(Actor::OrganizationUser, PhotoRef { key: key.clone(), info })?;
         self.blobs.put(&key, bytes, "image/jpeg").await?;
         let event = self.audit(
             caller.user_id.as_str(),
@@ -811,11 +617,7 @@ impl Ports {
             caller.from.clone(),
             Outcome::Success,
         );
-        let change = self.change(
-            vec![Store::application_write(&app, created)?],
-            &event,
-            vec![],
-        )?;
+        let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
         if let Err(e) = self.commit(change).await {
             let _ = self.blobs.delete(&key).await;
             return Err(e);
@@ -837,10 +639,7 @@ impl Ports {
         }
         let org = self.own_organization(caller).await?;
         let today = self.today();
-        let listed = self
-            .store
-            .foreign_national(&org.id, &app.form.stay.card_number)
-            .await?;
+        let listed = self.store.foreign_national(&org.id, &app.form.stay.card_number).await?;
         check_eligibility(org.use_state, listed.as_ref(), &app.form, today)?;
         let number = TemporaryReceiptNumber::new(today, self.ids.random());
         app.submit(Actor::OrganizationUser, today, number.clone())?;
@@ -858,10 +657,7 @@ impl Ports {
             vec![Self::user_addressee(&user)],
         )
         .with("receipt_date", today.to_string());
-        let applicant = Addressee {
-            email: app.form.notice_email.clone(),
-            language: Language::En,
-        };
+        let applicant = Addressee { email: app.form.notice_email.clone(), language: Language::En };
         let numbered = NotificationJob::new(
             NotificationKind::TemporaryReceiptNumber,
             format!("temporary_receipt_number:{}", app.id),
@@ -870,10 +666,8 @@ impl Ports {
         .with("receipt_number", number.as_str())
         .with("receipt_date", today.to_string());
         // The official number comes the next day (Q33).
-        let writes = vec![
-            Store::application_write(&app, created)?,
-            Store::due_write(today.succ(), "RECEIPT", app.id.as_str()),
-        ];
+        let writes =
+            vec![Store::application_write(&app, created)?, Store::due_write(today.succ(), "RECEIPT", app.id.as_str())];
         let change = self.change(writes, &event, vec![received, numbered])?;
         match self.commit(change).await {
             Ok(()) => {
@@ -897,17 +691,10 @@ impl Ports {
         limit: u32,
     ) -> Result<Records<Application>, ServiceError> {
         let org = caller.organization()?;
-        Ok(self
-            .store
-            .applications_of_organization(org, after, limit)
-            .await?)
+        Ok(self.store.applications_of_organization(org, after, limit).await?)
     }
 
-    pub async fn application(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> Result<Application, ServiceError> {
+    pub async fn application(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         Ok(self.own_application(caller, id).await?.0)
     }
 
@@ -934,13 +721,106 @@ impl Ports {
             vec![Self::user_addressee(&user)],
         )
         .with("receipt_method", format!("{method:?}").to_lowercase());
-        let change = self.change(
-            vec![Store::application_write(&app, created)?],
-            &event,
-            vec![job],
-        )?;
+        let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![job])?;
         self.commit(change).await?;
         app.version += 1;
         Ok(app)
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Receipt numbers (Q33)
+
+    /// Gives a filed application its official receipt number from its office's counter for the year of
+    /// receipt. The counter and the application are written in one transaction conditioned on both being
+    /// unchanged since read, so concurrent runs never skip or repeat a number; a run that loses the race
+    /// reads again. Calling it again for a numbered application returns its number.
+    pub async fn assign_official_receipt_number(
+        &self,
+        id: &ApplicationId,
+    ) -> Result<OfficialReceiptNumber, ServiceError> {
+        const ATTEMPTS: usize = 200;
+        for _ in 0..ATTEMPTS {
+            let (mut app, created) = self.store.application_with_created_at(id).await?.ok_or(ServiceError::NotFound)?;
+            if let Some(n) = app.official_receipt_number {
+                return Ok(n);
+            }
+            let Some(receipt_date) = app.receipt_date else {
+                return Err(ApplicationError::from(crate::status::TransitionError::NotFromStatus {
+                    op: crate::status::Transition::AssignOfficialReceiptNumber,
+                    from: app.status,
+                })
+                .into());
+            };
+            let series = ReceiptSeries::for_receipt(app.form.receiving_office, receipt_date);
+            let name = series.counter_name();
+            let (value, version) = self.store.counter(&name).await?;
+            let number = match series.number(u64::try_from(value + 1).unwrap_or(0)) {
+                Ok(n) => n,
+                Err(e) => {
+                    // Q51: "Error (application receipt number acquisition error)"; a later run retries.
+                    app.record_receipt_number_error()?;
+                    let event = self.audit(
+                        "system",
+                        "application.receipt_number",
+                        format!("application:{}", app.id),
+                        None,
+                        Outcome::Refused(e.rule().into()),
+                    );
+                    let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
+                    self.commit(change).await?;
+                    return Err(invalid("official_receipt_number", &e));
+                }
+            };
+            app.assign_official_receipt_number(number)?;
+            let user = self.store.user(&app.created_by).await?;
+            let mut to: Vec<Addressee> = user.iter().map(Self::user_addressee).collect();
+            to.push(Addressee { email: app.form.notice_email.clone(), language: Language::En });
+            let job = NotificationJob::new(
+                NotificationKind::OfficialReceiptNumber,
+                format!("official_receipt_number:{}", app.id),
+                to,
+            )
+            .with("receipt_number", number.to_string())
+            .with("receipt_date", receipt_date.to_string());
+            let event = self.audit(
+                "system",
+                "application.receipt_number",
+                format!("application:{}", app.id),
+                None,
+                Outcome::Success,
+            );
+            let writes = vec![Store::counter_advance(&name, value, version), Store::application_write(&app, created)?];
+            let change = self.change(writes, &event, vec![job])?;
+            match self.commit(change).await {
+                Ok(()) => return Ok(number),
+                Err(ServiceError::Conflict) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ServiceError::Conflict)
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sending once
+
+    /// Sends `email` unless a job with the same idempotency key was sent before; `true` when it sent. The
+    /// key is recorded first with a conditional write, and forgotten again if the send fails, so a retry
+    /// sends and a duplicate delivery does not.
+    pub async fn send_once(
+        &self,
+        idempotency_key: &str,
+        mailer: &dyn Mailer,
+        email: &Email,
+    ) -> Result<bool, ServiceError> {
+        if !self.store.mark_sent(idempotency_key, self.now()).await? {
+            return Ok(false);
+        }
+        match mailer.send(email).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                self.store.unmark_sent(idempotency_key).await?;
+                Err(e.into())
+            }
+        }
     }
 }

@@ -119,10 +119,7 @@ impl ApplicationStatus {
     /// The application has been received and its examination has not ended (Q79: an agent's user
     /// information cannot be deleted while this holds for one of its applications).
     pub fn examination_pending(self) -> bool {
-        matches!(
-            self,
-            Self::ApplicationCompleted | Self::ErrorReceiptNumber | Self::UnderExamination
-        )
+        matches!(self, Self::ApplicationCompleted | Self::ErrorReceiptNumber | Self::UnderExamination)
     }
 
     /// The application's life has ended: no transition leaves this status.
@@ -213,10 +210,7 @@ pub enum TransitionError {
     #[error("{actor} may not {op} an application")]
     ActorNotPermitted { op: Transition, actor: Actor },
     #[error("an application whose status is \"{}\" cannot {op}", from.label_en())]
-    NotFromStatus {
-        op: Transition,
-        from: ApplicationStatus,
-    },
+    NotFromStatus { op: Transition, from: ApplicationStatus },
 }
 
 impl Localized for TransitionError {
@@ -232,11 +226,7 @@ impl Localized for TransitionError {
                 format!("この操作（{}）を行う権限がありません。", op.label_ja())
             }
             Self::NotFromStatus { op, from } => {
-                format!(
-                    "申請状況が「{}」の申請には、この操作（{}）を行えません。",
-                    from.label_ja(),
-                    op.label_ja()
-                )
+                format!("申請状況が「{}」の申請には、この操作（{}）を行えません。", from.label_ja(), op.label_ja())
             }
         }
     }
@@ -309,15 +299,9 @@ impl Transition {
     pub fn permits(self, actor: Actor) -> bool {
         use OfficerRole::*;
         match self {
-            Self::CorrectBlanketEntry | Self::Submit | Self::ChangeReceiptMethod => {
-                actor == Actor::OrganizationUser
-            }
+            Self::CorrectBlanketEntry | Self::Submit | Self::ChangeReceiptMethod => actor == Actor::OrganizationUser,
             Self::FailReceiptNumber | Self::AssignOfficialReceiptNumber => actor == Actor::System,
-            Self::StartExamination
-            | Self::RequestDocuments
-            | Self::Permit
-            | Self::Deny
-            | Self::ReplacePhoto => {
+            Self::StartExamination | Self::RequestDocuments | Self::Permit | Self::Deny | Self::ReplacePhoto => {
                 matches!(actor, Actor::Officer(Examiner | Admin))
             }
             Self::IssueCardByPost => matches!(actor, Actor::Officer(Issuance | Admin)),
@@ -330,11 +314,7 @@ impl Transition {
 
     /// The status this transition leads to from `from`, or `None` where it is not allowed. Only `Permit`
     /// depends on the receipt method.
-    pub fn target(
-        self,
-        from: ApplicationStatus,
-        method: ReceiptMethod,
-    ) -> Option<ApplicationStatus> {
+    pub fn target(self, from: ApplicationStatus, method: ReceiptMethod) -> Option<ApplicationStatus> {
         use ApplicationStatus::*;
         match (self, from) {
             (Self::CorrectBlanketEntry, ErrorBlanketRegistration) => Some(InputCompleted),
@@ -350,15 +330,9 @@ impl Transition {
                 ReceiptMethod::Counter => ExaminationCompleted,
             }),
             (Self::Deny, UnderExamination) => Some(Denied),
-            (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => {
-                Some(Completed)
-            }
-            (Self::HandOverAtCounter, ExaminationCompleted) if method == ReceiptMethod::Counter => {
-                Some(Completed)
-            }
-            (Self::Withdraw, ApplicationCompleted | ErrorReceiptNumber | UnderExamination) => {
-                Some(Withdrawn)
-            }
+            (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => Some(Completed),
+            (Self::HandOverAtCounter, ExaminationCompleted) if method == ReceiptMethod::Counter => Some(Completed),
+            (Self::Withdraw, ApplicationCompleted | ErrorReceiptNumber | UnderExamination) => Some(Withdrawn),
             (
                 Self::WithdrawAttached | Self::ChangeReceiptMethod | Self::ReplacePhoto,
                 s @ (ApplicationCompleted | UnderExamination),
@@ -377,8 +351,7 @@ impl Transition {
         if !self.permits(actor) {
             return Err(TransitionError::ActorNotPermitted { op: self, actor });
         }
-        self.target(from, method)
-            .ok_or(TransitionError::NotFromStatus { op: self, from })
+        self.target(from, method).ok_or(TransitionError::NotFromStatus { op: self, from })
     }
 }
 
@@ -391,113 +364,31 @@ mod tests {
     use super::*;
 
     /// The transition table written out by hand, independently of `Transition::target`.
-    fn expected(
-        t: Transition,
-        from: ApplicationStatus,
-        m: ReceiptMethod,
-    ) -> Option<ApplicationStatus> {
-        let table: &[(
-            Transition,
-            ApplicationStatus,
-            Option<ReceiptMethod>,
-            ApplicationStatus,
-        )] = &[
-            (
-                T::CorrectBlanketEntry,
-                ErrorBlanketRegistration,
-                None,
-                InputCompleted,
-            ),
+    fn expected(t: Transition, from: ApplicationStatus, m: ReceiptMethod) -> Option<ApplicationStatus> {
+        let table: &[(Transition, ApplicationStatus, Option<ReceiptMethod>, ApplicationStatus)] = &[
+            (T::CorrectBlanketEntry, ErrorBlanketRegistration, None, InputCompleted),
             (T::Submit, InputCompleted, None, ApplicationCompleted),
-            (
-                T::FailReceiptNumber,
-                ApplicationCompleted,
-                None,
-                ErrorReceiptNumber,
-            ),
-            (
-                T::AssignOfficialReceiptNumber,
-                ApplicationCompleted,
-                None,
-                ApplicationCompleted,
-            ),
-            (
-                T::AssignOfficialReceiptNumber,
-                ErrorReceiptNumber,
-                None,
-                ApplicationCompleted,
-            ),
-            (
-                T::StartExamination,
-                ApplicationCompleted,
-                None,
-                UnderExamination,
-            ),
-            (
-                T::RequestDocuments,
-                UnderExamination,
-                None,
-                UnderExamination,
-            ),
+            (T::FailReceiptNumber, ApplicationCompleted, None, ErrorReceiptNumber),
+            (T::AssignOfficialReceiptNumber, ApplicationCompleted, None, ApplicationCompleted),
+            (T::AssignOfficialReceiptNumber, ErrorReceiptNumber, None, ApplicationCompleted),
+            (T::StartExamination, ApplicationCompleted, None, UnderExamination),
+            (T::RequestDocuments, UnderExamination, None, UnderExamination),
             (T::Permit, UnderExamination, Some(Post), WaitingForIssuance),
-            (
-                T::Permit,
-                UnderExamination,
-                Some(AtCounter),
-                ExaminationCompleted,
-            ),
+            (T::Permit, UnderExamination, Some(AtCounter), ExaminationCompleted),
             (T::Deny, UnderExamination, None, Denied),
-            (
-                T::IssueCardByPost,
-                WaitingForIssuance,
-                Some(Post),
-                Completed,
-            ),
-            (
-                T::HandOverAtCounter,
-                ExaminationCompleted,
-                Some(AtCounter),
-                Completed,
-            ),
+            (T::IssueCardByPost, WaitingForIssuance, Some(Post), Completed),
+            (T::HandOverAtCounter, ExaminationCompleted, Some(AtCounter), Completed),
             (T::Withdraw, ApplicationCompleted, None, Withdrawn),
             (T::Withdraw, ErrorReceiptNumber, None, Withdrawn),
             (T::Withdraw, UnderExamination, None, Withdrawn),
-            (
-                T::WithdrawAttached,
-                ApplicationCompleted,
-                None,
-                ApplicationCompleted,
-            ),
-            (
-                T::WithdrawAttached,
-                UnderExamination,
-                None,
-                UnderExamination,
-            ),
-            (
-                T::ChangeReceiptMethod,
-                ApplicationCompleted,
-                None,
-                ApplicationCompleted,
-            ),
-            (
-                T::ChangeReceiptMethod,
-                UnderExamination,
-                None,
-                UnderExamination,
-            ),
-            (
-                T::ReplacePhoto,
-                ApplicationCompleted,
-                None,
-                ApplicationCompleted,
-            ),
+            (T::WithdrawAttached, ApplicationCompleted, None, ApplicationCompleted),
+            (T::WithdrawAttached, UnderExamination, None, UnderExamination),
+            (T::ChangeReceiptMethod, ApplicationCompleted, None, ApplicationCompleted),
+            (T::ChangeReceiptMethod, UnderExamination, None, UnderExamination),
+            (T::ReplacePhoto, ApplicationCompleted, None, ApplicationCompleted),
             (T::ReplacePhoto, UnderExamination, None, UnderExamination),
         ];
-        table
-            .iter()
-            .find(|(tt, f, mm, _)| *tt == t && *f == from && mm.is_none_or(|x| x == m))
-            .map(|row| row.3)
+        table.iter().find(|(tt, f, mm, _)| *tt == t && *f == from && mm.is_none_or(|x| x == m)).map(|row| row.3)
     }
 
     fn all_actors() -> Vec<Actor> {
@@ -516,11 +407,7 @@ mod tests {
         for t in Transition::ALL {
             for from in ApplicationStatus::ALL {
                 for m in ReceiptMethod::ALL {
-                    assert_eq!(
-                        t.target(from, m),
-                        expected(t, from, m),
-                        "{t:?} from {from:?} by {m:?}"
-                    );
+                    assert_eq!(t.target(from, m), expected(t, from, m), "{t:?} from {from:?} by {m:?}");
                 }
             }
         }
@@ -534,27 +421,15 @@ mod tests {
                     vec![Actor::OrganizationUser]
                 }
                 T::FailReceiptNumber | T::AssignOfficialReceiptNumber => vec![Actor::System],
-                T::StartExamination
-                | T::RequestDocuments
-                | T::Permit
-                | T::Deny
-                | T::ReplacePhoto => {
+                T::StartExamination | T::RequestDocuments | T::Permit | T::Deny | T::ReplacePhoto => {
                     vec![Actor::Officer(Examiner), Actor::Officer(Admin)]
                 }
                 T::IssueCardByPost => vec![Actor::Officer(Issuance), Actor::Officer(Admin)],
                 T::HandOverAtCounter => {
-                    vec![
-                        Actor::Officer(Counter),
-                        Actor::Officer(Issuance),
-                        Actor::Officer(Admin),
-                    ]
+                    vec![Actor::Officer(Counter), Actor::Officer(Issuance), Actor::Officer(Admin)]
                 }
                 T::Withdraw | T::WithdrawAttached => {
-                    vec![
-                        Actor::Officer(Counter),
-                        Actor::Officer(Examiner),
-                        Actor::Officer(Admin),
-                    ]
+                    vec![Actor::Officer(Counter), Actor::Officer(Examiner), Actor::Officer(Admin)]
                 }
             }
         };
@@ -569,30 +444,19 @@ mod tests {
     fn apply_checks_the_actor_before_the_status() {
         assert_eq!(
             T::Permit.apply(Actor::OrganizationUser, Completed, Post),
-            Err(TransitionError::ActorNotPermitted {
-                op: T::Permit,
-                actor: Actor::OrganizationUser
-            })
+            Err(TransitionError::ActorNotPermitted { op: T::Permit, actor: Actor::OrganizationUser })
         );
         assert_eq!(
             T::Permit.apply(Actor::Officer(Examiner), ApplicationCompleted, Post),
-            Err(TransitionError::NotFromStatus {
-                op: T::Permit,
-                from: ApplicationCompleted
-            })
+            Err(TransitionError::NotFromStatus { op: T::Permit, from: ApplicationCompleted })
         );
-        assert_eq!(
-            T::Permit.apply(Actor::Officer(Examiner), UnderExamination, Post),
-            Ok(WaitingForIssuance)
-        );
+        assert_eq!(T::Permit.apply(Actor::Officer(Examiner), UnderExamination, Post), Ok(WaitingForIssuance));
     }
 
     #[test]
     fn q51_full_life_by_post_and_at_the_counter() {
         let run = |m: ReceiptMethod, steps: &[(Transition, Actor)]| {
-            steps
-                .iter()
-                .try_fold(InputCompleted, |s, (t, a)| t.apply(*a, s, m))
+            steps.iter().try_fold(InputCompleted, |s, (t, a)| t.apply(*a, s, m))
         };
         let common = [
             (T::Submit, Actor::OrganizationUser),
@@ -608,24 +472,14 @@ mod tests {
         counter.push((T::HandOverAtCounter, Actor::Officer(Counter)));
         assert_eq!(run(AtCounter, &counter), Ok(Completed));
         // The wrong final step for the method is refused.
-        assert!(
-            T::HandOverAtCounter
-                .apply(Actor::Officer(Counter), WaitingForIssuance, Post)
-                .is_err()
-        );
+        assert!(T::HandOverAtCounter.apply(Actor::Officer(Counter), WaitingForIssuance, Post).is_err());
     }
 
     #[test]
     fn q53_receipt_method_changes_only_while_completed_or_under_examination() {
         for from in ApplicationStatus::ALL {
-            let ok = T::ChangeReceiptMethod
-                .apply(Actor::OrganizationUser, from, Post)
-                .is_ok();
-            assert_eq!(
-                ok,
-                matches!(from, ApplicationCompleted | UnderExamination),
-                "{from:?}"
-            );
+            let ok = T::ChangeReceiptMethod.apply(Actor::OrganizationUser, from, Post).is_ok();
+            assert_eq!(ok, matches!(from, ApplicationCompleted | UnderExamination), "{from:?}");
         }
     }
 
@@ -644,25 +498,17 @@ mod tests {
     #[test]
     fn final_statuses_have_no_way_out_and_the_others_have_one() {
         for s in ApplicationStatus::ALL {
-            let leaves = Transition::ALL.iter().any(|t| {
-                ReceiptMethod::ALL
-                    .iter()
-                    .any(|m| t.target(s, *m).is_some_and(|to| to != s))
-            });
+            let leaves = Transition::ALL
+                .iter()
+                .any(|t| ReceiptMethod::ALL.iter().any(|m| t.target(s, *m).is_some_and(|to| to != s)));
             assert_eq!(s.is_final(), !leaves, "{s:?}");
         }
     }
 
     #[test]
     fn q79_examination_pending() {
-        let pending: Vec<_> = ApplicationStatus::ALL
-            .into_iter()
-            .filter(|s| s.examination_pending())
-            .collect();
-        assert_eq!(
-            pending,
-            vec![ApplicationCompleted, UnderExamination, ErrorReceiptNumber]
-        );
+        let pending: Vec<_> = ApplicationStatus::ALL.into_iter().filter(|s| s.examination_pending()).collect();
+        assert_eq!(pending, vec![ApplicationCompleted, UnderExamination, ErrorReceiptNumber]);
     }
 
     #[test]
@@ -670,10 +516,7 @@ mod tests {
         for s in ApplicationStatus::ALL {
             assert!(!s.label_en().is_empty() && !s.label_ja().is_empty() && !s.code().is_empty());
         }
-        let e = TransitionError::NotFromStatus {
-            op: T::Submit,
-            from: Completed,
-        };
+        let e = TransitionError::NotFromStatus { op: T::Submit, from: Completed };
         assert_eq!(e.rule(), "status.not_from_status");
         assert!(e.message_ja().contains("完了"));
     }

@@ -26,14 +26,8 @@ pub enum ScreenGroup {
 }
 
 impl ScreenGroup {
-    pub const ALL: [ScreenGroup; 6] = [
-        Self::Work,
-        Self::HighlySkilled,
-        Self::TechnicalIntern,
-        Self::Student,
-        Self::Dependent,
-        Self::Official,
-    ];
+    pub const ALL: [ScreenGroup; 6] =
+        [Self::Work, Self::HighlySkilled, Self::TechnicalIntern, Self::Student, Self::Dependent, Self::Official];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -70,9 +64,7 @@ impl ScreenGroup {
 
     /// The statuses of residence entered on this screen.
     pub fn statuses(self) -> impl Iterator<Item = StatusOfResidence> {
-        StatusOfResidence::ALL
-            .into_iter()
-            .filter(move |s| s.info().screen_group == Some(self))
+        StatusOfResidence::ALL.into_iter().filter(move |s| s.info().screen_group == Some(self))
     }
 }
 
@@ -256,10 +248,7 @@ mod tests {
     #[test]
     fn q70_official_is_covered() {
         assert!(StatusOfResidence::Official.is_online());
-        assert_eq!(
-            StatusOfResidence::Official.screen_group(),
-            Some(ScreenGroup::Official)
-        );
+        assert_eq!(StatusOfResidence::Official.screen_group(), Some(ScreenGroup::Official));
     }
 
     #[test]
@@ -285,32 +274,15 @@ mod tests {
         for g in ScreenGroup::ALL {
             assert!(g.statuses().count() > 0, "{g:?}");
         }
-        assert!(
-            ScreenGroup::Work
-                .statuses()
-                .any(|s| s == StatusOfResidence::EngineerHumanitiesInternational)
-        );
-        assert!(
-            !ScreenGroup::Work
-                .statuses()
-                .any(|s| s == StatusOfResidence::Student)
-        );
+        assert!(ScreenGroup::Work.statuses().any(|s| s == StatusOfResidence::EngineerHumanitiesInternational));
+        assert!(!ScreenGroup::Work.statuses().any(|s| s == StatusOfResidence::Student));
     }
 
     #[test]
     fn parse_by_code_english_or_japanese_name() {
-        assert_eq!(
-            StatusOfResidence::parse("student"),
-            Ok(StatusOfResidence::Student)
-        );
-        assert_eq!(
-            StatusOfResidence::parse("留学"),
-            Ok(StatusOfResidence::Student)
-        );
-        assert_eq!(
-            StatusOfResidence::parse("nursing care"),
-            Ok(StatusOfResidence::NursingCare)
-        );
+        assert_eq!(StatusOfResidence::parse("student"), Ok(StatusOfResidence::Student));
+        assert_eq!(StatusOfResidence::parse("留学"), Ok(StatusOfResidence::Student));
+        assert_eq!(StatusOfResidence::parse("nursing care"), Ok(StatusOfResidence::NursingCare));
         assert!(StatusOfResidence::parse("astronaut").is_err());
         let json = serde_json::to_string(&StatusOfResidence::Official).unwrap();
         assert_eq!(json, "\"official\"");

@@ -38,9 +38,7 @@ use crate::blanket::{BlanketUpload, RowError};
 use crate::jst::JstDate;
 use crate::office::Office;
 use crate::organization::{ForeignNational, Organization};
-use crate::ports::{
-    Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
-};
+use crate::ports::{Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr};
 use crate::request_for_use::{RequestForUse, RequestState};
 use crate::status::ApplicationStatus;
 use crate::values::{ResidenceCardNumber, UserId};
@@ -49,19 +47,11 @@ const DOC: &str = "doc";
 
 /// SHA-256 of a secret token, hex: what the store keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An item holding `doc` under `key`, with the record's `version` and any index or TTL attributes.
-pub fn encode<T: Serialize>(
-    key: Key,
-    doc: &T,
-    version: i64,
-    extra: Vec<(&str, Attr)>,
-) -> Result<Item, StoreError> {
+pub fn encode<T: Serialize>(key: Key, doc: &T, version: i64, extra: Vec<(&str, Attr)>) -> Result<Item, StoreError> {
     let json = serde_json::to_string(doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut item = Item::from([
         (attr::PK.to_owned(), Attr::S(key.pk)),
@@ -76,10 +66,7 @@ pub fn encode<T: Serialize>(
 }
 
 pub fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
-    let json = item
-        .get(DOC)
-        .and_then(Attr::as_s)
-        .ok_or_else(|| StoreError::Corrupt("an item without doc".into()))?;
+    let json = item.get(DOC).and_then(Attr::as_s).ok_or_else(|| StoreError::Corrupt("an item without doc".into()))?;
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -89,11 +76,7 @@ fn s(v: impl Into<String>) -> Attr {
 
 /// The condition and the next version for saving a record read at `version` (0: a new record).
 fn save_condition(version: i64) -> (Condition, i64) {
-    if version == 0 {
-        (Condition::Absent, 1)
-    } else {
-        (Condition::Version(version), version + 1)
-    }
+    if version == 0 { (Condition::Absent, 1) } else { (Condition::Version(version), version + 1) }
 }
 
 /// One page of records of one kind.
@@ -104,10 +87,7 @@ pub struct Records<T> {
 }
 
 fn decode_page<T: DeserializeOwned>(page: Page) -> Result<Records<T>, StoreError> {
-    Ok(Records {
-        items: page.items.iter().map(decode).collect::<Result<_, _>>()?,
-        next: page.next,
-    })
+    Ok(Records { items: page.items.iter().map(decode).collect::<Result<_, _>>()?, next: page.next })
 }
 
 /// Every repository over one table.
@@ -131,24 +111,15 @@ impl Store {
         Key::new(format!("ORG#{id}"), "ORG")
     }
 
-    pub async fn organization(
-        &self,
-        id: &OrganizationId,
-    ) -> Result<Option<Organization>, StoreError> {
+    pub async fn organization(&self, id: &OrganizationId) -> Result<Option<Organization>, StoreError> {
         self.get_doc(Self::organization_key(id)).await
     }
 
     /// The write that saves `org` (read at `org.version`; 0 for a new one) as version + 1.
     pub fn organization_write(org: &Organization) -> Result<Write, StoreError> {
         let (condition, version) = save_condition(org.version);
-        let doc = Organization {
-            version,
-            ..org.clone()
-        };
-        Ok(Write::Put {
-            item: encode(Self::organization_key(&org.id), &doc, version, vec![])?,
-            condition,
-        })
+        let doc = Organization { version, ..org.clone() };
+        Ok(Write::Put { item: encode(Self::organization_key(&org.id), &doc, version, vec![])?, condition })
     }
 
     fn person_key(org: &OrganizationId, card: &ResidenceCardNumber) -> Key {
@@ -164,26 +135,15 @@ impl Store {
     }
 
     /// Adds or updates a person on the organization's list (Q80).
-    pub fn foreign_national_write(
-        org: &OrganizationId,
-        person: &ForeignNational,
-    ) -> Result<Write, StoreError> {
+    pub fn foreign_national_write(org: &OrganizationId, person: &ForeignNational) -> Result<Write, StoreError> {
         Ok(Write::Put {
-            item: encode(
-                Self::person_key(org, &person.card_number),
-                person,
-                1,
-                vec![],
-            )?,
+            item: encode(Self::person_key(org, &person.card_number), person, 1, vec![])?,
             condition: Condition::None,
         })
     }
 
     pub fn foreign_national_removal(org: &OrganizationId, card: &ResidenceCardNumber) -> Write {
-        Write::Delete {
-            key: Self::person_key(org, card),
-            condition: Condition::Exists,
-        }
+        Write::Delete { key: Self::person_key(org, card), condition: Condition::Exists }
     }
 
     pub async fn foreign_nationals(
@@ -203,10 +163,7 @@ impl Store {
 
     pub fn request_for_use_write(req: &RequestForUse, office: Office) -> Result<Write, StoreError> {
         let (condition, version) = save_condition(req.version);
-        let doc = RequestForUse {
-            version,
-            ..req.clone()
-        };
+        let doc = RequestForUse { version, ..req.clone() };
         let state = match req.state {
             RequestState::Pending => "pending",
             RequestState::Approved => "approved",
@@ -214,17 +171,11 @@ impl Store {
         };
         let extra = vec![
             (attr::GSI2_PK, s(format!("RFU#{}#{state}", office.code()))),
-            (
-                attr::GSI2_SK,
-                s(format!("{}#{}", req.recorded_at.to_rfc3339(), req.id)),
-            ),
+            (attr::GSI2_SK, s(format!("{}#{}", req.recorded_at.to_rfc3339(), req.id))),
         ];
         Ok(Write::Put {
             item: encode(
-                Key::new(
-                    format!("ORG#{}", req.organization_id),
-                    format!("RFU#{}", req.id),
-                ),
+                Key::new(format!("ORG#{}", req.organization_id), format!("RFU#{}", req.id)),
                 &doc,
                 version,
                 extra,
@@ -233,13 +184,8 @@ impl Store {
         })
     }
 
-    pub async fn request_for_use(
-        &self,
-        org: &OrganizationId,
-        id: &str,
-    ) -> Result<Option<RequestForUse>, StoreError> {
-        self.get_doc(Key::new(format!("ORG#{org}"), format!("RFU#{id}")))
-            .await
+    pub async fn request_for_use(&self, org: &OrganizationId, id: &str) -> Result<Option<RequestForUse>, StoreError> {
+        self.get_doc(Key::new(format!("ORG#{org}"), format!("RFU#{id}"))).await
     }
 
     pub async fn requests_for_use_of_office(
@@ -268,19 +214,13 @@ impl Store {
 
     pub fn user_write(user: &User) -> Result<Write, StoreError> {
         let (condition, version) = save_condition(user.version);
-        let doc = User {
-            version,
-            ..user.clone()
-        };
+        let doc = User { version, ..user.clone() };
         let mut extra = vec![];
         if let Some(org) = &user.organization_id {
             extra.push((attr::GSI1_PK, s(format!("ORG#{org}"))));
             extra.push((attr::GSI1_SK, s(format!("USER#{}", user.id))));
         }
-        Ok(Write::Put {
-            item: encode(Self::user_key(&user.id), &doc, version, extra)?,
-            condition,
-        })
+        Ok(Write::Put { item: encode(Self::user_key(&user.id), &doc, version, extra)?, condition })
     }
 
     pub async fn users_of_organization(
@@ -308,35 +248,20 @@ impl Store {
 
     /// Saves `app` (read at `app.version`) as version + 1, indexed for its organization (newest first) and,
     /// while an office has to act on it, for that office's queue.
-    pub fn application_write(
-        app: &Application,
-        created_at: DateTime<Utc>,
-    ) -> Result<Write, StoreError> {
+    pub fn application_write(app: &Application, created_at: DateTime<Utc>) -> Result<Write, StoreError> {
         let (condition, version) = save_condition(app.version);
-        let doc = Application {
-            version,
-            ..app.clone()
-        };
+        let doc = Application { version, ..app.clone() };
         let mut extra = vec![
             (attr::GSI1_PK, s(format!("ORG#{}", app.organization_id))),
-            (
-                attr::GSI1_SK,
-                s(format!("APP#{}#{}", created_at.to_rfc3339(), app.id)),
-            ),
+            (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), app.id))),
             ("created_at", s(created_at.to_rfc3339())),
         ];
         if Self::office_acts_on(app.status) {
             let day = app.receipt_date.map(|d| d.to_string()).unwrap_or_default();
-            extra.push((
-                attr::GSI2_PK,
-                s(Self::queue_partition(app.form.receiving_office, app.status)),
-            ));
+            extra.push((attr::GSI2_PK, s(Self::queue_partition(app.form.receiving_office, app.status))));
             extra.push((attr::GSI2_SK, s(format!("{day}#{}", app.id))));
         }
-        Ok(Write::Put {
-            item: encode(Self::application_key(&app.id), &doc, version, extra)?,
-            condition,
-        })
+        Ok(Write::Put { item: encode(Self::application_key(&app.id), &doc, version, extra)?, condition })
     }
 
     /// The statuses in which an office has something to do (the sparse queue index holds only these).
@@ -344,11 +269,7 @@ impl Store {
         use ApplicationStatus::*;
         matches!(
             status,
-            ApplicationCompleted
-                | ErrorReceiptNumber
-                | UnderExamination
-                | WaitingForIssuance
-                | ExaminationCompleted
+            ApplicationCompleted | ErrorReceiptNumber | UnderExamination | WaitingForIssuance | ExaminationCompleted
         )
     }
 
@@ -397,10 +318,8 @@ impl Store {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Application>, StoreError> {
-        let q = Query::partition(Index::Gsi2, Self::queue_partition(office, status))
-            .descending()
-            .limit(limit)
-            .after(after);
+        let q =
+            Query::partition(Index::Gsi2, Self::queue_partition(office, status)).descending().limit(limit).after(after);
         decode_page(self.table.query(&q).await?)
     }
 
@@ -491,19 +410,11 @@ impl Store {
     pub fn audit_write(event: &AuditEvent) -> Result<Write, StoreError> {
         let sk = format!("{}#{}", event.at.to_rfc3339(), event.id);
         let extra = vec![
-            (
-                attr::GSI1_PK,
-                s(format!("AUDIT#{}", JstDate::of_instant(event.at))),
-            ),
+            (attr::GSI1_PK, s(format!("AUDIT#{}", JstDate::of_instant(event.at)))),
             (attr::GSI1_SK, s(sk.clone())),
         ];
         Ok(Write::Put {
-            item: encode(
-                Key::new(format!("AUDIT#{}", event.subject), sk),
-                event,
-                1,
-                extra,
-            )?,
+            item: encode(Key::new(format!("AUDIT#{}", event.subject), sk), event, 1, extra)?,
             condition: Condition::Absent,
         })
     }
@@ -514,9 +425,7 @@ impl Store {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<AuditEvent>, StoreError> {
-        let q = Query::partition(Index::Primary, format!("AUDIT#{subject}"))
-            .limit(limit)
-            .after(after);
+        let q = Query::partition(Index::Primary, format!("AUDIT#{subject}")).limit(limit).after(after);
         decode_page(self.table.query(&q).await?)
     }
 
@@ -526,20 +435,14 @@ impl Store {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<AuditEvent>, StoreError> {
-        let q = Query::partition(Index::Gsi1, format!("AUDIT#{day}"))
-            .limit(limit)
-            .after(after);
+        let q = Query::partition(Index::Gsi1, format!("AUDIT#{day}")).limit(limit).after(after);
         decode_page(self.table.query(&q).await?)
     }
 
     // --- notification de-duplication -----------------------------------------------------------------
 
     /// Records that the job with this key was sent; `false` if it already was (send nothing then).
-    pub async fn mark_sent(
-        &self,
-        idempotency_key: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    pub async fn mark_sent(&self, idempotency_key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let expires = (now + chrono::Duration::days(30)).timestamp();
         let item = Item::from([
             (attr::PK.to_owned(), s(format!("SENT#{idempotency_key}"))),
@@ -555,12 +458,7 @@ impl Store {
 
     /// Forgets a sending mark, when the send failed after marking (so that a retry sends).
     pub async fn unmark_sent(&self, idempotency_key: &str) -> Result<(), StoreError> {
-        self.table
-            .delete(
-                &Key::new(format!("SENT#{idempotency_key}"), "SENT"),
-                Condition::None,
-            )
-            .await
+        self.table.delete(&Key::new(format!("SENT#{idempotency_key}"), "SENT"), Condition::None).await
     }
 
     // --- blanket uploads -----------------------------------------------------------------------------
@@ -571,38 +469,20 @@ impl Store {
 
     pub fn upload_write(upload: &BlanketUpload) -> Result<Write, StoreError> {
         let (condition, version) = save_condition(upload.version);
-        let doc = BlanketUpload {
-            version,
-            ..upload.clone()
-        };
+        let doc = BlanketUpload { version, ..upload.clone() };
         Ok(Write::Put {
-            item: encode(
-                Self::upload_key(&upload.organization_id, &upload.id),
-                &doc,
-                version,
-                vec![],
-            )?,
+            item: encode(Self::upload_key(&upload.organization_id, &upload.id), &doc, version, vec![])?,
             condition,
         })
     }
 
-    pub async fn upload(
-        &self,
-        org: &OrganizationId,
-        id: &str,
-    ) -> Result<Option<BlanketUpload>, StoreError> {
+    pub async fn upload(&self, org: &OrganizationId, id: &str) -> Result<Option<BlanketUpload>, StoreError> {
         self.get_doc(Self::upload_key(org, id)).await
     }
 
     pub fn row_error_write(upload_id: &str, error: &RowError) -> Result<Write, StoreError> {
-        let key = Key::new(
-            format!("UPLOAD#{upload_id}"),
-            format!("ROW#{:04}#{}", error.row, error.column),
-        );
-        Ok(Write::Put {
-            item: encode(key, error, 1, vec![])?,
-            condition: Condition::None,
-        })
+        let key = Key::new(format!("UPLOAD#{upload_id}"), format!("ROW#{:04}#{}", error.row, error.column));
+        Ok(Write::Put { item: encode(key, error, 1, vec![])?, condition: Condition::None })
     }
 
     pub async fn row_errors(
@@ -633,25 +513,15 @@ impl Store {
 
     /// Jobs written but not yet handed to the queue: (id, body).
     pub async fn outbox(&self, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
-        let page = self
-            .table
-            .query(&Query::partition(Index::Primary, "OUTBOX").limit(limit))
-            .await?;
+        let page = self.table.query(&Query::partition(Index::Primary, "OUTBOX").limit(limit)).await?;
         Ok(page
             .items
             .iter()
-            .filter_map(|i| {
-                Some((
-                    i.get(attr::SK)?.as_s()?.to_owned(),
-                    i.get("body")?.as_s()?.to_owned(),
-                ))
-            })
+            .filter_map(|i| Some((i.get(attr::SK)?.as_s()?.to_owned(), i.get("body")?.as_s()?.to_owned())))
             .collect())
     }
 
     pub async fn outbox_done(&self, id: &str) -> Result<(), StoreError> {
-        self.table
-            .delete(&Key::new("OUTBOX", id), Condition::None)
-            .await
+        self.table.delete(&Key::new("OUTBOX", id), Condition::None).await
     }
 }

@@ -92,11 +92,7 @@ impl<C: Clock + 'static> FolderBlobs<C> {
             Err(_) => return String::new(),
         };
         mac.update(format!("{key}\n{expires}\n{content_type}").as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// Checks an upload to a link made by `presign_put` (`path_and_query` as the request carried it) and
@@ -107,9 +103,7 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<String, UploadError> {
-        let rest = path_and_query
-            .strip_prefix(UPLOAD_ROUTE)
-            .ok_or(UploadError::Malformed)?;
+        let rest = path_and_query.strip_prefix(UPLOAD_ROUTE).ok_or(UploadError::Malformed)?;
         let (key, query) = rest.split_once('?').ok_or(UploadError::Malformed)?;
         let key = decode(key).ok_or(UploadError::Malformed)?;
         let (mut expires, mut ct, mut sig) = (None, None, None);
@@ -128,12 +122,7 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         );
         let want = self.signature(&key, expires, &ct);
         // Constant-time comparison.
-        let same = want.len() == sig.len()
-            && want
-                .bytes()
-                .zip(sig.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
+        let same = want.len() == sig.len() && want.bytes().zip(sig.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
         if !same {
             return Err(UploadError::BadSignature);
         }
@@ -192,8 +181,7 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
         let expires_at: DateTime<Utc> = self.clock.now()
-            + chrono::Duration::from_std(expires_in)
-                .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+            + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::Unavailable(e.to_string()))?;
         let expires = expires_at.timestamp();
         let url = format!(
             "{}{UPLOAD_ROUTE}{}?expires={expires}&content_type={}&signature={}",

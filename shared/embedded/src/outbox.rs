@@ -52,40 +52,24 @@ fn encode_header(value: &str) -> String {
 fn decode_header(value: &str) -> String {
     value
         .split_whitespace()
-        .map(|w| {
-            match w
-                .strip_prefix("=?UTF-8?B?")
-                .and_then(|r| r.strip_suffix("?="))
-            {
-                Some(b64) => STANDARD
-                    .decode(b64)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .unwrap_or_else(|| w.to_owned()),
-                None => w.to_owned(),
+        .map(|w| match w.strip_prefix("=?UTF-8?B?").and_then(|r| r.strip_suffix("?=")) {
+            Some(b64) => {
+                STANDARD.decode(b64).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| w.to_owned())
             }
+            None => w.to_owned(),
         })
         .collect()
 }
 
 fn base64_lines(text: &str) -> String {
     let encoded = STANDARD.encode(text.as_bytes());
-    encoded
-        .as_bytes()
-        .chunks(76)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("\r\n")
+    encoded.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\r\n")
 }
 
 impl<C: Clock, I: Ids> OutboxMailer<C, I> {
     pub fn new(dir: &Path, clock: C, ids: I) -> Result<Self, MailError> {
         std::fs::create_dir_all(dir).map_err(io)?;
-        Ok(Self {
-            dir: dir.to_owned(),
-            clock,
-            ids,
-        })
+        Ok(Self { dir: dir.to_owned(), clock, ids })
     }
 
     pub fn dir(&self) -> &Path {
@@ -110,9 +94,7 @@ impl<C: Clock, I: Ids> OutboxMailer<C, I> {
             None => m.push_str(&text_part),
             Some(html) => {
                 let boundary = format!("=_zairyu_{message_id}");
-                m.push_str(&format!(
-                    "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"
-                ));
+                m.push_str(&format!("Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"));
                 m.push_str(&format!("--{boundary}\r\n{text_part}"));
                 m.push_str(&format!(
                     "--{boundary}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
@@ -142,35 +124,17 @@ pub fn read_message(file: &Path) -> Result<OutboxMessage, MailError> {
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let unfolded = head.replace("\r\n ", " ");
     let header = |name: &str| {
-        unfolded
-            .lines()
-            .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
-            .unwrap_or("")
-            .to_owned()
+        unfolded.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": "))).unwrap_or("").to_owned()
     };
     let text_b64: String = if header("Content-Type").starts_with("multipart/") {
-        body.split("\r\n\r\n")
-            .nth(1)
-            .unwrap_or("")
-            .split("\r\n--")
-            .next()
-            .unwrap_or("")
-            .replace("\r\n", "")
+        body.split("\r\n\r\n").nth(1).unwrap_or("").split("\r\n--").next().unwrap_or("").replace("\r\n", "")
     } else {
         body.replace("\r\n", "")
     };
-    let text = STANDARD
-        .decode(text_b64.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default();
+    let text = STANDARD.decode(text_b64.trim()).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
     Ok(OutboxMessage {
         file: file.to_owned(),
-        to: header("To")
-            .split(", ")
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        to: header("To").split(", ").filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         subject: decode_header(&header("Subject")),
         text,
     })
@@ -180,9 +144,7 @@ pub fn read_message(file: &Path) -> Result<OutboxMessage, MailError> {
 impl<C: Clock + 'static, I: Ids + 'static> Mailer for OutboxMailer<C, I> {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if email.to.is_empty() {
-            return Err(MailError::Rejected(
-                "an e-mail needs at least one recipient".into(),
-            ));
+            return Err(MailError::Rejected("an e-mail needs at least one recipient".into()));
         }
         let id = self.ids.id();
         let eml = self.render(email, &id);

@@ -35,19 +35,8 @@ impl<C: Clock + Clone + 'static> SqliteQueue<C> {
         Self::init(conn, name, max_attempts, visibility, clock)
     }
 
-    pub fn in_memory(
-        name: &str,
-        max_attempts: u32,
-        visibility: Duration,
-        clock: C,
-    ) -> Result<Self, QueueError> {
-        Self::init(
-            Connection::open_in_memory().map_err(unavailable)?,
-            name,
-            max_attempts,
-            visibility,
-            clock,
-        )
+    pub fn in_memory(name: &str, max_attempts: u32, visibility: Duration, clock: C) -> Result<Self, QueueError> {
+        Self::init(Connection::open_in_memory().map_err(unavailable)?, name, max_attempts, visibility, clock)
     }
 
     fn init(
@@ -92,9 +81,7 @@ impl<C: Clock + Clone + 'static> SqliteQueue<C> {
         let name = self.name.clone();
         let now = self.now_ms();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| QueueError::Unavailable("the queue's lock was poisoned".into()))?;
+            let mut guard = conn.lock().map_err(|_| QueueError::Unavailable("the queue's lock was poisoned".into()))?;
             f(&mut guard, &name, now)
         })
         .await
@@ -103,9 +90,8 @@ impl<C: Clock + Clone + 'static> SqliteQueue<C> {
 }
 
 fn parse_receipt(receipt: &str) -> Result<(i64, i64), QueueError> {
-    let (id, attempt) = receipt
-        .split_once('.')
-        .ok_or_else(|| QueueError::Invalid("not a receipt of this queue".into()))?;
+    let (id, attempt) =
+        receipt.split_once('.').ok_or_else(|| QueueError::Invalid("not a receipt of this queue".into()))?;
     match (id.parse(), attempt.parse()) {
         (Ok(i), Ok(a)) => Ok((i, a)),
         _ => Err(QueueError::Invalid("not a receipt of this queue".into())),
@@ -120,11 +106,8 @@ impl<C: Clock + Clone + 'static> JobQueue for SqliteQueue<C> {
         }
         let body = body.to_owned();
         self.with(move |c, name, now| {
-            c.execute(
-                "INSERT INTO jobs (queue, body, visible_at) VALUES (?1, ?2, ?3)",
-                params![name, body, now],
-            )
-            .map_err(unavailable)?;
+            c.execute("INSERT INTO jobs (queue, body, visible_at) VALUES (?1, ?2, ?3)", params![name, body, now])
+                .map_err(unavailable)?;
             Ok(())
         })
         .await
@@ -171,11 +154,8 @@ impl<C: Clock + Clone + 'static> JobQueue for SqliteQueue<C> {
     async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
         let (id, attempt) = parse_receipt(receipt)?;
         self.with(move |c, name, _| {
-            c.execute(
-                "DELETE FROM jobs WHERE queue = ?1 AND id = ?2 AND attempts = ?3",
-                params![name, id, attempt],
-            )
-            .map_err(unavailable)?;
+            c.execute("DELETE FROM jobs WHERE queue = ?1 AND id = ?2 AND attempts = ?3", params![name, id, attempt])
+                .map_err(unavailable)?;
             Ok(())
         })
         .await
@@ -199,9 +179,7 @@ impl<C: Clock + Clone + 'static> JobQueue for SqliteQueue<C> {
             let mut stmt = c
                 .prepare("SELECT body FROM jobs WHERE queue = ?1 AND dead = 1 ORDER BY id LIMIT ?2")
                 .map_err(unavailable)?;
-            let rows = stmt
-                .query_map(params![name, max], |r| r.get(0))
-                .map_err(unavailable)?;
+            let rows = stmt.query_map(params![name, max], |r| r.get(0)).map_err(unavailable)?;
             rows.collect::<Result<_, _>>().map_err(unavailable)
         })
         .await

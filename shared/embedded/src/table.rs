@@ -47,9 +47,7 @@ impl SqliteTable {
              CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
         )
         .map_err(unavailable)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
     /// Runs `f` on the connection in a blocking thread.
@@ -59,9 +57,7 @@ impl SqliteTable {
     ) -> Result<T, StoreError> {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| StoreError::Unavailable("the table's lock was poisoned".into()))?;
+            let mut guard = conn.lock().map_err(|_| StoreError::Unavailable("the table's lock was poisoned".into()))?;
             f(&mut guard)
         })
         .await
@@ -70,18 +66,13 @@ impl SqliteTable {
 }
 
 fn key_columns(item: &Item) -> Result<(String, String), StoreError> {
-    Key::of(item)
-        .map(|k| (k.pk, k.sk))
-        .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))
+    Key::of(item).map(|k| (k.pk, k.sk)).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))
 }
 
 /// An index's key pair, present only when both attributes are strings (as DynamoDB indexes them).
 fn index_columns(item: &Item, index: Index) -> (Option<String>, Option<String>) {
     let (p, s) = index.key_attributes();
-    match (
-        item.get(p).and_then(Attr::as_s),
-        item.get(s).and_then(Attr::as_s),
-    ) {
+    match (item.get(p).and_then(Attr::as_s), item.get(s).and_then(Attr::as_s)) {
         (Some(p), Some(s)) => (Some(p.to_owned()), Some(s.to_owned())),
         _ => (None, None),
     }
@@ -89,15 +80,10 @@ fn index_columns(item: &Item, index: Index) -> (Option<String>, Option<String>) 
 
 fn read(tx: &Connection, key: &Key) -> Result<Option<Item>, StoreError> {
     let json: Option<String> = tx
-        .query_row(
-            "SELECT item FROM items WHERE pk = ?1 AND sk = ?2",
-            params![key.pk, key.sk],
-            |r| r.get(0),
-        )
+        .query_row("SELECT item FROM items WHERE pk = ?1 AND sk = ?2", params![key.pk, key.sk], |r| r.get(0))
         .optional()
         .map_err(unavailable)?;
-    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())))
-        .transpose()
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
 }
 
 fn holds(current: Option<&Item>, condition: Condition) -> bool {
@@ -105,12 +91,7 @@ fn holds(current: Option<&Item>, condition: Condition) -> bool {
         Condition::None => true,
         Condition::Absent => current.is_none(),
         Condition::Exists => current.is_some(),
-        Condition::Version(v) => {
-            current
-                .and_then(|i| i.get(attr::VERSION))
-                .and_then(Attr::as_n)
-                == Some(v)
-        }
+        Condition::Version(v) => current.and_then(|i| i.get(attr::VERSION)).and_then(Attr::as_n) == Some(v),
     }
 }
 
@@ -118,11 +99,7 @@ fn check(tx: &Connection, key: &Key, condition: Condition) -> Result<(), StoreEr
     if condition == Condition::None {
         return Ok(());
     }
-    if holds(read(tx, key)?.as_ref(), condition) {
-        Ok(())
-    } else {
-        Err(StoreError::ConditionFailed)
-    }
+    if holds(read(tx, key)?.as_ref(), condition) { Ok(()) } else { Err(StoreError::ConditionFailed) }
 }
 
 fn write_item(tx: &Connection, item: &Item) -> Result<(), StoreError> {
@@ -139,17 +116,12 @@ fn write_item(tx: &Connection, item: &Item) -> Result<(), StoreError> {
 }
 
 fn delete_item(tx: &Connection, key: &Key) -> Result<(), StoreError> {
-    tx.execute(
-        "DELETE FROM items WHERE pk = ?1 AND sk = ?2",
-        params![key.pk, key.sk],
-    )
-    .map_err(unavailable)?;
+    tx.execute("DELETE FROM items WHERE pk = ?1 AND sk = ?2", params![key.pk, key.sk]).map_err(unavailable)?;
     Ok(())
 }
 
 fn begin(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
-    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(unavailable)
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(unavailable)
 }
 
 fn column(index: Index) -> (&'static str, &'static str) {
@@ -178,33 +150,20 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
         }
     }
     if let Some(Cursor(c)) = &q.after {
-        let (s, pk, sk): (String, String, String) = serde_json::from_str(c)
-            .map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
+        let (s, pk, sk): (String, String, String) =
+            serde_json::from_str(c).map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
         let n = args.len();
         let op = if q.descending { "<" } else { ">" };
-        sql.push_str(&format!(
-            " AND ({scol}, pk, sk) {op} (?{}, ?{}, ?{})",
-            n + 1,
-            n + 2,
-            n + 3
-        ));
+        sql.push_str(&format!(" AND ({scol}, pk, sk) {op} (?{}, ?{}, ?{})", n + 1, n + 2, n + 3));
         args.extend([s.into(), pk.into(), sk.into()]);
     }
     let dir = if q.descending { "DESC" } else { "ASC" };
-    sql.push_str(&format!(
-        " ORDER BY {scol} {dir}, pk {dir}, sk {dir} LIMIT {}",
-        u64::from(q.limit) + 1
-    ));
+    sql.push_str(&format!(" ORDER BY {scol} {dir}, pk {dir}, sk {dir} LIMIT {}", u64::from(q.limit) + 1));
 
     let mut stmt = conn.prepare(&sql).map_err(unavailable)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })
         .map_err(unavailable)?;
     let mut items = Vec::new();
@@ -220,9 +179,7 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
         last = Some((s, pk, sk));
     }
     let next = match (more, last) {
-        (true, Some(l)) => Some(Cursor(
-            serde_json::to_string(&l).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        )),
+        (true, Some(l)) => Some(Cursor(serde_json::to_string(&l).map_err(|e| StoreError::Corrupt(e.to_string()))?)),
         _ => None,
     };
     Ok(Page { items, next })
@@ -236,8 +193,7 @@ impl Table for SqliteTable {
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        let key = Key::of(&item)
-            .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
+        let key = Key::of(&item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
         self.with(move |c| {
             let tx = begin(c)?;
             check(&tx, &key, condition)?;
@@ -271,19 +227,14 @@ impl Table for SqliteTable {
         self.with(move |c| {
             let tx = begin(c)?;
             let mut item = read(&tx, &key)?.unwrap_or_else(|| {
-                Item::from([
-                    (attr::PK.into(), Attr::S(key.pk.clone())),
-                    (attr::SK.into(), Attr::S(key.sk.clone())),
-                ])
+                Item::from([(attr::PK.into(), Attr::S(key.pk.clone())), (attr::SK.into(), Attr::S(key.sk.clone()))])
             });
             let current = match item.get(&attribute) {
                 None => 0,
                 Some(Attr::N(n)) => *n,
                 Some(_) => return Err(StoreError::Invalid(format!("{attribute} is not a number"))),
             };
-            let next = current
-                .checked_add(by)
-                .ok_or_else(|| StoreError::Invalid("counter overflow".into()))?;
+            let next = current.checked_add(by).ok_or_else(|| StoreError::Invalid("counter overflow".into()))?;
             item.insert(attribute, Attr::N(next));
             write_item(&tx, &item)?;
             tx.commit().map_err(unavailable)?;
@@ -294,21 +245,18 @@ impl Table for SqliteTable {
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         if writes.is_empty() || writes.len() > 100 {
-            return Err(StoreError::Invalid(
-                "a transaction has 1 to 100 writes".into(),
-            ));
+            return Err(StoreError::Invalid("a transaction has 1 to 100 writes".into()));
         }
         let mut keys = std::collections::BTreeSet::new();
         for w in &writes {
             let key = match w {
-                Write::Put { item, .. } => Key::of(item)
-                    .ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?,
+                Write::Put { item, .. } => {
+                    Key::of(item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?
+                }
                 Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
             };
             if !keys.insert(key) {
-                return Err(StoreError::Invalid(
-                    "a transaction touches each item once".into(),
-                ));
+                return Err(StoreError::Invalid("a transaction touches each item once".into()));
             }
         }
         self.with(move |c| {
@@ -319,9 +267,7 @@ impl Table for SqliteTable {
                         let (pk, sk) = key_columns(item)?;
                         check(&tx, &Key::new(pk, sk), *condition)?;
                     }
-                    Write::Delete { key, condition } | Write::Check { key, condition } => {
-                        check(&tx, key, *condition)?
-                    }
+                    Write::Delete { key, condition } | Write::Check { key, condition } => check(&tx, key, *condition)?,
                 }
             }
             for w in &writes {

@@ -63,28 +63,14 @@ async fn table_data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zairyu.db");
     let t: Arc<dyn Table> = Arc::new(SqliteTable::open(&path).unwrap());
-    t.increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 3)
-        .await
-        .unwrap();
+    t.increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 3).await.unwrap();
     drop(t);
     let again = SqliteTable::open(&path).unwrap();
-    assert_eq!(
-        again
-            .increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 1)
-            .await
-            .unwrap(),
-        4
-    );
+    assert_eq!(again.increment(&zairyu_domain::ports::Key::new("C", "C"), "v", 1).await.unwrap(), 4);
 }
 
 fn blobs(dir: &tempfile::TempDir) -> FolderBlobs<SystemClock> {
-    FolderBlobs::new(
-        &dir.path().join("blobs"),
-        "http://127.0.0.1:8080",
-        b"test secret",
-        SystemClock,
-    )
-    .unwrap()
+    FolderBlobs::new(&dir.path().join("blobs"), "http://127.0.0.1:8080", b"test secret", SystemClock).unwrap()
 }
 
 #[tokio::test]
@@ -102,16 +88,9 @@ async fn blobs_presigned_upload() {
         let receiver = receiver.clone();
         async move {
             // What the local server's upload route does with the request.
-            let path = link
-                .url
-                .strip_prefix("http://127.0.0.1:8080")
-                .ok_or("wrong base URL")?;
+            let path = link.url.strip_prefix("http://127.0.0.1:8080").ok_or("wrong base URL")?;
             let ct = &link.headers[0].1;
-            receiver
-                .accept_upload(path, ct, body)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            receiver.accept_upload(path, ct, body).await.map(|_| ()).map_err(|e| e.to_string())
         }
     })
     .await;
@@ -122,48 +101,16 @@ async fn blobs_presigned_upload_refuses_tampering_expiry_and_other_content_types
     use zairyu_embedded::UploadError;
     let dir = tempfile::tempdir().unwrap();
     let b = blobs(&dir);
-    let link = b
-        .presign_put(
-            "uploads/o/u.xlsx",
-            "application/octet-stream",
-            Duration::from_secs(60),
-        )
-        .await
-        .unwrap();
-    let path = link
-        .url
-        .strip_prefix("http://127.0.0.1:8080")
-        .unwrap()
-        .to_owned();
+    let link = b.presign_put("uploads/o/u.xlsx", "application/octet-stream", Duration::from_secs(60)).await.unwrap();
+    let path = link.url.strip_prefix("http://127.0.0.1:8080").unwrap().to_owned();
     let other_key = path.replace("uploads/o/u.xlsx", "uploads/x/u.xlsx");
-    assert_eq!(
-        b.accept_upload(&other_key, "application/octet-stream", vec![1])
-            .await,
-        Err(UploadError::BadSignature)
-    );
-    assert_eq!(
-        b.accept_upload(&path, "text/csv", vec![1]).await,
-        Err(UploadError::ContentType)
-    );
-    assert_eq!(
-        b.accept_upload("/elsewhere", "text/csv", vec![1]).await,
-        Err(UploadError::Malformed)
-    );
-    let old = b
-        .presign_put(
-            "uploads/o/v.xlsx",
-            "application/octet-stream",
-            Duration::from_secs(0),
-        )
-        .await
-        .unwrap();
+    assert_eq!(b.accept_upload(&other_key, "application/octet-stream", vec![1]).await, Err(UploadError::BadSignature));
+    assert_eq!(b.accept_upload(&path, "text/csv", vec![1]).await, Err(UploadError::ContentType));
+    assert_eq!(b.accept_upload("/elsewhere", "text/csv", vec![1]).await, Err(UploadError::Malformed));
+    let old = b.presign_put("uploads/o/v.xlsx", "application/octet-stream", Duration::from_secs(0)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let old_path = old.url.strip_prefix("http://127.0.0.1:8080").unwrap();
-    assert_eq!(
-        b.accept_upload(old_path, "application/octet-stream", vec![1])
-            .await,
-        Err(UploadError::Expired)
-    );
+    assert_eq!(b.accept_upload(old_path, "application/octet-stream", vec![1]).await, Err(UploadError::Expired));
     assert_eq!(b.get("uploads/o/u.xlsx").await.unwrap(), None);
 }
 
@@ -203,12 +150,9 @@ async fn queue_jobs_survive_a_restart() {
 #[tokio::test]
 async fn mailer_sends_to_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
-    let outbox = OutboxMailer::new(
-        &dir.path().join("outbox"),
-        SystemClock,
-        Arc::new(RandomIds::<SystemClock>::default()),
-    )
-    .unwrap();
+    let outbox =
+        OutboxMailer::new(&dir.path().join("outbox"), SystemClock, Arc::new(RandomIds::<SystemClock>::default()))
+            .unwrap();
     let reader = outbox.clone();
     let m: Arc<dyn Mailer> = Arc::new(outbox);
     contract::mailer_sends(m, "no-reply@zairyu.example.jp", move || {
@@ -218,11 +162,7 @@ async fn mailer_sends_to_the_outbox() {
                 .messages()
                 .unwrap()
                 .into_iter()
-                .map(|m| contract::SentMail {
-                    to: m.to,
-                    subject: m.subject,
-                    text: m.text,
-                })
+                .map(|m| contract::SentMail { to: m.to, subject: m.subject, text: m.text })
                 .collect()
         }
     })

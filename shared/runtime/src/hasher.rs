@@ -44,11 +44,7 @@ impl PasswordHasher for Argon2Hasher {
         let candidate = candidate.to_owned();
         let ok = tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&hash).map_err(|e| HashError(e.to_string()))?;
-            Ok::<_, HashError>(
-                Argon2::default()
-                    .verify_password(candidate.as_bytes(), &parsed)
-                    .is_ok(),
-            )
+            Ok::<_, HashError>(Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
         })
         .await
         .map_err(|e| HashError(e.to_string()))??;
@@ -66,10 +62,7 @@ mod tests {
         let h = Argon2Hasher::new().unwrap();
         let p = Password::parse(&UserId::parse("TANAKA01").unwrap(), "Sakura#2026").unwrap();
         let hash = h.hash(&p).await.unwrap();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(h.verify("Sakura#2026", Some(&hash)).await.unwrap());
         assert!(!h.verify("sakura#2026", Some(&hash)).await.unwrap());
         assert!(!h.verify("Sakura#2026", None).await.unwrap());

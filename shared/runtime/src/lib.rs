@@ -31,10 +31,7 @@ pub struct RandomIds<C: Clock = SystemClock> {
 
 impl<C: Clock> RandomIds<C> {
     pub fn with_clock(clock: C) -> Self {
-        Self {
-            clock,
-            last: std::sync::Mutex::new(0),
-        }
+        Self { clock, last: std::sync::Mutex::new(0) }
     }
 }
 
@@ -57,10 +54,7 @@ fn ulid_value(millis: u64, random: [u8; 10]) -> u128 {
 }
 
 fn ulid_text(value: u128) -> String {
-    (0..26)
-        .rev()
-        .map(|i| char::from(CROCKFORD[((value >> (5 * i)) & 31) as usize]))
-        .collect()
+    (0..26).rev().map(|i| char::from(CROCKFORD[((value >> (5 * i)) & 31) as usize])).collect()
 }
 
 /// A ULID in Crockford base 32.
@@ -73,11 +67,7 @@ impl<C: Clock> Ids for RandomIds<C> {
         let millis = u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0);
         let fresh = ulid_value(millis, random_bytes());
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        let value = if fresh >> 80 > *last >> 80 {
-            fresh
-        } else {
-            last.wrapping_add(1)
-        };
+        let value = if fresh >> 80 > *last >> 80 { fresh } else { last.wrapping_add(1) };
         *last = value;
         ulid_text(value)
     }
