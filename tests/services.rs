@@ -3,44 +3,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may panic
 
 use std::sync::Arc;
-use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use zairyu_domain::account::{LoginGuard, LoginRefusal, PasswordAge, User, UserKind, UserState};
+use chrono::{Duration, TimeZone, Utc};
+use zairyu_domain::account::LoginRefusal;
 use zairyu_domain::application::OrganizationId;
-use zairyu_domain::error::{Language, Text};
+use zairyu_domain::error::Localized;
 use zairyu_domain::fixtures::application_input;
-use zairyu_domain::job::NotificationJob;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
-use zairyu_domain::office::Office;
-use zairyu_domain::organization::{
-    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
-};
+use zairyu_domain::organization::UseState;
 use zairyu_domain::ports::*;
-use zairyu_domain::service::{Caller, Ports, ServiceError};
+use zairyu_domain::service::{Caller, ServiceError};
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 use zairyu_domain::store::Store;
-use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
-use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
-use zairyu_runtime::{Argon2Hasher, RandomIds};
+use zairyu_domain::values::EmailAddress;
+use zairyu_embedded::SqliteTable;
+use zairyu_runtime::RandomIds;
 
-const PASSWORD: &str = "Sakura#2026";
-
-/// 2026-11-27 10:00 JST.
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap()
-}
-
-#[derive(Clone)]
-struct SharedClock(Arc<ManualClock>);
-
-impl Clock for SharedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0.now()
-    }
-}
+mod support;
+use support::*;
 
 /// Runs a story twice: on the embedded table and on DynamoDB (moto server, see `scripts/test.sh`).
 macro_rules! on_both_tables {
@@ -69,150 +51,6 @@ on_both_tables!(
     q33_official_numbers_under_concurrency_are_consecutive_without_gaps,
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
 );
-
-struct World {
-    ports: Ports,
-    clock: Arc<ManualClock>,
-    table: Arc<dyn Table>,
-    queue: Arc<dyn JobQueue>,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    async fn new() -> Self {
-        Self::with_table(Arc::new(SqliteTable::in_memory().unwrap())).await
-    }
-
-    /// The same world with its records in a fresh DynamoDB table on moto server.
-    async fn on_dynamodb() -> Self {
-        let url = std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
-            panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
-        });
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .test_credentials()
-            .region("ap-northeast-1")
-            .endpoint_url(url)
-            .load()
-            .await;
-        let client = aws_sdk_dynamodb::Client::new(&config);
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let name = format!("services-{}-{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
-        zairyu_aws::DynamoTable::create(&client, &name).await.unwrap();
-        Self::with_table(Arc::new(zairyu_aws::DynamoTable::new(client, name))).await
-    }
-
-    async fn with_table(table: Arc<dyn Table>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(ManualClock::new(start()));
-        let shared = SharedClock(Arc::clone(&clock));
-        let queue: Arc<dyn JobQueue> =
-            Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
-        let ports = Ports {
-            store: Store::new(Arc::clone(&table)),
-            blobs: Arc::new(FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap()),
-            queue: Arc::clone(&queue),
-            clock: Arc::new(shared.clone()),
-            ids: Arc::new(RandomIds::with_clock(shared)),
-            hasher: Arc::new(Argon2Hasher::new().unwrap()),
-            public_url: "https://oras.example.jp".into(),
-        };
-        let world = Self { ports, clock, table, queue, _dir: dir };
-        world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
-        world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
-        world
-    }
-
-    /// An active organization with one person on its list and one staff user with a password.
-    async fn seed(&self, org: &str, user: &str, email: &str) {
-        let org_id = OrganizationId::parse(org).unwrap();
-        let profile = OrganizationProfile::parse(
-            OrganizationKind::Corporation,
-            "Sakura Systems K.K.",
-            "Tokyo",
-            "7000012050002",
-            Office::Tokyo,
-        )
-        .unwrap();
-        let organization = Organization {
-            id: org_id.clone(),
-            profile,
-            approval: Some(ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap())),
-            use_state: UseState::Active,
-            version: 0,
-        };
-        let form =
-            zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
-        let person = ForeignNational {
-            card_number: ResidenceCardNumber::parse("AB12345678CD").unwrap(),
-            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
-            nationality: Text::parse("Viet Nam").unwrap(),
-            birth_date: form.birth_date,
-            status: form.stay.status,
-            period_of_stay: form.stay.period,
-            expiry: form.stay.expiry,
-            passport_number: None,
-            passport_expiry: None,
-            email: None,
-            kanji_name_on_card: false,
-        };
-        let id = UserId::parse(user).unwrap();
-        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
-        let u = User {
-            id,
-            kind: UserKind::OrganizationStaff,
-            organization_id: Some(org_id.clone()),
-            name: Text::parse("Tanaka Hanako").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-            language: Language::Ja,
-            password_hash: Some(hash),
-            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
-            guard: LoginGuard::default(),
-            state: UserState::Active,
-            version: 0,
-        };
-        self.table
-            .transact(vec![
-                Store::organization_write(&organization).unwrap(),
-                Store::foreign_national_write(&org_id, &person).unwrap(),
-                Store::user_write(&u).unwrap(),
-            ])
-            .await
-            .unwrap();
-    }
-
-    async fn login(&self, user: &str) -> (String, Caller) {
-        let login = self.ports.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
-        let (caller, _) = self.ports.authenticate(&login.session_token, None).await.unwrap();
-        (login.session_token, caller)
-    }
-
-    async fn jobs(&self) -> Vec<NotificationJob> {
-        let mut out = Vec::new();
-        loop {
-            let got = self.queue.receive(10).await.unwrap();
-            if got.is_empty() {
-                return out;
-            }
-            for d in got {
-                out.push(serde_json::from_str(&d.body).unwrap());
-                self.queue.ack(&d.receipt).await.unwrap();
-            }
-        }
-    }
-
-    async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
-        self.ports.store.audit_trail(subject, None, 100).await.unwrap().items
-    }
-}
-
-fn jpeg() -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
-    v.extend_from_slice(&[
-        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
-    ]);
-    v.extend_from_slice(&[0xFF, 0xD9]);
-    v
-}
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
     let login = w.ports.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
@@ -304,8 +142,6 @@ async fn q90_change_password_checks_the_current_one_and_the_rules() {
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
     assert_eq!(kinds, vec![NotificationKind::PasswordChanged]);
 }
-
-use zairyu_domain::error::Localized;
 
 #[tokio::test]
 async fn q92_reset_by_a_one_time_link_that_works_once_and_lifts_a_lock() {

@@ -1,0 +1,185 @@
+//! The world the service stories and the benchmarks run in: the services over real adapters, two seeded
+//! organizations, and a clock in the caller's hand.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several targets
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::error::{Language, Text};
+use zairyu_domain::fixtures::application_input;
+use zairyu_domain::job::NotificationJob;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+};
+use zairyu_domain::ports::*;
+use zairyu_domain::service::{Caller, Ports};
+use zairyu_domain::store::Store;
+use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
+use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
+use zairyu_runtime::{Argon2Hasher, RandomIds};
+
+pub const PASSWORD: &str = "Sakura#2026";
+
+/// 2026-11-27 10:00 JST.
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap()
+}
+
+#[derive(Clone)]
+pub struct SharedClock(pub Arc<ManualClock>);
+
+impl Clock for SharedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.now()
+    }
+}
+
+pub struct World {
+    pub ports: Ports,
+    pub clock: Arc<ManualClock>,
+    pub table: Arc<dyn Table>,
+    pub queue: Arc<dyn JobQueue>,
+    pub dir: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn new() -> Self {
+        Self::with_table(Arc::new(SqliteTable::in_memory().unwrap())).await
+    }
+
+    /// The same world with its records in a fresh DynamoDB table on moto server.
+    pub async fn on_dynamodb() -> Self {
+        let url = std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
+            panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
+        });
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .test_credentials()
+            .region("ap-northeast-1")
+            .endpoint_url(url)
+            .load()
+            .await;
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!("services-{}-{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        zairyu_aws::DynamoTable::create(&client, &name).await.unwrap();
+        Self::with_table(Arc::new(zairyu_aws::DynamoTable::new(client, name))).await
+    }
+
+    pub async fn with_table(table: Arc<dyn Table>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(start()));
+        let shared = SharedClock(Arc::clone(&clock));
+        let queue: Arc<dyn JobQueue> =
+            Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
+        let ports = Ports {
+            store: Store::new(Arc::clone(&table)),
+            blobs: Arc::new(FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap()),
+            queue: Arc::clone(&queue),
+            clock: Arc::new(shared.clone()),
+            ids: Arc::new(RandomIds::with_clock(shared)),
+            hasher: Arc::new(Argon2Hasher::new().unwrap()),
+            public_url: "https://oras.example.jp".into(),
+        };
+        let world = Self { ports, clock, table, queue, dir };
+        world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
+        world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
+        world
+    }
+
+    /// An active organization with one person on its list and one staff user with a password.
+    pub async fn seed(&self, org: &str, user: &str, email: &str) {
+        let org_id = OrganizationId::parse(org).unwrap();
+        let profile = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "Sakura Systems K.K.",
+            "Tokyo",
+            "7000012050002",
+            Office::Tokyo,
+        )
+        .unwrap();
+        let organization = Organization {
+            id: org_id.clone(),
+            profile,
+            approval: Some(ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap())),
+            use_state: UseState::Active,
+            version: 0,
+        };
+        let form =
+            zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
+        let person = ForeignNational {
+            card_number: ResidenceCardNumber::parse("AB12345678CD").unwrap(),
+            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+            nationality: Text::parse("Viet Nam").unwrap(),
+            birth_date: form.birth_date,
+            status: form.stay.status,
+            period_of_stay: form.stay.period,
+            expiry: form.stay.expiry,
+            passport_number: None,
+            passport_expiry: None,
+            email: None,
+            kanji_name_on_card: false,
+        };
+        let id = UserId::parse(user).unwrap();
+        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
+        let u = User {
+            id,
+            kind: UserKind::OrganizationStaff,
+            organization_id: Some(org_id.clone()),
+            name: Text::parse("Tanaka Hanako").unwrap(),
+            email: EmailAddress::parse(email).unwrap(),
+            language: Language::Ja,
+            password_hash: Some(hash),
+            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+            version: 0,
+        };
+        self.table
+            .transact(vec![
+                Store::organization_write(&organization).unwrap(),
+                Store::foreign_national_write(&org_id, &person).unwrap(),
+                Store::user_write(&u).unwrap(),
+            ])
+            .await
+            .unwrap();
+    }
+
+    pub async fn login(&self, user: &str) -> (String, Caller) {
+        let login = self.ports.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
+        let (caller, _) = self.ports.authenticate(&login.session_token, None).await.unwrap();
+        (login.session_token, caller)
+    }
+
+    pub async fn jobs(&self) -> Vec<NotificationJob> {
+        let mut out = Vec::new();
+        loop {
+            let got = self.queue.receive(10).await.unwrap();
+            if got.is_empty() {
+                return out;
+            }
+            for d in got {
+                out.push(serde_json::from_str(&d.body).unwrap());
+                self.queue.ack(&d.receipt).await.unwrap();
+            }
+        }
+    }
+
+    pub async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
+        self.ports.store.audit_trail(subject, None, 100).await.unwrap().items
+    }
+}
+
+pub fn jpeg() -> Vec<u8> {
+    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+    v.extend_from_slice(&[
+        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+    ]);
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
