@@ -55,3 +55,83 @@ mod tests {
         assert_eq!(serde_json::from_str::<NotificationJob>(&json).unwrap(), job);
     }
 }
+
+/// Labels of the template values, in both languages.
+fn label(key: &str, language: Language) -> &str {
+    let (ja, en) = match key {
+        "receipt_number" => ("受付番号", "Receipt number"),
+        "receipt_date" => ("受付日", "Date of receipt"),
+        "receipt_method" => ("在留カードの受領方法", "Receipt method of the residence card"),
+        "user_id" => ("利用者ID", "User ID"),
+        "link" => ("リンク", "Link"),
+        "expires_at" => ("有効期限", "Valid until"),
+        other => (other, other),
+    };
+    match language {
+        Language::Ja => ja,
+        Language::En => en,
+    }
+}
+
+/// The plain-text e-mails of a job: one per language among its addressees, each saying that replies are
+/// not read (Q100) and where the help desk is (Q99).
+pub fn render_plain(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Vec<crate::ports::Email> {
+    let mut out = Vec::new();
+    for language in [Language::Ja, Language::En] {
+        let to: Vec<EmailAddress> = job.to.iter().filter(|a| a.language == language).map(|a| a.email.clone()).collect();
+        if to.is_empty() {
+            continue;
+        }
+        let (subject, footer) = match language {
+            Language::Ja => (
+                job.kind.subject_ja(),
+                format!(
+                    "このメールは送信専用です。返信されても確認できません。\nお問い合わせは在留申請オンラインシステムヘルプデスク（{help_desk}）へお願いします。\n心当たりのないメールを受信した場合も、ヘルプデスクへご連絡ください。"
+                ),
+            ),
+            Language::En => (
+                job.kind.subject_en(),
+                format!(
+                    "This e-mail was sent from a no-reply address; replies are not read.\nFor inquiries, contact the Online Residence Application System help desk ({help_desk}).\nIf you did not expect this e-mail, please tell the help desk."
+                ),
+            ),
+        };
+        let mut text = format!("{subject}\n\n");
+        for (k, v) in &job.data {
+            text.push_str(&format!("{}: {v}\n", label(k, language)));
+        }
+        text.push_str(&format!("\n--\n{footer}\n"));
+        out.push(crate::ports::Email { from: from.clone(), to, subject: subject.to_owned(), text, html: None });
+    }
+    out
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn q33_q100_one_mail_per_language_with_the_no_reply_footer() {
+        let job = NotificationJob::new(
+            NotificationKind::TemporaryReceiptNumber,
+            "k",
+            vec![
+                Addressee { email: EmailAddress::parse("tanaka@example.jp").unwrap(), language: Language::Ja },
+                Addressee { email: EmailAddress::parse("an@example.com").unwrap(), language: Language::En },
+            ],
+        )
+        .with("receipt_number", "TMP-20261127-00000000");
+        let mails = render_plain(&job, &EmailAddress::parse("no-reply@oras.example.jp").unwrap(), "0570-000-000");
+        assert_eq!(mails.len(), 2);
+        assert_eq!(mails[0].subject, "仮受付番号のお知らせ");
+        assert!(
+            mails[0].text.contains("受付番号: TMP-20261127-00000000")
+                && mails[0].text.contains("返信されても確認できません")
+        );
+        assert!(
+            mails[1].text.contains("Receipt number: TMP-20261127-00000000")
+                && mails[1].text.contains("replies are not read")
+        );
+        assert_eq!(mails[1].to[0].as_str(), "an@example.com");
+    }
+}

@@ -539,7 +539,20 @@ impl Ports {
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         match self.store.application_with_created_at(&id).await? {
             Some((app, created)) if &app.organization_id == org => Ok((app, created)),
-            _ => Err(ServiceError::NotFound),
+            Some((app, _)) => {
+                // Another organization's record: answered as missing, and kept in the trail (Q102).
+                let subject = format!("application:{}", app.id);
+                let event = self.audit(
+                    caller.user_id.as_str(),
+                    "access",
+                    subject,
+                    caller.from.clone(),
+                    Outcome::Refused("not_found".into()),
+                );
+                self.audit_only(event).await?;
+                Err(ServiceError::NotFound)
+            }
+            None => Err(ServiceError::NotFound),
         }
     }
 
@@ -822,5 +835,52 @@ impl Ports {
                 Err(e.into())
             }
         }
+    }
+
+    /// Q80: the organization's List of Affiliated Foreign Nationals.
+    pub async fn foreign_nationals(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<crate::organization::ForeignNational>, ServiceError> {
+        let org = caller.organization()?;
+        Ok(self.store.foreign_nationals(org, after, limit).await?)
+    }
+
+    /// Takes up to `max` notification jobs from the queue and sends each once (the embedded worker; in AWS
+    /// the notify function does the same per SQS batch). Returns how many e-mails went out.
+    pub async fn deliver_notifications(
+        &self,
+        mailer: &dyn Mailer,
+        from: &EmailAddress,
+        help_desk: &str,
+        max: u32,
+    ) -> Result<usize, ServiceError> {
+        let mut sent = 0;
+        for delivery in self.queue.receive(max).await? {
+            let job: NotificationJob = match serde_json::from_str(&delivery.body) {
+                Ok(j) => j,
+                // A body that is not a job can never succeed: let it go to the dead-letter queue.
+                Err(_) => {
+                    self.queue.release(&delivery.receipt).await?;
+                    continue;
+                }
+            };
+            let mut ok = true;
+            for (i, email) in crate::job::render_plain(&job, from, help_desk).iter().enumerate() {
+                match self.send_once(&format!("{}#{i}", job.idempotency_key), mailer, email).await {
+                    Ok(true) => sent += 1,
+                    Ok(false) => {}
+                    Err(_) => ok = false,
+                }
+            }
+            if ok {
+                self.queue.ack(&delivery.receipt).await?;
+            } else {
+                self.queue.release(&delivery.receipt).await?;
+            }
+        }
+        Ok(sent)
     }
 }

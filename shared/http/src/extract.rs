@@ -1,0 +1,102 @@
+//! Extractors: the client's address, JSON bodies with limits and clear errors, the authenticated caller
+//! with its CSRF check.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use serde::de::DeserializeOwned;
+use zairyu_domain::service::{Caller, Session};
+use zairyu_domain::store::token_hash;
+
+use crate::{ApiError, AppState, CSRF_HEADER, MAX_JSON_BYTES, Problem, SESSION_COOKIE};
+
+/// The client's IP address: the last `X-Forwarded-For` entry (the one API Gateway or CloudFront saw),
+/// else the socket's peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse().ok());
+    forwarded.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts)))
+    }
+}
+
+/// A JSON body: `application/json`, at most 256 KiB, no unknown fields (where the type says so).
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+                ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !json {
+            return Err(Problem::unsupported_media_type("application/json").into());
+        }
+        let bytes = read_body(req, MAX_JSON_BYTES, "body.too_large").await?;
+        serde_json::from_slice(&bytes).map(Self).map_err(|e| Problem::malformed_json(e.to_string()).into())
+    }
+}
+
+/// Reads a whole body of at most `limit` bytes.
+pub async fn read_body(req: Request, limit: usize, rule: &str) -> Result<axum::body::Bytes, ApiError> {
+    if let Some(len) =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
+        && len > limit
+    {
+        return Err(Problem::too_large(limit, rule).into());
+    }
+    axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| Problem::too_large(limit, rule).into())
+}
+
+fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
+}
+
+/// The logged-in caller. For every method but GET and HEAD the `X-CSRF-Token` header must match the
+/// session's token.
+pub struct Authenticated {
+    pub caller: Caller,
+    pub session_token: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_domain::service::ServiceError::Unauthenticated)?;
+        let from = client_ip(parts).map(|ip| ip.to_string());
+        let (caller, session) = state.ports.authenticate(&token, from).await?;
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let sent_hash = token_hash(sent);
+            // Compare hashes in constant time.
+            let same = sent_hash.len() == session.csrf_hash.len()
+                && sent_hash.bytes().zip(session.csrf_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+            if sent.is_empty() || !same {
+                return Err(Problem::csrf().into());
+            }
+        }
+        Ok(Self { caller, session_token: token, session })
+    }
+}

@@ -1,0 +1,454 @@
+//! Every route, declared once in [`ROUTES`]: the router and the OpenAPI document are both built from this
+//! table, so they cannot disagree.
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use zairyu_domain::form::ApplicationInput;
+use zairyu_domain::photo::MAX_PHOTO_BYTES;
+use zairyu_domain::status::ReceiptMethod;
+
+use crate::extract::{Authenticated, ClientIp, JsonBody, read_body};
+use crate::views::{ApplicationView, ForeignNationalView, PageView, UserView, decode_cursor, encode_cursor};
+use crate::{ApiResult, AppState, Problem, SESSION_COOKIE};
+
+/// The Lambda function that serves a route in AWS (the local server serves them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    Login,
+    Submit,
+    Status,
+}
+
+impl Function {
+    pub const ALL: [Function; 3] = [Self::Login, Self::Submit, Self::Status];
+
+    /// The crate under `functions/`.
+    pub fn crate_dir(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Submit => "submit",
+            Self::Status => "status",
+        }
+    }
+}
+
+/// What a route expects in its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Json(&'static str),
+    Jpeg,
+}
+
+pub struct RouteSpec {
+    pub function: Function,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Needs a session (and, for methods other than GET, the CSRF header).
+    pub session: bool,
+    pub body: BodyKind,
+    /// Successful status and the error statuses it can answer with.
+    pub responses: &'static [u16],
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+use BodyKind as B;
+use Function as F;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/login",
+        summary: "Log in (Q88, Q96, Q97)",
+        session: false,
+        body: B::Json("LoginBody"),
+        responses: &[200, 400, 401, 403, 415],
+        handler: || post(login),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/logout",
+        summary: "Log out",
+        session: true,
+        body: B::None,
+        responses: &[204, 401, 403],
+        handler: || post(logout),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "GET",
+        path: "/api/me",
+        summary: "Own user information (Q77)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(me),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/me/password",
+        summary: "Change the password (Q90)",
+        session: true,
+        body: B::Json("ChangePasswordBody"),
+        responses: &[204, 400, 401, 403, 415, 422],
+        handler: || post(change_password),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/me/email",
+        summary: "Change the e-mail address (Q89)",
+        session: true,
+        body: B::Json("ChangeEmailBody"),
+        responses: &[200, 400, 401, 403, 415, 422],
+        handler: || post(change_email),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/password-reset/request",
+        summary: "If you have forgotten your password: e-mail a reset link (Q92)",
+        session: false,
+        body: B::Json("ResetRequestBody"),
+        responses: &[202, 400, 415],
+        handler: || post(request_reset),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/password-reset",
+        summary: "Set a password from a one-time link (Q88, Q92)",
+        session: false,
+        body: B::Json("ResetBody"),
+        responses: &[204, 400, 415, 422],
+        handler: || post(reset),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/foreign-nationals",
+        summary: "List of Affiliated Foreign Nationals with their filing windows (Q80)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(foreign_nationals),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/applications",
+        summary: "Application information list, newest first (Q50, Q51)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(applications),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications",
+        summary: "Enter an application: Input completed (Q4, Q21–Q35)",
+        session: true,
+        body: B::Json("ApplicationInput"),
+        responses: &[201, 400, 401, 403, 413, 415, 422],
+        handler: || post(create_application),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/applications/{id}",
+        summary: "One application and its status",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 404],
+        handler: || get(application),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "PUT",
+        path: "/api/applications/{id}/photo",
+        summary: "Attach the facial photo: JPEG, at most 50 KB (Q23)",
+        session: true,
+        body: B::Jpeg,
+        responses: &[200, 401, 403, 404, 409, 413, 415, 422],
+        handler: || put(attach_photo),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/{id}/submit",
+        summary: "File the application: temporary receipt number (Q32, Q33)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404, 409, 422],
+        handler: || post(submit),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "PUT",
+        path: "/api/applications/{id}/receipt-method",
+        summary: "Change how the residence card is received (Q53)",
+        session: true,
+        body: B::Json("ReceiptMethodBody"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || put(change_receipt_method),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/openapi.json",
+        summary: "This API's OpenAPI 3.1 document",
+        session: false,
+        body: B::None,
+        responses: &[200],
+        handler: || get(openapi),
+    },
+];
+
+/// The router of the given functions' routes, with the Japan-only layer (Q52).
+pub fn router(state: AppState, functions: &[Function]) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    let mut seen = std::collections::HashSet::new();
+    for spec in ROUTES.iter().filter(|s| functions.contains(&s.function)) {
+        // Each (path, method) once; several methods on one path merge into one route.
+        if seen.insert((spec.path, spec.method)) {
+            r = r.route(spec.path, (spec.handler)());
+        }
+    }
+    r.fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "http.method",
+                "this path does not take that method".into(),
+                "このパスはそのメソッドを受け付けません。".into(),
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
+        .with_state(state)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bodies
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    user_id: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangePasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeEmailBody {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetRequestBody {
+    user_id: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    token: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptMethodBody {
+    receipt_method: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+fn page_args(q: &PageQuery) -> (Option<zairyu_domain::ports::Cursor>, u32) {
+    (decode_cursor(q.cursor.as_deref()), q.limit.unwrap_or(50).clamp(1, 100))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Handlers: parse, authorize, call the service, render.
+
+fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<LoginBody>,
+) -> ApiResult<Response> {
+    let login = s.ports.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
+    let body = serde_json::json!({ "user": UserView::from(&login.user), "csrf_token": login.csrf_token });
+    let mut res = Json(body).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&login.session_token, s.config.secure_cookies));
+    Ok(res)
+}
+
+async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Response> {
+    s.ports.logout(&auth.session_token, &auth.caller).await?;
+    let secure = if s.config.secure_cookies { "; Secure" } else { "" };
+    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_str(&clear).unwrap_or_else(|_| HeaderValue::from_static("")));
+    Ok(res)
+}
+
+async fn me(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.ports.me(&auth.caller).await?)))
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<ChangePasswordBody>,
+) -> ApiResult<StatusCode> {
+    s.ports.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn change_email(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<ChangeEmailBody>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.ports.change_email(&auth.caller, &b.email).await?)))
+}
+
+async fn request_reset(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<ResetRequestBody>,
+) -> ApiResult<StatusCode> {
+    s.ports.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn reset(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<ResetBody>,
+) -> ApiResult<StatusCode> {
+    s.ports.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn foreign_nationals(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<PageView<ForeignNationalView>>> {
+    let (after, limit) = page_args(&q);
+    let page = s.ports.foreign_nationals(&auth.caller, after, limit).await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ForeignNationalView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn applications(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let (after, limit) = page_args(&q);
+    let page = s.ports.applications(&auth.caller, after, limit).await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ApplicationView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn create_application(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(input): JsonBody<ApplicationInput>,
+) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
+    let app = s.ports.create_application(&auth.caller, &input).await?;
+    Ok((StatusCode::CREATED, Json(ApplicationView::from(&app))))
+}
+
+async fn application(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&s.ports.application(&auth.caller, &id).await?)))
+}
+
+async fn attach_photo(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request,
+) -> ApiResult<Json<ApplicationView>> {
+    let jpeg = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
+    if !jpeg {
+        return Err(Problem::unsupported_media_type("image/jpeg").into());
+    }
+    let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
+    let app = s.ports.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
+    Ok(Json(ApplicationView::from(&app)))
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&s.ports.submit(&auth.caller, &id).await?)))
+}
+
+async fn change_receipt_method(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ReceiptMethodBody>,
+) -> ApiResult<Json<ApplicationView>> {
+    let method = ReceiptMethod::parse(&b.receipt_method).ok_or_else(|| {
+        zairyu_domain::service::ServiceError::Invalid(zairyu_domain::error::Violations(vec![
+            zairyu_domain::error::Violation::new("receipt_method", &zairyu_domain::form::ChoiceError::ReceiptMethod),
+        ]))
+    })?;
+    Ok(Json(ApplicationView::from(&s.ports.change_receipt_method(&auth.caller, &id, method).await?)))
+}
+
+async fn openapi() -> Response {
+    let mut res = Json(crate::openapi::document()).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    res
+}

@@ -1,0 +1,143 @@
+//! What the API shows of the domain's records.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use zairyu_domain::account::{User, UserKind};
+use zairyu_domain::application::Application;
+use zairyu_domain::organization::ForeignNational;
+use zairyu_domain::period::FilingWindow;
+use zairyu_domain::ports::Cursor;
+use zairyu_domain::status::ApplicationStatus;
+
+/// A page of a list and where the next one starts (`?cursor=`).
+#[derive(Debug, Serialize)]
+pub struct PageView<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn encode_cursor(c: Option<Cursor>) -> Option<String> {
+    c.map(|Cursor(s)| URL_SAFE_NO_PAD.encode(s))
+}
+
+pub fn decode_cursor(s: Option<&str>) -> Option<Cursor> {
+    s.and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).and_then(|b| String::from_utf8(b).ok()).map(Cursor)
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    pub code: &'static str,
+    pub label_en: &'static str,
+    pub label_ja: &'static str,
+}
+
+impl From<ApplicationStatus> for StatusView {
+    fn from(s: ApplicationStatus) -> Self {
+        Self { code: s.code(), label_en: s.label_en(), label_ja: s.label_ja() }
+    }
+}
+
+/// Q77: user name, user ID, e-mail address.
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub kind: &'static str,
+    pub organization_id: Option<String>,
+    pub language: zairyu_domain::error::Language,
+    /// Q97: the first day the password no longer works.
+    pub password_expires_on: Option<String>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        Self {
+            user_id: u.id.to_string(),
+            name: u.name.to_string(),
+            email: u.email.to_string(),
+            kind: match u.kind {
+                UserKind::OrganizationStaff => "organization_staff",
+                UserKind::Agent => "agent",
+                UserKind::Officer { .. } => "officer",
+            },
+            organization_id: u.organization_id.as_ref().map(ToString::to_string),
+            language: u.language,
+            password_expires_on: u.password.map(|p| p.expires_on().to_string()),
+        }
+    }
+}
+
+/// One line of the application information list (Q50, Q51) and its details.
+#[derive(Debug, Serialize)]
+pub struct ApplicationView {
+    pub id: String,
+    pub status: StatusView,
+    pub name: String,
+    pub residence_card_number: String,
+    pub status_of_residence: String,
+    pub expiry_date: String,
+    pub procedures: Vec<&'static str>,
+    pub withdrawn_attachments: Vec<zairyu_domain::form::Attachment>,
+    pub receipt_method: zairyu_domain::status::ReceiptMethod,
+    pub receiving_office: String,
+    pub photo_attached: bool,
+    pub temporary_receipt_number: Option<String>,
+    pub official_receipt_number: Option<String>,
+    /// Q32: the day it was filed.
+    pub receipt_date: Option<String>,
+    pub entered_by: String,
+}
+
+impl From<&Application> for ApplicationView {
+    fn from(a: &Application) -> Self {
+        Self {
+            id: a.id.to_string(),
+            status: a.status.into(),
+            name: a.form.name.to_string(),
+            residence_card_number: a.form.stay.card_number.to_string(),
+            status_of_residence: a.form.stay.status.code().to_owned(),
+            expiry_date: a.form.stay.expiry.to_string(),
+            procedures: a.form.procedures.names(),
+            withdrawn_attachments: a.withdrawn_attachments.clone(),
+            receipt_method: a.form.receipt_method,
+            receiving_office: a.form.receiving_office.code().to_owned(),
+            photo_attached: a.photo.is_some(),
+            temporary_receipt_number: a.temporary_receipt_number.as_ref().map(ToString::to_string),
+            official_receipt_number: a.official_receipt_number.map(|n| n.to_string()),
+            receipt_date: a.receipt_date.map(|d| d.to_string()),
+            entered_by: a.created_by.to_string(),
+        }
+    }
+}
+
+/// One person of the List of Affiliated Foreign Nationals (Q80), with the days an extension can be filed.
+#[derive(Debug, Serialize)]
+pub struct ForeignNationalView {
+    pub residence_card_number: String,
+    pub name: String,
+    pub nationality: String,
+    pub birth_date: String,
+    pub status_of_residence: String,
+    pub online: bool,
+    pub period_of_stay: String,
+    pub expiry_date: String,
+    pub filing_window: FilingWindow,
+}
+
+impl From<&ForeignNational> for ForeignNationalView {
+    fn from(p: &ForeignNational) -> Self {
+        Self {
+            residence_card_number: p.card_number.to_string(),
+            name: p.name.to_string(),
+            nationality: p.nationality.to_string(),
+            birth_date: p.birth_date.to_string(),
+            status_of_residence: p.status.code().to_owned(),
+            online: p.status.is_online(),
+            period_of_stay: p.period_of_stay.to_string(),
+            expiry_date: p.expiry.to_string(),
+            filing_window: FilingWindow::for_stay(p.expiry, p.period_of_stay),
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! The HTTP API through the real router (no socket): every route's success and failure classes, the
+//! session cookie and CSRF, isolation between organizations, Japan-only access, problem+json errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Duration;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use zairyu_domain::fixtures::application_input;
+use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig, ROUTES};
+
+mod support;
+use support::*;
+
+fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
+    let state = AppState { ports: w.ports.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
+    zairyu_http::router(state, &Function::ALL)
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Reply { status, headers, body }
+}
+
+/// An anonymous JSON request.
+fn anon(method: &str, uri: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A logged-in client: its cookie and CSRF token.
+struct Client {
+    cookie: String,
+    csrf: String,
+}
+
+impl Client {
+    fn req(&self, method: &str, uri: &str) -> http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+    }
+
+    fn json(&self, method: &str, uri: &str, body: Value) -> Request<Body> {
+        self.req(method, uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+}
+
+async fn login(app: &Router, user: &str) -> Client {
+    let body = json!({ "user_id": user, "password": PASSWORD });
+    let r = send(app, anon("POST", "/api/login", &body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    Client {
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        csrf: r.body["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn assert_problem(r: &Reply, status: StatusCode, kind: &str) {
+    assert_eq!(r.status, status, "{:?}", r.body);
+    assert_eq!(r.headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
+    assert_eq!(r.body["type"], format!("urn:zairyu:problem:{kind}"), "{:?}", r.body);
+    assert_eq!(r.body["status"], status.as_u16());
+    assert!(!r.body["detail"].as_str().unwrap().is_empty() && !r.body["detail_ja"].as_str().unwrap().is_empty());
+    assert!(!r.body["rule"].as_str().unwrap().is_empty());
+}
+
+async fn new_application(app: &Router, c: &Client) -> String {
+    let r = send(app, c.json("POST", "/api/applications", serde_json::to_value(application_input()).unwrap())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+fn photo_req(c: &Client, id: &str, bytes: Vec<u8>, ct: &str) -> Request<Body> {
+    c.req("PUT", &format!("/api/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(bytes))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_cookie_secure_outside_local() {
+    let w = World::new().await;
+    for secure in [false, true] {
+        let app = router(&w, secure, GeoPolicy::Off);
+        let body = json!({ "user_id": "TANAKA01", "password": PASSWORD });
+        let r = send(&app, anon("POST", "/api/login", &body)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        assert_eq!(cookie.contains("Secure"), secure);
+        assert_eq!(r.body["user"]["user_id"], "TANAKA01");
+        assert!(r.body["user"].get("password_hash").is_none());
+    }
+}
+
+#[tokio::test]
+async fn login_refusals_are_problems_in_both_languages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let body = json!({ "user_id": "TANAKA01", "password": "Wrong#pass1" });
+    let r = send(&app, anon("POST", "/api/login", &body)).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "login-refused");
+    assert_eq!(r.body["rule"], "login.invalid_credentials");
+    for _ in 0..4 {
+        send(&app, anon("POST", "/api/login", &body)).await;
+    }
+    let right = json!({ "user_id": "TANAKA01", "password": PASSWORD });
+    let r = send(&app, anon("POST", "/api/login", &right)).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "login-refused");
+    assert_eq!(r.body["rule"], "login.locked");
+}
+
+#[tokio::test]
+async fn bad_bodies_get_4xx_problems_never_500() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let post = |ct: &str, body: String| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/login")
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_problem(
+        &send(&app, post("application/json", "{not json".into())).await,
+        StatusCode::BAD_REQUEST,
+        "malformed-body",
+    );
+    let unknown = json!({ "user_id": "A", "password": "B", "admin": true }).to_string();
+    assert_problem(&send(&app, post("application/json", unknown)).await, StatusCode::BAD_REQUEST, "malformed-body");
+    assert_problem(
+        &send(&app, post("text/plain", "{}".into())).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+    let huge = format!("{{\"user_id\":\"{}\",\"password\":\"x\"}}", "a".repeat(300 * 1024));
+    assert_problem(
+        &send(&app, post("application/json", huge)).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+    );
+    let r = send(&app, Request::builder().uri("/api/nowhere").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = send(&app, Request::builder().method("DELETE").uri("/api/me").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
+}
+
+#[tokio::test]
+async fn sessions_and_csrf() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let r = send(&app, Request::builder().uri("/api/me").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let c = login(&app, "TANAKA01").await;
+    let r = send(&app, c.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["email"], "tanaka@sakura.example.jp");
+    // A state-changing request without the CSRF header, or with a wrong one, is refused.
+    let no_csrf = Request::builder()
+        .method("POST")
+        .uri("/api/me/email")
+        .header(header::COOKIE, &c.cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "email": "x@example.jp" }).to_string()))
+        .unwrap();
+    assert_problem(&send(&app, no_csrf).await, StatusCode::FORBIDDEN, "csrf");
+    let forged = Client { cookie: c.cookie.clone(), csrf: "forged".into() };
+    assert_problem(
+        &send(&app, forged.json("POST", "/api/me/email", json!({ "email": "x@example.jp" }))).await,
+        StatusCode::FORBIDDEN,
+        "csrf",
+    );
+    let r = send(&app, c.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp" }))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["email"], "hanako@sakura.example.jp");
+    // Q44: 30 idle minutes end the session.
+    w.clock.advance(Duration::minutes(30));
+    assert_problem(
+        &send(&app, c.req("GET", "/api/me").body(Body::empty()).unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+}
+
+#[tokio::test]
+async fn passwords_change_and_reset_over_http() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let c = login(&app, "TANAKA01").await;
+    let r = send(
+        &app,
+        c.json("POST", "/api/me/password", json!({ "current_password": PASSWORD, "new_password": "short" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["field"], "new_password");
+    let r = send(
+        &app,
+        c.json("POST", "/api/me/password", json!({ "current_password": PASSWORD, "new_password": "Kaede#2027x" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let body = json!({ "user_id": "TANAKA01", "email": "tanaka@sakura.example.jp" });
+    let r = send(&app, anon("POST", "/api/password-reset/request", &body)).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let link = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::PasswordResetLink)
+        .unwrap();
+    let token = link.data["link"].split("token=").nth(1).unwrap().to_owned();
+    let body = json!({ "token": token, "password": "Momiji#2027" });
+    let r = send(&app, anon("POST", "/api/password-reset", &body)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = send(&app, anon("POST", "/api/password-reset", &body)).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "link-invalid");
+    let r = send(&app, c.req("POST", "/api/logout").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
+}
+
+#[tokio::test]
+async fn application_life_over_http_with_every_field_error_at_once() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let c = login(&app, "TANAKA01").await;
+    let mut bad = serde_json::to_value(application_input()).unwrap();
+    bad["name"] = json!("Nguyen Van An");
+    bad["postcode"] = json!("1");
+    bad["sex"] = json!("?");
+    let r = send(&app, c.json("POST", "/api/applications", bad)).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["name", "sex", "postcode"]);
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("半角大文字"));
+
+    let id = new_application(&app, &c).await;
+    let r = send(&app, c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["rule"], "application.photo_missing");
+    assert_problem(
+        &send(&app, photo_req(&c, &id, jpeg(), "image/png")).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    );
+    assert_problem(
+        &send(&app, photo_req(&c, &id, vec![0xFF; 50_001], "image/jpeg")).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+    );
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let r = send(&app, photo_req(&c, &id, png, "image/jpeg")).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["rule"], "photo.not_jpeg");
+    let r = send(&app, photo_req(&c, &id, jpeg(), "image/jpeg")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["photo_attached"], true);
+    let r = send(&app, c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["status"]["code"], "application_completed");
+    assert_eq!(r.body["status"]["label_ja"], "申請完了");
+    assert_eq!(r.body["receipt_date"], "2026-11-27");
+    assert!(r.body["temporary_receipt_number"].as_str().unwrap().starts_with("TMP-20261127-"));
+
+    let r = send(
+        &app,
+        c.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "by pigeon" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let r = send(
+        &app,
+        c.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "counter" })),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["receipt_method"], "counter");
+
+    let r = send(&app, c.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    let r = send(&app, c.req("GET", "/api/foreign-nationals").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["items"][0]["filing_window"]["opens"], "2026-10-20");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_double_click_on_submit_gives_one_number() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let c = login(&app, "TANAKA01").await;
+    let id = new_application(&app, &c).await;
+    send(&app, photo_req(&c, &id, jpeg(), "image/jpeg")).await;
+    let uri = format!("/api/applications/{id}/submit");
+    let (a, b) = tokio::join!(
+        send(&app, c.req("POST", &uri).header("idempotency-key", "k1").body(Body::empty()).unwrap()),
+        send(&app, c.req("POST", &uri).header("idempotency-key", "k1").body(Body::empty()).unwrap())
+    );
+    assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(a.body["temporary_receipt_number"], b.body["temporary_receipt_number"]);
+    let r = send(&app, c.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn q16_every_route_answers_404_for_another_organizations_application_and_it_is_audited() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let suzuki = login(&app, "SUZUKI02").await;
+    let id = new_application(&app, &tanaka).await;
+    let attempts = vec![
+        suzuki.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap(),
+        photo_req(&suzuki, &id, jpeg(), "image/jpeg"),
+        suzuki.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap(),
+        suzuki.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "counter" })),
+    ];
+    let n = attempts.len();
+    for req in attempts {
+        assert_problem(&send(&app, req).await, StatusCode::NOT_FOUND, "not-found");
+    }
+    let r = send(&app, suzuki.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    assert!(r.body["items"].as_array().unwrap().is_empty());
+    let trail = w.audit(&format!("application:{id}")).await;
+    let refused: Vec<_> = trail.iter().filter(|e| e.actor == "SUZUKI02" && e.action == "access").collect();
+    assert_eq!(refused.len(), n);
+}
+
+#[tokio::test]
+async fn q52_japan_only_when_switched_on() {
+    let w = World::new().await;
+    let policy = GeoPolicy::from_config("japan", "133.0.0.0/8").unwrap();
+    let app = router(&w, true, policy);
+    let get = |headers: &[(&str, &str)]| {
+        let mut b = Request::builder().uri("/api/openapi.json");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    assert_problem(&send(&app, get(&[])).await, StatusCode::FORBIDDEN, "outside-japan");
+    assert_problem(
+        &send(&app, get(&[("cloudfront-viewer-country", "US")])).await,
+        StatusCode::FORBIDDEN,
+        "outside-japan",
+    );
+    assert_eq!(send(&app, get(&[("cloudfront-viewer-country", "JP")])).await.status, StatusCode::OK);
+    assert_eq!(send(&app, get(&[("x-forwarded-for", "8.8.8.8, 133.1.2.3")])).await.status, StatusCode::OK);
+    assert_problem(
+        &send(&app, get(&[("x-forwarded-for", "133.1.2.3, 8.8.8.8")])).await,
+        StatusCode::FORBIDDEN,
+        "outside-japan",
+    );
+    // Off (the local default): the same request passes.
+    let open = router(&w, false, GeoPolicy::Off);
+    assert_eq!(send(&open, get(&[("cloudfront-viewer-country", "US")])).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_the_router_agree() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let r = send(&app, Request::builder().uri("/api/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["openapi"], "3.1.0");
+    let paths = r.body["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, ROUTES.len());
+    for spec in ROUTES {
+        assert!(paths[spec.path].get(spec.method.to_lowercase()).is_some(), "{} {}", spec.method, spec.path);
+        // Every declared route is served: without a session it is refused, never "not found".
+        let uri = spec.path.replace("{id}", "some-id");
+        let req = Request::builder()
+            .method(spec.method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let status = send(&app, req).await.status;
+        assert!(
+            status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+            "{} {} → {status}",
+            spec.method,
+            spec.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_function_serves_exactly_its_own_routes() {
+    let w = World::new().await;
+    for f in Function::ALL {
+        let state = AppState {
+            ports: w.ports.clone(),
+            config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }),
+        };
+        let app = zairyu_http::router(state, &[f]);
+        for spec in ROUTES {
+            let uri = spec.path.replace("{id}", "some-id");
+            let req = Request::builder()
+                .method(spec.method)
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let status = send(&app, req).await.status;
+            let served = status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED;
+            assert_eq!(served, spec.function == f, "{f:?}: {} {} → {status}", spec.method, spec.path);
+        }
+    }
+}
