@@ -22,3 +22,38 @@ pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let path_style = config.endpoint_url().is_some();
     aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(path_style).build())
 }
+
+use std::sync::Arc;
+
+use zairyu_domain::service::Ports;
+use zairyu_domain::store::Store;
+
+/// A required setting is missing or wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+fn env(name: &str) -> Result<String, ConfigError> {
+    std::env::var(name).map_err(|_| ConfigError(format!("{name} is not set")))
+}
+
+/// The services' ports on AWS, from the environment the template sets:
+/// `ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL`
+/// and, optionally, `ZAIRYU_KMS_KEY_ID`. Clients are built once per cold start and shared.
+pub async fn ports_from_env() -> Result<Ports, ConfigError> {
+    let config = sdk_config().await;
+    let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("ZAIRYU_TABLE")?);
+    let blobs = S3Blobs::new(s3_client(&config), env("ZAIRYU_PHOTOS_BUCKET")?, std::env::var("ZAIRYU_KMS_KEY_ID").ok());
+    let queue =
+        SqsQueue::new(aws_sdk_sqs::Client::new(&config), env("ZAIRYU_QUEUE_URL")?, env("ZAIRYU_DEAD_LETTER_URL")?);
+    let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
+    Ok(Ports {
+        store: Store::new(Arc::new(table)),
+        blobs: Arc::new(blobs),
+        queue: Arc::new(queue),
+        clock: Arc::new(zairyu_runtime::SystemClock),
+        ids: Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),
+        hasher: Arc::new(hasher),
+        public_url: env("ZAIRYU_PUBLIC_URL")?,
+    })
+}

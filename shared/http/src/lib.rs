@@ -26,6 +26,16 @@ pub struct HttpConfig {
     pub geo: GeoPolicy,
 }
 
+impl HttpConfig {
+    /// For a deployed function: secure cookies always; the geo policy from `ZAIRYU_GEO` (`off` or `japan`)
+    /// and `ZAIRYU_GEO_ALLOW` (CIDR networks).
+    pub fn from_env() -> Result<Self, String> {
+        let mode = std::env::var("ZAIRYU_GEO").unwrap_or_else(|_| "japan".into());
+        let allow = std::env::var("ZAIRYU_GEO_ALLOW").unwrap_or_default();
+        Ok(Self { secure_cookies: true, geo: GeoPolicy::from_config(&mode, &allow)? })
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub ports: Ports,

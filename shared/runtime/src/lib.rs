@@ -2,6 +2,17 @@
 
 pub mod hasher;
 
+/// Logs through `tracing`: JSON when Lambda asks for it (`AWS_LAMBDA_LOG_FORMAT=JSON`), compact text
+/// otherwise; the level from `RUST_LOG` (default `info`). Never log passwords, tokens, photos or an
+/// applicant's personal data.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let _ = if json { builder.json().without_time().try_init() } else { builder.compact().try_init() };
+}
+
 pub use hasher::Argon2Hasher;
 
 use base64::Engine;
