@@ -364,3 +364,69 @@ where
     let nobody = Email { to: vec![], ..email };
     assert!(matches!(m.send(&nobody).await, Err(MailError::Rejected(_))));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// A small HTTP client for tests that talk to a server on 127.0.0.1 (moto, the local server).
+
+pub mod http {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A response: status, headers (lower-case names) and body.
+    #[derive(Debug, Clone)]
+    pub struct Response {
+        pub status: u16,
+        pub headers: Vec<(String, String)>,
+        pub body: Vec<u8>,
+    }
+
+    impl Response {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        }
+
+        pub fn json(&self) -> serde_json::Value {
+            serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+        }
+    }
+
+    /// One HTTP/1.1 exchange on a fresh connection (`Connection: close`), chunked bodies decoded.
+    pub async fn request(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> Response {
+        let rest = url.strip_prefix("http://").expect("an http URL");
+        let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+        let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        stream.write_all(req.as_bytes()).await.expect("write");
+        stream.write_all(body).await.expect("write");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.expect("read");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP response");
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned())))
+            .collect();
+        let mut body = raw[split + 4..].to_vec();
+        if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked")) {
+            let mut out = Vec::new();
+            let mut rest = &body[..];
+            while let Some(pos) = rest.windows(2).position(|w| w == b"\r\n") {
+                let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..pos]).trim(), 16).unwrap_or(0);
+                if size == 0 || rest.len() < pos + 2 + size {
+                    break;
+                }
+                out.extend_from_slice(&rest[pos + 2..pos + 2 + size]);
+                rest = &rest[(pos + 4 + size).min(rest.len())..];
+            }
+            body = out;
+        }
+        Response { status, headers, body }
+    }
+}

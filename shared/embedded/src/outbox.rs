@@ -49,16 +49,25 @@ fn encode_header(value: &str) -> String {
     words.join("\r\n ")
 }
 
+/// Decodes RFC 2047 encoded words; white space between two encoded words is dropped, other white space
+/// is kept (RFC 2047 §6.2).
 fn decode_header(value: &str) -> String {
-    value
-        .split_whitespace()
-        .map(|w| match w.strip_prefix("=?UTF-8?B?").and_then(|r| r.strip_suffix("?=")) {
-            Some(b64) => {
-                STANDARD.decode(b64).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| w.to_owned())
-            }
-            None => w.to_owned(),
-        })
-        .collect()
+    let mut out = String::new();
+    let mut previous_encoded = false;
+    for (i, word) in value.split_whitespace().enumerate() {
+        let decoded = word
+            .strip_prefix("=?UTF-8?B?")
+            .and_then(|r| r.strip_suffix("?="))
+            .and_then(|b64| STANDARD.decode(b64).ok())
+            .and_then(|b| String::from_utf8(b).ok());
+        let encoded = decoded.is_some();
+        if i > 0 && !(encoded && previous_encoded) {
+            out.push(' ');
+        }
+        out.push_str(&decoded.unwrap_or_else(|| word.to_owned()));
+        previous_encoded = encoded;
+    }
+    out
 }
 
 fn base64_lines(text: &str) -> String {
@@ -172,5 +181,7 @@ mod tests {
         assert!(h.lines().all(|l| l.trim().len() <= 75), "{h}");
         assert_eq!(decode_header(&h.replace("\r\n ", " ")), subject);
         assert_eq!(encode_header("Plain ASCII"), "Plain ASCII");
+        assert_eq!(decode_header("Plain ASCII subject"), "Plain ASCII subject");
+        assert_eq!(decode_header(&format!("Re: {}", encode_header("仮受付番号"))), "Re: 仮受付番号");
     }
 }

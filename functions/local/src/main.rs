@@ -1,0 +1,134 @@
+//! `cargo run -p zairyu-local`: the whole system on this machine, on the embedded adapters.
+//!
+//! Serves every route of the API on `ZAIRYU_ADDR` (default `127.0.0.1:8080`), keeps all data in
+//! `ZAIRYU_DATA_DIR` (default `.data`), runs the notification worker in-process (e-mails land as `.eml`
+//! files in the outbox, listed at `/local/outbox`), and seeds a demo on first start. Ctrl-C stops it.
+
+mod seed;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::routing::get;
+use zairyu_domain::ports::{BlobStore, Clock};
+use zairyu_domain::service::Ports;
+use zairyu_domain::store::Store;
+use zairyu_domain::values::EmailAddress;
+use zairyu_embedded::{FolderBlobs, OutboxMailer, SqliteQueue, SqliteTable};
+use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
+use zairyu_runtime::{Argon2Hasher, RandomIds, SystemClock};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Queue deliveries before a notification job is dead-lettered (as the SQS redrive policy).
+const MAX_ATTEMPTS: u32 = 5;
+
+fn setting(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+/// A secret kept in the data folder, made on first start (signs local upload links).
+fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
+    use zairyu_domain::ports::Ids;
+    let path = dir.join("secret");
+    if let Ok(s) = std::fs::read(&path) {
+        return Ok(s);
+    }
+    let s = ids.token().into_bytes();
+    std::fs::write(&path, &s)?;
+    Ok(s)
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    zairyu_runtime::init_tracing();
+    let addr: SocketAddr = setting("ZAIRYU_ADDR", "127.0.0.1:8080").parse()?;
+    let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
+    std::fs::create_dir_all(&data)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
+
+    let ids = Arc::new(RandomIds::<SystemClock>::default());
+    let table = SqliteTable::open(&data.join("zairyu.db"))?;
+    let queue =
+        SqliteQueue::open(&data.join("queue.db"), "notifications", MAX_ATTEMPTS, Duration::from_secs(60), SystemClock)?;
+    let blobs = FolderBlobs::new(&data.join("blobs"), &public_url, &secret(&data, &ids)?, SystemClock)?;
+    let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
+    let ports = Ports {
+        store: Store::new(Arc::new(table)),
+        blobs: Arc::new(blobs) as Arc<dyn BlobStore>,
+        queue: Arc::new(queue),
+        clock: Arc::new(SystemClock),
+        ids,
+        hasher: Arc::new(Argon2Hasher::new()?),
+        public_url: public_url.clone(),
+    };
+
+    let seeded = seed::demo(&ports, &data, &public_url).await?;
+    println!("zairyu local server: http://{addr}  (data in {})", data.display());
+    println!("{seeded}");
+
+    let state =
+        AppState { ports: ports.clone(), config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }) };
+    let outbox = mailer.clone();
+    let app = zairyu_http::router(state, &Function::ALL).route(
+        "/local/outbox",
+        get(move || {
+            let outbox = outbox.clone();
+            async move {
+                let list: Vec<_> = outbox
+                    .messages()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|m| serde_json::json!({ "to": m.to, "subject": m.subject, "text": m.text, "file": m.file }))
+                    .collect();
+                Json(list)
+            }
+        }),
+    );
+
+    // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
+    let worker_ports = ports.clone();
+    let from = EmailAddress::parse(&setting("ZAIRYU_SENDER", "no-reply@oras.localhost.example"))?;
+    let help_desk = setting("ZAIRYU_HELP_DESK", "0570-000-000");
+    let worker = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            if let Err(e) = worker_ports.flush_outbox().await {
+                tracing::warn!(error = %e, "job outbox flush failed");
+            }
+            if let Err(e) = worker_ports.deliver_notifications(&mailer, &from, &help_desk, 10).await {
+                tracing::warn!(error = %e, "notification delivery failed");
+            }
+        }
+    });
+
+    let started = SystemClock.now();
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    worker.abort();
+    println!("zairyu local server stopped after {} s", (SystemClock.now() - started).num_seconds());
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! The demo the local server seeds on its first start: an office, an organization with foreign nationals
+//! inside and outside the filing window, a staff user and an officer, with log-in details printed and kept
+//! in the data folder.
+
+use std::path::Path;
+
+use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::error::{Language, Text};
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+};
+use zairyu_domain::period::PeriodOfStay;
+use zairyu_domain::ports::{Attr, Condition, Ids, Item, Key, StoreError, Write, attr};
+use zairyu_domain::service::Ports;
+use zairyu_domain::status::OfficerRole;
+use zairyu_domain::status_of_residence::StatusOfResidence;
+use zairyu_domain::store::Store;
+use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+const MARKER: (&str, &str) = ("SEED#demo", "SEED");
+pub const CREDENTIALS_FILE: &str = "demo-credentials.txt";
+
+/// A password that meets Q88, from random bytes.
+fn password(ids: &dyn Ids) -> String {
+    let token: String = ids.token().chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+    format!("{token}#7a")
+}
+
+fn person(
+    card: &str,
+    name: &str,
+    nationality: &str,
+    birth: &str,
+    status: StatusOfResidence,
+    period: &str,
+    expiry: JstDate,
+) -> Result<ForeignNational, Error> {
+    Ok(ForeignNational {
+        card_number: ResidenceCardNumber::parse(card)?,
+        name: NameOnCard::parse(name)?,
+        nationality: Text::parse(nationality)?,
+        birth_date: JstDate::parse(birth)?,
+        status,
+        period_of_stay: PeriodOfStay::parse(period)?,
+        expiry,
+        passport_number: None,
+        passport_expiry: None,
+        email: None,
+        kanji_name_on_card: false,
+    })
+}
+
+async fn user(
+    ports: &Ports,
+    id: &str,
+    kind: UserKind,
+    org: Option<&OrganizationId>,
+    name: &str,
+    email: &str,
+    today: JstDate,
+) -> Result<(User, String), Error> {
+    let id = UserId::parse(id)?;
+    let secret = password(ports.ids.as_ref());
+    let hash = ports.hasher.hash(&Password::parse(&id, &secret)?).await?;
+    let u = User {
+        id,
+        kind,
+        organization_id: org.cloned(),
+        name: Text::parse(name)?,
+        email: EmailAddress::parse(email)?,
+        language: Language::Ja,
+        password_hash: Some(hash),
+        password: Some(PasswordAge { set_on: today }),
+        guard: LoginGuard::default(),
+        state: UserState::Active,
+        version: 0,
+    };
+    Ok((u, secret))
+}
+
+/// Seeds the demo once; returns what to print.
+pub async fn demo(ports: &Ports, data: &Path, url: &str) -> Result<String, Error> {
+    let marker = Key::new(MARKER.0, MARKER.1);
+    let file = data.join(CREDENTIALS_FILE);
+    if ports.store.table.get(&marker).await?.is_some() {
+        return Ok(format!("demo data already present; log-in details are in {}", file.display()));
+    }
+    let today = JstDate::of_instant(ports.clock.now());
+    let org_id = OrganizationId::parse("sakura-systems")?;
+    let profile = OrganizationProfile::parse(
+        OrganizationKind::Corporation,
+        "Sakura Systems K.K.",
+        "1-1-1 Kasumigaseki, Chiyoda-ku, Tokyo",
+        "7011001021234",
+        Office::Tokyo,
+    )?;
+    let org = Organization {
+        id: org_id.clone(),
+        profile,
+        approval: Some(ApprovalOfUse::granted(today.sub_days(30))),
+        use_state: UseState::Active,
+        version: 0,
+    };
+    let people = [
+        // Inside the window: expires in 2 months.
+        person(
+            "AB12345678CD",
+            "NGUYEN,VAN,AN",
+            "Viet Nam",
+            "19950412",
+            StatusOfResidence::EngineerHumanitiesInternational,
+            "1Y",
+            today.add_months(2),
+        )?,
+        // Too early: expires in 7 months.
+        person(
+            "EF23456789GH",
+            "SANTOS,MARIA,CLARA",
+            "Philippines",
+            "19900203",
+            StatusOfResidence::NursingCare,
+            "3Y",
+            today.add_months(7),
+        )?,
+        // A 3-month stay past its halfway point.
+        person(
+            "JK34567890LM",
+            "KIM,MINJI",
+            "Republic of Korea",
+            "20000715",
+            StatusOfResidence::Dependent,
+            "3M",
+            today.add_days(30),
+        )?,
+        // Not covered online (Q29).
+        person(
+            "NP45678901QR",
+            "PATEL,RAJ",
+            "India",
+            "19880921",
+            StatusOfResidence::SpecifiedSkilledWorker1,
+            "1Y",
+            today.add_months(1),
+        )?,
+    ];
+    let (staff, staff_password) = user(
+        ports,
+        "TANAKA01",
+        UserKind::OrganizationStaff,
+        Some(&org_id),
+        "Tanaka Hanako",
+        "tanaka@sakura.example.jp",
+        today,
+    )
+    .await?;
+    let officer_kind = UserKind::Officer { office: Office::Tokyo, roles: vec![OfficerRole::Admin] };
+    let (officer, officer_password) =
+        user(ports, "OFFICER01", officer_kind, None, "Immigration Officer", "officer@tokyo.immi.example.jp", today)
+            .await?;
+
+    let mut writes: Vec<Write> =
+        vec![Store::organization_write(&org)?, Store::user_write(&staff)?, Store::user_write(&officer)?];
+    for p in &people {
+        writes.push(Store::foreign_national_write(&org_id, p)?);
+    }
+    writes.push(Write::Put {
+        item: Item::from([(attr::PK.into(), Attr::S(MARKER.0.into())), (attr::SK.into(), Attr::S(MARKER.1.into()))]),
+        condition: Condition::Absent,
+    });
+    match ports.store.table.transact(writes).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => return Ok("demo data already present".into()),
+        Err(e) => return Err(e.into()),
+    }
+    let text = format!(
+        "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \
+         staff user    TANAKA01   password {staff_password}\n  \
+         officer user  OFFICER01  password {officer_password}\n  \
+         log in: curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"
+    );
+    std::fs::write(data.join(CREDENTIALS_FILE), &text)?;
+    Ok(text)
+}

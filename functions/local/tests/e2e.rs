@@ -1,0 +1,161 @@
+//! End to end over a real socket: the local server binary started on a free port with its own data
+//! folder; log in → enter an application → attach the photo → submit → list; the e-mails in the outbox;
+//! a clean stop on SIGINT, and the data still there after a restart.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use zairyu_contract::http::{Response, request};
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(data: &std::path::Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zairyu-local"))
+            .env("ZAIRYU_ADDR", "127.0.0.1:0")
+            .env("ZAIRYU_DATA_DIR", data)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self { child, url }
+    }
+
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.child.kill().unwrap();
+        panic!("the server did not stop on SIGINT");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn password(data: &std::path::Path, user: &str) -> String {
+    let creds = std::fs::read_to_string(data.join("demo-credentials.txt")).unwrap();
+    let line = creds.lines().find(|l| l.contains(user)).unwrap();
+    line.split_whitespace().skip_while(|w| *w != "password").nth(1).unwrap().to_owned()
+}
+
+struct Session {
+    url: String,
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    async fn call(&self, method: &str, path: &str, ct: Option<&str>, body: &[u8]) -> Response {
+        let mut headers =
+            vec![("cookie".to_owned(), self.cookie.clone()), ("x-csrf-token".to_owned(), self.csrf.clone())];
+        if let Some(ct) = ct {
+            headers.push(("content-type".to_owned(), ct.to_owned()));
+        }
+        request(method, &format!("{}{path}", self.url), &headers, body).await
+    }
+
+    async fn json(&self, method: &str, path: &str, body: Value) -> Response {
+        self.call(method, path, Some("application/json"), body.to_string().as_bytes()).await
+    }
+}
+
+async fn login(url: &str, user: &str, password: &str) -> Session {
+    let body = json!({ "user_id": user, "password": password }).to_string();
+    let r = request(
+        "POST",
+        &format!("{url}/api/login"),
+        &[("content-type".into(), "application/json".into())],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let cookie = r.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+    Session { url: url.to_owned(), cookie, csrf: r.json()["csrf_token"].as_str().unwrap().to_owned() }
+}
+
+fn jpeg() -> Vec<u8> {
+    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+    v.extend_from_slice(&[
+        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+    ]);
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
+
+#[tokio::test]
+async fn a_user_files_an_application_through_the_local_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = server.url.clone();
+    let s = login(&url, "TANAKA01", &password(dir.path(), "TANAKA01")).await;
+
+    // The list of affiliated foreign nationals, with who can file today.
+    let people = s.call("GET", "/api/foreign-nationals", None, b"").await.json();
+    let items = people["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let nguyen = items.iter().find(|p| p["name"] == "NGUYEN,VAN,AN").unwrap();
+
+    let mut input = serde_json::to_value(zairyu_domain::fixtures::application_input()).unwrap();
+    input["expiry_date"] = nguyen["expiry_date"].clone();
+    let created = s.json("POST", "/api/applications", input).await;
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+
+    let photo = s.call("PUT", &format!("/api/applications/{id}/photo"), Some("image/jpeg"), &jpeg()).await;
+    assert_eq!(photo.status, 200, "{}", String::from_utf8_lossy(&photo.body));
+    let filed = s.call("POST", &format!("/api/applications/{id}/submit"), None, b"").await;
+    assert_eq!(filed.status, 200, "{}", String::from_utf8_lossy(&filed.body));
+    let number = filed.json()["temporary_receipt_number"].as_str().unwrap().to_owned();
+
+    let list = s.call("GET", "/api/applications", None, b"").await.json();
+    assert_eq!(list["items"][0]["status"]["code"], "application_completed");
+    assert_eq!(list["items"][0]["temporary_receipt_number"], number.as_str());
+
+    // The worker sends the e-mails: the receipt to the user, the number to the user and the applicant.
+    let mut mails = Value::Null;
+    for _ in 0..50 {
+        mails = request("GET", &format!("{url}/local/outbox"), &[], b"").await.json();
+        if mails.as_array().is_some_and(|m| m.len() >= 3) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mails = mails.as_array().unwrap();
+    let numbered: Vec<_> = mails.iter().filter(|m| m["text"].as_str().unwrap().contains(&number)).collect();
+    assert_eq!(numbered.len(), 2, "{mails:?}");
+    assert!(
+        numbered
+            .iter()
+            .any(|m| m["to"][0] == "an.nguyen@example.com" && m["subject"] == "Temporary application receipt number"),
+        "{numbered:?}"
+    );
+
+    // Ctrl-C stops it cleanly; the data survives a restart.
+    assert!(server.interrupt().success());
+    let again = Server::start(dir.path());
+    let s = login(&again.url, "TANAKA01", &password(dir.path(), "TANAKA01")).await;
+    let list = s.call("GET", "/api/applications", None, b"").await.json();
+    assert_eq!(list["items"][0]["temporary_receipt_number"], number.as_str());
+    assert!(again.interrupt().success());
+}
