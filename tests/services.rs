@@ -403,3 +403,17 @@ async fn a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried(w: Worl
     assert!(!w.ports.send_once(key, &mailer, &email).await.unwrap(), "the duplicate does not");
     assert_eq!(outbox.messages().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_log_ins_of_one_user_all_succeed() {
+    let w = World::new().await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let ports = w.ports.clone();
+            tokio::spawn(async move { ports.login("TANAKA01", PASSWORD, None).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+}

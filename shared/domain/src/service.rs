@@ -297,10 +297,16 @@ impl Ports {
         };
         let password_age = user.password.ok_or(LoginRefusal::InvalidCredentials)?;
         let facts = LoginFacts { user_state: user.state, password: password_age, organization };
-        user.guard = LoginGuard::cleared();
+        // A right password clears earlier failures; the user record is written only when there were any,
+        // so that concurrent log-ins of one user do not contend for it.
+        let mut user_writes = Vec::new();
+        if user.guard != LoginGuard::cleared() {
+            user.guard = LoginGuard::cleared();
+            user_writes.push(Store::user_write(&user)?);
+        }
         if let Err(e) = check_login_allowed(facts, now) {
             let (event, e) = refuse(user.id.as_str(), subject, e);
-            let change = self.change(vec![Store::user_write(&user)?], &event, vec![])?;
+            let change = self.change(user_writes, &event, vec![])?;
             self.commit(change).await?;
             return Err(e.into());
         }
@@ -312,10 +318,13 @@ impl Ports {
             last_seen_at: now,
         };
         let event = self.audit(user.id.as_str(), "login", subject, from, Outcome::Success);
-        let writes = vec![Store::user_write(&user)?, self.session_write(&session_token, &session)?];
-        let change = self.change(writes, &event, vec![])?;
+        let wrote_user = !user_writes.is_empty();
+        user_writes.push(self.session_write(&session_token, &session)?);
+        let change = self.change(user_writes, &event, vec![])?;
         self.commit(change).await?;
-        user.version += 1;
+        if wrote_user {
+            user.version += 1;
+        }
         Ok(Login { session_token, csrf_token, user })
     }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Load figures of the local server (release build): the application list and log-in, under wrk on this
+# machine. Prints wrk's reports (requests/s and the latency distribution) and the binary sizes. Talks only
+# to 127.0.0.1; bounded in time (10 s per run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+cargo build --release -p zairyu-local -p zairyu-login -p zairyu-submit -p zairyu-status
+bin="$CARGO_TARGET_DIR/release"
+data="$(mktemp -d)"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+ZAIRYU_ADDR="127.0.0.1:$port" ZAIRYU_DATA_DIR="$data" RUST_LOG=warn "$bin/zairyu-local" >/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do [ -f "$data/demo-credentials.txt" ] && curl -sf "$url/api/openapi.json" >/dev/null && break; sleep 0.1; done
+password=$(awk '/staff user/ {print $5}' "$data/demo-credentials.txt")
+login_body="{\"user_id\":\"TANAKA01\",\"password\":\"$password\"}"
+resp=$(curl -s -D - -H 'content-type: application/json' -d "$login_body" "$url/api/login")
+cookie=$(printf '%s' "$resp" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
+csrf=$(printf '%s' "$resp" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+expiry=$(curl -s -H "cookie: $cookie" "$url/api/foreign-nationals" | python3 -c 'import json,sys; print([p["expiry_date"] for p in json.load(sys.stdin)["items"] if p["name"]=="NGUYEN,VAN,AN"][0])')
+for _ in $(seq 1 50); do
+  python3 - "$url" "$cookie" "$csrf" "$expiry" <<'PY'
+import json, sys, urllib.request
+url, cookie, csrf, expiry = sys.argv[1:]
+body = {"procedures": ["extension"], "nationality": "Viet Nam", "birth_date": "19950412", "name": "NGUYEN,VAN,AN", "sex": "男",
+        "married": "無", "occupation": "Engineer", "home_country_address": "Ha Noi", "postcode": "100-0013", "prefecture": "東京都",
+        "city": "千代田区", "street": "霞が関1-1-1", "mobile": "090-1234-5678", "passport_number": "C1234567", "passport_expiry": "20300101",
+        "status_of_residence": "技術・人文知識・国際業務", "period_of_stay": "1Y", "expiry_date": expiry, "residence_card_number": "AB12345678CD",
+        "desired_period_of_stay": "3Y", "reason": "Continuing employment", "criminal_record": False, "relatives_in_japan": False,
+        "receipt_method": "post", "receiving_office": "tokyo", "notice_email": "an.nguyen@example.com", "in_japan": True, "applicant_requested": True}
+req = urllib.request.Request(url + "/api/applications", data=json.dumps(body).encode(), method="POST",
+                             headers={"content-type": "application/json", "cookie": cookie, "x-csrf-token": csrf})
+urllib.request.urlopen(req).read()
+PY
+done
+
+echo "== GET /api/applications (page of 50 of 50 applications), 2 threads, 16 connections, 10 s"
+wrk -t2 -c16 -d10s --latency -H "cookie: $cookie" "$url/api/applications?limit=50"
+
+lua="$(mktemp)"
+cat > "$lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$login_body'
+wrk.headers["content-type"] = "application/json"
+LUA
+echo "== POST /api/login (argon2id verify each), 2 threads, 8 connections, 10 s"
+wrk -t2 -c8 -d10s --latency -s "$lua" "$url/api/login"
+rm -f "$lua"
+
+echo "== release binary sizes (x86_64, stripped by the release profile)"
+for b in login submit status zairyu-local; do printf '%-14s %s bytes\n' "$b" "$(stat -c %s "$bin/$b")"; done
