@@ -306,6 +306,11 @@ async fn application_life_over_http_with_every_field_error_at_once() {
 
     let r = send(&app, c.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    let r = send(&app, c.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["form"]["address"]["prefecture"], "東京都");
+    assert_eq!(r.body["photo"]["width"], 240);
+    assert_eq!(r.body["status"]["code"], "application_completed");
     let r = send(&app, c.req("GET", "/api/foreign-nationals").body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["items"][0]["filing_window"]["opens"], "2026-10-20");
 }

@@ -12,7 +12,9 @@ use zairyu_domain::photo::MAX_PHOTO_BYTES;
 use zairyu_domain::status::ReceiptMethod;
 
 use crate::extract::{Authenticated, ClientIp, JsonBody, read_body};
-use crate::views::{ApplicationView, ForeignNationalView, PageView, UserView, decode_cursor, encode_cursor};
+use crate::views::{
+    ApplicationDetailView, ApplicationView, ForeignNationalView, PageView, UserView, decode_cursor, encode_cursor,
+};
 use crate::{ApiResult, AppState, Problem, SESSION_COOKIE};
 
 /// The Lambda function that serves a route in AWS (the local server serves them all).
@@ -165,7 +167,7 @@ pub const ROUTES: &[RouteSpec] = &[
         function: F::Status,
         method: "GET",
         path: "/api/applications/{id}",
-        summary: "One application and its status",
+        summary: "One application in full, for review before submitting (Q45), and its status",
         session: true,
         body: B::None,
         responses: &[200, 401, 404],
@@ -397,12 +399,9 @@ async fn create_application(
     Ok((StatusCode::CREATED, Json(ApplicationView::from(&app))))
 }
 
-async fn application(
-    State(s): State<AppState>,
-    auth: Authenticated,
-    Path(id): Path<String>,
-) -> ApiResult<Json<ApplicationView>> {
-    Ok(Json(ApplicationView::from(&s.ports.application(&auth.caller, &id).await?)))
+async fn application(State(s): State<AppState>, auth: Authenticated, Path(id): Path<String>) -> ApiResult<Response> {
+    let app = s.ports.application(&auth.caller, &id).await?;
+    Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
 async fn attach_photo(

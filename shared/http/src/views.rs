@@ -141,3 +141,19 @@ impl From<&ForeignNational> for ForeignNationalView {
         }
     }
 }
+
+/// One application in full, for review before submitting (what the agency's confirmation screen shows,
+/// and what it cannot show after filing, Q45).
+#[derive(Debug, Serialize)]
+pub struct ApplicationDetailView<'a> {
+    #[serde(flatten)]
+    pub summary: ApplicationView,
+    pub form: &'a zairyu_domain::form::ApplicationForm,
+    pub photo: Option<zairyu_domain::photo::PhotoInfo>,
+}
+
+impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
+    fn from(a: &'a Application) -> Self {
+        Self { summary: ApplicationView::from(a), form: &a.form, photo: a.photo.as_ref().map(|p| p.info) }
+    }
+}
