@@ -315,21 +315,7 @@ impl Table for DynamoTable {
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        if writes.is_empty() || writes.len() > 100 {
-            return Err(StoreError::Invalid("a transaction has 1 to 100 writes".into()));
-        }
-        let mut keys = std::collections::BTreeSet::new();
-        for w in &writes {
-            let key = match w {
-                Write::Put { item, .. } => {
-                    Key::of(item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?
-                }
-                Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
-            };
-            if !keys.insert(key) {
-                return Err(StoreError::Invalid("a transaction touches each item once".into()));
-            }
-        }
+        zairyu_domain::ports::check_transaction(&writes)?;
         let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),

@@ -202,6 +202,27 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// The rules every `Table` applies to a transaction, as DynamoDB does: 1 to 100 writes, each item once,
+/// every item with string keys.
+pub fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
+    if writes.is_empty() || writes.len() > 100 {
+        return Err(StoreError::Invalid("a transaction has 1 to 100 writes".into()));
+    }
+    let mut keys = std::collections::BTreeSet::new();
+    for w in writes {
+        let key = match w {
+            Write::Put { item, .. } => {
+                Key::of(item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?
+            }
+            Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
+        };
+        if !keys.insert(key) {
+            return Err(StoreError::Invalid("a transaction touches each item once".into()));
+        }
+    }
+    Ok(())
+}
+
 /// A DynamoDB-shaped record store: the narrowest set of operations the repositories need.
 #[async_trait]
 pub trait Table: Send + Sync {
