@@ -56,6 +56,20 @@ mod tests {
     }
 }
 
+/// A queued body that is not a notification job (it can only end in the dead-letter queue).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the queued body is not a notification job: {0}")]
+pub struct MalformedJob(pub String);
+
+impl crate::error::Localized for MalformedJob {
+    fn rule(&self) -> &'static str {
+        "job.malformed"
+    }
+    fn message_ja(&self) -> String {
+        "キューの内容が通知ジョブとして読み取れません。".into()
+    }
+}
+
 /// Labels of the template values, in both languages.
 fn label(key: &str, language: Language) -> &str {
     let (ja, en) = match key {

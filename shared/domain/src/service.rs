@@ -857,8 +857,46 @@ impl Ports {
         Ok(self.store.foreign_nationals(org, after, limit).await?)
     }
 
-    /// Takes up to `max` notification jobs from the queue and sends each once (the embedded worker; in AWS
-    /// the notify function does the same per SQS batch). Returns how many e-mails went out.
+    /// Sends one queued notification job: each of its e-mails once (by idempotency key). A permanent
+    /// refusal by the mail service (a bad address) is recorded in the audit trail and not retried; any other
+    /// failure is an error, so the queue delivers the job again (and dead-letters it in the end). A body
+    /// that is not a job is an error too: it can only end in the dead-letter queue.
+    pub async fn send_job(
+        &self,
+        body: &str,
+        mailer: &dyn Mailer,
+        from: &EmailAddress,
+        help_desk: &str,
+    ) -> Result<Delivered, ServiceError> {
+        let job: NotificationJob =
+            serde_json::from_str(body).map_err(|e| invalid("job", &crate::job::MalformedJob(e.to_string())))?;
+        let mut delivered = Delivered::default();
+        for (i, email) in crate::job::render_plain(&job, from, help_desk).iter().enumerate() {
+            let key = format!("{}#{i}", job.idempotency_key);
+            match self.send_once(&key, mailer, email).await {
+                Ok(true) => delivered.sent += 1,
+                Ok(false) => delivered.duplicates += 1,
+                Err(ServiceError::Mail(MailError::Rejected(_))) => {
+                    // Never retried: marked as done, and recorded without the address.
+                    self.store.mark_sent(&key, self.now()).await?;
+                    let event = self.audit(
+                        "system",
+                        "notification.rejected",
+                        format!("notification:{key}"),
+                        None,
+                        Outcome::Refused(job.kind.code().into()),
+                    );
+                    self.audit_only(event).await?;
+                    delivered.rejected += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// Takes up to `max` notification jobs from the queue and sends each (the embedded worker; in AWS the
+    /// notify function does the same per SQS batch). Returns how many e-mails went out.
     pub async fn deliver_notifications(
         &self,
         mailer: &dyn Mailer,
@@ -868,28 +906,24 @@ impl Ports {
     ) -> Result<usize, ServiceError> {
         let mut sent = 0;
         for delivery in self.queue.receive(max).await? {
-            let job: NotificationJob = match serde_json::from_str(&delivery.body) {
-                Ok(j) => j,
-                // A body that is not a job can never succeed: let it go to the dead-letter queue.
-                Err(_) => {
-                    self.queue.release(&delivery.receipt).await?;
-                    continue;
+            match self.send_job(&delivery.body, mailer, from, help_desk).await {
+                Ok(d) => {
+                    sent += d.sent;
+                    self.queue.ack(&delivery.receipt).await?;
                 }
-            };
-            let mut ok = true;
-            for (i, email) in crate::job::render_plain(&job, from, help_desk).iter().enumerate() {
-                match self.send_once(&format!("{}#{i}", job.idempotency_key), mailer, email).await {
-                    Ok(true) => sent += 1,
-                    Ok(false) => {}
-                    Err(_) => ok = false,
-                }
-            }
-            if ok {
-                self.queue.ack(&delivery.receipt).await?;
-            } else {
-                self.queue.release(&delivery.receipt).await?;
+                Err(_) => self.queue.release(&delivery.receipt).await?,
             }
         }
         Ok(sent)
     }
+}
+
+/// What sending one job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivered {
+    pub sent: usize,
+    /// Already sent by an earlier delivery of the same job.
+    pub duplicates: usize,
+    /// Refused for good by the mail service; recorded, not retried.
+    pub rejected: usize,
 }

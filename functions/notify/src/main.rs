@@ -1,0 +1,26 @@
+//! Wires the SES mailer and the store from the environment to the SQS handler.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use zairyu_domain::values::EmailAddress;
+use zairyu_notify::Notifier;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    zairyu_runtime::init_tracing();
+    let ports = zairyu_aws::ports_from_env().await?;
+    let config = zairyu_aws::sdk_config().await;
+    let notifier = Arc::new(Notifier {
+        ports,
+        mailer: Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
+        from: EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?,
+        help_desk: std::env::var("ZAIRYU_HELP_DESK")?,
+    });
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let notifier = Arc::clone(&notifier);
+        async move { Ok::<_, Error>(notifier.handle(event.payload).await) }
+    }))
+    .await
+}

@@ -1,0 +1,145 @@
+//! The notify function's SQS handler: a batch with a duplicate and a poison message, permanent and
+//! temporary mail failures, and — against moto — a job sent through SQS that ends in SES's record.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use zairyu_domain::ports::{Email, MailError, Mailer};
+use zairyu_domain::values::EmailAddress;
+use zairyu_embedded::OutboxMailer;
+use zairyu_notify::Notifier;
+use zairyu_runtime::RandomIds;
+
+mod support;
+use support::*;
+
+fn sample() -> SqsEvent {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/sqs/notification-batch.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn notifier(w: &World, mailer: Arc<dyn Mailer>) -> Notifier {
+    Notifier {
+        ports: w.ports.clone(),
+        mailer,
+        from: EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
+        help_desk: "0570-000-000".into(),
+    }
+}
+
+fn outbox(w: &World) -> OutboxMailer<SharedClock, Arc<RandomIds<SharedClock>>> {
+    let clock = SharedClock(Arc::clone(&w.clock));
+    OutboxMailer::new(&w.dir.path().join("outbox"), clock.clone(), Arc::new(RandomIds::with_clock(clock))).unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_with_a_duplicate_and_a_poison_message_reports_only_the_poison() {
+    let w = World::new().await;
+    let mail = outbox(&w);
+    let n = notifier(&w, Arc::new(mail.clone()));
+    let response = n.handle(sample()).await;
+    let failed: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+    assert_eq!(failed, vec!["0f1e2d3c-0003-4a5b-8c9d-000000000003"]);
+    // One job delivered twice: its two e-mails (Japanese to the user, English to the applicant) once each.
+    let sent = mail.messages().unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].subject, "仮受付番号のお知らせ");
+    assert_eq!(sent[1].to, vec!["an.nguyen@example.com"]);
+    assert!(sent[1].text.contains("TMP-20261127-1K3AT4XY") && sent[1].text.contains("replies are not read"));
+    // The same batch again (SQS delivers at least once): nothing more is sent.
+    n.handle(sample()).await;
+    assert_eq!(mail.messages().unwrap().len(), 2);
+}
+
+/// A mailer that refuses, for good or for now.
+struct Refusing {
+    permanent: bool,
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Mailer for Refusing {
+    async fn send(&self, _: &Email) -> Result<String, MailError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Err(if self.permanent {
+            MailError::Rejected("bad address".into())
+        } else {
+            MailError::Unavailable("throttled".into())
+        })
+    }
+}
+
+fn only_first(mut e: SqsEvent) -> SqsEvent {
+    e.records.truncate(1);
+    e
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_is_recorded_and_not_retried_a_temporary_one_is_retried() {
+    let w = World::new().await;
+    let permanent = Arc::new(Refusing { permanent: true, calls: AtomicUsize::new(0) });
+    let n = notifier(&w, permanent.clone());
+    assert!(n.handle(only_first(sample())).await.batch_item_failures.is_empty());
+    assert!(n.handle(only_first(sample())).await.batch_item_failures.is_empty());
+    assert_eq!(permanent.calls.load(Ordering::SeqCst), 2, "each e-mail tried once, never again");
+    let trail = w.audit("notification:temporary_receipt_number:01JDQ8ZK3V6W0C5X8N2M4P7R9T#0").await;
+    assert_eq!(trail[0].action, "notification.rejected");
+
+    let w = World::new().await;
+    let temporary = Arc::new(Refusing { permanent: false, calls: AtomicUsize::new(0) });
+    let n = notifier(&w, temporary.clone());
+    let r = n.handle(only_first(sample())).await;
+    assert_eq!(r.batch_item_failures.len(), 1, "delivered again by the queue");
+    n.handle(only_first(sample())).await;
+    assert_eq!(temporary.calls.load(Ordering::SeqCst), 2, "and tried again");
+}
+
+#[tokio::test]
+async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
+    let url = std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
+        panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
+    });
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .test_credentials()
+        .region("ap-northeast-1")
+        .endpoint_url(&url)
+        .load()
+        .await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let ses = aws_sdk_sesv2::Client::new(&config);
+    let domain = format!("notify-{}.example.jp", std::process::id());
+    zairyu_aws::SesMailer::create_identity(&ses, &domain).await.unwrap();
+    let (queue_url, _) =
+        zairyu_aws::SqsQueue::create(&sqs, &format!("notify-{}", std::process::id()), 3, 60).await.unwrap();
+
+    // A submission queues the job; the event source mapping hands SQS's messages to the function.
+    let job = sample().records[0].body.clone().unwrap().replace("TMP-20261127-1K3AT4XY", "TMP-20261127-MOTO0001");
+    sqs.send_message().queue_url(&queue_url).message_body(&job).send().await.unwrap();
+    let got = sqs.receive_message().queue_url(&queue_url).max_number_of_messages(10).send().await.unwrap();
+    let records = got
+        .messages()
+        .iter()
+        .map(|m| {
+            let mut r = SqsMessage::default();
+            r.message_id = m.message_id().map(str::to_owned);
+            r.receipt_handle = m.receipt_handle().map(str::to_owned);
+            r.body = m.body().map(str::to_owned);
+            r
+        })
+        .collect();
+    let mut event = SqsEvent::default();
+    event.records = records;
+
+    let w = World::on_dynamodb().await;
+    let mut n = notifier(&w, Arc::new(zairyu_aws::SesMailer::new(ses)));
+    n.from = EmailAddress::parse(&format!("no-reply@{domain}")).unwrap();
+    assert!(n.handle(event).await.batch_item_failures.is_empty());
+
+    let data = zairyu_contract::http::request("GET", &format!("{url}/moto-api/data.json"), &[], b"").await.json();
+    let text = data["ses"].to_string();
+    assert!(text.contains("TMP-20261127-MOTO0001"), "not in moto's SES record");
+}
