@@ -70,82 +70,299 @@ impl crate::error::Localized for MalformedJob {
     }
 }
 
-/// Labels of the template values, in both languages.
-fn label(key: &str, language: Language) -> &str {
-    let (ja, en) = match key {
-        "receipt_number" => ("受付番号", "Receipt number"),
-        "receipt_date" => ("受付日", "Date of receipt"),
-        "receipt_method" => ("在留カードの受領方法", "Receipt method of the residence card"),
-        "user_id" => ("利用者ID", "User ID"),
-        "link" => ("リンク", "Link"),
-        "expires_at" => ("有効期限", "Valid until"),
-        other => (other, other),
-    };
-    match language {
-        Language::Ja => ja,
-        Language::En => en,
-    }
+/// One e-mail template: the values it needs and its body in each language (`{key}` is replaced by the
+/// job's value). One per notification kind; a test holds every kind to having one, and every placeholder to
+/// being among the values the kind's jobs carry.
+pub struct Template {
+    pub kind: NotificationKind,
+    pub keys: &'static [&'static str],
+    pub ja: &'static str,
+    pub en: &'static str,
 }
 
-/// The plain-text e-mails of a job: one per language among its addressees, each saying that replies are
-/// not read (Q100) and where the help desk is (Q99).
-pub fn render_plain(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Vec<crate::ports::Email> {
+use NotificationKind as K;
+
+pub const TEMPLATES: &[Template] = &[
+    Template {
+        kind: K::RequestForUseApproved,
+        keys: &["user_id", "link", "expires_at"],
+        ja: "在留申請オンラインシステムの利用申出が承認されました。\n利用者ID: {user_id}\n次のリンクからパスワードを設定してください（有効期限 {expires_at}、一度限り）。\n{link}",
+        en: "Your request for use of the Online Residence Application System has been approved.\nUser ID: {user_id}\nSet your password from this link (valid until {expires_at}, once only):\n{link}",
+    },
+    Template {
+        kind: K::RequestForUseDenied,
+        keys: &[],
+        ja: "在留申請オンラインシステムの利用申出は承認されませんでした。詳しくは申出をした地方出入国在留管理官署にお問い合わせください。",
+        en: "Your request for use of the Online Residence Application System was not approved. Please ask the regional immigration office where you made the request.",
+    },
+    Template {
+        kind: K::ApplicationReceived,
+        keys: &["receipt_date"],
+        ja: "申請の受付が完了しました（受付日 {receipt_date}）。仮受付番号は別のメールでお知らせします。",
+        en: "Your application has been received (date of receipt {receipt_date}). The temporary receipt number follows in a separate e-mail.",
+    },
+    Template {
+        kind: K::ApplicationReceiptError,
+        keys: &["receipt_date"],
+        ja: "{receipt_date}の申請を受け付けることができませんでした。システムにログインして申請状況を確認してください。",
+        en: "The application of {receipt_date} could not be received. Please log in and check the application status.",
+    },
+    Template {
+        kind: K::BlanketUploadCompleted,
+        keys: &["rows_registered"],
+        ja: "一括入力ファイルの登録が完了しました。{rows_registered}件が「入力完了」になりました。",
+        en: "The blanket input file has been registered: {rows_registered} applications are now \"Input completed\".",
+    },
+    Template {
+        kind: K::BlanketUploadFailed,
+        keys: &["rows_registered", "rows_failed"],
+        ja: "一括入力ファイルにエラーがありました。{rows_registered}件は登録され、{rows_failed}件はエラーです。ログインして「エラー（一括登録）」の内容を確認してください（Q42）。",
+        en: "The blanket input file has errors: {rows_registered} rows were registered, {rows_failed} failed. Log in and open \"Error (blanket registration)\" to see them (Q42).",
+    },
+    Template {
+        kind: K::TemporaryReceiptNumber,
+        keys: &["receipt_number", "receipt_date"],
+        ja: "申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします（Q33）。",
+        en: "The application has been received.\nTemporary receipt number: {receipt_number}\nDate of receipt: {receipt_date}\nThe official receipt number follows the next day (Q33).",
+    },
+    Template {
+        kind: K::OfficialReceiptNumber,
+        keys: &["receipt_number", "receipt_date"],
+        ja: "申請の正式な受付番号をお知らせします。\n受付番号: {receipt_number}\n受付日: {receipt_date}",
+        en: "The official receipt number of the application:\nReceipt number: {receipt_number}\nDate of receipt: {receipt_date}",
+    },
+    Template {
+        kind: K::DocumentsRequested,
+        keys: &["receipt_number"],
+        ja: "受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください（Q22）。",
+        en: "For the application {receipt_number}, please submit additional documents as the regional immigration office instructs (Q22).",
+    },
+    Template {
+        kind: K::ExaminationCompleted,
+        keys: &["receipt_number", "receipt_method"],
+        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method}。受領の手続はQ54（窓口）・Q55（郵送）のとおりです。",
+        en: "The examination of application {receipt_number} is complete. Receipt method of the residence card: {receipt_method}. See Q54 (counter) and Q55 (post) for what to do next.",
+    },
+    Template {
+        kind: K::ResidenceCardIssued,
+        keys: &["receipt_number"],
+        ja: "受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます（Q71）。",
+        en: "The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery (Q71).",
+    },
+    Template {
+        kind: K::ReceiptMethodChanged,
+        keys: &["receipt_method"],
+        ja: "在留カードの受領方法を「{receipt_method}」に変更しました。",
+        en: "The receipt method of the residence card was changed to \"{receipt_method}\".",
+    },
+    Template {
+        kind: K::ApplicationWithdrawn,
+        keys: &["receipt_number"],
+        ja: "受付番号 {receipt_number} の申請（又はその同時申請分）の取下げを受け付けました（Q48、Q49）。",
+        en: "The withdrawal of application {receipt_number} (or of its attached permission) has been recorded (Q48, Q49).",
+    },
+    Template {
+        kind: K::PeriodicReportReminder,
+        keys: &["expires_on", "report_due_by"],
+        ja: "利用承認の有効期限は {expires_on} です。継続して利用する場合は、{report_due_by} までに定期報告を提出してください（Q73）。",
+        en: "The approval of use expires on {expires_on}. To continue, submit the periodic report by {report_due_by} (Q73).",
+    },
+    Template {
+        kind: K::PeriodicReportApproved,
+        keys: &["expires_on"],
+        ja: "定期報告を確認しました。利用承認の有効期限は {expires_on} まで延長されました（Q75）。",
+        en: "The periodic report has been approved: the approval of use now runs until {expires_on} (Q75).",
+    },
+    Template {
+        kind: K::PeriodicReportDenied,
+        keys: &[],
+        ja: "定期報告の確認の結果、継続利用は承認されませんでした。地方出入国在留管理官署にお問い合わせください。",
+        en: "The periodic report was not approved for continued use. Please ask the regional immigration office.",
+    },
+    Template {
+        kind: K::EmailAddressChanged,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} のメールアドレスを変更しました。心当たりがない場合はヘルプデスクへご連絡ください。",
+        en: "The e-mail address of user ID {user_id} was changed. If you did not do this, tell the help desk.",
+    },
+    Template {
+        kind: K::PasswordSetupLink,
+        keys: &["user_id", "link", "expires_at"],
+        ja: "利用者ID {user_id} のパスワードを次のリンクから設定してください（有効期限 {expires_at}、一度限り）。\n{link}",
+        en: "Set the password of user ID {user_id} from this link (valid until {expires_at}, once only):\n{link}",
+    },
+    Template {
+        kind: K::PasswordResetLink,
+        keys: &["user_id", "link", "expires_at"],
+        ja: "利用者ID {user_id} のパスワード再設定の依頼を受け付けました。次のリンクから再設定してください（有効期限 {expires_at}、一度限り）。\n{link}",
+        en: "A password reset was asked for user ID {user_id}. Reset it from this link (valid until {expires_at}, once only):\n{link}",
+    },
+    Template {
+        kind: K::PasswordRegistered,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} のパスワードを登録しました。",
+        en: "The password of user ID {user_id} has been registered.",
+    },
+    Template {
+        kind: K::PasswordChanged,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} のパスワードを変更しました。心当たりがない場合はヘルプデスクへご連絡ください。",
+        en: "The password of user ID {user_id} was changed. If you did not do this, tell the help desk.",
+    },
+    Template {
+        kind: K::PasswordReset,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} のパスワードを再設定しました。",
+        en: "The password of user ID {user_id} has been reset.",
+    },
+    Template {
+        kind: K::PasswordExpiry30Days,
+        keys: &["user_id", "expires_on"],
+        ja: "利用者ID {user_id} のパスワードは30日後の {expires_on} に有効期限を迎えます。それまでに変更してください（Q97）。",
+        en: "The password of user ID {user_id} expires in 30 days, on {expires_on}. Please change it before then (Q97).",
+    },
+    Template {
+        kind: K::PasswordExpiry7Days,
+        keys: &["user_id", "expires_on"],
+        ja: "利用者ID {user_id} のパスワードは7日後の {expires_on} に有効期限を迎えます。それまでに変更してください（Q97）。",
+        en: "The password of user ID {user_id} expires in 7 days, on {expires_on}. Please change it before then (Q97).",
+    },
+    Template {
+        kind: K::PassportExpiryImminent,
+        keys: &["name", "passport_expiry"],
+        ja: "所属外国人 {name} の旅券の有効期限（{passport_expiry}）が近づいています。",
+        en: "The passport of {name}, on your list of affiliated foreign nationals, expires on {passport_expiry}.",
+    },
+    Template {
+        kind: K::UseSuspended,
+        keys: &[],
+        ja: "在留申請オンラインシステムの利用が停止されました。定期報告を提出すると再開できます（Q76）。",
+        en: "Use of the Online Residence Application System has been suspended. Submitting a periodic report resumes it (Q76).",
+    },
+    Template {
+        kind: K::UseResumed,
+        keys: &[],
+        ja: "在留申請オンラインシステムの利用が再開されました。",
+        en: "Use of the Online Residence Application System has been resumed.",
+    },
+    Template {
+        kind: K::UseCancelled,
+        keys: &[],
+        ja: "在留申請オンラインシステムの利用が取り消されました。",
+        en: "Use of the Online Residence Application System has been cancelled.",
+    },
+];
+
+pub fn template(kind: NotificationKind) -> Option<&'static Template> {
+    TEMPLATES.iter().find(|t| t.kind == kind)
+}
+
+fn fill(text: &str, data: &BTreeMap<String, String>) -> Result<String, MalformedJob> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find('}').ok_or_else(|| MalformedJob("unclosed placeholder".into()))?;
+        let key = &after[..end];
+        out.push_str(data.get(key).ok_or_else(|| MalformedJob(format!("the job has no value for {key}")))?);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The e-mails of a job: one per language among its addressees, from its kind's template, each saying
+/// that replies are not read (Q100) and where the help desk is (Q99).
+pub fn render(
+    job: &NotificationJob,
+    from: &EmailAddress,
+    help_desk: &str,
+) -> Result<Vec<crate::ports::Email>, MalformedJob> {
+    let t = template(job.kind).ok_or_else(|| MalformedJob(format!("no template for {}", job.kind.code())))?;
     let mut out = Vec::new();
     for language in [Language::Ja, Language::En] {
         let to: Vec<EmailAddress> = job.to.iter().filter(|a| a.language == language).map(|a| a.email.clone()).collect();
         if to.is_empty() {
             continue;
         }
-        let (subject, footer) = match language {
+        let (subject, body, footer) = match language {
             Language::Ja => (
                 job.kind.subject_ja(),
+                fill(t.ja, &job.data)?,
                 format!(
                     "このメールは送信専用です。返信されても確認できません。\nお問い合わせは在留申請オンラインシステムヘルプデスク（{help_desk}）へお願いします。\n心当たりのないメールを受信した場合も、ヘルプデスクへご連絡ください。"
                 ),
             ),
             Language::En => (
                 job.kind.subject_en(),
+                fill(t.en, &job.data)?,
                 format!(
                     "This e-mail was sent from a no-reply address; replies are not read.\nFor inquiries, contact the Online Residence Application System help desk ({help_desk}).\nIf you did not expect this e-mail, please tell the help desk."
                 ),
             ),
         };
-        let mut text = format!("{subject}\n\n");
-        for (k, v) in &job.data {
-            text.push_str(&format!("{}: {v}\n", label(k, language)));
-        }
-        text.push_str(&format!("\n--\n{footer}\n"));
+        let text = format!("{body}\n\n--\n{footer}\n");
         out.push(crate::ports::Email { from: from.clone(), to, subject: subject.to_owned(), text, html: None });
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
 mod render_tests {
     use super::*;
 
+    fn sample_value(key: &str) -> String {
+        format!("<{key}>")
+    }
+
     #[test]
-    fn q33_q100_one_mail_per_language_with_the_no_reply_footer() {
+    fn q86_every_kind_has_one_template_whose_placeholders_it_carries() {
+        for kind in NotificationKind::ALL {
+            let matching = TEMPLATES.iter().filter(|t| t.kind == kind).count();
+            assert_eq!(matching, 1, "{kind:?}");
+            let t = template(kind).unwrap();
+            let data: BTreeMap<String, String> = t.keys.iter().map(|k| ((*k).to_owned(), sample_value(k))).collect();
+            for text in [t.ja, t.en] {
+                let filled = fill(text, &data).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                for k in t.keys {
+                    assert!(filled.contains(&sample_value(k)), "{kind:?} does not use {k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn q84_every_kind_renders_in_both_languages_with_its_data() {
+        let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+        for kind in NotificationKind::ALL {
+            let t = template(kind).unwrap();
+            let mut job = NotificationJob::new(
+                kind,
+                "k",
+                vec![
+                    Addressee { email: EmailAddress::parse("ja@example.jp").unwrap(), language: Language::Ja },
+                    Addressee { email: EmailAddress::parse("en@example.com").unwrap(), language: Language::En },
+                ],
+            );
+            for k in t.keys {
+                job = job.with(k, sample_value(k));
+            }
+            let mails = render(&job, &from, "0570-000-000").unwrap();
+            assert_eq!(mails.len(), 2, "{kind:?}");
+            assert_eq!(mails[0].subject, kind.subject_ja());
+            assert!(mails[0].text.contains("返信されても確認できません") && mails[0].text.contains("0570-000-000"));
+            assert!(mails[1].text.contains("replies are not read"));
+        }
+    }
+
+    #[test]
+    fn a_job_missing_a_value_is_malformed() {
         let job = NotificationJob::new(
             NotificationKind::TemporaryReceiptNumber,
             "k",
-            vec![
-                Addressee { email: EmailAddress::parse("tanaka@example.jp").unwrap(), language: Language::Ja },
-                Addressee { email: EmailAddress::parse("an@example.com").unwrap(), language: Language::En },
-            ],
-        )
-        .with("receipt_number", "TMP-20261127-00000000");
-        let mails = render_plain(&job, &EmailAddress::parse("no-reply@oras.example.jp").unwrap(), "0570-000-000");
-        assert_eq!(mails.len(), 2);
-        assert_eq!(mails[0].subject, "仮受付番号のお知らせ");
-        assert!(
-            mails[0].text.contains("受付番号: TMP-20261127-00000000")
-                && mails[0].text.contains("返信されても確認できません")
+            vec![Addressee { email: EmailAddress::parse("a@example.jp").unwrap(), language: Language::Ja }],
         );
-        assert!(
-            mails[1].text.contains("Receipt number: TMP-20261127-00000000")
-                && mails[1].text.contains("replies are not read")
-        );
-        assert_eq!(mails[1].to[0].as_str(), "an@example.com");
+        assert!(render(&job, &EmailAddress::parse("no-reply@oras.example.jp").unwrap(), "x").is_err());
     }
 }

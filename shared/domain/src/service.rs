@@ -871,7 +871,8 @@ impl Ports {
         let job: NotificationJob =
             serde_json::from_str(body).map_err(|e| invalid("job", &crate::job::MalformedJob(e.to_string())))?;
         let mut delivered = Delivered::default();
-        for (i, email) in crate::job::render_plain(&job, from, help_desk).iter().enumerate() {
+        let emails = crate::job::render(&job, from, help_desk).map_err(|e| invalid("job", &e))?;
+        for (i, email) in emails.iter().enumerate() {
             let key = format!("{}#{i}", job.idempotency_key);
             match self.send_once(&key, mailer, email).await {
                 Ok(true) => delivered.sent += 1,
