@@ -121,7 +121,7 @@ impl World {
             period_of_stay: form.stay.period,
             expiry: form.stay.expiry,
             passport_number: None,
-            passport_expiry: None,
+            passport_expiry: Some(JstDate::parse("2027-03-15").unwrap()),
             email: None,
             kanji_name_on_card: false,
         };
@@ -141,11 +141,14 @@ impl World {
             version: 0,
         };
         self.table
-            .transact(vec![
-                Store::organization_write(&organization).unwrap(),
-                Store::foreign_national_write(&org_id, &person).unwrap(),
-                Store::user_write(&u).unwrap(),
-            ])
+            .transact(
+                [
+                    Store::organization_writes_with_reminders(&organization).unwrap(),
+                    Store::foreign_national_writes_with_reminders(&org_id, &person).unwrap(),
+                    Store::user_writes_with_reminders(&u).unwrap(),
+                ]
+                .concat(),
+            )
             .await
             .unwrap();
     }

@@ -13,7 +13,10 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::routing::get;
+use chrono::Timelike;
+use zairyu_domain::jst::{JST, JstDate};
 use zairyu_domain::ports::{BlobStore, Clock};
+use zairyu_domain::schedule::ScheduledJob;
 use zairyu_domain::service::Ports;
 use zairyu_domain::store::Store;
 use zairyu_domain::values::EmailAddress;
@@ -40,6 +43,18 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
     let s = ids.token().into_bytes();
     std::fs::write(&path, &s)?;
     Ok(s)
+}
+
+/// Runs one daily job on demand (`POST /local/jobs/official_receipt_numbers`), local server only.
+async fn run_job_now(ports: &Ports, job: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Ok(job) = serde_json::from_value::<ScheduledJob>(serde_json::Value::String(job.to_owned())) else {
+        return zairyu_http::Problem::not_found().into_response();
+    };
+    match ports.run_scheduled(job).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => zairyu_http::Problem::from(e).into_response(),
+    }
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM.
@@ -91,21 +106,31 @@ async fn main() -> Result<(), Error> {
     let state =
         AppState { ports: ports.clone(), config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }) };
     let outbox = mailer.clone();
-    let app = zairyu_http::router(state, &Function::ALL).route(
-        "/local/outbox",
-        get(move || {
-            let outbox = outbox.clone();
-            async move {
-                let list: Vec<_> = outbox
+    let jobs_ports = ports.clone();
+    let app =
+        zairyu_http::router(state, &Function::ALL)
+            .route(
+                "/local/jobs/{job}",
+                axum::routing::post(move |axum::extract::Path(job): axum::extract::Path<String>| {
+                    let ports = jobs_ports.clone();
+                    async move { run_job_now(&ports, &job).await }
+                }),
+            )
+            .route(
+                "/local/outbox",
+                get(move || {
+                    let outbox = outbox.clone();
+                    async move {
+                        let list: Vec<_> = outbox
                     .messages()
                     .unwrap_or_default()
                     .into_iter()
                     .map(|m| serde_json::json!({ "to": m.to, "subject": m.subject, "text": m.text, "file": m.file }))
                     .collect();
-                Json(list)
-            }
-        }),
-    );
+                        Json(list)
+                    }
+                }),
+            );
 
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
     let worker_ports = ports.clone();
@@ -124,11 +149,35 @@ async fn main() -> Result<(), Error> {
         }
     });
 
+    // The daily jobs: each runs once a day (JST) from its hour on, as the EventBridge schedules do.
+    let scheduler_ports = ports.clone();
+    let scheduler = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let now = SystemClock.now();
+            let today = JstDate::of_instant(now);
+            let hour = now.with_timezone(&JST).hour();
+            for job in ScheduledJob::ALL {
+                let name =
+                    serde_json::to_value(job).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let done = scheduler_ports.store.last_run(&name).await.ok().flatten() == Some(today);
+                if !done
+                    && hour >= job.hour_jst()
+                    && let Err(e) = scheduler_ports.run_scheduled(job).await
+                {
+                    tracing::warn!(job = ?job, error = %e, "scheduled job failed");
+                }
+            }
+        }
+    });
+
     let started = SystemClock.now();
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;
     worker.abort();
+    scheduler.abort();
     println!("zairyu local server stopped after {} s", (SystemClock.now() - started).num_seconds());
     Ok(())
 }

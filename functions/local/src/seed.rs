@@ -163,10 +163,14 @@ pub async fn demo(ports: &Ports, data: &Path, url: &str) -> Result<String, Error
         user(ports, "OFFICER01", officer_kind, None, "Immigration Officer", "officer@tokyo.immi.example.jp", today)
             .await?;
 
-    let mut writes: Vec<Write> =
-        vec![Store::organization_write(&org)?, Store::user_write(&staff)?, Store::user_write(&officer)?];
+    let mut writes: Vec<Write> = [
+        Store::organization_writes_with_reminders(&org)?,
+        Store::user_writes_with_reminders(&staff)?,
+        Store::user_writes_with_reminders(&officer)?,
+    ]
+    .concat();
     for p in &people {
-        writes.push(Store::foreign_national_write(&org_id, p)?);
+        writes.extend(Store::foreign_national_writes_with_reminders(&org_id, p)?);
     }
     writes.push(Write::Put {
         item: Item::from([(attr::PK.into(), Attr::S(MARKER.0.into())), (attr::SK.into(), Attr::S(MARKER.1.into()))]),

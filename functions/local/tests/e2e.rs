@@ -151,6 +151,12 @@ async fn a_user_files_an_application_through_the_local_server() {
         "{numbered:?}"
     );
 
+    // A daily job on demand: the receipt numbers of today's applications come tomorrow, so none today.
+    let run = request("POST", &format!("{url}/local/jobs/official_receipt_numbers"), &[], b"").await;
+    assert_eq!(run.status, 200, "{}", String::from_utf8_lossy(&run.body));
+    assert_eq!(run.json()["acted"], 0);
+    assert_eq!(request("POST", &format!("{url}/local/jobs/feed_the_cat"), &[], b"").await.status, 404);
+
     // Ctrl-C stops it cleanly; the data survives a restart.
     assert!(server.interrupt().success());
     let again = Server::start(dir.path());

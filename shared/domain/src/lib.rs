@@ -20,6 +20,7 @@ pub mod period;
 pub mod photo;
 pub mod ports;
 pub mod receipt_number;
+pub mod reminders;
 pub mod request_for_use;
 pub mod schedule;
 pub mod service;

@@ -115,7 +115,7 @@ impl Localized for ServiceError {
     }
 }
 
-fn invalid(field: &str, error: &dyn Localized) -> ServiceError {
+pub(crate) fn invalid(field: &str, error: &dyn Localized) -> ServiceError {
     ServiceError::Invalid(Violations(vec![Violation::new(field, error)]))
 }
 
@@ -173,21 +173,28 @@ struct Link {
 
 /// Writes a change: the record writes, an audit event and the jobs, in one transaction; then hands the jobs
 /// to the queue (any the queue did not take stay in the outbox for `flush_outbox`).
-struct Change {
+pub(crate) struct Change {
     writes: Vec<Write>,
     jobs: Vec<(String, String)>,
 }
 
 impl Ports {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
-    fn today(&self) -> JstDate {
+    pub(crate) fn today(&self) -> JstDate {
         JstDate::of_instant(self.now())
     }
 
-    fn audit(&self, actor: &str, action: &str, subject: String, from: Option<String>, outcome: Outcome) -> AuditEvent {
+    pub(crate) fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: String,
+        from: Option<String>,
+        outcome: Outcome,
+    ) -> AuditEvent {
         AuditEvent {
             id: self.ids.id(),
             at: self.now(),
@@ -199,7 +206,7 @@ impl Ports {
         }
     }
 
-    fn change(
+    pub(crate) fn change(
         &self,
         writes: Vec<Write>,
         event: &AuditEvent,
@@ -218,7 +225,7 @@ impl Ports {
         Ok(Change { writes: all, jobs: queued })
     }
 
-    async fn commit(&self, change: Change) -> Result<(), ServiceError> {
+    pub(crate) async fn commit(&self, change: Change) -> Result<(), ServiceError> {
         self.store.table.transact(change.writes).await?;
         for (id, body) in change.jobs {
             // The change is committed: a queue failure leaves the job in the outbox, sent by the next flush.
@@ -230,7 +237,7 @@ impl Ports {
     }
 
     /// Records a refusal or an attempt that changes nothing else.
-    async fn audit_only(&self, event: AuditEvent) -> Result<(), ServiceError> {
+    pub(crate) async fn audit_only(&self, event: AuditEvent) -> Result<(), ServiceError> {
         self.store.table.transact(vec![Store::audit_write(&event)?]).await?;
         Ok(())
     }
@@ -247,7 +254,7 @@ impl Ports {
         Ok(sent)
     }
 
-    fn user_addressee(user: &User) -> Addressee {
+    pub(crate) fn user_addressee(user: &User) -> Addressee {
         Addressee { email: user.email.clone(), language: user.language }
     }
 
@@ -408,7 +415,7 @@ impl Ports {
             vec![Self::user_addressee(&user)],
         )
         .with("user_id", user.id.as_str());
-        let change = self.change(vec![Store::user_write(&user)?], &event, vec![job])?;
+        let change = self.change(Store::user_writes_with_reminders(&user)?, &event, vec![job])?;
         self.commit(change).await
     }
 
@@ -527,7 +534,8 @@ impl Ports {
         .with("user_id", user.id.as_str());
         // Deleting the link on the condition that it still exists makes it usable once, even when two
         // requests race.
-        let writes = vec![Write::Delete { key, condition: Condition::Exists }, Store::user_write(&user)?];
+        let mut writes = vec![Write::Delete { key, condition: Condition::Exists }];
+        writes.extend(Store::user_writes_with_reminders(&user)?);
         let change = self.change(writes, &event, vec![job])?;
         match self.commit(change).await {
             Err(ServiceError::Conflict) => Err(ServiceError::InvalidLink),

@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::account::User;
+use crate::account::{PasswordReminder, User};
 use crate::application::{Application, ApplicationId, OrganizationId};
 use crate::audit::AuditEvent;
 use crate::blanket::{BlanketUpload, RowError};
@@ -120,6 +120,30 @@ impl Store {
         let (condition, version) = save_condition(org.version);
         let doc = Organization { version, ..org.clone() };
         Ok(Write::Put { item: encode(Self::organization_key(&org.id), &doc, version, vec![])?, condition })
+    }
+
+    /// The organization's record and the days its approval's reminder (Q73) and suspension check (Q76)
+    /// fall due, for a new or changed approval.
+    pub fn organization_writes_with_reminders(org: &Organization) -> Result<Vec<Write>, StoreError> {
+        let mut writes = vec![Self::organization_write(org)?];
+        if let Some(approval) = org.approval {
+            writes.push(Self::due_write(approval.reminder_on(), "REPORT_REMINDER", org.id.as_str()));
+            writes.push(Self::due_write(approval.expires_on.succ(), "SUSPEND", org.id.as_str()));
+        }
+        Ok(writes)
+    }
+
+    /// A person on the list, and the day the passport-expiry notice falls due (Q86).
+    pub fn foreign_national_writes_with_reminders(
+        org: &OrganizationId,
+        person: &ForeignNational,
+    ) -> Result<Vec<Write>, StoreError> {
+        let mut writes = vec![Self::foreign_national_write(org, person)?];
+        if let Some(expiry) = person.passport_expiry {
+            let reference = format!("{org}#{}", person.card_number);
+            writes.push(Self::due_write(crate::schedule::passport_notice_on(expiry), "PASSPORT", &reference));
+        }
+        Ok(writes)
     }
 
     fn person_key(org: &OrganizationId, card: &ResidenceCardNumber) -> Key {
@@ -221,6 +245,17 @@ impl Store {
             extra.push((attr::GSI1_SK, s(format!("USER#{}", user.id))));
         }
         Ok(Write::Put { item: encode(Self::user_key(&user.id), &doc, version, extra)?, condition })
+    }
+
+    /// The user's record and the days its password-expiry reminders fall due (Q97), for a change of password.
+    pub fn user_writes_with_reminders(user: &User) -> Result<Vec<Write>, StoreError> {
+        let mut writes = vec![Self::user_write(user)?];
+        if let Some(age) = user.password {
+            for (task, r) in [("PWD30", PasswordReminder::ThirtyDays), ("PWD7", PasswordReminder::SevenDays)] {
+                writes.push(Self::due_write(age.reminder_on(r), task, user.id.as_str()));
+            }
+        }
+        Ok(writes)
     }
 
     pub async fn users_of_organization(
@@ -402,6 +437,28 @@ impl Store {
             })
             .collect();
         Ok((refs, page.next))
+    }
+
+    // --- scheduled job runs ---------------------------------------------------------------------------
+
+    fn job_run_key(job: &str) -> Key {
+        Key::new(format!("JOBRUN#{job}"), "JOBRUN")
+    }
+
+    /// The last day a scheduled job ran to its end.
+    pub async fn last_run(&self, job: &str) -> Result<Option<JstDate>, StoreError> {
+        let item = self.table.get(&Self::job_run_key(job)).await?;
+        Ok(item.and_then(|i| i.get("day").and_then(Attr::as_s).and_then(|d| JstDate::parse(d).ok())))
+    }
+
+    pub async fn set_last_run(&self, job: &str, day: JstDate) -> Result<(), StoreError> {
+        let key = Self::job_run_key(job);
+        let item = Item::from([
+            (attr::PK.to_owned(), Attr::S(key.pk)),
+            (attr::SK.to_owned(), Attr::S(key.sk)),
+            ("day".to_owned(), Attr::S(day.to_string())),
+        ]);
+        self.table.put(item, Condition::None).await
     }
 
     // --- audit ---------------------------------------------------------------------------------------
