@@ -7,9 +7,16 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use chrono::TimeZone;
+use zairyu_domain::error::Language;
 use zairyu_domain::fixtures::application_input;
+use zairyu_domain::job::{Addressee, NotificationJob};
+use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::ports::{Attr, Condition, Index, Item, Key, Query, SortKey, Table, attr};
-use zairyu_embedded::SqliteTable;
+use zairyu_domain::schedule::ScheduledJob;
+use zairyu_domain::values::EmailAddress;
+use zairyu_embedded::{OutboxMailer, SqliteTable};
+use zairyu_runtime::RandomIds;
 
 mod support;
 use support::*;
@@ -100,4 +107,93 @@ async fn main() {
         w.ports.login("TANAKA01", PASSWORD, None).await.unwrap();
     }
     report("service: log in (argon2id verify, 19 MiB, t=2)", 20, t);
+
+    // E-mails: jobs from the queue, rendered from their templates, written as .eml files, once each.
+    const MAILS: usize = 2000;
+    for i in 0..MAILS {
+        let job = NotificationJob::new(
+            NotificationKind::TemporaryReceiptNumber,
+            format!("bench:{i}"),
+            vec![Addressee { email: EmailAddress::parse("tanaka@sakura.example.jp").unwrap(), language: Language::Ja }],
+        )
+        .with("receipt_number", format!("TMP-20261127-{i:08}"))
+        .with("receipt_date", "2026-11-27");
+        w.queue.send(&serde_json::to_string(&job).unwrap()).await.unwrap();
+    }
+    let clock = SharedClock(Arc::clone(&w.clock));
+    let outbox =
+        OutboxMailer::new(&dir.path().join("outbox"), clock.clone(), Arc::new(RandomIds::with_clock(clock))).unwrap();
+    let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+    let t = Instant::now();
+    let mut sent = 0;
+    loop {
+        let n = w.ports.deliver_notifications(&outbox, &from, "0570-000-000", 10).await.unwrap();
+        if n == 0 && w.queue.receive(1).await.unwrap().is_empty() {
+            break;
+        }
+        sent += n;
+    }
+    report("notify: e-mails rendered, de-duplicated, sent to the outbox", sent, t);
+
+    // The reminders job over 10,000 organizations (one user each) whose reminder falls due today.
+    const ORGS: usize = 10_000;
+    let r = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("reminders.db")).unwrap())).await;
+    let t = Instant::now();
+    let mut writes = Vec::new();
+    for i in 0..ORGS {
+        writes.extend(bench_org(i));
+        if writes.len() >= 90 {
+            r.table.transact(std::mem::take(&mut writes)).await.unwrap();
+        }
+    }
+    if !writes.is_empty() {
+        r.table.transact(writes).await.unwrap();
+    }
+    report("seed: organization + user + their due tasks", ORGS, t);
+    // Approved 2026-06-01: reminder 2027-03-31; the users' passwords, set 2026-06-01, remind on 2027-05-02.
+    r.clock.set(chrono::Utc.with_ymd_and_hms(2027, 3, 31, 1, 0, 0).unwrap());
+    let t = Instant::now();
+    let done = r.ports.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
+    report("reminders: periodic report reminder per organization", done.acted, t);
+    r.clock.set(chrono::Utc.with_ymd_and_hms(2027, 5, 2, 1, 0, 0).unwrap());
+    let t = Instant::now();
+    let done = r.ports.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    report("reminders: password expiry reminder per user", done.acted, t);
+}
+
+fn bench_org(i: usize) -> Vec<zairyu_domain::ports::Write> {
+    use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
+    use zairyu_domain::application::OrganizationId;
+    use zairyu_domain::error::Text;
+    use zairyu_domain::jst::JstDate;
+    use zairyu_domain::office::Office;
+    use zairyu_domain::organization::{ApprovalOfUse, Organization, OrganizationKind, OrganizationProfile, UseState};
+    use zairyu_domain::store::Store;
+    use zairyu_domain::values::UserId;
+    let approved = JstDate::parse("2026-06-01").unwrap();
+    let id = OrganizationId::parse(&format!("bench-org-{i}")).unwrap();
+    let profile =
+        OrganizationProfile::parse(OrganizationKind::IndividualBusiness, "Bench", "Tokyo", "", Office::Tokyo).unwrap();
+    let org = Organization {
+        id: id.clone(),
+        profile,
+        approval: Some(ApprovalOfUse::granted(approved)),
+        use_state: UseState::Active,
+        version: 0,
+    };
+    let user = User {
+        id: UserId::parse(&format!("BENCH{i:06}")).unwrap(),
+        kind: UserKind::OrganizationStaff,
+        organization_id: Some(id),
+        name: Text::parse("Bench").unwrap(),
+        email: EmailAddress::parse(&format!("user{i}@bench.example.jp")).unwrap(),
+        language: Language::Ja,
+        password_hash: None,
+        password: Some(PasswordAge { set_on: approved }),
+        guard: LoginGuard::default(),
+        state: UserState::Active,
+        version: 0,
+    };
+    [Store::organization_writes_with_reminders(&org).unwrap(), Store::user_writes_with_reminders(&user).unwrap()]
+        .concat()
 }

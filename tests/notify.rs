@@ -143,3 +143,20 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
     let text = data["ses"].to_string();
     assert!(text.contains("TMP-20261127-MOTO0001"), "not in moto's SES record");
 }
+
+#[tokio::test]
+async fn a_job_that_keeps_failing_ends_in_the_dead_letter_queue() {
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    w.ports.change_email(&caller, "hanako@sakura.example.jp").await.unwrap();
+    let failing = Refusing { permanent: false, calls: AtomicUsize::new(0) };
+    let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+    // The world's queue dead-letters after 5 attempts, as the template's redrive policy does.
+    for _ in 0..6 {
+        w.ports.deliver_notifications(&failing, &from, "0570-000-000", 10).await.unwrap();
+    }
+    assert_eq!(failing.calls.load(Ordering::SeqCst), 5);
+    let dead = w.queue.dead_letters(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].contains("email_address_changed"));
+}
