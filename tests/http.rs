@@ -440,3 +440,189 @@ async fn each_function_serves_exactly_its_own_routes() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The office side
+
+async fn filed(app: &Router, c: &Client, edit: impl FnOnce(&mut Value)) -> String {
+    let mut input = serde_json::to_value(application_input()).unwrap();
+    edit(&mut input);
+    let r = send(app, c.json("POST", "/api/applications", input)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    send(app, photo_req(c, &id, jpeg(), "image/jpeg")).await;
+    let r = send(app, c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    id
+}
+
+async fn act(app: &Router, c: &Client, id: &str, action: Value) -> Reply {
+    send(app, c.json("POST", &format!("/api/office/applications/{id}/actions"), action)).await
+}
+
+#[tokio::test]
+async fn q51_q55_q71_life_by_post_from_filing_to_the_card() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    let id = filed(&app, &tanaka, |_| {}).await;
+
+    let queue = send(
+        &app,
+        officer.req("GET", "/api/office/applications?status=application_completed").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(queue.status, StatusCode::OK, "{:?}", queue.body);
+    assert_eq!(queue.body["items"][0]["id"], id.as_str());
+
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "request_documents" })).await.status, StatusCode::OK);
+    let r =
+        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }))
+            .await;
+    assert_eq!(r.body["status"]["code"], "waiting_for_issuance");
+    // The user may no longer switch to the counter (Q53).
+    let r = send(
+        &app,
+        tanaka.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "counter" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-state");
+    // No card before the signed fee notice is in (Q55, Q65).
+    let r = act(&app, &officer, &id, json!({ "action": "issue_card_by_post", "dispatched_on": "2026-12-10" })).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let docs = json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": true });
+    assert_eq!(act(&app, &officer, &id, docs).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "issue_card_by_post", "dispatched_on": "2026-12-10" })).await;
+    assert_eq!(r.body["status"]["code"], "completed");
+
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
+    for k in ["documents_requested", "examination_completed", "residence_card_issued"] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn q54_q67_life_at_the_counter_and_no_third_party() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    let id = filed(&app, &tanaka, |i| i["receipt_method"] = json!("counter")).await;
+    act(&app, &officer, &id, json!({ "action": "start_examination" })).await;
+    let r =
+        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "1Y", "expiry_date": "2028-01-20" }))
+            .await;
+    assert_eq!(r.body["status"]["code"], "examination_completed");
+    let r = act(
+        &app,
+        &officer,
+        &id,
+        json!({ "action": "hand_over_at_counter", "collector": "third_party", "fee_notice_signed": true }),
+    )
+    .await;
+    assert_eq!(r.body["rule"], "application.third_party_collector");
+    let r = act(
+        &app,
+        &officer,
+        &id,
+        json!({ "action": "hand_over_at_counter", "collector": "applicant", "fee_notice_signed": true }),
+    )
+    .await;
+    assert_eq!(r.body["status"]["code"], "completed");
+}
+
+#[tokio::test]
+async fn q48_q49_withdrawals() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let clerk = login(&app, "CLERK01").await;
+    let with_re_entry = filed(&app, &tanaka, |i| i["procedures"] = json!(["extension", "re_entry_multiple"])).await;
+    let r =
+        act(&app, &clerk, &with_re_entry, json!({ "action": "withdraw_attachment", "attachment": "re_entry" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["withdrawn_attachments"], json!(["re_entry"]));
+    assert_eq!(r.body["status"]["code"], "application_completed");
+    let other = filed(&app, &tanaka, |_| {}).await;
+    let r = act(&app, &clerk, &other, json!({ "action": "withdraw" })).await;
+    assert_eq!(r.body["status"]["code"], "withdrawn");
+}
+
+#[tokio::test]
+async fn the_office_authorization_matrix() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let clerk = login(&app, "CLERK01").await;
+    let osaka = login(&app, "OSAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    let id = filed(&app, &tanaka, |_| {}).await;
+    // An organization user reaches no office route.
+    for req in [
+        tanaka.req("GET", "/api/office/applications?status=application_completed").body(Body::empty()).unwrap(),
+        tanaka.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap(),
+        tanaka.json(
+            "POST",
+            &format!("/api/office/applications/{id}/actions"),
+            json!({ "action": "start_examination" }),
+        ),
+        tanaka
+            .req("PUT", &format!("/api/office/applications/{id}/photo"))
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .body(Body::from(jpeg()))
+            .unwrap(),
+    ] {
+        assert_problem(&send(&app, req).await, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // An officer of another office: the application does not exist for them, and the attempt is audited.
+    let r = act(&app, &osaka, &id, json!({ "action": "start_examination" })).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = send(
+        &app,
+        osaka
+            .req("GET", "/api/office/applications?status=application_completed&office=tokyo")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    assert!(w.audit(&format!("application:{id}")).await.iter().any(|e| e.actor == "OSAKA01" && e.action == "access"));
+    // The wrong role.
+    let r = act(&app, &clerk, &id, json!({ "action": "start_examination" })).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    // The wrong status.
+    let r =
+        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "1Y", "expiry_date": "2028-01-20" }))
+            .await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-state");
+    // Bad bodies and queries.
+    let r = act(&app, &officer, &id, json!({ "action": "launch_rocket" })).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-body");
+    let r =
+        send(&app, officer.req("GET", "/api/office/applications?status=sleeping").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    // Officers are not organization users either.
+    let r = send(&app, officer.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+}
+
+#[tokio::test]
+async fn q63_the_office_replaces_a_wrong_photo() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    let id = filed(&app, &tanaka, |_| {}).await;
+    let req = officer
+        .req("PUT", &format!("/api/office/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, "image/jpeg")
+        .body(Body::from(jpeg()))
+        .unwrap();
+    let r = send(&app, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r =
+        send(&app, officer.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["photo"]["height"], 320);
+}

@@ -89,6 +89,10 @@ impl World {
         let world = Self { ports, clock, table, queue, dir };
         world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
         world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
+        use zairyu_domain::status::OfficerRole::*;
+        world.seed_officer("OFFICER1", Office::Tokyo, vec![Counter, Examiner, Issuance]).await;
+        world.seed_officer("CLERK01", Office::Tokyo, vec![Counter]).await;
+        world.seed_officer("OSAKA01", Office::Osaka, vec![Examiner, Issuance, Counter]).await;
         world
     }
 
@@ -151,6 +155,26 @@ impl World {
             )
             .await
             .unwrap();
+    }
+
+    /// An officer of an office with a password.
+    pub async fn seed_officer(&self, user: &str, office: Office, roles: Vec<zairyu_domain::status::OfficerRole>) {
+        let id = UserId::parse(user).unwrap();
+        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
+        let u = User {
+            id,
+            kind: UserKind::Officer { office, roles },
+            organization_id: None,
+            name: Text::parse("Officer").unwrap(),
+            email: EmailAddress::parse("officer@immi.example.jp").unwrap(),
+            language: Language::Ja,
+            password_hash: Some(hash),
+            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+            version: 0,
+        };
+        self.table.transact(vec![Store::user_write(&u).unwrap()]).await.unwrap();
     }
 
     pub async fn login(&self, user: &str) -> (String, Caller) {

@@ -15,6 +15,7 @@ pub mod job;
 pub mod jst;
 pub mod notification;
 pub mod office;
+pub mod office_actions;
 pub mod organization;
 pub mod period;
 pub mod photo;

@@ -23,10 +23,11 @@ pub enum Function {
     Login,
     Submit,
     Status,
+    Office,
 }
 
 impl Function {
-    pub const ALL: [Function; 3] = [Self::Login, Self::Submit, Self::Status];
+    pub const ALL: [Function; 4] = [Self::Login, Self::Submit, Self::Status, Self::Office];
 
     /// The crate under `functions/`.
     pub fn crate_dir(self) -> &'static str {
@@ -34,6 +35,7 @@ impl Function {
             Self::Login => "login",
             Self::Submit => "submit",
             Self::Status => "status",
+            Self::Office => "office",
         }
     }
 }
@@ -202,6 +204,46 @@ pub const ROUTES: &[RouteSpec] = &[
         body: B::Json("ReceiptMethodBody"),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || put(change_receipt_method),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications",
+        summary: "Officers: the office's applications in one status, newest receipt first",
+        session: true,
+        body: B::None,
+        responses: &[200, 400, 401, 403],
+        handler: || get(office_queue),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications/{id}",
+        summary: "Officers: one application of the office's jurisdiction",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404],
+        handler: || get(office_application),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/applications/{id}/actions",
+        summary: "Officers: examine, permit or deny, residence card, withdrawal (Q22, Q34, Q46–Q49, Q53–Q71)",
+        session: true,
+        body: B::Json("OfficeAction"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(office_act),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "PUT",
+        path: "/api/office/applications/{id}/photo",
+        summary: "Officers: replace a wrongly attached facial photo (Q63)",
+        session: true,
+        body: B::Jpeg,
+        responses: &[200, 401, 403, 404, 409, 413, 415, 422],
+        handler: || put(office_replace_photo),
     },
     RouteSpec {
         function: F::Status,
@@ -450,4 +492,107 @@ async fn openapi() -> Response {
     let mut res = Json(crate::openapi::document()).into_response();
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
     res
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Office
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueQuery {
+    status: String,
+    office: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// A status code in a query that is not one of the statuses (Q51).
+#[derive(Debug)]
+struct UnknownStatus(String);
+
+impl std::fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not an application status (e.g. application_completed, under_examination)", self.0)
+    }
+}
+
+impl zairyu_domain::error::Localized for UnknownStatus {
+    fn rule(&self) -> &'static str {
+        "status.unknown"
+    }
+    fn message_ja(&self) -> String {
+        format!("「{}」は申請状況として認識できません。", self.0)
+    }
+}
+
+fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate::ApiError {
+    zairyu_domain::service::ServiceError::Invalid(zairyu_domain::error::Violations(vec![
+        zairyu_domain::error::Violation::new(field, e),
+    ]))
+    .into()
+}
+
+async fn office_queue(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<QueueQuery>,
+) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let status = zairyu_domain::status::ApplicationStatus::ALL
+        .into_iter()
+        .find(|st| st.code() == q.status)
+        .ok_or_else(|| query_problem("status", &UnknownStatus(q.status.clone())))?;
+    let office = match q.office.as_deref() {
+        None => None,
+        Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
+    };
+    let page = s
+        .ports
+        .office_queue(
+            &auth.caller,
+            office,
+            status,
+            decode_cursor(q.cursor.as_deref()),
+            q.limit.unwrap_or(50).clamp(1, 100),
+        )
+        .await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ApplicationView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn office_application(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let app = s.ports.office_view(&auth.caller, &id).await?;
+    Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn office_act(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(action): JsonBody<zairyu_domain::office_actions::OfficeAction>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&s.ports.office_act(&auth.caller, &id, action).await?)))
+}
+
+async fn office_replace_photo(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request,
+) -> ApiResult<Json<ApplicationView>> {
+    let jpeg = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
+    if !jpeg {
+        return Err(Problem::unsupported_media_type("image/jpeg").into());
+    }
+    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
+    Ok(Json(ApplicationView::from(&s.ports.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?)))
 }

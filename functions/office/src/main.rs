@@ -1,0 +1,14 @@
+//! Wires adapters from the environment to the router and hands it to the Lambda runtime.
+
+use std::sync::Arc;
+
+use zairyu_http::{AppState, HttpConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    zairyu_runtime::init_tracing();
+    let ports = zairyu_aws::ports_from_env().await?;
+    let config = HttpConfig::from_env()?;
+    let app = zairyu_office::handler(AppState { ports, config: Arc::new(config) });
+    lambda_http::run(app).await
+}
