@@ -37,6 +37,11 @@ async fn send(app: &Router, req: Request<Body>) -> Reply {
     Reply { status, headers, body }
 }
 
+/// A route's path with every `{param}` filled in.
+fn concrete(path: &str) -> String {
+    path.split('/').map(|seg| if seg.starts_with('{') { "some-id" } else { seg }).collect::<Vec<_>>().join("/")
+}
+
 /// An anonymous JSON request.
 fn anon(method: &str, uri: &str, body: &Value) -> Request<Body> {
     Request::builder()
@@ -400,7 +405,7 @@ async fn the_openapi_document_and_the_router_agree() {
     for spec in ROUTES {
         assert!(paths[spec.path].get(spec.method.to_lowercase()).is_some(), "{} {}", spec.method, spec.path);
         // Every declared route is served: without a session it is refused, never "not found".
-        let uri = spec.path.replace("{id}", "some-id");
+        let uri = concrete(spec.path);
         let req = Request::builder()
             .method(spec.method)
             .uri(uri)
@@ -427,7 +432,7 @@ async fn each_function_serves_exactly_its_own_routes() {
         };
         let app = zairyu_http::router(state, &[f]);
         for spec in ROUTES {
-            let uri = spec.path.replace("{id}", "some-id");
+            let uri = concrete(spec.path);
             let req = Request::builder()
                 .method(spec.method)
                 .uri(uri)
@@ -625,4 +630,181 @@ async fn q63_the_office_replaces_a_wrong_photo() {
     let r =
         send(&app, officer.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["photo"]["height"], 320);
+}
+
+#[tokio::test]
+async fn scenario_1_first_use_from_request_to_first_log_in() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let org = json!({ "kind": "corporation", "name": "Sakura Systems K.K.", "location": "Chiyoda-ku, Tokyo", "corporate_number": "7011001021234", "office": "tokyo" });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations", org)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let org_id = r.body["id"].as_str().unwrap().to_owned();
+    let bad = json!({ "kind": "corporation", "name": "X", "location": "Y", "corporate_number": "7011001021235", "office": "tokyo" });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations", bad)).await;
+    assert_eq!(r.body["errors"][0]["rule"], "corporate_number.check_digit");
+    // An additional request before the first approval is refused (Q3).
+    let additional =
+        json!({ "kind": "additional", "requester_name": "Sato", "requester_email": "sato@sakura.example.jp" });
+    let r = send(&app, clerk.json("POST", &format!("/api/office/organizations/{org_id}/requests-for-use"), additional))
+        .await;
+    assert_eq!(r.body["errors"][0]["rule"], "request_for_use.not_yet_approved");
+    let new =
+        json!({ "kind": "new", "requester_name": "Tanaka Ichiro", "requester_email": "ichiro@sakura.example.jp" });
+    let r = send(&app, clerk.json("POST", &format!("/api/office/organizations/{org_id}/requests-for-use"), new)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let req_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = send(
+        &app,
+        clerk.json(
+            "POST",
+            &format!("/api/office/organizations/{org_id}/requests-for-use/{req_id}/decision"),
+            json!({ "approve": true }),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let user_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
+    let r =
+        send(&app, clerk.req("GET", &format!("/api/office/organizations/{org_id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["approval"]["approved_on"], "2026-11-27");
+    assert_eq!(r.body["approval"]["expires_on"], "2027-11-26", "one year less a day (Q14)");
+    // The result e-mail carries the user ID and the one-time link (Q88).
+    let job = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::RequestForUseApproved)
+        .unwrap();
+    assert_eq!(job.to[0].email.as_str(), "ichiro@sakura.example.jp");
+    assert_eq!(job.data["user_id"], user_id);
+    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
+    let body = json!({ "token": token, "password": "Sakura#2026x" });
+    assert_eq!(send(&app, anon("POST", "/api/password-reset", &body)).await.status, StatusCode::NO_CONTENT);
+    let body = json!({ "user_id": user_id, "password": "Sakura#2026x" });
+    let r = send(&app, anon("POST", "/api/login", &body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["user"]["organization_id"], org_id.as_str());
+}
+
+#[tokio::test]
+async fn scenario_2_an_agent_needs_the_written_request_and_gets_one_id_per_organization() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let agent = |written: bool| json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": written });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", agent(false))).await;
+    assert_eq!(r.body["errors"][0]["rule"], "request_for_use.written_request_missing");
+    let mut ids = Vec::new();
+    for org in ["org1", "org2"] {
+        let r =
+            send(&app, clerk.json("POST", &format!("/api/office/organizations/{org}/requests-for-use"), agent(true)))
+                .await;
+        let req = r.body["id"].as_str().unwrap().to_owned();
+        let r = send(
+            &app,
+            clerk.json(
+                "POST",
+                &format!("/api/office/organizations/{org}/requests-for-use/{req}/decision"),
+                json!({ "approve": true }),
+            ),
+        )
+        .await;
+        ids.push(r.body["issued_user_id"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(ids[0], ids[1], "one user ID per organization served (Q19, Q20)");
+    for (id, org) in ids.iter().zip(["org1", "org2"]) {
+        let r = send(&app, clerk.req("GET", &format!("/api/office/users/{id}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.body["kind"], "agent");
+        assert_eq!(r.body["organization_id"], org);
+    }
+}
+
+#[tokio::test]
+async fn q80_the_list_is_kept_by_the_counter() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let person = json!({ "name": "SILVA,ANA", "nationality": "Brazil", "birth_date": "19920101", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
+    let r =
+        send(&app, clerk.json("PUT", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY", person)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let bad = json!({ "name": "Silva Ana", "nationality": "Brazil", "birth_date": "1992", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
+    let r = send(&app, clerk.json("PUT", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY", bad)).await;
+    assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
+    let tanaka = login(&app, "TANAKA01").await;
+    let r = send(&app, tanaka.req("GET", "/api/foreign-nationals").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
+    let r = send(
+        &app,
+        clerk
+            .req("DELETE", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = send(
+        &app,
+        clerk
+            .req("DELETE", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // Another office's organization does not exist for this counter.
+    let osaka = login(&app, "OSAKA01").await;
+    let r = send(&app, osaka.req("GET", "/api/office/organizations/org1").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+}
+
+#[tokio::test]
+async fn q92_q96_the_counter_manages_users_and_q79_protects_pending_examinations() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    for _ in 0..5 {
+        send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": "Wrong#pass1" }))).await;
+    }
+    let r =
+        send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "lift_lockout" }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let tanaka = login(&app, "TANAKA01").await;
+    send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "suspend" }))).await;
+    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": PASSWORD }))).await;
+    assert_eq!(r.body["rule"], "login.user_suspended");
+    assert_problem(
+        &send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "resume" }))).await;
+    let tanaka = login(&app, "TANAKA01").await;
+    // Staff are not agents: the agent deletion refuses them.
+    let r =
+        send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "delete_agent" }))).await;
+    assert_eq!(r.body["errors"][0]["rule"], "agent_deletion.not_an_agent");
+    assert_eq!(send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn q75_q76_a_periodic_report_resumes_a_suspended_organization() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    // Suspended (as the daily job does the day after the expiry, Q76).
+    let id = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let mut org = w.ports.store.organization(&id).await.unwrap().unwrap();
+    org.use_state = zairyu_domain::organization::UseState::Suspended;
+    w.table.transact(vec![zairyu_domain::store::Store::organization_write(&org).unwrap()]).await.unwrap();
+    let r =
+        send(&app, clerk.json("POST", "/api/office/organizations/org1/periodic-reports", json!({ "approve": true })))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["use_state"], "active");
+    assert_eq!(r.body["approval"]["expires_on"], "2028-05-31", "old expiry + 1 year (Q75)");
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
+    assert!(kinds.contains(&"periodic_report_approved") && kinds.contains(&"use_resumed"), "{kinds:?}");
 }

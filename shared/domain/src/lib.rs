@@ -16,6 +16,7 @@ pub mod jst;
 pub mod notification;
 pub mod office;
 pub mod office_actions;
+pub mod office_admin;
 pub mod organization;
 pub mod period;
 pub mod photo;

@@ -159,7 +159,7 @@ pub struct Login {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum LinkPurpose {
+pub(crate) enum LinkPurpose {
     SetPassword,
     ResetPassword,
 }
@@ -256,10 +256,6 @@ impl Ports {
 
     pub(crate) fn user_addressee(user: &User) -> Addressee {
         Addressee { email: user.email.clone(), language: user.language }
-    }
-
-    fn link_url(&self, token: &str) -> String {
-        format!("{}/password?token={token}", self.public_url.trim_end_matches('/'))
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -450,10 +446,7 @@ impl Ports {
         actor: &str,
         from: Option<String>,
     ) -> Result<(), ServiceError> {
-        let token = self.ids.token();
-        let expires_at = self.now() + password_link_validity();
-        let link = Link { user_id: user.id.clone(), purpose, expires_at };
-        let item = encode(Store::link_key(&token), &link, 1, vec![(attr::TTL, Attr::N(expires_at.timestamp()))])?;
+        let (token, expires_at, write) = self.new_link(&user.id, purpose)?;
         let kind = match purpose {
             LinkPurpose::SetPassword => NotificationKind::PasswordSetupLink,
             LinkPurpose::ResetPassword => NotificationKind::PasswordResetLink,
@@ -467,8 +460,26 @@ impl Ports {
         .with("user_id", user.id.as_str())
         .with("link", self.link_url(&token))
         .with("expires_at", expires_at.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M").to_string());
-        let change = self.change(vec![Write::Put { item, condition: Condition::Absent }], &event, vec![job])?;
+        let change = self.change(vec![write], &event, vec![job])?;
         self.commit(change).await
+    }
+
+    /// A new one-time link: its token (for the e-mail only), its expiry, and the write that stores it (by
+    /// the token's hash).
+    pub(crate) fn new_link(
+        &self,
+        user: &UserId,
+        purpose: LinkPurpose,
+    ) -> Result<(String, DateTime<Utc>, Write), StoreError> {
+        let token = self.ids.token();
+        let expires_at = self.now() + password_link_validity();
+        let link = Link { user_id: user.clone(), purpose, expires_at };
+        let item = encode(Store::link_key(&token), &link, 1, vec![(attr::TTL, Attr::N(expires_at.timestamp()))])?;
+        Ok((token, expires_at, Write::Put { item, condition: Condition::Absent }))
+    }
+
+    pub(crate) fn link_url(&self, token: &str) -> String {
+        format!("{}/password?token={token}", self.public_url.trim_end_matches('/'))
     }
 
     /// Q92: "If you have forgotten your password". Answers the same whether or not the user ID and the

@@ -1,0 +1,536 @@
+//! The counter's work (Q1–Q20, Q72–Q80, Q92–Q96): registering organizations, requests for use and their
+//! approval, the List of Affiliated Foreign Nationals, periodic reports, and managing users. Counter
+//! officers and admins of the organization's office act; an admin acts everywhere.
+
+use serde::Deserialize;
+
+use crate::account::{AgentDeletionError, LoginGuard, User, UserKind, UserState, check_agent_deletion};
+use crate::application::OrganizationId;
+use crate::audit::Outcome;
+use crate::error::{Collector, Language, Localized, Text, Violations};
+use crate::job::{Addressee, NotificationJob};
+use crate::jst::JstDate;
+use crate::notification::NotificationKind;
+use crate::office::Office;
+use crate::organization::{
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+    after_periodic_report_approved,
+};
+use crate::period::PeriodOfStay;
+use crate::request_for_use::{RequestForUse, RequestKind, RequestState};
+use crate::service::{Caller, Ports, ServiceError, invalid};
+use crate::status::OfficerRole;
+use crate::status_of_residence::StatusOfResidence;
+use crate::store::Store;
+use crate::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CounterError {
+    #[error(
+        "an agent's request for use needs the organization's written request, stamped by its representative, on file (Q17, Q18)"
+    )]
+    WrittenRequestMissing,
+    #[error("a new request for use is for an organization not yet approved; use an additional request (Q3)")]
+    AlreadyApproved,
+    #[error("an additional request for use is for an organization already approved; use a new request (Q3)")]
+    NotYetApproved,
+    #[error("this request for use has already been decided")]
+    AlreadyDecided,
+}
+
+impl Localized for CounterError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::WrittenRequestMissing => "request_for_use.written_request_missing",
+            Self::AlreadyApproved => "request_for_use.already_approved",
+            Self::NotYetApproved => "request_for_use.not_yet_approved",
+            Self::AlreadyDecided => "request_for_use.already_decided",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::WrittenRequestMissing => {
+                "取次者の利用申出には、所属機関の代表者印のある依頼書の提出が必要です（Q17、Q18）。".into()
+            }
+            Self::AlreadyApproved => "既に承認されている所属機関です。追加利用申出を行ってください（Q3）。".into(),
+            Self::NotYetApproved => "まだ承認されていない所属機関です。新規利用申出を行ってください（Q3）。".into(),
+            Self::AlreadyDecided => "この利用申出は既に処理されています。".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationInput {
+    pub kind: OrganizationKind,
+    pub name: String,
+    pub location: String,
+    #[serde(default)]
+    pub corporate_number: String,
+    pub office: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestForUseInput {
+    pub kind: RequestKind,
+    pub requester_name: String,
+    pub requester_email: String,
+    #[serde(default)]
+    pub is_agent: bool,
+    #[serde(default)]
+    pub written_request_on_file: bool,
+}
+
+/// A person for the List of Affiliated Foreign Nationals, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForeignNationalInput {
+    pub residence_card_number: String,
+    pub name: String,
+    pub nationality: String,
+    pub birth_date: String,
+    pub status_of_residence: String,
+    pub period_of_stay: String,
+    pub expiry_date: String,
+    pub passport_number: String,
+    pub passport_expiry: String,
+    pub email: String,
+    pub kanji_name_on_card: bool,
+}
+
+fn opt<T, E: Localized>(
+    c: &mut Collector,
+    field: &str,
+    s: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<Option<T>> {
+    if s.trim().is_empty() { Some(None) } else { c.take(field, parse(s)).map(Some) }
+}
+
+impl ForeignNationalInput {
+    pub fn parse(&self) -> Result<ForeignNational, Violations> {
+        let mut c = Collector::new();
+        let card = c.take("residence_card_number", ResidenceCardNumber::parse(&self.residence_card_number));
+        let name = c.take("name", NameOnCard::parse(&self.name));
+        let nationality = c.take("nationality", Text::<60>::parse(&self.nationality));
+        let birth = c.take("birth_date", JstDate::parse(&self.birth_date));
+        let status = c.take("status_of_residence", StatusOfResidence::parse(&self.status_of_residence));
+        let period = c.take("period_of_stay", PeriodOfStay::parse(&self.period_of_stay));
+        let expiry = c.take("expiry_date", JstDate::parse(&self.expiry_date));
+        let passport = opt(&mut c, "passport_number", &self.passport_number, PassportNumber::parse);
+        let passport_expiry = opt(&mut c, "passport_expiry", &self.passport_expiry, JstDate::parse);
+        let email = opt(&mut c, "email", &self.email, EmailAddress::parse);
+        c.finish(|| {
+            Some(ForeignNational {
+                card_number: card?,
+                name: name?,
+                nationality: nationality?,
+                birth_date: birth?,
+                status: status?,
+                period_of_stay: period?,
+                expiry: expiry?,
+                passport_number: passport?,
+                passport_expiry: passport_expiry?,
+                email: email?,
+                kanji_name_on_card: self.kanji_name_on_card,
+            })
+        })
+    }
+}
+
+/// What the counter does to a user (Q79, Q92–Q96).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action", deny_unknown_fields)]
+pub enum UserAction {
+    Suspend,
+    Resume,
+    Cancel,
+    /// Q79: deleting an agent's user information.
+    DeleteAgent,
+    /// Q92, Q96, Q97: a one-time link to set a new password, e-mailed to the user.
+    ResetPassword,
+    /// Q96: lifting a lockout.
+    LiftLockout,
+}
+
+impl Ports {
+    /// The counter officer's office; admins may act for any.
+    fn counter(caller: &Caller, office: Office) -> Result<(), ServiceError> {
+        let (own, roles) = caller.officer()?;
+        if !(roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin)) {
+            return Err(ServiceError::Forbidden);
+        }
+        if own == office || roles.contains(&OfficerRole::Admin) { Ok(()) } else { Err(ServiceError::NotFound) }
+    }
+
+    async fn counter_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
+        caller.officer()?;
+        let id = OrganizationId::parse(id).map_err(|_| ServiceError::NotFound)?;
+        let org = self.store.organization(&id).await?.ok_or(ServiceError::NotFound)?;
+        Self::counter(caller, org.profile.office)?;
+        Ok(org)
+    }
+
+    async fn org_addressees(&self, org: &OrganizationId) -> Result<Vec<Addressee>, ServiceError> {
+        let users = self.store.users_of_organization(org, None, 1000).await?;
+        Ok(users.items.iter().filter(|u| u.state == UserState::Active).map(Self::user_addressee).collect())
+    }
+
+    /// Q1–Q3, Q15: registers an organization of affiliation at the office with jurisdiction over it.
+    pub async fn register_organization(
+        &self,
+        caller: &Caller,
+        input: &OrganizationInput,
+    ) -> Result<Organization, ServiceError> {
+        let office = Office::parse(&input.office).map_err(|e| invalid("office", &e))?;
+        Self::counter(caller, office)
+            .map_err(|e| if e == ServiceError::NotFound { ServiceError::Forbidden } else { e })?;
+        let profile =
+            OrganizationProfile::parse(input.kind, &input.name, &input.location, &input.corporate_number, office)?;
+        let id = OrganizationId::parse(&self.ids.id()).map_err(|e| invalid("id", &e))?;
+        let org = Organization { id, profile, approval: None, use_state: UseState::Active, version: 0 };
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.register_organization",
+            format!("organization:{}", org.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let change = self.change(vec![Store::organization_write(&org)?], &event, vec![])?;
+        self.commit(change).await?;
+        Ok(Organization { version: 1, ..org })
+    }
+
+    pub async fn office_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
+        self.counter_organization(caller, id).await
+    }
+
+    /// Q78: a change of the organization's name or location.
+    pub async fn change_organization(
+        &self,
+        caller: &Caller,
+        id: &str,
+        name: Option<&str>,
+        location: Option<&str>,
+    ) -> Result<Organization, ServiceError> {
+        let mut org = self.counter_organization(caller, id).await?;
+        let mut c = Collector::new();
+        if let Some(n) = name
+            && let Some(v) = c.take("name", Text::<120>::parse(n))
+        {
+            org.profile.name = v;
+        }
+        if let Some(l) = location
+            && let Some(v) = c.take("location", Text::<200>::parse(l))
+        {
+            org.profile.location = v;
+        }
+        c.finish(|| Some(()))?;
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.change_organization",
+            format!("organization:{}", org.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let change = self.change(vec![Store::organization_write(&org)?], &event, vec![])?;
+        self.commit(change).await?;
+        org.version += 1;
+        Ok(org)
+    }
+
+    /// Q3, Q10, Q16–Q20: records a request for use made at the counter.
+    pub async fn record_request_for_use(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        input: &RequestForUseInput,
+    ) -> Result<RequestForUse, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let mut c = Collector::new();
+        let name = c.take("requester_name", Text::<80>::parse(&input.requester_name));
+        let email = c.take("requester_email", EmailAddress::parse(&input.requester_email));
+        if input.is_agent && !input.written_request_on_file {
+            c.push("written_request_on_file", &CounterError::WrittenRequestMissing);
+        }
+        match (input.kind, org.approval.is_some()) {
+            (RequestKind::New, true) => c.push("kind", &CounterError::AlreadyApproved),
+            (RequestKind::Additional, false) => c.push("kind", &CounterError::NotYetApproved),
+            _ => {}
+        }
+        let (name, email) = c.finish(|| Some((name?, email?)))?;
+        let req = RequestForUse {
+            id: self.ids.id(),
+            organization_id: org.id.clone(),
+            kind: input.kind,
+            requester_name: name,
+            requester_email: email,
+            is_agent: input.is_agent,
+            written_request_on_file: input.written_request_on_file,
+            state: RequestState::Pending,
+            recorded_by: caller.user_id.clone(),
+            recorded_at: self.now(),
+            issued_user_id: None,
+            version: 0,
+        };
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.record_request_for_use",
+            format!("organization:{}", org.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let change = self.change(vec![Store::request_for_use_write(&req, org.profile.office)?], &event, vec![])?;
+        self.commit(change).await?;
+        Ok(RequestForUse { version: 1, ..req })
+    }
+
+    /// Q12–Q14, Q88: approves (a user ID, the approval dates for a new request, an e-mail with the one-time
+    /// link to set the password) or denies (an e-mail saying so) a request for use.
+    pub async fn decide_request_for_use(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        request_id: &str,
+        approve: bool,
+    ) -> Result<RequestForUse, ServiceError> {
+        let mut org = self.counter_organization(caller, org_id).await?;
+        let mut req = self.store.request_for_use(&org.id, request_id).await?.ok_or(ServiceError::NotFound)?;
+        if req.state != RequestState::Pending {
+            return Err(invalid("request", &CounterError::AlreadyDecided));
+        }
+        let requester = vec![Addressee { email: req.requester_email.clone(), language: Language::Ja }];
+        let subject = format!("organization:{}", org.id);
+        if !approve {
+            req.state = RequestState::Denied;
+            let event = self.audit(
+                caller.user_id.as_str(),
+                "office.deny_request_for_use",
+                subject,
+                caller.from.clone(),
+                Outcome::Success,
+            );
+            let job = NotificationJob::new(
+                NotificationKind::RequestForUseDenied,
+                format!("request_for_use_denied:{}", req.id),
+                requester,
+            );
+            let change =
+                self.change(vec![Store::request_for_use_write(&req, org.profile.office)?], &event, vec![job])?;
+            self.commit(change).await?;
+            return Ok(req);
+        }
+        let today = self.today();
+        let mut writes = Vec::new();
+        if req.kind == RequestKind::New {
+            org.approval = Some(ApprovalOfUse::granted(today));
+            writes.extend(Store::organization_writes_with_reminders(&org)?);
+        }
+        // A user ID nobody has: guarded by the write's only-if-absent condition.
+        let user_id =
+            UserId::parse(&format!("U{:09}", self.ids.random() % 1_000_000_000)).map_err(|e| invalid("user_id", &e))?;
+        let user = User {
+            id: user_id.clone(),
+            kind: if req.is_agent { UserKind::Agent } else { UserKind::OrganizationStaff },
+            organization_id: Some(org.id.clone()),
+            name: req.requester_name.clone(),
+            email: req.requester_email.clone(),
+            language: Language::Ja,
+            password_hash: None,
+            password: None,
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+            version: 0,
+        };
+        writes.push(Store::user_write(&user)?);
+        req.state = RequestState::Approved;
+        req.issued_user_id = Some(user_id.clone());
+        writes.push(Store::request_for_use_write(&req, org.profile.office)?);
+        let (token, expires_at, link) = self.new_link(&user_id, crate::service::LinkPurpose::SetPassword)?;
+        writes.push(link);
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.approve_request_for_use",
+            subject,
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let job = NotificationJob::new(
+            NotificationKind::RequestForUseApproved,
+            format!("request_for_use_approved:{}", req.id),
+            requester,
+        )
+        .with("user_id", user_id.as_str())
+        .with("link", self.link_url(&token))
+        .with("expires_at", expires_at.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M").to_string());
+        let change = self.change(writes, &event, vec![job])?;
+        self.commit(change).await?;
+        Ok(req)
+    }
+
+    /// Q80: adds or updates a person on the List of Affiliated Foreign Nationals.
+    pub async fn put_foreign_national(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        input: &ForeignNationalInput,
+    ) -> Result<ForeignNational, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let person = input.parse()?;
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.put_foreign_national",
+            format!("organization:{}", org.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let change = self.change(Store::foreign_national_writes_with_reminders(&org.id, &person)?, &event, vec![])?;
+        self.commit(change).await?;
+        Ok(person)
+    }
+
+    /// Q80: removes a person from the list.
+    pub async fn remove_foreign_national(&self, caller: &Caller, org_id: &str, card: &str) -> Result<(), ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let card = ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
+        let event = self.audit(
+            caller.user_id.as_str(),
+            "office.remove_foreign_national",
+            format!("organization:{}", org.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let change = self.change(vec![Store::foreign_national_removal(&org.id, &card)], &event, vec![])?;
+        match self.commit(change).await {
+            Err(ServiceError::Conflict) => Err(ServiceError::NotFound),
+            other => other,
+        }
+    }
+
+    /// Q72–Q76: records the decision on a periodic report. Approval extends the approval to the old expiry
+    /// + 1 year and resumes a suspended organization; every user is told (Q74).
+    pub async fn decide_periodic_report(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        approve: bool,
+    ) -> Result<Organization, ServiceError> {
+        let mut org = self.counter_organization(caller, org_id).await?;
+        let approval = org.approval.ok_or_else(|| invalid("organization", &CounterError::NotYetApproved))?;
+        let to = self.org_addressees(&org.id).await?;
+        let subject = format!("organization:{}", org.id);
+        let mut jobs = Vec::new();
+        let mut writes = Vec::new();
+        if approve {
+            let was = org.use_state;
+            let (state, extended) = after_periodic_report_approved(org.use_state, approval);
+            org.use_state = state;
+            org.approval = Some(extended);
+            writes.extend(Store::organization_writes_with_reminders(&org)?);
+            jobs.push(
+                NotificationJob::new(
+                    NotificationKind::PeriodicReportApproved,
+                    format!("periodic_report_approved:{}:{}", org.id, extended.expires_on),
+                    to.clone(),
+                )
+                .with("expires_on", extended.expires_on.to_string()),
+            );
+            if was == UseState::Suspended && state == UseState::Active {
+                jobs.push(NotificationJob::new(
+                    NotificationKind::UseResumed,
+                    format!("use_resumed:{}:{}", org.id, extended.expires_on),
+                    to,
+                ));
+            }
+        } else {
+            writes.push(Store::organization_write(&org)?);
+            jobs.push(NotificationJob::new(
+                NotificationKind::PeriodicReportDenied,
+                format!("periodic_report_denied:{}:{}", org.id, approval.expires_on),
+                to,
+            ));
+        }
+        let action = if approve { "office.approve_periodic_report" } else { "office.deny_periodic_report" };
+        let event = self.audit(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success);
+        let jobs = jobs.into_iter().filter(|j| !j.to.is_empty()).collect();
+        let change = self.change(writes, &event, jobs)?;
+        self.commit(change).await?;
+        org.version += 1;
+        Ok(org)
+    }
+
+    /// Q93: confirms a user (the counter looks up a user ID for its holder).
+    pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<User, ServiceError> {
+        let id = UserId::parse(user_id).map_err(|_| ServiceError::NotFound)?;
+        let user = self.store.user(&id).await?.ok_or(ServiceError::NotFound)?;
+        match &user.organization_id {
+            Some(org) => {
+                self.counter_organization(caller, org.as_str()).await?;
+            }
+            None => {
+                let (_, roles) = caller.officer()?;
+                if !roles.contains(&OfficerRole::Admin) {
+                    return Err(ServiceError::NotFound);
+                }
+            }
+        }
+        Ok(user)
+    }
+
+    /// Q79, Q92–Q96: the counter's actions on a user.
+    pub async fn office_user_action(
+        &self,
+        caller: &Caller,
+        user_id: &str,
+        action: UserAction,
+    ) -> Result<User, ServiceError> {
+        let mut user = self.office_user(caller, user_id).await?;
+        let subject = format!("user:{}", user.id);
+        let mut jobs = Vec::new();
+        let mut writes = Vec::new();
+        let addressee = vec![Self::user_addressee(&user)];
+        match action {
+            UserAction::Suspend => user.state = UserState::Suspended,
+            UserAction::Resume => user.state = UserState::Active,
+            UserAction::Cancel => user.state = UserState::Cancelled,
+            UserAction::LiftLockout => user.guard = LoginGuard::cleared(),
+            UserAction::DeleteAgent => {
+                let org = user.organization_id.clone().ok_or(ServiceError::NotFound)?;
+                let apps = self.store.applications_of_organization(&org, None, 1000).await?;
+                let statuses = apps.items.iter().filter(|a| a.created_by == user.id).map(|a| a.status);
+                check_agent_deletion(&user.kind, statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
+                user.state = UserState::Cancelled;
+            }
+            UserAction::ResetPassword => {
+                self.issue_password_setup(&user, caller).await?;
+                return Ok(user);
+            }
+        }
+        let kind = match action {
+            UserAction::Suspend => Some(NotificationKind::UseSuspended),
+            UserAction::Resume => Some(NotificationKind::UseResumed),
+            UserAction::Cancel | UserAction::DeleteAgent => Some(NotificationKind::UseCancelled),
+            _ => None,
+        };
+        let event = self.audit(
+            caller.user_id.as_str(),
+            &format!("office.user.{action:?}").to_lowercase(),
+            subject,
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        if let Some(kind) = kind {
+            jobs.push(NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id, event.id), addressee));
+        }
+        writes.push(Store::user_write(&user)?);
+        let change = self.change(writes, &event, jobs)?;
+        self.commit(change).await?;
+        user.version += 1;
+        Ok(user)
+    }
+
+    async fn issue_password_setup(&self, user: &User, caller: &Caller) -> Result<(), ServiceError> {
+        self.send_password_setup_link(user, caller.user_id.as_str()).await
+    }
+}
