@@ -808,3 +808,45 @@ async fn q75_q76_a_periodic_report_resumes_a_suspended_organization() {
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
     assert!(kinds.contains(&"periodic_report_approved") && kinds.contains(&"use_resumed"), "{kinds:?}");
 }
+
+#[tokio::test]
+async fn q79_an_agent_is_not_deleted_while_its_application_is_being_examined() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": true });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
+    let req_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = send(
+        &app,
+        clerk.json(
+            "POST",
+            &format!("/api/office/organizations/org1/requests-for-use/{req_id}/decision"),
+            json!({ "approve": true }),
+        ),
+    )
+    .await;
+    let agent_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
+    let job = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::RequestForUseApproved)
+        .unwrap();
+    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
+    send(&app, anon("POST", "/api/password-reset", &json!({ "token": token, "password": "Gyosei#2026" }))).await;
+    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let agent = Client { cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() };
+    let id = filed(&app, &agent, |_| {}).await;
+    let officer = login(&app, "OFFICER1").await;
+    act(&app, &officer, &id, json!({ "action": "start_examination" })).await;
+    let delete = json!({ "action": "delete_agent" });
+    let r = send(&app, clerk.json("POST", &format!("/api/office/users/{agent_id}/actions"), delete.clone())).await;
+    assert_eq!(r.body["errors"][0]["rule"], "agent_deletion.examination_pending");
+    act(&app, &officer, &id, json!({ "action": "deny" })).await;
+    let r = send(&app, clerk.json("POST", &format!("/api/office/users/{agent_id}/actions"), delete)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
+    assert_eq!(r.body["rule"], "login.user_cancelled");
+}

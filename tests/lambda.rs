@@ -95,3 +95,13 @@ async fn a_function_refuses_routes_of_another_function() {
     let (status, _, body) = call(zairyu_status::handler(state(&w)), event("login.json")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+#[tokio::test]
+async fn office_function_handles_its_sample_event() {
+    let w = World::new().await;
+    let (token, _) = w.login("OFFICER1").await;
+    let req = with_session(event("office-queue.json"), &format!("zairyu_session={token}"), "");
+    let (status, _, body) = call(zairyu_office::handler(state(&w)), req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["items"].as_array().unwrap().is_empty());
+}

@@ -73,21 +73,16 @@ async fn shutdown() {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Error> {
-    zairyu_runtime::init_tracing();
-    let addr: SocketAddr = setting("ZAIRYU_ADDR", "127.0.0.1:8080").parse()?;
-    let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
-    std::fs::create_dir_all(&data)?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
-
+/// The ports on the embedded adapters, all in `data`, and the outbox mailer.
+fn embedded(
+    data: &std::path::Path,
+    public_url: &str,
+) -> Result<(Ports, OutboxMailer<SystemClock, Arc<RandomIds>>), Error> {
     let ids = Arc::new(RandomIds::<SystemClock>::default());
     let table = SqliteTable::open(&data.join("zairyu.db"))?;
     let queue =
         SqliteQueue::open(&data.join("queue.db"), "notifications", MAX_ATTEMPTS, Duration::from_secs(60), SystemClock)?;
-    let blobs = FolderBlobs::new(&data.join("blobs"), &public_url, &secret(&data, &ids)?, SystemClock)?;
+    let blobs = FolderBlobs::new(&data.join("blobs"), public_url, &secret(data, &ids)?, SystemClock)?;
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
     let ports = Ports {
         store: Store::new(Arc::new(table)),
@@ -96,8 +91,54 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         ids,
         hasher: Arc::new(Argon2Hasher::new()?),
-        public_url: public_url.clone(),
+        public_url: public_url.to_owned(),
     };
+    Ok((ports, mailer))
+}
+
+/// `zairyu-local create-officer --user-id ADMIN01 --name "…" --email … --office tokyo --roles admin`:
+/// creates an officer (the first admin, say) in the local data folder, or in AWS with `--aws` (the
+/// DynamoDB table and queue named by the environment, as the functions read it), and prints the one-time
+/// link that sets its password.
+async fn create_officer(args: &[String]) -> Result<(), Error> {
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let need = |flag: &str| value(flag).ok_or_else(|| format!("create-officer needs {flag}"));
+    let office = zairyu_domain::office::Office::parse(&need("--office")?)?;
+    let roles = need("--roles")?
+        .split(',')
+        .map(|r| serde_json::from_value(serde_json::Value::String(r.trim().to_owned())))
+        .collect::<Result<Vec<zairyu_domain::status::OfficerRole>, _>>()
+        .map_err(|_| "--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
+    let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
+    let ports = if args.iter().any(|a| a == "--aws") {
+        zairyu_aws::ports_from_env().await?
+    } else {
+        let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
+        std::fs::create_dir_all(&data)?;
+        embedded(&data, &public_url)?.0
+    };
+    let link = ports
+        .create_officer("create-officer", &need("--user-id")?, &need("--name")?, &need("--email")?, office, roles)
+        .await?;
+    println!("officer created; set its password within 24 hours (POST /api/password-reset with this token):\n{link}");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    zairyu_runtime::init_tracing();
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("create-officer") {
+        return create_officer(&args[2..]).await;
+    }
+    let addr: SocketAddr = setting("ZAIRYU_ADDR", "127.0.0.1:8080").parse()?;
+    let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
+    std::fs::create_dir_all(&data)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
+
+    let (ports, mailer) = embedded(&data, &public_url)?;
 
     let seeded = seed::demo(&ports, &data, &public_url).await?;
     println!("zairyu local server: http://{addr}  (data in {})", data.display());

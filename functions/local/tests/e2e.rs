@@ -165,3 +165,47 @@ async fn a_user_files_an_application_through_the_local_server() {
     assert_eq!(list["items"][0]["temporary_receipt_number"], number.as_str());
     assert!(again.interrupt().success());
 }
+
+#[tokio::test]
+async fn the_first_admin_is_made_by_a_command_and_sets_its_own_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zairyu-local"))
+        .args([
+            "create-officer",
+            "--user-id",
+            "ADMIN01",
+            "--name",
+            "First Admin",
+            "--email",
+            "admin@tokyo.immi.example.jp",
+        ])
+        .args(["--office", "tokyo", "--roles", "admin"])
+        .env("ZAIRYU_DATA_DIR", dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let token = text.split("token=").nth(1).unwrap().trim().to_owned();
+    let bad = Command::new(env!("CARGO_BIN_EXE_zairyu-local"))
+        .args(["create-officer", "--user-id", "ADMIN02", "--office", "tokyo", "--roles", "wizard"])
+        .env("ZAIRYU_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+
+    let server = Server::start(dir.path());
+    let body = json!({ "token": token, "password": "Kasumi#2026z" }).to_string();
+    let r = request(
+        "POST",
+        &format!("{}/api/password-reset", server.url),
+        &[("content-type".into(), "application/json".into())],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+    let admin = login(&server.url, "ADMIN01", "Kasumi#2026z").await;
+    let queue = admin.call("GET", "/api/office/applications?status=application_completed", None, b"").await;
+    assert_eq!(queue.status, 200, "{}", String::from_utf8_lossy(&queue.body));
+    assert!(server.interrupt().success());
+}

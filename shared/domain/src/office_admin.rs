@@ -534,3 +534,59 @@ impl Ports {
         self.send_password_setup_link(user, caller.user_id.as_str()).await
     }
 }
+
+impl Ports {
+    /// Creates an officer and returns the one-time link to set its password (Q88). Used by the
+    /// `create-officer` command to make the first admin; nobody ever sees a password.
+    pub async fn create_officer(
+        &self,
+        actor: &str,
+        user_id: &str,
+        name: &str,
+        email: &str,
+        office: Office,
+        roles: Vec<OfficerRole>,
+    ) -> Result<String, ServiceError> {
+        let mut c = Collector::new();
+        let id = c.take("user_id", UserId::parse(user_id));
+        let name = c.take("name", Text::<80>::parse(name));
+        let email = c.take("email", EmailAddress::parse(email));
+        let (id, name, email) = c.finish(|| Some((id?, name?, email?)))?;
+        let user = User {
+            id: id.clone(),
+            kind: UserKind::Officer { office, roles },
+            organization_id: None,
+            name,
+            email,
+            language: Language::Ja,
+            password_hash: None,
+            password: None,
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+            version: 0,
+        };
+        let (token, _, link) = self.new_link(&id, crate::service::LinkPurpose::SetPassword)?;
+        let event = self.audit(actor, "office.create_officer", format!("user:{id}"), None, Outcome::Success);
+        let change = self.change(vec![Store::user_write(&user)?, link], &event, vec![])?;
+        self.commit(change).await?;
+        Ok(self.link_url(&token))
+    }
+
+    /// Q51: marks a filed application "Error (application receipt number acquisition error)" when its
+    /// official number could not be had; the next run of the job retries it.
+    pub async fn mark_receipt_number_error(&self, id: &crate::application::ApplicationId) -> Result<(), ServiceError> {
+        let Some((mut app, created)) = self.store.application_with_created_at(id).await? else { return Ok(()) };
+        if app.record_receipt_number_error().is_err() {
+            return Ok(());
+        }
+        let event = self.audit(
+            "system",
+            "application.receipt_number",
+            format!("application:{}", app.id),
+            None,
+            Outcome::Refused("receipt_number.unavailable".into()),
+        );
+        let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
+        self.commit(change).await
+    }
+}

@@ -79,7 +79,8 @@ impl Ports {
                         Ok(_) => report.acted += 1,
                         Err(ServiceError::NotFound | ServiceError::Application(_)) => {}
                         Err(_) => {
-                            // Q51: a later run retries it.
+                            // Q51: shown as a receipt-number error; a later run retries it.
+                            let _ = self.mark_receipt_number_error(&id).await;
                             self.store
                                 .table
                                 .transact(vec![Store::due_write(self.today().succ(), "RECEIPT", &r)])
