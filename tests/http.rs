@@ -850,3 +850,42 @@ async fn q79_an_agent_is_not_deleted_while_its_application_is_being_examined() {
     let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
     assert_eq!(r.body["rule"], "login.user_cancelled");
 }
+
+#[tokio::test]
+async fn every_office_action_is_refused_to_the_wrong_office_the_wrong_role_and_in_the_wrong_status() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    let clerk = login(&app, "CLERK01").await;
+    let osaka = login(&app, "OSAKA01").await;
+    let id = filed(&app, &tanaka, |_| {}).await;
+    let actions = [
+        (json!({ "action": "start_examination" }), false),
+        (json!({ "action": "request_documents" }), false),
+        (json!({ "action": "permit", "period_of_stay": "1Y", "expiry_date": "2028-01-20" }), false),
+        (json!({ "action": "deny" }), false),
+        (
+            json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": false }),
+            false,
+        ),
+        (json!({ "action": "issue_card_by_post", "dispatched_on": "2026-12-01" }), false),
+        (json!({ "action": "hand_over_at_counter", "collector": "applicant", "fee_notice_signed": true }), true),
+        (json!({ "action": "withdraw" }), true),
+        (json!({ "action": "withdraw_attachment", "attachment": "re_entry" }), true),
+    ];
+    for (action, clerk_may) in actions {
+        assert_problem(&act(&app, &tanaka, &id, action.clone()).await, StatusCode::FORBIDDEN, "forbidden");
+        assert_problem(&act(&app, &osaka, &id, action.clone()).await, StatusCode::NOT_FOUND, "not-found");
+        if !clerk_may {
+            assert_problem(&act(&app, &clerk, &id, action.clone()).await, StatusCode::FORBIDDEN, "forbidden");
+        }
+        let name = action["action"].as_str().unwrap();
+        // In "Application completed", only these may happen at all.
+        let possible_now = ["start_examination", "withdraw", "withdraw_attachment"].contains(&name);
+        if !possible_now {
+            let r = act(&app, &officer, &id, action.clone()).await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{name}: {:?}", r.body);
+        }
+    }
+}
