@@ -1,0 +1,90 @@
+//! The infrastructure cannot drift from the code: every function crate has its resource, every route of
+//! the router is declared on the API by the function that serves it (and no other route is), and every
+//! daily job has its schedule at its hour in Japan time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use zairyu_domain::schedule::ScheduledJob;
+use zairyu_http::ROUTES;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+fn template() -> String {
+    std::fs::read_to_string(root().join("infra/template.yaml")).unwrap()
+}
+
+/// (resource name, the lines of its block) for each top-level resource.
+fn resources(t: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in t.lines() {
+        let is_resource = line.starts_with("  ")
+            && !line.starts_with("   ")
+            && line.trim_end().ends_with(':')
+            && !line.trim().starts_with('#');
+        if is_resource {
+            out.push((line.trim().trim_end_matches(':').to_owned(), Vec::new()));
+        } else if let Some(last) = out.last_mut() {
+            last.1.push(line.to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_function_crate_has_a_resource_built_from_it() {
+    let t = template();
+    for entry in std::fs::read_dir(root().join("functions")).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.path().join("Cargo.toml").exists() {
+            continue;
+        }
+        let dir = entry.file_name().to_string_lossy().to_string();
+        if dir == "local" {
+            continue;
+        }
+        assert!(t.contains(&format!("CodeUri: ../functions/{dir}\n")), "no resource builds functions/{dir}");
+        assert!(t.contains(&format!("Binary: {dir}\n")), "no resource names the binary {dir}");
+    }
+}
+
+#[test]
+fn every_route_is_declared_on_the_api_by_its_function_and_nothing_else_is() {
+    let mut declared = BTreeSet::new();
+    for (name, lines) in resources(&template()) {
+        for line in lines.iter().filter(|l| l.contains("Type: HttpApi")) {
+            let method = line.split("Method: ").nth(1).and_then(|r| r.split(',').next()).unwrap().trim().to_owned();
+            let path = line.split("Path: \"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+            declared.insert((name.clone(), method, path));
+        }
+    }
+    let wanted: BTreeSet<_> = ROUTES
+        .iter()
+        .map(|r| {
+            let f = r.function.crate_dir();
+            let resource = format!("{}{}Function", f[..1].to_uppercase(), &f[1..]);
+            (resource, r.method.to_owned(), r.path.to_owned())
+        })
+        .collect();
+    assert_eq!(declared, wanted);
+}
+
+#[test]
+fn every_daily_job_has_its_schedule_at_its_hour_in_japan_time() {
+    let t = template();
+    for job in ScheduledJob::ALL {
+        let code = serde_json::to_value(job).unwrap().as_str().unwrap().to_owned();
+        let input = format!("\"detail\":{{\"job\":\"{code}\"}}");
+        let at = t.find(&input).unwrap_or_else(|| panic!("no schedule for {code}"));
+        let before = &t[..at];
+        let cron = before.rsplit("ScheduleExpression: \"cron(").next().unwrap();
+        let hour: u32 = cron.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert_eq!(hour, job.hour_jst(), "{code}");
+        let zone = before.rsplit("ScheduleExpressionTimezone: ").next().unwrap();
+        assert!(zone.starts_with("Asia/Tokyo"), "{code}");
+    }
+}
