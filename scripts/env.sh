@@ -1,17 +1,20 @@
 # Shared settings for the project's scripts (sourced, not run).
 # One cargo target directory outside the clone, reused between runs and clones.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zairyu-target}"
-# The virtualenv holding the Python test tools of scripts/requirements-test.txt.
+# The virtualenv holding the Python test tools of scripts/requirements-test.txt, and a second one for
+# checkov (it pins its own boto3, which must not move moto's).
 ZAIRYU_VENV="${ZAIRYU_VENV:-$HOME/.cache/zairyu-venv}"
+ZAIRYU_CHECKOV_VENV="${ZAIRYU_CHECKOV_VENV:-$ZAIRYU_VENV-checkov}"
 
-# Creates or updates the virtualenv when the requirements changed since it was last filled.
+# ensure_venv DIR REQUIREMENTS: creates or updates the virtualenv when the requirements changed since it
+# was last filled.
 ensure_venv() {
-  local req="$1" stamp
-  stamp="$ZAIRYU_VENV/.requirements-$(sha256sum "$req" | cut -c1-16)"
+  local dir="$1" req="$2" stamp
+  stamp="$dir/.requirements-$(sha256sum "$req" | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    echo "==> installing Python test tools into $ZAIRYU_VENV"
-    python3 -m venv "$ZAIRYU_VENV"
-    "$ZAIRYU_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    echo "==> installing Python test tools of $req into $dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$req"
     touch "$stamp"
   fi
 }
