@@ -1,0 +1,32 @@
+//! Processing one uploaded blanket file into its upload: the reader's whole-file checks, then the
+//! domain's registration of every row.
+
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::blanket::BlanketUpload;
+use zairyu_domain::blanket_service::{BlanketContent, BlanketRow, file_hash};
+use zairyu_domain::service::{Ports, ServiceError};
+
+use crate::reader::{Row, read, row_errors};
+
+/// Reads `bytes` and registers them into the organization's upload `upload_id`.
+pub async fn process(
+    ports: &Ports,
+    org: &OrganizationId,
+    upload_id: &str,
+    bytes: &[u8],
+) -> Result<BlanketUpload, ServiceError> {
+    let hash = file_hash(bytes);
+    let (content, cells) = match read(bytes) {
+        Err(e) => (BlanketContent::Refused(Box::new(e)), Vec::new()),
+        Ok(b) => {
+            let cells: Vec<(u32, Vec<String>)> = b.rows.iter().map(|r| (r.number, r.cells.clone())).collect();
+            let rows = b.rows.into_iter().map(|r| BlanketRow { number: r.number, input: r.input }).collect();
+            (BlanketContent::Rows { screen_group: b.screen_group, rows }, cells)
+        }
+    };
+    let mapper = move |row: &BlanketRow, violations: &[zairyu_domain::error::Violation]| {
+        let cells = cells.iter().find(|(n, _)| *n == row.number).map(|(_, c)| c.clone()).unwrap_or_default();
+        row_errors(&Row { number: row.number, cells, input: row.input.clone() }, violations)
+    };
+    ports.register_blanket(org, upload_id, &hash, content, &mapper).await
+}

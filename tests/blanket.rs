@@ -1,0 +1,135 @@
+//! Scenario 7, the registration half: a filled template of 300 rows with 3 wrong, processed into an
+//! upload: 297 applications in "Input completed", the 3 row errors with their cells, an e-mail; the same
+//! file again creates nothing twice; a corrected file with only the 3 rows registers them; a refused file
+//! stores nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use zairyu_blanket::columns::{columns, input_cells};
+use zairyu_blanket::template::workbook;
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::blanket::UploadState;
+use zairyu_domain::error::Text;
+use zairyu_domain::fixtures::application_input;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::organization::ForeignNational;
+use zairyu_domain::period::PeriodOfStay;
+use zairyu_domain::status::ApplicationStatus;
+use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
+use zairyu_domain::store::Store;
+use zairyu_domain::values::{NameOnCard, ResidenceCardNumber, UserId};
+
+mod support;
+use support::*;
+
+fn card(i: usize) -> String {
+    format!("BL{i:08}KT")
+}
+
+/// 300 people on org1's list, and a row for each.
+async fn people_and_rows(w: &World) -> Vec<Vec<String>> {
+    let org = OrganizationId::parse("org1").unwrap();
+    let mut writes = Vec::new();
+    let mut rows = Vec::new();
+    for i in 0..300 {
+        let person = ForeignNational {
+            card_number: ResidenceCardNumber::parse(&card(i)).unwrap(),
+            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+            nationality: Text::parse("Viet Nam").unwrap(),
+            birth_date: JstDate::parse("19950412").unwrap(),
+            status: StatusOfResidence::EngineerHumanitiesInternational,
+            period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
+            expiry: JstDate::parse("20270120").unwrap(),
+            passport_number: None,
+            passport_expiry: None,
+            email: None,
+            kanji_name_on_card: false,
+        };
+        writes.push(Store::foreign_national_write(&org, &person).unwrap());
+        if writes.len() == 90 {
+            w.table.transact(std::mem::take(&mut writes)).await.unwrap();
+        }
+        let mut input = application_input();
+        input.residence_card_number = card(i);
+        rows.push(input_cells(&input));
+    }
+    w.table.transact(writes).await.unwrap();
+    rows
+}
+
+fn col(field: &str) -> usize {
+    columns().iter().position(|c| c.field == field).unwrap()
+}
+
+async fn upload(w: &World, bytes: &[u8]) -> zairyu_domain::blanket::BlanketUpload {
+    let org = OrganizationId::parse("org1").unwrap();
+    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    zairyu_blanket::process(&w.ports, &org, &started.id, bytes).await.unwrap()
+}
+
+#[tokio::test]
+async fn scenario_7_three_hundred_rows_three_wrong() {
+    let w = World::new().await;
+    let mut rows = people_and_rows(&w).await;
+    rows[10][col("name")] = "Nguyen Van An".into();
+    rows[100][col("postcode")] = "12".into();
+    rows[200][col("residence_card_number")] = "ZZ00000000ZZ".into();
+    let bytes = workbook(ScreenGroup::Work, &rows).unwrap();
+
+    let done = upload(&w, &bytes).await;
+    assert_eq!(done.state, UploadState::RowErrors);
+    assert_eq!((done.rows_registered, done.rows_failed), (297, 3));
+    let errors = w.ports.store.row_errors(&done.id, None, 100).await.unwrap().items;
+    let cells: Vec<_> = errors.iter().map(|e| (e.row, e.rule.clone())).collect();
+    assert_eq!(
+        cells,
+        vec![
+            (14, "name_on_card.lowercase".to_owned()),
+            (104, "postcode.format".to_owned()),
+            (204, "eligibility.not_on_list".to_owned())
+        ]
+    );
+    assert_eq!(errors[0].value, "Nguyen Van An");
+    let (_, caller) = w.login("TANAKA01").await;
+    let apps = w.ports.applications(&caller, None, 1000).await.unwrap().items;
+    assert_eq!(apps.len(), 297);
+    assert!(apps.iter().all(|a| a.status == ApplicationStatus::InputCompleted));
+    let jobs = w.jobs().await;
+    assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadFailed).count(), 1);
+
+    // The same file again, as a new upload: nothing twice.
+    upload(&w, &bytes).await;
+    assert_eq!(w.ports.applications(&caller, None, 1000).await.unwrap().items.len(), 297);
+
+    // The three rows corrected, alone in a new file.
+    let mut fixed = vec![rows[10].clone(), rows[100].clone(), rows[200].clone()];
+    fixed[0][col("name")] = "NGUYEN,VAN,AN".into();
+    fixed[1][col("postcode")] = "100-0013".into();
+    fixed[2][col("residence_card_number")] = card(200);
+    let done = upload(&w, &workbook(ScreenGroup::Work, &fixed).unwrap()).await;
+    assert_eq!((done.state, done.rows_registered), (UploadState::Registered, 3));
+    assert_eq!(w.ports.applications(&caller, None, 1000).await.unwrap().items.len(), 300);
+}
+
+#[tokio::test]
+async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
+    let w = World::new().await;
+    let rows = people_and_rows(&w).await;
+    let bytes = workbook(ScreenGroup::Work, &rows[..5]).unwrap();
+    let org = OrganizationId::parse("org1").unwrap();
+    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let first = zairyu_blanket::process(&w.ports, &org, &started.id, &bytes).await.unwrap();
+    let again = zairyu_blanket::process(&w.ports, &org, &started.id, &bytes).await.unwrap();
+    assert_eq!((first.rows_registered, again.rows_registered), (5, 5));
+    let (_, caller) = w.login("TANAKA01").await;
+    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+
+    let refused = upload(&w, b"name,card\nNGUYEN,AB12345678CD\n").await;
+    assert_eq!(refused.state, UploadState::Refused);
+    assert_eq!(refused.refusal.as_deref(), Some("blanket.not_xlsx"));
+    let too_many =
+        upload(&w, &workbook(ScreenGroup::Work, &[rows.clone(), rows[..1].to_vec()].concat()).unwrap()).await;
+    assert_eq!(too_many.refusal.as_deref(), Some("blanket.too_many_rows"));
+    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+}
