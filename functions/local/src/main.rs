@@ -45,6 +45,41 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
     Ok(s)
 }
 
+/// The local stand-in for S3's presigned PUT: checks the signed link, stores the file and, for a blanket
+/// file, runs the same processing the batch-upload function runs on S3's event.
+async fn local_upload(
+    ports: &Ports,
+    blobs: &FolderBlobs<SystemClock>,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+    body: Vec<u8>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let key = match blobs.accept_upload(path, content_type, body.clone()).await {
+        Ok(key) => key,
+        Err(e) => {
+            let problem = zairyu_http::Problem::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "upload-refused",
+                "Upload refused",
+                "upload.link",
+                e.to_string(),
+                "アップロードのリンクが無効です。".into(),
+            );
+            return problem.into_response();
+        }
+    };
+    match zairyu_domain::blanket_service::parse_upload_key(&key) {
+        Some((org, upload)) => match zairyu_blanket::process(ports, &org, &upload, &body).await {
+            Ok(done) => Json(done).into_response(),
+            Err(e) => zairyu_http::Problem::from(e).into_response(),
+        },
+        None => axum::http::StatusCode::OK.into_response(),
+    }
+}
+
 /// Runs one daily job on demand (`POST /local/jobs/official_receipt_numbers`), local server only.
 async fn run_job_now(ports: &Ports, job: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -74,10 +109,10 @@ async fn shutdown() {
 }
 
 /// The ports on the embedded adapters, all in `data`, and the outbox mailer.
-fn embedded(
-    data: &std::path::Path,
-    public_url: &str,
-) -> Result<(Ports, OutboxMailer<SystemClock, Arc<RandomIds>>), Error> {
+/// The ports, the outbox mailer and the blob folder of the embedded default.
+type Embedded = (Ports, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>);
+
+fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error> {
     let ids = Arc::new(RandomIds::<SystemClock>::default());
     let table = SqliteTable::open(&data.join("zairyu.db"))?;
     let queue =
@@ -86,14 +121,14 @@ fn embedded(
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
     let ports = Ports {
         store: Store::new(Arc::new(table)),
-        blobs: Arc::new(blobs) as Arc<dyn BlobStore>,
+        blobs: Arc::new(blobs.clone()) as Arc<dyn BlobStore>,
         queue: Arc::new(queue),
         clock: Arc::new(SystemClock),
         ids,
         hasher: Arc::new(Argon2Hasher::new()?),
         public_url: public_url.to_owned(),
     };
-    Ok((ports, mailer))
+    Ok((ports, mailer, blobs))
 }
 
 /// `zairyu-local create-officer --user-id ADMIN01 --name "…" --email … --office tokyo --roles admin`:
@@ -138,7 +173,7 @@ async fn main() -> Result<(), Error> {
     let addr = listener.local_addr()?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
 
-    let (ports, mailer) = embedded(&data, &public_url)?;
+    let (ports, mailer, blobs) = embedded(&data, &public_url)?;
 
     let seeded = seed::demo(&ports, &data, &public_url).await?;
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
@@ -148,30 +183,40 @@ async fn main() -> Result<(), Error> {
         AppState { ports: ports.clone(), config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }) };
     let outbox = mailer.clone();
     let jobs_ports = ports.clone();
-    let app =
-        zairyu_http::router(state, &Function::ALL)
-            .route(
-                "/local/jobs/{job}",
-                axum::routing::post(move |axum::extract::Path(job): axum::extract::Path<String>| {
-                    let ports = jobs_ports.clone();
-                    async move { run_job_now(&ports, &job).await }
-                }),
-            )
-            .route(
-                "/local/outbox",
-                get(move || {
-                    let outbox = outbox.clone();
-                    async move {
-                        let list: Vec<_> = outbox
-                    .messages()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|m| serde_json::json!({ "to": m.to, "subject": m.subject, "text": m.text, "file": m.file }))
-                    .collect();
-                        Json(list)
-                    }
-                }),
-            );
+    let upload_ports = ports.clone();
+    let app = zairyu_http::router(state, &Function::ALL)
+        .route(
+            "/local-upload/{*key}",
+            axum::routing::put(move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let (ports, blobs) = (upload_ports.clone(), blobs.clone());
+                async move { local_upload(&ports, &blobs, &uri, &headers, body.to_vec()).await }
+            })
+            .layer(axum::extract::DefaultBodyLimit::max(zairyu_blanket::reader::MAX_FILE_BYTES)),
+        )
+        .route(
+            "/local/jobs/{job}",
+            axum::routing::post(move |axum::extract::Path(job): axum::extract::Path<String>| {
+                let ports = jobs_ports.clone();
+                async move { run_job_now(&ports, &job).await }
+            }),
+        )
+        .route(
+            "/local/outbox",
+            get(move || {
+                let outbox = outbox.clone();
+                async move {
+                    let list: Vec<_> = outbox
+                        .messages()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(
+                            |m| serde_json::json!({ "to": m.to, "subject": m.subject, "text": m.text, "file": m.file }),
+                        )
+                        .collect();
+                    Json(list)
+                }
+            }),
+        );
 
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
     let worker_ports = ports.clone();

@@ -209,3 +209,58 @@ async fn the_first_admin_is_made_by_a_command_and_sets_its_own_password() {
     assert_eq!(queue.status, 200, "{}", String::from_utf8_lossy(&queue.body));
     assert!(server.interrupt().success());
 }
+
+#[tokio::test]
+async fn a_blanket_file_goes_up_by_its_link_and_registers() {
+    use zairyu_blanket::columns::input_cells;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let s = login(&server.url, "TANAKA01", &password(dir.path(), "TANAKA01")).await;
+
+    let template = s.call("GET", "/api/blanket/template?screen_group=work", None, b"").await;
+    assert_eq!(template.status, 200);
+    assert!(template.body.starts_with(b"PK"));
+    assert!(zairyu_blanket::read(&template.body).is_err(), "an empty template has no applicants");
+
+    let people = s.call("GET", "/api/foreign-nationals", None, b"").await.json();
+    let nguyen = people["items"].as_array().unwrap().iter().find(|p| p["name"] == "NGUYEN,VAN,AN").unwrap().clone();
+    let mut input = zairyu_domain::fixtures::application_input();
+    input.expiry_date = nguyen["expiry_date"].as_str().unwrap().replace('-', "");
+    let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &[input_cells(&input)]).unwrap();
+
+    let started = s.call("POST", "/api/blanket/uploads", None, b"").await;
+    assert_eq!(started.status, 201, "{}", String::from_utf8_lossy(&started.body));
+    let started = started.json();
+    let id = started["upload_id"].as_str().unwrap().to_owned();
+    let link = &started["upload"];
+    let headers: Vec<(String, String)> = link["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
+        .collect();
+    let put = request("PUT", link["url"].as_str().unwrap(), &headers, &file).await;
+    assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
+
+    let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "registered");
+    assert_eq!(status["upload"]["rows_registered"], 1);
+    let csv = s.call("GET", &format!("/api/blanket/uploads/{id}/errors.csv"), None, b"").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let list = s.call("GET", "/api/applications", None, b"").await.json();
+    let app_id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list["items"][0]["status"]["code"], "input_completed");
+    // Tampering with the link is refused.
+    let forged = link["url"].as_str().unwrap().replace("signature=", "signature=0");
+    assert_eq!(request("PUT", &forged, &headers, &file).await.status, 403);
+
+    // Submitting in bulk: each its own result.
+    let body = json!({ "application_ids": [app_id, "no-such-application"] });
+    let r = s.json("POST", "/api/applications/submit-bulk", body).await.json();
+    assert_eq!(r["results"][0]["ok"], false, "no photo yet: {r}");
+    assert_eq!(r["results"][0]["problem"]["rule"], "application.photo_missing");
+    assert_eq!(r["results"][1]["problem"]["status"], 404);
+    assert!(server.interrupt().success());
+}

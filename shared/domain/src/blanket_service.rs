@@ -173,3 +173,75 @@ impl Ports {
         Ok(upload)
     }
 }
+
+/// Where an upload's file is stored: the organization and the upload in the key, so a file can never be
+/// attributed to another organization.
+pub fn upload_key(org: &OrganizationId, upload_id: &str) -> String {
+    format!("uploads/{org}/{upload_id}.xlsx")
+}
+
+/// The organization and upload a stored key names (the inverse of [`upload_key`]).
+pub fn parse_upload_key(key: &str) -> Option<(OrganizationId, String)> {
+    let rest = key.strip_prefix("uploads/")?.strip_suffix(".xlsx")?;
+    let (org, upload) = rest.split_once('/')?;
+    if upload.contains('/') {
+        return None;
+    }
+    Some((OrganizationId::parse(org).ok()?, upload.to_owned()))
+}
+
+pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl Ports {
+    /// Q40: a new upload for the caller's organization and the link its file goes to (straight to the
+    /// object store, valid 15 minutes).
+    pub async fn begin_blanket_upload(
+        &self,
+        caller: &crate::service::Caller,
+    ) -> Result<(BlanketUpload, crate::ports::PresignedUpload), ServiceError> {
+        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+        if matches!(caller.kind, crate::account::UserKind::Officer { .. }) {
+            return Err(ServiceError::Forbidden);
+        }
+        let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
+        let link = self
+            .blobs
+            .presign_put(&upload_key(&org, &upload.id), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
+            .await?;
+        Ok((upload, link))
+    }
+
+    /// Q42, Q43: an upload of the caller's organization and its row errors.
+    pub async fn blanket_upload(
+        &self,
+        caller: &crate::service::Caller,
+        id: &str,
+    ) -> Result<(BlanketUpload, Vec<RowError>), ServiceError> {
+        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+        let upload = self.store.upload(&org, id).await?.ok_or(ServiceError::NotFound)?;
+        let mut errors = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.store.row_errors(&upload.id, after, 500).await?;
+            errors.extend(page.items);
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok((upload, errors)),
+            }
+        }
+    }
+
+    /// Submits many applications in one request: each gets its own result, and one failure does not stop
+    /// the others.
+    pub async fn submit_many(
+        &self,
+        caller: &crate::service::Caller,
+        ids: &[String],
+    ) -> Vec<(String, Result<Application, ServiceError>)> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push((id.clone(), self.submit(caller, id).await));
+        }
+        out
+    }
+}
