@@ -133,3 +133,26 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     assert_eq!(too_many.refusal.as_deref(), Some("blanket.too_many_rows"));
     assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 5);
 }
+
+#[tokio::test]
+async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly() {
+    use aws_lambda_events::event::s3::S3Event;
+    let w = World::new().await;
+    let rows = people_and_rows(&w).await;
+    let org = OrganizationId::parse("org1").unwrap();
+    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let key = zairyu_domain::blanket_service::upload_key(&org, &started.id);
+    let bytes = workbook(ScreenGroup::Work, &rows[..4]).unwrap();
+    w.ports.blobs.put(&key, bytes, zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await.unwrap();
+
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3/blanket-upload.json");
+    let mut event: S3Event = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(event.records[0].event_name.as_deref(), Some("ObjectCreated:Put"));
+    event.records[0].s3.object.key = Some(key.clone());
+    assert_eq!(zairyu_batch_upload::handle(&w.ports, event.clone()).await.unwrap(), 1);
+    assert_eq!(zairyu_batch_upload::handle(&w.ports, event).await.unwrap(), 1);
+    let (_, caller) = w.login("TANAKA01").await;
+    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 4);
+    let jobs = w.jobs().await;
+    assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
+}
