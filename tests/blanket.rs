@@ -143,7 +143,7 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
     let key = zairyu_domain::blanket_service::upload_key(&org, &started.id);
     let bytes = workbook(ScreenGroup::Work, &rows[..4]).unwrap();
-    w.ports.blobs.put(&key, bytes, zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await.unwrap();
+    w.ports.uploads.put(&key, bytes, zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await.unwrap();
 
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3/blanket-upload.json");
     let mut event: S3Event = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

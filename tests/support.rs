@@ -79,7 +79,15 @@ impl World {
             Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
         let ports = Ports {
             store: Store::new(Arc::clone(&table)),
-            blobs: Arc::new(FolderBlobs::new(dir.path(), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap()),
+            blobs: Arc::new(
+                FolderBlobs::new(&dir.path().join("photos"), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap(),
+            ),
+            uploads: Arc::new(
+                FolderBlobs::new(&dir.path().join("uploads"), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap(),
+            ),
+            templates: Arc::new(
+                FolderBlobs::new(&dir.path().join("templates"), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap(),
+            ),
             queue: Arc::clone(&queue),
             clock: Arc::new(shared.clone()),
             ids: Arc::new(RandomIds::with_clock(shared)),

@@ -41,7 +41,7 @@ pub async fn handle(ports: &Ports, event: S3Event) -> Result<usize, ServiceError
             tracing::warn!(key = %key, "not a blanket upload key; ignored");
             continue;
         };
-        let Some(bytes) = ports.blobs.get(&key).await? else {
+        let Some(bytes) = ports.uploads.get(&key).await? else {
             tracing::warn!(key = %key, "the object is gone; nothing to process");
             continue;
         };

@@ -109,7 +109,8 @@ async fn shutdown() {
 }
 
 /// The ports on the embedded adapters, all in `data`, and the outbox mailer.
-/// The ports, the outbox mailer and the blob folder of the embedded default.
+/// The ports, the outbox mailer and the uploads folder (which takes the local upload links) of the
+/// embedded default.
 type Embedded = (Ports, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>);
 
 fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error> {
@@ -117,18 +118,23 @@ fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error>
     let table = SqliteTable::open(&data.join("zairyu.db"))?;
     let queue =
         SqliteQueue::open(&data.join("queue.db"), "notifications", MAX_ATTEMPTS, Duration::from_secs(60), SystemClock)?;
-    let blobs = FolderBlobs::new(&data.join("blobs"), public_url, &secret(data, &ids)?, SystemClock)?;
+    let key = secret(data, &ids)?;
+    let blobs = FolderBlobs::new(&data.join("blobs/photos"), public_url, &key, SystemClock)?;
+    let uploads = FolderBlobs::new(&data.join("blobs/uploads"), public_url, &key, SystemClock)?;
+    let templates = FolderBlobs::new(&data.join("blobs/templates"), public_url, &key, SystemClock)?;
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
     let ports = Ports {
         store: Store::new(Arc::new(table)),
-        blobs: Arc::new(blobs.clone()) as Arc<dyn BlobStore>,
+        blobs: Arc::new(blobs) as Arc<dyn BlobStore>,
+        uploads: Arc::new(uploads.clone()),
+        templates: Arc::new(templates),
         queue: Arc::new(queue),
         clock: Arc::new(SystemClock),
         ids,
         hasher: Arc::new(Argon2Hasher::new()?),
         public_url: public_url.to_owned(),
     };
-    Ok((ports, mailer, blobs))
+    Ok((ports, mailer, uploads))
 }
 
 /// `zairyu-local create-officer --user-id ADMIN01 --name "…" --email … --office tokyo --roles admin`:

@@ -38,18 +38,24 @@ fn env(name: &str) -> Result<String, ConfigError> {
 }
 
 /// The services' ports on AWS, from the environment the template sets:
-/// `ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL`
+/// `ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_UPLOADS_BUCKET`, `ZAIRYU_TEMPLATES_BUCKET`, `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL`
 /// and, optionally, `ZAIRYU_KMS_KEY_ID`. Clients are built once per cold start and shared.
 pub async fn ports_from_env() -> Result<Ports, ConfigError> {
     let config = sdk_config().await;
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("ZAIRYU_TABLE")?);
-    let blobs = S3Blobs::new(s3_client(&config), env("ZAIRYU_PHOTOS_BUCKET")?, std::env::var("ZAIRYU_KMS_KEY_ID").ok());
+    let s3 = s3_client(&config);
+    let kms = std::env::var("ZAIRYU_KMS_KEY_ID").ok();
+    let blobs = S3Blobs::new(s3.clone(), env("ZAIRYU_PHOTOS_BUCKET")?, kms.clone());
+    let uploads = S3Blobs::new(s3.clone(), env("ZAIRYU_UPLOADS_BUCKET")?, kms.clone());
+    let templates = S3Blobs::new(s3, env("ZAIRYU_TEMPLATES_BUCKET")?, kms);
     let queue =
         SqsQueue::new(aws_sdk_sqs::Client::new(&config), env("ZAIRYU_QUEUE_URL")?, env("ZAIRYU_DEAD_LETTER_URL")?);
     let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
     Ok(Ports {
         store: Store::new(Arc::new(table)),
         blobs: Arc::new(blobs),
+        uploads: Arc::new(uploads),
+        templates: Arc::new(templates),
         queue: Arc::new(queue),
         clock: Arc::new(zairyu_runtime::SystemClock),
         ids: Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),

@@ -205,7 +205,7 @@ impl Ports {
         }
         let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
         let link = self
-            .blobs
+            .uploads
             .presign_put(&upload_key(&org, &upload.id), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
             .await?;
         Ok((upload, link))

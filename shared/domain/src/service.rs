@@ -34,7 +34,12 @@ use crate::values::{EmailAddress, Password, UserId};
 #[derive(Clone)]
 pub struct Ports {
     pub store: Store,
+    /// Facial photos.
     pub blobs: Arc<dyn BlobStore>,
+    /// Blanket files, uploaded by presigned link.
+    pub uploads: Arc<dyn BlobStore>,
+    /// Generated blanket templates.
+    pub templates: Arc<dyn BlobStore>,
     pub queue: Arc<dyn JobQueue>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,

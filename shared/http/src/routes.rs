@@ -868,12 +868,29 @@ struct TemplateQuery {
     screen_group: String,
 }
 
-async fn blanket_template(_auth: Authenticated, Query(q): Query<TemplateQuery>) -> ApiResult<Response> {
+async fn blanket_template(
+    State(s): State<AppState>,
+    _auth: Authenticated,
+    Query(q): Query<TemplateQuery>,
+) -> ApiResult<Response> {
     let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
         .into_iter()
         .find(|g| g.code() == q.screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownStatus(q.screen_group.clone())))?;
-    let bytes = zairyu_blanket::template(group).map_err(|_| crate::ApiError(Problem::internal()))?;
+    // Made once per version and kept in the templates store.
+    let key = format!("templates/extension-{}-v{}.xlsx", group.code(), zairyu_blanket::template::TEMPLATE_VERSION);
+    let bytes = match s.ports.templates.get(&key).await {
+        Ok(Some(bytes)) => bytes,
+        _ => {
+            let bytes = zairyu_blanket::template(group).map_err(|_| crate::ApiError(Problem::internal()))?;
+            if let Err(e) =
+                s.ports.templates.put(&key, bytes.clone(), zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await
+            {
+                tracing::warn!(error = %e, "the template could not be kept; served anyway");
+            }
+            bytes
+        }
+    };
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_domain::blanket_service::XLSX_CONTENT_TYPE));
