@@ -159,6 +159,83 @@ async fn main() {
     let t = Instant::now();
     let done = r.ports.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     report("reminders: password expiry reminder per user", done.acted, t);
+
+    blanket(&dir).await;
+}
+
+/// Peak resident memory of this process so far (VmHWM), in KiB.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A 300-row blanket file: parse and validate alone, then from upload to every row stored.
+async fn blanket(dir: &tempfile::TempDir) {
+    use zairyu_blanket::columns::input_cells;
+    use zairyu_domain::application::OrganizationId;
+    use zairyu_domain::error::Text;
+    use zairyu_domain::form::ApplicationForm;
+    use zairyu_domain::jst::JstDate;
+    use zairyu_domain::organization::ForeignNational;
+    use zairyu_domain::period::PeriodOfStay;
+    use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
+    use zairyu_domain::store::Store;
+    use zairyu_domain::values::{NameOnCard, ResidenceCardNumber, UserId};
+
+    let w = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("blanket.db")).unwrap())).await;
+    let org = OrganizationId::parse("org1").unwrap();
+    let mut rows = Vec::new();
+    let mut writes = Vec::new();
+    for i in 0..300 {
+        let card = format!("BL{i:08}KT");
+        let person = ForeignNational {
+            card_number: ResidenceCardNumber::parse(&card).unwrap(),
+            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+            nationality: Text::parse("Viet Nam").unwrap(),
+            birth_date: JstDate::parse("19950412").unwrap(),
+            status: StatusOfResidence::EngineerHumanitiesInternational,
+            period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
+            expiry: JstDate::parse("20270120").unwrap(),
+            passport_number: None,
+            passport_expiry: None,
+            email: None,
+            kanji_name_on_card: false,
+        };
+        writes.push(Store::foreign_national_write(&org, &person).unwrap());
+        if writes.len() == 90 {
+            w.table.transact(std::mem::take(&mut writes)).await.unwrap();
+        }
+        let mut input = application_input();
+        input.residence_card_number = card;
+        rows.push(input_cells(&input));
+    }
+    w.table.transact(writes).await.unwrap();
+    let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
+    println!("blanket file: 300 rows, {} bytes", file.len());
+
+    let before = peak_kib();
+    let today = JstDate::parse("2026-11-27").unwrap();
+    const RUNS: usize = 10;
+    let t = Instant::now();
+    for _ in 0..RUNS {
+        let b = zairyu_blanket::read(&file).unwrap();
+        for row in &b.rows {
+            ApplicationForm::parse(&row.input, today).unwrap();
+        }
+    }
+    report("blanket: read + validate a 300-row file", RUNS, t);
+    println!("blanket: peak resident memory {} KiB (was {} KiB before reading)", peak_kib(), before);
+
+    let user = UserId::parse("TANAKA01").unwrap();
+    let t = Instant::now();
+    let upload = w.ports.start_blanket_upload(&org, &user).await.unwrap();
+    let done = zairyu_blanket::process(&w.ports, &org, &upload.id, &file).await.unwrap();
+    assert_eq!(done.rows_registered, 300);
+    report("blanket: upload to all 300 applications stored", 1, t);
 }
 
 fn bench_org(i: usize) -> Vec<zairyu_domain::ports::Write> {
