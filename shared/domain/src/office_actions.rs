@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::account::UserKind;
-use crate::application::{Application, ApplicationId, Collector, PhotoRef, PostDocuments};
+use crate::application::{Application, ApplicationId, Collector, PostDocuments};
 use crate::audit::Outcome;
 use crate::form::Attachment;
 use crate::job::NotificationJob;
@@ -15,9 +15,8 @@ use crate::jst::JstDate;
 use crate::notification::NotificationKind;
 use crate::office::Office;
 use crate::period::PeriodOfStay;
-use crate::photo::check_photo;
 use crate::ports::Cursor;
-use crate::service::{Caller, Ports, ServiceError, invalid};
+use crate::service::{Caller, Ports, ServiceError};
 use crate::status::{Actor, ApplicationStatus, OfficerRole, Transition};
 use crate::store::{Records, Store};
 
@@ -244,28 +243,10 @@ impl Ports {
     ) -> Result<Application, ServiceError> {
         let (_, roles) = caller.officer()?;
         let actor = actor_for(roles, Transition::ReplacePhoto)?;
-        let (mut app, created) = self.office_application(caller, id).await?;
-        let info = check_photo(&bytes, None).map_err(|e| invalid("photo", &e))?;
-        let key = format!("photos/{}/{}/{}.jpg", app.organization_id, app.id, self.ids.id());
-        let old = app.photo.clone();
-        app.replace_photo(actor, PhotoRef { key: key.clone(), info })?;
-        self.blobs.put(&key, bytes, "image/jpeg").await?;
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.replace_photo",
-            format!("application:{}", app.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
-        if let Err(e) = self.commit(change).await {
-            let _ = self.blobs.delete(&key).await;
-            return Err(e);
-        }
-        if let Some(old) = old {
-            let _ = self.blobs.delete(&old.key).await;
-        }
-        app.version += 1;
-        Ok(app)
+        let loaded = self.office_application(caller, id).await?;
+        self.save_with_photo(caller, loaded, bytes, None, "office.replace_photo", |app, photo| {
+            app.replace_photo(actor, photo)
+        })
+        .await
     }
 }

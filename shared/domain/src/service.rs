@@ -650,19 +650,32 @@ impl Ports {
         bytes: Vec<u8>,
         file_name: Option<&str>,
     ) -> Result<Application, ServiceError> {
-        let (mut app, created) = self.own_application(caller, id).await?;
+        let loaded = self.own_application(caller, id).await?;
+        self.save_with_photo(caller, loaded, bytes, file_name, "application.photo", |app, photo| {
+            app.attach_photo(Actor::OrganizationUser, photo)
+        })
+        .await
+    }
+
+    /// Stores a new photo (checked: JPEG by content, ≤ 50 KB, Q23), sets it with `set`, and saves the
+    /// application with its audit event; the new object is removed if the save fails, the old one once it
+    /// succeeds. Shared by the user's attaching and the office's replacing (Q63).
+    pub(crate) async fn save_with_photo(
+        &self,
+        caller: &Caller,
+        (mut app, created): (Application, DateTime<Utc>),
+        bytes: Vec<u8>,
+        file_name: Option<&str>,
+        action: &str,
+        set: impl FnOnce(&mut Application, PhotoRef) -> Result<(), ApplicationError>,
+    ) -> Result<Application, ServiceError> {
         let info = check_photo(&bytes, file_name).map_err(|e| invalid("photo", &e))?;
         let key = format!("photos/{}/{}/{}.jpg", app.organization_id, app.id, self.ids.id());
         let old = app.photo.clone();
-        app.attach_photo(Actor::OrganizationUser, PhotoRef { key: key.clone(), info })?;
+        set(&mut app, PhotoRef { key: key.clone(), info })?;
         self.blobs.put(&key, bytes, "image/jpeg").await?;
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "application.photo",
-            format!("application:{}", app.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
+        let subject = format!("application:{}", app.id);
+        let event = self.audit(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success);
         let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
         if let Err(e) = self.commit(change).await {
             let _ = self.blobs.delete(&key).await;
