@@ -176,45 +176,15 @@ fn peak_kib() -> u64 {
 
 /// A 300-row blanket file: parse and validate alone, then from upload to every row stored.
 async fn blanket(dir: &tempfile::TempDir) {
-    use zairyu_blanket::columns::input_cells;
     use zairyu_domain::application::OrganizationId;
-    use zairyu_domain::error::Text;
     use zairyu_domain::form::ApplicationForm;
     use zairyu_domain::jst::JstDate;
-    use zairyu_domain::organization::ForeignNational;
-    use zairyu_domain::period::PeriodOfStay;
-    use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
-    use zairyu_domain::store::Store;
-    use zairyu_domain::values::{NameOnCard, ResidenceCardNumber, UserId};
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    use zairyu_domain::values::UserId;
 
     let w = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("blanket.db")).unwrap())).await;
     let org = OrganizationId::parse("org1").unwrap();
-    let mut rows = Vec::new();
-    let mut writes = Vec::new();
-    for i in 0..300 {
-        let card = format!("BL{i:08}KT");
-        let person = ForeignNational {
-            card_number: ResidenceCardNumber::parse(&card).unwrap(),
-            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
-            nationality: Text::parse("Viet Nam").unwrap(),
-            birth_date: JstDate::parse("19950412").unwrap(),
-            status: StatusOfResidence::EngineerHumanitiesInternational,
-            period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
-            expiry: JstDate::parse("20270120").unwrap(),
-            passport_number: None,
-            passport_expiry: None,
-            email: None,
-            kanji_name_on_card: false,
-        };
-        writes.push(Store::foreign_national_write(&org, &person).unwrap());
-        if writes.len() == 90 {
-            w.table.transact(std::mem::take(&mut writes)).await.unwrap();
-        }
-        let mut input = application_input();
-        input.residence_card_number = card;
-        rows.push(input_cells(&input));
-    }
-    w.table.transact(writes).await.unwrap();
+    let rows = w.blanket_people(300).await;
     let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
     println!("blanket file: 300 rows, {} bytes", file.len());
 

@@ -5,57 +5,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use zairyu_blanket::columns::{columns, input_cells};
+use zairyu_blanket::columns::columns;
 use zairyu_blanket::template::workbook;
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::blanket::UploadState;
-use zairyu_domain::error::Text;
-use zairyu_domain::fixtures::application_input;
-use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
-use zairyu_domain::organization::ForeignNational;
-use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::status::ApplicationStatus;
-use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
-use zairyu_domain::store::Store;
-use zairyu_domain::values::{NameOnCard, ResidenceCardNumber, UserId};
+use zairyu_domain::status_of_residence::ScreenGroup;
+use zairyu_domain::values::UserId;
 
 mod support;
 use support::*;
 
 fn card(i: usize) -> String {
-    format!("BL{i:08}KT")
+    blanket_card(i)
 }
 
-/// 300 people on org1's list, and a row for each.
 async fn people_and_rows(w: &World) -> Vec<Vec<String>> {
-    let org = OrganizationId::parse("org1").unwrap();
-    let mut writes = Vec::new();
-    let mut rows = Vec::new();
-    for i in 0..300 {
-        let person = ForeignNational {
-            card_number: ResidenceCardNumber::parse(&card(i)).unwrap(),
-            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
-            nationality: Text::parse("Viet Nam").unwrap(),
-            birth_date: JstDate::parse("19950412").unwrap(),
-            status: StatusOfResidence::EngineerHumanitiesInternational,
-            period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
-            expiry: JstDate::parse("20270120").unwrap(),
-            passport_number: None,
-            passport_expiry: None,
-            email: None,
-            kanji_name_on_card: false,
-        };
-        writes.push(Store::foreign_national_write(&org, &person).unwrap());
-        if writes.len() == 90 {
-            w.table.transact(std::mem::take(&mut writes)).await.unwrap();
-        }
-        let mut input = application_input();
-        input.residence_card_number = card(i);
-        rows.push(input_cells(&input));
-    }
-    w.table.transact(writes).await.unwrap();
-    rows
+    w.blanket_people(300).await
 }
 
 fn col(field: &str) -> usize {

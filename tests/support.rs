@@ -185,6 +185,39 @@ impl World {
         self.table.transact(vec![Store::user_write(&u).unwrap()]).await.unwrap();
     }
 
+    /// `n` people on org1's list (cards `BL00000000KT`…), and a blanket row for each.
+    pub async fn blanket_people(&self, n: usize) -> Vec<Vec<String>> {
+        let org = OrganizationId::parse("org1").unwrap();
+        let mut writes = Vec::new();
+        let mut rows = Vec::new();
+        for i in 0..n {
+            let person = ForeignNational {
+                card_number: ResidenceCardNumber::parse(&blanket_card(i)).unwrap(),
+                name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+                nationality: Text::parse("Viet Nam").unwrap(),
+                birth_date: JstDate::parse("19950412").unwrap(),
+                status: zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
+                period_of_stay: zairyu_domain::period::PeriodOfStay::parse("1Y").unwrap(),
+                expiry: JstDate::parse("20270120").unwrap(),
+                passport_number: None,
+                passport_expiry: None,
+                email: None,
+                kanji_name_on_card: false,
+            };
+            writes.push(Store::foreign_national_write(&org, &person).unwrap());
+            if writes.len() == 90 {
+                self.table.transact(std::mem::take(&mut writes)).await.unwrap();
+            }
+            let mut input = application_input();
+            input.residence_card_number = blanket_card(i);
+            rows.push(zairyu_blanket::columns::input_cells(&input));
+        }
+        if !writes.is_empty() {
+            self.table.transact(writes).await.unwrap();
+        }
+        rows
+    }
+
     pub async fn login(&self, user: &str) -> (String, Caller) {
         let login = self.ports.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
         let (caller, _) = self.ports.authenticate(&login.session_token, None).await.unwrap();
@@ -208,6 +241,11 @@ impl World {
     pub async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
         self.ports.store.audit_trail(subject, None, 100).await.unwrap().items
     }
+}
+
+/// The card number of the `i`-th person of [`World::blanket_people`].
+pub fn blanket_card(i: usize) -> String {
+    format!("BL{i:08}KT")
 }
 
 pub fn jpeg() -> Vec<u8> {
