@@ -77,6 +77,14 @@ fn condition_expr(condition: Condition) -> Option<Expr> {
     }
 }
 
+/// A condition as the three optional parts every DynamoDB write builder takes.
+fn condition_parts(condition: Condition) -> (Option<String>, Option<HashMap<String, String>>, Option<AvMap>) {
+    match condition_expr(condition) {
+        None => (None, None, None),
+        Some((e, n, v)) => (Some(e), Some(n), if v.is_empty() { None } else { Some(v) }),
+    }
+}
+
 fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> StoreError {
     match e {
         SdkError::ServiceError(s) => {
@@ -156,22 +164,20 @@ impl DynamoTable {
         Ok(match w {
             Write::Put { item, condition } => {
                 let mut p = Put::builder().table_name(&self.table).set_item(Some(to_map(item)));
-                if let Some((e, n, v)) = condition_expr(*condition) {
-                    p = p.condition_expression(e).set_expression_attribute_names(Some(n));
-                    if !v.is_empty() {
-                        p = p.set_expression_attribute_values(Some(v));
-                    }
-                }
+                let (e, n, vals) = condition_parts(*condition);
+                p = p
+                    .set_condition_expression(e)
+                    .set_expression_attribute_names(n)
+                    .set_expression_attribute_values(vals);
                 b.put(built(p.build())?).build()
             }
             Write::Delete { key, condition } => {
                 let mut d = Delete::builder().table_name(&self.table).set_key(Some(key_map(key)));
-                if let Some((e, n, v)) = condition_expr(*condition) {
-                    d = d.condition_expression(e).set_expression_attribute_names(Some(n));
-                    if !v.is_empty() {
-                        d = d.set_expression_attribute_values(Some(v));
-                    }
-                }
+                let (e, n, vals) = condition_parts(*condition);
+                d = d
+                    .set_condition_expression(e)
+                    .set_expression_attribute_names(n)
+                    .set_expression_attribute_values(vals);
                 b.delete(built(d.build())?).build()
             }
             Write::Check { key, condition } => {
@@ -216,24 +222,16 @@ impl Table for DynamoTable {
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
         Key::of(&item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
         let mut req = self.client.put_item().table_name(&self.table).set_item(Some(to_map(&item)));
-        if let Some((e, n, v)) = condition_expr(condition) {
-            req = req.condition_expression(e).set_expression_attribute_names(Some(n));
-            if !v.is_empty() {
-                req = req.set_expression_attribute_values(Some(v));
-            }
-        }
+        let (e, n, vals) = condition_parts(condition);
+        req = req.set_condition_expression(e).set_expression_attribute_names(n).set_expression_attribute_values(vals);
         req.send().await.map_err(write_error)?;
         Ok(())
     }
 
     async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
         let mut req = self.client.delete_item().table_name(&self.table).set_key(Some(key_map(key)));
-        if let Some((e, n, v)) = condition_expr(condition) {
-            req = req.condition_expression(e).set_expression_attribute_names(Some(n));
-            if !v.is_empty() {
-                req = req.set_expression_attribute_values(Some(v));
-            }
-        }
+        let (e, n, vals) = condition_parts(condition);
+        req = req.set_condition_expression(e).set_expression_attribute_names(n).set_expression_attribute_values(vals);
         req.send().await.map_err(write_error)?;
         Ok(())
     }

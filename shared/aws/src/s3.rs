@@ -32,6 +32,21 @@ fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e:
 }
 
 impl S3Blobs {
+    /// A PutObject of `key` with server-side encryption requested: for writes and presigned uploads alike.
+    fn put_request(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .server_side_encryption(ServerSideEncryption::AwsKms)
+            .set_ssekms_key_id(self.kms_key_id.clone())
+    }
+
     pub fn new(client: Client, bucket: impl Into<String>, kms_key_id: Option<String>) -> Self {
         Self { client, bucket: bucket.into(), kms_key_id }
     }
@@ -57,17 +72,7 @@ impl S3Blobs {
 impl BlobStore for S3Blobs {
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
         check_blob_key(key)?;
-        self.client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .content_type(content_type)
-            .server_side_encryption(ServerSideEncryption::AwsKms)
-            .set_ssekms_key_id(self.kms_key_id.clone())
-            .body(ByteStream::from(bytes))
-            .send()
-            .await
-            .map_err(|e| unavailable(&e))?;
+        self.put_request(key, content_type).body(ByteStream::from(bytes)).send().await.map_err(|e| unavailable(&e))?;
         Ok(())
     }
 
@@ -99,17 +104,7 @@ impl BlobStore for S3Blobs {
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
         let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::Unavailable(e.to_string()))?;
-        let req = self
-            .client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .content_type(content_type)
-            .server_side_encryption(ServerSideEncryption::AwsKms)
-            .set_ssekms_key_id(self.kms_key_id.clone())
-            .presigned(config)
-            .await
-            .map_err(|e| unavailable(&e))?;
+        let req = self.put_request(key, content_type).presigned(config).await.map_err(|e| unavailable(&e))?;
         Ok(PresignedUpload {
             url: req.uri().to_owned(),
             method: req.method().to_owned(),
