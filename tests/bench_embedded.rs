@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::TimeZone;
+use zairyu_app::ports::{Attr, Condition, Index, Item, Key, Query, SortKey, Table, attr};
 use zairyu_domain::error::Language;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::notification::NotificationKind;
-use zairyu_domain::ports::{Attr, Condition, Index, Item, Key, Query, SortKey, Table, attr};
 use zairyu_domain::schedule::ScheduledJob;
 use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::{OutboxMailer, SqliteTable};
@@ -87,27 +87,27 @@ async fn main() {
     let mut ids = Vec::new();
     let t = Instant::now();
     for _ in 0..APPS {
-        ids.push(w.ports.create_application(&caller, &input).await.unwrap().id);
+        ids.push(w.svc.applications.create_application(&caller, &input).await.unwrap().id);
     }
     report("service: create application (checks + store)", APPS, t);
     let t = Instant::now();
     for id in &ids {
-        w.ports.attach_photo(&caller, id.as_str(), jpeg(), None).await.unwrap();
+        w.svc.applications.attach_photo(&caller, id.as_str(), jpeg(), None).await.unwrap();
     }
     report("service: attach photo", APPS, t);
     let t = Instant::now();
     for id in &ids {
-        w.ports.submit(&caller, id.as_str()).await.unwrap();
+        w.svc.applications.submit(&caller, id.as_str()).await.unwrap();
     }
     report("service: submit (number, audit, 2 jobs queued)", APPS, t);
     let t = Instant::now();
     for _ in 0..20 {
-        w.ports.applications(&caller, None, 50).await.unwrap();
+        w.svc.applications.applications(&caller, None, 50).await.unwrap();
     }
     report("service: list applications (page of 50)", 20, t);
     let t = Instant::now();
     for _ in 0..20 {
-        w.ports.login("TANAKA01", PASSWORD, None).await.unwrap();
+        w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
     }
     report("service: log in (argon2id verify, 19 MiB, t=2)", 20, t);
 
@@ -130,7 +130,7 @@ async fn main() {
     let t = Instant::now();
     let mut sent = 0;
     loop {
-        let n = w.ports.deliver_notifications(&outbox, &from, "0570-000-000", 10).await.unwrap();
+        let n = w.deliver(Arc::new(outbox.clone()), from.clone(), 10).await.unwrap();
         if n == 0 && w.queue.receive(1).await.unwrap().is_empty() {
             break;
         }
@@ -142,25 +142,21 @@ async fn main() {
     const ORGS: usize = 10_000;
     let r = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("reminders.db")).unwrap())).await;
     let t = Instant::now();
-    let mut writes = Vec::new();
-    for i in 0..ORGS {
-        writes.extend(bench_org(i));
-        if writes.len() >= 90 {
-            r.table.transact(std::mem::take(&mut writes)).await.unwrap();
-        }
-    }
-    if !writes.is_empty() {
-        r.table.transact(writes).await.unwrap();
+    // 16 organizations and their users (6 writes each with the due tasks) per transaction.
+    for chunk in (0..ORGS).collect::<Vec<_>>().chunks(16) {
+        let (organizations, users) = chunk.iter().map(|i| bench_org(*i)).unzip();
+        let import = zairyu_app::services::import::Import { organizations, users, ..Default::default() };
+        assert!(r.svc.core.import(import).await.unwrap());
     }
     report("seed: organization + user + their due tasks", ORGS, t);
     // Approved 2026-06-01: reminder 2027-03-31; the users' passwords, set 2026-06-01, remind on 2027-05-02.
     r.clock.set(chrono::Utc.with_ymd_and_hms(2027, 3, 31, 1, 0, 0).unwrap());
     let t = Instant::now();
-    let done = r.ports.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
+    let done = r.svc.daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
     report("reminders: periodic report reminder per organization", done.acted, t);
     r.clock.set(chrono::Utc.with_ymd_and_hms(2027, 5, 2, 1, 0, 0).unwrap());
     let t = Instant::now();
-    let done = r.ports.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    let done = r.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     report("reminders: password expiry reminder per user", done.acted, t);
 }
 
@@ -203,20 +199,19 @@ async fn blanket(dir: &tempfile::TempDir) {
 
     let user = UserId::parse("TANAKA01").unwrap();
     let t = Instant::now();
-    let upload = w.ports.start_blanket_upload(&org, &user).await.unwrap();
-    let done = zairyu_blanket::process(&w.ports, &org, &upload.id, &file).await.unwrap();
+    let upload = w.svc.blanket.start_blanket_upload(&org, &user).await.unwrap();
+    let done = zairyu_blanket::process(&w.svc.blanket, &org, &upload.id, &file).await.unwrap();
     assert_eq!(done.rows_registered, 300);
     report("blanket: upload to all 300 applications stored", 1, t);
 }
 
-fn bench_org(i: usize) -> Vec<zairyu_domain::ports::Write> {
+fn bench_org(i: usize) -> (zairyu_domain::organization::Organization, zairyu_domain::account::User) {
     use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
     use zairyu_domain::application::OrganizationId;
     use zairyu_domain::error::Text;
     use zairyu_domain::jst::JstDate;
     use zairyu_domain::office::Office;
     use zairyu_domain::organization::{ApprovalOfUse, Organization, OrganizationKind, OrganizationProfile, UseState};
-    use zairyu_domain::store::Store;
     use zairyu_domain::values::UserId;
     let approved = JstDate::parse("2026-06-01").unwrap();
     let id = OrganizationId::parse(&format!("bench-org-{i}")).unwrap();
@@ -227,7 +222,6 @@ fn bench_org(i: usize) -> Vec<zairyu_domain::ports::Write> {
         profile,
         approval: Some(ApprovalOfUse::granted(approved)),
         use_state: UseState::Active,
-        version: 0,
     };
     let user = User {
         id: UserId::parse(&format!("BENCH{i:06}")).unwrap(),
@@ -240,8 +234,6 @@ fn bench_org(i: usize) -> Vec<zairyu_domain::ports::Write> {
         password: Some(PasswordAge { set_on: approved }),
         guard: LoginGuard::default(),
         state: UserState::Active,
-        version: 0,
     };
-    [Store::organization_writes_with_reminders(&org).unwrap(), Store::user_writes_with_reminders(&user).unwrap()]
-        .concat()
+    (org, user)
 }

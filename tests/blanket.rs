@@ -31,8 +31,8 @@ fn col(field: &str) -> usize {
 
 async fn upload(w: &World, bytes: &[u8]) -> zairyu_domain::blanket::BlanketUpload {
     let org = OrganizationId::parse("org1").unwrap();
-    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    zairyu_blanket::process(&w.ports, &org, &started.id, bytes).await.unwrap()
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    zairyu_blanket::process(&w.svc.blanket, &org, &started.id, bytes).await.unwrap()
 }
 
 #[tokio::test]
@@ -47,7 +47,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     let done = upload(&w, &bytes).await;
     assert_eq!(done.state, UploadState::RowErrors);
     assert_eq!((done.rows_registered, done.rows_failed), (297, 3));
-    let errors = w.ports.store.row_errors(&done.id, None, 100).await.unwrap().items;
+    let errors = w.svc.core.store().uploads().row_errors(&done.id, None, 100).await.unwrap().items;
     let cells: Vec<_> = errors.iter().map(|e| (e.row, e.rule.clone())).collect();
     assert_eq!(
         cells,
@@ -59,7 +59,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     );
     assert_eq!(errors[0].value, "Nguyen Van An");
     let (_, caller) = w.login("TANAKA01").await;
-    let apps = w.ports.applications(&caller, None, 1000).await.unwrap().items;
+    let apps = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
     assert_eq!(apps.len(), 297);
     assert!(apps.iter().all(|a| a.status == ApplicationStatus::InputCompleted));
     let jobs = w.jobs().await;
@@ -67,7 +67,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
 
     // The same file again, as a new upload: nothing twice.
     upload(&w, &bytes).await;
-    assert_eq!(w.ports.applications(&caller, None, 1000).await.unwrap().items.len(), 297);
+    assert_eq!(w.svc.applications.applications(&caller, None, 1000).await.unwrap().items.len(), 297);
 
     // The three rows corrected, alone in a new file.
     let mut fixed = vec![rows[10].clone(), rows[100].clone(), rows[200].clone()];
@@ -76,7 +76,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     fixed[2][col("residence_card_number")] = card(200);
     let done = upload(&w, &workbook(ScreenGroup::Work, &fixed).unwrap()).await;
     assert_eq!((done.state, done.rows_registered), (UploadState::Registered, 3));
-    assert_eq!(w.ports.applications(&caller, None, 1000).await.unwrap().items.len(), 300);
+    assert_eq!(w.svc.applications.applications(&caller, None, 1000).await.unwrap().items.len(), 300);
 }
 
 #[tokio::test]
@@ -85,12 +85,12 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     let rows = people_and_rows(&w).await;
     let bytes = workbook(ScreenGroup::Work, &rows[..5]).unwrap();
     let org = OrganizationId::parse("org1").unwrap();
-    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    let first = zairyu_blanket::process(&w.ports, &org, &started.id, &bytes).await.unwrap();
-    let again = zairyu_blanket::process(&w.ports, &org, &started.id, &bytes).await.unwrap();
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let first = zairyu_blanket::process(&w.svc.blanket, &org, &started.id, &bytes).await.unwrap();
+    let again = zairyu_blanket::process(&w.svc.blanket, &org, &started.id, &bytes).await.unwrap();
     assert_eq!((first.rows_registered, again.rows_registered), (5, 5));
     let (_, caller) = w.login("TANAKA01").await;
-    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
 
     let refused = upload(&w, b"name,card\nNGUYEN,AB12345678CD\n").await;
     assert_eq!(refused.state, UploadState::Refused);
@@ -98,7 +98,7 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     let too_many =
         upload(&w, &workbook(ScreenGroup::Work, &[rows.clone(), rows[..1].to_vec()].concat()).unwrap()).await;
     assert_eq!(too_many.refusal.as_deref(), Some("blanket.too_many_rows"));
-    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
 }
 
 #[tokio::test]
@@ -107,19 +107,19 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     let w = World::new().await;
     let rows = people_and_rows(&w).await;
     let org = OrganizationId::parse("org1").unwrap();
-    let started = w.ports.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    let key = zairyu_domain::blanket_service::upload_key(&org, &started.id);
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let key = zairyu_app::services::blanket::upload_key(&org, &started.id);
     let bytes = workbook(ScreenGroup::Work, &rows[..4]).unwrap();
-    w.ports.uploads.put(&key, bytes, zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await.unwrap();
+    w.wiring.uploads.put(&key, bytes, zairyu_app::services::blanket::XLSX_CONTENT_TYPE).await.unwrap();
 
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3/blanket-upload.json");
     let mut event: S3Event = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(event.records[0].event_name.as_deref(), Some("ObjectCreated:Put"));
     event.records[0].s3.object.key = Some(key.clone());
-    assert_eq!(zairyu_batch_upload::handle(&w.ports, event.clone()).await.unwrap(), 1);
-    assert_eq!(zairyu_batch_upload::handle(&w.ports, event).await.unwrap(), 1);
+    assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event.clone()).await.unwrap(), 1);
+    assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event).await.unwrap(), 1);
     let (_, caller) = w.login("TANAKA01").await;
-    assert_eq!(w.ports.applications(&caller, None, 100).await.unwrap().items.len(), 4);
+    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 4);
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
 }

@@ -18,7 +18,7 @@ mod support;
 use support::*;
 
 fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
-    let state = AppState { ports: w.ports.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
+    let state = AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
     zairyu_http::router(state, &Function::ALL)
 }
 
@@ -358,7 +358,10 @@ async fn q16_every_route_answers_404_for_another_organizations_application_and_i
     let r = send(&app, suzuki.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
     assert!(r.body["items"].as_array().unwrap().is_empty());
     let trail = w.audit(&format!("application:{id}")).await;
-    let refused: Vec<_> = trail.iter().filter(|e| e.actor == "SUZUKI02" && e.action == "access").collect();
+    let refused: Vec<_> = trail
+        .iter()
+        .filter(|e| e.actor == "SUZUKI02" && e.action == zairyu_domain::audit::AuditAction::Access)
+        .collect();
     assert_eq!(refused.len(), n);
 }
 
@@ -427,7 +430,7 @@ async fn each_function_serves_exactly_its_own_routes() {
     let w = World::new().await;
     for f in Function::ALL {
         let state = AppState {
-            ports: w.ports.clone(),
+            services: w.svc.clone(),
             config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }),
         };
         let app = zairyu_http::router(state, &[f]);
@@ -593,7 +596,12 @@ async fn the_office_authorization_matrix() {
     )
     .await;
     assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
-    assert!(w.audit(&format!("application:{id}")).await.iter().any(|e| e.actor == "OSAKA01" && e.action == "access"));
+    assert!(
+        w.audit(&format!("application:{id}"))
+            .await
+            .iter()
+            .any(|e| e.actor == "OSAKA01" && e.action == zairyu_domain::audit::AuditAction::Access)
+    );
     // The wrong role.
     let r = act(&app, &clerk, &id, json!({ "action": "start_examination" })).await;
     assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
@@ -796,9 +804,12 @@ async fn q75_q76_a_periodic_report_resumes_a_suspended_organization() {
     let clerk = login(&app, "CLERK01").await;
     // Suspended (as the daily job does the day after the expiry, Q76).
     let id = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
-    let mut org = w.ports.store.organization(&id).await.unwrap().unwrap();
+    let store = w.svc.core.store();
+    let mut org = store.organizations().get(&id).await.unwrap().unwrap();
     org.use_state = zairyu_domain::organization::UseState::Suspended;
-    w.table.transact(vec![zairyu_domain::store::Store::organization_write(&org).unwrap()]).await.unwrap();
+    let mut change = zairyu_app::store::UnitOfWork::new(start());
+    change.save(&org).unwrap();
+    store.commit(change).await.unwrap();
     let r =
         send(&app, clerk.json("POST", "/api/office/organizations/org1/periodic-reports", json!({ "approve": true })))
             .await;

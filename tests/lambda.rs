@@ -17,7 +17,7 @@ use support::*;
 fn state(w: &World) -> AppState {
     // As deployed: secure cookies, Japan only (the samples come through CloudFront from Japan).
     let geo = GeoPolicy::from_config("japan", "").unwrap();
-    AppState { ports: w.ports.clone(), config: Arc::new(HttpConfig { secure_cookies: true, geo }) }
+    AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: true, geo }) }
 }
 
 fn event(name: &str) -> lambda_http::Request {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use zairyu_domain::ports::{Email, MailError, Mailer};
+use zairyu_app::ports::{Email, MailError, Mailer};
 use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::OutboxMailer;
 use zairyu_notify::Notifier;
@@ -23,11 +23,17 @@ fn sample() -> SqsEvent {
 }
 
 fn notifier(w: &World, mailer: Arc<dyn Mailer>) -> Notifier {
+    notifier_from(w, mailer, "no-reply@oras.example.jp")
+}
+
+fn notifier_from(w: &World, mailer: Arc<dyn Mailer>, from: &str) -> Notifier {
     Notifier {
-        ports: w.ports.clone(),
-        mailer,
-        from: EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
-        help_desk: "0570-000-000".into(),
+        notifications: zairyu_app::Notifications::new(
+            w.svc.core.clone(),
+            mailer,
+            EmailAddress::parse(from).unwrap(),
+            "0570-000-000",
+        ),
     }
 }
 
@@ -65,11 +71,7 @@ struct Refusing {
 impl Mailer for Refusing {
     async fn send(&self, _: &Email) -> Result<String, MailError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        Err(if self.permanent {
-            MailError::Rejected("bad address".into())
-        } else {
-            MailError::Unavailable("throttled".into())
-        })
+        Err(if self.permanent { MailError::rejected("bad address") } else { MailError::unavailable("throttled") })
     }
 }
 
@@ -87,7 +89,7 @@ async fn a_permanent_refusal_is_recorded_and_not_retried_a_temporary_one_is_retr
     assert!(n.handle(only_first(sample())).await.batch_item_failures.is_empty());
     assert_eq!(permanent.calls.load(Ordering::SeqCst), 2, "each e-mail tried once, never again");
     let trail = w.audit("notification:temporary_receipt_number:01JDQ8ZK3V6W0C5X8N2M4P7R9T#0").await;
-    assert_eq!(trail[0].action, "notification.rejected");
+    assert_eq!(trail[0].action, zairyu_domain::audit::AuditAction::NotificationRejected);
 
     let w = World::new().await;
     let temporary = Arc::new(Refusing { permanent: false, calls: AtomicUsize::new(0) });
@@ -135,8 +137,7 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
     event.records = records;
 
     let w = World::on_dynamodb().await;
-    let mut n = notifier(&w, Arc::new(zairyu_aws::SesMailer::new(ses)));
-    n.from = EmailAddress::parse(&format!("no-reply@{domain}")).unwrap();
+    let n = notifier_from(&w, Arc::new(zairyu_aws::SesMailer::new(ses)), &format!("no-reply@{domain}"));
     assert!(n.handle(event).await.batch_item_failures.is_empty());
 
     let data = zairyu_contract::http::request("GET", &format!("{url}/moto-api/data.json"), &[], b"").await.json();
@@ -148,12 +149,12 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
 async fn a_job_that_keeps_failing_ends_in_the_dead_letter_queue() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    w.ports.change_email(&caller, "hanako@sakura.example.jp").await.unwrap();
-    let failing = Refusing { permanent: false, calls: AtomicUsize::new(0) };
+    w.svc.accounts.change_email(&caller, "hanako@sakura.example.jp").await.unwrap();
+    let failing = Arc::new(Refusing { permanent: false, calls: AtomicUsize::new(0) });
     let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
     // The world's queue dead-letters after 5 attempts, as the template's redrive policy does.
     for _ in 0..6 {
-        w.ports.deliver_notifications(&failing, &from, "0570-000-000", 10).await.unwrap();
+        w.deliver(failing.clone(), from.clone(), 10).await.unwrap();
     }
     assert_eq!(failing.calls.load(Ordering::SeqCst), 5);
     let dead = w.queue.dead_letters(10).await.unwrap();

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{Duration, TimeZone, Utc};
+use zairyu_app::ports::*;
+use zairyu_app::{Caller, ServiceError};
 use zairyu_domain::account::LoginRefusal;
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::Localized;
@@ -13,10 +15,7 @@ use zairyu_domain::fixtures::application_input;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::UseState;
-use zairyu_domain::ports::*;
-use zairyu_domain::service::{Caller, ServiceError};
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
-use zairyu_domain::store::Store;
 use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::SqliteTable;
 use zairyu_runtime::RandomIds;
@@ -53,11 +52,16 @@ on_both_tables!(
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
-    let login = w.ports.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
+    let login = w.svc.accounts.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
     assert_eq!(login.user.id.as_str(), "TANAKA01");
-    let (caller, _) = w.ports.authenticate(&login.session_token, None).await.unwrap();
+    let (caller, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
     assert_eq!(caller.organization_id.unwrap().as_str(), "org1");
-    let stored = w.table.get(&Store::session_key(&login.session_token)).await.unwrap().unwrap();
+    let stored = w
+        .table
+        .get(&Key::new(format!("SESSION#{}", zairyu_app::store::token_hash(&login.session_token)), "SESSION"))
+        .await
+        .unwrap()
+        .unwrap();
     let raw = format!("{stored:?}");
     assert!(
         !raw.contains(&login.session_token) && !raw.contains(&login.csrf_token),
@@ -65,21 +69,21 @@ async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
     );
     assert!(stored.contains_key(attr::TTL));
     let trail = w.audit("user:TANAKA01").await;
-    assert_eq!(trail.last().unwrap().action, "login");
+    assert_eq!(trail.last().unwrap().action.code(), "login");
     assert_eq!(trail.last().unwrap().from.as_deref(), Some("203.0.113.9"));
 }
 
 async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World) {
     for _ in 0..4 {
-        let e = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
-        assert_eq!(e, ServiceError::Login(LoginRefusal::InvalidCredentials));
+        let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{:?}", e);
     }
-    let e = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+    let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
-    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
     w.clock.advance(Duration::hours(24));
-    w.ports.login("TANAKA01", PASSWORD, None).await.unwrap();
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
     let refused =
         w.audit("user:TANAKA01").await.iter().filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success).count();
     assert_eq!(refused, 6);
@@ -88,29 +92,33 @@ async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World)
 #[tokio::test]
 async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let w = World::new().await;
-    let unknown = w.ports.login("NOBODY99", PASSWORD, None).await.unwrap_err();
-    let wrong = w.ports.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
-    assert_eq!(unknown, wrong);
-    let bad_form = w.ports.login("x", PASSWORD, None).await.unwrap_err();
-    assert_eq!(bad_form, wrong);
+    let unknown = w.svc.accounts.login("NOBODY99", PASSWORD, None).await.unwrap_err();
+    let wrong = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+    assert_eq!(unknown.to_string(), wrong.to_string());
+    assert!(matches!(unknown, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{unknown:?}");
+    let bad_form = w.svc.accounts.login("x", PASSWORD, None).await.unwrap_err();
+    assert!(matches!(bad_form, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{bad_form:?}");
 }
 
 #[tokio::test]
 async fn q97_an_expired_password_is_refused_with_its_own_reason() {
     let w = World::new().await;
     w.clock.set(Utc.with_ymd_and_hms(2027, 6, 1, 1, 0, 0).unwrap());
-    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::PasswordExpired { .. })), "{e:?}");
 }
 
 #[tokio::test]
 async fn q76_a_suspended_organization_cannot_log_in() {
     let w = World::new().await;
-    let mut org = w.ports.store.organization(&OrganizationId::parse("org1").unwrap()).await.unwrap().unwrap();
+    let store = w.svc.core.store();
+    let mut org = store.organizations().get(&OrganizationId::parse("org1").unwrap()).await.unwrap().unwrap();
     org.use_state = UseState::Suspended;
-    w.table.transact(vec![Store::organization_write(&org).unwrap()]).await.unwrap();
-    let e = w.ports.login("TANAKA01", PASSWORD, None).await.unwrap_err();
-    assert_eq!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended));
+    let mut change = zairyu_app::store::UnitOfWork::new(start());
+    change.save(&org).unwrap();
+    store.commit(change).await.unwrap();
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended)), "{:?}", e);
 }
 
 #[tokio::test]
@@ -118,27 +126,35 @@ async fn q44_a_session_ends_after_30_idle_minutes_and_logout_ends_it_at_once() {
     let w = World::new().await;
     let (token, caller) = w.login("TANAKA01").await;
     w.clock.advance(Duration::minutes(29));
-    w.ports.authenticate(&token, None).await.unwrap();
+    w.svc.accounts.authenticate(&token, None).await.unwrap();
     w.clock.advance(Duration::minutes(29));
-    w.ports.authenticate(&token, None).await.unwrap();
+    w.svc.accounts.authenticate(&token, None).await.unwrap();
     w.clock.advance(Duration::minutes(30));
-    assert_eq!(w.ports.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated);
+    assert!(
+        matches!(w.svc.accounts.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated),
+        "{:?}",
+        w.svc.accounts.authenticate(&token, None).await.unwrap_err()
+    );
 
     let (token, _) = w.login("TANAKA01").await;
-    w.ports.logout(&token, &caller).await.unwrap();
-    assert_eq!(w.ports.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated);
+    w.svc.accounts.logout(&token, &caller).await.unwrap();
+    assert!(
+        matches!(w.svc.accounts.authenticate(&token, None).await.unwrap_err(), ServiceError::Unauthenticated),
+        "{:?}",
+        w.svc.accounts.authenticate(&token, None).await.unwrap_err()
+    );
 }
 
 #[tokio::test]
 async fn q90_change_password_checks_the_current_one_and_the_rules() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let e = w.ports.change_password(&caller, "Wrong#pass1", "Kaede#2027x").await.unwrap_err();
+    let e = w.svc.accounts.change_password(&caller, "Wrong#pass1", "Kaede#2027x").await.unwrap_err();
     assert_eq!(e.rule(), "login.invalid_credentials");
-    let e = w.ports.change_password(&caller, PASSWORD, "tanaka01#X9").await.unwrap_err();
+    let e = w.svc.accounts.change_password(&caller, PASSWORD, "tanaka01#X9").await.unwrap_err();
     assert_eq!(e.rule(), "password.contains_user_id");
-    w.ports.change_password(&caller, PASSWORD, "Kaede#2027x").await.unwrap();
-    assert!(w.ports.login("TANAKA01", "Kaede#2027x", None).await.is_ok());
+    w.svc.accounts.change_password(&caller, PASSWORD, "Kaede#2027x").await.unwrap();
+    assert!(w.svc.accounts.login("TANAKA01", "Kaede#2027x", None).await.is_ok());
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
     assert_eq!(kinds, vec![NotificationKind::PasswordChanged]);
 }
@@ -147,55 +163,66 @@ async fn q90_change_password_checks_the_current_one_and_the_rules() {
 async fn q92_reset_by_a_one_time_link_that_works_once_and_lifts_a_lock() {
     let w = World::new().await;
     for _ in 0..5 {
-        let _ = w.ports.login("TANAKA01", "Wrong#pass1", None).await;
+        let _ = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await;
     }
-    w.ports.request_password_reset("TANAKA01", "someone@else.example.jp", None).await.unwrap();
+    w.svc.accounts.request_password_reset("TANAKA01", "someone@else.example.jp", None).await.unwrap();
     assert!(w.jobs().await.is_empty(), "a wrong address gets nothing, and is told nothing");
-    w.ports.request_password_reset("TANAKA01", "Tanaka@Sakura.example.jp", None).await.unwrap();
+    w.svc.accounts.request_password_reset("TANAKA01", "Tanaka@Sakura.example.jp", None).await.unwrap();
     let jobs = w.jobs().await;
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].kind, NotificationKind::PasswordResetLink);
     let link = &jobs[0].data["link"];
     let token = link.split("token=").nth(1).unwrap();
-    assert_eq!(w.ports.set_password_from_link(token, "short", None).await.unwrap_err().rule(), "password.length");
-    w.ports.set_password_from_link(token, "Momiji#2027", None).await.unwrap();
     assert_eq!(
-        w.ports.set_password_from_link(token, "Momiji#2028", None).await.unwrap_err(),
-        ServiceError::InvalidLink
+        w.svc.accounts.set_password_from_link(token, "short", None).await.unwrap_err().rule(),
+        "password.length"
     );
-    w.ports.login("TANAKA01", "Momiji#2027", None).await.unwrap();
+    w.svc.accounts.set_password_from_link(token, "Momiji#2027", None).await.unwrap();
+    assert!(
+        matches!(
+            w.svc.accounts.set_password_from_link(token, "Momiji#2028", None).await.unwrap_err(),
+            ServiceError::InvalidLink
+        ),
+        "{:?}",
+        w.svc.accounts.set_password_from_link(token, "Momiji#2028", None).await.unwrap_err()
+    );
+    w.svc.accounts.login("TANAKA01", "Momiji#2027", None).await.unwrap();
     assert_eq!(w.jobs().await[0].kind, NotificationKind::PasswordReset);
 }
 
 #[tokio::test]
 async fn reset_links_expire_after_24_hours() {
     let w = World::new().await;
-    w.ports.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
+    w.svc.accounts.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
     let jobs = w.jobs().await;
     let token = jobs[0].data["link"].split("token=").nth(1).unwrap().to_owned();
     w.clock.advance(Duration::hours(24));
-    assert_eq!(
-        w.ports.set_password_from_link(&token, "Momiji#2027", None).await.unwrap_err(),
-        ServiceError::InvalidLink
+    assert!(
+        matches!(
+            w.svc.accounts.set_password_from_link(&token, "Momiji#2027", None).await.unwrap_err(),
+            ServiceError::InvalidLink
+        ),
+        "{:?}",
+        w.svc.accounts.set_password_from_link(&token, "Momiji#2027", None).await.unwrap_err()
     );
 }
 
 async fn q32_q33_create_photo_submit_list(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
     assert_eq!(app.status, ApplicationStatus::InputCompleted);
-    let e = w.ports.submit(&caller, app.id.as_str()).await.unwrap_err();
+    let e = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap_err();
     assert_eq!(e.rule(), "application.photo_missing");
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     assert_eq!(
-        w.ports.attach_photo(&caller, app.id.as_str(), png, Some("face.jpg")).await.unwrap_err().rule(),
+        w.svc.applications.attach_photo(&caller, app.id.as_str(), png, Some("face.jpg")).await.unwrap_err().rule(),
         "photo.not_jpeg"
     );
-    let with_photo = w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg")).await.unwrap();
+    let with_photo = w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg")).await.unwrap();
     let key = with_photo.photo.as_ref().unwrap().key.clone();
-    assert_eq!(w.ports.blobs.get(&key).await.unwrap(), Some(jpeg()));
+    assert_eq!(w.wiring.photos.get(&key).await.unwrap(), Some(jpeg()));
 
-    let filed = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    let filed = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
     assert_eq!(filed.status, ApplicationStatus::ApplicationCompleted);
     assert_eq!(filed.receipt_date, Some(JstDate::parse("2026-11-27").unwrap()));
     let number = filed.temporary_receipt_number.clone().unwrap();
@@ -207,21 +234,29 @@ async fn q32_q33_create_photo_submit_list(w: World) {
     assert_eq!(to, vec!["tanaka@sakura.example.jp", "an.nguyen@example.com"]);
     assert_eq!(jobs[1].data["receipt_number"], number.as_str());
 
-    let (due, _) = w.ports.store.due(JstDate::parse("2026-11-28").unwrap(), "RECEIPT", None, 10).await.unwrap();
+    let due = w
+        .svc
+        .core
+        .store()
+        .due_tasks()
+        .all(JstDate::parse("2026-11-28").unwrap(), zairyu_domain::schedule::DueTask::ReceiptNumber)
+        .await
+        .unwrap();
     assert_eq!(due, vec![app.id.to_string()]);
 
-    let list = w.ports.applications(&caller, None, 10).await.unwrap();
+    let list = w.svc.applications.applications(&caller, None, 10).await.unwrap();
     assert_eq!(list.items.len(), 1);
     assert_eq!(list.items[0].temporary_receipt_number, Some(number));
-    let actions: Vec<_> = w.audit(&format!("application:{}", app.id)).await.into_iter().map(|e| e.action).collect();
+    let actions: Vec<_> =
+        w.audit(&format!("application:{}", app.id)).await.into_iter().map(|e| e.action.code()).collect();
     assert_eq!(actions, vec!["application.create", "application.photo", "application.submit"]);
 }
 
 async fn double_submission_gives_one_application_and_one_number(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
-    w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
-    let (p1, p2) = (w.ports.clone(), w.ports.clone());
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
+    let (p1, p2) = (w.svc.applications.clone(), w.svc.applications.clone());
     let (c1, c2) = (caller.clone(), caller.clone());
     let (id1, id2) = (app.id.to_string(), app.id.to_string());
     let (a, b) = tokio::join!(
@@ -232,7 +267,7 @@ async fn double_submission_gives_one_application_and_one_number(w: World) {
     assert_eq!(a.temporary_receipt_number, b.temporary_receipt_number);
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::TemporaryReceiptNumber).count(), 1);
-    let again = w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    let again = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
     assert_eq!(again.temporary_receipt_number, a.temporary_receipt_number);
 }
 
@@ -242,10 +277,10 @@ async fn q80_refused_applications_store_nothing_and_name_the_rule() {
     let (_, caller) = w.login("TANAKA01").await;
     let mut input = application_input();
     input.residence_card_number = "ZZ99999999ZZ".into();
-    let e = w.ports.create_application(&caller, &input).await.unwrap_err();
+    let e = w.svc.applications.create_application(&caller, &input).await.unwrap_err();
     let ServiceError::Invalid(v) = e else { panic!("{e:?}") };
     assert!(v.iter().any(|x| x.field == "residence_card_number" && x.rule == "eligibility.not_on_list"));
-    assert!(w.ports.applications(&caller, None, 10).await.unwrap().items.is_empty());
+    assert!(w.svc.applications.applications(&caller, None, 10).await.unwrap().items.is_empty());
     let trail = w.audit("organization:org1").await;
     assert_eq!(trail.last().unwrap().outcome, zairyu_domain::audit::Outcome::Refused("eligibility.not_on_list".into()));
 }
@@ -253,30 +288,52 @@ async fn q80_refused_applications_store_nothing_and_name_the_rule() {
 async fn q16_another_organizations_application_is_not_found_on_every_path(w: World) {
     let (_, tanaka) = w.login("TANAKA01").await;
     let (_, suzuki) = w.login("SUZUKI02").await;
-    let app = w.ports.create_application(&tanaka, &application_input()).await.unwrap();
+    let app = w.svc.applications.create_application(&tanaka, &application_input()).await.unwrap();
     let id = app.id.as_str();
-    assert_eq!(w.ports.application(&suzuki, id).await.unwrap_err(), ServiceError::NotFound);
-    assert_eq!(w.ports.attach_photo(&suzuki, id, jpeg(), None).await.unwrap_err(), ServiceError::NotFound);
-    assert_eq!(w.ports.submit(&suzuki, id).await.unwrap_err(), ServiceError::NotFound);
-    assert_eq!(
-        w.ports.change_receipt_method(&suzuki, id, ReceiptMethod::Counter).await.unwrap_err(),
-        ServiceError::NotFound
+    assert!(
+        matches!(w.svc.applications.application(&suzuki, id).await.unwrap_err(), ServiceError::NotFound),
+        "{:?}",
+        w.svc.applications.application(&suzuki, id).await.unwrap_err()
     );
-    assert!(w.ports.applications(&suzuki, None, 10).await.unwrap().items.is_empty());
-    assert_eq!(w.ports.application(&tanaka, "no-such-app").await.unwrap_err(), ServiceError::NotFound);
+    assert!(
+        matches!(w.svc.applications.attach_photo(&suzuki, id, jpeg(), None).await.unwrap_err(), ServiceError::NotFound),
+        "{:?}",
+        w.svc.applications.attach_photo(&suzuki, id, jpeg(), None).await.unwrap_err()
+    );
+    assert!(
+        matches!(w.svc.applications.submit(&suzuki, id).await.unwrap_err(), ServiceError::NotFound),
+        "{:?}",
+        w.svc.applications.submit(&suzuki, id).await.unwrap_err()
+    );
+    assert!(
+        matches!(
+            w.svc.applications.change_receipt_method(&suzuki, id, ReceiptMethod::Counter).await.unwrap_err(),
+            ServiceError::NotFound
+        ),
+        "{:?}",
+        w.svc.applications.change_receipt_method(&suzuki, id, ReceiptMethod::Counter).await.unwrap_err()
+    );
+    assert!(w.svc.applications.applications(&suzuki, None, 10).await.unwrap().items.is_empty());
+    assert!(
+        matches!(w.svc.applications.application(&tanaka, "no-such-app").await.unwrap_err(), ServiceError::NotFound),
+        "{:?}",
+        w.svc.applications.application(&tanaka, "no-such-app").await.unwrap_err()
+    );
 }
 
 #[tokio::test]
 async fn q53_receipt_method_changes_after_filing_only() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
-    let e = w.ports.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap_err();
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    let e =
+        w.svc.applications.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
-    w.ports.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
-    w.ports.submit(&caller, app.id.as_str()).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
     w.jobs().await;
-    let changed = w.ports.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap();
+    let changed =
+        w.svc.applications.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap();
     assert_eq!(changed.form.receipt_method, ReceiptMethod::Counter);
     assert_eq!(w.jobs().await[0].kind, NotificationKind::ReceiptMethodChanged);
 }
@@ -315,18 +372,18 @@ async fn a_store_failure_is_never_a_success_and_leaves_nothing_behind() {
     let inner: Arc<dyn Table> = Arc::new(SqliteTable::in_memory().unwrap());
     let w = World::with_table(Arc::new(BrokenTable(Arc::clone(&inner)))).await;
     let (_, caller) = w.login("TANAKA01").await;
-    let e = w.ports.create_application(&caller, &application_input()).await.unwrap_err();
+    let e = w.svc.applications.create_application(&caller, &application_input()).await.unwrap_err();
     assert!(matches!(e, ServiceError::Store(StoreError::Unavailable(_))), "{e:?}");
-    assert!(w.ports.applications(&caller, None, 10).await.unwrap().items.is_empty());
+    assert!(w.svc.applications.applications(&caller, None, 10).await.unwrap().items.is_empty());
     assert!(w.audit("organization:org1").await.is_empty());
 }
 
 async fn filed_applications(w: &World, caller: &Caller, n: usize) -> Vec<zairyu_domain::application::ApplicationId> {
     let mut ids = Vec::new();
     for _ in 0..n {
-        let app = w.ports.create_application(caller, &application_input()).await.unwrap();
-        w.ports.attach_photo(caller, app.id.as_str(), jpeg(), None).await.unwrap();
-        w.ports.submit(caller, app.id.as_str()).await.unwrap();
+        let app = w.svc.applications.create_application(caller, &application_input()).await.unwrap();
+        w.svc.applications.attach_photo(caller, app.id.as_str(), jpeg(), None).await.unwrap();
+        w.svc.applications.submit(caller, app.id.as_str()).await.unwrap();
         ids.push(app.id);
     }
     ids
@@ -339,7 +396,7 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     let tasks: Vec<_> = ids
         .iter()
         .map(|id| {
-            let (ports, id) = (w.ports.clone(), id.clone());
+            let (ports, id) = (w.svc.daily.clone(), id.clone());
             tokio::spawn(async move { ports.assign_official_receipt_number(&id).await })
         })
         .collect();
@@ -352,8 +409,11 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     serials.sort_unstable();
     assert_eq!(serials, (1..=20).collect::<Vec<_>>());
     // Again for a numbered application: the same number, no new e-mail.
-    let first = w.ports.assign_official_receipt_number(&ids[0]).await.unwrap();
-    assert_eq!(w.ports.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number, Some(first));
+    let first = w.svc.daily.assign_official_receipt_number(&ids[0]).await.unwrap();
+    assert_eq!(
+        w.svc.applications.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number,
+        Some(first)
+    );
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::OfficialReceiptNumber).count(), 20);
     assert_eq!(jobs[0].to.len(), 2, "the user and the applicant (Q33)");
@@ -363,8 +423,8 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
 async fn q33_an_application_not_yet_filed_gets_no_official_number() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let app = w.ports.create_application(&caller, &application_input()).await.unwrap();
-    let e = w.ports.assign_official_receipt_number(&app.id).await.unwrap_err();
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    let e = w.svc.daily.assign_official_receipt_number(&app.id).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
 }
 
@@ -377,7 +437,7 @@ struct FlakyMailer {
 impl Mailer for FlakyMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if self.fail_next.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            return Err(MailError::Unavailable("simulated outage".into()));
+            return Err(MailError::unavailable("simulated outage"));
         }
         self.inner.send(email).await
     }
@@ -388,7 +448,13 @@ async fn a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried(w: Worl
     let clock = SharedClock(Arc::clone(&w.clock));
     let outbox =
         zairyu_embedded::OutboxMailer::new(dir.path(), clock.clone(), Arc::new(RandomIds::with_clock(clock))).unwrap();
-    let mailer = FlakyMailer { inner: Arc::new(outbox.clone()), fail_next: true.into() };
+    let mailer = Arc::new(FlakyMailer { inner: Arc::new(outbox.clone()), fail_next: true.into() });
+    let notifications = zairyu_app::Notifications::new(
+        w.svc.core.clone(),
+        mailer,
+        EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
+        "0570-000-000",
+    );
     let email = Email {
         from: EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
         to: vec![EmailAddress::parse("tanaka@sakura.example.jp").unwrap()],
@@ -397,10 +463,10 @@ async fn a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried(w: Worl
         html: None,
     };
     let key = "temporary_receipt_number:app-1";
-    assert!(w.ports.send_once(key, &mailer, &email).await.is_err());
+    assert!(notifications.send_once(key, &email).await.is_err());
     assert!(outbox.messages().unwrap().is_empty());
-    assert!(w.ports.send_once(key, &mailer, &email).await.unwrap(), "the retry sends");
-    assert!(!w.ports.send_once(key, &mailer, &email).await.unwrap(), "the duplicate does not");
+    assert!(notifications.send_once(key, &email).await.unwrap(), "the retry sends");
+    assert!(!notifications.send_once(key, &email).await.unwrap(), "the duplicate does not");
     assert_eq!(outbox.messages().unwrap().len(), 1);
 }
 
@@ -409,7 +475,7 @@ async fn concurrent_log_ins_of_one_user_all_succeed() {
     let w = World::new().await;
     let tasks: Vec<_> = (0..8)
         .map(|_| {
-            let ports = w.ports.clone();
+            let ports = w.svc.accounts.clone();
             tokio::spawn(async move { ports.login("TANAKA01", PASSWORD, None).await })
         })
         .collect();

@@ -7,6 +7,9 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use zairyu_app::ports::*;
+use zairyu_app::services::import::Import;
+use zairyu_app::{Caller, Services, Wiring};
 use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
@@ -17,9 +20,6 @@ use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
     ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
 };
-use zairyu_domain::ports::*;
-use zairyu_domain::service::{Caller, Ports};
-use zairyu_domain::store::Store;
 use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
 use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
 use zairyu_runtime::{Argon2Hasher, RandomIds};
@@ -41,7 +41,8 @@ impl Clock for SharedClock {
 }
 
 pub struct World {
-    pub ports: Ports,
+    pub svc: Services,
+    pub wiring: Wiring,
     pub clock: Arc<ManualClock>,
     pub table: Arc<dyn Table>,
     pub queue: Arc<dyn JobQueue>,
@@ -77,9 +78,9 @@ impl World {
         let shared = SharedClock(Arc::clone(&clock));
         let queue: Arc<dyn JobQueue> =
             Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
-        let ports = Ports {
-            store: Store::new(Arc::clone(&table)),
-            blobs: Arc::new(
+        let wiring = Wiring {
+            table: Arc::clone(&table),
+            photos: Arc::new(
                 FolderBlobs::new(&dir.path().join("photos"), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap(),
             ),
             uploads: Arc::new(
@@ -94,7 +95,7 @@ impl World {
             hasher: Arc::new(Argon2Hasher::new().unwrap()),
             public_url: "https://oras.example.jp".into(),
         };
-        let world = Self { ports, clock, table, queue, dir };
+        let world = Self { svc: Services::new(wiring.clone()), wiring, clock, table, queue, dir };
         world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
         world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
         use zairyu_domain::status::OfficerRole::*;
@@ -120,7 +121,6 @@ impl World {
             profile,
             approval: Some(ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap())),
             use_state: UseState::Active,
-            version: 0,
         };
         let form =
             zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
@@ -138,7 +138,7 @@ impl World {
             kanji_name_on_card: false,
         };
         let id = UserId::parse(user).unwrap();
-        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
+        let hash = self.wiring.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
         let u = User {
             id,
             kind: UserKind::OrganizationStaff,
@@ -150,25 +150,17 @@ impl World {
             password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
             guard: LoginGuard::default(),
             state: UserState::Active,
-            version: 0,
         };
-        self.table
-            .transact(
-                [
-                    Store::organization_writes_with_reminders(&organization).unwrap(),
-                    Store::foreign_national_writes_with_reminders(&org_id, &person).unwrap(),
-                    Store::user_writes_with_reminders(&u).unwrap(),
-                ]
-                .concat(),
-            )
-            .await
-            .unwrap();
+        let import =
+            Import { once: None, organizations: vec![organization], users: vec![u], people: vec![(org_id, person)] };
+        assert!(self.svc.core.import(import).await.unwrap());
     }
 
-    /// An officer of an office with a password.
+    /// An officer of an office with a password (set later than the staff's, so that its expiry reminders
+    /// fall on other days).
     pub async fn seed_officer(&self, user: &str, office: Office, roles: Vec<zairyu_domain::status::OfficerRole>) {
         let id = UserId::parse(user).unwrap();
-        let hash = self.ports.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
+        let hash = self.wiring.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
         let u = User {
             id,
             kind: UserKind::Officer { office, roles },
@@ -177,18 +169,17 @@ impl World {
             email: EmailAddress::parse("officer@immi.example.jp").unwrap(),
             language: Language::Ja,
             password_hash: Some(hash),
-            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
+            password: Some(PasswordAge { set_on: JstDate::parse("2026-11-01").unwrap() }),
             guard: LoginGuard::default(),
             state: UserState::Active,
-            version: 0,
         };
-        self.table.transact(vec![Store::user_write(&u).unwrap()]).await.unwrap();
+        assert!(self.svc.core.import(Import { users: vec![u], ..Import::default() }).await.unwrap());
     }
 
     /// `n` people on org1's list (cards `BL00000000KT`…), and a blanket row for each.
     pub async fn blanket_people(&self, n: usize) -> Vec<Vec<String>> {
         let org = OrganizationId::parse("org1").unwrap();
-        let mut writes = Vec::new();
+        let mut people = Vec::new();
         let mut rows = Vec::new();
         for i in 0..n {
             let person = ForeignNational {
@@ -204,24 +195,36 @@ impl World {
                 email: None,
                 kanji_name_on_card: false,
             };
-            writes.push(Store::foreign_national_write(&org, &person).unwrap());
-            if writes.len() == 90 {
-                self.table.transact(std::mem::take(&mut writes)).await.unwrap();
+            people.push((org.clone(), person));
+            if people.len() == 90 {
+                let import = Import { people: std::mem::take(&mut people), ..Import::default() };
+                assert!(self.svc.core.import(import).await.unwrap());
             }
             let mut input = application_input();
             input.residence_card_number = blanket_card(i);
             rows.push(zairyu_blanket::columns::input_cells(&input));
         }
-        if !writes.is_empty() {
-            self.table.transact(writes).await.unwrap();
+        if !people.is_empty() {
+            assert!(self.svc.core.import(Import { people, ..Import::default() }).await.unwrap());
         }
         rows
     }
 
     pub async fn login(&self, user: &str) -> (String, Caller) {
-        let login = self.ports.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
-        let (caller, _) = self.ports.authenticate(&login.session_token, None).await.unwrap();
+        let login = self.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
+        let (caller, _) = self.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
         (login.session_token, caller)
+    }
+
+    /// Sends up to `max` queued notification jobs through `mailer`, as the notify function does.
+    pub async fn deliver(
+        &self,
+        mailer: Arc<dyn Mailer>,
+        from: EmailAddress,
+        max: u32,
+    ) -> Result<usize, zairyu_app::ServiceError> {
+        let notifications = zairyu_app::Notifications::new(self.svc.core.clone(), mailer, from, "0570-000-000");
+        notifications.deliver(self.queue.as_ref(), max).await
     }
 
     pub async fn jobs(&self) -> Vec<NotificationJob> {
@@ -239,7 +242,7 @@ impl World {
     }
 
     pub async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
-        self.ports.store.audit_trail(subject, None, 100).await.unwrap().items
+        self.svc.core.store().audit().trail(subject, None, 100).await.unwrap().items
     }
 }
 

@@ -4,8 +4,8 @@
 //! idempotent.
 
 use aws_lambda_events::event::s3::S3Event;
-use zairyu_domain::blanket_service::parse_upload_key;
-use zairyu_domain::service::{Ports, ServiceError};
+use zairyu_app::services::blanket::parse_upload_key;
+use zairyu_app::{Blanket, ServiceError};
 
 /// S3 event keys are URL-encoded, with `+` for a space.
 pub fn decode_key(key: &str) -> String {
@@ -32,7 +32,7 @@ pub fn decode_key(key: &str) -> String {
 }
 
 /// Processes every blanket file the event names; returns how many were processed.
-pub async fn handle(ports: &Ports, event: S3Event) -> Result<usize, ServiceError> {
+pub async fn handle(blanket: &Blanket, event: S3Event) -> Result<usize, ServiceError> {
     let mut done = 0;
     for record in event.records {
         let Some(raw) = record.s3.object.key.as_deref() else { continue };
@@ -41,11 +41,11 @@ pub async fn handle(ports: &Ports, event: S3Event) -> Result<usize, ServiceError
             tracing::warn!(key = %key, "not a blanket upload key; ignored");
             continue;
         };
-        let Some(bytes) = ports.uploads.get(&key).await? else {
+        let Some(bytes) = blanket.uploaded_file(&key).await? else {
             tracing::warn!(key = %key, "the object is gone; nothing to process");
             continue;
         };
-        let result = zairyu_blanket::process(ports, &org, &upload, &bytes).await?;
+        let result = zairyu_blanket::process(blanket, &org, &upload, &bytes).await?;
         tracing::info!(upload = %upload, state = ?result.state, registered = result.rows_registered, failed = result.rows_failed, "blanket file processed");
         done += 1;
     }

@@ -14,11 +14,10 @@ use std::time::Duration;
 use axum::Json;
 use axum::routing::get;
 use chrono::Timelike;
+use zairyu_app::ports::{BlobStore, Clock};
+use zairyu_app::{Notifications, Services, Wiring};
 use zairyu_domain::jst::{JST, JstDate};
-use zairyu_domain::ports::{BlobStore, Clock};
 use zairyu_domain::schedule::ScheduledJob;
-use zairyu_domain::service::Ports;
-use zairyu_domain::store::Store;
 use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::{FolderBlobs, OutboxMailer, SqliteQueue, SqliteTable};
 use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
@@ -35,7 +34,7 @@ fn setting(name: &str, default: &str) -> String {
 
 /// A secret kept in the data folder, made on first start (signs local upload links).
 fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
-    use zairyu_domain::ports::Ids;
+    use zairyu_app::ports::Ids;
     let path = dir.join("secret");
     if let Ok(s) = std::fs::read(&path) {
         return Ok(s);
@@ -48,7 +47,7 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
 /// The local stand-in for S3's presigned PUT: checks the signed link, stores the file and, for a blanket
 /// file, runs the same processing the batch-upload function runs on S3's event.
 async fn local_upload(
-    ports: &Ports,
+    blanket: &zairyu_app::Blanket,
     blobs: &FolderBlobs<SystemClock>,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
@@ -71,8 +70,8 @@ async fn local_upload(
             return problem.into_response();
         }
     };
-    match zairyu_domain::blanket_service::parse_upload_key(&key) {
-        Some((org, upload)) => match zairyu_blanket::process(ports, &org, &upload, &body).await {
+    match zairyu_app::services::blanket::parse_upload_key(&key) {
+        Some((org, upload)) => match zairyu_blanket::process(blanket, &org, &upload, &body).await {
             Ok(done) => Json(done).into_response(),
             Err(e) => zairyu_http::Problem::from(e).into_response(),
         },
@@ -81,12 +80,12 @@ async fn local_upload(
 }
 
 /// Runs one daily job on demand (`POST /local/jobs/official_receipt_numbers`), local server only.
-async fn run_job_now(ports: &Ports, job: &str) -> axum::response::Response {
+async fn run_job_now(daily: &zairyu_app::DailyJobs, job: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let Ok(job) = serde_json::from_value::<ScheduledJob>(serde_json::Value::String(job.to_owned())) else {
+    let Some(job) = ScheduledJob::parse(job) else {
         return zairyu_http::Problem::not_found().into_response();
     };
-    match ports.run_scheduled(job).await {
+    match daily.run_scheduled(job).await {
         Ok(report) => Json(report).into_response(),
         Err(e) => zairyu_http::Problem::from(e).into_response(),
     }
@@ -108,10 +107,9 @@ async fn shutdown() {
     }
 }
 
-/// The ports on the embedded adapters, all in `data`, and the outbox mailer.
-/// The ports, the outbox mailer and the uploads folder (which takes the local upload links) of the
-/// embedded default.
-type Embedded = (Ports, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>);
+/// Every port on the embedded adapters, all in `data`; the outbox mailer; and the uploads folder (which
+/// takes the local upload links).
+type Embedded = (Wiring, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>);
 
 fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error> {
     let ids = Arc::new(RandomIds::<SystemClock>::default());
@@ -123,9 +121,9 @@ fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error>
     let uploads = FolderBlobs::new(&data.join("blobs/uploads"), public_url, &key, SystemClock)?;
     let templates = FolderBlobs::new(&data.join("blobs/templates"), public_url, &key, SystemClock)?;
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
-    let ports = Ports {
-        store: Store::new(Arc::new(table)),
-        blobs: Arc::new(blobs) as Arc<dyn BlobStore>,
+    let ports = Wiring {
+        table: Arc::new(table),
+        photos: Arc::new(blobs) as Arc<dyn BlobStore>,
         uploads: Arc::new(uploads.clone()),
         templates: Arc::new(templates),
         queue: Arc::new(queue),
@@ -152,13 +150,14 @@ async fn create_officer(args: &[String]) -> Result<(), Error> {
         .map_err(|_| "--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
     let ports = if args.iter().any(|a| a == "--aws") {
-        zairyu_aws::ports_from_env().await?
+        zairyu_aws::wiring_from_env().await?
     } else {
         let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
         std::fs::create_dir_all(&data)?;
         embedded(&data, &public_url)?.0
     };
-    let link = ports
+    let link = Services::new(ports)
+        .counter
         .create_officer("create-officer", &need("--user-id")?, &need("--name")?, &need("--email")?, office, roles)
         .await?;
     println!("officer created; set its password within 24 hours (POST /api/password-reset with this token):\n{link}");
@@ -180,30 +179,34 @@ async fn main() -> Result<(), Error> {
     let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
 
     let (ports, mailer, blobs) = embedded(&data, &public_url)?;
+    let queue = Arc::clone(&ports.queue);
+    let services = Services::new(ports.clone());
 
-    let seeded = seed::demo(&ports, &data, &public_url).await?;
+    let seeded = seed::demo(&ports, &services.core, &data, &public_url).await?;
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
     println!("{seeded}");
 
-    let state =
-        AppState { ports: ports.clone(), config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }) };
+    let state = AppState {
+        services: services.clone(),
+        config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }),
+    };
     let outbox = mailer.clone();
-    let jobs_ports = ports.clone();
-    let upload_ports = ports.clone();
+    let jobs = services.daily.clone();
+    let upload_blanket = services.blanket.clone();
     let app = zairyu_http::router(state, &Function::ALL)
         .route(
             "/local-upload/{*key}",
             axum::routing::put(move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                let (ports, blobs) = (upload_ports.clone(), blobs.clone());
-                async move { local_upload(&ports, &blobs, &uri, &headers, body.to_vec()).await }
+                let (blanket, blobs) = (upload_blanket.clone(), blobs.clone());
+                async move { local_upload(&blanket, &blobs, &uri, &headers, body.to_vec()).await }
             })
             .layer(axum::extract::DefaultBodyLimit::max(zairyu_blanket::reader::MAX_FILE_BYTES)),
         )
         .route(
             "/local/jobs/{job}",
             axum::routing::post(move |axum::extract::Path(job): axum::extract::Path<String>| {
-                let ports = jobs_ports.clone();
-                async move { run_job_now(&ports, &job).await }
+                let daily = jobs.clone();
+                async move { run_job_now(&daily, &job).await }
             }),
         )
         .route(
@@ -225,24 +228,26 @@ async fn main() -> Result<(), Error> {
         );
 
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
-    let worker_ports = ports.clone();
+    let core = services.core.clone();
     let from = EmailAddress::parse(&setting("ZAIRYU_SENDER", "no-reply@oras.localhost.example"))?;
     let help_desk = setting("ZAIRYU_HELP_DESK", "0570-000-000");
+    let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk);
     let worker = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         loop {
             tick.tick().await;
-            if let Err(e) = worker_ports.flush_outbox().await {
-                tracing::warn!(error = %e, "job outbox flush failed");
+            if let Err(e) = core.flush_outbox().await {
+                tracing::warn!(error = %e.log_chain(), "job outbox flush failed");
             }
-            if let Err(e) = worker_ports.deliver_notifications(&mailer, &from, &help_desk, 10).await {
-                tracing::warn!(error = %e, "notification delivery failed");
+            if let Err(e) = notifications.deliver(queue.as_ref(), 10).await {
+                tracing::warn!(error = %e.log_chain(), "notification delivery failed");
             }
         }
     });
 
     // The daily jobs: each runs once a day (JST) from its hour on, as the EventBridge schedules do.
-    let scheduler_ports = ports.clone();
+    let daily = services.daily.clone();
+    let runs = services.core.clone();
     let scheduler = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -251,14 +256,12 @@ async fn main() -> Result<(), Error> {
             let today = JstDate::of_instant(now);
             let hour = now.with_timezone(&JST).hour();
             for job in ScheduledJob::ALL {
-                let name =
-                    serde_json::to_value(job).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                let done = scheduler_ports.store.last_run(&name).await.ok().flatten() == Some(today);
+                let done = runs.store().job_runs().last(job).await.ok().flatten() == Some(today);
                 if !done
                     && hour >= job.hour_jst()
-                    && let Err(e) = scheduler_ports.run_scheduled(job).await
+                    && let Err(e) = daily.run_scheduled(job).await
                 {
-                    tracing::warn!(job = ?job, error = %e, "scheduled job failed");
+                    tracing::warn!(job = %job, error = %e.log_chain(), "scheduled job failed");
                 }
             }
         }

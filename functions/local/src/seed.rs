@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use zairyu_app::Wiring;
+use zairyu_app::ports::Ids;
+use zairyu_app::services::import::Import;
 use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
@@ -13,16 +16,13 @@ use zairyu_domain::organization::{
     ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
 };
 use zairyu_domain::period::PeriodOfStay;
-use zairyu_domain::ports::{Attr, Condition, Ids, Item, Key, StoreError, Write, attr};
-use zairyu_domain::service::Ports;
 use zairyu_domain::status::OfficerRole;
 use zairyu_domain::status_of_residence::StatusOfResidence;
-use zairyu_domain::store::Store;
 use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-const MARKER: (&str, &str) = ("SEED#demo", "SEED");
+const MARKER: &str = "demo";
 pub const CREDENTIALS_FILE: &str = "demo-credentials.txt";
 
 /// A password that meets Q88, from random bytes.
@@ -56,7 +56,7 @@ fn person(
 }
 
 async fn user(
-    ports: &Ports,
+    ports: &Wiring,
     id: &str,
     kind: UserKind,
     org: Option<&OrganizationId>,
@@ -78,16 +78,14 @@ async fn user(
         password: Some(PasswordAge { set_on: today }),
         guard: LoginGuard::default(),
         state: UserState::Active,
-        version: 0,
     };
     Ok((u, secret))
 }
 
 /// Seeds the demo once; returns what to print.
-pub async fn demo(ports: &Ports, data: &Path, url: &str) -> Result<String, Error> {
-    let marker = Key::new(MARKER.0, MARKER.1);
+pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &str) -> Result<String, Error> {
     let file = data.join(CREDENTIALS_FILE);
-    if ports.store.table.get(&marker).await?.is_some() {
+    if file.exists() {
         return Ok(format!("demo data already present; log-in details are in {}", file.display()));
     }
     let today = JstDate::of_instant(ports.clock.now());
@@ -104,7 +102,6 @@ pub async fn demo(ports: &Ports, data: &Path, url: &str) -> Result<String, Error
         profile,
         approval: Some(ApprovalOfUse::granted(today.sub_days(30))),
         use_state: UseState::Active,
-        version: 0,
     };
     let people = [
         // Inside the window: expires in 2 months.
@@ -163,23 +160,14 @@ pub async fn demo(ports: &Ports, data: &Path, url: &str) -> Result<String, Error
         user(ports, "OFFICER01", officer_kind, None, "Immigration Officer", "officer@tokyo.immi.example.jp", today)
             .await?;
 
-    let mut writes: Vec<Write> = [
-        Store::organization_writes_with_reminders(&org)?,
-        Store::user_writes_with_reminders(&staff)?,
-        Store::user_writes_with_reminders(&officer)?,
-    ]
-    .concat();
-    for p in &people {
-        writes.extend(Store::foreign_national_writes_with_reminders(&org_id, p)?);
-    }
-    writes.push(Write::Put {
-        item: Item::from([(attr::PK.into(), Attr::S(MARKER.0.into())), (attr::SK.into(), Attr::S(MARKER.1.into()))]),
-        condition: Condition::Absent,
-    });
-    match ports.store.table.transact(writes).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed) => return Ok("demo data already present".into()),
-        Err(e) => return Err(e.into()),
+    let import = Import {
+        once: Some(MARKER.into()),
+        organizations: vec![org],
+        users: vec![staff, officer],
+        people: people.into_iter().map(|p| (org_id.clone(), p)).collect(),
+    };
+    if !core.import(import).await? {
+        return Ok(format!("demo data already present; log-in details are in {}", file.display()));
     }
     let text = format!(
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \

@@ -3,20 +3,11 @@
 //! bad message does not re-send the others; after the queue's last attempt such a record goes to the
 //! dead-letter queue.
 
-use std::sync::Arc;
-
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use zairyu_domain::ports::Mailer;
-use zairyu_domain::service::Ports;
-use zairyu_domain::values::EmailAddress;
+use zairyu_app::Notifications;
 
 pub struct Notifier {
-    pub ports: Ports,
-    pub mailer: Arc<dyn Mailer>,
-    /// The no-reply sender (Q100).
-    pub from: EmailAddress,
-    /// Where the help desk is, printed in every e-mail (Q99).
-    pub help_desk: String,
+    pub notifications: Notifications,
 }
 
 impl Notifier {
@@ -25,12 +16,12 @@ impl Notifier {
         for record in event.records {
             let id = record.message_id.clone().unwrap_or_default();
             let body = record.body.as_deref().unwrap_or_default();
-            match self.ports.send_job(body, self.mailer.as_ref(), &self.from, &self.help_desk).await {
+            match self.notifications.send_job(body).await {
                 Ok(d) => {
                     tracing::info!(message_id = %id, sent = d.sent, duplicates = d.duplicates, rejected = d.rejected, "job done")
                 }
                 Err(e) => {
-                    tracing::warn!(message_id = %id, error = %e, "job failed; it will be delivered again");
+                    tracing::warn!(message_id = %id, error = %e.log_chain(), "job failed; it will be delivered again");
                     let mut failure = BatchItemFailure::default();
                     failure.item_identifier = id;
                     failures.push(failure);

@@ -10,13 +10,16 @@ use zairyu_notify::Notifier;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let ports = zairyu_aws::ports_from_env().await?;
+    let wiring = zairyu_aws::wiring_from_env().await?;
     let config = zairyu_aws::sdk_config().await;
+    let core = zairyu_app::Services::new(wiring).core;
     let notifier = Arc::new(Notifier {
-        ports,
-        mailer: Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
-        from: EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?,
-        help_desk: std::env::var("ZAIRYU_HELP_DESK")?,
+        notifications: zairyu_app::Notifications::new(
+            core,
+            Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
+            EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?,
+            std::env::var("ZAIRYU_HELP_DESK")?,
+        ),
     });
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let notifier = Arc::clone(&notifier);

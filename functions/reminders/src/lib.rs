@@ -2,14 +2,13 @@
 //! `detail` (`{"job": "official_receipt_numbers"}`, see `events/schedule/`).
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use zairyu_domain::reminders::RunReport;
+use zairyu_app::{DailyJobs, RunReport, ServiceError};
 use zairyu_domain::schedule::ScheduledJobDetail;
-use zairyu_domain::service::{Ports, ServiceError};
 
 /// Runs the job the event names; the report is the function's result (and its log line).
-pub async fn handle(ports: &Ports, event: EventBridgeEvent<ScheduledJobDetail>) -> Result<RunReport, ServiceError> {
+pub async fn handle(daily: &DailyJobs, event: EventBridgeEvent<ScheduledJobDetail>) -> Result<RunReport, ServiceError> {
     let job = event.detail.job;
-    let report = ports.run_scheduled(job).await?;
-    tracing::info!(job = ?job, days = report.days.len(), tasks = report.tasks, acted = report.acted, retried = report.retried, "scheduled job done");
+    let report = daily.run_scheduled(job).await?;
+    tracing::info!(job = %job, days = report.days.len(), tasks = report.tasks, acted = report.acted, retried = report.retried, "scheduled job done");
     Ok(report)
 }

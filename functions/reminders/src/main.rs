@@ -9,10 +9,10 @@ use zairyu_domain::schedule::ScheduledJobDetail;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let ports = Arc::new(zairyu_aws::ports_from_env().await?);
+    let daily = Arc::new(zairyu_app::Services::new(zairyu_aws::wiring_from_env().await?).daily);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent<ScheduledJobDetail>>| {
-        let ports = Arc::clone(&ports);
-        async move { Ok::<_, Error>(zairyu_reminders::handle(&ports, event.payload).await?) }
+        let daily = Arc::clone(&daily);
+        async move { Ok::<_, Error>(zairyu_reminders::handle(&daily, event.payload).await?) }
     }))
     .await
 }

@@ -7,8 +7,8 @@ use zairyu_http::{AppState, HttpConfig};
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     zairyu_runtime::init_tracing();
-    let ports = zairyu_aws::ports_from_env().await?;
+    let services = zairyu_app::Services::new(zairyu_aws::wiring_from_env().await?);
     let config = HttpConfig::from_env()?;
-    let app = zairyu_status::handler(AppState { ports, config: Arc::new(config) });
+    let app = zairyu_status::handler(AppState { services, config: Arc::new(config) });
     lambda_http::run(app).await
 }

@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType, TimeToLiveSpecification,
     TransactWriteItem,
 };
-use zairyu_domain::ports::{
+use zairyu_app::ports::{
     Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
 };
 
@@ -37,11 +37,11 @@ fn from_av(name: &str, v: &AttributeValue) -> Result<Attr, StoreError> {
     match v {
         AttributeValue::S(s) => Ok(Attr::S(s.clone())),
         AttributeValue::N(n) => {
-            n.parse().map(Attr::N).map_err(|_| StoreError::Corrupt(format!("{name}: {n} is not whole")))
+            n.parse().map(Attr::N).map_err(|_| StoreError::corrupt(format!("{name}: {n} is not whole")))
         }
         AttributeValue::B(b) => Ok(Attr::B(b.as_ref().to_vec())),
         AttributeValue::Bool(b) => Ok(Attr::Bool(*b)),
-        other => Err(StoreError::Corrupt(format!("{name}: unsupported attribute type {other:?}"))),
+        other => Err(StoreError::corrupt(format!("{name}: unsupported attribute type {other:?}"))),
     }
 }
 
@@ -93,10 +93,10 @@ fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e:
             if code == "ValidationException" {
                 StoreError::Invalid(err.message().unwrap_or(code).to_owned())
             } else {
-                StoreError::Unavailable(format!("{code}: {}", err.message().unwrap_or_default()))
+                StoreError::unavailable(format!("{code}: {}", err.message().unwrap_or_default()))
             }
         }
-        other => StoreError::Unavailable(format!("{other:?}")),
+        other => StoreError::unavailable(format!("{other:?}")),
     }
 }
 
@@ -282,7 +282,7 @@ impl Table for DynamoTable {
         let next = match out.last_evaluated_key() {
             Some(k) if !k.is_empty() => {
                 let item = from_map(k)?;
-                Some(Cursor(serde_json::to_string(&item).map_err(|e| StoreError::Corrupt(e.to_string()))?))
+                Some(Cursor(serde_json::to_string(&item).map_err(|e| StoreError::corrupt(e.to_string()))?))
             }
             _ => None,
         };
@@ -308,12 +308,12 @@ impl Table for DynamoTable {
         let value = out
             .attributes()
             .and_then(|a| a.get(attribute))
-            .ok_or_else(|| StoreError::Corrupt("no counter value returned".into()))?;
-        from_av(attribute, value)?.as_n().ok_or_else(|| StoreError::Corrupt(format!("{attribute} is not a number")))
+            .ok_or_else(|| StoreError::corrupt("no counter value returned"))?;
+        from_av(attribute, value)?.as_n().ok_or_else(|| StoreError::corrupt(format!("{attribute} is not a number")))
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        zairyu_domain::ports::check_transaction(&writes)?;
+        zairyu_app::ports::check_transaction(&writes)?;
         let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
         match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),

@@ -25,8 +25,7 @@ pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 
 use std::sync::Arc;
 
-use zairyu_domain::service::Ports;
-use zairyu_domain::store::Store;
+use zairyu_app::Wiring;
 
 /// A required setting is missing or wrong.
 #[derive(Debug, thiserror::Error)]
@@ -37,10 +36,10 @@ fn env(name: &str) -> Result<String, ConfigError> {
     std::env::var(name).map_err(|_| ConfigError(format!("{name} is not set")))
 }
 
-/// The services' ports on AWS, from the environment the template sets:
+/// Every port on AWS, from the environment the template sets:
 /// `ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_UPLOADS_BUCKET`, `ZAIRYU_TEMPLATES_BUCKET`, `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL`
 /// and, optionally, `ZAIRYU_KMS_KEY_ID`. Clients are built once per cold start and shared.
-pub async fn ports_from_env() -> Result<Ports, ConfigError> {
+pub async fn wiring_from_env() -> Result<Wiring, ConfigError> {
     let config = sdk_config().await;
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("ZAIRYU_TABLE")?);
     let s3 = s3_client(&config);
@@ -51,9 +50,9 @@ pub async fn ports_from_env() -> Result<Ports, ConfigError> {
     let queue =
         SqsQueue::new(aws_sdk_sqs::Client::new(&config), env("ZAIRYU_QUEUE_URL")?, env("ZAIRYU_DEAD_LETTER_URL")?);
     let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
-    Ok(Ports {
-        store: Store::new(Arc::new(table)),
-        blobs: Arc::new(blobs),
+    Ok(Wiring {
+        table: Arc::new(table),
+        photos: Arc::new(blobs),
         uploads: Arc::new(uploads),
         templates: Arc::new(templates),
         queue: Arc::new(queue),

@@ -10,7 +10,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, ServerSideEncryption};
 use chrono::{DateTime, Utc};
-use zairyu_domain::ports::{BlobError, BlobStore, PresignedUpload, check_blob_key};
+use zairyu_app::ports::{BlobError, BlobStore, PresignedUpload, check_blob_key};
 
 #[derive(Clone, Debug)]
 pub struct S3Blobs {
@@ -22,12 +22,12 @@ pub struct S3Blobs {
 
 fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> BlobError {
     match e {
-        SdkError::ServiceError(s) => BlobError::Unavailable(format!(
+        SdkError::ServiceError(s) => BlobError::unavailable(format!(
             "{}: {}",
             s.err().code().unwrap_or("Unknown"),
             s.err().message().unwrap_or_default()
         )),
-        other => BlobError::Unavailable(format!("{other:?}")),
+        other => BlobError::unavailable(format!("{other:?}")),
     }
 }
 
@@ -80,7 +80,7 @@ impl BlobStore for S3Blobs {
         check_blob_key(key)?;
         match self.client.get_object().bucket(&self.bucket).key(key).send().await {
             Ok(out) => {
-                let data = out.body.collect().await.map_err(|e| BlobError::Unavailable(e.to_string()))?;
+                let data = out.body.collect().await.map_err(|e| BlobError::unavailable(e.to_string()))?;
                 Ok(Some(data.into_bytes().to_vec()))
             }
             Err(e) => match e.as_service_error() {
@@ -103,7 +103,7 @@ impl BlobStore for S3Blobs {
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
-        let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::Unavailable(e.to_string()))?;
+        let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
         let req = self.put_request(key, content_type).presigned(config).await.map_err(|e| unavailable(&e))?;
         Ok(PresignedUpload {
             url: req.uri().to_owned(),

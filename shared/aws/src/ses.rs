@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
 use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
-use zairyu_domain::ports::{Email, MailError, Mailer};
+use zairyu_app::ports::{Email, MailError, Mailer};
 
 #[derive(Clone, Debug)]
 pub struct SesMailer {
@@ -33,20 +33,20 @@ impl SesMailer {
             .email_identity(identity)
             .send()
             .await
-            .map_err(|e| MailError::Unavailable(format!("{e:?}")))?;
+            .map_err(|e| MailError::unavailable(format!("{e:?}")))?;
         Ok(())
     }
 }
 
 fn content(text: &str) -> Result<Content, MailError> {
-    Content::builder().data(text).charset("UTF-8").build().map_err(|e| MailError::Rejected(e.to_string()))
+    Content::builder().data(text).charset("UTF-8").build().map_err(|e| MailError::rejected(e.to_string()))
 }
 
 #[async_trait]
 impl Mailer for SesMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if email.to.is_empty() {
-            return Err(MailError::Rejected("an e-mail needs at least one recipient".into()));
+            return Err(MailError::rejected("an e-mail needs at least one recipient"));
         }
         let mut body = Body::builder().text(content(&email.text)?);
         if let Some(html) = &email.html {
@@ -67,9 +67,9 @@ impl Mailer for SesMailer {
                 SdkError::ServiceError(s) => {
                     let code = s.err().code().unwrap_or("Unknown");
                     let msg = format!("{code}: {}", s.err().message().unwrap_or_default());
-                    if PERMANENT.contains(&code) { MailError::Rejected(msg) } else { MailError::Unavailable(msg) }
+                    if PERMANENT.contains(&code) { MailError::rejected(msg) } else { MailError::unavailable(msg) }
                 }
-                other => MailError::Unavailable(format!("{other:?}")),
+                other => MailError::unavailable(format!("{other:?}")),
             })?;
         Ok(out.message_id().unwrap_or_default().to_owned())
     }

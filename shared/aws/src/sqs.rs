@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
-use zairyu_domain::ports::{Delivery, JobQueue, QueueError};
+use zairyu_app::ports::{Delivery, JobQueue, QueueError};
 
 #[derive(Clone, Debug)]
 pub struct SqsQueue {
@@ -16,12 +16,12 @@ pub struct SqsQueue {
 
 fn unavailable<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(e: &SdkError<E, R>) -> QueueError {
     match e {
-        SdkError::ServiceError(s) => QueueError::Unavailable(format!(
+        SdkError::ServiceError(s) => QueueError::unavailable(format!(
             "{}: {}",
             s.err().code().unwrap_or("Unknown"),
             s.err().message().unwrap_or_default()
         )),
-        other => QueueError::Unavailable(format!("{other:?}")),
+        other => QueueError::unavailable(format!("{other:?}")),
     }
 }
 

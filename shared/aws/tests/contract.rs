@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use aws_config::BehaviorVersion;
+use zairyu_app::ports::{JobQueue, Table};
 use zairyu_aws::{DynamoTable, S3Blobs, SesMailer, SqsQueue};
 use zairyu_contract as contract;
-use zairyu_domain::ports::{JobQueue, Table};
 
 fn moto_url() -> String {
     std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {

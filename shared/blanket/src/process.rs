@@ -1,16 +1,16 @@
 //! Processing one uploaded blanket file into its upload: the reader's whole-file checks, then the
 //! domain's registration of every row.
 
+use zairyu_app::services::blanket::{BlanketContent, BlanketRow, file_hash};
+use zairyu_app::{Blanket, ServiceError};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::blanket::BlanketUpload;
-use zairyu_domain::blanket_service::{BlanketContent, BlanketRow, file_hash};
-use zairyu_domain::service::{Ports, ServiceError};
 
 use crate::reader::{Row, read, row_errors};
 
 /// Reads `bytes` and registers them into the organization's upload `upload_id`.
 pub async fn process(
-    ports: &Ports,
+    blanket: &Blanket,
     org: &OrganizationId,
     upload_id: &str,
     bytes: &[u8],
@@ -28,5 +28,5 @@ pub async fn process(
         let cells = cells.iter().find(|(n, _)| *n == row.number).map(|(_, c)| c.clone()).unwrap_or_default();
         row_errors(&Row { number: row.number, cells, input: row.input.clone() }, violations)
     };
-    ports.register_blanket(org, upload_id, &hash, content, &mapper).await
+    blanket.register_blanket(org, upload_id, &hash, content, &mapper).await
 }

@@ -389,5 +389,4 @@ pub struct User {
     pub password: Option<PasswordAge>,
     pub guard: LoginGuard,
     pub state: UserState,
-    pub version: i64,
 }

@@ -183,8 +183,6 @@ pub struct Application {
     pub post_documents: PostDocuments,
     pub card_dispatched_on: Option<JstDate>,
     pub card_handed_over_on: Option<JstDate>,
-    /// Optimistic concurrency: incremented by every stored change.
-    pub version: i64,
 }
 
 impl Application {
@@ -206,7 +204,6 @@ impl Application {
             post_documents: PostDocuments::default(),
             card_dispatched_on: None,
             card_handed_over_on: None,
-            version: 0,
         }
     }
 

@@ -18,11 +18,79 @@ pub struct AuditEvent {
     pub at: DateTime<Utc>,
     /// The user ID, or `system`, or `anonymous` for a log-in attempt with an unknown ID.
     pub actor: String,
-    /// A stable verb, e.g. `login`, `application.submit`.
-    pub action: String,
+    /// What was done.
+    pub action: AuditAction,
     /// What was acted on, e.g. `application:01J…`; never personal data.
     pub subject: String,
     /// Where the request came from (IP address), when known.
     pub from: Option<String>,
     pub outcome: Outcome,
+}
+
+crate::codes! {
+    /// What an audit event records (stable codes, stored).
+    pub enum AuditAction {
+        Login => "login",
+        Logout => "logout",
+        PasswordChange => "password.change",
+        EmailChange => "email.change",
+        PasswordLink => "password.link",
+        PasswordResetRequest => "password.reset_request",
+        PasswordSetFromLink => "password.set_from_link",
+        /// A record of another organization or office was asked for, and answered as missing.
+        Access => "access",
+        ApplicationCreate => "application.create",
+        ApplicationPhoto => "application.photo",
+        ApplicationSubmit => "application.submit",
+        ApplicationReceiptMethod => "application.receipt_method",
+        ApplicationReceiptNumber => "application.receipt_number",
+        NotificationRejected => "notification.rejected",
+        BlanketStart => "blanket.start",
+        BlanketRefused => "blanket.refused",
+        BlanketRegistered => "blanket.registered",
+        RegisterOrganization => "office.register_organization",
+        ChangeOrganization => "office.change_organization",
+        RecordRequestForUse => "office.record_request_for_use",
+        ApproveRequestForUse => "office.approve_request_for_use",
+        DenyRequestForUse => "office.deny_request_for_use",
+        PutForeignNational => "office.put_foreign_national",
+        RemoveForeignNational => "office.remove_foreign_national",
+        ApprovePeriodicReport => "office.approve_periodic_report",
+        DenyPeriodicReport => "office.deny_periodic_report",
+        SuspendUser => "office.user.suspend",
+        ResumeUser => "office.user.resume",
+        CancelUser => "office.user.cancel",
+        DeleteAgent => "office.user.deleteagent",
+        ResetPassword => "office.user.resetpassword",
+        LiftLockout => "office.user.liftlockout",
+        CreateOfficer => "office.create_officer",
+        StartExamination => "office.start_examination",
+        RequestDocuments => "office.request_documents",
+        Permit => "office.permit",
+        Deny => "office.deny",
+        RecordPostDocuments => "office.record_post_documents",
+        IssueCardByPost => "office.issue_card_by_post",
+        HandOverAtCounter => "office.hand_over_at_counter",
+        Withdraw => "office.withdraw",
+        WithdrawAttachment => "office.withdraw_attachment",
+        ReplacePhoto => "office.replace_photo",
+        PasswordReminder => "reminder.password",
+        PeriodicReportReminder => "reminder.periodic_report_reminder",
+        SuspendOrganization => "reminder.use_suspended",
+        PassportReminder => "reminder.passport_expiry_imminent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_action_codes_are_unique_and_dotted_lowercase() {
+        let codes: std::collections::HashSet<_> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+        for c in codes {
+            assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'), "{c}");
+        }
+    }
 }

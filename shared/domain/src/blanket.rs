@@ -37,7 +37,6 @@ pub struct BlanketUpload {
     pub rows_failed: u32,
     /// The file-level refusal, as a stable rule code.
     pub refusal: Option<String>,
-    pub version: i64,
 }
 
 /// One failing cell of a blanket file (Q42).

@@ -272,13 +272,19 @@ fn fill(text: &str, data: &BTreeMap<String, String>) -> Result<String, Malformed
     Ok(out)
 }
 
+/// One e-mail as the mailer sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    pub from: EmailAddress,
+    pub to: Vec<EmailAddress>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
 /// The e-mails of a job: one per language among its addressees, from its kind's template, each saying
 /// that replies are not read (Q100) and where the help desk is (Q99).
-pub fn render(
-    job: &NotificationJob,
-    from: &EmailAddress,
-    help_desk: &str,
-) -> Result<Vec<crate::ports::Email>, MalformedJob> {
+pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Result<Vec<Email>, MalformedJob> {
     let t = template(job.kind).ok_or_else(|| MalformedJob(format!("no template for {}", job.kind.code())))?;
     let mut out = Vec::new();
     for language in [Language::Ja, Language::En] {
@@ -303,7 +309,7 @@ pub fn render(
             ),
         };
         let text = format!("{body}\n\n--\n{footer}\n");
-        out.push(crate::ports::Email { from: from.clone(), to, subject: subject.to_owned(), text, html: None });
+        out.push(Email { from: from.clone(), to, subject: subject.to_owned(), text, html: None });
     }
     Ok(out)
 }

@@ -271,5 +271,4 @@ pub struct Organization {
     /// `None` until a request for use is approved.
     pub approval: Option<ApprovalOfUse>,
     pub use_state: UseState,
-    pub version: i64,
 }

@@ -16,12 +16,13 @@ pub enum RequestKind {
     Additional,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestState {
-    Pending,
-    Approved,
-    Denied,
+crate::codes! {
+    /// Where a request for use stands.
+    pub enum RequestState {
+        Pending => "pending",
+        Approved => "approved",
+        Denied => "denied",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,5 +41,4 @@ pub struct RequestForUse {
     pub recorded_at: DateTime<Utc>,
     /// Issued on approval (Q14).
     pub issued_user_id: Option<UserId>,
-    pub version: i64,
 }

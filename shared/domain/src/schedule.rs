@@ -6,30 +6,41 @@ use serde::{Deserialize, Serialize};
 use crate::jst::JstDate;
 use crate::notification::PASSPORT_NOTICE_MONTHS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScheduledJob {
-    /// Q73: e-mail every user of organizations whose approval expires in two months.
-    PeriodicReportReminders,
-    /// Q76: suspend organizations past their expiry without an approved periodic report.
-    SuspendExpiredOrganizations,
-    /// Q97: e-mail users whose password expires in 30 or 7 days.
-    PasswordExpiryReminders,
-    /// Q86: e-mail users about applicants whose passport expires soon.
-    PassportExpiryReminders,
-    /// Q33: give official receipt numbers to the applications received the day before.
-    OfficialReceiptNumbers,
+crate::codes! {
+    /// The daily duties.
+    pub enum ScheduledJob {
+        /// Q73: e-mail every user of organizations whose approval expires in two months.
+        PeriodicReportReminders => "periodic_report_reminders",
+        /// Q76: suspend organizations past their expiry without an approved periodic report.
+        SuspendExpiredOrganizations => "suspend_expired_organizations",
+        /// Q97: e-mail users whose password expires in 30 or 7 days.
+        PasswordExpiryReminders => "password_expiry_reminders",
+        /// Q86: e-mail users about applicants whose passport expires soon.
+        PassportExpiryReminders => "passport_expiry_reminders",
+        /// Q33: give official receipt numbers to the applications received the day before.
+        OfficialReceiptNumbers => "official_receipt_numbers",
+    }
+}
+
+crate::codes! {
+    /// What falls due on a day, written beside the record that makes it due and read by a daily job.
+    pub enum DueTask {
+        /// Q33: an application filed the day before wants its official number.
+        ReceiptNumber => "RECEIPT",
+        /// Q73: an organization's approval expires in two months.
+        ReportReminder => "REPORT_REMINDER",
+        /// Q76: an organization's approval ended.
+        Suspension => "SUSPEND",
+        /// Q97: a password expires in 30 days.
+        Password30 => "PWD30",
+        /// Q97: a password expires in 7 days.
+        Password7 => "PWD7",
+        /// Q86: a passport expires in three months.
+        Passport => "PASSPORT",
+    }
 }
 
 impl ScheduledJob {
-    pub const ALL: [ScheduledJob; 5] = [
-        Self::PeriodicReportReminders,
-        Self::SuspendExpiredOrganizations,
-        Self::PasswordExpiryReminders,
-        Self::PassportExpiryReminders,
-        Self::OfficialReceiptNumbers,
-    ];
-
     /// The hour of the day (JST) the job runs at. Receipt numbers come first thing, so the official number
     /// reaches users on the day after filing (Q33).
     pub fn hour_jst(self) -> u32 {

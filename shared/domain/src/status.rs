@@ -21,6 +21,14 @@ pub enum ReceiptMethod {
 }
 
 impl ReceiptMethod {
+    /// The stable code (as serialized).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Post => "post",
+        }
+    }
+
     pub fn parse(input: &str) -> Option<Self> {
         match input.trim() {
             "counter" | "窓口" | "Counter" => Some(Self::Counter),

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use zairyu_domain::ports::{BlobError, BlobStore, Clock, PresignedUpload, check_blob_key};
+use zairyu_app::ports::{BlobError, BlobStore, Clock, PresignedUpload, check_blob_key};
 
 /// The path of the local server's upload route.
 pub const UPLOAD_ROUTE: &str = "/local-upload/";
@@ -21,7 +21,7 @@ pub struct FolderBlobs<C: Clock> {
     clock: C,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum UploadError {
     #[error("the upload link is malformed")]
     Malformed,
@@ -36,7 +36,7 @@ pub enum UploadError {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> BlobError {
-    BlobError::Unavailable(e.to_string())
+    BlobError::unavailable(e.to_string())
 }
 
 fn encode(s: &str) -> String {
@@ -181,7 +181,7 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
         let expires_at: DateTime<Utc> = self.clock.now()
-            + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::Unavailable(e.to_string()))?;
+            + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
         let expires = expires_at.timestamp();
         let url = format!(
             "{}{UPLOAD_ROUTE}{}?expires={expires}&content_type={}&signature={}",

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use zairyu_app::ports::{Clock, Email, Ids, MailError, Mailer};
 use zairyu_domain::jst::JST;
-use zairyu_domain::ports::{Clock, Email, Ids, MailError, Mailer};
 
 #[derive(Clone)]
 pub struct OutboxMailer<C: Clock, I: Ids> {
@@ -26,7 +26,7 @@ pub struct OutboxMessage {
 }
 
 fn io(e: std::io::Error) -> MailError {
-    MailError::Unavailable(e.to_string())
+    MailError::unavailable(e.to_string())
 }
 
 /// RFC 2047 encoded words for a UTF-8 header value, each at most 75 characters, folded.
@@ -153,7 +153,7 @@ pub fn read_message(file: &Path) -> Result<OutboxMessage, MailError> {
 impl<C: Clock + 'static, I: Ids + 'static> Mailer for OutboxMailer<C, I> {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
         if email.to.is_empty() {
-            return Err(MailError::Rejected("an e-mail needs at least one recipient".into()));
+            return Err(MailError::rejected("an e-mail needs at least one recipient"));
         }
         let id = self.ids.id();
         let eml = self.render(email, &id);
@@ -164,7 +164,7 @@ impl<C: Clock + 'static, I: Ids + 'static> Mailer for OutboxMailer<C, I> {
             std::fs::rename(&tmp, &file)
         })
         .await
-        .map_err(|e| MailError::Unavailable(e.to_string()))?
+        .map_err(|e| MailError::unavailable(e.to_string()))?
         .map_err(io)?;
         Ok(id)
     }

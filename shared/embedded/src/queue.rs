@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rusqlite::{Connection, params};
-use zairyu_domain::ports::{Clock, Delivery, JobQueue, QueueError};
+use zairyu_app::ports::{Clock, Delivery, JobQueue, QueueError};
 
 #[derive(Clone)]
 pub struct SqliteQueue<C: Clock> {
@@ -19,7 +19,7 @@ pub struct SqliteQueue<C: Clock> {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> QueueError {
-    QueueError::Unavailable(e.to_string())
+    QueueError::unavailable(e.to_string())
 }
 
 impl<C: Clock + Clone + 'static> SqliteQueue<C> {
@@ -81,7 +81,7 @@ impl<C: Clock + Clone + 'static> SqliteQueue<C> {
         let name = self.name.clone();
         let now = self.now_ms();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| QueueError::Unavailable("the queue's lock was poisoned".into()))?;
+            let mut guard = conn.lock().map_err(|_| QueueError::unavailable("the queue's lock was poisoned"))?;
             f(&mut guard, &name, now)
         })
         .await

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use zairyu_domain::ports::{
+use zairyu_app::ports::{
     Attr, Condition, Cursor, Index, Item, Key, Page, Query, SortKey, StoreError, Table, Write, attr,
 };
 
@@ -17,7 +17,7 @@ pub struct SqliteTable {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+    StoreError::unavailable(e.to_string())
 }
 
 impl SqliteTable {
@@ -57,7 +57,7 @@ impl SqliteTable {
     ) -> Result<T, StoreError> {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| StoreError::Unavailable("the table's lock was poisoned".into()))?;
+            let mut guard = conn.lock().map_err(|_| StoreError::unavailable("the table's lock was poisoned"))?;
             f(&mut guard)
         })
         .await
@@ -83,7 +83,7 @@ fn read(tx: &Connection, key: &Key) -> Result<Option<Item>, StoreError> {
         .query_row("SELECT item FROM items WHERE pk = ?1 AND sk = ?2", params![key.pk, key.sk], |r| r.get(0))
         .optional()
         .map_err(unavailable)?;
-    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::corrupt(e.to_string()))).transpose()
 }
 
 fn holds(current: Option<&Item>, condition: Condition) -> bool {
@@ -175,11 +175,11 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
             more = true;
             break;
         }
-        items.push(serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        items.push(serde_json::from_str(&json).map_err(|e| StoreError::corrupt(e.to_string()))?);
         last = Some((s, pk, sk));
     }
     let next = match (more, last) {
-        (true, Some(l)) => Some(Cursor(serde_json::to_string(&l).map_err(|e| StoreError::Corrupt(e.to_string()))?)),
+        (true, Some(l)) => Some(Cursor(serde_json::to_string(&l).map_err(|e| StoreError::corrupt(e.to_string()))?)),
         _ => None,
     };
     Ok(Page { items, next })
@@ -244,7 +244,7 @@ impl Table for SqliteTable {
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        zairyu_domain::ports::check_transaction(&writes)?;
+        zairyu_app::ports::check_transaction(&writes)?;
         self.with(move |c| {
             let tx = begin(c)?;
             for w in &writes {

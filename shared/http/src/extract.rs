@@ -7,8 +7,8 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use serde::de::DeserializeOwned;
-use zairyu_domain::service::{Caller, Session};
-use zairyu_domain::store::token_hash;
+use zairyu_app::Caller;
+use zairyu_app::store::{Session, token_hash};
 
 use crate::{ApiError, AppState, CSRF_HEADER, MAX_JSON_BYTES, Problem, SESSION_COOKIE};
 
@@ -84,9 +84,9 @@ pub struct Authenticated {
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_domain::service::ServiceError::Unauthenticated)?;
+        let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
         let from = client_ip(parts).map(|ip| ip.to_string());
-        let (caller, session) = state.ports.authenticate(&token, from).await?;
+        let (caller, session) = state.services.accounts.authenticate(&token, from).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
             let sent_hash = token_hash(sent);

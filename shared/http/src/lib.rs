@@ -11,7 +11,7 @@ pub mod views;
 
 use std::sync::Arc;
 
-use zairyu_domain::service::{Ports, ServiceError};
+use zairyu_app::{ServiceError, Services};
 
 pub use geo::GeoPolicy;
 pub use problem::Problem;
@@ -38,7 +38,7 @@ impl HttpConfig {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub ports: Ports,
+    pub services: Services,
     pub config: Arc<HttpConfig>,
 }
 

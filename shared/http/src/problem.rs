@@ -4,8 +4,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use zairyu_app::{ErrorKind, ServiceError};
 use zairyu_domain::error::{Localized, Violation};
-use zairyu_domain::service::ServiceError;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -116,7 +116,7 @@ impl Problem {
             "internal",
             "Internal error",
             "internal",
-            "something went wrong on our side; nothing was changed by the failed step".into(),
+            "something went wrong on our side; the failed step changed nothing".into(),
             "システム内部でエラーが発生しました。".into(),
         )
     }
@@ -169,9 +169,21 @@ impl From<ServiceError> for Problem {
             | ServiceError::Queue(_)
             | ServiceError::Hash(_)
             | ServiceError::Mail(_) => {
-                // Details of the failure go to the log, not to the client.
-                tracing::error!(error = %e, "a backing service failed");
-                Self::from_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable", &e)
+                // The failure and its sources go to the log, never to the client.
+                if e.kind() == ErrorKind::Internal {
+                    tracing::error!(error = %e.log_chain(), "internal error");
+                    Self::internal()
+                } else {
+                    tracing::error!(error = %e.log_chain(), "a backing service failed");
+                    Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "Temporarily unavailable",
+                        "unavailable",
+                        "the service cannot answer right now; nothing was changed, please try again shortly".into(),
+                        "一時的に処理できません。しばらくしてから再度お試しください。".into(),
+                    )
+                }
             }
         }
     }

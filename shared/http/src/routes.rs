@@ -482,7 +482,7 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
-fn page_args(q: &PageQuery) -> (Option<zairyu_domain::ports::Cursor>, u32) {
+fn page_args(q: &PageQuery) -> (Option<zairyu_app::ports::Cursor>, u32) {
     (decode_cursor(q.cursor.as_deref()), q.limit.unwrap_or(50).clamp(1, 100))
 }
 
@@ -500,7 +500,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> ApiResult<Response> {
-    let login = s.ports.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
+    let login = s.services.accounts.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
     let body = serde_json::json!({ "user": UserView::from(&login.user), "csrf_token": login.csrf_token });
     let mut res = Json(body).into_response();
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&login.session_token, s.config.secure_cookies));
@@ -508,7 +508,7 @@ async fn login(
 }
 
 async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Response> {
-    s.ports.logout(&auth.session_token, &auth.caller).await?;
+    s.services.accounts.logout(&auth.session_token, &auth.caller).await?;
     let secure = if s.config.secure_cookies { "; Secure" } else { "" };
     let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -518,7 +518,7 @@ async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Res
 }
 
 async fn me(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.ports.me(&auth.caller).await?)))
+    Ok(Json(UserView::from(&s.services.accounts.me(&auth.caller).await?)))
 }
 
 async fn change_password(
@@ -526,7 +526,7 @@ async fn change_password(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangePasswordBody>,
 ) -> ApiResult<StatusCode> {
-    s.ports.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
+    s.services.accounts.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -535,7 +535,7 @@ async fn change_email(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangeEmailBody>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.ports.change_email(&auth.caller, &b.email).await?)))
+    Ok(Json(UserView::from(&s.services.accounts.change_email(&auth.caller, &b.email).await?)))
 }
 
 async fn request_reset(
@@ -543,7 +543,7 @@ async fn request_reset(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> ApiResult<StatusCode> {
-    s.ports.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
+    s.services.accounts.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -552,7 +552,7 @@ async fn reset(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<ResetBody>,
 ) -> ApiResult<StatusCode> {
-    s.ports.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
+    s.services.accounts.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -562,7 +562,7 @@ async fn foreign_nationals(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ForeignNationalView>>> {
     let (after, limit) = page_args(&q);
-    let page = s.ports.foreign_nationals(&auth.caller, after, limit).await?;
+    let page = s.services.applications.foreign_nationals(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ForeignNationalView::from).collect(),
         next_cursor: encode_cursor(page.next),
@@ -575,7 +575,7 @@ async fn applications(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
     let (after, limit) = page_args(&q);
-    let page = s.ports.applications(&auth.caller, after, limit).await?;
+    let page = s.services.applications.applications(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ApplicationView::from).collect(),
         next_cursor: encode_cursor(page.next),
@@ -587,12 +587,12 @@ async fn create_application(
     auth: Authenticated,
     JsonBody(input): JsonBody<ApplicationInput>,
 ) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
-    let app = s.ports.create_application(&auth.caller, &input).await?;
+    let app = s.services.applications.create_application(&auth.caller, &input).await?;
     Ok((StatusCode::CREATED, Json(ApplicationView::from(&app))))
 }
 
 async fn application(State(s): State<AppState>, auth: Authenticated, Path(id): Path<String>) -> ApiResult<Response> {
-    let app = s.ports.application(&auth.caller, &id).await?;
+    let app = s.services.applications.application(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
@@ -612,7 +612,7 @@ async fn attach_photo(
     }
     let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    let app = s.ports.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
+    let app = s.services.applications.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
     Ok(Json(ApplicationView::from(&app)))
 }
 
@@ -621,7 +621,7 @@ async fn submit(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApplicationView>> {
-    Ok(Json(ApplicationView::from(&s.ports.submit(&auth.caller, &id).await?)))
+    Ok(Json(ApplicationView::from(&s.services.applications.submit(&auth.caller, &id).await?)))
 }
 
 async fn change_receipt_method(
@@ -631,11 +631,12 @@ async fn change_receipt_method(
     JsonBody(b): JsonBody<ReceiptMethodBody>,
 ) -> ApiResult<Json<ApplicationView>> {
     let method = ReceiptMethod::parse(&b.receipt_method).ok_or_else(|| {
-        zairyu_domain::service::ServiceError::Invalid(zairyu_domain::error::Violations(vec![
-            zairyu_domain::error::Violation::new("receipt_method", &zairyu_domain::form::ChoiceError::ReceiptMethod),
-        ]))
+        zairyu_app::ServiceError::Invalid(zairyu_domain::error::Violations(vec![zairyu_domain::error::Violation::new(
+            "receipt_method",
+            &zairyu_domain::form::ChoiceError::ReceiptMethod,
+        )]))
     })?;
-    Ok(Json(ApplicationView::from(&s.ports.change_receipt_method(&auth.caller, &id, method).await?)))
+    Ok(Json(ApplicationView::from(&s.services.applications.change_receipt_method(&auth.caller, &id, method).await?)))
 }
 
 async fn openapi() -> Response {
@@ -676,9 +677,9 @@ impl zairyu_domain::error::Localized for UnknownStatus {
 }
 
 fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate::ApiError {
-    zairyu_domain::service::ServiceError::Invalid(zairyu_domain::error::Violations(vec![
-        zairyu_domain::error::Violation::new(field, e),
-    ]))
+    zairyu_app::ServiceError::Invalid(zairyu_domain::error::Violations(vec![zairyu_domain::error::Violation::new(
+        field, e,
+    )]))
     .into()
 }
 
@@ -696,7 +697,8 @@ async fn office_queue(
         Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
     };
     let page = s
-        .ports
+        .services
+        .examination
         .office_queue(
             &auth.caller,
             office,
@@ -716,7 +718,7 @@ async fn office_application(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let app = s.ports.office_view(&auth.caller, &id).await?;
+    let app = s.services.examination.office_view(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
@@ -724,9 +726,9 @@ async fn office_act(
     State(s): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-    JsonBody(action): JsonBody<zairyu_domain::office_actions::OfficeAction>,
+    JsonBody(action): JsonBody<zairyu_app::services::examination::OfficeAction>,
 ) -> ApiResult<Json<ApplicationView>> {
-    Ok(Json(ApplicationView::from(&s.ports.office_act(&auth.caller, &id, action).await?)))
+    Ok(Json(ApplicationView::from(&s.services.examination.office_act(&auth.caller, &id, action).await?)))
 }
 
 async fn office_replace_photo(
@@ -744,7 +746,9 @@ async fn office_replace_photo(
         return Err(Problem::unsupported_media_type("image/jpeg").into());
     }
     let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    Ok(Json(ApplicationView::from(&s.ports.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?)))
+    Ok(Json(ApplicationView::from(
+        &s.services.examination.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -772,9 +776,9 @@ fn organization_view(o: &zairyu_domain::organization::Organization) -> serde_jso
 async fn register_organization(
     State(s): State<AppState>,
     auth: Authenticated,
-    JsonBody(b): JsonBody<zairyu_domain::office_admin::OrganizationInput>,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::OrganizationInput>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    let org = s.ports.register_organization(&auth.caller, &b).await?;
+    let org = s.services.counter.register_organization(&auth.caller, &b).await?;
     Ok((StatusCode::CREATED, Json(organization_view(&org))))
 }
 
@@ -783,7 +787,7 @@ async fn office_organization(
     auth: Authenticated,
     Path(org): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(organization_view(&s.ports.office_organization(&auth.caller, &org).await?)))
+    Ok(Json(organization_view(&s.services.counter.office_organization(&auth.caller, &org).await?)))
 }
 
 async fn change_organization(
@@ -792,7 +796,8 @@ async fn change_organization(
     Path(org): Path<String>,
     JsonBody(b): JsonBody<OrganizationChange>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let org = s.ports.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
+    let org =
+        s.services.counter.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
     Ok(Json(organization_view(&org)))
 }
 
@@ -800,9 +805,9 @@ async fn record_request_for_use(
     State(s): State<AppState>,
     auth: Authenticated,
     Path(org): Path<String>,
-    JsonBody(b): JsonBody<zairyu_domain::office_admin::RequestForUseInput>,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::RequestForUseInput>,
 ) -> ApiResult<(StatusCode, Json<zairyu_domain::request_for_use::RequestForUse>)> {
-    Ok((StatusCode::CREATED, Json(s.ports.record_request_for_use(&auth.caller, &org, &b).await?)))
+    Ok((StatusCode::CREATED, Json(s.services.counter.record_request_for_use(&auth.caller, &org, &b).await?)))
 }
 
 async fn decide_request_for_use(
@@ -811,17 +816,17 @@ async fn decide_request_for_use(
     Path((org, id)): Path<(String, String)>,
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<zairyu_domain::request_for_use::RequestForUse>> {
-    Ok(Json(s.ports.decide_request_for_use(&auth.caller, &org, &id, b.approve).await?))
+    Ok(Json(s.services.counter.decide_request_for_use(&auth.caller, &org, &id, b.approve).await?))
 }
 
 async fn put_foreign_national(
     State(s): State<AppState>,
     auth: Authenticated,
     Path((org, card)): Path<(String, String)>,
-    JsonBody(mut b): JsonBody<zairyu_domain::office_admin::ForeignNationalInput>,
+    JsonBody(mut b): JsonBody<zairyu_app::services::counter::ForeignNationalInput>,
 ) -> ApiResult<Json<ForeignNationalView>> {
     b.residence_card_number = card;
-    Ok(Json(ForeignNationalView::from(&s.ports.put_foreign_national(&auth.caller, &org, &b).await?)))
+    Ok(Json(ForeignNationalView::from(&s.services.counter.put_foreign_national(&auth.caller, &org, &b).await?)))
 }
 
 async fn remove_foreign_national(
@@ -829,7 +834,7 @@ async fn remove_foreign_national(
     auth: Authenticated,
     Path((org, card)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.ports.remove_foreign_national(&auth.caller, &org, &card).await?;
+    s.services.counter.remove_foreign_national(&auth.caller, &org, &card).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -839,7 +844,7 @@ async fn decide_periodic_report(
     Path(org): Path<String>,
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(organization_view(&s.ports.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+    Ok(Json(organization_view(&s.services.counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
 }
 
 async fn office_user(
@@ -847,16 +852,16 @@ async fn office_user(
     auth: Authenticated,
     Path(user): Path<String>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.ports.office_user(&auth.caller, &user).await?)))
+    Ok(Json(UserView::from(&s.services.counter.office_user(&auth.caller, &user).await?)))
 }
 
 async fn office_user_action(
     State(s): State<AppState>,
     auth: Authenticated,
     Path(user): Path<String>,
-    JsonBody(b): JsonBody<zairyu_domain::office_admin::UserAction>,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::UserAction>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.ports.office_user_action(&auth.caller, &user, b).await?)))
+    Ok(Json(UserView::from(&s.services.counter.office_user_action(&auth.caller, &user, b).await?)))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -877,23 +882,14 @@ async fn blanket_template(
         .into_iter()
         .find(|g| g.code() == q.screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownStatus(q.screen_group.clone())))?;
-    // Made once per version and kept in the templates store.
-    let key = format!("templates/extension-{}-v{}.xlsx", group.code(), zairyu_blanket::template::TEMPLATE_VERSION);
-    let bytes = match s.ports.templates.get(&key).await {
-        Ok(Some(bytes)) => bytes,
-        _ => {
-            let bytes = zairyu_blanket::template(group).map_err(|_| crate::ApiError(Problem::internal()))?;
-            if let Err(e) =
-                s.ports.templates.put(&key, bytes.clone(), zairyu_domain::blanket_service::XLSX_CONTENT_TYPE).await
-            {
-                tracing::warn!(error = %e, "the template could not be kept; served anyway");
-            }
-            bytes
-        }
-    };
+    let bytes = s
+        .services
+        .blanket
+        .template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template)
+        .await?;
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_domain::blanket_service::XLSX_CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_app::services::blanket::XLSX_CONTENT_TYPE));
     let name = format!("attachment; filename=\"zairyu-blanket-{}.xlsx\"", group.code());
     headers.insert(
         header::CONTENT_DISPOSITION,
@@ -906,7 +902,7 @@ async fn begin_blanket_upload(
     State(s): State<AppState>,
     auth: Authenticated,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    let (upload, link) = s.ports.begin_blanket_upload(&auth.caller).await?;
+    let (upload, link) = s.services.blanket.begin_blanket_upload(&auth.caller).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "upload_id": upload.id, "state": upload.state, "upload": link })),
@@ -918,7 +914,7 @@ async fn blanket_upload(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let (upload, errors) = s.ports.blanket_upload(&auth.caller, &id).await?;
+    let (upload, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
     let status = if upload.state == zairyu_domain::blanket::UploadState::RowErrors {
         Some(crate::views::StatusView::from(zairyu_domain::status::ApplicationStatus::ErrorBlanketRegistration))
     } else {
@@ -936,7 +932,7 @@ async fn blanket_errors_csv(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let (_, errors) = s.ports.blanket_upload(&auth.caller, &id).await?;
+    let (_, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
     // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
     let mut csv = String::from("\u{feff}sheet,row,column,value,rule,message_ja,message_en\r\n");
     for e in &errors {
@@ -972,7 +968,8 @@ async fn submit_bulk(
         return Err(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many").into());
     }
     let results: Vec<serde_json::Value> = s
-        .ports
+        .services
+        .applications
         .submit_many(&auth.caller, &b.application_ids)
         .await
         .into_iter()

@@ -3,11 +3,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
+use zairyu_app::ports::Cursor;
 use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::Application;
 use zairyu_domain::organization::ForeignNational;
 use zairyu_domain::period::FilingWindow;
-use zairyu_domain::ports::Cursor;
 use zairyu_domain::status::ApplicationStatus;
 
 /// A page of a list and where the next one starts (`?cursor=`).

@@ -4,7 +4,7 @@
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use async_trait::async_trait;
-use zairyu_domain::ports::{HashError, PasswordHasher};
+use zairyu_app::ports::{HashError, PasswordHasher};
 use zairyu_domain::values::Password;
 
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ impl Argon2Hasher {
         let dummy_password = format!("{:032x}", u128::from_le_bytes(crate::random_bytes()));
         let dummy = Argon2::default()
             .hash_password(dummy_password.as_bytes())
-            .map_err(|e| HashError(e.to_string()))?
+            .map_err(|e| HashError(e.to_string().into()))?
             .to_string();
         Ok(Self { dummy })
     }
@@ -32,10 +32,10 @@ impl PasswordHasher for Argon2Hasher {
             Argon2::default()
                 .hash_password(text.as_bytes())
                 .map(|h| h.to_string())
-                .map_err(|e| HashError(e.to_string()))
+                .map_err(|e| HashError(e.to_string().into()))
         })
         .await
-        .map_err(|e| HashError(e.to_string()))?
+        .map_err(|e| HashError(e.to_string().into()))?
     }
 
     async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, HashError> {
@@ -43,11 +43,11 @@ impl PasswordHasher for Argon2Hasher {
         let hash = hash.unwrap_or(&self.dummy).to_owned();
         let candidate = candidate.to_owned();
         let ok = tokio::task::spawn_blocking(move || {
-            let parsed = PasswordHash::new(&hash).map_err(|e| HashError(e.to_string()))?;
+            let parsed = PasswordHash::new(&hash).map_err(|e| HashError(e.to_string().into()))?;
             Ok::<_, HashError>(Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
         })
         .await
-        .map_err(|e| HashError(e.to_string()))??;
+        .map_err(|e| HashError(e.to_string().into()))??;
         Ok(ok && known)
     }
 }

@@ -17,7 +17,7 @@ pub use hasher::Argon2Hasher;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use zairyu_domain::ports::{Clock, Ids};
+use zairyu_app::ports::{Clock, Ids};
 
 /// The system's clock.
 #[derive(Debug, Clone, Copy, Default)]

@@ -3,26 +3,28 @@
 //! officers and admins of the organization's office act; an admin acts everywhere.
 
 use serde::Deserialize;
-
-use crate::account::{AgentDeletionError, LoginGuard, User, UserKind, UserState, check_agent_deletion};
-use crate::application::OrganizationId;
-use crate::audit::Outcome;
-use crate::error::{Collector, Language, Localized, Text, Violations};
-use crate::job::{Addressee, NotificationJob};
-use crate::jst::JstDate;
-use crate::notification::NotificationKind;
-use crate::office::Office;
-use crate::organization::{
+use zairyu_domain::account::{AgentDeletionError, LoginGuard, User, UserKind, UserState, check_agent_deletion};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::error::{Collector, Language, Localized, Text, Violations};
+use zairyu_domain::job::{Addressee, NotificationJob};
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{
     ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
     after_periodic_report_approved,
 };
-use crate::period::PeriodOfStay;
-use crate::request_for_use::{RequestForUse, RequestKind, RequestState};
-use crate::service::{Caller, Ports, ServiceError, invalid};
-use crate::status::OfficerRole;
-use crate::status_of_residence::StatusOfResidence;
-use crate::store::Store;
-use crate::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
+use zairyu_domain::period::PeriodOfStay;
+use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
+use zairyu_domain::status::OfficerRole;
+use zairyu_domain::status_of_residence::StatusOfResidence;
+use zairyu_domain::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
+
+use super::accounts::PasswordLinks;
+use super::{Caller, Core, approval_due, passport_due, user_addressee};
+use crate::error::{ServiceError, invalid};
+use crate::store::{LinkPurpose, Stored};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CounterError {
@@ -154,27 +156,55 @@ pub enum UserAction {
     LiftLockout,
 }
 
-impl Ports {
-    /// The counter officer's office; admins may act for any.
-    fn counter(caller: &Caller, office: Office) -> Result<(), ServiceError> {
-        let (own, roles) = caller.officer()?;
-        if !(roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin)) {
-            return Err(ServiceError::Forbidden);
+impl UserAction {
+    fn audit_action(self) -> AuditAction {
+        match self {
+            Self::Suspend => AuditAction::SuspendUser,
+            Self::Resume => AuditAction::ResumeUser,
+            Self::Cancel => AuditAction::CancelUser,
+            Self::DeleteAgent => AuditAction::DeleteAgent,
+            Self::ResetPassword => AuditAction::ResetPassword,
+            Self::LiftLockout => AuditAction::LiftLockout,
         }
-        if own == office || roles.contains(&OfficerRole::Admin) { Ok(()) } else { Err(ServiceError::NotFound) }
+    }
+}
+
+/// The counter's work, for counter officers and admins.
+#[derive(Clone)]
+pub struct Counter {
+    core: Core,
+    links: PasswordLinks,
+}
+
+/// The counter officer's office; admins may act for any.
+fn at_counter(caller: &Caller, office: Office) -> Result<(), ServiceError> {
+    let (own, roles) = caller.officer()?;
+    if !(roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin)) {
+        return Err(ServiceError::Forbidden);
+    }
+    if own == office || roles.contains(&OfficerRole::Admin) { Ok(()) } else { Err(ServiceError::NotFound) }
+}
+
+impl Counter {
+    pub fn new(core: Core, links: PasswordLinks) -> Self {
+        Self { core, links }
     }
 
-    async fn counter_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
+    async fn counter_organization(&self, caller: &Caller, id: &str) -> Result<Stored<Organization>, ServiceError> {
         caller.officer()?;
         let id = OrganizationId::parse(id).map_err(|_| ServiceError::NotFound)?;
-        let org = self.store.organization(&id).await?.ok_or(ServiceError::NotFound)?;
-        Self::counter(caller, org.profile.office)?;
+        let org = self.core.store().organizations().get(&id).await?.ok_or(ServiceError::NotFound)?;
+        at_counter(caller, org.profile.office)?;
         Ok(org)
     }
 
     async fn org_addressees(&self, org: &OrganizationId) -> Result<Vec<Addressee>, ServiceError> {
-        let users = self.store.users_of_organization(org, None, 1000).await?;
-        Ok(users.items.iter().filter(|u| u.state == UserState::Active).map(Self::user_addressee).collect())
+        let users = self.core.store().users().all_of_organization(org).await?;
+        Ok(users.iter().filter(|u| u.state == UserState::Active).map(user_addressee).collect())
+    }
+
+    fn counter_event(&self, caller: &Caller, action: AuditAction, subject: String) -> zairyu_domain::audit::AuditEvent {
+        self.core.event(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success)
     }
 
     /// Q1–Q3, Q15: registers an organization of affiliation at the office with jurisdiction over it.
@@ -184,26 +214,23 @@ impl Ports {
         input: &OrganizationInput,
     ) -> Result<Organization, ServiceError> {
         let office = Office::parse(&input.office).map_err(|e| invalid("office", &e))?;
-        Self::counter(caller, office)
-            .map_err(|e| if e == ServiceError::NotFound { ServiceError::Forbidden } else { e })?;
+        at_counter(caller, office).map_err(|e| match e {
+            ServiceError::NotFound => ServiceError::Forbidden,
+            e => e,
+        })?;
         let profile =
             OrganizationProfile::parse(input.kind, &input.name, &input.location, &input.corporate_number, office)?;
-        let id = OrganizationId::parse(&self.ids.id()).map_err(|e| invalid("id", &e))?;
-        let org = Organization { id, profile, approval: None, use_state: UseState::Active, version: 0 };
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.register_organization",
-            format!("organization:{}", org.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(vec![Store::organization_write(&org)?], &event, vec![])?;
-        self.commit(change).await?;
-        Ok(Organization { version: 1, ..org })
+        let id = OrganizationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
+        let org = Organization { id, profile, approval: None, use_state: UseState::Active };
+        let event = self.counter_event(caller, AuditAction::RegisterOrganization, format!("organization:{}", org.id));
+        let mut change = self.core.change(&event)?;
+        change.add(&org)?;
+        self.core.commit(change).await?;
+        Ok(org)
     }
 
     pub async fn office_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
-        self.counter_organization(caller, id).await
+        Ok(self.counter_organization(caller, id).await?.into_inner())
     }
 
     /// Q78: a change of the organization's name or location.
@@ -227,17 +254,11 @@ impl Ports {
             org.profile.location = v;
         }
         c.finish(|| Some(()))?;
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.change_organization",
-            format!("organization:{}", org.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(vec![Store::organization_write(&org)?], &event, vec![])?;
-        self.commit(change).await?;
-        org.version += 1;
-        Ok(org)
+        let event = self.counter_event(caller, AuditAction::ChangeOrganization, format!("organization:{}", org.id));
+        let mut change = self.core.change(&event)?;
+        change.save(&org)?;
+        self.core.commit(change).await?;
+        Ok(org.into_inner())
     }
 
     /// Q3, Q10, Q16–Q20: records a request for use made at the counter.
@@ -261,7 +282,7 @@ impl Ports {
         }
         let (name, email) = c.finish(|| Some((name?, email?)))?;
         let req = RequestForUse {
-            id: self.ids.id(),
+            id: self.core.new_id(),
             organization_id: org.id.clone(),
             kind: input.kind,
             requester_name: name,
@@ -270,20 +291,14 @@ impl Ports {
             written_request_on_file: input.written_request_on_file,
             state: RequestState::Pending,
             recorded_by: caller.user_id.clone(),
-            recorded_at: self.now(),
+            recorded_at: self.core.now(),
             issued_user_id: None,
-            version: 0,
         };
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.record_request_for_use",
-            format!("organization:{}", org.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(vec![Store::request_for_use_write(&req, org.profile.office)?], &event, vec![])?;
-        self.commit(change).await?;
-        Ok(RequestForUse { version: 1, ..req })
+        let event = self.counter_event(caller, AuditAction::RecordRequestForUse, format!("organization:{}", org.id));
+        let mut change = self.core.change(&event)?;
+        change.add_request_for_use(&req, org.profile.office)?;
+        self.core.commit(change).await?;
+        Ok(req)
     }
 
     /// Q12–Q14, Q88: approves (a user ID, the approval dates for a new request, an e-mail with the one-time
@@ -296,7 +311,13 @@ impl Ports {
         approve: bool,
     ) -> Result<RequestForUse, ServiceError> {
         let mut org = self.counter_organization(caller, org_id).await?;
-        let mut req = self.store.request_for_use(&org.id, request_id).await?.ok_or(ServiceError::NotFound)?;
+        let mut req = self
+            .core
+            .store()
+            .organizations()
+            .request_for_use(&org.id, request_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if req.state != RequestState::Pending {
             return Err(invalid("request", &CounterError::AlreadyDecided));
         }
@@ -304,32 +325,28 @@ impl Ports {
         let subject = format!("organization:{}", org.id);
         if !approve {
             req.state = RequestState::Denied;
-            let event = self.audit(
-                caller.user_id.as_str(),
-                "office.deny_request_for_use",
-                subject,
-                caller.from.clone(),
-                Outcome::Success,
-            );
+            let event = self.counter_event(caller, AuditAction::DenyRequestForUse, subject);
             let job = NotificationJob::new(
                 NotificationKind::RequestForUseDenied,
                 format!("request_for_use_denied:{}", req.id),
                 requester,
             );
-            let change =
-                self.change(vec![Store::request_for_use_write(&req, org.profile.office)?], &event, vec![job])?;
-            self.commit(change).await?;
-            return Ok(req);
+            let mut change = self.core.change(&event)?;
+            change.save_request_for_use(&req, org.profile.office)?;
+            self.core.enqueue(&mut change, &job)?;
+            self.core.commit(change).await?;
+            return Ok(req.into_inner());
         }
-        let today = self.today();
-        let mut writes = Vec::new();
+        let event = self.counter_event(caller, AuditAction::ApproveRequestForUse, subject);
+        let mut change = self.core.change(&event)?;
         if req.kind == RequestKind::New {
-            org.approval = Some(ApprovalOfUse::granted(today));
-            writes.extend(Store::organization_writes_with_reminders(&org)?);
+            org.approval = Some(ApprovalOfUse::granted(self.core.today()));
+            change.save(&org)?;
+            approval_due(&mut change, &org);
         }
         // A user ID nobody has: guarded by the write's only-if-absent condition.
-        let user_id =
-            UserId::parse(&format!("U{:09}", self.ids.random() % 1_000_000_000)).map_err(|e| invalid("user_id", &e))?;
+        let user_id = UserId::parse(&format!("U{:09}", self.core.random() % 1_000_000_000))
+            .map_err(|e| invalid("user_id", &e))?;
         let user = User {
             id: user_id.clone(),
             kind: if req.is_agent { UserKind::Agent } else { UserKind::OrganizationStaff },
@@ -341,32 +358,23 @@ impl Ports {
             password: None,
             guard: LoginGuard::default(),
             state: UserState::Active,
-            version: 0,
         };
-        writes.push(Store::user_write(&user)?);
+        change.add(&user)?;
         req.state = RequestState::Approved;
         req.issued_user_id = Some(user_id.clone());
-        writes.push(Store::request_for_use_write(&req, org.profile.office)?);
-        let (token, expires_at, link) = self.new_link(&user_id, crate::service::LinkPurpose::SetPassword)?;
-        writes.push(link);
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.approve_request_for_use",
-            subject,
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let job = NotificationJob::new(
+        change.save_request_for_use(&req, org.profile.office)?;
+        let (token, expires_at) = self.links.add(&mut change, &user_id, LinkPurpose::SetPassword)?;
+        let job = self.links.job(
             NotificationKind::RequestForUseApproved,
             format!("request_for_use_approved:{}", req.id),
             requester,
-        )
-        .with("user_id", user_id.as_str())
-        .with("link", self.link_url(&token))
-        .with("expires_at", expires_at.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M").to_string());
-        let change = self.change(writes, &event, vec![job])?;
-        self.commit(change).await?;
-        Ok(req)
+            &user_id,
+            &token,
+            expires_at,
+        );
+        self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await?;
+        Ok(req.into_inner())
     }
 
     /// Q80: adds or updates a person on the List of Affiliated Foreign Nationals.
@@ -378,15 +386,11 @@ impl Ports {
     ) -> Result<ForeignNational, ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
         let person = input.parse()?;
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.put_foreign_national",
-            format!("organization:{}", org.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(Store::foreign_national_writes_with_reminders(&org.id, &person)?, &event, vec![])?;
-        self.commit(change).await?;
+        let event = self.counter_event(caller, AuditAction::PutForeignNational, format!("organization:{}", org.id));
+        let mut change = self.core.change(&event)?;
+        change.put_person(&org.id, &person)?;
+        passport_due(&mut change, &org.id, &person);
+        self.core.commit(change).await?;
         Ok(person)
     }
 
@@ -394,15 +398,10 @@ impl Ports {
     pub async fn remove_foreign_national(&self, caller: &Caller, org_id: &str, card: &str) -> Result<(), ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
         let card = ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
-        let event = self.audit(
-            caller.user_id.as_str(),
-            "office.remove_foreign_national",
-            format!("organization:{}", org.id),
-            caller.from.clone(),
-            Outcome::Success,
-        );
-        let change = self.change(vec![Store::foreign_national_removal(&org.id, &card)], &event, vec![])?;
-        match self.commit(change).await {
+        let event = self.counter_event(caller, AuditAction::RemoveForeignNational, format!("organization:{}", org.id));
+        let mut change = self.core.change(&event)?;
+        change.remove_person(&org.id, &card);
+        match self.core.commit(change).await {
             Err(ServiceError::Conflict) => Err(ServiceError::NotFound),
             other => other,
         }
@@ -421,13 +420,15 @@ impl Ports {
         let to = self.org_addressees(&org.id).await?;
         let subject = format!("organization:{}", org.id);
         let mut jobs = Vec::new();
-        let mut writes = Vec::new();
+        let action = if approve { AuditAction::ApprovePeriodicReport } else { AuditAction::DenyPeriodicReport };
+        let event = self.counter_event(caller, action, subject);
+        let mut change = self.core.change(&event)?;
         if approve {
             let was = org.use_state;
             let (state, extended) = after_periodic_report_approved(org.use_state, approval);
             org.use_state = state;
             org.approval = Some(extended);
-            writes.extend(Store::organization_writes_with_reminders(&org)?);
+            approval_due(&mut change, &org);
             jobs.push(
                 NotificationJob::new(
                     NotificationKind::PeriodicReportApproved,
@@ -444,26 +445,23 @@ impl Ports {
                 ));
             }
         } else {
-            writes.push(Store::organization_write(&org)?);
             jobs.push(NotificationJob::new(
                 NotificationKind::PeriodicReportDenied,
                 format!("periodic_report_denied:{}:{}", org.id, approval.expires_on),
                 to,
             ));
         }
-        let action = if approve { "office.approve_periodic_report" } else { "office.deny_periodic_report" };
-        let event = self.audit(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success);
-        let jobs = jobs.into_iter().filter(|j| !j.to.is_empty()).collect();
-        let change = self.change(writes, &event, jobs)?;
-        self.commit(change).await?;
-        org.version += 1;
-        Ok(org)
+        change.save(&org)?;
+        for job in jobs.iter().filter(|j| !j.to.is_empty()) {
+            self.core.enqueue(&mut change, job)?;
+        }
+        self.core.commit(change).await?;
+        Ok(org.into_inner())
     }
 
-    /// Q93: confirms a user (the counter looks up a user ID for its holder).
-    pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<User, ServiceError> {
+    async fn stored_office_user(&self, caller: &Caller, user_id: &str) -> Result<Stored<User>, ServiceError> {
         let id = UserId::parse(user_id).map_err(|_| ServiceError::NotFound)?;
-        let user = self.store.user(&id).await?.ok_or(ServiceError::NotFound)?;
+        let user = self.core.store().users().get(&id).await?.ok_or(ServiceError::NotFound)?;
         match &user.organization_id {
             Some(org) => {
                 self.counter_organization(caller, org.as_str()).await?;
@@ -478,6 +476,11 @@ impl Ports {
         Ok(user)
     }
 
+    /// Q93: confirms a user (the counter looks up a user ID for its holder).
+    pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<User, ServiceError> {
+        Ok(self.stored_office_user(caller, user_id).await?.into_inner())
+    }
+
     /// Q79, Q92–Q96: the counter's actions on a user.
     pub async fn office_user_action(
         &self,
@@ -485,11 +488,9 @@ impl Ports {
         user_id: &str,
         action: UserAction,
     ) -> Result<User, ServiceError> {
-        let mut user = self.office_user(caller, user_id).await?;
+        let mut user = self.stored_office_user(caller, user_id).await?;
         let subject = format!("user:{}", user.id);
-        let mut jobs = Vec::new();
-        let mut writes = Vec::new();
-        let addressee = vec![Self::user_addressee(&user)];
+        let addressee = vec![user_addressee(&user)];
         match action {
             UserAction::Suspend => user.state = UserState::Suspended,
             UserAction::Resume => user.state = UserState::Active,
@@ -497,14 +498,14 @@ impl Ports {
             UserAction::LiftLockout => user.guard = LoginGuard::cleared(),
             UserAction::DeleteAgent => {
                 let org = user.organization_id.clone().ok_or(ServiceError::NotFound)?;
-                let apps = self.store.applications_of_organization(&org, None, 1000).await?;
+                let apps = self.core.store().applications().of_organization(&org, None, 1000).await?;
                 let statuses = apps.items.iter().filter(|a| a.created_by == user.id).map(|a| a.status);
                 check_agent_deletion(&user.kind, statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
                 user.state = UserState::Cancelled;
             }
             UserAction::ResetPassword => {
-                self.issue_password_setup(&user, caller).await?;
-                return Ok(user);
+                self.links.issue(&user, LinkPurpose::SetPassword, caller.user_id.as_str(), None).await?;
+                return Ok(user.into_inner());
             }
         }
         let kind = match action {
@@ -513,29 +514,17 @@ impl Ports {
             UserAction::Cancel | UserAction::DeleteAgent => Some(NotificationKind::UseCancelled),
             _ => None,
         };
-        let event = self.audit(
-            caller.user_id.as_str(),
-            &format!("office.user.{action:?}").to_lowercase(),
-            subject,
-            caller.from.clone(),
-            Outcome::Success,
-        );
+        let event = self.counter_event(caller, action.audit_action(), subject);
+        let mut change = self.core.change(&event)?;
         if let Some(kind) = kind {
-            jobs.push(NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id, event.id), addressee));
+            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id, event.id), addressee);
+            self.core.enqueue(&mut change, &job)?;
         }
-        writes.push(Store::user_write(&user)?);
-        let change = self.change(writes, &event, jobs)?;
-        self.commit(change).await?;
-        user.version += 1;
-        Ok(user)
+        change.save(&user)?;
+        self.core.commit(change).await?;
+        Ok(user.into_inner())
     }
 
-    async fn issue_password_setup(&self, user: &User, caller: &Caller) -> Result<(), ServiceError> {
-        self.send_password_setup_link(user, caller.user_id.as_str()).await
-    }
-}
-
-impl Ports {
     /// Creates an officer and returns the one-time link to set its password (Q88). Used by the
     /// `create-officer` command to make the first admin; nobody ever sees a password.
     pub async fn create_officer(
@@ -563,30 +552,12 @@ impl Ports {
             password: None,
             guard: LoginGuard::default(),
             state: UserState::Active,
-            version: 0,
         };
-        let (token, _, link) = self.new_link(&id, crate::service::LinkPurpose::SetPassword)?;
-        let event = self.audit(actor, "office.create_officer", format!("user:{id}"), None, Outcome::Success);
-        let change = self.change(vec![Store::user_write(&user)?, link], &event, vec![])?;
-        self.commit(change).await?;
-        Ok(self.link_url(&token))
-    }
-
-    /// Q51: marks a filed application "Error (application receipt number acquisition error)" when its
-    /// official number could not be had; the next run of the job retries it.
-    pub async fn mark_receipt_number_error(&self, id: &crate::application::ApplicationId) -> Result<(), ServiceError> {
-        let Some((mut app, created)) = self.store.application_with_created_at(id).await? else { return Ok(()) };
-        if app.record_receipt_number_error().is_err() {
-            return Ok(());
-        }
-        let event = self.audit(
-            "system",
-            "application.receipt_number",
-            format!("application:{}", app.id),
-            None,
-            Outcome::Refused("receipt_number.unavailable".into()),
-        );
-        let change = self.change(vec![Store::application_write(&app, created)?], &event, vec![])?;
-        self.commit(change).await
+        let event = self.core.event(actor, AuditAction::CreateOfficer, format!("user:{id}"), None, Outcome::Success);
+        let mut change = self.core.change(&event)?;
+        change.add(&user)?;
+        let (token, _) = self.links.add(&mut change, &id, LinkPurpose::SetPassword)?;
+        self.core.commit(change).await?;
+        Ok(self.links.url(&token))
     }
 }

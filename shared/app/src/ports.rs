@@ -9,8 +9,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::values::EmailAddress;
-
 // ---------------------------------------------------------------------------------------------------
 // Table
 
@@ -188,18 +186,35 @@ pub enum Write {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// An error of a dependency, kept whole as the source of ours: its text goes to the log (never to a client)
+/// and its chain is walked there.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("a condition of the write did not hold")]
     ConditionFailed,
     #[error("a concurrent change conflicted with this transaction; retry")]
     Conflict,
+    /// Our bug: a request the store cannot take.
     #[error("the request to the store was invalid: {0}")]
     Invalid(String),
-    #[error("the store could not be reached or failed: {0}")]
-    Unavailable(String),
-    #[error("a stored record could not be read: {0}")]
-    Corrupt(String),
+    /// The dependency's problem: retry later.
+    #[error("the store could not be reached or failed")]
+    Unavailable(#[source] BoxError),
+    /// Our bug, or damage: a stored record that does not decode.
+    #[error("a stored record could not be read")]
+    Corrupt(#[source] BoxError),
+}
+
+impl StoreError {
+    pub fn unavailable(e: impl Into<BoxError>) -> Self {
+        Self::Unavailable(e.into())
+    }
+
+    pub fn corrupt(e: impl Into<BoxError>) -> Self {
+        Self::Corrupt(e.into())
+    }
 }
 
 /// The rules every `Table` applies to a transaction, as DynamoDB does: 1 to 100 writes, each item once,
@@ -251,12 +266,18 @@ pub struct PresignedUpload {
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum BlobError {
     #[error("invalid object key {0:?}")]
     InvalidKey(String),
-    #[error("the object store could not be reached or failed: {0}")]
-    Unavailable(String),
+    #[error("the object store could not be reached or failed")]
+    Unavailable(#[source] BoxError),
+}
+
+impl BlobError {
+    pub fn unavailable(e: impl Into<BoxError>) -> Self {
+        Self::Unavailable(e.into())
+    }
 }
 
 /// Checks an object key: 1–512 characters of `A-Z a-z 0-9 / . _ -`, no empty, `.` or `..` segment.
@@ -296,12 +317,18 @@ pub struct Delivery {
     pub attempt: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum QueueError {
-    #[error("the queue could not be reached or failed: {0}")]
-    Unavailable(String),
+    #[error("the queue could not be reached or failed")]
+    Unavailable(#[source] BoxError),
     #[error("the job is too large or malformed: {0}")]
     Invalid(String),
+}
+
+impl QueueError {
+    pub fn unavailable(e: impl Into<BoxError>) -> Self {
+        Self::Unavailable(e.into())
+    }
 }
 
 /// Jobs with at-least-once delivery; a job that fails `max_attempts` times moves to the dead-letter queue.
@@ -321,23 +348,27 @@ pub trait JobQueue: Send + Sync {
 // ---------------------------------------------------------------------------------------------------
 // Mailer
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Email {
-    pub from: EmailAddress,
-    pub to: Vec<EmailAddress>,
-    pub subject: String,
-    pub text: String,
-    pub html: Option<String>,
+pub use zairyu_domain::job::Email;
+
+/// The mail service's text can hold addresses: it is kept as the source, and never logged.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// Permanent: retrying will not help (the address itself was refused).
+    #[error("the e-mail was rejected")]
+    Rejected(#[source] BoxError),
+    /// Temporary: retry later.
+    #[error("the mail service could not be reached or failed")]
+    Unavailable(#[source] BoxError),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MailError {
-    /// Permanent: retrying will not help (bad address, unverified sender).
-    #[error("the e-mail was rejected: {0}")]
-    Rejected(String),
-    /// Temporary: retry later.
-    #[error("the mail service could not be reached or failed: {0}")]
-    Unavailable(String),
+impl MailError {
+    pub fn rejected(e: impl Into<BoxError>) -> Self {
+        Self::Rejected(e.into())
+    }
+
+    pub fn unavailable(e: impl Into<BoxError>) -> Self {
+        Self::Unavailable(e.into())
+    }
 }
 
 #[async_trait]
@@ -424,15 +455,15 @@ mod tests {
 // ---------------------------------------------------------------------------------------------------
 // PasswordHasher
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(pub String);
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed")]
+pub struct HashError(#[source] pub BoxError);
 
 /// Hashes and verifies passwords (argon2id in production). Slow on purpose, so implementations run it off
 /// the async executor.
 #[async_trait]
 pub trait PasswordHasher: Send + Sync {
-    async fn hash(&self, password: &crate::values::Password) -> Result<String, HashError>;
+    async fn hash(&self, password: &zairyu_domain::values::Password) -> Result<String, HashError>;
     /// Verifies `candidate` against `hash`; with `None` it verifies against a dummy hash and returns
     /// `false`, taking as long as a real check so that timing does not tell which user IDs exist.
     async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, HashError>;

@@ -1,24 +1,25 @@
-//! The immigration officers' side of an application (Q22, Q34, Q46–Q49, Q51, Q53–Q71): the office's queue,
+//! Examination: the immigration officers' side of an application (Q22, Q34, Q46–Q49, Q51, Q53–Q71): the office's queue,
 //! examination, the residence card and withdrawals. An officer acts only on applications of the office's
 //! own jurisdiction (the office the application names), unless an admin; another office's application
 //! reads as missing, as another organization's does for users.
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use std::sync::Arc;
 
-use crate::account::UserKind;
-use crate::application::{Application, ApplicationId, Collector, PostDocuments};
-use crate::audit::Outcome;
-use crate::form::Attachment;
-use crate::job::NotificationJob;
-use crate::jst::JstDate;
-use crate::notification::NotificationKind;
-use crate::office::Office;
-use crate::period::PeriodOfStay;
-use crate::ports::Cursor;
-use crate::service::{Caller, Ports, ServiceError};
-use crate::status::{Actor, ApplicationStatus, OfficerRole, Transition};
-use crate::store::{Records, Store};
+use serde::Deserialize;
+use zairyu_domain::application::{Application, ApplicationId, Collector, PostDocuments};
+use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::form::Attachment;
+use zairyu_domain::job::NotificationJob;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::office::Office;
+use zairyu_domain::period::PeriodOfStay;
+use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod, Transition};
+
+use super::{Caller, Core, photos, user_addressee};
+use crate::error::ServiceError;
+use crate::ports::{BlobStore, Cursor};
+use crate::store::{Records, Stored};
 
 /// What an officer does to an application.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -69,27 +70,17 @@ impl OfficeAction {
         }
     }
 
-    fn name(&self) -> &'static str {
+    fn audit_action(&self) -> AuditAction {
         match self {
-            Self::StartExamination => "start_examination",
-            Self::RequestDocuments => "request_documents",
-            Self::Permit { .. } => "permit",
-            Self::Deny => "deny",
-            Self::RecordPostDocuments { .. } => "record_post_documents",
-            Self::IssueCardByPost { .. } => "issue_card_by_post",
-            Self::HandOverAtCounter { .. } => "hand_over_at_counter",
-            Self::Withdraw => "withdraw",
-            Self::WithdrawAttachment { .. } => "withdraw_attachment",
-        }
-    }
-}
-
-impl Caller {
-    /// The caller's office and roles; officers only.
-    pub fn officer(&self) -> Result<(Office, &[OfficerRole]), ServiceError> {
-        match &self.kind {
-            UserKind::Officer { office, roles } => Ok((*office, roles)),
-            _ => Err(ServiceError::Forbidden),
+            Self::StartExamination => AuditAction::StartExamination,
+            Self::RequestDocuments => AuditAction::RequestDocuments,
+            Self::Permit { .. } => AuditAction::Permit,
+            Self::Deny => AuditAction::Deny,
+            Self::RecordPostDocuments { .. } => AuditAction::RecordPostDocuments,
+            Self::IssueCardByPost { .. } => AuditAction::IssueCardByPost,
+            Self::HandOverAtCounter { .. } => AuditAction::HandOverAtCounter,
+            Self::Withdraw => AuditAction::Withdraw,
+            Self::WithdrawAttachment { .. } => AuditAction::WithdrawAttachment,
         }
     }
 }
@@ -99,28 +90,35 @@ fn actor_for(roles: &[OfficerRole], transition: Transition) -> Result<Actor, Ser
     roles.iter().map(|r| Actor::Officer(*r)).find(|a| transition.permits(*a)).ok_or(ServiceError::Forbidden)
 }
 
-impl Ports {
-    async fn office_application(
-        &self,
-        caller: &Caller,
-        id: &str,
-    ) -> Result<(Application, DateTime<Utc>), ServiceError> {
+/// The officers' work on applications.
+#[derive(Clone)]
+pub struct Examination {
+    core: Core,
+    photos: Arc<dyn BlobStore>,
+}
+
+impl Examination {
+    pub fn new(core: Core, photos: Arc<dyn BlobStore>) -> Self {
+        Self { core, photos }
+    }
+
+    async fn office_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
         let (office, roles) = caller.officer()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
-        let Some((app, created)) = self.store.application_with_created_at(&id).await? else {
+        let Some(app) = self.core.store().applications().get(&id).await? else {
             return Err(ServiceError::NotFound);
         };
         if app.form.receiving_office == office || roles.contains(&OfficerRole::Admin) {
-            return Ok((app, created));
+            return Ok(app);
         }
-        let event = self.audit(
+        let event = self.core.event(
             caller.user_id.as_str(),
-            "access",
+            AuditAction::Access,
             format!("application:{}", app.id),
             caller.from.clone(),
             Outcome::Refused("jurisdiction".into()),
         );
-        self.audit_only(event).await?;
+        self.core.audit_only(event).await?;
         Err(ServiceError::NotFound)
     }
 
@@ -139,12 +137,12 @@ impl Ports {
             Some(o) => o,
             None => own,
         };
-        Ok(self.store.office_queue(office, status, after, limit).await?)
+        Ok(self.core.store().applications().office_queue(office, status, after, limit).await?)
     }
 
     /// One application, for an officer of its office.
     pub async fn office_view(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
-        Ok(self.office_application(caller, id).await?.0)
+        Ok(self.office_application(caller, id).await?.into_inner())
     }
 
     /// Applies one office action, with its audit event and the e-mail it causes (Q86), in one transaction.
@@ -156,8 +154,8 @@ impl Ports {
     ) -> Result<Application, ServiceError> {
         let (_, roles) = caller.officer()?;
         let actor = actor_for(roles, action.transition())?;
-        let (mut app, created) = self.office_application(caller, id).await?;
-        let today = self.today();
+        let mut app = self.office_application(caller, id).await?;
+        let today = self.core.today();
         let kind = match &action {
             OfficeAction::StartExamination => {
                 app.start_examination(actor)?;
@@ -202,36 +200,34 @@ impl Ports {
             }
         };
         let subject = format!("application:{}", app.id);
-        let event = self.audit(
+        let event = self.core.event(
             caller.user_id.as_str(),
-            &format!("office.{}", action.name()),
+            action.audit_action(),
             subject,
             caller.from.clone(),
             Outcome::Success,
         );
-        let mut jobs = Vec::new();
+        let mut change = self.core.change(&event)?;
         if let Some(kind) = kind {
-            let user = self.store.user(&app.created_by).await?;
+            let user = self.core.store().users().get(&app.created_by).await?;
             let number = app
                 .official_receipt_number
                 .map(|n| n.to_string())
                 .or_else(|| app.temporary_receipt_number.as_ref().map(ToString::to_string))
                 .unwrap_or_default();
             let method = match app.form.receipt_method {
-                crate::status::ReceiptMethod::Counter => "counter / 窓口",
-                crate::status::ReceiptMethod::Post => "post / 郵送",
+                ReceiptMethod::Counter => "counter / 窓口",
+                ReceiptMethod::Post => "post / 郵送",
             };
-            let to = user.iter().map(Self::user_addressee).collect();
-            jobs.push(
-                NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id, event.id), to)
-                    .with("receipt_number", number)
-                    .with("receipt_method", method),
-            );
+            let to = user.iter().map(|u| user_addressee(u)).collect();
+            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id, event.id), to)
+                .with("receipt_number", number)
+                .with("receipt_method", method);
+            self.core.enqueue(&mut change, &job)?;
         }
-        let change = self.change(vec![Store::application_write(&app, created)?], &event, jobs)?;
-        self.commit(change).await?;
-        app.version += 1;
-        Ok(app)
+        change.save(&app)?;
+        self.core.commit(change).await?;
+        Ok(app.into_inner())
     }
 
     /// Q63: the office replaces a wrongly attached photo.
@@ -243,10 +239,17 @@ impl Ports {
     ) -> Result<Application, ServiceError> {
         let (_, roles) = caller.officer()?;
         let actor = actor_for(roles, Transition::ReplacePhoto)?;
-        let loaded = self.office_application(caller, id).await?;
-        self.save_with_photo(caller, loaded, bytes, None, "office.replace_photo", |app, photo| {
-            app.replace_photo(actor, photo)
-        })
+        let app = self.office_application(caller, id).await?;
+        photos::save_with_photo(
+            &self.core,
+            self.photos.as_ref(),
+            caller,
+            app,
+            bytes,
+            None,
+            AuditAction::ReplacePhoto,
+            |app, photo| app.replace_photo(actor, photo),
+        )
         .await
     }
 }

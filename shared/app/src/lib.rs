@@ -1,0 +1,74 @@
+//! The use cases of zairyu, over the rules of `zairyu-domain`:
+//!
+//! - [`ports`]: what the use cases need from the world, as traits (each with an AWS adapter in `zairyu-aws`
+//!   and an embedded one in `zairyu-embedded`, held to one behaviour by `zairyu-contract`);
+//! - [`store`]: the single-table key design and one repository per aggregate — the only code that touches
+//!   the table; records come back with their version and go back only through a unit of work;
+//! - [`services`]: the services, grouped by who uses them, each holding only the ports it needs;
+//! - [`error`]: one error model for all of them.
+
+pub mod error;
+pub mod ports;
+pub mod services;
+pub mod store;
+
+use std::sync::Arc;
+
+pub use error::{ErrorKind, ServiceError};
+pub use services::accounts::{Accounts, Login, PasswordLinks};
+pub use services::applications::Applications;
+pub use services::blanket::Blanket;
+pub use services::counter::Counter;
+pub use services::daily::{DailyJobs, RunReport};
+pub use services::examination::Examination;
+pub use services::notifications::{Delivered, Notifications};
+pub use services::{Caller, Core};
+
+use ports::{BlobStore, Clock, Ids, JobQueue, PasswordHasher, Table};
+use store::Store;
+
+/// Every port, for a process that serves every use case (the local server, the tests).
+#[derive(Clone)]
+pub struct Wiring {
+    pub table: Arc<dyn Table>,
+    /// Facial photos.
+    pub photos: Arc<dyn BlobStore>,
+    /// Blanket files, uploaded by presigned link.
+    pub uploads: Arc<dyn BlobStore>,
+    /// Generated blanket templates.
+    pub templates: Arc<dyn BlobStore>,
+    pub queue: Arc<dyn JobQueue>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Where users open links from e-mails (e.g. `https://oras.example.jp`).
+    pub public_url: String,
+}
+
+/// Every service over one wiring (a Lambda function builds only the ones it serves).
+#[derive(Clone)]
+pub struct Services {
+    pub core: Core,
+    pub accounts: Accounts,
+    pub applications: Applications,
+    pub blanket: Blanket,
+    pub examination: Examination,
+    pub counter: Counter,
+    pub daily: DailyJobs,
+}
+
+impl Services {
+    pub fn new(w: Wiring) -> Self {
+        let core = Core::new(Store::new(w.table), w.queue, w.clock, w.ids);
+        let links = PasswordLinks::new(core.clone(), w.public_url);
+        Self {
+            accounts: Accounts::new(core.clone(), w.hasher, links.clone()),
+            applications: Applications::new(core.clone(), Arc::clone(&w.photos)),
+            blanket: Blanket::new(core.clone(), w.uploads, w.templates),
+            examination: Examination::new(core.clone(), w.photos),
+            counter: Counter::new(core.clone(), links),
+            daily: DailyJobs::new(core.clone()),
+            core,
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Accounts and sessions (Q44, Q77, Q88–Q97): log-in with honest refusals, sessions that end after 30
+//! idle minutes, passwords changed, set and reset by one-time links, and the user's own information.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use zairyu_domain::account::{
+    LoginFacts, LoginGuard, LoginRefusal, PasswordAge, User, UserState, check_login_allowed, check_not_locked,
+    password_link_validity, session_idle_limit, session_is_alive,
+};
+use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::error::Localized;
+use zairyu_domain::job::NotificationJob;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::values::{EmailAddress, Password, UserId};
+
+use super::{Caller, Core, password_due, user_addressee};
+use crate::error::{ServiceError, invalid};
+use crate::ports::PasswordHasher;
+use crate::store::{Link, LinkPurpose, Session, Stored, UnitOfWork, token_hash};
+
+/// What a successful log-in hands to the client. The tokens exist only here and in the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    pub session_token: String,
+    pub csrf_token: String,
+    pub user: User,
+}
+
+/// One-time links to set (Q88) or reset (Q92) a password, e-mailed to the user. Shared by the accounts and
+/// the counter (which sends the first link with an approval, or a new one on request).
+#[derive(Clone)]
+pub struct PasswordLinks {
+    core: Core,
+    /// Where users open links from e-mails (e.g. `https://oras.example.jp`).
+    public_url: String,
+}
+
+impl PasswordLinks {
+    pub fn new(core: Core, public_url: impl Into<String>) -> Self {
+        Self { core, public_url: public_url.into() }
+    }
+
+    /// A new link for `user` added to `change`: its token (for the e-mail only) and its expiry.
+    pub(crate) fn add(
+        &self,
+        change: &mut UnitOfWork,
+        user: &UserId,
+        purpose: LinkPurpose,
+    ) -> Result<(String, DateTime<Utc>), ServiceError> {
+        let token = self.core.token();
+        let expires_at = self.core.now() + password_link_validity();
+        change.add_link(&token, &Link { user_id: user.clone(), purpose, expires_at })?;
+        Ok((token, expires_at))
+    }
+
+    pub(crate) fn url(&self, token: &str) -> String {
+        format!("{}/password?token={token}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// The job that e-mails a link, with its data.
+    pub(crate) fn job(
+        &self,
+        kind: NotificationKind,
+        key: String,
+        to: Vec<zairyu_domain::job::Addressee>,
+        user: &UserId,
+        token: &str,
+        expires_at: DateTime<Utc>,
+    ) -> NotificationJob {
+        NotificationJob::new(kind, key, to)
+            .with("user_id", user.as_str())
+            .with("link", self.url(token))
+            .with("expires_at", expires_at.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string())
+    }
+
+    /// Issues a link and queues its e-mail, audited.
+    pub(crate) async fn issue(
+        &self,
+        user: &User,
+        purpose: LinkPurpose,
+        actor: &str,
+        from: Option<String>,
+    ) -> Result<(), ServiceError> {
+        let event =
+            self.core.event(actor, AuditAction::PasswordLink, format!("user:{}", user.id), from, Outcome::Success);
+        let mut change = self.core.change(&event)?;
+        let (token, expires_at) = self.add(&mut change, &user.id, purpose)?;
+        let kind = match purpose {
+            LinkPurpose::SetPassword => NotificationKind::PasswordSetupLink,
+            LinkPurpose::ResetPassword => NotificationKind::PasswordResetLink,
+        };
+        let key = format!("{}:{}:{}", kind.code(), user.id, event.id);
+        let job = self.job(kind, key, vec![user_addressee(user)], &user.id, &token, expires_at);
+        self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await
+    }
+}
+
+/// Log-in, sessions, passwords and the user's own information.
+#[derive(Clone)]
+pub struct Accounts {
+    core: Core,
+    hasher: Arc<dyn PasswordHasher>,
+    links: PasswordLinks,
+}
+
+impl Accounts {
+    pub fn new(core: Core, hasher: Arc<dyn PasswordHasher>, links: PasswordLinks) -> Self {
+        Self { core, hasher, links }
+    }
+
+    /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited.
+    pub async fn login(&self, user_id: &str, password: &str, from: Option<String>) -> Result<Login, ServiceError> {
+        let now = self.core.now();
+        let users = self.core.store().users();
+        let refused = |actor: &str, subject: String, e: &LoginRefusal| {
+            self.core.event(actor, AuditAction::Login, subject, from.clone(), Outcome::Refused(e.rule().into()))
+        };
+        let user = match UserId::parse(user_id) {
+            Ok(id) => users.get(&id).await?,
+            Err(_) => None,
+        };
+        let Some(mut user) = user else {
+            self.hasher.verify(password, None).await?;
+            let e = LoginRefusal::InvalidCredentials;
+            self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
+            return Err(e.into());
+        };
+        let subject = format!("user:{}", user.id);
+        if let Err(e) = check_not_locked(user.guard, now) {
+            self.core.audit_only(refused(user.id.as_str(), subject, &e)).await?;
+            return Err(e.into());
+        }
+        if !self.hasher.verify(password, user.password_hash.as_deref()).await? {
+            user.guard = user.guard.after_failure(now);
+            let e = match user.guard.locked_until {
+                Some(until) if user.guard.is_locked(now) => LoginRefusal::Locked { until },
+                _ => LoginRefusal::InvalidCredentials,
+            };
+            let mut change = self.core.change(&refused(user.id.as_str(), subject, &e))?;
+            change.save(&user)?;
+            self.core.commit(change).await?;
+            return Err(e.into());
+        }
+        let organization = match &user.organization_id {
+            Some(org) => {
+                Some(self.core.store().organizations().get(org).await?.ok_or(ServiceError::NotFound)?.use_state)
+            }
+            None => None,
+        };
+        let password_age = user.password.ok_or(LoginRefusal::InvalidCredentials)?;
+        let facts = LoginFacts { user_state: user.state, password: password_age, organization };
+        // A right password clears earlier failures; the user record is written only when there were any,
+        // so that concurrent log-ins of one user do not contend for it.
+        let clear_failures = user.guard != LoginGuard::cleared();
+        if clear_failures {
+            user.guard = LoginGuard::cleared();
+        }
+        if let Err(e) = check_login_allowed(facts, now) {
+            let mut change = self.core.change(&refused(user.id.as_str(), subject, &e))?;
+            if clear_failures {
+                change.save(&user)?;
+            }
+            self.core.commit(change).await?;
+            return Err(e.into());
+        }
+        let (session_token, csrf_token) = (self.core.token(), self.core.token());
+        let session = Session {
+            user_id: user.id.clone(),
+            csrf_hash: token_hash(&csrf_token),
+            created_at: now,
+            last_seen_at: now,
+        };
+        let event = self.core.event(user.id.as_str(), AuditAction::Login, subject, from, Outcome::Success);
+        let mut change = self.core.change(&event)?;
+        if clear_failures {
+            change.save(&user)?;
+        }
+        change.put_session(&session_token, &session, session_idle_limit())?;
+        self.core.commit(change).await?;
+        Ok(Login { session_token, csrf_token, user: user.into_inner() })
+    }
+
+    /// Q44: the caller behind a session token; the session ends after 30 idle minutes.
+    pub async fn authenticate(&self, token: &str, from: Option<String>) -> Result<(Caller, Session), ServiceError> {
+        let users = self.core.store().users();
+        let Some(mut session) = users.session(token).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let now = self.core.now();
+        if !session_is_alive(session.last_seen_at, now) {
+            users.end_session(token).await?;
+            return Err(ServiceError::Unauthenticated);
+        }
+        let user = users.get(&session.user_id).await?.ok_or(ServiceError::Unauthenticated)?.into_inner();
+        if user.state != UserState::Active {
+            return Err(ServiceError::Unauthenticated);
+        }
+        // Refresh the idle clock at most once a minute, to spare writes.
+        if now - session.last_seen_at >= Duration::minutes(1) {
+            session.last_seen_at = now;
+            let mut change = UnitOfWork::new(now);
+            change.put_session(token, &session, session_idle_limit())?;
+            self.core.store().commit(change).await?;
+        }
+        Ok((Caller { user_id: user.id, kind: user.kind, organization_id: user.organization_id, from }, session))
+    }
+
+    pub async fn logout(&self, token: &str, caller: &Caller) -> Result<(), ServiceError> {
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            AuditAction::Logout,
+            format!("user:{}", caller.user_id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.end_session(token);
+        self.core.commit(change).await
+    }
+
+    async fn stored_me(&self, caller: &Caller) -> Result<Stored<User>, ServiceError> {
+        self.core.store().users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Q77: the caller's own user information.
+    pub async fn me(&self, caller: &Caller) -> Result<User, ServiceError> {
+        Ok(self.stored_me(caller).await?.into_inner())
+    }
+
+    /// Q90, Q95: changes the password after checking the current one.
+    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), ServiceError> {
+        let mut user = self.stored_me(caller).await?;
+        let subject = format!("user:{}", user.id);
+        if !self.hasher.verify(current, user.password_hash.as_deref()).await? {
+            let event = self.core.event(
+                user.id.as_str(),
+                AuditAction::PasswordChange,
+                subject,
+                caller.from.clone(),
+                Outcome::Refused("password.current_wrong".into()),
+            );
+            self.core.audit_only(event).await?;
+            return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
+        }
+        let password = Password::parse(&user.id, new).map_err(|e| invalid("new_password", &e))?;
+        user.password_hash = Some(self.hasher.hash(&password).await?);
+        user.password = Some(PasswordAge { set_on: self.core.today() });
+        let event = self.core.event(
+            user.id.as_str(),
+            AuditAction::PasswordChange,
+            subject,
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let job = NotificationJob::new(
+            NotificationKind::PasswordChanged,
+            format!("password_changed:{}:{}", user.id, event.id),
+            vec![user_addressee(&user)],
+        )
+        .with("user_id", user.id.as_str());
+        let mut change = self.core.change(&event)?;
+        change.save(&user)?;
+        password_due(&mut change, &user);
+        self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await
+    }
+
+    /// Q89: registers a new e-mail address; the notice goes to the new address.
+    pub async fn change_email(&self, caller: &Caller, new: &str) -> Result<User, ServiceError> {
+        let mut user = self.stored_me(caller).await?;
+        user.email = EmailAddress::parse(new).map_err(|e| invalid("email", &e))?;
+        let event = self.core.event(
+            user.id.as_str(),
+            AuditAction::EmailChange,
+            format!("user:{}", user.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let job = NotificationJob::new(
+            NotificationKind::EmailAddressChanged,
+            format!("email_changed:{}:{}", user.id, event.id),
+            vec![user_addressee(&user)],
+        )
+        .with("user_id", user.id.as_str());
+        let mut change = self.core.change(&event)?;
+        change.save(&user)?;
+        self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await?;
+        Ok(user.into_inner())
+    }
+
+    /// Q92: "If you have forgotten your password". Answers the same whether or not the user ID and the
+    /// address match, so the form reveals nothing; a match gets the e-mailed link.
+    pub async fn request_password_reset(
+        &self,
+        user_id: &str,
+        email: &str,
+        from: Option<String>,
+    ) -> Result<(), ServiceError> {
+        let user = match UserId::parse(user_id) {
+            Ok(id) => self.core.store().users().get(&id).await?,
+            Err(_) => None,
+        };
+        let matches =
+            |u: &User| EmailAddress::parse(email).is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email.as_str()));
+        match user {
+            Some(u) if matches(&u) && u.state == UserState::Active => {
+                self.links.issue(&u, LinkPurpose::ResetPassword, u.id.as_str(), from).await
+            }
+            _ => {
+                let event = self.core.event(
+                    "anonymous",
+                    AuditAction::PasswordResetRequest,
+                    "login".into(),
+                    from,
+                    Outcome::Refused("no_match".into()),
+                );
+                self.core.audit_only(event).await
+            }
+        }
+    }
+
+    /// Q88, Q92, Q96: sets a new password from a one-time link; the link is used up, a lock is lifted.
+    pub async fn set_password_from_link(
+        &self,
+        token: &str,
+        new: &str,
+        from: Option<String>,
+    ) -> Result<(), ServiceError> {
+        let users = self.core.store().users();
+        let Some(link) = users.link(token).await? else {
+            return Err(ServiceError::InvalidLink);
+        };
+        if link.expires_at <= self.core.now() {
+            return Err(ServiceError::InvalidLink);
+        }
+        let mut user = users.get(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
+        let password = Password::parse(&user.id, new).map_err(|e| invalid("password", &e))?;
+        let first = user.password_hash.is_none();
+        user.password_hash = Some(self.hasher.hash(&password).await?);
+        user.password = Some(PasswordAge { set_on: self.core.today() });
+        user.guard = LoginGuard::cleared();
+        let kind = if first { NotificationKind::PasswordRegistered } else { NotificationKind::PasswordReset };
+        let event = self.core.event(
+            user.id.as_str(),
+            AuditAction::PasswordSetFromLink,
+            format!("user:{}", user.id),
+            from,
+            Outcome::Success,
+        );
+        let job = NotificationJob::new(
+            kind,
+            format!("{}:{}:{}", kind.code(), user.id, event.id),
+            vec![user_addressee(&user)],
+        )
+        .with("user_id", user.id.as_str());
+        let mut change = self.core.change(&event)?;
+        // Using the link up on the condition that it still exists makes it usable once, even when two
+        // requests race.
+        change.use_link(token);
+        change.save(&user)?;
+        password_due(&mut change, &user);
+        self.core.enqueue(&mut change, &job)?;
+        match self.core.commit(change).await {
+            Err(ServiceError::Conflict) => Err(ServiceError::InvalidLink),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Applications of an organization (Q4, Q21–Q35, Q45, Q50–Q53): entered, a photo attached, filed with a
+//! temporary receipt number, listed, and their receipt method changed.
+
+use std::sync::Arc;
+
+use zairyu_domain::application::{Application, ApplicationId};
+use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::eligibility::check_eligibility;
+use zairyu_domain::error::{Language, Localized};
+use zairyu_domain::form::{ApplicationForm, ApplicationInput};
+use zairyu_domain::job::{Addressee, NotificationJob};
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::organization::{ForeignNational, Organization};
+use zairyu_domain::receipt_number::TemporaryReceiptNumber;
+use zairyu_domain::schedule::DueTask;
+use zairyu_domain::status::{Actor, ReceiptMethod};
+
+use super::{Caller, Core, photos, user_addressee};
+use crate::error::{ServiceError, invalid};
+use crate::ports::{BlobStore, Cursor};
+use crate::store::{Records, Stored};
+
+#[derive(Clone)]
+pub struct Applications {
+    core: Core,
+    photos: Arc<dyn BlobStore>,
+}
+
+impl Applications {
+    pub fn new(core: Core, photos: Arc<dyn BlobStore>) -> Self {
+        Self { core, photos }
+    }
+
+    async fn own_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
+        let org = caller.organization()?;
+        let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
+        match self.core.store().applications().get(&id).await? {
+            Some(app) if &app.organization_id == org => Ok(app),
+            Some(app) => {
+                // Another organization's record: answered as missing, and kept in the trail (Q102).
+                let event = self.core.event(
+                    caller.user_id.as_str(),
+                    AuditAction::Access,
+                    format!("application:{}", app.id),
+                    caller.from.clone(),
+                    Outcome::Refused("not_found".into()),
+                );
+                self.core.audit_only(event).await?;
+                Err(ServiceError::NotFound)
+            }
+            None => Err(ServiceError::NotFound),
+        }
+    }
+
+    async fn own_organization(&self, caller: &Caller) -> Result<Organization, ServiceError> {
+        let org = caller.organization()?;
+        Ok(self.core.store().organizations().get(org).await?.ok_or(ServiceError::NotFound)?.into_inner())
+    }
+
+    /// Parses and checks an application against the organization's list, the window and every rule.
+    async fn checked_form(
+        &self,
+        org: &Organization,
+        input: &ApplicationInput,
+    ) -> Result<ApplicationForm, ServiceError> {
+        let today = self.core.today();
+        let form = ApplicationForm::parse(input, today)?;
+        let listed = self.core.store().organizations().person(&org.id, &form.stay.card_number).await?;
+        check_eligibility(org.use_state, listed.as_ref(), &form, today)?;
+        Ok(form)
+    }
+
+    /// Enters an application ("Input completed") for a foreign national on the organization's list.
+    pub async fn create_application(
+        &self,
+        caller: &Caller,
+        input: &ApplicationInput,
+    ) -> Result<Application, ServiceError> {
+        let org = self.own_organization(caller).await?;
+        let form = match self.checked_form(&org, input).await {
+            Ok(f) => f,
+            Err(e) => {
+                let event = self.core.event(
+                    caller.user_id.as_str(),
+                    AuditAction::ApplicationCreate,
+                    format!("organization:{}", org.id),
+                    caller.from.clone(),
+                    Outcome::Refused(e.rule().into()),
+                );
+                self.core.audit_only(event).await?;
+                return Err(e);
+            }
+        };
+        let id = ApplicationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
+        let app = Application::new(id, org.id.clone(), caller.user_id.clone(), form);
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            AuditAction::ApplicationCreate,
+            format!("application:{}", app.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.add(&app)?;
+        self.core.commit(change).await?;
+        Ok(app)
+    }
+
+    /// Q23: attaches the facial photo (JPEG by content, ≤ 50 KB) to an application not yet filed.
+    pub async fn attach_photo(
+        &self,
+        caller: &Caller,
+        id: &str,
+        bytes: Vec<u8>,
+        file_name: Option<&str>,
+    ) -> Result<Application, ServiceError> {
+        let app = self.own_application(caller, id).await?;
+        photos::save_with_photo(
+            &self.core,
+            self.photos.as_ref(),
+            caller,
+            app,
+            bytes,
+            file_name,
+            AuditAction::ApplicationPhoto,
+            |app, photo| app.attach_photo(Actor::OrganizationUser, photo),
+        )
+        .await
+    }
+
+    /// Q32, Q33: files the application: "Application completed", receipt date today, a temporary receipt
+    /// number e-mailed to the user and the applicant. Submitting twice (a double click, a retry after a
+    /// time-out) gives the one application and its one number.
+    pub async fn submit(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
+        let mut app = self.own_application(caller, id).await?;
+        if app.temporary_receipt_number.is_some() {
+            return Ok(app.into_inner());
+        }
+        let org = self.own_organization(caller).await?;
+        let today = self.core.today();
+        let store = self.core.store();
+        let listed = store.organizations().person(&org.id, &app.form.stay.card_number).await?;
+        check_eligibility(org.use_state, listed.as_ref(), &app.form, today)?;
+        let number = TemporaryReceiptNumber::new(today, self.core.random());
+        app.submit(Actor::OrganizationUser, today, number.clone())?;
+        let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            AuditAction::ApplicationSubmit,
+            format!("application:{}", app.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let received = NotificationJob::new(
+            NotificationKind::ApplicationReceived,
+            format!("application_received:{}", app.id),
+            vec![user_addressee(&user)],
+        )
+        .with("receipt_date", today.to_string());
+        let applicant = Addressee { email: app.form.notice_email.clone(), language: Language::En };
+        let numbered = NotificationJob::new(
+            NotificationKind::TemporaryReceiptNumber,
+            format!("temporary_receipt_number:{}", app.id),
+            vec![user_addressee(&user), applicant],
+        )
+        .with("receipt_number", number.as_str())
+        .with("receipt_date", today.to_string());
+        let mut change = self.core.change(&event)?;
+        change.save(&app)?;
+        // The official number comes the next day (Q33).
+        change.due(today.succ(), DueTask::ReceiptNumber, app.id.as_str());
+        self.core.enqueue(&mut change, &received)?;
+        self.core.enqueue(&mut change, &numbered)?;
+        match self.core.commit(change).await {
+            Ok(()) => Ok(app.into_inner()),
+            // A concurrent submit of the same application won: answer with its result.
+            Err(ServiceError::Conflict) => match self.own_application(caller, id).await? {
+                stored if stored.temporary_receipt_number.is_some() => Ok(stored.into_inner()),
+                _ => Err(ServiceError::Conflict),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Submits many applications in one request: each gets its own result, and one failure does not stop
+    /// the others.
+    pub async fn submit_many(
+        &self,
+        caller: &Caller,
+        ids: &[String],
+    ) -> Vec<(String, Result<Application, ServiceError>)> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push((id.clone(), self.submit(caller, id).await));
+        }
+        out
+    }
+
+    /// Q50, Q51: the organization's applications with status, receipt numbers and dates, newest first.
+    pub async fn applications(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<Application>, ServiceError> {
+        let org = caller.organization()?;
+        Ok(self.core.store().applications().of_organization(org, after, limit).await?)
+    }
+
+    pub async fn application(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
+        Ok(self.own_application(caller, id).await?.into_inner())
+    }
+
+    /// Q53: changes how the card is received, while "Application completed" or "Under examination".
+    pub async fn change_receipt_method(
+        &self,
+        caller: &Caller,
+        id: &str,
+        method: ReceiptMethod,
+    ) -> Result<Application, ServiceError> {
+        let mut app = self.own_application(caller, id).await?;
+        app.change_receipt_method(Actor::OrganizationUser, method, self.core.today())?;
+        let user = self.core.store().users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            AuditAction::ApplicationReceiptMethod,
+            format!("application:{}", app.id),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let job = NotificationJob::new(
+            NotificationKind::ReceiptMethodChanged,
+            format!("receipt_method_changed:{}:{}", app.id, event.id),
+            vec![user_addressee(&user)],
+        )
+        .with("receipt_method", method.code());
+        let mut change = self.core.change(&event)?;
+        change.save(&app)?;
+        self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await?;
+        Ok(app.into_inner())
+    }
+
+    /// Q80: the organization's List of Affiliated Foreign Nationals.
+    pub async fn foreign_nationals(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<ForeignNational>, ServiceError> {
+        let org = caller.organization()?;
+        Ok(self.core.store().organizations().people(org, after, limit).await?)
+    }
+}

@@ -1,0 +1,283 @@
+//! Registering the rows of a blanket file (Q40–Q42): every row through the same parser and eligibility
+//! checks as single entry; rows that pass become applications in "Input completed", rows that fail are
+//! recorded with their cells, and the upload reads "Error (blanket registration)" when any failed.
+//!
+//! Processing the same file again — the same S3 event delivered twice, or the same file uploaded anew —
+//! creates nothing twice: each row's application ID is derived from the organization, the file's content
+//! and the row, and written only if absent.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use zairyu_domain::account::UserKind;
+use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
+use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::blanket::{BlanketUpload, RowError, UploadState};
+use zairyu_domain::eligibility::check_eligibility;
+use zairyu_domain::error::{Localized, Violation};
+use zairyu_domain::form::{ApplicationForm, ApplicationInput};
+use zairyu_domain::job::NotificationJob;
+use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::status_of_residence::ScreenGroup;
+use zairyu_domain::values::UserId;
+
+use super::{Caller, Core, user_addressee};
+use crate::error::{ServiceError, invalid};
+use crate::ports::{BlobStore, PresignedUpload};
+use crate::store::UnitOfWork;
+
+/// One row of a blanket file: its Excel row number and the input its cells make.
+pub struct BlanketRow {
+    pub number: u32,
+    pub input: ApplicationInput,
+}
+
+/// How a row's violations become row errors with their cells (the reader knows the columns).
+pub type RowErrorMapper<'a> = &'a (dyn Fn(&BlanketRow, &[Violation]) -> Vec<RowError> + Send + Sync);
+
+/// The file, as far as the reader got: refused whole, or its rows.
+pub enum BlanketContent {
+    Refused(Box<dyn Localized + Send + Sync>),
+    Rows { screen_group: ScreenGroup, rows: Vec<BlanketRow> },
+}
+
+fn row_application_id(org: &OrganizationId, file_hash: &str, row: u32) -> Result<ApplicationId, ServiceError> {
+    let digest = Sha256::digest(format!("{org}\n{file_hash}\n{row}").as_bytes());
+    let hex: String = digest.iter().take(13).map(|b| format!("{b:02x}")).collect();
+    ApplicationId::parse(&format!("bl-{hex}")).map_err(|e| invalid("id", &e))
+}
+
+/// The SHA-256 of a file, hex.
+pub fn file_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Blanket input for an organization's users, and the registration of the uploaded files.
+#[derive(Clone)]
+pub struct Blanket {
+    core: Core,
+    /// Blanket files, uploaded by presigned link.
+    uploads: Arc<dyn BlobStore>,
+    /// Generated blanket templates, kept once per version.
+    templates: Arc<dyn BlobStore>,
+}
+
+impl Blanket {
+    pub fn new(core: Core, uploads: Arc<dyn BlobStore>, templates: Arc<dyn BlobStore>) -> Self {
+        Self { core, uploads, templates }
+    }
+
+    /// A new upload awaiting its file, for the organization's user.
+    pub async fn start_blanket_upload(
+        &self,
+        organization_id: &OrganizationId,
+        user: &UserId,
+    ) -> Result<BlanketUpload, ServiceError> {
+        let upload = BlanketUpload {
+            id: self.core.new_id(),
+            organization_id: organization_id.clone(),
+            uploaded_by: user.clone(),
+            screen_group: None,
+            state: UploadState::AwaitingFile,
+            created_at: self.core.now(),
+            rows_registered: 0,
+            rows_failed: 0,
+            refusal: None,
+        };
+        let event = self.core.event(
+            user.as_str(),
+            AuditAction::BlanketStart,
+            format!("upload:{}", upload.id),
+            None,
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.add(&upload)?;
+        self.core.commit(change).await?;
+        Ok(upload)
+    }
+
+    /// Registers a blanket file's content into its upload. Harmless to run twice for one upload.
+    pub async fn register_blanket(
+        &self,
+        organization_id: &OrganizationId,
+        upload_id: &str,
+        file_hash: &str,
+        content: BlanketContent,
+        to_errors: RowErrorMapper<'_>,
+    ) -> Result<BlanketUpload, ServiceError> {
+        let store = self.core.store();
+        let mut upload = store.uploads().get(organization_id, upload_id).await?.ok_or(ServiceError::NotFound)?;
+        if !matches!(upload.state, UploadState::AwaitingFile | UploadState::Processing) {
+            return Ok(upload.into_inner());
+        }
+        let org = store.organizations().get(organization_id).await?.ok_or(ServiceError::NotFound)?;
+        let uploader = store.users().get(&upload.uploaded_by).await?;
+        let today = self.core.today();
+        let now = self.core.now();
+        let (group, rows) = match content {
+            BlanketContent::Refused(reason) => {
+                upload.state = UploadState::Refused;
+                upload.refusal = Some(reason.rule().to_owned());
+                let event = self.core.event(
+                    "system",
+                    AuditAction::BlanketRefused,
+                    format!("upload:{}", upload.id),
+                    None,
+                    Outcome::Refused(reason.rule().into()),
+                );
+                let mut change = self.core.change(&event)?;
+                change.save(&upload)?;
+                if let Some(u) = &uploader {
+                    let job = NotificationJob::new(
+                        NotificationKind::BlanketUploadFailed,
+                        format!("blanket_upload:{}", upload.id),
+                        vec![user_addressee(u)],
+                    )
+                    .with("rows_registered", "0")
+                    .with("rows_failed", "0");
+                    self.core.enqueue(&mut change, &job)?;
+                }
+                self.core.commit(change).await?;
+                return Ok(upload.into_inner());
+            }
+            BlanketContent::Rows { screen_group, rows } => (screen_group, rows),
+        };
+        upload.screen_group = Some(group);
+        let (mut registered, mut failed) = (0u32, 0u32);
+        let mut errors = UnitOfWork::new(now);
+        for row in &rows {
+            let outcome = match ApplicationForm::parse(&row.input, today) {
+                Err(v) => Err(v.0),
+                Ok(form) => {
+                    let listed = store.organizations().person(&org.id, &form.stay.card_number).await?;
+                    match check_eligibility(org.use_state, listed.as_ref(), &form, today) {
+                        Ok(()) => Ok(form),
+                        Err(v) => Err(v.0),
+                    }
+                }
+            };
+            match outcome {
+                Ok(form) => {
+                    let id = row_application_id(&org.id, file_hash, row.number)?;
+                    let app = Application::new(id, org.id.clone(), upload.uploaded_by.clone(), form);
+                    // Only if absent: the same row of the same file is one application, however often it comes.
+                    store.applications().add_if_absent(&app, now).await?;
+                    registered += 1;
+                }
+                Err(violations) => {
+                    failed += 1;
+                    for e in to_errors(row, &violations) {
+                        errors.put_row_error(&upload.id, &e)?;
+                        if errors.len() >= 90 {
+                            store.commit(std::mem::replace(&mut errors, UnitOfWork::new(now))).await?;
+                        }
+                    }
+                }
+            }
+        }
+        store.commit(errors).await?;
+        upload.rows_registered = registered;
+        upload.rows_failed = failed;
+        upload.state = if failed == 0 { UploadState::Registered } else { UploadState::RowErrors };
+        let kind =
+            if failed == 0 { NotificationKind::BlanketUploadCompleted } else { NotificationKind::BlanketUploadFailed };
+        let event = self.core.event(
+            "system",
+            AuditAction::BlanketRegistered,
+            format!("upload:{}", upload.id),
+            None,
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.save(&upload)?;
+        if let Some(u) = &uploader {
+            let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id), vec![user_addressee(u)])
+                .with("rows_registered", registered.to_string())
+                .with("rows_failed", failed.to_string());
+            self.core.enqueue(&mut change, &job)?;
+        }
+        self.core.commit(change).await?;
+        Ok(upload.into_inner())
+    }
+
+    /// Q40: a new upload for the caller's organization and the link its file goes to (straight to the
+    /// object store, valid 15 minutes).
+    pub async fn begin_blanket_upload(
+        &self,
+        caller: &Caller,
+    ) -> Result<(BlanketUpload, PresignedUpload), ServiceError> {
+        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+        if matches!(caller.kind, UserKind::Officer { .. }) {
+            return Err(ServiceError::Forbidden);
+        }
+        let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
+        let link = self
+            .uploads
+            .presign_put(&upload_key(&org, &upload.id), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
+            .await?;
+        Ok((upload, link))
+    }
+
+    /// Q42, Q43: an upload of the caller's organization and its row errors.
+    pub async fn blanket_upload(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(BlanketUpload, Vec<RowError>), ServiceError> {
+        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+        let store = self.core.store();
+        let upload = store.uploads().get(&org, id).await?.ok_or(ServiceError::NotFound)?.into_inner();
+        let errors = store.uploads().all_row_errors(&upload.id).await?;
+        Ok((upload, errors))
+    }
+
+    /// The file stored under an upload key, if it is there.
+    pub async fn uploaded_file(&self, key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        Ok(self.uploads.get(key).await?)
+    }
+
+    /// Q40, Q41: the template of one input-screen group, made by `make` once per template version and kept
+    /// in the templates store (a template that cannot be kept is served anyway, and logged).
+    pub async fn template<E: std::error::Error>(
+        &self,
+        group: ScreenGroup,
+        version: &str,
+        make: impl FnOnce(ScreenGroup) -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let key = format!("templates/extension-{}-v{version}.xlsx", group.code());
+        match self.templates.get(&key).await {
+            Ok(Some(bytes)) => return Ok(bytes),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %ServiceError::from(e).log_chain(), "the kept template could not be read; made anew")
+            }
+        }
+        let bytes = make(group).map_err(|e| {
+            tracing::error!(error = %e, "the blanket template could not be made");
+            ServiceError::Store(crate::ports::StoreError::Invalid("the blanket template could not be made".into()))
+        })?;
+        if let Err(e) = self.templates.put(&key, bytes.clone(), XLSX_CONTENT_TYPE).await {
+            tracing::warn!(error = %ServiceError::from(e).log_chain(), "the template could not be kept; served anyway");
+        }
+        Ok(bytes)
+    }
+}
+
+/// Where an upload's file is stored: the organization and the upload in the key, so a file can never be
+/// attributed to another organization.
+pub fn upload_key(org: &OrganizationId, upload_id: &str) -> String {
+    format!("uploads/{org}/{upload_id}.xlsx")
+}
+
+/// The organization and upload a stored key names (the inverse of [`upload_key`]).
+pub fn parse_upload_key(key: &str) -> Option<(OrganizationId, String)> {
+    let rest = key.strip_prefix("uploads/")?.strip_suffix(".xlsx")?;
+    let (org, upload) = rest.split_once('/')?;
+    if upload.contains('/') {
+        return None;
+    }
+    Some((OrganizationId::parse(org).ok()?, upload.to_owned()))
+}
+
+pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

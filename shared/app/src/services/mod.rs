@@ -1,0 +1,192 @@
+//! The use-case services, grouped by who uses them. Each is a short story over the ports it holds — read
+//! through a repository, apply the domain's rules, and commit the change with its audit event and the jobs
+//! it causes in one [`UnitOfWork`] — and each holds only the ports it needs, so a function wires only what
+//! it uses.
+
+pub mod accounts;
+pub mod applications;
+pub mod blanket;
+pub mod counter;
+pub mod daily;
+pub mod examination;
+pub mod import;
+pub mod notifications;
+mod photos;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use zairyu_domain::account::{PasswordReminder, User, UserKind};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::audit::{AuditAction, AuditEvent, Outcome};
+use zairyu_domain::job::{Addressee, NotificationJob};
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{ForeignNational, Organization};
+use zairyu_domain::schedule::{DueTask, passport_notice_on};
+use zairyu_domain::status::OfficerRole;
+use zairyu_domain::values::UserId;
+
+use crate::error::ServiceError;
+use crate::ports::{Clock, Ids, JobQueue};
+use crate::store::{Store, UnitOfWork};
+
+/// What every service shares: the store, the queue its changes' jobs go to, the clock and the IDs.
+#[derive(Clone)]
+pub struct Core {
+    store: Store,
+    queue: Arc<dyn JobQueue>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn Ids>,
+}
+
+impl Core {
+    pub fn new(store: Store, queue: Arc<dyn JobQueue>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
+        Self { store, queue, clock, ids }
+    }
+
+    /// The repositories, for reading.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn today(&self) -> JstDate {
+        JstDate::of_instant(self.now())
+    }
+
+    pub(crate) fn new_id(&self) -> String {
+        self.ids.id()
+    }
+
+    pub(crate) fn token(&self) -> String {
+        self.ids.token()
+    }
+
+    pub(crate) fn random(&self) -> u64 {
+        self.ids.random()
+    }
+
+    pub(crate) fn event(
+        &self,
+        actor: &str,
+        action: AuditAction,
+        subject: String,
+        from: Option<String>,
+        outcome: Outcome,
+    ) -> AuditEvent {
+        AuditEvent { id: self.ids.id(), at: self.now(), actor: actor.to_owned(), action, subject, from, outcome }
+    }
+
+    /// A change with its audit event.
+    pub(crate) fn change(&self, event: &AuditEvent) -> Result<UnitOfWork, ServiceError> {
+        let mut change = UnitOfWork::new(self.now());
+        change.audit(event)?;
+        Ok(change)
+    }
+
+    /// Adds a notification job to a change (it goes to the outbox with it).
+    pub(crate) fn enqueue(&self, change: &mut UnitOfWork, job: &NotificationJob) -> Result<(), ServiceError> {
+        change.job(self.ids.id(), job)?;
+        Ok(())
+    }
+
+    /// Commits a change; then hands its jobs to the queue. A job the queue does not take stays in the
+    /// outbox for [`Core::flush_outbox`]: the change is committed either way.
+    pub(crate) async fn commit(&self, change: UnitOfWork) -> Result<(), ServiceError> {
+        let jobs = self.store.commit(change).await?;
+        for job in jobs {
+            match self.queue.send(&job.body).await {
+                Ok(()) => {
+                    if let Err(e) = self.store.outbox().done(&job.id).await {
+                        tracing::warn!(error = %ServiceError::from(e).log_chain(), "a sent job stays in the outbox; it will be sent again and de-duplicated");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %ServiceError::from(e).log_chain(), "the queue did not take a job; it waits in the outbox");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a refusal or an attempt that changes nothing else.
+    pub(crate) async fn audit_only(&self, event: AuditEvent) -> Result<(), ServiceError> {
+        let change = self.change(&event)?;
+        self.commit(change).await
+    }
+
+    /// Hands every job left in the outbox to the queue. Harmless to run twice (a job sent twice is sent
+    /// once, by its idempotency key).
+    pub async fn flush_outbox(&self) -> Result<usize, ServiceError> {
+        let mut sent = 0;
+        for job in self.store.outbox().pending(100).await? {
+            self.queue.send(&job.body).await?;
+            self.store.outbox().done(&job.id).await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+}
+
+pub(crate) fn user_addressee(user: &User) -> Addressee {
+    Addressee { email: user.email.clone(), language: user.language }
+}
+
+/// The days an organization's approval makes a periodic-report reminder (Q73) and a suspension check (Q76)
+/// due, for a new or changed approval.
+pub(crate) fn approval_due(change: &mut UnitOfWork, org: &Organization) {
+    if let Some(approval) = org.approval {
+        change.due(approval.reminder_on(), DueTask::ReportReminder, org.id.as_str());
+        change.due(approval.expires_on.succ(), DueTask::Suspension, org.id.as_str());
+    }
+}
+
+/// The days a new password makes its expiry reminders due (Q97).
+pub(crate) fn password_due(change: &mut UnitOfWork, user: &User) {
+    if let Some(age) = user.password {
+        change.due(age.reminder_on(PasswordReminder::ThirtyDays), DueTask::Password30, user.id.as_str());
+        change.due(age.reminder_on(PasswordReminder::SevenDays), DueTask::Password7, user.id.as_str());
+    }
+}
+
+/// The day a person's passport-expiry notice falls due (Q86).
+pub(crate) fn passport_due(change: &mut UnitOfWork, org: &OrganizationId, person: &ForeignNational) {
+    if let Some(expiry) = person.passport_expiry {
+        change.due(passport_notice_on(expiry), DueTask::Passport, &format!("{org}#{}", person.card_number));
+    }
+}
+
+/// Who is asking, once the session is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub kind: UserKind,
+    pub organization_id: Option<OrganizationId>,
+    /// The client's address, for the audit trail.
+    pub from: Option<String>,
+}
+
+impl Caller {
+    /// The organization a staff member or agent acts for; officers have none.
+    pub fn organization(&self) -> Result<&OrganizationId, ServiceError> {
+        match self.kind {
+            UserKind::OrganizationStaff | UserKind::Agent => {
+                self.organization_id.as_ref().ok_or(ServiceError::Forbidden)
+            }
+            UserKind::Officer { .. } => Err(ServiceError::Forbidden),
+        }
+    }
+
+    /// The caller's office and roles; officers only.
+    pub fn officer(&self) -> Result<(Office, &[OfficerRole]), ServiceError> {
+        match &self.kind {
+            UserKind::Officer { office, roles } => Ok((*office, roles)),
+            _ => Err(ServiceError::Forbidden),
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The repositories, one per aggregate, written once over the [`Table`] port, and the single-table key design
+//! they share. Only this module touches the table: services read through a repository (which returns the
+//! record with its version, [`Stored`]) and write through a [`UnitOfWork`] (which conditions every update on
+//! the version read and bumps it), so no service can forget a version or write half a change.
+//!
+//! # Key design
+//!
+//! One table; every item has `pk` and `sk`; two overloaded global secondary indexes (`gsi1`, `gsi2`); `ttl`
+//! expires short-lived items. Records are stored as a JSON document in `doc`, with `version` beside it for
+//! optimistic concurrency (owned by this module: records carry no version of their own). No request path scans the table: every access below is a `GetItem` or a `Query`
+//! of one partition.
+//!
+//! | record | pk | sk | gsi1pk / gsi1sk | gsi2pk / gsi2sk | serves |
+//! |---|---|---|---|---|---|
+//! | organization | `ORG#{org}` | `ORG` | | | an organization by ID |
+//! | foreign national on the list | `ORG#{org}` | `FN#{card}` | | | the List of Affiliated Foreign Nationals (Q80), one person by card number |
+//! | request for use | `ORG#{org}` | `RFU#{id}` | | `RFU#{office}#{state}` / `{recorded_at}#{id}` | an organization's requests; the office's pending requests |
+//! | blanket upload | `ORG#{org}` | `UPLOAD#{id}` | | | an organization's uploads |
+//! | blanket row error | `UPLOAD#{id}` | `ROW#{row:04}#{column}` | | | the error list of one upload (Q42) |
+//! | user | `USER#{user}` | `USER` | `ORG#{org}` / `USER#{user}` | | log-in by user ID; every user of an organization (Q73) |
+//! | application | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | `QUEUE#{office}#{status}` / `{receipt_date}#{id}` (only while an office has to act) | by ID; an organization's applications newest first (Q50); the office's queue by status |
+//! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
+//! | one-time link | `LINK#{sha256(token)}` | `LINK` | | | password set / reset links (Q88, Q92); `ttl` |
+//! | counter | `COUNTER#{name}` | `COUNTER` | | | receipt-number series per office and year (Q33) |
+//! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers) |
+//! | audit event | `AUDIT#{subject}` | `{at}#{id}` | `AUDIT#{yyyy-mm-dd}` / `{at}#{id}` | | the trail of one record; the trail of one day (Q102) |
+//! | notification sent | `SENT#{idempotency key}` | `SENT` | | | a job is sent once (de-duplication); `ttl` |
+//! | job outbox | `OUTBOX` | `{id}` | | | jobs written with the change that caused them, until the queue has them |
+
+mod applications;
+mod organizations;
+mod system;
+mod uploads;
+mod users;
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use zairyu_domain::audit::AuditEvent;
+use zairyu_domain::job::NotificationJob;
+
+pub use applications::Applications;
+pub use organizations::Organizations;
+pub use system::{Audit, CounterValue, Counters, DueTasks, JobRuns, Outbox, SentMarks};
+pub use uploads::Uploads;
+pub use users::{Link, LinkPurpose, Session, Users};
+
+use crate::ports::{Attr, Condition, Cursor, Item, Key, Page, StoreError, Table, Write, attr};
+
+const DOC: &str = "doc";
+
+/// SHA-256 of a secret token, hex: what the store keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An item holding `doc` under `key`, with the record's `version` and any index or TTL attributes.
+fn encode<T: Serialize>(key: Key, doc: &T, version: i64, extra: Vec<(&str, Attr)>) -> Result<Item, StoreError> {
+    let json = serde_json::to_string(doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut item = Item::from([
+        (attr::PK.to_owned(), Attr::S(key.pk)),
+        (attr::SK.to_owned(), Attr::S(key.sk)),
+        (DOC.to_owned(), Attr::S(json)),
+        (attr::VERSION.to_owned(), Attr::N(version)),
+    ]);
+    for (k, v) in extra {
+        item.insert(k.to_owned(), v);
+    }
+    Ok(item)
+}
+
+fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
+    let json = item.get(DOC).and_then(Attr::as_s).ok_or_else(|| StoreError::corrupt("an item without doc"))?;
+    serde_json::from_str(json).map_err(StoreError::corrupt)
+}
+
+/// A record and the version it was read at.
+fn decode_stored<T: DeserializeOwned>(item: &Item) -> Result<Stored<T>, StoreError> {
+    let version = item.get(attr::VERSION).and_then(Attr::as_n).unwrap_or(1);
+    let created_at = item
+        .get("created_at")
+        .and_then(Attr::as_s)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    Ok(Stored { record: decode(item)?, version, created_at })
+}
+
+fn s(v: impl Into<String>) -> Attr {
+    Attr::S(v.into())
+}
+
+/// One page of records of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Records<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+fn decode_page<T: DeserializeOwned>(page: Page) -> Result<Records<T>, StoreError> {
+    Ok(Records { items: page.items.iter().map(decode).collect::<Result<_, _>>()?, next: page.next })
+}
+
+/// A record as read, with the version its next write is conditioned on. It reads and changes like the
+/// record itself; only a [`UnitOfWork`] can write it back, and only over the version it was read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored<T> {
+    record: T,
+    version: i64,
+    /// When the record was first stored, for records whose index orders by it.
+    created_at: Option<DateTime<Utc>>,
+}
+
+impl<T> Stored<T> {
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    pub fn into_inner(self) -> T {
+        self.record
+    }
+}
+
+impl<T> Deref for Stored<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.record
+    }
+}
+
+impl<T> DerefMut for Stored<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.record
+    }
+}
+
+/// A record kind with a version: its key, and the index attributes it is stored with.
+pub trait Record: Serialize + DeserializeOwned {
+    fn key(&self) -> Key;
+    /// Index (and other) attributes beside the document; `created_at` is when the record was first stored.
+    fn index(&self, _created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
+        Vec::new()
+    }
+}
+
+/// A job handed to the outbox in a committed change, to be passed on to the queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outboxed {
+    pub id: String,
+    pub body: String,
+}
+
+/// One change: record writes, its audit event and the jobs it causes, committed in one transaction (the jobs
+/// through the outbox, so none is lost if the queue is down and none is sent for a change that failed).
+pub struct UnitOfWork {
+    now: DateTime<Utc>,
+    writes: Vec<Write>,
+    jobs: Vec<Outboxed>,
+}
+
+impl UnitOfWork {
+    /// A change made at `now` (the time new records are stored with).
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self { now, writes: Vec::new(), jobs: Vec::new() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// How many writes the change holds (a transaction takes at most 100).
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+
+    fn push(&mut self, write: Write) {
+        self.writes.push(write);
+    }
+
+    fn put_record<T: Serialize>(
+        &mut self,
+        key: Key,
+        doc: &T,
+        read_at: i64,
+        extra: Vec<(&str, Attr)>,
+    ) -> Result<(), StoreError> {
+        let condition = if read_at == 0 { Condition::Absent } else { Condition::Version(read_at) };
+        self.push(Write::Put { item: encode(key, doc, read_at + 1, extra)?, condition });
+        Ok(())
+    }
+
+    /// Stores a new record; the change fails if one with its key exists.
+    pub fn add<T: Record>(&mut self, record: &T) -> Result<(), StoreError> {
+        let mut extra = record.index(self.now);
+        extra.push(("created_at", s(self.now.to_rfc3339())));
+        self.put_record(record.key(), record, 0, extra)
+    }
+
+    /// Writes a changed record back; the change fails if anyone wrote it since it was read.
+    pub fn save<T: Record>(&mut self, stored: &Stored<T>) -> Result<(), StoreError> {
+        let created = stored.created_at.unwrap_or(self.now);
+        let mut extra = stored.record.index(created);
+        extra.push(("created_at", s(created.to_rfc3339())));
+        self.put_record(stored.record.key(), &stored.record, stored.version, extra)
+    }
+
+    /// Fails the change unless the record is still as read (for a change that depends on a record it does
+    /// not write).
+    pub fn check<T: Record>(&mut self, stored: &Stored<T>) {
+        self.push(Write::Check { key: stored.record.key(), condition: Condition::Version(stored.version) });
+    }
+
+    /// The audit event of the change (appended, never overwritten).
+    pub fn audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        self.push(system::audit_write(event)?);
+        Ok(())
+    }
+
+    /// A notification job, written to the outbox with the change.
+    pub fn job(&mut self, id: String, job: &NotificationJob) -> Result<(), StoreError> {
+        let body = serde_json::to_string(job).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.push(system::outbox_write(&id, &body));
+        self.jobs.push(Outboxed { id, body });
+        Ok(())
+    }
+}
+
+/// Every repository over one table. The table itself is private to this module.
+#[derive(Clone)]
+pub struct Store {
+    table: Arc<dyn Table>,
+}
+
+impl Store {
+    pub fn new(table: Arc<dyn Table>) -> Self {
+        Self { table }
+    }
+
+    /// Commits a change whole, or nothing of it; returns the jobs it put in the outbox.
+    pub async fn commit(&self, change: UnitOfWork) -> Result<Vec<Outboxed>, StoreError> {
+        if change.writes.is_empty() {
+            return Ok(change.jobs);
+        }
+        self.table.transact(change.writes).await?;
+        Ok(change.jobs)
+    }
+
+    pub fn applications(&self) -> Applications<'_> {
+        Applications(self.table.as_ref())
+    }
+
+    pub fn users(&self) -> Users<'_> {
+        Users(self.table.as_ref())
+    }
+
+    pub fn organizations(&self) -> Organizations<'_> {
+        Organizations(self.table.as_ref())
+    }
+
+    pub fn uploads(&self) -> Uploads<'_> {
+        Uploads(self.table.as_ref())
+    }
+
+    pub fn counters(&self) -> Counters<'_> {
+        Counters(self.table.as_ref())
+    }
+
+    pub fn due_tasks(&self) -> DueTasks<'_> {
+        DueTasks(self.table.as_ref())
+    }
+
+    pub fn job_runs(&self) -> JobRuns<'_> {
+        JobRuns(self.table.as_ref())
+    }
+
+    pub fn audit(&self) -> Audit<'_> {
+        Audit(self.table.as_ref())
+    }
+
+    pub fn sent_marks(&self) -> SentMarks<'_> {
+        SentMarks(self.table.as_ref())
+    }
+
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox(self.table.as_ref())
+    }
+
+    async fn get_stored<T: DeserializeOwned>(table: &dyn Table, key: &Key) -> Result<Option<Stored<T>>, StoreError> {
+        table.get(key).await?.as_ref().map(decode_stored).transpose()
+    }
+}

@@ -1,0 +1,119 @@
+//! Organizations of affiliation, their List of Affiliated Foreign Nationals (Q80) and their requests for use
+//! (Q3, Q10, Q16–Q20; the office's pending ones by an index).
+
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::{ForeignNational, Organization};
+use zairyu_domain::request_for_use::{RequestForUse, RequestState};
+use zairyu_domain::values::ResidenceCardNumber;
+
+use super::{Record, Records, Store, Stored, UnitOfWork, decode, encode, s};
+use crate::ports::{Attr, Condition, Cursor, Index, Key, Query, SortKey, StoreError, Table, Write, attr};
+
+pub struct Organizations<'a>(pub(super) &'a dyn Table);
+
+fn key(id: &OrganizationId) -> Key {
+    Key::new(format!("ORG#{id}"), "ORG")
+}
+
+fn person_key(org: &OrganizationId, card: &ResidenceCardNumber) -> Key {
+    Key::new(format!("ORG#{org}"), format!("FN#{card}"))
+}
+
+fn request_key(org: &OrganizationId, id: &str) -> Key {
+    Key::new(format!("ORG#{org}"), format!("RFU#{id}"))
+}
+
+fn requests_partition(office: Office, state: RequestState) -> String {
+    format!("RFU#{}#{}", office.code(), state.code())
+}
+
+impl Record for Organization {
+    fn key(&self) -> Key {
+        key(&self.id)
+    }
+}
+
+impl Organizations<'_> {
+    pub async fn get(&self, id: &OrganizationId) -> Result<Option<Stored<Organization>>, StoreError> {
+        Store::get_stored(self.0, &key(id)).await
+    }
+
+    /// One person on the organization's list.
+    pub async fn person(
+        &self,
+        org: &OrganizationId,
+        card: &ResidenceCardNumber,
+    ) -> Result<Option<ForeignNational>, StoreError> {
+        self.0.get(&person_key(org, card)).await?.as_ref().map(decode).transpose()
+    }
+
+    /// The organization's List of Affiliated Foreign Nationals, by card number.
+    pub async fn people(
+        &self,
+        org: &OrganizationId,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<ForeignNational>, StoreError> {
+        let q = Query::partition(Index::Primary, format!("ORG#{org}"))
+            .sort(SortKey::Prefix("FN#".into()))
+            .limit(limit)
+            .after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+
+    pub async fn request_for_use(
+        &self,
+        org: &OrganizationId,
+        id: &str,
+    ) -> Result<Option<Stored<RequestForUse>>, StoreError> {
+        Store::get_stored(self.0, &request_key(org, id)).await
+    }
+
+    /// An office's requests for use in one state, newest first.
+    pub async fn requests_of_office(
+        &self,
+        office: Office,
+        state: RequestState,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<RequestForUse>, StoreError> {
+        let q = Query::partition(Index::Gsi2, requests_partition(office, state)).descending().limit(limit).after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+}
+
+impl UnitOfWork {
+    /// Adds or replaces a person on the organization's list (Q80).
+    pub fn put_person(&mut self, org: &OrganizationId, person: &ForeignNational) -> Result<(), StoreError> {
+        let item = encode(person_key(org, &person.card_number), person, 1, vec![])?;
+        self.push(Write::Put { item, condition: Condition::None });
+        Ok(())
+    }
+
+    /// Removes a person from the list; the change fails if the person is not on it.
+    pub fn remove_person(&mut self, org: &OrganizationId, card: &ResidenceCardNumber) {
+        self.push(Write::Delete { key: person_key(org, card), condition: Condition::Exists });
+    }
+
+    fn request_index(req: &RequestForUse, office: Office) -> Vec<(&'static str, Attr)> {
+        vec![
+            (attr::GSI2_PK, s(requests_partition(office, req.state))),
+            (attr::GSI2_SK, s(format!("{}#{}", req.recorded_at.to_rfc3339(), req.id))),
+        ]
+    }
+
+    /// A new request for use, indexed for its organization's office.
+    pub fn add_request_for_use(&mut self, req: &RequestForUse, office: Office) -> Result<(), StoreError> {
+        self.put_record(request_key(&req.organization_id, &req.id), req, 0, Self::request_index(req, office))
+    }
+
+    pub fn save_request_for_use(&mut self, req: &Stored<RequestForUse>, office: Office) -> Result<(), StoreError> {
+        self.put_record(
+            request_key(&req.organization_id, &req.id),
+            &**req,
+            req.version,
+            Self::request_index(req, office),
+        )
+    }
+}

@@ -1,0 +1,222 @@
+//! The system's own records: receipt-number counters (Q33), due tasks of the daily jobs, the jobs' last
+//! runs, the audit trail (Q102), the marks of notifications sent, and the job outbox.
+
+use chrono::{DateTime, Utc};
+use zairyu_domain::audit::AuditEvent;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::schedule::{DueTask, ScheduledJob};
+
+use super::{Records, UnitOfWork, encode, s};
+use crate::ports::{Attr, Condition, Cursor, Index, Item, Key, Query, SortKey, StoreError, Table, Write, attr};
+
+pub struct Counters<'a>(pub(super) &'a dyn Table);
+pub struct DueTasks<'a>(pub(super) &'a dyn Table);
+pub struct JobRuns<'a>(pub(super) &'a dyn Table);
+pub struct Audit<'a>(pub(super) &'a dyn Table);
+pub struct SentMarks<'a>(pub(super) &'a dyn Table);
+pub struct Outbox<'a>(pub(super) &'a dyn Table);
+
+// --- counters ------------------------------------------------------------------------------------------
+
+fn counter_key(name: &str) -> Key {
+    Key::new(format!("COUNTER#{name}"), "COUNTER")
+}
+
+/// A counter as read: its value and the version its advance is conditioned on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CounterValue {
+    pub value: i64,
+    version: i64,
+}
+
+impl Counters<'_> {
+    /// The counter's current value (0 for a counter never used).
+    pub async fn get(&self, name: &str) -> Result<CounterValue, StoreError> {
+        Ok(match self.0.get(&counter_key(name)).await? {
+            None => CounterValue { value: 0, version: 0 },
+            Some(item) => CounterValue {
+                value: item.get("value").and_then(Attr::as_n).unwrap_or(0),
+                version: item.get(attr::VERSION).and_then(Attr::as_n).unwrap_or(0),
+            },
+        })
+    }
+}
+
+impl UnitOfWork {
+    /// Moves a counter read as `read` to its value + 1; the change fails if anyone moved it meanwhile, which
+    /// keeps the series free of gaps when written with the record that uses the value.
+    pub fn advance_counter(&mut self, name: &str, read: CounterValue) {
+        let key = counter_key(name);
+        let condition = if read.version == 0 { Condition::Absent } else { Condition::Version(read.version) };
+        self.push(Write::Put {
+            item: Item::from([
+                (attr::PK.to_owned(), Attr::S(key.pk)),
+                (attr::SK.to_owned(), Attr::S(key.sk)),
+                ("value".to_owned(), Attr::N(read.value + 1)),
+                (attr::VERSION.to_owned(), Attr::N(read.version + 1)),
+            ]),
+            condition,
+        });
+    }
+
+    /// Fails the change if it was made before under `name` (for work done once, such as demo data).
+    pub fn mark_once(&mut self, name: &str) {
+        self.push(Write::Put {
+            item: Item::from([(attr::PK.to_owned(), s(format!("SEED#{name}"))), (attr::SK.to_owned(), s("SEED"))]),
+            condition: Condition::Absent,
+        });
+    }
+
+    /// A task falling due on `day`, for the daily job that handles it.
+    pub fn due(&mut self, day: JstDate, task: DueTask, reference: &str) {
+        self.push(Write::Put {
+            item: Item::from([
+                (attr::PK.to_owned(), s(format!("DUE#{day}"))),
+                (attr::SK.to_owned(), s(format!("{}#{reference}", task.code()))),
+            ]),
+            condition: Condition::None,
+        });
+    }
+}
+
+// --- due tasks -----------------------------------------------------------------------------------------
+
+impl DueTasks<'_> {
+    /// The references of one task due on a day, all pages.
+    pub async fn all(&self, day: JstDate, task: DueTask) -> Result<Vec<String>, StoreError> {
+        let prefix = format!("{}#", task.code());
+        let mut refs = Vec::new();
+        let mut after: Option<Cursor> = None;
+        loop {
+            let q = Query::partition(Index::Primary, format!("DUE#{day}"))
+                .sort(SortKey::Prefix(prefix.clone()))
+                .limit(500)
+                .after(after);
+            let page = self.0.query(&q).await?;
+            refs.extend(page.items.iter().filter_map(|i| {
+                i.get(attr::SK).and_then(Attr::as_s).and_then(|sk| sk.strip_prefix(&prefix)).map(str::to_owned)
+            }));
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok(refs),
+            }
+        }
+    }
+}
+
+// --- scheduled job runs --------------------------------------------------------------------------------
+
+fn job_run_key(job: ScheduledJob) -> Key {
+    Key::new(format!("JOBRUN#{}", job.code()), "JOBRUN")
+}
+
+impl JobRuns<'_> {
+    /// The last day a scheduled job ran to its end.
+    pub async fn last(&self, job: ScheduledJob) -> Result<Option<JstDate>, StoreError> {
+        let item = self.0.get(&job_run_key(job)).await?;
+        Ok(item.and_then(|i| i.get("day").and_then(Attr::as_s).and_then(|d| JstDate::parse(d).ok())))
+    }
+
+    pub async fn set_last(&self, job: ScheduledJob, day: JstDate) -> Result<(), StoreError> {
+        let key = job_run_key(job);
+        let item = Item::from([
+            (attr::PK.to_owned(), Attr::S(key.pk)),
+            (attr::SK.to_owned(), Attr::S(key.sk)),
+            ("day".to_owned(), Attr::S(day.to_string())),
+        ]);
+        self.0.put(item, Condition::None).await
+    }
+}
+
+// --- audit ---------------------------------------------------------------------------------------------
+
+/// The write that appends `event` (never overwrites).
+pub(super) fn audit_write(event: &AuditEvent) -> Result<Write, StoreError> {
+    let sk = format!("{}#{}", event.at.to_rfc3339(), event.id);
+    let extra =
+        vec![(attr::GSI1_PK, s(format!("AUDIT#{}", JstDate::of_instant(event.at)))), (attr::GSI1_SK, s(sk.clone()))];
+    Ok(Write::Put {
+        item: encode(Key::new(format!("AUDIT#{}", event.subject), sk), event, 1, extra)?,
+        condition: Condition::Absent,
+    })
+}
+
+impl Audit<'_> {
+    pub async fn trail(
+        &self,
+        subject: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<AuditEvent>, StoreError> {
+        let q = Query::partition(Index::Primary, format!("AUDIT#{subject}")).limit(limit).after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+
+    pub async fn of_day(
+        &self,
+        day: JstDate,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<AuditEvent>, StoreError> {
+        let q = Query::partition(Index::Gsi1, format!("AUDIT#{day}")).limit(limit).after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+}
+
+// --- notification de-duplication -----------------------------------------------------------------------
+
+impl SentMarks<'_> {
+    /// Records that the job with this key was sent; `false` if it already was (send nothing then).
+    pub async fn mark(&self, idempotency_key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let expires = (now + chrono::Duration::days(30)).timestamp();
+        let item = Item::from([
+            (attr::PK.to_owned(), s(format!("SENT#{idempotency_key}"))),
+            (attr::SK.to_owned(), s("SENT")),
+            (attr::TTL.to_owned(), Attr::N(expires)),
+        ]);
+        match self.0.put(item, Condition::Absent).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets a sending mark, when the send failed after marking (so that a retry sends).
+    pub async fn unmark(&self, idempotency_key: &str) -> Result<(), StoreError> {
+        self.0.delete(&Key::new(format!("SENT#{idempotency_key}"), "SENT"), Condition::None).await
+    }
+}
+
+// --- job outbox ----------------------------------------------------------------------------------------
+
+pub(super) fn outbox_write(id: &str, body: &str) -> Write {
+    Write::Put {
+        item: Item::from([
+            (attr::PK.to_owned(), s("OUTBOX")),
+            (attr::SK.to_owned(), s(id)),
+            ("body".to_owned(), s(body)),
+        ]),
+        condition: Condition::Absent,
+    }
+}
+
+impl Outbox<'_> {
+    /// Jobs written but not yet handed to the queue: (id, body).
+    pub async fn pending(&self, limit: u32) -> Result<Vec<super::Outboxed>, StoreError> {
+        let page = self.0.query(&Query::partition(Index::Primary, "OUTBOX").limit(limit)).await?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|i| {
+                Some(super::Outboxed {
+                    id: i.get(attr::SK)?.as_s()?.to_owned(),
+                    body: i.get("body")?.as_s()?.to_owned(),
+                })
+            })
+            .collect())
+    }
+
+    pub async fn done(&self, id: &str) -> Result<(), StoreError> {
+        self.0.delete(&Key::new("OUTBOX", id), Condition::None).await
+    }
+}

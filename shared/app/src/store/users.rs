@@ -1,0 +1,141 @@
+//! Users (log-in by user ID; every user of an organization, Q73), their sessions (Q44) and one-time links
+//! (Q88, Q92). Tokens are stored only as their hashes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use zairyu_domain::account::User;
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::values::UserId;
+
+use super::{Record, Records, Store, Stored, UnitOfWork, decode, encode, s, token_hash};
+use crate::ports::{Attr, Condition, Cursor, Index, Key, Query, SortKey, StoreError, Table, Write, attr};
+
+pub struct Users<'a>(pub(super) &'a dyn Table);
+
+fn key(id: &UserId) -> Key {
+    Key::new(format!("USER#{id}"), "USER")
+}
+
+fn session_key(token: &str) -> Key {
+    Key::new(format!("SESSION#{}", token_hash(token)), "SESSION")
+}
+
+fn link_key(token: &str) -> Key {
+    Key::new(format!("LINK#{}", token_hash(token)), "LINK")
+}
+
+impl Record for User {
+    fn key(&self) -> Key {
+        key(&self.id)
+    }
+
+    fn index(&self, _: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
+        match &self.organization_id {
+            Some(org) => {
+                vec![(attr::GSI1_PK, s(format!("ORG#{org}"))), (attr::GSI1_SK, s(format!("USER#{}", self.id)))]
+            }
+            None => vec![],
+        }
+    }
+}
+
+/// A session as stored: the token and the CSRF token only as hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub user_id: UserId,
+    pub csrf_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkPurpose {
+    SetPassword,
+    ResetPassword,
+}
+
+/// A one-time link to set or reset a password, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub user_id: UserId,
+    pub purpose: LinkPurpose,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Users<'_> {
+    pub async fn get(&self, id: &UserId) -> Result<Option<Stored<User>>, StoreError> {
+        Store::get_stored(self.0, &key(id)).await
+    }
+
+    pub async fn of_organization(
+        &self,
+        org: &OrganizationId,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<User>, StoreError> {
+        let q = Query::partition(Index::Gsi1, format!("ORG#{org}"))
+            .sort(SortKey::Prefix("USER#".into()))
+            .limit(limit)
+            .after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+
+    /// Every user of an organization, all pages.
+    pub async fn all_of_organization(&self, org: &OrganizationId) -> Result<Vec<User>, StoreError> {
+        let mut users = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.of_organization(org, after, 100).await?;
+            users.extend(page.items);
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok(users),
+            }
+        }
+    }
+
+    pub async fn session(&self, token: &str) -> Result<Option<Session>, StoreError> {
+        self.0.get(&session_key(token)).await?.as_ref().map(decode).transpose()
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
+        self.0.delete(&session_key(token), Condition::None).await
+    }
+
+    pub async fn link(&self, token: &str) -> Result<Option<Link>, StoreError> {
+        self.0.get(&link_key(token)).await?.as_ref().map(decode).transpose()
+    }
+}
+
+impl UnitOfWork {
+    /// Stores a session under its token's hash, expiring `idle_limit` after it was last seen.
+    pub fn put_session(
+        &mut self,
+        token: &str,
+        session: &Session,
+        idle_limit: chrono::Duration,
+    ) -> Result<(), StoreError> {
+        let expires = (session.last_seen_at + idle_limit).timestamp();
+        let item = encode(session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?;
+        self.push(Write::Put { item, condition: Condition::None });
+        Ok(())
+    }
+
+    pub fn end_session(&mut self, token: &str) {
+        self.push(Write::Delete { key: session_key(token), condition: Condition::None });
+    }
+
+    /// Stores a new one-time link under its token's hash, expiring with it.
+    pub fn add_link(&mut self, token: &str, link: &Link) -> Result<(), StoreError> {
+        let item = encode(link_key(token), link, 1, vec![(attr::TTL, Attr::N(link.expires_at.timestamp()))])?;
+        self.push(Write::Put { item, condition: Condition::Absent });
+        Ok(())
+    }
+
+    /// Uses a link up: the change fails if it is already gone (so a link works once, even when two requests
+    /// race).
+    pub fn use_link(&mut self, token: &str) {
+        self.push(Write::Delete { key: link_key(token), condition: Condition::Exists });
+    }
+}

@@ -1,0 +1,197 @@
+//! Every repository owns the version of what it stores: two updates of one record read at the same version
+//! give one success and one conflict — on the embedded table and on DynamoDB (moto) — so a concurrent change
+//! can never be lost silently. A new record is added only if absent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use zairyu_app::ports::StoreError;
+use zairyu_app::store::{Record, Store, Stored, UnitOfWork};
+use zairyu_domain::application::OrganizationId;
+use zairyu_domain::fixtures::application_input;
+use zairyu_domain::office::Office;
+use zairyu_domain::organization::UseState;
+use zairyu_domain::request_for_use::{RequestKind, RequestState};
+use zairyu_domain::values::UserId;
+
+mod support;
+use support::*;
+
+macro_rules! on_both_tables {
+    ($($name:ident),+ $(,)?) => {
+        mod embedded {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::new().await).await
+            })+
+        }
+        mod dynamodb {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::on_dynamodb().await).await
+            })+
+        }
+    };
+}
+
+on_both_tables!(
+    organizations_two_concurrent_updates_one_wins,
+    users_two_concurrent_updates_one_wins,
+    applications_two_concurrent_updates_one_wins,
+    requests_for_use_two_concurrent_updates_one_wins,
+    uploads_two_concurrent_updates_one_wins,
+    counters_two_concurrent_advances_one_wins,
+    a_record_is_added_only_if_absent,
+);
+
+/// Saves `a` and `b` (the same record, read at the same version, changed apart) at the same moment;
+/// exactly one wins, the other gets `ConditionFailed`, and the stored version moved by one.
+async fn race<T: Record + Send + Sync + 'static>(store: &Store, a: Stored<T>, b: Stored<T>) -> usize {
+    assert_eq!(a.version(), b.version());
+    let save = |s: Stored<T>| {
+        let store = store.clone();
+        async move {
+            let mut change = UnitOfWork::new(start());
+            change.save(&s).unwrap();
+            store.commit(change).await
+        }
+    };
+    let (ra, rb) = tokio::join!(save(a), save(b));
+    let results = [ra, rb];
+    let wins = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::ConditionFailed))).count();
+    assert_eq!((wins, conflicts), (1, 1), "{results:?}");
+    results.iter().position(|r| r.is_ok()).unwrap()
+}
+
+async fn organizations_two_concurrent_updates_one_wins(w: World) {
+    let store = w.svc.core.store();
+    let id = OrganizationId::parse("org1").unwrap();
+    let (mut a, mut b) = (
+        store.organizations().get(&id).await.unwrap().unwrap(),
+        store.organizations().get(&id).await.unwrap().unwrap(),
+    );
+    let before = a.version();
+    a.use_state = UseState::Suspended;
+    b.profile.name = zairyu_domain::error::Text::parse("Renamed K.K.").unwrap();
+    let winner = race(store, a, b).await;
+    let now = store.organizations().get(&id).await.unwrap().unwrap();
+    assert_eq!(now.version(), before + 1);
+    // The winner's change is there whole; the loser's is not there at all.
+    if winner == 0 {
+        assert_eq!((now.use_state, now.profile.name.as_str()), (UseState::Suspended, "Sakura Systems K.K."));
+    } else {
+        assert_eq!((now.use_state, now.profile.name.as_str()), (UseState::Active, "Renamed K.K."));
+    }
+}
+
+async fn users_two_concurrent_updates_one_wins(w: World) {
+    let store = w.svc.core.store();
+    let id = UserId::parse("TANAKA01").unwrap();
+    let (mut a, mut b) =
+        (store.users().get(&id).await.unwrap().unwrap(), store.users().get(&id).await.unwrap().unwrap());
+    let before = a.version();
+    a.state = zairyu_domain::account::UserState::Suspended;
+    b.email = zairyu_domain::values::EmailAddress::parse("new@sakura.example.jp").unwrap();
+    race(store, a, b).await;
+    assert_eq!(store.users().get(&id).await.unwrap().unwrap().version(), before + 1);
+}
+
+async fn applications_two_concurrent_updates_one_wins(w: World) {
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    let store = w.svc.core.store();
+    let (mut a, mut b) = (
+        store.applications().get(&app.id).await.unwrap().unwrap(),
+        store.applications().get(&app.id).await.unwrap().unwrap(),
+    );
+    assert_eq!(a.version(), 1, "a new record is stored at version 1");
+    a.attach_photo(zairyu_domain::status::Actor::OrganizationUser, photo("a")).unwrap();
+    b.attach_photo(zairyu_domain::status::Actor::OrganizationUser, photo("b")).unwrap();
+    race(store, a, b).await;
+    let now = store.applications().get(&app.id).await.unwrap().unwrap();
+    assert_eq!(now.version(), 2);
+    // Saving keeps the application's place in the organization's list (its creation time).
+    let list = w.svc.applications.applications(&caller, None, 10).await.unwrap();
+    assert_eq!(list.items.len(), 1);
+}
+
+fn photo(name: &str) -> zairyu_domain::application::PhotoRef {
+    let info = zairyu_domain::photo::check_photo(&jpeg(), None).unwrap();
+    zairyu_domain::application::PhotoRef { key: format!("photos/{name}.jpg"), info }
+}
+
+async fn requests_for_use_two_concurrent_updates_one_wins(w: World) {
+    let (_, officer) = w.login("OFFICER1").await;
+    let input = zairyu_app::services::counter::RequestForUseInput {
+        kind: RequestKind::Additional,
+        requester_name: "Sato Jiro".into(),
+        requester_email: "sato@sakura.example.jp".into(),
+        is_agent: false,
+        written_request_on_file: false,
+    };
+    let req = w.svc.counter.record_request_for_use(&officer, "org1", &input).await.unwrap();
+    let store = w.svc.core.store();
+    let org = OrganizationId::parse("org1").unwrap();
+    let (mut a, mut b) = (
+        store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap(),
+        store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap(),
+    );
+    a.state = RequestState::Approved;
+    b.state = RequestState::Denied;
+    let save = |s: Stored<zairyu_domain::request_for_use::RequestForUse>| {
+        let store = store.clone();
+        async move {
+            let mut change = UnitOfWork::new(start());
+            change.save_request_for_use(&s, Office::Tokyo).unwrap();
+            store.commit(change).await
+        }
+    };
+    let (ra, rb) = tokio::join!(save(a), save(b));
+    assert_eq!(usize::from(ra.is_ok()) + usize::from(rb.is_ok()), 1, "{ra:?} {rb:?}");
+    // The office's index holds the request once, under the winner's state.
+    let pending =
+        store.organizations().requests_of_office(Office::Tokyo, RequestState::Pending, None, 10).await.unwrap();
+    assert!(pending.items.is_empty());
+    let decided = store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap();
+    let indexed = store.organizations().requests_of_office(Office::Tokyo, decided.state, None, 10).await.unwrap();
+    assert_eq!(indexed.items.len(), 1);
+}
+
+async fn uploads_two_concurrent_updates_one_wins(w: World) {
+    let org = OrganizationId::parse("org1").unwrap();
+    let upload = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let store = w.svc.core.store();
+    let (mut a, mut b) = (
+        store.uploads().get(&org, &upload.id).await.unwrap().unwrap(),
+        store.uploads().get(&org, &upload.id).await.unwrap().unwrap(),
+    );
+    a.rows_registered = 300;
+    b.rows_failed = 300;
+    race(store, a, b).await;
+}
+
+async fn counters_two_concurrent_advances_one_wins(w: World) {
+    let store = w.svc.core.store();
+    let (a, b) =
+        (store.counters().get("test-series").await.unwrap(), store.counters().get("test-series").await.unwrap());
+    assert_eq!(a.value, 0);
+    let advance = |read| {
+        let store = store.clone();
+        async move {
+            let mut change = UnitOfWork::new(start());
+            change.advance_counter("test-series", read);
+            store.commit(change).await
+        }
+    };
+    let (ra, rb) = tokio::join!(advance(a), advance(b));
+    assert_eq!(usize::from(ra.is_ok()) + usize::from(rb.is_ok()), 1, "{ra:?} {rb:?}");
+    assert_eq!(store.counters().get("test-series").await.unwrap().value, 1, "no number given twice");
+}
+
+async fn a_record_is_added_only_if_absent(w: World) {
+    let store = w.svc.core.store();
+    let org = store.organizations().get(&OrganizationId::parse("org1").unwrap()).await.unwrap().unwrap().into_inner();
+    let mut change = UnitOfWork::new(start());
+    change.add(&org).unwrap();
+    assert!(matches!(store.commit(change).await, Err(StoreError::ConditionFailed)));
+}
