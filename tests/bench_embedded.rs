@@ -87,7 +87,7 @@ async fn main() {
     let mut ids = Vec::new();
     let t = Instant::now();
     for _ in 0..APPS {
-        ids.push(w.svc.applications.create_application(&caller, &input).await.unwrap().id);
+        ids.push(w.svc.applications.create_application(&caller, &input).await.unwrap().id().clone());
     }
     report("service: create application (checks + store)", APPS, t);
     let t = Instant::now();

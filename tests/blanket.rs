@@ -61,7 +61,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     let (_, caller) = w.login("TANAKA01").await;
     let apps = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
     assert_eq!(apps.len(), 297);
-    assert!(apps.iter().all(|a| a.status == ApplicationStatus::InputCompleted));
+    assert!(apps.iter().all(|a| a.status() == ApplicationStatus::InputCompleted));
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadFailed).count(), 1);
 

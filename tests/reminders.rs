@@ -59,14 +59,14 @@ async fn q33_the_official_number_comes_the_next_day_once() {
     let mail = Mail::new(&w);
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
-    w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
-    w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
     assert_eq!(w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap().acted, 0);
     w.clock.set(at(2026, 11, 28));
     let report = w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     assert_eq!((report.tasks, report.acted), (1, 1));
-    let numbered = w.svc.applications.application(&caller, app.id.as_str()).await.unwrap();
-    assert_eq!(numbered.official_receipt_number.unwrap().to_string(), "東オンＥＮ26000001");
+    let numbered = w.svc.applications.application(&caller, app.id().as_str()).await.unwrap();
+    assert_eq!(numbered.official_receipt_number().unwrap().to_string(), "東オンＥＮ26000001");
     w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     let sent = mail.sent(&w).await;
     assert_eq!(with_subject(&sent, "申請受付番号のお知らせ").len(), 1, "to the user, once");

@@ -101,14 +101,14 @@ async fn applications_two_concurrent_updates_one_wins(w: World) {
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
     let store = w.svc.core.store();
     let (mut a, mut b) = (
-        store.applications().get(&app.id).await.unwrap().unwrap(),
-        store.applications().get(&app.id).await.unwrap().unwrap(),
+        store.applications().get(app.id()).await.unwrap().unwrap(),
+        store.applications().get(app.id()).await.unwrap().unwrap(),
     );
     assert_eq!(a.version(), 1, "a new record is stored at version 1");
     a.attach_photo(zairyu_domain::status::Actor::OrganizationUser, photo("a")).unwrap();
     b.attach_photo(zairyu_domain::status::Actor::OrganizationUser, photo("b")).unwrap();
     race(store, a, b).await;
-    let now = store.applications().get(&app.id).await.unwrap().unwrap();
+    let now = store.applications().get(app.id()).await.unwrap().unwrap();
     assert_eq!(now.version(), 2);
     // Saving keeps the application's place in the organization's list (its creation time).
     let list = w.svc.applications.applications(&caller, None, 10).await.unwrap();

@@ -129,7 +129,9 @@ fn submitted(edit: impl FnOnce(&mut ApplicationInput)) -> Result<Application, Ap
         info: zairyu_domain::photo::PhotoInfo { width: 240, height: 320, bytes: 8000 },
     };
     app.attach_photo(Actor::OrganizationUser, jpeg)?;
-    app.submit(Actor::OrganizationUser, day(TODAY), TemporaryReceiptNumber::new(day(TODAY), 42))?;
+    let listed = list_entry(app.form());
+    let eligible = check_eligibility(UseState::Active, Some(&listed), app.form(), day(TODAY)).unwrap();
+    app.submit(Actor::OrganizationUser, &eligible, TemporaryReceiptNumber::new(day(TODAY), 42))?;
     Ok(app)
 }
 
@@ -159,7 +161,7 @@ fn scenario_6_receipt_method_rules() {
     app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Post, day(TODAY)).unwrap();
     let period = zairyu_domain::period::PeriodOfStay::parse("3Y").unwrap();
     app.permit(Actor::Officer(OfficerRole::Examiner), period, day("2030-01-20"), day(TODAY)).unwrap();
-    assert_eq!(app.status, ApplicationStatus::WaitingForIssuance);
+    assert_eq!(app.status(), ApplicationStatus::WaitingForIssuance);
     assert!(app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY)).is_err());
 }
 

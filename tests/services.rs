@@ -210,22 +210,23 @@ async fn reset_links_expire_after_24_hours() {
 async fn q32_q33_create_photo_submit_list(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
-    assert_eq!(app.status, ApplicationStatus::InputCompleted);
-    let e = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap_err();
+    assert_eq!(app.status(), ApplicationStatus::InputCompleted);
+    let e = w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap_err();
     assert_eq!(e.rule(), "application.photo_missing");
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     assert_eq!(
-        w.svc.applications.attach_photo(&caller, app.id.as_str(), png, Some("face.jpg")).await.unwrap_err().rule(),
+        w.svc.applications.attach_photo(&caller, app.id().as_str(), png, Some("face.jpg")).await.unwrap_err().rule(),
         "photo.not_jpeg"
     );
-    let with_photo = w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), Some("face.jpg")).await.unwrap();
-    let key = with_photo.photo.as_ref().unwrap().key.clone();
+    let with_photo =
+        w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), Some("face.jpg")).await.unwrap();
+    let key = with_photo.photo().as_ref().unwrap().key.clone();
     assert_eq!(w.wiring.photos.get(&key).await.unwrap(), Some(jpeg()));
 
-    let filed = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
-    assert_eq!(filed.status, ApplicationStatus::ApplicationCompleted);
-    assert_eq!(filed.receipt_date, Some(JstDate::parse("2026-11-27").unwrap()));
-    let number = filed.temporary_receipt_number.clone().unwrap();
+    let filed = w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
+    assert_eq!(filed.status(), ApplicationStatus::ApplicationCompleted);
+    assert_eq!(filed.receipt_date(), Some(JstDate::parse("2026-11-27").unwrap()));
+    let number = filed.temporary_receipt_number().unwrap().clone();
 
     let jobs = w.jobs().await;
     let kinds: Vec<_> = jobs.iter().map(|j| j.kind).collect();
@@ -242,33 +243,33 @@ async fn q32_q33_create_photo_submit_list(w: World) {
         .all(JstDate::parse("2026-11-28").unwrap(), zairyu_domain::schedule::DueTask::ReceiptNumber)
         .await
         .unwrap();
-    assert_eq!(due, vec![app.id.to_string()]);
+    assert_eq!(due, vec![app.id().to_string()]);
 
     let list = w.svc.applications.applications(&caller, None, 10).await.unwrap();
     assert_eq!(list.items.len(), 1);
-    assert_eq!(list.items[0].temporary_receipt_number, Some(number));
+    assert_eq!(list.items[0].temporary_receipt_number(), Some(&number));
     let actions: Vec<_> =
-        w.audit(&format!("application:{}", app.id)).await.into_iter().map(|e| e.action.code()).collect();
+        w.audit(&format!("application:{}", app.id())).await.into_iter().map(|e| e.action.code()).collect();
     assert_eq!(actions, vec!["application.create", "application.photo", "application.submit"]);
 }
 
 async fn double_submission_gives_one_application_and_one_number(w: World) {
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
-    w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
     let (p1, p2) = (w.svc.applications.clone(), w.svc.applications.clone());
     let (c1, c2) = (caller.clone(), caller.clone());
-    let (id1, id2) = (app.id.to_string(), app.id.to_string());
+    let (id1, id2) = (app.id().to_string(), app.id().to_string());
     let (a, b) = tokio::join!(
         tokio::spawn(async move { p1.submit(&c1, &id1).await }),
         tokio::spawn(async move { p2.submit(&c2, &id2).await })
     );
     let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
-    assert_eq!(a.temporary_receipt_number, b.temporary_receipt_number);
+    assert_eq!(a.temporary_receipt_number(), b.temporary_receipt_number());
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::TemporaryReceiptNumber).count(), 1);
-    let again = w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
-    assert_eq!(again.temporary_receipt_number, a.temporary_receipt_number);
+    let again = w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
+    assert_eq!(again.temporary_receipt_number(), a.temporary_receipt_number());
 }
 
 #[tokio::test]
@@ -289,7 +290,7 @@ async fn q16_another_organizations_application_is_not_found_on_every_path(w: Wor
     let (_, tanaka) = w.login("TANAKA01").await;
     let (_, suzuki) = w.login("SUZUKI02").await;
     let app = w.svc.applications.create_application(&tanaka, &application_input()).await.unwrap();
-    let id = app.id.as_str();
+    let id = app.id().as_str();
     assert!(
         matches!(w.svc.applications.application(&suzuki, id).await.unwrap_err(), ServiceError::NotFound),
         "{:?}",
@@ -327,14 +328,14 @@ async fn q53_receipt_method_changes_after_filing_only() {
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
     let e =
-        w.svc.applications.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap_err();
+        w.svc.applications.change_receipt_method(&caller, app.id().as_str(), ReceiptMethod::Counter).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
-    w.svc.applications.attach_photo(&caller, app.id.as_str(), jpeg(), None).await.unwrap();
-    w.svc.applications.submit(&caller, app.id.as_str()).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
     w.jobs().await;
     let changed =
-        w.svc.applications.change_receipt_method(&caller, app.id.as_str(), ReceiptMethod::Counter).await.unwrap();
-    assert_eq!(changed.form.receipt_method, ReceiptMethod::Counter);
+        w.svc.applications.change_receipt_method(&caller, app.id().as_str(), ReceiptMethod::Counter).await.unwrap();
+    assert_eq!(changed.form().receipt_method, ReceiptMethod::Counter);
     assert_eq!(w.jobs().await[0].kind, NotificationKind::ReceiptMethodChanged);
 }
 
@@ -382,9 +383,9 @@ async fn filed_applications(w: &World, caller: &Caller, n: usize) -> Vec<zairyu_
     let mut ids = Vec::new();
     for _ in 0..n {
         let app = w.svc.applications.create_application(caller, &application_input()).await.unwrap();
-        w.svc.applications.attach_photo(caller, app.id.as_str(), jpeg(), None).await.unwrap();
-        w.svc.applications.submit(caller, app.id.as_str()).await.unwrap();
-        ids.push(app.id);
+        w.svc.applications.attach_photo(caller, app.id().as_str(), jpeg(), None).await.unwrap();
+        w.svc.applications.submit(caller, app.id().as_str()).await.unwrap();
+        ids.push(app.id().clone());
     }
     ids
 }
@@ -411,7 +412,7 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     // Again for a numbered application: the same number, no new e-mail.
     let first = w.svc.daily.assign_official_receipt_number(&ids[0]).await.unwrap();
     assert_eq!(
-        w.svc.applications.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number,
+        w.svc.applications.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number(),
         Some(first)
     );
     let jobs = w.jobs().await;
@@ -424,7 +425,7 @@ async fn q33_an_application_not_yet_filed_gets_no_official_number() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
-    let e = w.svc.daily.assign_official_receipt_number(&app.id).await.unwrap_err();
+    let e = w.svc.daily.assign_official_receipt_number(app.id()).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
 }
 

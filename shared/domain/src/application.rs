@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eligibility::{PostFacts, PostRefusal, check_receipt_method};
+use crate::eligibility::{Eligible, PostFacts, PostRefusal, check_receipt_method};
 use crate::error::Localized;
 use crate::form::{ApplicationForm, Attachment, ReEntry};
 use crate::jst::JstDate;
@@ -132,6 +132,8 @@ pub enum ApplicationError {
     ThirdPartyCollector,
     #[error("the new period of stay must end after the current expiry date")]
     PermittedExpiryNotLater,
+    #[error("the eligibility check was made for another foreign national")]
+    EligibilityOfAnother,
 }
 
 impl Localized for ApplicationError {
@@ -145,6 +147,7 @@ impl Localized for ApplicationError {
             Self::FeeNoticeMissing => "application.fee_notice_missing",
             Self::ThirdPartyCollector => "application.third_party_collector",
             Self::PermittedExpiryNotLater => "application.permitted_expiry_not_later",
+            Self::EligibilityOfAnother => "application.eligibility_of_another",
         }
     }
     fn message_ja(&self) -> String {
@@ -159,30 +162,32 @@ impl Localized for ApplicationError {
             }
             Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです（Q67）。".into(),
             Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
+            Self::EligibilityOfAnother => "申請資格の確認が別の外国人についてのものです。".into(),
         }
     }
 }
 
-/// One application.
+/// One application. Its fields are its own: they are read through the accessors below and changed only by
+/// the named transitions of the one state machine (and, while entered, by attaching a photo).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
-    pub id: ApplicationId,
-    pub organization_id: OrganizationId,
+    id: ApplicationId,
+    organization_id: OrganizationId,
     /// The user who entered it; agents and staff see only their organization's applications.
-    pub created_by: UserId,
-    pub form: ApplicationForm,
-    pub photo: Option<PhotoRef>,
-    pub status: ApplicationStatus,
-    pub temporary_receipt_number: Option<TemporaryReceiptNumber>,
-    pub official_receipt_number: Option<OfficialReceiptNumber>,
+    created_by: UserId,
+    form: ApplicationForm,
+    photo: Option<PhotoRef>,
+    status: ApplicationStatus,
+    temporary_receipt_number: Option<TemporaryReceiptNumber>,
+    official_receipt_number: Option<OfficialReceiptNumber>,
     /// Q32: the day it was filed (JST).
-    pub receipt_date: Option<JstDate>,
-    pub withdrawn_attachments: Vec<Attachment>,
-    pub documents_requested: u32,
-    pub decision: Option<Decision>,
-    pub post_documents: PostDocuments,
-    pub card_dispatched_on: Option<JstDate>,
-    pub card_handed_over_on: Option<JstDate>,
+    receipt_date: Option<JstDate>,
+    withdrawn_attachments: Vec<Attachment>,
+    documents_requested: u32,
+    decision: Option<Decision>,
+    post_documents: PostDocuments,
+    card_dispatched_on: Option<JstDate>,
+    card_handed_over_on: Option<JstDate>,
 }
 
 impl Application {
@@ -205,6 +210,69 @@ impl Application {
             card_dispatched_on: None,
             card_handed_over_on: None,
         }
+    }
+
+    pub fn id(&self) -> &ApplicationId {
+        &self.id
+    }
+
+    pub fn organization_id(&self) -> &OrganizationId {
+        &self.organization_id
+    }
+
+    /// The user who entered it.
+    pub fn created_by(&self) -> &UserId {
+        &self.created_by
+    }
+
+    pub fn form(&self) -> &ApplicationForm {
+        &self.form
+    }
+
+    pub fn photo(&self) -> Option<&PhotoRef> {
+        self.photo.as_ref()
+    }
+
+    pub fn status(&self) -> ApplicationStatus {
+        self.status
+    }
+
+    pub fn temporary_receipt_number(&self) -> Option<&TemporaryReceiptNumber> {
+        self.temporary_receipt_number.as_ref()
+    }
+
+    pub fn official_receipt_number(&self) -> Option<OfficialReceiptNumber> {
+        self.official_receipt_number
+    }
+
+    /// Q32: the day it was filed (JST).
+    pub fn receipt_date(&self) -> Option<JstDate> {
+        self.receipt_date
+    }
+
+    pub fn withdrawn_attachments(&self) -> &[Attachment] {
+        &self.withdrawn_attachments
+    }
+
+    /// How many times documents of proof were asked for (Q22).
+    pub fn documents_requested(&self) -> u32 {
+        self.documents_requested
+    }
+
+    pub fn decision(&self) -> Option<Decision> {
+        self.decision
+    }
+
+    pub fn post_documents(&self) -> PostDocuments {
+        self.post_documents
+    }
+
+    pub fn card_dispatched_on(&self) -> Option<JstDate> {
+        self.card_dispatched_on
+    }
+
+    pub fn card_handed_over_on(&self) -> Option<JstDate> {
+        self.card_handed_over_on
     }
 
     fn transition(&mut self, op: Transition, actor: Actor) -> Result<(), ApplicationError> {
@@ -242,19 +310,23 @@ impl Application {
         Ok(())
     }
 
-    /// Q32, Q33: files the application; the receipt date is today and a temporary number is given.
-    /// Eligibility (list, window, use state) is checked by the caller with the organization's data.
+    /// Q32, Q33: files the application; the receipt date is the day of its eligibility check (today) and a
+    /// temporary number is given. Only a passed [`check_eligibility`](crate::eligibility::check_eligibility)
+    /// for this foreign national makes the `eligible` it needs.
     pub fn submit(
         &mut self,
         actor: Actor,
-        today: JstDate,
+        eligible: &Eligible,
         number: TemporaryReceiptNumber,
     ) -> Result<(), ApplicationError> {
+        if eligible.card() != &self.form.stay.card_number {
+            return Err(ApplicationError::EligibilityOfAnother);
+        }
         if self.photo.is_none() && Transition::Submit.permits(actor) {
             return Err(ApplicationError::PhotoMissing);
         }
         self.transition(Transition::Submit, actor)?;
-        self.receipt_date = Some(today);
+        self.receipt_date = Some(eligible.on());
         self.temporary_receipt_number = Some(number);
         Ok(())
     }
@@ -434,20 +506,54 @@ mod tests {
         )
     }
 
+    /// The proof that `a`'s foreign national passed the checks today (listed exactly as the form says).
+    fn eligible(a: &Application) -> Eligible {
+        let f = &a.form;
+        let listed = crate::organization::ForeignNational {
+            card_number: f.stay.card_number.clone(),
+            name: f.name.clone(),
+            nationality: crate::error::Text::parse("Viet Nam").unwrap(),
+            birth_date: f.birth_date,
+            status: f.stay.status,
+            period_of_stay: f.stay.period,
+            expiry: f.stay.expiry,
+            passport_number: None,
+            passport_expiry: None,
+            email: None,
+            kanji_name_on_card: false,
+        };
+        crate::eligibility::check_eligibility(crate::organization::UseState::Active, Some(&listed), f, today()).unwrap()
+    }
+
     fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
         let mut a = app(edit);
         a.attach_photo(USER, photo()).unwrap();
-        a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 7)).unwrap();
+        let e = eligible(&a);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7)).unwrap();
         a
+    }
+
+    #[test]
+    fn submitting_needs_the_eligibility_of_this_foreign_national() {
+        let mut other = app(|i| i.residence_card_number = "CD87654321EF".into());
+        let proof_for_other = eligible(&other);
+        let mut a = app(|_| {});
+        a.attach_photo(USER, photo()).unwrap();
+        assert_eq!(
+            a.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1)),
+            Err(ApplicationError::EligibilityOfAnother)
+        );
+        assert_eq!(a.status, ApplicationStatus::InputCompleted);
+        other.attach_photo(USER, photo()).unwrap();
+        assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1)).is_ok());
+        assert_eq!(other.receipt_date, Some(today()), "the receipt date is the day of the check (Q32)");
     }
 
     #[test]
     fn q23_submit_needs_a_photo() {
         let mut a = app(|_| {});
-        assert_eq!(
-            a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 1)),
-            Err(ApplicationError::PhotoMissing)
-        );
+        let e = eligible(&a);
+        assert_eq!(a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 1)), Err(ApplicationError::PhotoMissing));
         assert_eq!(a.status, ApplicationStatus::InputCompleted);
     }
 
@@ -462,7 +568,8 @@ mod tests {
     #[test]
     fn a_submitted_application_cannot_be_submitted_again_or_get_a_new_photo_from_the_user() {
         let mut a = submitted(|_| {});
-        let again = a.submit(USER, today(), TemporaryReceiptNumber::new(today(), 8));
+        let e = eligible(&a);
+        let again = a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8));
         assert!(matches!(again, Err(ApplicationError::Transition(TransitionError::NotFromStatus { .. }))));
         assert!(a.attach_photo(USER, photo()).is_err());
     }

@@ -9,6 +9,7 @@ use crate::organization::{ForeignNational, UseState};
 use crate::period::{FilingWindow, PeriodOfStay};
 use crate::status::ReceiptMethod;
 use crate::status_of_residence::StatusOfResidence;
+use crate::values::ResidenceCardNumber;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EligibilityError {
@@ -143,6 +144,27 @@ pub fn check_receipt_method(method: ReceiptMethod, facts: PostFacts, today: JstD
     }
 }
 
+/// The proof that one foreign national's application passed every eligibility check on one day. Only
+/// [`check_eligibility`] makes one, and filing an application needs it (`Application::submit`), so nothing
+/// can be filed unchecked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligible {
+    card: ResidenceCardNumber,
+    on: JstDate,
+}
+
+impl Eligible {
+    /// The residence card of the foreign national the check was for.
+    pub fn card(&self) -> &ResidenceCardNumber {
+        &self.card
+    }
+
+    /// The day (JST) the check was made.
+    pub fn on(&self) -> JstDate {
+        self.on
+    }
+}
+
 /// Every check of whether this application may be filed today by this organization, all reported at once:
 /// the organization's use (Q76), the list (Q80) and the card data (Q39), the status (Q21, Q29), presence in
 /// Japan (Q35), the filing window (Q26–Q28) and the receipt method (Q53, Q57, Q70).
@@ -151,7 +173,7 @@ pub fn check_eligibility(
     listed: Option<&ForeignNational>,
     form: &ApplicationForm,
     today: JstDate,
-) -> Result<(), Violations> {
+) -> Result<Eligible, Violations> {
     let mut c = Collector::new();
     match use_state {
         UseState::Active => {}
@@ -178,7 +200,7 @@ pub fn check_eligibility(
     }
     c.take("expiry_date", FilingWindow::for_stay(form.stay.expiry, form.stay.period).check(today));
     c.take("receipt_method", check_receipt_method(form.receipt_method, PostFacts::of(form), today));
-    c.finish(|| Some(()))
+    c.finish(|| Some(Eligible { card: form.stay.card_number.clone(), on: today }))
 }
 
 #[cfg(test)]
@@ -188,7 +210,7 @@ mod tests {
     use crate::fixtures::application_input;
     use crate::form::{ApplicationInput, Flag, ReEntry};
     use crate::jst::d;
-    use crate::values::{NameOnCard, ResidenceCardNumber};
+    use crate::values::NameOnCard;
 
     fn today() -> JstDate {
         d("2026-11-27")
@@ -218,7 +240,7 @@ mod tests {
 
     fn rules(f: &ApplicationForm) -> Vec<(String, &'static str)> {
         match check_eligibility(UseState::Active, Some(&listed(f)), f, today()) {
-            Ok(()) => vec![],
+            Ok(_) => vec![],
             Err(v) => v.iter().map(|v| (v.field.clone(), v.rule)).collect(),
         }
     }

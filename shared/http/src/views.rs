@@ -93,21 +93,21 @@ pub struct ApplicationView {
 impl From<&Application> for ApplicationView {
     fn from(a: &Application) -> Self {
         Self {
-            id: a.id.to_string(),
-            status: a.status.into(),
-            name: a.form.name.to_string(),
-            residence_card_number: a.form.stay.card_number.to_string(),
-            status_of_residence: a.form.stay.status.code().to_owned(),
-            expiry_date: a.form.stay.expiry.to_string(),
-            procedures: a.form.procedures.names(),
-            withdrawn_attachments: a.withdrawn_attachments.clone(),
-            receipt_method: a.form.receipt_method,
-            receiving_office: a.form.receiving_office.code().to_owned(),
-            photo_attached: a.photo.is_some(),
-            temporary_receipt_number: a.temporary_receipt_number.as_ref().map(ToString::to_string),
-            official_receipt_number: a.official_receipt_number.map(|n| n.to_string()),
-            receipt_date: a.receipt_date.map(|d| d.to_string()),
-            entered_by: a.created_by.to_string(),
+            id: a.id().to_string(),
+            status: a.status().into(),
+            name: a.form().name.to_string(),
+            residence_card_number: a.form().stay.card_number.to_string(),
+            status_of_residence: a.form().stay.status.code().to_owned(),
+            expiry_date: a.form().stay.expiry.to_string(),
+            procedures: a.form().procedures.names(),
+            withdrawn_attachments: a.withdrawn_attachments().to_vec(),
+            receipt_method: a.form().receipt_method,
+            receiving_office: a.form().receiving_office.code().to_owned(),
+            photo_attached: a.photo().is_some(),
+            temporary_receipt_number: a.temporary_receipt_number().as_ref().map(ToString::to_string),
+            official_receipt_number: a.official_receipt_number().map(|n| n.to_string()),
+            receipt_date: a.receipt_date().map(|d| d.to_string()),
+            entered_by: a.created_by().to_string(),
         }
     }
 }
@@ -154,6 +154,6 @@ pub struct ApplicationDetailView<'a> {
 
 impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
     fn from(a: &'a Application) -> Self {
-        Self { summary: ApplicationView::from(a), form: &a.form, photo: a.photo.as_ref().map(|p| p.info) }
+        Self { summary: ApplicationView::from(a), form: a.form(), photo: a.photo().as_ref().map(|p| p.info) }
     }
 }

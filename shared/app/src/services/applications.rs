@@ -35,13 +35,13 @@ impl Applications {
         let org = caller.organization()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         match self.core.store().applications().get(&id).await? {
-            Some(app) if &app.organization_id == org => Ok(app),
+            Some(app) if app.organization_id() == org => Ok(app),
             Some(app) => {
                 // Another organization's record: answered as missing, and kept in the trail (Q102).
                 let event = self.core.event(
                     caller.user_id.as_str(),
                     AuditAction::Access,
-                    format!("application:{}", app.id),
+                    format!("application:{}", app.id()),
                     caller.from.clone(),
                     Outcome::Refused("not_found".into()),
                 );
@@ -96,7 +96,7 @@ impl Applications {
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::ApplicationCreate,
-            format!("application:{}", app.id),
+            format!("application:{}", app.id()),
             caller.from.clone(),
             Outcome::Success,
         );
@@ -133,34 +133,34 @@ impl Applications {
     /// time-out) gives the one application and its one number.
     pub async fn submit(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         let mut app = self.own_application(caller, id).await?;
-        if app.temporary_receipt_number.is_some() {
+        if app.temporary_receipt_number().is_some() {
             return Ok(app.into_inner());
         }
         let org = self.own_organization(caller).await?;
         let today = self.core.today();
         let store = self.core.store();
-        let listed = store.organizations().person(&org.id, &app.form.stay.card_number).await?;
-        check_eligibility(org.use_state, listed.as_ref(), &app.form, today)?;
+        let listed = store.organizations().person(&org.id, &app.form().stay.card_number).await?;
+        let eligible = check_eligibility(org.use_state, listed.as_ref(), app.form(), today)?;
         let number = TemporaryReceiptNumber::new(today, self.core.random());
-        app.submit(Actor::OrganizationUser, today, number.clone())?;
+        app.submit(Actor::OrganizationUser, &eligible, number.clone())?;
         let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::ApplicationSubmit,
-            format!("application:{}", app.id),
+            format!("application:{}", app.id()),
             caller.from.clone(),
             Outcome::Success,
         );
         let received = NotificationJob::new(
             NotificationKind::ApplicationReceived,
-            format!("application_received:{}", app.id),
+            format!("application_received:{}", app.id()),
             vec![user_addressee(&user)],
         )
         .with("receipt_date", today.to_string());
-        let applicant = Addressee { email: app.form.notice_email.clone(), language: Language::En };
+        let applicant = Addressee { email: app.form().notice_email.clone(), language: Language::En };
         let numbered = NotificationJob::new(
             NotificationKind::TemporaryReceiptNumber,
-            format!("temporary_receipt_number:{}", app.id),
+            format!("temporary_receipt_number:{}", app.id()),
             vec![user_addressee(&user), applicant],
         )
         .with("receipt_number", number.as_str())
@@ -168,14 +168,14 @@ impl Applications {
         let mut change = self.core.change(&event)?;
         change.save(&app)?;
         // The official number comes the next day (Q33).
-        change.due(today.succ(), DueTask::ReceiptNumber, app.id.as_str());
+        change.due(today.succ(), DueTask::ReceiptNumber, app.id().as_str());
         self.core.enqueue(&mut change, &received)?;
         self.core.enqueue(&mut change, &numbered)?;
         match self.core.commit(change).await {
             Ok(()) => Ok(app.into_inner()),
             // A concurrent submit of the same application won: answer with its result.
             Err(ServiceError::Conflict) => match self.own_application(caller, id).await? {
-                stored if stored.temporary_receipt_number.is_some() => Ok(stored.into_inner()),
+                stored if stored.temporary_receipt_number().is_some() => Ok(stored.into_inner()),
                 _ => Err(ServiceError::Conflict),
             },
             Err(e) => Err(e),
@@ -224,13 +224,13 @@ impl Applications {
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::ApplicationReceiptMethod,
-            format!("application:{}", app.id),
+            format!("application:{}", app.id()),
             caller.from.clone(),
             Outcome::Success,
         );
         let job = NotificationJob::new(
             NotificationKind::ReceiptMethodChanged,
-            format!("receipt_method_changed:{}:{}", app.id, event.id),
+            format!("receipt_method_changed:{}:{}", app.id(), event.id),
             vec![user_addressee(&user)],
         )
         .with("receipt_method", method.code());

@@ -152,7 +152,7 @@ impl Blanket {
                 Ok(form) => {
                     let listed = store.organizations().person(&org.id, &form.stay.card_number).await?;
                     match check_eligibility(org.use_state, listed.as_ref(), &form, today) {
-                        Ok(()) => Ok(form),
+                        Ok(_) => Ok(form),
                         Err(v) => Err(v.0),
                     }
                 }

@@ -499,7 +499,7 @@ impl Counter {
             UserAction::DeleteAgent => {
                 let org = user.organization_id.clone().ok_or(ServiceError::NotFound)?;
                 let apps = self.core.store().applications().of_organization(&org, None, 1000).await?;
-                let statuses = apps.items.iter().filter(|a| a.created_by == user.id).map(|a| a.status);
+                let statuses = apps.items.iter().filter(|a| *a.created_by() == user.id).map(|a| a.status());
                 check_agent_deletion(&user.kind, statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
                 user.state = UserState::Cancelled;
             }

@@ -234,17 +234,17 @@ impl DailyJobs {
         let store = self.core.store();
         for _ in 0..ATTEMPTS {
             let mut app = store.applications().get(id).await?.ok_or(ServiceError::NotFound)?;
-            if let Some(n) = app.official_receipt_number {
+            if let Some(n) = app.official_receipt_number() {
                 return Ok(n);
             }
-            let Some(receipt_date) = app.receipt_date else {
+            let Some(receipt_date) = app.receipt_date() else {
                 return Err(zairyu_domain::application::ApplicationError::from(TransitionError::NotFromStatus {
                     op: Transition::AssignOfficialReceiptNumber,
-                    from: app.status,
+                    from: app.status(),
                 })
                 .into());
             };
-            let series = ReceiptSeries::for_receipt(app.form.receiving_office, receipt_date);
+            let series = ReceiptSeries::for_receipt(app.form().receiving_office, receipt_date);
             let name = series.counter_name();
             let counter = store.counters().get(&name).await?;
             let number = match series.number(u64::try_from(counter.value + 1).unwrap_or(0)) {
@@ -255,7 +255,7 @@ impl DailyJobs {
                     let event = self.core.event(
                         "system",
                         AuditAction::ApplicationReceiptNumber,
-                        format!("application:{}", app.id),
+                        format!("application:{}", app.id()),
                         None,
                         Outcome::Refused(e.rule().into()),
                     );
@@ -266,12 +266,12 @@ impl DailyJobs {
                 }
             };
             app.assign_official_receipt_number(number)?;
-            let user = store.users().get(&app.created_by).await?;
+            let user = store.users().get(app.created_by()).await?;
             let mut to: Vec<Addressee> = user.iter().map(|u| user_addressee(u)).collect();
-            to.push(Addressee { email: app.form.notice_email.clone(), language: Language::En });
+            to.push(Addressee { email: app.form().notice_email.clone(), language: Language::En });
             let job = NotificationJob::new(
                 NotificationKind::OfficialReceiptNumber,
-                format!("official_receipt_number:{}", app.id),
+                format!("official_receipt_number:{}", app.id()),
                 to,
             )
             .with("receipt_number", number.to_string())
@@ -279,7 +279,7 @@ impl DailyJobs {
             let event = self.core.event(
                 "system",
                 AuditAction::ApplicationReceiptNumber,
-                format!("application:{}", app.id),
+                format!("application:{}", app.id()),
                 None,
                 Outcome::Success,
             );
@@ -306,7 +306,7 @@ impl DailyJobs {
         let event = self.core.event(
             "system",
             AuditAction::ApplicationReceiptNumber,
-            format!("application:{}", app.id),
+            format!("application:{}", app.id()),
             None,
             Outcome::Refused("receipt_number.unavailable".into()),
         );

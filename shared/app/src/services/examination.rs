@@ -108,13 +108,13 @@ impl Examination {
         let Some(app) = self.core.store().applications().get(&id).await? else {
             return Err(ServiceError::NotFound);
         };
-        if app.form.receiving_office == office || roles.contains(&OfficerRole::Admin) {
+        if app.form().receiving_office == office || roles.contains(&OfficerRole::Admin) {
             return Ok(app);
         }
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::Access,
-            format!("application:{}", app.id),
+            format!("application:{}", app.id()),
             caller.from.clone(),
             Outcome::Refused("jurisdiction".into()),
         );
@@ -199,7 +199,7 @@ impl Examination {
                 Some(NotificationKind::ApplicationWithdrawn)
             }
         };
-        let subject = format!("application:{}", app.id);
+        let subject = format!("application:{}", app.id());
         let event = self.core.event(
             caller.user_id.as_str(),
             action.audit_action(),
@@ -209,18 +209,18 @@ impl Examination {
         );
         let mut change = self.core.change(&event)?;
         if let Some(kind) = kind {
-            let user = self.core.store().users().get(&app.created_by).await?;
+            let user = self.core.store().users().get(app.created_by()).await?;
             let number = app
-                .official_receipt_number
+                .official_receipt_number()
                 .map(|n| n.to_string())
-                .or_else(|| app.temporary_receipt_number.as_ref().map(ToString::to_string))
+                .or_else(|| app.temporary_receipt_number().as_ref().map(ToString::to_string))
                 .unwrap_or_default();
-            let method = match app.form.receipt_method {
+            let method = match app.form().receipt_method {
                 ReceiptMethod::Counter => "counter / 窓口",
                 ReceiptMethod::Post => "post / 郵送",
             };
             let to = user.iter().map(|u| user_addressee(u)).collect();
-            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id, event.id), to)
+            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
                 .with("receipt_number", number)
                 .with("receipt_method", method);
             self.core.enqueue(&mut change, &job)?;

@@ -25,11 +25,11 @@ pub(crate) async fn save_with_photo(
     set: impl FnOnce(&mut Application, PhotoRef) -> Result<(), ApplicationError>,
 ) -> Result<Application, ServiceError> {
     let info = check_photo(&bytes, file_name).map_err(|e| invalid("photo", &e))?;
-    let key = format!("photos/{}/{}/{}.jpg", app.organization_id, app.id, core.new_id());
-    let old = app.photo.clone();
+    let key = format!("photos/{}/{}/{}.jpg", app.organization_id(), app.id(), core.new_id());
+    let old = app.photo().cloned();
     set(&mut app, PhotoRef { key: key.clone(), info })?;
     photos.put(&key, bytes, "image/jpeg").await?;
-    let subject = format!("application:{}", app.id);
+    let subject = format!("application:{}", app.id());
     let event = core.event(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success);
     let saved = async {
         let mut change = core.change(&event)?;

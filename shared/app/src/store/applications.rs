@@ -30,18 +30,18 @@ pub fn office_acts_on(status: ApplicationStatus) -> bool {
 
 impl Record for Application {
     fn key(&self) -> Key {
-        key(&self.id)
+        key(self.id())
     }
 
     fn index(&self, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
         let mut extra = vec![
-            (attr::GSI1_PK, s(format!("ORG#{}", self.organization_id))),
-            (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), self.id))),
+            (attr::GSI1_PK, s(format!("ORG#{}", self.organization_id()))),
+            (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), self.id()))),
         ];
-        if office_acts_on(self.status) {
-            let day = self.receipt_date.map(|d| d.to_string()).unwrap_or_default();
-            extra.push((attr::GSI2_PK, s(queue_partition(self.form.receiving_office, self.status))));
-            extra.push((attr::GSI2_SK, s(format!("{day}#{}", self.id))));
+        if office_acts_on(self.status()) {
+            let day = self.receipt_date().map(|d| d.to_string()).unwrap_or_default();
+            extra.push((attr::GSI2_PK, s(queue_partition(self.form().receiving_office, self.status()))));
+            extra.push((attr::GSI2_SK, s(format!("{day}#{}", self.id()))));
         }
         extra
     }
