@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use zairyu_domain::schedule::ScheduledJob;
-use zairyu_http::ROUTES;
+use zairyu_http::routes::all as all_routes;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -62,8 +62,7 @@ fn every_route_is_declared_on_the_api_by_its_function_and_nothing_else_is() {
             declared.insert((name.clone(), method, path));
         }
     }
-    let wanted: BTreeSet<_> = ROUTES
-        .iter()
+    let wanted: BTreeSet<_> = all_routes()
         .map(|r| {
             let f = r.function.crate_dir();
             let resource = format!("{}{}Function", f[..1].to_uppercase(), &f[1..]);

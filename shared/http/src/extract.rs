@@ -73,30 +73,40 @@ fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
 }
 
-/// The logged-in caller. For every method but GET and HEAD the `X-CSRF-Token` header must match the
-/// session's token.
+/// The logged-in caller, as the session layer ([`crate::routes::require_session`]) found it. A handler
+/// takes it from the request; on a route without the layer it is missing, which is our bug (500), never a
+/// way around the check.
+#[derive(Clone)]
 pub struct Authenticated {
     pub caller: Caller,
     pub session_token: String,
     pub session: Session,
 }
 
-impl FromRequestParts<AppState> for Authenticated {
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
-        let from = client_ip(parts).map(|ip| ip.to_string());
-        let (caller, session) = state.services.accounts.authenticate(&token, from).await?;
-        if !matches!(parts.method, Method::GET | Method::HEAD) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            let sent_hash = token_hash(sent);
-            // Compare hashes in constant time.
-            let same = sent_hash.len() == session.csrf_hash.len()
-                && sent_hash.bytes().zip(session.csrf_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-            if sent.is_empty() || !same {
-                return Err(Problem::csrf().into());
-            }
-        }
-        Ok(Self { caller, session_token: token, session })
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Authenticated>().cloned().ok_or_else(|| {
+            tracing::error!("a handler asked for the caller on a route without the session layer");
+            ApiError(Problem::internal())
+        })
     }
+}
+
+/// Checks the session cookie (Q44) and, for every method but GET and HEAD, the `X-CSRF-Token` header.
+pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
+    let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
+    let from = client_ip(parts).map(|ip| ip.to_string());
+    let (caller, session) = state.services.accounts.authenticate(&token, from).await?;
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let sent_hash = token_hash(sent);
+        // Compare hashes in constant time.
+        let same = sent_hash.len() == session.csrf_hash.len()
+            && sent_hash.bytes().zip(session.csrf_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if sent.is_empty() || !same {
+            return Err(Problem::csrf().into());
+        }
+    }
+    Ok(Authenticated { caller, session_token: token, session })
 }

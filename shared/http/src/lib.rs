@@ -15,7 +15,7 @@ use zairyu_app::{ServiceError, Services};
 
 pub use geo::GeoPolicy;
 pub use problem::Problem;
-pub use routes::{Function, ROUTES, RouteSpec, router};
+pub use routes::{Function, RESOURCES, RouteSpec, router};
 
 /// How the HTTP layer behaves where deployments differ.
 #[derive(Debug, Clone)]

@@ -1,8 +1,9 @@
-//! The OpenAPI 3.1 document, generated from [`ROUTES`](crate::ROUTES) and the problem format.
+//! The OpenAPI 3.1 document, generated from the route tables of [`RESOURCES`](crate::RESOURCES) and the
+//! problem format.
 
 use serde_json::{Map, Value, json};
 
-use crate::routes::{BodyKind, ROUTES};
+use crate::routes::{BodyKind, RESOURCES};
 
 fn status_text(code: u16) -> &'static str {
     match code {
@@ -25,11 +26,12 @@ fn status_text(code: u16) -> &'static str {
 /// The document.
 pub fn document() -> Value {
     let mut paths = Map::new();
-    for spec in ROUTES {
+    for (resource, spec) in RESOURCES.iter().flat_map(|r| r.routes.iter().map(move |s| (r.name, s))) {
         let mut op = Map::new();
         op.insert("summary".into(), json!(spec.summary));
         op.insert("operationId".into(), json!(format!("{} {}", spec.method, spec.path)));
-        op.insert("tags".into(), json!([spec.function.crate_dir()]));
+        op.insert("tags".into(), json!([resource]));
+        op.insert("x-function".into(), json!(spec.function.crate_dir()));
         if spec.session {
             op.insert("security".into(), json!([{ "session": [], "csrf": [] }]));
         }

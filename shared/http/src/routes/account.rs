@@ -1,0 +1,171 @@
+//! Log-in, log-out, the own user information and passwords (Q44, Q77, Q88–Q97).
+
+use super::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/login",
+        summary: "Log in (Q88, Q96, Q97)",
+        session: false,
+        body: B::Json("LoginBody"),
+        responses: &[200, 400, 401, 403, 415],
+        handler: || post(login),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/logout",
+        summary: "Log out",
+        session: true,
+        body: B::None,
+        responses: &[204, 401, 403],
+        handler: || post(logout),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "GET",
+        path: "/api/me",
+        summary: "Own user information (Q77)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(me),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/me/password",
+        summary: "Change the password (Q90)",
+        session: true,
+        body: B::Json("ChangePasswordBody"),
+        responses: &[204, 400, 401, 403, 415, 422],
+        handler: || post(change_password),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/me/email",
+        summary: "Change the e-mail address (Q89)",
+        session: true,
+        body: B::Json("ChangeEmailBody"),
+        responses: &[200, 400, 401, 403, 415, 422],
+        handler: || post(change_email),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/password-reset/request",
+        summary: "If you have forgotten your password: e-mail a reset link (Q92)",
+        session: false,
+        body: B::Json("ResetRequestBody"),
+        responses: &[202, 400, 415],
+        handler: || post(request_reset),
+    },
+    RouteSpec {
+        function: F::Login,
+        method: "POST",
+        path: "/api/password-reset",
+        summary: "Set a password from a one-time link (Q88, Q92)",
+        session: false,
+        body: B::Json("ResetBody"),
+        responses: &[204, 400, 415, 422],
+        handler: || post(reset),
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginBody {
+    user_id: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangePasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeEmailBody {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetRequestBody {
+    user_id: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    token: String,
+    password: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<LoginBody>,
+) -> ApiResult<Response> {
+    let login = s.services.accounts.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
+    let body = serde_json::json!({ "user": UserView::from(&login.user), "csrf_token": login.csrf_token });
+    let mut res = Json(body).into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&login.session_token, s.config.secure_cookies));
+    Ok(res)
+}
+
+async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Response> {
+    s.services.accounts.logout(&auth.session_token, &auth.caller).await?;
+    let secure = if s.config.secure_cookies { "; Secure" } else { "" };
+    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_str(&clear).unwrap_or_else(|_| HeaderValue::from_static("")));
+    Ok(res)
+}
+
+async fn me(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.services.accounts.me(&auth.caller).await?)))
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<ChangePasswordBody>,
+) -> ApiResult<StatusCode> {
+    s.services.accounts.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn change_email(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<ChangeEmailBody>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.services.accounts.change_email(&auth.caller, &b.email).await?)))
+}
+
+async fn request_reset(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<ResetRequestBody>,
+) -> ApiResult<StatusCode> {
+    s.services.accounts.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn reset(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(b): JsonBody<ResetBody>,
+) -> ApiResult<StatusCode> {
+    s.services.accounts.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

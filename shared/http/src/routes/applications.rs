@@ -1,0 +1,203 @@
+//! An organization's applications and its List of Affiliated Foreign Nationals (Q4, Q21–Q35, Q45, Q50–Q53, Q80).
+
+use super::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/submit-bulk",
+        summary: "File many applications at once; a result for each",
+        session: true,
+        body: B::Json("SubmitBulkBody"),
+        responses: &[200, 400, 401, 403, 415],
+        handler: || post(submit_bulk),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/foreign-nationals",
+        summary: "List of Affiliated Foreign Nationals with their filing windows (Q80)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(foreign_nationals),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/applications",
+        summary: "Application information list, newest first (Q50, Q51)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401],
+        handler: || get(applications),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications",
+        summary: "Enter an application: Input completed (Q4, Q21–Q35)",
+        session: true,
+        body: B::Json("ApplicationInput"),
+        responses: &[201, 400, 401, 403, 413, 415, 422],
+        handler: || post(create_application),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/applications/{id}",
+        summary: "One application in full, for review before submitting (Q45), and its status",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 404],
+        handler: || get(application),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "PUT",
+        path: "/api/applications/{id}/photo",
+        summary: "Attach the facial photo: JPEG, at most 50 KB (Q23)",
+        session: true,
+        body: B::Jpeg,
+        responses: &[200, 401, 403, 404, 409, 413, 415, 422],
+        handler: || put(attach_photo),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/{id}/submit",
+        summary: "File the application: temporary receipt number (Q32, Q33)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404, 409, 422],
+        handler: || post(submit),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "PUT",
+        path: "/api/applications/{id}/receipt-method",
+        summary: "Change how the residence card is received (Q53)",
+        session: true,
+        body: B::Json("ReceiptMethodBody"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || put(change_receipt_method),
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptMethodBody {
+    receipt_method: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubmitBulkBody {
+    application_ids: Vec<String>,
+}
+
+async fn submit_bulk(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<SubmitBulkBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    if b.application_ids.len() > zairyu_domain::blanket::MAX_ROWS {
+        return Err(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many").into());
+    }
+    let results: Vec<serde_json::Value> = s
+        .services
+        .applications
+        .submit_many(&auth.caller, &b.application_ids)
+        .await
+        .into_iter()
+        .map(|(id, r)| match r {
+            Ok(app) => serde_json::json!({ "id": id, "ok": true, "application": ApplicationView::from(&app) }),
+            Err(e) => serde_json::json!({ "id": id, "ok": false, "problem": Problem::from(e) }),
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "results": results })))
+}
+
+async fn foreign_nationals(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<PageView<ForeignNationalView>>> {
+    let (after, limit) = page_args(&q);
+    let page = s.services.applications.foreign_nationals(&auth.caller, after, limit).await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ForeignNationalView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn applications(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let (after, limit) = page_args(&q);
+    let page = s.services.applications.applications(&auth.caller, after, limit).await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ApplicationView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn create_application(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(input): JsonBody<ApplicationInput>,
+) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
+    let app = s.services.applications.create_application(&auth.caller, &input).await?;
+    Ok((StatusCode::CREATED, Json(ApplicationView::from(&app))))
+}
+
+async fn application(State(s): State<AppState>, auth: Authenticated, Path(id): Path<String>) -> ApiResult<Response> {
+    let app = s.services.applications.application(&auth.caller, &id).await?;
+    Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn attach_photo(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request,
+) -> ApiResult<Json<ApplicationView>> {
+    let jpeg = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
+    if !jpeg {
+        return Err(Problem::unsupported_media_type("image/jpeg").into());
+    }
+    let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
+    let app = s.services.applications.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
+    Ok(Json(ApplicationView::from(&app)))
+}
+
+async fn submit(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&s.services.applications.submit(&auth.caller, &id).await?)))
+}
+
+async fn change_receipt_method(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ReceiptMethodBody>,
+) -> ApiResult<Json<ApplicationView>> {
+    let method = ReceiptMethod::parse(&b.receipt_method).ok_or_else(|| {
+        zairyu_app::ServiceError::Invalid(zairyu_domain::error::Violations(vec![zairyu_domain::error::Violation::new(
+            "receipt_method",
+            &zairyu_domain::form::ChoiceError::ReceiptMethod,
+        )]))
+    })?;
+    Ok(Json(ApplicationView::from(&s.services.applications.change_receipt_method(&auth.caller, &id, method).await?)))
+}

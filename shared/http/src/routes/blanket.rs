@@ -1,0 +1,128 @@
+//! Blanket input: the template, uploads and their error lists (Q40–Q43).
+
+use super::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/blanket/template",
+        summary: "The blanket input template of one input-screen group, xlsx (Q40, Q41)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 422],
+        handler: || get(blanket_template),
+    },
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/blanket/uploads",
+        summary: "Start a blanket upload: its ID and the link its file goes to (Q40)",
+        session: true,
+        body: B::None,
+        responses: &[201, 401, 403],
+        handler: || post(begin_blanket_upload),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/blanket/uploads/{id}",
+        summary: "A blanket upload: its state, counts and error list (Q42)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 404],
+        handler: || get(blanket_upload),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/blanket/uploads/{id}/errors.csv",
+        summary: "The error list of a blanket upload, printable (Q43)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 404],
+        handler: || get(blanket_errors_csv),
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateQuery {
+    screen_group: String,
+}
+
+async fn blanket_template(
+    State(s): State<AppState>,
+    _auth: Authenticated,
+    Query(q): Query<TemplateQuery>,
+) -> ApiResult<Response> {
+    let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
+        .into_iter()
+        .find(|g| g.code() == q.screen_group)
+        .ok_or_else(|| query_problem("screen_group", &UnknownStatus(q.screen_group.clone())))?;
+    let bytes = s
+        .services
+        .blanket
+        .template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template)
+        .await?;
+    let mut res = bytes.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_app::services::blanket::XLSX_CONTENT_TYPE));
+    let name = format!("attachment; filename=\"zairyu-blanket-{}.xlsx\"", group.code());
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&name).unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    Ok(res)
+}
+
+async fn begin_blanket_upload(
+    State(s): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let (upload, link) = s.services.blanket.begin_blanket_upload(&auth.caller).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "upload_id": upload.id, "state": upload.state, "upload": link })),
+    ))
+}
+
+async fn blanket_upload(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (upload, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
+    let status = if upload.state == zairyu_domain::blanket::UploadState::RowErrors {
+        Some(crate::views::StatusView::from(zairyu_domain::status::ApplicationStatus::ErrorBlanketRegistration))
+    } else {
+        None
+    };
+    Ok(Json(serde_json::json!({ "upload": upload, "status": status, "errors": errors })))
+}
+
+async fn blanket_errors_csv(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (_, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
+    // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
+    let mut csv = String::from("\u{feff}sheet,row,column,value,rule,message_ja,message_en\r\n");
+    for e in &errors {
+        let fields = [
+            e.sheet.clone(),
+            e.row.to_string(),
+            e.column.clone(),
+            e.value.clone(),
+            e.rule.clone(),
+            e.message_ja.clone(),
+            e.message_en.clone(),
+        ];
+        csv.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        csv.push_str("\r\n");
+    }
+    let mut res = csv.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    Ok(res)
+}

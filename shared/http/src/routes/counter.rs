@@ -1,0 +1,210 @@
+//! The counter of a regional immigration office: organizations, requests for use, the List of Affiliated Foreign Nationals, periodic reports and users (Q1–Q20, Q72–Q80, Q92–Q96).
+
+use super::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/organizations",
+        summary: "Counter: register an organization of affiliation (Q1–Q3, Q15)",
+        session: true,
+        body: B::Json("OrganizationInput"),
+        responses: &[201, 400, 401, 403, 415, 422],
+        handler: || post(register_organization),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/organizations/{org}",
+        summary: "Counter: one organization",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404],
+        handler: || get(office_organization),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "PUT",
+        path: "/api/office/organizations/{org}",
+        summary: "Counter: record a change of name or location (Q78)",
+        session: true,
+        body: B::Json("OrganizationChange"),
+        responses: &[200, 400, 401, 403, 404, 415, 422],
+        handler: || put(change_organization),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/organizations/{org}/requests-for-use",
+        summary: "Counter: record a new or additional request for use (Q3, Q10, Q16–Q20)",
+        session: true,
+        body: B::Json("RequestForUseInput"),
+        responses: &[201, 400, 401, 403, 404, 415, 422],
+        handler: || post(record_request_for_use),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/organizations/{org}/requests-for-use/{id}/decision",
+        summary: "Counter: approve (user ID, approval dates, password link e-mail) or deny a request for use (Q12–Q14, Q88)",
+        session: true,
+        body: B::Json("Decision"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(decide_request_for_use),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "PUT",
+        path: "/api/office/organizations/{org}/foreign-nationals/{card}",
+        summary: "Counter: add or update a person on the List of Affiliated Foreign Nationals (Q80)",
+        session: true,
+        body: B::Json("ForeignNationalInput"),
+        responses: &[200, 400, 401, 403, 404, 415, 422],
+        handler: || put(put_foreign_national),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "DELETE",
+        path: "/api/office/organizations/{org}/foreign-nationals/{card}",
+        summary: "Counter: remove a person from the list (Q80)",
+        session: true,
+        body: B::None,
+        responses: &[204, 401, 403, 404],
+        handler: || delete(remove_foreign_national),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/organizations/{org}/periodic-reports",
+        summary: "Counter: approve (old expiry + 1 year, resumes use) or deny a periodic report (Q72–Q76)",
+        session: true,
+        body: B::Json("Decision"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(decide_periodic_report),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/users/{user}",
+        summary: "Counter: confirm a user (Q93)",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404],
+        handler: || get(office_user),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/users/{user}/actions",
+        summary: "Counter: suspend, resume, cancel, delete an agent, reset a password, lift a lockout (Q79, Q92–Q96)",
+        session: true,
+        body: B::Json("UserAction"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(office_user_action),
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationChange {
+    name: Option<String>,
+    location: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Decision {
+    approve: bool,
+}
+
+async fn register_organization(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::OrganizationInput>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let org = s.services.counter.register_organization(&auth.caller, &b).await?;
+    Ok((StatusCode::CREATED, Json(organization_view(&org))))
+}
+
+async fn office_organization(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(org): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(organization_view(&s.services.counter.office_organization(&auth.caller, &org).await?)))
+}
+
+async fn change_organization(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(org): Path<String>,
+    JsonBody(b): JsonBody<OrganizationChange>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let org =
+        s.services.counter.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
+    Ok(Json(organization_view(&org)))
+}
+
+async fn record_request_for_use(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(org): Path<String>,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::RequestForUseInput>,
+) -> ApiResult<(StatusCode, Json<zairyu_domain::request_for_use::RequestForUse>)> {
+    Ok((StatusCode::CREATED, Json(s.services.counter.record_request_for_use(&auth.caller, &org, &b).await?)))
+}
+
+async fn decide_request_for_use(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path((org, id)): Path<(String, String)>,
+    JsonBody(b): JsonBody<Decision>,
+) -> ApiResult<Json<zairyu_domain::request_for_use::RequestForUse>> {
+    Ok(Json(s.services.counter.decide_request_for_use(&auth.caller, &org, &id, b.approve).await?))
+}
+
+async fn put_foreign_national(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path((org, card)): Path<(String, String)>,
+    JsonBody(mut b): JsonBody<zairyu_app::services::counter::ForeignNationalInput>,
+) -> ApiResult<Json<ForeignNationalView>> {
+    b.residence_card_number = card;
+    Ok(Json(ForeignNationalView::from(&s.services.counter.put_foreign_national(&auth.caller, &org, &b).await?)))
+}
+
+async fn remove_foreign_national(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path((org, card)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.services.counter.remove_foreign_national(&auth.caller, &org, &card).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn decide_periodic_report(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(org): Path<String>,
+    JsonBody(b): JsonBody<Decision>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(organization_view(&s.services.counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+}
+
+async fn office_user(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(user): Path<String>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.services.counter.office_user(&auth.caller, &user).await?)))
+}
+
+async fn office_user_action(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(user): Path<String>,
+    JsonBody(b): JsonBody<zairyu_app::services::counter::UserAction>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&s.services.counter.office_user_action(&auth.caller, &user, b).await?)))
+}

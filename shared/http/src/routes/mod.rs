@@ -1,0 +1,217 @@
+//! Every route, declared once per resource in its module's `ROUTES` table: the router and the OpenAPI
+//! document are both built from these tables, so they cannot disagree. Each module's routes are served by
+//! one router per resource; the routes that need a session get authentication and the CSRF check as a
+//! layer over their whole group ([`require_session`]), so a handler cannot forget them, and a handler that
+//! needs the caller takes the [`Authenticated`] the layer put in the request.
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use zairyu_domain::form::ApplicationInput;
+use zairyu_domain::photo::MAX_PHOTO_BYTES;
+use zairyu_domain::status::ReceiptMethod;
+
+use crate::extract::{Authenticated, ClientIp, JsonBody, read_body};
+use crate::views::{
+    ApplicationDetailView, ApplicationView, ForeignNationalView, PageView, UserView, decode_cursor, encode_cursor,
+};
+use crate::{ApiResult, AppState, Problem, SESSION_COOKIE};
+
+/// The Lambda function that serves a route in AWS (the local server serves them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    Login,
+    Submit,
+    Status,
+    Office,
+}
+
+impl Function {
+    pub const ALL: [Function; 4] = [Self::Login, Self::Submit, Self::Status, Self::Office];
+
+    /// The crate under `functions/`.
+    pub fn crate_dir(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Submit => "submit",
+            Self::Status => "status",
+            Self::Office => "office",
+        }
+    }
+}
+
+/// What a route expects in its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Json(&'static str),
+    Jpeg,
+}
+
+pub struct RouteSpec {
+    pub function: Function,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// Needs a session (and, for methods other than GET, the CSRF header): served behind
+    /// [`require_session`].
+    pub session: bool,
+    pub body: BodyKind,
+    /// Successful status and the error statuses it can answer with.
+    pub responses: &'static [u16],
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+mod account;
+mod applications;
+mod blanket;
+mod counter;
+mod meta;
+mod office;
+
+use BodyKind as B;
+use Function as F;
+
+/// One resource: its name (the OpenAPI tag) and its routes.
+pub struct Resource {
+    pub name: &'static str,
+    pub routes: &'static [RouteSpec],
+}
+
+/// Every resource of the API.
+pub const RESOURCES: &[Resource] = &[
+    Resource { name: "account", routes: account::ROUTES },
+    Resource { name: "applications", routes: applications::ROUTES },
+    Resource { name: "blanket", routes: blanket::ROUTES },
+    Resource { name: "office-applications", routes: office::ROUTES },
+    Resource { name: "counter", routes: counter::ROUTES },
+    Resource { name: "meta", routes: meta::ROUTES },
+];
+
+/// Every route of every resource.
+pub fn all() -> impl Iterator<Item = &'static RouteSpec> {
+    RESOURCES.iter().flat_map(|r| r.routes.iter())
+}
+
+impl Resource {
+    /// The resource's routes that the given functions serve: the public ones as they are, the others behind
+    /// the session layer.
+    pub fn router(&self, state: &AppState, functions: &[Function]) -> Router<AppState> {
+        let (mut public, mut private) = (Router::new(), Router::new());
+        let mut any_private = false;
+        let mut seen = std::collections::HashSet::new();
+        for spec in self.routes.iter().filter(|s| functions.contains(&s.function)) {
+            // Each (path, method) once; several methods on one path merge into one route.
+            if !seen.insert((spec.path, spec.method)) {
+                continue;
+            }
+            if spec.session {
+                any_private = true;
+                private = private.route(spec.path, (spec.handler)());
+            } else {
+                public = public.route(spec.path, (spec.handler)());
+            }
+        }
+        if !any_private {
+            return public;
+        }
+        public.merge(private.route_layer(axum::middleware::from_fn_with_state(state.clone(), require_session)))
+    }
+}
+
+/// The layer over every route that needs a session: the session cookie must name a live session (Q44) and,
+/// for every method but GET and HEAD, the `X-CSRF-Token` header must match it. The caller goes into the
+/// request for the handler ([`Authenticated`]); nothing of the request body is read before this passes.
+pub async fn require_session(
+    State(state): State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Result<Response, crate::ApiError> {
+    let (mut parts, body) = req.into_parts();
+    let auth = crate::extract::authenticate(&mut parts, &state).await?;
+    parts.extensions.insert(auth);
+    Ok(next.run(Request::from_parts(parts, body)).await)
+}
+
+/// The router of the given functions' routes, with the Japan-only layer (Q52).
+pub fn router(state: AppState, functions: &[Function]) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for resource in RESOURCES {
+        r = r.merge(resource.router(&state, functions));
+    }
+    r.fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "http.method",
+                "this path does not take that method".into(),
+                "このパスはそのメソッドを受け付けません。".into(),
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
+        .with_state(state)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared by the resources
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+fn page_args(q: &PageQuery) -> (Option<zairyu_app::ports::Cursor>, u32) {
+    (decode_cursor(q.cursor.as_deref()), q.limit.unwrap_or(50).clamp(1, 100))
+}
+
+fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A status code in a query that is not one of the statuses (Q51).
+#[derive(Debug)]
+struct UnknownStatus(String);
+
+impl std::fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not an application status (e.g. application_completed, under_examination)", self.0)
+    }
+}
+
+impl zairyu_domain::error::Localized for UnknownStatus {
+    fn rule(&self) -> &'static str {
+        "status.unknown"
+    }
+    fn message_ja(&self) -> String {
+        format!("「{}」は申請状況として認識できません。", self.0)
+    }
+}
+
+fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate::ApiError {
+    zairyu_app::ServiceError::Invalid(zairyu_domain::error::Violations(vec![zairyu_domain::error::Violation::new(
+        field, e,
+    )]))
+    .into()
+}
+
+fn organization_view(o: &zairyu_domain::organization::Organization) -> serde_json::Value {
+    serde_json::json!({
+        "id": o.id.to_string(),
+        "profile": o.profile,
+        "approval": o.approval,
+        "use_state": o.use_state,
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}

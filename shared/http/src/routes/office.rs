@@ -1,0 +1,123 @@
+//! The officers' side of applications: the office queue, examination, residence cards, withdrawals (Q22, Q34, Q46–Q71).
+
+use super::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications",
+        summary: "Officers: the office's applications in one status, newest receipt first",
+        session: true,
+        body: B::None,
+        responses: &[200, 400, 401, 403],
+        handler: || get(office_queue),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications/{id}",
+        summary: "Officers: one application of the office's jurisdiction",
+        session: true,
+        body: B::None,
+        responses: &[200, 401, 403, 404],
+        handler: || get(office_application),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "POST",
+        path: "/api/office/applications/{id}/actions",
+        summary: "Officers: examine, permit or deny, residence card, withdrawal (Q22, Q34, Q46–Q49, Q53–Q71)",
+        session: true,
+        body: B::Json("OfficeAction"),
+        responses: &[200, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(office_act),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "PUT",
+        path: "/api/office/applications/{id}/photo",
+        summary: "Officers: replace a wrongly attached facial photo (Q63)",
+        session: true,
+        body: B::Jpeg,
+        responses: &[200, 401, 403, 404, 409, 413, 415, 422],
+        handler: || put(office_replace_photo),
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueQuery {
+    status: String,
+    office: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn office_queue(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<QueueQuery>,
+) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let status = zairyu_domain::status::ApplicationStatus::ALL
+        .into_iter()
+        .find(|st| st.code() == q.status)
+        .ok_or_else(|| query_problem("status", &UnknownStatus(q.status.clone())))?;
+    let office = match q.office.as_deref() {
+        None => None,
+        Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
+    };
+    let page = s
+        .services
+        .examination
+        .office_queue(
+            &auth.caller,
+            office,
+            status,
+            decode_cursor(q.cursor.as_deref()),
+            q.limit.unwrap_or(50).clamp(1, 100),
+        )
+        .await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ApplicationView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
+}
+
+async fn office_application(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let app = s.services.examination.office_view(&auth.caller, &id).await?;
+    Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn office_act(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(action): JsonBody<zairyu_app::services::examination::OfficeAction>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&s.services.examination.office_act(&auth.caller, &id, action).await?)))
+}
+
+async fn office_replace_photo(
+    State(s): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    req: Request,
+) -> ApiResult<Json<ApplicationView>> {
+    let jpeg = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
+    if !jpeg {
+        return Err(Problem::unsupported_media_type("image/jpeg").into());
+    }
+    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
+    Ok(Json(ApplicationView::from(
+        &s.services.examination.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?,
+    )))
+}
