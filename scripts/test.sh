@@ -15,6 +15,7 @@ moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
 export ZAIRYU_MOTO_URL="http://127.0.0.1:$port"
+export ZAIRYU_OPENAPI_VALIDATOR="$ZAIRYU_VENV/bin/openapi-spec-validator"
 for _ in $(seq 1 100); do
   if "$ZAIRYU_VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/')" "$ZAIRYU_MOTO_URL" 2>/dev/null; then
     break

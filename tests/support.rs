@@ -67,7 +67,9 @@ impl World {
             .await;
         let client = aws_sdk_dynamodb::Client::new(&config);
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let name = format!("services-{}-{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        // Unique across runs against one long-lived moto server too.
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let name = format!("services-{started}-{}", N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
         zairyu_aws::DynamoTable::create(&client, &name).await.unwrap();
         Self::with_table(Arc::new(zairyu_aws::DynamoTable::new(client, name))).await
     }

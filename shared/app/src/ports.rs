@@ -258,6 +258,7 @@ pub trait Table: Send + Sync {
 
 /// A URL the client uploads one object to with an HTTP PUT, without passing through our functions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PresignedUpload {
     pub url: String,
     pub method: String,

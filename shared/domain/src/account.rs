@@ -12,6 +12,7 @@ use crate::status::{ApplicationStatus, OfficerRole};
 
 /// Who a user is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum UserKind {
     /// A staff member of one organization (Q16).
@@ -25,6 +26,7 @@ pub enum UserKind {
 
 /// Whether the user may log in at all (Q95, Q96, DESIGN §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserState {
     Active,
@@ -34,12 +36,14 @@ pub enum UserState {
 
 /// Q97: a password is valid for one year from the day it was registered or last changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PasswordAge {
     pub set_on: JstDate,
 }
 
 /// Which password-expiry reminder is due (Q97).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordReminder {
     ThirtyDays,
@@ -80,6 +84,7 @@ impl PasswordAge {
 
 /// Failed log-ins and the lock they lead to (Q96).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginGuard {
     pub failed_attempts: u8,
     pub locked_until: Option<DateTime<Utc>>,

@@ -19,6 +19,7 @@ macro_rules! opaque_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -81,6 +82,7 @@ opaque_id!(
 
 /// The stored facial photo: where it is and what its header says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhotoRef {
     pub key: String,
     pub info: PhotoInfo,
@@ -88,6 +90,7 @@ pub struct PhotoRef {
 
 /// The result of the examination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Decision {
     Permitted { period: PeriodOfStay, expiry: JstDate, decided_on: JstDate },
@@ -96,6 +99,7 @@ pub enum Decision {
 
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PostDocuments {
     pub fee_notice_received: bool,
     pub fee_notice_signed: bool,
@@ -104,6 +108,7 @@ pub struct PostDocuments {
 
 /// Who collects a card at the counter (Q54, Q67).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Collector {
     Applicant,
@@ -170,6 +175,7 @@ impl Localized for ApplicationError {
 /// One application. Its fields are its own: they are read through the accessors below and changed only by
 /// the named transitions of the one state machine (and, while entered, by attaching a photo).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Application {
     id: ApplicationId,
     organization_id: OrganizationId,

@@ -12,6 +12,7 @@ use crate::values::UserId;
 pub const MAX_ROWS: usize = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UploadState {
     /// The upload link was handed out; no file yet.
@@ -26,6 +27,7 @@ pub enum UploadState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlanketUpload {
     pub id: String,
     pub organization_id: OrganizationId,
@@ -41,6 +43,7 @@ pub struct BlanketUpload {
 
 /// One failing cell of a blanket file (Q42).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RowError {
     pub sheet: String,
     /// 1-based row number as Excel shows it.

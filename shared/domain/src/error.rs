@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// A language the system speaks to its users (Q84).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
@@ -36,6 +37,7 @@ pub trait Localized: fmt::Display {
 
 /// One failed rule for one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Violation {
     /// Path of the field in the input, e.g. `applicant.name` or `relatives[2].birth_date`.
     pub field: String,
@@ -59,6 +61,7 @@ impl fmt::Display for Violation {
 
 /// All the violations found in one input, in the order of the form. Never empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{} field(s) failed validation: {}", .0.len(), first(.0))]
 pub struct Violations(pub Vec<Violation>);
 
@@ -172,6 +175,8 @@ impl Localized for TextError {
 
 /// A trimmed, non-empty text of at most `MAX` characters without control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Text{MAX}"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Text<const MAX: usize>(String);
 

@@ -17,6 +17,7 @@ use crate::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumbe
 
 /// A yes/no answer as typed: a JSON boolean, or 有/無, はい/いいえ, yes/no, true/false, 1/0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Flag {
     Bool(bool),
@@ -74,6 +75,7 @@ impl Flag {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     Male,
@@ -92,6 +94,7 @@ impl Sex {
 
 /// Re-entry permission filed together with the extension (Q4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReEntry {
     Single,
@@ -102,6 +105,7 @@ pub enum ReEntry {
 /// re-entry permission and permission for activity outside status are accepted online only together with
 /// it (Q4, Q24), so a value of this type cannot represent them alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Procedures {
     pub re_entry: Option<ReEntry>,
     pub activity_outside_status: bool,
@@ -118,6 +122,7 @@ impl Procedures {
 
 /// A permission attached to the extension, which can be withdrawn on its own (Q49).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Attachment {
     ReEntry,
@@ -322,6 +327,7 @@ pub const PREFECTURES: [(&str, &str); 47] = [
 
 /// A prefecture, kept by its Japanese name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Prefecture(String);
 
 impl Prefecture {
@@ -341,6 +347,7 @@ impl Prefecture {
 
 /// A Japanese postcode, kept as 7 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Postcode(String);
 
 impl Postcode {
@@ -357,6 +364,7 @@ impl Postcode {
 
 /// A Japanese telephone number, kept as digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
@@ -375,6 +383,7 @@ impl PhoneNumber {
 
 /// One relative in Japan, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct RelativeInput {
     pub relationship: String,
@@ -389,6 +398,7 @@ pub struct RelativeInput {
 /// The application as typed. Every field is text (or a yes/no flag) so that a JSON body and a row of a
 /// blanket file fill it alike; an empty text means "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ApplicationInput {
     pub procedures: Vec<String>,
@@ -427,6 +437,7 @@ pub struct ApplicationInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AddressInJapan {
     pub postcode: Postcode,
     pub prefecture: Prefecture,
@@ -435,6 +446,7 @@ pub struct AddressInJapan {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Relative {
     pub relationship: Text<20>,
     pub name: Text<80>,
@@ -447,6 +459,7 @@ pub struct Relative {
 
 /// The applicant's stay as it is now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurrentStay {
     pub status: StatusOfResidence,
     pub period: PeriodOfStay,
@@ -456,6 +469,7 @@ pub struct CurrentStay {
 
 /// A parsed, consistent application form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApplicationForm {
     pub procedures: Procedures,
     pub nationality: Text<60>,

@@ -9,6 +9,7 @@ use crate::notification::NotificationKind;
 use crate::values::EmailAddress;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Addressee {
     pub email: EmailAddress,
     pub language: Language,
@@ -16,6 +17,7 @@ pub struct Addressee {
 
 /// One e-mail to send. The JSON body of a queued job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotificationJob {
     /// Identifies the job; also the key under which its sending is recorded, so a second delivery of the
     /// same job sends nothing (SQS delivers at least once).

@@ -19,6 +19,7 @@ pub const JST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
 
 /// A calendar day in Japan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct JstDate(NaiveDate);
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who an e-mail goes to, resolved by the notification service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Recipient {
     /// The user concerned: the one who filed the application, or whose account changed.
@@ -21,6 +22,7 @@ macro_rules! kinds {
     ($($variant:ident => $code:literal, $q:literal, [$($r:ident),+], $en:literal, $ja:literal;)+) => {
         /// A kind of notification e-mail.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub enum NotificationKind { $($variant),+ }
 

@@ -23,6 +23,7 @@ macro_rules! offices {
     ($($variant:ident => $code:literal, $en:literal, $ja:literal, $ch:literal, requests: $req:literal;)+) => {
         /// A regional bureau or district office of the Immigration Services Agency.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub enum Office { $($variant),+ }
 

@@ -11,6 +11,7 @@ use crate::status_of_residence::StatusOfResidence;
 use crate::values::{CorporateNumber, EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrganizationKind {
     /// A company or other corporation: employer or school.
@@ -56,6 +57,7 @@ impl Localized for OrganizationError {
 
 /// The registration data of an organization, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrganizationProfile {
     pub kind: OrganizationKind,
     pub name: Text<120>,
@@ -97,6 +99,7 @@ impl OrganizationProfile {
 
 /// Whether the organization may use the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UseState {
     Active,
@@ -107,6 +110,7 @@ pub enum UseState {
 
 /// The approval of use and its valid period (Q14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalOfUse {
     pub approved_on: JstDate,
     /// The last day of use (inclusive).
@@ -157,6 +161,7 @@ pub fn after_periodic_report_approved(state: UseState, approval: ApprovalOfUse) 
 
 /// One person on the organization's List of Affiliated Foreign Nationals (Q80).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForeignNational {
     pub card_number: ResidenceCardNumber,
     pub name: NameOnCard,

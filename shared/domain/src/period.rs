@@ -10,6 +10,7 @@ use crate::jst::JstDate;
 /// A period of stay as granted: years, months and days (e.g. 5 years, 6 months, 90 days, 3 years 3
 /// months). At least 15 days and at most 5 years, the shortest and longest periods the law grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PeriodOfStay {
     years: u8,
@@ -136,6 +137,7 @@ impl From<PeriodOfStay> for String {
 
 /// The days on which an extension may be filed online: `opens..=closes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FilingWindow {
     pub opens: JstDate,
     pub closes: JstDate,

@@ -11,6 +11,7 @@ pub const MAX_PHOTO_BYTES: usize = 50_000;
 
 /// What the header of an accepted photo says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhotoInfo {
     pub width: u16,
     pub height: u16,

@@ -43,6 +43,7 @@ const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// The temporary receipt number e-mailed at filing to the user and the applicant (Q33).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TemporaryReceiptNumber(String);
 
@@ -91,6 +92,7 @@ impl From<TemporaryReceiptNumber> for String {
 
 /// One series of official numbers: one office, one year (of the receipt date, JST).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiptSeries {
     pub office: Office,
     /// Two-digit year.
@@ -120,6 +122,7 @@ impl ReceiptSeries {
 
 /// The official application receipt number (Q33), e.g. `福オンＥＮ25001878`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct OfficialReceiptNumber {
     series: ReceiptSeries,

@@ -8,6 +8,7 @@ use crate::error::Text;
 use crate::values::{EmailAddress, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {
     /// The organization's first request (Q3).
@@ -26,6 +27,7 @@ crate::codes! {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequestForUse {
     pub id: String,
     pub organization_id: OrganizationId,

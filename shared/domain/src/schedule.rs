@@ -54,6 +54,7 @@ impl ScheduledJob {
 
 /// The `detail` of a scheduled event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledJobDetail {
     pub job: ScheduledJob,

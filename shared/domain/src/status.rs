@@ -12,6 +12,7 @@ use crate::error::Localized;
 
 /// How the new residence card is received (Q53).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptMethod {
     /// At the counter of a regional immigration office (Q54).
@@ -41,6 +42,7 @@ impl ReceiptMethod {
 /// The status shown in the application information list (Q51), plus the two ends an application can
 /// come to besides completion: denied and withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
     /// 入力完了: entered, not yet filed.
@@ -148,6 +150,7 @@ impl fmt::Display for ApplicationStatus {
 
 /// What an officer of a regional office does (DESIGN §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OfficerRole {
     /// Requests for use, periodic reports, user management, withdrawals at the counter.
@@ -162,6 +165,7 @@ pub enum OfficerRole {
 
 /// Who asks for a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "role")]
 pub enum Actor {
     /// An organization's staff member or its registered agent.
@@ -183,6 +187,7 @@ impl fmt::Display for Actor {
 
 /// Every change of an application's status, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Transition {
     /// A corrected row of a blanket file replaces an erroneous one (Q42).

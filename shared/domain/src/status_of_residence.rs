@@ -15,6 +15,7 @@ use crate::error::Localized;
 /// grouping follows the agency's separate templates for work statuses, students, dependents, technical
 /// interns, highly skilled professionals and "Official" (an inference from its published templates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScreenGroup {
     Work,
@@ -88,6 +89,7 @@ macro_rules! statuses {
     ($($variant:ident => $code:literal, $en:literal, $ja:literal, online: $online:literal, period: $period:literal, group: $group:expr;)+) => {
         /// A status of residence.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub enum StatusOfResidence { $($variant),+ }
 

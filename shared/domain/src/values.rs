@@ -61,6 +61,7 @@ macro_rules! localized {
 /// letters and digits, 6–20 characters, starting with a letter. Lower-case input is read as upper case, so
 /// a user need not remember the case of an ID printed in capitals.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct UserId(String);
 
@@ -107,6 +108,7 @@ string_newtype!(UserId, UserIdError);
 /// part of at most 64, a domain of at least two labels. The domain is kept in lower case. Not unique: one
 /// agent has several user IDs with one address (Q20).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
 
@@ -262,6 +264,7 @@ impl fmt::Debug for Password {
 /// Residence card number: 2 capital letters, 8 digits, 2 capital letters (e.g. `AB12345678CD`). There is
 /// no published check digit; validity is checked against the agency's register, which we do not have.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ResidenceCardNumber(String);
 
@@ -318,6 +321,7 @@ string_newtype!(ResidenceCardNumber, ResidenceCardNumberError);
 /// Japanese corporate number (法人番号): 13 digits, the first a check digit over the other 12
 /// (9 − Σ(Pₙ × Qₙ) mod 9, Pₙ the n-th digit from the right of the 12, Qₙ = 1 for odd n and 2 for even n).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct CorporateNumber(String);
 
@@ -361,6 +365,7 @@ string_newtype!(CorporateNumber, CorporateNumberError);
 /// Passport number: 5–20 half-width capital letters and digits. Formats differ by issuing country, so
 /// nothing stricter is assumed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PassportNumber(String);
 
@@ -398,6 +403,7 @@ string_newtype!(PassportNumber, PassportNumberError);
 /// place of each space (Q39), at most 80 characters. Hyphens, apostrophes and full stops, which some
 /// names carry, are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct NameOnCard(String);
 

@@ -1,9 +1,12 @@
-//! The OpenAPI 3.1 document, generated from the route tables of [`RESOURCES`](crate::RESOURCES) and the
-//! problem format.
+//! The OpenAPI 3.1 document, generated from the route tables of [`RESOURCES`](crate::RESOURCES): every
+//! request and response body is described by the JSON Schema (2020-12, OpenAPI 3.1's own dialect) of the Rust
+//! type the handler reads or writes, generated from that type, so the document cannot drift from the code.
 
+use schemars::generate::SchemaSettings;
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
-use crate::routes::{BodyKind, RESOURCES};
+use crate::routes::{BodyKind, RESOURCES, Reply};
 
 fn status_text(code: u16) -> &'static str {
     match code {
@@ -23,8 +26,22 @@ fn status_text(code: u16) -> &'static str {
     }
 }
 
+/// The schema of the answer of `GET /api/openapi.json`.
+pub fn document_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "description": "An OpenAPI 3.1 document",
+        "required": ["openapi", "info", "paths"],
+        "properties": { "openapi": { "type": "string" }, "info": { "type": "object" }, "paths": { "type": "object" } }
+    })
+}
+
 /// The document.
 pub fn document() -> Value {
+    let mut generator = SchemaGenerator::new(
+        SchemaSettings::draft2020_12().with(|s| s.definitions_path = "/components/schemas".into()),
+    );
+    let problem = generator.subschema_for::<crate::Problem>();
     let mut paths = Map::new();
     for (resource, spec) in RESOURCES.iter().flat_map(|r| r.routes.iter().map(move |s| (r.name, s))) {
         let mut op = Map::new();
@@ -47,9 +64,10 @@ pub fn document() -> Value {
         match spec.body {
             BodyKind::None => {}
             BodyKind::Json(schema) => {
+                let schema = schema(&mut generator);
                 op.insert(
                     "requestBody".into(),
-                    json!({ "required": true, "content": { "application/json": { "schema": { "title": schema, "type": "object" } } } }),
+                    json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
                 );
             }
             BodyKind::Jpeg => {
@@ -61,14 +79,22 @@ pub fn document() -> Value {
         }
         let mut responses = Map::new();
         for code in spec.responses {
+            let mut response = json!({ "description": status_text(*code) });
             let content = if *code >= 400 {
-                json!({ "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } })
-            } else if *code == 204 || *code == 202 {
-                json!({})
+                Some(json!({ "application/problem+json": { "schema": problem } }))
             } else {
-                json!({ "application/json": { "schema": { "type": "object" } } })
+                match spec.reply {
+                    Reply::Empty => None,
+                    Reply::Json(schema) => Some(json!({ "application/json": { "schema": schema(&mut generator) } })),
+                    Reply::File(media) => {
+                        Some(json!({ media: { "schema": { "type": "string", "contentMediaType": media } } }))
+                    }
+                }
             };
-            responses.insert(code.to_string(), json!({ "description": status_text(*code), "content": content }));
+            if let (Some(content), Value::Object(r)) = (content, &mut response) {
+                r.insert("content".into(), content);
+            }
+            responses.insert(code.to_string(), response);
         }
         op.insert("responses".into(), Value::Object(responses));
         let entry = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
@@ -76,12 +102,14 @@ pub fn document() -> Value {
             m.insert(spec.method.to_lowercase(), Value::Object(op));
         }
     }
+    let schemas: Map<String, Value> = generator.take_definitions(true);
     json!({
         "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
             "title": "zairyu — Online Residence Application System API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The users' side of the Online Residence Application System. Errors are RFC 9457 problem details with messages in English and Japanese."
+            "description": "The Online Residence Application System: organizations' users and the regional immigration offices. Errors are RFC 9457 problem details with messages in English and Japanese."
         },
         "paths": paths,
         "components": {
@@ -89,22 +117,7 @@ pub fn document() -> Value {
                 "session": { "type": "apiKey", "in": "cookie", "name": crate::SESSION_COOKIE },
                 "csrf": { "type": "apiKey", "in": "header", "name": "X-CSRF-Token" }
             },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "required": ["type", "title", "status", "detail", "detail_ja", "rule"],
-                    "properties": {
-                        "type": { "type": "string", "format": "uri" },
-                        "title": { "type": "string" },
-                        "status": { "type": "integer" },
-                        "detail": { "type": "string" },
-                        "detail_ja": { "type": "string" },
-                        "rule": { "type": "string" },
-                        "errors": { "type": "array", "items": { "type": "object", "required": ["field", "rule", "message_en", "message_ja"],
-                            "properties": { "field": { "type": "string" }, "rule": { "type": "string" }, "message_en": { "type": "string" }, "message_ja": { "type": "string" } } } }
-                    }
-                }
-            }
+            "schemas": schemas
         }
     })
 }

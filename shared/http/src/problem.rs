@@ -9,7 +9,7 @@ use zairyu_domain::error::{Localized, Violation};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     /// A stable URI naming the kind of problem, e.g. `urn:zairyu:problem:validation`.
     #[serde(rename = "type")]

@@ -11,7 +11,8 @@ use zairyu_domain::period::FilingWindow;
 use zairyu_domain::status::ApplicationStatus;
 
 /// A page of a list and where the next one starts (`?cursor=`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PageOf{T}")]
 pub struct PageView<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -25,7 +26,7 @@ pub fn decode_cursor(s: Option<&str>) -> Option<Cursor> {
     s.and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).and_then(|b| String::from_utf8(b).ok()).map(Cursor)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatusView {
     pub code: &'static str,
     pub label_en: &'static str,
@@ -39,7 +40,7 @@ impl From<ApplicationStatus> for StatusView {
 }
 
 /// Q77: user name, user ID, e-mail address.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct UserView {
     pub user_id: String,
     pub name: String,
@@ -70,7 +71,7 @@ impl From<&User> for UserView {
 }
 
 /// One line of the application information list (Q50, Q51) and its details.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ApplicationView {
     pub id: String,
     pub status: StatusView,
@@ -113,7 +114,7 @@ impl From<&Application> for ApplicationView {
 }
 
 /// One person of the List of Affiliated Foreign Nationals (Q80), with the days an extension can be filed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ForeignNationalView {
     pub residence_card_number: String,
     pub name: String,
@@ -144,7 +145,7 @@ impl From<&ForeignNational> for ForeignNationalView {
 
 /// One application in full, for review before submitting (what the agency's confirmation screen shows,
 /// and what it cannot show after filing, Q45).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ApplicationDetailView<'a> {
     #[serde(flatten)]
     pub summary: ApplicationView,
@@ -156,4 +157,65 @@ impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
     fn from(a: &'a Application) -> Self {
         Self { summary: ApplicationView::from(a), form: a.form(), photo: a.photo().as_ref().map(|p| p.info) }
     }
+}
+
+/// What a successful log-in returns; the session itself is in the `Set-Cookie` header.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct LoginView {
+    pub user: UserView,
+    /// Send back in the `X-CSRF-Token` header of every request that changes something.
+    pub csrf_token: String,
+}
+
+/// An organization of affiliation as the counter sees it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct OrganizationView {
+    pub id: String,
+    pub profile: zairyu_domain::organization::OrganizationProfile,
+    /// `null` until a request for use is approved.
+    pub approval: Option<zairyu_domain::organization::ApprovalOfUse>,
+    pub use_state: zairyu_domain::organization::UseState,
+}
+
+impl From<&zairyu_domain::organization::Organization> for OrganizationView {
+    fn from(o: &zairyu_domain::organization::Organization) -> Self {
+        Self { id: o.id.to_string(), profile: o.profile.clone(), approval: o.approval, use_state: o.use_state }
+    }
+}
+
+/// A new blanket upload and the link its file goes to (Q40).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct UploadStartedView {
+    pub upload_id: String,
+    pub state: zairyu_domain::blanket::UploadState,
+    /// PUT the xlsx file here, with these headers, before it expires.
+    pub upload: zairyu_app::ports::PresignedUpload,
+}
+
+/// A blanket upload, its counts and its error list (Q42).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct UploadView {
+    pub upload: zairyu_domain::blanket::BlanketUpload,
+    /// "Error (blanket registration)" when some rows failed; `null` otherwise.
+    pub status: Option<StatusView>,
+    pub errors: Vec<zairyu_domain::blanket::RowError>,
+}
+
+/// The result of filing many applications at once: one per ID, in the order given.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SubmitBulkView {
+    pub results: Vec<SubmitResult>,
+}
+
+/// The result of filing one application of a bulk submission.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SubmitResult {
+    pub id: String,
+    pub ok: bool,
+    /// The filed application, when `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<ApplicationView>,
+    /// Why it was not filed, when not `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::Problem>,
 }

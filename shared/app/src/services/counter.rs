@@ -62,6 +62,7 @@ impl Localized for CounterError {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     pub kind: OrganizationKind,
@@ -73,6 +74,7 @@ pub struct OrganizationInput {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequestForUseInput {
     pub kind: RequestKind,
@@ -86,6 +88,7 @@ pub struct RequestForUseInput {
 
 /// A person for the List of Affiliated Foreign Nationals, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ForeignNationalInput {
     pub residence_card_number: String,
@@ -143,6 +146,7 @@ impl ForeignNationalInput {
 
 /// What the counter does to a user (Q79, Q92–Q96).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "action", deny_unknown_fields)]
 pub enum UserAction {
     Suspend,

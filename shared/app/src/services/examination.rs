@@ -23,6 +23,7 @@ use crate::store::{Records, Stored};
 
 /// What an officer does to an application.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "action", deny_unknown_fields)]
 pub enum OfficeAction {
     StartExamination,

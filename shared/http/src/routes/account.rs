@@ -9,7 +9,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/login",
         summary: "Log in (Q88, Q96, Q97)",
         session: false,
-        body: B::Json("LoginBody"),
+        body: B::Json(schema::<LoginBody>),
+        reply: R::Json(schema::<LoginView>),
         responses: &[200, 400, 401, 403, 415],
         handler: || post(login),
     },
@@ -20,6 +21,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Log out",
         session: true,
         body: B::None,
+        reply: R::Empty,
         responses: &[204, 401, 403],
         handler: || post(logout),
     },
@@ -30,6 +32,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Own user information (Q77)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<UserView>),
         responses: &[200, 401],
         handler: || get(me),
     },
@@ -39,7 +42,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/me/password",
         summary: "Change the password (Q90)",
         session: true,
-        body: B::Json("ChangePasswordBody"),
+        body: B::Json(schema::<ChangePasswordBody>),
+        reply: R::Empty,
         responses: &[204, 400, 401, 403, 415, 422],
         handler: || post(change_password),
     },
@@ -49,7 +53,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/me/email",
         summary: "Change the e-mail address (Q89)",
         session: true,
-        body: B::Json("ChangeEmailBody"),
+        body: B::Json(schema::<ChangeEmailBody>),
+        reply: R::Json(schema::<UserView>),
         responses: &[200, 400, 401, 403, 415, 422],
         handler: || post(change_email),
     },
@@ -59,7 +64,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/password-reset/request",
         summary: "If you have forgotten your password: e-mail a reset link (Q92)",
         session: false,
-        body: B::Json("ResetRequestBody"),
+        body: B::Json(schema::<ResetRequestBody>),
+        reply: R::Empty,
         responses: &[202, 400, 415],
         handler: || post(request_reset),
     },
@@ -69,40 +75,41 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/password-reset",
         summary: "Set a password from a one-time link (Q88, Q92)",
         session: false,
-        body: B::Json("ResetBody"),
+        body: B::Json(schema::<ResetBody>),
+        reply: R::Empty,
         responses: &[204, 400, 415, 422],
         handler: || post(reset),
     },
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginBody {
     user_id: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ChangePasswordBody {
     current_password: String,
     new_password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ChangeEmailBody {
     email: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ResetRequestBody {
     user_id: String,
     email: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ResetBody {
     token: String,
@@ -115,7 +122,7 @@ async fn login(
     JsonBody(b): JsonBody<LoginBody>,
 ) -> ApiResult<Response> {
     let login = s.services.accounts.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
-    let body = serde_json::json!({ "user": UserView::from(&login.user), "csrf_token": login.csrf_token });
+    let body = LoginView { user: UserView::from(&login.user), csrf_token: login.csrf_token };
     let mut res = Json(body).into_response();
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&login.session_token, s.config.secure_cookies));
     Ok(res)

@@ -9,7 +9,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/applications/submit-bulk",
         summary: "File many applications at once; a result for each",
         session: true,
-        body: B::Json("SubmitBulkBody"),
+        body: B::Json(schema::<SubmitBulkBody>),
+        reply: R::Json(schema::<SubmitBulkView>),
         responses: &[200, 400, 401, 403, 415],
         handler: || post(submit_bulk),
     },
@@ -20,6 +21,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "List of Affiliated Foreign Nationals with their filing windows (Q80)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<PageView<ForeignNationalView>>),
         responses: &[200, 401],
         handler: || get(foreign_nationals),
     },
@@ -30,6 +32,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Application information list, newest first (Q50, Q51)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<PageView<ApplicationView>>),
         responses: &[200, 401],
         handler: || get(applications),
     },
@@ -39,7 +42,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/applications",
         summary: "Enter an application: Input completed (Q4, Q21–Q35)",
         session: true,
-        body: B::Json("ApplicationInput"),
+        body: B::Json(schema::<ApplicationInput>),
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[201, 400, 401, 403, 413, 415, 422],
         handler: || post(create_application),
     },
@@ -50,6 +54,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "One application in full, for review before submitting (Q45), and its status",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<ApplicationDetailView<'static>>),
         responses: &[200, 401, 404],
         handler: || get(application),
     },
@@ -60,6 +65,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Attach the facial photo: JPEG, at most 50 KB (Q23)",
         session: true,
         body: B::Jpeg,
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[200, 401, 403, 404, 409, 413, 415, 422],
         handler: || put(attach_photo),
     },
@@ -70,6 +76,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "File the application: temporary receipt number (Q32, Q33)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[200, 401, 403, 404, 409, 422],
         handler: || post(submit),
     },
@@ -79,19 +86,20 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/applications/{id}/receipt-method",
         summary: "Change how the residence card is received (Q53)",
         session: true,
-        body: B::Json("ReceiptMethodBody"),
+        body: B::Json(schema::<ReceiptMethodBody>),
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || put(change_receipt_method),
     },
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReceiptMethodBody {
     receipt_method: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SubmitBulkBody {
     application_ids: Vec<String>,
@@ -101,22 +109,22 @@ async fn submit_bulk(
     State(s): State<AppState>,
     auth: Authenticated,
     JsonBody(b): JsonBody<SubmitBulkBody>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<SubmitBulkView>> {
     if b.application_ids.len() > zairyu_domain::blanket::MAX_ROWS {
         return Err(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many").into());
     }
-    let results: Vec<serde_json::Value> = s
+    let results = s
         .services
         .applications
         .submit_many(&auth.caller, &b.application_ids)
         .await
         .into_iter()
         .map(|(id, r)| match r {
-            Ok(app) => serde_json::json!({ "id": id, "ok": true, "application": ApplicationView::from(&app) }),
-            Err(e) => serde_json::json!({ "id": id, "ok": false, "problem": Problem::from(e) }),
+            Ok(app) => SubmitResult { id, ok: true, application: Some(ApplicationView::from(&app)), problem: None },
+            Err(e) => SubmitResult { id, ok: false, application: None, problem: Some(Problem::from(e)) },
         })
         .collect();
-    Ok(Json(serde_json::json!({ "results": results })))
+    Ok(Json(SubmitBulkView { results }))
 }
 
 async fn foreign_nationals(

@@ -10,6 +10,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "The blanket input template of one input-screen group, xlsx (Q40, Q41)",
         session: true,
         body: B::None,
+        reply: R::File(zairyu_app::services::blanket::XLSX_CONTENT_TYPE),
         responses: &[200, 401, 422],
         handler: || get(blanket_template),
     },
@@ -20,6 +21,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Start a blanket upload: its ID and the link its file goes to (Q40)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<UploadStartedView>),
         responses: &[201, 401, 403],
         handler: || post(begin_blanket_upload),
     },
@@ -30,6 +32,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "A blanket upload: its state, counts and error list (Q42)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<UploadView>),
         responses: &[200, 401, 404],
         handler: || get(blanket_upload),
     },
@@ -40,12 +43,13 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "The error list of a blanket upload, printable (Q43)",
         session: true,
         body: B::None,
+        reply: R::File("text/csv"),
         responses: &[200, 401, 404],
         handler: || get(blanket_errors_csv),
     },
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TemplateQuery {
     screen_group: String,
@@ -79,26 +83,23 @@ async fn blanket_template(
 async fn begin_blanket_upload(
     State(s): State<AppState>,
     auth: Authenticated,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<UploadStartedView>)> {
     let (upload, link) = s.services.blanket.begin_blanket_upload(&auth.caller).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "upload_id": upload.id, "state": upload.state, "upload": link })),
-    ))
+    Ok((StatusCode::CREATED, Json(UploadStartedView { upload_id: upload.id, state: upload.state, upload: link })))
 }
 
 async fn blanket_upload(
     State(s): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<UploadView>> {
     let (upload, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
     let status = if upload.state == zairyu_domain::blanket::UploadState::RowErrors {
         Some(crate::views::StatusView::from(zairyu_domain::status::ApplicationStatus::ErrorBlanketRegistration))
     } else {
         None
     };
-    Ok(Json(serde_json::json!({ "upload": upload, "status": status, "errors": errors })))
+    Ok(Json(UploadView { upload, status, errors }))
 }
 
 async fn blanket_errors_csv(

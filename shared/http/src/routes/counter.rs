@@ -9,7 +9,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations",
         summary: "Counter: register an organization of affiliation (Q1–Q3, Q15)",
         session: true,
-        body: B::Json("OrganizationInput"),
+        body: B::Json(schema::<zairyu_app::services::counter::OrganizationInput>),
+        reply: R::Json(schema::<OrganizationView>),
         responses: &[201, 400, 401, 403, 415, 422],
         handler: || post(register_organization),
     },
@@ -20,6 +21,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Counter: one organization",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<OrganizationView>),
         responses: &[200, 401, 403, 404],
         handler: || get(office_organization),
     },
@@ -29,7 +31,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations/{org}",
         summary: "Counter: record a change of name or location (Q78)",
         session: true,
-        body: B::Json("OrganizationChange"),
+        body: B::Json(schema::<OrganizationChange>),
+        reply: R::Json(schema::<OrganizationView>),
         responses: &[200, 400, 401, 403, 404, 415, 422],
         handler: || put(change_organization),
     },
@@ -39,7 +42,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations/{org}/requests-for-use",
         summary: "Counter: record a new or additional request for use (Q3, Q10, Q16–Q20)",
         session: true,
-        body: B::Json("RequestForUseInput"),
+        body: B::Json(schema::<zairyu_app::services::counter::RequestForUseInput>),
+        reply: R::Json(schema::<zairyu_domain::request_for_use::RequestForUse>),
         responses: &[201, 400, 401, 403, 404, 415, 422],
         handler: || post(record_request_for_use),
     },
@@ -49,7 +53,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations/{org}/requests-for-use/{id}/decision",
         summary: "Counter: approve (user ID, approval dates, password link e-mail) or deny a request for use (Q12–Q14, Q88)",
         session: true,
-        body: B::Json("Decision"),
+        body: B::Json(schema::<Decision>),
+        reply: R::Json(schema::<zairyu_domain::request_for_use::RequestForUse>),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || post(decide_request_for_use),
     },
@@ -59,7 +64,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations/{org}/foreign-nationals/{card}",
         summary: "Counter: add or update a person on the List of Affiliated Foreign Nationals (Q80)",
         session: true,
-        body: B::Json("ForeignNationalInput"),
+        body: B::Json(schema::<zairyu_app::services::counter::ForeignNationalInput>),
+        reply: R::Json(schema::<ForeignNationalView>),
         responses: &[200, 400, 401, 403, 404, 415, 422],
         handler: || put(put_foreign_national),
     },
@@ -70,6 +76,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Counter: remove a person from the list (Q80)",
         session: true,
         body: B::None,
+        reply: R::Empty,
         responses: &[204, 401, 403, 404],
         handler: || delete(remove_foreign_national),
     },
@@ -79,7 +86,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/organizations/{org}/periodic-reports",
         summary: "Counter: approve (old expiry + 1 year, resumes use) or deny a periodic report (Q72–Q76)",
         session: true,
-        body: B::Json("Decision"),
+        body: B::Json(schema::<Decision>),
+        reply: R::Json(schema::<OrganizationView>),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || post(decide_periodic_report),
     },
@@ -90,6 +98,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Counter: confirm a user (Q93)",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<UserView>),
         responses: &[200, 401, 403, 404],
         handler: || get(office_user),
     },
@@ -99,20 +108,21 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/users/{user}/actions",
         summary: "Counter: suspend, resume, cancel, delete an agent, reset a password, lift a lockout (Q79, Q92–Q96)",
         session: true,
-        body: B::Json("UserAction"),
+        body: B::Json(schema::<zairyu_app::services::counter::UserAction>),
+        reply: R::Json(schema::<UserView>),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || post(office_user_action),
     },
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OrganizationChange {
     name: Option<String>,
     location: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Decision {
     approve: bool,
@@ -122,17 +132,17 @@ async fn register_organization(
     State(s): State<AppState>,
     auth: Authenticated,
     JsonBody(b): JsonBody<zairyu_app::services::counter::OrganizationInput>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<OrganizationView>)> {
     let org = s.services.counter.register_organization(&auth.caller, &b).await?;
-    Ok((StatusCode::CREATED, Json(organization_view(&org))))
+    Ok((StatusCode::CREATED, Json(OrganizationView::from(&org))))
 }
 
 async fn office_organization(
     State(s): State<AppState>,
     auth: Authenticated,
     Path(org): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(organization_view(&s.services.counter.office_organization(&auth.caller, &org).await?)))
+) -> ApiResult<Json<OrganizationView>> {
+    Ok(Json(OrganizationView::from(&s.services.counter.office_organization(&auth.caller, &org).await?)))
 }
 
 async fn change_organization(
@@ -140,10 +150,10 @@ async fn change_organization(
     auth: Authenticated,
     Path(org): Path<String>,
     JsonBody(b): JsonBody<OrganizationChange>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<OrganizationView>> {
     let org =
         s.services.counter.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
-    Ok(Json(organization_view(&org)))
+    Ok(Json(OrganizationView::from(&org)))
 }
 
 async fn record_request_for_use(
@@ -188,8 +198,8 @@ async fn decide_periodic_report(
     auth: Authenticated,
     Path(org): Path<String>,
     JsonBody(b): JsonBody<Decision>,
-) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(organization_view(&s.services.counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+) -> ApiResult<Json<OrganizationView>> {
+    Ok(Json(OrganizationView::from(&s.services.counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
 }
 
 async fn office_user(

@@ -9,6 +9,7 @@ pub const ROUTES: &[RouteSpec] = &[RouteSpec {
     summary: "This API's OpenAPI 3.1 document",
     session: false,
     body: B::None,
+    reply: R::Json(crate::openapi::document_schema),
     responses: &[200],
     handler: || get(openapi),
 }];

@@ -16,7 +16,8 @@ use zairyu_domain::status::ReceiptMethod;
 
 use crate::extract::{Authenticated, ClientIp, JsonBody, read_body};
 use crate::views::{
-    ApplicationDetailView, ApplicationView, ForeignNationalView, PageView, UserView, decode_cursor, encode_cursor,
+    ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
+    SubmitResult, UploadStartedView, UploadView, UserView, decode_cursor, encode_cursor,
 };
 use crate::{ApiResult, AppState, Problem, SESSION_COOKIE};
 
@@ -43,12 +44,32 @@ impl Function {
     }
 }
 
+/// Writes the JSON Schema of a body into the generator's components and returns a reference to it.
+pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+
+/// The schema of `T`, for a route table.
+pub fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    generator.subschema_for::<T>()
+}
+
 /// What a route expects in its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum BodyKind {
     None,
-    Json(&'static str),
+    /// `application/json` of the type whose schema this is.
+    Json(SchemaFn),
     Jpeg,
+}
+
+/// What a route answers with when it succeeds.
+#[derive(Clone, Copy)]
+pub enum Reply {
+    /// No body (204, 202).
+    Empty,
+    /// `application/json` of the type whose schema this is.
+    Json(SchemaFn),
+    /// A file of this media type.
+    File(&'static str),
 }
 
 pub struct RouteSpec {
@@ -60,6 +81,8 @@ pub struct RouteSpec {
     /// [`require_session`].
     pub session: bool,
     pub body: BodyKind,
+    /// The body of the successful answer.
+    pub reply: Reply,
     /// Successful status and the error statuses it can answer with.
     pub responses: &'static [u16],
     pub handler: fn() -> MethodRouter<AppState>,
@@ -74,6 +97,7 @@ mod office;
 
 use BodyKind as B;
 use Function as F;
+use Reply as R;
 
 /// One resource: its name (the OpenAPI tag) and its routes.
 pub struct Resource {
@@ -160,7 +184,7 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
 // ---------------------------------------------------------------------------------------------------
 // Shared by the resources
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PageQuery {
     cursor: Option<String>,
@@ -201,15 +225,6 @@ fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate:
         field, e,
     )]))
     .into()
-}
-
-fn organization_view(o: &zairyu_domain::organization::Organization) -> serde_json::Value {
-    serde_json::json!({
-        "id": o.id.to_string(),
-        "profile": o.profile,
-        "approval": o.approval,
-        "use_state": o.use_state,
-    })
 }
 
 fn csv_field(s: &str) -> String {

@@ -10,6 +10,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Officers: the office's applications in one status, newest receipt first",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<PageView<ApplicationView>>),
         responses: &[200, 400, 401, 403],
         handler: || get(office_queue),
     },
@@ -20,6 +21,7 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Officers: one application of the office's jurisdiction",
         session: true,
         body: B::None,
+        reply: R::Json(schema::<ApplicationDetailView<'static>>),
         responses: &[200, 401, 403, 404],
         handler: || get(office_application),
     },
@@ -29,7 +31,8 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/api/office/applications/{id}/actions",
         summary: "Officers: examine, permit or deny, residence card, withdrawal (Q22, Q34, Q46–Q49, Q53–Q71)",
         session: true,
-        body: B::Json("OfficeAction"),
+        body: B::Json(schema::<zairyu_app::services::examination::OfficeAction>),
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[200, 400, 401, 403, 404, 409, 415, 422],
         handler: || post(office_act),
     },
@@ -40,12 +43,13 @@ pub const ROUTES: &[RouteSpec] = &[
         summary: "Officers: replace a wrongly attached facial photo (Q63)",
         session: true,
         body: B::Jpeg,
+        reply: R::Json(schema::<ApplicationView>),
         responses: &[200, 401, 403, 404, 409, 413, 415, 422],
         handler: || put(office_replace_photo),
     },
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct QueueQuery {
     status: String,
