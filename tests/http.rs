@@ -10,104 +10,14 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 use zairyu_domain::fixtures::application_input;
 use zairyu_http::routes::all as all_routes;
 use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
 
+mod http_support;
 mod support;
+use http_support::*;
 use support::*;
-
-fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
-    let state = AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
-    zairyu_http::router(state, &Function::ALL)
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Reply {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-    Reply { status, headers, body }
-}
-
-/// A route's path with every `{param}` filled in.
-fn concrete(path: &str) -> String {
-    path.split('/').map(|seg| if seg.starts_with('{') { "some-id" } else { seg }).collect::<Vec<_>>().join("/")
-}
-
-/// An anonymous JSON request.
-fn anon(method: &str, uri: &str, body: &Value) -> Request<Body> {
-    Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
-/// A logged-in client: its cookie and CSRF token.
-struct Client {
-    cookie: String,
-    csrf: String,
-}
-
-impl Client {
-    fn req(&self, method: &str, uri: &str) -> http::request::Builder {
-        Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-    }
-
-    fn json(&self, method: &str, uri: &str, body: Value) -> Request<Body> {
-        self.req(method, uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap()
-    }
-}
-
-async fn login(app: &Router, user: &str) -> Client {
-    let body = json!({ "user_id": user, "password": PASSWORD });
-    let r = send(app, anon("POST", "/api/login", &body)).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    Client {
-        cookie: cookie.split(';').next().unwrap().to_owned(),
-        csrf: r.body["csrf_token"].as_str().unwrap().to_owned(),
-    }
-}
-
-fn assert_problem(r: &Reply, status: StatusCode, kind: &str) {
-    assert_eq!(r.status, status, "{:?}", r.body);
-    assert_eq!(r.headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
-    assert_eq!(r.body["type"], format!("urn:zairyu:problem:{kind}"), "{:?}", r.body);
-    assert_eq!(r.body["status"], status.as_u16());
-    assert!(!r.body["detail"].as_str().unwrap().is_empty() && !r.body["detail_ja"].as_str().unwrap().is_empty());
-    assert!(!r.body["rule"].as_str().unwrap().is_empty());
-}
-
-async fn new_application(app: &Router, c: &Client) -> String {
-    let r = send(app, c.json("POST", "/api/applications", serde_json::to_value(application_input()).unwrap())).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    r.body["id"].as_str().unwrap().to_owned()
-}
-
-fn photo_req(c: &Client, id: &str, bytes: Vec<u8>, ct: &str) -> Request<Body> {
-    c.req("PUT", &format!("/api/applications/{id}/photo"))
-        .header(header::CONTENT_TYPE, ct)
-        .body(Body::from(bytes))
-        .unwrap()
-}
 
 #[tokio::test]
 async fn login_sets_a_strict_http_only_cookie_secure_outside_local() {
@@ -1027,4 +937,113 @@ fn the_served_openapi_document_validates_as_openapi_3_1() {
     std::fs::write(&file, serde_json::to_vec_pretty(&openapi_document()).unwrap()).unwrap();
     let out = std::process::Command::new(validator).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// A table that works, or fails every call the way a dependency fails (unreachable, with the SDK's words)
+/// or the way our own bug shows (a record that does not decode), as switched.
+struct FaultyTable {
+    inner: Arc<dyn zairyu_app::ports::Table>,
+    mode: std::sync::atomic::AtomicU8,
+}
+
+const SDK_TEXT: &str = "ResourceNotFoundException: Requested resource not found: Table: zairyu-prod-table (Service: DynamoDB, Status Code: 400, Request ID: 7Q2LM)";
+
+impl FaultyTable {
+    fn fail(&self) -> Result<(), zairyu_app::ports::StoreError> {
+        match self.mode.load(std::sync::atomic::Ordering::SeqCst) {
+            1 => Err(zairyu_app::ports::StoreError::unavailable(SDK_TEXT)),
+            2 => Err(zairyu_app::ports::StoreError::corrupt(
+                "expected value at line 1 column 9 in {\"name\":\"NGUYEN,VAN,AN\"",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl zairyu_app::ports::Table for FaultyTable {
+    async fn get(
+        &self,
+        key: &zairyu_app::ports::Key,
+    ) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.get(key).await
+    }
+    async fn put(
+        &self,
+        item: zairyu_app::ports::Item,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.put(item, c).await
+    }
+    async fn delete(
+        &self,
+        key: &zairyu_app::ports::Key,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.delete(key, c).await
+    }
+    async fn query(
+        &self,
+        q: &zairyu_app::ports::Query,
+    ) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.query(q).await
+    }
+    async fn increment(
+        &self,
+        key: &zairyu_app::ports::Key,
+        a: &str,
+        by: i64,
+    ) -> Result<i64, zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.increment(key, a, by).await
+    }
+    async fn transact(&self, writes: Vec<zairyu_app::ports::Write>) -> Result<(), zairyu_app::ports::StoreError> {
+        self.fail()?;
+        self.inner.transact(writes).await
+    }
+}
+
+/// A dependency that fails answers 503 and our own bug 500, each with a generic problem in both languages:
+/// no response body ever carries the adapter's, the SDK's or the decoder's words.
+#[tokio::test]
+async fn faults_answer_503_or_500_with_no_adapter_text_in_the_body() {
+    let table = Arc::new(FaultyTable {
+        inner: Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap()),
+        mode: std::sync::atomic::AtomicU8::new(0),
+    });
+    let w = World::with_table(table.clone()).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    for (mode, status, kind) in
+        [(1, StatusCode::SERVICE_UNAVAILABLE, "unavailable"), (2, StatusCode::INTERNAL_SERVER_ERROR, "internal")]
+    {
+        table.mode.store(mode, std::sync::atomic::Ordering::SeqCst);
+        let requests = [
+            tanaka.req("GET", "/api/applications").body(Body::empty()).unwrap(),
+            tanaka.json("POST", "/api/applications", serde_json::to_value(application_input()).unwrap()),
+            anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": PASSWORD })),
+            anon(
+                "POST",
+                "/api/password-reset/request",
+                &json!({ "user_id": "TANAKA01", "email": "tanaka@sakura.example.jp" }),
+            ),
+        ];
+        for req in requests {
+            let r = send(&app, req).await;
+            assert_problem(&r, status, kind);
+            let body = r.body.to_string();
+            for leak in
+                ["zairyu-prod", "ResourceNotFound", "DynamoDB", "Request ID", "line 1 column", "NGUYEN", "decode"]
+            {
+                assert!(!body.contains(leak), "{leak} in {body}");
+            }
+        }
+    }
+    table.mode.store(0, std::sync::atomic::Ordering::SeqCst);
+    let r = send(&app, tanaka.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "back once the dependency is");
 }

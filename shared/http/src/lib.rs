@@ -7,6 +7,7 @@ pub mod geo;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod trace;
 pub mod views;
 
 use std::sync::Arc;

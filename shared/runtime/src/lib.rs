@@ -2,15 +2,24 @@
 
 pub mod hasher;
 
-/// Logs through `tracing`: JSON when Lambda asks for it (`AWS_LAMBDA_LOG_FORMAT=JSON`), compact text
-/// otherwise; the level from `RUST_LOG` (default `info`). Never log passwords, tokens, photos or an
-/// applicant's personal data.
+/// Logs through `tracing`: JSON in Lambda (each line with the request's span and its request ID), compact
+/// text elsewhere unless `AWS_LAMBDA_LOG_FORMAT=JSON` asks for JSON; the level from `RUST_LOG` (default
+/// `info`). Never log passwords, tokens, photos or an applicant's personal data.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"))
+        || std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
-    let _ = if json { builder.json().without_time().try_init() } else { builder.compact().try_init() };
+    let done = if json {
+        builder.json().with_current_span(true).with_span_list(true).without_time().try_init()
+    } else {
+        builder.compact().try_init()
+    };
+    if let Err(e) = done {
+        // Nothing else can log yet; a second initialisation (in tests) is the only way here.
+        eprintln!("logging was already set up: {e}");
+    }
 }
 
 pub use hasher::Argon2Hasher;

@@ -111,6 +111,7 @@ impl Accounts {
     }
 
     /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited.
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, user_id: &str, password: &str, from: Option<String>) -> Result<Login, ServiceError> {
         let now = self.core.now();
         let users = self.core.store().users();
@@ -183,6 +184,7 @@ impl Accounts {
     }
 
     /// Q44: the caller behind a session token; the session ends after 30 idle minutes.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, token: &str, from: Option<String>) -> Result<(Caller, Session), ServiceError> {
         let users = self.core.store().users();
         let Some(mut session) = users.session(token).await? else {
@@ -207,6 +209,7 @@ impl Accounts {
         Ok((Caller { user_id: user.id, kind: user.kind, organization_id: user.organization_id, from }, session))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, token: &str, caller: &Caller) -> Result<(), ServiceError> {
         let event = self.core.event(
             caller.user_id.as_str(),
@@ -225,11 +228,13 @@ impl Accounts {
     }
 
     /// Q77: the caller's own user information.
+    #[tracing::instrument(skip_all)]
     pub async fn me(&self, caller: &Caller) -> Result<User, ServiceError> {
         Ok(self.stored_me(caller).await?.into_inner())
     }
 
     /// Q90, Q95: changes the password after checking the current one.
+    #[tracing::instrument(skip_all)]
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), ServiceError> {
         let mut user = self.stored_me(caller).await?;
         let subject = format!("user:{}", user.id);
@@ -268,6 +273,7 @@ impl Accounts {
     }
 
     /// Q89: registers a new e-mail address; the notice goes to the new address.
+    #[tracing::instrument(skip_all)]
     pub async fn change_email(&self, caller: &Caller, new: &str) -> Result<User, ServiceError> {
         let mut user = self.stored_me(caller).await?;
         user.email = EmailAddress::parse(new).map_err(|e| invalid("email", &e))?;
@@ -293,6 +299,7 @@ impl Accounts {
 
     /// Q92: "If you have forgotten your password". Answers the same whether or not the user ID and the
     /// address match, so the form reveals nothing; a match gets the e-mailed link.
+    #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(
         &self,
         user_id: &str,
@@ -323,6 +330,7 @@ impl Accounts {
     }
 
     /// Q88, Q92, Q96: sets a new password from a one-time link; the link is used up, a lock is lifted.
+    #[tracing::instrument(skip_all)]
     pub async fn set_password_from_link(
         &self,
         token: &str,

@@ -71,6 +71,7 @@ impl Applications {
     }
 
     /// Enters an application ("Input completed") for a foreign national on the organization's list.
+    #[tracing::instrument(skip_all)]
     pub async fn create_application(
         &self,
         caller: &Caller,
@@ -107,6 +108,7 @@ impl Applications {
     }
 
     /// Q23: attaches the facial photo (JPEG by content, ≤ 50 KB) to an application not yet filed.
+    #[tracing::instrument(skip_all)]
     pub async fn attach_photo(
         &self,
         caller: &Caller,
@@ -131,6 +133,7 @@ impl Applications {
     /// Q32, Q33: files the application: "Application completed", receipt date today, a temporary receipt
     /// number e-mailed to the user and the applicant. Submitting twice (a double click, a retry after a
     /// time-out) gives the one application and its one number.
+    #[tracing::instrument(skip_all)]
     pub async fn submit(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         let mut app = self.own_application(caller, id).await?;
         if app.temporary_receipt_number().is_some() {
@@ -184,6 +187,7 @@ impl Applications {
 
     /// Submits many applications in one request: each gets its own result, and one failure does not stop
     /// the others.
+    #[tracing::instrument(skip_all)]
     pub async fn submit_many(
         &self,
         caller: &Caller,
@@ -197,6 +201,7 @@ impl Applications {
     }
 
     /// Q50, Q51: the organization's applications with status, receipt numbers and dates, newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn applications(
         &self,
         caller: &Caller,
@@ -207,11 +212,13 @@ impl Applications {
         Ok(self.core.store().applications().of_organization(org, after, limit).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn application(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         Ok(self.own_application(caller, id).await?.into_inner())
     }
 
     /// Q53: changes how the card is received, while "Application completed" or "Under examination".
+    #[tracing::instrument(skip_all)]
     pub async fn change_receipt_method(
         &self,
         caller: &Caller,
@@ -242,6 +249,7 @@ impl Applications {
     }
 
     /// Q80: the organization's List of Affiliated Foreign Nationals.
+    #[tracing::instrument(skip_all)]
     pub async fn foreign_nationals(
         &self,
         caller: &Caller,

@@ -68,6 +68,7 @@ impl Blanket {
     }
 
     /// A new upload awaiting its file, for the organization's user.
+    #[tracing::instrument(skip_all)]
     pub async fn start_blanket_upload(
         &self,
         organization_id: &OrganizationId,
@@ -98,6 +99,7 @@ impl Blanket {
     }
 
     /// Registers a blanket file's content into its upload. Harmless to run twice for one upload.
+    #[tracing::instrument(skip_all)]
     pub async fn register_blanket(
         &self,
         organization_id: &OrganizationId,
@@ -203,6 +205,7 @@ impl Blanket {
 
     /// Q40: a new upload for the caller's organization and the link its file goes to (straight to the
     /// object store, valid 15 minutes).
+    #[tracing::instrument(skip_all)]
     pub async fn begin_blanket_upload(
         &self,
         caller: &Caller,
@@ -220,6 +223,7 @@ impl Blanket {
     }
 
     /// Q42, Q43: an upload of the caller's organization and its row errors.
+    #[tracing::instrument(skip_all)]
     pub async fn blanket_upload(
         &self,
         caller: &Caller,
@@ -233,12 +237,14 @@ impl Blanket {
     }
 
     /// The file stored under an upload key, if it is there.
+    #[tracing::instrument(skip_all)]
     pub async fn uploaded_file(&self, key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
         Ok(self.uploads.get(key).await?)
     }
 
     /// Q40, Q41: the template of one input-screen group, made by `make` once per template version and kept
     /// in the templates store (a template that cannot be kept is served anyway, and logged).
+    #[tracing::instrument(skip_all)]
     pub async fn template<E: std::error::Error>(
         &self,
         group: ScreenGroup,

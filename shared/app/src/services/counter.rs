@@ -212,6 +212,7 @@ impl Counter {
     }
 
     /// Q1–Q3, Q15: registers an organization of affiliation at the office with jurisdiction over it.
+    #[tracing::instrument(skip_all)]
     pub async fn register_organization(
         &self,
         caller: &Caller,
@@ -233,11 +234,13 @@ impl Counter {
         Ok(org)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn office_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
         Ok(self.counter_organization(caller, id).await?.into_inner())
     }
 
     /// Q78: a change of the organization's name or location.
+    #[tracing::instrument(skip_all)]
     pub async fn change_organization(
         &self,
         caller: &Caller,
@@ -266,6 +269,7 @@ impl Counter {
     }
 
     /// Q3, Q10, Q16–Q20: records a request for use made at the counter.
+    #[tracing::instrument(skip_all)]
     pub async fn record_request_for_use(
         &self,
         caller: &Caller,
@@ -307,6 +311,7 @@ impl Counter {
 
     /// Q12–Q14, Q88: approves (a user ID, the approval dates for a new request, an e-mail with the one-time
     /// link to set the password) or denies (an e-mail saying so) a request for use.
+    #[tracing::instrument(skip_all)]
     pub async fn decide_request_for_use(
         &self,
         caller: &Caller,
@@ -382,6 +387,7 @@ impl Counter {
     }
 
     /// Q80: adds or updates a person on the List of Affiliated Foreign Nationals.
+    #[tracing::instrument(skip_all)]
     pub async fn put_foreign_national(
         &self,
         caller: &Caller,
@@ -399,6 +405,7 @@ impl Counter {
     }
 
     /// Q80: removes a person from the list.
+    #[tracing::instrument(skip_all)]
     pub async fn remove_foreign_national(&self, caller: &Caller, org_id: &str, card: &str) -> Result<(), ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
         let card = ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
@@ -413,6 +420,7 @@ impl Counter {
 
     /// Q72–Q76: records the decision on a periodic report. Approval extends the approval to the old expiry
     /// + 1 year and resumes a suspended organization; every user is told (Q74).
+    #[tracing::instrument(skip_all)]
     pub async fn decide_periodic_report(
         &self,
         caller: &Caller,
@@ -481,11 +489,13 @@ impl Counter {
     }
 
     /// Q93: confirms a user (the counter looks up a user ID for its holder).
+    #[tracing::instrument(skip_all)]
     pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<User, ServiceError> {
         Ok(self.stored_office_user(caller, user_id).await?.into_inner())
     }
 
     /// Q79, Q92–Q96: the counter's actions on a user.
+    #[tracing::instrument(skip_all)]
     pub async fn office_user_action(
         &self,
         caller: &Caller,
@@ -531,6 +541,7 @@ impl Counter {
 
     /// Creates an officer and returns the one-time link to set its password (Q88). Used by the
     /// `create-officer` command to make the first admin; nobody ever sees a password.
+    #[tracing::instrument(skip_all)]
     pub async fn create_officer(
         &self,
         actor: &str,

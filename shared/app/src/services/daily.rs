@@ -49,6 +49,7 @@ impl DailyJobs {
     }
 
     /// Runs `job` for every day from the day after its last run up to today (JST).
+    #[tracing::instrument(skip_all)]
     pub async fn run_scheduled(&self, job: ScheduledJob) -> Result<RunReport, ServiceError> {
         let today = self.core.today();
         let runs = self.core.store().job_runs();
@@ -226,6 +227,7 @@ impl DailyJobs {
     /// receipt. The counter and the application are written in one transaction conditioned on both being
     /// unchanged since read, so concurrent runs never skip or repeat a number; a run that loses the race
     /// reads again. Calling it again for a numbered application returns its number.
+    #[tracing::instrument(skip_all)]
     pub async fn assign_official_receipt_number(
         &self,
         id: &ApplicationId,
@@ -298,6 +300,7 @@ impl DailyJobs {
 
     /// Q51: marks a filed application "Error (application receipt number acquisition error)" when its
     /// official number could not be had; the next run of the job retries it.
+    #[tracing::instrument(skip_all)]
     pub async fn mark_receipt_number_error(&self, id: &ApplicationId) -> Result<(), ServiceError> {
         let Some(mut app) = self.core.store().applications().get(id).await? else { return Ok(()) };
         if app.record_receipt_number_error().is_err() {

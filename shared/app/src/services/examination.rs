@@ -124,6 +124,7 @@ impl Examination {
     }
 
     /// The office's applications in one status, newest receipt first, a page at a time (no scans).
+    #[tracing::instrument(skip_all)]
     pub async fn office_queue(
         &self,
         caller: &Caller,
@@ -142,11 +143,13 @@ impl Examination {
     }
 
     /// One application, for an officer of its office.
+    #[tracing::instrument(skip_all)]
     pub async fn office_view(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         Ok(self.office_application(caller, id).await?.into_inner())
     }
 
     /// Applies one office action, with its audit event and the e-mail it causes (Q86), in one transaction.
+    #[tracing::instrument(skip_all)]
     pub async fn office_act(
         &self,
         caller: &Caller,
@@ -232,6 +235,7 @@ impl Examination {
     }
 
     /// Q63: the office replaces a wrongly attached photo.
+    #[tracing::instrument(skip_all)]
     pub async fn office_replace_photo(
         &self,
         caller: &Caller,

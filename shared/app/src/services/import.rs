@@ -24,6 +24,7 @@ pub struct Import {
 impl Core {
     /// Imports new records; `false` when an import of the same `once` name was done before (nothing is
     /// written then).
+    #[tracing::instrument(skip_all)]
     pub async fn import(&self, import: Import) -> Result<bool, ServiceError> {
         let mut change = UnitOfWork::new(self.now());
         if let Some(name) = &import.once {

@@ -122,6 +122,7 @@ impl Core {
 
     /// Hands every job left in the outbox to the queue. Harmless to run twice (a job sent twice is sent
     /// once, by its idempotency key).
+    #[tracing::instrument(skip_all)]
     pub async fn flush_outbox(&self) -> Result<usize, ServiceError> {
         let mut sent = 0;
         for job in self.store.outbox().pending(100).await? {

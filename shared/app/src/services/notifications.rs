@@ -38,6 +38,7 @@ impl Notifications {
     /// Sends `email` unless a job with the same idempotency key was sent before; `true` when it sent. The
     /// key is recorded first with a conditional write, and forgotten again if the send fails, so a retry
     /// sends and a duplicate delivery does not.
+    #[tracing::instrument(skip_all)]
     pub async fn send_once(&self, idempotency_key: &str, email: &Email) -> Result<bool, ServiceError> {
         let marks = self.core.store().sent_marks();
         if !marks.mark(idempotency_key, self.core.now()).await? {
@@ -56,6 +57,7 @@ impl Notifications {
     /// refusal by the mail service (a bad address) is recorded in the audit trail and not retried; any other
     /// failure is an error, so the queue delivers the job again (and dead-letters it in the end). A body
     /// that is not a job is an error too: it can only end in the dead-letter queue.
+    #[tracing::instrument(skip_all)]
     pub async fn send_job(&self, body: &str) -> Result<Delivered, ServiceError> {
         let job: NotificationJob =
             serde_json::from_str(body).map_err(|e| invalid("job", &MalformedJob(e.to_string())))?;
@@ -87,6 +89,7 @@ impl Notifications {
 
     /// Takes up to `max` notification jobs from `queue` and sends each (the embedded worker; in AWS the
     /// notify function does the same per SQS batch). Returns how many e-mails went out.
+    #[tracing::instrument(skip_all)]
     pub async fn deliver(&self, queue: &dyn JobQueue, max: u32) -> Result<usize, ServiceError> {
         let mut sent = 0;
         for delivery in queue.receive(max).await? {

@@ -1,0 +1,56 @@
+//! One span per request, named by its route template (never the raw path: a path can hold a residence card
+//! number) and carrying a request ID — API Gateway's in Lambda, a generated one locally — that every log
+//! line inside it carries and that the response names in `X-Request-Id`, so a user's report of a failure
+//! finds its log lines.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument;
+
+/// The response header naming the request.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// API Gateway's request ID when the request came through it, else one of this process's own.
+fn request_id(req: &Request) -> String {
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) =
+        req.extensions().get::<lambda_http::request::RequestContext>()
+        && let Some(id) = &ctx.request_id
+    {
+        return id.clone();
+    }
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static STARTED: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let started = STARTED.get_or_init(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default()
+    });
+    format!("local-{started:x}-{:06x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The layer: the request's span, its outcome logged once at its end.
+pub async fn trace_requests(req: Request, next: Next) -> Response {
+    let id = request_id(&req);
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "-".into());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
+    async move {
+        let started = Instant::now();
+        let mut res = next.run(req).await;
+        let status = res.status().as_u16();
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        if status >= 500 {
+            tracing::error!(status, elapsed_ms, "request failed");
+        } else {
+            tracing::info!(status, elapsed_ms, "request done");
+        }
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(REQUEST_ID_HEADER, v);
+        }
+        res
+    }
+    .instrument(span)
+    .await
+}

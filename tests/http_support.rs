@@ -1,0 +1,106 @@
+//! Driving the real router (no socket) as an HTTP client would: shared by the HTTP tests and the log test.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several targets
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use zairyu_domain::fixtures::application_input;
+use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
+
+use crate::support::{PASSWORD, World};
+
+pub fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
+    let state = AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
+    zairyu_http::router(state, &Function::ALL)
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+pub async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Reply { status, headers, body }
+}
+
+/// A route's path with every `{param}` filled in.
+pub fn concrete(path: &str) -> String {
+    path.split('/').map(|seg| if seg.starts_with('{') { "some-id" } else { seg }).collect::<Vec<_>>().join("/")
+}
+
+/// An anonymous JSON request.
+pub fn anon(method: &str, uri: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A logged-in client: its cookie and CSRF token.
+pub struct Client {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Client {
+    pub fn req(&self, method: &str, uri: &str) -> http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+    }
+
+    pub fn json(&self, method: &str, uri: &str, body: Value) -> Request<Body> {
+        self.req(method, uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+}
+
+pub async fn login(app: &Router, user: &str) -> Client {
+    let body = json!({ "user_id": user, "password": PASSWORD });
+    let r = send(app, anon("POST", "/api/login", &body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    Client {
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        csrf: r.body["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub fn assert_problem(r: &Reply, status: StatusCode, kind: &str) {
+    assert_eq!(r.status, status, "{:?}", r.body);
+    assert_eq!(r.headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
+    assert_eq!(r.body["type"], format!("urn:zairyu:problem:{kind}"), "{:?}", r.body);
+    assert_eq!(r.body["status"], status.as_u16());
+    assert!(!r.body["detail"].as_str().unwrap().is_empty() && !r.body["detail_ja"].as_str().unwrap().is_empty());
+    assert!(!r.body["rule"].as_str().unwrap().is_empty());
+}
+
+pub async fn new_application(app: &Router, c: &Client) -> String {
+    let r = send(app, c.json("POST", "/api/applications", serde_json::to_value(application_input()).unwrap())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+pub fn photo_req(c: &Client, id: &str, bytes: Vec<u8>, ct: &str) -> Request<Body> {
+    c.req("PUT", &format!("/api/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(bytes))
+        .unwrap()
+}
