@@ -2,8 +2,6 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several targets
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -15,7 +13,7 @@ use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
 use crate::support::{PASSWORD, World};
 
 pub fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
-    let state = AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: secure, geo }) };
+    let state = AppState::full(&w.svc, HttpConfig { secure_cookies: secure, geo });
     zairyu_http::router(state, &Function::ALL)
 }
 

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode};
 use serde_json::Value;
@@ -17,7 +15,7 @@ use support::*;
 fn state(w: &World) -> AppState {
     // As deployed: secure cookies, Japan only (the samples come through CloudFront from Japan).
     let geo = GeoPolicy::from_config("japan", "").unwrap();
-    AppState { services: w.svc.clone(), config: Arc::new(HttpConfig { secure_cookies: true, geo }) }
+    AppState::full(&w.svc, HttpConfig { secure_cookies: true, geo })
 }
 
 fn event(name: &str) -> lambda_http::Request {

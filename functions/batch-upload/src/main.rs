@@ -8,7 +8,8 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let blanket = Arc::new(zairyu_app::Services::new(zairyu_aws::wiring_from_env().await?).blanket);
+    use zairyu_app::ServiceSource;
+    let blanket = Arc::new(zairyu_aws::AwsPorts::from_env().await.blanket()?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| {
         let blanket = Arc::clone(&blanket);
         async move { Ok::<_, Error>(zairyu_batch_upload::handle(&blanket, event.payload).await?) }

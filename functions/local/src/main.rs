@@ -150,7 +150,7 @@ async fn create_officer(args: &[String]) -> Result<(), Error> {
         .map_err(|_| "--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
     let ports = if args.iter().any(|a| a == "--aws") {
-        zairyu_aws::wiring_from_env().await?
+        zairyu_aws::AwsPorts::from_env().await.wiring()?
     } else {
         let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
         std::fs::create_dir_all(&data)?;
@@ -186,10 +186,7 @@ async fn main() -> Result<(), Error> {
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
     println!("{seeded}");
 
-    let state = AppState {
-        services: services.clone(),
-        config: Arc::new(HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }),
-    };
+    let state = AppState::full(&services, HttpConfig { secure_cookies: false, geo: GeoPolicy::Off });
     let outbox = mailer.clone();
     let jobs = services.daily.clone();
     let upload_blanket = services.blanket.clone();

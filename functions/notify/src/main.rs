@@ -10,9 +10,9 @@ use zairyu_notify::Notifier;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let wiring = zairyu_aws::wiring_from_env().await?;
+    let ports = zairyu_aws::AwsPorts::from_env().await;
     let config = zairyu_aws::sdk_config().await;
-    let core = zairyu_app::Services::new(wiring).core;
+    let core = ports.core()?;
     let notifier = Arc::new(Notifier {
         notifications: zairyu_app::Notifications::new(
             core,

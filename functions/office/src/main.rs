@@ -1,14 +1,13 @@
 //! Wires adapters from the environment to the router and hands it to the Lambda runtime.
 
-use std::sync::Arc;
-
-use zairyu_http::{AppState, HttpConfig};
+use zairyu_http::{AppState, Function, HttpConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     zairyu_runtime::init_tracing();
-    let services = zairyu_app::Services::new(zairyu_aws::wiring_from_env().await?);
-    let config = HttpConfig::from_env()?;
-    let app = zairyu_office::handler(AppState { services, config: Arc::new(config) });
+    // Only the services (and AWS clients) of this function's routes are built.
+    let ports = zairyu_aws::AwsPorts::from_env().await;
+    let state = AppState::for_functions(&[Function::Office], &ports, HttpConfig::from_env()?)?;
+    let app = zairyu_office::handler(state);
     lambda_http::run(app).await
 }

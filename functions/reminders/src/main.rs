@@ -9,7 +9,8 @@ use zairyu_domain::schedule::ScheduledJobDetail;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let daily = Arc::new(zairyu_app::Services::new(zairyu_aws::wiring_from_env().await?).daily);
+    use zairyu_app::ServiceSource;
+    let daily = Arc::new(zairyu_aws::AwsPorts::from_env().await.daily()?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent<ScheduledJobDetail>>| {
         let daily = Arc::clone(&daily);
         async move { Ok::<_, Error>(zairyu_reminders::handle(&daily, event.payload).await?) }

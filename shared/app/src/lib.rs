@@ -72,3 +72,35 @@ impl Services {
         }
     }
 }
+
+/// Where a process's services come from, each built when asked for: a function asks only for the services
+/// its work uses, so it builds only their ports (and, in AWS, their clients).
+pub trait ServiceSource {
+    fn accounts(&self) -> Result<Accounts, ports::BoxError>;
+    fn applications(&self) -> Result<Applications, ports::BoxError>;
+    fn blanket(&self) -> Result<Blanket, ports::BoxError>;
+    fn examination(&self) -> Result<Examination, ports::BoxError>;
+    fn counter(&self) -> Result<Counter, ports::BoxError>;
+    fn daily(&self) -> Result<DailyJobs, ports::BoxError>;
+}
+
+impl ServiceSource for Services {
+    fn accounts(&self) -> Result<Accounts, ports::BoxError> {
+        Ok(self.accounts.clone())
+    }
+    fn applications(&self) -> Result<Applications, ports::BoxError> {
+        Ok(self.applications.clone())
+    }
+    fn blanket(&self) -> Result<Blanket, ports::BoxError> {
+        Ok(self.blanket.clone())
+    }
+    fn examination(&self) -> Result<Examination, ports::BoxError> {
+        Ok(self.examination.clone())
+    }
+    fn counter(&self) -> Result<Counter, ports::BoxError> {
+        Ok(self.counter.clone())
+    }
+    fn daily(&self) -> Result<DailyJobs, ports::BoxError> {
+        Ok(self.daily.clone())
+    }
+}

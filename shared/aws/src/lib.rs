@@ -23,9 +23,13 @@ pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(path_style).build())
 }
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use zairyu_app::Wiring;
+use zairyu_app::ports::{BlobStore, BoxError};
+use zairyu_app::store::Store;
+use zairyu_app::{
+    Accounts, Applications, Blanket, Core, Counter, DailyJobs, Examination, PasswordLinks, ServiceSource, Wiring,
+};
 
 /// A required setting is missing or wrong.
 #[derive(Debug, thiserror::Error)]
@@ -36,29 +40,103 @@ fn env(name: &str) -> Result<String, ConfigError> {
     std::env::var(name).map_err(|_| ConfigError(format!("{name} is not set")))
 }
 
-/// Every port on AWS, from the environment the template sets:
-/// `ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_UPLOADS_BUCKET`, `ZAIRYU_TEMPLATES_BUCKET`, `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL`
-/// and, optionally, `ZAIRYU_KMS_KEY_ID`. Clients are built once per cold start and shared.
-pub async fn wiring_from_env() -> Result<Wiring, ConfigError> {
-    let config = sdk_config().await;
-    let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&config), env("ZAIRYU_TABLE")?);
-    let s3 = s3_client(&config);
-    let kms = std::env::var("ZAIRYU_KMS_KEY_ID").ok();
-    let blobs = S3Blobs::new(s3.clone(), env("ZAIRYU_PHOTOS_BUCKET")?, kms.clone());
-    let uploads = S3Blobs::new(s3.clone(), env("ZAIRYU_UPLOADS_BUCKET")?, kms.clone());
-    let templates = S3Blobs::new(s3, env("ZAIRYU_TEMPLATES_BUCKET")?, kms);
-    let queue =
-        SqsQueue::new(aws_sdk_sqs::Client::new(&config), env("ZAIRYU_QUEUE_URL")?, env("ZAIRYU_DEAD_LETTER_URL")?);
-    let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
-    Ok(Wiring {
-        table: Arc::new(table),
-        photos: Arc::new(blobs),
-        uploads: Arc::new(uploads),
-        templates: Arc::new(templates),
-        queue: Arc::new(queue),
-        clock: Arc::new(zairyu_runtime::SystemClock),
-        ids: Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),
-        hasher: Arc::new(hasher),
-        public_url: env("ZAIRYU_PUBLIC_URL")?,
-    })
+/// The ports on AWS, each built when first asked for, from the environment the template sets
+/// (`ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_UPLOADS_BUCKET`, `ZAIRYU_TEMPLATES_BUCKET`,
+/// `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL` and, optionally, `ZAIRYU_KMS_KEY_ID`), so
+/// that a function builds only the clients its services use. Each client is built once and shared.
+pub struct AwsPorts {
+    config: aws_config::SdkConfig,
+    core: OnceLock<Core>,
+    s3: OnceLock<aws_sdk_s3::Client>,
+}
+
+impl AwsPorts {
+    pub async fn from_env() -> Self {
+        Self { config: sdk_config().await, core: OnceLock::new(), s3: OnceLock::new() }
+    }
+
+    /// The table, the job queue, the clock and the IDs every service shares.
+    pub fn core(&self) -> Result<Core, ConfigError> {
+        if let Some(core) = self.core.get() {
+            return Ok(core.clone());
+        }
+        let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.config), env("ZAIRYU_TABLE")?);
+        let queue = SqsQueue::new(
+            aws_sdk_sqs::Client::new(&self.config),
+            env("ZAIRYU_QUEUE_URL")?,
+            env("ZAIRYU_DEAD_LETTER_URL")?,
+        );
+        let core = Core::new(
+            Store::new(Arc::new(table)),
+            Arc::new(queue),
+            Arc::new(zairyu_runtime::SystemClock),
+            Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),
+        );
+        Ok(self.core.get_or_init(|| core).clone())
+    }
+
+    fn bucket(&self, variable: &str) -> Result<Arc<dyn BlobStore>, ConfigError> {
+        let s3 = self.s3.get_or_init(|| s3_client(&self.config)).clone();
+        Ok(Arc::new(S3Blobs::new(s3, env(variable)?, std::env::var("ZAIRYU_KMS_KEY_ID").ok())))
+    }
+
+    pub fn photos(&self) -> Result<Arc<dyn BlobStore>, ConfigError> {
+        self.bucket("ZAIRYU_PHOTOS_BUCKET")
+    }
+
+    pub fn uploads(&self) -> Result<Arc<dyn BlobStore>, ConfigError> {
+        self.bucket("ZAIRYU_UPLOADS_BUCKET")
+    }
+
+    pub fn templates(&self) -> Result<Arc<dyn BlobStore>, ConfigError> {
+        self.bucket("ZAIRYU_TEMPLATES_BUCKET")
+    }
+
+    fn links(&self) -> Result<PasswordLinks, ConfigError> {
+        Ok(PasswordLinks::new(self.core()?, env("ZAIRYU_PUBLIC_URL")?))
+    }
+
+    /// Every port: for a process that serves every use case (the `create-officer --aws` command).
+    pub fn wiring(&self) -> Result<Wiring, ConfigError> {
+        let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
+        let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.config), env("ZAIRYU_TABLE")?);
+        let queue = SqsQueue::new(
+            aws_sdk_sqs::Client::new(&self.config),
+            env("ZAIRYU_QUEUE_URL")?,
+            env("ZAIRYU_DEAD_LETTER_URL")?,
+        );
+        Ok(Wiring {
+            table: Arc::new(table),
+            photos: self.photos()?,
+            uploads: self.uploads()?,
+            templates: self.templates()?,
+            queue: Arc::new(queue),
+            clock: Arc::new(zairyu_runtime::SystemClock),
+            ids: Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),
+            hasher: Arc::new(hasher),
+            public_url: env("ZAIRYU_PUBLIC_URL")?,
+        })
+    }
+}
+
+impl ServiceSource for AwsPorts {
+    fn accounts(&self) -> Result<Accounts, BoxError> {
+        let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
+        Ok(Accounts::new(self.core()?, Arc::new(hasher), self.links()?))
+    }
+    fn applications(&self) -> Result<Applications, BoxError> {
+        Ok(Applications::new(self.core()?, self.photos()?))
+    }
+    fn blanket(&self) -> Result<Blanket, BoxError> {
+        Ok(Blanket::new(self.core()?, self.uploads()?, self.templates()?))
+    }
+    fn examination(&self) -> Result<Examination, BoxError> {
+        Ok(Examination::new(self.core()?, self.photos()?))
+    }
+    fn counter(&self) -> Result<Counter, BoxError> {
+        Ok(Counter::new(self.core()?, self.links()?))
+    }
+    fn daily(&self) -> Result<DailyJobs, BoxError> {
+        Ok(DailyJobs::new(self.core()?))
+    }
 }

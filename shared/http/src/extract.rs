@@ -97,7 +97,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
 pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
     let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
     let from = client_ip(parts).map(|ip| ip.to_string());
-    let (caller, session) = state.services.accounts.authenticate(&token, from).await?;
+    let (caller, session) = state.accounts.authenticate(&token, from).await?;
     if !matches!(parts.method, Method::GET | Method::HEAD) {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let sent_hash = token_hash(sent);

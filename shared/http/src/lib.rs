@@ -12,7 +12,8 @@ pub mod views;
 
 use std::sync::Arc;
 
-use zairyu_app::{ServiceError, Services};
+use zairyu_app::ports::BoxError;
+use zairyu_app::{Accounts, Applications, Blanket, Counter, Examination, ServiceError, ServiceSource, Services};
 
 pub use geo::GeoPolicy;
 pub use problem::Problem;
@@ -37,10 +38,103 @@ impl HttpConfig {
     }
 }
 
+/// What the routes of a process use: the accounts always (every session is checked against them), and each
+/// other service only if a route this process serves uses it — so a Lambda function builds only the
+/// services, and the AWS clients, of its own routes ([`AppState::for_functions`]). A handler takes the
+/// services it uses as [`Wired`] values.
 #[derive(Clone)]
 pub struct AppState {
-    pub services: Services,
+    pub accounts: Accounts,
+    applications: Option<Applications>,
+    blanket: Option<Blanket>,
+    examination: Option<Examination>,
+    counter: Option<Counter>,
     pub config: Arc<HttpConfig>,
+}
+
+/// A service other than the accounts that a route may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceKind {
+    Applications,
+    Blanket,
+    Examination,
+    Counter,
+}
+
+impl Function {
+    /// The services this function's routes use besides the accounts (held to the handlers by a test that
+    /// serves every route of every function from a state built by [`AppState::for_functions`]).
+    pub fn uses(self) -> &'static [ServiceKind] {
+        match self {
+            Self::Login => &[],
+            Self::Submit | Self::Status => &[ServiceKind::Applications, ServiceKind::Blanket],
+            Self::Office => &[ServiceKind::Examination, ServiceKind::Counter],
+        }
+    }
+}
+
+impl AppState {
+    /// The state for a process serving `functions`: the services their routes use, and no other.
+    pub fn for_functions(
+        functions: &[Function],
+        source: &dyn ServiceSource,
+        config: HttpConfig,
+    ) -> Result<Self, BoxError> {
+        let uses = |k: ServiceKind| functions.iter().any(|f| f.uses().contains(&k));
+        Ok(Self {
+            accounts: source.accounts()?,
+            applications: uses(ServiceKind::Applications).then(|| source.applications()).transpose()?,
+            blanket: uses(ServiceKind::Blanket).then(|| source.blanket()).transpose()?,
+            examination: uses(ServiceKind::Examination).then(|| source.examination()).transpose()?,
+            counter: uses(ServiceKind::Counter).then(|| source.counter()).transpose()?,
+            config: Arc::new(config),
+        })
+    }
+
+    /// Every service: the local server, the tests.
+    pub fn full(services: &Services, config: HttpConfig) -> Self {
+        Self {
+            accounts: services.accounts.clone(),
+            applications: Some(services.applications.clone()),
+            blanket: Some(services.blanket.clone()),
+            examination: Some(services.examination.clone()),
+            counter: Some(services.counter.clone()),
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// A service a handler uses, from the state. A route whose function was built without it is our bug: it
+/// answers 500 (and is logged) before any input is read; a test proves no route of any function does.
+pub struct Wired<T>(pub T);
+
+/// The services a handler can take as [`Wired`].
+pub trait Wirable: Clone + Send + Sync + 'static {
+    const NAME: &'static str;
+    fn from_state(state: &AppState) -> Option<&Self>;
+}
+
+macro_rules! wirable {
+    ($($t:ident => $field:ident),+) => {$(
+        impl Wirable for $t {
+            const NAME: &'static str = stringify!($field);
+            fn from_state(state: &AppState) -> Option<&Self> {
+                state.$field.as_ref()
+            }
+        }
+    )+};
+}
+
+wirable!(Applications => applications, Blanket => blanket, Examination => examination, Counter => counter);
+
+impl<T: Wirable> axum::extract::FromRequestParts<AppState> for Wired<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(_: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, ApiError> {
+        T::from_state(state).cloned().map(Wired).ok_or_else(|| {
+            tracing::error!(service = T::NAME, "a route uses a service its function was not built with");
+            ApiError(Problem::internal())
+        })
+    }
 }
 
 /// An error a handler returns: always rendered as problem+json.

@@ -121,7 +121,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<LoginBody>,
 ) -> ApiResult<Response> {
-    let login = s.services.accounts.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
+    let login = s.accounts.login(&b.user_id, &b.password, ip.map(|i| i.to_string())).await?;
     let body = LoginView { user: UserView::from(&login.user), csrf_token: login.csrf_token };
     let mut res = Json(body).into_response();
     res.headers_mut().insert(header::SET_COOKIE, session_cookie(&login.session_token, s.config.secure_cookies));
@@ -129,7 +129,7 @@ async fn login(
 }
 
 async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Response> {
-    s.services.accounts.logout(&auth.session_token, &auth.caller).await?;
+    s.accounts.logout(&auth.session_token, &auth.caller).await?;
     let secure = if s.config.secure_cookies { "; Secure" } else { "" };
     let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -139,7 +139,7 @@ async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Res
 }
 
 async fn me(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.services.accounts.me(&auth.caller).await?)))
+    Ok(Json(UserView::from(&s.accounts.me(&auth.caller).await?)))
 }
 
 async fn change_password(
@@ -147,7 +147,7 @@ async fn change_password(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangePasswordBody>,
 ) -> ApiResult<StatusCode> {
-    s.services.accounts.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
+    s.accounts.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,7 +156,7 @@ async fn change_email(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangeEmailBody>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.services.accounts.change_email(&auth.caller, &b.email).await?)))
+    Ok(Json(UserView::from(&s.accounts.change_email(&auth.caller, &b.email).await?)))
 }
 
 async fn request_reset(
@@ -164,7 +164,7 @@ async fn request_reset(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<ResetRequestBody>,
 ) -> ApiResult<StatusCode> {
-    s.services.accounts.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
+    s.accounts.request_password_reset(&b.user_id, &b.email, ip.map(|i| i.to_string())).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -173,6 +173,6 @@ async fn reset(
     ClientIp(ip): ClientIp,
     JsonBody(b): JsonBody<ResetBody>,
 ) -> ApiResult<StatusCode> {
-    s.services.accounts.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
+    s.accounts.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -106,16 +106,14 @@ struct SubmitBulkBody {
 }
 
 async fn submit_bulk(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     JsonBody(b): JsonBody<SubmitBulkBody>,
 ) -> ApiResult<Json<SubmitBulkView>> {
     if b.application_ids.len() > zairyu_domain::blanket::MAX_ROWS {
         return Err(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many").into());
     }
-    let results = s
-        .services
-        .applications
+    let results = applications
         .submit_many(&auth.caller, &b.application_ids)
         .await
         .into_iter()
@@ -128,12 +126,12 @@ async fn submit_bulk(
 }
 
 async fn foreign_nationals(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ForeignNationalView>>> {
     let (after, limit) = page_args(&q);
-    let page = s.services.applications.foreign_nationals(&auth.caller, after, limit).await?;
+    let page = applications.foreign_nationals(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ForeignNationalView::from).collect(),
         next_cursor: encode_cursor(page.next),
@@ -141,12 +139,12 @@ async fn foreign_nationals(
 }
 
 async fn applications(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
     let (after, limit) = page_args(&q);
-    let page = s.services.applications.applications(&auth.caller, after, limit).await?;
+    let page = applications.applications(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ApplicationView::from).collect(),
         next_cursor: encode_cursor(page.next),
@@ -154,21 +152,25 @@ async fn applications(
 }
 
 async fn create_application(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     JsonBody(input): JsonBody<ApplicationInput>,
 ) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
-    let app = s.services.applications.create_application(&auth.caller, &input).await?;
+    let app = applications.create_application(&auth.caller, &input).await?;
     Ok((StatusCode::CREATED, Json(ApplicationView::from(&app))))
 }
 
-async fn application(State(s): State<AppState>, auth: Authenticated, Path(id): Path<String>) -> ApiResult<Response> {
-    let app = s.services.applications.application(&auth.caller, &id).await?;
+async fn application(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let app = applications.application(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
 async fn attach_photo(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -183,20 +185,20 @@ async fn attach_photo(
     }
     let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    let app = s.services.applications.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
+    let app = applications.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
     Ok(Json(ApplicationView::from(&app)))
 }
 
 async fn submit(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ApplicationView>> {
-    Ok(Json(ApplicationView::from(&s.services.applications.submit(&auth.caller, &id).await?)))
+    Ok(Json(ApplicationView::from(&applications.submit(&auth.caller, &id).await?)))
 }
 
 async fn change_receipt_method(
-    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<ReceiptMethodBody>,
@@ -207,5 +209,5 @@ async fn change_receipt_method(
             &zairyu_domain::form::ChoiceError::ReceiptMethod,
         )]))
     })?;
-    Ok(Json(ApplicationView::from(&s.services.applications.change_receipt_method(&auth.caller, &id, method).await?)))
+    Ok(Json(ApplicationView::from(&applications.change_receipt_method(&auth.caller, &id, method).await?)))
 }

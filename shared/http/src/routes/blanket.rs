@@ -56,7 +56,7 @@ struct TemplateQuery {
 }
 
 async fn blanket_template(
-    State(s): State<AppState>,
+    Wired(blanket): Wired<Blanket>,
     _auth: Authenticated,
     Query(q): Query<TemplateQuery>,
 ) -> ApiResult<Response> {
@@ -64,11 +64,7 @@ async fn blanket_template(
         .into_iter()
         .find(|g| g.code() == q.screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownStatus(q.screen_group.clone())))?;
-    let bytes = s
-        .services
-        .blanket
-        .template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template)
-        .await?;
+    let bytes = blanket.template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template).await?;
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_app::services::blanket::XLSX_CONTENT_TYPE));
@@ -81,19 +77,19 @@ async fn blanket_template(
 }
 
 async fn begin_blanket_upload(
-    State(s): State<AppState>,
+    Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
 ) -> ApiResult<(StatusCode, Json<UploadStartedView>)> {
-    let (upload, link) = s.services.blanket.begin_blanket_upload(&auth.caller).await?;
+    let (upload, link) = blanket.begin_blanket_upload(&auth.caller).await?;
     Ok((StatusCode::CREATED, Json(UploadStartedView { upload_id: upload.id, state: upload.state, upload: link })))
 }
 
 async fn blanket_upload(
-    State(s): State<AppState>,
+    Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<UploadView>> {
-    let (upload, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
+    let (upload, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
     let status = if upload.state == zairyu_domain::blanket::UploadState::RowErrors {
         Some(crate::views::StatusView::from(zairyu_domain::status::ApplicationStatus::ErrorBlanketRegistration))
     } else {
@@ -103,11 +99,11 @@ async fn blanket_upload(
 }
 
 async fn blanket_errors_csv(
-    State(s): State<AppState>,
+    Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let (_, errors) = s.services.blanket.blanket_upload(&auth.caller, &id).await?;
+    let (_, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
     // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
     let mut csv = String::from("\u{feff}sheet,row,column,value,rule,message_ja,message_en\r\n");
     for e in &errors {

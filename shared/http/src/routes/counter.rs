@@ -129,92 +129,91 @@ struct Decision {
 }
 
 async fn register_organization(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     JsonBody(b): JsonBody<zairyu_app::services::counter::OrganizationInput>,
 ) -> ApiResult<(StatusCode, Json<OrganizationView>)> {
-    let org = s.services.counter.register_organization(&auth.caller, &b).await?;
+    let org = counter.register_organization(&auth.caller, &b).await?;
     Ok((StatusCode::CREATED, Json(OrganizationView::from(&org))))
 }
 
 async fn office_organization(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(org): Path<String>,
 ) -> ApiResult<Json<OrganizationView>> {
-    Ok(Json(OrganizationView::from(&s.services.counter.office_organization(&auth.caller, &org).await?)))
+    Ok(Json(OrganizationView::from(&counter.office_organization(&auth.caller, &org).await?)))
 }
 
 async fn change_organization(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(org): Path<String>,
     JsonBody(b): JsonBody<OrganizationChange>,
 ) -> ApiResult<Json<OrganizationView>> {
-    let org =
-        s.services.counter.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
+    let org = counter.change_organization(&auth.caller, &org, b.name.as_deref(), b.location.as_deref()).await?;
     Ok(Json(OrganizationView::from(&org)))
 }
 
 async fn record_request_for_use(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(org): Path<String>,
     JsonBody(b): JsonBody<zairyu_app::services::counter::RequestForUseInput>,
 ) -> ApiResult<(StatusCode, Json<zairyu_domain::request_for_use::RequestForUse>)> {
-    Ok((StatusCode::CREATED, Json(s.services.counter.record_request_for_use(&auth.caller, &org, &b).await?)))
+    Ok((StatusCode::CREATED, Json(counter.record_request_for_use(&auth.caller, &org, &b).await?)))
 }
 
 async fn decide_request_for_use(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path((org, id)): Path<(String, String)>,
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<zairyu_domain::request_for_use::RequestForUse>> {
-    Ok(Json(s.services.counter.decide_request_for_use(&auth.caller, &org, &id, b.approve).await?))
+    Ok(Json(counter.decide_request_for_use(&auth.caller, &org, &id, b.approve).await?))
 }
 
 async fn put_foreign_national(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path((org, card)): Path<(String, String)>,
     JsonBody(mut b): JsonBody<zairyu_app::services::counter::ForeignNationalInput>,
 ) -> ApiResult<Json<ForeignNationalView>> {
     b.residence_card_number = card;
-    Ok(Json(ForeignNationalView::from(&s.services.counter.put_foreign_national(&auth.caller, &org, &b).await?)))
+    Ok(Json(ForeignNationalView::from(&counter.put_foreign_national(&auth.caller, &org, &b).await?)))
 }
 
 async fn remove_foreign_national(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path((org, card)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.services.counter.remove_foreign_national(&auth.caller, &org, &card).await?;
+    counter.remove_foreign_national(&auth.caller, &org, &card).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn decide_periodic_report(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(org): Path<String>,
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<OrganizationView>> {
-    Ok(Json(OrganizationView::from(&s.services.counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+    Ok(Json(OrganizationView::from(&counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
 }
 
 async fn office_user(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(user): Path<String>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.services.counter.office_user(&auth.caller, &user).await?)))
+    Ok(Json(UserView::from(&counter.office_user(&auth.caller, &user).await?)))
 }
 
 async fn office_user_action(
-    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
     auth: Authenticated,
     Path(user): Path<String>,
     JsonBody(b): JsonBody<zairyu_app::services::counter::UserAction>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.services.counter.office_user_action(&auth.caller, &user, b).await?)))
+    Ok(Json(UserView::from(&counter.office_user_action(&auth.caller, &user, b).await?)))
 }

@@ -19,7 +19,8 @@ use crate::views::{
     ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
     SubmitResult, UploadStartedView, UploadView, UserView, decode_cursor, encode_cursor,
 };
-use crate::{ApiResult, AppState, Problem, SESSION_COOKIE};
+use crate::{ApiResult, AppState, Problem, SESSION_COOKIE, Wired};
+use zairyu_app::{Applications, Blanket, Counter, Examination};
 
 /// The Lambda function that serves a route in AWS (the local server serves them all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -59,7 +59,7 @@ struct QueueQuery {
 }
 
 async fn office_queue(
-    State(s): State<AppState>,
+    Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
@@ -71,9 +71,7 @@ async fn office_queue(
         None => None,
         Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
     };
-    let page = s
-        .services
-        .examination
+    let page = examination
         .office_queue(
             &auth.caller,
             office,
@@ -89,25 +87,25 @@ async fn office_queue(
 }
 
 async fn office_application(
-    State(s): State<AppState>,
+    Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let app = s.services.examination.office_view(&auth.caller, &id).await?;
+    let app = examination.office_view(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
 async fn office_act(
-    State(s): State<AppState>,
+    Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Path(id): Path<String>,
     JsonBody(action): JsonBody<zairyu_app::services::examination::OfficeAction>,
 ) -> ApiResult<Json<ApplicationView>> {
-    Ok(Json(ApplicationView::from(&s.services.examination.office_act(&auth.caller, &id, action).await?)))
+    Ok(Json(ApplicationView::from(&examination.office_act(&auth.caller, &id, action).await?)))
 }
 
 async fn office_replace_photo(
-    State(s): State<AppState>,
+    Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -121,7 +119,5 @@ async fn office_replace_photo(
         return Err(Problem::unsupported_media_type("image/jpeg").into());
     }
     let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    Ok(Json(ApplicationView::from(
-        &s.services.examination.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?,
-    )))
+    Ok(Json(ApplicationView::from(&examination.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?)))
 }
