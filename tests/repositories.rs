@@ -13,25 +13,9 @@ use zairyu_domain::organization::UseState;
 use zairyu_domain::request_for_use::{RequestKind, RequestState};
 use zairyu_domain::values::UserId;
 
+#[macro_use]
 mod support;
 use support::*;
-
-macro_rules! on_both_tables {
-    ($($name:ident),+ $(,)?) => {
-        mod embedded {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                super::$name(super::World::new().await).await
-            })+
-        }
-        mod dynamodb {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                super::$name(super::World::on_dynamodb().await).await
-            })+
-        }
-    };
-}
 
 on_both_tables!(
     organizations_two_concurrent_updates_one_wins,

@@ -9,7 +9,7 @@ use zairyu_domain::account::{
 };
 use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId, PhotoRef};
 use zairyu_domain::eligibility::check_eligibility;
-use zairyu_domain::error::{Text, Violations};
+use zairyu_domain::error::Violations;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::form::{ApplicationForm, ApplicationInput, Flag};
 use zairyu_domain::jst::JstDate;
@@ -29,19 +29,7 @@ const TODAY: &str = "2026-11-27";
 
 /// The organization's list holds the person of the example application.
 fn list_entry(form: &ApplicationForm) -> ForeignNational {
-    ForeignNational {
-        card_number: form.stay.card_number.clone(),
-        name: form.name.clone(),
-        nationality: Text::parse("Viet Nam").unwrap(),
-        birth_date: form.birth_date,
-        status: form.stay.status,
-        period_of_stay: form.stay.period,
-        expiry: form.stay.expiry,
-        passport_number: None,
-        passport_expiry: None,
-        email: None,
-        kanji_name_on_card: false,
-    }
+    zairyu_domain::fixtures::listed_as(form)
 }
 
 /// Parses and checks an application as filing does: form first, then eligibility. Returns the violations.

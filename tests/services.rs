@@ -20,26 +20,9 @@ use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::SqliteTable;
 use zairyu_runtime::RandomIds;
 
+#[macro_use]
 mod support;
 use support::*;
-
-/// Runs a story twice: on the embedded table and on DynamoDB (moto server, see `scripts/test.sh`).
-macro_rules! on_both_tables {
-    ($($name:ident),+ $(,)?) => {
-        mod embedded {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                super::$name(super::World::new().await).await
-            })+
-        }
-        mod dynamodb {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $name() {
-                super::$name(super::World::on_dynamodb().await).await
-            })+
-        }
-    };
-}
 
 on_both_tables!(
     login_creates_a_session_stored_only_as_a_hash_and_audits_it,

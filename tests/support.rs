@@ -1,7 +1,7 @@
 //! The world the service stories and the benchmarks run in: the services over real adapters, two seeded
 //! organizations, and a clock in the caller's hand.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several targets
+#![allow(dead_code, unused_macros, clippy::unwrap_used, clippy::expect_used, clippy::panic)] // shared by several targets
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -23,6 +23,24 @@ use zairyu_domain::organization::{
 use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
 use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
 use zairyu_runtime::{Argon2Hasher, RandomIds};
+
+/// Runs a story twice: on the embedded table and on DynamoDB (moto server, see `scripts/test.sh`).
+macro_rules! on_both_tables {
+    ($($name:ident),+ $(,)?) => {
+        mod embedded {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::new().await).await
+            })+
+        }
+        mod dynamodb {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                super::$name(super::World::on_dynamodb().await).await
+            })+
+        }
+    };
+}
 
 pub const PASSWORD: &str = "Sakura#2026";
 

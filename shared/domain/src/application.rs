@@ -515,19 +515,7 @@ mod tests {
     /// The proof that `a`'s foreign national passed the checks today (listed exactly as the form says).
     fn eligible(a: &Application) -> Eligible {
         let f = &a.form;
-        let listed = crate::organization::ForeignNational {
-            card_number: f.stay.card_number.clone(),
-            name: f.name.clone(),
-            nationality: crate::error::Text::parse("Viet Nam").unwrap(),
-            birth_date: f.birth_date,
-            status: f.stay.status,
-            period_of_stay: f.stay.period,
-            expiry: f.stay.expiry,
-            passport_number: None,
-            passport_expiry: None,
-            email: None,
-            kanji_name_on_card: false,
-        };
+        let listed = crate::fixtures::listed_as(f);
         crate::eligibility::check_eligibility(crate::organization::UseState::Active, Some(&listed), f, today()).unwrap()
     }
 

@@ -206,7 +206,6 @@ pub fn check_eligibility(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Text;
     use crate::fixtures::application_input;
     use crate::form::{ApplicationInput, Flag, ReEntry};
     use crate::jst::d;
@@ -223,19 +222,7 @@ mod tests {
     }
 
     fn listed(f: &ApplicationForm) -> ForeignNational {
-        ForeignNational {
-            card_number: f.stay.card_number.clone(),
-            name: f.name.clone(),
-            nationality: Text::parse("Viet Nam").unwrap(),
-            birth_date: f.birth_date,
-            status: f.stay.status,
-            period_of_stay: f.stay.period,
-            expiry: f.stay.expiry,
-            passport_number: None,
-            passport_expiry: None,
-            email: None,
-            kanji_name_on_card: false,
-        }
+        crate::fixtures::listed_as(f)
     }
 
     fn rules(f: &ApplicationForm) -> Vec<(String, &'static str)> {

@@ -42,6 +42,23 @@ pub fn application_input() -> ApplicationInput {
     }
 }
 
+/// The List of Affiliated Foreign Nationals entry of the person a form is for, exactly as the form says.
+pub fn listed_as(form: &crate::form::ApplicationForm) -> crate::organization::ForeignNational {
+    crate::organization::ForeignNational {
+        card_number: form.stay.card_number.clone(),
+        name: form.name.clone(),
+        nationality: crate::error::Text::parse("Viet Nam").unwrap_or_else(|_| unreachable!()),
+        birth_date: form.birth_date,
+        status: form.stay.status,
+        period_of_stay: form.stay.period,
+        expiry: form.stay.expiry,
+        passport_number: None,
+        passport_expiry: None,
+        email: None,
+        kanji_name_on_card: false,
+    }
+}
+
 /// A valid relative in Japan.
 pub fn relative_input() -> RelativeInput {
     RelativeInput {

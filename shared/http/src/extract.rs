@@ -110,3 +110,27 @@ pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authent
     }
     Ok(Authenticated { caller, session_token: token, session })
 }
+
+/// A facial photo as the body: `image/jpeg`, at most [`MAX_PHOTO_BYTES`](zairyu_domain::photo::MAX_PHOTO_BYTES)
+/// (its content is checked by the domain, Q23), and the file name the client gave in `X-File-Name`, if any.
+pub struct JpegBody {
+    pub bytes: Vec<u8>,
+    pub file_name: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for JpegBody {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let jpeg = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
+        if !jpeg {
+            return Err(Problem::unsupported_media_type("image/jpeg").into());
+        }
+        let file_name = req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = read_body(req, zairyu_domain::photo::MAX_PHOTO_BYTES, "photo.too_large").await?;
+        Ok(Self { bytes: bytes.to_vec(), file_name })
+    }
+}

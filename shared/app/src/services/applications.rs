@@ -37,16 +37,7 @@ impl Applications {
         match self.core.store().applications().get(&id).await? {
             Some(app) if app.organization_id() == org => Ok(app),
             Some(app) => {
-                // Another organization's record: answered as missing, and kept in the trail (Q102).
-                let event = self.core.event(
-                    caller.user_id.as_str(),
-                    AuditAction::Access,
-                    format!("application:{}", app.id()),
-                    caller.from.clone(),
-                    Outcome::Refused("not_found".into()),
-                );
-                self.core.audit_only(event).await?;
-                Err(ServiceError::NotFound)
+                Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "not_found").await?)
             }
             None => Err(ServiceError::NotFound),
         }

@@ -112,15 +112,7 @@ impl Examination {
         if app.form().receiving_office == office || roles.contains(&OfficerRole::Admin) {
             return Ok(app);
         }
-        let event = self.core.event(
-            caller.user_id.as_str(),
-            AuditAction::Access,
-            format!("application:{}", app.id()),
-            caller.from.clone(),
-            Outcome::Refused("jurisdiction".into()),
-        );
-        self.core.audit_only(event).await?;
-        Err(ServiceError::NotFound)
+        Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "jurisdiction").await?)
     }
 
     /// The office's applications in one status, newest receipt first, a page at a time (no scans).

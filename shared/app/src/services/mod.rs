@@ -114,6 +114,25 @@ impl Core {
         Ok(())
     }
 
+    /// Another organization's or office's record was asked for: it is answered as missing (never confirmed to
+    /// exist), and the attempt is kept in the trail (Q102) with `rule`.
+    pub(crate) async fn refuse_as_missing(
+        &self,
+        caller: &Caller,
+        subject: String,
+        rule: &str,
+    ) -> Result<ServiceError, ServiceError> {
+        let event = self.event(
+            caller.user_id.as_str(),
+            AuditAction::Access,
+            subject,
+            caller.from.clone(),
+            Outcome::Refused(rule.into()),
+        );
+        self.audit_only(event).await?;
+        Ok(ServiceError::NotFound)
+    }
+
     /// Records a refusal or an attempt that changes nothing else.
     pub(crate) async fn audit_only(&self, event: AuditEvent) -> Result<(), ServiceError> {
         let change = self.change(&event)?;

@@ -173,19 +173,9 @@ async fn attach_photo(
     Wired(applications): Wired<Applications>,
     auth: Authenticated,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    req: Request,
+    photo: JpegBody,
 ) -> ApiResult<Json<ApplicationView>> {
-    let jpeg = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
-    if !jpeg {
-        return Err(Problem::unsupported_media_type("image/jpeg").into());
-    }
-    let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    let app = applications.attach_photo(&auth.caller, &id, bytes.to_vec(), name.as_deref()).await?;
+    let app = applications.attach_photo(&auth.caller, &id, photo.bytes, photo.file_name.as_deref()).await?;
     Ok(Json(ApplicationView::from(&app)))
 }
 

@@ -5,16 +5,15 @@
 //! needs the caller takes the [`Authenticated`] the layer put in the request.
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use zairyu_domain::form::ApplicationInput;
-use zairyu_domain::photo::MAX_PHOTO_BYTES;
 use zairyu_domain::status::ReceiptMethod;
 
-use crate::extract::{Authenticated, ClientIp, JsonBody, read_body};
+use crate::extract::{Authenticated, ClientIp, JpegBody, JsonBody};
 use crate::views::{
     ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
     SubmitResult, UploadStartedView, UploadView, UserView, decode_cursor, encode_cursor,

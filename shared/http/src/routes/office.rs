@@ -108,16 +108,7 @@ async fn office_replace_photo(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    req: Request,
+    photo: JpegBody,
 ) -> ApiResult<Json<ApplicationView>> {
-    let jpeg = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("image/jpeg"));
-    if !jpeg {
-        return Err(Problem::unsupported_media_type("image/jpeg").into());
-    }
-    let bytes = read_body(req, MAX_PHOTO_BYTES, "photo.too_large").await?;
-    Ok(Json(ApplicationView::from(&examination.office_replace_photo(&auth.caller, &id, bytes.to_vec()).await?)))
+    Ok(Json(ApplicationView::from(&examination.office_replace_photo(&auth.caller, &id, photo.bytes).await?)))
 }
