@@ -1070,3 +1070,29 @@ async fn faults_answer_503_or_500_with_no_adapter_text_in_the_body() {
     let r = send(&app, tanaka.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK, "back once the dependency is");
 }
+
+/// Q50 paging: a cursor the service gave out leads to the next page; a tampered or made-up one is the
+/// client's mistake, a 400 problem — never a 5xx, never silently the first page.
+#[tokio::test]
+async fn a_tampered_page_cursor_is_a_400_problem() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    new_application(&app, &tanaka).await;
+    use base64::Engine;
+    let not_json = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("not a cursor");
+    for cursor in ["%%%", "not-base64!", not_json.as_str()] {
+        for path in ["/api/applications", "/api/foreign-nationals"] {
+            let r =
+                send(&app, tanaka.req("GET", &format!("{path}?cursor={cursor}")).body(Body::empty()).unwrap()).await;
+            assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+        }
+    }
+    let officer = login(&app, "OFFICER1").await;
+    let uri = format!("/api/office/applications?status=application_completed&cursor={not_json}");
+    assert_problem(
+        &send(&app, officer.req("GET", &uri).body(Body::empty()).unwrap()).await,
+        StatusCode::BAD_REQUEST,
+        "bad-cursor",
+    );
+}

@@ -30,6 +30,8 @@ pub enum ServiceError {
     InvalidLink,
     #[error("the record was changed by someone else meanwhile; reload and try again")]
     Conflict,
+    #[error("the page cursor is not one this service gave out; start again from the first page")]
+    BadCursor,
     #[error("the record store failed")]
     Store(#[source] StoreError),
     #[error("the object store failed")]
@@ -57,6 +59,7 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::ConditionFailed | StoreError::Conflict => Self::Conflict,
+            StoreError::BadCursor => Self::BadCursor,
             other => Self::Store(other),
         }
     }
@@ -102,6 +105,7 @@ impl Localized for ServiceError {
             Self::Application(e) => e.rule(),
             Self::InvalidLink => "link.invalid",
             Self::Conflict => "conflict",
+            Self::BadCursor => "cursor.invalid",
             _ if self.kind() == ErrorKind::Internal => "internal",
             _ => "unavailable",
         }
@@ -116,6 +120,7 @@ impl Localized for ServiceError {
             Self::Application(e) => e.message_ja(),
             Self::InvalidLink => "リンクが無効か期限切れです。改めて発行を依頼してください。".into(),
             Self::Conflict => "他の操作により更新されました。再読み込みしてからやり直してください。".into(),
+            Self::BadCursor => "ページの指定が正しくありません。最初のページからやり直してください。".into(),
             _ if self.kind() == ErrorKind::Internal => "システム内部でエラーが発生しました。".into(),
             _ => "一時的に処理できません。しばらくしてから再度お試しください。".into(),
         }

@@ -205,6 +205,9 @@ pub enum StoreError {
     /// Our bug, or damage: a stored record that does not decode.
     #[error("a stored record could not be read")]
     Corrupt(#[source] BoxError),
+    /// The client's mistake: a page cursor this store did not make.
+    #[error("the page cursor is not one of ours")]
+    BadCursor,
 }
 
 impl StoreError {

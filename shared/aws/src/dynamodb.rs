@@ -258,8 +258,7 @@ impl Table for DynamoTable {
         let start = match &q.after {
             None => None,
             Some(Cursor(c)) => {
-                let item: Item = serde_json::from_str(c)
-                    .map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
+                let item: Item = serde_json::from_str(c).map_err(|_| StoreError::BadCursor)?;
                 Some(to_map(&item))
             }
         };

@@ -150,8 +150,7 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
         }
     }
     if let Some(Cursor(c)) = &q.after {
-        let (s, pk, sk): (String, String, String) =
-            serde_json::from_str(c).map_err(|_| StoreError::Invalid("the page cursor is not one of ours".into()))?;
+        let (s, pk, sk): (String, String, String) = serde_json::from_str(c).map_err(|_| StoreError::BadCursor)?;
         let n = args.len();
         let op = if q.descending { "<" } else { ">" };
         sql.push_str(&format!(" AND ({scol}, pk, sk) {op} (?{}, ?{}, ?{})", n + 1, n + 2, n + 3));

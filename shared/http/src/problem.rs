@@ -164,6 +164,9 @@ impl From<ServiceError> for Problem {
             }
             ServiceError::InvalidLink => Self::from_error(StatusCode::BAD_REQUEST, "link-invalid", "Invalid link", &e),
             ServiceError::Conflict => Self::from_error(StatusCode::CONFLICT, "conflict", "Changed meanwhile", &e),
+            ServiceError::BadCursor => {
+                Self::from_error(StatusCode::BAD_REQUEST, "bad-cursor", "Invalid page cursor", &e)
+            }
             ServiceError::Store(_)
             | ServiceError::Blob(_)
             | ServiceError::Queue(_)

@@ -22,8 +22,18 @@ pub fn encode_cursor(c: Option<Cursor>) -> Option<String> {
     c.map(|Cursor(s)| URL_SAFE_NO_PAD.encode(s))
 }
 
-pub fn decode_cursor(s: Option<&str>) -> Option<Cursor> {
-    s.and_then(|s| URL_SAFE_NO_PAD.decode(s).ok()).and_then(|b| String::from_utf8(b).ok()).map(Cursor)
+/// A `?cursor=` as given out by [`encode_cursor`]; anything else is the client's mistake (400), never a first
+/// page in disguise.
+pub fn decode_cursor(s: Option<&str>) -> Result<Option<Cursor>, zairyu_app::ServiceError> {
+    s.map(|s| {
+        URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(Cursor)
+            .ok_or(zairyu_app::ServiceError::BadCursor)
+    })
+    .transpose()
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

@@ -130,7 +130,7 @@ async fn foreign_nationals(
     auth: Authenticated,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ForeignNationalView>>> {
-    let (after, limit) = page_args(&q);
+    let (after, limit) = page_args(&q)?;
     let page = applications.foreign_nationals(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ForeignNationalView::from).collect(),
@@ -143,7 +143,7 @@ async fn applications(
     auth: Authenticated,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
-    let (after, limit) = page_args(&q);
+    let (after, limit) = page_args(&q)?;
     let page = applications.applications(&auth.caller, after, limit).await?;
     Ok(Json(PageView {
         items: page.items.iter().map(ApplicationView::from).collect(),

@@ -192,8 +192,8 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
-fn page_args(q: &PageQuery) -> (Option<zairyu_app::ports::Cursor>, u32) {
-    (decode_cursor(q.cursor.as_deref()), q.limit.unwrap_or(50).clamp(1, 100))
+fn page_args(q: &PageQuery) -> Result<(Option<zairyu_app::ports::Cursor>, u32), zairyu_app::ServiceError> {
+    Ok((decode_cursor(q.cursor.as_deref())?, q.limit.unwrap_or(50).clamp(1, 100)))
 }
 
 fn session_cookie(token: &str, secure: bool) -> HeaderValue {

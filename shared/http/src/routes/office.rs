@@ -76,7 +76,7 @@ async fn office_queue(
             &auth.caller,
             office,
             status,
-            decode_cursor(q.cursor.as_deref()),
+            decode_cursor(q.cursor.as_deref())?,
             q.limit.unwrap_or(50).clamp(1, 100),
         )
         .await?;
