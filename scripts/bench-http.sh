@@ -7,12 +7,17 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
-cargo build --release -p zairyu-local -p zairyu-login -p zairyu-submit -p zairyu-status
+# ZAIRYU_LOCAL_BIN: measure an already built local server (e.g. of an earlier commit) instead of building.
+functions=(login submit status office notify reminders batch-upload)
+if [ -z "${ZAIRYU_LOCAL_BIN:-}" ]; then
+  cargo build --release --locked -p zairyu-local $(printf -- '-p zairyu-%s ' "${functions[@]}")
+fi
 bin="$CARGO_TARGET_DIR/release"
+local_bin="${ZAIRYU_LOCAL_BIN:-$bin/zairyu-local}"
 data="$(mktemp -d)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-ZAIRYU_ADDR="127.0.0.1:$port" ZAIRYU_DATA_DIR="$data" RUST_LOG=warn "$bin/zairyu-local" >/dev/null &
+ZAIRYU_ADDR="127.0.0.1:$port" ZAIRYU_DATA_DIR="$data" RUST_LOG=warn "$local_bin" >/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do [ -f "$data/demo-credentials.txt" ] && curl -sf "$url/api/openapi.json" >/dev/null && break; sleep 0.1; done
@@ -51,5 +56,7 @@ echo "== POST /api/login (argon2id verify each), 2 threads, 8 connections, 10 s"
 wrk -t2 -c8 -d10s --latency -s "$lua" "$url/api/login"
 rm -f "$lua"
 
-echo "== release binary sizes (x86_64, stripped by the release profile)"
-for b in login submit status zairyu-local; do printf '%-14s %s bytes\n' "$b" "$(stat -c %s "$bin/$b")"; done
+if [ -z "${ZAIRYU_LOCAL_BIN:-}" ]; then
+  echo "== release binary sizes (x86_64, stripped by the release profile)"
+  for b in "${functions[@]}" zairyu-local; do printf '%-14s %s bytes\n' "$b" "$(stat -c %s "$bin/$b")"; done
+fi

@@ -32,7 +32,7 @@ fn col(field: &str) -> usize {
 async fn upload(w: &World, bytes: &[u8]) -> zairyu_domain::blanket::BlanketUpload {
     let org = OrganizationId::parse("org1").unwrap();
     let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    zairyu_blanket::process(&w.svc.blanket, &org, &started.id, bytes).await.unwrap()
+    zairyu_blanket::process(&w.svc.blanket, &org, started.id(), bytes).await.unwrap()
 }
 
 #[tokio::test]
@@ -45,9 +45,9 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     let bytes = workbook(ScreenGroup::Work, &rows).unwrap();
 
     let done = upload(&w, &bytes).await;
-    assert_eq!(done.state, UploadState::RowErrors);
-    assert_eq!((done.rows_registered, done.rows_failed), (297, 3));
-    let errors = w.svc.core.store().uploads().row_errors(&done.id, None, 100).await.unwrap().items;
+    assert_eq!(done.state(), UploadState::RowErrors);
+    assert_eq!((done.rows_registered(), done.rows_failed()), (297, 3));
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
     let cells: Vec<_> = errors.iter().map(|e| (e.row, e.rule.clone())).collect();
     assert_eq!(
         cells,
@@ -75,7 +75,7 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     fixed[1][col("postcode")] = "100-0013".into();
     fixed[2][col("residence_card_number")] = card(200);
     let done = upload(&w, &workbook(ScreenGroup::Work, &fixed).unwrap()).await;
-    assert_eq!((done.state, done.rows_registered), (UploadState::Registered, 3));
+    assert_eq!((done.state(), done.rows_registered()), (UploadState::Registered, 3));
     assert_eq!(w.svc.applications.applications(&caller, None, 1000).await.unwrap().items.len(), 300);
 }
 
@@ -86,18 +86,18 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     let bytes = workbook(ScreenGroup::Work, &rows[..5]).unwrap();
     let org = OrganizationId::parse("org1").unwrap();
     let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    let first = zairyu_blanket::process(&w.svc.blanket, &org, &started.id, &bytes).await.unwrap();
-    let again = zairyu_blanket::process(&w.svc.blanket, &org, &started.id, &bytes).await.unwrap();
-    assert_eq!((first.rows_registered, again.rows_registered), (5, 5));
+    let first = zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
+    let again = zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
+    assert_eq!((first.rows_registered(), again.rows_registered()), (5, 5));
     let (_, caller) = w.login("TANAKA01").await;
     assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
 
     let refused = upload(&w, b"name,card\nNGUYEN,AB12345678CD\n").await;
-    assert_eq!(refused.state, UploadState::Refused);
-    assert_eq!(refused.refusal.as_deref(), Some("blanket.not_xlsx"));
+    assert_eq!(refused.state(), UploadState::Refused);
+    assert_eq!(refused.refusal(), Some("blanket.not_xlsx"));
     let too_many =
         upload(&w, &workbook(ScreenGroup::Work, &[rows.clone(), rows[..1].to_vec()].concat()).unwrap()).await;
-    assert_eq!(too_many.refusal.as_deref(), Some("blanket.too_many_rows"));
+    assert_eq!(too_many.refusal(), Some("blanket.too_many_rows"));
     assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
 }
 
@@ -108,7 +108,7 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     let rows = people_and_rows(&w).await;
     let org = OrganizationId::parse("org1").unwrap();
     let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
-    let key = zairyu_app::services::blanket::upload_key(&org, &started.id);
+    let key = zairyu_app::services::blanket::upload_key(&org, started.id());
     let bytes = workbook(ScreenGroup::Work, &rows[..4]).unwrap();
     w.wiring.uploads.put(&key, bytes, zairyu_app::services::blanket::XLSX_CONTENT_TYPE).await.unwrap();
 

@@ -740,7 +740,8 @@ async fn q75_q76_a_periodic_report_resumes_a_suspended_organization() {
     let id = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
     let store = w.svc.core.store();
     let mut org = store.organizations().get(&id).await.unwrap().unwrap();
-    org.use_state = zairyu_domain::organization::UseState::Suspended;
+    // Suspended as the daily job does the day after the expiry (Q76).
+    assert!(org.suspend_if_expired(zairyu_domain::jst::JstDate::parse("2027-06-01").unwrap()));
     let mut change = zairyu_app::store::UnitOfWork::new(start());
     change.save(&org).unwrap();
     store.commit(change).await.unwrap();

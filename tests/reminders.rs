@@ -107,7 +107,7 @@ async fn q76_suspended_the_day_after_expiry_and_log_in_says_why() {
         .unwrap()
         .unwrap()
         .into_inner();
-    assert_eq!(org.use_state, UseState::Active);
+    assert_eq!(org.use_state(), UseState::Active);
     w.clock.set(at(2027, 6, 1));
     let report = w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
     assert_eq!(report.acted, 2);
@@ -121,7 +121,7 @@ async fn q76_suspended_the_day_after_expiry_and_log_in_says_why() {
         .unwrap()
         .unwrap()
         .into_inner();
-    assert_eq!(org.use_state, UseState::Suspended);
+    assert_eq!(org.use_state(), UseState::Suspended);
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended)), "{:?}", e);
     assert_eq!(with_subject(&mail.sent(&w).await, "システム利用停止のお知らせ").len(), 2);

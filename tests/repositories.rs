@@ -8,6 +8,7 @@ use zairyu_app::ports::StoreError;
 use zairyu_app::store::{Record, Store, Stored, UnitOfWork};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::fixtures::application_input;
+use zairyu_domain::jst::JstDate;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::UseState;
 use zairyu_domain::request_for_use::{RequestKind, RequestState};
@@ -55,16 +56,16 @@ async fn organizations_two_concurrent_updates_one_wins(w: World) {
         store.organizations().get(&id).await.unwrap().unwrap(),
     );
     let before = a.version();
-    a.use_state = UseState::Suspended;
-    b.profile.name = zairyu_domain::error::Text::parse("Renamed K.K.").unwrap();
+    assert!(a.suspend_if_expired(JstDate::parse("2027-06-01").unwrap()));
+    b.rename(zairyu_domain::error::Text::parse("Renamed K.K.").unwrap());
     let winner = race(store, a, b).await;
     let now = store.organizations().get(&id).await.unwrap().unwrap();
     assert_eq!(now.version(), before + 1);
     // The winner's change is there whole; the loser's is not there at all.
     if winner == 0 {
-        assert_eq!((now.use_state, now.profile.name.as_str()), (UseState::Suspended, "Sakura Systems K.K."));
+        assert_eq!((now.use_state(), now.profile().name.as_str()), (UseState::Suspended, "Sakura Systems K.K."));
     } else {
-        assert_eq!((now.use_state, now.profile.name.as_str()), (UseState::Active, "Renamed K.K."));
+        assert_eq!((now.use_state(), now.profile().name.as_str()), (UseState::Active, "Renamed K.K."));
     }
 }
 
@@ -74,8 +75,8 @@ async fn users_two_concurrent_updates_one_wins(w: World) {
     let (mut a, mut b) =
         (store.users().get(&id).await.unwrap().unwrap(), store.users().get(&id).await.unwrap().unwrap());
     let before = a.version();
-    a.state = zairyu_domain::account::UserState::Suspended;
-    b.email = zairyu_domain::values::EmailAddress::parse("new@sakura.example.jp").unwrap();
+    a.suspend();
+    b.change_email(zairyu_domain::values::EmailAddress::parse("new@sakura.example.jp").unwrap());
     race(store, a, b).await;
     assert_eq!(store.users().get(&id).await.unwrap().unwrap().version(), before + 1);
 }
@@ -117,11 +118,11 @@ async fn requests_for_use_two_concurrent_updates_one_wins(w: World) {
     let store = w.svc.core.store();
     let org = OrganizationId::parse("org1").unwrap();
     let (mut a, mut b) = (
-        store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap(),
-        store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap(),
+        store.organizations().request_for_use(&org, req.id()).await.unwrap().unwrap(),
+        store.organizations().request_for_use(&org, req.id()).await.unwrap().unwrap(),
     );
-    a.state = RequestState::Approved;
-    b.state = RequestState::Denied;
+    a.approve(UserId::parse("U000000001").unwrap()).unwrap();
+    b.deny().unwrap();
     let save = |s: Stored<zairyu_domain::request_for_use::RequestForUse>| {
         let store = store.clone();
         async move {
@@ -136,8 +137,8 @@ async fn requests_for_use_two_concurrent_updates_one_wins(w: World) {
     let pending =
         store.organizations().requests_of_office(Office::Tokyo, RequestState::Pending, None, 10).await.unwrap();
     assert!(pending.items.is_empty());
-    let decided = store.organizations().request_for_use(&org, &req.id).await.unwrap().unwrap();
-    let indexed = store.organizations().requests_of_office(Office::Tokyo, decided.state, None, 10).await.unwrap();
+    let decided = store.organizations().request_for_use(&org, req.id()).await.unwrap().unwrap();
+    let indexed = store.organizations().requests_of_office(Office::Tokyo, decided.state(), None, 10).await.unwrap();
     assert_eq!(indexed.items.len(), 1);
 }
 
@@ -146,11 +147,11 @@ async fn uploads_two_concurrent_updates_one_wins(w: World) {
     let upload = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
     let store = w.svc.core.store();
     let (mut a, mut b) = (
-        store.uploads().get(&org, &upload.id).await.unwrap().unwrap(),
-        store.uploads().get(&org, &upload.id).await.unwrap().unwrap(),
+        store.uploads().get(&org, upload.id()).await.unwrap().unwrap(),
+        store.uploads().get(&org, upload.id()).await.unwrap().unwrap(),
     );
-    a.rows_registered = 300;
-    b.rows_failed = 300;
+    a.register(zairyu_domain::status_of_residence::ScreenGroup::Work, 300, 0);
+    b.refuse("blanket.not_xlsx");
     race(store, a, b).await;
 }
 

@@ -14,7 +14,6 @@ use zairyu_domain::error::Localized;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
-use zairyu_domain::organization::UseState;
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 use zairyu_domain::values::EmailAddress;
 use zairyu_embedded::SqliteTable;
@@ -36,7 +35,7 @@ on_both_tables!(
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
     let login = w.svc.accounts.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
-    assert_eq!(login.user.id.as_str(), "TANAKA01");
+    assert_eq!(login.user.id().as_str(), "TANAKA01");
     let (caller, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
     assert_eq!(caller.organization_id.unwrap().as_str(), "org1");
     let stored = w
@@ -96,7 +95,7 @@ async fn q76_a_suspended_organization_cannot_log_in() {
     let w = World::new().await;
     let store = w.svc.core.store();
     let mut org = store.organizations().get(&OrganizationId::parse("org1").unwrap()).await.unwrap().unwrap();
-    org.use_state = UseState::Suspended;
+    assert!(org.suspend_if_expired(JstDate::parse("2027-06-01").unwrap()));
     let mut change = zairyu_app::store::UnitOfWork::new(start());
     change.save(&org).unwrap();
     store.commit(change).await.unwrap();

@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use zairyu_app::ports::*;
 use zairyu_app::services::import::Import;
 use zairyu_app::{Caller, Services, Wiring};
-use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
+use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
 use zairyu_domain::fixtures::application_input;
@@ -18,7 +18,7 @@ use zairyu_domain::job::NotificationJob;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
-    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile,
 };
 use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
 use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
@@ -136,12 +136,11 @@ impl World {
             Office::Tokyo,
         )
         .unwrap();
-        let organization = Organization {
-            id: org_id.clone(),
+        let organization = Organization::approved(
+            org_id.clone(),
             profile,
-            approval: Some(ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap())),
-            use_state: UseState::Active,
-        };
+            ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap()),
+        );
         let form =
             zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
         let person = ForeignNational {
@@ -159,18 +158,15 @@ impl World {
         };
         let id = UserId::parse(user).unwrap();
         let hash = self.wiring.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
-        let u = User {
+        let mut u = User::new(
             id,
-            kind: UserKind::OrganizationStaff,
-            organization_id: Some(org_id.clone()),
-            name: Text::parse("Tanaka Hanako").unwrap(),
-            email: EmailAddress::parse(email).unwrap(),
-            language: Language::Ja,
-            password_hash: Some(hash),
-            password: Some(PasswordAge { set_on: JstDate::parse("2026-06-01").unwrap() }),
-            guard: LoginGuard::default(),
-            state: UserState::Active,
-        };
+            UserKind::OrganizationStaff,
+            Some(org_id.clone()),
+            Text::parse("Tanaka Hanako").unwrap(),
+            EmailAddress::parse(email).unwrap(),
+            Language::Ja,
+        );
+        u.change_password(hash, JstDate::parse("2026-06-01").unwrap());
         let import =
             Import { once: None, organizations: vec![organization], users: vec![u], people: vec![(org_id, person)] };
         assert!(self.svc.core.import(import).await.unwrap());
@@ -181,18 +177,15 @@ impl World {
     pub async fn seed_officer(&self, user: &str, office: Office, roles: Vec<zairyu_domain::status::OfficerRole>) {
         let id = UserId::parse(user).unwrap();
         let hash = self.wiring.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
-        let u = User {
+        let mut u = User::new(
             id,
-            kind: UserKind::Officer { office, roles },
-            organization_id: None,
-            name: Text::parse("Officer").unwrap(),
-            email: EmailAddress::parse("officer@immi.example.jp").unwrap(),
-            language: Language::Ja,
-            password_hash: Some(hash),
-            password: Some(PasswordAge { set_on: JstDate::parse("2026-11-01").unwrap() }),
-            guard: LoginGuard::default(),
-            state: UserState::Active,
-        };
+            UserKind::Officer { office, roles },
+            None,
+            Text::parse("Officer").unwrap(),
+            EmailAddress::parse("officer@immi.example.jp").unwrap(),
+            Language::Ja,
+        );
+        u.change_password(hash, JstDate::parse("2026-11-01").unwrap());
         assert!(self.svc.core.import(Import { users: vec![u], ..Import::default() }).await.unwrap());
     }
 

@@ -46,7 +46,7 @@ pub async fn handle(blanket: &Blanket, event: S3Event) -> Result<usize, ServiceE
             continue;
         };
         let result = zairyu_blanket::process(blanket, &org, &upload, &bytes).await?;
-        tracing::info!(upload = %upload, state = ?result.state, registered = result.rows_registered, failed = result.rows_failed, "blanket file processed");
+        tracing::info!(upload = %upload, state = ?result.state(), registered = result.rows_registered(), failed = result.rows_failed(), "blanket file processed");
         done += 1;
     }
     Ok(done)

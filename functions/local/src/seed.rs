@@ -7,13 +7,13 @@ use std::path::Path;
 use zairyu_app::Wiring;
 use zairyu_app::ports::Ids;
 use zairyu_app::services::import::Import;
-use zairyu_domain::account::{LoginGuard, PasswordAge, User, UserKind, UserState};
+use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
-    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
+    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile,
 };
 use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::status::OfficerRole;
@@ -67,18 +67,8 @@ async fn user(
     let id = UserId::parse(id)?;
     let secret = password(ports.ids.as_ref());
     let hash = ports.hasher.hash(&Password::parse(&id, &secret)?).await?;
-    let u = User {
-        id,
-        kind,
-        organization_id: org.cloned(),
-        name: Text::parse(name)?,
-        email: EmailAddress::parse(email)?,
-        language: Language::Ja,
-        password_hash: Some(hash),
-        password: Some(PasswordAge { set_on: today }),
-        guard: LoginGuard::default(),
-        state: UserState::Active,
-    };
+    let mut u = User::new(id, kind, org.cloned(), Text::parse(name)?, EmailAddress::parse(email)?, Language::Ja);
+    u.change_password(hash, today);
     Ok((u, secret))
 }
 
@@ -97,12 +87,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
         "7011001021234",
         Office::Tokyo,
     )?;
-    let org = Organization {
-        id: org_id.clone(),
-        profile,
-        approval: Some(ApprovalOfUse::granted(today.sub_days(30))),
-        use_state: UseState::Active,
-    };
+    let org = Organization::approved(org_id.clone(), profile, ApprovalOfUse::granted(today.sub_days(30)));
     let people = [
         // Inside the window: expires in 2 months.
         person(

@@ -378,20 +378,148 @@ mod tests {
     }
 }
 
-/// A user of the system: organization staff, an agent (one per organization served), or an officer.
+/// A user of the system: organization staff, an agent (one per organization served), or an officer. Its
+/// fields are its own: read through the accessors, changed only by the named methods below.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
-    pub id: crate::values::UserId,
-    pub kind: UserKind,
+    id: crate::values::UserId,
+    kind: UserKind,
     /// The one organization a staff member or agent acts for (Q16, Q19); `None` for officers.
-    pub organization_id: Option<crate::application::OrganizationId>,
-    pub name: crate::error::Text<80>,
+    organization_id: Option<crate::application::OrganizationId>,
+    name: crate::error::Text<80>,
     /// Not unique: an agent has one address for several user IDs (Q20).
-    pub email: crate::values::EmailAddress,
-    pub language: crate::error::Language,
+    email: crate::values::EmailAddress,
+    language: crate::error::Language,
     /// argon2id PHC string; `None` until the password is set from the approval link (Q88).
-    pub password_hash: Option<String>,
-    pub password: Option<PasswordAge>,
-    pub guard: LoginGuard,
-    pub state: UserState,
+    password_hash: Option<String>,
+    password: Option<PasswordAge>,
+    guard: LoginGuard,
+    state: UserState,
+}
+
+impl User {
+    /// A new, active user without a password: it sets one from the link it is sent (Q88).
+    pub fn new(
+        id: crate::values::UserId,
+        kind: UserKind,
+        organization_id: Option<crate::application::OrganizationId>,
+        name: crate::error::Text<80>,
+        email: crate::values::EmailAddress,
+        language: crate::error::Language,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            organization_id,
+            name,
+            email,
+            language,
+            password_hash: None,
+            password: None,
+            guard: LoginGuard::default(),
+            state: UserState::Active,
+        }
+    }
+
+    pub fn id(&self) -> &crate::values::UserId {
+        &self.id
+    }
+
+    pub fn kind(&self) -> &UserKind {
+        &self.kind
+    }
+
+    pub fn organization_id(&self) -> Option<&crate::application::OrganizationId> {
+        self.organization_id.as_ref()
+    }
+
+    pub fn name(&self) -> &crate::error::Text<80> {
+        &self.name
+    }
+
+    pub fn email(&self) -> &crate::values::EmailAddress {
+        &self.email
+    }
+
+    pub fn language(&self) -> crate::error::Language {
+        self.language
+    }
+
+    /// The stored argon2id hash, `None` until a password is set.
+    pub fn password_hash(&self) -> Option<&str> {
+        self.password_hash.as_deref()
+    }
+
+    /// When the password was set (Q97), `None` until it is.
+    pub fn password(&self) -> Option<PasswordAge> {
+        self.password
+    }
+
+    pub fn guard(&self) -> LoginGuard {
+        self.guard
+    }
+
+    pub fn state(&self) -> UserState {
+        self.state
+    }
+
+    /// Q96: a wrong password counts; the fifth in a row locks the account for 24 hours.
+    pub fn fail_login(&mut self, now: DateTime<Utc>) {
+        self.guard = self.guard.after_failure(now);
+    }
+
+    /// A right password clears earlier failures; `true` if there were any (so the record changed).
+    pub fn clear_failures(&mut self) -> bool {
+        let changed = self.guard != LoginGuard::cleared();
+        self.guard = LoginGuard::cleared();
+        changed
+    }
+
+    /// Q90: a new password chosen by the user (its hash), valid a year from `today` (Q97).
+    pub fn change_password(&mut self, hash: String, today: JstDate) {
+        self.password_hash = Some(hash);
+        self.password = Some(PasswordAge { set_on: today });
+    }
+
+    /// Q88, Q92, Q96: a password set from a one-time link; it also lifts a lockout.
+    pub fn set_password_from_link(&mut self, hash: String, today: JstDate) {
+        self.change_password(hash, today);
+        self.guard = LoginGuard::cleared();
+    }
+
+    /// Q89: a new e-mail address.
+    pub fn change_email(&mut self, email: crate::values::EmailAddress) {
+        self.email = email;
+    }
+
+    /// Q95: use suspended at the counter.
+    pub fn suspend(&mut self) {
+        self.state = UserState::Suspended;
+    }
+
+    /// Use resumed at the counter.
+    pub fn resume(&mut self) {
+        self.state = UserState::Active;
+    }
+
+    /// Q95: use cancelled at the counter.
+    pub fn cancel(&mut self) {
+        self.state = UserState::Cancelled;
+    }
+
+    /// Q79: an agent's user information deleted, once nothing it filed is being examined.
+    pub fn delete_agent(
+        &mut self,
+        statuses_filed: impl IntoIterator<Item = ApplicationStatus>,
+    ) -> Result<(), AgentDeletionError> {
+        check_agent_deletion(&self.kind, statuses_filed)?;
+        self.state = UserState::Cancelled;
+        Ok(())
+    }
+
+    /// Q96: a lockout lifted at the counter.
+    pub fn lift_lockout(&mut self) {
+        self.guard = LoginGuard::cleared();
+    }
 }

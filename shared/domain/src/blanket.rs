@@ -26,19 +26,86 @@ pub enum UploadState {
     Refused,
 }
 
+/// One upload of a blanket file. Its fields are read through the accessors; it ends once, registered,
+/// with row errors, or refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlanketUpload {
-    pub id: String,
-    pub organization_id: OrganizationId,
-    pub uploaded_by: UserId,
-    pub screen_group: Option<ScreenGroup>,
-    pub state: UploadState,
-    pub created_at: DateTime<Utc>,
-    pub rows_registered: u32,
-    pub rows_failed: u32,
+    id: String,
+    organization_id: OrganizationId,
+    uploaded_by: UserId,
+    screen_group: Option<ScreenGroup>,
+    state: UploadState,
+    created_at: DateTime<Utc>,
+    rows_registered: u32,
+    rows_failed: u32,
     /// The file-level refusal, as a stable rule code.
-    pub refusal: Option<String>,
+    refusal: Option<String>,
+}
+
+impl BlanketUpload {
+    /// Q40: a new upload awaiting its file.
+    pub fn start(id: String, organization_id: OrganizationId, uploaded_by: UserId, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            organization_id,
+            uploaded_by,
+            screen_group: None,
+            state: UploadState::AwaitingFile,
+            created_at: now,
+            rows_registered: 0,
+            rows_failed: 0,
+            refusal: None,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn organization_id(&self) -> &OrganizationId {
+        &self.organization_id
+    }
+    pub fn uploaded_by(&self) -> &UserId {
+        &self.uploaded_by
+    }
+    pub fn screen_group(&self) -> Option<ScreenGroup> {
+        self.screen_group
+    }
+    pub fn state(&self) -> UploadState {
+        self.state
+    }
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    pub fn rows_registered(&self) -> u32 {
+        self.rows_registered
+    }
+    pub fn rows_failed(&self) -> u32 {
+        self.rows_failed
+    }
+    pub fn refusal(&self) -> Option<&str> {
+        self.refusal.as_deref()
+    }
+
+    /// Whether the file is still to be processed (it is processed once; a second delivery changes nothing).
+    pub fn is_open(&self) -> bool {
+        matches!(self.state, UploadState::AwaitingFile | UploadState::Processing)
+    }
+
+    /// The whole file was refused, for the rule `rule`.
+    pub fn refuse(&mut self, rule: &str) {
+        self.state = UploadState::Refused;
+        self.refusal = Some(rule.to_owned());
+    }
+
+    /// Q42: the rows were read as `group`; `registered` became applications and `failed` have row errors
+    /// ("Error (blanket registration)" when any failed).
+    pub fn register(&mut self, group: ScreenGroup, registered: u32, failed: u32) {
+        self.screen_group = Some(group);
+        self.rows_registered = registered;
+        self.rows_failed = failed;
+        self.state = if failed == 0 { UploadState::Registered } else { UploadState::RowErrors };
+    }
 }
 
 /// One failing cell of a blanket file (Q42).

@@ -268,12 +268,84 @@ mod tests {
     }
 }
 
-/// An organization of affiliation as stored.
+/// An organization of affiliation. Its fields are its own: read through the accessors, changed only by the
+/// named methods below.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Organization {
-    pub id: crate::application::OrganizationId,
-    pub profile: OrganizationProfile,
+    id: crate::application::OrganizationId,
+    profile: OrganizationProfile,
     /// `None` until a request for use is approved.
-    pub approval: Option<ApprovalOfUse>,
-    pub use_state: UseState,
+    approval: Option<ApprovalOfUse>,
+    use_state: UseState,
+}
+
+impl Organization {
+    /// Q1–Q3: registered at the counter, active, not yet approved for use.
+    pub fn register(id: crate::application::OrganizationId, profile: OrganizationProfile) -> Self {
+        Self { id, profile, approval: None, use_state: UseState::Active }
+    }
+
+    /// An organization approved on `approval` (as the counter's approval of its first request makes it).
+    pub fn approved(
+        id: crate::application::OrganizationId,
+        profile: OrganizationProfile,
+        approval: ApprovalOfUse,
+    ) -> Self {
+        Self { id, profile, approval: Some(approval), use_state: UseState::Active }
+    }
+
+    pub fn id(&self) -> &crate::application::OrganizationId {
+        &self.id
+    }
+
+    pub fn profile(&self) -> &OrganizationProfile {
+        &self.profile
+    }
+
+    pub fn approval(&self) -> Option<ApprovalOfUse> {
+        self.approval
+    }
+
+    pub fn use_state(&self) -> UseState {
+        self.use_state
+    }
+
+    /// Q12–Q14: the first request for use approved on `today`: valid one year less a day.
+    pub fn grant_approval(&mut self, today: JstDate) {
+        self.approval = Some(ApprovalOfUse::granted(today));
+    }
+
+    /// Q75, Q76: a periodic report approved: the approval runs a year further and a suspension for a missing
+    /// report ends. Returns the use state before, or `None` if the organization was never approved.
+    pub fn approve_periodic_report(&mut self) -> Option<UseState> {
+        let approval = self.approval?;
+        let was = self.use_state;
+        let (state, extended) = after_periodic_report_approved(self.use_state, approval);
+        self.use_state = state;
+        self.approval = Some(extended);
+        Some(was)
+    }
+
+    /// Q76: suspended the day after its approval expired without an approved periodic report; `false` (and
+    /// nothing changes) if that is not so on `today`.
+    pub fn suspend_if_expired(&mut self, today: JstDate) -> bool {
+        match self.approval {
+            Some(approval) if is_due_for_suspension(self.use_state, approval, today) => {
+                self.use_state = UseState::Suspended;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Q78: a new name, recorded at the counter.
+    pub fn rename(&mut self, name: Text<120>) {
+        self.profile.name = name;
+    }
+
+    /// Q78: a new location, recorded at the counter.
+    pub fn relocate(&mut self, location: Text<200>) {
+        self.profile.location = location;
+    }
 }

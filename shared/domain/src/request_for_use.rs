@@ -26,21 +26,120 @@ crate::codes! {
     }
 }
 
+/// A request for use recorded at the counter. Its fields are read through the accessors and its state
+/// changes only by [`RequestForUse::approve`] or [`RequestForUse::deny`], once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequestForUse {
+    id: String,
+    organization_id: OrganizationId,
+    kind: RequestKind,
+    requester_name: Text<80>,
+    requester_email: EmailAddress,
+    /// An attorney or certified administrative procedures legal specialist (Q17).
+    is_agent: bool,
+    /// For an agent: the organization's written request, stamped by its representative, is on file (Q18).
+    written_request_on_file: bool,
+    state: RequestState,
+    recorded_by: UserId,
+    recorded_at: DateTime<Utc>,
+    /// Issued on approval (Q14).
+    issued_user_id: Option<UserId>,
+}
+
+/// What a request for use says when the counter records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
     pub id: String,
     pub organization_id: OrganizationId,
     pub kind: RequestKind,
     pub requester_name: Text<80>,
     pub requester_email: EmailAddress,
-    /// An attorney or certified administrative procedures legal specialist (Q17).
     pub is_agent: bool,
-    /// For an agent: the organization's written request, stamped by its representative, is on file (Q18).
     pub written_request_on_file: bool,
-    pub state: RequestState,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
-    /// Issued on approval (Q14).
-    pub issued_user_id: Option<UserId>,
+}
+
+/// A request for use can be decided once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("this request for use has already been decided")]
+pub struct AlreadyDecided;
+
+impl crate::error::Localized for AlreadyDecided {
+    fn rule(&self) -> &'static str {
+        "request_for_use.already_decided"
+    }
+    fn message_ja(&self) -> String {
+        "この利用申出は既に処理されています。".into()
+    }
+}
+
+impl RequestForUse {
+    /// A request recorded at the counter, pending.
+    pub fn record(new: NewRequest) -> Self {
+        Self {
+            id: new.id,
+            organization_id: new.organization_id,
+            kind: new.kind,
+            requester_name: new.requester_name,
+            requester_email: new.requester_email,
+            is_agent: new.is_agent,
+            written_request_on_file: new.written_request_on_file,
+            state: RequestState::Pending,
+            recorded_by: new.recorded_by,
+            recorded_at: new.recorded_at,
+            issued_user_id: None,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn organization_id(&self) -> &OrganizationId {
+        &self.organization_id
+    }
+    pub fn kind(&self) -> RequestKind {
+        self.kind
+    }
+    pub fn requester_name(&self) -> &Text<80> {
+        &self.requester_name
+    }
+    pub fn requester_email(&self) -> &EmailAddress {
+        &self.requester_email
+    }
+    pub fn is_agent(&self) -> bool {
+        self.is_agent
+    }
+    pub fn written_request_on_file(&self) -> bool {
+        self.written_request_on_file
+    }
+    pub fn state(&self) -> RequestState {
+        self.state
+    }
+    pub fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+    pub fn issued_user_id(&self) -> Option<&UserId> {
+        self.issued_user_id.as_ref()
+    }
+
+    /// Q12–Q14: approved, with the user ID issued for it.
+    pub fn approve(&mut self, user: UserId) -> Result<(), AlreadyDecided> {
+        if self.state != RequestState::Pending {
+            return Err(AlreadyDecided);
+        }
+        self.state = RequestState::Approved;
+        self.issued_user_id = Some(user);
+        Ok(())
+    }
+
+    /// Q12: denied.
+    pub fn deny(&mut self) -> Result<(), AlreadyDecided> {
+        if self.state != RequestState::Pending {
+            return Err(AlreadyDecided);
+        }
+        self.state = RequestState::Denied;
+        Ok(())
+    }
 }

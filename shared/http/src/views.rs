@@ -65,17 +65,17 @@ pub struct UserView {
 impl From<&User> for UserView {
     fn from(u: &User) -> Self {
         Self {
-            user_id: u.id.to_string(),
-            name: u.name.to_string(),
-            email: u.email.to_string(),
-            kind: match u.kind {
+            user_id: u.id().to_string(),
+            name: u.name().to_string(),
+            email: u.email().to_string(),
+            kind: match u.kind() {
                 UserKind::OrganizationStaff => "organization_staff",
                 UserKind::Agent => "agent",
                 UserKind::Officer { .. } => "officer",
             },
-            organization_id: u.organization_id.as_ref().map(ToString::to_string),
-            language: u.language,
-            password_expires_on: u.password.map(|p| p.expires_on().to_string()),
+            organization_id: u.organization_id().as_ref().map(ToString::to_string),
+            language: u.language(),
+            password_expires_on: u.password().map(|p| p.expires_on().to_string()),
         }
     }
 }
@@ -189,7 +189,7 @@ pub struct OrganizationView {
 
 impl From<&zairyu_domain::organization::Organization> for OrganizationView {
     fn from(o: &zairyu_domain::organization::Organization) -> Self {
-        Self { id: o.id.to_string(), profile: o.profile.clone(), approval: o.approval, use_state: o.use_state }
+        Self { id: o.id().to_string(), profile: o.profile().clone(), approval: o.approval(), use_state: o.use_state() }
     }
 }
 

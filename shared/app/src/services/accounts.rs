@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use zairyu_domain::account::{
-    LoginFacts, LoginGuard, LoginRefusal, PasswordAge, User, UserState, check_login_allowed, check_not_locked,
-    password_link_validity, session_idle_limit, session_is_alive,
+    LoginFacts, LoginRefusal, User, UserState, check_login_allowed, check_not_locked, password_link_validity,
+    session_idle_limit, session_is_alive,
 };
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::Localized;
@@ -83,15 +83,15 @@ impl PasswordLinks {
         from: Option<String>,
     ) -> Result<(), ServiceError> {
         let event =
-            self.core.event(actor, AuditAction::PasswordLink, format!("user:{}", user.id), from, Outcome::Success);
+            self.core.event(actor, AuditAction::PasswordLink, format!("user:{}", user.id()), from, Outcome::Success);
         let mut change = self.core.change(&event)?;
-        let (token, expires_at) = self.add(&mut change, &user.id, purpose)?;
+        let (token, expires_at) = self.add(&mut change, user.id(), purpose)?;
         let kind = match purpose {
             LinkPurpose::SetPassword => NotificationKind::PasswordSetupLink,
             LinkPurpose::ResetPassword => NotificationKind::PasswordResetLink,
         };
-        let key = format!("{}:{}:{}", kind.code(), user.id, event.id);
-        let job = self.job(kind, key, vec![user_addressee(user)], &user.id, &token, expires_at);
+        let key = format!("{}:{}:{}", kind.code(), user.id(), event.id);
+        let job = self.job(kind, key, vec![user_addressee(user)], user.id(), &token, expires_at);
         self.core.enqueue(&mut change, &job)?;
         self.core.commit(change).await
     }
@@ -128,38 +128,35 @@ impl Accounts {
             self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
             return Err(e.into());
         };
-        let subject = format!("user:{}", user.id);
-        if let Err(e) = check_not_locked(user.guard, now) {
-            self.core.audit_only(refused(user.id.as_str(), subject, &e)).await?;
+        let subject = format!("user:{}", user.id());
+        if let Err(e) = check_not_locked(user.guard(), now) {
+            self.core.audit_only(refused(user.id().as_str(), subject, &e)).await?;
             return Err(e.into());
         }
-        if !self.hasher.verify(password, user.password_hash.as_deref()).await? {
-            user.guard = user.guard.after_failure(now);
-            let e = match user.guard.locked_until {
-                Some(until) if user.guard.is_locked(now) => LoginRefusal::Locked { until },
+        if !self.hasher.verify(password, user.password_hash()).await? {
+            user.fail_login(now);
+            let e = match user.guard().locked_until {
+                Some(until) if user.guard().is_locked(now) => LoginRefusal::Locked { until },
                 _ => LoginRefusal::InvalidCredentials,
             };
-            let mut change = self.core.change(&refused(user.id.as_str(), subject, &e))?;
+            let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
             change.save(&user)?;
             self.core.commit(change).await?;
             return Err(e.into());
         }
-        let organization = match &user.organization_id {
+        let organization = match &user.organization_id() {
             Some(org) => {
-                Some(self.core.store().organizations().get(org).await?.ok_or(ServiceError::NotFound)?.use_state)
+                Some(self.core.store().organizations().get(org).await?.ok_or(ServiceError::NotFound)?.use_state())
             }
             None => None,
         };
-        let password_age = user.password.ok_or(LoginRefusal::InvalidCredentials)?;
-        let facts = LoginFacts { user_state: user.state, password: password_age, organization };
+        let password_age = user.password().ok_or(LoginRefusal::InvalidCredentials)?;
+        let facts = LoginFacts { user_state: user.state(), password: password_age, organization };
         // A right password clears earlier failures; the user record is written only when there were any,
         // so that concurrent log-ins of one user do not contend for it.
-        let clear_failures = user.guard != LoginGuard::cleared();
-        if clear_failures {
-            user.guard = LoginGuard::cleared();
-        }
+        let clear_failures = user.clear_failures();
         if let Err(e) = check_login_allowed(facts, now) {
-            let mut change = self.core.change(&refused(user.id.as_str(), subject, &e))?;
+            let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
             if clear_failures {
                 change.save(&user)?;
             }
@@ -168,12 +165,12 @@ impl Accounts {
         }
         let (session_token, csrf_token) = (self.core.token(), self.core.token());
         let session = Session {
-            user_id: user.id.clone(),
+            user_id: user.id().clone(),
             csrf_hash: token_hash(&csrf_token),
             created_at: now,
             last_seen_at: now,
         };
-        let event = self.core.event(user.id.as_str(), AuditAction::Login, subject, from, Outcome::Success);
+        let event = self.core.event(user.id().as_str(), AuditAction::Login, subject, from, Outcome::Success);
         let mut change = self.core.change(&event)?;
         if clear_failures {
             change.save(&user)?;
@@ -196,7 +193,7 @@ impl Accounts {
             return Err(ServiceError::Unauthenticated);
         }
         let user = users.get(&session.user_id).await?.ok_or(ServiceError::Unauthenticated)?.into_inner();
-        if user.state != UserState::Active {
+        if user.state() != UserState::Active {
             return Err(ServiceError::Unauthenticated);
         }
         // Refresh the idle clock at most once a minute, to spare writes.
@@ -206,7 +203,15 @@ impl Accounts {
             change.put_session(token, &session, session_idle_limit())?;
             self.core.store().commit(change).await?;
         }
-        Ok((Caller { user_id: user.id, kind: user.kind, organization_id: user.organization_id, from }, session))
+        Ok((
+            Caller {
+                user_id: user.id().clone(),
+                kind: user.kind().clone(),
+                organization_id: user.organization_id().cloned(),
+                from,
+            },
+            session,
+        ))
     }
 
     #[tracing::instrument(skip_all)]
@@ -237,10 +242,10 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), ServiceError> {
         let mut user = self.stored_me(caller).await?;
-        let subject = format!("user:{}", user.id);
-        if !self.hasher.verify(current, user.password_hash.as_deref()).await? {
+        let subject = format!("user:{}", user.id());
+        if !self.hasher.verify(current, user.password_hash()).await? {
             let event = self.core.event(
-                user.id.as_str(),
+                user.id().as_str(),
                 AuditAction::PasswordChange,
                 subject,
                 caller.from.clone(),
@@ -249,11 +254,10 @@ impl Accounts {
             self.core.audit_only(event).await?;
             return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
         }
-        let password = Password::parse(&user.id, new).map_err(|e| invalid("new_password", &e))?;
-        user.password_hash = Some(self.hasher.hash(&password).await?);
-        user.password = Some(PasswordAge { set_on: self.core.today() });
+        let password = Password::parse(user.id(), new).map_err(|e| invalid("new_password", &e))?;
+        user.change_password(self.hasher.hash(&password).await?, self.core.today());
         let event = self.core.event(
-            user.id.as_str(),
+            user.id().as_str(),
             AuditAction::PasswordChange,
             subject,
             caller.from.clone(),
@@ -261,10 +265,10 @@ impl Accounts {
         );
         let job = NotificationJob::new(
             NotificationKind::PasswordChanged,
-            format!("password_changed:{}:{}", user.id, event.id),
+            format!("password_changed:{}:{}", user.id(), event.id),
             vec![user_addressee(&user)],
         )
-        .with("user_id", user.id.as_str());
+        .with("user_id", user.id().as_str());
         let mut change = self.core.change(&event)?;
         change.save(&user)?;
         password_due(&mut change, &user);
@@ -276,20 +280,20 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn change_email(&self, caller: &Caller, new: &str) -> Result<User, ServiceError> {
         let mut user = self.stored_me(caller).await?;
-        user.email = EmailAddress::parse(new).map_err(|e| invalid("email", &e))?;
+        user.change_email(EmailAddress::parse(new).map_err(|e| invalid("email", &e))?);
         let event = self.core.event(
-            user.id.as_str(),
+            user.id().as_str(),
             AuditAction::EmailChange,
-            format!("user:{}", user.id),
+            format!("user:{}", user.id()),
             caller.from.clone(),
             Outcome::Success,
         );
         let job = NotificationJob::new(
             NotificationKind::EmailAddressChanged,
-            format!("email_changed:{}:{}", user.id, event.id),
+            format!("email_changed:{}:{}", user.id(), event.id),
             vec![user_addressee(&user)],
         )
-        .with("user_id", user.id.as_str());
+        .with("user_id", user.id().as_str());
         let mut change = self.core.change(&event)?;
         change.save(&user)?;
         self.core.enqueue(&mut change, &job)?;
@@ -311,10 +315,10 @@ impl Accounts {
             Err(_) => None,
         };
         let matches =
-            |u: &User| EmailAddress::parse(email).is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email.as_str()));
+            |u: &User| EmailAddress::parse(email).is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email().as_str()));
         match user {
-            Some(u) if matches(&u) && u.state == UserState::Active => {
-                self.links.issue(&u, LinkPurpose::ResetPassword, u.id.as_str(), from).await
+            Some(u) if matches(&u) && u.state() == UserState::Active => {
+                self.links.issue(&u, LinkPurpose::ResetPassword, u.id().as_str(), from).await
             }
             _ => {
                 let event = self.core.event(
@@ -345,25 +349,23 @@ impl Accounts {
             return Err(ServiceError::InvalidLink);
         }
         let mut user = users.get(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
-        let password = Password::parse(&user.id, new).map_err(|e| invalid("password", &e))?;
-        let first = user.password_hash.is_none();
-        user.password_hash = Some(self.hasher.hash(&password).await?);
-        user.password = Some(PasswordAge { set_on: self.core.today() });
-        user.guard = LoginGuard::cleared();
+        let password = Password::parse(user.id(), new).map_err(|e| invalid("password", &e))?;
+        let first = user.password_hash().is_none();
+        user.set_password_from_link(self.hasher.hash(&password).await?, self.core.today());
         let kind = if first { NotificationKind::PasswordRegistered } else { NotificationKind::PasswordReset };
         let event = self.core.event(
-            user.id.as_str(),
+            user.id().as_str(),
             AuditAction::PasswordSetFromLink,
-            format!("user:{}", user.id),
+            format!("user:{}", user.id()),
             from,
             Outcome::Success,
         );
         let job = NotificationJob::new(
             kind,
-            format!("{}:{}:{}", kind.code(), user.id, event.id),
+            format!("{}:{}:{}", kind.code(), user.id(), event.id),
             vec![user_addressee(&user)],
         )
-        .with("user_id", user.id.as_str());
+        .with("user_id", user.id().as_str());
         let mut change = self.core.change(&event)?;
         // Using the link up on the condition that it still exists makes it usable once, even when two
         // requests race.

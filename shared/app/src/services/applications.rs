@@ -56,8 +56,8 @@ impl Applications {
     ) -> Result<ApplicationForm, ServiceError> {
         let today = self.core.today();
         let form = ApplicationForm::parse(input, today)?;
-        let listed = self.core.store().organizations().person(&org.id, &form.stay.card_number).await?;
-        check_eligibility(org.use_state, listed.as_ref(), &form, today)?;
+        let listed = self.core.store().organizations().person(org.id(), &form.stay.card_number).await?;
+        check_eligibility(org.use_state(), listed.as_ref(), &form, today)?;
         Ok(form)
     }
 
@@ -75,7 +75,7 @@ impl Applications {
                 let event = self.core.event(
                     caller.user_id.as_str(),
                     AuditAction::ApplicationCreate,
-                    format!("organization:{}", org.id),
+                    format!("organization:{}", org.id()),
                     caller.from.clone(),
                     Outcome::Refused(e.rule().into()),
                 );
@@ -84,7 +84,7 @@ impl Applications {
             }
         };
         let id = ApplicationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
-        let app = Application::new(id, org.id.clone(), caller.user_id.clone(), form);
+        let app = Application::new(id, org.id().clone(), caller.user_id.clone(), form);
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::ApplicationCreate,
@@ -133,8 +133,8 @@ impl Applications {
         let org = self.own_organization(caller).await?;
         let today = self.core.today();
         let store = self.core.store();
-        let listed = store.organizations().person(&org.id, &app.form().stay.card_number).await?;
-        let eligible = check_eligibility(org.use_state, listed.as_ref(), app.form(), today)?;
+        let listed = store.organizations().person(org.id(), &app.form().stay.card_number).await?;
+        let eligible = check_eligibility(org.use_state(), listed.as_ref(), app.form(), today)?;
         let number = TemporaryReceiptNumber::new(today, self.core.random());
         app.submit(Actor::OrganizationUser, &eligible, number.clone())?;
         let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;

@@ -74,21 +74,11 @@ impl Blanket {
         organization_id: &OrganizationId,
         user: &UserId,
     ) -> Result<BlanketUpload, ServiceError> {
-        let upload = BlanketUpload {
-            id: self.core.new_id(),
-            organization_id: organization_id.clone(),
-            uploaded_by: user.clone(),
-            screen_group: None,
-            state: UploadState::AwaitingFile,
-            created_at: self.core.now(),
-            rows_registered: 0,
-            rows_failed: 0,
-            refusal: None,
-        };
+        let upload = BlanketUpload::start(self.core.new_id(), organization_id.clone(), user.clone(), self.core.now());
         let event = self.core.event(
             user.as_str(),
             AuditAction::BlanketStart,
-            format!("upload:{}", upload.id),
+            format!("upload:{}", upload.id()),
             None,
             Outcome::Success,
         );
@@ -110,21 +100,20 @@ impl Blanket {
     ) -> Result<BlanketUpload, ServiceError> {
         let store = self.core.store();
         let mut upload = store.uploads().get(organization_id, upload_id).await?.ok_or(ServiceError::NotFound)?;
-        if !matches!(upload.state, UploadState::AwaitingFile | UploadState::Processing) {
+        if !matches!(upload.state(), UploadState::AwaitingFile | UploadState::Processing) {
             return Ok(upload.into_inner());
         }
         let org = store.organizations().get(organization_id).await?.ok_or(ServiceError::NotFound)?;
-        let uploader = store.users().get(&upload.uploaded_by).await?;
+        let uploader = store.users().get(upload.uploaded_by()).await?;
         let today = self.core.today();
         let now = self.core.now();
         let (group, rows) = match content {
             BlanketContent::Refused(reason) => {
-                upload.state = UploadState::Refused;
-                upload.refusal = Some(reason.rule().to_owned());
+                upload.refuse(reason.rule());
                 let event = self.core.event(
                     "system",
                     AuditAction::BlanketRefused,
-                    format!("upload:{}", upload.id),
+                    format!("upload:{}", upload.id()),
                     None,
                     Outcome::Refused(reason.rule().into()),
                 );
@@ -133,7 +122,7 @@ impl Blanket {
                 if let Some(u) = &uploader {
                     let job = NotificationJob::new(
                         NotificationKind::BlanketUploadFailed,
-                        format!("blanket_upload:{}", upload.id),
+                        format!("blanket_upload:{}", upload.id()),
                         vec![user_addressee(u)],
                     )
                     .with("rows_registered", "0")
@@ -145,15 +134,14 @@ impl Blanket {
             }
             BlanketContent::Rows { screen_group, rows } => (screen_group, rows),
         };
-        upload.screen_group = Some(group);
         let (mut registered, mut failed) = (0u32, 0u32);
         let mut errors = UnitOfWork::new(now);
         for row in &rows {
             let outcome = match ApplicationForm::parse(&row.input, today) {
                 Err(v) => Err(v.0),
                 Ok(form) => {
-                    let listed = store.organizations().person(&org.id, &form.stay.card_number).await?;
-                    match check_eligibility(org.use_state, listed.as_ref(), &form, today) {
+                    let listed = store.organizations().person(org.id(), &form.stay.card_number).await?;
+                    match check_eligibility(org.use_state(), listed.as_ref(), &form, today) {
                         Ok(_) => Ok(form),
                         Err(v) => Err(v.0),
                     }
@@ -161,8 +149,8 @@ impl Blanket {
             };
             match outcome {
                 Ok(form) => {
-                    let id = row_application_id(&org.id, file_hash, row.number)?;
-                    let app = Application::new(id, org.id.clone(), upload.uploaded_by.clone(), form);
+                    let id = row_application_id(org.id(), file_hash, row.number)?;
+                    let app = Application::new(id, org.id().clone(), upload.uploaded_by().clone(), form);
                     // Only if absent: the same row of the same file is one application, however often it comes.
                     store.applications().add_if_absent(&app, now).await?;
                     registered += 1;
@@ -170,7 +158,7 @@ impl Blanket {
                 Err(violations) => {
                     failed += 1;
                     for e in to_errors(row, &violations) {
-                        errors.put_row_error(&upload.id, &e)?;
+                        errors.put_row_error(upload.id(), &e)?;
                         if errors.len() >= 90 {
                             store.commit(std::mem::replace(&mut errors, UnitOfWork::new(now))).await?;
                         }
@@ -179,22 +167,20 @@ impl Blanket {
             }
         }
         store.commit(errors).await?;
-        upload.rows_registered = registered;
-        upload.rows_failed = failed;
-        upload.state = if failed == 0 { UploadState::Registered } else { UploadState::RowErrors };
+        upload.register(group, registered, failed);
         let kind =
             if failed == 0 { NotificationKind::BlanketUploadCompleted } else { NotificationKind::BlanketUploadFailed };
         let event = self.core.event(
             "system",
             AuditAction::BlanketRegistered,
-            format!("upload:{}", upload.id),
+            format!("upload:{}", upload.id()),
             None,
             Outcome::Success,
         );
         let mut change = self.core.change(&event)?;
         change.save(&upload)?;
         if let Some(u) = &uploader {
-            let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id), vec![user_addressee(u)])
+            let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id()), vec![user_addressee(u)])
                 .with("rows_registered", registered.to_string())
                 .with("rows_failed", failed.to_string());
             self.core.enqueue(&mut change, &job)?;
@@ -217,7 +203,7 @@ impl Blanket {
         let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
         let link = self
             .uploads
-            .presign_put(&upload_key(&org, &upload.id), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
+            .presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
             .await?;
         Ok((upload, link))
     }
@@ -232,7 +218,7 @@ impl Blanket {
         let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
         let store = self.core.store();
         let upload = store.uploads().get(&org, id).await?.ok_or(ServiceError::NotFound)?.into_inner();
-        let errors = store.uploads().all_row_errors(&upload.id).await?;
+        let errors = store.uploads().all_row_errors(upload.id()).await?;
         Ok((upload, errors))
     }
 

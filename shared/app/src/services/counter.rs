@@ -3,7 +3,7 @@
 //! officers and admins of the organization's office act; an admin acts everywhere.
 
 use serde::Deserialize;
-use zairyu_domain::account::{AgentDeletionError, LoginGuard, User, UserKind, UserState, check_agent_deletion};
+use zairyu_domain::account::{AgentDeletionError, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::{Collector, Language, Localized, Text, Violations};
@@ -11,12 +11,9 @@ use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
-use zairyu_domain::organization::{
-    ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState,
-    after_periodic_report_approved,
-};
+use zairyu_domain::organization::{ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState};
 use zairyu_domain::period::PeriodOfStay;
-use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
+use zairyu_domain::request_for_use::{NewRequest, RequestForUse, RequestKind};
 use zairyu_domain::status::OfficerRole;
 use zairyu_domain::status_of_residence::StatusOfResidence;
 use zairyu_domain::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
@@ -36,8 +33,6 @@ pub enum CounterError {
     AlreadyApproved,
     #[error("an additional request for use is for an organization already approved; use a new request (Q3)")]
     NotYetApproved,
-    #[error("this request for use has already been decided")]
-    AlreadyDecided,
 }
 
 impl Localized for CounterError {
@@ -46,7 +41,6 @@ impl Localized for CounterError {
             Self::WrittenRequestMissing => "request_for_use.written_request_missing",
             Self::AlreadyApproved => "request_for_use.already_approved",
             Self::NotYetApproved => "request_for_use.not_yet_approved",
-            Self::AlreadyDecided => "request_for_use.already_decided",
         }
     }
     fn message_ja(&self) -> String {
@@ -56,7 +50,6 @@ impl Localized for CounterError {
             }
             Self::AlreadyApproved => "既に承認されている所属機関です。追加利用申出を行ってください（Q3）。".into(),
             Self::NotYetApproved => "まだ承認されていない所属機関です。新規利用申出を行ってください（Q3）。".into(),
-            Self::AlreadyDecided => "この利用申出は既に処理されています。".into(),
         }
     }
 }
@@ -198,13 +191,13 @@ impl Counter {
         caller.officer()?;
         let id = OrganizationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         let org = self.core.store().organizations().get(&id).await?.ok_or(ServiceError::NotFound)?;
-        at_counter(caller, org.profile.office)?;
+        at_counter(caller, org.profile().office)?;
         Ok(org)
     }
 
     async fn org_addressees(&self, org: &OrganizationId) -> Result<Vec<Addressee>, ServiceError> {
         let users = self.core.store().users().all_of_organization(org).await?;
-        Ok(users.iter().filter(|u| u.state == UserState::Active).map(user_addressee).collect())
+        Ok(users.iter().filter(|u| u.state() == UserState::Active).map(user_addressee).collect())
     }
 
     fn counter_event(&self, caller: &Caller, action: AuditAction, subject: String) -> zairyu_domain::audit::AuditEvent {
@@ -226,8 +219,8 @@ impl Counter {
         let profile =
             OrganizationProfile::parse(input.kind, &input.name, &input.location, &input.corporate_number, office)?;
         let id = OrganizationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
-        let org = Organization { id, profile, approval: None, use_state: UseState::Active };
-        let event = self.counter_event(caller, AuditAction::RegisterOrganization, format!("organization:{}", org.id));
+        let org = Organization::register(id, profile);
+        let event = self.counter_event(caller, AuditAction::RegisterOrganization, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
         change.add(&org)?;
         self.core.commit(change).await?;
@@ -253,15 +246,15 @@ impl Counter {
         if let Some(n) = name
             && let Some(v) = c.take("name", Text::<120>::parse(n))
         {
-            org.profile.name = v;
+            org.rename(v);
         }
         if let Some(l) = location
             && let Some(v) = c.take("location", Text::<200>::parse(l))
         {
-            org.profile.location = v;
+            org.relocate(v);
         }
         c.finish(|| Some(()))?;
-        let event = self.counter_event(caller, AuditAction::ChangeOrganization, format!("organization:{}", org.id));
+        let event = self.counter_event(caller, AuditAction::ChangeOrganization, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
         change.save(&org)?;
         self.core.commit(change).await?;
@@ -283,28 +276,26 @@ impl Counter {
         if input.is_agent && !input.written_request_on_file {
             c.push("written_request_on_file", &CounterError::WrittenRequestMissing);
         }
-        match (input.kind, org.approval.is_some()) {
+        match (input.kind, org.approval().is_some()) {
             (RequestKind::New, true) => c.push("kind", &CounterError::AlreadyApproved),
             (RequestKind::Additional, false) => c.push("kind", &CounterError::NotYetApproved),
             _ => {}
         }
         let (name, email) = c.finish(|| Some((name?, email?)))?;
-        let req = RequestForUse {
+        let req = RequestForUse::record(NewRequest {
             id: self.core.new_id(),
-            organization_id: org.id.clone(),
+            organization_id: org.id().clone(),
             kind: input.kind,
             requester_name: name,
             requester_email: email,
             is_agent: input.is_agent,
             written_request_on_file: input.written_request_on_file,
-            state: RequestState::Pending,
             recorded_by: caller.user_id.clone(),
             recorded_at: self.core.now(),
-            issued_user_id: None,
-        };
-        let event = self.counter_event(caller, AuditAction::RecordRequestForUse, format!("organization:{}", org.id));
+        });
+        let event = self.counter_event(caller, AuditAction::RecordRequestForUse, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
-        change.add_request_for_use(&req, org.profile.office)?;
+        change.add_request_for_use(&req, org.profile().office)?;
         self.core.commit(change).await?;
         Ok(req)
     }
@@ -324,58 +315,51 @@ impl Counter {
             .core
             .store()
             .organizations()
-            .request_for_use(&org.id, request_id)
+            .request_for_use(org.id(), request_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        if req.state != RequestState::Pending {
-            return Err(invalid("request", &CounterError::AlreadyDecided));
-        }
-        let requester = vec![Addressee { email: req.requester_email.clone(), language: Language::Ja }];
-        let subject = format!("organization:{}", org.id);
+        let requester = vec![Addressee { email: req.requester_email().clone(), language: Language::Ja }];
+        let subject = format!("organization:{}", org.id());
         if !approve {
-            req.state = RequestState::Denied;
+            req.deny().map_err(|e| invalid("request", &e))?;
             let event = self.counter_event(caller, AuditAction::DenyRequestForUse, subject);
             let job = NotificationJob::new(
                 NotificationKind::RequestForUseDenied,
-                format!("request_for_use_denied:{}", req.id),
+                format!("request_for_use_denied:{}", req.id()),
                 requester,
             );
             let mut change = self.core.change(&event)?;
-            change.save_request_for_use(&req, org.profile.office)?;
+            change.save_request_for_use(&req, org.profile().office)?;
             self.core.enqueue(&mut change, &job)?;
             self.core.commit(change).await?;
             return Ok(req.into_inner());
         }
         let event = self.counter_event(caller, AuditAction::ApproveRequestForUse, subject);
         let mut change = self.core.change(&event)?;
-        if req.kind == RequestKind::New {
-            org.approval = Some(ApprovalOfUse::granted(self.core.today()));
+        if req.kind() == RequestKind::New {
+            org.grant_approval(self.core.today());
             change.save(&org)?;
             approval_due(&mut change, &org);
         }
         // A user ID nobody has: guarded by the write's only-if-absent condition.
         let user_id = UserId::parse(&format!("U{:09}", self.core.random() % 1_000_000_000))
             .map_err(|e| invalid("user_id", &e))?;
-        let user = User {
-            id: user_id.clone(),
-            kind: if req.is_agent { UserKind::Agent } else { UserKind::OrganizationStaff },
-            organization_id: Some(org.id.clone()),
-            name: req.requester_name.clone(),
-            email: req.requester_email.clone(),
-            language: Language::Ja,
-            password_hash: None,
-            password: None,
-            guard: LoginGuard::default(),
-            state: UserState::Active,
-        };
+        let kind = if req.is_agent() { UserKind::Agent } else { UserKind::OrganizationStaff };
+        let user = User::new(
+            user_id.clone(),
+            kind,
+            Some(org.id().clone()),
+            req.requester_name().clone(),
+            req.requester_email().clone(),
+            Language::Ja,
+        );
         change.add(&user)?;
-        req.state = RequestState::Approved;
-        req.issued_user_id = Some(user_id.clone());
-        change.save_request_for_use(&req, org.profile.office)?;
+        req.approve(user_id.clone()).map_err(|e| invalid("request", &e))?;
+        change.save_request_for_use(&req, org.profile().office)?;
         let (token, expires_at) = self.links.add(&mut change, &user_id, LinkPurpose::SetPassword)?;
         let job = self.links.job(
             NotificationKind::RequestForUseApproved,
-            format!("request_for_use_approved:{}", req.id),
+            format!("request_for_use_approved:{}", req.id()),
             requester,
             &user_id,
             &token,
@@ -396,10 +380,10 @@ impl Counter {
     ) -> Result<ForeignNational, ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
         let person = input.parse()?;
-        let event = self.counter_event(caller, AuditAction::PutForeignNational, format!("organization:{}", org.id));
+        let event = self.counter_event(caller, AuditAction::PutForeignNational, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
-        change.put_person(&org.id, &person)?;
-        passport_due(&mut change, &org.id, &person);
+        change.put_person(org.id(), &person)?;
+        passport_due(&mut change, org.id(), &person);
         self.core.commit(change).await?;
         Ok(person)
     }
@@ -409,9 +393,10 @@ impl Counter {
     pub async fn remove_foreign_national(&self, caller: &Caller, org_id: &str, card: &str) -> Result<(), ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
         let card = ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
-        let event = self.counter_event(caller, AuditAction::RemoveForeignNational, format!("organization:{}", org.id));
+        let event =
+            self.counter_event(caller, AuditAction::RemoveForeignNational, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
-        change.remove_person(&org.id, &card);
+        change.remove_person(org.id(), &card);
         match self.core.commit(change).await {
             Err(ServiceError::Conflict) => Err(ServiceError::NotFound),
             other => other,
@@ -428,23 +413,21 @@ impl Counter {
         approve: bool,
     ) -> Result<Organization, ServiceError> {
         let mut org = self.counter_organization(caller, org_id).await?;
-        let approval = org.approval.ok_or_else(|| invalid("organization", &CounterError::NotYetApproved))?;
-        let to = self.org_addressees(&org.id).await?;
-        let subject = format!("organization:{}", org.id);
+        let approval = org.approval().ok_or_else(|| invalid("organization", &CounterError::NotYetApproved))?;
+        let to = self.org_addressees(org.id()).await?;
+        let subject = format!("organization:{}", org.id());
         let mut jobs = Vec::new();
         let action = if approve { AuditAction::ApprovePeriodicReport } else { AuditAction::DenyPeriodicReport };
         let event = self.counter_event(caller, action, subject);
         let mut change = self.core.change(&event)?;
         if approve {
-            let was = org.use_state;
-            let (state, extended) = after_periodic_report_approved(org.use_state, approval);
-            org.use_state = state;
-            org.approval = Some(extended);
+            let was = org.approve_periodic_report().unwrap_or(org.use_state());
+            let (state, extended) = (org.use_state(), org.approval().unwrap_or(approval));
             approval_due(&mut change, &org);
             jobs.push(
                 NotificationJob::new(
                     NotificationKind::PeriodicReportApproved,
-                    format!("periodic_report_approved:{}:{}", org.id, extended.expires_on),
+                    format!("periodic_report_approved:{}:{}", org.id(), extended.expires_on),
                     to.clone(),
                 )
                 .with("expires_on", extended.expires_on.to_string()),
@@ -452,14 +435,14 @@ impl Counter {
             if was == UseState::Suspended && state == UseState::Active {
                 jobs.push(NotificationJob::new(
                     NotificationKind::UseResumed,
-                    format!("use_resumed:{}:{}", org.id, extended.expires_on),
+                    format!("use_resumed:{}:{}", org.id(), extended.expires_on),
                     to,
                 ));
             }
         } else {
             jobs.push(NotificationJob::new(
                 NotificationKind::PeriodicReportDenied,
-                format!("periodic_report_denied:{}:{}", org.id, approval.expires_on),
+                format!("periodic_report_denied:{}:{}", org.id(), approval.expires_on),
                 to,
             ));
         }
@@ -474,7 +457,7 @@ impl Counter {
     async fn stored_office_user(&self, caller: &Caller, user_id: &str) -> Result<Stored<User>, ServiceError> {
         let id = UserId::parse(user_id).map_err(|_| ServiceError::NotFound)?;
         let user = self.core.store().users().get(&id).await?.ok_or(ServiceError::NotFound)?;
-        match &user.organization_id {
+        match &user.organization_id() {
             Some(org) => {
                 self.counter_organization(caller, org.as_str()).await?;
             }
@@ -503,19 +486,19 @@ impl Counter {
         action: UserAction,
     ) -> Result<User, ServiceError> {
         let mut user = self.stored_office_user(caller, user_id).await?;
-        let subject = format!("user:{}", user.id);
+        let subject = format!("user:{}", user.id());
         let addressee = vec![user_addressee(&user)];
         match action {
-            UserAction::Suspend => user.state = UserState::Suspended,
-            UserAction::Resume => user.state = UserState::Active,
-            UserAction::Cancel => user.state = UserState::Cancelled,
-            UserAction::LiftLockout => user.guard = LoginGuard::cleared(),
+            UserAction::Suspend => user.suspend(),
+            UserAction::Resume => user.resume(),
+            UserAction::Cancel => user.cancel(),
+            UserAction::LiftLockout => user.lift_lockout(),
             UserAction::DeleteAgent => {
-                let org = user.organization_id.clone().ok_or(ServiceError::NotFound)?;
+                let org = user.organization_id().cloned().ok_or(ServiceError::NotFound)?;
                 let apps = self.core.store().applications().of_organization(&org, None, 1000).await?;
-                let statuses = apps.items.iter().filter(|a| *a.created_by() == user.id).map(|a| a.status());
-                check_agent_deletion(&user.kind, statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
-                user.state = UserState::Cancelled;
+                let id = user.id().clone();
+                let statuses = apps.items.iter().filter(|a| *a.created_by() == id).map(|a| a.status());
+                user.delete_agent(statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
             }
             UserAction::ResetPassword => {
                 self.links.issue(&user, LinkPurpose::SetPassword, caller.user_id.as_str(), None).await?;
@@ -531,7 +514,7 @@ impl Counter {
         let event = self.counter_event(caller, action.audit_action(), subject);
         let mut change = self.core.change(&event)?;
         if let Some(kind) = kind {
-            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id, event.id), addressee);
+            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id(), event.id), addressee);
             self.core.enqueue(&mut change, &job)?;
         }
         change.save(&user)?;
@@ -556,18 +539,7 @@ impl Counter {
         let name = c.take("name", Text::<80>::parse(name));
         let email = c.take("email", EmailAddress::parse(email));
         let (id, name, email) = c.finish(|| Some((id?, name?, email?)))?;
-        let user = User {
-            id: id.clone(),
-            kind: UserKind::Officer { office, roles },
-            organization_id: None,
-            name,
-            email,
-            language: Language::Ja,
-            password_hash: None,
-            password: None,
-            guard: LoginGuard::default(),
-            state: UserState::Active,
-        };
+        let user = User::new(id.clone(), UserKind::Officer { office, roles }, None, name, email, Language::Ja);
         let event = self.core.event(actor, AuditAction::CreateOfficer, format!("user:{id}"), None, Outcome::Success);
         let mut change = self.core.change(&event)?;
         change.add(&user)?;

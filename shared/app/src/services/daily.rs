@@ -100,11 +100,11 @@ impl DailyJobs {
                 for r in self.due(day, DueTask::ReportReminder).await? {
                     report.tasks += 1;
                     let Some(org) = self.organization_ref(&r).await? else { continue };
-                    let Some(approval) = org.approval else { continue };
-                    if approval.reminder_on() != day || org.use_state != UseState::Active {
+                    let Some(approval) = org.approval() else { continue };
+                    if approval.reminder_on() != day || org.use_state() != UseState::Active {
                         continue;
                     }
-                    let key = format!("periodic_report_reminder:{}:{}", org.id, approval.expires_on);
+                    let key = format!("periodic_report_reminder:{}:{}", org.id(), approval.expires_on);
                     let data = [
                         ("expires_on", approval.expires_on.to_string()),
                         ("report_due_by", approval.report_due_by().to_string()),
@@ -119,12 +119,12 @@ impl DailyJobs {
                 for r in self.due(day, DueTask::Suspension).await? {
                     report.tasks += 1;
                     let Some(mut org) = self.organization_ref(&r).await? else { continue };
-                    let Some(approval) = org.approval else { continue };
-                    if !is_due_for_suspension(org.use_state, approval, self.core.today()) {
+                    let Some(approval) = org.approval() else { continue };
+                    if !is_due_for_suspension(org.use_state(), approval, self.core.today()) {
                         continue;
                     }
-                    org.use_state = UseState::Suspended;
-                    let key = format!("use_suspended:{}:{}", org.id, approval.expires_on);
+                    org.suspend_if_expired(self.core.today());
+                    let key = format!("use_suspended:{}:{}", org.id(), approval.expires_on);
                     let mut change = self.organization_notice(&org, NotificationKind::UseSuspended, &key, &[]).await?;
                     change.save(&org)?;
                     self.core.commit(change).await?;
@@ -140,18 +140,18 @@ impl DailyJobs {
                         report.tasks += 1;
                         let Ok(id) = UserId::parse(&r) else { continue };
                         let Some(user) = self.core.store().users().get(&id).await? else { continue };
-                        let Some(age) = user.password else { continue };
-                        if user.state != UserState::Active || age.reminder_on(reminder) != day {
+                        let Some(age) = user.password() else { continue };
+                        if user.state() != UserState::Active || age.reminder_on(reminder) != day {
                             continue;
                         }
-                        let key = format!("{}:{}:{}", kind.code(), user.id, age.set_on);
+                        let key = format!("{}:{}:{}", kind.code(), user.id(), age.set_on);
                         let job = NotificationJob::new(kind, key, vec![user_addressee(&user)])
-                            .with("user_id", user.id.as_str())
+                            .with("user_id", user.id().as_str())
                             .with("expires_on", age.expires_on().to_string());
                         let event = self.core.event(
                             "system",
                             AuditAction::PasswordReminder,
-                            format!("user:{}", user.id),
+                            format!("user:{}", user.id()),
                             None,
                             Outcome::Success,
                         );
@@ -174,7 +174,7 @@ impl DailyJobs {
                     let Some(person) = store.organizations().person(&org_id, &card).await? else { continue };
                     let Some(expiry) = person.passport_expiry else { continue };
                     let Some(org) = store.organizations().get(&org_id).await? else { continue };
-                    if passport_notice_on(expiry) != day || org.use_state != UseState::Active {
+                    if passport_notice_on(expiry) != day || org.use_state() != UseState::Active {
                         continue;
                     }
                     let key = format!("passport_expiry:{org_id}:{card}:{expiry}");
@@ -204,8 +204,8 @@ impl DailyJobs {
         key: &str,
         data: &[(&str, String)],
     ) -> Result<UnitOfWork, ServiceError> {
-        let users = self.core.store().users().all_of_organization(&org.id).await?;
-        let to: Vec<Addressee> = users.iter().filter(|u| u.state == UserState::Active).map(user_addressee).collect();
+        let users = self.core.store().users().all_of_organization(org.id()).await?;
+        let to: Vec<Addressee> = users.iter().filter(|u| u.state() == UserState::Active).map(user_addressee).collect();
         let mut job = NotificationJob::new(kind, key, to);
         for (k, v) in data {
             job = job.with(k, v.clone());
@@ -215,7 +215,7 @@ impl DailyJobs {
             NotificationKind::PassportExpiryImminent => AuditAction::PassportReminder,
             _ => AuditAction::PeriodicReportReminder,
         };
-        let event = self.core.event("system", action, format!("organization:{}", org.id), None, Outcome::Success);
+        let event = self.core.event("system", action, format!("organization:{}", org.id()), None, Outcome::Success);
         let mut change = self.core.change(&event)?;
         if !job.to.is_empty() {
             self.core.enqueue(&mut change, &job)?;

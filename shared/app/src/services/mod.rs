@@ -154,23 +154,23 @@ impl Core {
 }
 
 pub(crate) fn user_addressee(user: &User) -> Addressee {
-    Addressee { email: user.email.clone(), language: user.language }
+    Addressee { email: user.email().clone(), language: user.language() }
 }
 
 /// The days an organization's approval makes a periodic-report reminder (Q73) and a suspension check (Q76)
 /// due, for a new or changed approval.
 pub(crate) fn approval_due(change: &mut UnitOfWork, org: &Organization) {
-    if let Some(approval) = org.approval {
-        change.due(approval.reminder_on(), DueTask::ReportReminder, org.id.as_str());
-        change.due(approval.expires_on.succ(), DueTask::Suspension, org.id.as_str());
+    if let Some(approval) = org.approval() {
+        change.due(approval.reminder_on(), DueTask::ReportReminder, org.id().as_str());
+        change.due(approval.expires_on.succ(), DueTask::Suspension, org.id().as_str());
     }
 }
 
 /// The days a new password makes its expiry reminders due (Q97).
 pub(crate) fn password_due(change: &mut UnitOfWork, user: &User) {
-    if let Some(age) = user.password {
-        change.due(age.reminder_on(PasswordReminder::ThirtyDays), DueTask::Password30, user.id.as_str());
-        change.due(age.reminder_on(PasswordReminder::SevenDays), DueTask::Password7, user.id.as_str());
+    if let Some(age) = user.password() {
+        change.due(age.reminder_on(PasswordReminder::ThirtyDays), DueTask::Password30, user.id().as_str());
+        change.due(age.reminder_on(PasswordReminder::SevenDays), DueTask::Password7, user.id().as_str());
     }
 }
 

@@ -30,7 +30,7 @@ fn requests_partition(office: Office, state: RequestState) -> String {
 
 impl Record for Organization {
     fn key(&self) -> Key {
-        key(&self.id)
+        key(self.id())
     }
 }
 
@@ -98,19 +98,19 @@ impl UnitOfWork {
 
     fn request_index(req: &RequestForUse, office: Office) -> Vec<(&'static str, Attr)> {
         vec![
-            (attr::GSI2_PK, s(requests_partition(office, req.state))),
-            (attr::GSI2_SK, s(format!("{}#{}", req.recorded_at.to_rfc3339(), req.id))),
+            (attr::GSI2_PK, s(requests_partition(office, req.state()))),
+            (attr::GSI2_SK, s(format!("{}#{}", req.recorded_at().to_rfc3339(), req.id()))),
         ]
     }
 
     /// A new request for use, indexed for its organization's office.
     pub fn add_request_for_use(&mut self, req: &RequestForUse, office: Office) -> Result<(), StoreError> {
-        self.put_record(request_key(&req.organization_id, &req.id), req, 0, Self::request_index(req, office))
+        self.put_record(request_key(req.organization_id(), req.id()), req, 0, Self::request_index(req, office))
     }
 
     pub fn save_request_for_use(&mut self, req: &Stored<RequestForUse>, office: Office) -> Result<(), StoreError> {
         self.put_record(
-            request_key(&req.organization_id, &req.id),
+            request_key(req.organization_id(), req.id()),
             &**req,
             req.version,
             Self::request_index(req, office),

@@ -14,7 +14,7 @@ fn key(org: &OrganizationId, id: &str) -> Key {
 
 impl Record for BlanketUpload {
     fn key(&self) -> Key {
-        key(&self.organization_id, &self.id)
+        key(self.organization_id(), self.id())
     }
 }
 

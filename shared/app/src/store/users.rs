@@ -26,13 +26,13 @@ fn link_key(token: &str) -> Key {
 
 impl Record for User {
     fn key(&self) -> Key {
-        key(&self.id)
+        key(self.id())
     }
 
     fn index(&self, _: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
-        match &self.organization_id {
+        match &self.organization_id() {
             Some(org) => {
-                vec![(attr::GSI1_PK, s(format!("ORG#{org}"))), (attr::GSI1_SK, s(format!("USER#{}", self.id)))]
+                vec![(attr::GSI1_PK, s(format!("ORG#{org}"))), (attr::GSI1_SK, s(format!("USER#{}", self.id())))]
             }
             None => vec![],
         }

@@ -81,7 +81,10 @@ async fn begin_blanket_upload(
     auth: Authenticated,
 ) -> ApiResult<(StatusCode, Json<UploadStartedView>)> {
     let (upload, link) = blanket.begin_blanket_upload(&auth.caller).await?;
-    Ok((StatusCode::CREATED, Json(UploadStartedView { upload_id: upload.id, state: upload.state, upload: link })))
+    Ok((
+        StatusCode::CREATED,
+        Json(UploadStartedView { upload_id: upload.id().to_owned(), state: upload.state(), upload: link }),
+    ))
 }
 
 async fn blanket_upload(
@@ -90,7 +93,7 @@ async fn blanket_upload(
     Path(id): Path<String>,
 ) -> ApiResult<Json<UploadView>> {
     let (upload, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
-    let status = if upload.state == zairyu_domain::blanket::UploadState::RowErrors {
+    let status = if upload.state() == zairyu_domain::blanket::UploadState::RowErrors {
         Some(crate::views::StatusView::from(zairyu_domain::status::ApplicationStatus::ErrorBlanketRegistration))
     } else {
         None
