@@ -211,9 +211,11 @@ async fn main() -> Result<(), Error> {
             get(move || {
                 let outbox = outbox.clone();
                 async move {
-                    let list: Vec<_> = outbox
-                        .messages()
-                        .unwrap_or_default()
+                    let messages = outbox.messages().unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "the mail outbox could not be read");
+                        Vec::new()
+                    });
+                    let list: Vec<_> = messages
                         .into_iter()
                         .map(
                             |m| serde_json::json!({ "to": m.to, "subject": m.subject, "text": m.text, "file": m.file }),
