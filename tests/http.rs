@@ -1097,3 +1097,35 @@ async fn a_tampered_page_cursor_is_a_400_problem() {
         "bad-cursor",
     );
 }
+
+/// Authorization comes before input: a staff user on an office route, or an officer on an organization's,
+/// is refused (403) whatever it sends; unknown query parameters and bad codes are 400/422 problems naming
+/// what they are, never plain text.
+#[tokio::test]
+async fn authorization_before_input_and_query_problems() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (staff, officer) = (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await);
+    let r =
+        send(&app, staff.req("GET", "/api/office/applications?status=bogus&x=1").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = send(&app, staff.json("POST", "/api/office/organizations", json!({ "garbage": true }))).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = send(&app, officer.json("POST", "/api/applications", json!({ "garbage": true }))).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r =
+        send(&app, officer.req("GET", "/api/blanket/template?screen_group=work").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    // Unknown query parameters: a problem, not axum's plain text.
+    let r = send(&app, staff.req("GET", "/api/applications?limit=5&colour=blue").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-query");
+    let r = send(&app, staff.req("GET", "/api/applications?limit=many").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-query");
+    // A bad screen group says it is not a screen group.
+    let r = send(&app, staff.req("GET", "/api/blanket/template?screen_group=bogus").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["rule"], "screen_group.unknown");
+    assert!(r.body["detail"].as_str().unwrap().contains("input-screen group"), "{:?}", r.body);
+    let r = send(&app, officer.req("GET", "/api/office/applications?status=bogus").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["rule"], "status.unknown");
+}

@@ -66,6 +66,17 @@ impl Problem {
         )
     }
 
+    pub fn malformed_query(detail: String) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-query",
+            "Malformed query string",
+            "query.malformed",
+            format!("the query string is not valid for this request: {detail}"),
+            "クエリ文字列がこの操作に対して正しくありません（不明な項目を含む場合を含みます）。".into(),
+        )
+    }
+
     pub fn unsupported_media_type(expected: &str) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -128,7 +128,7 @@ async fn submit_bulk(
 async fn foreign_nationals(
     Wired(applications): Wired<Applications>,
     auth: Authenticated,
-    Query(q): Query<PageQuery>,
+    QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<ForeignNationalView>>> {
     let (after, limit) = page_args(&q)?;
     let page = applications.foreign_nationals(&auth.caller, after, limit).await?;
@@ -141,7 +141,7 @@ async fn foreign_nationals(
 async fn applications(
     Wired(applications): Wired<Applications>,
     auth: Authenticated,
-    Query(q): Query<PageQuery>,
+    QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
     let (after, limit) = page_args(&q)?;
     let page = applications.applications(&auth.caller, after, limit).await?;

@@ -58,12 +58,12 @@ struct TemplateQuery {
 async fn blanket_template(
     Wired(blanket): Wired<Blanket>,
     _auth: Authenticated,
-    Query(q): Query<TemplateQuery>,
+    QueryArgs(q): QueryArgs<TemplateQuery>,
 ) -> ApiResult<Response> {
     let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
         .into_iter()
         .find(|g| g.code() == q.screen_group)
-        .ok_or_else(|| query_problem("screen_group", &UnknownStatus(q.screen_group.clone())))?;
+        .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(q.screen_group.clone())))?;
     let bytes = blanket.template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template).await?;
     let mut res = bytes.into_response();
     let headers = res.headers_mut();

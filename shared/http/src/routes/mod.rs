@@ -4,7 +4,7 @@
 //! layer over their whole group ([`require_session`]), so a handler cannot forget them, and a handler that
 //! needs the caller takes the [`Authenticated`] the layer put in the request.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use zairyu_domain::form::ApplicationInput;
 use zairyu_domain::status::ReceiptMethod;
 
-use crate::extract::{Authenticated, ClientIp, JpegBody, JsonBody};
+use crate::extract::{Authenticated, ClientIp, JpegBody, JsonBody, QueryArgs};
 use crate::views::{
     ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
     SubmitResult, UploadStartedView, UploadView, UserView, decode_cursor, encode_cursor,
@@ -99,20 +99,32 @@ use BodyKind as B;
 use Function as F;
 use Reply as R;
 
-/// One resource: its name (the OpenAPI tag) and its routes.
+/// Who a resource's session routes are for, decided by a layer before any input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every logged-in user (or, for its public routes, anyone).
+    Anyone,
+    /// Staff and agents of an organization.
+    OrganizationUsers,
+    /// Immigration officers.
+    Officers,
+}
+
+/// One resource: its name (the OpenAPI tag), who it is for, and its routes.
 pub struct Resource {
     pub name: &'static str,
+    pub audience: Audience,
     pub routes: &'static [RouteSpec],
 }
 
 /// Every resource of the API.
 pub const RESOURCES: &[Resource] = &[
-    Resource { name: "account", routes: account::ROUTES },
-    Resource { name: "applications", routes: applications::ROUTES },
-    Resource { name: "blanket", routes: blanket::ROUTES },
-    Resource { name: "office-applications", routes: office::ROUTES },
-    Resource { name: "counter", routes: counter::ROUTES },
-    Resource { name: "meta", routes: meta::ROUTES },
+    Resource { name: "account", audience: Audience::Anyone, routes: account::ROUTES },
+    Resource { name: "applications", audience: Audience::OrganizationUsers, routes: applications::ROUTES },
+    Resource { name: "blanket", audience: Audience::OrganizationUsers, routes: blanket::ROUTES },
+    Resource { name: "office-applications", audience: Audience::Officers, routes: office::ROUTES },
+    Resource { name: "counter", audience: Audience::Officers, routes: counter::ROUTES },
+    Resource { name: "meta", audience: Audience::Anyone, routes: meta::ROUTES },
 ];
 
 /// Every route of every resource.
@@ -142,8 +154,32 @@ impl Resource {
         if !any_private {
             return public;
         }
-        public.merge(private.route_layer(axum::middleware::from_fn_with_state(state.clone(), require_session)))
+        // Layers run outermost first: the session, then the audience.
+        let private = private
+            .route_layer(axum::middleware::from_fn_with_state(self.audience, require_audience))
+            .route_layer(axum::middleware::from_fn_with_state(state.clone(), require_session));
+        public.merge(private)
     }
+}
+
+/// The layer that keeps a resource to its audience: an officer on an organization's routes, or a staff user
+/// on an office's, is refused (403) before anything of the request is read.
+pub async fn require_audience(
+    State(audience): State<Audience>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Result<Response, crate::ApiError> {
+    use zairyu_domain::account::UserKind;
+    let allowed = matches!(
+        (audience, req.extensions().get::<Authenticated>().map(|a| &a.caller.kind)),
+        (Audience::Anyone, _)
+            | (Audience::Officers, Some(UserKind::Officer { .. }))
+            | (Audience::OrganizationUsers, Some(UserKind::OrganizationStaff | UserKind::Agent))
+    );
+    if !allowed {
+        return Err(zairyu_app::ServiceError::Forbidden.into());
+    }
+    Ok(next.run(req).await)
 }
 
 /// The layer over every route that needs a session: the session cookie must name a live session (Q44) and,
@@ -202,22 +238,39 @@ fn session_cookie(token: &str, secure: bool) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// A status code in a query that is not one of the statuses (Q51).
+/// A code in a query that is not one of its set: an application status (Q51) or an input-screen group (Q40).
 #[derive(Debug)]
-struct UnknownStatus(String);
+enum UnknownCode {
+    Status(String),
+    ScreenGroup(String),
+}
 
-impl std::fmt::Display for UnknownStatus {
+impl std::fmt::Display for UnknownCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?} is not an application status (e.g. application_completed, under_examination)", self.0)
+        match self {
+            Self::Status(v) => {
+                write!(f, "{v:?} is not an application status (e.g. application_completed, under_examination)")
+            }
+            Self::ScreenGroup(v) => write!(
+                f,
+                "{v:?} is not an input-screen group (work, highly_skilled, technical_intern, student, dependent, official)"
+            ),
+        }
     }
 }
 
-impl zairyu_domain::error::Localized for UnknownStatus {
+impl zairyu_domain::error::Localized for UnknownCode {
     fn rule(&self) -> &'static str {
-        "status.unknown"
+        match self {
+            Self::Status(_) => "status.unknown",
+            Self::ScreenGroup(_) => "screen_group.unknown",
+        }
     }
     fn message_ja(&self) -> String {
-        format!("「{}」は申請状況として認識できません。", self.0)
+        match self {
+            Self::Status(v) => format!("「{v}」は申請状況として認識できません。"),
+            Self::ScreenGroup(v) => format!("「{v}」は入力画面の区分として認識できません。"),
+        }
     }
 }
 

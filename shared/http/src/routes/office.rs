@@ -61,12 +61,12 @@ struct QueueQuery {
 async fn office_queue(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
-    Query(q): Query<QueueQuery>,
+    QueryArgs(q): QueryArgs<QueueQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
     let status = zairyu_domain::status::ApplicationStatus::ALL
         .into_iter()
         .find(|st| st.code() == q.status)
-        .ok_or_else(|| query_problem("status", &UnknownStatus(q.status.clone())))?;
+        .ok_or_else(|| query_problem("status", &UnknownCode::Status(q.status.clone())))?;
     let office = match q.office.as_deref() {
         None => None,
         Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
