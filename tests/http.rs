@@ -1129,3 +1129,32 @@ async fn authorization_before_input_and_query_problems() {
     let r = send(&app, officer.req("GET", "/api/office/applications?status=bogus").body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["rule"], "status.unknown");
 }
+
+/// Every answer — data, problems, the not-found fallback, over HTTPS or the local plain HTTP — carries the
+/// security headers, and none that can hold personal data may be cached.
+#[tokio::test]
+async fn security_headers_and_no_store_on_every_answer() {
+    let w = World::new().await;
+    for secure in [false, true] {
+        let app = router(&w, secure, GeoPolicy::Off);
+        let staff = login(&app, "TANAKA01").await;
+        let answers = [
+            send(&app, staff.req("GET", "/api/me").body(Body::empty()).unwrap()).await,
+            send(&app, staff.req("GET", "/api/applications").body(Body::empty()).unwrap()).await,
+            send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": "Wrong#pass1" }))).await,
+            send(&app, Request::builder().uri("/nowhere").body(Body::empty()).unwrap()).await,
+        ];
+        for r in &answers {
+            let h = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(h("x-content-type-options").as_deref(), Some("nosniff"), "{:?}", r.status);
+            assert!(h("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+            assert_eq!(h("referrer-policy").as_deref(), Some("no-referrer"));
+            assert_eq!(h("cache-control").as_deref(), Some("no-store"), "{:?}", r.status);
+            assert_eq!(h("strict-transport-security").is_some(), secure);
+        }
+    }
+    // The public API description may be cached.
+    let app = router(&w, true, GeoPolicy::Off);
+    let r = send(&app, Request::builder().uri("/api/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.headers.get("cache-control").unwrap(), "public, max-age=300");
+}

@@ -214,6 +214,7 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
             )
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
         .layer(axum::middleware::from_fn(crate::trace::trace_requests))
         .with_state(state)
 }
