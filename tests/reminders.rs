@@ -8,7 +8,6 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use zairyu_app::ServiceError;
 use zairyu_domain::account::LoginRefusal;
-use zairyu_domain::application::OrganizationId;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::organization::UseState;
 use zairyu_domain::schedule::ScheduledJob;
@@ -97,30 +96,12 @@ async fn q76_suspended_the_day_after_expiry_and_log_in_says_why() {
     let mail = Mail::new(&w);
     w.clock.set(at(2027, 5, 31));
     w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
-    let org = w
-        .svc
-        .core
-        .store()
-        .organizations()
-        .get(&OrganizationId::parse("org1").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .into_inner();
+    let org = w.organization("org1").await;
     assert_eq!(org.use_state(), UseState::Active);
     w.clock.set(at(2027, 6, 1));
     let report = w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
     assert_eq!(report.acted, 2);
-    let org = w
-        .svc
-        .core
-        .store()
-        .organizations()
-        .get(&OrganizationId::parse("org1").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .into_inner();
+    let org = w.organization("org1").await;
     assert_eq!(org.use_state(), UseState::Suspended);
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended)), "{:?}", e);

@@ -254,6 +254,12 @@ impl World {
         }
     }
 
+    /// An organization as stored now.
+    pub async fn organization(&self, id: &str) -> Organization {
+        let id = OrganizationId::parse(id).unwrap();
+        self.svc.core.store().organizations().get(&id).await.unwrap().unwrap().into_inner()
+    }
+
     pub async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
         self.svc.core.store().audit().trail(subject, None, 100).await.unwrap().items
     }
