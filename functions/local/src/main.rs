@@ -149,15 +149,15 @@ async fn create_officer(args: &[String]) -> Result<(), Error> {
         .collect::<Result<Vec<zairyu_domain::status::OfficerRole>, _>>()
         .map_err(|_| "--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
-    let ports = if args.iter().any(|a| a == "--aws") {
-        zairyu_aws::AwsPorts::from_env().await.wiring()?
+    // The counter alone: in AWS only its own clients are built.
+    let counter = if args.iter().any(|a| a == "--aws") {
+        zairyu_app::ServiceSource::counter(&zairyu_aws::AwsPorts::from_env().await)?
     } else {
         let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
         std::fs::create_dir_all(&data)?;
-        embedded(&data, &public_url)?.0
+        Services::new(embedded(&data, &public_url)?.0).counter
     };
-    let link = Services::new(ports)
-        .counter
+    let link = counter
         .create_officer("create-officer", &need("--user-id")?, &need("--name")?, &need("--email")?, office, roles)
         .await?;
     println!("officer created; set its password within 24 hours (POST /api/password-reset with this token):\n{link}");

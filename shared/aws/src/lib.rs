@@ -25,10 +25,10 @@ pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 
 use std::sync::{Arc, OnceLock};
 
-use zairyu_app::ports::{BlobStore, BoxError};
+use zairyu_app::ports::{BlobStore, BoxError, PasswordHasher};
 use zairyu_app::store::Store;
 use zairyu_app::{
-    Accounts, Applications, Blanket, Core, Counter, DailyJobs, Examination, PasswordLinks, ServiceSource, Wiring,
+    Accounts, Applications, Blanket, Core, Counter, DailyJobs, Examination, PasswordLinks, ServiceSource,
 };
 
 /// A required setting is missing or wrong.
@@ -96,33 +96,14 @@ impl AwsPorts {
         Ok(PasswordLinks::new(self.core()?, env("ZAIRYU_PUBLIC_URL")?))
     }
 
-    /// Every port: for a process that serves every use case (the `create-officer --aws` command).
-    pub fn wiring(&self) -> Result<Wiring, ConfigError> {
-        let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
-        let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&self.config), env("ZAIRYU_TABLE")?);
-        let queue = SqsQueue::new(
-            aws_sdk_sqs::Client::new(&self.config),
-            env("ZAIRYU_QUEUE_URL")?,
-            env("ZAIRYU_DEAD_LETTER_URL")?,
-        );
-        Ok(Wiring {
-            table: Arc::new(table),
-            photos: self.photos()?,
-            uploads: self.uploads()?,
-            templates: self.templates()?,
-            queue: Arc::new(queue),
-            clock: Arc::new(zairyu_runtime::SystemClock),
-            ids: Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),
-            hasher: Arc::new(hasher),
-            public_url: env("ZAIRYU_PUBLIC_URL")?,
-        })
+    fn hasher(&self) -> Result<Arc<dyn PasswordHasher>, ConfigError> {
+        Ok(Arc::new(zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?))
     }
 }
 
 impl ServiceSource for AwsPorts {
     fn accounts(&self) -> Result<Accounts, BoxError> {
-        let hasher = zairyu_runtime::Argon2Hasher::new().map_err(|e| ConfigError(e.to_string()))?;
-        Ok(Accounts::new(self.core()?, Arc::new(hasher), self.links()?))
+        Ok(Accounts::new(self.core()?, self.hasher()?, self.links()?))
     }
     fn applications(&self) -> Result<Applications, BoxError> {
         Ok(Applications::new(self.core()?, self.photos()?))

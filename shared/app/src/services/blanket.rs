@@ -159,7 +159,7 @@ impl Blanket {
                     failed += 1;
                     for e in to_errors(row, &violations) {
                         errors.put_row_error(upload.id(), &e)?;
-                        if errors.len() >= 90 {
+                        if errors.write_count() >= 90 {
                             store.commit(std::mem::replace(&mut errors, UnitOfWork::new(now))).await?;
                         }
                     }

@@ -82,15 +82,10 @@ impl Applications<'_> {
     /// Stores a new application unless one with its ID exists; `false` when it existed (the blanket rows of
     /// one file, however often they come, are one application each).
     pub async fn add_if_absent(&self, app: &Application, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let mut change = super::UnitOfWork::new(now);
-        change.add(app)?;
-        match change.writes.pop() {
-            Some(crate::ports::Write::Put { item, condition }) => match self.0.put(item, condition).await {
-                Ok(()) => Ok(true),
-                Err(StoreError::ConditionFailed) => Ok(false),
-                Err(e) => Err(e),
-            },
-            _ => Err(StoreError::Invalid("an application is stored with one put".into())),
+        match self.0.put(super::new_item(app, now)?, crate::ports::Condition::Absent).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
         }
     }
 }

@@ -146,6 +146,14 @@ pub trait Record: Serialize + DeserializeOwned {
     }
 }
 
+/// A new record as stored: version 1, its index attributes, and when it was first stored. It is written only
+/// if no record has its key (`Condition::Absent`).
+fn new_item<T: Record>(record: &T, now: DateTime<Utc>) -> Result<Item, StoreError> {
+    let mut extra = record.index(now);
+    extra.push(("created_at", s(now.to_rfc3339())));
+    encode(record.key(), record, 1, extra)
+}
+
 /// A job handed to the outbox in a committed change, to be passed on to the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outboxed {
@@ -167,12 +175,8 @@ impl UnitOfWork {
         Self { now, writes: Vec::new(), jobs: Vec::new() }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.writes.is_empty()
-    }
-
     /// How many writes the change holds (a transaction takes at most 100).
-    pub fn len(&self) -> usize {
+    pub fn write_count(&self) -> usize {
         self.writes.len()
     }
 
@@ -194,9 +198,8 @@ impl UnitOfWork {
 
     /// Stores a new record; the change fails if one with its key exists.
     pub fn add<T: Record>(&mut self, record: &T) -> Result<(), StoreError> {
-        let mut extra = record.index(self.now);
-        extra.push(("created_at", s(self.now.to_rfc3339())));
-        self.put_record(record.key(), record, 0, extra)
+        self.push(Write::Put { item: new_item(record, self.now)?, condition: Condition::Absent });
+        Ok(())
     }
 
     /// Writes a changed record back; the change fails if anyone wrote it since it was read.
@@ -205,12 +208,6 @@ impl UnitOfWork {
         let mut extra = stored.record.index(created);
         extra.push(("created_at", s(created.to_rfc3339())));
         self.put_record(stored.record.key(), &stored.record, stored.version, extra)
-    }
-
-    /// Fails the change unless the record is still as read (for a change that depends on a record it does
-    /// not write).
-    pub fn check<T: Record>(&mut self, stored: &Stored<T>) {
-        self.push(Write::Check { key: stored.record.key(), condition: Condition::Version(stored.version) });
     }
 
     /// The audit event of the change (appended, never overwritten).
