@@ -1158,3 +1158,30 @@ async fn security_headers_and_no_store_on_every_answer() {
     let r = send(&app, Request::builder().uri("/api/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(r.headers.get("cache-control").unwrap(), "public, max-age=300");
 }
+
+/// Q80 at filing, not only at entry: a person taken off the list at the counter after the application was
+/// entered cannot be filed for — the filing checks eligibility again (only that check makes the proof
+/// filing needs).
+#[tokio::test]
+async fn q80_a_person_taken_off_the_list_after_entry_cannot_be_filed_for() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    let id = new_application(&app, &tanaka).await;
+    assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let removed = send(
+        &app,
+        clerk
+            .req("DELETE", "/api/office/organizations/org1/foreign-nationals/AB12345678CD")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{:?}", removed.body);
+    let r =
+        send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["field"], "residence_card_number", "{:?}", r.body);
+    let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(detail.body["status"]["code"], "input_completed", "nothing was filed");
+}

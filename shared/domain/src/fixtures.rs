@@ -43,6 +43,8 @@ pub fn application_input() -> ApplicationInput {
 }
 
 /// The List of Affiliated Foreign Nationals entry of the person a form is for, exactly as the form says.
+/// Built from the form, it cannot catch a rule that compares the form with the list: a test of such a rule
+/// builds its list entry on its own (the rules issue replaces these uses).
 pub fn listed_as(form: &crate::form::ApplicationForm) -> crate::organization::ForeignNational {
     crate::organization::ForeignNational {
         card_number: form.stay.card_number.clone(),
