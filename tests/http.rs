@@ -668,11 +668,11 @@ async fn q80_the_list_is_kept_by_the_counter() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let clerk = login(&app, "CLERK01").await;
-    let person = json!({ "name": "SILVA,ANA", "nationality": "Brazil", "birth_date": "19920101", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
+    let person = json!({ "name": "SILVA,ANA", "nationality": "Brazil", "birth_date": "19920101", "sex": "female", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
     let r =
         send(&app, clerk.json("PUT", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY", person)).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let bad = json!({ "name": "Silva Ana", "nationality": "Brazil", "birth_date": "1992", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
+    let bad = json!({ "name": "Silva Ana", "nationality": "Brazil", "birth_date": "1992", "sex": "女", "status_of_residence": "student", "period_of_stay": "1Y", "expiry_date": "20270115" });
     let r = send(&app, clerk.json("PUT", "/api/office/organizations/org1/foreign-nationals/ZZ11223344YY", bad)).await;
     assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
     let tanaka = login(&app, "TANAKA01").await;

@@ -93,7 +93,7 @@ async fn a_whole_scenario_logs_no_secret_and_no_personal_data() {
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     }
     // The counter looks at the list, puts a person on it and looks up a user.
-    let person = json!({ "name": "SILVA,ANA", "nationality": "Brazil", "birth_date": "1990-01-02",
+    let person = json!({ "name": "SILVA,ANA", "nationality": "Brazil", "birth_date": "1990-01-02", "sex": "female",
         "status_of_residence": "技術・人文知識・国際業務", "period_of_stay": "3Y", "expiry_date": "2027-02-01",
         "passport_number": "FZ1234567", "passport_expiry": "2031-01-01", "email": "ana.silva@example.com" });
     let r =

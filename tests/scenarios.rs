@@ -8,16 +8,17 @@ use zairyu_domain::account::{
     LoginFacts, LoginGuard, PasswordAge, PasswordReminder, UserState, check_login_allowed, check_not_locked,
 };
 use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId, PhotoRef};
-use zairyu_domain::eligibility::check_eligibility;
+use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::Violations;
-use zairyu_domain::fixtures::application_input;
+use zairyu_domain::fixtures::{application_input, list_entry};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput, Flag};
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::organization::{
-    ApprovalOfUse, ForeignNational, UseState, after_periodic_report_approved, is_due_for_suspension,
+    ApprovalOfUse, ForeignNational, OrganizationKind, UseState, after_periodic_report_approved, is_due_for_suspension,
 };
 use zairyu_domain::photo::check_photo;
 use zairyu_domain::receipt_number::TemporaryReceiptNumber;
+use zairyu_domain::status_of_residence::StatusOfResidence;
 use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod};
 use zairyu_domain::values::UserId;
 
@@ -27,19 +28,35 @@ fn day(s: &str) -> JstDate {
 
 const TODAY: &str = "2026-11-27";
 
-/// The organization's list holds the person of the example application.
-fn list_entry(form: &ApplicationForm) -> ForeignNational {
-    zairyu_domain::fixtures::listed_as(form)
+const FILER: Filer = Filer { use_state: UseState::Active, kind: OrganizationKind::Corporation };
+
+/// The organization's list entry of the example's person (as the card shows it), edited on its own.
+fn listed(edit: impl FnOnce(&mut ForeignNational)) -> ForeignNational {
+    let mut p = list_entry();
+    edit(&mut p);
+    p
 }
 
-/// Parses and checks an application as filing does: form first, then eligibility. Returns the violations.
-fn file(edit: impl FnOnce(&mut ApplicationInput), on_list: bool) -> Result<ApplicationForm, Violations> {
+/// Parses and checks an application as filing does: form first, then eligibility against the list entry
+/// (`None`: not on the list). Returns the violations.
+fn file_against(
+    edit: impl FnOnce(&mut ApplicationInput),
+    on_list: Option<ForeignNational>,
+) -> Result<ApplicationForm, Violations> {
     let mut input = application_input();
     edit(&mut input);
     let form = ApplicationForm::parse(&input, day(TODAY))?;
-    let listed = list_entry(&form);
-    check_eligibility(UseState::Active, on_list.then_some(&listed), &form, day(TODAY))?;
+    check_eligibility(FILER, on_list.as_ref(), &form, day(TODAY))?;
     Ok(form)
+}
+
+fn file(edit: impl FnOnce(&mut ApplicationInput), on_list: bool) -> Result<ApplicationForm, Violations> {
+    file_against(edit, on_list.then(list_entry))
+}
+
+/// The card (and so the list) and the form both say the stay expires on `expiry`.
+fn expiring(expiry: &str) -> Result<ApplicationForm, Violations> {
+    file_against(|i| i.expiry_date = expiry.into(), Some(listed(|p| p.expiry = day(expiry))))
 }
 
 fn refused_with(result: Result<ApplicationForm, Violations>, field: &str, rule: &str) {
@@ -53,16 +70,30 @@ fn refused_with(result: Result<ApplicationForm, Violations>, field: &str, rule: 
 /// Scenario 4: refusals that explain themselves (Q24, Q26–Q28, Q29, Q35, Q80, Q23).
 #[test]
 fn scenario_4_refusals_that_explain_themselves() {
-    refused_with(file(|i| i.expiry_date = "20261127".into(), true), "expiry_date", "filing_window.expiry_day");
-    refused_with(file(|i| i.expiry_date = "20261120".into(), true), "expiry_date", "filing_window.expired");
-    refused_with(file(|i| i.expiry_date = "20270327".into(), true), "expiry_date", "filing_window.too_early");
+    refused_with(expiring("20261127"), "expiry_date", "filing_window.expiry_day");
+    refused_with(expiring("20261120"), "expiry_date", "filing_window.expired");
+    refused_with(expiring("20270327"), "expiry_date", "filing_window.too_early");
+    // What was typed cannot move the window or the scope: the list (the card) decides (Q39).
+    let listed_late = listed(|p| p.expiry = day("2027-06-30"));
+    refused_with(file_against(|_| {}, Some(listed_late.clone())), "expiry_date", "filing_window.too_early");
+    refused_with(file_against(|_| {}, Some(listed_late)), "expiry_date", "eligibility.differs_from_card");
+    let listed_ssw = listed(|p| p.status = StatusOfResidence::SpecifiedSkilledWorker1);
+    refused_with(
+        file_against(|_| {}, Some(listed_ssw.clone())),
+        "status_of_residence",
+        "eligibility.status_not_covered",
+    );
+    refused_with(file_against(|_| {}, Some(listed_ssw)), "status_of_residence", "eligibility.differs_from_card");
     refused_with(
         file(|i| i.procedures = vec!["re_entry_single".into()], true),
         "procedures",
         "procedures.without_extension",
     );
     refused_with(
-        file(|i| i.status_of_residence = "specified_skilled_worker_1".into(), true),
+        file_against(
+            |i| i.status_of_residence = "specified_skilled_worker_1".into(),
+            Some(listed(|p| p.status = StatusOfResidence::SpecifiedSkilledWorker1)),
+        ),
         "status_of_residence",
         "eligibility.status_not_covered",
     );
@@ -92,8 +123,11 @@ fn scenario_5_short_stay() {
         input.period_of_stay = "3M".into();
         input.expiry_date = "20261231".into();
         let form = ApplicationForm::parse(&input, day(today)).unwrap();
-        let listed = list_entry(&form);
-        check_eligibility(UseState::Active, Some(&listed), &form, day(today))
+        let on_card = listed(|p| {
+            p.period_of_stay = form.stay.period;
+            p.expiry = day("2026-12-31");
+        });
+        check_eligibility(FILER, Some(&on_card), &form, day(today))
     };
     assert!(short("2026-11-15").is_err());
     assert!(short("2026-11-16").is_ok());
@@ -117,8 +151,7 @@ fn submitted(edit: impl FnOnce(&mut ApplicationInput)) -> Result<Application, Ap
         info: zairyu_domain::photo::PhotoInfo { width: 240, height: 320, bytes: 8000 },
     };
     app.attach_photo(Actor::OrganizationUser, jpeg)?;
-    let listed = list_entry(app.form());
-    let eligible = check_eligibility(UseState::Active, Some(&listed), app.form(), day(TODAY)).unwrap();
+    let eligible = check_eligibility(FILER, Some(&list_entry()), app.form(), day(TODAY)).unwrap();
     app.submit(Actor::OrganizationUser, &eligible, TemporaryReceiptNumber::new(day(TODAY), 42))?;
     Ok(app)
 }
@@ -127,12 +160,12 @@ fn submitted(edit: impl FnOnce(&mut ApplicationInput)) -> Result<Application, Ap
 #[test]
 fn scenario_6_receipt_method_rules() {
     refused_with(
-        file(
+        file_against(
             |i| {
                 i.status_of_residence = "公用".into();
                 i.procedures = vec!["extension".into(), "re_entry_single".into()];
             },
-            true,
+            Some(listed(|p| p.status = StatusOfResidence::Official)),
         ),
         "receipt_method",
         "receipt_method.post_official",
@@ -141,6 +174,11 @@ fn scenario_6_receipt_method_rules() {
         file(|i| i.kanji_name_petition = Flag::Text("有".into()), true),
         "receipt_method",
         "receipt_method.post_kanji_name",
+    );
+    // Q53: a card that already shows the kanji name may go by post with the petition.
+    assert!(
+        file_against(|i| i.kanji_name_petition = Flag::Text("有".into()), Some(listed(|p| p.kanji_name_on_card = true)))
+            .is_ok()
     );
 
     let mut app = submitted(|_| {}).unwrap();

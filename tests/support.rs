@@ -20,7 +20,7 @@ use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
     ApprovalOfUse, ForeignNational, Organization, OrganizationKind, OrganizationProfile,
 };
-use zairyu_domain::values::{EmailAddress, NameOnCard, Password, ResidenceCardNumber, UserId};
+use zairyu_domain::values::{EmailAddress, Password, ResidenceCardNumber, UserId};
 use zairyu_embedded::{FolderBlobs, SqliteQueue, SqliteTable};
 use zairyu_runtime::{Argon2Hasher, RandomIds};
 
@@ -141,20 +141,9 @@ impl World {
             profile,
             ApprovalOfUse::granted(JstDate::parse("2026-06-01").unwrap()),
         );
-        let form =
-            zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::of_instant(start())).unwrap();
         let person = ForeignNational {
-            card_number: ResidenceCardNumber::parse("AB12345678CD").unwrap(),
-            name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
-            nationality: Text::parse("Viet Nam").unwrap(),
-            birth_date: form.birth_date,
-            status: form.stay.status,
-            period_of_stay: form.stay.period,
-            expiry: form.stay.expiry,
-            passport_number: None,
             passport_expiry: Some(JstDate::parse("2027-03-15").unwrap()),
-            email: None,
-            kanji_name_on_card: false,
+            ..zairyu_domain::fixtures::list_entry()
         };
         let id = UserId::parse(user).unwrap();
         let hash = self.wiring.hasher.hash(&Password::parse(&id, PASSWORD).unwrap()).await.unwrap();
@@ -197,16 +186,7 @@ impl World {
         for i in 0..n {
             let person = ForeignNational {
                 card_number: ResidenceCardNumber::parse(&blanket_card(i)).unwrap(),
-                name: NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
-                nationality: Text::parse("Viet Nam").unwrap(),
-                birth_date: JstDate::parse("19950412").unwrap(),
-                status: zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
-                period_of_stay: zairyu_domain::period::PeriodOfStay::parse("1Y").unwrap(),
-                expiry: JstDate::parse("20270120").unwrap(),
-                passport_number: None,
-                passport_expiry: None,
-                email: None,
-                kanji_name_on_card: false,
+                ..zairyu_domain::fixtures::list_entry()
             };
             people.push((org.clone(), person));
             if people.len() == 90 {

@@ -7,6 +7,7 @@ use std::path::Path;
 use zairyu_app::Wiring;
 use zairyu_app::ports::Ids;
 use zairyu_app::services::import::Import;
+use zairyu_domain::form::Sex;
 use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
@@ -36,6 +37,7 @@ fn person(
     name: &str,
     nationality: &str,
     birth: &str,
+    sex: Sex,
     status: StatusOfResidence,
     period: &str,
     expiry: JstDate,
@@ -45,6 +47,7 @@ fn person(
         name: NameOnCard::parse(name)?,
         nationality: Text::parse(nationality)?,
         birth_date: JstDate::parse(birth)?,
+        sex,
         status,
         period_of_stay: PeriodOfStay::parse(period)?,
         expiry,
@@ -95,6 +98,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             "NGUYEN,VAN,AN",
             "Viet Nam",
             "19950412",
+            Sex::Male,
             StatusOfResidence::EngineerHumanitiesInternational,
             "1Y",
             today.add_months(2),
@@ -105,6 +109,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             "SANTOS,MARIA,CLARA",
             "Philippines",
             "19900203",
+            Sex::Female,
             StatusOfResidence::NursingCare,
             "3Y",
             today.add_months(7),
@@ -115,6 +120,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             "KIM,MINJI",
             "Republic of Korea",
             "20000715",
+            Sex::Female,
             StatusOfResidence::Dependent,
             "3M",
             today.add_days(30),
@@ -125,6 +131,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             "PATEL,RAJ",
             "India",
             "19880921",
+            Sex::Male,
             StatusOfResidence::SpecifiedSkilledWorker1,
             "1Y",
             today.add_months(1),

@@ -5,10 +5,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::eligibility::{Eligible, PostFacts, PostRefusal, check_receipt_method};
+use crate::eligibility::{Eligible, PostFacts, PostRefusal, check_post_receipt, check_receipt_method};
 use crate::error::Localized;
 use crate::form::{ApplicationForm, Attachment, ReEntry};
 use crate::jst::JstDate;
+use crate::organization::ForeignNational;
 use crate::period::PeriodOfStay;
 use crate::photo::PhotoInfo;
 use crate::receipt_number::{OfficialReceiptNumber, TemporaryReceiptNumber};
@@ -139,6 +140,14 @@ pub enum ApplicationError {
     PermittedExpiryNotLater,
     #[error("the eligibility check was made for another foreign national")]
     EligibilityOfAnother,
+    #[error("the application has not been filed yet")]
+    NotFiled,
+    #[error("the residence card can still be received by post; it is not redirected to the counter (Q53)")]
+    PostStillPossible,
+    #[error("the card was not sent by post, or its delivery is already recorded (Q71)")]
+    NotAwaitingDelivery,
+    #[error("the card cannot be delivered before it was dispatched (Q71)")]
+    DeliveredBeforeDispatch,
 }
 
 impl Localized for ApplicationError {
@@ -153,6 +162,10 @@ impl Localized for ApplicationError {
             Self::ThirdPartyCollector => "application.third_party_collector",
             Self::PermittedExpiryNotLater => "application.permitted_expiry_not_later",
             Self::EligibilityOfAnother => "application.eligibility_of_another",
+            Self::NotFiled => "application.not_filed",
+            Self::PostStillPossible => "application.post_still_possible",
+            Self::NotAwaitingDelivery => "application.not_awaiting_delivery",
+            Self::DeliveredBeforeDispatch => "application.delivered_before_dispatch",
         }
     }
     fn message_ja(&self) -> String {
@@ -168,6 +181,10 @@ impl Localized for ApplicationError {
             Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです（Q67）。".into(),
             Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
             Self::EligibilityOfAnother => "申請資格の確認が別の外国人についてのものです。".into(),
+            Self::NotFiled => "この申請はまだ申請されていません。".into(),
+            Self::PostStillPossible => "在留カードは郵送で受領できるため、窓口受領に切り替えません（Q53）。".into(),
+            Self::NotAwaitingDelivery => "この在留カードは郵送されていないか、既に配達日が記録されています（Q71）。".into(),
+            Self::DeliveredBeforeDispatch => "配達日は発送日より前にできません（Q71）。".into(),
         }
     }
 }
@@ -193,7 +210,12 @@ pub struct Application {
     decision: Option<Decision>,
     post_documents: PostDocuments,
     card_dispatched_on: Option<JstDate>,
+    /// Q71: the day the posted card was delivered, on which the permission took effect.
+    card_delivered_on: Option<JstDate>,
     card_handed_over_on: Option<JstDate>,
+    /// The List of Affiliated Foreign Nationals entry the application was checked against when it was
+    /// filed (Q39, Q80): the post rules read it after filing, and the office sees it.
+    checked_against: Option<ForeignNational>,
 }
 
 impl Application {
@@ -214,7 +236,9 @@ impl Application {
             decision: None,
             post_documents: PostDocuments::default(),
             card_dispatched_on: None,
+            card_delivered_on: None,
             card_handed_over_on: None,
+            checked_against: None,
         }
     }
 
@@ -281,6 +305,28 @@ impl Application {
         self.card_handed_over_on
     }
 
+    /// Q71: the day the posted card was delivered.
+    pub fn card_delivered_on(&self) -> Option<JstDate> {
+        self.card_delivered_on
+    }
+
+    /// The day the permission took effect: on delivery of the card by post (Q71), on hand-over at the
+    /// counter.
+    pub fn permission_effective_on(&self) -> Option<JstDate> {
+        match self.decision {
+            Some(Decision::Permitted { .. }) => match self.form.receipt_method {
+                ReceiptMethod::Post => self.card_delivered_on,
+                ReceiptMethod::Counter => self.card_handed_over_on,
+            },
+            _ => None,
+        }
+    }
+
+    /// The list entry the application was checked against when filed.
+    pub fn checked_against(&self) -> Option<&ForeignNational> {
+        self.checked_against.as_ref()
+    }
+
     fn transition(&mut self, op: Transition, actor: Actor) -> Result<(), ApplicationError> {
         self.status = op.apply(actor, self.status, self.form.receipt_method)?;
         Ok(())
@@ -297,11 +343,17 @@ impl Application {
             && !self.withdrawn_attachments.contains(&Attachment::ActivityOutsideStatus)
     }
 
-    fn post_facts(&self) -> PostFacts {
-        let mut facts = PostFacts::of(&self.form);
+    /// The post facts as they stand: the list entry checked at filing, the permissions still asked for and,
+    /// once permitted, the period given.
+    fn post_facts(&self) -> Result<PostFacts, ApplicationError> {
+        let listed = self.checked_against.as_ref().ok_or(ApplicationError::NotFiled)?;
+        let mut facts = PostFacts::of(&self.form, listed);
         facts.procedures.re_entry = self.re_entry();
         facts.procedures.activity_outside_status = self.activity_outside_status();
-        facts
+        if let Some(Decision::Permitted { period, .. }) = self.decision {
+            facts.period = period;
+        }
+        Ok(facts)
     }
 
     /// The photo may be attached or replaced by the user while the application is only entered.
@@ -334,6 +386,7 @@ impl Application {
         self.transition(Transition::Submit, actor)?;
         self.receipt_date = Some(eligible.on());
         self.temporary_receipt_number = Some(number);
+        self.checked_against = Some(eligible.listed().clone());
         Ok(())
     }
 
@@ -361,7 +414,7 @@ impl Application {
         if method == self.form.receipt_method {
             return Err(ApplicationError::SameReceiptMethod(method));
         }
-        check_receipt_method(method, self.post_facts(), today)?;
+        check_receipt_method(method, self.post_facts()?, today)?;
         self.form.receipt_method = method;
         Ok(())
     }
@@ -417,8 +470,40 @@ impl Application {
         if !(self.post_documents.fee_notice_received && self.post_documents.fee_notice_signed) {
             return Err(ApplicationError::FeeNoticeMissing);
         }
+        // Q53: decided on the day of issuance (e.g. the 16th birthday has come within six months).
+        check_post_receipt(self.post_facts()?, dispatched_on)?;
         self.transition(Transition::IssueCardByPost, actor)?;
         self.card_dispatched_on = Some(dispatched_on);
+        Ok(())
+    }
+
+    /// Q53: on the day of issuance the card can no longer be received by post (the rule is decided then):
+    /// the office switches it to collection at the counter, where it then waits.
+    pub fn redirect_to_counter(&mut self, actor: Actor, today: JstDate) -> Result<PostRefusal, ApplicationError> {
+        Transition::RedirectToCounter.apply(actor, self.status, self.form.receipt_method)?;
+        let refusal = match check_post_receipt(self.post_facts()?, today) {
+            Ok(()) => return Err(ApplicationError::PostStillPossible),
+            Err(refusal) => refusal,
+        };
+        self.transition(Transition::RedirectToCounter, actor)?;
+        self.form.receipt_method = ReceiptMethod::Counter;
+        Ok(refusal)
+    }
+
+    /// Q71: the posted card was delivered on `delivered_on` (entered by the office or from the postal
+    /// record); the permission took effect that day.
+    pub fn record_delivery(&mut self, actor: Actor, delivered_on: JstDate) -> Result<(), ApplicationError> {
+        if !Transition::IssueCardByPost.permits(actor) {
+            return Err(TransitionError::ActorNotPermitted { op: Transition::IssueCardByPost, actor }.into());
+        }
+        let dispatched = match (self.status, self.card_dispatched_on, self.card_delivered_on) {
+            (ApplicationStatus::Completed, Some(dispatched), None) => dispatched,
+            _ => return Err(ApplicationError::NotAwaitingDelivery),
+        };
+        if delivered_on < dispatched {
+            return Err(ApplicationError::DeliveredBeforeDispatch);
+        }
+        self.card_delivered_on = Some(delivered_on);
         Ok(())
     }
 
@@ -480,7 +565,10 @@ impl Application {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::application_input;
+    use crate::eligibility::{Filer, check_eligibility};
+    use crate::fixtures::{application_input, list_entry};
+    use crate::organization::{OrganizationKind, UseState};
+    use crate::values::ResidenceCardNumber;
     use crate::form::Procedures;
     use crate::jst::d;
     use crate::office::Office;
@@ -512,25 +600,40 @@ mod tests {
         )
     }
 
-    /// The proof that `a`'s foreign national passed the checks today (listed exactly as the form says).
+    const FILER: Filer = Filer { use_state: UseState::Active, kind: OrganizationKind::Corporation };
+
+    /// The proof that `a`'s foreign national, listed as the fixture's entry edited by `edit_list`, passed
+    /// the checks today.
+    fn eligible_as(a: &Application, edit_list: impl FnOnce(&mut ForeignNational)) -> Eligible {
+        let mut listed = list_entry();
+        edit_list(&mut listed);
+        check_eligibility(FILER, Some(&listed), &a.form, today()).unwrap()
+    }
+
     fn eligible(a: &Application) -> Eligible {
-        let f = &a.form;
-        let listed = crate::fixtures::listed_as(f);
-        crate::eligibility::check_eligibility(crate::organization::UseState::Active, Some(&listed), f, today()).unwrap()
+        eligible_as(a, |_| {})
+    }
+
+    fn submitted_as(
+        edit: impl FnOnce(&mut crate::form::ApplicationInput),
+        edit_list: impl FnOnce(&mut ForeignNational),
+    ) -> Application {
+        let mut a = app(edit);
+        a.attach_photo(USER, photo()).unwrap();
+        let e = eligible_as(&a, edit_list);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7)).unwrap();
+        a
     }
 
     fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
-        let mut a = app(edit);
-        a.attach_photo(USER, photo()).unwrap();
-        let e = eligible(&a);
-        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7)).unwrap();
-        a
+        submitted_as(edit, |_| {})
     }
 
     #[test]
     fn submitting_needs_the_eligibility_of_this_foreign_national() {
         let mut other = app(|i| i.residence_card_number = "CD87654321EF".into());
-        let proof_for_other = eligible(&other);
+        let proof_for_other =
+            eligible_as(&other, |p| p.card_number = ResidenceCardNumber::parse("CD87654321EF").unwrap());
         let mut a = app(|_| {});
         a.attach_photo(USER, photo()).unwrap();
         assert_eq!(
@@ -541,6 +644,7 @@ mod tests {
         other.attach_photo(USER, photo()).unwrap();
         assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1)).is_ok());
         assert_eq!(other.receipt_date, Some(today()), "the receipt date is the day of the check (Q32)");
+        assert_eq!(other.checked_against(), Some(proof_for_other.listed()), "the entry checked is kept");
     }
 
     #[test]
@@ -641,22 +745,98 @@ mod tests {
 
     #[test]
     fn q57_changing_to_post_is_refused_with_a_kanji_petition() {
-        let mut a = submitted(|i| {
+        let petition = |i: &mut crate::form::ApplicationInput| {
             i.receipt_method = "counter".into();
             i.kanji_name_petition = crate::form::Flag::Bool(true);
-        });
+        };
+        let mut a = submitted(petition);
         assert_eq!(
             a.change_receipt_method(USER, ReceiptMethod::Post, today()),
             Err(ApplicationError::Post(PostRefusal::KanjiNamePetition))
         );
+        // The list entry checked at filing says the card already shows the kanji name: post is possible.
+        let mut b = submitted_as(petition, |p| p.kanji_name_on_card = true);
+        b.change_receipt_method(USER, ReceiptMethod::Post, today()).unwrap();
+    }
+
+    /// Waiting for issuance by post, with the fee notice received: the state a card is issued from.
+    fn waiting_for_issuance(born: &str) -> Application {
+        let mut a = submitted_as(|i| i.birth_date = born.into(), |p| p.birth_date = d(born));
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+        a.record_post_documents(ISSUANCE, received).unwrap();
+        a
+    }
+
+    #[test]
+    fn q53_the_16th_birthday_rule_is_decided_on_the_day_of_issuance() {
+        // Listed (as on the card) born 2011-06-10: 16 on 2027-06-10. Post was accepted today (more than six
+        // months remain); issued on 2026-12-11 fewer than six months remain, so post is refused then.
+        let child = "2011-06-10";
+        let mut child_card = waiting_for_issuance(child);
+        assert_eq!(
+            child_card.issue_card_by_post(ISSUANCE, d("2026-12-11")),
+            Err(ApplicationError::Post(PostRefusal::SixteenthBirthday))
+        );
+        assert_eq!(child_card.status, ApplicationStatus::WaitingForIssuance);
+        // Issued on 2026-12-10, six months remain exactly: post holds.
+        let mut a = waiting_for_issuance(child);
+        a.issue_card_by_post(ISSUANCE, d("2026-12-10")).unwrap();
+        assert_eq!(a.status, ApplicationStatus::Completed);
+    }
+
+    #[test]
+    fn q53_a_card_that_can_no_longer_be_posted_is_redirected_to_the_counter_by_the_office_only() {
+        let mut a = waiting_for_issuance("2011-06-10");
+        assert!(matches!(
+            a.redirect_to_counter(USER, d("2026-12-11")),
+            Err(ApplicationError::Transition(TransitionError::ActorNotPermitted { .. }))
+        ));
+        assert_eq!(a.redirect_to_counter(ISSUANCE, d("2026-12-10")), Err(ApplicationError::PostStillPossible));
+        assert_eq!(a.redirect_to_counter(ISSUANCE, d("2026-12-11")), Ok(PostRefusal::SixteenthBirthday));
+        assert_eq!(a.status, ApplicationStatus::ExaminationCompleted);
+        assert_eq!(a.form.receipt_method, ReceiptMethod::Counter);
+        a.hand_over_at_counter(COUNTER, Collector::Applicant, true, d("2026-12-14")).unwrap();
+        assert_eq!(a.permission_effective_on(), Some(d("2026-12-14")));
+        // An adult's card is never redirected.
+        let mut adult = waiting_for_issuance("1995-04-12");
+        assert_eq!(adult.redirect_to_counter(ISSUANCE, d("2026-12-10")), Err(ApplicationError::PostStillPossible));
+    }
+
+    #[test]
+    fn q71_permission_by_post_takes_effect_on_delivery() {
+        let mut a = waiting_for_issuance("1995-04-12");
+        assert_eq!(a.record_delivery(ISSUANCE, d("2026-12-12")), Err(ApplicationError::NotAwaitingDelivery));
+        a.issue_card_by_post(ISSUANCE, d("2026-12-10")).unwrap();
+        assert_eq!(a.permission_effective_on(), None, "dispatched, not delivered");
+        assert!(a.record_delivery(USER, d("2026-12-12")).is_err());
+        assert_eq!(a.record_delivery(ISSUANCE, d("2026-12-09")), Err(ApplicationError::DeliveredBeforeDispatch));
+        a.record_delivery(ISSUANCE, d("2026-12-12")).unwrap();
+        assert_eq!(a.card_delivered_on(), Some(d("2026-12-12")));
+        assert_eq!(a.permission_effective_on(), Some(d("2026-12-12")));
+        assert_eq!(a.record_delivery(ISSUANCE, d("2026-12-13")), Err(ApplicationError::NotAwaitingDelivery));
+    }
+
+    #[test]
+    fn q53_after_a_permit_of_three_months_with_re_entry_the_card_is_not_posted() {
+        let mut a = submitted(|i| i.procedures = vec!["extension".into(), "re_entry_single".into()]);
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3M").unwrap(), d("2027-04-20"), today()).unwrap();
+        let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+        a.record_post_documents(ISSUANCE, received).unwrap();
+        assert_eq!(
+            a.issue_card_by_post(ISSUANCE, d("2026-12-10")),
+            Err(ApplicationError::Post(PostRefusal::PassportSeal))
+        );
+        assert_eq!(a.redirect_to_counter(ISSUANCE, d("2026-12-10")), Ok(PostRefusal::PassportSeal));
     }
 
     #[test]
     fn q49_withdrawing_only_the_re_entry_permission_then_post_becomes_possible() {
         let mut a = submitted(|i| {
             i.procedures = vec!["extension".into(), "re_entry_single".into()];
-            i.period_of_stay = "3M".into();
-            i.expiry_date = "20261215".into();
+            i.desired_period_of_stay = "3M".into();
             i.receipt_method = "counter".into();
         });
         assert_eq!(a.form.procedures, Procedures { re_entry: Some(ReEntry::Single), activity_outside_status: false });

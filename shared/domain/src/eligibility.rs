@@ -5,11 +5,72 @@
 use crate::error::{Collector, Localized, Violations};
 use crate::form::{ApplicationForm, Procedures};
 use crate::jst::JstDate;
-use crate::organization::{ForeignNational, UseState};
+use crate::organization::{ForeignNational, Organization, OrganizationKind, UseState};
 use crate::period::{FilingWindow, PeriodOfStay};
 use crate::status::ReceiptMethod;
 use crate::status_of_residence::StatusOfResidence;
 use crate::values::ResidenceCardNumber;
+
+/// A field of the form that the residence card also shows (Q39).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardField {
+    CardNumber,
+    Name,
+    Nationality,
+    BirthDate,
+    Sex,
+    Status,
+    Period,
+    Expiry,
+}
+
+impl CardField {
+    /// The form's field.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::CardNumber => "residence_card_number",
+            Self::Name => "name",
+            Self::Nationality => "nationality",
+            Self::BirthDate => "birth_date",
+            Self::Sex => "sex",
+            Self::Status => "status_of_residence",
+            Self::Period => "period_of_stay",
+            Self::Expiry => "expiry_date",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::CardNumber => "residence card number",
+            Self::Name => "name",
+            Self::Nationality => "nationality/region",
+            Self::BirthDate => "date of birth",
+            Self::Sex => "sex",
+            Self::Status => "status of residence",
+            Self::Period => "period of stay",
+            Self::Expiry => "date of expiration",
+        }
+    }
+
+    pub fn name_ja(self) -> &'static str {
+        match self {
+            Self::CardNumber => "在留カード番号",
+            Self::Name => "氏名",
+            Self::Nationality => "国籍・地域",
+            Self::BirthDate => "生年月日",
+            Self::Sex => "性別",
+            Self::Status => "在留資格",
+            Self::Period => "在留期間",
+            Self::Expiry => "在留期間の満了日",
+        }
+    }
+}
+
+impl std::fmt::Display for CardField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name_en())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EligibilityError {
@@ -24,13 +85,17 @@ pub enum EligibilityError {
     #[error(
         "please enter the information as given in the residence card information: the {0} differs from the list of affiliated foreign nationals (Q39)"
     )]
-    DiffersFromCard(&'static str),
+    DiffersFromCard(CardField),
     #[error(
         "the status of residence \"{0}\" cannot be extended online (Q21, Q29); please apply at a regional immigration office"
     )]
     StatusNotCovered(&'static str),
     #[error("an online application cannot be made while the applicant is outside Japan (Q35)")]
     OutsideJapan,
+    #[error(
+        "for supervising-organization type technical intern training only the supervising organization, not the implementing organization, may file (Q1, Q17)"
+    )]
+    SupervisingOrganizationOnly,
 }
 
 impl Localized for EligibilityError {
@@ -42,6 +107,7 @@ impl Localized for EligibilityError {
             Self::DiffersFromCard(_) => "eligibility.differs_from_card",
             Self::StatusNotCovered(_) => "eligibility.status_not_covered",
             Self::OutsideJapan => "eligibility.outside_japan",
+            Self::SupervisingOrganizationOnly => "eligibility.supervising_organization_only",
         }
     }
     fn message_ja(&self) -> String {
@@ -49,9 +115,10 @@ impl Localized for EligibilityError {
             Self::OrganizationSuspended => "所属機関のシステム利用が停止されています。利用を再開するには定期報告を提出してください（Q76）。".into(),
             Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
             Self::NotOnList => "この外国人は所属外国人名簿に記載されていません。先に地方出入国在留管理官署へ追加を申し出てください（Q80）。".into(),
-            Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（所属外国人名簿と{what}が一致しません。Q39）。"),
+            Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（{}が所属外国人名簿の在留カード情報と一致しません。Q39）。", what.name_ja()),
             Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です（Q21、Q29）。地方出入国在留管理官署で申請してください。"),
             Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません（Q35）。".into(),
+            Self::SupervisingOrganizationOnly => "団体監理型技能実習の場合は、実施機関ではなく監理団体が申請してください（Q1、Q17）。".into(),
         }
     }
 }
@@ -95,42 +162,58 @@ impl Localized for PostRefusal {
     }
 }
 
-/// The facts the receipt-by-post rule depends on.
+/// The facts the receipt-by-post rule depends on. The status, the birth date and the kanji name on the
+/// card come from the List of Affiliated Foreign Nationals (what the card shows), never from the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PostFacts {
+    /// The current status of residence (Q70).
     pub status: StatusOfResidence,
+    /// The period of the permission being applied for (as asked, or as permitted once decided): a
+    /// re-entry or activity permission given with a period of three months or less is a seal in the
+    /// passport (Q53).
     pub period: PeriodOfStay,
     pub procedures: Procedures,
     pub kanji_name_petition: bool,
+    /// The card held already shows the kanji name, so the petition needs no new card (Q53).
+    pub kanji_name_on_card: bool,
     pub birth_date: JstDate,
 }
 
 impl PostFacts {
-    pub fn of(form: &ApplicationForm) -> Self {
+    /// The facts of an application for the person `listed`.
+    pub fn of(form: &ApplicationForm, listed: &ForeignNational) -> Self {
         Self {
-            status: form.stay.status,
-            period: form.stay.period,
+            status: listed.status,
+            period: form.desired_period_of_stay,
             procedures: form.procedures,
             kanji_name_petition: form.kanji_name_petition,
-            birth_date: form.birth_date,
+            kanji_name_on_card: listed.kanji_name_on_card,
+            birth_date: listed.birth_date,
         }
+    }
+
+    /// The 16th birthday falls after `day` (the card issued then is valid until it, Q53).
+    fn under_sixteen_on(self, day: JstDate) -> bool {
+        day < self.birth_date.add_years(16)
     }
 }
 
-/// Q53, Q57, Q70: may the residence card be received by post? `today` stands for the day of issuance,
-/// which is not known when the method is chosen.
-pub fn check_post_receipt(facts: PostFacts, today: JstDate) -> Result<(), PostRefusal> {
+/// Q53, Q57, Q70: may the residence card be received by post if it is issued on `issuance`? When the
+/// method is chosen, the issuance day is not known yet and today stands for it: a refusal then only
+/// becomes more certain (the birthday comes closer), and the rule is decided again on the day the card
+/// is issued.
+pub fn check_post_receipt(facts: PostFacts, issuance: JstDate) -> Result<(), PostRefusal> {
     if facts.status == StatusOfResidence::Official {
         return Err(PostRefusal::Official);
     }
     if facts.procedures.has_attachment() && facts.period.is_three_months_or_less() {
         return Err(PostRefusal::PassportSeal);
     }
-    if facts.kanji_name_petition {
+    if facts.kanji_name_petition && !facts.kanji_name_on_card {
         return Err(PostRefusal::KanjiNamePetition);
     }
-    let sixteenth = facts.birth_date.add_years(16);
-    if today < sixteenth && sixteenth <= today.add_months(6) {
+    // "Less than six months until the 16th birthday at the time of issuance": exactly six months is not.
+    if facts.under_sixteen_on(issuance) && facts.birth_date.add_years(16) < issuance.add_months(6) {
         return Err(PostRefusal::SixteenthBirthday);
     }
     Ok(())
@@ -144,19 +227,44 @@ pub fn check_receipt_method(method: ReceiptMethod, facts: PostFacts, today: JstD
     }
 }
 
-/// The proof that one foreign national's application passed every eligibility check on one day. Only
-/// [`check_eligibility`] makes one, and filing an application needs it (`Application::submit`), so nothing
-/// can be filed unchecked.
+/// What the user is told when post is chosen and accepted today but may still be refused on the day of
+/// issuance (Q53): the applicant is under 16, so post holds only if six months or more remain until the
+/// 16th birthday when the card is issued; otherwise the office asks for collection at the counter.
+pub fn post_caveat(method: ReceiptMethod, facts: PostFacts, today: JstDate) -> Option<PostRefusal> {
+    (method == ReceiptMethod::Post && facts.under_sixteen_on(today)).then_some(PostRefusal::SixteenthBirthday)
+}
+
+/// Who files: the organization's use of the system (Q76) and its kind (Q1, Q17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filer {
+    pub use_state: UseState,
+    pub kind: OrganizationKind,
+}
+
+impl Filer {
+    pub fn of(org: &Organization) -> Self {
+        Self { use_state: org.use_state(), kind: org.profile().kind }
+    }
+}
+
+/// The proof that one foreign national's application passed every eligibility check on one day, with the
+/// list entry it was checked against. Only [`check_eligibility`] makes one, and filing an application
+/// needs it (`Application::submit`), so nothing can be filed unchecked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligible {
-    card: ResidenceCardNumber,
+    listed: ForeignNational,
     on: JstDate,
 }
 
 impl Eligible {
     /// The residence card of the foreign national the check was for.
     pub fn card(&self) -> &ResidenceCardNumber {
-        &self.card
+        &self.listed.card_number
+    }
+
+    /// The list entry the application was checked against.
+    pub fn listed(&self) -> &ForeignNational {
+        &self.listed
     }
 
     /// The day (JST) the check was made.
@@ -165,55 +273,84 @@ impl Eligible {
     }
 }
 
+/// Nationality as the card writes it, compared without regard to case or runs of spaces.
+fn same_nationality(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().map(str::to_uppercase).collect::<Vec<_>>().join(" ");
+    norm(a) == norm(b)
+}
+
+/// Q39: every field of the form that the residence card also shows must be as on the card, which the
+/// List of Affiliated Foreign Nationals records; each differing field is named.
+fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &ApplicationForm) {
+    let differs = [
+        (CardField::CardNumber, listed.card_number != form.stay.card_number),
+        (CardField::Name, listed.name != form.name),
+        (CardField::Nationality, !same_nationality(listed.nationality.as_str(), form.nationality.as_str())),
+        (CardField::BirthDate, listed.birth_date != form.birth_date),
+        (CardField::Sex, listed.sex != form.sex),
+        (CardField::Status, listed.status != form.stay.status),
+        (CardField::Period, listed.period_of_stay != form.stay.period),
+        (CardField::Expiry, listed.expiry != form.stay.expiry),
+    ];
+    for (field, differs) in differs {
+        if differs {
+            c.push(field.field(), &EligibilityError::DiffersFromCard(field));
+        }
+    }
+}
+
 /// Every check of whether this application may be filed today by this organization, all reported at once:
-/// the organization's use (Q76), the list (Q80) and the card data (Q39), the status (Q21, Q29), presence in
-/// Japan (Q35), the filing window (Q26–Q28) and the receipt method (Q53, Q57, Q70).
+/// the organization's use (Q76) and kind (Q1, Q17), the list (Q80) and the card data (Q39), the status
+/// (Q21, Q29), presence in Japan (Q35), the filing window (Q26–Q28) and the receipt method (Q53, Q57,
+/// Q70). The window, the status scope and the post rules read the list entry, never the typed values: a
+/// false expiry date or status typed into the form is refused as differing from the card and cannot move
+/// the window.
 pub fn check_eligibility(
-    use_state: UseState,
+    filer: Filer,
     listed: Option<&ForeignNational>,
     form: &ApplicationForm,
     today: JstDate,
 ) -> Result<Eligible, Violations> {
     let mut c = Collector::new();
-    match use_state {
+    match filer.use_state {
         UseState::Active => {}
         UseState::Suspended => c.push("organization", &EligibilityError::OrganizationSuspended),
         UseState::Cancelled => c.push("organization", &EligibilityError::OrganizationCancelled),
     }
-    match listed {
-        None => c.push("residence_card_number", &EligibilityError::NotOnList),
-        Some(person) => {
-            if person.name != form.name {
-                c.push("name", &EligibilityError::DiffersFromCard("name"));
-            }
-            if person.birth_date != form.birth_date {
-                c.push("birth_date", &EligibilityError::DiffersFromCard("date of birth"));
-            }
-        }
-    }
-    let status = form.stay.status.info();
-    if !status.online {
-        c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
-    }
     if !form.in_japan {
         c.push("in_japan", &EligibilityError::OutsideJapan);
     }
-    c.take("expiry_date", FilingWindow::for_stay(form.stay.expiry, form.stay.period).check(today));
-    c.take("receipt_method", check_receipt_method(form.receipt_method, PostFacts::of(form), today));
-    c.finish(|| Some(Eligible { card: form.stay.card_number.clone(), on: today }))
+    let Some(listed) = listed else {
+        c.push("residence_card_number", &EligibilityError::NotOnList);
+        return c.finish(|| None);
+    };
+    check_card_fields(&mut c, listed, form);
+    let status = listed.status.info();
+    if !status.online {
+        c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
+    }
+    if listed.status.is_supervised_intern_training() && filer.kind != OrganizationKind::SupervisingOrganization {
+        c.push("organization", &EligibilityError::SupervisingOrganizationOnly);
+    }
+    c.take("expiry_date", FilingWindow::for_stay(listed.expiry, listed.period_of_stay).check(today));
+    c.take("receipt_method", check_receipt_method(form.receipt_method, PostFacts::of(form, listed), today));
+    c.finish(|| Some(Eligible { listed: listed.clone(), on: today }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::application_input;
+    use crate::fixtures::{application_input, list_entry};
     use crate::form::{ApplicationInput, Flag, ReEntry};
     use crate::jst::d;
-    use crate::values::NameOnCard;
 
     fn today() -> JstDate {
         d("2026-11-27")
     }
+
+    const CORPORATION: Filer = Filer { use_state: UseState::Active, kind: OrganizationKind::Corporation };
+    const SUPERVISING: Filer =
+        Filer { use_state: UseState::Active, kind: OrganizationKind::SupervisingOrganization };
 
     fn form(edit: impl FnOnce(&mut ApplicationInput)) -> ApplicationForm {
         let mut i = application_input();
@@ -221,138 +358,295 @@ mod tests {
         ApplicationForm::parse(&i, today()).unwrap()
     }
 
-    fn listed(f: &ApplicationForm) -> ForeignNational {
-        crate::fixtures::listed_as(f)
+    fn person(edit: impl FnOnce(&mut ForeignNational)) -> ForeignNational {
+        let mut p = list_entry();
+        edit(&mut p);
+        p
     }
 
-    fn rules(f: &ApplicationForm) -> Vec<(String, &'static str)> {
-        match check_eligibility(UseState::Active, Some(&listed(f)), f, today()) {
+    fn rules_for(filer: Filer, listed: &ForeignNational, f: &ApplicationForm) -> Vec<(String, &'static str)> {
+        match check_eligibility(filer, Some(listed), f, today()) {
             Ok(_) => vec![],
             Err(v) => v.iter().map(|v| (v.field.clone(), v.rule)).collect(),
         }
     }
 
-    #[test]
-    fn the_example_is_eligible() {
-        assert_eq!(rules(&form(|_| {})), vec![]);
+    /// The form and the list entry, each edited on its own.
+    fn rules(
+        edit_form: impl FnOnce(&mut ApplicationInput),
+        edit_list: impl FnOnce(&mut ForeignNational),
+    ) -> Vec<(String, &'static str)> {
+        rules_for(CORPORATION, &person(edit_list), &form(edit_form))
+    }
+
+    fn one(field: &str, rule: &'static str) -> Vec<(String, &'static str)> {
+        vec![(field.into(), rule)]
     }
 
     #[test]
-    fn q26_q27_q28_window_refusals_name_the_expiry_date() {
+    fn the_example_is_eligible() {
+        assert_eq!(rules(|_| {}, |_| {}), vec![]);
+    }
+
+    #[test]
+    fn q26_q27_q28_the_window_is_that_of_the_listed_expiry() {
         for (expiry, rule) in [
             ("20261127", "filing_window.expiry_day"),
             ("20261126", "filing_window.expired"),
             ("20270328", "filing_window.too_early"),
         ] {
-            let f = form(|i| i.expiry_date = expiry.into());
-            assert_eq!(rules(&f), vec![("expiry_date".into(), rule)], "{expiry}");
+            let got = rules(|i| i.expiry_date = expiry.into(), |p| p.expiry = JstDate::parse(expiry).unwrap());
+            assert_eq!(got, one("expiry_date", rule), "{expiry}");
         }
+    }
+
+    #[test]
+    fn q26_q39_a_typed_expiry_inside_the_window_does_not_open_it() {
+        // Listed (as on the card): expires 2027-06-30, so the window opens on 2027-03-30. Typed: 2027-01-20.
+        let got = rules(|_| {}, |p| p.expiry = d("2027-06-30"));
+        assert_eq!(
+            got,
+            vec![
+                ("expiry_date".into(), "eligibility.differs_from_card"),
+                ("expiry_date".into(), "filing_window.too_early")
+            ]
+        );
+        // And one listed as expired cannot file by typing a later date.
+        let got = rules(|_| {}, |p| p.expiry = d("2026-11-20"));
+        assert!(got.contains(&("expiry_date".into(), "filing_window.expired")), "{got:?}");
+    }
+
+    #[test]
+    fn q29_q39_a_covered_status_typed_for_a_specified_skilled_worker_is_refused() {
+        let got = rules(|_| {}, |p| p.status = StatusOfResidence::SpecifiedSkilledWorker1);
+        assert_eq!(
+            got,
+            vec![
+                ("status_of_residence".into(), "eligibility.differs_from_card"),
+                ("status_of_residence".into(), "eligibility.status_not_covered")
+            ]
+        );
     }
 
     #[test]
     fn q29_specified_skilled_worker_is_refused() {
-        let f = form(|i| i.status_of_residence = "特定技能1号".into());
-        assert_eq!(rules(&f), vec![("status_of_residence".into(), "eligibility.status_not_covered")]);
+        let got = rules(
+            |i| i.status_of_residence = "特定技能1号".into(),
+            |p| p.status = StatusOfResidence::SpecifiedSkilledWorker1,
+        );
+        assert_eq!(got, one("status_of_residence", "eligibility.status_not_covered"));
+    }
+
+    #[test]
+    fn q39_every_field_the_card_shows_must_be_as_on_the_card_and_is_named() {
+        let cases: [(&str, fn(&mut ApplicationInput)); 7] = [
+            ("name", |i| i.name = "NGUYEN,VAN,BINH".into()),
+            ("nationality", |i| i.nationality = "Thailand".into()),
+            ("birth_date", |i| i.birth_date = "19950413".into()),
+            ("sex", |i| i.sex = "女".into()),
+            ("status_of_residence", |i| i.status_of_residence = "技能".into()),
+            ("period_of_stay", |i| i.period_of_stay = "3Y".into()),
+            ("expiry_date", |i| i.expiry_date = "20270121".into()),
+        ];
+        for (field, edit) in cases {
+            assert_eq!(rules(edit, |_| {}), one(field, "eligibility.differs_from_card"), "{field}");
+        }
+        // The card number found on the list must be the one typed (a list keyed otherwise would catch it).
+        let other_card = person(|p| p.card_number = ResidenceCardNumber::parse("ZZ11223344YY").unwrap());
+        assert_eq!(
+            rules_for(CORPORATION, &other_card, &form(|_| {})),
+            one("residence_card_number", "eligibility.differs_from_card")
+        );
+    }
+
+    #[test]
+    fn q39_the_refusal_says_to_enter_the_card_information_and_names_the_field() {
+        let v = check_eligibility(CORPORATION, Some(&list_entry()), &form(|i| i.sex = "女".into()), today())
+            .unwrap_err();
+        assert_eq!(v.0[0].field, "sex");
+        assert!(v.0[0].message_en.starts_with("please enter the information as given in the residence card"));
+        assert!(v.0[0].message_en.contains("the sex differs"), "{}", v.0[0].message_en);
+        assert!(v.0[0].message_ja.starts_with("在留カードの情報のとおり入力してください"));
+        assert!(v.0[0].message_ja.contains("性別"), "{}", v.0[0].message_ja);
+    }
+
+    #[test]
+    fn q39_nationality_as_on_the_card_regardless_of_case_and_spacing() {
+        assert_eq!(rules(|i| i.nationality = "viet  nam".into(), |_| {}), vec![]);
+        assert_eq!(rules(|i| i.nationality = "VIETNAM".into(), |_| {}), one("nationality", "eligibility.differs_from_card"));
     }
 
     #[test]
     fn q35_an_applicant_outside_japan_is_refused() {
-        let f = form(|i| i.in_japan = Flag::Bool(false));
-        assert_eq!(rules(&f), vec![("in_japan".into(), "eligibility.outside_japan")]);
+        assert_eq!(rules(|i| i.in_japan = Flag::Bool(false), |_| {}), one("in_japan", "eligibility.outside_japan"));
     }
 
     #[test]
     fn q80_a_person_not_on_the_list_is_refused() {
-        let f = form(|_| {});
-        let v = check_eligibility(UseState::Active, None, &f, today()).unwrap_err();
-        assert_eq!(v.0[0].field, "residence_card_number");
-        assert_eq!(v.0[0].rule, "eligibility.not_on_list");
-    }
-
-    #[test]
-    fn q39_name_and_birth_date_must_match_the_card() {
-        let f = form(|_| {});
-        let mut person = listed(&f);
-        person.name = NameOnCard::parse("NGUYEN,VAN,BINH").unwrap();
-        person.card_number = ResidenceCardNumber::parse("AB12345678CD").unwrap();
-        let v = check_eligibility(UseState::Active, Some(&person), &f, today()).unwrap_err();
-        assert_eq!(v.0[0].rule, "eligibility.differs_from_card");
-        assert_eq!(v.0[0].field, "name");
+        let v = check_eligibility(CORPORATION, None, &form(|_| {}), today()).unwrap_err();
+        assert_eq!(v.iter().map(|v| (v.field.as_str(), v.rule)).collect::<Vec<_>>(), [(
+            "residence_card_number",
+            "eligibility.not_on_list"
+        )]);
     }
 
     #[test]
     fn q76_a_suspended_organization_cannot_file() {
-        let f = form(|_| {});
-        for (state, rule) in [
+        for (use_state, rule) in [
             (UseState::Suspended, "eligibility.organization_suspended"),
             (UseState::Cancelled, "eligibility.organization_cancelled"),
         ] {
-            let v = check_eligibility(state, Some(&listed(&f)), &f, today()).unwrap_err();
-            assert_eq!(v.0[0].rule, rule);
+            let filer = Filer { use_state, kind: OrganizationKind::Corporation };
+            assert_eq!(rules_for(filer, &list_entry(), &form(|_| {})), one("organization", rule));
+            assert_eq!(check_eligibility(filer, None, &form(|_| {}), today()).unwrap_err().iter().count(), 2);
         }
     }
 
     #[test]
+    fn q1_q17_supervising_type_intern_training_is_filed_by_the_supervising_organization_only() {
+        for (typed, status) in [
+            ("技能実習1号ロ", StatusOfResidence::TechnicalInternTraining1b),
+            ("技能実習2号ロ", StatusOfResidence::TechnicalInternTraining2b),
+            ("技能実習3号ロ", StatusOfResidence::TechnicalInternTraining3b),
+        ] {
+            let f = form(|i| i.status_of_residence = typed.into());
+            let p = person(|p| p.status = status);
+            assert_eq!(
+                rules_for(CORPORATION, &p, &f),
+                one("organization", "eligibility.supervising_organization_only"),
+                "{typed}"
+            );
+            assert_eq!(rules_for(SUPERVISING, &p, &f), vec![], "{typed}");
+        }
+        // Company-type training is filed by the company itself.
+        let f = form(|i| i.status_of_residence = "技能実習2号イ".into());
+        let p = person(|p| p.status = StatusOfResidence::TechnicalInternTraining2a);
+        assert_eq!(rules_for(CORPORATION, &p, &f), vec![]);
+    }
+
+    #[test]
     fn all_refusals_are_reported_together() {
-        let f = form(|i| {
-            i.in_japan = Flag::Bool(false);
-            i.status_of_residence = "特定技能1号".into();
-            i.expiry_date = "20261126".into();
-        });
-        assert_eq!(rules(&f).len(), 3);
+        let got = rules(
+            |i| {
+                i.in_japan = Flag::Bool(false);
+                i.status_of_residence = "特定技能1号".into();
+                i.expiry_date = "20261126".into();
+            },
+            |p| {
+                p.status = StatusOfResidence::SpecifiedSkilledWorker1;
+                p.expiry = d("2026-11-26");
+            },
+        );
+        assert_eq!(got.len(), 3, "{got:?}");
     }
 
     #[test]
     fn q70_official_cannot_choose_post() {
-        let f = form(|i| {
-            i.status_of_residence = "公用".into();
-            i.procedures = vec!["extension".into(), "re_entry_single".into()];
-        });
-        assert_eq!(rules(&f), vec![("receipt_method".into(), "receipt_method.post_official")]);
-        let counter = form(|i| {
-            i.status_of_residence = "公用".into();
-            i.receipt_method = "counter".into();
-        });
-        assert_eq!(rules(&counter), vec![]);
+        let official = |p: &mut ForeignNational| p.status = StatusOfResidence::Official;
+        let got = rules(
+            |i| {
+                i.status_of_residence = "公用".into();
+                i.procedures = vec!["extension".into(), "re_entry_single".into()];
+            },
+            official,
+        );
+        assert_eq!(got, one("receipt_method", "receipt_method.post_official"));
+        let counter = rules(
+            |i| {
+                i.status_of_residence = "公用".into();
+                i.receipt_method = "counter".into();
+            },
+            official,
+        );
+        assert_eq!(counter, vec![]);
     }
 
-    #[test]
-    fn q53_short_stay_with_re_entry_cannot_choose_post() {
-        let facts = |procedures, period: &str| PostFacts {
-            status: StatusOfResidence::Dependent,
-            period: PeriodOfStay::parse(period).unwrap(),
-            procedures,
-            kanji_name_petition: false,
-            birth_date: d("1990-01-01"),
-        };
-        let re_entry = Procedures { re_entry: Some(ReEntry::Single), activity_outside_status: false };
-        let activity = Procedures { re_entry: None, activity_outside_status: true };
-        assert_eq!(check_post_receipt(facts(re_entry, "3M"), today()), Err(PostRefusal::PassportSeal));
-        assert_eq!(check_post_receipt(facts(activity, "90D"), today()), Err(PostRefusal::PassportSeal));
-        assert_eq!(check_post_receipt(facts(re_entry, "6M"), today()), Ok(()));
-        assert_eq!(check_post_receipt(facts(Procedures::EXTENSION_ONLY, "3M"), today()), Ok(()));
-    }
-
-    #[test]
-    fn q57_kanji_name_petition_cannot_choose_post() {
-        let f = form(|i| i.kanji_name_petition = Flag::Text("有".into()));
-        assert_eq!(rules(&f), vec![("receipt_method".into(), "receipt_method.post_kanji_name")]);
-    }
-
-    #[test]
-    fn q53_sixteenth_birthday_within_six_months_cannot_choose_post() {
-        let facts = |birth: &str| PostFacts {
+    fn facts(edit: impl FnOnce(&mut PostFacts)) -> PostFacts {
+        let mut f = PostFacts {
             status: StatusOfResidence::Dependent,
             period: PeriodOfStay::parse("1Y").unwrap(),
             procedures: Procedures::EXTENSION_ONLY,
             kanji_name_petition: false,
-            birth_date: d(birth),
+            kanji_name_on_card: false,
+            birth_date: d("1990-01-01"),
         };
-        // Turns 16 on 2027-05-27: exactly six months after today.
-        assert_eq!(check_post_receipt(facts("2011-05-27"), today()), Err(PostRefusal::SixteenthBirthday));
-        assert_eq!(check_post_receipt(facts("2011-05-28"), today()), Ok(()));
-        // Already 16.
-        assert_eq!(check_post_receipt(facts("2010-11-27"), today()), Ok(()));
-        assert_eq!(check_post_receipt(facts("2010-11-28"), today()), Err(PostRefusal::SixteenthBirthday));
+        edit(&mut f);
+        f
+    }
+
+    #[test]
+    fn q53_short_period_applied_for_with_re_entry_cannot_choose_post() {
+        let re_entry = Procedures { re_entry: Some(ReEntry::Single), activity_outside_status: false };
+        let activity = Procedures { re_entry: None, activity_outside_status: true };
+        let with = |procedures, period: &str| {
+            facts(|f| {
+                f.procedures = procedures;
+                f.period = PeriodOfStay::parse(period).unwrap();
+            })
+        };
+        assert_eq!(check_post_receipt(with(re_entry, "3M"), today()), Err(PostRefusal::PassportSeal));
+        assert_eq!(check_post_receipt(with(activity, "90D"), today()), Err(PostRefusal::PassportSeal));
+        assert_eq!(check_post_receipt(with(re_entry, "6M"), today()), Ok(()));
+        assert_eq!(check_post_receipt(with(Procedures::EXTENSION_ONLY, "3M"), today()), Ok(()));
+    }
+
+    #[test]
+    fn q53_the_seal_case_reads_the_period_applied_for_not_the_current_one() {
+        // Current period (on the card) 3 months; 1 year asked for, with re-entry: post is possible.
+        let re_entry = |i: &mut ApplicationInput| {
+            i.procedures = vec!["extension".into(), "re_entry_multiple".into()];
+            i.period_of_stay = "3M".into();
+            i.desired_period_of_stay = "1Y".into();
+            i.expiry_date = "20261215".into();
+        };
+        let three_months = |p: &mut ForeignNational| {
+            p.period_of_stay = PeriodOfStay::parse("3M").unwrap();
+            p.expiry = d("2026-12-15");
+        };
+        assert_eq!(rules(re_entry, three_months), vec![]);
+        // Asking for 3 months with re-entry: a seal in the passport.
+        let short = |i: &mut ApplicationInput| {
+            re_entry(i);
+            i.desired_period_of_stay = "3M".into();
+        };
+        assert_eq!(rules(short, three_months), one("receipt_method", "receipt_method.post_passport_seal"));
+    }
+
+    #[test]
+    fn q57_kanji_name_petition_cannot_choose_post_unless_the_card_already_shows_kanji() {
+        let petition = |i: &mut ApplicationInput| i.kanji_name_petition = Flag::Text("有".into());
+        assert_eq!(rules(petition, |_| {}), one("receipt_method", "receipt_method.post_kanji_name"));
+        assert_eq!(rules(petition, |p| p.kanji_name_on_card = true), vec![]);
+    }
+
+    #[test]
+    fn q53_less_than_six_months_to_the_16th_birthday_at_issuance_cannot_choose_post() {
+        let born = |birth: &str| facts(|f| f.birth_date = d(birth));
+        // Turns 16 on 2027-05-27: exactly six months after the day of issuance is not "less than".
+        assert_eq!(check_post_receipt(born("2011-05-27"), today()), Ok(()));
+        assert_eq!(check_post_receipt(born("2011-05-26"), today()), Err(PostRefusal::SixteenthBirthday));
+        // The same person issued one day later: less than six months remain.
+        assert_eq!(check_post_receipt(born("2011-05-27"), d("2026-11-28")), Err(PostRefusal::SixteenthBirthday));
+        // 16 tomorrow, and already 16.
+        assert_eq!(check_post_receipt(born("2010-11-28"), today()), Err(PostRefusal::SixteenthBirthday));
+        assert_eq!(check_post_receipt(born("2010-11-27"), today()), Ok(()));
+    }
+
+    #[test]
+    fn q53_the_birth_date_is_the_card_s() {
+        // Typed as 30 years old, listed as turning 16 within six months: post is refused.
+        let got = rules(|_| {}, |p| p.birth_date = d("2011-02-01"));
+        assert!(got.contains(&("receipt_method".into(), "receipt_method.post_sixteenth_birthday")), "{got:?}");
+    }
+
+    #[test]
+    fn q53_post_for_a_child_under_16_is_accepted_with_a_caveat_about_the_day_of_issuance() {
+        let child = facts(|f| f.birth_date = d("2012-01-01"));
+        assert_eq!(check_post_receipt(child, today()), Ok(()));
+        assert_eq!(post_caveat(ReceiptMethod::Post, child, today()), Some(PostRefusal::SixteenthBirthday));
+        assert_eq!(post_caveat(ReceiptMethod::Counter, child, today()), None);
+        assert_eq!(post_caveat(ReceiptMethod::Post, facts(|_| {}), today()), None);
+        let sixteen_today = facts(|f| f.birth_date = d("2010-11-27"));
+        assert_eq!(post_caveat(ReceiptMethod::Post, sixteen_today, today()), None);
     }
 }

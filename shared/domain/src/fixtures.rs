@@ -1,6 +1,12 @@
 //! Valid example inputs for tests across the workspace (enabled by the `fixtures` feature).
 
-use crate::form::{ApplicationInput, Flag, RelativeInput};
+use crate::error::Text;
+use crate::form::{ApplicationInput, Flag, RelativeInput, Sex};
+use crate::jst::JstDate;
+use crate::organization::ForeignNational;
+use crate::period::PeriodOfStay;
+use crate::status_of_residence::StatusOfResidence;
+use crate::values::{NameOnCard, ResidenceCardNumber};
 
 /// A complete, valid application for NGUYEN,VAN,AN (Engineer/Specialist in Humanities/International
 /// Services, 1 year, expiring 2027-01-20): inside the filing window from 2026-10-20 to 2027-01-19.
@@ -42,18 +48,22 @@ pub fn application_input() -> ApplicationInput {
     }
 }
 
-/// The List of Affiliated Foreign Nationals entry of the person a form is for, exactly as the form says.
-/// Built from the form, it cannot catch a rule that compares the form with the list: a test of such a rule
-/// builds its list entry on its own (the rules issue replaces these uses).
-pub fn listed_as(form: &crate::form::ApplicationForm) -> crate::organization::ForeignNational {
-    crate::organization::ForeignNational {
-        card_number: form.stay.card_number.clone(),
-        name: form.name.clone(),
-        nationality: crate::error::Text::parse("Viet Nam").unwrap_or_else(|_| unreachable!()),
-        birth_date: form.birth_date,
-        status: form.stay.status,
-        period_of_stay: form.stay.period,
-        expiry: form.stay.expiry,
+/// The List of Affiliated Foreign Nationals entry of NGUYEN,VAN,AN as the residence card shows it, written
+/// out on its own (not copied from a form), so that a test edits the form and the list independently and
+/// catches a rule that reads the wrong one. It matches [`application_input`] field by field.
+pub fn list_entry() -> ForeignNational {
+    fn ok<T, E>(r: Result<T, E>) -> T {
+        r.unwrap_or_else(|_| unreachable!("the fixture's values are valid"))
+    }
+    ForeignNational {
+        card_number: ok(ResidenceCardNumber::parse("AB12345678CD")),
+        name: ok(NameOnCard::parse("NGUYEN,VAN,AN")),
+        nationality: ok(Text::parse("VIET NAM")),
+        birth_date: ok(JstDate::parse("1995-04-12")),
+        sex: Sex::Male,
+        status: StatusOfResidence::EngineerHumanitiesInternational,
+        period_of_stay: ok(PeriodOfStay::parse("1年")),
+        expiry: ok(JstDate::parse("2027-01-20")),
         passport_number: None,
         passport_expiry: None,
         email: None,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Collector, Localized, Text, Violations};
+use crate::form::Sex;
 use crate::jst::JstDate;
 use crate::office::Office;
 use crate::period::PeriodOfStay;
@@ -159,7 +160,9 @@ pub fn after_periodic_report_approved(state: UseState, approval: ApprovalOfUse) 
     (state, approval.extended_by_periodic_report())
 }
 
-/// One person on the organization's List of Affiliated Foreign Nationals (Q80).
+/// One person on the organization's List of Affiliated Foreign Nationals (Q80): what their residence card
+/// shows, which is what an application is checked against (Q39) and what the filing window, the status
+/// scope and the receipt-by-post rules read (never the values typed into the form).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ForeignNational {
@@ -167,6 +170,7 @@ pub struct ForeignNational {
     pub name: NameOnCard,
     pub nationality: Text<60>,
     pub birth_date: JstDate,
+    pub sex: Sex,
     pub status: StatusOfResidence,
     pub period_of_stay: PeriodOfStay,
     pub expiry: JstDate,

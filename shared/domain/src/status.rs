@@ -216,6 +216,8 @@ pub enum Transition {
     ChangeReceiptMethod,
     /// A wrongly attached facial photo is replaced by the office (Q63).
     ReplacePhoto,
+    /// On the day of issuance post is no longer possible (Q53): the card waits at the counter instead.
+    RedirectToCounter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -252,7 +254,7 @@ impl fmt::Display for Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 14] = [
+    pub const ALL: [Transition; 15] = [
         Self::CorrectBlanketEntry,
         Self::Submit,
         Self::FailReceiptNumber,
@@ -267,6 +269,7 @@ impl Transition {
         Self::WithdrawAttached,
         Self::ChangeReceiptMethod,
         Self::ReplacePhoto,
+        Self::RedirectToCounter,
     ];
 
     pub fn label_en(self) -> &'static str {
@@ -285,6 +288,7 @@ impl Transition {
             Self::WithdrawAttached => "withdraw the attached permission of",
             Self::ChangeReceiptMethod => "change the receipt method of",
             Self::ReplacePhoto => "replace the photo of",
+            Self::RedirectToCounter => "redirect to the counter the residence card of",
         }
     }
 
@@ -304,6 +308,7 @@ impl Transition {
             Self::WithdrawAttached => "同時申請分の取下げ",
             Self::ChangeReceiptMethod => "受領方法の変更",
             Self::ReplacePhoto => "写真の差替え",
+            Self::RedirectToCounter => "窓口受領への切替え",
         }
     }
 
@@ -317,7 +322,7 @@ impl Transition {
             Self::StartExamination | Self::RequestDocuments | Self::Permit | Self::Deny | Self::ReplacePhoto => {
                 matches!(actor, Actor::Officer(Examiner | Admin))
             }
-            Self::IssueCardByPost => matches!(actor, Actor::Officer(Issuance | Admin)),
+            Self::IssueCardByPost | Self::RedirectToCounter => matches!(actor, Actor::Officer(Issuance | Admin)),
             Self::HandOverAtCounter => matches!(actor, Actor::Officer(Issuance | Counter | Admin)),
             Self::Withdraw | Self::WithdrawAttached => {
                 matches!(actor, Actor::Officer(Counter | Examiner | Admin))
@@ -344,6 +349,9 @@ impl Transition {
             }),
             (Self::Deny, UnderExamination) => Some(Denied),
             (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => Some(Completed),
+            (Self::RedirectToCounter, WaitingForIssuance) if method == ReceiptMethod::Post => {
+                Some(ExaminationCompleted)
+            }
             (Self::HandOverAtCounter, ExaminationCompleted) if method == ReceiptMethod::Counter => Some(Completed),
             (Self::Withdraw, ApplicationCompleted | ErrorReceiptNumber | UnderExamination) => Some(Withdrawn),
             (
@@ -390,6 +398,7 @@ mod tests {
             (T::Permit, UnderExamination, Some(AtCounter), ExaminationCompleted),
             (T::Deny, UnderExamination, None, Denied),
             (T::IssueCardByPost, WaitingForIssuance, Some(Post), Completed),
+            (T::RedirectToCounter, WaitingForIssuance, Some(Post), ExaminationCompleted),
             (T::HandOverAtCounter, ExaminationCompleted, Some(AtCounter), Completed),
             (T::Withdraw, ApplicationCompleted, None, Withdrawn),
             (T::Withdraw, ErrorReceiptNumber, None, Withdrawn),
@@ -437,7 +446,7 @@ mod tests {
                 T::StartExamination | T::RequestDocuments | T::Permit | T::Deny | T::ReplacePhoto => {
                     vec![Actor::Officer(Examiner), Actor::Officer(Admin)]
                 }
-                T::IssueCardByPost => vec![Actor::Officer(Issuance), Actor::Officer(Admin)],
+                T::IssueCardByPost | T::RedirectToCounter => vec![Actor::Officer(Issuance), Actor::Officer(Admin)],
                 T::HandOverAtCounter => {
                     vec![Actor::Officer(Counter), Actor::Officer(Issuance), Actor::Officer(Admin)]
                 }

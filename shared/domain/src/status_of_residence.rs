@@ -176,6 +176,15 @@ impl Localized for UnknownStatus {
 }
 
 impl StatusOfResidence {
+    /// Supervising-organization type technical intern training (the "(b)" / ロ statuses): the organization
+    /// of affiliation is the supervising organization, not the implementing one (Q1, Q17).
+    pub fn is_supervised_intern_training(self) -> bool {
+        matches!(
+            self,
+            Self::TechnicalInternTraining1b | Self::TechnicalInternTraining2b | Self::TechnicalInternTraining3b
+        )
+    }
+
     pub fn info(self) -> &'static StatusInfo {
         // The table is generated from the same list as the enum, in the same order.
         &STATUS_TABLE[self as usize]

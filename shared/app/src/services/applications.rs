@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use zairyu_domain::application::{Application, ApplicationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::eligibility::check_eligibility;
+use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::{Addressee, NotificationJob};
@@ -57,7 +57,7 @@ impl Applications {
         let today = self.core.today();
         let form = ApplicationForm::parse(input, today)?;
         let listed = self.core.store().organizations().person(org.id(), &form.stay.card_number).await?;
-        check_eligibility(org.use_state(), listed.as_ref(), &form, today)?;
+        check_eligibility(Filer::of(&org), listed.as_ref(), &form, today)?;
         Ok(form)
     }
 
@@ -134,7 +134,7 @@ impl Applications {
         let today = self.core.today();
         let store = self.core.store();
         let listed = store.organizations().person(org.id(), &app.form().stay.card_number).await?;
-        let eligible = check_eligibility(org.use_state(), listed.as_ref(), app.form(), today)?;
+        let eligible = check_eligibility(Filer::of(&org), listed.as_ref(), app.form(), today)?;
         let number = TemporaryReceiptNumber::new(today, self.core.random());
         app.submit(Actor::OrganizationUser, &eligible, number.clone())?;
         let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;

@@ -13,7 +13,7 @@ use zairyu_domain::account::UserKind;
 use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::blanket::{BlanketUpload, RowError, UploadState};
-use zairyu_domain::eligibility::check_eligibility;
+use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::NotificationJob;
@@ -141,7 +141,7 @@ impl Blanket {
                 Err(v) => Err(v.0),
                 Ok(form) => {
                     let listed = store.organizations().person(org.id(), &form.stay.card_number).await?;
-                    match check_eligibility(org.use_state(), listed.as_ref(), &form, today) {
+                    match check_eligibility(Filer::of(&org), listed.as_ref(), &form, today) {
                         Ok(_) => Ok(form),
                         Err(v) => Err(v.0),
                     }

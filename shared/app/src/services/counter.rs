@@ -3,6 +3,7 @@
 //! officers and admins of the organization's office act; an admin acts everywhere.
 
 use serde::Deserialize;
+use zairyu_domain::form::Sex;
 use zairyu_domain::account::{AgentDeletionError, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::audit::{AuditAction, Outcome};
@@ -88,6 +89,8 @@ pub struct ForeignNationalInput {
     pub name: String,
     pub nationality: String,
     pub birth_date: String,
+    /// 男/女 or male/female, as on the card.
+    pub sex: String,
     pub status_of_residence: String,
     pub period_of_stay: String,
     pub expiry_date: String,
@@ -113,6 +116,7 @@ impl ForeignNationalInput {
         let name = c.take("name", NameOnCard::parse(&self.name));
         let nationality = c.take("nationality", Text::<60>::parse(&self.nationality));
         let birth = c.take("birth_date", JstDate::parse(&self.birth_date));
+        let sex = c.take("sex", Sex::parse(&self.sex));
         let status = c.take("status_of_residence", StatusOfResidence::parse(&self.status_of_residence));
         let period = c.take("period_of_stay", PeriodOfStay::parse(&self.period_of_stay));
         let expiry = c.take("expiry_date", JstDate::parse(&self.expiry_date));
@@ -125,6 +129,7 @@ impl ForeignNationalInput {
                 name: name?,
                 nationality: nationality?,
                 birth_date: birth?,
+                sex: sex?,
                 status: status?,
                 period_of_stay: period?,
                 expiry: expiry?,
