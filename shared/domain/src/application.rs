@@ -322,6 +322,28 @@ impl Application {
         }
     }
 
+    /// Q53: the card is to be posted to an applicant under 16, so post holds only if six months or more
+    /// remain until the 16th birthday on the day of issuance, which is decided then (the office redirects
+    /// the card to the counter otherwise). Told to the user from entry until the card is dispatched. Before
+    /// filing, the first day the application could be filed stands for the filing day.
+    pub fn post_caveat(&self) -> Option<PostRefusal> {
+        let open = matches!(
+            self.status,
+            ApplicationStatus::InputCompleted
+                | ApplicationStatus::ErrorBlanketRegistration
+                | ApplicationStatus::ApplicationCompleted
+                | ApplicationStatus::ErrorReceiptNumber
+                | ApplicationStatus::UnderExamination
+                | ApplicationStatus::WaitingForIssuance
+        );
+        let birth = self.checked_against.as_ref().map_or(self.form.birth_date, |l| l.birth_date);
+        let day = self.receipt_date.unwrap_or_else(|| {
+            crate::period::FilingWindow::for_stay(self.form.stay.expiry, self.form.stay.period).opens
+        });
+        (open && self.form.receipt_method == ReceiptMethod::Post && day < birth.add_years(16))
+            .then_some(PostRefusal::SixteenthBirthday)
+    }
+
     /// The list entry the application was checked against when filed.
     pub fn checked_against(&self) -> Option<&ForeignNational> {
         self.checked_against.as_ref()
@@ -802,6 +824,23 @@ mod tests {
         // An adult's card is never redirected.
         let mut adult = waiting_for_issuance("1995-04-12");
         assert_eq!(adult.redirect_to_counter(ISSUANCE, d("2026-12-10")), Err(ApplicationError::PostStillPossible));
+    }
+
+    #[test]
+    fn q53_the_user_is_told_when_post_is_decided_only_at_issuance() {
+        let child = waiting_for_issuance("2011-06-10");
+        assert_eq!(child.post_caveat(), Some(PostRefusal::SixteenthBirthday));
+        assert_eq!(waiting_for_issuance("1995-04-12").post_caveat(), None);
+        let entered = app(|i| i.birth_date = "20120101".into());
+        assert_eq!(entered.post_caveat(), Some(PostRefusal::SixteenthBirthday));
+        let at_counter = app(|i| {
+            i.birth_date = "20120101".into();
+            i.receipt_method = "counter".into();
+        });
+        assert_eq!(at_counter.post_caveat(), None);
+        let mut issued = waiting_for_issuance("2011-06-10");
+        issued.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
+        assert_eq!(issued.post_caveat(), None, "nothing left to decide once dispatched");
     }
 
     #[test]

@@ -73,6 +73,8 @@ crate::codes! {
         RecordPostDocuments => "office.record_post_documents",
         IssueCardByPost => "office.issue_card_by_post",
         HandOverAtCounter => "office.hand_over_at_counter",
+        RedirectToCounter => "office.redirect_to_counter",
+        RecordDelivery => "office.record_delivery",
         Withdraw => "office.withdraw",
         WithdrawAttachment => "office.withdraw_attachment",
         ReplacePhoto => "office.replace_photo",

@@ -227,13 +227,6 @@ pub fn check_receipt_method(method: ReceiptMethod, facts: PostFacts, today: JstD
     }
 }
 
-/// What the user is told when post is chosen and accepted today but may still be refused on the day of
-/// issuance (Q53): the applicant is under 16, so post holds only if six months or more remain until the
-/// 16th birthday when the card is issued; otherwise the office asks for collection at the counter.
-pub fn post_caveat(method: ReceiptMethod, facts: PostFacts, today: JstDate) -> Option<PostRefusal> {
-    (method == ReceiptMethod::Post && facts.under_sixteen_on(today)).then_some(PostRefusal::SixteenthBirthday)
-}
-
 /// Who files: the organization's use of the system (Q76) and its kind (Q1, Q17).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Filer {
@@ -637,16 +630,5 @@ mod tests {
         // Typed as 30 years old, listed as turning 16 within six months: post is refused.
         let got = rules(|_| {}, |p| p.birth_date = d("2011-02-01"));
         assert!(got.contains(&("receipt_method".into(), "receipt_method.post_sixteenth_birthday")), "{got:?}");
-    }
-
-    #[test]
-    fn q53_post_for_a_child_under_16_is_accepted_with_a_caveat_about_the_day_of_issuance() {
-        let child = facts(|f| f.birth_date = d("2012-01-01"));
-        assert_eq!(check_post_receipt(child, today()), Ok(()));
-        assert_eq!(post_caveat(ReceiptMethod::Post, child, today()), Some(PostRefusal::SixteenthBirthday));
-        assert_eq!(post_caveat(ReceiptMethod::Counter, child, today()), None);
-        assert_eq!(post_caveat(ReceiptMethod::Post, facts(|_| {}), today()), None);
-        let sixteen_today = facts(|f| f.birth_date = d("2010-11-27"));
-        assert_eq!(post_caveat(ReceiptMethod::Post, sixteen_today, today()), None);
     }
 }

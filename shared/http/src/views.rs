@@ -99,6 +99,38 @@ pub struct ApplicationView {
     /// Q32: the day it was filed.
     pub receipt_date: Option<String>,
     pub entered_by: String,
+    /// Q55, Q69: the day the card was posted.
+    pub card_dispatched_on: Option<String>,
+    /// Q71: the day the posted card was delivered.
+    pub card_delivered_on: Option<String>,
+    /// Q71: the day the permission took effect (delivery by post, hand-over at the counter).
+    pub permission_effective_on: Option<String>,
+    /// What the user should know about this application now (e.g. Q53: post decided on the day of issuance).
+    pub notices: Vec<NoticeView>,
+}
+
+/// Something the user should know, in English and Japanese, with a stable code.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct NoticeView {
+    pub code: &'static str,
+    pub message_en: String,
+    pub message_ja: String,
+}
+
+impl NoticeView {
+    /// Q53: post is accepted for an applicant under 16 but decided on the day of issuance.
+    fn post_decided_at_issuance() -> Self {
+        Self {
+            code: "receipt_method.post_decided_at_issuance",
+            message_en: "The applicant is under 16: the card can be received by post only if six months or more \
+                         remain until the 16th birthday on the day it is issued; otherwise the office will ask for it \
+                         to be collected at the counter (Q53)."
+                .into(),
+            message_ja: "申請人は16歳未満です。在留カードの交付日に16歳の誕生日まで6か月以上ある場合に限り郵送で受領\
+                         できます。6か月未満となった場合は窓口での受領となります（Q53）。"
+                .into(),
+        }
+    }
 }
 
 impl From<&Application> for ApplicationView {
@@ -119,6 +151,10 @@ impl From<&Application> for ApplicationView {
             official_receipt_number: a.official_receipt_number().map(|n| n.to_string()),
             receipt_date: a.receipt_date().map(|d| d.to_string()),
             entered_by: a.created_by().to_string(),
+            card_dispatched_on: a.card_dispatched_on().map(|d| d.to_string()),
+            card_delivered_on: a.card_delivered_on().map(|d| d.to_string()),
+            permission_effective_on: a.permission_effective_on().map(|d| d.to_string()),
+            notices: a.post_caveat().map(|_| NoticeView::post_decided_at_issuance()).into_iter().collect(),
         }
     }
 }
@@ -130,11 +166,14 @@ pub struct ForeignNationalView {
     pub name: String,
     pub nationality: String,
     pub birth_date: String,
+    pub sex: zairyu_domain::form::Sex,
     pub status_of_residence: String,
     pub online: bool,
     pub period_of_stay: String,
     pub expiry_date: String,
     pub filing_window: FilingWindow,
+    /// The card already shows the name in kanji (Q53, Q57).
+    pub kanji_name_on_card: bool,
 }
 
 impl From<&ForeignNational> for ForeignNationalView {
@@ -144,11 +183,13 @@ impl From<&ForeignNational> for ForeignNationalView {
             name: p.name.to_string(),
             nationality: p.nationality.to_string(),
             birth_date: p.birth_date.to_string(),
+            sex: p.sex,
             status_of_residence: p.status.code().to_owned(),
             online: p.status.is_online(),
             period_of_stay: p.period_of_stay.to_string(),
             expiry_date: p.expiry.to_string(),
             filing_window: FilingWindow::for_stay(p.expiry, p.period_of_stay),
+            kanji_name_on_card: p.kanji_name_on_card,
         }
     }
 }
@@ -161,11 +202,18 @@ pub struct ApplicationDetailView<'a> {
     pub summary: ApplicationView,
     pub form: &'a zairyu_domain::form::ApplicationForm,
     pub photo: Option<zairyu_domain::photo::PhotoInfo>,
+    /// The List of Affiliated Foreign Nationals entry the application was checked against when filed.
+    pub checked_against: Option<&'a ForeignNational>,
 }
 
 impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
     fn from(a: &'a Application) -> Self {
-        Self { summary: ApplicationView::from(a), form: a.form(), photo: a.photo().as_ref().map(|p| p.info) }
+        Self {
+            summary: ApplicationView::from(a),
+            form: a.form(),
+            photo: a.photo().as_ref().map(|p| p.info),
+            checked_against: a.checked_against(),
+        }
     }
 }
 

@@ -44,6 +44,13 @@ pub enum OfficeAction {
     IssueCardByPost {
         dispatched_on: JstDate,
     },
+    /// Q53: on the day of issuance post is no longer possible (e.g. the 16th birthday is now less than six
+    /// months away): the card waits at the counter instead, and the user is told.
+    RedirectToCounter,
+    /// Q71: the posted card was delivered on this day (from the postal record); the permission took effect.
+    RecordDelivery {
+        delivered_on: JstDate,
+    },
     /// Q54, Q58, Q67: handed over at the counter.
     HandOverAtCounter {
         collector: Collector,
@@ -64,7 +71,10 @@ impl OfficeAction {
             Self::RequestDocuments => Transition::RequestDocuments,
             Self::Permit { .. } => Transition::Permit,
             Self::Deny => Transition::Deny,
-            Self::RecordPostDocuments { .. } | Self::IssueCardByPost { .. } => Transition::IssueCardByPost,
+            Self::RecordPostDocuments { .. } | Self::IssueCardByPost { .. } | Self::RecordDelivery { .. } => {
+                Transition::IssueCardByPost
+            }
+            Self::RedirectToCounter => Transition::RedirectToCounter,
             Self::HandOverAtCounter { .. } => Transition::HandOverAtCounter,
             Self::Withdraw => Transition::Withdraw,
             Self::WithdrawAttachment { .. } => Transition::WithdrawAttached,
@@ -80,6 +90,8 @@ impl OfficeAction {
             Self::RecordPostDocuments { .. } => AuditAction::RecordPostDocuments,
             Self::IssueCardByPost { .. } => AuditAction::IssueCardByPost,
             Self::HandOverAtCounter { .. } => AuditAction::HandOverAtCounter,
+            Self::RedirectToCounter => AuditAction::RedirectToCounter,
+            Self::RecordDelivery { .. } => AuditAction::RecordDelivery,
             Self::Withdraw => AuditAction::Withdraw,
             Self::WithdrawAttachment { .. } => AuditAction::WithdrawAttachment,
         }
@@ -181,6 +193,14 @@ impl Examination {
             OfficeAction::IssueCardByPost { dispatched_on } => {
                 app.issue_card_by_post(actor, *dispatched_on)?;
                 Some(NotificationKind::ResidenceCardIssued)
+            }
+            OfficeAction::RedirectToCounter => {
+                app.redirect_to_counter(actor, today)?;
+                Some(NotificationKind::ReceiptMethodChanged)
+            }
+            OfficeAction::RecordDelivery { delivered_on } => {
+                app.record_delivery(actor, *delivered_on)?;
+                None
             }
             OfficeAction::HandOverAtCounter { collector, fee_notice_signed } => {
                 app.hand_over_at_counter(actor, *collector, *fee_notice_signed, today)?;

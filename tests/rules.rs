@@ -1,0 +1,191 @@
+//! The spec's rules as a user meets them over HTTP (the rules issue): each test is written from the text of
+//! the answer it names, through the real router, with the list entry built by the counter on its own (never
+//! copied from the form being checked).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::StatusCode;
+use chrono::Duration;
+use serde_json::{Value, json};
+use zairyu_domain::fixtures::application_input;
+use zairyu_http::GeoPolicy;
+
+mod http_support;
+mod support;
+use http_support::*;
+use support::*;
+
+/// The counter puts a person on org1's list, as their residence card shows them.
+async fn list(app: &Router, clerk: &Client, card: &str, edit: impl FnOnce(&mut Value)) {
+    let mut person = json!({
+        "name": "NGUYEN,VAN,AN", "nationality": "VIET NAM", "birth_date": "1995-04-12", "sex": "male",
+        "status_of_residence": "engineer_humanities_international", "period_of_stay": "1Y",
+        "expiry_date": "2027-01-20",
+    });
+    edit(&mut person);
+    let uri = format!("/api/office/organizations/org1/foreign-nationals/{card}");
+    let r = send(app, clerk.json("PUT", &uri, person)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+/// The example application for the person with card `card`, edited.
+fn form(card: &str, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut v = serde_json::to_value(application_input()).unwrap();
+    v["residence_card_number"] = json!(card);
+    edit(&mut v);
+    v
+}
+
+fn rules_of(r: &Reply) -> Vec<(String, String)> {
+    r.body["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors in {:?}", r.body))
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["rule"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn pair(field: &str, rule: &str) -> (String, String) {
+    (field.to_owned(), rule.to_owned())
+}
+
+#[tokio::test]
+async fn q26_q39_a_typed_expiry_inside_the_window_does_not_file_a_person_listed_outside_it() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    // The card says 2027-06-30: the window opens on 2027-03-30. The form says 2027-01-20 (inside today's).
+    list(&app, &clerk, "ZZ11223344YY", |p| p["expiry_date"] = json!("2027-06-30")).await;
+    let r = send(&app, tanaka.json("POST", "/api/applications", form("ZZ11223344YY", |_| {}))).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let got = rules_of(&r);
+    assert!(got.contains(&pair("expiry_date", "eligibility.differs_from_card")), "{got:?}");
+    assert!(got.contains(&pair("expiry_date", "filing_window.too_early")), "{got:?}");
+}
+
+#[tokio::test]
+async fn q29_q39_a_covered_status_typed_for_a_specified_skilled_worker_is_refused() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    list(&app, &clerk, "ZZ11223344YY", |p| p["status_of_residence"] = json!("specified_skilled_worker_1")).await;
+    let r = send(&app, tanaka.json("POST", "/api/applications", form("ZZ11223344YY", |_| {}))).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    let got = rules_of(&r);
+    assert!(got.contains(&pair("status_of_residence", "eligibility.differs_from_card")), "{got:?}");
+    assert!(got.contains(&pair("status_of_residence", "eligibility.status_not_covered")), "{got:?}");
+}
+
+#[tokio::test]
+async fn q39_each_field_that_differs_from_the_card_is_named_in_both_languages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    for (field, value) in [
+        ("nationality", "Thailand"),
+        ("period_of_stay", "3Y"),
+        ("sex", "女"),
+        ("name", "NGUYEN,VAN,BINH"),
+        ("birth_date", "1995-04-13"),
+    ] {
+        let r = send(&app, tanaka.json("POST", "/api/applications", form("AB12345678CD", |v| v[field] = json!(value))))
+            .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+        assert_eq!(rules_of(&r), vec![pair(field, "eligibility.differs_from_card")], "{field}");
+        let e = &r.body["errors"][0];
+        assert!(e["message_en"].as_str().unwrap().contains("as given in the residence card"), "{e:?}");
+        assert!(e["message_ja"].as_str().unwrap().contains("在留カードの情報のとおり入力してください"), "{e:?}");
+    }
+    // The same person typed as the card shows them is entered.
+    let r = send(&app, tanaka.json("POST", "/api/applications", form("AB12345678CD", |_| {}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn q1_q17_supervising_type_interns_are_filed_by_the_supervising_organization_only() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    // org1 is a corporation (an implementing organization at most).
+    list(&app, &clerk, "ZZ11223344YY", |p| p["status_of_residence"] = json!("technical_intern_training_2b")).await;
+    let typed = form("ZZ11223344YY", |v| v["status_of_residence"] = json!("技能実習2号ロ"));
+    let r = send(&app, tanaka.json("POST", "/api/applications", typed)).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(rules_of(&r), vec![pair("organization", "eligibility.supervising_organization_only")]);
+}
+
+/// Files the application `body` for TANAKA01 with a photo; returns its id.
+async fn filed(app: &Router, tanaka: &Client, body: Value) -> String {
+    let r = send(app, tanaka.json("POST", "/api/applications", body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(app, photo_req(tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let r = send(app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    id
+}
+
+async fn act(app: &Router, officer: &Client, id: &str, action: Value) -> Reply {
+    send(app, officer.json("POST", &format!("/api/office/applications/{id}/actions"), action)).await
+}
+
+/// Examined, permitted and the fee notice received: the card waits for issuance by post.
+async fn to_issuance(app: &Router, officer: &Client, id: &str) {
+    for action in [
+        json!({ "action": "start_examination" }),
+        json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }),
+        json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": true }),
+    ] {
+        let r = act(app, officer, id, action).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn q53_post_for_a_child_is_decided_on_the_day_of_issuance_and_redirected_to_the_counter() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk, officer) =
+        (login(&app, "TANAKA01").await, login(&app, "CLERK01").await, login(&app, "OFFICER1").await);
+    // 16 on 2027-06-10: more than six months away today (2026-11-27), so post is accepted, with a notice.
+    list(&app, &clerk, "ZZ11223344YY", |p| p["birth_date"] = json!("2011-06-10")).await;
+    let id = filed(&app, &tanaka, form("ZZ11223344YY", |v| v["birth_date"] = json!("2011-06-10"))).await;
+    let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["notices"][0]["code"], "receipt_method.post_decided_at_issuance", "{:?}", r.body);
+    assert_eq!(r.body["checked_against"]["birth_date"], "2011-06-10");
+    to_issuance(&app, &officer, &id).await;
+    // On 2026-12-11 less than six months remain: the card cannot be posted.
+    w.clock.set(start() + Duration::days(14));
+    let officer = login(&app, "OFFICER1").await;
+    let r = act(&app, &officer, &id, json!({ "action": "issue_card_by_post", "dispatched_on": "2026-12-11" })).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["rule"], "receipt_method.post_sixteenth_birthday", "{:?}", r.body);
+    let r = act(&app, &officer, &id, json!({ "action": "redirect_to_counter" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["status"]["code"], "examination_completed");
+    assert_eq!(r.body["receipt_method"], "counter");
+    let sent: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
+    assert!(sent.contains(&"receipt_method_changed"), "the user is told: {sent:?}");
+}
+
+#[tokio::test]
+async fn q71_the_permission_by_post_takes_effect_on_the_recorded_delivery_day() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, officer) = (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await);
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    to_issuance(&app, &officer, &id).await;
+    let r = act(&app, &officer, &id, json!({ "action": "issue_card_by_post", "dispatched_on": "2026-11-27" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["permission_effective_on"], Value::Null, "not yet delivered");
+    let r = act(&app, &officer, &id, json!({ "action": "record_delivery", "delivered_on": "2026-11-26" })).await;
+    assert_eq!(r.body["rule"], "application.delivered_before_dispatch", "{:?}", r.body);
+    let r = act(&app, &officer, &id, json!({ "action": "record_delivery", "delivered_on": "2026-11-30" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["card_dispatched_on"], "2026-11-27");
+    assert_eq!(r.body["card_delivered_on"], "2026-11-30");
+    assert_eq!(r.body["permission_effective_on"], "2026-11-30", "{:?}", r.body);
+}
