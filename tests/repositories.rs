@@ -26,6 +26,7 @@ on_both_tables!(
     uploads_two_concurrent_updates_one_wins,
     counters_two_concurrent_advances_one_wins,
     a_record_is_added_only_if_absent,
+    two_organizations_with_one_corporate_number_cannot_both_be_added,
 );
 
 /// Saves `a` and `b` (the same record, read at the same version, changed apart) at the same moment;
@@ -179,4 +180,33 @@ async fn a_record_is_added_only_if_absent(w: World) {
     let mut change = UnitOfWork::new(start());
     change.add(&org).unwrap();
     assert!(matches!(store.commit(change).await, Err(StoreError::ConditionFailed)));
+}
+
+/// Q72: a second organization with a corporate number already held fails whole (its claim of the number),
+/// added at the same moment or later; a third with another number is added.
+async fn two_organizations_with_one_corporate_number_cannot_both_be_added(w: World) {
+    use zairyu_domain::organization::{Organization, OrganizationKind, OrganizationProfile};
+    let store = w.svc.core.store();
+    let org = |id: &str, number: &str| {
+        let profile =
+            OrganizationProfile::parse(OrganizationKind::Corporation, "Kaede K.K.", "Tokyo", number, Office::Tokyo)
+                .unwrap();
+        Organization::register(OrganizationId::parse(id).unwrap(), profile)
+    };
+    let add = |o: Organization| {
+        let store = store.clone();
+        async move {
+            let mut change = UnitOfWork::new(start());
+            change.add(&o).unwrap();
+            store.commit(change).await
+        }
+    };
+    let (ra, rb) = tokio::join!(add(org("kaede-a", "1010401089234")), add(org("kaede-b", "1010401089234")));
+    assert_eq!(usize::from(ra.is_ok()) + usize::from(rb.is_ok()), 1, "{ra:?} {rb:?}");
+    let loser = if ra.is_ok() { "kaede-b" } else { "kaede-a" };
+    assert!(store.organizations().get(&OrganizationId::parse(loser).unwrap()).await.unwrap().is_none());
+    assert!(matches!(add(org("kaede-c", "1010401089234")).await, Err(StoreError::ConditionFailed)));
+    add(org("kaede-d", "6011001021235")).await.unwrap();
+    let number = zairyu_domain::values::CorporateNumber::parse("1010401089234").unwrap();
+    assert!(store.organizations().corporate_number_registered(&number).await.unwrap());
 }

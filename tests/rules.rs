@@ -189,3 +189,38 @@ async fn q71_the_permission_by_post_takes_effect_on_the_recorded_delivery_day() 
     assert_eq!(r.body["card_delivered_on"], "2026-11-30");
     assert_eq!(r.body["permission_effective_on"], "2026-11-30", "{:?}", r.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn q72_one_organization_per_corporate_number_even_when_registered_twice_at_once() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let org = |name: &str| {
+        json!({ "kind": "corporation", "name": name, "location": "Chiyoda-ku, Tokyo", "corporate_number": "1010401089234", "office": "tokyo" })
+    };
+    // Two counters register the same corporation at the same moment (an organization with two offices).
+    let (a, b) = tokio::join!(
+        send(&app, clerk.json("POST", "/api/office/organizations", org("Kaede K.K. Head Office"))),
+        send(&app, clerk.json("POST", "/api/office/organizations", org("Kaede K.K. Osaka Branch"))),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::UNPROCESSABLE_ENTITY], "{:?} {:?}", a.body, b.body);
+    let refused = if a.status == StatusCode::CREATED { b } else { a };
+    assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(refused.body["errors"][0]["field"], "corporate_number");
+    assert_eq!(refused.body["errors"][0]["rule"], "organization.corporate_number_registered");
+    // Later, too; and the seeded organizations' numbers are taken as well.
+    let r = send(&app, clerk.json("POST", "/api/office/organizations", org("Kaede again"))).await;
+    assert_eq!(r.body["errors"][0]["rule"], "organization.corporate_number_registered", "{:?}", r.body);
+    let mut sakura = org("Sakura again");
+    sakura["corporate_number"] = json!("7000012050002");
+    let r = send(&app, clerk.json("POST", "/api/office/organizations", sakura)).await;
+    assert_eq!(r.body["errors"][0]["rule"], "organization.corporate_number_registered", "{:?}", r.body);
+    // An individual business owner has no number and is never refused for it.
+    for name in ["Yamada Shoten", "Yamada Shoten"] {
+        let sole = json!({ "kind": "individual_business", "name": name, "location": "Tokyo", "corporate_number": "", "office": "tokyo" });
+        let r = send(&app, clerk.json("POST", "/api/office/organizations", sole)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+}

@@ -116,8 +116,8 @@ impl World {
             public_url: "https://oras.example.jp".into(),
         };
         let world = Self { svc: Services::new(wiring.clone()), wiring, clock, table, queue, dir };
-        world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp").await;
-        world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp").await;
+        world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp", "7000012050002").await;
+        world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp", "6000012050003").await;
         use zairyu_domain::status::OfficerRole::*;
         world.seed_officer("OFFICER1", Office::Tokyo, vec![Counter, Examiner, Issuance]).await;
         world.seed_officer("CLERK01", Office::Tokyo, vec![Counter]).await;
@@ -126,13 +126,13 @@ impl World {
     }
 
     /// An active organization with one person on its list and one staff user with a password.
-    pub async fn seed(&self, org: &str, user: &str, email: &str) {
+    pub async fn seed(&self, org: &str, user: &str, email: &str, corporate_number: &str) {
         let org_id = OrganizationId::parse(org).unwrap();
         let profile = OrganizationProfile::parse(
             OrganizationKind::Corporation,
             "Sakura Systems K.K.",
             "Tokyo",
-            "7000012050002",
+            corporate_number,
             Office::Tokyo,
         )
         .unwrap();

@@ -33,6 +33,10 @@ pub enum OrganizationError {
         "requests for use are not accepted at {0}: use the regional office with jurisdiction over the organization's location (Q7)"
     )]
     OfficeDoesNotAcceptRequests(&'static str),
+    #[error(
+        "an organization with this corporate number is already registered: an organization with several offices is one organization (Q72)"
+    )]
+    CorporateNumberRegistered,
 }
 
 impl Localized for OrganizationError {
@@ -41,12 +45,16 @@ impl Localized for OrganizationError {
             Self::CorporateNumberRequired => "organization.corporate_number_required",
             Self::CorporateNumberNotApplicable => "organization.corporate_number_not_applicable",
             Self::OfficeDoesNotAcceptRequests(_) => "organization.office_does_not_accept_requests",
+            Self::CorporateNumberRegistered => "organization.corporate_number_registered",
         }
     }
     fn message_ja(&self) -> String {
         match self {
             Self::CorporateNumberRequired => "法人・監理団体は法人番号を登録してください。".into(),
             Self::CorporateNumberNotApplicable => "個人事業主には法人番号はありません。".into(),
+            Self::CorporateNumberRegistered => {
+                "この法人番号の所属機関は既に登録されています。複数の事業所がある場合も一つの所属機関です（Q72）。".into()
+            }
             Self::OfficeDoesNotAcceptRequests(name) => {
                 format!(
                     "{name}では利用申出を受け付けていません。所属機関の所在地を管轄する地方出入国在留管理官署で申し出てください（Q7）。"

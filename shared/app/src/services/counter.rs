@@ -12,7 +12,9 @@ use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
-use zairyu_domain::organization::{ForeignNational, Organization, OrganizationKind, OrganizationProfile, UseState};
+use zairyu_domain::organization::{
+    ForeignNational, Organization, OrganizationError, OrganizationKind, OrganizationProfile, UseState,
+};
 use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::request_for_use::{NewRequest, RequestForUse, RequestKind};
 use zairyu_domain::status::OfficerRole;
@@ -225,11 +227,21 @@ impl Counter {
             OrganizationProfile::parse(input.kind, &input.name, &input.location, &input.corporate_number, office)?;
         let id = OrganizationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
         let org = Organization::register(id, profile);
+        let registered = || invalid("corporate_number", &OrganizationError::CorporateNumberRegistered);
+        let organizations = self.core.store().organizations();
+        if let Some(number) = &org.profile().corporate_number
+            && organizations.corporate_number_registered(number).await?
+        {
+            return Err(registered());
+        }
         let event = self.counter_event(caller, AuditAction::RegisterOrganization, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
         change.add(&org)?;
-        self.core.commit(change).await?;
-        Ok(org)
+        match self.core.commit(change).await {
+            // Registered by someone else meanwhile: the claim of the number failed.
+            Err(ServiceError::Conflict) => Err(registered()),
+            other => other.map(|()| org),
+        }
     }
 
     #[tracing::instrument(skip_all)]

@@ -13,6 +13,7 @@
 //! | record | pk | sk | gsi1pk / gsi1sk | gsi2pk / gsi2sk | serves |
 //! |---|---|---|---|---|---|
 //! | organization | `ORG#{org}` | `ORG` | | | an organization by ID |
+//! | corporate number claim | `CORPNO#{number}` | `CORPNO` | | | one organization per corporate number (Q72) |
 //! | foreign national on the list | `ORG#{org}` | `FN#{card}` | | | the List of Affiliated Foreign Nationals (Q80), one person by card number |
 //! | request for use | `ORG#{org}` | `RFU#{id}` | | `RFU#{office}#{state}` / `{recorded_at}#{id}` | an organization's requests; the office's pending requests |
 //! | blanket upload | `ORG#{org}` | `UPLOAD#{id}` | | | an organization's uploads |
@@ -144,6 +145,12 @@ pub trait Record: Serialize + DeserializeOwned {
     fn index(&self, _created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
         Vec::new()
     }
+    /// Keys only this record may hold (a value that must be unique across records, e.g. an organization's
+    /// corporate number): claimed with the record when it is added, so a second record with the same value
+    /// fails the whole change.
+    fn claims(&self) -> Vec<Key> {
+        Vec::new()
+    }
 }
 
 /// A new record as stored: version 1, its index attributes, and when it was first stored. It is written only
@@ -196,8 +203,14 @@ impl UnitOfWork {
         Ok(())
     }
 
-    /// Stores a new record; the change fails if one with its key exists.
+    /// Stores a new record with its claims; the change fails if one with its key, or another record holding
+    /// one of its claims, exists.
     pub fn add<T: Record>(&mut self, record: &T) -> Result<(), StoreError> {
+        let key = record.key();
+        for claim in record.claims() {
+            let owner = format!("{}|{}", key.pk, key.sk);
+            self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
+        }
         self.push(Write::Put { item: new_item(record, self.now)?, condition: Condition::Absent });
         Ok(())
     }

@@ -5,7 +5,7 @@ use zairyu_domain::application::OrganizationId;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{ForeignNational, Organization};
 use zairyu_domain::request_for_use::{RequestForUse, RequestState};
-use zairyu_domain::values::ResidenceCardNumber;
+use zairyu_domain::values::{CorporateNumber, ResidenceCardNumber};
 
 use super::{Record, Records, Store, Stored, UnitOfWork, decode, encode, s};
 use crate::ports::{Attr, Condition, Cursor, Index, Key, Query, SortKey, StoreError, Table, Write, attr};
@@ -14,6 +14,10 @@ pub struct Organizations<'a>(pub(super) &'a dyn Table);
 
 fn key(id: &OrganizationId) -> Key {
     Key::new(format!("ORG#{id}"), "ORG")
+}
+
+fn corporate_number_key(number: &CorporateNumber) -> Key {
+    Key::new(format!("CORPNO#{number}"), "CORPNO")
 }
 
 fn person_key(org: &OrganizationId, card: &ResidenceCardNumber) -> Key {
@@ -32,11 +36,21 @@ impl Record for Organization {
     fn key(&self) -> Key {
         key(self.id())
     }
+    /// One organization per corporate number: an organization with several offices is one organization
+    /// (Q72).
+    fn claims(&self) -> Vec<Key> {
+        self.profile().corporate_number.iter().map(corporate_number_key).collect()
+    }
 }
 
 impl Organizations<'_> {
     pub async fn get(&self, id: &OrganizationId) -> Result<Option<Stored<Organization>>, StoreError> {
         Store::get_stored(self.0, &key(id)).await
+    }
+
+    /// Whether an organization with this corporate number is registered.
+    pub async fn corporate_number_registered(&self, number: &CorporateNumber) -> Result<bool, StoreError> {
+        Ok(self.0.get(&corporate_number_key(number)).await?.is_some())
     }
 
     /// One person on the organization's list.
