@@ -224,3 +224,22 @@ async fn q72_one_organization_per_corporate_number_even_when_registered_twice_at
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     }
 }
+
+#[tokio::test]
+async fn q51_a_card_awaiting_collection_at_the_counter_reads_completed_to_the_user() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, officer) = (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await);
+    let id = filed(&app, &tanaka, form("AB12345678CD", |v| v["receipt_method"] = json!("counter"))).await;
+    for action in [
+        json!({ "action": "start_examination" }),
+        json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }),
+    ] {
+        assert_eq!(act(&app, &officer, &id, action).await.status, StatusCode::OK);
+    }
+    let r = send(&app, tanaka.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    let status = &r.body["items"][0]["status"];
+    assert_eq!(status["code"], "examination_completed");
+    assert_eq!((status["label_en"].as_str(), status["label_ja"].as_str()), (Some("Completed"), Some("完了")));
+    assert!(status["office_label_en"].as_str().unwrap().contains("counter"), "{status:?}");
+}

@@ -96,14 +96,17 @@ impl ApplicationStatus {
         }
     }
 
+    /// The status as the application information list shows it to users (Q51). Q51 calls both the card
+    /// issued (post) and the card awaiting collection after the examination (counter) "Completed"; the
+    /// office's finer label is [`Self::office_label_en`]. "Denied" and "Withdrawn" are not in Q51: they are
+    /// this system's names for the two other ends (README, rule map).
     pub fn label_en(self) -> &'static str {
         match self {
             Self::InputCompleted => "Input completed",
             Self::ApplicationCompleted => "Application completed",
             Self::UnderExamination => "Under examination",
             Self::WaitingForIssuance => "Waiting for issuance",
-            Self::ExaminationCompleted => "Examination completed",
-            Self::Completed => "Completed",
+            Self::ExaminationCompleted | Self::Completed => "Completed",
             Self::ErrorBlanketRegistration => "Error (blanket registration)",
             Self::ErrorReceiptNumber => "Error (application receipt number acquisition error)",
             Self::Denied => "Denied",
@@ -111,18 +114,35 @@ impl ApplicationStatus {
         }
     }
 
+    /// [`Self::label_en`] in Japanese, as the agency's screens say it.
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::InputCompleted => "入力完了",
             Self::ApplicationCompleted => "申請完了",
             Self::UnderExamination => "審査中",
             Self::WaitingForIssuance => "交付待ち",
-            Self::ExaminationCompleted => "審査完了",
-            Self::Completed => "完了",
+            Self::ExaminationCompleted | Self::Completed => "完了",
             Self::ErrorBlanketRegistration => "エラー（一括登録）",
             Self::ErrorReceiptNumber => "エラー（受付番号取得エラー）",
             Self::Denied => "不許可",
             Self::Withdrawn => "取下げ",
+        }
+    }
+
+    /// The office's label: where Q51's "Completed" covers two states, it says which.
+    pub fn office_label_en(self) -> &'static str {
+        match self {
+            Self::ExaminationCompleted => "Examination completed (card awaiting collection at the counter)",
+            Self::Completed => "Completed (card issued)",
+            other => other.label_en(),
+        }
+    }
+
+    pub fn office_label_ja(self) -> &'static str {
+        match self {
+            Self::ExaminationCompleted => "審査完了（窓口交付待ち）",
+            Self::Completed => "完了（交付済み）",
+            other => other.label_ja(),
         }
     }
 
@@ -537,9 +557,38 @@ mod tests {
     fn every_status_has_labels_in_both_languages() {
         for s in ApplicationStatus::ALL {
             assert!(!s.label_en().is_empty() && !s.label_ja().is_empty() && !s.code().is_empty());
+            assert!(!s.office_label_en().is_empty() && !s.office_label_ja().is_empty());
         }
         let e = TransitionError::NotFromStatus { op: T::Submit, from: Completed };
         assert_eq!(e.rule(), "status.not_from_status");
         assert!(e.message_ja().contains("完了"));
+    }
+
+    /// Q51's list, word for word, and the two ends it does not list (this system's additions).
+    #[test]
+    fn q51_the_status_a_user_sees_is_worded_as_the_spec_lists_it() {
+        let q51 = [
+            (InputCompleted, "Input completed", "入力完了"),
+            (ApplicationCompleted, "Application completed", "申請完了"),
+            (UnderExamination, "Under examination", "審査中"),
+            (WaitingForIssuance, "Waiting for issuance", "交付待ち"),
+            // "Completed: in the case of receipt by post, the issuance of the residence card has been completed;
+            // in the case of receipt at the counter, the examination has been completed but the card not issued."
+            (Completed, "Completed", "完了"),
+            (ExaminationCompleted, "Completed", "完了"),
+            (ErrorBlanketRegistration, "Error (blanket registration)", "エラー（一括登録）"),
+            (ErrorReceiptNumber, "Error (application receipt number acquisition error)", "エラー（受付番号取得エラー）"),
+            (Denied, "Denied", "不許可"),
+            (Withdrawn, "Withdrawn", "取下げ"),
+        ];
+        assert_eq!(q51.len(), ApplicationStatus::ALL.len());
+        for (status, en, ja) in q51 {
+            assert_eq!((status.label_en(), status.label_ja()), (en, ja), "{status:?}");
+        }
+        // The office tells the two "Completed" apart.
+        assert_ne!(ExaminationCompleted.office_label_en(), Completed.office_label_en());
+        assert_ne!(ExaminationCompleted.office_label_ja(), Completed.office_label_ja());
+        assert_eq!(UnderExamination.office_label_en(), "Under examination");
+        assert_eq!(UnderExamination.office_label_ja(), "審査中");
     }
 }

@@ -36,16 +36,26 @@ pub fn decode_cursor(s: Option<&str>) -> Result<Option<Cursor>, zairyu_app::Serv
     .transpose()
 }
 
+/// An application's status: its stable code, the label the application information list shows (Q51) and
+/// the office's finer label (which tells Q51's two "Completed" apart).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatusView {
     pub code: &'static str,
     pub label_en: &'static str,
     pub label_ja: &'static str,
+    pub office_label_en: &'static str,
+    pub office_label_ja: &'static str,
 }
 
 impl From<ApplicationStatus> for StatusView {
     fn from(s: ApplicationStatus) -> Self {
-        Self { code: s.code(), label_en: s.label_en(), label_ja: s.label_ja() }
+        Self {
+            code: s.code(),
+            label_en: s.label_en(),
+            label_ja: s.label_ja(),
+            office_label_en: s.office_label_en(),
+            office_label_ja: s.office_label_ja(),
+        }
     }
 }
 
