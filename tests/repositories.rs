@@ -27,6 +27,7 @@ on_both_tables!(
     counters_two_concurrent_advances_one_wins,
     a_record_is_added_only_if_absent,
     two_organizations_with_one_corporate_number_cannot_both_be_added,
+    an_application_s_lookups_follow_it_in_the_same_transaction,
 );
 
 /// Saves `a` and `b` (the same record, read at the same version, changed apart) at the same moment;
@@ -209,4 +210,32 @@ async fn two_organizations_with_one_corporate_number_cannot_both_be_added(w: Wor
     add(org("kaede-d", "6011001021235")).await.unwrap();
     let number = zairyu_domain::values::CorporateNumber::parse("1010401089234").unwrap();
     assert!(store.organizations().corporate_number_registered(&number).await.unwrap());
+}
+
+/// The lookups of an application (receipt numbers, card, "pending for this author") are written with it:
+/// present while they hold, gone when they stop holding (Q33, Q79).
+async fn an_application_s_lookups_follow_it_in_the_same_transaction(w: World) {
+    use zairyu_domain::status::{Actor, OfficerRole};
+    let (_, caller) = w.login("TANAKA01").await;
+    let store = w.svc.core.store();
+    let apps = store.applications();
+    let author = UserId::parse("TANAKA01").unwrap();
+    let card = zairyu_domain::values::ResidenceCardNumber::parse("AB12345678CD").unwrap();
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    assert!(!apps.has_pending_by(&author).await.unwrap(), "entered is not pending");
+    assert_eq!(apps.by_card(&card, None, 10).await.unwrap().items.len(), 1);
+    w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
+    let filed = w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
+    assert!(apps.has_pending_by(&author).await.unwrap(), "filed is pending");
+    let number = filed.temporary_receipt_number().unwrap().to_string();
+    assert_eq!(apps.by_receipt_number(&number).await.unwrap().unwrap().id(), app.id());
+    let mut stored = apps.get(app.id()).await.unwrap().unwrap();
+    stored.start_examination(Actor::Officer(OfficerRole::Examiner)).unwrap();
+    stored.deny(Actor::Officer(OfficerRole::Examiner), JstDate::parse("2026-11-27").unwrap()).unwrap();
+    let mut change = UnitOfWork::new(start());
+    change.save(&stored).unwrap();
+    store.commit(change).await.unwrap();
+    assert!(!apps.has_pending_by(&author).await.unwrap(), "decided is no longer pending");
+    assert_eq!(apps.by_receipt_number(&number).await.unwrap().unwrap().status(), stored.status());
+    assert!(apps.by_receipt_number("X20261127").await.unwrap().is_none());
 }

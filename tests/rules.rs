@@ -243,3 +243,101 @@ async fn q51_a_card_awaiting_collection_at_the_counter_reads_completed_to_the_us
     assert_eq!((status["label_en"].as_str(), status["label_ja"].as_str()), (Some("Completed"), Some("完了")));
     assert!(status["office_label_en"].as_str().unwrap().contains("counter"), "{status:?}");
 }
+
+#[tokio::test]
+async fn q46_q49_the_office_with_jurisdiction_over_the_residence_examines_whichever_office_the_card_is_collected_at()
+{
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, tokyo, osaka) =
+        (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await, login(&app, "OSAKA01").await);
+    // Lives in Osaka; the card is to be collected at the Tokyo counter.
+    let id = filed(
+        &app,
+        &tanaka,
+        form("AB12345678CD", |v| {
+            v["prefecture"] = json!("大阪府");
+            v["receipt_method"] = json!("counter");
+            v["receiving_office"] = json!("tokyo");
+        }),
+    )
+    .await;
+    let queue = |c: &Client| c.req("GET", "/api/office/applications?status=application_completed").body(Body::empty());
+    let ids = |r: &Reply| -> Vec<String> {
+        r.body["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids(&send(&app, queue(&osaka).unwrap()).await), vec![id.clone()], "Osaka's queue has it");
+    assert!(ids(&send(&app, queue(&tokyo).unwrap()).await).is_empty(), "Tokyo's does not");
+    // Tokyo cannot examine or withdraw it; Osaka can.
+    let r = act(&app, &tokyo, &id, json!({ "action": "start_examination" })).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = act(&app, &tokyo, &id, json!({ "action": "withdraw" })).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    for action in [
+        json!({ "action": "start_examination" }),
+        json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }),
+    ] {
+        let r = act(&app, &osaka, &id, action).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    // The Tokyo counter, where the card is collected, sees it and hands it over.
+    let r = send(&app, tokyo.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r =
+        act(&app, &tokyo, &id, json!({ "action": "hand_over_at_counter", "collector": "applicant", "fee_notice_signed": true }))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["status"]["code"], "completed");
+}
+
+#[tokio::test]
+async fn q33_the_office_finds_an_application_by_either_receipt_number_or_by_card_number() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, tokyo, osaka) =
+        (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await, login(&app, "OSAKA01").await);
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    let temporary = detail.body["temporary_receipt_number"].as_str().unwrap().to_owned();
+    let by_number = |c: &Client, n: &str| {
+        c.req("GET", &format!("/api/office/applications/by-receipt-number/{}", urlencode(n))).body(Body::empty()).unwrap()
+    };
+    let r = send(&app, by_number(&tokyo, &temporary)).await;
+    assert_eq!((r.status, r.body["id"].as_str()), (StatusCode::OK, Some(id.as_str())), "{:?}", r.body);
+    // Another office's officer does not find it; an unknown number is not found.
+    assert_problem(&send(&app, by_number(&osaka, &temporary)).await, StatusCode::NOT_FOUND, "not-found");
+    assert_problem(&send(&app, by_number(&tokyo, "X2026112700000000")).await, StatusCode::NOT_FOUND, "not-found");
+    // The next day it has its official number, found as well.
+    w.clock.set(start() + Duration::days(1));
+    let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
+    let (tokyo, osaka) = (login(&app, "OFFICER1").await, login(&app, "OSAKA01").await);
+    let r = send(&app, by_number(&tokyo, &official)).await;
+    assert_eq!((r.status, r.body["id"].as_str()), (StatusCode::OK, Some(id.as_str())), "{:?}", r.body);
+    // By residence card number: every application for that card the office may see.
+    let by_card = |c: &Client, card: &str| {
+        c.req("GET", &format!("/api/office/applications/by-card/{card}")).body(Body::empty()).unwrap()
+    };
+    let r = send(&app, by_card(&tokyo, "AB12345678CD")).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "{:?}", r.body);
+    assert_eq!(r.body["items"][0]["id"], id.as_str());
+    let r = send(&app, by_card(&osaka, "AB12345678CD")).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 0, "{:?}", r.body);
+    let r = send(&app, by_card(&tokyo, "not-a-card")).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+trait ParseId {
+    fn parse_id(&self) -> zairyu_domain::application::ApplicationId;
+}
+
+impl ParseId for String {
+    fn parse_id(&self) -> zairyu_domain::application::ApplicationId {
+        zairyu_domain::application::ApplicationId::parse(self).unwrap()
+    }
+}

@@ -8,7 +8,7 @@ use crate::error::Localized;
 use crate::jst::JstDate;
 use crate::office::Office;
 use crate::organization::UseState;
-use crate::status::{ApplicationStatus, OfficerRole};
+use crate::status::OfficerRole;
 
 /// Who a user is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,15 +253,13 @@ impl Localized for AgentDeletionError {
 }
 
 /// Q79: an agent's user information may be deleted only when none of its applications awaits the end of
-/// its examination.
-pub fn check_agent_deletion(
-    kind: &UserKind,
-    statuses: impl IntoIterator<Item = ApplicationStatus>,
-) -> Result<(), AgentDeletionError> {
+/// its examination (`examination_pending`: one of them is in a status where
+/// [`crate::status::ApplicationStatus::examination_pending`] holds — the store keeps a lookup of exactly those).
+pub fn check_agent_deletion(kind: &UserKind, examination_pending: bool) -> Result<(), AgentDeletionError> {
     if *kind != UserKind::Agent {
         return Err(AgentDeletionError::NotAnAgent);
     }
-    if statuses.into_iter().any(ApplicationStatus::examination_pending) {
+    if examination_pending {
         return Err(AgentDeletionError::ExaminationPending);
     }
     Ok(())
@@ -349,15 +347,15 @@ mod tests {
 
     #[test]
     fn q79_agent_deletion_refused_while_an_examination_is_pending() {
-        use ApplicationStatus::*;
-        assert_eq!(check_agent_deletion(&UserKind::Agent, [Completed, Denied, InputCompleted]), Ok(()));
-        for pending in [ApplicationCompleted, UnderExamination, ErrorReceiptNumber] {
-            assert_eq!(
-                check_agent_deletion(&UserKind::Agent, [Completed, pending]),
-                Err(AgentDeletionError::ExaminationPending)
-            );
+        use crate::status::ApplicationStatus::{self, *};
+        // "Pending" is received and not yet decided: the statuses written out from Q79 and Q51.
+        for status in ApplicationStatus::ALL {
+            let pending = matches!(status, ApplicationCompleted | UnderExamination | ErrorReceiptNumber);
+            assert_eq!(status.examination_pending(), pending, "{status:?}");
         }
-        assert_eq!(check_agent_deletion(&UserKind::OrganizationStaff, []), Err(AgentDeletionError::NotAnAgent));
+        assert_eq!(check_agent_deletion(&UserKind::Agent, false), Ok(()));
+        assert_eq!(check_agent_deletion(&UserKind::Agent, true), Err(AgentDeletionError::ExaminationPending));
+        assert_eq!(check_agent_deletion(&UserKind::OrganizationStaff, false), Err(AgentDeletionError::NotAnAgent));
     }
 
     proptest! {
@@ -509,11 +507,8 @@ impl User {
     }
 
     /// Q79: an agent's user information deleted, once nothing it filed is being examined.
-    pub fn delete_agent(
-        &mut self,
-        statuses_filed: impl IntoIterator<Item = ApplicationStatus>,
-    ) -> Result<(), AgentDeletionError> {
-        check_agent_deletion(&self.kind, statuses_filed)?;
+    pub fn delete_agent(&mut self, examination_pending: bool) -> Result<(), AgentDeletionError> {
+        check_agent_deletion(&self.kind, examination_pending)?;
         self.state = UserState::Cancelled;
         Ok(())
     }

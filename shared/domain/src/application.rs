@@ -344,6 +344,13 @@ impl Application {
             .then_some(PostRefusal::SixteenthBirthday)
     }
 
+    /// The office with jurisdiction over the applicant's area of residence (the prefecture of the address
+    /// on the form): it examines the application and acts on it (Q46–Q49), whichever office the card is
+    /// collected at.
+    pub fn jurisdiction(&self) -> crate::office::Office {
+        crate::office::Office::with_jurisdiction_over(&self.form.address.prefecture)
+    }
+
     /// The list entry the application was checked against when filed.
     pub fn checked_against(&self) -> Option<&ForeignNational> {
         self.checked_against.as_ref()

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Localized;
+use crate::form::Prefecture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OfficeInfo {
@@ -55,6 +56,22 @@ offices! {
     Naha => "naha", "Naha District Immigration Services Office", "福岡出入国在留管理局那覇支局", '那', requests: true;
 }
 
+/// Which office has jurisdiction over which prefectures (by their Japanese names, as [`Prefecture`] keeps
+/// them). Every prefecture is in exactly one row (a test holds it).
+const JURISDICTION: &[(Office, &[&str])] = &[
+    (Office::Sapporo, &["北海道"]),
+    (Office::Sendai, &["青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県"]),
+    (Office::Tokyo, &["茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "新潟県", "山梨県", "長野県"]),
+    (Office::Yokohama, &["神奈川県"]),
+    (Office::Nagoya, &["富山県", "石川県", "福井県", "岐阜県", "静岡県", "愛知県", "三重県"]),
+    (Office::Osaka, &["滋賀県", "京都府", "大阪府", "奈良県", "和歌山県"]),
+    (Office::Kobe, &["兵庫県"]),
+    (Office::Hiroshima, &["鳥取県", "島根県", "岡山県", "広島県", "山口県"]),
+    (Office::Takamatsu, &["徳島県", "香川県", "愛媛県", "高知県"]),
+    (Office::Fukuoka, &["福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県"]),
+    (Office::Naha, &["沖縄県"]),
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not an immigration office")]
 pub struct UnknownOffice(pub String);
@@ -86,6 +103,14 @@ impl Office {
             .ok_or_else(|| UnknownOffice(s.to_owned()))
     }
 
+    /// The office with jurisdiction over a prefecture: where a resident there applies, and the office that
+    /// examines an application from there (Q46–Q49). The district offices of Yokohama, Kobe and Naha have
+    /// Kanagawa, Hyogo and Okinawa; the airport offices have no area of residence.
+    pub fn with_jurisdiction_over(prefecture: &Prefecture) -> Self {
+        let p = prefecture.as_str();
+        JURISDICTION.iter().find(|(_, prefectures)| prefectures.contains(&p)).map_or(Self::Tokyo, |(o, _)| *o)
+    }
+
     pub fn from_receipt_char(c: char) -> Option<Self> {
         OFFICE_TABLE.iter().find(|i| i.receipt_char == c).map(|i| i.office)
     }
@@ -113,6 +138,7 @@ impl From<Office> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::PREFECTURES;
     use std::collections::HashSet;
 
     #[test]
@@ -138,5 +164,26 @@ mod tests {
         assert_eq!(Office::parse("fukuoka"), Ok(Office::Fukuoka));
         assert_eq!(Office::parse("福岡出入国在留管理局"), Ok(Office::Fukuoka));
         assert!(Office::parse("atlantis").is_err());
+    }
+
+    #[test]
+    fn q46_every_prefecture_is_in_exactly_one_office_s_jurisdiction() {
+        for (ja, en) in PREFECTURES {
+            let rows = JURISDICTION.iter().filter(|(_, ps)| ps.contains(&ja)).count();
+            assert_eq!(rows, 1, "{ja}");
+            let p = Prefecture::parse(en).unwrap();
+            assert!(Office::with_jurisdiction_over(&p).info().accepts_requests_for_use, "{en}: not an airport");
+        }
+        assert_eq!(JURISDICTION.iter().map(|(_, ps)| ps.len()).sum::<usize>(), PREFECTURES.len());
+        let office = |name: &str| Office::with_jurisdiction_over(&Prefecture::parse(name).unwrap());
+        assert_eq!(office("東京都"), Office::Tokyo);
+        assert_eq!(office("Kanagawa"), Office::Yokohama);
+        assert_eq!(office("大阪府"), Office::Osaka);
+        assert_eq!(office("Hyogo"), Office::Kobe);
+        assert_eq!(office("福岡県"), Office::Fukuoka);
+        assert_eq!(office("Okinawa"), Office::Naha);
+        assert_eq!(office("北海道"), Office::Sapporo);
+        assert_eq!(office("Niigata"), Office::Tokyo);
+        assert_eq!(office("Shizuoka"), Office::Nagoya);
     }
 }

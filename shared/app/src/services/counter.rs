@@ -511,11 +511,8 @@ impl Counter {
             UserAction::Cancel => user.cancel(),
             UserAction::LiftLockout => user.lift_lockout(),
             UserAction::DeleteAgent => {
-                let org = user.organization_id().cloned().ok_or(ServiceError::NotFound)?;
-                let apps = self.core.store().applications().of_organization(&org, None, 1000).await?;
-                let id = user.id().clone();
-                let statuses = apps.items.iter().filter(|a| *a.created_by() == id).map(|a| a.status());
-                user.delete_agent(statuses).map_err(|e: AgentDeletionError| invalid("user", &e))?;
+                let pending = self.core.store().applications().has_pending_by(user.id()).await?;
+                user.delete_agent(pending).map_err(|e: AgentDeletionError| invalid("user", &e))?;
             }
             UserAction::ResetPassword => {
                 self.links.issue(&user, LinkPurpose::SetPassword, caller.user_id.as_str(), None).await?;

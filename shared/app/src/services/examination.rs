@@ -1,7 +1,8 @@
 //! Examination: the immigration officers' side of an application (Q22, Q34, Q46–Q49, Q51, Q53–Q71): the office's queue,
 //! examination, the residence card and withdrawals. An officer acts only on applications of the office's
-//! own jurisdiction (the office the application names), unless an admin; another office's application
-//! reads as missing, as another organization's does for users.
+//! own jurisdiction (over the applicant's area of residence, Q46–Q49), unless an admin; the office the card
+//! is collected at sees it and hands the card over; another office's application reads as missing, as
+//! another organization's does for users.
 
 use std::sync::Arc;
 
@@ -15,9 +16,10 @@ use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
 use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod, Transition};
+use zairyu_domain::values::ResidenceCardNumber;
 
 use super::{Caller, Core, photos, user_addressee};
-use crate::error::ServiceError;
+use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor};
 use crate::store::{Records, Stored};
 
@@ -115,16 +117,52 @@ impl Examination {
         Self { core, photos }
     }
 
-    async fn office_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
+    /// An application for an officer: of the office with jurisdiction over the applicant's residence
+    /// (Q46–Q49), or of the office the card is collected at when `at_counter` (it sees the application and
+    /// hands the card over); another office's application reads as missing.
+    async fn office_application(
+        &self,
+        caller: &Caller,
+        id: &str,
+        at_counter: bool,
+    ) -> Result<Stored<Application>, ServiceError> {
         let (office, roles) = caller.officer()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         let Some(app) = self.core.store().applications().get(&id).await? else {
             return Err(ServiceError::NotFound);
         };
-        if app.form().receiving_office == office || roles.contains(&OfficerRole::Admin) {
+        let collects = at_counter && app.form().receiving_office == office;
+        if app.jurisdiction() == office || collects || roles.contains(&OfficerRole::Admin) {
             return Ok(app);
         }
         Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "jurisdiction").await?)
+    }
+
+    /// Q33, Q46: an application found by its temporary or official receipt number, for an officer who may
+    /// see it.
+    #[tracing::instrument(skip_all)]
+    pub async fn find_by_receipt_number(&self, caller: &Caller, number: &str) -> Result<Application, ServiceError> {
+        caller.officer()?;
+        let found = self.core.store().applications().by_receipt_number(number).await?;
+        let app = found.ok_or(ServiceError::NotFound)?;
+        Ok(self.office_application(caller, app.id().as_str(), true).await?.into_inner())
+    }
+
+    /// The applications for the holder of a residence card that this officer may see, newest page first.
+    #[tracing::instrument(skip_all)]
+    pub async fn find_by_card(
+        &self,
+        caller: &Caller,
+        card: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<Application>, ServiceError> {
+        let (office, roles) = caller.officer()?;
+        let card = ResidenceCardNumber::parse(card).map_err(|e| invalid("residence_card_number", &e))?;
+        let mut page = self.core.store().applications().by_card(&card, after, limit).await?;
+        let admin = roles.contains(&OfficerRole::Admin);
+        page.items.retain(|a| admin || a.jurisdiction() == office || a.form().receiving_office == office);
+        Ok(page)
     }
 
     /// The office's applications in one status, newest receipt first, a page at a time (no scans).
@@ -149,7 +187,7 @@ impl Examination {
     /// One application, for an officer of its office.
     #[tracing::instrument(skip_all)]
     pub async fn office_view(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
-        Ok(self.office_application(caller, id).await?.into_inner())
+        Ok(self.office_application(caller, id, true).await?.into_inner())
     }
 
     /// Applies one office action, with its audit event and the e-mail it causes (Q86), in one transaction.
@@ -162,7 +200,8 @@ impl Examination {
     ) -> Result<Application, ServiceError> {
         let (_, roles) = caller.officer()?;
         let actor = actor_for(roles, action.transition())?;
-        let mut app = self.office_application(caller, id).await?;
+        let at_counter = matches!(action, OfficeAction::HandOverAtCounter { .. });
+        let mut app = self.office_application(caller, id, at_counter).await?;
         let today = self.core.today();
         let kind = match &action {
             OfficeAction::StartExamination => {
@@ -256,7 +295,7 @@ impl Examination {
     ) -> Result<Application, ServiceError> {
         let (_, roles) = caller.officer()?;
         let actor = actor_for(roles, Transition::ReplacePhoto)?;
-        let app = self.office_application(caller, id).await?;
+        let app = self.office_application(caller, id, false).await?;
         photos::save_with_photo(
             &self.core,
             self.photos.as_ref(),

@@ -19,9 +19,12 @@
 //! | blanket upload | `ORG#{org}` | `UPLOAD#{id}` | | | an organization's uploads |
 //! | blanket row error | `UPLOAD#{id}` | `ROW#{row:04}#{column}` | | | the error list of one upload (Q42) |
 //! | user | `USER#{user}` | `USER` | `ORG#{org}` / `USER#{user}` | | log-in by user ID; every user of an organization (Q73) |
-//! | application | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | `QUEUE#{office}#{status}` / `{receipt_date}#{id}` (only while an office has to act) | by ID; an organization's applications newest first (Q50); the office's queue by status |
+//! | application | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | `QUEUE#{office}#{status}` / `{receipt_date}#{id}` (only while an office has to act; the office with jurisdiction over the applicant's residence) | by ID; an organization's applications newest first (Q50); the office's queue by status |
 //! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
 //! | one-time link | `LINK#{sha256(token)}` | `LINK` | | | password set / reset links (Q88, Q92); `ttl` |
+//! | application by receipt number (lookup) | `RCPT#{number}` | `RCPT` | | | an application by its temporary or official receipt number (Q33) |
+//! | application by card (lookup) | `CARDAPP#{card}` | `APP#{id}` | | | every application for one residence card |
+//! | pending application of an author (sparse lookup) | `PENDING#{user}` | `APP#{id}` | | | whether an agent has an application under examination (Q79), in one read |
 //! | counter | `COUNTER#{name}` | `COUNTER` | | | receipt-number series per office and year (Q33) |
 //! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers) |
 //! | audit event | `AUDIT#{subject}` | `{at}#{id}` | `AUDIT#{yyyy-mm-dd}` / `{at}#{id}` | | the trail of one record; the trail of one day (Q102) |
@@ -151,6 +154,55 @@ pub trait Record: Serialize + DeserializeOwned {
     fn claims(&self) -> Vec<Key> {
         Vec::new()
     }
+    /// Lookup items derived from the record (a receipt number, a card number, "pending for this author"):
+    /// written with every add and save in the same transaction, so they never disagree with the record. A
+    /// present one is put (pointing to the record), an absent one deleted, so a lookup that should hold only
+    /// while a state lasts is sparse.
+    fn projections(&self) -> Vec<Projection> {
+        Vec::new()
+    }
+}
+
+/// A lookup item of a record (see [`Record::projections`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Projection {
+    pub key: Key,
+    pub present: bool,
+}
+
+impl Projection {
+    pub fn new(key: Key, present: bool) -> Self {
+        Self { key, present }
+    }
+}
+
+/// The record a lookup item points to.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Pointer {
+    pk: String,
+    sk: String,
+}
+
+/// The writes that bring a record's lookup items up to date.
+fn projection_writes<T: Record>(record: &T) -> Result<Vec<Write>, StoreError> {
+    let key = record.key();
+    let pointer = Pointer { pk: key.pk, sk: key.sk };
+    record
+        .projections()
+        .into_iter()
+        .map(|p| {
+            Ok(if p.present {
+                Write::Put { item: encode(p.key, &pointer, 1, vec![])?, condition: Condition::None }
+            } else {
+                Write::Delete { key: p.key, condition: Condition::None }
+            })
+        })
+        .collect()
+}
+
+/// The keys of the records that lookup items point to.
+fn pointed(items: &[Item]) -> Result<Vec<Key>, StoreError> {
+    items.iter().map(|i| decode::<Pointer>(i).map(|p| Key::new(p.pk, p.sk))).collect()
 }
 
 /// A new record as stored: version 1, its index attributes, and when it was first stored. It is written only
@@ -180,6 +232,10 @@ impl UnitOfWork {
     /// A change made at `now` (the time new records are stored with).
     pub fn new(now: DateTime<Utc>) -> Self {
         Self { now, writes: Vec::new(), jobs: Vec::new() }
+    }
+
+    fn into_writes(self) -> Vec<Write> {
+        self.writes
     }
 
     /// How many writes the change holds (a transaction takes at most 100).
@@ -212,6 +268,7 @@ impl UnitOfWork {
             self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
         }
         self.push(Write::Put { item: new_item(record, self.now)?, condition: Condition::Absent });
+        self.writes.extend(projection_writes(record)?);
         Ok(())
     }
 
@@ -220,7 +277,9 @@ impl UnitOfWork {
         let created = stored.created_at.unwrap_or(self.now);
         let mut extra = stored.record.index(created);
         extra.push(("created_at", s(created.to_rfc3339())));
-        self.put_record(stored.record.key(), &stored.record, stored.version, extra)
+        self.put_record(stored.record.key(), &stored.record, stored.version, extra)?;
+        self.writes.extend(projection_writes(&stored.record)?);
+        Ok(())
     }
 
     /// The audit event of the change (appended, never overwritten).
@@ -300,5 +359,12 @@ impl Store {
 
     async fn get_stored<T: DeserializeOwned>(table: &dyn Table, key: &Key) -> Result<Option<Stored<T>>, StoreError> {
         table.get(key).await?.as_ref().map(decode_stored).transpose()
+    }
+
+    /// The record a lookup item points to.
+    async fn via<T: DeserializeOwned>(table: &dyn Table, lookup: &Key) -> Result<Option<Stored<T>>, StoreError> {
+        let Some(item) = table.get(lookup).await? else { return Ok(None) };
+        let Some(key) = pointed(std::slice::from_ref(&item))?.pop() else { return Ok(None) };
+        Self::get_stored(table, &key).await
     }
 }

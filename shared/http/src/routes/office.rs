@@ -27,6 +27,28 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         function: F::Office,
+        method: "GET",
+        path: "/api/office/applications/by-receipt-number/{number}",
+        summary: "Officers: the application with this temporary or official receipt number (Q33)",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<ApplicationDetailView<'static>>),
+        responses: &[200, 401, 403, 404],
+        handler: || get(application_by_receipt_number),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications/by-card/{card}",
+        summary: "Officers: the applications for the holder of this residence card that the office may see",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<PageView<ApplicationView>>),
+        responses: &[200, 400, 401, 403, 422],
+        handler: || get(applications_by_card),
+    },
+    RouteSpec {
+        function: F::Office,
         method: "POST",
         path: "/api/office/applications/{id}/actions",
         summary: "Officers: examine, permit or deny, residence card, withdrawal (Q22, Q34, Q46–Q49, Q53–Q71)",
@@ -93,6 +115,29 @@ async fn office_application(
 ) -> ApiResult<Response> {
     let app = examination.office_view(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn application_by_receipt_number(
+    Wired(examination): Wired<Examination>,
+    auth: Authenticated,
+    Path(number): Path<String>,
+) -> ApiResult<Response> {
+    let app = examination.find_by_receipt_number(&auth.caller, &number).await?;
+    Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn applications_by_card(
+    Wired(examination): Wired<Examination>,
+    auth: Authenticated,
+    Path(card): Path<String>,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let (after, limit) = page_args(&q)?;
+    let page = examination.find_by_card(&auth.caller, &card, after, limit).await?;
+    Ok(Json(PageView {
+        items: page.items.iter().map(ApplicationView::from).collect(),
+        next_cursor: encode_cursor(page.next),
+    }))
 }
 
 async fn office_act(
