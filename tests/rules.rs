@@ -341,3 +341,40 @@ impl ParseId for String {
         zairyu_domain::application::ApplicationId::parse(self).unwrap()
     }
 }
+
+#[tokio::test]
+async fn q93_q94_the_counter_finds_a_user_by_e_mail_or_by_name_within_its_office() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (clerk, osaka, tanaka) = (login(&app, "CLERK01").await, login(&app, "OSAKA01").await, login(&app, "TANAKA01").await);
+    let get = |c: &Client, uri: &str| c.req("GET", uri).body(Body::empty()).unwrap();
+    let users = |r: &Reply| -> Vec<String> {
+        r.body["items"].as_array().unwrap_or_else(|| panic!("{:?}", r.body)).iter().map(|u| u["user_id"].as_str().unwrap().to_owned()).collect()
+    };
+    let r = send(&app, get(&clerk, "/api/office/users?email=tanaka@sakura.example.jp")).await;
+    assert_eq!(users(&r), ["TANAKA01"], "{:?}", r.body);
+    let r = send(&app, get(&clerk, "/api/office/users?email=TANAKA@Sakura.Example.JP")).await;
+    assert_eq!(users(&r), ["TANAKA01"], "case does not matter: {:?}", r.body);
+    // Another office does not serve org1.
+    let r = send(&app, get(&osaka, "/api/office/users?email=tanaka@sakura.example.jp")).await;
+    assert!(users(&r).is_empty(), "{:?}", r.body);
+    let r = send(&app, get(&clerk, "/api/office/users?email=not-an-address")).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    // By organization and a part of the name.
+    let r = send(&app, get(&clerk, "/api/office/organizations/org1/users?name=tanaka")).await;
+    assert_eq!(users(&r), ["TANAKA01"], "{:?}", r.body);
+    let r = send(&app, get(&clerk, "/api/office/organizations/org1/users?name=suzuki")).await;
+    assert!(users(&r).is_empty());
+    let r = send(&app, get(&osaka, "/api/office/organizations/org1/users")).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // Not for users: the counter's lookups are the office's.
+    let r = send(&app, get(&tanaka, "/api/office/users?email=tanaka@sakura.example.jp")).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    // After an e-mail change the old address finds nobody and the new one finds the user.
+    let r = send(&app, tanaka.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp" }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = send(&app, get(&clerk, "/api/office/users?email=tanaka@sakura.example.jp")).await;
+    assert!(users(&r).is_empty(), "{:?}", r.body);
+    let r = send(&app, get(&clerk, "/api/office/users?email=hanako@sakura.example.jp")).await;
+    assert_eq!(users(&r), ["TANAKA01"], "{:?}", r.body);
+}

@@ -24,7 +24,8 @@ use zairyu_domain::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceC
 use super::accounts::PasswordLinks;
 use super::{Caller, Core, approval_due, passport_due, user_addressee};
 use crate::error::{ServiceError, invalid};
-use crate::store::{LinkPurpose, Stored};
+use crate::ports::Cursor;
+use crate::store::{LinkPurpose, Records, Stored};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CounterError {
@@ -486,6 +487,59 @@ impl Counter {
             }
         }
         Ok(user)
+    }
+
+    /// Q93, Q94: the users of an organization of the officer's office, those whose name contains `name`
+    /// (ignoring case) when given, so that the counter can tell a user its forgotten ID.
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_users(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        name: Option<&str>,
+    ) -> Result<Vec<User>, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let mut users = self.core.store().users().all_of_organization(org.id()).await?;
+        if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+            let name = name.to_lowercase();
+            users.retain(|u| u.name().as_str().to_lowercase().contains(&name));
+        }
+        Ok(users)
+    }
+
+    /// Q93, Q94: the users with this e-mail address whom the officer's office serves (their organization's
+    /// office; officers' own accounts for admins), found by an index.
+    #[tracing::instrument(skip_all)]
+    pub async fn users_by_email(
+        &self,
+        caller: &Caller,
+        email: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<User>, ServiceError> {
+        let (office, roles) = caller.officer()?;
+        if !(roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let email = EmailAddress::parse(email).map_err(|e| invalid("email", &e))?;
+        let store = self.core.store();
+        let mut page = store.users().by_email(&email, after, limit).await?;
+        let admin = roles.contains(&OfficerRole::Admin);
+        let mut served = Vec::with_capacity(page.items.len());
+        for user in page.items {
+            let ours = match user.organization_id() {
+                Some(org) => match store.organizations().get(org).await? {
+                    Some(o) => admin || o.profile().office == office,
+                    None => false,
+                },
+                None => admin,
+            };
+            if ours {
+                served.push(user);
+            }
+        }
+        page.items = served;
+        Ok(page)
     }
 
     /// Q93: confirms a user (the counter looks up a user ID for its holder).

@@ -129,7 +129,8 @@ impl Applications<'_> {
         Store::via(self.0, &receipt_number_key(number.trim())).await
     }
 
-    /// The applications for the holder of this residence card, a page at a time.
+    /// The applications for the holder of this residence card, a page at a time (a page may hold fewer than
+    /// `limit` when a lookup was left behind by a corrected entry).
     pub async fn by_card(
         &self,
         card: &ResidenceCardNumber,
@@ -140,7 +141,10 @@ impl Applications<'_> {
         let page = self.0.query(&q).await?;
         let mut items = Vec::with_capacity(page.items.len());
         for key in super::pointed(&page.items)? {
-            if let Some(app) = Store::get_stored::<Application>(self.0, &key).await? {
+            // A lookup left behind by a corrected card number is verified away.
+            if let Some(app) = Store::get_stored::<Application>(self.0, &key).await?
+                && app.form().stay.card_number == *card
+            {
                 items.push(app.into_inner());
             }
         }

@@ -20,6 +20,7 @@
 //! | blanket row error | `UPLOAD#{id}` | `ROW#{row:04}#{column}` | | | the error list of one upload (Q42) |
 //! | user | `USER#{user}` | `USER` | `ORG#{org}` / `USER#{user}` | | log-in by user ID; every user of an organization (Q73) |
 //! | application | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | `QUEUE#{office}#{status}` / `{receipt_date}#{id}` (only while an office has to act; the office with jurisdiction over the applicant's residence) | by ID; an organization's applications newest first (Q50); the office's queue by status |
+//! | user by e-mail (lookup) | `EMAIL#{lowercased address}` | `USER#{user}` | | | the users with an address, to tell a forgotten user ID at the counter (Q93, Q94); verified against the user, so one left by an old address finds nobody |
 //! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
 //! | one-time link | `LINK#{sha256(token)}` | `LINK` | | | password set / reset links (Q88, Q92); `ttl` |
 //! | application by receipt number (lookup) | `RCPT#{number}` | `RCPT` | | | an application by its temporary or official receipt number (Q33) |

@@ -94,6 +94,28 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         function: F::Office,
         method: "GET",
+        path: "/api/office/users",
+        summary: "Counter: the users with this e-mail address that the office serves, to tell a forgotten user ID (Q93, Q94)",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<PageView<UserView>>),
+        responses: &[200, 400, 401, 403, 422],
+        handler: || get(users_by_email),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/organizations/{org}/users",
+        summary: "Counter: an organization's users, by a part of the name when given (Q93, Q94)",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<PageView<UserView>>),
+        responses: &[200, 400, 401, 403, 404],
+        handler: || get(organization_users),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
         path: "/api/office/users/{user}",
         summary: "Counter: confirm a user (Q93)",
         session: true,
@@ -199,6 +221,40 @@ async fn decide_periodic_report(
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<OrganizationView>> {
     Ok(Json(OrganizationView::from(&counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct EmailQuery {
+    email: String,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn users_by_email(
+    Wired(counter): Wired<Counter>,
+    auth: Authenticated,
+    QueryArgs(q): QueryArgs<EmailQuery>,
+) -> ApiResult<Json<PageView<UserView>>> {
+    let (after, limit) = page_args(&PageQuery { cursor: q.cursor, limit: q.limit })?;
+    let page = counter.users_by_email(&auth.caller, &q.email, after, limit).await?;
+    Ok(Json(PageView { items: page.items.iter().map(UserView::from).collect(), next_cursor: encode_cursor(page.next) }))
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NameQuery {
+    name: Option<String>,
+}
+
+async fn organization_users(
+    Wired(counter): Wired<Counter>,
+    auth: Authenticated,
+    Path(org): Path<String>,
+    QueryArgs(q): QueryArgs<NameQuery>,
+) -> ApiResult<Json<PageView<UserView>>> {
+    let users = counter.organization_users(&auth.caller, &org, q.name.as_deref()).await?;
+    Ok(Json(PageView { items: users.iter().map(UserView::from).collect(), next_cursor: None }))
 }
 
 async fn office_user(
