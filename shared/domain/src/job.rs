@@ -248,10 +248,22 @@ pub const TEMPLATES: &[Template] = &[
         en: "Use of the Online Residence Application System has been resumed.",
     },
     Template {
-        kind: K::UseCancelled,
-        keys: &[],
-        ja: "在留申請オンラインシステムの利用が取り消されました。",
-        en: "Use of the Online Residence Application System has been cancelled.",
+        kind: K::UserUseSuspended,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} による在留申請オンラインシステムの利用が停止されました。",
+        en: "Use of the Online Residence Application System by user ID {user_id} has been suspended.",
+    },
+    Template {
+        kind: K::UserUseResumed,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} による在留申請オンラインシステムの利用が再開されました。",
+        en: "Use of the Online Residence Application System by user ID {user_id} has been resumed.",
+    },
+    Template {
+        kind: K::UserUseCancelled,
+        keys: &["user_id"],
+        ja: "利用者ID {user_id} による在留申請オンラインシステムの利用が取り消されました。",
+        en: "Use of the Online Residence Application System by user ID {user_id} has been cancelled.",
     },
 ];
 

@@ -574,15 +574,16 @@ impl Counter {
             }
         }
         let kind = match action {
-            UserAction::Suspend => Some(NotificationKind::UseSuspended),
-            UserAction::Resume => Some(NotificationKind::UseResumed),
-            UserAction::Cancel | UserAction::DeleteAgent => Some(NotificationKind::UseCancelled),
+            UserAction::Suspend => Some(NotificationKind::UserUseSuspended),
+            UserAction::Resume => Some(NotificationKind::UserUseResumed),
+            UserAction::Cancel | UserAction::DeleteAgent => Some(NotificationKind::UserUseCancelled),
             _ => None,
         };
         let event = self.counter_event(caller, action.audit_action(), subject);
         let mut change = self.core.change(&event)?;
         if let Some(kind) = kind {
-            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id(), event.id), addressee);
+            let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), user.id(), event.id), addressee)
+                .with("user_id", user.id().as_str());
             self.core.enqueue(&mut change, &job)?;
         }
         change.save(&user)?;

@@ -85,7 +85,7 @@ impl DailyJobs {
                         Err(e) => {
                             // Q51: shown as a receipt-number error; a later run retries it.
                             tracing::warn!(error = %e.log_chain(), application = %id, "no official receipt number yet; retried tomorrow");
-                            if let Err(marking) = self.mark_receipt_number_error(&id).await {
+                            if let Err(marking) = self.mark_receipt_number_error(&id, "receipt_number.unavailable").await {
                                 tracing::warn!(error = %marking.log_chain(), application = %id, "the receipt-number error could not be shown");
                             }
                             let mut change = UnitOfWork::new(self.core.now());
@@ -253,17 +253,7 @@ impl DailyJobs {
                 Ok(n) => n,
                 Err(e) => {
                     // Q51: "Error (application receipt number acquisition error)"; a later run retries.
-                    app.record_receipt_number_error()?;
-                    let event = self.core.event(
-                        "system",
-                        AuditAction::ApplicationReceiptNumber,
-                        format!("application:{}", app.id()),
-                        None,
-                        Outcome::Refused(e.rule().into()),
-                    );
-                    let mut change = self.core.change(&event)?;
-                    change.save(&app)?;
-                    self.core.commit(change).await?;
+                    self.mark_receipt_number_error(id, e.rule()).await?;
                     return Err(invalid("official_receipt_number", &e));
                 }
             };
@@ -298,11 +288,14 @@ impl DailyJobs {
         Err(ServiceError::Conflict)
     }
 
-    /// Q51: marks a filed application "Error (application receipt number acquisition error)" when its
-    /// official number could not be had; the next run of the job retries it.
+    /// Q51, Q86: marks a filed application "Error (application receipt number acquisition error)" when its
+    /// official number could not be had, and tells the user who filed it ("at the time of receipt of the
+    /// application (receipt completion or error)"); the next run of the job retries it. An application
+    /// already in error is left as it is (no second e-mail).
     #[tracing::instrument(skip_all)]
-    pub async fn mark_receipt_number_error(&self, id: &ApplicationId) -> Result<(), ServiceError> {
-        let Some(mut app) = self.core.store().applications().get(id).await? else { return Ok(()) };
+    pub async fn mark_receipt_number_error(&self, id: &ApplicationId, rule: &str) -> Result<(), ServiceError> {
+        let store = self.core.store();
+        let Some(mut app) = store.applications().get(id).await? else { return Ok(()) };
         if app.record_receipt_number_error().is_err() {
             return Ok(());
         }
@@ -311,10 +304,21 @@ impl DailyJobs {
             AuditAction::ApplicationReceiptNumber,
             format!("application:{}", app.id()),
             None,
-            Outcome::Refused("receipt_number.unavailable".into()),
+            Outcome::Refused(rule.into()),
         );
+        let user = store.users().get(app.created_by()).await?;
+        let to: Vec<Addressee> = user.iter().map(|u| user_addressee(u)).collect();
+        let job = NotificationJob::new(
+            NotificationKind::ApplicationReceiptError,
+            format!("application_receipt_error:{}:{}", app.id(), event.id),
+            to,
+        )
+        .with("receipt_date", app.receipt_date().map(|d| d.to_string()).unwrap_or_default());
         let mut change = self.core.change(&event)?;
         change.save(&app)?;
+        if !job.to.is_empty() {
+            self.core.enqueue(&mut change, &job)?;
+        }
         self.core.commit(change).await
     }
 }
