@@ -21,6 +21,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: Value,
+    /// The body as sent (for answers that are not JSON).
+    pub bytes: axum::body::Bytes,
 }
 
 pub async fn send(app: &Router, req: Request<Body>) -> Reply {
@@ -29,7 +31,7 @@ pub async fn send(app: &Router, req: Request<Body>) -> Reply {
     let headers = res.headers().clone();
     let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
     let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-    Reply { status, headers, body }
+    Reply { status, headers, body, bytes }
 }
 
 /// A route's path with every `{param}` filled in.

@@ -378,3 +378,104 @@ async fn q93_q94_the_counter_finds_a_user_by_e_mail_or_by_name_within_its_office
     let r = send(&app, get(&clerk, "/api/office/users?email=hanako@sakura.example.jp")).await;
     assert_eq!(users(&r), ["TANAKA01"], "{:?}", r.body);
 }
+
+#[tokio::test]
+async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
+    use zairyu_blanket::columns::columns;
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let mut rows = w.blanket_people(3).await;
+    let name = columns().iter().position(|c| c.field == "name").unwrap();
+    rows[1][name] = "Nguyen Van An".into();
+    let bytes = zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
+    let started = w.svc.blanket.start_blanket_upload(&org, &author).await.unwrap();
+    zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
+    let uri = format!("/api/blanket/uploads/{}/errors.csv", started.id());
+    let r = send(&app, tanaka.req("GET", &uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = String::from_utf8(r.bytes.to_vec()).unwrap();
+    let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 2, "a header and the one wrong row: {text}");
+    assert!(lines[0].contains("row") && lines[0].contains("message_ja"), "{text}");
+    assert!(lines[1].contains("Nguyen Van An") && lines[1].contains("name_on_card.lowercase"), "{text}");
+    // Another organization's user cannot print it.
+    let suzuki = login(&app, "SUZUKI02").await;
+    let r = send(&app, suzuki.req("GET", &uri).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+}
+
+#[tokio::test]
+async fn q46_a_filed_application_cannot_be_changed_by_the_user() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    // No route changes an application's contents, filed or not.
+    for method in ["PUT", "PATCH"] {
+        let r = send(&app, tanaka.json(method, &format!("/api/applications/{id}"), form("AB12345678CD", |_| {}))).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
+    // The photo neither.
+    let r = send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-state");
+    assert_eq!(r.body["rule"], "application.filed_cannot_change", "{:?}", r.body);
+    assert!(r.body["detail"].as_str().unwrap().contains("regional immigration"), "{:?}", r.body);
+    let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(detail.body["status"]["code"], "application_completed");
+}
+
+#[tokio::test]
+async fn q78_the_counter_records_a_new_name_or_location_of_the_organization() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (clerk, osaka) = (login(&app, "CLERK01").await, login(&app, "OSAKA01").await);
+    let change = json!({ "name": "Sakura Holdings K.K.", "location": "2-2-2 Marunouchi, Chiyoda-ku, Tokyo" });
+    let r = send(&app, osaka.json("PUT", "/api/office/organizations/org1", change.clone())).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = send(&app, clerk.json("PUT", "/api/office/organizations/org1", change)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let org = w.organization("org1").await;
+    assert_eq!(org.profile().name.as_str(), "Sakura Holdings K.K.");
+    assert_eq!(org.profile().location.as_str(), "2-2-2 Marunouchi, Chiyoda-ku, Tokyo");
+    assert_eq!(org.profile().corporate_number.as_ref().unwrap().as_str(), "7000012050002", "the number stays");
+    let r = send(&app, clerk.json("PUT", "/api/office/organizations/org1", json!({ "name": "" }))).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert!(w.audit("organization:org1").await.iter().any(|e| e.action.code() == "office.change_organization"));
+}
+
+#[tokio::test]
+async fn q91_the_user_id_never_changes() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let r = send(&app, tanaka.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp", "user_id": "HANAKO01" })))
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-body");
+    for method in ["PUT", "PATCH"] {
+        let r = send(&app, tanaka.json(method, "/api/me", json!({ "user_id": "HANAKO01" }))).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
+    let r = send(&app, tanaka.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp" }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let me = send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(me.body["user_id"], "TANAKA01");
+}
+
+#[tokio::test]
+async fn q95_use_cancelled_at_the_counter_ends_log_in_for_good() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (clerk, tanaka) = (login(&app, "CLERK01").await, login(&app, "TANAKA01").await);
+    let r = send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "cancel" }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": PASSWORD }))).await;
+    assert_eq!(r.body["rule"], "login.user_cancelled", "{:?}", r.body);
+    let r = send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "the session ended with the use: {:?}", r.body);
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
+    assert!(kinds.contains(&"user_use_cancelled"), "{kinds:?}");
+}

@@ -142,6 +142,10 @@ pub enum ApplicationError {
     EligibilityOfAnother,
     #[error("the application has not been filed yet")]
     NotFiled,
+    #[error(
+        "a filed application cannot be changed in the system; please contact the regional immigration office with jurisdiction over the applicant's area of residence (Q46)"
+    )]
+    FiledCannotChange,
     #[error("the residence card can still be received by post; it is not redirected to the counter (Q53)")]
     PostStillPossible,
     #[error("the card was not sent by post, or its delivery is already recorded (Q71)")]
@@ -163,6 +167,7 @@ impl Localized for ApplicationError {
             Self::PermittedExpiryNotLater => "application.permitted_expiry_not_later",
             Self::EligibilityOfAnother => "application.eligibility_of_another",
             Self::NotFiled => "application.not_filed",
+            Self::FiledCannotChange => "application.filed_cannot_change",
             Self::PostStillPossible => "application.post_still_possible",
             Self::NotAwaitingDelivery => "application.not_awaiting_delivery",
             Self::DeliveredBeforeDispatch => "application.delivered_before_dispatch",
@@ -182,6 +187,9 @@ impl Localized for ApplicationError {
             Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
             Self::EligibilityOfAnother => "申請資格の確認が別の外国人についてのものです。".into(),
             Self::NotFiled => "この申請はまだ申請されていません。".into(),
+            Self::FiledCannotChange => {
+                "申請後は内容を変更できません。申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください（Q46）。".into()
+            }
             Self::PostStillPossible => "在留カードは郵送で受領できるため、窓口受領に切り替えません（Q53）。".into(),
             Self::NotAwaitingDelivery => "この在留カードは郵送されていないか、既に配達日が記録されています（Q71）。".into(),
             Self::DeliveredBeforeDispatch => "配達日は発送日より前にできません（Q71）。".into(),
@@ -391,7 +399,7 @@ impl Application {
             return Err(TransitionError::ActorNotPermitted { op: Transition::Submit, actor }.into());
         }
         if self.status != ApplicationStatus::InputCompleted {
-            return Err(TransitionError::NotFromStatus { op: Transition::Submit, from: self.status }.into());
+            return Err(ApplicationError::FiledCannotChange);
         }
         self.photo = Some(photo);
         Ok(())

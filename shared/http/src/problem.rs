@@ -159,7 +159,7 @@ impl From<ServiceError> for Problem {
                 Self::from_error(StatusCode::UNAUTHORIZED, "login-refused", "Log-in refused", &e)
             }
             ServiceError::Login(_) => Self::from_error(StatusCode::FORBIDDEN, "login-refused", "Log-in refused", &e),
-            ServiceError::Application(ApplicationError::Transition(_)) => {
+            ServiceError::Application(ApplicationError::Transition(_) | ApplicationError::FiledCannotChange) => {
                 Self::from_error(StatusCode::CONFLICT, "application-state", "Not possible in this status", &e)
             }
             ServiceError::Application(inner) => {
