@@ -59,24 +59,34 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     );
     assert_eq!(errors[0].value, "Nguyen Van An");
     let (_, caller) = w.login("TANAKA01").await;
-    let apps = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
-    assert_eq!(apps.len(), 297);
-    assert!(apps.iter().all(|a| a.status() == ApplicationStatus::InputCompleted));
+    let list = || async { w.svc.applications.applications(&caller, None, 1000).await.unwrap().items };
+    let count = |items: &[zairyu_app::store::Listed], status| items.iter().filter(|a| a.status() == status).count();
+    let items = list().await;
+    // Q42: the three rows are items of the application list in "Error (blanket registration)".
+    assert_eq!(items.len(), 300);
+    assert_eq!(count(&items, ApplicationStatus::InputCompleted), 297);
+    assert_eq!(count(&items, ApplicationStatus::ErrorBlanketRegistration), 3);
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadFailed).count(), 1);
 
     // The same file again, as a new upload: nothing twice.
     upload(&w, &bytes).await;
-    assert_eq!(w.svc.applications.applications(&caller, None, 1000).await.unwrap().items.len(), 297);
+    assert_eq!(list().await.len(), 300);
 
-    // The three rows corrected, alone in a new file.
-    let mut fixed = vec![rows[10].clone(), rows[100].clone(), rows[200].clone()];
-    fixed[0][col("name")] = "NGUYEN,VAN,AN".into();
-    fixed[1][col("postcode")] = "100-0013".into();
-    fixed[2][col("residence_card_number")] = card(200);
-    let done = upload(&w, &workbook(ScreenGroup::Work, &fixed).unwrap()).await;
-    assert_eq!((done.state(), done.rows_registered()), (UploadState::Registered, 3));
-    assert_eq!(w.svc.applications.applications(&caller, None, 1000).await.unwrap().items.len(), 300);
+    // The three rows corrected on the single-entry path, each from its row as typed.
+    for item in list().await {
+        let zairyu_app::store::Listed::BlanketEntry(entry) = item else { continue };
+        let mut input = entry.input().clone();
+        match entry.row() {
+            14 => input.name = "NGUYEN,VAN,AN".into(),
+            104 => input.postcode = "100-0013".into(),
+            204 => input.residence_card_number = card(200),
+            other => panic!("row {other}"),
+        }
+        w.svc.applications.correct_blanket_entry(&caller, entry.id().as_str(), &input).await.unwrap();
+    }
+    let items = list().await;
+    assert_eq!((items.len(), count(&items, ApplicationStatus::InputCompleted)), (300, 300));
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ on_both_tables!(
     a_record_is_added_only_if_absent,
     two_organizations_with_one_corporate_number_cannot_both_be_added,
     an_application_s_lookups_follow_it_in_the_same_transaction,
+    a_blanket_entry_is_replaced_in_place_by_its_corrected_application,
 );
 
 /// Saves `a` and `b` (the same record, read at the same version, changed apart) at the same moment;
@@ -238,4 +239,37 @@ async fn an_application_s_lookups_follow_it_in_the_same_transaction(w: World) {
     assert!(!apps.has_pending_by(&author).await.unwrap(), "decided is no longer pending");
     assert_eq!(apps.by_receipt_number(&number).await.unwrap().unwrap().status(), stored.status());
     assert!(apps.by_receipt_number("X20261127").await.unwrap().is_none());
+}
+
+/// Q42: a failed blanket row is stored under its application's key; corrected, the application replaces it
+/// (conditioned on the entry's version), and the same row can never come back beside it.
+async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: World) {
+    use zairyu_domain::application::{ApplicationId, OrganizationId};
+    use zairyu_domain::blanket::{BlanketEntry, BlanketUpload};
+    use zairyu_domain::status::Actor;
+    let store = w.svc.core.store();
+    let apps = store.applications();
+    let org = OrganizationId::parse("org1").unwrap();
+    let upload = BlanketUpload::start("up-1".into(), org.clone(), UserId::parse("TANAKA01").unwrap(), start());
+    let id = ApplicationId::parse("bl-entry-1").unwrap();
+    let entry = BlanketEntry::new(id.clone(), &upload, 7, application_input(), vec![]);
+    assert!(apps.add_entry_if_absent(&entry, start()).await.unwrap());
+    assert!(!apps.add_entry_if_absent(&entry, start()).await.unwrap(), "the same row once");
+    assert!(apps.get(&id).await.unwrap().is_none(), "an entry is not an application");
+    let stored = apps.entry(&id).await.unwrap().unwrap();
+    let form = zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::parse("2026-11-27").unwrap())
+        .unwrap();
+    let app = stored.clone().into_inner().correct(Actor::OrganizationUser, form).unwrap();
+    // A stale entry (read before another write) cannot be replaced.
+    let mut change = UnitOfWork::new(start());
+    change.replace(&stored, &app).unwrap();
+    store.commit(change).await.unwrap();
+    let mut stale = UnitOfWork::new(start());
+    stale.replace(&stored, &app).unwrap();
+    assert!(matches!(store.commit(stale).await, Err(StoreError::ConditionFailed)));
+    assert!(apps.entry(&id).await.unwrap().is_none());
+    assert_eq!(apps.get(&id).await.unwrap().unwrap().status(), zairyu_domain::status::ApplicationStatus::InputCompleted);
+    assert!(!apps.add_entry_if_absent(&entry, start()).await.unwrap(), "never beside its application");
+    let list = apps.of_organization(&org, None, 10).await.unwrap();
+    assert_eq!(list.items.iter().filter(|l| l.id() == &id).count(), 1);
 }

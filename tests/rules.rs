@@ -479,3 +479,78 @@ async fn q95_use_cancelled_at_the_counter_ends_log_in_for_good() {
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
     assert!(kinds.contains(&"user_use_cancelled"), "{kinds:?}");
 }
+
+#[tokio::test]
+async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
+    use zairyu_blanket::columns::columns;
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, suzuki) = (login(&app, "TANAKA01").await, login(&app, "SUZUKI02").await);
+    let mut rows = w.blanket_people(3).await;
+    let name = columns().iter().position(|c| c.field == "name").unwrap();
+    rows[1][name] = "Nguyen Van An".into();
+    let bytes = zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
+    let upload = |w: &World| {
+        let (svc, org, author, bytes) = (w.svc.blanket.clone(), org.clone(), author.clone(), bytes.clone());
+        async move {
+            let started = svc.start_blanket_upload(&org, &author).await.unwrap();
+            zairyu_blanket::process(&svc, &org, started.id(), &bytes).await.unwrap();
+            started.id().to_owned()
+        }
+    };
+    let first = upload(&w).await;
+    let list = |c: &Client| c.req("GET", "/api/applications").body(Body::empty()).unwrap();
+    let statuses = |r: &Reply| -> Vec<String> {
+        let mut v: Vec<String> =
+            r.body["items"].as_array().unwrap().iter().map(|a| a["status"]["code"].as_str().unwrap().to_owned()).collect();
+        v.sort();
+        v
+    };
+    let r = send(&app, list(&tanaka)).await;
+    assert_eq!(statuses(&r), ["error_blanket_registration", "input_completed", "input_completed"], "{:?}", r.body);
+    let item = r.body["items"].as_array().unwrap().iter().find(|a| a["status"]["code"] == "error_blanket_registration").unwrap().clone();
+    assert_eq!(item["status"]["label_en"], "Error (blanket registration)");
+    assert_eq!(item["blanket"]["upload_id"], first.as_str());
+    assert_eq!(item["blanket"]["errors"][0]["rule"], "name_on_card.lowercase");
+    assert_eq!(item["blanket"]["errors"][0]["value"], "Nguyen Van An");
+    let id = item["id"].as_str().unwrap().to_owned();
+    // Its page shows the row as typed; it cannot be filed as it is, nor seen by another organization.
+    let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!((r.body["form"].clone(), r.body["blanket"]["input"]["name"].clone()), (Value::Null, json!("Nguyen Van An")));
+    let r = send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = send(&app, suzuki.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // The same file again creates nothing twice.
+    let second = upload(&w).await;
+    assert_eq!(statuses(&send(&app, list(&tanaka)).await).len(), 3);
+    // Uploads are listed newest first.
+    let r = send(&app, tanaka.req("GET", "/api/blanket/uploads").body(Body::empty()).unwrap()).await;
+    let ids: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [second.as_str(), first.as_str()], "{:?}", r.body);
+    // Corrected on the single-entry path: still wrong is refused; right, it is Input completed in place.
+    let mut corrected: Value = item["blanket"]["input"].clone();
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/correction"), corrected.clone())).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["field"], "name");
+    corrected["name"] = json!("NGUYEN,VAN,AN");
+    let r = send(&app, suzuki.json("POST", &format!("/api/applications/{id}/correction"), corrected.clone())).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/correction"), corrected.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!((r.body["id"].as_str(), r.body["status"]["code"].as_str()), (Some(id.as_str()), Some("input_completed")));
+    let r = send(&app, list(&tanaka)).await;
+    assert_eq!(statuses(&r), ["input_completed", "input_completed", "input_completed"]);
+    // Corrected once: a second correction finds no entry; the application is filed like any other.
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/correction"), corrected)).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let r = send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The e-mail named the upload.
+    let jobs = w.jobs().await;
+    let failed = jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::BlanketUploadFailed).unwrap();
+    assert_eq!(failed.data["upload_id"], first);
+}

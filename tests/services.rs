@@ -229,7 +229,7 @@ async fn q32_q33_create_photo_submit_list(w: World) {
 
     let list = w.svc.applications.applications(&caller, None, 10).await.unwrap();
     assert_eq!(list.items.len(), 1);
-    assert_eq!(list.items[0].temporary_receipt_number(), Some(&number));
+    assert_eq!(list.items[0].application().unwrap().temporary_receipt_number(), Some(&number));
     let actions: Vec<_> =
         w.audit(&format!("application:{}", app.id())).await.into_iter().map(|e| e.action.code()).collect();
     assert_eq!(actions, vec!["application.create", "application.photo", "application.submit"]);

@@ -591,12 +591,6 @@ impl Application {
         Ok(())
     }
 
-    /// A blanket row with errors corrected by a later upload (Q42).
-    pub fn correct_blanket_entry(&mut self, actor: Actor, form: ApplicationForm) -> Result<(), ApplicationError> {
-        self.transition(Transition::CorrectBlanketEntry, actor)?;
-        self.form = form;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ crate::codes! {
         /// A record of another organization or office was asked for, and answered as missing.
         Access => "access",
         ApplicationCreate => "application.create",
+        ApplicationCorrect => "application.correct",
         ApplicationPhoto => "application.photo",
         ApplicationSubmit => "application.submit",
         ApplicationReceiptMethod => "application.receipt_method",

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::application::OrganizationId;
+use crate::application::{Application, ApplicationError, ApplicationId, OrganizationId};
+use crate::form::{ApplicationForm, ApplicationInput};
+use crate::status::{Actor, ApplicationStatus, Transition};
 use crate::status_of_residence::ScreenGroup;
 use crate::values::UserId;
 
@@ -121,4 +123,125 @@ pub struct RowError {
     pub rule: String,
     pub message_en: String,
     pub message_ja: String,
+}
+
+/// A row of a blanket file that could not be registered (Q42): an item of the organization's application
+/// information list in "Error (blanket registration)", with the row as typed and its errors, until a user
+/// corrects it on the single-entry path and it becomes an application ("Input completed") under the same
+/// ID. It is never filed itself: only [`BlanketEntry::correct`] makes an application of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BlanketEntry {
+    id: ApplicationId,
+    organization_id: OrganizationId,
+    upload_id: String,
+    /// The row's number in the file, as Excel shows it.
+    row: u32,
+    created_by: UserId,
+    input: ApplicationInput,
+    errors: Vec<RowError>,
+}
+
+impl BlanketEntry {
+    pub fn new(
+        id: ApplicationId,
+        upload: &BlanketUpload,
+        row: u32,
+        input: ApplicationInput,
+        errors: Vec<RowError>,
+    ) -> Self {
+        Self {
+            id,
+            organization_id: upload.organization_id().clone(),
+            upload_id: upload.id().to_owned(),
+            row,
+            created_by: upload.uploaded_by().clone(),
+            input,
+            errors,
+        }
+    }
+
+    pub fn id(&self) -> &ApplicationId {
+        &self.id
+    }
+    pub fn organization_id(&self) -> &OrganizationId {
+        &self.organization_id
+    }
+    pub fn upload_id(&self) -> &str {
+        &self.upload_id
+    }
+    pub fn row(&self) -> u32 {
+        self.row
+    }
+    pub fn created_by(&self) -> &UserId {
+        &self.created_by
+    }
+    /// The row as typed, to be corrected.
+    pub fn input(&self) -> &ApplicationInput {
+        &self.input
+    }
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// Q51: always "Error (blanket registration)" while it is an entry.
+    pub fn status(&self) -> ApplicationStatus {
+        ApplicationStatus::ErrorBlanketRegistration
+    }
+
+    /// Q42: the user corrected the row on the single-entry path (`form` parsed and checked like any single
+    /// entry): the application, "Input completed", under the entry's ID.
+    pub fn correct(self, actor: Actor, form: ApplicationForm) -> Result<Application, ApplicationError> {
+        Transition::CorrectBlanketEntry.apply(actor, self.status(), form.receipt_method)?;
+        Ok(Application::new(self.id, self.organization_id, self.created_by, form))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::application_input;
+    use crate::jst::d;
+    use crate::status::OfficerRole;
+
+    fn entry() -> BlanketEntry {
+        let upload = BlanketUpload::start(
+            "up-1".into(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            d("2026-11-27").start_instant(),
+        );
+        let mut input = application_input();
+        input.name = "Nguyen Van An".into();
+        let error = RowError {
+            sheet: "申請".into(),
+            row: 7,
+            column: "D".into(),
+            value: input.name.clone(),
+            rule: "name_on_card.lowercase".into(),
+            message_en: "capitals".into(),
+            message_ja: "大文字".into(),
+        };
+        BlanketEntry::new(ApplicationId::parse("bl-1").unwrap(), &upload, 7, input, vec![error])
+    }
+
+    #[test]
+    fn q42_an_entry_reads_error_blanket_registration_and_keeps_the_row_as_typed() {
+        let e = entry();
+        assert_eq!(e.status(), ApplicationStatus::ErrorBlanketRegistration);
+        assert_eq!(e.input().name, "Nguyen Van An");
+        assert_eq!((e.upload_id(), e.row(), e.errors().len()), ("up-1", 7, 1));
+    }
+
+    #[test]
+    fn q42_corrected_by_the_user_it_becomes_the_application_under_the_same_id() {
+        let form = ApplicationForm::parse(&application_input(), d("2026-11-27")).unwrap();
+        let officer = Actor::Officer(OfficerRole::Admin);
+        assert!(matches!(entry().correct(officer, form.clone()), Err(ApplicationError::Transition(_))));
+        let app = entry().correct(Actor::OrganizationUser, form.clone()).unwrap();
+        assert_eq!(app.id().as_str(), "bl-1");
+        assert_eq!(app.status(), ApplicationStatus::InputCompleted);
+        assert_eq!(app.created_by().as_str(), "TANAKA01");
+        assert_eq!(app.form(), &form);
+    }
 }

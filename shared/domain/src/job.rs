@@ -111,15 +111,15 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::BlanketUploadCompleted,
-        keys: &["rows_registered"],
-        ja: "一括入力ファイルの登録が完了しました。{rows_registered}件が「入力完了」になりました。",
-        en: "The blanket input file has been registered: {rows_registered} applications are now \"Input completed\".",
+        keys: &["upload_id", "rows_registered"],
+        ja: "一括入力ファイル（アップロード {upload_id}）の登録が完了しました。{rows_registered}件が「入力完了」になりました。",
+        en: "The blanket input file (upload {upload_id}) has been registered: {rows_registered} applications are now \"Input completed\".",
     },
     Template {
         kind: K::BlanketUploadFailed,
-        keys: &["rows_registered", "rows_failed"],
-        ja: "一括入力ファイルにエラーがありました。{rows_registered}件は登録され、{rows_failed}件はエラーです。ログインして「エラー（一括登録）」の内容を確認してください（Q42）。",
-        en: "The blanket input file has errors: {rows_registered} rows were registered, {rows_failed} failed. Log in and open \"Error (blanket registration)\" to see them (Q42).",
+        keys: &["upload_id", "rows_registered", "rows_failed"],
+        ja: "一括入力ファイル（アップロード {upload_id}）にエラーがありました。{rows_registered}件は登録され、{rows_failed}件はエラーです。ログインして申請情報一覧の「エラー（一括登録）」の申請を確認し、修正してください（Q42）。",
+        en: "The blanket input file (upload {upload_id}) has errors: {rows_registered} rows were registered, {rows_failed} failed. Log in and correct the applications whose status in the application information list is \"Error (blanket registration)\" (Q42).",
     },
     Template {
         kind: K::TemporaryReceiptNumber,

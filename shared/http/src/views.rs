@@ -5,7 +5,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use zairyu_app::ports::Cursor;
 use zairyu_domain::account::{User, UserKind};
+use zairyu_app::store::Listed;
 use zairyu_domain::application::Application;
+use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::organization::ForeignNational;
 use zairyu_domain::period::FilingWindow;
 use zairyu_domain::status::ApplicationStatus;
@@ -101,7 +103,8 @@ pub struct ApplicationView {
     pub expiry_date: String,
     pub procedures: Vec<&'static str>,
     pub withdrawn_attachments: Vec<zairyu_domain::form::Attachment>,
-    pub receipt_method: zairyu_domain::status::ReceiptMethod,
+    /// `null` only for a blanket entry whose row gives none that reads.
+    pub receipt_method: Option<zairyu_domain::status::ReceiptMethod>,
     pub receiving_office: String,
     pub photo_attached: bool,
     pub temporary_receipt_number: Option<String>,
@@ -117,6 +120,64 @@ pub struct ApplicationView {
     pub permission_effective_on: Option<String>,
     /// What the user should know about this application now (e.g. Q53: post decided on the day of issuance).
     pub notices: Vec<NoticeView>,
+    /// For a row of a blanket file that could not be registered (status "Error (blanket registration)",
+    /// Q42): where it came from and what is wrong; corrected with `POST /api/applications/{id}/correction`.
+    pub blanket: Option<BlanketEntryView>,
+}
+
+/// A blanket entry's origin and errors (Q42).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BlanketEntryView {
+    pub upload_id: String,
+    /// The row's number in the file, as Excel shows it.
+    pub row: u32,
+    pub errors: Vec<zairyu_domain::blanket::RowError>,
+    /// The row as typed, to start the correction from.
+    pub input: zairyu_domain::form::ApplicationInput,
+}
+
+impl From<&BlanketEntry> for ApplicationView {
+    fn from(e: &BlanketEntry) -> Self {
+        let input = e.input();
+        Self {
+            id: e.id().to_string(),
+            status: e.status().into(),
+            name: input.name.clone(),
+            residence_card_number: input.residence_card_number.clone(),
+            status_of_residence: input.status_of_residence.clone(),
+            expiry_date: input.expiry_date.clone(),
+            procedures: zairyu_domain::form::Procedures::parse(&input.procedures)
+                .map(zairyu_domain::form::Procedures::names)
+                .unwrap_or_default(),
+            withdrawn_attachments: Vec::new(),
+            receipt_method: zairyu_domain::status::ReceiptMethod::parse(&input.receipt_method),
+            receiving_office: input.receiving_office.clone(),
+            photo_attached: false,
+            temporary_receipt_number: None,
+            official_receipt_number: None,
+            receipt_date: None,
+            entered_by: e.created_by().to_string(),
+            card_dispatched_on: None,
+            card_delivered_on: None,
+            permission_effective_on: None,
+            notices: Vec::new(),
+            blanket: Some(BlanketEntryView {
+                upload_id: e.upload_id().to_owned(),
+                row: e.row(),
+                errors: e.errors().to_vec(),
+                input: input.clone(),
+            }),
+        }
+    }
+}
+
+impl From<&Listed> for ApplicationView {
+    fn from(l: &Listed) -> Self {
+        match l {
+            Listed::Application(a) => a.into(),
+            Listed::BlanketEntry(e) => e.into(),
+        }
+    }
 }
 
 /// Something the user should know, in English and Japanese, with a stable code.
@@ -154,7 +215,7 @@ impl From<&Application> for ApplicationView {
             expiry_date: a.form().stay.expiry.to_string(),
             procedures: a.form().procedures.names(),
             withdrawn_attachments: a.withdrawn_attachments().to_vec(),
-            receipt_method: a.form().receipt_method,
+            receipt_method: Some(a.form().receipt_method),
             receiving_office: a.form().receiving_office.code().to_owned(),
             photo_attached: a.photo().is_some(),
             temporary_receipt_number: a.temporary_receipt_number().as_ref().map(ToString::to_string),
@@ -165,6 +226,7 @@ impl From<&Application> for ApplicationView {
             card_delivered_on: a.card_delivered_on().map(|d| d.to_string()),
             permission_effective_on: a.permission_effective_on().map(|d| d.to_string()),
             notices: a.post_caveat().map(|_| NoticeView::post_decided_at_issuance()).into_iter().collect(),
+            blanket: None,
         }
     }
 }
@@ -210,7 +272,8 @@ impl From<&ForeignNational> for ForeignNationalView {
 pub struct ApplicationDetailView<'a> {
     #[serde(flatten)]
     pub summary: ApplicationView,
-    pub form: &'a zairyu_domain::form::ApplicationForm,
+    /// `null` for a blanket entry: its row as typed is `blanket.input`.
+    pub form: Option<&'a zairyu_domain::form::ApplicationForm>,
     pub photo: Option<zairyu_domain::photo::PhotoInfo>,
     /// The List of Affiliated Foreign Nationals entry the application was checked against when filed.
     pub checked_against: Option<&'a ForeignNational>,
@@ -220,9 +283,20 @@ impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
     fn from(a: &'a Application) -> Self {
         Self {
             summary: ApplicationView::from(a),
-            form: a.form(),
+            form: Some(a.form()),
             photo: a.photo().as_ref().map(|p| p.info),
             checked_against: a.checked_against(),
+        }
+    }
+}
+
+impl<'a> From<&'a Listed> for ApplicationDetailView<'a> {
+    fn from(l: &'a Listed) -> Self {
+        match l {
+            Listed::Application(a) => a.into(),
+            Listed::BlanketEntry(e) => {
+                Self { summary: e.into(), form: None, photo: None, checked_against: None }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use zairyu_domain::application::{Application, ApplicationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
@@ -18,7 +19,7 @@ use zairyu_domain::status::{Actor, ReceiptMethod};
 use super::{Caller, Core, photos, user_addressee};
 use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor};
-use crate::store::{Records, Stored};
+use crate::store::{Listed, Records, Stored};
 
 #[derive(Clone)]
 pub struct Applications {
@@ -191,14 +192,16 @@ impl Applications {
         out
     }
 
-    /// Q50, Q51: the organization's applications with status, receipt numbers and dates, newest first.
+    /// Q50, Q51: the organization's application information list with status, receipt numbers and dates,
+    /// newest first; the rows of blanket files that could not be registered are in it, in "Error (blanket
+    /// registration)" (Q42).
     #[tracing::instrument(skip_all)]
     pub async fn applications(
         &self,
         caller: &Caller,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<Application>, ServiceError> {
+    ) -> Result<Records<Listed>, ServiceError> {
         let org = caller.organization()?;
         Ok(self.core.store().applications().of_organization(org, after, limit).await?)
     }
@@ -206,6 +209,54 @@ impl Applications {
     #[tracing::instrument(skip_all)]
     pub async fn application(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
         Ok(self.own_application(caller, id).await?.into_inner())
+    }
+
+    /// One item of the list: an application, or a blanket entry with its errors (Q42).
+    #[tracing::instrument(skip_all)]
+    pub async fn list_item(&self, caller: &Caller, id: &str) -> Result<Listed, ServiceError> {
+        match self.own_application(caller, id).await {
+            Ok(app) => Ok(Listed::Application(app.into_inner())),
+            Err(ServiceError::NotFound) => Ok(Listed::BlanketEntry(self.own_entry(caller, id).await?.into_inner())),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn own_entry(&self, caller: &Caller, id: &str) -> Result<Stored<BlanketEntry>, ServiceError> {
+        let org = caller.organization()?;
+        let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
+        match self.core.store().applications().entry(&id).await? {
+            Some(entry) if entry.organization_id() == org => Ok(entry),
+            Some(entry) => {
+                Err(self.core.refuse_as_missing(caller, format!("application:{}", entry.id()), "not_found").await?)
+            }
+            None => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// Q42: a row of a blanket file that could not be registered, corrected on the single-entry path: parsed
+    /// and checked as any single entry, it becomes the application ("Input completed") in its place.
+    #[tracing::instrument(skip_all)]
+    pub async fn correct_blanket_entry(
+        &self,
+        caller: &Caller,
+        id: &str,
+        input: &ApplicationInput,
+    ) -> Result<Application, ServiceError> {
+        let stored = self.own_entry(caller, id).await?;
+        let org = self.own_organization(caller).await?;
+        let form = self.checked_form(&org, input).await?;
+        let app = stored.clone().into_inner().correct(Actor::OrganizationUser, form)?;
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            AuditAction::ApplicationCorrect,
+            format!("application:{}", app.id()),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.replace(&stored, &app)?;
+        self.core.commit(change).await?;
+        Ok(app)
     }
 
     /// Q53: changes how the card is received, while "Application completed" or "Under examination".

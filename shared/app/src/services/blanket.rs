@@ -1,6 +1,7 @@
 //! Registering the rows of a blanket file (Q40–Q42): every row through the same parser and eligibility
-//! checks as single entry; rows that pass become applications in "Input completed", rows that fail are
-//! recorded with their cells, and the upload reads "Error (blanket registration)" when any failed.
+//! checks as single entry; rows that pass become applications in "Input completed", rows that fail become
+//! items of the application list in "Error (blanket registration)" with their cells (corrected later on
+//! the single-entry path), and the upload reads "Error (blanket registration)" when any failed.
 //!
 //! Processing the same file again — the same S3 event delivered twice, or the same file uploaded anew —
 //! creates nothing twice: each row's application ID is derived from the organization, the file's content
@@ -12,7 +13,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::account::UserKind;
 use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::blanket::{BlanketUpload, RowError, UploadState};
+use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, RowError, UploadState};
 use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
@@ -23,8 +24,8 @@ use zairyu_domain::values::UserId;
 
 use super::{Caller, Core, user_addressee};
 use crate::error::{ServiceError, invalid};
-use crate::ports::{BlobStore, PresignedUpload};
-use crate::store::UnitOfWork;
+use crate::ports::{BlobStore, Cursor, PresignedUpload};
+use crate::store::{Records, UnitOfWork};
 
 /// One row of a blanket file: its Excel row number and the input its cells make.
 pub struct BlanketRow {
@@ -125,6 +126,7 @@ impl Blanket {
                         format!("blanket_upload:{}", upload.id()),
                         vec![user_addressee(u)],
                     )
+                    .with("upload_id", upload.id())
                     .with("rows_registered", "0")
                     .with("rows_failed", "0");
                     self.core.enqueue(&mut change, &job)?;
@@ -157,12 +159,17 @@ impl Blanket {
                 }
                 Err(violations) => {
                     failed += 1;
-                    for e in to_errors(row, &violations) {
-                        errors.put_row_error(upload.id(), &e)?;
+                    let row_errors = to_errors(row, &violations);
+                    for e in &row_errors {
+                        errors.put_row_error(upload.id(), e)?;
                         if errors.write_count() >= 90 {
                             store.commit(std::mem::replace(&mut errors, UnitOfWork::new(now))).await?;
                         }
                     }
+                    // Q42: the row is an item of the application list in "Error (blanket registration)".
+                    let id = row_application_id(org.id(), file_hash, row.number)?;
+                    let entry = BlanketEntry::new(id, &upload, row.number, row.input.clone(), row_errors);
+                    store.applications().add_entry_if_absent(&entry, now).await?;
                 }
             }
         }
@@ -181,6 +188,7 @@ impl Blanket {
         change.save(&upload)?;
         if let Some(u) = &uploader {
             let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id()), vec![user_addressee(u)])
+                .with("upload_id", upload.id())
                 .with("rows_registered", registered.to_string())
                 .with("rows_failed", failed.to_string());
             self.core.enqueue(&mut change, &job)?;
@@ -206,6 +214,18 @@ impl Blanket {
             .presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
             .await?;
         Ok((upload, link))
+    }
+
+    /// Q42: the caller's organization's uploads, newest first, to find an upload's errors again later.
+    #[tracing::instrument(skip_all)]
+    pub async fn blanket_uploads(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<BlanketUpload>, ServiceError> {
+        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+        Ok(self.core.store().uploads().of_organization(&org, after, limit).await?)
     }
 
     /// Q42, Q43: an upload of the caller's organization and its row errors.

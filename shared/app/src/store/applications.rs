@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
+use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::office::Office;
 use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
@@ -11,6 +12,66 @@ use super::{Projection, Record, Records, Store, Stored, UnitOfWork, s};
 use crate::ports::{Attr, Cursor, Index, Key, Query, SortKey, StoreError, Table, attr};
 
 pub struct Applications<'a>(pub(super) &'a dyn Table);
+
+/// The attribute that tells a blanket entry (a failed row, Q42) from an application under the same key.
+const KIND: &str = "kind";
+const BLANKET_ENTRY: &str = "blanket_entry";
+
+fn is_entry(item: &crate::ports::Item) -> bool {
+    item.get(KIND).and_then(Attr::as_s) == Some(BLANKET_ENTRY)
+}
+
+/// One item of an organization's application information list (Q50, Q51): an application, or a row of a
+/// blanket file that could not be registered ("Error (blanket registration)", Q42).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listed {
+    Application(Application),
+    BlanketEntry(BlanketEntry),
+}
+
+impl Listed {
+    pub fn id(&self) -> &ApplicationId {
+        match self {
+            Self::Application(a) => a.id(),
+            Self::BlanketEntry(e) => e.id(),
+        }
+    }
+
+    pub fn status(&self) -> ApplicationStatus {
+        match self {
+            Self::Application(a) => a.status(),
+            Self::BlanketEntry(e) => e.status(),
+        }
+    }
+
+    pub fn application(&self) -> Option<&Application> {
+        match self {
+            Self::Application(a) => Some(a),
+            Self::BlanketEntry(_) => None,
+        }
+    }
+}
+
+fn list_index(org: &OrganizationId, id: &ApplicationId, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
+    vec![
+        (attr::GSI1_PK, s(format!("ORG#{org}"))),
+        (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), id))),
+    ]
+}
+
+/// A blanket entry is stored under the key its application will have, so that correcting it replaces it in
+/// place (keeping its place in the list) and the same row of the same file can never come back beside it.
+impl Record for BlanketEntry {
+    fn key(&self) -> Key {
+        key(self.id())
+    }
+
+    fn index(&self, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
+        let mut extra = list_index(self.organization_id(), self.id(), created_at);
+        extra.push((KIND, s(BLANKET_ENTRY)));
+        extra
+    }
+}
 
 fn key(id: &ApplicationId) -> Key {
     Key::new(format!("APP#{id}"), "APP")
@@ -49,10 +110,7 @@ impl Record for Application {
     }
 
     fn index(&self, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
-        let mut extra = vec![
-            (attr::GSI1_PK, s(format!("ORG#{}", self.organization_id()))),
-            (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), self.id()))),
-        ];
+        let mut extra = list_index(self.organization_id(), self.id(), created_at);
         if office_acts_on(self.status()) {
             let day = self.receipt_date().map(|d| d.to_string()).unwrap_or_default();
             extra.push((attr::GSI2_PK, s(queue_partition(self.jurisdiction(), self.status()))));
@@ -81,23 +139,60 @@ impl Record for Application {
 }
 
 impl Applications<'_> {
+    /// The application with this ID (`None` for a blanket entry not yet corrected).
     pub async fn get(&self, id: &ApplicationId) -> Result<Option<Stored<Application>>, StoreError> {
-        Store::get_stored(self.0, &key(id)).await
+        match self.0.get(&key(id)).await? {
+            Some(item) if !is_entry(&item) => super::decode_stored(&item).map(Some),
+            _ => Ok(None),
+        }
     }
 
-    /// An organization's applications, newest first (Q50).
+    /// The blanket entry with this ID (`None` once corrected into an application).
+    pub async fn entry(&self, id: &ApplicationId) -> Result<Option<Stored<BlanketEntry>>, StoreError> {
+        match self.0.get(&key(id)).await? {
+            Some(item) if is_entry(&item) => super::decode_stored(&item).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// An organization's application information list, newest first (Q50): applications and blanket
+    /// entries together.
     pub async fn of_organization(
         &self,
         org: &OrganizationId,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<Application>, StoreError> {
+    ) -> Result<Records<Listed>, StoreError> {
         let q = Query::partition(Index::Gsi1, format!("ORG#{org}"))
             .sort(SortKey::Prefix("APP#".into()))
             .descending()
             .limit(limit)
             .after(after);
-        super::decode_page(self.0.query(&q).await?)
+        let page = self.0.query(&q).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|item| {
+                Ok(if is_entry(item) {
+                    Listed::BlanketEntry(super::decode(item)?)
+                } else {
+                    Listed::Application(super::decode(item)?)
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Records { items, next: page.next })
+    }
+
+    /// Stores a new blanket entry unless its key is taken (by the entry or by its corrected application);
+    /// `false` when it was.
+    pub async fn add_entry_if_absent(&self, entry: &BlanketEntry, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut change = UnitOfWork::new(now);
+        change.add(entry)?;
+        match self.0.transact(change.into_writes()).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// An office's applications in one status, newest receipt first.

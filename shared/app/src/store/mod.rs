@@ -19,6 +19,7 @@
 //! | blanket upload | `ORG#{org}` | `UPLOAD#{id}` | | | an organization's uploads |
 //! | blanket row error | `UPLOAD#{id}` | `ROW#{row:04}#{column}` | | | the error list of one upload (Q42) |
 //! | user | `USER#{user}` | `USER` | `ORG#{org}` / `USER#{user}` | | log-in by user ID; every user of an organization (Q73) |
+//! | blanket entry (a failed row, Q42; `kind` = `blanket_entry`) | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | | in the application list in "Error (blanket registration)"; replaced in place by its corrected application |
 //! | application | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | `QUEUE#{office}#{status}` / `{receipt_date}#{id}` (only while an office has to act; the office with jurisdiction over the applicant's residence) | by ID; an organization's applications newest first (Q50); the office's queue by status |
 //! | user by e-mail (lookup) | `EMAIL#{lowercased address}` | `USER#{user}` | | | the users with an address, to tell a forgotten user ID at the counter (Q93, Q94); verified against the user, so one left by an old address finds nobody |
 //! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
@@ -48,7 +49,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
-pub use applications::Applications;
+pub use applications::{Applications, Listed};
 pub use organizations::Organizations;
 pub use system::{Audit, CounterValue, Counters, DueTasks, JobRuns, Outbox, SentMarks};
 pub use uploads::Uploads;
@@ -280,6 +281,21 @@ impl UnitOfWork {
         extra.push(("created_at", s(created.to_rfc3339())));
         self.put_record(stored.record.key(), &stored.record, stored.version, extra)?;
         self.writes.extend(projection_writes(&stored.record)?);
+        Ok(())
+    }
+
+    /// Replaces a record by another under the same key (a blanket entry by its corrected application), if
+    /// nobody wrote it since it was read; the new one keeps the old one's place (its creation time).
+    pub fn replace<A: Record, B: Record>(&mut self, old: &Stored<A>, new: &B) -> Result<(), StoreError> {
+        let key = new.key();
+        if key != old.record.key() {
+            return Err(StoreError::Invalid("a record is replaced only under its own key".into()));
+        }
+        let created = old.created_at.unwrap_or(self.now);
+        let mut extra = new.index(created);
+        extra.push(("created_at", s(created.to_rfc3339())));
+        self.put_record(key, new, old.version, extra)?;
+        self.writes.extend(projection_writes(new)?);
         Ok(())
     }
 

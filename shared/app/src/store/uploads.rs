@@ -23,6 +23,21 @@ impl Uploads<'_> {
         Store::get_stored(self.0, &key(org, id)).await
     }
 
+    /// An organization's uploads, newest first (upload IDs sort by time).
+    pub async fn of_organization(
+        &self,
+        org: &OrganizationId,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<BlanketUpload>, StoreError> {
+        let q = Query::partition(Index::Primary, format!("ORG#{org}"))
+            .sort(SortKey::Prefix("UPLOAD#".into()))
+            .descending()
+            .limit(limit)
+            .after(after);
+        super::decode_page(self.0.query(&q).await?)
+    }
+
     pub async fn row_errors(
         &self,
         upload_id: &str,

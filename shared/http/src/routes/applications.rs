@@ -48,6 +48,17 @@ pub const ROUTES: &[RouteSpec] = &[
         handler: || post(create_application),
     },
     RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/{id}/correction",
+        summary: "Correct a row of a blanket file in Error (blanket registration): Input completed (Q42)",
+        session: true,
+        body: B::Json(schema::<ApplicationInput>),
+        reply: R::Json(schema::<ApplicationView>),
+        responses: &[200, 400, 401, 403, 404, 409, 413, 415, 422],
+        handler: || post(correct_blanket_entry),
+    },
+    RouteSpec {
         function: F::Status,
         method: "GET",
         path: "/api/applications/{id}",
@@ -165,8 +176,17 @@ async fn application(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let app = applications.application(&auth.caller, &id).await?;
-    Ok(Json(ApplicationDetailView::from(&app)).into_response())
+    let item = applications.list_item(&auth.caller, &id).await?;
+    Ok(Json(ApplicationDetailView::from(&item)).into_response())
+}
+
+async fn correct_blanket_entry(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ApplicationInput>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&applications.correct_blanket_entry(&auth.caller, &id, &input).await?)))
 }
 
 async fn attach_photo(

@@ -28,6 +28,17 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         function: F::Status,
         method: "GET",
+        path: "/api/blanket/uploads",
+        summary: "The organization's blanket uploads, newest first (Q42)",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<PageView<zairyu_domain::blanket::BlanketUpload>>),
+        responses: &[200, 400, 401, 403],
+        handler: || get(blanket_uploads),
+    },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
         path: "/api/blanket/uploads/{id}",
         summary: "A blanket upload: its state, counts and error list (Q42)",
         session: true,
@@ -85,6 +96,16 @@ async fn begin_blanket_upload(
         StatusCode::CREATED,
         Json(UploadStartedView { upload_id: upload.id().to_owned(), state: upload.state(), upload: link }),
     ))
+}
+
+async fn blanket_uploads(
+    Wired(blanket): Wired<Blanket>,
+    auth: Authenticated,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> ApiResult<Json<PageView<zairyu_domain::blanket::BlanketUpload>>> {
+    let (after, limit) = page_args(&q)?;
+    let page = blanket.blanket_uploads(&auth.caller, after, limit).await?;
+    Ok(Json(PageView { items: page.items, next_cursor: encode_cursor(page.next) }))
 }
 
 async fn blanket_upload(
