@@ -886,6 +886,7 @@ async fn every_session_route_refuses_without_a_session_and_without_the_csrf_toke
     assert_eq!(
         public,
         vec![
+            "GET /api/notices",
             "GET /api/openapi.json",
             "POST /api/login",
             "POST /api/password-reset",

@@ -554,3 +554,62 @@ async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
     let failed = jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::BlanketUploadFailed).unwrap();
     assert_eq!(failed.data["upload_id"], first);
 }
+
+#[tokio::test]
+async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenance() {
+    let w = World::new().await;
+    w.seed_officer("ADMIN01", zairyu_domain::office::Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Admin])
+        .await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (admin, clerk, tanaka) = (login(&app, "ADMIN01").await, login(&app, "CLERK01").await, login(&app, "TANAKA01").await);
+    // Today is 2026-11-27 10:00 JST; the maintenance runs from 12:00 to 14:00 JST.
+    let notice = json!({
+        "title_ja": "システムメンテナンスのお知らせ", "title_en": "Planned maintenance",
+        "body_ja": "11月27日12時から14時まで申請を受け付けません。", "body_en": "No applications from 12:00 to 14:00 on 27 November.",
+        "maintenance_from": "2026-11-27T12:00:00+09:00", "maintenance_until": "2026-11-27T14:00:00+09:00",
+    });
+    let r = send(&app, clerk.json("POST", "/api/office/notices", notice.clone())).await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = send(&app, admin.json("POST", "/api/office/notices", notice)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let notice_id = r.body["id"].as_str().unwrap().to_owned();
+    let mut bad = json!({ "title_ja": "x", "title_en": "x", "body_ja": "x", "body_en": "x", "maintenance_from": "2026-11-27T12:00:00+09:00" });
+    let r = send(&app, admin.json("POST", "/api/office/notices", bad.clone())).await;
+    assert_eq!(r.body["errors"][0]["rule"], "notice.half_window", "{:?}", r.body);
+    bad["maintenance_from"] = json!("");
+    let r = send(&app, admin.json("POST", "/api/office/notices", bad)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "a notice without a window: {:?}", r.body);
+    // Anyone sees the notices, without logging in.
+    let r = send(&app, anon("GET", "/api/notices", &Value::Null)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{:?}", r.body);
+    assert!(items.iter().any(|n| n["title_en"] == "Planned maintenance" && n["maintenance"]["from"].is_string()));
+    // Before the window: filed. During it: refused, naming the window. After it: filed.
+    let before = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    assert!(!before.is_empty());
+    let entered = |tanaka: &Client| tanaka.json("POST", "/api/applications", form("AB12345678CD", |_| {}));
+    let r = send(&app, entered(&tanaka)).await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    w.clock.set(start() + Duration::hours(2) + Duration::minutes(30));
+    let tanaka = login(&app, "TANAKA01").await;
+    let submit = |c: &Client| c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap();
+    let r = send(&app, submit(&tanaka)).await;
+    assert_problem(&r, StatusCode::SERVICE_UNAVAILABLE, "maintenance");
+    assert_eq!(r.body["rule"], "maintenance.in_progress");
+    assert!(r.body["detail"].as_str().unwrap().contains("2026-11-27 12:00 to 2026-11-27 14:00"), "{:?}", r.body);
+    assert!(r.body["detail_ja"].as_str().unwrap().contains("2026-11-27 12:00から2026-11-27 14:00まで"), "{:?}", r.body);
+    w.clock.set(start() + Duration::hours(4));
+    let tanaka = login(&app, "TANAKA01").await;
+    let r = send(&app, submit(&tanaka)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The window has passed: the notice is off the top screen; withdrawn once, then gone.
+    let r = send(&app, anon("GET", "/api/notices", &Value::Null)).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "{:?}", r.body);
+    let admin = login(&app, "ADMIN01").await;
+    let uri = format!("/api/office/notices/{notice_id}");
+    assert_eq!(send(&app, admin.req("DELETE", &uri).body(Body::empty()).unwrap()).await.status, StatusCode::NO_CONTENT);
+    let r = send(&app, admin.req("DELETE", &uri).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+}

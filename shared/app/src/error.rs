@@ -32,6 +32,8 @@ pub enum ServiceError {
     Conflict,
     #[error("the page cursor is not one this service gave out; start again from the first page")]
     BadCursor,
+    #[error(transparent)]
+    Maintenance(zairyu_domain::notice::UnderMaintenance),
     #[error("the record store failed")]
     Store(#[source] StoreError),
     #[error("the object store failed")]
@@ -106,6 +108,7 @@ impl Localized for ServiceError {
             Self::InvalidLink => "link.invalid",
             Self::Conflict => "conflict",
             Self::BadCursor => "cursor.invalid",
+            Self::Maintenance(e) => e.rule(),
             _ if self.kind() == ErrorKind::Internal => "internal",
             _ => "unavailable",
         }
@@ -121,6 +124,7 @@ impl Localized for ServiceError {
             Self::InvalidLink => "リンクが無効か期限切れです。改めて発行を依頼してください。".into(),
             Self::Conflict => "他の操作により更新されました。再読み込みしてからやり直してください。".into(),
             Self::BadCursor => "ページの指定が正しくありません。最初のページからやり直してください。".into(),
+            Self::Maintenance(e) => e.message_ja(),
             _ if self.kind() == ErrorKind::Internal => "システム内部でエラーが発生しました。".into(),
             _ => "一時的に処理できません。しばらくしてから再度お試しください。".into(),
         }

@@ -53,6 +53,8 @@ crate::codes! {
         BlanketRegistered => "blanket.registered",
         RegisterOrganization => "office.register_organization",
         ChangeOrganization => "office.change_organization",
+        PublishNotice => "office.publish_notice",
+        WithdrawNotice => "office.withdraw_notice",
         RecordRequestForUse => "office.record_request_for_use",
         ApproveRequestForUse => "office.approve_request_for_use",
         DenyRequestForUse => "office.deny_request_for_use",

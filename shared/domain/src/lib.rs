@@ -14,6 +14,7 @@ pub mod fixtures;
 pub mod form;
 pub mod job;
 pub mod jst;
+pub mod notice;
 pub mod notification;
 pub mod office;
 pub mod organization;

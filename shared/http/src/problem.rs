@@ -175,6 +175,12 @@ impl From<ServiceError> for Problem {
             }
             ServiceError::InvalidLink => Self::from_error(StatusCode::BAD_REQUEST, "link-invalid", "Invalid link", &e),
             ServiceError::Conflict => Self::from_error(StatusCode::CONFLICT, "conflict", "Changed meanwhile", &e),
+            ServiceError::Maintenance(_) => Self::from_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "maintenance",
+                "Planned maintenance: applications are not accepted now",
+                &e,
+            ),
             ServiceError::BadCursor => {
                 Self::from_error(StatusCode::BAD_REQUEST, "bad-cursor", "Invalid page cursor", &e)
             }

@@ -301,6 +301,13 @@ impl Accounts {
         Ok(user.into_inner())
     }
 
+    /// Q25: the "Information for notification" of the top screen, for anyone (no log-in): what still
+    /// matters now, newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn notices(&self) -> Result<Vec<zairyu_domain::notice::Notice>, ServiceError> {
+        self.core.current_notices().await
+    }
+
     /// Q92: "If you have forgotten your password". Answers the same whether or not the user ID and the
     /// address match, so the form reveals nothing; a match gets the e-mailed link.
     #[tracing::instrument(skip_all)]

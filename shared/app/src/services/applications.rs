@@ -131,6 +131,7 @@ impl Applications {
         if app.temporary_receipt_number().is_some() {
             return Ok(app.into_inner());
         }
+        self.core.accepting_applications().await?;
         let org = self.own_organization(caller).await?;
         let today = self.core.today();
         let store = self.core.store();

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use zairyu_domain::form::Sex;
+use zairyu_domain::notice::{Notice, NoticeInput};
 use zairyu_domain::account::{AgentDeletionError, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::audit::{AuditAction, Outcome};
@@ -540,6 +541,39 @@ impl Counter {
         }
         page.items = served;
         Ok(page)
+    }
+
+    /// Q25: an admin publishes a notice for the top screen, with a planned maintenance window if it
+    /// announces one (applications are not accepted during it).
+    #[tracing::instrument(skip_all)]
+    pub async fn publish_notice(&self, caller: &Caller, input: &NoticeInput) -> Result<Notice, ServiceError> {
+        let (_, roles) = caller.officer()?;
+        if !roles.contains(&OfficerRole::Admin) {
+            return Err(ServiceError::Forbidden);
+        }
+        let notice = Notice::parse(self.core.new_id(), input, self.core.now())?;
+        let event = self.counter_event(caller, AuditAction::PublishNotice, format!("notice:{}", notice.id));
+        let mut change = self.core.change(&event)?;
+        change.add(&notice)?;
+        self.core.commit(change).await?;
+        Ok(notice)
+    }
+
+    /// Q25: an admin withdraws a notice (a maintenance called off ends its refusals).
+    #[tracing::instrument(skip_all)]
+    pub async fn withdraw_notice(&self, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+        let (_, roles) = caller.officer()?;
+        if !roles.contains(&OfficerRole::Admin) {
+            return Err(ServiceError::Forbidden);
+        }
+        let notice = self.core.store().notices().find(id, 200).await?.ok_or(ServiceError::NotFound)?;
+        let event = self.counter_event(caller, AuditAction::WithdrawNotice, format!("notice:{}", notice.id));
+        let mut change = self.core.change(&event)?;
+        change.remove_notice(&notice);
+        self.core.commit(change).await.map_err(|e| match e {
+            ServiceError::Conflict => ServiceError::NotFound,
+            e => e,
+        })
     }
 
     /// Q93: confirms a user (the counter looks up a user ID for its holder).

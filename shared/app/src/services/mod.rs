@@ -32,6 +32,9 @@ use crate::error::ServiceError;
 use crate::ports::{Clock, Ids, JobQueue};
 use crate::store::{Store, UnitOfWork};
 
+/// How many of the newest notices are read for the top screen and for maintenance windows.
+const NOTICES_KEPT: u32 = 50;
+
 /// What every service shares: the store, the queue its changes' jobs go to, the clock and the IDs.
 #[derive(Clone)]
 pub struct Core {
@@ -57,6 +60,19 @@ impl Core {
 
     pub(crate) fn today(&self) -> JstDate {
         JstDate::of_instant(self.now())
+    }
+
+    /// The notices of the top screen that still matter now, newest first (Q25).
+    pub(crate) async fn current_notices(&self) -> Result<Vec<zairyu_domain::notice::Notice>, ServiceError> {
+        let now = self.now();
+        let page = self.store.notices().newest(None, NOTICES_KEPT).await?;
+        Ok(page.items.into_iter().filter(|n| n.is_current(now)).collect())
+    }
+
+    /// Q25: applications are not accepted during a planned maintenance announced on the top screen.
+    pub(crate) async fn accepting_applications(&self) -> Result<(), ServiceError> {
+        let notices = self.current_notices().await?;
+        zairyu_domain::notice::check_not_under_maintenance(&notices, self.now()).map_err(ServiceError::Maintenance)
     }
 
     pub(crate) fn new_id(&self) -> String {

@@ -27,6 +27,7 @@
 //! | application by receipt number (lookup) | `RCPT#{number}` | `RCPT` | | | an application by its temporary or official receipt number (Q33) |
 //! | application by card (lookup) | `CARDAPP#{card}` | `APP#{id}` | | | every application for one residence card |
 //! | pending application of an author (sparse lookup) | `PENDING#{user}` | `APP#{id}` | | | whether an agent has an application under examination (Q79), in one read |
+//! | notice | `NOTICE` | `{published_at}#{id}` | | | the "Information for notification" of the top screen, newest first; maintenance windows (Q25) |
 //! | counter | `COUNTER#{name}` | `COUNTER` | | | receipt-number series per office and year (Q33) |
 //! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers) |
 //! | audit event | `AUDIT#{subject}` | `{at}#{id}` | `AUDIT#{yyyy-mm-dd}` / `{at}#{id}` | | the trail of one record; the trail of one day (Q102) |
@@ -34,6 +35,7 @@
 //! | job outbox | `OUTBOX` | `{id}` | | | jobs written with the change that caused them, until the queue has them |
 
 mod applications;
+mod notices;
 mod organizations;
 mod system;
 mod uploads;
@@ -50,6 +52,7 @@ use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
 pub use applications::{Applications, Listed};
+pub use notices::Notices;
 pub use organizations::Organizations;
 pub use system::{Audit, CounterValue, Counters, DueTasks, JobRuns, Outbox, SentMarks};
 pub use uploads::Uploads;
@@ -348,6 +351,10 @@ impl Store {
 
     pub fn uploads(&self) -> Uploads<'_> {
         Uploads(self.table.as_ref())
+    }
+
+    pub fn notices(&self) -> Notices<'_> {
+        Notices(self.table.as_ref())
     }
 
     pub fn counters(&self) -> Counters<'_> {

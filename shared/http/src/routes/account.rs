@@ -16,6 +16,17 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         function: F::Login,
+        method: "GET",
+        path: "/api/notices",
+        summary: "Information for notification on the top screen, maintenance windows included; no log-in (Q25)",
+        session: false,
+        body: B::None,
+        reply: R::Json(schema::<NoticesView>),
+        responses: &[200],
+        handler: || get(notices),
+    },
+    RouteSpec {
+        function: F::Login,
         method: "POST",
         path: "/api/logout",
         summary: "Log out",
@@ -175,4 +186,14 @@ async fn reset(
 ) -> ApiResult<StatusCode> {
     s.accounts.set_password_from_link(&b.token, &b.password, ip.map(|i| i.to_string())).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The top screen's notices (Q25).
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct NoticesView {
+    items: Vec<zairyu_domain::notice::Notice>,
+}
+
+async fn notices(State(s): State<AppState>) -> ApiResult<Json<NoticesView>> {
+    Ok(Json(NoticesView { items: s.accounts.notices().await? }))
 }

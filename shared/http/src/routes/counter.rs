@@ -93,6 +93,28 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         function: F::Office,
+        method: "POST",
+        path: "/api/office/notices",
+        summary: "Admins: publish a notice on the top screen, with a planned maintenance window if any (Q25)",
+        session: true,
+        body: B::Json(schema::<zairyu_domain::notice::NoticeInput>),
+        reply: R::Json(schema::<zairyu_domain::notice::Notice>),
+        responses: &[201, 400, 401, 403, 415, 422],
+        handler: || post(publish_notice),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "DELETE",
+        path: "/api/office/notices/{id}",
+        summary: "Admins: withdraw a notice (Q25)",
+        session: true,
+        body: B::None,
+        reply: R::Empty,
+        responses: &[204, 401, 403, 404],
+        handler: || delete(withdraw_notice),
+    },
+    RouteSpec {
+        function: F::Office,
         method: "GET",
         path: "/api/office/users",
         summary: "Counter: the users with this e-mail address that the office serves, to tell a forgotten user ID (Q93, Q94)",
@@ -221,6 +243,23 @@ async fn decide_periodic_report(
     JsonBody(b): JsonBody<Decision>,
 ) -> ApiResult<Json<OrganizationView>> {
     Ok(Json(OrganizationView::from(&counter.decide_periodic_report(&auth.caller, &org, b.approve).await?)))
+}
+
+async fn publish_notice(
+    Wired(counter): Wired<Counter>,
+    auth: Authenticated,
+    JsonBody(input): JsonBody<zairyu_domain::notice::NoticeInput>,
+) -> ApiResult<(StatusCode, Json<zairyu_domain::notice::Notice>)> {
+    Ok((StatusCode::CREATED, Json(counter.publish_notice(&auth.caller, &input).await?)))
+}
+
+async fn withdraw_notice(
+    Wired(counter): Wired<Counter>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    counter.withdraw_notice(&auth.caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
