@@ -278,6 +278,63 @@ mod tests {
         );
         assert_eq!(r.unwrap_err().0[0].rule, "organization.office_does_not_accept_requests");
     }
+
+    fn sakura() -> Organization {
+        let profile =
+            OrganizationProfile::parse(OrganizationKind::Corporation, "Sakura K.K.", "Tokyo", "7000012050002", Office::Tokyo)
+                .unwrap();
+        Organization::register(crate::application::OrganizationId::parse("org-1").unwrap(), profile)
+    }
+
+    #[test]
+    fn q12_q14_registered_without_approval_then_approved_for_a_year_less_a_day() {
+        let mut o = sakura();
+        assert_eq!((o.approval(), o.use_state()), (None, UseState::Active));
+        assert_eq!(o.approve_periodic_report(), None, "never approved: no report to approve");
+        assert!(!o.suspend_if_expired(d("2030-01-01")), "never approved: never suspended");
+        o.grant_approval(d("2026-06-01"));
+        assert_eq!(o.approval(), Some(ApprovalOfUse::granted(d("2026-06-01"))));
+        assert_eq!(o.approval().unwrap().expires_on, d("2027-05-31"));
+    }
+
+    #[test]
+    fn q76_suspended_the_day_after_expiry_and_resumed_by_a_report() {
+        let mut o = sakura();
+        o.grant_approval(d("2026-06-01"));
+        assert!(!o.suspend_if_expired(d("2027-05-31")));
+        assert_eq!(o.use_state(), UseState::Active);
+        assert!(o.suspend_if_expired(d("2027-06-01")));
+        assert_eq!(o.use_state(), UseState::Suspended);
+        assert!(!o.suspend_if_expired(d("2027-06-02")), "once");
+        assert_eq!(o.approve_periodic_report(), Some(UseState::Suspended));
+        assert_eq!(o.use_state(), UseState::Active);
+        assert_eq!(o.approval().unwrap().expires_on, d("2028-05-31"));
+        assert_eq!(o.approve_periodic_report(), Some(UseState::Active));
+    }
+
+    #[test]
+    fn q78_name_and_location_change_and_nothing_else() {
+        let mut o = sakura();
+        o.rename(Text::parse("Sakura Holdings K.K.").unwrap());
+        o.relocate(Text::parse("Osaka").unwrap());
+        assert_eq!(o.profile().name.as_str(), "Sakura Holdings K.K.");
+        assert_eq!(o.profile().location.as_str(), "Osaka");
+        assert_eq!(o.profile().corporate_number.as_ref().map(|n| n.as_str()), Some("7000012050002"));
+        assert_eq!(o.profile().office, Office::Tokyo);
+    }
+
+    #[test]
+    fn organization_errors_explain_themselves_in_japanese() {
+        let cases: [(OrganizationError, &str); 4] = [
+            (OrganizationError::CorporateNumberRequired, "法人番号"),
+            (OrganizationError::CorporateNumberNotApplicable, "個人事業主"),
+            (OrganizationError::OfficeDoesNotAcceptRequests("Narita"), "Narita"),
+            (OrganizationError::CorporateNumberRegistered, "既に登録"),
+        ];
+        for (e, word) in cases {
+            assert!(e.message_ja().contains(word), "{e:?}: {}", e.message_ja());
+        }
+    }
 }
 
 /// An organization of affiliation. Its fields are its own: read through the accessors, changed only by the
@@ -360,4 +417,5 @@ impl Organization {
     pub fn relocate(&mut self, location: Text<200>) {
         self.profile.location = location;
     }
+
 }
