@@ -90,6 +90,7 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
         requester_email: email.into(),
         is_agent: false,
         written_request_on_file: false,
+        office_address: String::new(),
     };
     let approved = counter.record_request_for_use(&clerk, "org1", &ask("Sato Jiro", SATO)).await.unwrap();
     counter.decide_request_for_use(&clerk, "org1", approved.id(), true).await.unwrap();

@@ -635,7 +635,7 @@ async fn scenario_2_an_agent_needs_the_written_request_and_gets_one_id_per_organ
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let clerk = login(&app, "CLERK01").await;
-    let agent = |written: bool| json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": written });
+    let agent = |written: bool| json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": written, "office_address": "3-3-3 Toranomon, Minato-ku, Tokyo" });
     let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", agent(false))).await;
     assert_eq!(r.body["errors"][0]["rule"], "request_for_use.written_request_missing");
     let mut ids = Vec::new();
@@ -760,7 +760,7 @@ async fn q79_an_agent_is_not_deleted_while_its_application_is_being_examined() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let clerk = login(&app, "CLERK01").await;
-    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": true });
+    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": true, "office_address": "3-3-3 Toranomon, Minato-ku, Tokyo" });
     let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
     let req_id = r.body["id"].as_str().unwrap().to_owned();
     let r = send(

@@ -613,3 +613,66 @@ async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenanc
     let r = send(&app, admin.req("DELETE", &uri).body(Body::empty()).unwrap()).await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
 }
+
+/// An agent of org1 with its office of affiliation, logged in.
+async fn agent(app: &Router, w: &World, clerk: &Client, office: &str) -> Client {
+    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp",
+        "is_agent": true, "written_request_on_file": true, "office_address": office });
+    let r = send(app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/office/organizations/org1/requests-for-use/{id}/decision");
+    let r = send(app, clerk.json("POST", &uri, json!({ "approve": true }))).await;
+    let agent_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
+    let job = w.jobs().await.into_iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::RequestForUseApproved).unwrap();
+    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
+    send(app, anon("POST", "/api/password-reset", &json!({ "token": token, "password": "Gyosei#2026" }))).await;
+    let r = send(app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
+    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    Client { cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() }
+}
+
+#[tokio::test]
+async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the_fee_is_told() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk, officer) =
+        (login(&app, "TANAKA01").await, login(&app, "CLERK01").await, login(&app, "OFFICER1").await);
+    // An agent's request for use gives the office of affiliation; a staff member's gives none.
+    let no_office = json!({ "kind": "additional", "requester_name": "Gyosei Jiro", "requester_email": "jiro@gyosei.example.jp",
+        "is_agent": true, "written_request_on_file": true });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", no_office)).await;
+    assert_eq!(r.body["errors"][0]["field"], "office_address", "{:?}", r.body);
+    let staff_office = json!({ "kind": "additional", "requester_name": "Sato Jiro", "requester_email": "sato@sakura.example.jp",
+        "office_address": "Somewhere" });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", staff_office)).await;
+    assert_eq!(r.body["errors"][0]["rule"], "request_for_use.office_address_of_staff", "{:?}", r.body);
+    // Staff: the organization's location (as registered: "Tokyo"); shown only when post is chosen.
+    let by_post = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    let view = |c: &Client, id: &str| c.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap();
+    let r = send(&app, view(&tanaka, &by_post)).await;
+    assert_eq!((r.body["return_address"].as_str(), r.body["fee_yen"].clone()), (Some("Tokyo"), Value::Null));
+    // The agent: its office of affiliation.
+    let gyosei = agent(&app, &w, &clerk, "3-3-3 Toranomon, Minato-ku, Tokyo").await;
+    let r = send(&app, gyosei.json("POST", "/api/applications", form("AB12345678CD", |v| v["receipt_method"] = json!("post")))).await;
+    let agents = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(&app, photo_req(&gyosei, &agents, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let r = send(&app, gyosei.req("POST", &format!("/api/applications/{agents}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["return_address"], "3-3-3 Toranomon, Minato-ku, Tokyo");
+    // Permitted: the fee in force on the day of the decision (5,500 yen online since 2025-04-01), on the
+    // application and in the e-mail with the return address.
+    w.jobs().await;
+    for action in [
+        json!({ "action": "start_examination" }),
+        json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }),
+    ] {
+        assert_eq!(act(&app, &officer, &by_post, action).await.status, StatusCode::OK);
+    }
+    let r = send(&app, view(&tanaka, &by_post)).await;
+    assert_eq!(r.body["fee_yen"], 5500, "{:?}", r.body);
+    let jobs = w.jobs().await;
+    let done = jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted).unwrap();
+    assert!(done.data["details_en"].contains("5500 yen") && done.data["details_en"].contains("addressed to Tokyo"), "{:?}", done.data);
+    assert!(done.data["details_ja"].contains("5500円") && done.data["details_ja"].contains("宛先: Tokyo"), "{:?}", done.data);
+}

@@ -152,7 +152,7 @@ fn submitted(edit: impl FnOnce(&mut ApplicationInput)) -> Result<Application, Ap
     };
     app.attach_photo(Actor::OrganizationUser, jpeg)?;
     let eligible = check_eligibility(FILER, Some(&list_entry()), app.form(), day(TODAY)).unwrap();
-    app.submit(Actor::OrganizationUser, &eligible, TemporaryReceiptNumber::new(day(TODAY), 42))?;
+    app.submit(Actor::OrganizationUser, &eligible, TemporaryReceiptNumber::new(day(TODAY), 42), None)?;
     Ok(app)
 }
 

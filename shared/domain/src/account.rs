@@ -346,6 +346,39 @@ mod tests {
     }
 
     #[test]
+    fn q56_the_card_goes_to_the_organization_for_staff_and_to_the_agent_s_office() {
+        use crate::error::{Language, Text};
+        use crate::values::{EmailAddress, UserId};
+        let org = crate::application::OrganizationId::parse("org-1").unwrap();
+        let location = Text::<200>::parse("1-1-1 Kasumigaseki, Tokyo").unwrap();
+        let office = Text::<200>::parse("3-3-3 Toranomon, Tokyo").unwrap();
+        let (name, email) = (Text::parse("A").unwrap(), EmailAddress::parse("a@example.jp").unwrap());
+        let staff = User::new(
+            UserId::parse("STAFF001").unwrap(),
+            UserKind::OrganizationStaff,
+            Some(org.clone()),
+            name.clone(),
+            email.clone(),
+            Language::Ja,
+        );
+        assert_eq!(staff.return_address(&location), Some(&location));
+        let agent = User::agent(UserId::parse("AGENT001").unwrap(), org.clone(), name.clone(), email.clone(), office.clone());
+        assert_eq!(agent.kind(), &UserKind::Agent);
+        assert_eq!(agent.return_address(&location), Some(&office));
+        let unknown = User::new(UserId::parse("AGENT002").unwrap(), UserKind::Agent, Some(org), name.clone(), email.clone(), Language::Ja);
+        assert_eq!(unknown.return_address(&location), None);
+        let officer = User::new(
+            UserId::parse("OFFICER1").unwrap(),
+            UserKind::Officer { office: crate::office::Office::Tokyo, roles: vec![] },
+            None,
+            name,
+            email,
+            Language::Ja,
+        );
+        assert_eq!(officer.return_address(&location), None);
+    }
+
+    #[test]
     fn q79_agent_deletion_refused_while_an_examination_is_pending() {
         use crate::status::ApplicationStatus::{self, *};
         // "Pending" is received and not yet decided: the statuses written out from Q79 and Q51.
@@ -394,6 +427,9 @@ pub struct User {
     password: Option<PasswordAge>,
     guard: LoginGuard,
     state: UserState,
+    /// Q55, Q56: an agent's office of affiliation as registered in the request for use.
+    #[serde(default)]
+    office_address: Option<crate::error::Text<200>>,
 }
 
 impl User {
@@ -417,6 +453,36 @@ impl User {
             password: None,
             guard: LoginGuard::default(),
             state: UserState::Active,
+            office_address: None,
+        }
+    }
+
+    /// An agent (a registered attorney or gyoseishoshi) of an organization, with the office of affiliation
+    /// given in the request for use (Q17, Q56).
+    pub fn agent(
+        id: crate::values::UserId,
+        organization_id: crate::application::OrganizationId,
+        name: crate::error::Text<80>,
+        email: crate::values::EmailAddress,
+        office_address: crate::error::Text<200>,
+    ) -> Self {
+        let mut user =
+            Self::new(id, UserKind::Agent, Some(organization_id), name, email, crate::error::Language::Ja);
+        user.office_address = Some(office_address);
+        user
+    }
+
+    /// Q56: where a card received by post is sent when this user files: the organization's location for its
+    /// staff (`organization_location`), the agent's office of affiliation for an agent; `None` for an agent
+    /// with no office on record, and for officers.
+    pub fn return_address<'a>(
+        &'a self,
+        organization_location: &'a crate::error::Text<200>,
+    ) -> Option<&'a crate::error::Text<200>> {
+        match self.kind {
+            UserKind::OrganizationStaff => Some(organization_location),
+            UserKind::Agent => self.office_address.as_ref(),
+            UserKind::Officer { .. } => None,
         }
     }
 

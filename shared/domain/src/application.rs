@@ -224,6 +224,10 @@ pub struct Application {
     /// The List of Affiliated Foreign Nationals entry the application was checked against when it was
     /// filed (Q39, Q80): the post rules read it after filing, and the office sees it.
     checked_against: Option<ForeignNational>,
+    /// Q55, Q56: where a card received by post is sent, fixed by who filed (the organization's location for
+    /// its staff, the agent's office of affiliation for an agent).
+    #[serde(default)]
+    return_address: Option<crate::error::Text<200>>,
 }
 
 impl Application {
@@ -247,6 +251,7 @@ impl Application {
             card_delivered_on: None,
             card_handed_over_on: None,
             checked_against: None,
+            return_address: None,
         }
     }
 
@@ -359,6 +364,23 @@ impl Application {
         crate::office::Office::with_jurisdiction_over(&self.form.address.prefecture)
     }
 
+    /// Q55, Q56: where the card is sent if received by post.
+    pub fn return_address(&self) -> Option<&crate::error::Text<200>> {
+        self.return_address.as_ref()
+    }
+
+    /// Q55: the fee (yen) to be paid by revenue stamp on the fee payment notice, once permitted and while the
+    /// card awaits issuance; the amount in force on the day of the decision (`fees.rs`).
+    pub fn fee_due(&self) -> Option<u32> {
+        let awaiting = matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
+        match self.decision {
+            Some(Decision::Permitted { decided_on, .. }) if awaiting => {
+                Some(crate::fees::extension_fee(decided_on, crate::fees::Channel::Online))
+            }
+            _ => None,
+        }
+    }
+
     /// The list entry the application was checked against when filed.
     pub fn checked_against(&self) -> Option<&ForeignNational> {
         self.checked_against.as_ref()
@@ -413,6 +435,7 @@ impl Application {
         actor: Actor,
         eligible: &Eligible,
         number: TemporaryReceiptNumber,
+        return_address: Option<crate::error::Text<200>>,
     ) -> Result<(), ApplicationError> {
         if eligible.card() != &self.form.stay.card_number {
             return Err(ApplicationError::EligibilityOfAnother);
@@ -424,6 +447,7 @@ impl Application {
         self.receipt_date = Some(eligible.on());
         self.temporary_receipt_number = Some(number);
         self.checked_against = Some(eligible.listed().clone());
+        self.return_address = return_address;
         Ok(())
     }
 
@@ -652,7 +676,7 @@ mod tests {
         let mut a = app(edit);
         a.attach_photo(USER, photo()).unwrap();
         let e = eligible_as(&a, edit_list);
-        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7)).unwrap();
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7), None).unwrap();
         a
     }
 
@@ -668,12 +692,12 @@ mod tests {
         let mut a = app(|_| {});
         a.attach_photo(USER, photo()).unwrap();
         assert_eq!(
-            a.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1)),
+            a.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1), None),
             Err(ApplicationError::EligibilityOfAnother)
         );
         assert_eq!(a.status, ApplicationStatus::InputCompleted);
         other.attach_photo(USER, photo()).unwrap();
-        assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1)).is_ok());
+        assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1), None).is_ok());
         assert_eq!(other.receipt_date, Some(today()), "the receipt date is the day of the check (Q32)");
         assert_eq!(other.checked_against(), Some(proof_for_other.listed()), "the entry checked is kept");
     }
@@ -682,7 +706,7 @@ mod tests {
     fn q23_submit_needs_a_photo() {
         let mut a = app(|_| {});
         let e = eligible(&a);
-        assert_eq!(a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 1)), Err(ApplicationError::PhotoMissing));
+        assert_eq!(a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 1), None), Err(ApplicationError::PhotoMissing));
         assert_eq!(a.status, ApplicationStatus::InputCompleted);
     }
 
@@ -698,7 +722,7 @@ mod tests {
     fn a_submitted_application_cannot_be_submitted_again_or_get_a_new_photo_from_the_user() {
         let mut a = submitted(|_| {});
         let e = eligible(&a);
-        let again = a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8));
+        let again = a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8), None);
         assert!(matches!(again, Err(ApplicationError::Transition(TransitionError::NotFromStatus { .. }))));
         assert!(a.attach_photo(USER, photo()).is_err());
     }
@@ -850,6 +874,27 @@ mod tests {
         let mut issued = waiting_for_issuance("2011-06-10");
         issued.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
         assert_eq!(issued.post_caveat(), None, "nothing left to decide once dispatched");
+    }
+
+    #[test]
+    fn q55_the_fee_is_due_from_the_permission_until_the_card_is_issued() {
+        let mut a = submitted(|_| {});
+        assert_eq!(a.fee_due(), None);
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        assert_eq!(a.fee_due(), Some(5_500), "online, decided 2026-11-27");
+        let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+        a.record_post_documents(ISSUANCE, received).unwrap();
+        a.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
+        assert_eq!(a.fee_due(), None, "paid with the card's issuance");
+        let mut denied = submitted(|_| {});
+        denied.start_examination(EXAMINER).unwrap();
+        denied.deny(EXAMINER, today()).unwrap();
+        assert_eq!(denied.fee_due(), None);
+        let mut at_counter = submitted(|i| i.receipt_method = "counter".into());
+        at_counter.start_examination(EXAMINER).unwrap();
+        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        assert_eq!(at_counter.fee_due(), Some(5_500));
     }
 
     #[test]

@@ -141,9 +141,9 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::ExaminationCompleted,
-        keys: &["receipt_number", "receipt_method"],
-        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method}。受領の手続はQ54（窓口）・Q55（郵送）のとおりです。",
-        en: "The examination of application {receipt_number} is complete. Receipt method of the residence card: {receipt_method}. See Q54 (counter) and Q55 (post) for what to do next.",
+        keys: &["receipt_number", "receipt_method", "details_ja", "details_en"],
+        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method}。{details_ja}",
+        en: "The examination of application {receipt_number} is complete. Receipt method of the residence card: {receipt_method}. {details_en}",
     },
     Template {
         kind: K::ResidenceCardIssued,
@@ -343,10 +343,16 @@ mod render_tests {
             assert_eq!(matching, 1, "{kind:?}");
             let t = template(kind).unwrap();
             let data: BTreeMap<String, String> = t.keys.iter().map(|k| ((*k).to_owned(), sample_value(k))).collect();
-            for text in [t.ja, t.en] {
+            // A key ending in _ja or _en is text in that language, used by that language's template only.
+            for (text, own, other) in [(t.ja, "_ja", "_en"), (t.en, "_en", "_ja")] {
                 let filled = fill(text, &data).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
                 for k in t.keys {
-                    assert!(filled.contains(&sample_value(k)), "{kind:?} does not use {k}");
+                    let used = filled.contains(&sample_value(k));
+                    if k.ends_with(other) {
+                        assert!(!used, "{kind:?}: {k} in the {own} text");
+                    } else {
+                        assert!(used, "{kind:?} does not use {k}");
+                    }
                 }
             }
         }

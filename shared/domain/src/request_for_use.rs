@@ -38,6 +38,9 @@ pub struct RequestForUse {
     requester_email: EmailAddress,
     /// An attorney or certified administrative procedures legal specialist (Q17).
     is_agent: bool,
+    /// Q55, Q56: an agent's office of affiliation, where a card received by post is sent.
+    #[serde(default)]
+    agent_office_address: Option<Text<200>>,
     /// For an agent: the organization's written request, stamped by its representative, is on file (Q18).
     written_request_on_file: bool,
     state: RequestState,
@@ -56,6 +59,8 @@ pub struct NewRequest {
     pub requester_name: Text<80>,
     pub requester_email: EmailAddress,
     pub is_agent: bool,
+    /// Required for an agent (Q56); none for a staff member.
+    pub agent_office_address: Option<Text<200>>,
     pub written_request_on_file: bool,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
@@ -85,6 +90,7 @@ impl RequestForUse {
             requester_name: new.requester_name,
             requester_email: new.requester_email,
             is_agent: new.is_agent,
+            agent_office_address: new.agent_office_address,
             written_request_on_file: new.written_request_on_file,
             state: RequestState::Pending,
             recorded_by: new.recorded_by,
@@ -110,6 +116,11 @@ impl RequestForUse {
     }
     pub fn is_agent(&self) -> bool {
         self.is_agent
+    }
+
+    /// Q56: the agent's office of affiliation as given in the request.
+    pub fn agent_office_address(&self) -> Option<&Text<200>> {
+        self.agent_office_address.as_ref()
     }
     pub fn written_request_on_file(&self) -> bool {
         self.written_request_on_file

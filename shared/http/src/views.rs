@@ -120,6 +120,11 @@ pub struct ApplicationView {
     pub permission_effective_on: Option<String>,
     /// What the user should know about this application now (e.g. Q53: post decided on the day of issuance).
     pub notices: Vec<NoticeView>,
+    /// Q55, Q56: where the card is sent when received by post (shown when post is chosen); fixed by who
+    /// filed: the organization's location for its staff, the agent's office for an agent.
+    pub return_address: Option<String>,
+    /// Q55: the fee in yen, once permitted and while the card awaits issuance.
+    pub fee_yen: Option<u32>,
     /// For a row of a blanket file that could not be registered (status "Error (blanket registration)",
     /// Q42): where it came from and what is wrong; corrected with `POST /api/applications/{id}/correction`.
     pub blanket: Option<BlanketEntryView>,
@@ -161,6 +166,8 @@ impl From<&BlanketEntry> for ApplicationView {
             card_delivered_on: None,
             permission_effective_on: None,
             notices: Vec::new(),
+            return_address: None,
+            fee_yen: None,
             blanket: Some(BlanketEntryView {
                 upload_id: e.upload_id().to_owned(),
                 row: e.row(),
@@ -226,6 +233,11 @@ impl From<&Application> for ApplicationView {
             card_delivered_on: a.card_delivered_on().map(|d| d.to_string()),
             permission_effective_on: a.permission_effective_on().map(|d| d.to_string()),
             notices: a.post_caveat().map(|_| NoticeView::post_decided_at_issuance()).into_iter().collect(),
+            return_address: match a.form().receipt_method {
+                zairyu_domain::status::ReceiptMethod::Post => a.return_address().map(ToString::to_string),
+                zairyu_domain::status::ReceiptMethod::Counter => None,
+            },
+            fee_yen: a.fee_due(),
             blanket: None,
         }
     }

@@ -138,8 +138,9 @@ impl Applications {
         let listed = store.organizations().person(org.id(), &app.form().stay.card_number).await?;
         let eligible = check_eligibility(Filer::of(&org), listed.as_ref(), app.form(), today)?;
         let number = TemporaryReceiptNumber::new(today, self.core.random());
-        app.submit(Actor::OrganizationUser, &eligible, number.clone())?;
         let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;
+        let return_address = user.return_address(&org.profile().location).cloned();
+        app.submit(Actor::OrganizationUser, &eligible, number.clone(), return_address)?;
         let event = self.core.event(
             caller.user_id.as_str(),
             AuditAction::ApplicationSubmit,

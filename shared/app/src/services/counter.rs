@@ -38,6 +38,8 @@ pub enum CounterError {
     AlreadyApproved,
     #[error("an additional request for use is for an organization already approved; use a new request (Q3)")]
     NotYetApproved,
+    #[error("only an agent gives an office of affiliation; a staff member's cards go to the organization's location (Q56)")]
+    OfficeAddressOfStaff,
 }
 
 impl Localized for CounterError {
@@ -46,6 +48,7 @@ impl Localized for CounterError {
             Self::WrittenRequestMissing => "request_for_use.written_request_missing",
             Self::AlreadyApproved => "request_for_use.already_approved",
             Self::NotYetApproved => "request_for_use.not_yet_approved",
+            Self::OfficeAddressOfStaff => "request_for_use.office_address_of_staff",
         }
     }
     fn message_ja(&self) -> String {
@@ -55,6 +58,9 @@ impl Localized for CounterError {
             }
             Self::AlreadyApproved => "既に承認されている所属機関です。追加利用申出を行ってください（Q3）。".into(),
             Self::NotYetApproved => "まだ承認されていない所属機関です。新規利用申出を行ってください（Q3）。".into(),
+            Self::OfficeAddressOfStaff => {
+                "事務所の所在地は取次者のみ入力します。職員の場合、在留カードは所属機関の所在地に送付されます（Q56）。".into()
+            }
         }
     }
 }
@@ -82,6 +88,10 @@ pub struct RequestForUseInput {
     pub is_agent: bool,
     #[serde(default)]
     pub written_request_on_file: bool,
+    /// Q56: an agent's office of affiliation (where cards received by post are sent); required for an
+    /// agent, not given for a staff member.
+    #[serde(default)]
+    pub office_address: String,
 }
 
 /// A person for the List of Affiliated Foreign Nationals, as typed.
@@ -295,12 +305,20 @@ impl Counter {
         if input.is_agent && !input.written_request_on_file {
             c.push("written_request_on_file", &CounterError::WrittenRequestMissing);
         }
+        let office_address = match (input.is_agent, input.office_address.trim().is_empty()) {
+            (true, _) => c.take("office_address", Text::<200>::parse(&input.office_address)).map(Some),
+            (false, true) => Some(None),
+            (false, false) => {
+                c.push("office_address", &CounterError::OfficeAddressOfStaff);
+                None
+            }
+        };
         match (input.kind, org.approval().is_some()) {
             (RequestKind::New, true) => c.push("kind", &CounterError::AlreadyApproved),
             (RequestKind::Additional, false) => c.push("kind", &CounterError::NotYetApproved),
             _ => {}
         }
-        let (name, email) = c.finish(|| Some((name?, email?)))?;
+        let (name, email, agent_office_address) = c.finish(|| Some((name?, email?, office_address?)))?;
         let req = RequestForUse::record(NewRequest {
             id: self.core.new_id(),
             organization_id: org.id().clone(),
@@ -308,6 +326,7 @@ impl Counter {
             requester_name: name,
             requester_email: email,
             is_agent: input.is_agent,
+            agent_office_address,
             written_request_on_file: input.written_request_on_file,
             recorded_by: caller.user_id.clone(),
             recorded_at: self.core.now(),
@@ -363,15 +382,23 @@ impl Counter {
         // A user ID nobody has: guarded by the write's only-if-absent condition.
         let user_id = UserId::parse(&format!("U{:09}", self.core.random() % 1_000_000_000))
             .map_err(|e| invalid("user_id", &e))?;
-        let kind = if req.is_agent() { UserKind::Agent } else { UserKind::OrganizationStaff };
-        let user = User::new(
-            user_id.clone(),
-            kind,
-            Some(org.id().clone()),
-            req.requester_name().clone(),
-            req.requester_email().clone(),
-            Language::Ja,
-        );
+        let user = match req.agent_office_address() {
+            Some(office) if req.is_agent() => User::agent(
+                user_id.clone(),
+                org.id().clone(),
+                req.requester_name().clone(),
+                req.requester_email().clone(),
+                office.clone(),
+            ),
+            _ => User::new(
+                user_id.clone(),
+                if req.is_agent() { UserKind::Agent } else { UserKind::OrganizationStaff },
+                Some(org.id().clone()),
+                req.requester_name().clone(),
+                req.requester_email().clone(),
+                Language::Ja,
+            ),
+        };
         change.add(&user)?;
         req.approve(user_id.clone()).map_err(|e| invalid("request", &e))?;
         change.save_request_for_use(&req, org.profile().office)?;

@@ -100,6 +100,32 @@ impl OfficeAction {
     }
 }
 
+/// What the user does next, as the "Notification on examination completion" says it (Q54–Q56): the fee
+/// and, by post, where the return envelope is addressed; in Japanese and English.
+fn next_steps(app: &Application) -> (String, String) {
+    let Some(fee) = app.fee_due() else {
+        return (String::new(), String::new());
+    };
+    match (app.form().receipt_method, app.return_address()) {
+        (ReceiptMethod::Post, Some(address)) => (
+            format!(
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）、現在の在留カード及び返信用封筒（宛先: {address}）を簡易書留で送付してください（Q55、Q56、Q58）。"
+            ),
+            format!(
+                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, the current residence card and a return envelope addressed to {address} by simplified registered mail (Q55, Q56, Q58)."
+            ),
+        ),
+        (ReceiptMethod::Post, None) => (
+            format!("手数料{fee}円分の収入印紙を貼付した手数料納付書を送付してください。返信用封筒の宛先は地方出入国在留管理官署にお問い合わせください（Q55、Q56）。"),
+            format!("Send the fee payment notice with revenue stamps for {fee} yen; ask the regional immigration office which address the return envelope takes (Q55, Q56)."),
+        ),
+        (ReceiptMethod::Counter, _) => (
+            format!("旅券、在留カード、手数料{fee}円分の収入印紙を貼付した手数料納付書及びこのメールを持参して窓口にお越しください（Q54）。"),
+            format!("Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter (Q54)."),
+        ),
+    }
+}
+
 /// The first of the officer's roles that may make the transition.
 fn actor_for(roles: &[OfficerRole], transition: Transition) -> Result<Actor, ServiceError> {
     roles.iter().map(|r| Actor::Officer(*r)).find(|a| transition.permits(*a)).ok_or(ServiceError::Forbidden)
@@ -275,9 +301,12 @@ impl Examination {
                 ReceiptMethod::Post => "post / 郵送",
             };
             let to = user.iter().map(|u| user_addressee(u)).collect();
+            let (details_ja, details_en) = next_steps(&app);
             let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
                 .with("receipt_number", number)
-                .with("receipt_method", method);
+                .with("receipt_method", method)
+                .with("details_ja", details_ja)
+                .with("details_en", details_en);
             self.core.enqueue(&mut change, &job)?;
         }
         change.save(&app)?;
