@@ -103,9 +103,13 @@ impl LoginGuard {
     }
 
     /// After a wrong password: the fifth consecutive failure locks the account for 24 hours.
+    /// A guess while the account is locked neither counts nor lifts the lock; once the lock has run out,
+    /// counting starts afresh (a lock leaves no failures behind).
     pub fn after_failure(self, now: DateTime<Utc>) -> Self {
-        let base = if self.locked_until.is_some_and(|u| now >= u) { 0 } else { self.failed_attempts };
-        let failed = base.saturating_add(1);
+        if self.is_locked(now) {
+            return self;
+        }
+        let failed = self.failed_attempts.saturating_add(1);
         if failed >= Self::MAX_FAILED_ATTEMPTS {
             Self { failed_attempts: 0, locked_until: Some(now + Self::lock_duration()) }
         } else {
@@ -343,6 +347,99 @@ mod tests {
         assert!(session_is_alive(t, t + Duration::minutes(29) + Duration::seconds(59)));
         assert!(!session_is_alive(t, t + Duration::minutes(30)));
         assert!(!session_is_alive(t, t - Duration::seconds(1)));
+    }
+
+    #[test]
+    fn q96_a_guess_during_the_lock_does_not_lift_it() {
+        let now = at(2026, 11, 27, 1, 0);
+        let locked = (0..5).fold(LoginGuard::default(), |g, _| g.after_failure(now));
+        let again = locked.after_failure(now + Duration::hours(1));
+        assert_eq!(again, locked);
+        assert!(again.is_locked(now + Duration::hours(23)));
+    }
+
+    fn staff() -> User {
+        use crate::error::{Language, Text};
+        User::new(
+            crate::values::UserId::parse("TANAKA01").unwrap(),
+            UserKind::OrganizationStaff,
+            Some(crate::application::OrganizationId::parse("org-1").unwrap()),
+            Text::parse("Tanaka Hanako").unwrap(),
+            crate::values::EmailAddress::parse("tanaka@example.jp").unwrap(),
+            Language::En,
+        )
+    }
+
+    #[test]
+    fn a_user_s_life_through_its_named_methods() {
+        let now = at(2026, 11, 27, 1, 0);
+        let mut u = staff();
+        assert_eq!(u.id().as_str(), "TANAKA01");
+        assert_eq!(u.organization_id().map(|o| o.as_str()), Some("org-1"));
+        assert_eq!(u.name().as_str(), "Tanaka Hanako");
+        assert_eq!(u.language(), crate::error::Language::En);
+        assert_eq!((u.password_hash(), u.password(), u.state()), (None, None, UserState::Active));
+        // Q88: the first password, from the approval's link.
+        u.set_password_from_link("hash-1".into(), d("2026-11-27"));
+        assert_eq!(u.password_hash(), Some("hash-1"));
+        assert_eq!(u.password(), Some(PasswordAge { set_on: d("2026-11-27") }));
+        // Q96: failures count, a right password clears them (and says whether anything changed).
+        assert!(!u.clear_failures(), "nothing to clear");
+        u.fail_login(now);
+        assert_eq!(u.guard().failed_attempts, 1);
+        assert!(u.clear_failures());
+        assert_eq!(u.guard(), LoginGuard::cleared());
+        for _ in 0..5 {
+            u.fail_login(now);
+        }
+        assert!(u.guard().is_locked(now));
+        u.lift_lockout();
+        assert!(!u.guard().is_locked(now));
+        for _ in 0..5 {
+            u.fail_login(now);
+        }
+        u.set_password_from_link("hash-2".into(), d("2026-12-01"));
+        assert!(!u.guard().is_locked(now), "a reset lifts the lock (Q96)");
+        // Q90: a password changed; Q89: an address changed.
+        u.change_password("hash-3".into(), d("2026-12-02"));
+        assert_eq!((u.password_hash(), u.password().map(|p| p.set_on)), (Some("hash-3"), Some(d("2026-12-02"))));
+        u.change_email(crate::values::EmailAddress::parse("hanako@example.jp").unwrap());
+        assert_eq!(u.email().as_str(), "hanako@example.jp");
+        // Q95: suspended, resumed, cancelled at the counter.
+        u.suspend();
+        assert_eq!(u.state(), UserState::Suspended);
+        u.resume();
+        assert_eq!(u.state(), UserState::Active);
+        u.cancel();
+        assert_eq!(u.state(), UserState::Cancelled);
+        // Q79: only an agent is deleted this way, and not while an examination is pending.
+        let mut staff = staff();
+        assert_eq!(staff.delete_agent(false), Err(AgentDeletionError::NotAnAgent));
+        assert_eq!(staff.state(), UserState::Active);
+    }
+
+    #[test]
+    fn login_guard_cleared_is_no_failure_and_no_lock() {
+        assert_eq!(LoginGuard::cleared(), LoginGuard { failed_attempts: 0, locked_until: None });
+        assert_eq!(password_link_validity(), Duration::hours(24));
+    }
+
+    #[test]
+    fn account_refusals_explain_themselves_in_japanese_with_stable_rules() {
+        let errors: [&dyn Localized; 2] = [&AgentDeletionError::ExaminationPending, &AgentDeletionError::NotAnAgent];
+        let rules: Vec<&str> = errors.iter().map(|e| e.rule()).collect();
+        assert_eq!(rules, ["agent_deletion.examination_pending", "agent_deletion.not_an_agent"]);
+        for e in errors {
+            assert!(e.message_ja().contains("取次者"), "{}", e.message_ja());
+        }
+        let now = at(2026, 11, 27, 1, 0);
+        for refusal in [
+            LoginRefusal::InvalidCredentials,
+            LoginRefusal::Locked { until: now },
+        ] {
+            let ja = refusal.message_ja();
+            assert!(!ja.is_empty() && !ja.is_ascii(), "{refusal:?}: {ja}");
+        }
     }
 
     #[test]

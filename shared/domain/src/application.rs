@@ -898,6 +898,112 @@ mod tests {
     }
 
     #[test]
+    fn the_accessors_read_what_the_transitions_wrote() {
+        let mut a = submitted(|i| i.procedures = vec!["extension".into(), "activity_outside_status".into()]);
+        assert_eq!(a.photo(), Some(&photo()));
+        assert!(a.temporary_receipt_number().is_some());
+        assert_eq!(a.receipt_date(), Some(today()));
+        assert!(a.activity_outside_status());
+        let n = ReceiptSeries::for_receipt(Office::Tokyo, today()).number(3).unwrap();
+        a.assign_official_receipt_number(n).unwrap();
+        assert_eq!(a.official_receipt_number(), Some(n));
+        a.withdraw_attachment(COUNTER, Attachment::ActivityOutsideStatus).unwrap();
+        assert!(!a.activity_outside_status());
+        assert_eq!(a.withdrawn_attachments(), &[Attachment::ActivityOutsideStatus]);
+        a.start_examination(EXAMINER).unwrap();
+        a.request_documents(EXAMINER).unwrap();
+        a.request_documents(EXAMINER).unwrap();
+        assert_eq!(a.documents_requested(), 2);
+        let period = PeriodOfStay::parse("3Y").unwrap();
+        a.permit(EXAMINER, period, d("2030-01-20"), today()).unwrap();
+        assert_eq!(a.decision(), Some(Decision::Permitted { period, expiry: d("2030-01-20"), decided_on: today() }));
+        let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };
+        a.record_post_documents(ISSUANCE, docs).unwrap();
+        assert_eq!(a.post_documents(), docs);
+        a.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
+        assert_eq!(a.card_dispatched_on(), Some(d("2026-12-01")));
+        let mut c = submitted(|i| i.receipt_method = "counter".into());
+        c.start_examination(EXAMINER).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        c.hand_over_at_counter(COUNTER, Collector::User, true, d("2026-12-03")).unwrap();
+        assert_eq!(c.card_handed_over_on(), Some(d("2026-12-03")));
+    }
+
+    #[test]
+    fn q34_denied_is_recorded_with_its_day() {
+        let mut a = submitted(|_| {});
+        assert!(a.deny(EXAMINER, today()).is_err(), "only under examination");
+        a.start_examination(EXAMINER).unwrap();
+        assert!(a.deny(USER, today()).is_err());
+        a.deny(EXAMINER, d("2026-12-05")).unwrap();
+        assert_eq!((a.status(), a.decision()), (ApplicationStatus::Denied, Some(Decision::Denied { decided_on: d("2026-12-05") })));
+    }
+
+    #[test]
+    fn q55_q58_the_fee_notice_must_be_received_and_signed_and_recorded_by_the_office_while_waiting() {
+        let mut a = submitted(|_| {});
+        let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+        assert!(a.record_post_documents(ISSUANCE, docs).is_err(), "not yet waiting for issuance");
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        assert!(a.record_post_documents(USER, docs).is_err(), "the office records it");
+        assert!(a.record_post_documents(EXAMINER, docs).is_err(), "the issuance or counter staff");
+        for (received, signed) in [(true, false), (false, true)] {
+            let partial = PostDocuments { fee_notice_received: received, fee_notice_signed: signed, old_card_returned: true };
+            a.record_post_documents(COUNTER, partial).unwrap();
+            assert_eq!(a.issue_card_by_post(ISSUANCE, today()), Err(ApplicationError::FeeNoticeMissing), "{partial:?}");
+        }
+        a.record_post_documents(ISSUANCE, docs).unwrap();
+        a.issue_card_by_post(ISSUANCE, today()).unwrap();
+    }
+
+    #[test]
+    fn q71_a_card_may_be_delivered_on_the_day_it_was_posted() {
+        let mut a = waiting_for_issuance("1995-04-12");
+        a.issue_card_by_post(ISSUANCE, d("2026-12-10")).unwrap();
+        a.record_delivery(ISSUANCE, d("2026-12-10")).unwrap();
+        assert_eq!(a.permission_effective_on(), Some(d("2026-12-10")));
+    }
+
+    #[test]
+    fn q53_no_caveat_on_the_16th_birthday_itself() {
+        // Filed on 2026-11-27 (the receipt date) by someone turning 16 that day: already 16, nothing to decide.
+        let mut a = app(|i| i.birth_date = "20101127".into());
+        assert_eq!(a.post_caveat(), Some(PostRefusal::SixteenthBirthday), "before filing: the window's first day");
+        a.attach_photo(USER, photo()).unwrap();
+        let e = eligible_as(&a, |p| p.birth_date = d("2010-11-27"));
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 9), None).unwrap();
+        assert_eq!(a.post_caveat(), None);
+    }
+
+    #[test]
+    fn application_refusals_have_stable_rules_and_japanese_messages() {
+        let errors = [
+            ApplicationError::PhotoMissing,
+            ApplicationError::FeeNoticeMissing,
+            ApplicationError::ThirdPartyCollector,
+            ApplicationError::PermittedExpiryNotLater,
+            ApplicationError::EligibilityOfAnother,
+            ApplicationError::NotFiled,
+            ApplicationError::FiledCannotChange,
+            ApplicationError::PostStillPossible,
+            ApplicationError::NotAwaitingDelivery,
+            ApplicationError::DeliveredBeforeDispatch,
+            ApplicationError::SameReceiptMethod(ReceiptMethod::Post),
+            ApplicationError::NotAttached(Attachment::ReEntry),
+        ];
+        let rules: std::collections::HashSet<&str> = errors.iter().map(Localized::rule).collect();
+        assert_eq!(rules.len(), errors.len());
+        for e in &errors {
+            assert!(e.rule().starts_with("application."), "{e:?}");
+            assert!(!e.message_ja().is_ascii() && !e.message_ja().is_empty(), "{e:?}");
+        }
+        assert!(ApplicationError::FiledCannotChange.message_ja().contains("Q46"));
+        assert_eq!(IdError("application").rule(), "id.format");
+        assert!(!IdError("application").message_ja().is_ascii());
+    }
+
+    #[test]
     fn q71_permission_by_post_takes_effect_on_delivery() {
         let mut a = waiting_for_issuance("1995-04-12");
         assert_eq!(a.record_delivery(ISSUANCE, d("2026-12-12")), Err(ApplicationError::NotAwaitingDelivery));
