@@ -13,7 +13,6 @@ use zairyu_app::services::examination::OfficeAction;
 use zairyu_blanket::columns::columns;
 use zairyu_blanket::template::workbook;
 use zairyu_domain::application::{ApplicationId, OrganizationId};
-use zairyu_domain::status_of_residence::ScreenGroup;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind as K;
@@ -23,6 +22,7 @@ use zairyu_domain::receipt_number::ReceiptSeries;
 use zairyu_domain::request_for_use::RequestKind;
 use zairyu_domain::schedule::ScheduledJob;
 use zairyu_domain::status::ReceiptMethod;
+use zairyu_domain::status_of_residence::ScreenGroup;
 use zairyu_domain::values::UserId;
 
 mod support;
@@ -94,7 +94,8 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     };
     let approved = counter.record_request_for_use(&clerk, "org1", &ask("Sato Jiro", SATO)).await.unwrap();
     counter.decide_request_for_use(&clerk, "org1", approved.id(), true).await.unwrap();
-    let denied = counter.record_request_for_use(&clerk, "org1", &ask("Ito Mai", "ito@sakura.example.jp")).await.unwrap();
+    let denied =
+        counter.record_request_for_use(&clerk, "org1", &ask("Ito Mai", "ito@sakura.example.jp")).await.unwrap();
     counter.decide_request_for_use(&clerk, "org1", denied.id(), false).await.unwrap();
     let jobs_before = w.jobs().await;
     let link = jobs_before.iter().find(|j| j.kind == K::RequestForUseApproved).unwrap().data["link"].clone();
@@ -177,8 +178,11 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     let expiry = JstDate::parse("2030-01-20").unwrap();
     act(&a, OfficeAction::Permit { period_of_stay: PeriodOfStay::parse("3Y").unwrap(), expiry_date: expiry }).await;
     step.expect(&w, "permitted", &[(K::ExaminationCompleted, &[TANAKA])]).await;
-    let docs =
-        OfficeAction::RecordPostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+    let docs = OfficeAction::RecordPostDocuments {
+        fee_notice_received: true,
+        fee_notice_signed: true,
+        old_card_returned: true,
+    };
     act(&a, docs).await;
     act(&a, OfficeAction::IssueCardByPost { dispatched_on: JstDate::parse("2026-11-29").unwrap() }).await;
     step.expect(&w, "card issued", &[(K::ResidenceCardIssued, &[TANAKA])]).await;
@@ -245,10 +249,7 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     step.expect(
         &w,
         "report reminders",
-        &[
-            (K::PeriodicReportReminder, &["hanako@sakura.example.jp"]),
-            (K::PeriodicReportReminder, &[SUZUKI]),
-        ],
+        &[(K::PeriodicReportReminder, &["hanako@sakura.example.jp"]), (K::PeriodicReportReminder, &[SUZUKI])],
     )
     .await;
     let (_, clerk) = w.login("CLERK01").await;
@@ -272,7 +273,11 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     step.expect(
         &w,
         "30 days",
-        &[(K::PasswordExpiry30Days, officers), (K::PasswordExpiry30Days, officers), (K::PasswordExpiry30Days, officers)],
+        &[
+            (K::PasswordExpiry30Days, officers),
+            (K::PasswordExpiry30Days, officers),
+            (K::PasswordExpiry30Days, officers),
+        ],
     )
     .await;
     w.clock.set(day(2027, 10, 25));

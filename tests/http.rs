@@ -389,17 +389,7 @@ async fn each_function_serves_exactly_its_own_routes_with_the_services_they_use(
 async fn filed(app: &Router, c: &Client, edit: impl FnOnce(&mut Value)) -> String {
     let mut input = serde_json::to_value(application_input()).unwrap();
     edit(&mut input);
-    let r = send(app, c.json("POST", "/api/applications", input)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    send(app, photo_req(c, &id, jpeg(), "image/jpeg")).await;
-    let r = send(app, c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
-    assert_eq!(r.status, StatusCode::OK);
-    id
-}
-
-async fn act(app: &Router, c: &Client, id: &str, action: Value) -> Reply {
-    send(app, c.json("POST", &format!("/api/office/applications/{id}/actions"), action)).await
+    file(app, c, input).await
 }
 
 #[tokio::test]
@@ -760,30 +750,7 @@ async fn q79_an_agent_is_not_deleted_while_its_application_is_being_examined() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let clerk = login(&app, "CLERK01").await;
-    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp", "is_agent": true, "written_request_on_file": true, "office_address": "3-3-3 Toranomon, Minato-ku, Tokyo" });
-    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
-    let req_id = r.body["id"].as_str().unwrap().to_owned();
-    let r = send(
-        &app,
-        clerk.json(
-            "POST",
-            &format!("/api/office/organizations/org1/requests-for-use/{req_id}/decision"),
-            json!({ "approve": true }),
-        ),
-    )
-    .await;
-    let agent_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
-    let job = w
-        .jobs()
-        .await
-        .into_iter()
-        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::RequestForUseApproved)
-        .unwrap();
-    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
-    send(&app, anon("POST", "/api/password-reset", &json!({ "token": token, "password": "Gyosei#2026" }))).await;
-    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let agent = Client { cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() };
+    let (agent, agent_id) = agent_of_org1(&app, &w, &clerk, "3-3-3 Toranomon, Minato-ku, Tokyo").await;
     let id = filed(&app, &agent, |_| {}).await;
     let officer = login(&app, "OFFICER1").await;
     act(&app, &officer, &id, json!({ "action": "start_examination" })).await;

@@ -104,3 +104,39 @@ pub fn photo_req(c: &Client, id: &str, bytes: Vec<u8>, ct: &str) -> Request<Body
         .body(Body::from(bytes))
         .unwrap()
 }
+
+/// Enters the application `body` as `c`, attaches a photo and files it; its ID.
+pub async fn file(app: &Router, c: &Client, body: Value) -> String {
+    let r = send(app, c.json("POST", "/api/applications", body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(send(app, photo_req(c, &id, crate::support::jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let r = send(app, c.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    id
+}
+
+/// An office action on an application.
+pub async fn act(app: &Router, c: &Client, id: &str, action: Value) -> Reply {
+    send(app, c.json("POST", &format!("/api/office/applications/{id}/actions"), action)).await
+}
+
+/// An agent of org1 (its request for use recorded and approved at the counter, the first password set from
+/// the approval's link), logged in; and its user ID.
+pub async fn agent_of_org1(app: &Router, w: &World, clerk: &Client, office: &str) -> (Client, String) {
+    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp",
+        "is_agent": true, "written_request_on_file": true, "office_address": office });
+    let r = send(app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/office/organizations/org1/requests-for-use/{id}/decision");
+    let r = send(app, clerk.json("POST", &uri, json!({ "approve": true }))).await;
+    let agent_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
+    let approved = zairyu_domain::notification::NotificationKind::RequestForUseApproved;
+    let job = w.jobs().await.into_iter().find(|j| j.kind == approved).unwrap();
+    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
+    send(app, anon("POST", "/api/password-reset", &json!({ "token": token, "password": "Gyosei#2026" }))).await;
+    let r = send(app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    (Client { cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() }, agent_id)
+}

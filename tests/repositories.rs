@@ -269,7 +269,10 @@ async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: Wo
     stale.replace(&stored, &app).unwrap();
     assert!(matches!(store.commit(stale).await, Err(StoreError::ConditionFailed)));
     assert!(apps.entry(&id).await.unwrap().is_none());
-    assert_eq!(apps.get(&id).await.unwrap().unwrap().status(), zairyu_domain::status::ApplicationStatus::InputCompleted);
+    assert_eq!(
+        apps.get(&id).await.unwrap().unwrap().status(),
+        zairyu_domain::status::ApplicationStatus::InputCompleted
+    );
     assert!(!apps.add_entry_if_absent(&entry, start()).await.unwrap(), "never beside its application");
     let list = apps.of_organization(&org, None, 10).await.unwrap();
     assert_eq!(list.items.iter().filter(|l| l.id() == &id).count(), 1);

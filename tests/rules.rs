@@ -116,19 +116,8 @@ async fn q1_q17_supervising_type_interns_are_filed_by_the_supervising_organizati
     assert_eq!(rules_of(&r), vec![pair("organization", "eligibility.supervising_organization_only")]);
 }
 
-/// Files the application `body` for TANAKA01 with a photo; returns its id.
-async fn filed(app: &Router, tanaka: &Client, body: Value) -> String {
-    let r = send(app, tanaka.json("POST", "/api/applications", body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(send(app, photo_req(tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
-    let r = send(app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    id
-}
-
-async fn act(app: &Router, officer: &Client, id: &str, action: Value) -> Reply {
-    send(app, officer.json("POST", &format!("/api/office/applications/{id}/actions"), action)).await
+async fn filed(app: &Router, c: &Client, body: Value) -> String {
+    file(app, c, body).await
 }
 
 /// Examined, permitted and the fee notice received: the card waits for issuance by post.
@@ -195,9 +184,7 @@ async fn q72_one_organization_per_corporate_number_even_when_registered_twice_at
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let clerk = login(&app, "CLERK01").await;
-    let org = |name: &str| {
-        json!({ "kind": "corporation", "name": name, "location": "Chiyoda-ku, Tokyo", "corporate_number": "1010401089234", "office": "tokyo" })
-    };
+    let org = |name: &str| json!({ "kind": "corporation", "name": name, "location": "Chiyoda-ku, Tokyo", "corporate_number": "1010401089234", "office": "tokyo" });
     // Two counters register the same corporation at the same moment (an organization with two offices).
     let (a, b) = tokio::join!(
         send(&app, clerk.json("POST", "/api/office/organizations", org("Kaede K.K. Head Office"))),
@@ -245,8 +232,7 @@ async fn q51_a_card_awaiting_collection_at_the_counter_reads_completed_to_the_us
 }
 
 #[tokio::test]
-async fn q46_q49_the_office_with_jurisdiction_over_the_residence_examines_whichever_office_the_card_is_collected_at()
-{
+async fn q46_q49_the_office_with_jurisdiction_over_the_residence_examines_whichever_office_the_card_is_collected_at() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let (tanaka, tokyo, osaka) =
@@ -283,9 +269,13 @@ async fn q46_q49_the_office_with_jurisdiction_over_the_residence_examines_whiche
     // The Tokyo counter, where the card is collected, sees it and hands it over.
     let r = send(&app, tokyo.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let r =
-        act(&app, &tokyo, &id, json!({ "action": "hand_over_at_counter", "collector": "applicant", "fee_notice_signed": true }))
-            .await;
+    let r = act(
+        &app,
+        &tokyo,
+        &id,
+        json!({ "action": "hand_over_at_counter", "collector": "applicant", "fee_notice_signed": true }),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["status"]["code"], "completed");
 }
@@ -300,7 +290,9 @@ async fn q33_the_office_finds_an_application_by_either_receipt_number_or_by_card
     let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
     let temporary = detail.body["temporary_receipt_number"].as_str().unwrap().to_owned();
     let by_number = |c: &Client, n: &str| {
-        c.req("GET", &format!("/api/office/applications/by-receipt-number/{}", urlencode(n))).body(Body::empty()).unwrap()
+        c.req("GET", &format!("/api/office/applications/by-receipt-number/{}", urlencode(n)))
+            .body(Body::empty())
+            .unwrap()
     };
     let r = send(&app, by_number(&tokyo, &temporary)).await;
     assert_eq!((r.status, r.body["id"].as_str()), (StatusCode::OK, Some(id.as_str())), "{:?}", r.body);
@@ -327,9 +319,7 @@ async fn q33_the_office_finds_an_application_by_either_receipt_number_or_by_card
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 trait ParseId {
@@ -346,10 +336,16 @@ impl ParseId for String {
 async fn q93_q94_the_counter_finds_a_user_by_e_mail_or_by_name_within_its_office() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
-    let (clerk, osaka, tanaka) = (login(&app, "CLERK01").await, login(&app, "OSAKA01").await, login(&app, "TANAKA01").await);
+    let (clerk, osaka, tanaka) =
+        (login(&app, "CLERK01").await, login(&app, "OSAKA01").await, login(&app, "TANAKA01").await);
     let get = |c: &Client, uri: &str| c.req("GET", uri).body(Body::empty()).unwrap();
     let users = |r: &Reply| -> Vec<String> {
-        r.body["items"].as_array().unwrap_or_else(|| panic!("{:?}", r.body)).iter().map(|u| u["user_id"].as_str().unwrap().to_owned()).collect()
+        r.body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", r.body))
+            .iter()
+            .map(|u| u["user_id"].as_str().unwrap().to_owned())
+            .collect()
     };
     let r = send(&app, get(&clerk, "/api/office/users?email=tanaka@sakura.example.jp")).await;
     assert_eq!(users(&r), ["TANAKA01"], "{:?}", r.body);
@@ -388,7 +384,8 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     let mut rows = w.blanket_people(3).await;
     let name = columns().iter().position(|c| c.field == "name").unwrap();
     rows[1][name] = "Nguyen Van An".into();
-    let bytes = zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
+    let bytes =
+        zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
     let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
     let started = w.svc.blanket.start_blanket_upload(&org, &author).await.unwrap();
@@ -452,8 +449,11 @@ async fn q91_the_user_id_never_changes() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let tanaka = login(&app, "TANAKA01").await;
-    let r = send(&app, tanaka.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp", "user_id": "HANAKO01" })))
-        .await;
+    let r = send(
+        &app,
+        tanaka.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp", "user_id": "HANAKO01" })),
+    )
+    .await;
     assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-body");
     for method in ["PUT", "PATCH"] {
         let r = send(&app, tanaka.json(method, "/api/me", json!({ "user_id": "HANAKO01" }))).await;
@@ -489,7 +489,8 @@ async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
     let mut rows = w.blanket_people(3).await;
     let name = columns().iter().position(|c| c.field == "name").unwrap();
     rows[1][name] = "Nguyen Van An".into();
-    let bytes = zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
+    let bytes =
+        zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
     let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
     let upload = |w: &World| {
@@ -503,14 +504,24 @@ async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
     let first = upload(&w).await;
     let list = |c: &Client| c.req("GET", "/api/applications").body(Body::empty()).unwrap();
     let statuses = |r: &Reply| -> Vec<String> {
-        let mut v: Vec<String> =
-            r.body["items"].as_array().unwrap().iter().map(|a| a["status"]["code"].as_str().unwrap().to_owned()).collect();
+        let mut v: Vec<String> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["status"]["code"].as_str().unwrap().to_owned())
+            .collect();
         v.sort();
         v
     };
     let r = send(&app, list(&tanaka)).await;
     assert_eq!(statuses(&r), ["error_blanket_registration", "input_completed", "input_completed"], "{:?}", r.body);
-    let item = r.body["items"].as_array().unwrap().iter().find(|a| a["status"]["code"] == "error_blanket_registration").unwrap().clone();
+    let item = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["status"]["code"] == "error_blanket_registration")
+        .unwrap()
+        .clone();
     assert_eq!(item["status"]["label_en"], "Error (blanket registration)");
     assert_eq!(item["blanket"]["upload_id"], first.as_str());
     assert_eq!(item["blanket"]["errors"][0]["rule"], "name_on_card.lowercase");
@@ -518,8 +529,12 @@ async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
     let id = item["id"].as_str().unwrap().to_owned();
     // Its page shows the row as typed; it cannot be filed as it is, nor seen by another organization.
     let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
-    assert_eq!((r.body["form"].clone(), r.body["blanket"]["input"]["name"].clone()), (Value::Null, json!("Nguyen Van An")));
-    let r = send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        (r.body["form"].clone(), r.body["blanket"]["input"]["name"].clone()),
+        (Value::Null, json!("Nguyen Van An"))
+    );
+    let r =
+        send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
     let r = send(&app, suzuki.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
@@ -540,18 +555,23 @@ async fn q42_failed_blanket_rows_are_corrected_from_the_application_list() {
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
     let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/correction"), corrected.clone())).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!((r.body["id"].as_str(), r.body["status"]["code"].as_str()), (Some(id.as_str()), Some("input_completed")));
+    assert_eq!(
+        (r.body["id"].as_str(), r.body["status"]["code"].as_str()),
+        (Some(id.as_str()), Some("input_completed"))
+    );
     let r = send(&app, list(&tanaka)).await;
     assert_eq!(statuses(&r), ["input_completed", "input_completed", "input_completed"]);
     // Corrected once: a second correction finds no entry; the application is filed like any other.
     let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/correction"), corrected)).await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
     assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
-    let r = send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    let r =
+        send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     // The e-mail named the upload.
     let jobs = w.jobs().await;
-    let failed = jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::BlanketUploadFailed).unwrap();
+    let failed =
+        jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::BlanketUploadFailed).unwrap();
     assert_eq!(failed.data["upload_id"], first);
 }
 
@@ -561,7 +581,8 @@ async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenanc
     w.seed_officer("ADMIN01", zairyu_domain::office::Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Admin])
         .await;
     let app = router(&w, false, GeoPolicy::Off);
-    let (admin, clerk, tanaka) = (login(&app, "ADMIN01").await, login(&app, "CLERK01").await, login(&app, "TANAKA01").await);
+    let (admin, clerk, tanaka) =
+        (login(&app, "ADMIN01").await, login(&app, "CLERK01").await, login(&app, "TANAKA01").await);
     // Today is 2026-11-27 10:00 JST; the maintenance runs from 12:00 to 14:00 JST.
     let notice = json!({
         "title_ja": "システムメンテナンスのお知らせ", "title_en": "Planned maintenance",
@@ -614,24 +635,6 @@ async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenanc
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
 }
 
-/// An agent of org1 with its office of affiliation, logged in.
-async fn agent(app: &Router, w: &World, clerk: &Client, office: &str) -> Client {
-    let req = json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp",
-        "is_agent": true, "written_request_on_file": true, "office_address": office });
-    let r = send(app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let uri = format!("/api/office/organizations/org1/requests-for-use/{id}/decision");
-    let r = send(app, clerk.json("POST", &uri, json!({ "approve": true }))).await;
-    let agent_id = r.body["issued_user_id"].as_str().unwrap().to_owned();
-    let job = w.jobs().await.into_iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::RequestForUseApproved).unwrap();
-    let token = job.data["link"].split("token=").nth(1).unwrap().to_owned();
-    send(app, anon("POST", "/api/password-reset", &json!({ "token": token, "password": "Gyosei#2026" }))).await;
-    let r = send(app, anon("POST", "/api/login", &json!({ "user_id": agent_id, "password": "Gyosei#2026" }))).await;
-    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    Client { cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() }
-}
-
 #[tokio::test]
 async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the_fee_is_told() {
     let w = World::new().await;
@@ -653,11 +656,16 @@ async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the
     let r = send(&app, view(&tanaka, &by_post)).await;
     assert_eq!((r.body["return_address"].as_str(), r.body["fee_yen"].clone()), (Some("Tokyo"), Value::Null));
     // The agent: its office of affiliation.
-    let gyosei = agent(&app, &w, &clerk, "3-3-3 Toranomon, Minato-ku, Tokyo").await;
-    let r = send(&app, gyosei.json("POST", "/api/applications", form("AB12345678CD", |v| v["receipt_method"] = json!("post")))).await;
+    let (gyosei, _) = agent_of_org1(&app, &w, &clerk, "3-3-3 Toranomon, Minato-ku, Tokyo").await;
+    let r = send(
+        &app,
+        gyosei.json("POST", "/api/applications", form("AB12345678CD", |v| v["receipt_method"] = json!("post"))),
+    )
+    .await;
     let agents = r.body["id"].as_str().unwrap().to_owned();
     assert_eq!(send(&app, photo_req(&gyosei, &agents, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
-    let r = send(&app, gyosei.req("POST", &format!("/api/applications/{agents}/submit")).body(Body::empty()).unwrap()).await;
+    let r = send(&app, gyosei.req("POST", &format!("/api/applications/{agents}/submit")).body(Body::empty()).unwrap())
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["return_address"], "3-3-3 Toranomon, Minato-ku, Tokyo");
     // Permitted: the fee in force on the day of the decision (5,500 yen online since 2025-04-01), on the
@@ -672,7 +680,16 @@ async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the
     let r = send(&app, view(&tanaka, &by_post)).await;
     assert_eq!(r.body["fee_yen"], 5500, "{:?}", r.body);
     let jobs = w.jobs().await;
-    let done = jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted).unwrap();
-    assert!(done.data["details_en"].contains("5500 yen") && done.data["details_en"].contains("addressed to Tokyo"), "{:?}", done.data);
-    assert!(done.data["details_ja"].contains("5500円") && done.data["details_ja"].contains("宛先: Tokyo"), "{:?}", done.data);
+    let done =
+        jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted).unwrap();
+    assert!(
+        done.data["details_en"].contains("5500 yen") && done.data["details_en"].contains("addressed to Tokyo"),
+        "{:?}",
+        done.data
+    );
+    assert!(
+        done.data["details_ja"].contains("5500円") && done.data["details_ja"].contains("宛先: Tokyo"),
+        "{:?}",
+        done.data
+    );
 }

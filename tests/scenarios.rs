@@ -18,8 +18,8 @@ use zairyu_domain::organization::{
 };
 use zairyu_domain::photo::check_photo;
 use zairyu_domain::receipt_number::TemporaryReceiptNumber;
-use zairyu_domain::status_of_residence::StatusOfResidence;
 use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod};
+use zairyu_domain::status_of_residence::StatusOfResidence;
 use zairyu_domain::values::UserId;
 
 fn day(s: &str) -> JstDate {
@@ -177,8 +177,11 @@ fn scenario_6_receipt_method_rules() {
     );
     // Q53: a card that already shows the kanji name may go by post with the petition.
     assert!(
-        file_against(|i| i.kanji_name_petition = Flag::Text("有".into()), Some(listed(|p| p.kanji_name_on_card = true)))
-            .is_ok()
+        file_against(
+            |i| i.kanji_name_petition = Flag::Text("有".into()),
+            Some(listed(|p| p.kanji_name_on_card = true))
+        )
+        .is_ok()
     );
 
     let mut app = submitted(|_| {}).unwrap();

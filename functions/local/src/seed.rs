@@ -7,10 +7,10 @@ use std::path::Path;
 use zairyu_app::Wiring;
 use zairyu_app::ports::Ids;
 use zairyu_app::services::import::Import;
-use zairyu_domain::form::Sex;
 use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::error::{Language, Text};
+use zairyu_domain::form::Sex;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
@@ -32,15 +32,13 @@ fn password(ids: &dyn Ids) -> String {
     format!("{token}#7a")
 }
 
+/// A person on the list, as the card shows them: who they are, and their stay (status, period, expiry).
 fn person(
     card: &str,
     name: &str,
     nationality: &str,
-    birth: &str,
-    sex: Sex,
-    status: StatusOfResidence,
-    period: &str,
-    expiry: JstDate,
+    (birth, sex): (&str, Sex),
+    (status, period, expiry): (StatusOfResidence, &str, JstDate),
 ) -> Result<ForeignNational, Error> {
     Ok(ForeignNational {
         card_number: ResidenceCardNumber::parse(card)?,
@@ -97,44 +95,32 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             "AB12345678CD",
             "NGUYEN,VAN,AN",
             "Viet Nam",
-            "19950412",
-            Sex::Male,
-            StatusOfResidence::EngineerHumanitiesInternational,
-            "1Y",
-            today.add_months(2),
+            ("19950412", Sex::Male),
+            (StatusOfResidence::EngineerHumanitiesInternational, "1Y", today.add_months(2)),
         )?,
         // Too early: expires in 7 months.
         person(
             "EF23456789GH",
             "SANTOS,MARIA,CLARA",
             "Philippines",
-            "19900203",
-            Sex::Female,
-            StatusOfResidence::NursingCare,
-            "3Y",
-            today.add_months(7),
+            ("19900203", Sex::Female),
+            (StatusOfResidence::NursingCare, "3Y", today.add_months(7)),
         )?,
         // A 3-month stay past its halfway point.
         person(
             "JK34567890LM",
             "KIM,MINJI",
             "Republic of Korea",
-            "20000715",
-            Sex::Female,
-            StatusOfResidence::Dependent,
-            "3M",
-            today.add_days(30),
+            ("20000715", Sex::Female),
+            (StatusOfResidence::Dependent, "3M", today.add_days(30)),
         )?,
         // Not covered online (Q29).
         person(
             "NP45678901QR",
             "PATEL,RAJ",
             "India",
-            "19880921",
-            Sex::Male,
-            StatusOfResidence::SpecifiedSkilledWorker1,
-            "1Y",
-            today.add_months(1),
+            ("19880921", Sex::Male),
+            (StatusOfResidence::SpecifiedSkilledWorker1, "1Y", today.add_months(1)),
         )?,
     ];
     let (staff, staff_password) = user(

@@ -433,10 +433,7 @@ mod tests {
             assert!(e.message_ja().contains("取次者"), "{}", e.message_ja());
         }
         let now = at(2026, 11, 27, 1, 0);
-        for refusal in [
-            LoginRefusal::InvalidCredentials,
-            LoginRefusal::Locked { until: now },
-        ] {
+        for refusal in [LoginRefusal::InvalidCredentials, LoginRefusal::Locked { until: now }] {
             let ja = refusal.message_ja();
             assert!(!ja.is_empty() && !ja.is_ascii(), "{refusal:?}: {ja}");
         }
@@ -459,10 +456,18 @@ mod tests {
             Language::Ja,
         );
         assert_eq!(staff.return_address(&location), Some(&location));
-        let agent = User::agent(UserId::parse("AGENT001").unwrap(), org.clone(), name.clone(), email.clone(), office.clone());
+        let agent =
+            User::agent(UserId::parse("AGENT001").unwrap(), org.clone(), name.clone(), email.clone(), office.clone());
         assert_eq!(agent.kind(), &UserKind::Agent);
         assert_eq!(agent.return_address(&location), Some(&office));
-        let unknown = User::new(UserId::parse("AGENT002").unwrap(), UserKind::Agent, Some(org), name.clone(), email.clone(), Language::Ja);
+        let unknown = User::new(
+            UserId::parse("AGENT002").unwrap(),
+            UserKind::Agent,
+            Some(org),
+            name.clone(),
+            email.clone(),
+            Language::Ja,
+        );
         assert_eq!(unknown.return_address(&location), None);
         let officer = User::new(
             UserId::parse("OFFICER1").unwrap(),
@@ -563,8 +568,7 @@ impl User {
         email: crate::values::EmailAddress,
         office_address: crate::error::Text<200>,
     ) -> Self {
-        let mut user =
-            Self::new(id, UserKind::Agent, Some(organization_id), name, email, crate::error::Language::Ja);
+        let mut user = Self::new(id, UserKind::Agent, Some(organization_id), name, email, crate::error::Language::Ja);
         user.office_address = Some(office_address);
         user
     }

@@ -372,7 +372,8 @@ impl Application {
     /// Q55: the fee (yen) to be paid by revenue stamp on the fee payment notice, once permitted and while the
     /// card awaits issuance; the amount in force on the day of the decision (`fees.rs`).
     pub fn fee_due(&self) -> Option<u32> {
-        let awaiting = matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
+        let awaiting =
+            matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
         match self.decision {
             Some(Decision::Permitted { decided_on, .. }) if awaiting => {
                 Some(crate::fees::extension_fee(decided_on, crate::fees::Channel::Online))
@@ -614,7 +615,6 @@ impl Application {
         self.photo = Some(photo);
         Ok(())
     }
-
 }
 
 #[cfg(test)]
@@ -622,13 +622,13 @@ mod tests {
     use super::*;
     use crate::eligibility::{Filer, check_eligibility};
     use crate::fixtures::{application_input, list_entry};
-    use crate::organization::{OrganizationKind, UseState};
-    use crate::values::ResidenceCardNumber;
     use crate::form::Procedures;
     use crate::jst::d;
     use crate::office::Office;
+    use crate::organization::{OrganizationKind, UseState};
     use crate::receipt_number::ReceiptSeries;
     use crate::status::OfficerRole;
+    use crate::values::ResidenceCardNumber;
 
     const USER: Actor = Actor::OrganizationUser;
     const EXAMINER: Actor = Actor::Officer(OfficerRole::Examiner);
@@ -706,7 +706,10 @@ mod tests {
     fn q23_submit_needs_a_photo() {
         let mut a = app(|_| {});
         let e = eligible(&a);
-        assert_eq!(a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 1), None), Err(ApplicationError::PhotoMissing));
+        assert_eq!(
+            a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 1), None),
+            Err(ApplicationError::PhotoMissing)
+        );
         assert_eq!(a.status, ApplicationStatus::InputCompleted);
     }
 
@@ -936,7 +939,10 @@ mod tests {
         a.start_examination(EXAMINER).unwrap();
         assert!(a.deny(USER, today()).is_err());
         a.deny(EXAMINER, d("2026-12-05")).unwrap();
-        assert_eq!((a.status(), a.decision()), (ApplicationStatus::Denied, Some(Decision::Denied { decided_on: d("2026-12-05") })));
+        assert_eq!(
+            (a.status(), a.decision()),
+            (ApplicationStatus::Denied, Some(Decision::Denied { decided_on: d("2026-12-05") }))
+        );
     }
 
     #[test]
@@ -949,7 +955,8 @@ mod tests {
         assert!(a.record_post_documents(USER, docs).is_err(), "the office records it");
         assert!(a.record_post_documents(EXAMINER, docs).is_err(), "the issuance or counter staff");
         for (received, signed) in [(true, false), (false, true)] {
-            let partial = PostDocuments { fee_notice_received: received, fee_notice_signed: signed, old_card_returned: true };
+            let partial =
+                PostDocuments { fee_notice_received: received, fee_notice_signed: signed, old_card_returned: true };
             a.record_post_documents(COUNTER, partial).unwrap();
             assert_eq!(a.issue_card_by_post(ISSUANCE, today()), Err(ApplicationError::FeeNoticeMissing), "{partial:?}");
         }

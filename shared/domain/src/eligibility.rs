@@ -342,8 +342,7 @@ mod tests {
     }
 
     const CORPORATION: Filer = Filer { use_state: UseState::Active, kind: OrganizationKind::Corporation };
-    const SUPERVISING: Filer =
-        Filer { use_state: UseState::Active, kind: OrganizationKind::SupervisingOrganization };
+    const SUPERVISING: Filer = Filer { use_state: UseState::Active, kind: OrganizationKind::SupervisingOrganization };
 
     fn form(edit: impl FnOnce(&mut ApplicationInput)) -> ApplicationForm {
         let mut i = application_input();
@@ -432,7 +431,8 @@ mod tests {
 
     #[test]
     fn q39_every_field_the_card_shows_must_be_as_on_the_card_and_is_named() {
-        let cases: [(&str, fn(&mut ApplicationInput)); 7] = [
+        type Edit = fn(&mut ApplicationInput);
+        let cases: [(&str, Edit); 7] = [
             ("name", |i| i.name = "NGUYEN,VAN,BINH".into()),
             ("nationality", |i| i.nationality = "Thailand".into()),
             ("birth_date", |i| i.birth_date = "19950413".into()),
@@ -454,8 +454,8 @@ mod tests {
 
     #[test]
     fn q39_the_refusal_says_to_enter_the_card_information_and_names_the_field() {
-        let v = check_eligibility(CORPORATION, Some(&list_entry()), &form(|i| i.sex = "女".into()), today())
-            .unwrap_err();
+        let v =
+            check_eligibility(CORPORATION, Some(&list_entry()), &form(|i| i.sex = "女".into()), today()).unwrap_err();
         assert_eq!(v.0[0].field, "sex");
         assert!(v.0[0].message_en.starts_with("please enter the information as given in the residence card"));
         assert!(v.0[0].message_en.contains("the sex differs"), "{}", v.0[0].message_en);
@@ -466,7 +466,10 @@ mod tests {
     #[test]
     fn q39_nationality_as_on_the_card_regardless_of_case_and_spacing() {
         assert_eq!(rules(|i| i.nationality = "viet  nam".into(), |_| {}), vec![]);
-        assert_eq!(rules(|i| i.nationality = "VIETNAM".into(), |_| {}), one("nationality", "eligibility.differs_from_card"));
+        assert_eq!(
+            rules(|i| i.nationality = "VIETNAM".into(), |_| {}),
+            one("nationality", "eligibility.differs_from_card")
+        );
     }
 
     #[test]
@@ -477,10 +480,10 @@ mod tests {
     #[test]
     fn q80_a_person_not_on_the_list_is_refused() {
         let v = check_eligibility(CORPORATION, None, &form(|_| {}), today()).unwrap_err();
-        assert_eq!(v.iter().map(|v| (v.field.as_str(), v.rule)).collect::<Vec<_>>(), [(
-            "residence_card_number",
-            "eligibility.not_on_list"
-        )]);
+        assert_eq!(
+            v.iter().map(|v| (v.field.as_str(), v.rule)).collect::<Vec<_>>(),
+            [("residence_card_number", "eligibility.not_on_list")]
+        );
     }
 
     #[test]

@@ -209,10 +209,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(rules("2026-12-05 22:00", ""), vec![("maintenance_from".into(), "notice.instant")]);
-        assert_eq!(
-            rules("2026-12-05T22:00:00+09:00", ""),
-            vec![("maintenance_until".into(), "notice.half_window")]
-        );
+        assert_eq!(rules("2026-12-05T22:00:00+09:00", ""), vec![("maintenance_until".into(), "notice.half_window")]);
         assert_eq!(
             rules("2026-12-05T22:00:00+09:00", "2026-12-05T22:00:00+09:00"),
             vec![("maintenance_until".into(), "notice.end_before_start")]

@@ -53,7 +53,8 @@ impl Localized for OrganizationError {
             Self::CorporateNumberRequired => "法人・監理団体は法人番号を登録してください。".into(),
             Self::CorporateNumberNotApplicable => "個人事業主には法人番号はありません。".into(),
             Self::CorporateNumberRegistered => {
-                "この法人番号の所属機関は既に登録されています。複数の事業所がある場合も一つの所属機関です（Q72）。".into()
+                "この法人番号の所属機関は既に登録されています。複数の事業所がある場合も一つの所属機関です（Q72）。"
+                    .into()
             }
             Self::OfficeDoesNotAcceptRequests(name) => {
                 format!(
@@ -280,9 +281,14 @@ mod tests {
     }
 
     fn sakura() -> Organization {
-        let profile =
-            OrganizationProfile::parse(OrganizationKind::Corporation, "Sakura K.K.", "Tokyo", "7000012050002", Office::Tokyo)
-                .unwrap();
+        let profile = OrganizationProfile::parse(
+            OrganizationKind::Corporation,
+            "Sakura K.K.",
+            "Tokyo",
+            "7000012050002",
+            Office::Tokyo,
+        )
+        .unwrap();
         Organization::register(crate::application::OrganizationId::parse("org-1").unwrap(), profile)
     }
 
@@ -417,5 +423,4 @@ impl Organization {
     pub fn relocate(&mut self, location: Text<200>) {
         self.profile.location = location;
     }
-
 }

@@ -577,7 +577,11 @@ mod tests {
             (Completed, "Completed", "完了"),
             (ExaminationCompleted, "Completed", "完了"),
             (ErrorBlanketRegistration, "Error (blanket registration)", "エラー（一括登録）"),
-            (ErrorReceiptNumber, "Error (application receipt number acquisition error)", "エラー（受付番号取得エラー）"),
+            (
+                ErrorReceiptNumber,
+                "Error (application receipt number acquisition error)",
+                "エラー（受付番号取得エラー）",
+            ),
             (Denied, "Denied", "不許可"),
             (Withdrawn, "Withdrawn", "取下げ"),
         ];

@@ -4,8 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use zairyu_app::ports::Cursor;
-use zairyu_domain::account::{User, UserKind};
 use zairyu_app::store::Listed;
+use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::Application;
 use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::organization::ForeignNational;
@@ -306,9 +306,7 @@ impl<'a> From<&'a Listed> for ApplicationDetailView<'a> {
     fn from(l: &'a Listed) -> Self {
         match l {
             Listed::Application(a) => a.into(),
-            Listed::BlanketEntry(e) => {
-                Self { summary: e.into(), form: None, photo: None, checked_against: None }
-            }
+            Listed::BlanketEntry(e) => Self { summary: e.into(), form: None, photo: None, checked_against: None },
         }
     }
 }

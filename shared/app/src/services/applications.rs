@@ -58,7 +58,7 @@ impl Applications {
         let today = self.core.today();
         let form = ApplicationForm::parse(input, today)?;
         let listed = self.core.store().organizations().person(org.id(), &form.stay.card_number).await?;
-        check_eligibility(Filer::of(&org), listed.as_ref(), &form, today)?;
+        check_eligibility(Filer::of(org), listed.as_ref(), &form, today)?;
         Ok(form)
     }
 

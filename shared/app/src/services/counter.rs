@@ -3,14 +3,14 @@
 //! officers and admins of the organization's office act; an admin acts everywhere.
 
 use serde::Deserialize;
-use zairyu_domain::form::Sex;
-use zairyu_domain::notice::{Notice, NoticeInput};
 use zairyu_domain::account::{AgentDeletionError, User, UserKind, UserState};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::{Collector, Language, Localized, Text, Violations};
+use zairyu_domain::form::Sex;
 use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::jst::JstDate;
+use zairyu_domain::notice::{Notice, NoticeInput};
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{
@@ -38,7 +38,9 @@ pub enum CounterError {
     AlreadyApproved,
     #[error("an additional request for use is for an organization already approved; use a new request (Q3)")]
     NotYetApproved,
-    #[error("only an agent gives an office of affiliation; a staff member's cards go to the organization's location (Q56)")]
+    #[error(
+        "only an agent gives an office of affiliation; a staff member's cards go to the organization's location (Q56)"
+    )]
     OfficeAddressOfStaff,
 }
 
@@ -59,7 +61,8 @@ impl Localized for CounterError {
             Self::AlreadyApproved => "既に承認されている所属機関です。追加利用申出を行ってください（Q3）。".into(),
             Self::NotYetApproved => "まだ承認されていない所属機関です。新規利用申出を行ってください（Q3）。".into(),
             Self::OfficeAddressOfStaff => {
-                "事務所の所在地は取次者のみ入力します。職員の場合、在留カードは所属機関の所在地に送付されます（Q56）。".into()
+                "事務所の所在地は取次者のみ入力します。職員の場合、在留カードは所属機関の所在地に送付されます（Q56）。"
+                    .into()
             }
         }
     }

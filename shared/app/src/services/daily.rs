@@ -85,7 +85,9 @@ impl DailyJobs {
                         Err(e) => {
                             // Q51: shown as a receipt-number error; a later run retries it.
                             tracing::warn!(error = %e.log_chain(), application = %id, "no official receipt number yet; retried tomorrow");
-                            if let Err(marking) = self.mark_receipt_number_error(&id, "receipt_number.unavailable").await {
+                            if let Err(marking) =
+                                self.mark_receipt_number_error(&id, "receipt_number.unavailable").await
+                            {
                                 tracing::warn!(error = %marking.log_chain(), application = %id, "the receipt-number error could not be shown");
                             }
                             let mut change = UnitOfWork::new(self.core.now());

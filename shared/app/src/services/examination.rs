@@ -116,12 +116,20 @@ fn next_steps(app: &Application) -> (String, String) {
             ),
         ),
         (ReceiptMethod::Post, None) => (
-            format!("手数料{fee}円分の収入印紙を貼付した手数料納付書を送付してください。返信用封筒の宛先は地方出入国在留管理官署にお問い合わせください（Q55、Q56）。"),
-            format!("Send the fee payment notice with revenue stamps for {fee} yen; ask the regional immigration office which address the return envelope takes (Q55, Q56)."),
+            format!(
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書を送付してください。返信用封筒の宛先は地方出入国在留管理官署にお問い合わせください（Q55、Q56）。"
+            ),
+            format!(
+                "Send the fee payment notice with revenue stamps for {fee} yen; ask the regional immigration office which address the return envelope takes (Q55, Q56)."
+            ),
         ),
         (ReceiptMethod::Counter, _) => (
-            format!("旅券、在留カード、手数料{fee}円分の収入印紙を貼付した手数料納付書及びこのメールを持参して窓口にお越しください（Q54）。"),
-            format!("Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter (Q54)."),
+            format!(
+                "旅券、在留カード、手数料{fee}円分の収入印紙を貼付した手数料納付書及びこのメールを持参して窓口にお越しください（Q54）。"
+            ),
+            format!(
+                "Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter (Q54)."
+            ),
         ),
     }
 }

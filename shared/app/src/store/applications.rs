@@ -123,10 +123,7 @@ impl Record for Application {
         let sk = format!("APP#{}", self.id());
         let mut out = vec![
             Projection::new(Key::new(card_partition(&self.form().stay.card_number), sk.clone()), true),
-            Projection::new(
-                Key::new(pending_partition(self.created_by()), sk),
-                self.status().examination_pending(),
-            ),
+            Projection::new(Key::new(pending_partition(self.created_by()), sk), self.status().examination_pending()),
         ];
         if let Some(n) = self.temporary_receipt_number() {
             out.push(Projection::new(receipt_number_key(n.as_str()), true));
