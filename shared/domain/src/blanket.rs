@@ -244,4 +244,32 @@ mod tests {
         assert_eq!(app.created_by().as_str(), "TANAKA01");
         assert_eq!(app.form(), &form);
     }
+
+    #[test]
+    fn q42_an_upload_ends_once_registered_with_row_errors_or_refused() {
+        let start = || {
+            BlanketUpload::start(
+                "up-1".into(),
+                OrganizationId::parse("org-1").unwrap(),
+                UserId::parse("TANAKA01").unwrap(),
+                d("2026-11-27").start_instant(),
+            )
+        };
+        let mut u = start();
+        assert!(u.is_open());
+        assert_eq!((u.screen_group(), u.rows_registered(), u.rows_failed(), u.refusal()), (None, 0, 0, None));
+        u.register(ScreenGroup::Work, 297, 3);
+        assert!(!u.is_open());
+        assert_eq!(
+            (u.state(), u.screen_group(), u.rows_registered(), u.rows_failed()),
+            (UploadState::RowErrors, Some(ScreenGroup::Work), 297, 3)
+        );
+        let mut whole = start();
+        whole.register(ScreenGroup::Student, 12, 0);
+        assert_eq!(whole.state(), UploadState::Registered);
+        let mut refused = start();
+        refused.refuse("blanket.mixed_screen_groups");
+        assert_eq!((refused.state(), refused.refusal()), (UploadState::Refused, Some("blanket.mixed_screen_groups")));
+        assert!(!refused.is_open());
+    }
 }

@@ -634,4 +634,17 @@ mod tests {
         let got = rules(|_| {}, |p| p.birth_date = d("2011-02-01"));
         assert!(got.contains(&("receipt_method".into(), "receipt_method.post_sixteenth_birthday")), "{got:?}");
     }
+
+    #[test]
+    fn post_refusals_explain_themselves_in_japanese_and_name_the_counter() {
+        for r in [
+            PostRefusal::Official,
+            PostRefusal::PassportSeal,
+            PostRefusal::KanjiNamePetition,
+            PostRefusal::SixteenthBirthday,
+        ] {
+            let ja = r.message_ja();
+            assert!(ja.contains("郵送で受領できません") && ja.contains("窓口を選択してください"), "{r:?}: {ja}");
+        }
+    }
 }

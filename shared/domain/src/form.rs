@@ -830,4 +830,57 @@ mod tests {
         v["favourite_colour"] = serde_json::json!("blue");
         assert!(serde_json::from_value::<ApplicationInput>(v).is_err());
     }
+
+    #[test]
+    fn optional_fields_given_are_kept_and_blank_ones_are_none() {
+        let mut i = application_input();
+        i.telephone = "03-1234-5678".into();
+        i.email = String::new();
+        let f = parse(&i).unwrap();
+        assert_eq!(f.telephone, Some(PhoneNumber::parse("0312345678").unwrap()));
+        assert_eq!(f.email, None);
+    }
+
+    #[test]
+    fn a_passport_expiring_today_is_still_valid_and_a_blank_kanji_petition_is_no() {
+        let mut i = application_input();
+        i.passport_expiry = TODAY.into();
+        i.kanji_name_petition = Flag::Text("  ".into());
+        let f = parse(&i).unwrap();
+        assert!(!f.kanji_name_petition);
+        i.passport_expiry = "2026-11-26".into();
+        assert_eq!(rules_of(&i), vec![("passport_expiry".into(), "passport.expired")]);
+    }
+
+    #[test]
+    fn form_refusals_explain_themselves_in_japanese() {
+        let errors: Vec<Box<dyn Localized>> = vec![
+            Box::new(ChoiceError::YesNo),
+            Box::new(ChoiceError::Sex),
+            Box::new(ChoiceError::ReceiptMethod),
+            Box::new(ChoiceError::ReEntry),
+            Box::new(ProcedureError::WithoutExtension),
+            Box::new(ProcedureError::Unknown("x".into())),
+            Box::new(ProcedureError::Required),
+            Box::new(ProcedureError::TwoReEntries),
+            Box::new(FormError::Postcode),
+            Box::new(FormError::Prefecture("x".into())),
+            Box::new(FormError::Phone),
+            Box::new(FormError::PhoneRequired),
+            Box::new(FormError::BirthDateInFuture),
+            Box::new(FormError::PassportExpired),
+            Box::new(FormError::CriminalDetailsRequired),
+            Box::new(FormError::CriminalDetailsWithoutRecord),
+            Box::new(FormError::RelativesRequired),
+            Box::new(FormError::RelativesWithoutAnswer),
+            Box::new(FormError::TooManyRelatives(7)),
+            Box::new(FormError::RequestNotConfirmed),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for e in &errors {
+            let ja = e.message_ja();
+            assert!(!ja.is_ascii() && ja.ends_with('。'), "{}: {ja}", e.rule());
+            assert!(seen.insert(ja), "{}: the same text as another", e.rule());
+        }
+    }
 }

@@ -232,4 +232,19 @@ mod tests {
             prop_assert!(end < start.add_months(months) || start.add_months(months).naive().day() != start.naive().day());
         }
     }
+
+    #[test]
+    fn only_half_width_digits_in_their_places_are_a_date() {
+        for bad in ["1995+412", "1995-04/12", "1995/04-12", "1995/04/12", "１９９５０４１２", "19950412x"] {
+            assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
+        }
+        assert_eq!(JstDate::parse("19950230"), Err(DateError::NotACalendarDay("19950230".into())));
+        assert_eq!(String::from(JstDate::parse("19950412").unwrap()), "1995-04-12");
+        assert_eq!(
+            (DateError::Format.rule(), DateError::NotACalendarDay(String::new()).rule()),
+            ("date.format", "date.not_a_calendar_day")
+        );
+        assert!(DateError::Format.message_ja().contains("YYYYMMDD"));
+        assert!(DateError::NotACalendarDay("19950230".into()).message_ja().contains("19950230 は存在しない"));
+    }
 }
