@@ -247,4 +247,13 @@ mod tests {
         assert!(n.is_current(Utc.with_ymd_and_hms(2027, 1, 4, 14, 59, 0).unwrap()));
         assert!(!n.is_current(Utc.with_ymd_and_hms(2027, 1, 4, 15, 0, 0).unwrap()));
     }
+
+    #[test]
+    fn notice_refusals_explain_themselves_in_japanese() {
+        assert!(NoticeError::Instant.message_ja().contains("2026-12-05T22:00:00+09:00"));
+        assert!(NoticeError::HalfWindow.message_ja().contains("開始と終了"));
+        assert!(NoticeError::EndBeforeStart.message_ja().contains("開始より後"));
+        let w = MaintenanceWindow { from: at(13, 0), until: at(21, 0) };
+        assert_eq!(UnderMaintenance(w).rule(), "maintenance.in_progress");
+    }
 }

@@ -186,4 +186,13 @@ mod tests {
         assert_eq!(office("Niigata"), Office::Tokyo);
         assert_eq!(office("Shizuoka"), Office::Nagoya);
     }
+
+    #[test]
+    fn an_office_is_written_by_its_code_and_an_unknown_one_is_named() {
+        assert_eq!(Office::Fukuoka.to_string(), "fukuoka");
+        assert_eq!(String::from(Office::NaritaAirport), "narita_airport");
+        let e = Office::parse("atlantis").unwrap_err();
+        assert_eq!(e.rule(), "office.unknown");
+        assert!(e.message_ja().contains("「atlantis」"), "{}", e.message_ja());
+    }
 }

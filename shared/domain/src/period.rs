@@ -97,8 +97,8 @@ impl PeriodOfStay {
 
     /// Whether this is "a period of stay of 3 months or less" (Q27, Q53); 90 days counts as 3 months.
     pub fn is_three_months_or_less(self) -> bool {
-        let m = self.total_months();
-        (m < 3 && u32::from(self.days) + m * 30 <= 90) || (m == 3 && self.days == 0)
+        // A month counts as 30 days: 3M, 2M30D, 1M60D and 90D are all "3 months".
+        u32::from(self.days) + self.total_months() * 30 <= 90
     }
 
     /// The first day of a period of stay of this length that ends on `expiry` (its last day).
@@ -333,5 +333,46 @@ mod tests {
             let elapsed = first.days_until(w.opens);
             prop_assert_eq!(elapsed, i64::from(days) / 2);
         }
+    }
+
+    #[test]
+    fn q27_q53_three_months_is_ninety_days_however_written() {
+        let p = |y, m, d| PeriodOfStay::new(y, m, d).unwrap();
+        for (period, short) in [
+            (p(0, 3, 0), true),
+            (p(0, 2, 30), true),
+            (p(0, 1, 60), true),
+            (p(0, 0, 90), true),
+            (p(0, 1, 61), false),
+            (p(0, 3, 1), false),
+            (p(0, 4, 0), false),
+            (p(1, 0, 0), false),
+        ] {
+            assert_eq!(period.is_three_months_or_less(), short, "{period}");
+        }
+    }
+
+    #[test]
+    fn periods_in_months_and_as_written() {
+        assert_eq!(PeriodOfStay::months(15), PeriodOfStay::new(1, 3, 0));
+        assert_eq!(PeriodOfStay::months(11), PeriodOfStay::new(0, 11, 0));
+        assert_eq!(PeriodOfStay::months(24), PeriodOfStay::new(2, 0, 0));
+        for (written, shown) in [("6M", "6M"), ("3Y", "3Y"), ("90D", "90D"), ("3年3月", "3Y3M"), ("1Y15D", "1Y15D")] {
+            assert_eq!(String::from(PeriodOfStay::parse(written).unwrap()), shown, "{written}");
+        }
+    }
+
+    #[test]
+    fn period_and_window_refusals_explain_themselves_in_japanese() {
+        assert_eq!(
+            (PeriodError::Format.rule(), PeriodError::Range.rule()),
+            ("period_of_stay.format", "period_of_stay.range")
+        );
+        assert!(PeriodError::Format.message_ja().contains("3Y3M"));
+        assert!(PeriodError::Range.message_ja().contains("15日以上5年以内"));
+        let opens = d("2027-03-30");
+        assert!(FilingWindowError::TooEarly { opens }.message_ja().starts_with("2027-03-30から申請できます"));
+        assert!(FilingWindowError::OnExpiryDay.message_ja().contains("満了日当日"));
+        assert!(FilingWindowError::Expired { expiry: opens }.message_ja().contains("2027-03-30に満了"));
     }
 }
