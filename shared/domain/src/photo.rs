@@ -228,4 +228,19 @@ pub(crate) mod tests {
             prop_assert!(r.is_err() || r.unwrap().width == 33);
         }
     }
+
+    #[test]
+    fn q23_photo_refusals_have_stable_rules_and_japanese_texts() {
+        let cases = [
+            (PhotoError::Empty, "photo.empty", "空"),
+            (PhotoError::TooLarge { bytes: 51_200 }, "photo.too_large", "51200バイト"),
+            (PhotoError::Extension, "photo.extension", ".jpg"),
+            (PhotoError::NotJpeg("PNG"), "photo.not_jpeg", "PNG"),
+            (PhotoError::Corrupt, "photo.corrupt", "破損"),
+        ];
+        for (e, rule, word) in cases {
+            assert_eq!(e.rule(), rule);
+            assert!(e.message_ja().contains(word), "{e:?}: {}", e.message_ja());
+        }
+    }
 }
