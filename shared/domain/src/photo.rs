@@ -123,8 +123,9 @@ fn frame_size(bytes: &[u8]) -> Option<(u16, u16)> {
         }
         let is_sof = matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF);
         if is_sof {
-            // length(2) precision(1) height(2) width(2) components(1) then 3 bytes per component
-            if len < 8 {
+            // length(2) precision(1) height(2) width(2) components(1) then 3 bytes per component: at
+            // least one component (grayscale), so at least 11 bytes.
+            if len < 11 {
                 return None;
             }
             let height = u16::from_be_bytes([bytes[i + 3], bytes[i + 4]]);
@@ -242,5 +243,75 @@ pub(crate) mod tests {
             assert_eq!(e.rule(), rule);
             assert!(e.message_ja().contains(word), "{e:?}: {}", e.message_ja());
         }
+    }
+
+    /// SOI, then `segments`, then EOI.
+    fn with(segments: &[&[u8]]) -> Vec<u8> {
+        let mut v = vec![0xFF, 0xD8];
+        for s in segments {
+            v.extend_from_slice(s);
+        }
+        v.extend_from_slice(&[0xFF, 0xD9]);
+        v
+    }
+
+    const SOF_GRAY: &[u8] = &[0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x01, 1, 0x11, 0];
+
+    #[test]
+    fn q23_frame_headers_as_real_encoders_write_them() {
+        // Grayscale (one component, the shortest frame header), after fill bytes and a restart marker.
+        assert_eq!(frame_size(&with(&[SOF_GRAY])), Some((240, 320)));
+        assert_eq!(frame_size(&with(&[&[0xFF, 0xFF, 0xFF], &SOF_GRAY[1..]])), Some((240, 320)));
+        assert_eq!(frame_size(&with(&[&[0xFF, 0x01], &[0xFF, 0xD3], SOF_GRAY])), Some((240, 320)));
+        // A frame header that ends exactly where the bytes end.
+        assert_eq!(frame_size(&[&[0xFF, 0xD8][..], SOF_GRAY].concat()), Some((240, 320)));
+    }
+
+    #[test]
+    fn q23_damaged_headers_are_refused() {
+        let gray = |edit: fn(&mut Vec<u8>)| {
+            let mut sof = SOF_GRAY.to_vec();
+            edit(&mut sof);
+            with(&[&sof])
+        };
+        // Scan data, a second SOI or the end before any frame header.
+        for early in [[0xFF, 0xDA], [0xFF, 0xD8], [0xFF, 0xD9]] {
+            assert_eq!(frame_size(&with(&[&early, SOF_GRAY])), None, "{early:?}");
+        }
+        assert_eq!(frame_size(&with(&[&[0x00, 0xFF], SOF_GRAY])), None, "not a marker");
+        assert_eq!(frame_size(&gray(|s| s[3] = 0x01)), None, "a length below 2");
+        assert_eq!(frame_size(&gray(|s| s[3] = 0x0A)), None, "too short for a frame header");
+        assert_eq!(frame_size(&gray(|s| s[3] = 0x0E)), None, "length and components disagree");
+        assert_eq!(frame_size(&gray(|s| s[9] = 2)), None, "two components");
+        assert_eq!(
+            frame_size(&gray(|s| {
+                s[5] = 0;
+                s[6] = 0;
+            })),
+            None,
+            "zero height"
+        );
+        assert_eq!(
+            frame_size(&gray(|s| {
+                s[7] = 0;
+                s[8] = 0
+            })),
+            None,
+            "zero width"
+        );
+        assert_eq!(frame_size(&[0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x20, 0x08]), None, "a segment longer than the file");
+        // A segment before the frame is skipped by its length.
+        assert_eq!(frame_size(&with(&[&[0xFF, 0xFE, 0x00, 0x04, b'h', b'i'], SOF_GRAY])), Some((240, 320)));
+    }
+
+    #[test]
+    fn q23_what_a_refused_file_is_called() {
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), "WebP");
+        assert_eq!(sniff(b"RIFF\0\0\0\0WAVEfmt "), "not an image");
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic"), "HEIC/MP4");
+        assert_eq!(sniff(b"\0\0\0\x18mdatheic"), "not an image");
+        assert_eq!(sniff(b"GIF89a"), "GIF");
+        assert_eq!(sniff(b"%PDF-1.7"), "PDF");
+        assert_eq!(sniff(b"BM\0\0"), "BMP");
     }
 }

@@ -253,4 +253,20 @@ mod tests {
             prop_assert_eq!(TemporaryReceiptNumber::parse(t.as_str()).unwrap(), t);
         }
     }
+
+    #[test]
+    fn q33_a_temporary_number_is_exactly_as_given_out() {
+        let n = TemporaryReceiptNumber::new(d("2026-11-27"), 0x12_3456_789A);
+        assert_eq!(TemporaryReceiptNumber::parse(&n.to_string()), Ok(n.clone()));
+        assert_eq!(String::from(n.clone()), n.as_str());
+        for bad in ["TMP-2026-11-27-ABCDEFGH", "TMP-20261127-ABCDEFG", "TMP-20261127-ABCDEFGI", "X-20261127-ABCDEFGH"] {
+            assert_eq!(TemporaryReceiptNumber::parse(bad), Err(ReceiptNumberError::Format(bad.into())), "{bad}");
+        }
+        let e = ReceiptNumberError::Format("x".into());
+        assert_eq!(e.rule(), "receipt_number.format");
+        assert!(e.message_ja().contains("「x」"));
+        let full = ReceiptNumberError::SeriesExhausted { office: Office::Fukuoka, year: 26 };
+        assert_eq!(full.rule(), "receipt_number.series_exhausted");
+        assert!(full.message_ja().contains("福岡出入国在留管理局の2026年"), "{}", full.message_ja());
+    }
 }
