@@ -154,3 +154,46 @@ impl RequestForUse {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Localized;
+
+    fn request(is_agent: bool) -> RequestForUse {
+        RequestForUse::record(NewRequest {
+            id: "rfu-1".into(),
+            organization_id: OrganizationId::parse("org-1").unwrap(),
+            kind: RequestKind::Additional,
+            requester_name: Text::parse("Gyosei Taro").unwrap(),
+            requester_email: EmailAddress::parse("taro@gyosei.example.jp").unwrap(),
+            is_agent,
+            agent_office_address: is_agent.then(|| Text::parse("3-3-3 Toranomon").unwrap()),
+            written_request_on_file: is_agent,
+            recorded_by: UserId::parse("CLERK01").unwrap(),
+            recorded_at: chrono::DateTime::UNIX_EPOCH,
+        })
+    }
+
+    #[test]
+    fn q12_a_request_is_recorded_pending_and_decided_once() {
+        let mut r = request(true);
+        assert_eq!((r.id(), r.state(), r.issued_user_id()), ("rfu-1", RequestState::Pending, None));
+        assert!(r.is_agent() && r.written_request_on_file());
+        assert_eq!(r.agent_office_address().map(Text::as_str), Some("3-3-3 Toranomon"));
+        let user = UserId::parse("U000000001").unwrap();
+        r.approve(user.clone()).unwrap();
+        assert_eq!((r.state(), r.issued_user_id()), (RequestState::Approved, Some(&user)));
+        assert_eq!(r.approve(user.clone()), Err(AlreadyDecided));
+        assert_eq!(r.deny(), Err(AlreadyDecided));
+        assert_eq!(r.state(), RequestState::Approved);
+        let mut staff = request(false);
+        assert!(!staff.is_agent() && !staff.written_request_on_file());
+        staff.deny().unwrap();
+        assert_eq!(staff.state(), RequestState::Denied);
+        assert_eq!(staff.deny(), Err(AlreadyDecided));
+        assert_eq!(staff.approve(user), Err(AlreadyDecided));
+        assert_eq!(AlreadyDecided.rule(), "request_for_use.already_decided");
+        assert!(AlreadyDecided.message_ja().contains("既に処理"));
+    }
+}

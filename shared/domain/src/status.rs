@@ -595,4 +595,23 @@ mod tests {
         assert_eq!(UnderExamination.office_label_en(), "Under examination");
         assert_eq!(UnderExamination.office_label_ja(), "審査中");
     }
+
+    #[test]
+    fn codes_and_labels_are_stable_and_shown() {
+        assert_eq!((ReceiptMethod::Counter.code(), ReceiptMethod::Post.code()), ("counter", "post"));
+        let codes: std::collections::HashSet<&str> = ApplicationStatus::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes.len(), ApplicationStatus::ALL.len());
+        assert_eq!(UnderExamination.code(), "under_examination");
+        assert_eq!(UnderExamination.to_string(), "under_examination");
+        assert_eq!(Actor::Officer(Examiner).to_string(), "an officer (Examiner)");
+        assert_eq!(Actor::OrganizationUser.to_string(), "an organization user");
+        assert_eq!(T::Permit.to_string(), "permit");
+        let labels: std::collections::HashSet<&str> = Transition::ALL.iter().map(|t| t.label_en()).collect();
+        assert_eq!(labels.len(), Transition::ALL.len());
+        let labels_ja: std::collections::HashSet<&str> = Transition::ALL.iter().map(|t| t.label_ja()).collect();
+        assert_eq!(labels_ja.len(), Transition::ALL.len());
+        assert_eq!((T::Withdraw.label_en(), T::Withdraw.label_ja()), ("withdraw", "取下げ"));
+        let e = TransitionError::NotFromStatus { op: T::Permit, from: Completed };
+        assert!(e.to_string().contains("\"Completed\" cannot permit"), "{e}");
+    }
 }

@@ -298,4 +298,21 @@ mod tests {
         let json = serde_json::to_string(&StatusOfResidence::Official).unwrap();
         assert_eq!(json, "\"official\"");
     }
+
+    #[test]
+    fn q40_screen_groups_are_named_and_coded_and_an_unknown_status_is_named() {
+        let codes: HashSet<&str> = ScreenGroup::ALL.iter().map(|g| g.code()).collect();
+        assert_eq!(codes.len(), ScreenGroup::ALL.len());
+        assert_eq!(
+            (ScreenGroup::Work.code(), ScreenGroup::Work.name_en(), ScreenGroup::Work.name_ja()),
+            ("work", "Work statuses", "就労資格")
+        );
+        for g in ScreenGroup::ALL {
+            assert!(!g.name_en().is_empty() && !g.name_ja().is_ascii(), "{g:?}");
+        }
+        let e = UnknownStatus("Wizard".into());
+        assert_eq!(e.rule(), "status_of_residence.unknown");
+        assert!(e.message_ja().contains("Wizard"), "{}", e.message_ja());
+        assert_eq!(StatusOfResidence::Student.to_string(), "student");
+    }
 }
