@@ -1011,6 +1011,17 @@ mod tests {
     }
 
     #[test]
+    fn q56_the_return_address_is_fixed_at_filing() {
+        let mut a = app(|_| {});
+        a.attach_photo(USER, photo()).unwrap();
+        let e = eligible(&a);
+        let address = crate::error::Text::parse("1-1-1 Kasumigaseki, Tokyo").unwrap();
+        assert_eq!(a.return_address(), None);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 3), Some(address.clone())).unwrap();
+        assert_eq!(a.return_address(), Some(&address));
+    }
+
+    #[test]
     fn q71_permission_by_post_takes_effect_on_delivery() {
         let mut a = waiting_for_issuance("1995-04-12");
         assert_eq!(a.record_delivery(ISSUANCE, d("2026-12-12")), Err(ApplicationError::NotAwaitingDelivery));
