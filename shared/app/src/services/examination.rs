@@ -134,6 +134,14 @@ fn next_steps(app: &Application) -> (String, String) {
     }
 }
 
+/// Q46–Q49: an officer sees an application of the office with jurisdiction over the applicant's residence
+/// (admins: every one), and, `at_counter`, one whose card is collected at the officer's office.
+fn officer_sees(office: Office, roles: &[OfficerRole], app: &Application, at_counter: bool) -> bool {
+    app.jurisdiction() == office
+        || (at_counter && app.form().receiving_office == office)
+        || roles.contains(&OfficerRole::Admin)
+}
+
 /// The first of the officer's roles that may make the transition.
 fn actor_for(roles: &[OfficerRole], transition: Transition) -> Result<Actor, ServiceError> {
     roles.iter().map(|r| Actor::Officer(*r)).find(|a| transition.permits(*a)).ok_or(ServiceError::Forbidden)
@@ -165,8 +173,19 @@ impl Examination {
         let Some(app) = self.core.store().applications().get(&id).await? else {
             return Err(ServiceError::NotFound);
         };
-        let collects = at_counter && app.form().receiving_office == office;
-        if app.jurisdiction() == office || collects || roles.contains(&OfficerRole::Admin) {
+        self.visible(caller, office, roles, app, at_counter).await
+    }
+
+    /// The application if this officer may see it (see [`officer_sees`]); otherwise it reads as missing.
+    async fn visible(
+        &self,
+        caller: &Caller,
+        office: Office,
+        roles: &[OfficerRole],
+        app: Stored<Application>,
+        at_counter: bool,
+    ) -> Result<Stored<Application>, ServiceError> {
+        if officer_sees(office, roles, &app, at_counter) {
             return Ok(app);
         }
         Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "jurisdiction").await?)
@@ -176,10 +195,10 @@ impl Examination {
     /// see it.
     #[tracing::instrument(skip_all)]
     pub async fn find_by_receipt_number(&self, caller: &Caller, number: &str) -> Result<Application, ServiceError> {
-        caller.officer()?;
+        let (office, roles) = caller.officer()?;
         let found = self.core.store().applications().by_receipt_number(number).await?;
         let app = found.ok_or(ServiceError::NotFound)?;
-        Ok(self.office_application(caller, app.id().as_str(), true).await?.into_inner())
+        Ok(self.visible(caller, office, roles, app, true).await?.into_inner())
     }
 
     /// The applications for the holder of a residence card that this officer may see, newest page first.
@@ -194,8 +213,7 @@ impl Examination {
         let (office, roles) = caller.officer()?;
         let card = ResidenceCardNumber::parse(card).map_err(|e| invalid("residence_card_number", &e))?;
         let mut page = self.core.store().applications().by_card(&card, after, limit).await?;
-        let admin = roles.contains(&OfficerRole::Admin);
-        page.items.retain(|a| admin || a.jurisdiction() == office || a.form().receiving_office == office);
+        page.items.retain(|a| officer_sees(office, roles, a, true));
         Ok(page)
     }
 
