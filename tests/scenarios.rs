@@ -213,7 +213,7 @@ fn scenario_11_periodic_report_dates() {
 #[test]
 fn scenario_12_password_rules() {
     let now = day(TODAY).start_instant();
-    let guard = (0..5).fold(LoginGuard::default(), |g, _| g.after_failure(now));
+    let guard = (1..=5).fold(LoginGuard::default(), |g, n| g.after_failures(0, n, now));
     assert!(check_not_locked(guard, now + chrono::Duration::hours(23)).is_err());
     assert!(check_not_locked(guard, now + chrono::Duration::hours(24)).is_ok());
 

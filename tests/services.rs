@@ -26,6 +26,7 @@ use support::*;
 on_both_tables!(
     login_creates_a_session_stored_only_as_a_hash_and_audits_it,
     q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one,
+    q96_twenty_parallel_wrong_passwords_all_count_and_lock_once,
     q32_q33_create_photo_submit_list,
     double_submission_gives_one_application_and_one_number,
     q16_another_organizations_application_is_not_found_on_every_path,
@@ -69,6 +70,42 @@ async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World)
     let refused =
         w.audit("user:TANAKA01").await.iter().filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success).count();
     assert_eq!(refused, 6);
+}
+
+async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let accounts = w.svc.accounts.clone();
+        guesses.spawn(async move { accounts.login("TANAKA01", "Wrong#pass1", None).await });
+    }
+    let (mut invalid, mut locked) = (0, 0);
+    while let Some(r) = guesses.join_next().await {
+        match r.unwrap() {
+            Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => invalid += 1,
+            Err(ServiceError::Login(LoginRefusal::Locked { .. })) => locked += 1,
+            other => panic!("a parallel guess answered {other:?}"),
+        }
+    }
+    // The first four counted are wrong passwords; the fifth locks, and every later one finds the lock.
+    assert_eq!((invalid, locked), (4, 16));
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
+    let trail = w.audit("user:TANAKA01").await;
+    use zairyu_domain::audit::{AuditAction, Outcome};
+    let refused = trail.iter().filter(|e| e.action == AuditAction::Login && e.outcome != Outcome::Success).count();
+    assert_eq!(refused, 21, "every guess is audited");
+    assert_eq!(trail.iter().filter(|e| e.action == AuditAction::Lockout).count(), 1, "locked once");
+    // After the lock, counting starts afresh, and a right password clears what was counted.
+    w.clock.advance(Duration::hours(24));
+    for _ in 0..4 {
+        w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+    }
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+    for _ in 0..4 {
+        let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}");
+    }
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
 }
 
 #[tokio::test]

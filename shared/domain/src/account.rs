@@ -83,16 +83,22 @@ impl PasswordAge {
 }
 
 /// Failed log-ins and the lock they lead to (Q96).
+///
+/// Wrong passwords are not counted here but in an atomic counter kept beside the user, one per *round*, so
+/// that parallel guesses all count (a count written back with the user would lose the guesses that raced
+/// it). A round ends when the account is locked or its failures are cleared; the next starts from zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginGuard {
-    pub failed_attempts: u8,
+    /// The round whose counter takes the next wrong password.
+    #[serde(default)]
+    pub round: u32,
     pub locked_until: Option<DateTime<Utc>>,
 }
 
 impl LoginGuard {
     /// Consecutive wrong passwords that lock an account.
-    pub const MAX_FAILED_ATTEMPTS: u8 = 5;
+    pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 
     pub fn lock_duration() -> Duration {
         Duration::hours(24)
@@ -102,24 +108,21 @@ impl LoginGuard {
         self.locked_until.is_some_and(|until| now < until)
     }
 
-    /// After a wrong password: the fifth consecutive failure locks the account for 24 hours.
-    /// A guess while the account is locked neither counts nor lifts the lock; once the lock has run out,
-    /// counting starts afresh (a lock leaves no failures behind).
-    pub fn after_failure(self, now: DateTime<Utc>) -> Self {
-        if self.is_locked(now) {
+    /// After a wrong password that made `failures` in `round`: the fifth (or any later one of a round that is
+    /// still open) locks the account for 24 hours and starts a new round. A count from a round that has
+    /// ended (the account was locked or cleared meanwhile) changes nothing, nor does a guess while the
+    /// account is locked; once a lock has run out, counting starts afresh (a lock leaves no failures behind).
+    pub fn after_failures(self, round: u32, failures: u32, now: DateTime<Utc>) -> Self {
+        if round != self.round || self.is_locked(now) || failures < Self::MAX_FAILED_ATTEMPTS {
             return self;
         }
-        let failed = self.failed_attempts.saturating_add(1);
-        if failed >= Self::MAX_FAILED_ATTEMPTS {
-            Self { failed_attempts: 0, locked_until: Some(now + Self::lock_duration()) }
-        } else {
-            Self { failed_attempts: failed, locked_until: None }
-        }
+        Self { round: self.round.wrapping_add(1), locked_until: Some(now + Self::lock_duration()) }
     }
 
-    /// After a correct password, or when an officer lifts the lock (Q96).
-    pub fn cleared() -> Self {
-        Self::default()
+    /// After a correct password, a password set from a link, or when an officer lifts the lock (Q96): no
+    /// lock, and a new round with no failures.
+    pub fn cleared(self) -> Self {
+        Self { round: self.round.wrapping_add(1), locked_until: None }
     }
 }
 
@@ -297,25 +300,49 @@ mod tests {
         assert_eq!(age.reminder_on(PasswordReminder::SevenDays), d("2026-11-24"));
     }
 
+    /// The guard after `n` wrong passwords counted one by one in its current round.
+    fn failed(g: LoginGuard, n: u32, now: DateTime<Utc>) -> LoginGuard {
+        let round = g.round;
+        (1..=n).fold(g, |g, k| g.after_failures(round, k, now))
+    }
+
     #[test]
     fn q96_five_wrong_passwords_lock_for_24_hours() {
         let now = at(2026, 11, 27, 1, 0);
-        let mut g = LoginGuard::default();
-        for _ in 0..4 {
-            g = g.after_failure(now);
-            assert!(!g.is_locked(now));
+        let g = LoginGuard::default();
+        for n in 1..5 {
+            assert_eq!(g.after_failures(0, n, now), g, "{n} failures do not lock");
         }
-        g = g.after_failure(now);
+        let g = failed(g, 5, now);
+        assert_eq!(g, LoginGuard { round: 1, locked_until: Some(now + Duration::hours(24)) });
         assert!(g.is_locked(now));
         assert!(g.is_locked(now + Duration::hours(24) - Duration::seconds(1)));
         assert!(!g.is_locked(now + Duration::hours(24)));
         assert_eq!(check_not_locked(g, now), Err(LoginRefusal::Locked { until: now + Duration::hours(24) }));
         assert_eq!(check_not_locked(g, now + Duration::hours(25)), Ok(()));
-        // After the lock has run out, counting starts afresh.
-        let after = g.after_failure(now + Duration::hours(25));
-        assert_eq!(after.failed_attempts, 1);
-        assert!(!after.is_locked(now + Duration::hours(25)));
-        assert_eq!(LoginGuard::cleared(), LoginGuard::default());
+        // After the lock has run out, counting starts afresh in the new round: four more do not lock.
+        let later = now + Duration::hours(25);
+        assert_eq!(failed(g, 4, later), g);
+        assert!(failed(g, 5, later).is_locked(later));
+    }
+
+    #[test]
+    fn q96_parallel_guesses_lock_once_and_a_stale_count_changes_nothing() {
+        let now = at(2026, 11, 27, 1, 0);
+        let g = LoginGuard { round: 7, locked_until: None };
+        // Twenty guesses raced: the sixth to the twentieth arrive after the fifth locked.
+        let locked = g.after_failures(7, 5, now);
+        assert_eq!(locked, LoginGuard { round: 8, locked_until: Some(now + Duration::hours(24)) });
+        for n in 6..=20 {
+            assert_eq!(locked.after_failures(7, n, now), locked, "a count of an ended round");
+        }
+        // A later count of the same open round locks too (the fifth's request may have failed).
+        assert_eq!(g.after_failures(7, 9, now), locked);
+        // A count of the current round while locked changes nothing either.
+        assert_eq!(locked.after_failures(8, 5, now + Duration::hours(1)), locked);
+        // Cleared: a new round, no lock.
+        assert_eq!(locked.cleared(), LoginGuard { round: 9, locked_until: None });
+        assert_eq!(LoginGuard { round: u32::MAX, locked_until: None }.cleared().round, 0);
     }
 
     #[test]
@@ -352,8 +379,8 @@ mod tests {
     #[test]
     fn q96_a_guess_during_the_lock_does_not_lift_it() {
         let now = at(2026, 11, 27, 1, 0);
-        let locked = (0..5).fold(LoginGuard::default(), |g, _| g.after_failure(now));
-        let again = locked.after_failure(now + Duration::hours(1));
+        let locked = failed(LoginGuard::default(), 5, now);
+        let again = failed(locked, 5, now + Duration::hours(1));
         assert_eq!(again, locked);
         assert!(again.is_locked(now + Duration::hours(23)));
     }
@@ -383,23 +410,26 @@ mod tests {
         u.set_password_from_link("hash-1".into(), d("2026-11-27"));
         assert_eq!(u.password_hash(), Some("hash-1"));
         assert_eq!(u.password(), Some(PasswordAge { set_on: d("2026-11-27") }));
-        // Q96: failures count, a right password clears them (and says whether anything changed).
-        assert!(!u.clear_failures(), "nothing to clear");
-        u.fail_login(now);
-        assert_eq!(u.guard().failed_attempts, 1);
-        assert!(u.clear_failures());
-        assert_eq!(u.guard(), LoginGuard::cleared());
-        for _ in 0..5 {
-            u.fail_login(now);
-        }
+        // Q96: failures count per round (setting the password began round 1); a right password clears them
+        // (and says whether anything changed).
+        assert_eq!(u.guard(), LoginGuard { round: 1, locked_until: None });
+        assert!(!u.clear_failures(0), "nothing to clear");
+        assert!(!u.fail_login(1, 1, now), "one failure changes nothing on the user");
+        assert!(u.clear_failures(1));
+        assert_eq!(u.guard(), LoginGuard { round: 2, locked_until: None });
+        assert!(!u.fail_login(1, 5, now), "a count of an ended round");
+        assert!(u.fail_login(2, 5, now));
         assert!(u.guard().is_locked(now));
+        assert!(!u.fail_login(3, 5, now), "no count while locked");
         u.lift_lockout();
-        assert!(!u.guard().is_locked(now));
-        for _ in 0..5 {
-            u.fail_login(now);
-        }
+        assert_eq!(u.guard(), LoginGuard { round: 4, locked_until: None });
+        assert!(u.fail_login(4, 5, now));
         u.set_password_from_link("hash-2".into(), d("2026-12-01"));
-        assert!(!u.guard().is_locked(now), "a reset lifts the lock (Q96)");
+        assert_eq!(u.guard(), LoginGuard { round: 6, locked_until: None }, "a reset lifts the lock (Q96)");
+        // A lock that has run out is cleared by the next right password, even with no new failure.
+        assert!(u.fail_login(6, 5, now));
+        assert!(u.clear_failures(0));
+        assert_eq!(u.guard(), LoginGuard { round: 8, locked_until: None });
         // Q90: a password changed; Q89: an address changed.
         u.change_password("hash-3".into(), d("2026-12-02"));
         assert_eq!((u.password_hash(), u.password().map(|p| p.set_on)), (Some("hash-3"), Some(d("2026-12-02"))));
@@ -419,8 +449,8 @@ mod tests {
     }
 
     #[test]
-    fn login_guard_cleared_is_no_failure_and_no_lock() {
-        assert_eq!(LoginGuard::cleared(), LoginGuard { failed_attempts: 0, locked_until: None });
+    fn login_guard_starts_in_round_zero_unlocked() {
+        assert_eq!(LoginGuard::default(), LoginGuard { round: 0, locked_until: None });
         assert_eq!(password_link_validity(), Duration::hours(24));
     }
 
@@ -503,10 +533,11 @@ mod tests {
         }
 
         #[test]
-        fn q96_fewer_than_five_failures_never_lock(n in 0u8..5) {
+        fn q96_fewer_than_five_failures_never_lock(n in 0u32..5, round in 0u32..1000) {
             let now = at(2026, 1, 1, 0, 0);
-            let g = (0..n).fold(LoginGuard::default(), |g, _| g.after_failure(now));
+            let g = failed(LoginGuard { round, locked_until: None }, n, now);
             prop_assert!(!g.is_locked(now));
+            prop_assert_eq!(g.round, round);
         }
     }
 }
@@ -629,16 +660,22 @@ impl User {
         self.state
     }
 
-    /// Q96: a wrong password counts; the fifth in a row locks the account for 24 hours.
-    pub fn fail_login(&mut self, now: DateTime<Utc>) {
-        self.guard = self.guard.after_failure(now);
+    /// Q96: the `failures`-th wrong password counted in `round` (see [`LoginGuard`]); `true` if it locked the
+    /// account (so the record changed).
+    pub fn fail_login(&mut self, round: u32, failures: u32, now: DateTime<Utc>) -> bool {
+        let before = self.guard;
+        self.guard = self.guard.after_failures(round, failures, now);
+        self.guard != before
     }
 
-    /// A right password clears earlier failures; `true` if there were any (so the record changed).
-    pub fn clear_failures(&mut self) -> bool {
-        let changed = self.guard != LoginGuard::cleared();
-        self.guard = LoginGuard::cleared();
-        changed
+    /// A right password after `failures` wrong ones in the current round clears them; `true` if there was
+    /// anything to clear (failures, or a lock that has run out), so the record changed.
+    pub fn clear_failures(&mut self, failures: u32) -> bool {
+        if failures == 0 && self.guard.locked_until.is_none() {
+            return false;
+        }
+        self.guard = self.guard.cleared();
+        true
     }
 
     /// Q90: a new password chosen by the user (its hash), valid a year from `today` (Q97).
@@ -650,7 +687,7 @@ impl User {
     /// Q88, Q92, Q96: a password set from a one-time link; it also lifts a lockout.
     pub fn set_password_from_link(&mut self, hash: String, today: JstDate) {
         self.change_password(hash, today);
-        self.guard = LoginGuard::cleared();
+        self.guard = self.guard.cleared();
     }
 
     /// Q89: a new e-mail address.
@@ -682,6 +719,6 @@ impl User {
 
     /// Q96: a lockout lifted at the counter.
     pub fn lift_lockout(&mut self) {
-        self.guard = LoginGuard::cleared();
+        self.guard = self.guard.cleared();
     }
 }

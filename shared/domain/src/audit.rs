@@ -34,6 +34,8 @@ crate::codes! {
     pub enum AuditAction {
         Login => "login",
         Logout => "logout",
+        /// Five wrong passwords locked an account for 24 hours (Q96).
+        Lockout => "login.lockout",
         PasswordChange => "password.change",
         EmailChange => "email.change",
         PasswordLink => "password.link",

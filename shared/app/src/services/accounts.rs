@@ -133,15 +133,15 @@ impl Accounts {
             self.core.audit_only(refused(user.id().as_str(), subject, &e)).await?;
             return Err(e.into());
         }
+        let round = user.guard().round;
         if !self.hasher.verify(password, user.password_hash()).await? {
-            user.fail_login(now);
-            let e = match user.guard().locked_until {
-                Some(until) if user.guard().is_locked(now) => LoginRefusal::Locked { until },
-                _ => LoginRefusal::InvalidCredentials,
+            // Counted atomically, apart from the user record: parallel guesses all count (Q96).
+            let failures = users.count_failure(user.id(), round).await?;
+            let e = match self.lock_after(user.clone(), round, failures, now).await? {
+                Some(until) => LoginRefusal::Locked { until },
+                None => LoginRefusal::InvalidCredentials,
             };
-            let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
-            change.save(&user)?;
-            self.core.commit(change).await?;
+            self.core.audit_only(refused(user.id().as_str(), subject, &e)).await?;
             return Err(e.into());
         }
         let organization = match &user.organization_id() {
@@ -154,11 +154,13 @@ impl Accounts {
         let facts = LoginFacts { user_state: user.state(), password: password_age, organization };
         // A right password clears earlier failures; the user record is written only when there were any,
         // so that concurrent log-ins of one user do not contend for it.
-        let clear_failures = user.clear_failures();
+        let failures = users.failures(user.id(), round).await?;
+        let clear_failures = user.clear_failures(failures);
         if let Err(e) = check_login_allowed(facts, now) {
             let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
             if clear_failures {
                 change.save(&user)?;
+                change.forget_failures_before(user.id(), round);
             }
             self.core.commit(change).await?;
             return Err(e.into());
@@ -174,10 +176,49 @@ impl Accounts {
         let mut change = self.core.change(&event)?;
         if clear_failures {
             change.save(&user)?;
+            change.forget_failures_before(user.id(), round);
         }
         change.put_session(&session_token, &session, session_idle_limit())?;
         self.core.commit(change).await?;
         Ok(Login { session_token, csrf_token, user: user.into_inner() })
+    }
+
+    /// Q96: after the `failures`-th wrong password of `round`, locks the account if that count locks it; the
+    /// lock's end if the account is locked now. The user record is written under its version: when a
+    /// parallel request changed it first (another guess locked it, a right password cleared it), the newer
+    /// record is read and decided again, so no count is lost and the account is locked once.
+    async fn lock_after(
+        &self,
+        mut user: Stored<User>,
+        round: u32,
+        failures: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, ServiceError> {
+        const ATTEMPTS: usize = 8;
+        for _ in 0..ATTEMPTS {
+            if !user.fail_login(round, failures, now) {
+                let guard = user.guard();
+                return Ok(guard.locked_until.filter(|_| guard.is_locked(now)));
+            }
+            let event = self.core.event(
+                "system",
+                AuditAction::Lockout,
+                format!("user:{}", user.id()),
+                None,
+                Outcome::Success,
+            );
+            let mut change = self.core.change(&event)?;
+            change.save(&user)?;
+            change.forget_failures_before(user.id(), round);
+            match self.core.commit(change).await {
+                Ok(()) => return Ok(user.guard().locked_until),
+                Err(ServiceError::Conflict) => {
+                    user = self.core.store().users().get(user.id()).await?.ok_or(ServiceError::NotFound)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ServiceError::Conflict)
     }
 
     /// Q44: the caller behind a session token; the session ends after 30 idle minutes.
@@ -358,6 +399,7 @@ impl Accounts {
         let mut user = users.get(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
         let password = Password::parse(user.id(), new).map_err(|e| invalid("password", &e))?;
         let first = user.password_hash().is_none();
+        let round = user.guard().round;
         user.set_password_from_link(self.hasher.hash(&password).await?, self.core.today());
         let kind = if first { NotificationKind::PasswordRegistered } else { NotificationKind::PasswordReset };
         let event = self.core.event(
@@ -378,6 +420,7 @@ impl Accounts {
         // requests race.
         change.use_link(token);
         change.save(&user)?;
+        change.forget_failures_before(user.id(), round);
         password_due(&mut change, &user);
         self.core.enqueue(&mut change, &job)?;
         match self.core.commit(change).await {

@@ -621,6 +621,7 @@ impl Counter {
         action: UserAction,
     ) -> Result<User, ServiceError> {
         let mut user = self.stored_office_user(caller, user_id).await?;
+        let round = user.guard().round;
         let subject = format!("user:{}", user.id());
         let addressee = vec![user_addressee(&user)];
         match action {
@@ -651,6 +652,9 @@ impl Counter {
             self.core.enqueue(&mut change, &job)?;
         }
         change.save(&user)?;
+        if user.guard().round != round {
+            change.forget_failures_before(user.id(), round);
+        }
         self.core.commit(change).await?;
         Ok(user.into_inner())
     }

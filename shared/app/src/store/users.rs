@@ -21,6 +21,14 @@ fn email_partition(email: &EmailAddress) -> String {
     format!("EMAIL#{}", email.as_str().to_lowercase())
 }
 
+/// The counter of wrong passwords of one round of a user's log-in guard (Q96), beside the user.
+fn failures_key(id: &UserId, round: u32) -> Key {
+    Key::new(format!("USER#{id}"), format!("FAILURES#{round:010}"))
+}
+
+/// The counted attribute of a failures counter.
+const FAILURES: &str = "n";
+
 fn session_key(token: &str) -> Key {
     Key::new(format!("SESSION#{}", token_hash(token)), "SESSION")
 }
@@ -125,6 +133,22 @@ impl Users<'_> {
         Ok(Records { items, next: page.next })
     }
 
+    /// Q96: counts one more wrong password in `round`, atomically (parallel guesses all count), and returns
+    /// the round's count.
+    pub async fn count_failure(&self, id: &UserId, round: u32) -> Result<u32, StoreError> {
+        let n = self.0.increment(&failures_key(id, round), FAILURES, 1).await?;
+        u32::try_from(n).map_err(StoreError::corrupt)
+    }
+
+    /// The wrong passwords counted in `round` so far.
+    pub async fn failures(&self, id: &UserId, round: u32) -> Result<u32, StoreError> {
+        let Some(item) = self.0.get(&failures_key(id, round)).await? else {
+            return Ok(0);
+        };
+        let n = item.get(FAILURES).and_then(Attr::as_n).ok_or_else(|| StoreError::corrupt("a failures counter without its count"))?;
+        u32::try_from(n).map_err(StoreError::corrupt)
+    }
+
     pub async fn session(&self, token: &str) -> Result<Option<Session>, StoreError> {
         self.0.get(&session_key(token)).await?.as_ref().map(decode).transpose()
     }
@@ -150,6 +174,16 @@ impl UnitOfWork {
         let item = encode(session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?;
         self.push(Write::Put { item, condition: Condition::None });
         Ok(())
+    }
+
+    /// When `ended` ends (the account was locked or cleared), drops the counter of the round before it. The
+    /// counter of `ended` itself stays: guesses that raced the end still add to it, and a counter deleted
+    /// under them would start again from one and answer them as if the account were not locked. So a user
+    /// keeps at most two counters.
+    pub fn forget_failures_before(&mut self, id: &UserId, ended: u32) {
+        if let Some(before) = ended.checked_sub(1) {
+            self.push(Write::Delete { key: failures_key(id, before), condition: Condition::None });
+        }
     }
 
     pub fn end_session(&mut self, token: &str) {
