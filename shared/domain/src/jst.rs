@@ -184,6 +184,10 @@ mod tests {
         for bad in ["2026/11/27", "27-11-2026", "２０２６１１２７", "2026-1-27", "", "2026112", "2026-11-2x"] {
             assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
         }
+        // Both dashes, in their places, or none: one dash moved or missing is no written form of a date.
+        for bad in ["2026-11270", "2026111127", "202611-270", "20261-1270"] {
+            assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
+        }
         assert!(matches!(JstDate::parse("20250229"), Err(DateError::NotACalendarDay(_))));
         assert!(matches!(JstDate::parse("2026-13-01"), Err(DateError::NotACalendarDay(_))));
         assert!(JstDate::parse("20240229").is_ok());

@@ -300,7 +300,18 @@ pub(crate) mod tests {
             "zero width"
         );
         assert_eq!(frame_size(&[0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x20, 0x08]), None, "a segment longer than the file");
-        // A segment before the frame is skipped by its length.
+        // A second SOI, the end or scan data before the frame is refused even when it looks like a segment.
+        for early in [[0xFF, 0xD8, 0x00, 0x02], [0xFF, 0xD9, 0x00, 0x02], [0xFF, 0xDA, 0x00, 0x02]] {
+            assert_eq!(frame_size(&with(&[&early, SOF_GRAY])), None, "{early:?}");
+        }
+        // Three components' length with a component count of two.
+        let mut two = SOF_GRAY.to_vec();
+        two[3] = 0x0E;
+        two[9] = 2;
+        two.extend_from_slice(&[2, 0x11, 0]);
+        assert_eq!(frame_size(&with(&[&two])), None, "two components, however long");
+        // A segment before the frame is skipped by its length, an empty one (length 2) too.
+        assert_eq!(frame_size(&with(&[&[0xFF, 0xFE, 0x00, 0x02], SOF_GRAY])), Some((240, 320)));
         assert_eq!(frame_size(&with(&[&[0xFF, 0xFE, 0x00, 0x04, b'h', b'i'], SOF_GRAY])), Some((240, 320)));
     }
 

@@ -512,6 +512,21 @@ mod tests {
         assert_eq!(EmailAddress::parse(&long_local), Err(EmailError::Length));
         let long_total = format!("a@{}.jp", "b".repeat(60).repeat(5).chars().collect::<String>());
         assert!(EmailAddress::parse(&long_total).is_err());
+        // The limits themselves: 64 characters before the @, 254 in all.
+        let local_64 = format!("{}@example.jp", "a".repeat(64));
+        assert!(EmailAddress::parse(&local_64).is_ok());
+        let domain =
+            |first: usize| format!("{}.{}.{}.{}.jp", "b".repeat(first), "c".repeat(61), "d".repeat(61), "e".repeat(61));
+        let total_254 = format!("{}@{}", "a".repeat(62), domain(2));
+        assert_eq!(total_254.len(), 254);
+        assert!(EmailAddress::parse(&total_254).is_ok());
+        let total_255 = format!("{}@{}", "a".repeat(62), domain(3));
+        assert_eq!(EmailAddress::parse(&total_255), Err(EmailError::Length));
+        // Hyphens inside a domain label are allowed, other symbols are not.
+        assert!(EmailAddress::parse("tanaka@sakura-kogyo.co.jp").is_ok());
+        assert_eq!(EmailAddress::parse("tanaka@sakura_kogyo.co.jp"), Err(EmailError::Domain));
+        // The domain, lower-cased (the free-mail rule reads it, Q98).
+        assert_eq!(EmailAddress::parse("Tanaka@Sakura.CO.JP").unwrap().domain(), "sakura.co.jp");
     }
 
     #[test]

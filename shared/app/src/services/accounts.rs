@@ -200,13 +200,8 @@ impl Accounts {
                 let guard = user.guard();
                 return Ok(guard.locked_until.filter(|_| guard.is_locked(now)));
             }
-            let event = self.core.event(
-                "system",
-                AuditAction::Lockout,
-                format!("user:{}", user.id()),
-                None,
-                Outcome::Success,
-            );
+            let event =
+                self.core.event("system", AuditAction::Lockout, format!("user:{}", user.id()), None, Outcome::Success);
             let mut change = self.core.change(&event)?;
             change.save(&user)?;
             change.forget_failures_before(user.id(), round);

@@ -145,7 +145,10 @@ impl Users<'_> {
         let Some(item) = self.0.get(&failures_key(id, round)).await? else {
             return Ok(0);
         };
-        let n = item.get(FAILURES).and_then(Attr::as_n).ok_or_else(|| StoreError::corrupt("a failures counter without its count"))?;
+        let n = item
+            .get(FAILURES)
+            .and_then(Attr::as_n)
+            .ok_or_else(|| StoreError::corrupt("a failures counter without its count"))?;
         u32::try_from(n).map_err(StoreError::corrupt)
     }
 
