@@ -206,10 +206,10 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     }
 
     // The account's own changes (Q86, Q89, Q90, Q92): e-mail address, password, a reset.
-    w.svc.accounts.change_password(&tanaka, PASSWORD, "Kaede#2027x").await.unwrap();
+    w.svc.accounts.change_password(&tanaka, "no-session", PASSWORD, "Kaede#2027x").await.unwrap();
     step.expect(&w, "password changed", &[(K::PasswordChanged, &[TANAKA])]).await;
-    w.svc.accounts.change_email(&tanaka, "hanako@sakura.example.jp").await.unwrap();
-    step.expect(&w, "e-mail changed", &[(K::EmailAddressChanged, &["hanako@sakura.example.jp"])]).await;
+    w.svc.accounts.change_email(&tanaka, "Kaede#2027x", "hanako@sakura.example.jp").await.unwrap();
+    step.expect(&w, "e-mail changed", &[(K::EmailAddressChanged, &["hanako@sakura.example.jp", TANAKA])]).await;
     w.svc.accounts.request_password_reset("SUZUKI02", SUZUKI, None).await.unwrap();
     let reset = w.jobs().await;
     assert_eq!(reset.len(), 1);

@@ -104,16 +104,24 @@ async fn sessions_and_csrf() {
         .uri("/api/me/email")
         .header(header::COOKIE, &c.cookie)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "email": "x@example.jp" }).to_string()))
+        .body(Body::from(json!({ "current_password": PASSWORD, "email": "x@example.jp" }).to_string()))
         .unwrap();
     assert_problem(&send(&app, no_csrf).await, StatusCode::FORBIDDEN, "csrf");
     let forged = Client { cookie: c.cookie.clone(), csrf: "forged".into() };
     assert_problem(
-        &send(&app, forged.json("POST", "/api/me/email", json!({ "email": "x@example.jp" }))).await,
+        &send(
+            &app,
+            forged.json("POST", "/api/me/email", json!({ "current_password": PASSWORD, "email": "x@example.jp" })),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "csrf",
     );
-    let r = send(&app, c.json("POST", "/api/me/email", json!({ "email": "hanako@sakura.example.jp" }))).await;
+    let r = send(
+        &app,
+        c.json("POST", "/api/me/email", json!({ "current_password": PASSWORD, "email": "hanako@sakura.example.jp" })),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["email"], "hanako@sakura.example.jp");
     // Q44: 30 idle minutes end the session.
@@ -158,6 +166,16 @@ async fn passwords_change_and_reset_over_http() {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = send(&app, anon("POST", "/api/password-reset", &body)).await;
     assert_problem(&r, StatusCode::BAD_REQUEST, "link-invalid");
+    // The reset ended every session, this one too.
+    let r = send(&app, c.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let body = json!({ "user_id": "TANAKA01", "password": "Momiji#2027" });
+    let r = send(&app, anon("POST", "/api/login", &body)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let c = Client {
+        cookie: r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned(),
+        csrf: r.body["csrf_token"].as_str().unwrap().to_owned(),
+    };
     let r = send(&app, c.req("POST", "/api/logout").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert!(r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));

@@ -149,7 +149,7 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
 async fn a_job_that_keeps_failing_ends_in_the_dead_letter_queue() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    w.svc.accounts.change_email(&caller, "hanako@sakura.example.jp").await.unwrap();
+    w.svc.accounts.change_email(&caller, PASSWORD, "hanako@sakura.example.jp").await.unwrap();
     let failing = Arc::new(Refusing { permanent: false, calls: AtomicUsize::new(0) });
     let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
     // The world's queue dead-letters after 5 attempts, as the template's redrive policy does.

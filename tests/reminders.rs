@@ -135,7 +135,7 @@ async fn a_password_changed_since_makes_the_old_reminders_stale() {
     let w = World::new().await;
     let mail = Mail::new(&w);
     let (_, caller) = w.login("TANAKA01").await;
-    w.svc.accounts.change_password(&caller, PASSWORD, "Kaede#2027x").await.unwrap();
+    w.svc.accounts.change_password(&caller, "no-session", PASSWORD, "Kaede#2027x").await.unwrap();
     w.clock.set(at(2027, 5, 2));
     w.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     let sent = mail.sent(&w).await;

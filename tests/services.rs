@@ -27,6 +27,8 @@ on_both_tables!(
     login_creates_a_session_stored_only_as_a_hash_and_audits_it,
     q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one,
     q96_twenty_parallel_wrong_passwords_all_count_and_lock_once,
+    a_log_out_racing_twenty_requests_stays_a_log_out,
+    a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all,
     q32_q33_create_photo_submit_list,
     double_submission_gives_one_application_and_one_number,
     q16_another_organizations_application_is_not_found_on_every_path,
@@ -108,6 +110,72 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
     w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
 }
 
+async fn a_log_out_racing_twenty_requests_stays_a_log_out(w: World) {
+    for round in 0..3 {
+        let login = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+        let (caller, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
+        // Idle for over a minute: every request below wants to refresh the session's clock.
+        w.clock.advance(Duration::minutes(2));
+        let mut requests = tokio::task::JoinSet::new();
+        for i in 0..21 {
+            let (accounts, token, caller) = (w.svc.accounts.clone(), login.session_token.clone(), caller.clone());
+            requests.spawn(async move {
+                if i == 10 {
+                    accounts.logout(&token, &caller).await.map(|_| ())
+                } else {
+                    match accounts.authenticate(&token, None).await {
+                        Ok(_) | Err(ServiceError::Unauthenticated) => Ok(()),
+                        Err(e) => Err(e),
+                    }
+                }
+            });
+        }
+        while let Some(r) = requests.join_next().await {
+            r.unwrap().unwrap();
+        }
+        let e = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Unauthenticated), "round {round}: {e:?}");
+        let key = Key::new(format!("SESSION#{}", zairyu_app::store::token_hash(&login.session_token)), "SESSION");
+        assert_eq!(w.table.get(&key).await.unwrap(), None, "round {round}: the session came back");
+    }
+}
+
+async fn a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all(w: World) {
+    let alive = |token: String| {
+        let accounts = w.svc.accounts.clone();
+        async move { accounts.authenticate(&token, None).await.is_ok() }
+    };
+    // Two browsers; the password is changed in the first: the second is logged out, the first goes on.
+    let (first, caller) = w.login("TANAKA01").await;
+    let (second, _) = w.login("TANAKA01").await;
+    w.svc.accounts.change_password(&caller, &first, PASSWORD, "Kaede#2027x").await.unwrap();
+    assert!(alive(first.clone()).await, "the session the password was changed in");
+    assert!(!alive(second.clone()).await, "another session");
+    w.clock.advance(Duration::minutes(2));
+    assert!(alive(first.clone()).await, "still alive after a refresh");
+    // A reset from a link (Q92): nobody stays logged in.
+    let (third, _) = {
+        let login = w.svc.accounts.login("TANAKA01", "Kaede#2027x", None).await.unwrap();
+        (login.session_token, ())
+    };
+    w.svc.accounts.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
+    let link = w.jobs().await.into_iter().find(|j| j.kind == NotificationKind::PasswordResetLink).unwrap();
+    let token = link.data["link"].split("token=").nth(1).unwrap().to_owned();
+    w.svc.accounts.set_password_from_link(&token, "Momiji#2028x", None).await.unwrap();
+    assert!(!alive(first).await && !alive(third).await, "a reset ends every session");
+    // Suspended at the counter (Q95): the sessions end, and a resumption does not bring them back.
+    let (fourth, _) = {
+        let login = w.svc.accounts.login("TANAKA01", "Momiji#2028x", None).await.unwrap();
+        (login.session_token, ())
+    };
+    let (_, clerk) = w.login("CLERK01").await;
+    use zairyu_app::services::counter::UserAction;
+    w.svc.counter.office_user_action(&clerk, "TANAKA01", UserAction::Suspend).await.unwrap();
+    w.svc.counter.office_user_action(&clerk, "TANAKA01", UserAction::Resume).await.unwrap();
+    assert!(!alive(fourth).await, "a suspension ends every session");
+    w.svc.accounts.login("TANAKA01", "Momiji#2028x", None).await.unwrap();
+}
+
 #[tokio::test]
 async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let w = World::new().await;
@@ -168,11 +236,11 @@ async fn q44_a_session_ends_after_30_idle_minutes_and_logout_ends_it_at_once() {
 async fn q90_change_password_checks_the_current_one_and_the_rules() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
-    let e = w.svc.accounts.change_password(&caller, "Wrong#pass1", "Kaede#2027x").await.unwrap_err();
+    let e = w.svc.accounts.change_password(&caller, "no-session", "Wrong#pass1", "Kaede#2027x").await.unwrap_err();
     assert_eq!(e.rule(), "login.invalid_credentials");
-    let e = w.svc.accounts.change_password(&caller, PASSWORD, "tanaka01#X9").await.unwrap_err();
+    let e = w.svc.accounts.change_password(&caller, "no-session", PASSWORD, "tanaka01#X9").await.unwrap_err();
     assert_eq!(e.rule(), "password.contains_user_id");
-    w.svc.accounts.change_password(&caller, PASSWORD, "Kaede#2027x").await.unwrap();
+    w.svc.accounts.change_password(&caller, "no-session", PASSWORD, "Kaede#2027x").await.unwrap();
     assert!(w.svc.accounts.login("TANAKA01", "Kaede#2027x", None).await.is_ok());
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
     assert_eq!(kinds, vec![NotificationKind::PasswordChanged]);

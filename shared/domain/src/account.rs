@@ -435,17 +435,23 @@ mod tests {
         assert_eq!((u.password_hash(), u.password().map(|p| p.set_on)), (Some("hash-3"), Some(d("2026-12-02"))));
         u.change_email(crate::values::EmailAddress::parse("hanako@example.jp").unwrap());
         assert_eq!(u.email().as_str(), "hanako@example.jp");
-        // Q95: suspended, resumed, cancelled at the counter.
+        // Q95: suspended, resumed, cancelled at the counter. A new password, a suspension and a cancellation
+        // each end every session (a new generation); a resumption, an address or a lock lifted do not.
+        let g = u.session_generation();
+        assert_eq!(g, 3, "a new user starts in generation 0; three passwords were set since");
+        u.change_email(crate::values::EmailAddress::parse("hanako2@example.jp").unwrap());
+        u.lift_lockout();
+        assert_eq!(u.session_generation(), g);
         u.suspend();
-        assert_eq!(u.state(), UserState::Suspended);
+        assert_eq!((u.state(), u.session_generation()), (UserState::Suspended, g + 1));
         u.resume();
-        assert_eq!(u.state(), UserState::Active);
+        assert_eq!((u.state(), u.session_generation()), (UserState::Active, g + 1));
         u.cancel();
-        assert_eq!(u.state(), UserState::Cancelled);
+        assert_eq!((u.state(), u.session_generation()), (UserState::Cancelled, g + 2));
         // Q79: only an agent is deleted this way, and not while an examination is pending.
         let mut staff = staff();
         assert_eq!(staff.delete_agent(false), Err(AgentDeletionError::NotAnAgent));
-        assert_eq!(staff.state(), UserState::Active);
+        assert_eq!((staff.state(), staff.session_generation()), (UserState::Active, 0));
     }
 
     #[test]
@@ -521,6 +527,18 @@ mod tests {
         assert_eq!(check_agent_deletion(&UserKind::Agent, false), Ok(()));
         assert_eq!(check_agent_deletion(&UserKind::Agent, true), Err(AgentDeletionError::ExaminationPending));
         assert_eq!(check_agent_deletion(&UserKind::OrganizationStaff, false), Err(AgentDeletionError::NotAnAgent));
+        use crate::error::Text;
+        let mut agent = User::agent(
+            crate::values::UserId::parse("GYOSEI01").unwrap(),
+            crate::application::OrganizationId::parse("org-1").unwrap(),
+            Text::parse("Sato Ichiro").unwrap(),
+            crate::values::EmailAddress::parse("sato@gyosei.example.jp").unwrap(),
+            Text::parse("Chiyoda-ku, Tokyo").unwrap(),
+        );
+        assert_eq!(agent.delete_agent(true), Err(AgentDeletionError::ExaminationPending));
+        assert_eq!((agent.state(), agent.session_generation()), (UserState::Active, 0));
+        assert_eq!(agent.delete_agent(false), Ok(()));
+        assert_eq!((agent.state(), agent.session_generation()), (UserState::Cancelled, 1), "its sessions end");
     }
 
     proptest! {
@@ -563,6 +581,10 @@ pub struct User {
     /// Q55, Q56: an agent's office of affiliation as registered in the request for use.
     #[serde(default)]
     office_address: Option<crate::error::Text<200>>,
+    /// The generation of the user's sessions: a session started under an earlier one has ended. A new
+    /// password, a suspension or a cancellation starts a new generation, which ends every session at once.
+    #[serde(default)]
+    sessions: u32,
 }
 
 impl User {
@@ -587,6 +609,7 @@ impl User {
             guard: LoginGuard::default(),
             state: UserState::Active,
             office_address: None,
+            sessions: 0,
         }
     }
 
@@ -660,6 +683,16 @@ impl User {
         self.state
     }
 
+    /// The generation a session must have been started in to be alive (see the field).
+    pub fn session_generation(&self) -> u32 {
+        self.sessions
+    }
+
+    /// Ends every session of the user (the one that caused it may be started again in the new generation).
+    fn end_sessions(&mut self) {
+        self.sessions = self.sessions.wrapping_add(1);
+    }
+
     /// Q96: the `failures`-th wrong password counted in `round` (see [`LoginGuard`]); `true` if it locked the
     /// account (so the record changed).
     pub fn fail_login(&mut self, round: u32, failures: u32, now: DateTime<Utc>) -> bool {
@@ -678,10 +711,12 @@ impl User {
         true
     }
 
-    /// Q90: a new password chosen by the user (its hash), valid a year from `today` (Q97).
+    /// Q90: a new password chosen by the user (its hash), valid a year from `today` (Q97). Every session
+    /// started with the old password ends.
     pub fn change_password(&mut self, hash: String, today: JstDate) {
         self.password_hash = Some(hash);
         self.password = Some(PasswordAge { set_on: today });
+        self.end_sessions();
     }
 
     /// Q88, Q92, Q96: a password set from a one-time link; it also lifts a lockout.
@@ -695,9 +730,10 @@ impl User {
         self.email = email;
     }
 
-    /// Q95: use suspended at the counter.
+    /// Q95: use suspended at the counter; every session ends (a resumption does not bring them back).
     pub fn suspend(&mut self) {
         self.state = UserState::Suspended;
+        self.end_sessions();
     }
 
     /// Use resumed at the counter.
@@ -705,15 +741,16 @@ impl User {
         self.state = UserState::Active;
     }
 
-    /// Q95: use cancelled at the counter.
+    /// Q95: use cancelled at the counter; every session ends.
     pub fn cancel(&mut self) {
         self.state = UserState::Cancelled;
+        self.end_sessions();
     }
 
     /// Q79: an agent's user information deleted, once nothing it filed is being examined.
     pub fn delete_agent(&mut self, examination_pending: bool) -> Result<(), AgentDeletionError> {
         check_agent_deletion(&self.kind, examination_pending)?;
-        self.state = UserState::Cancelled;
+        self.cancel();
         Ok(())
     }
 

@@ -184,8 +184,8 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::EmailAddressChanged,
         keys: &["user_id"],
-        ja: "利用者ID {user_id} のメールアドレスを変更しました。心当たりがない場合はヘルプデスクへご連絡ください。",
-        en: "The e-mail address of user ID {user_id} was changed. If you did not do this, tell the help desk.",
+        ja: "利用者ID {user_id} のメールアドレスが変更されました。このお知らせは変更前と変更後の両方のアドレスに送っています。心当たりがない場合は、すぐに最寄りの地方出入国在留管理官署の窓口またはヘルプデスクにご連絡ください（窓口で利用の停止とパスワードの再設定ができます）。",
+        en: "The e-mail address of user ID {user_id} was changed. This notice goes to both the old and the new address. If you did not make this change, tell the counter of the nearest regional immigration office or the help desk at once (the counter can suspend the use and reset the password).",
     },
     Template {
         kind: K::PasswordSetupLink,
@@ -301,11 +301,9 @@ pub struct Email {
 pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Result<Vec<Email>, MalformedJob> {
     let t = template(job.kind).ok_or_else(|| MalformedJob(format!("no template for {}", job.kind.code())))?;
     let mut out = Vec::new();
-    for language in [Language::Ja, Language::En] {
-        let to: Vec<EmailAddress> = job.to.iter().filter(|a| a.language == language).map(|a| a.email.clone()).collect();
-        if to.is_empty() {
-            continue;
-        }
+    // One e-mail per addressee, in the addressee's language: no recipient sees another's address.
+    for addressee in &job.to {
+        let (language, to) = (addressee.language, vec![addressee.email.clone()]);
         let (subject, body, footer) = match language {
             Language::Ja => (
                 job.kind.subject_ja(),
@@ -380,6 +378,22 @@ mod render_tests {
             assert!(mails[0].text.contains("返信されても確認できません") && mails[0].text.contains("0570-000-000"));
             assert!(mails[1].text.contains("replies are not read"));
         }
+    }
+
+    #[test]
+    fn every_addressee_gets_an_e_mail_of_its_own_in_its_language() {
+        let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+        let to = |e: &str, language| Addressee { email: EmailAddress::parse(e).unwrap(), language };
+        let job = NotificationJob::new(
+            NotificationKind::UseSuspended,
+            "k",
+            vec![to("a@example.jp", Language::Ja), to("b@example.com", Language::En), to("c@example.jp", Language::Ja)],
+        );
+        let mails = render(&job, &from, "x").unwrap();
+        let got: Vec<(Vec<&str>, &str)> =
+            mails.iter().map(|m| (m.to.iter().map(|e| e.as_str()).collect(), m.subject.as_str())).collect();
+        let (ja, en) = (NotificationKind::UseSuspended.subject_ja(), NotificationKind::UseSuspended.subject_en());
+        assert_eq!(got, [(vec!["a@example.jp"], ja), (vec!["b@example.com"], en), (vec!["c@example.jp"], ja)]);
     }
 
     #[test]

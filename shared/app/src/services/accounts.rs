@@ -168,6 +168,7 @@ impl Accounts {
         let (session_token, csrf_token) = (self.core.token(), self.core.token());
         let session = Session {
             user_id: user.id().clone(),
+            generation: user.session_generation(),
             csrf_hash: token_hash(&csrf_token),
             created_at: now,
             last_seen_at: now,
@@ -229,15 +230,28 @@ impl Accounts {
             return Err(ServiceError::Unauthenticated);
         }
         let user = users.get(&session.user_id).await?.ok_or(ServiceError::Unauthenticated)?.into_inner();
+        // A new password, a suspension or a cancellation ended the sessions of earlier generations.
+        if session.generation != user.session_generation() {
+            users.end_session(token).await?;
+            return Err(ServiceError::Unauthenticated);
+        }
         if user.state() != UserState::Active {
             return Err(ServiceError::Unauthenticated);
         }
-        // Refresh the idle clock at most once a minute, to spare writes.
+        // Refresh the idle clock at most once a minute, to spare writes; only while the session exists.
         if now - session.last_seen_at >= Duration::minutes(1) {
             session.last_seen_at = now;
             let mut change = UnitOfWork::new(now);
-            change.put_session(token, &session, session_idle_limit())?;
-            self.core.store().commit(change).await?;
+            change.refresh_session(token, &session, session_idle_limit())?;
+            match self.core.store().commit(change).await {
+                Err(crate::ports::StoreError::ConditionFailed) => return Err(ServiceError::Unauthenticated),
+                // A parallel request refreshed it (or ended it) at the same moment: either way this one
+                // need not write.
+                Err(crate::ports::StoreError::Conflict) => {}
+                other => {
+                    other?;
+                }
+            }
         }
         Ok((
             Caller {
@@ -274,9 +288,16 @@ impl Accounts {
         Ok(self.stored_me(caller).await?.into_inner())
     }
 
-    /// Q90, Q95: changes the password after checking the current one.
+    /// Q90, Q95: changes the password after checking the current one. Every other session of the user ends;
+    /// the one it was changed in (`session_token`) goes on.
     #[tracing::instrument(skip_all)]
-    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), ServiceError> {
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        session_token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ServiceError> {
         let mut user = self.stored_me(caller).await?;
         let subject = format!("user:{}", user.id());
         if !self.hasher.verify(current, user.password_hash()).await? {
@@ -309,25 +330,51 @@ impl Accounts {
         change.save(&user)?;
         password_due(&mut change, &user);
         self.core.enqueue(&mut change, &job)?;
+        if let Some(mut session) = self.core.store().users().session(session_token).await?
+            && session.user_id == *user.id()
+        {
+            session.generation = user.session_generation();
+            change.refresh_session(session_token, &session, session_idle_limit())?;
+        }
         self.core.commit(change).await
     }
 
-    /// Q89: registers a new e-mail address; the notice goes to the new address.
+    /// Q89: registers a new e-mail address after checking the current password (a session left open is not
+    /// enough to take the account over through a reset link). The notice goes to the new address and to
+    /// the old one, which can report a change it did not make; both outcomes are audited.
     #[tracing::instrument(skip_all)]
-    pub async fn change_email(&self, caller: &Caller, new: &str) -> Result<User, ServiceError> {
+    pub async fn change_email(&self, caller: &Caller, current: &str, new: &str) -> Result<User, ServiceError> {
         let mut user = self.stored_me(caller).await?;
-        user.change_email(EmailAddress::parse(new).map_err(|e| invalid("email", &e))?);
+        let subject = format!("user:{}", user.id());
+        if !self.hasher.verify(current, user.password_hash()).await? {
+            let event = self.core.event(
+                user.id().as_str(),
+                AuditAction::EmailChange,
+                subject,
+                caller.from.clone(),
+                Outcome::Refused("password.current_wrong".into()),
+            );
+            self.core.audit_only(event).await?;
+            return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
+        }
+        let email = EmailAddress::parse(new).map_err(|e| invalid("email", &e))?;
+        let old = user_addressee(&user);
+        user.change_email(email);
         let event = self.core.event(
             user.id().as_str(),
             AuditAction::EmailChange,
-            format!("user:{}", user.id()),
+            subject,
             caller.from.clone(),
             Outcome::Success,
         );
+        let mut to = vec![user_addressee(&user)];
+        if !old.email.as_str().eq_ignore_ascii_case(user.email().as_str()) {
+            to.push(old);
+        }
         let job = NotificationJob::new(
             NotificationKind::EmailAddressChanged,
             format!("email_changed:{}:{}", user.id(), event.id),
-            vec![user_addressee(&user)],
+            to,
         )
         .with("user_id", user.id().as_str());
         let mut change = self.core.change(&event)?;

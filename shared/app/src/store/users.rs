@@ -60,6 +60,10 @@ impl Record for User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub user_id: UserId,
+    /// The user's session generation when it started: a session of an earlier generation has ended
+    /// (`User::session_generation`).
+    #[serde(default)]
+    pub generation: u32,
     pub csrf_hash: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -187,6 +191,20 @@ impl UnitOfWork {
         if let Some(before) = ended.checked_sub(1) {
             self.push(Write::Delete { key: failures_key(id, before), condition: Condition::None });
         }
+    }
+
+    /// Refreshes the idle clock of a session that still exists: the change fails if it has ended meanwhile
+    /// (a log-out racing a request must not bring the session back).
+    pub fn refresh_session(
+        &mut self,
+        token: &str,
+        session: &Session,
+        idle_limit: chrono::Duration,
+    ) -> Result<(), StoreError> {
+        let expires = (session.last_seen_at + idle_limit).timestamp();
+        let item = encode(session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?;
+        self.push(Write::Put { item, condition: Condition::Exists });
+        Ok(())
     }
 
     pub fn end_session(&mut self, token: &str) {

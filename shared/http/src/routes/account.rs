@@ -110,6 +110,8 @@ struct ChangePasswordBody {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ChangeEmailBody {
+    /// The password in use now: a change of address is a change of who can reset it (Q89).
+    current_password: String,
     email: String,
 }
 
@@ -158,7 +160,7 @@ async fn change_password(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangePasswordBody>,
 ) -> ApiResult<StatusCode> {
-    s.accounts.change_password(&auth.caller, &b.current_password, &b.new_password).await?;
+    s.accounts.change_password(&auth.caller, &auth.session_token, &b.current_password, &b.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,7 +169,7 @@ async fn change_email(
     auth: Authenticated,
     JsonBody(b): JsonBody<ChangeEmailBody>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.accounts.change_email(&auth.caller, &b.email).await?)))
+    Ok(Json(UserView::from(&s.accounts.change_email(&auth.caller, &b.current_password, &b.email).await?)))
 }
 
 async fn request_reset(
