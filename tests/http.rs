@@ -52,6 +52,46 @@ async fn login_refusals_are_problems_in_both_languages() {
     assert_eq!(r.body["rule"], "login.locked");
 }
 
+/// 100 parallel anonymous log-ins on a server that checks 2 passwords at once and lets 8 wait: the rest are
+/// told at once to come back (429, `Retry-After`, problem+json in both languages), and nothing else fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_log_ins_is_bounded_and_the_excess_told_to_retry() {
+    let w = World::new().await;
+    let wiring = zairyu_app::Wiring {
+        hasher: Arc::new(zairyu_runtime::Argon2Hasher::with(zairyu_runtime::Argon2Params::default(), 2, 8).unwrap()),
+        ..w.wiring.clone()
+    };
+    let services = zairyu_app::Services::new(wiring);
+    let state = AppState::full(&services, HttpConfig { secure_cookies: false, geo: GeoPolicy::Off });
+    let app = zairyu_http::router(state, &Function::ALL);
+    let mut logins = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let app = app.clone();
+        logins.spawn(async move {
+            let body = json!({ "user_id": format!("NOBODY{i:02}"), "password": "Guess#1234" });
+            send(&app, anon("POST", "/api/login", &body)).await
+        });
+    }
+    let (mut refused, mut busy) = (0, 0);
+    while let Some(r) = logins.join_next().await {
+        let r = r.unwrap();
+        match r.status {
+            StatusCode::UNAUTHORIZED => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_problem(&r, StatusCode::TOO_MANY_REQUESTS, "busy");
+                assert_eq!(r.headers.get(header::RETRY_AFTER).unwrap(), "2");
+                assert!(r.body["detail_ja"].as_str().unwrap().contains("集中"));
+                busy += 1;
+            }
+            other => panic!("{other}: {:?}", r.body),
+        }
+    }
+    assert!(refused >= 10 && busy > 0 && refused + busy == 100, "refused {refused}, busy {busy}");
+    // Once the burst is over, log-in works again.
+    let right = json!({ "user_id": "TANAKA01", "password": PASSWORD });
+    assert_eq!(send(&app, anon("POST", "/api/login", &right)).await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn bad_bodies_get_4xx_problems_never_500() {
     let w = World::new().await;

@@ -28,6 +28,7 @@ on_both_tables!(
     q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one,
     q96_twenty_parallel_wrong_passwords_all_count_and_lock_once,
     a_log_out_racing_twenty_requests_stays_a_log_out,
+    a_hash_with_older_parameters_is_replaced_at_the_next_log_in,
     a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all,
     q32_q33_create_photo_submit_list,
     double_submission_gives_one_application_and_one_number,
@@ -138,6 +139,32 @@ async fn a_log_out_racing_twenty_requests_stays_a_log_out(w: World) {
         let key = Key::new(format!("SESSION#{}", zairyu_app::store::token_hash(&login.session_token)), "SESSION");
         assert_eq!(w.table.get(&key).await.unwrap(), None, "round {round}: the session came back");
     }
+}
+
+async fn a_hash_with_older_parameters_is_replaced_at_the_next_log_in(w: World) {
+    use zairyu_app::ports::PasswordHasher as _;
+    use zairyu_runtime::{Argon2Hasher, Argon2Params};
+    let store = w.svc.core.store();
+    let id = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
+    let old = Argon2Hasher::with(Argon2Params::new(8 * 1024, 1, 1, None).unwrap(), 1, 1).unwrap();
+    let password = zairyu_domain::values::Password::parse(&id, PASSWORD).unwrap();
+    let mut user = store.users().get(&id).await.unwrap().unwrap();
+    user.rehash_password(old.hash(&password).await.unwrap());
+    let mut change = zairyu_app::store::UnitOfWork::new(start());
+    change.save(&user).unwrap();
+    store.commit(change).await.unwrap();
+    let (set_on, generation) = (user.password(), user.session_generation());
+    // A wrong password changes nothing; the right one logs in and replaces the hash.
+    w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
+    let stored = store.users().get(&id).await.unwrap().unwrap();
+    assert!(stored.password_hash().unwrap().starts_with("$argon2id$v=19$m=8192,t=1,p=1$"));
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+    let stored = store.users().get(&id).await.unwrap().unwrap();
+    let hash = stored.password_hash().unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert_eq!((stored.password(), stored.session_generation()), (set_on, generation), "the same password");
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+    assert_eq!(store.users().get(&id).await.unwrap().unwrap().password_hash(), Some(hash), "hashed once");
 }
 
 async fn a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all(w: World) {

@@ -40,8 +40,10 @@ pub enum ServiceError {
     Blob(#[from] BlobError),
     #[error("the job queue failed")]
     Queue(#[from] QueueError),
+    #[error("too many log-ins at once; try again in a few seconds")]
+    Busy,
     #[error("password hashing failed")]
-    Hash(#[from] HashError),
+    Hash(#[source] HashError),
     #[error("the mail service failed")]
     Mail(#[from] MailError),
 }
@@ -63,6 +65,15 @@ impl From<StoreError> for ServiceError {
             StoreError::ConditionFailed | StoreError::Conflict => Self::Conflict,
             StoreError::BadCursor => Self::BadCursor,
             other => Self::Store(other),
+        }
+    }
+}
+
+impl From<HashError> for ServiceError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => Self::Busy,
+            other => Self::Hash(other),
         }
     }
 }
@@ -109,6 +120,7 @@ impl Localized for ServiceError {
             Self::Conflict => "conflict",
             Self::BadCursor => "cursor.invalid",
             Self::Maintenance(e) => e.rule(),
+            Self::Busy => "busy",
             _ if self.kind() == ErrorKind::Internal => "internal",
             _ => "unavailable",
         }
@@ -125,6 +137,7 @@ impl Localized for ServiceError {
             Self::Conflict => "他の操作により更新されました。再読み込みしてからやり直してください。".into(),
             Self::BadCursor => "ページの指定が正しくありません。最初のページからやり直してください。".into(),
             Self::Maintenance(e) => e.message_ja(),
+            Self::Busy => "ただいまログインが集中しています。数秒後にもう一度お試しください。".into(),
             _ if self.kind() == ErrorKind::Internal => "システム内部でエラーが発生しました。".into(),
             _ => "一時的に処理できません。しばらくしてから再度お試しください。".into(),
         }
@@ -147,7 +160,9 @@ mod tests {
         assert_eq!(ServiceError::from(StoreError::unavailable("timed out")).kind(), ErrorKind::Unavailable);
         assert_eq!(ServiceError::from(StoreError::corrupt("bad json")).kind(), ErrorKind::Internal);
         assert_eq!(ServiceError::from(StoreError::Invalid("101 writes".into())).kind(), ErrorKind::Internal);
-        assert_eq!(ServiceError::from(HashError("params".into())).kind(), ErrorKind::Internal);
+        assert_eq!(ServiceError::from(HashError::failed("params")).kind(), ErrorKind::Internal);
+        let busy = ServiceError::from(HashError::Busy);
+        assert_eq!((busy.kind(), busy.rule()), (ErrorKind::Client, "busy"));
     }
 
     #[test]

@@ -460,8 +460,19 @@ mod tests {
 // PasswordHasher
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed")]
-pub struct HashError(#[source] pub BoxError);
+pub enum HashError {
+    #[error("password hashing failed")]
+    Failed(#[source] BoxError),
+    /// Too many password checks are running or waiting: refused at once, to be tried again shortly.
+    #[error("too many password checks at once")]
+    Busy,
+}
+
+impl HashError {
+    pub fn failed(e: impl Into<BoxError>) -> Self {
+        Self::Failed(e.into())
+    }
+}
 
 /// Hashes and verifies passwords (argon2id in production). Slow on purpose, so implementations run it off
 /// the async executor.
@@ -471,6 +482,11 @@ pub trait PasswordHasher: Send + Sync {
     /// Verifies `candidate` against `hash`; with `None` it verifies against a dummy hash and returns
     /// `false`, taking as long as a real check so that timing does not tell which user IDs exist.
     async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, HashError>;
+    /// Whether a stored hash was made with other parameters than new ones are: after a right password, it is
+    /// replaced.
+    fn needs_rehash(&self, _hash: &str) -> bool {
+        false
+    }
 }
 
 impl<T: Clock + ?Sized> Clock for std::sync::Arc<T> {

@@ -430,6 +430,10 @@ mod tests {
         assert!(u.fail_login(6, 5, now));
         assert!(u.clear_failures(0));
         assert_eq!(u.guard(), LoginGuard { round: 8, locked_until: None });
+        // Re-hashed with newer parameters: the same password, the same age and sessions.
+        let (age, generation) = (u.password(), u.session_generation());
+        u.rehash_password("hash-2b".into());
+        assert_eq!((u.password_hash(), u.password(), u.session_generation()), (Some("hash-2b"), age, generation));
         // Q90: a password changed; Q89: an address changed.
         u.change_password("hash-3".into(), d("2026-12-02"));
         assert_eq!((u.password_hash(), u.password().map(|p| p.set_on)), (Some("hash-3"), Some(d("2026-12-02"))));
@@ -717,6 +721,12 @@ impl User {
         self.password_hash = Some(hash);
         self.password = Some(PasswordAge { set_on: today });
         self.end_sessions();
+    }
+
+    /// The same password hashed again with current parameters (after a right password): neither its age
+    /// (Q97) nor the sessions change.
+    pub fn rehash_password(&mut self, hash: String) {
+        self.password_hash = Some(hash);
     }
 
     /// Q88, Q92, Q96: a password set from a one-time link; it also lifts a lockout.

@@ -25,7 +25,14 @@ pub struct Problem {
     /// Every failing field, when the problem is about the input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Violation>,
+    /// Seconds after which to try again (sent as `Retry-After`), for a refusal that passes.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub retry_after: Option<u32>,
 }
+
+/// How long a client refused as busy waits before it tries again.
+pub const BUSY_RETRY_AFTER_SECONDS: u32 = 2;
 
 impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &str, rule: &str, detail: String, detail_ja: String) -> Self {
@@ -37,6 +44,7 @@ impl Problem {
             detail_ja,
             rule: rule.to_owned(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -181,6 +189,12 @@ impl From<ServiceError> for Problem {
                 "Planned maintenance: applications are not accepted now",
                 &e,
             ),
+            ServiceError::Busy => {
+                let mut p =
+                    Self::from_error(StatusCode::TOO_MANY_REQUESTS, "busy", "Too many log-ins at once", &e);
+                p.retry_after = Some(BUSY_RETRY_AFTER_SECONDS);
+                p
+            }
             ServiceError::BadCursor => {
                 Self::from_error(StatusCode::BAD_REQUEST, "bad-cursor", "Invalid page cursor", &e)
             }
@@ -215,6 +229,9 @@ impl IntoResponse for Problem {
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut res = (status, body).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(seconds) = self.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         res
     }
 }

@@ -22,6 +22,7 @@ pub fn init_tracing() {
     }
 }
 
+pub use argon2::Params as Argon2Params;
 pub use hasher::Argon2Hasher;
 
 use base64::Engine;

@@ -152,18 +152,25 @@ impl Accounts {
         };
         let password_age = user.password().ok_or(LoginRefusal::InvalidCredentials)?;
         let facts = LoginFacts { user_state: user.state(), password: password_age, organization };
-        // A right password clears earlier failures; the user record is written only when there were any,
-        // so that concurrent log-ins of one user do not contend for it.
+        // A right password clears earlier failures; the user record is written only when there were any (or
+        // its hash is re-made below), so that concurrent log-ins of one user do not contend for it.
         let failures = users.failures(user.id(), round).await?;
-        let clear_failures = user.clear_failures(failures);
+        let mut write_user = user.clear_failures(failures);
         if let Err(e) = check_login_allowed(facts, now) {
             let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
-            if clear_failures {
+            if write_user {
                 change.save(&user)?;
                 change.forget_failures_before(user.id(), round);
             }
             self.core.commit(change).await?;
             return Err(e.into());
+        }
+        // A hash made with older parameters is replaced while the password is at hand.
+        if user.password_hash().is_some_and(|h| self.hasher.needs_rehash(h))
+            && let Ok(valid) = Password::parse(user.id(), password)
+        {
+            user.rehash_password(self.hasher.hash(&valid).await?);
+            write_user = true;
         }
         let (session_token, csrf_token) = (self.core.token(), self.core.token());
         let session = Session {
@@ -175,7 +182,7 @@ impl Accounts {
         };
         let event = self.core.event(user.id().as_str(), AuditAction::Login, subject, from, Outcome::Success);
         let mut change = self.core.change(&event)?;
-        if clear_failures {
+        if write_user {
             change.save(&user)?;
             change.forget_failures_before(user.id(), round);
         }

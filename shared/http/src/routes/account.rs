@@ -11,7 +11,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: false,
         body: B::Json(schema::<LoginBody>),
         reply: R::Json(schema::<LoginView>),
-        responses: &[200, 400, 401, 403, 415],
+        responses: &[200, 400, 401, 403, 415, 429],
         handler: || post(login),
     },
     RouteSpec {
@@ -55,7 +55,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: true,
         body: B::Json(schema::<ChangePasswordBody>),
         reply: R::Empty,
-        responses: &[204, 400, 401, 403, 415, 422],
+        responses: &[204, 400, 401, 403, 415, 422, 429],
         handler: || post(change_password),
     },
     RouteSpec {
@@ -66,7 +66,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: true,
         body: B::Json(schema::<ChangeEmailBody>),
         reply: R::Json(schema::<UserView>),
-        responses: &[200, 400, 401, 403, 415, 422],
+        responses: &[200, 400, 401, 403, 415, 422, 429],
         handler: || post(change_email),
     },
     RouteSpec {
@@ -88,7 +88,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: false,
         body: B::Json(schema::<ResetBody>),
         reply: R::Empty,
-        responses: &[204, 400, 415, 422],
+        responses: &[204, 400, 415, 422, 429],
         handler: || post(reset),
     },
 ];
