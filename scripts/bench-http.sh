@@ -56,6 +56,30 @@ echo "== POST /api/login (argon2id verify each), 2 threads, 8 connections, 10 s"
 wrk -t2 -c8 -d10s --latency -s "$lua" "$url/api/login"
 rm -f "$lua"
 
+rss() { awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$pid/status"; }
+echo "== memory: 100 parallel anonymous log-ins (each an argon2id check of 19 MiB)"
+echo "resident before: $(rss)"
+python3 - "$url" <<'PY'
+import collections, json, sys, threading, urllib.error, urllib.request
+url, codes, lock = sys.argv[1], collections.Counter(), threading.Lock()
+def login(i):
+    body = json.dumps({"user_id": f"NOBODY{i:02d}", "password": "Guess#1234"}).encode()
+    req = urllib.request.Request(url + "/api/login", data=body, headers={"content-type": "application/json"})
+    try:
+        code = urllib.request.urlopen(req).status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    with lock:
+        codes[code] += 1
+threads = [threading.Thread(target=login, args=(i,)) for i in range(100)]
+for t in threads: t.start()
+for t in threads: t.join()
+print("answers:", dict(sorted(codes.items())))
+PY
+echo "resident after: $(rss)"
+sleep 2
+echo "resident 2 s later: $(rss)"
+
 if [ -z "${ZAIRYU_LOCAL_BIN:-}" ]; then
   echo "== release binary sizes (x86_64, stripped by the release profile)"
   for b in "${functions[@]}" zairyu-local; do printf '%-14s %s bytes\n' "$b" "$(stat -c %s "$bin/$b")"; done

@@ -203,7 +203,7 @@ mod tests {
         assert_eq!(n.series(), ReceiptSeries { office: Office::Fukuoka, year: 25 });
         assert_eq!(n.serial(), 1878);
         assert_eq!(n.to_string(), "福オンＥＮ25001878");
-        assert_eq!(String::from(n.clone()), "福オンＥＮ25001878");
+        assert_eq!(String::from(n), "福オンＥＮ25001878");
         assert_eq!(OfficialReceiptNumber::parse("福オンEN２５001878"), Ok(n));
         for bad in ["福オンＥＮ2500187", "X オンＥＮ25001878", "福オフＥＮ25001878", "福オンＥＮ25000000", ""]
         {

@@ -190,8 +190,7 @@ impl From<ServiceError> for Problem {
                 &e,
             ),
             ServiceError::Busy => {
-                let mut p =
-                    Self::from_error(StatusCode::TOO_MANY_REQUESTS, "busy", "Too many log-ins at once", &e);
+                let mut p = Self::from_error(StatusCode::TOO_MANY_REQUESTS, "busy", "Too many log-ins at once", &e);
                 p.retry_after = Some(BUSY_RETRY_AFTER_SECONDS);
                 p
             }

@@ -94,7 +94,8 @@ impl Argon2Hasher {
             // The permit and the memory stay with the work even if the request that asked is gone.
             let _permit = permit;
             let _admission = admission;
-            let mut memory = gate.memories.lock().map_err(|e| HashError::failed(e.to_string()))?.pop().unwrap_or_default();
+            let mut memory =
+                gate.memories.lock().map_err(|e| HashError::failed(e.to_string()))?.pop().unwrap_or_default();
             let result = work(&mut memory);
             gate.memories.lock().map_err(|e| HashError::failed(e.to_string()))?.push(memory);
             result
