@@ -17,7 +17,7 @@ local_bin="${ZAIRYU_LOCAL_BIN:-$bin/zairyu-local}"
 data="$(mktemp -d)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-ZAIRYU_ADDR="127.0.0.1:$port" ZAIRYU_DATA_DIR="$data" RUST_LOG=warn "$local_bin" >/dev/null &
+ZAIRYU_FLOOD_LIMITS=off ZAIRYU_ADDR="127.0.0.1:$port" ZAIRYU_DATA_DIR="$data" RUST_LOG=warn "$local_bin" >/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do [ -f "$data/demo-credentials.txt" ] && curl -sf "$url/api/openapi.json" >/dev/null && break; sleep 0.1; done

@@ -93,6 +93,22 @@ async fn a_flood_of_log_ins_is_bounded_and_the_excess_told_to_retry() {
 }
 
 #[tokio::test]
+async fn too_many_reset_requests_are_a_429_problem_with_retry_after() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let body = json!({ "user_id": "NOBODY99", "email": "x@example.jp" });
+    for _ in 0..5 {
+        assert_eq!(send(&app, anon("POST", "/api/password-reset/request", &body)).await.status, StatusCode::ACCEPTED);
+    }
+    let r = send(&app, anon("POST", "/api/password-reset/request", &body)).await;
+    assert_problem(&r, StatusCode::TOO_MANY_REQUESTS, "too-many-attempts");
+    assert_eq!(r.body["rule"], "flood.password_reset");
+    let seconds: u32 = r.headers.get(header::RETRY_AFTER).unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&seconds), "{seconds}");
+    assert!(r.body["detail_ja"].as_str().unwrap().contains(&format!("{seconds}秒後")));
+}
+
+#[tokio::test]
 async fn bad_bodies_get_4xx_problems_never_500() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
@@ -420,7 +436,9 @@ async fn each_function_serves_exactly_its_own_routes_with_the_services_they_use(
             if !served {
                 continue;
             }
-            // A session of its own for each call (one of the routes is the log-out).
+            // A session of its own for each call (one of the routes is the log-out), each in a new window of
+            // the flood limits (20 log-ins of one user ID in ten minutes).
+            w.clock.advance(Duration::minutes(10));
             let client =
                 login(&full, if spec.path.starts_with("/api/office/") { "OFFICER1" } else { "TANAKA01" }).await;
             let req = client

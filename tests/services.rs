@@ -29,6 +29,7 @@ on_both_tables!(
     q96_twenty_parallel_wrong_passwords_all_count_and_lock_once,
     a_log_out_racing_twenty_requests_stays_a_log_out,
     a_hash_with_older_parameters_is_replaced_at_the_next_log_in,
+    flood_limits_bound_log_ins_per_user_id_and_reset_requests_per_user_id_and_address,
     a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all,
     q32_q33_create_photo_submit_list,
     double_submission_gives_one_application_and_one_number,
@@ -91,6 +92,8 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
     }
     // The first four counted are wrong passwords; the fifth locks, and every later one finds the lock.
     assert_eq!((invalid, locked), (4, 16));
+    // (The next window of the flood limit: 20 attempts were all one user ID may make in ten minutes.)
+    w.clock.advance(Duration::minutes(10));
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
     let trail = w.audit("user:TANAKA01").await;
@@ -99,7 +102,7 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
     assert_eq!(refused, 21, "every guess is audited");
     assert_eq!(trail.iter().filter(|e| e.action == AuditAction::Lockout).count(), 1, "locked once");
     // After the lock, counting starts afresh, and a right password clears what was counted.
-    w.clock.advance(Duration::hours(24));
+    w.clock.advance(Duration::hours(24) - Duration::minutes(10));
     for _ in 0..4 {
         w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
     }
@@ -165,6 +168,45 @@ async fn a_hash_with_older_parameters_is_replaced_at_the_next_log_in(w: World) {
     assert_eq!((stored.password(), stored.session_generation()), (set_on, generation), "the same password");
     w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
     assert_eq!(store.users().get(&id).await.unwrap().unwrap().password_hash(), Some(hash), "hashed once");
+}
+
+async fn flood_limits_bound_log_ins_per_user_id_and_reset_requests_per_user_id_and_address(w: World) {
+    let too_many = |r: Result<(), ServiceError>, rule: &str| match r {
+        Err(ServiceError::TooManyAttempts(e)) => assert_eq!(e.rule(), rule),
+        other => panic!("{other:?}"),
+    };
+    // Log-in: 20 attempts per user ID in ten minutes, however it is spelled, whoever exists.
+    for i in 0..20 {
+        let id = if i % 2 == 0 { "nobody99" } else { " NOBODY99 " };
+        let e = w.svc.accounts.login(id, PASSWORD, Some(format!("203.0.113.{i}"))).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}");
+    }
+    too_many(w.svc.accounts.login("NOBODY99", PASSWORD, None).await.map(|_| ()), "flood.login");
+    // Other user IDs are not held up by it.
+    w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+    w.clock.advance(Duration::minutes(10));
+    w.svc.accounts.login("NOBODY99", PASSWORD, None).await.unwrap_err();
+    // Reset requests: 5 per user ID an hour, answered alike whether the ID exists or not...
+    for id in ["TANAKA01", "NOBODY99"] {
+        for _ in 0..5 {
+            w.svc.accounts.request_password_reset(id, "tanaka@sakura.example.jp", None).await.unwrap();
+        }
+        too_many(
+            w.svc.accounts.request_password_reset(id, "tanaka@sakura.example.jp", None).await,
+            "flood.password_reset",
+        );
+    }
+    let links = w.jobs().await.into_iter().filter(|j| j.kind == NotificationKind::PasswordResetLink).count();
+    assert_eq!(links, 5, "no more than five e-mails");
+    // ...and 30 per client address an hour, over any user IDs.
+    let from = || Some("198.51.100.7".to_owned());
+    for i in 0..30 {
+        w.svc.accounts.request_password_reset(&format!("GUESS{i:03}"), "x@example.jp", from()).await.unwrap();
+    }
+    too_many(w.svc.accounts.request_password_reset("GUESS999", "x@example.jp", from()).await, "flood.password_reset");
+    w.svc.accounts.request_password_reset("GUESS999", "x@example.jp", Some("198.51.100.8".into())).await.unwrap();
+    w.clock.advance(Duration::hours(1));
+    w.svc.accounts.request_password_reset("GUESS999", "x@example.jp", from()).await.unwrap();
 }
 
 async fn a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_them_all(w: World) {

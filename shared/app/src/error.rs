@@ -42,6 +42,8 @@ pub enum ServiceError {
     Queue(#[from] QueueError),
     #[error("too many log-ins at once; try again in a few seconds")]
     Busy,
+    #[error(transparent)]
+    TooManyAttempts(#[from] zairyu_domain::flood::TooManyAttempts),
     #[error("password hashing failed")]
     Hash(#[source] HashError),
     #[error("the mail service failed")]
@@ -121,6 +123,7 @@ impl Localized for ServiceError {
             Self::BadCursor => "cursor.invalid",
             Self::Maintenance(e) => e.rule(),
             Self::Busy => "busy",
+            Self::TooManyAttempts(e) => e.rule(),
             _ if self.kind() == ErrorKind::Internal => "internal",
             _ => "unavailable",
         }
@@ -138,6 +141,7 @@ impl Localized for ServiceError {
             Self::BadCursor => "ページの指定が正しくありません。最初のページからやり直してください。".into(),
             Self::Maintenance(e) => e.message_ja(),
             Self::Busy => "ただいまログインが集中しています。数秒後にもう一度お試しください。".into(),
+            Self::TooManyAttempts(e) => e.message_ja(),
             _ if self.kind() == ErrorKind::Internal => "システム内部でエラーが発生しました。".into(),
             _ => "一時的に処理できません。しばらくしてから再度お試しください。".into(),
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fees;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+pub mod flood;
 pub mod form;
 pub mod job;
 pub mod jst;

@@ -194,6 +194,12 @@ impl From<ServiceError> for Problem {
                 p.retry_after = Some(BUSY_RETRY_AFTER_SECONDS);
                 p
             }
+            ServiceError::TooManyAttempts(t) => {
+                let mut p =
+                    Self::from_error(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts", &e);
+                p.retry_after = Some(t.retry_after_seconds);
+                p
+            }
             ServiceError::BadCursor => {
                 Self::from_error(StatusCode::BAD_REQUEST, "bad-cursor", "Invalid page cursor", &e)
             }

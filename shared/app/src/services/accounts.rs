@@ -10,6 +10,7 @@ use zairyu_domain::account::{
 };
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::Localized;
+use zairyu_domain::flood::Flood;
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::values::{EmailAddress, Password, UserId};
@@ -103,16 +104,25 @@ pub struct Accounts {
     core: Core,
     hasher: Arc<dyn PasswordHasher>,
     links: PasswordLinks,
+    flood_limits: bool,
 }
 
 impl Accounts {
     pub fn new(core: Core, hasher: Arc<dyn PasswordHasher>, links: PasswordLinks) -> Self {
-        Self { core, hasher, links }
+        Self { core, hasher, links, flood_limits: true }
+    }
+
+    /// The same accounts without flood limits: for a load bench of the local server only (one client
+    /// address, one user ID), never for a deployment.
+    pub fn without_flood_limits(mut self) -> Self {
+        self.flood_limits = false;
+        self
     }
 
     /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited.
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, user_id: &str, password: &str, from: Option<String>) -> Result<Login, ServiceError> {
+        self.limit(Flood::LoginPerUser, Flood::LoginPerAddress, user_id, from.as_deref()).await?;
         let now = self.core.now();
         let users = self.core.store().users();
         let refused = |actor: &str, subject: String, e: &LoginRefusal| {
@@ -189,6 +199,25 @@ impl Accounts {
         change.put_session(&session_token, &session, session_idle_limit())?;
         self.core.commit(change).await?;
         Ok(Login { session_token, csrf_token, user: user.into_inner() })
+    }
+
+    /// Flood limits: an attempt counts against the user ID as typed (trimmed, upper-cased, so that spellings
+    /// of one ID share a count) and against the client's address.
+    async fn limit(
+        &self,
+        per_user: Flood,
+        per_address: Flood,
+        user_id: &str,
+        from: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        if !self.flood_limits {
+            return Ok(());
+        }
+        self.core.limit(per_user, &user_id.trim().to_uppercase()).await?;
+        if let Some(address) = from {
+            self.core.limit(per_address, address).await?;
+        }
+        Ok(())
     }
 
     /// Q96: after the `failures`-th wrong password of `round`, locks the account if that count locks it; the
@@ -407,6 +436,8 @@ impl Accounts {
         email: &str,
         from: Option<String>,
     ) -> Result<(), ServiceError> {
+        // Counted whether the user ID exists or not: the answer never tells.
+        self.limit(Flood::ResetPerUser, Flood::ResetPerAddress, user_id, from.as_deref()).await?;
         let user = match UserId::parse(user_id) {
             Ok(id) => self.core.store().users().get(&id).await?,
             Err(_) => None,

@@ -75,6 +75,16 @@ impl Core {
         zairyu_domain::notice::check_not_under_maintenance(&notices, self.now()).map_err(ServiceError::Maintenance)
     }
 
+    /// Counts an attempt of `flood` by `subject` and refuses it once the window is full (flood limits).
+    pub(crate) async fn limit(&self, flood: zairyu_domain::flood::Flood, subject: &str) -> Result<(), ServiceError> {
+        let now = self.now();
+        let count = self.store.floods().hit(flood, subject, now).await?;
+        flood.check(count, now).map_err(|e| {
+            tracing::warn!(flood = flood.code(), "flood limit reached");
+            ServiceError::from(e)
+        })
+    }
+
     pub(crate) fn new_id(&self) -> String {
         self.ids.id()
     }

@@ -54,7 +54,7 @@ use zairyu_domain::job::NotificationJob;
 pub use applications::{Applications, Listed};
 pub use notices::Notices;
 pub use organizations::Organizations;
-pub use system::{Audit, CounterValue, Counters, DueTasks, JobRuns, Outbox, SentMarks};
+pub use system::{Audit, CounterValue, Counters, DueTasks, Floods, JobRuns, Outbox, SentMarks};
 pub use uploads::Uploads;
 pub use users::{Link, LinkPurpose, Session, Users};
 
@@ -355,6 +355,10 @@ impl Store {
 
     pub fn notices(&self) -> Notices<'_> {
         Notices(self.table.as_ref())
+    }
+
+    pub fn floods(&self) -> Floods<'_> {
+        Floods(self.table.as_ref())
     }
 
     pub fn counters(&self) -> Counters<'_> {

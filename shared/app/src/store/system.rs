@@ -15,6 +15,29 @@ pub struct JobRuns<'a>(pub(super) &'a dyn Table);
 pub struct Audit<'a>(pub(super) &'a dyn Table);
 pub struct SentMarks<'a>(pub(super) &'a dyn Table);
 pub struct Outbox<'a>(pub(super) &'a dyn Table);
+pub struct Floods<'a>(pub(super) &'a dyn Table);
+
+// --- flood limits ----------------------------------------------------------------------------------------
+
+impl Floods<'_> {
+    /// Counts one attempt of `flood` by `subject` (a user ID as typed, a client address) in the window `now`
+    /// falls in, atomically, and returns the window's count. The subject is kept only as its hash; the
+    /// counter expires an hour after its window.
+    pub async fn hit(
+        &self,
+        flood: zairyu_domain::flood::Flood,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let (start, end) = flood.window_of(now);
+        let key = Key::new(
+            format!("FLOOD#{}#{}", flood.code(), super::token_hash(subject)),
+            format!("W#{:012}", start.timestamp()),
+        );
+        let n = self.0.increment_expiring(&key, "n", 1, end.timestamp() + 3600).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}
 
 // --- counters ------------------------------------------------------------------------------------------
 

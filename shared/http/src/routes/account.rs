@@ -77,7 +77,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: false,
         body: B::Json(schema::<ResetRequestBody>),
         reply: R::Empty,
-        responses: &[202, 400, 415],
+        responses: &[202, 400, 415, 429],
         handler: || post(request_reset),
     },
     RouteSpec {
