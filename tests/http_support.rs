@@ -72,6 +72,11 @@ impl Client {
     }
 }
 
+/// Q89: the client changes its e-mail address, giving the password in use.
+pub async fn change_email(app: &Router, c: &Client, password: &str, email: &str) -> Reply {
+    send(app, c.json("POST", "/api/me/email", json!({ "current_password": password, "email": email }))).await
+}
+
 pub async fn login(app: &Router, user: &str) -> Client {
     let body = json!({ "user_id": user, "password": PASSWORD });
     let r = send(app, anon("POST", "/api/login", &body)).await;

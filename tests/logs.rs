@@ -108,15 +108,7 @@ async fn a_whole_scenario_logs_no_secret_and_no_personal_data() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/me/email",
-            json!({ "current_password": new_password, "email": "hanako.tanaka@sakura.example.jp" }),
-        ),
-    )
-    .await;
+    let r = change_email(&app, &tanaka, new_password, "hanako.tanaka@sakura.example.jp").await;
     assert_eq!(r.status, StatusCode::OK);
     for (user, email) in [("SUZUKI02", "suzuki@kaede.example.jp"), ("NOBODY99", "nobody@example.jp")] {
         send(&app, anon("POST", "/api/password-reset/request", &json!({ "user_id": user, "email": email }))).await;

@@ -254,8 +254,8 @@ async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: Wo
     let upload = BlanketUpload::start("up-1".into(), org.clone(), UserId::parse("TANAKA01").unwrap(), start());
     let id = ApplicationId::parse("bl-entry-1").unwrap();
     let entry = BlanketEntry::new(id.clone(), &upload, 7, application_input(), vec![]);
-    assert!(apps.add_entry_if_absent(&entry, start()).await.unwrap());
-    assert!(!apps.add_entry_if_absent(&entry, start()).await.unwrap(), "the same row once");
+    assert!(apps.add_if_absent(&entry, start()).await.unwrap());
+    assert!(!apps.add_if_absent(&entry, start()).await.unwrap(), "the same row once");
     assert!(apps.get(&id).await.unwrap().is_none(), "an entry is not an application");
     let stored = apps.entry(&id).await.unwrap().unwrap();
     let form = zairyu_domain::form::ApplicationForm::parse(&application_input(), JstDate::parse("2026-11-27").unwrap())
@@ -273,7 +273,7 @@ async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: Wo
         apps.get(&id).await.unwrap().unwrap().status(),
         zairyu_domain::status::ApplicationStatus::InputCompleted
     );
-    assert!(!apps.add_entry_if_absent(&entry, start()).await.unwrap(), "never beside its application");
+    assert!(!apps.add_if_absent(&entry, start()).await.unwrap(), "never beside its application");
     let list = apps.of_organization(&org, None, 10).await.unwrap();
     assert_eq!(list.items.iter().filter(|l| l.id() == &id).count(), 1);
 }

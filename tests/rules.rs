@@ -367,15 +367,7 @@ async fn q93_q94_the_counter_finds_a_user_by_e_mail_or_by_name_within_its_office
     let r = send(&app, get(&tanaka, "/api/office/users?email=tanaka@sakura.example.jp")).await;
     assert_problem(&r, StatusCode::FORBIDDEN, "forbidden");
     // After an e-mail change the old address finds nobody and the new one finds the user.
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/me/email",
-            json!({ "current_password": PASSWORD, "email": "hanako@sakura.example.jp" }),
-        ),
-    )
-    .await;
+    let r = change_email(&app, &tanaka, PASSWORD, "hanako@sakura.example.jp").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let r = send(&app, get(&clerk, "/api/office/users?email=tanaka@sakura.example.jp")).await;
     assert!(users(&r).is_empty(), "{:?}", r.body);
@@ -471,15 +463,7 @@ async fn q91_the_user_id_never_changes() {
         let r = send(&app, tanaka.json(method, "/api/me", json!({ "user_id": "HANAKO01" }))).await;
         assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
     }
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/me/email",
-            json!({ "current_password": PASSWORD, "email": "hanako@sakura.example.jp" }),
-        ),
-    )
-    .await;
+    let r = change_email(&app, &tanaka, PASSWORD, "hanako@sakura.example.jp").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let me = send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
     assert_eq!(me.body["user_id"], "TANAKA01");
@@ -493,8 +477,7 @@ async fn q89_q90_an_address_change_needs_the_password_and_a_new_password_ends_th
     let phone = login(&app, "TANAKA01").await;
     let me = |c: &Client| c.req("GET", "/api/me").body(Body::empty()).unwrap();
     // A session left open is not enough to move the account to another address.
-    let hijack = json!({ "current_password": "Wrong#pass1", "email": "thief@example.com" });
-    let r = send(&app, phone.json("POST", "/api/me/email", hijack)).await;
+    let r = change_email(&app, &phone, "Wrong#pass1", "thief@example.com").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert_eq!(r.body["errors"][0]["field"], "current_password", "{:?}", r.body);
     let r = send(&app, phone.json("POST", "/api/me/email", json!({ "email": "thief@example.com" }))).await;
@@ -508,8 +491,7 @@ async fn q89_q90_an_address_change_needs_the_password_and_a_new_password_ends_th
             .any(|e| e.action.code() == "email.change" && e.outcome != zairyu_domain::audit::Outcome::Success)
     );
     // With the password it changes, and both the new and the old address are told.
-    let change = json!({ "current_password": PASSWORD, "email": "hanako@sakura.example.jp" });
-    assert_eq!(send(&app, phone.json("POST", "/api/me/email", change)).await.status, StatusCode::OK);
+    assert_eq!(change_email(&app, &phone, PASSWORD, "hanako@sakura.example.jp").await.status, StatusCode::OK);
     let jobs = w.jobs().await;
     let to: Vec<&str> = jobs[0].to.iter().map(|a| a.email.as_str()).collect();
     assert_eq!((jobs.len(), to), (1, vec!["hanako@sakura.example.jp", "tanaka@sakura.example.jp"]));

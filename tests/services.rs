@@ -512,8 +512,8 @@ impl Table for BrokenTable {
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
         self.0.query(query).await
     }
-    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
-        self.0.increment(key, attribute, by).await
+    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+        self.0.increment(key, attribute, by, expires_at).await
     }
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         // Seeding goes through; everything after the users exist fails.

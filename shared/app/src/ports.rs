@@ -250,20 +250,9 @@ pub trait Table: Send + Sync {
     async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError>;
     /// One page of a partition of the table or of a secondary index, in sort-key order.
     async fn query(&self, query: &Query) -> Result<Page, StoreError>;
-    /// Adds `by` to a number attribute (created at 0) and returns the new value, atomically.
-    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError>;
-    /// As [`Table::increment`], and the item expires at `expires_at` (seconds since the epoch, the `ttl`
-    /// attribute), set when the counter is created. Test doubles may leave out the expiry.
-    async fn increment_expiring(
-        &self,
-        key: &Key,
-        attribute: &str,
-        by: i64,
-        expires_at: i64,
-    ) -> Result<i64, StoreError> {
-        let _ = expires_at;
-        self.increment(key, attribute, by).await
-    }
+    /// Adds `by` to a number attribute (created at 0) and returns the new value, atomically. With
+    /// `expires_at` (seconds since the epoch) a counter made by this call expires then (the `ttl` attribute).
+    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError>;
     /// All of the writes or none (at most 100).
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError>;
 }

@@ -115,33 +115,6 @@ fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> Result<T, Stor
 }
 
 impl DynamoTable {
-    /// `ADD` to a counter, and with `expires_at` its `ttl` when the counter is created.
-    async fn add(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
-        if [attr::PK, attr::SK, attr::TTL].contains(&attribute) {
-            return Err(StoreError::Invalid("the key or the expiry cannot be incremented".into()));
-        }
-        let mut update = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(key)))
-            .expression_attribute_names("#a", attribute)
-            .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
-            .return_values(ReturnValue::UpdatedNew);
-        update = match expires_at {
-            Some(at) => update
-                .update_expression("ADD #a :by SET #t = if_not_exists(#t, :t)")
-                .expression_attribute_names("#t", attr::TTL)
-                .expression_attribute_values(":t", AttributeValue::N(at.to_string())),
-            None => update.update_expression("ADD #a :by"),
-        };
-        let out = update.send().await.map_err(|e| unavailable(&e))?;
-        let value = out
-            .attributes()
-            .and_then(|a| a.get(attribute))
-            .ok_or_else(|| StoreError::corrupt("no counter value returned"))?;
-        from_av(attribute, value)?.as_n().ok_or_else(|| StoreError::corrupt(format!("{attribute} is not a number")))
-    }
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self { client, table: table.into() }
     }
@@ -315,18 +288,31 @@ impl Table for DynamoTable {
         Ok(Page { items, next })
     }
 
-    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
-        self.add(key, attribute, by, None).await
-    }
-
-    async fn increment_expiring(
-        &self,
-        key: &Key,
-        attribute: &str,
-        by: i64,
-        expires_at: i64,
-    ) -> Result<i64, StoreError> {
-        self.add(key, attribute, by, Some(expires_at)).await
+    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+        if [attr::PK, attr::SK, attr::TTL].contains(&attribute) {
+            return Err(StoreError::Invalid("the key or the expiry cannot be incremented".into()));
+        }
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
+            .return_values(ReturnValue::UpdatedNew);
+        update = match expires_at {
+            Some(at) => update
+                .update_expression("ADD #a :by SET #t = if_not_exists(#t, :t)")
+                .expression_attribute_names("#t", attr::TTL)
+                .expression_attribute_values(":t", AttributeValue::N(at.to_string())),
+            None => update.update_expression("ADD #a :by"),
+        };
+        let out = update.send().await.map_err(|e| unavailable(&e))?;
+        let value = out
+            .attributes()
+            .and_then(|a| a.get(attribute))
+            .ok_or_else(|| StoreError::corrupt("no counter value returned"))?;
+        from_av(attribute, value)?.as_n().ok_or_else(|| StoreError::corrupt(format!("{attribute} is not a number")))
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

@@ -141,21 +141,21 @@ pub async fn table_counter_under_concurrency(t: Arc<dyn Table>) {
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (t, key) = (Arc::clone(&t), key.clone());
-            tokio::spawn(async move { t.increment(&key, "value", 1).await })
+            tokio::spawn(async move { t.increment(&key, "value", 1, None).await })
         })
         .collect();
     let mut values: Vec<i64> =
         futures::future::join_all(tasks).await.into_iter().map(|r| r.unwrap().unwrap()).collect();
     values.sort_unstable();
     assert_eq!(values, (1..=20).collect::<Vec<_>>());
-    assert_eq!(t.increment(&key, "value", 5).await.unwrap(), 25);
+    assert_eq!(t.increment(&key, "value", 5, None).await.unwrap(), 25);
     assert_eq!(t.get(&key).await.unwrap().unwrap().get("value"), Some(&Attr::N(25)));
     // A counter that expires: 20 concurrent hits all count, and the expiry is the one set when it was made.
     let window = Key::new("FLOOD#login#abc", "W#000001764200000");
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let (t, key) = (Arc::clone(&t), window.clone());
-            tokio::spawn(async move { t.increment_expiring(&key, "n", 1, 1_764_200_600 + i).await })
+            tokio::spawn(async move { t.increment(&key, "n", 1, Some(1_764_200_600 + i)).await })
         })
         .collect();
     let mut values: Vec<i64> =
@@ -165,7 +165,7 @@ pub async fn table_counter_under_concurrency(t: Arc<dyn Table>) {
     let stored = t.get(&window).await.unwrap().unwrap();
     let ttl = stored.get(attr::TTL).and_then(Attr::as_n).unwrap();
     assert!((1_764_200_600..1_764_200_620).contains(&ttl), "{ttl}");
-    assert!(matches!(t.increment_expiring(&window, attr::TTL, 1, 0).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(t.increment(&window, attr::TTL, 1, Some(0)).await, Err(StoreError::Invalid(_))));
 }
 
 async fn all_pages(t: &Arc<dyn Table>, q: Query) -> (Vec<Item>, usize) {

@@ -184,40 +184,6 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
     Ok(Page { items, next })
 }
 
-impl SqliteTable {
-    /// Adds to a counter, and with `expires_at` sets its `ttl` when the counter is created.
-    async fn add(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
-        if [attr::PK, attr::SK, attr::TTL].contains(&attribute) {
-            return Err(StoreError::Invalid("the key or the expiry cannot be incremented".into()));
-        }
-        let (key, attribute) = (key.clone(), attribute.to_owned());
-        self.with(move |c| {
-            let tx = begin(c)?;
-            let mut item = read(&tx, &key)?.unwrap_or_else(|| {
-                let mut new = Item::from([
-                    (attr::PK.into(), Attr::S(key.pk.clone())),
-                    (attr::SK.into(), Attr::S(key.sk.clone())),
-                ]);
-                if let Some(at) = expires_at {
-                    new.insert(attr::TTL.into(), Attr::N(at));
-                }
-                new
-            });
-            let current = match item.get(&attribute) {
-                None => 0,
-                Some(Attr::N(n)) => *n,
-                Some(_) => return Err(StoreError::Invalid(format!("{attribute} is not a number"))),
-            };
-            let next = current.checked_add(by).ok_or_else(|| StoreError::Invalid("counter overflow".into()))?;
-            item.insert(attribute, Attr::N(next));
-            write_item(&tx, &item)?;
-            tx.commit().map_err(unavailable)?;
-            Ok(next)
-        })
-        .await
-    }
-}
-
 #[async_trait]
 impl Table for SqliteTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
@@ -252,18 +218,35 @@ impl Table for SqliteTable {
         self.with(move |c| run_query(c, &q)).await
     }
 
-    async fn increment(&self, key: &Key, attribute: &str, by: i64) -> Result<i64, StoreError> {
-        self.add(key, attribute, by, None).await
-    }
-
-    async fn increment_expiring(
-        &self,
-        key: &Key,
-        attribute: &str,
-        by: i64,
-        expires_at: i64,
-    ) -> Result<i64, StoreError> {
-        self.add(key, attribute, by, Some(expires_at)).await
+    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+        if [attr::PK, attr::SK, attr::TTL].contains(&attribute) {
+            return Err(StoreError::Invalid("the key or the expiry cannot be incremented".into()));
+        }
+        let (key, attribute) = (key.clone(), attribute.to_owned());
+        self.with(move |c| {
+            let tx = begin(c)?;
+            let mut item = read(&tx, &key)?.unwrap_or_else(|| {
+                let mut new = Item::from([
+                    (attr::PK.into(), Attr::S(key.pk.clone())),
+                    (attr::SK.into(), Attr::S(key.sk.clone())),
+                ]);
+                if let Some(at) = expires_at {
+                    new.insert(attr::TTL.into(), Attr::N(at));
+                }
+                new
+            });
+            let current = match item.get(&attribute) {
+                None => 0,
+                Some(Attr::N(n)) => *n,
+                Some(_) => return Err(StoreError::Invalid(format!("{attribute} is not a number"))),
+            };
+            let next = current.checked_add(by).ok_or_else(|| StoreError::Invalid("counter overflow".into()))?;
+            item.insert(attribute, Attr::N(next));
+            write_item(&tx, &item)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(next)
+        })
+        .await
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

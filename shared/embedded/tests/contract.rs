@@ -63,10 +63,10 @@ async fn table_data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zairyu.db");
     let t: Arc<dyn Table> = Arc::new(SqliteTable::open(&path).unwrap());
-    t.increment(&zairyu_app::ports::Key::new("C", "C"), "v", 3).await.unwrap();
+    t.increment(&zairyu_app::ports::Key::new("C", "C"), "v", 3, None).await.unwrap();
     drop(t);
     let again = SqliteTable::open(&path).unwrap();
-    assert_eq!(again.increment(&zairyu_app::ports::Key::new("C", "C"), "v", 1).await.unwrap(), 4);
+    assert_eq!(again.increment(&zairyu_app::ports::Key::new("C", "C"), "v", 1, None).await.unwrap(), 4);
 }
 
 fn blobs(dir: &tempfile::TempDir) -> FolderBlobs<SystemClock> {

@@ -318,6 +318,29 @@ impl Accounts {
         self.core.store().users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)
     }
 
+    /// A change to the account itself (its password, its address) asks for the password in use: a session
+    /// left open is not enough. A wrong one is audited under `action` and refused on `current_password`.
+    async fn check_current_password(
+        &self,
+        caller: &Caller,
+        user: &User,
+        current: &str,
+        action: AuditAction,
+    ) -> Result<(), ServiceError> {
+        if self.hasher.verify(current, user.password_hash()).await? {
+            return Ok(());
+        }
+        let event = self.core.event(
+            user.id().as_str(),
+            action,
+            format!("user:{}", user.id()),
+            caller.from.clone(),
+            Outcome::Refused("password.current_wrong".into()),
+        );
+        self.core.audit_only(event).await?;
+        Err(invalid("current_password", &LoginRefusal::InvalidCredentials))
+    }
+
     /// Q77: the caller's own user information.
     #[tracing::instrument(skip_all)]
     pub async fn me(&self, caller: &Caller) -> Result<User, ServiceError> {
@@ -335,18 +358,8 @@ impl Accounts {
         new: &str,
     ) -> Result<(), ServiceError> {
         let mut user = self.stored_me(caller).await?;
+        self.check_current_password(caller, &user, current, AuditAction::PasswordChange).await?;
         let subject = format!("user:{}", user.id());
-        if !self.hasher.verify(current, user.password_hash()).await? {
-            let event = self.core.event(
-                user.id().as_str(),
-                AuditAction::PasswordChange,
-                subject,
-                caller.from.clone(),
-                Outcome::Refused("password.current_wrong".into()),
-            );
-            self.core.audit_only(event).await?;
-            return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
-        }
         let password = Password::parse(user.id(), new).map_err(|e| invalid("new_password", &e))?;
         user.change_password(self.hasher.hash(&password).await?, self.core.today());
         let event = self.core.event(
@@ -381,18 +394,8 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn change_email(&self, caller: &Caller, current: &str, new: &str) -> Result<User, ServiceError> {
         let mut user = self.stored_me(caller).await?;
+        self.check_current_password(caller, &user, current, AuditAction::EmailChange).await?;
         let subject = format!("user:{}", user.id());
-        if !self.hasher.verify(current, user.password_hash()).await? {
-            let event = self.core.event(
-                user.id().as_str(),
-                AuditAction::EmailChange,
-                subject,
-                caller.from.clone(),
-                Outcome::Refused("password.current_wrong".into()),
-            );
-            self.core.audit_only(event).await?;
-            return Err(invalid("current_password", &LoginRefusal::InvalidCredentials));
-        }
         let email = EmailAddress::parse(new).map_err(|e| invalid("email", &e))?;
         let old = user_addressee(&user);
         user.change_email(email);

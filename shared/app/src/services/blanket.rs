@@ -169,7 +169,7 @@ impl Blanket {
                     // Q42: the row is an item of the application list in "Error (blanket registration)".
                     let id = row_application_id(org.id(), file_hash, row.number)?;
                     let entry = BlanketEntry::new(id, &upload, row.number, row.input.clone(), row_errors);
-                    store.applications().add_entry_if_absent(&entry, now).await?;
+                    store.applications().add_if_absent(&entry, now).await?;
                 }
             }
         }

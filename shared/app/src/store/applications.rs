@@ -135,6 +135,12 @@ impl Record for Application {
     }
 }
 
+/// The records stored under an application's key: the application, or the blanket entry it was before
+/// it was corrected (Q42).
+pub trait UnderApplicationKey: Record {}
+impl UnderApplicationKey for Application {}
+impl UnderApplicationKey for BlanketEntry {}
+
 impl Applications<'_> {
     /// The application with this ID (`None` for a blanket entry not yet corrected).
     pub async fn get(&self, id: &ApplicationId) -> Result<Option<Stored<Application>>, StoreError> {
@@ -180,18 +186,6 @@ impl Applications<'_> {
         Ok(Records { items, next: page.next })
     }
 
-    /// Stores a new blanket entry unless its key is taken (by the entry or by its corrected application);
-    /// `false` when it was.
-    pub async fn add_entry_if_absent(&self, entry: &BlanketEntry, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let mut change = UnitOfWork::new(now);
-        change.add(entry)?;
-        match self.0.transact(change.into_writes()).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// An office's applications in one status, newest receipt first.
     pub async fn office_queue(
         &self,
@@ -204,11 +198,16 @@ impl Applications<'_> {
         super::decode_page(self.0.query(&q).await?)
     }
 
-    /// Stores a new application (with its lookups) unless one with its ID exists; `false` when it existed (the
-    /// blanket rows of one file, however often they come, are one application each).
-    pub async fn add_if_absent(&self, app: &Application, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    /// Stores a new application (with its lookups) or blanket entry unless its key is taken — by either: an
+    /// entry and its corrected application share one; `false` when it was (the blanket rows of one file,
+    /// however often they come, are one record each).
+    pub async fn add_if_absent<R: UnderApplicationKey>(
+        &self,
+        record: &R,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let mut change = UnitOfWork::new(now);
-        change.add(app)?;
+        change.add(record)?;
         match self.0.transact(change.into_writes()).await {
             Ok(()) => Ok(true),
             Err(StoreError::ConditionFailed) => Ok(false),
@@ -230,17 +229,8 @@ impl Applications<'_> {
         limit: u32,
     ) -> Result<Records<Application>, StoreError> {
         let q = Query::partition(Index::Primary, card_partition(card)).limit(limit).after(after);
-        let page = self.0.query(&q).await?;
-        let mut items = Vec::with_capacity(page.items.len());
-        for key in super::pointed(&page.items)? {
-            // A lookup left behind by a corrected card number is verified away.
-            if let Some(app) = Store::get_stored::<Application>(self.0, &key).await?
-                && app.form().stay.card_number == *card
-            {
-                items.push(app.into_inner());
-            }
-        }
-        Ok(Records { items, next: page.next })
+        // A lookup left behind by a corrected card number is verified away.
+        Store::follow(self.0, &q, |app: &Application| app.form().stay.card_number == *card).await
     }
 
     /// Whether this user entered an application whose examination is pending (Q79), however many

@@ -389,6 +389,25 @@ impl Store {
         table.get(key).await?.as_ref().map(decode_stored).transpose()
     }
 
+    /// One page of a lookup partition: the records its items point to for which `still` holds (a lookup
+    /// left behind by an earlier value is verified away, so a page may hold fewer than asked).
+    async fn follow<T: DeserializeOwned>(
+        table: &dyn Table,
+        q: &crate::ports::Query,
+        still: impl Fn(&T) -> bool,
+    ) -> Result<Records<T>, StoreError> {
+        let page = table.query(q).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for key in pointed(&page.items)? {
+            if let Some(record) = Self::get_stored::<T>(table, &key).await?
+                && still(&record)
+            {
+                items.push(record.into_inner());
+            }
+        }
+        Ok(Records { items, next: page.next })
+    }
+
     /// The record a lookup item points to.
     async fn via<T: DeserializeOwned>(table: &dyn Table, lookup: &Key) -> Result<Option<Stored<T>>, StoreError> {
         let Some(item) = table.get(lookup).await? else { return Ok(None) };

@@ -34,7 +34,7 @@ impl Floods<'_> {
             format!("FLOOD#{}#{}", flood.code(), super::token_hash(subject)),
             format!("W#{:012}", start.timestamp()),
         );
-        let n = self.0.increment_expiring(&key, "n", 1, end.timestamp() + 3600).await?;
+        let n = self.0.increment(&key, "n", 1, Some(end.timestamp() + 3600)).await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 }

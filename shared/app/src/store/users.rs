@@ -125,22 +125,13 @@ impl Users<'_> {
         limit: u32,
     ) -> Result<Records<User>, StoreError> {
         let q = Query::partition(Index::Primary, email_partition(email)).limit(limit).after(after);
-        let page = self.0.query(&q).await?;
-        let mut items = Vec::with_capacity(page.items.len());
-        for key in super::pointed(&page.items)? {
-            if let Some(user) = Store::get_stored::<User>(self.0, &key).await?
-                && user.email().as_str().eq_ignore_ascii_case(email.as_str())
-            {
-                items.push(user.into_inner());
-            }
-        }
-        Ok(Records { items, next: page.next })
+        Store::follow(self.0, &q, |user: &User| user.email().as_str().eq_ignore_ascii_case(email.as_str())).await
     }
 
     /// Q96: counts one more wrong password in `round`, atomically (parallel guesses all count), and returns
     /// the round's count.
     pub async fn count_failure(&self, id: &UserId, round: u32) -> Result<u32, StoreError> {
-        let n = self.0.increment(&failures_key(id, round), FAILURES, 1).await?;
+        let n = self.0.increment(&failures_key(id, round), FAILURES, 1, None).await?;
         u32::try_from(n).map_err(StoreError::corrupt)
     }
 
@@ -177,9 +168,19 @@ impl UnitOfWork {
         session: &Session,
         idle_limit: chrono::Duration,
     ) -> Result<(), StoreError> {
+        self.write_session(token, session, idle_limit, Condition::None)
+    }
+
+    fn write_session(
+        &mut self,
+        token: &str,
+        session: &Session,
+        idle_limit: chrono::Duration,
+        condition: Condition,
+    ) -> Result<(), StoreError> {
         let expires = (session.last_seen_at + idle_limit).timestamp();
         let item = encode(session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?;
-        self.push(Write::Put { item, condition: Condition::None });
+        self.push(Write::Put { item, condition });
         Ok(())
     }
 
@@ -201,10 +202,7 @@ impl UnitOfWork {
         session: &Session,
         idle_limit: chrono::Duration,
     ) -> Result<(), StoreError> {
-        let expires = (session.last_seen_at + idle_limit).timestamp();
-        let item = encode(session_key(token), session, 1, vec![(attr::TTL, Attr::N(expires))])?;
-        self.push(Write::Put { item, condition: Condition::Exists });
-        Ok(())
+        self.write_session(token, session, idle_limit, Condition::Exists)
     }
 
     pub fn end_session(&mut self, token: &str) {
