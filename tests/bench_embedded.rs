@@ -76,7 +76,7 @@ async fn main() {
 
     let t = Instant::now();
     for _ in 0..N {
-        table.increment(&Key::new("COUNTER#bench", "COUNTER"), "value", 1).await.unwrap();
+        table.increment(&Key::new("COUNTER#bench", "COUNTER"), "value", 1, None).await.unwrap();
     }
     report("table increment", N, t);
 
