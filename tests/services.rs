@@ -245,6 +245,23 @@ async fn a_new_password_ends_every_other_session_and_a_reset_or_suspension_ends_
     w.svc.accounts.login("TANAKA01", "Momiji#2028x", None).await.unwrap();
 }
 
+/// Guesses spread over many user IDs from one address: 300 in ten minutes, then refused (flood limits).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flood_limits_bound_log_ins_per_address_over_many_user_ids() {
+    let w = World::new().await;
+    let from = || Some("198.51.100.7".to_owned());
+    for i in 0..300 {
+        let e = w.svc.accounts.login(&format!("GUESS{i:03}"), "Guess#1234", from()).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{i}: {e:?}");
+    }
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, from()).await.unwrap_err();
+    assert!(matches!(&e, ServiceError::TooManyAttempts(t) if t.rule() == "flood.login"), "{e:?}");
+    // Another address is not held up, nor this one in the next window.
+    w.svc.accounts.login("TANAKA01", PASSWORD, Some("198.51.100.8".into())).await.unwrap();
+    w.clock.advance(Duration::minutes(10));
+    w.svc.accounts.login("TANAKA01", PASSWORD, from()).await.unwrap();
+}
+
 #[tokio::test]
 async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let w = World::new().await;
