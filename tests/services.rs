@@ -112,6 +112,12 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
         assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}");
     }
     w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
+    // Rounds 0 (the lock), 1 and 2 (each cleared) have ended, and round 3 has counted nothing: the counters
+    // of all but the last ended round are gone.
+    let counter = |round: u32| Key::new("USER#TANAKA01", format!("FAILURES#{round:010}"));
+    for (round, kept) in [(0, false), (1, false), (2, true), (3, false)] {
+        assert_eq!(w.table.get(&counter(round)).await.unwrap().is_some(), kept, "round {round}");
+    }
 }
 
 async fn a_log_out_racing_twenty_requests_stays_a_log_out(w: World) {

@@ -169,8 +169,7 @@ impl Accounts {
         if let Err(e) = check_login_allowed(facts, now) {
             let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
             if write_user {
-                change.save(&user)?;
-                change.forget_failures_before(user.id(), round);
+                change.save_user(&user, round)?;
             }
             self.core.commit(change).await?;
             return Err(e.into());
@@ -193,8 +192,7 @@ impl Accounts {
         let event = self.core.event(user.id().as_str(), AuditAction::Login, subject, from, Outcome::Success);
         let mut change = self.core.change(&event)?;
         if write_user {
-            change.save(&user)?;
-            change.forget_failures_before(user.id(), round);
+            change.save_user(&user, round)?;
         }
         change.put_session(&session_token, &session, session_idle_limit())?;
         self.core.commit(change).await?;
@@ -240,8 +238,7 @@ impl Accounts {
             let event =
                 self.core.event("system", AuditAction::Lockout, format!("user:{}", user.id()), None, Outcome::Success);
             let mut change = self.core.change(&event)?;
-            change.save(&user)?;
-            change.forget_failures_before(user.id(), round);
+            change.save_user(&user, round)?;
             match self.core.commit(change).await {
                 Ok(()) => return Ok(user.guard().locked_until),
                 Err(ServiceError::Conflict) => {
@@ -502,8 +499,7 @@ impl Accounts {
         // Using the link up on the condition that it still exists makes it usable once, even when two
         // requests race.
         change.use_link(token);
-        change.save(&user)?;
-        change.forget_failures_before(user.id(), round);
+        change.save_user(&user, round)?;
         password_due(&mut change, &user);
         self.core.enqueue(&mut change, &job)?;
         match self.core.commit(change).await {

@@ -651,10 +651,7 @@ impl Counter {
                 .with("user_id", user.id().as_str());
             self.core.enqueue(&mut change, &job)?;
         }
-        change.save(&user)?;
-        if user.guard().round != round {
-            change.forget_failures_before(user.id(), round);
-        }
+        change.save_user(&user, round)?;
         self.core.commit(change).await?;
         Ok(user.into_inner())
     }

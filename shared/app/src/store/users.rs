@@ -184,14 +184,19 @@ impl UnitOfWork {
         Ok(())
     }
 
-    /// When `ended` ends (the account was locked or cleared), drops the counter of the round before it. The
-    /// counter of `ended` itself stays: guesses that raced the end still add to it, and a counter deleted
-    /// under them would start again from one and answer them as if the account were not locked. So a user
-    /// keeps at most two counters.
-    pub fn forget_failures_before(&mut self, id: &UserId, ended: u32) {
-        if let Some(before) = ended.checked_sub(1) {
-            self.push(Write::Delete { key: failures_key(id, before), condition: Condition::None });
+    /// Saves a user read while its log-in guard was in `round_read`. When the guard has moved on since (the
+    /// account was locked or cleared), the failures counter of the round before `round_read` is dropped. The
+    /// counter of `round_read` itself stays: guesses that raced the end still add to it, and a counter
+    /// deleted under them would start again from one and answer them as if the account were not locked. So
+    /// a user keeps at most two counters.
+    pub fn save_user(&mut self, user: &Stored<User>, round_read: u32) -> Result<(), StoreError> {
+        self.save(user)?;
+        if user.guard().round != round_read
+            && let Some(before) = round_read.checked_sub(1)
+        {
+            self.push(Write::Delete { key: failures_key(user.id(), before), condition: Condition::None });
         }
+        Ok(())
     }
 
     /// Refreshes the idle clock of a session that still exists: the change fails if it has ended meanwhile
