@@ -258,6 +258,23 @@ async fn application_life_over_http_with_every_field_error_at_once() {
     let r = send(&app, photo_req(&c, &id, png, "image/jpeg")).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(r.body["errors"][0]["rule"], "photo.not_jpeg");
+    // A truncated JPEG (its header whole) and a 651-byte file whose header claims 65,500 × 65,500 pixels are
+    // refused by decoding, with the Q23 problem in both languages.
+    let whole = jpeg();
+    let r = send(&app, photo_req(&c, &id, whole[..whole.len() - 100].to_vec(), "image/jpeg")).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["rule"], "photo.corrupt");
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("破損"));
+    let mut huge = zairyu_domain::fixtures::jpeg(240, 320, 651 - whole.len() - 4);
+    let sof = huge.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    huge[sof + 5..sof + 9].copy_from_slice(&[0xFF, 0xDC, 0xFF, 0xDC]);
+    assert_eq!(huge.len(), 651);
+    let r = send(&app, photo_req(&c, &id, huge, "image/jpeg")).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["rule"], "photo.dimensions");
+    assert!(r.body["errors"][0]["message_en"].as_str().unwrap().contains("65500 × 65500"));
+    let r = send(&app, c.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["photo_attached"], false, "no refused photo is kept");
     let r = send(&app, photo_req(&c, &id, jpeg(), "image/jpeg")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["photo_attached"], true);

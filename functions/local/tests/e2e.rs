@@ -95,12 +95,7 @@ async fn login(url: &str, user: &str, password: &str) -> Session {
 }
 
 fn jpeg() -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
-    v.extend_from_slice(&[
-        0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0x40, 0x00, 0xF0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
-    ]);
-    v.extend_from_slice(&[0xFF, 0xD9]);
-    v
+    zairyu_domain::fixtures::jpeg(240, 320, 0)
 }
 
 #[tokio::test]

@@ -83,3 +83,48 @@ pub fn relative_input() -> RelativeInput {
         residence_card_number: "CD87654321EF".into(),
     }
 }
+
+/// A real baseline JPEG of the given size that any decoder shows as a flat grey picture (one grey component,
+/// every 8 × 8 block coded as "no change, end of block"), with `pad` bytes of comment so tests can reach a
+/// file size. It decodes whole, so it is what a photo check that decodes expects.
+pub fn jpeg(width: u16, height: u16, pad: usize) -> Vec<u8> {
+    let segment = |v: &mut Vec<u8>, marker: u8, body: &[u8]| {
+        let len = u16::try_from(body.len() + 2).unwrap_or(u16::MAX);
+        v.extend_from_slice(&[0xFF, marker]);
+        v.extend_from_slice(&len.to_be_bytes());
+        v.extend_from_slice(body);
+    };
+    let mut v = vec![0xFF, 0xD8];
+    segment(&mut v, 0xE0, &[b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+    let mut remaining = pad;
+    while remaining > 0 {
+        let chunk = remaining.min(60_000);
+        segment(&mut v, 0xFE, &vec![b'x'; chunk]);
+        remaining -= chunk;
+    }
+    // One quantisation table of ones.
+    segment(&mut v, 0xDB, &[[0u8].as_slice(), &[1; 64]].concat());
+    // Baseline frame: 8-bit, the size, one component (id 1, 1 × 1 sampling, table 0).
+    let mut sof = vec![8];
+    sof.extend_from_slice(&height.to_be_bytes());
+    sof.extend_from_slice(&width.to_be_bytes());
+    sof.extend_from_slice(&[1, 1, 0x11, 0]);
+    segment(&mut v, 0xC0, &sof);
+    // DC and AC tables with a single one-bit code "0": DC difference category 0, AC end of block.
+    for class in [0x00, 0x10] {
+        let mut dht = vec![class, 1];
+        dht.extend_from_slice(&[0; 15]);
+        dht.push(0);
+        segment(&mut v, 0xC4, &dht);
+    }
+    segment(&mut v, 0xDA, &[1, 1, 0x00, 0, 63, 0]);
+    // Two zero bits per block; the last byte is padded with ones as the standard asks.
+    let blocks = usize::from(width).div_ceil(8) * usize::from(height).div_ceil(8);
+    let bits = 2 * blocks;
+    v.extend(std::iter::repeat_n(0u8, bits / 8));
+    if bits % 8 != 0 {
+        v.push(0xFF >> (bits % 8));
+    }
+    v.extend_from_slice(&[0xFF, 0xD9]);
+    v
+}
