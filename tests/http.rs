@@ -62,7 +62,7 @@ async fn a_flood_of_log_ins_is_bounded_and_the_excess_told_to_retry() {
         ..w.wiring.clone()
     };
     let services = zairyu_app::Services::new(wiring);
-    let state = AppState::full(&services, HttpConfig { secure_cookies: false, geo: GeoPolicy::Off });
+    let state = AppState::full(&services, HttpConfig::new(false, GeoPolicy::Off).unwrap());
     let app = zairyu_http::router(state, &Function::ALL);
     let mut logins = tokio::task::JoinSet::new();
     for i in 0..100 {
@@ -423,8 +423,7 @@ async fn each_function_serves_exactly_its_own_routes_with_the_services_they_use(
     let w = World::new().await;
     let full = router(&w, false, GeoPolicy::Off);
     for f in Function::ALL {
-        let state =
-            AppState::for_functions(&[f], &w.svc, HttpConfig { secure_cookies: false, geo: GeoPolicy::Off }).unwrap();
+        let state = AppState::for_functions(&[f], &w.svc, HttpConfig::new(false, GeoPolicy::Off).unwrap()).unwrap();
         let app = zairyu_http::router(state, &[f]);
         for spec in all_routes() {
             let uri = concrete(spec.path);
@@ -1146,6 +1145,69 @@ async fn a_tampered_page_cursor_is_a_400_problem() {
         StatusCode::BAD_REQUEST,
         "bad-cursor",
     );
+}
+
+/// #13 item 8: a page cursor is opaque — no residence card number or store key in it, encrypted and not only
+/// encoded — and works only for the user and the list that received it.
+#[tokio::test]
+async fn page_cursors_are_sealed_for_their_user_and_list() {
+    let w = World::new().await;
+    w.blanket_people(3).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, suzuki) = (login(&app, "TANAKA01").await, login(&app, "SUZUKI02").await);
+    let get = |c: &Client, uri: String| c.req("GET", &uri).body(Body::empty()).unwrap();
+
+    // Every page followed, one person per page: each person once, the cursors readable by no one.
+    let (mut seen, mut cursors, mut next) = (Vec::new(), Vec::new(), None::<String>);
+    loop {
+        let uri = match &next {
+            None => "/api/foreign-nationals?limit=1".to_owned(),
+            Some(c) => format!("/api/foreign-nationals?limit=1&cursor={c}"),
+        };
+        let r = send(&app, get(&tanaka, uri)).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        for p in r.body["items"].as_array().unwrap() {
+            seen.push(p["residence_card_number"].as_str().unwrap().to_owned());
+        }
+        match r.body["next_cursor"].as_str() {
+            Some(c) => {
+                cursors.push(c.to_owned());
+                next = Some(c.to_owned());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no person twice: {seen:?}");
+    use base64::Engine;
+    for c in &cursors {
+        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).unwrap();
+        let text = String::from_utf8_lossy(&decoded);
+        for card in &seen {
+            assert!(!c.contains(card.as_str()) && !text.contains(card.as_str()), "{card} in a cursor");
+        }
+        for key_part in ["FN#", "ORG#", "\"pk\"", "\"sk\""] {
+            assert!(!text.contains(key_part), "a store key in a cursor: {text}");
+        }
+    }
+
+    // The first cursor, carried to another user, another list, or changed by one character: 400.
+    let first = &cursors[0];
+    let r = send(&app, get(&suzuki, format!("/api/foreign-nationals?limit=1&cursor={first}"))).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    let r = send(&app, get(&tanaka, format!("/api/applications?limit=1&cursor={first}"))).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    let mut changed = first.clone().into_bytes();
+    changed[10] = if changed[10] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8(changed).unwrap();
+    let r = send(&app, get(&tanaka, format!("/api/foreign-nationals?limit=1&cursor={changed}"))).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    let r = send(&app, get(&tanaka, format!("/api/foreign-nationals?limit=1&cursor={first}"))).await;
+    assert_eq!(r.status, StatusCode::OK, "the untouched cursor still works");
+    assert_eq!(r.body["items"][0]["residence_card_number"], seen[1].as_str());
 }
 
 /// Authorization comes before input: a staff user on an office route, or an officer on an organization's,

@@ -13,7 +13,7 @@ use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
 use crate::support::{PASSWORD, World};
 
 pub fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
-    let state = AppState::full(&w.svc, HttpConfig { secure_cookies: secure, geo });
+    let state = AppState::full(&w.svc, HttpConfig::new(secure, geo).unwrap());
     zairyu_http::router(state, &Function::ALL)
 }
 

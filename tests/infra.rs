@@ -87,3 +87,34 @@ fn every_daily_job_has_its_schedule_at_its_hour_in_japan_time() {
         assert!(zone.starts_with("Asia/Tokyo"), "{code}");
     }
 }
+
+/// Q52 and #13 item 8: every function serving HTTP routes gets the origin secret and the cursor key it
+/// refuses to start without; CloudFront adds the origin header by the name the code checks, and forwards the
+/// viewer's address the code audits.
+#[test]
+fn every_http_function_gets_the_edge_secret_and_cursor_key_and_cloudfront_sends_them() {
+    let t = template();
+    let blocks = resources(&t);
+    let block = |name: &str| blocks.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap();
+    let http: BTreeSet<String> = all_routes()
+        .map(|r| {
+            let f = r.function.crate_dir();
+            format!("{}{}Function", f[..1].to_uppercase(), &f[1..])
+        })
+        .collect();
+    for (name, lines) in &blocks {
+        let text = lines.join("\n");
+        let gets = |var: &str| text.contains(&format!("{var}: "));
+        let serves_http = http.contains(name);
+        for var in ["ZAIRYU_ORIGIN_SECRET", "ZAIRYU_ORIGIN_SECRET_PREVIOUS", "ZAIRYU_CURSOR_KEY"] {
+            assert_eq!(gets(var), serves_http, "{name}: {var}");
+        }
+    }
+    let edge = block("Edge");
+    let header = zairyu_http::edge::ORIGIN_HEADER;
+    assert!(edge.to_ascii_lowercase().contains(&format!("headername: {header}")), "{edge}");
+    assert!(edge.contains("{{resolve:secretsmanager:${OriginSecret}:SecretString}}"));
+    let policy = block("ApiOriginRequestPolicy");
+    assert!(policy.contains("CloudFront-Viewer-Address") && policy.contains("CloudFront-Viewer-Country"));
+    assert!(!policy.contains("X-Forwarded-For"), "the viewer's address comes from CloudFront, not the client");
+}

@@ -7,15 +7,25 @@ use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode};
 use serde_json::Value;
 use tower::ServiceExt;
-use zairyu_http::{AppState, GeoPolicy, HttpConfig};
+use zairyu_http::{AppState, GeoPolicy, HttpConfig, OriginCheck};
 
 mod support;
 use support::*;
 
-fn state(w: &World) -> AppState {
-    // As deployed: secure cookies, Japan only (the samples come through CloudFront from Japan).
+/// The origin secret the samples carry in `x-origin-verify` (a deployment's own comes from its stack).
+const SAMPLE_ORIGIN_SECRET: &str = "sample-origin-secret-the-stack-generates-its-own";
+
+fn config() -> HttpConfig {
+    // As deployed: secure cookies, Japan only, only through the edge (the samples come through CloudFront
+    // from Japan, with the origin header).
     let geo = GeoPolicy::from_config("japan", "").unwrap();
-    AppState::full(&w.svc, HttpConfig { secure_cookies: true, geo })
+    let mut config = HttpConfig::new(true, geo).unwrap();
+    config.origin = OriginCheck::from_config(SAMPLE_ORIGIN_SECRET, None).unwrap();
+    config
+}
+
+fn state(w: &World) -> AppState {
+    AppState::full(&w.svc, config())
 }
 
 fn event(name: &str) -> lambda_http::Request {
@@ -102,4 +112,55 @@ async fn office_function_handles_its_sample_event() {
     let (status, _, body) = call(zairyu_office::handler(state(&w)), req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["items"].as_array().unwrap().is_empty());
+}
+
+/// Q52: a request sent straight to the `execute-api` endpoint can write `CloudFront-Viewer-Country: JP`
+/// itself; without the edge's origin secret it is refused before anything is read, and nothing is audited.
+#[tokio::test]
+async fn q52_a_request_that_did_not_come_through_the_edge_is_refused_whatever_country_it_claims() {
+    let w = World::new().await;
+    let forged = |secret: Option<&str>| {
+        let mut req = event("login.json");
+        req.headers_mut().remove("x-origin-verify");
+        if let Some(s) = secret {
+            req.headers_mut().insert("x-origin-verify", HeaderValue::from_str(s).unwrap());
+        }
+        req
+    };
+    for secret in [
+        None,
+        Some("guess"),
+        Some(&SAMPLE_ORIGIN_SECRET[1..]),
+        Some("sample-origin-secret-the-stack-generates-its-owN"),
+    ] {
+        let (status, headers, body) = call(zairyu_login::handler(state(&w)), forged(secret)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{secret:?}: {body}");
+        assert_eq!(body["type"], "urn:zairyu:problem:not-via-edge", "{body}");
+        assert!(body["detail_ja"].as_str().is_some_and(|d| d.contains("Q52")), "{body}");
+        assert!(headers.get("set-cookie").is_none());
+    }
+    assert!(w.audit("user:TANAKA01").await.is_empty(), "nothing was tried");
+
+    // Through the edge but from abroad: CloudFront's own viewer country is believed.
+    let mut abroad = event("login.json");
+    abroad.headers_mut().insert("cloudfront-viewer-country", HeaderValue::from_static("US"));
+    let (status, _, body) = call(zairyu_login::handler(state(&w)), abroad).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["type"], "urn:zairyu:problem:outside-japan", "{body}");
+
+    // During a rotation the previous secret still opens the door, and only it.
+    let mut rotating = config();
+    rotating.origin = OriginCheck::from_config(&"n".repeat(48), Some(SAMPLE_ORIGIN_SECRET)).unwrap();
+    let (status, _, body) = call(zairyu_login::handler(AppState::full(&w.svc, rotating)), event("login.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[test]
+fn a_deployed_function_will_not_start_without_its_origin_secret_and_cursor_key() {
+    // `from_env` reads the process environment; the names it needs are in the template (drift test) and
+    // the values are the stack's secrets. Without them it refuses to build a configuration.
+    if std::env::var_os("ZAIRYU_ORIGIN_SECRET").is_none() && std::env::var_os("ZAIRYU_CURSOR_KEY").is_none() {
+        let e = HttpConfig::from_env().unwrap_err();
+        assert!(e.contains("ZAIRYU_ORIGIN_SECRET"), "{e}");
+    }
 }

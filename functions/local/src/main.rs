@@ -192,7 +192,7 @@ async fn main() -> Result<(), Error> {
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
     println!("{seeded}");
 
-    let state = AppState::full(&services, HttpConfig { secure_cookies: false, geo: GeoPolicy::Off });
+    let state = AppState::full(&services, HttpConfig::new(false, GeoPolicy::Off)?);
     let outbox = mailer.clone();
     let jobs = services.daily.clone();
     let upload_blanket = services.blanket.clone();

@@ -12,12 +12,16 @@ use zairyu_app::store::{Session, token_hash};
 
 use crate::{ApiError, AppState, CSRF_HEADER, MAX_JSON_BYTES, Problem, SESSION_COOKIE};
 
-/// The client's IP address: the last `X-Forwarded-For` entry (the one API Gateway or CloudFront saw),
-/// else the socket's peer.
+/// The client's IP address: behind the edge the viewer's address CloudFront saw; elsewhere the last
+/// `X-Forwarded-For` entry (the one the nearest proxy saw), else the socket's peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub Option<IpAddr>);
 
 pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    if parts.extensions.get::<crate::edge::ViaEdge>().is_some() {
+        let viewer = parts.headers.get("cloudfront-viewer-address").and_then(|v| v.to_str().ok());
+        return viewer.and_then(crate::edge::viewer_address);
+    }
     let forwarded = parts
         .headers
         .get("x-forwarded-for")
@@ -88,7 +92,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<Authenticated>().cloned().ok_or_else(|| {
             tracing::error!("a handler asked for the caller on a route without the session layer");
-            ApiError(Problem::internal())
+            ApiError::from(Problem::internal())
         })
     }
 }

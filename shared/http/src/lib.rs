@@ -2,6 +2,8 @@
 //! and `status` functions) and in the local server over a real socket. Handlers stay thin: parse,
 //! authorize, call a service of the domain, render.
 
+pub mod cursor;
+pub mod edge;
 pub mod extract;
 pub mod geo;
 pub mod openapi;
@@ -15,6 +17,8 @@ use std::sync::Arc;
 use zairyu_app::ports::BoxError;
 use zairyu_app::{Accounts, Applications, Blanket, Counter, Examination, ServiceError, ServiceSource, Services};
 
+pub use cursor::CursorKey;
+pub use edge::OriginCheck;
 pub use geo::GeoPolicy;
 pub use problem::Problem;
 pub use routes::{Function, RESOURCES, RouteSpec, router};
@@ -26,15 +30,34 @@ pub struct HttpConfig {
     pub secure_cookies: bool,
     /// Q52: refuse requests from outside Japan.
     pub geo: GeoPolicy,
+    /// Whether requests must prove they came through the edge (CloudFront), and with what.
+    pub origin: OriginCheck,
+    /// Seals the paging cursors.
+    pub cursor_key: CursorKey,
 }
 
 impl HttpConfig {
+    /// Where no edge stands in front (the local server, tests of the routes): no origin proof, a cursor
+    /// key of this process's own.
+    pub fn new(secure_cookies: bool, geo: GeoPolicy) -> Result<Self, String> {
+        Ok(Self { secure_cookies, geo, origin: OriginCheck::Open, cursor_key: CursorKey::random()? })
+    }
+
     /// For a deployed function: secure cookies always; the geo policy from `ZAIRYU_GEO` (`off` or `japan`)
-    /// and `ZAIRYU_GEO_ALLOW` (CIDR networks).
+    /// and `ZAIRYU_GEO_ALLOW` (CIDR networks); the edge's origin secret from `ZAIRYU_ORIGIN_SECRET` (and
+    /// `ZAIRYU_ORIGIN_SECRET_PREVIOUS` during a rotation); the cursor key from `ZAIRYU_CURSOR_KEY`. The last
+    /// two are required: a deployed function never runs open.
     pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
         let mode = std::env::var("ZAIRYU_GEO").unwrap_or_else(|_| "japan".into());
         let allow = std::env::var("ZAIRYU_GEO_ALLOW").unwrap_or_default();
-        Ok(Self { secure_cookies: true, geo: GeoPolicy::from_config(&mode, &allow)? })
+        let previous = std::env::var("ZAIRYU_ORIGIN_SECRET_PREVIOUS").ok();
+        Ok(Self {
+            secure_cookies: true,
+            geo: GeoPolicy::from_config(&mode, &allow)?,
+            origin: OriginCheck::from_config(&var("ZAIRYU_ORIGIN_SECRET")?, previous.as_deref())?,
+            cursor_key: CursorKey::from_secret(&var("ZAIRYU_CURSOR_KEY")?)?,
+        })
     }
 }
 
@@ -132,24 +155,24 @@ impl<T: Wirable> axum::extract::FromRequestParts<AppState> for Wired<T> {
     async fn from_request_parts(_: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, ApiError> {
         T::from_state(state).cloned().map(Wired).ok_or_else(|| {
             tracing::error!(service = T::NAME, "a route uses a service its function was not built with");
-            ApiError(Problem::internal())
+            ApiError::from(Problem::internal())
         })
     }
 }
 
 /// An error a handler returns: always rendered as problem+json.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        Self(Problem::from(e))
+        Self(Box::new(Problem::from(e)))
     }
 }
 
 impl From<Problem> for ApiError {
     fn from(p: Problem) -> Self {
-        Self(p)
+        Self(Box::new(p))
     }
 }
 

@@ -129,6 +129,17 @@ impl Problem {
         )
     }
 
+    pub fn not_via_edge() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "not-via-edge",
+            "Not through the service's address",
+            "access.not_via_edge",
+            "the API is used only through the service's published address (Q52)".into(),
+            "本システムは公開されているアドレスからのみ利用できます（Q52）。".into(),
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

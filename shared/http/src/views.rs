@@ -1,9 +1,6 @@
 //! What the API shows of the domain's records.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
-use zairyu_app::ports::Cursor;
 use zairyu_app::store::Listed;
 use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::Application;
@@ -18,24 +15,6 @@ use zairyu_domain::status::ApplicationStatus;
 pub struct PageView<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
-}
-
-pub fn encode_cursor(c: Option<Cursor>) -> Option<String> {
-    c.map(|Cursor(s)| URL_SAFE_NO_PAD.encode(s))
-}
-
-/// A `?cursor=` as given out by [`encode_cursor`]; anything else is the client's mistake (400), never a first
-/// page in disguise.
-pub fn decode_cursor(s: Option<&str>) -> Result<Option<Cursor>, zairyu_app::ServiceError> {
-    s.map(|s| {
-        URL_SAFE_NO_PAD
-            .decode(s)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .map(Cursor)
-            .ok_or(zairyu_app::ServiceError::BadCursor)
-    })
-    .transpose()
 }
 
 /// An application's status: its stable code, the label the application information list shows (Q51) and

@@ -139,27 +139,23 @@ async fn submit_bulk(
 async fn foreign_nationals(
     Wired(applications): Wired<Applications>,
     auth: Authenticated,
+    pages: Pages,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<ForeignNationalView>>> {
-    let (after, limit) = page_args(&q)?;
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     let page = applications.foreign_nationals(&auth.caller, after, limit).await?;
-    Ok(Json(PageView {
-        items: page.items.iter().map(ForeignNationalView::from).collect(),
-        next_cursor: encode_cursor(page.next),
-    }))
+    Ok(Json(pages.view(page.items.iter().map(ForeignNationalView::from).collect(), page.next)?))
 }
 
 async fn applications(
     Wired(applications): Wired<Applications>,
     auth: Authenticated,
+    pages: Pages,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
-    let (after, limit) = page_args(&q)?;
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     let page = applications.applications(&auth.caller, after, limit).await?;
-    Ok(Json(PageView {
-        items: page.items.iter().map(ApplicationView::from).collect(),
-        next_cursor: encode_cursor(page.next),
-    }))
+    Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 
 async fn create_application(

@@ -101,11 +101,12 @@ async fn begin_blanket_upload(
 async fn blanket_uploads(
     Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
+    pages: Pages,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<zairyu_domain::blanket::BlanketUpload>>> {
-    let (after, limit) = page_args(&q)?;
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     let page = blanket.blanket_uploads(&auth.caller, after, limit).await?;
-    Ok(Json(PageView { items: page.items, next_cursor: encode_cursor(page.next) }))
+    Ok(Json(pages.view(page.items, page.next)?))
 }
 
 async fn blanket_upload(

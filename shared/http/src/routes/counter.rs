@@ -273,11 +273,13 @@ struct EmailQuery {
 async fn users_by_email(
     Wired(counter): Wired<Counter>,
     auth: Authenticated,
+    pages: Pages,
     QueryArgs(q): QueryArgs<EmailQuery>,
 ) -> ApiResult<Json<PageView<UserView>>> {
-    let (after, limit) = page_args(&PageQuery { cursor: q.cursor, limit: q.limit })?;
+    let pages = pages.filtered(&q.email);
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     let page = counter.users_by_email(&auth.caller, &q.email, after, limit).await?;
-    Ok(Json(PageView { items: page.items.iter().map(UserView::from).collect(), next_cursor: encode_cursor(page.next) }))
+    Ok(Json(pages.view(page.items.iter().map(UserView::from).collect(), page.next)?))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -13,10 +13,11 @@ use serde::Deserialize;
 use zairyu_domain::form::ApplicationInput;
 use zairyu_domain::status::ReceiptMethod;
 
+use crate::cursor::Pages;
 use crate::extract::{Authenticated, ClientIp, JpegBody, JsonBody, QueryArgs};
 use crate::views::{
     ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
-    SubmitResult, UploadStartedView, UploadView, UserView, decode_cursor, encode_cursor,
+    SubmitResult, UploadStartedView, UploadView, UserView,
 };
 use crate::{ApiResult, AppState, Problem, SESSION_COOKIE, Wired};
 use zairyu_app::{Applications, Blanket, Counter, Examination};
@@ -214,6 +215,7 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
             )
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
         .layer(axum::middleware::from_fn(crate::trace::trace_requests))
         .with_state(state)
@@ -227,10 +229,6 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
 struct PageQuery {
     cursor: Option<String>,
     limit: Option<u32>,
-}
-
-fn page_args(q: &PageQuery) -> Result<(Option<zairyu_app::ports::Cursor>, u32), zairyu_app::ServiceError> {
-    Ok((decode_cursor(q.cursor.as_deref())?, q.limit.unwrap_or(50).clamp(1, 100)))
 }
 
 fn session_cookie(token: &str, secure: bool) -> HeaderValue {

@@ -83,6 +83,7 @@ struct QueueQuery {
 async fn office_queue(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
+    pages: Pages,
     QueryArgs(q): QueryArgs<QueueQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
     let status = zairyu_domain::status::ApplicationStatus::ALL
@@ -93,19 +94,10 @@ async fn office_queue(
         None => None,
         Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
     };
-    let page = examination
-        .office_queue(
-            &auth.caller,
-            office,
-            status,
-            decode_cursor(q.cursor.as_deref())?,
-            q.limit.unwrap_or(50).clamp(1, 100),
-        )
-        .await?;
-    Ok(Json(PageView {
-        items: page.items.iter().map(ApplicationView::from).collect(),
-        next_cursor: encode_cursor(page.next),
-    }))
+    let pages = pages.filtered(&format!("{}\n{}", q.status, q.office.as_deref().unwrap_or("")));
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
+    let page = examination.office_queue(&auth.caller, office, status, after, limit).await?;
+    Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 
 async fn office_application(
@@ -129,15 +121,13 @@ async fn application_by_receipt_number(
 async fn applications_by_card(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
+    pages: Pages,
     Path(card): Path<String>,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
-    let (after, limit) = page_args(&q)?;
+    let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     let page = examination.find_by_card(&auth.caller, &card, after, limit).await?;
-    Ok(Json(PageView {
-        items: page.items.iter().map(ApplicationView::from).collect(),
-        next_cursor: encode_cursor(page.next),
-    }))
+    Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 
 async fn office_act(
