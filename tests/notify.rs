@@ -14,6 +14,7 @@ use zairyu_embedded::OutboxMailer;
 use zairyu_notify::Notifier;
 use zairyu_runtime::RandomIds;
 
+#[macro_use]
 mod support;
 use support::*;
 
@@ -160,4 +161,49 @@ async fn a_job_that_keeps_failing_ends_in_the_dead_letter_queue() {
     let dead = w.queue.dead_letters(10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(dead[0].contains("email_address_changed"));
+}
+
+on_both_tables!(an_email_whose_queue_send_failed_after_its_commit_still_goes_out_once);
+
+fn sweep_event() -> aws_lambda_events::event::eventbridge::EventBridgeEvent<serde_json::Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/outbox/sweep.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// #13 item 1: the queue refuses the send right after the commit (SQS unreachable); the job waits in the
+/// outbox; the `outbox` function's sweep, fed its sample event, hands it over once the grace period has
+/// passed; the e-mail goes out once, and neither another sweep nor a redelivery sends it again.
+async fn an_email_whose_queue_send_failed_after_its_commit_still_goes_out_once(w: World) {
+    w.queue_down.store(true, Ordering::SeqCst);
+    w.svc.accounts.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
+    assert!(w.jobs().await.is_empty(), "the queue took nothing");
+    w.queue_down.store(false, Ordering::SeqCst);
+
+    // Within the grace period the sweep leaves the job to the commit's own send.
+    assert_eq!(zairyu_outbox::handle(&w.svc.daily, sweep_event()).await.unwrap(), 0);
+    w.clock.advance(chrono::Duration::seconds(61));
+    // While the queue is still down the sweep fails and keeps the job.
+    w.queue_down.store(true, Ordering::SeqCst);
+    assert!(zairyu_outbox::handle(&w.svc.daily, sweep_event()).await.is_err());
+    w.queue_down.store(false, Ordering::SeqCst);
+    assert_eq!(zairyu_outbox::handle(&w.svc.daily, sweep_event()).await.unwrap(), 1);
+    assert_eq!(zairyu_outbox::handle(&w.svc.daily, sweep_event()).await.unwrap(), 0, "swept once");
+
+    let mail = outbox(&w);
+    let n = notifier(&w, Arc::new(mail.clone()));
+    let jobs = w.queue.receive(10).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    // Delivered twice (SQS is at-least-once; a sweep may race the commit's send): e-mailed once.
+    let event = |d: &zairyu_app::ports::Delivery, id: &str| {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(id.into());
+        m.body = Some(d.body.clone());
+        m
+    };
+    let mut batch = SqsEvent::default();
+    batch.records = vec![event(&jobs[0], "m-1"), event(&jobs[0], "m-2")];
+    assert!(n.handle(batch).await.batch_item_failures.is_empty());
+    let sent = mail.messages().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].to, vec!["tanaka@sakura.example.jp"]);
 }

@@ -29,7 +29,43 @@ on_both_tables!(
     two_organizations_with_one_corporate_number_cannot_both_be_added,
     an_application_s_lookups_follow_it_in_the_same_transaction,
     a_blanket_entry_is_replaced_in_place_by_its_corrected_application,
+    the_outbox_is_spread_over_shards_by_time_and_its_old_layout_is_still_swept,
 );
+
+/// The outbox: jobs spread over its shards with a fixed-width time in the sort key, swept only once a minute
+/// old, oldest first within a shard; a job of the unsharded layout (`OUTBOX` / `{id}`) is swept too.
+async fn the_outbox_is_spread_over_shards_by_time_and_its_old_layout_is_still_swept(w: World) {
+    use zairyu_app::ports::{Attr, Clock, Condition, Item, attr};
+    w.queue_down.store(true, std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..12 {
+        // 13 minutes apart: within the flood limit of five reset requests an hour.
+        w.clock.advance(chrono::Duration::minutes(13));
+        w.svc.accounts.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
+    }
+    w.queue_down.store(false, std::sync::atomic::Ordering::SeqCst);
+    let legacy = Item::from([
+        (attr::PK.to_owned(), Attr::S("OUTBOX".into())),
+        (attr::SK.to_owned(), Attr::S("01JOLDLAYOUTJOB".into())),
+        ("body".to_owned(), Attr::S(r#"{"legacy":true}"#.into())),
+    ]);
+    w.table.put(legacy, Condition::None).await.unwrap();
+    let store = w.svc.core.store();
+    let pending = store.outbox().pending(w.clock.now(), 100).await.unwrap();
+    assert_eq!(pending.len(), 13);
+    let shards: std::collections::BTreeSet<_> = pending.iter().map(|j| j.key.pk.clone()).collect();
+    assert!(shards.len() >= 3, "12 jobs in more than a couple of shards: {shards:?}");
+    for job in pending.iter().filter(|j| j.key.pk != "OUTBOX") {
+        // 2026-11-27T01:00:03.000000Z#{id}: the same width for every time.
+        assert_eq!(job.key.sk.len(), 27 + 1 + job.id.len(), "{}", job.key.sk);
+        assert!(job.key.sk.ends_with(&format!("#{}", job.id)));
+    }
+    // Only what was written a minute ago or earlier is swept: not the job written just now.
+    assert_eq!(w.svc.core.sweep_outbox().await.unwrap(), 12);
+    w.clock.advance(chrono::Duration::seconds(60));
+    assert_eq!(w.svc.core.sweep_outbox().await.unwrap(), 1);
+    assert!(store.outbox().pending(w.clock.now(), 100).await.unwrap().is_empty());
+    assert_eq!(w.queue.receive(10).await.unwrap().len() + w.queue.receive(10).await.unwrap().len(), 13);
+}
 
 /// Saves `a` and `b` (the same record, read at the same version, changed apart) at the same moment;
 /// exactly one wins, the other gets `ConditionFailed`, and the stored version moved by one.

@@ -64,7 +64,37 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub table: Arc<dyn Table>,
     pub queue: Arc<dyn JobQueue>,
+    /// While set, the services' queue refuses every send (as SQS does when it cannot be reached).
+    pub queue_down: Arc<std::sync::atomic::AtomicBool>,
     pub dir: tempfile::TempDir,
+}
+
+/// The queue as the services see it: `inner`, except that sends fail while `down` is set.
+pub struct FlakyQueue {
+    pub inner: Arc<dyn JobQueue>,
+    pub down: Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[async_trait::async_trait]
+impl JobQueue for FlakyQueue {
+    async fn send(&self, body: &str) -> Result<(), QueueError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(QueueError::unavailable("injected: the queue cannot be reached"));
+        }
+        self.inner.send(body).await
+    }
+    async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError> {
+        self.inner.receive(max).await
+    }
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
+        self.inner.ack(receipt).await
+    }
+    async fn release(&self, receipt: &str) -> Result<(), QueueError> {
+        self.inner.release(receipt).await
+    }
+    async fn dead_letters(&self, max: u32) -> Result<Vec<String>, QueueError> {
+        self.inner.dead_letters(max).await
+    }
 }
 
 impl World {
@@ -98,6 +128,7 @@ impl World {
         let shared = SharedClock(Arc::clone(&clock));
         let queue: Arc<dyn JobQueue> =
             Arc::new(SqliteQueue::in_memory("notifications", 5, StdDuration::from_secs(60), shared.clone()).unwrap());
+        let queue_down = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let wiring = Wiring {
             table: Arc::clone(&table),
             photos: Arc::new(
@@ -109,13 +140,13 @@ impl World {
             templates: Arc::new(
                 FolderBlobs::new(&dir.path().join("templates"), "http://127.0.0.1:8080", b"k", shared.clone()).unwrap(),
             ),
-            queue: Arc::clone(&queue),
+            queue: Arc::new(FlakyQueue { inner: Arc::clone(&queue), down: Arc::clone(&queue_down) }),
             clock: Arc::new(shared.clone()),
             ids: Arc::new(RandomIds::with_clock(shared)),
             hasher: Arc::new(Argon2Hasher::new().unwrap()),
             public_url: "https://oras.example.jp".into(),
         };
-        let world = Self { svc: Services::new(wiring.clone()), wiring, clock, table, queue, dir };
+        let world = Self { svc: Services::new(wiring.clone()), wiring, clock, table, queue, queue_down, dir };
         world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp", "7000012050002").await;
         world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp", "6000012050003").await;
         use zairyu_domain::status::OfficerRole::*;

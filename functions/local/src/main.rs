@@ -239,10 +239,13 @@ async fn main() -> Result<(), Error> {
     let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk);
     let worker = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
-        loop {
+        for n in 0u64.. {
             tick.tick().await;
-            if let Err(e) = core.flush_outbox().await {
-                tracing::warn!(error = %e.log_chain(), "job outbox flush failed");
+            // The outbox sweep every 10 s, as the AWS `outbox` function's schedule does every minute.
+            if n % 20 == 0
+                && let Err(e) = core.sweep_outbox().await
+            {
+                tracing::warn!(error = %e.log_chain(), "job outbox sweep failed");
             }
             if let Err(e) = notifications.deliver(queue.as_ref(), 10).await {
                 tracing::warn!(error = %e.log_chain(), "notification delivery failed");

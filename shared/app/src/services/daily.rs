@@ -48,6 +48,11 @@ impl DailyJobs {
         Self { core }
     }
 
+    /// Hands the queue every job left in the outbox (see [`Core::sweep_outbox`]); the number sent.
+    pub async fn sweep_outbox(&self) -> Result<usize, ServiceError> {
+        self.core.sweep_outbox().await
+    }
+
     /// Runs `job` for every day from the day after its last run up to today (JST).
     #[tracing::instrument(skip_all)]
     pub async fn run_scheduled(&self, job: ScheduledJob) -> Result<RunReport, ServiceError> {

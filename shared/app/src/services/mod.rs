@@ -122,13 +122,13 @@ impl Core {
     }
 
     /// Commits a change; then hands its jobs to the queue. A job the queue does not take stays in the
-    /// outbox for [`Core::flush_outbox`]: the change is committed either way.
+    /// outbox for [`Core::sweep_outbox`]: the change is committed either way.
     pub(crate) async fn commit(&self, change: UnitOfWork) -> Result<(), ServiceError> {
         let jobs = self.store.commit(change).await?;
         for job in jobs {
             match self.queue.send(&job.body).await {
                 Ok(()) => {
-                    if let Err(e) = self.store.outbox().done(&job.id).await {
+                    if let Err(e) = self.store.outbox().done(&job).await {
                         tracing::warn!(error = %ServiceError::from(e).log_chain(), "a sent job stays in the outbox; it will be sent again and de-duplicated");
                     }
                 }
@@ -165,19 +165,28 @@ impl Core {
         self.commit(change).await
     }
 
-    /// Hands every job left in the outbox to the queue. Harmless to run twice (a job sent twice is sent
-    /// once, by its idempotency key).
+    /// Hands to the queue every job left in the outbox for at least [`OUTBOX_GRACE`] — one whose send
+    /// right after its commit failed, or whose process ended between the two — up to 100 per shard a
+    /// run. Harmless to run twice or beside a commit's own send: a job sent twice is e-mailed once (by its
+    /// idempotency key). The AWS `outbox` function runs it every minute; the local server in its worker.
     #[tracing::instrument(skip_all)]
-    pub async fn flush_outbox(&self) -> Result<usize, ServiceError> {
+    pub async fn sweep_outbox(&self) -> Result<usize, ServiceError> {
         let mut sent = 0;
-        for job in self.store.outbox().pending(100).await? {
+        for job in self.store.outbox().pending(self.now() - OUTBOX_GRACE, 100).await? {
             self.queue.send(&job.body).await?;
-            self.store.outbox().done(&job.id).await?;
+            self.store.outbox().done(&job).await?;
             sent += 1;
+        }
+        if sent > 0 {
+            tracing::info!(sent, "jobs left in the outbox were handed to the queue");
         }
         Ok(sent)
     }
 }
+
+/// How long a job may wait in the outbox before the sweep sends it: the commit's own send normally takes it
+/// within milliseconds, so the sweep does not double the usual traffic.
+pub const OUTBOX_GRACE: chrono::Duration = chrono::Duration::seconds(60);
 
 pub(crate) fn user_addressee(user: &User) -> Addressee {
     Addressee { email: user.email().clone(), language: user.language() }

@@ -32,7 +32,7 @@
 //! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers) |
 //! | audit event | `AUDIT#{subject}` | `{at}#{id}` | `AUDIT#{yyyy-mm-dd}` / `{at}#{id}` | | the trail of one record; the trail of one day (Q102) |
 //! | notification sent | `SENT#{idempotency key}` | `SENT` | | | a job is sent once (de-duplication); `ttl` |
-//! | job outbox | `OUTBOX` | `{id}` | | | jobs written with the change that caused them, until the queue has them |
+//! | job outbox | `OUTBOX#{shard of id, 0–7}` | `{at}#{id}` | | | jobs written with the change that caused them, until the queue has them; swept by age (records of the unsharded layout, `OUTBOX` / `{id}`, are swept too) |
 
 mod applications;
 mod notices;
@@ -223,6 +223,20 @@ fn new_item<T: Record>(record: &T, now: DateTime<Utc>) -> Result<Item, StoreErro
 pub struct Outboxed {
     pub id: String,
     pub body: String,
+    /// Where it waits in the outbox.
+    pub key: Key,
+}
+
+/// A time in a sort key: UTC, microseconds, always the same width, so that keys order as times do.
+pub(crate) fn sort_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The shard (0..`shards`) of a partition spread by an ID: FNV-1a of the ID, stable across processes and
+/// versions.
+pub(crate) fn shard_of(id: &str, shards: u32) -> u32 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    hash % shards
 }
 
 /// One change: record writes, its audit event and the jobs it causes, committed in one transaction (the jobs
@@ -311,8 +325,9 @@ impl UnitOfWork {
     /// A notification job, written to the outbox with the change.
     pub fn job(&mut self, id: String, job: &NotificationJob) -> Result<(), StoreError> {
         let body = serde_json::to_string(job).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.push(system::outbox_write(&id, &body));
-        self.jobs.push(Outboxed { id, body });
+        let key = system::outbox_key(&id, self.now);
+        self.push(system::outbox_write(&key, &body));
+        self.jobs.push(Outboxed { id, body, key });
         Ok(())
     }
 }

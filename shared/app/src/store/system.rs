@@ -212,11 +212,24 @@ impl SentMarks<'_> {
 
 // --- job outbox ----------------------------------------------------------------------------------------
 
-pub(super) fn outbox_write(id: &str, body: &str) -> Write {
+/// The outbox is spread over this many partitions (by the job's ID), so that no single partition takes every
+/// job of the day.
+pub const OUTBOX_SHARDS: u32 = 8;
+
+/// The partition every job went to before the outbox was sharded; still swept, so no old job is left.
+const LEGACY_OUTBOX: &str = "OUTBOX";
+
+/// Where a job waits: its shard, then the time it was written (fixed width, so the sort key orders by time)
+/// and its ID.
+pub(super) fn outbox_key(id: &str, at: DateTime<Utc>) -> Key {
+    Key::new(format!("OUTBOX#{}", super::shard_of(id, OUTBOX_SHARDS)), format!("{}#{id}", super::sort_time(at)))
+}
+
+pub(super) fn outbox_write(key: &Key, body: &str) -> Write {
     Write::Put {
         item: Item::from([
-            (attr::PK.to_owned(), s("OUTBOX")),
-            (attr::SK.to_owned(), s(id)),
+            (attr::PK.to_owned(), s(&key.pk)),
+            (attr::SK.to_owned(), s(&key.sk)),
             ("body".to_owned(), s(body)),
         ]),
         condition: Condition::Absent,
@@ -224,22 +237,35 @@ pub(super) fn outbox_write(id: &str, body: &str) -> Write {
 }
 
 impl Outbox<'_> {
-    /// Jobs written but not yet handed to the queue: (id, body).
-    pub async fn pending(&self, limit: u32) -> Result<Vec<super::Outboxed>, StoreError> {
-        let page = self.0.query(&Query::partition(Index::Primary, "OUTBOX").limit(limit)).await?;
-        Ok(page
-            .items
-            .iter()
-            .filter_map(|i| {
-                Some(super::Outboxed {
-                    id: i.get(attr::SK)?.as_s()?.to_owned(),
-                    body: i.get("body")?.as_s()?.to_owned(),
-                })
+    /// Jobs written at or before `written_by` and not yet handed to the queue, up to `limit` from each
+    /// shard (and from the partition of the unsharded layout).
+    pub async fn pending(&self, written_by: DateTime<Utc>, limit: u32) -> Result<Vec<super::Outboxed>, StoreError> {
+        let upto = format!("{}~", super::sort_time(written_by));
+        let mut queries: Vec<Query> = (0..OUTBOX_SHARDS)
+            .map(|n| {
+                Query::partition(Index::Primary, format!("OUTBOX#{n}"))
+                    .sort(SortKey::Between("0".into(), upto.clone()))
+                    .limit(limit)
             })
-            .collect())
+            .collect();
+        queries.push(Query::partition(Index::Primary, LEGACY_OUTBOX).limit(limit));
+        let mut jobs = Vec::new();
+        for q in queries {
+            let page = self.0.query(&q).await?;
+            jobs.extend(page.items.iter().filter_map(|i| {
+                let (pk, sk) = (i.get(attr::PK)?.as_s()?, i.get(attr::SK)?.as_s()?);
+                Some(super::Outboxed {
+                    id: sk.rsplit('#').next()?.to_owned(),
+                    body: i.get("body")?.as_s()?.to_owned(),
+                    key: Key::new(pk, sk),
+                })
+            }));
+        }
+        Ok(jobs)
     }
 
-    pub async fn done(&self, id: &str) -> Result<(), StoreError> {
-        self.0.delete(&Key::new("OUTBOX", id), Condition::None).await
+    /// The job is in the queue: its outbox record goes (deleted at once; nothing of it is kept to expire).
+    pub async fn done(&self, job: &super::Outboxed) -> Result<(), StoreError> {
+        self.0.delete(&job.key, Condition::None).await
     }
 }

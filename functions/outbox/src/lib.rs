@@ -1,0 +1,20 @@
+//! Lambda function `outbox`: an EventBridge schedule every minute. A use case writes its notification jobs
+//! to the outbox in the same transaction as its change and hands them to SQS right after; when that send
+//! fails (or the function ends between the two), the job waits in the outbox and this sweep sends it.
+//!
+//! Why a scheduled sweep and not a DynamoDB Streams consumer: a stream would see every outbox record, so
+//! either every job is sent twice (the commit's own send and the stream's) or the commit's send goes and
+//! every e-mail waits for the stream; it would also need its own failure destination. The sweep reuses the
+//! one code path the local server runs, sends only what is older than the grace period (so the usual
+//! traffic is not doubled), and costs one query per outbox shard a minute. A job sent twice is still
+//! e-mailed once: the notify function de-duplicates by the job's idempotency key.
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use zairyu_app::{DailyJobs, ServiceError};
+
+/// Sweeps the outbox; the number of jobs handed to the queue is the function's result.
+pub async fn handle(jobs: &DailyJobs, _event: EventBridgeEvent<serde_json::Value>) -> Result<usize, ServiceError> {
+    let sent = jobs.sweep_outbox().await?;
+    tracing::info!(sent, "outbox swept");
+    Ok(sent)
+}
