@@ -11,15 +11,27 @@ pub struct SesMailer {
     client: Client,
 }
 
-/// Errors for which sending again cannot help.
-const PERMANENT: &[&str] = &[
-    "MessageRejected",
-    "MailFromDomainNotVerifiedException",
-    "AccountSuspendedException",
-    "SendingPausedException",
-    "BadRequestException",
-    "NotFoundException",
-];
+/// Refusals of this message or its address, for which sending it again cannot help: SES rejected the
+/// message (`MessageRejected`) or a parameter of it such as a malformed address (`BadRequestException`).
+/// Everything else — `SendingPausedException`, `AccountSuspendedException`,
+/// `MailFromDomainNotVerifiedException`, throttling (`TooManyRequestsException`, `LimitExceededException`),
+/// a missing configuration set (`NotFoundException`), a network failure — is the service's problem, not the
+/// address's: the job goes back to the queue, is tried again, and ends in the dead-letter queue (which has
+/// an alarm) if the service stays unable.
+const REFUSES_THE_MESSAGE: &[&str] = &["MessageRejected", "BadRequestException"];
+
+/// The error for SES's error `code`. Only the code is kept (as the source, and in the log line): SES's
+/// message text can quote the addresses.
+fn refusal(code: &str) -> MailError {
+    let code = if code.chars().all(|c| c.is_ascii_alphanumeric()) && !code.is_empty() { code } else { "Unknown" };
+    if REFUSES_THE_MESSAGE.contains(&code) {
+        tracing::warn!(code, "SES refused the message; it is not sent again");
+        MailError::rejected(format!("SES {code}"))
+    } else {
+        tracing::warn!(code, "SES could not send now; the job will be tried again");
+        MailError::unavailable(format!("SES {code}"))
+    }
+}
 
 impl SesMailer {
     pub fn new(client: Client) -> Self {
@@ -64,13 +76,51 @@ impl Mailer for SesMailer {
             .send()
             .await
             .map_err(|e| match &e {
-                SdkError::ServiceError(s) => {
-                    let code = s.err().code().unwrap_or("Unknown");
-                    let msg = format!("{code}: {}", s.err().message().unwrap_or_default());
-                    if PERMANENT.contains(&code) { MailError::rejected(msg) } else { MailError::unavailable(msg) }
-                }
-                other => MailError::unavailable(format!("{other:?}")),
+                SdkError::ServiceError(s) => refusal(s.err().code().unwrap_or("Unknown")),
+                SdkError::TimeoutError(_) => MailError::unavailable("SES timeout"),
+                SdkError::DispatchFailure(_) => MailError::unavailable("SES dispatch failure"),
+                _ => MailError::unavailable("SES response or request failure"),
             })?;
         Ok(out.message_id().unwrap_or_default().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn is_permanent(e: &MailError) -> bool {
+        matches!(e, MailError::Rejected(_))
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_message_is_permanent_account_level_refusals_are_retried() {
+        for code in ["MessageRejected", "BadRequestException"] {
+            assert!(is_permanent(&refusal(code)), "{code}");
+        }
+        for code in [
+            "SendingPausedException",
+            "AccountSuspendedException",
+            "MailFromDomainNotVerifiedException",
+            "TooManyRequestsException",
+            "LimitExceededException",
+            "NotFoundException",
+            "InternalFailure",
+            "Unknown",
+            "",
+        ] {
+            assert!(!is_permanent(&refusal(code)), "{code}");
+        }
+    }
+
+    #[test]
+    fn nothing_but_the_code_is_kept() {
+        use std::error::Error;
+        let e = refusal("SendingPausedException");
+        assert_eq!(e.source().unwrap().to_string(), "SES SendingPausedException");
+        // A code that is not a code (it could be anything the service sent) is not kept either.
+        let odd = refusal("Rejected: to tanaka@sakura.example.jp");
+        assert_eq!(odd.source().unwrap().to_string(), "SES Unknown");
     }
 }
