@@ -30,7 +30,124 @@ on_both_tables!(
     an_application_s_lookups_follow_it_in_the_same_transaction,
     a_blanket_entry_is_replaced_in_place_by_its_corrected_application,
     the_outbox_is_spread_over_shards_by_time_and_its_old_layout_is_still_swept,
+    anonymous_log_in_attempts_spread_over_shards_and_the_trail_reads_them_in_order,
+    due_tasks_expire_and_time_sort_keys_have_one_width,
+    a_notice_stored_under_the_old_key_form_is_still_withdrawn,
 );
+
+/// #13 item 9: every log-in with an unknown user ID is audited under the shared subject `login`; those events
+/// go to 16 partitions (not one hot one), the trail reads them back merged in time order together with any
+/// written before the sharding, and no audit item carries an index entry (nothing reads a trail by day).
+async fn anonymous_log_in_attempts_spread_over_shards_and_the_trail_reads_them_in_order(w: World) {
+    use zairyu_app::ports::{Attr, Clock, Condition, Index, Query, attr};
+    // One written under the unsharded partition, as before.
+    let old = zairyu_domain::audit::AuditEvent {
+        id: "00OLDEVENT".into(),
+        at: w.clock.now() - chrono::Duration::days(1),
+        actor: "anonymous".into(),
+        action: zairyu_domain::audit::AuditAction::Login,
+        subject: "login".into(),
+        from: None,
+        outcome: zairyu_domain::audit::Outcome::Refused("login.unknown_user".into()),
+    };
+    let mut item = std::collections::BTreeMap::new();
+    item.insert(attr::PK.to_owned(), Attr::S("AUDIT#login".into()));
+    item.insert(attr::SK.to_owned(), Attr::S(format!("{}#{}", old.at.to_rfc3339(), old.id)));
+    item.insert("doc".to_owned(), Attr::S(serde_json::to_string(&old).unwrap()));
+    item.insert(attr::VERSION.to_owned(), Attr::N(1));
+    w.table.put(item.into_iter().collect(), Condition::None).await.unwrap();
+
+    for i in 0..40 {
+        let id = format!("NOSUCH{i:02}");
+        assert!(w.svc.accounts.login(&id, "wrong-password-1", None).await.is_err());
+        w.clock.advance(chrono::Duration::milliseconds(1_500));
+    }
+    let trail = w.audit("login").await;
+    assert_eq!(trail.len(), 41);
+    assert_eq!(trail[0].id, "00OLDEVENT", "the old partition is read too");
+    assert!(trail.windows(2).all(|p| p[0].at <= p[1].at), "in time order");
+    let mut used = 0;
+    for n in 0..zairyu_app::store::AUDIT_SHARDS {
+        let page =
+            w.table.query(&Query::partition(Index::Primary, format!("AUDIT#login#{n}")).limit(100)).await.unwrap();
+        if !page.items.is_empty() {
+            used += 1;
+        }
+        for item in &page.items {
+            assert!(item.get(attr::GSI1_PK).is_none() && item.get(attr::GSI2_PK).is_none(), "no index entry");
+            let sk = item.get(attr::SK).and_then(Attr::as_s).unwrap();
+            assert_eq!(sk.find('#'), Some(27), "a fixed-width time: {sk}");
+        }
+    }
+    assert!(used >= 8, "40 events over at least half of 16 shards, not one: {used}");
+    assert_eq!(w.audit("user:TANAKA01").await.len(), 0, "a record's own trail is its own partition");
+}
+
+/// #13 item 9: a due task expires three months after its day; an application's list entry sorts by a time of
+/// one width.
+async fn due_tasks_expire_and_time_sort_keys_have_one_width(w: World) {
+    use zairyu_app::ports::{Attr, Clock, Index, Query, attr};
+    let (_, caller) = w.login("TANAKA01").await;
+    let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
+    w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
+    let today = JstDate::of_instant(w.clock.now());
+    // The official receipt number is due the next day (Q33).
+    let day = today.succ();
+    let page = w.table.query(&Query::partition(Index::Primary, format!("DUE#{day}")).limit(10)).await.unwrap();
+    assert_eq!(page.items.len(), 1, "{page:?}");
+    let ttl = page.items[0].get(attr::TTL).and_then(Attr::as_n).unwrap();
+    assert_eq!(ttl, day.add_days(zairyu_app::store::DUE_TASKS_KEPT_DAYS).start_instant().timestamp());
+
+    let page = w.table.query(&Query::partition(Index::Gsi1, "ORG#org1").limit(10)).await.unwrap();
+    let sk = page
+        .items
+        .iter()
+        .filter_map(|i| i.get(attr::GSI1_SK).and_then(Attr::as_s))
+        .find(|k| k.starts_with("APP#"))
+        .unwrap();
+    // APP#2026-11-27T01:00:00.000000Z#{id}
+    assert_eq!(sk.len(), 4 + 27 + 1 + app.id().as_str().len(), "{sk}");
+}
+
+/// A notice stored before sort keys had one width keeps its old key; it is still listed and withdrawn.
+async fn a_notice_stored_under_the_old_key_form_is_still_withdrawn(w: World) {
+    use zairyu_app::ports::{Attr, Condition, attr};
+    w.seed_officer("ADMIN01", Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Admin]).await;
+    let (_, admin) = w.login("ADMIN01").await;
+    let input = zairyu_domain::notice::NoticeInput {
+        title_ja: "お知らせ".into(),
+        title_en: "Notice".into(),
+        body_ja: "本文".into(),
+        body_en: "Body".into(),
+        maintenance_from: String::new(),
+        maintenance_until: String::new(),
+    };
+    let notice = w.svc.counter.publish_notice(&admin, &input).await.unwrap();
+    // Moved to the key form of before: `{rfc3339 with nanoseconds}#{id}`.
+    let store = w.svc.core.store();
+    let found = store.notices().find(&notice.id, 10).await.unwrap().unwrap();
+    let mut change = UnitOfWork::new(start());
+    change.remove_notice(&found);
+    store.commit(change).await.unwrap();
+    let published = notice.published_at + chrono::Duration::nanoseconds(123_456_789);
+    let mut old = notice.clone();
+    old.published_at = published;
+    let mut item = std::collections::BTreeMap::new();
+    item.insert(attr::PK.to_owned(), Attr::S("NOTICE".into()));
+    item.insert(attr::SK.to_owned(), Attr::S(format!("{}#{}", published.to_rfc3339(), old.id)));
+    item.insert("doc".to_owned(), Attr::S(serde_json::to_string(&old).unwrap()));
+    item.insert(attr::VERSION.to_owned(), Attr::N(1));
+    w.table.put(item.into_iter().collect(), Condition::None).await.unwrap();
+
+    assert_eq!(w.svc.accounts.notices().await.unwrap().len(), 1);
+    w.svc.counter.withdraw_notice(&admin, &notice.id).await.unwrap();
+    assert!(w.svc.accounts.notices().await.unwrap().is_empty());
+    assert!(matches!(
+        w.svc.counter.withdraw_notice(&admin, &notice.id).await.unwrap_err(),
+        zairyu_app::ServiceError::NotFound
+    ));
+}
 
 /// The outbox: jobs spread over its shards with a fixed-width time in the sort key, swept only once a minute
 /// old, oldest first within a shard; a job of the unsharded layout (`OUTBOX` / `{id}`) is swept too.

@@ -272,7 +272,7 @@ impl World {
     }
 
     pub async fn audit(&self, subject: &str) -> Vec<zairyu_domain::audit::AuditEvent> {
-        self.svc.core.store().audit().trail(subject, None, 100).await.unwrap().items
+        self.svc.core.store().audit().trail(subject, 1000).await.unwrap()
     }
 }
 

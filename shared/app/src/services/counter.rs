@@ -596,10 +596,10 @@ impl Counter {
         if !roles.contains(&OfficerRole::Admin) {
             return Err(ServiceError::Forbidden);
         }
-        let notice = self.core.store().notices().find(id, 200).await?.ok_or(ServiceError::NotFound)?;
-        let event = self.counter_event(caller, AuditAction::WithdrawNotice, format!("notice:{}", notice.id));
+        let found = self.core.store().notices().find(id, 200).await?.ok_or(ServiceError::NotFound)?;
+        let event = self.counter_event(caller, AuditAction::WithdrawNotice, format!("notice:{}", found.notice.id));
         let mut change = self.core.change(&event)?;
-        change.remove_notice(&notice);
+        change.remove_notice(&found);
         self.core.commit(change).await.map_err(|e| match e {
             ServiceError::Conflict => ServiceError::NotFound,
             e => e,

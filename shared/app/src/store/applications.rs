@@ -55,7 +55,7 @@ impl Listed {
 fn list_index(org: &OrganizationId, id: &ApplicationId, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
     vec![
         (attr::GSI1_PK, s(format!("ORG#{org}"))),
-        (attr::GSI1_SK, s(format!("APP#{}#{}", created_at.to_rfc3339(), id))),
+        (attr::GSI1_SK, s(format!("APP#{}#{}", super::sort_time(created_at), id))),
     ]
 }
 

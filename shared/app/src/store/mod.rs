@@ -6,7 +6,8 @@
 //! # Key design
 //!
 //! One table; every item has `pk` and `sk`; two overloaded global secondary indexes (`gsi1`, `gsi2`); `ttl`
-//! expires short-lived items. Records are stored as a JSON document in `doc`, with `version` beside it for
+//! expires short-lived items. Every time in a sort key is written by `sort_time` (UTC, microseconds, one
+//! width), so keys order as times do; partitions every request would write to are spread over shards. Records are stored as a JSON document in `doc`, with `version` beside it for
 //! optimistic concurrency (owned by this module: records carry no version of their own). No request path scans the table: every access below is a `GetItem` or a `Query`
 //! of one partition.
 //!
@@ -29,8 +30,8 @@
 //! | pending application of an author (sparse lookup) | `PENDING#{user}` | `APP#{id}` | | | whether an agent has an application under examination (Q79), in one read |
 //! | notice | `NOTICE` | `{published_at}#{id}` | | | the "Information for notification" of the top screen, newest first; maintenance windows (Q25) |
 //! | counter | `COUNTER#{name}` | `COUNTER` | | | receipt-number series per office and year (Q33) |
-//! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers) |
-//! | audit event | `AUDIT#{subject}` | `{at}#{id}` | `AUDIT#{yyyy-mm-dd}` / `{at}#{id}` | | the trail of one record; the trail of one day (Q102) |
+//! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers); `ttl` 92 days after the day |
+//! | audit event | `AUDIT#{subject}` (`AUDIT#login#{shard of id, 0–15}` for anonymous log-in attempts) | `{at}#{id}` | | | the trail of one record (Q102); the shared `login` trail merged from its shards |
 //! | notification sent | `SENT#{idempotency key}` | `SENT` | | | a job is sent once (de-duplication); `ttl` |
 //! | job outbox | `OUTBOX#{shard of id, 0–7}` | `{at}#{id}` | | | jobs written with the change that caused them, until the queue has them; swept by age (records of the unsharded layout, `OUTBOX` / `{id}`, are swept too) |
 
@@ -52,9 +53,13 @@ use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
 pub use applications::{Applications, Listed};
+pub use notices::FoundNotice;
 pub use notices::Notices;
 pub use organizations::Organizations;
-pub use system::{Audit, CounterValue, Counters, DueTasks, Floods, JobRuns, Outbox, SentMarks};
+pub use system::{
+    AUDIT_SHARDS, Audit, CounterValue, Counters, DUE_TASKS_KEPT_DAYS, DueTasks, Floods, JobRuns, OUTBOX_SHARDS, Outbox,
+    SentMarks,
+};
 pub use uploads::Uploads;
 pub use users::{Link, LinkPurpose, Session, Users};
 

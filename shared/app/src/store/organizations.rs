@@ -113,7 +113,7 @@ impl UnitOfWork {
     fn request_index(req: &RequestForUse, office: Office) -> Vec<(&'static str, Attr)> {
         vec![
             (attr::GSI2_PK, s(requests_partition(office, req.state()))),
-            (attr::GSI2_SK, s(format!("{}#{}", req.recorded_at().to_rfc3339(), req.id()))),
+            (attr::GSI2_SK, s(format!("{}#{}", super::sort_time(req.recorded_at()), req.id()))),
         ]
     }
 

@@ -90,12 +90,15 @@ impl UnitOfWork {
         });
     }
 
-    /// A task falling due on `day`, for the daily job that handles it.
+    /// A task falling due on `day`, for the daily job that handles it. It expires [`DUE_TASKS_KEPT_DAYS`]
+    /// after its day: the daily jobs catch up at most a few missed days, so nothing reads it by then.
     pub fn due(&mut self, day: JstDate, task: DueTask, reference: &str) {
+        let expires = day.add_days(DUE_TASKS_KEPT_DAYS).start_instant().timestamp();
         self.push(Write::Put {
             item: Item::from([
                 (attr::PK.to_owned(), s(format!("DUE#{day}"))),
                 (attr::SK.to_owned(), s(format!("{}#{reference}", task.code()))),
+                (attr::TTL.to_owned(), Attr::N(expires)),
             ]),
             condition: Condition::None,
         });
@@ -103,6 +106,10 @@ impl UnitOfWork {
 }
 
 // --- due tasks -----------------------------------------------------------------------------------------
+
+/// Days a due task is kept after its day: three times as long as the daily jobs catch up missed days (31),
+/// then it expires.
+pub const DUE_TASKS_KEPT_DAYS: u64 = 92;
 
 impl DueTasks<'_> {
     /// The references of one task due on a day, all pages.
@@ -153,36 +160,58 @@ impl JobRuns<'_> {
 
 // --- audit ---------------------------------------------------------------------------------------------
 
-/// The write that appends `event` (never overwrites).
+/// Subjects that every anonymous attempt shares (a log-in with an unknown user ID is audited as `login`):
+/// their trail is spread over [`AUDIT_SHARDS`] partitions by the event's ID, so a flood of guesses does not
+/// make one hot partition. Every other subject is one record's trail, written as often as the record changes.
+const SHARED_SUBJECTS: &[&str] = &["login"];
+
+/// The partitions of a shared subject's trail.
+pub const AUDIT_SHARDS: u32 = 16;
+
+fn audit_partitions(subject: &str) -> Vec<String> {
+    if SHARED_SUBJECTS.contains(&subject) {
+        // The unsharded partition first: events written before the trail was sharded.
+        std::iter::once(format!("AUDIT#{subject}"))
+            .chain((0..AUDIT_SHARDS).map(|n| format!("AUDIT#{subject}#{n}")))
+            .collect()
+    } else {
+        vec![format!("AUDIT#{subject}")]
+    }
+}
+
+/// The write that appends `event` (never overwrites). The trail is read by subject only; there is no index
+/// of the day (none read it, and it was one partition taking every write of the day).
 pub(super) fn audit_write(event: &AuditEvent) -> Result<Write, StoreError> {
-    let sk = format!("{}#{}", event.at.to_rfc3339(), event.id);
-    let extra =
-        vec![(attr::GSI1_PK, s(format!("AUDIT#{}", JstDate::of_instant(event.at)))), (attr::GSI1_SK, s(sk.clone()))];
-    Ok(Write::Put {
-        item: encode(Key::new(format!("AUDIT#{}", event.subject), sk), event, 1, extra)?,
-        condition: Condition::Absent,
-    })
+    let sk = format!("{}#{}", super::sort_time(event.at), event.id);
+    let pk = if SHARED_SUBJECTS.contains(&event.subject.as_str()) {
+        format!("AUDIT#{}#{}", event.subject, super::shard_of(&event.id, AUDIT_SHARDS))
+    } else {
+        format!("AUDIT#{}", event.subject)
+    };
+    Ok(Write::Put { item: encode(Key::new(pk, sk), event, 1, Vec::new())?, condition: Condition::Absent })
 }
 
 impl Audit<'_> {
-    pub async fn trail(
-        &self,
-        subject: &str,
-        after: Option<Cursor>,
-        limit: u32,
-    ) -> Result<Records<AuditEvent>, StoreError> {
-        let q = Query::partition(Index::Primary, format!("AUDIT#{subject}")).limit(limit).after(after);
-        super::decode_page(self.0.query(&q).await?)
-    }
-
-    pub async fn of_day(
-        &self,
-        day: JstDate,
-        after: Option<Cursor>,
-        limit: u32,
-    ) -> Result<Records<AuditEvent>, StoreError> {
-        let q = Query::partition(Index::Gsi1, format!("AUDIT#{day}")).limit(limit).after(after);
-        super::decode_page(self.0.query(&q).await?)
+    /// The trail of one subject, oldest first, at most its first `limit` events (a shared subject's
+    /// partitions merged by time).
+    pub async fn trail(&self, subject: &str, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut events = Vec::new();
+        for partition in audit_partitions(subject) {
+            let (mut taken, mut after) = (0usize, None::<Cursor>);
+            loop {
+                let q = Query::partition(Index::Primary, partition.clone()).limit(limit).after(after);
+                let page: Records<AuditEvent> = super::decode_page(self.0.query(&q).await?)?;
+                taken += page.items.len();
+                events.extend(page.items);
+                match page.next {
+                    Some(c) if taken < limit as usize => after = Some(c),
+                    _ => break,
+                }
+            }
+        }
+        events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        events.truncate(limit as usize);
+        Ok(events)
     }
 }
 
