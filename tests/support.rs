@@ -123,6 +123,12 @@ impl World {
     }
 
     pub async fn with_table(table: Arc<dyn Table>) -> Self {
+        Self::wrapped(table, |w| w).await
+    }
+
+    /// A world whose services see the ports `wrap` makes of the usual ones (e.g. to inject faults); the
+    /// world's own `table` and `queue` stay the unwrapped ones, for the test's checks.
+    pub async fn wrapped(table: Arc<dyn Table>, wrap: impl FnOnce(Wiring) -> Wiring) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(start()));
         let shared = SharedClock(Arc::clone(&clock));
@@ -146,6 +152,7 @@ impl World {
             hasher: Arc::new(Argon2Hasher::new().unwrap()),
             public_url: "https://oras.example.jp".into(),
         };
+        let wiring = wrap(wiring);
         let world = Self { svc: Services::new(wiring.clone()), wiring, clock, table, queue, queue_down, dir };
         world.seed("org1", "TANAKA01", "tanaka@sakura.example.jp", "7000012050002").await;
         world.seed("org2", "SUZUKI02", "suzuki@kaede.example.jp", "6000012050003").await;

@@ -237,15 +237,19 @@ async fn main() -> Result<(), Error> {
     let from = EmailAddress::parse(&setting("ZAIRYU_SENDER", "no-reply@oras.localhost.example"))?;
     let help_desk = setting("ZAIRYU_HELP_DESK", "0570-000-000");
     let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk);
+    let sweeps = services.daily.clone();
     let worker = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         for n in 0u64.. {
             tick.tick().await;
             // The outbox sweep every 10 s, as the AWS `outbox` function's schedule does every minute.
-            if n % 20 == 0
-                && let Err(e) = core.sweep_outbox().await
-            {
-                tracing::warn!(error = %e.log_chain(), "job outbox sweep failed");
+            if n % 20 == 0 {
+                if let Err(e) = core.sweep_outbox().await {
+                    tracing::warn!(error = %e.log_chain(), "job outbox sweep failed");
+                }
+                if let Err(e) = sweeps.sweep_photos().await {
+                    tracing::warn!(error = %e.log_chain(), "photo sweep failed");
+                }
             }
             if let Err(e) = notifications.deliver(queue.as_ref(), 10).await {
                 tracing::warn!(error = %e.log_chain(), "notification delivery failed");

@@ -12,9 +12,19 @@
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use zairyu_app::{DailyJobs, ServiceError};
 
-/// Sweeps the outbox; the number of jobs handed to the queue is the function's result.
-pub async fn handle(jobs: &DailyJobs, _event: EventBridgeEvent<serde_json::Value>) -> Result<usize, ServiceError> {
-    let sent = jobs.sweep_outbox().await?;
-    tracing::info!(sent, "outbox swept");
-    Ok(sent)
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Swept {
+    /// Jobs handed to the queue.
+    pub jobs: usize,
+    /// Photo objects deleted that no application showed (a failed save, a replaced photo whose delete
+    /// failed).
+    pub photos: usize,
+}
+
+/// Sweeps the outbox, then the photo objects left unsettled; what it did is the function's result.
+pub async fn handle(jobs: &DailyJobs, _event: EventBridgeEvent<serde_json::Value>) -> Result<Swept, ServiceError> {
+    let swept = Swept { jobs: jobs.sweep_outbox().await?, photos: jobs.sweep_photos().await? };
+    tracing::info!(jobs = swept.jobs, photos = swept.photos, "swept");
+    Ok(swept)
 }

@@ -65,9 +65,9 @@ impl Services {
             accounts: Accounts::new(core.clone(), w.hasher, links.clone()),
             applications: Applications::new(core.clone(), Arc::clone(&w.photos)),
             blanket: Blanket::new(core.clone(), w.uploads, w.templates),
-            examination: Examination::new(core.clone(), w.photos),
+            examination: Examination::new(core.clone(), Arc::clone(&w.photos)),
             counter: Counter::new(core.clone(), links),
-            daily: DailyJobs::new(core.clone()),
+            daily: DailyJobs::new(core.clone(), w.photos),
             core,
         }
     }

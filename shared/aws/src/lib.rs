@@ -118,6 +118,6 @@ impl ServiceSource for AwsPorts {
         Ok(Counter::new(self.core()?, self.links()?))
     }
     fn daily(&self) -> Result<DailyJobs, BoxError> {
-        Ok(DailyJobs::new(self.core()?))
+        Ok(DailyJobs::new(self.core()?, self.photos()?))
     }
 }

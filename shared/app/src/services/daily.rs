@@ -6,6 +6,8 @@
 //! A run covers every day since the job's last completed run (at most 31), so a missed run is caught up;
 //! and running twice sends nothing twice: every e-mail has an idempotency key.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use zairyu_domain::account::{PasswordReminder, UserState};
 use zairyu_domain::application::{ApplicationId, OrganizationId};
@@ -21,7 +23,8 @@ use zairyu_domain::status::{Transition, TransitionError};
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
 
 use super::{Core, user_addressee};
-use crate::error::{ServiceError, invalid};
+use crate::error::{ErrorKind, ServiceError, invalid};
+use crate::ports::BlobStore;
 use crate::store::{Stored, UnitOfWork};
 
 /// What one run did.
@@ -41,11 +44,19 @@ const CATCH_UP_DAYS: u64 = 31;
 #[derive(Clone)]
 pub struct DailyJobs {
     core: Core,
+    /// For the sweep of unused photo objects.
+    photos: Arc<dyn BlobStore>,
 }
 
 impl DailyJobs {
-    pub fn new(core: Core) -> Self {
-        Self { core }
+    pub fn new(core: Core, photos: Arc<dyn BlobStore>) -> Self {
+        Self { core, photos }
+    }
+
+    /// Deletes the photo objects no application shows (a failed save, a replaced photo whose delete
+    /// failed); the number deleted.
+    pub async fn sweep_photos(&self) -> Result<usize, ServiceError> {
+        super::photos::sweep_photos(&self.core, self.photos.as_ref()).await
     }
 
     /// Hands the queue every job left in the outbox (see [`Core::sweep_outbox`]); the number sent.
@@ -84,7 +95,7 @@ impl DailyJobs {
                 for r in self.due(day, DueTask::ReceiptNumber).await? {
                     report.tasks += 1;
                     let Ok(id) = ApplicationId::parse(&r) else { continue };
-                    match self.assign_official_receipt_number(&id).await {
+                    match self.assign_with_retries(&id).await {
                         Ok(_) => report.acted += 1,
                         Err(ServiceError::NotFound | ServiceError::Application(_)) => {}
                         Err(e) => {
@@ -293,6 +304,21 @@ impl DailyJobs {
             }
         }
         Err(ServiceError::Conflict)
+    }
+
+    /// The official number, tried again at once (up to three times in all) when a dependency failed: a
+    /// passing fault should not show the application as a receipt-number error, nor e-mail its user.
+    async fn assign_with_retries(&self, id: &ApplicationId) -> Result<OfficialReceiptNumber, ServiceError> {
+        let mut attempt = 1;
+        loop {
+            match self.assign_official_receipt_number(id).await {
+                Err(e) if e.kind() != ErrorKind::Client && attempt < 3 => {
+                    tracing::warn!(error = %e.log_chain(), application = %id, attempt, "no official receipt number yet; trying again");
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Q51, Q86: marks a filed application "Error (application receipt number acquisition error)" when its

@@ -33,6 +33,7 @@
 //! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers); `ttl` 92 days after the day |
 //! | audit event | `AUDIT#{subject}` (`AUDIT#login#{shard of id, 0–15}` for anonymous log-in attempts) | `{at}#{id}` | | | the trail of one record (Q102); the shared `login` trail merged from its shards |
 //! | notification sent | `SENT#{idempotency key}` | `SENT` | | | a job is sent once (de-duplication); `ttl` |
+//! | photo object to settle | `PHOTOGC#{shard of object, 0–3}` | `{at}#{object}` | | | a photo being stored or replaced; the sweep deletes it unless its application shows it |
 //! | job outbox | `OUTBOX#{shard of id, 0–7}` | `{at}#{id}` | | | jobs written with the change that caused them, until the queue has them; swept by age (records of the unsharded layout, `OUTBOX` / `{id}`, are swept too) |
 
 mod applications;
@@ -58,7 +59,7 @@ pub use notices::Notices;
 pub use organizations::Organizations;
 pub use system::{
     AUDIT_SHARDS, Audit, CounterValue, Counters, DUE_TASKS_KEPT_DAYS, DueTasks, Floods, JobRuns, OUTBOX_SHARDS, Outbox,
-    SentMarks,
+    PhotoMark, PhotoMarks, SentMarks,
 };
 pub use uploads::Uploads;
 pub use users::{Link, LinkPurpose, Session, Users};
@@ -403,6 +404,10 @@ impl Store {
 
     pub fn outbox(&self) -> Outbox<'_> {
         Outbox(self.table.as_ref())
+    }
+
+    pub fn photo_marks(&self) -> PhotoMarks<'_> {
+        PhotoMarks(self.table.as_ref())
     }
 
     async fn get_stored<T: DeserializeOwned>(table: &dyn Table, key: &Key) -> Result<Option<Stored<T>>, StoreError> {

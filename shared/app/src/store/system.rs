@@ -16,6 +16,7 @@ pub struct Audit<'a>(pub(super) &'a dyn Table);
 pub struct SentMarks<'a>(pub(super) &'a dyn Table);
 pub struct Outbox<'a>(pub(super) &'a dyn Table);
 pub struct Floods<'a>(pub(super) &'a dyn Table);
+pub struct PhotoMarks<'a>(pub(super) &'a dyn Table);
 
 // --- flood limits ----------------------------------------------------------------------------------------
 
@@ -296,5 +297,74 @@ impl Outbox<'_> {
     /// The job is in the queue: its outbox record goes (deleted at once; nothing of it is kept to expire).
     pub async fn done(&self, job: &super::Outboxed) -> Result<(), StoreError> {
         self.0.delete(&job.key, Condition::None).await
+    }
+}
+
+// --- photo objects to settle ---------------------------------------------------------------------------
+
+/// The photo-mark partitions (by the object's key).
+const PHOTO_MARK_SHARDS: u32 = 4;
+
+/// A photo object that may be unused: one being stored (until the save that shows it commits) or one
+/// replaced (until it is deleted). The sweep deletes the object unless its application shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoMark {
+    pub application: String,
+    pub object: String,
+    key: Key,
+}
+
+fn photo_mark_key(object: &str, at: DateTime<Utc>) -> Key {
+    Key::new(
+        format!("PHOTOGC#{}", super::shard_of(object, PHOTO_MARK_SHARDS)),
+        format!("{}#{object}", super::sort_time(at)),
+    )
+}
+
+impl UnitOfWork {
+    /// Marks `object` of `application` as possibly unused, to be settled by the sweep.
+    pub fn mark_photo(&mut self, application: &str, object: &str) -> PhotoMark {
+        let key = photo_mark_key(object, self.now);
+        self.push(Write::Put {
+            item: Item::from([
+                (attr::PK.to_owned(), s(&key.pk)),
+                (attr::SK.to_owned(), s(&key.sk)),
+                ("application".to_owned(), s(application)),
+                ("object".to_owned(), s(object)),
+            ]),
+            condition: Condition::None,
+        });
+        PhotoMark { application: application.to_owned(), object: object.to_owned(), key }
+    }
+
+    /// The object is settled (shown by its application, or deleted).
+    pub fn settle_photo(&mut self, mark: &PhotoMark) {
+        self.push(Write::Delete { key: mark.key.clone(), condition: Condition::None });
+    }
+}
+
+impl PhotoMarks<'_> {
+    /// Marks written at or before `written_by`, up to `limit` from each shard.
+    pub async fn due(&self, written_by: DateTime<Utc>, limit: u32) -> Result<Vec<PhotoMark>, StoreError> {
+        let upto = format!("{}~", super::sort_time(written_by));
+        let mut marks = Vec::new();
+        for n in 0..PHOTO_MARK_SHARDS {
+            let q = Query::partition(Index::Primary, format!("PHOTOGC#{n}"))
+                .sort(SortKey::Between("0".into(), upto.clone()))
+                .limit(limit);
+            for i in self.0.query(&q).await?.items {
+                let field = |name: &str| i.get(name).and_then(Attr::as_s).map(str::to_owned);
+                if let (Some(pk), Some(sk), Some(application), Some(object)) =
+                    (field(attr::PK), field(attr::SK), field("application"), field("object"))
+                {
+                    marks.push(PhotoMark { application, object, key: Key::new(pk, sk) });
+                }
+            }
+        }
+        Ok(marks)
+    }
+
+    pub async fn settled(&self, mark: &PhotoMark) -> Result<(), StoreError> {
+        self.0.delete(&mark.key, Condition::None).await
     }
 }

@@ -1,0 +1,363 @@
+//! Fault injection (#13 item 14): the table, the photo store and the queue the services see fail their N-th
+//! call, for every N a whole story makes — entering, photographing and filing an application, the next
+//! day's official receipt numbers, examination, the office replacing the photo, a counter action, the
+//! outbox sweep and the e-mails. Each step that fails is tried again, as a user or the scheduler would.
+//! Whatever call fails, the story ends as the story without faults does: the same records (no half-written
+//! change), one temporary and one official receipt number, the same e-mails once each (no job lost or
+//! doubled), and no photo in the store that no application shows (an orphan is cleaned, not left).
+//!
+//! A fault here is a call that does not happen (the dependency could not be reached). Run on the embedded
+//! default; `ZAIRYU_FAULTS_REPORT=<file>` writes the number of fault points and the duration (for
+//! BENCHMARKS.md).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use zairyu_app::ports::*;
+use zairyu_app::services::counter::UserAction;
+use zairyu_app::services::examination::OfficeAction;
+use zairyu_app::{Caller, ErrorKind, ServiceError, Wiring};
+use zairyu_domain::fixtures::application_input;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::period::PeriodOfStay;
+use zairyu_domain::schedule::ScheduledJob;
+use zairyu_domain::values::EmailAddress;
+use zairyu_embedded::{OutboxMailer, SqliteTable};
+use zairyu_runtime::RandomIds;
+
+mod support;
+use support::*;
+
+/// Counts the calls the services make to their ports and fails the `fail_at`-th (0: none).
+#[derive(Default)]
+struct Faults {
+    calls: AtomicU64,
+    fail_at: AtomicU64,
+    /// The calls the story made before its result was read.
+    calls_in_story: AtomicU64,
+    /// Where each call went, for the report: "table.transact", "photos.put", …
+    log: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl Faults {
+    fn call(&self, what: &'static str) -> bool {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        self.log.lock().unwrap().push(what);
+        n == self.fail_at.load(Ordering::SeqCst)
+    }
+}
+
+fn injected() -> BoxError {
+    "injected fault: the dependency could not be reached".into()
+}
+
+struct FaultTable(Arc<dyn Table>, Arc<Faults>);
+
+#[async_trait]
+impl Table for FaultTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        if self.1.call("table.get") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        if self.1.call("table.put") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        if self.1.call("table.delete") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        if self.1.call("table.query") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.query(query).await
+    }
+    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
+        if self.1.call("table.increment") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.increment(key, attribute, by, expires_at).await
+    }
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        if self.1.call("table.transact") {
+            return Err(StoreError::Unavailable(injected()));
+        }
+        self.0.transact(writes).await
+    }
+}
+
+struct FaultBlobs(Arc<dyn BlobStore>, Arc<Faults>, &'static str, &'static str, &'static str);
+
+#[async_trait]
+impl BlobStore for FaultBlobs {
+    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
+        if self.1.call(self.2) {
+            return Err(BlobError::unavailable(injected()));
+        }
+        self.0.put(key, bytes, content_type).await
+    }
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
+        if self.1.call(self.3) {
+            return Err(BlobError::unavailable(injected()));
+        }
+        self.0.get(key).await
+    }
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        if self.1.call(self.4) {
+            return Err(BlobError::unavailable(injected()));
+        }
+        self.0.delete(key).await
+    }
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<PresignedUpload, BlobError> {
+        self.0.presign_put(key, content_type, expires_in).await
+    }
+}
+
+struct FaultQueue(Arc<dyn JobQueue>, Arc<Faults>);
+
+#[async_trait]
+impl JobQueue for FaultQueue {
+    async fn send(&self, body: &str) -> Result<(), QueueError> {
+        if self.1.call("queue.send") {
+            return Err(QueueError::unavailable(injected()));
+        }
+        self.0.send(body).await
+    }
+    async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError> {
+        self.0.receive(max).await
+    }
+    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
+        self.0.ack(receipt).await
+    }
+    async fn release(&self, receipt: &str) -> Result<(), QueueError> {
+        self.0.release(receipt).await
+    }
+    async fn dead_letters(&self, max: u32) -> Result<Vec<String>, QueueError> {
+        self.0.dead_letters(max).await
+    }
+}
+
+/// A world whose services' ports fail as `faults` says, with its table in a file the test can read whole.
+async fn world(faults: &Arc<Faults>) -> (World, tempfile::TempDir) {
+    let f = Arc::clone(faults);
+    let dir = tempfile::tempdir().unwrap();
+    let table = Arc::new(SqliteTable::open(&dir.path().join("table.sqlite")).unwrap());
+    let w = World::wrapped(table, move |w: Wiring| Wiring {
+        table: Arc::new(FaultTable(w.table, Arc::clone(&f))),
+        photos: Arc::new(FaultBlobs(w.photos, Arc::clone(&f), "photos.put", "photos.get", "photos.delete")),
+        queue: Arc::new(FaultQueue(w.queue, Arc::clone(&f))),
+        ..w
+    })
+    .await;
+    (w, dir)
+}
+
+/// Runs a step until it succeeds, as a user (or the scheduler) tries again after an error page: at most
+/// three times, and only after a failure of a dependency (a refusal of the client is the story's bug).
+async fn retry<T, F, Fut>(step: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    for _ in 0..3 {
+        match f().await {
+            Ok(v) => return v,
+            Err(e) if e.kind() != ErrorKind::Client => continue,
+            Err(e) => panic!("{step}: refused: {e:?}"),
+        }
+    }
+    panic!("{step}: failed three times with one fault injected")
+}
+
+/// What the story leaves behind, in a form two runs can be compared by (IDs, times and tokens differ).
+#[derive(Debug, PartialEq, Eq)]
+struct Outcome {
+    /// The kinds of records in the table (partition and sort key up to their first `#`) and how many of
+    /// each; the audit trail, flood counters and sessions, which grow with every retried attempt, apart.
+    records: BTreeMap<String, usize>,
+    /// The application's status, and whether it has its two receipt numbers.
+    status: String,
+    temporary_number: bool,
+    official_number: bool,
+    /// The e-mails sent, by recipient and subject, with how many times each.
+    emails: BTreeMap<(String, String), usize>,
+    /// Photos in the store that no application shows.
+    orphan_photos: Vec<String>,
+    /// Photos in the store.
+    photos: usize,
+}
+
+async fn login(w: &World, user: &str) -> Caller {
+    let token = retry("log in", || async {
+        w.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.map(|l| l.session_token)
+    })
+    .await;
+    retry("session", || async { w.svc.accounts.authenticate(&token, None).await.map(|(c, _)| c) }).await
+}
+
+async fn story(w: &World, faults: &Faults, table: &std::path::Path) -> Outcome {
+    let tanaka = login(w, "TANAKA01").await;
+    let input = application_input();
+    let app = retry("create", || w.svc.applications.create_application(&tanaka, &input)).await;
+    let id = app.id().as_str().to_owned();
+    retry("photo", || w.svc.applications.attach_photo(&tanaka, &id, jpeg(), Some("face.jpg"))).await;
+    retry("submit", || w.svc.applications.submit(&tanaka, &id)).await;
+
+    // The next morning: official receipt numbers (Q33).
+    w.clock.advance(chrono::Duration::hours(24));
+    retry("official numbers", || w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers)).await;
+
+    // Examination, and the office replacing the photo (Q63).
+    let officer = login(w, "OFFICER1").await;
+    retry("start", || w.svc.examination.office_act(&officer, &id, OfficeAction::StartExamination)).await;
+    retry("documents", || w.svc.examination.office_act(&officer, &id, OfficeAction::RequestDocuments)).await;
+    let photo = zairyu_domain::fixtures::jpeg(300, 400, 0);
+    retry("replace photo", || w.svc.examination.office_replace_photo(&officer, &id, photo.clone())).await;
+    let permit = || OfficeAction::Permit {
+        period_of_stay: PeriodOfStay::parse("3Y").unwrap(),
+        expiry_date: JstDate::parse("2030-01-20").unwrap(),
+    };
+    retry("permit", || w.svc.examination.office_act(&officer, &id, permit())).await;
+
+    // A counter action: a password reset link for the staff user (Q92).
+    retry("reset", || w.svc.counter.office_user_action(&officer, "TANAKA01", UserAction::ResetPassword)).await;
+
+    // A minute on, the outbox sweep sends what a failed send left; then every e-mail goes out.
+    w.clock.advance(chrono::Duration::seconds(61));
+    retry("sweep", || w.svc.daily.sweep_outbox()).await;
+    retry("photo sweep", || w.svc.daily.sweep_photos()).await;
+    let clock = SharedClock(Arc::clone(&w.clock));
+    let mail =
+        OutboxMailer::new(&w.dir.path().join("mail"), clock.clone(), Arc::new(RandomIds::with_clock(clock))).unwrap();
+    let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+    // The notify function's batches until the queue is empty; a failed one comes back (released).
+    let mut failed = 0;
+    loop {
+        match w.deliver(Arc::new(mail.clone()), from.clone(), 10).await {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.kind() != ErrorKind::Client && failed < 3 => failed += 1,
+            Err(e) => panic!("delivery: {e:?}"),
+        }
+    }
+    // The story is over: what follows only reads the result, with no fault left to inject.
+    faults.fail_at.store(0, Ordering::SeqCst);
+    faults.calls_in_story.store(faults.calls.load(Ordering::SeqCst), Ordering::SeqCst);
+
+    let mut emails = BTreeMap::new();
+    for m in mail.messages().unwrap() {
+        *emails.entry((m.to.join(","), m.subject.clone())).or_insert(0) += 1;
+    }
+    let app = w.svc.examination.office_view(&officer, &id).await.unwrap();
+    let shown = app.photo().map(|p| p.key.clone());
+    let stored = photo_keys(w);
+    Outcome {
+        records: record_kinds(table),
+        status: app.status().code().to_owned(),
+        temporary_number: app.temporary_receipt_number().is_some(),
+        official_number: app.official_receipt_number().is_some(),
+        emails,
+        orphan_photos: stored.iter().filter(|k| Some(*k) != shown.as_ref()).cloned().collect(),
+        photos: stored.len(),
+    }
+}
+
+/// Every photo object in the store (the embedded store keeps them as files under `photos/`).
+fn photo_keys(w: &World) -> Vec<String> {
+    let root = w.dir.path().join("photos");
+    let mut keys = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "jpg") {
+                keys.push(path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    keys
+}
+
+/// The kinds of records in the table and their numbers, read from the embedded table's file.
+fn record_kinds(table: &std::path::Path) -> BTreeMap<String, usize> {
+    let conn = rusqlite::Connection::open(table).unwrap();
+    let mut stmt = conn.prepare("SELECT pk, sk FROM items").unwrap();
+    let keys: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let mut kinds = BTreeMap::new();
+    for (pk, sk) in keys {
+        let kind = |s: &str| s.split('#').next().unwrap_or_default().to_owned();
+        let k = format!("{}/{}", kind(&pk), kind(&sk));
+        if ["AUDIT/", "FLOOD/", "SESSION/", "USER/FAILURES"].iter().any(|p| k.starts_with(p)) {
+            continue;
+        }
+        *kinds.entry(k).or_insert(0) += 1;
+    }
+    kinds
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_single_fault_in_a_whole_story_ends_as_the_story_without_faults() {
+    let started = Instant::now();
+    let faults = Arc::new(Faults::default());
+    let clean = {
+        let (w, dir) = world(&faults).await;
+        faults.calls.store(0, Ordering::SeqCst);
+        faults.log.lock().unwrap().clear();
+        story(&w, &faults, &dir.path().join("table.sqlite")).await
+    };
+    let points = faults.calls_in_story.load(Ordering::SeqCst);
+    let by_port: BTreeMap<&str, usize> =
+        faults.log.lock().unwrap()[..usize::try_from(points).unwrap()].iter().fold(BTreeMap::new(), |mut m, w| {
+            *m.entry(*w).or_insert(0) += 1;
+            m
+        });
+    assert!(clean.orphan_photos.is_empty() && clean.photos == 1, "{clean:?}");
+    assert!(clean.temporary_number && clean.official_number, "{clean:?}");
+    assert!(points > 50, "the story makes {points} calls");
+
+    let mut failures = Vec::new();
+    for n in 1..=points {
+        let faults = Arc::new(Faults::default());
+        let (w, dir) = world(&faults).await;
+        faults.calls.store(0, Ordering::SeqCst);
+        faults.log.lock().unwrap().clear();
+        faults.fail_at.store(n, Ordering::SeqCst);
+        let got = story(&w, &faults, &dir.path().join("table.sqlite")).await;
+        let what = faults.log.lock().unwrap().get(usize::try_from(n - 1).unwrap()).copied().unwrap_or("?");
+        if got != clean {
+            failures.push(format!("fault at call {n} ({what}):\n  got   {got:?}\n  clean {clean:?}"));
+        }
+    }
+    let took = started.elapsed();
+    println!("fault injection: {points} fault points ({by_port:?}) in {:.1} s", took.as_secs_f64());
+    if let Ok(file) = std::env::var("ZAIRYU_FAULTS_REPORT") {
+        std::fs::write(file, format!("{points}\t{by_port:?}\t{:.1}\n", took.as_secs_f64())).unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {points} fault points broke the story:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
