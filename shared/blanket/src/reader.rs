@@ -4,7 +4,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use zairyu_domain::blanket::{MAX_ROWS, RowError};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::ApplicationInput;
@@ -36,8 +36,16 @@ pub enum FileError {
     OtherProcedure(String),
     #[error("the file has no applicants")]
     Empty,
-    #[error("the file has {0} applicants; at most 300 fit in one file, so divide it (Q41)")]
-    TooManyRows(usize),
+    #[error(
+        "row {0} is past the template's last applicant row ({LAST_ROW}): at most 300 applicants fit in one file, so divide it (Q41)"
+    )]
+    PastLastRow(u32),
+    #[error("cell {0} is outside the template's columns; remove what is there (the last column is {1})")]
+    OutsideColumns(String, String),
+    #[error(
+        "row {0} of the headers was changed or deleted; download the template again and copy the applicants into it"
+    )]
+    HeaderChanged(u32),
     #[error(
         "row {row} has status \"{status}\", which is entered on another screen: one file holds one input-screen group (Q40)"
     )]
@@ -54,7 +62,9 @@ impl Localized for FileError {
             Self::NotOurTemplate => "blanket.not_template",
             Self::OtherProcedure(_) => "blanket.other_procedure",
             Self::Empty => "blanket.empty",
-            Self::TooManyRows(_) => "blanket.too_many_rows",
+            Self::PastLastRow(_) => "blanket.too_many_rows",
+            Self::OutsideColumns(..) => "blanket.outside_columns",
+            Self::HeaderChanged(_) => "blanket.header_changed",
             Self::MixedScreenGroups { .. } => "blanket.mixed_screen_groups",
         }
     }
@@ -67,7 +77,15 @@ impl Localized for FileError {
             Self::NotOurTemplate => "一括入力テンプレートではありません（シートや見出しが変更されています）。テンプレートをダウンロードし直してください。".into(),
             Self::OtherProcedure(p) => format!("別の申請種別（{p}）のテンプレートです。一括入力できるのは在留期間更新許可申請のみです。"),
             Self::Empty => "申請人が入力されていません。".into(),
-            Self::TooManyRows(n) => format!("申請人が{n}名入力されています。1ファイル300名までですので分割してください（Q41）。"),
+            Self::PastLastRow(row) => format!(
+                "{row}行目はテンプレートの最終行（{LAST_ROW}行目）より後です。1ファイル300名までですので分割してください（Q41）。"
+            ),
+            Self::OutsideColumns(cell, last) => {
+                format!("セル{cell}はテンプレートの列の外です（最後の列は{last}列）。その内容を削除してください。")
+            }
+            Self::HeaderChanged(row) => format!(
+                "見出しの{row}行目が変更または削除されています。テンプレートをダウンロードし直し、申請人の行を貼り付けてください。"
+            ),
             Self::MixedScreenGroups { row, status } => {
                 format!("{row}行目の在留資格「{status}」は別の入力画面の在留資格です。1ファイルには同じ入力画面の在留資格のみ入力できます（Q40）。")
             }
@@ -117,34 +135,68 @@ fn check_archive(bytes: &[u8]) -> Result<(), FileError> {
     Ok(())
 }
 
-fn text(cell: &Data) -> String {
+/// A cell's value as the user sees it: whole numbers without a decimal point, dates as `YYYY/MM/DD` (never
+/// Excel's serial number), booleans as 有 / 無.
+fn text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => {
-            if *b {
-                "有".into()
-            } else {
-                "無".into()
-            }
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => if *b { "有" } else { "無" }.into(),
+        DataRef::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}/{m:02}/{day:02}")
         }
-        other => other.to_string(),
+        DataRef::DateTime(d) => d.as_f64().to_string(),
+        DataRef::DateTimeIso(s) => s.get(..10).unwrap_or(s).replace('-', "/"),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
     }
 }
 
-/// Reads and checks a filled template.
+/// The last row (1-based) an applicant may be on: the template's 300 rows after its three header rows.
+pub const LAST_ROW: u32 = FIRST_DATA_ROW + MAX_ROWS as u32;
+
+/// The `meta` sheet is a handful of key–value rows; anything far beyond is not our template.
+const META_ROWS: u32 = 64;
+
+/// Reads a filled template, cell by cell as the file lists them: nothing is allocated from the sheet's
+/// declared or implied size, and a value outside the template's columns or past its last row refuses the
+/// file at once, so any file up to the size limit is read or refused in time and memory bounded by its size.
 pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(FileError::TooLarge);
     }
     check_archive(bytes)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::Corrupt(e.to_string()))?;
-    let meta = wb.worksheet_range(META_SHEET).map_err(|_| FileError::NotOurTemplate)?;
-    let value =
-        |key: &str| meta.rows().find(|r| r.first().map(text).as_deref() == Some(key)).and_then(|r| r.get(1).map(text));
+    let corrupt = |e: calamine::XlsxError| FileError::Corrupt(e.to_string());
+
+    let mut meta: Vec<(String, String)> = Vec::new();
+    {
+        let mut cells = wb.worksheet_cells_reader(META_SHEET).map_err(|_| FileError::NotOurTemplate)?;
+        while let Some(cell) = cells.next_cell().map_err(corrupt)? {
+            let ((row, col), value) = (cell.get_position(), text(cell.get_value()));
+            if value.is_empty() {
+                continue;
+            }
+            if row >= META_ROWS || col > 1 {
+                return Err(FileError::NotOurTemplate);
+            }
+            let index = row as usize;
+            if meta.len() <= index {
+                meta.resize(index + 1, (String::new(), String::new()));
+            }
+            if col == 0 {
+                meta[index].0 = value;
+            } else {
+                meta[index].1 = value;
+            }
+        }
+    }
+    let value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let procedure = value("procedure").ok_or(FileError::NotOurTemplate)?;
     if procedure != PROCEDURE {
         return Err(FileError::OtherProcedure(procedure));
@@ -152,31 +204,51 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     let group_code = value("screen_group").ok_or(FileError::NotOurTemplate)?;
     let group = ScreenGroup::ALL.into_iter().find(|g| g.code() == group_code).ok_or(FileError::NotOurTemplate)?;
 
-    let sheet = wb.worksheet_range(DATA_SHEET).map_err(|_| FileError::NotOurTemplate)?;
     let cols = columns();
-    let mut rows_iter = sheet.rows();
-    let header: Vec<String> = rows_iter.next().map(|r| r.iter().map(text).collect()).unwrap_or_default();
-    if header.len() < cols.len() || cols.iter().zip(&header).any(|(c, h)| c.ja != *h) {
-        return Err(FileError::NotOurTemplate);
-    }
-    let start = sheet.start().map(|(r, _)| r).unwrap_or(0);
-    let mut rows = Vec::new();
-    for (i, r) in sheet.rows().enumerate() {
-        let number = start + i as u32;
-        if number < FIRST_DATA_ROW {
-            continue;
+    let width = cols.len();
+    let mut header = vec![vec![String::new(); width]; FIRST_DATA_ROW as usize];
+    let mut data: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    {
+        let mut cells = wb.worksheet_cells_reader(DATA_SHEET).map_err(|_| FileError::NotOurTemplate)?;
+        while let Some(cell) = cells.next_cell().map_err(corrupt)? {
+            let ((row, col), value) = (cell.get_position(), text(cell.get_value()));
+            if value.trim().is_empty() {
+                continue;
+            }
+            let col = col as usize;
+            if col >= width {
+                return Err(FileError::OutsideColumns(
+                    format!("{}{}", letters(col), u64::from(row) + 1),
+                    letters(width - 1),
+                ));
+            }
+            if row >= LAST_ROW {
+                return Err(FileError::PastLastRow(row.saturating_add(1)));
+            }
+            match header.get_mut(row as usize) {
+                Some(h) => h[col] = value,
+                None => data.entry(row).or_insert_with(|| vec![String::new(); width])[col] = value,
+            }
         }
-        let cells: Vec<String> = r.iter().take(cols.len()).map(text).collect();
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        rows.push(Row { number: number + 1, input: row_input(&cells), cells });
     }
+    let expected: [Vec<String>; 3] = [
+        cols.iter().map(|c| c.ja.clone()).collect(),
+        cols.iter().map(|c| c.en.clone()).collect(),
+        cols.iter().map(|c| crate::template::rule(c.kind)).collect(),
+    ];
+    for (i, (got, want)) in header.iter().zip(&expected).enumerate() {
+        if got.iter().map(|g| g.trim()).ne(want.iter().map(|w| w.trim())) {
+            // A first header row unlike ours in every column is another workbook, not an edited template.
+            if i == 0 && got.iter().zip(want).all(|(g, w)| g.trim() != w.trim()) {
+                return Err(FileError::NotOurTemplate);
+            }
+            return Err(FileError::HeaderChanged(i as u32 + 1));
+        }
+    }
+    let rows: Vec<Row> =
+        data.into_iter().map(|(row, cells)| Row { number: row + 1, input: row_input(&cells), cells }).collect();
     if rows.is_empty() {
         return Err(FileError::Empty);
-    }
-    if rows.len() > MAX_ROWS {
-        return Err(FileError::TooManyRows(rows.len()));
     }
     for row in &rows {
         if let Ok(status) = StatusOfResidence::parse(&row.input.status_of_residence)

@@ -17,7 +17,8 @@ pub const FIRST_DATA_ROW: u32 = 3;
 pub const PROCEDURE: &str = "extension";
 pub const TEMPLATE_VERSION: &str = "1";
 
-fn rule(kind: Kind) -> String {
+/// The rule of a column as the template's third header row states it.
+pub fn rule(kind: Kind) -> String {
     match kind {
         Kind::Text(n) => format!("{n}文字以内 / up to {n} characters"),
         Kind::Date => "YYYYMMDD".into(),

@@ -51,7 +51,7 @@ fn q41_three_hundred_valid_rows_read_and_parse() {
 #[test]
 fn q41_three_hundred_and_one_rows_are_refused_whole() {
     let bytes = workbook(ScreenGroup::Work, &valid_rows(301)).unwrap();
-    assert_eq!(read(&bytes).unwrap_err(), FileError::TooManyRows(301));
+    assert_eq!(read(&bytes).unwrap_err(), FileError::PastLastRow(304));
 }
 
 #[test]
@@ -116,4 +116,114 @@ fn a_zip_bomb_is_refused_before_anything_parses_it() {
     let bytes = buf.into_inner();
     assert!(bytes.len() < 1024 * 1024, "small on disk");
     assert_eq!(read(&bytes).unwrap_err(), FileError::ZipBomb);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files as other programs write them: built cell by cell with rust_xlsxwriter, not by the template code.
+
+/// A workbook shaped like the template, written directly: the `meta` sheet, the three header rows, then
+/// `cells` (0-based row, column, value) on the data sheet.
+fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let data = wb.add_worksheet();
+    data.set_name(zairyu_blanket::template::DATA_SHEET).unwrap();
+    let cols = columns();
+    let date = Format::new().set_num_format("yyyy/mm/dd");
+    for (r, which) in header_rows.iter().enumerate() {
+        for (c, col) in cols.iter().enumerate() {
+            let text = match which {
+                0 => col.ja.clone(),
+                1 => col.en.clone(),
+                _ => zairyu_blanket::template::rule(col.kind),
+            };
+            data.write_string(r as u32, c as u16, text).unwrap();
+        }
+    }
+    for (r, c, v) in cells {
+        match v {
+            Cell::Text(t) => data.write_string(*r, *c, t.as_str()).unwrap(),
+            Cell::Date(y, m, d) => {
+                let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                data.write_datetime_with_format(*r, *c, &dt, &date).unwrap()
+            }
+            Cell::Number(n) => data.write_number(*r, *c, *n).unwrap(),
+        };
+    }
+    let meta = wb.add_worksheet();
+    meta.set_name(zairyu_blanket::template::META_SHEET).unwrap();
+    meta.write_string(0, 0, "procedure").unwrap();
+    meta.write_string(0, 1, "extension").unwrap();
+    meta.write_string(1, 0, "screen_group").unwrap();
+    meta.write_string(1, 1, ScreenGroup::Work.code()).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+enum Cell {
+    Text(String),
+    Date(u16, u8, u8),
+    Number(f64),
+}
+
+/// One valid applicant on `row` (0-based), every cell as text.
+fn applicant(row: u32) -> Vec<(u32, u16, Cell)> {
+    valid_rows(1)[0].iter().enumerate().map(|(c, v)| (row, c as u16, Cell::Text(v.clone()))).collect()
+}
+
+#[test]
+fn a_stray_value_in_the_last_cell_of_the_sheet_is_refused_at_once() {
+    let mut cells = applicant(3);
+    cells.push((1_048_575, 16_383, Cell::Text("x".into())));
+    let bytes = hand_made(&[0, 1, 2], &cells);
+    assert!(bytes.len() < 20_000, "a small file: {}", bytes.len());
+    // (Before, the reader asked for the 550 GB range the cell implies and the process aborted.)
+    assert_eq!(read(&bytes).unwrap_err(), FileError::OutsideColumns("XFD1048576".into(), letters(columns().len() - 1)));
+
+    // Within the columns, far down: past the template's last row.
+    let last = columns().len() as u16 - 1;
+    let mut cells = applicant(3);
+    cells.push((1_048_575, last, Cell::Text("x".into())));
+    assert_eq!(read(&hand_made(&[0, 1, 2], &cells)).unwrap_err(), FileError::PastLastRow(1_048_576));
+
+    // Row 304, the first after the template's 300 applicants.
+    let mut cells = applicant(3);
+    cells.extend(applicant(303));
+    assert_eq!(read(&hand_made(&[0, 1, 2], &cells)).unwrap_err(), FileError::PastLastRow(304));
+    // Row 303 is the last one allowed.
+    let mut cells = applicant(3);
+    cells.extend(applicant(302).into_iter().map(|(r, c, v)| match (c, v) {
+        (c, Cell::Text(t)) if columns()[c as usize].field == "residence_card_number" => {
+            (r, c, Cell::Text(t.replace("00000000", "00000302")))
+        }
+        (c, v) => (r, c, v),
+    }));
+    let blanket = read(&hand_made(&[0, 1, 2], &cells)).unwrap();
+    assert_eq!(blanket.rows.iter().map(|r| r.number).collect::<Vec<_>>(), vec![4, 303]);
+}
+
+#[test]
+fn a_file_whose_rules_row_was_deleted_is_refused_whole_naming_the_row() {
+    // Rows shifted up by one: the first applicant sits where the rules were.
+    let mut cells = applicant(2);
+    cells.extend(applicant(3));
+    let err = read(&hand_made(&[0, 1], &cells)).unwrap_err();
+    assert_eq!(err, FileError::HeaderChanged(3));
+    assert!(err.to_string().contains("row 3") && zairyu_domain::error::Localized::message_ja(&err).contains("3行目"));
+    // The English header row changed.
+    let err = read(&hand_made(&[0, 0, 2], &applicant(3))).unwrap_err();
+    assert_eq!(err, FileError::HeaderChanged(2));
+}
+
+#[test]
+fn dates_typed_as_excel_dates_are_read_as_the_user_sees_them() {
+    let birth = columns().iter().position(|c| c.field == "birth_date").unwrap() as u16;
+    let mut cells: Vec<_> = applicant(3).into_iter().filter(|(_, c, _)| *c != birth).collect();
+    cells.push((3, birth, Cell::Date(1995, 2, 18)));
+    let blanket = read(&hand_made(&[0, 1, 2], &cells)).unwrap();
+    let birth_cell = &blanket.rows[0].cells[birth as usize];
+    assert_eq!(birth_cell, "1995/02/18", "never the serial number 34748");
+    // A plain number where a date belongs is shown as typed.
+    let mut cells: Vec<_> = applicant(3).into_iter().filter(|(_, c, _)| *c != birth).collect();
+    cells.push((3, birth, Cell::Number(34748.0)));
+    assert_eq!(read(&hand_made(&[0, 1, 2], &cells)).unwrap().rows[0].cells[birth as usize], "34748");
 }
