@@ -25,7 +25,7 @@ pub struct JstDate(NaiveDate);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error("must be a date written as YYYYMMDD or YYYY-MM-DD")]
+    #[error("must be a date such as 19950218, 1995-02-18, 1995/02/18, 1995年2月18日, 平成7年2月18日 or H7.2.18")]
     Format,
     #[error("{0} is not a day of the calendar")]
     NotACalendarDay(String),
@@ -40,7 +40,7 @@ impl Localized for DateError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Format => "日付は YYYYMMDD または YYYY-MM-DD の形式で入力してください。".into(),
+            Self::Format => "日付は 19950218、1995-02-18、1995/02/18、1995年2月18日、平成7年2月18日、H7.2.18 のように入力してください。".into(),
             Self::NotACalendarDay(s) => format!("{s} は存在しない日付です。"),
         }
     }
@@ -66,23 +66,41 @@ impl JstDate {
         }
     }
 
-    /// Parses `YYYYMMDD` (blanket files) or `YYYY-MM-DD` (API). Half-width digits only.
+    /// Parses a date as people write it: `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYY.MM.DD` (month and
+    /// day of one or two digits), `YYYY年M月D日`, and Japanese era dates — 令和 / 平成 / 昭和 / 大正, written out
+    /// (`平成7年2月18日`, `令和元年5月1日`) or abbreviated R / H / S / T (`H7.2.18`, `h07/02/18`). Full-width
+    /// digits and separators count as half-width ones. An era date must fall within its era.
     pub fn parse(input: &str) -> Result<Self, DateError> {
-        let s = input.trim();
-        let digits: String = match s.len() {
-            8 if s.bytes().all(|b| b.is_ascii_digit()) => s.to_owned(),
-            10 if s.as_bytes()[4] == b'-'
-                && s.as_bytes()[7] == b'-'
-                && s.bytes().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit()) =>
-            {
-                s.replace('-', "")
-            }
-            _ => return Err(DateError::Format),
+        let shown = input.trim();
+        let s = half_width(shown);
+        let (era, rest) = match ERAS.iter().find_map(|e| e.strip(&s).map(|rest| (e, rest))) {
+            Some((e, rest)) => (Some(e), rest),
+            None => (None, s.as_str()),
         };
-        let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().map_err(|_| DateError::Format);
-        let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-        let year = i32::try_from(y).map_err(|_| DateError::Format)?;
-        Self::from_ymd(year, m, d).ok_or_else(|| DateError::NotACalendarDay(s.to_owned()))
+        let [y, m, d] = match era {
+            Some(_) => split_written(rest, true)?,
+            None if rest.len() == 8 && rest.bytes().all(|b| b.is_ascii_digit()) => {
+                let num = |r: std::ops::Range<usize>| rest[r].parse::<u32>().map_err(|_| DateError::Format);
+                [num(0..4)?, num(4..6)?, num(6..8)?]
+            }
+            None => split_written(rest, false)?,
+        };
+        let calendar_day = |year: u32| {
+            i32::try_from(year)
+                .ok()
+                .and_then(|year| Self::from_ymd(year, m, d))
+                .ok_or_else(|| DateError::NotACalendarDay(shown.to_owned()))
+        };
+        match era {
+            None => calendar_day(y),
+            Some(era) => {
+                let day = calendar_day(era.first_year + y - 1)?;
+                if y == 0 || day < era.start() || era.end().is_some_and(|end| day > end) {
+                    return Err(DateError::NotACalendarDay(shown.to_owned()));
+                }
+                Ok(day)
+            }
+        }
     }
 
     pub fn naive(self) -> NaiveDate {
@@ -143,6 +161,89 @@ impl JstDate {
     }
 }
 
+/// A Japanese era: its names, and its first day.
+struct Era {
+    name: &'static str,
+    letter: char,
+    first_year: u32,
+    first_month: u32,
+    first_day: u32,
+}
+
+/// The eras a living person's dates fall in, newest first; each ends the day before the next begins.
+const ERAS: [Era; 4] = [
+    Era { name: "令和", letter: 'R', first_year: 2019, first_month: 5, first_day: 1 },
+    Era { name: "平成", letter: 'H', first_year: 1989, first_month: 1, first_day: 8 },
+    Era { name: "昭和", letter: 'S', first_year: 1926, first_month: 12, first_day: 25 },
+    Era { name: "大正", letter: 'T', first_year: 1912, first_month: 7, first_day: 30 },
+];
+
+impl Era {
+    /// The rest of `s` after this era's name or letter (the letter followed by a digit or 元).
+    fn strip<'a>(&self, s: &'a str) -> Option<&'a str> {
+        if let Some(rest) = s.strip_prefix(self.name) {
+            return Some(rest.trim_start());
+        }
+        let mut chars = s.chars();
+        let first = chars.next()?;
+        let rest = chars.as_str();
+        (first.eq_ignore_ascii_case(&self.letter) && rest.starts_with(|c: char| c.is_ascii_digit() || c == '元'))
+            .then_some(rest)
+    }
+
+    fn start(&self) -> JstDate {
+        JstDate::from_ymd(self.first_year as i32, self.first_month, self.first_day).unwrap_or(JstDate(NaiveDate::MIN))
+    }
+
+    /// The last day: the day before the next era's first.
+    fn end(&self) -> Option<JstDate> {
+        let index = ERAS.iter().position(|e| e.name == self.name)?;
+        index.checked_sub(1).map(|newer| ERAS[newer].start().pred())
+    }
+}
+
+/// Full-width digits, letters and separators as their half-width forms; everything else as it is.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '／' | '－' | '．' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            '‐' | '−' | 'ー' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Year, month and day of `Y-M-D`, `Y/M/D`, `Y.M.D` (one separator throughout) or `Y年M月D日`. A Gregorian
+/// year has four digits; an era year one or two (or 元, the first year). Month and day have one or two.
+fn split_written(s: &str, era: bool) -> Result<[u32; 3], DateError> {
+    let kanji = s.contains('年');
+    let parts: Vec<&str> = if kanji {
+        let (y, rest) = s.split_once('年').ok_or(DateError::Format)?;
+        let (m, rest) = rest.split_once('月').ok_or(DateError::Format)?;
+        let d = rest.strip_suffix('日').ok_or(DateError::Format)?;
+        vec![y.trim(), m.trim(), d.trim()]
+    } else {
+        let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or(DateError::Format)?;
+        s.split(sep).collect()
+    };
+    let [y, m, d] = parts.as_slice() else { return Err(DateError::Format) };
+    let number = |p: &str, widths: std::ops::RangeInclusive<usize>| {
+        if widths.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse::<u32>().map_err(|_| DateError::Format)
+        } else {
+            Err(DateError::Format)
+        }
+    };
+    let year = match (era, *y) {
+        (true, "元") => 1,
+        (true, y) => number(y, 1..=2)?,
+        (false, y) => number(y, 4..=4)?,
+    };
+    Ok([year, number(m, 1..=2)?, number(d, 1..=2)?])
+}
+
 impl fmt::Display for JstDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
@@ -181,11 +282,11 @@ mod tests {
 
     #[test]
     fn refuses_other_forms_and_impossible_days() {
-        for bad in ["2026/11/27", "27-11-2026", "２０２６１１２７", "2026-1-27", "", "2026112", "2026-11-2x"] {
+        for bad in ["27-11-2026", "", "2026112", "2026-11-2x", "26-11-27", "2026-11", "2026-11-27-01", "11/27"] {
             assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
         }
-        // Both dashes, in their places, or none: one dash moved or missing is no written form of a date.
-        for bad in ["2026-11270", "2026111127", "202611-270", "20261-1270"] {
+        // One separator throughout, in its places: a dash moved or missing is no written form of a date.
+        for bad in ["2026-11270", "2026111127", "202611-270", "20261-1270", "2026-11/27", "2026/11.27"] {
             assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
         }
         assert!(matches!(JstDate::parse("20250229"), Err(DateError::NotACalendarDay(_))));
@@ -238,8 +339,91 @@ mod tests {
     }
 
     #[test]
-    fn only_half_width_digits_in_their_places_are_a_date() {
-        for bad in ["1995+412", "1995-04/12", "1995/04-12", "1995/04/12", "１９９５０４１２", "19950412x"] {
+    fn dates_as_people_type_them() {
+        let feb18 = d("1995-02-18");
+        for typed in [
+            "19950218",
+            "1995-02-18",
+            "1995/02/18",
+            "1995/2/18",
+            "1995.2.18",
+            " 1995-2-18 ",
+            "1995年2月18日",
+            "1995年02月18日",
+            "１９９５／０２／１８",
+            "１９９５０２１８",
+            "１９９５年２月１８日",
+            "1995−02−18",
+            "平成7年2月18日",
+            "平成07年02月18日",
+            "平成 7年2月18日",
+            "H7.2.18",
+            "h7.2.18",
+            "H07/02/18",
+            "H7-2-18",
+            "Ｈ７．２．１８",
+        ] {
+            assert_eq!(JstDate::parse(typed), Ok(feb18), "{typed}");
+        }
+        assert_eq!(JstDate::parse("令和元年5月1日"), Ok(d("2019-05-01")));
+        assert_eq!(JstDate::parse("R1.5.1"), Ok(d("2019-05-01")));
+        assert_eq!(JstDate::parse("R元.5.1"), Ok(d("2019-05-01")));
+        assert_eq!(JstDate::parse("令和8年11月27日"), Ok(d("2026-11-27")));
+        assert_eq!(JstDate::parse("昭和64年1月7日"), Ok(d("1989-01-07")));
+        assert_eq!(JstDate::parse("平成元年1月8日"), Ok(d("1989-01-08")));
+        assert_eq!(JstDate::parse("S45.3.15"), Ok(d("1970-03-15")));
+        assert_eq!(JstDate::parse("昭和元年12月25日"), Ok(d("1926-12-25")));
+        assert_eq!(JstDate::parse("大正15年12月24日"), Ok(d("1926-12-24")));
+        assert_eq!(JstDate::parse("T1.7.30"), Ok(d("1912-07-30")));
+    }
+
+    #[test]
+    fn an_era_date_falls_within_its_era() {
+        for outside in [
+            "平成31年5月1日",
+            "H31.5.1",
+            "昭和64年1月8日",
+            "令和元年4月30日",
+            "平成元年1月7日",
+            "T1.7.29",
+            "昭和0年1月1日",
+            "大正15年12月25日",
+        ] {
+            assert!(matches!(JstDate::parse(outside), Err(DateError::NotACalendarDay(_))), "{outside}");
+        }
+        assert_eq!(JstDate::parse("平成31年4月30日"), Ok(d("2019-04-30")));
+        assert!(
+            matches!(JstDate::parse("平成7年2月30日"), Err(DateError::NotACalendarDay(s)) if s == "平成7年2月30日")
+        );
+        for bad in [
+            "平成7年2月",
+            "平成7年2月18",
+            "平成年2月18日",
+            "H123.2.18",
+            "H.2.18",
+            "X7.2.18",
+            "平成七年二月十八日",
+            "H7.2.18.1",
+            "H7年2.18",
+        ] {
+            assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
+        }
+        // A letter that is an era's only when a year follows: "Heisei" spelt out is no date.
+        assert_eq!(JstDate::parse("Heisei 7.2.18"), Err(DateError::Format));
+    }
+
+    #[test]
+    fn only_digits_in_their_places_are_a_date() {
+        for bad in [
+            "1995+412",
+            "1995-04/12",
+            "1995/04-12",
+            "19950412x",
+            "1995/004/12",
+            "1995/04/123",
+            "995/04/12",
+            "01995/4/12",
+        ] {
             assert_eq!(JstDate::parse(bad), Err(DateError::Format), "{bad}");
         }
         assert_eq!(JstDate::parse("19950230"), Err(DateError::NotACalendarDay("19950230".into())));
@@ -248,7 +432,8 @@ mod tests {
             (DateError::Format.rule(), DateError::NotACalendarDay(String::new()).rule()),
             ("date.format", "date.not_a_calendar_day")
         );
-        assert!(DateError::Format.message_ja().contains("YYYYMMDD"));
+        assert!(DateError::Format.message_ja().contains("平成7年2月18日"));
+        assert!(DateError::Format.to_string().contains("H7.2.18"));
         assert!(DateError::NotACalendarDay("19950230".into()).message_ja().contains("19950230 は存在しない"));
     }
 }
