@@ -236,8 +236,13 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
         cols.iter().map(|c| c.en.clone()).collect(),
         cols.iter().map(|c| crate::template::rule(c.kind)).collect(),
     ];
+    // The rules row of a template made before a rule's text changed is as good as today's.
+    let earlier: Vec<Option<&str>> = cols.iter().map(|c| crate::template::earlier_rule(c.kind)).collect();
+    let same = |i: usize, c: usize, got: &str, want: &str| {
+        got.trim() == want.trim() || (i == 2 && earlier[c].is_some_and(|e| e == got.trim()))
+    };
     for (i, (got, want)) in header.iter().zip(&expected).enumerate() {
-        if got.iter().map(|g| g.trim()).ne(want.iter().map(|w| w.trim())) {
+        if !got.iter().zip(want).enumerate().all(|(c, (g, w))| same(i, c, g, w)) {
             // A first header row unlike ours in every column is another workbook, not an edited template.
             if i == 0 && got.iter().zip(want).all(|(g, w)| g.trim() != w.trim()) {
                 return Err(FileError::NotOurTemplate);

@@ -21,11 +21,11 @@ pub const TEMPLATE_VERSION: &str = "1";
 pub fn rule(kind: Kind) -> String {
     match kind {
         Kind::Text(n) => format!("{n}文字以内 / up to {n} characters"),
-        Kind::Date => "YYYYMMDD".into(),
+        Kind::Date => "例 1995/02/18、平成7年2月18日 / e.g. 1995/02/18".into(),
         Kind::YesNo => "有 / 無".into(),
         Kind::Sex => "男 / 女".into(),
         Kind::Status => "一覧から選択 / choose from the list".into(),
-        Kind::Period => "例 1Y, 6M, 90D / e.g. 1Y, 6M, 90D".into(),
+        Kind::Period => "例 1年6月、3年、90日 / e.g. 1年6月 (1Y6M)".into(),
         Kind::Office => "一覧から選択 / choose from the list".into(),
         Kind::ReceiptMethod => "窓口 / 郵送".into(),
         Kind::ReEntry => "なし / 一回限り / 数次".into(),
@@ -34,6 +34,15 @@ pub fn rule(kind: Kind) -> String {
         Kind::Phone => "半角数字10〜11桁 / 10-11 digits".into(),
         Kind::Postcode => "半角数字7桁 / 7 digits".into(),
         Kind::Prefecture => "例 東京都 / e.g. 東京都".into(),
+    }
+}
+
+/// The rule the first templates stated where it differs from today's: files made from them are still read.
+pub fn earlier_rule(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Date => Some("YYYYMMDD"),
+        Kind::Period => Some("例 1Y, 6M, 90D / e.g. 1Y, 6M, 90D"),
+        _ => None,
     }
 }
 

@@ -222,8 +222,52 @@ fn dates_typed_as_excel_dates_are_read_as_the_user_sees_them() {
     let blanket = read(&hand_made(&[0, 1, 2], &cells)).unwrap();
     let birth_cell = &blanket.rows[0].cells[birth as usize];
     assert_eq!(birth_cell, "1995/02/18", "never the serial number 34748");
+    // And the row is a valid application: the date parser reads the date as it is shown.
+    let form = ApplicationForm::parse(&blanket.rows[0].input, today()).unwrap();
+    assert_eq!(form.birth_date, JstDate::parse("1995-02-18").unwrap());
     // A plain number where a date belongs is shown as typed.
     let mut cells: Vec<_> = applicant(3).into_iter().filter(|(_, c, _)| *c != birth).collect();
     cells.push((3, birth, Cell::Number(34748.0)));
     assert_eq!(read(&hand_made(&[0, 1, 2], &cells)).unwrap().rows[0].cells[birth as usize], "34748");
+}
+
+#[test]
+fn a_file_made_from_the_first_template_is_still_read() {
+    // The first templates stated dates as YYYYMMDD and periods as 1Y, 6M, 90D in the rules row.
+    use rust_xlsxwriter::Workbook;
+    let bytes_of = |earlier: bool| {
+        let mut wb = Workbook::new();
+        let data = wb.add_worksheet();
+        data.set_name(zairyu_blanket::template::DATA_SHEET).unwrap();
+        for (c, col) in columns().iter().enumerate() {
+            let c = c as u16;
+            data.write_string(0, c, col.ja.as_str()).unwrap();
+            data.write_string(1, c, col.en.as_str()).unwrap();
+            let rule = match zairyu_blanket::template::earlier_rule(col.kind) {
+                Some(old) if earlier => old.to_owned(),
+                _ => zairyu_blanket::template::rule(col.kind),
+            };
+            data.write_string(2, c, rule).unwrap();
+        }
+        for (c, v) in valid_rows(1)[0].iter().enumerate() {
+            data.write_string(3, c as u16, v.as_str()).unwrap();
+        }
+        let meta = wb.add_worksheet();
+        meta.set_name(zairyu_blanket::template::META_SHEET).unwrap();
+        meta.write_string(0, 0, "procedure").unwrap();
+        meta.write_string(0, 1, "extension").unwrap();
+        meta.write_string(1, 0, "screen_group").unwrap();
+        meta.write_string(1, 1, ScreenGroup::Work.code()).unwrap();
+        wb.save_to_buffer().unwrap()
+    };
+    assert_eq!(read(&bytes_of(true)).unwrap().rows.len(), 1);
+    assert_eq!(read(&bytes_of(false)).unwrap().rows.len(), 1);
+}
+
+#[test]
+fn the_template_writes_periods_and_dates_the_way_japanese_forms_do() {
+    let rules: Vec<String> = columns().iter().map(|c| zairyu_blanket::template::rule(c.kind)).collect();
+    assert!(rules.iter().any(|r| r.contains("1年6月")), "{rules:?}");
+    assert!(rules.iter().any(|r| r.contains("平成7年2月18日")), "{rules:?}");
+    assert!(!rules.iter().any(|r| r.starts_with("例 1Y")), "{rules:?}");
 }

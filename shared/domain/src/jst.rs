@@ -203,7 +203,7 @@ impl Era {
 }
 
 /// Full-width digits, letters and separators as their half-width forms; everything else as it is.
-fn half_width(s: &str) -> String {
+pub(crate) fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '／' | '－' | '．' => {

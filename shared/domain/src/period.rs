@@ -60,7 +60,12 @@ impl PeriodOfStay {
 
     /// Parses `5Y`, `3Y3M`, `6M`, `90D`, `15D` and the Japanese `5年`, `3年3月`, `6月`/`6ヶ月`, `90日`.
     pub fn parse(input: &str) -> Result<Self, PeriodError> {
-        let s = input.trim().to_ascii_uppercase().replace("ヶ月", "月").replace("か月", "月").replace("カ月", "月");
+        let s = crate::jst::half_width(input.trim())
+            .to_ascii_uppercase()
+            .replace("ヶ月", "月")
+            .replace("か月", "月")
+            .replace("カ月", "月")
+            .replace("ケ月", "月");
         let (mut years, mut months, mut days) = (None::<u32>, None::<u32>, None::<u32>);
         let mut number = String::new();
         for c in s.chars() {
@@ -225,6 +230,10 @@ mod tests {
         assert_eq!(p("6M"), p("6ヶ月"));
         assert_eq!(p("90D"), p("90日"));
         assert_eq!(p("18M"), p("1Y6M"));
+        assert_eq!(p("1年6月"), p("1Y6M"));
+        assert_eq!(p("１年６月"), p("1Y6M"), "full-width digits");
+        assert_eq!(p("６ケ月"), p("6M"));
+        assert_eq!(p("６カ月"), p("6M"));
         assert_eq!(p("3Y3M").to_string(), "3Y3M");
         for bad in ["", "5", "Y", "5X", "5Y5Y", "M3", "1.5Y"] {
             assert_eq!(PeriodOfStay::parse(bad), Err(PeriodError::Format), "{bad}");
