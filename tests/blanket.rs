@@ -133,3 +133,41 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
 }
+
+/// #14 item 2: the same rows saved again by another program (other bytes, same people) register nothing
+/// twice — each person's entered application takes the row instead, and the upload says so; a person whose
+/// application was already filed gets a row error naming it, never a second application.
+#[tokio::test]
+async fn the_same_people_in_a_re_saved_file_update_their_applications_and_add_none() {
+    let w = World::new().await;
+    let mut rows = w.blanket_people(5).await;
+    let first = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!((first.rows_registered(), first.rows_updated(), first.rows_failed()), (5, 0, 0));
+    let (_, caller) = w.login("TANAKA01").await;
+    let list = || async { w.svc.applications.applications(&caller, None, 1000).await.unwrap().items };
+    assert_eq!(list().await.len(), 5);
+
+    // File the first person's application; re-save the file with one occupation changed (other bytes).
+    let filed = list().await.into_iter().find_map(|l| match l {
+        zairyu_app::store::Listed::Application(a) if a.form().stay.card_number.as_str() == card(0) => Some(a),
+        _ => None,
+    });
+    let filed = filed.unwrap();
+    w.svc.applications.attach_photo(&caller, filed.id().as_str(), jpeg(), None).await.unwrap();
+    w.svc.applications.submit(&caller, filed.id().as_str()).await.unwrap();
+    rows[3][col("occupation")] = "Data engineer".into();
+    let second = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!((second.rows_registered(), second.rows_updated(), second.rows_failed()), (4, 4, 1));
+    let items = list().await;
+    let applications: Vec<_> = items.iter().filter_map(|l| l.application()).collect();
+    assert_eq!(applications.len(), 5, "no person twice");
+    let changed = applications.iter().find(|a| a.form().stay.card_number.as_str() == card(3)).unwrap();
+    assert_eq!(changed.form().occupation.as_str(), "Data engineer");
+    let errors = w.svc.core.store().uploads().row_errors(second.id(), None, 100).await.unwrap().items;
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].rule, "application.already_open");
+    assert!(errors[0].message_en.contains(filed.id().as_str()), "{:?}", errors[0]);
+    // The filed one got no second receipt number: one application for the person, one number.
+    let for_card = w.svc.core.store().applications().by_card(&filed.form().stay.card_number, None, 10).await.unwrap();
+    assert_eq!(for_card.items.len(), 1);
+}

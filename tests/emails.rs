@@ -126,11 +126,12 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     let received: &[(K, &[&str])] =
         &[(K::ApplicationReceived, &[TANAKA]), (K::TemporaryReceiptNumber, &[TANAKA, APPLICANT])];
     step.expect(&w, "filing", received).await;
-    let mut in_osaka = application_input();
+    // Two more foreign nationals (one open application per person).
+    let mut in_osaka = w.another_person().await;
     in_osaka.prefecture = "大阪府".into();
     filed(in_osaka).await;
     step.expect(&w, "filing in Osaka", received).await;
-    let c = filed(application_input()).await;
+    let c = filed(w.another_person().await).await;
     step.expect(&w, "filing a third", received).await;
 
     // The receipt method changed (Q53), twice: two e-mails.

@@ -557,9 +557,19 @@ async fn q48_q49_withdrawals() {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["withdrawn_attachments"], json!(["re_entry"]));
     assert_eq!(r.body["status"]["code"], "application_completed");
-    let other = filed(&app, &tanaka, |_| {}).await;
+    let card = w.another_person().await.residence_card_number;
+    let other = filed(&app, &tanaka, |i| i["residence_card_number"] = json!(card)).await;
     let r = act(&app, &clerk, &other, json!({ "action": "withdraw" })).await;
     assert_eq!(r.body["status"]["code"], "withdrawn");
+    // Withdrawn, the person's application is no longer open: a new one may be entered (Q48), and while the
+    // other is open, none (#14 item 2): a 409 problem naming the open one.
+    let again = send(&app, tanaka.json("POST", "/api/applications", json!(application_input()))).await;
+    assert_problem(&again, StatusCode::CONFLICT, "application-open");
+    assert!(again.body["detail"].as_str().unwrap().contains(&with_re_entry), "{:?}", again.body);
+    let mut input = serde_json::to_value(application_input()).unwrap();
+    input["residence_card_number"] = json!(card);
+    let r = send(&app, tanaka.json("POST", "/api/applications", input)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
 
 #[tokio::test]

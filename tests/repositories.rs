@@ -307,7 +307,7 @@ async fn uploads_two_concurrent_updates_one_wins(w: World) {
         store.uploads().get(&org, upload.id()).await.unwrap().unwrap(),
         store.uploads().get(&org, upload.id()).await.unwrap().unwrap(),
     );
-    a.register(zairyu_domain::status_of_residence::ScreenGroup::Work, 300, 0);
+    a.register(zairyu_domain::status_of_residence::ScreenGroup::Work, 300, 0, 0);
     b.refuse("blanket.not_xlsx");
     race(store, a, b).await;
 }

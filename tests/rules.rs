@@ -646,7 +646,8 @@ async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenanc
     // Before the window: filed. During it: refused, naming the window. After it: filed.
     let before = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
     assert!(!before.is_empty());
-    let entered = |tanaka: &Client| tanaka.json("POST", "/api/applications", form("AB12345678CD", |_| {}));
+    let card = w.another_person().await.residence_card_number;
+    let entered = |tanaka: &Client| tanaka.json("POST", "/api/applications", form(&card, |_| {}));
     let r = send(&app, entered(&tanaka)).await;
     let id = r.body["id"].as_str().unwrap().to_owned();
     assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
@@ -692,13 +693,11 @@ async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the
     let view = |c: &Client, id: &str| c.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap();
     let r = send(&app, view(&tanaka, &by_post)).await;
     assert_eq!((r.body["return_address"].as_str(), r.body["fee_yen"].clone()), (Some("Tokyo"), Value::Null));
-    // The agent: its office of affiliation.
+    // The agent: its office of affiliation (for another foreign national: one open application per person).
     let (gyosei, _) = agent_of_org1(&app, &w, &clerk, "3-3-3 Toranomon, Minato-ku, Tokyo").await;
-    let r = send(
-        &app,
-        gyosei.json("POST", "/api/applications", form("AB12345678CD", |v| v["receipt_method"] = json!("post"))),
-    )
-    .await;
+    let card = w.another_person().await.residence_card_number;
+    let r = send(&app, gyosei.json("POST", "/api/applications", form(&card, |v| v["receipt_method"] = json!("post"))))
+        .await;
     let agents = r.body["id"].as_str().unwrap().to_owned();
     assert_eq!(send(&app, photo_req(&gyosei, &agents, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
     let r = send(&app, gyosei.req("POST", &format!("/api/applications/{agents}/submit")).body(Body::empty()).unwrap())

@@ -36,6 +36,7 @@ on_both_tables!(
     q16_another_organizations_application_is_not_found_on_every_path,
     q33_official_numbers_under_concurrency_are_consecutive_without_gaps,
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
+    one_open_application_per_foreign_national,
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
@@ -561,7 +562,7 @@ async fn a_store_failure_is_never_a_success_and_leaves_nothing_behind() {
 async fn filed_applications(w: &World, caller: &Caller, n: usize) -> Vec<zairyu_domain::application::ApplicationId> {
     let mut ids = Vec::new();
     for _ in 0..n {
-        let app = w.svc.applications.create_application(caller, &application_input()).await.unwrap();
+        let app = w.svc.applications.create_application(caller, &w.another_person().await).await.unwrap();
         w.svc.applications.attach_photo(caller, app.id().as_str(), jpeg(), None).await.unwrap();
         w.svc.applications.submit(caller, app.id().as_str()).await.unwrap();
         ids.push(app.id().clone());
@@ -662,4 +663,38 @@ async fn concurrent_log_ins_of_one_user_all_succeed() {
     for t in tasks {
         t.await.unwrap().unwrap();
     }
+}
+
+/// #14 item 2: one open application per foreign national, across organizations, and under a race.
+async fn one_open_application_per_foreign_national(w: World) {
+    use zairyu_domain::application::ApplicationError;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    let first = w.svc.applications.create_application(&tanaka, &application_input()).await.unwrap();
+    let again = w.svc.applications.create_application(&tanaka, &application_input()).await.unwrap_err();
+    assert!(
+        matches!(&again, ServiceError::Application(ApplicationError::AlreadyOpen(Some(id))) if id == first.id()),
+        "{again:?}"
+    );
+    // Another organization with the same person on its list is refused without the ID.
+    let org2 = OrganizationId::parse("org2").unwrap();
+    let import = zairyu_app::services::import::Import {
+        people: vec![(org2, zairyu_domain::fixtures::list_entry())],
+        ..Default::default()
+    };
+    assert!(w.svc.core.import(import).await.unwrap());
+    let (_, suzuki) = w.login("SUZUKI02").await;
+    let other = w.svc.applications.create_application(&suzuki, &application_input()).await.unwrap_err();
+    assert!(matches!(other, ServiceError::Application(ApplicationError::AlreadyOpen(None))), "{other:?}");
+
+    // Two at once for a new person: one application.
+    w.blanket_people(1).await;
+    let mut input = application_input();
+    input.residence_card_number = blanket_card(0);
+    let (a, b) = tokio::join!(
+        w.svc.applications.create_application(&tanaka, &input),
+        w.svc.applications.create_application(&tanaka, &input)
+    );
+    assert_eq!(u8::from(a.is_ok()) + u8::from(b.is_ok()), 1, "{a:?} {b:?}");
+    let card = zairyu_domain::values::ResidenceCardNumber::parse(&blanket_card(0)).unwrap();
+    assert_eq!(w.svc.core.store().applications().by_card(&card, None, 10).await.unwrap().items.len(), 1);
 }

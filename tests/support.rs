@@ -241,6 +241,22 @@ impl World {
         rows
     }
 
+    /// The fixture's application for another foreign national, put on org1's list first: a card number of
+    /// its own (one open application per person).
+    pub async fn another_person(&self) -> zairyu_domain::form::ApplicationInput {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let card = format!("NP{:08}KT", N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        let person = ForeignNational {
+            card_number: ResidenceCardNumber::parse(&card).unwrap(),
+            ..zairyu_domain::fixtures::list_entry()
+        };
+        let import = Import { people: vec![(OrganizationId::parse("org1").unwrap(), person)], ..Import::default() };
+        assert!(self.svc.core.import(import).await.unwrap());
+        let mut input = application_input();
+        input.residence_card_number = card;
+        input
+    }
+
     pub async fn login(&self, user: &str) -> (String, Caller) {
         let login = self.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
         let (caller, _) = self.svc.accounts.authenticate(&login.session_token, None).await.unwrap();

@@ -152,6 +152,20 @@ pub enum ApplicationError {
     NotAwaitingDelivery,
     #[error("the card cannot be delivered before it was dispatched (Q71)")]
     DeliveredBeforeDispatch,
+    /// One open application per foreign national: the one in process, when the caller may see it.
+    #[error("{}", already_open_en(.0.as_ref()))]
+    AlreadyOpen(Option<ApplicationId>),
+    #[error("the application is for another foreign national; enter a new application for this one")]
+    AnotherPerson,
+}
+
+fn already_open_en(existing: Option<&ApplicationId>) -> String {
+    match existing {
+        Some(id) => format!(
+            "this foreign national already has an application in process ({id}); change or withdraw that one instead of entering another"
+        ),
+        None => "this foreign national already has an application in process with another organization".into(),
+    }
 }
 
 impl Localized for ApplicationError {
@@ -171,6 +185,8 @@ impl Localized for ApplicationError {
             Self::PostStillPossible => "application.post_still_possible",
             Self::NotAwaitingDelivery => "application.not_awaiting_delivery",
             Self::DeliveredBeforeDispatch => "application.delivered_before_dispatch",
+            Self::AlreadyOpen(_) => "application.already_open",
+            Self::AnotherPerson => "application.another_person",
         }
     }
     fn message_ja(&self) -> String {
@@ -193,6 +209,11 @@ impl Localized for ApplicationError {
             Self::PostStillPossible => "在留カードは郵送で受領できるため、窓口受領に切り替えません（Q53）。".into(),
             Self::NotAwaitingDelivery => "この在留カードは郵送されていないか、既に配達日が記録されています（Q71）。".into(),
             Self::DeliveredBeforeDispatch => "配達日は発送日より前にできません（Q71）。".into(),
+            Self::AlreadyOpen(Some(id)) => format!(
+                "この外国人には処理中の申請（{id}）があります。新たに入力せず、その申請を変更するか取り下げてください。"
+            ),
+            Self::AlreadyOpen(None) => "この外国人には他の機関による処理中の申請があります。".into(),
+            Self::AnotherPerson => "この申請は別の外国人のものです。この外国人の申請は新たに入力してください。".into(),
         }
     }
 }
@@ -425,6 +446,19 @@ impl Application {
             return Err(ApplicationError::FiledCannotChange);
         }
         self.photo = Some(photo);
+        Ok(())
+    }
+
+    /// A blanket file's row for the same foreign national replaces what was entered, while the application
+    /// is only entered ("Input completed"); the photo stays with the person.
+    pub fn update_form(&mut self, form: ApplicationForm) -> Result<(), ApplicationError> {
+        if self.status != ApplicationStatus::InputCompleted {
+            return Err(ApplicationError::FiledCannotChange);
+        }
+        if form.stay.card_number != self.form.stay.card_number {
+            return Err(ApplicationError::AnotherPerson);
+        }
+        self.form = form;
         Ok(())
     }
 
@@ -700,6 +734,37 @@ mod tests {
         assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1), None).is_ok());
         assert_eq!(other.receipt_date, Some(today()), "the receipt date is the day of the check (Q32)");
         assert_eq!(other.checked_against(), Some(proof_for_other.listed()), "the entry checked is kept");
+    }
+
+    #[test]
+    fn a_blanket_row_for_the_same_person_updates_an_entered_application_only() {
+        let mut a = app(|_| {});
+        a.attach_photo(USER, photo()).unwrap();
+        let mut changed = application_input();
+        changed.occupation = "Data engineer".into();
+        let form = ApplicationForm::parse(&changed, today()).unwrap();
+        a.update_form(form.clone()).unwrap();
+        assert_eq!(a.form().occupation.as_str(), "Data engineer");
+        assert_eq!(a.photo(), Some(&photo()), "the photo stays");
+        let mut other = application_input();
+        other.residence_card_number = "CD87654321EF".into();
+        let other = ApplicationForm::parse(&other, today()).unwrap();
+        assert_eq!(a.update_form(other), Err(ApplicationError::AnotherPerson));
+        let mut filed = submitted(|_| {});
+        assert_eq!(filed.update_form(form), Err(ApplicationError::FiledCannotChange));
+        assert_eq!(filed.form().occupation.as_str(), "Software engineer");
+    }
+
+    #[test]
+    fn an_open_application_is_named_only_to_those_who_may_see_it() {
+        let id = ApplicationId::parse("app-9").unwrap();
+        let named = ApplicationError::AlreadyOpen(Some(id));
+        assert!(named.to_string().contains("app-9") && named.message_ja().contains("app-9"));
+        let other = ApplicationError::AlreadyOpen(None);
+        assert!(other.to_string().contains("another organization") && other.message_ja().contains("他の機関"));
+        assert_eq!((named.rule(), other.rule()), ("application.already_open", "application.already_open"));
+        assert_eq!(ApplicationError::AnotherPerson.rule(), "application.another_person");
+        assert!(ApplicationError::AnotherPerson.message_ja().contains("別の外国人"));
     }
 
     #[test]

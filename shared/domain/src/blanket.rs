@@ -40,6 +40,10 @@ pub struct BlanketUpload {
     state: UploadState,
     created_at: DateTime<Utc>,
     rows_registered: u32,
+    /// Of the rows registered, those that changed an application already entered for the same foreign
+    /// national instead of adding another.
+    #[serde(default)]
+    rows_updated: u32,
     rows_failed: u32,
     /// The file-level refusal, as a stable rule code.
     refusal: Option<String>,
@@ -56,6 +60,7 @@ impl BlanketUpload {
             state: UploadState::AwaitingFile,
             created_at: now,
             rows_registered: 0,
+            rows_updated: 0,
             rows_failed: 0,
             refusal: None,
         }
@@ -85,6 +90,9 @@ impl BlanketUpload {
     pub fn rows_failed(&self) -> u32 {
         self.rows_failed
     }
+    pub fn rows_updated(&self) -> u32 {
+        self.rows_updated
+    }
     pub fn refusal(&self) -> Option<&str> {
         self.refusal.as_deref()
     }
@@ -102,9 +110,12 @@ impl BlanketUpload {
 
     /// Q42: the rows were read as `group`; `registered` became applications and `failed` have row errors
     /// ("Error (blanket registration)" when any failed).
-    pub fn register(&mut self, group: ScreenGroup, registered: u32, failed: u32) {
+    /// The file's rows are registered: `registered` of them (of which `updated` changed an application
+    /// already entered), `failed` with errors.
+    pub fn register(&mut self, group: ScreenGroup, registered: u32, updated: u32, failed: u32) {
         self.screen_group = Some(group);
         self.rows_registered = registered;
+        self.rows_updated = updated.min(registered);
         self.rows_failed = failed;
         self.state = if failed == 0 { UploadState::Registered } else { UploadState::RowErrors };
     }
@@ -258,14 +269,16 @@ mod tests {
         let mut u = start();
         assert!(u.is_open());
         assert_eq!((u.screen_group(), u.rows_registered(), u.rows_failed(), u.refusal()), (None, 0, 0, None));
-        u.register(ScreenGroup::Work, 297, 3);
+        u.register(ScreenGroup::Work, 297, 5, 3);
+        assert_eq!(u.rows_updated(), 5);
         assert!(!u.is_open());
         assert_eq!(
             (u.state(), u.screen_group(), u.rows_registered(), u.rows_failed()),
             (UploadState::RowErrors, Some(ScreenGroup::Work), 297, 3)
         );
         let mut whole = start();
-        whole.register(ScreenGroup::Student, 12, 0);
+        whole.register(ScreenGroup::Student, 12, 20, 0);
+        assert_eq!(whole.rows_updated(), 12, "never more updated than registered");
         assert_eq!(whole.state(), UploadState::Registered);
         let mut refused = start();
         refused.refuse("blanket.mixed_screen_groups");

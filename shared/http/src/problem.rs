@@ -178,6 +178,12 @@ impl From<ServiceError> for Problem {
                 Self::from_error(StatusCode::UNAUTHORIZED, "login-refused", "Log-in refused", &e)
             }
             ServiceError::Login(_) => Self::from_error(StatusCode::FORBIDDEN, "login-refused", "Log-in refused", &e),
+            ServiceError::Application(ApplicationError::AlreadyOpen(_)) => Self::from_error(
+                StatusCode::CONFLICT,
+                "application-open",
+                "An application for this foreign national is in process",
+                &e,
+            ),
             ServiceError::Application(ApplicationError::Transition(_) | ApplicationError::FiledCannotChange) => {
                 Self::from_error(StatusCode::CONFLICT, "application-state", "Not possible in this status", &e)
             }

@@ -84,6 +84,7 @@ impl Applications {
                 return Err(e);
             }
         };
+        self.refuse_if_open(&org, &form.stay.card_number).await?;
         let id = ApplicationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
         let app = Application::new(id, org.id().clone(), caller.user_id.clone(), form);
         let event = self.core.event(
@@ -95,8 +96,41 @@ impl Applications {
         );
         let mut change = self.core.change(&event)?;
         change.add(&app)?;
-        self.core.commit(change).await?;
+        self.commit_claiming(change, &org, &app).await?;
         Ok(app)
+    }
+
+    /// One open application per foreign national: refused with the open one, named if it is this
+    /// organization's (another organization's is never confirmed by its ID).
+    async fn refuse_if_open(
+        &self,
+        org: &Organization,
+        card: &zairyu_domain::values::ResidenceCardNumber,
+    ) -> Result<(), ServiceError> {
+        match self.core.store().applications().open_for_card(card).await? {
+            None => Ok(()),
+            Some(open) => {
+                let named = (open.organization_id() == org.id()).then(|| open.id().clone());
+                Err(zairyu_domain::application::ApplicationError::AlreadyOpen(named).into())
+            }
+        }
+    }
+
+    /// Commits a change that adds `app`; if its open claim was taken meanwhile, the refusal names the
+    /// application that took it.
+    async fn commit_claiming(
+        &self,
+        change: crate::store::UnitOfWork,
+        org: &Organization,
+        app: &Application,
+    ) -> Result<(), ServiceError> {
+        match self.core.commit(change).await {
+            Err(ServiceError::Conflict) => {
+                self.refuse_if_open(org, &app.form().stay.card_number).await?;
+                Err(ServiceError::Conflict)
+            }
+            other => other,
+        }
     }
 
     /// Q23: attaches the facial photo (JPEG by content, ≤ 50 KB) to an application not yet filed.
@@ -247,6 +281,7 @@ impl Applications {
         let stored = self.own_entry(caller, id).await?;
         let org = self.own_organization(caller).await?;
         let form = self.checked_form(&org, input).await?;
+        self.refuse_if_open(&org, &form.stay.card_number).await?;
         let app = stored.clone().into_inner().correct(Actor::OrganizationUser, form)?;
         let event = self.core.event(
             caller.user_id.as_str(),
@@ -257,7 +292,7 @@ impl Applications {
         );
         let mut change = self.core.change(&event)?;
         change.replace(&stored, &app)?;
-        self.core.commit(change).await?;
+        self.commit_claiming(change, &org, &app).await?;
         Ok(app)
     }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use zairyu_domain::account::UserKind;
-use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
+use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, RowError, UploadState};
 use zairyu_domain::eligibility::{Filer, check_eligibility};
@@ -19,6 +19,8 @@ use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::organization::Organization;
+use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::status_of_residence::ScreenGroup;
 use zairyu_domain::values::UserId;
 
@@ -31,6 +33,13 @@ use crate::store::{Records, UnitOfWork};
 pub struct BlanketRow {
     pub number: u32,
     pub input: ApplicationInput,
+}
+
+/// What became of a valid row.
+enum RowOutcome {
+    Added,
+    Updated,
+    Refused(ApplicationError),
 }
 
 /// How a row's violations become row errors with their cells (the reader knows the columns).
@@ -136,7 +145,7 @@ impl Blanket {
             }
             BlanketContent::Rows { screen_group, rows } => (screen_group, rows),
         };
-        let (mut registered, mut failed) = (0u32, 0u32);
+        let (mut registered, mut updated, mut failed) = (0u32, 0u32, 0u32);
         let mut errors = UnitOfWork::new(now);
         for row in &rows {
             let outcome = match ApplicationForm::parse(&row.input, today) {
@@ -149,14 +158,20 @@ impl Blanket {
                     }
                 }
             };
+            let id = row_application_id(org.id(), file_hash, row.number)?;
+            let outcome = match outcome {
+                Ok(form) => match self.register_row(&org, &upload, &id, form, now).await? {
+                    RowOutcome::Added => Ok(()),
+                    RowOutcome::Updated => {
+                        updated += 1;
+                        Ok(())
+                    }
+                    RowOutcome::Refused(e) => Err(vec![Violation::new("residence_card_number", &e)]),
+                },
+                Err(v) => Err(v),
+            };
             match outcome {
-                Ok(form) => {
-                    let id = row_application_id(org.id(), file_hash, row.number)?;
-                    let app = Application::new(id, org.id().clone(), upload.uploaded_by().clone(), form);
-                    // Only if absent: the same row of the same file is one application, however often it comes.
-                    store.applications().add_if_absent(&app, now).await?;
-                    registered += 1;
-                }
+                Ok(()) => registered += 1,
                 Err(violations) => {
                     failed += 1;
                     let row_errors = to_errors(row, &violations);
@@ -167,14 +182,13 @@ impl Blanket {
                         }
                     }
                     // Q42: the row is an item of the application list in "Error (blanket registration)".
-                    let id = row_application_id(org.id(), file_hash, row.number)?;
                     let entry = BlanketEntry::new(id, &upload, row.number, row.input.clone(), row_errors);
                     store.applications().add_if_absent(&entry, now).await?;
                 }
             }
         }
         store.commit(errors).await?;
-        upload.register(group, registered, failed);
+        upload.register(group, registered, updated, failed);
         let kind =
             if failed == 0 { NotificationKind::BlanketUploadCompleted } else { NotificationKind::BlanketUploadFailed };
         let event = self.core.event(
@@ -195,6 +209,59 @@ impl Blanket {
         }
         self.core.commit(change).await?;
         Ok(upload.into_inner())
+    }
+
+    /// One valid row: a new application, unless the foreign national already has an open one — then this
+    /// organization's entered one ("Input completed") takes the row's input, and any other refuses the row.
+    /// The same row of the same file is one application however often it comes (its ID is the row's).
+    async fn register_row(
+        &self,
+        org: &Organization,
+        upload: &BlanketUpload,
+        id: &ApplicationId,
+        form: ApplicationForm,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<RowOutcome, ServiceError> {
+        let store = self.core.store();
+        let open = store.applications().open_for_card(&form.stay.card_number).await?;
+        match open {
+            Some(open) if open.id() == id => Ok(RowOutcome::Added),
+            Some(mut open)
+                if open.organization_id() == org.id() && open.status() == ApplicationStatus::InputCompleted =>
+            {
+                if open.form() == &form {
+                    return Ok(RowOutcome::Updated);
+                }
+                open.update_form(form)?;
+                let event = self.core.event(
+                    upload.uploaded_by().as_str(),
+                    AuditAction::ApplicationCorrect,
+                    format!("application:{}", open.id()),
+                    None,
+                    Outcome::Success,
+                );
+                let mut change = self.core.change(&event)?;
+                change.save(&open)?;
+                self.core.commit(change).await?;
+                Ok(RowOutcome::Updated)
+            }
+            Some(open) => {
+                let named = (open.organization_id() == org.id()).then(|| open.id().clone());
+                Ok(RowOutcome::Refused(ApplicationError::AlreadyOpen(named)))
+            }
+            None => {
+                let app = Application::new(id.clone(), org.id().clone(), upload.uploaded_by().clone(), form);
+                if store.applications().add_if_absent(&app, now).await? || store.applications().get(id).await?.is_some()
+                {
+                    Ok(RowOutcome::Added)
+                } else {
+                    // The open claim was taken meanwhile by another application for the same person.
+                    let open = store.applications().open_for_card(&app.form().stay.card_number).await?;
+                    let named = open.filter(|o| o.organization_id() == org.id()).map(|o| o.id().clone());
+                    Ok(RowOutcome::Refused(ApplicationError::AlreadyOpen(named)))
+                }
+            }
+        }
     }
 
     /// Q40: a new upload for the caller's organization and the link its file goes to (straight to the

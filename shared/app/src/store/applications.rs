@@ -86,6 +86,12 @@ fn card_partition(card: &ResidenceCardNumber) -> String {
     format!("CARDAPP#{card}")
 }
 
+/// Held by the one open (not final) application for the holder of this card, claimed when it is added, so
+/// that two cannot be added at once; released when it becomes final.
+fn open_claim(card: &ResidenceCardNumber) -> Key {
+    Key::new(format!("OPENAPP#{card}#extension"), "OPENAPP")
+}
+
 /// Sparse: an application of this author whose examination is pending (Q79).
 fn pending_partition(author: &UserId) -> String {
     format!("PENDING#{author}")
@@ -119,6 +125,10 @@ impl Record for Application {
         extra
     }
 
+    fn claims(&self) -> Vec<Key> {
+        if self.status().is_final() { Vec::new() } else { vec![open_claim(&self.form().stay.card_number)] }
+    }
+
     fn projections(&self) -> Vec<Projection> {
         let sk = format!("APP#{}", self.id());
         let mut out = vec![
@@ -130,6 +140,10 @@ impl Record for Application {
         }
         if let Some(n) = self.official_receipt_number() {
             out.push(Projection::new(receipt_number_key(&n.to_string()), true));
+        }
+        // The claim goes when the application's life ends (no final application is changed again).
+        if self.status().is_final() {
+            out.push(Projection::new(open_claim(&self.form().stay.card_number), false));
         }
         out
     }
@@ -231,6 +245,24 @@ impl Applications<'_> {
         let q = Query::partition(Index::Primary, card_partition(card)).limit(limit).after(after);
         // A lookup left behind by a corrected card number is verified away.
         Store::follow(self.0, &q, |app: &Application| app.form().stay.card_number == *card).await
+    }
+
+    /// The open (not final) application for the holder of this card, if there is one: read through every
+    /// application for the card, so one entered before the open claim existed is found too.
+    pub async fn open_for_card(&self, card: &ResidenceCardNumber) -> Result<Option<Stored<Application>>, StoreError> {
+        let mut after = None;
+        loop {
+            let page = self.by_card(card, after, 100).await?;
+            for app in page.items {
+                if !app.status().is_final() {
+                    return self.get(app.id()).await;
+                }
+            }
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok(None),
+            }
+        }
     }
 
     /// Whether this user entered an application whose examination is pending (Q79), however many

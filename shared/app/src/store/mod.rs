@@ -26,6 +26,7 @@
 //! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
 //! | one-time link | `LINK#{sha256(token)}` | `LINK` | | | password set / reset links (Q88, Q92); `ttl` |
 //! | application by receipt number (lookup) | `RCPT#{number}` | `RCPT` | | | an application by its temporary or official receipt number (Q33) |
+//! | open application of a card holder (claim) | `OPENAPP#{card}#extension` | `OPENAPP` | | | one open application per foreign national and procedure: claimed when added, released when final |
 //! | application by card (lookup) | `CARDAPP#{card}` | `APP#{id}` | | | every application for one residence card |
 //! | pending application of an author (sparse lookup) | `PENDING#{user}` | `APP#{id}` | | | whether an agent has an application under examination (Q79), in one read |
 //! | notice | `NOTICE` | `{published_at}#{id}` | | | the "Information for notification" of the top screen, newest first; maintenance windows (Q25) |
@@ -317,6 +318,10 @@ impl UnitOfWork {
         let created = old.created_at.unwrap_or(self.now);
         let mut extra = new.index(created);
         extra.push(("created_at", s(created.to_rfc3339())));
+        for claim in new.claims() {
+            let owner = format!("{}|{}", key.pk, key.sk);
+            self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
+        }
         self.put_record(key, new, old.version, extra)?;
         self.writes.extend(projection_writes(new)?);
         Ok(())
