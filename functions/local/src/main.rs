@@ -44,23 +44,27 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
     Ok(s)
 }
 
-/// The local stand-in for S3's presigned PUT: checks the signed link, stores the file and, for a blanket
-/// file, runs the same processing the batch-upload function runs on S3's event.
+/// The local stand-in for S3's presigned PUT: checks the signed link before reading anything; a link whose
+/// upload already has its file is turned away (a link works once, and the stored file is never replaced);
+/// a body over the size limit is not kept and marks the upload refused; any other file is stored and goes
+/// through the same processing the batch-upload function runs on S3's event.
 async fn local_upload(
     blanket: &zairyu_app::Blanket,
     blobs: &FolderBlobs<SystemClock>,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
-    body: Vec<u8>,
+    body: axum::body::Body,
 ) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
+    use zairyu_domain::error::Localized;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let key = match blobs.accept_upload(path, content_type, body.clone()).await {
+    let key = match blobs.check_upload(path, content_type) {
         Ok(key) => key,
         Err(e) => {
             let problem = zairyu_http::Problem::new(
-                axum::http::StatusCode::FORBIDDEN,
+                StatusCode::FORBIDDEN,
                 "upload-refused",
                 "Upload refused",
                 "upload.link",
@@ -70,12 +74,57 @@ async fn local_upload(
             return problem.into_response();
         }
     };
-    match zairyu_app::services::blanket::parse_upload_key(&key) {
-        Some((org, upload)) => match zairyu_blanket::process(blanket, &org, &upload, &body).await {
-            Ok(done) => Json(done).into_response(),
-            Err(e) => zairyu_http::Problem::from(e).into_response(),
-        },
-        None => axum::http::StatusCode::OK.into_response(),
+    let Some((org, upload)) = zairyu_app::services::blanket::parse_upload_key(&key) else {
+        return match axum::body::to_bytes(body, zairyu_blanket::reader::MAX_FILE_BYTES).await {
+            Ok(bytes) => match blobs.put(&key, bytes.to_vec(), content_type).await {
+                Ok(()) => StatusCode::OK.into_response(),
+                Err(e) => zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response(),
+            },
+            Err(_) => zairyu_http::Problem::too_large(zairyu_blanket::reader::MAX_FILE_BYTES, "upload.too_large")
+                .into_response(),
+        };
+    };
+    match blanket.takes_file(&org, &upload).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return zairyu_http::Problem::new(
+                StatusCode::CONFLICT,
+                "upload-used",
+                "Upload link already used",
+                "upload.used",
+                "this upload already has its file; start a new upload for another file".into(),
+                "このアップロードには既にファイルが登録されています。別のファイルは新しくアップロードしてください。"
+                    .into(),
+            )
+            .into_response();
+        }
+        Err(e) => return zairyu_http::Problem::from(e).into_response(),
+    }
+    let bytes = match axum::body::to_bytes(body, zairyu_blanket::reader::MAX_FILE_BYTES).await {
+        Ok(bytes) => bytes.to_vec(),
+        Err(_) => {
+            // Over the limit (or cut off): nothing is kept, and the upload ends refused, with its e-mail.
+            let too_large = zairyu_blanket::FileError::TooLarge;
+            if let Err(e) = zairyu_blanket::refuse_too_large(blanket, &org, &upload).await {
+                return zairyu_http::Problem::from(e).into_response();
+            }
+            return zairyu_http::Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "File too large",
+                too_large.rule(),
+                too_large.to_string(),
+                too_large.message_ja(),
+            )
+            .into_response();
+        }
+    };
+    if let Err(e) = blobs.put(&key, bytes.clone(), content_type).await {
+        return zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response();
+    }
+    match zairyu_blanket::process(blanket, &org, &upload, &bytes).await {
+        Ok(done) => Json(done).into_response(),
+        Err(e) => zairyu_http::Problem::from(e).into_response(),
     }
 }
 
@@ -199,11 +248,10 @@ async fn main() -> Result<(), Error> {
     let app = zairyu_http::router(state, &Function::ALL)
         .route(
             "/local-upload/{*key}",
-            axum::routing::put(move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            axum::routing::put(move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: axum::body::Body| {
                 let (blanket, blobs) = (upload_blanket.clone(), blobs.clone());
-                async move { local_upload(&blanket, &blobs, &uri, &headers, body.to_vec()).await }
-            })
-            .layer(axum::extract::DefaultBodyLimit::max(zairyu_blanket::reader::MAX_FILE_BYTES)),
+                async move { local_upload(&blanket, &blobs, &uri, &headers, body).await }
+            }),
         )
         .route(
             "/local/jobs/{job}",

@@ -250,6 +250,25 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     // Tampering with the link is refused.
     let forged = link["url"].as_str().unwrap().replace("signature=", "signature=0");
     assert_eq!(request("PUT", &forged, &headers, &file).await.status, 403);
+    // The link works once: a second PUT is turned away and the file registered stays as it was.
+    let again = request("PUT", link["url"].as_str().unwrap(), &headers, b"PK\x03\x04 another file").await;
+    assert_eq!(again.status, 409, "{}", String::from_utf8_lossy(&again.body));
+    assert_eq!(again.json()["type"], "urn:zairyu:problem:upload-used");
+    let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "registered");
+
+    // A file over the limit: nothing kept, a problem in both languages, and the upload ends refused.
+    let started = s.call("POST", "/api/blanket/uploads", None, b"").await.json();
+    let big_id = started["upload_id"].as_str().unwrap().to_owned();
+    let big = vec![b'x'; zairyu_blanket::reader::MAX_FILE_BYTES + 1];
+    let put = request("PUT", started["upload"]["url"].as_str().unwrap(), &headers, &big).await;
+    assert_eq!(put.status, 413, "{}", String::from_utf8_lossy(&put.body));
+    let problem = put.json();
+    assert_eq!(problem["rule"], "blanket.too_large");
+    assert!(problem["detail_ja"].as_str().unwrap().contains("5MB"), "{problem}");
+    let status = s.call("GET", &format!("/api/blanket/uploads/{big_id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "refused", "{status}");
+    assert_eq!(status["upload"]["refusal"], "blanket.too_large");
 
     // Submitting in bulk: each its own result.
     let body = json!({ "application_ids": [app_id, "no-such-application"] });

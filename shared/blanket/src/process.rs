@@ -8,6 +8,17 @@ use zairyu_domain::blanket::BlanketUpload;
 
 use crate::reader::{Row, read, row_errors};
 
+/// Marks the upload refused because its file is larger than the limit (the file itself was never kept).
+pub async fn refuse_too_large(
+    blanket: &Blanket,
+    org: &OrganizationId,
+    upload_id: &str,
+) -> Result<BlanketUpload, ServiceError> {
+    let refused = BlanketContent::Refused(Box::new(crate::reader::FileError::TooLarge));
+    let mapper = |_: &BlanketRow, _: &[zairyu_domain::error::Violation]| Vec::new();
+    blanket.register_blanket(org, upload_id, "", refused, &mapper).await
+}
+
 /// Reads `bytes` and registers them into the organization's upload `upload_id`.
 pub async fn process(
     blanket: &Blanket,

@@ -103,6 +103,14 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<String, UploadError> {
+        let key = self.check_upload(path_and_query, content_type)?;
+        self.put(&key, bytes, content_type).await?;
+        Ok(key)
+    }
+
+    /// Checks a link made by `presign_put` (signature, expiry, content type) before any body is read.
+    /// Returns the object key.
+    pub fn check_upload(&self, path_and_query: &str, content_type: &str) -> Result<String, UploadError> {
         let rest = path_and_query.strip_prefix(UPLOAD_ROUTE).ok_or(UploadError::Malformed)?;
         let (key, query) = rest.split_once('?').ok_or(UploadError::Malformed)?;
         let key = decode(key).ok_or(UploadError::Malformed)?;
@@ -132,7 +140,6 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         if content_type != ct {
             return Err(UploadError::ContentType);
         }
-        self.put(&key, bytes, &ct).await?;
         Ok(key)
     }
 }

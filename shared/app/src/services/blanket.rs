@@ -264,6 +264,13 @@ impl Blanket {
         }
     }
 
+    /// Whether an upload still takes its file: a link works once — after its file was registered or refused,
+    /// another PUT to it is turned away and the stored file stays as it was.
+    pub async fn takes_file(&self, organization_id: &OrganizationId, upload_id: &str) -> Result<bool, ServiceError> {
+        let upload = self.core.store().uploads().get(organization_id, upload_id).await?;
+        Ok(upload.is_some_and(|u| u.state() == UploadState::AwaitingFile))
+    }
+
     /// Q40: a new upload for the caller's organization and the link its file goes to (straight to the
     /// object store, valid 15 minutes).
     #[tracing::instrument(skip_all)]
