@@ -384,6 +384,9 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     let mut rows = w.blanket_people(3).await;
     let name = columns().iter().position(|c| c.field == "name").unwrap();
     rows[1][name] = "Nguyen Van An".into();
+    // A value a spreadsheet would run as a formula, in a column that refuses it.
+    let postcode = columns().iter().position(|c| c.field == "postcode").unwrap();
+    rows[2][postcode] = "=HYPERLINK(\"http://evil.example\",\"1\")".into();
     let bytes =
         zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
@@ -396,9 +399,15 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
     let text = String::from_utf8(r.bytes.to_vec()).unwrap();
     let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
-    assert_eq!(lines.len(), 2, "a header and the one wrong row: {text}");
-    assert!(lines[0].contains("row") && lines[0].contains("message_ja"), "{text}");
+    assert_eq!(lines.len(), 3, "a header and the two wrong rows: {text}");
+    assert!(lines[0].contains("row") && lines[0].contains("header") && lines[0].contains("message_ja"), "{text}");
     assert!(lines[1].contains("Nguyen Van An") && lines[1].contains("name_on_card.lowercase"), "{text}");
+    assert!(lines[1].contains(&columns()[name].ja), "the column's header name: {text}");
+    // Neutralised: the formula opens as text, after an apostrophe.
+    assert!(lines[2].contains("\"'=HYPERLINK("), "{text}");
+    assert!(!lines[2].contains(",=HYPERLINK") && !lines[2].contains(",\"=HYPERLINK"), "{text}");
+    let disposition = r.headers["content-disposition"].to_str().unwrap();
+    assert_eq!(disposition, format!("attachment; filename=\"blanket-errors-{}.csv\"", started.id()));
     // Another organization's user cannot print it.
     let suzuki = login(&app, "SUZUKI02").await;
     let r = send(&app, suzuki.req("GET", &uri).body(Body::empty()).unwrap()).await;

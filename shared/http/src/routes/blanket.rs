@@ -130,12 +130,18 @@ async fn blanket_errors_csv(
 ) -> ApiResult<Response> {
     let (_, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
     // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
-    let mut csv = String::from("\u{feff}sheet,row,column,value,rule,message_ja,message_en\r\n");
+    let mut csv = String::from("\u{feff}sheet,row,column,header,value,rule,message_ja,message_en\r\n");
+    let cols = zairyu_blanket::columns::columns();
     for e in &errors {
+        let header = (0..cols.len())
+            .find(|&i| zairyu_blanket::columns::letters(i) == e.column)
+            .map(|i| cols[i].ja.clone())
+            .unwrap_or_default();
         let fields = [
             e.sheet.clone(),
             e.row.to_string(),
             e.column.clone(),
+            header,
             e.value.clone(),
             e.rule.clone(),
             e.message_ja.clone(),
@@ -146,5 +152,10 @@ async fn blanket_errors_csv(
     }
     let mut res = csv.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    // The upload ID is ours (letters, digits, hyphens), so it is safe in the header as it is.
+    let name: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"blanket-errors-{name}.csv\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
     Ok(res)
 }

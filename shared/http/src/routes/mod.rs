@@ -280,6 +280,31 @@ fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate:
     .into()
 }
 
+/// One CSV field. A value a spreadsheet program would take for a formula (`=`, `+`, `-`, `@`, a tab or a
+/// carriage return first) is written with a leading apostrophe, so it opens as the text it was, never as a
+/// live formula.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_field;
+
+    #[test]
+    fn formula_like_values_open_as_text() {
+        for (value, written) in [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+81", "'+81"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("NGUYEN,VAN,AN", "\"NGUYEN,VAN,AN\""),
+            ("1995/02/18", "1995/02/18"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_field(value), written, "{value:?}");
+        }
+    }
 }
