@@ -171,3 +171,21 @@ async fn the_same_people_in_a_re_saved_file_update_their_applications_and_add_no
     let for_card = w.svc.core.store().applications().by_card(&filed.form().stay.card_number, None, 10).await.unwrap();
     assert_eq!(for_card.items.len(), 1);
 }
+
+/// #14 item 6: a refused file keeps its message in both languages and the row it is about.
+#[tokio::test]
+async fn a_refused_file_keeps_its_message_and_its_row() {
+    let w = World::new().await;
+    let rows = w.blanket_people(301).await;
+    let done = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!(done.state(), UploadState::Refused);
+    let detail = done.refusal_detail().unwrap();
+    assert_eq!((detail.rule.as_str(), detail.row), ("blanket.too_many_rows", Some(304)));
+    assert!(detail.message_en.contains("row 304") && detail.message_ja.contains("304行目"), "{detail:?}");
+    // Stored so: read back through the service.
+    let org = OrganizationId::parse("org1").unwrap();
+    let stored = w.svc.core.store().uploads().get(&org, done.id()).await.unwrap().unwrap();
+    assert_eq!(stored.refusal_detail(), Some(detail));
+    let (_, caller) = w.login("TANAKA01").await;
+    assert!(w.svc.applications.applications(&caller, None, 10).await.unwrap().items.is_empty(), "nothing stored");
+}

@@ -308,7 +308,7 @@ async fn uploads_two_concurrent_updates_one_wins(w: World) {
         store.uploads().get(&org, upload.id()).await.unwrap().unwrap(),
     );
     a.register(zairyu_domain::status_of_residence::ScreenGroup::Work, 300, 0, 0);
-    b.refuse("blanket.not_xlsx");
+    b.refuse(&zairyu_blanket::FileError::NotXlsx, None);
     race(store, a, b).await;
 }
 

@@ -14,7 +14,7 @@ pub async fn refuse_too_large(
     org: &OrganizationId,
     upload_id: &str,
 ) -> Result<BlanketUpload, ServiceError> {
-    let refused = BlanketContent::Refused(Box::new(crate::reader::FileError::TooLarge));
+    let refused = BlanketContent::Refused { reason: Box::new(crate::reader::FileError::TooLarge), row: None };
     let mapper = |_: &BlanketRow, _: &[zairyu_domain::error::Violation]| Vec::new();
     blanket.register_blanket(org, upload_id, "", refused, &mapper).await
 }
@@ -28,7 +28,10 @@ pub async fn process(
 ) -> Result<BlanketUpload, ServiceError> {
     let hash = file_hash(bytes);
     let (content, cells) = match read(bytes) {
-        Err(e) => (BlanketContent::Refused(Box::new(e)), Vec::new()),
+        Err(e) => {
+            let row = e.row();
+            (BlanketContent::Refused { reason: Box::new(e), row }, Vec::new())
+        }
         Ok(b) => {
             let cells: Vec<(u32, Vec<String>)> = b.rows.iter().map(|r| (r.number, r.cells.clone())).collect();
             let rows = b.rows.into_iter().map(|r| BlanketRow { number: r.number, input: r.input }).collect();

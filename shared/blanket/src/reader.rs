@@ -93,6 +93,17 @@ impl Localized for FileError {
     }
 }
 
+impl FileError {
+    /// The row (1-based) a refusal is about, if it is about one.
+    pub fn row(&self) -> Option<u32> {
+        match self {
+            Self::PastLastRow(row) | Self::HeaderChanged(row) => Some(*row),
+            Self::MixedScreenGroups { row, .. } => Some(*row),
+            _ => None,
+        }
+    }
+}
+
 /// One applicant row: its Excel row number, its cells as typed, and the input they make.
 #[derive(Debug, Clone)]
 pub struct Row {

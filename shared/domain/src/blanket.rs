@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::Localized;
+
 use crate::application::{Application, ApplicationError, ApplicationId, OrganizationId};
 use crate::form::{ApplicationForm, ApplicationInput};
 use crate::status::{Actor, ApplicationStatus, Transition};
@@ -47,6 +49,20 @@ pub struct BlanketUpload {
     rows_failed: u32,
     /// The file-level refusal, as a stable rule code.
     refusal: Option<String>,
+    /// The refusal as the user reads it: its message in both languages and, where it applies, the row.
+    #[serde(default)]
+    refusal_detail: Option<FileRefusal>,
+}
+
+/// Why a whole file was refused, kept with its upload (Q42).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FileRefusal {
+    pub rule: String,
+    pub message_en: String,
+    pub message_ja: String,
+    /// The row (1-based) the refusal is about, if it is about one.
+    pub row: Option<u32>,
 }
 
 impl BlanketUpload {
@@ -63,6 +79,7 @@ impl BlanketUpload {
             rows_updated: 0,
             rows_failed: 0,
             refusal: None,
+            refusal_detail: None,
         }
     }
 
@@ -96,6 +113,9 @@ impl BlanketUpload {
     pub fn refusal(&self) -> Option<&str> {
         self.refusal.as_deref()
     }
+    pub fn refusal_detail(&self) -> Option<&FileRefusal> {
+        self.refusal_detail.as_ref()
+    }
 
     /// Whether the file is still to be processed (it is processed once; a second delivery changes nothing).
     pub fn is_open(&self) -> bool {
@@ -103,14 +123,19 @@ impl BlanketUpload {
     }
 
     /// The whole file was refused, for the rule `rule`.
-    pub fn refuse(&mut self, rule: &str) {
+    /// The whole file is refused for `reason` (about `row`, if it is about one).
+    pub fn refuse(&mut self, reason: &dyn Localized, row: Option<u32>) {
         self.state = UploadState::Refused;
-        self.refusal = Some(rule.to_owned());
+        self.refusal = Some(reason.rule().to_owned());
+        self.refusal_detail = Some(FileRefusal {
+            rule: reason.rule().to_owned(),
+            message_en: reason.to_string(),
+            message_ja: reason.message_ja(),
+            row,
+        });
     }
 
-    /// Q42: the rows were read as `group`; `registered` became applications and `failed` have row errors
-    /// ("Error (blanket registration)" when any failed).
-    /// The file's rows are registered: `registered` of them (of which `updated` changed an application
+    /// Q42: the rows were read as `group` ("Error (blanket registration)" when any failed). The file's rows are registered: `registered` of them (of which `updated` changed an application
     /// already entered), `failed` with errors.
     pub fn register(&mut self, group: ScreenGroup, registered: u32, updated: u32, failed: u32) {
         self.screen_group = Some(group);
@@ -281,8 +306,12 @@ mod tests {
         assert_eq!(whole.rows_updated(), 12, "never more updated than registered");
         assert_eq!(whole.state(), UploadState::Registered);
         let mut refused = start();
-        refused.refuse("blanket.mixed_screen_groups");
-        assert_eq!((refused.state(), refused.refusal()), (UploadState::Refused, Some("blanket.mixed_screen_groups")));
+        assert_eq!(refused.refusal_detail(), None);
+        refused.refuse(&crate::application::ApplicationError::PhotoMissing, Some(7));
+        assert_eq!((refused.state(), refused.refusal()), (UploadState::Refused, Some("application.photo_missing")));
+        let detail = refused.refusal_detail().unwrap();
+        assert_eq!((detail.rule.as_str(), detail.row), ("application.photo_missing", Some(7)));
+        assert!(detail.message_en.contains("photo") && detail.message_ja.contains("顔写真"));
         assert!(!refused.is_open());
     }
 }

@@ -47,8 +47,15 @@ pub type RowErrorMapper<'a> = &'a (dyn Fn(&BlanketRow, &[Violation]) -> Vec<RowE
 
 /// The file, as far as the reader got: refused whole, or its rows.
 pub enum BlanketContent {
-    Refused(Box<dyn Localized + Send + Sync>),
-    Rows { screen_group: ScreenGroup, rows: Vec<BlanketRow> },
+    /// Refused whole, for `reason`, about `row` if it is about one.
+    Refused {
+        reason: Box<dyn Localized + Send + Sync>,
+        row: Option<u32>,
+    },
+    Rows {
+        screen_group: ScreenGroup,
+        rows: Vec<BlanketRow>,
+    },
 }
 
 fn row_application_id(org: &OrganizationId, file_hash: &str, row: u32) -> Result<ApplicationId, ServiceError> {
@@ -118,8 +125,8 @@ impl Blanket {
         let today = self.core.today();
         let now = self.core.now();
         let (group, rows) = match content {
-            BlanketContent::Refused(reason) => {
-                upload.refuse(reason.rule());
+            BlanketContent::Refused { reason, row } => {
+                upload.refuse(reason.as_ref(), row);
                 let event = self.core.event(
                     "system",
                     AuditAction::BlanketRefused,
