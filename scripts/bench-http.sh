@@ -27,21 +27,34 @@ resp=$(curl -s -D - -H 'content-type: application/json' -d "$login_body" "$url/a
 cookie=$(printf '%s' "$resp" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
 csrf=$(printf '%s' "$resp" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
 expiry=$(curl -s -H "cookie: $cookie" "$url/api/foreign-nationals" | python3 -c 'import json,sys; print([p["expiry_date"] for p in json.load(sys.stdin)["items"] if p["name"]=="NGUYEN,VAN,AN"][0])')
-for _ in $(seq 1 50); do
-  python3 - "$url" "$cookie" "$csrf" "$expiry" <<'PY'
+# 50 applications need 50 foreign nationals (one open application per person): the officer puts them on
+# the organization's list, as the counter does (Q80), then the staff user enters one application each.
+officer_password=$(awk '/officer user/ {print $5}' "$data/demo-credentials.txt")
+resp=$(curl -s -D - -H 'content-type: application/json' -d "{\"user_id\":\"OFFICER01\",\"password\":\"$officer_password\"}" "$url/api/login")
+officer_cookie=$(printf '%s' "$resp" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
+officer_csrf=$(printf '%s' "$resp" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+python3 - "$url" "$cookie" "$csrf" "$expiry" "$officer_cookie" "$officer_csrf" <<'PY'
 import json, sys, urllib.request
-url, cookie, csrf, expiry = sys.argv[1:]
-body = {"procedures": ["extension"], "nationality": "Viet Nam", "birth_date": "19950412", "name": "NGUYEN,VAN,AN", "sex": "男",
-        "married": "無", "occupation": "Engineer", "home_country_address": "Ha Noi", "postcode": "100-0013", "prefecture": "東京都",
-        "city": "千代田区", "street": "霞が関1-1-1", "mobile": "090-1234-5678", "passport_number": "C1234567", "passport_expiry": "20300101",
-        "status_of_residence": "技術・人文知識・国際業務", "period_of_stay": "1Y", "expiry_date": expiry, "residence_card_number": "AB12345678CD",
-        "desired_period_of_stay": "3Y", "reason": "Continuing employment", "criminal_record": False, "relatives_in_japan": False,
-        "receipt_method": "post", "receiving_office": "tokyo", "notice_email": "an.nguyen@example.com", "in_japan": True, "applicant_requested": True}
-req = urllib.request.Request(url + "/api/applications", data=json.dumps(body).encode(), method="POST",
-                             headers={"content-type": "application/json", "cookie": cookie, "x-csrf-token": csrf})
-urllib.request.urlopen(req).read()
+url, cookie, csrf, expiry, officer_cookie, officer_csrf = sys.argv[1:]
+def send(method, path, body, cookie, csrf):
+    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method=method,
+                                 headers={"content-type": "application/json", "cookie": cookie, "x-csrf-token": csrf})
+    urllib.request.urlopen(req).read()
+for i in range(50):
+    card = "BN%08dKT" % i
+    person = {"residence_card_number": card, "name": "NGUYEN,VAN,AN", "nationality": "Viet Nam", "birth_date": "19950412",
+              "sex": "男", "status_of_residence": "技術・人文知識・国際業務", "period_of_stay": "1Y", "expiry_date": expiry,
+              "passport_number": "C1234567", "passport_expiry": "20300101", "email": "an.nguyen@example.com",
+              "kanji_name_on_card": False}
+    send("PUT", "/api/office/organizations/sakura-systems/foreign-nationals/" + card, person, officer_cookie, officer_csrf)
+    body = {"procedures": ["extension"], "nationality": "Viet Nam", "birth_date": "19950412", "name": "NGUYEN,VAN,AN", "sex": "男",
+            "married": "無", "occupation": "Engineer", "home_country_address": "Ha Noi", "postcode": "100-0013", "prefecture": "東京都",
+            "city": "千代田区", "street": "霞が関1-1-1", "mobile": "090-1234-5678", "passport_number": "C1234567", "passport_expiry": "20300101",
+            "status_of_residence": "技術・人文知識・国際業務", "period_of_stay": "1Y", "expiry_date": expiry, "residence_card_number": card,
+            "desired_period_of_stay": "3Y", "reason": "Continuing employment", "criminal_record": False, "relatives_in_japan": False,
+            "receipt_method": "post", "receiving_office": "tokyo", "notice_email": "an.nguyen@example.com", "in_japan": True, "applicant_requested": True}
+    send("POST", "/api/applications", body, cookie, csrf)
 PY
-done
 
 echo "== GET /api/applications (page of 50 of 50 applications), 2 threads, 16 connections, 10 s"
 wrk -t2 -c16 -d10s --latency -H "cookie: $cookie" "$url/api/applications?limit=50"

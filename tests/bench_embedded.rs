@@ -83,11 +83,19 @@ async fn main() {
     let w = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("services.db")).unwrap())).await;
     let (_, caller) = w.login("TANAKA01").await;
     const APPS: usize = 300;
-    let input = application_input();
+    // One foreign national per application (one open application per person).
+    w.blanket_people(APPS).await;
+    let inputs: Vec<_> = (0..APPS)
+        .map(|i| {
+            let mut input = application_input();
+            input.residence_card_number = blanket_card(i);
+            input
+        })
+        .collect();
     let mut ids = Vec::new();
     let t = Instant::now();
-    for _ in 0..APPS {
-        ids.push(w.svc.applications.create_application(&caller, &input).await.unwrap().id().clone());
+    for input in &inputs {
+        ids.push(w.svc.applications.create_application(&caller, input).await.unwrap().id().clone());
     }
     report("service: create application (checks + store)", APPS, t);
     let t = Instant::now();
