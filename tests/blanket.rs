@@ -188,4 +188,10 @@ async fn a_refused_file_keeps_its_message_and_its_row() {
     assert_eq!(stored.refusal_detail(), Some(detail));
     let (_, caller) = w.login("TANAKA01").await;
     assert!(w.svc.applications.applications(&caller, None, 10).await.unwrap().items.is_empty(), "nothing stored");
+    // Its e-mail says so and why — not "0 registered, 0 errors".
+    let jobs = w.jobs().await;
+    let refused: Vec<_> = jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadRefused).collect();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].data["reason_ja"].contains("304行目"), "{:?}", refused[0].data);
+    assert!(jobs.iter().all(|j| j.kind != NotificationKind::BlanketUploadFailed));
 }

@@ -205,6 +205,10 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
         step.expect(&w, &format!("blanket upload {i}"), &[(kind, &[TANAKA])]).await;
         rows = w.blanket_people(2).await;
     }
+    // A file refused whole: an e-mail of its own, saying why.
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    zairyu_blanket::process(&w.svc.blanket, &org, started.id(), b"name,card\n").await.unwrap();
+    step.expect(&w, "blanket file refused", &[(K::BlanketUploadRefused, &[TANAKA])]).await;
 
     // The account's own changes (Q86, Q89, Q90, Q92): e-mail address, password, a reset.
     w.svc.accounts.change_password(&tanaka, "no-session", PASSWORD, "Kaede#2027x").await.unwrap();

@@ -122,6 +122,12 @@ pub const TEMPLATES: &[Template] = &[
         en: "The blanket input file (upload {upload_id}) has errors: {rows_registered} rows were registered, {rows_failed} failed. Log in and correct the applications whose status in the application information list is \"Error (blanket registration)\" (Q42).",
     },
     Template {
+        kind: K::BlanketUploadRefused,
+        keys: &["upload_id", "reason_ja", "reason_en"],
+        ja: "一括入力ファイル（アップロード {upload_id}）は受け付けられませんでした。申請は1件も登録されていません。理由: {reason_ja}\nファイルを修正し、新しくアップロードしてください（Q40、Q41）。",
+        en: "The blanket input file (upload {upload_id}) was not accepted; no application was registered. Reason: {reason_en}\nCorrect the file and upload it again as a new upload (Q40, Q41).",
+    },
+    Template {
         kind: K::TemporaryReceiptNumber,
         keys: &["receipt_number", "receipt_date"],
         ja: "申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします（Q33）。",

@@ -62,6 +62,7 @@ kinds! {
     ApplicationReceiptError => "application_receipt_error", "Q86", [User], "Your application could not be received", "申請受付エラーのお知らせ";
     BlanketUploadCompleted => "blanket_upload_completed", "Q42, Q86", [User], "Blanket input completed", "一括入力の完了について";
     BlanketUploadFailed => "blanket_upload_failed", "Q42, Q86", [User], "Blanket input has errors", "一括入力エラーのお知らせ";
+    BlanketUploadRefused => "blanket_upload_refused", "Q40, Q41, Q86", [User], "Your blanket input file was not accepted", "一括入力ファイルを受け付けられませんでした";
     TemporaryReceiptNumber => "temporary_receipt_number", "Q33, Q86", [User, Applicant], "Temporary application receipt number", "仮受付番号のお知らせ";
     OfficialReceiptNumber => "official_receipt_number", "Q33, Q86", [User, Applicant], "Application receipt number", "申請受付番号のお知らせ";
     DocumentsRequested => "documents_requested", "Q22, Q86", [User], "Please submit additional documents", "資料提出のお願い";

@@ -137,14 +137,15 @@ impl Blanket {
                 let mut change = self.core.change(&event)?;
                 change.save(&upload)?;
                 if let Some(u) = &uploader {
+                    // Its own e-mail, saying why (and where), never "0 registered, 0 errors".
                     let job = NotificationJob::new(
-                        NotificationKind::BlanketUploadFailed,
+                        NotificationKind::BlanketUploadRefused,
                         format!("blanket_upload:{}", upload.id()),
                         vec![user_addressee(u)],
                     )
                     .with("upload_id", upload.id())
-                    .with("rows_registered", "0")
-                    .with("rows_failed", "0");
+                    .with("reason_ja", reason.message_ja())
+                    .with("reason_en", reason.to_string());
                     self.core.enqueue(&mut change, &job)?;
                 }
                 self.core.commit(change).await?;
