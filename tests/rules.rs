@@ -403,6 +403,8 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     assert!(lines[0].contains("row") && lines[0].contains("header") && lines[0].contains("message_ja"), "{text}");
     assert!(lines[1].contains("Nguyen Van An") && lines[1].contains("name_on_card.lowercase"), "{text}");
     assert!(lines[1].contains(&columns()[name].ja), "the column's header name: {text}");
+    assert!(lines[1].contains(&blanket_card(1)), "the applicant's card number: {text}");
+    assert!(lines[2].contains("NGUYEN,VAN,AN") && lines[2].contains(&blanket_card(2)), "name and card: {text}");
     // Neutralised: the formula opens as text, after an apostrophe.
     assert!(lines[2].contains("\"'=HYPERLINK("), "{text}");
     assert!(!lines[2].contains(",=HYPERLINK") && !lines[2].contains(",\"=HYPERLINK"), "{text}");

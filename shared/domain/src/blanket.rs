@@ -159,6 +159,12 @@ pub struct RowError {
     pub rule: String,
     pub message_en: String,
     pub message_ja: String,
+    /// Whose row it is, as typed in it: the applicant's name and residence card number, so that a clerk
+    /// finds the person on a printed list (empty for errors recorded before these were kept).
+    #[serde(default)]
+    pub applicant_name: String,
+    #[serde(default)]
+    pub card_number: String,
 }
 
 /// A row of a blanket file that could not be registered (Q42): an item of the organization's application
@@ -257,6 +263,8 @@ mod tests {
             rule: "name_on_card.lowercase".into(),
             message_en: "capitals".into(),
             message_ja: "大文字".into(),
+            applicant_name: String::new(),
+            card_number: String::new(),
         };
         BlanketEntry::new(ApplicationId::parse("bl-1").unwrap(), &upload, 7, input, vec![error])
     }

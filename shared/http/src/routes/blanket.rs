@@ -130,7 +130,8 @@ async fn blanket_errors_csv(
 ) -> ApiResult<Response> {
     let (_, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
     // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
-    let mut csv = String::from("\u{feff}sheet,row,column,header,value,rule,message_ja,message_en\r\n");
+    let mut csv =
+        String::from("\u{feff}sheet,row,name,residence_card_number,column,header,value,rule,message_ja,message_en\r\n");
     let cols = zairyu_blanket::columns::columns();
     for e in &errors {
         let header = (0..cols.len())
@@ -140,6 +141,8 @@ async fn blanket_errors_csv(
         let fields = [
             e.sheet.clone(),
             e.row.to_string(),
+            e.applicant_name.clone(),
+            e.card_number.clone(),
             e.column.clone(),
             header,
             e.value.clone(),
