@@ -292,7 +292,7 @@ async fn main() -> Result<(), Error> {
             tick.tick().await;
             // The outbox sweep every 10 s, as the AWS `outbox` function's schedule does every minute.
             if n % 20 == 0 {
-                if let Err(e) = core.sweep_outbox().await {
+                if let Err(e) = sweeps.sweep_outbox().await {
                     tracing::warn!(error = %e.log_chain(), "job outbox sweep failed");
                 }
                 if let Err(e) = sweeps.sweep_photos().await {

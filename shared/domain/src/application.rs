@@ -449,6 +449,12 @@ impl Application {
         Ok(())
     }
 
+    /// The refusal of a second application for this one's foreign national, as `org` is told it: this
+    /// application named when it is `org`'s own, never another organization's.
+    pub fn refuses_another_for(&self, org: &OrganizationId) -> ApplicationError {
+        ApplicationError::AlreadyOpen((self.organization_id == *org).then(|| self.id.clone()))
+    }
+
     /// A blanket file's row for the same foreign national replaces what was entered, while the application
     /// is only entered ("Input completed"); the photo stays with the person.
     pub fn update_form(&mut self, form: ApplicationForm) -> Result<(), ApplicationError> {
@@ -753,6 +759,14 @@ mod tests {
         let mut filed = submitted(|_| {});
         assert_eq!(filed.update_form(form), Err(ApplicationError::FiledCannotChange));
         assert_eq!(filed.form().occupation.as_str(), "Software engineer");
+    }
+
+    #[test]
+    fn a_second_application_is_refused_naming_the_open_one_only_to_its_own_organization() {
+        let a = app(|_| {});
+        assert_eq!(a.refuses_another_for(a.organization_id()), ApplicationError::AlreadyOpen(Some(a.id().clone())));
+        let other = OrganizationId::parse("org-2").unwrap();
+        assert_eq!(a.refuses_another_for(&other), ApplicationError::AlreadyOpen(None));
     }
 
     #[test]

@@ -109,10 +109,7 @@ impl Applications {
     ) -> Result<(), ServiceError> {
         match self.core.store().applications().open_for_card(card).await? {
             None => Ok(()),
-            Some(open) => {
-                let named = (open.organization_id() == org.id()).then(|| open.id().clone());
-                Err(zairyu_domain::application::ApplicationError::AlreadyOpen(named).into())
-            }
+            Some(open) => Err(open.refuses_another_for(org.id()).into()),
         }
     }
 

@@ -253,10 +253,7 @@ impl Blanket {
                 self.core.commit(change).await?;
                 Ok(RowOutcome::Updated)
             }
-            Some(open) => {
-                let named = (open.organization_id() == org.id()).then(|| open.id().clone());
-                Ok(RowOutcome::Refused(ApplicationError::AlreadyOpen(named)))
-            }
+            Some(open) => Ok(RowOutcome::Refused(open.refuses_another_for(org.id()))),
             None => {
                 let app = Application::new(id.clone(), org.id().clone(), upload.uploaded_by().clone(), form);
                 if store.applications().add_if_absent(&app, now).await? || store.applications().get(id).await?.is_some()
@@ -265,8 +262,8 @@ impl Blanket {
                 } else {
                     // The open claim was taken meanwhile by another application for the same person.
                     let open = store.applications().open_for_card(&app.form().stay.card_number).await?;
-                    let named = open.filter(|o| o.organization_id() == org.id()).map(|o| o.id().clone());
-                    Ok(RowOutcome::Refused(ApplicationError::AlreadyOpen(named)))
+                    let refusal = open.map_or(ApplicationError::AlreadyOpen(None), |o| o.refuses_another_for(org.id()));
+                    Ok(RowOutcome::Refused(refusal))
                 }
             }
         }
