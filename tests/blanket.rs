@@ -195,3 +195,56 @@ async fn a_refused_file_keeps_its_message_and_its_row() {
     assert!(refused[0].data["reason_ja"].contains("304行目"), "{:?}", refused[0].data);
     assert!(jobs.iter().all(|j| j.kind != NotificationKind::BlanketUploadFailed));
 }
+
+/// #14 item 3, in AWS: the batch-upload function's schedule (its sample event) finishes a registration cut
+/// off past S3's retries from the stored file — once, with one e-mail — and ends an upload whose link
+/// expired with no file; uploads younger than the sweep's age are left to S3's events.
+#[tokio::test]
+async fn the_batch_upload_schedule_finishes_cut_off_registrations_and_ends_uploads_without_a_file() {
+    use zairyu_batch_upload::{Done, Invocation, run};
+    let w = World::new().await;
+    let rows = w.blanket_people(4).await;
+    let org = OrganizationId::parse("org1").unwrap();
+    let tanaka = UserId::parse("TANAKA01").unwrap();
+    let cut_off = w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap();
+    let idle = w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap();
+    let key = zairyu_app::services::blanket::upload_key(&org, cut_off.id());
+    let bytes = workbook(ScreenGroup::Work, &rows).unwrap();
+    w.wiring.uploads.put(&key, bytes, zairyu_app::services::blanket::XLSX_CONTENT_TYPE).await.unwrap();
+    // The file is taken, then the run stops (as a function timing out does): "processing", nothing else.
+    assert!(w.svc.blanket.receive_file(&org, cut_off.id()).await.unwrap());
+
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/batch-upload/sweep.json");
+    let sample: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let template =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml"))
+            .unwrap();
+    assert!(template.contains(&format!("Input: '{sample}'")), "the schedule's input is the sample event");
+    let sweep = || async { run(&w.svc.blanket, Invocation::parse(sample.clone()).unwrap()).await.unwrap() };
+    let Done::Swept(young) = sweep().await else { panic!("a sweep") };
+    assert_eq!((young.completed, young.ended_without_file), (0, 0), "too young: S3's retries may still come");
+    let state = |id: String| {
+        let org = org.clone();
+        let w = &w;
+        async move { w.svc.core.store().uploads().get(&org, &id).await.unwrap().unwrap().into_inner() }
+    };
+    assert_eq!(state(cut_off.id().to_owned()).await.state(), UploadState::Processing);
+
+    w.clock.advance(chrono::Duration::minutes(31));
+    let Done::Swept(swept) = sweep().await else { panic!("a sweep") };
+    assert_eq!((swept.completed, swept.ended_without_file, swept.failed), (1, 1, 0));
+    let done = state(cut_off.id().to_owned()).await;
+    assert_eq!((done.state(), done.rows_registered()), (UploadState::Registered, 4));
+    let ended = state(idle.id().to_owned()).await;
+    assert_eq!((ended.state(), ended.refusal()), (UploadState::Refused, Some("blanket.no_file")));
+    // Nothing left to sweep; the next sweep changes nothing.
+    let Done::Swept(again) = sweep().await else { panic!("a sweep") };
+    assert_eq!((again.completed, again.ended_without_file), (0, 0));
+    let jobs = w.jobs().await;
+    assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
+    assert!(jobs.iter().all(|j| j.kind != NotificationKind::BlanketUploadRefused), "no e-mail for no file");
+    // S3's sample event is still S3's.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3/blanket-upload.json");
+    let s3: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(matches!(Invocation::parse(s3).unwrap(), Invocation::Stored(_)));
+}

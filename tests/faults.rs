@@ -45,6 +45,18 @@ struct Faults {
 }
 
 impl Faults {
+    /// Runs `f` with no fault counted (the set-up a story starts from).
+    async fn clean<T, F, Fut>(&self, f: F) -> T
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let at = self.fail_at.swap(0, Ordering::SeqCst);
+        let out = f().await;
+        self.fail_at.store(at, Ordering::SeqCst);
+        out
+    }
+
     fn call(&self, what: &'static str) -> bool {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         self.log.lock().unwrap().push(what);
@@ -163,6 +175,7 @@ async fn world(faults: &Arc<Faults>) -> (World, tempfile::TempDir) {
         table: Arc::new(FaultTable(w.table, Arc::clone(&f))),
         photos: Arc::new(FaultBlobs(w.photos, Arc::clone(&f), "photos.put", "photos.get", "photos.delete")),
         queue: Arc::new(FaultQueue(w.queue, Arc::clone(&f))),
+        uploads: Arc::new(FaultBlobs(w.uploads, Arc::clone(&f), "uploads.put", "uploads.get", "uploads.delete")),
         ..w
     })
     .await;
@@ -360,4 +373,104 @@ async fn every_single_fault_in_a_whole_story_ends_as_the_story_without_faults() 
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// What a blanket registration leaves behind: the upload as it ended, the application list by status, the
+/// result e-mails by kind (one job key each), and the kinds of records (no open-upload mark, no outbox record left).
+#[derive(Debug, PartialEq, Eq)]
+struct Registered {
+    upload: (String, u32, u32, u32),
+    list: BTreeMap<String, usize>,
+    jobs: BTreeMap<String, usize>,
+    records: BTreeMap<String, usize>,
+}
+
+/// One blanket file of 6 rows, one wrong, stored and processed; when processing failed (a fault), the sweep
+/// that runs at the next start of the local server (or on the batch-upload function's schedule) finishes it.
+async fn blanket_story(w: &World, faults: &Faults, table: &std::path::Path) -> Registered {
+    use zairyu_domain::application::OrganizationId;
+    use zairyu_domain::values::UserId;
+    let org = OrganizationId::parse("org1").unwrap();
+    let upload_id = faults.clean(|| async {
+        w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap().id().to_owned()
+    });
+    let upload_id = upload_id.await;
+    let key = zairyu_app::services::blanket::upload_key(&org, &upload_id);
+    let mut rows = faults.clean(|| w.blanket_people(6)).await;
+    rows[2][zairyu_blanket::columns::columns().iter().position(|c| c.field == "postcode").unwrap()] = "12".into();
+    let bytes =
+        zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
+    faults
+        .clean(|| async {
+            w.wiring.uploads.put(&key, bytes.clone(), zairyu_app::services::blanket::XLSX_CONTENT_TYPE).await.unwrap()
+        })
+        .await;
+    faults.calls.store(0, Ordering::SeqCst);
+    faults.log.lock().unwrap().clear();
+    // The registration, cut off wherever the fault falls.
+    let _ = zairyu_blanket::process(&w.svc.blanket, &org, &upload_id, &bytes).await;
+    faults.calls_in_story.store(faults.calls.load(Ordering::SeqCst), Ordering::SeqCst);
+    // The next start's sweep (tried again as a scheduler would), then the outbox sweep for a lost send.
+    let swept = retry("sweep uploads", || zairyu_blanket::sweep(&w.svc.blanket, Duration::ZERO)).await;
+    assert_eq!(swept.failed, 0, "{swept:?}");
+    w.clock.advance(chrono::Duration::seconds(61));
+    retry("sweep outbox", || w.svc.daily.sweep_outbox()).await;
+
+    let upload = w.svc.core.store().uploads().get(&org, &upload_id).await.unwrap().unwrap();
+    let caller = login(w, "TANAKA01").await;
+    let items = w.svc.applications.applications(&caller, None, 100).await.unwrap().items;
+    let mut list = BTreeMap::new();
+    for i in items {
+        *list.entry(i.status().code().to_owned()).or_insert(0) += 1;
+    }
+    // The queue delivers at least once and the notify function sends a job's key once: count the keys.
+    let mut jobs = BTreeMap::new();
+    let keys: std::collections::BTreeSet<_> = w.jobs().await.into_iter().map(|j| (j.kind, j.idempotency_key)).collect();
+    for (kind, _) in keys {
+        *jobs.entry(format!("{kind:?}")).or_insert(0) += 1;
+    }
+    Registered {
+        upload: (
+            format!("{:?}", upload.state()),
+            upload.rows_registered(),
+            upload.rows_updated(),
+            upload.rows_failed(),
+        ),
+        list,
+        jobs,
+        records: record_kinds(table),
+    }
+}
+
+/// #14 item 3: a registration cut off at any call it makes (the crash of a function or of the local server
+/// there) is completed by the next attempt: the same applications, the same row errors, the upload ended
+/// once with its one e-mail, and no mark or outbox record left over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blanket_registration_cut_off_at_any_call_is_finished_by_the_sweep() {
+    let started = Instant::now();
+    let faults = Arc::new(Faults::default());
+    let clean = {
+        let (w, dir) = world(&faults).await;
+        blanket_story(&w, &faults, &dir.path().join("table.sqlite")).await
+    };
+    let points = faults.calls_in_story.load(Ordering::SeqCst);
+    assert_eq!(clean.upload, ("RowErrors".to_owned(), 5, 0, 1), "{clean:?}");
+    assert_eq!(clean.list.values().sum::<usize>(), 6, "{clean:?}");
+    assert_eq!(clean.jobs.get("BlanketUploadFailed"), Some(&1), "{clean:?}");
+    assert!(!clean.records.keys().any(|k| k.starts_with("OPENUPLOAD") || k.starts_with("OUTBOX")), "{clean:?}");
+    assert!(points > 20, "the registration makes {points} calls");
+
+    let mut failures = Vec::new();
+    for n in 1..=points {
+        let faults = Arc::new(Faults::default());
+        let (w, dir) = world(&faults).await;
+        faults.fail_at.store(n, Ordering::SeqCst);
+        let got = blanket_story(&w, &faults, &dir.path().join("table.sqlite")).await;
+        let what = faults.log.lock().unwrap().get(usize::try_from(n - 1).unwrap()).copied().unwrap_or("?");
+        if got != clean {
+            failures.push(format!("fault at call {n} ({what}):\n  got   {got:?}\n  clean {clean:?}"));
+        }
+    }
+    println!("blanket registration: {points} fault points in {:.1} s", started.elapsed().as_secs_f64());
+    assert!(failures.is_empty(), "{} of {points} fault points broke it:\n{}", failures.len(), failures.join("\n"));
 }

@@ -2,6 +2,11 @@
 //! the function reads it and registers its rows into that organization's upload. The organization comes
 //! from the key the API signed, never from the file. S3 may report one object twice: processing is
 //! idempotent.
+//!
+//! On its schedule (every 10 minutes) it also finishes what S3's events left: an upload whose registration
+//! was cut off (the function timed out or crashed through S3's retries) is registered from its stored
+//! file, and an upload whose link expired with no file ends refused. Only uploads older than
+//! [`SWEEP_AFTER`] are touched, long past any run still going.
 
 use aws_lambda_events::event::s3::S3Event;
 use zairyu_app::services::blanket::parse_upload_key;
@@ -29,6 +34,52 @@ pub fn decode_key(key: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// How old an unfinished upload is before the scheduled sweep finishes it: the link's 15 minutes, the
+/// function's 2-minute timeout through S3's two retries (about 3 minutes apart), and a margin.
+pub const SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// What the function is invoked with: S3's event, or its schedule's (any other JSON).
+pub enum Invocation {
+    Stored(Box<S3Event>),
+    Sweep,
+}
+
+impl Invocation {
+    /// S3's event has `Records`; the schedule's (EventBridge Scheduler's input) has not.
+    pub fn parse(payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        if payload.get("Records").is_some() {
+            Ok(Self::Stored(Box::new(serde_json::from_value(payload)?)))
+        } else {
+            Ok(Self::Sweep)
+        }
+    }
+}
+
+/// What one invocation did.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    Processed(usize),
+    Swept(zairyu_blanket::Swept),
+}
+
+/// Runs one invocation.
+pub async fn run(blanket: &Blanket, invocation: Invocation) -> Result<Done, ServiceError> {
+    match invocation {
+        Invocation::Stored(event) => Ok(Done::Processed(handle(blanket, *event).await?)),
+        Invocation::Sweep => {
+            let swept = zairyu_blanket::sweep(blanket, SWEEP_AFTER).await?;
+            tracing::info!(
+                completed = swept.completed,
+                ended_without_file = swept.ended_without_file,
+                failed = swept.failed,
+                "unfinished uploads swept"
+            );
+            Ok(Done::Swept(swept))
+        }
+    }
 }
 
 /// Processes every blanket file the event names; returns how many were processed.

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use aws_lambda_events::event::s3::S3Event;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 
 #[tokio::main]
@@ -10,9 +9,12 @@ async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     use zairyu_app::ServiceSource;
     let blanket = Arc::new(zairyu_aws::AwsPorts::from_env().await.blanket()?);
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let blanket = Arc::clone(&blanket);
-        async move { Ok::<_, Error>(zairyu_batch_upload::handle(&blanket, event.payload).await?) }
+        async move {
+            let invocation = zairyu_batch_upload::Invocation::parse(event.payload)?;
+            Ok::<_, Error>(zairyu_batch_upload::run(&blanket, invocation).await?)
+        }
     }))
     .await
 }

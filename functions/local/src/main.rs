@@ -4,6 +4,7 @@
 //! `ZAIRYU_DATA_DIR` (default `.data`), runs the notification worker in-process (e-mails land as `.eml`
 //! files in the outbox, listed at `/local/outbox`), and seeds a demo on first start. Ctrl-C stops it.
 
+mod pause;
 mod seed;
 
 use std::net::SocketAddr;
@@ -46,8 +47,9 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
 
 /// The local stand-in for S3's presigned PUT: checks the signed link before reading anything; a link whose
 /// upload already has its file is turned away (a link works once, and the stored file is never replaced);
-/// a body over the size limit is not kept and marks the upload refused; any other file is stored and goes
-/// through the same processing the batch-upload function runs on S3's event.
+/// a body over the size limit is not kept and marks the upload refused; any other file is stored, its
+/// upload takes it ("processing"), and it goes through the same processing the batch-upload function runs
+/// on S3's event. Stopped at any point, the upload is finished by the sweep when the server starts again.
 async fn local_upload(
     blanket: &zairyu_app::Blanket,
     blobs: &FolderBlobs<SystemClock>,
@@ -86,18 +88,7 @@ async fn local_upload(
     };
     match blanket.takes_file(&org, &upload).await {
         Ok(true) => {}
-        Ok(false) => {
-            return zairyu_http::Problem::new(
-                StatusCode::CONFLICT,
-                "upload-used",
-                "Upload link already used",
-                "upload.used",
-                "this upload already has its file; start a new upload for another file".into(),
-                "このアップロードには既にファイルが登録されています。別のファイルは新しくアップロードしてください。"
-                    .into(),
-            )
-            .into_response();
-        }
+        Ok(false) => return upload_used(),
         Err(e) => return zairyu_http::Problem::from(e).into_response(),
     }
     let bytes = match axum::body::to_bytes(body, zairyu_blanket::reader::MAX_FILE_BYTES).await {
@@ -119,13 +110,33 @@ async fn local_upload(
             .into_response();
         }
     };
+    // Stored before the upload takes it: whatever stops the server after this, the sweep finds the file.
     if let Err(e) = blobs.put(&key, bytes.clone(), content_type).await {
         return zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response();
+    }
+    match blanket.receive_file(&org, &upload).await {
+        Ok(true) => {}
+        Ok(false) => return upload_used(),
+        Err(e) => return zairyu_http::Problem::from(e).into_response(),
     }
     match zairyu_blanket::process(blanket, &org, &upload, &bytes).await {
         Ok(done) => Json(done).into_response(),
         Err(e) => zairyu_http::Problem::from(e).into_response(),
     }
+}
+
+/// 409: the upload already has its file.
+fn upload_used() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    zairyu_http::Problem::new(
+        axum::http::StatusCode::CONFLICT,
+        "upload-used",
+        "Upload link already used",
+        "upload.used",
+        "this upload already has its file; start a new upload for another file".into(),
+        "このアップロードには既にファイルが登録されています。別のファイルは新しくアップロードしてください。".into(),
+    )
+    .into_response()
 }
 
 /// Runs one daily job on demand (`POST /local/jobs/official_receipt_numbers`), local server only.
@@ -171,7 +182,7 @@ fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error>
     let templates = FolderBlobs::new(&data.join("blobs/templates"), public_url, &key, SystemClock)?;
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
     let ports = Wiring {
-        table: Arc::new(table),
+        table: pause::PauseAtRow::wrap(Arc::new(table), data),
         photos: Arc::new(blobs) as Arc<dyn BlobStore>,
         uploads: Arc::new(uploads.clone()),
         templates: Arc::new(templates),
@@ -240,6 +251,11 @@ async fn main() -> Result<(), Error> {
     let seeded = seed::demo(&ports, &services.core, &data, &public_url).await?;
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
     println!("{seeded}");
+    // Uploads the last run left unfinished (stopped during a registration): finished before serving.
+    let resumed = zairyu_blanket::sweep(&services.blanket, Duration::ZERO).await?;
+    if resumed.completed > 0 {
+        println!("finished {} blanket registration(s) the last run left unfinished", resumed.completed);
+    }
 
     let state = AppState::full(&services, HttpConfig::new(false, GeoPolicy::Off)?);
     let outbox = mailer.clone();
@@ -286,6 +302,7 @@ async fn main() -> Result<(), Error> {
     let help_desk = setting("ZAIRYU_HELP_DESK", "0570-000-000");
     let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk);
     let sweeps = services.daily.clone();
+    let uploads = services.blanket.clone();
     let worker = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         for n in 0u64.. {
@@ -297,6 +314,11 @@ async fn main() -> Result<(), Error> {
                 }
                 if let Err(e) = sweeps.sweep_photos().await {
                     tracing::warn!(error = %e.log_chain(), "photo sweep failed");
+                }
+                // Uploads a request left unfinished (long past any registration still running), and
+                // uploads whose link expired with no file.
+                if let Err(e) = zairyu_blanket::sweep(&uploads, Duration::from_secs(120)).await {
+                    tracing::warn!(error = %e.log_chain(), "upload sweep failed");
                 }
             }
             if let Err(e) = notifications.deliver(queue.as_ref(), 10).await {

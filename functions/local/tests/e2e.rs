@@ -18,7 +18,12 @@ struct Server {
 
 impl Server {
     fn start(data: &std::path::Path) -> Self {
+        Self::start_with(data, &[])
+    }
+
+    fn start_with(data: &std::path::Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zairyu-local"))
+            .envs(env.iter().copied())
             .env("ZAIRYU_ADDR", "127.0.0.1:0")
             .env("ZAIRYU_DATA_DIR", data)
             .env("RUST_LOG", "warn")
@@ -276,5 +281,106 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     assert_eq!(r["results"][0]["ok"], false, "no photo yet: {r}");
     assert_eq!(r["results"][0]["problem"]["rule"], "application.photo_missing");
     assert_eq!(r["results"][1]["problem"]["status"], 404);
+    assert!(server.interrupt().success());
+}
+
+/// #14 item 3: the server killed in the middle of a 300-row registration (SIGKILL: no clean-up of any
+/// kind), then started again, finishes it: 300 applications, the upload registered, one e-mail.
+#[tokio::test]
+async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_starts_again() {
+    use zairyu_blanket::columns::input_cells;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(dir.path(), &[("ZAIRYU_PAUSE_AT_BLANKET_ROW", "151")]);
+    let s = login(&server.url, "TANAKA01", &password(dir.path(), "TANAKA01")).await;
+    let officer = login(&server.url, "OFFICER01", &password(dir.path(), "OFFICER01")).await;
+    let people = s.call("GET", "/api/foreign-nationals", None, b"").await.json();
+    let nguyen = people["items"].as_array().unwrap().iter().find(|p| p["name"] == "NGUYEN,VAN,AN").unwrap().clone();
+    let org = "sakura-systems";
+
+    // 300 foreign nationals on the organization's list, as the counter puts them there (Q80).
+    let mut rows = Vec::new();
+    for i in 0..300 {
+        let card = format!("KL{i:08}KT");
+        let person = json!({
+            "residence_card_number": card, "name": "NGUYEN,VAN,AN", "nationality": "Viet Nam",
+            "birth_date": "19950412", "sex": "男", "status_of_residence": "技術・人文知識・国際業務",
+            "period_of_stay": "1Y", "expiry_date": nguyen["expiry_date"], "passport_number": "C1234567",
+            "passport_expiry": "20300101", "email": "an.nguyen@example.com", "kanji_name_on_card": false
+        });
+        let r = officer.json("PUT", &format!("/api/office/organizations/{org}/foreign-nationals/{card}"), person).await;
+        assert!(r.status == 200 || r.status == 201, "{}", String::from_utf8_lossy(&r.body));
+        let mut input = zairyu_domain::fixtures::application_input();
+        input.expiry_date = nguyen["expiry_date"].as_str().unwrap().replace('-', "");
+        input.residence_card_number = card;
+        rows.push(input_cells(&input));
+    }
+    let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
+
+    let started = s.call("POST", "/api/blanket/uploads", None, b"").await.json();
+    let id = started["upload_id"].as_str().unwrap().to_owned();
+    let link = started["upload"].clone();
+    let headers: Vec<(String, String)> = link["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
+        .collect();
+    let url = link["url"].as_str().unwrap().to_owned();
+    let put = tokio::spawn(async move { request("PUT", &url, &headers, &file).await });
+    // Halfway: 150 rows stored, the 151st about to be. Killed there.
+    for _ in 0..600 {
+        if dir.path().join("paused").exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(dir.path().join("paused").exists(), "the registration never reached row 151");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    put.abort();
+
+    let server = Server::start(dir.path());
+    let s = login(&server.url, "TANAKA01", &password(dir.path(), "TANAKA01")).await;
+    let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "registered", "{status}");
+    assert_eq!(
+        (status["upload"]["rows_registered"].as_u64(), status["upload"]["rows_failed"].as_u64()),
+        (Some(300), Some(0))
+    );
+    let mut cards = std::collections::BTreeSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/applications?limit=100&cursor={c}"),
+            None => "/api/applications?limit=100".to_owned(),
+        };
+        let page = s.call("GET", &path, None, b"").await.json();
+        for item in page["items"].as_array().unwrap() {
+            let card = item["residence_card_number"].as_str().unwrap_or_default().to_owned();
+            if card.starts_with("KL") {
+                assert!(cards.insert(card), "one application per person");
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(cards.len(), 300);
+
+    // One e-mail about the upload, however long the worker runs.
+    let blanket_mails = || async {
+        let mails = request("GET", &format!("{}/local/outbox", server.url), &[], b"").await.json();
+        mails.as_array().unwrap().iter().filter(|m| m["text"].as_str().unwrap_or_default().contains(&id)).count()
+    };
+    for _ in 0..50 {
+        if blanket_mails().await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(blanket_mails().await, 1);
     assert!(server.interrupt().success());
 }

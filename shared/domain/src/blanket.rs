@@ -122,7 +122,22 @@ impl BlanketUpload {
         matches!(self.state, UploadState::AwaitingFile | UploadState::Processing)
     }
 
-    /// The whole file was refused, for the rule `rule`.
+    /// The file arrived: the upload is being registered (its link takes no other file). Whether it changed.
+    pub fn receive(&mut self) -> bool {
+        if self.state != UploadState::AwaitingFile {
+            return false;
+        }
+        self.state = UploadState::Processing;
+        true
+    }
+
+    /// No file arrived while its link was valid (none is stored): the upload ends refused, saying so.
+    pub fn expire(&mut self) {
+        if self.is_open() {
+            self.refuse(&NoFileArrived, None);
+        }
+    }
+
     /// The whole file is refused for `reason` (about `row`, if it is about one).
     pub fn refuse(&mut self, reason: &dyn Localized, row: Option<u32>) {
         self.state = UploadState::Refused;
@@ -143,6 +158,20 @@ impl BlanketUpload {
         self.rows_updated = updated.min(registered);
         self.rows_failed = failed;
         self.state = if failed == 0 { UploadState::Registered } else { UploadState::RowErrors };
+    }
+}
+
+/// Why an upload whose link expired without a file ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no file arrived while the upload link was valid (15 minutes); start a new upload")]
+pub struct NoFileArrived;
+
+impl Localized for NoFileArrived {
+    fn rule(&self) -> &'static str {
+        "blanket.no_file"
+    }
+    fn message_ja(&self) -> String {
+        "アップロード用リンクの有効期間（15分）内にファイルが届きませんでした。改めてアップロードしてください。".into()
     }
 }
 
@@ -321,5 +350,32 @@ mod tests {
         assert_eq!((detail.rule.as_str(), detail.row), ("application.photo_missing", Some(7)));
         assert!(detail.message_en.contains("photo") && detail.message_ja.contains("顔写真"));
         assert!(!refused.is_open());
+    }
+
+    #[test]
+    fn an_upload_takes_its_file_once_and_ends_refused_when_none_arrived() {
+        let start = || {
+            BlanketUpload::start(
+                "up-1".into(),
+                OrganizationId::parse("org-1").unwrap(),
+                UserId::parse("TANAKA01").unwrap(),
+                d("2026-11-27").start_instant(),
+            )
+        };
+        let mut u = start();
+        assert!(u.receive());
+        assert_eq!(u.state(), UploadState::Processing);
+        assert!(u.is_open(), "still to be registered");
+        assert!(!u.receive(), "a second file is not received");
+        u.register(ScreenGroup::Work, 1, 0, 0);
+        assert!(!u.receive());
+        u.expire();
+        assert_eq!(u.state(), UploadState::Registered, "an upload that ended stays as it ended");
+
+        let mut idle = start();
+        idle.expire();
+        assert_eq!((idle.state(), idle.refusal()), (UploadState::Refused, Some("blanket.no_file")));
+        assert!(idle.refusal_detail().unwrap().message_ja.contains("15分"));
+        assert!(!idle.receive());
     }
 }

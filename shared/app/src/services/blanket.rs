@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::account::UserKind;
 use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, RowError, UploadState};
+use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, NoFileArrived, RowError, UploadState};
 use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
@@ -101,8 +101,83 @@ impl Blanket {
         );
         let mut change = self.core.change(&event)?;
         change.add(&upload)?;
+        // Open until it ends: a registration cut off is finished, an upload that gets no file is ended.
+        change.mark_open_upload(&upload);
         self.core.commit(change).await?;
         Ok(upload)
+    }
+
+    /// The upload's file arrived: it is being registered and its link takes no other file. Whether this call
+    /// took it (false when the upload already had its file, or ended).
+    #[tracing::instrument(skip_all)]
+    pub async fn receive_file(&self, organization_id: &OrganizationId, upload_id: &str) -> Result<bool, ServiceError> {
+        let store = self.core.store();
+        let Some(mut upload) = store.uploads().get(organization_id, upload_id).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        if !upload.receive() {
+            return Ok(false);
+        }
+        let mut change = UnitOfWork::new(self.core.now());
+        change.save(&upload)?;
+        match store.commit(change).await {
+            Ok(_) => Ok(true),
+            // Another request took the file meanwhile.
+            Err(crate::ports::StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Uploads not yet ended that were started more than `older_than` ago (a registration that was cut off,
+    /// or an upload still waiting for its file), oldest first. Marks of uploads that ended are removed here.
+    #[tracing::instrument(skip_all)]
+    pub async fn unfinished_uploads(&self, older_than: std::time::Duration) -> Result<Vec<Unfinished>, ServiceError> {
+        let now = self.core.now();
+        let started_by = now - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::zero());
+        let store = self.core.store();
+        let mut unfinished = Vec::new();
+        for open in store.uploads().open(started_by, 100).await? {
+            match store.uploads().get(&open.organization_id, &open.upload_id).await? {
+                Some(upload) if upload.is_open() => {
+                    let link_expired = upload.created_at()
+                        + chrono::Duration::from_std(UPLOAD_LINK_VALIDITY + FILE_ARRIVAL_GRACE)
+                            .unwrap_or(chrono::Duration::zero())
+                        <= now;
+                    unfinished.push(Unfinished { upload: upload.into_inner(), link_expired, mark: open });
+                }
+                _ => store.uploads().settled(&open).await?,
+            }
+        }
+        Ok(unfinished)
+    }
+
+    /// Ends an upload whose link expired with no file stored: refused, "no file arrived". No e-mail: the
+    /// user sent nothing, and the upload list says what became of it.
+    #[tracing::instrument(skip_all)]
+    pub async fn end_without_file(&self, unfinished: &Unfinished) -> Result<(), ServiceError> {
+        let store = self.core.store();
+        let upload = &unfinished.upload;
+        let Some(mut stored) = store.uploads().get(upload.organization_id(), upload.id()).await? else {
+            store.uploads().settled(&unfinished.mark).await?;
+            return Ok(());
+        };
+        if !stored.is_open() {
+            store.uploads().settled(&unfinished.mark).await?;
+            return Ok(());
+        }
+        stored.expire();
+        let event = self.core.event(
+            "system",
+            AuditAction::BlanketRefused,
+            format!("upload:{}", stored.id()),
+            None,
+            Outcome::Refused(NoFileArrived.rule().into()),
+        );
+        let mut change = self.core.change(&event)?;
+        change.save(&stored)?;
+        change.settle_upload(&stored);
+        self.core.commit(change).await?;
+        Ok(())
     }
 
     /// Registers a blanket file's content into its upload. Harmless to run twice for one upload.
@@ -136,6 +211,7 @@ impl Blanket {
                 );
                 let mut change = self.core.change(&event)?;
                 change.save(&upload)?;
+                change.settle_upload(&upload);
                 if let Some(u) = &uploader {
                     // Its own e-mail, saying why (and where), never "0 registered, 0 errors".
                     let job = NotificationJob::new(
@@ -208,6 +284,7 @@ impl Blanket {
         );
         let mut change = self.core.change(&event)?;
         change.save(&upload)?;
+        change.settle_upload(&upload);
         if let Some(u) = &uploader {
             let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id()), vec![user_addressee(u)])
                 .with("upload_id", upload.id())
@@ -288,10 +365,8 @@ impl Blanket {
             return Err(ServiceError::Forbidden);
         }
         let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
-        let link = self
-            .uploads
-            .presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, std::time::Duration::from_secs(900))
-            .await?;
+        let link =
+            self.uploads.presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, UPLOAD_LINK_VALIDITY).await?;
         Ok((upload, link))
     }
 
@@ -353,6 +428,19 @@ impl Blanket {
         }
         Ok(bytes)
     }
+}
+
+/// How long an upload link takes its file.
+pub const UPLOAD_LINK_VALIDITY: std::time::Duration = std::time::Duration::from_secs(900);
+/// After the link expired, how long a file sent at its last moment may take to be stored and reported.
+pub const FILE_ARRIVAL_GRACE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// An upload that has not ended: its registration was cut off, or it is still waiting for its file.
+pub struct Unfinished {
+    pub upload: BlanketUpload,
+    /// Its link expired (with the grace for a late file): with no file stored, it ends.
+    pub link_expired: bool,
+    mark: crate::store::OpenUpload,
 }
 
 /// Where an upload's file is stored: the organization and the upload in the key, so a file can never be

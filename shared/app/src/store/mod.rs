@@ -18,6 +18,7 @@
 //! | foreign national on the list | `ORG#{org}` | `FN#{card}` | | | the List of Affiliated Foreign Nationals (Q80), one person by card number |
 //! | request for use | `ORG#{org}` | `RFU#{id}` | | `RFU#{office}#{state}` / `{recorded_at}#{id}` | an organization's requests; the office's pending requests |
 //! | blanket upload | `ORG#{org}` | `UPLOAD#{id}` | | | an organization's uploads |
+//! | upload not yet ended | `OPENUPLOAD#{shard of id, 0–3}` | `{created_at}#{org}#{id}` | | | an upload from its start until it ends (registered, with errors, refused); the sweep finishes one whose registration was cut off and ends one that got no file |
 //! | blanket row error | `UPLOAD#{id}` | `ROW#{row:04}#{column}` | | | the error list of one upload (Q42) |
 //! | user | `USER#{user}` | `USER` | `ORG#{org}` / `USER#{user}` | | log-in by user ID; every user of an organization (Q73) |
 //! | blanket entry (a failed row, Q42; `kind` = `blanket_entry`) | `APP#{id}` | `APP` | `ORG#{org}` / `APP#{created_at}#{id}` | | in the application list in "Error (blanket registration)"; replaced in place by its corrected application |
@@ -62,7 +63,7 @@ pub use system::{
     AUDIT_SHARDS, Audit, CounterValue, Counters, DUE_TASKS_KEPT_DAYS, DueTasks, Floods, JobRuns, OUTBOX_SHARDS, Outbox,
     PhotoMark, PhotoMarks, SentMarks,
 };
-pub use uploads::Uploads;
+pub use uploads::{OpenUpload, Uploads};
 pub use users::{Link, LinkPurpose, Session, Users};
 
 use crate::ports::{Attr, Condition, Cursor, Item, Key, Page, StoreError, Table, Write, attr};
