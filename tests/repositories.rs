@@ -33,7 +33,44 @@ on_both_tables!(
     anonymous_log_in_attempts_spread_over_shards_and_the_trail_reads_them_in_order,
     due_tasks_expire_and_time_sort_keys_have_one_width,
     a_notice_stored_under_the_old_key_form_is_still_withdrawn,
+    an_upload_is_open_from_its_start_until_the_change_that_ends_it,
 );
+
+/// #14 item 3: a started upload is found among the open ones (by its start time, across the shards) until
+/// the change that ends it removes its mark; a mark whose upload ended is removed by the listing.
+async fn an_upload_is_open_from_its_start_until_the_change_that_ends_it(w: World) {
+    let org = OrganizationId::parse("org1").unwrap();
+    let tanaka = UserId::parse("TANAKA01").unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        ids.push(w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap().id().to_owned());
+        w.clock.advance(chrono::Duration::seconds(1));
+    }
+    let store = w.svc.core.store();
+    let open = |by| async move {
+        let mut found: Vec<String> =
+            store.uploads().open(by, 10).await.unwrap().into_iter().map(|o| o.upload_id).collect();
+        found.sort();
+        found
+    };
+    let now = zairyu_app::ports::Clock::now(w.clock.as_ref());
+    assert_eq!(open(now).await, ids);
+    assert_eq!(open(now - chrono::Duration::milliseconds(2500)).await, ids[..4].to_vec(), "by start time");
+    let unfinished = w.svc.blanket.unfinished_uploads(std::time::Duration::ZERO).await.unwrap();
+    assert_eq!(unfinished.len(), 6);
+    assert!(unfinished.iter().all(|u| !u.link_expired));
+    // One ends through the service (its mark goes with it); one's mark is left after it ended elsewhere.
+    let first = unfinished.iter().find(|u| u.upload.id() == ids[0]).unwrap();
+    w.svc.blanket.end_without_file(first).await.unwrap();
+    let mut ended = store.uploads().get(&org, &ids[1]).await.unwrap().unwrap();
+    ended.register(zairyu_domain::status_of_residence::ScreenGroup::Work, 1, 0, 0);
+    let mut change = zairyu_app::store::UnitOfWork::new(now);
+    change.save(&ended).unwrap();
+    store.commit(change).await.unwrap();
+    assert_eq!(open(now).await.len(), 5, "a mark left behind is still listed");
+    assert_eq!(w.svc.blanket.unfinished_uploads(std::time::Duration::ZERO).await.unwrap().len(), 4);
+    assert_eq!(open(now).await, ids[2..].to_vec(), "and removed by the listing");
+}
 
 /// #13 item 9: every log-in with an unknown user ID is audited under the shared subject `login`; those events
 /// go to 16 partitions (not one hot one), the trail reads them back merged in time order together with any
