@@ -22,6 +22,31 @@ pub enum Kind {
     Prefecture,
 }
 
+/// Whether a column must be filled: what the template marks and the instructions explain. Held to the
+/// parser of single entry by a test (a required column left empty fails that column, an optional one
+/// does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    /// Telephone or mobile: at least one of the two.
+    OneOfPhones,
+    /// Required when the yes/no column of this field (criminal record, relatives in Japan) says 有.
+    IfYes(&'static str),
+    Optional,
+}
+
+impl Need {
+    /// The mark the rules row puts before a column's rule ("" for an optional column).
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Required => "【必須 required】",
+            Self::OneOfPhones => "【電話番号か携帯電話番号のいずれか必須 telephone or mobile】",
+            Self::IfYes(_) => "【「有」の場合必須 required if 有】",
+            Self::Optional => "",
+        }
+    }
+}
+
 pub struct Column {
     /// The `ApplicationInput` field (or `relatives[i].field`), as violations name it.
     pub field: String,
@@ -123,6 +148,19 @@ pub fn columns() -> Vec<Column> {
         col("applicant_requested", "申請人からの依頼", "Requested by the applicant", YesNo),
     ]);
     c
+}
+
+impl Column {
+    /// Whether the column must be filled.
+    pub fn need(&self) -> Need {
+        match self.field.as_str() {
+            "re_entry" | "activity_outside_status" | "email" | "kanji_name_petition" => Need::Optional,
+            "telephone" | "mobile" => Need::OneOfPhones,
+            "criminal_record_details" => Need::IfYes("criminal_record"),
+            f if f.starts_with("relatives[") => Need::IfYes("relatives_in_japan"),
+            _ => Need::Required,
+        }
+    }
 }
 
 /// The Excel column letters of a 0-based index (0 → A, 26 → AA).
@@ -311,6 +349,47 @@ mod tests {
         assert_eq!(letters(27), "AB");
         assert_eq!(letters(701), "ZZ");
         assert_eq!(letters(702), "AAA");
+    }
+
+    /// The marks say what the parser of single entry requires: a valid row with a required column emptied
+    /// fails on that column (on telephone when both phones are empty), with an optional one it passes.
+    #[test]
+    fn required_marks_are_the_parser_s_rules() {
+        use zairyu_domain::form::ApplicationForm;
+        use zairyu_domain::jst::JstDate;
+        let today = JstDate::parse("2026-11-27").unwrap();
+        let mut input = zairyu_domain::fixtures::application_input();
+        input.expiry_date = "20270115".into();
+        input.telephone = String::new();
+        let base = input_cells(&input);
+        assert!(ApplicationForm::parse(&row_input(&base), today).is_ok());
+        let failing = |cells: &[String]| -> Vec<String> {
+            ApplicationForm::parse(&row_input(cells), today)
+                .err()
+                .map(|v| v.0.iter().map(|x| x.field.clone()).collect())
+                .unwrap_or_default()
+        };
+        let cols = columns();
+        for (i, c) in cols.iter().enumerate() {
+            let mut cells = base.clone();
+            cells[i] = String::new();
+            match c.need() {
+                Need::Required => assert_eq!(failing(&cells), vec![c.field.clone()], "{} is required", c.field),
+                Need::OneOfPhones if c.field == "mobile" => {
+                    assert_eq!(failing(&cells), vec!["telephone".to_owned()], "no phone at all")
+                }
+                Need::Optional | Need::OneOfPhones => {
+                    assert!(failing(&cells).is_empty(), "{} is optional: {:?}", c.field, failing(&cells))
+                }
+                Need::IfYes(flag) => {
+                    // Empty while its flag says 無: fine. Said 有 with nothing filled: that fails.
+                    assert!(failing(&cells).is_empty(), "{}", c.field);
+                    let mut yes = base.clone();
+                    yes[cols.iter().position(|f| f.field == flag).unwrap()] = "有".into();
+                    assert!(!failing(&yes).is_empty(), "{flag} = 有 needs {}", c.field);
+                }
+            }
+        }
     }
 
     #[test]

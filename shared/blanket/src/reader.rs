@@ -245,12 +245,15 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     let expected: [Vec<String>; 3] = [
         cols.iter().map(|c| c.ja.clone()).collect(),
         cols.iter().map(|c| c.en.clone()).collect(),
-        cols.iter().map(|c| crate::template::rule(c.kind)).collect(),
+        cols.iter().map(crate::template::rules_row_text).collect(),
     ];
     // The rules row of a template made before a rule's text changed is as good as today's.
     let earlier: Vec<Option<&str>> = cols.iter().map(|c| crate::template::earlier_rule(c.kind)).collect();
+    // Templates before version 2 had no required marks in it.
+    let unmarked: Vec<String> = cols.iter().map(|c| crate::template::rule(c.kind)).collect();
     let same = |i: usize, c: usize, got: &str, want: &str| {
-        got.trim() == want.trim() || (i == 2 && earlier[c].is_some_and(|e| e == got.trim()))
+        got.trim() == want.trim()
+            || (i == 2 && (got.trim() == unmarked[c] || earlier[c].is_some_and(|e| e == got.trim())))
     };
     for (i, (got, want)) in header.iter().zip(&expected).enumerate() {
         if !got.iter().zip(want).enumerate().all(|(c, (g, w))| same(i, c, g, w)) {

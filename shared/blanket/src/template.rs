@@ -1,21 +1,30 @@
-//! The blanket input template (Q40, Q41): one workbook per procedure type and input-screen group, with a
-//! header row in Japanese and in English, a row stating each column's rule, lists where Excel offers them,
-//! and room for exactly 300 applicants.
+//! The blanket input template (Q40, Q41): one workbook per procedure type and input-screen group. It explains
+//! itself: an instructions sheet (Japanese and English) with every column's rule, a header row in Japanese
+//! and in English, a rules row marking the required columns, an input message on every column, lists for
+//! every closed choice (prefectures included), an example sheet the reader never reads, and header rows
+//! protected against deletion (the applicant cells stay open). Room for exactly 300 applicants.
 
-use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
+};
 use zairyu_domain::blanket::MAX_ROWS;
+use zairyu_domain::form::PREFECTURES;
 use zairyu_domain::office::OFFICE_TABLE;
 use zairyu_domain::status_of_residence::ScreenGroup;
 
-use crate::columns::{Kind, columns};
+use crate::columns::{Column, Kind, Need, columns};
 
+pub const INSTRUCTIONS_SHEET: &str = "説明 Instructions";
+pub const EXAMPLE_SHEET: &str = "記入例 Example";
 pub const DATA_SHEET: &str = "申請 Applications";
 pub const LISTS_SHEET: &str = "lists";
 pub const META_SHEET: &str = "meta";
 /// Rows 1–3 (1-based) are the headers and the rules; applicants start on row 4.
 pub const FIRST_DATA_ROW: u32 = 3;
 pub const PROCEDURE: &str = "extension";
-pub const TEMPLATE_VERSION: &str = "1";
+/// 2: instructions, required marks, input messages, the example sheet, the prefecture list, protection.
+pub const TEMPLATE_VERSION: &str = "2";
 
 /// The rule of a column as the template's third header row states it.
 pub fn rule(kind: Kind) -> String {
@@ -37,6 +46,11 @@ pub fn rule(kind: Kind) -> String {
     }
 }
 
+/// A column's cell in the rules row: its mark if it must be filled, then its rule.
+pub fn rules_row_text(column: &Column) -> String {
+    format!("{}{}", column.need().mark(), rule(column.kind))
+}
+
 /// The rule the first templates stated where it differs from today's: files made from them are still read.
 pub fn earlier_rule(kind: Kind) -> Option<&'static str> {
     match kind {
@@ -55,20 +69,64 @@ pub fn template(group: ScreenGroup) -> Result<Vec<u8>, XlsxError> {
 /// filling it in, and how a list of applications is handed back as a blanket file.
 pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
     let cols = columns();
-    let last_row = FIRST_DATA_ROW + MAX_ROWS as u32 - 1;
-
     let statuses: Vec<&str> = group.statuses().map(|s| s.info().name_ja).collect();
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
+    let prefectures: Vec<&str> = PREFECTURES.iter().map(|(ja, _)| *ja).collect();
+
+    instructions(wb.add_worksheet(), group, &cols, &statuses)?;
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(DATA_SHEET)?;
+        headers(ws, &cols)?;
+        let open = Format::new().set_unlocked();
+        for (c, column) in cols.iter().enumerate() {
+            let c = column_index(c)?;
+            ws.set_column_format(c, &open)?;
+            let v = validation(column, statuses.len(), offices.len(), prefectures.len())?;
+            ws.add_data_validation(FIRST_DATA_ROW, c, LAST_DATA_ROW, c, &v)?;
+        }
+        for (r, cells) in rows.iter().enumerate() {
+            let r = FIRST_DATA_ROW + u32::try_from(r).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
+            for (c, value) in cells.iter().enumerate() {
+                if !value.is_empty() {
+                    ws.write_string_with_format(r, column_index(c)?, value, &open)?;
+                }
+            }
+        }
+        // The header rows cannot be deleted, changed or moved by accident; the applicant cells stay open.
+        ws.protect_with_options(&ProtectionOptions {
+            format_columns: true,
+            format_rows: true,
+            use_autofilter: true,
+            ..ProtectionOptions::default()
+        });
+        ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+        ws.set_active(!rows.is_empty());
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(EXAMPLE_SHEET)?;
+        ws.set_tab_color(Color::Gray);
+        headers(ws, &cols)?;
+        for (c, column) in cols.iter().enumerate() {
+            ws.write_string(FIRST_DATA_ROW, column_index(c)?, example(&column.field))?;
+        }
+        ws.write_string(
+            FIRST_DATA_ROW + 1,
+            0,
+            "このシートは読み込まれません。「申請 Applications」シートに入力してください。 / This sheet is never read: enter applicants on the sheet \"申請 Applications\".",
+        )?;
+        ws.protect();
+        ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    }
     {
         let lists = wb.add_worksheet();
         lists.set_name(LISTS_SHEET)?;
-        for (i, s) in statuses.iter().enumerate() {
-            lists.write_string(i as u32, 0, *s)?;
-        }
-        for (i, o) in offices.iter().enumerate() {
-            lists.write_string(i as u32, 1, *o)?;
+        for (column, items) in [&statuses, &offices, &prefectures].into_iter().enumerate() {
+            for (i, item) in items.iter().enumerate() {
+                lists.write_string(i as u32, column_index(column)?, *item)?;
+            }
         }
         lists.set_hidden(true);
     }
@@ -83,47 +141,202 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         }
         meta.set_hidden(true);
     }
-    let ws = wb.add_worksheet();
-    ws.set_name(DATA_SHEET)?;
-    for (c, column) in cols.iter().enumerate() {
-        let c = u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?;
-        ws.write_string_with_format(0, c, &column.ja, &bold)?;
-        ws.write_string_with_format(1, c, &column.en, &bold)?;
-        ws.write_string(2, c, rule(column.kind))?;
-        ws.set_column_width(c, 18)?;
-        let list = |items: &[&str]| DataValidation::new().allow_list_strings(items);
-        let validation = match column.kind {
-            Kind::YesNo => Some(list(&["有", "無"])?),
-            Kind::Sex => Some(list(&["男", "女"])?),
-            Kind::ReceiptMethod => Some(list(&["窓口", "郵送"])?),
-            Kind::ReEntry => Some(list(&["なし", "一回限り", "数次"])?),
-            Kind::Status => Some(
-                DataValidation::new()
-                    .allow_list_formula(Formula::new(format!("={LISTS_SHEET}!$A$1:$A${}", statuses.len()))),
-            ),
-            Kind::Office => Some(
-                DataValidation::new()
-                    .allow_list_formula(Formula::new(format!("={LISTS_SHEET}!$B$1:$B${}", offices.len()))),
-            ),
-            _ => None,
-        };
-        if let Some(v) = validation {
-            ws.add_data_validation(FIRST_DATA_ROW, c, last_row, c, &v)?;
-        }
-    }
-    for (r, cells) in rows.iter().enumerate() {
-        let r = FIRST_DATA_ROW + u32::try_from(r).map_err(|_| XlsxError::ParameterError("too many rows".into()))?;
-        for (c, value) in cells.iter().enumerate() {
-            if !value.is_empty() {
-                ws.write_string(
-                    r,
-                    u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))?,
-                    value,
-                )?;
-            }
-        }
-    }
-    ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
-    ws.set_active(true);
     wb.save_to_buffer()
+}
+
+/// The last row (0-based) an applicant may be on.
+const LAST_DATA_ROW: u32 = FIRST_DATA_ROW + MAX_ROWS as u32 - 1;
+
+fn column_index(c: usize) -> Result<u16, XlsxError> {
+    u16::try_from(c).map_err(|_| XlsxError::ParameterError("too many columns".into()))
+}
+
+/// The three header rows: Japanese, English, and the rules with the required marks (required columns
+/// shaded as well).
+fn headers(ws: &mut Worksheet, cols: &[Column]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold().set_text_wrap().set_border(FormatBorder::Thin);
+    let required = bold.clone().set_background_color(Color::RGB(0xFCE4D6));
+    let rules = Format::new().set_text_wrap().set_font_size(9).set_border(FormatBorder::Thin);
+    let rules_required = rules.clone().set_background_color(Color::RGB(0xFCE4D6)).set_font_color(Color::RGB(0xC00000));
+    for (c, column) in cols.iter().enumerate() {
+        let must = column.need() != Need::Optional;
+        let c = column_index(c)?;
+        ws.write_string_with_format(0, c, &column.ja, if must { &required } else { &bold })?;
+        ws.write_string_with_format(1, c, &column.en, if must { &required } else { &bold })?;
+        ws.write_string_with_format(2, c, rules_row_text(column), if must { &rules_required } else { &rules })?;
+        ws.set_column_width(c, 18)?;
+    }
+    ws.set_row_height(2, 48)?;
+    Ok(())
+}
+
+/// A column's validation: its list where the choice is closed, and in every case an input message with the
+/// column's rule (shown when a cell is selected).
+fn validation(
+    column: &Column,
+    statuses: usize,
+    offices: usize,
+    prefectures: usize,
+) -> Result<DataValidation, XlsxError> {
+    let list = |items: &[&str]| DataValidation::new().allow_list_strings(items);
+    let range = |letter: char, n: usize| {
+        DataValidation::new().allow_list_formula(Formula::new(format!("={LISTS_SHEET}!${letter}$1:${letter}${n}")))
+    };
+    let v = match column.kind {
+        Kind::YesNo => list(&["有", "無"])?,
+        Kind::Sex => list(&["男", "女"])?,
+        Kind::ReceiptMethod => list(&["窓口", "郵送"])?,
+        Kind::ReEntry => list(&["なし", "一回限り", "数次"])?,
+        Kind::Status => range('A', statuses),
+        Kind::Office => range('B', offices),
+        // A prefecture typed another way (Tokyo, 東京) is still read: a warning, not a stop.
+        Kind::Prefecture => range('C', prefectures).set_error_style(DataValidationErrorStyle::Warning),
+        _ => DataValidation::new().allow_any_value(),
+    };
+    let title: String = column.en.chars().take(32).collect();
+    let mut message = format!("{}\n{}{}", column.ja, column.need().mark(), rule(column.kind));
+    if message.encode_utf16().count() > 255 {
+        message = message.chars().take(120).collect();
+    }
+    v.set_input_title(title)?.set_input_message(message)
+}
+
+/// The instructions sheet, in Japanese and English: how to fill the file in, and every column's rule.
+fn instructions(ws: &mut Worksheet, group: ScreenGroup, cols: &[Column], statuses: &[&str]) -> Result<(), XlsxError> {
+    ws.set_name(INSTRUCTIONS_SHEET)?;
+    let title = Format::new().set_bold().set_font_size(14);
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, 34)?;
+    ws.set_column_width(2, 34)?;
+    ws.set_column_width(3, 22)?;
+    ws.set_column_width(4, 48)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("在留期間更新許可申請 一括入力テンプレート（{}）", group.name_ja()),
+        &title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!("Blanket input template: extension of period of stay ({})", group.name_en()),
+        &title,
+    )?;
+    let steps: [(&str, String); 10] = [
+        (
+            "「申請 Applications」シートの4行目から、1行に1人ずつ入力してください（1ファイル300人まで、303行目まで）。",
+            "On the sheet \"申請 Applications\", enter one applicant per row from row 4 (at most 300 per file, up to row 303).".into(),
+        ),
+        (
+            "1〜3行目の見出しは変更・削除しないでください（シートは保護されています）。見出しが変更されたファイルは受け付けられません。",
+            "Do not change or delete the header rows 1–3 (the sheet is protected): a file whose headers were changed is refused.".into(),
+        ),
+        (
+            "3行目に【必須】とある列は必ず入力してください。電話番号と携帯電話番号はいずれか一つを、「有」の場合必須の列は該当する場合に入力してください。",
+            "Fill every column marked 【必須 required】; telephone or mobile, at least one; the columns \"required if 有\" when their yes/no column says 有.".into(),
+        ),
+        (
+            "一覧から選ぶ列は、セルを選ぶと出る▼から選択してください。セルを選ぶと入力のしかたが表示されます。",
+            "Where a column has a list, choose from the ▼ of the cell. Selecting a cell shows how to fill it in.".into(),
+        ),
+        (
+            "日付は 1995/02/18、1995-02-18、19950218、平成7年2月18日、H7.2.18 のいずれの形でも入力できます。",
+            "Dates may be typed as 1995/02/18, 1995-02-18, 19950218, 平成7年2月18日 or H7.2.18 (Excel date cells too).".into(),
+        ),
+        (
+            "在留期間は「1年6月」「3年」「90日」のように入力してください。",
+            "Periods of stay are written 1年6月, 3年, 90日 (1Y6M is accepted too).".into(),
+        ),
+        (
+            "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
+            format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
+        ),
+        (
+            "記入例は「記入例 Example」シートにあります。このシートと記入例は読み込まれません。",
+            "An example row is on the sheet \"記入例 Example\"; it and this sheet are never read.".into(),
+        ),
+        (
+            "Excelブック（.xlsx）形式で保存し、5MB以下のファイルをアップロードしてください。",
+            "Save as an Excel workbook (.xlsx) of at most 5 MB and upload it.".into(),
+        ),
+        (
+            "結果はメールと一括入力の画面でお知らせします。エラーのあった行は申請情報一覧に「エラー（一括登録）」として表示され、一件ずつ修正できます。すでに入力済みの同じ人の申請は、新しく作られず更新されます。",
+            "The result comes by e-mail and on the blanket input screen. Rows with errors appear in the application list as \"Error (blanket registration)\" and are corrected one by one. A person who already has an entered application gets it updated, never a second one.".into(),
+        ),
+    ];
+    let mut r = 3;
+    ws.write_string_with_format(r, 0, "入力のしかた / How to fill it in", &bold)?;
+    r += 1;
+    for (i, (ja, en)) in steps.iter().enumerate() {
+        ws.write_string(r, 0, format!("{}.", i + 1))?;
+        ws.merge_range(r, 1, r, 4, ja, &wrap)?;
+        ws.merge_range(r + 1, 1, r + 1, 4, en, &wrap)?;
+        ws.set_row_height(r, 30)?;
+        ws.set_row_height(r + 1, 30)?;
+        r += 2;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "列ごとの入力のしかた / Every column", &bold)?;
+    r += 1;
+    for (c, text) in ["列 Col.", "見出し", "Header", "必須 Required", "入力のしかた / Rule"].iter().enumerate()
+    {
+        ws.write_string_with_format(r, column_index(c)?, *text, &bold)?;
+    }
+    r += 1;
+    for (i, column) in cols.iter().enumerate() {
+        let need = match column.need() {
+            Need::Required => "必須 required",
+            Need::OneOfPhones => "いずれか either",
+            Need::IfYes(_) => "「有」なら if 有",
+            Need::Optional => "任意 optional",
+        };
+        ws.write_string(r, 0, crate::columns::letters(i))?;
+        ws.write_string(r, 1, &column.ja)?;
+        ws.write_string(r, 2, &column.en)?;
+        ws.write_string(r, 3, need)?;
+        ws.write_string_with_format(r, 4, rule(column.kind), &wrap)?;
+        r += 1;
+    }
+    ws.protect();
+    ws.set_active(true);
+    Ok(())
+}
+
+/// The example row's value of a column: one applicant as a clerk would type them.
+fn example(field: &str) -> &'static str {
+    match field {
+        "re_entry" => "なし",
+        "activity_outside_status" => "無",
+        "nationality" => "ベトナム",
+        "birth_date" => "1995/04/12",
+        "name" => "NGUYEN,VAN,AN",
+        "sex" => "男",
+        "married" => "無",
+        "occupation" => "システムエンジニア",
+        "home_country_address" => "Ha Noi, Viet Nam",
+        "postcode" => "1000013",
+        "prefecture" => "東京都",
+        "city" => "千代田区",
+        "street" => "霞が関1-1-1",
+        "mobile" => "09012345678",
+        "passport_number" => "C1234567",
+        "passport_expiry" => "2030/01/01",
+        "status_of_residence" => "技術・人文知識・国際業務",
+        "period_of_stay" => "1年",
+        "expiry_date" => "2027/01/15",
+        "residence_card_number" => "AB12345678CD",
+        "desired_period_of_stay" => "3年",
+        "reason" => "引き続き同社で勤務するため",
+        "criminal_record" => "無",
+        "relatives_in_japan" => "無",
+        "receipt_method" => "郵送",
+        "receiving_office" => "東京出入国在留管理局",
+        "notice_email" => "an.nguyen@example.com",
+        "kanji_name_petition" => "無",
+        "in_japan" => "有",
+        "applicant_requested" => "有",
+        _ => "",
+    }
 }

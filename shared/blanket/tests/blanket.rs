@@ -122,7 +122,8 @@ fn a_zip_bomb_is_refused_before_anything_parses_it() {
 // Files as other programs write them: built cell by cell with rust_xlsxwriter, not by the template code.
 
 /// A workbook shaped like the template, written directly: the `meta` sheet, the header rows named by
-/// `header_rows` (0 Japanese, 1 English, 2 today's rules, 3 the first template's rules), then `cells`
+/// `header_rows` (0 Japanese, 1 English, 2 the rules without required marks, 3 the first template's rules,
+/// 4 today's rules row with its marks), then `cells`
 /// (0-based row, column, value) on the data sheet.
 fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -139,6 +140,7 @@ fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
                 3 => zairyu_blanket::template::earlier_rule(col.kind)
                     .map(str::to_owned)
                     .unwrap_or_else(|| zairyu_blanket::template::rule(col.kind)),
+                4 => zairyu_blanket::template::rules_row_text(col),
                 _ => zairyu_blanket::template::rule(col.kind),
             };
             data.write_string(r as u32, c as u16, text).unwrap();
@@ -240,6 +242,115 @@ fn a_file_made_from_the_first_template_is_still_read() {
     // The first templates stated dates as YYYYMMDD and periods as 1Y, 6M, 90D in the rules row (row kind 3).
     assert_eq!(read(&hand_made(&[0, 1, 3], &applicant(3))).unwrap().rows.len(), 1);
     assert_eq!(read(&hand_made(&[0, 1, 2], &applicant(3))).unwrap().rows.len(), 1);
+    assert_eq!(read(&hand_made(&[0, 1, 4], &applicant(3))).unwrap().rows.len(), 1);
+}
+
+/// The parts of an xlsx file, by name, as text.
+fn parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = String::new();
+        if f.read_to_string(&mut text).is_ok() {
+            out.insert(name, text);
+        }
+    }
+    out
+}
+
+/// #14 item 5: the template explains itself — read back by a general-purpose reader (calamine) and from
+/// its XML: the instructions come first (Japanese and English, every column), required columns are marked
+/// in the rules row, every applicant column has an input message with its rule, every closed list is a
+/// dropdown (prefectures included), the header rows are protected while the applicant cells stay open, and
+/// the example sheet holds a valid applicant the reader never reads.
+#[test]
+fn the_template_explains_itself() {
+    use calamine::{Reader, Xlsx};
+    use zairyu_blanket::columns::Need;
+    use zairyu_blanket::template::{DATA_SHEET, EXAMPLE_SHEET, INSTRUCTIONS_SHEET};
+    let bytes = template(ScreenGroup::Work).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names[..3], [INSTRUCTIONS_SHEET, DATA_SHEET, EXAMPLE_SHEET], "{names:?}");
+    let visible: Vec<_> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible == calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(visible, [INSTRUCTIONS_SHEET, DATA_SHEET, EXAMPLE_SHEET]);
+
+    let cols = columns();
+    let instructions = wb.worksheet_range(INSTRUCTIONS_SHEET).unwrap();
+    let text: String = instructions.rows().flatten().map(|c| c.to_string() + "\n").collect();
+    for needle in [
+        "4行目",
+        "row 4",
+        "300",
+        "見出し",
+        "header rows",
+        "必須",
+        "required",
+        "平成7年2月18日",
+        "1年6月",
+        "5MB",
+        "記入例",
+    ] {
+        assert!(text.contains(needle), "instructions say {needle}");
+    }
+    for c in &cols {
+        assert!(text.contains(&c.ja) && text.contains(&c.en), "instructions list {}", c.field);
+    }
+
+    let data = wb.worksheet_range(DATA_SHEET).unwrap();
+    let rules: Vec<String> = (0..cols.len()).map(|c| data.get_value((2, c as u32)).unwrap().to_string()).collect();
+    for (c, rule) in cols.iter().zip(&rules) {
+        assert_eq!(rule.starts_with("【必須"), c.need() == Need::Required, "{}: {rule}", c.field);
+    }
+    assert_eq!(
+        rules.iter().filter(|r| r.contains("【")).count(),
+        cols.iter().filter(|c| c.need() != Need::Optional).count()
+    );
+
+    // The example: a valid applicant, on a sheet the reader never reads.
+    let example = wb.worksheet_range(EXAMPLE_SHEET).unwrap();
+    let cells: Vec<String> =
+        (0..cols.len()).map(|c| example.get_value((3, c as u32)).map(|v| v.to_string()).unwrap_or_default()).collect();
+    let form =
+        ApplicationForm::parse(&zairyu_blanket::columns::row_input(&cells), JstDate::parse("2026-11-27").unwrap());
+    assert!(form.is_ok(), "{form:?}");
+    assert_eq!(read(&bytes).unwrap_err(), FileError::Empty, "the example row is not an applicant");
+
+    let xml = parts(&bytes);
+    let sheet = &xml["xl/worksheets/sheet2.xml"];
+    assert!(sheet.contains("<sheetProtection"), "the data sheet is protected");
+    assert!(!sheet.contains("deleteRows=\"0\"") && !sheet.contains("insertRows=\"0\""), "rows cannot be deleted");
+    assert_eq!(sheet.matches("<dataValidation ").count(), cols.len(), "one validation per column");
+    assert_eq!(sheet.matches("promptTitle=").count(), cols.len(), "an input message on every column");
+    let pref = letters(cols.iter().position(|c| c.field == "prefecture").unwrap());
+    let pref_validation =
+        sheet.split("<dataValidation ").find(|v| v.contains(&format!("sqref=\"{pref}4:{pref}303\""))).unwrap();
+    assert!(
+        pref_validation.contains("type=\"list\"") && pref_validation.contains("lists!$C$1:$C$47"),
+        "{pref_validation}"
+    );
+    // The applicant cells are open: the columns' style is unlocked.
+    let styles = &xml["xl/styles.xml"];
+    assert!(styles.contains("locked=\"0\""), "an unlocked style");
+    assert!(sheet.contains("<cols>"), "columns carry the unlocked style");
+}
+
+/// A filled example sheet and an applicant on the data sheet: only the applicant is read; a file of the
+/// version 2 template with its rows is read back whole.
+#[test]
+fn only_the_data_sheet_is_read() {
+    let rows = valid_rows(2);
+    let blanket = read(&workbook(ScreenGroup::Work, &rows).unwrap()).unwrap();
+    assert_eq!(blanket.rows.len(), 2);
+    assert_eq!(blanket.rows[0].number, 4);
 }
 
 #[test]
