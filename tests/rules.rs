@@ -391,8 +391,15 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
         zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
     let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
-    let started = w.svc.blanket.start_blanket_upload(&org, &author).await.unwrap();
-    zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
+    // Started through the API, with the name of the file the user chose.
+    let r = send(&app, tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": "4月<更新>.xlsx" }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let started = w.svc.core.store().uploads().get(&org, r.body["upload_id"].as_str().unwrap()).await.unwrap().unwrap();
+    let r = send(&app, tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": " / " }))).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["field"], "file_name", "{:?}", r.body);
+    let done = zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
+    assert_eq!(done.file_name().unwrap().as_str(), "4月<更新>.xlsx");
     let uri = format!("/api/blanket/uploads/{}/errors.csv", started.id());
     let r = send(&app, tanaka.req("GET", &uri).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -410,10 +417,37 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     assert!(!lines[2].contains(",=HYPERLINK") && !lines[2].contains(",\"=HYPERLINK"), "{text}");
     let disposition = r.headers["content-disposition"].to_str().unwrap();
     assert_eq!(disposition, format!("attachment; filename=\"blanket-errors-{}.csv\"", started.id()));
+
+    // The same list as a page to print: the file, each error with its applicant, cell, header and message in
+    // both languages; markup in a value or the file name is text, a formula is inert.
+    let page_uri = format!("/api/blanket/uploads/{}/errors.html", started.id());
+    let r = send(&app, tanaka.req("GET", &page_uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(
+        r.headers["content-disposition"].to_str().unwrap(),
+        format!("inline; filename=\"blanket-errors-{}.html\"", started.id())
+    );
+    let html = String::from_utf8(r.bytes.to_vec()).unwrap();
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"ja\">"), "{html}");
+    assert!(html.contains("4月&lt;更新&gt;.xlsx") && !html.contains("<更新>"), "the file name, escaped");
+    assert!(html.contains("&#39;=HYPERLINK(&quot;http://evil.example&quot;"), "inert and escaped: {html}");
+    assert!(html.contains(&blanket_card(1)) && html.contains("NGUYEN,VAN,AN"), "whose rows");
+    assert!(html.contains(&columns()[name].ja) && html.contains(&columns()[name].en), "the header in both languages");
+    assert_eq!(html.matches("<tr><td>").count(), 2, "one line per error");
+    assert!(html.contains("<th scope=\"col\">"), "a table with headers");
     // Another organization's user cannot print it.
     let suzuki = login(&app, "SUZUKI02").await;
-    let r = send(&app, suzuki.req("GET", &uri).body(Body::empty()).unwrap()).await;
-    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    for uri in [&uri, &page_uri] {
+        let r = send(&app, suzuki.req("GET", uri).body(Body::empty()).unwrap()).await;
+        assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    }
+    // The e-mail names the upload and its file, in the user's language.
+    let jobs = w.jobs().await;
+    let mail =
+        jobs.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::BlanketUploadFailed).unwrap();
+    assert_eq!(mail.data["file_name"], "4月<更新>.xlsx");
+    assert_eq!((mail.data["rows_registered"].as_str(), mail.data["rows_updated"].as_str()), ("1", "0"));
 }
 
 #[tokio::test]

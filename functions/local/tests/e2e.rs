@@ -229,7 +229,9 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     input.expiry_date = nguyen["expiry_date"].as_str().unwrap().replace('-', "");
     let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &[input_cells(&input)]).unwrap();
 
-    let started = s.call("POST", "/api/blanket/uploads", None, b"").await;
+    let refused = s.call("POST", "/api/blanket/uploads", None, b"").await;
+    assert_eq!(refused.status, 415, "the file's name is asked for");
+    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "C:\\fakepath\\社員一覧.xlsx" })).await;
     assert_eq!(started.status, 201, "{}", String::from_utf8_lossy(&started.body));
     let started = started.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
@@ -246,6 +248,7 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
     assert_eq!(status["upload"]["state"], "registered");
     assert_eq!(status["upload"]["rows_registered"], 1);
+    assert_eq!(status["upload"]["file_name"], "社員一覧.xlsx", "the last part of the path the browser sent");
     let csv = s.call("GET", &format!("/api/blanket/uploads/{id}/errors.csv"), None, b"").await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
@@ -263,7 +266,7 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     assert_eq!(status["upload"]["state"], "registered");
 
     // A file over the limit: nothing kept, a problem in both languages, and the upload ends refused.
-    let started = s.call("POST", "/api/blanket/uploads", None, b"").await.json();
+    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "社員一覧.xlsx" })).await.json();
     let big_id = started["upload_id"].as_str().unwrap().to_owned();
     let big = vec![b'x'; zairyu_blanket::reader::MAX_FILE_BYTES + 1];
     let put = request("PUT", started["upload"]["url"].as_str().unwrap(), &headers, &big).await;
@@ -317,7 +320,7 @@ async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_start
     }
     let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
 
-    let started = s.call("POST", "/api/blanket/uploads", None, b"").await.json();
+    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "社員一覧.xlsx" })).await.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
     let link = started["upload"].clone();
     let headers: Vec<(String, String)> = link["headers"]

@@ -52,6 +52,72 @@ pub struct BlanketUpload {
     /// The refusal as the user reads it: its message in both languages and, where it applies, the row.
     #[serde(default)]
     refusal_detail: Option<FileRefusal>,
+    /// The file's name on the user's computer, as told when the upload started: the upload list and the
+    /// result e-mail name it.
+    #[serde(default)]
+    file_name: Option<UploadFileName>,
+}
+
+/// The name of an uploaded file as the user's computer called it: the last part of a path, without control
+/// characters, at most 200 characters. Only ever shown back to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct UploadFileName(String);
+
+/// A file name that cannot be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FileNameError {
+    #[error("the file name is empty")]
+    Empty,
+    #[error("the file name is longer than 200 characters")]
+    TooLong,
+}
+
+impl Localized for FileNameError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::Empty => "file_name.required",
+            Self::TooLong => "file_name.length",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::Empty => "ファイル名がありません。".into(),
+            Self::TooLong => "ファイル名が200文字を超えています。".into(),
+        }
+    }
+}
+
+impl UploadFileName {
+    /// Browsers send a bare name, some a whole path (`C:\fakepath\…`): the last part is kept.
+    pub fn parse(raw: &str) -> Result<Self, FileNameError> {
+        let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+        let name: String = last.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned();
+        if name.is_empty() {
+            return Err(FileNameError::Empty);
+        }
+        if name.chars().count() > 200 {
+            return Err(FileNameError::TooLong);
+        }
+        Ok(Self(name))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UploadFileName {
+    type Error = FileNameError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<UploadFileName> for String {
+    fn from(n: UploadFileName) -> Self {
+        n.0
+    }
 }
 
 /// Why a whole file was refused, kept with its upload (Q42).
@@ -80,7 +146,18 @@ impl BlanketUpload {
             rows_failed: 0,
             refusal: None,
             refusal_detail: None,
+            file_name: None,
         }
+    }
+
+    /// The new upload's file, by the name the user's computer gave it.
+    pub fn named(mut self, file_name: Option<UploadFileName>) -> Self {
+        self.file_name = file_name;
+        self
+    }
+
+    pub fn file_name(&self) -> Option<&UploadFileName> {
+        self.file_name.as_ref()
     }
 
     pub fn id(&self) -> &str {
@@ -350,6 +427,18 @@ mod tests {
         assert_eq!((detail.rule.as_str(), detail.row), ("application.photo_missing", Some(7)));
         assert!(detail.message_en.contains("photo") && detail.message_ja.contains("顔写真"));
         assert!(!refused.is_open());
+    }
+
+    #[test]
+    fn a_file_name_is_its_last_part_without_control_characters() {
+        assert_eq!(UploadFileName::parse("C:\\fakepath\\社員一覧 2026.xlsx").unwrap().as_str(), "社員一覧 2026.xlsx");
+        assert_eq!(UploadFileName::parse("dir/sub/a.xlsx").unwrap().as_str(), "a.xlsx");
+        assert_eq!(UploadFileName::parse(" a\u{7}b.xlsx\n").unwrap().as_str(), "ab.xlsx");
+        assert_eq!(UploadFileName::parse("dir/"), Err(FileNameError::Empty));
+        assert_eq!(UploadFileName::parse(&"あ".repeat(201)), Err(FileNameError::TooLong));
+        assert!(UploadFileName::parse(&"あ".repeat(200)).is_ok());
+        let json: Result<UploadFileName, _> = serde_json::from_str("\"  \"");
+        assert!(json.is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::account::UserKind;
 use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, NoFileArrived, RowError, UploadState};
+use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, NoFileArrived, RowError, UploadFileName, UploadState};
 use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
@@ -85,13 +85,24 @@ impl Blanket {
     }
 
     /// A new upload awaiting its file, for the organization's user.
-    #[tracing::instrument(skip_all)]
     pub async fn start_blanket_upload(
         &self,
         organization_id: &OrganizationId,
         user: &UserId,
     ) -> Result<BlanketUpload, ServiceError> {
-        let upload = BlanketUpload::start(self.core.new_id(), organization_id.clone(), user.clone(), self.core.now());
+        self.start_named_upload(organization_id, user, None).await
+    }
+
+    /// A new upload awaiting the file the user's computer calls `file_name`.
+    #[tracing::instrument(skip_all)]
+    pub async fn start_named_upload(
+        &self,
+        organization_id: &OrganizationId,
+        user: &UserId,
+        file_name: Option<UploadFileName>,
+    ) -> Result<BlanketUpload, ServiceError> {
+        let upload = BlanketUpload::start(self.core.new_id(), organization_id.clone(), user.clone(), self.core.now())
+            .named(file_name);
         let event = self.core.event(
             user.as_str(),
             AuditAction::BlanketStart,
@@ -220,6 +231,7 @@ impl Blanket {
                         vec![user_addressee(u)],
                     )
                     .with("upload_id", upload.id())
+                    .with("file_name", shown_name(&upload))
                     .with("reason_ja", reason.message_ja())
                     .with("reason_en", reason.to_string());
                     self.core.enqueue(&mut change, &job)?;
@@ -288,7 +300,9 @@ impl Blanket {
         if let Some(u) = &uploader {
             let job = NotificationJob::new(kind, format!("blanket_upload:{}", upload.id()), vec![user_addressee(u)])
                 .with("upload_id", upload.id())
+                .with("file_name", shown_name(&upload))
                 .with("rows_registered", registered.to_string())
+                .with("rows_updated", upload.rows_updated().to_string())
                 .with("rows_failed", failed.to_string());
             self.core.enqueue(&mut change, &job)?;
         }
@@ -359,12 +373,13 @@ impl Blanket {
     pub async fn begin_blanket_upload(
         &self,
         caller: &Caller,
+        file_name: Option<UploadFileName>,
     ) -> Result<(BlanketUpload, PresignedUpload), ServiceError> {
         let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
         if matches!(caller.kind, UserKind::Officer { .. }) {
             return Err(ServiceError::Forbidden);
         }
-        let upload = self.start_blanket_upload(&org, &caller.user_id).await?;
+        let upload = self.start_named_upload(&org, &caller.user_id, file_name).await?;
         let link =
             self.uploads.presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, UPLOAD_LINK_VALIDITY).await?;
         Ok((upload, link))
@@ -428,6 +443,11 @@ impl Blanket {
         }
         Ok(bytes)
     }
+}
+
+/// The name an e-mail gives an upload's file: the name the user's computer gave it, else the upload's ID.
+fn shown_name(upload: &BlanketUpload) -> String {
+    upload.file_name().map_or_else(|| format!("{}.xlsx", upload.id()), |n| n.as_str().to_owned())
 }
 
 /// How long an upload link takes its file.

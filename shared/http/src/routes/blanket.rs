@@ -18,11 +18,11 @@ pub const ROUTES: &[RouteSpec] = &[
         function: F::Submit,
         method: "POST",
         path: "/api/blanket/uploads",
-        summary: "Start a blanket upload: its ID and the link its file goes to (Q40)",
+        summary: "Start a blanket upload of the file the user chose (its name): the upload's ID and the link its file goes to (Q40)",
         session: true,
-        body: B::None,
+        body: B::Json(schema::<StartUploadBody>),
         reply: R::Json(schema::<UploadStartedView>),
-        responses: &[201, 401, 403],
+        responses: &[201, 400, 401, 403, 415, 422],
         handler: || post(begin_blanket_upload),
     },
     RouteSpec {
@@ -58,7 +58,26 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 404],
         handler: || get(blanket_errors_csv),
     },
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/blanket/uploads/{id}/errors.html",
+        summary: "The error list of a blanket upload as a page for printing, in Japanese and English (Q43)",
+        session: true,
+        body: B::None,
+        reply: R::File("text/html"),
+        responses: &[200, 401, 404],
+        handler: || get(blanket_errors_html),
+    },
 ];
+
+/// The file the user is about to upload.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StartUploadBody {
+    /// The file's name on the user's computer (a path is cut to its last part); at most 200 characters.
+    file_name: String,
+}
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -90,8 +109,11 @@ async fn blanket_template(
 async fn begin_blanket_upload(
     Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
+    JsonBody(body): JsonBody<StartUploadBody>,
 ) -> ApiResult<(StatusCode, Json<UploadStartedView>)> {
-    let (upload, link) = blanket.begin_blanket_upload(&auth.caller).await?;
+    let name =
+        zairyu_domain::blanket::UploadFileName::parse(&body.file_name).map_err(|e| query_problem("file_name", &e))?;
+    let (upload, link) = blanket.begin_blanket_upload(&auth.caller, Some(name)).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadStartedView { upload_id: upload.id().to_owned(), state: upload.state(), upload: link }),
@@ -129,15 +151,12 @@ async fn blanket_errors_csv(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (_, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
+    let cols = zairyu_blanket::columns::columns();
     // A byte-order mark, so that Excel opens the Japanese text as UTF-8.
     let mut csv =
         String::from("\u{feff}sheet,row,name,residence_card_number,column,header,value,rule,message_ja,message_en\r\n");
-    let cols = zairyu_blanket::columns::columns();
     for e in &errors {
-        let header = (0..cols.len())
-            .find(|&i| zairyu_blanket::columns::letters(i) == e.column)
-            .map(|i| cols[i].ja.clone())
-            .unwrap_or_default();
+        let header = header_of(&cols, &e.column).0;
         let fields = [
             e.sheet.clone(),
             e.row.to_string(),
@@ -155,10 +174,110 @@ async fn blanket_errors_csv(
     }
     let mut res = csv.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    // The upload ID is ours (letters, digits, hyphens), so it is safe in the header as it is.
+    disposition(&mut res, "attachment", &id, "csv");
+    Ok(res)
+}
+
+/// The Japanese and English headers of the column with these letters.
+fn header_of(cols: &[zairyu_blanket::columns::Column], letters: &str) -> (String, String) {
+    (0..cols.len())
+        .find(|&i| zairyu_blanket::columns::letters(i) == letters)
+        .map(|i| (cols[i].ja.clone(), cols[i].en.clone()))
+        .unwrap_or_default()
+}
+
+/// `Content-Disposition` with the list's file name. The upload ID is ours (letters, digits, hyphens); only
+/// those are kept, so it is safe in the header.
+fn disposition(res: &mut Response, how: &str, id: &str, extension: &str) {
     let name: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"blanket-errors-{name}.csv\"")) {
+    if let Ok(v) = HeaderValue::from_str(&format!("{how}; filename=\"blanket-errors-{name}.{extension}\"")) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
+}
+
+/// Q43: the error list as a page to print (A4 landscape), in Japanese with English beside: which upload and
+/// file, then each error's row, applicant, cell, header, value as typed (inert) and message.
+async fn blanket_errors_html(
+    Wired(blanket): Wired<Blanket>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (upload, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
+    let cols = zairyu_blanket::columns::columns();
+    let file = upload.file_name().map(|n| n.as_str().to_owned()).unwrap_or_default();
+    let mut rows = String::new();
+    for e in &errors {
+        let (ja, en) = header_of(&cols, &e.column);
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td></tr>\n",
+            e.row,
+            html_text(&e.applicant_name),
+            html_text(&e.card_number),
+            html_text(&format!("{}{} {ja}", e.column, e.row)),
+            html_text(&en),
+            html_text(&inert(&e.value)),
+            html_text(&e.message_ja),
+            html_text(&e.message_en),
+        ));
+    }
+    let summary = if errors.is_empty() {
+        "<p>エラーはありません。 <span lang=\"en\">No errors.</span></p>".to_owned()
+    } else {
+        format!(
+            "<p>エラー {} 件（{} 行）。申請情報一覧の「エラー（一括登録）」の申請を開いて修正してください。<br><span lang=\"en\">{} errors in {} rows. Open the applications in \"Error (blanket registration)\" in the application list and correct them.</span></p>",
+            errors.len(),
+            upload.rows_failed(),
+            errors.len(),
+            upload.rows_failed()
+        )
+    };
+    let page = format!(
+        r#"<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>一括入力エラー一覧 {id_text} / Blanket input errors</title>
+<style>
+@page {{ size: A4 landscape; margin: 12mm; }}
+body {{ font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif; color: #1a1a1c; font-size: 11pt; line-height: 1.5; }}
+h1 {{ font-size: 16pt; margin: 0 0 4pt; }}
+table {{ border-collapse: collapse; width: 100%; }}
+caption {{ text-align: left; font-weight: bold; padding: 4pt 0; }}
+th, td {{ border: 1px solid #767676; padding: 3pt 5pt; vertical-align: top; text-align: left; }}
+th {{ background: #f1f1f4; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; }}
+[lang="en"] {{ color: #4d4d4d; font-size: 9.5pt; }}
+</style>
+</head>
+<body>
+<main>
+<h1>一括入力エラー一覧 <span lang="en">Blanket input errors</span></h1>
+<dl>
+<dt>ファイル <span lang="en">File</span></dt><dd>{file_text}</dd>
+<dt>アップロード <span lang="en">Upload</span></dt><dd>{id_text}</dd>
+<dt>登録 / エラー <span lang="en">Registered / failed</span></dt><dd>{registered} / {failed}</dd>
+</dl>
+{summary}
+<table>
+<caption>エラーのあったセル <span lang="en">Cells with errors</span> — シート <span lang="en">sheet</span> {sheet}</caption>
+<thead><tr><th scope="col">行 <span lang="en">Row</span></th><th scope="col">氏名 <span lang="en">Name</span></th><th scope="col">在留カード番号 <span lang="en">Card number</span></th><th scope="col">セル・見出し <span lang="en">Cell, header</span></th><th scope="col">入力された値 <span lang="en">Value as typed</span></th><th scope="col">内容 <span lang="en">Error</span></th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+</main>
+</body>
+</html>
+"#,
+        id_text = html_text(upload.id()),
+        file_text = html_text(&file),
+        registered = upload.rows_registered(),
+        failed = upload.rows_failed(),
+        sheet = html_text(zairyu_blanket::template::DATA_SHEET),
+    );
+    let mut res = page.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    disposition(&mut res, "inline", &id, "html");
     Ok(res)
 }

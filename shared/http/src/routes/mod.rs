@@ -284,13 +284,43 @@ fn query_problem(field: &str, e: &dyn zairyu_domain::error::Localized) -> crate:
 /// carriage return first) is written with a leading apostrophe, so it opens as the text it was, never as a
 /// live formula.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+    let s = inert(s);
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+/// A value as a printed list shows it: one a spreadsheet program would take for a formula gets a leading
+/// apostrophe, so that copied from the list it stays the text it was.
+fn inert(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+}
+
+/// Text for an HTML page: the five characters HTML gives a meaning escaped.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod csv_tests {
-    use super::csv_field;
+    use super::{csv_field, html_text, inert};
+
+    #[test]
+    fn html_text_escapes_what_html_reads() {
+        assert_eq!(html_text("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
+        assert_eq!(html_text("山田 太郎"), "山田 太郎");
+        assert_eq!(inert("=1+1"), "'=1+1");
+        assert_eq!(inert("1+1"), "1+1");
+    }
 
     #[test]
     fn formula_like_values_open_as_text() {
