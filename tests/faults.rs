@@ -136,9 +136,10 @@ impl BlobStore for FaultBlobs {
         &self,
         key: &str,
         content_type: &str,
+        length: u64,
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError> {
-        self.0.presign_put(key, content_type, expires_in).await
+        self.0.presign_put(key, content_type, length, expires_in).await
     }
 }
 

@@ -390,12 +390,15 @@ async fn q43_the_error_list_of_a_blanket_upload_is_printable() {
     let bytes =
         zairyu_blanket::template::workbook(zairyu_domain::status_of_residence::ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
-    let author = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
     // Started through the API, with the name of the file the user chose.
-    let r = send(&app, tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": "4月<更新>.xlsx" }))).await;
+    let r = send(
+        &app,
+        tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": "4月<更新>.xlsx", "size": bytes.len() })),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let started = w.svc.core.store().uploads().get(&org, r.body["upload_id"].as_str().unwrap()).await.unwrap().unwrap();
-    let r = send(&app, tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": " / " }))).await;
+    let r = send(&app, tanaka.json("POST", "/api/blanket/uploads", json!({ "file_name": " / ", "size": 10 }))).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(r.body["errors"][0]["field"], "file_name", "{:?}", r.body);
     let done = zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();

@@ -45,11 +45,12 @@ fn secret(dir: &std::path::Path, ids: &RandomIds) -> Result<Vec<u8>, Error> {
     Ok(s)
 }
 
-/// The local stand-in for S3's presigned PUT: checks the signed link before reading anything; a link whose
-/// upload already has its file is turned away (a link works once, and the stored file is never replaced);
-/// a body over the size limit is not kept and marks the upload refused; any other file is stored, its
-/// upload takes it ("processing"), and it goes through the same processing the batch-upload function runs
-/// on S3's event. Stopped at any point, the upload is finished by the sweep when the server starts again.
+/// The local stand-in for S3's presigned PUT: checks the signed link before reading anything (a link whose
+/// object is stored is turned away, as S3 does with `If-None-Match: *`); reads no more than the length the
+/// link was made for, and refuses a body of another length, as S3 does with the signed `Content-Length`
+/// (nothing is stored, the upload still waits for its file); stores the file, the upload takes it
+/// ("processing"), and it goes through the same processing the batch-upload function runs on S3's event.
+/// Stopped at any point, the upload is finished by the sweep when the server starts again.
 async fn local_upload(
     blanket: &zairyu_app::Blanket,
     blobs: &FolderBlobs<SystemClock>,
@@ -59,11 +60,12 @@ async fn local_upload(
 ) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    use zairyu_domain::error::Localized;
+    use zairyu_embedded::UploadError;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let key = match blobs.check_upload(path, content_type) {
-        Ok(key) => key,
+    let link = match blobs.check_upload(path, content_type) {
+        Ok(link) => link,
+        Err(UploadError::Used) => return upload_used(),
         Err(e) => {
             let problem = zairyu_http::Problem::new(
                 StatusCode::FORBIDDEN,
@@ -76,14 +78,26 @@ async fn local_upload(
             return problem.into_response();
         }
     };
-    let Some((org, upload)) = zairyu_app::services::blanket::parse_upload_key(&key) else {
-        return match axum::body::to_bytes(body, zairyu_blanket::reader::MAX_FILE_BYTES).await {
-            Ok(bytes) => match blobs.put(&key, bytes.to_vec(), content_type).await {
-                Ok(()) => StatusCode::OK.into_response(),
-                Err(e) => zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response(),
-            },
-            Err(_) => zairyu_http::Problem::too_large(zairyu_blanket::reader::MAX_FILE_BYTES, "upload.too_large")
-                .into_response(),
+    let wrong_length = || {
+        zairyu_http::Problem::new(
+            StatusCode::BAD_REQUEST,
+            "upload-length",
+            "Not the file the link was made for",
+            "upload.length",
+            format!("the link takes a file of exactly {} bytes; start a new upload for another file", link.length),
+            format!("このリンクには{}バイトのファイルのみアップロードできます。別のファイルは新しくアップロードしてください。", link.length),
+        )
+        .into_response()
+    };
+    let limit = usize::try_from(link.length).unwrap_or(usize::MAX);
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) if bytes.len() == limit => bytes.to_vec(),
+        _ => return wrong_length(),
+    };
+    let Some((org, upload)) = zairyu_app::services::blanket::parse_upload_key(&link.key) else {
+        return match blobs.put(&link.key, bytes, content_type).await {
+            Ok(()) => StatusCode::OK.into_response(),
+            Err(e) => zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response(),
         };
     };
     match blanket.takes_file(&org, &upload).await {
@@ -91,27 +105,8 @@ async fn local_upload(
         Ok(false) => return upload_used(),
         Err(e) => return zairyu_http::Problem::from(e).into_response(),
     }
-    let bytes = match axum::body::to_bytes(body, zairyu_blanket::reader::MAX_FILE_BYTES).await {
-        Ok(bytes) => bytes.to_vec(),
-        Err(_) => {
-            // Over the limit (or cut off): nothing is kept, and the upload ends refused, with its e-mail.
-            let too_large = zairyu_blanket::FileError::TooLarge;
-            if let Err(e) = zairyu_blanket::refuse_too_large(blanket, &org, &upload).await {
-                return zairyu_http::Problem::from(e).into_response();
-            }
-            return zairyu_http::Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload-too-large",
-                "File too large",
-                too_large.rule(),
-                too_large.to_string(),
-                too_large.message_ja(),
-            )
-            .into_response();
-        }
-    };
     // Stored before the upload takes it: whatever stops the server after this, the sweep finds the file.
-    if let Err(e) = blobs.put(&key, bytes.clone(), content_type).await {
+    if let Err(e) = blobs.put(&link.key, bytes.clone(), content_type).await {
         return zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response();
     }
     match blanket.receive_file(&org, &upload).await {

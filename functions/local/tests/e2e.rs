@@ -230,8 +230,9 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &[input_cells(&input)]).unwrap();
 
     let refused = s.call("POST", "/api/blanket/uploads", None, b"").await;
-    assert_eq!(refused.status, 415, "the file's name is asked for");
-    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "C:\\fakepath\\社員一覧.xlsx" })).await;
+    assert_eq!(refused.status, 415, "the file's name and size are asked for");
+    let body = json!({ "file_name": "C:\\fakepath\\社員一覧.xlsx", "size": file.len() });
+    let started = s.json("POST", "/api/blanket/uploads", body).await;
     assert_eq!(started.status, 201, "{}", String::from_utf8_lossy(&started.body));
     let started = started.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
@@ -242,6 +243,13 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
         .iter()
         .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
         .collect();
+    // Not the file announced (another length): refused, nothing stored, the link still takes the right one.
+    let longer = [file.clone(), b"x".to_vec()].concat();
+    let put = request("PUT", link["url"].as_str().unwrap(), &headers, &longer).await;
+    assert_eq!(put.status, 400, "{}", String::from_utf8_lossy(&put.body));
+    assert_eq!(put.json()["rule"], "upload.length");
+    let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "awaiting_file");
     let put = request("PUT", link["url"].as_str().unwrap(), &headers, &file).await;
     assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
 
@@ -259,24 +267,23 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     let forged = link["url"].as_str().unwrap().replace("signature=", "signature=0");
     assert_eq!(request("PUT", &forged, &headers, &file).await.status, 403);
     // The link works once: a second PUT is turned away and the file registered stays as it was.
-    let again = request("PUT", link["url"].as_str().unwrap(), &headers, b"PK\x03\x04 another file").await;
+    let again = request("PUT", link["url"].as_str().unwrap(), &headers, &vec![b'x'; file.len()]).await;
     assert_eq!(again.status, 409, "{}", String::from_utf8_lossy(&again.body));
     assert_eq!(again.json()["type"], "urn:zairyu:problem:upload-used");
     let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
     assert_eq!(status["upload"]["state"], "registered");
 
-    // A file over the limit: nothing kept, a problem in both languages, and the upload ends refused.
-    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "社員一覧.xlsx" })).await.json();
-    let big_id = started["upload_id"].as_str().unwrap().to_owned();
-    let big = vec![b'x'; zairyu_blanket::reader::MAX_FILE_BYTES + 1];
-    let put = request("PUT", started["upload"]["url"].as_str().unwrap(), &headers, &big).await;
+    // A file over the limit: no link, a problem in both languages, and the upload ends refused at once.
+    let body = json!({ "file_name": "大きい.xlsx", "size": zairyu_blanket::reader::MAX_FILE_BYTES + 1 });
+    let put = s.json("POST", "/api/blanket/uploads", body).await;
     assert_eq!(put.status, 413, "{}", String::from_utf8_lossy(&put.body));
     let problem = put.json();
     assert_eq!(problem["rule"], "blanket.too_large");
     assert!(problem["detail_ja"].as_str().unwrap().contains("5MB"), "{problem}");
-    let status = s.call("GET", &format!("/api/blanket/uploads/{big_id}"), None, b"").await.json();
-    assert_eq!(status["upload"]["state"], "refused", "{status}");
-    assert_eq!(status["upload"]["refusal"], "blanket.too_large");
+    let uploads = s.call("GET", "/api/blanket/uploads", None, b"").await.json();
+    let big = uploads["items"].as_array().unwrap().iter().find(|u| u["file_name"] == "大きい.xlsx").unwrap();
+    assert_eq!(big["state"], "refused", "{big}");
+    assert_eq!(big["refusal"], "blanket.too_large");
 
     // Submitting in bulk: each its own result.
     let body = json!({ "application_ids": [app_id, "no-such-application"] });
@@ -320,7 +327,8 @@ async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_start
     }
     let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
 
-    let started = s.json("POST", "/api/blanket/uploads", json!({ "file_name": "社員一覧.xlsx" })).await.json();
+    let body = json!({ "file_name": "社員一覧.xlsx", "size": file.len() });
+    let started = s.json("POST", "/api/blanket/uploads", body).await.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
     let link = started["upload"].clone();
     let headers: Vec<(String, String)> = link["headers"]

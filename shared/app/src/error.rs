@@ -43,6 +43,8 @@ pub enum ServiceError {
     #[error("too many log-ins at once; try again in a few seconds")]
     Busy,
     #[error(transparent)]
+    FileTooLarge(#[from] zairyu_domain::blanket::FileTooLarge),
+    #[error(transparent)]
     TooManyAttempts(#[from] zairyu_domain::flood::TooManyAttempts),
     #[error("password hashing failed")]
     Hash(#[source] HashError),
@@ -124,6 +126,7 @@ impl Localized for ServiceError {
             Self::Maintenance(e) => e.rule(),
             Self::Busy => "busy",
             Self::TooManyAttempts(e) => e.rule(),
+            Self::FileTooLarge(e) => e.rule(),
             _ if self.kind() == ErrorKind::Internal => "internal",
             _ => "unavailable",
         }
@@ -142,6 +145,7 @@ impl Localized for ServiceError {
             Self::Maintenance(e) => e.message_ja(),
             Self::Busy => "ただいまログインが集中しています。数秒後にもう一度お試しください。".into(),
             Self::TooManyAttempts(e) => e.message_ja(),
+            Self::FileTooLarge(e) => e.message_ja(),
             _ if self.kind() == ErrorKind::Internal => "システム内部でエラーが発生しました。".into(),
             _ => "一時的に処理できません。しばらくしてから再度お試しください。".into(),
         }

@@ -301,10 +301,14 @@ pub trait BlobStore: Send + Sync {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError>;
     /// Deleting a missing object is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
+    /// A link that stores one object of exactly `length` bytes at `key`, once: the store refuses a body of
+    /// another length, and a second upload once the object is there (in S3, by the signed `Content-Length`
+    /// and `If-None-Match: *` headers).
     async fn presign_put(
         &self,
         key: &str,
         content_type: &str,
+        length: u64,
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError>;
 }

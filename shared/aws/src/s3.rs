@@ -1,5 +1,5 @@
 //! `BlobStore` on an S3 bucket, with server-side encryption requested on every write and presigned PUTs
-//! for uploads that go straight from the browser to S3.
+//! for uploads that go straight from the browser to S3 (of the declared length, once).
 
 use std::time::Duration;
 
@@ -100,11 +100,20 @@ impl BlobStore for S3Blobs {
         &self,
         key: &str,
         content_type: &str,
+        length: u64,
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
         let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
-        let req = self.put_request(key, content_type).presigned(config).await.map_err(|e| unavailable(&e))?;
+        let length = i64::try_from(length).map_err(|e| BlobError::unavailable(e.to_string()))?;
+        // Both headers are signed: S3 takes exactly `length` bytes, and only while the key is free.
+        let req = self
+            .put_request(key, content_type)
+            .content_length(length)
+            .if_none_match("*")
+            .presigned(config)
+            .await
+            .map_err(|e| unavailable(&e))?;
         Ok(PresignedUpload {
             url: req.uri().to_owned(),
             method: req.method().to_owned(),

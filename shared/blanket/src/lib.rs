@@ -5,6 +5,6 @@ pub mod process;
 pub mod reader;
 pub mod template;
 
-pub use process::{Swept, process, refuse_too_large, sweep};
+pub use process::{Swept, process, sweep};
 pub use reader::{Blanket, FileError, Row, read, row_errors};
 pub use template::template;

@@ -8,17 +8,6 @@ use zairyu_domain::blanket::BlanketUpload;
 
 use crate::reader::{Row, read, row_errors};
 
-/// Marks the upload refused because its file is larger than the limit (the file itself was never kept).
-pub async fn refuse_too_large(
-    blanket: &Blanket,
-    org: &OrganizationId,
-    upload_id: &str,
-) -> Result<BlanketUpload, ServiceError> {
-    let refused = BlanketContent::Refused { reason: Box::new(crate::reader::FileError::TooLarge), row: None };
-    let mapper = |_: &BlanketRow, _: &[zairyu_domain::error::Violation]| Vec::new();
-    blanket.register_blanket(org, upload_id, "", refused, &mapper).await
-}
-
 /// Reads `bytes` and registers them into the organization's upload `upload_id`. Run again after a crash at
 /// any point, it completes what the first run began (each row's application is written once, the upload
 /// ends once with its one e-mail).

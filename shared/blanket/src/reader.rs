@@ -14,7 +14,7 @@ use crate::columns::{columns, letters, row_input};
 use crate::template::{DATA_SHEET, FIRST_DATA_ROW, META_SHEET, PROCEDURE};
 
 /// Largest file accepted (a full template is well under 200 KB).
-pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+pub use zairyu_domain::blanket::MAX_FILE_BYTES;
 /// Largest total the file may unpack to.
 pub const MAX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
 

@@ -279,19 +279,30 @@ pub async fn blobs_put_get_delete(b: Arc<dyn BlobStore>) {
     assert!(matches!(b.get("a//b").await, Err(BlobError::InvalidKey(_))));
 }
 
-/// A presigned upload, made by `upload` the way a browser would, lands at the key.
-pub async fn blobs_presigned_upload<F, Fut>(b: Arc<dyn BlobStore>, upload: F)
+/// A presigned upload, made by `upload` the way a browser would, lands at the key: once, and (where the store
+/// verifies the link's signature, which moto does not) only with the length the link was made for.
+pub async fn blobs_presigned_upload<F, Fut>(b: Arc<dyn BlobStore>, verifies_signatures: bool, upload: F)
 where
     F: Fn(PresignedUpload, Vec<u8>) -> Fut,
     Fut: Future<Output = Result<(), String>>,
 {
     let key = "uploads/org-1/upload-1.xlsx";
     let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let link = b.presign_put(key, ct, Duration::from_secs(900)).await.unwrap();
+    let body = b"PK\x03\x04 a blanket file".to_vec();
+    let link = b.presign_put(key, ct, body.len() as u64, Duration::from_secs(900)).await.unwrap();
     assert_eq!(link.method, "PUT");
     assert!(link.url.contains("upload-1.xlsx"));
-    let body = b"PK\x03\x04 a blanket file".to_vec();
-    upload(link, body.clone()).await.unwrap();
+    // A body of another length is refused, and nothing is stored.
+    let longer = [body.clone(), b"!".to_vec()].concat();
+    if verifies_signatures {
+        assert!(upload(link.clone(), longer).await.is_err(), "a longer body");
+    }
+    assert_eq!(b.get(key).await.unwrap(), None);
+    upload(link.clone(), body.clone()).await.unwrap();
+    assert_eq!(b.get(key).await.unwrap(), Some(body.clone()));
+    // The link works once: a second file of the same length is refused and the first stays.
+    let other = vec![b'x'; body.len()];
+    assert!(upload(link, other).await.is_err(), "a second upload to the same link");
     assert_eq!(b.get(key).await.unwrap(), Some(body));
 }
 

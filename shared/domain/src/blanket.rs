@@ -15,6 +15,66 @@ use crate::values::UserId;
 /// Q41: applicants in one file.
 pub const MAX_ROWS: usize = 300;
 
+/// The largest blanket file taken (300 filled rows of the template are about 100 KB).
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// The size of the file a user is about to upload, as the browser tells it: 1 byte up to the limit. The
+/// upload link takes a body of exactly this size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSize(u64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FileSizeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than 5 MB")]
+    TooLarge,
+}
+
+impl Localized for FileSizeError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::Empty => "blanket.empty_file",
+            Self::TooLarge => "blanket.too_large",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::Empty => "ファイルが空です。".into(),
+            Self::TooLarge => "ファイルが5MBを超えています。".into(),
+        }
+    }
+}
+
+impl FileSize {
+    pub fn parse(bytes: u64) -> Result<Self, FileSizeError> {
+        match bytes {
+            0 => Err(FileSizeError::Empty),
+            n if n > MAX_FILE_BYTES as u64 => Err(FileSizeError::TooLarge),
+            n => Ok(Self(n)),
+        }
+    }
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+}
+
+/// A file over the limit was announced: its upload ended refused at once, and no link was given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the file is larger than 5 MB: upload {upload_id} ended refused; divide the file (Q41)")]
+pub struct FileTooLarge {
+    pub upload_id: String,
+}
+
+impl Localized for FileTooLarge {
+    fn rule(&self) -> &'static str {
+        FileSizeError::TooLarge.rule()
+    }
+    fn message_ja(&self) -> String {
+        format!("ファイルが5MBを超えています（アップロード {}）。ファイルを分割してください（Q41）。", self.upload_id)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -427,6 +487,15 @@ mod tests {
         assert_eq!((detail.rule.as_str(), detail.row), ("application.photo_missing", Some(7)));
         assert!(detail.message_en.contains("photo") && detail.message_ja.contains("顔写真"));
         assert!(!refused.is_open());
+    }
+
+    #[test]
+    fn a_file_size_is_one_byte_to_five_megabytes() {
+        assert_eq!(FileSize::parse(0), Err(FileSizeError::Empty));
+        assert_eq!(FileSize::parse(1).unwrap().bytes(), 1);
+        assert_eq!(FileSize::parse(5 * 1024 * 1024).unwrap().bytes(), 5_242_880);
+        assert_eq!(FileSize::parse(5 * 1024 * 1024 + 1), Err(FileSizeError::TooLarge));
+        assert_eq!(FileSizeError::TooLarge.message_ja(), "ファイルが5MBを超えています。");
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub enum UploadError {
     Expired,
     #[error("the upload's content type differs from the one the link was made for")]
     ContentType,
+    #[error("the upload's length differs from the one the link was made for")]
+    Length,
+    #[error("the link was used: its object is already stored")]
+    Used,
     #[error(transparent)]
     Store(#[from] BlobError),
 }
@@ -85,13 +89,13 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         Ok(self.root.join(key))
     }
 
-    fn signature(&self, key: &str, expires: i64, content_type: &str) -> String {
+    fn signature(&self, key: &str, expires: i64, content_type: &str, length: u64) -> String {
         // HMAC accepts keys of any length.
         let mut mac = match Hmac::<Sha256>::new_from_slice(&self.secret) {
             Ok(m) => m,
             Err(_) => return String::new(),
         };
-        mac.update(format!("{key}\n{expires}\n{content_type}").as_bytes());
+        mac.update(format!("{key}\n{expires}\n{content_type}\n{length}").as_bytes());
         mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
     }
 
@@ -103,32 +107,37 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<String, UploadError> {
-        let key = self.check_upload(path_and_query, content_type)?;
-        self.put(&key, bytes, content_type).await?;
-        Ok(key)
+        let link = self.check_upload(path_and_query, content_type)?;
+        if u64::try_from(bytes.len()).ok() != Some(link.length) {
+            return Err(UploadError::Length);
+        }
+        self.put(&link.key, bytes, content_type).await?;
+        Ok(link.key)
     }
 
-    /// Checks a link made by `presign_put` (signature, expiry, content type) before any body is read.
-    /// Returns the object key.
-    pub fn check_upload(&self, path_and_query: &str, content_type: &str) -> Result<String, UploadError> {
+    /// Checks a link made by `presign_put` (signature, expiry, content type, and that its object is not
+    /// stored yet) before any body is read: the key and the length the body must have.
+    pub fn check_upload(&self, path_and_query: &str, content_type: &str) -> Result<CheckedLink, UploadError> {
         let rest = path_and_query.strip_prefix(UPLOAD_ROUTE).ok_or(UploadError::Malformed)?;
         let (key, query) = rest.split_once('?').ok_or(UploadError::Malformed)?;
         let key = decode(key).ok_or(UploadError::Malformed)?;
-        let (mut expires, mut ct, mut sig) = (None, None, None);
+        let (mut expires, mut ct, mut sig, mut length) = (None, None, None, None);
         for pair in query.split('&') {
             match pair.split_once('=') {
                 Some(("expires", v)) => expires = v.parse::<i64>().ok(),
+                Some(("length", v)) => length = v.parse::<u64>().ok(),
                 Some(("content_type", v)) => ct = decode(v),
                 Some(("signature", v)) => sig = Some(v.to_owned()),
                 _ => return Err(UploadError::Malformed),
             }
         }
-        let (expires, ct, sig) = (
+        let (expires, ct, sig, length) = (
             expires.ok_or(UploadError::Malformed)?,
             ct.ok_or(UploadError::Malformed)?,
             sig.ok_or(UploadError::Malformed)?,
+            length.ok_or(UploadError::Malformed)?,
         );
-        let want = self.signature(&key, expires, &ct);
+        let want = self.signature(&key, expires, &ct, length);
         // Constant-time comparison.
         let same = want.len() == sig.len() && want.bytes().zip(sig.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
         if !same {
@@ -140,8 +149,19 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         if content_type != ct {
             return Err(UploadError::ContentType);
         }
-        Ok(key)
+        // As S3 with `If-None-Match: *`: a link stores its object once.
+        if self.path(&key)?.exists() {
+            return Err(UploadError::Used);
+        }
+        Ok(CheckedLink { key, length })
     }
+}
+
+/// What a checked upload link allows: one object at `key` of exactly `length` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedLink {
+    pub key: String,
+    pub length: u64,
 }
 
 #[async_trait]
@@ -184,6 +204,7 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
         &self,
         key: &str,
         content_type: &str,
+        length: u64,
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError> {
         check_blob_key(key)?;
@@ -191,16 +212,17 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
             + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
         let expires = expires_at.timestamp();
         let url = format!(
-            "{}{UPLOAD_ROUTE}{}?expires={expires}&content_type={}&signature={}",
+            "{}{UPLOAD_ROUTE}{}?expires={expires}&content_type={}&length={length}&signature={}",
             self.base_url,
             key.split('/').map(encode).collect::<Vec<_>>().join("/"),
             encode(content_type),
-            self.signature(key, expires, content_type)
+            self.signature(key, expires, content_type, length)
         );
         Ok(PresignedUpload {
             url,
             method: "PUT".into(),
-            headers: vec![("content-type".into(), content_type.into())],
+            // As S3's link: the object is stored only while the key is free.
+            headers: vec![("content-type".into(), content_type.into()), ("if-none-match".into(), "*".into())],
             expires_at,
         })
     }

@@ -84,12 +84,12 @@ async fn blobs_presigned_upload() {
     let dir = tempfile::tempdir().unwrap();
     let b = blobs(&dir);
     let receiver = b.clone();
-    contract::blobs_presigned_upload(Arc::new(b), move |link, body| {
+    contract::blobs_presigned_upload(Arc::new(b), true, move |link, body| {
         let receiver = receiver.clone();
         async move {
             // What the local server's upload route does with the request.
             let path = link.url.strip_prefix("http://127.0.0.1:8080").ok_or("wrong base URL")?;
-            let ct = &link.headers[0].1;
+            let ct = &link.headers.iter().find(|(k, _)| k == "content-type").ok_or("no content type")?.1;
             receiver.accept_upload(path, ct, body).await.map(|_| ()).map_err(|e| e.to_string())
         }
     })
@@ -101,7 +101,7 @@ async fn blobs_presigned_upload_refuses_tampering_expiry_and_other_content_types
     use zairyu_embedded::UploadError;
     let dir = tempfile::tempdir().unwrap();
     let b = blobs(&dir);
-    let link = b.presign_put("uploads/o/u.xlsx", "application/octet-stream", Duration::from_secs(60)).await.unwrap();
+    let link = b.presign_put("uploads/o/u.xlsx", "application/octet-stream", 1, Duration::from_secs(60)).await.unwrap();
     let path = link.url.strip_prefix("http://127.0.0.1:8080").unwrap().to_owned();
     let other_key = path.replace("uploads/o/u.xlsx", "uploads/x/u.xlsx");
     assert!(matches!(
@@ -110,7 +110,7 @@ async fn blobs_presigned_upload_refuses_tampering_expiry_and_other_content_types
     ));
     assert!(matches!(b.accept_upload(&path, "text/csv", vec![1]).await, Err(UploadError::ContentType)));
     assert!(matches!(b.accept_upload("/elsewhere", "text/csv", vec![1]).await, Err(UploadError::Malformed)));
-    let old = b.presign_put("uploads/o/v.xlsx", "application/octet-stream", Duration::from_secs(0)).await.unwrap();
+    let old = b.presign_put("uploads/o/v.xlsx", "application/octet-stream", 1, Duration::from_secs(0)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let old_path = old.url.strip_prefix("http://127.0.0.1:8080").unwrap();
     assert!(matches!(b.accept_upload(old_path, "application/octet-stream", vec![1]).await, Err(UploadError::Expired)));

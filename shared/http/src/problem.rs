@@ -206,6 +206,9 @@ impl From<ServiceError> for Problem {
                 "Planned maintenance: applications are not accepted now",
                 &e,
             ),
+            ServiceError::FileTooLarge(_) => {
+                Self::from_error(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "File too large", &e)
+            }
             ServiceError::Busy => {
                 let mut p = Self::from_error(StatusCode::TOO_MANY_REQUESTS, "busy", "Too many log-ins at once", &e);
                 p.retry_after = Some(BUSY_RETRY_AFTER_SECONDS);

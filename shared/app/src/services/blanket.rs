@@ -13,7 +13,10 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::account::UserKind;
 use zairyu_domain::application::{Application, ApplicationError, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::blanket::{BlanketEntry, BlanketUpload, NoFileArrived, RowError, UploadFileName, UploadState};
+use zairyu_domain::blanket::{
+    BlanketEntry, BlanketUpload, FileSize, FileSizeError, FileTooLarge, NoFileArrived, RowError, UploadFileName,
+    UploadState,
+};
 use zairyu_domain::eligibility::{Filer, check_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
@@ -374,14 +377,29 @@ impl Blanket {
         &self,
         caller: &Caller,
         file_name: Option<UploadFileName>,
+        size: u64,
     ) -> Result<(BlanketUpload, PresignedUpload), ServiceError> {
         let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
         if matches!(caller.kind, UserKind::Officer { .. }) {
             return Err(ServiceError::Forbidden);
         }
+        let size = match FileSize::parse(size) {
+            Ok(size) => Ok(size),
+            Err(FileSizeError::Empty) => return Err(invalid("size", &FileSizeError::Empty)),
+            Err(too_large) => Err(too_large),
+        };
         let upload = self.start_named_upload(&org, &caller.user_id, file_name).await?;
-        let link =
-            self.uploads.presign_put(&upload_key(&org, upload.id()), XLSX_CONTENT_TYPE, UPLOAD_LINK_VALIDITY).await?;
+        let size = match size {
+            Ok(size) => size,
+            Err(too_large) => {
+                // Ends at once, refused, with its e-mail; no link is given.
+                let refused = BlanketContent::Refused { reason: Box::new(too_large), row: None };
+                self.register_blanket(&org, upload.id(), "", refused, &|_, _| Vec::new()).await?;
+                return Err(FileTooLarge { upload_id: upload.id().to_owned() }.into());
+            }
+        };
+        let key = upload_key(&org, upload.id());
+        let link = self.uploads.presign_put(&key, XLSX_CONTENT_TYPE, size.bytes(), UPLOAD_LINK_VALIDITY).await?;
         Ok((upload, link))
     }
 

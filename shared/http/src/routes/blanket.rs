@@ -22,7 +22,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: true,
         body: B::Json(schema::<StartUploadBody>),
         reply: R::Json(schema::<UploadStartedView>),
-        responses: &[201, 400, 401, 403, 415, 422],
+        responses: &[201, 400, 401, 403, 413, 415, 422],
         handler: || post(begin_blanket_upload),
     },
     RouteSpec {
@@ -77,6 +77,9 @@ pub const ROUTES: &[RouteSpec] = &[
 struct StartUploadBody {
     /// The file's name on the user's computer (a path is cut to its last part); at most 200 characters.
     file_name: String,
+    /// The file's size in bytes (1 to 5 MB): the link takes a body of exactly this size. Over the limit, the
+    /// upload ends refused at once (413).
+    size: u64,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -113,7 +116,7 @@ async fn begin_blanket_upload(
 ) -> ApiResult<(StatusCode, Json<UploadStartedView>)> {
     let name =
         zairyu_domain::blanket::UploadFileName::parse(&body.file_name).map_err(|e| query_problem("file_name", &e))?;
-    let (upload, link) = blanket.begin_blanket_upload(&auth.caller, Some(name)).await?;
+    let (upload, link) = blanket.begin_blanket_upload(&auth.caller, Some(name), body.size).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadStartedView { upload_id: upload.id().to_owned(), state: upload.state(), upload: link }),
