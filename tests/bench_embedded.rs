@@ -42,7 +42,8 @@ fn item(pk: &str, sk: &str) -> Item {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    // First, while the process is small, so its peak memory says something about the blanket file.
+    // First, while the process is small, so its peak memory says something about the blanket files.
+    edge_files();
     blanket(&dir).await;
 
     let table: Arc<dyn Table> = Arc::new(SqliteTable::open(&dir.path().join("bench.db")).unwrap());
@@ -152,8 +153,8 @@ async fn main() {
     const ORGS: usize = 10_000;
     let r = World::with_table(Arc::new(SqliteTable::open(&dir.path().join("reminders.db")).unwrap())).await;
     let t = Instant::now();
-    // 16 organizations and their users (6 writes each with the due tasks) per transaction.
-    for chunk in (0..ORGS).collect::<Vec<_>>().chunks(16) {
+    // 12 organizations and their users (7 writes each with the due tasks and lookups) per transaction.
+    for chunk in (0..ORGS).collect::<Vec<_>>().chunks(12) {
         let (organizations, users) = chunk.iter().map(|i| bench_org(*i)).unzip();
         let import = zairyu_app::services::import::Import { organizations, users, ..Default::default() };
         assert!(r.svc.core.import(import).await.unwrap());
@@ -172,11 +173,14 @@ async fn main() {
 
 /// Peak resident memory of this process so far (VmHWM), in KiB.
 fn peak_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// A figure of /proc/self/status, in KiB.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
 }
 
@@ -212,7 +216,124 @@ async fn blanket(dir: &tempfile::TempDir) {
     let upload = w.svc.blanket.start_blanket_upload(&org, &user).await.unwrap();
     let done = zairyu_blanket::process(&w.svc.blanket, &org, upload.id(), &file).await.unwrap();
     assert_eq!(done.rows_registered(), 300);
+    let took = t.elapsed();
     report("blanket: upload to all 300 applications stored", 1, t);
+    // Floor: the same 300 transactions of three items each (application, card lookup, open claim),
+    // written straight to the table with nothing read or checked.
+    let table = SqliteTable::open(&dir.path().join("floor.db")).unwrap();
+    let t = Instant::now();
+    for i in 0..300 {
+        let writes = ["APP", "CARDAPP", "OPENAPP"]
+            .iter()
+            .map(|k| zairyu_app::ports::Write::Put { item: item(&format!("{k}#{i}"), k), condition: Condition::None })
+            .collect();
+        table.transact(writes).await.unwrap();
+    }
+    let floor = t.elapsed();
+    println!(
+        "blanket: 300-row registration {:.1} ms, floor (300 bare 3-item transactions) {:.1} ms, ratio {:.1}",
+        took.as_secs_f64() * 1e3,
+        floor.as_secs_f64() * 1e3,
+        took.as_secs_f64() / floor.as_secs_f64()
+    );
+}
+
+/// #14 items 1 and 8: files at the edges, read (or refused) beside the floor of merely unpacking the same
+/// bytes, and the memory they take beside their size. First a file of one applicant and one stray value in
+/// the sheet's last cell (XFD1048576; it once made the reader ask for 550 GB), then the largest file taken
+/// (just under 5 MB, every cell of 300 rows filled with text that does not compress).
+fn edge_files() {
+    let far = edge_workbook(1, 20, Some((1_048_575, 16_383)));
+    edge_file("far-away cell (XFD1048576)", &far);
+    let mut width = 330;
+    let largest = loop {
+        let bytes = edge_workbook(300, width, None);
+        if bytes.len() <= zairyu_blanket::reader::MAX_FILE_BYTES {
+            break bytes;
+        }
+        width = width * 95 / 100;
+    };
+    edge_file("largest allowed file", &largest);
+}
+
+fn edge_file(what: &str, bytes: &[u8]) {
+    use std::io::Read as _;
+    // The peak from here on: the high-water mark is reset to what is resident now (Linux clear_refs 5).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = status_kib("VmRSS:");
+    const RUNS: u32 = 5;
+    let t = Instant::now();
+    let mut outcome = String::new();
+    for _ in 0..RUNS {
+        outcome = match zairyu_blanket::read(bytes) {
+            Ok(b) => format!("read, {} rows", b.rows.len()),
+            Err(e) => format!("refused: {e}"),
+        };
+    }
+    let read = t.elapsed() / RUNS;
+    let peak = peak_kib();
+    // Floor: unpacking every entry of the same archive, which any reader of it has to do.
+    let t = Instant::now();
+    for _ in 0..RUNS {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut sink = Vec::new();
+        for i in 0..archive.len() {
+            sink.clear();
+            archive.by_index(i).unwrap().read_to_end(&mut sink).unwrap();
+        }
+    }
+    let floor = t.elapsed() / RUNS;
+    println!(
+        "blanket edge: {what}: {} bytes, {outcome}; {:.1} ms per read, floor (unpack only) {:.1} ms, ratio {:.1}; peak memory +{} KiB for a {} KiB file",
+        bytes.len(),
+        read.as_secs_f64() * 1e3,
+        floor.as_secs_f64() * 1e3,
+        read.as_secs_f64() / floor.as_secs_f64(),
+        peak.saturating_sub(before),
+        bytes.len() / 1024
+    );
+}
+
+/// A workbook shaped like the template, written cell by cell with rust_xlsxwriter: `rows` applicants whose
+/// every cell holds `width` characters that do not compress, and a stray value at `stray` (0-based).
+fn edge_workbook(rows: u32, width: usize, stray: Option<(u32, u16)>) -> Vec<u8> {
+    use zairyu_blanket::columns::columns;
+    use zairyu_blanket::template::{DATA_SHEET, META_SHEET, rules_row_text};
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let data = wb.add_worksheet();
+    data.set_name(DATA_SHEET).unwrap();
+    let cols = columns();
+    for (c, col) in cols.iter().enumerate() {
+        let c = c as u16;
+        data.write_string(0, c, &col.ja).unwrap();
+        data.write_string(1, c, &col.en).unwrap();
+        data.write_string(2, c, rules_row_text(col)).unwrap();
+    }
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for r in 0..rows {
+        for c in 0..cols.len() as u16 {
+            let text: String = (0..width)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    char::from(alphabet[(seed % alphabet.len() as u64) as usize])
+                })
+                .collect();
+            data.write_string(3 + r, c, text).unwrap();
+        }
+    }
+    if let Some((r, c)) = stray {
+        data.write_string(r, c, "x").unwrap();
+    }
+    let meta = wb.add_worksheet();
+    meta.set_name(META_SHEET).unwrap();
+    meta.write_string(0, 0, "procedure").unwrap();
+    meta.write_string(0, 1, "extension").unwrap();
+    meta.write_string(1, 0, "screen_group").unwrap();
+    meta.write_string(1, 1, "work").unwrap();
+    wb.save_to_buffer().unwrap()
 }
 
 fn bench_org(i: usize) -> (zairyu_domain::organization::Organization, zairyu_domain::account::User) {
