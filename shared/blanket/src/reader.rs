@@ -296,6 +296,8 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
                 sheet: DATA_SHEET.into(),
                 row: row.number,
                 column: index.map(letters).unwrap_or_default(),
+                header_ja: index.map(|i| cols[i].ja.clone()).unwrap_or_default(),
+                header_en: index.map(|i| cols[i].en.clone()).unwrap_or_default(),
                 value: index.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default(),
                 rule: v.rule.into(),
                 message_en: v.message_en.clone(),

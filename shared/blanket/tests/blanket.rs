@@ -75,6 +75,10 @@ fn q42_bad_rows_give_exactly_their_errors_with_sheet_row_column_and_value() {
     );
     assert_eq!(errors[0].rule, "name_on_card.lowercase");
     assert!(errors[0].sheet.contains("申請"));
+    assert_eq!(
+        (errors[0].header_ja.as_str(), errors[0].header_en.as_str()),
+        ("氏名（在留カードのとおり）", "Name (as on the residence card)")
+    );
     assert_eq!((errors[1].row, errors[1].value.as_str()), (11, "ab123"));
     assert!(!errors[1].message_ja.is_empty());
 }

@@ -321,6 +321,12 @@ pub struct RowError {
     pub row: u32,
     /// Column letter(s) as Excel shows them.
     pub column: String,
+    /// The column's header as the template names it, in Japanese and in English (empty for errors
+    /// recorded before these were kept).
+    #[serde(default)]
+    pub header_ja: String,
+    #[serde(default)]
+    pub header_en: String,
     pub value: String,
     pub rule: String,
     pub message_en: String,
@@ -425,6 +431,8 @@ mod tests {
             sheet: "申請".into(),
             row: 7,
             column: "D".into(),
+            header_ja: "氏名".into(),
+            header_en: "Name".into(),
             value: input.name.clone(),
             rule: "name_on_card.lowercase".into(),
             message_en: "capitals".into(),

@@ -159,7 +159,7 @@ async fn blanket_errors_csv(
     let mut csv =
         String::from("\u{feff}sheet,row,name,residence_card_number,column,header,value,rule,message_ja,message_en\r\n");
     for e in &errors {
-        let header = header_of(&cols, &e.column).0;
+        let header = if e.header_ja.is_empty() { header_of(&cols, &e.column).0 } else { e.header_ja.clone() };
         let fields = [
             e.sheet.clone(),
             e.row.to_string(),
@@ -210,7 +210,11 @@ async fn blanket_errors_html(
     let file = upload.file_name().map(|n| n.as_str().to_owned()).unwrap_or_default();
     let mut rows = String::new();
     for e in &errors {
-        let (ja, en) = header_of(&cols, &e.column);
+        let (ja, en) = if e.header_ja.is_empty() {
+            header_of(&cols, &e.column)
+        } else {
+            (e.header_ja.clone(), e.header_en.clone())
+        };
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td></tr>\n",
             e.row,
