@@ -73,8 +73,7 @@ impl Argon2Hasher {
             admitted: AtomicUsize::new(0),
             limit: workers + queue,
         });
-        let dummy_password = format!("{:032x}", u128::from_le_bytes(crate::random_bytes()));
-        let dummy = phc(&params, dummy_password.as_bytes(), &mut Vec::new())?;
+        let dummy = dummy_phc(&params)?;
         Ok(Self { params, dummy, gate })
     }
 
@@ -117,6 +116,24 @@ fn phc(params: &Params, password: &[u8], memory: &mut Vec<Block>) -> Result<Stri
         params: params.try_into().map_err(HashError::failed)?,
         salt: Some(salt),
         hash: Some(Output::new(&out).map_err(HashError::failed)?),
+    };
+    Ok(hash.to_string())
+}
+
+/// A stored-hash string with `params`, a random salt and a random output: verifying any password against
+/// it costs what verifying against a real hash with `params` costs (the whole argon2 computation, then a
+/// comparison no password can pass), and making it costs nothing — no password is hashed at start-up
+/// (#15: that was half of a function's cold start).
+fn dummy_phc(params: &Params) -> Result<String, HashError> {
+    let salt_bytes: [u8; 16] = crate::random_bytes();
+    let out: [u8; Params::DEFAULT_OUTPUT_LEN] = crate::random_bytes();
+    let len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN).min(out.len());
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: params.try_into().map_err(HashError::failed)?,
+        salt: Some(Salt::new(&salt_bytes).map_err(HashError::failed)?),
+        hash: Some(Output::new(&out[..len]).map_err(HashError::failed)?),
     };
     Ok(hash.to_string())
 }
@@ -197,6 +214,22 @@ mod tests {
 
     fn password() -> Password {
         Password::parse(&UserId::parse("TANAKA01").unwrap(), "Sakura#2026").unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_is_a_hash_of_the_parameters_that_nothing_passes() {
+        let hasher = Argon2Hasher::new().unwrap();
+        let parsed = PasswordHash::new(&hasher.dummy).unwrap();
+        let costs = |p: &Params| (p.m_cost(), p.t_cost(), p.p_cost());
+        assert_eq!(costs(&Params::try_from(&parsed).unwrap()), costs(&Params::default()), "it costs a real check");
+        assert_eq!(parsed.hash.unwrap().len(), Params::DEFAULT_OUTPUT_LEN);
+        assert!(!hasher.verify(&password().expose().to_owned(), None).await.unwrap());
+        assert!(!hasher.verify("", None).await.unwrap());
+        // Made fresh, with no password hashed, for every hasher: two hashers have two dummies.
+        assert_ne!(Argon2Hasher::new().unwrap().dummy, hasher.dummy);
+        let cheap = Params::new(8, 1, 1, None).unwrap();
+        let other = Argon2Hasher::with(cheap.clone(), 1, 1).unwrap();
+        assert_eq!(costs(&Params::try_from(&PasswordHash::new(&other.dummy).unwrap()).unwrap()), costs(&cheap));
     }
 
     #[tokio::test]
