@@ -118,3 +118,43 @@ fn every_http_function_gets_the_edge_secret_and_cursor_key_and_cloudfront_sends_
     assert!(policy.contains("CloudFront-Viewer-Address") && policy.contains("CloudFront-Viewer-Country"));
     assert!(!policy.contains("X-Forwarded-For"), "the viewer's address comes from CloudFront, not the client");
 }
+
+/// #16 item 5: the uploads bucket lets the service's own origin (and no other) PUT to a presigned link with
+/// every header the link is signed with — the headers a browser must send, asked of S3's adapter itself.
+#[tokio::test]
+async fn the_uploads_bucket_takes_a_browser_s_upload_from_the_service_s_origin_only() {
+    use zairyu_app::ports::BlobStore;
+    let t = template();
+    let bucket = resources(&t).into_iter().find(|(n, _)| n == "UploadsBucket").unwrap().1.join("\n");
+    let rule = bucket.split("CorsRules:").nth(1).expect("a CORS rule on the uploads bucket");
+    let list = |key: &str| -> Vec<String> {
+        let line = rule.lines().find(|l| l.trim_start().starts_with(key)).unwrap();
+        line.split_once('[')
+            .unwrap()
+            .1
+            .trim_end()
+            .trim_end_matches(']')
+            .split(',')
+            .map(|h| h.trim().to_owned())
+            .collect()
+    };
+    assert_eq!(list("AllowedMethods:"), ["PUT"]);
+    assert_eq!(list("AllowedOrigins:"), ["!Sub \"https://${PublicDomainName}\""]);
+    let allowed = list("AllowedHeaders:");
+    let config =
+        aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("ap-northeast-1"))
+            .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
+                aws_sdk_s3::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"),
+            ))
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+    let blobs = zairyu_aws::S3Blobs::new(zairyu_aws::s3_client(&config), "b", Some("k".into()));
+    let link =
+        blobs.presign_put("uploads/o/u.xlsx", "application/x", 10, std::time::Duration::from_secs(60)).await.unwrap();
+    for (name, _) in &link.headers {
+        if name != "content-length" {
+            assert!(allowed.contains(name), "the link needs {name}; CORS allows {allowed:?}");
+        }
+    }
+}
