@@ -243,6 +243,12 @@ async fn the_batch_upload_schedule_finishes_cut_off_registrations_and_ends_uploa
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
     assert!(jobs.iter().all(|j| j.kind != NotificationKind::BlanketUploadRefused), "no e-mail for no file");
+    // A failed S3 event replayed from the on-failure queue is S3's event again.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/replay/batch-upload-on-failure.json");
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(record["requestContext"]["condition"], "RetriesExhausted");
+    let Invocation::Stored(replayed) = Invocation::parse(record).unwrap() else { panic!("S3's event") };
+    assert_eq!(replayed.records[0].event_name.as_deref(), Some("ObjectCreated:Put"));
     // S3's sample event is still S3's.
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/s3/blanket-upload.json");
     let s3: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

@@ -172,3 +172,17 @@ async fn the_reminders_function_runs_each_sample_schedule_event() {
         assert_eq!(report.days.len(), 1, "{job:?}");
     }
 }
+
+/// #16 item 2: a run that failed every retry lands on the on-failure queue as Lambda's record; invoked with
+/// that record (infra/README.md), the function runs the original job.
+#[tokio::test]
+async fn a_failed_run_is_replayed_from_its_on_failure_record() {
+    let w = World::new().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/replay/reminders-on-failure.json");
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(record["requestContext"]["condition"], "RetriesExhausted");
+    let event = zairyu_reminders::event(record).unwrap();
+    assert_eq!(event.detail.job, ScheduledJob::OfficialReceiptNumbers);
+    let report = zairyu_reminders::handle(&w.svc.daily, event).await.unwrap();
+    assert_eq!(report.days.len(), 1);
+}

@@ -47,8 +47,10 @@ pub enum Invocation {
 }
 
 impl Invocation {
-    /// S3's event has `Records`; the schedule's (EventBridge Scheduler's input) has not.
+    /// S3's event has `Records`; the schedule's (EventBridge Scheduler's input) has not. Either may come as
+    /// the record of a failed invocation, replayed from the on-failure queue.
     pub fn parse(payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let payload: serde_json::Value = zairyu_runtime::replay::event_of(payload)?;
         if payload.get("Records").is_some() {
             Ok(Self::Stored(Box::new(serde_json::from_value(payload)?)))
         } else {

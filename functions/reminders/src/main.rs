@@ -2,18 +2,20 @@
 
 use std::sync::Arc;
 
-use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
-use zairyu_domain::schedule::ScheduledJobDetail;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     use zairyu_app::ServiceSource;
     let daily = Arc::new(zairyu_aws::AwsPorts::from_env().await.daily()?);
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent<ScheduledJobDetail>>| {
+    // The schedule's event, or the record of one that failed, replayed from the on-failure queue.
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let daily = Arc::clone(&daily);
-        async move { Ok::<_, Error>(zairyu_reminders::handle(&daily, event.payload).await?) }
+        async move {
+            let event = zairyu_reminders::event(event.payload)?;
+            Ok::<_, Error>(zairyu_reminders::handle(&daily, event).await?)
+        }
     }))
     .await
 }

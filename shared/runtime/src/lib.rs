@@ -1,6 +1,7 @@
 //! The real clock and the real source of randomness, behind the domain's `Clock` and `Ids` ports.
 
 pub mod hasher;
+pub mod replay;
 
 /// Logs through `tracing`: JSON in Lambda (each line with the request's span and its request ID), compact
 /// text elsewhere unless `AWS_LAMBDA_LOG_FORMAT=JSON` asks for JSON; the level from `RUST_LOG` (default
