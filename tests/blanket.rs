@@ -254,3 +254,53 @@ async fn the_batch_upload_schedule_finishes_cut_off_registrations_and_ends_uploa
     let s3: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert!(matches!(Invocation::parse(s3).unwrap(), Invocation::Stored(_)));
 }
+
+/// #15 item 4 kept #14's rules: new rows are written in batched transactions, yet the same person twice in
+/// one file is one application (the second row updates it), and two uploads of the same people registered
+/// at the same moment make each person's application once (a batch that lost a race goes row by row).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_rows_still_make_one_application_per_person() {
+    let w = World::new().await;
+    let mut rows = w.blanket_people(120).await;
+    // Row 121 repeats the first person, with another occupation.
+    let mut again = rows[0].clone();
+    again[col("occupation")] = "Data engineer".into();
+    rows.push(again);
+    let org = OrganizationId::parse("org1").unwrap();
+    let tanaka = UserId::parse("TANAKA01").unwrap();
+    let one = workbook(ScreenGroup::Work, &rows).unwrap();
+    let done = upload(&w, &one).await;
+    assert_eq!((done.rows_registered(), done.rows_updated(), done.rows_failed()), (121, 1, 0));
+    let (_, caller) = w.login("TANAKA01").await;
+    let items = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
+    assert_eq!(items.len(), 120);
+    let first = items.iter().filter_map(|l| l.application()).find(|a| a.form().stay.card_number.as_str() == card(0));
+    assert_eq!(first.unwrap().form().occupation.as_str(), "Data engineer", "the later row wins");
+
+    // Two other files of the same 80 new people (other bytes: other row IDs), registered at once.
+    let w = World::new().await;
+    let rows = w.blanket_people(80).await;
+    let a = workbook(ScreenGroup::Work, &rows).unwrap();
+    let mut reordered = rows.clone();
+    reordered.reverse();
+    let b = workbook(ScreenGroup::Work, &reordered).unwrap();
+    let (ua, ub) = (
+        w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap(),
+        w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap(),
+    );
+    let (ra, rb) = tokio::join!(
+        zairyu_blanket::process(&w.svc.blanket, &org, ua.id(), &a),
+        zairyu_blanket::process(&w.svc.blanket, &org, ub.id(), &b)
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!((ra.rows_failed(), rb.rows_failed()), (0, 0), "{ra:?} {rb:?}");
+    assert_eq!((ra.rows_registered(), rb.rows_registered()), (80, 80));
+    let (_, caller) = w.login("TANAKA01").await;
+    let items = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
+    assert_eq!(items.len(), 80, "each person once");
+    let mut cards: Vec<_> =
+        items.iter().filter_map(|l| l.application()).map(|a| a.form().stay.card_number.to_string()).collect();
+    cards.sort();
+    cards.dedup();
+    assert_eq!(cards.len(), 80);
+}

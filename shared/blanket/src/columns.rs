@@ -62,7 +62,13 @@ fn col(field: &str, ja: &str, en: &str, kind: Kind) -> Column {
 pub const RELATIVES: usize = 6;
 
 /// Every column, in the order of the agency's form.
-pub fn columns() -> Vec<Column> {
+/// Built once per process and shared: a file's reading, each of its rows and each error look them up.
+pub fn columns() -> &'static [Column] {
+    static COLUMNS: std::sync::OnceLock<Vec<Column>> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(build_columns)
+}
+
+fn build_columns() -> Vec<Column> {
     use Kind::*;
     let mut c = vec![
         col("re_entry", "再入国許可（同時申請）", "Re-entry permission (with the extension)", ReEntry),

@@ -74,11 +74,11 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
     let prefectures: Vec<&str> = PREFECTURES.iter().map(|(ja, _)| *ja).collect();
 
-    instructions(wb.add_worksheet(), group, &cols, &statuses)?;
+    instructions(wb.add_worksheet(), group, cols, &statuses)?;
     {
         let ws = wb.add_worksheet();
         ws.set_name(DATA_SHEET)?;
-        headers(ws, &cols)?;
+        headers(ws, cols)?;
         let open = Format::new().set_unlocked();
         for (c, column) in cols.iter().enumerate() {
             let c = column_index(c)?;
@@ -108,7 +108,7 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         let ws = wb.add_worksheet();
         ws.set_name(EXAMPLE_SHEET)?;
         ws.set_tab_color(Color::Gray);
-        headers(ws, &cols)?;
+        headers(ws, cols)?;
         for (c, column) in cols.iter().enumerate() {
             ws.write_string(FIRST_DATA_ROW, column_index(c)?, example(&column.field))?;
         }

@@ -305,7 +305,7 @@ fn the_template_explains_itself() {
     ] {
         assert!(text.contains(needle), "instructions say {needle}");
     }
-    for c in &cols {
+    for c in cols {
         assert!(text.contains(&c.ja) && text.contains(&c.en), "instructions list {}", c.field);
     }
 

@@ -223,7 +223,7 @@ mod tests {
         let costs = |p: &Params| (p.m_cost(), p.t_cost(), p.p_cost());
         assert_eq!(costs(&Params::try_from(&parsed).unwrap()), costs(&Params::default()), "it costs a real check");
         assert_eq!(parsed.hash.unwrap().len(), Params::DEFAULT_OUTPUT_LEN);
-        assert!(!hasher.verify(&password().expose().to_owned(), None).await.unwrap());
+        assert!(!hasher.verify(password().expose(), None).await.unwrap());
         assert!(!hasher.verify("", None).await.unwrap());
         // Made fresh, with no password hashed, for every hasher: two hashers have two dummies.
         assert_ne!(Argon2Hasher::new().unwrap().dummy, hasher.dummy);

@@ -61,6 +61,79 @@ pub enum BlanketContent {
     },
 }
 
+/// The counts of a registration and the row errors not yet written.
+struct Tally {
+    registered: u32,
+    updated: u32,
+    failed: u32,
+    errors: UnitOfWork,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Tally {
+    fn new(now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self { registered: 0, updated: 0, failed: 0, errors: UnitOfWork::new(now), now }
+    }
+
+    /// A row that failed: its errors (written in batches), and Q42's item of the application list in
+    /// "Error (blanket registration)" with the row as typed.
+    async fn fail(
+        &mut self,
+        blanket: &Blanket,
+        upload: &BlanketUpload,
+        row: &BlanketRow,
+        id: ApplicationId,
+        violations: &[Violation],
+        to_errors: RowErrorMapper<'_>,
+    ) -> Result<(), ServiceError> {
+        let store = blanket.core.store();
+        self.failed += 1;
+        let row_errors = to_errors(row, violations);
+        for e in &row_errors {
+            self.errors.put_row_error(upload.id(), e)?;
+            if self.errors.write_count() >= 90 {
+                store.commit(std::mem::replace(&mut self.errors, UnitOfWork::new(self.now))).await?;
+            }
+        }
+        let entry = BlanketEntry::new(id, upload, row.number, row.input.clone(), row_errors);
+        store.applications().add_if_absent(&entry, self.now).await?;
+        Ok(())
+    }
+}
+
+/// New applications of a file waiting to be written together, with the cards they claim.
+struct NewRows<'a> {
+    change: UnitOfWork,
+    pending: Vec<(&'a BlanketRow, Application)>,
+    cards: std::collections::HashSet<zairyu_domain::values::ResidenceCardNumber>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'a> NewRows<'a> {
+    /// Room is kept for one more application's writes under DynamoDB's 100 per transaction.
+    const FULL_AT: usize = 80;
+
+    fn new(now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self { change: UnitOfWork::new(now), pending: Vec::new(), cards: Default::default(), now }
+    }
+    fn has(&self, card: &zairyu_domain::values::ResidenceCardNumber) -> bool {
+        self.cards.contains(card)
+    }
+    fn is_full(&self) -> bool {
+        self.change.write_count() >= Self::FULL_AT
+    }
+    fn push(&mut self, row: &'a BlanketRow, app: Application) -> Result<(), ServiceError> {
+        self.change.add(&app)?;
+        self.cards.insert(app.form().stay.card_number.clone());
+        self.pending.push((row, app));
+        Ok(())
+    }
+    fn take(&mut self) -> (UnitOfWork, Vec<(&'a BlanketRow, Application)>) {
+        self.cards.clear();
+        (std::mem::replace(&mut self.change, UnitOfWork::new(self.now)), std::mem::take(&mut self.pending))
+    }
+}
+
 fn row_application_id(org: &OrganizationId, file_hash: &str, row: u32) -> Result<ApplicationId, ServiceError> {
     let digest = Sha256::digest(format!("{org}\n{file_hash}\n{row}").as_bytes());
     let hex: String = digest.iter().take(13).map(|b| format!("{b:02x}")).collect();
@@ -244,8 +317,10 @@ impl Blanket {
             }
             BlanketContent::Rows { screen_group, rows } => (screen_group, rows),
         };
-        let (mut registered, mut updated, mut failed) = (0u32, 0u32, 0u32);
-        let mut errors = UnitOfWork::new(now);
+        let mut tally = Tally::new(now);
+        // New applications go in batched transactions; a person already in the batch (the same card twice
+        // in one file) or one with an open application goes the one-row way, after the batch is written.
+        let mut batch = NewRows::new(now);
         for row in &rows {
             let outcome = match ApplicationForm::parse(&row.input, today) {
                 Err(v) => Err(v.0),
@@ -258,34 +333,27 @@ impl Blanket {
                 }
             };
             let id = row_application_id(org.id(), file_hash, row.number)?;
-            let outcome = match outcome {
-                Ok(form) => match self.register_row(&org, &upload, &id, form, now).await? {
-                    RowOutcome::Added => Ok(()),
-                    RowOutcome::Updated => {
-                        updated += 1;
-                        Ok(())
-                    }
-                    RowOutcome::Refused(e) => Err(vec![Violation::new("residence_card_number", &e)]),
-                },
-                Err(v) => Err(v),
-            };
-            match outcome {
-                Ok(()) => registered += 1,
+            let form = match outcome {
+                Ok(form) => form,
                 Err(violations) => {
-                    failed += 1;
-                    let row_errors = to_errors(row, &violations);
-                    for e in &row_errors {
-                        errors.put_row_error(upload.id(), e)?;
-                        if errors.write_count() >= 90 {
-                            store.commit(std::mem::replace(&mut errors, UnitOfWork::new(now))).await?;
-                        }
-                    }
-                    // Q42: the row is an item of the application list in "Error (blanket registration)".
-                    let entry = BlanketEntry::new(id, &upload, row.number, row.input.clone(), row_errors);
-                    store.applications().add_if_absent(&entry, now).await?;
+                    tally.fail(self, &upload, row, id, &violations, to_errors).await?;
+                    continue;
                 }
+            };
+            let card = form.stay.card_number.clone();
+            if !batch.has(&card) && store.applications().open_for_card(&card).await?.is_none() {
+                if batch.is_full() {
+                    self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
+                }
+                let app = Application::new(id, org.id().clone(), upload.uploaded_by().clone(), form);
+                batch.push(row, app)?;
+                continue;
             }
+            self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
+            self.register_one(&org, &upload, row, &id, form, &mut tally, to_errors).await?;
         }
+        self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
+        let Tally { registered, updated, failed, errors, .. } = tally;
         store.commit(errors).await?;
         upload.register(group, registered, updated, failed);
         let kind =
@@ -311,6 +379,62 @@ impl Blanket {
         }
         self.core.commit(change).await?;
         Ok(upload.into_inner())
+    }
+
+    /// Writes the batch of new applications in one transaction. If any was taken meanwhile (a registration
+    /// run again after a crash, or another upload of the same person), each goes the one-row way instead.
+    async fn write_batch(
+        &self,
+        org: &Organization,
+        upload: &BlanketUpload,
+        batch: &mut NewRows<'_>,
+        tally: &mut Tally,
+        to_errors: RowErrorMapper<'_>,
+    ) -> Result<(), ServiceError> {
+        let (change, pending) = batch.take();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        match self.core.store().commit(change).await {
+            Ok(_) => {
+                tally.registered += u32::try_from(pending.len()).unwrap_or(u32::MAX);
+                Ok(())
+            }
+            Err(crate::ports::StoreError::ConditionFailed) => {
+                for (row, app) in pending {
+                    let id = app.id().clone();
+                    self.register_one(org, upload, row, &id, app.form().clone(), tally, to_errors).await?;
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One valid row the one-row way ([`Blanket::register_row`]), counted.
+    #[allow(clippy::too_many_arguments)]
+    async fn register_one(
+        &self,
+        org: &Organization,
+        upload: &BlanketUpload,
+        row: &BlanketRow,
+        id: &ApplicationId,
+        form: ApplicationForm,
+        tally: &mut Tally,
+        to_errors: RowErrorMapper<'_>,
+    ) -> Result<(), ServiceError> {
+        match self.register_row(org, upload, id, form, tally.now).await? {
+            RowOutcome::Added => tally.registered += 1,
+            RowOutcome::Updated => {
+                tally.registered += 1;
+                tally.updated += 1;
+            }
+            RowOutcome::Refused(e) => {
+                let violations = [Violation::new("residence_card_number", &e)];
+                tally.fail(self, upload, row, id.clone(), &violations, to_errors).await?;
+            }
+        }
+        Ok(())
     }
 
     /// One valid row: a new application, unless the foreign national already has an open one — then this

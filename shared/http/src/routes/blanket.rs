@@ -159,7 +159,7 @@ async fn blanket_errors_csv(
     let mut csv =
         String::from("\u{feff}sheet,row,name,residence_card_number,column,header,value,rule,message_ja,message_en\r\n");
     for e in &errors {
-        let header = if e.header_ja.is_empty() { header_of(&cols, &e.column).0 } else { e.header_ja.clone() };
+        let header = if e.header_ja.is_empty() { header_of(cols, &e.column).0 } else { e.header_ja.clone() };
         let fields = [
             e.sheet.clone(),
             e.row.to_string(),
@@ -211,7 +211,7 @@ async fn blanket_errors_html(
     let mut rows = String::new();
     for e in &errors {
         let (ja, en) = if e.header_ja.is_empty() {
-            header_of(&cols, &e.column)
+            header_of(cols, &e.column)
         } else {
             (e.header_ja.clone(), e.header_en.clone())
         };
