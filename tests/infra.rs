@@ -158,3 +158,34 @@ async fn the_uploads_bucket_takes_a_browser_s_upload_from_the_service_s_origin_o
         }
     }
 }
+
+/// #16 item 1: every alarm reaches someone (the alerts topic, whose e-mail subscription is a parameter), and
+/// every function has an errors and a throttles alarm of its own.
+#[test]
+fn every_alarm_reaches_the_alerts_topic_and_every_function_has_its_alarms() {
+    let t = template();
+    let all = resources(&t);
+    let kind = |lines: &[String]| lines.iter().find_map(|l| l.trim().strip_prefix("Type: ")).unwrap_or("").to_owned();
+    let alarms: Vec<_> = all.iter().filter(|(_, lines)| kind(lines) == "AWS::CloudWatch::Alarm").collect();
+    assert!(alarms.len() >= 20, "{} alarms", alarms.len());
+    for (name, lines) in &alarms {
+        assert!(lines.iter().any(|l| l.trim() == "AlarmActions: [!Ref AlertTopic]"), "{name} reaches nobody");
+    }
+    let subscription = all.iter().find(|(n, _)| n == "AlertSubscription").unwrap().1.join("\n");
+    assert!(subscription.contains("Protocol: email") && subscription.contains("Endpoint: !Ref AlarmEmail"));
+    let functions: Vec<_> = all
+        .iter()
+        .filter(|(n, lines)| n.ends_with("Function") && kind(lines) == "AWS::Serverless::Function")
+        .map(|(n, _)| n.clone())
+        .collect();
+    assert_eq!(functions.len(), 8, "{functions:?}");
+    for f in &functions {
+        for metric in ["Errors", "Throttles"] {
+            let watching = alarms.iter().any(|(_, lines)| {
+                lines.iter().any(|l| l.trim() == format!("MetricName: {metric}"))
+                    && lines.iter().any(|l| l.trim() == format!("Value: !Ref {f}"))
+            });
+            assert!(watching, "no {metric} alarm for {f}");
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! A crash point for the end-to-end test of crash-safe blanket registration (#14): with
-//! `ZAIRYU_PAUSE_AT_BLANKET_ROW=N` the server stops in the middle of a registration, just before the N-th
-//! row's application is written (N − 1 are stored), writes `paused` into its data folder and waits there
-//! for ever, so that the test can kill it at that exact point. Off unless the variable is set.
+//! `ZAIRYU_PAUSE_AT_BLANKET_ROW=N` the server stops in the middle of a registration, just before the
+//! transaction that writes the N-th row's application (rows are written in batches, so the rows of earlier
+//! transactions are stored and none after), writes `paused` into its data folder and waits there for ever,
+//! so that the test can kill it at that exact point. Off unless the variable is set.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,14 +31,18 @@ impl PauseAtRow {
     }
 }
 
-/// Whether a transaction adds a blanket row's application (IDs `bl-…`).
-fn adds_blanket_row(writes: &[Write]) -> bool {
-    writes.iter().any(|w| match w {
-        Write::Put { item, .. } => {
-            item.get(attr::PK).and_then(|a| a.as_s()).is_some_and(|pk| pk.starts_with("APP#bl-"))
-        }
-        _ => false,
-    })
+/// How many blanket rows' applications (IDs `bl-…`) a transaction adds.
+fn blanket_rows(writes: &[Write]) -> u64 {
+    let rows = writes
+        .iter()
+        .filter(|w| match w {
+            Write::Put { item, .. } => {
+                item.get(attr::PK).and_then(|a| a.as_s()).is_some_and(|pk| pk.starts_with("APP#bl-"))
+            }
+            _ => false,
+        })
+        .count();
+    u64::try_from(rows).unwrap_or(u64::MAX)
 }
 
 #[async_trait]
@@ -58,7 +63,8 @@ impl Table for PauseAtRow {
         self.inner.increment(key, attribute, by, expires_at).await
     }
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        if adds_blanket_row(&writes) && self.rows.fetch_add(1, Ordering::SeqCst) + 1 >= self.at {
+        let rows = blanket_rows(&writes);
+        if rows > 0 && self.rows.fetch_add(rows, Ordering::SeqCst) + rows >= self.at {
             if let Err(e) = std::fs::write(&self.signal, b"paused") {
                 eprintln!("zairyu-local: the pause signal could not be written: {e}");
             }

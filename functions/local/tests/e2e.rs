@@ -339,7 +339,7 @@ async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_start
         .collect();
     let url = link["url"].as_str().unwrap().to_owned();
     let put = tokio::spawn(async move { request("PUT", &url, &headers, &file).await });
-    // Halfway: 150 rows stored, the 151st about to be. Killed there.
+    // Halfway: the transaction with row 151 about to be written, the rows before it stored. Killed there.
     for _ in 0..600 {
         if dir.path().join("paused").exists() {
             break;
