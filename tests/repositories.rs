@@ -34,7 +34,28 @@ on_both_tables!(
     due_tasks_expire_and_time_sort_keys_have_one_width,
     a_notice_stored_under_the_old_key_form_is_still_withdrawn,
     an_upload_is_open_from_its_start_until_the_change_that_ends_it,
+    a_blanket_file_registers_in_batches_on_either_table,
 );
+
+/// #15 item 4 on both tables: 60 rows (one person twice) read with one batched read of the list and written
+/// in batched transactions within DynamoDB's limits; run again, nothing is added twice.
+async fn a_blanket_file_registers_in_batches_on_either_table(w: World) {
+    use zairyu_blanket::template::workbook;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    let mut rows = w.blanket_people(59).await;
+    rows.push(rows[7].clone());
+    let bytes = workbook(ScreenGroup::Work, &rows).unwrap();
+    let org = OrganizationId::parse("org1").unwrap();
+    let tanaka = UserId::parse("TANAKA01").unwrap();
+    let upload = w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap();
+    let done = zairyu_blanket::process(&w.svc.blanket, &org, upload.id(), &bytes).await.unwrap();
+    assert_eq!((done.rows_registered(), done.rows_updated(), done.rows_failed()), (60, 1, 0));
+    let again = w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap();
+    let twice = zairyu_blanket::process(&w.svc.blanket, &org, again.id(), &bytes).await.unwrap();
+    assert_eq!((twice.rows_registered(), twice.rows_failed()), (60, 0));
+    let (_, caller) = w.login("TANAKA01").await;
+    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 59);
+}
 
 /// #14 item 3: a started upload is found among the open ones (by its start time, across the shards) until
 /// the change that ends it removes its mark; a mark whose upload ended is removed by the listing.

@@ -50,6 +50,9 @@ impl Table for PauseAtRow {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         self.inner.get(key).await
     }
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        self.inner.get_many(keys).await
+    }
     async fn put(&self, item: Item, condition: zairyu_app::ports::Condition) -> Result<(), StoreError> {
         self.inner.put(item, condition).await
     }

@@ -246,6 +246,15 @@ pub fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
 pub trait Table: Send + Sync {
     /// A strongly consistent read.
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError>;
+    /// Strongly consistent reads of many keys at once, answered in the order asked (`None` where absent).
+    /// The adapters read them in as few round trips as they can; this default reads one by one.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            out.push(self.get(key).await?);
+        }
+        Ok(out)
+    }
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError>;
     async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError>;
     /// One page of a partition of the table or of a secondary index, in sort-key order.

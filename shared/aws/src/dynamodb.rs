@@ -219,6 +219,53 @@ impl Table for DynamoTable {
         out.item().map(from_map).transpose()
     }
 
+    /// BatchGetItem, 100 distinct keys a request, strongly consistent; keys DynamoDB leaves unprocessed
+    /// (throttling) are asked again, a few times, before the call fails as unavailable.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        let mut found: HashMap<(String, String), Item> = HashMap::new();
+        // DynamoDB refuses a request that names a key twice: each is asked once.
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&Key> = keys.iter().filter(|k| seen.insert((k.pk.as_str(), k.sk.as_str()))).collect();
+        for chunk in unique.chunks(100) {
+            let mut ask: Vec<AvMap> = chunk.iter().map(|k| key_map(k)).collect();
+            for attempt in 0..5 {
+                if ask.is_empty() {
+                    break;
+                }
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+                let wanted = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut ask)))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, wanted)
+                    .send()
+                    .await
+                    .map_err(|e| unavailable(&e))?;
+                for map in out.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
+                    let item = from_map(map)?;
+                    if let Some(k) = Key::of(&item) {
+                        found.insert((k.pk, k.sk), item);
+                    }
+                }
+                ask = out
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .map(|k| k.keys().to_vec())
+                    .unwrap_or_default();
+            }
+            if !ask.is_empty() {
+                return Err(StoreError::Unavailable("DynamoDB left keys unprocessed after 5 attempts".into()));
+            }
+        }
+        Ok(keys.iter().map(|k| found.get(&(k.pk.clone(), k.sk.clone())).cloned()).collect())
+    }
+
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
         Key::of(&item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
         let mut req = self.client.put_item().table_name(&self.table).set_item(Some(to_map(&item)));

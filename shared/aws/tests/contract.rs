@@ -83,6 +83,11 @@ async fn table_secondary_indexes() {
     contract::table_secondary_indexes(table().await).await;
 }
 
+#[tokio::test]
+async fn table_get_many() {
+    contract::table_get_many(table().await).await;
+}
+
 async fn blobs() -> Arc<S3Blobs> {
     let client = zairyu_aws::s3_client(&config().await);
     let bucket = unique("zairyu-photos").to_ascii_lowercase();

@@ -279,6 +279,28 @@ pub async fn blobs_put_get_delete(b: Arc<dyn BlobStore>) {
     assert!(matches!(b.get("a//b").await, Err(BlobError::InvalidKey(_))));
 }
 
+/// Many keys read at once come back in the order asked, `None` where absent, past 100 keys too.
+pub async fn table_get_many(t: Arc<dyn Table>) {
+    for i in 0..150 {
+        t.put(item(&format!("MANY#{i}"), "X", &[]), Condition::None).await.unwrap();
+    }
+    let keys: Vec<Key> = [3, 1000, 149, 3, 0]
+        .iter()
+        .map(|i| Key::new(format!("MANY#{i}"), "X"))
+        .chain((0..150).map(|i| Key::new(format!("MANY#{i}"), "X")))
+        .collect();
+    let got = t.get_many(&keys).await.unwrap();
+    assert_eq!(got.len(), keys.len());
+    for (key, item) in keys.iter().zip(&got) {
+        match item {
+            Some(item) => assert_eq!(Key::of(item).as_ref(), Some(key)),
+            None => assert_eq!(key.pk, "MANY#1000"),
+        }
+    }
+    assert_eq!(got.iter().filter(|i| i.is_none()).count(), 1);
+    assert!(t.get_many(&[]).await.unwrap().is_empty());
+}
+
 /// A presigned upload, made by `upload` the way a browser would, lands at the key: once, and (where the store
 /// verifies the link's signature, which moto does not) only with the length the link was made for.
 pub async fn blobs_presigned_upload<F, Fut>(b: Arc<dyn BlobStore>, verifies_signatures: bool, upload: F)

@@ -191,6 +191,12 @@ impl Table for SqliteTable {
         self.with(move |c| read(c, &key)).await
     }
 
+    /// All of them on the connection at once: one hop to the blocking pool, not one per key.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        let keys = keys.to_vec();
+        self.with(move |c| keys.iter().map(|k| read(c, k)).collect()).await
+    }
+
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
         let key = Key::of(&item).ok_or_else(|| StoreError::Invalid("an item needs string pk and sk".into()))?;
         self.with(move |c| {

@@ -59,6 +59,12 @@ async fn table_secondary_indexes() {
 }
 
 #[tokio::test]
+async fn table_get_many() {
+    let (t, _d) = table();
+    contract::table_get_many(t).await;
+}
+
+#[tokio::test]
 async fn table_data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zairyu.db");

@@ -321,12 +321,17 @@ impl Blanket {
         // New applications go in batched transactions; a person already in the batch (the same card twice
         // in one file) or one with an open application goes the one-row way, after the batch is written.
         let mut batch = NewRows::new(now);
-        for row in &rows {
-            let outcome = match ApplicationForm::parse(&row.input, today) {
+        // Every row parsed first, then the people of the organization's list they name read in one go.
+        let parsed: Vec<_> = rows.iter().map(|row| ApplicationForm::parse(&row.input, today)).collect();
+        let cards: Vec<_> = parsed.iter().flatten().map(|form| form.stay.card_number.clone()).collect();
+        let people = store.organizations().people_by_card(org.id(), &cards).await?;
+        let listed: std::collections::HashMap<_, _> = cards.into_iter().zip(people).collect();
+        for (row, parsed) in rows.iter().zip(parsed) {
+            let outcome = match parsed {
                 Err(v) => Err(v.0),
                 Ok(form) => {
-                    let listed = store.organizations().person(org.id(), &form.stay.card_number).await?;
-                    match check_eligibility(Filer::of(&org), listed.as_ref(), &form, today) {
+                    let person = listed.get(&form.stay.card_number).and_then(Option::as_ref);
+                    match check_eligibility(Filer::of(&org), person, &form, today) {
                         Ok(_) => Ok(form),
                         Err(v) => Err(v.0),
                     }

@@ -62,6 +62,16 @@ impl Organizations<'_> {
         self.0.get(&person_key(org, card)).await?.as_ref().map(decode).transpose()
     }
 
+    /// Many people of the organization's list at once (a blanket file's rows), in the order asked.
+    pub async fn people_by_card(
+        &self,
+        org: &OrganizationId,
+        cards: &[ResidenceCardNumber],
+    ) -> Result<Vec<Option<ForeignNational>>, StoreError> {
+        let keys: Vec<Key> = cards.iter().map(|c| person_key(org, c)).collect();
+        self.0.get_many(&keys).await?.iter().map(|i| i.as_ref().map(decode).transpose()).collect()
+    }
+
     /// The organization's List of Affiliated Foreign Nationals, by card number.
     pub async fn people(
         &self,
