@@ -506,6 +506,40 @@ mod tests {
         assert_eq!(FileSizeError::TooLarge.message_ja(), "ファイルが5MBを超えています。");
     }
 
+    /// The rule codes are part of the API (a client tells refusals apart by them); the messages say what to do.
+    #[test]
+    fn refusals_of_a_file_have_stable_rules_and_messages_in_both_languages() {
+        assert_eq!(FileSizeError::Empty.rule(), "blanket.empty_file");
+        assert_eq!(FileSizeError::TooLarge.rule(), "blanket.too_large");
+        assert_eq!(FileSizeError::Empty.message_ja(), "ファイルが空です。");
+        let too_large = FileTooLarge { upload_id: "up-9".into() };
+        assert_eq!(too_large.rule(), "blanket.too_large");
+        assert!(too_large.message_ja().contains("up-9") && too_large.message_ja().contains("5MB"));
+        assert!(too_large.to_string().contains("up-9"));
+        assert_eq!(FileNameError::Empty.rule(), "file_name.required");
+        assert_eq!(FileNameError::TooLong.rule(), "file_name.length");
+        assert_eq!(FileNameError::Empty.message_ja(), "ファイル名がありません。");
+        assert!(FileNameError::TooLong.message_ja().contains("200"));
+        assert_eq!(NoFileArrived.rule(), "blanket.no_file");
+    }
+
+    #[test]
+    fn an_upload_keeps_the_name_of_its_file_and_shows_it_as_a_string() {
+        let name = UploadFileName::parse("社員一覧.xlsx").unwrap();
+        let upload = BlanketUpload::start(
+            "up-1".into(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            d("2026-11-27").start_instant(),
+        )
+        .named(Some(name.clone()));
+        assert_eq!(upload.file_name(), Some(&name));
+        let json = serde_json::to_value(&upload).unwrap();
+        assert_eq!(json["file_name"], "社員一覧.xlsx");
+        let back: BlanketUpload = serde_json::from_value(json).unwrap();
+        assert_eq!(back, upload);
+    }
+
     #[test]
     fn a_file_name_is_its_last_part_without_control_characters() {
         assert_eq!(UploadFileName::parse("C:\\fakepath\\社員一覧 2026.xlsx").unwrap().as_str(), "社員一覧 2026.xlsx");
