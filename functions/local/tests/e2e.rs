@@ -99,6 +99,16 @@ async fn login(url: &str, user: &str, password: &str) -> Session {
     Session { url: url.to_owned(), cookie, csrf: r.json()["csrf_token"].as_str().unwrap().to_owned() }
 }
 
+/// The headers an upload link asks for.
+fn link_headers(link: &Value) -> Vec<(String, String)> {
+    link["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
+        .collect()
+}
+
 fn jpeg() -> Vec<u8> {
     zairyu_domain::fixtures::jpeg(240, 320, 0)
 }
@@ -237,12 +247,7 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     let started = started.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
     let link = &started["upload"];
-    let headers: Vec<(String, String)> = link["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-        .collect();
+    let headers = link_headers(link);
     // Not the file announced (another length): refused, nothing stored, the link still takes the right one.
     let longer = [file.clone(), b"x".to_vec()].concat();
     let put = request("PUT", link["url"].as_str().unwrap(), &headers, &longer).await;
@@ -331,12 +336,7 @@ async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_start
     let started = s.json("POST", "/api/blanket/uploads", body).await.json();
     let id = started["upload_id"].as_str().unwrap().to_owned();
     let link = started["upload"].clone();
-    let headers: Vec<(String, String)> = link["headers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-        .collect();
+    let headers = link_headers(&link);
     let url = link["url"].as_str().unwrap().to_owned();
     let put = tokio::spawn(async move { request("PUT", &url, &headers, &file).await });
     // Halfway: the transaction with row 151 about to be written, the rows before it stored. Killed there.

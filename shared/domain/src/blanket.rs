@@ -418,13 +418,18 @@ mod tests {
     use crate::jst::d;
     use crate::status::OfficerRole;
 
-    fn entry() -> BlanketEntry {
-        let upload = BlanketUpload::start(
+    /// An upload of TANAKA01's at org-1, just started.
+    fn new_upload() -> BlanketUpload {
+        BlanketUpload::start(
             "up-1".into(),
             OrganizationId::parse("org-1").unwrap(),
             UserId::parse("TANAKA01").unwrap(),
             d("2026-11-27").start_instant(),
-        );
+        )
+    }
+
+    fn entry() -> BlanketEntry {
+        let upload = new_upload();
         let mut input = application_input();
         input.name = "Nguyen Van An".into();
         let error = RowError {
@@ -465,14 +470,7 @@ mod tests {
 
     #[test]
     fn q42_an_upload_ends_once_registered_with_row_errors_or_refused() {
-        let start = || {
-            BlanketUpload::start(
-                "up-1".into(),
-                OrganizationId::parse("org-1").unwrap(),
-                UserId::parse("TANAKA01").unwrap(),
-                d("2026-11-27").start_instant(),
-            )
-        };
+        let start = new_upload;
         let mut u = start();
         assert!(u.is_open());
         assert_eq!((u.screen_group(), u.rows_registered(), u.rows_failed(), u.refusal()), (None, 0, 0, None));
@@ -526,13 +524,7 @@ mod tests {
     #[test]
     fn an_upload_keeps_the_name_of_its_file_and_shows_it_as_a_string() {
         let name = UploadFileName::parse("社員一覧.xlsx").unwrap();
-        let upload = BlanketUpload::start(
-            "up-1".into(),
-            OrganizationId::parse("org-1").unwrap(),
-            UserId::parse("TANAKA01").unwrap(),
-            d("2026-11-27").start_instant(),
-        )
-        .named(Some(name.clone()));
+        let upload = new_upload().named(Some(name.clone()));
         assert_eq!(upload.file_name(), Some(&name));
         let json = serde_json::to_value(&upload).unwrap();
         assert_eq!(json["file_name"], "社員一覧.xlsx");
@@ -554,14 +546,7 @@ mod tests {
 
     #[test]
     fn an_upload_takes_its_file_once_and_ends_refused_when_none_arrived() {
-        let start = || {
-            BlanketUpload::start(
-                "up-1".into(),
-                OrganizationId::parse("org-1").unwrap(),
-                UserId::parse("TANAKA01").unwrap(),
-                d("2026-11-27").start_instant(),
-            )
-        };
+        let start = new_upload;
         let mut u = start();
         assert!(u.receive());
         assert_eq!(u.state(), UploadState::Processing);
