@@ -189,3 +189,23 @@ fn every_alarm_reaches_the_alerts_topic_and_every_function_has_its_alarms() {
         }
     }
 }
+
+/// #16 item 3: a stack deletion keeps the data and what reads it: the table, the buckets, the key that
+/// encrypts them, and the logs.
+#[test]
+fn a_teardown_keeps_the_data_its_key_and_the_logs() {
+    let t = template();
+    let all = resources(&t);
+    let kind = |lines: &[String]| lines.iter().find_map(|l| l.trim().strip_prefix("Type: ")).unwrap_or("").to_owned();
+    let kept = ["AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"];
+    let mut checked = 0;
+    for (name, lines) in &all {
+        if kept.contains(&kind(lines).as_str()) {
+            checked += 1;
+            for policy in ["DeletionPolicy: Retain", "UpdateReplacePolicy: Retain"] {
+                assert!(lines.iter().any(|l| l.trim() == policy), "{name} lacks {policy}");
+            }
+        }
+    }
+    assert!(checked >= 14, "{checked} resources checked");
+}
