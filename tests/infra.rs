@@ -209,3 +209,29 @@ fn a_teardown_keeps_the_data_its_key_and_the_logs() {
     }
     assert!(checked >= 14, "{checked} resources checked");
 }
+
+/// #16 item 6: every function writes JSON logs into its own log group, which keeps them for the stage's
+/// retention and is named after the function.
+#[test]
+fn every_function_logs_json_into_its_own_log_group() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n"));
+    let functions: Vec<String> = all
+        .iter()
+        .filter(|(n, l)| n.ends_with("Function") && l.iter().any(|x| x.trim() == "Type: AWS::Serverless::Function"))
+        .map(|(n, _)| n.clone())
+        .collect();
+    assert_eq!(functions.len(), 8);
+    for f in &functions {
+        let base = f.trim_end_matches("Function");
+        let body = block(f).unwrap();
+        assert!(body.contains("LogFormat: JSON"), "{f}");
+        assert!(body.contains(&format!("LogGroup: !Ref {base}LogGroup")), "{f} logs elsewhere");
+        let name = body.lines().find_map(|l| l.trim().strip_prefix("FunctionName: ")).unwrap().to_owned();
+        let group = block(&format!("{base}LogGroup")).expect("its log group");
+        let group_name = group.lines().find_map(|l| l.trim().strip_prefix("LogGroupName: ")).unwrap();
+        assert_eq!(group_name.replace("/aws/lambda/", ""), name, "{f}");
+        assert!(group.contains("RetentionInDays: !Ref LogRetentionDays"), "{f}");
+    }
+}
