@@ -235,3 +235,21 @@ fn every_function_logs_json_into_its_own_log_group() {
         assert!(group.contains("RetentionInDays: !Ref LogRetentionDays"), "{f}");
     }
 }
+
+/// #16 item 2: the notification queue's poller invokes notify no more often at once than notify may run
+/// (its reserved concurrency), so no message is throttled back and dead-lettered before its attempts.
+#[test]
+fn the_notification_poller_stays_under_notify_s_reserved_concurrency() {
+    let t = template();
+    let number = |text: &str, key: &str| -> Option<u32> {
+        text.lines().find_map(|l| l.trim().strip_prefix(key).and_then(|v| v.trim().parse().ok()))
+    };
+    let all = resources(&t);
+    let notify = all.iter().find(|(n, _)| n == "NotifyFunction").unwrap().1.join("\n");
+    let globals = t.split("Globals:").nth(1).unwrap().split("\nResources:").next().unwrap();
+    let reserved = number(&notify, "ReservedConcurrentExecutions:")
+        .or_else(|| number(globals, "ReservedConcurrentExecutions:"))
+        .unwrap();
+    let poller = number(&notify, "MaximumConcurrency:").expect("a maximum concurrency on the SQS event");
+    assert!((2..reserved).contains(&poller), "poller {poller}, reserved {reserved}");
+}
