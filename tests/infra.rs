@@ -253,3 +253,23 @@ fn the_notification_poller_stays_under_notify_s_reserved_concurrency() {
     let poller = number(&notify, "MaximumConcurrency:").expect("a maximum concurrency on the SQS event");
     assert!((2..reserved).contains(&poller), "poller {poller}, reserved {reserved}");
 }
+
+/// #16 item 9: what the template says of the blanket files and the notification queue is what the code does.
+#[test]
+fn the_upload_event_filter_and_the_queue_s_attempts_match_the_code() {
+    let t = template();
+    let all = resources(&t);
+    let batch = all.iter().find(|(n, _)| n == "BatchUploadFunction").unwrap().1.join("\n");
+    let rule = |name: &str| -> String {
+        let line = batch.lines().find(|l| l.contains(&format!("Name: {name}, Value: "))).unwrap();
+        line.split("Value: ").nth(1).unwrap().trim().trim_end_matches('}').trim().to_owned()
+    };
+    let org = zairyu_domain::application::OrganizationId::parse("sakura-systems").unwrap();
+    let key = zairyu_app::services::blanket::upload_key(&org, "01JDQ9ZK3V6W0C5X8N2M4P7R9T");
+    assert!(key.starts_with(&rule("prefix")) && key.ends_with(&rule("suffix")), "{key} vs the S3 event filter");
+    assert!(batch.contains("Bucket: !Ref UploadsBucket"));
+    let attempts = t.split("  NotificationMaxReceives:").nth(1).unwrap();
+    let default = attempts.lines().find_map(|l| l.trim().strip_prefix("Default: ")).unwrap();
+    assert_eq!(default.parse::<u32>().unwrap(), zairyu_app::ports::NOTIFICATION_ATTEMPTS);
+    assert!(t.contains("maxReceiveCount: !Ref NotificationMaxReceives"));
+}

@@ -27,7 +27,7 @@ use zairyu_runtime::{Argon2Hasher, RandomIds, SystemClock};
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Queue deliveries before a notification job is dead-lettered (as the SQS redrive policy).
-const MAX_ATTEMPTS: u32 = 5;
+const MAX_ATTEMPTS: u32 = zairyu_app::ports::NOTIFICATION_ATTEMPTS;
 
 fn setting(name: &str, default: &str) -> String {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())

@@ -349,6 +349,10 @@ impl QueueError {
     }
 }
 
+/// Deliveries of a notification job before it moves to the dead-letter queue: the SQS redrive policy's
+/// `maxReceiveCount` (the template's `NotificationMaxReceives` default) and the local queue's limit alike.
+pub const NOTIFICATION_ATTEMPTS: u32 = 5;
+
 /// Jobs with at-least-once delivery; a job that fails `max_attempts` times moves to the dead-letter queue.
 #[async_trait]
 pub trait JobQueue: Send + Sync {
