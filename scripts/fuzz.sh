@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 seconds="${1:-60}"
+# libfuzzer-sys compiles libFuzzer itself (C++).
+command -v c++ >/dev/null || { apt-get update -qq && apt-get install -y -qq g++; }
 target="$CARGO_TARGET_DIR/fuzz"
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 flags="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4"
