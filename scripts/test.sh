@@ -36,7 +36,8 @@ scripts/fuzz.sh "${ZAIRYU_FUZZ_SECONDS:-60}"
 
 echo "==> cfn-lint infra/template.yaml"
 "$ZAIRYU_VENV/bin/cfn-lint" --regions ap-northeast-1 -- infra/template.yaml
-echo "cfn-lint: template passes"
+"$ZAIRYU_VENV/bin/cfn-lint" --regions us-east-1 -- infra/edge-waf.yaml
+echo "cfn-lint: templates pass"
 
 echo "==> checkov infra/template.yaml (every skipped check is justified in the template)"
-BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml --framework cloudformation --compact --quiet --skip-download
+BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml --framework cloudformation --compact --quiet --skip-download

@@ -273,3 +273,45 @@ fn the_upload_event_filter_and_the_queue_s_attempts_match_the_code() {
     assert_eq!(default.parse::<u32>().unwrap(), zairyu_app::ports::NOTIFICATION_ATTEMPTS);
     assert!(t.contains("maxReceiveCount: !Ref NotificationMaxReceives"));
 }
+
+/// #16 item 4: the edge protects the service — HTTPS only with HSTS and the security headers on every
+/// response, its standard logs kept, the WAF ACL attached from its us-east-1 stack (required for prod with
+/// a certificate), and the WAF's rate rules aimed at routes the router really serves.
+#[test]
+fn the_edge_is_https_only_with_security_headers_logs_and_its_waf() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap();
+    let edge = block("Edge");
+    assert!(edge.contains("ViewerProtocolPolicy: https-only"));
+    assert!(edge.contains("ResponseHeadersPolicyId: !Ref SecurityHeaders"));
+    assert!(edge.contains("WebACLId: !If [HasWebAcl, !Ref WebAclArn, !Ref AWS::NoValue]"));
+    assert!(edge.contains("Bucket: !GetAtt EdgeLogsBucket.RegionalDomainName"));
+    let headers = block("SecurityHeaders");
+    for needle in [
+        "StrictTransportSecurity:",
+        "AccessControlMaxAgeSec: 63072000",
+        "ContentTypeOptions:",
+        "FrameOption: DENY",
+        "ReferrerPolicy:",
+    ] {
+        assert!(headers.contains(needle), "{needle}");
+    }
+    let rule = t.split("ProductionHasItsEdgeProtection:").nth(1).unwrap().split("\nConditions:").next().unwrap();
+    assert!(rule.contains("!Equals [!Ref Stage, prod]"));
+    assert!(rule.contains("!Ref CertificateArn") && rule.contains("!Ref WebAclArn"));
+
+    let waf = std::fs::read_to_string(root().join("infra/edge-waf.yaml")).unwrap();
+    assert!(waf.contains("Scope: CLOUDFRONT") && waf.contains("WebAclArn:"));
+    let paths: Vec<&str> = all_routes().map(|r| r.path).collect();
+    for prefix in waf.lines().filter_map(|l| l.trim().strip_prefix("SearchString: ")) {
+        assert!(paths.iter().any(|p| p.starts_with(prefix)), "the WAF limits {prefix}, which no route serves");
+    }
+    for managed in [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+    ] {
+        assert!(waf.contains(managed), "{managed}");
+    }
+}
