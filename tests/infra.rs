@@ -315,3 +315,25 @@ fn the_edge_is_https_only_with_security_headers_logs_and_its_waf() {
         assert!(waf.contains(managed), "{managed}");
     }
 }
+
+/// #16 item 7: a function's role writes only its own log group (no `zairyu-<stage>-*` pattern), and each
+/// function runs with the role named after it.
+#[test]
+fn each_role_writes_only_its_own_function_s_log_group() {
+    let t = template();
+    let all = resources(&t);
+    assert!(!t.contains("log-group:/aws/lambda/zairyu-${Stage}-*"), "no pattern over every function's logs");
+    let functions: Vec<String> = all
+        .iter()
+        .filter(|(n, l)| n.ends_with("Function") && l.iter().any(|x| x.trim() == "Type: AWS::Serverless::Function"))
+        .map(|(n, _)| n.trim_end_matches("Function").to_owned())
+        .collect();
+    assert_eq!(functions.len(), 8);
+    for f in &functions {
+        let function = all.iter().find(|(n, _)| *n == format!("{f}Function")).unwrap().1.join("\n");
+        assert!(function.contains(&format!("Role: !GetAtt {f}Role.Arn")), "{f} runs with its own role");
+        let role = all.iter().find(|(n, _)| *n == format!("{f}Role")).unwrap().1.join("\n");
+        let logs: Vec<&str> = role.lines().filter(|l| l.contains("LogGroup.Arn")).collect();
+        assert_eq!(logs, [format!("                Resource: !GetAtt {f}LogGroup.Arn").as_str()], "{f}");
+    }
+}
