@@ -337,3 +337,24 @@ fn each_role_writes_only_its_own_function_s_log_group() {
         assert_eq!(logs, [format!("                Resource: !GetAtt {f}LogGroup.Arn").as_str()], "{f}");
     }
 }
+
+/// #16 item 6: two stages live in one account — every schedule is named with its stage — and every
+/// function is traced (active tracing, with the role to write the traces).
+#[test]
+fn schedules_carry_the_stage_and_every_function_is_traced() {
+    let t = template();
+    let schedules = t.matches("Type: ScheduleV2").count();
+    assert!(schedules >= 7, "{schedules}");
+    let named = t
+        .lines()
+        .filter(|l| l.trim().starts_with("Name: !Sub \"zairyu-${Stage}-") && l.starts_with("            "))
+        .count();
+    assert_eq!(named, schedules, "each schedule named with its stage");
+    let globals = t.split("Globals:").nth(1).unwrap().split("\nResources:").next().unwrap();
+    assert!(globals.contains("Tracing: Active"));
+    for (name, lines) in resources(&t) {
+        if lines.iter().any(|l| l.trim() == "Type: AWS::IAM::Role") {
+            assert!(lines.iter().any(|l| l.contains("policy/AWSXRayDaemonWriteAccess")), "{name} cannot write traces");
+        }
+    }
+}
