@@ -35,6 +35,20 @@ fn resources(t: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
+/// A resource's type.
+fn kind(lines: &[String]) -> String {
+    lines.iter().find_map(|l| l.trim().strip_prefix("Type: ")).unwrap_or("").to_owned()
+}
+
+/// The functions of the template by the name their resources share (`Login` for `LoginFunction`,
+/// `LoginRole`, `LoginLogGroup`, …).
+fn function_bases(all: &[(String, Vec<String>)]) -> Vec<String> {
+    all.iter()
+        .filter(|(n, l)| n.ends_with("Function") && kind(l) == "AWS::Serverless::Function")
+        .map(|(n, _)| n.trim_end_matches("Function").to_owned())
+        .collect()
+}
+
 #[test]
 fn every_function_crate_has_a_resource_built_from_it() {
     let t = template();
@@ -165,7 +179,6 @@ async fn the_uploads_bucket_takes_a_browser_s_upload_from_the_service_s_origin_o
 fn every_alarm_reaches_the_alerts_topic_and_every_function_has_its_alarms() {
     let t = template();
     let all = resources(&t);
-    let kind = |lines: &[String]| lines.iter().find_map(|l| l.trim().strip_prefix("Type: ")).unwrap_or("").to_owned();
     let alarms: Vec<_> = all.iter().filter(|(_, lines)| kind(lines) == "AWS::CloudWatch::Alarm").collect();
     assert!(alarms.len() >= 20, "{} alarms", alarms.len());
     for (name, lines) in &alarms {
@@ -173,11 +186,7 @@ fn every_alarm_reaches_the_alerts_topic_and_every_function_has_its_alarms() {
     }
     let subscription = all.iter().find(|(n, _)| n == "AlertSubscription").unwrap().1.join("\n");
     assert!(subscription.contains("Protocol: email") && subscription.contains("Endpoint: !Ref AlarmEmail"));
-    let functions: Vec<_> = all
-        .iter()
-        .filter(|(n, lines)| n.ends_with("Function") && kind(lines) == "AWS::Serverless::Function")
-        .map(|(n, _)| n.clone())
-        .collect();
+    let functions: Vec<String> = function_bases(&all).into_iter().map(|b| format!("{b}Function")).collect();
     assert_eq!(functions.len(), 8, "{functions:?}");
     for f in &functions {
         for metric in ["Errors", "Throttles"] {
@@ -196,7 +205,6 @@ fn every_alarm_reaches_the_alerts_topic_and_every_function_has_its_alarms() {
 fn a_teardown_keeps_the_data_its_key_and_the_logs() {
     let t = template();
     let all = resources(&t);
-    let kind = |lines: &[String]| lines.iter().find_map(|l| l.trim().strip_prefix("Type: ")).unwrap_or("").to_owned();
     let kept = ["AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"];
     let mut checked = 0;
     for (name, lines) in &all {
@@ -217,14 +225,10 @@ fn every_function_logs_json_into_its_own_log_group() {
     let t = template();
     let all = resources(&t);
     let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n"));
-    let functions: Vec<String> = all
-        .iter()
-        .filter(|(n, l)| n.ends_with("Function") && l.iter().any(|x| x.trim() == "Type: AWS::Serverless::Function"))
-        .map(|(n, _)| n.clone())
-        .collect();
-    assert_eq!(functions.len(), 8);
-    for f in &functions {
-        let base = f.trim_end_matches("Function");
+    let bases = function_bases(&all);
+    assert_eq!(bases.len(), 8);
+    for base in &bases {
+        let f = &format!("{base}Function");
         let body = block(f).unwrap();
         assert!(body.contains("LogFormat: JSON"), "{f}");
         assert!(body.contains(&format!("LogGroup: !Ref {base}LogGroup")), "{f} logs elsewhere");
@@ -323,11 +327,7 @@ fn each_role_writes_only_its_own_function_s_log_group() {
     let t = template();
     let all = resources(&t);
     assert!(!t.contains("log-group:/aws/lambda/zairyu-${Stage}-*"), "no pattern over every function's logs");
-    let functions: Vec<String> = all
-        .iter()
-        .filter(|(n, l)| n.ends_with("Function") && l.iter().any(|x| x.trim() == "Type: AWS::Serverless::Function"))
-        .map(|(n, _)| n.trim_end_matches("Function").to_owned())
-        .collect();
+    let functions = function_bases(&all);
     assert_eq!(functions.len(), 8);
     for f in &functions {
         let function = all.iter().find(|(n, _)| *n == format!("{f}Function")).unwrap().1.join("\n");
