@@ -358,3 +358,51 @@ fn schedules_carry_the_stage_and_every_function_is_traced() {
         }
     }
 }
+
+/// Every source file under `dir` (recursively), as text.
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if !path.ends_with("target") {
+                sources(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+/// #16 item 9: every `ZAIRYU_*` variable the deployed code reads (the shared crates and the Lambda
+/// functions) is set by the template; only the local server's own settings and the tests' are not.
+#[test]
+fn every_variable_the_deployed_code_reads_is_set_by_the_template() {
+    let t = template();
+    let mut files = Vec::new();
+    sources(&root().join("shared"), &mut files);
+    for entry in std::fs::read_dir(root().join("functions")).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.is_dir() && !dir.ends_with("local") {
+            sources(&dir.join("src"), &mut files);
+        }
+    }
+    // Not for a deployment: the tests' moto endpoint; the CIDR allow-list of `ZAIRYU_GEO=cidr`, a setting for
+    // running without CloudFront (the template uses `japan`, CloudFront's viewer country).
+    let local_or_test = ["ZAIRYU_MOTO_URL", "ZAIRYU_GEO_ALLOW"];
+    let mut read = BTreeSet::new();
+    let base = root().display().to_string();
+    for (path, text) in &files {
+        if path.trim_start_matches(&base).contains("/tests/") {
+            continue;
+        }
+        for piece in text.split('"').skip(1).step_by(2) {
+            if piece.starts_with("ZAIRYU_") && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                read.insert(piece.to_owned());
+            }
+        }
+    }
+    assert!(read.len() >= 15, "{read:?}");
+    for name in read.iter().filter(|n| !local_or_test.contains(&n.as_str())) {
+        assert!(t.contains(&format!("{name}: ")), "the code reads {name}; the template never sets it");
+    }
+}
