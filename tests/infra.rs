@@ -406,3 +406,20 @@ fn every_variable_the_deployed_code_reads_is_set_by_the_template() {
         assert!(t.contains(&format!("{name}: ")), "the code reads {name}; the template never sets it");
     }
 }
+
+/// #16 item 3: the data key's administration and use are apart — nobody holds `kms:*`, and the account's
+/// principals use the key only through the services that keep the data.
+#[test]
+fn the_data_key_is_used_only_through_the_services_that_keep_the_data() {
+    let t = template();
+    let all = resources(&t);
+    let key = all.iter().find(|(n, _)| n == "DataKey").unwrap().1.join("\n");
+    assert!(!key.contains("\"kms:*\""), "no statement grants every action");
+    let use_statement = key.split("Sid: AccountUsesThroughServices").nth(1).unwrap().split("- Sid:").next().unwrap();
+    assert!(use_statement.contains("kms:Decrypt") && use_statement.contains("kms:ViaService:"));
+    for service in ["dynamodb", "s3", "sqs", "secretsmanager", "lambda"] {
+        assert!(use_statement.contains(&format!("\"{service}.${{AWS::Region}}.amazonaws.com\"")), "{service}");
+    }
+    let admin = key.split("Sid: AccountAdministers").nth(1).unwrap().split("- Sid:").next().unwrap();
+    assert!(!admin.contains("kms:Decrypt") && !admin.contains("kms:GenerateDataKey"), "administration is not use");
+}
