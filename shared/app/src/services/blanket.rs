@@ -30,7 +30,7 @@ use zairyu_domain::values::UserId;
 use super::{Caller, Core, user_addressee};
 use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor, PresignedUpload};
-use crate::store::{Records, UnitOfWork};
+use crate::store::{Records, Stored, UnitOfWork};
 
 /// One row of a blanket file: its Excel row number and the input its cells make.
 pub struct BlanketRow {
@@ -230,7 +230,7 @@ impl Blanket {
                         + chrono::Duration::from_std(UPLOAD_LINK_VALIDITY + FILE_ARRIVAL_GRACE)
                             .unwrap_or(chrono::Duration::zero())
                         <= now;
-                    unfinished.push(Unfinished { upload: upload.into_inner(), link_expired, mark: open });
+                    unfinished.push(Unfinished { upload, link_expired });
                 }
                 _ => store.uploads().settled(&open).await?,
             }
@@ -242,29 +242,27 @@ impl Blanket {
     /// user sent nothing, and the upload list says what became of it.
     #[tracing::instrument(skip_all)]
     pub async fn end_without_file(&self, unfinished: &Unfinished) -> Result<(), ServiceError> {
-        let store = self.core.store();
-        let upload = &unfinished.upload;
-        let Some(mut stored) = store.uploads().get(upload.organization_id(), upload.id()).await? else {
-            store.uploads().settled(&unfinished.mark).await?;
-            return Ok(());
-        };
-        if !stored.is_open() {
-            store.uploads().settled(&unfinished.mark).await?;
-            return Ok(());
-        }
-        stored.expire();
+        let mut upload = unfinished.upload.clone();
+        upload.expire();
+        let change = self.refused_change(&upload, NoFileArrived.rule())?;
+        self.core.commit(change).await?;
+        Ok(())
+    }
+
+    /// The change that ends an upload refused for `rule` (its state already set): the upload saved (only if
+    /// unchanged since read), its open mark gone, the refusal audited.
+    fn refused_change(&self, upload: &Stored<BlanketUpload>, rule: &str) -> Result<UnitOfWork, ServiceError> {
         let event = self.core.event(
             "system",
             AuditAction::BlanketRefused,
-            format!("upload:{}", stored.id()),
+            format!("upload:{}", upload.id()),
             None,
-            Outcome::Refused(NoFileArrived.rule().into()),
+            Outcome::Refused(rule.into()),
         );
         let mut change = self.core.change(&event)?;
-        change.save(&stored)?;
-        change.settle_upload(&stored);
-        self.core.commit(change).await?;
-        Ok(())
+        change.save(upload)?;
+        change.settle_upload(upload);
+        Ok(change)
     }
 
     /// Registers a blanket file's content into its upload. Harmless to run twice for one upload.
@@ -279,7 +277,7 @@ impl Blanket {
     ) -> Result<BlanketUpload, ServiceError> {
         let store = self.core.store();
         let mut upload = store.uploads().get(organization_id, upload_id).await?.ok_or(ServiceError::NotFound)?;
-        if !matches!(upload.state(), UploadState::AwaitingFile | UploadState::Processing) {
+        if !upload.is_open() {
             return Ok(upload.into_inner());
         }
         let org = store.organizations().get(organization_id).await?.ok_or(ServiceError::NotFound)?;
@@ -289,16 +287,7 @@ impl Blanket {
         let (group, rows) = match content {
             BlanketContent::Refused { reason, row } => {
                 upload.refuse(reason.as_ref(), row);
-                let event = self.core.event(
-                    "system",
-                    AuditAction::BlanketRefused,
-                    format!("upload:{}", upload.id()),
-                    None,
-                    Outcome::Refused(reason.rule().into()),
-                );
-                let mut change = self.core.change(&event)?;
-                change.save(&upload)?;
-                change.settle_upload(&upload);
+                let mut change = self.refused_change(&upload, reason.rule())?;
                 if let Some(u) = &uploader {
                     // Its own e-mail, saying why (and where), never "0 registered, 0 errors".
                     let job = NotificationJob::new(
@@ -604,10 +593,10 @@ pub const FILE_ARRIVAL_GRACE: std::time::Duration = std::time::Duration::from_se
 
 /// An upload that has not ended: its registration was cut off, or it is still waiting for its file.
 pub struct Unfinished {
-    pub upload: BlanketUpload,
+    /// As read, with its version: ending it is refused if anything changed it meanwhile.
+    pub upload: Stored<BlanketUpload>,
     /// Its link expired (with the grace for a late file): with no file stored, it ends.
     pub link_expired: bool,
-    mark: crate::store::OpenUpload,
 }
 
 /// Where an upload's file is stored: the organization and the upload in the key, so a file can never be
