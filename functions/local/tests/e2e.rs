@@ -99,6 +99,25 @@ async fn login(url: &str, user: &str, password: &str) -> Session {
     Session { url: url.to_owned(), cookie, csrf: r.json()["csrf_token"].as_str().unwrap().to_owned() }
 }
 
+/// A PUT that announces the whole file and sends half of it before the connection is closed.
+async fn truncated_put(url: &str, headers: &[(String, String)], file: &[u8]) {
+    use tokio::io::AsyncWriteExt;
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let mut head = format!("PUT /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\n", file.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&file[..file.len() / 2]).await.unwrap();
+    stream.shutdown().await.unwrap();
+    drop(stream);
+    // The server gives up on the body; give it a moment before looking.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
 /// The headers an upload link asks for.
 fn link_headers(link: &Value) -> Vec<(String, String)> {
     link["headers"]
@@ -255,6 +274,13 @@ async fn a_blanket_file_goes_up_by_its_link_and_registers() {
     assert_eq!(put.json()["rule"], "upload.length");
     let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
     assert_eq!(status["upload"]["state"], "awaiting_file");
+    // A shorter file than announced (another file chosen meanwhile): refused the same way.
+    let put = request("PUT", link["url"].as_str().unwrap(), &headers, &file[..file.len() - 1]).await;
+    assert_eq!(put.status, 400, "{}", String::from_utf8_lossy(&put.body));
+    // A transfer cut off halfway (the connection dropped after half the announced bytes): nothing stored.
+    truncated_put(link["url"].as_str().unwrap(), &headers, &file).await;
+    let status = s.call("GET", &format!("/api/blanket/uploads/{id}"), None, b"").await.json();
+    assert_eq!(status["upload"]["state"], "awaiting_file", "{status}");
     let put = request("PUT", link["url"].as_str().unwrap(), &headers, &file).await;
     assert_eq!(put.status, 200, "{}", String::from_utf8_lossy(&put.body));
 
