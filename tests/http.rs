@@ -957,6 +957,25 @@ fn openapi_document() -> Value {
     zairyu_http::openapi::document()
 }
 
+/// The document the `status` function serves is kept in the repository (so that function need not carry every
+/// other function's routes); it must be the one the route tables generate. `ZAIRYU_BLESS=1` rewrites it.
+#[test]
+fn the_committed_openapi_document_is_the_generated_one() {
+    let generated = openapi_document();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/http/openapi.json");
+    if std::env::var("ZAIRYU_BLESS").as_deref() == Ok("1") {
+        let mut text = serde_json::to_string_pretty(&generated).unwrap();
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+    }
+    let committed: Value = serde_json::from_str(zairyu_http::routes::meta::DOCUMENT).unwrap();
+    assert!(
+        committed == generated,
+        "shared/http/openapi.json is not the document the route tables generate: run \
+         `ZAIRYU_BLESS=1 cargo test -p zairyu-acceptance --test http the_committed_openapi` and commit it"
+    );
+}
+
 /// A body's schema, resolved: a reference to a component that describes properties or alternatives, never a
 /// bare `{"type": "object"}` or `true` that tells a client nothing.
 fn assert_described(doc: &Value, schema: &Value, what: &str) {

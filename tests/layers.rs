@@ -68,3 +68,34 @@ fn the_adapters_know_no_http_and_no_other_adapter() {
     assert_none_of("zairyu-embedded", &["axum", "zairyu-http", "zairyu-aws", "aws-config"]);
     assert_none_of("zairyu-aws", &["axum", "zairyu-http", "zairyu-embedded", "rusqlite"]);
 }
+
+/// What only the local server needs: the embedded twin of every AWS service.
+const EMBEDDED: &[&str] = &["zairyu-embedded", "rusqlite"];
+/// Reading and writing blanket files.
+const SPREADSHEETS: &[&str] = &["zairyu-blanket", "rust_xlsxwriter", "calamine", "zip"];
+/// The HTTP layer of the API functions.
+const HTTP: &[&str] = &["zairyu-http", "axum", "lambda_http"];
+
+/// Each Lambda function carries only its own code: the route modules it serves (crate features of
+/// `zairyu-http`) and the SDK clients its services use (features of `zairyu-aws`). Resolved for one package at
+/// a time, as `sam build` builds each function from its own directory.
+#[test]
+fn each_function_links_only_what_it_uses() {
+    let banned = |groups: &[&[&'static str]], more: &[&'static str]| -> Vec<&'static str> {
+        groups.iter().flat_map(|g| g.iter().copied()).chain(more.iter().copied()).collect()
+    };
+    let cases: [(&str, Vec<&str>); 8] = [
+        // Log-in, passwords and the user's own data: the table and the queue (reset e-mails), nothing else.
+        ("zairyu-login", banned(&[EMBEDDED, SPREADSHEETS], &["aws-sdk-s3", "aws-sdk-sesv2"])),
+        ("zairyu-submit", banned(&[EMBEDDED], &["aws-sdk-sesv2"])),
+        ("zairyu-status", banned(&[EMBEDDED], &["aws-sdk-sesv2"])),
+        ("zairyu-office", banned(&[EMBEDDED, SPREADSHEETS], &["aws-sdk-sesv2"])),
+        ("zairyu-batch-upload", banned(&[EMBEDDED, HTTP], &["aws-sdk-sesv2"])),
+        ("zairyu-notify", banned(&[EMBEDDED, SPREADSHEETS, HTTP], &["aws-sdk-s3"])),
+        ("zairyu-reminders", banned(&[EMBEDDED, SPREADSHEETS, HTTP], &["aws-sdk-sesv2"])),
+        ("zairyu-outbox", banned(&[EMBEDDED, SPREADSHEETS, HTTP], &["aws-sdk-sesv2"])),
+    ];
+    for (package, banned) in cases {
+        assert_none_of(package, &banned);
+    }
+}

@@ -11,12 +11,11 @@ use zairyu_notify::Notifier;
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     let ports = zairyu_aws::AwsPorts::from_env().await;
-    let config = zairyu_aws::sdk_config().await;
     let core = ports.core()?;
     let notifier = Arc::new(Notifier {
         notifications: zairyu_app::Notifications::new(
             core,
-            Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(&config))),
+            Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(ports.sdk_config()))),
             EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?,
             std::env::var("ZAIRYU_HELP_DESK")?,
         ),

@@ -2,13 +2,20 @@
 //! comes from the environment the standard AWS way (`aws-config`); `AWS_ENDPOINT_URL` points every client
 //! at an emulator such as moto, with no test-only branch in this code.
 
+//! Each function links only the SDK clients it uses: S3 behind the feature `s3` (every function but
+//! `login`), SES behind `ses` (`notify`); DynamoDB and SQS always (every change may hand jobs to the queue).
+
 pub mod dynamodb;
+#[cfg(feature = "s3")]
 pub mod s3;
+#[cfg(feature = "ses")]
 pub mod ses;
 pub mod sqs;
 
 pub use dynamodb::DynamoTable;
+#[cfg(feature = "s3")]
 pub use s3::S3Blobs;
+#[cfg(feature = "ses")]
 pub use ses::SesMailer;
 pub use sqs::SqsQueue;
 
@@ -18,6 +25,7 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 }
 
 /// An S3 client; path-style addressing when an endpoint override is set (emulators need it).
+#[cfg(feature = "s3")]
 pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let path_style = config.endpoint_url().is_some();
     aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(config).force_path_style(path_style).build())
@@ -47,12 +55,23 @@ fn env(name: &str) -> Result<String, ConfigError> {
 pub struct AwsPorts {
     config: aws_config::SdkConfig,
     core: OnceLock<Core>,
+    #[cfg(feature = "s3")]
     s3: OnceLock<aws_sdk_s3::Client>,
 }
 
 impl AwsPorts {
     pub async fn from_env() -> Self {
-        Self { config: sdk_config().await, core: OnceLock::new(), s3: OnceLock::new() }
+        Self {
+            config: sdk_config().await,
+            core: OnceLock::new(),
+            #[cfg(feature = "s3")]
+            s3: OnceLock::new(),
+        }
+    }
+
+    /// The SDK configuration the ports were built from, for a client of a function's own.
+    pub fn sdk_config(&self) -> &aws_config::SdkConfig {
+        &self.config
     }
 
     /// The table, the job queue, the clock and the IDs every service shares.
@@ -75,9 +94,16 @@ impl AwsPorts {
         Ok(self.core.get_or_init(|| core).clone())
     }
 
+    #[cfg(feature = "s3")]
     fn bucket(&self, variable: &str) -> Result<Arc<dyn BlobStore>, ConfigError> {
         let s3 = self.s3.get_or_init(|| s3_client(&self.config)).clone();
         Ok(Arc::new(S3Blobs::new(s3, env(variable)?, std::env::var("ZAIRYU_KMS_KEY_ID").ok())))
+    }
+
+    /// A function built without S3 asked for a bucket: our bug, reported at start-up.
+    #[cfg(not(feature = "s3"))]
+    fn bucket(&self, variable: &str) -> Result<Arc<dyn BlobStore>, ConfigError> {
+        Err(ConfigError(format!("{variable}: this function was built without S3 (feature `s3` of zairyu-aws)")))
     }
 
     pub fn photos(&self) -> Result<Arc<dyn BlobStore>, ConfigError> {

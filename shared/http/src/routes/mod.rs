@@ -89,11 +89,20 @@ pub struct RouteSpec {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
+// A function's binary holds only the resources it serves (crate features named after the functions), so
+// that `login`, say, links no spreadsheet code: the route tables hold their handlers, and whatever a table
+// names is linked.
+#[cfg(feature = "login")]
 mod account;
+#[cfg(any(feature = "submit", feature = "status"))]
 mod applications;
+#[cfg(any(feature = "submit", feature = "status"))]
 mod blanket;
+#[cfg(feature = "office")]
 mod counter;
-mod meta;
+#[cfg(feature = "status")]
+pub mod meta;
+#[cfg(feature = "office")]
 mod office;
 
 use BodyKind as B;
@@ -118,13 +127,19 @@ pub struct Resource {
     pub routes: &'static [RouteSpec],
 }
 
-/// Every resource of the API.
+/// Every resource of the API that this build serves (all of them with every function's feature on).
 pub const RESOURCES: &[Resource] = &[
+    #[cfg(feature = "login")]
     Resource { name: "account", audience: Audience::Anyone, routes: account::ROUTES },
+    #[cfg(any(feature = "submit", feature = "status"))]
     Resource { name: "applications", audience: Audience::OrganizationUsers, routes: applications::ROUTES },
+    #[cfg(any(feature = "submit", feature = "status"))]
     Resource { name: "blanket", audience: Audience::OrganizationUsers, routes: blanket::ROUTES },
+    #[cfg(feature = "office")]
     Resource { name: "office-applications", audience: Audience::Officers, routes: office::ROUTES },
+    #[cfg(feature = "office")]
     Resource { name: "counter", audience: Audience::Officers, routes: counter::ROUTES },
+    #[cfg(feature = "status")]
     Resource { name: "meta", audience: Audience::Anyone, routes: meta::ROUTES },
 ];
 
