@@ -110,6 +110,8 @@ impl World {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .test_credentials()
             .region("ap-northeast-1")
+            // The HTTP client the functions use (bundled trust store).
+            .http_client(zairyu_aws::http_client())
             .endpoint_url(url)
             .load()
             .await;

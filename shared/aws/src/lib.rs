@@ -19,9 +19,90 @@ pub use s3::S3Blobs;
 pub use ses::SesMailer;
 pub use sqs::SqsQueue;
 
-/// The SDK configuration from the environment (region, credentials, endpoint override).
+/// The SDK configuration from the environment (region, credentials, endpoint override), with the HTTP
+/// client of [`http_client`] for every client built from it.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::load_from_env().await
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http_client()).load().await
+}
+
+/// The one HTTP client of every AWS client of a process: rustls on aws-lc (as the SDK's default), trusting the
+/// Mozilla root certificates compiled into the binary (`webpki-root-certs`) instead of the system's store.
+///
+/// Why: the system store is read from the file system at the first TLS connection of every cold start
+/// (`rustls-native-certs` reads the bundle file and then every file of the certificate directory: about 150
+/// files on Debian), so a Lambda function pays for it in its first request's latency; the compiled-in roots cost
+/// no I/O. They are as current as our last build, which we redeploy far more often than the CA set changes;
+/// every AWS endpoint chains to the Amazon Trust Services roots, which the set holds (a test checks).
+pub fn http_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    let trust = tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(bundled_roots_pem());
+    let context = match tls::TlsContext::builder().with_trust_store(trust).build() {
+        Ok(context) => context,
+        // Building the context checks nothing today; should it ever refuse, the SDK's own default stands.
+        Err(e) => {
+            tracing::warn!(error = %e, "the bundled trust store was refused; the system's store is used");
+            tls::TlsContext::default()
+        }
+    };
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
+}
+
+/// The compiled-in root certificates as one PEM text (the form the SDK's trust store takes).
+fn bundled_roots_pem() -> Vec<u8> {
+    use base64::Engine;
+    let mut pem = String::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2_100);
+    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        let text = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
+        for line in text.as_bytes().chunks(64) {
+            pem.push_str(&String::from_utf8_lossy(line));
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+    }
+    pem.into_bytes()
+}
+
+#[cfg(test)]
+mod trust_tests {
+    #![allow(clippy::unwrap_used)]
+    use base64::Engine;
+
+    /// The roots AWS endpoints chain to (Amazon Trust Services, and the Starfield root that cross-signs them).
+    #[test]
+    fn the_bundled_roots_hold_amazon_trust_services() {
+        let certs = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        for name in [
+            "Amazon Root CA 1",
+            "Amazon Root CA 2",
+            "Amazon Root CA 3",
+            "Amazon Root CA 4",
+            "Starfield Services Root Certificate Authority - G2",
+        ] {
+            assert!(certs.iter().any(|c| c.as_ref().windows(name.len()).any(|w| w == name.as_bytes())), "{name}");
+        }
+        assert!(certs.len() > 100, "{}", certs.len());
+    }
+
+    /// The PEM text holds every root, byte for byte.
+    #[test]
+    fn the_pem_text_is_every_root() {
+        let pem = String::from_utf8(super::bundled_roots_pem()).unwrap();
+        let decoded: Vec<Vec<u8>> = pem
+            .split("-----BEGIN CERTIFICATE-----\n")
+            .skip(1)
+            .map(|block| {
+                let body = block.split("-----END CERTIFICATE-----").next().unwrap();
+                assert!(body.lines().all(|l| l.len() <= 64));
+                base64::engine::general_purpose::STANDARD.decode(body.replace('\n', "")).unwrap()
+            })
+            .collect();
+        let roots: Vec<&[u8]> = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| c.as_ref()).collect();
+        assert_eq!(decoded, roots);
+    }
 }
 
 /// An S3 client; path-style addressing when an endpoint override is set (emulators need it).

@@ -25,6 +25,8 @@ async fn config() -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .test_credentials()
         .region("ap-northeast-1")
+        // The HTTP client the functions use (bundled trust store).
+        .http_client(zairyu_aws::http_client())
         .endpoint_url(moto_url())
         .load()
         .await

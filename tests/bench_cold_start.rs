@@ -1,0 +1,340 @@
+//! Cold start of every Lambda function, beside a hello-world `lambda_http` function built in the same run.
+//!
+//! Each function's release binary is built on its own (`cargo build --release -p <crate>`, so that its features
+//! are its own, as `sam build` builds it from its directory), then started again and again against a Runtime
+//! API stub on loopback, as Lambda starts it: *init* is the time from the process's start to its first
+//! `GET /runtime/invocation/next`; *first response* the time to the answer of its first event. The events are
+//! ones a function answers without calling AWS (a request without a session, the OpenAPI document, an empty
+//! batch); every AWS endpoint points at the stub, which counts any call, and a function that calls AWS while
+//! starting is reported. Run with `cargo bench -p zairyu-acceptance --bench cold_start`; it prints figures and
+//! asserts only that each function answered as expected.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 21;
+const ORIGIN_SECRET: &str = "cold-start-bench-origin-secret-0123456789";
+
+/// What the stub saw.
+enum Seen {
+    Next,
+    Response(String),
+    Error(String),
+}
+
+struct Stub {
+    port: u16,
+    /// The event the next `next` hands out (taken once per run).
+    event: Arc<Mutex<Option<String>>>,
+    seen: Receiver<(Seen, Instant)>,
+    aws_calls: Arc<AtomicUsize>,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String, Vec<u8>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next()?.to_owned(), parts.next()?.to_owned());
+    let mut length = 0usize;
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((method, path, body))
+}
+
+fn answer(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &str) {
+    let mut text = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\n", body.len());
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    let _ = stream.write_all(text.as_bytes());
+}
+
+fn serve(stream: TcpStream, event: Arc<Mutex<Option<String>>>, seen: Sender<(Seen, Instant)>, aws: Arc<AtomicUsize>) {
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    while let Some((method, path, body)) = read_request(&mut reader) {
+        let at = Instant::now();
+        let body = String::from_utf8_lossy(&body).into_owned();
+        if path == "/2018-06-01/runtime/invocation/next" {
+            let _ = seen.send((Seen::Next, at));
+            match event.lock().unwrap().take() {
+                Some(event) => {
+                    let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap()
+                        + Duration::from_secs(30);
+                    answer(
+                        &mut writer,
+                        "200 OK",
+                        &[
+                            ("content-type", "application/json".into()),
+                            ("lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd".into()),
+                            ("lambda-runtime-deadline-ms", deadline.as_millis().to_string()),
+                            (
+                                "lambda-runtime-invoked-function-arn",
+                                "arn:aws:lambda:ap-northeast-1:123456789012:function:zairyu-bench".into(),
+                            ),
+                            ("lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=0".into()),
+                        ],
+                        &event,
+                    );
+                }
+                // The second `next` waits, as Lambda's does, until the process is stopped.
+                None => return,
+            }
+        } else if path.starts_with("/2018-06-01/runtime/") {
+            let what = if path.ends_with("/response") { Seen::Response(body) } else { Seen::Error(body) };
+            let _ = seen.send((what, at));
+            answer(&mut writer, "202 Accepted", &[("content-type", "application/json".into())], "{}");
+        } else {
+            aws.fetch_add(1, Ordering::SeqCst);
+            eprintln!("  an AWS call: {method} {path}");
+            answer(&mut writer, "500 Internal Server Error", &[], "");
+        }
+    }
+}
+
+fn stub() -> Stub {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let event = Arc::new(Mutex::new(None));
+    let (tx, seen) = channel();
+    let aws_calls = Arc::new(AtomicUsize::new(0));
+    let (e, a) = (Arc::clone(&event), Arc::clone(&aws_calls));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (e, tx, a) = (Arc::clone(&e), tx.clone(), Arc::clone(&a));
+            std::thread::spawn(move || serve(stream, e, tx, a));
+        }
+    });
+    Stub { port, event, seen, aws_calls }
+}
+
+/// An API Gateway HTTP API (v2) event through CloudFront from Japan, without a session.
+fn http_event(method: &str, path: &str) -> String {
+    serde_json::json!({
+        "version": "2.0",
+        "routeKey": format!("{method} {path}"),
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {
+            "accept": "application/json",
+            "host": "api.oras.example.jp",
+            "x-forwarded-for": "133.1.2.3, 130.176.88.12",
+            "x-forwarded-proto": "https",
+            "cloudfront-viewer-country": "JP",
+            "x-origin-verify": ORIGIN_SECRET,
+        },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "a1b2c3d4e5",
+            "domainName": "api.oras.example.jp",
+            "domainPrefix": "api",
+            "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "130.176.88.12", "userAgent": "bench" },
+            "requestId": "cZ3jXg2fNjMEMpA=",
+            "routeKey": format!("{method} {path}"),
+            "stage": "$default",
+            "time": "27/Nov/2026:01:00:00 +0000",
+            "timeEpoch": 1795741200000u64
+        },
+        "isBase64Encoded": false
+    })
+    .to_string()
+}
+
+struct Case {
+    package: &'static str,
+    binary: &'static str,
+    /// The first event and what its answer must contain, or none: the function's every event reads the table.
+    first: Option<(String, &'static str)>,
+}
+
+fn cases() -> Vec<Case> {
+    let http = |m: &str, p: &str| http_event(m, p);
+    vec![
+        Case { package: "zairyu-bench-hello", binary: "hello", first: Some((http("GET", "/"), "\"statusCode\":200")) },
+        Case { package: "zairyu-login", binary: "login", first: Some((http("GET", "/api/me"), "\"statusCode\":401")) },
+        Case {
+            package: "zairyu-submit",
+            binary: "submit",
+            first: Some((http("POST", "/api/applications"), "\"statusCode\":401")),
+        },
+        Case {
+            package: "zairyu-status",
+            binary: "status",
+            first: Some((http("GET", "/api/openapi.json"), "\"statusCode\":200")),
+        },
+        Case {
+            package: "zairyu-office",
+            binary: "office",
+            first: Some((http("GET", "/api/office/applications"), "\"statusCode\":401")),
+        },
+        Case {
+            package: "zairyu-batch-upload",
+            binary: "batch-upload",
+            first: Some((r#"{"Records":[]}"#.into(), "\"processed\":0")),
+        },
+        Case {
+            package: "zairyu-notify",
+            binary: "notify",
+            first: Some((r#"{"Records":[]}"#.into(), "\"batchItemFailures\":[]")),
+        },
+        Case { package: "zairyu-reminders", binary: "reminders", first: None },
+        Case { package: "zairyu-outbox", binary: "outbox", first: None },
+    ]
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+}
+
+fn build(package: &str) {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--locked", "--quiet", "-p", package])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .status()
+        .unwrap();
+    assert!(status.success(), "cargo build -p {package}");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// One start: (init, first response) in milliseconds.
+fn start_once(stub: &Stub, case: &Case) -> (f64, Option<f64>) {
+    while stub.seen.try_recv().is_ok() {}
+    // A function without a first event gets none: its `next` waits until it is stopped.
+    *stub.event.lock().unwrap() = case.first.as_ref().map(|(e, _)| e.clone());
+    let endpoint = format!("http://127.0.0.1:{}", stub.port);
+    let started = Instant::now();
+    let mut child = Command::new(target_dir().join("release").join(case.binary))
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{}", stub.port))
+        .env("AWS_LAMBDA_FUNCTION_NAME", format!("zairyu-bench-{}", case.binary))
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/zairyu-bench")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("AWS_REGION", "ap-northeast-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIDBENCH")
+        .env("AWS_SECRET_ACCESS_KEY", "bench-secret")
+        .env("AWS_SESSION_TOKEN", "bench-token")
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("ZAIRYU_TABLE", "zairyu-bench-table")
+        .env("ZAIRYU_QUEUE_URL", format!("{endpoint}/123456789012/zairyu-bench-jobs"))
+        .env("ZAIRYU_DEAD_LETTER_URL", format!("{endpoint}/123456789012/zairyu-bench-dlq"))
+        .env("ZAIRYU_PHOTOS_BUCKET", "zairyu-bench-photos")
+        .env("ZAIRYU_UPLOADS_BUCKET", "zairyu-bench-uploads")
+        .env("ZAIRYU_TEMPLATES_BUCKET", "zairyu-bench-templates")
+        .env("ZAIRYU_PUBLIC_URL", "https://oras.example.jp")
+        .env("ZAIRYU_ORIGIN_SECRET", ORIGIN_SECRET)
+        .env("ZAIRYU_CURSOR_KEY", "cold-start-bench-cursor-key-0123456789abcdef")
+        .env("ZAIRYU_SENDER", "no-reply@oras.example.jp")
+        .env("ZAIRYU_HELP_DESK", "0570-000-000")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut init = None;
+    let mut first = None;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while first.is_none() && Instant::now() < deadline {
+        match stub.seen.recv_timeout(Duration::from_millis(100)) {
+            Ok((Seen::Next, at)) if init.is_none() => {
+                init = Some(at.duration_since(started).as_secs_f64() * 1e3);
+                if case.first.is_none() {
+                    break;
+                }
+            }
+            Ok((Seen::Next, _)) => {}
+            Ok((Seen::Response(body), at)) => {
+                let expected = case.first.as_ref().map(|(_, e)| *e).unwrap_or_default();
+                assert!(body.replace(' ', "").contains(expected), "{}: {body}", case.binary);
+                first = Some(at.duration_since(started).as_secs_f64() * 1e3);
+            }
+            Ok((Seen::Error(body), _)) => panic!("{} failed: {body}", case.binary),
+            Err(_) => {
+                if let Some(status) = child.try_wait().unwrap() {
+                    panic!("{} exited: {status}", case.binary);
+                }
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let init = init.unwrap_or_else(|| panic!("{} never asked for an event", case.binary));
+    assert!(case.first.is_none() || first.is_some(), "{} never answered", case.binary);
+    (init, first)
+}
+
+fn main() {
+    let cases = cases();
+    for case in &cases {
+        build(case.package);
+    }
+    let stub = stub();
+    println!("cold start, medians of {RUNS} starts each (CPU: {})", cpu_model().unwrap_or_else(|| "unknown".into()));
+    println!(
+        "{:<14} {:>10} {:>8} {:>16} {:>8}  {:>6}",
+        "function", "init ms", "× hello", "first resp. ms", "× hello", "AWS"
+    );
+    let mut floor = (0.0, 0.0);
+    for case in &cases {
+        let before = stub.aws_calls.load(Ordering::SeqCst);
+        // One start first, not counted: the binary comes into the page cache.
+        start_once(&stub, case);
+        let (mut inits, mut firsts) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let (init, first) = start_once(&stub, case);
+            inits.push(init);
+            firsts.extend(first);
+        }
+        let init = median(inits);
+        let first = (!firsts.is_empty()).then(|| median(firsts));
+        if case.binary == "hello" {
+            floor = (init, first.unwrap_or(f64::NAN));
+        }
+        let calls = stub.aws_calls.load(Ordering::SeqCst) - before;
+        let first_text = first.map_or("—".to_owned(), |f| format!("{f:.2}"));
+        let first_ratio = first.map_or("—".to_owned(), |f| format!("{:.2}", f / floor.1));
+        println!(
+            "{:<14} {init:>10.2} {:>8.2} {first_text:>16} {first_ratio:>8}  {calls:>6}",
+            case.binary,
+            init / floor.0
+        );
+    }
+}
+
+/// The host's CPU model, so that readers compare ratios, not absolute times.
+fn cpu_model() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    text.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_owned())
+}
