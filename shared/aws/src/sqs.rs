@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
+use aws_sdk_sqs::types::{
+    MessageSystemAttributeName, MessageSystemAttributeNameForSends, MessageSystemAttributeValue, QueueAttributeName,
+};
 use zairyu_app::ports::{Delivery, JobQueue, QueueError};
 
 #[derive(Clone, Debug)]
@@ -61,20 +63,59 @@ impl SqsQueue {
     }
 }
 
-#[async_trait]
-impl JobQueue for SqsQueue {
-    async fn send(&self, body: &str) -> Result<(), QueueError> {
+/// The X-Ray trace of the invocation that is running, as Lambda's runtime sets it for each invocation
+/// (`_X_AMZN_TRACE_ID`, e.g. `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1`).
+fn current_trace() -> Option<String> {
+    std::env::var("_X_AMZN_TRACE_ID").ok().filter(|t| t.starts_with("Root=") && t.len() <= 1024)
+}
+
+impl SqsQueue {
+    /// Sends a job carrying `trace` as its `AWSTraceHeader`, so that the X-Ray trace of the request that
+    /// made the job goes on through the queue into the `notify` invocation that sends its e-mail.
+    pub async fn send_traced(&self, body: &str, trace: Option<&str>) -> Result<(), QueueError> {
         if body.len() > 256 * 1024 {
             return Err(QueueError::Invalid("a job body is at most 256 KiB".into()));
         }
-        self.client
-            .send_message()
+        let mut send = self.client.send_message().queue_url(&self.queue_url).message_body(body);
+        if let Some(trace) = trace {
+            send = send.message_system_attributes(
+                MessageSystemAttributeNameForSends::AwsTraceHeader,
+                MessageSystemAttributeValue::builder()
+                    .data_type("String")
+                    .string_value(trace)
+                    .build()
+                    .map_err(|e| QueueError::Invalid(e.to_string()))?,
+            );
+        }
+        send.send().await.map_err(|e| unavailable(&e))?;
+        Ok(())
+    }
+
+    /// The trace header a job on the queue carries, if any (for tests: the receive of `notify` is Lambda's).
+    pub async fn trace_of_next(&self) -> Result<Option<String>, QueueError> {
+        let out = self
+            .client
+            .receive_message()
             .queue_url(&self.queue_url)
-            .message_body(body)
+            .message_system_attribute_names(MessageSystemAttributeName::AwsTraceHeader)
+            .visibility_timeout(0)
+            .wait_time_seconds(0)
             .send()
             .await
             .map_err(|e| unavailable(&e))?;
-        Ok(())
+        Ok(out
+            .messages()
+            .first()
+            .and_then(|m| m.attributes())
+            .and_then(|a| a.get(&MessageSystemAttributeName::AwsTraceHeader))
+            .cloned())
+    }
+}
+
+#[async_trait]
+impl JobQueue for SqsQueue {
+    async fn send(&self, body: &str) -> Result<(), QueueError> {
+        self.send_traced(body, current_trace().as_deref()).await
     }
 
     async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError> {

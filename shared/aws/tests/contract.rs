@@ -134,6 +134,23 @@ async fn queue_send_receive_ack() {
     contract::queue_send_receive_ack(queue(3).await).await;
 }
 
+/// The X-Ray trace of the sending invocation goes on with the job (`AWSTraceHeader`), so a trace runs from
+/// the API through the queue into `notify`; without one the job carries none.
+#[tokio::test]
+async fn a_job_carries_the_trace_of_the_invocation_that_sent_it() {
+    let client = aws_sdk_sqs::Client::new(&config().await);
+    let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-traced"), 3, 60).await.unwrap();
+    let queue = SqsQueue::new(client.clone(), url, dlq);
+    queue.send_traced(r#"{"job":1}"#, Some(trace)).await.unwrap();
+    assert_eq!(queue.trace_of_next().await.unwrap().as_deref(), Some(trace));
+
+    let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-untraced"), 3, 60).await.unwrap();
+    let queue = SqsQueue::new(client, url, dlq);
+    queue.send_traced(r#"{"job":2}"#, None).await.unwrap();
+    assert_eq!(queue.trace_of_next().await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn queue_failed_jobs_are_retried_then_dead_lettered() {
     contract::queue_failed_jobs_are_retried_then_dead_lettered(queue(3).await, 3).await;
