@@ -423,3 +423,41 @@ fn the_data_key_is_used_only_through_the_services_that_keep_the_data() {
     let admin = key.split("Sid: AccountAdministers").nth(1).unwrap().split("- Sid:").next().unwrap();
     assert!(!admin.contains("kms:Decrypt") && !admin.contains("kms:GenerateDataKey"), "administration is not use");
 }
+
+/// #16 item 6: each HTTP function is deployed gradually through its `live` alias and rolled back by its own
+/// alarms: its invocation errors and the 5xx answers counted from its request lines (the line's shape is held by
+/// `tests/logs.rs`).
+#[test]
+fn every_http_function_is_deployed_gradually_and_rolled_back_on_its_alarms() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap_or_default();
+    let http: BTreeSet<String> = zairyu_http::Function::ALL
+        .iter()
+        .map(|f| {
+            let d = f.crate_dir();
+            format!("{}{}", d[..1].to_uppercase(), &d[1..])
+        })
+        .collect();
+    assert_eq!(http.len(), 4);
+    for base in &http {
+        let function = block(&format!("{base}Function"));
+        assert!(function.contains("AutoPublishAlias: live"), "{base}");
+        assert!(function.contains("Type: !Ref DeploymentStyle"), "{base}");
+        assert!(
+            function.contains(&format!("Alarms: [!Ref {base}ErrorsAlarm, !Ref {base}ServerErrorsAlarm]")),
+            "{base}: rollback alarms"
+        );
+        let filter = block(&format!("{base}ServerErrors"));
+        assert!(filter.contains(&format!("LogGroupName: !Ref {base}LogGroup")), "{base}");
+        assert!(filter.contains(r#"FilterPattern: "{ $.fields.status >= 500 }""#), "{base}: {filter}");
+        assert!(filter.contains(&format!("MetricName: {base}ServerErrors")), "{base}");
+        let alarm = block(&format!("{base}ServerErrorsAlarm"));
+        assert!(alarm.contains(&format!("MetricName: {base}ServerErrors")), "{base}");
+        assert!(alarm.contains(r#"Namespace: !Sub "zairyu-${Stage}""#), "{base}");
+    }
+    // The other functions are not behind an alias: their triggers (S3, SQS, schedules) call $LATEST.
+    for base in function_bases(&all).iter().filter(|b| !http.contains(*b)) {
+        assert!(!block(&format!("{base}Function")).contains("AutoPublishAlias"), "{base}");
+    }
+}

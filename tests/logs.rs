@@ -135,6 +135,15 @@ async fn a_whole_scenario_logs_no_secret_and_no_personal_data() {
         logs.lines().any(|l| l.contains("\"name\":\"submit\"") && l.contains("\"request_id\"")),
         "the service call has its span, inside the request's: {logs}"
     );
+    // Each request ends with a line whose `fields.status` is the number it answered: the template's metric
+    // filters (`{ $.fields.status >= 500 }`) count the 5xx answers from it, and a deployment rolls back on them.
+    let statuses: Vec<u64> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| matches!(v["fields"]["message"].as_str(), Some("request done" | "request failed")))
+        .filter_map(|v| v["fields"]["status"].as_u64())
+        .collect();
+    assert!(statuses.contains(&200) && statuses.contains(&401), "{statuses:?}");
     // …and nothing that is a secret or a person's.
     let (cookie_token, csrf) = (tanaka.cookie.split('=').nth(1).unwrap().to_owned(), tanaka.csrf.clone());
     let forbidden = [
