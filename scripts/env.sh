@@ -5,6 +5,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zairyu-target}"
 # checkov (it pins its own boto3, which must not move moto's).
 ZAIRYU_VENV="${ZAIRYU_VENV:-$HOME/.cache/zairyu-venv}"
 ZAIRYU_CHECKOV_VENV="${ZAIRYU_CHECKOV_VENV:-$ZAIRYU_VENV-checkov}"
+# A third for the SAM CLI (`sam validate --lint`), which pins its own boto3 and cfn-lint.
+ZAIRYU_SAM_VENV="${ZAIRYU_SAM_VENV:-$ZAIRYU_VENV-sam}"
 
 # ensure_venv DIR REQUIREMENTS: creates or updates the virtualenv when the requirements changed since it
 # was last filled.

@@ -2,13 +2,14 @@
 # The whole test suite, from a fresh machine: installs the Python test tools it needs, starts moto server
 # on a free port of 127.0.0.1 for the AWS adapters' contract tests, runs every Rust test of the workspace,
 # fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
-# lints and checks the infrastructure template (cfn-lint, checkov), and stops moto again.
+# lints and checks the infrastructure template (cfn-lint, sam validate --lint, checkov), and stops moto again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 ensure_venv "$ZAIRYU_VENV" scripts/requirements-test.txt
 ensure_venv "$ZAIRYU_CHECKOV_VENV" scripts/requirements-checkov.txt
+ensure_venv "$ZAIRYU_SAM_VENV" scripts/requirements-sam.txt
 
 port=$("$ZAIRYU_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
@@ -37,7 +38,11 @@ scripts/fuzz.sh "${ZAIRYU_FUZZ_SECONDS:-60}"
 echo "==> cfn-lint infra/template.yaml"
 "$ZAIRYU_VENV/bin/cfn-lint" --regions ap-northeast-1 -- infra/template.yaml
 "$ZAIRYU_VENV/bin/cfn-lint" --regions us-east-1 -- infra/edge-waf.yaml
+"$ZAIRYU_VENV/bin/cfn-lint" --regions ap-northeast-3 -- infra/backup-copy.yaml
 echo "cfn-lint: templates pass"
 
+echo "==> sam validate --lint infra/template.yaml (the SAM transform, offline)"
+SAM_CLI_TELEMETRY=0 "$ZAIRYU_SAM_VENV/bin/sam" validate --lint -t infra/template.yaml --region ap-northeast-1
+
 echo "==> checkov infra/template.yaml (every skipped check is justified in the template)"
-BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml --framework cloudformation --compact --quiet --skip-download
+BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml -f infra/backup-copy.yaml --framework cloudformation --compact --quiet --skip-download

@@ -353,7 +353,8 @@ fn schedules_carry_the_stage_and_every_function_is_traced() {
     let globals = t.split("Globals:").nth(1).unwrap().split("\nResources:").next().unwrap();
     assert!(globals.contains("Tracing: Active"));
     for (name, lines) in resources(&t) {
-        if lines.iter().any(|l| l.trim() == "Type: AWS::IAM::Role") {
+        let lambda_role = lines.iter().any(|l| l.contains("lambda.amazonaws.com") || l.contains("*lambda-trust"));
+        if lines.iter().any(|l| l.trim() == "Type: AWS::IAM::Role") && lambda_role {
             assert!(lines.iter().any(|l| l.contains("policy/AWSXRayDaemonWriteAccess")), "{name} cannot write traces");
         }
     }
@@ -459,5 +460,45 @@ fn every_http_function_is_deployed_gradually_and_rolled_back_on_its_alarms() {
     // The other functions are not behind an alias: their triggers (S3, SQS, schedules) call $LATEST.
     for base in function_bases(&all).iter().filter(|b| !http.contains(*b)) {
         assert!(!block(&format!("{base}Function")).contains("AutoPublishAlias"), "{base}");
+    }
+}
+
+/// #16 item 3: the table and the photos are backed up daily and copied to a vault in a second region (a
+/// template of its own, required for prod); every read and write of a photo is in a CloudTrail trail; the
+/// vaults and their keys outlive a stack deletion.
+#[test]
+fn the_data_is_backed_up_to_a_second_region_and_photo_access_is_on_record() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap_or_default();
+    let selection = block("BackupSelection");
+    assert!(selection.contains("Resources: [!GetAtt Table.Arn, !GetAtt PhotosBucket.Arn]"), "{selection}");
+    let plan = block("BackupPlan");
+    assert!(plan.contains("DestinationBackupVaultArn: !Ref BackupCopyVaultArn"), "{plan}");
+    assert!(plan.contains("ScheduleExpressionTimezone: Asia/Tokyo"), "{plan}");
+    assert!(t.contains("- Assert: !Not [!Equals [!Ref BackupCopyVaultArn, \"\"]]"), "prod must copy its backups");
+    assert!(block("PhotosBucket").contains("Status: Enabled"), "S3 backups need versioning");
+    let alarm = block("BackupFailuresAlarm");
+    assert!(alarm.contains("NumberOfBackupJobsFailed") && alarm.contains("NumberOfCopyJobsFailed"));
+
+    let trail = block("PhotoAccessTrail");
+    assert!(trail.contains("{ Field: eventCategory, Equals: [Data] }"), "{trail}");
+    assert!(trail.contains(r#"StartsWith: [!Sub "${PhotosBucket.Arn}/"]"#), "{trail}");
+    assert!(trail.contains("EnableLogFileValidation: true") && trail.contains("KMSKeyId: !GetAtt DataKey.Arn"));
+    // The trail's name as its resource, the bucket policy and the key policy spell it.
+    let name = r#"TrailName: !Sub "zairyu-${Stage}-photo-access""#;
+    assert!(trail.contains(name));
+    let arn = ":trail/zairyu-${Stage}-photo-access\"";
+    assert_eq!(block("AuditTrailBucketPolicy").matches(arn).count(), 2);
+    assert_eq!(block("DataKey").matches(arn).count(), 1);
+
+    for (file, kinds) in [
+        ("infra/template.yaml", vec!["AWS::Backup::BackupVault", "AWS::S3::Bucket"]),
+        ("infra/backup-copy.yaml", vec!["AWS::Backup::BackupVault", "AWS::KMS::Key"]),
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for (name, lines) in resources(&text).iter().filter(|(_, l)| kinds.contains(&kind(l).as_str())) {
+            assert!(lines.iter().any(|l| l.trim() == "DeletionPolicy: Retain"), "{file}: {name}");
+        }
     }
 }
