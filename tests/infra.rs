@@ -502,3 +502,80 @@ fn the_data_is_backed_up_to_a_second_region_and_photo_access_is_on_record() {
         }
     }
 }
+
+/// The `ZAIRYU_*` names the Rust sources under `dir` read (string literals), tests excluded.
+fn variables_read(dir: &Path) -> BTreeSet<String> {
+    let mut files = Vec::new();
+    sources(dir, &mut files);
+    let mut read = BTreeSet::new();
+    for (path, text) in &files {
+        if path.contains("/tests/") {
+            continue;
+        }
+        for piece in text.split('"').skip(1).step_by(2) {
+            if piece.starts_with("ZAIRYU_") && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                read.insert(piece.to_owned());
+            }
+        }
+    }
+    read
+}
+
+/// The `ZAIRYU_*` variables set in a block of the template (`Globals` or one function's `Environment`).
+fn variables_set(block: &str) -> BTreeSet<String> {
+    block
+        .lines()
+        .filter_map(|l| l.trim().split_once(':').map(|(name, _)| name))
+        .filter(|name| name.starts_with("ZAIRYU_") && name.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// #16 item 9, per function: each function gets (from `Globals` or its own block) every variable that the
+/// crates it is built from read — resolved by `cargo tree` for that function alone — and its own block sets
+/// nothing those crates do not read.
+#[test]
+fn each_function_gets_the_variables_its_own_crates_read_and_no_others_of_its_own() {
+    let t = template();
+    let all = resources(&t);
+    let globals = variables_set(t.split("Globals:").nth(1).unwrap().split("\nResources:").next().unwrap());
+    let not_deployed = ["ZAIRYU_MOTO_URL", "ZAIRYU_GEO_ALLOW"];
+    for base in function_bases(&all) {
+        let block = all.iter().find(|(n, _)| *n == format!("{base}Function")).unwrap().1.join("\n");
+        let dir = block.split("CodeUri: ../functions/").nth(1).unwrap().lines().next().unwrap().trim().to_owned();
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["tree", "-p", &format!("zairyu-{dir}"), "-e", "normal", "--prefix", "none", "--locked", "--offline"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // Our own crates are the ones with a path: `zairyu-aws v0.1.0 (/…/shared/aws)`.
+        let crates: BTreeSet<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("zairyu-"))
+            .filter_map(|l| {
+                l.split_once(" (").map(|(_, p)| p.trim_end_matches(" (*)").trim_end_matches(')').to_owned())
+            })
+            .collect();
+        assert!(crates.len() >= 4, "{dir}: {crates:?}");
+        let read: BTreeSet<String> = crates
+            .iter()
+            .flat_map(|c| variables_read(&Path::new(c).join("src")))
+            .filter(|v| !not_deployed.contains(&v.as_str()))
+            .collect();
+        let own = variables_set(&block);
+        for variable in &read {
+            assert!(
+                globals.contains(variable) || own.contains(variable),
+                "{base} reads {variable}; the template does not set it for it"
+            );
+        }
+        // Read by nobody on purpose: raising it changes the function's configuration, so that a deploy makes
+        // the function resolve the rotated origin secret again (infra/README.md, "Rotating the origin secret").
+        let deploy_only = ["ZAIRYU_ORIGIN_SECRET_GENERATION"];
+        for variable in own.iter().filter(|v| !deploy_only.contains(&v.as_str())) {
+            assert!(read.contains(variable), "{base} is given {variable}, which none of its crates reads");
+        }
+    }
+}
