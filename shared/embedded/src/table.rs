@@ -132,7 +132,9 @@ fn column(index: Index) -> (&'static str, &'static str) {
     }
 }
 
-fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
+/// The SQL a query runs and its arguments (public for the list bench, whose floor runs the very same
+/// statement without the table around it).
+pub fn query_statement(q: &Query) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
     let (pcol, scol) = column(q.index);
     let mut sql = format!("SELECT item, {scol}, pk, sk FROM items WHERE {pcol} = ?1");
     let mut args: Vec<rusqlite::types::Value> = vec![q.partition.clone().into()];
@@ -158,7 +160,11 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
     }
     let dir = if q.descending { "DESC" } else { "ASC" };
     sql.push_str(&format!(" ORDER BY {scol} {dir}, pk {dir}, sk {dir} LIMIT {}", u64::from(q.limit) + 1));
+    Ok((sql, args))
+}
 
+fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
+    let (sql, args) = query_statement(q)?;
     let mut stmt = conn.prepare(&sql).map_err(unavailable)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args), |r| {

@@ -1,0 +1,154 @@
+//! The list path and authentication, each beside its floor measured in the same run (issue 15, item 3).
+//!
+//! On the embedded default (a SQLite file, as the local server keeps it) with 50 applications, requests go
+//! one at a time through the real router, in-process: `GET /api/applications?limit=50` and `GET /api/me`.
+//! Each figure is the process's CPU time per request (and wall time), beside its floor:
+//!
+//! - *router floor*: a bare axum route answering a fixed text, sent the same way;
+//! - *SQL floor*: the very statement the table runs for the list's query
+//!   ([`zairyu_embedded::table::query_statement`]), prepared once and cached, its rows read as text and not
+//!   decoded;
+//! - *serialize floor*: writing the same page's JSON (the answer's body) again.
+//!
+//! The list's floor is the three together; `/api/me`'s is the router floor and one read of the session by key
+//! (the least any authentication needs). Run with `cargo bench -p zairyu-acceptance --bench list`; it prints
+//! figures and asserts only that the requests succeed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use tower::ServiceExt;
+use zairyu_app::ports::{Index, Query, SortKey};
+use zairyu_embedded::SqliteTable;
+use zairyu_http::GeoPolicy;
+
+mod http_support;
+mod support;
+use http_support::*;
+use support::*;
+
+/// CPU time of the whole process so far, in microseconds (user + system, from `/proc/self/stat`).
+fn cpu_us() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    // USER_HZ is 100 on Linux.
+    ticks * 10_000.0
+}
+
+/// (CPU µs, wall µs) per call of `f`, over `n` calls after `n / 10` of warm-up.
+async fn measure<F, Fut>(n: usize, mut f: F) -> (f64, f64)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..n / 10 {
+        f().await;
+    }
+    let (cpu, wall) = (cpu_us(), Instant::now());
+    for _ in 0..n {
+        f().await;
+    }
+    ((cpu_us() - cpu) / n as f64, wall.elapsed().as_secs_f64() * 1e6 / n as f64)
+}
+
+fn line(what: &str, (cpu, wall): (f64, f64), floor: Option<f64>) {
+    let ratio = floor.map_or(String::new(), |f| format!("{:>6.2}×", cpu / f));
+    println!("{what:<58} {cpu:>9.1} µs CPU {wall:>9.1} µs wall {ratio}");
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let w = World::with_table(Arc::new(SqliteTable::open(&path).unwrap())).await;
+    let (_, caller) = w.login("TANAKA01").await;
+    for _ in 0..50 {
+        let input = w.another_person().await;
+        w.svc.applications.create_application(&caller, &input).await.unwrap();
+    }
+    let app = router(&w, false, GeoPolicy::Off);
+    let client = login(&app, "TANAKA01").await;
+    let get = |uri: &str| client.req("GET", uri).body(Body::empty()).unwrap();
+
+    let list = || async {
+        let res = app.clone().oneshot(get("/api/applications?limit=50")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    };
+    let me = || async {
+        let res = app.clone().oneshot(get("/api/me")).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    };
+    let page = send(&app, get("/api/applications?limit=50")).await;
+    assert_eq!(page.body["items"].as_array().unwrap().len(), 50);
+
+    // The floors.
+    let bare = axum::Router::new().route("/x", axum::routing::get(|| async { "ok" }));
+    let router_floor = || async {
+        let res = bare.clone().oneshot(Request::get("/x").body(Body::empty()).unwrap()).await.unwrap();
+        axum::body::to_bytes(res.into_body(), 1 << 10).await.unwrap();
+    };
+    let q = Query::partition(Index::Gsi1, "ORG#org1".to_owned())
+        .sort(SortKey::Prefix("APP#".into()))
+        .descending()
+        .limit(50);
+    let (sql, args) = zairyu_embedded::table::query_statement(&q).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let sql_floor = || {
+        let mut stmt = conn.prepare_cached(&sql).unwrap();
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter())).unwrap();
+        let mut n = 0;
+        while let Some(row) = rows.next().unwrap() {
+            let item: &str = row.get_ref(0).unwrap().as_str().unwrap();
+            n += item.len();
+        }
+        assert!(n > 0);
+    };
+    let session_read = || {
+        let mut stmt = conn.prepare_cached("SELECT item FROM items WHERE pk = ?1 AND sk = ?2").unwrap();
+        let _: Option<String> = stmt.query_row(["SESSION#x", "SESSION"], |r| r.get(0)).ok();
+    };
+    let body = page.body.clone();
+
+    const N: usize = 2000;
+    println!("list path and authentication, one request at a time, in-process (CPU: {})", cpu_model());
+    let router = measure(N * 10, router_floor).await;
+    let sql = measure(N, || async { sql_floor() }).await;
+    let serialize = measure(N, || async {
+        std::hint::black_box(serde_json::to_vec(&body).unwrap());
+    })
+    .await;
+    let key_read = measure(N * 10, || async { session_read() }).await;
+    let list_floor = router.0 + sql.0 + serialize.0;
+    let me_floor = router.0 + key_read.0;
+    line("router floor (a bare axum route)", router, None);
+    line("SQL floor (the list's statement, cached, rows as text)", sql, None);
+    line("serialize floor (the page's JSON)", serialize, None);
+    line("read one item by key (cached statement)", key_read, None);
+    line("GET /api/applications?limit=50 (50 of 50)", measure(N, list).await, Some(list_floor));
+    line("GET /api/me", measure(N * 5, me).await, Some(me_floor));
+    println!(
+        "(the ratios: CPU per request over the floor — the list's: router + SQL + serialize; /api/me's: router + one read by key)"
+    );
+}
+
+/// The host's CPU model, so that readers compare ratios, not absolute times.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
