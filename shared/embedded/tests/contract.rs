@@ -177,3 +177,53 @@ async fn mailer_sends_to_the_outbox() {
     })
     .await;
 }
+
+/// A file of the earlier layout (4 KiB pages, the document escaped inside the item's JSON) opens as it is:
+/// its pages become 16 KiB, its rows read as they were written, and a row written now keeps its document in
+/// a column of its own, never inside the item's JSON; no row spills onto overflow pages.
+#[tokio::test]
+async fn a_file_of_the_earlier_layout_is_carried_over_and_documents_get_their_column() {
+    use zairyu_app::ports::{Attr, Condition, Index, Item, Key, Query};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let doc = format!(r#"{{"name":"NGUYEN,VAN,AN","note":"{}"}}"#, "長".repeat(600));
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(
+            "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;
+             CREATE TABLE items (pk TEXT NOT NULL, sk TEXT NOT NULL, gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT,
+                                 item TEXT NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID;",
+        )
+        .unwrap();
+        let item =
+            serde_json::json!({ "pk": {"S": "APP#old"}, "sk": {"S": "APP"}, "doc": {"S": doc}, "version": {"N": 3} });
+        old.execute("INSERT INTO items (pk, sk, item) VALUES ('APP#old', 'APP', ?1)", [item.to_string()]).unwrap();
+    }
+    let table = SqliteTable::open(&path).unwrap();
+    assert_eq!(table.page_size().unwrap(), 16_384);
+    let old = table.get(&Key::new("APP#old", "APP")).await.unwrap().unwrap();
+    assert_eq!(old.get("doc"), Some(&Attr::S(doc.clone())), "{old:?}");
+    assert_eq!(old.get("version"), Some(&Attr::N(3)));
+
+    let new = Item::from([
+        ("pk".to_owned(), Attr::S("APP#new".into())),
+        ("sk".to_owned(), Attr::S("APP".into())),
+        ("gsi1pk".to_owned(), Attr::S("ORG#org1".into())),
+        ("gsi1sk".to_owned(), Attr::S("APP#1".into())),
+        ("doc".to_owned(), Attr::S(doc.clone())),
+        ("version".to_owned(), Attr::N(1)),
+    ]);
+    table.put(new.clone(), Condition::Absent).await.unwrap();
+    assert_eq!(table.get(&Key::new("APP#new", "APP")).await.unwrap(), Some(new.clone()));
+    let page = table.query(&Query::partition(Index::Gsi1, "ORG#org1".to_owned())).await.unwrap();
+    assert_eq!(page.items, vec![new]);
+    drop(table);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let (item, column): (String, String) =
+        raw.query_row("SELECT item, doc FROM items WHERE pk = 'APP#new'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(column, doc);
+    assert!(!item.contains("NGUYEN"), "the document is not in the item's JSON: {item}");
+    // Each row (about 2 KB) fits on its page: the file has no overflow pages.
+    let pages: i64 = raw.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    assert_eq!(pages, 4, "the schema, the rows and the two indexes, a page each");
+}
