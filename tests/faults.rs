@@ -223,7 +223,7 @@ async fn login(w: &World, user: &str) -> Caller {
         w.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.map(|l| l.session_token)
     })
     .await;
-    retry("session", || async { w.svc.accounts.authenticate(&token, None).await.map(|(c, _)| c) }).await
+    retry("session", || async { w.svc.accounts.authenticate(&token, None).await.map(|(c, _, _)| c) }).await
 }
 
 async fn story(w: &World, faults: &Faults, table: &std::path::Path) -> Outcome {

@@ -1326,3 +1326,129 @@ async fn q80_a_person_taken_off_the_list_after_entry_cannot_be_filed_for() {
     let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
     assert_eq!(detail.body["status"]["code"], "input_completed", "nothing was filed");
 }
+
+/// Counts the round trips to the table, reads and writes apart.
+struct CountingTable {
+    inner: Arc<dyn zairyu_app::ports::Table>,
+    reads: std::sync::atomic::AtomicUsize,
+    writes: std::sync::atomic::AtomicUsize,
+}
+
+impl CountingTable {
+    fn read(&self) {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn write(&self) {
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[async_trait::async_trait]
+impl zairyu_app::ports::Table for CountingTable {
+    async fn get(
+        &self,
+        key: &zairyu_app::ports::Key,
+    ) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
+        self.read();
+        self.inner.get(key).await
+    }
+    async fn get_many(
+        &self,
+        keys: &[zairyu_app::ports::Key],
+    ) -> Result<Vec<Option<zairyu_app::ports::Item>>, zairyu_app::ports::StoreError> {
+        self.read();
+        self.inner.get_many(keys).await
+    }
+    async fn put(
+        &self,
+        item: zairyu_app::ports::Item,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
+        self.write();
+        self.inner.put(item, c).await
+    }
+    async fn delete(
+        &self,
+        key: &zairyu_app::ports::Key,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
+        self.write();
+        self.inner.delete(key, c).await
+    }
+    async fn query(
+        &self,
+        q: &zairyu_app::ports::Query,
+    ) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
+        self.read();
+        self.inner.query(q).await
+    }
+    async fn increment(
+        &self,
+        key: &zairyu_app::ports::Key,
+        a: &str,
+        by: i64,
+        at: Option<i64>,
+    ) -> Result<i64, zairyu_app::ports::StoreError> {
+        self.write();
+        self.inner.increment(key, a, by, at).await
+    }
+    async fn transact(&self, writes: Vec<zairyu_app::ports::Write>) -> Result<(), zairyu_app::ports::StoreError> {
+        self.write();
+        self.inner.transact(writes).await
+    }
+}
+
+/// Issue 15: authenticating a request costs one read — the session and its user together (the token names
+/// the user) — and `GET /api/me` answers from what authentication read. A session token of the earlier form
+/// (no user in it) still works, at the cost of a second read.
+#[tokio::test]
+async fn authenticating_a_request_costs_one_read() {
+    let inner: Arc<dyn zairyu_app::ports::Table> = Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap());
+    let counting =
+        Arc::new(CountingTable { inner: Arc::clone(&inner), reads: Default::default(), writes: Default::default() });
+    let for_services: Arc<dyn zairyu_app::ports::Table> = counting.clone();
+    let w = World::wrapped(inner, |mut wiring| {
+        wiring.table = for_services;
+        wiring
+    })
+    .await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let c = login(&app, "TANAKA01").await;
+    assert!(c.cookie.starts_with("zairyu_session=TANAKA01."), "{}", c.cookie);
+    let (reads, writes) = (
+        counting.reads.load(std::sync::atomic::Ordering::SeqCst),
+        counting.writes.load(std::sync::atomic::Ordering::SeqCst),
+    );
+    let r = send(&app, c.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["user_id"], "TANAKA01");
+    assert_eq!(counting.reads.load(std::sync::atomic::Ordering::SeqCst) - reads, 1, "one read");
+    assert_eq!(counting.writes.load(std::sync::atomic::Ordering::SeqCst) - writes, 0, "no write within the minute");
+
+    // A token whose user part names someone else finds no session.
+    let secret = c.cookie.split_once('.').unwrap().1;
+    let forged = http_support::Client { cookie: format!("zairyu_session=SUZUKI02.{secret}"), csrf: c.csrf.clone() };
+    let r = send(&app, forged.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // A session of the earlier form (a bare secret, from before tokens named their user) goes on working.
+    let now = zairyu_app::ports::Clock::now(w.clock.as_ref());
+    let user_id = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
+    let user = w.svc.core.store().users().get(&user_id).await.unwrap().unwrap().into_inner();
+    let session = zairyu_app::store::Session {
+        user_id,
+        generation: user.session_generation(),
+        csrf_hash: zairyu_app::store::token_hash("csrf-of-old"),
+        created_at: now,
+        last_seen_at: now,
+    };
+    let mut change = zairyu_app::store::UnitOfWork::new(now);
+    change.put_session("old-form-secret-token", &session, Duration::minutes(30)).unwrap();
+    w.svc.core.store().commit(change).await.unwrap();
+    let old =
+        http_support::Client { cookie: "zairyu_session=old-form-secret-token".into(), csrf: "csrf-of-old".into() };
+    let reads = counting.reads.load(std::sync::atomic::Ordering::SeqCst);
+    let r = send(&app, old.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(counting.reads.load(std::sync::atomic::Ordering::SeqCst) - reads, 2, "the session, then its user");
+}

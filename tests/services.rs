@@ -42,7 +42,7 @@ on_both_tables!(
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
     let login = w.svc.accounts.login("tanaka01", PASSWORD, Some("203.0.113.9".into())).await.unwrap();
     assert_eq!(login.user.id().as_str(), "TANAKA01");
-    let (caller, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
+    let (caller, _, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
     assert_eq!(caller.organization_id.unwrap().as_str(), "org1");
     let stored = w
         .table
@@ -124,7 +124,7 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
 async fn a_log_out_racing_twenty_requests_stays_a_log_out(w: World) {
     for round in 0..3 {
         let login = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
-        let (caller, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
+        let (caller, _, _) = w.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
         // Idle for over a minute: every request below wants to refresh the session's clock.
         w.clock.advance(Duration::minutes(2));
         let mut requests = tokio::task::JoinSet::new();

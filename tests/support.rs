@@ -261,7 +261,7 @@ impl World {
 
     pub async fn login(&self, user: &str) -> (String, Caller) {
         let login = self.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
-        let (caller, _) = self.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
+        let (caller, _, _) = self.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
         (login.session_token, caller)
     }
 

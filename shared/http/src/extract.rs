@@ -85,6 +85,8 @@ pub struct Authenticated {
     pub caller: Caller,
     pub session_token: String,
     pub session: Session,
+    /// The caller's user record as authentication read it (so `GET /api/me` reads nothing more).
+    pub user: zairyu_domain::account::User,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
@@ -101,7 +103,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
 pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
     let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
     let from = client_ip(parts).map(|ip| ip.to_string());
-    let (caller, session) = state.accounts.authenticate(&token, from).await?;
+    let (caller, session, user) = state.accounts.authenticate(&token, from).await?;
     if !matches!(parts.method, Method::GET | Method::HEAD) {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let sent_hash = token_hash(sent);
@@ -112,7 +114,7 @@ pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authent
             return Err(Problem::csrf().into());
         }
     }
-    Ok(Authenticated { caller, session_token: token, session })
+    Ok(Authenticated { caller, session_token: token, session, user })
 }
 
 /// A facial photo as the body: `image/jpeg`, at most [`MAX_PHOTO_BYTES`](zairyu_domain::photo::MAX_PHOTO_BYTES)

@@ -181,7 +181,8 @@ impl Accounts {
             user.rehash_password(self.hasher.hash(&valid).await?);
             write_user = true;
         }
-        let (session_token, csrf_token) = (self.core.token(), self.core.token());
+        let (session_token, csrf_token) =
+            (crate::store::session_token(user.id(), &self.core.token()), self.core.token());
         let session = Session {
             user_id: user.id().clone(),
             generation: user.session_generation(),
@@ -252,9 +253,14 @@ impl Accounts {
 
     /// Q44: the caller behind a session token; the session ends after 30 idle minutes.
     #[tracing::instrument(skip_all)]
-    pub async fn authenticate(&self, token: &str, from: Option<String>) -> Result<(Caller, Session), ServiceError> {
+    pub async fn authenticate(
+        &self,
+        token: &str,
+        from: Option<String>,
+    ) -> Result<(Caller, Session, User), ServiceError> {
         let users = self.core.store().users();
-        let Some(mut session) = users.session(token).await? else {
+        // The session and its user in one read (the token names the user).
+        let Some((mut session, user)) = users.session_and_user(token).await? else {
             return Err(ServiceError::Unauthenticated);
         };
         let now = self.core.now();
@@ -262,7 +268,7 @@ impl Accounts {
             users.end_session(token).await?;
             return Err(ServiceError::Unauthenticated);
         }
-        let user = users.get(&session.user_id).await?.ok_or(ServiceError::Unauthenticated)?.into_inner();
+        let user = user.ok_or(ServiceError::Unauthenticated)?.into_inner();
         // A new password, a suspension or a cancellation ended the sessions of earlier generations.
         if session.generation != user.session_generation() {
             users.end_session(token).await?;
@@ -294,6 +300,7 @@ impl Accounts {
                 from,
             },
             session,
+            user,
         ))
     }
 
@@ -336,12 +343,6 @@ impl Accounts {
         );
         self.core.audit_only(event).await?;
         Err(invalid("current_password", &LoginRefusal::InvalidCredentials))
-    }
-
-    /// Q77: the caller's own user information.
-    #[tracing::instrument(skip_all)]
-    pub async fn me(&self, caller: &Caller) -> Result<User, ServiceError> {
-        Ok(self.stored_me(caller).await?.into_inner())
     }
 
     /// Q90, Q95: changes the password after checking the current one. Every other session of the user ends;

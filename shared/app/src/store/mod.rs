@@ -64,7 +64,7 @@ pub use system::{
     PhotoMark, PhotoMarks, SentMarks,
 };
 pub use uploads::{OpenUpload, Uploads};
-pub use users::{Link, LinkPurpose, Session, Users};
+pub use users::{Link, LinkPurpose, Session, Users, session_token};
 
 use crate::ports::{Attr, Condition, Cursor, Item, Key, Page, StoreError, Table, Write, attr};
 

@@ -151,8 +151,8 @@ async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Res
     Ok(res)
 }
 
-async fn me(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&s.accounts.me(&auth.caller).await?)))
+async fn me(auth: Authenticated) -> ApiResult<Json<UserView>> {
+    Ok(Json(UserView::from(&auth.user)))
 }
 
 async fn change_password(
