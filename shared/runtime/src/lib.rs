@@ -4,22 +4,47 @@ pub mod hasher;
 pub mod replay;
 
 /// Logs through `tracing`: JSON in Lambda (each line with the request's span and its request ID), compact
-/// text elsewhere unless `AWS_LAMBDA_LOG_FORMAT=JSON` asks for JSON; the level from `RUST_LOG` (default
-/// `info`). Never log passwords, tokens, photos or an applicant's personal data.
+/// text elsewhere unless `AWS_LAMBDA_LOG_FORMAT=JSON` asks for JSON; the levels from `RUST_LOG` (default
+/// `info`; `target=level` pairs as `tracing_subscriber`'s `Targets` reads them: no regular expressions, so
+/// no regex engine in every binary). Never log passwords, tokens, photos or an applicant's personal data.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = levels(std::env::var("RUST_LOG").ok().as_deref());
     let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"))
         || std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let layer = tracing_subscriber::fmt::layer().with_target(false);
     let done = if json {
-        builder.json().with_current_span(true).with_span_list(true).without_time().try_init()
+        let layer = layer.json().with_current_span(true).with_span_list(true).without_time();
+        tracing_subscriber::registry().with(layer).with(filter).try_init()
     } else {
-        builder.compact().try_init()
+        tracing_subscriber::registry().with(layer.compact()).with(filter).try_init()
     };
     if let Err(e) = done {
         // Nothing else can log yet; a second initialisation (in tests) is the only way here.
         eprintln!("logging was already set up: {e}");
+    }
+}
+
+/// The levels `RUST_LOG` asks for; `info` when it is unset or does not read.
+fn levels(setting: Option<&str>) -> tracing_subscriber::filter::Targets {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    setting.and_then(|s| s.parse::<Targets>().ok()).unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+}
+
+#[cfg(test)]
+mod level_tests {
+    use tracing::Level;
+
+    #[test]
+    fn rust_log_sets_the_levels_and_info_is_the_default() {
+        let default = super::levels(None);
+        assert!(default.would_enable("zairyu_app", &Level::INFO) && !default.would_enable("zairyu_app", &Level::DEBUG));
+        let set = super::levels(Some("warn,zairyu_app=debug"));
+        assert!(set.would_enable("zairyu_app::services", &Level::DEBUG));
+        assert!(!set.would_enable("hyper", &Level::INFO) && set.would_enable("hyper", &Level::WARN));
+        let unreadable = super::levels(Some("zairyu_app=loud"));
+        assert!(unreadable.would_enable("x", &Level::INFO) && !unreadable.would_enable("x", &Level::DEBUG));
     }
 }
 

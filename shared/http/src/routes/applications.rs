@@ -3,6 +3,7 @@
 use super::*;
 
 pub const ROUTES: &[RouteSpec] = &[
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "POST",
@@ -14,6 +15,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 400, 401, 403, 415],
         handler: || post(submit_bulk),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -25,6 +27,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401],
         handler: || get(foreign_nationals),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -36,6 +39,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401],
         handler: || get(applications),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "POST",
@@ -47,6 +51,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[201, 400, 401, 403, 413, 415, 422],
         handler: || post(create_application),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "POST",
@@ -58,6 +63,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 400, 401, 403, 404, 409, 413, 415, 422],
         handler: || post(correct_blanket_entry),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -69,6 +75,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 404],
         handler: || get(application),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "PUT",
@@ -80,6 +87,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 403, 404, 409, 413, 415, 422],
         handler: || put(attach_photo),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "POST",
@@ -91,6 +99,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 403, 404, 409, 422],
         handler: || post(submit),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "PUT",

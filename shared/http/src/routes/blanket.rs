@@ -1,8 +1,10 @@
 //! Blanket input: the template, uploads and their error lists (Q40–Q43).
+//! Each route is compiled into its function alone; the spreadsheet code (`zairyu-blanket`) is `status`'s.
 
 use super::*;
 
 pub const ROUTES: &[RouteSpec] = &[
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -14,6 +16,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 422],
         handler: || get(blanket_template),
     },
+    #[cfg(feature = "submit")]
     RouteSpec {
         function: F::Submit,
         method: "POST",
@@ -25,6 +28,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[201, 400, 401, 403, 413, 415, 422],
         handler: || post(begin_blanket_upload),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -36,6 +40,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 400, 401, 403],
         handler: || get(blanket_uploads),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -47,6 +52,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 404],
         handler: || get(blanket_upload),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -58,6 +64,7 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 401, 404],
         handler: || get(blanket_errors_csv),
     },
+    #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
         method: "GET",
@@ -88,6 +95,7 @@ struct TemplateQuery {
     screen_group: String,
 }
 
+#[cfg(feature = "status")]
 async fn blanket_template(
     Wired(blanket): Wired<Blanket>,
     _auth: Authenticated,
@@ -148,6 +156,7 @@ async fn blanket_upload(
     Ok(Json(UploadView { upload, status, errors }))
 }
 
+#[cfg(feature = "status")]
 async fn blanket_errors_csv(
     Wired(blanket): Wired<Blanket>,
     auth: Authenticated,
@@ -181,6 +190,7 @@ async fn blanket_errors_csv(
     Ok(res)
 }
 
+#[cfg(feature = "status")]
 /// The Japanese and English headers of the column with these letters.
 fn header_of(cols: &[zairyu_blanket::columns::Column], letters: &str) -> (String, String) {
     (0..cols.len())
@@ -198,6 +208,7 @@ fn disposition(res: &mut Response, how: &str, id: &str, extension: &str) {
     }
 }
 
+#[cfg(feature = "status")]
 /// Q43: the error list as a page to print (A4 landscape), in Japanese with English beside: which upload and
 /// file, then each error's row, applicant, cell, header, value as typed (inert) and message.
 async fn blanket_errors_html(
