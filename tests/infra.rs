@@ -579,3 +579,82 @@ fn each_function_gets_the_variables_its_own_crates_read_and_no_others_of_its_own
         }
     }
 }
+
+/// The SDK operations an adapter source file calls on its client (`client.get_item(`, across line breaks).
+fn sdk_operations(file: &str) -> BTreeSet<String> {
+    let text: String = std::fs::read_to_string(root().join("shared/aws/src").join(file))
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    text.match_indices("client.")
+        .filter_map(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            (rest[name.len()..].starts_with('(') && !["clone", "config"].contains(&name.as_str())).then_some(name)
+        })
+        .collect()
+}
+
+/// An operation's IAM action(s): `get_item` → `GetItem`; a transaction is authorized item by item.
+fn actions_of(service: &str, operation: &str) -> Vec<String> {
+    if operation == "transact_write_items" {
+        return ["PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"]
+            .map(|a| format!("{service}:{a}"))
+            .to_vec();
+    }
+    let pascal: String = operation.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+    vec![format!("{service}:{pascal}")]
+}
+
+/// The actions of every `Action:` line of a block (one action or a list).
+fn granted(block: &str) -> BTreeSet<String> {
+    block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Action: "))
+        .flat_map(|a| {
+            a.trim_matches(|c| c == '[' || c == ']').split(',').map(|x| x.trim().to_owned()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// #16 item 9: the IAM actions the AWS adapters' calls need are granted, and nothing is granted that no call
+/// needs. Each SDK operation an adapter calls (read from its source) maps to its action; the statements that
+/// serve the adapter hold exactly those. Operations that only make resources for emulators and tests
+/// (`create_*`, `update_time_to_live`) are no deployed function's.
+#[test]
+fn the_roles_grant_exactly_the_actions_the_adapters_call() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap();
+    let for_emulators = |op: &str| op.starts_with("create_") || op == "update_time_to_live";
+    let needed = |file: &str, service: &str, only: &dyn Fn(&str) -> bool| -> BTreeSet<String> {
+        let ops = sdk_operations(file);
+        assert!(!ops.is_empty(), "{file}: no operation found");
+        ops.iter().filter(|op| !for_emulators(op) && only(op)).flat_map(|op| actions_of(service, op)).collect()
+    };
+    let with_prefix = |set: BTreeSet<String>, prefix: &str| -> BTreeSet<String> {
+        set.into_iter().filter(|a| a.starts_with(prefix)).collect()
+    };
+
+    // The table: every function's role attaches the one policy.
+    assert_eq!(
+        with_prefix(granted(&block("TableAccessPolicy")), "dynamodb:"),
+        needed("dynamodb.rs", "dynamodb", &|_| true)
+    );
+    for base in function_bases(&all) {
+        assert!(block(&format!("{base}Role")).contains("!Ref TableAccessPolicy"), "{base}");
+    }
+    // The queue: the producers send; notify's event source consumes (receive, delete, visibility, attributes).
+    let consuming = |op: &str| op != "send_message";
+    assert_eq!(granted(&block("QueueSendPolicy")), needed("sqs.rs", "sqs", &|op| !consuming(op)));
+    assert_eq!(with_prefix(granted(&block("NotifyRole")), "sqs:"), needed("sqs.rs", "sqs", &consuming));
+    // The buckets: the photos' policy holds every object action the adapter takes; the others a part of it.
+    let s3 = needed("s3.rs", "s3", &|_| true);
+    assert_eq!(granted(&block("PhotosAccessPolicy")), s3);
+    for policy in ["UploadsAccessPolicy", "TemplatesAccessPolicy"] {
+        assert!(granted(&block(policy)).is_subset(&s3), "{policy}");
+    }
+    // Mail: notify sends.
+    assert_eq!(with_prefix(granted(&block("NotifyRole")), "ses:"), needed("ses.rs", "ses", &|_| true));
+}
