@@ -658,3 +658,16 @@ fn the_roles_grant_exactly_the_actions_the_adapters_call() {
     // Mail: notify sends.
     assert_eq!(with_prefix(granted(&block("NotifyRole")), "ses:"), needed("ses.rs", "ses", &|_| true));
 }
+
+/// #16 item 7: the secondary indexes project only what reads through them use.
+#[test]
+fn the_indexes_project_what_their_readers_read() {
+    let t = template();
+    let table = resources(&t).into_iter().find(|(n, _)| n == "Table").unwrap().1.join("\n");
+    let wanted = format!(
+        "Projection: {{ ProjectionType: INCLUDE, NonKeyAttributes: [{}] }}",
+        zairyu_app::store::INDEX_PROJECTION.join(", ")
+    );
+    assert_eq!(table.matches(&wanted).count(), 2, "{wanted}\n{table}");
+    assert!(!table.contains("ProjectionType: ALL"));
+}

@@ -132,7 +132,14 @@ impl DynamoTable {
                     .index_name(name)
                     .key_schema(built(key(pk, KeyType::Hash))?)
                     .key_schema(built(key(sk, KeyType::Range))?)
-                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::Include)
+                            .set_non_key_attributes(Some(
+                                zairyu_app::store::INDEX_PROJECTION.iter().map(|a| (*a).to_owned()).collect(),
+                            ))
+                            .build(),
+                    )
                     .build(),
             )
         };

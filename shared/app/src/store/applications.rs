@@ -14,7 +14,7 @@ use crate::ports::{Attr, Cursor, Index, Key, Query, SortKey, StoreError, Table, 
 pub struct Applications<'a>(pub(super) &'a dyn Table);
 
 /// The attribute that tells a blanket entry (a failed row, Q42) from an application under the same key.
-const KIND: &str = "kind";
+pub(super) const KIND: &str = "kind";
 const BLANKET_ENTRY: &str = "blanket_entry";
 
 fn is_entry(item: &crate::ports::Item) -> bool {

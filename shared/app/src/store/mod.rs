@@ -69,6 +69,13 @@ pub use users::{Link, LinkPurpose, Session, Users, session_token};
 use crate::ports::{Attr, Condition, Cursor, Item, Key, Page, StoreError, Table, Write, attr};
 
 const DOC: &str = "doc";
+/// When a record was first stored (kept through every later save, so index sort keys built from it hold).
+const CREATED_AT: &str = "created_at";
+
+/// The attributes besides the keys that a read through a secondary index uses: the document, its version,
+/// when it was first stored, and what kind of record it is. The indexes project these and no others
+/// (`infra/template.yaml`, and `DynamoTable::create` for emulators; a test holds the template to this list).
+pub const INDEX_PROJECTION: &[&str] = &[DOC, attr::VERSION, CREATED_AT, applications::KIND];
 
 /// SHA-256 of a secret token, hex: what the store keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
@@ -99,7 +106,7 @@ fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
 fn decode_stored<T: DeserializeOwned>(item: &Item) -> Result<Stored<T>, StoreError> {
     let version = item.get(attr::VERSION).and_then(Attr::as_n).unwrap_or(1);
     let created_at = item
-        .get("created_at")
+        .get(CREATED_AT)
         .and_then(Attr::as_s)
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc));
@@ -222,7 +229,7 @@ fn pointed(items: &[Item]) -> Result<Vec<Key>, StoreError> {
 /// if no record has its key (`Condition::Absent`).
 fn new_item<T: Record>(record: &T, now: DateTime<Utc>) -> Result<Item, StoreError> {
     let mut extra = record.index(now);
-    extra.push(("created_at", s(now.to_rfc3339())));
+    extra.push((CREATED_AT, s(now.to_rfc3339())));
     encode(record.key(), record, 1, extra)
 }
 
@@ -303,7 +310,7 @@ impl UnitOfWork {
     pub fn save<T: Record>(&mut self, stored: &Stored<T>) -> Result<(), StoreError> {
         let created = stored.created_at.unwrap_or(self.now);
         let mut extra = stored.record.index(created);
-        extra.push(("created_at", s(created.to_rfc3339())));
+        extra.push((CREATED_AT, s(created.to_rfc3339())));
         self.put_record(stored.record.key(), &stored.record, stored.version, extra)?;
         self.writes.extend(projection_writes(&stored.record)?);
         Ok(())
@@ -318,7 +325,7 @@ impl UnitOfWork {
         }
         let created = old.created_at.unwrap_or(self.now);
         let mut extra = new.index(created);
-        extra.push(("created_at", s(created.to_rfc3339())));
+        extra.push((CREATED_AT, s(created.to_rfc3339())));
         for claim in new.claims() {
             let owner = format!("{}|{}", key.pk, key.sk);
             self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
