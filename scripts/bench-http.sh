@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Load figures of the local server (release build): the application list and log-in, under wrk on this
-# machine. Prints wrk's reports (requests/s and the latency distribution) and the binary sizes. Talks only
-# to 127.0.0.1; bounded in time (10 s per run).
+# machine. Prints wrk's reports (requests/s and the latency distribution) and the server's memory. Talks only
+# to 127.0.0.1; bounded in time (10 s per run). The functions' sizes: scripts/sizes.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 
 # ZAIRYU_LOCAL_BIN: measure an already built local server (e.g. of an earlier commit) instead of building.
-functions=(login submit status office notify reminders batch-upload)
 if [ -z "${ZAIRYU_LOCAL_BIN:-}" ]; then
-  cargo build --release --locked -p zairyu-local $(printf -- '-p zairyu-%s ' "${functions[@]}")
+  cargo build --release --locked --quiet -p zairyu-local
 fi
 bin="$CARGO_TARGET_DIR/release"
 local_bin="${ZAIRYU_LOCAL_BIN:-$bin/zairyu-local}"
@@ -93,7 +92,3 @@ echo "resident after: $(rss)"
 sleep 2
 echo "resident 2 s later: $(rss)"
 
-if [ -z "${ZAIRYU_LOCAL_BIN:-}" ]; then
-  echo "== release binary sizes (x86_64, stripped by the release profile)"
-  for b in "${functions[@]}" zairyu-local; do printf '%-14s %s bytes\n' "$b" "$(stat -c %s "$bin/$b")"; done
-fi
