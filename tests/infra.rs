@@ -642,9 +642,21 @@ fn the_roles_grant_exactly_the_actions_the_adapters_call() {
         with_prefix(granted(&block("TableAccessPolicy")), "dynamodb:"),
         needed("dynamodb.rs", "dynamodb", &|_| true)
     );
-    for base in function_bases(&all) {
+    for base in function_bases(&all).iter().filter(|b| *b != "Notify") {
         assert!(block(&format!("{base}Role")).contains("!Ref TableAccessPolicy"), "{base}");
     }
+    // Notify's part of the table: the same actions, on the partitions sending touches alone (tests/notify.rs
+    // holds the sending code to them), not on the indexes.
+    let notify = block("NotifyTableAccessPolicy");
+    assert!(
+        block("NotifyRole").contains("!Ref NotifyTableAccessPolicy")
+            && !block("NotifyRole").contains("!Ref TableAccessPolicy")
+    );
+    assert_eq!(with_prefix(granted(&notify), "dynamodb:"), needed("dynamodb.rs", "dynamodb", &|_| true));
+    let partitions: Vec<String> =
+        zairyu_app::services::notifications::PARTITIONS.iter().map(|p| format!("\"{p}*\"")).collect();
+    assert!(notify.contains(&format!("dynamodb:LeadingKeys: [{}]", partitions.join(", "))), "{notify}");
+    assert!(notify.contains("Resource: !GetAtt Table.Arn\n"), "the table only, not its indexes: {notify}");
     // The queue: the producers send; notify's event source consumes (receive, delete, visibility, attributes).
     let consuming = |op: &str| op != "send_message";
     assert_eq!(granted(&block("QueueSendPolicy")), needed("sqs.rs", "sqs", &|op| !consuming(op)));
