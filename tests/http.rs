@@ -1327,91 +1327,12 @@ async fn q80_a_person_taken_off_the_list_after_entry_cannot_be_filed_for() {
     assert_eq!(detail.body["status"]["code"], "input_completed", "nothing was filed");
 }
 
-/// Counts the round trips to the table, reads and writes apart.
-struct CountingTable {
-    inner: Arc<dyn zairyu_app::ports::Table>,
-    reads: std::sync::atomic::AtomicUsize,
-    writes: std::sync::atomic::AtomicUsize,
-}
-
-impl CountingTable {
-    fn read(&self) {
-        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    fn write(&self) {
-        self.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-#[async_trait::async_trait]
-impl zairyu_app::ports::Table for CountingTable {
-    async fn get(
-        &self,
-        key: &zairyu_app::ports::Key,
-    ) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
-        self.read();
-        self.inner.get(key).await
-    }
-    async fn get_many(
-        &self,
-        keys: &[zairyu_app::ports::Key],
-    ) -> Result<Vec<Option<zairyu_app::ports::Item>>, zairyu_app::ports::StoreError> {
-        self.read();
-        self.inner.get_many(keys).await
-    }
-    async fn put(
-        &self,
-        item: zairyu_app::ports::Item,
-        c: zairyu_app::ports::Condition,
-    ) -> Result<(), zairyu_app::ports::StoreError> {
-        self.write();
-        self.inner.put(item, c).await
-    }
-    async fn delete(
-        &self,
-        key: &zairyu_app::ports::Key,
-        c: zairyu_app::ports::Condition,
-    ) -> Result<(), zairyu_app::ports::StoreError> {
-        self.write();
-        self.inner.delete(key, c).await
-    }
-    async fn query(
-        &self,
-        q: &zairyu_app::ports::Query,
-    ) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
-        self.read();
-        self.inner.query(q).await
-    }
-    async fn increment(
-        &self,
-        key: &zairyu_app::ports::Key,
-        a: &str,
-        by: i64,
-        at: Option<i64>,
-    ) -> Result<i64, zairyu_app::ports::StoreError> {
-        self.write();
-        self.inner.increment(key, a, by, at).await
-    }
-    async fn transact(&self, writes: Vec<zairyu_app::ports::Write>) -> Result<(), zairyu_app::ports::StoreError> {
-        self.write();
-        self.inner.transact(writes).await
-    }
-}
-
 /// Issue 15: authenticating a request costs one read — the session and its user together (the token names
 /// the user) — and `GET /api/me` answers from what authentication read. A session token of the earlier form
 /// (no user in it) still works, at the cost of a second read.
 #[tokio::test]
 async fn authenticating_a_request_costs_one_read() {
-    let inner: Arc<dyn zairyu_app::ports::Table> = Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap());
-    let counting =
-        Arc::new(CountingTable { inner: Arc::clone(&inner), reads: Default::default(), writes: Default::default() });
-    let for_services: Arc<dyn zairyu_app::ports::Table> = counting.clone();
-    let w = World::wrapped(inner, |mut wiring| {
-        wiring.table = for_services;
-        wiring
-    })
-    .await;
+    let (w, counting) = ObservedTable::world().await;
     let app = router(&w, false, GeoPolicy::Off);
     let c = login(&app, "TANAKA01").await;
     assert!(c.cookie.starts_with("zairyu_session=TANAKA01."), "{}", c.cookie);

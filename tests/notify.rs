@@ -208,86 +208,12 @@ async fn an_email_whose_queue_send_failed_after_its_commit_still_goes_out_once(w
     assert_eq!(sent[0].to, vec!["tanaka@sakura.example.jp"]);
 }
 
-/// Records the partition key of every item the services read or write.
-struct Recording {
-    inner: Arc<dyn zairyu_app::ports::Table>,
-    partitions: std::sync::Mutex<std::collections::BTreeSet<String>>,
-}
-
-impl Recording {
-    fn saw(&self, pk: &str) {
-        self.partitions.lock().unwrap().insert(pk.to_owned());
-    }
-}
-
-#[async_trait]
-impl zairyu_app::ports::Table for Recording {
-    async fn get(
-        &self,
-        key: &zairyu_app::ports::Key,
-    ) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
-        self.saw(&key.pk);
-        self.inner.get(key).await
-    }
-    async fn put(
-        &self,
-        item: zairyu_app::ports::Item,
-        c: zairyu_app::ports::Condition,
-    ) -> Result<(), zairyu_app::ports::StoreError> {
-        self.saw(&zairyu_app::ports::Key::of(&item).unwrap().pk);
-        self.inner.put(item, c).await
-    }
-    async fn delete(
-        &self,
-        key: &zairyu_app::ports::Key,
-        c: zairyu_app::ports::Condition,
-    ) -> Result<(), zairyu_app::ports::StoreError> {
-        self.saw(&key.pk);
-        self.inner.delete(key, c).await
-    }
-    async fn query(
-        &self,
-        q: &zairyu_app::ports::Query,
-    ) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
-        self.saw(&q.partition);
-        self.inner.query(q).await
-    }
-    async fn increment(
-        &self,
-        key: &zairyu_app::ports::Key,
-        a: &str,
-        by: i64,
-        at: Option<i64>,
-    ) -> Result<i64, zairyu_app::ports::StoreError> {
-        self.saw(&key.pk);
-        self.inner.increment(key, a, by, at).await
-    }
-    async fn transact(&self, writes: Vec<zairyu_app::ports::Write>) -> Result<(), zairyu_app::ports::StoreError> {
-        for w in &writes {
-            match w {
-                zairyu_app::ports::Write::Put { item, .. } => self.saw(&zairyu_app::ports::Key::of(item).unwrap().pk),
-                zairyu_app::ports::Write::Delete { key, .. } | zairyu_app::ports::Write::Check { key, .. } => {
-                    self.saw(&key.pk)
-                }
-            }
-        }
-        self.inner.transact(writes).await
-    }
-}
-
 /// #16 item 7: the notify function's role reaches only the partitions of `PARTITIONS` (its sending marks,
 /// the audit records of refused addresses); sending the sample batch, with its duplicate and poison message, and
 /// with refusals for good and for now, touches no other.
 #[tokio::test]
 async fn sending_touches_only_the_partitions_notify_s_role_reaches() {
-    let inner: Arc<dyn zairyu_app::ports::Table> = Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap());
-    let recording = Arc::new(Recording { inner: Arc::clone(&inner), partitions: Default::default() });
-    let for_services: Arc<dyn zairyu_app::ports::Table> = recording.clone();
-    let w = World::wrapped(inner, |mut wiring| {
-        wiring.table = for_services;
-        wiring
-    })
-    .await;
+    let (w, recording) = ObservedTable::world().await;
     recording.partitions.lock().unwrap().clear();
     let mail = outbox(&w);
     notifier(&w, Arc::new(mail.clone())).handle(sample()).await;

@@ -309,3 +309,81 @@ pub fn blanket_card(i: usize) -> String {
 pub fn jpeg() -> Vec<u8> {
     zairyu_domain::fixtures::jpeg(240, 320, 0)
 }
+
+/// A table that counts its round trips (reads and writes apart) and records the partition of every item read
+/// or written, for tests of what a use case touches.
+pub struct ObservedTable {
+    inner: Arc<dyn Table>,
+    pub reads: std::sync::atomic::AtomicUsize,
+    pub writes: std::sync::atomic::AtomicUsize,
+    pub partitions: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl ObservedTable {
+    pub fn new(inner: Arc<dyn Table>) -> Self {
+        Self { inner, reads: Default::default(), writes: Default::default(), partitions: Default::default() }
+    }
+
+    /// (reads, writes) so far.
+    pub fn counts(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering::SeqCst;
+        (self.reads.load(SeqCst), self.writes.load(SeqCst))
+    }
+
+    fn saw(&self, counter: &std::sync::atomic::AtomicUsize, pks: &[&str]) {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.partitions.lock().unwrap().extend(pks.iter().map(|pk| (*pk).to_owned()));
+    }
+
+    /// A world whose services go through an observed table (the world keeps the bare one for its checks).
+    pub async fn world() -> (World, Arc<ObservedTable>) {
+        let inner: Arc<dyn Table> = Arc::new(SqliteTable::in_memory().unwrap());
+        let observed = Arc::new(ObservedTable::new(Arc::clone(&inner)));
+        let for_services: Arc<dyn Table> = observed.clone();
+        let w = World::wrapped(inner, |mut wiring| {
+            wiring.table = for_services;
+            wiring
+        })
+        .await;
+        (w, observed)
+    }
+}
+
+#[async_trait::async_trait]
+impl Table for ObservedTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.saw(&self.reads, &[&key.pk]);
+        self.inner.get(key).await
+    }
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        self.saw(&self.reads, &keys.iter().map(|k| k.pk.as_str()).collect::<Vec<_>>());
+        self.inner.get_many(keys).await
+    }
+    async fn put(&self, item: Item, c: Condition) -> Result<(), StoreError> {
+        self.saw(&self.writes, &[&Key::of(&item).unwrap().pk]);
+        self.inner.put(item, c).await
+    }
+    async fn delete(&self, key: &Key, c: Condition) -> Result<(), StoreError> {
+        self.saw(&self.writes, &[&key.pk]);
+        self.inner.delete(key, c).await
+    }
+    async fn query(&self, q: &Query) -> Result<Page, StoreError> {
+        self.saw(&self.reads, &[&q.partition]);
+        self.inner.query(q).await
+    }
+    async fn increment(&self, key: &Key, a: &str, by: i64, at: Option<i64>) -> Result<i64, StoreError> {
+        self.saw(&self.writes, &[&key.pk]);
+        self.inner.increment(key, a, by, at).await
+    }
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        let keys: Vec<Key> = writes
+            .iter()
+            .map(|w| match w {
+                Write::Put { item, .. } => Key::of(item).unwrap(),
+                Write::Delete { key, .. } | Write::Check { key, .. } => key.clone(),
+            })
+            .collect();
+        self.saw(&self.writes, &keys.iter().map(|k| k.pk.as_str()).collect::<Vec<_>>());
+        self.inner.transact(writes).await
+    }
+}
