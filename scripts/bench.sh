@@ -12,7 +12,9 @@ trap 'rm -rf "$out"' EXIT
 run() { # run NAME COMMAND...: the command's output into $out/NAME, shown as it comes
   local name="$1"; shift
   echo "==> $*" >&2
-  "$@" 2>&1 | grep -v -E '^\s+(Compiling|Finished|Running|Downloaded|Downloading)' | tee "$out/$name" >&2
+  # A bench that fails (sizes.sh over its limit, say) still has its output written down, with its status.
+  { "$@" 2>&1 || echo "(exited with status $?)"; } | grep -v -E '^\s+(Compiling|Finished|Running|Downloaded|Downloading)' \
+    | tee "$out/$name" >&2
 }
 
 run cold cargo bench --locked -p zairyu-acceptance --bench cold_start
