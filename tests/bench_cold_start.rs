@@ -11,6 +11,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bench_host;
+use bench_host::cpu_model;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -301,7 +304,7 @@ fn main() {
         build(case.package);
     }
     let stub = stub();
-    println!("cold start, medians of {RUNS} starts each (CPU: {})", cpu_model().unwrap_or_else(|| "unknown".into()));
+    println!("cold start, medians of {RUNS} starts each (CPU: {})", cpu_model());
     println!(
         "{:<14} {:>10} {:>8} {:>16} {:>8}  {:>6}",
         "function", "init ms", "× hello", "first resp. ms", "× hello", "AWS"
@@ -331,10 +334,4 @@ fn main() {
             init / floor.0
         );
     }
-}
-
-/// The host's CPU model, so that readers compare ratios, not absolute times.
-fn cpu_model() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    text.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_owned())
 }

@@ -16,6 +16,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bench_host;
+use bench_host::cpu_model;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -142,17 +145,4 @@ async fn main() {
     println!(
         "(the ratios: CPU per request over the floor — the list's: router + SQL + serialize; /api/me's: router + one read by key)"
     );
-}
-
-/// The host's CPU model, so that readers compare ratios, not absolute times.
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
 }
