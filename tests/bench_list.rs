@@ -6,13 +6,14 @@
 //!
 //! - *router floor*: a bare axum route answering a fixed text, sent the same way;
 //! - *SQL floor*: the very statement the table runs for the list's query
-//!   ([`zairyu_embedded::table::query_statement`]), prepared once and cached, its rows read as text and not
-//!   decoded;
+//!   ([`zairyu_embedded::table::query_statement`] of [`zairyu_app::store::list_query`]: the lines alone),
+//!   prepared once and cached, its rows read as text and not decoded;
 //! - *serialize floor*: writing the same page's JSON (the answer's body) again.
 //!
 //! The list's floor is the three together; `/api/me`'s is the router floor and one read of the session by key
 //! (the least any authentication needs). Run with `cargo bench -p zairyu-acceptance --bench list`; it prints
-//! figures and asserts only that the requests succeed.
+//! figures and asserts only that the requests succeed; with `ZAIRYU_BENCH_ONLY=list` (or `me`) it sends only
+//! those requests, many times, for a profiler to watch.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -25,7 +26,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
-use zairyu_app::ports::{Index, Query, SortKey};
+use zairyu_app::store::list_query;
 use zairyu_embedded::SqliteTable;
 use zairyu_http::GeoPolicy;
 
@@ -34,15 +35,25 @@ mod support;
 use http_support::*;
 use support::*;
 
-/// CPU time of the whole process so far, in microseconds (user + system, from `/proc/self/stat`).
+/// CPU time of the process's threads so far, in microseconds: the sum of each thread's time on a CPU, in
+/// nanoseconds, from `/proc/self/task/*/schedstat` (finer than the 10 ms ticks of `/proc/self/stat`).
 fn cpu_us() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    // The fields after the command name (which is in parentheses and may hold spaces).
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    // USER_HZ is 100 on Linux.
-    ticks * 10_000.0
+    let mut ns = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").unwrap() {
+        let stat = std::fs::read_to_string(task.unwrap().path().join("schedstat")).unwrap_or_default();
+        ns += stat.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    }
+    ns as f64 / 1000.0
+}
+
+/// The median of each column over rounds.
+fn median(rounds: &[(f64, f64)]) -> (f64, f64) {
+    let pick = |f: fn(&(f64, f64)) -> f64| {
+        let mut v: Vec<f64> = rounds.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (pick(|r| r.0), pick(|r| r.1))
 }
 
 /// (CPU µs, wall µs) per call of `f`, over `n` calls after `n / 10` of warm-up.
@@ -99,18 +110,16 @@ async fn main() {
         let res = bare.clone().oneshot(Request::get("/x").body(Body::empty()).unwrap()).await.unwrap();
         axum::body::to_bytes(res.into_body(), 1 << 10).await.unwrap();
     };
-    let q = Query::partition(Index::Gsi1, "ORG#org1".to_owned())
-        .sort(SortKey::Prefix("APP#".into()))
-        .descending()
-        .limit(50);
-    let (sql, args) = zairyu_embedded::table::query_statement(&q).unwrap();
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let (sql, args) = zairyu_embedded::table::query_statement(&list_query(&org, None, 50)).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
+    SqliteTable::plan_once(&conn).unwrap();
     let sql_floor = || {
         let mut stmt = conn.prepare_cached(&sql).unwrap();
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter())).unwrap();
         let mut n = 0;
         while let Some(row) = rows.next().unwrap() {
-            // Every column the table reads, as text (the document's column is the last).
+            // Every column the table reads, as text.
             for i in 0..row.as_ref().column_count() {
                 n += row.get_ref(i).unwrap().as_str_or_null().unwrap().map_or(0, str::len);
             }
@@ -118,30 +127,56 @@ async fn main() {
         assert!(n > 0);
     };
     let session_read = || {
-        let mut stmt = conn.prepare_cached("SELECT item, doc FROM items WHERE pk = ?1 AND sk = ?2").unwrap();
-        let row: (String, Option<String>) =
-            stmt.query_row(["USER#TANAKA01", "USER"], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        let mut stmt = conn.prepare_cached("SELECT item, doc, summary FROM items WHERE pk = ?1 AND sk = ?2").unwrap();
+        let row: (String, Option<String>, Option<String>) =
+            stmt.query_row(["USER#TANAKA01", "USER"], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
         std::hint::black_box(row);
     };
     let body = page.body.clone();
 
     const N: usize = 2000;
-    println!("list path and authentication, one request at a time, in-process (CPU: {})", cpu_model());
-    let router = measure(N * 10, router_floor).await;
-    let sql = measure(N, || async { sql_floor() }).await;
-    let serialize = measure(N, || async {
-        std::hint::black_box(serde_json::to_vec(&body).unwrap());
-    })
-    .await;
-    let key_read = measure(N * 10, || async { session_read() }).await;
+    // `ZAIRYU_BENCH_ONLY=list` (or `me`) sends only those requests, many of them: a profile of one path.
+    match std::env::var("ZAIRYU_BENCH_ONLY").as_deref() {
+        Ok("list") => {
+            measure(N * 10, list).await;
+            return;
+        }
+        Ok("me") => {
+            measure(N * 50, me).await;
+            return;
+        }
+        _ => {}
+    }
+    println!(
+        "list path and authentication, one request at a time, in-process, medians of {ROUNDS} interleaved rounds (CPU: {})",
+        cpu_model()
+    );
+    // Each round measures every floor and every request once, so that a slow moment of a shared machine
+    // falls on all of them alike; each figure is the median of its rounds.
+    const ROUNDS: usize = 7;
+    let mut rounds: [Vec<(f64, f64)>; 6] = Default::default();
+    for _ in 0..ROUNDS {
+        rounds[0].push(measure(N * 5, router_floor).await);
+        rounds[1].push(measure(N / 2, || async { sql_floor() }).await);
+        rounds[2].push(
+            measure(N / 2, || async {
+                std::hint::black_box(serde_json::to_vec(&body).unwrap());
+            })
+            .await,
+        );
+        rounds[3].push(measure(N * 5, || async { session_read() }).await);
+        rounds[4].push(measure(N / 2, list).await);
+        rounds[5].push(measure(N * 2, me).await);
+    }
+    let [router, sql, serialize, key_read, list, me] = rounds.map(|r| median(&r));
     let list_floor = router.0 + sql.0 + serialize.0;
     let me_floor = router.0 + key_read.0;
     line("router floor (a bare axum route)", router, None);
     line("SQL floor (the list's statement, cached, rows as text)", sql, None);
     line("serialize floor (the page's JSON)", serialize, None);
     line("read one item by key (cached statement)", key_read, None);
-    line("GET /api/applications?limit=50 (50 of 50)", measure(N, list).await, Some(list_floor));
-    line("GET /api/me", measure(N * 5, me).await, Some(me_floor));
+    line("GET /api/applications?limit=50 (50 of 50)", list, Some(list_floor));
+    line("GET /api/me", me, Some(me_floor));
     println!(
         "(the ratios: CPU per request over the floor — the list's: router + SQL + serialize; /api/me's: router + one read by key)"
     );

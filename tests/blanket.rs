@@ -59,8 +59,9 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
     );
     assert_eq!(errors[0].value, "Nguyen Van An");
     let (_, caller) = w.login("TANAKA01").await;
-    let list = || async { w.svc.applications.applications(&caller, None, 1000).await.unwrap().items };
-    let count = |items: &[zairyu_app::store::Listed], status| items.iter().filter(|a| a.status() == status).count();
+    let list = || async { w.lines(&caller, 1000).await };
+    let count =
+        |items: &[Line], status: ApplicationStatus| items.iter().filter(|a| a.status.code == status.code()).count();
     let items = list().await;
     // Q42: the three rows are items of the application list in "Error (blanket registration)".
     assert_eq!(items.len(), 300);
@@ -75,15 +76,15 @@ async fn scenario_7_three_hundred_rows_three_wrong() {
 
     // The three rows corrected on the single-entry path, each from its row as typed.
     for item in list().await {
-        let zairyu_app::store::Listed::BlanketEntry(entry) = item else { continue };
-        let mut input = entry.input().clone();
-        match entry.row() {
+        let Some(entry) = item.blanket else { continue };
+        let mut input = entry.input.clone();
+        match entry.row {
             14 => input.name = "NGUYEN,VAN,AN".into(),
             104 => input.postcode = "100-0013".into(),
             204 => input.residence_card_number = card(200),
             other => panic!("row {other}"),
         }
-        w.svc.applications.correct_blanket_entry(&caller, entry.id().as_str(), &input).await.unwrap();
+        w.svc.applications.correct_blanket_entry(&caller, &item.id, &input).await.unwrap();
     }
     let items = list().await;
     assert_eq!((items.len(), count(&items, ApplicationStatus::InputCompleted)), (300, 300));
@@ -100,7 +101,7 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     let again = zairyu_blanket::process(&w.svc.blanket, &org, started.id(), &bytes).await.unwrap();
     assert_eq!((first.rows_registered(), again.rows_registered()), (5, 5));
     let (_, caller) = w.login("TANAKA01").await;
-    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+    assert_eq!(w.lines(&caller, 100).await.len(), 5);
 
     let refused = upload(&w, b"name,card\nNGUYEN,AB12345678CD\n").await;
     assert_eq!(refused.state(), UploadState::Refused);
@@ -108,7 +109,7 @@ async fn the_same_event_twice_is_harmless_and_a_refused_file_stores_nothing() {
     let too_many =
         upload(&w, &workbook(ScreenGroup::Work, &[rows.clone(), rows[..1].to_vec()].concat()).unwrap()).await;
     assert_eq!(too_many.refusal(), Some("blanket.too_many_rows"));
-    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 5);
+    assert_eq!(w.lines(&caller, 100).await.len(), 5);
 }
 
 #[tokio::test]
@@ -129,7 +130,7 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event.clone()).await.unwrap(), 1);
     assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event).await.unwrap(), 1);
     let (_, caller) = w.login("TANAKA01").await;
-    assert_eq!(w.svc.applications.applications(&caller, None, 100).await.unwrap().items.len(), 4);
+    assert_eq!(w.lines(&caller, 100).await.len(), 4);
     let jobs = w.jobs().await;
     assert_eq!(jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadCompleted).count(), 1);
 }
@@ -144,22 +145,22 @@ async fn the_same_people_in_a_re_saved_file_update_their_applications_and_add_no
     let first = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
     assert_eq!((first.rows_registered(), first.rows_updated(), first.rows_failed()), (5, 0, 0));
     let (_, caller) = w.login("TANAKA01").await;
-    let list = || async { w.svc.applications.applications(&caller, None, 1000).await.unwrap().items };
+    let list = || async { w.lines(&caller, 1000).await };
     assert_eq!(list().await.len(), 5);
 
     // File the first person's application; re-save the file with one occupation changed (other bytes).
-    let filed = list().await.into_iter().find_map(|l| match l {
-        zairyu_app::store::Listed::Application(a) if a.form().stay.card_number.as_str() == card(0) => Some(a),
-        _ => None,
-    });
-    let filed = filed.unwrap();
+    let filed = list().await.into_iter().find(|l| l.blanket.is_none() && l.residence_card_number == card(0));
+    let filed = w.svc.applications.application(&caller, &filed.unwrap().id).await.unwrap();
     w.svc.applications.attach_photo(&caller, filed.id().as_str(), jpeg(), None).await.unwrap();
     w.svc.applications.submit(&caller, filed.id().as_str()).await.unwrap();
     rows[3][col("occupation")] = "Data engineer".into();
     let second = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
     assert_eq!((second.rows_registered(), second.rows_updated(), second.rows_failed()), (4, 4, 1));
     let items = list().await;
-    let applications: Vec<_> = items.iter().filter_map(|l| l.application()).collect();
+    let mut applications = Vec::new();
+    for line in items.iter().filter(|l| l.blanket.is_none()) {
+        applications.push(w.svc.applications.application(&caller, &line.id).await.unwrap());
+    }
     assert_eq!(applications.len(), 5, "no person twice");
     let changed = applications.iter().find(|a| a.form().stay.card_number.as_str() == card(3)).unwrap();
     assert_eq!(changed.form().occupation.as_str(), "Data engineer");
@@ -187,7 +188,7 @@ async fn a_refused_file_keeps_its_message_and_its_row() {
     let stored = w.svc.core.store().uploads().get(&org, done.id()).await.unwrap().unwrap();
     assert_eq!(stored.refusal_detail(), Some(detail));
     let (_, caller) = w.login("TANAKA01").await;
-    assert!(w.svc.applications.applications(&caller, None, 10).await.unwrap().items.is_empty(), "nothing stored");
+    assert!(w.lines(&caller, 10).await.is_empty(), "nothing stored");
     // Its e-mail says so and why — not "0 registered, 0 errors".
     let jobs = w.jobs().await;
     let refused: Vec<_> = jobs.iter().filter(|j| j.kind == NotificationKind::BlanketUploadRefused).collect();
@@ -272,10 +273,11 @@ async fn batched_rows_still_make_one_application_per_person() {
     let done = upload(&w, &one).await;
     assert_eq!((done.rows_registered(), done.rows_updated(), done.rows_failed()), (121, 1, 0));
     let (_, caller) = w.login("TANAKA01").await;
-    let items = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
+    let items = w.lines(&caller, 1000).await;
     assert_eq!(items.len(), 120);
-    let first = items.iter().filter_map(|l| l.application()).find(|a| a.form().stay.card_number.as_str() == card(0));
-    assert_eq!(first.unwrap().form().occupation.as_str(), "Data engineer", "the later row wins");
+    let first = items.iter().find(|l| l.blanket.is_none() && l.residence_card_number == card(0)).unwrap();
+    let first = w.svc.applications.application(&caller, &first.id).await.unwrap();
+    assert_eq!(first.form().occupation.as_str(), "Data engineer", "the later row wins");
 
     // Two other files of the same 80 new people (other bytes: other row IDs), registered at once.
     let w = World::new().await;
@@ -296,10 +298,10 @@ async fn batched_rows_still_make_one_application_per_person() {
     assert_eq!((ra.rows_failed(), rb.rows_failed()), (0, 0), "{ra:?} {rb:?}");
     assert_eq!((ra.rows_registered(), rb.rows_registered()), (80, 80));
     let (_, caller) = w.login("TANAKA01").await;
-    let items = w.svc.applications.applications(&caller, None, 1000).await.unwrap().items;
+    let items = w.lines(&caller, 1000).await;
     assert_eq!(items.len(), 80, "each person once");
     let mut cards: Vec<_> =
-        items.iter().filter_map(|l| l.application()).map(|a| a.form().stay.card_number.to_string()).collect();
+        items.iter().filter(|l| l.blanket.is_none()).map(|a| a.residence_card_number.clone()).collect();
     cards.sort();
     cards.dedup();
     assert_eq!(cards.len(), 80);

@@ -419,10 +419,10 @@ async fn blanket_story(w: &World, faults: &Faults, table: &std::path::Path) -> R
 
     let upload = w.svc.core.store().uploads().get(&org, &upload_id).await.unwrap().unwrap();
     let caller = login(w, "TANAKA01").await;
-    let items = w.svc.applications.applications(&caller, None, 100).await.unwrap().items;
+    let items = w.lines(&caller, 100).await;
     let mut list = BTreeMap::new();
     for i in items {
-        *list.entry(i.status().code().to_owned()).or_insert(0) += 1;
+        *list.entry(i.status.code).or_insert(0) += 1;
     }
     // The queue delivers at least once and the notify function sends a job's key once: count the keys.
     let mut jobs = BTreeMap::new();

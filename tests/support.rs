@@ -259,6 +259,12 @@ impl World {
         input
     }
 
+    /// The caller's application list (Q50) as the API shows it, parsed.
+    pub async fn lines(&self, caller: &Caller, limit: u32) -> Vec<Line> {
+        let page = self.svc.applications.applications(caller, None, limit).await.unwrap();
+        page.items.iter().map(|raw| serde_json::from_str(raw.get()).unwrap()).collect()
+    }
+
     pub async fn login(&self, user: &str) -> (String, Caller) {
         let login = self.svc.accounts.login(user, PASSWORD, Some("203.0.113.9".into())).await.unwrap();
         let (caller, _, _) = self.svc.accounts.authenticate(&login.session_token, None).await.unwrap();
@@ -386,4 +392,27 @@ impl Table for ObservedTable {
         self.saw(&self.writes, &keys.iter().map(|k| k.pk.as_str()).collect::<Vec<_>>());
         self.inner.transact(writes).await
     }
+}
+
+/// A line of the application list as the API shows it (the parts the tests look at).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Line {
+    pub id: String,
+    pub status: LineStatus,
+    pub residence_card_number: String,
+    pub photo_attached: bool,
+    pub temporary_receipt_number: Option<String>,
+    pub receipt_date: Option<String>,
+    pub blanket: Option<LineBlanket>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct LineStatus {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct LineBlanket {
+    pub row: u32,
+    pub input: zairyu_domain::form::ApplicationInput,
 }

@@ -5,9 +5,11 @@
 //! - [`store`]: the single-table key design and one repository per aggregate — the only code that touches
 //!   the table; records come back with their version and go back only through a unit of work;
 //! - [`services`]: the services, grouped by who uses them, each holding only the ports it needs;
+//! - [`lines`]: the read models lists show, rendered at each write and stored beside their records;
 //! - [`error`]: one error model for all of them.
 
 pub mod error;
+pub mod lines;
 pub mod ports;
 pub mod services;
 pub mod store;

@@ -133,11 +133,28 @@ pub struct Query {
     /// Descending sort-key order (newest first for time-ordered sort keys).
     pub descending: bool,
     pub after: Option<Cursor>,
+    /// Only these attributes of each item (`None`: all of them). What an item lacks it lacks here too.
+    pub attributes: Option<&'static [&'static str]>,
 }
 
 impl Query {
     pub fn partition(index: Index, partition: impl Into<String>) -> Self {
-        Self { index, partition: partition.into(), sort: SortKey::Any, limit: 100, descending: false, after: None }
+        Self {
+            index,
+            partition: partition.into(),
+            sort: SortKey::Any,
+            limit: 100,
+            descending: false,
+            after: None,
+            attributes: None,
+        }
+    }
+
+    /// Reads only these attributes of each item (DynamoDB's projection expression): a list that needs a
+    /// small part of large items reads and decodes that part only.
+    pub fn project(mut self, attributes: &'static [&'static str]) -> Self {
+        self.attributes = Some(attributes);
+        self
     }
 
     pub fn sort(mut self, sort: SortKey) -> Self {

@@ -309,6 +309,14 @@ impl Table for DynamoTable {
                 expr.push_str(" AND #s BETWEEN :a AND :b");
             }
         }
+        let projection = q.attributes.map(|attributes| {
+            let mut expr = Vec::with_capacity(attributes.len());
+            for (i, a) in attributes.iter().enumerate() {
+                names.insert(format!("#a{i}"), (*a).to_owned());
+                expr.push(format!("#a{i}"));
+            }
+            expr.join(", ")
+        });
         let start = match &q.after {
             None => None,
             Some(Cursor(c)) => {
@@ -322,6 +330,7 @@ impl Table for DynamoTable {
             .table_name(&self.table)
             .set_index_name(q.index.name().map(str::to_owned))
             .key_condition_expression(expr)
+            .set_projection_expression(projection)
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
             .scan_index_forward(!q.descending)

@@ -86,6 +86,11 @@ async fn table_secondary_indexes() {
 }
 
 #[tokio::test]
+async fn table_query_projection() {
+    contract::table_query_projection(table().await).await;
+}
+
+#[tokio::test]
 async fn table_get_many() {
     contract::table_get_many(table().await).await;
 }

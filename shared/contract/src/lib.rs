@@ -260,6 +260,54 @@ pub async fn table_secondary_indexes(t: Arc<dyn Table>) {
     assert_eq!(after_removal.items.len(), 3);
 }
 
+/// A query that names attributes gets those and no others, whatever column or index holds them; an item
+/// lacking one lacks it in the answer too; paging is unchanged.
+pub async fn table_query_projection(t: Arc<dyn Table>) {
+    for n in 0..5 {
+        let mut extra = vec![
+            (attr::GSI1_PK, s("ORG#r")),
+            (attr::GSI1_SK, s(&format!("APP#{n}"))),
+            ("doc", s(&format!("{{\"n\":{n}}}"))),
+            ("kind", s("application")),
+            ("n", Attr::N(n)),
+        ];
+        match n {
+            // Without a summary; with one that is not a string.
+            1 => {}
+            3 => extra.push(("summary", Attr::N(7))),
+            _ => extra.push(("summary", s(&format!("line {n}")))),
+        }
+        t.put(item(&format!("APP#{n}"), "APP", &extra), Condition::None).await.unwrap();
+    }
+    let lines = Query::partition(Index::Gsi1, "ORG#r").descending().limit(2).project(&[attr::PK, "summary"]);
+    let (items, pages) = all_pages(&t, lines).await;
+    assert_eq!(pages, 3);
+    let want = |n: i64, summary: Option<Attr>| {
+        let mut i = Item::from([(attr::PK.to_owned(), s(&format!("APP#{n}")))]);
+        i.extend(summary.map(|v| ("summary".to_owned(), v)));
+        i
+    };
+    assert_eq!(
+        items,
+        vec![
+            want(4, Some(s("line 4"))),
+            want(3, Some(Attr::N(7))),
+            want(2, Some(s("line 2"))),
+            want(1, None),
+            want(0, Some(s("line 0"))),
+        ]
+    );
+    let kinds = t.query(&Query::partition(Index::Gsi1, "ORG#r").limit(1).project(&["kind", "doc"])).await.unwrap();
+    assert_eq!(
+        kinds.items,
+        vec![Item::from([("kind".to_owned(), s("application")), ("doc".to_owned(), s("{\"n\":0}"))])]
+    );
+    let numbers = t.query(&Query::partition(Index::Primary, "APP#2").project(&["n"])).await.unwrap();
+    assert_eq!(numbers.items, vec![Item::from([("n".to_owned(), Attr::N(2))])]);
+    let whole = t.query(&Query::partition(Index::Primary, "APP#2")).await.unwrap();
+    assert_eq!(whole.items[0].len(), 8, "{:?}", whole.items[0]);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // BlobStore
 

@@ -1,6 +1,8 @@
 //! `Table` on SQLite: one row per item, the key and index attributes in columns of their own so that
-//! queries use indexes, never scans; the record's document (`doc`, itself JSON) in a column of its own, so it
-//! is stored and read once as the text it is, not escaped inside the JSON of the item's other attributes.
+//! queries use indexes, never scans; the record's document (`doc`, itself JSON) and its list line
+//! (`summary`) in columns of their own, so each is stored and read once as the text it is, not escaped inside
+//! the JSON of the item's other attributes, and a query that asks for the summary alone reads that column
+//! alone.
 //! Pages of 16 KiB keep a whole row (a ~2 KB application) on its page, with no overflow pages; statements are
 //! prepared once per connection and cached.
 
@@ -37,6 +39,7 @@ impl SqliteTable {
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.set_prepared_statement_cache_capacity(64);
+        Self::plan_once(&conn)?;
         // The page size of a new file; one made with smaller pages is rewritten once (`VACUUM`, which a file
         // in WAL mode needs to leave first).
         let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(unavailable)?;
@@ -64,20 +67,45 @@ impl SqliteTable {
              CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
         )
         .map_err(unavailable)?;
-        // Files from before the document had its column get it (empty: their rows keep `doc` in `item`).
-        let has_doc: bool = conn
-            .query_row("SELECT count(*) > 0 FROM pragma_table_info('items') WHERE name = 'doc'", [], |r| r.get(0))
-            .map_err(unavailable)?;
-        if !has_doc {
-            conn.execute_batch("ALTER TABLE items ADD COLUMN doc TEXT;").map_err(unavailable)?;
+        // Files from before an attribute had its column get it (empty: their rows keep it in `item`).
+        for name in TEXT_COLUMNS {
+            let has: bool = conn
+                .query_row("SELECT count(*) > 0 FROM pragma_table_info('items') WHERE name = ?1", [name], |r| r.get(0))
+                .map_err(unavailable)?;
+            if !has {
+                conn.execute_batch(&format!("ALTER TABLE items ADD COLUMN {name} TEXT;")).map_err(unavailable)?;
+            }
         }
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Keeps each statement's query plan for every run (SQLite's query planner stability guarantee). Without
+    /// it, a statement over a partial index (the secondary indexes are `WHERE gsi1pk IS NOT NULL`) depends on
+    /// the value bound to its partition key, and SQLite prepares it again at every run with new values
+    /// (measured: a tenth of a list request). Public for the list bench, whose floor runs the same way.
+    pub fn plan_once(conn: &Connection) -> Result<(), StoreError> {
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(unavailable)?;
+        Ok(())
     }
 
     /// The file's page size (for tests of the layout).
     pub fn page_size(&self) -> Result<i64, StoreError> {
         let conn = self.conn.lock().map_err(|_| StoreError::unavailable("the table's lock was poisoned"))?;
         conn.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(unavailable)
+    }
+
+    /// Runs the read `f` at once on this thread when the connection is free: reading a few rows of a local
+    /// file takes less than handing the work to a blocking thread and waking this task again (two context
+    /// switches per read, measured as most of an authenticated request's CPU). When the connection is busy
+    /// (a write holds it), the read waits in a blocking thread instead, so no async worker ever waits on it.
+    async fn read_now<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        if let Ok(mut guard) = self.conn.try_lock() {
+            return f(&mut guard);
+        }
+        self.with(f).await
     }
 
     /// Runs `f` on the connection in a blocking thread.
@@ -111,23 +139,36 @@ fn index_columns(item: &Item, index: Index) -> (Option<String>, Option<String>) 
 /// Bytes per page of a table file.
 const PAGE_SIZE: i64 = 16_384;
 
-/// The attribute kept in a column of its own.
-const DOC: &str = "doc";
+/// The string attributes kept in columns of their own, under their own names.
+const TEXT_COLUMNS: [&str; 2] = ["doc", "summary"];
 
-/// An item from its row: the other attributes' JSON, and the document's text.
-fn item_of(json: &str, doc: Option<String>) -> Result<Item, StoreError> {
-    let mut item: Item = serde_json::from_str(json).map_err(|e| StoreError::corrupt(e.to_string()))?;
-    if let Some(doc) = doc {
-        item.insert(DOC.to_owned(), Attr::S(doc));
+/// What a row holds: the other attributes' JSON (`None` when not read), and the text columns' values.
+type Row = (Option<String>, [Option<String>; 2]);
+
+/// An item from its row.
+fn item_of((json, texts): Row) -> Result<Item, StoreError> {
+    let mut item: Item = match json {
+        Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::corrupt(e.to_string()))?,
+        None => Item::new(),
+    };
+    for (name, text) in TEXT_COLUMNS.into_iter().zip(texts) {
+        if let Some(text) = text {
+            item.insert(name.to_owned(), Attr::S(text));
+        }
     }
     Ok(item)
 }
 
+/// The row's columns from `first` on: item, doc, summary.
+fn row_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Row> {
+    Ok((r.get(first)?, [r.get(first + 1)?, r.get(first + 2)?]))
+}
+
 fn read(tx: &Connection, key: &Key) -> Result<Option<Item>, StoreError> {
-    let mut stmt = tx.prepare_cached("SELECT item, doc FROM items WHERE pk = ?1 AND sk = ?2").map_err(unavailable)?;
-    let row: Option<(String, Option<String>)> =
-        stmt.query_row(params![key.pk, key.sk], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(unavailable)?;
-    row.map(|(json, doc)| item_of(&json, doc)).transpose()
+    let mut stmt =
+        tx.prepare_cached("SELECT item, doc, summary FROM items WHERE pk = ?1 AND sk = ?2").map_err(unavailable)?;
+    let row = stmt.query_row(params![key.pk, key.sk], |r| row_at(r, 0)).optional().map_err(unavailable)?;
+    row.map(item_of).transpose()
 }
 
 fn holds(current: Option<&Item>, condition: Condition) -> bool {
@@ -150,22 +191,20 @@ fn write_item(tx: &Connection, item: &Item) -> Result<(), StoreError> {
     let (pk, sk) = key_columns(item)?;
     let (g1p, g1s) = index_columns(item, Index::Gsi1);
     let (g2p, g2s) = index_columns(item, Index::Gsi2);
-    // The document in its column; every other attribute in the item's JSON.
-    let doc = match item.get(DOC) {
-        Some(Attr::S(doc)) => Some(doc.as_str()),
+    // The text columns' attributes (when strings) in their columns; every other attribute in the item's JSON.
+    let text = |name: &str| match item.get(name) {
+        Some(Attr::S(text)) => Some(text.as_str()),
         _ => None,
     };
-    let json = if doc.is_some() {
-        let rest: std::collections::BTreeMap<&String, &Attr> = item.iter().filter(|(k, _)| *k != DOC).collect();
-        serde_json::to_string(&rest)
-    } else {
-        serde_json::to_string(item)
-    }
-    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let [doc, summary] = TEXT_COLUMNS.map(text);
+    let in_column = |name: &str| TEXT_COLUMNS.contains(&name) && text(name).is_some();
+    let rest: std::collections::BTreeMap<&String, &Attr> = item.iter().filter(|(k, _)| !in_column(k)).collect();
+    let json = serde_json::to_string(&rest).map_err(|e| StoreError::Invalid(e.to_string()))?;
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, item, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, item, doc, summary) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
-    .and_then(|mut stmt| stmt.execute(params![pk, sk, g1p, g1s, g2p, g2s, json, doc]))
+    .and_then(|mut stmt| stmt.execute(params![pk, sk, g1p, g1s, g2p, g2s, json, doc, summary]))
     .map_err(unavailable)?;
     Ok(())
 }
@@ -193,7 +232,19 @@ fn column(index: Index) -> (&'static str, &'static str) {
 /// statement without the table around it).
 pub fn query_statement(q: &Query) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
     let (pcol, scol) = column(q.index);
-    let mut sql = format!("SELECT item, {scol}, pk, sk, doc FROM items WHERE {pcol} = ?1");
+    // The sort key and the primary key always (the cursor is made of them); the item's JSON and each text
+    // column only when the projection asks for what is in them. A text column asked for alone is empty in a
+    // row written before it existed (the attribute is then in the JSON, read for that row only).
+    let wants = |name: &str| q.attributes.is_none_or(|a| a.contains(&name));
+    let [doc, summary] = TEXT_COLUMNS.map(|name| if wants(name) { name } else { "NULL" });
+    let item = match q.attributes {
+        Some(a) if a.iter().all(|n| TEXT_COLUMNS.contains(n) || [attr::PK, attr::SK].contains(n)) => {
+            let empty: Vec<String> = TEXT_COLUMNS.iter().filter(|n| wants(n)).map(|n| format!("{n} IS NULL")).collect();
+            if empty.is_empty() { "NULL".to_owned() } else { format!("CASE WHEN {} THEN item END", empty.join(" OR ")) }
+        }
+        _ => "item".to_owned(),
+    };
+    let mut sql = format!("SELECT {scol}, pk, sk, {item}, {doc}, {summary} FROM items WHERE {pcol} = ?1");
     let mut args: Vec<rusqlite::types::Value> = vec![q.partition.clone().into()];
     match &q.sort {
         SortKey::Any => {}
@@ -225,25 +276,28 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
     let mut stmt = conn.prepare_cached(&sql).map_err(unavailable)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, row_at(r, 3)?))
         })
         .map_err(unavailable)?;
     let mut items = Vec::new();
     let mut last = None;
     let mut more = false;
     for row in rows {
-        let (json, s, pk, sk, doc) = row.map_err(unavailable)?;
+        let (s, pk, sk, row) = row.map_err(unavailable)?;
         if items.len() == q.limit as usize {
             more = true;
             break;
         }
-        items.push(item_of(&json, doc)?);
+        let mut item = item_of(row)?;
+        if let Some(attributes) = q.attributes {
+            item.retain(|name, _| attributes.contains(&name.as_str()));
+            for (name, value) in [(attr::PK, &pk), (attr::SK, &sk)] {
+                if attributes.contains(&name) {
+                    item.insert(name.to_owned(), Attr::S(value.clone()));
+                }
+            }
+        }
+        items.push(item);
         last = Some((s, pk, sk));
     }
     let next = match (more, last) {
@@ -257,13 +311,13 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
 impl Table for SqliteTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         let key = key.clone();
-        self.with(move |c| read(c, &key)).await
+        self.read_now(move |c| read(c, &key)).await
     }
 
-    /// All of them on the connection at once: one hop to the blocking pool, not one per key.
+    /// All of them on the connection at once: one read, not one per key.
     async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
         let keys = keys.to_vec();
-        self.with(move |c| keys.iter().map(|k| read(c, k)).collect()).await
+        self.read_now(move |c| keys.iter().map(|k| read(c, k)).collect()).await
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
@@ -290,7 +344,7 @@ impl Table for SqliteTable {
 
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
         let q = query.clone();
-        self.with(move |c| run_query(c, &q)).await
+        self.read_now(move |c| run_query(c, &q)).await
     }
 
     async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {

@@ -59,6 +59,12 @@ async fn table_secondary_indexes() {
 }
 
 #[tokio::test]
+async fn table_query_projection() {
+    let (t, _d) = table();
+    contract::table_query_projection(t).await;
+}
+
+#[tokio::test]
 async fn table_get_many() {
     let (t, _d) = table();
     contract::table_get_many(t).await;

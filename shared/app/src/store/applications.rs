@@ -9,6 +9,9 @@ use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
 
 use super::{Projection, Record, Records, Store, Stored, UnitOfWork, s};
+use serde_json::value::RawValue;
+
+use crate::lines::{ApplicationView, LINE_VERSION};
 use crate::ports::{Attr, Cursor, Index, Key, Query, SortKey, StoreError, Table, attr};
 
 pub struct Applications<'a>(pub(super) &'a dyn Table);
@@ -71,6 +74,10 @@ impl Record for BlanketEntry {
         extra.push((KIND, s(BLANKET_ENTRY)));
         extra
     }
+
+    fn line(&self) -> Option<ApplicationView> {
+        Some(self.into())
+    }
 }
 
 fn key(id: &ApplicationId) -> Key {
@@ -125,6 +132,10 @@ impl Record for Application {
         extra
     }
 
+    fn line(&self) -> Option<ApplicationView> {
+        Some(self.into())
+    }
+
     fn claims(&self) -> Vec<Key> {
         if self.status().is_final() { Vec::new() } else { vec![open_claim(&self.form().stay.card_number)] }
     }
@@ -155,6 +166,22 @@ pub trait UnderApplicationKey: Record {}
 impl UnderApplicationKey for Application {}
 impl UnderApplicationKey for BlanketEntry {}
 
+/// A stored line rendered at this version of [`ApplicationView`] (`"{LINE_VERSION}:{json}"`).
+fn current_line(line: &str) -> bool {
+    line.split_once(':').and_then(|(v, _)| v.parse::<i64>().ok()) == Some(LINE_VERSION)
+}
+
+/// The query of an organization's list (public for the list bench, whose floor runs it without the rest).
+pub fn list_query(org: &OrganizationId, after: Option<Cursor>, limit: u32) -> Query {
+    const LINE: &[&str] = &[attr::PK, super::SUMMARY];
+    Query::partition(Index::Gsi1, format!("ORG#{org}"))
+        .sort(SortKey::Prefix("APP#".into()))
+        .descending()
+        .limit(limit)
+        .after(after)
+        .project(LINE)
+}
+
 impl Applications<'_> {
     /// The application with this ID (`None` for a blanket entry not yet corrected).
     pub async fn get(&self, id: &ApplicationId) -> Result<Option<Stored<Application>>, StoreError> {
@@ -172,32 +199,42 @@ impl Applications<'_> {
         }
     }
 
-    /// An organization's application information list, newest first (Q50): applications and blanket
-    /// entries together.
+    /// An organization's application information list, newest first (Q50): the lines of applications and
+    /// blanket entries together, read from their summaries alone. A record stored before it had a summary is
+    /// read whole and summarized.
     pub async fn of_organization(
         &self,
         org: &OrganizationId,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<Listed>, StoreError> {
-        let q = Query::partition(Index::Gsi1, format!("ORG#{org}"))
-            .sort(SortKey::Prefix("APP#".into()))
-            .descending()
-            .limit(limit)
-            .after(after);
-        let page = self.0.query(&q).await?;
-        let items = page
-            .items
-            .iter()
-            .map(|item| {
-                Ok(if is_entry(item) {
-                    Listed::BlanketEntry(super::decode(item)?)
-                } else {
-                    Listed::Application(super::decode(item)?)
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+    ) -> Result<Records<Box<RawValue>>, StoreError> {
+        let page = self.0.query(&list_query(org, after, limit)).await?;
+        let mut items = Vec::with_capacity(page.items.len());
+        for mut item in page.items {
+            match item.remove(super::SUMMARY) {
+                Some(Attr::S(mut line)) if current_line(&line) => {
+                    line.drain(..=line.find(':').unwrap_or_default());
+                    // Checked to be JSON (one pass, no copy), so that a damaged item fails here, not in a reply.
+                    items.push(RawValue::from_string(line).map_err(StoreError::corrupt)?);
+                }
+                _ => items.extend(self.render(&item).await?),
+            }
+        }
         Ok(Records { items, next: page.next })
+    }
+
+    /// The line of a record stored without one, or with one of another version: read whole and rendered
+    /// (`None` if it is gone since it was listed).
+    async fn render(&self, line: &crate::ports::Item) -> Result<Option<Box<RawValue>>, StoreError> {
+        let pk =
+            line.get(attr::PK).and_then(Attr::as_s).ok_or_else(|| StoreError::corrupt("a list line without pk"))?;
+        let Some(item) = self.0.get(&Key::new(pk, "APP")).await? else { return Ok(None) };
+        let line = if is_entry(&item) {
+            ApplicationView::from(&super::decode::<BlanketEntry>(&item)?)
+        } else {
+            ApplicationView::from(&super::decode::<Application>(&item)?)
+        };
+        serde_json::value::to_raw_value(&line).map(Some).map_err(StoreError::corrupt)
     }
 
     /// An office's applications in one status, newest receipt first.

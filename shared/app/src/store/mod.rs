@@ -48,6 +48,7 @@ mod users;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+use crate::lines::{ApplicationView, LINE_VERSION};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -55,7 +56,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
-pub use applications::{Applications, Listed};
+pub use applications::{Applications, Listed, list_query};
 pub use notices::FoundNotice;
 pub use notices::Notices;
 pub use organizations::Organizations;
@@ -71,11 +72,15 @@ use crate::ports::{Attr, Condition, Cursor, Item, Key, Page, StoreError, Table, 
 const DOC: &str = "doc";
 /// When a record was first stored (kept through every later save, so index sort keys built from it hold).
 const CREATED_AT: &str = "created_at";
+/// A record's line of a list ([`Record::line`]): the JSON a list answers with, beside the document, after
+/// the [`LINE_VERSION`] it was rendered at and a colon (one text attribute, so a list reads one column).
+const SUMMARY: &str = "summary";
 
 /// The attributes besides the keys that a read through a secondary index uses: the document, its version,
-/// when it was first stored, and what kind of record it is. The indexes project these and no others
-/// (`infra/template.yaml`, and `DynamoTable::create` for emulators; a test holds the template to this list).
-pub const INDEX_PROJECTION: &[&str] = &[DOC, attr::VERSION, CREATED_AT, applications::KIND];
+/// when it was first stored, what kind of record it is, and its list line. The indexes project these and no
+/// others (`infra/template.yaml`, and `DynamoTable::create` for emulators; a test holds the template to this
+/// list).
+pub const INDEX_PROJECTION: &[&str] = &[DOC, attr::VERSION, CREATED_AT, applications::KIND, SUMMARY];
 
 /// SHA-256 of a secret token, hex: what the store keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
@@ -181,6 +186,23 @@ pub trait Record: Serialize + DeserializeOwned {
     fn projections(&self) -> Vec<Projection> {
         Vec::new()
     }
+    /// The record's line of a list, rendered and stored beside it at every write so that a list reads
+    /// lines, not records.
+    fn line(&self) -> Option<ApplicationView> {
+        None
+    }
+}
+
+/// The attributes a record is stored with besides its document: its index attributes, when it was first
+/// stored, and its list line.
+fn attributes<T: Record>(record: &T, created: DateTime<Utc>) -> Result<Vec<(&'static str, Attr)>, StoreError> {
+    let mut extra = record.index(created);
+    extra.push((CREATED_AT, s(created.to_rfc3339())));
+    if let Some(line) = record.line() {
+        let json = serde_json::to_string(&line).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        extra.push((SUMMARY, s(format!("{LINE_VERSION}:{json}"))));
+    }
+    Ok(extra)
 }
 
 /// A lookup item of a record (see [`Record::projections`]).
@@ -228,9 +250,7 @@ fn pointed(items: &[Item]) -> Result<Vec<Key>, StoreError> {
 /// A new record as stored: version 1, its index attributes, and when it was first stored. It is written only
 /// if no record has its key (`Condition::Absent`).
 fn new_item<T: Record>(record: &T, now: DateTime<Utc>) -> Result<Item, StoreError> {
-    let mut extra = record.index(now);
-    extra.push((CREATED_AT, s(now.to_rfc3339())));
-    encode(record.key(), record, 1, extra)
+    encode(record.key(), record, 1, attributes(record, now)?)
 }
 
 /// A job handed to the outbox in a committed change, to be passed on to the queue.
@@ -309,9 +329,7 @@ impl UnitOfWork {
     /// Writes a changed record back; the change fails if anyone wrote it since it was read.
     pub fn save<T: Record>(&mut self, stored: &Stored<T>) -> Result<(), StoreError> {
         let created = stored.created_at.unwrap_or(self.now);
-        let mut extra = stored.record.index(created);
-        extra.push((CREATED_AT, s(created.to_rfc3339())));
-        self.put_record(stored.record.key(), &stored.record, stored.version, extra)?;
+        self.put_record(stored.record.key(), &stored.record, stored.version, attributes(&stored.record, created)?)?;
         self.writes.extend(projection_writes(&stored.record)?);
         Ok(())
     }
@@ -323,9 +341,7 @@ impl UnitOfWork {
         if key != old.record.key() {
             return Err(StoreError::Invalid("a record is replaced only under its own key".into()));
         }
-        let created = old.created_at.unwrap_or(self.now);
-        let mut extra = new.index(created);
-        extra.push((CREATED_AT, s(created.to_rfc3339())));
+        let extra = attributes(new, old.created_at.unwrap_or(self.now))?;
         for claim in new.claims() {
             let owner = format!("{}|{}", key.pk, key.sk);
             self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });

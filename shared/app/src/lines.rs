@@ -1,0 +1,195 @@
+//! Read models: what the application information list shows of each application (Q50, Q51), in the shape the
+//! API answers with. A line is a pure function of its record, rendered at every write of the record and
+//! stored beside it ([`crate::store`]), so that a list reads stored lines and hands them on as they are: no
+//! record is read, decoded or written out again per request. A record's page shows the same line.
+
+use serde::Serialize;
+use zairyu_domain::application::Application;
+use zairyu_domain::blanket::BlanketEntry;
+use zairyu_domain::form::Procedures;
+use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
+
+/// The version of the lines' shape: a stored line of another version is rendered again from its record when
+/// it is read (raise it with every change of what a line holds).
+pub const LINE_VERSION: i64 = 1;
+
+/// An application's status: its stable code, the label the application information list shows (Q51) and
+/// the office's finer label (which tells Q51's two "Completed" apart).
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StatusView {
+    pub code: &'static str,
+    pub label_en: &'static str,
+    pub label_ja: &'static str,
+    pub office_label_en: &'static str,
+    pub office_label_ja: &'static str,
+}
+
+impl From<ApplicationStatus> for StatusView {
+    fn from(s: ApplicationStatus) -> Self {
+        Self {
+            code: s.code(),
+            label_en: s.label_en(),
+            label_ja: s.label_ja(),
+            office_label_en: s.office_label_en(),
+            office_label_ja: s.office_label_ja(),
+        }
+    }
+}
+
+/// One line of the application information list (Q50, Q51) and its details.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ApplicationView {
+    pub id: String,
+    pub status: StatusView,
+    pub name: String,
+    pub residence_card_number: String,
+    pub status_of_residence: String,
+    pub expiry_date: String,
+    pub procedures: Vec<String>,
+    pub withdrawn_attachments: Vec<zairyu_domain::form::Attachment>,
+    /// `null` only for a blanket entry whose row gives none that reads.
+    pub receipt_method: Option<zairyu_domain::status::ReceiptMethod>,
+    pub receiving_office: String,
+    pub photo_attached: bool,
+    pub temporary_receipt_number: Option<String>,
+    pub official_receipt_number: Option<String>,
+    /// Q32: the day it was filed.
+    pub receipt_date: Option<String>,
+    pub entered_by: String,
+    /// Q55, Q69: the day the card was posted.
+    pub card_dispatched_on: Option<String>,
+    /// Q71: the day the posted card was delivered.
+    pub card_delivered_on: Option<String>,
+    /// Q71: the day the permission took effect (delivery by post, hand-over at the counter).
+    pub permission_effective_on: Option<String>,
+    /// What the user should know about this application now (e.g. Q53: post decided on the day of issuance).
+    pub notices: Vec<NoticeView>,
+    /// Q55, Q56: where the card is sent when received by post (shown when post is chosen); fixed by who
+    /// filed: the organization's location for its staff, the agent's office for an agent.
+    pub return_address: Option<String>,
+    /// Q55: the fee in yen, once permitted and while the card awaits issuance.
+    pub fee_yen: Option<u32>,
+    /// For a row of a blanket file that could not be registered (status "Error (blanket registration)",
+    /// Q42): where it came from and what is wrong; corrected with `POST /api/applications/{id}/correction`.
+    pub blanket: Option<BlanketEntryView>,
+}
+
+/// A blanket entry's origin and errors (Q42).
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BlanketEntryView {
+    pub upload_id: String,
+    /// The row's number in the file, as Excel shows it.
+    pub row: u32,
+    pub errors: Vec<zairyu_domain::blanket::RowError>,
+    /// The row as typed, to start the correction from.
+    pub input: zairyu_domain::form::ApplicationInput,
+}
+
+/// Something the user should know, in English and Japanese, with a stable code.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NoticeView {
+    pub code: &'static str,
+    pub message_en: String,
+    pub message_ja: String,
+}
+
+impl NoticeView {
+    /// Q53: post is accepted for an applicant under 16 but decided on the day of issuance.
+    pub fn post_decided_at_issuance() -> Self {
+        Self {
+            code: "receipt_method.post_decided_at_issuance",
+            message_en: "The applicant is under 16: the card can be received by post only if six months or more \
+                         remain until the 16th birthday on the day it is issued; otherwise the office will ask for it \
+                         to be collected at the counter (Q53)."
+                .into(),
+            message_ja: "申請人は16歳未満です。在留カードの交付日に16歳の誕生日まで6か月以上ある場合に限り郵送で受領\
+                         できます。6か月未満となった場合は窓口での受領となります（Q53）。"
+                .into(),
+        }
+    }
+}
+
+fn names(procedures: Procedures) -> Vec<String> {
+    procedures.names().into_iter().map(str::to_owned).collect()
+}
+
+impl From<&Application> for ApplicationView {
+    fn from(a: &Application) -> Self {
+        let form = a.form();
+        Self {
+            id: a.id().to_string(),
+            status: a.status().into(),
+            name: form.name.to_string(),
+            residence_card_number: form.stay.card_number.to_string(),
+            status_of_residence: form.stay.status.code().to_owned(),
+            expiry_date: form.stay.expiry.to_string(),
+            procedures: names(form.procedures),
+            withdrawn_attachments: a.withdrawn_attachments().to_vec(),
+            receipt_method: Some(form.receipt_method),
+            receiving_office: form.receiving_office.code().to_owned(),
+            photo_attached: a.photo().is_some(),
+            temporary_receipt_number: a.temporary_receipt_number().map(ToString::to_string),
+            official_receipt_number: a.official_receipt_number().map(|n| n.to_string()),
+            receipt_date: a.receipt_date().map(|d| d.to_string()),
+            entered_by: a.created_by().to_string(),
+            card_dispatched_on: a.card_dispatched_on().map(|d| d.to_string()),
+            card_delivered_on: a.card_delivered_on().map(|d| d.to_string()),
+            permission_effective_on: a.permission_effective_on().map(|d| d.to_string()),
+            notices: a.post_caveat().map(|_| NoticeView::post_decided_at_issuance()).into_iter().collect(),
+            return_address: match form.receipt_method {
+                ReceiptMethod::Post => a.return_address().map(ToString::to_string),
+                ReceiptMethod::Counter => None,
+            },
+            fee_yen: a.fee_due(),
+            blanket: None,
+        }
+    }
+}
+
+impl From<&BlanketEntry> for ApplicationView {
+    fn from(e: &BlanketEntry) -> Self {
+        let input = e.input();
+        Self {
+            id: e.id().to_string(),
+            status: e.status().into(),
+            name: input.name.clone(),
+            residence_card_number: input.residence_card_number.clone(),
+            status_of_residence: input.status_of_residence.clone(),
+            expiry_date: input.expiry_date.clone(),
+            procedures: Procedures::parse(&input.procedures).map(names).unwrap_or_default(),
+            withdrawn_attachments: Vec::new(),
+            receipt_method: ReceiptMethod::parse(&input.receipt_method),
+            receiving_office: input.receiving_office.clone(),
+            photo_attached: false,
+            temporary_receipt_number: None,
+            official_receipt_number: None,
+            receipt_date: None,
+            entered_by: e.created_by().to_string(),
+            card_dispatched_on: None,
+            card_delivered_on: None,
+            permission_effective_on: None,
+            notices: Vec::new(),
+            return_address: None,
+            fee_yen: None,
+            blanket: Some(BlanketEntryView {
+                upload_id: e.upload_id().to_owned(),
+                row: e.row(),
+                errors: e.errors().to_vec(),
+                input: input.clone(),
+            }),
+        }
+    }
+}
+
+impl From<&crate::store::Listed> for ApplicationView {
+    fn from(l: &crate::store::Listed) -> Self {
+        match l {
+            crate::store::Listed::Application(a) => a.into(),
+            crate::store::Listed::BlanketEntry(e) => e.into(),
+        }
+    }
+}
