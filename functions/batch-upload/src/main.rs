@@ -8,7 +8,7 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     use zairyu_app::ServiceSource;
-    let blanket = Arc::new(zairyu_aws::AwsPorts::from_env().await.blanket()?);
+    let blanket = Arc::new(zairyu_aws::AwsPorts::from_env()?.blanket()?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let blanket = Arc::clone(&blanket);
         async move {

@@ -206,7 +206,7 @@ async fn create_officer(args: &[String]) -> Result<(), Error> {
     let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
     // The counter alone: in AWS only its own clients are built.
     let counter = if args.iter().any(|a| a == "--aws") {
-        zairyu_app::ServiceSource::counter(&zairyu_aws::AwsPorts::from_env().await)?
+        zairyu_app::ServiceSource::counter(&zairyu_aws::AwsPorts::with_config(zairyu_aws::profile_config().await))?
     } else {
         let data = PathBuf::from(setting("ZAIRYU_DATA_DIR", ".data"));
         std::fs::create_dir_all(&data)?;

@@ -10,7 +10,7 @@ use zairyu_notify::Notifier;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
-    let ports = zairyu_aws::AwsPorts::from_env().await;
+    let ports = zairyu_aws::AwsPorts::from_env()?;
     let core = ports.core()?;
     let notifier = Arc::new(Notifier {
         notifications: zairyu_app::Notifications::new(

@@ -9,7 +9,7 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     use zairyu_app::ServiceSource;
-    let jobs = Arc::new(zairyu_aws::AwsPorts::from_env().await.daily()?);
+    let jobs = Arc::new(zairyu_aws::AwsPorts::from_env()?.daily()?);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<EventBridgeEvent<serde_json::Value>>| {
         let jobs = Arc::clone(&jobs);
         async move { Ok::<_, Error>(zairyu_outbox::handle(&jobs, event.payload).await?) }

@@ -6,7 +6,7 @@ use zairyu_http::{AppState, Function, HttpConfig};
 async fn main() -> Result<(), lambda_http::Error> {
     zairyu_runtime::init_tracing();
     // Only the services (and AWS clients) of this function's routes are built.
-    let ports = zairyu_aws::AwsPorts::from_env().await;
+    let ports = zairyu_aws::AwsPorts::from_env()?;
     let state = AppState::for_functions(&[Function::Status], &ports, HttpConfig::from_env()?)?;
     let app = zairyu_status::handler(state);
     lambda_http::run(app).await

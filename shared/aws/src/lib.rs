@@ -1,6 +1,7 @@
-//! The AWS adapters of the ports, on the official AWS SDK for Rust (rustls, no OpenSSL). Configuration
-//! comes from the environment the standard AWS way (`aws-config`); `AWS_ENDPOINT_URL` points every client
-//! at an emulator such as moto, with no test-only branch in this code.
+//! The AWS adapters of the ports, on the official AWS SDK for Rust (rustls, no OpenSSL). A Lambda function's
+//! configuration comes from the variables Lambda sets ([`lambda_config`]); a command on a workstation's from
+//! the standard AWS chain of profiles, SSO and instance roles ([`profile_config`], feature `profiles`).
+//! `AWS_ENDPOINT_URL` points every client at an emulator such as moto, with no test-only branch in this code.
 
 //! Each function links only the SDK clients it uses: S3 behind the feature `s3` (every function but
 //! `login`), SES behind `ses` (`notify`); DynamoDB and SQS always (every change may hand jobs to the queue).
@@ -19,51 +20,142 @@ pub use s3::S3Blobs;
 pub use ses::SesMailer;
 pub use sqs::SqsQueue;
 
-/// The SDK configuration from the environment (region, credentials, endpoint override), with the HTTP
-/// client of [`http_client`] for every client built from it.
-pub async fn sdk_config() -> aws_config::SdkConfig {
+/// A Lambda function's SDK configuration, from the variables Lambda sets: `AWS_REGION`, the execution role's
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (and `AWS_ENDPOINT_URL` when set),
+/// with the HTTP client of [`http_client`].
+///
+/// Why not `aws_config::defaults().load()`: in Lambda the credentials are always these variables, and the
+/// standard chain builds every provider it might fall back to (profile files, SSO, web identity, the
+/// container and instance metadata clients) at every cold start, and links them all into every function.
+pub fn lambda_config() -> Result<aws_config::SdkConfig, ConfigError> {
+    config_from(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+}
+
+/// [`lambda_config`] from variables looked up by `var` (the contract tests give moto's).
+pub fn config_from(var: impl Fn(&str) -> Option<String>) -> Result<aws_config::SdkConfig, ConfigError> {
+    use aws_sdk_dynamodb::config::{Credentials, Region, SharedCredentialsProvider};
+    let need = |name: &str| var(name).ok_or_else(|| ConfigError(format!("{name} is not set")));
+    let credentials = Credentials::new(
+        need("AWS_ACCESS_KEY_ID")?,
+        need("AWS_SECRET_ACCESS_KEY")?,
+        var("AWS_SESSION_TOKEN"),
+        None,
+        "lambda-environment",
+    );
+    let mut config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(Region::new(need("AWS_REGION")?))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .http_client(http_client());
+    if let Some(url) = var("AWS_ENDPOINT_URL") {
+        config = config.endpoint_url(url);
+    }
+    Ok(config.build())
+}
+
+/// The SDK configuration the standard AWS way (environment, profiles, SSO, instance roles), for a command run
+/// on a workstation (`zairyu-local create-officer --aws`).
+#[cfg(feature = "profiles")]
+pub async fn profile_config() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http_client()).load().await
 }
 
-/// The one HTTP client of every AWS client of a process: rustls on aws-lc (as the SDK's default), trusting the
-/// Mozilla root certificates compiled into the binary (`webpki-root-certs`) instead of the system's store.
-///
-/// Why: the system store is read from the file system at the first TLS connection of every cold start
-/// (`rustls-native-certs` reads the bundle file and then every file of the certificate directory: about 150
-/// files on Debian), so a Lambda function pays for it in its first request's latency; the compiled-in roots cost
-/// no I/O. They are as current as our last build, which we redeploy far more often than the CA set changes;
-/// every AWS endpoint chains to the Amazon Trust Services roots, which the set holds (a test checks).
-pub fn http_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
-    use aws_smithy_http_client::tls;
-    let trust = tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(bundled_roots_pem());
-    let context = match tls::TlsContext::builder().with_trust_store(trust).build() {
-        Ok(context) => context,
-        // Building the context checks nothing today; should it ever refuse, the SDK's own default stands.
-        Err(e) => {
-            tracing::warn!(error = %e, "the bundled trust store was refused; the system's store is used");
-            tls::TlsContext::default()
+#[cfg(test)]
+mod config_tests {
+    #![allow(clippy::unwrap_used)]
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<aws_config::SdkConfig, super::ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        super::config_from(|name| vars.get(name).cloned())
+    }
+
+    #[tokio::test]
+    async fn a_function_s_configuration_is_what_lambda_sets() {
+        use aws_sdk_dynamodb::config::ProvideCredentials;
+        let lambda = [
+            ("AWS_REGION", "ap-northeast-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_SESSION_TOKEN", "token"),
+        ];
+        let lambda_only = config(&lambda).unwrap();
+        assert_eq!(lambda_only.region().map(|r| r.as_ref()), Some("ap-northeast-1"));
+        assert_eq!(lambda_only.endpoint_url(), None);
+        let credentials = lambda_only.credentials_provider().unwrap().provide_credentials().await.unwrap();
+        assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
+        assert_eq!(credentials.session_token(), Some("token"));
+        let moto = config(&[lambda.as_slice(), &[("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")]].concat()).unwrap();
+        assert_eq!(moto.endpoint_url(), Some("http://127.0.0.1:5000"));
+        for missing in ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+            let without: Vec<_> = lambda.iter().copied().filter(|(k, _)| *k != missing).collect();
+            assert!(config(&without).unwrap_err().0.contains(missing));
         }
-    };
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
-        .tls_context(context)
-        .build_https()
+    }
 }
 
-/// The compiled-in root certificates as one PEM text (the form the SDK's trust store takes).
+/// The one HTTP client of every AWS client of a process: rustls on aws-lc (as the SDK's default), trusting the
+/// Mozilla root certificates compiled into the binary (`webpki-root-certs`) instead of the system's store, and
+/// built at the first connection rather than at start.
+///
+/// Why compiled-in roots: the system store is read from the file system at the first TLS connection of every
+/// cold start (`rustls-native-certs` reads the bundle file and then every file of the certificate directory:
+/// about 150 files on Debian), so a Lambda function pays for it in its first request's latency; the
+/// compiled-in roots cost no I/O, and their PEM text is written at build time (`build.rs`), so no start
+/// encodes them. They are as current as our last build, which we redeploy far more often than the CA set
+/// changes; every AWS endpoint chains to the Amazon Trust Services roots, which the set holds (a test checks).
+///
+/// Why at the first connection: a function's start (its init, measured by the cold-start bench) then builds
+/// no TLS configuration at all; the first request that calls AWS, which opens a TLS connection anyway, builds
+/// it once for the process.
+pub fn http_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    aws_sdk_dynamodb::config::SharedHttpClient::new(OnFirstConnection::default())
+}
+
+/// The PEM text of the compiled-in roots (`build.rs`).
+const ROOTS_PEM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/roots.pem"));
+
 fn bundled_roots_pem() -> Vec<u8> {
-    use base64::Engine;
-    let mut pem = String::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2_100);
-    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-        pem.push_str("-----BEGIN CERTIFICATE-----\n");
-        let text = base64::engine::general_purpose::STANDARD.encode(cert.as_ref());
-        for line in text.as_bytes().chunks(64) {
-            pem.push_str(&String::from_utf8_lossy(line));
-            pem.push('\n');
-        }
-        pem.push_str("-----END CERTIFICATE-----\n");
+    ROOTS_PEM.to_vec()
+}
+
+/// The HTTP client of [`http_client`]: built when the SDK first asks for a connector.
+#[derive(Debug, Default)]
+struct OnFirstConnection(OnceLock<aws_sdk_dynamodb::config::SharedHttpClient>);
+
+impl OnFirstConnection {
+    fn client(&self) -> &aws_sdk_dynamodb::config::SharedHttpClient {
+        self.0.get_or_init(|| {
+            use aws_smithy_http_client::tls;
+            let trust = tls::TrustStore::empty().with_native_roots(false).with_pem_certificate(bundled_roots_pem());
+            let context = match tls::TlsContext::builder().with_trust_store(trust).build() {
+                Ok(context) => context,
+                // Building the context checks nothing today; should it ever refuse, the SDK's own default stands.
+                Err(e) => {
+                    tracing::warn!(error = %e, "the bundled trust store was refused; the system's store is used");
+                    tls::TlsContext::default()
+                }
+            };
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+                .tls_context(context)
+                .build_https()
+        })
     }
-    pem.into_bytes()
+}
+
+impl aws_sdk_dynamodb::config::HttpClient for OnFirstConnection {
+    fn http_connector(
+        &self,
+        settings: &aws_smithy_runtime_api::client::http::HttpConnectorSettings,
+        components: &aws_sdk_dynamodb::config::RuntimeComponents,
+    ) -> aws_smithy_runtime_api::client::http::SharedHttpConnector {
+        self.client().http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.client().connector_metadata()
+    }
 }
 
 #[cfg(test)]
@@ -141,9 +233,15 @@ pub struct AwsPorts {
 }
 
 impl AwsPorts {
-    pub async fn from_env() -> Self {
+    /// The ports of a Lambda function ([`lambda_config`]).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self::with_config(lambda_config()?))
+    }
+
+    /// The ports over a given SDK configuration.
+    pub fn with_config(config: aws_config::SdkConfig) -> Self {
         Self {
-            config: sdk_config().await,
+            config,
             core: OnceLock::new(),
             #[cfg(feature = "s3")]
             s3: OnceLock::new(),

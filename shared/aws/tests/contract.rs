@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
 use zairyu_app::ports::{BlobStore, JobQueue, Table};
 use zairyu_aws::{DynamoTable, S3Blobs, SesMailer, SqsQueue};
 use zairyu_contract as contract;
@@ -21,15 +20,17 @@ fn moto_url() -> String {
     })
 }
 
+/// The configuration a function builds from what Lambda sets (`zairyu_aws::lambda_config`), pointed at moto.
 async fn config() -> aws_config::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .test_credentials()
-        .region("ap-northeast-1")
-        // The HTTP client the functions use (bundled trust store).
-        .http_client(zairyu_aws::http_client())
-        .endpoint_url(moto_url())
-        .load()
-        .await
+    zairyu_aws::config_from(|name| match name {
+        "AWS_REGION" => Some("ap-northeast-1".into()),
+        "AWS_ACCESS_KEY_ID" => Some("AKIDCONTRACT".into()),
+        "AWS_SECRET_ACCESS_KEY" => Some("contract-secret".into()),
+        "AWS_SESSION_TOKEN" => Some("contract-token".into()),
+        "AWS_ENDPOINT_URL" => Some(moto_url()),
+        _ => None,
+    })
+    .unwrap()
 }
 
 fn unique(prefix: &str) -> String {
