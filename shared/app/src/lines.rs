@@ -193,3 +193,33 @@ impl From<&crate::store::Listed> for ApplicationView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use zairyu_domain::application::{ApplicationId, OrganizationId};
+    use zairyu_domain::fixtures::application_input;
+    use zairyu_domain::form::ApplicationForm;
+    use zairyu_domain::jst::JstDate;
+    use zairyu_domain::values::UserId;
+
+    use super::*;
+
+    /// Stored lines are rendered at the version they were written with; one of another version is rendered
+    /// again from its record. So any change to what a line holds, its shape or its words, must raise
+    /// `LINE_VERSION`: this test holds one line, written out, to the version it was written at.
+    #[test]
+    fn a_changed_line_raises_the_line_version() {
+        let form = ApplicationForm::parse(&application_input(), JstDate::parse("2026-11-27").unwrap()).unwrap();
+        let app = Application::new(
+            ApplicationId::parse("app-1").unwrap(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            form,
+        );
+        let line = serde_json::to_string(&ApplicationView::from(&app)).unwrap();
+        assert_eq!((LINE_VERSION, line.as_str()), (1, LINE_AT_VERSION_1), "{line}");
+    }
+
+    const LINE_AT_VERSION_1: &str = "";
+}
