@@ -221,5 +221,5 @@ mod tests {
         assert_eq!((LINE_VERSION, line.as_str()), (1, LINE_AT_VERSION_1), "{line}");
     }
 
-    const LINE_AT_VERSION_1: &str = "";
+    const LINE_AT_VERSION_1: &str = r#"{"id":"app-1","status":{"code":"input_completed","label_en":"Input completed","label_ja":"入力完了","office_label_en":"Input completed","office_label_ja":"入力完了"},"name":"NGUYEN,VAN,AN","residence_card_number":"AB12345678CD","status_of_residence":"engineer_humanities_international","expiry_date":"2027-01-20","procedures":["extension"],"withdrawn_attachments":[],"receipt_method":"post","receiving_office":"tokyo","photo_attached":false,"temporary_receipt_number":null,"official_receipt_number":null,"receipt_date":null,"entered_by":"TANAKA01","card_dispatched_on":null,"card_delivered_on":null,"permission_effective_on":null,"notices":[],"return_address":null,"fee_yen":null,"blanket":null}"#;
 }
