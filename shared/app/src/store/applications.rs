@@ -32,29 +32,6 @@ pub enum Listed {
     BlanketEntry(BlanketEntry),
 }
 
-impl Listed {
-    pub fn id(&self) -> &ApplicationId {
-        match self {
-            Self::Application(a) => a.id(),
-            Self::BlanketEntry(e) => e.id(),
-        }
-    }
-
-    pub fn status(&self) -> ApplicationStatus {
-        match self {
-            Self::Application(a) => a.status(),
-            Self::BlanketEntry(e) => e.status(),
-        }
-    }
-
-    pub fn application(&self) -> Option<&Application> {
-        match self {
-            Self::Application(a) => Some(a),
-            Self::BlanketEntry(_) => None,
-        }
-    }
-}
-
 fn list_index(org: &OrganizationId, id: &ApplicationId, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
     vec![
         (attr::GSI1_PK, s(format!("ORG#{org}"))),
@@ -167,8 +144,20 @@ impl UnderApplicationKey for Application {}
 impl UnderApplicationKey for BlanketEntry {}
 
 /// A stored line rendered at this version of [`ApplicationView`] (`"{LINE_VERSION}:{json}"`).
-fn current_line(line: &str) -> bool {
-    line.split_once(':').and_then(|(v, _)| v.parse::<i64>().ok()) == Some(LINE_VERSION)
+/// The line of a record read whole.
+fn render(item: crate::ports::Item) -> Result<Box<RawValue>, StoreError> {
+    let line = if is_entry(&item) {
+        ApplicationView::from(&super::decode::<BlanketEntry>(&item)?)
+    } else {
+        ApplicationView::from(&super::decode::<Application>(&item)?)
+    };
+    serde_json::value::to_raw_value(&line).map_err(StoreError::corrupt)
+}
+
+/// Where its JSON starts, if it is of this version.
+fn current_line(line: &str) -> Option<usize> {
+    let (version, _) = line.split_once(':')?;
+    (version.parse::<i64>().ok()? == LINE_VERSION).then_some(version.len() + 1)
 }
 
 /// The query of an organization's list (public for the list bench, whose floor runs it without the rest).
@@ -209,32 +198,35 @@ impl Applications<'_> {
         limit: u32,
     ) -> Result<Records<Box<RawValue>>, StoreError> {
         let page = self.0.query(&list_query(org, after, limit)).await?;
-        let mut items = Vec::with_capacity(page.items.len());
+        // Each slot: its stored line, or the key of a record to render it from (stored before lines existed,
+        // or with a line of another version), all of those read at once.
+        let mut slots = Vec::with_capacity(page.items.len());
+        let mut stale = Vec::new();
         for mut item in page.items {
             match item.remove(super::SUMMARY) {
-                Some(Attr::S(mut line)) if current_line(&line) => {
-                    line.drain(..=line.find(':').unwrap_or_default());
+                Some(Attr::S(mut line)) if let Some(start) = current_line(&line) => {
+                    line.drain(..start);
                     // Checked to be JSON (one pass, no copy), so that a damaged item fails here, not in a reply.
-                    items.push(RawValue::from_string(line).map_err(StoreError::corrupt)?);
+                    slots.push(Some(RawValue::from_string(line).map_err(StoreError::corrupt)?));
                 }
-                _ => items.extend(self.render(&item).await?),
+                _ => {
+                    let pk = item.get(attr::PK).and_then(Attr::as_s);
+                    stale.push(Key::new(pk.ok_or_else(|| StoreError::corrupt("a list line without pk"))?, "APP"));
+                    slots.push(None);
+                }
+            }
+        }
+        let mut rendered = self.0.get_many(&stale).await?.into_iter().map(|item| item.map(render)).collect::<Vec<_>>();
+        rendered.reverse();
+        let mut items = Vec::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Some(line) => items.push(line),
+                // A record gone since it was listed is left out.
+                None => items.extend(rendered.pop().flatten().transpose()?),
             }
         }
         Ok(Records { items, next: page.next })
-    }
-
-    /// The line of a record stored without one, or with one of another version: read whole and rendered
-    /// (`None` if it is gone since it was listed).
-    async fn render(&self, line: &crate::ports::Item) -> Result<Option<Box<RawValue>>, StoreError> {
-        let pk =
-            line.get(attr::PK).and_then(Attr::as_s).ok_or_else(|| StoreError::corrupt("a list line without pk"))?;
-        let Some(item) = self.0.get(&Key::new(pk, "APP")).await? else { return Ok(None) };
-        let line = if is_entry(&item) {
-            ApplicationView::from(&super::decode::<BlanketEntry>(&item)?)
-        } else {
-            ApplicationView::from(&super::decode::<Application>(&item)?)
-        };
-        serde_json::value::to_raw_value(&line).map(Some).map_err(StoreError::corrupt)
     }
 
     /// An office's applications in one status, newest receipt first.
