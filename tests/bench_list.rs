@@ -133,6 +133,10 @@ async fn main() {
         std::hint::black_box(row);
     };
     let body = page.body.clone();
+    // Of the list's own work: the service's call (the query and its lines, no HTTP, no authentication).
+    let service = || async {
+        std::hint::black_box(w.svc.applications.applications(&caller, None, 50).await.unwrap());
+    };
 
     const N: usize = 2000;
     // `ZAIRYU_BENCH_ONLY=list` (or `me`) sends only those requests, many of them: a profile of one path.
@@ -154,7 +158,7 @@ async fn main() {
     // Each round measures every floor and every request once, so that a slow moment of a shared machine
     // falls on all of them alike; each figure is the median of its rounds.
     const ROUNDS: usize = 7;
-    let mut rounds: [Vec<(f64, f64)>; 6] = Default::default();
+    let mut rounds: [Vec<(f64, f64)>; 7] = Default::default();
     for _ in 0..ROUNDS {
         rounds[0].push(measure(N * 5, router_floor).await);
         rounds[1].push(measure(N / 2, || async { sql_floor() }).await);
@@ -167,8 +171,9 @@ async fn main() {
         rounds[3].push(measure(N * 5, || async { session_read() }).await);
         rounds[4].push(measure(N / 2, list).await);
         rounds[5].push(measure(N * 2, me).await);
+        rounds[6].push(measure(N / 2, service).await);
     }
-    let [router, sql, serialize, key_read, list, me] = rounds.map(|r| median(&r));
+    let [router, sql, serialize, key_read, list, me, service] = rounds.map(|r| median(&r));
     let list_floor = router.0 + sql.0 + serialize.0;
     let me_floor = router.0 + key_read.0;
     line("router floor (a bare axum route)", router, None);
@@ -177,6 +182,7 @@ async fn main() {
     line("read one item by key (cached statement)", key_read, None);
     line("GET /api/applications?limit=50 (50 of 50)", list, Some(list_floor));
     line("GET /api/me", me, Some(me_floor));
+    line("  of which the service's call (query and lines, no HTTP)", service, None);
     println!(
         "(the ratios: CPU per request over the floor — the list's: router + SQL + serialize; /api/me's: router + one read by key)"
     );

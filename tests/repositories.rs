@@ -52,7 +52,7 @@ async fn the_list_shows_each_application_as_it_is_now(w: World) {
     apps.submit(&caller, a.id().as_str()).await.unwrap();
     let raw = || async {
         let page = apps.applications(&caller, None, 10).await.unwrap().items;
-        page.iter().map(|l| serde_json::from_str::<serde_json::Value>(l.get()).unwrap()).collect::<Vec<_>>()
+        page.iter().map(|l| serde_json::from_str::<serde_json::Value>(l.json()).unwrap()).collect::<Vec<_>>()
     };
     let listed = raw().await;
     let ids: Vec<_> = listed.iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
@@ -65,7 +65,7 @@ async fn the_list_shows_each_application_as_it_is_now(w: World) {
     assert_eq!(filed.status.code, "application_completed");
     assert!(filed.photo_attached && filed.temporary_receipt_number.is_some() && filed.receipt_date.is_some());
 
-    // b as stored before lines existed; a with a line of another shape.
+    // b as stored before lines existed; a with a line of another shape; then a with a line cut short.
     let key = |id: &zairyu_domain::application::ApplicationId| Key::new(format!("APP#{id}"), "APP");
     let mut item = w.table.get(&key(b.id())).await.unwrap().unwrap();
     assert!(item.remove("summary").is_some(), "every write stores the line");
@@ -73,6 +73,10 @@ async fn the_list_shows_each_application_as_it_is_now(w: World) {
     let mut item = w.table.get(&key(a.id())).await.unwrap().unwrap();
     let old = zairyu_app::lines::LINE_VERSION - 1;
     item.insert("summary".into(), Attr::S(format!("{old}:{{\"shape\":\"old\"}}")));
+    w.table.put(item.clone(), Condition::None).await.unwrap();
+    assert_eq!(raw().await, listed);
+    let now = zairyu_app::lines::LINE_VERSION;
+    item.insert("summary".into(), Attr::S(format!("{now}:{{\"id\":\"{}\",\"status\":{{", a.id())));
     w.table.put(item, Condition::None).await.unwrap();
     assert_eq!(raw().await, listed);
 }
@@ -525,5 +529,5 @@ async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: Wo
     );
     assert!(!apps.add_if_absent(&entry, start()).await.unwrap(), "never beside its application");
     let list = apps.of_organization(&org, None, 10).await.unwrap();
-    assert_eq!(list.items.iter().filter(|l| l.get().contains(&format!("\"id\":\"{id}\""))).count(), 1);
+    assert_eq!(list.items.iter().filter(|l| l.json().contains(&format!("\"id\":\"{id}\""))).count(), 1);
 }

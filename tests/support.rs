@@ -262,7 +262,7 @@ impl World {
     /// The caller's application list (Q50) as the API shows it, parsed.
     pub async fn lines(&self, caller: &Caller, limit: u32) -> Vec<Line> {
         let page = self.svc.applications.applications(caller, None, limit).await.unwrap();
-        page.items.iter().map(|raw| serde_json::from_str(raw.get()).unwrap()).collect()
+        page.items.iter().map(|line| serde_json::from_str(line.json()).unwrap()).collect()
     }
 
     pub async fn login(&self, user: &str) -> (String, Caller) {

@@ -27,6 +27,26 @@ pub use services::notifications::{Delivered, Notifications};
 pub use services::{Caller, Core};
 
 use ports::{BlobStore, Clock, Ids, JobQueue, PasswordHasher, Table};
+
+/// Bytes as lower-case hexadecimal, in one allocation (a token's hash is taken at every request).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod hex_tests {
+    #[test]
+    fn bytes_are_written_as_two_lower_case_digits_each() {
+        assert_eq!(super::hex(&[0x00, 0x0f, 0xa5, 0xff, 0x10]), "000fa5ff10");
+        assert_eq!(super::hex(&[]), "");
+    }
+}
 use store::Store;
 
 /// Every port, for a process that serves every use case (the local server, the tests).

@@ -96,7 +96,7 @@ impl<C: Clock + 'static> FolderBlobs<C> {
             Err(_) => return String::new(),
         };
         mac.update(format!("{key}\n{expires}\n{content_type}\n{length}").as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        zairyu_app::hex(&mac.finalize().into_bytes())
     }
 
     /// Checks an upload to a link made by `presign_put` (`path_and_query` as the request carried it) and

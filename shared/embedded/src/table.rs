@@ -274,35 +274,35 @@ pub fn query_statement(q: &Query) -> Result<(String, Vec<rusqlite::types::Value>
 fn run_query(conn: &Connection, q: &Query) -> Result<Page, StoreError> {
     let (sql, args) = query_statement(q)?;
     let mut stmt = conn.prepare_cached(&sql).map_err(unavailable)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, row_at(r, 3)?))
-        })
-        .map_err(unavailable)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args)).map_err(unavailable)?;
     let mut items = Vec::new();
-    let mut last = None;
+    // The sort key, pk and sk of the last row taken (the next page's cursor), copied into the same three
+    // buffers row after row rather than allocated for each.
+    let mut last = [String::new(), String::new(), String::new()];
     let mut more = false;
-    for row in rows {
-        let (s, pk, sk, row) = row.map_err(unavailable)?;
+    while let Some(r) = rows.next().map_err(unavailable)? {
         if items.len() == q.limit as usize {
             more = true;
             break;
         }
-        let mut item = item_of(row)?;
+        for (i, buffer) in last.iter_mut().enumerate() {
+            buffer.clear();
+            buffer.push_str(r.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(unavailable)?);
+        }
+        let mut item = item_of(row_at(r, 3).map_err(unavailable)?)?;
         if let Some(attributes) = q.attributes {
             item.retain(|name, _| attributes.contains(&name.as_str()));
-            for (name, value) in [(attr::PK, &pk), (attr::SK, &sk)] {
+            for (name, value) in [(attr::PK, &last[1]), (attr::SK, &last[2])] {
                 if attributes.contains(&name) {
                     item.insert(name.to_owned(), Attr::S(value.clone()));
                 }
             }
         }
         items.push(item);
-        last = Some((s, pk, sk));
     }
-    let next = match (more, last) {
-        (true, Some(l)) => Some(Cursor(serde_json::to_string(&l).map_err(|e| StoreError::corrupt(e.to_string()))?)),
-        _ => None,
+    let next = match more && !items.is_empty() {
+        true => Some(Cursor(serde_json::to_string(&last).map_err(|e| StoreError::corrupt(e.to_string()))?)),
+        false => None,
     };
     Ok(Page { items, next })
 }
@@ -314,10 +314,26 @@ impl Table for SqliteTable {
         self.read_now(move |c| read(c, &key)).await
     }
 
-    /// All of them on the connection at once: one read, not one per key.
+    /// All of them on the connection at once, in one read transaction: one snapshot (a session and its user
+    /// as they were together) and one lock of the file's shared memory, not one per key.
     async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
         let keys = keys.to_vec();
-        self.read_now(move |c| keys.iter().map(|k| read(c, k)).collect()).await
+        self.read_now(move |c| {
+            if let [key] = keys.as_slice() {
+                return Ok(vec![read(c, key)?]);
+            }
+            // BEGIN and COMMIT from the statement cache: a transaction opened the usual way parses both again
+            // each time, which costs what the second lock saves.
+            let run = |sql: &str| c.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map_err(unavailable);
+            run("BEGIN")?;
+            match keys.iter().map(|k| read(c, k)).collect::<Result<Vec<_>, _>>() {
+                Ok(items) => run("COMMIT").map(|_| items),
+                // The read's own error is the one to report; a connection left in a transaction would refuse
+                // every later BEGIN, so a failed rollback is reported instead.
+                Err(e) => run("ROLLBACK").and(Err(e)),
+            }
+        })
+        .await
     }
 
     async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {

@@ -16,6 +16,25 @@ pub struct PageView<T> {
     pub next_cursor: Option<String>,
 }
 
+impl PageView<zairyu_app::lines::Line> {
+    /// The page's JSON with each stored line copied in as it is (lines are JSON already: serializing them
+    /// through serde would parse each again).
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut body = Vec::with_capacity(self.items.iter().map(|l| l.json().len() + 1).sum::<usize>() + 64);
+        body.extend_from_slice(b"{\"items\":[");
+        for (n, line) in self.items.iter().enumerate() {
+            if n > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(line.json().as_bytes());
+        }
+        body.extend_from_slice(b"],\"next_cursor\":");
+        serde_json::to_writer(&mut body, &self.next_cursor)?;
+        body.push(b'}');
+        Ok(body)
+    }
+}
+
 /// Q77: user name, user ID, e-mail address.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct UserView {

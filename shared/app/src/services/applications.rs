@@ -234,7 +234,7 @@ impl Applications {
         caller: &Caller,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<Box<serde_json::value::RawValue>>, ServiceError> {
+    ) -> Result<Records<crate::lines::Line>, ServiceError> {
         let org = caller.organization()?;
         Ok(self.core.store().applications().of_organization(org, after, limit).await?)
     }

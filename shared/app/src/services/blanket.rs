@@ -136,13 +136,13 @@ impl<'a> NewRows<'a> {
 
 fn row_application_id(org: &OrganizationId, file_hash: &str, row: u32) -> Result<ApplicationId, ServiceError> {
     let digest = Sha256::digest(format!("{org}\n{file_hash}\n{row}").as_bytes());
-    let hex: String = digest.iter().take(13).map(|b| format!("{b:02x}")).collect();
+    let hex = crate::hex(&digest[..13]);
     ApplicationId::parse(&format!("bl-{hex}")).map_err(|e| invalid("id", &e))
 }
 
 /// The SHA-256 of a file, hex.
 pub fn file_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(&Sha256::digest(bytes))
 }
 
 /// Blanket input for an organization's users, and the registration of the uploaded files.

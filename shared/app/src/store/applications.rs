@@ -9,9 +9,8 @@ use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
 
 use super::{Projection, Record, Records, Store, Stored, UnitOfWork, s};
-use serde_json::value::RawValue;
 
-use crate::lines::{ApplicationView, LINE_VERSION};
+use crate::lines::{ApplicationView, LINE_VERSION, Line};
 use crate::ports::{Attr, Cursor, Index, Key, Query, SortKey, StoreError, Table, attr};
 
 pub struct Applications<'a>(pub(super) &'a dyn Table);
@@ -145,19 +144,23 @@ impl UnderApplicationKey for BlanketEntry {}
 
 /// A stored line rendered at this version of [`ApplicationView`] (`"{LINE_VERSION}:{json}"`).
 /// The line of a record read whole.
-fn render(item: crate::ports::Item) -> Result<Box<RawValue>, StoreError> {
+fn render(item: crate::ports::Item) -> Result<Line, StoreError> {
     let line = if is_entry(&item) {
         ApplicationView::from(&super::decode::<BlanketEntry>(&item)?)
     } else {
         ApplicationView::from(&super::decode::<Application>(&item)?)
     };
-    serde_json::value::to_raw_value(&line).map_err(StoreError::corrupt)
+    Line::render(&line).map_err(StoreError::corrupt)
 }
 
-/// Where its JSON starts, if it is of this version.
-fn current_line(line: &str) -> Option<usize> {
-    let (version, _) = line.split_once(':')?;
-    (version.parse::<i64>().ok()? == LINE_VERSION).then_some(version.len() + 1)
+/// The line a summary holds, if it was rendered at this version (and is whole).
+fn current_line(mut summary: String) -> Option<Line> {
+    let (version, _) = summary.split_once(':')?;
+    if version.parse::<i64>().ok()? != LINE_VERSION {
+        return None;
+    }
+    summary.drain(..=version.len());
+    Line::stored(summary)
 }
 
 /// The query of an organization's list (public for the list bench, whose floor runs it without the rest).
@@ -196,20 +199,20 @@ impl Applications<'_> {
         org: &OrganizationId,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<Box<RawValue>>, StoreError> {
+    ) -> Result<Records<Line>, StoreError> {
         let page = self.0.query(&list_query(org, after, limit)).await?;
         // Each slot: its stored line, or the key of a record to render it from (stored before lines existed,
         // or with a line of another version), all of those read at once.
         let mut slots = Vec::with_capacity(page.items.len());
         let mut stale = Vec::new();
         for mut item in page.items {
-            match item.remove(super::SUMMARY) {
-                Some(Attr::S(mut line)) if let Some(start) = current_line(&line) => {
-                    line.drain(..start);
-                    // Checked to be JSON (one pass, no copy), so that a damaged item fails here, not in a reply.
-                    slots.push(Some(RawValue::from_string(line).map_err(StoreError::corrupt)?));
-                }
-                _ => {
+            let line = match item.remove(super::SUMMARY) {
+                Some(Attr::S(stored)) => current_line(stored),
+                _ => None,
+            };
+            match line {
+                Some(line) => slots.push(Some(line)),
+                None => {
                     let pk = item.get(attr::PK).and_then(Attr::as_s);
                     stale.push(Key::new(pk.ok_or_else(|| StoreError::corrupt("a list line without pk"))?, "APP"));
                     slots.push(None);

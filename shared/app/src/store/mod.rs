@@ -84,7 +84,7 @@ pub const INDEX_PROJECTION: &[&str] = &[DOC, attr::VERSION, CREATED_AT, applicat
 
 /// SHA-256 of a secret token, hex: what the store keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// An item holding `doc` under `key`, with the record's `version` and any index or TTL attributes.
@@ -198,9 +198,9 @@ pub trait Record: Serialize + DeserializeOwned {
 fn attributes<T: Record>(record: &T, created: DateTime<Utc>) -> Result<Vec<(&'static str, Attr)>, StoreError> {
     let mut extra = record.index(created);
     extra.push((CREATED_AT, s(created.to_rfc3339())));
-    if let Some(line) = record.line() {
-        let json = serde_json::to_string(&line).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        extra.push((SUMMARY, s(format!("{LINE_VERSION}:{json}"))));
+    if let Some(view) = record.line() {
+        let line = crate::lines::Line::render(&view).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        extra.push((SUMMARY, s(format!("{LINE_VERSION}:{}", line.json()))));
     }
     Ok(extra)
 }

@@ -161,11 +161,11 @@ async fn applications(
     auth: Authenticated,
     pages: Pages,
     QueryArgs(q): QueryArgs<PageQuery>,
-) -> ApiResult<Json<PageView<Box<serde_json::value::RawValue>>>> {
+) -> ApiResult<PageView<zairyu_app::lines::Line>> {
     let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
     // The lines as stored: each is an `ApplicationView` (the schema this route declares).
     let page = applications.applications(&auth.caller, after, limit).await?;
-    Ok(Json(pages.view(page.items, page.next)?))
+    pages.view(page.items, page.next)
 }
 
 async fn create_application(

@@ -63,6 +63,19 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// A page of list lines, written as [`PageView::to_json`] writes it.
+impl IntoResponse for PageView<zairyu_app::lines::Line> {
+    fn into_response(self) -> Response {
+        match self.to_json() {
+            Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "a page of lines could not be written");
+                Problem::internal().into_response()
+            }
+        }
+    }
+}
+
 /// Writes the JSON Schema of a body into the generator's components and returns a reference to it.
 pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 
