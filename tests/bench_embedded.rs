@@ -43,6 +43,10 @@ fn item(pk: &str, sk: &str) -> Item {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     // First, while the process is small, so its peak memory says something about the blanket files.
+    // `ZAIRYU_BENCH_ONLY=blanket` registers the 300-row file again and again, for a profiler to watch.
+    if std::env::var("ZAIRYU_BENCH_ONLY").as_deref() == Ok("blanket") {
+        return blanket_only(&dir).await;
+    }
     edge_files();
     blanket(&dir).await;
 
@@ -182,6 +186,24 @@ fn status_kib(field: &str) -> u64 {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
+}
+
+/// The 300-row registration alone, twenty times, each in a fresh table.
+async fn blanket_only(dir: &tempfile::TempDir) {
+    use zairyu_domain::application::OrganizationId;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    use zairyu_domain::values::UserId;
+    let org = OrganizationId::parse("org1").unwrap();
+    let user = UserId::parse("TANAKA01").unwrap();
+    for round in 0..20 {
+        let w =
+            World::with_table(Arc::new(SqliteTable::open(&dir.path().join(format!("only{round}.db"))).unwrap())).await;
+        let rows = w.blanket_people(300).await;
+        let file = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
+        let upload = w.svc.blanket.start_blanket_upload(&org, &user).await.unwrap();
+        let done = zairyu_blanket::process(&w.svc.blanket, &org, upload.id(), &file).await.unwrap();
+        assert_eq!(done.rows_registered(), 300);
+    }
 }
 
 /// A 300-row blanket file: parse and validate alone, then from upload to every row stored.

@@ -229,7 +229,7 @@ pub struct AwsPorts {
     config: aws_config::SdkConfig,
     core: OnceLock<Core>,
     #[cfg(feature = "s3")]
-    s3: OnceLock<aws_sdk_s3::Client>,
+    s3: OnceLock<s3::LazyClient>,
 }
 
 impl AwsPorts {
@@ -275,8 +275,8 @@ impl AwsPorts {
 
     #[cfg(feature = "s3")]
     fn bucket(&self, variable: &str) -> Result<Arc<dyn BlobStore>, ConfigError> {
-        let s3 = self.s3.get_or_init(|| s3_client(&self.config)).clone();
-        Ok(Arc::new(S3Blobs::new(s3, env(variable)?, std::env::var("ZAIRYU_KMS_KEY_ID").ok())))
+        let s3 = self.s3.get_or_init(|| s3::lazy_client(self.config.clone())).clone();
+        Ok(Arc::new(S3Blobs::on(s3, env(variable)?, std::env::var("ZAIRYU_KMS_KEY_ID").ok())))
     }
 
     /// A function built without S3 asked for a bucket: our bug, reported at start-up.

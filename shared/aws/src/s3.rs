@@ -1,6 +1,7 @@
 //! `BlobStore` on an S3 bucket, with server-side encryption requested on every write and presigned PUTs
 //! for uploads that go straight from the browser to S3 (of the declared length, once).
 
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,9 +13,18 @@ use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Ser
 use chrono::{DateTime, Utc};
 use zairyu_app::ports::{BlobError, BlobStore, PresignedUpload, check_blob_key};
 
+/// An S3 client built at its first use: building one costs a good part of a function's start, and most of
+/// the requests of the functions that hold a bucket (office, status) never touch it.
+pub type LazyClient = Arc<LazyLock<Client, Box<dyn FnOnce() -> Client + Send>>>;
+
+/// A [`LazyClient`] that builds its client from `config` with [`crate::s3_client`].
+pub fn lazy_client(config: aws_config::SdkConfig) -> LazyClient {
+    Arc::new(LazyLock::new(Box::new(move || crate::s3_client(&config))))
+}
+
 #[derive(Clone, Debug)]
 pub struct S3Blobs {
-    client: Client,
+    client: LazyClient,
     bucket: String,
     /// A customer-managed KMS key; `None` uses the bucket's default key for `aws:kms`.
     kms_key_id: Option<String>,
@@ -48,6 +58,11 @@ impl S3Blobs {
     }
 
     pub fn new(client: Client, bucket: impl Into<String>, kms_key_id: Option<String>) -> Self {
+        Self::on(Arc::new(LazyLock::new(Box::new(move || client))), bucket, kms_key_id)
+    }
+
+    /// A bucket on a client built at its first use (shared by the buckets of one function).
+    pub fn on(client: LazyClient, bucket: impl Into<String>, kms_key_id: Option<String>) -> Self {
         Self { client, bucket: bucket.into(), kms_key_id }
     }
 

@@ -96,11 +96,12 @@ async fn table_get_many() {
     contract::table_get_many(table().await).await;
 }
 
+/// A bucket on a client built at its first use, as a function's ports hold it.
 async fn blobs() -> Arc<S3Blobs> {
-    let client = zairyu_aws::s3_client(&config().await);
+    let config = config().await;
     let bucket = unique("zairyu-photos").to_ascii_lowercase();
-    S3Blobs::create(&client, &bucket).await.unwrap();
-    Arc::new(S3Blobs::new(client, bucket, None))
+    S3Blobs::create(&zairyu_aws::s3_client(&config), &bucket).await.unwrap();
+    Arc::new(S3Blobs::on(zairyu_aws::s3::lazy_client(config), bucket, None))
 }
 
 #[tokio::test]
