@@ -45,7 +45,7 @@ section() { # section TITLE COMMAND NAME TEXT
     "Each function's release binary for arm64 (as Lambda runs it), built for that function alone, and zipped as \`bootstrap\` the way its artifact holds it, beside a hello-world lambda_http function built the same way. The limit is 4 MB zipped."
   section "The list path and authentication (issue 15, item 3)" \
     "cargo bench -p zairyu-acceptance --bench list" list \
-    "One request at a time through the real router, in-process, on a SQLite file of 50 applications: CPU time of the process's threads per request beside the floor (a bare axum route, the list's own SQL statement cached with its rows read as text, serializing the same page), medians of rounds that measure every line once."
+    "One request at a time through the real router, in-process, on a SQLite file of 50 applications: CPU time of the process's threads per request beside the floor (a bare axum route, the list's own SQL statement cached with its rows read as text, serializing the same page), medians of rounds that measure every line once; the last line is the list's service call alone (query and lines, without HTTP or authentication)."
   section "Embedded default: table, use cases, blanket files (issues 3, 14, 15 item 4)" \
     "cargo bench -p zairyu-acceptance --bench embedded" embedded \
     "File-backed SQLite, one connection; the blanket lines compare reading and registering a 300-row file with calamine reading the same bytes and the same writes in bare transactions."
