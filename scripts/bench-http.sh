@@ -58,6 +58,18 @@ PY
 echo "== GET /api/applications (page of 50 of 50 applications), 2 threads, 16 connections, 10 s"
 wrk -t2 -c16 -d10s --latency -H "cookie: $cookie" "$url/api/applications?limit=50"
 
+# The pages (#17 item 6): the application list and the new-application form as a browser gets them, beside
+# the JSON route above; each page's size (at most 50 KB of HTML; the style sheet at most 30 KB).
+person=$(curl -s -H "cookie: $cookie" "$url/foreign-nationals" | sed -n 's/.*href="\(\/applications\/new?person=[^"]*\)".*/\1/p' | head -1)
+css=$(curl -s "$url/" | sed -n 's/.*rel="stylesheet" href="\([^"]*\)".*/\1/p' | head -1)
+for page in "/applications" "$person" "$css"; do
+  printf '== size of %s: %s bytes\n' "${page%%\?*}" "$(curl -s -H "cookie: $cookie" "$url$page" | wc -c)"
+done
+echo "== GET /applications (the list page: 50 of 50 applications as HTML), 2 threads, 16 connections, 10 s"
+wrk -t2 -c16 -d10s --latency -H "cookie: $cookie" "$url/applications"
+echo "== GET /applications/new (the form, filled in from the list), 2 threads, 16 connections, 10 s"
+wrk -t2 -c16 -d10s --latency -H "cookie: $cookie" "$url$person"
+
 lua="$(mktemp)"
 cat > "$lua" <<LUA
 wrk.method = "POST"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Python test tools it needs, starts moto server
 # on a free port of 127.0.0.1 for the AWS adapters' contract tests, runs every Rust test of the workspace,
-# fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
+# runs the browser tests (scripts/browser-tests.sh), fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
 # lints and checks the infrastructure template (cfn-lint, sam validate --lint, checkov), and stops moto again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,9 @@ echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"
 cargo test --workspace --locked
+
+echo "==> browser tests (headless Chromium, axe-core)"
+scripts/browser-tests.sh
 
 echo "==> fuzzing the blanket reader (fixed time)"
 scripts/fuzz.sh "${ZAIRYU_FUZZ_SECONDS:-60}"

@@ -20,7 +20,9 @@ use http_support::*;
 use support::*;
 
 #[tokio::test]
-async fn login_sets_a_strict_http_only_cookie_secure_outside_local() {
+/// #17 item 3: `SameSite=Lax`, so that a link from an e-mail arrives with the session (every change still
+/// needs its CSRF token).
+async fn login_sets_a_lax_http_only_cookie_secure_outside_local() {
     let w = World::new().await;
     for secure in [false, true] {
         let app = router(&w, secure, GeoPolicy::Off);
@@ -28,7 +30,7 @@ async fn login_sets_a_strict_http_only_cookie_secure_outside_local() {
         let r = send(&app, anon("POST", "/api/login", &body)).await;
         assert_eq!(r.status, StatusCode::OK);
         let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
         assert_eq!(cookie.contains("Secure"), secure);
         assert_eq!(r.body["user"]["user_id"], "TANAKA01");
         assert!(r.body["user"].get("password_hash").is_none());

@@ -76,13 +76,13 @@ fn every_route_is_declared_on_the_api_by_its_function_and_nothing_else_is() {
             declared.insert((name.clone(), method, path));
         }
     }
-    let wanted: BTreeSet<_> = all_routes()
-        .map(|r| {
-            let f = r.function.crate_dir();
-            let resource = format!("{}{}Function", f[..1].to_uppercase(), &f[1..]);
-            (resource, r.method.to_owned(), r.path.to_owned())
-        })
-        .collect();
+    let resource = |f: zairyu_http::Function| {
+        let f = f.crate_dir();
+        format!("{}{}Function", f[..1].to_uppercase(), &f[1..])
+    };
+    let api = all_routes().map(|r| (resource(r.function), r.method.to_owned(), r.path.to_owned()));
+    let pages = zairyu_http::web::pages().map(|p| (resource(p.function), p.method.to_owned(), p.path.to_owned()));
+    let wanted: BTreeSet<_> = api.chain(pages).collect();
     assert_eq!(declared, wanted);
 }
 

@@ -151,7 +151,8 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \
          staff user    TANAKA01   password {staff_password}\n  \
          officer user  OFFICER01  password {officer_password}\n  \
-         log in: curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"
+         log in: open {url}/ in a browser, or\n  \
+         curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"
     );
     std::fs::write(data.join(CREDENTIALS_FILE), &text)?;
     Ok(text)

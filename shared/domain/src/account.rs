@@ -740,6 +740,11 @@ impl User {
         self.email = email;
     }
 
+    /// Q84: the language the user reads the pages and e-mails in, as chosen with the language switch.
+    pub fn choose_language(&mut self, language: crate::error::Language) {
+        self.language = language;
+    }
+
     /// Q95: use suspended at the counter; every session ends (a resumption does not bring them back).
     pub fn suspend(&mut self) {
         self.state = UserState::Suspended;

@@ -351,6 +351,7 @@ impl Prefecture {
 pub struct Postcode(String);
 
 impl Postcode {
+    /// Seven digits, with or without the hyphen after the third (`100-0013`, `1000013`).
     pub fn parse(input: &str) -> Result<Self, FormError> {
         let s = input.trim();
         let digits: String = s.chars().filter(|c| *c != '-').collect();
@@ -359,6 +360,14 @@ impl Postcode {
             return Err(FormError::Postcode);
         }
         Ok(Self(digits))
+    }
+}
+
+/// As written on mail: `100-0013`.
+impl std::fmt::Display for Postcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = self.0.split_at(3.min(self.0.len()));
+        write!(f, "{a}-{b}")
     }
 }
 
@@ -757,6 +766,7 @@ mod tests {
             assert_eq!(PhoneNumber::parse(bad), Err(FormError::Phone), "{bad}");
         }
         assert!(Postcode::parse("100-0013").is_ok() && Postcode::parse("1000013").is_ok());
+        assert_eq!(Postcode::parse("1000013").unwrap().to_string(), "100-0013");
         assert_eq!(Postcode::parse("10-00013"), Err(FormError::Postcode));
         assert_eq!(Prefecture::parse("osaka").unwrap().as_str(), "大阪府");
         assert!(Prefecture::parse("Kansai").is_err());

@@ -190,10 +190,86 @@ pub struct ForeignNational {
     pub kanji_name_on_card: bool,
 }
 
+impl ForeignNational {
+    /// A new application for this person, filled in with what the list knows of them as their residence
+    /// card shows it (Q37): name, nationality, birth date, sex, the stay, the passport, the e-mail address.
+    /// The rest is the user's to type; every field stays editable (and is checked again when filed).
+    pub fn application_input(&self) -> crate::form::ApplicationInput {
+        let date = |d: JstDate| d.compact();
+        crate::form::ApplicationInput {
+            procedures: vec!["extension".into()],
+            nationality: self.nationality.to_string(),
+            birth_date: date(self.birth_date),
+            name: self.name.to_string(),
+            sex: match self.sex {
+                Sex::Male => "male",
+                Sex::Female => "female",
+            }
+            .into(),
+            status_of_residence: self.status.code().into(),
+            period_of_stay: self.period_of_stay.to_string(),
+            expiry_date: date(self.expiry),
+            residence_card_number: self.card_number.to_string(),
+            passport_number: self.passport_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            passport_expiry: self.passport_expiry.map(date).unwrap_or_default(),
+            email: self.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+            notice_email: self.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::jst::d;
+
+    #[test]
+    fn q37_a_new_application_starts_from_what_the_card_shows() {
+        use crate::fixtures::{application_input, list_entry};
+        let person = ForeignNational {
+            passport_number: Some(PassportNumber::parse("C1234567").unwrap()),
+            passport_expiry: Some(d("2030-01-01")),
+            email: Some(EmailAddress::parse("an.nguyen@example.com").unwrap()),
+            ..list_entry()
+        };
+        let typed = application_input();
+        let prefilled = person.application_input();
+        // What the list knows, as the form reads it; the rest as the user types it.
+        let input = crate::form::ApplicationInput {
+            married: typed.married.clone(),
+            occupation: typed.occupation.clone(),
+            home_country_address: typed.home_country_address.clone(),
+            postcode: typed.postcode.clone(),
+            prefecture: typed.prefecture.clone(),
+            city: typed.city.clone(),
+            street: typed.street.clone(),
+            mobile: typed.mobile.clone(),
+            desired_period_of_stay: typed.desired_period_of_stay.clone(),
+            reason: typed.reason.clone(),
+            criminal_record: typed.criminal_record.clone(),
+            relatives_in_japan: typed.relatives_in_japan.clone(),
+            receipt_method: typed.receipt_method.clone(),
+            receiving_office: typed.receiving_office.clone(),
+            kanji_name_petition: typed.kanji_name_petition.clone(),
+            in_japan: typed.in_japan.clone(),
+            applicant_requested: typed.applicant_requested.clone(),
+            ..prefilled
+        };
+        let today = d("2026-11-01");
+        let from_list = crate::form::ApplicationForm::parse(&input, today).unwrap();
+        let from_typing = crate::form::ApplicationForm::parse(&typed, today).unwrap();
+        assert_eq!(from_list.stay, from_typing.stay);
+        assert_eq!(from_list.name, from_typing.name);
+        assert_eq!(from_list.birth_date, from_typing.birth_date);
+        assert_eq!(from_list.sex, from_typing.sex);
+        assert_eq!(from_list.passport_number, from_typing.passport_number);
+        assert_eq!(from_list.passport_expiry, from_typing.passport_expiry);
+        assert_eq!(from_list.notice_email, from_typing.notice_email);
+        // A person without a passport or an address on the list: those fields are left to type.
+        let bare = list_entry().application_input();
+        assert!(bare.passport_number.is_empty() && bare.email.is_empty() && bare.occupation.is_empty());
+    }
 
     #[test]
     fn q14_approval_is_valid_one_year_less_a_day() {

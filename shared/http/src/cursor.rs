@@ -103,6 +103,11 @@ impl axum::extract::FromRequestParts<AppState> for Pages {
 }
 
 impl Pages {
+    /// The paging of a list at `path` for `user` (a page's own list, which has no session layer).
+    pub fn new(key: CursorKey, user: &str, path: &str) -> Self {
+        Self { key, context: format!("{user}\n{path}") }
+    }
+
     /// Binds the cursors also to a filter of the list (a cursor of one status's queue is no cursor of
     /// another's).
     #[must_use]

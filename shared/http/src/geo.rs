@@ -91,6 +91,10 @@ pub async fn japan_only(State(state): State<AppState>, req: Request, next: Next)
         let country = parts.headers.get("cloudfront-viewer-country").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let ip = client_ip(&parts);
         if !state.config.geo.allows(country.as_deref(), ip) {
+            // A browser gets the explanation as a page in its language; the API, a problem.
+            if crate::web::is_page(parts.uri.path()) {
+                return crate::web::error_page(crate::web::visitor_lang(&parts.headers), &Problem::outside_japan());
+            }
             return Problem::outside_japan().into_response();
         }
         return next.run(Request::from_parts(parts, body)).await;

@@ -15,6 +15,7 @@ pub mod problem;
 pub mod routes;
 pub mod trace;
 pub mod views;
+pub mod web;
 
 use std::sync::Arc;
 

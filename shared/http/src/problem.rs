@@ -74,6 +74,18 @@ impl Problem {
         )
     }
 
+    /// A page's form that is not one of ours (fields missing or not text).
+    pub fn malformed_form() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-form",
+            "Malformed form",
+            "form.malformed",
+            "the form sent is not one this page shows; open the page again and send it from there".into(),
+            "送信されたフォームの内容が正しくありません。ページを開き直してから送信してください。".into(),
+        )
+    }
+
     pub fn malformed_query(detail: String) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -9,7 +9,7 @@ use zairyu_domain::account::{
     session_idle_limit, session_is_alive,
 };
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::error::Localized;
+use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::flood::Flood;
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
@@ -417,6 +417,21 @@ impl Accounts {
         let mut change = self.core.change(&event)?;
         change.save(&user)?;
         self.core.enqueue(&mut change, &job)?;
+        self.core.commit(change).await?;
+        Ok(user.into_inner())
+    }
+
+    /// Q84: the caller's language, as the language switch of the pages chose it (kept with the user, so
+    /// the next log-in and the e-mails use it too).
+    #[tracing::instrument(skip_all)]
+    pub async fn choose_language(&self, caller: &Caller, language: Language) -> Result<User, ServiceError> {
+        let mut user = self.stored_me(caller).await?;
+        if user.language() == language {
+            return Ok(user.into_inner());
+        }
+        user.choose_language(language);
+        let mut change = UnitOfWork::new(self.core.now());
+        change.save(&user)?;
         self.core.commit(change).await?;
         Ok(user.into_inner())
     }

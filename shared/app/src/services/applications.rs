@@ -12,6 +12,7 @@ use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::{ForeignNational, Organization};
+use zairyu_domain::period::FilingWindow;
 use zairyu_domain::receipt_number::TemporaryReceiptNumber;
 use zairyu_domain::schedule::DueTask;
 use zairyu_domain::status::{Actor, ReceiptMethod};
@@ -20,6 +21,15 @@ use super::{Caller, Core, photos, user_addressee};
 use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor};
 use crate::store::{Listed, Records, Stored};
+
+/// A person of the List of Affiliated Foreign Nationals with their filing window (Q26–Q29).
+#[derive(Debug, Clone)]
+pub struct Affiliated {
+    pub person: ForeignNational,
+    pub window: FilingWindow,
+    /// Whether an extension can be filed online today, and why not.
+    pub today: Result<(), zairyu_domain::period::FilingWindowError>,
+}
 
 #[derive(Clone)]
 pub struct Applications {
@@ -326,6 +336,46 @@ impl Applications {
 
     /// Q80: the organization's List of Affiliated Foreign Nationals.
     #[tracing::instrument(skip_all)]
+    /// One person of the organization's list, by residence card number (a new application starts from them).
+    #[tracing::instrument(skip_all)]
+    pub async fn listed_person(&self, caller: &Caller, card: &str) -> Result<ForeignNational, ServiceError> {
+        let org = caller.organization()?;
+        let card = zairyu_domain::values::ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
+        self.core.store().organizations().person(org, &card).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// Q23: the facial photo of one of the organization's applications, to show it back.
+    #[tracing::instrument(skip_all)]
+    pub async fn photo(&self, caller: &Caller, id: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        let app = self.own_application(caller, id).await?;
+        match app.photo() {
+            Some(photo) => Ok(self.photos.get(&photo.key).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// Q21, Q26–Q29: the List of Affiliated Foreign Nationals as a page shows it: each person with the days
+    /// an extension can be filed online and whether it can be today (and, if not, why).
+    #[tracing::instrument(skip_all)]
+    pub async fn affiliated(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<Affiliated>, ServiceError> {
+        let page = self.foreign_nationals(caller, after, limit).await?;
+        let today = self.core.today();
+        let items = page
+            .items
+            .into_iter()
+            .map(|person| {
+                let window = FilingWindow::for_stay(person.expiry, person.period_of_stay);
+                Affiliated { today: window.check(today), window, person }
+            })
+            .collect();
+        Ok(Records { items, next: page.next })
+    }
+
     pub async fn foreign_nationals(
         &self,
         caller: &Caller,

@@ -143,11 +143,8 @@ async fn login(
 
 async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Response> {
     s.accounts.logout(&auth.session_token, &auth.caller).await?;
-    let secure = if s.config.secure_cookies { "; Secure" } else { "" };
-    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}");
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_str(&clear).unwrap_or_else(|_| HeaderValue::from_static("")));
+    res.headers_mut().insert(header::SET_COOKIE, crate::web::set_cookie(SESSION_COOKIE, "", Some(0), s.config.secure_cookies));
     Ok(res)
 }
 

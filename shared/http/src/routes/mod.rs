@@ -249,7 +249,15 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
     for resource in RESOURCES {
         r = r.merge(resource.router(&state, functions));
     }
-    r.fallback(|| async { Problem::not_found() })
+    r.merge(crate::web::router(functions))
+        .fallback(|uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
+            // The API answers problems; every other path is a page's.
+            if crate::web::is_page(uri.path()) {
+                crate::web::not_found_page(crate::web::visitor_lang(&headers))
+            } else {
+                Problem::not_found().into_response()
+            }
+        })
         .method_not_allowed_fallback(|| async {
             Problem::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -277,10 +285,10 @@ struct PageQuery {
     limit: Option<u32>,
 }
 
+/// The session cookie, as the pages set it too (`SameSite=Lax`: a link from an e-mail arrives logged in;
+/// every state-changing request still needs its CSRF token).
 fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    crate::web::set_cookie(SESSION_COOKIE, token, None, secure)
 }
 
 /// A code in a query that is not one of its set: an application status (Q51) or an input-screen group (Q40).

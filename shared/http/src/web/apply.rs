@@ -1,0 +1,477 @@
+//! A new application for a listed person (Q4, Q21–Q24, Q33, Q36–Q39, Q53–Q57): the form, filled in from
+//! the list; every error shown beside its field and summarised at the top; then the check-your-answers page
+//! with the photo (Q23) and the submission, which ends on the confirmation with the temporary receipt number.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use zairyu_app::Applications;
+use zairyu_domain::application::Application;
+use zairyu_domain::form::{ApplicationInput, Flag, RelativeInput};
+use zairyu_domain::office::OFFICE_TABLE;
+
+use super::*;
+use crate::Wired;
+
+pub const PAGES: &[PageSpec] = &[
+    PageSpec { function: Function::Submit, method: "GET", path: "/applications/new", handler: || get(new_form) },
+    PageSpec { function: Function::Submit, method: "POST", path: "/applications/new", handler: || post(create) },
+    PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/check", handler: || get(check) },
+    PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/photo", handler: || post(photo) },
+    PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/photo.jpg", handler: || get(photo_file) },
+    PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/submit", handler: || post(submit) },
+    PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/filed", handler: || get(filed) },
+];
+
+/// Relatives the form has rows for (the rule allows more; the API takes them all).
+const RELATIVE_ROWS: usize = 3;
+
+fn problem(lang: Lang) -> impl Fn(ServiceError) -> PageError {
+    move |e| PageError::Problem(lang, Box::new(Problem::from(e)))
+}
+
+#[derive(serde::Deserialize)]
+struct NewArgs {
+    person: String,
+}
+
+async fn new_form(
+    State(s): State<AppState>,
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    uri: Uri,
+) -> PageResult {
+    let lang = v.lang();
+    let args = axum::extract::Query::<NewArgs>::try_from_uri(&uri)
+        .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
+    let card = s
+        .config
+        .cursor_key
+        .open(Some(&args.person), &person_context(v.caller.user_id.as_str()))
+        .map_err(problem(lang))?
+        .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
+    let person = applications.listed_person(&v.caller, &card.0).await.map_err(problem(lang))?;
+    Ok(form_page(&v.page, StatusCode::OK, &person.application_input(), &[]))
+}
+
+fn flag_text(f: &Flag) -> String {
+    match f {
+        Flag::Bool(true) => "yes".into(),
+        Flag::Bool(false) => "no".into(),
+        Flag::Text(t) => t.clone(),
+    }
+}
+
+/// The form's fields as typed, back into an application input (`relatives[0].name` and so on for the
+/// relatives' rows; rows left empty are left out).
+fn input_of(fields: &[(String, String)]) -> (ApplicationInput, String) {
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let flag = |name: &str| Flag::Text(get(name));
+    let mut procedures = vec!["extension".to_owned()];
+    match get("re_entry").as_str() {
+        "single" => procedures.push("re_entry_single".into()),
+        "multiple" => procedures.push("re_entry_multiple".into()),
+        _ => {}
+    }
+    if get("activity_outside_status") == "yes" {
+        procedures.push("activity_outside_status".into());
+    }
+    let relatives = (0..RELATIVE_ROWS)
+        .map(|i| {
+            let f = |name: &str| get(&format!("relatives[{i}].{name}"));
+            RelativeInput {
+                relationship: f("relationship"),
+                name: f("name"),
+                birth_date: f("birth_date"),
+                nationality: f("nationality"),
+                living_together: Flag::Text(f("living_together")),
+                workplace_or_school: f("workplace_or_school"),
+                residence_card_number: f("residence_card_number"),
+            }
+        })
+        .filter(|r| {
+            !(r.relationship.is_empty() && r.name.is_empty() && r.birth_date.is_empty() && r.nationality.is_empty())
+        })
+        .collect();
+    let input = ApplicationInput {
+        procedures,
+        nationality: get("nationality"),
+        birth_date: get("birth_date"),
+        name: get("name"),
+        sex: get("sex"),
+        married: flag("married"),
+        occupation: get("occupation"),
+        home_country_address: get("home_country_address"),
+        postcode: get("postcode"),
+        prefecture: get("prefecture"),
+        city: get("city"),
+        street: get("street"),
+        telephone: get("telephone"),
+        mobile: get("mobile"),
+        email: get("email"),
+        passport_number: get("passport_number"),
+        passport_expiry: get("passport_expiry"),
+        status_of_residence: get("status_of_residence"),
+        period_of_stay: get("period_of_stay"),
+        expiry_date: get("expiry_date"),
+        residence_card_number: get("residence_card_number"),
+        desired_period_of_stay: get("desired_period_of_stay"),
+        reason: get("reason"),
+        criminal_record: flag("criminal_record"),
+        criminal_record_details: get("criminal_record_details"),
+        relatives_in_japan: flag("relatives_in_japan"),
+        relatives,
+        receipt_method: get("receipt_method"),
+        receiving_office: get("receiving_office"),
+        notice_email: get("notice_email"),
+        kanji_name_petition: flag("kanji_name_petition"),
+        in_japan: flag("in_japan"),
+        applicant_requested: flag("applicant_requested"),
+    };
+    (input, get("csrf"))
+}
+
+async fn create(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let lang = v.lang();
+    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
+    let (input, csrf) = input_of(&fields);
+    v.check_form(&csrf)?;
+    match applications.create_application(&v.caller, &input).await {
+        Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
+            let p = Problem::from(e);
+            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &input, &messages(lang, &p)))
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+/// One question of the form: a text field, with what the page knows of its errors.
+struct Form<'a> {
+    ctx: &'a PageCtx,
+    errors: &'a [(String, String)],
+}
+
+impl Form<'_> {
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text(&self, id: &str, ja: &'static str, en: &'static str, value: &str, required: bool, hint: Option<(&'static str, &'static str)>) -> Markup {
+        Field {
+            id,
+            label: self.ctx.tr(ja, en),
+            kind: "text",
+            value,
+            required,
+            hint: hint.map(|(ja, en)| self.ctx.tr(ja, en)),
+            error: self.error(id),
+            autocomplete: "off",
+        }
+        .render(self.ctx.lang)
+    }
+
+    /// A question answered by one of several choices (radio buttons in a fieldset).
+    fn choice(&self, id: &str, legend: (&'static str, &'static str), value: &str, options: &[(&str, &'static str, &'static str)], hint: Option<(&'static str, &'static str)>) -> Markup {
+        let ctx = self.ctx;
+        let error = self.error(id);
+        html! {
+            div.field.invalid[error.is_some()] id=(id) tabindex="-1" {
+                fieldset {
+                    legend.label {
+                        (ctx.tr(legend.0, legend.1))
+                        span.req { (ctx.tr("必須", "Required")) }
+                    }
+                    @if let Some((ja, en)) = hint { span.hint { (ctx.tr(ja, en)) } }
+                    @if let Some(e) = error { span.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }
+                    @for (code, ja, en) in options {
+                        @let option_id = format!("{id}-{code}");
+                        div.choice {
+                            input type="radio" id=(option_id) name=(id) value=(code) checked[value == *code];
+                            label for=(option_id) { (ctx.tr(ja, en)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+const YES_NO: &[(&str, &str, &str)] = &[("yes", "はい", "Yes"), ("no", "いいえ", "No")];
+
+fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors: &[(String, String)]) -> Response {
+    let f = Form { ctx, errors };
+    let lang = ctx.lang;
+    let has = |p: &str| input.procedures.iter().any(|x| x == p);
+    let re_entry = if has("re_entry_multiple") {
+        "multiple"
+    } else if has("re_entry_single") {
+        "single"
+    } else {
+        "none"
+    };
+    let sex = match input.sex.as_str() {
+        "男" | "male" | "m" => "male",
+        "女" | "female" | "f" => "female",
+        other => other,
+    };
+    let receipt = match input.receipt_method.as_str() {
+        "窓口" | "Counter" => "counter",
+        "郵送" | "Post" => "post",
+        other => other,
+    };
+    let yes_no = |flag: &Flag| match flag_text(flag).as_str() {
+        "有" | "はい" | "yes" | "y" | "true" | "1" => "yes",
+        "無" | "いいえ" | "no" | "n" | "false" | "0" => "no",
+        _ => "",
+    };
+    let body = html! {
+        (error_summary(lang, errors))
+        p {
+            (ctx.tr("在留期間更新許可申請の内容を入力してください。所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
+                    "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
+        }
+        form method="post" action="/applications/new" novalidate {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+            h2 { (ctx.tr("申請の種類", "What is applied for")) }
+            p { (ctx.tr("在留期間更新許可申請", "Extension of the period of stay")) }
+            (f.choice("re_entry", ("再入国許可（同時申請）", "Re-entry permission (filed with it)"), re_entry,
+                &[("none", "申請しない", "Not applied for"), ("single", "1回限り", "Single"), ("multiple", "数次", "Multiple")],
+                Some(("再入国許可と資格外活動許可は、在留期間更新許可申請と同時に限りオンラインで申請できます（Q4, Q24）。",
+                      "Re-entry and activity permission can be filed online only together with an extension (Q4, Q24)."))))
+            (f.choice("activity_outside_status", ("資格外活動許可（同時申請）", "Permission for activity outside status (filed with it)"),
+                if has("activity_outside_status") { "yes" } else { "no" }, YES_NO, None))
+
+            h2 { (ctx.tr("申請人", "The applicant")) }
+            (f.text("name", "氏名（在留カードの表記）", "Name (as on the residence card)", &input.name, true,
+                Some(("ローマ字の大文字で、姓・名をカンマで区切ります（例：NGUYEN,VAN,AN）。", "Capital letters, family and given names separated by commas (e.g. NGUYEN,VAN,AN)."))))
+            (f.text("nationality", "国籍・地域", "Nationality or region", &input.nationality, true, None))
+            (f.text("birth_date", "生年月日", "Date of birth", &input.birth_date, true, Some(("例：19950412", "e.g. 19950412"))))
+            (f.choice("sex", ("性別", "Sex"), sex, &[("male", "男", "Male"), ("female", "女", "Female")], None))
+            (f.choice("married", ("配偶者の有無", "Married"), yes_no(&input.married), YES_NO, None))
+            (f.text("occupation", "職業", "Occupation", &input.occupation, true, None))
+            (f.text("home_country_address", "本国における居住地", "Address in the home country", &input.home_country_address, true, None))
+
+            h2 { (ctx.tr("住居地と連絡先", "Address in Japan and contact")) }
+            (f.text("postcode", "郵便番号", "Postcode", &input.postcode, true, Some(("例：100-0013", "e.g. 100-0013"))))
+            (f.text("prefecture", "都道府県", "Prefecture", &input.prefecture, true, Some(("例：東京都", "e.g. 東京都 or Tokyo"))))
+            (f.text("city", "市区町村", "City, ward, town or village", &input.city, true, None))
+            (f.text("street", "町名・番地・建物名", "Street, number and building", &input.street, true, None))
+            (f.text("telephone", "電話番号", "Telephone", &input.telephone, false, Some(("電話番号か携帯電話番号のどちらかが必要です。", "A telephone or a mobile number is needed."))))
+            (f.text("mobile", "携帯電話番号", "Mobile", &input.mobile, false, None))
+            (f.text("email", "申請人のメールアドレス", "The applicant's e-mail address", &input.email, false, None))
+
+            h2 { (ctx.tr("旅券と在留資格", "Passport and stay")) }
+            (f.text("passport_number", "旅券番号", "Passport number", &input.passport_number, true, None))
+            (f.text("passport_expiry", "旅券の有効期限", "Passport expiry date", &input.passport_expiry, true, Some(("例：20300101", "e.g. 20300101"))))
+            (f.text("residence_card_number", "在留カード番号", "Residence card number", &input.residence_card_number, true, None))
+            (f.text("status_of_residence", "現に有する在留資格", "Current status of residence", &input.status_of_residence, true, None))
+            (f.text("period_of_stay", "在留期間", "Period of stay", &input.period_of_stay, true, Some(("例：1Y（1年）、6M（6か月）", "e.g. 1Y (one year), 6M (six months)"))))
+            (f.text("expiry_date", "在留期間の満了日", "Expiry date of the period of stay", &input.expiry_date, true, None))
+            (f.text("desired_period_of_stay", "希望する在留期間", "Desired period of stay", &input.desired_period_of_stay, true, Some(("例：3Y", "e.g. 3Y"))))
+            (f.text("reason", "更新の理由", "Reason for the extension", &input.reason, true, None))
+            (f.choice("criminal_record", ("犯罪を理由とする処分を受けたことの有無", "Ever punished for a crime (in Japan or abroad)"), yes_no(&input.criminal_record), YES_NO, None))
+            (f.text("criminal_record_details", "処分の内容", "Details of the punishment", &input.criminal_record_details, false, Some(("「はい」の場合に記入してください。", "Fill in only if you answered yes."))))
+
+            h2 { (ctx.tr("在日親族及び同居者", "Relatives in Japan and people living with the applicant")) }
+            (f.choice("relatives_in_japan", ("在日親族及び同居者の有無", "Any relatives in Japan or people living together"), yes_no(&input.relatives_in_japan), YES_NO, None))
+            @for i in 0..RELATIVE_ROWS {
+                @let r = input.relatives.get(i).cloned().unwrap_or_else(|| RelativeInput { relationship: String::new(), name: String::new(), birth_date: String::new(), nationality: String::new(), living_together: Flag::Text(String::new()), workplace_or_school: String::new(), residence_card_number: String::new() });
+                fieldset.panel {
+                    legend.label { (ctx.tr("親族・同居者", "Relative or person living together")) " " (i + 1) }
+                    (f.text(&format!("relatives[{i}].relationship"), "続柄", "Relationship", &r.relationship, false, None))
+                    (f.text(&format!("relatives[{i}].name"), "氏名", "Name", &r.name, false, None))
+                    (f.text(&format!("relatives[{i}].birth_date"), "生年月日", "Date of birth", &r.birth_date, false, None))
+                    (f.text(&format!("relatives[{i}].nationality"), "国籍・地域", "Nationality or region", &r.nationality, false, None))
+                    (f.text(&format!("relatives[{i}].living_together"), "同居（はい／いいえ）", "Living together (yes / no)", &flag_text(&r.living_together), false, None))
+                    (f.text(&format!("relatives[{i}].workplace_or_school"), "勤務先・通学先", "Workplace or school", &r.workplace_or_school, false, None))
+                    (f.text(&format!("relatives[{i}].residence_card_number"), "在留カード番号", "Residence card number", &r.residence_card_number, false, None))
+                }
+            }
+
+            h2 { (ctx.tr("在留カードの受領", "Receiving the new residence card")) }
+            (f.choice("receipt_method", ("受領方法", "How the card is received"), receipt,
+                &[("counter", "地方出入国在留管理官署の窓口で受け取る", "Collect it at the regional immigration office's counter"),
+                  ("post", "郵送で受け取る", "Receive it by post")],
+                Some(("郵送の場合は、手数料の納付後に在留カードが所属機関（取次者の場合はその事務所）あてに送られます。申請人が16歳未満の場合や、漢字氏名の併記を申し出る場合など、郵送を選べないことがあります（Q53–Q57）。",
+                      "By post, the card is sent after the fee is paid, to the organization (to the agent's office when an agent files). Post cannot be chosen in some cases, e.g. for an applicant under 16 or with a petition for the name in kanji (Q53–Q57)."))))
+            div.field.invalid[f.error("receiving_office").is_some()] {
+                label for="receiving_office" { (ctx.tr("受領する地方出入国在留管理官署", "Office where the card is collected")) span.req { (ctx.tr("必須", "Required")) } }
+                @if let Some(e) = f.error("receiving_office") { span.field-error { (e) } }
+                select id="receiving_office" name="receiving_office" {
+                    option value="" { (ctx.tr("選んでください", "Choose")) }
+                    @for o in OFFICE_TABLE {
+                        option value=(o.code) selected[input.receiving_office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
+                    }
+                }
+            }
+            (f.choice("kanji_name_petition", ("漢字氏名の併記の申出", "Petition to show the name in kanji"), { let v = yes_no(&input.kanji_name_petition); if v.is_empty() { "no" } else { v } }, YES_NO, None))
+            (f.text("notice_email", "受付番号を通知するメールアドレス", "E-mail address for the receipt numbers", &input.notice_email, true,
+                Some(("仮受付番号と受付番号は、このアドレスにも送られます（Q33）。", "The temporary and official receipt numbers are sent to this address too (Q33)."))))
+
+            h2 { (ctx.tr("確認", "Confirmation")) }
+            (f.choice("in_japan", ("申請人は現在日本に在留していますか", "Is the applicant in Japan now"), yes_no(&input.in_japan), YES_NO, None))
+            (f.choice("applicant_requested", ("申請人から申請の依頼を受けていますか", "Has the applicant asked you to file this application"), yes_no(&input.applicant_requested), YES_NO, None))
+            div.actions { button type="submit" { (ctx.tr("入力内容を保存して確認へ進む", "Save and check the application")) } }
+        }
+    };
+    Page(status, layout(ctx, ctx.tr("在留期間更新許可申請", "Application for extension of period of stay"), body)).into_response()
+}
+
+async fn own(applications: &Applications, v: &Visit, id: &str) -> Result<Application, PageError> {
+    applications.application(&v.caller, id).await.map_err(problem(v.lang()))
+}
+
+async fn check(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, Path(id): Path<String>) -> PageResult {
+    let app = own(&applications, &v, &id).await?;
+    Ok(check_page(&v.page, StatusCode::OK, &app, &[]))
+}
+
+fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(String, String)]) -> Response {
+    let lang = ctx.lang;
+    let form = app.form();
+    let id = app.id().to_string();
+    let filed = app.temporary_receipt_number().is_some();
+    let csrf = ctx.csrf.as_deref().unwrap_or_default();
+    let photo_error = errors.iter().find(|(f, _)| f == "photo" || f.is_empty()).map(|(_, m)| m.as_str());
+    let body = html! {
+        (error_summary(lang, &errors.iter().map(|(f, m)| (if f.is_empty() { "photo".to_owned() } else { f.clone() }, m.clone())).collect::<Vec<_>>()))
+        @if filed {
+            p.notice { (ctx.tr("この申請は申請済みです。", "This application has been filed.")) }
+        }
+        h2 { (ctx.tr("入力内容", "What you entered")) }
+        dl.facts {
+            dt { (ctx.tr("氏名", "Name")) } dd { (form.name.to_string()) }
+            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (form.stay.card_number.to_string()) }
+            dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (match lang { Lang::Ja => form.stay.status.info().name_ja, Lang::En => form.stay.status.info().name_en }) }
+            dt { (ctx.tr("在留期間の満了日", "Expiry date")) } dd { (form.stay.expiry.to_string()) }
+            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (form.desired_period_of_stay.to_string()) }
+            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.names().join(", ")) }
+            dt { (ctx.tr("住居地", "Address in Japan")) } dd { (form.address.postcode.to_string()) " " (form.address.prefecture.as_str()) (form.address.city.to_string()) (form.address.street.to_string()) }
+            dt { (ctx.tr("受領方法", "Receiving the card")) } dd {
+                (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })
+            }
+            dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (form.notice_email.to_string()) }
+        }
+        h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
+        p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください（Q23）。",
+                    "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide) (Q23).")) }
+        @if app.photo().is_some() {
+            p { img src=(format!("/applications/{id}/photo.jpg")) alt=(ctx.tr("添付した顔写真", "The attached facial photo")) width="150"; }
+        }
+        @if !filed {
+            form method="post" action=(format!("/applications/{id}/photo")) enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field.invalid[photo_error.is_some()] {
+                    label for="photo-file" { (ctx.tr("写真ファイル", "Photo file")) span.req { (ctx.tr("必須", "Required")) } }
+                    @if let Some(e) = photo_error { span.field-error id="photo-file-error" { (e) } }
+                    input type="file" id="photo-file" name="photo" accept="image/jpeg";
+                }
+                div.actions { button.secondary type="submit" { (if app.photo().is_some() { ctx.tr("写真を差し替える", "Replace the photo") } else { ctx.tr("写真を添付する", "Attach the photo") }) } }
+            }
+            h2 { (ctx.tr("申請", "Filing")) }
+            @if app.photo().is_some() {
+                form method="post" action=(format!("/applications/{id}/submit")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    p { (ctx.tr("入力内容を確認し、申請してください。申請後は内容を変更できません。", "Check what you entered, then file the application. It cannot be changed once filed.")) }
+                    div.actions { button type="submit" { (ctx.tr("申請する", "File the application")) } }
+                }
+            } @else {
+                p { (ctx.tr("顔写真を添付すると申請できます。", "You can file the application once the photo is attached.")) }
+            }
+        }
+    };
+    Page(status, layout(ctx, ctx.tr("申請内容の確認", "Check the application"), body)).into_response()
+}
+
+async fn photo(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> PageResult {
+    let lang = v.lang();
+    let bad = || PageError::Problem(lang, Box::new(Problem::malformed_form()));
+    let (mut csrf, mut file, mut name) = (String::new(), None, None);
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad())?,
+            Some("photo") => {
+                name = field.file_name().map(str::to_owned);
+                file = Some(field.bytes().await.map_err(|_| bad())?.to_vec());
+            }
+            _ => {}
+        }
+    }
+    v.check_form(&csrf)?;
+    let bytes = file.filter(|b| !b.is_empty());
+    let result = match bytes {
+        Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, name.as_deref()).await,
+        None => {
+            let app = own(&applications, &v, &id).await?;
+            let none = vec![("photo".to_owned(), v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned())];
+            return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &none));
+        }
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/applications/{id}/check#photo"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
+            let app = own(&applications, &v, &id).await?;
+            let p = Problem::from(e);
+            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(lang, &p)))
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+async fn photo_file(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, Path(id): Path<String>) -> PageResult {
+    let bytes = applications.photo(&v.caller, &id).await.map_err(problem(v.lang()))?.ok_or_else(|| problem(v.lang())(ServiceError::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+}
+
+async fn submit(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let lang = v.lang();
+    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
+    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    v.check_form(csrf)?;
+    match applications.submit(&v.caller, &id).await {
+        // Filing twice (a second click, a reload) files once: the service answers the filed application.
+        Ok(_) => Ok(see_other(&format!("/applications/{id}/filed"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
+            let app = own(&applications, &v, &id).await?;
+            let p = Problem::from(e);
+            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(lang, &p)))
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+async fn filed(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, Path(id): Path<String>) -> PageResult {
+    let app = own(&applications, &v, &id).await?;
+    let ctx = &v.page;
+    let Some(number) = app.temporary_receipt_number() else {
+        return Ok(see_other(&format!("/applications/{id}/check")));
+    };
+    let body = html! {
+        div.panel role="status" {
+            p.lead { (ctx.tr("申請を受け付けました。仮受付番号：", "Your application has been received. Temporary receipt number: ")) }
+            p { strong.receipt-number { (number.to_string()) } }
+        }
+        p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました。審査の状況は申請情報一覧で確かめられます（Q33, Q50）。",
+                    "The temporary receipt number has also been sent to the e-mail address given for notices. Follow the examination in the application list (Q33, Q50).")) }
+        p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請が完了しました", "Application filed"), body)).into_response())
+}

@@ -1,0 +1,658 @@
+//! The pages: server-rendered HTML in Japanese and English (Q84) from the same router and the same services
+//! as the JSON API, which stays under `/api/`.
+//!
+//! Markup is written with `maud`: templates are Rust, checked by the compiler with the code that fills them,
+//! every spliced value escaped unless wrapped in `PreEscaped` (used only for our own constants), and nothing
+//! read from files at run time, so a Lambda binary carries its pages. Every page works without JavaScript:
+//! forms post, and the server answers a post with a redirect (Post/Redirect/Get) or with the form again and
+//! its errors, so a reload never posts twice. The one style sheet is ours, compiled in and served under a
+//! name holding its content hash, cached for a year; no page loads anything from elsewhere.
+//!
+//! Forms that change something carry a CSRF token derived from the session ([`form_token`]): the server
+//! computes it again for every page and checks it on every post, and a page of another site cannot read the
+//! session cookie it is derived from.
+
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get};
+use maud::{DOCTYPE, Markup, html};
+use sha2::{Digest, Sha256};
+use zairyu_app::{Caller, ServiceError};
+use zairyu_domain::account::{User, UserKind};
+pub use zairyu_domain::error::Language as Lang;
+
+use crate::routes::Function;
+use crate::{AppState, Problem, SESSION_COOKIE};
+
+#[cfg(feature = "login")]
+mod account;
+#[cfg(feature = "submit")]
+mod apply;
+#[cfg(feature = "status")]
+mod lists;
+
+/// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
+pub const LANG_COOKIE: &str = "zairyu_lang";
+
+/// One page route: the function that serves it in AWS, its method and path, and its handler.
+pub struct PageSpec {
+    pub function: Function,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Every page route this build serves.
+pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
+    let tables: &[&[PageSpec]] = &[
+        ASSETS,
+        #[cfg(feature = "login")]
+        account::PAGES,
+        #[cfg(feature = "status")]
+        lists::PAGES,
+        #[cfg(feature = "submit")]
+        apply::PAGES,
+    ];
+    tables.iter().flat_map(|t| t.iter())
+}
+
+const ASSETS: &[PageSpec] =
+    &[PageSpec { function: Function::Login, method: "GET", path: "/static/{file}", handler: || get(asset) }];
+
+/// The pages of the given functions.
+pub fn router(functions: &[Function]) -> Router<AppState> {
+    let mut r = Router::new();
+    let mut seen = std::collections::HashSet::new();
+    for spec in pages().filter(|p| functions.contains(&p.function)) {
+        if seen.insert((spec.path, spec.method)) {
+            r = r.route(spec.path, (spec.handler)());
+        }
+    }
+    r
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Languages
+
+/// The text of `lang` of a pair.
+pub fn tr(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+pub fn code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "ja",
+        Lang::En => "en",
+    }
+}
+
+fn parse_lang(s: &str) -> Option<Lang> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "ja" => Some(Lang::Ja),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// The language of a visitor not logged in: the one they chose (the language cookie), else the first of
+/// Japanese and English in `Accept-Language` by its weight, else Japanese.
+pub fn visitor_lang(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie(headers, LANG_COOKIE).as_deref().and_then(parse_lang) {
+        return lang;
+    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mut best: Option<(f32, Lang)> = None;
+    for part in accept.split(',') {
+        let mut bits = part.split(';');
+        let tag = bits.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = bits
+            .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .unwrap_or(1.0);
+        let lang = match tag.split('-').next() {
+            Some("ja") => Lang::Ja,
+            Some("en") => Lang::En,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map_or(Lang::Ja, |(_, l)| l)
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The style sheet
+
+const CSS: &str = include_str!("site.css");
+
+/// The style sheet's path, named by its content's hash: a changed sheet is a new URL, so it can be cached
+/// for a year.
+pub fn css_path() -> &'static str {
+    static PATH: LazyLock<String> =
+        LazyLock::new(|| format!("/static/site.{}.css", &zairyu_app::hex(&Sha256::digest(CSS.as_bytes()))[..16]));
+    &PATH
+}
+
+async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    if css_path().strip_prefix("/static/") == Some(file.as_str()) {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            CSS,
+        )
+            .into_response();
+    }
+    not_found_page(visitor_lang(&headers))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sessions and CSRF
+
+/// The CSRF token of a session's forms: derived from the session token (which only the browser holding the
+/// session cookie has), so the server computes it again for every page instead of storing it.
+pub fn form_token(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"zairyu form token v1\0");
+    h.update(session_token.as_bytes());
+    zairyu_app::hex(&h.finalize())
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A logged-in user on a page: the caller for the services, the user as authentication read it, and what
+/// every page needs to render.
+pub struct Visit {
+    pub caller: Caller,
+    pub user: User,
+    pub session_token: String,
+    pub page: PageCtx,
+}
+
+impl Visit {
+    /// Checks a posted form's CSRF token (`csrf`).
+    pub fn check_form(&self, sent: &str) -> Result<(), PageError> {
+        if same(sent, &form_token(&self.session_token)) {
+            Ok(())
+        } else {
+            Err(PageError::Problem(self.page.lang, Box::new(Problem::csrf())))
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.page.lang
+    }
+}
+
+/// What every page needs: its language, who is logged in (if anyone) and the CSRF token of its forms, and
+/// its own path (where the language switch returns to).
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    /// The user's name, when logged in.
+    pub user_name: Option<String>,
+    pub organization_user: bool,
+    pub csrf: Option<String>,
+    pub path: String,
+}
+
+impl PageCtx {
+    pub fn visitor(parts: &Parts) -> Self {
+        Self {
+            lang: visitor_lang(&parts.headers),
+            user_name: None,
+            organization_user: false,
+            csrf: None,
+            path: local_path(parts.uri.path()).to_owned(),
+        }
+    }
+
+    pub fn tr(&self, ja: &'static str, en: &'static str) -> &'static str {
+        tr(self.lang, ja, en)
+    }
+}
+
+/// Whether a path is a page's (everything outside the API's `/api/`).
+pub fn is_page(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/"))
+}
+
+/// A path of this site to return to: one that starts with a single `/` (never another site's address).
+pub fn local_path(p: &str) -> &str {
+    if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.starts_with("/api/") { p } else { "/" }
+}
+
+async fn visit(parts: &mut Parts, state: &AppState) -> Result<Option<Visit>, PageError> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let from = crate::extract::client_ip(parts).map(|ip| ip.to_string());
+    match state.accounts.authenticate(&token, from).await {
+        Ok((caller, _, user)) => {
+            let page = PageCtx {
+                lang: user.language(),
+                user_name: Some(user.name().to_string()),
+                organization_user: matches!(user.kind(), UserKind::OrganizationStaff | UserKind::Agent),
+                csrf: Some(form_token(&token)),
+                path: local_path(parts.uri.path()).to_owned(),
+            };
+            Ok(Some(Visit { caller, user, session_token: token, page }))
+        }
+        Err(ServiceError::Unauthenticated) => Ok(None),
+        Err(e) => Err(PageError::Problem(visitor_lang(&parts.headers), Box::new(Problem::from(e)))),
+    }
+}
+
+/// A page for a logged-in user: without a live session (none, or one that ended after 30 idle minutes,
+/// Q44), the browser is sent to log in and brought back here afterwards.
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let had_session = cookie(&parts.headers, SESSION_COOKIE).is_some();
+        match visit(parts, state).await? {
+            Some(v) => Ok(v),
+            None => {
+                let path = local_path(parts.uri.path());
+                let mut to = format!("/login?next={}", encode(path));
+                if had_session {
+                    to.push_str("&reason=ended");
+                }
+                Err(PageError::Redirect(to))
+            }
+        }
+    }
+}
+
+/// A page for anyone: the visit if a session is live, else a visitor's context.
+pub struct MaybeVisit(pub Option<Visit>, pub PageCtx);
+
+impl FromRequestParts<AppState> for MaybeVisit {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let visit = visit(parts, state).await?;
+        let ctx = visit.as_ref().map_or_else(|| PageCtx::visitor(parts), |v| v.page.clone());
+        Ok(Self(visit, ctx))
+    }
+}
+
+/// A page of an organization's user: an officer is refused (403), anyone not logged in sent to log in.
+pub struct OrgVisit(pub Visit);
+
+impl FromRequestParts<AppState> for OrgVisit {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let v = Visit::from_request_parts(parts, state).await?;
+        if !v.page.organization_user {
+            return Err(PageError::Problem(v.lang(), Box::new(Problem::from(ServiceError::Forbidden))));
+        }
+        Ok(Self(v))
+    }
+}
+
+/// The link that starts an application for a listed person: the card number sealed for this user, so that
+/// no personal data goes into the URL (and so into logs and browser history).
+pub fn new_application_link(state: &AppState, user: &str, card: &str) -> Option<String> {
+    let sealed = state.config.cursor_key.seal(Some(zairyu_app::ports::Cursor(card.to_owned())), &person_context(user));
+    sealed.ok().flatten().map(|t| format!("/applications/new?person={}", encode(&t)))
+}
+
+/// What a person link is sealed for.
+pub fn person_context(user: &str) -> String {
+    format!("{user}\nperson")
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(char::from(b)),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering
+
+/// A rendered page and its status.
+pub struct Page(pub StatusCode, pub Markup);
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        (self.0, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], self.1.into_string()).into_response()
+    }
+}
+
+/// Why a page is not shown: a redirect (to log in), or a problem shown as an error page in the visitor's
+/// language.
+#[derive(Debug)]
+pub enum PageError {
+    Redirect(String),
+    Problem(Lang, Box<Problem>),
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Redirect(to) => Redirect::to(&to).into_response(),
+            Self::Problem(lang, p) => error_page(lang, &p),
+        }
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// After a post: on to the next page (303, so a reload reads it again instead of posting again).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The name of the service.
+pub fn service_name(lang: Lang) -> &'static str {
+    tr(lang, "在留申請オンラインシステム", "Online Residence Application System")
+}
+
+/// The frame of every page: the header with the service's name, the navigation and the language switch;
+/// the page's own content under a heading; the footer with the help desk.
+pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
+    let lang = ctx.lang;
+    let other = match lang {
+        Lang::Ja => Lang::En,
+        Lang::En => Lang::Ja,
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(code(lang)) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " | " (service_name(lang)) }
+                link rel="stylesheet" href=(css_path());
+            }
+            body {
+                a.skip href="#main" { (tr(lang, "本文へ移動", "Skip to main content")) }
+                header.site {
+                    div.wrap {
+                        a.service href="/" { (service_name(lang)) }
+                        nav.site aria-label=(tr(lang, "サイト内の移動", "Site")) {
+                            ul {
+                                @if ctx.organization_user {
+                                    li { a href="/foreign-nationals" { (tr(lang, "所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) } }
+                                    li { a href="/applications" { (tr(lang, "申請情報一覧", "Applications")) } }
+                                }
+                                @if let Some(name) = &ctx.user_name {
+                                    li.muted { (tr(lang, "ログイン中：", "Logged in: ")) (name) }
+                                    li {
+                                        form method="post" action="/logout" {
+                                            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+                                            button.linkish type="submit" { (tr(lang, "ログアウト", "Log out")) }
+                                        }
+                                    }
+                                }
+                                li {
+                                    form method="post" action="/language" {
+                                        @if let Some(csrf) = &ctx.csrf {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                        }
+                                        input type="hidden" name="lang" value=(code(other));
+                                        input type="hidden" name="back" value=(ctx.path);
+                                        button.linkish type="submit" lang=(code(other)) {
+                                            (tr(other, "日本語で表示", "Show in English"))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main {
+                    div.wrap {
+                        h1 { (title) }
+                        (content)
+                    }
+                }
+                footer.site {
+                    div.wrap {
+                        p {
+                            strong { (tr(lang, "ヘルプデスク", "Help desk")) } " "
+                            (tr(lang, "システムの操作についてのお問い合わせは、平日9時から17時まで受け付けています。",
+                                "Questions about using this system are answered on weekdays from 9:00 to 17:00 (Japan time)."))
+                        }
+                        p.muted {
+                            (tr(lang, "このシステムから送られる電子メールは送信専用です。返信されても回答できません。",
+                                "E-mails from this system are sent from an address that cannot receive replies."))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An error page in the visitor's language, with the problem's own message.
+pub fn error_page(lang: Lang, p: &Problem) -> Response {
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let ctx = PageCtx { lang, user_name: None, organization_user: false, csrf: None, path: "/".into() };
+    let (title, advice) = match status.as_u16() {
+        404 => (
+            ctx.tr("ページが見つかりません", "Page not found"),
+            ctx.tr("アドレスに誤りがないか確かめてください。", "Check the address you typed or followed."),
+        ),
+        401 => (ctx.tr("ログインしてください", "Please log in"), ""),
+        403 if p.rule == Problem::outside_japan().rule => (
+            ctx.tr("日本国外からはご利用いただけません", "This service can only be used from Japan"),
+            ctx.tr(
+                "このシステムは、日本国内からのアクセスに限って利用できます（Q52）。日本国内から、もう一度アクセスしてください。",
+                "This system accepts access from within Japan only (Q52). Please access it again from Japan.",
+            ),
+        ),
+        403 => (ctx.tr("この操作はできません", "You cannot do this"), ""),
+        429 => (ctx.tr("しばらくしてからお試しください", "Please try again later"), ""),
+        503 => (
+            ctx.tr("ただいまご利用いただけません", "Sorry, the service is unavailable"),
+            ctx.tr("時間をおいてから、もう一度お試しください。", "Please try again later."),
+        ),
+        s if s >= 500 => (
+            ctx.tr("システムで問題が発生しました", "Sorry, there is a problem with the service"),
+            ctx.tr(
+                "入力した内容は保存されていない可能性があります。時間をおいてから、もう一度お試しください。",
+                "What you entered may not have been saved. Please try again later.",
+            ),
+        ),
+        _ => (ctx.tr("入力内容を確認してください", "Please check what you sent"), ""),
+    };
+    let detail = match lang {
+        Lang::Ja => &p.detail_ja,
+        Lang::En => &p.detail,
+    };
+    let body = html! {
+        p.lead { (detail) }
+        @if !advice.is_empty() { p { (advice) } }
+        p { a href="/" { (ctx.tr("トップページへ戻る", "Go to the top page")) } }
+    };
+    let mut res = Page(status, layout(&ctx, title, body)).into_response();
+    if let Some(after) = p.retry_after
+        && let Ok(v) = HeaderValue::from_str(&after.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+/// The not-found page (the router's fallback for every path outside `/api/`).
+pub fn not_found_page(lang: Lang) -> Response {
+    let mut p = Problem::not_found();
+    p.detail = "There is no page at this address.".into();
+    p.detail_ja = "このアドレスのページはありません。".into();
+    error_page(lang, &p)
+}
+
+/// A cookie's `Set-Cookie` value: `HttpOnly`, `SameSite=Lax` (a link from an e-mail still arrives with
+/// it), `Secure` unless on the local server over plain HTTP.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/{age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The error summary at the top of a form: each message links to its field (Q36–Q39).
+pub fn error_summary(lang: Lang, errors: &[(String, String)]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 #error-summary-title { (tr(lang, "入力内容に誤りがあります", "There is a problem")) }
+                ul {
+                    @for (field, message) in errors {
+                        li { a href=(format!("#{field}")) { (message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A labelled text field with its hint, its error and its required mark in words.
+pub struct Field<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub required: bool,
+    pub hint: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub autocomplete: &'a str,
+}
+
+impl Field<'_> {
+    pub fn render(&self, lang: Lang) -> Markup {
+        let hint_id = format!("{}-hint", self.id);
+        let error_id = format!("{}-error", self.id);
+        let mut described = Vec::new();
+        if self.hint.is_some() {
+            described.push(hint_id.as_str());
+        }
+        if self.error.is_some() {
+            described.push(error_id.as_str());
+        }
+        let described = described.join(" ");
+        html! {
+            div.field.invalid[self.error.is_some()] {
+                label for=(self.id) {
+                    (self.label)
+                    @if self.required { span.req { (tr(lang, "必須", "Required")) } }
+                }
+                @if let Some(hint) = self.hint { span.hint id=(hint_id) { (hint) } }
+                @if let Some(error) = self.error {
+                    span.field-error id=(error_id) {
+                        span.visually-hidden { (tr(lang, "エラー：", "Error: ")) } (error)
+                    }
+                }
+                input type=(self.kind) id=(self.id) name=(self.id) value=(self.value)
+                    autocomplete=(self.autocomplete)
+                    required[self.required]
+                    aria-invalid=[self.error.map(|_| "true")]
+                    aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+            }
+        }
+    }
+}
+
+/// Messages of a problem by field, in `lang` (a problem about no one field goes under `""`).
+pub fn messages(lang: Lang, p: &Problem) -> Vec<(String, String)> {
+    if p.errors.is_empty() {
+        let detail = match lang {
+            Lang::Ja => p.detail_ja.clone(),
+            Lang::En => p.detail.clone(),
+        };
+        return vec![(String::new(), detail)];
+    }
+    p.errors
+        .iter()
+        .map(|v| {
+            let m = match lang {
+                Lang::Ja => v.message_ja.clone(),
+                Lang::En => v.message_en.clone(),
+            };
+            (v.field.clone(), m)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn a_visitor_reads_the_language_they_chose_else_the_browser_s_else_japanese() {
+        assert_eq!(visitor_lang(&headers(&[])), Lang::Ja);
+        assert_eq!(visitor_lang(&headers(&[("accept-language", "en-US,en;q=0.9,ja;q=0.8")])), Lang::En);
+        assert_eq!(visitor_lang(&headers(&[("accept-language", "fr-FR,ja;q=0.5,en;q=0.4")])), Lang::Ja);
+        assert_eq!(visitor_lang(&headers(&[("accept-language", "ja;q=0.2, en-GB;q=0.7")])), Lang::En);
+        assert_eq!(visitor_lang(&headers(&[("accept-language", "en;q=0, ja;q=0.1")])), Lang::Ja);
+        assert_eq!(visitor_lang(&headers(&[("accept-language", "de, vi")])), Lang::Ja);
+        let chosen = headers(&[("accept-language", "en"), ("cookie", "a=b; zairyu_lang=ja")]);
+        assert_eq!(visitor_lang(&chosen), Lang::Ja);
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        assert_eq!(local_path("/applications"), "/applications");
+        for other in ["//evil.example/x", "https://evil.example", "/\\evil.example", "", "/api/me"] {
+            assert_eq!(local_path(other), "/", "{other}");
+        }
+    }
+
+    #[test]
+    fn a_form_token_belongs_to_its_session() {
+        let a = form_token("session-a");
+        assert_eq!(a, form_token("session-a"));
+        assert_ne!(a, form_token("session-b"));
+        assert_eq!(a.len(), 64);
+        assert!(same(&a, &a) && !same(&a, &form_token("session-b")) && !same(&a, ""));
+    }
+
+    #[test]
+    fn the_style_sheet_is_named_by_its_content() {
+        let p = css_path();
+        assert!(p.starts_with("/static/site.") && p.ends_with(".css"), "{p}");
+        assert_eq!(p.len(), "/static/site.".len() + 16 + ".css".len());
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("/applications"), "/applications");
+        assert_eq!(encode("/a?b=c&d"), "/a%3Fb%3Dc%26d");
+        assert_eq!(encode("山"), "%E5%B1%B1");
+    }
+}

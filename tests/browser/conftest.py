@@ -1,0 +1,85 @@
+"""Fixtures of the browser tests: the local server (started once, in a data folder of its own, on a free
+port), headless Chromium (launched once), a fresh browser context per test, and `check`, which runs axe-core
+on the page shown and saves its screenshot."""
+
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+SCREENSHOTS = Path(os.environ.get("ZAIRYU_SCREENSHOTS", "screenshots"))
+
+
+class Server:
+    def __init__(self):
+        self.data = tempfile.TemporaryDirectory(prefix="zairyu-browser-")
+        env = dict(os.environ, ZAIRYU_ADDR="127.0.0.1:0", ZAIRYU_DATA_DIR=self.data.name, RUST_LOG="warn")
+        self.process = subprocess.Popen(
+            [os.environ["ZAIRYU_LOCAL_BIN"]], env=env, stdout=subprocess.PIPE, text=True
+        )
+        first = self.process.stdout.readline()
+        match = re.search(r"http://\S+", first)
+        assert match, f"the local server did not start: {first!r}"
+        self.url = match.group(0)
+        # Keep reading its output so that it never blocks on a full pipe.
+        threading.Thread(target=lambda: [None for _ in self.process.stdout], daemon=True).start()
+        creds = (Path(self.data.name) / "demo-credentials.txt").read_text()
+        self.passwords = dict(re.findall(r"(\w+01)\s+password\s+(\S+)", creds))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.data.cleanup()
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = Server()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ["ZAIRYU_CHROMIUM"], args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=["ja", "en"])
+def lang(request):
+    """Each test runs in both languages: the browser's own language says which one a visitor gets."""
+    return request.param
+
+
+@pytest.fixture
+def page(browser, server, lang):
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    context = browser.new_context(locale=locale, base_url=server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+_axe = Axe()
+
+
+@pytest.fixture
+def check(request, lang):
+    """check(page, name): the page shown has no axe-core violation; its screenshot is saved as name-lang.png."""
+
+    def run(page, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.originalname}-{name}-{lang}.png"), full_page=True)
+        results = _axe.run(page)
+        violations = results.response["violations"]
+        assert not violations, f"{name}: {results.generate_report()}"
+
+    return run

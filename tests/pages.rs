@@ -1,0 +1,435 @@
+//! The pages (#17), through the real router as a browser sends its requests: forms posted as
+//! `application/x-www-form-urlencoded`, cookies carried by hand, redirects read from `Location`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod http_support;
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_support::*;
+use support::*;
+use zairyu_http::GeoPolicy;
+
+/// A browser: the cookies it holds, and what it sends with each request.
+#[derive(Default)]
+struct Browser {
+    cookies: Vec<(String, String)>,
+    accept_language: Option<&'static str>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    headers: axum::http::HeaderMap,
+    html: String,
+}
+
+impl Browser {
+    fn english() -> Self {
+        Self { accept_language: Some("en-US,en;q=0.9"), ..Self::default() }
+    }
+
+    fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            b = b.header(header::COOKIE, jar.join("; "));
+        }
+        if let Some(l) = self.accept_language {
+            b = b.header(header::ACCEPT_LANGUAGE, l);
+        }
+        b
+    }
+
+    async fn take(&mut self, app: &axum::Router, req: Request<Body>) -> Page {
+        let r = send(app, req).await;
+        for c in r.headers.get_all(header::SET_COOKIE) {
+            let pair = c.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !value.is_empty() && !c.to_str().unwrap().contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        let location = r.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        Page { status: r.status, location, headers: r.headers, html: String::from_utf8(r.bytes.to_vec()).unwrap() }
+    }
+
+    async fn get(&mut self, app: &axum::Router, uri: &str) -> Page {
+        let req = self.request("GET", uri).body(Body::empty()).unwrap();
+        self.take(app, req).await
+    }
+
+    async fn post(&mut self, app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", zairyu_http::web::encode(v))).collect();
+        let req = self
+            .request("POST", uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap();
+        self.take(app, req).await
+    }
+
+    async fn log_in(&mut self, app: &axum::Router, user: &str, password: &str, next: &str) -> Page {
+        self.post(app, "/login", &[("user_id", user), ("password", password), ("next", next)]).await
+    }
+}
+
+impl Page {
+    /// The value of the first hidden field `name` of the page.
+    fn hidden(&self, name: &str) -> String {
+        let at = self.html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {}", self.html));
+        let rest = &self.html[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+
+    fn lang(&self) -> &str {
+        let at = self.html.find("<html lang=\"").unwrap();
+        &self.html[at + 12..at + 14]
+    }
+
+    fn assert_html(&self, status: StatusCode) {
+        assert_eq!(self.status, status, "{}", self.html);
+        assert_eq!(self.headers.get(header::CONTENT_TYPE).unwrap(), "text/html; charset=utf-8");
+        assert!(self.html.starts_with("<!DOCTYPE html>"));
+    }
+}
+
+/// Item 1, 2: the top page answers in the visitor's language (Accept-Language before log-in), links one
+/// style sheet of ours, and has the notices, the help desk and the no-reply notice (Q25, Q100).
+#[tokio::test]
+async fn the_top_page_speaks_the_visitor_s_language() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let ja = Browser::default().get(&app, "/").await;
+    ja.assert_html(StatusCode::OK);
+    assert_eq!(ja.lang(), "ja");
+    assert!(ja.html.contains("在留申請オンラインシステム") && ja.html.contains("お知らせ"));
+    assert!(ja.html.contains("送信専用") && ja.html.contains("ヘルプデスク"));
+    let en = Browser::english().get(&app, "/").await;
+    assert_eq!(en.lang(), "en");
+    assert!(en.html.contains("Online Residence Application System") && en.html.contains("Information for notification"));
+    assert!(en.html.contains("cannot receive replies"));
+    // No script and no resource from anywhere else.
+    assert!(!en.html.contains("<script") && !en.html.contains("http://") && !en.html.contains("https://"));
+    let csp = en.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(en.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+}
+
+/// Item 1: the style sheet is served under its content's hash, cached for a year; any other name is a 404
+/// page.
+#[tokio::test]
+async fn the_style_sheet_is_cached_for_a_year_under_its_hash() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    let top = b.get(&app, "/").await;
+    let marker = "rel=\"stylesheet\" href=\"";
+    let at = top.html.find(marker).unwrap();
+    let href = top.html[at + marker.len()..].split('"').next().unwrap().to_owned();
+    let css = b.get(&app, &href).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers.get(header::CONTENT_TYPE).unwrap(), "text/css; charset=utf-8");
+    assert_eq!(css.headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=31536000, immutable");
+    assert!(css.html.contains(":focus-visible") && css.html.len() < 30 * 1024);
+    b.get(&app, "/static/site.0123456789abcdef.css").await.assert_html(StatusCode::NOT_FOUND);
+}
+
+/// Item 2: an unknown page is a 404 page in the visitor's language; the API keeps answering problems.
+#[tokio::test]
+async fn an_unknown_page_is_a_page_and_an_unknown_api_path_a_problem() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let page = Browser::english().get(&app, "/no/such/page").await;
+    page.assert_html(StatusCode::NOT_FOUND);
+    assert!(page.html.contains("Page not found") && page.lang() == "en");
+    let api = send(&app, Request::get("/api/no-such-route").body(Body::empty()).unwrap()).await;
+    assert_problem(&api, StatusCode::NOT_FOUND, "not-found");
+}
+
+/// Items 2, 3: log-in from the form. A wrong password is refused in words beside the form (the user ID kept,
+/// the password not); the right one sets an HttpOnly, SameSite=Lax session cookie and lands on the list of
+/// affiliated foreign nationals, which shows the organization's person and whether they can file today.
+#[tokio::test]
+async fn logging_in_from_the_form_lands_on_the_list() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    let wrong = b.log_in(&app, "TANAKA01", "not-the-password", "").await;
+    wrong.assert_html(StatusCode::UNAUTHORIZED);
+    assert!(wrong.html.contains("There is a problem") && wrong.html.contains("href=\"#user_id\""));
+    assert!(wrong.html.contains("value=\"TANAKA01\"") && !wrong.html.contains("not-the-password"));
+    assert!(b.cookie("zairyu_session").is_none());
+
+    let ok = b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location.as_deref(), Some("/foreign-nationals"));
+    let set: Vec<_> = ok.headers.get_all(header::SET_COOKIE).iter().map(|c| c.to_str().unwrap().to_owned()).collect();
+    let session = set.iter().find(|c| c.starts_with("zairyu_session=")).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
+    // The user's own language (Japanese) from now on.
+    assert_eq!(b.cookie("zairyu_lang"), Some("ja"));
+
+    let list = b.get(&app, "/foreign-nationals").await;
+    list.assert_html(StatusCode::OK);
+    assert_eq!(list.lang(), "ja");
+    let person = zairyu_domain::fixtures::list_entry();
+    assert!(list.html.contains(&person.card_number.to_string()), "{}", list.html);
+    assert!(list.html.contains("申請できる期間") && list.html.contains("Tanaka Hanako"));
+    let apps = b.get(&app, "/applications").await;
+    apps.assert_html(StatusCode::OK);
+    assert!(apps.html.contains("申請情報はまだありません"));
+}
+
+/// Item 2, Q44: a page without a live session sends the browser to log in, saying why when the session
+/// ended, and the log-in brings it back to that page.
+#[tokio::test]
+async fn a_page_without_a_session_returns_there_after_logging_in() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    let away = b.get(&app, "/applications").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location.as_deref(), Some("/login?next=/applications"));
+    b.cookies.push(("zairyu_session".into(), "a-session-that-ended".into()));
+    let ended = b.get(&app, "/applications").await;
+    assert_eq!(ended.location.as_deref(), Some("/login?next=/applications&reason=ended"));
+    let login = b.get(&app, "/login?next=/applications&reason=ended").await;
+    login.assert_html(StatusCode::OK);
+    assert!(login.html.contains("30分間操作がなかったため"));
+    assert_eq!(login.hidden("next"), "/applications");
+    let back = b.log_in(&app, "TANAKA01", PASSWORD, &login.hidden("next")).await;
+    assert_eq!(back.location.as_deref(), Some("/applications"));
+    // Never to another site.
+    let mut c = Browser::default();
+    let elsewhere = c.log_in(&app, "TANAKA01", PASSWORD, "//evil.example/").await;
+    assert_eq!(elsewhere.location.as_deref(), Some("/foreign-nationals"));
+}
+
+/// Item 3: a post that changes something needs the form token of its session; log-out with it ends the
+/// session.
+#[tokio::test]
+async fn a_post_without_its_form_token_is_refused() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let page = b.get(&app, "/applications").await;
+    let token = page.hidden("csrf");
+    let forged = b.post(&app, "/logout", &[("csrf", "0000")]).await;
+    forged.assert_html(StatusCode::FORBIDDEN);
+    let missing = b.post(&app, "/logout", &[]).await;
+    missing.assert_html(StatusCode::FORBIDDEN);
+    assert_eq!(b.get(&app, "/applications").await.status, StatusCode::OK, "still logged in");
+    // Another session's token does not do either.
+    let mut other = Browser::default();
+    other.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let other_token = other.get(&app, "/applications").await.hidden("csrf");
+    assert_ne!(other_token, token);
+    b.post(&app, "/logout", &[("csrf", &other_token)]).await.assert_html(StatusCode::FORBIDDEN);
+
+    let out = b.post(&app, "/logout", &[("csrf", &token)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location.as_deref(), Some("/login?reason=logged_out"));
+    assert!(b.cookie("zairyu_session").is_none());
+    assert!(b.get(&app, "/login?reason=logged_out").await.html.contains("ログアウトしました"));
+    assert_eq!(other.get(&app, "/applications").await.status, StatusCode::OK, "the other session lives on");
+}
+
+/// Item 2, Q84: the language switch is remembered — in a cookie before log-in, in the user's own setting
+/// after (their next log-in, from any browser, follows it).
+#[tokio::test]
+async fn the_language_switch_is_remembered() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    let switched = b.post(&app, "/language", &[("lang", "en"), ("back", "/login")]).await;
+    assert_eq!(switched.location.as_deref(), Some("/login"));
+    assert_eq!(b.get(&app, "/login").await.lang(), "en");
+
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let list = b.get(&app, "/applications").await;
+    assert_eq!(list.lang(), "ja", "the user's own setting wins once logged in");
+    let token = list.hidden("csrf");
+    let switched = b.post(&app, "/language", &[("lang", "en"), ("back", "/applications"), ("csrf", &token)]).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get(&app, "/applications").await.lang(), "en");
+    let mut elsewhere = Browser::default();
+    elsewhere.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    assert_eq!(elsewhere.get(&app, "/applications").await.lang(), "en");
+    // A logged-in switch without the form token changes nothing.
+    let refused = elsewhere.post(&app, "/language", &[("lang", "ja"), ("back", "/applications")]).await;
+    refused.assert_html(StatusCode::FORBIDDEN);
+    assert_eq!(elsewhere.get(&app, "/applications").await.lang(), "en");
+}
+
+/// Item 2: an officer has no business on an organization's pages.
+#[tokio::test]
+async fn an_officer_is_refused_the_organization_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    let landed = b.log_in(&app, "OFFICER1", PASSWORD, "").await;
+    assert_eq!(landed.location.as_deref(), Some("/"));
+    b.get(&app, "/applications").await.assert_html(StatusCode::FORBIDDEN);
+    b.get(&app, "/foreign-nationals").await.assert_html(StatusCode::FORBIDDEN);
+}
+
+/// Item 2 (Q50, Q51): the application list shows each application with its status in the spec's words and
+/// its temporary receipt number once filed.
+#[tokio::test]
+async fn the_application_list_page_shows_status_and_receipt_numbers() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let api = login(&app, "TANAKA01").await;
+    let id = file(&app, &api, serde_json::to_value(w.another_person().await).unwrap()).await;
+    let mut b = Browser::english();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let token = b.get(&app, "/").await.hidden("csrf");
+    b.post(&app, "/language", &[("lang", "en"), ("back", "/"), ("csrf", &token)]).await;
+    let list = b.get(&app, "/applications").await;
+    list.assert_html(StatusCode::OK);
+    let line = &w.lines(&w.login("TANAKA01").await.1, 10).await[0];
+    assert_eq!(line.id, id);
+    let row_at = list.html.find(&format!("id=\"application-{id}\"")).unwrap();
+    let row = &list.html[row_at..row_at + list.html[row_at..].find("</tr>").unwrap()];
+    assert!(row.contains("Application completed"), "{row}");
+    assert!(row.contains(line.temporary_receipt_number.as_deref().unwrap()), "{row}");
+}
+
+/// Item 2, Q52: from outside Japan a browser gets the explanation as a page in its language; the API keeps
+/// its problem.
+#[tokio::test]
+async fn from_outside_japan_a_page_explains_why() {
+    let w = World::new().await;
+    let app = router(&w, true, GeoPolicy::from_config("japan", "").unwrap());
+    let mut b = Browser::english();
+    let req = b.request("GET", "/").header("cloudfront-viewer-country", "US").body(Body::empty()).unwrap();
+    let page = b.take(&app, req).await;
+    page.assert_html(StatusCode::FORBIDDEN);
+    assert!(page.html.contains("only be used from Japan") && page.html.contains("Q52"), "{}", page.html);
+    assert!(page.headers.get(header::STRICT_TRANSPORT_SECURITY).is_some());
+    let from_japan = b.request("GET", "/").header("cloudfront-viewer-country", "JP").body(Body::empty()).unwrap();
+    assert_eq!(b.take(&app, from_japan).await.status, StatusCode::OK);
+    let api = Request::get("/api/notices").header("cloudfront-viewer-country", "US").body(Body::empty()).unwrap();
+    assert_problem(&send(&app, api).await, StatusCode::FORBIDDEN, "outside-japan");
+}
+
+/// The form's fields for an application typed as `input` (flags as yes/no, no relatives).
+fn form_fields(input: &zairyu_domain::form::ApplicationInput) -> Vec<(String, String)> {
+    let json = serde_json::to_value(input).unwrap();
+    let mut fields = Vec::new();
+    for (k, v) in json.as_object().unwrap() {
+        match v {
+            serde_json::Value::String(s) => fields.push((k.clone(), s.clone())),
+            serde_json::Value::Bool(b) => fields.push((k.clone(), if *b { "yes" } else { "no" }.to_owned())),
+            _ => {}
+        }
+    }
+    fields.push(("re_entry".into(), "none".into()));
+    fields.push(("activity_outside_status".into(), "no".into()));
+    fields
+}
+
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----zairyu-test-boundary-7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, file, bytes) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Item 2 (Q21, Q23, Q33, Q36–Q39): from the list to the temporary receipt number in pages — the form
+/// filled in from the list, a wrong field shown beside itself and in the summary with everything typed
+/// kept, a refused photo, the photo shown back, filing (twice: filed once), the confirmation.
+#[tokio::test]
+async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let token = b.get(&app, "/").await.hidden("csrf");
+    b.post(&app, "/language", &[("lang", "en"), ("back", "/"), ("csrf", &token)]).await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    let at = list.html.find("href=\"/applications/new?person=").expect("an apply link");
+    let link = list.html[at + 6..].split('"').next().unwrap().replace("&amp;", "&");
+    assert!(!link.contains("AB12345678CD"), "no card number in a URL: {link}");
+
+    let form = b.get(&app, &link).await;
+    form.assert_html(StatusCode::OK);
+    assert!(form.html.contains("value=\"NGUYEN,VAN,AN\"") && form.html.contains("value=\"AB12345678CD\""));
+    let csrf = form.hidden("csrf");
+    // Someone else's link (or a made-up one) opens nothing.
+    b.get(&app, "/applications/new?person=bm90LWEtbGluaw").await.assert_html(StatusCode::BAD_REQUEST);
+
+    let mut fields = form_fields(&zairyu_domain::fixtures::application_input());
+    fields.push(("csrf".into(), csrf.clone()));
+    let wrong: Vec<(String, String)> =
+        fields.iter().map(|(k, v)| (k.clone(), if k == "postcode" { "1000".into() } else { v.clone() })).collect();
+    fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    let refused = b.post(&app, "/applications/new", &pairs(&wrong)).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#postcode\""), "the summary leads to the field");
+    assert!(refused.html.contains("aria-invalid=\"true\"") && refused.html.contains("value=\"1000\""));
+    assert!(refused.html.contains("value=\"Continuing employment with Sakura Systems K.K.\""), "the rest is kept");
+
+    let created = b.post(&app, "/applications/new", &pairs(&fields)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let check = created.location.unwrap();
+    let id = check.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let page = b.get(&app, &check).await;
+    page.assert_html(StatusCode::OK);
+    assert!(page.html.contains("Attach the photo") && !page.html.contains("File the application</button>"));
+
+    fn upload(b: &Browser, id: &str, bytes: &[u8], token: &str) -> Request<Body> {
+        let (ct, body) = multipart(&[("csrf", None, token.as_bytes()), ("photo", Some("me.jpg"), bytes)]);
+        b.request("POST", &format!("/applications/{id}/photo"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    }
+    let not_a_photo = upload(&b, &id, b"GIF89a not a jpeg", &csrf);
+    let refused = b.take(&app, not_a_photo).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#photo\""), "{}", refused.html);
+    let forged = upload(&b, &id, &jpeg(), "0000");
+    b.take(&app, forged).await.assert_html(StatusCode::FORBIDDEN);
+    let photo = upload(&b, &id, &jpeg(), &csrf);
+    let attached = b.take(&app, photo).await;
+    assert_eq!(attached.location.as_deref(), Some(format!("/applications/{id}/check#photo").as_str()));
+    let page = b.get(&app, &check).await;
+    assert!(page.html.contains(&format!("src=\"/applications/{id}/photo.jpg\"")));
+    let shown = send(&app, b.request("GET", &format!("/applications/{id}/photo.jpg")).body(Body::empty()).unwrap()).await;
+    assert_eq!(shown.headers.get(header::CONTENT_TYPE).unwrap(), "image/jpeg");
+    assert_eq!(shown.bytes.to_vec(), jpeg());
+
+    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &csrf)]).await;
+    assert_eq!(filed.location.as_deref(), Some(format!("/applications/{id}/filed").as_str()));
+    let again = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &csrf)]).await;
+    assert_eq!(again.location, filed.location, "a second post files nothing more");
+    let done = b.get(&app, filed.location.as_deref().unwrap()).await;
+    done.assert_html(StatusCode::OK);
+    let line = w.lines(&w.login("TANAKA01").await.1, 10).await.into_iter().find(|l| l.id == id).unwrap();
+    let number = line.temporary_receipt_number.unwrap();
+    assert!(done.html.contains(&number), "{}", done.html);
+    assert_eq!(w.lines(&w.login("TANAKA01").await.1, 10).await.len(), 1);
+}
