@@ -84,7 +84,8 @@ impl Browser {
 impl Page {
     /// The value of the first hidden field `name` of the page.
     fn hidden(&self, name: &str) -> String {
-        let at = self.html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {}", self.html));
+        let at =
+            self.html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name}: {}", self.html));
         let rest = &self.html[at + name.len() + 15..];
         rest[..rest.find('"').unwrap()].to_owned()
     }
@@ -114,7 +115,9 @@ async fn the_top_page_speaks_the_visitor_s_language() {
     assert!(ja.html.contains("送信専用") && ja.html.contains("ヘルプデスク"));
     let en = Browser::english().get(&app, "/").await;
     assert_eq!(en.lang(), "en");
-    assert!(en.html.contains("Online Residence Application System") && en.html.contains("Information for notification"));
+    assert!(
+        en.html.contains("Online Residence Application System") && en.html.contains("Information for notification")
+    );
     assert!(en.html.contains("cannot receive replies"));
     // No script and no resource from anywhere else.
     assert!(!en.html.contains("<script") && !en.html.contains("http://") && !en.html.contains("https://"));
@@ -418,7 +421,8 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     assert_eq!(attached.location.as_deref(), Some(format!("/applications/{id}/check#photo").as_str()));
     let page = b.get(&app, &check).await;
     assert!(page.html.contains(&format!("src=\"/applications/{id}/photo.jpg\"")));
-    let shown = send(&app, b.request("GET", &format!("/applications/{id}/photo.jpg")).body(Body::empty()).unwrap()).await;
+    let shown =
+        send(&app, b.request("GET", &format!("/applications/{id}/photo.jpg")).body(Body::empty()).unwrap()).await;
     assert_eq!(shown.headers.get(header::CONTENT_TYPE).unwrap(), "image/jpeg");
     assert_eq!(shown.bytes.to_vec(), jpeg());
 

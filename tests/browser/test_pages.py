@@ -93,3 +93,84 @@ def test_pages_at_320_px_wide(page, server, lang, check):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width}px wide at 320px"
         check(page, "list-320" + path.replace("/", "-"))
+
+
+def a_jpeg(page, path, width=240, height=320):
+    """A plain JPEG drawn by the browser itself (a canvas), written to `path`."""
+    import base64
+    data = page.evaluate(
+        """([w, h]) => { const c = document.createElement('canvas'); c.width = w; c.height = h;
+           const g = c.getContext('2d'); g.fillStyle = '#dfe6f0'; g.fillRect(0, 0, w, h);
+           g.fillStyle = '#704214'; g.beginPath(); g.arc(w / 2, h / 2.4, w / 4, 0, 7); g.fill();
+           return c.toDataURL('image/jpeg', 0.85).split(',')[1]; }""",
+        [width, height],
+    )
+    path.write_bytes(base64.b64decode(data))
+    return path
+
+
+def switch_to(page, lang):
+    if page.locator("html").get_attribute("lang") != lang:
+        page.get_by_role("button", name=TEXT[TEXT[lang]["other"]]["switch"]).click()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, server, lang, check, tmp_path):
+    page.goto("/login")
+    log_in(page, server)
+    switch_to(page, lang)
+    # One person each run (the server is shared, and a person has one application in process at a time).
+    name, card = {"ja": ("NGUYEN,VAN,AN", "AB12345678CD"), "en": ("KIM,MINJI", "JK34567890LM")}[lang]
+    page.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{name}")).click()
+    expect(page).to_have_url(re.compile("/applications/new\\?person="))
+    # Filled in from the list: the card's name and number.
+    expect(page.locator("#name")).to_have_value(name)
+    expect(page.locator("#residence_card_number")).to_have_value(card)
+    check(page, "form")
+    for field, value in [("occupation", "Software engineer"), ("home_country_address", "12 Tran Hung Dao, Ha Noi"),
+                         ("postcode", "1000"), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
+                         ("mobile", "090-1234-5678"), ("passport_number", "C1234567"), ("passport_expiry", "20300101"),
+                         ("desired_period_of_stay", "3Y"), ("reason", "Continuing employment"),
+                         ("notice_email", "an.nguyen@example.com")]:
+        page.locator(f"#{field}").fill(value)
+    for choice in ["married-no", "criminal_record-no", "relatives_in_japan-no", "receipt_method-post",
+                   "kanji_name_petition-yes", "in_japan-yes", "applicant_requested-yes"]:
+        page.locator(f"#{choice}").check()
+    page.locator("#receiving_office").select_option("tokyo")
+    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    # A short postcode: shown beside the field and in the summary, which links to it; the rest is kept.
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(page.locator("#postcode")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#reason")).to_have_value("Continuing employment")
+    check(page, "form-errors")
+    page.locator("#postcode").fill("100-0013")
+    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    # Post chosen with a petition for the name in kanji, which only the counter takes (Q53, Q57).
+    expect(page.get_by_role("alert")).to_contain_text("Q57")
+    check(page, "form-receipt-rule")
+    page.locator("#kanji_name_petition-no").check()
+    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(page).to_have_url(re.compile("/applications/[^/]+/check$"))
+    check(page, "check")
+
+    not_a_photo = tmp_path / "photo.jpg"
+    not_a_photo.write_bytes(b"GIF89a this is not a JPEG")
+    page.locator("#photo-file").set_input_files(str(not_a_photo))
+    page.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "photo-refused")
+    page.locator("#photo-file").set_input_files(str(a_jpeg(page, tmp_path / "face.jpg")))
+    page.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    expect(page.get_by_role("img", name=re.compile("顔写真|facial photo"))).to_be_visible()
+    check(page, "photo-attached")
+    page.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    expect(page).to_have_url(re.compile("/filed$"))
+    number = page.locator(".receipt-number").inner_text()
+    assert re.fullmatch(r"[0-9A-Z-]{8,}", number), number
+    check(page, "filed")
+    # Reload and back never file again: the list holds the one application, with that number.
+    page.reload()
+    page.go_back()
+    page.goto("/applications")
+    expect(page.get_by_role("row", name=re.compile(number))).to_have_count(1)

@@ -112,10 +112,8 @@ fn login_form(
     let error_of = |f: &str| errors.iter().find(|(field, _)| field == f).map(|(_, m)| m.as_str());
     // A refusal about no one field (wrong ID or password, locked, expired, suspended) is shown on top and
     // points to the user ID.
-    let summary: Vec<(String, String)> = errors
-        .iter()
-        .map(|(f, m)| (if f.is_empty() { "user_id".to_owned() } else { f.clone() }, m.clone()))
-        .collect();
+    let summary: Vec<(String, String)> =
+        errors.iter().map(|(f, m)| (if f.is_empty() { "user_id".to_owned() } else { f.clone() }, m.clone())).collect();
     let general = errors.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.as_str());
     let body = html! {
         (error_summary(lang, &summary))
@@ -152,15 +150,20 @@ async fn login(
     let axum::Form(f) = form.map_err(|_| PageError::Problem(ctx.lang, Box::new(Problem::malformed_form())))?;
     match s.accounts.login(&f.user_id, &f.password, ip.map(|i| i.to_string())).await {
         Ok(login) => {
-            let organization_user =
-                matches!(login.user.kind(), zairyu_domain::account::UserKind::OrganizationStaff | zairyu_domain::account::UserKind::Agent);
+            let organization_user = matches!(
+                login.user.kind(),
+                zairyu_domain::account::UserKind::OrganizationStaff | zairyu_domain::account::UserKind::Agent
+            );
             let landing = PageCtx { organization_user, ..ctx };
             let to = if f.next.is_empty() || local_path(&f.next) == "/" { home(&landing) } else { local_path(&f.next) };
             let mut res = see_other(to);
             let secure = s.config.secure_cookies;
             let h = res.headers_mut();
             h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &login.session_token, None, secure));
-            h.append(header::SET_COOKIE, set_cookie(LANG_COOKIE, code(login.user.language()), Some(31_536_000), secure));
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(LANG_COOKIE, code(login.user.language()), Some(31_536_000), secure),
+            );
             Ok(res)
         }
         Err(e) => {
@@ -190,7 +193,10 @@ async fn logout(
 ) -> PageResult {
     let axum::Form(f) = form.map_err(|_| PageError::Problem(visit.lang(), Box::new(Problem::malformed_form())))?;
     visit.check_form(&f.csrf)?;
-    s.accounts.logout(&visit.session_token, &visit.caller).await.map_err(|e| PageError::Problem(visit.lang(), Box::new(e.into())))?;
+    s.accounts
+        .logout(&visit.session_token, &visit.caller)
+        .await
+        .map_err(|e| PageError::Problem(visit.lang(), Box::new(e.into())))?;
     let mut res = see_other("/login?reason=logged_out");
     res.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), s.config.secure_cookies));
     Ok(res)
@@ -218,9 +224,13 @@ async fn language(
     let lang = parse_lang(&f.lang).ok_or_else(bad)?;
     if let Some(v) = &visit {
         v.check_form(&f.csrf)?;
-        s.accounts.choose_language(&v.caller, lang).await.map_err(|e| PageError::Problem(ctx.lang, Box::new(e.into())))?;
+        s.accounts
+            .choose_language(&v.caller, lang)
+            .await
+            .map_err(|e| PageError::Problem(ctx.lang, Box::new(e.into())))?;
     }
     let mut res = see_other(local_path(&f.back));
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(LANG_COOKIE, code(lang), Some(31_536_000), s.config.secure_cookies));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LANG_COOKIE, code(lang), Some(31_536_000), s.config.secure_cookies));
     Ok(res)
 }

@@ -20,8 +20,18 @@ pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Submit, method: "POST", path: "/applications/new", handler: || post(create) },
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/check", handler: || get(check) },
     PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/photo", handler: || post(photo) },
-    PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/photo.jpg", handler: || get(photo_file) },
-    PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/submit", handler: || post(submit) },
+    PageSpec {
+        function: Function::Submit,
+        method: "GET",
+        path: "/applications/{id}/photo.jpg",
+        handler: || get(photo_file),
+    },
+    PageSpec {
+        function: Function::Submit,
+        method: "POST",
+        path: "/applications/{id}/submit",
+        handler: || post(submit),
+    },
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/filed", handler: || get(filed) },
 ];
 
@@ -164,7 +174,15 @@ impl Form<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn text(&self, id: &str, ja: &'static str, en: &'static str, value: &str, required: bool, hint: Option<(&'static str, &'static str)>) -> Markup {
+    fn text(
+        &self,
+        id: &str,
+        ja: &'static str,
+        en: &'static str,
+        value: &str,
+        required: bool,
+        hint: Option<(&'static str, &'static str)>,
+    ) -> Markup {
         Field {
             id,
             label: self.ctx.tr(ja, en),
@@ -179,7 +197,14 @@ impl Form<'_> {
     }
 
     /// A question answered by one of several choices (radio buttons in a fieldset).
-    fn choice(&self, id: &str, legend: (&'static str, &'static str), value: &str, options: &[(&str, &'static str, &'static str)], hint: Option<(&'static str, &'static str)>) -> Markup {
+    fn choice(
+        &self,
+        id: &str,
+        legend: (&'static str, &'static str),
+        value: &str,
+        options: &[(&str, &'static str, &'static str)],
+        hint: Option<(&'static str, &'static str)>,
+    ) -> Markup {
         let ctx = self.ctx;
         let error = self.error(id);
         html! {
@@ -282,6 +307,8 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
 
             h2 { (ctx.tr("在日親族及び同居者", "Relatives in Japan and people living with the applicant")) }
             (f.choice("relatives_in_japan", ("在日親族及び同居者の有無", "Any relatives in Japan or people living together"), yes_no(&input.relatives_in_japan), YES_NO, None))
+            details open[!input.relatives.is_empty() || errors.iter().any(|(f, _)| f.starts_with("relatives"))] {
+            summary { (ctx.tr("在日親族・同居者を入力する（「はい」の場合）", "Enter the relatives and people living together (if yes)")) }
             @for i in 0..RELATIVE_ROWS {
                 @let r = input.relatives.get(i).cloned().unwrap_or_else(|| RelativeInput { relationship: String::new(), name: String::new(), birth_date: String::new(), nationality: String::new(), living_together: Flag::Text(String::new()), workplace_or_school: String::new(), residence_card_number: String::new() });
                 fieldset.panel {
@@ -294,6 +321,7 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
                     (f.text(&format!("relatives[{i}].workplace_or_school"), "勤務先・通学先", "Workplace or school", &r.workplace_or_school, false, None))
                     (f.text(&format!("relatives[{i}].residence_card_number"), "在留カード番号", "Residence card number", &r.residence_card_number, false, None))
                 }
+            }
             }
 
             h2 { (ctx.tr("在留カードの受領", "Receiving the new residence card")) }
@@ -322,7 +350,8 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
             div.actions { button type="submit" { (ctx.tr("入力内容を保存して確認へ進む", "Save and check the application")) } }
         }
     };
-    Page(status, layout(ctx, ctx.tr("在留期間更新許可申請", "Application for extension of period of stay"), body)).into_response()
+    Page(status, layout(ctx, ctx.tr("在留期間更新許可申請", "Application for extension of period of stay"), body))
+        .into_response()
 }
 
 async fn own(applications: &Applications, v: &Visit, id: &str) -> Result<Application, PageError> {
@@ -359,6 +388,17 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
                 (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })
             }
             dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (form.notice_email.to_string()) }
+            @if form.receipt_method == zairyu_domain::status::ReceiptMethod::Post {
+                @if let Some(address) = app.return_address() {
+                    dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) }
+                    dd {
+                        (address.to_string())
+                        br;
+                        span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません（Q56）。",
+                                            "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed (Q56).")) }
+                    }
+                }
+            }
         }
         h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
         p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください（Q23）。",
@@ -416,7 +456,10 @@ async fn photo(
         Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, name.as_deref()).await,
         None => {
             let app = own(&applications, &v, &id).await?;
-            let none = vec![("photo".to_owned(), v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned())];
+            let none = vec![(
+                "photo".to_owned(),
+                v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned(),
+            )];
             return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &none));
         }
     };
@@ -431,8 +474,16 @@ async fn photo(
     }
 }
 
-async fn photo_file(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, Path(id): Path<String>) -> PageResult {
-    let bytes = applications.photo(&v.caller, &id).await.map_err(problem(v.lang()))?.ok_or_else(|| problem(v.lang())(ServiceError::NotFound))?;
+async fn photo_file(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    let bytes = applications
+        .photo(&v.caller, &id)
+        .await
+        .map_err(problem(v.lang()))?
+        .ok_or_else(|| problem(v.lang())(ServiceError::NotFound))?;
     Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
 }
 

@@ -77,7 +77,7 @@ async fn affiliated(
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
         } @else {
-            div.table-wrap {
+            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) {
                 table {
                     caption { (ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) }
                     thead { tr {
@@ -93,7 +93,7 @@ async fn affiliated(
                             tr {
                                 th scope="row" { (a.person.name.to_string()) }
                                 td { (a.person.card_number.to_string()) }
-                                td { (a.person.status.code()) }
+                                td { (match lang { Lang::Ja => a.person.status.info().name_ja, Lang::En => a.person.status.info().name_en }) }
                                 td { (a.person.expiry.to_string()) }
                                 td { (a.window.opens.to_string()) " – " (a.window.closes.to_string()) }
                                 td {
@@ -123,8 +123,11 @@ async fn affiliated(
         }
         (pager(ctx, "/foreign-nationals", next.as_deref(), args.cursor.is_none()))
     };
-    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals"), body))
-        .into_response())
+    Ok(Page(
+        StatusCode::OK,
+        layout(ctx, ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals"), body),
+    )
+    .into_response())
 }
 
 /// What the list page shows of a stored line (the JSON of an `ApplicationView`).
@@ -163,22 +166,20 @@ async fn applications(
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
     let page = applications.applications(&v.caller, after, limit).await.map_err(problem(lang))?;
-    let rows = page
-        .items
-        .iter()
-        .map(|line| serde_json::from_str::<Row>(line.json()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            tracing::error!(error = %e, "a stored line does not read as a line");
-            PageError::Problem(lang, Box::new(Problem::internal()))
-        })?;
+    let rows =
+        page.items.iter().map(|line| serde_json::from_str::<Row>(line.json())).collect::<Result<Vec<_>, _>>().map_err(
+            |e| {
+                tracing::error!(error = %e, "a stored line does not read as a line");
+                PageError::Problem(lang, Box::new(Problem::internal()))
+            },
+        )?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let dash = "—";
     let body = html! {
         @if rows.is_empty() {
             p.panel { (ctx.tr("申請情報はまだありません。", "There is no application yet.")) }
         } @else {
-            div.table-wrap {
+            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("申請情報一覧", "Applications")) {
                 table {
                     caption { (ctx.tr("申請情報一覧（新しい順）", "Applications, newest first")) }
                     thead { tr {

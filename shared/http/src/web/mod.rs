@@ -113,9 +113,7 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
     for part in accept.split(',') {
         let mut bits = part.split(';');
         let tag = bits.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let q = bits
-            .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-            .unwrap_or(1.0);
+        let q = bits.find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
         let lang = match tag.split('-').next() {
             Some("ja") => Lang::Ja,
             Some("en") => Lang::En,
