@@ -377,6 +377,7 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
 
     let form = b.get(&app, &link).await;
     form.assert_html(StatusCode::OK);
+    assert!(form.html.len() < 50 * 1024, "item 6: a page is under 50 KB of HTML ({} bytes)", form.html.len());
     assert!(form.html.contains("value=\"NGUYEN,VAN,AN\"") && form.html.contains("value=\"AB12345678CD\""));
     let csrf = form.hidden("csrf");
     // Someone else's link (or a made-up one) opens nothing.
@@ -436,4 +437,179 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     let number = line.temporary_receipt_number.unwrap();
     assert!(done.html.contains(&number), "{}", done.html);
     assert_eq!(w.lines(&w.login("TANAKA01").await.1, 10).await.len(), 1);
+}
+
+/// Item 2 (Q88, Q92, Q97): the forgotten-password request answers the same whatever was typed; the e-mailed
+/// link opens a page that states the rules before a password is typed, refuses a mismatch and a weak one
+/// beside the field, sets a good one (the user logs in with it), and works once.
+#[tokio::test]
+async fn a_password_is_set_from_the_e_mailed_link() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    let form = b.get(&app, "/login").await;
+    assert!(form.html.contains("href=\"/password/forgotten\""));
+    b.get(&app, "/password/forgotten").await.assert_html(StatusCode::OK);
+    let unknown = b.post(&app, "/password/forgotten", &[("user_id", "NOBODY99"), ("email", "x@example.jp")]).await;
+    let known =
+        b.post(&app, "/password/forgotten", &[("user_id", "TANAKA01"), ("email", "tanaka@sakura.example.jp")]).await;
+    assert_eq!(unknown.location, known.location, "the answer never tells whether the user exists");
+    assert!(
+        b.get(&app, known.location.as_deref().unwrap())
+            .await
+            .html
+            .contains("If the user ID and the e-mail address match")
+    );
+    let kind = zairyu_domain::notification::NotificationKind::PasswordResetLink;
+    let job = w.jobs().await.into_iter().find(|j| j.kind == kind).expect("the link was e-mailed");
+    let link = job.data["link"].clone();
+    let path = link.trim_start_matches("https://oras.example.jp");
+    assert!(path.starts_with("/password?token="), "{link}");
+    let token = path.trim_start_matches("/password?token=");
+
+    let page = b.get(&app, path).await;
+    page.assert_html(StatusCode::OK);
+    assert!(page.html.contains("has 8 to 32 characters") && page.html.contains("does not contain your user ID"));
+    assert!(page.html.find("password-rules").unwrap() < page.html.find("id=\"password\"").unwrap(), "rules first");
+    let post = |password: &'static str, confirm: &'static str| {
+        [("token", token), ("password", password), ("confirm", confirm)]
+    };
+    let mismatch = b.post(&app, "/password", &post("Sakura#2027x", "Sakura#2027y")).await;
+    mismatch.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.html.contains("href=\"#confirm\""));
+    let weak = b.post(&app, "/password", &post("sakura2027", "sakura2027")).await;
+    weak.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.html.contains("href=\"#password\"") && weak.html.contains("symbols"), "{}", weak.html);
+    let set = b.post(&app, "/password", &post("Sakura#2027x", "Sakura#2027x")).await;
+    assert_eq!(set.location.as_deref(), Some("/login?reason=password_set"));
+    assert!(b.get(&app, "/login?reason=password_set").await.html.contains("Your password is set"));
+    let in_ = b.log_in(&app, "TANAKA01", "Sakura#2027x", "").await;
+    assert_eq!(in_.status, StatusCode::SEE_OTHER);
+    // Used once.
+    let again = Browser::english().get(&app, path).await;
+    again.assert_html(StatusCode::GONE);
+    assert!(again.html.contains("href=\"/password/forgotten\""));
+}
+
+/// Item 2 (Q77, Q89, Q90): the user information page shows who is logged in; the password and the e-mail
+/// address change from it, each asking for the password in use.
+#[tokio::test]
+async fn the_user_information_page_changes_password_and_address() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let page = b.get(&app, "/account").await;
+    page.assert_html(StatusCode::OK);
+    assert!(
+        page.html.contains("Tanaka Hanako")
+            && page.html.contains("TANAKA01")
+            && page.html.contains("tanaka@sakura.example.jp")
+    );
+    let csrf = page.hidden("csrf");
+    let wrong = b
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "nope"),
+                ("new_password", "Kaede#2027x"),
+                ("confirm", "Kaede#2027x"),
+            ],
+        )
+        .await;
+    wrong.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("href=\"#current_password\""), "{}", wrong.html);
+    let changed = b
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "Kaede#2027x"),
+                ("confirm", "Kaede#2027x"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.location.as_deref(), Some("/account?done=password"));
+    let page = b.get(&app, "/account?done=password").await;
+    assert!(page.html.contains("パスワードを変更しました"), "still logged in, told in words");
+    let csrf = page.hidden("csrf");
+    let moved = b
+        .post(
+            &app,
+            "/account/email",
+            &[("csrf", &csrf), ("email", "hanako@sakura.example.jp"), ("email_current_password", "Kaede#2027x")],
+        )
+        .await;
+    assert_eq!(moved.location.as_deref(), Some("/account?done=email"));
+    assert!(b.get(&app, "/account").await.html.contains("hanako@sakura.example.jp"));
+    let forged = b
+        .post(
+            &app,
+            "/account/email",
+            &[("csrf", "0"), ("email", "evil@example.jp"), ("email_current_password", "Kaede#2027x")],
+        )
+        .await;
+    forged.assert_html(StatusCode::FORBIDDEN);
+}
+
+/// Item 2 (Q50–Q53): an application's page shows where it stands and what may still be done — here the
+/// change of the way the card is received, which the page then shows.
+#[tokio::test]
+async fn an_application_s_page_offers_what_may_still_be_done() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let api = login(&app, "TANAKA01").await;
+    let id = file(&app, &api, serde_json::to_value(w.another_person().await).unwrap()).await;
+    let mut b = Browser::default();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let list = b.get(&app, "/applications").await;
+    assert!(list.html.contains(&format!("href=\"/applications/{id}\"")));
+    let page = b.get(&app, &format!("/applications/{id}")).await;
+    page.assert_html(StatusCode::OK);
+    assert!(page.html.contains("申請完了") || page.html.contains("申請状況"), "{}", page.html);
+    assert!(page.html.contains(&format!("action=\"/applications/{id}/receipt-method\"")), "{}", page.html);
+    let csrf = page.hidden("csrf");
+    let changed = b
+        .post(&app, &format!("/applications/{id}/receipt-method"), &[("csrf", &csrf), ("receipt_method", "counter")])
+        .await;
+    assert_eq!(changed.location, Some(format!("/applications/{id}?done=receipt_method")));
+    let after = b.get(&app, changed.location.as_deref().unwrap()).await;
+    assert!(after.html.contains("受領方法を変更しました") && after.html.contains("<dd>窓口</dd>"), "{}", after.html);
+    // Someone else's application is not there.
+    let mut other = Browser::default();
+    other.log_in(&app, "SUZUKI02", PASSWORD, "").await;
+    other.get(&app, &format!("/applications/{id}")).await.assert_html(StatusCode::NOT_FOUND);
+}
+
+/// Item 2 (Q17, Q88): the first password of a newly approved user is set on the page the approval e-mail's
+/// link opens; the user then logs in on the log-in page.
+#[tokio::test]
+async fn a_first_password_is_set_from_the_approval_e_mail() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "CLERK01").await;
+    let req = serde_json::json!({ "kind": "additional", "requester_name": "Gyosei Taro", "requester_email": "taro@gyosei.example.jp",
+        "is_agent": true, "written_request_on_file": true, "office_address": "2-2-2 Kojimachi, Chiyoda-ku, Tokyo" });
+    let r = send(&app, clerk.json("POST", "/api/office/organizations/org1/requests-for-use", req)).await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/office/organizations/org1/requests-for-use/{id}/decision");
+    let r = send(&app, clerk.json("POST", &uri, serde_json::json!({ "approve": true }))).await;
+    let user = r.body["issued_user_id"].as_str().unwrap().to_owned();
+    let approved = zairyu_domain::notification::NotificationKind::RequestForUseApproved;
+    let job = w.jobs().await.into_iter().find(|j| j.kind == approved).unwrap();
+    let path = job.data["link"].trim_start_matches("https://oras.example.jp").to_owned();
+    let mut b = Browser::default();
+    let page = b.get(&app, &path).await;
+    page.assert_html(StatusCode::OK);
+    assert!(page.html.contains("8文字以上32文字以内"));
+    let token = page.hidden("token");
+    let set =
+        b.post(&app, "/password", &[("token", &token), ("password", "Gyosei#2026"), ("confirm", "Gyosei#2026")]).await;
+    assert_eq!(set.location.as_deref(), Some("/login?reason=password_set"));
+    let landed = b.log_in(&app, &user, "Gyosei#2026", "").await;
+    assert_eq!(landed.location.as_deref(), Some("/foreign-nationals"));
 }

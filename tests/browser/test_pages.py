@@ -174,3 +174,67 @@ def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, s
     page.go_back()
     page.goto("/applications")
     expect(page.get_by_role("row", name=re.compile(number))).to_have_count(1)
+
+
+def test_a_password_is_set_from_the_e_mailed_link(page, server, lang, check):
+    """Q92: the forgotten-password request, the e-mail's link (read from the local outbox), the rules shown
+    before typing, a refused password, a good one, and the log-in with it."""
+    import glob
+    import time
+    from pathlib import Path
+
+    outbox = Path(server.data.name) / "outbox"
+    before = set(glob.glob(str(outbox / "*.eml")))
+    page.goto("/login")
+    page.get_by_role("link", name=re.compile("パスワードを忘れた|forgotten your password")).click()
+    check(page, "forgotten")
+    page.locator("#user_id").fill("TANAKA01")
+    page.locator("#email").fill("tanaka@sakura.example.jp")
+    page.get_by_role("button", name=re.compile("リンクを送る|Send the link")).click()
+    expect(page.get_by_role("status")).to_be_visible()
+    check(page, "forgotten-sent")
+    link = None
+    for _ in range(100):
+        for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
+            import email
+            from email import policy
+            message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
+            text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
+            found = re.search(r"https?://\S+/password\?token=[\w-]+", text)
+            link = found.group(0) if found else link
+        if link:
+            break
+        time.sleep(0.1)
+    assert link, "no e-mail with a link in the outbox"
+    page.goto(link)
+    expect(page.locator("#password-rules")).to_be_visible()
+    check(page, "set-password")
+    page.locator("#password").fill("short")
+    page.locator("#confirm").fill("short")
+    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "set-password-refused")
+    new = "Sakura#" + lang + "2027x"
+    page.locator("#password").fill(new)
+    page.locator("#confirm").fill(new)
+    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
+    server.passwords["TANAKA01"] = new
+    log_in(page, server)
+    expect(page).to_have_url(re.compile("/foreign-nationals$"))
+
+
+def test_an_ended_session_explains_itself_and_returns_after_logging_in(page, server, lang, check):
+    """Q44: a session that ended (30 idle minutes, held to the clock by the Rust tests) sends the browser to
+    log in with the reason, and back to the page it was on."""
+    page.goto("/login")
+    log_in(page, server)
+    page.goto("/applications")
+    # The server no longer knows this session, as after 30 idle minutes.
+    page.context.add_cookies([{"name": "zairyu_session", "value": "ended-session", "url": server.url}])
+    page.reload()
+    expect(page).to_have_url(re.compile("/login\\?next=/applications&reason=ended$"))
+    expect(page.get_by_role("status")).to_contain_text(re.compile("30"))
+    check(page, "session-ended")
+    log_in(page, server)
+    expect(page).to_have_url(re.compile("/applications$"))

@@ -479,6 +479,13 @@ impl Accounts {
 
     /// Q88, Q92, Q96: sets a new password from a one-time link; the link is used up, a lock is lifted.
     #[tracing::instrument(skip_all)]
+    /// Whether a password link (Q88, Q92) still works: its page says so before a password is typed.
+    #[tracing::instrument(skip_all)]
+    pub async fn link_is_valid(&self, token: &str) -> Result<bool, ServiceError> {
+        let link = self.core.store().users().link(token).await?;
+        Ok(link.is_some_and(|l| l.expires_at > self.core.now()))
+    }
+
     pub async fn set_password_from_link(
         &self,
         token: &str,

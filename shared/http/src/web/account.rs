@@ -95,6 +95,10 @@ async fn login_page(MaybeVisit(visit, ctx): MaybeVisit, uri: axum::http::Uri) ->
             "You were logged out after 30 minutes without activity. Log in again to return to the page you were on.",
         )),
         "logged_out" => Some(ctx.tr("ログアウトしました。", "You have logged out.")),
+        "password_set" => Some(ctx.tr(
+            "パスワードを設定しました。新しいパスワードでログインしてください。",
+            "Your password is set. Log in with it.",
+        )),
         _ => None,
     };
     Ok(login_form(&ctx, StatusCode::OK, "", &q.next, notice, &[]))
@@ -126,6 +130,7 @@ fn login_form(
                      hint: None, error: error_of("password"), autocomplete: "current-password" }.render(lang))
             div.actions { button type="submit" { (ctx.tr("ログイン", "Log in")) } }
         }
+        p { a href="/password/forgotten" { (ctx.tr("パスワードを忘れた場合・有効期限が切れた場合", "If you have forgotten your password, or it has expired")) } }
         p.muted {
             (ctx.tr("パスワードを5回続けて間違えると、24時間ログインできなくなります。",
                     "After five wrong passwords in a row, the user ID is locked for 24 hours."))

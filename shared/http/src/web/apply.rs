@@ -33,6 +33,12 @@ pub const PAGES: &[PageSpec] = &[
         handler: || post(submit),
     },
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/filed", handler: || get(filed) },
+    PageSpec {
+        function: Function::Submit,
+        method: "POST",
+        path: "/applications/{id}/receipt-method",
+        handler: || post(receipt_method),
+    },
 ];
 
 /// Relatives the form has rows for (the rule allows more; the API takes them all).
@@ -382,7 +388,7 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
             dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (match lang { Lang::Ja => form.stay.status.info().name_ja, Lang::En => form.stay.status.info().name_en }) }
             dt { (ctx.tr("在留期間の満了日", "Expiry date")) } dd { (form.stay.expiry.to_string()) }
             dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (form.desired_period_of_stay.to_string()) }
-            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.names().join(", ")) }
+            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.names().iter().map(|p| procedure_label(ctx, p)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
             dt { (ctx.tr("住居地", "Address in Japan")) } dd { (form.address.postcode.to_string()) " " (form.address.prefecture.as_str()) (form.address.city.to_string()) (form.address.street.to_string()) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd {
                 (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })
@@ -525,4 +531,41 @@ async fn filed(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, 
         p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請が完了しました", "Application filed"), body)).into_response())
+}
+
+/// Q53: the way the card is received, changed while the application's status allows it.
+async fn receipt_method(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let lang = v.lang();
+    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
+    v.check_form(get("csrf"))?;
+    let method = zairyu_domain::status::ReceiptMethod::parse(get("receipt_method")).ok_or_else(|| {
+        PageError::Problem(
+            lang,
+            Box::new(Problem::from(ServiceError::Invalid(zairyu_domain::error::Violations(vec![
+                zairyu_domain::error::Violation::new(
+                    "receipt_method",
+                    &zairyu_domain::form::ChoiceError::ReceiptMethod,
+                ),
+            ])))),
+        )
+    })?;
+    applications.change_receipt_method(&v.caller, &id, method).await.map_err(problem(lang))?;
+    Ok(see_other(&format!("/applications/{id}?done=receipt_method")))
+}
+
+/// A procedure's name as the pages say it (Q4, Q24).
+fn procedure_label(ctx: &PageCtx, code: &str) -> &'static str {
+    match code {
+        "extension" => ctx.tr("在留期間更新許可申請", "Extension of the period of stay"),
+        "re_entry_single" => ctx.tr("再入国許可（1回限り）", "Re-entry permission (single)"),
+        "re_entry_multiple" => ctx.tr("再入国許可（数次）", "Re-entry permission (multiple)"),
+        "activity_outside_status" => ctx.tr("資格外活動許可", "Permission for activity outside status"),
+        _ => ctx.tr("その他", "Other"),
+    }
 }

@@ -17,6 +17,7 @@ use zairyu_app::Applications;
 pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Status, method: "GET", path: "/foreign-nationals", handler: || get(affiliated) },
     PageSpec { function: Function::Status, method: "GET", path: "/applications", handler: || get(applications) },
+    PageSpec { function: Function::Status, method: "GET", path: "/applications/{id}", handler: || get(application) },
 ];
 
 /// Lines per page.
@@ -193,7 +194,7 @@ async fn applications(
                     tbody {
                         @for r in &rows {
                             tr id=(format!("application-{}", r.id)) {
-                                th scope="row" { (r.name) }
+                                th scope="row" { a href=(format!("/applications/{}", r.id)) { (r.name) } }
                                 td { (r.residence_card_number) }
                                 td {
                                     span.tag.error[r.status.code.contains("error")] {
@@ -215,4 +216,118 @@ async fn applications(
         (pager(ctx, "/applications", next.as_deref(), args.cursor.is_none()))
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請情報一覧", "Applications"), body)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct DoneArgs {
+    #[serde(default)]
+    done: String,
+}
+
+/// One application of the list (Q50–Q53): where it stands and what may still be done with it; for a row of
+/// a blanket file that could not be registered, its errors (Q42).
+async fn application(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    uri: Uri,
+) -> PageResult {
+    use zairyu_app::lines::ApplicationView;
+    use zairyu_app::store::Listed;
+    use zairyu_domain::status::{Actor, ApplicationStatus, ReceiptMethod, Transition};
+    let (ctx, lang) = (&v.page, v.lang());
+    let done = axum::extract::Query::<DoneArgs>::try_from_uri(&uri).map(|q| q.0.done).unwrap_or_default();
+    let item = applications.list_item(&v.caller, &id).await.map_err(problem(lang))?;
+    let view = match &item {
+        Listed::Application(app) => ApplicationView::from(app),
+        Listed::BlanketEntry(entry) => ApplicationView::from(entry),
+    };
+    let pick = |ja: &str, en: &str| -> String { if lang == Lang::Ja { ja.to_owned() } else { en.to_owned() } };
+    let dash = "—".to_owned();
+    let body = html! {
+        @if done == "receipt_method" {
+            div.notice role="status" { p { (ctx.tr("受領方法を変更しました。", "The way the card is received has been changed.")) } }
+        }
+        dl.facts {
+            dt { (ctx.tr("氏名", "Name")) } dd { (view.name) }
+            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (view.residence_card_number) }
+            dt { (ctx.tr("申請状況", "Status")) } dd { (pick(view.status.label_ja, view.status.label_en)) }
+            dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (view.temporary_receipt_number.clone().unwrap_or_else(|| dash.clone())) }
+            dt { (ctx.tr("受付番号", "Receipt number")) } dd { (view.official_receipt_number.clone().unwrap_or_else(|| dash.clone())) }
+            dt { (ctx.tr("申請日", "Date of application")) } dd { (view.receipt_date.clone().unwrap_or_else(|| dash.clone())) }
+            @if let Some(method) = view.receipt_method {
+                dt { (ctx.tr("受領方法", "Receiving the card")) }
+                dd { (match method { ReceiptMethod::Post => ctx.tr("郵送", "By post"), ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") }) }
+            }
+            @if let Some(address) = &view.return_address {
+                dt { (ctx.tr("在留カードの送付先（Q56）", "Where the card is sent (Q56)")) } dd { (address) }
+            }
+            @if let Some(fee) = view.fee_yen {
+                dt { (ctx.tr("手数料（Q55）", "Fee (Q55)")) } dd { (fee) (ctx.tr("円", " yen")) }
+            }
+        }
+        @for n in &view.notices {
+            div.notice { p { (pick(&n.message_ja, &n.message_en)) } }
+        }
+        @if let Some(b) = &view.blanket {
+            h2 { (ctx.tr("一括入力のエラー（Q42）", "Errors of the blanket file (Q42)")) }
+            p { (ctx.tr("一括入力ファイルの次の行は登録できませんでした。内容を修正して、あらためて入力してください。", "This row of the blanket file could not be registered. Correct it and enter it again.")) }
+            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("エラー一覧", "Errors")) {
+                table {
+                    caption { (ctx.tr("行 ", "Row ")) (b.row) }
+                    thead { tr {
+                        th scope="col" { (ctx.tr("シート", "Sheet")) }
+                        th scope="col" { (ctx.tr("行", "Row")) }
+                        th scope="col" { (ctx.tr("列", "Column")) }
+                        th scope="col" { (ctx.tr("入力値", "Value")) }
+                        th scope="col" { (ctx.tr("内容", "What is wrong")) }
+                    } }
+                    tbody {
+                        @for e in &b.errors {
+                            tr {
+                                td { (e.sheet) }
+                                td { (e.row) }
+                                td { (e.column) " " (pick(&e.header_ja, &e.header_en)) }
+                                td { (e.value) }
+                                td { (pick(&e.message_ja, &e.message_en)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Listed::Application(app) = &item {
+            h2 { (ctx.tr("この申請でできること", "What you can do with this application")) }
+            @let method = app.form().receipt_method;
+            @let can_change = Transition::ChangeReceiptMethod.apply(Actor::OrganizationUser, app.status(), method).is_ok();
+            ul {
+                @if app.status() == ApplicationStatus::InputCompleted {
+                    li { a href=(format!("/applications/{id}/check")) { (ctx.tr("顔写真を添付して申請する", "Attach the photo and file it")) } }
+                }
+                @if can_change {
+                    li { (ctx.tr("在留カードの受領方法を変更する（下記）", "Change how the card is received (below)")) }
+                }
+                @if app.status() != ApplicationStatus::InputCompleted && !can_change {
+                    li { (ctx.tr("現在、この申請で行える操作はありません。", "There is nothing to do with this application now.")) }
+                }
+            }
+            @if can_change {
+                form method="post" action=(format!("/applications/{id}/receipt-method")) {
+                    input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+                    fieldset {
+                        legend.label { (ctx.tr("受領方法の変更（Q53）", "Change how the card is received (Q53)")) }
+                        @for (code, ja, en) in [("counter", "窓口で受け取る", "At the counter"), ("post", "郵送で受け取る", "By post")] {
+                            div.choice {
+                                input type="radio" id=(format!("receipt_method-{code}")) name="receipt_method" value=(code) checked[method.code() == code];
+                                label for=(format!("receipt_method-{code}")) { (ctx.tr(ja, en)) }
+                            }
+                        }
+                    }
+                    div.actions { button.secondary type="submit" { (ctx.tr("受領方法を変更する", "Change it")) } }
+                }
+            }
+        }
+        p { a href="/applications" { (ctx.tr("申請情報一覧へ戻る", "Back to the applications")) } }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請情報", "Application"), body)).into_response())
 }

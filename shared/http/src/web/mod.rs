@@ -35,6 +35,8 @@ mod account;
 mod apply;
 #[cfg(feature = "status")]
 mod lists;
+#[cfg(feature = "login")]
+mod password;
 
 /// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
 pub const LANG_COOKIE: &str = "zairyu_lang";
@@ -53,6 +55,8 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
         ASSETS,
         #[cfg(feature = "login")]
         account::PAGES,
+        #[cfg(feature = "login")]
+        password::PAGES,
         #[cfg(feature = "status")]
         lists::PAGES,
         #[cfg(feature = "submit")]
@@ -401,7 +405,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/applications" { (tr(lang, "申請情報一覧", "Applications")) } }
                                 }
                                 @if let Some(name) = &ctx.user_name {
-                                    li.muted { (tr(lang, "ログイン中：", "Logged in: ")) (name) }
+                                    li { a href="/account" { (tr(lang, "利用者情報", "Your account")) span.visually-hidden { "（" (name) "）" } } }
                                     li {
                                         form method="post" action="/logout" {
                                             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
