@@ -44,10 +44,6 @@ pub const PAGES: &[PageSpec] = &[
 /// Relatives the form has rows for (the rule allows more; the API takes them all).
 const RELATIVE_ROWS: usize = 3;
 
-fn problem(lang: Lang) -> impl Fn(ServiceError) -> PageError {
-    move |e| PageError::Problem(lang, Box::new(Problem::from(e)))
-}
-
 #[derive(serde::Deserialize)]
 struct NewArgs {
     person: String,
@@ -82,8 +78,8 @@ fn flag_text(f: &Flag) -> String {
 
 /// The form's fields as typed, back into an application input (`relatives[0].name` and so on for the
 /// relatives' rows; rows left empty are left out).
-fn input_of(fields: &[(String, String)]) -> (ApplicationInput, String) {
-    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+fn input_of(fields: &Fields) -> ApplicationInput {
+    let get = |name: &str| fields.get(name).to_owned();
     let flag = |name: &str| Flag::Text(get(name));
     let mut procedures = vec!["extension".to_owned()];
     match get("re_entry").as_str() {
@@ -111,7 +107,7 @@ fn input_of(fields: &[(String, String)]) -> (ApplicationInput, String) {
             !(r.relationship.is_empty() && r.name.is_empty() && r.birth_date.is_empty() && r.nationality.is_empty())
         })
         .collect();
-    let input = ApplicationInput {
+    ApplicationInput {
         procedures,
         nationality: get("nationality"),
         birth_date: get("birth_date"),
@@ -145,19 +141,14 @@ fn input_of(fields: &[(String, String)]) -> (ApplicationInput, String) {
         kanji_name_petition: flag("kanji_name_petition"),
         in_japan: flag("in_japan"),
         applicant_requested: flag("applicant_requested"),
-    };
-    (input, get("csrf"))
+    }
 }
 
-async fn create(
-    Wired(applications): Wired<Applications>,
-    OrgVisit(v): OrgVisit,
-    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> PageResult {
+async fn create(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
     let lang = v.lang();
-    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
-    let (input, csrf) = input_of(&fields);
-    v.check_form(&csrf)?;
+    let fields = Fields::of(form, lang)?;
+    v.check_form(fields.get("csrf"))?;
+    let input = input_of(&fields);
     match applications.create_application(&v.caller, &input).await {
         Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
@@ -497,12 +488,10 @@ async fn submit(
     Wired(applications): Wired<Applications>,
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
-    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
-    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    v.check_form(csrf)?;
+    v.check_form(Fields::of(form, lang)?.get("csrf"))?;
     match applications.submit(&v.caller, &id).await {
         // Filing twice (a second click, a reload) files once: the service answers the filed application.
         Ok(_) => Ok(see_other(&format!("/applications/{id}/filed"))),
@@ -538,13 +527,12 @@ async fn receipt_method(
     Wired(applications): Wired<Applications>,
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
-    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let axum::Form(fields) = form.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
-    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
-    v.check_form(get("csrf"))?;
-    let method = zairyu_domain::status::ReceiptMethod::parse(get("receipt_method")).ok_or_else(|| {
+    let fields = Fields::of(form, lang)?;
+    v.check_form(fields.get("csrf"))?;
+    let method = zairyu_domain::status::ReceiptMethod::parse(fields.get("receipt_method")).ok_or_else(|| {
         PageError::Problem(
             lang,
             Box::new(Problem::from(ServiceError::Invalid(zairyu_domain::error::Violations(vec![

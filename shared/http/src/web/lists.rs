@@ -38,10 +38,6 @@ fn page_args(uri: &Uri, lang: Lang) -> Result<PageArgs, PageError> {
     }
 }
 
-fn problem(lang: Lang) -> impl Fn(ServiceError) -> PageError {
-    move |e| PageError::Problem(lang, Box::new(Problem::from(e)))
-}
-
 fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
     move |e| PageError::Problem(lang, e.0)
 }
@@ -78,18 +74,10 @@ async fn affiliated(
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
         } @else {
-            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) {
-                table {
-                    caption { (ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) }
-                    thead { tr {
-                        th scope="col" { (ctx.tr("氏名", "Name")) }
-                        th scope="col" { (ctx.tr("在留カード番号", "Residence card number")) }
-                        th scope="col" { (ctx.tr("在留資格", "Status of residence")) }
-                        th scope="col" { (ctx.tr("在留期間満了日", "Expiry date")) }
-                        th scope="col" { (ctx.tr("申請できる期間", "Filing window")) }
-                        th scope="col" { (ctx.tr("本日の申請", "Filing today")) }
-                    } }
-                    tbody {
+            (data_table(ctx, ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals"),
+                &[("氏名", "Name"), ("在留カード番号", "Residence card number"), ("在留資格", "Status of residence"),
+                  ("在留期間満了日", "Expiry date"), ("申請できる期間", "Filing window"), ("本日の申請", "Filing today")],
+                html! {
                         @for a in &page.items {
                             tr {
                                 th scope="row" { (a.person.name.to_string()) }
@@ -118,9 +106,7 @@ async fn affiliated(
                                 }
                             }
                         }
-                    }
-                }
-            }
+                }))
         }
         (pager(ctx, "/foreign-nationals", next.as_deref(), args.cursor.is_none()))
     };
@@ -180,18 +166,10 @@ async fn applications(
         @if rows.is_empty() {
             p.panel { (ctx.tr("申請情報はまだありません。", "There is no application yet.")) }
         } @else {
-            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("申請情報一覧", "Applications")) {
-                table {
-                    caption { (ctx.tr("申請情報一覧（新しい順）", "Applications, newest first")) }
-                    thead { tr {
-                        th scope="col" { (ctx.tr("氏名", "Name")) }
-                        th scope="col" { (ctx.tr("在留カード番号", "Residence card number")) }
-                        th scope="col" { (ctx.tr("申請状況", "Status")) }
-                        th scope="col" { (ctx.tr("仮受付番号", "Temporary receipt number")) }
-                        th scope="col" { (ctx.tr("受付番号", "Receipt number")) }
-                        th scope="col" { (ctx.tr("申請日", "Date of application")) }
-                    } }
-                    tbody {
+            (data_table(ctx, ctx.tr("申請情報一覧（新しい順）", "Applications, newest first"),
+                &[("氏名", "Name"), ("在留カード番号", "Residence card number"), ("申請状況", "Status"),
+                  ("仮受付番号", "Temporary receipt number"), ("受付番号", "Receipt number"), ("申請日", "Date of application")],
+                html! {
                         @for r in &rows {
                             tr id=(format!("application-{}", r.id)) {
                                 th scope="row" { a href=(format!("/applications/{}", r.id)) { (r.name) } }
@@ -209,9 +187,7 @@ async fn applications(
                                 td { (r.receipt_date.as_deref().unwrap_or(dash)) }
                             }
                         }
-                    }
-                }
-            }
+                }))
         }
         (pager(ctx, "/applications", next.as_deref(), args.cursor.is_none()))
     };
@@ -272,17 +248,9 @@ async fn application(
         @if let Some(b) = &view.blanket {
             h2 { (ctx.tr("一括入力のエラー（Q42）", "Errors of the blanket file (Q42)")) }
             p { (ctx.tr("一括入力ファイルの次の行は登録できませんでした。内容を修正して、あらためて入力してください。", "This row of the blanket file could not be registered. Correct it and enter it again.")) }
-            div.table-wrap role="region" tabindex="0" aria-label=(ctx.tr("エラー一覧", "Errors")) {
-                table {
-                    caption { (ctx.tr("行 ", "Row ")) (b.row) }
-                    thead { tr {
-                        th scope="col" { (ctx.tr("シート", "Sheet")) }
-                        th scope="col" { (ctx.tr("行", "Row")) }
-                        th scope="col" { (ctx.tr("列", "Column")) }
-                        th scope="col" { (ctx.tr("入力値", "Value")) }
-                        th scope="col" { (ctx.tr("内容", "What is wrong")) }
-                    } }
-                    tbody {
+            (data_table(ctx, &format!("{}{}", ctx.tr("エラーの行 ", "Errors of row "), b.row),
+                &[("シート", "Sheet"), ("行", "Row"), ("列", "Column"), ("入力値", "Value"), ("内容", "What is wrong")],
+                html! {
                         @for e in &b.errors {
                             tr {
                                 td { (e.sheet) }
@@ -292,9 +260,7 @@ async fn application(
                                 td { (pick(&e.message_ja, &e.message_en)) }
                             }
                         }
-                    }
-                }
-            }
+                }))
         }
         @if let Listed::Application(app) = &item {
             h2 { (ctx.tr("この申請でできること", "What you can do with this application")) }

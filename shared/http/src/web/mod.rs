@@ -366,6 +366,46 @@ impl IntoResponse for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// A service's refusal as the page shows it, in `lang`.
+pub fn problem(lang: Lang) -> impl Fn(ServiceError) -> PageError {
+    move |e| PageError::Problem(lang, Box::new(Problem::from(e)))
+}
+
+/// A posted form's fields as sent (`application/x-www-form-urlencoded`), in their order.
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The fields of a posted form; a body that is not one is refused as a malformed form.
+    pub fn of(
+        form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+        lang: Lang,
+    ) -> Result<Self, PageError> {
+        form.map(|f| Self(f.0)).map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))
+    }
+
+    /// The first value of `name`, trimmed (empty when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
+    }
+}
+
+/// A form as a handler receives it.
+pub type FormResult = Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>;
+
+/// A table of data in its own scrolling region (so a narrow screen scrolls the table, not the page), with
+/// its caption and column headers.
+pub fn data_table(ctx: &PageCtx, caption: &str, headers: &[(&'static str, &'static str)], rows: Markup) -> Markup {
+    html! {
+        div.table-wrap role="region" tabindex="0" aria-label=(caption) {
+            table {
+                caption { (caption) }
+                thead { tr { @for (ja, en) in headers { th scope="col" { (ctx.tr(ja, en)) } } } }
+                tbody { (rows) }
+            }
+        }
+    }
+}
+
 /// After a post: on to the next page (303, so a reload reads it again instead of posting again).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
