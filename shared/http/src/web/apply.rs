@@ -355,6 +355,19 @@ async fn own(applications: &Applications, v: &Visit, id: &str) -> Result<Applica
     applications.application(&v.caller, id).await.map_err(problem(v.lang()))
 }
 
+/// A refusal of the photo or of the filing: the check page again with what was wrong (a refusal of the input
+/// or of the application's rules), or the error page (anything else).
+async fn refused(applications: &Applications, v: &Visit, id: &str, e: ServiceError) -> PageResult {
+    match e {
+        e @ (ServiceError::Invalid(_) | ServiceError::Application(_)) => {
+            let app = own(applications, v, id).await?;
+            let p = Problem::from(e);
+            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(v.lang(), &p)))
+        }
+        e => Err(problem(v.lang())(e)),
+    }
+}
+
 async fn check(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, Path(id): Path<String>) -> PageResult {
     let app = own(&applications, &v, &id).await?;
     Ok(check_page(&v.page, StatusCode::OK, &app, &[]))
@@ -462,12 +475,7 @@ async fn photo(
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/applications/{id}/check#photo"))),
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
-            let app = own(&applications, &v, &id).await?;
-            let p = Problem::from(e);
-            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(lang, &p)))
-        }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => refused(&applications, &v, &id, e).await,
     }
 }
 
@@ -495,12 +503,7 @@ async fn submit(
     match applications.submit(&v.caller, &id).await {
         // Filing twice (a second click, a reload) files once: the service answers the filed application.
         Ok(_) => Ok(see_other(&format!("/applications/{id}/filed"))),
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
-            let app = own(&applications, &v, &id).await?;
-            let p = Problem::from(e);
-            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(lang, &p)))
-        }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => refused(&applications, &v, &id, e).await,
     }
 }
 

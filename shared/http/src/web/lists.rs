@@ -42,6 +42,19 @@ fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
     move |e| PageError::Problem(lang, e.0)
 }
 
+/// A list page's paging for this visit: its cursors sealed for the user and the path, where the page asked
+/// for starts, and how long it is.
+fn paging(
+    s: &AppState,
+    v: &Visit,
+    uri: &Uri,
+) -> Result<(Pages, PageArgs, Option<zairyu_app::ports::Cursor>, u32), PageError> {
+    let args = page_args(uri, v.lang())?;
+    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
+    let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(v.lang()))?;
+    Ok((pages, args, after, limit))
+}
+
 /// The link to the next page, when there is one.
 fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
     html! {
@@ -61,9 +74,7 @@ async fn affiliated(
     uri: Uri,
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let args = page_args(&uri, lang)?;
-    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
-    let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
+    let (pages, args, after, limit) = paging(&s, &v, &uri)?;
     let page = applications.affiliated(&v.caller, after, limit).await.map_err(problem(lang))?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let body = html! {
@@ -149,9 +160,7 @@ async fn applications(
     uri: Uri,
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let args = page_args(&uri, lang)?;
-    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
-    let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
+    let (pages, args, after, limit) = paging(&s, &v, &uri)?;
     let page = applications.applications(&v.caller, after, limit).await.map_err(problem(lang))?;
     let rows =
         page.items.iter().map(|line| serde_json::from_str::<Row>(line.json())).collect::<Result<Vec<_>, _>>().map_err(
