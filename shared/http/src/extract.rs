@@ -67,9 +67,9 @@ pub async fn read_body(req: Request, limit: usize, rule: &str) -> Result<axum::b
     axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| Problem::too_large(limit, rule).into())
 }
 
-fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+/// A cookie's value from the request's `Cookie` headers (the session's, the pages' language).
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -99,18 +99,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     }
 }
 
+/// Whether two secrets (CSRF tokens or their hashes) are equal, compared in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Checks the session cookie (Q44) and, for every method but GET and HEAD, the `X-CSRF-Token` header.
 pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
-    let token = cookie(parts, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
+    let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(zairyu_app::ServiceError::Unauthenticated)?;
     let from = client_ip(parts).map(|ip| ip.to_string());
     let (caller, session, user) = state.accounts.authenticate(&token, from).await?;
     if !matches!(parts.method, Method::GET | Method::HEAD) {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let sent_hash = token_hash(sent);
-        // Compare hashes in constant time.
-        let same = sent_hash.len() == session.csrf_hash.len()
-            && sent_hash.bytes().zip(session.csrf_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if sent.is_empty() || !same {
+        if sent.is_empty() || !same_secret(&token_hash(sent), &session.csrf_hash) {
             return Err(Problem::csrf().into());
         }
     }

@@ -239,20 +239,17 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
     } else {
         "none"
     };
-    let sex = match input.sex.as_str() {
-        "男" | "male" | "m" => "male",
-        "女" | "female" | "f" => "female",
-        other => other,
+    // The choices as typed, read by the domain's own parsers (an answer it does not read checks nothing).
+    let sex = match zairyu_domain::form::Sex::parse(&input.sex) {
+        Ok(zairyu_domain::form::Sex::Male) => "male",
+        Ok(zairyu_domain::form::Sex::Female) => "female",
+        Err(_) => "",
     };
-    let receipt = match input.receipt_method.as_str() {
-        "窓口" | "Counter" => "counter",
-        "郵送" | "Post" => "post",
-        other => other,
-    };
-    let yes_no = |flag: &Flag| match flag_text(flag).as_str() {
-        "有" | "はい" | "yes" | "y" | "true" | "1" => "yes",
-        "無" | "いいえ" | "no" | "n" | "false" | "0" => "no",
-        _ => "",
+    let receipt = zairyu_domain::status::ReceiptMethod::parse(&input.receipt_method).map_or("", |m| m.code());
+    let yes_no = |flag: &Flag| match flag.parse() {
+        Ok(true) => "yes",
+        Ok(false) => "no",
+        Err(_) => "",
     };
     let body = html! {
         (error_summary(lang, errors))

@@ -26,6 +26,7 @@ use zairyu_app::{Caller, ServiceError};
 use zairyu_domain::account::{User, UserKind};
 pub use zairyu_domain::error::Language as Lang;
 
+use crate::extract::cookie;
 use crate::routes::Function;
 use crate::{AppState, Problem, SESSION_COOKIE};
 
@@ -130,15 +131,6 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
     best.map_or(Lang::Ja, |(_, l)| l)
 }
 
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The style sheet
 
@@ -178,10 +170,6 @@ pub fn form_token(session_token: &str) -> String {
     zairyu_app::hex(&h.finalize())
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// A logged-in user on a page: the caller for the services, the user as authentication read it, and what
 /// every page needs to render.
 pub struct Visit {
@@ -194,7 +182,7 @@ pub struct Visit {
 impl Visit {
     /// Checks a posted form's CSRF token (`csrf`).
     pub fn check_form(&self, sent: &str) -> Result<(), PageError> {
-        if same(sent, &form_token(&self.session_token)) {
+        if crate::extract::same_secret(sent, &form_token(&self.session_token)) {
             Ok(())
         } else {
             Err(PageError::Problem(self.page.lang, Box::new(Problem::csrf())))
@@ -681,7 +669,7 @@ mod tests {
         assert_eq!(a, form_token("session-a"));
         assert_ne!(a, form_token("session-b"));
         assert_eq!(a.len(), 64);
-        assert!(same(&a, &a) && !same(&a, &form_token("session-b")) && !same(&a, ""));
+        assert!(crate::extract::same_secret(&a, &a) && !crate::extract::same_secret(&a, &form_token("session-b")));
     }
 
     #[test]
