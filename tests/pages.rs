@@ -613,3 +613,51 @@ async fn a_first_password_is_set_from_the_approval_e_mail() {
     let landed = b.log_in(&app, &user, "Gyosei#2026", "").await;
     assert_eq!(landed.location.as_deref(), Some("/foreign-nationals"));
 }
+
+/// Item 2 (Q26–Q29): the list page tells, person by person, who can file today — one whose stay expires
+/// in seven months cannot yet (and is told from when), one whose stay has expired cannot online; only those
+/// who can get the link to a new application.
+#[tokio::test]
+async fn the_list_page_tells_who_can_file_today() {
+    use zairyu_domain::jst::JstDate;
+    use zairyu_domain::organization::ForeignNational;
+    use zairyu_domain::values::ResidenceCardNumber;
+    let w = World::new().await;
+    let today = JstDate::of_instant(start());
+    let person = |card: &str, expiry: JstDate| ForeignNational {
+        card_number: ResidenceCardNumber::parse(card).unwrap(),
+        expiry,
+        ..zairyu_domain::fixtures::list_entry()
+    };
+    let import = zairyu_app::services::import::Import {
+        people: vec![
+            (
+                zairyu_domain::application::OrganizationId::parse("org1").unwrap(),
+                person("EF23456789GH", today.add_months(7)),
+            ),
+            (
+                zairyu_domain::application::OrganizationId::parse("org1").unwrap(),
+                person("JK34567890LM", today.sub_days(3)),
+            ),
+        ],
+        ..Default::default()
+    };
+    assert!(w.svc.core.import(import).await.unwrap());
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let page = b.get(&app, "/foreign-nationals").await;
+    let row = |card: &str| {
+        let at = page.html.find(&format!("<td>{card}</td>")).unwrap_or_else(|| panic!("{card} listed"));
+        let start = page.html[..at].rfind("<tr>").unwrap();
+        page.html[start..at + page.html[at..].find("</tr>").unwrap()].to_owned()
+    };
+    let early = row("EF23456789GH");
+    assert!(early.contains("申請できません") && early.contains(&today.add_months(4).to_string()), "{early}");
+    assert!(!early.contains("/applications/new"), "{early}");
+    let expired = row("JK34567890LM");
+    assert!(expired.contains("申請できません") && expired.contains("満了しています"), "{expired}");
+    assert!(!expired.contains("/applications/new"));
+    let open = row("AB12345678CD");
+    assert!(open.contains("申請できます") && open.contains("/applications/new?person="), "{open}");
+}
