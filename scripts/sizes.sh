@@ -3,13 +3,13 @@
 # for arm64 (Lambda runs them on Graviton) on its own — `cargo build -p <crate>`, so that its features are its
 # own, as `sam build` builds it from its directory — zips it as `bootstrap`, the way the Lambda artifact holds
 # it, and prints the binary and zip sizes beside a hello-world `lambda_http` function built the same way. Fails
-# when a zipped function is over 4 MB (4 MiB; issue 15). Needs Debian's aarch64 cross gcc; installs it if missing.
+# when a zipped function is over 4 MB (4,000,000 B; issue 15). Needs Debian's aarch64 cross gcc; installs it if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 triple=aarch64-unknown-linux-gnu
-# 4 MB as Lambda counts its own limits (its "50 MB" zip limit is 50 MiB): 4 MiB.
-limit=$((4 * 1024 * 1024))
+# 4 MB read the strict way: 4,000,000 bytes (not 4 MiB, as Lambda counts its own "50 MB").
+limit=4000000
 command -v aarch64-linux-gnu-gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc-aarch64-linux-gnu libc6-dev-arm64-cross; }
 rustup target list --installed | grep -qx "$triple" || rustup target add "$triple"
 work="$(mktemp -d -t zairyu-sizes.XXXXXX)"

@@ -72,8 +72,9 @@ where
     ((cpu_us() - cpu) / n as f64, wall.elapsed().as_secs_f64() * 1e6 / n as f64)
 }
 
-fn line(what: &str, (cpu, wall): (f64, f64), floor: Option<f64>) {
-    let ratio = floor.map_or(String::new(), |f| format!("{:>6.2}×", cpu / f));
+/// A figure, and its ratio over its floor as (median, lowest, highest) of the rounds.
+fn line(what: &str, (cpu, wall): (f64, f64), ratio: Option<(f64, f64, f64)>) {
+    let ratio = ratio.map_or(String::new(), |(m, lo, hi)| format!("{m:>6.2}× [{lo:.2}–{hi:.2}]"));
     println!("{what:<58} {cpu:>9.1} µs CPU {wall:>9.1} µs wall {ratio}");
 }
 
@@ -157,7 +158,7 @@ async fn main() {
     );
     // Each round measures every floor and every request once, so that a slow moment of a shared machine
     // falls on all of them alike; each figure is the median of its rounds.
-    const ROUNDS: usize = 7;
+    const ROUNDS: usize = 11;
     let mut rounds: [Vec<(f64, f64)>; 7] = Default::default();
     for _ in 0..ROUNDS {
         rounds[0].push(measure(N * 5, router_floor).await);
@@ -173,17 +174,25 @@ async fn main() {
         rounds[5].push(measure(N * 2, me).await);
         rounds[6].push(measure(N / 2, service).await);
     }
+    // Each round's ratio over the floor measured in that same round, then their median: a machine that slows
+    // down between rounds (a neighbour, the clock) moves a round's figures together, and its ratio less.
+    let ratios = |of: usize, floor: &dyn Fn(usize) -> f64| {
+        let mut v: Vec<f64> = (0..ROUNDS).map(|i| rounds[of][i].0 / floor(i)).collect();
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 2], v[0], v[v.len() - 1])
+    };
+    let list_ratio = ratios(4, &|i| rounds[0][i].0 + rounds[1][i].0 + rounds[2][i].0);
+    let me_ratio = ratios(5, &|i| rounds[0][i].0 + rounds[3][i].0);
     let [router, sql, serialize, key_read, list, me, service] = rounds.map(|r| median(&r));
-    let list_floor = router.0 + sql.0 + serialize.0;
-    let me_floor = router.0 + key_read.0;
     line("router floor (a bare axum route)", router, None);
     line("SQL floor (the list's statement, cached, rows as text)", sql, None);
     line("serialize floor (the page's JSON)", serialize, None);
     line("read one item by key (cached statement)", key_read, None);
-    line("GET /api/applications?limit=50 (50 of 50)", list, Some(list_floor));
-    line("GET /api/me", me, Some(me_floor));
+    line("GET /api/applications?limit=50 (50 of 50)", list, Some(list_ratio));
+    line("GET /api/me", me, Some(me_ratio));
     line("  of which the service's call (query and lines, no HTTP)", service, None);
     println!(
-        "(the ratios: CPU per request over the floor — the list's: router + SQL + serialize; /api/me's: router + one read by key)"
+        "(the ratios: CPU per request over its floor measured in the same round, the median of the rounds' ratios \
+         [lowest–highest] — the list's floor: router + SQL + serialize; /api/me's: router + one read by key)"
     );
 }

@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod edge;
 pub mod extract;
 pub mod geo;
+#[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod problem;
 pub mod routes;

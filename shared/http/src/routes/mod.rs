@@ -77,12 +77,21 @@ impl IntoResponse for PageView<zairyu_app::lines::Line> {
 }
 
 /// Writes the JSON Schema of a body into the generator's components and returns a reference to it.
+#[cfg(feature = "openapi")]
 pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
+/// Without the feature `openapi` a table names its bodies' types and links none of their schemas.
+#[cfg(not(feature = "openapi"))]
+pub type SchemaFn = fn();
 
 /// The schema of `T`, for a route table.
+#[cfg(feature = "openapi")]
 pub fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
     generator.subschema_for::<T>()
 }
+
+/// The schema of `T`, for a route table: none without the feature `openapi`.
+#[cfg(not(feature = "openapi"))]
+pub fn schema<T: ?Sized>() {}
 
 /// What a route expects in its body.
 #[derive(Clone, Copy)]
