@@ -305,6 +305,16 @@ fn the_edge_is_https_only_with_security_headers_logs_and_its_waf() {
     assert!(rule.contains("!Equals [!Ref Stage, prod]"));
     assert!(rule.contains("!Ref CertificateArn") && rule.contains("!Ref WebAclArn"));
 
+    // #17: the pages' assets (named by content hash) are cached at the edge, and nothing of a user's (cookies,
+    // query strings) reaches or varies them; everything else passes uncached.
+    let statics = edge.split("CacheBehaviors:").nth(1).expect("a cache behaviour for the assets");
+    assert!(statics.contains("PathPattern: /static/*"));
+    assert!(statics.contains("CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6"), "managed CachingOptimized");
+    assert!(statics.contains("AllowedMethods: [GET, HEAD]"));
+    assert!(statics.contains("ResponseHeadersPolicyId: !Ref SecurityHeaders"));
+    let policy = block("StaticOriginRequestPolicy");
+    assert!(policy.contains("CookieBehavior: none") && policy.contains("QueryStringBehavior: none"));
+    assert!(zairyu_http::web::css_path().starts_with("/static/"), "the style sheet is under the cached path");
     let waf = std::fs::read_to_string(root().join("infra/edge-waf.yaml")).unwrap();
     assert!(waf.contains("Scope: CLOUDFRONT") && waf.contains("WebAclArn:"));
     let paths: Vec<&str> = all_routes().map(|r| r.path).collect();

@@ -661,3 +661,82 @@ async fn the_list_page_tells_who_can_file_today() {
     let open = row("AB12345678CD");
     assert!(open.contains("申請できます") && open.contains("/applications/new?person="), "{open}");
 }
+
+/// Item 2 (Q50, Q51): the application list filtered by status shows only that status (both states Q51
+/// calls "Completed" under the one name); in "Input completed" the entered applications can be filed
+/// together: those with a photo are offered checked, each is filed as if alone, and the next page says which
+/// were received (with their temporary receipt numbers, Q33) and what to do about the others (a photo, Q23).
+#[tokio::test]
+async fn the_list_filters_by_status_and_files_the_entered_together() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let api = login(&app, "TANAKA01").await;
+    let filed_before = file(&app, &api, serde_json::to_value(w.another_person().await).unwrap()).await;
+    let enter = |body: serde_json::Value| {
+        let (app, api) = (app.clone(), &api);
+        async move {
+            let r = send(&app, api.json("POST", "/api/applications", body)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            r.body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let with_photo = enter(serde_json::to_value(w.another_person().await).unwrap()).await;
+    assert_eq!(send(&app, photo_req(&api, &with_photo, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let without_photo = enter(serde_json::to_value(w.another_person().await).unwrap()).await;
+
+    let mut b = Browser::english();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let token = b.get(&app, "/").await.hidden("csrf");
+    b.post(&app, "/language", &[("lang", "en"), ("back", "/"), ("csrf", &token)]).await;
+    let all = b.get(&app, "/applications").await;
+    for id in [&filed_before, &with_photo, &without_photo] {
+        assert!(all.html.contains(&format!("id=\"application-{id}\"")), "unfiltered, every one is listed");
+    }
+    assert!(!all.html.contains("name=\"id\""), "no filing form outside \"Input completed\"");
+
+    let entered = b.get(&app, "/applications?status=input_completed").await;
+    entered.assert_html(StatusCode::OK);
+    assert!(!entered.html.contains(&format!("id=\"application-{filed_before}\"")), "a filed one is not entered");
+    let checkbox = |id: &str| {
+        let at = entered.html.find(&format!("value=\"{id}\" id=\"file-{id}\"")).expect("a checkbox");
+        entered.html[at..at + entered.html[at..].find('>').unwrap()].to_owned()
+    };
+    assert!(checkbox(&with_photo).contains("checked"), "the one with its photo is offered checked");
+    assert!(!checkbox(&without_photo).contains("checked"), "the one without is not");
+    assert!(entered.html.contains(&format!("href=\"/applications/{without_photo}/check\"")), "where to attach it");
+    assert!(entered.html.contains("<option value=\"input_completed\" selected"), "the filter shows itself");
+
+    let csrf = entered.hidden("csrf");
+    let none = b.post(&app, "/applications/file", &[("csrf", &csrf)]).await;
+    assert_eq!(none.location.as_deref(), Some("/applications?status=input_completed&error=none"));
+    let refused = b.get(&app, none.location.as_deref().unwrap()).await;
+    assert!(refused.html.contains("Select at least one application to file."), "{}", refused.html);
+    let forged = b.post(&app, "/applications/file", &[("csrf", "0000"), ("id", &with_photo)]).await;
+    forged.assert_html(StatusCode::FORBIDDEN);
+
+    let posted =
+        b.post(&app, "/applications/file", &[("csrf", &csrf), ("id", &with_photo), ("id", &without_photo)]).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
+    let result = b.get(&app, posted.location.as_deref().unwrap()).await;
+    result.assert_html(StatusCode::OK);
+    let lines = w.lines(&w.login("TANAKA01").await.1, 10).await;
+    let line = |id: &str| lines.iter().find(|l| &l.id == id).unwrap();
+    let number = line(&with_photo).temporary_receipt_number.clone().expect("the one with a photo was filed");
+    assert!(line(&without_photo).temporary_receipt_number.is_none(), "the one without a photo was not");
+    assert!(result.html.contains(&number), "{}", result.html);
+    assert!(result.html.contains("1 application has been received."));
+    let not_filed = &result.html[result.html.find("Not filed").expect("the others, apart")..];
+    assert!(
+        not_filed.contains("No photo is attached.")
+            && not_filed.contains(&format!("/applications/{without_photo}/check"))
+    );
+    // Reloading the result files nothing more; it reads where they stand.
+    let again = b.get(&app, posted.location.as_deref().unwrap()).await;
+    assert!(again.html.contains(&number));
+
+    let completed = b.get(&app, "/applications?status=application_completed").await;
+    assert!(completed.html.contains(&format!("id=\"application-{with_photo}\"")));
+    assert!(completed.html.contains(&format!("id=\"application-{filed_before}\"")));
+    assert!(!completed.html.contains(&format!("id=\"application-{without_photo}\"")));
+    b.get(&app, "/applications?status=approved").await.assert_html(StatusCode::BAD_REQUEST);
+}

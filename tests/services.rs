@@ -698,3 +698,49 @@ async fn one_open_application_per_foreign_national(w: World) {
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&blanket_card(0)).unwrap();
     assert_eq!(w.svc.core.store().applications().by_card(&card, None, 10).await.unwrap().items.len(), 1);
 }
+
+/// Q50, Q51: the list filtered by a status, page after page, gives every application in that status once and
+/// no other, however the matching ones are spread over the list (pages may be shorter than asked for).
+#[tokio::test]
+async fn the_list_filtered_by_status_pages_through_every_match_once() {
+    use zairyu_domain::status::ApplicationStatus;
+    let w = World::new().await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let mut entered = Vec::new();
+    let mut filed = Vec::new();
+    for i in 0..7 {
+        let input = w.another_person().await;
+        let app = w.svc.applications.create_application(&caller, &input).await.unwrap();
+        let id = app.id().as_str().to_owned();
+        if i % 3 == 0 {
+            w.svc.applications.attach_photo(&caller, &id, jpeg(), None).await.unwrap();
+            w.svc.applications.submit(&caller, &id).await.unwrap();
+            filed.push(id);
+        } else {
+            entered.push(id);
+        }
+    }
+    for (status, want) in
+        [(ApplicationStatus::InputCompleted, &entered), (ApplicationStatus::ApplicationCompleted, &filed)]
+    {
+        let (mut seen, mut after, mut pages) = (Vec::new(), None, 0);
+        loop {
+            let page = w.svc.applications.applications_in(&caller, status, after, 2).await.unwrap();
+            assert!(page.items.len() <= 3, "a page reads two at a time and keeps what matched");
+            for line in &page.items {
+                assert_eq!(line.status(), Some(status));
+                let id: serde_json::Value = serde_json::from_str(line.json()).unwrap();
+                seen.push(id["id"].as_str().unwrap().to_owned());
+            }
+            pages += 1;
+            after = page.next;
+            if after.is_none() {
+                break;
+            }
+        }
+        let (mut seen_sorted, mut want_sorted) = (seen.clone(), want.clone());
+        seen_sorted.sort();
+        want_sorted.sort();
+        assert_eq!(seen_sorted, want_sorted, "{status:?}: each once ({pages} pages)");
+    }
+}

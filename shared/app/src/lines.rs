@@ -34,6 +34,22 @@ impl Line {
     pub fn json(&self) -> &str {
         &self.0
     }
+
+    /// The status the line shows (`None` for a line without a known status code: our bug).
+    pub fn status(&self) -> Option<ApplicationStatus> {
+        #[derive(serde::Deserialize)]
+        struct Code<'a> {
+            #[serde(borrow)]
+            code: &'a str,
+        }
+        #[derive(serde::Deserialize)]
+        struct Status<'a> {
+            #[serde(borrow)]
+            status: Code<'a>,
+        }
+        let status: Status<'_> = serde_json::from_str(&self.0).ok()?;
+        ApplicationStatus::parse(status.status.code)
+    }
 }
 
 /// An application's status: its stable code, the label the application information list shows (Q51) and

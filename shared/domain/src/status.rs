@@ -81,6 +81,17 @@ impl ApplicationStatus {
         Self::Withdrawn,
     ];
 
+    /// The status of a stable code ([`Self::code`]).
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether the application information list shows both under the same label (Q51 calls two states
+    /// "Completed"): a list filtered by one shows the other too, as its user reads them alike.
+    pub fn shown_alike(self, other: Self) -> bool {
+        self.label_en() == other.label_en()
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::InputCompleted => "input_completed",

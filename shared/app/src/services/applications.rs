@@ -15,7 +15,7 @@ use zairyu_domain::organization::{ForeignNational, Organization};
 use zairyu_domain::period::FilingWindow;
 use zairyu_domain::receipt_number::TemporaryReceiptNumber;
 use zairyu_domain::schedule::DueTask;
-use zairyu_domain::status::{Actor, ReceiptMethod};
+use zairyu_domain::status::{Actor, ApplicationStatus, ReceiptMethod};
 
 use super::{Caller, Core, photos, user_addressee};
 use crate::error::{ServiceError, invalid};
@@ -36,6 +36,9 @@ pub struct Applications {
     core: Core,
     photos: Arc<dyn BlobStore>,
 }
+
+/// The most lines one page of a filtered list reads (the rest on the next page).
+pub const FILTER_READ_LIMIT: usize = 500;
 
 impl Applications {
     pub fn new(core: Core, photos: Arc<dyn BlobStore>) -> Self {
@@ -247,6 +250,33 @@ impl Applications {
     ) -> Result<Records<crate::lines::Line>, ServiceError> {
         let org = caller.organization()?;
         Ok(self.core.store().applications().of_organization(org, after, limit).await?)
+    }
+
+    /// Q50, Q51: the application information list filtered by status as the list shows it (a status shown
+    /// under the same label as `status` is in too), newest first. The list is read page by page until `limit`
+    /// lines match, the list ends, or [`FILTER_READ_LIMIT`] lines were read; a page may hold fewer lines than
+    /// `limit` (or none) and still have a next one, and every page ends where the list was read to, so no line
+    /// is skipped or shown twice.
+    #[tracing::instrument(skip_all)]
+    pub async fn applications_in(
+        &self,
+        caller: &Caller,
+        status: ApplicationStatus,
+        mut after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<crate::lines::Line>, ServiceError> {
+        let org = caller.organization()?;
+        let store = self.core.store();
+        let (mut items, mut read) = (Vec::new(), 0usize);
+        loop {
+            let page = store.applications().of_organization(org, after, limit).await?;
+            read += page.items.len();
+            items.extend(page.items.into_iter().filter(|line| line.status().is_some_and(|s| s.shown_alike(status))));
+            after = page.next;
+            if after.is_none() || items.len() >= limit as usize || read >= FILTER_READ_LIMIT {
+                return Ok(Records { items, next: after });
+            }
+        }
     }
 
     #[tracing::instrument(skip_all)]

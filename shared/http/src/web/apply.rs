@@ -33,6 +33,8 @@ pub const PAGES: &[PageSpec] = &[
         handler: || post(submit),
     },
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/filed", handler: || get(filed) },
+    PageSpec { function: Function::Submit, method: "POST", path: "/applications/file", handler: || post(file_many) },
+    PageSpec { function: Function::Submit, method: "GET", path: "/applications/filed", handler: || get(filed_many) },
     PageSpec {
         function: Function::Submit,
         method: "POST",
@@ -520,6 +522,93 @@ async fn filed(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, 
         p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請が完了しました", "Application filed"), body)).into_response())
+}
+
+/// Many applications filed at once (those the application list shows as entered and not yet filed, e.g.
+/// the rows of a blanket file once each has its photo): each is filed as if alone, and the browser is sent
+/// on to the page that tells, for each, where it stands now.
+async fn file_many(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
+    let lang = v.lang();
+    let fields = Fields::of(form, lang)?;
+    v.check_form(fields.get("csrf"))?;
+    let mut ids: Vec<String> = Vec::new();
+    for id in fields.all("id").filter(|id| !id.is_empty()) {
+        if !ids.iter().any(|seen| seen == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    if ids.is_empty() {
+        return Ok(see_other("/applications?status=input_completed&error=none"));
+    }
+    if ids.len() > zairyu_domain::blanket::MAX_ROWS {
+        return Err(PageError::Problem(
+            lang,
+            Box::new(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many")),
+        ));
+    }
+    // Each result is read again on the next page, from the applications as they now stand.
+    applications.submit_many(&v.caller, &ids).await;
+    Ok(see_other(&format!("/applications/filed?ids={}", encode(&ids.join(",")))))
+}
+
+#[derive(serde::Deserialize)]
+struct FiledArgs {
+    ids: String,
+}
+
+/// Where each of the applications just filed together stands: filed, with its temporary receipt number
+/// (Q33), or not, with what to do about it.
+async fn filed_many(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, uri: Uri) -> PageResult {
+    use zairyu_app::store::Listed;
+    let (ctx, lang) = (&v.page, v.lang());
+    let args = axum::extract::Query::<FiledArgs>::try_from_uri(&uri)
+        .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
+    let mut filed = Vec::new();
+    let mut not_filed = Vec::new();
+    for id in args.0.ids.split(',').filter(|id| !id.is_empty()).take(zairyu_domain::blanket::MAX_ROWS) {
+        // An ID that is not the organization's own (or no longer an application) is not shown.
+        let Ok(Listed::Application(app)) = applications.list_item(&v.caller, id).await else { continue };
+        match app.temporary_receipt_number() {
+            Some(number) => filed.push((app.id().to_string(), app.form().name.to_string(), number.to_string())),
+            None => not_filed.push((app.id().to_string(), app.form().name.to_string(), app.photo().is_some())),
+        }
+    }
+    let body = html! {
+        @if !filed.is_empty() {
+            div.panel role="status" {
+                p.lead { (filed.len()) (ctx.tr(" 件の申請を受け付けました。", if filed.len() == 1 { " application has been received." } else { " applications have been received." })) }
+            }
+            (data_table(ctx, ctx.tr("受け付けた申請", "Received"), &[("氏名", "Name"), ("仮受付番号", "Temporary receipt number")], html! {
+                @for (id, name, number) in &filed {
+                    tr { th scope="row" { a href=(format!("/applications/{id}")) { (name) } } td { strong.receipt-number { (number) } } }
+                }
+            }))
+            p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました（Q33）。", "Each temporary receipt number has also been sent to the e-mail address given for notices (Q33).")) }
+        }
+        @if !not_filed.is_empty() {
+            h2 { (ctx.tr("申請できなかったもの", "Not filed")) }
+            (data_table(ctx, ctx.tr("申請できなかった申請情報", "Applications not filed"), &[("氏名", "Name"), ("すること", "What to do")], html! {
+                @for (id, name, photo) in &not_filed {
+                    tr {
+                        th scope="row" { (name) }
+                        td {
+                            @if *photo {
+                                a href=(format!("/applications/{id}/check")) { (ctx.tr("内容を確かめて、理由を見る", "Check it and see why")) }
+                            } @else {
+                                (ctx.tr("顔写真が添付されていません。", "No photo is attached. ")) " "
+                                a href=(format!("/applications/{id}/check")) { (ctx.tr("顔写真を添付する", "Attach the photo")) }
+                            }
+                        }
+                    }
+                }
+            }))
+        }
+        @if filed.is_empty() && not_filed.is_empty() {
+            p.panel { (ctx.tr("表示できる申請情報はありません。", "There is no application to show.")) }
+        }
+        p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("まとめて申請した結果", "Filed together"), body)).into_response())
 }
 
 /// Q53: the way the card is received, changed while the application's status allows it.

@@ -27,6 +27,12 @@ const PER_PAGE: u32 = 50;
 struct PageArgs {
     #[serde(default)]
     cursor: Option<String>,
+    /// The application list's filter: a status code (empty: every status).
+    #[serde(default)]
+    status: Option<String>,
+    /// A refusal of the filing form to show again (`none`: nothing was selected).
+    #[serde(default)]
+    error: Option<String>,
 }
 
 fn page_args(uri: &Uri, lang: Lang) -> Result<PageArgs, PageError> {
@@ -55,13 +61,14 @@ fn paging(
     Ok((pages, args, after, limit))
 }
 
-/// The link to the next page, when there is one.
+/// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
 fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
+    let join = if path.contains('?') { '&' } else { '?' };
     html! {
         nav.pager aria-label=(ctx.tr("ページ送り", "Pages")) {
             @if !first { a href=(path) { (ctx.tr("最初のページ", "First page")) } }
             @if let Some(next) = next {
-                a href=(format!("{path}?cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
+                a href=(format!("{path}{join}cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
             }
         }
     }
@@ -138,6 +145,7 @@ struct Row {
     temporary_receipt_number: Option<String>,
     official_receipt_number: Option<String>,
     receipt_date: Option<String>,
+    photo_attached: bool,
     blanket: Option<RowBlanket>,
 }
 
@@ -159,9 +167,32 @@ async fn applications(
     OrgVisit(v): OrgVisit,
     uri: Uri,
 ) -> PageResult {
+    use zairyu_domain::status::ApplicationStatus;
     let (ctx, lang) = (&v.page, v.lang());
     let (pages, args, after, limit) = paging(&s, &v, &uri)?;
-    let page = applications.applications(&v.caller, after, limit).await.map_err(problem(lang))?;
+    let filter = match args.status.as_deref().unwrap_or_default() {
+        "" => None,
+        code => Some(ApplicationStatus::parse(code).ok_or_else(|| {
+            PageError::Problem(lang, Box::new(Problem::malformed_query(format!("status: unknown status {code:?}"))))
+        })?),
+    };
+    let page = match filter {
+        None => applications.applications(&v.caller, after, limit).await,
+        Some(status) => applications.applications_in(&v.caller, status, after, limit).await,
+    }
+    .map_err(problem(lang))?;
+    // Q51's statuses as the list names them, each name once (two states are both "Completed").
+    let shown: Vec<ApplicationStatus> = ApplicationStatus::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| !ApplicationStatus::ALL[..*i].iter().any(|earlier| earlier.shown_alike(*s)))
+        .map(|(_, s)| s)
+        .collect();
+    let label = |s: ApplicationStatus| if lang == Lang::Ja { s.label_ja() } else { s.label_en() };
+    // Applications entered and not yet filed can be filed together (those from a blanket file, say, once
+    // each has its photo).
+    let filing = filter == Some(ApplicationStatus::InputCompleted);
+    let path = filter.map_or_else(|| "/applications".to_owned(), |s| format!("/applications?status={}", s.code()));
     let rows =
         page.items.iter().map(|line| serde_json::from_str::<Row>(line.json())).collect::<Result<Vec<_>, _>>().map_err(
             |e| {
@@ -171,34 +202,88 @@ async fn applications(
         )?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let dash = "—";
-    let body = html! {
-        @if rows.is_empty() {
-            p.panel { (ctx.tr("申請情報はまだありません。", "There is no application yet.")) }
-        } @else {
-            (data_table(ctx, ctx.tr("申請情報一覧（新しい順）", "Applications, newest first"),
-                &[("氏名", "Name"), ("在留カード番号", "Residence card number"), ("申請状況", "Status"),
-                  ("仮受付番号", "Temporary receipt number"), ("受付番号", "Receipt number"), ("申請日", "Date of application")],
-                html! {
-                        @for r in &rows {
-                            tr id=(format!("application-{}", r.id)) {
-                                th scope="row" { a href=(format!("/applications/{}", r.id)) { (r.name) } }
-                                td { (r.residence_card_number) }
+    let table = |rows: &[Row]| {
+        let mut headers = vec![
+            ("氏名", "Name"),
+            ("在留カード番号", "Residence card number"),
+            ("申請状況", "Status"),
+            ("仮受付番号", "Temporary receipt number"),
+            ("受付番号", "Receipt number"),
+            ("申請日", "Date of application"),
+        ];
+        if filing {
+            headers.insert(0, ("申請する", "File"));
+            headers.push(("顔写真", "Photo"));
+        }
+        data_table(
+            ctx,
+            ctx.tr("申請情報一覧（新しい順）", "Applications, newest first"),
+            &headers,
+            html! {
+                    @for r in rows {
+                        tr id=(format!("application-{}", r.id)) {
+                            @if filing {
                                 td {
-                                    span.tag.error[r.status.code.contains("error")] {
-                                        (match lang { Lang::Ja => &r.status.label_ja, Lang::En => &r.status.label_en })
-                                    }
-                                    @if let Some(b) = &r.blanket {
-                                        " " (ctx.tr("一括入力の行 ", "Blanket file row ")) (b.row)
-                                    }
+                                    input type="checkbox" name="id" value=(r.id) id=(format!("file-{}", r.id)) checked[r.photo_attached];
+                                    label.visually-hidden for=(format!("file-{}", r.id)) { (ctx.tr("申請する：", "File: ")) (r.name) }
                                 }
-                                td { (r.temporary_receipt_number.as_deref().unwrap_or(dash)) }
-                                td { (r.official_receipt_number.as_deref().unwrap_or(dash)) }
-                                td { (r.receipt_date.as_deref().unwrap_or(dash)) }
+                            }
+                            th scope="row" { a href=(format!("/applications/{}", r.id)) { (r.name) } }
+                            td { (r.residence_card_number) }
+                            td {
+                                span.tag.error[r.status.code.contains("error")] {
+                                    (match lang { Lang::Ja => &r.status.label_ja, Lang::En => &r.status.label_en })
+                                }
+                                @if let Some(b) = &r.blanket {
+                                    " " (ctx.tr("一括入力の行 ", "Blanket file row ")) (b.row)
+                                }
+                            }
+                            td { (r.temporary_receipt_number.as_deref().unwrap_or(dash)) }
+                            td { (r.official_receipt_number.as_deref().unwrap_or(dash)) }
+                            td { (r.receipt_date.as_deref().unwrap_or(dash)) }
+                            @if filing {
+                                td {
+                                    @if r.photo_attached { (ctx.tr("添付済み", "Attached")) }
+                                    @else { a href=(format!("/applications/{}/check", r.id)) { (ctx.tr("顔写真を添付する", "Attach the photo")) } }
+                                }
                             }
                         }
-                }))
+                    }
+            },
+        )
+    };
+    let body = html! {
+        @if args.error.as_deref() == Some("none") {
+            (error_summary(lang, &[("file-all".to_owned(), ctx.tr("申請する申請情報を1件以上選んでください。", "Select at least one application to file.").to_owned())]))
         }
-        (pager(ctx, "/applications", next.as_deref(), args.cursor.is_none()))
+        form.filter method="get" action="/applications" {
+            label.label for="status" { (ctx.tr("申請状況で絞り込む", "Show applications in status")) }
+            select #status name="status" {
+                option value="" selected[filter.is_none()] { (ctx.tr("すべて", "All")) }
+                @for s in &shown {
+                    option value=(s.code()) selected[filter.is_some_and(|f| f.shown_alike(*s))] { (label(*s)) }
+                }
+            }
+            " "
+            button.secondary type="submit" { (ctx.tr("表示する", "Show")) }
+        }
+        @if rows.is_empty() {
+            p.panel {
+                @if filter.is_some() { (ctx.tr("この申請状況の申請情報はありません。", "There is no application in this status.")) }
+                @else { (ctx.tr("申請情報はまだありません。", "There is no application yet.")) }
+            }
+        } @else if filing {
+            p { (ctx.tr("入力が完了した申請情報を、まとめて申請できます。顔写真が添付されていない申請は、先に顔写真を添付してください（Q23）。",
+                        "Applications entered and not yet filed can be filed together. Attach the photo to any that has none first (Q23).")) }
+            form method="post" action="/applications/file" {
+                input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+                (table(&rows))
+                div.actions { button #file-all type="submit" { (ctx.tr("選択した申請情報をまとめて申請する", "File the selected applications")) } }
+            }
+        } @else {
+            (table(&rows))
+        }
+        (pager(ctx, &path, next.as_deref(), args.cursor.is_none()))
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請情報一覧", "Applications"), body)).into_response())
 }

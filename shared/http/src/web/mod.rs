@@ -371,6 +371,11 @@ impl Fields {
         form.map(|f| Self(f.0)).map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))
     }
 
+    /// Every value of `name` (a group of checkboxes), trimmed, in their order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.trim())
+    }
+
     /// The first value of `name`, trimmed (empty when absent).
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
