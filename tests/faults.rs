@@ -141,6 +141,16 @@ impl BlobStore for FaultBlobs {
     ) -> Result<PresignedUpload, BlobError> {
         self.0.presign_put(key, content_type, length, expires_in).await
     }
+    async fn presign_form(
+        &self,
+        key: &str,
+        content_type: &str,
+        max_length: u64,
+        expires_in: Duration,
+        redirect: &str,
+    ) -> Result<zairyu_app::ports::PresignedForm, BlobError> {
+        self.0.presign_form(key, content_type, max_length, expires_in, redirect).await
+    }
 }
 
 struct FaultQueue(Arc<dyn JobQueue>, Arc<Faults>);

@@ -39,6 +39,11 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether two secrets (tokens, signatures or their hashes) are equal, compared in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod hex_tests {
     #[test]

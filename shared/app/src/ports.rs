@@ -297,6 +297,23 @@ pub struct PresignedUpload {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A form a browser sends one file with, straight to the store and without any script:
+/// `<form method="post" enctype="multipart/form-data" action="{url}">`, the `fields` as hidden inputs in
+/// their order, then the file as the input named [`PresignedForm::FILE_FIELD`], last. The store keeps the
+/// file at the form's key (1 byte up to the form's limit, of its content type) and answers the browser with a
+/// redirect (303) to the address the form was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresignedForm {
+    pub url: String,
+    pub fields: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl PresignedForm {
+    /// The name of the form's file input (S3's, for both stores).
+    pub const FILE_FIELD: &'static str = "file";
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
     #[error("invalid object key {0:?}")]
@@ -337,6 +354,17 @@ pub trait BlobStore: Send + Sync {
         length: u64,
         expires_in: Duration,
     ) -> Result<PresignedUpload, BlobError>;
+    /// A form that stores one object of 1 to `max_length` bytes at `key` from a browser, while it is valid
+    /// (`expires_in`), and then sends the browser on to `redirect` (an absolute URL). For a browser without
+    /// script, which cannot send a PUT with a length it does not know.
+    async fn presign_form(
+        &self,
+        key: &str,
+        content_type: &str,
+        max_length: u64,
+        expires_in: Duration,
+        redirect: &str,
+    ) -> Result<PresignedForm, BlobError>;
 }
 
 // ---------------------------------------------------------------------------------------------------

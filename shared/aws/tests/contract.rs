@@ -110,6 +110,35 @@ async fn blobs_put_get_delete() {
 }
 
 #[tokio::test]
+async fn blobs_presigned_form() {
+    // moto does not verify the policy's signature or conditions; what S3 is held to is in the policy itself,
+    // checked here: every field is a condition word for word, with the bucket and the length range.
+    let b = blobs().await;
+    let form = b
+        .presign_form("uploads/o/f.xlsx", "application/x", 5000, Duration::from_secs(60), "http://127.0.0.1:8080/x")
+        .await
+        .unwrap();
+    let field = |name: &str| form.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap();
+    use base64::Engine;
+    let policy: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::STANDARD.decode(field("policy")).unwrap()).unwrap();
+    let conditions = policy["conditions"].as_array().unwrap();
+    for (name, value) in form.fields.iter().filter(|(n, _)| n != "policy" && n != "x-amz-signature") {
+        assert!(conditions.contains(&serde_json::json!({ name: value })), "{name} is a condition: {policy}");
+    }
+    assert!(conditions.contains(&serde_json::json!(["content-length-range", 1, 5000])), "{policy}");
+    assert!(conditions.iter().any(|c| c.get("bucket").is_some()), "{policy}");
+    assert_eq!(field("x-amz-server-side-encryption"), "aws:kms");
+    assert_eq!(field("x-amz-algorithm"), "AWS4-HMAC-SHA256");
+    assert_eq!(field("x-amz-signature").len(), 64);
+    contract::blobs_presigned_form(b, false, |form, body| async move {
+        let (ct, bytes) = contract::http::multipart(&form.fields, "file", "f.xlsx", &body);
+        Ok(contract::http::request("POST", &form.url, &[("content-type".into(), ct)], &bytes).await)
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn blobs_presigned_upload() {
     // moto does not verify signatures: the length is held by S3 through the signed `Content-Length`,
     // which is checked here on the link itself. moto does hold `If-None-Match: *` (the link works once).

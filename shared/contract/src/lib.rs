@@ -376,6 +376,48 @@ where
     assert_eq!(b.get(key).await.unwrap(), Some(body));
 }
 
+/// A presigned form, posted by `post` as a browser posts it (its fields in order, the file last), stores the
+/// file at its key and sends the browser on to the form's redirect (303); where the store verifies the
+/// form's signature (moto does not), a form whose key was changed stores nothing, and a file over the form's
+/// limit is refused.
+pub async fn blobs_presigned_form<F, Fut>(b: Arc<dyn BlobStore>, verifies_signatures: bool, post: F)
+where
+    F: Fn(PresignedForm, Vec<u8>) -> Fut,
+    Fut: Future<Output = Result<http::Response, String>>,
+{
+    let key = "uploads/org-1/form-1.xlsx";
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let redirect = "http://127.0.0.1:8080/blanket/uploads/form-1";
+    let body = b"PK\x03\x04 a blanket file from a form".to_vec();
+    let form = b.presign_form(key, ct, 100, Duration::from_secs(900), redirect).await.unwrap();
+    let field = |name: &str| form.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    assert_eq!(field("key").as_deref(), Some(key));
+    assert_eq!(field("Content-Type").as_deref(), Some(ct));
+    assert!(
+        form.fields.iter().all(|(n, _)| n != PresignedForm::FILE_FIELD),
+        "the file comes last, not among the fields"
+    );
+    if verifies_signatures {
+        let mut forged = form.clone();
+        for (n, v) in &mut forged.fields {
+            if n == "key" {
+                *v = "uploads/org-2/form-1.xlsx".into();
+            }
+        }
+        let r = post(forged, body.clone()).await;
+        assert!(r.as_ref().map_or(true, |r| r.status >= 400), "a changed key: {r:?}");
+        assert_eq!(b.get("uploads/org-2/form-1.xlsx").await.unwrap(), None);
+        let r = post(form.clone(), vec![b'x'; 101]).await;
+        assert!(r.as_ref().map_or(true, |r| r.status >= 400), "a file over the limit: {r:?}");
+        assert_eq!(b.get(key).await.unwrap(), None);
+    }
+    let answer = post(form.clone(), body.clone()).await.unwrap();
+    assert_eq!(answer.status, 303, "{answer:?}");
+    let location = answer.header("location").unwrap_or_default();
+    assert!(location.starts_with(redirect), "on to the redirect: {location}");
+    assert_eq!(b.get(key).await.unwrap(), Some(body));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // JobQueue
 
@@ -484,6 +526,25 @@ pub mod http {
         pub fn json(&self) -> serde_json::Value {
             serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
         }
+    }
+
+    /// A browser's `multipart/form-data` body of `fields` and then a file (`file_field`, named `name`): its
+    /// content type (with the boundary) and its bytes.
+    pub fn multipart(fields: &[(String, String)], file_field: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
+        const BOUNDARY: &str = "----zairyu-contract-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+        }
+        body.extend(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+        (format!("multipart/form-data; boundary={BOUNDARY}"), body)
     }
 
     /// One HTTP/1.1 exchange on a fresh connection (`Connection: close`), chunked bodies decoded.

@@ -1,5 +1,6 @@
 //! `BlobStore` on a folder. Presigned uploads are URLs of the local server, signed with HMAC-SHA256 and
-//! checked by [`FolderBlobs::accept_upload`], which the local server's upload route calls.
+//! checked by [`FolderBlobs::accept_upload`], which the local server's upload route calls; presigned forms
+//! post to the local server's form route, which checks their fields with [`FolderBlobs::check_form`].
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -8,10 +9,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use zairyu_app::ports::{BlobError, BlobStore, Clock, PresignedUpload, check_blob_key};
+use zairyu_app::ports::{BlobError, BlobStore, Clock, PresignedForm, PresignedUpload, check_blob_key};
 
 /// The path of the local server's upload route.
 pub const UPLOAD_ROUTE: &str = "/local-upload/";
+
+/// The path the local server takes a presigned form's post at (S3's is the bucket's address).
+pub const FORM_ROUTE: &str = "/local-upload-form";
 
 #[derive(Clone)]
 pub struct FolderBlobs<C: Clock> {
@@ -138,9 +142,7 @@ impl<C: Clock + 'static> FolderBlobs<C> {
             length.ok_or(UploadError::Malformed)?,
         );
         let want = self.signature(&key, expires, &ct, length);
-        // Constant-time comparison.
-        let same = want.len() == sig.len() && want.bytes().zip(sig.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if !same {
+        if !zairyu_app::same_secret(&sig, &want) {
             return Err(UploadError::BadSignature);
         }
         if self.clock.now().timestamp() > expires {
@@ -155,6 +157,48 @@ impl<C: Clock + 'static> FolderBlobs<C> {
         }
         Ok(CheckedLink { key, length })
     }
+}
+
+impl<C: Clock + 'static> FolderBlobs<C> {
+    fn form_signature(&self, key: &str, expires: i64, content_type: &str, max_length: u64, redirect: &str) -> String {
+        self.signature(&format!("form\n{key}\n{redirect}"), expires, content_type, max_length)
+    }
+
+    /// Checks the fields a presigned form posted before its file (as S3 checks a POST policy: each field as
+    /// signed, the form not expired, and its object not stored yet, as a link stores its object once).
+    pub fn check_form(&self, fields: &[(String, String)]) -> Result<CheckedForm, UploadError> {
+        let field =
+            |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).ok_or(UploadError::Malformed);
+        let (key, content_type, redirect) = (field("key")?, field("Content-Type")?, field("success_action_redirect")?);
+        let expires = field("expires")?.parse::<i64>().map_err(|_| UploadError::Malformed)?;
+        let max_length = field("max_length")?.parse::<u64>().map_err(|_| UploadError::Malformed)?;
+        let want = self.form_signature(key, expires, content_type, max_length, redirect);
+        if !zairyu_app::same_secret(field("signature")?, &want) {
+            return Err(UploadError::BadSignature);
+        }
+        if self.clock.now().timestamp() > expires {
+            return Err(UploadError::Expired);
+        }
+        if self.path(key)?.exists() {
+            return Err(UploadError::Used);
+        }
+        Ok(CheckedForm {
+            key: key.to_owned(),
+            content_type: content_type.to_owned(),
+            max_length,
+            redirect: redirect.to_owned(),
+        })
+    }
+}
+
+/// What a checked form allows: one object at `key` of 1 to `max_length` bytes of `content_type`, after which
+/// the browser goes to `redirect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedForm {
+    pub key: String,
+    pub content_type: String,
+    pub max_length: u64,
+    pub redirect: String,
 }
 
 /// What a checked upload link allows: one object at `key` of exactly `length` bytes.
@@ -223,6 +267,34 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
             method: "PUT".into(),
             // As S3's link: the object is stored only while the key is free.
             headers: vec![("content-type".into(), content_type.into()), ("if-none-match".into(), "*".into())],
+            expires_at,
+        })
+    }
+
+    async fn presign_form(
+        &self,
+        key: &str,
+        content_type: &str,
+        max_length: u64,
+        expires_in: Duration,
+        redirect: &str,
+    ) -> Result<PresignedForm, BlobError> {
+        check_blob_key(key)?;
+        let expires_at: DateTime<Utc> = self.clock.now()
+            + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
+        let expires = expires_at.timestamp();
+        let signature = self.form_signature(key, expires, content_type, max_length, redirect);
+        let fields = [
+            ("key", key.to_owned()),
+            ("Content-Type", content_type.to_owned()),
+            ("success_action_redirect", redirect.to_owned()),
+            ("expires", expires.to_string()),
+            ("max_length", max_length.to_string()),
+            ("signature", signature),
+        ];
+        Ok(PresignedForm {
+            url: format!("{}{FORM_ROUTE}", self.base_url),
+            fields: fields.into_iter().map(|(n, v)| (n.to_owned(), v)).collect(),
             expires_at,
         })
     }

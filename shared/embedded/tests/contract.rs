@@ -92,6 +92,60 @@ async fn blobs_put_get_delete() {
 }
 
 #[tokio::test]
+async fn blobs_presigned_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let receiver = b.clone();
+    contract::blobs_presigned_form(Arc::new(b), true, move |form, file| {
+        let receiver = receiver.clone();
+        async move {
+            // What the local server's form route does with the post: the fields checked before the file is
+            // read, the file held to the form's limit, stored, and the browser sent on.
+            assert_eq!(form.url, format!("http://127.0.0.1:8080{}", zairyu_embedded::blobs::FORM_ROUTE));
+            let checked = receiver.check_form(&form.fields).map_err(|e| e.to_string())?;
+            if file.is_empty() || file.len() as u64 > checked.max_length {
+                return Err("the file is not within the form's limit".into());
+            }
+            receiver.put(&checked.key, file, &checked.content_type).await.map_err(|e| e.to_string())?;
+            Ok(contract::http::Response {
+                status: 303,
+                headers: vec![("location".into(), checked.redirect)],
+                body: Vec::new(),
+            })
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_presigned_form_is_refused_once_expired_or_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let ct = "application/x";
+    let form = b.presign_form("uploads/o/a.xlsx", ct, 10, Duration::from_secs(60), "http://x/y").await.unwrap();
+    assert!(b.check_form(&form.fields).is_ok());
+    let mut later = form.clone();
+    for (n, v) in &mut later.fields {
+        if n == "expires" {
+            *v = "1".into();
+        }
+    }
+    assert!(matches!(b.check_form(&later.fields), Err(zairyu_embedded::UploadError::BadSignature)), "a changed expiry");
+    let mut other_redirect = form.clone();
+    for (n, v) in &mut other_redirect.fields {
+        if n == "success_action_redirect" {
+            *v = "https://evil.example/".into();
+        }
+    }
+    assert!(matches!(b.check_form(&other_redirect.fields), Err(zairyu_embedded::UploadError::BadSignature)));
+    let expired = b.presign_form("uploads/o/b.xlsx", ct, 10, Duration::ZERO, "http://x/y").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(matches!(b.check_form(&expired.fields), Err(zairyu_embedded::UploadError::Expired)));
+    b.put("uploads/o/a.xlsx", b"1".to_vec(), ct).await.unwrap();
+    assert!(matches!(b.check_form(&form.fields), Err(zairyu_embedded::UploadError::Used)), "its object is stored");
+}
+
+#[tokio::test]
 async fn blobs_presigned_upload() {
     let dir = tempfile::tempdir().unwrap();
     let b = blobs(&dir);

@@ -99,10 +99,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     }
 }
 
-/// Whether two secrets (CSRF tokens or their hashes) are equal, compared in constant time.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+pub use zairyu_app::same_secret;
 
 /// Checks the session cookie (Q44) and, for every method but GET and HEAD, the `X-CSRF-Token` header.
 pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
