@@ -58,7 +58,7 @@ impl Browser {
             }
         }
         let location = r.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
-        Page { status: r.status, location, headers: r.headers, html: String::from_utf8(r.bytes.to_vec()).unwrap() }
+        Page { status: r.status, location, headers: r.headers, html: String::from_utf8_lossy(&r.bytes).into_owned() }
     }
 
     async fn get(&mut self, app: &axum::Router, uri: &str) -> Page {
@@ -739,4 +739,88 @@ async fn the_list_filters_by_status_and_files_the_entered_together() {
     assert!(completed.html.contains(&format!("id=\"application-{filed_before}\"")));
     assert!(!completed.html.contains(&format!("id=\"application-{without_photo}\"")));
     b.get(&app, "/applications?status=approved").await.assert_html(StatusCode::BAD_REQUEST);
+}
+
+/// Item 2 (Q40–Q43): blanket input from the pages. The menu offers each input screen's template and a new
+/// upload; the upload's page holds a form that sends the file straight to the object store (no script; the
+/// page's policy lets that one form post there and nowhere else); once the file is processed, the same page
+/// gives the counts and each error with its sheet, row, column, value and rule, the printable list, and the
+/// way on to filing the registered rows. An upload whose 15 minutes passed offers no form.
+#[tokio::test]
+async fn blanket_input_from_the_template_to_the_error_list() {
+    use zairyu_blanket::columns::columns;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let token = b.get(&app, "/").await.hidden("csrf");
+    b.post(&app, "/language", &[("lang", "en"), ("back", "/"), ("csrf", &token)]).await;
+
+    let menu = b.get(&app, "/blanket").await;
+    menu.assert_html(StatusCode::OK);
+    for g in ScreenGroup::ALL {
+        assert!(menu.html.contains(&format!("<option value=\"{}\">{}</option>", g.code(), g.name_en())), "{g:?}");
+    }
+    assert!(menu.html.contains("300 people"), "Q41's limit is stated");
+    let template = b.get(&app, "/blanket/template?screen_group=work").await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert_eq!(
+        template.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    b.get(&app, "/blanket/template?screen_group=nope").await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+
+    let csrf = menu.hidden("csrf");
+    b.post(&app, "/blanket/uploads", &[("csrf", "0000")]).await.assert_html(StatusCode::FORBIDDEN);
+    let started = b.post(&app, "/blanket/uploads", &[("csrf", &csrf)]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    let here = started.location.unwrap();
+    let id = here.trim_start_matches("/blanket/uploads/").to_owned();
+    let waiting = b.get(&app, &here).await;
+    waiting.assert_html(StatusCode::OK);
+    assert!(waiting.html.contains(
+        "<form method=\"post\" action=\"http://127.0.0.1:8080/local-upload-form\" enctype=\"multipart/form-data\">"
+    ));
+    assert!(waiting.html.contains(&format!("name=\"success_action_redirect\" value=\"http://127.0.0.1:8080{here}\"")));
+    assert!(waiting.html.contains(&format!("name=\"key\" value=\"uploads/org1/{id}.xlsx\"")));
+    assert!(waiting.html.contains("type=\"file\" name=\"file\" required"));
+    let policy = waiting.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(policy.contains("form-action 'self' http://127.0.0.1:8080;"), "{policy}");
+    let elsewhere = b.get(&app, "/blanket").await;
+    let policy = elsewhere.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(policy.contains("form-action 'self';"), "other pages post to us only: {policy}");
+
+    // The store took the file and the batch-upload function processed it (as S3's event makes it do).
+    let mut rows = w.blanket_people(3).await;
+    let postcode = columns().iter().position(|c| c.field == "postcode").unwrap();
+    rows[1][postcode] = "12".into();
+    let bytes = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    zairyu_blanket::process(&w.svc.blanket, &org, &id, &bytes).await.unwrap();
+    let done = b.get(&app, &here).await;
+    done.assert_html(StatusCode::OK);
+    assert!(!done.html.contains("enctype=\"multipart/form-data\""), "no form once the file is in");
+    assert!(done.html.contains("2 registered.") && done.html.contains("1 could not be registered"), "{}", done.html);
+    let body = &done.html[done.html.find("<tbody>").unwrap()..];
+    let error_row = &body[..body.find("</tbody>").unwrap()];
+    assert_eq!(error_row.matches("<tr>").count(), 1, "one error: {error_row}");
+    // The second person's row is row 5 of the sheet (its header rows first); the postcode is column J.
+    for cell in ["<td>申請 Applications</td>", "<td>5</td>", "<td>J Postcode</td>", "<td>12</td>", "(postcode.format)"]
+    {
+        assert!(error_row.contains(cell), "{cell}: {error_row}");
+    }
+    assert!(done.html.contains(&format!("href=\"/api/blanket/uploads/{id}/errors.html\"")), "printable (Q43)");
+    assert!(done.html.contains("href=\"/applications?status=input_completed\""), "on to filing them");
+    let listed = b.get(&app, "/blanket").await;
+    assert!(listed.html.contains(&format!("href=\"/blanket/uploads/{id}\"")), "the menu lists the upload");
+
+    // An upload whose time to take a file passed offers no form.
+    let late = b.post(&app, "/blanket/uploads", &[("csrf", &csrf)]).await.location.unwrap();
+    w.clock.advance(chrono::Duration::minutes(16));
+    let expired = b.get(&app, &late).await;
+    expired.assert_html(StatusCode::OK);
+    assert!(expired.html.contains("(15 minutes) is over") && !expired.html.contains("multipart/form-data"));
+    // Another organization's upload is not found.
+    b.get(&app, "/blanket/uploads/not-an-upload").await.assert_html(StatusCode::NOT_FOUND);
 }

@@ -94,29 +94,151 @@ async fn local_upload(
         Ok(bytes) if bytes.len() == limit => bytes.to_vec(),
         _ => return wrong_length(),
     };
-    let Some((org, upload)) = zairyu_app::services::blanket::parse_upload_key(&link.key) else {
-        return match blobs.put(&link.key, bytes, content_type).await {
-            Ok(()) => StatusCode::OK.into_response(),
-            Err(e) => zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response(),
-        };
+    match store_file(blanket, blobs, &link.key, bytes, content_type).await {
+        Ok(Some(done)) => Json(done).into_response(),
+        Ok(None) => StatusCode::OK.into_response(),
+        Err(refused) => refused,
+    }
+}
+
+/// What S3 and the batch-upload function do with a file that arrived, as the local server does it: a file of
+/// a blanket upload is stored, taken by its upload ("processing") and processed (`Some` of the upload as it
+/// ended); any other object just stored (`None`). The refusal as the answer to give.
+async fn store_file(
+    blanket: &zairyu_app::Blanket,
+    blobs: &FolderBlobs<SystemClock>,
+    key: &str,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> Result<Option<zairyu_domain::blanket::BlanketUpload>, axum::response::Response> {
+    use axum::response::IntoResponse;
+    let stored =
+        |e: zairyu_app::ports::BlobError| zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response();
+    let Some((org, upload)) = zairyu_app::services::blanket::parse_upload_key(key) else {
+        return blobs.put(key, bytes, content_type).await.map(|()| None).map_err(stored);
     };
     match blanket.takes_file(&org, &upload).await {
         Ok(true) => {}
-        Ok(false) => return upload_used(),
-        Err(e) => return zairyu_http::Problem::from(e).into_response(),
+        Ok(false) => return Err(upload_used()),
+        Err(e) => return Err(zairyu_http::Problem::from(e).into_response()),
     }
     // Stored before the upload takes it: whatever stops the server after this, the sweep finds the file.
-    if let Err(e) = blobs.put(&link.key, bytes.clone(), content_type).await {
-        return zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response();
-    }
+    blobs.put(key, bytes.clone(), content_type).await.map_err(stored)?;
     match blanket.receive_file(&org, &upload).await {
         Ok(true) => {}
-        Ok(false) => return upload_used(),
-        Err(e) => return zairyu_http::Problem::from(e).into_response(),
+        Ok(false) => return Err(upload_used()),
+        Err(e) => return Err(zairyu_http::Problem::from(e).into_response()),
     }
-    match zairyu_blanket::process(blanket, &org, &upload, &bytes).await {
-        Ok(done) => Json(done).into_response(),
-        Err(e) => zairyu_http::Problem::from(e).into_response(),
+    zairyu_blanket::process(blanket, &org, &upload, &bytes)
+        .await
+        .map(Some)
+        .map_err(|e| zairyu_http::Problem::from(e).into_response())
+}
+
+/// The local stand-in for S3's POST of a presigned form: the fields before the file are checked as the form
+/// signed them (nothing of the file is read before); the file, the last part, is read up to the form's limit
+/// and refused past it or empty, as S3 holds a POST policy's length range; then it goes where a PUT's file
+/// goes (`store_file`), and the browser is sent on to the form's redirect (303).
+async fn local_form(
+    blanket: &zairyu_app::Blanket,
+    blobs: &FolderBlobs<SystemClock>,
+    mut parts: axum::extract::Multipart,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use zairyu_app::ports::PresignedForm;
+    use zairyu_embedded::UploadError;
+    let refused = |status: StatusCode, kind: &'static str, en: String, ja: &str| {
+        zairyu_http::Problem::new(status, kind, "Upload refused", "upload.form", en, ja.to_owned()).into_response()
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    loop {
+        let mut part = match parts.next_field().await {
+            Ok(Some(part)) => part,
+            Ok(None) => {
+                return refused(
+                    StatusCode::BAD_REQUEST,
+                    "upload-form",
+                    "the form has no file".into(),
+                    "ファイルがありません。",
+                );
+            }
+            Err(e) => {
+                return refused(
+                    StatusCode::BAD_REQUEST,
+                    "upload-form",
+                    e.body_text(),
+                    "フォームを読み取れませんでした。",
+                );
+            }
+        };
+        let name = part.name().unwrap_or_default().to_owned();
+        if name != PresignedForm::FILE_FIELD {
+            // A form has a handful of short fields; anything else is not one of ours.
+            if fields.len() >= 32 {
+                return refused(
+                    StatusCode::BAD_REQUEST,
+                    "upload-form",
+                    "too many fields".into(),
+                    "フォームの項目が多すぎます。",
+                );
+            }
+            match part.text().await {
+                Ok(text) if text.len() <= 4096 => fields.push((name, text)),
+                _ => {
+                    return refused(
+                        StatusCode::BAD_REQUEST,
+                        "upload-form",
+                        format!("field {name:?} unreadable"),
+                        "フォームを読み取れませんでした。",
+                    );
+                }
+            }
+            continue;
+        }
+        let checked = match blobs.check_form(&fields) {
+            Ok(checked) => checked,
+            Err(UploadError::Used) => return upload_used(),
+            Err(e) => {
+                return refused(
+                    StatusCode::FORBIDDEN,
+                    "upload-refused",
+                    e.to_string(),
+                    "アップロードのフォームが無効です。",
+                );
+            }
+        };
+        let limit = usize::try_from(checked.max_length).unwrap_or(usize::MAX);
+        let mut bytes = Vec::new();
+        loop {
+            match part.chunk().await {
+                Ok(Some(chunk)) if bytes.len() + chunk.len() <= limit => bytes.extend_from_slice(&chunk),
+                Ok(Some(_)) => {
+                    return refused(
+                        StatusCode::BAD_REQUEST,
+                        "upload-length",
+                        format!("the file is over {limit} bytes"),
+                        "ファイルが大きすぎます。",
+                    );
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return refused(
+                        StatusCode::BAD_REQUEST,
+                        "upload-form",
+                        e.body_text(),
+                        "ファイルを読み取れませんでした。",
+                    );
+                }
+            }
+        }
+        if bytes.is_empty() {
+            return refused(StatusCode::BAD_REQUEST, "upload-length", "the file is empty".into(), "ファイルが空です。");
+        }
+        return match store_file(blanket, blobs, &checked.key, bytes, &checked.content_type).await {
+            Ok(_) => axum::response::Redirect::to(&checked.redirect).into_response(),
+            Err(refusal) => refusal,
+        };
     }
 }
 
@@ -252,10 +374,13 @@ async fn main() -> Result<(), Error> {
         println!("finished {} blanket registration(s) the last run left unfinished", resumed.completed);
     }
 
-    let state = AppState::full(&services, HttpConfig::new(false, GeoPolicy::Off)?);
+    let mut config = HttpConfig::new(false, GeoPolicy::Off)?;
+    config.public_url = public_url.trim_end_matches('/').to_owned();
+    let state = AppState::full(&services, config);
     let outbox = mailer.clone();
     let jobs = services.daily.clone();
     let upload_blanket = services.blanket.clone();
+    let (form_blanket, form_blobs) = (services.blanket.clone(), blobs.clone());
     let app = zairyu_http::router(state, &Function::ALL)
         .route(
             "/local-upload/{*key}",
@@ -263,6 +388,17 @@ async fn main() -> Result<(), Error> {
                 let (blanket, blobs) = (upload_blanket.clone(), blobs.clone());
                 async move { local_upload(&blanket, &blobs, &uri, &headers, body).await }
             }),
+        )
+        .route(
+            zairyu_embedded::blobs::FORM_ROUTE,
+            axum::routing::post(move |parts: axum::extract::Multipart| {
+                let (blanket, blobs) = (form_blanket.clone(), form_blobs.clone());
+                async move { local_form(&blanket, &blobs, parts).await }
+            })
+            // A file of the form's largest size and its fields (axum's default body limit is 2 MB).
+            .layer(axum::extract::DefaultBodyLimit::max(
+                usize::try_from(zairyu_app::services::blanket::FORM_MAX_BYTES).unwrap_or(usize::MAX) + 64 * 1024,
+            )),
         )
         .route(
             "/local/jobs/{job}",

@@ -40,19 +40,29 @@ pub struct HttpConfig {
     pub origin: OriginCheck,
     /// Seals the paging cursors.
     pub cursor_key: CursorKey,
+    /// The service's own address as browsers reach it (`ZAIRYU_PUBLIC_URL`, no trailing slash): where the
+    /// object store sends a browser back to after a form's upload.
+    pub public_url: String,
 }
 
 impl HttpConfig {
     /// Where no edge stands in front (the local server, tests of the routes): no origin proof, a cursor
     /// key of this process's own.
     pub fn new(secure_cookies: bool, geo: GeoPolicy) -> Result<Self, String> {
-        Ok(Self { secure_cookies, geo, origin: OriginCheck::Open, cursor_key: CursorKey::random()? })
+        Ok(Self {
+            secure_cookies,
+            geo,
+            origin: OriginCheck::Open,
+            cursor_key: CursorKey::random()?,
+            public_url: "http://127.0.0.1:8080".into(),
+        })
     }
 
     /// For a deployed function: secure cookies always; the geo policy from `ZAIRYU_GEO` (`off` or `japan`)
     /// and `ZAIRYU_GEO_ALLOW` (CIDR networks); the edge's origin secret from `ZAIRYU_ORIGIN_SECRET` (and
-    /// `ZAIRYU_ORIGIN_SECRET_PREVIOUS` during a rotation); the cursor key from `ZAIRYU_CURSOR_KEY`. The last
-    /// two are required: a deployed function never runs open.
+    /// `ZAIRYU_ORIGIN_SECRET_PREVIOUS` during a rotation); the cursor key from `ZAIRYU_CURSOR_KEY`; the public
+    /// address from `ZAIRYU_PUBLIC_URL`. The origin secret and the cursor key are required: a deployed
+    /// function never runs open.
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
         let mode = std::env::var("ZAIRYU_GEO").unwrap_or_else(|_| "japan".into());
@@ -63,6 +73,7 @@ impl HttpConfig {
             geo: GeoPolicy::from_config(&mode, &allow)?,
             origin: OriginCheck::from_config(&var("ZAIRYU_ORIGIN_SECRET")?, previous.as_deref())?,
             cursor_key: CursorKey::from_secret(&var("ZAIRYU_CURSOR_KEY")?)?,
+            public_url: var("ZAIRYU_PUBLIC_URL")?.trim_end_matches('/').to_owned(),
         })
     }
 }

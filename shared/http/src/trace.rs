@@ -55,6 +55,16 @@ pub async fn trace_requests(req: Request, next: Next) -> Response {
     .await
 }
 
+/// The content security policy of every response: nothing but our own resources, no inline script, forms
+/// posted to us only, never framed.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// [`CONTENT_SECURITY_POLICY`] with forms also posted to `origin` (`scheme://host[:port]`).
+pub fn content_security_policy_posting_to(origin: &str) -> String {
+    CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {origin}"))
+}
+
 /// Security headers on every response (answers of the API, problems and the not-found fallback alike), and
 /// `Cache-Control: no-store` on every response that does not say otherwise: an answer can hold personal
 /// data and must not stay in a shared or browser cache.
@@ -66,10 +76,10 @@ pub async fn security_headers(
     use axum::http::header;
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
-    );
+    // A page whose form posts elsewhere (a file straight to the object store) states its own policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -29,7 +29,7 @@ use zairyu_domain::values::UserId;
 
 use super::{Caller, Core, user_addressee};
 use crate::error::{ServiceError, invalid};
-use crate::ports::{BlobStore, Cursor, PresignedUpload};
+use crate::ports::{BlobStore, Cursor, PresignedForm, PresignedUpload};
 use crate::store::{Records, Stored, UnitOfWork};
 
 /// One row of a blanket file: its Excel row number and the input its cells make.
@@ -497,10 +497,7 @@ impl Blanket {
         file_name: Option<UploadFileName>,
         size: u64,
     ) -> Result<(BlanketUpload, PresignedUpload), ServiceError> {
-        let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
-        if matches!(caller.kind, UserKind::Officer { .. }) {
-            return Err(ServiceError::Forbidden);
-        }
+        let org = uploader(caller)?;
         let size = match FileSize::parse(size) {
             Ok(size) => Ok(size),
             Err(FileSizeError::Empty) => return Err(invalid("size", &FileSizeError::Empty)),
@@ -519,6 +516,42 @@ impl Blanket {
         let key = upload_key(&org, upload.id());
         let link = self.uploads.presign_put(&key, XLSX_CONTENT_TYPE, size.bytes(), UPLOAD_LINK_VALIDITY).await?;
         Ok((upload, link))
+    }
+
+    /// Q40: an upload started from a page. Its file comes from the browser through [`Self::upload_form`],
+    /// whose size is not known until it arrives (the store takes up to [`FORM_MAX_BYTES`], processing refuses
+    /// what is over the limit with its reason).
+    #[tracing::instrument(skip_all)]
+    pub async fn begin_form_upload(&self, caller: &Caller) -> Result<BlanketUpload, ServiceError> {
+        let org = uploader(caller)?;
+        self.start_named_upload(&org, &caller.user_id, None).await
+    }
+
+    /// The form that sends the file of `upload` (one of the caller's organization's) while it waits for one
+    /// and its time to take a file lasts ([`UPLOAD_LINK_VALIDITY`] from its start, as an upload link's: after
+    /// that the sweep ends it): `None` otherwise. Once the file is stored, the browser goes to `redirect`.
+    #[tracing::instrument(skip_all)]
+    pub async fn upload_form(
+        &self,
+        caller: &Caller,
+        upload: &BlanketUpload,
+        redirect: &str,
+    ) -> Result<Option<PresignedForm>, ServiceError> {
+        let org = uploader(caller)?;
+        if upload.organization_id() != &org {
+            return Err(ServiceError::NotFound);
+        }
+        if upload.state() != UploadState::AwaitingFile {
+            return Ok(None);
+        }
+        let validity = chrono::TimeDelta::from_std(UPLOAD_LINK_VALIDITY).unwrap_or_default();
+        // Negative once the time is over: no form.
+        let Ok(left) = (upload.created_at() + validity - self.core.now()).to_std() else { return Ok(None) };
+        if left.is_zero() {
+            return Ok(None);
+        }
+        let key = upload_key(&org, upload.id());
+        Ok(Some(self.uploads.presign_form(&key, XLSX_CONTENT_TYPE, FORM_MAX_BYTES, left, redirect).await?))
     }
 
     /// Q42: the caller's organization's uploads, newest first, to find an upload's errors again later.
@@ -584,6 +617,20 @@ impl Blanket {
 /// The name an e-mail gives an upload's file: the name the user's computer gave it, else the upload's ID.
 fn shown_name(upload: &BlanketUpload) -> String {
     upload.file_name().map_or_else(|| format!("{}.xlsx", upload.id()), |n| n.as_str().to_owned())
+}
+
+/// The largest file a page's form sends to the store: twice the limit, so that a file somewhat over 5 MB
+/// still arrives and is refused with its reason on the upload's page (Q41), not with the store's bare
+/// error; the store refuses anything larger.
+pub const FORM_MAX_BYTES: u64 = 2 * zairyu_domain::blanket::MAX_FILE_BYTES as u64;
+
+/// The organization an upload of the caller's belongs to: organizations' users upload, officers do not.
+fn uploader(caller: &Caller) -> Result<OrganizationId, ServiceError> {
+    let org = caller.organization_id.clone().ok_or(ServiceError::Forbidden)?;
+    if matches!(caller.kind, UserKind::Officer { .. }) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(org)
 }
 
 /// How long an upload link takes its file.

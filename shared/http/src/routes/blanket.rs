@@ -101,10 +101,17 @@ async fn blanket_template(
     _auth: Authenticated,
     QueryArgs(q): QueryArgs<TemplateQuery>,
 ) -> ApiResult<Response> {
+    template_file(&blanket, &q.screen_group).await
+}
+
+/// The template of the input-screen group with this code, as a download (the API's route and the blanket
+/// page's link alike).
+#[cfg(feature = "status")]
+pub(crate) async fn template_file(blanket: &Blanket, screen_group: &str) -> ApiResult<Response> {
     let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
         .into_iter()
-        .find(|g| g.code() == q.screen_group)
-        .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(q.screen_group.clone())))?;
+        .find(|g| g.code() == screen_group)
+        .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(screen_group.to_owned())))?;
     let bytes = blanket.template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template).await?;
     let mut res = bytes.into_response();
     let headers = res.headers_mut();

@@ -137,7 +137,7 @@ mod account;
 #[cfg(any(feature = "submit", feature = "status"))]
 mod applications;
 #[cfg(any(feature = "submit", feature = "status"))]
-mod blanket;
+pub(crate) mod blanket;
 #[cfg(feature = "office")]
 mod counter;
 #[cfg(feature = "status")]

@@ -35,6 +35,8 @@ mod account;
 #[cfg(feature = "submit")]
 mod apply;
 #[cfg(feature = "status")]
+mod blanket;
+#[cfg(feature = "status")]
 mod lists;
 #[cfg(feature = "login")]
 mod password;
@@ -60,6 +62,8 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
         password::PAGES,
         #[cfg(feature = "status")]
         lists::PAGES,
+        #[cfg(feature = "status")]
+        blanket::PAGES,
         #[cfg(feature = "submit")]
         apply::PAGES,
     ];
@@ -436,6 +440,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                 @if ctx.organization_user {
                                     li { a href="/foreign-nationals" { (tr(lang, "所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) } }
                                     li { a href="/applications" { (tr(lang, "申請情報一覧", "Applications")) } }
+                                    li { a href="/blanket" { (tr(lang, "一括入力", "Blanket input")) } }
                                 }
                                 @if let Some(name) = &ctx.user_name {
                                     li { a href="/account" { (tr(lang, "利用者情報", "Your account")) span.visually-hidden { "（" (name) "）" } } }
