@@ -824,3 +824,91 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     // Another organization's upload is not found.
     b.get(&app, "/blanket/uploads/not-an-upload").await.assert_html(StatusCode::NOT_FOUND);
 }
+
+/// The table as the services see it in `the_service_s_own_failures_are_pages_that_say_so`: queries fail
+/// while `down` is set (the store cannot be reached); single reads, and so logging in, keep working.
+struct QueriesDown {
+    inner: std::sync::Arc<dyn zairyu_app::ports::Table>,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+#[async_trait::async_trait]
+impl zairyu_app::ports::Table for QueriesDown {
+    async fn get(&self, key: &zairyu_app::ports::Key) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
+        self.inner.get(key).await
+    }
+    async fn get_many(
+        &self,
+        keys: &[zairyu_app::ports::Key],
+    ) -> Result<Vec<Option<zairyu_app::ports::Item>>, zairyu_app::ports::StoreError> {
+        self.inner.get_many(keys).await
+    }
+    async fn put(&self, item: zairyu_app::ports::Item, c: zairyu_app::ports::Condition) -> Result<(), zairyu_app::ports::StoreError> {
+        self.inner.put(item, c).await
+    }
+    async fn delete(&self, key: &zairyu_app::ports::Key, c: zairyu_app::ports::Condition) -> Result<(), zairyu_app::ports::StoreError> {
+        self.inner.delete(key, c).await
+    }
+    async fn query(&self, q: &zairyu_app::ports::Query) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(zairyu_app::ports::StoreError::unavailable("injected: the table cannot be reached"));
+        }
+        self.inner.query(q).await
+    }
+    async fn increment(
+        &self,
+        key: &zairyu_app::ports::Key,
+        attribute: &str,
+        by: i64,
+        expires_at: Option<i64>,
+    ) -> Result<i64, zairyu_app::ports::StoreError> {
+        self.inner.increment(key, attribute, by, expires_at).await
+    }
+    async fn transact(&self, writes: Vec<zairyu_app::ports::Write>) -> Result<(), zairyu_app::ports::StoreError> {
+        self.inner.transact(writes).await
+    }
+}
+
+/// Item 2: what goes wrong on our side is a page in the user's language, never JSON or a bare status: a
+/// store that cannot be reached is 503 ("unavailable, try again later"), a record that does not read (our
+/// bug, or damage) is 500 ("a problem with the service; what you entered may not have been saved"). Neither
+/// shows the dependency's own text.
+#[tokio::test]
+async fn the_service_s_own_failures_are_pages_that_say_so() {
+    use zairyu_app::ports::{Attr, Condition, Item, Table};
+    let table: std::sync::Arc<dyn Table> = std::sync::Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap());
+    let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = down.clone();
+    let w = World::wrapped(table.clone(), move |mut wiring| {
+        wiring.table = std::sync::Arc::new(QueriesDown { inner: wiring.table, down: flag });
+        wiring
+    })
+    .await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+
+    down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let unavailable = b.get(&app, "/applications").await;
+    unavailable.assert_html(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(unavailable.lang(), "ja");
+    assert!(unavailable.html.contains("ただいまご利用いただけません"), "{}", unavailable.html);
+    assert!(!unavailable.html.contains("injected"), "the dependency's text stays in the log");
+    down.store(false, std::sync::atomic::Ordering::SeqCst);
+    b.get(&app, "/applications").await.assert_html(StatusCode::OK);
+
+    // An application record that does not read as one.
+    let item: Item = [
+        ("pk".to_owned(), Attr::S("APP#broken".into())),
+        ("sk".to_owned(), Attr::S("APP".into())),
+        ("doc".to_owned(), Attr::S("{\"not\": \"an application\"}".into())),
+        ("version".to_owned(), Attr::N(1)),
+    ]
+    .into_iter()
+    .collect();
+    table.put(item, Condition::None).await.unwrap();
+    let broken = b.get(&app, "/applications/broken").await;
+    broken.assert_html(StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(broken.html.contains("システムで問題が発生しました"), "{}", broken.html);
+    assert!(broken.html.contains("保存されていない可能性があります"));
+}
