@@ -385,14 +385,24 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
 
     let mut fields = form_fields(&zairyu_domain::fixtures::application_input());
     fields.push(("csrf".into(), csrf.clone()));
-    let wrong: Vec<(String, String)> =
-        fields.iter().map(|(k, v)| (k.clone(), if k == "postcode" { "1000".into() } else { v.clone() })).collect();
+    // Two errors of different kinds: a postcode that does not read, and post chosen with a petition for the
+    // name in kanji (Q57, an eligibility rule): both at once (Q36–Q39).
+    let wrong: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "postcode" => (k.clone(), "1000".into()),
+            "kanji_name_petition" => (k.clone(), "yes".into()),
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
     fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
         f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
     }
     let refused = b.post(&app, "/applications/new", &pairs(&wrong)).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("href=\"#postcode\""), "the summary leads to the field");
+    assert!(refused.html.contains("href=\"#receipt_method"), "and to the rule's field, at the same time");
+    assert!(refused.html.contains("Q57"), "{}", refused.html);
     assert!(refused.html.contains("aria-invalid=\"true\"") && refused.html.contains("value=\"1000\""));
     assert!(refused.html.contains("value=\"Continuing employment with Sakura Systems K.K.\""), "the rest is kept");
 
@@ -834,7 +844,10 @@ struct QueriesDown {
 
 #[async_trait::async_trait]
 impl zairyu_app::ports::Table for QueriesDown {
-    async fn get(&self, key: &zairyu_app::ports::Key) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
+    async fn get(
+        &self,
+        key: &zairyu_app::ports::Key,
+    ) -> Result<Option<zairyu_app::ports::Item>, zairyu_app::ports::StoreError> {
         self.inner.get(key).await
     }
     async fn get_many(
@@ -843,13 +856,24 @@ impl zairyu_app::ports::Table for QueriesDown {
     ) -> Result<Vec<Option<zairyu_app::ports::Item>>, zairyu_app::ports::StoreError> {
         self.inner.get_many(keys).await
     }
-    async fn put(&self, item: zairyu_app::ports::Item, c: zairyu_app::ports::Condition) -> Result<(), zairyu_app::ports::StoreError> {
+    async fn put(
+        &self,
+        item: zairyu_app::ports::Item,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
         self.inner.put(item, c).await
     }
-    async fn delete(&self, key: &zairyu_app::ports::Key, c: zairyu_app::ports::Condition) -> Result<(), zairyu_app::ports::StoreError> {
+    async fn delete(
+        &self,
+        key: &zairyu_app::ports::Key,
+        c: zairyu_app::ports::Condition,
+    ) -> Result<(), zairyu_app::ports::StoreError> {
         self.inner.delete(key, c).await
     }
-    async fn query(&self, q: &zairyu_app::ports::Query) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
+    async fn query(
+        &self,
+        q: &zairyu_app::ports::Query,
+    ) -> Result<zairyu_app::ports::Page, zairyu_app::ports::StoreError> {
         if self.down.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(zairyu_app::ports::StoreError::unavailable("injected: the table cannot be reached"));
         }

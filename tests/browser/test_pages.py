@@ -138,17 +138,16 @@ def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, s
         page.locator(f"#{choice}").check()
     page.locator("#receiving_office").select_option("tokyo")
     page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
-    # A short postcode: shown beside the field and in the summary, which links to it; the rest is kept.
+    # Every error at once (Q36-Q39): a short postcode, and post chosen with a petition for the name in kanji,
+    # which only the counter takes (Q53, Q57); each beside its field and in the summary, which links to it;
+    # the rest is kept.
     summary = page.get_by_role("alert")
-    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(summary.get_by_role("link")).to_have_count(2)
+    expect(summary).to_contain_text("Q57")
     expect(page.locator("#postcode")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#reason")).to_have_value("Continuing employment")
     check(page, "form-errors")
     page.locator("#postcode").fill("100-0013")
-    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
-    # Post chosen with a petition for the name in kanji, which only the counter takes (Q53, Q57).
-    expect(page.get_by_role("alert")).to_contain_text("Q57")
-    check(page, "form-receipt-rule")
     page.locator("#kanji_name_petition-no").check()
     page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
     expect(page).to_have_url(re.compile("/applications/[^/]+/check$"))

@@ -274,21 +274,82 @@ fn same_nationality(a: &str, b: &str) -> bool {
 
 /// Q39: every field of the form that the residence card also shows must be as on the card, which the
 /// List of Affiliated Foreign Nationals records; each differing field is named.
-fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &ApplicationForm) {
+fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &FormFacts) {
+    // A value that does not read is not compared (the form reports its own error).
+    fn differs<T>(typed: &Option<T>, same: impl FnOnce(&T) -> bool) -> bool {
+        typed.as_ref().is_some_and(|t| !same(t))
+    }
     let differs = [
-        (CardField::CardNumber, listed.card_number != form.stay.card_number),
-        (CardField::Name, listed.name != form.name),
-        (CardField::Nationality, !same_nationality(listed.nationality.as_str(), form.nationality.as_str())),
-        (CardField::BirthDate, listed.birth_date != form.birth_date),
-        (CardField::Sex, listed.sex != form.sex),
-        (CardField::Status, listed.status != form.stay.status),
-        (CardField::Period, listed.period_of_stay != form.stay.period),
-        (CardField::Expiry, listed.expiry != form.stay.expiry),
+        (CardField::CardNumber, differs(&form.card_number, |t| *t == listed.card_number)),
+        (CardField::Name, differs(&form.name, |t| *t == listed.name)),
+        (
+            CardField::Nationality,
+            differs(&form.nationality, |t| same_nationality(listed.nationality.as_str(), t.as_str())),
+        ),
+        (CardField::BirthDate, differs(&form.birth_date, |t| *t == listed.birth_date)),
+        (CardField::Sex, differs(&form.sex, |t| *t == listed.sex)),
+        (CardField::Status, differs(&form.status, |t| *t == listed.status)),
+        (CardField::Period, differs(&form.period, |t| *t == listed.period_of_stay)),
+        (CardField::Expiry, differs(&form.expiry, |t| *t == listed.expiry)),
     ];
     for (field, differs) in differs {
         if differs {
             c.push(field.field(), &EligibilityError::DiffersFromCard(field));
         }
+    }
+}
+
+/// What the eligibility rules read of an application: each value as typed and understood, `None` where it
+/// does not read. Of a whole form, every value; of a form with errors, those that read, so that the rules
+/// on them are reported together with the form's own errors, all at once (Q36–Q39), instead of only once
+/// the rest is corrected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormFacts {
+    pub in_japan: Option<bool>,
+    pub card_number: Option<ResidenceCardNumber>,
+    pub name: Option<crate::values::NameOnCard>,
+    pub nationality: Option<crate::error::Text<60>>,
+    pub birth_date: Option<JstDate>,
+    pub sex: Option<crate::form::Sex>,
+    pub status: Option<StatusOfResidence>,
+    pub period: Option<PeriodOfStay>,
+    pub expiry: Option<JstDate>,
+    pub receipt_method: Option<ReceiptMethod>,
+    pub desired_period: Option<PeriodOfStay>,
+    pub procedures: Option<Procedures>,
+    pub kanji_name_petition: Option<bool>,
+}
+
+impl FormFacts {
+    /// Every value of a whole form.
+    pub fn of(form: &ApplicationForm) -> Self {
+        Self {
+            in_japan: Some(form.in_japan),
+            card_number: Some(form.stay.card_number.clone()),
+            name: Some(form.name.clone()),
+            nationality: Some(form.nationality.clone()),
+            birth_date: Some(form.birth_date),
+            sex: Some(form.sex),
+            status: Some(form.stay.status),
+            period: Some(form.stay.period),
+            expiry: Some(form.stay.expiry),
+            receipt_method: Some(form.receipt_method),
+            desired_period: Some(form.desired_period_of_stay),
+            procedures: Some(form.procedures),
+            kanji_name_petition: Some(form.kanji_name_petition),
+        }
+    }
+
+    /// The facts the post rules read, when every one of them reads.
+    fn post(&self, listed: &ForeignNational) -> Option<PostFacts> {
+        Some(PostFacts {
+            status: listed.status,
+            period: self.desired_period?,
+            procedures: self.procedures?,
+            kanji_name_petition: self.kanji_name_petition?,
+            kanji_name_on_card: listed.kanji_name_on_card,
+            birth_date: listed.birth_date,
+        })
     }
 }
 
@@ -305,19 +366,48 @@ pub fn check_eligibility(
     today: JstDate,
 ) -> Result<Eligible, Violations> {
     let mut c = Collector::new();
+    check_facts(&mut c, filer, listed, &FormFacts::of(form), today);
+    c.finish(|| listed.map(|listed| Eligible { listed: listed.clone(), on: today }))
+}
+
+/// Q36–Q39, Q42: every error of a form that did not read whole, at once: its own `violations`, and the
+/// rules of [`check_eligibility`] on the values that did read ([`FormFacts`]); a field with an error of its
+/// own is not also compared. `listed` is the list entry of the card number typed, if that reads (with none,
+/// the list's rules wait for it).
+pub fn with_eligibility(
+    mut violations: Violations,
+    filer: Filer,
+    listed: Option<&ForeignNational>,
+    facts: &FormFacts,
+    today: JstDate,
+) -> Violations {
+    let mut c = Collector::new();
+    check_facts(&mut c, filer, listed, facts, today);
+    for v in c.finish(|| Some(())).err().map(|v| v.0).unwrap_or_default() {
+        if violations.for_field(&v.field).next().is_none() {
+            violations.0.push(v);
+        }
+    }
+    violations
+}
+
+/// Every eligibility rule, each on the values it reads (a value that does not read skips its rules).
+fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>, form: &FormFacts, today: JstDate) {
     match filer.use_state {
         UseState::Active => {}
         UseState::Suspended => c.push("organization", &EligibilityError::OrganizationSuspended),
         UseState::Cancelled => c.push("organization", &EligibilityError::OrganizationCancelled),
     }
-    if !form.in_japan {
+    if form.in_japan == Some(false) {
         c.push("in_japan", &EligibilityError::OutsideJapan);
     }
     let Some(listed) = listed else {
-        c.push("residence_card_number", &EligibilityError::NotOnList);
-        return c.finish(|| None);
+        if form.card_number.is_some() {
+            c.push("residence_card_number", &EligibilityError::NotOnList);
+        }
+        return;
     };
-    check_card_fields(&mut c, listed, form);
+    check_card_fields(c, listed, form);
     let status = listed.status.info();
     if !status.online {
         c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
@@ -326,8 +416,9 @@ pub fn check_eligibility(
         c.push("organization", &EligibilityError::SupervisingOrganizationOnly);
     }
     c.take("expiry_date", FilingWindow::for_stay(listed.expiry, listed.period_of_stay).check(today));
-    c.take("receipt_method", check_receipt_method(form.receipt_method, PostFacts::of(form, listed), today));
-    c.finish(|| Some(Eligible { listed: listed.clone(), on: today }))
+    if let (Some(method), Some(post)) = (form.receipt_method, form.post(listed)) {
+        c.take("receipt_method", check_receipt_method(method, post, today));
+    }
 }
 
 #[cfg(test)]
@@ -378,6 +469,55 @@ mod tests {
     #[test]
     fn the_example_is_eligible() {
         assert_eq!(rules(|_| {}, |_| {}), vec![]);
+    }
+
+    /// The rules of a form with errors, reported with them (as the service and the blanket rows do).
+    fn all_at_once(
+        edit: impl FnOnce(&mut ApplicationInput),
+        listed: Option<&ForeignNational>,
+    ) -> Vec<(String, &'static str)> {
+        let mut i = application_input();
+        edit(&mut i);
+        let (violations, facts) = *ApplicationForm::parse_with_facts(&i, today()).unwrap_err();
+        let all = with_eligibility(violations, CORPORATION, listed, &facts, today());
+        let mut got: Vec<_> = all.iter().map(|v| (v.field.clone(), v.rule)).collect();
+        got.sort();
+        got
+    }
+
+    #[test]
+    fn q36_to_q39_a_form_with_errors_gets_its_eligibility_rules_at_the_same_time() {
+        let listed = list_entry();
+        // A postcode that does not read, and post chosen with a kanji-name petition (Q57): both at once.
+        let got = all_at_once(
+            |i| {
+                i.postcode = "1000".into();
+                i.kanji_name_petition = Flag::Text("有".into());
+            },
+            Some(&listed),
+        );
+        assert_eq!(
+            got,
+            vec![("postcode".into(), "postcode.format"), ("receipt_method".into(), "receipt_method.post_kanji_name")]
+        );
+        // A field with its own error is not also compared with the card; another that differs is.
+        let got = all_at_once(
+            |i| {
+                i.name = "Nguyen Van An".into();
+                i.sex = if listed.sex == crate::form::Sex::Male { "female".into() } else { "male".into() };
+            },
+            Some(&listed),
+        );
+        assert_eq!(
+            got,
+            vec![("name".into(), "name_on_card.lowercase"), ("sex".into(), "eligibility.differs_from_card")]
+        );
+        // A card number that does not read is not looked up: no "not on the list" beside its own error.
+        let got = all_at_once(|i| i.residence_card_number = "12".into(), None);
+        assert_eq!(got.iter().filter(|(f, _)| f == "residence_card_number").count(), 1, "{got:?}");
+        // One that reads and is not on the list is said to be so, with the other errors.
+        let got = all_at_once(|i| i.postcode = "1000".into(), None);
+        assert!(got.contains(&("residence_card_number".into(), "eligibility.not_on_list")), "{got:?}");
     }
 
     #[test]

@@ -520,6 +520,15 @@ impl ApplicationForm {
 
     /// Parses every field and checks the fields against each other; `today` is the filing day in Japan.
     pub fn parse(input: &ApplicationInput, today: JstDate) -> Result<Self, Violations> {
+        Self::parse_with_facts(input, today).map_err(|rejected| rejected.0)
+    }
+
+    /// [`Self::parse`]; with its errors, the values the eligibility rules read that did read, so that those
+    /// rules are reported with the form's errors, all at once (Q36–Q39).
+    pub fn parse_with_facts(
+        input: &ApplicationInput,
+        today: JstDate,
+    ) -> Result<Self, Box<(Violations, crate::eligibility::FormFacts)>> {
         let mut c = Collector::new();
         let procedures = c.take("procedures", Procedures::parse(&input.procedures));
         let nationality = c.take("nationality", Text::<60>::parse(&input.nationality));
@@ -583,6 +592,21 @@ impl ApplicationForm {
             c.push("applicant_requested", &FormError::RequestNotConfirmed);
         }
 
+        let facts = crate::eligibility::FormFacts {
+            in_japan,
+            card_number: card_number.clone(),
+            name: name.clone(),
+            nationality: nationality.clone(),
+            birth_date,
+            sex,
+            status,
+            period,
+            expiry,
+            receipt_method,
+            desired_period: desired,
+            procedures,
+            kanji_name_petition,
+        };
         c.finish(|| {
             Some(Self {
                 procedures: procedures?,
@@ -611,6 +635,7 @@ impl ApplicationForm {
                 in_japan: in_japan?,
             })
         })
+        .map_err(|violations| Box::new((violations, facts)))
     }
 
     /// An unanswered kanji-name petition means "no petition".

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use zairyu_domain::application::{Application, ApplicationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::blanket::BlanketEntry;
-use zairyu_domain::eligibility::{Filer, check_eligibility};
+use zairyu_domain::eligibility::{Filer, check_eligibility, with_eligibility};
 use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::{Addressee, NotificationJob};
@@ -69,10 +69,23 @@ impl Applications {
         input: &ApplicationInput,
     ) -> Result<ApplicationForm, ServiceError> {
         let today = self.core.today();
-        let form = ApplicationForm::parse(input, today)?;
-        let listed = self.core.store().organizations().person(org.id(), &form.stay.card_number).await?;
-        check_eligibility(Filer::of(org), listed.as_ref(), &form, today)?;
-        Ok(form)
+        let persons = self.core.store().organizations();
+        match ApplicationForm::parse_with_facts(input, today) {
+            Ok(form) => {
+                let listed = persons.person(org.id(), &form.stay.card_number).await?;
+                check_eligibility(Filer::of(org), listed.as_ref(), &form, today)?;
+                Ok(form)
+            }
+            // Q36–Q39: every error at once, the eligibility rules on what did read with the form's own.
+            Err(rejected) => {
+                let (violations, facts) = *rejected;
+                let listed = match &facts.card_number {
+                    Some(card) => persons.person(org.id(), card).await?,
+                    None => None,
+                };
+                Err(with_eligibility(violations, Filer::of(org), listed.as_ref(), &facts, today).into())
+            }
+        }
     }
 
     /// Enters an application ("Input completed") for a foreign national on the organization's list.

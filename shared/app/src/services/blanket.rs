@@ -17,7 +17,7 @@ use zairyu_domain::blanket::{
     BlanketEntry, BlanketUpload, FileSize, FileSizeError, FileTooLarge, NoFileArrived, RowError, UploadFileName,
     UploadState,
 };
-use zairyu_domain::eligibility::{Filer, check_eligibility};
+use zairyu_domain::eligibility::{Filer, check_eligibility, with_eligibility};
 use zairyu_domain::error::{Localized, Violation};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput};
 use zairyu_domain::job::NotificationJob;
@@ -311,13 +311,25 @@ impl Blanket {
         // in one file) or one with an open application goes the one-row way, after the batch is written.
         let mut batch = NewRows::new(now);
         // Every row parsed first, then the people of the organization's list they name read in one go.
-        let parsed: Vec<_> = rows.iter().map(|row| ApplicationForm::parse(&row.input, today)).collect();
-        let cards: Vec<_> = parsed.iter().flatten().map(|form| form.stay.card_number.clone()).collect();
+        let parsed: Vec<_> = rows.iter().map(|row| ApplicationForm::parse_with_facts(&row.input, today)).collect();
+        // The card of each row that reads, whole or not (a row with errors is checked against the list too).
+        let cards: Vec<_> = parsed
+            .iter()
+            .filter_map(|p| match p {
+                Ok(form) => Some(form.stay.card_number.clone()),
+                Err(rejected) => rejected.1.card_number.clone(),
+            })
+            .collect();
         let people = store.organizations().people_by_card(org.id(), &cards).await?;
         let listed: std::collections::HashMap<_, _> = cards.into_iter().zip(people).collect();
         for (row, parsed) in rows.iter().zip(parsed) {
             let outcome = match parsed {
-                Err(v) => Err(v.0),
+                // Q42: every error of the row at once, the eligibility rules on what did read with its own.
+                Err(rejected) => {
+                    let (v, facts) = *rejected;
+                    let person = facts.card_number.as_ref().and_then(|card| listed.get(card)).and_then(Option::as_ref);
+                    Err(with_eligibility(v, Filer::of(&org), person, &facts, today).0)
+                }
                 Ok(form) => {
                     let person = listed.get(&form.stay.card_number).and_then(Option::as_ref);
                     match check_eligibility(Filer::of(&org), person, &form, today) {
