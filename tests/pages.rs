@@ -730,7 +730,7 @@ async fn the_list_filters_by_status_and_files_the_entered_together() {
     let result = b.get(&app, posted.location.as_deref().unwrap()).await;
     result.assert_html(StatusCode::OK);
     let lines = w.lines(&w.login("TANAKA01").await.1, 10).await;
-    let line = |id: &str| lines.iter().find(|l| &l.id == id).unwrap();
+    let line = |id: &str| lines.iter().find(|l| l.id == id).unwrap();
     let number = line(&with_photo).temporary_receipt_number.clone().expect("the one with a photo was filed");
     assert!(line(&without_photo).temporary_receipt_number.is_none(), "the one without a photo was not");
     assert!(result.html.contains(&number), "{}", result.html);
@@ -805,6 +805,9 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     let mut rows = w.blanket_people(3).await;
     let postcode = columns().iter().position(|c| c.field == "postcode").unwrap();
     rows[1][postcode] = "12".into();
+    // The office as the template's list names it, in Japanese.
+    let office = columns().iter().position(|c| c.field == "receiving_office").unwrap();
+    rows[1][office] = "東京出入国在留管理局".into();
     let bytes = zairyu_blanket::template::workbook(ScreenGroup::Work, &rows).unwrap();
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
     zairyu_blanket::process(&w.svc.blanket, &org, &id, &bytes).await.unwrap();
@@ -824,6 +827,48 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     assert!(done.html.contains("href=\"/applications?status=input_completed\""), "on to filing them");
     let listed = b.get(&app, "/blanket").await;
     assert!(listed.html.contains(&format!("href=\"/blanket/uploads/{id}\"")), "the menu lists the upload");
+
+    // Q42: the row in error is an item of the list, which leads to its errors and to its correction: the
+    // form with the row as typed and the error beside its field; corrected, it is Input completed.
+    let in_error = b.get(&app, "/applications?status=error_blanket_registration").await;
+    let marker = "<th scope=\"row\"><a href=\"/applications/";
+    let at = in_error.html.find(marker).expect("the entry is listed");
+    let entry = in_error.html[at + marker.len()..].split('"').next().unwrap().to_owned();
+    let page = b.get(&app, &format!("/applications/{entry}")).await;
+    assert!(page.html.contains(&format!("href=\"/applications/{entry}/correct\"")), "{}", page.html);
+    let form = b.get(&app, &format!("/applications/{entry}/correct")).await;
+    form.assert_html(StatusCode::OK);
+    assert!(form.html.contains("Row 5 of the blanket file"), "{}", form.html);
+    assert!(form.html.contains(&format!("action=\"/applications/{entry}/correct\"")));
+    assert!(form.html.contains("href=\"#postcode\"") && form.html.contains("value=\"12\""), "beside its field");
+    assert!(form.html.contains("aria-invalid=\"true\""));
+    assert!(form.html.contains("<option value=\"tokyo\" selected>"), "the office the row named is chosen");
+    let mut input = zairyu_domain::fixtures::application_input();
+    input.residence_card_number = blanket_card(1);
+    let mut fields = form_fields(&input);
+    fields.push(("csrf".into(), form.hidden("csrf")));
+    let mut wrong = fields.clone();
+    wrong.iter_mut().filter(|(k, _)| k == "postcode").for_each(|(_, v)| *v = "1".into());
+    fn pairs_ref(f: &[(String, String)]) -> Vec<(&str, &str)> {
+        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    let again = b.post(&app, &format!("/applications/{entry}/correct"), &pairs_ref(&wrong)).await;
+    again.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.html.contains("Row 5 of the blanket file") && again.html.contains("href=\"#postcode\""));
+    let corrected = b.post(&app, &format!("/applications/{entry}/correct"), &pairs_ref(&fields)).await;
+    assert_eq!(
+        corrected.location.as_deref(),
+        Some(format!("/applications/{entry}/check").as_str()),
+        "{}",
+        corrected.html
+    );
+    let shown = b.get(&app, &format!("/applications/{entry}")).await;
+    assert!(shown.html.contains("Input completed") && !shown.html.contains("/correct\""), "{}", shown.html);
+    // Back to the form, or the same post again (a second tab): the application's check page, not a second one.
+    let back = b.get(&app, &format!("/applications/{entry}/correct")).await;
+    assert_eq!(back.location.as_deref(), Some(format!("/applications/{entry}/check").as_str()));
+    let twice = b.post(&app, &format!("/applications/{entry}/correct"), &pairs_ref(&fields)).await;
+    assert_eq!(twice.location.as_deref(), Some(format!("/applications/{entry}/check").as_str()), "{}", twice.html);
 
     // An upload whose time to take a file passed offers no form.
     let late = b.post(&app, "/blanket/uploads", &[("csrf", &csrf)]).await.location.unwrap();

@@ -237,3 +237,110 @@ def test_an_ended_session_explains_itself_and_returns_after_logging_in(page, ser
     check(page, "session-ended")
     log_in(page, server)
     expect(page).to_have_url(re.compile("/applications$"))
+
+
+def blanket_file(template, path, people, wrong_postcode_of):
+    """The downloaded template filled in as a clerk does it in a spreadsheet program (here openpyxl, which
+    re-saves it as another program would): the example sheet's row copied once per person, then the
+    person's own card details typed over it; one person's postcode mistyped."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template)
+    example, sheet = wb["記入例 Example"], wb["申請 Applications"]
+    # Row 2 holds the English headers; applicants start on row 4.
+    column = {cell.value: cell.column for cell in sheet[2] if cell.value}
+    for offset, p in enumerate(people):
+        row = 4 + offset
+        for cell in example[4]:
+            if cell.value is not None:
+                sheet.cell(row=row, column=cell.column, value=cell.value)
+        typed = {
+            "Name (as on the residence card)": p["name"],
+            "Residence card number": p["residence_card_number"],
+            "Nationality/region": p["nationality"],
+            "Date of birth": p["birth_date"].replace("-", "/"),
+            "Sex": "男" if p["sex"] == "male" else "女",
+            "Period of stay": p["period_of_stay"],
+            "Expiry of the period of stay": p["expiry_date"].replace("-", "/"),
+            "Applicant's e-mail for notices": p["residence_card_number"].lower() + "@example.com",
+        }
+        if p["name"] == wrong_postcode_of:
+            typed["Postcode"] = "12"
+        for header, value in typed.items():
+            assert header in column, f"no column {header!r} in {sorted(column)}"
+            sheet.cell(row=row, column=column[header], value=value)
+    wb.save(path)
+    return path
+
+
+def test_blanket_input_from_the_template_to_filing_together(page, server, lang, check, tmp_path):
+    """Q40-Q43 and Q23 in a browser: the template downloaded, filled in for two people, one row with a
+    mistyped postcode; uploaded; the error list; the row corrected on the form; a photo each; both filed
+    together, each with its temporary receipt number."""
+    page.goto("/login")
+    log_in(page, server)
+    switch_to(page, lang)
+    names = {"ja": ["SILVA,JOAO,PEDRO", "TRAN,THI,MAI"], "en": ["WANG,FANG", "GARCIA,LUIS"]}[lang]
+    listed = page.request.get("/api/foreign-nationals?limit=100").json()["items"]
+    people = [p for p in listed if p["name"] in names]
+    assert len(people) == 2, listed
+
+    page.get_by_role("link", name=re.compile("^(一括入力|Blanket input)$")).click()
+    expect(page).to_have_url(re.compile("/blanket$"))
+    check(page, "blanket")
+    page.locator("#screen_group").select_option("work")
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("テンプレートをダウンロードする|Download the template")).click()
+    template = tmp_path / download.value.suggested_filename
+    download.value.save_as(template)
+    assert template.suffix == ".xlsx", template
+    filled = blanket_file(template, tmp_path / "filled.xlsx", people, wrong_postcode_of=names[1])
+
+    page.get_by_role("button", name=re.compile("アップロードを始める|Start an upload")).click()
+    expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
+    check(page, "blanket-upload")
+    page.locator("#file").set_input_files(str(filled))
+    page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
+    expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
+    # The one error with its sheet, row, column, value and rule (Q42); the other row is registered.
+    errors = page.get_by_role("table")
+    expect(errors.get_by_role("row")).to_have_count(2)
+    expect(errors).to_contain_text("申請 Applications")
+    expect(errors).to_contain_text(names[1])
+    expect(errors).to_contain_text("postcode.format")
+    check(page, "blanket-errors")
+
+    page.get_by_role("link", name=re.compile("エラー（一括登録）の申請情報を見る|See the applications in Error")).click()
+    page.get_by_role("link", name=names[1]).click()
+    check(page, "blanket-entry")
+    page.get_by_role("link", name=re.compile("この行を修正する|Correct this row")).click()
+    expect(page.locator("#postcode")).to_have_value("12")
+    expect(page.locator("#postcode")).to_have_attribute("aria-invalid", "true")
+    check(page, "blanket-correct")
+    page.locator("#postcode").fill("100-0013")
+    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(page).to_have_url(re.compile("/applications/[^/]+/check$"))
+    page.locator("#photo-file").set_input_files(str(a_jpeg(page, tmp_path / "face-1.jpg")))
+    page.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    expect(page.get_by_role("img", name=re.compile("顔写真|facial photo"))).to_be_visible()
+
+    # The other one's photo from the list of the entered, then both filed together.
+    page.goto("/applications?status=input_completed")
+    page.get_by_role("row", name=re.compile(names[0])).get_by_role("link", name=re.compile("顔写真を添付する|Attach the photo")).click()
+    page.locator("#photo-file").set_input_files(str(a_jpeg(page, tmp_path / "face-2.jpg")))
+    page.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    expect(page.get_by_role("img", name=re.compile("顔写真|facial photo"))).to_be_visible()
+    page.goto("/applications?status=input_completed")
+    for name in names:
+        expect(page.get_by_role("checkbox", name=re.compile(name))).to_be_checked()
+    check(page, "file-together")
+    page.get_by_role("button", name=re.compile("まとめて申請する|File the selected applications")).click()
+    expect(page).to_have_url(re.compile("/applications/filed\\?"))
+    for name in names:
+        expect(page.get_by_role("row", name=re.compile(name))).to_contain_text(re.compile(r"[0-9A-Z]{4,}-?[0-9A-Z-]*"))
+    check(page, "filed-together")
+    # Reload files nothing again; the list shows each once, with its number.
+    page.reload()
+    page.goto("/applications")
+    for name in names:
+        expect(page.get_by_role("row", name=re.compile(name))).to_have_count(1)

@@ -122,6 +122,35 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             ("19880921", Sex::Male),
             (StatusOfResidence::SpecifiedSkilledWorker1, "1Y", today.add_months(1)),
         )?,
+        // Four engineers inside the window, to enter together with the blanket input template (Q40).
+        person(
+            "ST56789012UV",
+            "SILVA,JOAO,PEDRO",
+            "Brazil",
+            ("19920310", Sex::Male),
+            (StatusOfResidence::EngineerHumanitiesInternational, "3Y", today.add_months(2)),
+        )?,
+        person(
+            "WX67890123YZ",
+            "TRAN,THI,MAI",
+            "Viet Nam",
+            ("19980122", Sex::Female),
+            (StatusOfResidence::EngineerHumanitiesInternational, "1Y", today.add_days(45)),
+        )?,
+        person(
+            "AC78901234EG",
+            "WANG,FANG",
+            "China",
+            ("19930808", Sex::Female),
+            (StatusOfResidence::EngineerHumanitiesInternational, "5Y", today.add_months(1)),
+        )?,
+        person(
+            "HJ89012345KL",
+            "GARCIA,LUIS",
+            "Peru",
+            ("19870530", Sex::Male),
+            (StatusOfResidence::EngineerHumanitiesInternational, "3Y", today.add_days(75)),
+        )?,
     ];
     let (staff, staff_password) = user(
         ports,

@@ -302,6 +302,7 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
                 rule: v.rule.into(),
                 message_en: v.message_en.clone(),
                 message_ja: v.message_ja.clone(),
+                field: v.field.clone(),
                 applicant_name: row.input.name.clone(),
                 card_number: row.input.residence_card_number.clone(),
             }

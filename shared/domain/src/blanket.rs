@@ -331,6 +331,11 @@ pub struct RowError {
     pub rule: String,
     pub message_en: String,
     pub message_ja: String,
+    /// The form's field the error is about, as the single entry's errors name it (`postcode`,
+    /// `relatives[0].name`), so that the correction page shows it beside that field (empty for errors
+    /// recorded before this was kept: those are shown in the page's summary only).
+    #[serde(default)]
+    pub field: String,
     /// Whose row it is, as typed in it: the applicant's name and residence card number, so that a clerk
     /// finds the person on a printed list (empty for errors recorded before these were kept).
     #[serde(default)]
@@ -442,6 +447,7 @@ mod tests {
             rule: "name_on_card.lowercase".into(),
             message_en: "capitals".into(),
             message_ja: "大文字".into(),
+            field: "name".into(),
             applicant_name: String::new(),
             card_number: String::new(),
         };

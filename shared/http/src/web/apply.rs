@@ -8,6 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use zairyu_app::Applications;
+use zairyu_app::store::Listed;
 use zairyu_domain::application::Application;
 use zairyu_domain::form::{ApplicationInput, Flag, RelativeInput};
 use zairyu_domain::office::OFFICE_TABLE;
@@ -19,6 +20,18 @@ pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/new", handler: || get(new_form) },
     PageSpec { function: Function::Submit, method: "POST", path: "/applications/new", handler: || post(create) },
     PageSpec { function: Function::Submit, method: "GET", path: "/applications/{id}/check", handler: || get(check) },
+    PageSpec {
+        function: Function::Submit,
+        method: "GET",
+        path: "/applications/{id}/correct",
+        handler: || get(correction_form),
+    },
+    PageSpec {
+        function: Function::Submit,
+        method: "POST",
+        path: "/applications/{id}/correct",
+        handler: || post(correct),
+    },
     PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/photo", handler: || post(photo) },
     PageSpec {
         function: Function::Submit,
@@ -67,7 +80,7 @@ async fn new_form(
         .map_err(problem(lang))?
         .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
     let person = applications.listed_person(&v.caller, &card.0).await.map_err(problem(lang))?;
-    Ok(form_page(&v.page, StatusCode::OK, &person.application_input(), &[]))
+    Ok(form_page(&v.page, StatusCode::OK, Target::New, &person.application_input(), &[]))
 }
 
 fn flag_text(f: &Flag) -> String {
@@ -155,10 +168,69 @@ async fn create(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit,
         Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
             let p = Problem::from(e);
-            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &input, &messages(lang, &p)))
+            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, Target::New, &input, &messages(lang, &p)))
         }
         Err(e) => Err(problem(lang)(e)),
     }
+}
+
+/// Q42: a row of a blanket file that could not be registered, corrected on the form: the row as typed,
+/// each of its errors beside its field. Once corrected (a second tab, the back button), its check page.
+async fn correction_form(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    let lang = v.lang();
+    match applications.list_item(&v.caller, &id).await.map_err(problem(lang))? {
+        Listed::BlanketEntry(entry) => {
+            let errors: Vec<_> = entry
+                .errors()
+                .iter()
+                .map(|e| (e.field.clone(), if lang == Lang::Ja { e.message_ja.clone() } else { e.message_en.clone() }))
+                .collect();
+            let target = Target::Correct { id: &id, row: Some(entry.row()) };
+            Ok(form_page(&v.page, StatusCode::OK, target, entry.input(), &errors))
+        }
+        Listed::Application(_) => Ok(see_other(&format!("/applications/{id}/check"))),
+    }
+}
+
+async fn correct(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let lang = v.lang();
+    let fields = Fields::of(form, lang)?;
+    v.check_form(fields.get("csrf"))?;
+    let input = input_of(&fields);
+    match applications.correct_blanket_entry(&v.caller, &id, &input).await {
+        Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
+            let p = Problem::from(e);
+            let row = match applications.list_item(&v.caller, &id).await {
+                Ok(Listed::BlanketEntry(entry)) => Some(entry.row()),
+                _ => None,
+            };
+            let target = Target::Correct { id: &id, row };
+            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, target, &input, &messages(lang, &p)))
+        }
+        // Corrected already, in another tab: where that correction went.
+        Err(ServiceError::NotFound) => match applications.list_item(&v.caller, &id).await {
+            Ok(Listed::Application(app)) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
+            _ => Err(problem(lang)(ServiceError::NotFound)),
+        },
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+/// What the form enters: a new application, or the correction of a blanket row (Q42).
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    New,
+    Correct { id: &'a str, row: Option<u32> },
 }
 
 /// One question of the form: a text field, with what the page knows of its errors.
@@ -230,8 +302,24 @@ impl Form<'_> {
 
 const YES_NO: &[(&str, &str, &str)] = &[("yes", "はい", "Yes"), ("no", "いいえ", "No")];
 
-fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors: &[(String, String)]) -> Response {
+fn form_page(
+    ctx: &PageCtx,
+    status: StatusCode,
+    target: Target,
+    input: &ApplicationInput,
+    errors: &[(String, String)],
+) -> Response {
+    // The procedures' errors belong to the re-entry question, where they are answered.
+    let errors: Vec<(String, String)> = errors
+        .iter()
+        .map(|(field, m)| (if field == "procedures" { "re_entry".to_owned() } else { field.clone() }, m.clone()))
+        .collect();
+    let errors = errors.as_slice();
     let f = Form { ctx, errors };
+    let action = match target {
+        Target::New => "/applications/new".to_owned(),
+        Target::Correct { id, .. } => format!("/applications/{id}/correct"),
+    };
     let lang = ctx.lang;
     let has = |p: &str| input.procedures.iter().any(|x| x == p);
     let re_entry = if has("re_entry_multiple") {
@@ -248,6 +336,8 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
         Err(_) => "",
     };
     let receipt = zairyu_domain::status::ReceiptMethod::parse(&input.receipt_method).map_or("", |m| m.code());
+    // A blanket row names the office as the template's list does (in Japanese): the same office.
+    let office = zairyu_domain::office::Office::parse(&input.receiving_office).map_or("", |o| o.code());
     let yes_no = |flag: &Flag| match flag.parse() {
         Ok(true) => "yes",
         Ok(false) => "no",
@@ -255,11 +345,20 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
     };
     let body = html! {
         (error_summary(lang, errors))
-        p {
-            (ctx.tr("在留期間更新許可申請の内容を入力してください。所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
-                    "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
+        @match target {
+            Target::New => p {
+                (ctx.tr("在留期間更新許可申請の内容を入力してください。所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
+                        "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
+            },
+            Target::Correct { row, .. } => p {
+                @if let Some(row) = row {
+                    (ctx.tr("一括入力ファイルの", "Row ")) (row) (ctx.tr("行目は登録できませんでした（エラー（一括登録））。", " of the blanket file could not be registered (Error (blanket registration)). "))
+                }
+                (ctx.tr("ファイルに入力された内容です。誤りを修正して保存すると、入力完了になります（Q42）。",
+                        "This is what the file held: correct what is wrong and save it, and it becomes Input completed (Q42)."))
+            },
         }
-        form method="post" action="/applications/new" novalidate {
+        form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             h2 { (ctx.tr("申請の種類", "What is applied for")) }
             p { (ctx.tr("在留期間更新許可申請", "Extension of the period of stay")) }
@@ -332,7 +431,7 @@ fn form_page(ctx: &PageCtx, status: StatusCode, input: &ApplicationInput, errors
                 select id="receiving_office" name="receiving_office" {
                     option value="" { (ctx.tr("選んでください", "Choose")) }
                     @for o in OFFICE_TABLE {
-                        option value=(o.code) selected[input.receiving_office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
+                        option value=(o.code) selected[office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
                     }
                 }
             }

@@ -342,6 +342,7 @@ async fn application(
         @if let Some(b) = &view.blanket {
             h2 { (ctx.tr("一括入力のエラー（Q42）", "Errors of the blanket file (Q42)")) }
             p { (ctx.tr("一括入力ファイルの次の行は登録できませんでした。内容を修正して、あらためて入力してください。", "This row of the blanket file could not be registered. Correct it and enter it again.")) }
+            p { a.button href=(format!("/applications/{id}/correct")) { (ctx.tr("この行を修正する", "Correct this row")) } }
             (data_table(ctx, &format!("{}{}", ctx.tr("エラーの行 ", "Errors of row "), b.row),
                 &[("シート", "Sheet"), ("行", "Row"), ("列", "Column"), ("入力値", "Value"), ("内容", "What is wrong")],
                 html! {
