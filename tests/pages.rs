@@ -981,3 +981,46 @@ async fn the_service_s_own_failures_are_pages_that_say_so() {
     assert!(broken.html.contains("システムで問題が発生しました"), "{}", broken.html);
     assert!(broken.html.contains("保存されていない可能性があります"));
 }
+
+/// Item 2: each refusal of the log-in form says what happened and what to do, in the visitor's language,
+/// on the form again with the user ID kept and no session: a wrong password; locked for 24 hours after five
+/// in a row, even with the right one (Q96); a suspended user; a password a year old (Q97), with the way to
+/// set a new one on the same page.
+#[tokio::test]
+async fn each_log_in_refusal_is_told_on_the_page() {
+    use zairyu_app::services::counter::UserAction;
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::default();
+    let wrong = b.log_in(&app, "TANAKA01", "Wrong#pass1", "").await;
+    wrong.assert_html(StatusCode::UNAUTHORIZED);
+    assert!(wrong.html.contains("利用者IDまたはパスワードが正しくありません。"), "{}", wrong.html);
+    assert!(wrong.html.contains("value=\"TANAKA01\"") && wrong.html.contains("href=\"#user_id\""));
+    assert!(wrong.html.contains("5回続けて間違えると、24時間"), "the rule is stated before it bites");
+    for _ in 0..4 {
+        b.log_in(&app, "TANAKA01", "Wrong#pass1", "").await;
+    }
+    let locked = b.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    locked.assert_html(StatusCode::FORBIDDEN);
+    // Locked until 24 hours after the fifth guess, as Japan's clocks show it.
+    assert!(locked.html.contains("2026-11-28 10:00までロックされています"), "{}", locked.html);
+    assert!(b.cookie("zairyu_session").is_none());
+
+    let (_, clerk) = w.login("CLERK01").await;
+    w.svc.counter.office_user_action(&clerk, "SUZUKI02", UserAction::Suspend).await.unwrap();
+    let mut en = Browser::english();
+    let suspended = en.log_in(&app, "SUZUKI02", PASSWORD, "").await;
+    suspended.assert_html(StatusCode::FORBIDDEN);
+    assert_eq!(suspended.lang(), "en");
+    assert!(suspended.html.contains("this user's use of the system is suspended"), "{}", suspended.html);
+    assert!(en.cookie("zairyu_session").is_none());
+
+    w.svc.counter.office_user_action(&clerk, "SUZUKI02", UserAction::Resume).await.unwrap();
+    // SUZUKI02's password was set on 2026-06-01: a year on, it has expired.
+    w.clock.advance(chrono::Duration::days(190));
+    let expired = en.log_in(&app, "SUZUKI02", PASSWORD, "").await;
+    expired.assert_html(StatusCode::FORBIDDEN);
+    assert!(expired.html.contains("the password expired on 2027-06-01"), "{}", expired.html);
+    assert!(expired.html.contains("href=\"/password/forgotten\""), "the way to a new one");
+    assert!(en.cookie("zairyu_session").is_none());
+}

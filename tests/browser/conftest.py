@@ -45,6 +45,15 @@ def server():
     s.stop()
 
 
+@pytest.fixture
+def own_server():
+    """A server of the test's own, for a test that leaves its users in a state no other test may meet
+    (locked, suspended)."""
+    s = Server()
+    yield s
+    s.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:

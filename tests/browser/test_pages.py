@@ -175,11 +175,29 @@ def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, s
     expect(page.get_by_role("row", name=re.compile(number))).to_have_count(1)
 
 
+def mailed_link(outbox, before):
+    """The set-password link of the first new e-mail in the local outbox (waiting for it a little)."""
+    import email
+    import glob
+    import time
+    from email import policy
+    from pathlib import Path
+
+    for _ in range(100):
+        for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
+            message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
+            text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
+            found = re.search(r"https?://\S+/password\?token=[\w-]+", text)
+            if found:
+                return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError("no e-mail with a link in the outbox")
+
+
 def test_a_password_is_set_from_the_e_mailed_link(page, server, lang, check):
     """Q92: the forgotten-password request, the e-mail's link (read from the local outbox), the rules shown
     before typing, a refused password, a good one, and the log-in with it."""
     import glob
-    import time
     from pathlib import Path
 
     outbox = Path(server.data.name) / "outbox"
@@ -192,19 +210,7 @@ def test_a_password_is_set_from_the_e_mailed_link(page, server, lang, check):
     page.get_by_role("button", name=re.compile("リンクを送る|Send the link")).click()
     expect(page.get_by_role("status")).to_be_visible()
     check(page, "forgotten-sent")
-    link = None
-    for _ in range(100):
-        for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
-            import email
-            from email import policy
-            message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
-            text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
-            found = re.search(r"https?://\S+/password\?token=[\w-]+", text)
-            link = found.group(0) if found else link
-        if link:
-            break
-        time.sleep(0.1)
-    assert link, "no e-mail with a link in the outbox"
+    link = mailed_link(outbox, before)
     page.goto(link)
     expect(page.locator("#password-rules")).to_be_visible()
     check(page, "set-password")
@@ -344,3 +350,73 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
     page.goto("/applications")
     for name in names:
         expect(page.get_by_role("row", name=re.compile(name))).to_have_count(1)
+
+
+def test_each_log_in_refusal_says_what_happened(browser, own_server, lang, check):
+    """Item 2, Q96: an unknown user ID and a wrong password are told alike; five wrong passwords in a row
+    lock the user ID for 24 hours, and the right password then is refused with when the lock ends; the
+    counter lifts the lock and suspends the user, who is told so. (A password past its year, Q97, needs
+    the clock moved: tests/pages.rs holds it.)"""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    context = browser.new_context(locale=locale, base_url=s.url)
+    page = context.new_page()
+    wrong = {"ja": "利用者IDまたはパスワードが正しくありません", "en": "the user ID or the password is wrong"}[lang]
+    page.goto("/login")
+    log_in(page, s, user="NOBODY99", password="Wrong-password-1")
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(wrong, re.I))
+    for _ in range(5):
+        log_in(page, s, password="Wrong-password-1")
+        expect(page.locator("#password")).to_have_value("")
+    log_in(page, s)
+    expect(page).to_have_url(re.compile("/login$"))
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("24"))
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("ロックされています|locked", re.I))
+    check(page, "login-locked")
+
+    # The counter (an officer, through the API) lifts the lock and suspends the user.
+    officer, token = officer_api(browser, s)
+    for action in ["lift_lockout", "suspend"]:
+        done = officer.post("/api/office/users/TANAKA01/actions", data={"action": action}, headers=token)
+        assert done.ok, done.text()
+    log_in(page, s)
+    expect(page.get_by_role("alert")).to_contain_text(re.compile("停止されています|suspended", re.I))
+    check(page, "login-suspended")
+    context.close()
+
+
+def officer_api(browser, server):
+    """An officer's API session (OFFICER01, the demo's admin of the Tokyo office) and its CSRF header."""
+    officer = browser.new_context(base_url=server.url).request
+    signed_in = officer.post("/api/login", data={"user_id": "OFFICER01", "password": server.passwords["OFFICER01"]})
+    assert signed_in.ok, signed_in.text()
+    return officer, {"X-CSRF-Token": signed_in.json()["csrf_token"]}
+
+
+def test_a_first_password_is_set_from_the_approval_e_mail(browser, page, server, lang, check):
+    """Q1-Q20: the office approves a request for use (an agent for the demo organization); the approval
+    e-mail's link opens the page that sets the first password, and the new user logs in with it."""
+    import glob
+    from pathlib import Path
+
+    outbox = Path(server.data.name) / "outbox"
+    before = set(glob.glob(str(outbox / "*.eml")))
+    officer, csrf = officer_api(browser, server)
+    request = officer.post("/api/office/organizations/sakura-systems/requests-for-use", headers=csrf, data={
+        "kind": "additional", "requester_name": "Gyosei Taro " + lang, "requester_email": f"taro.{lang}@gyosei.example.jp",
+        "is_agent": True, "written_request_on_file": True, "office_address": "2-2-2 Kojimachi, Chiyoda-ku, Tokyo"})
+    assert request.ok, request.text()
+    decided = officer.post(f"/api/office/organizations/sakura-systems/requests-for-use/{request.json()['id']}/decision",
+                           headers=csrf, data={"approve": True})
+    assert decided.ok, decided.text()
+    user = decided.json()["issued_user_id"]
+    page.goto(mailed_link(outbox, before))
+    expect(page.locator("#password-rules")).to_be_visible()
+    check(page, "first-password")
+    first = "Gyosei#" + lang + "2027x"
+    page.locator("#password").fill(first)
+    page.locator("#confirm").fill(first)
+    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
+    log_in(page, server, user=user, password=first)
+    expect(page).to_have_url(re.compile("/foreign-nationals$"))
