@@ -82,11 +82,15 @@ _axe = Axe()
 
 @pytest.fixture
 def check(request, lang):
-    """check(page, name): the page shown has no axe-core violation; its screenshot is saved as name-lang.png."""
+    """check(page, name): the page shown has no axe-core violation and is under 50 KB of HTML; its
+    screenshot is saved as name-lang.png."""
 
     def run(page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.originalname}-{name}-{lang}.png"), full_page=True)
+        # Item 6: every page is under 50 KB of HTML.
+        size = len(page.content().encode("utf-8"))
+        assert size < 50 * 1024, f"{name}: {size} bytes of HTML"
         results = _axe.run(page)
         violations = results.response["violations"]
         assert not violations, f"{name}: {results.generate_report()}"

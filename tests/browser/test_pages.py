@@ -93,6 +93,19 @@ def test_pages_at_320_px_wide(page, server, lang, check):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width}px wide at 320px"
         check(page, "list-320" + path.replace("/", "-"))
+    # The application form, and its errors, at 320 px: nothing wider than the screen either.
+    page.goto("/foreign-nationals")
+    page.get_by_role("link", name=re.compile("^(申請する|Apply)")).first.click()
+    expect(page).to_have_url(re.compile("/applications/new\\?person="))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the form is {width}px wide at 320px"
+    check(page, "form-320")
+    page.locator("#postcode").fill("1000")
+    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the form with its errors is {width}px wide at 320px"
+    check(page, "form-errors-320")
 
 
 def a_jpeg(page, path, width=240, height=320):
