@@ -109,6 +109,8 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .test_credentials()
         .region("ap-northeast-1")
+        // The HTTP client the functions use (the SDK's default one is not built in: rustls on ring).
+        .http_client(zairyu_aws::http_client())
         .endpoint_url(&url)
         .load()
         .await;
