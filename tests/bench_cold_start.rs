@@ -39,6 +39,9 @@ struct Stub {
     event: Arc<Mutex<Option<String>>>,
     seen: Receiver<(Seen, Instant)>,
     aws_calls: Arc<AtomicUsize>,
+    /// Connections still being served: a stopped function's request may still sit in its socket, and must
+    /// be answered (with no event) before the next start's event is set, or it would take that event.
+    open: Arc<AtomicUsize>,
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String, Vec<u8>)> {
@@ -126,14 +129,19 @@ fn stub() -> Stub {
     let event = Arc::new(Mutex::new(None));
     let (tx, seen) = channel();
     let aws_calls = Arc::new(AtomicUsize::new(0));
-    let (e, a) = (Arc::clone(&event), Arc::clone(&aws_calls));
+    let open = Arc::new(AtomicUsize::new(0));
+    let (e, a, o) = (Arc::clone(&event), Arc::clone(&aws_calls), Arc::clone(&open));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let (e, tx, a) = (Arc::clone(&e), tx.clone(), Arc::clone(&a));
-            std::thread::spawn(move || serve(stream, e, tx, a));
+            let (e, tx, a, o) = (Arc::clone(&e), tx.clone(), Arc::clone(&a), Arc::clone(&o));
+            o.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                serve(stream, e, tx, a);
+                o.fetch_sub(1, Ordering::SeqCst);
+            });
         }
     });
-    Stub { port, event, seen, aws_calls }
+    Stub { port, event, seen, aws_calls, open }
 }
 
 /// An API Gateway HTTP API (v2) event through CloudFront from Japan, without a session.
@@ -232,6 +240,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// One start: (init, first response) in milliseconds.
 fn start_once(stub: &Stub, case: &Case) -> (f64, Option<f64>) {
+    // The last start's connections answered and closed first (see `Stub::open`).
+    let quiet = Instant::now() + Duration::from_secs(5);
+    while stub.open.load(Ordering::SeqCst) > 0 && Instant::now() < quiet {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     while stub.seen.try_recv().is_ok() {}
     // A function without a first event gets none: its `next` waits until it is stopped.
     *stub.event.lock().unwrap() = case.first.as_ref().map(|(e, _)| e.clone());

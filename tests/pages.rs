@@ -79,6 +79,14 @@ impl Browser {
     async fn log_in(&mut self, app: &axum::Router, user: &str, password: &str, next: &str) -> Page {
         self.post(app, "/login", &[("user_id", user), ("password", password), ("next", next)]).await
     }
+
+    /// Logs in and switches to English (the user's own setting, which the seeded users have in Japanese).
+    async fn log_in_in_english(&mut self, app: &axum::Router, user: &str) -> Page {
+        let landed = self.log_in(app, user, PASSWORD, "").await;
+        let token = self.get(app, "/account").await.hidden("csrf");
+        self.post(app, "/language", &[("lang", "en"), ("back", "/"), ("csrf", &token)]).await;
+        landed
+    }
 }
 
 impl Page {
@@ -280,7 +288,7 @@ async fn an_officer_is_refused_the_organization_pages() {
     let app = router(&w, false, GeoPolicy::Off);
     let mut b = Browser::default();
     let landed = b.log_in(&app, "OFFICER1", PASSWORD, "").await;
-    assert_eq!(landed.location.as_deref(), Some("/"));
+    assert_eq!(landed.location.as_deref(), Some("/office"));
     b.get(&app, "/applications").await.assert_html(StatusCode::FORBIDDEN);
     b.get(&app, "/foreign-nationals").await.assert_html(StatusCode::FORBIDDEN);
 }
@@ -1023,4 +1031,198 @@ async fn each_log_in_refusal_is_told_on_the_page() {
     assert!(expired.html.contains("the password expired on 2027-06-01"), "{}", expired.html);
     assert!(expired.html.contains("href=\"/password/forgotten\""), "the way to a new one");
     assert!(en.cookie("zairyu_session").is_none());
+}
+
+/// #18 items 1, 2, 5: an officer logs in to the office's queue; the filed application waits in "Application
+/// completed" with its count, oldest first; its page shows the form, the list entry, the steps the roles
+/// allow and its history; each step posts and comes back (303), a step that cannot be undone is refused
+/// until confirmed, a wrong period is refused beside its field; the card is posted and its delivery
+/// recorded. Another office's officer is told the application does not exist; an organization's user is
+/// refused the office's pages.
+#[tokio::test]
+async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = file(&app, &tanaka, serde_json::to_value(zairyu_domain::fixtures::application_input()).unwrap()).await;
+    let temporary = w.svc.applications.application(&w.login("TANAKA01").await.1, &id).await.unwrap();
+    let temporary = temporary.temporary_receipt_number().unwrap().to_string();
+
+    let mut b = Browser::english();
+    let landed = b.log_in_in_english(&app, "OFFICER1").await;
+    assert_eq!(landed.location.as_deref(), Some("/office"), "an officer lands on the queue");
+    let queue = b.get(&app, "/office").await;
+    queue.assert_html(StatusCode::OK);
+    assert!(
+        queue.html.contains("aria-current=\"page\">Application completed <span class=\"count\">1</span>"),
+        "{}",
+        queue.html
+    );
+    assert!(queue.html.contains("Under examination <span class=\"count\">0</span>"));
+    assert!(queue.html.contains(&format!("href=\"/office/applications/{id}\">{temporary}</a>")));
+    assert!(queue.html.contains("href=\"/office\">Applications to process</a>"), "the officers' navigation");
+    b.get(&app, "/office?status=denied").await.assert_html(StatusCode::BAD_REQUEST);
+
+    // Search: the temporary receipt number leads to the application; a card number lists its applications.
+    let found = b.get(&app, &format!("/office/search?q={}", temporary.to_lowercase())).await;
+    assert_eq!(found.location.as_deref(), Some(format!("/office/applications/{id}").as_str()));
+    let by_card = b.get(&app, "/office/search?q=AB12345678CD").await;
+    assert!(by_card.html.contains(&format!("href=\"/office/applications/{id}\"")), "{}", by_card.html);
+    let none = b.get(&app, "/office/search?q=TMP-20260101-NOTHING1").await;
+    assert!(none.html.contains("No application of this office has this number."));
+
+    let here = format!("/office/applications/{id}");
+    let page = b.get(&app, &here).await;
+    page.assert_html(StatusCode::OK);
+    for text in [
+        "NGUYEN,VAN,AN",
+        "The list entry it was checked against",
+        "Start the examination",
+        "History, oldest first",
+        "filed",
+        "photo.jpg",
+    ] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    assert!(!page.html.contains("Decide: permit or deny"), "not before the examination has started");
+    let csrf = page.hidden("csrf");
+    let step = |s: &'static str| vec![("csrf", csrf.clone()), ("step", s.to_owned())];
+    async fn send_step(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(app, here, &refs).await
+    }
+    // Q63: a wrongly attached photo is replaced from the page (a JPEG only).
+    let photo = |bytes: &[u8]| {
+        let (ct, body) = multipart(&[("csrf", None, csrf.as_bytes()), ("photo", Some("new.jpg"), bytes)]);
+        b.request("POST", &format!("{here}/photo")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap()
+    };
+    let (not_jpeg, jpeg_photo) = (photo(b"GIF89a not a jpeg"), photo(&jpeg()));
+    let refused = b.take(&app, not_jpeg).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#photo-file\""), "{}", refused.html);
+    assert_eq!(b.take(&app, jpeg_photo).await.location.as_deref(), Some(format!("{here}?done=replace_photo").as_str()));
+    let started = send_step(&mut b, &app, &here, &step("start_examination")).await;
+    assert_eq!(started.location.as_deref(), Some(format!("{here}?done=start_examination").as_str()));
+    let page = b.get(&app, started.location.as_deref().unwrap()).await;
+    assert!(
+        page.html.contains("<strong>Under examination</strong>") && page.html.contains("Done: the step is recorded.")
+    );
+
+    // Permission cannot be undone: refused until confirmed; a period that does not read is refused beside it.
+    let mut permit = step("decide");
+    permit.extend([
+        ("decision", "permit".to_owned()),
+        ("period_of_stay", "3Y".to_owned()),
+        ("expiry_date", "2030-01-20".to_owned()),
+    ]);
+    let unconfirmed = send_step(&mut b, &app, &here, &permit).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains("href=\"#confirm-decide\""), "{}", unconfirmed.html);
+    permit.push(("confirm", "yes".to_owned()));
+    let mut wrong = permit.clone();
+    wrong.iter_mut().filter(|(k, _)| *k == "period_of_stay").for_each(|(_, v)| *v = "three years".into());
+    let refused = send_step(&mut b, &app, &here, &wrong).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#period_of_stay\""));
+    assert!(send_step(&mut b, &app, &here, &permit).await.location.is_some());
+    let waiting = b.get(&app, &here).await;
+    assert!(
+        waiting.html.contains("<strong>Waiting for issuance</strong>")
+            && waiting.html.contains("Post the residence card")
+    );
+
+    // The card cannot go before the signed fee notice arrived (the domain's refusal, on the page).
+    let mut issue = step("issue_card_by_post");
+    issue.extend([("dispatched_on", "2026-11-30".to_owned()), ("confirm", "yes".to_owned())]);
+    send_step(&mut b, &app, &here, &issue).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    let mut docs = step("record_post_documents");
+    docs.extend([
+        ("fee_notice_received", "yes".into()),
+        ("fee_notice_signed", "yes".into()),
+        ("old_card_returned", "yes".into()),
+    ]);
+    assert!(send_step(&mut b, &app, &here, &docs).await.location.is_some());
+    assert!(send_step(&mut b, &app, &here, &issue).await.location.is_some());
+    let mut delivered = step("record_delivery");
+    delivered.push(("delivered_on", "2026-12-01".to_owned()));
+    assert!(send_step(&mut b, &app, &here, &delivered).await.location.is_some());
+    let done = b.get(&app, &here).await;
+    assert!(done.html.contains("Card delivered on (Q71)") && done.html.contains("Your roles allow nothing more"));
+    for what in [
+        "photo replaced",
+        "examination started",
+        "permitted",
+        "post received recorded",
+        "card posted",
+        "delivery recorded",
+    ] {
+        assert!(done.html.contains(what), "history: {what}");
+    }
+
+    // Another office's officer: not found; an organization's user: not the office's pages.
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    osaka.get(&app, &here).await.assert_html(StatusCode::NOT_FOUND);
+    osaka.get(&app, &format!("{here}/photo.jpg")).await.assert_html(StatusCode::NOT_FOUND);
+    let mut staff = Browser::english();
+    staff.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    staff.get(&app, "/office").await.assert_html(StatusCode::FORBIDDEN);
+    staff.get(&app, &here).await.assert_html(StatusCode::FORBIDDEN);
+}
+
+/// #18 item 4 (Q25): an admin publishes a notice of a maintenance typed in Japan time, the top page shows
+/// it, and withdraws it once confirmed; an officer without the admin role sees the notices and no form.
+#[tokio::test]
+async fn an_admin_publishes_and_withdraws_a_notice_in_pages() {
+    use zairyu_domain::office::Office;
+    use zairyu_domain::status::OfficerRole;
+    let w = World::new().await;
+    w.seed_officer("ADMIN01", Office::Tokyo, vec![OfficerRole::Admin]).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "ADMIN01").await;
+    let page = b.get(&app, "/office/notices").await;
+    page.assert_html(StatusCode::OK);
+    assert!(page.html.contains("No notice is shown now.") && page.html.contains("action=\"/office/notices\""));
+    let csrf = page.hidden("csrf");
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("title_ja", "メンテナンスのお知らせ"),
+        ("title_en", "Planned maintenance"),
+        ("body_ja", "システムを停止します。"),
+        ("body_en", "The system will be stopped."),
+        ("maintenance_from", "2026-12-20 01:00"),
+        ("maintenance_until", "2026-12-19 06:00"),
+    ];
+    let refused = b.post(&app, "/office/notices", &fields).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("href=\"#maintenance_until\"") && refused.html.contains("value=\"Planned maintenance\"")
+    );
+    fields[6].1 = "2026-12-20 06:00";
+    let published = b.post(&app, "/office/notices", &fields).await;
+    assert_eq!(published.location.as_deref(), Some("/office/notices?done=published"), "{}", published.html);
+    let top = Browser::english().get(&app, "/").await;
+    assert!(
+        top.html.contains("Planned maintenance") && top.html.contains("2026-12-20 01:00 – 2026-12-20 06:00"),
+        "{}",
+        top.html
+    );
+
+    let listed = b.get(&app, "/office/notices").await;
+    let marker = "action=\"/office/notices/";
+    let at = listed.html.find(marker).unwrap();
+    let withdraw = format!("/office/notices/{}", listed.html[at + marker.len()..].split('"').next().unwrap());
+    b.post(&app, &withdraw, &[("csrf", &csrf)]).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    let done = b.post(&app, &withdraw, &[("csrf", &csrf), ("confirm", "yes")]).await;
+    assert_eq!(done.location.as_deref(), Some("/office/notices?done=withdrawn"));
+    assert!(!Browser::english().get(&app, "/").await.html.contains("Planned maintenance"));
+
+    let mut officer = Browser::english();
+    officer.log_in_in_english(&app, "OFFICER1").await;
+    let plain = officer.get(&app, "/office/notices").await;
+    plain.assert_html(StatusCode::OK);
+    assert!(
+        plain.html.contains("by an officer with the admin role") && !plain.html.contains("action=\"/office/notices\"")
+    );
 }

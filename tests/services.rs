@@ -37,6 +37,7 @@ on_both_tables!(
     q33_official_numbers_under_concurrency_are_consecutive_without_gaps,
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
     one_open_application_per_foreign_national,
+    an_office_queue_counts_each_status_and_lists_oldest_first,
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
@@ -743,4 +744,44 @@ async fn the_list_filtered_by_status_pages_through_every_match_once() {
         want_sorted.sort();
         assert_eq!(seen_sorted, want_sorted, "{status:?}: each once ({pages} pages)");
     }
+}
+
+/// #18 item 1: the office's queue counts each status it acts in (keys read to the cap, which it says it
+/// reached) and lists a status oldest receipt first for the pages, newest first for the API; another
+/// office's officer counts none of them.
+async fn an_office_queue_counts_each_status_and_lists_oldest_first(w: World) {
+    use zairyu_app::store::QueueOrder;
+    use zairyu_domain::status::ApplicationStatus as S;
+    let (_, caller) = w.login("TANAKA01").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.extend(filed_applications(&w, &caller, 1).await);
+        w.clock.advance(chrono::Duration::minutes(1));
+    }
+    let (_, officer) = w.login("OFFICER1").await;
+    let exam = &w.svc.examination;
+    exam.office_act(&officer, ids[1].as_str(), zairyu_app::services::examination::OfficeAction::StartExamination)
+        .await
+        .unwrap();
+    let counts = exam.office_queue_counts(&officer, 100).await.unwrap();
+    let count = |s: S| counts.iter().find(|(c, ..)| *c == s).map(|(_, n, more)| (*n, *more)).unwrap();
+    assert_eq!(count(S::ApplicationCompleted), (2, false));
+    assert_eq!(count(S::UnderExamination), (1, false));
+    assert_eq!(count(S::WaitingForIssuance), (0, false));
+    assert!(counts.iter().all(|(s, ..)| zairyu_app::store::office_acts_on(*s)), "only the statuses it acts in");
+    assert_eq!(
+        exam.office_queue_counts(&officer, 1).await.unwrap()[0],
+        (S::ApplicationCompleted, 1, true),
+        "1 or more"
+    );
+    assert_eq!(exam.office_queue_counts(&officer, 2).await.unwrap()[0], (S::ApplicationCompleted, 2, false));
+    let officer = &officer;
+    let queue = |order| async move {
+        let page = exam.office_queue(officer, None, S::ApplicationCompleted, order, None, 10).await.unwrap();
+        page.items.iter().map(|a| a.id().clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(queue(QueueOrder::OldestFirst).await, vec![ids[0].clone(), ids[2].clone()]);
+    assert_eq!(queue(QueueOrder::NewestFirst).await, vec![ids[2].clone(), ids[0].clone()]);
+    let (_, osaka) = w.login("OSAKA01").await;
+    assert!(exam.office_queue_counts(&osaka, 100).await.unwrap().iter().all(|(_, n, _)| *n == 0));
 }

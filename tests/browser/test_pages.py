@@ -433,3 +433,106 @@ def test_a_first_password_is_set_from_the_approval_e_mail(browser, page, server,
     expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
     log_in(page, server, user=user, password=first)
     expect(page).to_have_url(re.compile("/foreign-nationals$"))
+
+
+def jst_today():
+    import datetime
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=9)).date().isoformat()
+
+
+def test_the_office_examines_an_application_to_its_card_by_post(browser, own_server, lang, check, tmp_path):
+    """Scenario 8 through both sides' pages (#18 items 1, 2, 6): the organization files an application; the
+    office's officer finds it in the queue, starts the examination, is refused a permission until it is
+    confirmed, permits it with the new period, records the fee notice and the old card that arrived by post,
+    posts the card and records its delivery; the history tells each step, and the organization's list shows
+    the application completed."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    log_in(staff, s)
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile("^(申請する|Apply).*NGUYEN,VAN,AN")).click()
+    for field, value in [("occupation", "Software engineer"), ("home_country_address", "12 Tran Hung Dao, Ha Noi"),
+                         ("postcode", "100-0013"), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
+                         ("mobile", "090-1234-5678"), ("passport_number", "C1234567"), ("passport_expiry", "20300101"),
+                         ("desired_period_of_stay", "3Y"), ("reason", "Continuing employment"),
+                         ("notice_email", "an.nguyen@example.com")]:
+        staff.locator(f"#{field}").fill(value)
+    for choice in ["married-no", "criminal_record-no", "relatives_in_japan-no", "receipt_method-post",
+                   "kanji_name_petition-no", "in_japan-yes", "applicant_requested-yes"]:
+        staff.locator(f"#{choice}").check()
+    staff.locator("#receiving_office").select_option("tokyo")
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
+    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    number = staff.locator(".receipt-number").inner_text()
+
+    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
+    officer.goto("/login")
+    log_in(officer, s, user="OFFICER01")
+    expect(officer).to_have_url(re.compile("/office$"))
+    switch_to(officer, lang)
+    expect(officer.get_by_role("link", name=re.compile("(申請完了|Application completed) 1"))).to_have_attribute("aria-current", "page")
+    check(officer, "office-queue")
+    officer.get_by_role("link", name=number).click()
+    expect(officer.get_by_role("img", name=re.compile("顔写真|facial photo"))).to_be_visible()
+    check(officer, "office-application")
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    expect(officer.get_by_role("status")).to_be_visible()
+    officer.locator("#period_of_stay").fill("3Y")
+    officer.locator("#expiry_date").fill("2030-01-20")
+    officer.get_by_role("button", name=re.compile("^(許可する|Permit)$")).click()
+    # Not confirmed: refused, the box pointed at.
+    expect(officer.get_by_role("alert")).to_contain_text(re.compile("取り消せない|cannot be undone"))
+    check(officer, "office-confirm")
+    officer.locator("#period_of_stay").fill("3Y")
+    officer.locator("#expiry_date").fill("2030-01-20")
+    officer.locator("#confirm-decide").check()
+    officer.get_by_role("button", name=re.compile("^(許可する|Permit)$")).click()
+    expect(officer.get_by_text(re.compile("交付待ち|Waiting for issuance")).first).to_be_visible()
+    for box in ["#fee_notice_received", "#fee_notice_signed", "#old_card_returned"]:
+        officer.locator(box).check()
+    officer.get_by_role("button", name=re.compile("郵送で届いたものを記録する|Record what arrived by post")).click()
+    officer.locator("#dispatched_on").fill(jst_today())
+    officer.locator("#confirm-issue_card_by_post").check()
+    officer.get_by_role("button", name=re.compile("在留カードを発送する|Post the residence card")).click()
+    officer.locator("#delivered_on").fill(jst_today())
+    officer.get_by_role("button", name=re.compile("配達日を記録する|Record the delivery day")).click()
+    history = officer.get_by_role("table", name=re.compile("履歴|History"))
+    for what in [("審査を開始", "examination started"), ("在留カードを発送", "card posted"), ("配達を記録", "delivery recorded")]:
+        expect(history).to_contain_text(what[0] if lang == "ja" else what[1])
+    check(officer, "office-done")
+
+    staff.goto("/applications")
+    expect(staff.get_by_role("row", name=re.compile(number))).to_contain_text(re.compile("完了|Completed"))
+
+
+def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lang, check):
+    """#18 item 4 (Q25): the demo's admin publishes a maintenance notice from the office's pages; the top
+    page shows it to every visitor; the admin withdraws it again."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
+    officer.goto("/login")
+    log_in(officer, s, user="OFFICER01")
+    switch_to(officer, lang)
+    officer.get_by_role("link", name=re.compile("^(お知らせ|Notices)$")).click()
+    check(officer, "office-notices")
+    for field, value in [("title_ja", "メンテナンスのお知らせ"), ("title_en", "Planned maintenance"),
+                         ("body_ja", "システムを停止します。"), ("body_en", "The system will be stopped."),
+                         ("maintenance_from", "2027-01-10 01:00"), ("maintenance_until", "2027-01-10 06:00")]:
+        officer.locator(f"#{field}").fill(value)
+    officer.get_by_role("button", name=re.compile("^(掲載する|Publish)$")).click()
+    expect(officer.get_by_role("status")).to_be_visible()
+    check(officer, "office-notice-published")
+    visitor = browser.new_context(locale=locale, base_url=s.url).new_page()
+    visitor.goto("/")
+    expect(visitor.get_by_role("heading", name=re.compile("メンテナンスのお知らせ|Planned maintenance"))).to_be_visible()
+    expect(visitor.locator("main")).to_contain_text("2027-01-10 01:00")
+    officer.locator("input[name=confirm]").first.check()
+    officer.get_by_role("button", name=re.compile("このお知らせを取り下げる|Withdraw this notice")).click()
+    expect(officer.get_by_role("status")).to_be_visible()
+    visitor.reload()
+    expect(visitor.get_by_role("heading", name=re.compile("メンテナンスのお知らせ|Planned maintenance"))).to_have_count(0)

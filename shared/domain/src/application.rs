@@ -98,6 +98,32 @@ pub enum Decision {
     Denied { decided_on: JstDate },
 }
 
+/// A step an officer can take with an application ([`Application::office_steps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeStep {
+    StartExamination,
+    /// Q22: more documents are asked for.
+    RequestDocuments,
+    /// Permit with the new period, or deny.
+    Decide,
+    /// Q55, Q58, Q65: the fee notice and the old card as they arrived by post.
+    RecordPostDocuments,
+    /// Q55, Q69: the card issued and posted.
+    IssueCardByPost,
+    /// Q53: post is no longer possible on the day of issuance; the card waits at the counter.
+    RedirectToCounter,
+    /// Q71: the posted card's delivery day.
+    RecordDelivery,
+    /// Q54, Q67: handed over at the counter.
+    HandOverAtCounter,
+    /// Q63.
+    ReplacePhoto,
+    /// Q49: only the re-entry or activity permission.
+    WithdrawAttachment(Attachment),
+    /// Q47, Q48.
+    Withdraw,
+}
+
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -401,6 +427,63 @@ impl Application {
             }
             _ => None,
         }
+    }
+
+    /// What an officer of these roles can do next with the application, as the office's pages offer it:
+    /// each step whose transition the roles permit from the status as it stands and whose own condition
+    /// holds (a card dispatched and not yet delivered; a permission still attached; post no longer possible
+    /// on `today` for a redirect to the counter, Q53). The action itself checks again.
+    pub fn office_steps(&self, roles: &[crate::status::OfficerRole], today: JstDate) -> Vec<OfficeStep> {
+        let can = |t: Transition| {
+            roles.iter().any(|r| t.apply(Actor::Officer(*r), self.status, self.form.receipt_method).is_ok())
+        };
+        let permits = |t: Transition| roles.iter().any(|r| t.permits(Actor::Officer(*r)));
+        let mut steps = Vec::new();
+        if can(Transition::StartExamination) {
+            steps.push(OfficeStep::StartExamination);
+        }
+        if can(Transition::RequestDocuments) {
+            steps.push(OfficeStep::RequestDocuments);
+        }
+        if can(Transition::Permit) {
+            steps.push(OfficeStep::Decide);
+        }
+        let records_post = permits(Transition::IssueCardByPost) || permits(Transition::HandOverAtCounter);
+        if records_post && self.status == ApplicationStatus::WaitingForIssuance {
+            steps.push(OfficeStep::RecordPostDocuments);
+        }
+        if can(Transition::IssueCardByPost) {
+            steps.push(OfficeStep::IssueCardByPost);
+        }
+        if can(Transition::RedirectToCounter) && self.post_facts().is_ok_and(|f| check_post_receipt(f, today).is_err())
+        {
+            steps.push(OfficeStep::RedirectToCounter);
+        }
+        if permits(Transition::IssueCardByPost)
+            && self.status == ApplicationStatus::Completed
+            && self.card_dispatched_on.is_some()
+            && self.card_delivered_on.is_none()
+        {
+            steps.push(OfficeStep::RecordDelivery);
+        }
+        if can(Transition::HandOverAtCounter) {
+            steps.push(OfficeStep::HandOverAtCounter);
+        }
+        if can(Transition::ReplacePhoto) {
+            steps.push(OfficeStep::ReplacePhoto);
+        }
+        if can(Transition::WithdrawAttached) {
+            if self.re_entry().is_some() {
+                steps.push(OfficeStep::WithdrawAttachment(Attachment::ReEntry));
+            }
+            if self.activity_outside_status() {
+                steps.push(OfficeStep::WithdrawAttachment(Attachment::ActivityOutsideStatus));
+            }
+        }
+        if can(Transition::Withdraw) {
+            steps.push(OfficeStep::Withdraw);
+        }
+        steps
     }
 
     /// The list entry the application was checked against when filed.
@@ -1041,6 +1124,53 @@ mod tests {
         }
         a.record_post_documents(ISSUANCE, docs).unwrap();
         a.issue_card_by_post(ISSUANCE, today()).unwrap();
+    }
+
+    /// The steps the office's pages offer follow the status, the roles and each step's own condition, and
+    /// each one offered is one the application then takes.
+    #[test]
+    fn the_office_steps_offered_are_the_ones_the_application_takes() {
+        use OfficeStep as S;
+        const ADMIN: OfficerRole = OfficerRole::Admin;
+        let steps = |a: &Application, roles: &[OfficerRole], day: &str| a.office_steps(roles, d(day));
+        let mut a = submitted(|i| i.procedures.push("re_entry_single".into()));
+        assert_eq!(
+            steps(&a, &[OfficerRole::Counter], "2026-11-27"),
+            vec![S::WithdrawAttachment(Attachment::ReEntry), S::Withdraw]
+        );
+        assert_eq!(
+            steps(&a, &[OfficerRole::Examiner], "2026-11-27"),
+            vec![S::StartExamination, S::ReplacePhoto, S::WithdrawAttachment(Attachment::ReEntry), S::Withdraw]
+        );
+        assert!(steps(&a, &[OfficerRole::Issuance], "2026-11-27").is_empty());
+        a.start_examination(EXAMINER).unwrap();
+        let examining = steps(&a, &[OfficerRole::Examiner], "2026-11-27");
+        assert_eq!(examining[..2], [S::RequestDocuments, S::Decide]);
+        a.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
+        assert!(!steps(&a, &[ADMIN], "2026-11-27").contains(&S::WithdrawAttachment(Attachment::ReEntry)), "withdrawn");
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        assert_eq!(steps(&a, &[OfficerRole::Counter], "2026-11-27"), vec![S::RecordPostDocuments]);
+        assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-11-27"), vec![S::RecordPostDocuments, S::IssueCardByPost]);
+        a.record_post_documents(
+            ISSUANCE,
+            PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true },
+        )
+        .unwrap();
+        a.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
+        assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-12-02"), vec![S::RecordDelivery]);
+        assert!(steps(&a, &[OfficerRole::Examiner], "2026-12-02").is_empty());
+        a.record_delivery(ISSUANCE, d("2026-12-03")).unwrap();
+        assert!(steps(&a, &[ADMIN], "2026-12-04").is_empty(), "nothing is left to do");
+
+        // Q53: a child's card is offered the redirect only once post is no longer possible that day.
+        let child = waiting_for_issuance("2011-06-10");
+        assert!(!steps(&child, &[OfficerRole::Issuance], "2026-12-10").contains(&S::RedirectToCounter));
+        assert!(steps(&child, &[OfficerRole::Issuance], "2026-12-11").contains(&S::RedirectToCounter));
+        // At the counter: the hand-over.
+        let mut c = submitted(|i| i.receipt_method = "counter".into());
+        c.start_examination(EXAMINER).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        assert_eq!(steps(&c, &[OfficerRole::Counter], "2026-11-27"), vec![S::HandOverAtCounter]);
     }
 
     #[test]

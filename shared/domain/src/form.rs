@@ -388,6 +388,11 @@ impl PhoneNumber {
         }
         Ok(Self(digits))
     }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// One relative in Japan, as typed.

@@ -40,7 +40,7 @@ impl MaintenanceWindow {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoticeError {
-    #[error("give the time as in 2026-12-05T22:00:00+09:00")]
+    #[error("give the time as in 2026-12-05 22:00 (Japan time) or 2026-12-05T22:00:00+09:00")]
     Instant,
     #[error("give both the start and the end of the maintenance, or neither")]
     HalfWindow,
@@ -58,7 +58,9 @@ impl Localized for NoticeError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Instant => "日時は 2026-12-05T22:00:00+09:00 の形式で入力してください。".into(),
+            Self::Instant => {
+                "日時は 2026-12-05 22:00（日本時間）または 2026-12-05T22:00:00+09:00 の形式で入力してください。".into()
+            }
             Self::HalfWindow => "メンテナンスの開始と終了は両方入力するか、どちらも入力しないでください。".into(),
             Self::EndBeforeStart => "メンテナンスの終了は開始より後にしてください。".into(),
         }
@@ -109,7 +111,12 @@ fn instant(s: &str) -> Result<Option<DateTime<Utc>>, NoticeError> {
     if s.is_empty() {
         return Ok(None);
     }
-    DateTime::parse_from_rfc3339(s).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| NoticeError::Instant)
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    // As an officer types it on the page: Japan time, to the minute.
+    let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").map_err(|_| NoticeError::Instant)?;
+    local.and_local_timezone(crate::jst::JST).single().map(|t| Some(t.with_timezone(&Utc))).ok_or(NoticeError::Instant)
 }
 
 impl Notice {
@@ -195,6 +202,9 @@ mod tests {
         let n = Notice::parse("n1".into(), &input("2026-12-05T22:00:00+09:00", "2026-12-06T06:00:00+09:00"), at(0, 0))
             .unwrap();
         assert_eq!(n.maintenance, Some(MaintenanceWindow { from: at(13, 0), until: at(21, 0) }));
+        // As typed on the office's page: Japan time, to the minute.
+        let typed = Notice::parse("n3".into(), &input("2026-12-05 22:00", "2026-12-06 06:00"), at(0, 0)).unwrap();
+        assert_eq!(typed.maintenance, n.maintenance);
         let plain = Notice::parse("n2".into(), &input("", ""), at(0, 0)).unwrap();
         assert_eq!(plain.maintenance, None);
     }
@@ -208,7 +218,8 @@ mod tests {
                 .map(|v| (v.field.clone(), v.rule))
                 .collect()
         };
-        assert_eq!(rules("2026-12-05 22:00", ""), vec![("maintenance_from".into(), "notice.instant")]);
+        assert_eq!(rules("5 Dec 2026 22:00", ""), vec![("maintenance_from".into(), "notice.instant")]);
+        assert_eq!(rules("2026-12-05 22:00", ""), vec![("maintenance_until".into(), "notice.half_window")]);
         assert_eq!(rules("2026-12-05T22:00:00+09:00", ""), vec![("maintenance_until".into(), "notice.half_window")]);
         assert_eq!(
             rules("2026-12-05T22:00:00+09:00", "2026-12-05T22:00:00+09:00"),

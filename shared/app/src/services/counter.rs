@@ -577,8 +577,7 @@ impl Counter {
     /// announces one (applications are not accepted during it).
     #[tracing::instrument(skip_all)]
     pub async fn publish_notice(&self, caller: &Caller, input: &NoticeInput) -> Result<Notice, ServiceError> {
-        let (_, roles) = caller.officer()?;
-        if !roles.contains(&OfficerRole::Admin) {
+        if !Self::may_publish_notices(caller) {
             return Err(ServiceError::Forbidden);
         }
         let notice = Notice::parse(self.core.new_id(), input, self.core.now())?;
@@ -589,11 +588,22 @@ impl Counter {
         Ok(notice)
     }
 
+    /// Q25: only an admin publishes and withdraws notices.
+    pub fn may_publish_notices(caller: &Caller) -> bool {
+        caller.officer().is_ok_and(|(_, roles)| roles.contains(&OfficerRole::Admin))
+    }
+
+    /// Q25: the notices shown on the top page now, for the office's notices page.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_notices(&self, caller: &Caller) -> Result<Vec<Notice>, ServiceError> {
+        caller.officer()?;
+        self.core.current_notices().await
+    }
+
     /// Q25: an admin withdraws a notice (a maintenance called off ends its refusals).
     #[tracing::instrument(skip_all)]
     pub async fn withdraw_notice(&self, caller: &Caller, id: &str) -> Result<(), ServiceError> {
-        let (_, roles) = caller.officer()?;
-        if !roles.contains(&OfficerRole::Admin) {
+        if !Self::may_publish_notices(caller) {
             return Err(ServiceError::Forbidden);
         }
         let found = self.core.store().notices().find(id, 200).await?.ok_or(ServiceError::NotFound)?;

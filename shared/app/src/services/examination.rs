@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use zairyu_domain::application::{Application, ApplicationId, Collector, PostDocuments};
-use zairyu_domain::audit::{AuditAction, Outcome};
+use zairyu_domain::application::{Application, ApplicationId, Collector, OfficeStep, PostDocuments};
+use zairyu_domain::audit::{AuditAction, AuditEvent, Outcome};
 use zairyu_domain::form::Attachment;
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::jst::JstDate;
@@ -21,7 +21,11 @@ use zairyu_domain::values::ResidenceCardNumber;
 use super::{Caller, Core, photos, user_addressee};
 use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor};
+use crate::store::{QueueOrder, office_acts_on};
 use crate::store::{Records, Stored};
+
+/// The most events an application's history page shows (a whole life takes about a dozen).
+pub const HISTORY_LIMIT: u32 = 200;
 
 /// What an officer does to an application.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -224,6 +228,7 @@ impl Examination {
         caller: &Caller,
         office: Option<Office>,
         status: ApplicationStatus,
+        order: QueueOrder,
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Application>, ServiceError> {
@@ -233,7 +238,47 @@ impl Examination {
             Some(o) => o,
             None => own,
         };
-        Ok(self.core.store().applications().office_queue(office, status, after, limit).await?)
+        Ok(self.core.store().applications().office_queue(office, status, order, after, limit).await?)
+    }
+
+    /// How many applications wait in each status of the office's queue (Q51's statuses in which the office
+    /// acts), each counted up to `cap`.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_queue_counts(
+        &self,
+        caller: &Caller,
+        cap: usize,
+    ) -> Result<Vec<(ApplicationStatus, usize, bool)>, ServiceError> {
+        let (office, _) = caller.officer()?;
+        let mut counts = Vec::new();
+        for status in ApplicationStatus::ALL.into_iter().filter(|s| office_acts_on(*s)) {
+            let (n, more) = self.core.store().applications().office_queue_count(office, status, cap).await?;
+            counts.push((status, n, more));
+        }
+        Ok(counts)
+    }
+
+    /// What the officer can do next with `app` today ([`Application::office_steps`] for the officer's roles).
+    pub fn office_steps(&self, caller: &Caller, app: &Application) -> Result<Vec<OfficeStep>, ServiceError> {
+        let (_, roles) = caller.officer()?;
+        Ok(app.office_steps(roles, self.core.today()))
+    }
+
+    /// The facial photo of one application of the office (to be seen before it is replaced, Q63).
+    #[tracing::instrument(skip_all)]
+    pub async fn office_photo(&self, caller: &Caller, id: &str) -> Result<Option<Vec<u8>>, ServiceError> {
+        let app = self.office_application(caller, id, true).await?;
+        match app.photo() {
+            Some(photo) => Ok(self.photos.get(&photo.key).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// What happened to one application of the office, oldest first (Q102's trail): who did what, when.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_history(&self, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+        let app = self.office_application(caller, id, true).await?;
+        Ok(self.core.store().audit().trail(&format!("application:{}", app.id()), HISTORY_LIMIT).await?)
     }
 
     /// One application, for an officer of its office.

@@ -84,6 +84,13 @@ fn queue_partition(office: Office, status: ApplicationStatus) -> String {
     format!("QUEUE#{}#{}", office.code(), status.code())
 }
 
+/// Which end of an office's queue comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueOrder {
+    OldestFirst,
+    NewestFirst,
+}
+
 /// The statuses in which an office has something to do (the sparse queue index holds only these).
 pub fn office_acts_on(status: ApplicationStatus) -> bool {
     use ApplicationStatus::*;
@@ -232,16 +239,48 @@ impl Applications<'_> {
         Ok(Records { items, next: page.next })
     }
 
-    /// An office's applications in one status, newest receipt first.
+    /// An office's applications in one status, by receipt: the API's newest first, the officers' pages
+    /// oldest first (who waited longest is examined first).
     pub async fn office_queue(
         &self,
         office: Office,
         status: ApplicationStatus,
+        order: QueueOrder,
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Application>, StoreError> {
-        let q = Query::partition(Index::Gsi2, queue_partition(office, status)).descending().limit(limit).after(after);
+        let mut q = Query::partition(Index::Gsi2, queue_partition(office, status)).limit(limit).after(after);
+        if order == QueueOrder::NewestFirst {
+            q = q.descending();
+        }
         super::decode_page(self.0.query(&q).await?)
+    }
+
+    /// How many applications of an office wait in one status: their keys read a page at a time, up to
+    /// `cap` (`(cap, true)` when there are more), so that a count costs reads bounded by the cap.
+    pub async fn office_queue_count(
+        &self,
+        office: Office,
+        status: ApplicationStatus,
+        cap: usize,
+    ) -> Result<(usize, bool), StoreError> {
+        const KEY: &[&str] = &[attr::PK];
+        let (mut n, mut after) = (0, None);
+        loop {
+            // One more than the cap allows tells whether there are more.
+            let room = u32::try_from(cap - n + 1).unwrap_or(1000).min(1000);
+            let q =
+                Query::partition(Index::Gsi2, queue_partition(office, status)).project(KEY).limit(room).after(after);
+            let page = self.0.query(&q).await?;
+            n += page.items.len();
+            if n > cap {
+                return Ok((cap, true));
+            }
+            match page.next {
+                Some(c) => after = Some(c),
+                None => return Ok((n, false)),
+            }
+        }
     }
 
     /// Stores a new application (with its lookups) or blanket entry unless its key is taken — by either: an

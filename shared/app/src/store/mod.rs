@@ -56,7 +56,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
-pub use applications::{Applications, Listed, list_query};
+pub use applications::{Applications, Listed, QueueOrder, list_query, office_acts_on};
 pub use notices::FoundNotice;
 pub use notices::Notices;
 pub use organizations::Organizations;

@@ -1,6 +1,7 @@
 //! The officers' side of applications: the office queue, examination, residence cards, withdrawals (Q22, Q34, Q46–Q71).
 
 use super::*;
+use zairyu_app::store::QueueOrder;
 
 pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
@@ -96,7 +97,7 @@ async fn office_queue(
     };
     let pages = pages.filtered(&format!("{}\n{}", q.status, q.office.as_deref().unwrap_or("")));
     let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
-    let page = examination.office_queue(&auth.caller, office, status, after, limit).await?;
+    let page = examination.office_queue(&auth.caller, office, status, QueueOrder::NewestFirst, after, limit).await?;
     Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 

@@ -20,7 +20,12 @@ pub const PAGES: &[PageSpec] = &[
 
 /// Where a user lands after logging in when they were not on their way somewhere.
 fn home(v: &PageCtx) -> &'static str {
-    if v.organization_user { "/foreign-nationals" } else { "/" }
+    match (v.organization_user, v.user_name.is_some()) {
+        (true, _) => "/foreign-nationals",
+        // An officer: the office's applications to process.
+        (false, true) => "/office",
+        (false, false) => "/",
+    }
 }
 
 async fn top(State(s): State<AppState>, MaybeVisit(visit, ctx): MaybeVisit) -> PageResult {
@@ -58,11 +63,6 @@ async fn top(State(s): State<AppState>, MaybeVisit(visit, ctx): MaybeVisit) -> P
         }
     };
     Ok(Page(StatusCode::OK, layout(&ctx, service_name(lang), body)).into_response())
-}
-
-/// A moment as Japan's clocks show it.
-fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[derive(Deserialize, Default)]
@@ -159,7 +159,7 @@ async fn login(
                 login.user.kind(),
                 zairyu_domain::account::UserKind::OrganizationStaff | zairyu_domain::account::UserKind::Agent
             );
-            let landing = PageCtx { organization_user, ..ctx };
+            let landing = PageCtx { organization_user, user_name: Some(login.user.name().to_string()), ..ctx };
             let to = if f.next.is_empty() || local_path(&f.next) == "/" { home(&landing) } else { local_path(&f.next) };
             let mut res = see_other(to);
             let secure = s.config.secure_cookies;

@@ -543,25 +543,13 @@ async fn photo(
     Wired(applications): Wired<Applications>,
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> PageResult {
-    let lang = v.lang();
-    let bad = || PageError::Problem(lang, Box::new(Problem::malformed_form()));
-    let (mut csrf, mut file, mut name) = (String::new(), None, None);
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| bad())?,
-            Some("photo") => {
-                name = field.file_name().map(str::to_owned);
-                file = Some(field.bytes().await.map_err(|_| bad())?.to_vec());
-            }
-            _ => {}
-        }
-    }
-    v.check_form(&csrf)?;
-    let bytes = file.filter(|b| !b.is_empty());
-    let result = match bytes {
-        Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, name.as_deref()).await,
+    let upload =
+        photo_upload(multipart).await.map_err(|_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form())))?;
+    v.check_form(&upload.csrf)?;
+    let result = match upload.file {
+        Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, upload.name.as_deref()).await,
         None => {
             let app = own(&applications, &v, &id).await?;
             let none = vec![(

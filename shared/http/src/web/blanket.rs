@@ -28,10 +28,6 @@ pub const PAGES: &[PageSpec] = &[
 /// Uploads the overview lists (the newest).
 const LISTED_UPLOADS: u32 = 20;
 
-fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
-    move |e| PageError::Problem(lang, e.0)
-}
-
 fn group_name(lang: Lang, g: ScreenGroup) -> &'static str {
     tr(lang, g.name_ja(), g.name_en())
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 use zairyu_domain::error::Localized;
 
@@ -19,9 +19,6 @@ pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Status, method: "GET", path: "/applications", handler: || get(applications) },
     PageSpec { function: Function::Status, method: "GET", path: "/applications/{id}", handler: || get(application) },
 ];
-
-/// Lines per page.
-const PER_PAGE: u32 = 50;
 
 #[derive(Deserialize, Default)]
 struct PageArgs {
@@ -44,10 +41,6 @@ fn page_args(uri: &Uri, lang: Lang) -> Result<PageArgs, PageError> {
     }
 }
 
-fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
-    move |e| PageError::Problem(lang, e.0)
-}
-
 /// A list page's paging for this visit: its cursors sealed for the user and the path, where the page asked
 /// for starts, and how long it is.
 fn paging(
@@ -59,19 +52,6 @@ fn paging(
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(v.lang()))?;
     Ok((pages, args, after, limit))
-}
-
-/// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
-fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
-    let join = if path.contains('?') { '&' } else { '?' };
-    html! {
-        nav.pager aria-label=(ctx.tr("ページ送り", "Pages")) {
-            @if !first { a href=(path) { (ctx.tr("最初のページ", "First page")) } }
-            @if let Some(next) = next {
-                a href=(format!("{path}{join}cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
-            }
-        }
-    }
 }
 
 async fn affiliated(

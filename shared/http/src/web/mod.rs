@@ -38,6 +38,8 @@ mod apply;
 mod blanket;
 #[cfg(feature = "status")]
 mod lists;
+#[cfg(feature = "office")]
+mod office;
 #[cfg(feature = "login")]
 mod password;
 
@@ -66,6 +68,8 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
         blanket::PAGES,
         #[cfg(feature = "submit")]
         apply::PAGES,
+        #[cfg(feature = "office")]
+        office::PAGES,
     ];
     tables.iter().flat_map(|t| t.iter())
 }
@@ -403,6 +407,64 @@ pub fn data_table(ctx: &PageCtx, caption: &str, headers: &[(&'static str, &'stat
     }
 }
 
+/// Lines per page of a list page.
+#[cfg(any(feature = "status", feature = "office"))]
+pub const PER_PAGE: u32 = 50;
+
+/// An API-side refusal (a bad cursor, say) as the page shows it.
+#[cfg(any(feature = "status", feature = "office"))]
+pub fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
+    move |e| PageError::Problem(lang, e.0)
+}
+
+#[cfg(any(feature = "status", feature = "office"))]
+/// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
+pub fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
+    let join = if path.contains('?') { '&' } else { '?' };
+    html! {
+        nav.pager aria-label=(ctx.tr("ページ送り", "Pages")) {
+            @if !first { a href=(path) { (ctx.tr("最初のページ", "First page")) } }
+            @if let Some(next) = next {
+                a href=(format!("{path}{join}cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
+            }
+        }
+    }
+}
+
+/// A photo posted with a page's multipart form: the form's CSRF token, and the file chosen (with its name)
+/// unless none was.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub struct PhotoUpload {
+    pub csrf: String,
+    pub file: Option<Vec<u8>>,
+    pub name: Option<String>,
+}
+
+/// Reads a photo form (`csrf`, then the file in `photo`); a body that is not one is the error.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub async fn photo_upload(
+    mut multipart: axum::extract::Multipart,
+) -> Result<PhotoUpload, axum::extract::multipart::MultipartError> {
+    let mut upload = PhotoUpload { csrf: String::new(), file: None, name: None };
+    while let Some(field) = multipart.next_field().await? {
+        match field.name() {
+            Some("csrf") => upload.csrf = field.text().await?,
+            Some("photo") => {
+                upload.name = field.file_name().map(str::to_owned);
+                upload.file = Some(field.bytes().await?.to_vec()).filter(|b| !b.is_empty());
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// A moment as Japan's clocks show it.
+#[cfg(any(feature = "login", feature = "office"))]
+pub fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// After a post: on to the next page (303, so a reload reads it again instead of posting again).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
@@ -441,6 +503,9 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/foreign-nationals" { (tr(lang, "所属機関等に所属する外国人一覧", "Affiliated foreign nationals")) } }
                                     li { a href="/applications" { (tr(lang, "申請情報一覧", "Applications")) } }
                                     li { a href="/blanket" { (tr(lang, "一括入力", "Blanket input")) } }
+                                } @else if ctx.user_name.is_some() {
+                                    li { a href="/office" { (tr(lang, "申請の処理", "Applications to process")) } }
+                                    li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
                                 }
                                 @if let Some(name) = &ctx.user_name {
                                     li { a href="/account" { (tr(lang, "利用者情報", "Your account")) span.visually-hidden { "（" (name) "）" } } }
