@@ -1226,3 +1226,52 @@ async fn an_admin_publishes_and_withdraws_a_notice_in_pages() {
         plain.html.contains("by an officer with the admin role") && !plain.html.contains("action=\"/office/notices\"")
     );
 }
+
+/// #18 item 3 (Q79, Q92–Q96): the counter finds a user by e-mail address, sees the lock after five wrong
+/// passwords and lifts it, suspends and resumes the use (the user is refused, then let in), and cancels it
+/// only once confirmed; a cancelled user is offered nothing more.
+#[tokio::test]
+async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut tanaka = Browser::default();
+    for _ in 0..5 {
+        tanaka.log_in(&app, "TANAKA01", "Wrong#pass1", "").await;
+    }
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let found = b.get(&app, "/office/users?email=tanaka%40sakura.example.jp").await;
+    found.assert_html(StatusCode::OK);
+    assert!(found.html.contains("href=\"/office/users/TANAKA01\""), "{}", found.html);
+    let bad = b.get(&app, "/office/users?email=not-an-address").await;
+    assert!(bad.html.contains("href=\"#email\""), "{}", bad.html);
+    let page = b.get(&app, "/office/users/TANAKA01").await;
+    assert!(
+        page.html.contains("Lift the lock (Q96)") && page.html.contains("(Japan time), until then"),
+        "{}",
+        page.html
+    );
+    let csrf = page.hidden("csrf");
+    let act = |action: &'static str| vec![("csrf", csrf.clone()), ("action", action.to_owned())];
+    async fn post(b: &mut Browser, app: &axum::Router, f: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(app, "/office/users/TANAKA01", &refs).await
+    }
+    assert!(post(&mut b, &app, &act("lift_lockout")).await.location.is_some());
+    assert_eq!(tanaka.log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::SEE_OTHER, "the lock is lifted");
+    assert!(post(&mut b, &app, &act("suspend")).await.location.is_some());
+    assert_eq!(Browser::default().log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::FORBIDDEN);
+    let suspended = b.get(&app, "/office/users/TANAKA01").await;
+    assert!(suspended.html.contains("Suspended") && suspended.html.contains("Resume the use"));
+    assert!(post(&mut b, &app, &act("resume")).await.location.is_some());
+    post(&mut b, &app, &act("cancel")).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    let mut cancel = act("cancel");
+    cancel.push(("confirm", "yes".to_owned()));
+    assert!(post(&mut b, &app, &cancel).await.location.is_some());
+    let cancelled = b.get(&app, "/office/users/TANAKA01").await;
+    assert!(cancelled.html.contains("There is nothing to do for this user."), "{}", cancelled.html);
+    // Another office's counter does not find the user.
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    osaka.get(&app, "/office/users/TANAKA01").await.assert_html(StatusCode::NOT_FOUND);
+}

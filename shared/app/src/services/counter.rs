@@ -176,6 +176,40 @@ pub enum UserAction {
 }
 
 impl UserAction {
+    /// What the counter can do to `user` as it stands at `now`: the actions its page offers. A cancelled
+    /// user's information is deleted (Q95): nothing more; an agent's is deleted by [`Self::DeleteAgent`]
+    /// (Q79), another user's use cancelled.
+    pub fn offered(user: &User, now: chrono::DateTime<chrono::Utc>) -> Vec<UserAction> {
+        let mut offered = match user.state() {
+            UserState::Active => vec![Self::ResetPassword, Self::Suspend],
+            UserState::Suspended => vec![Self::Resume],
+            UserState::Cancelled => return Vec::new(),
+        };
+        if user.guard().is_locked(now) {
+            offered.insert(0, Self::LiftLockout);
+        }
+        offered.push(if matches!(user.kind(), UserKind::Agent) { Self::DeleteAgent } else { Self::Cancel });
+        offered
+    }
+
+    /// The action of its code (`lift_lockout`, …), as the API's JSON names it.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Suspend, Self::Resume, Self::Cancel, Self::DeleteAgent, Self::ResetPassword, Self::LiftLockout]
+            .into_iter()
+            .find(|a| a.code() == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Suspend => "suspend",
+            Self::Resume => "resume",
+            Self::Cancel => "cancel",
+            Self::DeleteAgent => "delete_agent",
+            Self::ResetPassword => "reset_password",
+            Self::LiftLockout => "lift_lockout",
+        }
+    }
+
     fn audit_action(self) -> AuditAction {
         match self {
             Self::Suspend => AuditAction::SuspendUser,
@@ -588,6 +622,11 @@ impl Counter {
         Ok(notice)
     }
 
+    /// The time by the service's clock (what a page shows as locked or not).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.core.now()
+    }
+
     /// Q25: only an admin publishes and withdraws notices.
     pub fn may_publish_notices(caller: &Caller) -> bool {
         caller.officer().is_ok_and(|(_, roles)| roles.contains(&OfficerRole::Admin))
@@ -690,5 +729,48 @@ impl Counter {
         let (token, _) = self.links.add(&mut change, &id, LinkPurpose::SetPassword)?;
         self.core.commit(change).await?;
         Ok(self.links.url(&token))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use zairyu_domain::account::LoginGuard;
+    use zairyu_domain::error::{Language, Text};
+    use zairyu_domain::values::{EmailAddress, UserId};
+
+    fn user(kind: UserKind) -> User {
+        User::new(
+            UserId::parse("SATO01").unwrap(),
+            kind,
+            None,
+            Text::parse("Sato").unwrap(),
+            EmailAddress::parse("sato@example.jp").unwrap(),
+            Language::Ja,
+        )
+    }
+
+    /// The counter's page offers what the user's state allows: a locked user's lock lifted first; a
+    /// suspended user resumed; an agent deleted instead of cancelled (Q79); nothing for a cancelled one (Q95).
+    #[test]
+    fn the_actions_offered_follow_the_user_s_state() {
+        use UserAction::*;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap();
+        let mut staff = user(UserKind::OrganizationStaff);
+        assert_eq!(UserAction::offered(&staff, now), vec![ResetPassword, Suspend, Cancel]);
+        assert!(staff.fail_login(0, LoginGuard::MAX_FAILED_ATTEMPTS, now));
+        assert_eq!(UserAction::offered(&staff, now), vec![LiftLockout, ResetPassword, Suspend, Cancel]);
+        assert_eq!(UserAction::offered(&staff, now + chrono::Duration::hours(25))[0], ResetPassword, "run out");
+        staff.suspend();
+        assert_eq!(UserAction::offered(&staff, now + chrono::Duration::hours(25)), vec![Resume, Cancel]);
+        staff.cancel();
+        assert!(UserAction::offered(&staff, now).is_empty());
+        assert_eq!(UserAction::offered(&user(UserKind::Agent), now), vec![ResetPassword, Suspend, DeleteAgent]);
+        for a in [Suspend, Resume, Cancel, DeleteAgent, ResetPassword, LiftLockout] {
+            assert_eq!(UserAction::parse(a.code()), Some(a));
+            let json = serde_json::json!({ "action": a.code() });
+            assert_eq!(serde_json::from_value::<UserAction>(json).unwrap(), a, "the API's name");
+        }
     }
 }

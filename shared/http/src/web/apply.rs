@@ -3,7 +3,7 @@
 //! with the photo (Q23) and the submission, which ends on the confirmation with the temporary receipt number.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -161,8 +161,7 @@ fn input_of(fields: &Fields) -> ApplicationInput {
 
 async fn create(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let input = input_of(&fields);
     match applications.create_application(&v.caller, &input).await {
         Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
@@ -203,8 +202,7 @@ async fn correct(
     form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let input = input_of(&fields);
     match applications.correct_blanket_entry(&v.caller, &id, &input).await {
         Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
@@ -545,9 +543,7 @@ async fn photo(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    let upload =
-        photo_upload(multipart).await.map_err(|_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form())))?;
-    v.check_form(&upload.csrf)?;
+    let upload = photo_upload(&v, multipart).await?;
     let result = match upload.file {
         Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, upload.name.as_deref()).await,
         None => {
@@ -570,12 +566,7 @@ async fn photo_file(
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
 ) -> PageResult {
-    let bytes = applications
-        .photo(&v.caller, &id)
-        .await
-        .map_err(problem(v.lang()))?
-        .ok_or_else(|| problem(v.lang())(ServiceError::NotFound))?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+    photo_response(v.lang(), applications.photo(&v.caller, &id).await)
 }
 
 async fn submit(
@@ -584,8 +575,7 @@ async fn submit(
     Path(id): Path<String>,
     form: FormResult,
 ) -> PageResult {
-    let lang = v.lang();
-    v.check_form(Fields::of(form, lang)?.get("csrf"))?;
+    v.posted(form)?;
     match applications.submit(&v.caller, &id).await {
         // Filing twice (a second click, a reload) files once: the service answers the filed application.
         Ok(_) => Ok(see_other(&format!("/applications/{id}/filed"))),
@@ -616,8 +606,7 @@ async fn filed(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, 
 /// on to the page that tells, for each, where it stands now.
 async fn file_many(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let mut ids: Vec<String> = Vec::new();
     for id in fields.all("id").filter(|id| !id.is_empty()) {
         if !ids.iter().any(|seen| seen == id) {
@@ -706,8 +695,7 @@ async fn receipt_method(
     form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let method = zairyu_domain::status::ReceiptMethod::parse(fields.get("receipt_method")).ok_or_else(|| {
         PageError::Problem(
             lang,

@@ -117,7 +117,7 @@ async fn template(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, uri: Ur
 /// A new upload; on to its page, where the file is chosen and sent.
 async fn start(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
     let lang = v.lang();
-    v.check_form(Fields::of(form, lang)?.get("csrf"))?;
+    v.posted(form)?;
     let upload = blanket.begin_form_upload(&v.caller).await.map_err(problem(lang))?;
     Ok(see_other(&format!("/blanket/uploads/{}", upload.id())))
 }

@@ -200,6 +200,13 @@ impl Visit {
     pub fn lang(&self) -> Lang {
         self.page.lang
     }
+
+    /// A form posted from a page of this visit: its fields, once its CSRF token is checked.
+    pub fn posted(&self, form: FormResult) -> Result<Fields, PageError> {
+        let fields = Fields::of(form, self.lang())?;
+        self.check_form(fields.get("csrf"))?;
+        Ok(fields)
+    }
 }
 
 /// What every page needs: its language, who is logged in (if anyone) and the CSRF token of its forms, and
@@ -440,23 +447,31 @@ pub struct PhotoUpload {
     pub name: Option<String>,
 }
 
-/// Reads a photo form (`csrf`, then the file in `photo`); a body that is not one is the error.
+/// Reads a photo form posted from a page of `v` (`csrf`, then the file in `photo`) and checks its token; a
+/// body that is not such a form is refused as malformed.
 #[cfg(any(feature = "submit", feature = "office"))]
-pub async fn photo_upload(
-    mut multipart: axum::extract::Multipart,
-) -> Result<PhotoUpload, axum::extract::multipart::MultipartError> {
+pub async fn photo_upload(v: &Visit, mut multipart: axum::extract::Multipart) -> Result<PhotoUpload, PageError> {
+    let bad = |_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form()));
     let mut upload = PhotoUpload { csrf: String::new(), file: None, name: None };
-    while let Some(field) = multipart.next_field().await? {
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
-            Some("csrf") => upload.csrf = field.text().await?,
+            Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
             Some("photo") => {
                 upload.name = field.file_name().map(str::to_owned);
-                upload.file = Some(field.bytes().await?.to_vec()).filter(|b| !b.is_empty());
+                upload.file = Some(field.bytes().await.map_err(bad)?.to_vec()).filter(|b| !b.is_empty());
             }
             _ => {}
         }
     }
+    v.check_form(&upload.csrf)?;
     Ok(upload)
+}
+
+/// A stored facial photo as its page's image (never cached: it is personal data); none is a 404.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub fn photo_response(lang: Lang, photo: Result<Option<Vec<u8>>, ServiceError>) -> PageResult {
+    let bytes = photo.map_err(problem(lang))?.ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
 }
 
 /// A moment as Japan's clocks show it.
@@ -505,6 +520,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/blanket" { (tr(lang, "一括入力", "Blanket input")) } }
                                 } @else if ctx.user_name.is_some() {
                                     li { a href="/office" { (tr(lang, "申請の処理", "Applications to process")) } }
+                                    li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
                                     li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
                                 }
                                 @if let Some(name) = &ctx.user_name {

@@ -7,15 +7,17 @@
 
 use axum::extract::{FromRequestParts, Multipart, Path, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
+use zairyu_app::services::counter::UserAction;
 use zairyu_app::services::examination::{Examination, OfficeAction};
 use zairyu_app::store::QueueOrder;
+use zairyu_domain::account::{User, UserKind, UserState};
 use zairyu_domain::application::{Application, Collector, Decision, OfficeStep};
 use zairyu_domain::audit::{AuditAction, AuditEvent};
 use zairyu_domain::form::Attachment;
@@ -58,6 +60,9 @@ pub const PAGES: &[PageSpec] = &[
         path: "/office/notices/{id}/withdraw",
         handler: || post(withdraw_notice),
     },
+    PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users) },
+    PageSpec { function: Function::Office, method: "GET", path: "/office/users/{user}", handler: || get(user_page) },
+    PageSpec { function: Function::Office, method: "POST", path: "/office/users/{user}", handler: || post(user_act) },
 ];
 
 /// Applications counted per status at most (the count reads keys a page at a time): beyond, "10000+".
@@ -745,8 +750,7 @@ async fn act(
     form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let action = match action_of(&fields, lang) {
         Ok(a) => a,
         Err(errors) => return refused(&examination, &v, &id, &errors).await,
@@ -776,12 +780,7 @@ async fn photo_file(
     OfficerVisit(v): OfficerVisit,
     Path(id): Path<String>,
 ) -> PageResult {
-    let bytes = examination
-        .office_photo(&v.caller, &id)
-        .await
-        .map_err(problem(v.lang()))?
-        .ok_or_else(|| problem(v.lang())(ServiceError::NotFound))?;
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+    photo_response(v.lang(), examination.office_photo(&v.caller, &id).await)
 }
 
 /// Q63: the office replaces a wrongly attached photo (a multipart form: the token, then the file).
@@ -792,9 +791,7 @@ async fn replace_photo(
     multipart: Multipart,
 ) -> PageResult {
     let lang = v.lang();
-    let upload =
-        photo_upload(multipart).await.map_err(|_| PageError::Problem(lang, Box::new(Problem::malformed_form())))?;
-    v.check_form(&upload.csrf)?;
+    let upload = photo_upload(&v, multipart).await?;
     let Some(bytes) = upload.file else {
         let none =
             vec![("photo-file".to_owned(), tr_owned(lang, "写真ファイルを選んでください。", "Choose a photo file."))];
@@ -901,8 +898,7 @@ fn notices_page(
 
 async fn publish(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, form: FormResult) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     let input = NoticeInput {
         title_ja: fields.get("title_ja").to_owned(),
         title_en: fields.get("title_en").to_owned(),
@@ -929,8 +925,7 @@ async fn withdraw_notice(
     form: FormResult,
 ) -> PageResult {
     let lang = v.lang();
-    let fields = Fields::of(form, lang)?;
-    v.check_form(fields.get("csrf"))?;
+    let fields = v.posted(form)?;
     if fields.get("confirm") != "yes" {
         let shown = counter.office_notices(&v.caller).await.map_err(problem(lang))?;
         let errors = vec![(
@@ -946,6 +941,236 @@ async fn withdraw_notice(
     match counter.withdraw_notice(&v.caller, &id).await {
         // Withdrawn now, or already (another tab): the list as it stands.
         Ok(()) | Err(ServiceError::NotFound) => Ok(see_other("/office/notices?done=withdrawn")),
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Users at the counter (Q79, Q92–Q96)
+
+#[derive(Deserialize, Default)]
+struct UsersArgs {
+    #[serde(default)]
+    email: String,
+}
+
+/// Q93, Q94: the users with an e-mail address whom the office serves, to tell a forgotten user ID.
+async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
+    let (ctx, lang) = (&v.page, v.lang());
+    let args: UsersArgs = query(&uri, lang)?;
+    let email = args.email.trim();
+    let (found, error) = if email.is_empty() {
+        (Vec::new(), None)
+    } else {
+        match counter.users_by_email(&v.caller, email, None, PER_PAGE).await {
+            Ok(page) => (page.items, None),
+            Err(e @ ServiceError::Invalid(_)) => (Vec::new(), messages(lang, &Problem::from(e)).into_iter().next()),
+            Err(e) => return Err(problem(lang)(e)),
+        }
+    };
+    let errors: Vec<(String, String)> = error.map(|(_, m)| ("email".to_owned(), m)).into_iter().collect();
+    let body = html! {
+        (error_summary(lang, &errors))
+        form.filter role="search" method="get" action="/office/users" {
+            (Field { id: "email", label: ctx.tr("メールアドレスで利用者を探す（Q93、Q94）", "Find users by e-mail address (Q93, Q94)"), kind: "email",
+                     value: &args.email, required: true, hint: None, error: errors.first().map(|(_, m)| m.as_str()), autocomplete: "off" }.render(lang))
+            button.secondary type="submit" { (ctx.tr("探す", "Find")) }
+        }
+        @if !email.is_empty() && errors.is_empty() {
+            @if found.is_empty() {
+                div.notice role="status" { p { (ctx.tr("この官署で扱う利用者に、このメールアドレスの方はいません。", "No user this office serves has this address.")) } }
+            } @else {
+                (users_table(ctx, &found))
+            }
+        }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("利用者", "Users"), body)).into_response())
+}
+
+fn kind_label(ctx: &PageCtx, k: &UserKind) -> &'static str {
+    match k {
+        UserKind::OrganizationStaff => ctx.tr("所属機関の職員", "Organization staff"),
+        UserKind::Agent => ctx.tr("取次者", "Agent"),
+        UserKind::Officer { .. } => ctx.tr("職員（官署）", "Officer"),
+    }
+}
+
+fn state_label(ctx: &PageCtx, s: UserState) -> &'static str {
+    match s {
+        UserState::Active => ctx.tr("利用中", "Active"),
+        UserState::Suspended => ctx.tr("利用停止中", "Suspended"),
+        UserState::Cancelled => ctx.tr("利用取消し", "Cancelled"),
+    }
+}
+
+fn users_table(ctx: &PageCtx, users: &[User]) -> Markup {
+    data_table(
+        ctx,
+        ctx.tr("該当する利用者", "Users found"),
+        &[("利用者ID", "User ID"), ("氏名", "Name"), ("所属機関", "Organization"), ("種別", "Kind"), ("状態", "State")],
+        html! {
+            @for u in users {
+                tr {
+                    th scope="row" { a href=(format!("/office/users/{}", u.id().as_str())) { (u.id().as_str()) } }
+                    td { (u.name().as_str()) }
+                    td { (u.organization_id().map_or("—", |o| o.as_str())) }
+                    td { (kind_label(ctx, u.kind())) }
+                    td { (state_label(ctx, u.state())) }
+                }
+            }
+        },
+    )
+}
+
+/// An action's name, what it does, and whether it cannot be undone.
+fn user_action_text(ctx: &PageCtx, a: UserAction) -> (&'static str, &'static str, bool) {
+    let t = |ja, en| ctx.tr(ja, en);
+    match a {
+        UserAction::LiftLockout => (
+            t("ロックを解除する（Q96）", "Lift the lock (Q96)"),
+            t(
+                "パスワードの誤りで24時間ロックされた利用者IDを、すぐに使えるようにします。",
+                "The user ID locked for 24 hours after wrong passwords can be used at once.",
+            ),
+            false,
+        ),
+        UserAction::ResetPassword => (
+            t("パスワード再設定のリンクを送る（Q92）", "Send a link to set a new password (Q92)"),
+            t(
+                "利用者のメールアドレスに、新しいパスワードを設定するリンクを送ります。",
+                "A link to set a new password is e-mailed to the user.",
+            ),
+            false,
+        ),
+        UserAction::Suspend => (
+            t("利用を停止する", "Suspend the use"),
+            t(
+                "ログインできなくなり、ログイン中のセッションも終わります。",
+                "The user can no longer log in; open sessions end.",
+            ),
+            false,
+        ),
+        UserAction::Resume => (
+            t("利用を再開する", "Resume the use"),
+            t("再びログインできるようにします。", "The user can log in again."),
+            false,
+        ),
+        UserAction::Cancel => (
+            t("利用を取り消す（Q95）", "Cancel the use (Q95)"),
+            t("利用者情報を削除します。元に戻せません。", "The user information is deleted; this cannot be undone."),
+            true,
+        ),
+        UserAction::DeleteAgent => (
+            t("取次者の利用者情報を削除する（Q79）", "Delete the agent's user information (Q79)"),
+            t(
+                "審査中の申請がある間は削除できません。元に戻せません。",
+                "Refused while an application it filed is being examined; this cannot be undone.",
+            ),
+            true,
+        ),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct UserArgs {
+    #[serde(default)]
+    done: String,
+}
+
+async fn user_page(
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    Path(user): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let args: UserArgs = query(&uri, v.lang())?;
+    let found = counter.office_user(&v.caller, &user).await.map_err(problem(v.lang()))?;
+    Ok(user_view(&v, StatusCode::OK, &found, counter.now(), &args.done, &[]))
+}
+
+fn user_view(
+    v: &Visit,
+    status: StatusCode,
+    user: &User,
+    now: chrono::DateTime<chrono::Utc>,
+    done: &str,
+    errors: &[(String, String)],
+) -> Response {
+    let (ctx, lang) = (&v.page, v.lang());
+    let csrf = ctx.csrf.as_deref().unwrap_or_default();
+    let id = user.id().as_str();
+    let body = html! {
+        (error_summary(lang, errors))
+        @if !done.is_empty() && errors.is_empty() {
+            div.notice role="status" { p { (ctx.tr("処理を記録しました。", "Done: the step is recorded.")) } }
+        }
+        dl.facts {
+            dt { (ctx.tr("利用者ID", "User ID")) } dd { (id) }
+            dt { (ctx.tr("氏名", "Name")) } dd { (user.name().as_str()) }
+            dt { (ctx.tr("メールアドレス", "E-mail address")) } dd { (user.email().to_string()) }
+            dt { (ctx.tr("所属機関", "Organization")) } dd { (user.organization_id().map_or("—", |o| o.as_str())) }
+            dt { (ctx.tr("種別", "Kind")) } dd { (kind_label(ctx, user.kind())) }
+            dt { (ctx.tr("状態", "State")) } dd { (state_label(ctx, user.state())) }
+            @if let Some(until) = user.guard().locked_until.filter(|_| user.guard().is_locked(now)) {
+                dt { (ctx.tr("ロック", "Locked")) } dd { (jst(until)) (ctx.tr(" まで（日本時間）", " (Japan time), until then")) }
+            }
+        }
+        h2 #actions { (ctx.tr("行える処理", "What you can do")) }
+        @let offered = UserAction::offered(user, now);
+        @if offered.is_empty() { p { (ctx.tr("この利用者に行える処理はありません。", "There is nothing to do for this user.")) } }
+        @for a in offered {
+            @let (title, what, final_step) = user_action_text(ctx, a);
+            form.panel.step method="post" action=(format!("/office/users/{id}")) {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="action" value=(a.code());
+                h3 { (title) }
+                p { (what) }
+                @if final_step {
+                    div.choice {
+                        input type="checkbox" id=(format!("confirm-{}", a.code())) name="confirm" value="yes";
+                        label for=(format!("confirm-{}", a.code())) { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
+                    }
+                }
+                div.actions { button type="submit" { (title) } }
+            }
+        }
+        p { a href=(format!("/office/users?email={}", encode(&user.email().to_string()))) { (ctx.tr("利用者の検索へ戻る", "Back to finding users")) } }
+    };
+    Page(status, layout(ctx, ctx.tr("利用者", "User"), body)).into_response()
+}
+
+async fn user_act(
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    Path(user): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let lang = v.lang();
+    let fields = v.posted(form)?;
+    let refuse = async |errors: Vec<(String, String)>| -> PageResult {
+        let found = counter.office_user(&v.caller, &user).await.map_err(problem(lang))?;
+        Ok(user_view(&v, StatusCode::UNPROCESSABLE_ENTITY, &found, counter.now(), "", &errors))
+    };
+    let Some(action) = UserAction::parse(fields.get("action")) else {
+        return refuse(vec![("actions".into(), tr_owned(lang, "処理が選ばれていません。", "No step was chosen."))])
+            .await;
+    };
+    if user_action_text(&v.page, action).2 && fields.get("confirm") != "yes" {
+        let field = format!("confirm-{}", action.code());
+        let message = tr_owned(
+            lang,
+            "取り消せない処理です。確認の欄にチェックを入れてください。",
+            "This cannot be undone: tick the box to confirm it.",
+        );
+        return refuse(vec![(field, message)]).await;
+    }
+    match counter.office_user_action(&v.caller, &user, action).await {
+        Ok(_) => Ok(see_other(&format!("/office/users/{}?done={}", encode(&user), action.code()))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict)) => {
+            let errors =
+                messages(lang, &Problem::from(e)).into_iter().map(|(_, m)| ("actions".to_owned(), m)).collect();
+            refuse(errors).await
+        }
         Err(e) => Err(problem(lang)(e)),
     }
 }
