@@ -536,3 +536,36 @@ def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lan
     expect(officer.get_by_role("status")).to_be_visible()
     visitor.reload()
     expect(visitor.get_by_role("heading", name=re.compile("メンテナンスのお知らせ|Planned maintenance"))).to_have_count(0)
+
+
+def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang, check):
+    """Scenario 9 in part (#18 items 3, 6): a staff user locked by five wrong passwords asks the counter; the
+    officer finds the user by e-mail address, lifts the lock (the user logs in again), then suspends the use
+    (the user is refused)."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    for _ in range(5):
+        log_in(staff, s, password="Wrong-password-1")
+    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
+    officer.goto("/login")
+    log_in(officer, s, user="OFFICER01")
+    switch_to(officer, lang)
+    officer.get_by_role("link", name=re.compile("^(利用者|Users)$")).click()
+    officer.locator("#email").fill("tanaka@sakura.example.jp")
+    officer.get_by_role("button", name=re.compile("^(探す|Find)$")).click()
+    check(officer, "office-users")
+    officer.get_by_role("link", name="TANAKA01").click()
+    check(officer, "office-user-locked")
+    officer.get_by_role("button", name=re.compile("ロックを解除する|Lift the lock")).click()
+    expect(officer.get_by_role("status")).to_be_visible()
+    log_in(staff, s)
+    expect(staff).to_have_url(re.compile("/foreign-nationals$"))
+    officer.get_by_role("button", name=re.compile("^(利用を停止する|Suspend the use)$")).click()
+    expect(officer.get_by_role("button", name=re.compile("利用を再開する|Resume the use"))).to_be_visible()
+    check(officer, "office-user-suspended")
+    staff.context.clear_cookies()
+    staff.goto("/login")
+    log_in(staff, s)
+    expect(staff.get_by_role("alert")).to_contain_text(re.compile("停止されています|suspended", re.I))
