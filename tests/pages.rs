@@ -1275,3 +1275,60 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     osaka.log_in_in_english(&app, "OSAKA01").await;
     osaka.get(&app, "/office/users/TANAKA01").await.assert_html(StatusCode::NOT_FOUND);
 }
+
+/// #18 item 7: an admin creates another officer of its office with roles; the officer is e-mailed the link,
+/// sets a password with it and lands on the office's queue. An ID taken or no role is refused beside its
+/// field; an officer without the admin role gets no form and is refused the post.
+#[tokio::test]
+async fn an_admin_creates_an_officer_who_sets_a_password_from_the_e_mail() {
+    use zairyu_domain::office::Office;
+    use zairyu_domain::status::OfficerRole;
+    let w = World::new().await;
+    w.seed_officer("ADMIN01", Office::Tokyo, vec![OfficerRole::Admin]).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "ADMIN01").await;
+    let page = b.get(&app, "/office/officers").await;
+    page.assert_html(StatusCode::OK);
+    let csrf = page.hidden("csrf");
+    let base = [("csrf", csrf.as_str()), ("name", "Suzuki Ichiro"), ("email", "suzuki@tokyo.immi.example.jp")];
+    let with = |id: &'static str, roles: &[&'static str]| {
+        let mut f: Vec<(&str, &str)> = base.to_vec();
+        f.push(("user_id", id));
+        f.extend(roles.iter().map(|r| ("role", *r)));
+        f
+    };
+    let no_role = b.post(&app, "/office/officers", &with("EXAM02", &[])).await;
+    no_role.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_role.html.contains("href=\"#roles\""), "{}", no_role.html);
+    let taken = b.post(&app, "/office/officers", &with("CLERK01", &["counter"])).await;
+    taken.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.html.contains("href=\"#user_id\"") && taken.html.contains("this user ID is taken"));
+    let created = b.post(&app, "/office/officers", &with("EXAM02", &["examiner", "issuance"])).await;
+    assert_eq!(created.location.as_deref(), Some("/office/officers?created=EXAM02"), "{}", created.html);
+
+    let setup = zairyu_domain::notification::NotificationKind::PasswordSetupLink;
+    let job = w.jobs().await.into_iter().find(|j| j.kind == setup && j.data["user_id"] == "EXAM02").unwrap();
+    let path = job.data["link"].trim_start_matches("https://oras.example.jp").to_owned();
+    let mut officer = Browser::english();
+    let token = officer.get(&app, &path).await.hidden("token");
+    let set = officer
+        .post(&app, "/password", &[("token", &token), ("password", "Exam#2026x"), ("confirm", "Exam#2026x")])
+        .await;
+    assert_eq!(set.location.as_deref(), Some("/login?reason=password_set"));
+    assert_eq!(officer.log_in(&app, "EXAM02", "Exam#2026x", "").await.location.as_deref(), Some("/office"));
+    let (_, admin) = w.login("ADMIN01").await;
+    let roles = vec![OfficerRole::Examiner, OfficerRole::Issuance];
+    let kind = zairyu_domain::account::UserKind::Officer { office: Office::Tokyo, roles };
+    assert_eq!(w.svc.counter.office_user(&admin, "EXAM02").await.unwrap().kind(), &kind);
+
+    let mut clerk = Browser::english();
+    clerk.log_in_in_english(&app, "CLERK01").await;
+    let plain = clerk.get(&app, "/office/officers").await;
+    assert!(
+        plain.html.contains("by an officer with the admin role") && !plain.html.contains("action=\"/office/officers\"")
+    );
+    let token = plain.hidden("csrf");
+    let refused = clerk.post(&app, "/office/officers", &[("csrf", &token), ("user_id", "X1"), ("role", "admin")]).await;
+    refused.assert_html(StatusCode::FORBIDDEN);
+}

@@ -322,9 +322,9 @@ async fn create_officer(args: &[String]) -> Result<(), Error> {
     let office = zairyu_domain::office::Office::parse(&need("--office")?)?;
     let roles = need("--roles")?
         .split(',')
-        .map(|r| serde_json::from_value(serde_json::Value::String(r.trim().to_owned())))
-        .collect::<Result<Vec<zairyu_domain::status::OfficerRole>, _>>()
-        .map_err(|_| "--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
+        .map(zairyu_domain::status::OfficerRole::parse)
+        .collect::<Option<Vec<_>>>()
+        .ok_or("--roles takes a comma-separated list of counter, examiner, issuance, admin")?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", "http://127.0.0.1:8080");
     // The counter alone: in AWS only its own clients are built.
     let counter = if args.iter().any(|a| a == "--aws") {

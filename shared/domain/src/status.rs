@@ -194,6 +194,24 @@ pub enum OfficerRole {
     Admin,
 }
 
+impl OfficerRole {
+    pub const ALL: [OfficerRole; 4] = [Self::Counter, Self::Examiner, Self::Issuance, Self::Admin];
+
+    /// The role's stable code, as its JSON names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Examiner => "examiner",
+            Self::Issuance => "issuance",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+}
+
 /// Who asks for a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -605,6 +623,15 @@ mod tests {
         assert_ne!(ExaminationCompleted.office_label_ja(), Completed.office_label_ja());
         assert_eq!(UnderExamination.office_label_en(), "Under examination");
         assert_eq!(UnderExamination.office_label_ja(), "審査中");
+    }
+
+    #[test]
+    fn officer_roles_read_as_their_json_names() {
+        for r in OfficerRole::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.code());
+            assert_eq!(OfficerRole::parse(r.code()), Some(r));
+        }
+        assert_eq!(OfficerRole::parse("chief"), None);
     }
 
     #[test]

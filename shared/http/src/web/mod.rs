@@ -375,6 +375,7 @@ pub fn problem(lang: Lang) -> impl Fn(ServiceError) -> PageError {
 }
 
 /// A posted form's fields as sent (`application/x-www-form-urlencoded`), in their order.
+#[derive(Default)]
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
@@ -522,6 +523,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/office" { (tr(lang, "申請の処理", "Applications to process")) } }
                                     li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
                                     li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
+                                    li { a href="/office/officers" { (tr(lang, "職員", "Officers")) } }
                                 }
                                 @if let Some(name) = &ctx.user_name {
                                     li { a href="/account" { (tr(lang, "利用者情報", "Your account")) span.visually-hidden { "（" (name) "）" } } }

@@ -24,7 +24,7 @@ use zairyu_domain::form::Attachment;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notice::{Notice, NoticeInput};
 use zairyu_domain::period::PeriodOfStay;
-use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
+use zairyu_domain::status::{ApplicationStatus, OfficerRole, ReceiptMethod};
 
 use super::*;
 use crate::Wired;
@@ -60,6 +60,8 @@ pub const PAGES: &[PageSpec] = &[
         path: "/office/notices/{id}/withdraw",
         handler: || post(withdraw_notice),
     },
+    PageSpec { function: Function::Office, method: "GET", path: "/office/officers", handler: || get(officers) },
+    PageSpec { function: Function::Office, method: "POST", path: "/office/officers", handler: || post(create_officer) },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users) },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users/{user}", handler: || get(user_page) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/users/{user}", handler: || post(user_act) },
@@ -1170,6 +1172,117 @@ async fn user_act(
             let errors =
                 messages(lang, &Problem::from(e)).into_iter().map(|(_, m)| ("actions".to_owned(), m)).collect();
             refuse(errors).await
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Officers (#18 item 7)
+
+fn role_label(ctx: &PageCtx, r: OfficerRole) -> &'static str {
+    match r {
+        OfficerRole::Counter => ctx.tr(
+            "窓口（利用申出、定期報告、利用者、窓口での取下げ）",
+            "Counter (requests for use, periodic reports, users, withdrawals)",
+        ),
+        OfficerRole::Examiner => ctx.tr("審査", "Examination"),
+        OfficerRole::Issuance => ctx.tr("在留カードの交付", "Residence cards"),
+        OfficerRole::Admin => {
+            ctx.tr("管理者（すべての処理、職員の作成、お知らせ）", "Admin (every action, officers, notices)")
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct OfficerArgs {
+    #[serde(default)]
+    created: String,
+}
+
+/// An admin creates the other officers of its office, each with roles; the new officer is e-mailed the
+/// link that sets a password.
+async fn officers(OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
+    let args: OfficerArgs = query(&uri, v.lang())?;
+    Ok(officers_page(&v, StatusCode::OK, &args.created, &Fields::default(), &[]))
+}
+
+fn officers_page(
+    v: &Visit,
+    status: StatusCode,
+    created: &str,
+    typed: &Fields,
+    errors: &[(String, String)],
+) -> Response {
+    let (ctx, lang) = (&v.page, v.lang());
+    let admin = v.caller.officer().is_ok_and(|(_, roles)| roles.contains(&OfficerRole::Admin));
+    let office = v.caller.officer().map(|(o, _)| office_name(lang, o)).unwrap_or_default();
+    let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
+    let text = |id: &'static str, ja: &'static str, en: &'static str, kind: &'static str| {
+        Field {
+            id,
+            label: ctx.tr(ja, en),
+            kind,
+            value: typed.get(id),
+            required: true,
+            hint: None,
+            error: error(id),
+            autocomplete: "off",
+        }
+        .render(lang)
+    };
+    let body = html! {
+        (error_summary(lang, errors))
+        @if !created.is_empty() && errors.is_empty() {
+            div.notice role="status" {
+                p {
+                    (ctx.tr("職員を作成しました。パスワードを設定するリンクを、その職員のメールアドレスに送りました：", "The officer is created; the link to set a password was e-mailed to them: "))
+                    a href=(format!("/office/users/{}", encode(created))) { (created) }
+                }
+            }
+        }
+        @if admin {
+            p { (office) (ctx.tr("の職員を作成します。", ": create an officer of this office.")) }
+            form method="post" action="/office/officers" novalidate {
+                input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+                (text("user_id", "利用者ID", "User ID", "text"))
+                (text("name", "氏名", "Name", "text"))
+                (text("email", "メールアドレス", "E-mail address", "email"))
+                div.field.invalid[error("roles").is_some()] id="roles" tabindex="-1" {
+                    fieldset {
+                        legend.label { (ctx.tr("役割", "Roles")) span.req { (ctx.tr("必須", "Required")) } }
+                        @if let Some(e) = error("roles") { span.field-error { (e) } }
+                        @for r in OfficerRole::ALL {
+                            div.choice {
+                                input type="checkbox" id=(format!("role-{}", r.code())) name="role" value=(r.code()) checked[typed.all("role").any(|x| x == r.code())];
+                                label for=(format!("role-{}", r.code())) { (role_label(ctx, r)) }
+                            }
+                        }
+                    }
+                }
+                div.actions { button type="submit" { (ctx.tr("職員を作成する", "Create the officer")) } }
+            }
+        } @else {
+            p { (ctx.tr("職員の作成は、管理者の役割を持つ職員が行います。", "Officers are created by an officer with the admin role.")) }
+        }
+    };
+    Page(status, layout(ctx, ctx.tr("職員", "Officers"), body)).into_response()
+}
+
+async fn create_officer(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, form: FormResult) -> PageResult {
+    let lang = v.lang();
+    let fields = v.posted(form)?;
+    let roles = fields.all("role").map(OfficerRole::parse).collect::<Option<Vec<_>>>();
+    let Some(roles) = roles else {
+        return Err(PageError::Problem(lang, Box::new(Problem::malformed_form())));
+    };
+    let created = counter
+        .office_create_officer(&v.caller, fields.get("user_id"), fields.get("name"), fields.get("email"), roles)
+        .await;
+    match created {
+        Ok(user) => Ok(see_other(&format!("/office/officers?created={}", encode(user.id().as_str())))),
+        Err(e @ ServiceError::Invalid(_)) => {
+            Ok(officers_page(&v, StatusCode::UNPROCESSABLE_ENTITY, "", &fields, &messages(lang, &Problem::from(e))))
         }
         Err(e) => Err(problem(lang)(e)),
     }
