@@ -4,8 +4,8 @@
 //! are its own, as `sam build` builds it from its directory), then started again and again against a Runtime
 //! API stub on loopback, as Lambda starts it: *init* is the time from the process's start to its first
 //! `GET /runtime/invocation/next`; *first response* the time to the answer of its first event. The events are
-//! ones a function answers without calling AWS (a request without a session, the OpenAPI document, an empty
-//! batch); every AWS endpoint points at the stub, which counts any call, and a function that calls AWS while
+//! ones a function answers without calling AWS (a request without a session, an empty batch; for `status` also
+//! the OpenAPI document, a 173 KB answer, on a row of its own); every AWS endpoint points at the stub, which counts any call, and a function that calls AWS while
 //! starting is reported. Run with `cargo bench -p zairyu-acceptance --bench cold_start`; it prints figures and
 //! asserts only that each function answered as expected.
 
@@ -177,6 +177,8 @@ fn http_event(method: &str, path: &str) -> String {
 }
 
 struct Case {
+    /// The row's name (a function measured with two first events has two rows).
+    label: &'static str,
     package: &'static str,
     binary: &'static str,
     /// The first event and what its answer must contain, or none: the function's every event reads the table.
@@ -186,35 +188,58 @@ struct Case {
 fn cases() -> Vec<Case> {
     let http = |m: &str, p: &str| http_event(m, p);
     vec![
-        Case { package: "zairyu-bench-hello", binary: "hello", first: Some((http("GET", "/"), "\"statusCode\":200")) },
-        Case { package: "zairyu-login", binary: "login", first: Some((http("GET", "/api/me"), "\"statusCode\":401")) },
         Case {
+            label: "hello",
+            package: "zairyu-bench-hello",
+            binary: "hello",
+            first: Some((http("GET", "/"), "\"statusCode\":200")),
+        },
+        Case {
+            label: "login",
+            package: "zairyu-login",
+            binary: "login",
+            first: Some((http("GET", "/api/me"), "\"statusCode\":401")),
+        },
+        Case {
+            label: "submit",
             package: "zairyu-submit",
             binary: "submit",
             first: Some((http("POST", "/api/applications"), "\"statusCode\":401")),
         },
         Case {
+            label: "status",
+            package: "zairyu-status",
+            binary: "status",
+            first: Some((http("GET", "/api/applications"), "\"statusCode\":401")),
+        },
+        // The same start, answering with the API's whole document (173 KB, JSON-escaped into the runtime's
+        // response): what a large first answer adds.
+        Case {
+            label: "status (API doc)",
             package: "zairyu-status",
             binary: "status",
             first: Some((http("GET", "/api/openapi.json"), "\"statusCode\":200")),
         },
         Case {
+            label: "office",
             package: "zairyu-office",
             binary: "office",
             first: Some((http("GET", "/api/office/applications"), "\"statusCode\":401")),
         },
         Case {
+            label: "batch-upload",
             package: "zairyu-batch-upload",
             binary: "batch-upload",
             first: Some((r#"{"Records":[]}"#.into(), "\"processed\":0")),
         },
         Case {
+            label: "notify",
             package: "zairyu-notify",
             binary: "notify",
             first: Some((r#"{"Records":[]}"#.into(), "\"batchItemFailures\":[]")),
         },
-        Case { package: "zairyu-reminders", binary: "reminders", first: None },
-        Case { package: "zairyu-outbox", binary: "outbox", first: None },
+        Case { label: "reminders", package: "zairyu-reminders", binary: "reminders", first: None },
+        Case { label: "outbox", package: "zairyu-outbox", binary: "outbox", first: None },
     ]
 }
 
@@ -324,7 +349,7 @@ fn main() {
     let stub = stub();
     println!("cold start, medians of {RUNS} interleaved starts each (CPU: {})", cpu_model());
     println!(
-        "{:<14} {:>10} {:>8} {:>16} {:>8}  {:>6}",
+        "{:<18} {:>10} {:>8} {:>16} {:>8}  {:>6}",
         "function", "init ms", "× hello", "first resp. ms", "× hello", "AWS"
     );
     // One start of each first, not counted: the binaries come into the page cache. Then rounds that start
@@ -356,8 +381,8 @@ fn main() {
         let first_text = first.map_or("—".to_owned(), |f| format!("{f:.2}"));
         let first_ratio = first.map_or("—".to_owned(), |f| format!("{:.2}", f / floor.1));
         println!(
-            "{:<14} {init:>10.2} {:>8.2} {first_text:>16} {first_ratio:>8}  {:>6}",
-            case.binary,
+            "{:<18} {init:>10.2} {:>8.2} {first_text:>16} {first_ratio:>8}  {:>6}",
+            case.label,
             init / floor.0,
             calls[i]
         );

@@ -569,3 +569,38 @@ def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang,
     staff.goto("/login")
     log_in(staff, s)
     expect(staff.get_by_role("alert")).to_contain_text(re.compile("停止されています|suspended", re.I))
+
+
+def test_the_admin_creates_an_officer_who_sets_a_password(browser, own_server, lang, check):
+    """#18 item 7: the admin (the demo's, as `create-officer` makes the first one) creates an examiner of its
+    office; the e-mailed link sets the new officer's password; the new officer logs in to the queue."""
+    import glob
+    from pathlib import Path
+
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    outbox = Path(s.data.name) / "outbox"
+    before = set(glob.glob(str(outbox / "*.eml")))
+    admin = browser.new_context(locale=locale, base_url=s.url).new_page()
+    admin.goto("/login")
+    log_in(admin, s, user="OFFICER01")
+    switch_to(admin, lang)
+    admin.get_by_role("link", name=re.compile("^(職員|Officers)$")).click()
+    check(admin, "office-officers")
+    admin.locator("#user_id").fill("EXAM02")
+    admin.locator("#name").fill("Suzuki Ichiro")
+    admin.locator("#email").fill("suzuki@tokyo.immi.example.jp")
+    admin.get_by_role("button", name=re.compile("職員を作成する|Create the officer")).click()
+    expect(admin.get_by_role("alert")).to_contain_text(re.compile("役割|role"))
+    admin.locator("#role-examiner").check()
+    admin.get_by_role("button", name=re.compile("職員を作成する|Create the officer")).click()
+    expect(admin.get_by_role("status")).to_contain_text("EXAM02")
+    check(admin, "office-officer-created")
+    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
+    officer.goto(mailed_link(outbox, before))
+    password = "Exam#" + lang + "2027x"
+    officer.locator("#password").fill(password)
+    officer.locator("#confirm").fill(password)
+    officer.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    log_in(officer, s, user="EXAM02", password=password)
+    expect(officer).to_have_url(re.compile("/office$"))
