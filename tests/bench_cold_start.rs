@@ -371,20 +371,21 @@ fn main() {
             firsts[i].extend(first);
         }
     }
-    let mut floor = (0.0, 0.0);
+    // Each ratio is the median of the rounds' own ratios (a start over hello's start in the same round): a
+    // machine that slows down or speeds up between rounds moves a round's figures together, its ratio less.
+    let hello = cases.iter().position(|c| c.binary == "hello").unwrap();
+    let ratio = |of: &[f64], floor: &[f64]| median(of.iter().zip(floor).map(|(x, f)| x / f).collect());
     for (i, case) in cases.iter().enumerate() {
         let init = median(inits[i].clone());
         let first = (!firsts[i].is_empty()).then(|| median(firsts[i].clone()));
-        if case.binary == "hello" {
-            floor = (init, first.unwrap_or(f64::NAN));
-        }
         let first_text = first.map_or("—".to_owned(), |f| format!("{f:.2}"));
-        let first_ratio = first.map_or("—".to_owned(), |f| format!("{:.2}", f / floor.1));
+        let first_ratio = first.map_or("—".to_owned(), |_| format!("{:.2}", ratio(&firsts[i], &firsts[hello])));
         println!(
             "{:<18} {init:>10.2} {:>8.2} {first_text:>16} {first_ratio:>8}  {:>6}",
             case.label,
-            init / floor.0,
+            ratio(&inits[i], &inits[hello]),
             calls[i]
         );
     }
+    println!("(× hello: the median of each round's own ratio to hello's start in that round)");
 }
