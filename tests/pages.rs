@@ -1270,6 +1270,11 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     assert!(post(&mut b, &app, &cancel).await.location.is_some());
     let cancelled = b.get(&app, "/office/users/TANAKA01").await;
     assert!(cancelled.html.contains("There is nothing to do for this user."), "{}", cancelled.html);
+    // Nor does a form kept open from before (Q95): a cancelled use is not resumed.
+    let resumed = post(&mut b, &app, &act("resume")).await;
+    resumed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resumed.html.contains("has been cancelled"), "{}", resumed.html);
+    assert_eq!(Browser::default().log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::FORBIDDEN);
     // Another office's counter does not find the user.
     let mut osaka = Browser::english();
     osaka.log_in_in_english(&app, "OSAKA01").await;

@@ -563,6 +563,14 @@ async fn q95_use_cancelled_at_the_counter_ends_log_in_for_good() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "the session ended with the use: {:?}", r.body);
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind.code()).collect();
     assert!(kinds.contains(&"user_use_cancelled"), "{kinds:?}");
+    // For good: the user information is deleted, so the use is not resumed (nor suspended, nor sent a link).
+    for action in ["resume", "suspend", "reset_password", "lift_lockout"] {
+        let r = send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": action }))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}: {:?}", r.body);
+        assert_eq!(r.body["errors"][0]["rule"], "user.cancelled");
+    }
+    let r = send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": PASSWORD }))).await;
+    assert_eq!(r.body["rule"], "login.user_cancelled", "{:?}", r.body);
 }
 
 #[tokio::test]

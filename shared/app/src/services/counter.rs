@@ -187,6 +187,20 @@ impl Localized for TakenUserId {
     }
 }
 
+/// Q95: nothing more is done for a user whose use was cancelled.
+#[derive(Debug, thiserror::Error)]
+#[error("this user's use has been cancelled and the user information deleted; nothing more can be done")]
+struct UseCancelled;
+
+impl Localized for UseCancelled {
+    fn rule(&self) -> &'static str {
+        "user.cancelled"
+    }
+    fn message_ja(&self) -> String {
+        "この利用者の利用は取り消され、利用者情報は削除されています。これ以上の処理はできません。".into()
+    }
+}
+
 /// What the counter does to a user (Q79, Q92–Q96).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -698,6 +712,10 @@ impl Counter {
         action: UserAction,
     ) -> Result<User, ServiceError> {
         let mut user = self.stored_office_user(caller, user_id).await?;
+        // Q95: a cancelled user's information is deleted; it is not suspended, resumed or sent a link again.
+        if user.state() == UserState::Cancelled && !matches!(action, UserAction::Cancel | UserAction::DeleteAgent) {
+            return Err(invalid("action", &UseCancelled));
+        }
         let round = user.guard().round;
         let subject = format!("user:{}", user.id());
         let addressee = vec![user_addressee(&user)];

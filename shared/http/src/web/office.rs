@@ -251,6 +251,7 @@ async fn search(Wired(examination): Wired<Examination>, OfficerVisit(v): Officer
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請を探す", "Find an application"), body)).into_response())
 }
 
+/// What a page says was just done (`?done=…`, after a post's redirect).
 #[derive(Deserialize, Default)]
 struct ShownArgs {
     #[serde(default)]
@@ -813,15 +814,9 @@ async fn replace_photo(
 // ---------------------------------------------------------------------------------------------------
 // Notices (Q25)
 
-#[derive(Deserialize, Default)]
-struct NoticeArgs {
-    #[serde(default)]
-    done: String,
-}
-
 /// Q25: the "Information for notification" the top page shows now; an admin publishes and withdraws them.
 async fn notices(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
-    let args: NoticeArgs = query(&uri, v.lang())?;
+    let args: ShownArgs = query(&uri, v.lang())?;
     let shown = counter.office_notices(&v.caller).await.map_err(problem(v.lang()))?;
     Ok(notices_page(&v, StatusCode::OK, &shown, &NoticeInput::default(), &args.done, &[]))
 }
@@ -1073,19 +1068,13 @@ fn user_action_text(ctx: &PageCtx, a: UserAction) -> (&'static str, &'static str
     }
 }
 
-#[derive(Deserialize, Default)]
-struct UserArgs {
-    #[serde(default)]
-    done: String,
-}
-
 async fn user_page(
     Wired(counter): Wired<Counter>,
     OfficerVisit(v): OfficerVisit,
     Path(user): Path<String>,
     uri: Uri,
 ) -> PageResult {
-    let args: UserArgs = query(&uri, v.lang())?;
+    let args: ShownArgs = query(&uri, v.lang())?;
     let found = counter.office_user(&v.caller, &user).await.map_err(problem(v.lang()))?;
     Ok(user_view(&v, StatusCode::OK, &found, counter.now(), &args.done, &[]))
 }
