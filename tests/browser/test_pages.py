@@ -193,6 +193,13 @@ def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, s
     expect(page.get_by_role("row", name=re.compile(number))).to_have_count(1)
 
 
+def set_password(page, password):
+    """Types a password twice on the page an e-mailed link opened, and sets it."""
+    page.locator("#password").fill(password)
+    page.locator("#confirm").fill(password)
+    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+
+
 def mailed_link(outbox, before):
     """The set-password link of the first new e-mail in the local outbox (waiting for it a little)."""
     import email
@@ -232,15 +239,11 @@ def test_a_password_is_set_from_the_e_mailed_link(page, server, lang, check):
     page.goto(link)
     expect(page.locator("#password-rules")).to_be_visible()
     check(page, "set-password")
-    page.locator("#password").fill("short")
-    page.locator("#confirm").fill("short")
-    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    set_password(page, "short")
     expect(page.get_by_role("alert")).to_be_visible()
     check(page, "set-password-refused")
     new = "Sakura#" + lang + "2027x"
-    page.locator("#password").fill(new)
-    page.locator("#confirm").fill(new)
-    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    set_password(page, new)
     expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
     server.passwords["TANAKA01"] = new
     log_in(page, server)
@@ -432,9 +435,7 @@ def test_a_first_password_is_set_from_the_approval_e_mail(browser, page, server,
     expect(page.locator("#password-rules")).to_be_visible()
     check(page, "first-password")
     first = "Gyosei#" + lang + "2027x"
-    page.locator("#password").fill(first)
-    page.locator("#confirm").fill(first)
-    page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    set_password(page, first)
     expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
     log_in(page, server, user=user, password=first)
     expect(page).to_have_url(re.compile("/foreign-nationals$"))
@@ -595,8 +596,6 @@ def test_the_admin_creates_an_officer_who_sets_a_password(browser, own_server, l
     officer = browser.new_context(locale=locale, base_url=s.url).new_page()
     officer.goto(mailed_link(outbox, before))
     password = "Exam#" + lang + "2027x"
-    officer.locator("#password").fill(password)
-    officer.locator("#confirm").fill(password)
-    officer.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
+    set_password(officer, password)
     log_in(officer, s, user="EXAM02", password=password)
     expect(officer).to_have_url(re.compile("/office$"))
