@@ -1337,3 +1337,30 @@ async fn an_admin_creates_an_officer_who_sets_a_password_from_the_e_mail() {
     let refused = clerk.post(&app, "/office/officers", &[("csrf", &token), ("user_id", "X1"), ("role", "admin")]).await;
     refused.assert_html(StatusCode::FORBIDDEN);
 }
+
+/// #18 item 3 (Q14, Q93): the counter opens an organization from its ID (searched, or from an application's
+/// page): its profile, approval of use and state, and its users; another office's counter does not find it.
+#[tokio::test]
+async fn the_counter_opens_an_organization_with_its_users() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let found = b.get(&app, "/office/search?q=org1").await;
+    assert_eq!(found.location.as_deref(), Some("/office/organizations/org1"));
+    let page = b.get(&app, "/office/organizations/org1").await;
+    page.assert_html(StatusCode::OK);
+    for text in [
+        "Sakura Systems K.K.",
+        "Approval of use (Q14)",
+        "2026-06-01 approved, until 2027-05-31",
+        "In use",
+        "href=\"/office/users/TANAKA01\"",
+    ] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    osaka.get(&app, "/office/organizations/org1").await.assert_html(StatusCode::NOT_FOUND);
+    assert!(osaka.get(&app, "/office/search?q=org1").await.location.is_none(), "not found by another office");
+}

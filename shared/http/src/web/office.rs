@@ -62,6 +62,12 @@ pub const PAGES: &[PageSpec] = &[
     },
     PageSpec { function: Function::Office, method: "GET", path: "/office/officers", handler: || get(officers) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/officers", handler: || post(create_officer) },
+    PageSpec {
+        function: Function::Office,
+        method: "GET",
+        path: "/office/organizations/{org}",
+        handler: || get(organization),
+    },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users) },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users/{user}", handler: || get(user_page) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/users/{user}", handler: || post(user_act) },
@@ -157,7 +163,7 @@ async fn queue(
 fn search_form(ctx: &PageCtx, value: &str) -> Markup {
     html! {
         form.filter role="search" method="get" action="/office/search" {
-            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号で探す", "Find by temporary or official receipt number, or residence card number")) }
+            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関IDで探す", "Find by temporary or official receipt number, residence card number or organization ID")) }
             input #q type="search" name="q" value=(value) autocomplete="off";
             " "
             button.secondary type="submit" { (ctx.tr("探す", "Find")) }
@@ -192,7 +198,7 @@ fn applications_table(ctx: &PageCtx, caption: &str, apps: &[Application]) -> Mar
                     td { (a.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
                     td { (a.form().name.to_string()) }
                     td { (a.form().stay.card_number.to_string()) }
-                    td { (a.organization_id().as_str()) }
+                    td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (a.organization_id().as_str()) } }
                     td { (status_label(ctx.lang, a.status())) }
                     td { (method_label(ctx, a.form().receipt_method)) }
                 }
@@ -216,9 +222,18 @@ struct SearchArgs {
 
 /// A receipt number leads to its application; a residence card number to the applications for its holder
 /// that the office may see; anything else is asked again.
-async fn search(Wired(examination): Wired<Examination>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
+async fn search(
+    Wired(examination): Wired<Examination>,
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    uri: Uri,
+) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
     let args: SearchArgs = query(&uri, lang)?;
+    // An organization's ID leads to the organization (the counter's and admins' page).
+    if !args.q.trim().is_empty() && counter.office_organization(&v.caller, args.q.trim()).await.is_ok() {
+        return Ok(see_other(&format!("/office/organizations/{}", encode(args.q.trim()))));
+    }
     let q = args.q.trim().to_uppercase();
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&q).is_ok();
     let found = if q.is_empty() || card {
@@ -294,7 +309,7 @@ async fn application_page(
             dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (app.temporary_receipt_number().map_or_else(|| dash.clone(), ToString::to_string)) }
             dt { (ctx.tr("受付番号", "Receipt number")) } dd { (app.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
             dt { (ctx.tr("申請日", "Date of application")) } dd { (app.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
-            dt { (ctx.tr("所属機関", "Organization")) } dd { (app.organization_id().as_str()) }
+            dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (app.organization_id().as_str()) } }
             dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (app.created_by().as_str()) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
@@ -1275,4 +1290,55 @@ async fn create_officer(Wired(counter): Wired<Counter>, OfficerVisit(v): Officer
         }
         Err(e) => Err(problem(lang)(e)),
     }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Organizations (Q3, Q7, Q14, Q76)
+
+/// An organization the office serves: its profile, its approval of use and state, and its users (the counter
+/// finds a user's ID from here, Q93, Q94).
+async fn organization(
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    Path(org): Path<String>,
+) -> PageResult {
+    let (ctx, lang) = (&v.page, v.lang());
+    let found = counter.office_organization(&v.caller, &org).await.map_err(problem(lang))?;
+    let users = counter.organization_users(&v.caller, &org, None).await.map_err(problem(lang))?;
+    let p = found.profile();
+    let kind = match p.kind {
+        zairyu_domain::organization::OrganizationKind::Corporation => ctx.tr("法人", "Corporation"),
+        zairyu_domain::organization::OrganizationKind::SupervisingOrganization => {
+            ctx.tr("監理団体", "Supervising organization")
+        }
+        zairyu_domain::organization::OrganizationKind::IndividualBusiness => {
+            ctx.tr("個人事業主", "Individual business")
+        }
+    };
+    let state = match found.use_state() {
+        zairyu_domain::organization::UseState::Active => ctx.tr("利用中", "In use"),
+        zairyu_domain::organization::UseState::Suspended => ctx.tr("利用停止中（Q76）", "Suspended (Q76)"),
+        zairyu_domain::organization::UseState::Cancelled => ctx.tr("利用取消し", "Cancelled"),
+    };
+    let body = html! {
+        dl.facts {
+            dt { (ctx.tr("所属機関ID", "Organization ID")) } dd { (found.id().as_str()) }
+            dt { (ctx.tr("名称", "Name")) } dd { (p.name.as_str()) }
+            dt { (ctx.tr("種別", "Kind")) } dd { (kind) }
+            dt { (ctx.tr("所在地", "Location")) } dd { (p.location.as_str()) }
+            dt { (ctx.tr("法人番号", "Corporate number")) } dd { (p.corporate_number.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)) }
+            dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, p.office)) }
+            dt { (ctx.tr("利用承認（Q14）", "Approval of use (Q14)")) }
+            dd {
+                @match found.approval() {
+                    Some(a) => { (a.approved_on.to_string()) (ctx.tr(" 承認、", " approved, until ")) (a.expires_on.to_string()) (ctx.tr(" まで", "")) },
+                    None => { (ctx.tr("未承認", "Not approved")) },
+                }
+            }
+            dt { (ctx.tr("利用の状態", "State of use")) } dd { (state) }
+        }
+        h2 { (ctx.tr("利用者", "Users")) }
+        @if users.is_empty() { p { (ctx.tr("利用者はいません。", "There is no user.")) } } @else { (users_table(ctx, &users)) }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, p.name.as_str(), body)).into_response())
 }
