@@ -441,6 +441,17 @@ def test_a_first_password_is_set_from_the_approval_e_mail(browser, page, server,
     expect(page).to_have_url(re.compile("/foreign-nationals$"))
 
 
+def the_officer(browser, s, lang):
+    """The demo's admin officer logged in, in a browser of its own, its pages in `lang`."""
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
+    officer.goto("/login")
+    log_in(officer, s, user="OFFICER01")
+    expect(officer).to_have_url(re.compile("/office$"))
+    switch_to(officer, lang)
+    return officer
+
+
 def jst_today():
     import datetime
     return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=9)).date().isoformat()
@@ -466,11 +477,7 @@ def test_the_office_examines_an_application_to_its_card_by_post(browser, own_ser
     staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
     number = staff.locator(".receipt-number").inner_text()
 
-    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
-    officer.goto("/login")
-    log_in(officer, s, user="OFFICER01")
-    expect(officer).to_have_url(re.compile("/office$"))
-    switch_to(officer, lang)
+    officer = the_officer(browser, s, lang)
     expect(officer.get_by_role("link", name=re.compile("(申請完了|Application completed) 1"))).to_have_attribute("aria-current", "page")
     check(officer, "office-queue")
     officer.get_by_role("link", name=number).click()
@@ -511,10 +518,7 @@ def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lan
     page shows it to every visitor; the admin withdraws it again."""
     s = own_server
     locale = "ja-JP" if lang == "ja" else "en-US"
-    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
-    officer.goto("/login")
-    log_in(officer, s, user="OFFICER01")
-    switch_to(officer, lang)
+    officer = the_officer(browser, s, lang)
     officer.get_by_role("link", name=re.compile("^(お知らせ|Notices)$")).click()
     check(officer, "office-notices")
     for field, value in [("title_ja", "メンテナンスのお知らせ"), ("title_en", "Planned maintenance"),
@@ -545,10 +549,7 @@ def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang,
     staff.goto("/login")
     for _ in range(5):
         log_in(staff, s, password="Wrong-password-1")
-    officer = browser.new_context(locale=locale, base_url=s.url).new_page()
-    officer.goto("/login")
-    log_in(officer, s, user="OFFICER01")
-    switch_to(officer, lang)
+    officer = the_officer(browser, s, lang)
     officer.get_by_role("link", name=re.compile("^(利用者|Users)$")).click()
     officer.locator("#email").fill("tanaka@sakura.example.jp")
     officer.get_by_role("button", name=re.compile("^(探す|Find)$")).click()
@@ -578,10 +579,7 @@ def test_the_admin_creates_an_officer_who_sets_a_password(browser, own_server, l
     locale = "ja-JP" if lang == "ja" else "en-US"
     outbox = Path(s.data.name) / "outbox"
     before = set(glob.glob(str(outbox / "*.eml")))
-    admin = browser.new_context(locale=locale, base_url=s.url).new_page()
-    admin.goto("/login")
-    log_in(admin, s, user="OFFICER01")
-    switch_to(admin, lang)
+    admin = the_officer(browser, s, lang)
     admin.get_by_role("link", name=re.compile("^(職員|Officers)$")).click()
     check(admin, "office-officers")
     admin.locator("#user_id").fill("EXAM02")

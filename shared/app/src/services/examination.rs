@@ -274,10 +274,11 @@ impl Examination {
         }
     }
 
-    /// What happened to one application of the office, oldest first (Q102's trail): who did what, when.
+    /// What happened to an application the officer was shown ([`Self::office_view`]), oldest first (Q102's
+    /// trail): who did what, when.
     #[tracing::instrument(skip_all)]
-    pub async fn office_history(&self, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
-        let app = self.office_application(caller, id, true).await?;
+    pub async fn office_history(&self, caller: &Caller, app: &Application) -> Result<Vec<AuditEvent>, ServiceError> {
+        caller.officer()?;
         Ok(self.core.store().audit().trail(&format!("application:{}", app.id()), HISTORY_LIMIT).await?)
     }
 

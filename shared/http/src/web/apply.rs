@@ -186,7 +186,7 @@ async fn correction_form(
             let errors: Vec<_> = entry
                 .errors()
                 .iter()
-                .map(|e| (e.field.clone(), if lang == Lang::Ja { e.message_ja.clone() } else { e.message_en.clone() }))
+                .map(|e| (e.field.clone(), tr_owned(lang, &e.message_ja, &e.message_en)))
                 .collect();
             let target = Target::Correct { id: &id, row: Some(entry.row()) };
             Ok(form_page(&v.page, StatusCode::OK, target, entry.input(), &errors))

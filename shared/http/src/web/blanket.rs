@@ -247,7 +247,7 @@ fn next_steps(ctx: &PageCtx) -> Markup {
 
 /// Q42: each error with its sheet, row, column, value and rule.
 fn error_table(ctx: &PageCtx, errors: &[RowError]) -> Markup {
-    let pick = |ja: &str, en: &str| -> String { if ctx.lang == Lang::Ja { ja.to_owned() } else { en.to_owned() } };
+    let pick = |ja: &str, en: &str| tr_owned(ctx.lang, ja, en);
     data_table(
         ctx,
         ctx.tr("エラー一覧", "Errors"),

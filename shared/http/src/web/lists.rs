@@ -32,15 +32,6 @@ struct PageArgs {
     error: Option<String>,
 }
 
-fn page_args(uri: &Uri, lang: Lang) -> Result<PageArgs, PageError> {
-    match uri.query() {
-        None => Ok(PageArgs::default()),
-        Some(_) => axum::extract::Query::<PageArgs>::try_from_uri(uri)
-            .map(|q| q.0)
-            .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text())))),
-    }
-}
-
 /// A list page's paging for this visit: its cursors sealed for the user and the path, where the page asked
 /// for starts, and how long it is.
 fn paging(
@@ -48,7 +39,7 @@ fn paging(
     v: &Visit,
     uri: &Uri,
 ) -> Result<(Pages, PageArgs, Option<zairyu_app::ports::Cursor>, u32), PageError> {
-    let args = page_args(uri, v.lang())?;
+    let args = query::<PageArgs>(uri, v.lang())?;
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), uri.path());
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(v.lang()))?;
     Ok((pages, args, after, limit))
@@ -292,7 +283,7 @@ async fn application(
         Listed::Application(app) => ApplicationView::from(app),
         Listed::BlanketEntry(entry) => ApplicationView::from(entry),
     };
-    let pick = |ja: &str, en: &str| -> String { if lang == Lang::Ja { ja.to_owned() } else { en.to_owned() } };
+    let pick = |ja: &str, en: &str| tr_owned(lang, ja, en);
     let dash = "—".to_owned();
     let body = html! {
         @if done == "receipt_method" {

@@ -481,6 +481,24 @@ pub fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A page's query string read into `T` (none: `T`'s default); one that does not read is a 400 page.
+pub fn query<T: serde::de::DeserializeOwned + Default>(uri: &axum::http::Uri, lang: Lang) -> Result<T, PageError> {
+    match uri.query() {
+        None => Ok(T::default()),
+        Some(_) => axum::extract::Query::<T>::try_from_uri(uri)
+            .map(|q| q.0)
+            .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text())))),
+    }
+}
+
+/// The text of `lang` of a pair known only at run time (a stored message, a label read from a record).
+pub fn tr_owned(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
 /// After a post: on to the next page (303, so a reload reads it again instead of posting again).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -102,15 +102,6 @@ struct QueueArgs {
     cursor: Option<String>,
 }
 
-fn query<T: serde::de::DeserializeOwned + Default>(uri: &Uri, lang: Lang) -> Result<T, PageError> {
-    match uri.query() {
-        None => Ok(T::default()),
-        Some(_) => axum::extract::Query::<T>::try_from_uri(uri)
-            .map(|q| q.0)
-            .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text())))),
-    }
-}
-
 /// The queue: the count of each status the office acts in, and one status's applications, oldest receipt
 /// first (who waited longest comes first), 50 to a page.
 async fn queue(
@@ -230,10 +221,6 @@ async fn search(
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
     let args: SearchArgs = query(&uri, lang)?;
-    // An organization's ID leads to the organization (the counter's and admins' page).
-    if !args.q.trim().is_empty() && counter.office_organization(&v.caller, args.q.trim()).await.is_ok() {
-        return Ok(see_other(&format!("/office/organizations/{}", encode(args.q.trim()))));
-    }
     let q = args.q.trim().to_uppercase();
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&q).is_ok();
     let found = if q.is_empty() || card {
@@ -241,7 +228,11 @@ async fn search(
     } else {
         match examination.find_by_receipt_number(&v.caller, &q).await {
             Ok(app) => return Ok(see_other(&format!("/office/applications/{}", app.id()))),
-            Err(ServiceError::NotFound) => None,
+            // Not a receipt number the office knows: an organization's ID leads to the organization.
+            Err(ServiceError::NotFound) => match counter.office_organization(&v.caller, args.q.trim()).await {
+                Ok(org) => return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str())))),
+                Err(_) => None,
+            },
             Err(e) => return Err(problem(lang)(e)),
         }
     };
@@ -295,7 +286,7 @@ async fn application_page(
     errors: &[(String, String)],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let history = examination.office_history(&v.caller, app.id().as_str()).await.map_err(problem(lang))?;
+    let history = examination.office_history(&v.caller, app).await.map_err(problem(lang))?;
     let steps = examination.office_steps(&v.caller, app).map_err(problem(lang))?;
     let form = app.form();
     let dash = "—".to_owned();
@@ -753,13 +744,6 @@ fn action_of(fields: &Fields, lang: Lang) -> Result<OfficeAction, Vec<(String, S
     })
 }
 
-fn tr_owned(lang: Lang, ja: &str, en: &str) -> String {
-    match lang {
-        Lang::Ja => ja.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}
-
 /// One step posted: done, then the application's page again (303); refused, the page with the reason.
 async fn act(
     Wired(examination): Wired<Examination>,
@@ -845,7 +829,7 @@ fn notices_page(
     errors: &[(String, String)],
 ) -> Response {
     let (ctx, lang) = (&v.page, v.lang());
-    let admin = Counter::may_publish_notices(&v.caller);
+    let admin = Counter::is_admin(&v.caller);
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let field = |id: &'static str,
@@ -1219,7 +1203,7 @@ fn officers_page(
     errors: &[(String, String)],
 ) -> Response {
     let (ctx, lang) = (&v.page, v.lang());
-    let admin = v.caller.officer().is_ok_and(|(_, roles)| roles.contains(&OfficerRole::Admin));
+    let admin = Counter::is_admin(&v.caller);
     let office = v.caller.officer().map(|(o, _)| office_name(lang, o)).unwrap_or_default();
     let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let text = |id: &'static str, ja: &'static str, en: &'static str, kind: &'static str| {
