@@ -38,6 +38,7 @@ on_both_tables!(
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
     one_open_application_per_foreign_national,
     an_office_queue_counts_each_status_and_lists_oldest_first,
+    twenty_parallel_creations_of_one_officer_make_one,
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
@@ -784,4 +785,38 @@ async fn an_office_queue_counts_each_status_and_lists_oldest_first(w: World) {
     assert_eq!(queue(QueueOrder::NewestFirst).await, vec![ids[2].clone(), ids[0].clone()]);
     let (_, osaka) = w.login("OSAKA01").await;
     assert!(exam.office_queue_counts(&osaka, 100).await.unwrap().iter().all(|(_, n, _)| *n == 0));
+}
+
+/// #18 item 7: twenty parallel requests to create the same officer create one; the rest are told the ID is
+/// taken, and one set-password e-mail goes out.
+async fn twenty_parallel_creations_of_one_officer_make_one(w: World) {
+    use zairyu_domain::status::OfficerRole;
+    w.seed_officer("ADMIN01", zairyu_domain::office::Office::Tokyo, vec![OfficerRole::Admin]).await;
+    let (_, admin) = w.login("ADMIN01").await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (counter, admin) = (w.svc.counter.clone(), admin.clone());
+            tokio::spawn(async move {
+                counter
+                    .office_create_officer(
+                        &admin,
+                        "EXAM02",
+                        "Suzuki",
+                        "suzuki@immi.example.jp",
+                        vec![OfficerRole::Examiner],
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(e) => assert_eq!(e.rule(), "user_id.taken", "{e:?}"),
+        }
+    }
+    assert_eq!(created, 1);
+    let setup = NotificationKind::PasswordSetupLink;
+    assert_eq!(w.jobs().await.iter().filter(|j| j.kind == setup && j.data["user_id"] == "EXAM02").count(), 1);
 }
