@@ -17,7 +17,7 @@ use zairyu_domain::organization::{
     ForeignNational, Organization, OrganizationError, OrganizationKind, OrganizationProfile, UseState,
 };
 use zairyu_domain::period::PeriodOfStay;
-use zairyu_domain::request_for_use::{NewRequest, RequestForUse, RequestKind};
+use zairyu_domain::request_for_use::{NewRequest, RequestForUse, RequestKind, RequestState};
 use zairyu_domain::status::OfficerRole;
 use zairyu_domain::status_of_residence::StatusOfResidence;
 use zairyu_domain::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
@@ -156,6 +156,29 @@ impl ForeignNationalInput {
                 kanji_name_on_card: self.kanji_name_on_card,
             })
         })
+    }
+}
+
+impl From<&ForeignNational> for ForeignNationalInput {
+    /// The person as the counter's correction form shows it, to be typed over.
+    fn from(p: &ForeignNational) -> Self {
+        Self {
+            residence_card_number: p.card_number.to_string(),
+            name: p.name.to_string(),
+            nationality: p.nationality.as_str().to_owned(),
+            birth_date: p.birth_date.to_string(),
+            sex: match p.sex {
+                Sex::Male => "male".into(),
+                Sex::Female => "female".into(),
+            },
+            status_of_residence: p.status.code().to_owned(),
+            period_of_stay: p.period_of_stay.to_string(),
+            expiry_date: p.expiry.to_string(),
+            passport_number: p.passport_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            passport_expiry: p.passport_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            email: p.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+            kanji_name_on_card: p.kanji_name_on_card,
+        }
     }
 }
 
@@ -493,6 +516,58 @@ impl Counter {
         self.core.enqueue(&mut change, &job)?;
         self.core.commit(change).await?;
         Ok(req.into_inner())
+    }
+
+    /// Q3, Q10: the organization's requests for use, the newest first (its latest hundred).
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_requests(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+    ) -> Result<Vec<RequestForUse>, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let mut requests = self.core.store().organizations().requests_of_organization(org.id(), 100).await?;
+        requests.sort_by(|a, b| b.recorded_at().cmp(&a.recorded_at()).then_with(|| b.id().cmp(a.id())));
+        Ok(requests)
+    }
+
+    /// Q12: the requests for use the officer's office has yet to decide, the newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn pending_requests(
+        &self,
+        caller: &Caller,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<RequestForUse>, ServiceError> {
+        let (office, _) = caller.officer()?;
+        at_counter(caller, office)?;
+        Ok(self.core.store().organizations().requests_of_office(office, RequestState::Pending, after, limit).await?)
+    }
+
+    /// Q80: the organization's List of Affiliated Foreign Nationals, by card number.
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_people(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<ForeignNational>, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        Ok(self.core.store().organizations().people(org.id(), after, limit).await?)
+    }
+
+    /// Q80: one person on the organization's list.
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_person(
+        &self,
+        caller: &Caller,
+        org_id: &str,
+        card: &str,
+    ) -> Result<ForeignNational, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let card = ResidenceCardNumber::parse(card).map_err(|_| ServiceError::NotFound)?;
+        self.core.store().organizations().person(org.id(), &card).await?.ok_or(ServiceError::NotFound)
     }
 
     /// Q80: adds or updates a person on the List of Affiliated Foreign Nationals.

@@ -94,6 +94,16 @@ impl Organizations<'_> {
         Store::get_stored(self.0, &request_key(org, id)).await
     }
 
+    /// An organization's requests for use (at most `limit`), in the order of their IDs.
+    pub async fn requests_of_organization(
+        &self,
+        org: &OrganizationId,
+        limit: u32,
+    ) -> Result<Vec<RequestForUse>, StoreError> {
+        let q = Query::partition(Index::Primary, format!("ORG#{org}")).sort(SortKey::Prefix("RFU#".into())).limit(limit);
+        Ok(super::decode_page(self.0.query(&q).await?)?.items)
+    }
+
     /// An office's requests for use in one state, newest first.
     pub async fn requests_of_office(
         &self,

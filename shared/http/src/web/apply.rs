@@ -6,7 +6,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use maud::{Markup, html};
+use maud::html;
 use zairyu_app::Applications;
 use zairyu_app::store::Listed;
 use zairyu_domain::application::Application;
@@ -229,73 +229,6 @@ async fn correct(
 enum Target<'a> {
     New,
     Correct { id: &'a str, row: Option<u32> },
-}
-
-/// One question of the form: a text field, with what the page knows of its errors.
-struct Form<'a> {
-    ctx: &'a PageCtx,
-    errors: &'a [(String, String)],
-}
-
-impl Form<'_> {
-    fn error(&self, id: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn text(
-        &self,
-        id: &str,
-        ja: &'static str,
-        en: &'static str,
-        value: &str,
-        required: bool,
-        hint: Option<(&'static str, &'static str)>,
-    ) -> Markup {
-        Field {
-            id,
-            label: self.ctx.tr(ja, en),
-            kind: "text",
-            value,
-            required,
-            hint: hint.map(|(ja, en)| self.ctx.tr(ja, en)),
-            error: self.error(id),
-            autocomplete: "off",
-        }
-        .render(self.ctx.lang)
-    }
-
-    /// A question answered by one of several choices (radio buttons in a fieldset).
-    fn choice(
-        &self,
-        id: &str,
-        legend: (&'static str, &'static str),
-        value: &str,
-        options: &[(&str, &'static str, &'static str)],
-        hint: Option<(&'static str, &'static str)>,
-    ) -> Markup {
-        let ctx = self.ctx;
-        let error = self.error(id);
-        html! {
-            div.field.invalid[error.is_some()] id=(id) tabindex="-1" {
-                fieldset {
-                    legend.label {
-                        (ctx.tr(legend.0, legend.1))
-                        span.req { (ctx.tr("必須", "Required")) }
-                    }
-                    @if let Some((ja, en)) = hint { span.hint { (ctx.tr(ja, en)) } }
-                    @if let Some(e) = error { span.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }
-                    @for (code, ja, en) in options {
-                        @let option_id = format!("{id}-{code}");
-                        div.choice {
-                            input type="radio" id=(option_id) name=(id) value=(code) checked[value == *code];
-                            label for=(option_id) { (ctx.tr(ja, en)) }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 const YES_NO: &[(&str, &str, &str)] = &[("yes", "はい", "Yes"), ("no", "いいえ", "No")];

@@ -39,6 +39,8 @@ mod blanket;
 #[cfg(feature = "status")]
 mod lists;
 #[cfg(feature = "office")]
+mod counter;
+#[cfg(feature = "office")]
 mod office;
 #[cfg(feature = "login")]
 mod password;
@@ -70,6 +72,8 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
         apply::PAGES,
         #[cfg(feature = "office")]
         office::PAGES,
+        #[cfg(feature = "office")]
+        counter::PAGES,
     ];
     tables.iter().flat_map(|t| t.iter())
 }
@@ -539,6 +543,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/blanket" { (tr(lang, "一括入力", "Blanket input")) } }
                                 } @else if ctx.user_name.is_some() {
                                     li { a href="/office" { (tr(lang, "申請の処理", "Applications to process")) } }
+                                    li { a href="/office/organizations" { (tr(lang, "所属機関", "Organizations")) } }
                                     li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
                                     li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
                                     li { a href="/office/officers" { (tr(lang, "職員", "Officers")) } }
@@ -716,6 +721,75 @@ impl Field<'_> {
                     required[self.required]
                     aria-invalid=[self.error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
+            }
+        }
+    }
+}
+
+/// The questions of a form, with what the page knows of their errors: text fields and choices.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub struct Form<'a> {
+    pub ctx: &'a PageCtx,
+    pub errors: &'a [(String, String)],
+}
+
+#[cfg(any(feature = "submit", feature = "office"))]
+impl Form<'_> {
+    pub fn error(&self, id: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn text(
+        &self,
+        id: &str,
+        ja: &'static str,
+        en: &'static str,
+        value: &str,
+        required: bool,
+        hint: Option<(&'static str, &'static str)>,
+    ) -> Markup {
+        Field {
+            id,
+            label: self.ctx.tr(ja, en),
+            kind: "text",
+            value,
+            required,
+            hint: hint.map(|(ja, en)| self.ctx.tr(ja, en)),
+            error: self.error(id),
+            autocomplete: "off",
+        }
+        .render(self.ctx.lang)
+    }
+
+    /// A question answered by one of several choices (radio buttons in a fieldset).
+    pub fn choice(
+        &self,
+        id: &str,
+        legend: (&'static str, &'static str),
+        value: &str,
+        options: &[(&str, &'static str, &'static str)],
+        hint: Option<(&'static str, &'static str)>,
+    ) -> Markup {
+        let ctx = self.ctx;
+        let error = self.error(id);
+        html! {
+            div.field.invalid[error.is_some()] id=(id) tabindex="-1" {
+                fieldset {
+                    legend.label {
+                        (ctx.tr(legend.0, legend.1))
+                        span.req { (ctx.tr("必須", "Required")) }
+                    }
+                    @if let Some((ja, en)) = hint { span.hint { (ctx.tr(ja, en)) } }
+                    @if let Some(e) = error { span.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }
+                    @for (code, ja, en) in options {
+                        @let option_id = format!("{id}-{code}");
+                        div.choice {
+                            input type="radio" id=(option_id) name=(id) value=(code) checked[value == *code];
+                            label for=(option_id) { (ctx.tr(ja, en)) }
+                        }
+                    }
+                }
             }
         }
     }

@@ -62,12 +62,6 @@ pub const PAGES: &[PageSpec] = &[
     },
     PageSpec { function: Function::Office, method: "GET", path: "/office/officers", handler: || get(officers) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/officers", handler: || post(create_officer) },
-    PageSpec {
-        function: Function::Office,
-        method: "GET",
-        path: "/office/organizations/{org}",
-        handler: || get(organization),
-    },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users) },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users/{user}", handler: || get(user_page) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/users/{user}", handler: || post(user_act) },
@@ -151,7 +145,7 @@ async fn queue(
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請の処理", "Applications to process"), body)).into_response())
 }
 
-fn search_form(ctx: &PageCtx, value: &str) -> Markup {
+pub(super) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
     html! {
         form.filter role="search" method="get" action="/office/search" {
             label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関IDで探す", "Find by temporary or official receipt number, residence card number or organization ID")) }
@@ -385,7 +379,7 @@ async fn application_page(
     Ok(Page(status, layout(ctx, ctx.tr("申請", "Application"), body)).into_response())
 }
 
-fn office_name(lang: Lang, o: zairyu_domain::office::Office) -> &'static str {
+pub(super) fn office_name(lang: Lang, o: zairyu_domain::office::Office) -> &'static str {
     tr(lang, o.info().name_ja, o.info().name_en)
 }
 
@@ -999,7 +993,7 @@ fn state_label(ctx: &PageCtx, s: UserState) -> &'static str {
     }
 }
 
-fn users_table(ctx: &PageCtx, users: &[User]) -> Markup {
+pub(super) fn users_table(ctx: &PageCtx, users: &[User]) -> Markup {
     data_table(
         ctx,
         ctx.tr("該当する利用者", "Users found"),
@@ -1274,55 +1268,4 @@ async fn create_officer(Wired(counter): Wired<Counter>, OfficerVisit(v): Officer
         }
         Err(e) => Err(problem(lang)(e)),
     }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Organizations (Q3, Q7, Q14, Q76)
-
-/// An organization the office serves: its profile, its approval of use and state, and its users (the counter
-/// finds a user's ID from here, Q93, Q94).
-async fn organization(
-    Wired(counter): Wired<Counter>,
-    OfficerVisit(v): OfficerVisit,
-    Path(org): Path<String>,
-) -> PageResult {
-    let (ctx, lang) = (&v.page, v.lang());
-    let found = counter.office_organization(&v.caller, &org).await.map_err(problem(lang))?;
-    let users = counter.organization_users(&v.caller, &org, None).await.map_err(problem(lang))?;
-    let p = found.profile();
-    let kind = match p.kind {
-        zairyu_domain::organization::OrganizationKind::Corporation => ctx.tr("法人", "Corporation"),
-        zairyu_domain::organization::OrganizationKind::SupervisingOrganization => {
-            ctx.tr("監理団体", "Supervising organization")
-        }
-        zairyu_domain::organization::OrganizationKind::IndividualBusiness => {
-            ctx.tr("個人事業主", "Individual business")
-        }
-    };
-    let state = match found.use_state() {
-        zairyu_domain::organization::UseState::Active => ctx.tr("利用中", "In use"),
-        zairyu_domain::organization::UseState::Suspended => ctx.tr("利用停止中（Q76）", "Suspended (Q76)"),
-        zairyu_domain::organization::UseState::Cancelled => ctx.tr("利用取消し", "Cancelled"),
-    };
-    let body = html! {
-        dl.facts {
-            dt { (ctx.tr("所属機関ID", "Organization ID")) } dd { (found.id().as_str()) }
-            dt { (ctx.tr("名称", "Name")) } dd { (p.name.as_str()) }
-            dt { (ctx.tr("種別", "Kind")) } dd { (kind) }
-            dt { (ctx.tr("所在地", "Location")) } dd { (p.location.as_str()) }
-            dt { (ctx.tr("法人番号", "Corporate number")) } dd { (p.corporate_number.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)) }
-            dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, p.office)) }
-            dt { (ctx.tr("利用承認（Q14）", "Approval of use (Q14)")) }
-            dd {
-                @match found.approval() {
-                    Some(a) => { (a.approved_on.to_string()) (ctx.tr(" 承認、", " approved, until ")) (a.expires_on.to_string()) (ctx.tr(" まで", "")) },
-                    None => { (ctx.tr("未承認", "Not approved")) },
-                }
-            }
-            dt { (ctx.tr("利用の状態", "State of use")) } dd { (state) }
-        }
-        h2 { (ctx.tr("利用者", "Users")) }
-        @if users.is_empty() { p { (ctx.tr("利用者はいません。", "There is no user.")) } } @else { (users_table(ctx, &users)) }
-    };
-    Ok(Page(StatusCode::OK, layout(ctx, p.name.as_str(), body)).into_response())
 }
