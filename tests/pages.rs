@@ -8,8 +8,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use chrono::TimeZone;
 use http_support::*;
 use support::*;
+use zairyu_domain::notification::NotificationKind;
 use zairyu_http::GeoPolicy;
 
 /// A browser: the cookies it holds, and what it sends with each request.
@@ -1363,4 +1365,253 @@ async fn the_counter_opens_an_organization_with_its_users() {
     osaka.log_in_in_english(&app, "OSAKA01").await;
     osaka.get(&app, "/office/organizations/org1").await.assert_html(StatusCode::NOT_FOUND);
     assert!(osaka.get(&app, "/office/search?q=org1").await.location.is_none(), "not found by another office");
+}
+
+/// The first hidden `request` of a page (a pending request's decision form).
+fn pending_request(page: &Page) -> String {
+    page.hidden("request")
+}
+
+/// #18 item 3, scenario 1 through the counter's pages (Q1–Q3, Q14–Q20, Q78): an organization registered
+/// (each mistake refused beside its field), a new request for use by its staff member recorded (an agent
+/// without the written request and a staff member with an office address refused), approved only once
+/// confirmed — the requester is e-mailed the user ID and the link — and the approval shown; a change of
+/// name recorded. Another office's counter does not find the organization, nor post to it.
+#[tokio::test]
+async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let home = b.get(&app, "/office/organizations").await;
+    home.assert_html(StatusCode::OK);
+    assert!(home.html.contains("No request for use is waiting.") && home.html.contains("Register an organization"));
+    let csrf = home.hidden("csrf");
+    let org = |kind: &'static str, number: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", kind.to_owned()),
+            ("name", "Ume Trading K.K.".to_owned()),
+            ("location", "2-1-1 Marunouchi, Chiyoda-ku, Tokyo".to_owned()),
+            ("corporate_number", number.to_owned()),
+            ("office", "tokyo".to_owned()),
+        ]
+    };
+    async fn post(b: &mut Browser, app: &axum::Router, uri: &str, f: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(app, uri, &refs).await
+    }
+    let no_kind = post(&mut b, &app, "/office/organizations", &org("", "1010401089234")).await;
+    no_kind.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_kind.html.contains("href=\"#kind\"") && no_kind.html.contains("Ume Trading K.K."), "typed kept");
+    let bad_number = post(&mut b, &app, "/office/organizations", &org("corporation", "1010401089235")).await;
+    bad_number.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_number.html.contains("href=\"#corporate_number\""), "{}", bad_number.html);
+    let taken = post(&mut b, &app, "/office/organizations", &org("corporation", "7000012050002")).await;
+    taken.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.html.contains("href=\"#corporate_number\""), "org1's number: {}", taken.html);
+    let registered = post(&mut b, &app, "/office/organizations", &org("corporation", "1010401089234")).await;
+    let at = registered.location.clone().unwrap_or_else(|| panic!("{}", registered.html));
+    let (path, _) = at.split_once('?').unwrap();
+    let page = b.get(&app, &at).await;
+    page.assert_html(StatusCode::OK);
+    for text in ["The organization is registered.", "Ume Trading K.K.", "Not approved", "Record a request for use"] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+
+    let request = |agent: bool, written: bool, office: &str| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("step", "record_request".to_owned()),
+            ("kind", "new".to_owned()),
+            ("requester_name", "Tanaka Ichiro".to_owned()),
+            ("requester_email", "ichiro@ume.example.jp".to_owned()),
+            ("is_agent", if agent { "yes" } else { "no" }.to_owned()),
+            ("office_address", office.to_owned()),
+        ];
+        if written {
+            f.push(("written_request_on_file", "yes".to_owned()));
+        }
+        f
+    };
+    let agent = post(&mut b, &app, path, &request(true, false, "2-2-2 Kojimachi")).await;
+    agent.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(agent.html.contains("href=\"#written_request_on_file\"") && agent.html.contains("(Q17, Q18)"));
+    let staff_office = post(&mut b, &app, path, &request(false, false, "2-2-2 Kojimachi")).await;
+    staff_office.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(staff_office.html.contains("href=\"#office_address\""), "{}", staff_office.html);
+    let recorded = post(&mut b, &app, path, &request(false, false, "")).await;
+    assert!(recorded.location.as_deref().is_some_and(|l| l.contains("done=recorded")), "{}", recorded.html);
+    let waiting = b.get(&app, "/office/organizations").await;
+    assert!(waiting.html.contains(&format!("href=\"{path}#requests\"")), "{}", waiting.html);
+    let page = b.get(&app, path).await;
+    assert!(page.html.contains("Waiting for a decision") && page.html.contains("E-mail sent to the requester"));
+    let id = pending_request(&page);
+    let decide = |confirm: bool| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("step", "decide_request".to_owned()),
+            ("request", id.clone()),
+            ("decision", "approve".to_owned()),
+        ];
+        if confirm {
+            f.push(("confirm", "yes".to_owned()));
+        }
+        f
+    };
+    let unconfirmed = post(&mut b, &app, path, &decide(false)).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains(&format!("href=\"#confirm-request-{id}\"")), "{}", unconfirmed.html);
+    assert!(w.jobs().await.iter().all(|j| j.kind != NotificationKind::RequestForUseApproved), "nothing sent yet");
+    let approved = post(&mut b, &app, path, &decide(true)).await;
+    assert!(approved.location.as_deref().is_some_and(|l| l.contains("done=approved")), "{}", approved.html);
+    let job = w.jobs().await.into_iter().find(|j| j.kind == NotificationKind::RequestForUseApproved).unwrap();
+    assert_eq!(job.to[0].email.to_string(), "ichiro@ume.example.jp");
+    let user = job.data["user_id"].clone();
+    let page = b.get(&app, path).await;
+    for text in ["2026-11-27 approved, until 2027-11-26", "Approved", &format!("href=\"/office/users/{user}\"")] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    assert!(!page.html.contains("name=\"request\""), "no decision offered twice");
+    // Decided already (a second tab): refused, the page says why.
+    let again = post(&mut b, &app, path, &decide(true)).await;
+    again.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+
+    let change = [
+        ("csrf", csrf.clone()),
+        ("step", "change".to_owned()),
+        ("name", "Ume Holdings K.K.".to_owned()),
+        ("location", String::new()),
+    ];
+    let refused = post(&mut b, &app, path, &change).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#location\"") && refused.html.contains("Ume Holdings K.K."));
+    let mut change = change.to_vec();
+    change[3].1 = "3-3-3 Otemachi, Chiyoda-ku, Tokyo".into();
+    assert!(post(&mut b, &app, path, &change).await.location.is_some());
+    let page = b.get(&app, path).await;
+    assert!(page.html.contains("<dd>Ume Holdings K.K.</dd>") && page.html.contains("3-3-3 Otemachi"));
+
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    osaka.get(&app, path).await.assert_html(StatusCode::NOT_FOUND);
+    let token = osaka.get(&app, "/office/organizations").await.hidden("csrf");
+    let mut change = change.clone();
+    change[0].1 = token;
+    post(&mut osaka, &app, path, &change).await.assert_html(StatusCode::NOT_FOUND);
+    assert!(!osaka.get(&app, "/office/organizations").await.html.contains(path), "not among Osaka's");
+}
+
+/// #18 item 3, scenario 11 through the counter's pages (Q72–Q76): no periodic report approved by the
+/// expiry, the organization is suspended the day after and its page says so; the counter approves the
+/// report only once confirmed: use resumes and the approval runs to the old expiry + 1 year; every user is
+/// told.
+#[tokio::test]
+async fn the_counter_approves_a_periodic_report_and_use_resumes_in_pages() {
+    use zairyu_domain::schedule::ScheduledJob;
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    // Tanaka's password is renewed today, so that only the suspension refuses the log-in on the day.
+    let api = login(&app, "TANAKA01").await;
+    let renewed = serde_json::json!({ "current_password": PASSWORD, "new_password": "Sakura#2027x" });
+    assert!(send(&app, api.json("POST", "/api/me/password", renewed)).await.status.is_success());
+    w.clock.set(chrono::Utc.with_ymd_and_hms(2027, 6, 1, 1, 0, 0).unwrap());
+    w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
+    let refused = Browser::english().log_in(&app, "TANAKA01", "Sakura#2027x", "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.html.contains("periodic report"), "{}", refused.html);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let page = b.get(&app, "/office/organizations/org1").await;
+    for text in ["Suspended (Q76)", "Report due by: ", "2027-05-31", "Approve the report"] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    let csrf = page.hidden("csrf");
+    let report = |confirm: &'static str| {
+        vec![("csrf", csrf.as_str()), ("step", "periodic_report"), ("decision", "approve"), ("confirm", confirm)]
+    };
+    let unconfirmed = b.post(&app, "/office/organizations/org1", &report("")).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains("href=\"#confirm-periodic_report\""), "{}", unconfirmed.html);
+    let approved = b.post(&app, "/office/organizations/org1", &report("yes")).await;
+    assert!(approved.location.as_deref().is_some_and(|l| l.contains("done=report_approved")), "{}", approved.html);
+    let page = b.get(&app, "/office/organizations/org1").await;
+    assert!(page.html.contains("until 2028-05-31") && page.html.contains("In use"), "{}", page.html);
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
+    assert!(kinds.contains(&NotificationKind::PeriodicReportApproved) && kinds.contains(&NotificationKind::UseResumed));
+    let back = Browser::default().log_in(&app, "TANAKA01", "Sakura#2027x", "").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.html);
+}
+
+/// #18 item 3 (Q80): the counter keeps an organization's List of Affiliated Foreign Nationals: a person
+/// added (every mistake beside its field at once), corrected from the list's link (the card number sealed,
+/// never in the URL), removed only once confirmed; the organization's own list follows; another office's
+/// counter does not find the list.
+#[tokio::test]
+async fn the_counter_keeps_the_list_of_affiliated_foreign_nationals_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let path = "/office/organizations/org1/foreign-nationals";
+    let list = b.get(&app, path).await;
+    list.assert_html(StatusCode::OK);
+    assert!(list.html.contains("Add a person to the list"), "{}", list.html);
+    let csrf = list.hidden("csrf");
+    let person = |birth: &'static str, period: &'static str| {
+        vec![
+            ("csrf", csrf.as_str()),
+            ("step", "put"),
+            ("residence_card_number", "QR12345678ST"),
+            ("name", "OKAFOR,CHIDI"),
+            ("nationality", "Nigeria"),
+            ("birth_date", birth),
+            ("sex", "male"),
+            ("status_of_residence", "engineer_humanities_international"),
+            ("period_of_stay", period),
+            ("expiry_date", "2027-01-31"),
+        ]
+    };
+    let wrong = b.post(&app, path, &person("1990-02-30", "3 years")).await;
+    wrong.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    for anchor in ["href=\"#birth_date\"", "href=\"#period_of_stay\"", "value=\"OKAFOR,CHIDI\""] {
+        assert!(wrong.html.contains(anchor), "{anchor}: {}", wrong.html);
+    }
+    let added = b.post(&app, path, &person("1990-02-28", "3Y")).await;
+    assert_eq!(added.location.as_deref(), Some(&*format!("{path}?done=saved")), "{}", added.html);
+    let list = b.get(&app, path).await;
+    assert!(list.html.contains("OKAFOR,CHIDI") && list.html.contains("QR12345678ST"), "{}", list.html);
+    let at = list.html.find("OKAFOR,CHIDI").unwrap();
+    let link_at = at + list.html[at..].find("?person=").unwrap();
+    let token = &list.html[link_at + 8..link_at + list.html[link_at..].find('#').unwrap()];
+    assert!(!token.contains("QR12345678ST"));
+    let edit = b.get(&app, &format!("{path}?person={token}")).await;
+    edit.assert_html(StatusCode::OK);
+    assert!(edit.html.contains("Correct the entry") && edit.html.contains("value=\"1990-02-28\""), "{}", edit.html);
+    let mut corrected = person("1990-02-28", "5Y");
+    corrected[8].1 = "5Y";
+    assert!(b.post(&app, path, &corrected).await.location.is_some());
+    let api = login(&app, "TANAKA01").await;
+    let theirs = send(&app, api.req("GET", "/api/foreign-nationals?limit=100").body(Body::empty()).unwrap()).await;
+    let text = theirs.body.to_string();
+    assert!(text.contains("OKAFOR,CHIDI") && text.contains("\"5Y\""), "{text}");
+
+    let remove = |confirm: &'static str| {
+        vec![
+            ("csrf", csrf.as_str()),
+            ("step", "remove"),
+            ("residence_card_number", "QR12345678ST"),
+            ("confirm", confirm),
+        ]
+    };
+    let unconfirmed = b.post(&app, path, &remove("")).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains("href=\"#confirm-remove\""), "{}", unconfirmed.html);
+    assert_eq!(b.post(&app, path, &remove("yes")).await.location.as_deref(), Some(&*format!("{path}?done=removed")));
+    assert!(!b.get(&app, path).await.html.contains("OKAFOR,CHIDI"));
+
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    osaka.get(&app, path).await.assert_html(StatusCode::NOT_FOUND);
+    osaka.get(&app, &format!("{path}?person={token}")).await.assert_html(StatusCode::NOT_FOUND);
 }

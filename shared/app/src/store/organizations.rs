@@ -100,7 +100,8 @@ impl Organizations<'_> {
         org: &OrganizationId,
         limit: u32,
     ) -> Result<Vec<RequestForUse>, StoreError> {
-        let q = Query::partition(Index::Primary, format!("ORG#{org}")).sort(SortKey::Prefix("RFU#".into())).limit(limit);
+        let q =
+            Query::partition(Index::Primary, format!("ORG#{org}")).sort(SortKey::Prefix("RFU#".into())).limit(limit);
         Ok(super::decode_page(self.0.query(&q).await?)?.items)
     }
 

@@ -31,12 +31,7 @@ pub const PAGES: &[PageSpec] = &[
         path: "/office/organizations",
         handler: || get(organizations),
     },
-    PageSpec {
-        function: Function::Office,
-        method: "POST",
-        path: "/office/organizations",
-        handler: || post(register),
-    },
+    PageSpec { function: Function::Office, method: "POST", path: "/office/organizations", handler: || post(register) },
     PageSpec {
         function: Function::Office,
         method: "GET",
@@ -254,8 +249,7 @@ async fn register(
     match counter.register_organization(&v.caller, &input).await {
         Ok(org) => Ok(see_other(&format!("/office/organizations/{}?done=registered", org.id()))),
         Err(e @ ServiceError::Invalid(_)) => {
-            let errors =
-                refusal(lang, e, &["kind", "name", "location", "corporate_number", "office"], "register");
+            let errors = refusal(lang, e, &["kind", "name", "location", "corporate_number", "office"], "register");
             organizations_page(&s, &counter, &v, &uri, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors).await
         }
         Err(e) => Err(problem(lang)(e)),
@@ -289,8 +283,7 @@ async fn organization_page(
     let (ctx, lang) = (&v.page, v.lang());
     let found = counter.office_organization(&v.caller, org).await.map_err(problem(lang))?;
     let requests = counter.organization_requests(&v.caller, org).await.map_err(problem(lang))?;
-    let users =
-        counter.organization_users(&v.caller, org, Some(&args.user_name)).await.map_err(problem(lang))?;
+    let users = counter.organization_users(&v.caller, org, Some(&args.user_name)).await.map_err(problem(lang))?;
     let p = found.profile();
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let action = format!("/office/organizations/{}", found.id());
@@ -481,7 +474,10 @@ async fn organization_act(
     let approve = fields.get("decision") == "approve";
     let (result, done, known, anchor): (Result<(), ServiceError>, &str, &[&str], &str) = match fields.get("step") {
         "change" => (
-            counter.change_organization(&v.caller, &org, Some(fields.get("name")), Some(fields.get("location"))).await.map(drop),
+            counter
+                .change_organization(&v.caller, &org, Some(fields.get("name")), Some(fields.get("location")))
+                .await
+                .map(drop),
             "changed",
             &["name", "location"],
             "change",
@@ -491,7 +487,10 @@ async fn organization_act(
                 "new" => RequestKind::New,
                 "additional" => RequestKind::Additional,
                 _ => {
-                    let errors = vec![("kind".to_owned(), tr_owned(lang, "申出の種別を選んでください。", "Choose the kind of request."))];
+                    let errors = vec![(
+                        "kind".to_owned(),
+                        tr_owned(lang, "申出の種別を選んでください。", "Choose the kind of request."),
+                    )];
                     return refused(&counter, &v, &org, &fields, &errors).await;
                 }
             };
@@ -513,8 +512,14 @@ async fn organization_act(
         "decide_request" => {
             let request = fields.get("request");
             if fields.get("confirm") != "yes" {
-                return refused(&counter, &v, &org, &Fields::default(), &confirm_error(format!("confirm-request-{request}")))
-                    .await;
+                return refused(
+                    &counter,
+                    &v,
+                    &org,
+                    &Fields::default(),
+                    &confirm_error(format!("confirm-request-{request}")),
+                )
+                .await;
             }
             (
                 counter.decide_request_for_use(&v.caller, &org, request, approve).await.map(drop),
@@ -525,8 +530,14 @@ async fn organization_act(
         }
         "periodic_report" => {
             if fields.get("confirm") != "yes" {
-                return refused(&counter, &v, &org, &Fields::default(), &confirm_error("confirm-periodic_report".into()))
-                    .await;
+                return refused(
+                    &counter,
+                    &v,
+                    &org,
+                    &Fields::default(),
+                    &confirm_error("confirm-periodic_report".into()),
+                )
+                .await;
             }
             (
                 counter.decide_periodic_report(&v.caller, &org, approve).await.map(drop),
@@ -536,7 +547,8 @@ async fn organization_act(
             )
         }
         _ => {
-            let errors = vec![("requests".to_owned(), tr_owned(lang, "処理が選ばれていません。", "No step was chosen."))];
+            let errors =
+                vec![("requests".to_owned(), tr_owned(lang, "処理が選ばれていません。", "No step was chosen."))];
             return refused(&counter, &v, &org, &fields, &errors).await;
         }
     };
@@ -549,13 +561,7 @@ async fn organization_act(
     }
 }
 
-async fn refused(
-    counter: &Counter,
-    v: &Visit,
-    org: &str,
-    typed: &Fields,
-    errors: &[(String, String)],
-) -> PageResult {
+async fn refused(counter: &Counter, v: &Visit, org: &str, typed: &Fields, errors: &[(String, String)]) -> PageResult {
     organization_page(counter, v, org, StatusCode::UNPROCESSABLE_ENTITY, &OrgArgs::default(), typed, errors).await
 }
 

@@ -36,10 +36,10 @@ mod account;
 mod apply;
 #[cfg(feature = "status")]
 mod blanket;
-#[cfg(feature = "status")]
-mod lists;
 #[cfg(feature = "office")]
 mod counter;
+#[cfg(feature = "status")]
+mod lists;
 #[cfg(feature = "office")]
 mod office;
 #[cfg(feature = "login")]
