@@ -1615,3 +1615,79 @@ async fn the_counter_keeps_the_list_of_affiliated_foreign_nationals_in_pages() {
     osaka.get(&app, path).await.assert_html(StatusCode::NOT_FOUND);
     osaka.get(&app, &format!("{path}?person={token}")).await.assert_html(StatusCode::NOT_FOUND);
 }
+
+/// #18 items 2 and 6, scenarios 9 and 10 through the office's pages (Q47–Q49, Q54, Q58, Q67): only the
+/// re-entry permission of one application is withdrawn (once confirmed; the page then names it); that
+/// application, permitted, is handed over at the counter — to a third party refused, without the signed
+/// fee notice refused, to the applicant done; another application is withdrawn whole.
+#[tokio::test]
+async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let mut input = serde_json::to_value(zairyu_domain::fixtures::application_input()).unwrap();
+    input["receipt_method"] = "counter".into();
+    input["procedures"] = serde_json::json!(["extension", "re_entry_multiple"]);
+    let at_counter = file(&app, &tanaka, input).await;
+    let other = file(&app, &tanaka, serde_json::to_value(w.another_person().await).unwrap()).await;
+
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "OFFICER1").await;
+    let here = format!("/office/applications/{at_counter}");
+    let page = b.get(&app, &here).await;
+    assert!(page.html.contains("Withdraw only the re-entry permission (Q49)"), "{}", page.html);
+    let csrf = page.hidden("csrf");
+    async fn send_step(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, &str)]) -> Page {
+        b.post(app, here, f).await
+    }
+    let unconfirmed = send_step(&mut b, &app, &here, &[("csrf", &csrf), ("step", "withdraw_re_entry")]).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains("href=\"#confirm-withdraw_re_entry\""));
+    let confirmed = [("csrf", csrf.as_str()), ("step", "withdraw_re_entry"), ("confirm", "yes")];
+    assert!(send_step(&mut b, &app, &here, &confirmed).await.location.is_some());
+    let page = b.get(&app, &here).await;
+    assert!(page.html.contains("Withdrawn with it (Q49)") && page.html.contains("attached permission withdrawn"));
+    assert!(!page.html.contains("Withdraw only the re-entry permission"), "not offered twice");
+
+    assert!(send_step(&mut b, &app, &here, &[("csrf", &csrf), ("step", "start_examination")]).await.location.is_some());
+    let permit = [
+        ("csrf", csrf.as_str()),
+        ("step", "decide"),
+        ("decision", "permit"),
+        ("period_of_stay", "3Y"),
+        ("expiry_date", "2030-01-20"),
+        ("confirm", "yes"),
+    ];
+    assert!(send_step(&mut b, &app, &here, &permit).await.location.is_some());
+    let page = b.get(&app, &here).await;
+    assert!(page.html.contains("Hand over the card at the counter (Q54, Q67)"), "{}", page.html);
+    let hand_over = |collector: &'static str, signed: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("step", "hand_over_at_counter".to_owned()),
+            ("collector", collector.to_owned()),
+            ("fee_notice_signed", signed.to_owned()),
+            ("confirm", "yes".to_owned()),
+        ]
+    };
+    async fn post(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.post(app, here, &refs).await
+    }
+    let third = post(&mut b, &app, &here, &hand_over("third_party", "yes")).await;
+    third.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(third.html.contains("only the applicant or the user") && third.html.contains("(Q67)"), "{}", third.html);
+    let unsigned = post(&mut b, &app, &here, &hand_over("applicant", "")).await;
+    unsigned.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(post(&mut b, &app, &here, &hand_over("applicant", "yes")).await.location.is_some());
+    let done = b.get(&app, &here).await;
+    assert!(done.html.contains("<strong>Completed (card issued)</strong>") && done.html.contains("card handed over"), "{}", done.html);
+
+    let there = format!("/office/applications/{other}");
+    let whole = [("csrf", csrf.as_str()), ("step", "withdraw"), ("confirm", "yes")];
+    assert!(send_step(&mut b, &app, &there, &whole).await.location.is_some());
+    let withdrawn = b.get(&app, &there).await;
+    assert!(withdrawn.html.contains("<strong>Withdrawn</strong>"), "{}", withdrawn.html);
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
+    assert!(kinds.contains(&NotificationKind::ApplicationWithdrawn), "{kinds:?}");
+}

@@ -537,7 +537,8 @@ fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> Markup {
                 OfficeStep::HandOverAtCounter => {
                     fieldset {
                         legend.label { (ctx.tr("受け取った人（Q67）", "Collected by (Q67)")) }
-                        @for (value, ja, en) in [("applicant", "申請人本人", "The applicant"), ("user", "申請した利用者", "The user who filed")] {
+                        @for (value, ja, en) in [("applicant", "申請人本人", "The applicant"), ("user", "申請した利用者", "The user who filed"),
+                                                  ("third_party", "それ以外の人（交付できません）", "Someone else (the card cannot be handed over)")] {
                             div.choice {
                                 input type="radio" id=(format!("collector-{value}")) name="collector" value=(value);
                                 label for=(format!("collector-{value}")) { (ctx.tr(ja, en)) }
@@ -712,6 +713,7 @@ fn action_of(fields: &Fields, lang: Lang) -> Result<OfficeAction, Vec<(String, S
             let collector = match fields.get("collector") {
                 "applicant" => Collector::Applicant,
                 "user" => Collector::User,
+                "third_party" => Collector::ThirdParty,
                 _ => {
                     return Err(err(
                         "collector-applicant",
