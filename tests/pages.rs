@@ -1681,7 +1681,11 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     unsigned.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(post(&mut b, &app, &here, &hand_over("applicant", "yes")).await.location.is_some());
     let done = b.get(&app, &here).await;
-    assert!(done.html.contains("<strong>Completed (card issued)</strong>") && done.html.contains("card handed over"), "{}", done.html);
+    assert!(
+        done.html.contains("<strong>Completed (card issued)</strong>") && done.html.contains("card handed over"),
+        "{}",
+        done.html
+    );
 
     let there = format!("/office/applications/{other}");
     let whole = [("csrf", csrf.as_str()), ("step", "withdraw"), ("confirm", "yes")];

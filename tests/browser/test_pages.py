@@ -597,3 +597,129 @@ def test_the_admin_creates_an_officer_who_sets_a_password(browser, own_server, l
     set_password(officer, password)
     log_in(officer, s, user="EXAM02", password=password)
     expect(officer).to_have_url(re.compile("/office$"))
+
+
+def test_first_use_and_an_agent_for_two_clients_through_the_counter(browser, own_server, lang, check):
+    """Scenarios 1 and 2 through the office's pages and the organizations' (#18 items 3, 6): the counter
+    registers an organization (a wrong corporate number refused first), records its staff member's new
+    request for use and approves it; the e-mailed link sets the first password and the new user logs in to an
+    empty list. The counter adds a person to that organization's list, then records an agent's requests for
+    it and for the demo's organization, each with the written request; two user IDs result, and each shows
+    only its own organization's foreign nationals."""
+    import glob
+    from pathlib import Path
+
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    outbox = Path(s.data.name) / "outbox"
+    officer = the_officer(browser, s, lang)
+    officer.get_by_role("link", name=re.compile("^(所属機関|Organizations)$")).click()
+    check(officer, "office-organizations")
+    officer.locator("#kind-corporation").check()
+    officer.locator("#name").fill("Ume Trading K.K.")
+    officer.locator("#location").fill("2-1-1 Marunouchi, Chiyoda-ku, Tokyo")
+    officer.locator("#corporate_number").fill("1010401089235")
+    register = re.compile("^(所属機関を登録する|Register the organization)$")
+    officer.get_by_role("button", name=register).click()
+    expect(officer.get_by_role("alert")).to_be_visible()
+    check(officer, "office-organization-refused")
+    officer.locator("#corporate_number").fill("1010401089234")
+    officer.get_by_role("button", name=register).click()
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("登録しました|registered"))
+    check(officer, "office-organization")
+    ume = officer.url.split("?")[0]
+
+    def record(name, email, agent):
+        officer.locator("#requester_name").fill(name)
+        officer.locator("#requester_email").fill(email)
+        if agent:
+            officer.locator("#is_agent-yes").check()
+            officer.locator("#written_request").check()
+            officer.locator("#office_address").fill("2-2-2 Kojimachi, Chiyoda-ku, Tokyo")
+        officer.get_by_role("button", name=re.compile("^(利用申出を記録する|Record the request)$")).click()
+        expect(officer.get_by_role("status")).to_contain_text(re.compile("記録しました|recorded"))
+
+    def approve(name):
+        before = set(glob.glob(str(outbox / "*.eml")))
+        decision = officer.locator("form", has_text=name)
+        decision.locator("input[name=confirm]").check()
+        decision.get_by_role("button", name=re.compile("^(承認する|Approve)$")).click()
+        expect(officer.get_by_role("status")).to_contain_text(re.compile("承認しました|approved"))
+        requests = officer.get_by_role("region", name=re.compile("^(利用申出|Requests for use)"))
+        user = requests.get_by_role("row", name=re.compile(name)).get_by_role("link").inner_text()
+        return user, mailed_link(outbox, before)
+
+    def first_log_in(user, link, password):
+        page = browser.new_context(locale=locale, base_url=s.url).new_page()
+        page.goto(link)
+        set_password(page, password)
+        expect(page).to_have_url(re.compile("/login\\?reason=password_set$"))
+        log_in(page, s, user=user, password=password)
+        expect(page).to_have_url(re.compile("/foreign-nationals$"))
+        return page
+
+    # Scenario 1: the staff member's new request, approved; the first log-in.
+    record("Ume Hanako", f"hanako.{lang}@ume.example.jp", agent=False)
+    check(officer, "office-request-recorded")
+    staff_id, link = approve("Ume Hanako")
+    expect(officer.locator("main")).to_contain_text(re.compile("承認、|approved, until"))
+    staff = first_log_in(staff_id, link, "Ume#" + lang + "2027x")
+    expect(staff.locator("main")).to_contain_text(re.compile("まだ登録されていません|No affiliated foreign national"))
+
+    # The counter lists a person for the new organization.
+    officer.get_by_role("link", name=re.compile("外国人一覧（Q80）|List of Affiliated Foreign Nationals")).click()
+    for field, value in [("residence_card_number", "QR12345678ST"), ("name", "OKAFOR,CHIDI"), ("nationality", "Nigeria"),
+                         ("birth_date", "1990-02-28"), ("period_of_stay", "3Y"), ("expiry_date", "2027-01-31")]:
+        officer.locator(f"#{field}").fill(value)
+    officer.locator("#sex-male").check()
+    officer.locator("#status_of_residence").select_option("engineer_humanities_international")
+    officer.get_by_role("button", name=re.compile("^(一覧に追加する|Add to the list)$")).click()
+    expect(officer.get_by_role("row", name=re.compile("OKAFOR,CHIDI"))).to_be_visible()
+    check(officer, "office-list")
+
+    # Scenario 2: one agent, two clients, two user IDs.
+    agent = "Gyosei Jiro " + lang
+    officer.goto(ume)
+    record(agent, f"jiro.{lang}@gyosei.example.jp", agent=True)
+    for_ume, ume_link = approve(agent)
+    officer.goto("/office/organizations/sakura-systems")
+    record(agent, f"jiro.{lang}@gyosei.example.jp", agent=True)
+    for_sakura, sakura_link = approve(agent)
+    assert for_ume != for_sakura
+    at_ume = first_log_in(for_ume, ume_link, "Jiro#" + lang + "2027u")
+    expect(at_ume.locator("main")).to_contain_text("OKAFOR,CHIDI")
+    expect(at_ume.locator("main")).not_to_contain_text("NGUYEN,VAN,AN")
+    at_sakura = first_log_in(for_sakura, sakura_link, "Jiro#" + lang + "2027s")
+    expect(at_sakura.locator("main")).to_contain_text("NGUYEN,VAN,AN")
+    expect(at_sakura.locator("main")).not_to_contain_text("OKAFOR,CHIDI")
+
+
+def test_a_suspended_organization_resumes_once_its_report_is_approved(browser, own_server, lang, check):
+    """Scenario 11 through both sides' pages (#18 items 3, 6; Q74-Q76): the demo's second organization has no
+    periodic report approved by its expiry and is suspended: its user's log-in says why. The counter sees
+    it suspended, approves the report once confirmed: use resumes, the approval runs to the old expiry + 1
+    year, and the user logs in."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    log_in(staff, s, user="KAEDE01")
+    expect(staff.get_by_role("alert")).to_contain_text(re.compile("定期報告|periodic report"))
+    check(staff, "login-organization-suspended")
+    officer = the_officer(browser, s, lang)
+    officer.goto("/office/organizations/kaede-foods")
+    expect(officer.locator("#use-state")).to_contain_text(re.compile("利用停止中|Suspended"))
+    check(officer, "office-organization-suspended")
+    old_expiry = re.search(r"\d{4}-\d{2}-\d{2}\D+(\d{4})-(\d{2}-\d{2})", officer.locator("dl.facts").inner_text())
+    approve = re.compile("^(定期報告を承認する|Approve the report)$")
+    officer.get_by_role("button", name=approve).click()
+    expect(officer.get_by_role("alert")).to_contain_text(re.compile("取り消せない|cannot be undone"))
+    officer.locator("#confirm-periodic_report").check()
+    officer.get_by_role("button", name=approve).click()
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("承認しました|approved"))
+    expect(officer.locator("#use-state")).to_contain_text(re.compile("利用中|In use"))
+    new_expiry = f"{int(old_expiry.group(1)) + 1}-{old_expiry.group(2)}"
+    expect(officer.locator("dl.facts")).to_contain_text(new_expiry)
+    check(officer, "office-report-approved")
+    log_in(staff, s, user="KAEDE01")
+    expect(staff).to_have_url(re.compile("/foreign-nationals$"))

@@ -1,5 +1,6 @@
 //! The demo the local server seeds on its first start: an office, an organization with foreign nationals
-//! inside and outside the filing window, a staff user and an officer, with log-in details printed and kept
+//! inside and outside the filing window, a staff user and an officer, an organization suspended for want of a
+//! periodic report (Q76) with its staff user, with log-in details printed and kept
 //! in the data folder.
 
 use std::path::Path;
@@ -162,6 +163,32 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
         today,
     )
     .await?;
+    // Q76: an organization whose approval expired with no periodic report approved: suspended, as the
+    // daily job leaves it, for the counter to approve its report (scenario 11).
+    let kaede_id = OrganizationId::parse("kaede-foods")?;
+    let kaede_profile = OrganizationProfile::parse(
+        OrganizationKind::Corporation,
+        "Kaede Foods K.K.",
+        "4-4-4 Shiba, Minato-ku, Tokyo",
+        "1180301018771",
+        Office::Tokyo,
+    )?;
+    let mut kaede = Organization::approved(
+        kaede_id.clone(),
+        kaede_profile,
+        ApprovalOfUse::granted(today.sub_months(12).sub_days(1)),
+    );
+    kaede.suspend_if_expired(today);
+    let (kaede_staff, kaede_password) = user(
+        ports,
+        "KAEDE01",
+        UserKind::OrganizationStaff,
+        Some(&kaede_id),
+        "Sato Kenji",
+        "sato@kaede.example.jp",
+        today,
+    )
+    .await?;
     let officer_kind = UserKind::Officer { office: Office::Tokyo, roles: vec![OfficerRole::Admin] };
     let (officer, officer_password) =
         user(ports, "OFFICER01", officer_kind, None, "Immigration Officer", "officer@tokyo.immi.example.jp", today)
@@ -169,8 +196,8 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
 
     let import = Import {
         once: Some(MARKER.into()),
-        organizations: vec![org],
-        users: vec![staff, officer],
+        organizations: vec![org, kaede],
+        users: vec![staff, kaede_staff, officer],
         people: people.into_iter().map(|p| (org_id.clone(), p)).collect(),
     };
     if !core.import(import).await? {
@@ -179,6 +206,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
     let text = format!(
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \
          staff user    TANAKA01   password {staff_password}\n  \
+         suspended     KAEDE01    password {kaede_password}  (\"Kaede Foods K.K.\": no periodic report, Q76)\n  \
          officer user  OFFICER01  password {officer_password}\n  \
          log in: open {url}/ in a browser, or\n  \
          curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"

@@ -420,7 +420,10 @@ async fn organization_page(
                      value: &args.user_name, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
             button.secondary type="submit" { (ctx.tr("絞り込む", "Filter")) }
         }
-        @if users.is_empty() { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } } @else { (users_table(ctx, &users)) }
+        @if users.is_empty() {
+            @if args.user_name.trim().is_empty() { p { (ctx.tr("利用者はいません。", "There is no user yet.")) } }
+            @else { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } }
+        } @else { (users_table(ctx, &users)) }
     };
     Ok(Page(status, layout(ctx, p.name.as_str(), body)).into_response())
 }
