@@ -1695,3 +1695,57 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
     assert!(kinds.contains(&NotificationKind::ApplicationWithdrawn), "{kinds:?}");
 }
+
+/// #18 item 3 (Q80): the office's own spreadsheet of the list, saved as CSV UTF-8, adds and corrects many
+/// people at once: a file with an error in any row stores nothing and names each row and column; a file
+/// saved in Shift_JIS is refused with what to do; the template is the header the reader asks for.
+#[tokio::test]
+async fn the_counter_adds_many_from_the_office_s_list_file_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "CLERK01").await;
+    let path = "/office/organizations/org1/foreign-nationals";
+    let list = b.get(&app, path).await;
+    assert!(list.html.contains("Add or correct many from a file"), "{}", list.html);
+    let csrf = list.hidden("csrf");
+    let template = b.get(&app, "/office/foreign-nationals-template.csv").await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.html.contains("在留カード番号,氏名,"), "{}", template.html);
+    let header = template.html.trim_start_matches('\u{feff}').trim_end().to_owned();
+    let send_file = |bytes: Vec<u8>| {
+        let (ct, body) = multipart(&[("csrf", None, csrf.as_bytes()), ("file", Some("list.csv"), &bytes)]);
+        b.request("POST", &format!("{path}/file")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap()
+    };
+    let okafor = "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,いいえ";
+    let mensah = "UV23456789WX,\"MENSAH,AMA\",Ghana,1992-07-01,女,Engineer/Specialist in Humanities/International Services,1Y,2027-03-31,,,,";
+    let wrong = "YZ34567890AB,\"DIALLO,SEKOU\",Senegal,1991-02-30,男,技術・人文知識・国際業務,3 years,2027-01-31,,,,";
+    let file = |rows: &[&str]| format!("\u{feff}{header}\r\n{}\r\n", rows.join("\r\n")).into_bytes();
+    let (bad, sjis, good) = (
+        send_file(file(&[okafor, wrong])),
+        send_file(vec![0x8d, 0xdd, 0x97, 0xaf, b'\n']),
+        send_file(file(&[okafor, mensah])),
+    );
+    let refused = b.take(&app, bad).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    for text in
+        ["The file has 2 errors; nothing is stored.", "Date of birth", "Period of stay", "<th scope=\"row\">3</th>"]
+    {
+        assert!(refused.html.contains(text), "{text}: {}", refused.html);
+    }
+    assert!(!b.get(&app, path).await.html.contains("OKAFOR,CHIDI"), "nothing stored");
+    let shift_jis = b.take(&app, sjis).await;
+    shift_jis.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shift_jis.html.contains("CSV UTF-8") && shift_jis.html.contains("href=\"#list-file\""));
+    assert_eq!(b.take(&app, good).await.location.as_deref(), Some(&*format!("{path}?done=file")));
+    let list = b.get(&app, path).await;
+    assert!(list.html.contains("OKAFOR,CHIDI") && list.html.contains("MENSAH,AMA"), "{}", list.html);
+
+    let mut osaka = Browser::english();
+    osaka.log_in_in_english(&app, "OSAKA01").await;
+    let token = osaka.get(&app, "/office").await.hidden("csrf");
+    let (ct, body) = multipart(&[("csrf", None, token.as_bytes()), ("file", Some("list.csv"), &file(&[okafor]))]);
+    let req =
+        osaka.request("POST", &format!("{path}/file")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap();
+    osaka.take(&app, req).await.assert_html(StatusCode::NOT_FOUND);
+}

@@ -588,6 +588,30 @@ impl Counter {
         Ok(person)
     }
 
+    /// Q80: the people of a list file the office keeps as a spreadsheet (see [`super::list_file`]), added
+    /// or corrected on the organization's list; how many. Nothing is stored unless every row reads. The rows
+    /// are written 40 to a transaction: were one to fail, the file sent again writes every row again (a
+    /// person is put whole, so twice is once).
+    #[tracing::instrument(skip_all)]
+    pub async fn import_list_file(&self, caller: &Caller, org_id: &str, bytes: &[u8]) -> Result<usize, ServiceError> {
+        let org = self.counter_organization(caller, org_id).await?;
+        let people = super::list_file::parse(bytes).map_err(|e| match e {
+            Ok(rows) => ServiceError::Invalid(rows),
+            Err(file) => invalid("file", &file),
+        })?;
+        for chunk in people.chunks(40) {
+            let event =
+                self.counter_event(caller, AuditAction::PutForeignNational, format!("organization:{}", org.id()));
+            let mut change = self.core.change(&event)?;
+            for person in chunk {
+                change.put_person(org.id(), person)?;
+                passport_due(&mut change, org.id(), person);
+            }
+            self.core.commit(change).await?;
+        }
+        Ok(people.len())
+    }
+
     /// Q80: removes a person from the list.
     #[tracing::instrument(skip_all)]
     pub async fn remove_foreign_national(&self, caller: &Caller, org_id: &str, card: &str) -> Result<(), ServiceError> {

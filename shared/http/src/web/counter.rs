@@ -14,6 +14,7 @@ use serde::Deserialize;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::counter::{ForeignNationalInput, OrganizationInput, RequestForUseInput};
+use zairyu_app::services::list_file::{self, COLUMNS};
 use zairyu_domain::office::OFFICE_TABLE;
 use zairyu_domain::organization::{ForeignNational, OrganizationKind, UseState};
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
@@ -56,6 +57,18 @@ pub const PAGES: &[PageSpec] = &[
         path: "/office/organizations/{org}/foreign-nationals",
         handler: || post(people_act),
     },
+    PageSpec {
+        function: Function::Office,
+        method: "POST",
+        path: "/office/organizations/{org}/foreign-nationals/file",
+        handler: || post(list_file),
+    },
+    PageSpec {
+        function: Function::Office,
+        method: "GET",
+        path: "/office/foreign-nationals-template.csv",
+        handler: || get(list_template),
+    },
 ];
 
 /// What a page says was just done (`?done=…`, after a post's redirect), and the users' name filter.
@@ -90,6 +103,7 @@ fn done_notice(ctx: &PageCtx, done: &str) -> Markup {
         ),
         "saved" => ctx.tr("一覧に登録しました。", "The list is updated."),
         "removed" => ctx.tr("一覧から削除しました。", "The person is removed from the list."),
+        "file" => ctx.tr("ファイルの全員を一覧に登録しました。", "Everyone in the file is on the list."),
         _ => ctx.tr("処理を記録しました。", "Done: the step is recorded."),
     };
     html! { div.notice role="status" { p { (text) } } }
@@ -618,7 +632,7 @@ async fn people(
         }
     };
     let typed = editing.as_ref().map(ForeignNationalInput::from).unwrap_or_default();
-    people_page(&s, &counter, &v, &org, &args, StatusCode::OK, editing.is_some(), &typed, &[]).await
+    people_page(&s, &counter, &v, &org, &args, StatusCode::OK, editing.is_some(), &typed, &[], &[]).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -632,6 +646,7 @@ async fn people_page(
     correcting: bool,
     typed: &ForeignNationalInput,
     errors: &[(String, String)],
+    row_errors: &[RowError],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
     let found = counter.office_organization(&v.caller, org).await.map_err(problem(lang))?;
@@ -672,6 +687,7 @@ async fn people_page(
         }
         (pager(ctx, &path, next.as_deref(), args.cursor.is_none()))
         (person_form(ctx, csrf, &path, correcting, typed, errors))
+        @if !correcting { (list_file_form(ctx, csrf, &path, errors, row_errors)) }
         @if correcting {
             form.panel.step method="post" action=(path) {
                 input type="hidden" name="csrf" value=(csrf);
@@ -779,7 +795,8 @@ async fn people_act(
         let refuse = async |errors: Vec<(String, String)>| -> PageResult {
             let person = counter.organization_person(&v.caller, &org, card).await.map_err(problem(lang))?;
             let typed = ForeignNationalInput::from(&person);
-            people_page(&s, &counter, &v, &org, &args, StatusCode::UNPROCESSABLE_ENTITY, true, &typed, &errors).await
+            people_page(&s, &counter, &v, &org, &args, StatusCode::UNPROCESSABLE_ENTITY, true, &typed, &errors, &[])
+                .await
         };
         if fields.get("confirm") != "yes" {
             return refuse(vec![(
@@ -818,8 +835,117 @@ async fn people_act(
             let errors = refusal(lang, e, PERSON_FIELDS, "person");
             // A correction keeps its card number: a person already listed is corrected, not added.
             let correcting = counter.organization_person(&v.caller, &org, card).await.is_ok();
-            people_page(&s, &counter, &v, &org, &args, StatusCode::UNPROCESSABLE_ENTITY, correcting, &typed, &errors)
-                .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            people_page(&s, &counter, &v, &org, &args, status, correcting, &typed, &errors, &[]).await
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The list as a file (Q80): the office's spreadsheet, saved as CSV UTF-8
+
+/// One error of a row of a list file: the row, the column's header, what is wrong.
+struct RowError {
+    row: String,
+    column: &'static str,
+    message: String,
+}
+
+fn list_file_form(
+    ctx: &PageCtx,
+    csrf: &str,
+    path: &str,
+    errors: &[(String, String)],
+    row_errors: &[RowError],
+) -> Markup {
+    let error = errors.iter().find(|(f, _)| f == "list-file").map(|(_, m)| m.as_str());
+    let header = match ctx.lang {
+        Lang::Ja => COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>().join("、"),
+        Lang::En => COLUMNS.iter().map(|c| c.2).collect::<Vec<_>>().join(", "),
+    };
+    html! {
+        form.panel #list-form method="post" action=(format!("{path}/file")) enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(csrf);
+            h2 { (ctx.tr("ファイルでまとめて登録する", "Add or correct many from a file")) }
+            p {
+                (ctx.tr("官署で表計算ソフトの一覧を管理している場合は、「CSV UTF-8（コンマ区切り）」で保存して登録できます。1行目は列名（",
+                        "Where the office keeps the list in a spreadsheet, save it as \"CSV UTF-8\" and send it here. The first row names the columns ("))
+                (header)
+                (ctx.tr("）、2行目から1行に1人です。在留カード番号が一覧にある人は訂正され、ない人は追加されます。1つでも誤りがあれば何も登録されません。",
+                        "); each row after it is one person. A person whose card number is listed is corrected, anyone else added. Nothing is stored while any row has an error."))
+                " "
+                a href="/office/foreign-nationals-template.csv" download { (ctx.tr("列名だけのファイル（CSV）", "The file with the column names only (CSV)")) }
+            }
+            div.field.invalid[error.is_some()] {
+                label for="list-file" { (ctx.tr("一覧のファイル（CSV UTF-8、1MB・1,000人まで）", "The list file (CSV UTF-8, at most 1 MB and 1,000 people)")) }
+                @if let Some(e) = error { span.field-error id="list-file-error" { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }
+                input type="file" id="list-file" name="file" accept=".csv,text/csv" aria-describedby=[error.map(|_| "list-file-error")];
+            }
+            @if !row_errors.is_empty() {
+                (data_table(ctx, ctx.tr("ファイルの誤り", "Errors in the file"), &[("行", "Row"), ("列", "Column"), ("内容", "What is wrong")], html! {
+                    @for e in row_errors {
+                        tr { th scope="row" { (e.row) } td { (e.column) } td { (e.message) } }
+                    }
+                }))
+            }
+            div.actions { button.secondary type="submit" { (ctx.tr("ファイルを登録する", "Send the file")) } }
+        }
+    }
+}
+
+/// The header row of the list file, to fill in.
+async fn list_template(OfficerVisit(_): OfficerVisit) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"foreign-nationals.csv\""),
+        ],
+        list_file::template(),
+    )
+        .into_response()
+}
+
+async fn list_file(
+    State(s): State<AppState>,
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    Path(org): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let lang = v.lang();
+    let upload = file_upload(&v, multipart, "file").await?;
+    let refuse = async |errors: Vec<(String, String)>, rows: Vec<RowError>| -> PageResult {
+        let (args, typed) = (PeopleArgs::default(), ForeignNationalInput::default());
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        people_page(&s, &counter, &v, &org, &args, status, false, &typed, &errors, &rows).await
+    };
+    let Some(bytes) = upload.file else {
+        let message = tr_owned(lang, "ファイルを選んでください。", "Choose a file.");
+        return refuse(vec![("list-file".into(), message)], Vec::new()).await;
+    };
+    match counter.import_list_file(&v.caller, &org, &bytes).await {
+        Ok(_) => Ok(see_other(&format!("/office/organizations/{}/foreign-nationals?done=file", encode(&org)))),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let mut rows = Vec::new();
+            let mut file = Vec::new();
+            for (field, message) in messages(lang, &Problem::from(e)) {
+                match field.strip_prefix("row ").and_then(|r| r.split_once(": ")) {
+                    Some((row, name)) => {
+                        let column = COLUMNS.iter().find(|c| c.0 == name).map_or("", |c| tr(lang, c.1, c.2));
+                        rows.push(RowError { row: row.to_owned(), column, message });
+                    }
+                    None => file.push(message),
+                }
+            }
+            let summary = match (file.is_empty(), rows.len()) {
+                (false, _) => file.join(" "),
+                (true, n) => match lang {
+                    Lang::Ja => format!("ファイルに{n}件の誤りがあります。何も登録していません。"),
+                    Lang::En => format!("The file has {n} errors; nothing is stored."),
+                },
+            };
+            refuse(vec![("list-file".into(), summary)], rows).await
         }
         Err(e) => Err(problem(lang)(e)),
     }

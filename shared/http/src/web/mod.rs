@@ -443,25 +443,29 @@ pub fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Mark
     }
 }
 
-/// A photo posted with a page's multipart form: the form's CSRF token, and the file chosen (with its name)
+/// A file posted with a page's multipart form: the form's CSRF token, and the file chosen (with its name)
 /// unless none was.
 #[cfg(any(feature = "submit", feature = "office"))]
-pub struct PhotoUpload {
+pub struct Upload {
     pub csrf: String,
     pub file: Option<Vec<u8>>,
     pub name: Option<String>,
 }
 
-/// Reads a photo form posted from a page of `v` (`csrf`, then the file in `photo`) and checks its token; a
-/// body that is not such a form is refused as malformed.
+/// Reads a file form posted from a page of `v` (`csrf`, then the file in the field `field`) and checks its
+/// token; a body that is not such a form is refused as malformed.
 #[cfg(any(feature = "submit", feature = "office"))]
-pub async fn photo_upload(v: &Visit, mut multipart: axum::extract::Multipart) -> Result<PhotoUpload, PageError> {
+pub async fn file_upload(
+    v: &Visit,
+    mut multipart: axum::extract::Multipart,
+    field_name: &str,
+) -> Result<Upload, PageError> {
     let bad = |_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form()));
-    let mut upload = PhotoUpload { csrf: String::new(), file: None, name: None };
+    let mut upload = Upload { csrf: String::new(), file: None, name: None };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
-            Some("photo") => {
+            Some(name) if name == field_name => {
                 upload.name = field.file_name().map(str::to_owned);
                 upload.file = Some(field.bytes().await.map_err(bad)?.to_vec()).filter(|b| !b.is_empty());
             }
@@ -470,6 +474,12 @@ pub async fn photo_upload(v: &Visit, mut multipart: axum::extract::Multipart) ->
     }
     v.check_form(&upload.csrf)?;
     Ok(upload)
+}
+
+/// A facial photo posted from a page (the file in `photo`).
+#[cfg(any(feature = "submit", feature = "office"))]
+pub async fn photo_upload(v: &Visit, multipart: axum::extract::Multipart) -> Result<Upload, PageError> {
+    file_upload(v, multipart, "photo").await
 }
 
 /// A stored facial photo as its page's image (never cached: it is personal data); none is a 404.

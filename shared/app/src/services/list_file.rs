@@ -1,0 +1,343 @@
+//! The List of Affiliated Foreign Nationals as an office keeps it in a spreadsheet (#18 item 3, Q80), saved
+//! as CSV (UTF-8, as spreadsheet programs save "CSV UTF-8"): a header row naming the columns of
+//! [`COLUMNS`] in their order, then one person a row. Read whole before anything is stored, with bounds on
+//! its size, rows and cells, so that no file can exhaust memory; every refusal names the row and the column.
+
+use zairyu_domain::error::{Collector, Localized, Violations};
+use zairyu_domain::organization::ForeignNational;
+
+use super::counter::ForeignNationalInput;
+
+/// The columns of the file, in their order: the field, its Japanese and its English header.
+pub const COLUMNS: [(&str, &str, &str); 12] = [
+    ("residence_card_number", "在留カード番号", "Residence card number"),
+    ("name", "氏名", "Name"),
+    ("nationality", "国籍・地域", "Nationality"),
+    ("birth_date", "生年月日", "Date of birth"),
+    ("sex", "性別", "Sex"),
+    ("status_of_residence", "在留資格", "Status of residence"),
+    ("period_of_stay", "在留期間", "Period of stay"),
+    ("expiry_date", "在留期間の満了日", "Expiry date"),
+    ("passport_number", "旅券番号", "Passport number"),
+    ("passport_expiry", "旅券の有効期限", "Passport expiry date"),
+    ("email", "メールアドレス", "E-mail address"),
+    ("kanji_name_on_card", "漢字氏名の併記", "Kanji name on the card"),
+];
+
+/// A file of at most this many bytes.
+pub const MAX_BYTES: usize = 1 << 20;
+/// At most this many people in one file.
+pub const MAX_ROWS: usize = 1_000;
+/// No cell of the list is longer than this many characters.
+const MAX_CELL: usize = 200;
+
+/// Why a file is refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListFileError {
+    #[error("the file is larger than 1 MB")]
+    TooLarge,
+    #[error("the file is not text in UTF-8: save it from the spreadsheet program as \"CSV UTF-8\"")]
+    NotUtf8,
+    #[error("the file is empty: the first row names the columns, each row after it is one person")]
+    Empty,
+    #[error("the first row must name the columns, in this order: {0}")]
+    Header(String),
+    #[error("the file has more than 1,000 people; split it")]
+    TooManyRows,
+    #[error("row {0} has a quotation mark that is never closed")]
+    UnclosedQuote(usize),
+    #[error("row {row} has {found} columns; the list has {expected}")]
+    Columns { row: usize, found: usize, expected: usize },
+    #[error("row {0} has a cell longer than 200 characters")]
+    CellTooLong(usize),
+}
+
+impl Localized for ListFileError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::TooLarge => "list_file.too_large",
+            Self::NotUtf8 => "list_file.not_utf8",
+            Self::Empty => "list_file.empty",
+            Self::Header(_) => "list_file.header",
+            Self::TooManyRows => "list_file.too_many_rows",
+            Self::UnclosedQuote(_) => "list_file.unclosed_quote",
+            Self::Columns { .. } => "list_file.columns",
+            Self::CellTooLong(_) => "list_file.cell_too_long",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::TooLarge => "ファイルが1MBを超えています。".into(),
+            Self::NotUtf8 => {
+                "UTF-8のテキストではありません。表計算ソフトから「CSV UTF-8（コンマ区切り）」で保存してください。"
+                    .into()
+            }
+            Self::Empty => "ファイルが空です。1行目に列名、2行目から1行に1人を記載してください。".into(),
+            Self::Header(_) => format!("1行目には列名を次の順に記載してください：{}", header_ja()),
+            Self::TooManyRows => "1つのファイルに記載できるのは1,000人までです。分けてください。".into(),
+            Self::UnclosedQuote(row) => format!("{row}行目に閉じられていない引用符（\"）があります。"),
+            Self::Columns { row, found, expected } => {
+                format!("{row}行目の列の数が{found}です。一覧の列は{expected}です。")
+            }
+            Self::CellTooLong(row) => format!("{row}行目に200文字を超えるセルがあります。"),
+        }
+    }
+}
+
+fn header_ja() -> String {
+    COLUMNS.iter().map(|(_, ja, _)| *ja).collect::<Vec<_>>().join(",")
+}
+
+/// The header row in English, for the message and the template.
+pub fn header_en() -> String {
+    COLUMNS.iter().map(|(_, _, en)| *en).collect::<Vec<_>>().join(",")
+}
+
+/// The file an office fills in: a byte-order mark (so that spreadsheet programs read it as UTF-8), the
+/// header row in Japanese and in English (either is read back), and no person.
+pub fn template() -> Vec<u8> {
+    format!("\u{feff}{}\r\n", header_ja()).into_bytes()
+}
+
+/// A `yes`/`no` cell (はい/いいえ, 有/無, ○, 1/0, true/false; empty is no).
+#[derive(Debug, thiserror::Error)]
+#[error("enter yes or no")]
+struct YesNo;
+
+impl Localized for YesNo {
+    fn rule(&self) -> &'static str {
+        "list_file.yes_no"
+    }
+    fn message_ja(&self) -> String {
+        "「はい」か「いいえ」を入力してください。".into()
+    }
+}
+
+fn yes_no(cell: &str) -> Result<bool, YesNo> {
+    match cell.trim().to_lowercase().as_str() {
+        "" | "no" | "n" | "いいえ" | "無" | "なし" | "0" | "false" | "×" => Ok(false),
+        "yes" | "y" | "はい" | "有" | "あり" | "1" | "true" | "○" | "〇" => Ok(true),
+        _ => Err(YesNo),
+    }
+}
+
+/// The rows of CSV text: cells split at commas outside quotes, `""` a quote inside them, a line ending
+/// (LF or CRLF) outside quotes ending the row. Each row with the line it starts on.
+fn rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, ListFileError> {
+    let mut out = Vec::new();
+    let (mut row, mut cell) = (Vec::new(), String::new());
+    let (mut line, mut starts, mut quoted) = (1usize, 1usize, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                cell.push(c);
+            }
+            (false, '"') if cell.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n' | '\r') => {
+                row.push(std::mem::take(&mut cell));
+                out.push((starts, std::mem::take(&mut row)));
+                line += 1;
+                starts = line;
+            }
+            (false, c) => cell.push(c),
+        }
+        if cell.chars().count() > MAX_CELL {
+            return Err(ListFileError::CellTooLong(starts));
+        }
+        if out.len() > MAX_ROWS + 1 {
+            return Err(ListFileError::TooManyRows);
+        }
+    }
+    if quoted {
+        return Err(ListFileError::UnclosedQuote(starts));
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        out.push((starts, row));
+    }
+    // A row of empty cells (a spreadsheet's trailing lines) is no person.
+    out.retain(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    Ok(out)
+}
+
+/// One person's row as typed: its line, the fields, and the kanji column's cell (read as yes or no with
+/// the rest of the row's fields, so that its error is one more of the row's).
+struct TypedRow {
+    row: usize,
+    input: ForeignNationalInput,
+    kanji: String,
+}
+
+/// The rows of a list file, checked as a whole (size, encoding, header, rows and columns).
+fn read(bytes: &[u8]) -> Result<Vec<TypedRow>, ListFileError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(ListFileError::TooLarge);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ListFileError::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = rows(text)?.into_iter();
+    let (_, header) = rows.next().ok_or(ListFileError::Empty)?;
+    let typed: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let named = |pick: fn(&(&'static str, &'static str, &'static str)) -> &'static str| {
+        typed.len() == COLUMNS.len() && typed.iter().zip(&COLUMNS).all(|(t, c)| *t == pick(c).to_lowercase())
+    };
+    if !(named(|c| c.1) || named(|c| c.2) || named(|c| c.0)) {
+        return Err(ListFileError::Header(header_en()));
+    }
+    let people: Vec<_> = rows.collect();
+    if people.is_empty() {
+        return Err(ListFileError::Empty);
+    }
+    if people.len() > MAX_ROWS {
+        return Err(ListFileError::TooManyRows);
+    }
+    people
+        .into_iter()
+        .map(|(row, cells)| {
+            let [card, name, nationality, birth, sex, status, period, expiry, passport, passport_expiry, email, kanji] =
+                <[String; COLUMNS.len()]>::try_from(cells).map_err(|cells| ListFileError::Columns {
+                    row,
+                    found: cells.len(),
+                    expected: COLUMNS.len(),
+                })?;
+            let input = ForeignNationalInput {
+                residence_card_number: card,
+                name,
+                nationality,
+                birth_date: birth,
+                sex,
+                status_of_residence: status,
+                period_of_stay: period,
+                expiry_date: expiry,
+                passport_number: passport,
+                passport_expiry,
+                email,
+                kanji_name_on_card: false,
+            };
+            Ok(TypedRow { row, input, kanji })
+        })
+        .collect()
+}
+
+/// The people of a list file, or why not: the file as a whole (`Err(Err(_))`), or every error of every row,
+/// each field named `row N: field` (`Err(Ok(_))`). Nothing is stored unless every row reads; a card
+/// number twice in one file is an error of its second row.
+pub fn parse(bytes: &[u8]) -> Result<Vec<ForeignNational>, Result<Violations, ListFileError>> {
+    let typed = read(bytes).map_err(Err)?;
+    let mut c = Collector::new();
+    let mut people = Vec::with_capacity(typed.len());
+    let mut seen = std::collections::HashSet::new();
+    for TypedRow { row, mut input, kanji } in typed {
+        input.kanji_name_on_card = c.take(format!("row {row}: kanji_name_on_card"), yes_no(&kanji)).unwrap_or(false);
+        match input.parse() {
+            Ok(person) if !seen.insert(person.card_number.clone()) => {
+                c.push(format!("row {row}: residence_card_number"), &Repeated);
+            }
+            Ok(person) => people.push(person),
+            Err(v) => c.extend(&format!("row {row}: "), v),
+        }
+    }
+    c.finish(|| Some(people)).map_err(Ok)
+}
+
+/// A person twice in one file.
+#[derive(Debug, thiserror::Error)]
+#[error("this residence card number is on an earlier row of the file too")]
+struct Repeated;
+
+impl Localized for Repeated {
+    fn rule(&self) -> &'static str {
+        "list_file.repeated"
+    }
+    fn message_ja(&self) -> String {
+        "この在留カード番号は、ファイルの前の行にもあります。".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "在留カード番号,氏名,国籍・地域,生年月日,性別,在留資格,在留期間,在留期間の満了日,旅券番号,旅券の有効期限,メールアドレス,漢字氏名の併記";
+
+    fn file(rows: &[&str]) -> Vec<u8> {
+        let mut s = format!("\u{feff}{HEADER}\r\n");
+        for r in rows {
+            s.push_str(r);
+            s.push_str("\r\n");
+        }
+        s.into_bytes()
+    }
+
+    const OKAFOR: &str =
+        "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,いいえ";
+
+    #[test]
+    fn a_file_saved_as_csv_utf_8_reads_with_quotes_and_either_header() {
+        let people = parse(&file(&[OKAFOR, ",,,,,,,,,,,"])).unwrap();
+        assert_eq!(people.len(), 1, "the empty trailing row is no person");
+        assert_eq!(people[0].name.to_string(), "OKAFOR,CHIDI");
+        assert!(!people[0].kanji_name_on_card);
+        let english = format!("{}\n{}\n", header_en(), OKAFOR.replace("いいえ", "yes"));
+        let people = parse(english.as_bytes()).unwrap();
+        assert!(people[0].kanji_name_on_card);
+        let quoted = format!(
+            "{HEADER}\n\"QR12345678ST\",\"OKAFOR,\"\"CHIDI\"\"\",Nigeria,19900228,male,engineer_humanities_international,3Y,2027-01-31,,,,\n"
+        );
+        let err = parse(quoted.as_bytes()).unwrap_err().unwrap();
+        assert!(err.iter().any(|v| v.field == "row 2: name"), "a quote is no letter of a name: {err:?}");
+    }
+
+    #[test]
+    fn every_error_of_every_row_is_named_and_nothing_is_parsed() {
+        let bad =
+            "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990-02-30,X,技術・人文知識・国際業務,3 years,2027-01-31,,,,maybe";
+        let err = parse(&file(&[OKAFOR, bad, OKAFOR])).unwrap_err().unwrap();
+        let fields: Vec<&str> = err.iter().map(|v| v.field.as_str()).collect();
+        for f in [
+            "row 3: birth_date",
+            "row 3: sex",
+            "row 3: period_of_stay",
+            "row 3: kanji_name_on_card",
+            "row 4: residence_card_number",
+        ] {
+            assert!(fields.contains(&f), "{f}: {fields:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_the_list_is_refused_whole() {
+        let refused = |bytes: &[u8]| parse(bytes).unwrap_err().unwrap_err();
+        assert_eq!(refused(b""), ListFileError::Empty);
+        assert_eq!(refused(format!("{HEADER}\n").as_bytes()), ListFileError::Empty);
+        assert!(matches!(refused(b"card,name\nQR12345678ST,X\n"), ListFileError::Header(_)));
+        // Shift_JIS, as a Japanese spreadsheet program saves plain "CSV".
+        assert_eq!(refused(&[0x8d, 0xdd, 0x97, 0xaf, b',', b'\n']), ListFileError::NotUtf8);
+        assert_eq!(refused(&file(&["QR12345678ST,\"OKAFOR"])), ListFileError::UnclosedQuote(2));
+        assert!(matches!(refused(&file(&["QR12345678ST,OKAFOR"])), ListFileError::Columns { row: 2, found: 2, .. }));
+        assert_eq!(refused(&file(&[&"x".repeat(201)])), ListFileError::CellTooLong(2));
+        assert_eq!(refused(&vec![b'a'; MAX_BYTES + 1]), ListFileError::TooLarge);
+        let many: Vec<&str> = std::iter::repeat_n(OKAFOR, MAX_ROWS + 1).collect();
+        assert_eq!(refused(&file(&many)), ListFileError::TooManyRows);
+        let exactly: Vec<&str> = std::iter::repeat_n(OKAFOR, MAX_ROWS).collect();
+        assert!(matches!(parse(&file(&exactly)), Err(Ok(_))), "1,000 rows are read (then refused as repeated)");
+    }
+
+    #[test]
+    fn the_template_is_the_header_the_reader_asks_for() {
+        let t = template();
+        assert!(t.starts_with("\u{feff}".as_bytes()));
+        assert_eq!(parse(&t).unwrap_err().unwrap_err(), ListFileError::Empty);
+    }
+}
