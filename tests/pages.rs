@@ -1749,3 +1749,38 @@ async fn the_counter_adds_many_from_the_office_s_list_file_in_pages() {
         osaka.request("POST", &format!("{path}/file")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap();
     osaka.take(&app, req).await.assert_html(StatusCode::NOT_FOUND);
 }
+
+/// #18 item 5: the navigation offers an officer only the pages its roles allow, and a page its roles do not
+/// allow says which roles it has and who can give another; a counter officer is offered the counter's pages
+/// and not the admin's.
+#[tokio::test]
+async fn an_officer_is_offered_only_what_its_roles_allow_and_told_why_otherwise() {
+    use zairyu_domain::office::Office;
+    use zairyu_domain::status::OfficerRole;
+    let w = World::new().await;
+    w.seed_officer("EXAM01", Office::Tokyo, vec![OfficerRole::Examiner]).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut examiner = Browser::english();
+    examiner.log_in_in_english(&app, "EXAM01").await;
+    let queue = examiner.get(&app, "/office").await;
+    queue.assert_html(StatusCode::OK);
+    for hidden in ["href=\"/office/organizations\"", "href=\"/office/users\"", "href=\"/office/officers\""] {
+        assert!(!queue.html.contains(hidden), "{hidden}");
+    }
+    assert!(queue.html.contains("href=\"/office/notices\""));
+    for path in
+        ["/office/organizations", "/office/organizations/org1", "/office/users?email=tanaka%40sakura.example.jp"]
+    {
+        let refused = examiner.get(&app, path).await;
+        refused.assert_html(StatusCode::FORBIDDEN);
+        assert!(
+            refused.html.contains("Your roles (examination) do not allow this. An admin of your office"),
+            "{path}: {}",
+            refused.html
+        );
+    }
+    let mut clerk = Browser::english();
+    clerk.log_in_in_english(&app, "CLERK01").await;
+    let queue = clerk.get(&app, "/office").await;
+    assert!(queue.html.contains("href=\"/office/organizations\"") && !queue.html.contains("href=\"/office/officers\""));
+}

@@ -149,6 +149,7 @@ async fn login(
         lang: visitor_lang(&headers),
         user_name: None,
         organization_user: false,
+        officer_roles: Vec::new(),
         csrf: None,
         path: "/login".into(),
     };

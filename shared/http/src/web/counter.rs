@@ -20,7 +20,7 @@ use zairyu_domain::organization::{ForeignNational, OrganizationKind, UseState};
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
 use zairyu_domain::status_of_residence::StatusOfResidence;
 
-use super::office::{OfficerVisit, office_name, users_table};
+use super::office::{OfficerVisit, office_name, refused_by, users_table};
 use super::*;
 use crate::Wired;
 use crate::cursor::Pages;
@@ -172,9 +172,9 @@ async fn organizations_page(
     let args: Args = query(uri, lang)?;
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), "/office/organizations");
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
-    let pending = counter.pending_requests(&v.caller, after, limit).await.map_err(problem(lang))?;
+    let pending = counter.pending_requests(&v.caller, after, limit).await.map_err(refused_by(v))?;
     let next = pages.view(Vec::<()>::new(), pending.next).map_err(api(lang))?.next_cursor;
-    let (own, _) = v.caller.officer().map_err(problem(lang))?;
+    let (own, _) = v.caller.officer().map_err(refused_by(v))?;
     let admin = Counter::is_admin(&v.caller);
     let f = Form { ctx, errors };
     let kind = typed.get("kind");
@@ -266,7 +266,7 @@ async fn register(
             let errors = refusal(lang, e, &["kind", "name", "location", "corporate_number", "office"], "register");
             organizations_page(&s, &counter, &v, &uri, StatusCode::UNPROCESSABLE_ENTITY, &fields, &errors).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -295,9 +295,9 @@ async fn organization_page(
     errors: &[(String, String)],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let found = counter.office_organization(&v.caller, org).await.map_err(problem(lang))?;
-    let requests = counter.organization_requests(&v.caller, org).await.map_err(problem(lang))?;
-    let users = counter.organization_users(&v.caller, org, Some(&args.user_name)).await.map_err(problem(lang))?;
+    let found = counter.office_organization(&v.caller, org).await.map_err(refused_by(v))?;
+    let requests = counter.organization_requests(&v.caller, org).await.map_err(refused_by(v))?;
+    let users = counter.organization_users(&v.caller, org, Some(&args.user_name)).await.map_err(refused_by(v))?;
     let p = found.profile();
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let action = format!("/office/organizations/{}", found.id());
@@ -574,7 +574,7 @@ async fn organization_act(
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict)) => {
             refused(&counter, &v, &org, &fields, &refusal(lang, e, known, anchor)).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -626,9 +626,9 @@ async fn people(
                 .config
                 .cursor_key
                 .open(Some(sealed), &person_context(v.caller.user_id.as_str()))
-                .map_err(|_| problem(lang)(ServiceError::NotFound))?
-                .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
-            Some(counter.organization_person(&v.caller, &org, &card.0).await.map_err(problem(lang))?)
+                .map_err(|_| refused_by(&v)(ServiceError::NotFound))?
+                .ok_or_else(|| refused_by(&v)(ServiceError::NotFound))?;
+            Some(counter.organization_person(&v.caller, &org, &card.0).await.map_err(refused_by(&v))?)
         }
     };
     let typed = editing.as_ref().map(ForeignNationalInput::from).unwrap_or_default();
@@ -649,11 +649,11 @@ async fn people_page(
     row_errors: &[RowError],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let found = counter.office_organization(&v.caller, org).await.map_err(problem(lang))?;
+    let found = counter.office_organization(&v.caller, org).await.map_err(refused_by(v))?;
     let path = format!("/office/organizations/{}/foreign-nationals", found.id());
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), &path);
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
-    let listed = counter.organization_people(&v.caller, org, after, limit).await.map_err(problem(lang))?;
+    let listed = counter.organization_people(&v.caller, org, after, limit).await.map_err(refused_by(v))?;
     let next = pages.view(Vec::<()>::new(), listed.next).map_err(api(lang))?.next_cursor;
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let user = v.caller.user_id.as_str();
@@ -793,7 +793,7 @@ async fn people_act(
     let card = fields.get("residence_card_number");
     if fields.get("step") == "remove" {
         let refuse = async |errors: Vec<(String, String)>| -> PageResult {
-            let person = counter.organization_person(&v.caller, &org, card).await.map_err(problem(lang))?;
+            let person = counter.organization_person(&v.caller, &org, card).await.map_err(refused_by(&v))?;
             let typed = ForeignNationalInput::from(&person);
             people_page(&s, &counter, &v, &org, &args, StatusCode::UNPROCESSABLE_ENTITY, true, &typed, &errors, &[])
                 .await
@@ -812,7 +812,7 @@ async fn people_act(
         return match counter.remove_foreign_national(&v.caller, &org, card).await {
             // Removed now, or already (another tab): the list as it stands.
             Ok(()) | Err(ServiceError::NotFound) => Ok(see_other(&format!("{path}?done=removed"))),
-            Err(e) => Err(problem(lang)(e)),
+            Err(e) => Err(refused_by(&v)(e)),
         };
     }
     let typed = ForeignNationalInput {
@@ -838,7 +838,7 @@ async fn people_act(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             people_page(&s, &counter, &v, &org, &args, status, correcting, &typed, &errors, &[]).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -947,6 +947,6 @@ async fn list_file(
             };
             refuse(vec![("list-file".into(), summary)], rows).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use zairyu_app::{Caller, ServiceError};
 use zairyu_domain::account::{User, UserKind};
 pub use zairyu_domain::error::Language as Lang;
+use zairyu_domain::status::OfficerRole;
 
 use crate::extract::cookie;
 use crate::routes::Function;
@@ -221,6 +222,8 @@ pub struct PageCtx {
     /// The user's name, when logged in.
     pub user_name: Option<String>,
     pub organization_user: bool,
+    /// An officer's roles (none for anyone else): the navigation offers only the pages they allow.
+    pub officer_roles: Vec<OfficerRole>,
     pub csrf: Option<String>,
     pub path: String,
 }
@@ -231,6 +234,7 @@ impl PageCtx {
             lang: visitor_lang(&parts.headers),
             user_name: None,
             organization_user: false,
+            officer_roles: Vec::new(),
             csrf: None,
             path: local_path(parts.uri.path()).to_owned(),
         }
@@ -262,6 +266,10 @@ async fn visit(parts: &mut Parts, state: &AppState) -> Result<Option<Visit>, Pag
                 lang: user.language(),
                 user_name: Some(user.name().to_string()),
                 organization_user: matches!(user.kind(), UserKind::OrganizationStaff | UserKind::Agent),
+                officer_roles: match user.kind() {
+                    UserKind::Officer { roles, .. } => roles.clone(),
+                    _ => Vec::new(),
+                },
                 csrf: Some(form_token(&token)),
                 path: local_path(parts.uri.path()).to_owned(),
             };
@@ -553,10 +561,15 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                     li { a href="/blanket" { (tr(lang, "一括入力", "Blanket input")) } }
                                 } @else if ctx.user_name.is_some() {
                                     li { a href="/office" { (tr(lang, "申請の処理", "Applications to process")) } }
-                                    li { a href="/office/organizations" { (tr(lang, "所属機関", "Organizations")) } }
-                                    li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
+                                    @let has = |r| ctx.officer_roles.contains(&r);
+                                    @if has(OfficerRole::Counter) || has(OfficerRole::Admin) {
+                                        li { a href="/office/organizations" { (tr(lang, "所属機関", "Organizations")) } }
+                                        li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
+                                    }
                                     li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
-                                    li { a href="/office/officers" { (tr(lang, "職員", "Officers")) } }
+                                    @if has(OfficerRole::Admin) {
+                                        li { a href="/office/officers" { (tr(lang, "職員", "Officers")) } }
+                                    }
                                 }
                                 @if let Some(name) = &ctx.user_name {
                                     li { a href="/account" { (tr(lang, "利用者情報", "Your account")) span.visually-hidden { "（" (name) "）" } } }
@@ -610,7 +623,14 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
 /// An error page in the visitor's language, with the problem's own message.
 pub fn error_page(lang: Lang, p: &Problem) -> Response {
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let ctx = PageCtx { lang, user_name: None, organization_user: false, csrf: None, path: "/".into() };
+    let ctx = PageCtx {
+        lang,
+        user_name: None,
+        organization_user: false,
+        officer_roles: Vec::new(),
+        csrf: None,
+        path: "/".into(),
+    };
     let (title, advice) = match status.as_u16() {
         404 => (
             ctx.tr("ページが見つかりません", "Page not found"),

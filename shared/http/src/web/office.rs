@@ -84,6 +84,39 @@ impl FromRequestParts<AppState> for OfficerVisit {
     }
 }
 
+/// A service's refusal as an officer's page shows it; a refusal for want of a role names the roles the
+/// officer has and who can give another (item 5: every refused action explains why).
+pub(super) fn refused_by(v: &Visit) -> impl Fn(ServiceError) -> PageError + '_ {
+    move |e| match e {
+        ServiceError::Forbidden => {
+            let mut p = Problem::from(ServiceError::Forbidden);
+            let roles = |lang| {
+                let names: Vec<&str> = v.page.officer_roles.iter().map(|r| short_role(lang, *r)).collect();
+                names.join(tr(lang, "、", ", "))
+            };
+            p.detail_ja = format!(
+                "あなたの役割（{}）では、この処理はできません。役割の追加は、官署の管理者に依頼してください。",
+                roles(Lang::Ja)
+            );
+            p.detail = format!(
+                "Your roles ({}) do not allow this. An admin of your office can give you another role.",
+                roles(Lang::En)
+            );
+            PageError::Problem(v.lang(), Box::new(p))
+        }
+        e => problem(v.lang())(e),
+    }
+}
+
+fn short_role(lang: Lang, r: OfficerRole) -> &'static str {
+    match r {
+        OfficerRole::Counter => tr(lang, "窓口", "counter"),
+        OfficerRole::Examiner => tr(lang, "審査", "examination"),
+        OfficerRole::Issuance => tr(lang, "交付", "issuance"),
+        OfficerRole::Admin => tr(lang, "管理者", "admin"),
+    }
+}
+
 fn status_label(lang: Lang, s: ApplicationStatus) -> &'static str {
     tr(lang, s.office_label_ja(), s.office_label_en())
 }
@@ -106,7 +139,7 @@ async fn queue(
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
     let args: QueueArgs = query(&uri, lang)?;
-    let counts = examination.office_queue_counts(&v.caller, COUNT_CAP).await.map_err(problem(lang))?;
+    let counts = examination.office_queue_counts(&v.caller, COUNT_CAP).await.map_err(refused_by(&v))?;
     let status = match args.status.as_deref().unwrap_or_default() {
         "" => ApplicationStatus::ApplicationCompleted,
         code => ApplicationStatus::parse(code).filter(|s| counts.iter().any(|(c, ..)| c == s)).ok_or_else(|| {
@@ -118,7 +151,7 @@ async fn queue(
     let page = examination
         .office_queue(&v.caller, None, status, QueueOrder::OldestFirst, after, limit)
         .await
-        .map_err(problem(lang))?;
+        .map_err(refused_by(&v))?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let path = format!("/office?status={}", status.code());
     let body = html! {
@@ -227,11 +260,11 @@ async fn search(
                 Ok(org) => return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str())))),
                 Err(_) => None,
             },
-            Err(e) => return Err(problem(lang)(e)),
+            Err(e) => return Err(refused_by(&v)(e)),
         }
     };
     let by_card = if card {
-        examination.find_by_card(&v.caller, &q, None, PER_PAGE).await.map_err(problem(lang))?.items
+        examination.find_by_card(&v.caller, &q, None, PER_PAGE).await.map_err(refused_by(&v))?.items
     } else {
         found.unwrap_or_default()
     };
@@ -266,7 +299,7 @@ async fn application(
 ) -> PageResult {
     let lang = v.lang();
     let done: ShownArgs = query(&uri, lang)?;
-    let app = examination.office_view(&v.caller, &id).await.map_err(problem(lang))?;
+    let app = examination.office_view(&v.caller, &id).await.map_err(refused_by(&v))?;
     application_page(&examination, &v, StatusCode::OK, &app, &done.done, &[]).await
 }
 
@@ -280,8 +313,8 @@ async fn application_page(
     errors: &[(String, String)],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let history = examination.office_history(&v.caller, app).await.map_err(problem(lang))?;
-    let steps = examination.office_steps(&v.caller, app).map_err(problem(lang))?;
+    let history = examination.office_history(&v.caller, app).await.map_err(refused_by(v))?;
+    let steps = examination.office_steps(&v.caller, app).map_err(refused_by(v))?;
     let form = app.form();
     let dash = "—".to_owned();
     let body = html! {
@@ -763,13 +796,13 @@ async fn act(
                 .collect();
             refused(&examination, &v, &id, &errors).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
 /// A refused step: the application's page again, with why (422).
 async fn refused(examination: &Examination, v: &Visit, id: &str, errors: &[(String, String)]) -> PageResult {
-    let app = examination.office_view(&v.caller, id).await.map_err(problem(v.lang()))?;
+    let app = examination.office_view(&v.caller, id).await.map_err(refused_by(v))?;
     application_page(examination, v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", errors).await
 }
 
@@ -802,7 +835,7 @@ async fn replace_photo(
             let errors: Vec<_> = messages(lang, &p).into_iter().map(|(_, m)| ("photo-file".to_owned(), m)).collect();
             refused(&examination, &v, &id, &errors).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -812,7 +845,7 @@ async fn replace_photo(
 /// Q25: the "Information for notification" the top page shows now; an admin publishes and withdraws them.
 async fn notices(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
     let args: ShownArgs = query(&uri, v.lang())?;
-    let shown = counter.office_notices(&v.caller).await.map_err(problem(v.lang()))?;
+    let shown = counter.office_notices(&v.caller).await.map_err(refused_by(&v))?;
     Ok(notices_page(&v, StatusCode::OK, &shown, &NoticeInput::default(), &args.done, &[]))
 }
 
@@ -902,11 +935,11 @@ async fn publish(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, 
     match counter.publish_notice(&v.caller, &input).await {
         Ok(_) => Ok(see_other("/office/notices?done=published")),
         Err(e @ ServiceError::Invalid(_)) => {
-            let shown = counter.office_notices(&v.caller).await.map_err(problem(lang))?;
+            let shown = counter.office_notices(&v.caller).await.map_err(refused_by(&v))?;
             let p = Problem::from(e);
             Ok(notices_page(&v, StatusCode::UNPROCESSABLE_ENTITY, &shown, &input, "", &messages(lang, &p)))
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -919,7 +952,7 @@ async fn withdraw_notice(
     let lang = v.lang();
     let fields = v.posted(form)?;
     if fields.get("confirm") != "yes" {
-        let shown = counter.office_notices(&v.caller).await.map_err(problem(lang))?;
+        let shown = counter.office_notices(&v.caller).await.map_err(refused_by(&v))?;
         let errors = vec![(
             format!("confirm-{id}"),
             tr_owned(
@@ -933,7 +966,7 @@ async fn withdraw_notice(
     match counter.withdraw_notice(&v.caller, &id).await {
         // Withdrawn now, or already (another tab): the list as it stands.
         Ok(()) | Err(ServiceError::NotFound) => Ok(see_other("/office/notices?done=withdrawn")),
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -957,7 +990,7 @@ async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, ur
         match counter.users_by_email(&v.caller, email, None, PER_PAGE).await {
             Ok(page) => (page.items, None),
             Err(e @ ServiceError::Invalid(_)) => (Vec::new(), messages(lang, &Problem::from(e)).into_iter().next()),
-            Err(e) => return Err(problem(lang)(e)),
+            Err(e) => return Err(refused_by(&v)(e)),
         }
     };
     let errors: Vec<(String, String)> = error.map(|(_, m)| ("email".to_owned(), m)).into_iter().collect();
@@ -1070,7 +1103,7 @@ async fn user_page(
     uri: Uri,
 ) -> PageResult {
     let args: ShownArgs = query(&uri, v.lang())?;
-    let found = counter.office_user(&v.caller, &user).await.map_err(problem(v.lang()))?;
+    let found = counter.office_user(&v.caller, &user).await.map_err(refused_by(&v))?;
     Ok(user_view(&v, StatusCode::OK, &found, counter.now(), &args.done, &[]))
 }
 
@@ -1134,7 +1167,7 @@ async fn user_act(
     let lang = v.lang();
     let fields = v.posted(form)?;
     let refuse = async |errors: Vec<(String, String)>| -> PageResult {
-        let found = counter.office_user(&v.caller, &user).await.map_err(problem(lang))?;
+        let found = counter.office_user(&v.caller, &user).await.map_err(refused_by(&v))?;
         Ok(user_view(&v, StatusCode::UNPROCESSABLE_ENTITY, &found, counter.now(), "", &errors))
     };
     let Some(action) = UserAction::parse(fields.get("action")) else {
@@ -1157,7 +1190,7 @@ async fn user_act(
                 messages(lang, &Problem::from(e)).into_iter().map(|(_, m)| ("actions".to_owned(), m)).collect();
             refuse(errors).await
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
@@ -1268,6 +1301,6 @@ async fn create_officer(Wired(counter): Wired<Counter>, OfficerVisit(v): Officer
         Err(e @ ServiceError::Invalid(_)) => {
             Ok(officers_page(&v, StatusCode::UNPROCESSABLE_ENTITY, "", &fields, &messages(lang, &Problem::from(e))))
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(refused_by(&v)(e)),
     }
 }

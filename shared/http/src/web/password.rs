@@ -43,7 +43,14 @@ fn password_rules(ctx: &PageCtx) -> Markup {
 }
 
 fn visitor(headers: &axum::http::HeaderMap, path: &str) -> PageCtx {
-    PageCtx { lang: visitor_lang(headers), user_name: None, organization_user: false, csrf: None, path: path.into() }
+    PageCtx {
+        lang: visitor_lang(headers),
+        user_name: None,
+        organization_user: false,
+        officer_roles: Vec::new(),
+        csrf: None,
+        path: path.into(),
+    }
 }
 
 fn form_error(lang: Lang) -> impl Fn(axum::extract::rejection::FormRejection) -> PageError {
