@@ -122,7 +122,7 @@ def a_jpeg(page, path, width=240, height=320):
     return path
 
 
-def fill_the_form(page, postcode="100-0013", kanji_name_petition="no"):
+def fill_the_form(page, postcode="100-0013", kanji_name_petition="no", receipt="post", re_entry=None):
     """The application form filled in as the clerk types it (the card's details are there already)."""
     for field, value in [("occupation", "Software engineer"), ("home_country_address", "12 Tran Hung Dao, Ha Noi"),
                          ("postcode", postcode), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
@@ -130,9 +130,11 @@ def fill_the_form(page, postcode="100-0013", kanji_name_petition="no"):
                          ("desired_period_of_stay", "3Y"), ("reason", "Continuing employment"),
                          ("notice_email", "an.nguyen@example.com")]:
         page.locator(f"#{field}").fill(value)
-    for choice in ["married-no", "criminal_record-no", "relatives_in_japan-no", "receipt_method-post",
+    for choice in ["married-no", "criminal_record-no", "relatives_in_japan-no", f"receipt_method-{receipt}",
                    f"kanji_name_petition-{kanji_name_petition}", "in_japan-yes", "applicant_requested-yes"]:
         page.locator(f"#{choice}").check()
+    if re_entry:
+        page.locator(f"#re_entry-{re_entry}").check()
     page.locator("#receiving_office").select_option("tokyo")
 
 
@@ -468,14 +470,7 @@ def test_the_office_examines_an_application_to_its_card_by_post(browser, own_ser
     staff = browser.new_context(locale=locale, base_url=s.url).new_page()
     staff.goto("/login")
     log_in(staff, s)
-    staff.goto("/foreign-nationals")
-    staff.get_by_role("link", name=re.compile("^(申請する|Apply).*NGUYEN,VAN,AN")).click()
-    fill_the_form(staff)
-    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
-    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
-    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
-    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
-    number = staff.locator(".receipt-number").inner_text()
+    number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
 
     officer = the_officer(browser, s, lang)
     expect(officer.get_by_role("link", name=re.compile("(申請完了|Application completed) 1"))).to_have_attribute("aria-current", "page")
@@ -540,7 +535,7 @@ def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lan
 
 
 def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang, check):
-    """Scenario 9 in part (#18 items 3, 6): a staff user locked by five wrong passwords asks the counter; the
+    """The counter's users (#18 items 3, 6; scenario 12's lock, Q95, Q96): a staff user locked by five wrong passwords asks the counter; the
     officer finds the user by e-mail address, lifts the lock (the user logs in again), then suspends the use
     (the user is refused)."""
     s = own_server
@@ -723,3 +718,72 @@ def test_a_suspended_organization_resumes_once_its_report_is_approved(browser, o
     check(officer, "office-report-approved")
     log_in(staff, s, user="KAEDE01")
     expect(staff).to_have_url(re.compile("/foreign-nationals$"))
+
+
+def file_through_the_pages(staff, person, tmp_path, **form):
+    """The staff member files an application for `person` from the list, a photo attached; its temporary
+    receipt number."""
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{re.escape(person)}")).click()
+    fill_the_form(staff, **form)
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
+    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    return staff.locator(".receipt-number").inner_text()
+
+
+def test_the_counter_hands_over_a_card_and_withdraws_applications(browser, own_server, lang, check, tmp_path):
+    """Scenarios 9 and 10 through both sides' pages (#18 items 2, 6; Q47-Q49, Q54, Q58, Q67): the office
+    withdraws only the re-entry permission of an application to be collected at the counter; permits it;
+    a third party is refused the card, the applicant with the signed fee notice receives it. Another
+    application is withdrawn whole. The organization's list shows both as they ended."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    log_in(staff, s)
+    at_counter = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path, receipt="counter", re_entry="multiple")
+    whole = file_through_the_pages(staff, "KIM,MINJI", tmp_path)
+
+    officer = the_officer(browser, s, lang)
+    officer.get_by_role("link", name=at_counter).click()
+    withdraw_re_entry = re.compile("再入国許可申請だけを取り下げる|Withdraw only the re-entry permission")
+    officer.get_by_role("button", name=withdraw_re_entry).click()
+    expect(officer.get_by_role("alert")).to_contain_text(re.compile("取り消せない|cannot be undone"))
+    officer.locator("#confirm-withdraw_re_entry").check()
+    officer.get_by_role("button", name=withdraw_re_entry).click()
+    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("取り下げた申請|Withdrawn with it"))
+    check(officer, "office-re-entry-withdrawn")
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    officer.locator("#period_of_stay").fill("3Y")
+    officer.locator("#expiry_date").fill("2030-01-20")
+    officer.locator("#confirm-decide").check()
+    officer.get_by_role("button", name=re.compile("^(許可する|Permit)$")).click()
+    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("窓口交付待ち|awaiting collection at the counter"))
+    hand_over = re.compile("窓口で在留カードを交付する|Hand over the card at the counter")
+    officer.locator("#collector-third_party").check()
+    officer.locator("#fee_notice_signed").check()
+    officer.locator("#confirm-hand_over_at_counter").check()
+    officer.get_by_role("button", name=hand_over).click()
+    expect(officer.get_by_role("alert")).to_contain_text("Q67")
+    check(officer, "office-third-party-refused")
+    officer.locator("#collector-applicant").check()
+    officer.locator("#fee_notice_signed").check()
+    officer.locator("#confirm-hand_over_at_counter").check()
+    officer.get_by_role("button", name=hand_over).click()
+    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("完了（交付済み）|Completed \\(card issued\\)"))
+    check(officer, "office-handed-over")
+
+    officer.goto("/office")
+    officer.locator("#q").fill(whole)
+    officer.get_by_role("button", name=re.compile("^(探す|Find)$")).click()
+    withdraw = re.compile("申請を取り下げる|Withdraw the application")
+    officer.locator("#confirm-withdraw").check()
+    officer.get_by_role("button", name=withdraw).click()
+    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("取下げ|Withdrawn"))
+    check(officer, "office-withdrawn")
+
+    staff.goto("/applications")
+    expect(staff.get_by_role("row", name=re.compile(at_counter))).to_contain_text(re.compile("完了|Completed"))
+    expect(staff.get_by_role("row", name=re.compile(whole))).to_contain_text(re.compile("取下げ|Withdrawn"))
