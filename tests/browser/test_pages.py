@@ -535,9 +535,9 @@ def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lan
 
 
 def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang, check):
-    """The counter's users (#18 items 3, 6; scenario 12's lock, Q95, Q96): a staff user locked by five wrong passwords asks the counter; the
-    officer finds the user by e-mail address, lifts the lock (the user logs in again), then suspends the use
-    (the user is refused)."""
+    """The counter's users (#18 items 3, 6; scenario 12's lock, Q95, Q96): a staff user locked by five wrong
+    passwords asks the counter; the officer finds the user by e-mail address, lifts the lock (the user logs in
+    again), then suspends the use (the user is refused)."""
     s = own_server
     locale = "ja-JP" if lang == "ja" else "en-US"
     staff = browser.new_context(locale=locale, base_url=s.url).new_page()
