@@ -594,11 +594,12 @@ def test_the_admin_creates_an_officer_who_sets_a_password(browser, own_server, l
     expect(officer).to_have_url(re.compile("/office$"))
 
 
-def test_first_use_and_an_agent_for_two_clients_through_the_counter(browser, own_server, lang, check):
+def test_first_use_and_an_agent_for_two_clients_through_the_counter(browser, own_server, lang, check, tmp_path):
     """Scenarios 1 and 2 through the office's pages and the organizations' (#18 items 3, 6): the counter
     registers an organization (a wrong corporate number refused first), records its staff member's new
     request for use and approves it; the e-mailed link sets the first password and the new user logs in to an
-    empty list. The counter adds a person to that organization's list, then records an agent's requests for
+    empty list. The counter adds a person to that organization's list by the form and one more from the
+    office's spreadsheet saved as CSV, then records an agent's requests for
     it and for the demo's organization, each with the written request; two user IDs result, and each shows
     only its own organization's foreign nationals."""
     import glob
@@ -671,6 +672,15 @@ def test_first_use_and_an_agent_for_two_clients_through_the_counter(browser, own
     officer.get_by_role("button", name=re.compile("^(一覧に追加する|Add to the list)$")).click()
     expect(officer.get_by_role("row", name=re.compile("OKAFOR,CHIDI"))).to_be_visible()
     check(officer, "office-list")
+    # More people from the office's own spreadsheet, saved as CSV UTF-8 (the template's header first).
+    template = officer.request.get("/office/foreign-nationals-template.csv")
+    assert template.ok, template.text()
+    rows = template.text() + "UV23456789WX,\"MENSAH,AMA\",Ghana,1992/07/01,女,技術・人文知識・国際業務,1Y,2027-03-31,,,,いいえ\r\n"
+    (tmp_path / "list.csv").write_bytes(rows.encode("utf-8"))
+    officer.locator("#list-file").set_input_files(str(tmp_path / "list.csv"))
+    officer.get_by_role("button", name=re.compile("^(ファイルを登録する|Send the file)$")).click()
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("全員を一覧に登録|Everyone in the file"))
+    expect(officer.get_by_role("row", name=re.compile("MENSAH,AMA"))).to_be_visible()
 
     # Scenario 2: one agent, two clients, two user IDs.
     agent = "Gyosei Jiro " + lang
@@ -683,6 +693,7 @@ def test_first_use_and_an_agent_for_two_clients_through_the_counter(browser, own
     assert for_ume != for_sakura
     at_ume = first_log_in(for_ume, ume_link, "Jiro#" + lang + "2027u")
     expect(at_ume.locator("main")).to_contain_text("OKAFOR,CHIDI")
+    expect(at_ume.locator("main")).to_contain_text("MENSAH,AMA")
     expect(at_ume.locator("main")).not_to_contain_text("NGUYEN,VAN,AN")
     at_sakura = first_log_in(for_sakura, sakura_link, "Jiro#" + lang + "2027s")
     expect(at_sakura.locator("main")).to_contain_text("NGUYEN,VAN,AN")
