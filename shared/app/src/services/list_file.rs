@@ -335,6 +335,78 @@ mod tests {
     }
 
     #[test]
+    fn cells_read_as_a_spreadsheet_program_writes_them() {
+        // A quote doubled inside quotes is one quote; a quote inside an unquoted cell is a letter; a line
+        // break inside quotes is part of the cell and the rows after it keep their line numbers.
+        let quoted = "QR12345678ST,\"OKAFOR,CHIDI\",\"Republic of \"\"X\"\"\",1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,";
+        let unquoted = "UV23456789WX,\"MENSAH,AMA\",Cote d\"Ivoire,1992-07-01,女,技術・人文知識・国際業務,1Y,2027-03-31,,,,";
+        let people = parse(&file(&[quoted, unquoted])).unwrap();
+        assert_eq!(people[0].nationality.as_str(), "Republic of \"X\"");
+        assert_eq!(people[1].nationality.as_str(), "Cote d\"Ivoire");
+        let two_lines = "QR12345678ST,\"OKAFOR,\nCHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,";
+        let wrong_birth = unquoted.replace("1992-07-01", "1992-02-30");
+        let err = parse(&file(&[two_lines, &wrong_birth])).unwrap_err().unwrap();
+        let fields: Vec<&str> = err.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["row 2: name", "row 4: birth_date"]);
+        // Rows ended by CR alone (an old spreadsheet program), and a last row with no line ending.
+        let cr = format!("{HEADER}\r{OKAFOR}\r{}", unquoted.replace("Cote d\"Ivoire", "Ghana"));
+        assert_eq!(parse(cr.as_bytes()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_bounds_hold_at_their_edges() {
+        let refused = |bytes: &[u8]| parse(bytes).unwrap_err().unwrap_err();
+        // Exactly 1 MB is read (and refused for its one long cell), a byte more is not read at all.
+        assert_eq!(refused(&vec![b'a'; MAX_BYTES]), ListFileError::CellTooLong(1));
+        // A cell of exactly 200 characters is read, and then refused by its field's own rule.
+        let long = OKAFOR.replace("Nigeria", &"N".repeat(MAX_CELL));
+        let err = parse(&file(&[&long])).unwrap_err().unwrap();
+        assert_eq!(err.iter().map(|v| v.field.as_str()).collect::<Vec<_>>(), ["row 2: nationality"]);
+        // The header: one column more, or twelve columns of other names, is not the list.
+        assert!(matches!(refused(format!("{HEADER},extra\n{OKAFOR}\n").as_bytes()), ListFileError::Header(_)));
+        // A last row of one cell and no line ending is still a row.
+        let one = refused(format!("{HEADER}\nQR12345678ST").as_bytes());
+        assert_eq!(one, ListFileError::Columns { row: 2, found: 1, expected: COLUMNS.len() });
+        let other = vec!["column"; COLUMNS.len()].join(",");
+        assert!(matches!(refused(format!("{other}\n{OKAFOR}\n").as_bytes()), ListFileError::Header(_)));
+    }
+
+    #[test]
+    fn every_refusal_has_its_own_rule_and_says_it_in_japanese_too() {
+        let all = [
+            ListFileError::TooLarge,
+            ListFileError::NotUtf8,
+            ListFileError::Empty,
+            ListFileError::Header(header_en()),
+            ListFileError::TooManyRows,
+            ListFileError::UnclosedQuote(7),
+            ListFileError::Columns { row: 7, found: 3, expected: 12 },
+            ListFileError::CellTooLong(7),
+        ];
+        let rules: std::collections::HashSet<_> = all.iter().map(Localized::rule).collect();
+        assert_eq!(rules.len(), all.len());
+        assert!(rules.iter().all(|r| r.starts_with("list_file.")));
+        for e in &all {
+            let ja = e.message_ja();
+            assert!(ja.ends_with('。') || ja.contains("：在留カード番号,"), "{ja}");
+        }
+        assert!(ListFileError::Header(header_en()).message_ja().contains(HEADER));
+        for e in &all[5..] {
+            assert!(e.message_ja().starts_with("7行目"), "{e:?}");
+        }
+        let bad = OKAFOR.replace("いいえ", "maybe");
+        let err = parse(&file(&[OKAFOR, &bad])).unwrap_err().unwrap();
+        let rules: Vec<_> = err.iter().map(|v| (v.rule, v.message_ja.as_str())).collect();
+        assert_eq!(
+            rules,
+            [
+                ("list_file.yes_no", "「はい」か「いいえ」を入力してください。"),
+                ("list_file.repeated", "この在留カード番号は、ファイルの前の行にもあります。"),
+            ]
+        );
+    }
+
+    #[test]
     fn the_template_is_the_header_the_reader_asks_for() {
         let t = template();
         assert!(t.starts_with("\u{feff}".as_bytes()));
