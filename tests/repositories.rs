@@ -398,6 +398,11 @@ async fn requests_for_use_two_concurrent_updates_one_wins(w: World) {
     let decided = store.organizations().request_for_use(&org, req.id()).await.unwrap().unwrap();
     let indexed = store.organizations().requests_of_office(Office::Tokyo, decided.state(), None, 10).await.unwrap();
     assert_eq!(indexed.items.len(), 1);
+    // The organization's own requests: this one, and nothing of its list or its record.
+    let own = store.organizations().requests_of_organization(&org, 10).await.unwrap();
+    assert_eq!(own.iter().map(|r| (r.id(), r.state())).collect::<Vec<_>>(), [(req.id(), decided.state())]);
+    let other = OrganizationId::parse("org2").unwrap();
+    assert!(store.organizations().requests_of_organization(&other, 10).await.unwrap().is_empty());
 }
 
 async fn uploads_two_concurrent_updates_one_wins(w: World) {

@@ -339,11 +339,13 @@ mod tests {
         // A quote doubled inside quotes is one quote; a quote inside an unquoted cell is a letter; a line
         // break inside quotes is part of the cell and the rows after it keep their line numbers.
         let quoted = "QR12345678ST,\"OKAFOR,CHIDI\",\"Republic of \"\"X\"\"\",1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,";
-        let unquoted = "UV23456789WX,\"MENSAH,AMA\",Cote d\"Ivoire,1992-07-01,女,技術・人文知識・国際業務,1Y,2027-03-31,,,,";
+        let unquoted =
+            "UV23456789WX,\"MENSAH,AMA\",Cote d\"Ivoire,1992-07-01,女,技術・人文知識・国際業務,1Y,2027-03-31,,,,";
         let people = parse(&file(&[quoted, unquoted])).unwrap();
         assert_eq!(people[0].nationality.as_str(), "Republic of \"X\"");
         assert_eq!(people[1].nationality.as_str(), "Cote d\"Ivoire");
-        let two_lines = "QR12345678ST,\"OKAFOR,\nCHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,";
+        let two_lines =
+            "QR12345678ST,\"OKAFOR,\nCHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,";
         let wrong_birth = unquoted.replace("1992-07-01", "1992-02-30");
         let err = parse(&file(&[two_lines, &wrong_birth])).unwrap_err().unwrap();
         let fields: Vec<&str> = err.iter().map(|v| v.field.as_str()).collect();
