@@ -1247,6 +1247,13 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     assert!(found.html.contains("href=\"/office/users/TANAKA01\""), "{}", found.html);
     let bad = b.get(&app, "/office/users?email=not-an-address").await;
     assert!(bad.html.contains("href=\"#email\""), "{}", bad.html);
+    // By organization and (part of) the name, too.
+    let by_name = b.get(&app, "/office/users?organization=org1&name=hanako").await;
+    assert!(by_name.html.contains("href=\"/office/users/TANAKA01\""), "{}", by_name.html);
+    let nobody = b.get(&app, "/office/users?organization=org1&name=suzuki").await;
+    assert!(nobody.html.contains("No user this office serves matches.") && !nobody.html.contains("TANAKA01\""));
+    let unknown = b.get(&app, "/office/users?organization=no-such-org").await;
+    assert!(unknown.html.contains("href=\"#organization\""), "{}", unknown.html);
     let page = b.get(&app, "/office/users/TANAKA01").await;
     assert!(
         page.html.contains("Lift the lock (Q96)") && page.html.contains("(Japan time), until then"),

@@ -536,8 +536,8 @@ def test_an_admin_publishes_a_notice_the_top_page_shows(browser, own_server, lan
 
 def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang, check):
     """The counter's users (#18 items 3, 6; scenario 12's lock, Q95, Q96): a staff user locked by five wrong
-    passwords asks the counter; the officer finds the user by e-mail address, lifts the lock (the user logs in
-    again), then suspends the use (the user is refused)."""
+    passwords asks the counter; the officer finds the user by organization and name, and by e-mail address,
+    lifts the lock (the user logs in again), then suspends the use (the user is refused)."""
     s = own_server
     locale = "ja-JP" if lang == "ja" else "en-US"
     staff = browser.new_context(locale=locale, base_url=s.url).new_page()
@@ -546,8 +546,12 @@ def test_the_counter_lifts_a_lock_and_suspends_a_user(browser, own_server, lang,
         log_in(staff, s, password="Wrong-password-1")
     officer = the_officer(browser, s, lang)
     officer.get_by_role("link", name=re.compile("^(利用者|Users)$")).click()
+    officer.locator("#organization").fill("sakura-systems")
+    officer.locator("#name").fill("tanaka")
+    officer.get_by_role("button", name=re.compile("^(所属機関で探す|Find by organization)$")).click()
+    expect(officer.get_by_role("link", name="TANAKA01")).to_be_visible()
     officer.locator("#email").fill("tanaka@sakura.example.jp")
-    officer.get_by_role("button", name=re.compile("^(探す|Find)$")).click()
+    officer.get_by_role("button", name=re.compile("^(メールアドレスで探す|Find by e-mail address)$")).click()
     check(officer, "office-users")
     officer.get_by_role("link", name="TANAKA01").click()
     check(officer, "office-user-locked")

@@ -977,35 +977,65 @@ async fn withdraw_notice(
 struct UsersArgs {
     #[serde(default)]
     email: String,
+    #[serde(default)]
+    organization: String,
+    #[serde(default)]
+    name: String,
 }
 
-/// Q93, Q94: the users with an e-mail address whom the office serves, to tell a forgotten user ID.
+/// Q93, Q94: the users whom the office serves, found by e-mail address, or by organization (and name), to
+/// tell a forgotten user ID.
 async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
     let args: UsersArgs = query(&uri, lang)?;
-    let email = args.email.trim();
-    let (found, error) = if email.is_empty() {
-        (Vec::new(), None)
-    } else {
+    let (email, organization) = (args.email.trim(), args.organization.trim());
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let found = if !email.is_empty() {
         match counter.users_by_email(&v.caller, email, None, PER_PAGE).await {
-            Ok(page) => (page.items, None),
-            Err(e @ ServiceError::Invalid(_)) => (Vec::new(), messages(lang, &Problem::from(e)).into_iter().next()),
+            Ok(page) => Some(page.items),
+            Err(e @ ServiceError::Invalid(_)) => {
+                errors.extend(messages(lang, &Problem::from(e)).into_iter().map(|(_, m)| ("email".to_owned(), m)));
+                None
+            }
             Err(e) => return Err(refused_by(&v)(e)),
         }
+    } else if !organization.is_empty() {
+        match counter.organization_users(&v.caller, organization, Some(&args.name)).await {
+            Ok(users) => Some(users),
+            Err(ServiceError::NotFound) => {
+                let message = tr_owned(
+                    lang,
+                    "この官署の所属機関に、この所属機関IDはありません。",
+                    "No organization this office serves has this ID.",
+                );
+                errors.push(("organization".to_owned(), message));
+                None
+            }
+            Err(e) => return Err(refused_by(&v)(e)),
+        }
+    } else {
+        None
     };
-    let errors: Vec<(String, String)> = error.map(|(_, m)| ("email".to_owned(), m)).into_iter().collect();
+    let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let body = html! {
         (error_summary(lang, &errors))
         form.filter role="search" method="get" action="/office/users" {
             (Field { id: "email", label: ctx.tr("メールアドレスで利用者を探す（Q93、Q94）", "Find users by e-mail address (Q93, Q94)"), kind: "email",
-                     value: &args.email, required: true, hint: None, error: errors.first().map(|(_, m)| m.as_str()), autocomplete: "off" }.render(lang))
-            button.secondary type="submit" { (ctx.tr("探す", "Find")) }
+                     value: &args.email, required: true, hint: None, error: error("email"), autocomplete: "off" }.render(lang))
+            button.secondary type="submit" { (ctx.tr("メールアドレスで探す", "Find by e-mail address")) }
         }
-        @if !email.is_empty() && errors.is_empty() {
+        form.filter role="search" method="get" action="/office/users" {
+            (Field { id: "organization", label: ctx.tr("所属機関IDで利用者を探す", "Find users by organization ID"), kind: "text",
+                     value: &args.organization, required: true, hint: None, error: error("organization"), autocomplete: "off" }.render(lang))
+            (Field { id: "name", label: ctx.tr("氏名（一部でも可）", "Name (or part of it)"), kind: "text",
+                     value: &args.name, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
+            button.secondary type="submit" { (ctx.tr("所属機関で探す", "Find by organization")) }
+        }
+        @if let Some(found) = &found {
             @if found.is_empty() {
-                div.notice role="status" { p { (ctx.tr("この官署で扱う利用者に、このメールアドレスの方はいません。", "No user this office serves has this address.")) } }
+                div.notice role="status" { p { (ctx.tr("該当する利用者はいません。", "No user this office serves matches.")) } }
             } @else {
-                (users_table(ctx, &found))
+                (users_table(ctx, found))
             }
         }
     };
