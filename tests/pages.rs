@@ -78,6 +78,12 @@ impl Browser {
         self.take(app, req).await
     }
 
+    /// Posts a form whose values were made at run time.
+    async fn post_owned(&mut self, app: &axum::Router, uri: &str, fields: &[(&str, String)]) -> Page {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post(app, uri, &refs).await
+    }
+
     async fn log_in(&mut self, app: &axum::Router, user: &str, password: &str, next: &str) -> Page {
         self.post(app, "/login", &[("user_id", user), ("password", password), ("next", next)]).await
     }
@@ -1089,10 +1095,6 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     assert!(!page.html.contains("Decide: permit or deny"), "not before the examination has started");
     let csrf = page.hidden("csrf");
     let step = |s: &'static str| vec![("csrf", csrf.clone()), ("step", s.to_owned())];
-    async fn send_step(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, String)]) -> Page {
-        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        b.post(app, here, &refs).await
-    }
     // Q63: a wrongly attached photo is replaced from the page (a JPEG only).
     let photo = |bytes: &[u8]| {
         let (ct, body) = multipart(&[("csrf", None, csrf.as_bytes()), ("photo", Some("new.jpg"), bytes)]);
@@ -1103,7 +1105,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("href=\"#photo-file\""), "{}", refused.html);
     assert_eq!(b.take(&app, jpeg_photo).await.location.as_deref(), Some(format!("{here}?done=replace_photo").as_str()));
-    let started = send_step(&mut b, &app, &here, &step("start_examination")).await;
+    let started = b.post_owned(&app, &here, &step("start_examination")).await;
     assert_eq!(started.location.as_deref(), Some(format!("{here}?done=start_examination").as_str()));
     let page = b.get(&app, started.location.as_deref().unwrap()).await;
     assert!(
@@ -1117,16 +1119,16 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
         ("period_of_stay", "3Y".to_owned()),
         ("expiry_date", "2030-01-20".to_owned()),
     ]);
-    let unconfirmed = send_step(&mut b, &app, &here, &permit).await;
+    let unconfirmed = b.post_owned(&app, &here, &permit).await;
     unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unconfirmed.html.contains("href=\"#confirm-decide\""), "{}", unconfirmed.html);
     permit.push(("confirm", "yes".to_owned()));
     let mut wrong = permit.clone();
     wrong.iter_mut().filter(|(k, _)| *k == "period_of_stay").for_each(|(_, v)| *v = "three years".into());
-    let refused = send_step(&mut b, &app, &here, &wrong).await;
+    let refused = b.post_owned(&app, &here, &wrong).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("href=\"#period_of_stay\""));
-    assert!(send_step(&mut b, &app, &here, &permit).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &permit).await.location.is_some());
     let waiting = b.get(&app, &here).await;
     assert!(
         waiting.html.contains("<strong>Waiting for issuance</strong>")
@@ -1136,18 +1138,18 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     // The card cannot go before the signed fee notice arrived (the domain's refusal, on the page).
     let mut issue = step("issue_card_by_post");
     issue.extend([("dispatched_on", "2026-11-30".to_owned()), ("confirm", "yes".to_owned())]);
-    send_step(&mut b, &app, &here, &issue).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    b.post_owned(&app, &here, &issue).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     let mut docs = step("record_post_documents");
     docs.extend([
         ("fee_notice_received", "yes".into()),
         ("fee_notice_signed", "yes".into()),
         ("old_card_returned", "yes".into()),
     ]);
-    assert!(send_step(&mut b, &app, &here, &docs).await.location.is_some());
-    assert!(send_step(&mut b, &app, &here, &issue).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &docs).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &issue).await.location.is_some());
     let mut delivered = step("record_delivery");
     delivered.push(("delivered_on", "2026-12-01".to_owned()));
-    assert!(send_step(&mut b, &app, &here, &delivered).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &delivered).await.location.is_some());
     let done = b.get(&app, &here).await;
     assert!(done.html.contains("Card delivered on (Q71)") && done.html.contains("Your roles allow nothing more"));
     for what in [
@@ -1262,25 +1264,21 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     );
     let csrf = page.hidden("csrf");
     let act = |action: &'static str| vec![("csrf", csrf.clone()), ("action", action.to_owned())];
-    async fn post(b: &mut Browser, app: &axum::Router, f: &[(&str, String)]) -> Page {
-        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        b.post(app, "/office/users/TANAKA01", &refs).await
-    }
-    assert!(post(&mut b, &app, &act("lift_lockout")).await.location.is_some());
+    assert!(b.post_owned(&app, "/office/users/TANAKA01", &act("lift_lockout")).await.location.is_some());
     assert_eq!(tanaka.log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::SEE_OTHER, "the lock is lifted");
-    assert!(post(&mut b, &app, &act("suspend")).await.location.is_some());
+    assert!(b.post_owned(&app, "/office/users/TANAKA01", &act("suspend")).await.location.is_some());
     assert_eq!(Browser::default().log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::FORBIDDEN);
     let suspended = b.get(&app, "/office/users/TANAKA01").await;
     assert!(suspended.html.contains("Suspended") && suspended.html.contains("Resume the use"));
-    assert!(post(&mut b, &app, &act("resume")).await.location.is_some());
-    post(&mut b, &app, &act("cancel")).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b.post_owned(&app, "/office/users/TANAKA01", &act("resume")).await.location.is_some());
+    b.post_owned(&app, "/office/users/TANAKA01", &act("cancel")).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     let mut cancel = act("cancel");
     cancel.push(("confirm", "yes".to_owned()));
-    assert!(post(&mut b, &app, &cancel).await.location.is_some());
+    assert!(b.post_owned(&app, "/office/users/TANAKA01", &cancel).await.location.is_some());
     let cancelled = b.get(&app, "/office/users/TANAKA01").await;
     assert!(cancelled.html.contains("There is nothing to do for this user."), "{}", cancelled.html);
     // Nor does a form kept open from before (Q95): a cancelled use is not resumed.
-    let resumed = post(&mut b, &app, &act("resume")).await;
+    let resumed = b.post_owned(&app, "/office/users/TANAKA01", &act("resume")).await;
     resumed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resumed.html.contains("has been cancelled"), "{}", resumed.html);
     assert_eq!(Browser::default().log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::FORBIDDEN);
@@ -1404,20 +1402,16 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
             ("office", "tokyo".to_owned()),
         ]
     };
-    async fn post(b: &mut Browser, app: &axum::Router, uri: &str, f: &[(&str, String)]) -> Page {
-        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        b.post(app, uri, &refs).await
-    }
-    let no_kind = post(&mut b, &app, "/office/organizations", &org("", "1010401089234")).await;
+    let no_kind = b.post_owned(&app, "/office/organizations", &org("", "1010401089234")).await;
     no_kind.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_kind.html.contains("href=\"#kind\"") && no_kind.html.contains("Ume Trading K.K."), "typed kept");
-    let bad_number = post(&mut b, &app, "/office/organizations", &org("corporation", "1010401089235")).await;
+    let bad_number = b.post_owned(&app, "/office/organizations", &org("corporation", "1010401089235")).await;
     bad_number.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_number.html.contains("href=\"#corporate_number\""), "{}", bad_number.html);
-    let taken = post(&mut b, &app, "/office/organizations", &org("corporation", "7000012050002")).await;
+    let taken = b.post_owned(&app, "/office/organizations", &org("corporation", "7000012050002")).await;
     taken.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.html.contains("href=\"#corporate_number\""), "org1's number: {}", taken.html);
-    let registered = post(&mut b, &app, "/office/organizations", &org("corporation", "1010401089234")).await;
+    let registered = b.post_owned(&app, "/office/organizations", &org("corporation", "1010401089234")).await;
     let at = registered.location.clone().unwrap_or_else(|| panic!("{}", registered.html));
     let (path, _) = at.split_once('?').unwrap();
     let page = b.get(&app, &at).await;
@@ -1441,13 +1435,13 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
         }
         f
     };
-    let agent = post(&mut b, &app, path, &request(true, false, "2-2-2 Kojimachi")).await;
+    let agent = b.post_owned(&app, path, &request(true, false, "2-2-2 Kojimachi")).await;
     agent.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(agent.html.contains("href=\"#written_request_on_file\"") && agent.html.contains("(Q17, Q18)"));
-    let staff_office = post(&mut b, &app, path, &request(false, false, "2-2-2 Kojimachi")).await;
+    let staff_office = b.post_owned(&app, path, &request(false, false, "2-2-2 Kojimachi")).await;
     staff_office.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(staff_office.html.contains("href=\"#office_address\""), "{}", staff_office.html);
-    let recorded = post(&mut b, &app, path, &request(false, false, "")).await;
+    let recorded = b.post_owned(&app, path, &request(false, false, "")).await;
     assert!(recorded.location.as_deref().is_some_and(|l| l.contains("done=recorded")), "{}", recorded.html);
     let waiting = b.get(&app, "/office/organizations").await;
     assert!(waiting.html.contains(&format!("href=\"{path}#requests\"")), "{}", waiting.html);
@@ -1466,11 +1460,11 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
         }
         f
     };
-    let unconfirmed = post(&mut b, &app, path, &decide(false)).await;
+    let unconfirmed = b.post_owned(&app, path, &decide(false)).await;
     unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unconfirmed.html.contains(&format!("href=\"#confirm-request-{id}\"")), "{}", unconfirmed.html);
     assert!(w.jobs().await.iter().all(|j| j.kind != NotificationKind::RequestForUseApproved), "nothing sent yet");
-    let approved = post(&mut b, &app, path, &decide(true)).await;
+    let approved = b.post_owned(&app, path, &decide(true)).await;
     assert!(approved.location.as_deref().is_some_and(|l| l.contains("done=approved")), "{}", approved.html);
     let job = w.jobs().await.into_iter().find(|j| j.kind == NotificationKind::RequestForUseApproved).unwrap();
     assert_eq!(job.to[0].email.to_string(), "ichiro@ume.example.jp");
@@ -1481,7 +1475,7 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     }
     assert!(!page.html.contains("name=\"request\""), "no decision offered twice");
     // Decided already (a second tab): refused, the page says why.
-    let again = post(&mut b, &app, path, &decide(true)).await;
+    let again = b.post_owned(&app, path, &decide(true)).await;
     again.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
 
     let change = [
@@ -1490,12 +1484,12 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
         ("name", "Ume Holdings K.K.".to_owned()),
         ("location", String::new()),
     ];
-    let refused = post(&mut b, &app, path, &change).await;
+    let refused = b.post_owned(&app, path, &change).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("href=\"#location\"") && refused.html.contains("Ume Holdings K.K."));
     let mut change = change.to_vec();
     change[3].1 = "3-3-3 Otemachi, Chiyoda-ku, Tokyo".into();
-    assert!(post(&mut b, &app, path, &change).await.location.is_some());
+    assert!(b.post_owned(&app, path, &change).await.location.is_some());
     let page = b.get(&app, path).await;
     assert!(page.html.contains("<dd>Ume Holdings K.K.</dd>") && page.html.contains("3-3-3 Otemachi"));
 
@@ -1505,7 +1499,7 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     let token = osaka.get(&app, "/office/organizations").await.hidden("csrf");
     let mut change = change.clone();
     change[0].1 = token;
-    post(&mut osaka, &app, path, &change).await.assert_html(StatusCode::NOT_FOUND);
+    osaka.post_owned(&app, path, &change).await.assert_html(StatusCode::NOT_FOUND);
     assert!(!osaka.get(&app, "/office/organizations").await.html.contains(path), "not among Osaka's");
 }
 
@@ -1644,19 +1638,16 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     let page = b.get(&app, &here).await;
     assert!(page.html.contains("Withdraw only the re-entry permission (Q49)"), "{}", page.html);
     let csrf = page.hidden("csrf");
-    async fn send_step(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, &str)]) -> Page {
-        b.post(app, here, f).await
-    }
-    let unconfirmed = send_step(&mut b, &app, &here, &[("csrf", &csrf), ("step", "withdraw_re_entry")]).await;
+    let unconfirmed = b.post(&app, &here, &[("csrf", &csrf), ("step", "withdraw_re_entry")]).await;
     unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unconfirmed.html.contains("href=\"#confirm-withdraw_re_entry\""));
     let confirmed = [("csrf", csrf.as_str()), ("step", "withdraw_re_entry"), ("confirm", "yes")];
-    assert!(send_step(&mut b, &app, &here, &confirmed).await.location.is_some());
+    assert!(b.post(&app, &here, &confirmed).await.location.is_some());
     let page = b.get(&app, &here).await;
     assert!(page.html.contains("Withdrawn with it (Q49)") && page.html.contains("attached permission withdrawn"));
     assert!(!page.html.contains("Withdraw only the re-entry permission"), "not offered twice");
 
-    assert!(send_step(&mut b, &app, &here, &[("csrf", &csrf), ("step", "start_examination")]).await.location.is_some());
+    assert!(b.post(&app, &here, &[("csrf", &csrf), ("step", "start_examination")]).await.location.is_some());
     let permit = [
         ("csrf", csrf.as_str()),
         ("step", "decide"),
@@ -1665,7 +1656,7 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
         ("expiry_date", "2030-01-20"),
         ("confirm", "yes"),
     ];
-    assert!(send_step(&mut b, &app, &here, &permit).await.location.is_some());
+    assert!(b.post(&app, &here, &permit).await.location.is_some());
     let page = b.get(&app, &here).await;
     assert!(page.html.contains("Hand over the card at the counter (Q54, Q67)"), "{}", page.html);
     let hand_over = |collector: &'static str, signed: &'static str| {
@@ -1677,16 +1668,12 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
             ("confirm", "yes".to_owned()),
         ]
     };
-    async fn post(b: &mut Browser, app: &axum::Router, here: &str, f: &[(&str, String)]) -> Page {
-        let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        b.post(app, here, &refs).await
-    }
-    let third = post(&mut b, &app, &here, &hand_over("third_party", "yes")).await;
+    let third = b.post_owned(&app, &here, &hand_over("third_party", "yes")).await;
     third.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(third.html.contains("only the applicant or the user") && third.html.contains("(Q67)"), "{}", third.html);
-    let unsigned = post(&mut b, &app, &here, &hand_over("applicant", "")).await;
+    let unsigned = b.post_owned(&app, &here, &hand_over("applicant", "")).await;
     unsigned.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(post(&mut b, &app, &here, &hand_over("applicant", "yes")).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &hand_over("applicant", "yes")).await.location.is_some());
     let done = b.get(&app, &here).await;
     assert!(
         done.html.contains("<strong>Completed (card issued)</strong>") && done.html.contains("card handed over"),
@@ -1696,7 +1683,7 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
 
     let there = format!("/office/applications/{other}");
     let whole = [("csrf", csrf.as_str()), ("step", "withdraw"), ("confirm", "yes")];
-    assert!(send_step(&mut b, &app, &there, &whole).await.location.is_some());
+    assert!(b.post(&app, &there, &whole).await.location.is_some());
     let withdrawn = b.get(&app, &there).await;
     assert!(withdrawn.html.contains("<strong>Withdrawn</strong>"), "{}", withdrawn.html);
     let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
