@@ -1077,7 +1077,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     let by_card = b.get(&app, "/office/search?q=AB12345678CD").await;
     assert!(by_card.html.contains(&format!("href=\"/office/applications/{id}\"")), "{}", by_card.html);
     let none = b.get(&app, "/office/search?q=TMP-20260101-NOTHING1").await;
-    assert!(none.html.contains("No application of this office has this number."));
+    assert!(none.html.contains("No application or organization of this office has this number."));
 
     let here = format!("/office/applications/{id}");
     let page = b.get(&app, &here).await;
@@ -1355,6 +1355,14 @@ async fn the_counter_opens_an_organization_with_its_users() {
     b.log_in_in_english(&app, "CLERK01").await;
     let found = b.get(&app, "/office/search?q=org1").await;
     assert_eq!(found.location.as_deref(), Some("/office/organizations/org1"));
+    // By its corporate number, too (what the organization knows).
+    let by_number = b.get(&app, "/office/search?q=7000012050002").await;
+    assert_eq!(by_number.location.as_deref(), Some("/office/organizations/org1"));
+    let unknown = b.get(&app, "/office/search?q=1010401089234").await;
+    assert!(
+        unknown.location.is_none()
+            && unknown.html.contains("No application or organization of this office has this number.")
+    );
     let page = b.get(&app, "/office/organizations/org1").await;
     page.assert_html(StatusCode::OK);
     for text in [
@@ -1370,6 +1378,7 @@ async fn the_counter_opens_an_organization_with_its_users() {
     osaka.log_in_in_english(&app, "OSAKA01").await;
     osaka.get(&app, "/office/organizations/org1").await.assert_html(StatusCode::NOT_FOUND);
     assert!(osaka.get(&app, "/office/search?q=org1").await.location.is_none(), "not found by another office");
+    assert!(osaka.get(&app, "/office/search?q=7000012050002").await.location.is_none(), "nor by its number");
 }
 
 /// The first hidden `request` of a page (a pending request's decision form).

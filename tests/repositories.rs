@@ -471,6 +471,12 @@ async fn two_organizations_with_one_corporate_number_cannot_both_be_added(w: Wor
     add(org("kaede-d", "6011001021235")).await.unwrap();
     let number = zairyu_domain::values::CorporateNumber::parse("1010401089234").unwrap();
     assert!(store.organizations().corporate_number_registered(&number).await.unwrap());
+    // The claim names its organization: the winner, found by its number.
+    let winner = if ra.is_ok() { "kaede-a" } else { "kaede-b" };
+    let found = store.organizations().by_corporate_number(&number).await.unwrap();
+    assert_eq!(found.as_ref().map(OrganizationId::as_str), Some(winner));
+    let free = zairyu_domain::values::CorporateNumber::parse("1180301018771").unwrap();
+    assert_eq!(store.organizations().by_corporate_number(&free).await.unwrap(), None);
 }
 
 /// The lookups of an application (receipt numbers, card, "pending for this author") are written with it:

@@ -20,7 +20,7 @@ use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::request_for_use::{NewRequest, RequestForUse, RequestKind, RequestState};
 use zairyu_domain::status::OfficerRole;
 use zairyu_domain::status_of_residence::StatusOfResidence;
-use zairyu_domain::values::{EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
+use zairyu_domain::values::{CorporateNumber, EmailAddress, NameOnCard, PassportNumber, ResidenceCardNumber, UserId};
 
 use super::accounts::PasswordLinks;
 use super::{Caller, Core, approval_due, passport_due, user_addressee};
@@ -361,6 +361,20 @@ impl Counter {
     #[tracing::instrument(skip_all)]
     pub async fn office_organization(&self, caller: &Caller, id: &str) -> Result<Organization, ServiceError> {
         Ok(self.counter_organization(caller, id).await?.into_inner())
+    }
+
+    /// The organization of the officer's office registered with this corporate number (what an
+    /// organization tells the counter): not found when none is, or when it is another office's.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_organization_by_corporate_number(
+        &self,
+        caller: &Caller,
+        number: &str,
+    ) -> Result<Organization, ServiceError> {
+        caller.officer()?;
+        let number = CorporateNumber::parse(number).map_err(|_| ServiceError::NotFound)?;
+        let id = self.core.store().organizations().by_corporate_number(&number).await?.ok_or(ServiceError::NotFound)?;
+        self.office_organization(caller, id.as_str()).await
     }
 
     /// Q78: a change of the organization's name or location.

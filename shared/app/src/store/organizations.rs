@@ -53,6 +53,17 @@ impl Organizations<'_> {
         Ok(self.0.get(&corporate_number_key(number)).await?.is_some())
     }
 
+    /// The organization registered with this corporate number, read through its claim (which names it).
+    pub async fn by_corporate_number(&self, number: &CorporateNumber) -> Result<Option<OrganizationId>, StoreError> {
+        let Some(item) = self.0.get(&corporate_number_key(number)).await? else { return Ok(None) };
+        let owner: String = decode(&item)?;
+        let id = owner
+            .strip_prefix("ORG#")
+            .and_then(|rest| rest.strip_suffix("|ORG"))
+            .ok_or_else(|| StoreError::corrupt("a corporate number claimed by no organization"))?;
+        OrganizationId::parse(id).map(Some).map_err(StoreError::corrupt)
+    }
+
     /// One person on the organization's list.
     pub async fn person(
         &self,

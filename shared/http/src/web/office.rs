@@ -181,7 +181,7 @@ async fn queue(
 pub(super) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
     html! {
         form.filter role="search" method="get" action="/office/search" {
-            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関IDで探す", "Find by temporary or official receipt number, residence card number or organization ID")) }
+            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関ID・法人番号で探す", "Find by temporary or official receipt number, residence card number, organization ID or corporate number")) }
             input #q type="search" name="q" value=(value) autocomplete="off";
             " "
             button.secondary type="submit" { (ctx.tr("探す", "Find")) }
@@ -255,11 +255,19 @@ async fn search(
     } else {
         match examination.find_by_receipt_number(&v.caller, &q).await {
             Ok(app) => return Ok(see_other(&format!("/office/applications/{}", app.id()))),
-            // Not a receipt number the office knows: an organization's ID leads to the organization.
-            Err(ServiceError::NotFound) => match counter.office_organization(&v.caller, args.q.trim()).await {
-                Ok(org) => return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str())))),
-                Err(_) => None,
-            },
+            // Not a receipt number the office knows: an organization's ID or corporate number leads to the
+            // organization.
+            Err(ServiceError::NotFound) => {
+                let by_id = counter.office_organization(&v.caller, args.q.trim()).await;
+                let org = match by_id {
+                    Ok(org) => Ok(org),
+                    Err(_) => counter.office_organization_by_corporate_number(&v.caller, &q).await,
+                };
+                match org {
+                    Ok(org) => return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str())))),
+                    Err(_) => None,
+                }
+            }
             Err(e) => return Err(refused_by(&v)(e)),
         }
     };
@@ -274,7 +282,7 @@ async fn search(
             p { (ctx.tr("番号を入力してください。", "Enter a number to find.")) }
         } @else if by_card.is_empty() {
             div.notice role="status" {
-                p { (ctx.tr("この番号の申請は見つかりませんでした（この官署で扱う申請に限ります）。", "No application of this office has this number.")) }
+                p { (ctx.tr("この番号の申請・所属機関は見つかりませんでした（この官署で扱うものに限ります）。", "No application or organization of this office has this number.")) }
             }
         } @else {
             (applications_table(ctx, ctx.tr("この在留カード番号の申請", "Applications for this residence card"), &by_card))
