@@ -81,16 +81,28 @@ impl HttpConfig {
 /// What the routes of a process use: the accounts always (every session is checked against them), and each
 /// other service only if a route this process serves uses it — so a Lambda function builds only the
 /// services, and the AWS clients, of its own routes ([`AppState::for_functions`]). A handler takes the
-/// services it uses as [`Wired`] values. Every layer of every request clones the state, so each part is
-/// behind an `Arc` (a clone of a service itself copies all its ports; measured as a third of a request).
+/// services it uses as [`Wired`] values. Every layer of every request clones the state, and building the
+/// router clones it for every handler and layer (a cold start's share, #15), so the state is one `Arc`: a
+/// clone is one count, not one per service (a clone of a service itself copies all its ports; measured as a
+/// third of a request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<StateParts>);
+
+/// What the state holds, each service behind an `Arc` of its own (a handler takes it as [`Wired`]).
+pub struct StateParts {
     pub accounts: Arc<Accounts>,
     applications: Option<Arc<Applications>>,
     blanket: Option<Arc<Blanket>>,
     examination: Option<Arc<Examination>>,
     counter: Option<Arc<Counter>>,
     pub config: Arc<HttpConfig>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = StateParts;
+    fn deref(&self) -> &StateParts {
+        &self.0
+    }
 }
 
 /// A service other than the accounts that a route may use.
@@ -122,26 +134,26 @@ impl AppState {
         config: HttpConfig,
     ) -> Result<Self, BoxError> {
         let uses = |k: ServiceKind| functions.iter().any(|f| f.uses().contains(&k));
-        Ok(Self {
+        Ok(Self(Arc::new(StateParts {
             accounts: Arc::new(source.accounts()?),
             applications: uses(ServiceKind::Applications).then(|| source.applications().map(Arc::new)).transpose()?,
             blanket: uses(ServiceKind::Blanket).then(|| source.blanket().map(Arc::new)).transpose()?,
             examination: uses(ServiceKind::Examination).then(|| source.examination().map(Arc::new)).transpose()?,
             counter: uses(ServiceKind::Counter).then(|| source.counter().map(Arc::new)).transpose()?,
             config: Arc::new(config),
-        })
+        })))
     }
 
     /// Every service: the local server, the tests.
     pub fn full(services: &Services, config: HttpConfig) -> Self {
-        Self {
+        Self(Arc::new(StateParts {
             accounts: Arc::new(services.accounts.clone()),
             applications: Some(Arc::new(services.applications.clone())),
             blanket: Some(Arc::new(services.blanket.clone())),
             examination: Some(Arc::new(services.examination.clone())),
             counter: Some(Arc::new(services.counter.clone())),
             config: Arc::new(config),
-        }
+        }))
     }
 }
 

@@ -189,17 +189,24 @@ pub fn all() -> impl Iterator<Item = &'static RouteSpec> {
 }
 
 impl Resource {
-    /// The resource's routes that the given functions serve: the public ones as they are, the others behind
-    /// the session layer.
-    pub fn router(&self, state: &AppState, functions: &[Function]) -> Router<AppState> {
-        let (mut public, mut private) = (Router::new(), Router::new());
+    /// Adds the resource's routes that the given functions serve: the public ones to `public` as they are;
+    /// the others, behind the session layer, as a router of their own (merged by the caller). Each route is
+    /// inserted as few times as it can be: building the router is part of every cold start (#15).
+    pub fn add_to(
+        &self,
+        mut public: Router<AppState>,
+        state: &AppState,
+        functions: &[Function],
+    ) -> (Router<AppState>, Option<Router<AppState>>) {
+        let mut private = Router::new();
         let mut any_private = false;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: Vec<(&str, &str)> = Vec::new();
         for spec in self.routes.iter().filter(|s| functions.contains(&s.function)) {
             // Each (path, method) once; several methods on one path merge into one route.
-            if !seen.insert((spec.path, spec.method)) {
+            if seen.contains(&(spec.path, spec.method)) {
                 continue;
             }
+            seen.push((spec.path, spec.method));
             if spec.session {
                 any_private = true;
                 private = private.route(spec.path, (spec.handler)());
@@ -208,13 +215,13 @@ impl Resource {
             }
         }
         if !any_private {
-            return public;
+            return (public, None);
         }
         // Layers run outermost first: the session, then the audience.
         let private = private
             .route_layer(axum::middleware::from_fn_with_state(self.audience, require_audience))
             .route_layer(axum::middleware::from_fn_with_state(state.clone(), require_session));
-        public.merge(private)
+        (public, Some(private))
     }
 }
 
@@ -254,12 +261,19 @@ pub async fn require_session(
 
 /// The router of the given functions' routes, with the Japan-only layer (Q52).
 pub fn router(state: AppState, functions: &[Function]) -> Router {
-    let mut r: Router<AppState> = Router::new();
+    // The pages and every resource's public routes go into one router; each resource's session routes,
+    // layered, are merged into it once.
+    let mut r: Router<AppState> = crate::web::add_pages(Router::new(), functions);
+    let mut private = Vec::new();
     for resource in RESOURCES {
-        r = r.merge(resource.router(&state, functions));
+        let (public, session) = resource.add_to(r, &state, functions);
+        r = public;
+        private.extend(session);
     }
-    r.merge(crate::web::router(functions))
-        .fallback(|uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
+    for session in private {
+        r = r.merge(session);
+    }
+    r.fallback(|uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
             // The API answers problems; every other path is a page's.
             if crate::web::is_page(uri.path()) {
                 crate::web::not_found_page(crate::web::visitor_lang(&headers))

@@ -82,12 +82,12 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
 const ASSETS: &[PageSpec] =
     &[PageSpec { function: Function::Login, method: "GET", path: "/static/{file}", handler: || get(asset) }];
 
-/// The pages of the given functions.
-pub fn router(functions: &[Function]) -> Router<AppState> {
-    let mut r = Router::new();
-    let mut seen = std::collections::HashSet::new();
+/// Adds the pages of the given functions to `r`.
+pub fn add_pages(mut r: Router<AppState>, functions: &[Function]) -> Router<AppState> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     for spec in pages().filter(|p| functions.contains(&p.function)) {
-        if seen.insert((spec.path, spec.method)) {
+        if !seen.contains(&(spec.path, spec.method)) {
+            seen.push((spec.path, spec.method));
             r = r.route(spec.path, (spec.handler)());
         }
     }
