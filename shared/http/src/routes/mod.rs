@@ -274,28 +274,28 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
         r = r.merge(session);
     }
     r.fallback(|uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
-            // The API answers problems; every other path is a page's.
-            if crate::web::is_page(uri.path()) {
-                crate::web::not_found_page(crate::web::visitor_lang(&headers))
-            } else {
-                Problem::not_found().into_response()
-            }
-        })
-        .method_not_allowed_fallback(|| async {
-            Problem::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method-not-allowed",
-                "Method not allowed",
-                "http.method",
-                "this path does not take that method".into(),
-                "このパスはそのメソッドを受け付けません。".into(),
-            )
-        })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
-        .layer(axum::middleware::from_fn(crate::trace::trace_requests))
-        .with_state(state)
+        // The API answers problems; every other path is a page's.
+        if crate::web::is_page(uri.path()) {
+            crate::web::not_found_page(crate::web::visitor_lang(&headers))
+        } else {
+            Problem::not_found().into_response()
+        }
+    })
+    .method_not_allowed_fallback(|| async {
+        Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            "http.method",
+            "this path does not take that method".into(),
+            "このパスはそのメソッドを受け付けません。".into(),
+        )
+    })
+    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
+    .layer(axum::middleware::from_fn(crate::trace::trace_requests))
+    .with_state(state)
 }
 
 // ---------------------------------------------------------------------------------------------------
