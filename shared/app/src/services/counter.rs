@@ -287,6 +287,14 @@ impl UserAction {
     }
 }
 
+/// The counter's page of an organization: see [`Counter::organization_file`].
+#[derive(Debug, Clone)]
+pub struct OrganizationFile {
+    pub organization: Organization,
+    pub requests: Vec<RequestForUse>,
+    pub users: Vec<User>,
+}
+
 /// The counter's work, for counter officers and admins.
 #[derive(Clone)]
 pub struct Counter {
@@ -532,17 +540,22 @@ impl Counter {
         Ok(req.into_inner())
     }
 
-    /// Q3, Q10: the organization's requests for use, the newest first (its latest hundred).
+    /// What the counter's page of an organization shows, the organization read once: the organization, its
+    /// requests for use (Q3, Q10; the newest first, its latest hundred) and its users (those whose name
+    /// contains `user_name` when given, Q93).
     #[tracing::instrument(skip_all)]
-    pub async fn organization_requests(
+    pub async fn organization_file(
         &self,
         caller: &Caller,
         org_id: &str,
-    ) -> Result<Vec<RequestForUse>, ServiceError> {
+        user_name: Option<&str>,
+    ) -> Result<OrganizationFile, ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
-        let mut requests = self.core.store().organizations().requests_of_organization(org.id(), 100).await?;
+        let organizations = self.core.store().organizations();
+        let mut requests = organizations.requests_of_organization(org.id(), 100).await?;
         requests.sort_by(|a, b| b.recorded_at().cmp(&a.recorded_at()).then_with(|| b.id().cmp(a.id())));
-        Ok(requests)
+        let users = self.users_named(org.id(), user_name).await?;
+        Ok(OrganizationFile { organization: org.into_inner(), requests, users })
     }
 
     /// Q12: the requests for use the officer's office has yet to decide, the newest first.
@@ -558,7 +571,8 @@ impl Counter {
         Ok(self.core.store().organizations().requests_of_office(office, RequestState::Pending, after, limit).await?)
     }
 
-    /// Q80: the organization's List of Affiliated Foreign Nationals, by card number.
+    /// Q80: the organization (read once) and a page of its List of Affiliated Foreign Nationals, by card
+    /// number.
     #[tracing::instrument(skip_all)]
     pub async fn organization_people(
         &self,
@@ -566,9 +580,10 @@ impl Counter {
         org_id: &str,
         after: Option<Cursor>,
         limit: u32,
-    ) -> Result<Records<ForeignNational>, ServiceError> {
+    ) -> Result<(Organization, Records<ForeignNational>), ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
-        Ok(self.core.store().organizations().people(org.id(), after, limit).await?)
+        let people = self.core.store().organizations().people(org.id(), after, limit).await?;
+        Ok((org.into_inner(), people))
     }
 
     /// Q80: one person on the organization's list.
@@ -719,7 +734,11 @@ impl Counter {
         name: Option<&str>,
     ) -> Result<Vec<User>, ServiceError> {
         let org = self.counter_organization(caller, org_id).await?;
-        let mut users = self.core.store().users().all_of_organization(org.id()).await?;
+        self.users_named(org.id(), name).await
+    }
+
+    async fn users_named(&self, org: &OrganizationId, name: Option<&str>) -> Result<Vec<User>, ServiceError> {
+        let mut users = self.core.store().users().all_of_organization(org).await?;
         if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
             let name = name.to_lowercase();
             users.retain(|u| u.name().as_str().to_lowercase().contains(&name));

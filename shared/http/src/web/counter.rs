@@ -15,8 +15,9 @@ use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::counter::{ForeignNationalInput, OrganizationInput, RequestForUseInput};
 use zairyu_app::services::list_file::{self, COLUMNS};
+use zairyu_domain::form::Sex;
 use zairyu_domain::office::OFFICE_TABLE;
-use zairyu_domain::organization::{ForeignNational, OrganizationKind, UseState};
+use zairyu_domain::organization::{OrganizationKind, UseState};
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
 use zairyu_domain::status_of_residence::StatusOfResidence;
 
@@ -295,9 +296,8 @@ async fn organization_page(
     errors: &[(String, String)],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let found = counter.office_organization(&v.caller, org).await.map_err(refused_by(v))?;
-    let requests = counter.organization_requests(&v.caller, org).await.map_err(refused_by(v))?;
-    let users = counter.organization_users(&v.caller, org, Some(&args.user_name)).await.map_err(refused_by(v))?;
+    let file = counter.organization_file(&v.caller, org, Some(&args.user_name)).await.map_err(refused_by(v))?;
+    let (found, requests, users) = (&file.organization, &file.requests, &file.users);
     let p = found.profile();
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let action = format!("/office/organizations/{}", found.id());
@@ -346,7 +346,7 @@ async fn organization_page(
             (data_table(ctx, ctx.tr("利用申出（新しい順）", "Requests for use, newest first"),
                 &[("受付日時", "Recorded"), ("申出者", "Requester"), ("種別", "Kind"), ("取次者", "Agent"), ("状態", "State"), ("利用者ID", "User ID")],
                 html! {
-                    @for r in &requests {
+                    @for r in requests {
                         tr {
                             td { (jst(r.recorded_at())) }
                             th scope="row" { (r.requester_name().as_str()) }
@@ -437,7 +437,7 @@ async fn organization_page(
         @if users.is_empty() {
             @if args.user_name.trim().is_empty() { p { (ctx.tr("利用者はいません。", "There is no user yet.")) } }
             @else { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } }
-        } @else { (users_table(ctx, &users)) }
+        } @else { (users_table(ctx, users)) }
     };
     Ok(Page(status, layout(ctx, p.name.as_str(), body)).into_response())
 }
@@ -596,20 +596,6 @@ struct PeopleArgs {
     person: Option<String>,
 }
 
-const PERSON_FIELDS: &[&str] = &[
-    "residence_card_number",
-    "name",
-    "nationality",
-    "birth_date",
-    "sex",
-    "status_of_residence",
-    "period_of_stay",
-    "expiry_date",
-    "passport_number",
-    "passport_expiry",
-    "email",
-];
-
 async fn people(
     State(s): State<AppState>,
     Wired(counter): Wired<Counter>,
@@ -649,11 +635,10 @@ async fn people_page(
     row_errors: &[RowError],
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let found = counter.office_organization(&v.caller, org).await.map_err(refused_by(v))?;
-    let path = format!("/office/organizations/{}/foreign-nationals", found.id());
+    let path = format!("/office/organizations/{}/foreign-nationals", encode(org));
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), &path);
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
-    let listed = counter.organization_people(&v.caller, org, after, limit).await.map_err(refused_by(v))?;
+    let (found, listed) = counter.organization_people(&v.caller, org, after, limit).await.map_err(refused_by(v))?;
     let next = pages.view(Vec::<()>::new(), listed.next).map_err(api(lang))?.next_cursor;
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let user = v.caller.user_id.as_str();
@@ -677,7 +662,8 @@ async fn people_page(
                             td { (p.period_of_stay.to_string()) }
                             td { (p.expiry.to_string()) }
                             td {
-                                @if let Some(link) = person_link(s, user, &path, p) {
+                                @if let Some(token) = sealed_person(s, user, &p.card_number.to_string()) {
+                                    @let link = format!("{path}?person={}#person", encode(&token));
                                     a href=(link) { (ctx.tr("訂正・削除", "Correct or remove")) span.visually-hidden { "（" (p.name.to_string()) "）" } }
                                 }
                             }
@@ -707,17 +693,6 @@ async fn people_page(
     Ok(Page(status, layout(ctx, title, body)).into_response())
 }
 
-/// The link to correct a listed person: the card number sealed for this officer.
-fn person_link(s: &AppState, user: &str, path: &str, p: &ForeignNational) -> Option<String> {
-    let sealed = s
-        .config
-        .cursor_key
-        .seal(Some(zairyu_app::ports::Cursor(p.card_number.to_string())), &person_context(user))
-        .ok()
-        .flatten()?;
-    Some(format!("{path}?person={}#person", encode(&sealed)))
-}
-
 /// The form that adds a person to the list, or corrects one (its card number then fixed: another card is
 /// another entry).
 fn person_form(
@@ -729,10 +704,10 @@ fn person_form(
     errors: &[(String, String)],
 ) -> Markup {
     let f = Form { ctx, errors };
-    let sex = match typed.sex.as_str() {
-        "男" | "male" | "m" => "male",
-        "女" | "female" | "f" => "female",
-        _ => "",
+    let sex = match Sex::parse(&typed.sex) {
+        Ok(Sex::Male) => "male",
+        Ok(Sex::Female) => "female",
+        Err(_) => "",
     };
     let status = StatusOfResidence::parse(&typed.status_of_residence).ok();
     html! {
@@ -832,7 +807,8 @@ async fn people_act(
     match counter.put_foreign_national(&v.caller, &org, &typed).await {
         Ok(_) => Ok(see_other(&format!("{path}?done=saved"))),
         Err(e @ ServiceError::Invalid(_)) => {
-            let errors = refusal(lang, e, PERSON_FIELDS, "person");
+            let fields: Vec<&str> = COLUMNS.iter().map(|(field, ..)| *field).collect();
+            let errors = refusal(lang, e, &fields, "person");
             // A correction keeps its card number: a person already listed is corrected, not added.
             let correcting = counter.organization_person(&v.caller, &org, card).await.is_ok();
             let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -329,8 +329,13 @@ impl FromRequestParts<AppState> for OrgVisit {
 /// The link that starts an application for a listed person: the card number sealed for this user, so that
 /// no personal data goes into the URL (and so into logs and browser history).
 pub fn new_application_link(state: &AppState, user: &str, card: &str) -> Option<String> {
+    sealed_person(state, user, card).map(|t| format!("/applications/new?person={}", encode(&t)))
+}
+
+/// A card number sealed for this user, to name a person in a link (opened with [`person_context`]).
+pub fn sealed_person(state: &AppState, user: &str, card: &str) -> Option<String> {
     let sealed = state.config.cursor_key.seal(Some(zairyu_app::ports::Cursor(card.to_owned())), &person_context(user));
-    sealed.ok().flatten().map(|t| format!("/applications/new?person={}", encode(&t)))
+    sealed.ok().flatten()
 }
 
 /// What a person link is sealed for.
