@@ -1729,6 +1729,12 @@ async fn the_counter_adds_many_from_the_office_s_list_file_in_pages() {
         send_file(vec![0x8d, 0xdd, 0x97, 0xaf, b'\n']),
         send_file(file(&[okafor, mensah])),
     );
+    // A form posted from another site (no token of this session) stores nothing.
+    let (ct, body) = multipart(&[("csrf", None, b"forged".as_slice()), ("file", Some("list.csv"), &file(&[okafor]))]);
+    let forged =
+        b.request("POST", &format!("{path}/file")).header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap();
+    b.take(&app, forged).await.assert_html(StatusCode::FORBIDDEN);
+    assert!(!b.get(&app, path).await.html.contains("OKAFOR,CHIDI"), "nothing stored");
     let refused = b.take(&app, bad).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     for text in
