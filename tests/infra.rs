@@ -254,8 +254,13 @@ fn the_notification_poller_stays_under_notify_s_reserved_concurrency() {
     let reserved = number(&notify, "ReservedConcurrentExecutions:")
         .or_else(|| number(globals, "ReservedConcurrentExecutions:"))
         .unwrap();
-    let poller = number(&notify, "MaximumConcurrency:").expect("a maximum concurrency on the SQS event");
-    assert!((2..reserved).contains(&poller), "poller {poller}, reserved {reserved}");
+    assert!(notify.contains("MaximumConcurrency: !Ref NotifyConcurrency"), "the poller's concurrency is the parameter");
+    let parameter =
+        t.split("\n  NotifyConcurrency:\n").nth(1).unwrap().split("\n  NotificationMaxReceives:").next().unwrap();
+    let (least, most) = (number(parameter, "MinValue:").unwrap(), number(parameter, "MaxValue:").unwrap());
+    assert!(2 <= least && most < reserved, "poller {least}..={most}, reserved {reserved}");
+    // notify paces its sends by the same figure (its share of the account's SES rate).
+    assert!(notify.contains("ZAIRYU_MAIL_CONCURRENCY: !Ref NotifyConcurrency"));
 }
 
 /// #16 item 9: what the template says of the blanket files and the notification queue is what the code does.
@@ -290,7 +295,8 @@ fn the_edge_is_https_only_with_security_headers_logs_and_its_waf() {
     assert!(edge.contains("ViewerProtocolPolicy: https-only"));
     assert!(edge.contains("ResponseHeadersPolicyId: !Ref SecurityHeaders"));
     assert!(edge.contains("WebACLId: !If [HasWebAcl, !Ref WebAclArn, !Ref AWS::NoValue]"));
-    assert!(edge.contains("Bucket: !GetAtt EdgeLogsBucket.RegionalDomainName"));
+    // #30 item 3: no legacy logs (they keep the query string); standard logging v2 from infra/edge-logs.yaml.
+    assert!(!edge.contains("Logging:"), "legacy CloudFront logs keep query strings");
     let headers = block("SecurityHeaders");
     for needle in [
         "StrictTransportSecurity:",
@@ -317,8 +323,8 @@ fn the_edge_is_https_only_with_security_headers_logs_and_its_waf() {
     assert!(zairyu_http::web::css_path().starts_with("/static/"), "the style sheet is under the cached path");
     let waf = std::fs::read_to_string(root().join("infra/edge-waf.yaml")).unwrap();
     assert!(waf.contains("Scope: CLOUDFRONT") && waf.contains("WebAclArn:"));
-    let paths: Vec<&str> = all_routes().map(|r| r.path).collect();
-    for prefix in waf.lines().filter_map(|l| l.trim().strip_prefix("SearchString: ")) {
+    let paths: Vec<&str> = all_routes().map(|r| r.path).chain(zairyu_http::web::pages().map(|p| p.path)).collect();
+    for prefix in waf.lines().filter_map(|l| l.trim().strip_prefix("SearchString: ")).filter(|s| s.starts_with('/')) {
         assert!(paths.iter().any(|p| p.starts_with(prefix)), "the WAF limits {prefix}, which no route serves");
     }
     for managed in [
@@ -682,4 +688,185 @@ fn the_indexes_project_what_their_readers_read() {
     );
     assert_eq!(table.matches(&wanted).count(), 2, "{wanted}\n{table}");
     assert!(!table.contains("ProjectionType: ALL"));
+}
+
+/// The WAF's rules over one route: its regular expressions (of the pattern set `name`).
+fn waf_patterns(waf: &str, name: &str) -> Vec<regex_lite::Regex> {
+    let block = waf.split(&format!("\n  {name}:\n")).nth(1).unwrap();
+    block
+        .lines()
+        .take_while(|l| l.is_empty() || l.starts_with("   "))
+        .filter_map(|l| l.trim().strip_prefix("- \"").and_then(|s| s.strip_suffix('"')))
+        .map(|r| regex_lite::Regex::new(r).unwrap())
+        .collect()
+}
+
+/// A rule of the web ACL by name: its lines up to the next rule.
+fn waf_rule<'a>(waf: &'a str, name: &str) -> &'a str {
+    waf.split(&format!("        - Name: {name}\n")).nth(1).unwrap().split("\n        - Name: ").next().unwrap()
+}
+
+/// A route's template as a request's path (`{id}` → a value).
+fn concrete(path: &str) -> String {
+    path.split('/').map(|s| if s.starts_with('{') { "A1b2" } else { s }).collect::<Vec<_>>().join("/")
+}
+
+/// #30 item 3: uploads pass the edge. The core rule set's 8 KB body rule only counts; each route that takes a
+/// file is in the WAF's pattern set for its kind, and no other route is; the WAF refuses exactly what the
+/// application refuses: a photo route's body over `limits::PHOTO`, the list file's over `limits::LIST_FILE`
+/// (by its declared length), any other body over `limits::DEFAULT`.
+#[test]
+fn uploads_pass_the_edge_and_each_route_s_body_limit_is_the_application_s() {
+    use zairyu_http::limits;
+    let waf = std::fs::read_to_string(root().join("infra/edge-waf.yaml")).unwrap();
+    let common = waf_rule(&waf, "common");
+    for rule in ["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY"] {
+        assert!(common.contains(&format!("{{ Name: {rule}, ActionToUse: {{ Count: {{}} }} }}")), "{rule} still blocks");
+    }
+    assert!(waf.contains("CLOUDFRONT: { DefaultSizeInspectionLimit: KB_64 }"));
+    let (photos, files) = (waf_patterns(&waf, "PhotoRoutes"), waf_patterns(&waf, "ListFileRoutes"));
+    let matches = |set: &[regex_lite::Regex], path: &str| set.iter().any(|r| r.is_match(&concrete(path)));
+    let routes: Vec<(&str, &str)> =
+        all_routes().map(|r| (r.method, r.path)).chain(zairyu_http::web::pages().map(|p| (p.method, p.path))).collect();
+    for (method, path, limit) in limits::UPLOADS {
+        assert!(routes.contains(&(*method, *path)), "{method} {path} is no route");
+        let (mine, other) = if *limit == limits::PHOTO { (&photos, &files) } else { (&files, &photos) };
+        assert!(matches(mine, path) && !matches(other, path), "{method} {path}");
+    }
+    for (method, path) in &routes {
+        let upload = limits::UPLOADS.iter().any(|(m, p, _)| m == method && p == path);
+        let same_path_upload = limits::UPLOADS.iter().any(|(_, p, _)| p == path);
+        if !same_path_upload {
+            assert!(!matches(&photos, path) && !matches(&files, path), "{method} {path} would pass as an upload");
+        }
+        if !upload {
+            assert_eq!(limits::body(method, path), limits::DEFAULT, "{method} {path}");
+        }
+    }
+    let size = |rule: &str| -> usize {
+        waf_rule(&waf, rule).lines().find_map(|l| l.trim().strip_prefix("Size: ")).unwrap().parse().unwrap()
+    };
+    assert_eq!(size("photo-size"), limits::PHOTO);
+    assert_eq!(size("body-size"), limits::DEFAULT);
+    assert!(
+        waf_rule(&waf, "photo-size").contains("PhotoRoutes.Arn")
+            && waf_rule(&waf, "photo-size").contains("OversizeHandling: MATCH")
+    );
+    let body_size = waf_rule(&waf, "body-size");
+    assert!(
+        body_size.contains("NotStatement")
+            && body_size.contains("ListFileRoutes.Arn")
+            && body_size.contains("OversizeHandling: MATCH")
+    );
+    // The list file's limit, read from Content-Length: every length up to the limit passes, none above.
+    let length = waf_rule(&waf, "list-file-size");
+    let regex = length.lines().find_map(|l| l.trim().strip_prefix("RegexString: ")).unwrap().trim_matches('"');
+    let accepted = regex_lite::Regex::new(regex).unwrap();
+    for n in [
+        0,
+        1,
+        9,
+        65_536,
+        999_999,
+        1_000_000,
+        1_049_999,
+        limits::LIST_FILE - 101,
+        limits::LIST_FILE - 1,
+        limits::LIST_FILE,
+    ] {
+        assert!(accepted.is_match(&n.to_string()), "{n} refused");
+    }
+    for n in [
+        limits::LIST_FILE + 1,
+        limits::LIST_FILE + 10,
+        1_052_680,
+        1_053_000,
+        1_060_000,
+        1_100_000,
+        2_000_000,
+        10_000_000,
+        99_999_999,
+    ] {
+        assert!(!accepted.is_match(&n.to_string()), "{n} passes");
+    }
+    assert!(!accepted.is_match("") && !accepted.is_match("1e6") && !accepted.is_match("-1"));
+}
+
+/// #30 item 3: the rate rules cover log-in and every password and account route of the pages and the API, and
+/// shared egress addresses (offices, large organizations) get a limit of their own instead of the per-address
+/// one; the WAF's log keeps no query string and no path (the one log outside Japan).
+#[test]
+fn the_edge_s_rate_limits_cover_the_pages_and_shared_offices_and_its_log_keeps_no_url() {
+    let waf = std::fs::read_to_string(root().join("infra/edge-waf.yaml")).unwrap();
+    let scoped = |rule: &str| -> Vec<(String, bool)> {
+        let block = waf_rule(&waf, rule);
+        let mut out = Vec::new();
+        let mut search = None;
+        for l in block.lines().map(str::trim) {
+            if let Some(s) = l.strip_prefix("SearchString: ") {
+                search = Some(s.to_owned());
+            }
+            if let (Some(s), Some(p)) = (&search, l.strip_prefix("PositionalConstraint: ")) {
+                if s.starts_with('/') {
+                    out.push((s.clone(), p == "STARTS_WITH"));
+                }
+                search = None;
+            }
+        }
+        assert!(block.contains("Type: URL_DECODE") && block.contains("Type: LOWERCASE"), "{rule}");
+        out
+    };
+    let covered = |rule: &str, path: &str| {
+        scoped(rule).iter().any(|(s, prefix)| if *prefix { path.starts_with(s.as_str()) } else { path == s })
+    };
+    let posts: Vec<&str> = all_routes()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path)
+        .chain(zairyu_http::web::pages().filter(|p| p.method == "POST").map(|p| p.path))
+        .collect();
+    for path in ["/login", "/api/login"] {
+        assert!(posts.contains(&path), "{path}");
+        assert!(covered("log-in-rate", path), "{path}");
+    }
+    let account = |p: &str| {
+        p.starts_with("/password")
+            || p.starts_with("/api/password-reset")
+            || p.starts_with("/account/")
+            || p.starts_with("/api/me/")
+    };
+    let account_posts: Vec<&&str> = posts.iter().filter(|p| account(p)).collect();
+    assert!(account_posts.len() >= 7, "{account_posts:?}");
+    for path in account_posts {
+        assert!(covered("password-reset-rate", path), "{path} has no rate rule of its own");
+    }
+    for rule in ["log-in-rate", "password-reset-rate", "client-rate"] {
+        assert!(
+            waf_rule(&waf, rule).contains("NotStatement") && waf_rule(&waf, rule).contains("TrustedEgress.Arn"),
+            "{rule}"
+        );
+    }
+    let trusted = waf_rule(&waf, "trusted-egress-rate");
+    assert!(
+        trusted.contains("Limit: !Ref TrustedClientLimit")
+            && trusted.contains("IPSetReferenceStatement: { Arn: !GetAtt TrustedEgress.Arn }")
+    );
+    let logging = waf.split("EdgeAclLogging:").nth(1).unwrap();
+    for field in ["QueryString: {}", "UriPath: {}", "Name: cookie", "Name: authorization"] {
+        assert!(logging.contains(field), "the WAF log keeps {field}");
+    }
+    assert!(waf.contains("KmsKeyId: !GetAtt EdgeLogKey.Arn"));
+    // CloudFront's own logs (v2, from us-east-1, into the bucket in Japan) choose fields without the URL.
+    let logs = std::fs::read_to_string(root().join("infra/edge-logs.yaml")).unwrap();
+    let fields: Vec<&str> = logs
+        .split("RecordFields:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map_while(|l| l.trim().strip_prefix("- "))
+        .collect();
+    assert!(fields.len() > 10 && fields.contains(&"c-ip") && fields.contains(&"sc-status"));
+    for field in ["cs-uri-query", "cs-uri-stem", "cs(Cookie)", "cs(Referer)"] {
+        assert!(!fields.contains(&field), "{field} is logged");
+    }
 }

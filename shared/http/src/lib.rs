@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod edge;
 pub mod extract;
 pub mod geo;
+pub mod limits;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod problem;
@@ -212,5 +213,5 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub const SESSION_COOKIE: &str = "zairyu_session";
 /// The header that carries the CSRF token on every state-changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// JSON bodies larger than this are refused.
-pub const MAX_JSON_BYTES: usize = 256 * 1024;
+/// JSON bodies larger than this are refused (the limit of every route that takes no file).
+pub const MAX_JSON_BYTES: usize = limits::DEFAULT;

@@ -207,11 +207,12 @@ impl Resource {
                 continue;
             }
             seen.push((spec.path, spec.method));
+            let handler = crate::limits::route((spec.handler)(), spec.method, spec.path);
             if spec.session {
                 any_private = true;
-                private = private.route(spec.path, (spec.handler)());
+                private = private.route(spec.path, handler);
             } else {
-                public = public.route(spec.path, (spec.handler)());
+                public = public.route(spec.path, handler);
             }
         }
         if !any_private {
@@ -291,6 +292,7 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
             "このパスはそのメソッドを受け付けません。".into(),
         )
     })
+    .layer(axum::extract::DefaultBodyLimit::max(crate::limits::DEFAULT))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))

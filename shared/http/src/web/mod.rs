@@ -88,7 +88,7 @@ pub fn add_pages(mut r: Router<AppState>, functions: &[Function]) -> Router<AppS
     for spec in pages().filter(|p| functions.contains(&p.function)) {
         if !seen.contains(&(spec.path, spec.method)) {
             seen.push((spec.path, spec.method));
-            r = r.route(spec.path, (spec.handler)());
+            r = r.route(spec.path, crate::limits::route((spec.handler)(), spec.method, spec.path));
         }
     }
     r

@@ -1,0 +1,207 @@
+"""The template as CloudFormation deploys it (after the SAM transform, with the resources SAM generates): what
+only a running stack would otherwise show — who may write where a failure goes, in what order a deployment
+updates the edge, how the API is reached — held by tests. Reads the transformed template of a development and a
+production stage (conftest.py)."""
+
+from cfn import Stack
+from conftest import DEV, PROD, ROOT
+
+
+def getatt(name, attribute="Arn"):
+    return {"Fn::GetAtt": [name, attribute]}
+
+
+def as_list(x):
+    return x if isinstance(x, list) else [x]
+
+
+def function_of(template, ref):
+    """The logical ID of the function a `Ref`/`GetAtt` (or an alias of it) names."""
+    if isinstance(ref, dict):
+        ref = ref.get("Ref") or ref.get("Fn::GetAtt", [None])[0]
+    return ref
+
+
+def role_statements(template, function):
+    """Every statement of the function's execution role: inline policies and the managed policies it attaches."""
+    resources = template["Resources"]
+    role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    props = resources[role]["Properties"]
+    documents = [p["PolicyDocument"] for p in props.get("Policies", [])]
+    for arn in props.get("ManagedPolicyArns", []):
+        if isinstance(arn, dict) and "Ref" in arn:
+            documents.append(resources[arn["Ref"]]["Properties"]["PolicyDocument"])
+    return [s for d in documents for s in as_list(d["Statement"])]
+
+
+def allows(statements, action, resource):
+    return any(
+        s["Effect"] == "Allow"
+        and action in as_list(s["Action"])
+        and resource in as_list(s["Resource"])
+        and "Condition" not in s
+        for s in statements
+    )
+
+
+def of_type(template, kind):
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def async_targets(template):
+    """The functions something invokes asynchronously: S3 notifications and schedules."""
+    out = set()
+    for permission in of_type(template, "AWS::Lambda::Permission").values():
+        if permission["Properties"]["Principal"] == "s3.amazonaws.com":
+            out.add(function_of(template, permission["Properties"]["FunctionName"]))
+    for schedule in of_type(template, "AWS::Scheduler::Schedule").values():
+        out.add(function_of(template, schedule["Properties"]["Target"]["Arn"]))
+    return out
+
+
+def test_every_async_failure_destination_is_writable_by_its_function_s_role(dev):
+    configs = of_type(dev, "AWS::Lambda::EventInvokeConfig")
+    assert configs, "no EventInvokeConfig in the transformed template"
+    for config in configs.values():
+        props = config["Properties"]
+        function = function_of(dev, props["FunctionName"])
+        destination = props["DestinationConfig"]["OnFailure"]["Destination"]
+        queue = destination["Fn::GetAtt"][0]
+        statements = role_statements(dev, function)
+        assert allows(statements, "sqs:SendMessage", destination), f"{function} may not send to {queue}"
+        # The queue is encrypted with the data key: sending needs the key through SQS.
+        key = dev["Resources"][queue]["Properties"].get("KmsMasterKeyId")
+        if key is not None:
+            key_arn = getatt(key["Ref"])
+            assert allows(statements, "kms:GenerateDataKey", key_arn), function
+            assert allows(statements, "kms:Decrypt", key_arn), function
+
+
+def test_every_asynchronous_trigger_has_somewhere_to_fail_to(dev):
+    configs = {function_of(dev, c["Properties"]["FunctionName"]): c["Properties"]
+               for c in of_type(dev, "AWS::Lambda::EventInvokeConfig").values()}
+    targets = async_targets(dev)
+    assert {"BatchUploadFunction", "RemindersFunction", "OutboxFunction"} <= targets
+    for function in targets:
+        assert function in configs, f"{function} is invoked asynchronously with no on-failure destination"
+        assert configs[function]["DestinationConfig"]["OnFailure"]["Destination"] == getatt("AsyncFailureQueue")
+    # The schedules themselves: the scheduler retries, then keeps the event in its dead-letter queue, which
+    # its generated role may write to.
+    resources = dev["Resources"]
+    for name, schedule in of_type(dev, "AWS::Scheduler::Schedule").items():
+        target = schedule["Properties"]["Target"]
+        assert "RetryPolicy" in target, name
+        dlq = target["DeadLetterConfig"]["Arn"]
+        assert dlq == getatt("ScheduleDeadLetterQueue"), name
+        role = target["RoleArn"]["Fn::GetAtt"][0]
+        statements = [s for p in resources[role]["Properties"]["Policies"] for s in as_list(p["PolicyDocument"]["Statement"])]
+        assert allows(statements, "sqs:SendMessage", dlq), f"{role} may not write the dead letters of {name}"
+    # The scheduler's generated roles hold no key: the dead-letter queue is encrypted by SQS itself.
+    queue = resources["ScheduleDeadLetterQueue"]["Properties"]
+    assert queue.get("SqsManagedSseEnabled") is True and "KmsMasterKeyId" not in queue
+
+
+def alarmed_metrics(template):
+    """(namespace, metric, function) of every alarm, metric math included."""
+    out = set()
+    for alarm in of_type(template, "AWS::CloudWatch::Alarm").values():
+        p = alarm["Properties"]
+        if "MetricName" in p:
+            dims = {d["Name"]: d["Value"] for d in p.get("Dimensions", [])}
+            out.add((str(p["Namespace"]), p["MetricName"], function_of(template, dims.get("FunctionName"))))
+        for m in p.get("Metrics", []):
+            if "MetricStat" in m:
+                metric = m["MetricStat"]["Metric"]
+                dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+                out.add((metric["Namespace"], metric["MetricName"], function_of(template, dims.get("FunctionName"))))
+        assert p.get("AlarmActions") == [{"Ref": "AlertTopic"}], p.get("AlarmName")
+    return out
+
+
+def test_lost_asynchronous_events_and_failed_deliveries_are_alarmed(dev):
+    metrics = alarmed_metrics(dev)
+    for config in of_type(dev, "AWS::Lambda::EventInvokeConfig").values():
+        function = function_of(dev, config["Properties"]["FunctionName"])
+        for metric in ["DestinationDeliveryFailures", "AsyncEventsDropped"]:
+            assert ("AWS/Lambda", metric, function) in metrics, f"no alarm on {metric} of {function}"
+    queues = {m[2] for m in metrics if m[1] == "ApproximateNumberOfMessagesVisible"}
+    assert queues == {None}  # queue alarms carry no function; each queue's alarm is checked below
+    for queue in ["AsyncFailureQueue", "ScheduleDeadLetterQueue", "NotificationDeadLetterQueue"]:
+        assert any(
+            a["Properties"].get("Dimensions", [{}])[0].get("Value") == getatt(queue, "QueueName")
+            for a in of_type(dev, "AWS::CloudWatch::Alarm").values()
+        ), f"no alarm on {queue}"
+
+
+def http_functions(template):
+    """The functions behind the HTTP API, by the aliases its integrations call."""
+    out = set()
+    body = template["Resources"]["HttpApi"]["Properties"]["Body"]
+    for methods in body["paths"].values():
+        for operation in methods.values():
+            uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+            out.add(uri.split("/functions/${")[1].split("}")[0])
+    return out
+
+
+def test_the_edge_is_updated_only_after_every_http_function_s_traffic_has_shifted(dev):
+    aliases = http_functions(dev)
+    assert aliases == {f"{f}FunctionAliaslive" for f in ["Login", "Submit", "Status", "Office"]}
+    resources = dev["Resources"]
+    for alias in aliases:
+        # CloudFormation finishes an alias's update only when CodeDeploy has shifted its traffic.
+        assert "CodeDeployLambdaAliasUpdate" in resources[alias]["UpdatePolicy"], alias
+    assert aliases <= set(resources["Edge"]["DependsOn"]), "the distribution must wait for every alias"
+
+
+def test_in_production_the_api_is_reached_only_by_its_own_name_through_the_edge(prod, dev):
+    stack = Stack(prod, PROD, refs={"HttpApi": "api123", "OriginSecret": "s", "ApiDomain": "origin.oras.example.jp"})
+    def endpoint_disabled(template, stack):
+        servers = template["Resources"]["HttpApi"]["Properties"]["Body"]["servers"]
+        return stack.resolve(servers[0]["x-amazon-apigateway-endpoint-configuration"]["disableExecuteApiEndpoint"])
+
+    assert endpoint_disabled(prod, stack) is True
+    assert stack.exists("ApiDomain") and stack.exists("ApiDomainMapping")
+    origins = stack.resolve(prod["Resources"]["Edge"]["Properties"]["DistributionConfig"]["Origins"])
+    assert [o["DomainName"] for o in origins] == ["origin.oras.example.jp"]
+    # A development stage without a name of its own keeps the execute-api endpoint (and is told so).
+    d = Stack(dev, DEV, refs={"HttpApi": "api123"})
+    assert endpoint_disabled(dev, d) is False
+    assert not d.exists("ApiDomain")
+    # prod cannot be deployed without the name.
+    rule = prod["Rules"]["ProductionHasItsEdgeProtection"]["Assertions"]
+    assert any("ApiDomainName" in str(a["Assert"]) for a in rule)
+
+
+def test_requests_that_bypass_the_edge_are_counted_and_alarmed_and_hot_routes_have_april_s_throttle(dev):
+    filters = of_type(dev, "AWS::Logs::MetricFilter")
+    not_via_edge = [f for f in filters.values() if f["Properties"]["MetricTransformations"][0]["MetricName"] == "NotViaEdge"]
+    groups = {f["Properties"]["LogGroupName"]["Ref"] for f in not_via_edge}
+    assert groups == {f"{f}LogGroup" for f in ["Login", "Submit", "Status", "Office"]}
+    assert any(m[1] == "NotViaEdge" for m in alarmed_metrics(dev))
+    # The pattern matches the line zairyu_http::edge writes.
+    edge = (ROOT / "shared/http/src/edge.rs").read_text()
+    pattern = not_via_edge[0]["Properties"]["FilterPattern"]
+    prefix = pattern.split('"')[1].rstrip("*")
+    assert f'tracing::warn!("{prefix}' in edge
+    stage = dev["Resources"]["HttpApiApiGatewayDefaultStage"]["Properties"]
+    routes = stage["RouteSettings"]
+    for route in ["POST /login", "POST /api/login", "GET /", "GET /office", "GET /api/applications"]:
+        assert routes[route]["ThrottlingRateLimit"] >= 300, route
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] >= 100
+
+
+def test_mail_is_sent_from_the_verified_domain_at_the_account_s_rate(dev):
+    stack = Stack(dev, DEV)
+    notify = dev["Resources"]["NotifyFunction"]["Properties"]
+    env = notify["Environment"]["Variables"]
+    sender = stack.resolve(env["ZAIRYU_SENDER"])
+    assert sender == "no-reply@" + DEV["SenderDomain"]
+    assert stack.resolve(env["ZAIRYU_MAIL_RATE"]) == 14
+    assert env["ZAIRYU_MAIL_CONCURRENCY"] == {"Ref": "NotifyConcurrency"}
+    # The role sends only from that domain's identity.
+    ses = [s for s in role_statements(dev, "NotifyFunction") if "ses:SendEmail" in as_list(s["Action"])]
+    assert any("identity/${SenderDomain}" in str(r) for s in ses for r in as_list(s["Resource"]))
+    outputs = dev["Outputs"]
+    for i in (1, 2, 3):
+        assert f"SenderIdentity.DkimDNSTokenName{i}" in str(outputs[f"DkimRecord{i}"]["Value"])
