@@ -7,6 +7,8 @@ ZAIRYU_VENV="${ZAIRYU_VENV:-$HOME/.cache/zairyu-venv}"
 ZAIRYU_CHECKOV_VENV="${ZAIRYU_CHECKOV_VENV:-$ZAIRYU_VENV-checkov}"
 # A third for the SAM CLI (`sam validate --lint`), which pins its own boto3 and cfn-lint.
 ZAIRYU_SAM_VENV="${ZAIRYU_SAM_VENV:-$ZAIRYU_VENV-sam}"
+# A fifth for cargo-lambda (and zig), which `sam build` runs to build the functions for arm64.
+ZAIRYU_LAMBDA_VENV="${ZAIRYU_LAMBDA_VENV:-$ZAIRYU_VENV-lambda}"
 # A fourth for the browser tests (Playwright, axe-core, pytest).
 ZAIRYU_BROWSER_VENV="${ZAIRYU_BROWSER_VENV:-$ZAIRYU_VENV-browser}"
 

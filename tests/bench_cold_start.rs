@@ -298,6 +298,8 @@ fn start_once(stub: &Stub, case: &Case) -> (f64, Option<f64>) {
         .env("ZAIRYU_ORIGIN_SECRET", ORIGIN_SECRET)
         .env("ZAIRYU_CURSOR_KEY", "cold-start-bench-cursor-key-0123456789abcdef")
         .env("ZAIRYU_SENDER", "no-reply@oras.example.jp")
+        .env("ZAIRYU_MAIL_RATE", "14")
+        .env("ZAIRYU_MAIL_CONCURRENCY", "10")
         .env("ZAIRYU_HELP_DESK", "0570-000-000")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -140,7 +140,7 @@ async fn against_moto_a_job_through_sqs_ends_in_ses_record() {
     event.records = records;
 
     let w = World::on_dynamodb().await;
-    let n = notifier_from(&w, Arc::new(zairyu_aws::SesMailer::new(ses)), &format!("no-reply@{domain}"));
+    let n = notifier_from(&w, Arc::new(zairyu_aws::SesMailer::new(ses, &domain)), &format!("no-reply@{domain}"));
     assert!(n.handle(event).await.batch_item_failures.is_empty());
 
     let data = zairyu_contract::http::request("GET", &format!("{url}/moto-api/data.json"), &[], b"").await.json();

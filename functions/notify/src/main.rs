@@ -12,11 +12,17 @@ async fn main() -> Result<(), Error> {
     zairyu_runtime::init_tracing();
     let ports = zairyu_aws::AwsPorts::from_env()?;
     let core = ports.core()?;
+    let sender = EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?;
+    let ses = zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(ports.sdk_config()), sender.domain());
+    // The account's SES rate, shared by the batches the poller runs at once (the template's NotifyConcurrency).
+    let rate: f64 = std::env::var("ZAIRYU_MAIL_RATE")?.parse()?;
+    let instances: u32 = std::env::var("ZAIRYU_MAIL_CONCURRENCY")?.parse()?;
+    let mailer = zairyu_runtime::pace::Paced::new(Arc::new(ses), rate, instances);
     let notifier = Arc::new(Notifier {
         notifications: zairyu_app::Notifications::new(
             core,
-            Arc::new(zairyu_aws::SesMailer::new(aws_sdk_sesv2::Client::new(ports.sdk_config()))),
-            EmailAddress::parse(&std::env::var("ZAIRYU_SENDER")?)?,
+            Arc::new(mailer),
+            sender,
             std::env::var("ZAIRYU_HELP_DESK")?,
         ),
     });

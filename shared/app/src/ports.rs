@@ -426,6 +426,9 @@ pub enum MailError {
     /// Temporary: retry later.
     #[error("the mail service could not be reached or failed")]
     Unavailable(#[source] BoxError),
+    /// The service asks to slow down (its sending rate for the account was passed): retry after a pause.
+    #[error("the mail service asked to slow down")]
+    Throttled(#[source] BoxError),
 }
 
 impl MailError {
@@ -435,6 +438,10 @@ impl MailError {
 
     pub fn unavailable(e: impl Into<BoxError>) -> Self {
         Self::Unavailable(e.into())
+    }
+
+    pub fn throttled(e: impl Into<BoxError>) -> Self {
+        Self::Throttled(e.into())
     }
 }
 

@@ -223,5 +223,5 @@ async fn mailer_sends_through_ses() {
     let domain = format!("{}.example.jp", unique("mail").to_ascii_lowercase());
     SesMailer::create_identity(&client, &domain).await.unwrap();
     let from = format!("no-reply@{domain}");
-    contract::mailer_sends(Arc::new(SesMailer::new(client)), &from, moto_sent_mail).await;
+    contract::mailer_sends(Arc::new(SesMailer::new(client, &domain)), &from, moto_sent_mail).await;
 }

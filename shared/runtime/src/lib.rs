@@ -1,6 +1,7 @@
 //! The real clock and the real source of randomness, behind the domain's `Clock` and `Ids` ports.
 
 pub mod hasher;
+pub mod pace;
 pub mod replay;
 
 /// Logs through `tracing`: JSON in Lambda (each line with the request's span and its request ID), compact
