@@ -22,4 +22,4 @@ PATH="$ZAIRYU_LAMBDA_VENV/bin:$ZAIRYU_SAM_VENV/bin:$PATH" SAM_CLI_TELEMETRY=0 \
   sam build --template infra/template.yaml --beta-features --build-dir "$build_dir"
 echo "sam build: $(( $(date +%s) - start )) s"
 
-"$ZAIRYU_VENV/bin/python" tests/stack/artifacts.py "$build_dir"
+python3 tests/stack/artifacts.py "$build_dir"

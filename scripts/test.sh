@@ -2,7 +2,9 @@
 # The whole test suite, from a fresh machine: installs the Python test tools it needs, starts moto server
 # on a free port of 127.0.0.1 for the AWS adapters' contract tests, runs every Rust test of the workspace,
 # runs the browser tests (scripts/browser-tests.sh), fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
-# lints and checks the infrastructure template (cfn-lint, sam validate --lint, checkov), and stops moto again.
+# lints and checks the infrastructure templates (cfn-lint, sam validate --lint, checkov), tests the template as
+# CloudFormation deploys it (tests/stack, over the SAM transform), builds every function as the deployment does
+# (scripts/sam-build.sh: `sam build`, each artifact checked), and stops moto again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -40,7 +42,7 @@ scripts/fuzz.sh "${ZAIRYU_FUZZ_SECONDS:-60}"
 
 echo "==> cfn-lint infra/template.yaml"
 "$ZAIRYU_VENV/bin/cfn-lint" --regions ap-northeast-1 -- infra/template.yaml
-"$ZAIRYU_VENV/bin/cfn-lint" --regions us-east-1 -- infra/edge-waf.yaml
+"$ZAIRYU_VENV/bin/cfn-lint" --regions us-east-1 -- infra/edge-waf.yaml infra/edge-logs.yaml
 "$ZAIRYU_VENV/bin/cfn-lint" --regions ap-northeast-3 -- infra/backup-copy.yaml
 echo "cfn-lint: templates pass"
 
@@ -48,4 +50,10 @@ echo "==> sam validate --lint infra/template.yaml (the SAM transform, offline)"
 SAM_CLI_TELEMETRY=0 "$ZAIRYU_SAM_VENV/bin/sam" validate --lint -t infra/template.yaml --region ap-northeast-1
 
 echo "==> checkov infra/template.yaml (every skipped check is justified in the template)"
-BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml -f infra/backup-copy.yaml --framework cloudformation --compact --quiet --skip-download
+BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml -f infra/edge-logs.yaml -f infra/backup-copy.yaml --framework cloudformation --compact --quiet --skip-download
+
+echo "==> the template as CloudFormation deploys it (tests/stack over the SAM transform)"
+ZAIRYU_SAM_PYTHON="$ZAIRYU_SAM_VENV/bin/python" "$ZAIRYU_VENV/bin/python" -m pytest -q -p no:cacheprovider tests/stack
+
+echo "==> sam build, as infra/README.md deploys (scripts/sam-build.sh)"
+scripts/sam-build.sh "${ZAIRYU_SAM_BUILD_DIR:-$HOME/.cache/zairyu-sam-build}"
