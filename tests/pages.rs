@@ -84,6 +84,17 @@ impl Browser {
         self.post(app, uri, &refs).await
     }
 
+    /// Opens an e-mailed link (`/password?token=…`): it hands its token to a cookie of `/password` alone and
+    /// sends the browser on to `/password`, so the live token is in no address from then on (#30 item 3).
+    async fn open_link(&mut self, app: &axum::Router, path: &str) -> Page {
+        let link = self.get(app, path).await;
+        assert_eq!(link.status, StatusCode::SEE_OTHER, "{}", link.html);
+        assert_eq!(link.location.as_deref(), Some("/password"), "the token leaves the address");
+        let cookie = link.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(cookie.starts_with("zairyu_link=") && cookie.contains("HttpOnly") && cookie.contains("Path=/password;"), "{cookie}");
+        self.get(app, "/password").await
+    }
+
     async fn log_in(&mut self, app: &axum::Router, user: &str, password: &str, next: &str) -> Page {
         self.post(app, "/login", &[("user_id", user), ("password", password), ("next", next)]).await
     }
@@ -493,7 +504,7 @@ async fn a_password_is_set_from_the_e_mailed_link() {
     assert!(path.starts_with("/password?token="), "{link}");
     let token = path.trim_start_matches("/password?token=");
 
-    let page = b.get(&app, path).await;
+    let page = b.open_link(&app, path).await;
     page.assert_html(StatusCode::OK);
     assert!(page.html.contains("has 8 to 32 characters") && page.html.contains("does not contain your user ID"));
     assert!(page.html.find("password-rules").unwrap() < page.html.find("id=\"password\"").unwrap(), "rules first");
@@ -508,12 +519,18 @@ async fn a_password_is_set_from_the_e_mailed_link() {
     assert!(weak.html.contains("href=\"#password\"") && weak.html.contains("symbols"), "{}", weak.html);
     let set = b.post(&app, "/password", &post("Sakura#2027x", "Sakura#2027x")).await;
     assert_eq!(set.location.as_deref(), Some("/login?reason=password_set"));
+    assert!(b.cookie("zairyu_link").is_none(), "the link's cookie is gone once the password is set");
     assert!(b.get(&app, "/login?reason=password_set").await.html.contains("Your password is set"));
     let in_ = b.log_in(&app, "TANAKA01", "Sakura#2027x", "").await;
     assert_eq!(in_.status, StatusCode::SEE_OTHER);
     // Used once.
-    let again = Browser::english().get(&app, path).await;
+    let again = Browser::english().open_link(&app, path).await;
     again.assert_html(StatusCode::GONE);
+    // The page without a link's cookie (or with a forged one) says the same.
+    Browser::english().get(&app, "/password").await.assert_html(StatusCode::GONE);
+    let mut forged = Browser::english();
+    forged.cookies.push(("zairyu_link".into(), "not-a-token!".into()));
+    forged.get(&app, "/password").await.assert_html(StatusCode::GONE);
     assert!(again.html.contains("href=\"/password/forgotten\""));
 }
 
@@ -629,7 +646,7 @@ async fn a_first_password_is_set_from_the_approval_e_mail() {
     let job = w.jobs().await.into_iter().find(|j| j.kind == approved).unwrap();
     let path = job.data["link"].trim_start_matches("https://oras.example.jp").to_owned();
     let mut b = Browser::default();
-    let page = b.get(&app, &path).await;
+    let page = b.open_link(&app, &path).await;
     page.assert_html(StatusCode::OK);
     assert!(page.html.contains("8文字以上32文字以内"));
     let token = page.hidden("token");
@@ -1323,7 +1340,7 @@ async fn an_admin_creates_an_officer_who_sets_a_password_from_the_e_mail() {
     let job = w.jobs().await.into_iter().find(|j| j.kind == setup && j.data["user_id"] == "EXAM02").unwrap();
     let path = job.data["link"].trim_start_matches("https://oras.example.jp").to_owned();
     let mut officer = Browser::english();
-    let token = officer.get(&app, &path).await.hidden("token");
+    let token = officer.open_link(&app, &path).await.hidden("token");
     let set = officer
         .post(&app, "/password", &[("token", &token), ("password", "Exam#2026x"), ("confirm", "Exam#2026x")])
         .await;

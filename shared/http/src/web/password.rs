@@ -88,16 +88,40 @@ struct LinkArgs {
     token: String,
 }
 
-/// The page an e-mailed link opens (`/password?token=…`): the form, or why the link no longer works.
+/// The cookie that carries an e-mailed link's token from the link to its page, and nowhere else.
+pub const LINK_COOKIE: &str = "zairyu_link";
+/// How long the page of an opened link keeps its token: time to choose a password (the link's own 24 hours
+/// still bound it).
+const LINK_COOKIE_SECONDS: i64 = 3600;
+
+/// Whether `token` looks like one of our link tokens (URL-safe base64): anything else is not put in a cookie.
+fn token_shaped(token: &str) -> bool {
+    (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The page an e-mailed link opens. The link (`/password?token=…`) hands its token over once, to a cookie of
+/// this page alone, and sends the browser on to `/password`: from then on the live token is in no address —
+/// not in the address bar, the history, a `Referer` or any log of URLs. `/password` shows the form, or why the
+/// link no longer works.
 async fn link_page(State(s): State<AppState>, headers: axum::http::HeaderMap, uri: Uri) -> PageResult {
     let ctx = visitor(&headers, "/password");
     let args = axum::extract::Query::<LinkArgs>::try_from_uri(&uri).map(|q| q.0).unwrap_or_default();
-    let valid = !args.token.is_empty()
-        && s.accounts.link_is_valid(&args.token).await.map_err(|e| PageError::Problem(ctx.lang, Box::new(e.into())))?;
+    if !args.token.is_empty() {
+        let mut to_page = see_other("/password");
+        if token_shaped(&args.token) {
+            let cookie =
+                set_cookie_at(LINK_COOKIE, &args.token, "/password", Some(LINK_COOKIE_SECONDS), s.config.secure_cookies);
+            to_page.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+        }
+        return Ok(to_page);
+    }
+    let token = crate::extract::cookie(&headers, LINK_COOKIE).unwrap_or_default();
+    let valid = token_shaped(&token)
+        && s.accounts.link_is_valid(&token).await.map_err(|e| PageError::Problem(ctx.lang, Box::new(e.into())))?;
     if !valid {
         return Ok(expired_link(&ctx));
     }
-    Ok(link_form(&ctx, StatusCode::OK, &args.token, &[]))
+    Ok(link_form(&ctx, StatusCode::OK, &token, &[]))
 }
 
 fn expired_link(ctx: &PageCtx) -> Response {
@@ -148,7 +172,12 @@ async fn set_from_link(
         return Ok(link_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &f.token, &mismatch(&ctx)));
     }
     match s.accounts.set_password_from_link(&f.token, &f.password, ip.map(|i| i.to_string())).await {
-        Ok(()) => Ok(see_other("/login?reason=password_set")),
+        Ok(()) => {
+            let mut done = see_other("/login?reason=password_set");
+            let forget = set_cookie_at(LINK_COOKIE, "", "/password", Some(0), s.config.secure_cookies);
+            done.headers_mut().append(axum::http::header::SET_COOKIE, forget);
+            Ok(done)
+        }
         Err(ServiceError::InvalidLink) => Ok(expired_link(&ctx)),
         Err(e @ ServiceError::Invalid(_)) => {
             let p = Problem::from(e);
