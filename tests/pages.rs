@@ -91,7 +91,10 @@ impl Browser {
         assert_eq!(link.status, StatusCode::SEE_OTHER, "{}", link.html);
         assert_eq!(link.location.as_deref(), Some("/password"), "the token leaves the address");
         let cookie = link.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-        assert!(cookie.starts_with("zairyu_link=") && cookie.contains("HttpOnly") && cookie.contains("Path=/password;"), "{cookie}");
+        assert!(
+            cookie.starts_with("zairyu_link=") && cookie.contains("HttpOnly") && cookie.contains("Path=/password;"),
+            "{cookie}"
+        );
         self.get(app, "/password").await
     }
 

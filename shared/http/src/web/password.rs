@@ -109,8 +109,13 @@ async fn link_page(State(s): State<AppState>, headers: axum::http::HeaderMap, ur
     if !args.token.is_empty() {
         let mut to_page = see_other("/password");
         if token_shaped(&args.token) {
-            let cookie =
-                set_cookie_at(LINK_COOKIE, &args.token, "/password", Some(LINK_COOKIE_SECONDS), s.config.secure_cookies);
+            let cookie = set_cookie_at(
+                LINK_COOKIE,
+                &args.token,
+                "/password",
+                Some(LINK_COOKIE_SECONDS),
+                s.config.secure_cookies,
+            );
             to_page.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
         }
         return Ok(to_page);
