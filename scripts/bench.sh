@@ -22,6 +22,12 @@ run sizes scripts/sizes.sh
 run list cargo bench --locked -p zairyu-acceptance --bench list
 run embedded cargo bench --locked -p zairyu-acceptance --bench embedded
 run http scripts/bench-http.sh
+# sam build as CI and the deployment run it, from an empty target directory and again with nothing changed.
+sam_target="$(mktemp -d -t zairyu-sam-target.XXXXXX)"
+run sam bash -c "CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' | grep -E '^(sam build|[A-Za-z]+Function|[0-9]+ artifacts)' \
+  && echo '(again, nothing changed:)' && CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' | grep '^sam build'"
+rm -rf "$sam_target"
+run burst cargo test --locked -p zairyu-acceptance --test notify burst -- --nocapture
 
 cpu="$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)"
 section() { # section TITLE COMMAND NAME TEXT
@@ -49,6 +55,12 @@ section() { # section TITLE COMMAND NAME TEXT
   section "Embedded default: table, use cases, blanket files (issues 3, 14, 15 item 4)" \
     "cargo bench -p zairyu-acceptance --bench embedded" embedded \
     "File-backed SQLite, one connection; the blanket lines compare reading and registering a 300-row file with calamine reading the same bytes and the same writes in bare transactions."
+  section "sam build (issue 30, item 1)" \
+    "scripts/sam-build.sh" sam \
+    "The deployment's build (sam build, BuildMethod rust-cargolambda, every function cross-compiled for arm64 from its own directory) from an empty target directory, then again with nothing changed; each artifact zipped as Lambda's package holds it (limit 4,000,000 B)."
+  section "April's e-mail burst (issue 30, item 5)" \
+    "cargo test -p zairyu-acceptance --test notify burst -- --nocapture" burst \
+    "10,000 notification jobs (20,000 e-mails) queued at once, drained by ten notify instances, each keeping to its share of MailSendRate = 14/s (a new production account's SES rate), against SES modelled as a 14/s token bucket on tokio's paused clock; the floor is the account's rate itself."
   section "The local server under load" \
     "scripts/bench-http.sh" http \
     "The release build of the local server on the embedded default, with wrk on the same machine (client and server share the cores)."
