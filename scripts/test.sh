@@ -4,7 +4,8 @@
 # runs the browser tests (scripts/browser-tests.sh), fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
 # lints and checks the infrastructure templates (cfn-lint, sam validate --lint, checkov), tests the template as
 # CloudFormation deploys it (tests/stack, over the SAM transform), builds every function as the deployment does
-# (scripts/sam-build.sh: `sam build`, each artifact checked), and stops moto again.
+# (scripts/sam-build.sh: `sam build`, each artifact checked), rehearses the stack on a moto server of its own with
+# those artifacts (tests/stack/test_rehearsal.py), and stops moto again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -52,8 +53,11 @@ SAM_CLI_TELEMETRY=0 "$ZAIRYU_SAM_VENV/bin/sam" validate --lint -t infra/template
 echo "==> checkov infra/template.yaml (every skipped check is justified in the template)"
 BC_SKIP_MAPPING=TRUE "$ZAIRYU_CHECKOV_VENV/bin/checkov" -f infra/template.yaml -f infra/edge-waf.yaml -f infra/edge-logs.yaml -f infra/backup-copy.yaml --framework cloudformation --compact --quiet --skip-download
 
-echo "==> the template as CloudFormation deploys it (tests/stack over the SAM transform)"
-ZAIRYU_SAM_PYTHON="$ZAIRYU_SAM_VENV/bin/python" "$ZAIRYU_VENV/bin/python" -m pytest -q -p no:cacheprovider tests/stack
-
 echo "==> sam build, as infra/README.md deploys (scripts/sam-build.sh)"
-scripts/sam-build.sh "${ZAIRYU_SAM_BUILD_DIR:-$HOME/.cache/zairyu-sam-build}"
+export ZAIRYU_SAM_BUILD_DIR="${ZAIRYU_SAM_BUILD_DIR:-$HOME/.cache/zairyu-sam-build}"
+scripts/sam-build.sh "$ZAIRYU_SAM_BUILD_DIR"
+
+echo "==> the stack as deployed: the transformed template's tests, and the rehearsal on moto (tests/stack)"
+scripts/rehearsal-deps.sh
+cargo build --locked -q -p zairyu-local
+ZAIRYU_SAM_PYTHON="$ZAIRYU_SAM_VENV/bin/python" "$ZAIRYU_VENV/bin/python" -m pytest -q -p no:cacheprovider -s tests/stack

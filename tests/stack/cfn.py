@@ -33,8 +33,8 @@ class Stack:
             if spec.get("Type") == "CommaDelimitedList":
                 value = [v for v in str(value).split(",")] if value != "" else [""]
             self.parameters[name] = value
-        self.refs = refs or {}
-        self.attributes = attributes or {}
+        self.refs = refs if refs is not None else {}
+        self.attributes = attributes if attributes is not None else {}
         self._conditions = {}
 
     def condition(self, name: str) -> bool:
