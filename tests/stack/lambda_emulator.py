@@ -135,6 +135,9 @@ class Function:
             self.process.kill()
             self.process.wait()
         self.process = None
+        # A fresh Runtime API for the next environment: the stopped process's `next` may still be waiting in
+        # the old one, and would take the next event to a closed socket.
+        self.api = RuntimeApi()
 
     def with_clock(self, offset: str | None):
         """Runs the next invocations with the clock moved by `offset` (None: the real clock)."""
