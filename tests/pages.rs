@@ -98,6 +98,20 @@ impl Browser {
         self.get(app, "/password").await
     }
 
+    /// Posts the office's search form (#30: a card number is in no URL).
+    async fn office_search(&mut self, app: &axum::Router, q: &str) -> Page {
+        let token = self.get(app, "/office/search").await.hidden("csrf");
+        self.post(app, "/office/search", &[("q", q), ("csrf", &token)]).await
+    }
+
+    /// Posts one of the users page's search forms (#30: an e-mail address is in no URL).
+    async fn office_users(&mut self, app: &axum::Router, fields: &[(&str, &str)]) -> Page {
+        let token = self.get(app, "/office/users").await.hidden("csrf");
+        let mut all = fields.to_vec();
+        all.push(("csrf", &token));
+        self.post(app, "/office/users", &all).await
+    }
+
     async fn log_in(&mut self, app: &axum::Router, user: &str, password: &str, next: &str) -> Page {
         self.post(app, "/login", &[("user_id", user), ("password", password), ("next", next)]).await
     }
@@ -1092,11 +1106,11 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     b.get(&app, "/office?status=denied").await.assert_html(StatusCode::BAD_REQUEST);
 
     // Search: the temporary receipt number leads to the application; a card number lists its applications.
-    let found = b.get(&app, &format!("/office/search?q={}", temporary.to_lowercase())).await;
+    let found = b.office_search(&app, &temporary.to_lowercase()).await;
     assert_eq!(found.location.as_deref(), Some(format!("/office/applications/{id}").as_str()));
-    let by_card = b.get(&app, "/office/search?q=AB12345678CD").await;
+    let by_card = b.office_search(&app, "AB12345678CD").await;
     assert!(by_card.html.contains(&format!("href=\"/office/applications/{id}\"")), "{}", by_card.html);
-    let none = b.get(&app, "/office/search?q=TMP-20260101-NOTHING1").await;
+    let none = b.office_search(&app, "TMP-20260101-NOTHING1").await;
     assert!(none.html.contains("No application or organization of this office has this number."));
 
     let here = format!("/office/applications/{id}");
@@ -1264,17 +1278,17 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     }
     let mut b = Browser::english();
     b.log_in_in_english(&app, "CLERK01").await;
-    let found = b.get(&app, "/office/users?email=tanaka%40sakura.example.jp").await;
+    let found = b.office_users(&app, &[("email", "tanaka@sakura.example.jp")]).await;
     found.assert_html(StatusCode::OK);
     assert!(found.html.contains("href=\"/office/users/TANAKA01\""), "{}", found.html);
-    let bad = b.get(&app, "/office/users?email=not-an-address").await;
+    let bad = b.office_users(&app, &[("email", "not-an-address")]).await;
     assert!(bad.html.contains("href=\"#email\""), "{}", bad.html);
     // By organization and (part of) the name, too.
-    let by_name = b.get(&app, "/office/users?organization=org1&name=hanako").await;
+    let by_name = b.office_users(&app, &[("organization", "org1"), ("name", "hanako")]).await;
     assert!(by_name.html.contains("href=\"/office/users/TANAKA01\""), "{}", by_name.html);
-    let nobody = b.get(&app, "/office/users?organization=org1&name=suzuki").await;
+    let nobody = b.office_users(&app, &[("organization", "org1"), ("name", "suzuki")]).await;
     assert!(nobody.html.contains("No user this office serves matches.") && !nobody.html.contains("TANAKA01\""));
-    let unknown = b.get(&app, "/office/users?organization=no-such-org").await;
+    let unknown = b.office_users(&app, &[("organization", "no-such-org")]).await;
     assert!(unknown.html.contains("href=\"#organization\""), "{}", unknown.html);
     let page = b.get(&app, "/office/users/TANAKA01").await;
     assert!(
@@ -1373,12 +1387,12 @@ async fn the_counter_opens_an_organization_with_its_users() {
     let app = router(&w, false, GeoPolicy::Off);
     let mut b = Browser::english();
     b.log_in_in_english(&app, "CLERK01").await;
-    let found = b.get(&app, "/office/search?q=org1").await;
+    let found = b.office_search(&app, "org1").await;
     assert_eq!(found.location.as_deref(), Some("/office/organizations/org1"));
     // By its corporate number, too (what the organization knows).
-    let by_number = b.get(&app, "/office/search?q=7000012050002").await;
+    let by_number = b.office_search(&app, "7000012050002").await;
     assert_eq!(by_number.location.as_deref(), Some("/office/organizations/org1"));
-    let unknown = b.get(&app, "/office/search?q=1010401089234").await;
+    let unknown = b.office_search(&app, "1010401089234").await;
     assert!(
         unknown.location.is_none()
             && unknown.html.contains("No application or organization of this office has this number.")
@@ -1397,8 +1411,8 @@ async fn the_counter_opens_an_organization_with_its_users() {
     let mut osaka = Browser::english();
     osaka.log_in_in_english(&app, "OSAKA01").await;
     osaka.get(&app, "/office/organizations/org1").await.assert_html(StatusCode::NOT_FOUND);
-    assert!(osaka.get(&app, "/office/search?q=org1").await.location.is_none(), "not found by another office");
-    assert!(osaka.get(&app, "/office/search?q=7000012050002").await.location.is_none(), "nor by its number");
+    assert!(osaka.office_search(&app, "org1").await.location.is_none(), "not found by another office");
+    assert!(osaka.office_search(&app, "7000012050002").await.location.is_none(), "nor by its number");
 }
 
 /// The first hidden `request` of a page (a pending request's decision form).
@@ -1797,10 +1811,11 @@ async fn an_officer_is_offered_only_what_its_roles_allow_and_told_why_otherwise(
         assert!(!queue.html.contains(hidden), "{hidden}");
     }
     assert!(queue.html.contains("href=\"/office/notices\""));
-    for path in
-        ["/office/organizations", "/office/organizations/org1", "/office/users?email=tanaka%40sakura.example.jp"]
-    {
-        let refused = examiner.get(&app, path).await;
+    for path in ["/office/organizations", "/office/organizations/org1", "/office/users (search)"] {
+        let refused = match path.strip_suffix(" (search)") {
+            Some(_) => examiner.office_users(&app, &[("email", "tanaka@sakura.example.jp")]).await,
+            None => examiner.get(&app, path).await,
+        };
         refused.assert_html(StatusCode::FORBIDDEN);
         assert!(
             refused.html.contains("Your roles (examination) do not allow this. An admin of your office"),

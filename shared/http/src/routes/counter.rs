@@ -115,14 +115,14 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         function: F::Office,
-        method: "GET",
-        path: "/api/office/users",
-        summary: "Counter: the users with this e-mail address that the office serves, to tell a forgotten user ID (Q93, Q94)",
+        method: "POST",
+        path: "/api/office/users/search",
+        summary: "Counter: the users with this e-mail address that the office serves, to tell a forgotten user ID (Q93, Q94); the address in the body, never in a URL",
         session: true,
-        body: B::None,
+        body: B::Json(schema::<EmailSearch>),
         reply: R::Json(schema::<PageView<UserView>>),
         responses: &[200, 400, 401, 403, 422],
-        handler: || get(users_by_email),
+        handler: || post(users_by_email),
     },
     RouteSpec {
         function: F::Office,
@@ -262,9 +262,10 @@ async fn withdraw_notice(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A search by e-mail address: in a body, so the address is in no URL (and no log of URLs).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EmailQuery {
+struct EmailSearch {
     email: String,
     cursor: Option<String>,
     limit: Option<u32>,
@@ -274,7 +275,7 @@ async fn users_by_email(
     Wired(counter): Wired<Counter>,
     auth: Authenticated,
     pages: Pages,
-    QueryArgs(q): QueryArgs<EmailQuery>,
+    JsonBody(q): JsonBody<EmailSearch>,
 ) -> ApiResult<Json<PageView<UserView>>> {
     let pages = pages.filtered(&q.email);
     let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;

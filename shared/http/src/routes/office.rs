@@ -39,14 +39,14 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         function: F::Office,
-        method: "GET",
-        path: "/api/office/applications/by-card/{card}",
-        summary: "Officers: the applications for the holder of this residence card that the office may see",
+        method: "POST",
+        path: "/api/office/applications/by-card",
+        summary: "Officers: the applications for the holder of this residence card that the office may see (the card number in the body: no card number in a URL)",
         session: true,
-        body: B::None,
+        body: B::Json(schema::<CardSearch>),
         reply: R::Json(schema::<PageView<ApplicationView>>),
         responses: &[200, 400, 401, 403, 422],
-        handler: || get(applications_by_card),
+        handler: || post(applications_by_card),
     },
     RouteSpec {
         function: F::Office,
@@ -119,15 +119,24 @@ async fn application_by_receipt_number(
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
+/// A search by residence card number: in a body, so the number is in no URL (and no log of URLs).
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CardSearch {
+    residence_card_number: String,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
 async fn applications_by_card(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
     pages: Pages,
-    Path(card): Path<String>,
-    QueryArgs(q): QueryArgs<PageQuery>,
+    JsonBody(q): JsonBody<CardSearch>,
 ) -> ApiResult<Json<PageView<ApplicationView>>> {
+    let pages = pages.filtered(&q.residence_card_number);
     let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
-    let page = examination.find_by_card(&auth.caller, &card, after, limit).await?;
+    let page = examination.find_by_card(&auth.caller, &q.residence_card_number, after, limit).await?;
     Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 

@@ -32,7 +32,8 @@ use crate::cursor::Pages;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Office, method: "GET", path: "/office", handler: || get(queue) },
-    PageSpec { function: Function::Office, method: "GET", path: "/office/search", handler: || get(search) },
+    PageSpec { function: Function::Office, method: "GET", path: "/office/search", handler: || get(search_page) },
+    PageSpec { function: Function::Office, method: "POST", path: "/office/search", handler: || post(search) },
     PageSpec {
         function: Function::Office,
         method: "GET",
@@ -62,7 +63,8 @@ pub const PAGES: &[PageSpec] = &[
     },
     PageSpec { function: Function::Office, method: "GET", path: "/office/officers", handler: || get(officers) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/officers", handler: || post(create_officer) },
-    PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users) },
+    PageSpec { function: Function::Office, method: "GET", path: "/office/users", handler: || get(users_page) },
+    PageSpec { function: Function::Office, method: "POST", path: "/office/users", handler: || post(users) },
     PageSpec { function: Function::Office, method: "GET", path: "/office/users/{user}", handler: || get(user_page) },
     PageSpec { function: Function::Office, method: "POST", path: "/office/users/{user}", handler: || post(user_act) },
 ];
@@ -180,7 +182,9 @@ async fn queue(
 
 pub(super) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
     html! {
-        form.filter role="search" method="get" action="/office/search" {
+        // Posted, not a query string: a card number is in no URL (and no log of URLs).
+        form.filter role="search" method="post" action="/office/search" {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関ID・法人番号で探す", "Find by temporary or official receipt number, residence card number, organization ID or corporate number")) }
             input #q type="search" name="q" value=(value) autocomplete="off";
             " "
@@ -238,16 +242,30 @@ struct SearchArgs {
     q: String,
 }
 
-/// A receipt number leads to its application; a residence card number to the applications for its holder
-/// that the office may see; anything else is asked again.
+/// The search form alone.
+async fn search_page(
+    Wired(examination): Wired<Examination>,
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+) -> PageResult {
+    find(&examination, &counter, &v, SearchArgs::default()).await
+}
+
+/// A search posted from the form (its token checked).
 async fn search(
     Wired(examination): Wired<Examination>,
     Wired(counter): Wired<Counter>,
     OfficerVisit(v): OfficerVisit,
-    uri: Uri,
+    form: FormResult,
 ) -> PageResult {
-    let (ctx, lang) = (&v.page, v.lang());
-    let args: SearchArgs = query(&uri, lang)?;
+    let fields = v.posted(form)?;
+    find(&examination, &counter, &v, SearchArgs { q: fields.get("q").to_owned() }).await
+}
+
+/// A receipt number leads to its application; a residence card number to the applications for its holder
+/// that the office may see; anything else is asked again.
+async fn find(examination: &Examination, counter: &Counter, v: &Visit, args: SearchArgs) -> PageResult {
+    let ctx = &v.page;
     let q = args.q.trim().to_uppercase();
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&q).is_ok();
     let found = if q.is_empty() || card {
@@ -991,11 +1009,26 @@ struct UsersArgs {
     name: String,
 }
 
+/// The users page with its two search forms.
+async fn users_page(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit) -> PageResult {
+    find_users(&counter, &v, UsersArgs::default()).await
+}
+
+/// A search posted from one of the forms (its token checked): the e-mail address is in no URL.
+async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, form: FormResult) -> PageResult {
+    let fields = v.posted(form)?;
+    let args = UsersArgs {
+        email: fields.get("email").to_owned(),
+        organization: fields.get("organization").to_owned(),
+        name: fields.get("name").to_owned(),
+    };
+    find_users(&counter, &v, args).await
+}
+
 /// Q93, Q94: the users whom the office serves, found by e-mail address, or by organization (and name), to
 /// tell a forgotten user ID.
-async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, uri: Uri) -> PageResult {
+async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
-    let args: UsersArgs = query(&uri, lang)?;
     let (email, organization) = (args.email.trim(), args.organization.trim());
     let mut errors: Vec<(String, String)> = Vec::new();
     let found = if !email.is_empty() {
@@ -1027,12 +1060,14 @@ async fn users(Wired(counter): Wired<Counter>, OfficerVisit(v): OfficerVisit, ur
     let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let body = html! {
         (error_summary(lang, &errors))
-        form.filter role="search" method="get" action="/office/users" {
+        form.filter role="search" method="post" action="/office/users" {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             (Field { id: "email", label: ctx.tr("メールアドレスで利用者を探す（Q93、Q94）", "Find users by e-mail address (Q93, Q94)"), kind: "email",
                      value: &args.email, required: true, hint: None, error: error("email"), autocomplete: "off" }.render(lang))
             button.secondary type="submit" { (ctx.tr("メールアドレスで探す", "Find by e-mail address")) }
         }
-        form.filter role="search" method="get" action="/office/users" {
+        form.filter role="search" method="post" action="/office/users" {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             (Field { id: "organization", label: ctx.tr("所属機関IDで利用者を探す", "Find users by organization ID"), kind: "text",
                      value: &args.organization, required: true, hint: None, error: error("organization"), autocomplete: "off" }.render(lang))
             (Field { id: "name", label: ctx.tr("氏名（一部でも可）", "Name (or part of it)"), kind: "text",
@@ -1191,7 +1226,7 @@ fn user_view(
                 div.actions { button type="submit" { (title) } }
             }
         }
-        p { a href=(format!("/office/users?email={}", encode(&user.email().to_string()))) { (ctx.tr("利用者の検索へ戻る", "Back to finding users")) } }
+        p { a href="/office/users" { (ctx.tr("利用者の検索へ戻る", "Back to finding users")) } }
     };
     Page(status, layout(ctx, ctx.tr("利用者", "User"), body)).into_response()
 }
