@@ -271,6 +271,29 @@ async fn flood_limits_bound_log_ins_per_address_over_many_user_ids() {
     w.svc.accounts.login("TANAKA01", PASSWORD, from()).await.unwrap();
 }
 
+/// #30 item 3: an office behind one address — its staff's log-ins that succeed do not count against the
+/// address, so colleagues never use up one another's attempts; failed ones still do (299 failures, then the
+/// staff log in as often as they need, and the guesser's 301st attempt is refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_s_staff_behind_one_address_do_not_use_up_one_another_s_log_ins() {
+    let w = World::new().await;
+    let office = || Some("203.0.113.50".to_owned());
+    for i in 0..299 {
+        w.svc.accounts.login(&format!("GUESS{i:03}"), "Guess#1234", office()).await.unwrap_err();
+    }
+    // Under a count of every attempt the address would be full after the first of these.
+    for _ in 0..10 {
+        w.svc.accounts.login("TANAKA01", PASSWORD, office()).await.unwrap();
+    }
+    let e = w.svc.accounts.login("GUESS299", "Guess#1234", office()).await.unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)),
+        "the 300th failure is still heard: {e:?}"
+    );
+    let e = w.svc.accounts.login("TANAKA01", PASSWORD, office()).await.unwrap_err();
+    assert!(matches!(&e, ServiceError::TooManyAttempts(t) if t.rule() == "flood.login"), "{e:?}");
+}
+
 #[tokio::test]
 async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let w = World::new().await;

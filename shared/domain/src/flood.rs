@@ -1,7 +1,13 @@
-//! Flood limits: every log-in attempt and every password-reset request is counted per user ID (as typed)
-//! and per client address, in fixed windows, and refused once a window is full. The lockout (Q96) counts the
-//! wrong passwords of one account; these bound the attempts themselves — guesses spread over many user IDs
-//! from one address, e-mail floods through reset requests, a locked account hammered all day.
+//! Flood limits: every log-in attempt and every password-reset request is counted per user ID (as typed),
+//! and per client address — for log-ins only those that failed — in fixed windows, and refused once a window
+//! is full. The lockout (Q96) counts the wrong passwords of one account; these bound the attempts themselves —
+//! guesses spread over many user IDs from one address, e-mail floods through reset requests, a locked account
+//! hammered all day.
+//!
+//! An address may be a whole office or a large organization behind one gateway: its staff logging in at nine
+//! must not use up one another's attempts, so a log-in counts against the address only when it fails (a
+//! guesser's attempts nearly all fail; a clerk's nearly all succeed). The edge's WAF gives such gateways a
+//! higher limit of their own (`TrustedEgressCidrs`, infra/README.md).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -27,6 +33,11 @@ impl Flood {
             Self::ResetPerUser => "reset_user",
             Self::ResetPerAddress => "reset_address",
         }
+    }
+
+    /// Whether only failed attempts count (log-ins per address), or every attempt.
+    pub fn counts_failures_only(self) -> bool {
+        matches!(self, Self::LoginPerAddress)
     }
 
     /// Attempts allowed in one window. An address may be a whole office behind one gateway, so it is allowed

@@ -134,6 +134,7 @@ impl Accounts {
         };
         let Some(mut user) = user else {
             self.hasher.verify(password, None).await?;
+            self.failed_from(from.as_deref()).await?;
             let e = LoginRefusal::InvalidCredentials;
             self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
             return Err(e.into());
@@ -145,6 +146,7 @@ impl Accounts {
         }
         let round = user.guard().round;
         if !self.hasher.verify(password, user.password_hash()).await? {
+            self.failed_from(from.as_deref()).await?;
             // Counted atomically, apart from the user record: parallel guesses all count (Q96).
             let failures = users.count_failure(user.id(), round).await?;
             let e = match self.lock_after(user.clone(), round, failures, now).await? {
@@ -200,8 +202,17 @@ impl Accounts {
         Ok(Login { session_token, csrf_token, user: user.into_inner() })
     }
 
+    /// A wrong user ID or password counts against the client's address (its flood counts failures only: an
+    /// office's staff behind one address do not use up one another's log-ins).
+    async fn failed_from(&self, from: Option<&str>) -> Result<(), ServiceError> {
+        match from {
+            Some(address) if self.flood_limits => self.core.count_failure(Flood::LoginPerAddress, address).await,
+            _ => Ok(()),
+        }
+    }
+
     /// Flood limits: an attempt counts against the user ID as typed (trimmed, upper-cased, so that spellings
-    /// of one ID share a count) and against the client's address.
+    /// of one ID share a count) and against the client's address (for log-ins, once it has failed).
     async fn limit(
         &self,
         per_user: Flood,

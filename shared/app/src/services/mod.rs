@@ -79,11 +79,29 @@ impl Core {
     /// Counts an attempt of `flood` by `subject` and refuses it once the window is full (flood limits).
     pub(crate) async fn limit(&self, flood: zairyu_domain::flood::Flood, subject: &str) -> Result<(), ServiceError> {
         let now = self.now();
-        let count = self.store.floods().hit(flood, subject, now).await?;
+        // A flood of failures only: this attempt is counted once it has failed (`count_failure`); here, only
+        // whether the window is already full.
+        let count = if flood.counts_failures_only() {
+            self.store.floods().count(flood, subject, now).await?.saturating_add(1)
+        } else {
+            self.store.floods().hit(flood, subject, now).await?
+        };
         flood.check(count, now).map_err(|e| {
             tracing::warn!(flood = flood.code(), "flood limit reached");
             ServiceError::from(e)
         })
+    }
+
+    /// Counts a failed attempt against a flood of failures only ([`Flood::counts_failures_only`]).
+    pub(crate) async fn count_failure(
+        &self,
+        flood: zairyu_domain::flood::Flood,
+        subject: &str,
+    ) -> Result<(), ServiceError> {
+        if flood.counts_failures_only() {
+            self.store.floods().hit(flood, subject, self.now()).await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn new_id(&self) -> String {

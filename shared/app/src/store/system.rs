@@ -30,13 +30,36 @@ impl Floods<'_> {
         subject: &str,
         now: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
+        let (key, end) = Self::key(flood, subject, now);
+        let n = self.0.increment(&key, "n", 1, Some(end.timestamp() + 3600)).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// The count of `flood` by `subject` in the window `now` falls in, without counting.
+    pub async fn count(
+        &self,
+        flood: zairyu_domain::flood::Flood,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let (key, _) = Self::key(flood, subject, now);
+        let Some(item) = self.0.get(&key).await? else {
+            return Ok(0);
+        };
+        let n = item
+            .get("n")
+            .and_then(Attr::as_n)
+            .ok_or_else(|| StoreError::corrupt("a flood counter without its count"))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    fn key(flood: zairyu_domain::flood::Flood, subject: &str, now: DateTime<Utc>) -> (Key, DateTime<Utc>) {
         let (start, end) = flood.window_of(now);
         let key = Key::new(
             format!("FLOOD#{}#{}", flood.code(), super::token_hash(subject)),
             format!("W#{:012}", start.timestamp()),
         );
-        let n = self.0.increment(&key, "n", 1, Some(end.timestamp() + 3600)).await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        (key, end)
     }
 }
 
