@@ -41,6 +41,12 @@ class RuntimeApi(http.server.ThreadingHTTPServer):
     def address(self) -> str:
         return f"127.0.0.1:{self.server_address[1]}"
 
+    def handle_error(self, request, client_address):
+        # A stopped function's connection ends mid-request: that is how Lambda ends an environment too.
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

@@ -18,6 +18,7 @@ API Gateway, S3, SQS and EventBridge Scheduler would do, done from what the temp
 
 import base64
 import datetime
+import urllib.request
 import http.client
 import http.server
 import json
@@ -34,6 +35,29 @@ from cfn import ACCOUNT, REGION, Stack
 from lambda_emulator import Function, InvocationError
 
 VIEWER = "203.0.113.7:50123"
+
+# Services whose calls moto authorizes by action only (it passes "*" as the resource) and whose conditions it
+# cannot read: their statements are given to moto on "*" without conditions, so the actions are still held to
+# each role but resources and conditions (notify's dynamodb:LeadingKeys) are not; test_template.py and
+# tests/infra.rs hold those. SQS and S3 are evaluated with their resources.
+BY_ACTION_ONLY = ("dynamodb:", "ses:", "kms:", "logs:", "xray:")
+
+
+def for_moto(document: dict) -> dict:
+    """A role's policy as moto can evaluate it (see BY_ACTION_ONLY). moto also names a transaction by its API
+    action, where AWS authorizes it item by item: a role that may put items may transact here."""
+    statements = []
+    for s in document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]:
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        exact = [a for a in actions if not a.startswith(BY_ACTION_ONLY)]
+        loose = [a for a in actions if a.startswith(BY_ACTION_ONLY)]
+        if "dynamodb:PutItem" in loose:
+            loose.append("dynamodb:TransactWriteItems")
+        if exact:
+            statements.append({**s, "Action": exact})
+        if loose:
+            statements.append({"Effect": s["Effect"], "Action": loose, "Resource": "*"})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 class CountingProxy(http.server.ThreadingHTTPServer):
@@ -115,8 +139,7 @@ class Deployed:
     def __init__(self, template: dict, parameters: dict, moto_url: str, build_dir, logs_dir):
         self.template, self.moto_url = template, moto_url
         self.resources = template["Resources"]
-        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-        self.client = lambda service: session.client(service, endpoint_url=moto_url)
+        self.use_credentials("testing", "testing")
         self.refs, self.attributes = {}, {}
         self.stack = Stack(template, parameters, self.refs, self.attributes)
         self.secrets: dict[str, str] = {}
@@ -125,9 +148,62 @@ class Deployed:
         self._make_resources()
         self.functions: dict[str, Function] = {}
         self.proxies: dict[str, CountingProxy] = {}
+        self.role_credentials: dict[str, dict] = {}
+        self._make_roles()
         for name, r in self.of_type("AWS::Lambda::Function").items():
             self._make_function(name, r["Properties"], build_dir, logs_dir)
         self.routes = self._routes()
+        # From here on moto authorizes every call: the functions under their roles, the harness as an operator.
+        self.use_credentials(*self.operator)
+        self.authorize(True)
+
+    def authorize(self, on: bool):
+        """moto authorizes every call (on), or none (off: only around what moto cannot authorize, a presigned
+        URL's query-string signature)."""
+        count = b"0" if on else b"1e12"
+        urllib.request.urlopen(urllib.request.Request(f"{self.moto_url}/moto-api/reset-auth", data=count, method="POST",
+                                                      headers={"Content-Type": "text/plain"}))
+
+    def use_credentials(self, key: str, secret: str, token: str | None = None):
+        session = boto3.Session(aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
+                                region_name=REGION)
+        self.client = lambda service: session.client(service, endpoint_url=self.moto_url)
+
+    def client_as(self, function: str, service: str):
+        """A client with the credentials of `function`'s role."""
+        c = self.role_credentials[function]
+        return boto3.client(service, endpoint_url=self.moto_url, region_name=REGION, aws_access_key_id=c["AccessKeyId"],
+                            aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"])
+
+    def _make_roles(self):
+        """Every function's execution role as the template declares it (its inline and managed policies, resolved
+        to what was made here), and the role's credentials, as Lambda hands them to the function; an operator
+        user for the harness."""
+        iam, sts = self.client("iam"), self.client("sts")
+        iam.create_user(UserName="rehearsal-operator")
+        iam.put_user_policy(UserName="rehearsal-operator", PolicyName="operator", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+        key = iam.create_access_key(UserName="rehearsal-operator")["AccessKey"]
+        self.operator = (key["AccessKeyId"], key["SecretAccessKey"])
+        for name, r in self.of_type("AWS::Logs::LogGroup").items():
+            group = self.stack.resolve(r["Properties"]["LogGroupName"])
+            self.attributes[f"{name}.Arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+        managed = {}
+        for name, r in self.of_type("AWS::IAM::ManagedPolicy").items():
+            document = for_moto(self.stack.resolve(r["Properties"]["PolicyDocument"]))
+            managed[name] = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+        for name, r in self.of_type("AWS::Lambda::Function").items():
+            role = r["Properties"]["Role"]["Fn::GetAtt"][0]
+            p = self.resources[role]["Properties"]
+            iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(p["AssumeRolePolicyDocument"]))
+            for policy in p.get("Policies", []):
+                document = for_moto(self.stack.resolve(policy["PolicyDocument"]))
+                iam.put_role_policy(RoleName=role, PolicyName=policy["PolicyName"], PolicyDocument=json.dumps(document))
+            for arn in p.get("ManagedPolicyArns", []):
+                if isinstance(arn, dict) and "Ref" in arn:
+                    iam.attach_role_policy(RoleName=role, PolicyArn=managed[arn["Ref"]])
+            self.role_credentials[name] = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName=name)["Credentials"]
 
     def of_type(self, kind):
         return {k: v for k, v in self.resources.items() if v["Type"] == kind and self.stack.exists(k)}
@@ -221,12 +297,13 @@ class Deployed:
         variables = self.stack.resolve(p.get("Environment", {}).get("Variables", {}))
         env = {k: self._dynamic_references(str(v)) for k, v in variables.items()}
         proxy = CountingProxy(self.moto_url)
+        credentials = self.role_credentials[name]
         env.update({
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "rehearsal",
+            "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": credentials["SessionToken"],
             "AWS_ENDPOINT_URL": proxy.url,
         })
         function_name = self.stack.resolve(p["FunctionName"])
@@ -335,7 +412,8 @@ class Deployed:
                 "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
                 "responsePayload": {"errorMessage": str(error)[:1000]},
             }
-            self.client("sqs").send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
+            # Lambda writes the record as the function's own role: its permission is what is tested.
+            self.client_as(name, "sqs").send_message(QueueUrl=queue_url, MessageBody=json.dumps(record))
         return False
 
     def deliver_s3_events(self) -> int:
@@ -373,11 +451,13 @@ class Deployed:
         """The event source mappings: batches of their size from their queue to their function; the records the
         function reports failed stay (made visible again at once: the visibility timeout, compressed), the
         others are deleted. Until a round finds every queue empty. Returns the records handed over."""
-        sqs, handed = self.client("sqs"), 0
+        handed = 0
         for _ in range(rounds):
             any_message = False
             for mapping in self.of_type("AWS::Lambda::EventSourceMapping").values():
                 p = mapping["Properties"]
+                # The poller reads and deletes as the function's role (notify's may consume its queue).
+                sqs = self.client_as(p["FunctionName"]["Ref"], "sqs")
                 source = self.stack.resolve(p["EventSourceArn"])
                 queue_name = source.rsplit(":", 1)[1]
                 url = next(self.refs[q] for q in self.of_type("AWS::SQS::Queue") if self.attributes[f"{q}.QueueName"] == queue_name)
