@@ -286,11 +286,11 @@ async fn find(examination: &Examination, counter: &Counter, v: &Visit, args: Sea
                     Err(_) => None,
                 }
             }
-            Err(e) => return Err(refused_by(&v)(e)),
+            Err(e) => return Err(refused_by(v)(e)),
         }
     };
     let by_card = if card {
-        examination.find_by_card(&v.caller, &q, None, PER_PAGE).await.map_err(refused_by(&v))?.items
+        examination.find_by_card(&v.caller, &q, None, PER_PAGE).await.map_err(refused_by(v))?.items
     } else {
         found.unwrap_or_default()
     };
@@ -1038,7 +1038,7 @@ async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult
                 errors.extend(messages(lang, &Problem::from(e)).into_iter().map(|(_, m)| ("email".to_owned(), m)));
                 None
             }
-            Err(e) => return Err(refused_by(&v)(e)),
+            Err(e) => return Err(refused_by(v)(e)),
         }
     } else if !organization.is_empty() {
         match counter.organization_users(&v.caller, organization, Some(&args.name)).await {
@@ -1052,7 +1052,7 @@ async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult
                 errors.push(("organization".to_owned(), message));
                 None
             }
-            Err(e) => return Err(refused_by(&v)(e)),
+            Err(e) => return Err(refused_by(v)(e)),
         }
     } else {
         None
