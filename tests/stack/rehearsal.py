@@ -18,7 +18,6 @@ API Gateway, S3, SQS and EventBridge Scheduler would do, done from what the temp
 
 import base64
 import datetime
-import urllib.request
 import http.client
 import http.server
 import json
@@ -27,6 +26,7 @@ import secrets
 import threading
 import time
 import urllib.parse
+import urllib.request
 import uuid
 
 import boto3
@@ -495,6 +495,5 @@ class Deployed:
 
     def mail(self) -> str:
         """Everything moto's SES took (its record, as text: a story looks for what an e-mail must say)."""
-        import urllib.request
         data = json.loads(urllib.request.urlopen(f"{self.moto_url}/moto-api/data.json").read())
         return json.dumps(data.get("ses", {}), ensure_ascii=False)

@@ -28,7 +28,7 @@ import urllib.request
 
 import pytest
 
-from conftest import DEV, ROOT, transform
+from conftest import DEV, transform
 from rehearsal import Deployed
 
 STORY_TIMES: dict[str, float] = {}
