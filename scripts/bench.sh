@@ -52,7 +52,7 @@ section() { # section TITLE COMMAND NAME TEXT
     "Each function's release binary started again and again against a Runtime API stub on loopback, beside a hello-world lambda_http function built in the same run: init (start to the first request for an event) and first response (start to the answer of a first event that needs no AWS call), medians of starts taken in rounds that start every function once (a slow moment of a shared machine falls on all alike); the last column counts AWS calls made while starting (the stub answers them all)."
   section "Size of every function, arm64, zipped (issue 15, item 2)" \
     "scripts/sizes.sh" sizes \
-    "Each function's release binary for arm64 (as Lambda runs it), built for that function alone, and zipped as \`bootstrap\` the way its artifact holds it, beside a hello-world lambda_http function built the same way. The limit is 4 MB zipped."
+    "The artifacts of the deployment's own build (scripts/sam-build.sh: sam build, each function cross-compiled for arm64 by cargo-lambda from its own directory), zipped as \`bootstrap\` the way Lambda's package holds it, beside a hello-world lambda_http function built the same way. The limit is 4 MB zipped."
   section "The list path and authentication (issue 15, item 3)" \
     "cargo bench -p zairyu-acceptance --bench list" list \
     "One request at a time through the real router, in-process, on a SQLite file of 50 applications: CPU time of the process's threads per request beside the floor (a bare axum route, the list's own SQL statement cached with its rows read as text, serializing the same page), medians of rounds that measure every line once; the last line is the list's service call alone (query and lines, without HTTP or authentication)."
