@@ -1,8 +1,14 @@
 """The organization's pages in a real browser (#17 item 5), each test in Japanese and in English."""
 
+import pathlib
 import re
+import sys
 
 from playwright.sync_api import expect
+
+# tests/blanket_sheet.py, shared with the rehearsal on moto.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import blanket_sheet  # noqa: E402
 
 TEXT = {
     "ja": {"login": "ログイン", "problem": "入力内容に誤りがあります", "affiliated": "所属機関等に所属する外国人一覧",
@@ -271,37 +277,9 @@ def test_an_ended_session_explains_itself_and_returns_after_logging_in(page, ser
 
 
 def blanket_file(template, path, people, wrong_postcode_of):
-    """The downloaded template filled in as a clerk does it in a spreadsheet program (here openpyxl, which
-    re-saves it as another program would): the example sheet's row copied once per person, then the
-    person's own card details typed over it; one person's postcode mistyped."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(template)
-    example, sheet = wb["記入例 Example"], wb["申請 Applications"]
-    # Row 2 holds the English headers; applicants start on row 4.
-    column = {cell.value: cell.column for cell in sheet[2] if cell.value}
-    for offset, p in enumerate(people):
-        row = 4 + offset
-        for cell in example[4]:
-            if cell.value is not None:
-                sheet.cell(row=row, column=cell.column, value=cell.value)
-        typed = {
-            "Name (as on the residence card)": p["name"],
-            "Residence card number": p["residence_card_number"],
-            "Nationality/region": p["nationality"],
-            "Date of birth": p["birth_date"].replace("-", "/"),
-            "Sex": "男" if p["sex"] == "male" else "女",
-            "Period of stay": p["period_of_stay"],
-            "Expiry of the period of stay": p["expiry_date"].replace("-", "/"),
-            "Applicant's e-mail for notices": p["residence_card_number"].lower() + "@example.com",
-        }
-        if p["name"] == wrong_postcode_of:
-            typed["Postcode"] = "12"
-        for header, value in typed.items():
-            assert header in column, f"no column {header!r} in {sorted(column)}"
-            sheet.cell(row=row, column=column[header], value=value)
-    wb.save(path)
-    return path
+    """The downloaded template filled in as a clerk does it (tests/blanket_sheet.py); one person's postcode
+    mistyped."""
+    return blanket_sheet.fill(template, path, people, wrong_postcode_of)
 
 
 def test_blanket_input_from_the_template_to_filing_together(page, server, lang, check, tmp_path):

@@ -28,6 +28,10 @@ import urllib.request
 
 import pytest
 
+# tests/blanket_sheet.py, shared with the browser tests.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import blanket_sheet  # noqa: E402
+
 from conftest import DEV, transform
 from rehearsal import Deployed
 
@@ -287,32 +291,9 @@ def test_a_request_without_the_origin_secret_is_refused(stack):
 
 
 def filled_template(xlsx: bytes, people: list[dict]) -> bytes:
-    """The downloaded template filled in for `people` as a clerk's spreadsheet program saves it (the example
-    row copied, each person's card details typed over it)."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
-    example, sheet = wb["記入例 Example"], wb["申請 Applications"]
-    column = {cell.value: cell.column for cell in sheet[2] if cell.value}
-    for offset, p in enumerate(people):
-        row = 4 + offset
-        for cell in example[4]:
-            if cell.value is not None:
-                sheet.cell(row=row, column=cell.column, value=cell.value)
-        typed = {
-            "Name (as on the residence card)": p["name"],
-            "Residence card number": p["residence_card_number"],
-            "Nationality/region": p["nationality"],
-            "Date of birth": p["birth_date"].replace("-", "/"),
-            "Sex": "男",
-            "Period of stay": p["period_of_stay"],
-            "Expiry of the period of stay": p["expiry_date"].replace("-", "/"),
-            "Applicant's e-mail for notices": p["residence_card_number"].lower() + "@example.com",
-        }
-        for header, value in typed.items():
-            sheet.cell(row=row, column=column[header], value=value)
+    """The downloaded template filled in for `people` as a clerk's spreadsheet program saves it."""
     out = io.BytesIO()
-    wb.save(out)
+    blanket_sheet.fill(io.BytesIO(xlsx), out, people)
     return out.getvalue()
 
 
