@@ -31,7 +31,8 @@ run burst cargo test --locked -p zairyu-acceptance --test notify burst -- --noca
 # The rehearsal on moto (needs the artifacts of the sam build above and the debug build of zairyu-local).
 cargo build --locked -q -p zairyu-local
 run rehearsal bash -c "scripts/rehearsal-deps.sh && ZAIRYU_SAM_BUILD_DIR='$out/sam-clean' ZAIRYU_SAM_PYTHON='$ZAIRYU_SAM_VENV/bin/python' \
-  '$ZAIRYU_VENV/bin/python' -m pytest -q -p no:cacheprovider -s tests/stack/test_rehearsal.py | grep -E '^(AWS calls|rehearsal:|[0-9]+ passed)'"
+  '$ZAIRYU_VENV/bin/python' -m pytest -q -p no:cacheprovider -s tests/stack/test_rehearsal.py | grep -E '^(AWS calls|rehearsal:|[0-9]+ passed)' \
+  && cargo test --locked -q -p zairyu-acceptance --test port_calls -- --nocapture | grep '^embedded port calls'"
 
 cpu="$(sed -n 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)"
 section() { # section TITLE COMMAND NAME TEXT
@@ -67,7 +68,7 @@ section() { # section TITLE COMMAND NAME TEXT
     "10,000 notification jobs (20,000 e-mails) queued at once, drained by ten notify instances, each keeping to its share of MailSendRate = 14/s (a new production account's SES rate), against SES modelled as a 14/s token bucket on tokio's paused clock; the floor is the account's rate itself."
   section "The stack rehearsed on moto (issue 30, item 2)" \
     "pytest -s tests/stack/test_rehearsal.py" rehearsal \
-    "Each story's wall time with every function's arm64 artifact under qemu-user (not Lambda's speed: emulated, on this machine, beside moto), and the AWS calls each function made in it (counted by a proxy in front of moto)."
+    "Each story's wall time with every function's arm64 artifact under qemu-user (not Lambda's speed: emulated, on this machine, beside moto), and the AWS calls each function made in it (counted by a proxy in front of moto); last, the first story run in-process on the embedded adapters (tests/port_calls.rs), its port calls set down to the same functions — the floor the AWS calls stand beside."
   section "The local server under load" \
     "scripts/bench-http.sh" http \
     "The release build of the local server on the embedded default, with wrk on the same machine (client and server share the cores)."
