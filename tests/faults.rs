@@ -17,8 +17,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
-use zairyu_app::ports::*;
 use zairyu_app::services::counter::UserAction;
 use zairyu_app::services::examination::OfficeAction;
 use zairyu_app::{Caller, ErrorKind, ServiceError, Wiring};
@@ -31,7 +29,9 @@ use zairyu_embedded::{OutboxMailer, SqliteTable};
 use zairyu_runtime::RandomIds;
 
 mod support;
+mod watched;
 use support::*;
+use watched::{Watch, WatchedBlobs, WatchedQueue, WatchedTable};
 
 /// Counts the calls the services make to their ports and fails the `fail_at`-th (0: none).
 #[derive(Default)]
@@ -56,124 +56,13 @@ impl Faults {
         self.fail_at.store(at, Ordering::SeqCst);
         out
     }
+}
 
+impl Watch for Faults {
     fn call(&self, what: &'static str) -> bool {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         self.log.lock().unwrap().push(what);
         n == self.fail_at.load(Ordering::SeqCst)
-    }
-}
-
-fn injected() -> BoxError {
-    "injected fault: the dependency could not be reached".into()
-}
-
-struct FaultTable(Arc<dyn Table>, Arc<Faults>);
-
-#[async_trait]
-impl Table for FaultTable {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        if self.1.call("table.get") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.get(key).await
-    }
-    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        if self.1.call("table.put") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.put(item, condition).await
-    }
-    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        if self.1.call("table.delete") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.delete(key, condition).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        if self.1.call("table.query") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.query(query).await
-    }
-    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
-        if self.1.call("table.increment") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.increment(key, attribute, by, expires_at).await
-    }
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        if self.1.call("table.transact") {
-            return Err(StoreError::Unavailable(injected()));
-        }
-        self.0.transact(writes).await
-    }
-}
-
-struct FaultBlobs(Arc<dyn BlobStore>, Arc<Faults>, &'static str, &'static str, &'static str);
-
-#[async_trait]
-impl BlobStore for FaultBlobs {
-    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
-        if self.1.call(self.2) {
-            return Err(BlobError::unavailable(injected()));
-        }
-        self.0.put(key, bytes, content_type).await
-    }
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
-        if self.1.call(self.3) {
-            return Err(BlobError::unavailable(injected()));
-        }
-        self.0.get(key).await
-    }
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        if self.1.call(self.4) {
-            return Err(BlobError::unavailable(injected()));
-        }
-        self.0.delete(key).await
-    }
-    async fn presign_put(
-        &self,
-        key: &str,
-        content_type: &str,
-        length: u64,
-        expires_in: Duration,
-    ) -> Result<PresignedUpload, BlobError> {
-        self.0.presign_put(key, content_type, length, expires_in).await
-    }
-    async fn presign_form(
-        &self,
-        key: &str,
-        content_type: &str,
-        max_length: u64,
-        expires_in: Duration,
-        redirect: &str,
-    ) -> Result<zairyu_app::ports::PresignedForm, BlobError> {
-        self.0.presign_form(key, content_type, max_length, expires_in, redirect).await
-    }
-}
-
-struct FaultQueue(Arc<dyn JobQueue>, Arc<Faults>);
-
-#[async_trait]
-impl JobQueue for FaultQueue {
-    async fn send(&self, body: &str) -> Result<(), QueueError> {
-        if self.1.call("queue.send") {
-            return Err(QueueError::unavailable(injected()));
-        }
-        self.0.send(body).await
-    }
-    async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError> {
-        self.0.receive(max).await
-    }
-    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
-        self.0.ack(receipt).await
-    }
-    async fn release(&self, receipt: &str) -> Result<(), QueueError> {
-        self.0.release(receipt).await
-    }
-    async fn dead_letters(&self, max: u32) -> Result<Vec<String>, QueueError> {
-        self.0.dead_letters(max).await
     }
 }
 
@@ -183,10 +72,10 @@ async fn world(faults: &Arc<Faults>) -> (World, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let table = Arc::new(SqliteTable::open(&dir.path().join("table.sqlite")).unwrap());
     let w = World::wrapped(table, move |w: Wiring| Wiring {
-        table: Arc::new(FaultTable(w.table, Arc::clone(&f))),
-        photos: Arc::new(FaultBlobs(w.photos, Arc::clone(&f), "photos.put", "photos.get", "photos.delete")),
-        queue: Arc::new(FaultQueue(w.queue, Arc::clone(&f))),
-        uploads: Arc::new(FaultBlobs(w.uploads, Arc::clone(&f), "uploads.put", "uploads.get", "uploads.delete")),
+        table: Arc::new(WatchedTable(w.table, Arc::clone(&f))),
+        photos: Arc::new(WatchedBlobs(w.photos, Arc::clone(&f), "photos.put", "photos.get", "photos.delete")),
+        queue: Arc::new(WatchedQueue(w.queue, Arc::clone(&f))),
+        uploads: Arc::new(WatchedBlobs(w.uploads, Arc::clone(&f), "uploads.put", "uploads.get", "uploads.delete")),
         ..w
     })
     .await;

@@ -9,24 +9,22 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::json;
-use zairyu_app::ports::{
-    BlobError, BlobStore, Condition, Delivery, Email, Item, Key, MailError, Mailer, Page, PresignedForm,
-    PresignedUpload, Query, QueueError, StoreError, Table, Write,
-};
+use zairyu_app::ports::{Email, MailError, Mailer, Table};
 use zairyu_domain::values::EmailAddress;
 use zairyu_http::GeoPolicy;
 
 mod http_support;
 mod support;
+mod watched;
 use http_support::*;
 use support::*;
+use watched::{Watch, WatchedBlobs, WatchedQueue, WatchedTable};
 
 /// Port calls, by the function they are set down to.
 #[derive(Default)]
@@ -45,98 +43,11 @@ impl Counts {
     }
 }
 
-struct CountedTable(Arc<dyn Table>, Arc<Counts>);
-
-#[async_trait]
-impl Table for CountedTable {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.1.hit();
-        self.0.get(key).await
-    }
-    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
-        self.1.hit();
-        self.0.get_many(keys).await
-    }
-    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        self.1.hit();
-        self.0.put(item, condition).await
-    }
-    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        self.1.hit();
-        self.0.delete(key, condition).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.1.hit();
-        self.0.query(query).await
-    }
-    async fn increment(&self, key: &Key, attribute: &str, by: i64, expires_at: Option<i64>) -> Result<i64, StoreError> {
-        self.1.hit();
-        self.0.increment(key, attribute, by, expires_at).await
-    }
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
-        self.1.hit();
-        self.0.transact(writes).await
-    }
-}
-
-/// Objects read and written count; presigning is the signer's own arithmetic (no call in AWS either).
-struct CountedBlobs(Arc<dyn BlobStore>, Arc<Counts>);
-
-#[async_trait]
-impl BlobStore for CountedBlobs {
-    async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
-        self.1.hit();
-        self.0.put(key, bytes, content_type).await
-    }
-    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, BlobError> {
-        self.1.hit();
-        self.0.get(key).await
-    }
-    async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        self.1.hit();
-        self.0.delete(key).await
-    }
-    async fn presign_put(
-        &self,
-        key: &str,
-        content_type: &str,
-        length: u64,
-        expires_in: StdDuration,
-    ) -> Result<PresignedUpload, BlobError> {
-        self.0.presign_put(key, content_type, length, expires_in).await
-    }
-    async fn presign_form(
-        &self,
-        key: &str,
-        content_type: &str,
-        max_length: u64,
-        expires_in: StdDuration,
-        redirect: &str,
-    ) -> Result<PresignedForm, BlobError> {
-        self.0.presign_form(key, content_type, max_length, expires_in, redirect).await
-    }
-}
-
-/// Sends count; receiving and acknowledging are the event source mapping's in AWS, not the function's.
-struct CountedQueue(Arc<dyn zairyu_app::ports::JobQueue>, Arc<Counts>);
-
-#[async_trait]
-impl zairyu_app::ports::JobQueue for CountedQueue {
-    async fn send(&self, body: &str) -> Result<(), QueueError> {
-        self.1.hit();
-        self.0.send(body).await
-    }
-    async fn receive(&self, max: u32) -> Result<Vec<Delivery>, QueueError> {
-        self.0.receive(max).await
-    }
-    async fn ack(&self, receipt: &str) -> Result<(), QueueError> {
-        self.0.ack(receipt).await
-    }
-    async fn release(&self, receipt: &str) -> Result<(), QueueError> {
-        self.0.release(receipt).await
-    }
-    async fn dead_letters(&self, max: u32) -> Result<Vec<String>, QueueError> {
-        self.0.dead_letters(max).await
+/// Counts each watched call for the function of the moment; fails none.
+impl Watch for Counts {
+    fn call(&self, _what: &'static str) -> bool {
+        self.hit();
+        false
     }
 }
 
@@ -157,11 +68,19 @@ async fn the_rehearsal_s_first_story_on_the_embedded_adapters_port_calls_per_fun
     counts.as_function("set-up");
     let c = Arc::clone(&counts);
     let table: Arc<dyn Table> = Arc::new(zairyu_embedded::SqliteTable::in_memory().unwrap());
-    let w = World::wrapped(Arc::new(CountedTable(table, Arc::clone(&counts))), move |mut wiring| {
-        wiring.photos = Arc::new(CountedBlobs(wiring.photos, Arc::clone(&c)));
-        wiring.uploads = Arc::new(CountedBlobs(wiring.uploads, Arc::clone(&c)));
-        wiring.templates = Arc::new(CountedBlobs(wiring.templates, Arc::clone(&c)));
-        wiring.queue = Arc::new(CountedQueue(wiring.queue, Arc::clone(&c)));
+    let w = World::wrapped(Arc::new(WatchedTable(table, Arc::clone(&counts))), move |mut wiring| {
+        wiring.photos =
+            Arc::new(WatchedBlobs(wiring.photos, Arc::clone(&c), "photos.put", "photos.get", "photos.delete"));
+        wiring.uploads =
+            Arc::new(WatchedBlobs(wiring.uploads, Arc::clone(&c), "uploads.put", "uploads.get", "uploads.delete"));
+        wiring.templates = Arc::new(WatchedBlobs(
+            wiring.templates,
+            Arc::clone(&c),
+            "templates.put",
+            "templates.get",
+            "templates.delete",
+        ));
+        wiring.queue = Arc::new(WatchedQueue(wiring.queue, Arc::clone(&c)));
         wiring
     })
     .await;
