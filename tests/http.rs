@@ -1375,3 +1375,40 @@ async fn authenticating_a_request_costs_one_read() {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(counting.reads.load(std::sync::atomic::Ordering::SeqCst) - reads, 2, "the session, then its user");
 }
+
+/// #30 item 3: the body limits the edge's WAF holds are the application's own (`zairyu_http::limits`): a JSON
+/// body or a page's form one byte over 64 KB is refused, one at the limit is read (and judged on its content).
+#[tokio::test]
+async fn bodies_over_the_route_s_limit_are_refused_and_at_the_limit_read() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let limit = zairyu_http::limits::DEFAULT;
+    let padded = |len: usize| {
+        let head = r#"{"user_id":"TANAKA01","password":""#;
+        let tail = r#""}"#;
+        format!("{head}{}{tail}", "x".repeat(len - head.len() - tail.len()))
+    };
+    let json = |body: String| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(send(&app, json(padded(limit + 1))).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(send(&app, json(padded(limit))).await.status, StatusCode::UNAUTHORIZED, "read, and a wrong password");
+    let form = |len: usize| {
+        let head = "user_id=TANAKA01&password=";
+        Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("{head}{}", "x".repeat(len - head.len()))))
+            .unwrap()
+    };
+    // Over the limit the form cannot be read (a malformed-form page); at the limit it is, and the wrong
+    // password is told.
+    assert_eq!(send(&app, form(limit + 1)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(send(&app, form(limit)).await.status, StatusCode::UNAUTHORIZED);
+}
