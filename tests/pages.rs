@@ -1162,11 +1162,19 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     let refused = b.post_owned(&app, &here, &wrong).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("href=\"#period_of_stay\""));
+    // A decision posted without saying which is refused, never read as a permission.
+    let undecided: Vec<_> = permit.iter().filter(|(k, _)| *k != "decision").cloned().collect();
+    let refused = b.post_owned(&app, &here, &undecided).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("Press either Permit or Deny"), "{}", refused.html);
+    assert!(refused.html.contains("<strong>Under examination</strong>"));
     assert!(b.post_owned(&app, &here, &permit).await.location.is_some());
     let waiting = b.get(&app, &here).await;
     assert!(
         waiting.html.contains("<strong>Waiting for issuance</strong>")
-            && waiting.html.contains("Post the residence card")
+            && waiting.html.contains("Record what arrived by post")
+            && !waiting.html.contains("Post the residence card"),
+        "the card is offered to be posted once the signed fee notice is recorded"
     );
 
     // The card cannot go before the signed fee notice arrived (the domain's refusal, on the page).
@@ -1180,6 +1188,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
         ("old_card_returned", "yes".into()),
     ]);
     assert!(b.post_owned(&app, &here, &docs).await.location.is_some());
+    assert!(b.get(&app, &here).await.html.contains("Post the residence card"));
     assert!(b.post_owned(&app, &here, &issue).await.location.is_some());
     let mut delivered = step("record_delivery");
     delivered.push(("delivered_on", "2026-12-01".to_owned()));

@@ -843,3 +843,115 @@ async fn twenty_parallel_creations_of_one_officer_make_one(w: World) {
     let setup = NotificationKind::PasswordSetupLink;
     assert_eq!(w.jobs().await.iter().filter(|j| j.kind == setup && j.data["user_id"] == "EXAM02").count(), 1);
 }
+
+/// One decision of who may take which office step: for applications in every status an office meets, and
+/// officers of every role at the office with jurisdiction, at the office where the card is collected and at
+/// neither, each step the service offers ([`Examination::office_steps`]) is accepted when taken with valid
+/// values, and each step it does not offer is refused — by the same service, on a fresh application each time.
+#[tokio::test]
+async fn every_office_step_offered_is_accepted_and_every_other_is_refused() {
+    use zairyu_app::services::examination::OfficeAction;
+    use zairyu_domain::application::{Collector, OfficeStep};
+    use zairyu_domain::office::Office;
+    use zairyu_domain::period::PeriodOfStay;
+    use zairyu_domain::status::OfficerRole::*;
+    let w = World::new().await;
+    w.seed_officer("EXAM01", Office::Tokyo, vec![Examiner]).await;
+    w.seed_officer("ISSUE01", Office::Tokyo, vec![Issuance]).await;
+    w.seed_officer("ADMIN01", Office::Osaka, vec![Admin]).await;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    let (_, driver) = w.login("OFFICER1").await;
+    let mut officers = Vec::new();
+    // CLERK01 counter at Tokyo; OSAKA01 every role but admin at Osaka, where the counter cards are collected.
+    for id in ["CLERK01", "EXAM01", "ISSUE01", "OFFICER1", "ADMIN01", "OSAKA01"] {
+        officers.push((id, w.login(id).await.1));
+    }
+    let today = JstDate::parse("2026-11-27").unwrap();
+    let valid = |step: OfficeStep| match step {
+        OfficeStep::StartExamination => OfficeAction::StartExamination,
+        OfficeStep::RequestDocuments => OfficeAction::RequestDocuments,
+        OfficeStep::Decide => OfficeAction::Permit {
+            period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
+            expiry_date: JstDate::parse("2028-01-20").unwrap(),
+        },
+        OfficeStep::RecordPostDocuments => OfficeAction::RecordPostDocuments {
+            fee_notice_received: true,
+            fee_notice_signed: true,
+            old_card_returned: true,
+        },
+        OfficeStep::IssueCardByPost => OfficeAction::IssueCardByPost { dispatched_on: today },
+        OfficeStep::RedirectToCounter => OfficeAction::RedirectToCounter,
+        OfficeStep::RecordDelivery => OfficeAction::RecordDelivery { delivered_on: today },
+        OfficeStep::HandOverAtCounter => {
+            OfficeAction::HandOverAtCounter { collector: Collector::Applicant, fee_notice_signed: true }
+        }
+        OfficeStep::WithdrawAttachment(attachment) => OfficeAction::WithdrawAttachment { attachment },
+        OfficeStep::Withdraw => OfficeAction::Withdraw,
+        OfficeStep::ReplacePhoto => unreachable!("a multipart upload of its own"),
+    };
+    let post = |s| valid(s);
+    // (state, card collected at the Osaka counter, the steps that lead there)
+    let states: Vec<(&str, bool, Vec<OfficeAction>)> = vec![
+        ("filed", false, vec![]),
+        ("examining", false, vec![post(OfficeStep::StartExamination)]),
+        ("permitted", false, vec![post(OfficeStep::StartExamination), post(OfficeStep::Decide)]),
+        (
+            "fee notice in",
+            false,
+            vec![post(OfficeStep::StartExamination), post(OfficeStep::Decide), post(OfficeStep::RecordPostDocuments)],
+        ),
+        (
+            "posted",
+            false,
+            vec![
+                post(OfficeStep::StartExamination),
+                post(OfficeStep::Decide),
+                post(OfficeStep::RecordPostDocuments),
+                post(OfficeStep::IssueCardByPost),
+            ],
+        ),
+        ("denied", false, vec![post(OfficeStep::StartExamination), OfficeAction::Deny]),
+        ("withdrawn", false, vec![post(OfficeStep::Withdraw)]),
+        ("counter, filed", true, vec![]),
+        ("counter, permitted", true, vec![post(OfficeStep::StartExamination), post(OfficeStep::Decide)]),
+    ];
+    let mut accepted_somewhere = std::collections::HashSet::new();
+    for (state, at_osaka, path) in &states {
+        for (officer_id, officer) in &officers {
+            for step in OfficeStep::ALL {
+                let ctx = format!("{state}, {officer_id}, {step:?}");
+                let mut input = w.another_person().await;
+                input.procedures.extend(["re_entry_single".to_owned(), "activity_outside_status".to_owned()]);
+                if *at_osaka {
+                    input.receipt_method = "counter".into();
+                    input.receiving_office = "osaka".into();
+                }
+                let app = w.svc.applications.create_application(&tanaka, &input).await.unwrap();
+                let id = app.id().as_str();
+                w.svc.applications.attach_photo(&tanaka, id, jpeg(), None).await.unwrap();
+                w.svc.applications.submit(&tanaka, id).await.unwrap();
+                for action in path {
+                    w.svc.examination.office_act(&driver, id, action.clone()).await.unwrap();
+                }
+                let offered = match w.svc.examination.office_view(officer, id).await {
+                    Ok(app) => w.svc.examination.office_steps(officer, &app).unwrap(),
+                    Err(ServiceError::NotFound) => Vec::new(),
+                    Err(e) => panic!("{ctx}: {e:?}"),
+                };
+                let taken = match step {
+                    OfficeStep::ReplacePhoto => {
+                        w.svc.examination.office_replace_photo(officer, id, jpeg()).await.map(|_| ())
+                    }
+                    _ => w.svc.examination.office_act(officer, id, valid(step)).await.map(|_| ()),
+                };
+                assert_eq!(taken.is_ok(), offered.contains(&step), "{ctx}: offered {offered:?}, taken {taken:?}");
+                if taken.is_ok() {
+                    accepted_somewhere.insert(step);
+                }
+            }
+        }
+    }
+    // Every step but the Q53 redirect (a child's card on the day post becomes impossible) is taken somewhere.
+    let missing: Vec<_> = OfficeStep::ALL.into_iter().filter(|s| !accepted_somewhere.contains(s)).collect();
+    assert_eq!(missing, [OfficeStep::RedirectToCounter]);
+}

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use serde::Deserialize;
-use zairyu_domain::application::{Application, ApplicationId, Collector, OfficeStep, PostDocuments};
+use zairyu_domain::application::{
+    Application, ApplicationId, Collector, OfficeRelation, OfficeStep, PostDocuments, StepRefused,
+};
 use zairyu_domain::audit::{AuditAction, AuditEvent, Outcome};
 use zairyu_domain::form::Attachment;
 use zairyu_domain::job::NotificationJob;
@@ -15,7 +17,7 @@ use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
 use zairyu_domain::period::PeriodOfStay;
-use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod, Transition};
+use zairyu_domain::status::{Actor, ApplicationStatus, OfficerRole, ReceiptMethod};
 use zairyu_domain::values::ResidenceCardNumber;
 
 use super::{Caller, Core, photos, user_addressee};
@@ -71,19 +73,19 @@ pub enum OfficeAction {
 }
 
 impl OfficeAction {
-    fn transition(&self) -> Transition {
+    /// The office step the action takes ([`Application::office_step`] decides whether it may).
+    pub fn step(&self) -> OfficeStep {
         match self {
-            Self::StartExamination => Transition::StartExamination,
-            Self::RequestDocuments => Transition::RequestDocuments,
-            Self::Permit { .. } => Transition::Permit,
-            Self::Deny => Transition::Deny,
-            Self::RecordPostDocuments { .. } | Self::IssueCardByPost { .. } | Self::RecordDelivery { .. } => {
-                Transition::IssueCardByPost
-            }
-            Self::RedirectToCounter => Transition::RedirectToCounter,
-            Self::HandOverAtCounter { .. } => Transition::HandOverAtCounter,
-            Self::Withdraw => Transition::Withdraw,
-            Self::WithdrawAttachment { .. } => Transition::WithdrawAttached,
+            Self::StartExamination => OfficeStep::StartExamination,
+            Self::RequestDocuments => OfficeStep::RequestDocuments,
+            Self::Permit { .. } | Self::Deny => OfficeStep::Decide,
+            Self::RecordPostDocuments { .. } => OfficeStep::RecordPostDocuments,
+            Self::IssueCardByPost { .. } => OfficeStep::IssueCardByPost,
+            Self::RedirectToCounter => OfficeStep::RedirectToCounter,
+            Self::RecordDelivery { .. } => OfficeStep::RecordDelivery,
+            Self::HandOverAtCounter { .. } => OfficeStep::HandOverAtCounter,
+            Self::Withdraw => OfficeStep::Withdraw,
+            Self::WithdrawAttachment { attachment } => OfficeStep::WithdrawAttachment(*attachment),
         }
     }
 
@@ -138,19 +140,6 @@ fn next_steps(app: &Application) -> (String, String) {
     }
 }
 
-/// Q46–Q49: an officer sees an application of the office with jurisdiction over the applicant's residence
-/// (admins: every one), and, `at_counter`, one whose card is collected at the officer's office.
-fn officer_sees(office: Office, roles: &[OfficerRole], app: &Application, at_counter: bool) -> bool {
-    app.jurisdiction() == office
-        || (at_counter && app.form().receiving_office == office)
-        || roles.contains(&OfficerRole::Admin)
-}
-
-/// The first of the officer's roles that may make the transition.
-fn actor_for(roles: &[OfficerRole], transition: Transition) -> Result<Actor, ServiceError> {
-    roles.iter().map(|r| Actor::Officer(*r)).find(|a| transition.permits(*a)).ok_or(ServiceError::Forbidden)
-}
-
 /// The officers' work on applications.
 #[derive(Clone)]
 pub struct Examination {
@@ -163,36 +152,59 @@ impl Examination {
         Self { core, photos }
     }
 
-    /// An application for an officer: of the office with jurisdiction over the applicant's residence
-    /// (Q46–Q49), or of the office the card is collected at when `at_counter` (it sees the application and
-    /// hands the card over); another office's application reads as missing.
+    /// An application for an officer, with how the office stands to it: of the office with jurisdiction
+    /// over the applicant's residence (Q46–Q49), or of the office the card is collected at (it sees the
+    /// application and hands the card over); another office's application reads as missing.
     async fn office_application(
         &self,
         caller: &Caller,
         id: &str,
-        at_counter: bool,
-    ) -> Result<Stored<Application>, ServiceError> {
+    ) -> Result<(Stored<Application>, OfficeRelation), ServiceError> {
         let (office, roles) = caller.officer()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
         let Some(app) = self.core.store().applications().get(&id).await? else {
             return Err(ServiceError::NotFound);
         };
-        self.visible(caller, office, roles, app, at_counter).await
+        self.visible(caller, office, roles, app).await
     }
 
-    /// The application if this officer may see it (see [`officer_sees`]); otherwise it reads as missing.
+    /// The application if this officer may see it ([`Application::office_relation`]); otherwise it reads
+    /// as missing.
     async fn visible(
         &self,
         caller: &Caller,
         office: Office,
         roles: &[OfficerRole],
         app: Stored<Application>,
-        at_counter: bool,
-    ) -> Result<Stored<Application>, ServiceError> {
-        if officer_sees(office, roles, &app, at_counter) {
-            return Ok(app);
+    ) -> Result<(Stored<Application>, OfficeRelation), ServiceError> {
+        match app.office_relation(office, roles) {
+            Some(relation) => Ok((app, relation)),
+            None => Err(self.refused_as_missing(caller, &app).await),
         }
-        Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "jurisdiction").await?)
+    }
+
+    async fn refused_as_missing(&self, caller: &Caller, app: &Application) -> ServiceError {
+        match self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "jurisdiction").await {
+            Ok(e) | Err(e) => e,
+        }
+    }
+
+    /// The actor `step` is taken as, by the one decision of [`Application::office_step`]: a step of another
+    /// office reads as missing, one of another role is forbidden, one the application cannot take now says why.
+    async fn actor_for(
+        &self,
+        caller: &Caller,
+        app: &Application,
+        relation: OfficeRelation,
+        step: OfficeStep,
+    ) -> Result<Actor, ServiceError> {
+        let (_, roles) = caller.officer()?;
+        match app.office_step(step, roles, relation, self.core.today()) {
+            Ok(actor) => Ok(actor),
+            Err(StepRefused::NotThisOffice) => Err(self.refused_as_missing(caller, app).await),
+            Err(StepRefused::Role) => Err(ServiceError::Forbidden),
+            Err(StepRefused::Now(e)) => Err(e.into()),
+        }
     }
 
     /// Q33, Q46: an application found by its temporary or official receipt number, for an officer who may
@@ -202,7 +214,7 @@ impl Examination {
         let (office, roles) = caller.officer()?;
         let found = self.core.store().applications().by_receipt_number(number).await?;
         let app = found.ok_or(ServiceError::NotFound)?;
-        Ok(self.visible(caller, office, roles, app, true).await?.into_inner())
+        Ok(self.visible(caller, office, roles, app).await?.0.into_inner())
     }
 
     /// The applications for the holder of a residence card that this officer may see, newest page first.
@@ -217,7 +229,7 @@ impl Examination {
         let (office, roles) = caller.officer()?;
         let card = ResidenceCardNumber::parse(card).map_err(|e| invalid("residence_card_number", &e))?;
         let mut page = self.core.store().applications().by_card(&card, after, limit).await?;
-        page.items.retain(|a| officer_sees(office, roles, a, true));
+        page.items.retain(|a| a.office_relation(office, roles).is_some());
         Ok(page)
     }
 
@@ -258,16 +270,20 @@ impl Examination {
         Ok(counts)
     }
 
-    /// What the officer can do next with `app` today ([`Application::office_steps`] for the officer's roles).
+    /// What the officer can do next with `app` today ([`Application::office_steps`] for the officer's roles
+    /// and office): exactly the steps [`Self::office_act`] accepts.
     pub fn office_steps(&self, caller: &Caller, app: &Application) -> Result<Vec<OfficeStep>, ServiceError> {
-        let (_, roles) = caller.officer()?;
-        Ok(app.office_steps(roles, self.core.today()))
+        let (office, roles) = caller.officer()?;
+        Ok(match app.office_relation(office, roles) {
+            Some(relation) => app.office_steps(roles, relation, self.core.today()),
+            None => Vec::new(),
+        })
     }
 
     /// The facial photo of one application of the office (to be seen before it is replaced, Q63).
     #[tracing::instrument(skip_all)]
     pub async fn office_photo(&self, caller: &Caller, id: &str) -> Result<Option<Vec<u8>>, ServiceError> {
-        let app = self.office_application(caller, id, true).await?;
+        let (app, _) = self.office_application(caller, id).await?;
         match app.photo() {
             Some(photo) => Ok(self.photos.get(&photo.key).await?),
             None => Ok(None),
@@ -285,7 +301,7 @@ impl Examination {
     /// One application, for an officer of its office.
     #[tracing::instrument(skip_all)]
     pub async fn office_view(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
-        Ok(self.office_application(caller, id, true).await?.into_inner())
+        Ok(self.office_application(caller, id).await?.0.into_inner())
     }
 
     /// Applies one office action, with its audit event and the e-mail it causes (Q86), in one transaction.
@@ -296,10 +312,8 @@ impl Examination {
         id: &str,
         action: OfficeAction,
     ) -> Result<Application, ServiceError> {
-        let (_, roles) = caller.officer()?;
-        let actor = actor_for(roles, action.transition())?;
-        let at_counter = matches!(action, OfficeAction::HandOverAtCounter { .. });
-        let mut app = self.office_application(caller, id, at_counter).await?;
+        let (mut app, relation) = self.office_application(caller, id).await?;
+        let actor = self.actor_for(caller, &app, relation, action.step()).await?;
         let today = self.core.today();
         let kind = match &action {
             OfficeAction::StartExamination => {
@@ -394,9 +408,8 @@ impl Examination {
         id: &str,
         bytes: Vec<u8>,
     ) -> Result<Application, ServiceError> {
-        let (_, roles) = caller.officer()?;
-        let actor = actor_for(roles, Transition::ReplacePhoto)?;
-        let app = self.office_application(caller, id, false).await?;
+        let (app, relation) = self.office_application(caller, id).await?;
+        let actor = self.actor_for(caller, &app, relation, OfficeStep::ReplacePhoto).await?;
         photos::save_with_photo(
             &self.core,
             self.photos.as_ref(),

@@ -543,7 +543,8 @@ fn history_table(ctx: &PageCtx, events: &[AuditEvent]) -> Markup {
 /// The form of one step: its fields, the e-mail it sends, and for a step that cannot be undone a box to
 /// tick that says so.
 fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> Markup {
-    let (code, title, mail, final_step) = step_text(ctx, step);
+    let code = step.code();
+    let (title, mail, final_step) = step_text(ctx, step);
     if step == OfficeStep::ReplacePhoto {
         return html! {
             form.panel.step #photo-form method="post" action=(format!("/office/applications/{}/photo", app.id())) enctype="multipart/form-data" {
@@ -630,21 +631,17 @@ fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> Markup {
     }
 }
 
-/// A step's code, its name, the e-mail it sends the filing user (if any), and whether it cannot be undone.
-fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, &'static str, Option<&'static str>, bool) {
+/// A step's name, the e-mail it sends the filing user (if any), and whether it cannot be undone.
+fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, Option<&'static str>, bool) {
     let t = |ja, en| ctx.tr(ja, en);
     match step {
-        OfficeStep::StartExamination => {
-            ("start_examination", t("審査を開始する", "Start the examination"), None, false)
-        }
+        OfficeStep::StartExamination => (t("審査を開始する", "Start the examination"), None, false),
         OfficeStep::RequestDocuments => (
-            "request_documents",
             t("資料の提出を求める（Q22）", "Ask for documents (Q22)"),
             Some(t("資料の提出のお願い（申請した利用者あて）", "a request for documents, to the user who filed")),
             false,
         ),
         OfficeStep::Decide => (
-            "decide",
             t("許可・不許可を決定する", "Decide: permit or deny"),
             Some(t(
                 "審査完了のお知らせ（許可の場合は手数料と受領の方法を含む）",
@@ -652,50 +649,37 @@ fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, &'static str, Op
             )),
             true,
         ),
-        OfficeStep::RecordPostDocuments => (
-            "record_post_documents",
-            t("郵送で届いたものを記録する（Q55、Q58）", "Record what arrived by post (Q55, Q58)"),
-            None,
-            false,
-        ),
+        OfficeStep::RecordPostDocuments => {
+            (t("郵送で届いたものを記録する（Q55、Q58）", "Record what arrived by post (Q55, Q58)"), None, false)
+        }
         OfficeStep::IssueCardByPost => (
-            "issue_card_by_post",
             t("在留カードを発送する（Q55、Q69）", "Post the residence card (Q55, Q69)"),
             Some(t("在留カード交付のお知らせ", "residence card issued")),
             true,
         ),
         OfficeStep::RedirectToCounter => (
-            "redirect_to_counter",
             t("窓口での受領に切り替える（Q53）", "Switch to collection at the counter (Q53)"),
             Some(t("受領方法変更のお知らせ", "receipt method changed")),
             true,
         ),
-        OfficeStep::RecordDelivery => {
-            ("record_delivery", t("配達日を記録する（Q71）", "Record the delivery day (Q71)"), None, false)
-        }
+        OfficeStep::RecordDelivery => (t("配達日を記録する（Q71）", "Record the delivery day (Q71)"), None, false),
         OfficeStep::HandOverAtCounter => (
-            "hand_over_at_counter",
             t("窓口で在留カードを交付する（Q54、Q67）", "Hand over the card at the counter (Q54, Q67)"),
             Some(t("在留カード交付のお知らせ", "residence card issued")),
             true,
         ),
-        OfficeStep::ReplacePhoto => {
-            ("replace_photo", t("顔写真を差し替える（Q63）", "Replace the photo (Q63)"), None, false)
-        }
+        OfficeStep::ReplacePhoto => (t("顔写真を差し替える（Q63）", "Replace the photo (Q63)"), None, false),
         OfficeStep::WithdrawAttachment(Attachment::ReEntry) => (
-            "withdraw_re_entry",
             t("再入国許可申請だけを取り下げる（Q49）", "Withdraw only the re-entry permission (Q49)"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
         OfficeStep::WithdrawAttachment(Attachment::ActivityOutsideStatus) => (
-            "withdraw_activity",
             t("資格外活動許可申請だけを取り下げる（Q49）", "Withdraw only the activity permission (Q49)"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
         OfficeStep::Withdraw => (
-            "withdraw",
             t("申請を取り下げる（Q47、Q48）", "Withdraw the application (Q47, Q48)"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
@@ -723,14 +707,17 @@ fn action_of(fields: &Fields, lang: Lang) -> Result<OfficeAction, Vec<(String, S
             .map_err(|_| err(name, "日付を 2026-12-10 のように入力してください。", "Enter a date such as 2026-12-10."))
     };
     let flag = |name: &str| fields.get(name) == "yes";
-    Ok(match fields.get("step") {
-        "start_examination" => OfficeAction::StartExamination,
-        "request_documents" => OfficeAction::RequestDocuments,
-        "decide" => {
+    let Some(step) = OfficeStep::parse(fields.get("step")) else {
+        return Err(err("actions", "処理が選ばれていません。", "No step was chosen."));
+    };
+    Ok(match step {
+        OfficeStep::StartExamination => OfficeAction::StartExamination,
+        OfficeStep::RequestDocuments => OfficeAction::RequestDocuments,
+        OfficeStep::Decide => {
             confirmed()?;
             match fields.get("decision") {
                 "deny" => OfficeAction::Deny,
-                _ => {
+                "permit" => {
                     let period = PeriodOfStay::parse(fields.get("period_of_stay"));
                     let expiry = date("expiry_date");
                     match (period, expiry) {
@@ -751,23 +738,30 @@ fn action_of(fields: &Fields, lang: Lang) -> Result<OfficeAction, Vec<(String, S
                         }
                     }
                 }
+                _ => {
+                    return Err(err(
+                        "actions",
+                        "「許可する」又は「不許可にする」のどちらかを押してください。",
+                        "Press either Permit or Deny.",
+                    ));
+                }
             }
         }
-        "record_post_documents" => OfficeAction::RecordPostDocuments {
+        OfficeStep::RecordPostDocuments => OfficeAction::RecordPostDocuments {
             fee_notice_received: flag("fee_notice_received"),
             fee_notice_signed: flag("fee_notice_signed"),
             old_card_returned: flag("old_card_returned"),
         },
-        "issue_card_by_post" => {
+        OfficeStep::IssueCardByPost => {
             confirmed()?;
             OfficeAction::IssueCardByPost { dispatched_on: date("dispatched_on")? }
         }
-        "redirect_to_counter" => {
+        OfficeStep::RedirectToCounter => {
             confirmed()?;
             OfficeAction::RedirectToCounter
         }
-        "record_delivery" => OfficeAction::RecordDelivery { delivered_on: date("delivered_on")? },
-        "hand_over_at_counter" => {
+        OfficeStep::RecordDelivery => OfficeAction::RecordDelivery { delivered_on: date("delivered_on")? },
+        OfficeStep::HandOverAtCounter => {
             confirmed()?;
             let collector = match fields.get("collector") {
                 "applicant" => Collector::Applicant,
@@ -783,19 +777,22 @@ fn action_of(fields: &Fields, lang: Lang) -> Result<OfficeAction, Vec<(String, S
             };
             OfficeAction::HandOverAtCounter { collector, fee_notice_signed: flag("fee_notice_signed") }
         }
-        "withdraw_re_entry" => {
+        OfficeStep::WithdrawAttachment(Attachment::ReEntry) => {
             confirmed()?;
             OfficeAction::WithdrawAttachment { attachment: Attachment::ReEntry }
         }
-        "withdraw_activity" => {
+        OfficeStep::WithdrawAttachment(Attachment::ActivityOutsideStatus) => {
             confirmed()?;
             OfficeAction::WithdrawAttachment { attachment: Attachment::ActivityOutsideStatus }
         }
-        "withdraw" => {
+        OfficeStep::Withdraw => {
             confirmed()?;
             OfficeAction::Withdraw
         }
-        _ => return Err(err("actions", "処理が選ばれていません。", "No step was chosen.")),
+        // Its own multipart form (`replace_photo`).
+        OfficeStep::ReplacePhoto => {
+            return Err(err("photo-file", "写真ファイルを選んでください。", "Choose a photo file."));
+        }
     })
 }
 

@@ -16,6 +16,9 @@ use crate::receipt_number::{OfficialReceiptNumber, TemporaryReceiptNumber};
 use crate::status::{Actor, ApplicationStatus, ReceiptMethod, Transition, TransitionError};
 use crate::values::UserId;
 
+mod steps;
+pub use steps::{OfficeRelation, OfficeStep, StepRefused};
+
 macro_rules! opaque_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -96,32 +99,6 @@ pub struct PhotoRef {
 pub enum Decision {
     Permitted { period: PeriodOfStay, expiry: JstDate, decided_on: JstDate },
     Denied { decided_on: JstDate },
-}
-
-/// A step an officer can take with an application ([`Application::office_steps`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OfficeStep {
-    StartExamination,
-    /// Q22: more documents are asked for.
-    RequestDocuments,
-    /// Permit with the new period, or deny.
-    Decide,
-    /// Q55, Q58, Q65: the fee notice and the old card as they arrived by post.
-    RecordPostDocuments,
-    /// Q55, Q69: the card issued and posted.
-    IssueCardByPost,
-    /// Q53: post is no longer possible on the day of issuance; the card waits at the counter.
-    RedirectToCounter,
-    /// Q71: the posted card's delivery day.
-    RecordDelivery,
-    /// Q54, Q67: handed over at the counter.
-    HandOverAtCounter,
-    /// Q63.
-    ReplacePhoto,
-    /// Q49: only the re-entry or activity permission.
-    WithdrawAttachment(Attachment),
-    /// Q47, Q48.
-    Withdraw,
 }
 
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
@@ -429,63 +406,6 @@ impl Application {
         }
     }
 
-    /// What an officer of these roles can do next with the application, as the office's pages offer it:
-    /// each step whose transition the roles permit from the status as it stands and whose own condition
-    /// holds (a card dispatched and not yet delivered; a permission still attached; post no longer possible
-    /// on `today` for a redirect to the counter, Q53). The action itself checks again.
-    pub fn office_steps(&self, roles: &[crate::status::OfficerRole], today: JstDate) -> Vec<OfficeStep> {
-        let can = |t: Transition| {
-            roles.iter().any(|r| t.apply(Actor::Officer(*r), self.status, self.form.receipt_method).is_ok())
-        };
-        let permits = |t: Transition| roles.iter().any(|r| t.permits(Actor::Officer(*r)));
-        let mut steps = Vec::new();
-        if can(Transition::StartExamination) {
-            steps.push(OfficeStep::StartExamination);
-        }
-        if can(Transition::RequestDocuments) {
-            steps.push(OfficeStep::RequestDocuments);
-        }
-        if can(Transition::Permit) {
-            steps.push(OfficeStep::Decide);
-        }
-        let records_post = permits(Transition::IssueCardByPost) || permits(Transition::HandOverAtCounter);
-        if records_post && self.status == ApplicationStatus::WaitingForIssuance {
-            steps.push(OfficeStep::RecordPostDocuments);
-        }
-        if can(Transition::IssueCardByPost) {
-            steps.push(OfficeStep::IssueCardByPost);
-        }
-        if can(Transition::RedirectToCounter) && self.post_facts().is_ok_and(|f| check_post_receipt(f, today).is_err())
-        {
-            steps.push(OfficeStep::RedirectToCounter);
-        }
-        if permits(Transition::IssueCardByPost)
-            && self.status == ApplicationStatus::Completed
-            && self.card_dispatched_on.is_some()
-            && self.card_delivered_on.is_none()
-        {
-            steps.push(OfficeStep::RecordDelivery);
-        }
-        if can(Transition::HandOverAtCounter) {
-            steps.push(OfficeStep::HandOverAtCounter);
-        }
-        if can(Transition::ReplacePhoto) {
-            steps.push(OfficeStep::ReplacePhoto);
-        }
-        if can(Transition::WithdrawAttached) {
-            if self.re_entry().is_some() {
-                steps.push(OfficeStep::WithdrawAttachment(Attachment::ReEntry));
-            }
-            if self.activity_outside_status() {
-                steps.push(OfficeStep::WithdrawAttachment(Attachment::ActivityOutsideStatus));
-            }
-        }
-        if can(Transition::Withdraw) {
-            steps.push(OfficeStep::Withdraw);
-        }
-        steps
-    }
-
     /// The list entry the application was checked against when filed.
     pub fn checked_against(&self) -> Option<&ForeignNational> {
         self.checked_against.as_ref()
@@ -622,7 +542,7 @@ impl Application {
         expiry: JstDate,
         today: JstDate,
     ) -> Result<(), ApplicationError> {
-        Transition::Permit.apply(actor, self.status, self.form.receipt_method)?;
+        self.step_condition(OfficeStep::Decide, actor)?;
         if expiry <= self.form.stay.expiry {
             return Err(ApplicationError::PermittedExpiryNotLater);
         }
@@ -632,6 +552,7 @@ impl Application {
     }
 
     pub fn deny(&mut self, actor: Actor, today: JstDate) -> Result<(), ApplicationError> {
+        self.step_condition(OfficeStep::Decide, actor)?;
         self.transition(Transition::Deny, actor)?;
         self.decision = Some(Decision::Denied { decided_on: today });
         Ok(())
@@ -639,24 +560,16 @@ impl Application {
 
     /// Q55: the office records what arrived by post while the card waits for issuance.
     pub fn record_post_documents(&mut self, actor: Actor, documents: PostDocuments) -> Result<(), ApplicationError> {
-        if !Transition::IssueCardByPost.permits(actor) && !Transition::HandOverAtCounter.permits(actor) {
-            return Err(TransitionError::ActorNotPermitted { op: Transition::IssueCardByPost, actor }.into());
-        }
-        if self.status != ApplicationStatus::WaitingForIssuance {
-            return Err(TransitionError::NotFromStatus { op: Transition::IssueCardByPost, from: self.status }.into());
-        }
+        self.step_condition(OfficeStep::RecordPostDocuments, actor)?;
         self.post_documents = documents;
         Ok(())
     }
 
     /// Q55, Q69, Q71: the card is issued and posted; the permission takes effect on delivery.
     pub fn issue_card_by_post(&mut self, actor: Actor, dispatched_on: JstDate) -> Result<(), ApplicationError> {
-        Transition::IssueCardByPost.apply(actor, self.status, self.form.receipt_method)?;
-        if !(self.post_documents.fee_notice_received && self.post_documents.fee_notice_signed) {
-            return Err(ApplicationError::FeeNoticeMissing);
-        }
+        self.step_condition(OfficeStep::IssueCardByPost, actor)?;
         // Q53: decided on the day of issuance (e.g. the 16th birthday has come within six months).
-        check_post_receipt(self.post_facts()?, dispatched_on)?;
+        self.post_possible_on(dispatched_on)?;
         self.transition(Transition::IssueCardByPost, actor)?;
         self.card_dispatched_on = Some(dispatched_on);
         Ok(())
@@ -665,7 +578,7 @@ impl Application {
     /// Q53: on the day of issuance the card can no longer be received by post (the rule is decided then):
     /// the office switches it to collection at the counter, where it then waits.
     pub fn redirect_to_counter(&mut self, actor: Actor, today: JstDate) -> Result<PostRefusal, ApplicationError> {
-        Transition::RedirectToCounter.apply(actor, self.status, self.form.receipt_method)?;
+        self.step_condition(OfficeStep::RedirectToCounter, actor)?;
         let refusal = match check_post_receipt(self.post_facts()?, today) {
             Ok(()) => return Err(ApplicationError::PostStillPossible),
             Err(refusal) => refusal,
@@ -678,13 +591,8 @@ impl Application {
     /// Q71: the posted card was delivered on `delivered_on` (entered by the office or from the postal
     /// record); the permission took effect that day.
     pub fn record_delivery(&mut self, actor: Actor, delivered_on: JstDate) -> Result<(), ApplicationError> {
-        if !Transition::IssueCardByPost.permits(actor) {
-            return Err(TransitionError::ActorNotPermitted { op: Transition::IssueCardByPost, actor }.into());
-        }
-        let dispatched = match (self.status, self.card_dispatched_on, self.card_delivered_on) {
-            (ApplicationStatus::Completed, Some(dispatched), None) => dispatched,
-            _ => return Err(ApplicationError::NotAwaitingDelivery),
-        };
+        self.step_condition(OfficeStep::RecordDelivery, actor)?;
+        let dispatched = self.card_dispatched_on.ok_or(ApplicationError::NotAwaitingDelivery)?;
         if delivered_on < dispatched {
             return Err(ApplicationError::DeliveredBeforeDispatch);
         }
@@ -700,7 +608,7 @@ impl Application {
         fee_notice_signed: bool,
         today: JstDate,
     ) -> Result<(), ApplicationError> {
-        Transition::HandOverAtCounter.apply(actor, self.status, self.form.receipt_method)?;
+        self.step_condition(OfficeStep::HandOverAtCounter, actor)?;
         if collector == Collector::ThirdParty {
             return Err(ApplicationError::ThirdPartyCollector);
         }
@@ -719,14 +627,7 @@ impl Application {
 
     /// Q49: only the attached re-entry or activity permission is withdrawn; the extension goes on.
     pub fn withdraw_attachment(&mut self, actor: Actor, attachment: Attachment) -> Result<(), ApplicationError> {
-        Transition::WithdrawAttached.apply(actor, self.status, self.form.receipt_method)?;
-        let attached = match attachment {
-            Attachment::ReEntry => self.re_entry().is_some(),
-            Attachment::ActivityOutsideStatus => self.activity_outside_status(),
-        };
-        if !attached {
-            return Err(ApplicationError::NotAttached(attachment));
-        }
+        self.step_condition(OfficeStep::WithdrawAttachment(attachment), actor)?;
         self.transition(Transition::WithdrawAttached, actor)?;
         self.withdrawn_attachments.push(attachment);
         Ok(())
@@ -1115,11 +1016,12 @@ mod tests {
         a.start_examination(EXAMINER).unwrap();
         a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
         assert!(a.record_post_documents(USER, docs).is_err(), "the office records it");
-        assert!(a.record_post_documents(EXAMINER, docs).is_err(), "the issuance or counter staff");
+        assert!(a.record_post_documents(EXAMINER, docs).is_err(), "the card's issuance by post records it");
+        assert!(a.record_post_documents(COUNTER, docs).is_err(), "the card's issuance by post records it");
         for (received, signed) in [(true, false), (false, true)] {
             let partial =
                 PostDocuments { fee_notice_received: received, fee_notice_signed: signed, old_card_returned: true };
-            a.record_post_documents(COUNTER, partial).unwrap();
+            a.record_post_documents(ISSUANCE, partial).unwrap();
             assert_eq!(a.issue_card_by_post(ISSUANCE, today()), Err(ApplicationError::FeeNoticeMissing), "{partial:?}");
         }
         a.record_post_documents(ISSUANCE, docs).unwrap();
@@ -1132,7 +1034,9 @@ mod tests {
     fn the_office_steps_offered_are_the_ones_the_application_takes() {
         use OfficeStep as S;
         const ADMIN: OfficerRole = OfficerRole::Admin;
-        let steps = |a: &Application, roles: &[OfficerRole], day: &str| a.office_steps(roles, d(day));
+        let steps = |a: &Application, roles: &[OfficerRole], day: &str| {
+            a.office_steps(roles, OfficeRelation::Jurisdiction, d(day))
+        };
         let mut a = submitted(|i| i.procedures.push("re_entry_single".into()));
         assert_eq!(
             steps(&a, &[OfficerRole::Counter], "2026-11-27"),
@@ -1149,8 +1053,8 @@ mod tests {
         a.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
         assert!(!steps(&a, &[ADMIN], "2026-11-27").contains(&S::WithdrawAttachment(Attachment::ReEntry)), "withdrawn");
         a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
-        assert_eq!(steps(&a, &[OfficerRole::Counter], "2026-11-27"), vec![S::RecordPostDocuments]);
-        assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-11-27"), vec![S::RecordPostDocuments, S::IssueCardByPost]);
+        assert!(steps(&a, &[OfficerRole::Counter], "2026-11-27").is_empty(), "post is the issuance's");
+        assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-11-27"), vec![S::RecordPostDocuments]);
         a.record_post_documents(
             ISSUANCE,
             PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true },
@@ -1171,6 +1075,156 @@ mod tests {
         c.start_examination(EXAMINER).unwrap();
         c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
         assert_eq!(steps(&c, &[OfficerRole::Counter], "2026-11-27"), vec![S::HandOverAtCounter]);
+    }
+
+    /// Takes `step` as `actor` through the aggregate's own method, with values that are valid for it.
+    fn take(a: &mut Application, step: OfficeStep, actor: Actor, day: JstDate) -> Result<(), ApplicationError> {
+        let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
+        match step {
+            OfficeStep::StartExamination => a.start_examination(actor),
+            OfficeStep::RequestDocuments => a.request_documents(actor),
+            OfficeStep::Decide => a.permit(actor, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), day),
+            OfficeStep::RecordPostDocuments => a.record_post_documents(actor, docs),
+            OfficeStep::IssueCardByPost => a.issue_card_by_post(actor, day),
+            OfficeStep::RedirectToCounter => a.redirect_to_counter(actor, day).map(|_| ()),
+            OfficeStep::RecordDelivery => a.record_delivery(actor, day),
+            OfficeStep::HandOverAtCounter => a.hand_over_at_counter(actor, Collector::Applicant, true, day),
+            OfficeStep::ReplacePhoto => a.replace_photo(actor, photo()),
+            OfficeStep::WithdrawAttachment(x) => a.withdraw_attachment(actor, x),
+            OfficeStep::Withdraw => a.withdraw(actor),
+        }
+    }
+
+    /// Applications in every status an office meets, each with the day it is looked at.
+    fn every_office_state() -> Vec<(&'static str, Application, JstDate)> {
+        let both = |i: &mut crate::form::ApplicationInput| {
+            i.procedures.push("re_entry_single".into());
+            i.procedures.push("activity_outside_status".into());
+        };
+        let entered = {
+            let mut a = app(both);
+            a.attach_photo(USER, photo()).unwrap();
+            a
+        };
+        let filed = submitted(both);
+        let mut error = filed.clone();
+        error.record_receipt_number_error().unwrap();
+        let mut examining = filed.clone();
+        examining.start_examination(EXAMINER).unwrap();
+        let mut one_left = examining.clone();
+        one_left.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
+        let mut permitted = examining.clone();
+        permitted.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        let waiting = waiting_for_issuance("1995-04-12");
+        let mut posted = waiting.clone();
+        posted.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
+        let mut delivered = posted.clone();
+        delivered.record_delivery(ISSUANCE, d("2026-12-02")).unwrap();
+        let mut at_counter = submitted(|i| i.receipt_method = "counter".into());
+        at_counter.start_examination(EXAMINER).unwrap();
+        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        let mut handed = at_counter.clone();
+        handed.hand_over_at_counter(COUNTER, Collector::User, true, today()).unwrap();
+        let mut denied = examining.clone();
+        denied.deny(EXAMINER, today()).unwrap();
+        let mut withdrawn = filed.clone();
+        withdrawn.withdraw(COUNTER).unwrap();
+        vec![
+            ("entered", entered, today()),
+            ("filed", filed, today()),
+            ("receipt-number error", error, today()),
+            ("examining", examining, today()),
+            ("one attachment withdrawn", one_left, today()),
+            ("permitted, nothing arrived", permitted, today()),
+            ("waiting with the fee notice", waiting, today()),
+            // Q53: the child's 16th birthday is fewer than six months away on 2026-12-11.
+            ("a child's card, post now impossible", waiting_for_issuance("2011-06-10"), d("2026-12-11")),
+            ("posted", posted, d("2026-12-02")),
+            ("delivered", delivered, d("2026-12-03")),
+            ("at the counter", at_counter, today()),
+            ("handed over", handed, today()),
+            ("denied", denied, today()),
+            ("withdrawn", withdrawn, today()),
+        ]
+    }
+
+    /// One decision: for every application state, set of roles and office, every step offered is one the
+    /// aggregate then takes, and every step refused for the roles or the moment is refused by the aggregate
+    /// to each of the roles too; the office where the card is collected is offered the hand-over alone.
+    #[test]
+    fn every_step_offered_is_taken_and_every_step_refused_is_refused() {
+        use OfficerRole::*;
+        let role_sets: [&[OfficerRole]; 8] = [
+            &[Counter],
+            &[Examiner],
+            &[Issuance],
+            &[Admin],
+            &[Counter, Issuance],
+            &[Examiner, Issuance],
+            &[Counter, Examiner],
+            &[Counter, Examiner, Issuance],
+        ];
+        let mut offered_somewhere = std::collections::HashSet::new();
+        for (name, app, day) in every_office_state() {
+            for roles in role_sets {
+                for relation in [OfficeRelation::Jurisdiction, OfficeRelation::CardCollectedHere] {
+                    for step in OfficeStep::ALL {
+                        let ctx = format!("{name}, {roles:?}, {relation:?}, {step:?}");
+                        match app.office_step(step, roles, relation, day) {
+                            Ok(actor) => {
+                                let mut taken = app.clone();
+                                take(&mut taken, step, actor, day).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                                assert!(app.office_steps(roles, relation, day).contains(&step), "{ctx}");
+                                offered_somewhere.insert(step);
+                            }
+                            Err(StepRefused::NotThisOffice) => {
+                                assert_eq!(relation, OfficeRelation::CardCollectedHere, "{ctx}");
+                                assert_ne!(step, OfficeStep::HandOverAtCounter, "{ctx}");
+                            }
+                            Err(refused) => {
+                                assert!(!app.office_steps(roles, relation, day).contains(&step), "{ctx}");
+                                for role in roles {
+                                    let mut tried = app.clone();
+                                    let r = take(&mut tried, step, Actor::Officer(*role), day);
+                                    assert!(r.is_err(), "{ctx} ({refused:?}) taken as {role:?}");
+                                    assert_eq!(tried, app, "{ctx}: a refused step changes nothing");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(offered_somewhere.len(), OfficeStep::ALL.len(), "every step is offered somewhere");
+    }
+
+    #[test]
+    fn office_steps_are_posted_by_their_own_codes_and_nothing_else() {
+        for step in OfficeStep::ALL {
+            assert_eq!(OfficeStep::parse(step.code()), Some(step));
+        }
+        for code in ["", "permit", "Decide", " decide", "withdraw_attachment"] {
+            assert_eq!(OfficeStep::parse(code), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn the_office_where_the_card_is_collected_hands_it_over_and_nothing_else() {
+        let mut c = submitted(|i| i.receipt_method = "counter".into());
+        let office = c.jurisdiction();
+        let other = crate::office::Office::ALL.into_iter().find(|o| *o != office).unwrap();
+        assert_eq!(c.office_relation(office, &[OfficerRole::Counter]), Some(OfficeRelation::Jurisdiction));
+        assert_eq!(c.office_relation(other, &[OfficerRole::Counter]), None);
+        assert_eq!(c.office_relation(other, &[OfficerRole::Admin]), Some(OfficeRelation::Jurisdiction));
+        c.form.receiving_office = other;
+        assert_eq!(c.office_relation(other, &[OfficerRole::Counter]), Some(OfficeRelation::CardCollectedHere));
+        c.start_examination(EXAMINER).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        let roles = [OfficerRole::Counter, OfficerRole::Examiner, OfficerRole::Issuance];
+        assert_eq!(
+            c.office_steps(&roles, OfficeRelation::CardCollectedHere, today()),
+            vec![OfficeStep::HandOverAtCounter]
+        );
     }
 
     #[test]
