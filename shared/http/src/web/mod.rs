@@ -250,9 +250,17 @@ pub fn is_page(path: &str) -> bool {
     !(path == "/api" || path.starts_with("/api/"))
 }
 
-/// A path of this site to return to: one that starts with a single `/` (never another site's address).
+/// A page of this site to return to after a step (`next=`, `back=`), decided here alone: a path that
+/// starts with a single `/`, with its query, without its fragment; `/` for anything else. A browser drops
+/// tabs and line breaks from an address and reads `\\` as `/`, so `/<TAB>/evil.example` would take the
+/// user to another site: any control character, white space or backslash refuses the whole value (and a
+/// line break never reaches a `Location` header).
 pub fn local_path(p: &str) -> &str {
-    if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.starts_with("/api/") { p } else { "/" }
+    let p = p.split_once('#').map_or(p, |(path, _)| path);
+    let mut chars = p.chars();
+    let single_slash = chars.next() == Some('/') && chars.next() != Some('/');
+    let clean = !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if single_slash && clean && is_page(p.split_once('?').map_or(p, |(path, _)| path)) { p } else { "/" }
 }
 
 async fn visit(parts: &mut Parts, state: &AppState) -> Result<Option<Visit>, PageError> {
@@ -883,8 +891,31 @@ mod tests {
     #[test]
     fn only_paths_of_this_site_are_returned_to() {
         assert_eq!(local_path("/applications"), "/applications");
-        for other in ["//evil.example/x", "https://evil.example", "/\\evil.example", "", "/api/me"] {
-            assert_eq!(local_path(other), "/", "{other}");
+        assert_eq!(local_path("/applications?status=denied&cursor=x"), "/applications?status=denied&cursor=x");
+        assert_eq!(local_path("/applications#top"), "/applications");
+        assert_eq!(local_path("/"), "/");
+        for other in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "/api/me",
+            "/api",
+            "/api?x=1",
+            // As a form's value arrives decoded: `/%09/evil.example` is a TAB the browser drops.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{7f}",
+            "/\u{85}/evil.example",
+            "/\u{0}",
+            "#//evil.example",
+            "?//evil.example",
+            "applications",
+        ] {
+            assert_eq!(local_path(other), "/", "{other:?}");
         }
     }
 
