@@ -395,6 +395,37 @@ async fn q92_reset_by_a_one_time_link_that_works_once_and_lifts_a_lock() {
     assert_eq!(w.jobs().await[0].kind, NotificationKind::PasswordReset);
 }
 
+/// A link outlives no password change: links issued before the password is changed by the user, set by
+/// another link, or reset, stop working at once (not after their 24 hours).
+#[tokio::test]
+async fn every_outstanding_link_ends_when_the_password_changes() {
+    let w = World::new().await;
+    async fn reset(w: &World) -> String {
+        w.svc.accounts.request_password_reset("TANAKA01", "tanaka@sakura.example.jp", None).await.unwrap();
+        let jobs = w.jobs().await;
+        let job = jobs.iter().find(|j| j.kind == NotificationKind::PasswordResetLink).unwrap();
+        job.data["link"].split("token=").nth(1).unwrap().to_owned()
+    }
+    // Changed by the user: the link issued before no longer works.
+    let before = reset(&w).await;
+    assert!(w.svc.accounts.link_is_valid(&before).await.unwrap());
+    let (session, caller) = w.login("TANAKA01").await;
+    w.svc.accounts.change_password(&caller, &session, PASSWORD, "Momiji#2027").await.unwrap();
+    assert!(!w.svc.accounts.link_is_valid(&before).await.unwrap());
+    let e = w.svc.accounts.set_password_from_link(&before, "Kaede#20270", None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::InvalidLink), "{e:?}");
+    // Set by another link: the first one ends with it.
+    w.clock.advance(Duration::hours(1));
+    let (first, second) = (reset(&w).await, reset(&w).await);
+    w.svc.accounts.set_password_from_link(&second, "Kaede#20270", None).await.unwrap();
+    let e = w.svc.accounts.set_password_from_link(&first, "Ume#2027xyz", None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::InvalidLink), "{e:?}");
+    w.svc.accounts.login("TANAKA01", "Kaede#20270", None).await.unwrap();
+    // A link issued after the change works.
+    let after = reset(&w).await;
+    w.svc.accounts.set_password_from_link(&after, "Ume#2027xyz", None).await.unwrap();
+}
+
 #[tokio::test]
 async fn reset_links_expire_after_24_hours() {
     let w = World::new().await;

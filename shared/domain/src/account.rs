@@ -407,8 +407,10 @@ mod tests {
         assert_eq!(u.language(), crate::error::Language::En);
         assert_eq!((u.password_hash(), u.password(), u.state()), (None, None, UserState::Active));
         // Q88: the first password, from the approval's link.
+        assert_eq!(u.password_generation(), 0);
         u.set_password_from_link("hash-1".into(), d("2026-11-27"));
         assert_eq!(u.password_hash(), Some("hash-1"));
+        assert_eq!(u.password_generation(), 1, "a link issued before the first password no longer works");
         assert_eq!(u.password(), Some(PasswordAge { set_on: d("2026-11-27") }));
         // Q96: failures count per round (setting the password began round 1); a right password clears them
         // (and says whether anything changed).
@@ -432,10 +434,13 @@ mod tests {
         assert_eq!(u.guard(), LoginGuard { round: 8, locked_until: None });
         // Re-hashed with newer parameters: the same password, the same age and sessions.
         let (age, generation) = (u.password(), u.session_generation());
+        let passwords = u.password_generation();
         u.rehash_password("hash-2b".into());
         assert_eq!((u.password_hash(), u.password(), u.session_generation()), (Some("hash-2b"), age, generation));
+        assert_eq!(u.password_generation(), passwords, "the same password: its links still work");
         // Q90: a password changed; Q89: an address changed.
         u.change_password("hash-3".into(), d("2026-12-02"));
+        assert_eq!(u.password_generation(), passwords + 1);
         assert_eq!((u.password_hash(), u.password().map(|p| p.set_on)), (Some("hash-3"), Some(d("2026-12-02"))));
         u.change_email(crate::values::EmailAddress::parse("hanako@example.jp").unwrap());
         assert_eq!(u.email().as_str(), "hanako@example.jp");
@@ -589,6 +594,10 @@ pub struct User {
     /// password, a suspension or a cancellation starts a new generation, which ends every session at once.
     #[serde(default)]
     sessions: u32,
+    /// The generation of the user's password: every password set or changed starts a new one, and a
+    /// one-time link issued under an earlier one no longer works (a link outlives no password change).
+    #[serde(default)]
+    passwords: u32,
 }
 
 impl User {
@@ -614,6 +623,7 @@ impl User {
             state: UserState::Active,
             office_address: None,
             sessions: 0,
+            passwords: 0,
         }
     }
 
@@ -720,7 +730,14 @@ impl User {
     pub fn change_password(&mut self, hash: String, today: JstDate) {
         self.password_hash = Some(hash);
         self.password = Some(PasswordAge { set_on: today });
+        self.passwords = self.passwords.wrapping_add(1);
         self.end_sessions();
+    }
+
+    /// The generation of the password (see the field): a one-time link works only in the one it was
+    /// issued in.
+    pub fn password_generation(&self) -> u32 {
+        self.passwords
     }
 
     /// The same password hashed again with current parameters (after a right password): neither its age

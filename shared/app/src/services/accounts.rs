@@ -46,12 +46,14 @@ impl PasswordLinks {
     pub(crate) fn add(
         &self,
         change: &mut UnitOfWork,
-        user: &UserId,
+        user: &User,
         purpose: LinkPurpose,
     ) -> Result<(String, DateTime<Utc>), ServiceError> {
         let token = self.core.token();
         let expires_at = self.core.now() + password_link_validity();
-        change.add_link(&token, &Link { user_id: user.clone(), purpose, expires_at })?;
+        let link =
+            Link { user_id: user.id().clone(), purpose, expires_at, password_generation: user.password_generation() };
+        change.add_link(&token, &link)?;
         Ok((token, expires_at))
     }
 
@@ -86,7 +88,7 @@ impl PasswordLinks {
         let event =
             self.core.event(actor, AuditAction::PasswordLink, format!("user:{}", user.id()), from, Outcome::Success);
         let mut change = self.core.change(&event)?;
-        let (token, expires_at) = self.add(&mut change, user.id(), purpose)?;
+        let (token, expires_at) = self.add(&mut change, user, purpose)?;
         let kind = match purpose {
             LinkPurpose::SetPassword => NotificationKind::PasswordSetupLink,
             LinkPurpose::ResetPassword => NotificationKind::PasswordResetLink,
@@ -488,15 +490,20 @@ impl Accounts {
         }
     }
 
-    /// Q88, Q92, Q96: sets a new password from a one-time link; the link is used up, a lock is lifted.
-    #[tracing::instrument(skip_all)]
-    /// Whether a password link (Q88, Q92) still works: its page says so before a password is typed.
+    /// Whether a password link (Q88, Q92) still works ([`Link::works_for`]): its page says so before a
+    /// password is typed.
     #[tracing::instrument(skip_all)]
     pub async fn link_is_valid(&self, token: &str) -> Result<bool, ServiceError> {
-        let link = self.core.store().users().link(token).await?;
-        Ok(link.is_some_and(|l| l.expires_at > self.core.now()))
+        let users = self.core.store().users();
+        let Some(link) = users.link(token).await? else {
+            return Ok(false);
+        };
+        let user = users.get(&link.user_id).await?;
+        Ok(user.is_some_and(|u| link.works_for(&u, self.core.now())))
     }
 
+    /// Q88, Q92, Q96: sets a new password from a one-time link; the link is used up, a lock is lifted.
+    #[tracing::instrument(skip_all)]
     pub async fn set_password_from_link(
         &self,
         token: &str,
@@ -507,10 +514,10 @@ impl Accounts {
         let Some(link) = users.link(token).await? else {
             return Err(ServiceError::InvalidLink);
         };
-        if link.expires_at <= self.core.now() {
+        let mut user = users.get(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
+        if !link.works_for(&user, self.core.now()) {
             return Err(ServiceError::InvalidLink);
         }
-        let mut user = users.get(&link.user_id).await?.ok_or(ServiceError::InvalidLink)?;
         let password = Password::parse(user.id(), new).map_err(|e| invalid("password", &e))?;
         let first = user.password_hash().is_none();
         let round = user.guard().round;

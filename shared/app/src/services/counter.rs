@@ -526,7 +526,7 @@ impl Counter {
         change.add(&user)?;
         req.approve(user_id.clone()).map_err(|e| invalid("request", &e))?;
         change.save_request_for_use(&req, org.profile().office)?;
-        let (token, expires_at) = self.links.add(&mut change, &user_id, LinkPurpose::SetPassword)?;
+        let (token, expires_at) = self.links.add(&mut change, &user, LinkPurpose::SetPassword)?;
         let job = self.links.job(
             NotificationKind::RequestForUseApproved,
             format!("request_for_use_approved:{}", req.id()),
@@ -913,7 +913,7 @@ impl Counter {
         let event = self.counter_event(caller, AuditAction::CreateOfficer, format!("user:{id}"));
         let mut change = self.core.change(&event)?;
         change.add(&user)?;
-        let (token, expires_at) = self.links.add(&mut change, &id, LinkPurpose::SetPassword)?;
+        let (token, expires_at) = self.links.add(&mut change, &user, LinkPurpose::SetPassword)?;
         let kind = NotificationKind::PasswordSetupLink;
         let job = self.links.job(
             kind,
@@ -953,7 +953,7 @@ impl Counter {
         let event = self.core.event(actor, AuditAction::CreateOfficer, format!("user:{id}"), None, Outcome::Success);
         let mut change = self.core.change(&event)?;
         change.add(&user)?;
-        let (token, _) = self.links.add(&mut change, &id, LinkPurpose::SetPassword)?;
+        let (token, _) = self.links.add(&mut change, &user, LinkPurpose::SetPassword)?;
         self.core.commit(change).await?;
         Ok(self.links.url(&token))
     }

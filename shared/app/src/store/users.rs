@@ -93,6 +93,17 @@ pub struct Link {
     pub user_id: UserId,
     pub purpose: LinkPurpose,
     pub expires_at: DateTime<Utc>,
+    /// The user's password generation when the link was issued ([`User::password_generation`]).
+    #[serde(default)]
+    pub password_generation: u32,
+}
+
+impl Link {
+    /// Whether the link still works for its user at `now`: not expired, and no password was set or changed
+    /// since it was issued (by the user, by a reset, or by another link). Decided here alone.
+    pub fn works_for(&self, user: &User, now: DateTime<Utc>) -> bool {
+        self.expires_at > now && user.id() == &self.user_id && user.password_generation() == self.password_generation
+    }
 }
 
 impl Users<'_> {
