@@ -45,7 +45,7 @@ struct Step {
 
 impl Step {
     /// Takes every job queued since the last call and checks it is exactly `expected` (order-free), each
-    /// rendering to one e-mail per addressee and its addressees matching the kind's declared recipients.
+    /// rendering to one e-mail per addressee, and its addressees those the step names.
     async fn expect(&mut self, w: &World, what: &str, expected: &[(K, &[&str])]) {
         let jobs = w.jobs().await;
         let mut got: Vec<(K, Vec<String>)> = jobs
@@ -189,6 +189,12 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     step.expect(&w, "card issued", &[(K::ResidenceCardIssued, &[TANAKA])]).await;
     act(&c, OfficeAction::Withdraw).await;
     step.expect(&w, "withdrawn", &[(K::ApplicationWithdrawn, &[TANAKA])]).await;
+    // A denial: its own e-mail, without a fee or how a card is received.
+    let d = filed(w.another_person().await).await;
+    step.expect(&w, "filing a fourth", received).await;
+    act(&d, OfficeAction::StartExamination).await;
+    act(&d, OfficeAction::Deny).await;
+    step.expect(&w, "denied", &[(K::ApplicationDenied, &[TANAKA])]).await;
 
     // Blanket input (Q42): a file registered whole, and one with an error row.
     let org = OrganizationId::parse("org1").unwrap();

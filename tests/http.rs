@@ -252,7 +252,7 @@ async fn application_life_over_http_with_every_field_error_at_once() {
         "unsupported-media-type",
     );
     assert_problem(
-        &send(&app, photo_req(&c, &id, vec![0xFF; 50_001], "image/jpeg")).await,
+        &send(&app, photo_req(&c, &id, vec![0xFF; 51_201], "image/jpeg")).await,
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload-too-large",
     );

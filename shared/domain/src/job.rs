@@ -106,8 +106,8 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::ApplicationReceiptError,
         keys: &["receipt_date"],
-        ja: "{receipt_date}の申請を受け付けることができませんでした。システムにログインして申請状況を確認してください。",
-        en: "The application of {receipt_date} could not be received. Please log in and check the application status.",
+        ja: "{receipt_date}に受け付けた申請の受付番号を取得できませんでした（申請状況「エラー（受付番号取得エラー）」）。申請は受け付けられており、再度申請する必要はありません。受付番号は取得でき次第お知らせします。",
+        en: "The receipt number of the application received on {receipt_date} could not be acquired (status \"Error (application receipt number acquisition error)\"). The application has been received and need not be filed again; the receipt number follows as soon as it is acquired.",
     },
     Template {
         kind: K::BlanketUploadCompleted,
@@ -150,6 +150,12 @@ pub const TEMPLATES: &[Template] = &[
         keys: &["receipt_number", "receipt_method", "details_ja", "details_en"],
         ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method}。{details_ja}",
         en: "The examination of application {receipt_number} is complete. Receipt method of the residence card: {receipt_method}. {details_en}",
+    },
+    Template {
+        kind: K::ApplicationDenied,
+        keys: &["receipt_number"],
+        ja: "受付番号 {receipt_number} の申請は許可されませんでした。詳しくは、申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。",
+        en: "The application {receipt_number} was not permitted. For details, please contact the regional immigration office with jurisdiction over the applicant's place of residence.",
     },
     Template {
         kind: K::ResidenceCardIssued,

@@ -8,9 +8,9 @@ use zune_jpeg::JpegDecoder;
 
 use crate::error::Localized;
 
-/// 50 KB, counted as 50,000 bytes: the stricter reading of "50 kbytes", so that no photo we accept is
-/// refused by a reader who counts 1,000 bytes to the kilobyte.
-pub const MAX_PHOTO_BYTES: usize = 50_000;
+/// 50 KB as the agency's system and every file dialog count it: 50 × 1,024 = 51,200 bytes (a photo a
+/// user's computer shows as "50 KB" is never refused).
+pub const MAX_PHOTO_BYTES: usize = 51_200;
 
 /// The shortest side a photo may have, in pixels. Q23 asks for a clear photo of the applicant's face; below
 /// this nobody can examine a face (a passport photo scanned at 100 dpi is already 140 × 180).
@@ -33,7 +33,7 @@ pub struct PhotoInfo {
 pub enum PhotoError {
     #[error("the photo file is empty")]
     Empty,
-    #[error("the photo is {bytes} bytes; at most 50 KB (50,000 bytes) is allowed")]
+    #[error("the photo is {bytes} bytes; at most 50 KB (51,200 bytes) is allowed")]
     TooLarge { bytes: usize },
     #[error("the photo file name must end in .jpg or .jpeg")]
     Extension,
@@ -62,7 +62,7 @@ impl Localized for PhotoError {
         match self {
             Self::Empty => "写真ファイルが空です。".into(),
             Self::TooLarge { bytes } => {
-                format!("写真のファイルサイズは{bytes}バイトです。50KB（50,000バイト）以下にしてください。")
+                format!("写真のファイルサイズは{bytes}バイトです。50KB（51,200バイト）以下にしてください。")
             }
             Self::Extension => "写真ファイルの拡張子は .jpg または .jpeg にしてください。".into(),
             Self::NotJpeg(kind) => {
@@ -267,7 +267,7 @@ mod tests {
     fn q23_photo_refusals_have_stable_rules_and_japanese_texts() {
         let cases = [
             (PhotoError::Empty, "photo.empty", "空"),
-            (PhotoError::TooLarge { bytes: 51_200 }, "photo.too_large", "51200バイト"),
+            (PhotoError::TooLarge { bytes: 51_201 }, "photo.too_large", "51201バイト"),
             (PhotoError::Extension, "photo.extension", ".jpg"),
             (PhotoError::NotJpeg("PNG"), "photo.not_jpeg", "PNG"),
             (PhotoError::Corrupt, "photo.corrupt", "破損"),

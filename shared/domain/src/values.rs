@@ -122,7 +122,9 @@ pub enum EmailError {
     At,
     #[error("an e-mail address has at most 254 characters, 64 before the @")]
     Length,
-    #[error("the part before the @ may not start or end with a dot or have two dots together")]
+    #[error(
+        "the part before the @ starts with a letter, a digit or a symbol other than a dot, and holds no characters such as ( ) , : ; < > [ ]"
+    )]
     LocalPart,
     #[error("the part after the @ must be a domain such as example.co.jp")]
     Domain,
@@ -133,7 +135,7 @@ localized!(EmailError {
     Self::Character => ("email.character", "メールアドレスは空白を含まない半角文字で入力してください。"),
     Self::At => ("email.at", "メールアドレスには @ を1つだけ含め、その前後に文字が必要です。"),
     Self::Length => ("email.length", "メールアドレスは254文字以内（@の前は64文字以内）です。"),
-    Self::LocalPart => ("email.local_part", "@の前の部分はドットで始まったり終わったり、ドットを連続させたりできません。"),
+    Self::LocalPart => ("email.local_part", "@の前の部分はドット以外の文字で始め、( ) , : ; < > [ ] などの文字を含めないでください。"),
     Self::Domain => ("email.domain", "@の後ろは example.co.jp のようなドメイン名にしてください。"),
 });
 
@@ -153,12 +155,10 @@ impl EmailAddress {
         if s.len() > 254 || local.len() > 64 {
             return Err(EmailError::Length);
         }
+        // Q98: dots as Japanese mobile carriers issued them — two together, or last before the @
+        // (`taro..yamada.@docomo.ne.jp`) — are accepted (they are delivered); a dot first is not.
         const LOCAL_SYMBOLS: &str = "!#$%&'*+-/=?^_`{|}~.";
-        if local.starts_with('.')
-            || local.ends_with('.')
-            || local.contains("..")
-            || !local.chars().all(|c| c.is_ascii_alphanumeric() || LOCAL_SYMBOLS.contains(c))
-        {
+        if local.starts_with('.') || !local.chars().all(|c| c.is_ascii_alphanumeric() || LOCAL_SYMBOLS.contains(c)) {
             return Err(EmailError::LocalPart);
         }
         let labels: Vec<&str> = domain.split('.').collect();
@@ -185,8 +185,8 @@ string_newtype!(EmailAddress, EmailError);
 // ---------------------------------------------------------------------------------------------------
 // Password (Q88)
 
-/// A new password that meets Q88: 8–32 half-width characters mixing letters, digits and the symbols
-/// `$%&=@_#*+-?!`, case-sensitive, not containing the user ID. Never printed, serialized or logged: only
+/// A new password that meets Q88: 8–32 half-width characters mixing letters, digits and symbols (any of
+/// the 32 half-width symbols: Q88 names no list), case-sensitive, not containing the user ID. Never printed, serialized or logged: only
 /// [`Password::expose`] gives the text, to the hasher.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
@@ -195,13 +195,13 @@ pub struct Password(String);
 pub enum PasswordError {
     #[error("a password has 8 to 32 characters (got {0})")]
     Length(usize),
-    #[error("a password may contain only half-width letters, digits and the symbols $%&=@_#*+-?!")]
+    #[error("a password may contain only half-width letters, digits and symbols (no spaces)")]
     Character,
     #[error("a password must contain at least one half-width letter")]
     MissingLetter,
     #[error("a password must contain at least one half-width digit")]
     MissingDigit,
-    #[error("a password must contain at least one of the symbols $%&=@_#*+-?!")]
+    #[error("a password must contain at least one half-width symbol, such as . ! # $ % & or ?")]
     MissingSymbol,
     #[error("a password must not contain the user ID")]
     ContainsUserId,
@@ -209,17 +209,20 @@ pub enum PasswordError {
 
 localized!(PasswordError {
     Self::Length(n) => ("password.length", format!("パスワードは8文字以上32文字以内です（{n}文字）。")),
-    Self::Character => ("password.character", "パスワードに使えるのは半角英字・半角数字・記号 $%&=@_#*+-?! のみです。"),
+    Self::Character => ("password.character", "パスワードに使えるのは半角英字・半角数字・半角記号のみです（空白は使えません）。"),
     Self::MissingLetter => ("password.missing_letter", "パスワードには半角英字を1文字以上含めてください。"),
     Self::MissingDigit => ("password.missing_digit", "パスワードには半角数字を1文字以上含めてください。"),
-    Self::MissingSymbol => ("password.missing_symbol", "パスワードには記号 $%&=@_#*+-?! のいずれかを1文字以上含めてください。"),
+    Self::MissingSymbol => ("password.missing_symbol", "パスワードには半角記号（. ! # $ % & ? など）を1文字以上含めてください。"),
     Self::ContainsUserId => ("password.contains_user_id", "パスワードに利用者IDを含めることはできません。"),
 });
 
 impl Password {
     pub const MIN_LEN: usize = 8;
     pub const MAX_LEN: usize = 32;
-    pub const SYMBOLS: &'static str = "$%&=@_#*+-?!";
+    /// Whether `c` is a half-width symbol (ASCII punctuation: `!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~`).
+    pub fn is_symbol(c: char) -> bool {
+        c.is_ascii_punctuation()
+    }
 
     /// Checks a password chosen by (or for) `user`. The user-ID check ignores case, so that `Abc123` and
     /// `ABC123` count as the same ID inside a password.
@@ -228,7 +231,7 @@ impl Password {
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&n) {
             return Err(PasswordError::Length(n));
         }
-        if !input.chars().all(|c| c.is_ascii_alphanumeric() || Self::SYMBOLS.contains(c)) {
+        if !input.chars().all(|c| c.is_ascii_alphanumeric() || Self::is_symbol(c)) {
             return Err(PasswordError::Character);
         }
         if !input.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -237,7 +240,7 @@ impl Password {
         if !input.chars().any(|c| c.is_ascii_digit()) {
             return Err(PasswordError::MissingDigit);
         }
-        if !input.chars().any(|c| Self::SYMBOLS.contains(c)) {
+        if !input.chars().any(Self::is_symbol) {
             return Err(PasswordError::MissingSymbol);
         }
         if input.to_ascii_uppercase().contains(user.as_str()) {
@@ -488,6 +491,10 @@ mod tests {
     #[test]
     fn q85_email_rules() {
         assert_eq!(EmailAddress::parse(" Tanaka.K+oras@Sakura.CO.JP ").unwrap().as_str(), "Tanaka.K+oras@sakura.co.jp");
+        // Q98: addresses as Japanese carriers issued them.
+        for carrier in ["taro..yamada.@docomo.ne.jp", "hanako.@ezweb.ne.jp", "a..b@softbank.ne.jp"] {
+            assert_eq!(EmailAddress::parse(carrier).unwrap().as_str(), carrier);
+        }
         let cases = [
             ("", EmailError::Required),
             ("tanaka@@example.jp", EmailError::At),
@@ -497,7 +504,6 @@ mod tests {
             ("tan aka@example.jp", EmailError::Character),
             ("田中@example.jp", EmailError::Character),
             (".tanaka@example.jp", EmailError::LocalPart),
-            ("tan..aka@example.jp", EmailError::LocalPart),
             ("tanaka(x)@example.jp", EmailError::LocalPart),
             ("tanaka@localhost", EmailError::Domain),
             ("tanaka@-example.jp", EmailError::Domain),
@@ -533,9 +539,11 @@ mod tests {
     fn q88_password_accepts_a_mix_of_letters_digits_and_symbols() {
         let p = Password::parse(&uid("TANAKA01"), "Sakura#2026").unwrap();
         assert_eq!(p.expose(), "Sakura#2026");
-        for sym in Password::SYMBOLS.chars() {
+        // Any half-width symbol: Q88 names no list (`Sakura.2026` was refused once).
+        for sym in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".chars() {
             assert!(Password::parse(&uid("TANAKA01"), &format!("abcd123{sym}")).is_ok(), "{sym}");
         }
+        assert!(Password::parse(&uid("TANAKA01"), "Sakura.2026").is_ok());
     }
 
     #[test]
@@ -559,7 +567,9 @@ mod tests {
     fn q88_password_refuses_other_characters() {
         let u = uid("TANAKA01");
         assert_eq!(Password::parse(&u, "abc 1234#"), Err(PasswordError::Character));
-        assert_eq!(Password::parse(&u, "abc1234#^"), Err(PasswordError::Character));
+        assert_eq!(Password::parse(&u, "abc1234#\t"), Err(PasswordError::Character));
+        assert_eq!(Password::parse(&u, "abc1234#é"), Err(PasswordError::Character));
+        assert_eq!(Password::parse(&u, "abc1234＃x"), Err(PasswordError::Character), "a full-width symbol");
         assert_eq!(Password::parse(&u, "ａｂｃ1234#x"), Err(PasswordError::Character));
     }
 

@@ -330,7 +330,7 @@ impl Examination {
             }
             OfficeAction::Deny => {
                 app.deny(actor, today)?;
-                Some(NotificationKind::ExaminationCompleted)
+                Some(NotificationKind::ApplicationDenied)
             }
             OfficeAction::RecordPostDocuments { fee_notice_received, fee_notice_signed, old_card_returned } => {
                 let docs = PostDocuments {

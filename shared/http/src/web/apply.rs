@@ -278,7 +278,7 @@ fn form_page(
         (error_summary(lang, errors))
         @match target {
             Target::New => p {
-                (ctx.tr("在留期間更新許可申請の内容を入力してください。所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
+                (ctx.tr("在留期間更新許可申請の内容を入力してください。所属機関等に所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
                         "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
             },
             Target::Correct { row, .. } => p {

@@ -416,7 +416,7 @@ async fn application_page(
         h2 { (ctx.tr("申請内容", "The application")) }
         (form_facts(ctx, app))
 
-        h2 { (ctx.tr("照合した所属外国人一覧の情報", "The list entry it was checked against")) }
+        h2 { (ctx.tr("照合した所属機関等に所属する外国人一覧の情報", "The entry of the List of Affiliated Foreign Nationals it was checked against")) }
         @if let Some(p) = app.checked_against() {
             dl.facts {
                 dt { (ctx.tr("氏名", "Name")) } dd { (p.name.to_string()) }

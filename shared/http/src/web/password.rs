@@ -34,7 +34,7 @@ fn password_rules(ctx: &PageCtx) -> Markup {
             p { (ctx.tr("パスワードは次のとおり設定してください（Q88）。", "Choose a password that (Q88):")) }
             ul {
                 li { (ctx.tr("8文字以上32文字以内", "has 8 to 32 characters")) }
-                li { (ctx.tr("半角英字・半角数字・記号（$%&=@_#*+-?!）をそれぞれ1文字以上含む", "mixes half-width letters, digits and at least one of the symbols $%&=@_#*+-?!")) }
+                li { (ctx.tr("半角英字・半角数字・半角記号（. ! # $ % & ? など）をそれぞれ1文字以上含む", "mixes half-width letters, digits and symbols (such as . ! # $ % & ?), at least one of each")) }
                 li { (ctx.tr("利用者IDを含まない", "does not contain your user ID")) }
                 li { (ctx.tr("英字の大文字と小文字は区別されます", "is case-sensitive")) }
             }
