@@ -809,8 +809,50 @@ async fn q92_q96_the_counter_manages_users_and_q79_protects_pending_examinations
     // Staff are not agents: the agent deletion refuses them.
     let r =
         send(&app, clerk.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": "delete_agent" }))).await;
-    assert_eq!(r.body["errors"][0]["rule"], "agent_deletion.not_an_agent");
+    assert_eq!(r.body["errors"][0]["rule"], "user.action_not_offered");
     assert_eq!(send(&app, tanaka.req("GET", "/api/me").body(Body::empty()).unwrap()).await.status, StatusCode::OK);
+}
+
+/// Q92–Q97: the counter of any office — the nearest one the user came to — finds the user by e-mail address
+/// or by organization and name, tells the user ID, lifts a lock and sends a reset link, and the audit trail
+/// names the office; what is the organization's own office's (a suspension) stays there.
+#[tokio::test]
+async fn q92_q97_any_office_s_counter_finds_a_user_lifts_a_lock_and_sends_a_link() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    // OSAKA01 is at Osaka's counter; TANAKA01's organization is Tokyo's.
+    let osaka = login(&app, "OSAKA01").await;
+    for _ in 0..5 {
+        send(&app, anon("POST", "/api/login", &json!({ "user_id": "TANAKA01", "password": "Wrong#pass1" }))).await;
+    }
+    let found =
+        send(&app, osaka.json("POST", "/api/office/users/search", json!({ "email": "tanaka@sakura.example.jp" })))
+            .await;
+    assert_eq!(found.status, StatusCode::OK, "{:?}", found.body);
+    assert_eq!(found.body["items"][0]["user_id"], "TANAKA01");
+    let named =
+        send(&app, osaka.req("GET", "/api/office/organizations/org1/users?name=tanaka").body(Body::empty()).unwrap())
+            .await;
+    assert_eq!(named.body["items"][0]["user_id"], "TANAKA01", "{:?}", named.body);
+    let user = send(&app, osaka.req("GET", "/api/office/users/TANAKA01").body(Body::empty()).unwrap()).await;
+    assert_eq!(user.status, StatusCode::OK);
+    let action = |a: &str| osaka.json("POST", "/api/office/users/TANAKA01/actions", json!({ "action": a }));
+    assert_eq!(send(&app, action("lift_lockout")).await.status, StatusCode::OK);
+    assert_eq!(send(&app, action("reset_password")).await.status, StatusCode::OK);
+    let kinds: Vec<_> = w.jobs().await.into_iter().map(|j| j.kind).collect();
+    assert!(kinds.contains(&zairyu_domain::notification::NotificationKind::PasswordSetupLink), "{kinds:?}");
+    assert_problem(&send(&app, action("suspend")).await, StatusCode::FORBIDDEN, "forbidden");
+    let trail = w.audit("user:TANAKA01").await;
+    let by = |a: zairyu_domain::audit::AuditAction| trail.iter().find(|e| e.action == a).map(|e| e.office);
+    use zairyu_domain::audit::AuditAction as A;
+    assert_eq!(by(A::LiftLockout), Some(Some(zairyu_domain::office::Office::Osaka)));
+    assert_eq!(by(A::PasswordLink), Some(Some(zairyu_domain::office::Office::Osaka)));
+    // The organization's own office's matters stay there: its file, its list.
+    let r = send(&app, osaka.req("GET", "/api/office/organizations/org1").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // Officers' own accounts are an admin's alone.
+    let r = send(&app, osaka.req("GET", "/api/office/users/CLERK01").body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
 }
 
 #[tokio::test]

@@ -1128,7 +1128,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     page.assert_html(StatusCode::OK);
     for text in [
         "NGUYEN,VAN,AN",
-        "The list entry it was checked against",
+        "The entry of the List of Affiliated Foreign Nationals it was checked against",
         "Start the examination",
         "History, oldest first",
         "filed",
@@ -1306,7 +1306,7 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     let by_name = b.office_users(&app, &[("organization", "org1"), ("name", "hanako")]).await;
     assert!(by_name.html.contains("href=\"/office/users/TANAKA01\""), "{}", by_name.html);
     let nobody = b.office_users(&app, &[("organization", "org1"), ("name", "suzuki")]).await;
-    assert!(nobody.html.contains("No user this office serves matches.") && !nobody.html.contains("TANAKA01\""));
+    assert!(nobody.html.contains("No user matches.") && !nobody.html.contains("TANAKA01\""));
     let unknown = b.office_users(&app, &[("organization", "no-such-org")]).await;
     assert!(unknown.html.contains("href=\"#organization\""), "{}", unknown.html);
     let page = b.get(&app, "/office/users/TANAKA01").await;
@@ -1335,10 +1335,22 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     resumed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resumed.html.contains("has been cancelled"), "{}", resumed.html);
     assert_eq!(Browser::default().log_in(&app, "TANAKA01", PASSWORD, "").await.status, StatusCode::FORBIDDEN);
-    // Another office's counter does not find the user.
+    // Another office's counter finds the user too (Q92–Q97: the nearest office), and may do what the user
+    // came for there: not resume a use (the organization's office's), nothing at all for a cancelled one.
     let mut osaka = Browser::english();
     osaka.log_in_in_english(&app, "OSAKA01").await;
-    osaka.get(&app, "/office/users/TANAKA01").await.assert_html(StatusCode::NOT_FOUND);
+    let there = osaka.get(&app, "/office/users/TANAKA01").await;
+    there.assert_html(StatusCode::OK);
+    assert!(there.html.contains("There is nothing to do for this user."), "{}", there.html);
+    let page = osaka.get(&app, "/office/users/SUZUKI02").await;
+    assert!(
+        page.html.contains("Send a link to set a new password") && !page.html.contains("Suspend the use"),
+        "{}",
+        page.html
+    );
+    let csrf = page.hidden("csrf");
+    let suspend = vec![("csrf", csrf.clone()), ("action", "suspend".to_owned())];
+    osaka.post_owned(&app, "/office/users/SUZUKI02", &suspend).await.assert_html(StatusCode::FORBIDDEN);
 }
 
 /// #18 item 7: an admin creates another officer of its office with roles; the officer is e-mailed the link,
@@ -1385,7 +1397,7 @@ async fn an_admin_creates_an_officer_who_sets_a_password_from_the_e_mail() {
     let (_, admin) = w.login("ADMIN01").await;
     let roles = vec![OfficerRole::Examiner, OfficerRole::Issuance];
     let kind = zairyu_domain::account::UserKind::Officer { office: Office::Tokyo, roles };
-    assert_eq!(w.svc.counter.office_user(&admin, "EXAM02").await.unwrap().kind(), &kind);
+    assert_eq!(w.svc.counter.office_user(&admin, "EXAM02").await.unwrap().user.kind(), &kind);
 
     let mut clerk = Browser::english();
     clerk.log_in_in_english(&app, "CLERK01").await;

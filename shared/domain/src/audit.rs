@@ -27,6 +27,9 @@ pub struct AuditEvent {
     /// Where the request came from (IP address), when known.
     pub from: Option<String>,
     pub outcome: Outcome,
+    /// The office of the officer who acted, where it matters which (Q92–Q97 at any office's counter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<crate::office::Office>,
 }
 
 crate::codes! {

@@ -13,6 +13,7 @@ use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::flood::Flood;
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::office::Office;
 use zairyu_domain::values::{EmailAddress, Password, UserId};
 
 use super::{Caller, Core, password_due, user_addressee};
@@ -83,10 +84,12 @@ impl PasswordLinks {
         user: &User,
         purpose: LinkPurpose,
         actor: &str,
+        office: Option<Office>,
         from: Option<String>,
     ) -> Result<(), ServiceError> {
-        let event =
+        let mut event =
             self.core.event(actor, AuditAction::PasswordLink, format!("user:{}", user.id()), from, Outcome::Success);
+        event.office = office;
         let mut change = self.core.change(&event)?;
         let (token, expires_at) = self.add(&mut change, user, purpose)?;
         let kind = match purpose {
@@ -475,7 +478,7 @@ impl Accounts {
             |u: &User| EmailAddress::parse(email).is_ok_and(|e| e.as_str().eq_ignore_ascii_case(u.email().as_str()));
         match user {
             Some(u) if matches(&u) && u.state() == UserState::Active => {
-                self.links.issue(&u, LinkPurpose::ResetPassword, u.id().as_str(), from).await
+                self.links.issue(&u, LinkPurpose::ResetPassword, u.id().as_str(), None, from).await
             }
             _ => {
                 let event = self.core.event(

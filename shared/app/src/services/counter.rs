@@ -224,6 +224,21 @@ impl Localized for UseCancelled {
     }
 }
 
+/// An action the user's state does not call for (a lock lifted that is not locked, a use resumed that
+/// runs, an agent cancelled instead of deleted).
+#[derive(Debug, thiserror::Error)]
+#[error("this action does not apply to the user as the user stands now")]
+struct NotForThisUser;
+
+impl Localized for NotForThisUser {
+    fn rule(&self) -> &'static str {
+        "user.action_not_offered"
+    }
+    fn message_ja(&self) -> String {
+        "この利用者の現在の状態では、この処理は行えません。".into()
+    }
+}
+
 /// What the counter does to a user (Q79, Q92–Q96).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -240,11 +255,39 @@ pub enum UserAction {
     LiftLockout,
 }
 
+/// Where an officer's counter stands to a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CounterReach {
+    /// The office of the user's organization (an admin acts as one everywhere).
+    OwnOffice,
+    /// Another office's counter: the nearest one the user came to (Q92–Q97).
+    AnyOffice,
+}
+
 impl UserAction {
-    /// What the counter can do to `user` as it stands at `now`: the actions its page offers. A cancelled
-    /// user's information is deleted (Q95): nothing more; an agent's is deleted by [`Self::DeleteAgent`]
-    /// (Q79), another user's use cancelled.
-    pub fn offered(user: &User, now: chrono::DateTime<chrono::Utc>) -> Vec<UserAction> {
+    pub const ALL: [UserAction; 6] =
+        [Self::Suspend, Self::Resume, Self::Cancel, Self::DeleteAgent, Self::ResetPassword, Self::LiftLockout];
+
+    /// Whether a counter of this reach takes the action: a user who comes to the nearest office's counter
+    /// has a reset link sent, a lock lifted (Q92, Q94, Q96, Q97) and its use cancelled (Q95) there; a
+    /// suspension, a resumption and an agent's deletion (Q79) stay with the organization's own office.
+    pub fn at(self, reach: CounterReach) -> bool {
+        match self {
+            Self::ResetPassword | Self::LiftLockout | Self::Cancel => true,
+            Self::Suspend | Self::Resume | Self::DeleteAgent => reach == CounterReach::OwnOffice,
+        }
+    }
+
+    /// What a counter of this reach can do to `user` as it stands at `now`: the actions its page offers and
+    /// the only ones [`Counter::office_user_action`] takes. A cancelled user's information is deleted (Q95):
+    /// nothing more; an agent's is deleted by [`Self::DeleteAgent`] (Q79), another user's use cancelled.
+    pub fn offered(user: &User, now: chrono::DateTime<chrono::Utc>, reach: CounterReach) -> Vec<UserAction> {
+        let mut offered = Self::by_state(user, now);
+        offered.retain(|a| a.at(reach));
+        offered
+    }
+
+    fn by_state(user: &User, now: chrono::DateTime<chrono::Utc>) -> Vec<UserAction> {
         let mut offered = match user.state() {
             UserState::Active => vec![Self::ResetPassword, Self::Suspend],
             UserState::Suspended => vec![Self::Resume],
@@ -259,9 +302,7 @@ impl UserAction {
 
     /// The action of its code (`lift_lockout`, …), as the API's JSON names it.
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Suspend, Self::Resume, Self::Cancel, Self::DeleteAgent, Self::ResetPassword, Self::LiftLockout]
-            .into_iter()
-            .find(|a| a.code() == code)
+        Self::ALL.into_iter().find(|a| a.code() == code)
     }
 
     pub fn code(self) -> &'static str {
@@ -287,6 +328,13 @@ impl UserAction {
     }
 }
 
+/// A user as the counter sees it, with what this counter can do to it ([`UserAction::offered`]).
+#[derive(Debug, Clone)]
+pub struct CounterUser {
+    pub user: User,
+    pub actions: Vec<UserAction>,
+}
+
 /// The counter's page of an organization: see [`Counter::organization_file`].
 #[derive(Debug, Clone)]
 pub struct OrganizationFile {
@@ -300,6 +348,16 @@ pub struct OrganizationFile {
 pub struct Counter {
     core: Core,
     links: PasswordLinks,
+}
+
+/// Whether the officer works at a counter (counter officers and admins).
+fn counter_officer(caller: &Caller) -> Result<(Office, &[OfficerRole]), ServiceError> {
+    let (own, roles) = caller.officer()?;
+    if roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin) {
+        Ok((own, roles))
+    } else {
+        Err(ServiceError::Forbidden)
+    }
 }
 
 /// The counter officer's office; admins may act for any.
@@ -329,8 +387,30 @@ impl Counter {
         Ok(users.iter().filter(|u| u.state() == UserState::Active).map(user_addressee).collect())
     }
 
+    /// The audit event of a counter's action, with the office that took it.
     fn counter_event(&self, caller: &Caller, action: AuditAction, subject: String) -> zairyu_domain::audit::AuditEvent {
-        self.core.event(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success)
+        let mut event =
+            self.core.event(caller.user_id.as_str(), action, subject, caller.from.clone(), Outcome::Success);
+        event.office = caller.officer().ok().map(|(office, _)| office);
+        event
+    }
+
+    /// Where this counter stands to `user`: the office of its organization, or any other (officers'
+    /// own accounts are an admin's alone, and read as missing to anyone else).
+    async fn reach(&self, caller: &Caller, user: &User) -> Result<CounterReach, ServiceError> {
+        let (own, roles) = counter_officer(caller)?;
+        let Some(org) = user.organization_id() else {
+            return if roles.contains(&OfficerRole::Admin) {
+                Ok(CounterReach::OwnOffice)
+            } else {
+                Err(ServiceError::NotFound)
+            };
+        };
+        if roles.contains(&OfficerRole::Admin) {
+            return Ok(CounterReach::OwnOffice);
+        }
+        let org = self.core.store().organizations().get(org).await?.ok_or(ServiceError::NotFound)?;
+        Ok(if org.profile().office == own { CounterReach::OwnOffice } else { CounterReach::AnyOffice })
     }
 
     /// Q1–Q3, Q15: registers an organization of affiliation at the office with jurisdiction over it.
@@ -707,25 +787,21 @@ impl Counter {
         Ok(org.into_inner())
     }
 
-    async fn stored_office_user(&self, caller: &Caller, user_id: &str) -> Result<Stored<User>, ServiceError> {
+    /// A user for any office's counter (Q92–Q97: the nearest office), with where the counter stands to it.
+    async fn stored_office_user(
+        &self,
+        caller: &Caller,
+        user_id: &str,
+    ) -> Result<(Stored<User>, CounterReach), ServiceError> {
+        counter_officer(caller)?;
         let id = UserId::parse(user_id).map_err(|_| ServiceError::NotFound)?;
         let user = self.core.store().users().get(&id).await?.ok_or(ServiceError::NotFound)?;
-        match &user.organization_id() {
-            Some(org) => {
-                self.counter_organization(caller, org.as_str()).await?;
-            }
-            None => {
-                let (_, roles) = caller.officer()?;
-                if !roles.contains(&OfficerRole::Admin) {
-                    return Err(ServiceError::NotFound);
-                }
-            }
-        }
-        Ok(user)
+        let reach = self.reach(caller, &user).await?;
+        Ok((user, reach))
     }
 
-    /// Q93, Q94: the users of an organization of the officer's office, those whose name contains `name`
-    /// (ignoring case) when given, so that the counter can tell a user its forgotten ID.
+    /// Q93, Q94: the users of an organization, those whose name contains `name` (ignoring case) when given,
+    /// so that the counter of any office can tell a user its forgotten ID.
     #[tracing::instrument(skip_all)]
     pub async fn organization_users(
         &self,
@@ -733,7 +809,9 @@ impl Counter {
         org_id: &str,
         name: Option<&str>,
     ) -> Result<Vec<User>, ServiceError> {
-        let org = self.counter_organization(caller, org_id).await?;
+        counter_officer(caller)?;
+        let id = OrganizationId::parse(org_id).map_err(|_| ServiceError::NotFound)?;
+        let org = self.core.store().organizations().get(&id).await?.ok_or(ServiceError::NotFound)?;
         self.users_named(org.id(), name).await
     }
 
@@ -746,8 +824,8 @@ impl Counter {
         Ok(users)
     }
 
-    /// Q93, Q94: the users with this e-mail address whom the officer's office serves (their organization's
-    /// office; officers' own accounts for admins), found by an index.
+    /// Q93, Q94: the users with this e-mail address, for the counter of any office (officers' own accounts
+    /// for admins alone), found by an index.
     #[tracing::instrument(skip_all)]
     pub async fn users_by_email(
         &self,
@@ -756,28 +834,11 @@ impl Counter {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<User>, ServiceError> {
-        let (office, roles) = caller.officer()?;
-        if !(roles.contains(&OfficerRole::Counter) || roles.contains(&OfficerRole::Admin)) {
-            return Err(ServiceError::Forbidden);
-        }
+        let (_, roles) = counter_officer(caller)?;
         let email = EmailAddress::parse(email).map_err(|e| invalid("email", &e))?;
-        let store = self.core.store();
-        let mut page = store.users().by_email(&email, after, limit).await?;
+        let mut page = self.core.store().users().by_email(&email, after, limit).await?;
         let admin = roles.contains(&OfficerRole::Admin);
-        let mut served = Vec::with_capacity(page.items.len());
-        for user in page.items {
-            let ours = match user.organization_id() {
-                Some(org) => match store.organizations().get(org).await? {
-                    Some(o) => admin || o.profile().office == office,
-                    None => false,
-                },
-                None => admin,
-            };
-            if ours {
-                served.push(user);
-            }
-        }
-        page.items = served;
+        page.items.retain(|user| admin || user.organization_id().is_some());
         Ok(page)
     }
 
@@ -829,10 +890,13 @@ impl Counter {
         })
     }
 
-    /// Q93: confirms a user (the counter looks up a user ID for its holder).
+    /// Q93: confirms a user (the counter looks up a user ID for its holder), with what this counter can
+    /// do to it.
     #[tracing::instrument(skip_all)]
-    pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<User, ServiceError> {
-        Ok(self.stored_office_user(caller, user_id).await?.into_inner())
+    pub async fn office_user(&self, caller: &Caller, user_id: &str) -> Result<CounterUser, ServiceError> {
+        let (user, reach) = self.stored_office_user(caller, user_id).await?;
+        let actions = UserAction::offered(&user, self.core.now(), reach);
+        Ok(CounterUser { user: user.into_inner(), actions })
     }
 
     /// Q79, Q92–Q96: the counter's actions on a user.
@@ -843,10 +907,17 @@ impl Counter {
         user_id: &str,
         action: UserAction,
     ) -> Result<User, ServiceError> {
-        let mut user = self.stored_office_user(caller, user_id).await?;
-        // Q95: a cancelled user's information is deleted; it is not suspended, resumed or sent a link again.
-        if user.state() == UserState::Cancelled && !matches!(action, UserAction::Cancel | UserAction::DeleteAgent) {
-            return Err(invalid("action", &UseCancelled));
+        let (mut user, reach) = self.stored_office_user(caller, user_id).await?;
+        // Only what the page offers ([`UserAction::offered`]): another office's matter is forbidden; a
+        // cancelled user's information is deleted (Q95): it is not suspended, resumed or sent a link again.
+        if !UserAction::offered(&user, self.core.now(), reach).contains(&action) {
+            return Err(if !action.at(reach) {
+                ServiceError::Forbidden
+            } else if user.state() == UserState::Cancelled {
+                invalid("action", &UseCancelled)
+            } else {
+                invalid("action", &NotForThisUser)
+            });
         }
         let round = user.guard().round;
         let subject = format!("user:{}", user.id());
@@ -861,7 +932,8 @@ impl Counter {
                 user.delete_agent(pending).map_err(|e: AgentDeletionError| invalid("user", &e))?;
             }
             UserAction::ResetPassword => {
-                self.links.issue(&user, LinkPurpose::SetPassword, caller.user_id.as_str(), None).await?;
+                let office = caller.officer().ok().map(|(office, _)| office);
+                self.links.issue(&user, LinkPurpose::SetPassword, caller.user_id.as_str(), office, None).await?;
                 return Ok(user.into_inner());
             }
         }
@@ -982,19 +1054,26 @@ mod tests {
     /// suspended user resumed; an agent deleted instead of cancelled (Q79); nothing for a cancelled one (Q95).
     #[test]
     fn the_actions_offered_follow_the_user_s_state() {
+        use CounterReach::*;
         use UserAction::*;
         let now = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap();
         let mut staff = user(UserKind::OrganizationStaff);
-        assert_eq!(UserAction::offered(&staff, now), vec![ResetPassword, Suspend, Cancel]);
+        assert_eq!(UserAction::offered(&staff, now, OwnOffice), vec![ResetPassword, Suspend, Cancel]);
         assert!(staff.fail_login(0, LoginGuard::MAX_FAILED_ATTEMPTS, now));
-        assert_eq!(UserAction::offered(&staff, now), vec![LiftLockout, ResetPassword, Suspend, Cancel]);
-        assert_eq!(UserAction::offered(&staff, now + chrono::Duration::hours(25))[0], ResetPassword, "run out");
+        assert_eq!(UserAction::offered(&staff, now, OwnOffice), vec![LiftLockout, ResetPassword, Suspend, Cancel]);
+        // Q92–Q97 at the nearest office: a lock lifted, a reset link, a cancellation; not a suspension.
+        assert_eq!(UserAction::offered(&staff, now, AnyOffice), vec![LiftLockout, ResetPassword, Cancel]);
+        let later = now + chrono::Duration::hours(25);
+        assert_eq!(UserAction::offered(&staff, later, OwnOffice)[0], ResetPassword, "run out");
         staff.suspend();
-        assert_eq!(UserAction::offered(&staff, now + chrono::Duration::hours(25)), vec![Resume, Cancel]);
+        assert_eq!(UserAction::offered(&staff, later, OwnOffice), vec![Resume, Cancel]);
+        assert_eq!(UserAction::offered(&staff, later, AnyOffice), vec![Cancel]);
         staff.cancel();
-        assert!(UserAction::offered(&staff, now).is_empty());
-        assert_eq!(UserAction::offered(&user(UserKind::Agent), now), vec![ResetPassword, Suspend, DeleteAgent]);
-        for a in [Suspend, Resume, Cancel, DeleteAgent, ResetPassword, LiftLockout] {
+        assert!(UserAction::offered(&staff, now, OwnOffice).is_empty());
+        let agent = user(UserKind::Agent);
+        assert_eq!(UserAction::offered(&agent, now, OwnOffice), vec![ResetPassword, Suspend, DeleteAgent]);
+        assert_eq!(UserAction::offered(&agent, now, AnyOffice), vec![ResetPassword], "Q79: at its own office");
+        for a in UserAction::ALL {
             assert_eq!(UserAction::parse(a.code()), Some(a));
             let json = serde_json::json!({ "action": a.code() });
             assert_eq!(serde_json::from_value::<UserAction>(json).unwrap(), a, "the API's name");

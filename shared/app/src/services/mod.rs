@@ -124,7 +124,16 @@ impl Core {
         from: Option<String>,
         outcome: Outcome,
     ) -> AuditEvent {
-        AuditEvent { id: self.ids.id(), at: self.now(), actor: actor.to_owned(), action, subject, from, outcome }
+        AuditEvent {
+            id: self.ids.id(),
+            at: self.now(),
+            actor: actor.to_owned(),
+            action,
+            subject,
+            from,
+            outcome,
+            office: None,
+        }
     }
 
     /// A change with its audit event.

@@ -304,7 +304,7 @@ async fn office_user(
     auth: Authenticated,
     Path(user): Path<String>,
 ) -> ApiResult<Json<UserView>> {
-    Ok(Json(UserView::from(&counter.office_user(&auth.caller, &user).await?)))
+    Ok(Json(UserView::from(&counter.office_user(&auth.caller, &user).await?.user)))
 }
 
 async fn office_user_action(

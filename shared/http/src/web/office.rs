@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
-use zairyu_app::services::counter::UserAction;
+use zairyu_app::services::counter::{CounterUser, UserAction};
 use zairyu_app::services::examination::{Examination, OfficeAction};
 use zairyu_app::store::QueueOrder;
 use zairyu_domain::account::{User, UserKind, UserState};
@@ -1041,11 +1041,7 @@ async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult
         match counter.organization_users(&v.caller, organization, Some(&args.name)).await {
             Ok(users) => Some(users),
             Err(ServiceError::NotFound) => {
-                let message = tr_owned(
-                    lang,
-                    "この官署の所属機関に、この所属機関IDはありません。",
-                    "No organization this office serves has this ID.",
-                );
+                let message = tr_owned(lang, "この所属機関IDの所属機関はありません。", "No organization has this ID.");
                 errors.push(("organization".to_owned(), message));
                 None
             }
@@ -1073,7 +1069,7 @@ async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult
         }
         @if let Some(found) = &found {
             @if found.is_empty() {
-                div.notice role="status" { p { (ctx.tr("該当する利用者はいません。", "No user this office serves matches.")) } }
+                div.notice role="status" { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } }
             } @else {
                 (users_table(ctx, found))
             }
@@ -1180,11 +1176,12 @@ async fn user_page(
 fn user_view(
     v: &Visit,
     status: StatusCode,
-    user: &User,
+    found: &CounterUser,
     now: chrono::DateTime<chrono::Utc>,
     done: &str,
     errors: &[(String, String)],
 ) -> Response {
+    let user = &found.user;
     let (ctx, lang) = (&v.page, v.lang());
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let id = user.id().as_str();
@@ -1205,9 +1202,9 @@ fn user_view(
             }
         }
         h2 #actions { (ctx.tr("行える処理", "What you can do")) }
-        @let offered = UserAction::offered(user, now);
+        @let offered = &found.actions;
         @if offered.is_empty() { p { (ctx.tr("この利用者に行える処理はありません。", "There is nothing to do for this user.")) } }
-        @for a in offered {
+        @for a in offered.iter().copied() {
             @let (title, what, final_step) = user_action_text(ctx, a);
             form.panel.step method="post" action=(format!("/office/users/{id}")) {
                 input type="hidden" name="csrf" value=(csrf);
