@@ -218,8 +218,8 @@ fn scenario_12_password_rules() {
     assert!(check_not_locked(guard, now + chrono::Duration::hours(24)).is_ok());
 
     let age = PasswordAge { set_on: day("2025-12-27") };
-    assert_eq!(age.reminder_due(day(TODAY)), Some(PasswordReminder::ThirtyDays));
-    assert_eq!(age.reminder_due(day("2026-12-20")), Some(PasswordReminder::SevenDays));
+    assert_eq!(age.reminder_on(PasswordReminder::ThirtyDays), day(TODAY));
+    assert_eq!(age.reminder_on(PasswordReminder::SevenDays), day("2026-12-20"));
     let facts = LoginFacts { user_state: UserState::Active, password: age, organization: Some(UseState::Active) };
     assert!(check_login_allowed(facts, day("2026-12-26").start_instant()).is_ok());
     assert!(check_login_allowed(facts, day("2026-12-27").start_instant()).is_err());

@@ -69,14 +69,7 @@ impl PasswordAge {
         today >= self.expires_on()
     }
 
-    /// The reminder due today, if any: 30 and 7 days before the expiry.
-    pub fn reminder_due(self, today: JstDate) -> Option<PasswordReminder> {
-        [PasswordReminder::ThirtyDays, PasswordReminder::SevenDays]
-            .into_iter()
-            .find(|r| self.expires_on().sub_days(r.days_before()) == today)
-    }
-
-    /// The day a reminder is due.
+    /// The day a reminder is due (30 and 7 days before the expiry), as the daily job's due tasks are kept.
     pub fn reminder_on(self, reminder: PasswordReminder) -> JstDate {
         self.expires_on().sub_days(reminder.days_before())
     }
@@ -294,9 +287,7 @@ mod tests {
     #[test]
     fn q97_reminders_30_and_7_days_before() {
         let age = PasswordAge { set_on: d("2025-12-01") };
-        assert_eq!(age.reminder_due(d("2026-11-01")), Some(PasswordReminder::ThirtyDays));
-        assert_eq!(age.reminder_due(d("2026-11-24")), Some(PasswordReminder::SevenDays));
-        assert_eq!(age.reminder_due(d("2026-11-02")), None);
+        assert_eq!(age.reminder_on(PasswordReminder::ThirtyDays), d("2026-11-01"));
         assert_eq!(age.reminder_on(PasswordReminder::SevenDays), d("2026-11-24"));
     }
 

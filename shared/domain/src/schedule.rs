@@ -65,11 +65,6 @@ pub fn passport_notice_on(passport_expiry: JstDate) -> JstDate {
     passport_expiry.sub_months(PASSPORT_NOTICE_MONTHS)
 }
 
-/// Q33: the receipt-number job run on `today` numbers the applications received on the day before.
-pub fn receipt_day_numbered_on(today: JstDate) -> JstDate {
-    today.pred()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,10 +84,5 @@ mod tests {
     #[test]
     fn q86_passport_notice_three_months_before() {
         assert_eq!(passport_notice_on(d("2027-05-31")), d("2027-02-28"));
-    }
-
-    #[test]
-    fn q33_numbers_for_the_previous_day() {
-        assert_eq!(receipt_day_numbered_on(d("2027-01-01")), d("2026-12-31"));
     }
 }
