@@ -574,6 +574,58 @@ async fn q48_q49_withdrawals() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 }
 
+/// #31 item 6: an entry is changed or discarded by its user before filing (and by no one once filed); an
+/// officer withdraws an entered one too; either way the person is free for another application.
+#[tokio::test]
+async fn an_entry_is_changed_or_discarded_before_filing_and_an_officer_may_withdraw_it() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let suzuki = login(&app, "SUZUKI02").await;
+    let clerk = login(&app, "CLERK01").await;
+    let created = send(&app, tanaka.json("POST", "/api/applications", json!(application_input()))).await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let mut changed = serde_json::to_value(application_input()).unwrap();
+    changed["desired_period_of_stay"] = json!("1Y");
+    let r = send(&app, tanaka.json("PUT", &format!("/api/applications/{id}/entry"), changed.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let detail = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(detail.body["form"]["desired_period_of_stay"], "1Y", "{:?}", detail.body);
+    // Another person on the same entry is another entry; a change that does not read is a 422.
+    let mut other = changed.clone();
+    other["residence_card_number"] = json!(w.another_person().await.residence_card_number);
+    let r = send(&app, tanaka.json("PUT", &format!("/api/applications/{id}/entry"), other)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    let mut wrong = changed.clone();
+    wrong["postcode"] = json!("1000");
+    assert_problem(
+        &send(&app, tanaka.json("PUT", &format!("/api/applications/{id}/entry"), wrong)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+    );
+    // Another organization's user finds nothing to change or discard.
+    let r = send(&app, suzuki.json("PUT", &format!("/api/applications/{id}/entry"), changed.clone())).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let discard =
+        |c: &Client, id: &str| c.req("POST", &format!("/api/applications/{id}/discard")).body(Body::empty()).unwrap();
+    assert_problem(&send(&app, discard(&suzuki, &id)).await, StatusCode::NOT_FOUND, "not-found");
+    let r = send(&app, discard(&tanaka, &id)).await;
+    assert_eq!(r.body["status"]["code"], "withdrawn", "{:?}", r.body);
+    // The person is free: entered again, filed, and then neither changed nor discarded.
+    let again = filed(&app, &tanaka, |_| {}).await;
+    assert_problem(&send(&app, discard(&tanaka, &again)).await, StatusCode::CONFLICT, "application-state");
+    let r = send(&app, tanaka.json("PUT", &format!("/api/applications/{again}/entry"), changed)).await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-state");
+    // An officer withdraws an entry not yet filed.
+    let card = w.another_person().await.residence_card_number;
+    let mut input = serde_json::to_value(application_input()).unwrap();
+    input["residence_card_number"] = json!(card);
+    let entered = send(&app, tanaka.json("POST", "/api/applications", input)).await;
+    let entered = entered.body["id"].as_str().unwrap().to_owned();
+    let r = act(&app, &clerk, &entered, json!({ "action": "withdraw" })).await;
+    assert_eq!(r.body["status"]["code"], "withdrawn", "{:?}", r.body);
+}
+
 #[tokio::test]
 async fn the_office_authorization_matrix() {
     let w = World::new().await;

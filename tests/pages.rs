@@ -503,6 +503,78 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     assert_eq!(w.lines(&w.login("TANAKA01").await.1, 10).await.len(), 1);
 }
 
+/// #31 item 6: an entered application is the user's to change or discard. The check page offers "change",
+/// back to the form with every answer kept; browser back to the new form after saving finds the entry again;
+/// discarding needs a ticked box, ends the entry and frees the person for a new one.
+#[tokio::test]
+async fn an_entry_is_changed_from_its_check_page_and_discarded() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    let at = list.html.find("href=\"/applications/new?person=").expect("an apply link");
+    let link = list.html[at + 6..].split('"').next().unwrap().replace("&amp;", "&");
+    let csrf = b.get(&app, &link).await.hidden("csrf");
+    let mut input = zairyu_domain::fixtures::application_input();
+    input.occupation = "Data engineer".into();
+    input.telephone = "03-1234-5678".into();
+    let mut fields: Vec<(String, String)> = form_fields(&input).into_iter().filter(|(k, _)| k != "re_entry").collect();
+    fields.push(("re_entry".into(), "multiple".into()));
+    fields.push(("csrf".into(), csrf.clone()));
+    let typed: Vec<(&str, String)> = fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let created = b.post_owned(&app, "/applications/new", &typed).await;
+    let check = created.location.clone().expect("saved");
+    let id = check.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let page = b.get(&app, &check).await;
+    assert!(page.html.contains(&format!("href=\"/applications/{id}/change\"")), "{}", page.html);
+
+    // Browser back after saving: the new form finds the entry, every answer kept.
+    let back = b.get(&app, &link).await;
+    assert_eq!(back.location.as_deref(), Some(format!("/applications/{id}/change").as_str()));
+    let form = b.get(&app, &format!("/applications/{id}/change")).await;
+    form.assert_html(StatusCode::OK);
+    for kept in
+        ["value=\"Data engineer\"", "value=\"0312345678\"", "value=\"Continuing employment with Sakura Systems K.K.\""]
+    {
+        assert!(form.html.contains(kept), "{kept}: {}", form.html);
+    }
+    assert!(form.html.contains("value=\"multiple\" checked"), "{}", form.html);
+    // Changed and saved: the check page shows the change.
+    let changed: Vec<(&str, String)> = typed
+        .iter()
+        .map(|(k, v)| (*k, if *k == "desired_period_of_stay" { "1Y".to_owned() } else { v.clone() }))
+        .collect();
+    let saved = b.post_owned(&app, &format!("/applications/{id}/change"), &changed).await;
+    assert_eq!(saved.location.as_deref(), Some(check.as_str()));
+    let application = w.svc.applications.application(&w.login("TANAKA01").await.1, &id).await.unwrap();
+    assert_eq!(application.form().desired_period_of_stay.to_string(), "1Y");
+    assert_eq!(application.form().occupation.to_string(), "Data engineer", "the rest as it was");
+    // A change that does not read is refused beside its field, what was typed kept.
+    let wrong: Vec<(&str, String)> =
+        changed.iter().map(|(k, v)| (*k, if *k == "postcode" { "1000".to_owned() } else { v.clone() })).collect();
+    let refused = b.post_owned(&app, &format!("/applications/{id}/change"), &wrong).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("href=\"#postcode\"") && refused.html.contains("value=\"1000\""));
+
+    // Discarding: refused until the box is ticked; then the entry ends, and the person may be entered anew.
+    let discard = format!("/applications/{id}/discard");
+    b.post_owned(&app, &discard, &[("csrf", csrf.clone())]).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    let gone = b.post_owned(&app, &discard, &[("csrf", csrf.clone()), ("confirm", "yes".to_owned())]).await;
+    assert_eq!(gone.location.as_deref(), Some("/applications?done=discarded"));
+    assert!(b.get(&app, "/applications?done=discarded").await.html.contains("The entry was discarded."));
+    let ended = w.svc.applications.application(&w.login("TANAKA01").await.1, &id).await.unwrap();
+    assert_eq!(ended.status(), zairyu_domain::status::ApplicationStatus::Withdrawn);
+    let fresh = b.get(&app, &link).await;
+    fresh.assert_html(StatusCode::OK);
+    let again = b.post_owned(&app, "/applications/new", &changed).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
+    assert_ne!(again.location.as_deref(), Some(check.as_str()), "a new entry");
+    // The ended one is no longer changed.
+    let late = b.get(&app, &format!("/applications/{id}/change")).await;
+    assert_eq!(late.location.as_deref(), Some(check.as_str()));
+}
+
 /// Item 2 (Q88, Q92, Q97): the forgotten-password request answers the same whatever was typed; the e-mailed
 /// link opens a page that states the rules before a password is typed, refuses a mismatch and a weak one
 /// beside the field, sets a good one (the user logs in with it), and works once.

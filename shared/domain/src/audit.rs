@@ -48,6 +48,8 @@ crate::codes! {
         Access => "access",
         ApplicationCreate => "application.create",
         ApplicationCorrect => "application.correct",
+        ApplicationChange => "application.change",
+        ApplicationDiscard => "application.discard",
         ApplicationPhoto => "application.photo",
         ApplicationSubmit => "application.submit",
         ApplicationReceiptMethod => "application.receipt_method",

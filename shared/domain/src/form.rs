@@ -643,6 +643,64 @@ impl ApplicationForm {
         .map_err(|violations| Box::new((violations, facts)))
     }
 
+    /// The form as typed again: what [`Self::parse`] reads back to this same form (the check page's
+    /// "change" opens the form with every answer kept).
+    pub fn input(&self) -> ApplicationInput {
+        let text = |o: Option<&dyn std::fmt::Display>| o.map_or_else(String::new, |v| v.to_string());
+        let sex = match self.sex {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        };
+        ApplicationInput {
+            procedures: self.procedures.names().into_iter().map(str::to_owned).collect(),
+            nationality: self.nationality.to_string(),
+            birth_date: self.birth_date.to_string(),
+            name: self.name.to_string(),
+            sex: sex.to_owned(),
+            married: Flag::Bool(self.married),
+            occupation: self.occupation.to_string(),
+            home_country_address: self.home_country_address.to_string(),
+            postcode: self.address.postcode.to_string(),
+            prefecture: self.address.prefecture.as_str().to_owned(),
+            city: self.address.city.to_string(),
+            street: self.address.street.to_string(),
+            telephone: self.telephone.as_ref().map_or_else(String::new, |p| p.as_str().to_owned()),
+            mobile: self.mobile.as_ref().map_or_else(String::new, |p| p.as_str().to_owned()),
+            email: text(self.email.as_ref().map(|e| e as &dyn std::fmt::Display)),
+            passport_number: self.passport_number.to_string(),
+            passport_expiry: self.passport_expiry.to_string(),
+            status_of_residence: self.stay.status.code().to_owned(),
+            period_of_stay: self.stay.period.to_string(),
+            expiry_date: self.stay.expiry.to_string(),
+            residence_card_number: self.stay.card_number.to_string(),
+            desired_period_of_stay: self.desired_period_of_stay.to_string(),
+            reason: self.reason.to_string(),
+            criminal_record: Flag::Bool(self.criminal_record.is_some()),
+            criminal_record_details: text(self.criminal_record.as_ref().map(|t| t as &dyn std::fmt::Display)),
+            relatives_in_japan: Flag::Bool(!self.relatives.is_empty()),
+            relatives: self
+                .relatives
+                .iter()
+                .map(|r| RelativeInput {
+                    relationship: r.relationship.to_string(),
+                    name: r.name.to_string(),
+                    birth_date: r.birth_date.to_string(),
+                    nationality: r.nationality.to_string(),
+                    living_together: Flag::Bool(r.living_together),
+                    workplace_or_school: text(r.workplace_or_school.as_ref().map(|t| t as &dyn std::fmt::Display)),
+                    residence_card_number: text(r.residence_card_number.as_ref().map(|c| c as &dyn std::fmt::Display)),
+                })
+                .collect(),
+            receipt_method: self.receipt_method.code().to_owned(),
+            receiving_office: self.receiving_office.code().to_owned(),
+            notice_email: self.notice_email.to_string(),
+            kanji_name_petition: Flag::Bool(self.kanji_name_petition),
+            in_japan: Flag::Bool(self.in_japan),
+            // Confirmed when it was entered: a form that parsed had it.
+            applicant_requested: Flag::Bool(true),
+        }
+    }
+
     /// An unanswered kanji-name petition means "no petition".
     fn flag_default_no(flag: &Flag) -> Result<bool, ChoiceError> {
         match flag {
@@ -921,6 +979,30 @@ mod tests {
             let ja = e.message_ja();
             assert!(!ja.is_ascii() && ja.ends_with('。'), "{}: {ja}", e.rule());
             assert!(seen.insert(ja), "{}: the same text as another", e.rule());
+        }
+    }
+
+    /// The check page's "change" opens the form with every answer kept: the form typed again reads back to
+    /// the very same form, whatever was answered.
+    #[test]
+    fn a_form_typed_again_reads_back_to_itself() {
+        let today = d("2026-11-27");
+        let mut full = application_input();
+        full.procedures = vec!["extension".into(), "re_entry_multiple".into(), "activity_outside_status".into()];
+        full.criminal_record = Flag::Text("yes".into());
+        full.criminal_record_details = "Fine for a traffic violation, 2021".into();
+        full.relatives_in_japan = Flag::Text("はい".into());
+        full.relatives =
+            vec![relative_input(), RelativeInput { residence_card_number: String::new(), ..relative_input() }];
+        full.telephone = "03-1234-5678".into();
+        full.email = "an.nguyen@example.com".into();
+        full.kanji_name_petition = Flag::Text("yes".into());
+        full.postcode = "100-0013".into();
+        full.sex = "女".into();
+        full.receipt_method = "counter".into();
+        for input in [application_input(), full] {
+            let form = ApplicationForm::parse(&input, today).unwrap();
+            assert_eq!(ApplicationForm::parse(&form.input(), today).unwrap(), form, "{input:?}");
         }
     }
 }

@@ -241,6 +241,10 @@ impl fmt::Display for Actor {
 pub enum Transition {
     /// A corrected row of a blanket file replaces an erroneous one (Q42).
     CorrectBlanketEntry,
+    /// The user changes what it entered, before filing (the check page's "change").
+    ChangeEntry,
+    /// The user discards what it entered, before filing: the entry ends, and with it its claim on the person.
+    Discard,
     /// The user files the application (Q32).
     Submit,
     /// The official receipt number could not be acquired (Q51).
@@ -303,8 +307,10 @@ impl fmt::Display for Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 15] = [
+    pub const ALL: [Transition; 17] = [
         Self::CorrectBlanketEntry,
+        Self::ChangeEntry,
+        Self::Discard,
         Self::Submit,
         Self::FailReceiptNumber,
         Self::AssignOfficialReceiptNumber,
@@ -324,6 +330,8 @@ impl Transition {
     pub fn label_en(self) -> &'static str {
         match self {
             Self::CorrectBlanketEntry => "correct a blanket entry of",
+            Self::ChangeEntry => "change the entry of",
+            Self::Discard => "discard",
             Self::Submit => "submit",
             Self::FailReceiptNumber => "record a receipt-number error for",
             Self::AssignOfficialReceiptNumber => "assign an official receipt number to",
@@ -344,6 +352,8 @@ impl Transition {
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::CorrectBlanketEntry => "一括登録の訂正",
+            Self::ChangeEntry => "入力内容の変更",
+            Self::Discard => "入力の破棄",
             Self::Submit => "申請",
             Self::FailReceiptNumber => "受付番号取得エラーの記録",
             Self::AssignOfficialReceiptNumber => "正式な受付番号の付与",
@@ -366,7 +376,11 @@ impl Transition {
     pub fn permits(self, actor: Actor) -> bool {
         use OfficerRole::*;
         match self {
-            Self::CorrectBlanketEntry | Self::Submit | Self::ChangeReceiptMethod => actor == Actor::OrganizationUser,
+            Self::CorrectBlanketEntry
+            | Self::ChangeEntry
+            | Self::Discard
+            | Self::Submit
+            | Self::ChangeReceiptMethod => actor == Actor::OrganizationUser,
             Self::FailReceiptNumber | Self::AssignOfficialReceiptNumber => actor == Actor::System,
             Self::StartExamination | Self::RequestDocuments | Self::Permit | Self::Deny | Self::ReplacePhoto => {
                 matches!(actor, Actor::Officer(Examiner | Admin))
@@ -385,6 +399,8 @@ impl Transition {
         use ApplicationStatus::*;
         match (self, from) {
             (Self::CorrectBlanketEntry, ErrorBlanketRegistration) => Some(InputCompleted),
+            (Self::ChangeEntry, InputCompleted) => Some(InputCompleted),
+            (Self::Discard, InputCompleted) => Some(Withdrawn),
             (Self::Submit, InputCompleted) => Some(ApplicationCompleted),
             (Self::FailReceiptNumber, ApplicationCompleted) => Some(ErrorReceiptNumber),
             (Self::AssignOfficialReceiptNumber, ApplicationCompleted | ErrorReceiptNumber) => {
@@ -402,7 +418,12 @@ impl Transition {
                 Some(ExaminationCompleted)
             }
             (Self::HandOverAtCounter, ExaminationCompleted) if method == ReceiptMethod::Counter => Some(Completed),
-            (Self::Withdraw, ApplicationCompleted | ErrorReceiptNumber | UnderExamination) => Some(Withdrawn),
+            // An officer withdraws any application whose life has not ended (Q47, Q48).
+            (
+                Self::Withdraw,
+                InputCompleted | ApplicationCompleted | ErrorReceiptNumber | UnderExamination | WaitingForIssuance
+                | ExaminationCompleted,
+            ) => Some(Withdrawn),
             (
                 Self::WithdrawAttached | Self::ChangeReceiptMethod | Self::ReplacePhoto,
                 s @ (ApplicationCompleted | UnderExamination),
@@ -437,6 +458,8 @@ mod tests {
     fn expected(t: Transition, from: ApplicationStatus, m: ReceiptMethod) -> Option<ApplicationStatus> {
         let table: &[(Transition, ApplicationStatus, Option<ReceiptMethod>, ApplicationStatus)] = &[
             (T::CorrectBlanketEntry, ErrorBlanketRegistration, None, InputCompleted),
+            (T::ChangeEntry, InputCompleted, None, InputCompleted),
+            (T::Discard, InputCompleted, None, Withdrawn),
             (T::Submit, InputCompleted, None, ApplicationCompleted),
             (T::FailReceiptNumber, ApplicationCompleted, None, ErrorReceiptNumber),
             (T::AssignOfficialReceiptNumber, ApplicationCompleted, None, ApplicationCompleted),
@@ -449,6 +472,9 @@ mod tests {
             (T::IssueCardByPost, WaitingForIssuance, Some(Post), Completed),
             (T::RedirectToCounter, WaitingForIssuance, Some(Post), ExaminationCompleted),
             (T::HandOverAtCounter, ExaminationCompleted, Some(AtCounter), Completed),
+            (T::Withdraw, InputCompleted, None, Withdrawn),
+            (T::Withdraw, WaitingForIssuance, None, Withdrawn),
+            (T::Withdraw, ExaminationCompleted, None, Withdrawn),
             (T::Withdraw, ApplicationCompleted, None, Withdrawn),
             (T::Withdraw, ErrorReceiptNumber, None, Withdrawn),
             (T::Withdraw, UnderExamination, None, Withdrawn),
@@ -488,7 +514,7 @@ mod tests {
     fn exhaustive_actor_table() {
         let allowed = |t: Transition| -> Vec<Actor> {
             match t {
-                T::CorrectBlanketEntry | T::Submit | T::ChangeReceiptMethod => {
+                T::CorrectBlanketEntry | T::ChangeEntry | T::Discard | T::Submit | T::ChangeReceiptMethod => {
                     vec![Actor::OrganizationUser]
                 }
                 T::FailReceiptNumber | T::AssignOfficialReceiptNumber => vec![Actor::System],

@@ -156,6 +156,65 @@ impl Applications {
         }
     }
 
+    /// Changes what was entered, before filing (the check page's "change"): parsed and checked as a new
+    /// entry, for the same person.
+    #[tracing::instrument(skip_all)]
+    pub async fn change_entry(
+        &self,
+        caller: &Caller,
+        id: &str,
+        input: &ApplicationInput,
+    ) -> Result<Application, ServiceError> {
+        let mut app = self.own_application(caller, id).await?;
+        let org = self.own_organization(caller).await?;
+        let form = self.checked_form(&org, input).await?;
+        app.change_entry(Actor::OrganizationUser, form)?;
+        self.save_audited(caller, &app, AuditAction::ApplicationChange).await?;
+        Ok(app.into_inner())
+    }
+
+    /// Discards what was entered, before filing: the entry ends (withdrawn), and another application for
+    /// the person may be entered, here or by another organization.
+    #[tracing::instrument(skip_all)]
+    pub async fn discard(&self, caller: &Caller, id: &str) -> Result<Application, ServiceError> {
+        let mut app = self.own_application(caller, id).await?;
+        app.discard(Actor::OrganizationUser)?;
+        self.save_audited(caller, &app, AuditAction::ApplicationDiscard).await?;
+        Ok(app.into_inner())
+    }
+
+    /// The entry (not yet filed) of this organization for a person, if there is one: where the form for
+    /// that person returns to (browser back after saving keeps the answers).
+    #[tracing::instrument(skip_all)]
+    pub async fn open_entry_for(&self, caller: &Caller, card: &str) -> Result<Option<Application>, ServiceError> {
+        let org = caller.organization()?;
+        let Ok(card) = zairyu_domain::values::ResidenceCardNumber::parse(card) else {
+            return Ok(None);
+        };
+        let open = self.core.store().applications().open_for_card(&card).await?;
+        Ok(open
+            .filter(|a| a.organization_id() == org && a.status() == ApplicationStatus::InputCompleted)
+            .map(Stored::into_inner))
+    }
+
+    async fn save_audited(
+        &self,
+        caller: &Caller,
+        app: &Stored<Application>,
+        action: AuditAction,
+    ) -> Result<(), ServiceError> {
+        let event = self.core.event(
+            caller.user_id.as_str(),
+            action,
+            format!("application:{}", app.id()),
+            caller.from.clone(),
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.save(app)?;
+        self.core.commit(change).await
+    }
+
     /// Q23: attaches the facial photo (JPEG by content, ≤ 50 KB) to an application not yet filed.
     #[tracing::instrument(skip_all)]
     pub async fn attach_photo(
@@ -377,8 +436,6 @@ impl Applications {
         Ok(app.into_inner())
     }
 
-    /// Q80: the organization's List of Affiliated Foreign Nationals.
-    #[tracing::instrument(skip_all)]
     /// One person of the organization's list, by residence card number (a new application starts from them).
     #[tracing::instrument(skip_all)]
     pub async fn listed_person(&self, caller: &Caller, card: &str) -> Result<ForeignNational, ServiceError> {

@@ -471,6 +471,24 @@ impl Application {
         Ok(())
     }
 
+    /// The user changes what it entered, before filing (the check page's "change"): the same person (the
+    /// open claim is the card's), another form.
+    pub fn change_entry(&mut self, actor: Actor, form: ApplicationForm) -> Result<(), ApplicationError> {
+        Transition::ChangeEntry.apply(actor, self.status, self.form.receipt_method)?;
+        if form.stay.card_number != self.form.stay.card_number {
+            return Err(ApplicationError::AnotherPerson);
+        }
+        self.transition(Transition::ChangeEntry, actor)?;
+        self.form = form;
+        Ok(())
+    }
+
+    /// The user discards what it entered, before filing: its life ends (and with it the claim on the
+    /// person, so another entry, here or at another organization, may follow).
+    pub fn discard(&mut self, actor: Actor) -> Result<(), ApplicationError> {
+        self.transition(Transition::Discard, actor)
+    }
+
     /// Q32, Q33: files the application; the receipt date is the day of its eligibility check (today) and a
     /// temporary number is given. Only a passed [`check_eligibility`](crate::eligibility::check_eligibility)
     /// for this foreign national makes the `eligible` it needs.
@@ -1053,7 +1071,8 @@ mod tests {
         a.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
         assert!(!steps(&a, &[ADMIN], "2026-11-27").contains(&S::WithdrawAttachment(Attachment::ReEntry)), "withdrawn");
         a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
-        assert!(steps(&a, &[OfficerRole::Counter], "2026-11-27").is_empty(), "post is the issuance's");
+        // Post is the issuance's; a counter officer may still withdraw it (its life has not ended).
+        assert_eq!(steps(&a, &[OfficerRole::Counter], "2026-11-27"), vec![S::Withdraw]);
         assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-11-27"), vec![S::RecordPostDocuments]);
         a.record_post_documents(
             ISSUANCE,
@@ -1074,7 +1093,7 @@ mod tests {
         let mut c = submitted(|i| i.receipt_method = "counter".into());
         c.start_examination(EXAMINER).unwrap();
         c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
-        assert_eq!(steps(&c, &[OfficerRole::Counter], "2026-11-27"), vec![S::HandOverAtCounter]);
+        assert_eq!(steps(&c, &[OfficerRole::Counter], "2026-11-27"), vec![S::HandOverAtCounter, S::Withdraw]);
     }
 
     /// Takes `step` as `actor` through the aggregate's own method, with values that are valid for it.

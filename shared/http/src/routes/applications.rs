@@ -63,6 +63,30 @@ pub const ROUTES: &[RouteSpec] = &[
         responses: &[200, 400, 401, 403, 404, 409, 413, 415, 422],
         handler: || post(correct_blanket_entry),
     },
+    #[cfg(feature = "submit")]
+    RouteSpec {
+        function: F::Submit,
+        method: "PUT",
+        path: "/api/applications/{id}/entry",
+        summary: "Change what was entered, before filing: the same person, checked as a new entry",
+        session: true,
+        body: B::Json(schema::<ApplicationInput>),
+        reply: R::Json(schema::<ApplicationView>),
+        responses: &[200, 400, 401, 403, 404, 409, 413, 415, 422],
+        handler: || put(change_entry),
+    },
+    #[cfg(feature = "submit")]
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/{id}/discard",
+        summary: "Discard what was entered, before filing: the entry ends and the person is free for another",
+        session: true,
+        body: B::None,
+        reply: R::Json(schema::<ApplicationView>),
+        responses: &[200, 401, 403, 404, 409],
+        handler: || post(discard),
+    },
     #[cfg(feature = "status")]
     RouteSpec {
         function: F::Status,
@@ -193,6 +217,23 @@ async fn correct_blanket_entry(
     JsonBody(input): JsonBody<ApplicationInput>,
 ) -> ApiResult<Json<ApplicationView>> {
     Ok(Json(ApplicationView::from(&applications.correct_blanket_entry(&auth.caller, &id, &input).await?)))
+}
+
+async fn change_entry(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ApplicationInput>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&applications.change_entry(&auth.caller, &id, &input).await?)))
+}
+
+async fn discard(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ApplicationView>> {
+    Ok(Json(ApplicationView::from(&applications.discard(&auth.caller, &id).await?)))
 }
 
 async fn attach_photo(

@@ -32,6 +32,24 @@ pub const PAGES: &[PageSpec] = &[
         path: "/applications/{id}/correct",
         handler: || post(correct),
     },
+    PageSpec {
+        function: Function::Submit,
+        method: "GET",
+        path: "/applications/{id}/change",
+        handler: || get(change_form),
+    },
+    PageSpec {
+        function: Function::Submit,
+        method: "POST",
+        path: "/applications/{id}/change",
+        handler: || post(change),
+    },
+    PageSpec {
+        function: Function::Submit,
+        method: "POST",
+        path: "/applications/{id}/discard",
+        handler: || post(discard),
+    },
     PageSpec { function: Function::Submit, method: "POST", path: "/applications/{id}/photo", handler: || post(photo) },
     PageSpec {
         function: Function::Submit,
@@ -79,8 +97,69 @@ async fn new_form(
         .open(Some(&args.person), &person_context(v.caller.user_id.as_str()))
         .map_err(problem(lang))?
         .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
+    // Entered already (browser back after saving, a second tab): that entry, every answer kept.
+    if let Some(entry) = applications.open_entry_for(&v.caller, &card.0).await.map_err(problem(lang))? {
+        return Ok(see_other(&format!("/applications/{}/change", entry.id())));
+    }
     let person = applications.listed_person(&v.caller, &card.0).await.map_err(problem(lang))?;
     Ok(form_page(&v.page, StatusCode::OK, Target::New, &person.application_input(), &[]))
+}
+
+/// The check page's "change": the form with every answer as entered; saved, the check page again. Once
+/// filed (another tab), the check page says so.
+async fn change_form(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    let app = own(&applications, &v, &id).await?;
+    if app.status() != zairyu_domain::status::ApplicationStatus::InputCompleted {
+        return Ok(see_other(&format!("/applications/{id}/check")));
+    }
+    Ok(form_page(&v.page, StatusCode::OK, Target::Change { id: &id }, &app.form().input(), &[]))
+}
+
+async fn change(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let lang = v.lang();
+    let fields = v.posted(form)?;
+    let input = input_of(&fields);
+    match applications.change_entry(&v.caller, &id, &input).await {
+        Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
+            let p = Problem::from(e);
+            let target = Target::Change { id: &id };
+            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, target, &input, &messages(lang, &p)))
+        }
+        Err(e) => Err(problem(lang)(e)),
+    }
+}
+
+/// Discards an entry not yet filed (the box ticked to confirm it): the list again, where it shows as ended.
+async fn discard(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let fields = v.posted(form)?;
+    if fields.get("confirm") != "yes" {
+        let message = tr_owned(
+            v.lang(),
+            "破棄する場合は、確認の欄にチェックを入れてください。",
+            "Tick the box to confirm the discarding.",
+        );
+        let app = own(&applications, &v, &id).await?;
+        return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &[("confirm-discard".into(), message)]));
+    }
+    match applications.discard(&v.caller, &id).await {
+        Ok(_) => Ok(see_other("/applications?done=discarded")),
+        Err(e) => refused(&applications, &v, &id, e).await,
+    }
 }
 
 fn flag_text(f: &Flag) -> String {
@@ -224,10 +303,11 @@ async fn correct(
     }
 }
 
-/// What the form enters: a new application, or the correction of a blanket row (Q42).
+/// What the form enters: a new application, the change of an entry, or the correction of a blanket row (Q42).
 #[derive(Clone, Copy)]
 enum Target<'a> {
     New,
+    Change { id: &'a str },
     Correct { id: &'a str, row: Option<u32> },
 }
 
@@ -249,6 +329,7 @@ fn form_page(
     let f = Form { ctx, errors };
     let action = match target {
         Target::New => "/applications/new".to_owned(),
+        Target::Change { id } => format!("/applications/{id}/change"),
         Target::Correct { id, .. } => format!("/applications/{id}/correct"),
     };
     let lang = ctx.lang;
@@ -280,6 +361,10 @@ fn form_page(
             Target::New => p {
                 (ctx.tr("在留期間更新許可申請の内容を入力してください。所属機関等に所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
                         "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
+            },
+            Target::Change { .. } => p {
+                (ctx.tr("入力した内容です。変更して保存すると、確認の画面に戻ります。",
+                        "This is what you entered: change what you need and save it to return to the check page."))
             },
             Target::Correct { row, .. } => p {
                 @if let Some(row) = row {
@@ -415,6 +500,9 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
             p.notice { (ctx.tr("この申請は申請済みです。", "This application has been filed.")) }
         }
         h2 { (ctx.tr("入力内容", "What you entered")) }
+        @if !filed && app.status() == zairyu_domain::status::ApplicationStatus::InputCompleted {
+            p { a href=(format!("/applications/{id}/change")) { (ctx.tr("入力内容を変更する", "Change what you entered")) } }
+        }
         dl.facts {
             dt { (ctx.tr("氏名", "Name")) } dd { (form.name.to_string()) }
             dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (form.stay.card_number.to_string()) }
@@ -464,6 +552,19 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
                 }
             } @else {
                 p { (ctx.tr("顔写真を添付すると申請できます。", "You can file the application once the photo is attached.")) }
+            }
+            @if app.status() == zairyu_domain::status::ApplicationStatus::InputCompleted {
+                h2 { (ctx.tr("入力の破棄", "Discarding the entry")) }
+                form method="post" action=(format!("/applications/{id}/discard")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    p { (ctx.tr("申請しない場合は、この入力を破棄できます。破棄した後、この外国人の申請を新たに入力できます。",
+                                "If you will not file it, you can discard this entry; the person's application can then be entered again.")) }
+                    div.choice {
+                        input type="checkbox" id="confirm-discard" name="confirm" value="yes";
+                        label for="confirm-discard" { (ctx.tr("この入力を破棄することを確認しました", "I confirm that this entry is discarded")) }
+                    }
+                    div.actions { button.secondary type="submit" { (ctx.tr("入力を破棄する", "Discard the entry")) } }
+                }
             }
         }
     };

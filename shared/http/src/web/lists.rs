@@ -30,6 +30,9 @@ struct PageArgs {
     /// A refusal of the filing form to show again (`none`: nothing was selected).
     #[serde(default)]
     error: Option<String>,
+    /// What was just done (`discarded`: an entry).
+    #[serde(default)]
+    done: Option<String>,
 }
 
 /// A list page's paging for this visit: its cursors sealed for the user and the path, where the page asked
@@ -224,6 +227,9 @@ async fn applications(
         )
     };
     let body = html! {
+        @if args.done.as_deref() == Some("discarded") {
+            div.notice role="status" { p { (ctx.tr("入力を破棄しました。", "The entry was discarded.")) } }
+        }
         @if args.error.as_deref() == Some("none") {
             (error_summary(lang, &[("file-all".to_owned(), ctx.tr("申請する申請情報を1件以上選んでください。", "Select at least one application to file.").to_owned())]))
         }

@@ -501,6 +501,8 @@ fn action_label(lang: Lang, a: AuditAction) -> &'static str {
     let (ja, en) = match a {
         A::ApplicationCreate => ("入力", "entered"),
         A::ApplicationCorrect => ("一括入力の行を修正", "blanket row corrected"),
+        A::ApplicationChange => ("入力内容を変更", "entry changed"),
+        A::ApplicationDiscard => ("入力を破棄", "entry discarded"),
         A::ApplicationPhoto => ("顔写真を添付", "photo attached"),
         A::ApplicationSubmit => ("申請", "filed"),
         A::ApplicationReceiptMethod => ("受領方法を変更", "receipt method changed"),
