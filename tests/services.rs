@@ -986,3 +986,25 @@ async fn every_office_step_offered_is_accepted_and_every_other_is_refused() {
     let missing: Vec<_> = OfficeStep::ALL.into_iter().filter(|s| !accepted_somewhere.contains(s)).collect();
     assert_eq!(missing, [OfficeStep::RedirectToCounter]);
 }
+
+/// The official number's e-mail says which application it numbers: the applicant's name and the temporary
+/// number the user had the day before.
+#[tokio::test]
+async fn q33_the_official_number_e_mail_names_the_applicant_and_the_temporary_number() {
+    use zairyu_domain::schedule::ScheduledJob;
+    let w = World::new().await;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    let id = filed_applications(&w, &tanaka, 1).await.remove(0);
+    let app = w.svc.applications.application(&tanaka, id.as_str()).await.unwrap();
+    let temporary = app.temporary_receipt_number().as_ref().unwrap().to_string();
+    w.jobs().await;
+    w.clock.advance(Duration::days(1));
+    w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    let jobs = w.jobs().await;
+    let job = jobs.iter().find(|j| j.kind == NotificationKind::OfficialReceiptNumber).unwrap();
+    let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+    for email in zairyu_domain::job::render(job, &from, "0570-000-000").unwrap() {
+        let name = app.form().name.to_string();
+        assert!(email.text.contains(&name) && email.text.contains(&temporary), "{}", email.text);
+    }
+}

@@ -135,9 +135,9 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::OfficialReceiptNumber,
-        keys: &["receipt_number", "receipt_date"],
-        ja: "申請の正式な受付番号をお知らせします。\n受付番号: {receipt_number}\n受付日: {receipt_date}",
-        en: "The official receipt number of the application:\nReceipt number: {receipt_number}\nDate of receipt: {receipt_date}",
+        keys: &["receipt_number", "receipt_date", "applicant_name", "temporary_receipt_number"],
+        ja: "申請の正式な受付番号をお知らせします。\n申請人: {applicant_name}\n受付番号: {receipt_number}\n仮受付番号: {temporary_receipt_number}\n受付日: {receipt_date}",
+        en: "The official receipt number of the application:\nApplicant: {applicant_name}\nReceipt number: {receipt_number}\nTemporary receipt number: {temporary_receipt_number}\nDate of receipt: {receipt_date}",
     },
     Template {
         kind: K::DocumentsRequested,

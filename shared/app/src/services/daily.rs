@@ -285,7 +285,12 @@ impl DailyJobs {
                 to,
             )
             .with("receipt_number", number.to_string())
-            .with("receipt_date", receipt_date.to_string());
+            .with("receipt_date", receipt_date.to_string())
+            .with("applicant_name", app.form().name.to_string())
+            .with(
+                "temporary_receipt_number",
+                app.temporary_receipt_number().as_ref().map(ToString::to_string).unwrap_or_default(),
+            );
             let event = self.core.event(
                 "system",
                 AuditAction::ApplicationReceiptNumber,
