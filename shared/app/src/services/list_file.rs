@@ -146,7 +146,7 @@ fn rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, ListFileError> {
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n' | '\r') => {
                 row.push(std::mem::take(&mut cell));
-                out.push((starts, std::mem::take(&mut row)));
+                push_row(&mut out, starts, std::mem::take(&mut row));
                 line += 1;
                 starts = line;
             }
@@ -164,11 +164,17 @@ fn rows(text: &str) -> Result<Vec<(usize, Vec<String>)>, ListFileError> {
     }
     if !cell.is_empty() || !row.is_empty() {
         row.push(cell);
+        push_row(&mut out, starts, row);
+    }
+    Ok(out)
+}
+
+/// A row kept, unless its cells are all empty: a blank line (a spreadsheet's trailing lines) is no person,
+/// and counts towards no limit.
+fn push_row(out: &mut Vec<(usize, Vec<String>)>, starts: usize, row: Vec<String>) {
+    if row.iter().any(|c| !c.trim().is_empty()) {
         out.push((starts, row));
     }
-    // A row of empty cells (a spreadsheet's trailing lines) is no person.
-    out.retain(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    Ok(out)
 }
 
 /// One person's row as typed: its line, the fields, and the kanji column's cell (read as yes or no with
@@ -332,6 +338,11 @@ mod tests {
         assert_eq!(refused(&file(&many)), ListFileError::TooManyRows);
         let exactly: Vec<&str> = std::iter::repeat_n(OKAFOR, MAX_ROWS).collect();
         assert!(matches!(parse(&file(&exactly)), Err(Ok(_))), "1,000 rows are read (then refused as repeated)");
+        // Blank lines (a spreadsheet's trailing rows, or ",,,,") are no people, and count towards no limit.
+        let mut padded = exactly.clone();
+        padded.extend(std::iter::repeat_n(",,,,,,,,,,,", 50));
+        padded.extend(std::iter::repeat_n("", 50));
+        assert!(matches!(parse(&file(&padded)), Err(Ok(_))), "read as the same 1,000 rows");
     }
 
     #[test]
