@@ -153,7 +153,14 @@ impl UploadFileName {
     /// Browsers send a bare name, some a whole path (`C:\fakepath\…`): the last part is kept.
     pub fn parse(raw: &str) -> Result<Self, FileNameError> {
         let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-        let name: String = last.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned();
+        // Nothing that is not seen: controls, direction overrides, zero-width spaces (a name that reads
+        // `xlsx.exe` shown backwards is another name).
+        let name: String = last
+            .chars()
+            .filter(|c| !c.is_control() && !crate::error::is_invisible_format(*c))
+            .collect::<String>()
+            .trim()
+            .to_owned();
         if name.is_empty() {
             return Err(FileNameError::Empty);
         }
@@ -543,6 +550,8 @@ mod tests {
         assert_eq!(UploadFileName::parse("C:\\fakepath\\社員一覧 2026.xlsx").unwrap().as_str(), "社員一覧 2026.xlsx");
         assert_eq!(UploadFileName::parse("dir/sub/a.xlsx").unwrap().as_str(), "a.xlsx");
         assert_eq!(UploadFileName::parse(" a\u{7}b.xlsx\n").unwrap().as_str(), "ab.xlsx");
+        assert_eq!(UploadFileName::parse("list\u{202E}xslx.exe").unwrap().as_str(), "listxslx.exe");
+        assert_eq!(UploadFileName::parse("a\u{200B}b.xlsx").unwrap().as_str(), "ab.xlsx");
         assert_eq!(UploadFileName::parse("dir/"), Err(FileNameError::Empty));
         assert_eq!(UploadFileName::parse(&"あ".repeat(201)), Err(FileNameError::TooLong));
         assert!(UploadFileName::parse(&"あ".repeat(200)).is_ok());

@@ -154,6 +154,20 @@ pub enum TextError {
     TooLong { max: usize, got: usize },
     #[error("must not contain control characters")]
     ControlCharacter,
+    #[error("must not contain invisible formatting characters (direction overrides, zero-width spaces)")]
+    InvisibleCharacter,
+}
+
+/// A character that changes how text around it is shown without being seen itself: the direction
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the direction marks (U+200E, U+200F,
+/// U+061C), the zero-width space, the word joiner and the byte-order mark. Text that holds one reads
+/// otherwise than it is stored (`gpj.exe` shown as `exe.jpg`). The zero-width joiner and non-joiner stay
+/// allowed: scripts such as Persian and Devanagari spell words with them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 impl Localized for TextError {
@@ -162,6 +176,7 @@ impl Localized for TextError {
             Self::Required => "text.required",
             Self::TooLong { .. } => "text.too_long",
             Self::ControlCharacter => "text.control_character",
+            Self::InvisibleCharacter => "text.invisible_character",
         }
     }
     fn message_ja(&self) -> String {
@@ -169,6 +184,9 @@ impl Localized for TextError {
             Self::Required => "必須項目です。".into(),
             Self::TooLong { max, got } => format!("{max}文字以内で入力してください（{got}文字）。"),
             Self::ControlCharacter => "制御文字は使用できません。".into(),
+            Self::InvisibleCharacter => {
+                "文字の向きを変える記号やゼロ幅スペースなど、見えない書式文字は使用できません。".into()
+            }
         }
     }
 }
@@ -188,6 +206,9 @@ impl<const MAX: usize> Text<MAX> {
         }
         if t.chars().any(|c| c.is_control()) {
             return Err(TextError::ControlCharacter);
+        }
+        if t.chars().any(is_invisible_format) {
+            return Err(TextError::InvisibleCharacter);
         }
         let got = t.chars().count();
         if got > MAX {
@@ -223,6 +244,18 @@ impl<const MAX: usize> fmt::Display for Text<MAX> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_holds_nothing_invisible_that_changes_how_it_reads() {
+        for c in
+            ['\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{2060}', '\u{FEFF}']
+        {
+            assert_eq!(Text::<20>::parse(&format!("ab{c}cd")), Err(TextError::InvisibleCharacter), "{c:?}");
+        }
+        // Joiners spell words in some scripts (Persian: می‌خواهم).
+        assert!(Text::<20>::parse("می\u{200C}خواهم").is_ok());
+        assert!(Text::<20>::parse("a\u{200D}b").is_ok());
+    }
 
     #[test]
     fn text_is_trimmed_and_required() {
