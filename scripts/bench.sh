@@ -24,8 +24,8 @@ run embedded cargo bench --locked -p zairyu-acceptance --bench embedded
 run http scripts/bench-http.sh
 # sam build as CI and the deployment run it, from an empty target directory and again with nothing changed.
 sam_target="$(mktemp -d -t zairyu-sam-target.XXXXXX)"
-run sam bash -c "CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' | grep -E '^(sam build|[A-Za-z]+Function|[0-9]+ artifacts)' \
-  && echo '(again, nothing changed:)' && CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' | grep '^sam build'"
+run sam bash -c "CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' 2>&1 | grep -E '^(sam build|function |[A-Za-z]+Function|[0-9]+ artifacts)' \
+  && echo '(again, nothing changed:)' && CARGO_TARGET_DIR='$sam_target' scripts/sam-build.sh '$out/sam-clean' 2>&1 | grep '^sam build'"
 rm -rf "$sam_target"
 run burst cargo test --locked -p zairyu-acceptance --test notify burst -- --nocapture
 # The rehearsal on moto (needs the artifacts of the sam build above and the debug build of zairyu-local).
