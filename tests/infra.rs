@@ -131,6 +131,18 @@ fn every_http_function_gets_the_edge_secret_and_cursor_key_and_cloudfront_sends_
     let policy = block("ApiOriginRequestPolicy");
     assert!(policy.contains("CloudFront-Viewer-Address") && policy.contains("CloudFront-Viewer-Country"));
     assert!(!policy.contains("X-Forwarded-For"), "the viewer's address comes from CloudFront, not the client");
+    // Every cookie and browser header the service reads reaches it: a cookie left out works on the local
+    // server and nowhere else (the language chosen, the set-password link's page).
+    let listed = |key: &str| -> Vec<String> {
+        let line = policy.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("{key}"));
+        let inner = line.split_once('[').unwrap().1.trim_end().trim_end_matches(']');
+        inner.split(',').map(|h| h.trim().to_owned()).collect()
+    };
+    assert_eq!(listed("Cookies:"), zairyu_http::COOKIES);
+    let headers = listed("Headers:");
+    for h in zairyu_http::BROWSER_HEADERS {
+        assert!(headers.iter().any(|x| x == h), "{h} is not forwarded: {headers:?}");
+    }
 }
 
 /// #16 item 5: the uploads bucket lets the service's own origin (and no other) PUT to a presigned link with

@@ -503,6 +503,43 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     assert_eq!(w.lines(&w.login("TANAKA01").await.1, 10).await.len(), 1);
 }
 
+/// #31 items 4 and 10: a form posted without a session (log-in, forgotten password, a password from a link)
+/// has no form token, so a post the browser marks as coming from another site is refused before its fields
+/// are read; the same post from the site's own page goes through.
+#[tokio::test]
+async fn a_log_in_posted_from_another_site_is_refused() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let body = "user_id=TANAKA01&password=Sakura%232026&next=";
+    let post = |uri: &str, body: &str, header: Option<(&str, &str)>| {
+        let mut r = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some((k, v)) = header {
+            r = r.header(k, v);
+        }
+        r.body(Body::from(body.to_owned())).unwrap()
+    };
+    let mut b = Browser::default();
+    for (uri, body) in [
+        ("/login", body),
+        ("/password/forgotten", "user_id=TANAKA01&email=tanaka%40sakura.example.jp"),
+        ("/password", "password=Momiji%232027&confirm=Momiji%232027"),
+    ] {
+        for cross in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "null")] {
+            let r = b.take(&app, post(uri, body, Some(cross))).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} {cross:?}: {}", r.html);
+        }
+    }
+    assert!(w.jobs().await.is_empty(), "no reset link went out");
+    let own = b.take(&app, post("/login", body, Some(("sec-fetch-site", "same-origin")))).await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    let old_browser =
+        Browser::default().take(&app, post("/login", body, Some(("origin", "https://oras.example.jp")))).await;
+    assert_eq!(old_browser.status, StatusCode::SEE_OTHER);
+}
+
 /// #31 item 6: an entered application is the user's to change or discard. The check page offers "change",
 /// back to the form with every answer kept; browser back to the new form after saving finds the entry again;
 /// discarding needs a ticked box, ends the entry and frees the person for a new one.

@@ -211,6 +211,20 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "zairyu_session";
+/// Every cookie the service reads: what the edge must forward to it (`ApiOriginRequestPolicy`).
+pub const COOKIES: [&str; 3] = [SESSION_COOKIE, web::LANG_COOKIE, web::LINK_COOKIE];
+/// Every request header the service reads that a browser sets and the edge must forward (beside the
+/// viewer's country and address, which CloudFront adds).
+pub const BROWSER_HEADERS: [&str; 8] = [
+    "Accept",
+    "Accept-Language",
+    "Content-Type",
+    "Origin",
+    "Sec-Fetch-Site",
+    "X-CSRF-Token",
+    "Idempotency-Key",
+    "X-File-Name",
+];
 /// The header that carries the CSRF token on every state-changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// JSON bodies larger than this are refused (the limit of every route that takes no file).

@@ -153,6 +153,7 @@ async fn login(
         csrf: None,
         path: "/login".into(),
     };
+    refuse_cross_site(&headers, ctx.lang)?;
     let axum::Form(f) = form.map_err(|_| PageError::Problem(ctx.lang, Box::new(Problem::malformed_form())))?;
     match s.accounts.login(&f.user_id, &f.password, ip.map(|i| i.to_string())).await {
         Ok(login) => {

@@ -45,6 +45,7 @@ mod lists;
 mod office;
 #[cfg(feature = "login")]
 mod password;
+pub use password::LINK_COOKIE;
 
 /// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
 pub const LANG_COOKIE: &str = "zairyu_lang";
@@ -243,6 +244,19 @@ impl PageCtx {
     pub fn tr(&self, ja: &'static str, en: &'static str) -> &'static str {
         tr(self.lang, ja, en)
     }
+}
+
+/// A form posted without a session (the log-in, a password set from a link, a forgotten password) has no
+/// form token to check: it is refused when the browser says it comes from another site — `Sec-Fetch-Site`
+/// other than `same-origin` (every current browser sends it with a post), or, from a browser too old for
+/// that, an `Origin` of `null`. A cross-site log-in would sign the visitor in as someone else.
+pub fn refuse_cross_site(headers: &axum::http::HeaderMap, lang: Lang) -> Result<(), PageError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let cross = match header("sec-fetch-site") {
+        Some(site) => !site.eq_ignore_ascii_case("same-origin"),
+        None => header("origin").is_some_and(|o| o.eq_ignore_ascii_case("null")),
+    };
+    if cross { Err(PageError::Problem(lang, Box::new(Problem::csrf()))) } else { Ok(()) }
 }
 
 /// Whether a path is a page's (everything outside the API's `/api/`).

@@ -172,6 +172,7 @@ async fn set_from_link(
     form: Result<axum::Form<LinkForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let ctx = visitor(&headers, "/password");
+    refuse_cross_site(&headers, ctx.lang)?;
     let axum::Form(f) = form.map_err(form_error(ctx.lang))?;
     if f.password != f.confirm {
         return Ok(link_form(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &f.token, &mismatch(&ctx)));
@@ -249,6 +250,7 @@ async fn forgotten(
     form: Result<axum::Form<ForgottenForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let ctx = visitor(&headers, "/password/forgotten");
+    refuse_cross_site(&headers, ctx.lang)?;
     let axum::Form(f) = form.map_err(form_error(ctx.lang))?;
     match s.accounts.request_password_reset(&f.user_id, &f.email, ip.map(|i| i.to_string())).await {
         Ok(()) => Ok(see_other("/password/forgotten?sent=1")),
