@@ -143,7 +143,12 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
 
     // The next day: the official number for A and C; B's office has no numbers left, a receipt error (Q51).
     w.clock.set(day(2026, 11, 28));
-    let osaka = ReceiptSeries::for_receipt(Office::Osaka, JstDate::parse("2026-11-27").unwrap()).counter_name();
+    let osaka = ReceiptSeries::for_receipt(
+        Office::Osaka,
+        zairyu_domain::procedure::Procedure::Extension,
+        JstDate::parse("2026-11-27").unwrap(),
+    )
+    .counter_name();
     let exhausted = Item::from([
         (attr::PK.to_owned(), Attr::S(format!("COUNTER#{osaka}"))),
         (attr::SK.to_owned(), Attr::S("COUNTER".into())),

@@ -11,7 +11,7 @@ use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 
 /// The version of the lines' shape: a stored line of another version is rendered again from its record when
 /// it is read (raise it with every change of what a line holds).
-pub const LINE_VERSION: i64 = 1;
+pub const LINE_VERSION: i64 = 2;
 
 /// A line as stored: the JSON of one [`ApplicationView`], written by [`Line::render`] and handed on as it is
 /// (a list copies each line into its answer; nothing decodes it again).
@@ -81,6 +81,8 @@ impl From<ApplicationStatus> for StatusView {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApplicationView {
     pub id: String,
+    /// What is applied for.
+    pub procedure: zairyu_domain::procedure::Procedure,
     pub status: StatusView,
     pub name: String,
     pub residence_card_number: String,
@@ -161,6 +163,7 @@ impl From<&Application> for ApplicationView {
         let form = a.form();
         Self {
             id: a.id().to_string(),
+            procedure: a.procedure(),
             status: a.status().into(),
             name: form.name.to_string(),
             residence_card_number: form.stay.card_number.to_string(),
@@ -194,6 +197,7 @@ impl From<&BlanketEntry> for ApplicationView {
         let input = e.input();
         Self {
             id: e.id().to_string(),
+            procedure: zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default(),
             status: e.status().into(),
             name: input.name.clone(),
             residence_card_number: input.residence_card_number.clone(),
@@ -257,8 +261,8 @@ mod tests {
             form,
         );
         let line = serde_json::to_string(&ApplicationView::from(&app)).unwrap();
-        assert_eq!((LINE_VERSION, line.as_str()), (1, LINE_AT_VERSION_1), "{line}");
+        assert_eq!((LINE_VERSION, line.as_str()), (2, LINE_AT_VERSION_2), "{line}");
     }
 
-    const LINE_AT_VERSION_1: &str = r#"{"id":"app-1","status":{"code":"input_completed","label_en":"Input completed","label_ja":"入力完了","office_label_en":"Input completed","office_label_ja":"入力完了"},"name":"NGUYEN,VAN,AN","residence_card_number":"AB12345678CD","status_of_residence":"engineer_humanities_international","expiry_date":"2027-01-20","procedures":["extension"],"withdrawn_attachments":[],"receipt_method":"post","receiving_office":"tokyo","photo_attached":false,"temporary_receipt_number":null,"official_receipt_number":null,"receipt_date":null,"entered_by":"TANAKA01","card_dispatched_on":null,"card_delivered_on":null,"permission_effective_on":null,"notices":[],"return_address":null,"fee_yen":null,"blanket":null}"#;
+    const LINE_AT_VERSION_2: &str = r#"{"id":"app-1","procedure":"extension","status":{"code":"input_completed","label_en":"Input completed","label_ja":"入力完了","office_label_en":"Input completed","office_label_ja":"入力完了"},"name":"NGUYEN,VAN,AN","residence_card_number":"AB12345678CD","status_of_residence":"engineer_humanities_international","expiry_date":"2027-01-20","procedures":["extension"],"withdrawn_attachments":[],"receipt_method":"post","receiving_office":"tokyo","photo_attached":false,"temporary_receipt_number":null,"official_receipt_number":null,"receipt_date":null,"entered_by":"TANAKA01","card_dispatched_on":null,"card_delivered_on":null,"permission_effective_on":null,"notices":[],"return_address":null,"fee_yen":null,"blanket":null}"#;
 }

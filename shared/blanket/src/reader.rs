@@ -209,7 +209,7 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     }
     let value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let procedure = value("procedure").ok_or(FileError::NotOurTemplate)?;
-    if procedure != PROCEDURE {
+    if procedure != PROCEDURE.template_code() {
         return Err(FileError::OtherProcedure(procedure));
     }
     let group_code = value("screen_group").ok_or(FileError::NotOurTemplate)?;

@@ -22,7 +22,8 @@ pub const LISTS_SHEET: &str = "lists";
 pub const META_SHEET: &str = "meta";
 /// Rows 1–3 (1-based) are the headers and the rules; applicants start on row 4.
 pub const FIRST_DATA_ROW: u32 = 3;
-pub const PROCEDURE: &str = "extension";
+/// The procedure this template enters (one template per procedure and screen group).
+pub const PROCEDURE: zairyu_domain::procedure::Procedure = zairyu_domain::procedure::Procedure::Extension;
 /// 2: instructions, required marks, input messages, the example sheet, the prefecture list, protection.
 pub const TEMPLATE_VERSION: &str = "2";
 
@@ -134,7 +135,9 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         let meta = wb.add_worksheet();
         meta.set_name(META_SHEET)?;
         for (i, (k, v)) in
-            [("procedure", PROCEDURE), ("screen_group", group.code()), ("version", TEMPLATE_VERSION)].iter().enumerate()
+            [("procedure", PROCEDURE.template_code()), ("screen_group", group.code()), ("version", TEMPLATE_VERSION)]
+                .iter()
+                .enumerate()
         {
             meta.write_string(i as u32, 0, *k)?;
             meta.write_string(i as u32, 1, *v)?;

@@ -6,7 +6,7 @@ use crate::error::{Collector, Localized, Violations};
 use crate::form::{ApplicationForm, Procedures};
 use crate::jst::JstDate;
 use crate::organization::{ForeignNational, Organization, OrganizationKind, UseState};
-use crate::period::{FilingWindow, PeriodOfStay};
+use crate::period::PeriodOfStay;
 use crate::status::ReceiptMethod;
 use crate::status_of_residence::StatusOfResidence;
 use crate::values::ResidenceCardNumber;
@@ -305,6 +305,7 @@ fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &FormFac
 /// the rest is corrected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormFacts {
+    pub procedure: Option<crate::procedure::Procedure>,
     pub in_japan: Option<bool>,
     pub card_number: Option<ResidenceCardNumber>,
     pub name: Option<crate::values::NameOnCard>,
@@ -324,6 +325,7 @@ impl FormFacts {
     /// Every value of a whole form.
     pub fn of(form: &ApplicationForm) -> Self {
         Self {
+            procedure: Some(form.procedure),
             in_japan: Some(form.in_japan),
             card_number: Some(form.stay.card_number.clone()),
             name: Some(form.name.clone()),
@@ -408,14 +410,16 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
         return;
     };
     check_card_fields(c, listed, form);
+    // What is checked for a procedure not given (a form that did not read) is an extension's.
+    let procedure = form.procedure.unwrap_or_default();
     let status = listed.status.info();
-    if !status.online {
+    if !procedure.in_online_scope(listed.status) {
         c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
     }
     if listed.status.is_supervised_intern_training() && filer.kind != OrganizationKind::SupervisingOrganization {
         c.push("organization", &EligibilityError::SupervisingOrganizationOnly);
     }
-    c.take("expiry_date", FilingWindow::for_stay(listed.expiry, listed.period_of_stay).check(today));
+    c.take("expiry_date", procedure.check_filing_window(listed.expiry, listed.period_of_stay, today));
     if let (Some(method), Some(post)) = (form.receipt_method, form.post(listed)) {
         c.take("receipt_method", check_receipt_method(method, post, today));
     }

@@ -12,6 +12,7 @@ use crate::values::{NameOnCard, ResidenceCardNumber};
 /// Services, 1 year, expiring 2027-01-20): inside the filing window from 2026-10-20 to 2027-01-19.
 pub fn application_input() -> ApplicationInput {
     ApplicationInput {
+        procedure: "extension".into(),
         procedures: vec!["extension".into()],
         nationality: "Viet Nam".into(),
         birth_date: "19950412".into(),

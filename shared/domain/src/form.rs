@@ -415,6 +415,10 @@ pub struct RelativeInput {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ApplicationInput {
+    /// The procedure (`extension`; empty: an extension, as before procedures had a name).
+    pub procedure: String,
+    /// The procedures filed with it: `extension`, and `re_entry_single`, `re_entry_multiple`,
+    /// `activity_outside_status` alongside (Q4).
     pub procedures: Vec<String>,
     pub nationality: String,
     pub birth_date: String,
@@ -485,6 +489,9 @@ pub struct CurrentStay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApplicationForm {
+    /// What is applied for (stored forms from before procedures had a name are extensions).
+    #[serde(default)]
+    pub procedure: crate::procedure::Procedure,
     pub procedures: Procedures,
     pub nationality: Text<60>,
     pub birth_date: JstDate,
@@ -535,6 +542,7 @@ impl ApplicationForm {
         today: JstDate,
     ) -> Result<Self, Box<(Violations, crate::eligibility::FormFacts)>> {
         let mut c = Collector::new();
+        let procedure = c.take("procedure", crate::procedure::Procedure::parse(&input.procedure));
         let procedures = c.take("procedures", Procedures::parse(&input.procedures));
         let nationality = c.take("nationality", Text::<60>::parse(&input.nationality));
         let birth_date = c.take("birth_date", JstDate::parse(&input.birth_date));
@@ -598,6 +606,7 @@ impl ApplicationForm {
         }
 
         let facts = crate::eligibility::FormFacts {
+            procedure,
             in_japan,
             card_number: card_number.clone(),
             name: name.clone(),
@@ -614,6 +623,7 @@ impl ApplicationForm {
         };
         c.finish(|| {
             Some(Self {
+                procedure: procedure?,
                 procedures: procedures?,
                 nationality: nationality?,
                 birth_date: birth_date?,
@@ -652,6 +662,7 @@ impl ApplicationForm {
             Sex::Female => "female",
         };
         ApplicationInput {
+            procedure: self.procedure.code().to_owned(),
             procedures: self.procedures.names().into_iter().map(str::to_owned).collect(),
             nationality: self.nationality.to_string(),
             birth_date: self.birth_date.to_string(),

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Localized;
 use crate::jst::JstDate;
 use crate::office::Office;
+use crate::procedure::Procedure;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReceiptNumberError {
@@ -90,11 +91,13 @@ impl From<TemporaryReceiptNumber> for String {
     }
 }
 
-/// One series of official numbers: one office, one year (of the receipt date, JST).
+/// One series of official numbers: one office, one procedure, one year (of the receipt date, JST).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReceiptSeries {
     pub office: Office,
+    #[serde(default)]
+    pub procedure: Procedure,
     /// Two-digit year.
     pub year: u8,
 }
@@ -102,13 +105,16 @@ pub struct ReceiptSeries {
 impl ReceiptSeries {
     pub const MAX_SERIAL: u32 = 999_999;
 
-    pub fn for_receipt(office: Office, receipt_date: JstDate) -> Self {
-        Self { office, year: u8::try_from(receipt_date.year().rem_euclid(100)).unwrap_or(0) }
+    pub fn for_receipt(office: Office, procedure: Procedure, receipt_date: JstDate) -> Self {
+        Self { office, procedure, year: u8::try_from(receipt_date.year().rem_euclid(100)).unwrap_or(0) }
     }
 
-    /// The name of this series' counter in the store.
+    /// The name of this series' counter in the store (an extension's as it was before procedures had a
+    /// name, so that its serials go on).
     pub fn counter_name(self) -> String {
-        format!("receipt-number#{}#{:02}", self.office.code(), self.year)
+        match self.procedure {
+            Procedure::Extension => format!("receipt-number#{}#{:02}", self.office.code(), self.year),
+        }
     }
 
     /// The official number with this serial (the counter's value after its increment: 1, 2, 3, …).
@@ -130,9 +136,6 @@ pub struct OfficialReceiptNumber {
 }
 
 impl OfficialReceiptNumber {
-    /// Full-width "EN": the procedure letters of an extension of period of stay.
-    pub const PROCEDURE: &'static str = "ＥＮ";
-
     pub fn series(self) -> ReceiptSeries {
         self.series
     }
@@ -148,13 +151,16 @@ impl OfficialReceiptNumber {
         let mut chars = s.chars();
         let office = chars.next().and_then(Office::from_receipt_char).ok_or_else(bad)?;
         let rest: String = chars.map(to_half_width).collect();
-        let rest = rest.strip_prefix("オンEN").ok_or_else(bad)?;
+        let rest = rest.strip_prefix("オン").ok_or_else(bad)?;
+        let letters: String = rest.chars().take(2).collect();
+        let procedure = Procedure::of_receipt_letters(&letters).ok_or_else(bad)?;
+        let rest = &rest[letters.len()..];
         if rest.len() != 8 || !rest.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         let year: u8 = rest[..2].parse().map_err(|_| bad())?;
         let serial: u64 = rest[2..].parse().map_err(|_| bad())?;
-        ReceiptSeries { office, year }.number(serial).map_err(|_| bad())
+        ReceiptSeries { office, procedure, year }.number(serial).map_err(|_| bad())
     }
 }
 
@@ -171,7 +177,7 @@ impl fmt::Display for OfficialReceiptNumber {
             f,
             "{}オン{}{:02}{:06}",
             self.series.office.info().receipt_char,
-            Self::PROCEDURE,
+            self.series.procedure.receipt_letters(),
             self.series.year,
             self.serial
         )
@@ -200,7 +206,7 @@ mod tests {
     #[test]
     fn q33_official_number_reads_like_the_agencys() {
         let n = OfficialReceiptNumber::parse("福オンＥＮ25001878").unwrap();
-        assert_eq!(n.series(), ReceiptSeries { office: Office::Fukuoka, year: 25 });
+        assert_eq!(n.series(), ReceiptSeries { office: Office::Fukuoka, procedure: Procedure::Extension, year: 25 });
         assert_eq!(n.serial(), 1878);
         assert_eq!(n.to_string(), "福オンＥＮ25001878");
         assert_eq!(String::from(n), "福オンＥＮ25001878");
@@ -213,10 +219,17 @@ mod tests {
 
     #[test]
     fn q33_series_per_office_and_year_of_receipt() {
-        let s = ReceiptSeries::for_receipt(Office::Tokyo, d("2026-12-31"));
-        assert_eq!(s, ReceiptSeries { office: Office::Tokyo, year: 26 });
-        assert_ne!(s.counter_name(), ReceiptSeries::for_receipt(Office::Tokyo, d("2027-01-01")).counter_name());
-        assert_ne!(s.counter_name(), ReceiptSeries::for_receipt(Office::Osaka, d("2026-12-31")).counter_name());
+        let s = ReceiptSeries::for_receipt(Office::Tokyo, Procedure::Extension, d("2026-12-31"));
+        assert_eq!(s, ReceiptSeries { office: Office::Tokyo, procedure: Procedure::Extension, year: 26 });
+        assert_eq!(s.counter_name(), "receipt-number#tokyo#26", "an extension's serials go on in the counter they had");
+        assert_ne!(
+            s.counter_name(),
+            ReceiptSeries::for_receipt(Office::Tokyo, Procedure::Extension, d("2027-01-01")).counter_name()
+        );
+        assert_ne!(
+            s.counter_name(),
+            ReceiptSeries::for_receipt(Office::Osaka, Procedure::Extension, d("2026-12-31")).counter_name()
+        );
         assert_eq!(s.number(1).unwrap().to_string(), "東オンＥＮ26000001");
         assert!(matches!(s.number(0), Err(ReceiptNumberError::SeriesExhausted { .. })));
         assert!(matches!(s.number(1_000_000), Err(ReceiptNumberError::SeriesExhausted { .. })));
@@ -224,7 +237,7 @@ mod tests {
 
     #[test]
     fn q33_consecutive_serials_give_consecutive_distinct_numbers() {
-        let s = ReceiptSeries::for_receipt(Office::Osaka, d("2026-11-27"));
+        let s = ReceiptSeries::for_receipt(Office::Osaka, Procedure::Extension, d("2026-11-27"));
         let numbers: Vec<String> = (1..=20).map(|i| s.number(i).unwrap().to_string()).collect();
         let mut sorted = numbers.clone();
         sorted.sort();
@@ -244,7 +257,7 @@ mod tests {
     proptest! {
         #[test]
         fn official_numbers_round_trip(office in 0usize..Office::ALL.len(), year in 0u8..100, serial in 1u64..=999_999) {
-            let n = ReceiptSeries { office: Office::ALL[office], year }.number(serial).unwrap();
+            let n = ReceiptSeries { office: Office::ALL[office], procedure: Procedure::Extension, year }.number(serial).unwrap();
             prop_assert_eq!(OfficialReceiptNumber::parse(&n.to_string()).unwrap(), n);
         }
 

@@ -264,7 +264,7 @@ impl DailyJobs {
                 })
                 .into());
             };
-            let series = ReceiptSeries::for_receipt(app.jurisdiction(), receipt_date);
+            let series = ReceiptSeries::for_receipt(app.jurisdiction(), app.procedure(), receipt_date);
             let name = series.counter_name();
             let counter = store.counters().get(&name).await?;
             let number = match series.number(u64::try_from(counter.value + 1).unwrap_or(0)) {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
 use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::office::Office;
+use zairyu_domain::procedure::Procedure;
 use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
 
@@ -71,8 +72,8 @@ fn card_partition(card: &ResidenceCardNumber) -> String {
 
 /// Held by the one open (not final) application for the holder of this card, claimed when it is added, so
 /// that two cannot be added at once; released when it becomes final.
-fn open_claim(card: &ResidenceCardNumber) -> Key {
-    Key::new(format!("OPENAPP#{card}#extension"), "OPENAPP")
+fn open_claim(card: &ResidenceCardNumber, procedure: Procedure) -> Key {
+    Key::new(format!("OPENAPP#{card}#{}", procedure.claim_scope()), "OPENAPP")
 }
 
 /// Sparse: an application of this author whose examination is pending (Q79).
@@ -120,7 +121,11 @@ impl Record for Application {
     }
 
     fn claims(&self) -> Vec<Key> {
-        if self.status().is_final() { Vec::new() } else { vec![open_claim(&self.form().stay.card_number)] }
+        if self.status().is_final() {
+            Vec::new()
+        } else {
+            vec![open_claim(&self.form().stay.card_number, self.procedure())]
+        }
     }
 
     fn projections(&self) -> Vec<Projection> {
@@ -137,7 +142,7 @@ impl Record for Application {
         }
         // The claim goes when the application's life ends (no final application is changed again).
         if self.status().is_final() {
-            out.push(Projection::new(open_claim(&self.form().stay.card_number), false));
+            out.push(Projection::new(open_claim(&self.form().stay.card_number, self.procedure()), false));
         }
         out
     }

@@ -384,6 +384,11 @@ impl Application {
     /// The office with jurisdiction over the applicant's area of residence (the prefecture of the address
     /// on the form): it examines the application and acts on it (Q46–Q49), whichever office the card is
     /// collected at.
+    /// What is applied for.
+    pub fn procedure(&self) -> crate::procedure::Procedure {
+        self.form.procedure
+    }
+
     pub fn jurisdiction(&self) -> crate::office::Office {
         crate::office::Office::with_jurisdiction_over(&self.form.address.prefecture)
     }
@@ -400,7 +405,7 @@ impl Application {
             matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
         match self.decision {
             Some(Decision::Permitted { decided_on, .. }) if awaiting => {
-                Some(crate::fees::extension_fee(decided_on, crate::fees::Channel::Online))
+                self.form.procedure.fee(decided_on, crate::fees::Channel::Online)
             }
             _ => None,
         }
@@ -816,7 +821,9 @@ mod tests {
         let mut a = submitted(|_| {});
         a.record_receipt_number_error().unwrap();
         assert_eq!(a.status, ApplicationStatus::ErrorReceiptNumber);
-        let n = ReceiptSeries::for_receipt(Office::Tokyo, today()).number(1).unwrap();
+        let n = ReceiptSeries::for_receipt(Office::Tokyo, crate::procedure::Procedure::Extension, today())
+            .number(1)
+            .unwrap();
         a.assign_official_receipt_number(n).unwrap();
         assert_eq!(a.status, ApplicationStatus::ApplicationCompleted);
         assert_eq!(a.official_receipt_number, Some(n));
@@ -988,7 +995,9 @@ mod tests {
         assert!(a.temporary_receipt_number().is_some());
         assert_eq!(a.receipt_date(), Some(today()));
         assert!(a.activity_outside_status());
-        let n = ReceiptSeries::for_receipt(Office::Tokyo, today()).number(3).unwrap();
+        let n = ReceiptSeries::for_receipt(Office::Tokyo, crate::procedure::Procedure::Extension, today())
+            .number(3)
+            .unwrap();
         a.assign_official_receipt_number(n).unwrap();
         assert_eq!(a.official_receipt_number(), Some(n));
         a.withdraw_attachment(COUNTER, Attachment::ActivityOutsideStatus).unwrap();

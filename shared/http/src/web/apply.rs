@@ -202,6 +202,7 @@ fn input_of(fields: &Fields) -> ApplicationInput {
         })
         .collect();
     ApplicationInput {
+        procedure: get("procedure"),
         procedures,
         nationality: get("nationality"),
         birth_date: get("birth_date"),
@@ -377,7 +378,9 @@ fn form_page(
         form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             h2 { (ctx.tr("申請の種類", "What is applied for")) }
-            p { (ctx.tr("在留期間更新許可申請", "Extension of the period of stay")) }
+            @let procedure = zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
+            input type="hidden" name="procedure" value=(procedure.code());
+            p { (match lang { Lang::Ja => procedure.label_ja(), Lang::En => procedure.label_en() }) }
             (f.choice("re_entry", ("再入国許可（同時申請）", "Re-entry permission (filed with it)"), re_entry,
                 &[("none", "申請しない", "Not applied for"), ("single", "1回限り", "Single"), ("multiple", "数次", "Multiple")],
                 Some(("再入国許可と資格外活動許可は、在留期間更新許可申請と同時に限りオンラインで申請できます（Q4, Q24）。",
