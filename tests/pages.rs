@@ -1968,3 +1968,65 @@ async fn an_officer_is_offered_only_what_its_roles_allow_and_told_why_otherwise(
     let queue = clerk.get(&app, "/office").await;
     assert!(queue.html.contains("href=\"/office/organizations\"") && !queue.html.contains("href=\"/office/officers\""));
 }
+
+/// #31 item 4: generated from the page table, so that a page added tomorrow is held to it without anyone
+/// remembering: every page that is not public sends a visitor without a session to the log-in (a post
+/// too); a page of another audience is refused (403); a post without its form token is refused (403)
+/// before anything of it is read — for every page.
+#[tokio::test]
+async fn every_page_keeps_its_audience_and_every_post_needs_its_form_token() {
+    use zairyu_http::web::{Audience, pages};
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut org = Browser::english();
+    org.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    let mut officer = Browser::english();
+    officer.log_in(&app, "OFFICER1", PASSWORD, "").await;
+    let placeholder = regex_lite::Regex::new(r"\{[a-z_]+\}").unwrap();
+    let mut checked = 0;
+    for spec in pages().filter(|p| p.audience != Audience::Public) {
+        let uri = placeholder.replace_all(spec.path, "x1").into_owned();
+        let what = format!("{} {}", spec.method, spec.path);
+        let request = |b: &Browser| {
+            let r = b.request(spec.method, &uri);
+            if spec.method == "POST" {
+                let (ct, body) = multipart(&[("name", None, b"x")]);
+                // A page that takes a file (the body limits' table names them) reads a multipart form.
+                let takes_a_file = zairyu_http::limits::UPLOADS.iter().any(|(m, p, _)| *m == "POST" && *p == spec.path);
+                if takes_a_file {
+                    return r.header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap();
+                }
+                return r
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from("name=x"))
+                    .unwrap();
+            }
+            r.body(Body::empty()).unwrap()
+        };
+        let anonymous = Browser::english().take(&app, request(&Browser::english())).await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{what}: no session");
+        assert!(
+            anonymous.location.as_deref().is_some_and(|l| l.starts_with("/login")),
+            "{what}: {:?}",
+            anonymous.location
+        );
+        let other = match spec.audience {
+            Audience::Organization => Some(&mut officer),
+            Audience::Officer => Some(&mut org),
+            Audience::AnyUser | Audience::Public => None,
+        };
+        if let Some(b) = other {
+            let req = request(b);
+            let refused = b.take(&app, req).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{what}: another audience: {}", refused.html);
+        }
+        if spec.method == "POST" {
+            let b = if spec.audience == Audience::Officer { &mut officer } else { &mut org };
+            let req = request(b);
+            let refused = b.take(&app, req).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{what}: no form token: {}", refused.html);
+        }
+        checked += 1;
+    }
+    assert!(checked > 40, "{checked} pages");
+}

@@ -11,11 +11,35 @@ use super::*;
 use crate::extract::ClientIp;
 
 pub const PAGES: &[PageSpec] = &[
-    PageSpec { function: Function::Login, method: "GET", path: "/", handler: || get(top) },
-    PageSpec { function: Function::Login, method: "GET", path: "/login", handler: || get(login_page) },
-    PageSpec { function: Function::Login, method: "POST", path: "/login", handler: || post(login) },
-    PageSpec { function: Function::Login, method: "POST", path: "/logout", handler: || post(logout) },
-    PageSpec { function: Function::Login, method: "POST", path: "/language", handler: || post(language) },
+    PageSpec { function: Function::Login, audience: Audience::Public, method: "GET", path: "/", handler: || get(top) },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "GET",
+        path: "/login",
+        handler: || get(login_page),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "POST",
+        path: "/login",
+        handler: || post(login),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::AnyUser,
+        method: "POST",
+        path: "/logout",
+        handler: || post(logout),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "POST",
+        path: "/language",
+        handler: || post(language),
+    },
 ];
 
 /// Where a user lands after logging in when they were not on their way somewhere.

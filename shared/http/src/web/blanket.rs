@@ -19,10 +19,34 @@ use super::*;
 use crate::Wired;
 
 pub const PAGES: &[PageSpec] = &[
-    PageSpec { function: Function::Status, method: "GET", path: "/blanket", handler: || get(overview) },
-    PageSpec { function: Function::Status, method: "GET", path: "/blanket/template", handler: || get(template) },
-    PageSpec { function: Function::Status, method: "POST", path: "/blanket/uploads", handler: || post(start) },
-    PageSpec { function: Function::Status, method: "GET", path: "/blanket/uploads/{id}", handler: || get(upload) },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/blanket",
+        handler: || get(overview),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/blanket/template",
+        handler: || get(template),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "POST",
+        path: "/blanket/uploads",
+        handler: || post(start),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/blanket/uploads/{id}",
+        handler: || get(upload),
+    },
 ];
 
 /// Uploads the overview lists (the newest).

@@ -15,9 +15,27 @@ use crate::cursor::Pages;
 use zairyu_app::Applications;
 
 pub const PAGES: &[PageSpec] = &[
-    PageSpec { function: Function::Status, method: "GET", path: "/foreign-nationals", handler: || get(affiliated) },
-    PageSpec { function: Function::Status, method: "GET", path: "/applications", handler: || get(applications) },
-    PageSpec { function: Function::Status, method: "GET", path: "/applications/{id}", handler: || get(application) },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/foreign-nationals",
+        handler: || get(affiliated),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/applications",
+        handler: || get(applications),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/applications/{id}",
+        handler: || get(application),
+    },
 ];
 
 #[derive(Deserialize, Default)]

@@ -53,9 +53,25 @@ pub const LANG_COOKIE: &str = "zairyu_lang";
 /// One page route: the function that serves it in AWS, its method and path, and its handler.
 pub struct PageSpec {
     pub function: Function,
+    /// Who the page is for, as its extractor checks it (a test generated from this table holds every page
+    /// to it).
+    pub audience: Audience,
     pub method: &'static str,
     pub path: &'static str,
     pub handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Who a page is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: the top page, the log-in, the password pages, the language switch, the assets.
+    Public,
+    /// Any logged-in user (the account pages, the log-out).
+    AnyUser,
+    /// An organization's staff or agent (`OrgVisit`).
+    Organization,
+    /// An officer (`OfficerVisit`).
+    Officer,
 }
 
 /// Every page route this build serves.
@@ -80,8 +96,13 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
     tables.iter().flat_map(|t| t.iter())
 }
 
-const ASSETS: &[PageSpec] =
-    &[PageSpec { function: Function::Login, method: "GET", path: "/static/{file}", handler: || get(asset) }];
+const ASSETS: &[PageSpec] = &[PageSpec {
+    function: Function::Login,
+    audience: Audience::Public,
+    method: "GET",
+    path: "/static/{file}",
+    handler: || get(asset),
+}];
 
 /// Adds the pages of the given functions to `r`.
 pub fn add_pages(mut r: Router<AppState>, functions: &[Function]) -> Router<AppState> {

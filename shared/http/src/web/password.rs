@@ -13,18 +13,55 @@ use super::*;
 use crate::extract::ClientIp;
 
 pub const PAGES: &[PageSpec] = &[
-    PageSpec { function: Function::Login, method: "GET", path: "/password", handler: || get(link_page) },
-    PageSpec { function: Function::Login, method: "POST", path: "/password", handler: || post(set_from_link) },
-    PageSpec { function: Function::Login, method: "GET", path: "/password/forgotten", handler: || get(forgotten_page) },
-    PageSpec { function: Function::Login, method: "POST", path: "/password/forgotten", handler: || post(forgotten) },
-    PageSpec { function: Function::Login, method: "GET", path: "/account", handler: || get(account) },
     PageSpec {
         function: Function::Login,
+        audience: Audience::Public,
+        method: "GET",
+        path: "/password",
+        handler: || get(link_page),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "POST",
+        path: "/password",
+        handler: || post(set_from_link),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "GET",
+        path: "/password/forgotten",
+        handler: || get(forgotten_page),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::Public,
+        method: "POST",
+        path: "/password/forgotten",
+        handler: || post(forgotten),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::AnyUser,
+        method: "GET",
+        path: "/account",
+        handler: || get(account),
+    },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::AnyUser,
         method: "POST",
         path: "/account/password",
         handler: || post(change_password),
     },
-    PageSpec { function: Function::Login, method: "POST", path: "/account/email", handler: || post(change_email) },
+    PageSpec {
+        function: Function::Login,
+        audience: Audience::AnyUser,
+        method: "POST",
+        path: "/account/email",
+        handler: || post(change_email),
+    },
 ];
 
 /// Q88's rules, shown before a password is typed.
