@@ -226,81 +226,79 @@ async fn blanket_errors_html(
     let (upload, errors) = blanket.blanket_upload(&auth.caller, &id).await?;
     let cols = zairyu_blanket::columns::columns();
     let file = upload.file_name().map(|n| n.as_str().to_owned()).unwrap_or_default();
-    let mut rows = String::new();
-    for e in &errors {
-        let (ja, en) = if e.header_ja.is_empty() {
-            header_of(cols, &e.column)
-        } else {
-            (e.header_ja.clone(), e.header_en.clone())
-        };
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td><td>{}</td><td>{}<br><span lang=\"en\">{}</span></td></tr>\n",
-            e.row,
-            html_text(&e.applicant_name),
-            html_text(&e.card_number),
-            html_text(&format!("{}{} {ja}", e.column, e.row)),
-            html_text(&en),
-            html_text(&inert(&e.value)),
-            html_text(&e.message_ja),
-            html_text(&e.message_en),
-        ));
+    // Rendered by the template engine, which escapes every value (the file name and the values typed come
+    // from the user's file).
+    const STYLE: &str = r#"
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif; color: #1a1a1c; font-size: 11pt; line-height: 1.5; }
+h1 { font-size: 16pt; margin: 0 0 4pt; }
+table { border-collapse: collapse; width: 100%; }
+caption { text-align: left; font-weight: bold; padding: 4pt 0; }
+th, td { border: 1px solid #767676; padding: 3pt 5pt; vertical-align: top; text-align: left; }
+th { background: #f1f1f4; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+[lang="en"] { color: #4d4d4d; font-size: 9.5pt; }
+"#;
+    let (count, failed) = (errors.len(), upload.rows_failed());
+    let page = maud::html! {
+        (maud::DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "一括入力エラー一覧 " (upload.id()) " / Blanket input errors" }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    h1 { "一括入力エラー一覧 " span lang="en" { "Blanket input errors" } }
+                    dl {
+                        dt { "ファイル " span lang="en" { "File" } } dd { (file) }
+                        dt { "アップロード " span lang="en" { "Upload" } } dd { (upload.id()) }
+                        dt { "登録 / エラー " span lang="en" { "Registered / failed" } }
+                        dd { (upload.rows_registered()) " / " (failed) }
+                    }
+                    @if errors.is_empty() {
+                        p { "エラーはありません。 " span lang="en" { "No errors." } }
+                    } @else {
+                        p {
+                            "エラー " (count) " 件（" (failed) " 行）。申請情報一覧の「エラー（一括登録）」の申請を開いて修正してください。"
+                            br;
+                            span lang="en" { (count) " errors in " (failed) " rows. Open the applications in \"Error (blanket registration)\" in the application list and correct them." }
+                        }
+                    }
+                    table {
+                        caption { "エラーのあったセル " span lang="en" { "Cells with errors" } " — シート " span lang="en" { "sheet" } " " (zairyu_blanket::template::DATA_SHEET) }
+                        thead {
+                            tr {
+                                th scope="col" { "行 " span lang="en" { "Row" } }
+                                th scope="col" { "氏名 " span lang="en" { "Name" } }
+                                th scope="col" { "在留カード番号 " span lang="en" { "Card number" } }
+                                th scope="col" { "セル・見出し " span lang="en" { "Cell, header" } }
+                                th scope="col" { "入力された値 " span lang="en" { "Value as typed" } }
+                                th scope="col" { "内容 " span lang="en" { "Error" } }
+                            }
+                        }
+                        tbody {
+                            @for e in &errors {
+                                @let (ja, en) = if e.header_ja.is_empty() { header_of(cols, &e.column) } else { (e.header_ja.clone(), e.header_en.clone()) };
+                                tr {
+                                    td { (e.row) }
+                                    td { (e.applicant_name) }
+                                    td { (e.card_number) }
+                                    td { (e.column) (e.row) " " (ja) br; span lang="en" { (en) } }
+                                    td { (inert(&e.value)) }
+                                    td { (e.message_ja) br; span lang="en" { (e.message_en) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    let summary = if errors.is_empty() {
-        "<p>エラーはありません。 <span lang=\"en\">No errors.</span></p>".to_owned()
-    } else {
-        format!(
-            "<p>エラー {} 件（{} 行）。申請情報一覧の「エラー（一括登録）」の申請を開いて修正してください。<br><span lang=\"en\">{} errors in {} rows. Open the applications in \"Error (blanket registration)\" in the application list and correct them.</span></p>",
-            errors.len(),
-            upload.rows_failed(),
-            errors.len(),
-            upload.rows_failed()
-        )
-    };
-    let page = format!(
-        r#"<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>一括入力エラー一覧 {id_text} / Blanket input errors</title>
-<style>
-@page {{ size: A4 landscape; margin: 12mm; }}
-body {{ font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif; color: #1a1a1c; font-size: 11pt; line-height: 1.5; }}
-h1 {{ font-size: 16pt; margin: 0 0 4pt; }}
-table {{ border-collapse: collapse; width: 100%; }}
-caption {{ text-align: left; font-weight: bold; padding: 4pt 0; }}
-th, td {{ border: 1px solid #767676; padding: 3pt 5pt; vertical-align: top; text-align: left; }}
-th {{ background: #f1f1f4; }}
-thead {{ display: table-header-group; }}
-tr {{ break-inside: avoid; }}
-[lang="en"] {{ color: #4d4d4d; font-size: 9.5pt; }}
-</style>
-</head>
-<body>
-<main>
-<h1>一括入力エラー一覧 <span lang="en">Blanket input errors</span></h1>
-<dl>
-<dt>ファイル <span lang="en">File</span></dt><dd>{file_text}</dd>
-<dt>アップロード <span lang="en">Upload</span></dt><dd>{id_text}</dd>
-<dt>登録 / エラー <span lang="en">Registered / failed</span></dt><dd>{registered} / {failed}</dd>
-</dl>
-{summary}
-<table>
-<caption>エラーのあったセル <span lang="en">Cells with errors</span> — シート <span lang="en">sheet</span> {sheet}</caption>
-<thead><tr><th scope="col">行 <span lang="en">Row</span></th><th scope="col">氏名 <span lang="en">Name</span></th><th scope="col">在留カード番号 <span lang="en">Card number</span></th><th scope="col">セル・見出し <span lang="en">Cell, header</span></th><th scope="col">入力された値 <span lang="en">Value as typed</span></th><th scope="col">内容 <span lang="en">Error</span></th></tr></thead>
-<tbody>
-{rows}</tbody>
-</table>
-</main>
-</body>
-</html>
-"#,
-        id_text = html_text(upload.id()),
-        file_text = html_text(&file),
-        registered = upload.rows_registered(),
-        failed = upload.rows_failed(),
-        sheet = html_text(zairyu_blanket::template::DATA_SHEET),
-    );
+    .into_string();
     let mut res = page.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     disposition(&mut res, "inline", &id, "html");

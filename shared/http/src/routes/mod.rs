@@ -373,30 +373,12 @@ fn inert(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
-/// Text for an HTML page: the five characters HTML gives a meaning escaped.
-fn html_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod csv_tests {
-    use super::{csv_field, html_text, inert};
+    use super::{csv_field, inert};
 
     #[test]
-    fn html_text_escapes_what_html_reads() {
-        assert_eq!(html_text("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
-        assert_eq!(html_text("山田 太郎"), "山田 太郎");
+    fn a_printed_value_that_reads_as_a_formula_stays_text() {
         assert_eq!(inert("=1+1"), "'=1+1");
         assert_eq!(inert("1+1"), "1+1");
     }
