@@ -52,12 +52,40 @@ pub fn document() -> Value {
         if spec.session {
             op.insert("security".into(), json!([{ "session": [], "csrf": [] }]));
         }
-        let params: Vec<Value> = spec
+        let mut params: Vec<Value> = spec
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
+        // The query the handler reads: each of its fields a parameter, required where the type requires it.
+        if let Some(query) = spec.query {
+            let schema = query(&mut generator);
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if let Some(Value::Object(properties)) = schema.get("properties") {
+                for (name, property) in properties {
+                    // An absent parameter is the `None` of an optional field: a query has no null.
+                    let mut property = property.clone();
+                    if let Some(Value::Array(types)) = property.get_mut("type") {
+                        types.retain(|t| t != "null");
+                        if let [only] = types.as_slice() {
+                            let only = only.clone();
+                            property["type"] = only;
+                        }
+                    }
+                    params.push(json!({
+                        "name": name,
+                        "in": "query",
+                        "required": required.contains(&name.as_str()),
+                        "schema": property
+                    }));
+                }
+            }
+        }
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));
         }
@@ -77,8 +105,16 @@ pub fn document() -> Value {
                 );
             }
         }
+        // Every route behind the session answers 401 without one and 403 to another audience (an officer on
+        // an organization's route, a user on the office's, a role that may not) or without the CSRF token.
+        let mut codes: Vec<u16> = spec.responses.to_vec();
+        if spec.session {
+            codes.extend([401, 403]);
+        }
+        codes.sort_unstable();
+        codes.dedup();
         let mut responses = Map::new();
-        for code in spec.responses {
+        for code in &codes {
             let mut response = json!({ "description": status_text(*code) });
             let content = if *code >= 400 {
                 Some(json!({ "application/problem+json": { "schema": problem } }))

@@ -22,8 +22,8 @@ pub struct Problem {
     pub detail_ja: String,
     /// The stable code of the rule that failed.
     pub rule: String,
-    /// Every failing field, when the problem is about the input.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Every failing field, when the problem is about the input (absent otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Violation>,
     /// Seconds after which to try again (sent as `Retry-After`), for a refusal that passes.
     #[serde(skip)]

@@ -9,6 +9,7 @@ pub const ROUTES: &[RouteSpec] = &[RouteSpec {
     summary: "This API's OpenAPI 3.1 document",
     session: false,
     body: B::None,
+    query: None,
     reply: R::Json(document_schema),
     responses: &[200],
     handler: || get(openapi),

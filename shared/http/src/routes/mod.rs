@@ -93,6 +93,16 @@ pub fn schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator
 #[cfg(not(feature = "openapi"))]
 pub fn schema<T: ?Sized>() {}
 
+/// The schema of a query's type, inline (its properties become the route's query parameters).
+#[cfg(feature = "openapi")]
+pub fn query_schema<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    T::json_schema(generator)
+}
+
+/// The schema of a query's type: none without the feature `openapi`.
+#[cfg(not(feature = "openapi"))]
+pub fn query_schema<T: ?Sized>() {}
+
 /// What a route expects in its body.
 #[derive(Clone, Copy)]
 pub enum BodyKind {
@@ -122,6 +132,8 @@ pub struct RouteSpec {
     /// [`require_session`].
     pub session: bool,
     pub body: BodyKind,
+    /// The query the handler reads (`QueryArgs<T>`): its fields are the route's query parameters.
+    pub query: Option<SchemaFn>,
     /// The body of the successful answer.
     pub reply: Reply,
     /// Successful status and the error statuses it can answer with.
