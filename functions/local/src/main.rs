@@ -425,7 +425,13 @@ async fn main() -> Result<(), Error> {
                     Json(list)
                 }
             }),
-        );
+        )
+        // Nothing stands in front of the local server: the address a client is counted by (the log-in limits,
+        // the audit trail) is the socket's peer, never an `X-Forwarded-For` the client wrote itself.
+        .layer(axum::middleware::map_request(|mut req: axum::extract::Request| async move {
+            req.headers_mut().remove("x-forwarded-for");
+            req
+        }));
 
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
     let core = services.core.clone();
