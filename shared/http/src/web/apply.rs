@@ -175,17 +175,26 @@ async fn change(
     Path(id): Path<String>,
     form: FormResult,
 ) -> PageResult {
-    let lang = v.lang();
-    let fields = v.posted(form)?;
-    let input = input_of(&fields);
-    match applications.change_entry(&v.caller, &id, &input).await {
+    let input = input_of(&v.posted(form)?);
+    let saved = applications.change_entry(&v.caller, &id, &input).await;
+    after_saving(&v, saved, Target::Change { id: &id }, &input)
+}
+
+/// A form saved: the check page of the application it made; refused for what was typed, the form again
+/// with every error beside its field and what was typed kept.
+fn after_saving(
+    v: &Visit,
+    saved: Result<Application, ServiceError>,
+    target: Target,
+    input: &ApplicationInput,
+) -> PageResult {
+    match saved {
         Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
-            let p = Problem::from(e);
-            let target = Target::Change { id: &id };
-            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, target, &input, &messages(lang, &p)))
+            let errors = messages(v.lang(), &Problem::from(e));
+            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, target, input, &errors))
         }
-        Err(e) => Err(problem(lang)(e)),
+        Err(e) => Err(problem(v.lang())(e)),
     }
 }
 
@@ -290,17 +299,9 @@ fn input_of(fields: &Fields) -> ApplicationInput {
 }
 
 async fn create(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
-    let lang = v.lang();
-    let fields = v.posted(form)?;
-    let input = input_of(&fields);
-    match applications.create_application(&v.caller, &input).await {
-        Ok(app) => Ok(see_other(&format!("/applications/{}/check", app.id()))),
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) => {
-            let p = Problem::from(e);
-            Ok(form_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, Target::New, &input, &messages(lang, &p)))
-        }
-        Err(e) => Err(problem(lang)(e)),
-    }
+    let input = input_of(&v.posted(form)?);
+    let saved = applications.create_application(&v.caller, &input).await;
+    after_saving(&v, saved, Target::New, &input)
 }
 
 /// Q42: a row of a blanket file that could not be registered, corrected on the form: the row as typed,
