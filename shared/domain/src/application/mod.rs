@@ -17,7 +17,7 @@ use crate::status::{Actor, ApplicationStatus, ReceiptMethod, Transition, Transit
 use crate::values::UserId;
 
 mod steps;
-pub use steps::{OfficeRelation, OfficeStep, StepRefused};
+pub use steps::{OfficeRelation, OfficeStep, StepRefused, UserStep};
 
 macro_rules! opaque_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -447,10 +447,10 @@ impl Application {
 
     /// The photo may be attached or replaced by the user while the application is only entered.
     pub fn attach_photo(&mut self, actor: Actor, photo: PhotoRef) -> Result<(), ApplicationError> {
-        if actor != Actor::OrganizationUser {
-            return Err(TransitionError::ActorNotPermitted { op: Transition::Submit, actor }.into());
+        if !Transition::ChangeEntry.permits(actor) {
+            return Err(TransitionError::ActorNotPermitted { op: Transition::ChangeEntry, actor }.into());
         }
-        if self.status != ApplicationStatus::InputCompleted {
+        if Transition::ChangeEntry.target(self.status, self.form.receipt_method).is_none() {
             return Err(ApplicationError::FiledCannotChange);
         }
         self.photo = Some(photo);
@@ -1224,6 +1224,26 @@ mod tests {
             }
         }
         assert_eq!(offered_somewhere.len(), OfficeStep::ALL.len(), "every step is offered somewhere");
+    }
+
+    /// The user's steps follow the state machine: entered, it is changed, given a photo, discarded and
+    /// (with the photo) filed; filed, only how the card is received changes; ended, nothing.
+    #[test]
+    fn the_user_s_steps_follow_the_status() {
+        use UserStep as U;
+        let mut a = app(|_| {});
+        assert_eq!(a.user_steps(), vec![U::ChangeEntry, U::AttachPhoto, U::Discard]);
+        a.attach_photo(USER, photo()).unwrap();
+        assert_eq!(a.user_steps(), vec![U::ChangeEntry, U::AttachPhoto, U::Submit, U::Discard]);
+        let e = eligible(&a);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 7), None).unwrap();
+        assert_eq!(a.user_steps(), vec![U::ChangeReceiptMethod]);
+        a.withdraw(COUNTER).unwrap();
+        assert!(a.user_steps().is_empty());
+        let mut d = app(|_| {});
+        d.discard(USER).unwrap();
+        assert!(d.user_steps().is_empty(), "discarded");
+        assert!(d.attach_photo(USER, photo()).is_err(), "no photo once it has ended");
     }
 
     #[test]

@@ -124,7 +124,49 @@ pub enum StepRefused {
     Now(ApplicationError),
 }
 
+/// A step the organization's user can take with its application, as its pages offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserStep {
+    /// Change what was entered (the check page's "change").
+    ChangeEntry,
+    /// Attach or replace the facial photo (Q23).
+    AttachPhoto,
+    /// File it (Q32), once the photo is attached.
+    Submit,
+    /// Discard what was entered.
+    Discard,
+    /// Change how the card is received (Q53).
+    ChangeReceiptMethod,
+}
+
+impl UserStep {
+    pub const ALL: [UserStep; 5] =
+        [Self::ChangeEntry, Self::AttachPhoto, Self::Submit, Self::Discard, Self::ChangeReceiptMethod];
+
+    /// The transition whose status decides the step (a photo goes with the entry's change).
+    fn transition(self) -> Transition {
+        match self {
+            Self::ChangeEntry | Self::AttachPhoto => Transition::ChangeEntry,
+            Self::Submit => Transition::Submit,
+            Self::Discard => Transition::Discard,
+            Self::ChangeReceiptMethod => Transition::ChangeReceiptMethod,
+        }
+    }
+}
+
 impl Application {
+    /// What the organization's user can do with the application as it stands: each step whose transition
+    /// the state machine allows a user from the status (filing once the photo is attached). The one
+    /// decision the pages offer by; the aggregate's methods refuse the rest by the same transitions.
+    pub fn user_steps(&self) -> Vec<UserStep> {
+        let user = Actor::OrganizationUser;
+        UserStep::ALL
+            .into_iter()
+            .filter(|s| s.transition().apply(user, self.status, self.form.receipt_method).is_ok())
+            .filter(|s| *s != UserStep::Submit || self.photo.is_some())
+            .collect()
+    }
+
     /// How the office stands to the application, for an officer of these roles; `None` where the
     /// application is none of its business (it then reads as missing).
     pub fn office_relation(&self, office: Office, roles: &[OfficerRole]) -> Option<OfficeRelation> {

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use maud::html;
 use zairyu_app::Applications;
 use zairyu_app::store::Listed;
-use zairyu_domain::application::Application;
+use zairyu_domain::application::{Application, UserStep};
 use zairyu_domain::form::{ApplicationInput, Flag, RelativeInput};
 use zairyu_domain::office::OFFICE_TABLE;
 
@@ -163,7 +163,7 @@ async fn change_form(
     Path(id): Path<String>,
 ) -> PageResult {
     let app = own(&applications, &v, &id).await?;
-    if app.status() != zairyu_domain::status::ApplicationStatus::InputCompleted {
+    if !app.user_steps().contains(&UserStep::ChangeEntry) {
         return Ok(see_other(&format!("/applications/{id}/check")));
     }
     Ok(form_page(&v.page, StatusCode::OK, Target::Change { id: &id }, &app.form().input(), &[]))
@@ -546,6 +546,9 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
     let form = app.form();
     let id = app.id().to_string();
     let filed = app.temporary_receipt_number().is_some();
+    // What the user may do now: the one decision of the application's state machine.
+    let steps = app.user_steps();
+    let can = |s: UserStep| steps.contains(&s);
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let photo_error = errors.iter().find(|(f, _)| f == "photo" || f.is_empty()).map(|(_, m)| m.as_str());
     let body = html! {
@@ -554,7 +557,7 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
             p.notice { (ctx.tr("この申請は申請済みです。", "This application has been filed.")) }
         }
         h2 { (ctx.tr("入力内容", "What you entered")) }
-        @if !filed && app.status() == zairyu_domain::status::ApplicationStatus::InputCompleted {
+        @if can(UserStep::ChangeEntry) {
             p { a href=(format!("/applications/{id}/change")) { (ctx.tr("入力内容を変更する", "Change what you entered")) } }
         }
         dl.facts {
@@ -587,7 +590,7 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
         @if app.photo().is_some() {
             p { img src=(format!("/applications/{id}/photo.jpg")) alt=(ctx.tr("添付した顔写真", "The attached facial photo")) width="150"; }
         }
-        @if !filed {
+        @if can(UserStep::AttachPhoto) {
             form method="post" action=(format!("/applications/{id}/photo")) enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(csrf);
                 div.field.invalid[photo_error.is_some()] {
@@ -598,7 +601,7 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
                 div.actions { button.secondary type="submit" { (if app.photo().is_some() { ctx.tr("写真を差し替える", "Replace the photo") } else { ctx.tr("写真を添付する", "Attach the photo") }) } }
             }
             h2 { (ctx.tr("申請", "Filing")) }
-            @if app.photo().is_some() {
+            @if can(UserStep::Submit) {
                 form method="post" action=(format!("/applications/{id}/submit")) {
                     input type="hidden" name="csrf" value=(csrf);
                     p { (ctx.tr("入力内容を確認し、申請してください。申請後は内容を変更できません。", "Check what you entered, then file the application. It cannot be changed once filed.")) }
@@ -607,7 +610,7 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
             } @else {
                 p { (ctx.tr("顔写真を添付すると申請できます。", "You can file the application once the photo is attached.")) }
             }
-            @if app.status() == zairyu_domain::status::ApplicationStatus::InputCompleted {
+            @if can(UserStep::Discard) {
                 h2 { (ctx.tr("入力の破棄", "Discarding the entry")) }
                 form method="post" action=(format!("/applications/{id}/discard")) {
                     input type="hidden" name="csrf" value=(csrf);
