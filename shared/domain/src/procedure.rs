@@ -95,13 +95,6 @@ impl Procedure {
         }
     }
 
-    /// The filing window shown beside a listed person, where the procedure has one.
-    pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> Option<FilingWindow> {
-        match self {
-            Self::Extension => Some(FilingWindow::for_stay(expiry, period)),
-        }
-    }
-
     /// Whether a person of this status may file it online (Q21, Q29).
     pub fn in_online_scope(self, status: StatusOfResidence) -> bool {
         match self {
@@ -160,7 +153,9 @@ mod tests {
         }
         assert_eq!(Procedure::parse(""), Ok(Procedure::Extension), "what clients sent before");
         assert_eq!(Procedure::of_receipt_letters("EN"), Some(Procedure::Extension), "half-width too");
-        assert!(Procedure::parse("change").is_err());
+        let unknown = Procedure::parse("change").unwrap_err();
+        assert_eq!(unknown.rule(), "procedure.unknown");
+        assert!(unknown.message_ja().ends_with('。') && !unknown.message_ja().is_ascii());
         assert_eq!(Procedure::of_receipt_letters("ＸＸ"), None);
     }
 
@@ -174,5 +169,9 @@ mod tests {
         assert!(p.in_online_scope(StatusOfResidence::parse("engineer_humanities_international").unwrap()));
         assert_eq!(p.receipt_letters(), "ＥＮ");
         assert_eq!(p.template_code(), "extension");
+        assert_eq!((p.label_ja(), p.label_en()), ("在留期間更新許可申請", "Extension of the period of stay"));
+        assert_eq!(p.to_string(), "extension");
+        // The claim already held by every open application in the store.
+        assert_eq!(p.claim_scope(), "extension");
     }
 }
