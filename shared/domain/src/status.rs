@@ -609,6 +609,20 @@ mod tests {
     }
 
     #[test]
+    fn a_status_reads_back_from_its_code_and_two_are_shown_alike() {
+        for s in ApplicationStatus::ALL {
+            assert_eq!(ApplicationStatus::parse(s.code()), Some(s));
+            assert!(s.shown_alike(s));
+        }
+        assert_eq!(ApplicationStatus::parse("completed_or_not"), None);
+        // Q51 calls both "Completed": a list filtered by one shows the other too; no other two are alike.
+        assert!(Completed.shown_alike(ExaminationCompleted) && ExaminationCompleted.shown_alike(Completed));
+        let alike = |a: ApplicationStatus| ApplicationStatus::ALL.into_iter().filter(|b| a.shown_alike(*b)).count();
+        assert_eq!(alike(UnderExamination), 1);
+        assert_eq!(alike(Completed), 2);
+    }
+
+    #[test]
     fn every_status_has_labels_in_both_languages() {
         for s in ApplicationStatus::ALL {
             assert!(!s.label_en().is_empty() && !s.label_ja().is_empty() && !s.code().is_empty());
