@@ -45,10 +45,11 @@ mod lists;
 mod office;
 #[cfg(feature = "login")]
 mod password;
-pub use password::LINK_COOKIE;
 
 /// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
 pub const LANG_COOKIE: &str = "zairyu_lang";
+/// The cookie that carries an e-mailed link's token from the link to its page, and nowhere else.
+pub const LINK_COOKIE: &str = "zairyu_link";
 
 /// One page route: the function that serves it in AWS, its method and path, and its handler.
 pub struct PageSpec {

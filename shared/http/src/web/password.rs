@@ -125,8 +125,6 @@ struct LinkArgs {
     token: String,
 }
 
-/// The cookie that carries an e-mailed link's token from the link to its page, and nowhere else.
-pub const LINK_COOKIE: &str = "zairyu_link";
 /// How long the page of an opened link keeps its token: time to choose a password (the link's own 24 hours
 /// still bound it).
 const LINK_COOKIE_SECONDS: i64 = 3600;
