@@ -396,6 +396,9 @@ mod tests {
         assert_eq!(u.organization_id().map(|o| o.as_str()), Some("org-1"));
         assert_eq!(u.name().as_str(), "Tanaka Hanako");
         assert_eq!(u.language(), crate::error::Language::En);
+        u.choose_language(crate::error::Language::Ja);
+        assert_eq!(u.language(), crate::error::Language::Ja, "Q84: the language switch");
+        u.choose_language(crate::error::Language::En);
         assert_eq!((u.password_hash(), u.password(), u.state()), (None, None, UserState::Active));
         // Q88: the first password, from the approval's link.
         assert_eq!(u.password_generation(), 0);
