@@ -114,7 +114,7 @@ impl Localized for EligibilityError {
         match self {
             Self::OrganizationSuspended => "所属機関のシステム利用が停止されています。利用を再開するには定期報告を提出してください（Q76）。".into(),
             Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
-            Self::NotOnList => "この外国人は所属機関等に所属する外国人一覧に記載されていません。先に地方出入国在留管理官署へ追加を申し出てください（Q80）。".into(),
+            Self::NotOnList => "この外国人は所属機関等に所属する外国人一覧に記載されていません。先に地方出入国在留管理官署へ追加を申し出てください。".into(),
             Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（{}が所属機関等に所属する外国人一覧の在留カード情報と一致しません。Q39）。", what.name_ja()),
             Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です（Q21、Q29）。地方出入国在留管理官署で申請してください。"),
             Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません（Q35）。".into(),
@@ -138,7 +138,7 @@ pub enum PostRefusal {
     )]
     KanjiNamePetition,
     #[error(
-        "less than six months remain until the applicant's 16th birthday, so the card is renewed with this application and cannot be received by post (Q53); choose the counter"
+        "less than six months remain until the applicant's 16th birthday, so the card is renewed with this application and cannot be received by post; choose the counter"
     )]
     SixteenthBirthday,
 }
@@ -155,9 +155,9 @@ impl Localized for PostRefusal {
     fn message_ja(&self) -> String {
         match self {
             Self::Official => "在留資格「公用」の方は旅券に証印が必要なため、郵送で受領できません（Q70）。窓口を選択してください。".into(),
-            Self::PassportSeal => "在留期間が3か月以下の方の再入国許可・資格外活動許可は旅券への証印で行うため、郵送で受領できません（Q53）。窓口を選択してください。".into(),
+            Self::PassportSeal => "在留期間が3か月以下の方の再入国許可・資格外活動許可は旅券への証印で行うため、郵送で受領できません。窓口を選択してください。".into(),
             Self::KanjiNamePetition => "漢字氏名併記の申出がある場合は郵送で受領できません（Q53、Q57）。窓口を選択してください。".into(),
-            Self::SixteenthBirthday => "16歳の誕生日まで6か月未満のため在留カードの有効期間更新を伴い、郵送で受領できません（Q53）。窓口を選択してください。".into(),
+            Self::SixteenthBirthday => "16歳の誕生日まで6か月未満のため在留カードの有効期間更新を伴い、郵送で受領できません。窓口を選択してください。".into(),
         }
     }
 }

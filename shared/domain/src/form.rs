@@ -418,7 +418,7 @@ pub struct ApplicationInput {
     /// The procedure (`extension`; empty: an extension, as before procedures had a name).
     pub procedure: String,
     /// The procedures filed with it: `extension`, and `re_entry_single`, `re_entry_multiple`,
-    /// `activity_outside_status` alongside (Q4).
+    /// `activity_outside_status` alongside.
     pub procedures: Vec<String>,
     pub nationality: String,
     pub birth_date: String,

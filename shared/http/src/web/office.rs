@@ -715,7 +715,7 @@ fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, Option<&'static 
     match step {
         OfficeStep::StartExamination => (t("審査を開始する", "Start the examination"), None, false),
         OfficeStep::RequestDocuments => (
-            t("資料の提出を求める（Q22）", "Ask for documents (Q22)"),
+            t("資料の提出を求める", "Ask for documents"),
             Some(t("資料の提出のお願い（申請した利用者あて）", "a request for documents, to the user who filed")),
             false,
         ),
@@ -728,37 +728,37 @@ fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, Option<&'static 
             true,
         ),
         OfficeStep::RecordPostDocuments => {
-            (t("郵送で届いたものを記録する（Q55、Q58）", "Record what arrived by post (Q55, Q58)"), None, false)
+            (t("郵送で届いたものを記録する", "Record what arrived by post"), None, false)
         }
         OfficeStep::IssueCardByPost => (
-            t("在留カードを発送する（Q55、Q69）", "Post the residence card (Q55, Q69)"),
+            t("在留カードを発送する", "Post the residence card"),
             Some(t("在留カード交付のお知らせ", "residence card issued")),
             true,
         ),
         OfficeStep::RedirectToCounter => (
-            t("窓口での受領に切り替える（Q53）", "Switch to collection at the counter (Q53)"),
+            t("窓口での受領に切り替える", "Switch to collection at the counter"),
             Some(t("受領方法変更のお知らせ", "receipt method changed")),
             true,
         ),
-        OfficeStep::RecordDelivery => (t("配達日を記録する（Q71）", "Record the delivery day (Q71)"), None, false),
+        OfficeStep::RecordDelivery => (t("配達日を記録する", "Record the delivery day"), None, false),
         OfficeStep::HandOverAtCounter => (
-            t("窓口で在留カードを交付する（Q54、Q67）", "Hand over the card at the counter (Q54, Q67)"),
+            t("窓口で在留カードを交付する", "Hand over the card at the counter"),
             Some(t("在留カード交付のお知らせ", "residence card issued")),
             true,
         ),
-        OfficeStep::ReplacePhoto => (t("顔写真を差し替える（Q63）", "Replace the photo (Q63)"), None, false),
+        OfficeStep::ReplacePhoto => (t("顔写真を差し替える", "Replace the photo"), None, false),
         OfficeStep::WithdrawAttachment(Attachment::ReEntry) => (
-            t("再入国許可申請だけを取り下げる（Q49）", "Withdraw only the re-entry permission (Q49)"),
+            t("再入国許可申請だけを取り下げる", "Withdraw only the re-entry permission"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
         OfficeStep::WithdrawAttachment(Attachment::ActivityOutsideStatus) => (
-            t("資格外活動許可申請だけを取り下げる（Q49）", "Withdraw only the activity permission (Q49)"),
+            t("資格外活動許可申請だけを取り下げる", "Withdraw only the activity permission"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
         OfficeStep::Withdraw => (
-            t("申請を取り下げる（Q47、Q48）", "Withdraw the application (Q47, Q48)"),
+            t("申請を取り下げる", "Withdraw the application"),
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
