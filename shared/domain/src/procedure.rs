@@ -78,7 +78,7 @@ impl Procedure {
 
     /// The procedure whose receipt-number letters these are (full- or half-width).
     pub fn of_receipt_letters(letters: &str) -> Option<Self> {
-        let half = |s: &str| s.chars().map(to_half_width).collect::<String>();
+        let half = |s: &str| s.chars().map(crate::receipt_number::to_half_width).collect::<String>();
         Self::ALL.into_iter().find(|p| half(p.receipt_letters()) == half(letters))
     }
 
@@ -128,13 +128,6 @@ impl Procedure {
 impl fmt::Display for Procedure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
-    }
-}
-
-fn to_half_width(c: char) -> char {
-    match c {
-        'Ａ'..='Ｚ' | '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        other => other,
     }
 }
 

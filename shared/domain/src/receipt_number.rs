@@ -164,7 +164,8 @@ impl OfficialReceiptNumber {
     }
 }
 
-fn to_half_width(c: char) -> char {
+/// A full-width capital letter or digit as its half-width one (receipt numbers are read either way).
+pub(crate) fn to_half_width(c: char) -> char {
     match c {
         'Ａ'..='Ｚ' | '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         other => other,

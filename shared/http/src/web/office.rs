@@ -757,11 +757,9 @@ fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, Option<&'static 
             Some(t("取下げのお知らせ", "withdrawal")),
             true,
         ),
-        OfficeStep::Withdraw => (
-            t("申請を取り下げる", "Withdraw the application"),
-            Some(t("取下げのお知らせ", "withdrawal")),
-            true,
-        ),
+        OfficeStep::Withdraw => {
+            (t("申請を取り下げる", "Withdraw the application"), Some(t("取下げのお知らせ", "withdrawal")), true)
+        }
     }
 }
 
