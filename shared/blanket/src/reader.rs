@@ -251,8 +251,13 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     let earlier: Vec<Option<&str>> = cols.iter().map(|c| crate::template::earlier_rule(c.kind)).collect();
     // Templates before version 2 had no required marks in it.
     let unmarked: Vec<String> = cols.iter().map(|c| crate::template::rule(c.kind)).collect();
+    // Templates before version 3 had some other labels.
+    let earlier_header: Vec<Option<(&str, &str)>> =
+        cols.iter().map(|c| crate::template::earlier_header(&c.field)).collect();
     let same = |i: usize, c: usize, got: &str, want: &str| {
         got.trim() == want.trim()
+            || (i == 0 && earlier_header[c].is_some_and(|(ja, _)| ja == got.trim()))
+            || (i == 1 && earlier_header[c].is_some_and(|(_, en)| en == got.trim()))
             || (i == 2 && (got.trim() == unmarked[c] || earlier[c].is_some_and(|e| e == got.trim())))
     };
     for (i, (got, want)) in header.iter().zip(&expected).enumerate() {
@@ -290,8 +295,7 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
         .iter()
         .map(|v| {
             // Violations name fields; "procedures" is the re-entry column's, a relative's own field its own.
-            let field = if v.field == "procedures" { "re_entry" } else { v.field.as_str() };
-            let index = cols.iter().position(|c| c.field == field);
+            let index = crate::columns::Column::of_violation(&v.field);
             RowError {
                 sheet: DATA_SHEET.into(),
                 row: row.number,

@@ -25,7 +25,19 @@ pub const FIRST_DATA_ROW: u32 = 3;
 /// The procedure this template enters (one template per procedure and screen group).
 pub const PROCEDURE: zairyu_domain::procedure::Procedure = zairyu_domain::procedure::Procedure::Extension;
 /// 2: instructions, required marks, input messages, the example sheet, the prefecture list, protection.
-pub const TEMPLATE_VERSION: &str = "2";
+/// 3: the form's labels (one registry with the page): the street is 町名・番地・建物名, the relatives'
+/// question names the people living together too.
+pub const TEMPLATE_VERSION: &str = "3";
+
+/// A column's header (Japanese, English) in templates before version 3, where it differs from today's:
+/// files made from them are still read.
+pub fn earlier_header(key: &str) -> Option<(&'static str, &'static str)> {
+    match key {
+        "street" => Some(("町名・番地", "Street")),
+        "relatives_in_japan" => Some(("在日親族の有無", "Relatives in Japan")),
+        _ => None,
+    }
+}
 
 /// The rule of a column as the template's third header row states it.
 pub fn rule(kind: Kind) -> String {
@@ -44,12 +56,24 @@ pub fn rule(kind: Kind) -> String {
         Kind::Phone => "半角数字10〜11桁 / 10-11 digits".into(),
         Kind::Postcode => "半角数字7桁 / 7 digits".into(),
         Kind::Prefecture => "例 東京都 / e.g. 東京都".into(),
+        // Chosen by the template itself, or the API's lists: never a column.
+        Kind::Procedure | Kind::Procedures | Kind::Relatives => String::new(),
+    }
+}
+
+/// The mark the rules row puts before a column's rule ("" for an optional column).
+pub fn mark(need: Need) -> &'static str {
+    match need {
+        Need::Required => "【必須 required】",
+        Need::OneOfPhones => "【電話番号か携帯電話番号のいずれか必須 telephone or mobile】",
+        Need::IfYes(_) => "【「有」の場合必須 required if 有】",
+        Need::Optional => "",
     }
 }
 
 /// A column's cell in the rules row: its mark if it must be filled, then its rule.
 pub fn rules_row_text(column: &Column) -> String {
-    format!("{}{}", column.need().mark(), rule(column.kind))
+    format!("{}{}", mark(column.need()), rule(column.kind))
 }
 
 /// The rule the first templates stated where it differs from today's: files made from them are still read.
@@ -197,7 +221,7 @@ fn validation(
         _ => DataValidation::new().allow_any_value(),
     };
     let title: String = column.en.chars().take(32).collect();
-    let mut message = format!("{}\n{}{}", column.ja, column.need().mark(), rule(column.kind));
+    let mut message = format!("{}\n{}{}", column.ja, mark(column.need()), rule(column.kind));
     if message.encode_utf16().count() > 255 {
         message = message.chars().take(120).collect();
     }

@@ -127,7 +127,8 @@ fn a_zip_bomb_is_refused_before_anything_parses_it() {
 
 /// A workbook shaped like the template, written directly: the `meta` sheet, the header rows named by
 /// `header_rows` (0 Japanese, 1 English, 2 the rules without required marks, 3 the first template's rules,
-/// 4 today's rules row with its marks), then `cells`
+/// 4 today's rules row with its marks, 5 and 6 the Japanese and English rows of templates before version 3),
+/// then `cells`
 /// (0-based row, column, value) on the data sheet.
 fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -145,6 +146,8 @@ fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
                     .map(str::to_owned)
                     .unwrap_or_else(|| zairyu_blanket::template::rule(col.kind)),
                 4 => zairyu_blanket::template::rules_row_text(col),
+                5 => zairyu_blanket::template::earlier_header(&col.field).map_or_else(|| col.ja.clone(), |h| h.0.into()),
+                6 => zairyu_blanket::template::earlier_header(&col.field).map_or_else(|| col.en.clone(), |h| h.1.into()),
                 _ => zairyu_blanket::template::rule(col.kind),
             };
             data.write_string(r as u32, c as u16, text).unwrap();
@@ -247,6 +250,11 @@ fn a_file_made_from_the_first_template_is_still_read() {
     assert_eq!(read(&hand_made(&[0, 1, 3], &applicant(3))).unwrap().rows.len(), 1);
     assert_eq!(read(&hand_made(&[0, 1, 2], &applicant(3))).unwrap().rows.len(), 1);
     assert_eq!(read(&hand_made(&[0, 1, 4], &applicant(3))).unwrap().rows.len(), 1);
+    // Templates before version 3 named the street and the relatives' question otherwise.
+    assert_eq!(read(&hand_made(&[5, 6, 4], &applicant(3))).unwrap().rows.len(), 1);
+    assert_eq!(read(&hand_made(&[5, 6, 3], &applicant(3))).unwrap().rows.len(), 1);
+    // An earlier label in the other language's row is still a changed header.
+    assert_eq!(read(&hand_made(&[0, 5, 4], &applicant(3))).unwrap_err(), FileError::HeaderChanged(2));
 }
 
 /// The parts of an xlsx file, by name, as text.

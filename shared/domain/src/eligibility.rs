@@ -3,7 +3,7 @@
 //! and again at submission (an application entered inside the window may be submitted after it closed).
 
 use crate::error::{Collector, Localized, Violations};
-use crate::form::{ApplicationForm, Procedures};
+use crate::form::{ApplicationForm, Field, Procedures};
 use crate::jst::JstDate;
 use crate::organization::{ForeignNational, Organization, OrganizationKind, UseState};
 use crate::period::PeriodOfStay;
@@ -26,16 +26,16 @@ pub enum CardField {
 
 impl CardField {
     /// The form's field.
-    pub fn field(self) -> &'static str {
+    pub fn field(self) -> Field {
         match self {
-            Self::CardNumber => "residence_card_number",
-            Self::Name => "name",
-            Self::Nationality => "nationality",
-            Self::BirthDate => "birth_date",
-            Self::Sex => "sex",
-            Self::Status => "status_of_residence",
-            Self::Period => "period_of_stay",
-            Self::Expiry => "expiry_date",
+            Self::CardNumber => Field::ResidenceCardNumber,
+            Self::Name => Field::Name,
+            Self::Nationality => Field::Nationality,
+            Self::BirthDate => Field::BirthDate,
+            Self::Sex => Field::Sex,
+            Self::Status => Field::StatusOfResidence,
+            Self::Period => Field::PeriodOfStay,
+            Self::Expiry => Field::ExpiryDate,
         }
     }
 
@@ -401,11 +401,11 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
         UseState::Cancelled => c.push("organization", &EligibilityError::OrganizationCancelled),
     }
     if form.in_japan == Some(false) {
-        c.push("in_japan", &EligibilityError::OutsideJapan);
+        c.push(Field::InJapan, &EligibilityError::OutsideJapan);
     }
     let Some(listed) = listed else {
         if form.card_number.is_some() {
-            c.push("residence_card_number", &EligibilityError::NotOnList);
+            c.push(Field::ResidenceCardNumber, &EligibilityError::NotOnList);
         }
         return;
     };
@@ -414,14 +414,14 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     let procedure = form.procedure.unwrap_or_default();
     let status = listed.status.info();
     if !procedure.in_online_scope(listed.status) {
-        c.push("status_of_residence", &EligibilityError::StatusNotCovered(status.name_en));
+        c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
     }
     if listed.status.is_supervised_intern_training() && filer.kind != OrganizationKind::SupervisingOrganization {
         c.push("organization", &EligibilityError::SupervisingOrganizationOnly);
     }
-    c.take("expiry_date", procedure.check_filing_window(listed.expiry, listed.period_of_stay, today));
+    c.take(Field::ExpiryDate, procedure.check_filing_window(listed.expiry, listed.period_of_stay, today));
     if let (Some(method), Some(post)) = (form.receipt_method, form.post(listed)) {
-        c.take("receipt_method", check_receipt_method(method, post, today));
+        c.take(Field::ReceiptMethod, check_receipt_method(method, post, today));
     }
 }
 

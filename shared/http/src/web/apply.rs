@@ -10,7 +10,8 @@ use maud::html;
 use zairyu_app::Applications;
 use zairyu_app::store::Listed;
 use zairyu_domain::application::{Application, UserStep};
-use zairyu_domain::form::{ApplicationInput, Flag, RelativeInput};
+use zairyu_domain::form::field::{Need, Spec};
+use zairyu_domain::form::{ApplicationInput, Field as FormField, Flag, RelativeField};
 use zairyu_domain::office::OFFICE_TABLE;
 
 use super::*;
@@ -221,81 +222,10 @@ async fn discard(
     }
 }
 
-fn flag_text(f: &Flag) -> String {
-    match f {
-        Flag::Bool(true) => "yes".into(),
-        Flag::Bool(false) => "no".into(),
-        Flag::Text(t) => t.clone(),
-    }
-}
-
-/// The form's fields as typed, back into an application input (`relatives[0].name` and so on for the
-/// relatives' rows; rows left empty are left out).
+/// The form's fields as typed, back into an application input through the form's registry
+/// (`relatives[0].name` and so on for the relatives' rows; rows left empty are left out).
 fn input_of(fields: &Fields) -> ApplicationInput {
-    let get = |name: &str| fields.get(name).to_owned();
-    let flag = |name: &str| Flag::Text(get(name));
-    let mut procedures = vec!["extension".to_owned()];
-    match get("re_entry").as_str() {
-        "single" => procedures.push("re_entry_single".into()),
-        "multiple" => procedures.push("re_entry_multiple".into()),
-        _ => {}
-    }
-    if get("activity_outside_status") == "yes" {
-        procedures.push("activity_outside_status".into());
-    }
-    let relatives = (0..RELATIVE_ROWS)
-        .map(|i| {
-            let f = |name: &str| get(&format!("relatives[{i}].{name}"));
-            RelativeInput {
-                relationship: f("relationship"),
-                name: f("name"),
-                birth_date: f("birth_date"),
-                nationality: f("nationality"),
-                living_together: Flag::Text(f("living_together")),
-                workplace_or_school: f("workplace_or_school"),
-                residence_card_number: f("residence_card_number"),
-            }
-        })
-        .filter(|r| {
-            !(r.relationship.is_empty() && r.name.is_empty() && r.birth_date.is_empty() && r.nationality.is_empty())
-        })
-        .collect();
-    ApplicationInput {
-        procedure: get("procedure"),
-        procedures,
-        nationality: get("nationality"),
-        birth_date: get("birth_date"),
-        name: get("name"),
-        sex: get("sex"),
-        married: flag("married"),
-        occupation: get("occupation"),
-        home_country_address: get("home_country_address"),
-        postcode: get("postcode"),
-        prefecture: get("prefecture"),
-        city: get("city"),
-        street: get("street"),
-        telephone: get("telephone"),
-        mobile: get("mobile"),
-        email: get("email"),
-        passport_number: get("passport_number"),
-        passport_expiry: get("passport_expiry"),
-        status_of_residence: get("status_of_residence"),
-        period_of_stay: get("period_of_stay"),
-        expiry_date: get("expiry_date"),
-        residence_card_number: get("residence_card_number"),
-        desired_period_of_stay: get("desired_period_of_stay"),
-        reason: get("reason"),
-        criminal_record: flag("criminal_record"),
-        criminal_record_details: get("criminal_record_details"),
-        relatives_in_japan: flag("relatives_in_japan"),
-        relatives,
-        receipt_method: get("receipt_method"),
-        receiving_office: get("receiving_office"),
-        notice_email: get("notice_email"),
-        kanji_name_petition: flag("kanji_name_petition"),
-        in_japan: flag("in_japan"),
-        applicant_requested: flag("applicant_requested"),
-    }
+    ApplicationInput::from_entered(|key| fields.get(key).to_owned(), RELATIVE_ROWS)
 }
 
 async fn create(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, form: FormResult) -> PageResult {
@@ -372,10 +302,10 @@ fn form_page(
     input: &ApplicationInput,
     errors: &[(String, String)],
 ) -> Response {
-    // The procedures' errors belong to the re-entry question, where they are answered.
+    // An error about one of the API's lists belongs to the question where it is answered.
     let errors: Vec<(String, String)> = errors
         .iter()
-        .map(|(field, m)| (if field == "procedures" { "re_entry".to_owned() } else { field.clone() }, m.clone()))
+        .map(|(field, m)| (FormField::of_key(field).map_or_else(|| field.clone(), |f| f.entered_as().key().to_owned()), m.clone()))
         .collect();
     let errors = errors.as_slice();
     let f = Form { ctx, errors };
@@ -385,14 +315,6 @@ fn form_page(
         Target::Correct { id, .. } => format!("/applications/{id}/correct"),
     };
     let lang = ctx.lang;
-    let has = |p: &str| input.procedures.iter().any(|x| x == p);
-    let re_entry = if has("re_entry_multiple") {
-        "multiple"
-    } else if has("re_entry_single") {
-        "single"
-    } else {
-        "none"
-    };
     // The choices as typed, read by the domain's own parsers (an answer it does not read checks nothing).
     let sex = match zairyu_domain::form::Sex::parse(&input.sex) {
         Ok(zairyu_domain::form::Sex::Male) => "male",
@@ -402,11 +324,13 @@ fn form_page(
     let receipt = zairyu_domain::status::ReceiptMethod::parse(&input.receipt_method).map_or("", |m| m.code());
     // A blanket row names the office as the template's list does (in Japanese): the same office.
     let office = zairyu_domain::office::Office::parse(&input.receiving_office).map_or("", |o| o.code());
-    let yes_no = |flag: &Flag| match flag.parse() {
+    let yes_no = |field: FormField| match Flag::Text(input.value(field)).parse() {
         Ok(true) => "yes",
         Ok(false) => "no",
         Err(_) => "",
     };
+    let text = |field: FormField| f.entry(field.key(), field.spec(), &input.value(field));
+    let question = |field: FormField| f.pick(field, yes_no(field), YES_NO);
     let body = html! {
         (error_summary(lang, errors))
         @match target {
@@ -432,86 +356,70 @@ fn form_page(
             @let procedure = zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
             input type="hidden" name="procedure" value=(procedure.code());
             p { (match lang { Lang::Ja => procedure.label_ja(), Lang::En => procedure.label_en() }) }
-            (f.choice("re_entry", ("再入国許可（同時申請）", "Re-entry permission (filed with it)"), re_entry,
-                &[("none", "申請しない", "Not applied for"), ("single", "1回限り", "Single"), ("multiple", "数次", "Multiple")],
-                Some(("再入国許可と資格外活動許可は、在留期間更新許可申請と同時に限りオンラインで申請できます（Q4, Q24）。",
-                      "Re-entry and activity permission can be filed online only together with an extension (Q4, Q24)."))))
-            (f.choice("activity_outside_status", ("資格外活動許可（同時申請）", "Permission for activity outside status (filed with it)"),
-                if has("activity_outside_status") { "yes" } else { "no" }, YES_NO, None))
+            (f.pick(FormField::ReEntry, &input.value(FormField::ReEntry),
+                &[("none", "申請しない", "Not applied for"), ("single", "1回限り", "Single"), ("multiple", "数次", "Multiple")]))
+            (question(FormField::ActivityOutsideStatus))
 
             h2 { (ctx.tr("申請人", "The applicant")) }
-            (f.text("name", "氏名（在留カードの表記）", "Name (as on the residence card)", &input.name, true,
-                Some(("ローマ字の大文字で、姓・名をカンマで区切ります（例：NGUYEN,VAN,AN）。", "Capital letters, family and given names separated by commas (e.g. NGUYEN,VAN,AN)."))))
-            (f.text("nationality", "国籍・地域", "Nationality or region", &input.nationality, true, None))
-            (f.text("birth_date", "生年月日", "Date of birth", &input.birth_date, true, Some(("例：19950412", "e.g. 19950412"))))
-            (f.choice("sex", ("性別", "Sex"), sex, &[("male", "男", "Male"), ("female", "女", "Female")], None))
-            (f.choice("married", ("配偶者の有無", "Married"), yes_no(&input.married), YES_NO, None))
-            (f.text("occupation", "職業", "Occupation", &input.occupation, true, None))
-            (f.text("home_country_address", "本国における居住地", "Address in the home country", &input.home_country_address, true, None))
+            (text(FormField::Name))
+            (text(FormField::Nationality))
+            (text(FormField::BirthDate))
+            (f.pick(FormField::Sex, sex, &[("male", "男", "Male"), ("female", "女", "Female")]))
+            (question(FormField::Married))
+            (text(FormField::Occupation))
+            (text(FormField::HomeCountryAddress))
 
             h2 { (ctx.tr("住居地と連絡先", "Address in Japan and contact")) }
-            (f.text("postcode", "郵便番号", "Postcode", &input.postcode, true, Some(("例：100-0013", "e.g. 100-0013"))))
-            (f.text("prefecture", "都道府県", "Prefecture", &input.prefecture, true, Some(("例：東京都", "e.g. 東京都 or Tokyo"))))
-            (f.text("city", "市区町村", "City, ward, town or village", &input.city, true, None))
-            (f.text("street", "町名・番地・建物名", "Street, number and building", &input.street, true, None))
-            (f.text("telephone", "電話番号", "Telephone", &input.telephone, false, Some(("電話番号か携帯電話番号のどちらかが必要です。", "A telephone or a mobile number is needed."))))
-            (f.text("mobile", "携帯電話番号", "Mobile", &input.mobile, false, None))
-            (f.text("email", "申請人のメールアドレス", "The applicant's e-mail address", &input.email, false, None))
+            @for field in [FormField::Postcode, FormField::Prefecture, FormField::City, FormField::Street, FormField::Telephone, FormField::Mobile, FormField::Email] {
+                (text(field))
+            }
 
             h2 { (ctx.tr("旅券と在留資格", "Passport and stay")) }
-            (f.text("passport_number", "旅券番号", "Passport number", &input.passport_number, true, None))
-            (f.text("passport_expiry", "旅券の有効期限", "Passport expiry date", &input.passport_expiry, true, Some(("例：20300101", "e.g. 20300101"))))
-            (f.text("residence_card_number", "在留カード番号", "Residence card number", &input.residence_card_number, true, None))
-            (f.text("status_of_residence", "現に有する在留資格", "Current status of residence", &input.status_of_residence, true, None))
-            (f.text("period_of_stay", "在留期間", "Period of stay", &input.period_of_stay, true, Some(("例：1Y（1年）、6M（6か月）", "e.g. 1Y (one year), 6M (six months)"))))
-            (f.text("expiry_date", "在留期間の満了日", "Expiry date of the period of stay", &input.expiry_date, true, None))
-            (f.text("desired_period_of_stay", "希望する在留期間", "Desired period of stay", &input.desired_period_of_stay, true, Some(("例：3Y", "e.g. 3Y"))))
-            (f.text("reason", "更新の理由", "Reason for the extension", &input.reason, true, None))
-            (f.choice("criminal_record", ("犯罪を理由とする処分を受けたことの有無", "Ever punished for a crime (in Japan or abroad)"), yes_no(&input.criminal_record), YES_NO, None))
-            (f.text("criminal_record_details", "処分の内容", "Details of the punishment", &input.criminal_record_details, false, Some(("「はい」の場合に記入してください。", "Fill in only if you answered yes."))))
+            @for field in [FormField::PassportNumber, FormField::PassportExpiry, FormField::ResidenceCardNumber, FormField::StatusOfResidence,
+                           FormField::PeriodOfStay, FormField::ExpiryDate, FormField::DesiredPeriodOfStay, FormField::Reason] {
+                (text(field))
+            }
+            (question(FormField::CriminalRecord))
+            (text(FormField::CriminalRecordDetails))
 
             h2 { (ctx.tr("在日親族及び同居者", "Relatives in Japan and people living with the applicant")) }
-            (f.choice("relatives_in_japan", ("在日親族及び同居者の有無", "Any relatives in Japan or people living together"), yes_no(&input.relatives_in_japan), YES_NO, None))
+            (question(FormField::RelativesInJapan))
             details open[!input.relatives.is_empty() || errors.iter().any(|(f, _)| f.starts_with("relatives"))] {
             summary { (ctx.tr("在日親族・同居者を入力する（「はい」の場合）", "Enter the relatives and people living together (if yes)")) }
             @for i in 0..RELATIVE_ROWS {
-                @let r = input.relatives.get(i).cloned().unwrap_or_else(|| RelativeInput { relationship: String::new(), name: String::new(), birth_date: String::new(), nationality: String::new(), living_together: Flag::Text(String::new()), workplace_or_school: String::new(), residence_card_number: String::new() });
+                @let r = input.relatives.get(i).cloned().unwrap_or_default();
                 fieldset.panel {
                     legend.label { (ctx.tr("親族・同居者", "Relative or person living together")) " " (i + 1) }
-                    (f.text(&format!("relatives[{i}].relationship"), "続柄", "Relationship", &r.relationship, false, None))
-                    (f.text(&format!("relatives[{i}].name"), "氏名", "Name", &r.name, false, None))
-                    (f.text(&format!("relatives[{i}].birth_date"), "生年月日", "Date of birth", &r.birth_date, false, None))
-                    (f.text(&format!("relatives[{i}].nationality"), "国籍・地域", "Nationality or region", &r.nationality, false, None))
-                    (f.text(&format!("relatives[{i}].living_together"), "同居（はい／いいえ）", "Living together (yes / no)", &flag_text(&r.living_together), false, None))
-                    (f.text(&format!("relatives[{i}].workplace_or_school"), "勤務先・通学先", "Workplace or school", &r.workplace_or_school, false, None))
-                    (f.text(&format!("relatives[{i}].residence_card_number"), "在留カード番号", "Residence card number", &r.residence_card_number, false, None))
+                    @for field in RelativeField::ALL {
+                        // Required only where relatives are answered yes: marked by the question, not here.
+                        (f.entry(&field.key(i), Spec { need: Need::Optional, ..field.spec() }, &r.value(field)))
+                    }
                 }
             }
             }
 
             h2 { (ctx.tr("在留カードの受領", "Receiving the new residence card")) }
-            (f.choice("receipt_method", ("受領方法", "How the card is received"), receipt,
+            (f.pick(FormField::ReceiptMethod, receipt,
                 &[("counter", "地方出入国在留管理官署の窓口で受け取る", "Collect it at the regional immigration office's counter"),
-                  ("post", "郵送で受け取る", "Receive it by post")],
-                Some(("郵送の場合は、手数料の納付後に在留カードが所属機関（取次者の場合はその事務所）あてに送られます。申請人が16歳未満の場合や、漢字氏名の併記を申し出る場合など、郵送を選べないことがあります（Q53–Q57）。",
-                      "By post, the card is sent after the fee is paid, to the organization (to the agent's office when an agent files). Post cannot be chosen in some cases, e.g. for an applicant under 16 or with a petition for the name in kanji (Q53–Q57)."))))
-            div.field.invalid[f.error("receiving_office").is_some()] {
-                label for="receiving_office" { (ctx.tr("受領する地方出入国在留管理官署", "Office where the card is collected")) span.req { (ctx.tr("必須", "Required")) } }
-                @if let Some(e) = f.error("receiving_office") { span.field-error { (e) } }
-                select id="receiving_office" name="receiving_office" {
+                  ("post", "郵送で受け取る", "Receive it by post")]))
+            @let office_spec = FormField::ReceivingOffice.spec();
+            div.field.invalid[f.error(office_spec.key).is_some()] {
+                label for=(office_spec.key) { (ctx.tr(office_spec.ja, office_spec.en)) span.req { (ctx.tr("必須", "Required")) } }
+                @if let Some((ja, en)) = office_spec.hint { span.hint { (ctx.tr(ja, en)) } }
+                @if let Some(e) = f.error(office_spec.key) { span.field-error { (e) } }
+                select id=(office_spec.key) name=(office_spec.key) {
                     option value="" { (ctx.tr("選んでください", "Choose")) }
                     @for o in OFFICE_TABLE {
                         option value=(o.code) selected[office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
                     }
                 }
             }
-            (f.choice("kanji_name_petition", ("漢字氏名の併記の申出", "Petition to show the name in kanji"), { let v = yes_no(&input.kanji_name_petition); if v.is_empty() { "no" } else { v } }, YES_NO, None))
-            (f.text("notice_email", "受付番号を通知するメールアドレス", "E-mail address for the receipt numbers", &input.notice_email, true,
-                Some(("仮受付番号と受付番号は、このアドレスにも送られます（Q33）。", "The temporary and official receipt numbers are sent to this address too (Q33)."))))
+            (f.pick(FormField::KanjiNamePetition, { let v = yes_no(FormField::KanjiNamePetition); if v.is_empty() { "no" } else { v } }, YES_NO))
+            (text(FormField::NoticeEmail))
 
             h2 { (ctx.tr("確認", "Confirmation")) }
-            (f.choice("in_japan", ("申請人は現在日本に在留していますか", "Is the applicant in Japan now"), yes_no(&input.in_japan), YES_NO, None))
-            (f.choice("applicant_requested", ("申請人から申請の依頼を受けていますか", "Has the applicant asked you to file this application"), yes_no(&input.applicant_requested), YES_NO, None))
+            (question(FormField::InJapan))
+            (question(FormField::ApplicantRequested))
             div.actions { button type="submit" { (ctx.tr("入力内容を保存して確認へ進む", "Save and check the application")) } }
         }
     };
@@ -810,5 +718,65 @@ fn procedure_label(ctx: &PageCtx, code: &str) -> &'static str {
         "re_entry_multiple" => ctx.tr("再入国許可（数次）", "Re-entry permission (multiple)"),
         "activity_outside_status" => ctx.tr("資格外活動許可", "Permission for activity outside status"),
         _ => ctx.tr("その他", "Other"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PageCtx, StatusCode, Target, form_page};
+    use crate::web::Lang;
+    use zairyu_domain::form::{Field as FormField, RelativeField};
+
+    async fn names_on_the_form(lang: Lang, errors: &[(String, String)]) -> (Vec<String>, String) {
+        let ctx = PageCtx {
+            lang,
+            user_name: Some("X".into()),
+            organization_user: true,
+            officer_roles: Vec::new(),
+            csrf: Some("t".into()),
+            path: "/applications/new".into(),
+        };
+        let input = zairyu_domain::fixtures::application_input();
+        let page = form_page(&ctx, StatusCode::OK, Target::New, &input, errors);
+        let body = axum::body::to_bytes(page.into_body(), usize::MAX).await.unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        // The application's form, not the layout's (the language switch has its own).
+        let start = html.find("action=\"/applications/new\"").unwrap();
+        let form = &html[start..start + html[start..].find("</form>").unwrap()];
+        let mut names: Vec<String> =
+            form.split(" name=\"").skip(1).filter_map(|s| s.split('"').next()).map(str::to_owned).collect();
+        names.sort();
+        names.dedup();
+        (names, html)
+    }
+
+    /// Every field of the page's form is a field of the registry, and every field a person enters is on it.
+    #[tokio::test]
+    async fn every_field_on_the_form_is_a_registry_field() {
+        let (names, html) = names_on_the_form(Lang::Ja, &[]).await;
+        for name in &names {
+            assert!(
+                name == "csrf" || FormField::of_key(name).is_some() || RelativeField::of_key(name).is_some(),
+                "{name} is not in the registry"
+            );
+        }
+        for f in FormField::entered() {
+            assert!(names.iter().any(|n| n == f.key()), "{f:?} is not on the form");
+            // With the registry's own label.
+            assert!(html.contains(f.spec().ja), "{f:?}'s label");
+        }
+        assert!(names.iter().any(|n| n == FormField::Procedure.key()));
+        for f in RelativeField::ALL {
+            assert!(names.contains(&f.key(0)), "{f:?}");
+        }
+    }
+
+    /// An error of the API's list of permissions is shown at the re-entry question, where it is answered.
+    #[tokio::test]
+    async fn errors_of_the_api_s_lists_are_shown_where_they_are_answered() {
+        let errors = [("procedures".to_owned(), "M1".to_owned()), ("relatives".to_owned(), "M2".to_owned())];
+        let (_, html) = names_on_the_form(Lang::En, &errors).await;
+        assert!(html.contains("href=\"#re_entry\">M1"), "{html}");
+        assert!(html.contains("href=\"#relatives_in_japan\">M2"));
     }
 }

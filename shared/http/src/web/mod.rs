@@ -846,11 +846,51 @@ impl Form<'_> {
         .render(self.ctx.lang)
     }
 
+    /// A field of the application form as the form's registry describes it: label, hint, required mark.
+    #[cfg(feature = "submit")]
+    pub fn entry(&self, id: &str, spec: zairyu_domain::form::field::Spec, value: &str) -> Markup {
+        Field {
+            id,
+            label: self.ctx.tr(spec.ja, spec.en),
+            kind: "text",
+            value,
+            required: spec.required(),
+            hint: spec.hint.map(|(ja, en)| self.ctx.tr(ja, en)),
+            error: self.error(id),
+            autocomplete: "off",
+        }
+        .render(self.ctx.lang)
+    }
+
+    /// A question of the application form answered by one of `options`, as the registry describes it.
+    #[cfg(feature = "submit")]
+    pub fn pick(
+        &self,
+        field: zairyu_domain::form::Field,
+        value: &str,
+        options: &[(&str, &'static str, &'static str)],
+    ) -> Markup {
+        let spec = field.spec();
+        self.choice_with(spec.key, (spec.ja, spec.en), spec.required(), value, options, spec.hint)
+    }
+
     /// A question answered by one of several choices (radio buttons in a fieldset).
     pub fn choice(
         &self,
         id: &str,
         legend: (&'static str, &'static str),
+        value: &str,
+        options: &[(&str, &'static str, &'static str)],
+        hint: Option<(&'static str, &'static str)>,
+    ) -> Markup {
+        self.choice_with(id, legend, true, value, options, hint)
+    }
+
+    fn choice_with(
+        &self,
+        id: &str,
+        legend: (&'static str, &'static str),
+        required: bool,
         value: &str,
         options: &[(&str, &'static str, &'static str)],
         hint: Option<(&'static str, &'static str)>,
@@ -862,7 +902,7 @@ impl Form<'_> {
                 fieldset {
                     legend.label {
                         (ctx.tr(legend.0, legend.1))
-                        span.req { (ctx.tr("必須", "Required")) }
+                        @if required { span.req { (ctx.tr("必須", "Required")) } }
                     }
                     @if let Some((ja, en)) = hint { span.hint { (ctx.tr(ja, en)) } }
                     @if let Some(e) = error { span.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }

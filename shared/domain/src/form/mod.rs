@@ -5,7 +5,11 @@
 //! so single entry and blanket input share this one parser and its rules. [`ApplicationForm::parse`]
 //! reports every failing field at once.
 
+pub mod field;
+
 use serde::{Deserialize, Serialize};
+
+pub use field::{Field, RelativeField};
 
 use crate::error::{Collector, Localized, Text, Violations};
 use crate::jst::JstDate;
@@ -542,51 +546,51 @@ impl ApplicationForm {
         today: JstDate,
     ) -> Result<Self, Box<(Violations, crate::eligibility::FormFacts)>> {
         let mut c = Collector::new();
-        let procedure = c.take("procedure", crate::procedure::Procedure::parse(&input.procedure));
-        let procedures = c.take("procedures", Procedures::parse(&input.procedures));
-        let nationality = c.take("nationality", Text::<60>::parse(&input.nationality));
-        let birth_date = c.take("birth_date", JstDate::parse(&input.birth_date));
+        let procedure = c.take(Field::Procedure, crate::procedure::Procedure::parse(&input.procedure));
+        let procedures = c.take(Field::Procedures, Procedures::parse(&input.procedures));
+        let nationality = c.take(Field::Nationality, Text::<60>::parse(&input.nationality));
+        let birth_date = c.take(Field::BirthDate, JstDate::parse(&input.birth_date));
         if birth_date.is_some_and(|b| b >= today) {
-            c.push("birth_date", &FormError::BirthDateInFuture);
+            c.push(Field::BirthDate, &FormError::BirthDateInFuture);
         }
-        let name = c.take("name", NameOnCard::parse(&input.name));
-        let sex = c.take("sex", Sex::parse(&input.sex));
-        let married = c.take("married", input.married.parse());
-        let occupation = c.take("occupation", Text::<60>::parse(&input.occupation));
-        let home_country_address = c.take("home_country_address", Text::<120>::parse(&input.home_country_address));
-        let postcode = c.take("postcode", Postcode::parse(&input.postcode));
-        let prefecture = c.take("prefecture", Prefecture::parse(&input.prefecture));
-        let city = c.take("city", Text::<120>::parse(&input.city));
-        let street = c.take("street", Text::<120>::parse(&input.street));
-        let telephone = c.take("telephone", optional(&input.telephone, PhoneNumber::parse));
-        let mobile = c.take("mobile", optional(&input.mobile, PhoneNumber::parse));
+        let name = c.take(Field::Name, NameOnCard::parse(&input.name));
+        let sex = c.take(Field::Sex, Sex::parse(&input.sex));
+        let married = c.take(Field::Married, input.married.parse());
+        let occupation = c.take(Field::Occupation, Text::<60>::parse(&input.occupation));
+        let home_country_address = c.take(Field::HomeCountryAddress, Text::<120>::parse(&input.home_country_address));
+        let postcode = c.take(Field::Postcode, Postcode::parse(&input.postcode));
+        let prefecture = c.take(Field::Prefecture, Prefecture::parse(&input.prefecture));
+        let city = c.take(Field::City, Text::<120>::parse(&input.city));
+        let street = c.take(Field::Street, Text::<120>::parse(&input.street));
+        let telephone = c.take(Field::Telephone, optional(&input.telephone, PhoneNumber::parse));
+        let mobile = c.take(Field::Mobile, optional(&input.mobile, PhoneNumber::parse));
         if input.telephone.trim().is_empty() && input.mobile.trim().is_empty() {
-            c.push("telephone", &FormError::PhoneRequired);
+            c.push(Field::Telephone, &FormError::PhoneRequired);
         }
-        let email = c.take("email", optional(&input.email, EmailAddress::parse));
-        let passport_number = c.take("passport_number", PassportNumber::parse(&input.passport_number));
-        let passport_expiry = c.take("passport_expiry", JstDate::parse(&input.passport_expiry));
+        let email = c.take(Field::Email, optional(&input.email, EmailAddress::parse));
+        let passport_number = c.take(Field::PassportNumber, PassportNumber::parse(&input.passport_number));
+        let passport_expiry = c.take(Field::PassportExpiry, JstDate::parse(&input.passport_expiry));
         if passport_expiry.is_some_and(|e| e < today) {
-            c.push("passport_expiry", &FormError::PassportExpired);
+            c.push(Field::PassportExpiry, &FormError::PassportExpired);
         }
-        let status = c.take("status_of_residence", StatusOfResidence::parse(&input.status_of_residence));
-        let period = c.take("period_of_stay", PeriodOfStay::parse(&input.period_of_stay));
-        let expiry = c.take("expiry_date", JstDate::parse(&input.expiry_date));
-        let card_number = c.take("residence_card_number", ResidenceCardNumber::parse(&input.residence_card_number));
-        let desired = c.take("desired_period_of_stay", PeriodOfStay::parse(&input.desired_period_of_stay));
-        let reason = c.take("reason", Text::<1000>::parse(&input.reason));
+        let status = c.take(Field::StatusOfResidence, StatusOfResidence::parse(&input.status_of_residence));
+        let period = c.take(Field::PeriodOfStay, PeriodOfStay::parse(&input.period_of_stay));
+        let expiry = c.take(Field::ExpiryDate, JstDate::parse(&input.expiry_date));
+        let card_number = c.take(Field::ResidenceCardNumber, ResidenceCardNumber::parse(&input.residence_card_number));
+        let desired = c.take(Field::DesiredPeriodOfStay, PeriodOfStay::parse(&input.desired_period_of_stay));
+        let reason = c.take(Field::Reason, Text::<1000>::parse(&input.reason));
 
-        let criminal_record = match c.take("criminal_record", input.criminal_record.parse()) {
+        let criminal_record = match c.take(Field::CriminalRecord, input.criminal_record.parse()) {
             Some(true) if input.criminal_record_details.trim().is_empty() => {
-                c.push("criminal_record_details", &FormError::CriminalDetailsRequired);
+                c.push(Field::CriminalRecordDetails, &FormError::CriminalDetailsRequired);
                 None
             }
             Some(true) => {
-                c.take("criminal_record_details", Text::<400>::parse(&input.criminal_record_details)).map(Some)
+                c.take(Field::CriminalRecordDetails, Text::<400>::parse(&input.criminal_record_details)).map(Some)
             }
             Some(false) => {
                 if !input.criminal_record_details.trim().is_empty() {
-                    c.push("criminal_record_details", &FormError::CriminalDetailsWithoutRecord);
+                    c.push(Field::CriminalRecordDetails, &FormError::CriminalDetailsWithoutRecord);
                 }
                 Some(None)
             }
@@ -596,13 +600,13 @@ impl ApplicationForm {
         let relatives = Self::parse_relatives(&mut c, input, today);
 
         let receipt_method =
-            c.take("receipt_method", ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
-        let receiving_office = c.take("receiving_office", Office::parse(&input.receiving_office));
-        let notice_email = c.take("notice_email", EmailAddress::parse(&input.notice_email));
-        let kanji_name_petition = c.take("kanji_name_petition", Self::flag_default_no(&input.kanji_name_petition));
-        let in_japan = c.take("in_japan", input.in_japan.parse());
-        if c.take("applicant_requested", input.applicant_requested.parse()) == Some(false) {
-            c.push("applicant_requested", &FormError::RequestNotConfirmed);
+            c.take(Field::ReceiptMethod, ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
+        let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));
+        let notice_email = c.take(Field::NoticeEmail, EmailAddress::parse(&input.notice_email));
+        let kanji_name_petition = c.take(Field::KanjiNamePetition, Self::flag_default_no(&input.kanji_name_petition));
+        let in_japan = c.take(Field::InJapan, input.in_japan.parse());
+        if c.take(Field::ApplicantRequested, input.applicant_requested.parse()) == Some(false) {
+            c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
         }
 
         let facts = crate::eligibility::FormFacts {
@@ -721,38 +725,37 @@ impl ApplicationForm {
     }
 
     fn parse_relatives(c: &mut Collector, input: &ApplicationInput, today: JstDate) -> Option<Vec<Relative>> {
-        let answer = c.take("relatives_in_japan", input.relatives_in_japan.parse())?;
+        let answer = c.take(Field::RelativesInJapan, input.relatives_in_japan.parse())?;
         let n = input.relatives.len();
         if !answer {
             if n > 0 {
-                c.push("relatives", &FormError::RelativesWithoutAnswer);
+                c.push(Field::Relatives, &FormError::RelativesWithoutAnswer);
                 return None;
             }
             return Some(Vec::new());
         }
         if n == 0 {
-            c.push("relatives", &FormError::RelativesRequired);
+            c.push(Field::Relatives, &FormError::RelativesRequired);
             return None;
         }
         if n > Self::MAX_RELATIVES {
-            c.push("relatives", &FormError::TooManyRelatives(n));
+            c.push(Field::Relatives, &FormError::TooManyRelatives(n));
             return None;
         }
         let mut out = Vec::with_capacity(n);
         let mut ok = true;
         for (i, r) in input.relatives.iter().enumerate() {
-            let f = |name: &str| format!("relatives[{i}].{name}");
-            let relationship = c.take(f("relationship"), Text::<20>::parse(&r.relationship));
-            let name = c.take(f("name"), Text::<80>::parse(&r.name));
-            let birth_date = c.take(f("birth_date"), JstDate::parse(&r.birth_date));
+            let relationship = c.take(RelativeField::Relationship.key(i), Text::<20>::parse(&r.relationship));
+            let name = c.take(RelativeField::Name.key(i), Text::<80>::parse(&r.name));
+            let birth_date = c.take(RelativeField::BirthDate.key(i), JstDate::parse(&r.birth_date));
             if birth_date.is_some_and(|b| b >= today) {
-                c.push(f("birth_date"), &FormError::BirthDateInFuture);
+                c.push(RelativeField::BirthDate.key(i), &FormError::BirthDateInFuture);
             }
-            let nationality = c.take(f("nationality"), Text::<60>::parse(&r.nationality));
-            let living_together = c.take(f("living_together"), r.living_together.parse());
-            let workplace = c.take(f("workplace_or_school"), optional(&r.workplace_or_school, Text::<120>::parse));
+            let nationality = c.take(RelativeField::Nationality.key(i), Text::<60>::parse(&r.nationality));
+            let living_together = c.take(RelativeField::LivingTogether.key(i), r.living_together.parse());
+            let workplace = c.take(RelativeField::WorkplaceOrSchool.key(i), optional(&r.workplace_or_school, Text::<120>::parse));
             let card =
-                c.take(f("residence_card_number"), optional(&r.residence_card_number, ResidenceCardNumber::parse));
+                c.take(RelativeField::ResidenceCardNumber.key(i), optional(&r.residence_card_number, ResidenceCardNumber::parse));
             match (relationship, name, birth_date, nationality, living_together, workplace, card) {
                 (
                     Some(relationship),

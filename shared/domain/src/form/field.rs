@@ -1,0 +1,711 @@
+//! The form's fields, decided once: each field's key (as the API, the page's form and violations name it),
+//! its label in Japanese and English, what it accepts (with its limit), whether it must be filled and the
+//! hint a person entering it reads. The parser collects its errors under these keys, the page builds its
+//! form from them, the blanket template's columns are these fields in this order, and the reader of a
+//! blanket row and of a posted page fills [`ApplicationInput`] through [`ApplicationInput::set`], the one
+//! map from a key to where its text goes.
+
+use super::{ApplicationInput, Flag, RelativeInput};
+
+/// What a field accepts: the page chooses its control by it, the blanket template its rule and list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text of at most this many characters.
+    Text(usize),
+    Date,
+    YesNo,
+    Sex,
+    Status,
+    Period,
+    Office,
+    ReceiptMethod,
+    ReEntry,
+    CardNumber,
+    Email,
+    Phone,
+    Postcode,
+    Prefecture,
+    /// The procedure applied for (one of the procedures filed online).
+    Procedure,
+    /// The API's list of the permissions asked for together (entered as re-entry and activity).
+    Procedures,
+    /// The API's list of relatives in Japan (entered row by row, after the yes/no question).
+    Relatives,
+}
+
+/// Whether a field must be filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    /// Telephone or mobile: at least one of the two.
+    OneOfPhones,
+    /// Required when this yes/no field is answered yes (criminal record, relatives in Japan).
+    IfYes(Field),
+    Optional,
+}
+
+/// One field's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    pub key: &'static str,
+    pub ja: &'static str,
+    pub en: &'static str,
+    pub kind: Kind,
+    pub need: Need,
+    /// What the page says under the label, in Japanese and English.
+    pub hint: Option<(&'static str, &'static str)>,
+}
+
+const fn spec(key: &'static str, ja: &'static str, en: &'static str, kind: Kind, need: Need) -> Spec {
+    Spec { key, ja, en, kind, need, hint: None }
+}
+
+impl Spec {
+    const fn hint(self, ja: &'static str, en: &'static str) -> Spec {
+        Spec { hint: Some((ja, en)), ..self }
+    }
+
+    /// Whether the field is marked required where it is entered.
+    pub fn required(self) -> bool {
+        self.need == Need::Required
+    }
+
+    /// The most characters a free-text field takes.
+    pub fn limit(self) -> Option<usize> {
+        match self.kind {
+            Kind::Text(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A field of the application (a relative's own fields are [`RelativeField`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Procedure,
+    Procedures,
+    ReEntry,
+    ActivityOutsideStatus,
+    Nationality,
+    BirthDate,
+    Name,
+    Sex,
+    Married,
+    Occupation,
+    HomeCountryAddress,
+    Postcode,
+    Prefecture,
+    City,
+    Street,
+    Telephone,
+    Mobile,
+    Email,
+    PassportNumber,
+    PassportExpiry,
+    StatusOfResidence,
+    PeriodOfStay,
+    ExpiryDate,
+    ResidenceCardNumber,
+    DesiredPeriodOfStay,
+    Reason,
+    CriminalRecord,
+    CriminalRecordDetails,
+    RelativesInJapan,
+    Relatives,
+    ReceiptMethod,
+    ReceivingOffice,
+    NoticeEmail,
+    KanjiNamePetition,
+    InJapan,
+    ApplicantRequested,
+}
+
+impl Field {
+    /// Every field, in the order of the agency's form.
+    pub const ALL: [Field; 36] = [
+        Self::Procedure,
+        Self::Procedures,
+        Self::ReEntry,
+        Self::ActivityOutsideStatus,
+        Self::Nationality,
+        Self::BirthDate,
+        Self::Name,
+        Self::Sex,
+        Self::Married,
+        Self::Occupation,
+        Self::HomeCountryAddress,
+        Self::Postcode,
+        Self::Prefecture,
+        Self::City,
+        Self::Street,
+        Self::Telephone,
+        Self::Mobile,
+        Self::Email,
+        Self::PassportNumber,
+        Self::PassportExpiry,
+        Self::StatusOfResidence,
+        Self::PeriodOfStay,
+        Self::ExpiryDate,
+        Self::ResidenceCardNumber,
+        Self::DesiredPeriodOfStay,
+        Self::Reason,
+        Self::CriminalRecord,
+        Self::CriminalRecordDetails,
+        Self::RelativesInJapan,
+        Self::Relatives,
+        Self::ReceiptMethod,
+        Self::ReceivingOffice,
+        Self::NoticeEmail,
+        Self::KanjiNamePetition,
+        Self::InJapan,
+        Self::ApplicantRequested,
+    ];
+
+    /// The fields a person enters one by one, on the page or in a blanket row, in the agency's order (the
+    /// relatives' rows come after [`Field::RelativesInJapan`]). The procedure is chosen before the form
+    /// (the template's own, the page's hidden field) and the API's list of permissions is entered as
+    /// re-entry and activity.
+    pub fn entered() -> impl Iterator<Item = Field> {
+        Self::ALL.into_iter().filter(|f| !matches!(f, Self::Procedure | Self::Procedures | Self::Relatives))
+    }
+
+    pub fn key(self) -> &'static str {
+        self.spec().key
+    }
+
+    /// Where a person enters what a violation of this field is about: the API's list of permissions is
+    /// entered as the re-entry question, its list of relatives as the question whether there are any.
+    pub fn entered_as(self) -> Field {
+        match self {
+            Self::Procedures => Self::ReEntry,
+            Self::Relatives => Self::RelativesInJapan,
+            other => other,
+        }
+    }
+
+    /// The field a key names.
+    pub fn of_key(key: &str) -> Option<Field> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    pub fn spec(self) -> Spec {
+        use Kind::*;
+        use Need::*;
+        match self {
+            Self::Procedure => spec("procedure", "申請の種類", "What is applied for", Procedure, Optional),
+            Self::Procedures => spec("procedures", "同時に申請する許可", "Permissions applied for with it", Procedures, Required),
+            Self::ReEntry => spec("re_entry", "再入国許可（同時申請）", "Re-entry permission (with the extension)", ReEntry, Optional).hint(
+                "再入国許可と資格外活動許可は、在留期間更新許可申請と同時に申請する場合に限り、オンラインで申請できます。",
+                "Re-entry and activity permission can be filed online only together with an extension.",
+            ),
+            Self::ActivityOutsideStatus => spec(
+                "activity_outside_status",
+                "資格外活動許可（同時申請）",
+                "Permission for activity outside status",
+                YesNo,
+                Optional,
+            ),
+            Self::Nationality => spec("nationality", "国籍・地域", "Nationality/region", Text(60), Required),
+            Self::BirthDate => spec("birth_date", "生年月日", "Date of birth", Date, Required).hint("例：19950412", "e.g. 19950412"),
+            Self::Name => spec("name", "氏名（在留カードのとおり）", "Name (as on the residence card)", Text(80), Required).hint(
+                "ローマ字の大文字で、姓・名をカンマで区切ります（例：NGUYEN,VAN,AN）。",
+                "Capital letters, family and given names separated by commas (e.g. NGUYEN,VAN,AN).",
+            ),
+            Self::Sex => spec("sex", "性別", "Sex", Sex, Required),
+            Self::Married => spec("married", "配偶者の有無", "Married", YesNo, Required),
+            Self::Occupation => spec("occupation", "職業", "Occupation", Text(60), Required),
+            Self::HomeCountryAddress => {
+                spec("home_country_address", "本国における居住地", "Address in home country", Text(120), Required)
+            }
+            Self::Postcode => spec("postcode", "郵便番号", "Postcode", Postcode, Required).hint("例：100-0013", "e.g. 100-0013"),
+            Self::Prefecture => {
+                spec("prefecture", "都道府県", "Prefecture", Prefecture, Required).hint("例：東京都", "e.g. 東京都 or Tokyo")
+            }
+            Self::City => spec("city", "市区町村", "City", Text(120), Required),
+            Self::Street => spec("street", "町名・番地・建物名", "Street, number and building", Text(120), Required),
+            Self::Telephone => spec("telephone", "電話番号", "Telephone", Phone, OneOfPhones)
+                .hint("電話番号か携帯電話番号のどちらかが必要です。", "A telephone or a mobile number is needed."),
+            Self::Mobile => spec("mobile", "携帯電話番号", "Mobile", Phone, OneOfPhones),
+            Self::Email => spec("email", "メールアドレス", "E-mail", Email, Optional),
+            Self::PassportNumber => spec("passport_number", "旅券番号", "Passport number", Text(20), Required),
+            Self::PassportExpiry => spec("passport_expiry", "旅券有効期限", "Passport expiry", Date, Required)
+                .hint("例：20300101", "e.g. 20300101"),
+            Self::StatusOfResidence => {
+                spec("status_of_residence", "現に有する在留資格", "Current status of residence", Status, Required)
+            }
+            Self::PeriodOfStay => spec("period_of_stay", "在留期間", "Period of stay", Period, Required)
+                .hint("例：1Y（1年）、6M（6か月）", "e.g. 1Y (one year), 6M (six months)"),
+            Self::ExpiryDate => {
+                spec("expiry_date", "在留期間の満了日", "Expiry of the period of stay", Date, Required)
+            }
+            Self::ResidenceCardNumber => {
+                spec("residence_card_number", "在留カード番号", "Residence card number", CardNumber, Required)
+            }
+            Self::DesiredPeriodOfStay => {
+                spec("desired_period_of_stay", "希望する在留期間", "Desired period of stay", Period, Required)
+                    .hint("例：3Y", "e.g. 3Y")
+            }
+            Self::Reason => spec("reason", "更新の理由", "Reason for the extension", Text(1000), Required),
+            Self::CriminalRecord => spec(
+                "criminal_record",
+                "犯罪を理由とする処分の有無",
+                "Criminal record",
+                YesNo,
+                Required,
+            )
+            .hint("日本国内外で犯罪を理由とする処分を受けたことがあるかを答えてください。", "Whether the applicant was ever punished for a crime, in Japan or abroad."),
+            Self::CriminalRecordDetails => spec(
+                "criminal_record_details",
+                "犯罪を理由とする処分の内容",
+                "Criminal record details",
+                Text(400),
+                IfYes(Self::CriminalRecord),
+            )
+            .hint("処分を受けたことが「有」の場合に記入してください。", "Fill in only if the answer above is yes."),
+            Self::RelativesInJapan => spec(
+                "relatives_in_japan",
+                "在日親族及び同居者の有無",
+                "Any relatives in Japan or people living together",
+                YesNo,
+                Required,
+            ),
+            Self::Relatives => spec("relatives", "在日親族及び同居者", "Relatives in Japan and people living together", Relatives, IfYes(Self::RelativesInJapan)),
+            Self::ReceiptMethod => spec("receipt_method", "在留カードの受領方法", "Receipt of the residence card", ReceiptMethod, Required)
+                .hint(
+                    "郵送の場合は、手数料の納付後に在留カードが所属機関（取次者の場合はその事務所）あてに送られます。申請人が16歳未満の場合や、漢字氏名の併記を申し出る場合など、郵送を選べないことがあります。",
+                    "By post, the card is sent after the fee is paid, to the organization (to the agent's office when an agent files). Post cannot be chosen in some cases, e.g. for an applicant under 16 or with a petition for the name in kanji.",
+                ),
+            Self::ReceivingOffice => spec(
+                "receiving_office",
+                "受領官署",
+                "Receiving office",
+                Office,
+                Required,
+            )
+            .hint("在留カードを受け取る地方出入国在留管理官署です。", "The regional immigration services office where the card is collected."),
+            Self::NoticeEmail => spec(
+                "notice_email",
+                "通知先メールアドレス（申請人）",
+                "Applicant's e-mail for notices",
+                Email,
+                Required,
+            )
+            .hint("仮受付番号と受付番号は、このアドレスにも送られます。", "The temporary and official receipt numbers are sent to this address too."),
+            Self::KanjiNamePetition => {
+                spec("kanji_name_petition", "漢字氏名併記の申出", "Petition to add the kanji name", YesNo, Optional)
+            }
+            Self::InJapan => spec("in_japan", "申請人が日本に在留している", "The applicant is in Japan", YesNo, Required),
+            Self::ApplicantRequested => spec(
+                "applicant_requested",
+                "申請人からの依頼",
+                "Requested by the applicant",
+                YesNo,
+                Required,
+            )
+            .hint("申請人から申請の依頼を受けているかを答えてください。依頼の書面は所属機関で保管します。", "Whether the applicant asked for this application; the written request is kept by the organization."),
+        }
+    }
+}
+
+impl From<Field> for String {
+    fn from(f: Field) -> String {
+        f.key().to_owned()
+    }
+}
+
+/// A field of one relative in Japan (row `i` of at most [`super::ApplicationForm::MAX_RELATIVES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RelativeField {
+    Relationship,
+    Name,
+    BirthDate,
+    Nationality,
+    LivingTogether,
+    WorkplaceOrSchool,
+    ResidenceCardNumber,
+}
+
+impl RelativeField {
+    pub const ALL: [RelativeField; 7] = [
+        Self::Relationship,
+        Self::Name,
+        Self::BirthDate,
+        Self::Nationality,
+        Self::LivingTogether,
+        Self::WorkplaceOrSchool,
+        Self::ResidenceCardNumber,
+    ];
+
+    /// The key of this field of row `i` (`relatives[0].name`).
+    pub fn key(self, i: usize) -> String {
+        format!("relatives[{i}].{}", self.spec().key)
+    }
+
+    /// The row and field a key names.
+    pub fn of_key(key: &str) -> Option<(usize, RelativeField)> {
+        let (i, name) = key.strip_prefix("relatives[")?.split_once("].")?;
+        let i: usize = i.parse().ok()?;
+        let field = Self::ALL.into_iter().find(|f| f.spec().key == name)?;
+        (i < super::ApplicationForm::MAX_RELATIVES).then_some((i, field))
+    }
+
+    /// Within a relative's row (which is needed when relatives in Japan is answered yes).
+    pub fn spec(self) -> Spec {
+        use Kind::*;
+        use Need::*;
+        match self {
+            Self::Relationship => spec("relationship", "続柄", "Relationship", Text(20), Required),
+            Self::Name => spec("name", "氏名", "Name", Text(80), Required),
+            Self::BirthDate => spec("birth_date", "生年月日", "Date of birth", Date, Required),
+            Self::Nationality => spec("nationality", "国籍・地域", "Nationality/region", Text(60), Required),
+            Self::LivingTogether => spec("living_together", "同居の有無", "Living together", YesNo, Required),
+            Self::WorkplaceOrSchool => {
+                spec("workplace_or_school", "勤務先・通学先", "Workplace or school", Text(120), Optional)
+            }
+            Self::ResidenceCardNumber => {
+                spec("residence_card_number", "在留カード番号", "Residence card number", CardNumber, Optional)
+            }
+        }
+    }
+}
+
+/// A yes/no answer as text: as typed, or `yes`/`no` for a JSON boolean.
+fn flag_text(f: &Flag) -> String {
+    match f {
+        Flag::Bool(true) => "yes".into(),
+        Flag::Bool(false) => "no".into(),
+        Flag::Text(t) => t.clone(),
+    }
+}
+
+/// The permission always in the API's list of an extension's permissions.
+const BASE: &str = "extension";
+
+impl ApplicationInput {
+    /// What was typed for a field: yes/no answers as typed (`yes`/`no` for a JSON boolean), the re-entry
+    /// question as `none`, `single` or `multiple`, the API's list of permissions joined by commas.
+    pub fn value(&self, field: Field) -> String {
+        let has = |p: &str| self.procedures.iter().any(|x| x == p);
+        match field {
+            Field::Procedure => self.procedure.clone(),
+            Field::Procedures => self.procedures.join(","),
+            Field::ReEntry => {
+                if has("re_entry_multiple") {
+                    "multiple".into()
+                } else if has("re_entry_single") {
+                    "single".into()
+                } else {
+                    "none".into()
+                }
+            }
+            Field::ActivityOutsideStatus => if has("activity_outside_status") { "yes" } else { "no" }.into(),
+            Field::Nationality => self.nationality.clone(),
+            Field::BirthDate => self.birth_date.clone(),
+            Field::Name => self.name.clone(),
+            Field::Sex => self.sex.clone(),
+            Field::Married => flag_text(&self.married),
+            Field::Occupation => self.occupation.clone(),
+            Field::HomeCountryAddress => self.home_country_address.clone(),
+            Field::Postcode => self.postcode.clone(),
+            Field::Prefecture => self.prefecture.clone(),
+            Field::City => self.city.clone(),
+            Field::Street => self.street.clone(),
+            Field::Telephone => self.telephone.clone(),
+            Field::Mobile => self.mobile.clone(),
+            Field::Email => self.email.clone(),
+            Field::PassportNumber => self.passport_number.clone(),
+            Field::PassportExpiry => self.passport_expiry.clone(),
+            Field::StatusOfResidence => self.status_of_residence.clone(),
+            Field::PeriodOfStay => self.period_of_stay.clone(),
+            Field::ExpiryDate => self.expiry_date.clone(),
+            Field::ResidenceCardNumber => self.residence_card_number.clone(),
+            Field::DesiredPeriodOfStay => self.desired_period_of_stay.clone(),
+            Field::Reason => self.reason.clone(),
+            Field::CriminalRecord => flag_text(&self.criminal_record),
+            Field::CriminalRecordDetails => self.criminal_record_details.clone(),
+            Field::RelativesInJapan => flag_text(&self.relatives_in_japan),
+            // Row by row: [`RelativeInput::value`].
+            Field::Relatives => String::new(),
+            Field::ReceiptMethod => self.receipt_method.clone(),
+            Field::ReceivingOffice => self.receiving_office.clone(),
+            Field::NoticeEmail => self.notice_email.clone(),
+            Field::KanjiNamePetition => flag_text(&self.kanji_name_petition),
+            Field::InJapan => flag_text(&self.in_japan),
+            Field::ApplicantRequested => flag_text(&self.applicant_requested),
+        }
+    }
+
+    /// Puts what was typed for a field where the parser reads it. The re-entry question and the activity
+    /// permission are entered one by one and join the list of permissions with the extension (a value not
+    /// understood goes into the list as typed, so that the list's error names it).
+    pub fn set(&mut self, field: Field, value: String) {
+        let flag = |v: String| Flag::Text(v);
+        let with_base = |list: &mut Vec<String>| {
+            if !list.iter().any(|p| p == BASE) {
+                list.insert(0, BASE.to_owned());
+            }
+        };
+        match field {
+            Field::Procedure => self.procedure = value,
+            Field::Procedures => {
+                self.procedures = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            }
+            Field::ReEntry => {
+                with_base(&mut self.procedures);
+                match value.trim() {
+                    "一回限り" | "single" => self.procedures.push("re_entry_single".into()),
+                    "数次" | "multiple" => self.procedures.push("re_entry_multiple".into()),
+                    "" | "なし" | "none" => {}
+                    other => self.procedures.push(other.to_owned()),
+                }
+            }
+            Field::ActivityOutsideStatus => {
+                with_base(&mut self.procedures);
+                match Flag::Text(value.clone()).parse() {
+                    Ok(true) => self.procedures.push("activity_outside_status".into()),
+                    Ok(false) => {}
+                    Err(_) if value.trim().is_empty() => {}
+                    // Named as typed, so the list's error says what was not understood.
+                    Err(_) => self.procedures.push(format!("activity_outside_status={}", value.trim())),
+                }
+            }
+            Field::Nationality => self.nationality = value,
+            Field::BirthDate => self.birth_date = value,
+            Field::Name => self.name = value,
+            Field::Sex => self.sex = value,
+            Field::Married => self.married = flag(value),
+            Field::Occupation => self.occupation = value,
+            Field::HomeCountryAddress => self.home_country_address = value,
+            Field::Postcode => self.postcode = value,
+            Field::Prefecture => self.prefecture = value,
+            Field::City => self.city = value,
+            Field::Street => self.street = value,
+            Field::Telephone => self.telephone = value,
+            Field::Mobile => self.mobile = value,
+            Field::Email => self.email = value,
+            Field::PassportNumber => self.passport_number = value,
+            Field::PassportExpiry => self.passport_expiry = value,
+            Field::StatusOfResidence => self.status_of_residence = value,
+            Field::PeriodOfStay => self.period_of_stay = value,
+            Field::ExpiryDate => self.expiry_date = value,
+            Field::ResidenceCardNumber => self.residence_card_number = value,
+            Field::DesiredPeriodOfStay => self.desired_period_of_stay = value,
+            Field::Reason => self.reason = value,
+            Field::CriminalRecord => self.criminal_record = flag(value),
+            Field::CriminalRecordDetails => self.criminal_record_details = value,
+            Field::RelativesInJapan => self.relatives_in_japan = flag(value),
+            // Row by row: [`RelativeInput::set`].
+            Field::Relatives => {}
+            Field::ReceiptMethod => self.receipt_method = value,
+            Field::ReceivingOffice => self.receiving_office = value,
+            Field::NoticeEmail => self.notice_email = value,
+            Field::KanjiNamePetition => self.kanji_name_petition = flag(value),
+            Field::InJapan => self.in_japan = flag(value),
+            Field::ApplicantRequested => self.applicant_requested = flag(value),
+        }
+    }
+
+    /// Fills an input from text by key (a posted page, a blanket row): every entered field, then the
+    /// relatives' rows, `rows` of them, of which those left empty are left out.
+    pub fn from_entered(value: impl Fn(&str) -> String, rows: usize) -> ApplicationInput {
+        let mut input = ApplicationInput { procedure: value(Field::Procedure.key()), ..ApplicationInput::default() };
+        for field in Field::entered() {
+            input.set(field, value(field.key()));
+        }
+        input.relatives = (0..rows.min(super::ApplicationForm::MAX_RELATIVES))
+            .map(|i| {
+                let mut r = RelativeInput::default();
+                for f in RelativeField::ALL {
+                    r.set(f, value(&f.key(i)));
+                }
+                r
+            })
+            .filter(|r| !r.is_blank())
+            .collect();
+        input
+    }
+}
+
+impl RelativeInput {
+    pub fn value(&self, field: RelativeField) -> String {
+        match field {
+            RelativeField::Relationship => self.relationship.clone(),
+            RelativeField::Name => self.name.clone(),
+            RelativeField::BirthDate => self.birth_date.clone(),
+            RelativeField::Nationality => self.nationality.clone(),
+            RelativeField::LivingTogether => flag_text(&self.living_together),
+            RelativeField::WorkplaceOrSchool => self.workplace_or_school.clone(),
+            RelativeField::ResidenceCardNumber => self.residence_card_number.clone(),
+        }
+    }
+
+    pub fn set(&mut self, field: RelativeField, value: String) {
+        match field {
+            RelativeField::Relationship => self.relationship = value,
+            RelativeField::Name => self.name = value,
+            RelativeField::BirthDate => self.birth_date = value,
+            RelativeField::Nationality => self.nationality = value,
+            RelativeField::LivingTogether => self.living_together = Flag::Text(value),
+            RelativeField::WorkplaceOrSchool => self.workplace_or_school = value,
+            RelativeField::ResidenceCardNumber => self.residence_card_number = value,
+        }
+    }
+
+    /// A row where nothing was typed.
+    pub fn is_blank(&self) -> bool {
+        RelativeField::ALL.into_iter().all(|f| self.value(f).trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{application_input, relative_input};
+    use crate::form::ApplicationForm;
+    use crate::jst::d;
+
+    fn failing(input: &ApplicationInput) -> Vec<String> {
+        match ApplicationForm::parse(input, d("2026-11-27")) {
+            Ok(_) => Vec::new(),
+            Err(v) => v.0.into_iter().map(|x| x.field).collect(),
+        }
+    }
+
+    fn with_relative() -> ApplicationInput {
+        let mut input = application_input();
+        input.relatives_in_japan = Flag::Text("有".into());
+        input.relatives = vec![relative_input()];
+        input
+    }
+
+    #[test]
+    fn keys_are_unique_and_read_back() {
+        let mut keys: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Field::ALL.len());
+        for f in Field::ALL {
+            assert_eq!(Field::of_key(f.key()), Some(f));
+        }
+        for f in RelativeField::ALL {
+            assert_eq!(RelativeField::of_key(&f.key(5)), Some((5, f)));
+            assert_eq!(RelativeField::of_key(&f.key(6)), None, "six rows at most");
+        }
+        assert_eq!(Field::of_key("nationalty"), None);
+    }
+
+    /// Every free-text field takes exactly as many characters as the registry says: the parser's own limit.
+    #[test]
+    fn every_text_limit_is_the_parser_s() {
+        assert!(failing(&with_relative()).is_empty(), "{:?}", failing(&with_relative()));
+        let mut checked = 0;
+        for field in Field::ALL {
+            let Some(limit) = field.spec().limit() else { continue };
+            for (n, fails) in [(limit, false), (limit + 1, true)] {
+                let mut input = with_relative();
+                // Criminal details are read only when there is a record.
+                if field == Field::CriminalRecordDetails {
+                    input.criminal_record = Flag::Text("有".into());
+                }
+                input.set(field, "A".repeat(n));
+                assert_eq!(failing(&input).contains(&field.key().to_owned()), fails, "{field:?} at {n}");
+            }
+            checked += 1;
+        }
+        for field in RelativeField::ALL {
+            let Some(limit) = field.spec().limit() else { continue };
+            for (n, fails) in [(limit, false), (limit + 1, true)] {
+                let mut input = with_relative();
+                input.relatives[0].set(field, "A".repeat(n));
+                assert_eq!(failing(&input).contains(&field.key(0)), fails, "{field:?} at {n}");
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 13);
+    }
+
+    /// What the parser reports is always a field of the registry (or the organization, which no one types).
+    #[test]
+    fn the_parser_names_only_registry_fields() {
+        let mut inputs = vec![ApplicationInput::default(), with_relative()];
+        let mut bad = with_relative();
+        for f in RelativeField::ALL {
+            bad.relatives[0].set(f, "\u{202e}?".into());
+        }
+        for f in Field::ALL {
+            bad.set(f, "\u{202e}?".into());
+        }
+        inputs.push(bad);
+        let mut many = with_relative();
+        many.relatives = vec![relative_input(); 7];
+        inputs.push(many);
+        let mut seen = 0;
+        for input in &inputs {
+            for key in failing(input) {
+                assert!(
+                    Field::of_key(&key).is_some() || RelativeField::of_key(&key).is_some(),
+                    "{key} is not in the registry"
+                );
+                seen += 1;
+            }
+        }
+        assert!(seen > 30, "{seen}");
+    }
+
+    /// Text read by key, as a page posts it or a blanket row holds it, makes the same input again.
+    #[test]
+    fn value_and_set_are_one_map() {
+        let mut input = with_relative();
+        input.procedures = vec!["extension".into(), "re_entry_multiple".into(), "activity_outside_status".into()];
+        input.married = Flag::Bool(true);
+        let by_key = |key: &str| {
+            Field::of_key(key).map(|f| input.value(f)).unwrap_or_else(|| {
+                let (i, f) = RelativeField::of_key(key).unwrap();
+                input.relatives.get(i).map(|r| r.value(f)).unwrap_or_default()
+            })
+        };
+        let again = ApplicationInput::from_entered(by_key, 3);
+        for f in Field::ALL {
+            assert_eq!(again.value(f), input.value(f), "{f:?}");
+        }
+        assert_eq!(again.relatives, input.relatives);
+        let today = d("2026-11-27");
+        assert_eq!(ApplicationForm::parse(&again, today), ApplicationForm::parse(&input, today));
+        assert!(ApplicationForm::parse(&again, today).is_ok());
+        // The re-entry question in the template's words and the page's codes.
+        for (typed, list) in [
+            ("一回限り", vec!["extension", "re_entry_single"]),
+            ("multiple", vec!["extension", "re_entry_multiple"]),
+            ("なし", vec!["extension"]),
+            ("", vec!["extension"]),
+            ("twice", vec!["extension", "twice"]),
+        ] {
+            let mut i = ApplicationInput::default();
+            i.set(Field::ReEntry, typed.into());
+            assert_eq!(i.procedures, list, "{typed}");
+        }
+        let mut i = ApplicationInput::default();
+        i.set(Field::ActivityOutsideStatus, "maybe".into());
+        assert_eq!(i.procedures, ["extension", "activity_outside_status=maybe"]);
+        i.set(Field::Procedures, "extension, re_entry_single".into());
+        assert_eq!(i.value(Field::Procedures), "extension,re_entry_single");
+        assert_eq!(i.value(Field::ReEntry), "single");
+        assert_eq!(i.value(Field::ActivityOutsideStatus), "no");
+        // Blank rows are left out; a row with anything typed is kept.
+        let rows = ApplicationInput::from_entered(|k| if k == "relatives[1].name" { "X".into() } else { String::new() }, 3);
+        assert_eq!(rows.relatives.len(), 1);
+        assert_eq!(rows.relatives[0].name, "X");
+    }
+
+    #[test]
+    fn the_api_s_lists_are_entered_as_their_questions() {
+        assert_eq!(Field::Procedures.entered_as(), Field::ReEntry);
+        assert_eq!(Field::Relatives.entered_as(), Field::RelativesInJapan);
+        assert_eq!(Field::Name.entered_as(), Field::Name);
+        let entered: Vec<Field> = Field::entered().collect();
+        assert!(!entered.contains(&Field::Procedure) && !entered.contains(&Field::Procedures));
+        assert!(!entered.contains(&Field::Relatives));
+        assert_eq!(entered.len(), Field::ALL.len() - 3);
+        assert_eq!(Field::Street.spec().ja, "町名・番地・建物名");
+    }
+}
