@@ -16,7 +16,7 @@ pub enum ServiceError {
     /// ever confirmed to exist).
     #[error("not found")]
     NotFound,
-    #[error("log in first, or again: the session is missing or ended after 30 minutes without use (Q44)")]
+    #[error("log in first, or again: the session is missing or ended after 30 minutes without use")]
     Unauthenticated,
     #[error("this user may not do that")]
     Forbidden,
@@ -134,7 +134,7 @@ impl Localized for ServiceError {
     fn message_ja(&self) -> String {
         match self {
             Self::NotFound => "見つかりません。".into(),
-            Self::Unauthenticated => "ログインしてください（30分間操作がない場合はログアウトされます。Q44）。".into(),
+            Self::Unauthenticated => "ログインしてください（30分間操作がない場合はログアウトされます）。".into(),
             Self::Forbidden => "この操作を行う権限がありません。".into(),
             Self::Invalid(v) => v.0.first().map(|v| v.message_ja.clone()).unwrap_or_default(),
             Self::Login(e) => e.message_ja(),

@@ -1,6 +1,6 @@
 //! Read models: what the application information list shows of each application (Q50, Q51), in the shape the
 //! API answers with. A line is a pure function of its record, rendered at every write of the record and
-//! stored beside it ([`crate::store`]), so that a list reads stored lines and hands them on as they are: no
+//! stored beside it (the store), so that a list reads stored lines and hands them on as they are: no
 //! record is read, decoded or written out again per request. A record's page shows the same line.
 
 use serde::Serialize;
@@ -224,15 +224,6 @@ impl From<&BlanketEntry> for ApplicationView {
                 errors: e.errors().to_vec(),
                 input: input.clone(),
             }),
-        }
-    }
-}
-
-impl From<&crate::store::Listed> for ApplicationView {
-    fn from(l: &crate::store::Listed) -> Self {
-        match l {
-            crate::store::Listed::Application(a) => a.into(),
-            crate::store::Listed::BlanketEntry(e) => e.into(),
         }
     }
 }

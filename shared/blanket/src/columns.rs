@@ -4,7 +4,7 @@
 
 use zairyu_domain::form::field::Spec;
 pub use zairyu_domain::form::field::{Kind, Need};
-use zairyu_domain::form::{ApplicationInput, ApplicationForm, Field, RelativeField};
+use zairyu_domain::form::{ApplicationForm, ApplicationInput, Field, RelativeField};
 
 /// Which field of the form a column is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

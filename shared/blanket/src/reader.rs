@@ -37,7 +37,7 @@ pub enum FileError {
     #[error("the file has no applicants")]
     Empty,
     #[error(
-        "row {0} is past the template's last applicant row ({LAST_ROW}): at most 300 applicants fit in one file, so divide it (Q41)"
+        "row {0} is past the template's last applicant row ({LAST_ROW}): at most 300 applicants fit in one file, so divide it"
     )]
     PastLastRow(u32),
     #[error("cell {0} is outside the template's columns; remove what is there (the last column is {1})")]
@@ -47,7 +47,7 @@ pub enum FileError {
     )]
     HeaderChanged(u32),
     #[error(
-        "row {row} has status \"{status}\", which is entered on another screen: one file holds one input-screen group (Q40)"
+        "row {row} has status \"{status}\", which is entered on another screen: one file holds one input-screen group"
     )]
     MixedScreenGroups { row: u32, status: String },
 }
@@ -78,7 +78,7 @@ impl Localized for FileError {
             Self::OtherProcedure(p) => format!("別の申請種別（{p}）のテンプレートです。一括入力できるのは在留期間更新許可申請のみです。"),
             Self::Empty => "申請人が入力されていません。".into(),
             Self::PastLastRow(row) => format!(
-                "{row}行目はテンプレートの最終行（{LAST_ROW}行目）より後です。1ファイル300名までですので分割してください（Q41）。"
+                "{row}行目はテンプレートの最終行（{LAST_ROW}行目）より後です。1ファイル300名までですので分割してください。"
             ),
             Self::OutsideColumns(cell, last) => {
                 format!("セル{cell}はテンプレートの列の外です（最後の列は{last}列）。その内容を削除してください。")
@@ -87,7 +87,7 @@ impl Localized for FileError {
                 "見出しの{row}行目が変更または削除されています。テンプレートをダウンロードし直し、申請人の行を貼り付けてください。"
             ),
             Self::MixedScreenGroups { row, status } => {
-                format!("{row}行目の在留資格「{status}」は別の入力画面の在留資格です。1ファイルには同じ入力画面の在留資格のみ入力できます（Q40）。")
+                format!("{row}行目の在留資格「{status}」は別の入力画面の在留資格です。1ファイルには同じ入力画面の在留資格のみ入力できます。")
             }
         }
     }

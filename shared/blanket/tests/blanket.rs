@@ -139,17 +139,20 @@ fn hand_made(header_rows: &[usize], cells: &[(u32, u16, Cell)]) -> Vec<u8> {
     let date = Format::new().set_num_format("yyyy/mm/dd");
     for (r, which) in header_rows.iter().enumerate() {
         for (c, col) in cols.iter().enumerate() {
-            let text = match which {
-                0 => col.ja.clone(),
-                1 => col.en.clone(),
-                3 => zairyu_blanket::template::earlier_rule(col.kind)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| zairyu_blanket::template::rule(col.kind)),
-                4 => zairyu_blanket::template::rules_row_text(col),
-                5 => zairyu_blanket::template::earlier_header(&col.field).map_or_else(|| col.ja.clone(), |h| h.0.into()),
-                6 => zairyu_blanket::template::earlier_header(&col.field).map_or_else(|| col.en.clone(), |h| h.1.into()),
-                _ => zairyu_blanket::template::rule(col.kind),
-            };
+            let text =
+                match which {
+                    0 => col.ja.clone(),
+                    1 => col.en.clone(),
+                    3 => zairyu_blanket::template::earlier_rule(col.kind)
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| zairyu_blanket::template::rule(col.kind)),
+                    4 => zairyu_blanket::template::rules_row_text(col),
+                    5 => zairyu_blanket::template::earlier_header(&col.field)
+                        .map_or_else(|| col.ja.clone(), |h| h.0.into()),
+                    6 => zairyu_blanket::template::earlier_header(&col.field)
+                        .map_or_else(|| col.en.clone(), |h| h.1.into()),
+                    _ => zairyu_blanket::template::rule(col.kind),
+                };
             data.write_string(r as u32, c as u16, text).unwrap();
         }
     }

@@ -126,11 +126,11 @@ pub enum LoginRefusal {
     #[error("the user ID or the password is wrong")]
     InvalidCredentials,
     #[error(
-        "too many wrong passwords: the account is locked until {until} (24 hours, Q96); an officer at a regional office can lift the lock"
+        "too many wrong passwords: the account is locked until {until} (24 hours); an officer at a regional office can lift the lock"
     )]
     Locked { until: DateTime<Utc> },
     #[error(
-        "the password expired on {expired_on} (one year after it was set, Q97); reset it with \"If you have forgotten your password\""
+        "the password expired on {expired_on} (one year after it was set); reset it with \"If you have forgotten your password\""
     )]
     PasswordExpired { expired_on: JstDate },
     #[error("this user's use of the system is suspended")]
@@ -138,7 +138,7 @@ pub enum LoginRefusal {
     #[error("this user's use of the system has been cancelled")]
     UserCancelled,
     #[error(
-        "the organization's use of the system is suspended because no periodic report was approved by the expiry of the approval (Q76); submit a periodic report to the regional office"
+        "the organization's use of the system is suspended because no periodic report was approved by the expiry of the approval; submit a periodic report to the regional office"
     )]
     OrganizationSuspended,
     #[error("the organization's use of the system has been cancelled")]
@@ -161,15 +161,15 @@ impl Localized for LoginRefusal {
         match self {
             Self::InvalidCredentials => "利用者IDまたはパスワードが正しくありません。".into(),
             Self::Locked { until } => format!(
-                "パスワードを複数回誤って入力したため、{}までロックされています（24時間、Q96）。お急ぎの場合は地方出入国在留管理官署の窓口で解除を申し出てください。",
+                "パスワードを複数回誤って入力したため、{}までロックされています（24時間）。お急ぎの場合は地方出入国在留管理官署の窓口で解除を申し出てください。",
                 until.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M")
             ),
             Self::PasswordExpired { expired_on } => format!(
-                "パスワードの有効期限（設定から1年、Q97）が{expired_on}に切れました。「パスワードを忘れた方」から再設定してください。"
+                "パスワードの有効期限（設定から1年）が{expired_on}に切れました。「パスワードを忘れた方」から再設定してください。"
             ),
             Self::UserSuspended => "この利用者のシステム利用は停止されています。".into(),
             Self::UserCancelled => "この利用者のシステム利用は取り消されています。".into(),
-            Self::OrganizationSuspended => "有効期限までに定期報告が承認されなかったため、所属機関のシステム利用が停止されています（Q76）。地方出入国在留管理官署に定期報告を提出してください。".into(),
+            Self::OrganizationSuspended => "有効期限までに定期報告が承認されなかったため、所属機関のシステム利用が停止されています。地方出入国在留管理官署に定期報告を提出してください。".into(),
             Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
         }
     }
@@ -228,7 +228,7 @@ pub fn password_link_validity() -> Duration {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgentDeletionError {
     #[error(
-        "the agent's user information cannot be deleted while the examination of one of its applications is not complete (Q79)"
+        "the agent's user information cannot be deleted while the examination of one of its applications is not complete"
     )]
     ExaminationPending,
     #[error("only an agent's user information is deleted this way")]
@@ -245,7 +245,7 @@ impl Localized for AgentDeletionError {
     fn message_ja(&self) -> String {
         match self {
             Self::ExaminationPending => {
-                "審査が完了していない申請があるため、取次者の利用者情報は削除できません（Q79）。".into()
+                "審査が完了していない申請があるため、取次者の利用者情報は削除できません。".into()
             }
             Self::NotAnAgent => "この方法で削除できるのは取次者の利用者情報のみです。".into(),
         }

@@ -61,7 +61,7 @@ impl FileSize {
 
 /// A file over the limit was announced: its upload ended refused at once, and no link was given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the file is larger than 5 MB: upload {upload_id} ended refused; divide the file (Q41)")]
+#[error("the file is larger than 5 MB: upload {upload_id} ended refused; divide the file")]
 pub struct FileTooLarge {
     pub upload_id: String,
 }
@@ -71,7 +71,7 @@ impl Localized for FileTooLarge {
         FileSizeError::TooLarge.rule()
     }
     fn message_ja(&self) -> String {
-        format!("ファイルが5MBを超えています（アップロード {}）。ファイルを分割してください（Q41）。", self.upload_id)
+        format!("ファイルが5MBを超えています（アップロード {}）。ファイルを分割してください。", self.upload_id)
     }
 }
 

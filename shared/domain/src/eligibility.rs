@@ -3,7 +3,7 @@
 //! and again at submission (an application entered inside the window may be submitted after it closed).
 
 use crate::error::{Collector, Localized, Violations};
-use crate::form::{ApplicationForm, Field, Procedures};
+use crate::form::{ApplicationForm, Field, FormFacts, Procedures};
 use crate::jst::JstDate;
 use crate::organization::{ForeignNational, Organization, OrganizationKind, UseState};
 use crate::period::PeriodOfStay;
@@ -74,26 +74,24 @@ impl std::fmt::Display for CardField {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EligibilityError {
-    #[error("the organization's use of the system is suspended; submit a periodic report to resume it (Q76)")]
+    #[error("the organization's use of the system is suspended; submit a periodic report to resume it")]
     OrganizationSuspended,
     #[error("the organization's use of the system has been cancelled")]
     OrganizationCancelled,
     #[error(
-        "this foreign national is not on the organization's List of Affiliated Foreign Nationals; ask the regional office to add them first (Q80)"
+        "this foreign national is not on the organization's List of Affiliated Foreign Nationals; ask the regional office to add them first"
     )]
     NotOnList,
     #[error(
-        "please enter the information as given in the residence card information: the {0} differs from the list of affiliated foreign nationals (Q39)"
+        "please enter the information as given in the residence card information: the {0} differs from the list of affiliated foreign nationals"
     )]
     DiffersFromCard(CardField),
-    #[error(
-        "the status of residence \"{0}\" cannot be extended online (Q21, Q29); please apply at a regional immigration office"
-    )]
+    #[error("the status of residence \"{0}\" cannot be extended online; please apply at a regional immigration office")]
     StatusNotCovered(&'static str),
-    #[error("an online application cannot be made while the applicant is outside Japan (Q35)")]
+    #[error("an online application cannot be made while the applicant is outside Japan")]
     OutsideJapan,
     #[error(
-        "for supervising-organization type technical intern training only the supervising organization, not the implementing organization, may file (Q1, Q17)"
+        "for supervising-organization type technical intern training only the supervising organization, not the implementing organization, may file"
     )]
     SupervisingOrganizationOnly,
 }
@@ -112,13 +110,13 @@ impl Localized for EligibilityError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::OrganizationSuspended => "所属機関のシステム利用が停止されています。利用を再開するには定期報告を提出してください（Q76）。".into(),
+            Self::OrganizationSuspended => "所属機関のシステム利用が停止されています。利用を再開するには定期報告を提出してください。".into(),
             Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
             Self::NotOnList => "この外国人は所属機関等に所属する外国人一覧に記載されていません。先に地方出入国在留管理官署へ追加を申し出てください。".into(),
-            Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（{}が所属機関等に所属する外国人一覧の在留カード情報と一致しません。Q39）。", what.name_ja()),
-            Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です（Q21、Q29）。地方出入国在留管理官署で申請してください。"),
-            Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません（Q35）。".into(),
-            Self::SupervisingOrganizationOnly => "団体監理型技能実習の場合は、実施機関ではなく監理団体が申請してください（Q1、Q17）。".into(),
+            Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（{}が所属機関等に所属する外国人一覧の在留カード情報と一致しません）。", what.name_ja()),
+            Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です。地方出入国在留管理官署で申請してください。"),
+            Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません。".into(),
+            Self::SupervisingOrganizationOnly => "団体監理型技能実習の場合は、実施機関ではなく監理団体が申請してください。".into(),
         }
     }
 }
@@ -126,16 +124,14 @@ impl Localized for EligibilityError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PostRefusal {
     #[error(
-        "with the status \"Official\" the card cannot be received by post: a seal must be affixed to the passport (Q70); choose the counter"
+        "with the status \"Official\" the card cannot be received by post: a seal must be affixed to the passport; choose the counter"
     )]
     Official,
     #[error(
-        "re-entry or activity permission for a period of stay of 3 months or less is given by a seal in the passport, so the card cannot be received by post (Q53); choose the counter"
+        "re-entry or activity permission for a period of stay of 3 months or less is given by a seal in the passport, so the card cannot be received by post; choose the counter"
     )]
     PassportSeal,
-    #[error(
-        "a petition to add the kanji name to the residence card cannot be received by post (Q53, Q57); choose the counter"
-    )]
+    #[error("a petition to add the kanji name to the residence card cannot be received by post; choose the counter")]
     KanjiNamePetition,
     #[error(
         "less than six months remain until the applicant's 16th birthday, so the card is renewed with this application and cannot be received by post; choose the counter"
@@ -154,9 +150,9 @@ impl Localized for PostRefusal {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Official => "在留資格「公用」の方は旅券に証印が必要なため、郵送で受領できません（Q70）。窓口を選択してください。".into(),
+            Self::Official => "在留資格「公用」の方は旅券に証印が必要なため、郵送で受領できません。窓口を選択してください。".into(),
             Self::PassportSeal => "在留期間が3か月以下の方の再入国許可・資格外活動許可は旅券への証印で行うため、郵送で受領できません。窓口を選択してください。".into(),
-            Self::KanjiNamePetition => "漢字氏名併記の申出がある場合は郵送で受領できません（Q53、Q57）。窓口を選択してください。".into(),
+            Self::KanjiNamePetition => "漢字氏名併記の申出がある場合は郵送で受領できません。窓口を選択してください。".into(),
             Self::SixteenthBirthday => "16歳の誕生日まで6か月未満のため在留カードの有効期間更新を伴い、郵送で受領できません。窓口を選択してください。".into(),
         }
     }
@@ -299,62 +295,6 @@ fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &FormFac
     }
 }
 
-/// What the eligibility rules read of an application: each value as typed and understood, `None` where it
-/// does not read. Of a whole form, every value; of a form with errors, those that read, so that the rules
-/// on them are reported together with the form's own errors, all at once (Q36–Q39), instead of only once
-/// the rest is corrected.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormFacts {
-    pub procedure: Option<crate::procedure::Procedure>,
-    pub in_japan: Option<bool>,
-    pub card_number: Option<ResidenceCardNumber>,
-    pub name: Option<crate::values::NameOnCard>,
-    pub nationality: Option<crate::error::Text<60>>,
-    pub birth_date: Option<JstDate>,
-    pub sex: Option<crate::form::Sex>,
-    pub status: Option<StatusOfResidence>,
-    pub period: Option<PeriodOfStay>,
-    pub expiry: Option<JstDate>,
-    pub receipt_method: Option<ReceiptMethod>,
-    pub desired_period: Option<PeriodOfStay>,
-    pub procedures: Option<Procedures>,
-    pub kanji_name_petition: Option<bool>,
-}
-
-impl FormFacts {
-    /// Every value of a whole form.
-    pub fn of(form: &ApplicationForm) -> Self {
-        Self {
-            procedure: Some(form.procedure),
-            in_japan: Some(form.in_japan),
-            card_number: Some(form.stay.card_number.clone()),
-            name: Some(form.name.clone()),
-            nationality: Some(form.nationality.clone()),
-            birth_date: Some(form.birth_date),
-            sex: Some(form.sex),
-            status: Some(form.stay.status),
-            period: Some(form.stay.period),
-            expiry: Some(form.stay.expiry),
-            receipt_method: Some(form.receipt_method),
-            desired_period: Some(form.desired_period_of_stay),
-            procedures: Some(form.procedures),
-            kanji_name_petition: Some(form.kanji_name_petition),
-        }
-    }
-
-    /// The facts the post rules read, when every one of them reads.
-    fn post(&self, listed: &ForeignNational) -> Option<PostFacts> {
-        Some(PostFacts {
-            status: listed.status,
-            period: self.desired_period?,
-            procedures: self.procedures?,
-            kanji_name_petition: self.kanji_name_petition?,
-            kanji_name_on_card: listed.kanji_name_on_card,
-            birth_date: listed.birth_date,
-        })
-    }
-}
-
 /// Every check of whether this application may be filed today by this organization, all reported at once:
 /// the organization's use (Q76) and kind (Q1, Q17), the list (Q80) and the card data (Q39), the status
 /// (Q21, Q29), presence in Japan (Q35), the filing window (Q26–Q28) and the receipt method (Q53, Q57,
@@ -420,9 +360,21 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
         c.push("organization", &EligibilityError::SupervisingOrganizationOnly);
     }
     c.take(Field::ExpiryDate, procedure.check_filing_window(listed.expiry, listed.period_of_stay, today));
-    if let (Some(method), Some(post)) = (form.receipt_method, form.post(listed)) {
+    if let (Some(method), Some(post)) = (form.receipt_method, post_facts(form, listed)) {
         c.take(Field::ReceiptMethod, check_receipt_method(method, post, today));
     }
+}
+
+/// The facts the post rules read, when every one of them reads.
+fn post_facts(form: &FormFacts, listed: &ForeignNational) -> Option<PostFacts> {
+    Some(PostFacts {
+        status: listed.status,
+        period: form.desired_period?,
+        procedures: form.procedures?,
+        kanji_name_petition: form.kanji_name_petition?,
+        kanji_name_on_card: listed.kanji_name_on_card,
+        birth_date: listed.birth_date,
+    })
 }
 
 #[cfg(test)]

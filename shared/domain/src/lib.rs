@@ -21,6 +21,7 @@ pub mod office;
 pub mod organization;
 pub mod period;
 pub mod photo;
+pub mod prefecture;
 pub mod procedure;
 pub mod receipt_number;
 pub mod request_for_use;

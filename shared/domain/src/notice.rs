@@ -70,7 +70,7 @@ impl Localized for NoticeError {
 /// Q25: applications are not accepted during a planned maintenance; the refusal names the window (in JST).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the system is under planned maintenance from {} to {} (JST) and does not accept applications now; please file again after it ends (Q25)",
+    "the system is under planned maintenance from {} to {} (JST) and does not accept applications now; please file again after it ends",
     jst(self.0.from),
     jst(self.0.until)
 )]
@@ -86,7 +86,7 @@ impl Localized for UnderMaintenance {
     }
     fn message_ja(&self) -> String {
         format!(
-            "システムメンテナンス中（{}から{}まで）のため、現在は申請を受け付けていません。終了後に改めて申請してください（Q25）。",
+            "システムメンテナンス中（{}から{}まで）のため、現在は申請を受け付けていません。終了後に改めて申請してください。",
             jst(self.0.from),
             jst(self.0.until)
         )

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Localized;
-use crate::form::Prefecture;
+use crate::prefecture::Prefecture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OfficeInfo {
@@ -138,7 +138,7 @@ impl From<Office> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::PREFECTURES;
+    use crate::prefecture::PREFECTURES;
     use std::collections::HashSet;
 
     #[test]

@@ -30,11 +30,11 @@ pub enum OrganizationError {
     #[error("an individual business owner has no corporate number")]
     CorporateNumberNotApplicable,
     #[error(
-        "requests for use are not accepted at {0}: use the regional office with jurisdiction over the organization's location (Q7)"
+        "requests for use are not accepted at {0}: use the regional office with jurisdiction over the organization's location"
     )]
     OfficeDoesNotAcceptRequests(&'static str),
     #[error(
-        "an organization with this corporate number is already registered: an organization with several offices is one organization (Q72)"
+        "an organization with this corporate number is already registered: an organization with several offices is one organization"
     )]
     CorporateNumberRegistered,
 }
@@ -53,12 +53,11 @@ impl Localized for OrganizationError {
             Self::CorporateNumberRequired => "法人・監理団体は法人番号を登録してください。".into(),
             Self::CorporateNumberNotApplicable => "個人事業主には法人番号はありません。".into(),
             Self::CorporateNumberRegistered => {
-                "この法人番号の所属機関は既に登録されています。複数の事業所がある場合も一つの所属機関です（Q72）。"
-                    .into()
+                "この法人番号の所属機関は既に登録されています。複数の事業所がある場合も一つの所属機関です。".into()
             }
             Self::OfficeDoesNotAcceptRequests(name) => {
                 format!(
-                    "{name}では利用申出を受け付けていません。所属機関の所在地を管轄する地方出入国在留管理官署で申し出てください（Q7）。"
+                    "{name}では利用申出を受け付けていません。所属機関の所在地を管轄する地方出入国在留管理官署で申し出てください。"
                 )
             }
         }

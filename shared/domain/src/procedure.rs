@@ -76,12 +76,6 @@ impl Procedure {
         }
     }
 
-    /// The procedure whose receipt-number letters these are (full- or half-width).
-    pub fn of_receipt_letters(letters: &str) -> Option<Self> {
-        let half = |s: &str| s.chars().map(crate::receipt_number::to_half_width).collect::<String>();
-        Self::ALL.into_iter().find(|p| half(p.receipt_letters()) == half(letters))
-    }
-
     /// When the person whose stay is listed so may file it online on `today` (Q26–Q29 for an extension:
     /// the window before the expiry, not on its last day).
     pub fn check_filing_window(
@@ -137,19 +131,16 @@ mod tests {
     use crate::jst::d;
 
     #[test]
-    fn every_procedure_reads_back_from_its_code_and_its_letters() {
+    fn every_procedure_reads_back_from_its_code() {
         for p in Procedure::ALL {
             assert_eq!(Procedure::parse(p.code()), Ok(p));
-            assert_eq!(Procedure::of_receipt_letters(p.receipt_letters()), Some(p));
             assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.code()));
             assert!(!p.label_ja().is_empty() && !p.label_en().is_empty());
         }
         assert_eq!(Procedure::parse(""), Ok(Procedure::Extension), "what clients sent before");
-        assert_eq!(Procedure::of_receipt_letters("EN"), Some(Procedure::Extension), "half-width too");
         let unknown = Procedure::parse("change").unwrap_err();
         assert_eq!(unknown.rule(), "procedure.unknown");
         assert!(unknown.message_ja().ends_with('。') && !unknown.message_ja().is_ascii());
-        assert_eq!(Procedure::of_receipt_letters("ＸＸ"), None);
     }
 
     #[test]

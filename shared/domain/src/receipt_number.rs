@@ -153,7 +153,7 @@ impl OfficialReceiptNumber {
         let rest: String = chars.map(to_half_width).collect();
         let rest = rest.strip_prefix("オン").ok_or_else(bad)?;
         let letters: String = rest.chars().take(2).collect();
-        let procedure = Procedure::of_receipt_letters(&letters).ok_or_else(bad)?;
+        let procedure = procedure_of_letters(&letters).ok_or_else(bad)?;
         let rest = &rest[letters.len()..];
         if rest.len() != 8 || !rest.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -164,8 +164,14 @@ impl OfficialReceiptNumber {
     }
 }
 
+/// The procedure whose receipt-number letters these are (full- or half-width).
+fn procedure_of_letters(letters: &str) -> Option<Procedure> {
+    let half = |s: &str| s.chars().map(to_half_width).collect::<String>();
+    Procedure::ALL.into_iter().find(|p| half(p.receipt_letters()) == half(letters))
+}
+
 /// A full-width capital letter or digit as its half-width one (receipt numbers are read either way).
-pub(crate) fn to_half_width(c: char) -> char {
+fn to_half_width(c: char) -> char {
     match c {
         'Ａ'..='Ｚ' | '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         other => other,
@@ -203,6 +209,15 @@ mod tests {
     use super::*;
     use crate::jst::d;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_procedure_reads_back_from_its_letters() {
+        for p in Procedure::ALL {
+            assert_eq!(procedure_of_letters(p.receipt_letters()), Some(p));
+        }
+        assert_eq!(procedure_of_letters("EN"), Some(Procedure::Extension), "half-width too");
+        assert_eq!(procedure_of_letters("ＸＸ"), None);
+    }
 
     #[test]
     fn q33_official_number_reads_like_the_agencys() {

@@ -136,8 +136,8 @@ impl Problem {
             "outside-japan",
             "Access from outside Japan",
             "access.outside_japan",
-            "the system cannot be used from outside Japan or through a foreign IP address (Q52)".into(),
-            "日本国外から、または海外のIPアドレスを経由して本システムを利用することはできません（Q52）。".into(),
+            "the system cannot be used from outside Japan or through a foreign IP address".into(),
+            "日本国外から、または海外のIPアドレスを経由して本システムを利用することはできません。".into(),
         )
     }
 
@@ -147,8 +147,8 @@ impl Problem {
             "not-via-edge",
             "Not through the service's address",
             "access.not_via_edge",
-            "the API is used only through the service's published address (Q52)".into(),
-            "本システムは公開されているアドレスからのみ利用できます（Q52）。".into(),
+            "the API is used only through the service's published address".into(),
+            "本システムは公開されているアドレスからのみ利用できます。".into(),
         )
     }
 

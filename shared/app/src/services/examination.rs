@@ -115,26 +115,26 @@ fn next_steps(app: &Application) -> (String, String) {
     match (app.form().receipt_method, app.return_address()) {
         (ReceiptMethod::Post, Some(address)) => (
             format!(
-                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）、現在の在留カード及び返信用封筒（宛先: {address}）を簡易書留で送付してください（Q55、Q56、Q58）。"
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）、現在の在留カード及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
             ),
             format!(
-                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, the current residence card and a return envelope addressed to {address} by simplified registered mail (Q55, Q56, Q58)."
+                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, the current residence card and a return envelope addressed to {address} by simplified registered mail."
             ),
         ),
         (ReceiptMethod::Post, None) => (
             format!(
-                "手数料{fee}円分の収入印紙を貼付した手数料納付書を送付してください。返信用封筒の宛先は地方出入国在留管理官署にお問い合わせください（Q55、Q56）。"
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書を送付してください。返信用封筒の宛先は地方出入国在留管理官署にお問い合わせください。"
             ),
             format!(
-                "Send the fee payment notice with revenue stamps for {fee} yen; ask the regional immigration office which address the return envelope takes (Q55, Q56)."
+                "Send the fee payment notice with revenue stamps for {fee} yen; ask the regional immigration office which address the return envelope takes."
             ),
         ),
         (ReceiptMethod::Counter, _) => (
             format!(
-                "旅券、在留カード、手数料{fee}円分の収入印紙を貼付した手数料納付書及びこのメールを持参して窓口にお越しください（Q54）。"
+                "旅券、在留カード、手数料{fee}円分の収入印紙を貼付した手数料納付書及びこのメールを持参して窓口にお越しください。"
             ),
             format!(
-                "Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter (Q54)."
+                "Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter."
             ),
         ),
     }

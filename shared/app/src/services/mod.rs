@@ -10,7 +10,7 @@ pub mod counter;
 pub mod daily;
 pub mod examination;
 pub mod import;
-pub mod list_file;
+pub use counter::list_file;
 pub mod notifications;
 mod photos;
 

@@ -469,3 +469,12 @@ impl Store {
         Self::get_stored(table, &key).await
     }
 }
+impl From<&Listed> for ApplicationView {
+    fn from(l: &Listed) -> Self {
+        match l {
+            Listed::Application(a) => a.into(),
+            Listed::BlanketEntry(e) => e.into(),
+        }
+    }
+}
+

@@ -127,17 +127,15 @@ pub enum ApplicationError {
     Transition(#[from] TransitionError),
     #[error(transparent)]
     Post(#[from] PostRefusal),
-    #[error("attach the facial photo before submitting (Q23)")]
+    #[error("attach the facial photo before submitting")]
     PhotoMissing,
     #[error("the receipt method is already {0:?}")]
     SameReceiptMethod(ReceiptMethod),
     #[error("no {0:?} permission is attached to this application, or it was already withdrawn")]
     NotAttached(Attachment),
-    #[error(
-        "the fee payment notice with its revenue stamp, signed, must be received before the card is issued (Q55, Q58, Q65)"
-    )]
+    #[error("the fee payment notice with its revenue stamp, signed, must be received before the card is issued")]
     FeeNoticeMissing,
-    #[error("only the applicant or the user may receive the residence card at the counter (Q67)")]
+    #[error("only the applicant or the user may receive the residence card at the counter")]
     ThirdPartyCollector,
     #[error("the new period of stay must end after the current expiry date")]
     PermittedExpiryNotLater,
@@ -146,14 +144,14 @@ pub enum ApplicationError {
     #[error("the application has not been filed yet")]
     NotFiled,
     #[error(
-        "a filed application cannot be changed in the system; please contact the regional immigration office with jurisdiction over the applicant's area of residence (Q46)"
+        "a filed application cannot be changed in the system; please contact the regional immigration office with jurisdiction over the applicant's area of residence"
     )]
     FiledCannotChange,
-    #[error("the residence card can still be received by post; it is not redirected to the counter (Q53)")]
+    #[error("the residence card can still be received by post; it is not redirected to the counter")]
     PostStillPossible,
-    #[error("the card was not sent by post, or its delivery is already recorded (Q71)")]
+    #[error("the card was not sent by post, or its delivery is already recorded")]
     NotAwaitingDelivery,
-    #[error("the card cannot be delivered before it was dispatched (Q71)")]
+    #[error("the card cannot be delivered before it was dispatched")]
     DeliveredBeforeDispatch,
     /// One open application per foreign national: the one in process, when the caller may see it.
     #[error("{}", already_open_en(.0.as_ref()))]
@@ -196,22 +194,23 @@ impl Localized for ApplicationError {
         match self {
             Self::Transition(e) => e.message_ja(),
             Self::Post(e) => e.message_ja(),
-            Self::PhotoMissing => "申請の前に顔写真を添付してください（Q23）。".into(),
+            Self::PhotoMissing => "申請の前に顔写真を添付してください。".into(),
             Self::SameReceiptMethod(_) => "受領方法は既にその方法です。".into(),
             Self::NotAttached(_) => "その申請は同時申請されていないか、既に取り下げられています。".into(),
             Self::FeeNoticeMissing => {
-                "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です（Q55、Q58、Q65）。".into()
+                "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です。".into()
             }
-            Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです（Q67）。".into(),
+            Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです。".into(),
             Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
             Self::EligibilityOfAnother => "申請資格の確認が別の外国人についてのものです。".into(),
             Self::NotFiled => "この申請はまだ申請されていません。".into(),
             Self::FiledCannotChange => {
-                "申請後は内容を変更できません。申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください（Q46）。".into()
+                "申請後は内容を変更できません。申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。"
+                    .into()
             }
-            Self::PostStillPossible => "在留カードは郵送で受領できるため、窓口受領に切り替えません（Q53）。".into(),
-            Self::NotAwaitingDelivery => "この在留カードは郵送されていないか、既に配達日が記録されています（Q71）。".into(),
-            Self::DeliveredBeforeDispatch => "配達日は発送日より前にできません（Q71）。".into(),
+            Self::PostStillPossible => "在留カードは郵送で受領できるため、窓口受領に切り替えません。".into(),
+            Self::NotAwaitingDelivery => "この在留カードは郵送されていないか、既に配達日が記録されています。".into(),
+            Self::DeliveredBeforeDispatch => "配達日は発送日より前にできません。".into(),
             Self::AlreadyOpen(Some(id)) => format!(
                 "この外国人には処理中の申請（{id}）があります。新たに入力せず、その申請を変更するか取り下げてください。"
             ),

@@ -692,7 +692,8 @@ mod tests {
         assert_eq!(i.value(Field::ReEntry), "single");
         assert_eq!(i.value(Field::ActivityOutsideStatus), "no");
         // Blank rows are left out; a row with anything typed is kept.
-        let rows = ApplicationInput::from_entered(|k| if k == "relatives[1].name" { "X".into() } else { String::new() }, 3);
+        let rows =
+            ApplicationInput::from_entered(|k| if k == "relatives[1].name" { "X".into() } else { String::new() }, 3);
         assert_eq!(rows.relatives.len(), 1);
         assert_eq!(rows.relatives[0].name, "X");
     }

@@ -9,6 +9,7 @@ pub mod field;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::prefecture::{PREFECTURES, Prefecture};
 pub use field::{Field, RelativeField};
 
 use crate::error::{Collector, Localized, Text, Violations};
@@ -215,8 +216,6 @@ impl Procedures {
 pub enum FormError {
     #[error("a Japanese postcode is 7 half-width digits, e.g. 100-0013")]
     Postcode,
-    #[error("{0:?} is not a prefecture of Japan")]
-    Prefecture(String),
     #[error("a telephone number is 10 or 11 half-width digits starting with 0 (hyphens allowed)")]
     Phone,
     #[error("give a telephone or a mobile number")]
@@ -235,9 +234,7 @@ pub enum FormError {
     RelativesWithoutAnswer,
     #[error("at most 6 relatives can be listed (got {0})")]
     TooManyRelatives(usize),
-    #[error(
-        "confirm that the applicant asked for this application (the written request is kept by the organization, Q30, Q31)"
-    )]
+    #[error("confirm that the applicant asked for this application (the written request is kept by the organization)")]
     RequestNotConfirmed,
 }
 
@@ -245,7 +242,6 @@ impl Localized for FormError {
     fn rule(&self) -> &'static str {
         match self {
             Self::Postcode => "postcode.format",
-            Self::Prefecture(_) => "prefecture.unknown",
             Self::Phone => "phone.format",
             Self::PhoneRequired => "phone.required",
             Self::BirthDateInFuture => "birth_date.future",
@@ -261,7 +257,6 @@ impl Localized for FormError {
     fn message_ja(&self) -> String {
         match self {
             Self::Postcode => "郵便番号は半角数字7桁です（例：100-0013）。".into(),
-            Self::Prefecture(s) => format!("「{s}」は都道府県名として認識できません。"),
             Self::Phone => "電話番号は0で始まる半角数字10桁または11桁です（ハイフン可）。".into(),
             Self::PhoneRequired => "電話番号または携帯電話番号を入力してください。".into(),
             Self::BirthDateInFuture => "生年月日は本日より前の日付を入力してください。".into(),
@@ -273,79 +268,8 @@ impl Localized for FormError {
             Self::RelativesRequired => "在日親族を入力してください（6名まで）。".into(),
             Self::RelativesWithoutAnswer => "在日親族が「無」の場合は親族を入力しないでください。".into(),
             Self::TooManyRelatives(n) => format!("在日親族は6名まで入力できます（{n}名）。"),
-            Self::RequestNotConfirmed => "申請人から依頼を受けていることを確認してください（Q30、Q31）。".into(),
+            Self::RequestNotConfirmed => "申請人から依頼を受けていることを確認してください。".into(),
         }
-    }
-}
-
-/// The 47 prefectures, Japanese and English names.
-pub const PREFECTURES: [(&str, &str); 47] = [
-    ("北海道", "Hokkaido"),
-    ("青森県", "Aomori"),
-    ("岩手県", "Iwate"),
-    ("宮城県", "Miyagi"),
-    ("秋田県", "Akita"),
-    ("山形県", "Yamagata"),
-    ("福島県", "Fukushima"),
-    ("茨城県", "Ibaraki"),
-    ("栃木県", "Tochigi"),
-    ("群馬県", "Gunma"),
-    ("埼玉県", "Saitama"),
-    ("千葉県", "Chiba"),
-    ("東京都", "Tokyo"),
-    ("神奈川県", "Kanagawa"),
-    ("新潟県", "Niigata"),
-    ("富山県", "Toyama"),
-    ("石川県", "Ishikawa"),
-    ("福井県", "Fukui"),
-    ("山梨県", "Yamanashi"),
-    ("長野県", "Nagano"),
-    ("岐阜県", "Gifu"),
-    ("静岡県", "Shizuoka"),
-    ("愛知県", "Aichi"),
-    ("三重県", "Mie"),
-    ("滋賀県", "Shiga"),
-    ("京都府", "Kyoto"),
-    ("大阪府", "Osaka"),
-    ("兵庫県", "Hyogo"),
-    ("奈良県", "Nara"),
-    ("和歌山県", "Wakayama"),
-    ("鳥取県", "Tottori"),
-    ("島根県", "Shimane"),
-    ("岡山県", "Okayama"),
-    ("広島県", "Hiroshima"),
-    ("山口県", "Yamaguchi"),
-    ("徳島県", "Tokushima"),
-    ("香川県", "Kagawa"),
-    ("愛媛県", "Ehime"),
-    ("高知県", "Kochi"),
-    ("福岡県", "Fukuoka"),
-    ("佐賀県", "Saga"),
-    ("長崎県", "Nagasaki"),
-    ("熊本県", "Kumamoto"),
-    ("大分県", "Oita"),
-    ("宮崎県", "Miyazaki"),
-    ("鹿児島県", "Kagoshima"),
-    ("沖縄県", "Okinawa"),
-];
-
-/// A prefecture, kept by its Japanese name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Prefecture(String);
-
-impl Prefecture {
-    pub fn parse(input: &str) -> Result<Self, FormError> {
-        let s = input.trim();
-        PREFECTURES
-            .iter()
-            .find(|(ja, en)| *ja == s || en.eq_ignore_ascii_case(s))
-            .map(|(ja, _)| Self((*ja).to_owned()))
-            .ok_or_else(|| FormError::Prefecture(s.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -541,10 +465,7 @@ impl ApplicationForm {
 
     /// [`Self::parse`]; with its errors, the values the eligibility rules read that did read, so that those
     /// rules are reported with the form's errors, all at once (Q36–Q39).
-    pub fn parse_with_facts(
-        input: &ApplicationInput,
-        today: JstDate,
-    ) -> Result<Self, Box<(Violations, crate::eligibility::FormFacts)>> {
+    pub fn parse_with_facts(input: &ApplicationInput, today: JstDate) -> Result<Self, Box<(Violations, FormFacts)>> {
         let mut c = Collector::new();
         let procedure = c.take(Field::Procedure, crate::procedure::Procedure::parse(&input.procedure));
         let procedures = c.take(Field::Procedures, Procedures::parse(&input.procedures));
@@ -609,7 +530,7 @@ impl ApplicationForm {
             c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
         }
 
-        let facts = crate::eligibility::FormFacts {
+        let facts = FormFacts {
             procedure,
             in_japan,
             card_number: card_number.clone(),
@@ -753,9 +674,12 @@ impl ApplicationForm {
             }
             let nationality = c.take(RelativeField::Nationality.key(i), Text::<60>::parse(&r.nationality));
             let living_together = c.take(RelativeField::LivingTogether.key(i), r.living_together.parse());
-            let workplace = c.take(RelativeField::WorkplaceOrSchool.key(i), optional(&r.workplace_or_school, Text::<120>::parse));
-            let card =
-                c.take(RelativeField::ResidenceCardNumber.key(i), optional(&r.residence_card_number, ResidenceCardNumber::parse));
+            let workplace =
+                c.take(RelativeField::WorkplaceOrSchool.key(i), optional(&r.workplace_or_school, Text::<120>::parse));
+            let card = c.take(
+                RelativeField::ResidenceCardNumber.key(i),
+                optional(&r.residence_card_number, ResidenceCardNumber::parse),
+            );
             match (relationship, name, birth_date, nationality, living_together, workplace, card) {
                 (
                     Some(relationship),
@@ -780,6 +704,50 @@ impl ApplicationForm {
             }
         }
         ok.then_some(out)
+    }
+}
+
+/// What the eligibility rules read of an application: each value as typed and understood, `None` where it
+/// does not read. Of a whole form, every value; of a form with errors, those that read, so that the rules
+/// on them are reported together with the form's own errors, all at once (Q36–Q39), instead of only once
+/// the rest is corrected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormFacts {
+    pub procedure: Option<crate::procedure::Procedure>,
+    pub in_japan: Option<bool>,
+    pub card_number: Option<ResidenceCardNumber>,
+    pub name: Option<crate::values::NameOnCard>,
+    pub nationality: Option<crate::error::Text<60>>,
+    pub birth_date: Option<JstDate>,
+    pub sex: Option<Sex>,
+    pub status: Option<StatusOfResidence>,
+    pub period: Option<PeriodOfStay>,
+    pub expiry: Option<JstDate>,
+    pub receipt_method: Option<ReceiptMethod>,
+    pub desired_period: Option<PeriodOfStay>,
+    pub procedures: Option<Procedures>,
+    pub kanji_name_petition: Option<bool>,
+}
+
+impl FormFacts {
+    /// Every value of a whole form.
+    pub fn of(form: &ApplicationForm) -> Self {
+        Self {
+            procedure: Some(form.procedure),
+            in_japan: Some(form.in_japan),
+            card_number: Some(form.stay.card_number.clone()),
+            name: Some(form.name.clone()),
+            nationality: Some(form.nationality.clone()),
+            birth_date: Some(form.birth_date),
+            sex: Some(form.sex),
+            status: Some(form.stay.status),
+            period: Some(form.stay.period),
+            expiry: Some(form.stay.expiry),
+            receipt_method: Some(form.receipt_method),
+            desired_period: Some(form.desired_period_of_stay),
+            procedures: Some(form.procedures),
+            kanji_name_petition: Some(form.kanji_name_petition),
+        }
     }
 }
 
@@ -976,7 +944,7 @@ mod tests {
             Box::new(ProcedureError::Required),
             Box::new(ProcedureError::TwoReEntries),
             Box::new(FormError::Postcode),
-            Box::new(FormError::Prefecture("x".into())),
+            Box::new(crate::prefecture::PrefectureError("x".into())),
             Box::new(FormError::Phone),
             Box::new(FormError::PhoneRequired),
             Box::new(FormError::BirthDateInFuture),

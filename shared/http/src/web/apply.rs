@@ -305,7 +305,9 @@ fn form_page(
     // An error about one of the API's lists belongs to the question where it is answered.
     let errors: Vec<(String, String)> = errors
         .iter()
-        .map(|(field, m)| (FormField::of_key(field).map_or_else(|| field.clone(), |f| f.entered_as().key().to_owned()), m.clone()))
+        .map(|(field, m)| {
+            (FormField::of_key(field).map_or_else(|| field.clone(), |f| f.entered_as().key().to_owned()), m.clone())
+        })
         .collect();
     let errors = errors.as_slice();
     let f = Form { ctx, errors };
@@ -346,8 +348,8 @@ fn form_page(
                 @if let Some(row) = row {
                     (ctx.tr("一括入力ファイルの", "Row ")) (row) (ctx.tr("行目は登録できませんでした（エラー（一括登録））。", " of the blanket file could not be registered (Error (blanket registration)). "))
                 }
-                (ctx.tr("ファイルに入力された内容です。誤りを修正して保存すると、入力完了になります（Q42）。",
-                        "This is what the file held: correct what is wrong and save it, and it becomes Input completed (Q42)."))
+                (ctx.tr("ファイルに入力された内容です。誤りを修正して保存すると、入力完了になります。",
+                        "This is what the file held: correct what is wrong and save it, and it becomes Input completed."))
             },
         }
         form method="post" action=(action) novalidate {
@@ -486,15 +488,15 @@ fn check_page(ctx: &PageCtx, status: StatusCode, app: &Application, errors: &[(S
                     dd {
                         (address.to_string())
                         br;
-                        span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません（Q56）。",
-                                            "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed (Q56).")) }
+                        span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません。",
+                                            "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
                     }
                 }
             }
         }
         h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
-        p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください（Q23）。",
-                    "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide) (Q23).")) }
+        p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください。",
+                    "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide).")) }
         @if app.photo().is_some() {
             p { img src=(format!("/applications/{id}/photo.jpg")) alt=(ctx.tr("添付した顔写真", "The attached facial photo")) width="150"; }
         }
@@ -593,8 +595,8 @@ async fn filed(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit, 
             p.lead { (ctx.tr("申請を受け付けました。仮受付番号：", "Your application has been received. Temporary receipt number: ")) }
             p { strong.receipt-number { (number.to_string()) } }
         }
-        p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました。審査の状況は申請情報一覧で確かめられます（Q33, Q50）。",
-                    "The temporary receipt number has also been sent to the e-mail address given for notices. Follow the examination in the application list (Q33, Q50).")) }
+        p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました。審査の状況は申請情報一覧で確かめられます。",
+                    "The temporary receipt number has also been sent to the e-mail address given for notices. Follow the examination in the application list.")) }
         p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請が完了しました", "Application filed"), body)).into_response())
@@ -658,7 +660,7 @@ async fn filed_many(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVi
                     tr { th scope="row" { a href=(format!("/applications/{id}")) { (name) } } td { strong.receipt-number { (number) } } }
                 }
             }))
-            p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました（Q33）。", "Each temporary receipt number has also been sent to the e-mail address given for notices (Q33).")) }
+            p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました。", "Each temporary receipt number has also been sent to the e-mail address given for notices.")) }
         }
         @if !not_filed.is_empty() {
             h2 { (ctx.tr("申請できなかったもの", "Not filed")) }

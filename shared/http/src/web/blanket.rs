@@ -75,8 +75,8 @@ async fn overview(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit) -> Page
     let (ctx, lang) = (&v.page, v.lang());
     let uploads = blanket.blanket_uploads(&v.caller, None, LISTED_UPLOADS).await.map_err(problem(lang))?;
     let body = html! {
-        p { (ctx.tr("複数の外国人の方の申請情報を、テンプレートファイルにまとめて入力して登録できます。1つのファイルには、申請の種類が同じで、同じ入力画面を使う在留資格の方だけを入力できます（Q40）。",
-                    "Enter the applications of many foreign nationals in a template file and register them at once. One file holds only applications of the same procedure for statuses of residence that use the same input screen (Q40).")) }
+        p { (ctx.tr("複数の外国人の方の申請情報を、テンプレートファイルにまとめて入力して登録できます。1つのファイルには、申請の種類が同じで、同じ入力画面を使う在留資格の方だけを入力できます。",
+                    "Enter the applications of many foreign nationals in a template file and register them at once. One file holds only applications of the same procedure for statuses of residence that use the same input screen.")) }
         h2 { (ctx.tr("1. テンプレートファイルを取得する", "1. Get the template file")) }
         form.filter method="get" action="/blanket/template" {
             label.label for="screen_group" { (ctx.tr("入力画面（在留資格のグループ）", "Input screen (group of statuses of residence)")) }
@@ -118,10 +118,10 @@ async fn overview(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit) -> Page
 fn limits(lang: Lang) -> String {
     match lang {
         Lang::Ja => format!(
-            "1つのファイルに入力できるのは{MAX_ROWS}人までです。それより多い場合は、ファイルを分けてください（Q41）。ファイルは5MBまでです。"
+            "1つのファイルに入力できるのは{MAX_ROWS}人までです。それより多い場合は、ファイルを分けてください。ファイルは5MBまでです。"
         ),
         Lang::En => format!(
-            "One file holds up to {MAX_ROWS} people; for more, divide them over several files (Q41). A file is at most 5 MB."
+            "One file holds up to {MAX_ROWS} people; for more, divide them over several files. A file is at most 5 MB."
         ),
     }
 }
@@ -185,8 +185,8 @@ async fn upload(
             },
             UploadState::Processing => {
                 div.notice role="status" {
-                    p { (ctx.tr("ファイルを受け付けました。内容を確認しています。数分以内に終わり、結果はメールでもお知らせします（Q42）。",
-                                "The file has arrived and is being checked. This takes a few minutes at most; the result is also sent by e-mail (Q42).")) }
+                    p { (ctx.tr("ファイルを受け付けました。内容を確認しています。数分以内に終わり、結果はメールでもお知らせします。",
+                                "The file has arrived and is being checked. This takes a few minutes at most; the result is also sent by e-mail.")) }
                 }
                 p { a href=(here) { (ctx.tr("状況をもう一度確かめる", "Check again")) } }
             },
@@ -202,12 +202,12 @@ async fn upload(
                         (upload.rows_failed()) (ctx.tr(" 人分はエラーのため登録できませんでした（エラー（一括登録））。", " could not be registered (Error (blanket registration)).")) }
                 }
                 p {
-                    (ctx.tr("エラーの内容を確かめて、申請情報一覧の「エラー（一括登録）」の申請から修正するか、ファイルを直して、エラーの行だけをあらためてアップロードしてください（Q42）。",
-                            "Check the errors below, then correct each in the application list (status \"Error (blanket registration)\"), or correct the file and upload only the rows with errors again (Q42)."))
+                    (ctx.tr("エラーの内容を確かめて、申請情報一覧の「エラー（一括登録）」の申請から修正するか、ファイルを直して、エラーの行だけをあらためてアップロードしてください。",
+                            "Check the errors below, then correct each in the application list (status \"Error (blanket registration)\"), or correct the file and upload only the rows with errors again."))
                 }
                 (error_table(ctx, &errors))
                 ul {
-                    li { a href=(format!("/api/blanket/uploads/{}/errors.html", upload.id())) { (ctx.tr("エラー一覧を印刷用に表示する（Q43）", "Show the error list for printing (Q43)")) } }
+                    li { a href=(format!("/api/blanket/uploads/{}/errors.html", upload.id())) { (ctx.tr("エラー一覧を印刷用に表示する", "Show the error list for printing")) } }
                     li { a href=(format!("/api/blanket/uploads/{}/errors.csv", upload.id())) { (ctx.tr("エラー一覧をCSVで保存する", "Save the error list as CSV")) } }
                     li { a href="/applications?status=error_blanket_registration" { (ctx.tr("エラー（一括登録）の申請情報を見る", "See the applications in Error (blanket registration)")) } }
                 }
@@ -263,8 +263,8 @@ fn file_form(ctx: &PageCtx, form: &PresignedForm) -> Markup {
 /// What to do with the registered rows: a photo each, then filing them together.
 fn next_steps(ctx: &PageCtx) -> Markup {
     html! {
-        p { (ctx.tr("登録した申請には、1件ずつ顔写真を添付してから、申請情報一覧の「入力完了」からまとめて申請できます（Q23）。",
-                    "Attach a photo to each registered application, then file them together from the application list, status \"Input completed\" (Q23).")) }
+        p { (ctx.tr("登録した申請には、1件ずつ顔写真を添付してから、申請情報一覧の「入力完了」からまとめて申請できます。",
+                    "Attach a photo to each registered application, then file them together from the application list, status \"Input completed\".")) }
         p { a href="/applications?status=input_completed" { (ctx.tr("入力完了の申請情報へ", "Go to the applications in Input completed")) } }
     }
 }

@@ -98,7 +98,7 @@ fn done_notice(ctx: &PageCtx, done: &str) -> Markup {
     let text = match done {
         "" => return html! {},
         "registered" => ctx.tr("所属機関を登録しました。", "The organization is registered."),
-        "changed" => ctx.tr("名称・所在地の変更を記録しました（Q78）。", "The change of name or location is recorded (Q78)."),
+        "changed" => ctx.tr("名称・所在地の変更を記録しました。", "The change of name or location is recorded."),
         "recorded" => ctx.tr("利用申出を記録しました。", "The request for use is recorded."),
         "approved" => ctx.tr(
             "利用申出を承認しました。利用者IDとパスワード設定のリンクを申出者にメールで送りました。",
@@ -108,8 +108,8 @@ fn done_notice(ctx: &PageCtx, done: &str) -> Markup {
             ctx.tr("利用申出を承認しないことを記録し、申出者に通知しました。", "The request for use is denied; the requester is told.")
         }
         "report_approved" => ctx.tr(
-            "定期報告を承認しました。利用承認の期限を1年延長し、全利用者に通知しました（Q74）。",
-            "The periodic report is approved: the approval runs a year longer, and every user is told (Q74).",
+            "定期報告を承認しました。利用承認の期限を1年延長し、全利用者に通知しました。",
+            "The periodic report is approved: the approval runs a year longer, and every user is told.",
         ),
         "report_denied" => ctx.tr(
             "定期報告を承認しないことを記録し、全利用者に通知しました。",
@@ -218,7 +218,7 @@ async fn organizations_page(
                 }))
             (pager(ctx, "/office/organizations", next.as_deref(), args.cursor.is_none()))
         }
-        h2 #register { (ctx.tr("所属機関を登録する（Q1–Q3、Q15）", "Register an organization (Q1–Q3, Q15)")) }
+        h2 #register { (ctx.tr("所属機関を登録する", "Register an organization")) }
         form method="post" action="/office/organizations" novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             (f.choice("kind", ("種別", "Kind"), kind,
@@ -227,7 +227,7 @@ async fn organizations_page(
             (f.text("name", "名称", "Name", typed.get("name"), true, None))
             (f.text("location", "所在地", "Location", typed.get("location"), true, None))
             (f.text("corporate_number", "法人番号", "Corporate number", typed.get("corporate_number"), false,
-                Some(("13桁。法人と監理団体は必須、個人事業主は入力しません（Q15）。", "13 digits: required for a corporation or supervising organization, none for an individual business (Q15)."))))
+                Some(("13桁。法人と監理団体は必須、個人事業主は入力しません。", "13 digits: required for a corporation or supervising organization, none for an individual business."))))
             @if admin {
                 div.field.invalid[f.error("office").is_some()] {
                     label for="office" { (ctx.tr("管轄官署", "Office with jurisdiction")) span.req { (ctx.tr("必須", "Required")) } }
@@ -323,7 +323,7 @@ async fn organization_page(
     };
     let state = match found.use_state() {
         UseState::Active => ctx.tr("利用中", "In use"),
-        UseState::Suspended => ctx.tr("利用停止中（Q76）", "Suspended (Q76)"),
+        UseState::Suspended => ctx.tr("利用停止中", "Suspended"),
         UseState::Cancelled => ctx.tr("利用取消し", "Cancelled"),
     };
     let record_kind = match typed.get("kind") {
@@ -341,7 +341,7 @@ async fn organization_page(
             dt { (ctx.tr("所在地", "Location")) } dd { (p.location.as_str()) }
             dt { (ctx.tr("法人番号", "Corporate number")) } dd { (p.corporate_number.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, p.office)) }
-            dt { (ctx.tr("利用承認（Q14）", "Approval of use (Q14)")) }
+            dt { (ctx.tr("利用承認", "Approval of use")) }
             dd {
                 @match found.approval() {
                     Some(a) => { (a.approved_on.to_string()) (ctx.tr(" 承認、", " approved, until ")) (a.expires_on.to_string()) (ctx.tr(" まで", "")) },
@@ -350,9 +350,9 @@ async fn organization_page(
             }
             dt { (ctx.tr("利用の状態", "State of use")) } dd #use-state { (state) }
         }
-        p { a href=(format!("{action}/foreign-nationals")) { (ctx.tr("所属機関等に所属する外国人一覧（Q80）", "List of Affiliated Foreign Nationals (Q80)")) } }
+        p { a href=(format!("{action}/foreign-nationals")) { (ctx.tr("所属機関等に所属する外国人一覧", "List of Affiliated Foreign Nationals")) } }
 
-        h2 #requests { (ctx.tr("利用申出（Q1–Q20）", "Requests for use (Q1–Q20)")) }
+        h2 #requests { (ctx.tr("利用申出", "Requests for use")) }
         @if requests.is_empty() {
             p { (ctx.tr("記録された利用申出はありません。", "No request for use is recorded.")) }
         } @else {
@@ -383,27 +383,27 @@ async fn organization_page(
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="step" value="record_request";
             h3 { (ctx.tr("利用申出を記録する", "Record a request for use")) }
-            (f.choice("kind", ("申出の種別（Q3）", "Kind of request (Q3)"), record_kind,
+            (f.choice("kind", ("申出の種別", "Kind of request"), record_kind,
                 &[("new", "新規利用申出（初めて利用する所属機関）", "New (an organization using the system for the first time)"),
                   ("additional", "追加利用申出（承認済みの所属機関の利用者を増やす）", "Additional (another user of an approved organization)")], None))
             (f.text("requester_name", "申出者の氏名", "Requester's name", typed.get("requester_name"), true, None))
             (f.text("requester_email", "申出者のメールアドレス", "Requester's e-mail address", typed.get("requester_email"), true,
-                Some(("承認すると、利用者IDとパスワードを設定するリンクがこのアドレスに送られます（Q14）。", "On approval, the user ID and a link to set a password are sent here (Q14)."))))
+                Some(("承認すると、利用者IDとパスワードを設定するリンクがこのアドレスに送られます。", "On approval, the user ID and a link to set a password are sent here."))))
             (f.choice("is_agent", ("取次者（弁護士・行政書士）の申出ですか", "Is the requester an agent (attorney or gyoseishoshi)"),
                 if typed.get("is_agent") == "yes" { "yes" } else { "no" }, &[("yes", "はい", "Yes"), ("no", "いいえ（所属機関の職員）", "No (the organization's staff)")], None))
             div.field.invalid[f.error("written_request_on_file").is_some()] id="written_request_on_file" tabindex="-1" {
                 @if let Some(e) = f.error("written_request_on_file") { span.field-error { (e) } }
                 div.choice {
                     input type="checkbox" id="written_request" name="written_request_on_file" value="yes" checked[typed.get("written_request_on_file") == "yes"];
-                    label for="written_request" { (ctx.tr("取次者の場合：所属機関の代表者印のある依頼書を受け取った（Q17、Q18）", "For an agent: the organization's written request, stamped by its representative, was handed in (Q17, Q18)")) }
+                    label for="written_request" { (ctx.tr("取次者の場合：所属機関の代表者印のある依頼書を受け取った", "For an agent: the organization's written request, stamped by its representative, was handed in")) }
                 }
             }
             (f.text("office_address", "取次者の事務所の所在地", "Agent's office address", typed.get("office_address"), false,
-                Some(("取次者のみ。郵送の在留カードはここへ送られます（Q56）。", "Agents only: cards received by post are sent here (Q56)."))))
+                Some(("取次者のみ。郵送の在留カードはここへ送られます。", "Agents only: cards received by post are sent here."))))
             div.actions { button type="submit" { (ctx.tr("利用申出を記録する", "Record the request")) } }
         }
 
-        h2 #periodic-report { (ctx.tr("定期報告（Q72–Q76）", "Periodic report (Q72–Q76)")) }
+        h2 #periodic-report { (ctx.tr("定期報告", "Periodic report")) }
         @match found.approval() {
             None => p { (ctx.tr("利用承認の後に、毎年の定期報告を受け付けます。", "A periodic report is made each year once the use is approved.")) },
             Some(a) => {
@@ -432,7 +432,7 @@ async fn organization_page(
             },
         }
 
-        h2 #change { (ctx.tr("名称・所在地の変更（Q78）", "Change of name or location (Q78)")) }
+        h2 #change { (ctx.tr("名称・所在地の変更", "Change of name or location")) }
         form.panel method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="step" value="change";
@@ -443,7 +443,7 @@ async fn organization_page(
 
         h2 #users { (ctx.tr("利用者", "Users")) }
         form.filter role="search" method="get" action=(action) {
-            (Field { id: "user_name", label: ctx.tr("氏名で絞り込む（Q93、Q94）", "Filter by name (Q93, Q94)"), kind: "text",
+            (Field { id: "user_name", label: ctx.tr("氏名で絞り込む", "Filter by name"), kind: "text",
                      value: &args.user_name, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
             button.secondary type="submit" { (ctx.tr("絞り込む", "Filter")) }
         }
@@ -465,8 +465,8 @@ fn decide_request_form(ctx: &PageCtx, csrf: &str, action: &str, r: &RequestForUs
             input type="hidden" name="request" value=(r.id());
             h3 { (ctx.tr("利用申出を処理する：", "Decide on the request of ")) (r.requester_name().as_str()) }
             p.hint {
-                (ctx.tr("送られるメール（申出者あて）：承認の場合は利用者IDとパスワード設定のリンク（Q14、Q88）、不承認の場合はそのお知らせ",
-                        "E-mail sent to the requester: on approval the user ID and the link to set a password (Q14, Q88); otherwise the denial"))
+                (ctx.tr("送られるメール（申出者あて）：承認の場合は利用者IDとパスワード設定のリンク、不承認の場合はそのお知らせ",
+                        "E-mail sent to the requester: on approval the user ID and the link to set a password; otherwise the denial"))
             }
             div.choice {
                 input type="checkbox" id=(confirm) name="confirm" value="yes";
@@ -758,7 +758,7 @@ fn person_form(
             (f.text("email", "メールアドレス", "E-mail address", &typed.email, false, None))
             div.choice {
                 input type="checkbox" id="kanji_name_on_card" name="kanji_name_on_card" value="yes" checked[typed.kanji_name_on_card];
-                label for="kanji_name_on_card" { (ctx.tr("在留カードに漢字氏名が併記されている（Q57）", "The card shows the name in kanji too (Q57)")) }
+                label for="kanji_name_on_card" { (ctx.tr("在留カードに漢字氏名が併記されている", "The card shows the name in kanji too")) }
             }
             div.actions {
                 button type="submit" { @if correcting { (ctx.tr("訂正を保存する", "Save the correction")) } @else { (ctx.tr("一覧に追加する", "Add to the list")) } }

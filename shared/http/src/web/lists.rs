@@ -268,8 +268,8 @@ async fn applications(
                 @else { (ctx.tr("申請情報はまだありません。", "There is no application yet.")) }
             }
         } @else if filing {
-            p { (ctx.tr("入力が完了した申請情報を、まとめて申請できます。顔写真が添付されていない申請は、先に顔写真を添付してください（Q23）。",
-                        "Applications entered and not yet filed can be filed together. Attach the photo to any that has none first (Q23).")) }
+            p { (ctx.tr("入力が完了した申請情報を、まとめて申請できます。顔写真が添付されていない申請は、先に顔写真を添付してください。",
+                        "Applications entered and not yet filed can be filed together. Attach the photo to any that has none first.")) }
             form method="post" action="/applications/file" {
                 input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
                 (table(&rows))
@@ -325,17 +325,17 @@ async fn application(
                 dd { (match method { ReceiptMethod::Post => ctx.tr("郵送", "By post"), ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") }) }
             }
             @if let Some(address) = &view.return_address {
-                dt { (ctx.tr("在留カードの送付先（Q56）", "Where the card is sent (Q56)")) } dd { (address) }
+                dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address) }
             }
             @if let Some(fee) = view.fee_yen {
-                dt { (ctx.tr("手数料（Q55）", "Fee (Q55)")) } dd { (fee) (ctx.tr("円", " yen")) }
+                dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) }
             }
         }
         @for n in &view.notices {
             div.notice { p { (pick(&n.message_ja, &n.message_en)) } }
         }
         @if let Some(b) = &view.blanket {
-            h2 { (ctx.tr("一括入力のエラー（Q42）", "Errors of the blanket file (Q42)")) }
+            h2 { (ctx.tr("一括入力のエラー", "Errors of the blanket file")) }
             p { (ctx.tr("一括入力ファイルの次の行は登録できませんでした。内容を修正して、あらためて入力してください。", "This row of the blanket file could not be registered. Correct it and enter it again.")) }
             p { a.button href=(format!("/applications/{id}/correct")) { (ctx.tr("この行を修正する", "Correct this row")) } }
             (data_table(ctx, &format!("{}{}", ctx.tr("エラーの行 ", "Errors of row "), b.row),
@@ -371,7 +371,7 @@ async fn application(
                 form method="post" action=(format!("/applications/{id}/receipt-method")) {
                     input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
                     fieldset {
-                        legend.label { (ctx.tr("受領方法の変更（Q53）", "Change how the card is received (Q53)")) }
+                        legend.label { (ctx.tr("受領方法の変更", "Change how the card is received")) }
                         @for (code, ja, en) in [("counter", "窓口で受け取る", "At the counter"), ("post", "郵送で受け取る", "By post")] {
                             div.choice {
                                 input type="radio" id=(format!("receipt_method-{code}")) name="receipt_method" value=(code) checked[method.code() == code];

@@ -689,8 +689,8 @@ pub fn error_page(lang: Lang, p: &Problem) -> Response {
         403 if p.rule == Problem::outside_japan().rule => (
             ctx.tr("日本国外からはご利用いただけません", "This service can only be used from Japan"),
             ctx.tr(
-                "このシステムは、日本国内からのアクセスに限って利用できます（Q52）。日本国内から、もう一度アクセスしてください。",
-                "This system accepts access from within Japan only (Q52). Please access it again from Japan.",
+                "このシステムは、日本国内からのアクセスに限って利用できます。日本国内から、もう一度アクセスしてください。",
+                "This system accepts access from within Japan only. Please access it again from Japan.",
             ),
         ),
         403 => (ctx.tr("この操作はできません", "You cannot do this"), ""),

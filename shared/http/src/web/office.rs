@@ -434,10 +434,10 @@ async fn application_page(
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
             @if let Some(address) = app.return_address() {
-                dt { (ctx.tr("在留カードの送付先（Q56）", "Where the card is sent (Q56)")) } dd { (address.to_string()) }
+                dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address.to_string()) }
             }
             @if app.documents_requested() > 0 {
-                dt { (ctx.tr("資料提出の求め（Q22）", "Documents requested (Q22)")) } dd { (app.documents_requested()) (ctx.tr(" 回", " times")) }
+                dt { (ctx.tr("資料提出の求め", "Documents requested")) } dd { (app.documents_requested()) (ctx.tr(" 回", " times")) }
             }
             @match app.decision() {
                 Some(Decision::Permitted { period, expiry, decided_on }) => {
@@ -450,11 +450,11 @@ async fn application_page(
                 None => {}
             }
             @if let Some(fee) = app.fee_due() {
-                dt { (ctx.tr("手数料（Q55）", "Fee (Q55)")) } dd { (fee) (ctx.tr("円", " yen")) }
+                dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) }
             }
             @if app.status() == ApplicationStatus::WaitingForIssuance {
                 @let docs = app.post_documents();
-                dt { (ctx.tr("郵送で届いたもの（Q55、Q58）", "Received by post (Q55, Q58)")) }
+                dt { (ctx.tr("郵送で届いたもの", "Received by post")) }
                 dd {
                     (yes_no(ctx, docs.fee_notice_received)) " " (ctx.tr("手数料納付書", "fee payment notice")) "、"
                     (yes_no(ctx, docs.fee_notice_signed)) " " (ctx.tr("申請人の署名", "signed by the applicant")) "、"
@@ -465,13 +465,13 @@ async fn application_page(
                 dt { (ctx.tr("在留カードの発送日", "Card posted on")) } dd { (d.to_string()) }
             }
             @if let Some(d) = app.card_delivered_on() {
-                dt { (ctx.tr("在留カードの配達日（Q71）", "Card delivered on (Q71)")) } dd { (d.to_string()) }
+                dt { (ctx.tr("在留カードの配達日", "Card delivered on")) } dd { (d.to_string()) }
             }
             @if let Some(d) = app.card_handed_over_on() {
                 dt { (ctx.tr("在留カードの交付日", "Card handed over on")) } dd { (d.to_string()) }
             }
             @if !app.withdrawn_attachments().is_empty() {
-                dt { (ctx.tr("取り下げた申請（Q49）", "Withdrawn with it (Q49)")) }
+                dt { (ctx.tr("取り下げた申請", "Withdrawn with it")) }
                 dd { (app.withdrawn_attachments().iter().map(|a| attachment_label(ctx, *a)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
             }
         }
@@ -670,11 +670,11 @@ fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> Markup {
                 },
                 OfficeStep::RecordDelivery => {
                     (Field { id: "delivered_on", label: ctx.tr("配達日", "Delivered on"), kind: "text", value: "", required: true,
-                             hint: Some(ctx.tr("郵便の記録の日付（例：2026-12-12）。この日に許可の効力が生じます（Q71）。", "The day on the postal record (e.g. 2026-12-12): the permission took effect that day (Q71).")), error: None, autocomplete: "off" }.render(ctx.lang))
+                             hint: Some(ctx.tr("郵便の記録の日付（例：2026-12-12）。この日に許可の効力が生じます。", "The day on the postal record (e.g. 2026-12-12): the permission took effect that day.")), error: None, autocomplete: "off" }.render(ctx.lang))
                 },
                 OfficeStep::HandOverAtCounter => {
                     fieldset {
-                        legend.label { (ctx.tr("受け取った人（Q67）", "Collected by (Q67)")) }
+                        legend.label { (ctx.tr("受け取った人", "Collected by")) }
                         @for (value, ja, en) in [("applicant", "申請人本人", "The applicant"), ("user", "申請した利用者", "The user who filed"),
                                                   ("third_party", "それ以外の人（交付できません）", "Someone else (the card cannot be handed over)")] {
                             div.choice {
@@ -685,7 +685,7 @@ fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> Markup {
                     }
                     div.choice {
                         input type="checkbox" id="fee_notice_signed" name="fee_notice_signed" value="yes";
-                        label for="fee_notice_signed" { (ctx.tr("署名のある手数料納付書を受け取った（Q54、Q58）", "A signed fee payment notice was handed in (Q54, Q58)")) }
+                        label for="fee_notice_signed" { (ctx.tr("署名のある手数料納付書を受け取った", "A signed fee payment notice was handed in")) }
                     }
                 },
                 _ => {}
@@ -976,8 +976,8 @@ fn notices_page(
             "withdrawn" => div.notice role="status" { p { (ctx.tr("お知らせを取り下げました。", "The notice is withdrawn.")) } },
             _ => {},
         }
-        p { (ctx.tr("トップページの「お知らせ」に表示されます。メンテナンスの期間中は申請を受け付けません（Q25）。",
-                    "Shown under \"Information for notification\" on the top page. No application is accepted during a maintenance (Q25).")) }
+        p { (ctx.tr("トップページの「お知らせ」に表示されます。メンテナンスの期間中は申請を受け付けません。",
+                    "Shown under \"Information for notification\" on the top page. No application is accepted during a maintenance.")) }
         h2 { (ctx.tr("掲載中のお知らせ", "Notices shown now")) }
         @if shown.is_empty() { p.panel { (ctx.tr("掲載中のお知らせはありません。", "No notice is shown now.")) } }
         @for n in shown {
@@ -1131,7 +1131,7 @@ async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) -> PageResult
         (error_summary(lang, &errors))
         form.filter role="search" method="post" action="/office/users" {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
-            (Field { id: "email", label: ctx.tr("メールアドレスで利用者を探す（Q93、Q94）", "Find users by e-mail address (Q93, Q94)"), kind: "email",
+            (Field { id: "email", label: ctx.tr("メールアドレスで利用者を探す", "Find users by e-mail address"), kind: "email",
                      value: &args.email, required: true, hint: None, error: error("email"), autocomplete: "off" }.render(lang))
             button.secondary type="submit" { (ctx.tr("メールアドレスで探す", "Find by e-mail address")) }
         }
@@ -1194,7 +1194,7 @@ fn user_action_text(ctx: &PageCtx, a: UserAction) -> (&'static str, &'static str
     let t = |ja, en| ctx.tr(ja, en);
     match a {
         UserAction::LiftLockout => (
-            t("ロックを解除する（Q96）", "Lift the lock (Q96)"),
+            t("ロックを解除する", "Lift the lock"),
             t(
                 "パスワードの誤りで24時間ロックされた利用者IDを、すぐに使えるようにします。",
                 "The user ID locked for 24 hours after wrong passwords can be used at once.",
@@ -1202,7 +1202,7 @@ fn user_action_text(ctx: &PageCtx, a: UserAction) -> (&'static str, &'static str
             false,
         ),
         UserAction::ResetPassword => (
-            t("パスワード再設定のリンクを送る（Q92）", "Send a link to set a new password (Q92)"),
+            t("パスワード再設定のリンクを送る", "Send a link to set a new password"),
             t(
                 "利用者のメールアドレスに、新しいパスワードを設定するリンクを送ります。",
                 "A link to set a new password is e-mailed to the user.",
@@ -1223,12 +1223,12 @@ fn user_action_text(ctx: &PageCtx, a: UserAction) -> (&'static str, &'static str
             false,
         ),
         UserAction::Cancel => (
-            t("利用を取り消す（Q95）", "Cancel the use (Q95)"),
+            t("利用を取り消す", "Cancel the use"),
             t("利用者情報を削除します。元に戻せません。", "The user information is deleted; this cannot be undone."),
             true,
         ),
         UserAction::DeleteAgent => (
-            t("取次者の利用者情報を削除する（Q79）", "Delete the agent's user information (Q79)"),
+            t("取次者の利用者情報を削除する", "Delete the agent's user information"),
             t(
                 "審査中の申請がある間は削除できません。元に戻せません。",
                 "Refused while an application it filed is being examined; this cannot be undone.",

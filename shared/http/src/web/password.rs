@@ -68,7 +68,7 @@ pub const PAGES: &[PageSpec] = &[
 fn password_rules(ctx: &PageCtx) -> Markup {
     html! {
         div.hint #password-rules {
-            p { (ctx.tr("パスワードは次のとおり設定してください（Q88）。", "Choose a password that (Q88):")) }
+            p { (ctx.tr("パスワードは次のとおり設定してください。", "Choose a password that:")) }
             ul {
                 li { (ctx.tr("8文字以上32文字以内", "has 8 to 32 characters")) }
                 li { (ctx.tr("半角英字・半角数字・半角記号（. ! # $ % & ? など）をそれぞれ1文字以上含む", "mixes half-width letters, digits and symbols (such as . ! # $ % & ?), at least one of each")) }
@@ -256,8 +256,8 @@ fn forgotten_form(
                             "If the user ID and the e-mail address match what is registered, a link to set a new password has been sent. It works for 24 hours.")) }
             }
         }
-        p { (ctx.tr("利用者IDと登録したメールアドレスを入力してください（Q92）。利用者IDを忘れた場合は、最寄りの地方出入国在留管理官署の窓口で確認できます（Q93）。",
-                    "Enter your user ID and the e-mail address you registered (Q92). If you have forgotten your user ID, ask at the counter of the nearest regional immigration office (Q93).")) }
+        p { (ctx.tr("利用者IDと登録したメールアドレスを入力してください。利用者IDを忘れた場合は、最寄りの地方出入国在留管理官署の窓口で確認できます。",
+                    "Enter your user ID and the e-mail address you registered. If you have forgotten your user ID, ask at the counter of the nearest regional immigration office.")) }
         form method="post" action="/password/forgotten" novalidate {
             (Field { id: "user_id", label: ctx.tr("利用者ID", "User ID"), kind: "text", value: user_id, required: true,
                      hint: None, error: field_error(errors, "user_id"), autocomplete: "username" }.render(ctx.lang))
@@ -343,7 +343,7 @@ fn account_page(v: &Visit, status: StatusCode, done: &str, email: &str, errors: 
             dt { (ctx.tr("利用者ID", "User ID")) } dd { (u.id().to_string()) }
             dt { (ctx.tr("メールアドレス", "E-mail address")) } dd { (u.email().to_string()) }
             @if let Some(p) = u.password() {
-                dt { (ctx.tr("パスワードの有効期限（Q97）", "Password valid until (Q97)")) } dd { (p.expires_on().pred().to_string()) }
+                dt { (ctx.tr("パスワードの有効期限", "Password valid until")) } dd { (p.expires_on().pred().to_string()) }
             }
         }
         h2 #change-password { (ctx.tr("パスワードの変更", "Change your password")) }

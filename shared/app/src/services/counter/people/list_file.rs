@@ -6,7 +6,7 @@
 use zairyu_domain::error::{Collector, Localized, Violations};
 use zairyu_domain::organization::ForeignNational;
 
-use super::counter::ForeignNationalInput;
+use super::ForeignNationalInput;
 
 /// The columns of the file, in their order: the field, its Japanese and its English header.
 pub const COLUMNS: [(&str, &str, &str); 12] = [
