@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderValue, Method, header};
 use serde::de::DeserializeOwned;
 use zairyu_app::Caller;
 use zairyu_app::store::{Session, token_hash};
@@ -150,4 +150,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryArgs<T> {
             .map(|q| Self(q.0))
             .map_err(|e| Problem::malformed_query(e.body_text()).into())
     }
+}
+
+/// A cookie's `Set-Cookie` value: `HttpOnly`, `SameSite=Lax` (a link from an e-mail still arrives with
+/// it), `Secure` unless on the local server over plain HTTP.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    set_cookie_at(name, value, "/", max_age, secure)
+}
+
+/// [`set_cookie`] sent back only to the pages under `path`.
+pub fn set_cookie_at(name: &str, value: &str, path: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}{age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }

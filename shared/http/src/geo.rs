@@ -4,12 +4,6 @@
 
 use std::net::IpAddr;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use crate::extract::client_ip;
-use crate::{AppState, Problem};
 
 /// An IP network in CIDR notation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,24 +76,6 @@ impl GeoPolicy {
             }
         }
     }
-}
-
-/// The middleware.
-pub async fn japan_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if state.config.geo != GeoPolicy::Off {
-        let (parts, body) = req.into_parts();
-        let country = parts.headers.get("cloudfront-viewer-country").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let ip = client_ip(&parts);
-        if !state.config.geo.allows(country.as_deref(), ip) {
-            // A browser gets the explanation as a page in its language; the API, a problem.
-            if crate::web::is_page(parts.uri.path()) {
-                return crate::web::error_page(crate::web::visitor_lang(&parts.headers), &Problem::outside_japan());
-            }
-            return Problem::outside_japan().into_response();
-        }
-        return next.run(Request::from_parts(parts, body)).await;
-    }
-    next.run(req).await
 }
 
 #[cfg(test)]

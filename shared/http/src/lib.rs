@@ -7,14 +7,15 @@
 #![cfg_attr(not(feature = "full"), allow(unused_imports, dead_code))]
 
 pub mod cursor;
+pub mod download;
 pub mod edge;
 pub mod extract;
+pub mod function;
 pub mod geo;
 pub mod limits;
-#[cfg(feature = "openapi")]
-pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod service;
 pub mod trace;
 pub mod views;
 pub mod web;
@@ -28,7 +29,11 @@ pub use cursor::CursorKey;
 pub use edge::OriginCheck;
 pub use geo::GeoPolicy;
 pub use problem::Problem;
-pub use routes::{Function, RESOURCES, RouteSpec, router};
+pub use function::Function;
+#[cfg(feature = "openapi")]
+pub use routes::openapi;
+pub use routes::{RESOURCES, RouteSpec};
+pub use service::router;
 
 /// How the HTTP layer behaves where deployments differ.
 #[derive(Debug, Clone)]

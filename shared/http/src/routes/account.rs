@@ -153,7 +153,7 @@ async fn logout(State(s): State<AppState>, auth: Authenticated) -> ApiResult<Res
     s.accounts.logout(&auth.session_token, &auth.caller).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
-        .insert(header::SET_COOKIE, crate::web::set_cookie(SESSION_COOKIE, "", Some(0), s.config.secure_cookies));
+        .insert(header::SET_COOKIE, crate::extract::set_cookie(SESSION_COOKIE, "", Some(0), s.config.secure_cookies));
     Ok(res)
 }
 

@@ -119,15 +119,7 @@ pub(crate) async fn template_file(blanket: &Blanket, screen_group: &str) -> ApiR
         .find(|g| g.code() == screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(screen_group.to_owned())))?;
     let bytes = blanket.template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template).await?;
-    let mut res = bytes.into_response();
-    let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_app::services::blanket::XLSX_CONTENT_TYPE));
-    let name = format!("attachment; filename=\"zairyu-blanket-{}.xlsx\"", group.code());
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&name).unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-    );
-    Ok(res)
+    Ok(crate::download::xlsx(bytes, &format!("zairyu-blanket-{}.xlsx", group.code())))
 }
 
 async fn begin_blanket_upload(

@@ -16,12 +16,12 @@ pub const ROUTES: &[RouteSpec] = &[RouteSpec {
 }];
 
 #[cfg(feature = "openapi")]
-use crate::openapi::document_schema;
+use super::openapi::document_schema;
 #[cfg(not(feature = "openapi"))]
 fn document_schema() {}
 
 /// The document of the whole API, generated from every resource's route table by
-/// [`document`](crate::openapi::document) and kept in the repository, where a test holds it to the tables: the
+/// [`document`](super::openapi::document) and kept in the repository, where a test holds it to the tables: the
 /// `status` function serves it without carrying the other functions' routes.
 pub const DOCUMENT: &str = include_str!("../../openapi.json");
 

@@ -22,28 +22,7 @@ use crate::views::{
 use crate::{ApiResult, AppState, Problem, SESSION_COOKIE, Wired};
 use zairyu_app::{Applications, Blanket, Counter, Examination};
 
-/// The Lambda function that serves a route in AWS (the local server serves them all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Function {
-    Login,
-    Submit,
-    Status,
-    Office,
-}
-
-impl Function {
-    pub const ALL: [Function; 4] = [Self::Login, Self::Submit, Self::Status, Self::Office];
-
-    /// The crate under `functions/`.
-    pub fn crate_dir(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::Submit => "submit",
-            Self::Status => "status",
-            Self::Office => "office",
-        }
-    }
-}
+pub use crate::function::Function;
 
 /// A JSON answer (200 unless a status goes with it). Unlike `axum::Json`, it writes into one buffer sized
 /// by the first write and hands that over, instead of growing a `BytesMut` through a writer a few bytes at a
@@ -156,6 +135,8 @@ mod counter;
 pub mod meta;
 #[cfg(feature = "office")]
 mod office;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use BodyKind as B;
 use Function as F;
@@ -272,46 +253,6 @@ pub async fn require_session(
     Ok(next.run(Request::from_parts(parts, body)).await)
 }
 
-/// The router of the given functions' routes, with the Japan-only layer (Q52).
-pub fn router(state: AppState, functions: &[Function]) -> Router {
-    // The pages and every resource's public routes go into one router; each resource's session routes,
-    // layered, are merged into it once.
-    let mut r: Router<AppState> = crate::web::add_pages(Router::new(), functions);
-    let mut private = Vec::new();
-    for resource in RESOURCES {
-        let (public, session) = resource.add_to(r, &state, functions);
-        r = public;
-        private.extend(session);
-    }
-    for session in private {
-        r = r.merge(session);
-    }
-    r.fallback(|uri: axum::http::Uri, headers: axum::http::HeaderMap| async move {
-        // The API answers problems; every other path is a page's.
-        if crate::web::is_page(uri.path()) {
-            crate::web::not_found_page(crate::web::visitor_lang(&headers))
-        } else {
-            Problem::not_found().into_response()
-        }
-    })
-    .method_not_allowed_fallback(|| async {
-        Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
-            "Method not allowed",
-            "http.method",
-            "this path does not take that method".into(),
-            "このパスはそのメソッドを受け付けません。".into(),
-        )
-    })
-    .layer(axum::extract::DefaultBodyLimit::max(crate::limits::DEFAULT))
-    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::geo::japan_only))
-    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
-    .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
-    .layer(axum::middleware::from_fn(crate::trace::trace_requests))
-    .with_state(state)
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Shared by the resources
 
@@ -325,7 +266,7 @@ struct PageQuery {
 /// The session cookie, as the pages set it too (`SameSite=Lax`: a link from an e-mail arrives logged in;
 /// every state-changing request still needs its CSRF token).
 fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    crate::web::set_cookie(SESSION_COOKIE, token, None, secure)
+    crate::extract::set_cookie(SESSION_COOKIE, token, None, secure)
 }
 
 /// A code in a query that is not one of its set: an application status (Q51) or an input-screen group (Q40).

@@ -135,7 +135,16 @@ async fn template(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, uri: Ur
     let lang = v.lang();
     let args = axum::extract::Query::<TemplateArgs>::try_from_uri(&uri)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
-    crate::routes::blanket::template_file(&blanket, &args.0.screen_group).await.map_err(api(lang))
+    // A group not of the list is a link no page made: not found.
+    let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
+        .into_iter()
+        .find(|g| g.code() == args.0.screen_group)
+        .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
+    let bytes = blanket
+        .template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template)
+        .await
+        .map_err(problem(lang))?;
+    Ok(crate::download::xlsx(bytes, &format!("zairyu-blanket-{}.xlsx", group.code())))
 }
 
 /// A new upload; on to its page, where the file is chosen and sent.

@@ -28,7 +28,8 @@ pub use zairyu_domain::error::Language as Lang;
 use zairyu_domain::status::OfficerRole;
 
 use crate::extract::cookie;
-use crate::routes::Function;
+use crate::function::Function;
+pub use crate::extract::{set_cookie, set_cookie_at};
 use crate::{AppState, Problem, SESSION_COOKIE};
 
 #[cfg(feature = "login")]
@@ -732,20 +733,6 @@ pub fn not_found_page(lang: Lang) -> Response {
     p.detail = "There is no page at this address.".into();
     p.detail_ja = "このアドレスのページはありません。".into();
     error_page(lang, &p)
-}
-
-/// A cookie's `Set-Cookie` value: `HttpOnly`, `SameSite=Lax` (a link from an e-mail still arrives with
-/// it), `Secure` unless on the local server over plain HTTP.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    set_cookie_at(name, value, "/", max_age, secure)
-}
-
-/// [`set_cookie`] sent back only to the pages under `path`.
-pub fn set_cookie_at(name: &str, value: &str, path: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}{age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The error summary at the top of a form: each message links to its field (Q36–Q39).

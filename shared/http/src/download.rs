@@ -1,0 +1,17 @@
+//! Files handed to the browser to keep: an attachment with its type and name.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+/// An Excel workbook as a download named `name` (ASCII: our own names only).
+pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(zairyu_app::services::blanket::XLSX_CONTENT_TYPE));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    res
+}
