@@ -4,7 +4,6 @@
 
 use std::net::IpAddr;
 
-
 /// An IP network in CIDR notation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IpNet {

@@ -27,9 +27,9 @@ use zairyu_app::{Accounts, Applications, Blanket, Counter, Examination, ServiceE
 
 pub use cursor::CursorKey;
 pub use edge::OriginCheck;
+pub use function::Function;
 pub use geo::GeoPolicy;
 pub use problem::Problem;
-pub use function::Function;
 #[cfg(feature = "openapi")]
 pub use routes::openapi;
 pub use routes::{RESOURCES, RouteSpec};

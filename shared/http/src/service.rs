@@ -1,14 +1,14 @@
 //! The service as one router: the API's resources and the pages of the given functions, with the layers
 //! every request passes (Japan only, through the edge, security headers, tracing).
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 
-use crate::function::Function;
 use crate::extract::client_ip;
+use crate::function::Function;
 use crate::geo::GeoPolicy;
 use crate::routes::RESOURCES;
 use crate::{AppState, Problem};

@@ -477,4 +477,3 @@ impl From<&Listed> for ApplicationView {
         }
     }
 }
-

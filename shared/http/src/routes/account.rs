@@ -1,6 +1,27 @@
 //! Log-in, log-out, the own user information and passwords (Q44, Q77, Q88–Q97).
-
-use super::*;
+use crate::ApiResult;
+use crate::AppState;
+use crate::RouteSpec;
+use crate::SESSION_COOKIE;
+use crate::extract::Authenticated;
+use crate::extract::ClientIp;
+use crate::extract::JsonBody;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::Json;
+use crate::routes::R;
+use crate::routes::schema;
+use crate::routes::session_cookie;
+use crate::views::LoginView;
+use crate::views::UserView;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::routing::get;
+use axum::routing::post;
+use serde::Deserialize;
 
 pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {

@@ -1,6 +1,37 @@
 //! An organization's applications and its List of Affiliated Foreign Nationals (Q4, Q21–Q35, Q45, Q50–Q53, Q80).
-
-use super::*;
+use crate::ApiResult;
+use crate::Problem;
+use crate::RouteSpec;
+use crate::Wired;
+use crate::cursor::Pages;
+use crate::extract::Authenticated;
+use crate::extract::JpegBody;
+use crate::extract::JsonBody;
+use crate::extract::QueryArgs;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::Json;
+use crate::routes::PageQuery;
+use crate::routes::R;
+use crate::routes::query_schema;
+use crate::routes::schema;
+use crate::views::ApplicationDetailView;
+use crate::views::ApplicationView;
+use crate::views::ForeignNationalView;
+use crate::views::PageView;
+use crate::views::SubmitBulkView;
+use crate::views::SubmitResult;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::routing::get;
+use axum::routing::post;
+use axum::routing::put;
+use serde::Deserialize;
+use zairyu_app::Applications;
+use zairyu_domain::form::ApplicationInput;
+use zairyu_domain::status::ReceiptMethod;
 
 pub const ROUTES: &[RouteSpec] = &[
     #[cfg(feature = "submit")]

@@ -1,7 +1,36 @@
 //! Blanket input: the template, uploads and their error lists (Q40–Q43).
 //! Each route is compiled into its function alone; the spreadsheet code (`zairyu-blanket`) is `status`'s.
-
-use super::*;
+use crate::ApiResult;
+use crate::RouteSpec;
+use crate::Wired;
+use crate::cursor::Pages;
+use crate::extract::Authenticated;
+use crate::extract::JsonBody;
+use crate::extract::QueryArgs;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::Json;
+use crate::routes::PageQuery;
+use crate::routes::R;
+use crate::routes::UnknownCode;
+use crate::routes::csv_field;
+use crate::routes::inert;
+use crate::routes::query_problem;
+use crate::routes::query_schema;
+use crate::routes::schema;
+use crate::views::PageView;
+use crate::views::UploadStartedView;
+use crate::views::UploadView;
+use axum::extract::Path;
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::routing::get;
+use axum::routing::post;
+use serde::Deserialize;
+use zairyu_app::Blanket;
 
 pub const ROUTES: &[RouteSpec] = &[
     #[cfg(feature = "status")]

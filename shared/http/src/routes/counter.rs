@@ -1,6 +1,29 @@
 //! The counter of a regional immigration office: organizations, requests for use, the List of Affiliated Foreign Nationals, periodic reports and users (Q1–Q20, Q72–Q80, Q92–Q96).
-
-use super::*;
+use crate::ApiResult;
+use crate::RouteSpec;
+use crate::Wired;
+use crate::cursor::Pages;
+use crate::extract::Authenticated;
+use crate::extract::JsonBody;
+use crate::extract::QueryArgs;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::Json;
+use crate::routes::R;
+use crate::routes::query_schema;
+use crate::routes::schema;
+use crate::views::ForeignNationalView;
+use crate::views::OrganizationView;
+use crate::views::PageView;
+use crate::views::UserView;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::routing::delete;
+use axum::routing::get;
+use axum::routing::post;
+use axum::routing::put;
+use serde::Deserialize;
+use zairyu_app::Counter;
 
 pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {

@@ -1,7 +1,5 @@
 //! What the API says of itself: its OpenAPI 3.1 document.
 
-use super::*;
-
 pub const ROUTES: &[RouteSpec] = &[RouteSpec {
     function: F::Status,
     method: "GET",
@@ -17,6 +15,15 @@ pub const ROUTES: &[RouteSpec] = &[RouteSpec {
 
 #[cfg(feature = "openapi")]
 use super::openapi::document_schema;
+use crate::RouteSpec;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::R;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::routing::get;
 #[cfg(not(feature = "openapi"))]
 fn document_schema() {}
 

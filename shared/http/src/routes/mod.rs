@@ -5,22 +5,15 @@
 //! needs the caller takes the [`Authenticated`] the layer put in the request.
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::MethodRouter;
 use serde::Deserialize;
-use zairyu_domain::form::ApplicationInput;
-use zairyu_domain::status::ReceiptMethod;
 
-use crate::cursor::Pages;
-use crate::extract::{Authenticated, ClientIp, JpegBody, JsonBody, QueryArgs};
-use crate::views::{
-    ApplicationDetailView, ApplicationView, ForeignNationalView, LoginView, OrganizationView, PageView, SubmitBulkView,
-    SubmitResult, UploadStartedView, UploadView, UserView,
-};
-use crate::{ApiResult, AppState, Problem, SESSION_COOKIE, Wired};
-use zairyu_app::{Applications, Blanket, Counter, Examination};
+use crate::extract::Authenticated;
+use crate::views::PageView;
+use crate::{AppState, Problem, SESSION_COOKIE};
 
 pub use crate::function::Function;
 

@@ -1,6 +1,32 @@
 //! The officers' side of applications: the office queue, examination, residence cards, withdrawals (Q22, Q34, Q46–Q71).
 
-use super::*;
+use crate::ApiResult;
+use crate::RouteSpec;
+use crate::Wired;
+use crate::cursor::Pages;
+use crate::extract::Authenticated;
+use crate::extract::JpegBody;
+use crate::extract::JsonBody;
+use crate::extract::QueryArgs;
+use crate::routes::B;
+use crate::routes::F;
+use crate::routes::Json;
+use crate::routes::R;
+use crate::routes::UnknownCode;
+use crate::routes::query_problem;
+use crate::routes::query_schema;
+use crate::routes::schema;
+use crate::views::ApplicationDetailView;
+use crate::views::ApplicationView;
+use crate::views::PageView;
+use axum::extract::Path;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use axum::routing::get;
+use axum::routing::post;
+use axum::routing::put;
+use serde::Deserialize;
+use zairyu_app::Examination;
 use zairyu_app::store::QueueOrder;
 
 pub const ROUTES: &[RouteSpec] = &[

@@ -7,8 +7,35 @@ use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
+use crate::SESSION_COOKIE;
 use crate::extract::ClientIp;
+use crate::extract::set_cookie;
+use crate::function::Function;
+use crate::web::Field;
+use crate::web::LANG_COOKIE;
+use crate::web::MaybeVisit;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::code;
+use crate::web::error_summary;
+use crate::web::jst;
+use crate::web::layout;
+use crate::web::local_path;
+use crate::web::messages;
+use crate::web::parse_lang;
+use crate::web::refuse_cross_site;
+use crate::web::see_other;
+use crate::web::service_name;
+use crate::web::visitor_lang;
+use axum::http::HeaderValue;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec { function: Function::Login, audience: Audience::Public, method: "GET", path: "/", handler: || get(top) },

@@ -14,8 +14,35 @@ use zairyu_domain::form::field::{Need, Spec};
 use zairyu_domain::form::{ApplicationInput, Field as FormField, Flag, RelativeField};
 use zairyu_domain::office::OFFICE_TABLE;
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
 use crate::Wired;
+use crate::function::Function;
+use crate::web::Fields;
+use crate::web::Form;
+use crate::web::FormResult;
+use crate::web::OrgVisit;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::data_table;
+use crate::web::encode;
+use crate::web::error_summary;
+use crate::web::layout;
+use crate::web::messages;
+use crate::web::person_context;
+use crate::web::photo_response;
+use crate::web::photo_upload;
+use crate::web::problem;
+use crate::web::see_other;
+use crate::web::tr_owned;
+use axum::response::Response;
+use zairyu_app::ServiceError;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {

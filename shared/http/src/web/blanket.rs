@@ -15,8 +15,26 @@ use zairyu_domain::blanket::{BlanketUpload, MAX_ROWS, RowError, UploadState};
 use zairyu_domain::jst::JST;
 use zairyu_domain::status_of_residence::ScreenGroup;
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
 use crate::Wired;
+use crate::function::Function;
+use crate::web::FormResult;
+use crate::web::OrgVisit;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::data_table;
+use crate::web::layout;
+use crate::web::problem;
+use crate::web::see_other;
+use crate::web::tr;
+use crate::web::tr_owned;
+use zairyu_app::ServiceError;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {

@@ -21,10 +21,40 @@ use zairyu_domain::organization::{OrganizationKind, UseState};
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
 use zairyu_domain::status_of_residence::StatusOfResidence;
 
+use super::Audience;
 use super::office::{OfficerVisit, office_name, refused_by, users_table};
-use super::*;
+use crate::AppState;
+use crate::Problem;
 use crate::Wired;
 use crate::cursor::Pages;
+use crate::function::Function;
+use crate::web::Field;
+use crate::web::Fields;
+use crate::web::Form;
+use crate::web::FormResult;
+use crate::web::PER_PAGE;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::api;
+use crate::web::data_table;
+use crate::web::encode;
+use crate::web::error_summary;
+use crate::web::file_upload;
+use crate::web::jst;
+use crate::web::layout;
+use crate::web::messages;
+use crate::web::pager;
+use crate::web::person_context;
+use crate::web::query;
+use crate::web::sealed_person;
+use crate::web::see_other;
+use crate::web::tr;
+use crate::web::tr_owned;
+use axum::response::Response;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {

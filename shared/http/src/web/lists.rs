@@ -9,10 +9,30 @@ use maud::html;
 use serde::Deserialize;
 use zairyu_domain::error::Localized;
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
 use crate::Wired;
 use crate::cursor::Pages;
+use crate::function::Function;
+use crate::web::OrgVisit;
+use crate::web::PER_PAGE;
+use crate::web::Page;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::api;
+use crate::web::data_table;
+use crate::web::error_summary;
+use crate::web::layout;
+use crate::web::new_application_link;
+use crate::web::pager;
+use crate::web::problem;
+use crate::web::query;
+use crate::web::tr_owned;
 use zairyu_app::Applications;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {

@@ -28,8 +28,8 @@ pub use zairyu_domain::error::Language as Lang;
 use zairyu_domain::status::OfficerRole;
 
 use crate::extract::cookie;
-use crate::function::Function;
 pub use crate::extract::{set_cookie, set_cookie_at};
+use crate::function::Function;
 use crate::{AppState, Problem, SESSION_COOKIE};
 
 #[cfg(feature = "login")]

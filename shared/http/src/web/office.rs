@@ -26,9 +26,39 @@ use zairyu_domain::notice::{Notice, NoticeInput};
 use zairyu_domain::period::PeriodOfStay;
 use zairyu_domain::status::{ApplicationStatus, OfficerRole, ReceiptMethod};
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
 use crate::Wired;
 use crate::cursor::Pages;
+use crate::function::Function;
+use crate::web::Field;
+use crate::web::Fields;
+use crate::web::FormResult;
+use crate::web::PER_PAGE;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::api;
+use crate::web::data_table;
+use crate::web::encode;
+use crate::web::error_summary;
+use crate::web::jst;
+use crate::web::layout;
+use crate::web::messages;
+use crate::web::pager;
+use crate::web::photo_response;
+use crate::web::photo_upload;
+use crate::web::problem;
+use crate::web::query;
+use crate::web::see_other;
+use crate::web::tr;
+use crate::web::tr_owned;
+use axum::response::Response;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {

@@ -9,8 +9,29 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::*;
+use super::Audience;
+use crate::AppState;
+use crate::Problem;
 use crate::extract::ClientIp;
+use crate::extract::set_cookie_at;
+use crate::function::Function;
+use crate::web::Field;
+use crate::web::LINK_COOKIE;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::PageSpec;
+use crate::web::Visit;
+use crate::web::error_summary;
+use crate::web::layout;
+use crate::web::messages;
+use crate::web::refuse_cross_site;
+use crate::web::see_other;
+use crate::web::visitor_lang;
+use axum::response::Response;
+use zairyu_app::ServiceError;
+use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {
