@@ -1,0 +1,186 @@
+use super::own;
+use crate::Problem;
+use crate::Wired;
+use crate::web::FormResult;
+use crate::web::OrgVisit;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageResult;
+use crate::web::Visit;
+use crate::web::apply::procedure_label;
+use crate::web::error_summary;
+use crate::web::layout;
+use crate::web::messages;
+use crate::web::photo_response;
+use crate::web::photo_upload;
+use crate::web::problem;
+use crate::web::see_other;
+use axum::extract::{Multipart, Path};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use maud::html;
+use zairyu_app::Applications;
+use zairyu_app::ServiceError;
+use zairyu_domain::application::{Application, UserStep};
+use zairyu_domain::error::Language as Lang;
+
+/// A refusal of the photo or of the filing: the check page again with what was wrong (a refusal of the input
+/// or of the application's rules), or the error page (anything else).
+pub(super) async fn refused(applications: &Applications, v: &Visit, id: &str, e: ServiceError) -> PageResult {
+    match e {
+        e @ (ServiceError::Invalid(_) | ServiceError::Application(_)) => {
+            let app = own(applications, v, id).await?;
+            let p = Problem::from(e);
+            Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &messages(v.lang(), &p)))
+        }
+        e => Err(problem(v.lang())(e)),
+    }
+}
+
+pub(super) async fn check(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    let app = own(&applications, &v, &id).await?;
+    Ok(check_page(&v.page, StatusCode::OK, &app, &[]))
+}
+
+pub(super) fn check_page(
+    ctx: &PageCtx,
+    status: StatusCode,
+    app: &Application,
+    errors: &[(String, String)],
+) -> Response {
+    let lang = ctx.lang;
+    let form = app.form();
+    let id = app.id().to_string();
+    let filed = app.temporary_receipt_number().is_some();
+    // What the user may do now: the one decision of the application's state machine.
+    let steps = app.user_steps();
+    let can = |s: UserStep| steps.contains(&s);
+    let csrf = ctx.csrf.as_deref().unwrap_or_default();
+    let photo_error = errors.iter().find(|(f, _)| f == "photo" || f.is_empty()).map(|(_, m)| m.as_str());
+    let body = html! {
+        (error_summary(lang, &errors.iter().map(|(f, m)| (if f.is_empty() { "photo".to_owned() } else { f.clone() }, m.clone())).collect::<Vec<_>>()))
+        @if filed {
+            p.notice { (ctx.tr("この申請は申請済みです。", "This application has been filed.")) }
+        }
+        h2 { (ctx.tr("入力内容", "What you entered")) }
+        @if can(UserStep::ChangeEntry) {
+            p { a href=(format!("/applications/{id}/change")) { (ctx.tr("入力内容を変更する", "Change what you entered")) } }
+        }
+        dl.facts {
+            dt { (ctx.tr("氏名", "Name")) } dd { (form.name.to_string()) }
+            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (form.stay.card_number.to_string()) }
+            dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (match lang { Lang::Ja => form.stay.status.info().name_ja, Lang::En => form.stay.status.info().name_en }) }
+            dt { (ctx.tr("在留期間の満了日", "Expiry date")) } dd { (form.stay.expiry.to_string()) }
+            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (form.desired_period_of_stay.to_string()) }
+            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.names().iter().map(|p| procedure_label(ctx, p)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
+            dt { (ctx.tr("住居地", "Address in Japan")) } dd { (form.address.postcode.to_string()) " " (form.address.prefecture.as_str()) (form.address.city.to_string()) (form.address.street.to_string()) }
+            dt { (ctx.tr("受領方法", "Receiving the card")) } dd {
+                (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })
+            }
+            dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (form.notice_email.to_string()) }
+            @if form.receipt_method == zairyu_domain::status::ReceiptMethod::Post {
+                @if let Some(address) = app.return_address() {
+                    dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) }
+                    dd {
+                        (address.to_string())
+                        br;
+                        span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません。",
+                                            "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
+                    }
+                }
+            }
+        }
+        h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
+        p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください。",
+                    "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide).")) }
+        @if app.photo().is_some() {
+            p { img src=(format!("/applications/{id}/photo.jpg")) alt=(ctx.tr("添付した顔写真", "The attached facial photo")) width="150"; }
+        }
+        @if can(UserStep::AttachPhoto) {
+            form method="post" action=(format!("/applications/{id}/photo")) enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field.invalid[photo_error.is_some()] {
+                    label for="photo-file" { (ctx.tr("写真ファイル", "Photo file")) span.req { (ctx.tr("必須", "Required")) } }
+                    @if let Some(e) = photo_error { span.field-error id="photo-file-error" { (e) } }
+                    input type="file" id="photo-file" name="photo" accept="image/jpeg";
+                }
+                div.actions { button.secondary type="submit" { (if app.photo().is_some() { ctx.tr("写真を差し替える", "Replace the photo") } else { ctx.tr("写真を添付する", "Attach the photo") }) } }
+            }
+            h2 { (ctx.tr("申請", "Filing")) }
+            @if can(UserStep::Submit) {
+                form method="post" action=(format!("/applications/{id}/submit")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    p { (ctx.tr("入力内容を確認し、申請してください。申請後は内容を変更できません。", "Check what you entered, then file the application. It cannot be changed once filed.")) }
+                    div.actions { button type="submit" { (ctx.tr("申請する", "File the application")) } }
+                }
+            } @else {
+                p { (ctx.tr("顔写真を添付すると申請できます。", "You can file the application once the photo is attached.")) }
+            }
+            @if can(UserStep::Discard) {
+                h2 { (ctx.tr("入力の破棄", "Discarding the entry")) }
+                form method="post" action=(format!("/applications/{id}/discard")) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    p { (ctx.tr("申請しない場合は、この入力を破棄できます。破棄した後、この外国人の申請を新たに入力できます。",
+                                "If you will not file it, you can discard this entry; the person's application can then be entered again.")) }
+                    div.choice {
+                        input type="checkbox" id="confirm-discard" name="confirm" value="yes";
+                        label for="confirm-discard" { (ctx.tr("この入力を破棄することを確認しました", "I confirm that this entry is discarded")) }
+                    }
+                    div.actions { button.secondary type="submit" { (ctx.tr("入力を破棄する", "Discard the entry")) } }
+                }
+            }
+        }
+    };
+    Page(status, layout(ctx, ctx.tr("申請内容の確認", "Check the application"), body)).into_response()
+}
+
+pub(super) async fn photo(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> PageResult {
+    let upload = photo_upload(&v, multipart).await?;
+    let result = match upload.file {
+        Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, upload.name.as_deref()).await,
+        None => {
+            let app = own(&applications, &v, &id).await?;
+            let none = vec![(
+                "photo".to_owned(),
+                v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned(),
+            )];
+            return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &none));
+        }
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/applications/{id}/check#photo"))),
+        Err(e) => refused(&applications, &v, &id, e).await,
+    }
+}
+
+pub(super) async fn photo_file(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    photo_response(v.lang(), applications.photo(&v.caller, &id).await)
+}
+
+pub(super) async fn submit(
+    Wired(applications): Wired<Applications>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    v.posted(form)?;
+    match applications.submit(&v.caller, &id).await {
+        // Filing twice (a second click, a reload) files once: the service answers the filed application.
+        Ok(_) => Ok(see_other(&format!("/applications/{id}/filed"))),
+        Err(e) => refused(&applications, &v, &id, e).await,
+    }
+}

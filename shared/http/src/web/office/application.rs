@@ -1,0 +1,336 @@
+use super::OfficerVisit;
+use super::refused_by;
+use super::status_label;
+use crate::Problem;
+use crate::Wired;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageResult;
+use crate::web::Visit;
+use crate::web::data_table;
+use crate::web::error_summary;
+use crate::web::form::messages;
+use crate::web::jst;
+use crate::web::layout;
+use crate::web::office::queue::method_label;
+use crate::web::office::steps::action_of;
+use crate::web::office::steps::step_form;
+use crate::web::page::see_other;
+use crate::web::photo_response;
+use crate::web::photo_upload;
+use crate::web::query;
+use crate::web::tr;
+use crate::web::tr_owned;
+use crate::web::visit::FormResult;
+use crate::web::visit::encode;
+use axum::extract::Multipart;
+use axum::extract::Path;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use maud::{Markup, html};
+use serde::Deserialize;
+use zairyu_app::ServiceError;
+use zairyu_app::services::examination::Examination;
+use zairyu_domain::application::{Application, Decision};
+use zairyu_domain::audit::{AuditAction, AuditEvent};
+use zairyu_domain::error::Language as Lang;
+use zairyu_domain::form::Attachment;
+use zairyu_domain::status::ApplicationStatus;
+
+/// What a page says was just done (`?done=…`, after a post's redirect).
+#[derive(Deserialize, Default)]
+pub(super) struct ShownArgs {
+    #[serde(default)]
+    pub(super) done: String,
+}
+
+pub(super) async fn application(
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let lang = v.lang();
+    let done: ShownArgs = query(&uri, lang)?;
+    let app = examination.office_view(&v.caller, &id).await.map_err(refused_by(&v))?;
+    application_page(&examination, &v, StatusCode::OK, &app, &done.done, &[]).await
+}
+
+/// The application's page: what it is, what can be done next, what was done.
+pub(super) async fn application_page(
+    examination: &Examination,
+    v: &Visit,
+    status: StatusCode,
+    app: &Application,
+    done: &str,
+    errors: &[(String, String)],
+) -> PageResult {
+    let (ctx, lang) = (&v.page, v.lang());
+    let history = examination.office_history(&v.caller, app).await.map_err(refused_by(v))?;
+    let steps = examination.office_steps(&v.caller, app).map_err(refused_by(v))?;
+    let form = app.form();
+    let dash = "—".to_owned();
+    let body = html! {
+        (error_summary(lang, errors))
+        @if !done.is_empty() && errors.is_empty() {
+            div.notice role="status" { p { (ctx.tr("処理を記録しました。", "Done: the step is recorded.")) } }
+        }
+        dl.facts {
+            dt { (ctx.tr("申請状況", "Status")) } dd { strong { (status_label(lang, app.status())) } }
+            dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (app.temporary_receipt_number().map_or_else(|| dash.clone(), ToString::to_string)) }
+            dt { (ctx.tr("受付番号", "Receipt number")) } dd { (app.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
+            dt { (ctx.tr("申請日", "Date of application")) } dd { (app.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
+            dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (app.organization_id().as_str()) } }
+            dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (app.created_by().as_str()) }
+            dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
+            dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
+            @if let Some(address) = app.return_address() {
+                dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address.to_string()) }
+            }
+            @if app.documents_requested() > 0 {
+                dt { (ctx.tr("資料提出の求め", "Documents requested")) } dd { (app.documents_requested()) (ctx.tr(" 回", " times")) }
+            }
+            @match app.decision() {
+                Some(Decision::Permitted { period, expiry, decided_on }) => {
+                    dt { (ctx.tr("結果", "Decision")) }
+                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：在留期間 ", ": period ")) (period.to_string()) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
+                }
+                Some(Decision::Denied { decided_on }) => {
+                    dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("不許可", "Denied")) " " (decided_on.to_string()) }
+                }
+                None => {}
+            }
+            @if let Some(fee) = app.fee_due() {
+                dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) }
+            }
+            @if app.status() == ApplicationStatus::WaitingForIssuance {
+                @let docs = app.post_documents();
+                dt { (ctx.tr("郵送で届いたもの", "Received by post")) }
+                dd {
+                    (yes_no(ctx, docs.fee_notice_received)) " " (ctx.tr("手数料納付書", "fee payment notice")) "、"
+                    (yes_no(ctx, docs.fee_notice_signed)) " " (ctx.tr("申請人の署名", "signed by the applicant")) "、"
+                    (yes_no(ctx, docs.old_card_returned)) " " (ctx.tr("在留カード", "the current card"))
+                }
+            }
+            @if let Some(d) = app.card_dispatched_on() {
+                dt { (ctx.tr("在留カードの発送日", "Card posted on")) } dd { (d.to_string()) }
+            }
+            @if let Some(d) = app.card_delivered_on() {
+                dt { (ctx.tr("在留カードの配達日", "Card delivered on")) } dd { (d.to_string()) }
+            }
+            @if let Some(d) = app.card_handed_over_on() {
+                dt { (ctx.tr("在留カードの交付日", "Card handed over on")) } dd { (d.to_string()) }
+            }
+            @if !app.withdrawn_attachments().is_empty() {
+                dt { (ctx.tr("取り下げた申請", "Withdrawn with it")) }
+                dd { (app.withdrawn_attachments().iter().map(|a| attachment_label(ctx, *a)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
+            }
+        }
+
+        h2 #actions { (ctx.tr("この申請で行える処理", "What you can do with this application")) }
+        @if steps.is_empty() {
+            p { (ctx.tr("あなたの役割で、この申請状況で行える処理はありません。", "Your roles allow nothing more with this application in this status.")) }
+        }
+        @for step in &steps { (step_form(ctx, app, *step)) }
+
+        h2 { (ctx.tr("顔写真", "Facial photo")) }
+        @if app.photo().is_some() {
+            p { img src=(format!("/office/applications/{}/photo.jpg", app.id())) alt=(ctx.tr("申請人の顔写真", "The applicant's facial photo")) width="150"; }
+        } @else {
+            p { (ctx.tr("顔写真はありません。", "There is no photo.")) }
+        }
+
+        h2 { (ctx.tr("申請内容", "The application")) }
+        (form_facts(ctx, app))
+
+        h2 { (ctx.tr("照合した所属機関等に所属する外国人一覧の情報", "The entry of the List of Affiliated Foreign Nationals it was checked against")) }
+        @if let Some(p) = app.checked_against() {
+            dl.facts {
+                dt { (ctx.tr("氏名", "Name")) } dd { (p.name.to_string()) }
+                dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (p.card_number.to_string()) }
+                dt { (ctx.tr("国籍・地域", "Nationality or region")) } dd { (p.nationality.to_string()) }
+                dt { (ctx.tr("生年月日", "Date of birth")) } dd { (p.birth_date.to_string()) }
+                dt { (ctx.tr("在留資格", "Status of residence")) } dd { (tr(lang, p.status.info().name_ja, p.status.info().name_en)) }
+                dt { (ctx.tr("在留期間", "Period of stay")) } dd { (p.period_of_stay.to_string()) }
+                dt { (ctx.tr("満了日", "Expiry date")) } dd { (p.expiry.to_string()) }
+            }
+        } @else {
+            p { (ctx.tr("申請前のため、照合はまだ行われていません。", "Not yet filed: not yet checked.")) }
+        }
+
+        h2 { (ctx.tr("履歴", "History")) }
+        (history_table(ctx, &history))
+        p { a href=(format!("/office?status={}", app.status().code())) { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
+    };
+    Ok(Page(status, layout(ctx, ctx.tr("申請", "Application"), body)).into_response())
+}
+
+pub(in crate::web) fn office_name(lang: Lang, o: zairyu_domain::office::Office) -> &'static str {
+    tr(lang, o.info().name_ja, o.info().name_en)
+}
+
+pub(super) fn yes_no(ctx: &PageCtx, b: bool) -> &'static str {
+    if b { ctx.tr("あり", "Yes:") } else { ctx.tr("なし", "No:") }
+}
+
+pub(super) fn attachment_label(ctx: &PageCtx, a: Attachment) -> &'static str {
+    match a {
+        Attachment::ReEntry => ctx.tr("再入国許可", "re-entry permission"),
+        Attachment::ActivityOutsideStatus => ctx.tr("資格外活動許可", "permission for activity outside status"),
+    }
+}
+
+/// The whole form as filed.
+pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
+    let (f, lang) = (app.form(), ctx.lang);
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    html! {
+        dl.facts {
+            dt { (ctx.tr("申請の種類", "Procedures")) }
+            dd {
+                (ctx.tr("在留期間更新", "Extension of stay"))
+                @if app.re_entry().is_some() { (ctx.tr("、再入国許可", ", re-entry permission")) }
+                @if app.activity_outside_status() { (ctx.tr("、資格外活動許可", ", activity permission")) }
+            }
+            dt { (ctx.tr("氏名", "Name")) } dd { (f.name.to_string()) }
+            dt { (ctx.tr("国籍・地域", "Nationality or region")) } dd { (f.nationality.to_string()) }
+            dt { (ctx.tr("生年月日", "Date of birth")) } dd { (f.birth_date.to_string()) }
+            dt { (ctx.tr("性別", "Sex")) } dd { (match f.sex { zairyu_domain::form::Sex::Male => ctx.tr("男", "Male"), zairyu_domain::form::Sex::Female => ctx.tr("女", "Female") }) }
+            dt { (ctx.tr("配偶者の有無", "Married")) } dd { (if f.married { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
+            dt { (ctx.tr("職業", "Occupation")) } dd { (f.occupation.to_string()) }
+            dt { (ctx.tr("本国における居住地", "Address in the home country")) } dd { (f.home_country_address.to_string()) }
+            dt { (ctx.tr("住居地", "Address in Japan")) } dd { (f.address.postcode.to_string()) " " (f.address.prefecture.as_str()) (f.address.city.to_string()) (f.address.street.to_string()) }
+            dt { (ctx.tr("電話番号", "Telephone")) } dd { (opt(f.telephone.as_ref().map(|p| p.as_str().to_owned()))) }
+            dt { (ctx.tr("携帯電話番号", "Mobile")) } dd { (opt(f.mobile.as_ref().map(|p| p.as_str().to_owned()))) }
+            dt { (ctx.tr("旅券番号・有効期限", "Passport and its expiry")) } dd { (f.passport_number.to_string()) " / " (f.passport_expiry.to_string()) }
+            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (f.stay.card_number.to_string()) }
+            dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, f.stay.status.info().name_ja, f.stay.status.info().name_en)) }
+            dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.to_string()) " / " (f.stay.expiry.to_string()) }
+            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (f.desired_period_of_stay.to_string()) }
+            dt { (ctx.tr("更新の理由", "Reason for the extension")) } dd { (f.reason.to_string()) }
+            dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(f.criminal_record.as_ref().map(ToString::to_string))) }
+            dt { (ctx.tr("在日親族・同居者", "Relatives in Japan")) }
+            dd {
+                @if f.relatives.is_empty() { "—" }
+                @for r in &f.relatives {
+                    (r.relationship.to_string()) " " (r.name.to_string()) " (" (r.birth_date.to_string()) ", " (r.nationality.to_string()) ")" br;
+                }
+            }
+            dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (f.notice_email.to_string()) }
+            dt { (ctx.tr("漢字氏名の併記の申出", "Petition for the kanji name")) } dd { (if f.kanji_name_petition { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
+        }
+    }
+}
+
+/// What one audit event says, in words where it is about an application.
+pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
+    use AuditAction as A;
+    let (ja, en) = match a {
+        A::ApplicationCreate => ("入力", "entered"),
+        A::ApplicationCorrect => ("一括入力の行を修正", "blanket row corrected"),
+        A::ApplicationChange => ("入力内容を変更", "entry changed"),
+        A::ApplicationDiscard => ("入力を破棄", "entry discarded"),
+        A::ApplicationPhoto => ("顔写真を添付", "photo attached"),
+        A::ApplicationSubmit => ("申請", "filed"),
+        A::ApplicationReceiptMethod => ("受領方法を変更", "receipt method changed"),
+        A::ApplicationReceiptNumber => ("受付番号を取得", "receipt number given"),
+        A::StartExamination => ("審査を開始", "examination started"),
+        A::RequestDocuments => ("資料の提出を求めた", "documents requested"),
+        A::Permit => ("許可", "permitted"),
+        A::Deny => ("不許可", "denied"),
+        A::RecordPostDocuments => ("郵送で届いたものを記録", "post received recorded"),
+        A::IssueCardByPost => ("在留カードを発送", "card posted"),
+        A::RedirectToCounter => ("窓口での受領に変更", "card redirected to the counter"),
+        A::RecordDelivery => ("配達を記録", "delivery recorded"),
+        A::HandOverAtCounter => ("窓口で在留カードを交付", "card handed over"),
+        A::Withdraw => ("取下げ", "withdrawn"),
+        A::WithdrawAttachment => ("同時申請を取下げ", "attached permission withdrawn"),
+        A::ReplacePhoto => ("顔写真を差替え", "photo replaced"),
+        A::Access => ("参照を拒否", "access refused"),
+        other => return other.code(),
+    };
+    tr(lang, ja, en)
+}
+
+pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent]) -> Markup {
+    data_table(
+        ctx,
+        ctx.tr("履歴（古い順）", "History, oldest first"),
+        &[("日時（日本時間）", "When (Japan time)"), ("利用者", "Who"), ("処理", "What")],
+        html! {
+            @for e in events {
+                tr {
+                    td { (jst(e.at)) }
+                    td { (e.actor) }
+                    td { (action_label(ctx.lang, e.action)) }
+                }
+            }
+        },
+    )
+}
+
+/// One step posted: done, then the application's page again (303); refused, the page with the reason.
+pub(super) async fn act(
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let lang = v.lang();
+    let fields = v.posted(form)?;
+    let action = match action_of(&fields, lang) {
+        Ok(a) => a,
+        Err(errors) => return refused(&examination, &v, &id, &errors).await,
+    };
+    match examination.office_act(&v.caller, &id, action).await {
+        Ok(_) => Ok(see_other(&format!("/office/applications/{id}?done={}", encode(fields.get("step"))))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_) | ServiceError::Conflict)) => {
+            let p = Problem::from(e);
+            let errors: Vec<_> = messages(lang, &p)
+                .into_iter()
+                .map(|(f, m)| (if f.is_empty() { "actions".to_owned() } else { f }, m))
+                .collect();
+            refused(&examination, &v, &id, &errors).await
+        }
+        Err(e) => Err(refused_by(&v)(e)),
+    }
+}
+
+/// A refused step: the application's page again, with why (422).
+pub(super) async fn refused(examination: &Examination, v: &Visit, id: &str, errors: &[(String, String)]) -> PageResult {
+    let app = examination.office_view(&v.caller, id).await.map_err(refused_by(v))?;
+    application_page(examination, v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", errors).await
+}
+
+pub(super) async fn photo_file(
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    Path(id): Path<String>,
+) -> PageResult {
+    photo_response(v.lang(), examination.office_photo(&v.caller, &id).await)
+}
+
+/// Q63: the office replaces a wrongly attached photo (a multipart form: the token, then the file).
+pub(super) async fn replace_photo(
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> PageResult {
+    let lang = v.lang();
+    let upload = photo_upload(&v, multipart).await?;
+    let Some(bytes) = upload.file else {
+        let none =
+            vec![("photo-file".to_owned(), tr_owned(lang, "写真ファイルを選んでください。", "Choose a photo file."))];
+        return refused(&examination, &v, &id, &none).await;
+    };
+    match examination.office_replace_photo(&v.caller, &id, bytes).await {
+        Ok(_) => Ok(see_other(&format!("/office/applications/{id}?done=replace_photo"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_) | ServiceError::Conflict)) => {
+            let p = Problem::from(e);
+            let errors: Vec<_> = messages(lang, &p).into_iter().map(|(_, m)| ("photo-file".to_owned(), m)).collect();
+            refused(&examination, &v, &id, &errors).await
+        }
+        Err(e) => Err(refused_by(&v)(e)),
+    }
+}

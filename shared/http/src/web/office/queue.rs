@@ -1,0 +1,220 @@
+use super::COUNT_CAP;
+use super::OfficerVisit;
+use super::refused_by;
+use super::status_label;
+use crate::AppState;
+use crate::Problem;
+use crate::Wired;
+use crate::cursor::Pages;
+use crate::web::FormResult;
+use crate::web::PER_PAGE;
+use crate::web::Page;
+use crate::web::PageCtx;
+use crate::web::PageError;
+use crate::web::PageResult;
+use crate::web::Visit;
+use crate::web::api;
+use crate::web::data_table;
+use crate::web::encode;
+use crate::web::layout;
+use crate::web::pager;
+use crate::web::query;
+use crate::web::see_other;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use maud::{Markup, html};
+use serde::Deserialize;
+use zairyu_app::Counter;
+use zairyu_app::ServiceError;
+use zairyu_app::services::examination::Examination;
+use zairyu_app::store::QueueOrder;
+use zairyu_domain::application::Application;
+use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
+
+#[derive(Deserialize, Default)]
+pub(super) struct QueueArgs {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// The queue: the count of each status the office acts in, and one status's applications, oldest receipt
+/// first (who waited longest comes first), 50 to a page.
+pub(super) async fn queue(
+    State(s): State<AppState>,
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    uri: Uri,
+) -> PageResult {
+    let (ctx, lang) = (&v.page, v.lang());
+    let args: QueueArgs = query(&uri, lang)?;
+    let counts = examination.office_queue_counts(&v.caller, COUNT_CAP).await.map_err(refused_by(&v))?;
+    let status = match args.status.as_deref().unwrap_or_default() {
+        "" => ApplicationStatus::ApplicationCompleted,
+        code => ApplicationStatus::parse(code).filter(|s| counts.iter().any(|(c, ..)| c == s)).ok_or_else(|| {
+            PageError::Problem(lang, Box::new(Problem::malformed_query(format!("status: not a queue {code:?}"))))
+        })?,
+    };
+    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), "/office").filtered(status.code());
+    let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
+    let page = examination
+        .office_queue(&v.caller, None, status, QueueOrder::OldestFirst, after, limit)
+        .await
+        .map_err(refused_by(&v))?;
+    let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
+    let path = format!("/office?status={}", status.code());
+    let body = html! {
+        (search_form(ctx, ""))
+        nav.queue aria-label=(ctx.tr("申請状況ごとの件数", "Applications by status")) {
+            ul {
+                @for (s, n, more) in &counts {
+                    li {
+                        a href=(format!("/office?status={}", s.code())) aria-current=[(*s == status).then_some("page")] {
+                            (status_label(lang, *s)) " " span.count { (n) @if *more { "+" } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (status_label(lang, status)) }
+        @if page.items.is_empty() {
+            p.panel { (ctx.tr("この申請状況の申請はありません。", "There is no application in this status.")) }
+        } @else {
+            (applications_table(ctx, ctx.tr("申請（受付の古い順）", "Applications, oldest receipt first"), &page.items))
+        }
+        (pager(ctx, &path, next.as_deref(), args.cursor.is_none()))
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請の処理", "Applications to process"), body)).into_response())
+}
+
+pub(in crate::web) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
+    html! {
+        // Posted, not a query string: a card number is in no URL (and no log of URLs).
+        form.filter role="search" method="post" action="/office/search" {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関ID・法人番号で探す", "Find by temporary or official receipt number, residence card number, organization ID or corporate number")) }
+            input #q type="search" name="q" value=(value) autocomplete="off";
+            " "
+            button.secondary type="submit" { (ctx.tr("探す", "Find")) }
+        }
+    }
+}
+
+pub(super) fn applications_table(ctx: &PageCtx, caption: &str, apps: &[Application]) -> Markup {
+    let dash = "—".to_owned();
+    data_table(
+        ctx,
+        caption,
+        &[
+            ("仮受付番号", "Temporary receipt number"),
+            ("受付番号", "Receipt number"),
+            ("申請日", "Date of application"),
+            ("氏名", "Name"),
+            ("在留カード番号", "Residence card number"),
+            ("所属機関", "Organization"),
+            ("申請状況", "Status"),
+            ("受領方法", "Receiving the card"),
+        ],
+        html! {
+            @for a in apps {
+                tr {
+                    th scope="row" {
+                        a href=(format!("/office/applications/{}", a.id())) {
+                            (a.temporary_receipt_number().map_or_else(|| dash.clone(), ToString::to_string))
+                        }
+                    }
+                    td { (a.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
+                    td { (a.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
+                    td { (a.form().name.to_string()) }
+                    td { (a.form().stay.card_number.to_string()) }
+                    td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (a.organization_id().as_str()) } }
+                    td { (status_label(ctx.lang, a.status())) }
+                    td { (method_label(ctx, a.form().receipt_method)) }
+                }
+            }
+        },
+    )
+}
+
+pub(super) fn method_label(ctx: &PageCtx, m: ReceiptMethod) -> &'static str {
+    match m {
+        ReceiptMethod::Post => ctx.tr("郵送", "By post"),
+        ReceiptMethod::Counter => ctx.tr("窓口", "At the counter"),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct SearchArgs {
+    #[serde(default)]
+    q: String,
+}
+
+/// The search form alone.
+pub(super) async fn search_page(
+    Wired(examination): Wired<Examination>,
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+) -> PageResult {
+    find(&examination, &counter, &v, SearchArgs::default()).await
+}
+
+/// A search posted from the form (its token checked).
+pub(super) async fn search(
+    Wired(examination): Wired<Examination>,
+    Wired(counter): Wired<Counter>,
+    OfficerVisit(v): OfficerVisit,
+    form: FormResult,
+) -> PageResult {
+    let fields = v.posted(form)?;
+    find(&examination, &counter, &v, SearchArgs { q: fields.get("q").to_owned() }).await
+}
+
+/// A receipt number leads to its application; a residence card number to the applications for its holder
+/// that the office may see; anything else is asked again.
+pub(super) async fn find(examination: &Examination, counter: &Counter, v: &Visit, args: SearchArgs) -> PageResult {
+    let ctx = &v.page;
+    let q = args.q.trim().to_uppercase();
+    let card = zairyu_domain::values::ResidenceCardNumber::parse(&q).is_ok();
+    let found = if q.is_empty() || card {
+        None
+    } else {
+        match examination.find_by_receipt_number(&v.caller, &q).await {
+            Ok(app) => return Ok(see_other(&format!("/office/applications/{}", app.id()))),
+            // Not a receipt number the office knows: an organization's ID or corporate number leads to the
+            // organization.
+            Err(ServiceError::NotFound) => {
+                let by_id = counter.office_organization(&v.caller, args.q.trim()).await;
+                let org = match by_id {
+                    Ok(org) => Ok(org),
+                    Err(_) => counter.office_organization_by_corporate_number(&v.caller, &q).await,
+                };
+                match org {
+                    Ok(org) => return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str())))),
+                    Err(_) => None,
+                }
+            }
+            Err(e) => return Err(refused_by(v)(e)),
+        }
+    };
+    let by_card = if card {
+        examination.find_by_card(&v.caller, &q, None, PER_PAGE).await.map_err(refused_by(v))?.items
+    } else {
+        found.unwrap_or_default()
+    };
+    let body = html! {
+        (search_form(ctx, &args.q))
+        @if q.is_empty() {
+            p { (ctx.tr("番号を入力してください。", "Enter a number to find.")) }
+        } @else if by_card.is_empty() {
+            div.notice role="status" {
+                p { (ctx.tr("この番号の申請・所属機関は見つかりませんでした（この官署で扱うものに限ります）。", "No application or organization of this office has this number.")) }
+            }
+        } @else {
+            (applications_table(ctx, ctx.tr("この在留カード番号の申請", "Applications for this residence card"), &by_card))
+        }
+        p { a href="/office" { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
+    };
+    Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請を探す", "Find an application"), body)).into_response())
+}

@@ -1,0 +1,125 @@
+use crate::Problem;
+use crate::web::PageCtx;
+use crate::web::visit::PageError;
+use crate::web::visit::PageResult;
+use crate::web::visit::Visit;
+use crate::web::visit::encode;
+use crate::web::visit::problem;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use zairyu_app::ServiceError;
+use zairyu_domain::error::Language as Lang;
+
+/// A table of data in its own scrolling region (so a narrow screen scrolls the table, not the page), with
+/// its caption and column headers.
+pub fn data_table(ctx: &PageCtx, caption: &str, headers: &[(&'static str, &'static str)], rows: Markup) -> Markup {
+    html! {
+        div.table-wrap role="region" tabindex="0" aria-label=(caption) {
+            table {
+                caption { (caption) }
+                thead { tr { @for (ja, en) in headers { th scope="col" { (ctx.tr(ja, en)) } } } }
+                tbody { (rows) }
+            }
+        }
+    }
+}
+
+/// Lines per page of a list page.
+#[cfg(any(feature = "status", feature = "office"))]
+pub const PER_PAGE: u32 = 50;
+
+/// An API-side refusal (a bad cursor, say) as the page shows it.
+#[cfg(any(feature = "status", feature = "office"))]
+pub fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
+    move |e| PageError::Problem(lang, e.0)
+}
+
+#[cfg(any(feature = "status", feature = "office"))]
+/// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
+pub fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
+    let join = if path.contains('?') { '&' } else { '?' };
+    html! {
+        nav.pager aria-label=(ctx.tr("ページ送り", "Pages")) {
+            @if !first { a href=(path) { (ctx.tr("最初のページ", "First page")) } }
+            @if let Some(next) = next {
+                a href=(format!("{path}{join}cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
+            }
+        }
+    }
+}
+
+/// A file posted with a page's multipart form: the form's CSRF token, and the file chosen (with its name)
+/// unless none was.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub struct Upload {
+    pub csrf: String,
+    pub file: Option<Vec<u8>>,
+    pub name: Option<String>,
+}
+
+/// Reads a file form posted from a page of `v` (`csrf`, then the file in the field `field`) and checks its
+/// token; a body that is not such a form is refused as malformed.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub async fn file_upload(
+    v: &Visit,
+    mut multipart: axum::extract::Multipart,
+    field_name: &str,
+) -> Result<Upload, PageError> {
+    let bad = |_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form()));
+    let mut upload = Upload { csrf: String::new(), file: None, name: None };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
+            Some(name) if name == field_name => {
+                upload.name = field.file_name().map(str::to_owned);
+                upload.file = Some(field.bytes().await.map_err(bad)?.to_vec()).filter(|b| !b.is_empty());
+            }
+            _ => {}
+        }
+    }
+    v.check_form(&upload.csrf)?;
+    Ok(upload)
+}
+
+/// A facial photo posted from a page (the file in `photo`).
+#[cfg(any(feature = "submit", feature = "office"))]
+pub async fn photo_upload(v: &Visit, multipart: axum::extract::Multipart) -> Result<Upload, PageError> {
+    file_upload(v, multipart, "photo").await
+}
+
+/// A stored facial photo as its page's image (never cached: it is personal data); none is a 404.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub fn photo_response(lang: Lang, photo: Result<Option<Vec<u8>>, ServiceError>) -> PageResult {
+    let bytes = photo.map_err(problem(lang))?.ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+}
+
+/// A moment as Japan's clocks show it.
+#[cfg(any(feature = "login", feature = "office"))]
+pub fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A page's query string read into `T` (none: `T`'s default); one that does not read is a 400 page.
+pub fn query<T: serde::de::DeserializeOwned + Default>(uri: &axum::http::Uri, lang: Lang) -> Result<T, PageError> {
+    match uri.query() {
+        None => Ok(T::default()),
+        Some(_) => axum::extract::Query::<T>::try_from_uri(uri)
+            .map(|q| q.0)
+            .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text())))),
+    }
+}
+
+/// The text of `lang` of a pair known only at run time (a stored message, a label read from a record).
+pub fn tr_owned(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+/// After a post: on to the next page (303, so a reload reads it again instead of posting again).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
