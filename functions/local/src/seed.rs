@@ -206,7 +206,7 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
     let text = format!(
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \
          staff user    TANAKA01   password {staff_password}\n  \
-         suspended     KAEDE01    password {kaede_password}  (\"Kaede Foods K.K.\": no periodic report, Q76)\n  \
+         suspended     KAEDE01    password {kaede_password}  (\"Kaede Foods K.K.\": no periodic report)\n  \
          officer user  OFFICER01  password {officer_password}\n  \
          log in: open {url}/ in a browser, or\n  \
          curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"

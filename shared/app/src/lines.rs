@@ -145,10 +145,10 @@ impl NoticeView {
             code: "receipt_method.post_decided_at_issuance",
             message_en: "The applicant is under 16: the card can be received by post only if six months or more \
                          remain until the 16th birthday on the day it is issued; otherwise the office will ask for it \
-                         to be collected at the counter (Q53)."
+                         to be collected at the counter."
                 .into(),
             message_ja: "申請人は16歳未満です。在留カードの交付日に16歳の誕生日まで6か月以上ある場合に限り郵送で受領\
-                         できます。6か月未満となった場合は窓口での受領となります（Q53）。"
+                         できます。6か月未満となった場合は窓口での受領となります。"
                 .into(),
         }
     }
