@@ -27,13 +27,13 @@ use crate::web::PageCtx;
 use crate::web::PageError;
 use crate::web::PageResult;
 use crate::web::PageSpec;
+use crate::web::api;
 use crate::web::data_table;
 use crate::web::layout;
 use crate::web::problem;
 use crate::web::see_other;
 use crate::web::tr;
 use crate::web::tr_owned;
-use zairyu_app::ServiceError;
 use zairyu_domain::error::Language as Lang;
 
 pub const PAGES: &[PageSpec] = &[
@@ -153,16 +153,8 @@ async fn template(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, uri: Ur
     let lang = v.lang();
     let args = axum::extract::Query::<TemplateArgs>::try_from_uri(&uri)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
-    // A group not of the list is a link no page made: not found.
-    let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
-        .into_iter()
-        .find(|g| g.code() == args.0.screen_group)
-        .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
-    let bytes = blanket
-        .template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template)
-        .await
-        .map_err(problem(lang))?;
-    Ok(crate::download::xlsx(bytes, &format!("zairyu-blanket-{}.xlsx", group.code())))
+    // One answer for the API and the page: a group not of the list is refused as the API refuses it.
+    crate::routes::blanket::template_file(&blanket, &args.0.screen_group).await.map_err(api(lang))
 }
 
 /// A new upload; on to its page, where the file is chosen and sent.
