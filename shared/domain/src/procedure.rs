@@ -76,17 +76,22 @@ impl Procedure {
         }
     }
 
-    /// When the person whose stay is listed so may file it online on `today` (Q26–Q29 for an extension:
-    /// the window before the expiry, not on its last day).
+    /// The days a person whose stay ends on `expiry` may file it online (for an extension, the window before
+    /// the expiry, not on its last day).
+    pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> FilingWindow {
+        match self {
+            Self::Extension => FilingWindow::for_stay(expiry, period),
+        }
+    }
+
+    /// Whether the person whose stay is listed so may file it online on `today`.
     pub fn check_filing_window(
         self,
         expiry: JstDate,
         period: PeriodOfStay,
         today: JstDate,
     ) -> Result<(), FilingWindowError> {
-        match self {
-            Self::Extension => FilingWindow::for_stay(expiry, period).check(today),
-        }
+        self.filing_window(expiry, period).check(today)
     }
 
     /// Whether a person of this status may file it online (Q21, Q29).

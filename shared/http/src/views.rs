@@ -7,6 +7,7 @@ use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::Application;
 use zairyu_domain::organization::ForeignNational;
 use zairyu_domain::period::FilingWindow;
+use zairyu_domain::procedure::Procedure;
 
 /// A page of a list and where the next one starts (`?cursor=`).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -66,7 +67,8 @@ impl From<&User> for UserView {
     }
 }
 
-/// One person of the List of Affiliated Foreign Nationals (Q80), with the days an extension can be filed.
+/// One person of the List of Affiliated Foreign Nationals (Q80), with the days an extension (the procedure a
+/// listed person is filed for from the list) can be filed.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ForeignNationalView {
     pub residence_card_number: String,
@@ -95,7 +97,7 @@ impl From<&ForeignNational> for ForeignNationalView {
             online: p.status.is_online(),
             period_of_stay: p.period_of_stay.to_string(),
             expiry_date: p.expiry.to_string(),
-            filing_window: FilingWindow::for_stay(p.expiry, p.period_of_stay),
+            filing_window: Procedure::Extension.filing_window(p.expiry, p.period_of_stay),
             kanji_name_on_card: p.kanji_name_on_card,
         }
     }

@@ -13,6 +13,7 @@ use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::{ForeignNational, Organization};
 use zairyu_domain::period::FilingWindow;
+use zairyu_domain::procedure::Procedure;
 use zairyu_domain::receipt_number::TemporaryReceiptNumber;
 use zairyu_domain::schedule::DueTask;
 use zairyu_domain::status::{Actor, ApplicationStatus, ReceiptMethod};
@@ -469,7 +470,7 @@ impl Applications {
             .items
             .into_iter()
             .map(|person| {
-                let window = FilingWindow::for_stay(person.expiry, person.period_of_stay);
+                let window = Procedure::Extension.filing_window(person.expiry, person.period_of_stay);
                 Affiliated { today: window.check(today), window, person }
             })
             .collect();

@@ -374,7 +374,7 @@ impl Application {
         );
         let birth = self.checked_against.as_ref().map_or(self.form.birth_date, |l| l.birth_date);
         let day = self.receipt_date.unwrap_or_else(|| {
-            crate::period::FilingWindow::for_stay(self.form.stay.expiry, self.form.stay.period).opens
+            self.form.procedure.filing_window(self.form.stay.expiry, self.form.stay.period).opens
         });
         (open && self.form.receipt_method == ReceiptMethod::Post && day < birth.add_years(16))
             .then_some(PostRefusal::SixteenthBirthday)

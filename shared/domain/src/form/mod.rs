@@ -198,6 +198,20 @@ impl Procedures {
         Ok(p)
     }
 
+    /// What is applied for, in words (Japanese, English): the procedure, then each permission filed with it.
+    pub fn labels(self, procedure: crate::procedure::Procedure) -> Vec<(&'static str, &'static str)> {
+        let mut v = vec![(procedure.label_ja(), procedure.label_en())];
+        match self.re_entry {
+            Some(ReEntry::Single) => v.push(("再入国許可（1回限り）", "Re-entry permission (single)")),
+            Some(ReEntry::Multiple) => v.push(("再入国許可（数次）", "Re-entry permission (multiple)")),
+            None => {}
+        }
+        if self.activity_outside_status {
+            v.push(("資格外活動許可", "Permission for activity outside status"));
+        }
+        v
+    }
+
     pub fn names(self) -> Vec<&'static str> {
         let mut v = vec!["extension"];
         match self.re_entry {
@@ -765,6 +779,22 @@ mod tests {
 
     fn rules_of(input: &ApplicationInput) -> Vec<(String, &'static str)> {
         parse(input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
+    }
+
+    #[test]
+    fn what_is_applied_for_reads_in_words() {
+        let p = Procedures { re_entry: Some(ReEntry::Multiple), activity_outside_status: true };
+        let labels = p.labels(crate::procedure::Procedure::Extension);
+        assert_eq!(labels.len(), 3);
+        assert_eq!(labels[0], ("在留期間更新許可申請", "Extension of the period of stay"));
+        assert_eq!(labels[1].1, "Re-entry permission (multiple)");
+        assert_eq!(
+            Procedures { re_entry: Some(ReEntry::Single), ..Procedures::EXTENSION_ONLY }
+                .labels(crate::procedure::Procedure::Extension)[1]
+                .1,
+            "Re-entry permission (single)"
+        );
+        assert_eq!(Procedures::EXTENSION_ONLY.labels(crate::procedure::Procedure::Extension).len(), 1);
     }
 
     #[test]

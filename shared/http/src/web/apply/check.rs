@@ -7,7 +7,6 @@ use crate::web::Page;
 use crate::web::PageCtx;
 use crate::web::PageResult;
 use crate::web::Visit;
-use crate::web::apply::procedure_label;
 use crate::web::error_summary;
 use crate::web::layout;
 use crate::web::messages;
@@ -77,7 +76,7 @@ pub(super) fn check_page(
             dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (match lang { Lang::Ja => form.stay.status.info().name_ja, Lang::En => form.stay.status.info().name_en }) }
             dt { (ctx.tr("在留期間の満了日", "Expiry date")) } dd { (form.stay.expiry.to_string()) }
             dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (form.desired_period_of_stay.to_string()) }
-            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.names().iter().map(|p| procedure_label(ctx, p)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
+            dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.labels(form.procedure).into_iter().map(|(ja, en)| ctx.tr(ja, en)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
             dt { (ctx.tr("住居地", "Address in Japan")) } dd { (form.address.postcode.to_string()) " " (form.address.prefecture.as_str()) (form.address.city.to_string()) (form.address.street.to_string()) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd {
                 (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })

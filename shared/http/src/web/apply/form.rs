@@ -61,12 +61,15 @@ pub(super) fn form_page(
     };
     let text = |field: FormField| f.entry(field.key(), field.spec(), &input.value(field));
     let question = |field: FormField| f.pick(field, yes_no(field), YES_NO);
+    let procedure = zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
     let body = html! {
         (error_summary(lang, errors))
         @match target {
             Target::New => p {
-                (ctx.tr("在留期間更新許可申請の内容を入力してください。所属機関等に所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。",
-                        "Enter the application for the extension of the period of stay. What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card."))
+                (match lang {
+                    Lang::Ja => format!("{}の内容を入力してください。所属機関等に所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。", procedure.label_ja()),
+                    Lang::En => format!("Enter the application ({}). What the list of affiliated foreign nationals shows is filled in already: correct it where it differs from the residence card.", procedure.label_en().to_lowercase()),
+                })
             },
             Target::Change { .. } => p {
                 (ctx.tr("入力した内容です。変更して保存すると、確認の画面に戻ります。",
@@ -83,7 +86,6 @@ pub(super) fn form_page(
         form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             h2 { (ctx.tr("申請の種類", "What is applied for")) }
-            @let procedure = zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
             input type="hidden" name="procedure" value=(procedure.code());
             p { (match lang { Lang::Ja => procedure.label_ja(), Lang::En => procedure.label_en() }) }
             (f.pick(FormField::ReEntry, &input.value(FormField::ReEntry),
@@ -153,6 +155,16 @@ pub(super) fn form_page(
             div.actions { button type="submit" { (ctx.tr("入力内容を保存して確認へ進む", "Save and check the application")) } }
         }
     };
-    Page(status, layout(ctx, ctx.tr("在留期間更新許可申請", "Application for extension of period of stay"), body))
-        .into_response()
+    Page(
+        status,
+        layout(
+            ctx,
+            match lang {
+                Lang::Ja => procedure.label_ja(),
+                Lang::En => procedure.label_en(),
+            },
+            body,
+        ),
+    )
+    .into_response()
 }

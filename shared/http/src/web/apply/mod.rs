@@ -22,7 +22,6 @@ use crate::web::apply::filing::file_many;
 use crate::web::apply::filing::filed;
 use crate::web::apply::filing::filed_many;
 use crate::web::apply::filing::receipt_method;
-use crate::web::layout::PageCtx;
 use crate::web::visit::PageError;
 use crate::web::visit::Visit;
 use crate::web::visit::problem;
@@ -147,17 +146,6 @@ const RELATIVE_ROWS: usize = 3;
 
 pub(super) async fn own(applications: &Applications, v: &Visit, id: &str) -> Result<Application, PageError> {
     applications.application(&v.caller, id).await.map_err(problem(v.lang()))
-}
-
-/// A procedure's name as the pages say it (Q4, Q24).
-pub(super) fn procedure_label(ctx: &PageCtx, code: &str) -> &'static str {
-    match code {
-        "extension" => ctx.tr("在留期間更新許可申請", "Extension of the period of stay"),
-        "re_entry_single" => ctx.tr("再入国許可（1回限り）", "Re-entry permission (single)"),
-        "re_entry_multiple" => ctx.tr("再入国許可（数次）", "Re-entry permission (multiple)"),
-        "activity_outside_status" => ctx.tr("資格外活動許可", "Permission for activity outside status"),
-        _ => ctx.tr("その他", "Other"),
-    }
 }
 
 #[cfg(test)]
