@@ -211,7 +211,7 @@ async fn passwords_change_and_reset_over_http() {
     let r = send(&app, anon("POST", "/api/password-reset", &body)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = send(&app, anon("POST", "/api/password-reset", &body)).await;
-    assert_problem(&r, StatusCode::BAD_REQUEST, "link-invalid");
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "link-invalid");
     // The reset ended every session, this one too.
     let r = send(&app, c.req("GET", "/api/me").body(Body::empty()).unwrap()).await;
     assert_problem(&r, StatusCode::UNAUTHORIZED, "unauthenticated");
@@ -1260,14 +1260,14 @@ async fn a_tampered_page_cursor_is_a_400_problem() {
         for path in ["/api/applications", "/api/foreign-nationals"] {
             let r =
                 send(&app, tanaka.req("GET", &format!("{path}?cursor={cursor}")).body(Body::empty()).unwrap()).await;
-            assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad-cursor");
         }
     }
     let officer = login(&app, "OFFICER1").await;
     let uri = format!("/api/office/applications?status=application_completed&cursor={not_json}");
     assert_problem(
         &send(&app, officer.req("GET", &uri).body(Body::empty()).unwrap()).await,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "bad-cursor",
     );
 }
@@ -1322,14 +1322,14 @@ async fn page_cursors_are_sealed_for_their_user_and_list() {
     // The first cursor, carried to another user, another list, or changed by one character: 400.
     let first = &cursors[0];
     let r = send(&app, get(&suzuki, format!("/api/foreign-nationals?limit=1&cursor={first}"))).await;
-    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad-cursor");
     let r = send(&app, get(&tanaka, format!("/api/applications?limit=1&cursor={first}"))).await;
-    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad-cursor");
     let mut changed = first.clone().into_bytes();
     changed[10] = if changed[10] == b'A' { b'B' } else { b'A' };
     let changed = String::from_utf8(changed).unwrap();
     let r = send(&app, get(&tanaka, format!("/api/foreign-nationals?limit=1&cursor={changed}"))).await;
-    assert_problem(&r, StatusCode::BAD_REQUEST, "bad-cursor");
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "bad-cursor");
     let r = send(&app, get(&tanaka, format!("/api/foreign-nationals?limit=1&cursor={first}"))).await;
     assert_eq!(r.status, StatusCode::OK, "the untouched cursor still works");
     assert_eq!(r.body["items"][0]["residence_card_number"], seen[1].as_str());

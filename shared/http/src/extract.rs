@@ -52,7 +52,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             return Err(Problem::unsupported_media_type("application/json").into());
         }
         let bytes = read_body(req, MAX_JSON_BYTES, "body.too_large").await?;
-        serde_json::from_slice(&bytes).map(Self).map_err(|e| Problem::malformed_json(e.to_string()).into())
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| Problem::malformed_json_at(Some(e.path().to_string()), e.inner()))?;
+        de.end().map_err(|e| Problem::malformed_json_at(None, &e))?;
+        Ok(Self(value))
     }
 }
 

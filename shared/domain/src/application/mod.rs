@@ -373,9 +373,9 @@ impl Application {
                 | ApplicationStatus::WaitingForIssuance
         );
         let birth = self.checked_against.as_ref().map_or(self.form.birth_date, |l| l.birth_date);
-        let day = self.receipt_date.unwrap_or_else(|| {
-            self.form.procedure.filing_window(self.form.stay.expiry, self.form.stay.period).opens
-        });
+        let day = self
+            .receipt_date
+            .unwrap_or_else(|| self.form.procedure.filing_window(self.form.stay.expiry, self.form.stay.period).opens);
         (open && self.form.receipt_method == ReceiptMethod::Post && day < birth.add_years(16))
             .then_some(PostRefusal::SixteenthBirthday)
     }

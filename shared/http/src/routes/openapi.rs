@@ -111,6 +111,11 @@ pub fn document() -> Value {
         if spec.session {
             codes.extend([401, 403]);
         }
+        // A query is refused 400 when it is not the route's (an unknown parameter, not a number) and 422 when
+        // a well-formed value names nothing usable (a page cursor not ours, a status no application has).
+        if spec.query.is_some() {
+            codes.extend([400, 422]);
+        }
         codes.sort_unstable();
         codes.dedup();
         let mut responses = Map::new();
