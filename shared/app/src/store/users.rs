@@ -33,15 +33,36 @@ fn session_key(token: &str) -> Key {
     Key::new(format!("SESSION#{}", token_hash(token)), "SESSION")
 }
 
-/// A session token: the user's ID, a dot, and the secret (`TANAKA01.kX3…`). The ID is no secret (it is the
-/// log-in name); naming it lets authentication read the session and the user together.
+/// A session token: the user's ID masked with a key only the token's own secret gives, a dot, and the
+/// secret. The cookie names no one to anyone without the whole token (and the whole token is the session
+/// anyway), while authentication unmasks the ID to read the session and the user together.
 pub fn session_token(user: &UserId, secret: &str) -> String {
-    format!("{user}.{secret}")
+    let mut id = [0u8; UserId::MAX_LEN];
+    id[..user.as_str().len()].copy_from_slice(user.as_str().as_bytes());
+    let masked: Vec<u8> = id.iter().zip(id_mask(secret)).map(|(b, m)| b ^ m).collect();
+    format!("{}.{secret}", crate::hex(&masked))
 }
 
-/// The user a session token names, if it is of that form (user IDs are letters and digits only).
+/// The mask of a token's user ID: a hash of its secret (32 bytes, more than an ID's 20).
+fn id_mask(secret: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::new().chain_update(b"zairyu-session-user\0").chain_update(secret.as_bytes()).finalize().into()
+}
+
+/// The user a session token names, if it is of that form.
 fn user_of_token(token: &str) -> Option<UserId> {
-    token.split_once('.').and_then(|(user, _)| UserId::parse(user).ok())
+    let (masked, secret) = token.split_once('.')?;
+    if masked.len() != 2 * UserId::MAX_LEN || !masked.is_ascii() {
+        return None;
+    }
+    let mask = id_mask(secret);
+    let mut id = Vec::with_capacity(UserId::MAX_LEN);
+    for (i, pair) in masked.as_bytes().chunks(2).enumerate() {
+        let byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        id.push(byte ^ mask[i]);
+    }
+    let end = id.iter().position(|b| *b == 0).unwrap_or(id.len());
+    UserId::parse(std::str::from_utf8(&id[..end]).ok()?).ok()
 }
 
 fn link_key(token: &str) -> Key {
@@ -173,9 +194,8 @@ impl Users<'_> {
         self.0.get(&session_key(token)).await?.as_ref().map(decode).transpose()
     }
 
-    /// The session of a token and the user it belongs to. A token names its user ([`session_token`]), so both
-    /// are read in one batch (one round trip); a token of the earlier form, without its user, costs a second
-    /// read. `None` when there is no such session, or when it is not the named user's.
+    /// The session of a token and the user it belongs to. A token names its user, masked ([`session_token`]),
+    /// so both are read in one batch (one round trip); a token of another form costs a second read. `None` when there is no such session, or when it is not the named user's.
     pub async fn session_and_user(&self, token: &str) -> Result<Option<(Session, Option<Stored<User>>)>, StoreError> {
         let Some(named) = user_of_token(token) else {
             let Some(session) = self.session(token).await? else {
@@ -269,5 +289,32 @@ impl UnitOfWork {
     /// race).
     pub fn use_link(&mut self, token: &str) {
         self.push(Write::Delete { key: link_key(token), condition: Condition::Exists });
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    /// The cookie's value does not show whose it is; the store reads the user back from the whole token only.
+    #[test]
+    fn a_session_token_names_its_user_only_to_its_holder() {
+        for id in ["TANAKA01", "A00001", "ABCDEFGHIJKLMNOPQRST"] {
+            let user = UserId::parse(id).unwrap();
+            let token = session_token(&user, "s3cret-part");
+            assert!(!token.to_ascii_uppercase().contains(id), "{token}");
+            assert!(!token.starts_with(id));
+            assert_eq!(token.split_once('.').unwrap().0.len(), 40, "every ID the same length");
+            assert_eq!(user_of_token(&token), Some(user.clone()));
+            // Another secret unmasks something else: not this user.
+            let (masked, _) = token.split_once('.').unwrap();
+            assert_ne!(user_of_token(&format!("{masked}.other-secret")), Some(user));
+        }
+        let a = session_token(&UserId::parse("TANAKA01").unwrap(), "one");
+        let b = session_token(&UserId::parse("TANAKA01").unwrap(), "two");
+        assert_ne!(a.split_once('.').unwrap().0, b.split_once('.').unwrap().0, "no mask repeats");
+        for other in ["TANAKA01.secret", "", ".", "zz.secret", &format!("{}.x", "g".repeat(40)), "\u{e9}\u{e9}.x"] {
+            assert_eq!(user_of_token(other), None, "{other:?}");
+        }
     }
 }
