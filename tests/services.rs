@@ -27,6 +27,8 @@ on_both_tables!(
     login_creates_a_session_stored_only_as_a_hash_and_audits_it,
     q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one,
     q96_twenty_parallel_wrong_passwords_all_count_and_lock_once,
+    q96_a_user_id_no_one_has_is_answered_and_locked_as_a_user_s,
+    q96_twenty_parallel_guesses_at_an_id_no_one_has_lock_it_once,
     a_log_out_racing_twenty_requests_stays_a_log_out,
     a_hash_with_older_parameters_is_replaced_at_the_next_log_in,
     flood_limits_bound_log_ins_per_user_id_and_reset_requests_per_user_id_and_address,
@@ -77,6 +79,61 @@ async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World)
     let refused =
         w.audit("user:TANAKA01").await.iter().filter(|e| e.outcome != zairyu_domain::audit::Outcome::Success).count();
     assert_eq!(refused, 6);
+}
+
+/// #31 item 10: the lockout does not tell which IDs exist. Five wrong passwords for an ID no one has lock it
+/// as they lock a user's, until the same time; the lock runs out alike, and nothing of it reaches a user
+/// made later with that ID.
+async fn q96_a_user_id_no_one_has_is_answered_and_locked_as_a_user_s(w: World) {
+    let login = |id: &'static str, password: &'static str| {
+        let accounts = w.svc.accounts.clone();
+        async move { accounts.login(id, password, None).await.map(|_| ()) }
+    };
+    let locked_until = |r: Result<(), ServiceError>| match r {
+        Err(ServiceError::Login(LoginRefusal::Locked { until })) => Some(until),
+        Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => None,
+        other => panic!("{other:?}"),
+    };
+    for _ in 0..4 {
+        for id in ["TANAKA01", "NOBODY01"] {
+            assert_eq!(locked_until(login(id, "Wrong#pass1").await), None, "{id}");
+        }
+    }
+    let known = locked_until(login("TANAKA01", "Wrong#pass1").await).expect("locked");
+    let unknown = locked_until(login("NOBODY01", "Wrong#pass1").await).expect("locked alike");
+    assert_eq!(known, unknown);
+    w.clock.advance(Duration::hours(1));
+    assert_eq!(locked_until(login("TANAKA01", PASSWORD).await), Some(known), "still locked, until the same time");
+    assert_eq!(locked_until(login("NOBODY01", PASSWORD).await), Some(unknown));
+    w.clock.advance(Duration::hours(23));
+    login("TANAKA01", PASSWORD).await.unwrap();
+    assert_eq!(locked_until(login("NOBODY01", "Wrong#pass1").await), None, "the lock ran out alike");
+    // A malformed ID is never anyone's: wrong, however often (the rules of IDs are no secret).
+    for _ in 0..6 {
+        assert_eq!(locked_until(login("x", "Wrong#pass1").await), None);
+    }
+    w.clock.advance(Duration::minutes(10));
+}
+
+async fn q96_twenty_parallel_guesses_at_an_id_no_one_has_lock_it_once(w: World) {
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let accounts = w.svc.accounts.clone();
+        guesses.spawn(async move { accounts.login("NOBODY01", "Wrong#pass1", None).await });
+    }
+    let (mut invalid, mut locked) = (0, 0);
+    while let Some(r) = guesses.join_next().await {
+        match r.unwrap() {
+            Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => invalid += 1,
+            Err(ServiceError::Login(LoginRefusal::Locked { .. })) => locked += 1,
+            other => panic!("a parallel guess answered {other:?}"),
+        }
+    }
+    // As for a user's ID: four wrong, then locked.
+    assert_eq!((invalid, locked), (4, 16));
+    w.clock.advance(Duration::minutes(10));
+    let e = w.svc.accounts.login("NOBODY01", PASSWORD, None).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
 }
 
 async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use zairyu_domain::account::{
-    LoginFacts, LoginRefusal, User, UserState, check_login_allowed, check_not_locked, password_link_validity,
-    session_idle_limit, session_is_alive,
+    LoginFacts, LoginGuard, LoginRefusal, User, UserState, check_login_allowed, check_not_locked,
+    password_link_validity, session_idle_limit, session_is_alive,
 };
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::{Language, Localized};
@@ -133,15 +133,39 @@ impl Accounts {
         let refused = |actor: &str, subject: String, e: &LoginRefusal| {
             self.core.event(actor, AuditAction::Login, subject, from.clone(), Outcome::Refused(e.rule().into()))
         };
-        let user = match UserId::parse(user_id) {
-            Ok(id) => users.get(&id).await?,
-            Err(_) => None,
+        let id = UserId::parse(user_id).ok();
+        let user = match &id {
+            Some(id) => users.get(id).await?,
+            None => None,
         };
         let Some(mut user) = user else {
+            // An ID no one has is answered as a user's would be: wrong, then locked after five (Q96).
+            let Some(id) = id else {
+                self.hasher.verify(password, None).await?;
+                self.failed_from(from.as_deref()).await?;
+                let e = LoginRefusal::InvalidCredentials;
+                self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
+                return Err(e.into());
+            };
+            let guard = users.unknown_guard(&id).await?;
+            if let Err(e) = check_not_locked(guard, now) {
+                self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
+                return Err(e.into());
+            }
             self.hasher.verify(password, None).await?;
             self.failed_from(from.as_deref()).await?;
-            let e = LoginRefusal::InvalidCredentials;
-            self.core.audit_only(refused("anonymous", "login".into(), &e)).await?;
+            let expires = (now + LoginGuard::lock_duration() + chrono::Duration::days(1)).timestamp();
+            let failures = users.count_unknown_failure(&id, guard.round, expires).await?;
+            let next = guard.after_failures(guard.round, failures, now);
+            let e = match next.locked_until.filter(|_| next != guard) {
+                Some(until) => LoginRefusal::Locked { until },
+                None => LoginRefusal::InvalidCredentials,
+            };
+            let mut change = self.core.change(&refused("anonymous", "login".into(), &e))?;
+            if next != guard {
+                change.put_unknown_guard(&id, next, expires)?;
+            }
+            self.core.commit(change).await?;
             return Err(e.into());
         };
         let subject = format!("user:{}", user.id());

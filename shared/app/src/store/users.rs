@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use zairyu_domain::account::User;
+use zairyu_domain::account::{LoginGuard, User};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::values::{EmailAddress, UserId};
 
@@ -24,6 +24,16 @@ fn email_partition(email: &EmailAddress) -> String {
 /// The counter of wrong passwords of one round of a user's log-in guard (Q96), beside the user.
 fn failures_key(id: &UserId, round: u32) -> Key {
     Key::new(format!("USER#{id}"), format!("FAILURES#{round:010}"))
+}
+
+/// Where what is tried for a user ID that no one has is kept: its log-in guard and failures counters, apart
+/// from any user's (a user created later with that ID starts afresh).
+fn unknown_key(id: &UserId) -> Key {
+    Key::new(format!("NOUSER#{id}"), "GUARD")
+}
+
+fn unknown_failures_key(id: &UserId, round: u32) -> Key {
+    Key::new(format!("NOUSER#{id}"), format!("FAILURES#{round:010}"))
 }
 
 /// The counted attribute of a failures counter.
@@ -190,6 +200,18 @@ impl Users<'_> {
         u32::try_from(n).map_err(StoreError::corrupt)
     }
 
+    /// The log-in guard of a user ID that no one has: wrong passwords lock it as they lock a user's (Q96),
+    /// so that the answers do not tell which IDs exist.
+    pub async fn unknown_guard(&self, id: &UserId) -> Result<LoginGuard, StoreError> {
+        Ok(self.0.get(&unknown_key(id)).await?.as_ref().map(decode).transpose()?.unwrap_or_default())
+    }
+
+    /// [`Self::count_failure`] for a user ID that no one has; the counter expires at `expires_at`.
+    pub async fn count_unknown_failure(&self, id: &UserId, round: u32, expires_at: i64) -> Result<u32, StoreError> {
+        let n = self.0.increment(&unknown_failures_key(id, round), FAILURES, 1, Some(expires_at)).await?;
+        u32::try_from(n).map_err(StoreError::corrupt)
+    }
+
     pub async fn session(&self, token: &str) -> Result<Option<Session>, StoreError> {
         self.0.get(&session_key(token)).await?.as_ref().map(decode).transpose()
     }
@@ -233,6 +255,13 @@ impl UnitOfWork {
         idle_limit: chrono::Duration,
     ) -> Result<(), StoreError> {
         self.write_session(token, session, idle_limit, Condition::None)
+    }
+
+    /// Keeps the log-in guard of a user ID that no one has until `expires_at`.
+    pub fn put_unknown_guard(&mut self, id: &UserId, guard: LoginGuard, expires_at: i64) -> Result<(), StoreError> {
+        let item = encode(unknown_key(id), &guard, 1, vec![(attr::TTL, Attr::N(expires_at))])?;
+        self.push(Write::Put { item, condition: Condition::None });
+        Ok(())
     }
 
     fn write_session(
