@@ -487,11 +487,58 @@ async fn main() -> Result<(), Error> {
     });
 
     let started = SystemClock.now();
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    serve(listener, app, header_read_timeout()?).await;
     worker.abort();
     scheduler.abort();
     println!("zairyu local server stopped after {} s", (SystemClock.now() - started).num_seconds());
     Ok(())
+}
+
+/// How long a client may take to send a request's headers (`ZAIRYU_HEADER_READ_TIMEOUT_MS`, 10 s): a
+/// connection that sends half a request and waits is closed, not kept open.
+fn header_read_timeout() -> Result<Duration, std::num::ParseIntError> {
+    let ms: u64 = setting("ZAIRYU_HEADER_READ_TIMEOUT_MS", "10000").parse()?;
+    Ok(Duration::from_millis(ms))
+}
+
+/// Serves HTTP/1.1 on `listener` until interrupted: each connection with the header-read timeout, the
+/// peer's address for the handlers (`ConnectInfo`), and every open connection finished gracefully on the
+/// way out.
+async fn serve(listener: tokio::net::TcpListener, app: axum::Router, header_timeout: Duration) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "a connection could not be accepted");
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service =
+            tower::ServiceExt::map_request(app.clone(), move |req: axum::http::Request<hyper::body::Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                req
+            });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+        });
+    }
+    // Requests under way are answered; nothing new is taken.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("connections still open at shutdown were closed"),
+    }
 }

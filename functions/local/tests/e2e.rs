@@ -421,3 +421,29 @@ async fn a_blanket_registration_killed_halfway_is_finished_when_the_server_start
     assert_eq!(blanket_mails().await, 1);
     assert!(server.interrupt().success());
 }
+
+/// #31 item 10: a client that sends half a request's headers and waits is cut off once the header-read
+/// timeout passes, instead of holding a connection open; a whole request on the next connection is served.
+#[tokio::test]
+async fn a_half_sent_request_is_closed_after_the_header_read_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start_with(data.path(), &[("ZAIRYU_HEADER_READ_TIMEOUT_MS", "300")]);
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut half = tokio::net::TcpStream::connect(&address).await.unwrap();
+    half.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), half.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the half-sent request was still open after 10 s");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(250), "closed only once the timeout passed ({waited:?})");
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"), "nothing was served: {rest:?}");
+
+    let mut whole = tokio::net::TcpStream::connect(&address).await.unwrap();
+    whole.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), whole.read_to_end(&mut answer)).await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    assert!(server.interrupt().success());
+}
