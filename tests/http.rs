@@ -1515,3 +1515,32 @@ async fn bodies_over_the_route_s_limit_are_refused_and_at_the_limit_read() {
     assert_eq!(send(&app, form(limit + 1)).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(send(&app, form(limit)).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// #31 item 10: headers over the limits are refused as a problem (a page on a page's path), in our words,
+/// before anything else reads them; just under the limits is served.
+#[tokio::test]
+async fn too_many_or_too_large_headers_are_refused_as_a_problem() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let with = |path: &str, headers: &[(String, String)]| {
+        let mut r = Request::builder().method("GET").uri(path);
+        for (k, v) in headers {
+            r = r.header(k.as_str(), v.as_str());
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let many: Vec<(String, String)> =
+        (0..=zairyu_http::limits::HEADER_COUNT).map(|i| (format!("x-extra-{i}"), "1".to_owned())).collect();
+    let large = vec![("cookie".to_owned(), format!("junk={}", "a".repeat(zairyu_http::limits::HEADER_BYTES)))];
+    for headers in [&many, &large] {
+        let r = send(&app, with("/api/health", headers)).await;
+        assert_problem(&r, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large");
+        assert!(r.body["detail_ja"].as_str().is_some_and(|d| !d.is_ascii()));
+        let page = send(&app, with("/login", headers)).await;
+        assert_eq!(page.status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+        assert!(page.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/html"));
+    }
+    let under: Vec<(String, String)> =
+        (0..zairyu_http::limits::HEADER_COUNT - 8).map(|i| (format!("x-extra-{i}"), "1".to_owned())).collect();
+    assert_eq!(send(&app, with("/login", &under)).await.status, StatusCode::OK);
+}

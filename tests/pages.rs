@@ -435,7 +435,7 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     assert!(form.html.contains("value=\"NGUYEN,VAN,AN\"") && form.html.contains("value=\"AB12345678CD\""));
     let csrf = form.hidden("csrf");
     // Someone else's link (or a made-up one) opens nothing.
-    b.get(&app, "/applications/new?person=bm90LWEtbGluaw").await.assert_html(StatusCode::BAD_REQUEST);
+    b.get(&app, "/applications/new?person=bm90LWEtbGluaw").await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
 
     let mut fields = form_fields(&zairyu_domain::fixtures::application_input());
     fields.push(("csrf".into(), csrf.clone()));
@@ -481,6 +481,32 @@ async fn a_new_application_from_the_list_to_its_temporary_receipt_number() {
     assert!(refused.html.contains("href=\"#photo\""), "{}", refused.html);
     let forged = upload(&b, &id, &jpeg(), "0000");
     b.take(&app, forged).await.assert_html(StatusCode::FORBIDDEN);
+    // #31 item 10: a body that is not a multipart form is answered with a page, not the framework's text;
+    // a part over the route's limit is too large; and whose application it is is decided right after the
+    // form token, before the file is read.
+    let no_boundary = b
+        .request("POST", &format!("/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, "multipart/form-data")
+        .body(Body::from("csrf=x"))
+        .unwrap();
+    b.take(&app, no_boundary).await.assert_html(StatusCode::BAD_REQUEST);
+    let huge = upload(&b, &id, &vec![0xFF; zairyu_http::limits::PHOTO + 1], &csrf);
+    b.take(&app, huge).await.assert_html(StatusCode::PAYLOAD_TOO_LARGE);
+    // (A body over the limit is refused first, whoever it is for, as the edge refuses it.)
+    let not_ours = upload(&b, "00000000000000000000000000", &jpeg(), &csrf);
+    b.take(&app, not_ours).await.assert_html(StatusCode::NOT_FOUND);
+    // The file is not even read: a form cut off in its file part is as not found (and, for one's own
+    // application, malformed).
+    let cut_off = |to: &str| {
+        let (ct, body) = multipart(&[("csrf", None, csrf.as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
+        b.request("POST", &format!("/applications/{to}/photo"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body[..body.len() - 40].to_vec()))
+            .unwrap()
+    };
+    let (elsewhere, own) = (cut_off("00000000000000000000000000"), cut_off(&id));
+    b.take(&app, elsewhere).await.assert_html(StatusCode::NOT_FOUND);
+    b.take(&app, own).await.assert_html(StatusCode::BAD_REQUEST);
     let photo = upload(&b, &id, &jpeg(), &csrf);
     let attached = b.take(&app, photo).await;
     assert_eq!(attached.location.as_deref(), Some(format!("/applications/{id}/check#photo").as_str()));

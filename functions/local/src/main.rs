@@ -528,6 +528,8 @@ async fn serve(listener: tokio::net::TcpListener, app: axum::Router, header_time
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(header_timeout)
+            // Room for the router to refuse too many headers itself, as a problem or a page.
+            .max_headers(4 * zairyu_http::limits::HEADER_COUNT)
             .serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

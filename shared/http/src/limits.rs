@@ -27,6 +27,11 @@ const _: () = assert!(
         && LIST_FILE > zairyu_app::services::list_file::MAX_BYTES
 );
 
+/// The most header bytes (names and values) a request may carry, and the most headers: far above what a
+/// browser or client of ours sends (a session, a language, a token), refused as a problem or a page.
+pub const HEADER_BYTES: usize = 16 * 1024;
+pub const HEADER_COUNT: usize = 64;
+
 /// The routes that take a file, with their limits; every other route takes at most [`DEFAULT`].
 pub const UPLOADS: &[(&str, &str, usize)] = &[
     ("PUT", "/api/applications/{id}/photo", PHOTO),

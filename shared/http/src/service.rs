@@ -47,6 +47,7 @@ pub fn router(state: AppState, functions: &[Function]) -> Router {
     })
     .layer(axum::extract::DefaultBodyLimit::max(crate::limits::DEFAULT))
     .layer(axum::middleware::from_fn_with_state(state.clone(), japan_only))
+    .layer(axum::middleware::from_fn(header_limits))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::through_the_edge))
     .layer(axum::middleware::from_fn_with_state(state.clone(), crate::trace::security_headers))
     .layer(axum::middleware::from_fn(crate::trace::trace_requests))
@@ -69,4 +70,30 @@ pub async fn japan_only(State(state): State<AppState>, req: Request, next: Next)
         return next.run(Request::from_parts(parts, body)).await;
     }
     next.run(req).await
+}
+
+/// Requests whose headers exceed [`crate::limits::HEADER_BYTES`] or [`crate::limits::HEADER_COUNT`] are refused
+/// with a problem (a page for a page's path), before anything else reads them.
+async fn header_limits(req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if bytes <= crate::limits::HEADER_BYTES && headers.len() <= crate::limits::HEADER_COUNT {
+        return next.run(req).await;
+    }
+    let problem = Problem::new(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "headers-too-large",
+        "Request headers too large",
+        "http.headers_too_large",
+        format!(
+            "the request's headers are over {} bytes or {} headers; send fewer (clear this site's cookies)",
+            crate::limits::HEADER_BYTES,
+            crate::limits::HEADER_COUNT
+        ),
+        "リクエストのヘッダーが大きすぎます。このサイトのCookieを削除してから、もう一度お試しください。".into(),
+    );
+    if crate::web::is_page(req.uri().path()) {
+        return crate::web::error_page(crate::web::visitor_lang(req.headers()), &problem);
+    }
+    problem.into_response()
 }

@@ -37,10 +37,10 @@ pub use form::{Field, error_summary, messages};
 pub use layout::{Page, PageCtx, error_page, layout, not_found_page, service_name};
 #[cfg(any(feature = "login", feature = "office"))]
 pub use page::jst;
+#[cfg(any(feature = "submit", feature = "office"))]
+pub use page::{MultipartResult, Upload, file_upload, photo_response, photo_upload};
 #[cfg(any(feature = "status", feature = "office"))]
 pub use page::{PER_PAGE, api, pager};
-#[cfg(any(feature = "submit", feature = "office"))]
-pub use page::{Upload, file_upload, photo_response, photo_upload};
 pub use page::{data_table, query, see_other, tr_owned};
 pub use visit::{
     Fields, FormResult, MaybeVisit, OrgVisit, PageError, PageResult, Visit, encode, form_token, is_page,

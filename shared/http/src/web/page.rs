@@ -58,34 +58,55 @@ pub struct Upload {
     pub name: Option<String>,
 }
 
-/// Reads a file form posted from a page of `v` (`csrf`, then the file in the field `field`) and checks its
-/// token; a body that is not such a form is refused as malformed.
+/// A page's multipart form as it arrived: a body that is not one is answered with a page, not axum's text.
 #[cfg(any(feature = "submit", feature = "office"))]
-pub async fn file_upload(
+pub type MultipartResult = Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>;
+
+/// Reads a file form posted from a page of `v`: its form token (the first field of every file form of
+/// ours) is checked before anything else is read, then `allowed` (whose application or organization it is:
+/// another's is not found, whatever the body holds), then the file in the field `field_name`, at most `limit`
+/// bytes. A body that is not such a form is answered with a page, never the framework's text.
+#[cfg(any(feature = "submit", feature = "office"))]
+pub async fn file_upload<T>(
     v: &Visit,
-    mut multipart: axum::extract::Multipart,
+    multipart: MultipartResult,
     field_name: &str,
-) -> Result<Upload, PageError> {
-    let bad = |_| PageError::Problem(v.lang(), Box::new(Problem::malformed_form()));
+    limit: usize,
+    allowed: impl Future<Output = Result<T, PageError>>,
+) -> Result<(Upload, T), PageError> {
+    let refused = |p: Problem| PageError::Problem(v.lang(), Box::new(p));
+    // Not a multipart form (no boundary, another type): a form no page of ours sends.
+    let mut multipart = multipart.map_err(|_| refused(Problem::malformed_form()))?;
+    // A part cut short or over the route's limit: too large, or not a form of ours.
+    let bad = |e: axum::extract::multipart::MultipartError| match e.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => refused(Problem::too_large(limit, "form.too_large")),
+        _ => refused(Problem::malformed_form()),
+    };
     let mut upload = Upload { csrf: String::new(), file: None, name: None };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
-            Some(name) if name == field_name => {
-                upload.name = field.file_name().map(str::to_owned);
-                upload.file = Some(field.bytes().await.map_err(bad)?.to_vec()).filter(|b| !b.is_empty());
-            }
-            _ => {}
-        }
+    if let Some(first) = multipart.next_field().await.map_err(bad)?
+        && first.name() == Some("csrf")
+    {
+        upload.csrf = first.text().await.map_err(bad)?;
     }
     v.check_form(&upload.csrf)?;
-    Ok(upload)
+    let allowed = allowed.await?;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() == Some(field_name) {
+            upload.name = field.file_name().map(str::to_owned);
+            upload.file = Some(field.bytes().await.map_err(bad)?.to_vec()).filter(|b| !b.is_empty());
+        }
+    }
+    Ok((upload, allowed))
 }
 
-/// A facial photo posted from a page (the file in `photo`).
+/// A facial photo posted from a page (the file in `photo`), once `allowed`.
 #[cfg(any(feature = "submit", feature = "office"))]
-pub async fn photo_upload(v: &Visit, multipart: axum::extract::Multipart) -> Result<Upload, PageError> {
-    file_upload(v, multipart, "photo").await
+pub async fn photo_upload<T>(
+    v: &Visit,
+    multipart: MultipartResult,
+    allowed: impl Future<Output = Result<T, PageError>>,
+) -> Result<(Upload, T), PageError> {
+    file_upload(v, multipart, "photo", crate::limits::PHOTO, allowed).await
 }
 
 /// A stored facial photo as its page's image (never cached: it is personal data); none is a 404.

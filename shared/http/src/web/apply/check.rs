@@ -2,6 +2,7 @@ use super::own;
 use crate::Problem;
 use crate::Wired;
 use crate::web::FormResult;
+use crate::web::MultipartResult;
 use crate::web::OrgVisit;
 use crate::web::Page;
 use crate::web::PageCtx;
@@ -14,7 +15,7 @@ use crate::web::photo_response;
 use crate::web::photo_upload;
 use crate::web::problem;
 use crate::web::see_other;
-use axum::extract::{Multipart, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::Response;
@@ -142,13 +143,13 @@ pub(super) async fn photo(
     Wired(applications): Wired<Applications>,
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
-    multipart: Multipart,
+    multipart: MultipartResult,
 ) -> PageResult {
-    let upload = photo_upload(&v, multipart).await?;
+    // After the form token, whose application it is: another's is not found, whatever the body.
+    let (upload, app) = photo_upload(&v, multipart, own(&applications, &v, &id)).await?;
     let result = match upload.file {
         Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, upload.name.as_deref()).await,
         None => {
-            let app = own(&applications, &v, &id).await?;
             let none = vec![(
                 "photo".to_owned(),
                 v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned(),

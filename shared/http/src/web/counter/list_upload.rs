@@ -39,10 +39,12 @@ pub(super) async fn list_file(
     Wired(counter): Wired<Counter>,
     OfficerVisit(v): OfficerVisit,
     Path(org): Path<String>,
-    multipart: axum::extract::Multipart,
+    multipart: crate::web::MultipartResult,
 ) -> PageResult {
     let lang = v.lang();
-    let upload = file_upload(&v, multipart, "file").await?;
+    // After the form token, whether this counter serves the organization: otherwise not found.
+    let serves = async { counter.office_organization(&v.caller, &org).await.map_err(refused_by(&v)) };
+    let (upload, _) = file_upload(&v, multipart, "file", crate::limits::LIST_FILE, serves).await?;
     let refuse = async |errors: Vec<(String, String)>, rows: Vec<RowError>| -> PageResult {
         let (args, typed) = (PeopleArgs::default(), ForeignNationalInput::default());
         let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -3,6 +3,7 @@ use super::refused_by;
 use super::status_label;
 use crate::Problem;
 use crate::Wired;
+use crate::web::MultipartResult;
 use crate::web::Page;
 use crate::web::PageCtx;
 use crate::web::PageResult;
@@ -23,7 +24,6 @@ use crate::web::tr;
 use crate::web::tr_owned;
 use crate::web::visit::FormResult;
 use crate::web::visit::encode;
-use axum::extract::Multipart;
 use axum::extract::Path;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -315,10 +315,12 @@ pub(super) async fn replace_photo(
     Wired(examination): Wired<Examination>,
     OfficerVisit(v): OfficerVisit,
     Path(id): Path<String>,
-    multipart: Multipart,
+    multipart: MultipartResult,
 ) -> PageResult {
     let lang = v.lang();
-    let upload = photo_upload(&v, multipart).await?;
+    // After the form token, whether this officer may see the application: otherwise not found.
+    let may_see = async { examination.office_view(&v.caller, &id).await.map_err(refused_by(&v)) };
+    let (upload, _) = photo_upload(&v, multipart, may_see).await?;
     let Some(bytes) = upload.file else {
         let none =
             vec![("photo-file".to_owned(), tr_owned(lang, "写真ファイルを選んでください。", "Choose a photo file."))];
