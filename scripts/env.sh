@@ -11,6 +11,8 @@ ZAIRYU_SAM_VENV="${ZAIRYU_SAM_VENV:-$ZAIRYU_VENV-sam}"
 ZAIRYU_LAMBDA_VENV="${ZAIRYU_LAMBDA_VENV:-$ZAIRYU_VENV-lambda}"
 # A fourth for the browser tests (Playwright, axe-core, pytest).
 ZAIRYU_BROWSER_VENV="${ZAIRYU_BROWSER_VENV:-$ZAIRYU_VENV-browser}"
+# A sixth for schemathesis (scripts/api-conformance.sh), which pins its own hypothesis and jsonschema.
+ZAIRYU_SCHEMA_VENV="${ZAIRYU_SCHEMA_VENV:-$ZAIRYU_VENV-schemathesis}"
 
 # ensure_venv DIR REQUIREMENTS: creates or updates the virtualenv when the requirements changed since it
 # was last filled.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Python test tools it needs, starts moto server
 # on a free port of 127.0.0.1 for the AWS adapters' contract tests, runs every Rust test of the workspace,
-# runs the browser tests (scripts/browser-tests.sh), fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
+# holds the API to its served OpenAPI document with schemathesis (scripts/api-conformance.sh), runs the browser
+# tests (scripts/browser-tests.sh), fuzzes the blanket reader for a fixed time (ZAIRYU_FUZZ_SECONDS, default 60),
 # lints and checks the infrastructure templates (cfn-lint, sam validate --lint, checkov), tests the template as
 # CloudFormation deploys it (tests/stack, over the SAM transform), builds every function as the deployment does
 # (scripts/sam-build.sh: `sam build`, each artifact checked), rehearses the stack on a moto server of its own with
@@ -34,6 +35,9 @@ echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"
 cargo test --workspace --locked
+
+echo "==> API conformance: schemathesis over the served OpenAPI document, as staff and as an officer"
+scripts/api-conformance.sh
 
 echo "==> browser tests (headless Chromium, axe-core)"
 scripts/browser-tests.sh

@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use zairyu_app::Caller;
 use zairyu_app::store::{Session, token_hash};
@@ -53,11 +54,72 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         }
         let bytes = read_body(req, MAX_JSON_BYTES, "body.too_large").await?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| Problem::malformed_json_at(Some(e.path().to_string()), e.inner()))?;
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            if is_value_rule(e.inner()) {
+                return value_refused(&path, e.inner());
+            }
+            Problem::malformed_json_at(Some(path), e.inner()).into()
+        })?;
         de.end().map_err(|e| Problem::malformed_json_at(None, &e))?;
         Ok(Self(value))
     }
+}
+
+/// Whether the JSON library's error is a value's own rule (a date that is no day of the calendar, a code
+/// not of its set) rather than a body of another shape: it words shapes itself, a value's parser its own.
+/// A body of the right shape with such a value is refused 422, like any other rule a value breaks.
+fn is_value_rule(e: &serde_json::Error) -> bool {
+    const SHAPES: [&str; 8] = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown field",
+        "missing field",
+        "unknown variant",
+        "duplicate field",
+        "data did not match",
+    ];
+    e.classify() == serde_json::error::Category::Data && !SHAPES.iter().any(|s| e.to_string().starts_with(s))
+}
+
+/// A value that breaks its own rule, as a validation problem on its field.
+fn value_refused(path: &str, e: &serde_json::Error) -> ApiError {
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+    let field = if path == "." { String::new() } else { path.to_owned() };
+    let message_ja = if field.is_empty() {
+        format!("値が正しくありません（{message}）。")
+    } else {
+        format!("「{field}」の値が正しくありません（{message}）。")
+    };
+    let violation = zairyu_domain::error::Violation { field, rule: "value.invalid", message_en: message, message_ja };
+    ApiError::from(zairyu_app::ServiceError::Invalid(zairyu_domain::error::Violations(vec![violation])))
+}
+
+/// An optional whole number of at most `u32::MAX`, written as `5` or `5.0`: see [`whole_number`].
+pub fn optional_whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => whole_of(&n)
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected a whole number of at most 4294967295")),
+    }
+}
+
+/// A whole number as JSON writes it: `5`, or `5.0` (JSON Schema's integers include numbers with a zero
+/// fraction, so clients and their generators may send them so).
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    use serde::de::{Error, Unexpected};
+    whole_of(&serde_json::Number::deserialize(d)?)
+        .ok_or_else(|| D::Error::invalid_type(Unexpected::Other("a number that is not whole"), &"a whole number"))
+}
+
+fn whole_of(n: &serde_json::Number) -> Option<u64> {
+    n.as_u64()
+        .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(f)).map(|f| f as u64))
 }
 
 /// Reads a whole body of at most `limit` bytes.
@@ -168,4 +230,26 @@ pub fn set_cookie_at(name: &str, value: &str, path: &str, max_age: Option<i64>, 
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
     HeaderValue::from_str(&format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}{age}{secure}"))
         .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize, Debug)]
+    struct Sized {
+        #[serde(deserialize_with = "super::whole_number")]
+        size: u64,
+    }
+
+    #[test]
+    fn a_whole_number_may_be_written_with_a_zero_fraction() {
+        let read = |json: &str| serde_json::from_str::<Sized>(json).map(|s| s.size).ok();
+        assert_eq!(read(r#"{"size": 5}"#), Some(5));
+        assert_eq!(read(r#"{"size": 5.0}"#), Some(5));
+        assert_eq!(read(r#"{"size": 0.0}"#), Some(0));
+        for not_whole in
+            [r#"{"size": 5.5}"#, r#"{"size": -1}"#, r#"{"size": -1.0}"#, r#"{"size": "5"}"#, r#"{"size": 1e40}"#]
+        {
+            assert_eq!(read(not_whole), None, "{not_whole}");
+        }
+    }
 }

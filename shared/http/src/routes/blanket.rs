@@ -121,6 +121,8 @@ struct StartUploadBody {
     file_name: String,
     /// The file's size in bytes (1 to 5 MB): the link takes a body of exactly this size. Over the limit, the
     /// upload ends refused at once (413).
+    #[serde(deserialize_with = "crate::extract::whole_number")]
+    #[schemars(range(min = 1, max = zairyu_domain::blanket::MAX_FILE_BYTES))]
     size: u64,
 }
 

@@ -305,6 +305,7 @@ async fn withdraw_notice(
 struct EmailSearch {
     email: String,
     cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::optional_whole_u32")]
     limit: Option<u32>,
 }
 

@@ -157,6 +157,7 @@ async fn application_by_receipt_number(
 struct CardSearch {
     residence_card_number: String,
     cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::optional_whole_u32")]
     limit: Option<u32>,
 }
 

@@ -116,6 +116,13 @@ pub fn document() -> Value {
         if spec.query.is_some() {
             codes.extend([400, 422]);
         }
+        // A body is refused 415 in another type, 400 when it is not the route's JSON and 422 when a value
+        // breaks a rule; a photo 413 over its size.
+        match spec.body {
+            BodyKind::None => {}
+            BodyKind::Json(_) => codes.extend([400, 415, 422]),
+            BodyKind::Jpeg => codes.extend([413, 415, 422]),
+        }
         codes.sort_unstable();
         codes.dedup();
         let mut responses = Map::new();
@@ -144,7 +151,7 @@ pub fn document() -> Value {
         }
     }
     let schemas: Map<String, Value> = generator.take_definitions(true);
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
@@ -160,5 +167,30 @@ pub fn document() -> Value {
             },
             "schemas": schemas
         }
-    })
+    });
+    with_integer_bounds(&mut doc);
+    doc
+}
+
+/// Every integer of a fixed width states its range as numbers (`format: uint32` alone says it to no
+/// validator): a value outside it is not one the API can take, and the document says so.
+fn with_integer_bounds(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let bounds = match map.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some((0, u64::from(u8::MAX))),
+                Some("uint16") => Some((0, u64::from(u16::MAX))),
+                Some("uint32") => Some((0, u64::from(u32::MAX))),
+                Some("uint64" | "uint") => Some((0, u64::MAX)),
+                _ => None,
+            };
+            if let Some((min, max)) = bounds {
+                map.entry("minimum").or_insert(json!(min));
+                map.entry("maximum").or_insert(json!(max));
+            }
+            map.values_mut().for_each(with_integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(with_integer_bounds),
+        _ => {}
+    }
 }
