@@ -32,6 +32,7 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 args=()
 for f in "${files[@]}"; do args+=(-f "$f"); done
+mkdir -p "$out"
 # A separate target directory: the mutated copies must not disturb the workspace's build.
 env -u CARGO_TARGET_DIR cargo mutants -p zairyu-domain --test-package zairyu-domain "${args[@]}" \
     -j "${ZAIRYU_MUTANTS_JOBS:-1}" --no-shuffle -o "$out" >/dev/null || true

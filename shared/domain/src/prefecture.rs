@@ -88,3 +88,19 @@ impl Prefecture {
         &self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefecture_is_read_in_either_language_and_anything_else_refused_by_name() {
+        assert_eq!(Prefecture::parse(" Osaka ").unwrap().as_str(), "大阪府");
+        assert_eq!(Prefecture::parse("東京都").unwrap().as_str(), "東京都");
+        let e = Prefecture::parse("Kansai").unwrap_err();
+        assert_eq!(e.rule(), "prefecture.unknown");
+        assert!(e.message_ja().contains("「Kansai」"));
+        assert!(e.to_string().contains("\"Kansai\""));
+        assert_eq!(PREFECTURES.len(), 47);
+    }
+}

@@ -699,6 +699,31 @@ mod tests {
     }
 
     #[test]
+    fn a_spec_says_whether_it_is_required_and_its_hint() {
+        assert!(Field::Name.spec().required());
+        assert!(!Field::Email.spec().required(), "optional");
+        assert!(!Field::Telephone.spec().required(), "one of two phones: neither alone");
+        assert!(!Field::CriminalRecordDetails.spec().required(), "only if yes");
+        assert!(Field::Name.spec().hint.is_some_and(|(ja, en)| ja.contains("NGUYEN") && en.contains("commas")));
+        assert_eq!(Field::Nationality.spec().hint, None);
+        assert_eq!(Field::Reason.spec().limit(), Some(1000));
+        assert_eq!(Field::BirthDate.spec().limit(), None);
+    }
+
+    #[test]
+    fn the_permissions_are_entered_one_by_one_with_the_extension_once() {
+        let mut i = ApplicationInput::default();
+        i.set(Field::ReEntry, "single".into());
+        i.set(Field::ActivityOutsideStatus, "yes".into());
+        assert_eq!(i.procedures, ["extension", "re_entry_single", "activity_outside_status"]);
+        for blank in ["", "  "] {
+            let mut i = ApplicationInput::default();
+            i.set(Field::ActivityOutsideStatus, blank.into());
+            assert_eq!(i.procedures, ["extension"], "{blank:?} is no answer, not a wrong one");
+        }
+    }
+
+    #[test]
     fn the_api_s_lists_are_entered_as_their_questions() {
         assert_eq!(Field::Procedures.entered_as(), Field::ReEntry);
         assert_eq!(Field::Relatives.entered_as(), Field::RelativesInJapan);
