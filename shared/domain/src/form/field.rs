@@ -716,6 +716,10 @@ mod tests {
         i.set(Field::ReEntry, "single".into());
         i.set(Field::ActivityOutsideStatus, "yes".into());
         assert_eq!(i.procedures, ["extension", "re_entry_single", "activity_outside_status"]);
+        let mut i = ApplicationInput::default();
+        i.set(Field::ReEntry, "none".into());
+        i.set(Field::ActivityOutsideStatus, "no".into());
+        assert_eq!(i.procedures, ["extension"], "the extension once, however many questions are answered no");
         for blank in ["", "  "] {
             let mut i = ApplicationInput::default();
             i.set(Field::ActivityOutsideStatus, blank.into());
