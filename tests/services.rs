@@ -115,11 +115,12 @@ async fn q96_a_user_id_no_one_has_is_answered_and_locked_as_a_user_s(w: World) {
     w.clock.advance(Duration::minutes(10));
 }
 
-async fn q96_twenty_parallel_guesses_at_an_id_no_one_has_lock_it_once(w: World) {
+/// Twenty wrong passwords for `id` at once: how many were told "wrong" and how many "locked".
+async fn twenty_parallel_guesses(w: &World, id: &'static str) -> (usize, usize) {
     let mut guesses = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let accounts = w.svc.accounts.clone();
-        guesses.spawn(async move { accounts.login("NOBODY01", "Wrong#pass1", None).await });
+        guesses.spawn(async move { accounts.login(id, "Wrong#pass1", None).await });
     }
     let (mut invalid, mut locked) = (0, 0);
     while let Some(r) = guesses.join_next().await {
@@ -129,29 +130,20 @@ async fn q96_twenty_parallel_guesses_at_an_id_no_one_has_lock_it_once(w: World) 
             other => panic!("a parallel guess answered {other:?}"),
         }
     }
+    (invalid, locked)
+}
+
+async fn q96_twenty_parallel_guesses_at_an_id_no_one_has_lock_it_once(w: World) {
     // As for a user's ID: four wrong, then locked.
-    assert_eq!((invalid, locked), (4, 16));
+    assert_eq!(twenty_parallel_guesses(&w, "NOBODY01").await, (4, 16));
     w.clock.advance(Duration::minutes(10));
     let e = w.svc.accounts.login("NOBODY01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
 }
 
 async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
-    let mut guesses = tokio::task::JoinSet::new();
-    for _ in 0..20 {
-        let accounts = w.svc.accounts.clone();
-        guesses.spawn(async move { accounts.login("TANAKA01", "Wrong#pass1", None).await });
-    }
-    let (mut invalid, mut locked) = (0, 0);
-    while let Some(r) = guesses.join_next().await {
-        match r.unwrap() {
-            Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => invalid += 1,
-            Err(ServiceError::Login(LoginRefusal::Locked { .. })) => locked += 1,
-            other => panic!("a parallel guess answered {other:?}"),
-        }
-    }
     // The first four counted are wrong passwords; the fifth locks, and every later one finds the lock.
-    assert_eq!((invalid, locked), (4, 16));
+    assert_eq!(twenty_parallel_guesses(&w, "TANAKA01").await, (4, 16));
     // (The next window of the flood limit: 20 attempts were all one user ID may make in ten minutes.)
     w.clock.advance(Duration::minutes(10));
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
