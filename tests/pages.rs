@@ -163,6 +163,11 @@ async fn the_top_page_speaks_the_visitor_s_language() {
         en.html.contains("Online Residence Application System") && en.html.contains("Information for notification")
     );
     assert!(en.html.contains("cannot receive replies"));
+    // One title: the service's name once on its top page, a page's own name before it elsewhere (#32 item 10).
+    assert!(en.html.contains("<title>Online Residence Application System</title>"), "{}", en.html);
+    assert!(ja.html.contains("<title>在留申請オンラインシステム</title>"));
+    let login = Browser::english().get(&app, "/login").await;
+    assert!(login.html.contains("<title>Log in | Online Residence Application System</title>"));
     // No script and no resource from anywhere else.
     assert!(!en.html.contains("<script") && !en.html.contains("http://") && !en.html.contains("https://"));
     let csp = en.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();

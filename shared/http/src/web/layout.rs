@@ -25,7 +25,8 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " | " (service_name(lang)) }
+                // The service's own name once: the top page is titled by it alone.
+                @if title == service_name(lang) { title { (title) } } @else { title { (title) " | " (service_name(lang)) } }
                 link rel="stylesheet" href=(css_path());
             }
             body {

@@ -231,6 +231,17 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
+    /// #32 item 10: the pages' text is set in proportional fonts only; the fixed-width IPAGothic set every Latin
+    /// letter monospaced where it was installed (its proportional sibling is IPAPGothic).
+    #[test]
+    fn the_font_stack_is_proportional() {
+        let stack = CSS.lines().find(|l| l.trim_start().starts_with("font-family:")).unwrap_or_default();
+        assert!(stack.trim_start().starts_with("font-family: system-ui,"), "{stack}");
+        for fixed in ["\"IPAGothic\"", "MS Gothic", "Osaka-Mono", "monospace"] {
+            assert!(!stack.contains(fixed), "{fixed} in {stack}");
+        }
+    }
+
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
