@@ -364,6 +364,10 @@ async fn the_application_list_page_shows_status_and_receipt_numbers() {
     let row = &list.html[row_at..row_at + list.html[row_at..].find("</tr>").unwrap()];
     assert!(row.contains("Application completed"), "{row}");
     assert!(row.contains(line.temporary_receipt_number.as_deref().unwrap()), "{row}");
+    // #32 item 10: the official number not yet given says when it comes (Q33), on the list and the record.
+    assert!(row.contains("Given the next day"), "{row}");
+    let record = b.get(&app, &format!("/applications/{id}")).await;
+    assert!(record.html.contains("Given the day after filing (by e-mail too)."), "{}", record.html);
 }
 
 /// Item 2, Q52: from outside Japan a browser gets the explanation as a page in its language; the API keeps

@@ -251,7 +251,13 @@ async fn applications(
                                 }
                             }
                             td { (r.temporary_receipt_number.as_deref().unwrap_or(dash)) }
-                            td { (r.official_receipt_number.as_deref().unwrap_or(dash)) }
+                            td {
+                                @match (&r.official_receipt_number, r.status.code == ApplicationStatus::ApplicationCompleted.code()) {
+                                    (Some(number), _) => (number),
+                                    (None, true) => (ctx.tr("翌日お知らせします", "Given the next day")),
+                                    (None, false) => (dash),
+                                }
+                            }
                             td { (r.receipt_date.as_deref().unwrap_or(dash)) }
                             @if filing {
                                 td {
@@ -338,7 +344,15 @@ async fn application(
             dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (view.residence_card_number) }
             dt { (ctx.tr("申請状況", "Status")) } dd { (pick(view.status.label_ja, view.status.label_en)) }
             dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (view.temporary_receipt_number.clone().unwrap_or_else(|| dash.clone())) }
-            dt { (ctx.tr("受付番号", "Receipt number")) } dd { (view.official_receipt_number.clone().unwrap_or_else(|| dash.clone())) }
+            dt { (ctx.tr("受付番号", "Receipt number")) }
+            dd {
+                @match (&view.official_receipt_number, view.status.code == ApplicationStatus::ApplicationCompleted.code()) {
+                    (Some(number), _) => (number),
+                    // Q33: numbers are given the day after filing, by e-mail too.
+                    (None, true) => (ctx.tr("申請の翌日にお知らせします（メールでもお知らせします）。", "Given the day after filing (by e-mail too).")),
+                    (None, false) => (dash),
+                }
+            }
             dt { (ctx.tr("申請日", "Date of application")) } dd { (view.receipt_date.clone().unwrap_or_else(|| dash.clone())) }
             @if let Some(method) = view.receipt_method {
                 dt { (ctx.tr("受領方法", "Receiving the card")) }
