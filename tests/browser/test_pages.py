@@ -762,7 +762,7 @@ def test_the_counter_hands_over_a_card_and_withdraws_applications(browser, own_s
     officer.locator("#fee_notice_signed").check()
     officer.locator("#confirm-hand_over_at_counter").check()
     officer.get_by_role("button", name=hand_over).click()
-    expect(officer.get_by_role("alert")).to_contain_text("Q67")
+    expect(officer.get_by_role("alert")).to_contain_text(re.compile("申請人又は利用者のみ|only the applicant or the user"))
     check(officer, "office-third-party-refused")
     officer.locator("#collector-applicant").check()
     officer.locator("#fee_notice_signed").check()
