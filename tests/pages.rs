@@ -226,18 +226,18 @@ async fn logging_in_from_the_form_lands_on_the_list() {
     let set: Vec<_> = ok.headers.get_all(header::SET_COOKIE).iter().map(|c| c.to_str().unwrap().to_owned()).collect();
     let session = set.iter().find(|c| c.starts_with("zairyu_session=")).unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
-    // The user's own language (Japanese) from now on.
-    assert_eq!(b.cookie("zairyu_lang"), Some("ja"));
+    // The language the log-in page was read in (the browser's English) is the user's from now on (#32 item 3).
+    assert_eq!(b.cookie("zairyu_lang"), Some("en"));
 
     let list = b.get(&app, "/foreign-nationals").await;
     list.assert_html(StatusCode::OK);
-    assert_eq!(list.lang(), "ja");
+    assert_eq!(list.lang(), "en");
     let person = zairyu_domain::fixtures::list_entry();
     assert!(list.html.contains(&person.card_number.to_string()), "{}", list.html);
-    assert!(list.html.contains("申請できる期間") && list.html.contains("Tanaka Hanako"));
+    assert!(list.html.contains("Filing window") && list.html.contains("Tanaka Hanako"));
     let apps = b.get(&app, "/applications").await;
     apps.assert_html(StatusCode::OK);
-    assert!(apps.html.contains("申請情報はまだありません"));
+    assert!(apps.html.contains("There is no application yet."));
 }
 
 /// Item 2, Q44: a page without a live session sends the browser to log in, saying why when the session
@@ -318,7 +318,7 @@ async fn the_language_switch_is_remembered() {
 
     b.log_in(&app, "TANAKA01", PASSWORD, "").await;
     let list = b.get(&app, "/applications").await;
-    assert_eq!(list.lang(), "ja", "the user's own setting wins once logged in");
+    assert_eq!(list.lang(), "en", "the language chosen before log-in is kept, and becomes the user's (#32 item 3)");
     let token = list.hidden("csrf");
     let switched = b.post(&app, "/language", &[("lang", "en"), ("back", "/applications"), ("csrf", &token)]).await;
     assert_eq!(switched.status, StatusCode::SEE_OTHER);
@@ -2063,4 +2063,30 @@ async fn every_page_keeps_its_audience_and_every_post_needs_its_form_token() {
         checked += 1;
     }
     assert!(checked > 40, "{checked} pages");
+}
+
+/// #32 item 3: the language a visitor reads the log-in page in — chosen there, or the browser's — carries into
+/// the session and becomes the user's own setting (which pages and e-mails follow); logging in from a page read
+/// in Japanese brings it back.
+#[tokio::test]
+async fn the_language_of_the_log_in_page_is_kept_after_log_in() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let id = zairyu_domain::values::UserId::parse("TANAKA01").unwrap();
+    let stored = || async { w.svc.core.store().users().get(&id).await.unwrap().unwrap().language() };
+    assert_eq!(stored().await, zairyu_domain::error::Language::Ja, "seeded in Japanese");
+    let mut english = Browser::english();
+    let landed = english.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    assert_eq!(landed.status, StatusCode::SEE_OTHER);
+    assert_eq!(english.cookie("zairyu_lang"), Some("en"));
+    let home = english.get(&app, landed.location.as_deref().unwrap()).await;
+    assert_eq!(home.lang(), "en", "{}", home.html);
+    assert_eq!(stored().await, zairyu_domain::error::Language::En);
+    // Chosen on the log-in page, against the browser's own language.
+    let mut chose = Browser::english();
+    chose.get(&app, "/login").await.assert_html(StatusCode::OK);
+    chose.post(&app, "/language", &[("lang", "ja"), ("back", "/login")]).await;
+    chose.log_in(&app, "TANAKA01", PASSWORD, "").await;
+    assert_eq!(stored().await, zairyu_domain::error::Language::Ja);
+    assert_eq!(chose.get(&app, "/account").await.lang(), "ja");
 }

@@ -43,29 +43,30 @@ def test_top_page_and_log_in_with_a_refusal_on_the_way(page, server, lang, check
     expect(page.locator("#user_id")).to_be_in_viewport()
     log_in(page, server)
     expect(page).to_have_url(re.compile("/foreign-nationals$"))
-    # From now on the user's own language (Japanese for the demo user).
-    expect(page.locator("html")).to_have_attribute("lang", "ja")
-    expect(page.get_by_role("heading", level=1)).to_have_text(TEXT["ja"]["affiliated"])
+    # The language the log-in page was read in is kept, and becomes the user's own (#32 item 3).
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["affiliated"])
     check(page, "affiliated")
 
 
 def test_lists_language_switch_and_log_out(page, server, lang, check):
+    other = TEXT[lang]["other"]
     page.goto("/login")
     log_in(page, server)
-    page.get_by_role("link", name=TEXT["ja"]["applications"]).click()
+    page.get_by_role("link", name=TEXT[lang]["applications"]).click()
     expect(page).to_have_url(re.compile("/applications$"))
     check(page, "applications")
     # The switch is remembered with the user: the list comes back in the other language.
-    page.get_by_role("button", name=TEXT["ja"]["switch"]).click()
+    page.get_by_role("button", name=TEXT[lang]["switch"]).click()
     expect(page).to_have_url(re.compile("/applications$"))
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", other)
     page.goto("/foreign-nationals")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", other)
     expect(page.get_by_role("cell", name=re.compile("NGUYEN,VAN,AN"))).to_be_visible()
     check(page, "affiliated-switched")
-    page.get_by_role("button", name=TEXT["en"]["switch"]).click()
-    expect(page.locator("html")).to_have_attribute("lang", "ja")
-    page.get_by_role("button", name=TEXT["ja"]["logout"]).click()
+    page.get_by_role("button", name=TEXT[other]["switch"]).click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    page.get_by_role("button", name=TEXT[lang]["logout"]).click()
     expect(page).to_have_url(re.compile("/login\\?reason=logged_out$"))
     check(page, "logged-out")
     # Back and reload never bring the list back without logging in again.

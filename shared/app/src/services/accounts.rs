@@ -124,9 +124,22 @@ impl Accounts {
         self
     }
 
-    /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited.
-    #[tracing::instrument(skip_all)]
+    /// [`Self::login_speaking`] without a language: the user's own setting stays (the API's log-in).
     pub async fn login(&self, user_id: &str, password: &str, from: Option<String>) -> Result<Login, ServiceError> {
+        self.login_speaking(user_id, password, from, None).await
+    }
+
+    /// Q96, Q97: logs a user in, or says honestly why not. Every attempt is audited. From a page, the
+    /// language the page was read in (chosen there, or the browser's) carries into the session and becomes
+    /// the user's own setting (Q84), which pages and e-mails follow from then on.
+    #[tracing::instrument(skip_all)]
+    pub async fn login_speaking(
+        &self,
+        user_id: &str,
+        password: &str,
+        from: Option<String>,
+        language: Option<Language>,
+    ) -> Result<Login, ServiceError> {
         self.limit(Flood::LoginPerUser, Flood::LoginPerAddress, user_id, from.as_deref()).await?;
         let now = self.core.now();
         let users = self.core.store().users();
@@ -197,6 +210,10 @@ impl Accounts {
         // its hash is re-made below), so that concurrent log-ins of one user do not contend for it.
         let failures = users.failures(user.id(), round).await?;
         let mut write_user = user.clear_failures(failures);
+        if let Some(language) = language.filter(|l| *l != user.language()) {
+            user.choose_language(language);
+            write_user = true;
+        }
         if let Err(e) = check_login_allowed(facts, now) {
             let mut change = self.core.change(&refused(user.id().as_str(), subject, &e))?;
             if write_user {

@@ -206,7 +206,10 @@ async fn login(
     };
     refuse_cross_site(&headers, ctx.lang)?;
     let axum::Form(f) = form.map_err(|_| PageError::Problem(ctx.lang, Box::new(Problem::malformed_form())))?;
-    match s.accounts.login(&f.user_id, &f.password, ip.map(|i| i.to_string())).await {
+    // The language the visitor asked for on the log-in page (chosen, or the browser's) becomes the user's
+    // (#32 item 3); a browser that asks for none leaves the user's own setting.
+    let asked = crate::web::visitor_choice(&headers);
+    match s.accounts.login_speaking(&f.user_id, &f.password, ip.map(|i| i.to_string()), asked).await {
         Ok(login) => {
             let organization_user = matches!(
                 login.user.kind(),

@@ -162,8 +162,14 @@ fn parse_lang(s: &str) -> Option<Lang> {
 /// The language of a visitor not logged in: the one they chose (the language cookie), else the first of
 /// Japanese and English in `Accept-Language` by its weight, else Japanese.
 pub fn visitor_lang(headers: &HeaderMap) -> Lang {
+    visitor_choice(headers).unwrap_or(Lang::Ja)
+}
+
+/// The language a visitor asked for, if any: chosen (the language cookie), or their browser's
+/// (`Accept-Language`, Japanese or English by weight). A log-in carries it into the user's setting.
+pub fn visitor_choice(headers: &HeaderMap) -> Option<Lang> {
     if let Some(lang) = cookie(headers, LANG_COOKIE).as_deref().and_then(parse_lang) {
-        return lang;
+        return Some(lang);
     }
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut best: Option<(f32, Lang)> = None;
@@ -180,7 +186,7 @@ pub fn visitor_lang(headers: &HeaderMap) -> Lang {
             best = Some((q, lang));
         }
     }
-    best.map_or(Lang::Ja, |(_, l)| l)
+    best.map(|(_, l)| l)
 }
 
 // ---------------------------------------------------------------------------------------------------
