@@ -599,7 +599,25 @@ async fn an_entry_is_changed_from_its_check_page_and_discarded() {
     let check = created.location.clone().expect("saved");
     let id = check.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
     let page = b.get(&app, &check).await;
-    assert!(page.html.contains(&format!("href=\"/applications/{id}/change\"")), "{}", page.html);
+    // Check your answers: every part of the form, each with its "change" back to that part, every answer
+    // in the words the form offered (dates in the one form pages show them).
+    for section in zairyu_domain::form::field::Section::ALL {
+        let link = format!("href=\"/applications/{id}/change#{}\"", section.anchor());
+        assert!(page.html.contains(&link), "{link}: {}", page.html);
+        assert!(page.html.contains(section.title().1), "{:?}", section.title());
+    }
+    for shown in [
+        "<dd>Data engineer</dd>",
+        "<dd>1995-04-12</dd>",
+        "<dd>3 years</dd>",
+        "<dd>1 year</dd>",
+        "<dd>Multiple</dd>",
+        "<dd>Receive it by post</dd>",
+        "<dd>100-0013</dd>",
+        "<dd>Not entered</dd>",
+    ] {
+        assert!(page.html.contains(shown), "{shown}: {}", page.html);
+    }
 
     // Browser back after saving: the new form finds the entry, every answer kept.
     let back = b.get(&app, &link).await;
@@ -1790,7 +1808,7 @@ async fn the_counter_keeps_the_list_of_affiliated_foreign_nationals_in_pages() {
             ("expiry_date", "2027-01-31"),
         ]
     };
-    let wrong = b.post(&app, path, &person("1990-02-30", "3 years")).await;
+    let wrong = b.post(&app, path, &person("1990-02-30", "3 decades")).await;
     wrong.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     for anchor in ["href=\"#birth_date\"", "href=\"#period_of_stay\"", "value=\"OKAFOR,CHIDI\""] {
         assert!(wrong.html.contains(anchor), "{anchor}: {}", wrong.html);
@@ -1930,7 +1948,7 @@ async fn the_counter_adds_many_from_the_office_s_list_file_in_pages() {
     };
     let okafor = "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990/02/28,男,技術・人文知識・国際業務,3Y,2027-01-31,,,,いいえ";
     let mensah = "UV23456789WX,\"MENSAH,AMA\",Ghana,1992-07-01,女,Engineer/Specialist in Humanities/International Services,1Y,2027-03-31,,,,";
-    let wrong = "YZ34567890AB,\"DIALLO,SEKOU\",Senegal,1991-02-30,男,技術・人文知識・国際業務,3 years,2027-01-31,,,,";
+    let wrong = "YZ34567890AB,\"DIALLO,SEKOU\",Senegal,1991-02-30,男,技術・人文知識・国際業務,3 decades,2027-01-31,,,,";
     let file = |rows: &[&str]| format!("\u{feff}{header}\r\n{}\r\n", rows.join("\r\n")).into_bytes();
     let (bad, sjis, good) = (
         send_file(file(&[okafor, wrong])),

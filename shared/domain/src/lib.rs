@@ -5,6 +5,7 @@ pub mod account;
 pub mod application;
 pub mod audit;
 pub mod blanket;
+pub mod choice;
 pub mod code;
 pub mod eligibility;
 pub mod error;

@@ -20,9 +20,9 @@ pub struct PeriodOfStay {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
-    #[error("write a period of stay like 5Y, 6M, 90D or 3Y3M (or 5年, 6月, 90日)")]
+    #[error("must be written like 1 year, 6 months, 1 year 6 months or 90 days (or 1年, 6か月, 1Y6M)")]
     Format,
-    #[error("a period of stay is at least 15 days and at most 5 years")]
+    #[error("must be at least 15 days and at most 5 years")]
     Range,
 }
 
@@ -35,8 +35,8 @@ impl Localized for PeriodError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Format => "在留期間は 5Y、6M、90D、3Y3M（または 5年、6月、90日）のように入力してください。".into(),
-            Self::Range => "在留期間は15日以上5年以内です。".into(),
+            Self::Format => "1年、6か月、1年6か月、90日（または 1Y6M）のように入力してください。".into(),
+            Self::Range => "15日以上5年以内で入力してください。".into(),
         }
     }
 }
@@ -62,6 +62,14 @@ impl PeriodOfStay {
     pub fn parse(input: &str) -> Result<Self, PeriodError> {
         let s = crate::jst::half_width(input.trim())
             .to_ascii_uppercase()
+            .split_whitespace()
+            .collect::<String>()
+            .replace("YEARS", "Y")
+            .replace("YEAR", "Y")
+            .replace("MONTHS", "M")
+            .replace("MONTH", "M")
+            .replace("DAYS", "D")
+            .replace("DAY", "D")
             .replace("ヶ月", "月")
             .replace("か月", "月")
             .replace("カ月", "月")
@@ -107,6 +115,23 @@ impl PeriodOfStay {
     }
 
     /// The first day of a period of stay of this length that ends on `expiry` (its last day).
+    /// The period in words, as pages show it: 1年6か月, "1 year 6 months" (read back by [`Self::parse`]).
+    pub fn words(self, lang: crate::error::Language) -> String {
+        let parts = [
+            (u32::from(self.years), "年", "year"),
+            (u32::from(self.months), "か月", "month"),
+            (u32::from(self.days), "日", "day"),
+        ];
+        let parts = parts.into_iter().filter(|(n, ..)| *n > 0);
+        match lang {
+            crate::error::Language::Ja => parts.map(|(n, ja, _)| format!("{n}{ja}")).collect(),
+            crate::error::Language::En => parts
+                .map(|(n, _, en)| format!("{n} {en}{}", if n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
     pub fn first_day(self, expiry: JstDate) -> JstDate {
         expiry.succ().sub_months(self.total_months()).sub_days(u64::from(self.days))
     }
@@ -218,6 +243,29 @@ mod tests {
     use super::*;
     use crate::jst::d;
     use proptest::prelude::*;
+
+    /// A period is shown in words and read back from them, in either language, as from its code.
+    #[test]
+    fn words_are_read_back() {
+        use crate::error::Language::{En, Ja};
+        for (code, ja, en) in [
+            ("1Y", "1年", "1 year"),
+            ("1Y6M", "1年6か月", "1 year 6 months"),
+            ("6M", "6か月", "6 months"),
+            ("90D", "90日", "90 days"),
+            ("5Y", "5年", "5 years"),
+        ] {
+            let period = p(code);
+            assert_eq!(period.words(Ja), ja);
+            assert_eq!(period.words(En), en);
+            assert_eq!(p(ja), period);
+            assert_eq!(p(en), period);
+        }
+        assert_eq!(p("1 Year 6 Months"), p("1Y6M"));
+        assert_eq!(p("１年６ヶ月"), p("1Y6M"));
+        assert!(PeriodOfStay::parse("1 yearly").is_err());
+        assert!(PeriodOfStay::parse("year").is_err());
+    }
 
     fn p(s: &str) -> PeriodOfStay {
         PeriodOfStay::parse(s).unwrap()
@@ -377,7 +425,7 @@ mod tests {
             (PeriodError::Format.rule(), PeriodError::Range.rule()),
             ("period_of_stay.format", "period_of_stay.range")
         );
-        assert!(PeriodError::Format.message_ja().contains("3Y3M"));
+        assert!(PeriodError::Format.message_ja().contains("1年6か月"));
         assert!(PeriodError::Range.message_ja().contains("15日以上5年以内"));
         let opens = d("2027-03-30");
         assert!(FilingWindowError::TooEarly { opens }.message_ja().starts_with("2027-03-30から申請できます"));

@@ -57,6 +57,14 @@ impl Procedure {
         Self::ALL.into_iter().find(|p| p.code() == s).ok_or_else(|| UnknownProcedure(s.to_owned()))
     }
 
+    /// The procedure's name in one language.
+    pub fn label(self, lang: crate::error::Language) -> &'static str {
+        match lang {
+            crate::error::Language::Ja => self.label_ja(),
+            crate::error::Language::En => self.label_en(),
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::Extension => "在留期間更新許可申請",

@@ -31,9 +31,9 @@ impl ReceiptMethod {
     }
 
     pub fn parse(input: &str) -> Option<Self> {
-        match input.trim() {
-            "counter" | "窓口" | "Counter" => Some(Self::Counter),
-            "post" | "郵送" | "Post" => Some(Self::Post),
+        match crate::choice::find(crate::choice::RECEIPT_METHOD, input)?.code {
+            "counter" => Some(Self::Counter),
+            "post" => Some(Self::Post),
             _ => None,
         }
     }

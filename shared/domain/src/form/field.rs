@@ -6,6 +6,8 @@
 //! map from a key to where its text goes.
 
 use super::{ApplicationInput, Flag, RelativeInput};
+use crate::choice::{self, Choice};
+use crate::error::{Language, Violation, Violations};
 
 /// What a field accepts: the page chooses its control by it, the blanket template its rule and list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,206 @@ pub enum Kind {
     Procedures,
     /// The API's list of relatives in Japan (entered row by row, after the yes/no question).
     Relatives,
+}
+
+impl Kind {
+    /// The answers a question of this kind offers (none for a field typed in).
+    pub fn choices(self) -> &'static [Choice] {
+        match self {
+            Kind::YesNo => choice::YES_NO,
+            Kind::Sex => choice::SEX,
+            Kind::ReEntry => choice::RE_ENTRY,
+            Kind::ReceiptMethod => choice::RECEIPT_METHOD,
+            _ => &[],
+        }
+    }
+
+    /// Whether the field is answered by choosing (a list or buttons), not by typing.
+    fn is_chosen(self) -> bool {
+        !self.choices().is_empty() || matches!(self, Kind::Office | Kind::Status | Kind::Prefecture)
+    }
+
+    /// An answer of this kind in the words the pages show: a choice's words, an office's or a status's
+    /// name, a period in words, a date in the one form dates are shown in; anything not understood as typed.
+    pub fn answer(self, typed: &str, lang: Language) -> String {
+        let named = |ja: &str, en: &str| match lang {
+            Language::Ja => ja.to_owned(),
+            Language::En => en.to_owned(),
+        };
+        if let Some(c) = choice::find(self.choices(), typed) {
+            return c.words(lang).to_owned();
+        }
+        let shown = match self {
+            Kind::Office => crate::office::Office::parse(typed).ok().map(|o| named(o.info().name_ja, o.info().name_en)),
+            Kind::Status => crate::status_of_residence::StatusOfResidence::parse(typed)
+                .ok()
+                .map(|s| named(s.info().name_ja, s.info().name_en)),
+            Kind::Period => crate::period::PeriodOfStay::parse(typed).ok().map(|p| p.words(lang)),
+            Kind::Date => crate::jst::JstDate::parse(typed).ok().map(|d| d.to_string()),
+            Kind::Procedure => crate::procedure::Procedure::parse(typed).ok().map(|p| p.label(lang).to_owned()),
+            Kind::Postcode => super::Postcode::parse(typed).ok().map(|p| p.to_string()),
+            _ => None,
+        };
+        shown.unwrap_or_else(|| typed.trim().to_owned())
+    }
+}
+
+/// The parts of the form, in its order: each part's fields are entered, and shown for checking, together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Procedures,
+    Applicant,
+    Address,
+    Stay,
+    Relatives,
+    Card,
+    Confirmation,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] =
+        [Self::Procedures, Self::Applicant, Self::Address, Self::Stay, Self::Relatives, Self::Card, Self::Confirmation];
+
+    /// The part's heading, in Japanese and English.
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Procedures => ("申請の種類", "What is applied for"),
+            Self::Applicant => ("申請人", "The applicant"),
+            Self::Address => ("住居地と連絡先", "Address in Japan and contact"),
+            Self::Stay => ("旅券と在留資格", "Passport and stay"),
+            Self::Relatives => ("在日親族及び同居者", "Relatives in Japan and people living with the applicant"),
+            Self::Card => ("在留カードの受領", "Receiving the new residence card"),
+            Self::Confirmation => ("確認", "Confirmation"),
+        }
+    }
+
+    /// The part's anchor on the form (the check page's "change" links to it).
+    pub fn anchor(self) -> &'static str {
+        match self {
+            Self::Procedures => "part-procedures",
+            Self::Applicant => "part-applicant",
+            Self::Address => "part-address",
+            Self::Stay => "part-stay",
+            Self::Relatives => "part-relatives",
+            Self::Card => "part-card",
+            Self::Confirmation => "part-confirmation",
+        }
+    }
+
+    /// The part's fields, in the form's order (the relatives' rows follow [`Field::RelativesInJapan`]).
+    pub fn fields(self) -> &'static [Field] {
+        use Field::*;
+        match self {
+            Self::Procedures => &[ReEntry, ActivityOutsideStatus],
+            Self::Applicant => &[Name, Nationality, BirthDate, Sex, Married, Occupation, HomeCountryAddress],
+            Self::Address => &[Postcode, Prefecture, City, Street, Telephone, Mobile, Email],
+            Self::Stay => &[
+                PassportNumber,
+                PassportExpiry,
+                ResidenceCardNumber,
+                StatusOfResidence,
+                PeriodOfStay,
+                ExpiryDate,
+                DesiredPeriodOfStay,
+                Reason,
+                CriminalRecord,
+                CriminalRecordDetails,
+            ],
+            Self::Relatives => &[RelativesInJapan],
+            Self::Card => &[ReceiptMethod, ReceivingOffice, KanjiNamePetition, NoticeEmail],
+            Self::Confirmation => &[InJapan, ApplicantRequested],
+        }
+    }
+
+    /// The part where a field is entered.
+    pub fn of(field: Field) -> Option<Section> {
+        let field = field.entered_as();
+        Self::ALL.into_iter().find(|s| s.fields().contains(&field))
+    }
+}
+
+/// The rules of the value types, which do not know which field they read: their messages are worded
+/// again to name the field ("Enter the postcode", 「郵便番号を入力してください。」). The form's own rules
+/// name their field already.
+const NAMED_BY_THE_FORM: &[&str] = &[
+    "text.",
+    "choice.",
+    "date.",
+    "email.",
+    "name_on_card.",
+    "passport_number.",
+    "residence_card_number.",
+    "period_of_stay.",
+    "status_of_residence.",
+    "office.",
+    "prefecture.",
+];
+
+/// A field's label in a message: the field's own, or a relative's field with the row's number.
+fn label_of(key: &str) -> Option<(Kind, String, String)> {
+    if let Some(f) = Field::of_key(key) {
+        let s = f.spec();
+        return Some((s.kind, s.ja.to_owned(), s.en.to_owned()));
+    }
+    let (i, f) = RelativeField::of_key(key)?;
+    let s = f.spec();
+    Some((s.kind, format!("親族・同居者{}の{}", i + 1, s.ja), format!("{} of relative {}", s.en, i + 1)))
+}
+
+/// English text as a sentence: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.is_empty() && !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
+}
+
+/// The first letter of a label made small, as it reads inside a sentence (an acronym keeps its capitals).
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.clone().next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => first.to_lowercase().chain(chars).collect(),
+        _ => label.to_owned(),
+    }
+}
+
+/// The violations of a form, each message naming its field and saying what to do (the same words beside
+/// the field and in the summary): an empty field "Enter …" / "Choose …", a choice not made one of its
+/// answers, any other rule of a value with the field's label before it. The rule code stays as it was.
+pub fn named(violations: Violations, input: &ApplicationInput) -> Violations {
+    Violations(violations.0.into_iter().map(|v| named_one(v, input)).collect())
+}
+
+fn named_one(v: Violation, input: &ApplicationInput) -> Violation {
+    let of_a_value = NAMED_BY_THE_FORM.iter().any(|p| v.rule.starts_with(p));
+    let Some((kind, ja, en)) = label_of(&v.field).filter(|_| of_a_value || v.rule.ends_with(".format")) else {
+        return Violation { message_en: sentence(&v.message_en), ..v };
+    };
+    let typed = match (Field::of_key(&v.field), RelativeField::of_key(&v.field)) {
+        (Some(f), _) => input.value(f),
+        (None, Some((i, f))) => input.relatives.get(i).map(|r| r.value(f)).unwrap_or_default(),
+        (None, None) => String::new(),
+    };
+    let (message_ja, message_en) = if !of_a_value && !typed.trim().is_empty() {
+        // The form's own rule of a value typed: its message names the field already.
+        (v.message_ja.clone(), sentence(&v.message_en))
+    } else if !kind.choices().is_empty() {
+        let (ja_words, en_words) =
+            (choice::listed(kind.choices(), Language::Ja), choice::listed(kind.choices(), Language::En));
+        (format!("{ja}：{ja_words}から選んでください。"), format!("{en}: choose {en_words}."))
+    } else if typed.trim().is_empty() && kind.is_chosen() {
+        (format!("{ja}を選んでください。"), format!("Choose the {}.", in_sentence(&en)))
+    } else if typed.trim().is_empty() {
+        (format!("{ja}を入力してください。"), format!("Enter the {}.", in_sentence(&en)))
+    } else if v.message_en.starts_with("must ") {
+        (format!("{ja}：{}", v.message_ja), sentence(&format!("{en} {}", v.message_en)))
+    } else {
+        (format!("{ja}：{}", v.message_ja), format!("{en}: {}", sentence(&v.message_en)))
+    };
+    Violation { message_ja, message_en, ..v }
 }
 
 /// Whether a field must be filled.
@@ -206,7 +408,7 @@ impl Field {
                 Optional,
             ),
             Self::Nationality => spec("nationality", "国籍・地域", "Nationality/region", Text(60), Required),
-            Self::BirthDate => spec("birth_date", "生年月日", "Date of birth", Date, Required).hint("例：19950412", "e.g. 19950412"),
+            Self::BirthDate => spec("birth_date", "生年月日", "Date of birth", Date, Required).hint("例：1995-04-12", "e.g. 1995-04-12"),
             Self::Name => spec("name", "氏名（在留カードのとおり）", "Name (as on the residence card)", Text(80), Required).hint(
                 "ローマ字の大文字で、姓・名をカンマで区切ります（例：NGUYEN,VAN,AN）。",
                 "Capital letters, family and given names separated by commas (e.g. NGUYEN,VAN,AN).",
@@ -229,12 +431,12 @@ impl Field {
             Self::Email => spec("email", "メールアドレス", "E-mail", Email, Optional),
             Self::PassportNumber => spec("passport_number", "旅券番号", "Passport number", Text(20), Required),
             Self::PassportExpiry => spec("passport_expiry", "旅券有効期限", "Passport expiry", Date, Required)
-                .hint("例：20300101", "e.g. 20300101"),
+                .hint("例：2030-01-01", "e.g. 2030-01-01"),
             Self::StatusOfResidence => {
                 spec("status_of_residence", "現に有する在留資格", "Current status of residence", Status, Required)
             }
             Self::PeriodOfStay => spec("period_of_stay", "在留期間", "Period of stay", Period, Required)
-                .hint("例：1Y（1年）、6M（6か月）", "e.g. 1Y (one year), 6M (six months)"),
+                .hint("例：1年、6か月、1年6か月", "e.g. 1 year, 6 months, 1 year 6 months"),
             Self::ExpiryDate => {
                 spec("expiry_date", "在留期間の満了日", "Expiry of the period of stay", Date, Required)
             }
@@ -243,7 +445,7 @@ impl Field {
             }
             Self::DesiredPeriodOfStay => {
                 spec("desired_period_of_stay", "希望する在留期間", "Desired period of stay", Period, Required)
-                    .hint("例：3Y", "e.g. 3Y")
+                    .hint("例：3年", "e.g. 3 years")
             }
             Self::Reason => spec("reason", "更新の理由", "Reason for the extension", Text(1000), Required),
             Self::CriminalRecord => spec(
@@ -452,11 +654,12 @@ impl ApplicationInput {
             }
             Field::ReEntry => {
                 with_base(&mut self.procedures);
-                match value.trim() {
-                    "一回限り" | "single" => self.procedures.push("re_entry_single".into()),
-                    "数次" | "multiple" => self.procedures.push("re_entry_multiple".into()),
-                    "" | "なし" | "none" => {}
-                    other => self.procedures.push(other.to_owned()),
+                match choice::find(choice::RE_ENTRY, &value).map(|c| c.code) {
+                    Some("single") => self.procedures.push("re_entry_single".into()),
+                    Some("multiple") => self.procedures.push("re_entry_multiple".into()),
+                    Some(_) => {}
+                    None if value.trim().is_empty() => {}
+                    None => self.procedures.push(value.trim().to_owned()),
                 }
             }
             Field::ActivityOutsideStatus => {
@@ -563,6 +766,57 @@ mod tests {
     use crate::fixtures::{application_input, relative_input};
     use crate::form::ApplicationForm;
     use crate::jst::d;
+
+    fn messages(input: &ApplicationInput, field: &str) -> (String, String) {
+        let v = ApplicationForm::parse(input, d("2026-11-27")).expect_err("refused");
+        let v = v.for_field(field).next().unwrap_or_else(|| panic!("{field}: {v:?}")).clone();
+        (v.message_ja, v.message_en)
+    }
+
+    /// Every field a person enters is in one part of the form, and the parts keep the agency's order.
+    #[test]
+    fn every_entered_field_is_in_one_part_in_order() {
+        let in_parts: Vec<Field> = Section::ALL.iter().flat_map(|s| s.fields().iter().copied()).collect();
+        let mut entered: Vec<Field> = Field::entered().collect();
+        let mut sorted = in_parts.clone();
+        entered.sort_by_key(|f| f.key());
+        sorted.sort_by_key(|f| f.key());
+        assert_eq!(sorted, entered, "each entered field once");
+        assert_eq!(Section::of(Field::Relatives), Some(Section::Relatives));
+        assert_eq!(Section::of(Field::Procedures), Some(Section::Procedures));
+        assert_eq!(Section::of(Field::Procedure), None);
+        let anchors: std::collections::HashSet<_> = Section::ALL.iter().map(|s| s.anchor()).collect();
+        assert_eq!(anchors.len(), Section::ALL.len());
+    }
+
+    /// A message names its field and says what to do, in both languages; an English message is a sentence.
+    #[test]
+    fn messages_name_their_field_and_what_to_do() {
+        let mut input = application_input();
+        input.postcode = String::new();
+        assert_eq!(messages(&input, "postcode").1, "Enter the postcode.");
+        input.postcode = "1234".into();
+        assert_eq!(messages(&input, "postcode").1, "Postcode must be 7 digits, like 1000013 or 100-0013.");
+        assert!(messages(&input, "postcode").0.starts_with("郵便番号は7桁の数字"));
+        input.city = String::new();
+        assert_eq!(messages(&input, "city"), ("市区町村を入力してください。".into(), "Enter the city.".into()));
+        input.married = Flag::Text("maybe".into());
+        assert_eq!(
+            messages(&input, "married"),
+            ("配偶者の有無：「はい」か「いいえ」から選んでください。".into(), "Married: choose Yes or No.".into())
+        );
+        input.occupation = "x".repeat(61);
+        assert_eq!(messages(&input, "occupation").1, "Occupation must be at most 60 characters (got 61).");
+        assert!(messages(&input, "occupation").0.starts_with("職業：60文字以内"));
+        input.status_of_residence = String::new();
+        assert_eq!(messages(&input, "status_of_residence").1, "Choose the current status of residence.");
+        input.relatives_in_japan = Flag::Text("有".into());
+        input.relatives = vec![RelativeInput { name: String::new(), ..relative_input() }];
+        assert_eq!(
+            messages(&input, "relatives[0].name"),
+            ("親族・同居者1の氏名を入力してください。".into(), "Enter the name of relative 1.".into())
+        );
+    }
 
     fn failing(input: &ApplicationInput) -> Vec<String> {
         match ApplicationForm::parse(input, d("2026-11-27")) {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub use crate::prefecture::{PREFECTURES, Prefecture};
 pub use field::{Field, RelativeField};
 
-use crate::error::{Collector, Localized, Text, Violations};
+use crate::choice;
+use crate::error::{Collector, Language, Localized, Text, Violations};
 use crate::jst::JstDate;
 use crate::office::Office;
 use crate::period::PeriodOfStay;
@@ -35,16 +36,30 @@ impl Default for Flag {
     }
 }
 
+/// An answer that is none of a question's choices. The messages list the page's words; a blanket row's
+/// error lists the template's (the reader words it so).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChoiceError {
-    #[error("answer yes or no (有 or 無)")]
+    #[error("Choose {}.", choice::listed(choice::YES_NO, Language::En))]
     YesNo,
-    #[error("choose male or female (男 or 女)")]
+    #[error("Choose {}.", choice::listed(choice::SEX, Language::En))]
     Sex,
-    #[error("choose how the residence card is received: counter (窓口) or post (郵送)")]
+    #[error("Choose how the residence card is received: at the counter or by post.")]
     ReceiptMethod,
-    #[error("choose none, single or multiple re-entry permission")]
+    #[error("Choose {}.", choice::listed(choice::RE_ENTRY, Language::En))]
     ReEntry,
+}
+
+impl ChoiceError {
+    /// The answers of the question this error is about.
+    pub fn choices(&self) -> &'static [choice::Choice] {
+        match self {
+            Self::YesNo => choice::YES_NO,
+            Self::Sex => choice::SEX,
+            Self::ReceiptMethod => choice::RECEIPT_METHOD,
+            Self::ReEntry => choice::RE_ENTRY,
+        }
+    }
 }
 
 impl Localized for ChoiceError {
@@ -58,10 +73,8 @@ impl Localized for ChoiceError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::YesNo => "有または無を選択してください。".into(),
-            Self::Sex => "男または女を選択してください。".into(),
-            Self::ReceiptMethod => "在留カードの受領方法（窓口または郵送）を選択してください。".into(),
-            Self::ReEntry => "再入国許可は「なし」「一回限り」「数次」から選択してください。".into(),
+            Self::ReceiptMethod => "在留カードの受け取り方（窓口か郵送）を選んでください。".into(),
+            other => format!("{}から選んでください。", choice::listed(other.choices(), Language::Ja)),
         }
     }
 }
@@ -70,10 +83,9 @@ impl Flag {
     pub fn parse(&self) -> Result<bool, ChoiceError> {
         match self {
             Self::Bool(b) => Ok(*b),
-            Self::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
-                "有" | "はい" | "yes" | "y" | "true" | "1" => Ok(true),
-                "無" | "いいえ" | "no" | "n" | "false" | "0" => Ok(false),
-                _ => Err(ChoiceError::YesNo),
+            Self::Text(t) => match choice::find(choice::YES_NO, t) {
+                Some(c) => Ok(c.code == "yes"),
+                None => Err(ChoiceError::YesNo),
             },
         }
     }
@@ -89,9 +101,9 @@ pub enum Sex {
 
 impl Sex {
     pub fn parse(input: &str) -> Result<Self, ChoiceError> {
-        match input.trim().to_ascii_lowercase().as_str() {
-            "男" | "male" | "m" => Ok(Self::Male),
-            "女" | "female" | "f" => Ok(Self::Female),
+        match choice::find(choice::SEX, input).map(|c| c.code) {
+            Some("male") => Ok(Self::Male),
+            Some("female") => Ok(Self::Female),
             _ => Err(ChoiceError::Sex),
         }
     }
@@ -228,27 +240,31 @@ impl Procedures {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
-    #[error("a Japanese postcode is 7 half-width digits, e.g. 100-0013")]
+    #[error("Postcode must be 7 digits, like 1000013 or 100-0013.")]
     Postcode,
-    #[error("a telephone number is 10 or 11 half-width digits starting with 0 (hyphens allowed)")]
+    #[error("A telephone number must be 10 or 11 digits starting with 0, like 0312345678 or 090-1234-5678.")]
     Phone,
-    #[error("give a telephone or a mobile number")]
+    #[error("Enter a telephone or a mobile number.")]
     PhoneRequired,
-    #[error("the date of birth must be before today")]
+    #[error("Date of birth must be before today.")]
     BirthDateInFuture,
-    #[error("the passport has expired")]
+    #[error("The passport has expired: enter the expiry date of a valid passport.")]
     PassportExpired,
-    #[error("give the details of the criminal record")]
+    #[error("Enter the details of the criminal record.")]
     CriminalDetailsRequired,
-    #[error("details of a criminal record are given, but the answer is 'no record'")]
+    #[error(
+        "Details of a criminal record are entered, but the answer to the criminal record is No: clear the details or answer Yes."
+    )]
     CriminalDetailsWithoutRecord,
-    #[error("list the relatives in Japan (up to 6)")]
+    #[error("Enter the relatives in Japan and people living together (up to 6).")]
     RelativesRequired,
-    #[error("relatives are listed, but the answer is 'no relatives in Japan'")]
+    #[error("Relatives are entered, but the answer to relatives in Japan is No: clear them or answer Yes.")]
     RelativesWithoutAnswer,
-    #[error("at most 6 relatives can be listed (got {0})")]
+    #[error("Enter at most 6 relatives ({0} are entered).")]
     TooManyRelatives(usize),
-    #[error("confirm that the applicant asked for this application (the written request is kept by the organization)")]
+    #[error(
+        "Answer Yes only if the applicant asked for this application (the written request is kept by the organization); otherwise it cannot be filed."
+    )]
     RequestNotConfirmed,
 }
 
@@ -270,19 +286,27 @@ impl Localized for FormError {
     }
     fn message_ja(&self) -> String {
         match self {
-            Self::Postcode => "郵便番号は半角数字7桁です（例：100-0013）。".into(),
-            Self::Phone => "電話番号は0で始まる半角数字10桁または11桁です（ハイフン可）。".into(),
+            Self::Postcode => "郵便番号は7桁の数字で入力してください（例：1000013 または 100-0013）。".into(),
+            Self::Phone => {
+                "電話番号は0で始まる10桁か11桁の数字で入力してください（例：0312345678、090-1234-5678）。".into()
+            }
             Self::PhoneRequired => "電話番号または携帯電話番号を入力してください。".into(),
             Self::BirthDateInFuture => "生年月日は本日より前の日付を入力してください。".into(),
-            Self::PassportExpired => "旅券の有効期限が切れています。".into(),
+            Self::PassportExpired => "旅券の有効期限が切れています。有効な旅券の有効期限を入力してください。".into(),
             Self::CriminalDetailsRequired => "犯罪を理由とする処分の内容を入力してください。".into(),
             Self::CriminalDetailsWithoutRecord => {
-                "犯罪を理由とする処分が「無」の場合は内容を入力しないでください。".into()
+                "犯罪を理由とする処分の有無が「いいえ」のときは、内容を消すか「はい」を選んでください。".into()
             }
-            Self::RelativesRequired => "在日親族を入力してください（6名まで）。".into(),
-            Self::RelativesWithoutAnswer => "在日親族が「無」の場合は親族を入力しないでください。".into(),
-            Self::TooManyRelatives(n) => format!("在日親族は6名まで入力できます（{n}名）。"),
-            Self::RequestNotConfirmed => "申請人から依頼を受けていることを確認してください。".into(),
+            Self::RelativesRequired => "在日親族・同居者を入力してください（6名まで）。".into(),
+            Self::RelativesWithoutAnswer => {
+                "在日親族及び同居者の有無が「いいえ」のときは、入力した親族を消すか「はい」を選んでください。".into()
+            }
+            Self::TooManyRelatives(n) => {
+                format!("在日親族・同居者は6名まで入力してください（{n}名入力されています）。")
+            }
+            Self::RequestNotConfirmed => {
+                "申請人から依頼を受けている場合に限り「はい」を選んでください。依頼がなければ申請できません。".into()
+            }
         }
     }
 }
@@ -295,7 +319,8 @@ pub struct Postcode(String);
 impl Postcode {
     /// Seven digits, with or without the hyphen after the third (`100-0013`, `1000013`).
     pub fn parse(input: &str) -> Result<Self, FormError> {
-        let s = input.trim();
+        let s = crate::jst::half_width(input.trim());
+        let s = s.as_str();
         let digits: String = s.chars().filter(|c| *c != '-').collect();
         let hyphen_ok = !s.contains('-') || (s.len() == 8 && s.as_bytes().get(3) == Some(&b'-'));
         if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) || !hyphen_ok {
@@ -320,7 +345,8 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<Self, FormError> {
-        let s = input.trim();
+        let s = crate::jst::half_width(input.trim());
+        let s = s.as_str();
         if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') || s.starts_with('-') || s.ends_with('-') {
             return Err(FormError::Phone);
         }
@@ -589,7 +615,7 @@ impl ApplicationForm {
                 in_japan: in_japan?,
             })
         })
-        .map_err(|violations| Box::new((violations, facts)))
+        .map_err(|violations| Box::new((field::named(violations, input), facts)))
     }
 
     /// The form as typed again: what [`Self::parse`] reads back to this same form (the check page's
@@ -862,7 +888,10 @@ mod tests {
     fn phone_postcode_prefecture() {
         assert!(PhoneNumber::parse("03-1234-5678").is_ok());
         assert!(PhoneNumber::parse("09012345678").is_ok());
-        for bad in ["1234567890", "03-1234-567", "+81-3-1234-5678", "０３１２３４５６７８", "-0312345678"] {
+        // As people type it: full-width digits and hyphens are the same number.
+        assert_eq!(PhoneNumber::parse("０３－１２３４－５６７８"), PhoneNumber::parse("0312345678"));
+        assert_eq!(Postcode::parse("１００－００１３"), Postcode::parse("1000013"));
+        for bad in ["1234567890", "03-1234-567", "+81-3-1234-5678", "０３１２３４５６７", "-0312345678"] {
             assert_eq!(PhoneNumber::parse(bad), Err(FormError::Phone), "{bad}");
         }
         assert!(Postcode::parse("100-0013").is_ok() && Postcode::parse("1000013").is_ok());

@@ -118,16 +118,15 @@ impl Form<'_> {
         .render(self.ctx.lang)
     }
 
-    /// A question of the application form answered by one of `options`, as the registry describes it.
+    /// A question of the application form answered by one of its choices, as the registry describes it;
+    /// the answer typed (in any of its ways: 有, yes, はい) is shown chosen.
     #[cfg(feature = "submit")]
-    pub fn pick(
-        &self,
-        field: zairyu_domain::form::Field,
-        value: &str,
-        options: &[(&str, &'static str, &'static str)],
-    ) -> Markup {
+    pub fn pick(&self, field: zairyu_domain::form::Field, typed: &str) -> Markup {
         let spec = field.spec();
-        self.choice_with(spec.key, (spec.ja, spec.en), spec.required(), value, options, spec.hint)
+        let choices = spec.kind.choices();
+        let value = zairyu_domain::choice::find(choices, typed).map_or("", |c| c.code);
+        let options: Vec<(&str, &'static str, &'static str)> = choices.iter().map(|c| (c.code, c.ja, c.en)).collect();
+        self.choice_with(spec.key, (spec.ja, spec.en), spec.required(), value, &options, spec.hint)
     }
 
     /// A question answered by one of several choices (radio buttons in a fieldset).

@@ -24,6 +24,17 @@ use zairyu_app::Applications;
 use zairyu_app::ServiceError;
 use zairyu_domain::application::{Application, UserStep};
 use zairyu_domain::error::Language as Lang;
+use zairyu_domain::form::RelativeField;
+use zairyu_domain::form::field::{Kind, Section};
+use zairyu_domain::status::ReceiptMethod;
+
+/// An answer as the check page shows it: in words, or "not entered".
+fn answer(lang: Lang, kind: Kind, typed: &str) -> String {
+    if typed.trim().is_empty() {
+        return crate::web::tr_owned(lang, "（入力なし）", "Not entered");
+    }
+    kind.answer(typed, lang)
+}
 
 /// A refusal of the photo or of the filing: the check page again with what was wrong (a refusal of the input
 /// or of the application's rules), or the error page (anything else).
@@ -55,6 +66,7 @@ pub(super) fn check_page(
 ) -> Response {
     let lang = ctx.lang;
     let form = app.form();
+    let input = form.input();
     let id = app.id().to_string();
     let filed = app.temporary_receipt_number().is_some();
     // What the user may do now: the one decision of the application's state machine.
@@ -67,30 +79,51 @@ pub(super) fn check_page(
         @if filed {
             p.notice { (ctx.tr("この申請は申請済みです。", "This application has been filed.")) }
         }
-        h2 { (ctx.tr("入力内容", "What you entered")) }
-        @if can(UserStep::ChangeEntry) {
-            p { a href=(format!("/applications/{id}/change")) { (ctx.tr("入力内容を変更する", "Change what you entered")) } }
-        }
+        p.print-hint { (ctx.tr("このページは、申請内容の控えとして印刷できます。", "You can print this page as a record of the application.")) }
         dl.facts {
-            dt { (ctx.tr("氏名", "Name")) } dd { (form.name.to_string()) }
-            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (form.stay.card_number.to_string()) }
-            dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (match lang { Lang::Ja => form.stay.status.info().name_ja, Lang::En => form.stay.status.info().name_en }) }
-            dt { (ctx.tr("在留期間の満了日", "Expiry date")) } dd { (form.stay.expiry.to_string()) }
-            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (form.desired_period_of_stay.to_string()) }
             dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.labels(form.procedure).into_iter().map(|(ja, en)| ctx.tr(ja, en)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
-            dt { (ctx.tr("住居地", "Address in Japan")) } dd { (form.address.postcode.to_string()) " " (form.address.prefecture.as_str()) (form.address.city.to_string()) (form.address.street.to_string()) }
-            dt { (ctx.tr("受領方法", "Receiving the card")) } dd {
-                (match form.receipt_method { zairyu_domain::status::ReceiptMethod::Post => ctx.tr("郵送", "By post"), zairyu_domain::status::ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") })
-            }
-            dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (form.notice_email.to_string()) }
-            @if form.receipt_method == zairyu_domain::status::ReceiptMethod::Post {
-                @if let Some(address) = app.return_address() {
-                    dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) }
-                    dd {
-                        (address.to_string())
-                        br;
-                        span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません。",
-                                            "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
+        }
+        @for section in Section::ALL {
+            @let (ja, en) = section.title();
+            section.answers aria-labelledby=(format!("check-{}", section.anchor())) {
+                div.answers-head {
+                    h2 id=(format!("check-{}", section.anchor())) { (ctx.tr(ja, en)) }
+                    @if can(UserStep::ChangeEntry) {
+                        a.change href=(format!("/applications/{id}/change#{}", section.anchor())) {
+                            (ctx.tr("変更する", "Change")) span.visually-hidden { "（" (ctx.tr(ja, en)) "）" }
+                        }
+                    }
+                }
+                dl.facts {
+                    @for field in section.fields() {
+                        dt { (ctx.tr(field.spec().ja, field.spec().en)) }
+                        dd { (answer(lang, field.spec().kind, &input.value(*field))) }
+                    }
+                    @if section == Section::Relatives {
+                        @for (i, r) in input.relatives.iter().enumerate() {
+                            dt { (ctx.tr("親族・同居者", "Relative or person living together")) " " (i + 1) }
+                            dd {
+                                ul.plain {
+                                    @for f in RelativeField::ALL {
+                                        @let typed = r.value(f);
+                                        @if !typed.trim().is_empty() {
+                                            li { (ctx.tr(f.spec().ja, f.spec().en)) (ctx.tr("：", ": ")) (answer(lang, f.spec().kind, &typed)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if section == Section::Card && form.receipt_method == ReceiptMethod::Post {
+                        @if let Some(address) = app.return_address() {
+                            dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) }
+                            dd {
+                                (address.to_string())
+                                br;
+                                span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません。",
+                                                    "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
+                            }
+                        }
                     }
                 }
             }

@@ -9,8 +9,8 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use maud::html;
 use zairyu_domain::error::Language as Lang;
-use zairyu_domain::form::field::{Need, Spec};
-use zairyu_domain::form::{ApplicationInput, Field as FormField, Flag, RelativeField};
+use zairyu_domain::form::field::{Kind, Need, Section, Spec};
+use zairyu_domain::form::{ApplicationInput, Field as FormField, RelativeField};
 use zairyu_domain::office::OFFICE_TABLE;
 
 /// What the form enters: a new application, the change of an entry, or the correction of a blanket row (Q42).
@@ -20,8 +20,6 @@ pub(super) enum Target<'a> {
     Change { id: &'a str },
     Correct { id: &'a str, row: Option<u32> },
 }
-
-pub(super) const YES_NO: &[(&str, &str, &str)] = &[("yes", "はい", "Yes"), ("no", "いいえ", "No")];
 
 pub(super) fn form_page(
     ctx: &PageCtx,
@@ -45,23 +43,42 @@ pub(super) fn form_page(
         Target::Correct { id, .. } => format!("/applications/{id}/correct"),
     };
     let lang = ctx.lang;
-    // The choices as typed, read by the domain's own parsers (an answer it does not read checks nothing).
-    let sex = match zairyu_domain::form::Sex::parse(&input.sex) {
-        Ok(zairyu_domain::form::Sex::Male) => "male",
-        Ok(zairyu_domain::form::Sex::Female) => "female",
-        Err(_) => "",
-    };
-    let receipt = zairyu_domain::status::ReceiptMethod::parse(&input.receipt_method).map_or("", |m| m.code());
     // A blanket row names the office as the template's list does (in Japanese): the same office.
     let office = zairyu_domain::office::Office::parse(&input.receiving_office).map_or("", |o| o.code());
-    let yes_no = |field: FormField| match Flag::Text(input.value(field)).parse() {
-        Ok(true) => "yes",
-        Ok(false) => "no",
-        Err(_) => "",
-    };
-    let text = |field: FormField| f.entry(field.key(), field.spec(), &input.value(field));
-    let question = |field: FormField| f.pick(field, yes_no(field), YES_NO);
     let procedure = zairyu_domain::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
+    // Dates and periods shown as every page shows them (what was not understood, as typed).
+    let shown = |field: FormField| {
+        let typed = input.value(field);
+        match field.spec().kind {
+            Kind::Date | Kind::Period => field.spec().kind.answer(&typed, lang),
+            _ => typed,
+        }
+    };
+    let field_markup = |field: FormField| match field {
+        FormField::ReceivingOffice => {
+            let spec = field.spec();
+            html! {
+                div.field.invalid[f.error(spec.key).is_some()] {
+                    label for=(spec.key) { (ctx.tr(spec.ja, spec.en)) span.req { (ctx.tr("必須", "Required")) } }
+                    @if let Some((ja, en)) = spec.hint { span.hint { (ctx.tr(ja, en)) } }
+                    @if let Some(e) = f.error(spec.key) { span.field-error { (e) } }
+                    select id=(spec.key) name=(spec.key) {
+                        option value="" { (ctx.tr("選んでください", "Choose")) }
+                        @for o in OFFICE_TABLE {
+                            option value=(o.code) selected[office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
+                        }
+                    }
+                }
+            }
+        }
+        // No petition unless one is made.
+        FormField::KanjiNamePetition => {
+            let typed = input.value(field);
+            f.pick(field, if typed.trim().is_empty() { "no" } else { &typed })
+        }
+        _ if !field.spec().kind.choices().is_empty() => f.pick(field, &input.value(field)),
+        _ => f.entry(field.key(), field.spec(), &shown(field)),
+    };
     let body = html! {
         (error_summary(lang, errors))
         @match target {
@@ -85,86 +102,36 @@ pub(super) fn form_page(
         }
         form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
-            h2 { (ctx.tr("申請の種類", "What is applied for")) }
             input type="hidden" name="procedure" value=(procedure.code());
-            p { (match lang { Lang::Ja => procedure.label_ja(), Lang::En => procedure.label_en() }) }
-            (f.pick(FormField::ReEntry, &input.value(FormField::ReEntry),
-                &[("none", "申請しない", "Not applied for"), ("single", "1回限り", "Single"), ("multiple", "数次", "Multiple")]))
-            (question(FormField::ActivityOutsideStatus))
-
-            h2 { (ctx.tr("申請人", "The applicant")) }
-            (text(FormField::Name))
-            (text(FormField::Nationality))
-            (text(FormField::BirthDate))
-            (f.pick(FormField::Sex, sex, &[("male", "男", "Male"), ("female", "女", "Female")]))
-            (question(FormField::Married))
-            (text(FormField::Occupation))
-            (text(FormField::HomeCountryAddress))
-
-            h2 { (ctx.tr("住居地と連絡先", "Address in Japan and contact")) }
-            @for field in [FormField::Postcode, FormField::Prefecture, FormField::City, FormField::Street, FormField::Telephone, FormField::Mobile, FormField::Email] {
-                (text(field))
-            }
-
-            h2 { (ctx.tr("旅券と在留資格", "Passport and stay")) }
-            @for field in [FormField::PassportNumber, FormField::PassportExpiry, FormField::ResidenceCardNumber, FormField::StatusOfResidence,
-                           FormField::PeriodOfStay, FormField::ExpiryDate, FormField::DesiredPeriodOfStay, FormField::Reason] {
-                (text(field))
-            }
-            (question(FormField::CriminalRecord))
-            (text(FormField::CriminalRecordDetails))
-
-            h2 { (ctx.tr("在日親族及び同居者", "Relatives in Japan and people living with the applicant")) }
-            (question(FormField::RelativesInJapan))
-            details open[!input.relatives.is_empty() || errors.iter().any(|(f, _)| f.starts_with("relatives"))] {
-            summary { (ctx.tr("在日親族・同居者を入力する（「はい」の場合）", "Enter the relatives and people living together (if yes)")) }
-            @for i in 0..RELATIVE_ROWS {
-                @let r = input.relatives.get(i).cloned().unwrap_or_default();
-                fieldset.panel {
-                    legend.label { (ctx.tr("親族・同居者", "Relative or person living together")) " " (i + 1) }
-                    @for field in RelativeField::ALL {
-                        // Required only where relatives are answered yes: marked by the question, not here.
-                        (f.entry(&field.key(i), Spec { need: Need::Optional, ..field.spec() }, &r.value(field)))
+            @for section in Section::ALL {
+                @let (ja, en) = section.title();
+                h2 id=(section.anchor()) { (ctx.tr(ja, en)) }
+                @if section == Section::Procedures {
+                    p { (procedure.label(lang)) }
+                }
+                @for field in section.fields() {
+                    (field_markup(*field))
+                }
+                @if section == Section::Relatives {
+                    details open[!input.relatives.is_empty() || errors.iter().any(|(f, _)| f.starts_with("relatives"))] {
+                    summary { (ctx.tr("在日親族・同居者を入力する（「はい」の場合）", "Enter the relatives and people living together (if yes)")) }
+                    @for i in 0..RELATIVE_ROWS {
+                        @let r = input.relatives.get(i).cloned().unwrap_or_default();
+                        fieldset.panel {
+                            legend.label { (ctx.tr("親族・同居者", "Relative or person living together")) " " (i + 1) }
+                            @for field in RelativeField::ALL {
+                                // Required only where relatives are answered yes: marked by the question, not here.
+                                @let typed = r.value(field);
+                                @let shown = if field.spec().kind == Kind::Date { field.spec().kind.answer(&typed, lang) } else { typed };
+                                (f.entry(&field.key(i), Spec { need: Need::Optional, ..field.spec() }, &shown))
+                            }
+                        }
+                    }
                     }
                 }
             }
-            }
-
-            h2 { (ctx.tr("在留カードの受領", "Receiving the new residence card")) }
-            (f.pick(FormField::ReceiptMethod, receipt,
-                &[("counter", "地方出入国在留管理官署の窓口で受け取る", "Collect it at the regional immigration office's counter"),
-                  ("post", "郵送で受け取る", "Receive it by post")]))
-            @let office_spec = FormField::ReceivingOffice.spec();
-            div.field.invalid[f.error(office_spec.key).is_some()] {
-                label for=(office_spec.key) { (ctx.tr(office_spec.ja, office_spec.en)) span.req { (ctx.tr("必須", "Required")) } }
-                @if let Some((ja, en)) = office_spec.hint { span.hint { (ctx.tr(ja, en)) } }
-                @if let Some(e) = f.error(office_spec.key) { span.field-error { (e) } }
-                select id=(office_spec.key) name=(office_spec.key) {
-                    option value="" { (ctx.tr("選んでください", "Choose")) }
-                    @for o in OFFICE_TABLE {
-                        option value=(o.code) selected[office == o.code] { (match lang { Lang::Ja => o.name_ja, Lang::En => o.name_en }) }
-                    }
-                }
-            }
-            (f.pick(FormField::KanjiNamePetition, { let v = yes_no(FormField::KanjiNamePetition); if v.is_empty() { "no" } else { v } }, YES_NO))
-            (text(FormField::NoticeEmail))
-
-            h2 { (ctx.tr("確認", "Confirmation")) }
-            (question(FormField::InJapan))
-            (question(FormField::ApplicantRequested))
             div.actions { button type="submit" { (ctx.tr("入力内容を保存して確認へ進む", "Save and check the application")) } }
         }
     };
-    Page(
-        status,
-        layout(
-            ctx,
-            match lang {
-                Lang::Ja => procedure.label_ja(),
-                Lang::En => procedure.label_en(),
-            },
-            body,
-        ),
-    )
-    .into_response()
+    Page(status, layout(ctx, procedure.label(lang), body)).into_response()
 }

@@ -110,7 +110,7 @@ pub(super) async fn people_page(
                             td { (p.card_number.to_string()) }
                             td { (p.nationality.as_str()) }
                             td { (tr(lang, p.status.info().name_ja, p.status.info().name_en)) }
-                            td { (p.period_of_stay.to_string()) }
+                            td { (p.period_of_stay.words(ctx.lang)) }
                             td { (p.expiry.to_string()) }
                             td {
                                 @if let Some(token) = sealed_person(s, user, &p.card_number.to_string()) {
@@ -189,7 +189,7 @@ pub(super) fn person_form(
                     }
                 }
             }
-            (f.text("period_of_stay", "在留期間", "Period of stay", &typed.period_of_stay, true, Some(("例：3Y（3年）、6M（6か月）", "e.g. 3Y (three years), 6M (six months)"))))
+            (f.text("period_of_stay", "在留期間", "Period of stay", &typed.period_of_stay, true, Some(("例：1年、6か月、1年6か月", "e.g. 1 year, 6 months, 1 year 6 months"))))
             (f.text("expiry_date", "在留期間の満了日", "Expiry date", &typed.expiry_date, true, Some(("例：2027-03-31", "e.g. 2027-03-31"))))
             (f.text("passport_number", "旅券番号", "Passport number", &typed.passport_number, false, None))
             (f.text("passport_expiry", "旅券の有効期限", "Passport expiry date", &typed.passport_expiry, false, None))

@@ -93,7 +93,7 @@ pub(super) async fn application_page(
             @match app.decision() {
                 Some(Decision::Permitted { period, expiry, decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) }
-                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：在留期間 ", ": period ")) (period.to_string()) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
+                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：在留期間 ", ": period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
                 }
                 Some(Decision::Denied { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("不許可", "Denied")) " " (decided_on.to_string()) }
@@ -151,7 +151,7 @@ pub(super) async fn application_page(
                 dt { (ctx.tr("国籍・地域", "Nationality or region")) } dd { (p.nationality.to_string()) }
                 dt { (ctx.tr("生年月日", "Date of birth")) } dd { (p.birth_date.to_string()) }
                 dt { (ctx.tr("在留資格", "Status of residence")) } dd { (tr(lang, p.status.info().name_ja, p.status.info().name_en)) }
-                dt { (ctx.tr("在留期間", "Period of stay")) } dd { (p.period_of_stay.to_string()) }
+                dt { (ctx.tr("在留期間", "Period of stay")) } dd { (p.period_of_stay.words(ctx.lang)) }
                 dt { (ctx.tr("満了日", "Expiry date")) } dd { (p.expiry.to_string()) }
             }
         } @else {
@@ -205,8 +205,8 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
             dt { (ctx.tr("旅券番号・有効期限", "Passport and its expiry")) } dd { (f.passport_number.to_string()) " / " (f.passport_expiry.to_string()) }
             dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (f.stay.card_number.to_string()) }
             dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, f.stay.status.info().name_ja, f.stay.status.info().name_en)) }
-            dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.to_string()) " / " (f.stay.expiry.to_string()) }
-            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (f.desired_period_of_stay.to_string()) }
+            dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.words(ctx.lang)) " / " (f.stay.expiry.to_string()) }
+            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (f.desired_period_of_stay.words(ctx.lang)) }
             dt { (ctx.tr("更新の理由", "Reason for the extension")) } dd { (f.reason.to_string()) }
             dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(f.criminal_record.as_ref().map(ToString::to_string))) }
             dt { (ctx.tr("在日親族・同居者", "Relatives in Japan")) }

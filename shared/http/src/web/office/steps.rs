@@ -38,7 +38,7 @@ pub(super) fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> M
                 OfficeStep::Decide => {
                     p { (ctx.tr("許可する場合は、新しい在留期間と満了日を入力してください。", "To permit, enter the new period of stay and its expiry date.")) }
                     (Field { id: "period_of_stay", label: ctx.tr("在留期間", "Period of stay"), kind: "text", value: "", required: false,
-                             hint: Some(ctx.tr("例：3Y（3年）、1Y6M", "e.g. 3Y (three years), 1Y6M")), error: None, autocomplete: "off" }.render(ctx.lang))
+                             hint: Some(ctx.tr("例：3年、1年6か月", "e.g. 3 years, 1 year 6 months")), error: None, autocomplete: "off" }.render(ctx.lang))
                     (Field { id: "expiry_date", label: ctx.tr("在留期間の満了日", "Expiry date of the new period"), kind: "text", value: "", required: false,
                              hint: Some(ctx.tr("例：2030-01-20", "e.g. 2030-01-20")), error: None, autocomplete: "off" }.render(ctx.lang))
                 },

@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn every_error_of_every_row_is_named_and_nothing_is_parsed() {
         let bad =
-            "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990-02-30,X,技術・人文知識・国際業務,3 years,2027-01-31,,,,maybe";
+            "QR12345678ST,\"OKAFOR,CHIDI\",Nigeria,1990-02-30,X,技術・人文知識・国際業務,3 decades,2027-01-31,,,,maybe";
         let err = parse(&file(&[OKAFOR, bad, OKAFOR])).unwrap_err().unwrap();
         let fields: Vec<&str> = err.iter().map(|v| v.field.as_str()).collect();
         for f in [
