@@ -306,3 +306,25 @@ async fn batched_rows_still_make_one_application_per_person() {
     cards.dedup();
     assert_eq!(cards.len(), 80);
 }
+
+/// The template's own example is a row the reader accepts: the example sheet, read as data and put on the
+/// applications sheet, registers (its nationality written in Japanese, its dates with slashes, its
+/// periods as 1年 and 3年, its answers as the template's list words), as the person of the list it is.
+#[tokio::test]
+async fn the_template_s_example_row_registers() {
+    use calamine::{Reader, Xlsx};
+    let w = World::new().await;
+    let template = zairyu_blanket::template::template(ScreenGroup::Work).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(template)).unwrap();
+    let sheet = book.worksheet_range(zairyu_blanket::template::EXAMPLE_SHEET).unwrap();
+    let first = zairyu_blanket::template::FIRST_DATA_ROW;
+    let row: Vec<String> = (0..columns().len())
+        .map(|c| sheet.get_value((first, c as u32)).map(|v| v.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(row[col("nationality")], "ベトナム");
+    assert_eq!(row[col("period_of_stay")], "1年");
+    let done = upload(&w, &workbook(ScreenGroup::Work, &[row]).unwrap()).await;
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!((done.rows_registered(), done.rows_failed()), (1, 0));
+}

@@ -235,6 +235,21 @@ async fn logging_in_from_the_form_lands_on_the_list() {
     let person = zairyu_domain::fixtures::list_entry();
     assert!(list.html.contains(&person.card_number.to_string()), "{}", list.html);
     assert!(list.html.contains("Filing window") && list.html.contains("Tanaka Hanako"));
+    // Every field a blanket row must match, as a file to compare with (#32 item 2).
+    assert!(list.html.contains("href=\"/foreign-nationals.csv\""));
+    let file = b.get(&app, "/foreign-nationals.csv").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let line = format!(
+        "{},{},{},{},Male,Engineer/Specialist in Humanities/International Services,1 year,{},",
+        person.card_number,
+        csv_quoted(&person.name.to_string()),
+        person.nationality,
+        person.birth_date,
+        person.expiry
+    );
+    assert!(file.html.starts_with("\u{feff}Residence card number,Name,Nationality,Date of birth,"), "{}", file.html);
+    assert!(file.html.contains(&line), "{line}: {}", file.html);
     let apps = b.get(&app, "/applications").await;
     apps.assert_html(StatusCode::OK);
     assert!(apps.html.contains("There is no application yet."));
@@ -2107,4 +2122,9 @@ async fn the_language_of_the_log_in_page_is_kept_after_log_in() {
     chose.log_in(&app, "TANAKA01", PASSWORD, "").await;
     assert_eq!(stored().await, zairyu_domain::error::Language::Ja);
     assert_eq!(chose.get(&app, "/account").await.lang(), "ja");
+}
+
+/// A CSV cell as written where it holds a comma.
+fn csv_quoted(text: &str) -> String {
+    if text.contains(',') { format!("\"{text}\"") } else { text.to_owned() }
 }

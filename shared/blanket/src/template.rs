@@ -352,7 +352,7 @@ fn example(field: &str) -> &'static str {
         "passport_expiry" => "2030/01/01",
         "status_of_residence" => "技術・人文知識・国際業務",
         "period_of_stay" => "1年",
-        "expiry_date" => "2027/01/15",
+        "expiry_date" => "2027/01/20",
         "residence_card_number" => "AB12345678CD",
         "desired_period_of_stay" => "3年",
         "reason" => "引き続き同社で勤務するため",

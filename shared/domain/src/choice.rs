@@ -44,8 +44,8 @@ impl Choice {
 
 /// Yes or no (the template's 有/無).
 pub const YES_NO: &[Choice] = &[
-    Choice::new("yes", "はい", "Yes", "有").or(&["y", "true", "1"]),
-    Choice::new("no", "いいえ", "No", "無").or(&["n", "false", "0"]),
+    Choice::new("yes", "はい", "Yes", "有").or(&["y", "true", "1", "あり", "○", "〇"]),
+    Choice::new("no", "いいえ", "No", "無").or(&["n", "false", "0", "なし", "×"]),
 ];
 
 pub const SEX: &[Choice] =

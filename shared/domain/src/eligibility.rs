@@ -83,9 +83,9 @@ pub enum EligibilityError {
     )]
     NotOnList,
     #[error(
-        "please enter the information as given in the residence card information: the {0} differs from the list of affiliated foreign nationals"
+        "Enter the {field} as the residence card shows it: the List of Affiliated Foreign Nationals has {}.", .listed.1
     )]
-    DiffersFromCard(CardField),
+    DiffersFromCard { field: CardField, listed: (String, String) },
     #[error("the status of residence \"{0}\" cannot be extended online; please apply at a regional immigration office")]
     StatusNotCovered(&'static str),
     #[error("an online application cannot be made while the applicant is outside Japan")]
@@ -102,7 +102,7 @@ impl Localized for EligibilityError {
             Self::OrganizationSuspended => "eligibility.organization_suspended",
             Self::OrganizationCancelled => "eligibility.organization_cancelled",
             Self::NotOnList => "eligibility.not_on_list",
-            Self::DiffersFromCard(_) => "eligibility.differs_from_card",
+            Self::DiffersFromCard { .. } => "eligibility.differs_from_card",
             Self::StatusNotCovered(_) => "eligibility.status_not_covered",
             Self::OutsideJapan => "eligibility.outside_japan",
             Self::SupervisingOrganizationOnly => "eligibility.supervising_organization_only",
@@ -113,7 +113,11 @@ impl Localized for EligibilityError {
             Self::OrganizationSuspended => "所属機関のシステム利用が停止されています。利用を再開するには定期報告を提出してください。".into(),
             Self::OrganizationCancelled => "所属機関のシステム利用は取り消されています。".into(),
             Self::NotOnList => "この外国人は所属機関等に所属する外国人一覧に記載されていません。先に地方出入国在留管理官署へ追加を申し出てください。".into(),
-            Self::DiffersFromCard(what) => format!("在留カードの情報のとおり入力してください（{}が所属機関等に所属する外国人一覧の在留カード情報と一致しません）。", what.name_ja()),
+            Self::DiffersFromCard { field, listed } => format!(
+                "{}は在留カードのとおり入力してください。所属機関等に所属する外国人一覧では「{}」です。",
+                field.name_ja(),
+                listed.0
+            ),
             Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です。地方出入国在留管理官署で申請してください。"),
             Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません。".into(),
             Self::SupervisingOrganizationOnly => "団体監理型技能実習の場合は、実施機関ではなく監理団体が申請してください。".into(),
@@ -262,10 +266,31 @@ impl Eligible {
     }
 }
 
-/// Nationality as the card writes it, compared without regard to case or runs of spaces.
+/// Nationality as the card writes it, or as commonly written in Japanese or English (the same country).
 fn same_nationality(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().map(str::to_uppercase).collect::<Vec<_>>().join(" ");
-    norm(a) == norm(b)
+    crate::nationality::same(a, b)
+}
+
+/// What the list holds for a field of the card, in Japanese and English (a row that differs says it).
+fn listed_value(listed: &ForeignNational, field: CardField) -> (String, String) {
+    use crate::error::Language::{En, Ja};
+    let both = |f: &dyn Fn(crate::error::Language) -> String| (f(Ja), f(En));
+    match field {
+        CardField::CardNumber => both(&|_| listed.card_number.to_string()),
+        CardField::Name => both(&|_| listed.name.to_string()),
+        CardField::Nationality => both(&|l| crate::nationality::shown(listed.nationality.as_str(), l)),
+        CardField::BirthDate => both(&|_| listed.birth_date.to_string()),
+        CardField::Sex => both(&|l| {
+            let code = match listed.sex {
+                crate::form::Sex::Male => "male",
+                crate::form::Sex::Female => "female",
+            };
+            crate::form::field::Kind::Sex.answer(code, l)
+        }),
+        CardField::Status => both(&|l| crate::form::field::Kind::Status.answer(listed.status.code(), l)),
+        CardField::Period => both(&|l| listed.period_of_stay.words(l)),
+        CardField::Expiry => both(&|_| listed.expiry.to_string()),
+    }
 }
 
 /// Q39: every field of the form that the residence card also shows must be as on the card, which the
@@ -290,7 +315,7 @@ fn check_card_fields(c: &mut Collector, listed: &ForeignNational, form: &FormFac
     ];
     for (field, differs) in differs {
         if differs {
-            c.push(field.field(), &EligibilityError::DiffersFromCard(field));
+            c.push(field.field(), &EligibilityError::DiffersFromCard { field, listed: listed_value(listed, field) });
         }
     }
 }
@@ -553,17 +578,26 @@ mod tests {
         let v =
             check_eligibility(CORPORATION, Some(&list_entry()), &form(|i| i.sex = "女".into()), today()).unwrap_err();
         assert_eq!(v.0[0].field, "sex");
-        assert!(v.0[0].message_en.starts_with("please enter the information as given in the residence card"));
-        assert!(v.0[0].message_en.contains("the sex differs"), "{}", v.0[0].message_en);
-        assert!(v.0[0].message_ja.starts_with("在留カードの情報のとおり入力してください"));
-        assert!(v.0[0].message_ja.contains("性別"), "{}", v.0[0].message_ja);
+        // Saying what the list holds, in words.
+        assert_eq!(
+            v.0[0].message_en,
+            "Enter the sex as the residence card shows it: the List of Affiliated Foreign Nationals has Male."
+        );
+        assert_eq!(
+            v.0[0].message_ja,
+            "性別は在留カードのとおり入力してください。所属機関等に所属する外国人一覧では「男」です。"
+        );
     }
 
     #[test]
     fn q39_nationality_as_on_the_card_regardless_of_case_and_spacing() {
         assert_eq!(rules(|i| i.nationality = "viet  nam".into(), |_| {}), vec![]);
+        // As HR departments write it: in Japanese, in one word, by its code.
+        for written in ["ベトナム", "VIETNAM", "VNM"] {
+            assert_eq!(rules(|i| i.nationality = written.into(), |_| {}), vec![], "{written}");
+        }
         assert_eq!(
-            rules(|i| i.nationality = "VIETNAM".into(), |_| {}),
+            rules(|i| i.nationality = "タイ".into(), |_| {}),
             one("nationality", "eligibility.differs_from_card")
         );
     }

@@ -16,6 +16,7 @@ pub mod flood;
 pub mod form;
 pub mod job;
 pub mod jst;
+pub mod nationality;
 pub mod notice;
 pub mod notification;
 pub mod office;

@@ -46,6 +46,13 @@ pub const PAGES: &[PageSpec] = &[
         function: Function::Status,
         audience: Audience::Organization,
         method: "GET",
+        path: "/foreign-nationals.csv",
+        handler: || get(affiliated_file),
+    },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "GET",
         path: "/applications",
         handler: || get(applications),
     },
@@ -104,6 +111,11 @@ async fn affiliated(
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
         } @else {
+            p {
+                (ctx.tr("申請の内容（一括入力の行も）は、この一覧の在留カードの情報と一致する必要があります。",
+                        "An application (a blanket row too) must match the card data this list holds. "))
+                a href="/foreign-nationals.csv" download { (ctx.tr("一覧の全項目をCSVでダウンロードする", "Download every field of the list (CSV)")) }
+            }
             (data_table(ctx, ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals"),
                 &[("氏名", "Name"), ("在留カード番号", "Residence card number"), ("在留資格", "Status of residence"),
                   ("在留期間満了日", "Expiry date"), ("申請できる期間", "Filing window"), ("本日の申請", "Filing today")],
@@ -145,6 +157,34 @@ async fn affiliated(
         layout(ctx, ctx.tr("所属機関等に所属する外国人一覧", "Affiliated foreign nationals"), body),
     )
     .into_response())
+}
+
+/// The whole list as a CSV file, every field of the card as the list holds it: what a blanket row must
+/// match, to compare with the HR department's own data (in the reader's language; read back by the
+/// office's list-file reader).
+async fn affiliated_file(Wired(applications): Wired<Applications>, OrgVisit(v): OrgVisit) -> PageResult {
+    // No organization's list is longer than this many pages of the largest page the store gives.
+    const MAX_PAGES: usize = 200;
+    let lang = v.lang();
+    let mut people = Vec::new();
+    let mut after = None;
+    for _ in 0..MAX_PAGES {
+        let page = applications.foreign_nationals(&v.caller, after, 500).await.map_err(problem(lang))?;
+        people.extend(page.items);
+        after = page.next;
+        if after.is_none() {
+            break;
+        }
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"foreign-nationals.csv\""),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        zairyu_app::services::list_file::file(&people, lang),
+    )
+        .into_response())
 }
 
 /// What the list page shows of a stored line (the JSON of an `ApplicationView`).

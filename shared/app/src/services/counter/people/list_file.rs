@@ -99,6 +99,57 @@ pub fn template() -> Vec<u8> {
     format!("\u{feff}{}\r\n", header_ja()).into_bytes()
 }
 
+/// The list as a file of this same form, to keep or to compare a blanket file with: the header in the
+/// reader's language, then one person a row with every field of the card, each written as the reader
+/// reads it back (dates `YYYY-MM-DD`, the status and the period in words). A cell that a spreadsheet
+/// would take for a formula is written as text (a leading apostrophe).
+pub fn file(people: &[ForeignNational], lang: zairyu_domain::error::Language) -> Vec<u8> {
+    use zairyu_domain::error::Language;
+    use zairyu_domain::form::field::Kind;
+    let header: Vec<&str> = COLUMNS.iter().map(|(_, ja, en)| if lang == Language::Ja { *ja } else { *en }).collect();
+    let mut out = format!("\u{feff}{}\r\n", header.join(","));
+    for p in people {
+        let sex = match p.sex {
+            zairyu_domain::form::Sex::Male => "male",
+            zairyu_domain::form::Sex::Female => "female",
+        };
+        let info = p.status.info();
+        let cells = [
+            p.card_number.to_string(),
+            p.name.to_string(),
+            p.nationality.to_string(),
+            p.birth_date.to_string(),
+            Kind::Sex.answer(sex, lang),
+            (if lang == Language::Ja { info.name_ja } else { info.name_en }).to_owned(),
+            p.period_of_stay.words(lang),
+            p.expiry.to_string(),
+            p.passport_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            p.passport_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            p.email.as_ref().map(ToString::to_string).unwrap_or_default(),
+            Kind::YesNo.answer(if p.kanji_name_on_card { "yes" } else { "no" }, lang),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// One cell of CSV: quoted where it holds a comma, a quote or a line break; a leading `=`, `+`, `-`, `@`
+/// (a formula to a spreadsheet) made text by an apostrophe.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}
+
+/// A cell as written by [`csv_cell`]: the apostrophe that kept a formula as text is not part of it.
+fn unescaped(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
+        _ => cell.to_owned(),
+    }
+}
+
 /// A `yes`/`no` cell (はい/いいえ, 有/無, ○, 1/0, true/false; empty is no).
 #[derive(Debug, thiserror::Error)]
 #[error("enter yes or no")]
@@ -114,10 +165,12 @@ impl Localized for YesNo {
 }
 
 fn yes_no(cell: &str) -> Result<bool, YesNo> {
-    match cell.trim().to_lowercase().as_str() {
-        "" | "no" | "n" | "いいえ" | "無" | "なし" | "0" | "false" | "×" => Ok(false),
-        "yes" | "y" | "はい" | "有" | "あり" | "1" | "true" | "○" | "〇" => Ok(true),
-        _ => Err(YesNo),
+    if cell.trim().is_empty() {
+        return Ok(false);
+    }
+    match zairyu_domain::choice::find(zairyu_domain::choice::YES_NO, cell) {
+        Some(c) => Ok(c.code == "yes"),
+        None => Err(YesNo),
     }
 }
 
@@ -211,6 +264,7 @@ fn read(bytes: &[u8]) -> Result<Vec<TypedRow>, ListFileError> {
     people
         .into_iter()
         .map(|(row, cells)| {
+            let cells: Vec<String> = cells.into_iter().map(|c| unescaped(&c)).collect();
             let [card, name, nationality, birth, sex, status, period, expiry, passport, passport_expiry, email, kanji] =
                 <[String; COLUMNS.len()]>::try_from(cells).map_err(|cells| ListFileError::Columns {
                     row,
@@ -284,6 +338,19 @@ mod tests {
             s.push_str("\r\n");
         }
         s.into_bytes()
+    }
+
+    /// The list written as a file reads back as the same people, in either language.
+    #[test]
+    fn the_list_as_a_file_reads_back() {
+        let people = parse(&file(&[OKAFOR, "YZ34567890AB,\"DIALLO,SEKOU\",=cmd,1991-02-03,女,留学,1年6か月,2027-01-31,C1234567,2030-01-01,d@example.com,はい"])).unwrap();
+        for lang in [zairyu_domain::error::Language::Ja, zairyu_domain::error::Language::En] {
+            let written = super::file(&people, lang);
+            assert_eq!(parse(&written).unwrap(), people, "{}", String::from_utf8_lossy(&written));
+        }
+        let en = String::from_utf8(super::file(&people, zairyu_domain::error::Language::En)).unwrap();
+        assert!(en.contains("\"OKAFOR,CHIDI\",Nigeria,1990-02-28,Male,Engineer/Specialist in Humanities/International Services,3 years,2027-01-31"), "{en}");
+        assert!(en.contains(",'=cmd,"), "a formula is written as text: {en}");
     }
 
     const OKAFOR: &str =
