@@ -256,14 +256,15 @@ async fn the_batch_upload_schedule_finishes_cut_off_registrations_and_ends_uploa
     assert!(matches!(Invocation::parse(s3).unwrap(), Invocation::Stored(_)));
 }
 
-/// #15 item 4 kept #14's rules: new rows are written in batched transactions, yet the same person twice in
-/// one file is one application (the second row updates it), and two uploads of the same people registered
-/// at the same moment make each person's application once (a batch that lost a race goes row by row).
+/// #15 item 4 kept #14's rules: new rows are written in batched transactions, and two uploads of the same
+/// people registered at the same moment make each person's application once (a batch that lost a race goes
+/// row by row). The same person twice in one file (#32 item 11) is an error of both rows, each naming the
+/// other: which one is meant is the clerk's to say, never the last row silently.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batched_rows_still_make_one_application_per_person() {
     let w = World::new().await;
     let mut rows = w.blanket_people(120).await;
-    // Row 121 repeats the first person, with another occupation.
+    // Row 124 (the 121st applicant) repeats the first person, with another occupation.
     let mut again = rows[0].clone();
     again[col("occupation")] = "Data engineer".into();
     rows.push(again);
@@ -271,13 +272,18 @@ async fn batched_rows_still_make_one_application_per_person() {
     let tanaka = UserId::parse("TANAKA01").unwrap();
     let one = workbook(ScreenGroup::Work, &rows).unwrap();
     let done = upload(&w, &one).await;
-    assert_eq!((done.rows_registered(), done.rows_updated(), done.rows_failed()), (121, 1, 0));
+    assert_eq!((done.rows_registered(), done.rows_updated(), done.rows_failed()), (119, 0, 2));
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    let card_column = zairyu_blanket::columns::letters(col("residence_card_number"));
+    let named: Vec<_> = errors.iter().map(|e| (e.row, e.rule.as_str(), e.column.clone())).collect();
+    let rule = "blanket.person_on_two_rows";
+    assert_eq!(named, [(4, rule, card_column.clone()), (124, rule, card_column)]);
+    assert!(errors[0].message_en.contains("row 124"), "{}", errors[0].message_en);
+    assert!(errors[1].message_ja.contains("4行目"), "{}", errors[1].message_ja);
     let (_, caller) = w.login("TANAKA01").await;
     let items = w.lines(&caller, 1000).await;
-    assert_eq!(items.len(), 120);
-    let first = items.iter().find(|l| l.blanket.is_none() && l.residence_card_number == card(0)).unwrap();
-    let first = w.svc.applications.application(&caller, &first.id).await.unwrap();
-    assert_eq!(first.form().occupation.as_str(), "Data engineer", "the later row wins");
+    assert_eq!(items.len(), 121, "119 applications and the two rows as errors");
+    assert!(!items.iter().any(|l| l.blanket.is_none() && l.residence_card_number == card(0)));
 
     // Two other files of the same 80 new people (other bytes: other row IDs), registered at once.
     let w = World::new().await;

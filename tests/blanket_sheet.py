@@ -27,10 +27,17 @@ def fill(template, out, people, wrong_postcode_of=None):
             "Expiry of the period of stay": p["expiry_date"].replace("-", "/"),
             "Applicant's e-mail for notices": p["residence_card_number"].lower() + "@example.com",
         }
+        # Digits typed where a spreadsheet takes them for a number (a "General" cell): the mobile number and a
+        # Hokkaido postcode lose their leading 0, the postcode shown under a 000-0000 format. The reader
+        # restores them as typed.
+        typed["Mobile"] = 9012345678
+        typed["Postcode"] = 600001
         if p["name"] == wrong_postcode_of:
             typed["Postcode"] = "12"
         for header, value in typed.items():
             assert header in column, f"no column {header!r} in {sorted(column)}"
-            sheet.cell(row=row, column=column[header], value=value)
+            cell = sheet.cell(row=row, column=column[header], value=value)
+            if isinstance(value, int):
+                cell.number_format = "000-0000" if header == "Postcode" else "General"
     wb.save(out)
     return out

@@ -95,8 +95,21 @@ async fn q39_each_field_that_differs_from_the_card_is_named_in_both_languages() 
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
         assert_eq!(rules_of(&r), vec![pair(field, "eligibility.differs_from_card")], "{field}");
         let e = &r.body["errors"][0];
-        assert!(e["message_en"].as_str().unwrap().contains("as given in the residence card"), "{e:?}");
-        assert!(e["message_ja"].as_str().unwrap().contains("在留カードの情報のとおり入力してください"), "{e:?}");
+        // Saying what the list holds (#32 item 2).
+        assert!(
+            e["message_en"]
+                .as_str()
+                .unwrap()
+                .contains("as the residence card shows it: the List of Affiliated Foreign Nationals has "),
+            "{e:?}"
+        );
+        assert!(
+            e["message_ja"]
+                .as_str()
+                .unwrap()
+                .contains("在留カードのとおり入力してください。所属機関等に所属する外国人一覧では「"),
+            "{e:?}"
+        );
     }
     // The same person typed as the card shows them is entered.
     let r = send(&app, tanaka.json("POST", "/api/applications", form("AB12345678CD", |_| {}))).await;

@@ -97,22 +97,10 @@ pub fn row_input(cells: &[String]) -> ApplicationInput {
     ApplicationInput::from_entered(|key| cell(key).unwrap_or_default(), RELATIVES)
 }
 
-/// How the template writes a value of this kind (the page's codes as the template's words).
+/// How the template writes a value of this kind: an answer of a question as its list's word (the one table
+/// of answers, `zairyu_domain::choice`), anything else as it is.
 fn cell_text(kind: Kind, value: String) -> String {
-    let word = match (kind, value.as_str()) {
-        (Kind::YesNo, v) => match zairyu_domain::form::Flag::Text(v.to_owned()).parse() {
-            Ok(true) => "有",
-            Ok(false) => "無",
-            Err(_) => return value,
-        },
-        (Kind::ReEntry, "none") => "なし",
-        (Kind::ReEntry, "single") => "一回限り",
-        (Kind::ReEntry, "multiple") => "数次",
-        (Kind::ReceiptMethod, "post") => "郵送",
-        (Kind::ReceiptMethod, "counter") => "窓口",
-        _ => return value,
-    };
-    word.to_owned()
+    zairyu_domain::choice::find(kind.choices(), &value).map_or(value, |c| c.template.to_owned())
 }
 
 /// The cells of a row for an input: the inverse of [`row_input`].

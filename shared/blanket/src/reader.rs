@@ -6,8 +6,10 @@ use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
 use zairyu_domain::blanket::{MAX_ROWS, RowError};
-use zairyu_domain::error::{Localized, Violation};
+use zairyu_domain::choice::listed_template;
+use zairyu_domain::error::{Language, Localized, Violation};
 use zairyu_domain::form::ApplicationInput;
+use zairyu_domain::form::field::Kind;
 use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
 
 use crate::columns::{columns, letters, row_input};
@@ -24,6 +26,14 @@ pub enum FileError {
     TooLarge,
     #[error("the file is not an Excel workbook (.xlsx); use the template from the menu")]
     NotXlsx,
+    #[error(
+        "the workbook is protected by a password, which keeps it from being read: open it, remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it as .xlsx"
+    )]
+    Encrypted,
+    #[error(
+        "the file is an OpenDocument spreadsheet (.ods): open it and save it as an Excel workbook (.xlsx, \"Excel 2007-365\" in LibreOffice), keeping the template's sheets"
+    )]
+    OpenDocument,
     #[error("the file unpacks to more than 50 MB and is refused as a zip bomb")]
     ZipBomb,
     #[error("the workbook cannot be read: {0}")]
@@ -57,6 +67,8 @@ impl Localized for FileError {
         match self {
             Self::TooLarge => "blanket.too_large",
             Self::NotXlsx => "blanket.not_xlsx",
+            Self::Encrypted => "blanket.encrypted",
+            Self::OpenDocument => "blanket.open_document",
             Self::ZipBomb => "blanket.zip_bomb",
             Self::Corrupt(_) => "blanket.corrupt",
             Self::NotOurTemplate => "blanket.not_template",
@@ -72,6 +84,8 @@ impl Localized for FileError {
         match self {
             Self::TooLarge => "ファイルが5MBを超えています。".into(),
             Self::NotXlsx => "Excelブック（.xlsx）ではありません。メニューからダウンロードしたテンプレートを使用してください。".into(),
+            Self::Encrypted => "パスワードで保護されたブックは読み取れません。ブックを開いてパスワードを解除し（ファイル ＞ 情報 ＞ ブックの保護 ＞ パスワードを使用して暗号化 で空欄にする）、.xlsx形式で保存してください。".into(),
+            Self::OpenDocument => "OpenDocument形式（.ods）のファイルです。開いて「Excel 2007-365（.xlsx）」形式で保存し直してください（テンプレートのシートはそのままにしてください）。".into(),
             Self::ZipBomb => "展開後の大きさが50MBを超えるため受け付けられません。".into(),
             Self::Corrupt(_) => "ブックを読み取れません。".into(),
             Self::NotOurTemplate => "一括入力テンプレートではありません（シートや見出しが変更されています）。テンプレートをダウンロードし直してください。".into(),
@@ -121,12 +135,24 @@ pub struct Blanket {
 /// Checks the archive before anything parses it: every entry is actually unpacked, counting bytes, so a
 /// lying header cannot hide a bomb.
 fn check_archive(bytes: &[u8]) -> Result<(), FileError> {
+    // An encrypted workbook is an OLE compound file holding the encrypted package, whatever its name.
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Err(if is_encrypted_package(bytes) { FileError::Encrypted } else { FileError::NotXlsx });
+    }
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(FileError::NotXlsx);
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::NotXlsx)?;
     if archive.len() > 1000 {
         return Err(FileError::ZipBomb);
+    }
+    // An OpenDocument file names its type in its first entry, `mimetype`, stored as it is.
+    if let Ok(mut entry) = archive.by_name("mimetype") {
+        let mut kind = Vec::new();
+        let _ = (&mut entry).take(100).read_to_end(&mut kind);
+        if kind.starts_with(b"application/vnd.oasis.opendocument") {
+            return Err(FileError::OpenDocument);
+        }
     }
     let mut total: u64 = 0;
     let mut sink = [0u8; 64 * 1024];
@@ -144,6 +170,49 @@ fn check_archive(bytes: &[u8]) -> Result<(), FileError> {
         }
     }
     Ok(())
+}
+
+/// Whether an OLE compound file holds an encrypted Office package: its directory names the stream
+/// `EncryptedPackage` (in UTF-16), which no legacy `.xls` workbook has.
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// A number cell of a column whose values begin with 0 when typed as digits, as the clerk typed it: a
+/// spreadsheet keeps `09012345678` typed in a "General" cell as the number 9012345678 (and `0600001` as
+/// 600001, shown `060-0001` under a `000-0000` format). A telephone number begins with 0; a postcode has
+/// 7 digits.
+fn as_typed(kind: Kind, cell: &DataRef<'_>, value: String) -> String {
+    let number = matches!(cell, DataRef::Float(_) | DataRef::Int(_));
+    if !number || value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return value;
+    }
+    match kind {
+        Kind::Phone if !value.starts_with('0') => format!("0{value}"),
+        Kind::Postcode if value.len() < 7 => format!("{value:0>7}"),
+        _ => value,
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn digits_a_spreadsheet_took_for_a_number_read_as_typed() {
+        let f = |x: f64| DataRef::Float(x);
+        let read = |kind, cell: DataRef<'_>| as_typed(kind, &cell, text(&cell));
+        assert_eq!(read(Kind::Phone, f(9012345678.0)), "09012345678");
+        assert_eq!(read(Kind::Phone, f(312345678.0)), "0312345678");
+        assert_eq!(read(Kind::Phone, DataRef::Int(9012345678)), "09012345678");
+        assert_eq!(read(Kind::Postcode, f(600001.0)), "0600001");
+        assert_eq!(read(Kind::Postcode, f(1000013.0)), "1000013");
+        // Typed as text, it is as typed; other columns are not touched.
+        assert_eq!(read(Kind::Phone, DataRef::String("9012345678".into())), "9012345678");
+        assert_eq!(read(Kind::Text(20), f(600001.0)), "600001");
+        assert_eq!(read(Kind::Phone, f(3.5)), "3.5");
+    }
 }
 
 /// A cell's value as the user sees it: whole numbers without a decimal point, dates as `YYYY/MM/DD` (never
@@ -227,6 +296,10 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
                 continue;
             }
             let col = col as usize;
+            let value = match cols.get(col) {
+                Some(c) if row >= FIRST_DATA_ROW => as_typed(c.kind, cell.get_value(), value),
+                _ => value,
+            };
             if col >= width {
                 return Err(FileError::OutsideColumns(
                     format!("{}{}", letters(col), u64::from(row) + 1),
@@ -296,6 +369,16 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
         .map(|v| {
             // Violations name fields; "procedures" is the re-entry column's, a relative's own field its own.
             let index = crate::columns::Column::of_violation(&v.field);
+            // An answer none of its choices: the choices as the template's list words them (有/無, 窓口/郵送).
+            let choices =
+                index.map(|i| cols[i].kind.choices()).filter(|c| !c.is_empty() && v.rule.starts_with("choice."));
+            let (message_ja, message_en) = match (choices, index) {
+                (Some(choices), Some(i)) => (
+                    format!("{}：{}から選んでください。", cols[i].ja, listed_template(choices, Language::Ja)),
+                    format!("{}: choose {}.", cols[i].en, listed_template(choices, Language::En)),
+                ),
+                _ => (v.message_ja.clone(), v.message_en.clone()),
+            };
             RowError {
                 sheet: DATA_SHEET.into(),
                 row: row.number,
@@ -304,8 +387,8 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
                 header_en: index.map(|i| cols[i].en.clone()).unwrap_or_default(),
                 value: index.and_then(|i| row.cells.get(i)).cloned().unwrap_or_default(),
                 rule: v.rule.into(),
-                message_en: v.message_en.clone(),
-                message_ja: v.message_ja.clone(),
+                message_en,
+                message_ja,
                 field: v.field.clone(),
                 applicant_name: row.input.name.clone(),
                 card_number: row.input.residence_card_number.clone(),

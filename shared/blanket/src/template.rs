@@ -104,7 +104,8 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         let ws = wb.add_worksheet();
         ws.set_name(DATA_SHEET)?;
         headers(ws, cols)?;
-        let open = Format::new().set_unlocked();
+        // Every cell text: what the clerk types stays as typed (a telephone number's leading 0, a postcode).
+        let open = Format::new().set_unlocked().set_num_format("@");
         for (c, column) in cols.iter().enumerate() {
             let c = column_index(c)?;
             ws.set_column_format(c, &open)?;

@@ -122,6 +122,39 @@ fn a_zip_bomb_is_refused_before_anything_parses_it() {
     assert_eq!(read(&bytes).unwrap_err(), FileError::ZipBomb);
 }
 
+/// A workbook saved with a password, and the template saved by LibreOffice as .ods, each say what they are
+/// and how to save the file so it is read (#32 item 11), not "not an Excel workbook".
+#[test]
+fn a_password_protected_workbook_and_an_ods_say_what_they_are() {
+    use zairyu_domain::error::Localized;
+    // Office's encrypted package: an OLE compound file whose directory names the `EncryptedPackage` stream.
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(vec![0u8; 1000]);
+    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    encrypted.extend(vec![0u8; 1000]);
+    let refused = read(&encrypted).unwrap_err();
+    assert_eq!(refused, FileError::Encrypted);
+    assert!(refused.to_string().contains("password") && refused.message_ja().contains("パスワード"));
+    // An old .xls is an OLE file too, without the stream: not an Excel workbook (.xlsx).
+    let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    xls.extend(vec![0u8; 2000]);
+    assert_eq!(read(&xls).unwrap_err(), FileError::NotXlsx);
+
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        z.start_file("mimetype", stored).unwrap();
+        z.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+        z.start_file("content.xml", stored).unwrap();
+        z.write_all(b"<office:document-content/>").unwrap();
+        z.finish().unwrap();
+    }
+    let refused = read(&buf.into_inner()).unwrap_err();
+    assert_eq!(refused, FileError::OpenDocument);
+    assert!(refused.to_string().contains(".xlsx") && refused.message_ja().contains(".xlsx"));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Files as other programs write them: built cell by cell with rust_xlsxwriter, not by the template code.
 

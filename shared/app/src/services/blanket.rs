@@ -61,6 +61,25 @@ pub enum BlanketContent {
     },
 }
 
+/// One person on several rows of one file: each of the rows is refused, naming the others (which of them
+/// is meant is the clerk's to say).
+#[derive(Debug, thiserror::Error)]
+#[error("This person is on row {} of the file too: keep one row per person.", rows_text(.0, ", "))]
+struct OnOtherRows(Vec<u32>);
+
+fn rows_text(rows: &[u32], sep: &str) -> String {
+    rows.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
+}
+
+impl Localized for OnOtherRows {
+    fn rule(&self) -> &'static str {
+        "blanket.person_on_two_rows"
+    }
+    fn message_ja(&self) -> String {
+        format!("この外国人はファイルの{}行目にもあります。1人につき1行にしてください。", rows_text(&self.0, "・"))
+    }
+}
+
 /// The counts of a registration and the row errors not yet written.
 struct Tally {
     registered: u32,
@@ -320,9 +339,28 @@ impl Blanket {
                 Err(rejected) => rejected.1.card_number.clone(),
             })
             .collect();
+        // The rows of each person: one person on two rows is an error of each, naming the other.
+        let mut rows_of: std::collections::HashMap<_, Vec<u32>> = std::collections::HashMap::new();
+        for (row, p) in rows.iter().zip(&parsed) {
+            let card = match p {
+                Ok(form) => Some(&form.stay.card_number),
+                Err(rejected) => rejected.1.card_number.as_ref(),
+            };
+            if let Some(card) = card {
+                rows_of.entry(card.clone()).or_default().push(row.number);
+            }
+        }
         let people = store.organizations().people_by_card(org.id(), &cards).await?;
         let listed: std::collections::HashMap<_, _> = cards.into_iter().zip(people).collect();
         for (row, parsed) in rows.iter().zip(parsed) {
+            let card = match &parsed {
+                Ok(form) => Some(form.stay.card_number.clone()),
+                Err(rejected) => rejected.1.card_number.clone(),
+            };
+            let others: Vec<u32> = card
+                .and_then(|card| rows_of.get(&card))
+                .map(|r| r.iter().copied().filter(|n| *n != row.number).collect())
+                .unwrap_or_default();
             let outcome = match parsed {
                 // Q42: every error of the row at once, the eligibility rules on what did read with its own.
                 Err(rejected) => {
@@ -336,6 +374,14 @@ impl Blanket {
                         Ok(_) => Ok(form),
                         Err(v) => Err(v.0),
                     }
+                }
+            };
+            let outcome = match outcome {
+                _ if others.is_empty() => outcome,
+                Ok(_) => Err(vec![Violation::new("residence_card_number", &OnOtherRows(others))]),
+                Err(mut v) => {
+                    v.insert(0, Violation::new("residence_card_number", &OnOtherRows(others)));
+                    Err(v)
                 }
             };
             let id = row_application_id(org.id(), file_hash, row.number)?;

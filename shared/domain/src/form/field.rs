@@ -580,6 +580,11 @@ fn flag_text(f: &Flag) -> String {
     }
 }
 
+/// An answer of the re-entry question, or of the activity question, that is none of its choices: kept in
+/// the list of permissions under this mark, so that the parser names the question's own field.
+pub(super) const RE_ENTRY_TYPED: &str = "re_entry=";
+pub(super) const ACTIVITY_TYPED: &str = "activity_outside_status=";
+
 /// The permission always in the API's list of an extension's permissions.
 const BASE: &str = "extension";
 
@@ -659,7 +664,8 @@ impl ApplicationInput {
                     Some("multiple") => self.procedures.push("re_entry_multiple".into()),
                     Some(_) => {}
                     None if value.trim().is_empty() => {}
-                    None => self.procedures.push(value.trim().to_owned()),
+                    // Named as typed, so the parser's error is the re-entry question's own.
+                    None => self.procedures.push(format!("{RE_ENTRY_TYPED}{}", value.trim())),
                 }
             }
             Field::ActivityOutsideStatus => {
@@ -669,7 +675,7 @@ impl ApplicationInput {
                     Ok(false) => {}
                     Err(_) if value.trim().is_empty() => {}
                     // Named as typed, so the list's error says what was not understood.
-                    Err(_) => self.procedures.push(format!("activity_outside_status={}", value.trim())),
+                    Err(_) => self.procedures.push(format!("{ACTIVITY_TYPED}{}", value.trim())),
                 }
             }
             Field::Nationality => self.nationality = value,
@@ -932,7 +938,7 @@ mod tests {
             ("multiple", vec!["extension", "re_entry_multiple"]),
             ("なし", vec!["extension"]),
             ("", vec!["extension"]),
-            ("twice", vec!["extension", "twice"]),
+            ("twice", vec!["extension", "re_entry=twice"]),
         ] {
             let mut i = ApplicationInput::default();
             i.set(Field::ReEntry, typed.into());
@@ -941,6 +947,13 @@ mod tests {
         let mut i = ApplicationInput::default();
         i.set(Field::ActivityOutsideStatus, "maybe".into());
         assert_eq!(i.procedures, ["extension", "activity_outside_status=maybe"]);
+        // Each answer that is none of its choices is its own question's error, named as such.
+        let mut wrong = application_input();
+        wrong.set(Field::ReEntry, "twice".into());
+        wrong.set(Field::ActivityOutsideStatus, "maybe".into());
+        let v = ApplicationForm::parse(&wrong, d("2026-11-27")).unwrap_err();
+        let fields: Vec<_> = v.iter().map(|x| (x.field.as_str(), x.rule)).collect();
+        assert_eq!(fields, [("re_entry", "choice.re_entry"), ("activity_outside_status", "choice.yes_no")]);
         i.set(Field::Procedures, "extension, re_entry_single".into());
         assert_eq!(i.value(Field::Procedures), "extension,re_entry_single");
         assert_eq!(i.value(Field::ReEntry), "single");

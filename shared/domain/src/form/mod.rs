@@ -508,7 +508,20 @@ impl ApplicationForm {
     pub fn parse_with_facts(input: &ApplicationInput, today: JstDate) -> Result<Self, Box<(Violations, FormFacts)>> {
         let mut c = Collector::new();
         let procedure = c.take(Field::Procedure, crate::procedure::Procedure::parse(&input.procedure));
-        let procedures = c.take(Field::Procedures, Procedures::parse(&input.procedures));
+        // An answer of the re-entry or the activity question that is none of its choices is that question's
+        // error (the page's radio buttons, a blanket row's cell), not the API list's.
+        let mut answered_wrong = false;
+        for name in &input.procedures {
+            if name.starts_with(field::RE_ENTRY_TYPED) {
+                c.push(Field::ReEntry, &ChoiceError::ReEntry);
+                answered_wrong = true;
+            } else if name.starts_with(field::ACTIVITY_TYPED) {
+                c.push(Field::ActivityOutsideStatus, &ChoiceError::YesNo);
+                answered_wrong = true;
+            }
+        }
+        let procedures =
+            if answered_wrong { None } else { c.take(Field::Procedures, Procedures::parse(&input.procedures)) };
         let nationality = c.take(Field::Nationality, Text::<60>::parse(&input.nationality));
         let birth_date = c.take(Field::BirthDate, JstDate::parse(&input.birth_date));
         if birth_date.is_some_and(|b| b >= today) {

@@ -141,8 +141,9 @@ pub const PAGES: &[PageSpec] = &[
     },
 ];
 
-/// Relatives the form has rows for (the rule allows more; the API takes them all).
-const RELATIVE_ROWS: usize = 3;
+/// Relatives the form has rows for: as many as the rule allows (and a blanket row holds), so that a row
+/// corrected on the page keeps every relative it has.
+const RELATIVE_ROWS: usize = zairyu_domain::form::ApplicationForm::MAX_RELATIVES;
 
 pub(super) async fn own(applications: &Applications, v: &Visit, id: &str) -> Result<Application, PageError> {
     applications.application(&v.caller, id).await.map_err(problem(v.lang()))
