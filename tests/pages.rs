@@ -192,6 +192,13 @@ async fn the_style_sheet_is_cached_for_a_year_under_its_hash() {
     assert_eq!(css.headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=31536000, immutable");
     assert!(css.html.contains(":focus-visible") && css.html.len() < 30 * 1024);
     b.get(&app, "/static/site.0123456789abcdef.css").await.assert_html(StatusCode::NOT_FOUND);
+    // The one script (the blanket upload page's file check), likewise.
+    let js = b.get(&app, zairyu_http::web::js_path()).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(js.headers.get(header::CONTENT_TYPE).unwrap(), "text/javascript; charset=utf-8");
+    assert_eq!(js.headers.get(header::CACHE_CONTROL).unwrap(), "public, max-age=31536000, immutable");
+    assert!(js.html.contains("data-max-bytes"));
+    b.get(&app, "/static/site.0123456789abcdef.js").await.assert_html(StatusCode::NOT_FOUND);
 }
 
 /// Item 2: an unknown page is a 404 page in the visitor's language; the API keeps answering problems.
@@ -1056,10 +1063,12 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     let error_row = &body[..body.find("</tbody>").unwrap()];
     assert_eq!(error_row.matches("<tr>").count(), 1, "one error: {error_row}");
     // The second person's row is row 5 of the sheet (its header rows first); the postcode is column J.
-    for cell in ["<td>申請 Applications</td>", "<td>5</td>", "<td>J Postcode</td>", "<td>12</td>", "(postcode.format)"]
+    for cell in
+        ["<td>申請 Applications</td>", "<td>5</td>", "<td>J Postcode</td>", "<td>12</td>", "Postcode must be 7 digits"]
     {
         assert!(error_row.contains(cell), "{cell}: {error_row}");
     }
+    assert!(!error_row.contains("postcode.format"), "no rule code before users: {error_row}");
     assert!(done.html.contains(&format!("href=\"/api/blanket/uploads/{id}/errors.html\"")), "printable (Q43)");
     assert!(done.html.contains("href=\"/applications?status=input_completed\""), "on to filing them");
     let listed = b.get(&app, "/blanket").await;

@@ -324,6 +324,18 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
     page.get_by_role("button", name=re.compile("アップロードを始める|Start an upload")).click()
     expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
     check(page, "blanket-upload")
+    # A file the store would refuse is refused at once, on the page, saying why (#32 item 11).
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    large = tmp_path / "large.xlsx"
+    large.write_bytes(b"PK" + b"\0" * (11 * 1024 * 1024))
+    for wrong, words in [(empty, "0バイト|0 bytes"), (large, "5MB|5 MB")]:
+        page.locator("#file").set_input_files(str(wrong))
+        page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
+        expect(page.locator("#file-error")).to_contain_text(re.compile(words))
+        expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
+        expect(page.locator("#file")).to_have_attribute("aria-invalid", "true")
+    check(page, "blanket-upload-refused")
     page.locator("#file").set_input_files(str(filled))
     page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
     expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
@@ -332,7 +344,8 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
     expect(errors.get_by_role("row")).to_have_count(2)
     expect(errors).to_contain_text("申請 Applications")
     expect(errors).to_contain_text(names[1])
-    expect(errors).to_contain_text("postcode.format")
+    expect(errors).to_contain_text(re.compile("郵便番号|Postcode"))
+    expect(errors).not_to_contain_text("postcode.format")
     check(page, "blanket-errors")
 
     page.get_by_role("link", name=re.compile("エラー（一括登録）の申請情報を見る|See the applications in Error")).click()

@@ -276,7 +276,7 @@ tr { break-inside: avoid; }
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "一括入力エラー一覧 " (upload.id()) " / Blanket input errors" }
+                title { "一括入力エラー一覧 " (file) " / Blanket input errors" }
                 style { (maud::PreEscaped(STYLE)) }
             }
             body {
@@ -284,7 +284,7 @@ tr { break-inside: avoid; }
                     h1 { "一括入力エラー一覧 " span lang="en" { "Blanket input errors" } }
                     dl {
                         dt { "ファイル " span lang="en" { "File" } } dd { (file) }
-                        dt { "アップロード " span lang="en" { "Upload" } } dd { (upload.id()) }
+                        dt { "アップロードの開始 " span lang="en" { "Upload started" } } dd { (crate::web::blanket_started(&upload)) }
                         dt { "登録 / エラー " span lang="en" { "Registered / failed" } }
                         dd { (upload.rows_registered()) " / " (failed) }
                     }

@@ -84,7 +84,7 @@ fn state_label(ctx: &PageCtx, state: UploadState) -> &'static str {
     }
 }
 
-fn started(upload: &BlanketUpload) -> String {
+pub(crate) fn started(upload: &BlanketUpload) -> String {
     upload.created_at().with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -272,10 +272,16 @@ fn file_form(ctx: &PageCtx, form: &PresignedForm) -> Markup {
             div.field {
                 label.label for="file" { (ctx.tr("入力したテンプレートファイル（.xlsx、必須）", "The filled-in template file (.xlsx, required)")) }
                 p.hint #file-hint { (limits(ctx.lang)) }
-                input #file type="file" name=(PresignedForm::FILE_FIELD) required accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="file-hint";
+                span.field-error #file-error role="alert" hidden {}
+                input #file type="file" name=(PresignedForm::FILE_FIELD) required accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="file-hint file-error"
+                    data-max-bytes=(zairyu_domain::blanket::MAX_FILE_BYTES)
+                    data-empty=(ctx.tr("選んだファイルは空（0バイト）です。入力したテンプレートを選んでください。", "The file chosen is empty (0 bytes): choose the filled-in template."))
+                    data-too-large=(ctx.tr("選んだファイルは5MBを超えています。5MBまでのファイルにしてください（300人分のテンプレートは通常200KB未満です）。", "The file chosen is larger than 5 MB: a file is at most 5 MB (a template of 300 people is usually under 200 KB)."));
             }
             div.actions { button #send type="submit" { (ctx.tr("アップロードする", "Upload")) } }
         }
+        // The site's one script, on the one page that needs it: the file's size checked before it is sent.
+        script src=(crate::web::js_path()) defer {}
     }
 }
 
@@ -310,7 +316,7 @@ fn error_table(ctx: &PageCtx, errors: &[RowError]) -> Markup {
                     td { (e.applicant_name) }
                     td { (e.column) " " (pick(&e.header_ja, &e.header_en)) }
                     td { (e.value) }
-                    td { (pick(&e.message_ja, &e.message_en)) " " span.muted { "(" (e.rule) ")" } }
+                    td { (pick(&e.message_ja, &e.message_en)) }
                 }
             }
         },

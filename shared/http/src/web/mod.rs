@@ -53,6 +53,8 @@ mod account;
 mod apply;
 #[cfg(feature = "status")]
 mod blanket;
+#[cfg(feature = "status")]
+pub(crate) use blanket::started as blanket_started;
 #[cfg(feature = "office")]
 mod counter;
 #[cfg(feature = "status")]
@@ -202,7 +204,26 @@ pub fn css_path() -> &'static str {
     &PATH
 }
 
+const JS: &str = include_str!("site.js");
+
+/// The script's path, named by its content's hash as the style sheet's is.
+pub fn js_path() -> &'static str {
+    static PATH: LazyLock<String> =
+        LazyLock::new(|| format!("/static/site.{}.js", &zairyu_app::hex(&Sha256::digest(JS.as_bytes()))[..16]));
+    &PATH
+}
+
 async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    if js_path().strip_prefix("/static/") == Some(file.as_str()) {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            JS,
+        )
+            .into_response();
+    }
     if css_path().strip_prefix("/static/") == Some(file.as_str()) {
         return (
             [
