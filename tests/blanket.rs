@@ -334,3 +334,42 @@ async fn the_template_s_example_row_registers() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!((done.rows_registered(), done.rows_failed()), (1, 0));
 }
+
+/// #32 item 11: a person's "Error (blanket registration)" item is one: the next upload that still fails for
+/// the person replaces it (with that upload's row), and an upload whose row for the person registers closes
+/// it. Other people's items are left as they are.
+#[tokio::test]
+async fn a_person_s_error_item_is_replaced_by_the_next_upload_and_closed_once_the_row_registers() {
+    let w = World::new().await;
+    let rows = people_and_rows(&w).await;
+    let (_, caller) = w.login("TANAKA01").await;
+    let errors_of = |items: &[Line], card: &str| -> Vec<(u32, String)> {
+        items
+            .iter()
+            .filter(|l| l.residence_card_number == card)
+            .filter_map(|l| l.blanket.as_ref().map(|b| (b.row, b.upload_id.clone())))
+            .collect()
+    };
+    // The first file: two people's rows wrong.
+    let mut first = rows[..3].to_vec();
+    first[1][col("postcode")] = "12".into();
+    first[2][col("postcode")] = "34".into();
+    let one = upload(&w, &workbook(ScreenGroup::Work, &first).unwrap()).await;
+    let items = w.lines(&caller, 1000).await;
+    assert_eq!(errors_of(&items, &card(1)), [(5, one.id().to_owned())]);
+    // The next file holds the first wrong person only, on another row, still wrong (another mistake).
+    let mut second = vec![rows[5].clone(), rows[1].clone()];
+    second[1][col("mobile")] = "123".into();
+    let two = upload(&w, &workbook(ScreenGroup::Work, &second).unwrap()).await;
+    assert_eq!(two.rows_failed(), 1);
+    let items = w.lines(&caller, 1000).await;
+    assert_eq!(errors_of(&items, &card(1)), [(5, two.id().to_owned())], "replaced, not added");
+    assert_eq!(errors_of(&items, &card(2)).len(), 1, "the other person's item stays");
+    // Its row right at last: the item closes, the person's application is entered.
+    let three = upload(&w, &workbook(ScreenGroup::Work, &[rows[1].clone()]).unwrap()).await;
+    assert_eq!((three.rows_registered(), three.rows_failed()), (1, 0));
+    let items = w.lines(&caller, 1000).await;
+    assert!(errors_of(&items, &card(1)).is_empty(), "closed");
+    assert!(items.iter().any(|l| l.residence_card_number == card(1) && l.blanket.is_none()));
+    assert_eq!(errors_of(&items, &card(2)).len(), 1);
+}

@@ -413,6 +413,7 @@ pub struct LineStatus {
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct LineBlanket {
+    pub upload_id: String,
     pub row: u32,
     pub input: zairyu_domain::form::ApplicationInput,
 }

@@ -195,26 +195,6 @@ fn as_typed(kind: Kind, cell: &DataRef<'_>, value: String) -> String {
     }
 }
 
-#[cfg(test)]
-mod typed_tests {
-    use super::*;
-
-    #[test]
-    fn digits_a_spreadsheet_took_for_a_number_read_as_typed() {
-        let f = |x: f64| DataRef::Float(x);
-        let read = |kind, cell: DataRef<'_>| as_typed(kind, &cell, text(&cell));
-        assert_eq!(read(Kind::Phone, f(9012345678.0)), "09012345678");
-        assert_eq!(read(Kind::Phone, f(312345678.0)), "0312345678");
-        assert_eq!(read(Kind::Phone, DataRef::Int(9012345678)), "09012345678");
-        assert_eq!(read(Kind::Postcode, f(600001.0)), "0600001");
-        assert_eq!(read(Kind::Postcode, f(1000013.0)), "1000013");
-        // Typed as text, it is as typed; other columns are not touched.
-        assert_eq!(read(Kind::Phone, DataRef::String("9012345678".into())), "9012345678");
-        assert_eq!(read(Kind::Text(20), f(600001.0)), "600001");
-        assert_eq!(read(Kind::Phone, f(3.5)), "3.5");
-    }
-}
-
 /// A cell's value as the user sees it: whole numbers without a decimal point, dates as `YYYY/MM/DD` (never
 /// Excel's serial number), booleans as 有 / 無.
 fn text(cell: &DataRef<'_>) -> String {
@@ -395,4 +375,24 @@ pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn digits_a_spreadsheet_took_for_a_number_read_as_typed() {
+        let f = |x: f64| DataRef::Float(x);
+        let read = |kind, cell: DataRef<'_>| as_typed(kind, &cell, text(&cell));
+        assert_eq!(read(Kind::Phone, f(9012345678.0)), "09012345678");
+        assert_eq!(read(Kind::Phone, f(312345678.0)), "0312345678");
+        assert_eq!(read(Kind::Phone, DataRef::Int(9012345678)), "09012345678");
+        assert_eq!(read(Kind::Postcode, f(600001.0)), "0600001");
+        assert_eq!(read(Kind::Postcode, f(1000013.0)), "1000013");
+        // Typed as text, it is as typed; other columns are not touched.
+        assert_eq!(read(Kind::Phone, DataRef::String("9012345678".into())), "9012345678");
+        assert_eq!(read(Kind::Text(20), f(600001.0)), "600001");
+        assert_eq!(read(Kind::Phone, f(3.5)), "3.5");
+    }
 }

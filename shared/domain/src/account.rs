@@ -162,7 +162,7 @@ impl Localized for LoginRefusal {
             Self::InvalidCredentials => "利用者IDまたはパスワードが正しくありません。".into(),
             Self::Locked { until } => format!(
                 "パスワードを複数回誤って入力したため、{}までロックされています（24時間）。お急ぎの場合は地方出入国在留管理官署の窓口で解除を申し出てください。",
-                until.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M")
+                crate::jst::minute(*until)
             ),
             Self::PasswordExpired { expired_on } => format!(
                 "パスワードの有効期限（設定から1年）が{expired_on}に切れました。「パスワードを忘れた方」から再設定してください。"

@@ -46,6 +46,12 @@ impl Localized for DateError {
     }
 }
 
+/// An instant as every page and e-mail shows it: the day and the minute in Japan, `2026-12-20 01:00` (one
+/// form for every time shown, as [`JstDate`] is for every day).
+pub fn minute(instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string()
+}
+
 impl JstDate {
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(year, month, day).map(Self)

@@ -77,7 +77,7 @@ impl Localized for NoticeError {
 pub struct UnderMaintenance(pub MaintenanceWindow);
 
 fn jst(t: DateTime<Utc>) -> String {
-    t.with_timezone(&crate::jst::JST).format("%Y-%m-%d %H:%M").to_string()
+    crate::jst::minute(t)
 }
 
 impl Localized for UnderMaintenance {

@@ -75,7 +75,7 @@ impl PasswordLinks {
         NotificationJob::new(kind, key, to)
             .with("user_id", user.as_str())
             .with("link", self.url(token))
-            .with("expires_at", expires_at.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string())
+            .with("expires_at", zairyu_domain::jst::minute(expires_at))
     }
 
     /// Issues a link and queues its e-mail, audited.

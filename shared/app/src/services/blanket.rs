@@ -25,7 +25,7 @@ use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::Organization;
 use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::status_of_residence::ScreenGroup;
-use zairyu_domain::values::UserId;
+use zairyu_domain::values::{ResidenceCardNumber, UserId};
 
 use super::{Caller, Core, user_addressee};
 use crate::error::{ServiceError, invalid};
@@ -87,21 +87,35 @@ struct Tally {
     failed: u32,
     errors: UnitOfWork,
     now: chrono::DateTime<chrono::Utc>,
+    /// The people whose rows registered: an error item of theirs from an earlier upload is closed.
+    registered_cards: Vec<ResidenceCardNumber>,
+    /// Each person's error item as it stood when the registration began (one batched read).
+    earlier: std::collections::HashMap<ResidenceCardNumber, Stored<BlanketEntry>>,
 }
 
 impl Tally {
     fn new(now: chrono::DateTime<chrono::Utc>) -> Self {
-        Self { registered: 0, updated: 0, failed: 0, errors: UnitOfWork::new(now), now }
+        Self {
+            registered: 0,
+            updated: 0,
+            failed: 0,
+            errors: UnitOfWork::new(now),
+            now,
+            registered_cards: Vec::new(),
+            earlier: Default::default(),
+        }
     }
 
     /// A row that failed: its errors (written in batches), and Q42's item of the application list in
     /// "Error (blanket registration)" with the row as typed.
+    #[allow(clippy::too_many_arguments)]
     async fn fail(
         &mut self,
         blanket: &Blanket,
         upload: &BlanketUpload,
         row: &BlanketRow,
         id: ApplicationId,
+        card: Option<&ResidenceCardNumber>,
         violations: &[Violation],
         to_errors: RowErrorMapper<'_>,
     ) -> Result<(), ServiceError> {
@@ -114,10 +128,75 @@ impl Tally {
                 store.commit(std::mem::replace(&mut self.errors, UnitOfWork::new(self.now))).await?;
             }
         }
+        // One error item per person and organization: a person's row that fails again replaces the item of
+        // an earlier upload (a row without a readable card number has an item of its own).
+        let person = card.map(|c| (person_entry_id(upload.organization_id(), c), c));
+        if let Some((person_id, card)) = person {
+            let person_id = person_id?;
+            let entry = BlanketEntry::new(person_id.clone(), upload, row.number, row.input.clone(), row_errors.clone());
+            let placed = match self.earlier.get(card) {
+                // This very row, registered before a crash: done.
+                Some(old) if old.upload_id() == upload.id() && old.row() == row.number => true,
+                // Another row of this upload holds it (the person on two rows): this row has its own.
+                Some(old) if old.upload_id() == upload.id() => false,
+                Some(old) => {
+                    let mut change = UnitOfWork::new(self.now);
+                    change.replace(old, &entry)?;
+                    match store.commit(change).await {
+                        Ok(_) => true,
+                        Err(crate::ports::StoreError::ConditionFailed) => false,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                None => store.applications().add_if_absent(&entry, self.now).await?,
+            };
+            if placed {
+                return Ok(());
+            }
+        }
+        // The row's own item (its ID the row's: the same row of the same file is one item).
         let entry = BlanketEntry::new(id, upload, row.number, row.input.clone(), row_errors);
         store.applications().add_if_absent(&entry, self.now).await?;
         Ok(())
     }
+
+    /// The error items of earlier uploads of the people whose rows registered now, closed: removed, unless
+    /// corrected meanwhile (then they are applications, and stay).
+    async fn close_resolved(&mut self, blanket: &Blanket, upload: &BlanketUpload) -> Result<(), ServiceError> {
+        let store = blanket.core.store();
+        let mut change = UnitOfWork::new(self.now);
+        for card in std::mem::take(&mut self.registered_cards) {
+            let Some(old) = self.earlier.get(&card) else { continue };
+            if old.upload_id() == upload.id() {
+                continue;
+            }
+            change.remove(old)?;
+            if change.write_count() >= 90 {
+                commit_ignoring_raced(store, std::mem::replace(&mut change, UnitOfWork::new(self.now))).await?;
+            }
+        }
+        commit_ignoring_raced(store, change).await
+    }
+}
+
+/// Commits a change whose condition may have been undone meanwhile (an item corrected in another tab):
+/// then nothing of it is written, which is what closing it wanted.
+async fn commit_ignoring_raced(store: &crate::store::Store, change: UnitOfWork) -> Result<(), ServiceError> {
+    if change.write_count() == 0 {
+        return Ok(());
+    }
+    match store.commit(change).await {
+        Ok(_) | Err(crate::ports::StoreError::ConditionFailed) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The ID of a person's error item in an organization: the same for every upload, so that the next upload
+/// of the person replaces it (or, once the person's row registers, closes it).
+fn person_entry_id(org: &OrganizationId, card: &ResidenceCardNumber) -> Result<ApplicationId, ServiceError> {
+    let digest = Sha256::digest(format!("{org}\nperson\n{card}").as_bytes());
+    let hex = crate::hex(&digest[..13]);
+    ApplicationId::parse(&format!("bl-{hex}")).map_err(|e| invalid("id", &e))
 }
 
 /// New applications of a file waiting to be written together, with the cards they claim.
@@ -352,13 +431,19 @@ impl Blanket {
         }
         let people = store.organizations().people_by_card(org.id(), &cards).await?;
         let listed: std::collections::HashMap<_, _> = cards.into_iter().zip(people).collect();
+        // Each person's error item of an earlier upload, if any, in one batched read.
+        let named: Vec<ResidenceCardNumber> = rows_of.keys().cloned().collect();
+        let ids = named.iter().map(|c| person_entry_id(org.id(), c)).collect::<Result<Vec<_>, _>>()?;
+        let found = store.applications().entries(&ids).await?;
+        tally.earlier = named.into_iter().zip(found).filter_map(|(c, e)| e.map(|e| (c, e))).collect();
         for (row, parsed) in rows.iter().zip(parsed) {
             let card = match &parsed {
                 Ok(form) => Some(form.stay.card_number.clone()),
                 Err(rejected) => rejected.1.card_number.clone(),
             };
             let others: Vec<u32> = card
-                .and_then(|card| rows_of.get(&card))
+                .as_ref()
+                .and_then(|card| rows_of.get(card))
                 .map(|r| r.iter().copied().filter(|n| *n != row.number).collect())
                 .unwrap_or_default();
             let outcome = match parsed {
@@ -388,7 +473,7 @@ impl Blanket {
             let form = match outcome {
                 Ok(form) => form,
                 Err(violations) => {
-                    tally.fail(self, &upload, row, id, &violations, to_errors).await?;
+                    tally.fail(self, &upload, row, id, card.as_ref(), &violations, to_errors).await?;
                     continue;
                 }
             };
@@ -405,6 +490,7 @@ impl Blanket {
             self.register_one(&org, &upload, row, &id, form, &mut tally, to_errors).await?;
         }
         self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
+        tally.close_resolved(self, &upload).await?;
         let Tally { registered, updated, failed, errors, .. } = tally;
         store.commit(errors).await?;
         upload.register(group, registered, updated, failed);
@@ -450,6 +536,7 @@ impl Blanket {
         match self.core.store().commit(change).await {
             Ok(_) => {
                 tally.registered += u32::try_from(pending.len()).unwrap_or(u32::MAX);
+                tally.registered_cards.extend(pending.iter().map(|(_, app)| app.form().stay.card_number.clone()));
                 Ok(())
             }
             Err(crate::ports::StoreError::ConditionFailed) => {
@@ -475,15 +562,20 @@ impl Blanket {
         tally: &mut Tally,
         to_errors: RowErrorMapper<'_>,
     ) -> Result<(), ServiceError> {
+        let card = form.stay.card_number.clone();
         match self.register_row(org, upload, id, form, tally.now).await? {
-            RowOutcome::Added => tally.registered += 1,
+            RowOutcome::Added => {
+                tally.registered += 1;
+                tally.registered_cards.push(card);
+            }
             RowOutcome::Updated => {
                 tally.registered += 1;
                 tally.updated += 1;
+                tally.registered_cards.push(card);
             }
             RowOutcome::Refused(e) => {
                 let violations = [Violation::new("residence_card_number", &e)];
-                tally.fail(self, upload, row, id.clone(), &violations, to_errors).await?;
+                tally.fail(self, upload, row, id.clone(), Some(&card), &violations, to_errors).await?;
             }
         }
         Ok(())

@@ -203,6 +203,21 @@ impl Applications<'_> {
         }
     }
 
+    /// The blanket entries with these IDs, in one batched read (`None` where there is none, or where the ID
+    /// is an application's).
+    pub async fn entries(&self, ids: &[ApplicationId]) -> Result<Vec<Option<Stored<BlanketEntry>>>, StoreError> {
+        let keys: Vec<Key> = ids.iter().map(key).collect();
+        self.0
+            .get_many(&keys)
+            .await?
+            .iter()
+            .map(|i| match i {
+                Some(item) if is_entry(item) => super::decode_stored(item).map(Some),
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
     /// An organization's application information list, newest first (Q50): the lines of applications and
     /// blanket entries together, read from their summaries alone. A record stored before it had a summary is
     /// read whole and summarized.

@@ -351,6 +351,16 @@ impl UnitOfWork {
         Ok(())
     }
 
+    /// Removes a record with its lookup items, if nobody wrote it since it was read.
+    pub fn remove<T: Record>(&mut self, stored: &Stored<T>) -> Result<(), StoreError> {
+        let key = stored.record.key();
+        self.push(Write::Delete { key, condition: Condition::Version(stored.version) });
+        for p in stored.record.projections() {
+            self.push(Write::Delete { key: p.key, condition: Condition::None });
+        }
+        Ok(())
+    }
+
     /// The audit event of the change (appended, never overwritten).
     pub fn audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
         self.push(system::audit_write(event)?);

@@ -284,7 +284,7 @@ tr { break-inside: avoid; }
                     h1 { "一括入力エラー一覧 " span lang="en" { "Blanket input errors" } }
                     dl {
                         dt { "ファイル " span lang="en" { "File" } } dd { (file) }
-                        dt { "アップロードの開始 " span lang="en" { "Upload started" } } dd { (crate::web::blanket_started(&upload)) }
+                        dt { "アップロードの開始 " span lang="en" { "Upload started" } } dd { (zairyu_domain::jst::minute(upload.created_at())) }
                         dt { "登録 / エラー " span lang="en" { "Registered / failed" } }
                         dd { (upload.rows_registered()) " / " (failed) }
                     }

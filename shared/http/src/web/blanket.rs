@@ -12,7 +12,6 @@ use serde::Deserialize;
 use zairyu_app::Blanket;
 use zairyu_app::ports::PresignedForm;
 use zairyu_domain::blanket::{BlanketUpload, MAX_ROWS, RowError, UploadState};
-use zairyu_domain::jst::JST;
 use zairyu_domain::status_of_residence::ScreenGroup;
 
 use super::Audience;
@@ -84,8 +83,8 @@ fn state_label(ctx: &PageCtx, state: UploadState) -> &'static str {
     }
 }
 
-pub(crate) fn started(upload: &BlanketUpload) -> String {
-    upload.created_at().with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string()
+fn started(upload: &BlanketUpload) -> String {
+    zairyu_domain::jst::minute(upload.created_at())
 }
 
 /// The menu of blanket input (Q40): the template of a group, a new upload, and the uploads so far.

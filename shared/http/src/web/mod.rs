@@ -53,8 +53,6 @@ mod account;
 mod apply;
 #[cfg(feature = "status")]
 mod blanket;
-#[cfg(feature = "status")]
-pub(crate) use blanket::started as blanket_started;
 #[cfg(feature = "office")]
 mod counter;
 #[cfg(feature = "status")]

@@ -119,7 +119,7 @@ pub fn photo_response(lang: Lang, photo: Result<Option<Vec<u8>>, ServiceError>) 
 /// A moment as Japan's clocks show it.
 #[cfg(any(feature = "login", feature = "office"))]
 pub fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&zairyu_domain::jst::JST).format("%Y-%m-%d %H:%M").to_string()
+    zairyu_domain::jst::minute(t)
 }
 
 /// A page's query string read into `T` (none: `T`'s default); one that does not read is a 400 page.
