@@ -83,6 +83,31 @@ fn q42_bad_rows_give_exactly_their_errors_with_sheet_row_column_and_value() {
     assert!(!errors[1].message_ja.is_empty());
 }
 
+/// #32 item 11: a wrong answer in the activity column (B) is reported at B with its value, not at the re-entry
+/// column (A); the message lists the template's own words for the answers.
+#[test]
+fn a_wrong_answer_is_reported_at_its_own_cell_in_the_template_s_words() {
+    let mut rows = valid_rows(3);
+    let col = |key: &str| columns().iter().position(|c| c.field == key).unwrap();
+    rows[2][col("activity_outside_status")] = "たぶん".into();
+    rows[1][col("re_entry")] = "二回".into();
+    let blanket = read(&workbook(ScreenGroup::Work, &rows).unwrap()).unwrap();
+    let mut errors = Vec::new();
+    for row in &blanket.rows {
+        if let Err(v) = ApplicationForm::parse(&row.input, today()) {
+            errors.extend(row_errors(row, &v.0));
+        }
+    }
+    let cells: Vec<_> = errors.iter().map(|e| (e.row, e.column.clone(), e.value.clone())).collect();
+    assert_eq!(
+        cells,
+        [(5, letters(col("re_entry")), "二回".to_owned()), (6, letters(col("activity_outside_status")), "たぶん".to_owned())]
+    );
+    assert!(errors[1].message_ja.contains("「有」か「無」"), "{}", errors[1].message_ja);
+    assert!(errors[0].message_ja.contains("「なし」か「一回限り」か「数次」"), "{}", errors[0].message_ja);
+    assert!(errors[1].message_en.ends_with("choose 有 or 無."), "{}", errors[1].message_en);
+}
+
 #[test]
 fn q40_a_status_of_another_input_screen_refuses_the_file() {
     let mut rows = valid_rows(3);
