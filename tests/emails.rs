@@ -84,18 +84,23 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     let counter = &w.svc.counter;
 
     // The results of requests for use (Q12): approval with the link to set the first password, denial.
-    let ask = |name: &str, email: &str| RequestForUseInput {
+    // Each in the language the requester reads (#32 item 3).
+    use zairyu_domain::error::Language;
+    let ask = |name: &str, email: &str, language| RequestForUseInput {
         kind: RequestKind::Additional,
         requester_name: name.into(),
         requester_email: email.into(),
         is_agent: false,
         written_request_on_file: false,
         office_address: String::new(),
+        language,
     };
-    let approved = counter.record_request_for_use(&clerk, "org1", &ask("Sato Jiro", SATO)).await.unwrap();
+    let approved = counter.record_request_for_use(&clerk, "org1", &ask("Sato Jiro", SATO, Language::En)).await.unwrap();
     counter.decide_request_for_use(&clerk, "org1", approved.id(), true).await.unwrap();
-    let denied =
-        counter.record_request_for_use(&clerk, "org1", &ask("Ito Mai", "ito@sakura.example.jp")).await.unwrap();
+    let denied = counter
+        .record_request_for_use(&clerk, "org1", &ask("Ito Mai", "ito@sakura.example.jp", Language::Ja))
+        .await
+        .unwrap();
     counter.decide_request_for_use(&clerk, "org1", denied.id(), false).await.unwrap();
     let jobs_before = w.jobs().await;
     let link = jobs_before.iter().find(|j| j.kind == K::RequestForUseApproved).unwrap().data["link"].clone();
@@ -105,12 +110,17 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
         kinds,
         vec![(K::RequestForUseApproved, SATO.to_owned()), (K::RequestForUseDenied, "ito@sakura.example.jp".to_owned())]
     );
+    let languages: Vec<Language> = jobs_before.iter().map(|j| j.to[0].language).collect();
+    assert_eq!(languages, [Language::En, Language::Ja]);
     step.seen.extend([K::RequestForUseApproved, K::RequestForUseDenied]);
 
     // A password newly registered from the approval's link.
     let token = link.split("token=").nth(1).unwrap();
     w.svc.accounts.set_password_from_link(token, "Sato#2026pw", None).await.unwrap();
     step.expect(&w, "first password", &[(K::PasswordRegistered, &[SATO])]).await;
+    // The new user reads the pages and the e-mails in the request's language.
+    let sato_user = w.svc.core.store().users().get(&UserId::parse(sato.as_str()).unwrap()).await.unwrap().unwrap();
+    assert_eq!(sato_user.language(), Language::En);
 
     // Filing: receipt completion and the temporary number, to the user and the applicant (Q33).
     let filed = |input: zairyu_domain::form::ApplicationInput| {

@@ -1675,6 +1675,8 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     for text in ["The organization is registered.", "Ume Trading K.K.", "Not approved", "Record a request for use"] {
         assert!(page.html.contains(text), "{text}: {}", page.html);
     }
+    // The requester's language is asked, the page's own offered first.
+    assert!(page.html.contains("id=\"language-en\" name=\"language\" value=\"en\" checked"), "{}", page.html);
 
     let request = |agent: bool, written: bool, office: &str| {
         let mut f = vec![
@@ -1685,6 +1687,8 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
             ("requester_email", "ichiro@ume.example.jp".to_owned()),
             ("is_agent", if agent { "yes" } else { "no" }.to_owned()),
             ("office_address", office.to_owned()),
+            // The requester reads Japanese, though the officer's page is in English (#32 item 3).
+            ("language", "ja".to_owned()),
         ];
         if written {
             f.push(("written_request_on_file", "yes".to_owned()));
@@ -1727,6 +1731,7 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     assert!(approved.location.as_deref().is_some_and(|l| l.contains("done=approved")), "{}", approved.html);
     let job = w.jobs().await.into_iter().find(|j| j.kind == NotificationKind::RequestForUseApproved).unwrap();
     assert_eq!(job.to[0].email.to_string(), "ichiro@ume.example.jp");
+    assert_eq!(job.to[0].language, zairyu_domain::error::Language::Ja, "in the requester's language");
     let user = job.data["user_id"].clone();
     let page = b.get(&app, path).await;
     for text in ["2026-11-27 approved, until 2027-11-26", "Approved", &format!("href=\"/office/users/{user}\"")] {

@@ -374,6 +374,7 @@ async fn requests_for_use_two_concurrent_updates_one_wins(w: World) {
         is_agent: false,
         written_request_on_file: false,
         office_address: String::new(),
+        language: Default::default(),
     };
     let req = w.svc.counter.record_request_for_use(&officer, "org1", &input).await.unwrap();
     let store = w.svc.core.store();

@@ -101,7 +101,10 @@ fn a_wrong_answer_is_reported_at_its_own_cell_in_the_template_s_words() {
     let cells: Vec<_> = errors.iter().map(|e| (e.row, e.column.clone(), e.value.clone())).collect();
     assert_eq!(
         cells,
-        [(5, letters(col("re_entry")), "二回".to_owned()), (6, letters(col("activity_outside_status")), "たぶん".to_owned())]
+        [
+            (5, letters(col("re_entry")), "二回".to_owned()),
+            (6, letters(col("activity_outside_status")), "たぶん".to_owned())
+        ]
     );
     assert!(errors[1].message_ja.contains("「有」か「無」"), "{}", errors[1].message_ja);
     assert!(errors[0].message_ja.contains("「なし」か「一回限り」か「数次」"), "{}", errors[0].message_ja);

@@ -495,8 +495,14 @@ mod tests {
             Language::Ja,
         );
         assert_eq!(staff.return_address(&location), Some(&location));
-        let agent =
-            User::agent(UserId::parse("AGENT001").unwrap(), org.clone(), name.clone(), email.clone(), office.clone());
+        let agent = User::agent(
+            UserId::parse("AGENT001").unwrap(),
+            org.clone(),
+            name.clone(),
+            email.clone(),
+            office.clone(),
+            Default::default(),
+        );
         assert_eq!(agent.kind(), &UserKind::Agent);
         assert_eq!(agent.return_address(&location), Some(&office));
         let unknown = User::new(
@@ -537,6 +543,7 @@ mod tests {
             Text::parse("Sato Ichiro").unwrap(),
             crate::values::EmailAddress::parse("sato@gyosei.example.jp").unwrap(),
             Text::parse("Chiyoda-ku, Tokyo").unwrap(),
+            crate::error::Language::En,
         );
         assert_eq!(agent.delete_agent(true), Err(AgentDeletionError::ExaminationPending));
         assert_eq!((agent.state(), agent.session_generation()), (UserState::Active, 0));
@@ -629,8 +636,9 @@ impl User {
         name: crate::error::Text<80>,
         email: crate::values::EmailAddress,
         office_address: crate::error::Text<200>,
+        language: crate::error::Language,
     ) -> Self {
-        let mut user = Self::new(id, UserKind::Agent, Some(organization_id), name, email, crate::error::Language::Ja);
+        let mut user = Self::new(id, UserKind::Agent, Some(organization_id), name, email, language);
         user.office_address = Some(office_address);
         user
     }

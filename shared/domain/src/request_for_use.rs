@@ -48,6 +48,10 @@ pub struct RequestForUse {
     recorded_at: DateTime<Utc>,
     /// Issued on approval (Q14).
     issued_user_id: Option<UserId>,
+    /// The language the requester reads: the approval (or denial) e-mail is written in it, and it is the
+    /// new user's language (#32 item 3). Requests recorded before it was asked are Japanese.
+    #[serde(default)]
+    language: crate::error::Language,
 }
 
 /// What a request for use says when the counter records it.
@@ -64,6 +68,7 @@ pub struct NewRequest {
     pub written_request_on_file: bool,
     pub recorded_by: UserId,
     pub recorded_at: DateTime<Utc>,
+    pub language: crate::error::Language,
 }
 
 /// A request for use can be decided once.
@@ -96,6 +101,7 @@ impl RequestForUse {
             recorded_by: new.recorded_by,
             recorded_at: new.recorded_at,
             issued_user_id: None,
+            language: new.language,
         }
     }
 
@@ -113,6 +119,10 @@ impl RequestForUse {
     }
     pub fn requester_email(&self) -> &EmailAddress {
         &self.requester_email
+    }
+    /// The language the requester reads (the e-mails about the request, the new user's pages).
+    pub fn language(&self) -> crate::error::Language {
+        self.language
     }
     pub fn is_agent(&self) -> bool {
         self.is_agent
@@ -172,6 +182,7 @@ mod tests {
             written_request_on_file: is_agent,
             recorded_by: UserId::parse("CLERK01").unwrap(),
             recorded_at: chrono::DateTime::UNIX_EPOCH,
+            language: crate::error::Language::En,
         })
     }
 

@@ -46,6 +46,10 @@ pub struct RequestForUseInput {
     /// agent, not given for a staff member.
     #[serde(default)]
     pub office_address: String,
+    /// The language the requester reads (Japanese unless told): the e-mails about the request are written
+    /// in it, and the user made on approval sees the pages in it.
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// The counter's page of an organization: see [`Counter::organization_file`].
@@ -178,6 +182,7 @@ impl Counter {
             written_request_on_file: input.written_request_on_file,
             recorded_by: caller.user_id.clone(),
             recorded_at: self.core.now(),
+            language: input.language,
         });
         let event = self.counter_event(caller, AuditAction::RecordRequestForUse, format!("organization:{}", org.id()));
         let mut change = self.core.change(&event)?;
@@ -204,7 +209,7 @@ impl Counter {
             .request_for_use(org.id(), request_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let requester = vec![Addressee { email: req.requester_email().clone(), language: Language::Ja }];
+        let requester = vec![Addressee { email: req.requester_email().clone(), language: req.language() }];
         let subject = format!("organization:{}", org.id());
         if !approve {
             req.deny().map_err(|e| invalid("request", &e))?;
@@ -237,6 +242,7 @@ impl Counter {
                 req.requester_name().clone(),
                 req.requester_email().clone(),
                 office.clone(),
+                req.language(),
             ),
             _ => User::new(
                 user_id.clone(),
@@ -244,7 +250,7 @@ impl Counter {
                 Some(org.id().clone()),
                 req.requester_name().clone(),
                 req.requester_email().clone(),
-                Language::Ja,
+                req.language(),
             ),
         };
         change.add(&user)?;

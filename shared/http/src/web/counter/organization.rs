@@ -29,6 +29,7 @@ use maud::{Markup, html};
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::counter::RequestForUseInput;
+use zairyu_domain::error::Language as Lang;
 use zairyu_domain::organization::UseState;
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
 
@@ -134,6 +135,11 @@ pub(super) async fn organization_page(
             (f.text("requester_name", "申出者の氏名", "Requester's name", typed.get("requester_name"), true, None))
             (f.text("requester_email", "申出者のメールアドレス", "Requester's e-mail address", typed.get("requester_email"), true,
                 Some(("承認すると、利用者IDとパスワードを設定するリンクがこのアドレスに送られます。", "On approval, the user ID and a link to set a password are sent here."))))
+            // The requester's language: as the request was written (this page's, unless chosen otherwise).
+            (f.choice("language", ("申出者が読む言語", "The language the requester reads"),
+                match typed.get("language") { "en" => "en", "ja" => "ja", _ => if ctx.lang == Lang::En { "en" } else { "ja" } },
+                &[("ja", "日本語", "Japanese"), ("en", "英語", "English")],
+                Some(("承認・不承認のメールと、利用者の画面はこの言語になります。", "The e-mail about the decision and the user's pages are in this language."))))
             (f.choice("is_agent", ("取次者（弁護士・行政書士）の申出ですか", "Is the requester an agent (attorney or gyoseishoshi)"),
                 if typed.get("is_agent") == "yes" { "yes" } else { "no" }, &[("yes", "はい", "Yes"), ("no", "いいえ（所属機関の職員）", "No (the organization's staff)")], None))
             div.field.invalid[f.error("written_request_on_file").is_some()] id="written_request_on_file" tabindex="-1" {
@@ -276,6 +282,7 @@ pub(super) async fn organization_act(
                 is_agent: fields.get("is_agent") == "yes",
                 written_request_on_file: fields.get("written_request_on_file") == "yes",
                 office_address: fields.get("office_address").to_owned(),
+                language: if fields.get("language") == "en" { Lang::En } else { Lang::Ja },
             };
             (
                 counter.record_request_for_use(&v.caller, &org, &input).await.map(drop),
