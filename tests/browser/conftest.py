@@ -79,6 +79,26 @@ def page(browser, server, lang):
 
 _axe = Axe()
 
+# What users must never read (#32 item 5): the Q&A's question numbers, rule codes (`postcode.format`), enum
+# codes (`engineer_humanities_international`, `input_completed`), and internal IDs (ULIDs, blanket entries').
+_CODES = [
+    re.compile(r"\bQ\d{1,3}\b"),
+    re.compile(r"(?<![@\w.-])[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b(?![@.\w-])"),
+    re.compile(r"\b[a-z]+(?:_[a-z]+)+\b"),
+    re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b"),
+    re.compile(r"\bbl-[0-9a-f]{10,}\b"),
+]
+# Words of that shape that are not codes: file names and web addresses users handle.
+_NOT_CODES = re.compile(r"\.(xlsx|xls|csv|ods|jpg|jpeg|png|pdf|com|jp|net|org|example)$")
+
+
+def codes_in(text):
+    """The codes in a page's text (see _CODES)."""
+    found = []
+    for pattern in _CODES:
+        found += [m.group(0) for m in pattern.finditer(text) if not _NOT_CODES.search(m.group(0))]
+    return found
+
 
 @pytest.fixture
 def check(request, lang):
@@ -94,5 +114,8 @@ def check(request, lang):
         results = _axe.run(page)
         violations = results.response["violations"]
         assert not violations, f"{name}: {results.generate_report()}"
+        # #32 item 5: users read words, never our codes.
+        found = codes_in(page.inner_text("body"))
+        assert not found, f"{name}: codes before users: {found}"
 
     return run

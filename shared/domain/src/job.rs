@@ -98,12 +98,6 @@ pub const TEMPLATES: &[Template] = &[
         en: "Your request for use of the Online Residence Application System was not approved. Please ask the regional immigration office where you made the request.",
     },
     Template {
-        kind: K::ApplicationReceived,
-        keys: &["receipt_date"],
-        ja: "申請の受付が完了しました（受付日 {receipt_date}）。仮受付番号は別のメールでお知らせします。",
-        en: "Your application has been received (date of receipt {receipt_date}). The temporary receipt number follows in a separate e-mail.",
-    },
-    Template {
         kind: K::ApplicationReceiptError,
         keys: &["receipt_date"],
         ja: "{receipt_date}に受け付けた申請の受付番号を取得できませんでした（申請状況「エラー（受付番号取得エラー）」）。申請は受け付けられており、再度申請する必要はありません。受付番号は取得でき次第お知らせします。",
@@ -111,27 +105,27 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::BlanketUploadCompleted,
-        keys: &["upload_id", "file_name", "rows_registered", "rows_updated"],
-        ja: "一括入力ファイル「{file_name}」（アップロード {upload_id}）の登録が完了しました。{rows_registered}件が「入力完了」になりました（うち{rows_updated}件は入力済みの申請を更新）。",
-        en: "The blanket input file \"{file_name}\" (upload {upload_id}) has been registered: {rows_registered} applications are now \"Input completed\" ({rows_updated} of them updated an application already entered).",
+        keys: &["file_name", "rows_registered", "rows_updated"],
+        ja: "一括入力ファイル「{file_name}」の登録が完了しました。{rows_registered}件が「入力完了」になりました（うち{rows_updated}件は入力済みの申請を更新）。",
+        en: "The blanket input file \"{file_name}\" has been registered: {rows_registered} applications are now \"Input completed\" ({rows_updated} of them updated an application already entered).",
     },
     Template {
         kind: K::BlanketUploadFailed,
-        keys: &["upload_id", "file_name", "rows_registered", "rows_updated", "rows_failed"],
-        ja: "一括入力ファイル「{file_name}」（アップロード {upload_id}）にエラーがありました。{rows_registered}件は登録され（うち{rows_updated}件は入力済みの申請を更新）、{rows_failed}件はエラーです。ログインして申請情報一覧の「エラー（一括登録）」の申請を確認し、修正してください（Q42）。",
-        en: "The blanket input file \"{file_name}\" (upload {upload_id}) has errors: {rows_registered} rows were registered ({rows_updated} of them updated an application already entered), {rows_failed} failed. Log in and correct the applications whose status in the application information list is \"Error (blanket registration)\" (Q42).",
+        keys: &["file_name", "rows_registered", "rows_updated", "rows_failed"],
+        ja: "一括入力ファイル「{file_name}」にエラーがありました。{rows_registered}件は登録され（うち{rows_updated}件は入力済みの申請を更新）、{rows_failed}件はエラーです。ログインして申請情報一覧の「エラー（一括登録）」の申請を確認し、修正してください。",
+        en: "The blanket input file \"{file_name}\" has errors: {rows_registered} rows were registered ({rows_updated} of them updated an application already entered), {rows_failed} failed. Log in and correct the applications whose status in the application information list is \"Error (blanket registration)\".",
     },
     Template {
         kind: K::BlanketUploadRefused,
-        keys: &["upload_id", "file_name", "reason_ja", "reason_en"],
-        ja: "一括入力ファイル「{file_name}」（アップロード {upload_id}）は受け付けられませんでした。申請は1件も登録されていません。理由: {reason_ja}\nファイルを修正し、新しくアップロードしてください（Q40、Q41）。",
-        en: "The blanket input file \"{file_name}\" (upload {upload_id}) was not accepted; no application was registered. Reason: {reason_en}\nCorrect the file and upload it again as a new upload (Q40, Q41).",
+        keys: &["file_name", "reason_ja", "reason_en"],
+        ja: "一括入力ファイル「{file_name}」は受け付けられませんでした。申請は1件も登録されていません。理由: {reason_ja}\nファイルを修正し、新しくアップロードしてください。",
+        en: "The blanket input file \"{file_name}\" was not accepted; no application was registered. Reason: {reason_en}\nCorrect the file and upload it again as a new upload.",
     },
     Template {
         kind: K::TemporaryReceiptNumber,
         keys: &["receipt_number", "receipt_date"],
-        ja: "申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします（Q33）。",
-        en: "The application has been received.\nTemporary receipt number: {receipt_number}\nDate of receipt: {receipt_date}\nThe official receipt number follows the next day (Q33).",
+        ja: "申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします。",
+        en: "The application has been received.\nTemporary receipt number: {receipt_number}\nDate of receipt: {receipt_date}\nThe official receipt number follows the next day.",
     },
     Template {
         kind: K::OfficialReceiptNumber,
@@ -142,14 +136,14 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::DocumentsRequested,
         keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください（Q22）。",
-        en: "For the application {receipt_number}, please submit additional documents as the regional immigration office instructs (Q22).",
+        ja: "受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください。",
+        en: "For the application {receipt_number}, please submit additional documents as the regional immigration office instructs.",
     },
     Template {
         kind: K::ExaminationCompleted,
-        keys: &["receipt_number", "receipt_method", "details_ja", "details_en"],
-        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method}。{details_ja}",
-        en: "The examination of application {receipt_number} is complete. Receipt method of the residence card: {receipt_method}. {details_en}",
+        keys: &["receipt_number", "receipt_method_ja", "receipt_method_en", "details_ja", "details_en"],
+        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method_ja}。{details_ja}",
+        en: "The examination of application {receipt_number} is complete. Receipt of the residence card: {receipt_method_en}. {details_en}",
     },
     Template {
         kind: K::ApplicationDenied,
@@ -160,32 +154,32 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::ResidenceCardIssued,
         keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます（Q71）。",
-        en: "The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery (Q71).",
+        ja: "受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます。",
+        en: "The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery.",
     },
     Template {
         kind: K::ReceiptMethodChanged,
-        keys: &["receipt_method"],
-        ja: "在留カードの受領方法を「{receipt_method}」に変更しました。",
-        en: "The receipt method of the residence card was changed to \"{receipt_method}\".",
+        keys: &["receipt_method_ja", "receipt_method_en"],
+        ja: "在留カードの受領方法を「{receipt_method_ja}」に変更しました。",
+        en: "The way the residence card is received was changed to \"{receipt_method_en}\".",
     },
     Template {
         kind: K::ApplicationWithdrawn,
         keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の申請（又はその同時申請分）の取下げを受け付けました（Q48、Q49）。",
-        en: "The withdrawal of application {receipt_number} (or of its attached permission) has been recorded (Q48, Q49).",
+        ja: "受付番号 {receipt_number} の申請（又はその同時申請分）の取下げを受け付けました。",
+        en: "The withdrawal of application {receipt_number} (or of its attached permission) has been recorded.",
     },
     Template {
         kind: K::PeriodicReportReminder,
         keys: &["expires_on", "report_due_by"],
-        ja: "利用承認の有効期限は {expires_on} です。継続して利用する場合は、{report_due_by} までに定期報告を提出してください（Q73）。",
-        en: "The approval of use expires on {expires_on}. To continue, submit the periodic report by {report_due_by} (Q73).",
+        ja: "利用承認の有効期限は {expires_on} です。継続して利用する場合は、{report_due_by} までに定期報告を提出してください。",
+        en: "The approval of use expires on {expires_on}. To continue, submit the periodic report by {report_due_by}.",
     },
     Template {
         kind: K::PeriodicReportApproved,
         keys: &["expires_on"],
-        ja: "定期報告を確認しました。利用承認の有効期限は {expires_on} まで延長されました（Q75）。",
-        en: "The periodic report has been approved: the approval of use now runs until {expires_on} (Q75).",
+        ja: "定期報告を確認しました。利用承認の有効期限は {expires_on} まで延長されました。",
+        en: "The periodic report has been approved: the approval of use now runs until {expires_on}.",
     },
     Template {
         kind: K::PeriodicReportDenied,
@@ -232,14 +226,14 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::PasswordExpiry30Days,
         keys: &["user_id", "expires_on"],
-        ja: "利用者ID {user_id} のパスワードは30日後の {expires_on} に有効期限を迎えます。それまでに変更してください（Q97）。",
-        en: "The password of user ID {user_id} expires in 30 days, on {expires_on}. Please change it before then (Q97).",
+        ja: "利用者ID {user_id} のパスワードは30日後の {expires_on} に有効期限を迎えます。それまでに変更してください。",
+        en: "The password of user ID {user_id} expires in 30 days, on {expires_on}. Please change it before then.",
     },
     Template {
         kind: K::PasswordExpiry7Days,
         keys: &["user_id", "expires_on"],
-        ja: "利用者ID {user_id} のパスワードは7日後の {expires_on} に有効期限を迎えます。それまでに変更してください（Q97）。",
-        en: "The password of user ID {user_id} expires in 7 days, on {expires_on}. Please change it before then (Q97).",
+        ja: "利用者ID {user_id} のパスワードは7日後の {expires_on} に有効期限を迎えます。それまでに変更してください。",
+        en: "The password of user ID {user_id} expires in 7 days, on {expires_on}. Please change it before then.",
     },
     Template {
         kind: K::PassportExpiryImminent,
@@ -250,8 +244,8 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::UseSuspended,
         keys: &[],
-        ja: "在留申請オンラインシステムの利用が停止されました。定期報告を提出すると再開できます（Q76）。",
-        en: "Use of the Online Residence Application System has been suspended. Submitting a periodic report resumes it (Q76).",
+        ja: "在留申請オンラインシステムの利用が停止されました。定期報告を提出すると再開できます。",
+        en: "Use of the Online Residence Application System has been suspended. Submitting a periodic report resumes it.",
     },
     Template {
         kind: K::UseResumed,
@@ -309,7 +303,7 @@ pub struct Email {
 }
 
 /// The e-mails of a job: one per language among its addressees, from its kind's template, each saying
-/// that replies are not read (Q100) and where the help desk is (Q99).
+/// that replies are not read and where the help desk is.
 pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Result<Vec<Email>, MalformedJob> {
     let t = template(job.kind).ok_or_else(|| MalformedJob(format!("no template for {}", job.kind.code())))?;
     let mut out = Vec::new();

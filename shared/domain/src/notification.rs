@@ -40,7 +40,6 @@ macro_rules! kinds {
 kinds! {
     RequestForUseApproved => "request_for_use_approved", "Q12, Q86, Q88", "Your request for use has been approved", "利用申出の承認について";
     RequestForUseDenied => "request_for_use_denied", "Q12, Q86", "Result of your request for use", "利用申出の結果について";
-    ApplicationReceived => "application_received", "Q86, Q87", "Your application has been received", "申請受付完了のお知らせ";
     ApplicationReceiptError => "application_receipt_error", "Q51, Q86", "The receipt number of your application could not be acquired", "受付番号取得エラーのお知らせ";
     BlanketUploadCompleted => "blanket_upload_completed", "Q42, Q86", "Blanket input completed", "一括入力の完了について";
     BlanketUploadFailed => "blanket_upload_failed", "Q42, Q86", "Blanket input has errors", "一括入力エラーのお知らせ";

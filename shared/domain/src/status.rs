@@ -30,6 +30,11 @@ impl ReceiptMethod {
         }
     }
 
+    /// The way of receiving in the words the pages offer it (and e-mails say it).
+    pub fn words(self, lang: crate::error::Language) -> &'static str {
+        crate::choice::RECEIPT_METHOD.iter().find(|c| c.code == self.code()).map_or(self.code(), |c| c.words(lang))
+    }
+
     pub fn parse(input: &str) -> Option<Self> {
         match crate::choice::find(crate::choice::RECEIPT_METHOD, input)?.code {
             "counter" => Some(Self::Counter),

@@ -265,12 +265,6 @@ impl Applications {
             caller.from.clone(),
             Outcome::Success,
         );
-        let received = NotificationJob::new(
-            NotificationKind::ApplicationReceived,
-            format!("application_received:{}", app.id()),
-            vec![user_addressee(&user)],
-        )
-        .with("receipt_date", today.to_string());
         let applicant = Addressee { email: app.form().notice_email.clone(), language: Language::En };
         let numbered = NotificationJob::new(
             NotificationKind::TemporaryReceiptNumber,
@@ -283,7 +277,6 @@ impl Applications {
         change.save(&app)?;
         // The official number comes the next day (Q33).
         change.due(today.succ(), DueTask::ReceiptNumber, app.id().as_str());
-        self.core.enqueue(&mut change, &received)?;
         self.core.enqueue(&mut change, &numbered)?;
         match self.core.commit(change).await {
             Ok(()) => Ok(app.into_inner()),
@@ -429,7 +422,8 @@ impl Applications {
             format!("receipt_method_changed:{}:{}", app.id(), event.id),
             vec![user_addressee(&user)],
         )
-        .with("receipt_method", method.code());
+        .with("receipt_method_ja", method.words(Language::Ja))
+        .with("receipt_method_en", method.words(Language::En));
         let mut change = self.core.change(&event)?;
         change.save(&app)?;
         self.core.enqueue(&mut change, &job)?;

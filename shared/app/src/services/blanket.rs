@@ -766,7 +766,8 @@ impl Blanket {
 
 /// The name an e-mail gives an upload's file: the name the user's computer gave it, else the upload's ID.
 fn shown_name(upload: &BlanketUpload) -> String {
-    upload.file_name().map_or_else(|| format!("{}.xlsx", upload.id()), |n| n.as_str().to_owned())
+    // A file whose name was not told: named by when its upload started, as the uploads list shows it.
+    upload.file_name().map_or_else(|| zairyu_domain::jst::minute(upload.created_at()), |n| n.as_str().to_owned())
 }
 
 /// The largest file a page's form sends to the store: twice the limit, so that a file somewhat over 5 MB

@@ -382,15 +382,13 @@ impl Examination {
                 .map(|n| n.to_string())
                 .or_else(|| app.temporary_receipt_number().as_ref().map(ToString::to_string))
                 .unwrap_or_default();
-            let method = match app.form().receipt_method {
-                ReceiptMethod::Counter => "counter / 窓口",
-                ReceiptMethod::Post => "post / 郵送",
-            };
+            let method = app.form().receipt_method;
             let to = user.iter().map(|u| user_addressee(u)).collect();
             let (details_ja, details_en) = next_steps(&app);
             let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
                 .with("receipt_number", number)
-                .with("receipt_method", method)
+                .with("receipt_method_ja", method.words(zairyu_domain::error::Language::Ja))
+                .with("receipt_method_en", method.words(zairyu_domain::error::Language::En))
                 .with("details_ja", details_ja)
                 .with("details_en", details_en);
             self.core.enqueue(&mut change, &job)?;

@@ -81,7 +81,6 @@ pub(super) async fn organization_page(
         (error_summary(lang, errors))
         @if errors.is_empty() { (done_notice(ctx, &args.done)) }
         dl.facts {
-            dt { (ctx.tr("所属機関ID", "Organization ID")) } dd { (found.id().as_str()) }
             dt { (ctx.tr("名称", "Name")) } dd { (p.name.as_str()) }
             dt { (ctx.tr("種別", "Kind")) } dd { (kind_label(ctx, p.kind)) }
             dt { (ctx.tr("所在地", "Location")) } dd { (p.location.as_str()) }
