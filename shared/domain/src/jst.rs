@@ -52,6 +52,23 @@ pub fn minute(instant: DateTime<Utc>) -> String {
     instant.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// A day and a minute in Japan as people type them: the day in any form [`JstDate::parse`] reads
+/// (`2026-12-20`, `2026/12/20`, `2026年12月20日`), white space, then the time as `1:00`, `01:00` or `1時00分`
+/// (full-width digits too). `None` for anything else.
+pub fn parse_minute(typed: &str) -> Option<DateTime<Utc>> {
+    let typed = half_width(typed.trim()).replace('：', ":").replace('\u{3000}', " ");
+    let (day, time) = typed.rsplit_once(' ')?;
+    let day = JstDate::parse(day.trim()).ok()?;
+    let time = time.trim().trim_end_matches('分').replace('時', ":");
+    let (h, m) = time.split_once(':')?;
+    let ok = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !ok(h) || !ok(m) {
+        return None;
+    }
+    let at = day.naive().and_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)?;
+    at.and_local_timezone(JST).single().map(|t| t.with_timezone(&Utc))
+}
+
 impl JstDate {
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(year, month, day).map(Self)
@@ -276,6 +293,18 @@ pub(crate) fn d(s: &str) -> JstDate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_minute_is_read_as_people_type_it() {
+        let want = super::parse_minute("2026-12-20 01:00").unwrap();
+        assert_eq!(super::minute(want), "2026-12-20 01:00");
+        for typed in ["2026/12/20 1:00", "2026年12月20日 1時00分", "２０２６－１２－２０　１：００", " 20261220 01:00 "] {
+            assert_eq!(super::parse_minute(typed), Some(want), "{typed}");
+        }
+        for wrong in ["2026-12-20", "2026-12-20 25:00", "2026-12-20 1:60", "2026-12-20 1", "2026-12-20 1:000", "x 1:00"] {
+            assert_eq!(super::parse_minute(wrong), None, "{wrong}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

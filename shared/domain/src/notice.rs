@@ -115,8 +115,7 @@ fn instant(s: &str) -> Result<Option<DateTime<Utc>>, NoticeError> {
         return Ok(Some(t.with_timezone(&Utc)));
     }
     // As an officer types it on the page: Japan time, to the minute.
-    let local = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").map_err(|_| NoticeError::Instant)?;
-    local.and_local_timezone(crate::jst::JST).single().map(|t| Some(t.with_timezone(&Utc))).ok_or(NoticeError::Instant)
+    crate::jst::parse_minute(s).map(Some).ok_or(NoticeError::Instant)
 }
 
 impl Notice {
