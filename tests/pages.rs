@@ -955,8 +955,8 @@ async fn the_list_filters_by_status_and_files_the_entered_together() {
         let at = entered.html.find(&format!("value=\"{id}\" id=\"file-{id}\"")).expect("a checkbox");
         entered.html[at..at + entered.html[at..].find('>').unwrap()].to_owned()
     };
-    assert!(checkbox(&with_photo).contains("checked"), "the one with its photo is offered checked");
-    assert!(!checkbox(&without_photo).contains("checked"), "the one without is not");
+    // Filing is a choice (#32 item 8): nothing is ticked for the user.
+    assert!(!checkbox(&with_photo).contains("checked") && !checkbox(&without_photo).contains("checked"));
     assert!(entered.html.contains(&format!("href=\"/applications/{without_photo}/check\"")), "where to attach it");
     assert!(entered.html.contains("<option value=\"input_completed\" selected"), "the filter shows itself");
 
@@ -968,8 +968,26 @@ async fn the_list_filters_by_status_and_files_the_entered_together() {
     let forged = b.post(&app, "/applications/file", &[("csrf", "0000"), ("id", &with_photo)]).await;
     forged.assert_html(StatusCode::FORBIDDEN);
 
-    let posted =
-        b.post(&app, "/applications/file", &[("csrf", &csrf), ("id", &with_photo), ("id", &without_photo)]).await;
+    // First the check: who will be filed, and that it cannot be undone; nothing is filed yet.
+    let chosen = [("csrf", csrf.as_str()), ("id", with_photo.as_str()), ("id", without_photo.as_str())];
+    let check = b.post(&app, "/applications/file", &chosen).await;
+    check.assert_html(StatusCode::OK);
+    assert!(check.html.contains("2 applications will be filed. Once filed, they cannot be changed."), "{}", check.html);
+    assert!(check.html.contains("Not attached (it will not be filed)"));
+    assert!(
+        w.lines(&w.login("TANAKA01").await.1, 10)
+            .await
+            .iter()
+            .all(|l| l.temporary_receipt_number.is_none() || l.id == filed_before)
+    );
+    // Filed without ticking the box: the check again, saying so.
+    let mut confirmed = chosen.to_vec();
+    confirmed.push(("step", "file"));
+    let unticked = b.post(&app, "/applications/file", &confirmed).await;
+    unticked.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.html.contains("href=\"#confirm-filing\""), "{}", unticked.html);
+    confirmed.push(("confirm", "yes"));
+    let posted = b.post(&app, "/applications/file", &confirmed).await;
     assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
     let result = b.get(&app, posted.location.as_deref().unwrap()).await;
     result.assert_html(StatusCode::OK);

@@ -369,10 +369,18 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
     page.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
     expect(page.get_by_role("img", name=re.compile("顔写真|facial photo"))).to_be_visible()
     page.goto("/applications?status=input_completed")
+    # Nothing is ticked for the user (#32 item 8): both chosen, then the check before filing.
     for name in names:
-        expect(page.get_by_role("checkbox", name=re.compile(name))).to_be_checked()
+        box = page.get_by_role("checkbox", name=re.compile(name))
+        expect(box).not_to_be_checked()
+        box.check()
     check(page, "file-together")
     page.get_by_role("button", name=re.compile("まとめて申請する|File the selected applications")).click()
+    for name in names:
+        expect(page.get_by_role("row", name=re.compile(name))).to_contain_text(re.compile("添付済み|Attached"))
+    check(page, "file-together-check")
+    page.get_by_role("checkbox", name=re.compile("変更できない|cannot be changed")).check()
+    page.get_by_role("button", name=re.compile("^(申請する|File them)$")).click()
     expect(page).to_have_url(re.compile("/applications/filed\\?"))
     for name in names:
         expect(page.get_by_role("row", name=re.compile(name))).to_contain_text(re.compile(r"[0-9A-Z]{4,}-?[0-9A-Z-]*"))

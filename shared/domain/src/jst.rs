@@ -297,10 +297,12 @@ mod tests {
     fn a_minute_is_read_as_people_type_it() {
         let want = super::parse_minute("2026-12-20 01:00").unwrap();
         assert_eq!(super::minute(want), "2026-12-20 01:00");
-        for typed in ["2026/12/20 1:00", "2026年12月20日 1時00分", "２０２６－１２－２０　１：００", " 20261220 01:00 "] {
+        for typed in ["2026/12/20 1:00", "2026年12月20日 1時00分", "２０２６－１２－２０　１：００", " 20261220 01:00 "]
+        {
             assert_eq!(super::parse_minute(typed), Some(want), "{typed}");
         }
-        for wrong in ["2026-12-20", "2026-12-20 25:00", "2026-12-20 1:60", "2026-12-20 1", "2026-12-20 1:000", "x 1:00"] {
+        for wrong in ["2026-12-20", "2026-12-20 25:00", "2026-12-20 1:60", "2026-12-20 1", "2026-12-20 1:000", "x 1:00"]
+        {
             assert_eq!(super::parse_minute(wrong), None, "{wrong}");
         }
     }

@@ -276,7 +276,7 @@ async fn applications(
                         tr id=(format!("application-{}", r.id)) {
                             @if filing {
                                 td {
-                                    input type="checkbox" name="id" value=(r.id) id=(format!("file-{}", r.id)) checked[r.photo_attached];
+                                    input type="checkbox" name="id" value=(r.id) id=(format!("file-{}", r.id)) ;
                                     label.visually-hidden for=(format!("file-{}", r.id)) { (ctx.tr("申請する：", "File: ")) (r.name) }
                                 }
                             }

@@ -65,9 +65,73 @@ pub(super) async fn file_many(
             Box::new(Problem::too_large(zairyu_domain::blanket::MAX_ROWS, "submit_bulk.too_many")),
         ));
     }
+    // Filing cannot be undone: first the page that lists who will be filed, and files them once confirmed.
+    if fields.get("confirm") != "yes" {
+        return confirm_filing(&applications, &v, &ids, fields.get("step") == "file").await;
+    }
     // Each result is read again on the next page, from the applications as they now stand.
     applications.submit_many(&v.caller, &ids).await;
     Ok(see_other(&format!("/applications/filed?ids={}", encode(&ids.join(",")))))
+}
+
+/// The check before filing together: each selected application with its name and whether its photo is
+/// attached, what filing means (no change afterwards), a box to tick, and the button that files them.
+/// `unticked`: the box was not ticked when the button was pressed.
+async fn confirm_filing(
+    applications: &Applications,
+    v: &crate::web::Visit,
+    ids: &[String],
+    unticked: bool,
+) -> PageResult {
+    use zairyu_app::store::Listed;
+    let ctx = &v.page;
+    let mut chosen = Vec::new();
+    for id in ids {
+        // An ID that is not the organization's own (or no longer an application) is not shown.
+        if let Ok(Listed::Application(app)) = applications.list_item(&v.caller, id).await {
+            chosen.push((app.id().to_string(), app.form().name.to_string(), app.photo().is_some()));
+        }
+    }
+    let errors = if unticked {
+        vec![(
+            "confirm-filing".to_owned(),
+            ctx.tr("申請する場合は、確認の欄にチェックを入れてください。", "Tick the box to confirm the filing.")
+                .to_owned(),
+        )]
+    } else {
+        Vec::new()
+    };
+    let body = html! {
+        (crate::web::error_summary(ctx.lang, &errors))
+        p { (chosen.len()) (ctx.tr(" 件の申請情報を申請します。申請した後は、内容を変更できません。", if chosen.len() == 1 { " application will be filed. Once filed, it cannot be changed." } else { " applications will be filed. Once filed, they cannot be changed." })) }
+        (data_table(ctx, ctx.tr("申請する申請情報", "Applications to be filed"), &[("氏名", "Name"), ("顔写真", "Photo")], html! {
+            @for (id, name, photo) in &chosen {
+                tr {
+                    th scope="row" { a href=(format!("/applications/{id}/check")) { (name) } }
+                    td { @if *photo { (ctx.tr("添付済み", "Attached")) } @else { strong { (ctx.tr("未添付（申請されません）", "Not attached (it will not be filed)")) } } }
+                }
+            }
+        }))
+        form method="post" action="/applications/file" {
+            input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+            input type="hidden" name="step" value="file";
+            @for (id, ..) in &chosen { input type="hidden" name="id" value=(id); }
+            div.field.invalid[unticked] {
+                @if unticked { span.field-error id="confirm-filing-error" { (errors[0].1) } }
+                div.choice {
+                    input type="checkbox" id="confirm-filing" name="confirm" value="yes";
+                    label for="confirm-filing" { (ctx.tr("申請した後は変更できないことを確認しました", "I understand that filed applications cannot be changed")) }
+                }
+            }
+            div.actions {
+                button type="submit" { (ctx.tr("申請する", "File them")) }
+            }
+        }
+        p { a href="/applications?status=input_completed" { (ctx.tr("選び直す", "Choose again")) } }
+    };
+    let status = if unticked { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(Page(status, layout(ctx, ctx.tr("まとめて申請する内容の確認", "Check before filing together"), body))
+        .into_response())
 }
 
 #[derive(serde::Deserialize)]
