@@ -68,7 +68,7 @@ async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
 async fn q96_five_wrong_passwords_lock_for_24_hours_even_the_right_one(w: World) {
     for _ in 0..4 {
         let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
-        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{:?}", e);
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)), "{:?}", e);
     }
     let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}");
@@ -91,7 +91,7 @@ async fn q96_a_user_id_no_one_has_is_answered_and_locked_as_a_user_s(w: World) {
     };
     let locked_until = |r: Result<(), ServiceError>| match r {
         Err(ServiceError::Login(LoginRefusal::Locked { until })) => Some(until),
-        Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => None,
+        Err(ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)) => None,
         other => panic!("{other:?}"),
     };
     for _ in 0..4 {
@@ -125,7 +125,7 @@ async fn twenty_parallel_guesses(w: &World, id: &'static str) -> (usize, usize) 
     let (mut invalid, mut locked) = (0, 0);
     while let Some(r) = guesses.join_next().await {
         match r.unwrap() {
-            Err(ServiceError::Login(LoginRefusal::InvalidCredentials)) => invalid += 1,
+            Err(ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)) => invalid += 1,
             Err(ServiceError::Login(LoginRefusal::Locked { .. })) => locked += 1,
             other => panic!("a parallel guess answered {other:?}"),
         }
@@ -161,7 +161,7 @@ async fn q96_twenty_parallel_wrong_passwords_all_count_and_lock_once(w: World) {
     w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
     for _ in 0..4 {
         let e = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
-        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}");
+        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)), "{e:?}");
     }
     w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap();
     // Rounds 0 (the lock), 1 and 2 (each cleared) have ended, and round 3 has counted nothing: the counters
@@ -237,9 +237,11 @@ async fn flood_limits_bound_log_ins_per_user_id_and_reset_requests_per_user_id_a
     for i in 0..20 {
         let id = if i % 2 == 0 { "nobody99" } else { " NOBODY99 " };
         let e = w.svc.accounts.login(id, PASSWORD, Some(format!("203.0.113.{i}"))).await.unwrap_err();
-        // Wrong four times, then locked: as a user's ID would be (it tells no one which IDs exist).
+        // Wrong four times (the fourth warning of the lock), then locked: as a user's ID would be (it tells no
+        // one which IDs exist).
         match i {
-            0..4 => assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}"),
+            0..3 => assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{e:?}"),
+            3 => assert!(matches!(e, ServiceError::Login(LoginRefusal::LastTry)), "{e:?}"),
             _ => assert!(matches!(e, ServiceError::Login(LoginRefusal::Locked { .. })), "{e:?}"),
         }
     }
@@ -314,7 +316,10 @@ async fn flood_limits_bound_log_ins_per_address_over_many_user_ids() {
     let from = || Some("198.51.100.7".to_owned());
     for i in 0..300 {
         let e = w.svc.accounts.login(&format!("GUESS{i:03}"), "Guess#1234", from()).await.unwrap_err();
-        assert!(matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{i}: {e:?}");
+        assert!(
+            matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)),
+            "{i}: {e:?}"
+        );
     }
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, from()).await.unwrap_err();
     assert!(matches!(&e, ServiceError::TooManyAttempts(t) if t.rule() == "flood.login"), "{e:?}");
@@ -340,7 +345,7 @@ async fn an_office_s_staff_behind_one_address_do_not_use_up_one_another_s_log_in
     }
     let e = w.svc.accounts.login("GUESS299", "Guess#1234", office()).await.unwrap_err();
     assert!(
-        matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials)),
+        matches!(e, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)),
         "the 300th failure is still heard: {e:?}"
     );
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, office()).await.unwrap_err();
@@ -353,9 +358,15 @@ async fn unknown_user_ids_and_wrong_passwords_read_the_same() {
     let unknown = w.svc.accounts.login("NOBODY99", PASSWORD, None).await.unwrap_err();
     let wrong = w.svc.accounts.login("TANAKA01", "Wrong#pass1", None).await.unwrap_err();
     assert_eq!(unknown.to_string(), wrong.to_string());
-    assert!(matches!(unknown, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{unknown:?}");
+    assert!(
+        matches!(unknown, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)),
+        "{unknown:?}"
+    );
     let bad_form = w.svc.accounts.login("x", PASSWORD, None).await.unwrap_err();
-    assert!(matches!(bad_form, ServiceError::Login(LoginRefusal::InvalidCredentials)), "{bad_form:?}");
+    assert!(
+        matches!(bad_form, ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry)),
+        "{bad_form:?}"
+    );
 }
 
 #[tokio::test]

@@ -405,13 +405,20 @@ def test_each_log_in_refusal_says_what_happened(browser, own_server, lang, check
     page.goto("/login")
     log_in(page, s, user="NOBODY99", password="Wrong-password-1")
     expect(page.get_by_role("alert")).to_contain_text(re.compile(wrong, re.I))
-    for _ in range(5):
+    for attempt in range(5):
         log_in(page, s, password="Wrong-password-1")
         expect(page.locator("#password")).to_have_value("")
+        if attempt == 3:
+            # The fourth wrong password warns that the next one locks (#32 item 10), beside the field.
+            expect(page.locator("#user_id-error")).to_contain_text(re.compile("あと1回|one more wrong password"))
+            check(page, "login-last-try")
     log_in(page, s)
     expect(page).to_have_url(re.compile("/login$"))
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("24"))
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("ロックされています|locked", re.I))
+    # Locked is no mistake of typing: a notice saying what happened and what to do, no field marked wrong.
+    notice = page.locator(".notice.warning")
+    expect(notice).to_contain_text(re.compile("24"))
+    expect(notice).to_contain_text(re.compile("ロックされています|locked", re.I))
+    expect(page.locator("#password")).not_to_have_attribute("aria-invalid", "true")
     check(page, "login-locked")
 
     # The counter (an officer, through the API) lifts the lock and suspends the user.
@@ -420,7 +427,7 @@ def test_each_log_in_refusal_says_what_happened(browser, own_server, lang, check
         done = officer.post("/api/office/users/TANAKA01/actions", data={"action": action}, headers=token)
         assert done.ok, done.text()
     log_in(page, s)
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("停止されています|suspended", re.I))
+    expect(page.locator(".notice.warning")).to_contain_text(re.compile("停止されています|suspended", re.I))
     check(page, "login-suspended")
     context.close()
 

@@ -125,6 +125,10 @@ impl LoginGuard {
 pub enum LoginRefusal {
     #[error("the user ID or the password is wrong")]
     InvalidCredentials,
+    /// As [`Self::InvalidCredentials`], with the warning that the next wrong password locks the user ID
+    /// (told alike for a user ID nobody has: its failures are counted the same way).
+    #[error("the user ID or the password is wrong; one more wrong password locks the user ID for 24 hours")]
+    LastTry,
     #[error(
         "too many wrong passwords: the account is locked until {until} (24 hours); an officer at a regional office can lift the lock"
     )]
@@ -149,6 +153,7 @@ impl Localized for LoginRefusal {
     fn rule(&self) -> &'static str {
         match self {
             Self::InvalidCredentials => "login.invalid_credentials",
+            Self::LastTry => "login.last_try",
             Self::Locked { .. } => "login.locked",
             Self::PasswordExpired { .. } => "login.password_expired",
             Self::UserSuspended => "login.user_suspended",
@@ -160,6 +165,7 @@ impl Localized for LoginRefusal {
     fn message_ja(&self) -> String {
         match self {
             Self::InvalidCredentials => "利用者IDまたはパスワードが正しくありません。".into(),
+            Self::LastTry => "利用者IDまたはパスワードが正しくありません。あと1回間違えると、この利用者IDは24時間ロックされます。".into(),
             Self::Locked { until } => format!(
                 "パスワードを複数回誤って入力したため、{}までロックされています（24時間）。お急ぎの場合は地方出入国在留管理官署の窓口で解除を申し出てください。",
                 crate::jst::minute(*until)

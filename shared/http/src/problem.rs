@@ -177,7 +177,7 @@ impl From<ServiceError> for Problem {
                 p.errors = v.0.clone();
                 p
             }
-            ServiceError::Login(LoginRefusal::InvalidCredentials) => {
+            ServiceError::Login(LoginRefusal::InvalidCredentials | LoginRefusal::LastTry) => {
                 Self::from_error(StatusCode::UNAUTHORIZED, "login-refused", "Log-in refused", &e)
             }
             ServiceError::Login(_) => Self::from_error(StatusCode::FORBIDDEN, "login-refused", "Log-in refused", &e),

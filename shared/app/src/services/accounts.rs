@@ -38,6 +38,15 @@ pub struct PasswordLinks {
     public_url: String,
 }
 
+/// A wrong password's refusal after `failures` in a row: with the warning on the last try before the lock.
+fn wrong_password(failures: u32) -> LoginRefusal {
+    if failures + 1 == zairyu_domain::account::LoginGuard::MAX_FAILED_ATTEMPTS {
+        LoginRefusal::LastTry
+    } else {
+        LoginRefusal::InvalidCredentials
+    }
+}
+
 impl PasswordLinks {
     pub fn new(core: Core, public_url: impl Into<String>) -> Self {
         Self { core, public_url: public_url.into() }
@@ -172,7 +181,7 @@ impl Accounts {
             let next = guard.after_failures(guard.round, failures, now);
             let e = match next.locked_until.filter(|_| next != guard) {
                 Some(until) => LoginRefusal::Locked { until },
-                None => LoginRefusal::InvalidCredentials,
+                None => wrong_password(failures),
             };
             let mut change = self.core.change(&refused("anonymous", "login".into(), &e))?;
             if next != guard {
@@ -193,7 +202,7 @@ impl Accounts {
             let failures = users.count_failure(user.id(), round).await?;
             let e = match self.lock_after(user.clone(), round, failures, now).await? {
                 Some(until) => LoginRefusal::Locked { until },
-                None => LoginRefusal::InvalidCredentials,
+                None => wrong_password(failures),
             };
             self.core.audit_only(refused(user.id().as_str(), subject, &e)).await?;
             return Err(e.into());

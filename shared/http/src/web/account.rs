@@ -155,12 +155,35 @@ async fn login_page(MaybeVisit(visit, ctx): MaybeVisit, uri: axum::http::Uri) ->
     Ok(login_form(&ctx, StatusCode::OK, "", &q.next, notice, &[]))
 }
 
+/// The log-in page with a refusal that is not about what was typed: told as a notice above the form.
+fn login_refused(ctx: &PageCtx, status: StatusCode, user_id: &str, next: &str, why: &str) -> Response {
+    let notice = html! {
+        div.notice.warning role="alert" {
+            h2 { (ctx.tr("ログインできません", "You cannot log in")) }
+            p { (why) }
+        }
+    };
+    login_page_with(ctx, status, user_id, next, Some(notice), &[])
+}
+
 fn login_form(
     ctx: &PageCtx,
     status: StatusCode,
     user_id: &str,
     next: &str,
     notice: Option<&str>,
+    errors: &[(String, String)],
+) -> Response {
+    let notice = notice.map(|n| html! { div.notice role="status" { p { (n) } } });
+    login_page_with(ctx, status, user_id, next, notice, errors)
+}
+
+fn login_page_with(
+    ctx: &PageCtx,
+    status: StatusCode,
+    user_id: &str,
+    next: &str,
+    notice: Option<maud::Markup>,
     errors: &[(String, String)],
 ) -> Response {
     let lang = ctx.lang;
@@ -172,7 +195,7 @@ fn login_form(
     let general = errors.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.as_str());
     let body = html! {
         (error_summary(lang, &summary))
-        @if let Some(n) = notice { div.notice role="status" { p { (n) } } }
+        @if let Some(n) = notice { (n) }
         form method="post" action="/login" novalidate {
             input type="hidden" name="next" value=(local_path(next));
             (Field { id: "user_id", label: ctx.tr("利用者ID", "User ID"), kind: "text", value: user_id, required: true,
@@ -230,7 +253,15 @@ async fn login(
         Err(e) => {
             let p = Problem::from(e);
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST);
-            let mut res = login_form(&ctx, status, &f.user_id, &f.next, None, &messages(ctx.lang, &p));
+            let said = messages(ctx.lang, &p);
+            // What was typed is wrong (401): beside the fields. Anything else (locked, suspended, cancelled,
+            // expired) is no mistake of typing: a notice that says what happened and what to do (#32 item 10).
+            let mut res = if status == StatusCode::UNAUTHORIZED || status == StatusCode::UNPROCESSABLE_ENTITY {
+                login_form(&ctx, status, &f.user_id, &f.next, None, &said)
+            } else {
+                let why = said.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+                login_refused(&ctx, status, &f.user_id, &f.next, &why)
+            };
             if let Some(after) = p.retry_after
                 && let Ok(v) = HeaderValue::from_str(&after.to_string())
             {
