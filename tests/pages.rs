@@ -163,6 +163,8 @@ async fn the_top_page_speaks_the_visitor_s_language() {
         en.html.contains("Online Residence Application System") && en.html.contains("Information for notification")
     );
     assert!(en.html.contains("cannot receive replies"));
+    // The help desk's contact (the stack's parameter) on every page's foot (#32 item 10).
+    assert!(en.html.contains("<span class=\"help-desk\">0570-000-000</span>"), "{}", en.html);
     // One title: the service's name once on its top page, a page's own name before it elsewhere (#32 item 10).
     assert!(en.html.contains("<title>Online Residence Application System</title>"), "{}", en.html);
     assert!(ja.html.contains("<title>在留申請オンラインシステム</title>"));

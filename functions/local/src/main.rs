@@ -374,8 +374,11 @@ async fn main() -> Result<(), Error> {
         println!("finished {} blanket registration(s) the last run left unfinished", resumed.completed);
     }
 
+    // The help desk's contact: on every page and in every e-mail.
+    let help_desk_contact = setting("ZAIRYU_HELP_DESK", zairyu_http::DEFAULT_HELP_DESK);
     let mut config = HttpConfig::new(false, GeoPolicy::Off)?;
     config.public_url = public_url.trim_end_matches('/').to_owned();
+    config.help_desk = help_desk_contact.clone();
     let state = AppState::full(&services, config);
     let outbox = mailer.clone();
     let jobs = services.daily.clone();
@@ -436,8 +439,7 @@ async fn main() -> Result<(), Error> {
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
     let core = services.core.clone();
     let from = EmailAddress::parse(&setting("ZAIRYU_SENDER", "no-reply@oras.localhost.example"))?;
-    let help_desk = setting("ZAIRYU_HELP_DESK", "0570-000-000");
-    let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk);
+    let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk_contact);
     let sweeps = services.daily.clone();
     let uploads = services.blanket.clone();
     let worker = tokio::spawn(async move {

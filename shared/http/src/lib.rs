@@ -49,7 +49,13 @@ pub struct HttpConfig {
     /// The service's own address as browsers reach it (`ZAIRYU_PUBLIC_URL`, no trailing slash): where the
     /// object store sends a browser back to after a form's upload.
     pub public_url: String,
+    /// How to reach the help desk (`ZAIRYU_HELP_DESK`, the stack's `HelpDesk`): on every page's foot, as in
+    /// every e-mail (Q99).
+    pub help_desk: String,
 }
+
+/// The help desk's contact where no stack names one (the local server, tests).
+pub const DEFAULT_HELP_DESK: &str = "0570-000-000";
 
 impl HttpConfig {
     /// Where no edge stands in front (the local server, tests of the routes): no origin proof, a cursor
@@ -61,6 +67,7 @@ impl HttpConfig {
             origin: OriginCheck::Open,
             cursor_key: CursorKey::random()?,
             public_url: "http://127.0.0.1:8080".into(),
+            help_desk: DEFAULT_HELP_DESK.into(),
         })
     }
 
@@ -80,6 +87,7 @@ impl HttpConfig {
             origin: OriginCheck::from_config(&var("ZAIRYU_ORIGIN_SECRET")?, previous.as_deref())?,
             cursor_key: CursorKey::from_secret(&var("ZAIRYU_CURSOR_KEY")?)?,
             public_url: var("ZAIRYU_PUBLIC_URL")?.trim_end_matches('/').to_owned(),
+            help_desk: var("ZAIRYU_HELP_DESK")?,
         })
     }
 }

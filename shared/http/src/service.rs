@@ -15,6 +15,7 @@ use crate::{AppState, Problem};
 
 /// The router of the given functions' routes, with the Japan-only layer (Q52).
 pub fn router(state: AppState, functions: &[Function]) -> Router {
+    crate::web::set_help_desk(&state.config.help_desk);
     // The pages and every resource's public routes go into one router; each resource's session routes,
     // layered, are merged into it once.
     let mut r: Router<AppState> = crate::web::add_pages(Router::new(), functions);

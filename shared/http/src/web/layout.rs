@@ -87,6 +87,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                     div.wrap {
                         p {
                             strong { (tr(lang, "ヘルプデスク", "Help desk")) } " "
+                            span.help-desk { (help_desk()) } " "
                             (tr(lang, "システムの操作についてのお問い合わせは、平日9時から17時まで受け付けています。",
                                 "Questions about using this system are answered on weekdays from 9:00 to 17:00 (Japan time)."))
                         }
@@ -209,4 +210,17 @@ impl PageCtx {
     pub fn tr(&self, ja: &'static str, en: &'static str) -> &'static str {
         tr(self.lang, ja, en)
     }
+}
+
+static HELP_DESK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the help desk's contact every page shows: the process's configuration, set once when its router
+/// is built (every router of a process serves the one deployment).
+pub fn set_help_desk(contact: &str) {
+    let _ = HELP_DESK.set(contact.to_owned());
+}
+
+/// The help desk's contact on every page's foot.
+fn help_desk() -> &'static str {
+    HELP_DESK.get().map_or(crate::DEFAULT_HELP_DESK, String::as_str)
 }

@@ -34,7 +34,7 @@ mod visit;
 #[cfg(any(feature = "submit", feature = "office"))]
 pub use form::Form;
 pub use form::{Field, error_summary, messages};
-pub use layout::{Page, PageCtx, error_page, layout, not_found_page, service_name};
+pub use layout::{Page, PageCtx, error_page, layout, not_found_page, service_name, set_help_desk};
 #[cfg(any(feature = "login", feature = "office"))]
 pub use page::jst;
 #[cfg(any(feature = "submit", feature = "office"))]
