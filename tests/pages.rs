@@ -60,7 +60,10 @@ impl Browser {
             }
         }
         let location = r.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
-        Page { status: r.status, location, headers: r.headers, html: String::from_utf8_lossy(&r.bytes).into_owned() }
+        // A name's break opportunities after its commas (`<wbr>`, #32 item 6) are read away, as a reader's eye
+        // does: the tests look for names as typed.
+        let html = String::from_utf8_lossy(&r.bytes).replace("<wbr>", "");
+        Page { status: r.status, location, headers: r.headers, html }
     }
 
     async fn get(&mut self, app: &axum::Router, uri: &str) -> Page {
@@ -904,7 +907,7 @@ async fn the_list_page_tells_who_can_file_today() {
     b.log_in(&app, "TANAKA01", PASSWORD, "").await;
     let page = b.get(&app, "/foreign-nationals").await;
     let row = |card: &str| {
-        let at = page.html.find(&format!("<td>{card}</td>")).unwrap_or_else(|| panic!("{card} listed"));
+        let at = page.html.find(&format!(">{card}</td>")).unwrap_or_else(|| panic!("{card} listed"));
         let start = page.html[..at].rfind("<tr>").unwrap();
         page.html[start..at + page.html[at..].find("</tr>").unwrap()].to_owned()
     };
@@ -1083,9 +1086,7 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     let error_row = &body[..body.find("</tbody>").unwrap()];
     assert_eq!(error_row.matches("<tr>").count(), 1, "one error: {error_row}");
     // The second person's row is row 5 of the sheet (its header rows first); the postcode is column J.
-    for cell in
-        ["<td>申請 Applications</td>", "<td>5</td>", "<td>J Postcode</td>", "<td>12</td>", "Postcode must be 7 digits"]
-    {
+    for cell in [">申請 Applications</td>", ">5</td>", ">J Postcode</td>", ">12</td>", "Postcode must be 7 digits"] {
         assert!(error_row.contains(cell), "{cell}: {error_row}");
     }
     assert!(!error_row.contains("postcode.format"), "no rule code before users: {error_row}");
@@ -1097,7 +1098,7 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     // Q42: the row in error is an item of the list, which leads to its errors and to its correction: the
     // form with the row as typed and the error beside its field; corrected, it is Input completed.
     let in_error = b.get(&app, "/applications?status=error_blanket_registration").await;
-    let marker = "<th scope=\"row\"><a href=\"/applications/";
+    let marker = "scope=\"row\"><a href=\"/applications/";
     let at = in_error.html.find(marker).expect("the entry is listed");
     let entry = in_error.html[at + marker.len()..].split('"').next().unwrap().to_owned();
     let page = b.get(&app, &format!("/applications/{entry}")).await;
@@ -2012,8 +2013,7 @@ async fn the_counter_adds_many_from_the_office_s_list_file_in_pages() {
     assert!(!b.get(&app, path).await.html.contains("OKAFOR,CHIDI"), "nothing stored");
     let refused = b.take(&app, bad).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
-    for text in
-        ["The file has 2 errors; nothing is stored.", "Date of birth", "Period of stay", "<th scope=\"row\">3</th>"]
+    for text in ["The file has 2 errors; nothing is stored.", "Date of birth", "Period of stay", "scope=\"row\">3</th>"]
     {
         assert!(refused.html.contains(text), "{text}: {}", refused.html);
     }

@@ -2,6 +2,8 @@
 
 import pathlib
 import re
+
+import pytest
 import sys
 
 from playwright.sync_api import expect
@@ -89,30 +91,50 @@ def test_not_found_page(page, lang, check):
     check(page, "not-found")
 
 
-def test_pages_at_320_px_wide(page, server, lang, check):
+def narrow_enough(page, width, what):
+    """Nothing on the page is wider than the screen, no table either (#32 item 6: lists become stacked rows),
+    and every radio button and check box is a target of at least 24 by 24 px (WCAG 2.2, 2.5.8)."""
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= width, f"{what} is {wide}px wide at {width}px"
+    tables = page.evaluate("Math.max(0, ...[...document.querySelectorAll('table')].map(t => t.scrollWidth))")
+    assert tables <= width, f"a table of {what} is {tables}px wide at {width}px"
+    # A caption or heading squeezed into a column of letters is as bad as one too wide.
+    squeezed = page.evaluate("""[...document.querySelectorAll('caption, h1, h2')]
+        .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().width < 100).length""")
+    assert squeezed == 0, f"{what}: {squeezed} captions or headings squeezed narrower than 100 px"
+    small = page.evaluate("""[...document.querySelectorAll('input[type=radio], input[type=checkbox]')]
+        .map(i => i.getBoundingClientRect()).filter(r => r.width > 0 && (r.width < 24 || r.height < 24)).length""")
+    assert small == 0, f"{what}: {small} choices smaller than 24 px"
+
+
+def test_pages_at_phone_widths(page, server, lang, check):
+    """#32 item 6, at 320 and 375 px: one log-in (log-ins of a user ID are limited), every width in turn."""
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/login")
+    narrow_enough(page, 320, "the log-in page")
     check(page, "login-320")
     log_in(page, server)
-    for path in ["/foreign-nationals", "/applications"]:
-        page.goto(path)
-        # Nothing but the tables' own scrolling box is wider than the screen.
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 320, f"{path} is {width}px wide at 320px"
-        check(page, "list-320" + path.replace("/", "-"))
-    # The application form, and its errors, at 320 px: nothing wider than the screen either.
-    page.goto("/foreign-nationals")
-    page.get_by_role("link", name=re.compile("^(申請する|Apply)")).first.click()
-    expect(page).to_have_url(re.compile("/applications/new\\?person="))
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320, f"the form is {width}px wide at 320px"
-    check(page, "form-320")
-    page.locator("#postcode").fill("1000")
-    page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320, f"the form with its errors is {width}px wide at 320px"
-    check(page, "form-errors-320")
+    for width in [320, 375]:
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ["/foreign-nationals", "/applications", "/blanket"]:
+            page.goto(path)
+            narrow_enough(page, width, path)
+            check(page, f"list-{width}" + path.replace("/", "-"))
+        # Each person's name with its action beside it, both on the screen.
+        page.goto("/foreign-nationals")
+        apply = page.get_by_role("link", name=re.compile("^(申請する|Apply)")).first
+        box = apply.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        # The application form, and its errors: nothing wider than the screen either.
+        apply.click()
+        expect(page).to_have_url(re.compile("/applications/new\\?person="))
+        narrow_enough(page, width, "the form")
+        check(page, f"form-{width}")
+        page.locator("#postcode").fill("1000")
+        page.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        narrow_enough(page, width, "the form with its errors")
+        check(page, f"form-errors-{width}")
 
 
 def a_jpeg(page, path, width=240, height=320):

@@ -14,15 +14,54 @@ use zairyu_domain::error::Language as Lang;
 /// A table of data in its own scrolling region (so a narrow screen scrolls the table, not the page), with
 /// its caption and column headers.
 pub fn data_table(ctx: &PageCtx, caption: &str, headers: &[(&'static str, &'static str)], rows: Markup) -> Markup {
+    let labels: Vec<&str> = headers.iter().map(|(ja, en)| ctx.tr(ja, en)).collect();
+    let rows = maud::PreEscaped(for_phones(&rows.into_string(), &labels));
     html! {
         div.table-wrap role="region" tabindex="0" aria-label=(caption) {
             table {
                 caption { (caption) }
-                thead { tr { @for (ja, en) in headers { th scope="col" { (ctx.tr(ja, en)) } } } }
+                thead { tr { @for label in &labels { th scope="col" { (label) } } } }
                 tbody { (rows) }
             }
         }
     }
+}
+
+/// A table's rows made ready for a phone's width (#32 item 6), where each row is shown stacked, one cell a
+/// line: each cell carries its column's header (`data-label`, which the style sheet prints before it), and
+/// a name may wrap after each comma (`NGUYEN,VAN,AN`), never inside a word. The rows are our own markup: a
+/// cell starts `<td` or `<th` followed by a space or `>`; text is what stands between `>` and `<`.
+fn for_phones(rows: &str, labels: &[&str]) -> String {
+    let mut out = String::with_capacity(rows.len() + rows.len() / 4);
+    let (mut column, mut in_tag) = (0usize, false);
+    let mut rest = rows;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            in_tag = true;
+            let cell = ["<td", "<th"].iter().any(|t| rest.starts_with(t) && rest[3..].starts_with([' ', '>']));
+            if rest.starts_with("<tr") && rest[3..].starts_with([' ', '>']) {
+                column = 0;
+            } else if cell {
+                out.push_str(&rest[..3]);
+                if let Some(label) = labels.get(column) {
+                    out.push_str(" data-label=\"");
+                    out.push_str(&maud::html! { (label) }.into_string());
+                    out.push('"');
+                }
+                column += 1;
+                rest = &rest[3..];
+                continue;
+            }
+        } else if c == '>' {
+            in_tag = false;
+        }
+        out.push(c);
+        if c == ',' && !in_tag {
+            out.push_str("<wbr>");
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Lines per page of a list page.
@@ -143,4 +182,17 @@ pub fn tr_owned(lang: Lang, ja: &str, en: &str) -> String {
 /// After a post: on to the next page (303, so a reload reads it again instead of posting again).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
+}
+
+#[cfg(test)]
+mod phone_tests {
+    #[test]
+    fn each_cell_carries_its_column_s_header_and_names_wrap_at_commas() {
+        let rows = r#"<tr id="a"><th scope="row"><a href="/x?a=1,2">NGUYEN,VAN,AN</a></th><td>1, 2</td><td class="t">x</td></tr><tr><td>y</td></tr>"#;
+        let out = super::for_phones(rows, &["Name", "Count", "A \"B\""]);
+        assert_eq!(
+            out,
+            r#"<tr id="a"><th data-label="Name" scope="row"><a href="/x?a=1,2">NGUYEN,<wbr>VAN,<wbr>AN</a></th><td data-label="Count">1,<wbr> 2</td><td data-label="A &quot;B&quot;" class="t">x</td></tr><tr><td data-label="Name">y</td></tr>"#
+        );
+    }
 }
