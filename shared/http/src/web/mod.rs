@@ -212,25 +212,16 @@ pub fn js_path() -> &'static str {
 }
 
 async fn asset(Path(file): Path<String>, headers: HeaderMap) -> Response {
-    if js_path().strip_prefix("/static/") == Some(file.as_str()) {
-        return (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            JS,
-        )
-            .into_response();
-    }
-    if css_path().strip_prefix("/static/") == Some(file.as_str()) {
-        return (
-            [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            CSS,
-        )
-            .into_response();
+    // Each asset under its hashed name, cached for a year.
+    let assets = [(css_path(), "text/css; charset=utf-8", CSS), (js_path(), "text/javascript; charset=utf-8", JS)];
+    for (path, kind, content) in assets {
+        if path.strip_prefix("/static/") == Some(file.as_str()) {
+            return (
+                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+                content,
+            )
+                .into_response();
+        }
     }
     not_found_page(visitor_lang(&headers))
 }
