@@ -1320,10 +1320,19 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     assert!(queue.html.contains("Under examination <span class=\"count\">0</span>"));
     assert!(queue.html.contains(&format!("href=\"/office/applications/{id}\">{temporary}</a>")));
     assert!(queue.html.contains("href=\"/office\">Applications to process</a>"), "the officers' navigation");
+    // The organization by its name, not its ID (#32 item 5).
+    assert!(queue.html.contains("href=\"/office/organizations/org1\">Sakura Systems K.K.</a>"), "{}", queue.html);
     b.get(&app, "/office?status=denied").await.assert_html(StatusCode::BAD_REQUEST);
 
     // Search: the temporary receipt number leads to the application; a card number lists its applications.
     let found = b.office_search(&app, &temporary.to_lowercase()).await;
+    assert_eq!(found.location.as_deref(), Some(format!("/office/applications/{id}").as_str()));
+    // In full-width letters too (#32 item 7).
+    let wide: String = temporary
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+        .collect();
+    let found = b.office_search(&app, &wide).await;
     assert_eq!(found.location.as_deref(), Some(format!("/office/applications/{id}").as_str()));
     let by_card = b.office_search(&app, "AB12345678CD").await;
     assert!(by_card.html.contains(&format!("href=\"/office/applications/{id}\"")), "{}", by_card.html);
@@ -1333,6 +1342,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     let here = format!("/office/applications/{id}");
     let page = b.get(&app, &here).await;
     page.assert_html(StatusCode::OK);
+    assert!(page.html.contains(">Sakura Systems K.K.</a>"), "the organization by its name");
     for text in [
         "NGUYEN,VAN,AN",
         "The entry of the List of Affiliated Foreign Nationals it was checked against",

@@ -164,6 +164,26 @@ impl OfficialReceiptNumber {
     }
 }
 
+/// A receipt number as an officer types it, in the form it is stored and printed: letters in either width
+/// and either case (東オンen, 東オンＥＮ, tmp-20261127-…), full-width digits; anything that reads as no
+/// receipt number is left as typed (it finds nothing).
+pub fn as_printed(typed: &str) -> String {
+    let upper: String = typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            'ａ'..='ｚ' => char::from_u32(c as u32 - 0x20).unwrap_or(c),
+            '－' | '‐' | '−' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    if let Ok(n) = OfficialReceiptNumber::parse(&upper) {
+        return n.to_string();
+    }
+    let half: String = upper.chars().map(to_half_width).collect();
+    TemporaryReceiptNumber::parse(&half).map_or_else(|_| typed.trim().to_owned(), |t| t.to_string())
+}
+
 /// The procedure whose receipt-number letters these are (full- or half-width).
 fn procedure_of_letters(letters: &str) -> Option<Procedure> {
     let half = |s: &str| s.chars().map(to_half_width).collect::<String>();
@@ -206,6 +226,27 @@ impl From<OfficialReceiptNumber> for String {
 
 #[cfg(test)]
 mod tests {
+    /// #32 item 7: a number typed in either width and either case finds the number as printed.
+    #[test]
+    fn a_number_is_read_as_printed_however_it_is_typed() {
+        let printed = ReceiptSeries { office: Office::Tokyo, procedure: Procedure::Extension, year: 26 }
+            .number(123)
+            .unwrap()
+            .to_string();
+        let ascii: String = printed.chars().map(to_half_width).collect();
+        for typed in [printed.clone(), ascii.clone(), ascii.to_lowercase(), format!("  {printed} ")] {
+            assert_eq!(as_printed(&typed), printed, "{typed}");
+        }
+        let temporary = TemporaryReceiptNumber::new(d("2026-11-27"), 12345).to_string();
+        assert_eq!(as_printed(&temporary.to_lowercase()), temporary);
+        let wide: String = temporary
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+            .collect();
+        assert_eq!(as_printed(&wide), temporary);
+        assert_eq!(as_printed(" nothing "), "nothing");
+    }
+
     use super::*;
     use crate::jst::d;
     use proptest::prelude::*;

@@ -207,12 +207,24 @@ impl Examination {
         }
     }
 
+    /// The names of these organizations, for an officer's lists (names, not IDs, before users).
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_names(
+        &self,
+        caller: &Caller,
+        ids: &[zairyu_domain::application::OrganizationId],
+    ) -> Result<std::collections::HashMap<zairyu_domain::application::OrganizationId, String>, ServiceError> {
+        caller.officer()?;
+        Ok(self.core.store().organizations().names(ids).await?)
+    }
+
     /// Q33, Q46: an application found by its temporary or official receipt number, for an officer who may
     /// see it.
     #[tracing::instrument(skip_all)]
     pub async fn find_by_receipt_number(&self, caller: &Caller, number: &str) -> Result<Application, ServiceError> {
         let (office, roles) = caller.officer()?;
-        let found = self.core.store().applications().by_receipt_number(number).await?;
+        let number = zairyu_domain::receipt_number::as_printed(number);
+        let found = self.core.store().applications().by_receipt_number(&number).await?;
         let app = found.ok_or(ServiceError::NotFound)?;
         Ok(self.visible(caller, office, roles, app).await?.0.into_inner())
     }

@@ -48,6 +48,23 @@ impl Organizations<'_> {
         Store::get_stored(self.0, &key(id)).await
     }
 
+    /// The names of these organizations, in one batched read (an ID nobody has is left out).
+    pub async fn names(
+        &self,
+        ids: &[OrganizationId],
+    ) -> Result<std::collections::HashMap<OrganizationId, String>, StoreError> {
+        let mut unique: Vec<OrganizationId> = ids.to_vec();
+        unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        unique.dedup();
+        let keys: Vec<Key> = unique.iter().map(key).collect();
+        let mut out = std::collections::HashMap::new();
+        for item in self.0.get_many(&keys).await?.iter().flatten() {
+            let org: Organization = decode(item)?;
+            out.insert(org.id().clone(), org.profile().name.to_string());
+        }
+        Ok(out)
+    }
+
     /// Whether an organization with this corporate number is registered.
     pub async fn corporate_number_registered(&self, number: &CorporateNumber) -> Result<bool, StoreError> {
         Ok(self.0.get(&corporate_number_key(number)).await?.is_some())

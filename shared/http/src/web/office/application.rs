@@ -68,6 +68,11 @@ pub(super) async fn application_page(
     let (ctx, lang) = (&v.page, v.lang());
     let history = examination.office_history(&v.caller, app).await.map_err(refused_by(v))?;
     let steps = examination.office_steps(&v.caller, app).map_err(refused_by(v))?;
+    let names = examination
+        .organization_names(&v.caller, std::slice::from_ref(app.organization_id()))
+        .await
+        .map_err(refused_by(v))?;
+    let organization = names.get(app.organization_id()).map_or("—", String::as_str);
     let form = app.form();
     let dash = "—".to_owned();
     let body = html! {
@@ -80,7 +85,7 @@ pub(super) async fn application_page(
             dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (app.temporary_receipt_number().map_or_else(|| dash.clone(), ToString::to_string)) }
             dt { (ctx.tr("受付番号", "Receipt number")) } dd { (app.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
             dt { (ctx.tr("申請日", "Date of application")) } dd { (app.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
-            dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (app.organization_id().as_str()) } }
+            dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (organization) } }
             dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (app.created_by().as_str()) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }

@@ -25,11 +25,13 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::examination::Examination;
 use zairyu_app::store::QueueOrder;
 use zairyu_domain::application::Application;
+use zairyu_domain::application::OrganizationId;
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 
 #[derive(Deserialize, Default)]
@@ -64,6 +66,7 @@ pub(super) async fn queue(
         .await
         .map_err(refused_by(&v))?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
+    let names = names_of(&examination, &v, &page.items).await?;
     let path = format!("/office?status={}", status.code());
     let body = html! {
         (search_form(ctx, ""))
@@ -82,7 +85,7 @@ pub(super) async fn queue(
         @if page.items.is_empty() {
             p.panel { (ctx.tr("この申請状況の申請はありません。", "There is no application in this status.")) }
         } @else {
-            (applications_table(ctx, ctx.tr("申請（受付の古い順）", "Applications, oldest receipt first"), &page.items))
+            (applications_table(ctx, ctx.tr("申請（受付の古い順）", "Applications, oldest receipt first"), &page.items, &names))
         }
         (pager(ctx, &path, next.as_deref(), args.cursor.is_none()))
     };
@@ -102,7 +105,22 @@ pub(in crate::web) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
     }
 }
 
-pub(super) fn applications_table(ctx: &PageCtx, caption: &str, apps: &[Application]) -> Markup {
+/// The names of the organizations of these applications (names, not IDs, before users).
+async fn names_of(
+    examination: &Examination,
+    v: &Visit,
+    apps: &[Application],
+) -> Result<HashMap<OrganizationId, String>, PageError> {
+    let ids: Vec<OrganizationId> = apps.iter().map(|a| a.organization_id().clone()).collect();
+    examination.organization_names(&v.caller, &ids).await.map_err(refused_by(v))
+}
+
+pub(super) fn applications_table(
+    ctx: &PageCtx,
+    caption: &str,
+    apps: &[Application],
+    names: &HashMap<OrganizationId, String>,
+) -> Markup {
     let dash = "—".to_owned();
     data_table(
         ctx,
@@ -129,7 +147,7 @@ pub(super) fn applications_table(ctx: &PageCtx, caption: &str, apps: &[Applicati
                     td { (a.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
                     td { (a.form().name.to_string()) }
                     td { (a.form().stay.card_number.to_string()) }
-                    td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (a.organization_id().as_str()) } }
+                    td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (names.get(a.organization_id()).map_or("—", String::as_str)) } }
                     td { (status_label(ctx.lang, a.status())) }
                     td { (method_label(ctx, a.form().receipt_method)) }
                 }
@@ -203,6 +221,7 @@ pub(super) async fn find(examination: &Examination, counter: &Counter, v: &Visit
     } else {
         found.unwrap_or_default()
     };
+    let names = names_of(examination, v, &by_card).await?;
     let body = html! {
         (search_form(ctx, &args.q))
         @if q.is_empty() {
@@ -212,7 +231,7 @@ pub(super) async fn find(examination: &Examination, counter: &Counter, v: &Visit
                 p { (ctx.tr("この番号の申請・所属機関は見つかりませんでした（この官署で扱うものに限ります）。", "No application or organization of this office has this number.")) }
             }
         } @else {
-            (applications_table(ctx, ctx.tr("この在留カード番号の申請", "Applications for this residence card"), &by_card))
+            (applications_table(ctx, ctx.tr("この在留カード番号の申請", "Applications for this residence card"), &by_card, &names))
         }
         p { a href="/office" { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
     };

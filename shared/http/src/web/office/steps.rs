@@ -93,8 +93,10 @@ pub(super) fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep) -> M
                 OfficeStep::Decide => div.actions {
                     button type="submit" name="decision" value="permit" { (ctx.tr("許可する", "Permit")) }
                     " "
-                    button.secondary type="submit" name="decision" value="deny" { (ctx.tr("不許可にする", "Deny")) }
+                    button.warning type="submit" name="decision" value="deny" { (ctx.tr("不許可にする", "Deny")) }
                 },
+                // A withdrawal ends what the applicant asked for: styled as the warning it is (#32 item 7).
+                OfficeStep::Withdraw | OfficeStep::WithdrawAttachment(_) => div.actions { button.warning type="submit" { (title) } },
                 _ => div.actions { button type="submit" { (title) } },
             }
         }
