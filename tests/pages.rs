@@ -1517,6 +1517,8 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     let found = b.office_users(&app, &[("email", "tanaka@sakura.example.jp")]).await;
     found.assert_html(StatusCode::OK);
     assert!(found.html.contains("href=\"/office/users/TANAKA01\""), "{}", found.html);
+    // The user's organization by its name, not its ID (#32 item 5).
+    assert!(found.html.contains(">Sakura Systems K.K.</td>") && !found.html.contains(">org1</td>"), "{}", found.html);
     let bad = b.office_users(&app, &[("email", "not-an-address")]).await;
     assert!(bad.html.contains("href=\"#email\""), "{}", bad.html);
     // By organization and (part of) the name, too.
@@ -1528,6 +1530,7 @@ async fn the_counter_finds_a_user_and_acts_on_it_in_pages() {
     assert!(unknown.html.contains("href=\"#organization\""), "{}", unknown.html);
     let page = b.get(&app, "/office/users/TANAKA01").await;
     assert!(page.html.contains("Lift the lock") && page.html.contains("(Japan time), until then"), "{}", page.html);
+    assert!(page.html.contains("<dd>Sakura Systems K.K.</dd>"), "{}", page.html);
     let csrf = page.hidden("csrf");
     let act = |action: &'static str| vec![("csrf", csrf.clone()), ("action", action.to_owned())];
     assert!(b.post_owned(&app, "/office/users/TANAKA01", &act("lift_lockout")).await.location.is_some());

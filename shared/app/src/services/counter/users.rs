@@ -143,6 +143,17 @@ pub struct CounterUser {
 }
 
 impl Counter {
+    /// The names of these organizations, for an officer's lists of users (names, not IDs, before users).
+    #[tracing::instrument(skip_all)]
+    pub async fn organization_names(
+        &self,
+        caller: &Caller,
+        ids: &[zairyu_domain::application::OrganizationId],
+    ) -> Result<std::collections::HashMap<zairyu_domain::application::OrganizationId, String>, ServiceError> {
+        caller.officer()?;
+        Ok(self.core.store().organizations().names(ids).await?)
+    }
+
     /// Where this counter stands to `user`: the office of its organization, or any other (officers'
     /// own accounts are an admin's alone, and read as missing to anyone else).
     pub(super) async fn reach(&self, caller: &Caller, user: &User) -> Result<CounterReach, ServiceError> {

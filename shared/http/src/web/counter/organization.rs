@@ -58,6 +58,8 @@ pub(super) async fn organization_page(
     let file = counter.organization_file(&v.caller, org, Some(&args.user_name)).await.map_err(refused_by(v))?;
     let (found, requests, users) = (&file.organization, &file.requests, &file.users);
     let p = found.profile();
+    // Its users are its own: named by its name.
+    let names = std::collections::HashMap::from([(found.id().clone(), p.name.to_string())]);
     let csrf = ctx.csrf.as_deref().unwrap_or_default();
     let action = format!("/office/organizations/{}", found.id());
     let f = Form { ctx, errors };
@@ -200,7 +202,7 @@ pub(super) async fn organization_page(
         @if users.is_empty() {
             @if args.user_name.trim().is_empty() { p { (ctx.tr("利用者はいません。", "There is no user yet.")) } }
             @else { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } }
-        } @else { (users_table(ctx, users)) }
+        } @else { (users_table(ctx, users, &names)) }
     };
     Ok(Page(status, layout(ctx, p.name.as_str(), body)).into_response())
 }

@@ -7,6 +7,7 @@ use crate::web::FormResult;
 use crate::web::PER_PAGE;
 use crate::web::Page;
 use crate::web::PageCtx;
+use crate::web::PageError;
 use crate::web::PageResult;
 use crate::web::Visit;
 use crate::web::data_table;
@@ -25,10 +26,12 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::counter::{CounterUser, UserAction};
 use zairyu_domain::account::{User, UserKind, UserState};
+use zairyu_domain::application::OrganizationId;
 
 #[derive(Deserialize, Default)]
 pub(super) struct UsersArgs {
@@ -88,6 +91,10 @@ pub(super) async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) ->
     } else {
         None
     };
+    let names = match &found {
+        Some(users) => organization_names(counter, v, users).await?,
+        None => HashMap::new(),
+    };
     let error = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let body = html! {
         (error_summary(lang, &errors))
@@ -109,7 +116,7 @@ pub(super) async fn find_users(counter: &Counter, v: &Visit, args: UsersArgs) ->
             @if found.is_empty() {
                 div.notice role="status" { p { (ctx.tr("該当する利用者はいません。", "No user matches.")) } }
             } @else {
-                (users_table(ctx, found))
+                (users_table(ctx, found, &names))
             }
         }
     };
@@ -132,7 +139,17 @@ pub(super) fn state_label(ctx: &PageCtx, s: UserState) -> &'static str {
     }
 }
 
-pub(in crate::web) fn users_table(ctx: &PageCtx, users: &[User]) -> Markup {
+/// The names of the users' organizations (names, not IDs, before users).
+pub(in crate::web) async fn organization_names(
+    counter: &Counter,
+    v: &Visit,
+    users: &[User],
+) -> Result<HashMap<OrganizationId, String>, PageError> {
+    let ids: Vec<OrganizationId> = users.iter().filter_map(|u| u.organization_id().cloned()).collect();
+    counter.organization_names(&v.caller, &ids).await.map_err(refused_by(v))
+}
+
+pub(in crate::web) fn users_table(ctx: &PageCtx, users: &[User], names: &HashMap<OrganizationId, String>) -> Markup {
     data_table(
         ctx,
         ctx.tr("該当する利用者", "Users found"),
@@ -142,7 +159,7 @@ pub(in crate::web) fn users_table(ctx: &PageCtx, users: &[User]) -> Markup {
                 tr {
                     th scope="row" { a href=(format!("/office/users/{}", u.id().as_str())) { (u.id().as_str()) } }
                     td { (u.name().as_str()) }
-                    td { (u.organization_id().map_or("—", |o| o.as_str())) }
+                    td { (u.organization_id().and_then(|o| names.get(o)).map_or("—", String::as_str)) }
                     td { (kind_label(ctx, u.kind())) }
                     td { (state_label(ctx, u.state())) }
                 }
@@ -208,13 +225,15 @@ pub(super) async fn user_page(
 ) -> PageResult {
     let args: ShownArgs = query(&uri, v.lang())?;
     let found = counter.office_user(&v.caller, &user).await.map_err(refused_by(&v))?;
-    Ok(user_view(&v, StatusCode::OK, &found, counter.now(), &args.done, &[]))
+    let names = organization_names(&counter, &v, std::slice::from_ref(&found.user)).await?;
+    Ok(user_view(&v, StatusCode::OK, &found, &names, counter.now(), &args.done, &[]))
 }
 
 pub(super) fn user_view(
     v: &Visit,
     status: StatusCode,
     found: &CounterUser,
+    names: &HashMap<OrganizationId, String>,
     now: chrono::DateTime<chrono::Utc>,
     done: &str,
     errors: &[(String, String)],
@@ -232,7 +251,7 @@ pub(super) fn user_view(
             dt { (ctx.tr("利用者ID", "User ID")) } dd { (id) }
             dt { (ctx.tr("氏名", "Name")) } dd { (user.name().as_str()) }
             dt { (ctx.tr("メールアドレス", "E-mail address")) } dd { (user.email().to_string()) }
-            dt { (ctx.tr("所属機関", "Organization")) } dd { (user.organization_id().map_or("—", |o| o.as_str())) }
+            dt { (ctx.tr("所属機関", "Organization")) } dd { (user.organization_id().and_then(|o| names.get(o)).map_or("—", String::as_str)) }
             dt { (ctx.tr("種別", "Kind")) } dd { (kind_label(ctx, user.kind())) }
             dt { (ctx.tr("状態", "State")) } dd { (state_label(ctx, user.state())) }
             @if let Some(until) = user.guard().locked_until.filter(|_| user.guard().is_locked(now)) {
@@ -273,7 +292,8 @@ pub(super) async fn user_act(
     let fields = v.posted(form)?;
     let refuse = async |errors: Vec<(String, String)>| -> PageResult {
         let found = counter.office_user(&v.caller, &user).await.map_err(refused_by(&v))?;
-        Ok(user_view(&v, StatusCode::UNPROCESSABLE_ENTITY, &found, counter.now(), "", &errors))
+        let names = organization_names(&counter, &v, std::slice::from_ref(&found.user)).await?;
+        Ok(user_view(&v, StatusCode::UNPROCESSABLE_ENTITY, &found, &names, counter.now(), "", &errors))
     };
     let Some(action) = UserAction::parse(fields.get("action")) else {
         return refuse(vec![("actions".into(), tr_owned(lang, "処理が選ばれていません。", "No step was chosen."))])
