@@ -214,8 +214,7 @@ impl Examination {
         caller: &Caller,
         ids: &[zairyu_domain::application::OrganizationId],
     ) -> Result<std::collections::HashMap<zairyu_domain::application::OrganizationId, String>, ServiceError> {
-        caller.officer()?;
-        Ok(self.core.store().organizations().names(ids).await?)
+        self.core.organization_names(caller, ids).await
     }
 
     /// Q33, Q46: an application found by its temporary or official receipt number, for an officer who may

@@ -50,6 +50,17 @@ impl Core {
         Self { store, queue, clock, ids }
     }
 
+    /// The names of these organizations, for an officer's lists (names, not IDs, before users): the one read
+    /// behind the services' `organization_names`.
+    pub(crate) async fn organization_names(
+        &self,
+        caller: &Caller,
+        ids: &[zairyu_domain::application::OrganizationId],
+    ) -> Result<std::collections::HashMap<zairyu_domain::application::OrganizationId, String>, ServiceError> {
+        caller.officer()?;
+        Ok(self.store.organizations().names(ids).await?)
+    }
+
     /// The repositories, for reading.
     pub fn store(&self) -> &Store {
         &self.store

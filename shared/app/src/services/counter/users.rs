@@ -150,8 +150,7 @@ impl Counter {
         caller: &Caller,
         ids: &[zairyu_domain::application::OrganizationId],
     ) -> Result<std::collections::HashMap<zairyu_domain::application::OrganizationId, String>, ServiceError> {
-        caller.officer()?;
-        Ok(self.core.store().organizations().names(ids).await?)
+        self.core.organization_names(caller, ids).await
     }
 
     /// Where this counter stands to `user`: the office of its organization, or any other (officers'

@@ -113,14 +113,13 @@ pub fn file(people: &[ForeignNational], lang: zairyu_domain::error::Language) ->
             zairyu_domain::form::Sex::Male => "male",
             zairyu_domain::form::Sex::Female => "female",
         };
-        let info = p.status.info();
         let cells = [
             p.card_number.to_string(),
             p.name.to_string(),
             p.nationality.to_string(),
             p.birth_date.to_string(),
             Kind::Sex.answer(sex, lang),
-            (if lang == Language::Ja { info.name_ja } else { info.name_en }).to_owned(),
+            Kind::Status.answer(p.status.code(), lang),
             p.period_of_stay.words(lang),
             p.expiry.to_string(),
             p.passport_number.as_ref().map(ToString::to_string).unwrap_or_default(),
