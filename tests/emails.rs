@@ -226,7 +226,8 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     act(&a, OfficeAction::RequestDocuments).await;
     step.expect(&w, "documents", &[(K::DocumentsRequested, &[TANAKA])]).await;
     let expiry = JstDate::parse("2030-01-20").unwrap();
-    act(&a, OfficeAction::Permit { period_of_stay: PeriodOfStay::parse("3Y").unwrap(), expiry_date: expiry }).await;
+    act(&a, OfficeAction::Permit { period_of_stay: PeriodOfStay::parse("3Y").unwrap(), expiry_date: Some(expiry) })
+        .await;
     step.expect(&w, "permitted", &[(K::ExaminationCompleted, &[TANAKA])]).await;
     let docs = OfficeAction::RecordPostDocuments {
         fee_notice_received: true,

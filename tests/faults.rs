@@ -145,7 +145,7 @@ async fn story(w: &World, faults: &Faults, table: &std::path::Path) -> Outcome {
     retry("replace photo", || w.svc.examination.office_replace_photo(&officer, &id, photo.clone())).await;
     let permit = || OfficeAction::Permit {
         period_of_stay: PeriodOfStay::parse("3Y").unwrap(),
-        expiry_date: JstDate::parse("2030-01-20").unwrap(),
+        expiry_date: Some(JstDate::parse("2030-01-20").unwrap()),
     };
     retry("permit", || w.svc.examination.office_act(&officer, &id, permit())).await;
 

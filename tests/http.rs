@@ -492,10 +492,21 @@ async fn q51_q55_q71_life_by_post_from_filing_to_the_card() {
 
     assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
     assert_eq!(act(&app, &officer, &id, json!({ "action": "request_documents" })).await.status, StatusCode::OK);
+    // The expiry follows from the period (from the day after the current expiry, 2027-01-20): one given
+    // that differs is refused naming the right one, beside the expiry.
     let r =
-        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }))
+        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-21" }))
             .await;
-    assert_eq!(r.body["status"]["code"], "waiting_for_issuance");
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["errors"][0]["field"], "expiry_date", "{:?}", r.body);
+    assert_eq!(r.body["errors"][0]["rule"], "application.permitted_expiry_differs");
+    assert!(r.body["detail"].as_str().unwrap().contains("2030-01-20"), "{:?}", r.body);
+    assert!(r.body["detail_ja"].as_str().unwrap().contains("3年の満了日は2030-01-20"), "{:?}", r.body);
+    // Without it, the period alone decides it.
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
+    assert_eq!(r.body["status"]["code"], "waiting_for_issuance", "{:?}", r.body);
+    assert_eq!(r.body["decision"]["outcome"], "permitted");
+    assert_eq!((&r.body["decision"]["period"], &r.body["decision"]["expiry"]), (&json!("3Y"), &json!("2030-01-20")));
     // The user may no longer switch to the counter (Q53).
     let r = send(
         &app,

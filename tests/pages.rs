@@ -1373,30 +1373,53 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
         page.html.contains("<strong>Under examination</strong>") && page.html.contains("Done: the step is recorded.")
     );
 
-    // Permission cannot be undone: refused until confirmed; a period that does not read is refused beside it.
+    // #32 item 7: the periods offered each say the expiry they give, counted from the day after the current
+    // expiry (2027-01-20); the one asked for is marked.
+    let under = b.get(&app, &here).await;
+    assert!(under.html.contains("3 years (until 2030-01-20)") && under.html.contains("1 year (until 2028-01-20)"));
+    assert!(under.html.contains("6 months (until 2027-07-20)"), "{}", under.html);
+    assert!(under.html.contains(": as asked for"));
+    // Permission cannot be undone: refused until confirmed — the error beside the box, the period chosen kept.
     let mut permit = step("decide");
-    permit.extend([
-        ("decision", "permit".to_owned()),
-        ("period_of_stay", "3Y".to_owned()),
-        ("expiry_date", "2030-01-20".to_owned()),
-    ]);
+    permit.extend([("decision", "permit".to_owned()), ("period", "3Y".to_owned())]);
     let unconfirmed = b.post_owned(&app, &here, &permit).await;
     unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unconfirmed.html.contains("href=\"#confirm-decide\""), "{}", unconfirmed.html);
+    assert!(unconfirmed.html.contains("id=\"confirm-decide-error\""), "beside the box: {}", unconfirmed.html);
+    assert!(unconfirmed.html.contains("value=\"3Y\" checked"), "the period chosen is kept");
     permit.push(("confirm", "yes".to_owned()));
-    let mut wrong = permit.clone();
-    wrong.iter_mut().filter(|(k, _)| *k == "period_of_stay").for_each(|(_, v)| *v = "three years".into());
-    let refused = b.post_owned(&app, &here, &wrong).await;
+    // Another period that does not read is refused beside its field, as typed, the box still ticked.
+    let other = |typed: &str| {
+        let mut p: Vec<_> = permit.iter().filter(|(k, _)| *k != "period").cloned().collect();
+        p.extend([("period", "other".to_owned()), ("period_other", typed.to_owned())]);
+        p
+    };
+    let refused = b.post_owned(&app, &here, &other("three yeers")).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.html.contains("href=\"#period_of_stay\""));
+    assert!(refused.html.contains("href=\"#period_other\"") && refused.html.contains("id=\"period_other-error\""));
+    assert!(
+        refused.html.contains("value=\"three yeers\"")
+            && refused.html.contains("name=\"confirm\" value=\"yes\" checked")
+    );
+    // Another period that reads is shown with its expiry to check, listed and chosen; pressing Permit again
+    // then permits it.
+    let shown = b.post_owned(&app, &here, &other("2年")).await;
+    shown.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shown.html.contains("A period of 2 years ends on 2029-01-20. Check it, then press Permit again."));
+    assert!(shown.html.contains("value=\"2Y\" checked"), "{}", shown.html);
+    let still = b.get(&app, &here).await;
+    assert!(still.html.contains("<strong>Under examination</strong>"), "nothing decided yet");
+    let mut two_years: Vec<_> = permit.iter().filter(|(k, _)| *k != "period").cloned().collect();
+    two_years.push(("period", "2Y".to_owned()));
     // A decision posted without saying which is refused, never read as a permission.
     let undecided: Vec<_> = permit.iter().filter(|(k, _)| *k != "decision").cloned().collect();
     let refused = b.post_owned(&app, &here, &undecided).await;
     refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.html.contains("Press either Permit or Deny"), "{}", refused.html);
     assert!(refused.html.contains("<strong>Under examination</strong>"));
-    assert!(b.post_owned(&app, &here, &permit).await.location.is_some());
+    assert!(b.post_owned(&app, &here, &two_years).await.location.is_some());
     let waiting = b.get(&app, &here).await;
+    assert!(waiting.html.contains("period 2 years, until 2029-01-20"), "{}", waiting.html);
     assert!(
         waiting.html.contains("<strong>Waiting for issuance</strong>")
             && waiting.html.contains("Record what arrived by post")
@@ -1946,14 +1969,8 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     assert!(!page.html.contains("Withdraw only the re-entry permission"), "not offered twice");
 
     assert!(b.post(&app, &here, &[("csrf", &csrf), ("step", "start_examination")]).await.location.is_some());
-    let permit = [
-        ("csrf", csrf.as_str()),
-        ("step", "decide"),
-        ("decision", "permit"),
-        ("period_of_stay", "3Y"),
-        ("expiry_date", "2030-01-20"),
-        ("confirm", "yes"),
-    ];
+    let permit =
+        [("csrf", csrf.as_str()), ("step", "decide"), ("decision", "permit"), ("period", "3Y"), ("confirm", "yes")];
     assert!(b.post(&app, &here, &permit).await.location.is_some());
     let page = b.get(&app, &here).await;
     assert!(page.html.contains("Hand over the card at the counter"), "{}", page.html);
@@ -1969,8 +1986,11 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     let third = b.post_owned(&app, &here, &hand_over("third_party", "yes")).await;
     third.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(third.html.contains("only the applicant or the user") && !third.html.contains("(Q67)"), "{}", third.html);
+    // #32 item 7: the office's refusal beside the answer it is about, what was chosen kept.
+    assert!(third.html.contains("href=\"#collector\"") && third.html.contains("value=\"third_party\" checked"));
     let unsigned = b.post_owned(&app, &here, &hand_over("applicant", "")).await;
     unsigned.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unsigned.html.contains("href=\"#step-hand_over_at_counter\""), "about the step: {}", unsigned.html);
     assert!(b.post_owned(&app, &here, &hand_over("applicant", "yes")).await.location.is_some());
     let done = b.get(&app, &here).await;
     assert!(

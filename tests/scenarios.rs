@@ -189,7 +189,7 @@ fn scenario_6_receipt_method_rules() {
     app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY)).unwrap();
     app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Post, day(TODAY)).unwrap();
     let period = zairyu_domain::period::PeriodOfStay::parse("3Y").unwrap();
-    app.permit(Actor::Officer(OfficerRole::Examiner), period, day("2030-01-20"), day(TODAY)).unwrap();
+    app.permit(Actor::Officer(OfficerRole::Examiner), period, Some(day("2030-01-20")), day(TODAY)).unwrap();
     assert_eq!(app.status(), ApplicationStatus::WaitingForIssuance);
     assert!(app.change_receipt_method(Actor::OrganizationUser, ReceiptMethod::Counter, day(TODAY)).is_err());
 }

@@ -968,7 +968,7 @@ async fn every_office_step_offered_is_accepted_and_every_other_is_refused() {
         OfficeStep::RequestDocuments => OfficeAction::RequestDocuments,
         OfficeStep::Decide => OfficeAction::Permit {
             period_of_stay: PeriodOfStay::parse("1Y").unwrap(),
-            expiry_date: JstDate::parse("2028-01-20").unwrap(),
+            expiry_date: Some(JstDate::parse("2028-01-20").unwrap()),
         },
         OfficeStep::RecordPostDocuments => OfficeAction::RecordPostDocuments {
             fee_notice_received: true,

@@ -11,7 +11,7 @@ use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 
 /// The version of the lines' shape: a stored line of another version is rendered again from its record when
 /// it is read (raise it with every change of what a line holds).
-pub const LINE_VERSION: i64 = 2;
+pub const LINE_VERSION: i64 = 3;
 
 /// A line as stored: the JSON of one [`ApplicationView`], written by [`Line::render`] and handed on as it is
 /// (a list copies each line into its answer; nothing decodes it again).
@@ -99,6 +99,8 @@ pub struct ApplicationView {
     /// Q32: the day it was filed.
     pub receipt_date: Option<String>,
     pub entered_by: String,
+    /// The office's decision: permitted with the new period of stay and its expiry, or denied.
+    pub decision: Option<zairyu_domain::application::Decision>,
     /// Q55, Q69: the day the card was posted.
     pub card_dispatched_on: Option<String>,
     /// Q71: the day the posted card was delivered.
@@ -178,6 +180,7 @@ impl From<&Application> for ApplicationView {
             official_receipt_number: a.official_receipt_number().map(|n| n.to_string()),
             receipt_date: a.receipt_date().map(|d| d.to_string()),
             entered_by: a.created_by().to_string(),
+            decision: a.decision(),
             card_dispatched_on: a.card_dispatched_on().map(|d| d.to_string()),
             card_delivered_on: a.card_delivered_on().map(|d| d.to_string()),
             permission_effective_on: a.permission_effective_on().map(|d| d.to_string()),
@@ -212,6 +215,7 @@ impl From<&BlanketEntry> for ApplicationView {
             official_receipt_number: None,
             receipt_date: None,
             entered_by: e.created_by().to_string(),
+            decision: None,
             card_dispatched_on: None,
             card_delivered_on: None,
             permission_effective_on: None,
@@ -252,8 +256,8 @@ mod tests {
             form,
         );
         let line = serde_json::to_string(&ApplicationView::from(&app)).unwrap();
-        assert_eq!((LINE_VERSION, line.as_str()), (2, LINE_AT_VERSION_2), "{line}");
+        assert_eq!((LINE_VERSION, line.as_str()), (3, LINE_AT_VERSION_3), "{line}");
     }
 
-    const LINE_AT_VERSION_2: &str = r#"{"id":"app-1","procedure":"extension","status":{"code":"input_completed","label_en":"Input completed","label_ja":"入力完了","office_label_en":"Input completed","office_label_ja":"入力完了"},"name":"NGUYEN,VAN,AN","residence_card_number":"AB12345678CD","status_of_residence":"engineer_humanities_international","expiry_date":"2027-01-20","procedures":["extension"],"withdrawn_attachments":[],"receipt_method":"post","receiving_office":"tokyo","photo_attached":false,"temporary_receipt_number":null,"official_receipt_number":null,"receipt_date":null,"entered_by":"TANAKA01","card_dispatched_on":null,"card_delivered_on":null,"permission_effective_on":null,"notices":[],"return_address":null,"fee_yen":null,"blanket":null}"#;
+    const LINE_AT_VERSION_3: &str = r#"{"id":"app-1","procedure":"extension","status":{"code":"input_completed","label_en":"Input completed","label_ja":"入力完了","office_label_en":"Input completed","office_label_ja":"入力完了"},"name":"NGUYEN,VAN,AN","residence_card_number":"AB12345678CD","status_of_residence":"engineer_humanities_international","expiry_date":"2027-01-20","procedures":["extension"],"withdrawn_attachments":[],"receipt_method":"post","receiving_office":"tokyo","photo_attached":false,"temporary_receipt_number":null,"official_receipt_number":null,"receipt_date":null,"entered_by":"TANAKA01","decision":null,"card_dispatched_on":null,"card_delivered_on":null,"permission_effective_on":null,"notices":[],"return_address":null,"fee_yen":null,"blanket":null}"#;
 }

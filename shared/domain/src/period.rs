@@ -114,7 +114,6 @@ impl PeriodOfStay {
         u32::from(self.days) + self.total_months() * 30 <= 90
     }
 
-    /// The first day of a period of stay of this length that ends on `expiry` (its last day).
     /// The period in words, as pages show it: 1年6か月, "1 year 6 months" (read back by [`Self::parse`]).
     pub fn words(self, lang: crate::error::Language) -> String {
         let parts = [
@@ -132,8 +131,28 @@ impl PeriodOfStay {
         }
     }
 
+    /// The first day of a period of stay of this length that ends on `expiry` (its last day).
     pub fn first_day(self, expiry: JstDate) -> JstDate {
         expiry.succ().sub_months(self.total_months()).sub_days(u64::from(self.days))
+    }
+
+    /// The periods most statuses are granted (the Enforcement Regulations' Annex 2: five years, three years,
+    /// one year, six months, three months), longest first: what an office is offered to choose from besides
+    /// the period asked for.
+    pub fn commonly_granted() -> [Self; 5] {
+        [(5, 0), (3, 0), (1, 0), (0, 6), (0, 3)].map(|(years, months)| Self { years, months, days: 0 })
+    }
+
+    /// The last day of a period of stay of this length that begins on (and counts) `first`, as the Civil
+    /// Code computes periods (Art. 143): 3 years from 21 January 2027 end on 20 January 2030; 1 year from
+    /// 1 March 2027 ends on 29 February 2028; 1 month from 31 January ends on the last day of February.
+    pub fn last_day(self, first: JstDate) -> JstDate {
+        let months = self.total_months();
+        let days = u64::from(self.days);
+        if months == 0 {
+            return first.add_days(days.saturating_sub(1));
+        }
+        first.period_end(months).add_days(days)
     }
 }
 
@@ -242,6 +261,7 @@ impl FilingWindow {
 mod tests {
     use super::*;
     use crate::jst::d;
+    use chrono::Datelike;
     use proptest::prelude::*;
 
     /// A period is shown in words and read back from them, in either language, as from its code.
@@ -352,7 +372,39 @@ mod tests {
         (0u8..=5, 0u8..12, 0u16..=120).prop_filter_map("valid period", |(y, m, dd)| PeriodOfStay::new(y, m, dd).ok())
     }
 
+    /// A new period's last day, counted as the Civil Code counts (Art. 143), month ends included.
+    #[test]
+    fn a_period_s_last_day_is_counted_as_the_civil_code_counts() {
+        for (period, first, last) in [
+            ("3Y", "2027-01-21", "2030-01-20"),
+            ("1Y", "2027-03-01", "2028-02-29"),
+            ("1Y", "2028-02-29", "2029-02-28"),
+            ("1M", "2027-01-31", "2027-02-28"),
+            ("6M", "2027-08-31", "2028-02-29"),
+            ("1Y6M", "2027-01-01", "2028-06-30"),
+            ("90D", "2027-01-01", "2027-03-31"),
+            ("15D", "2027-01-01", "2027-01-15"),
+        ] {
+            assert_eq!(p(period).last_day(d(first)), d(last), "{period} from {first}");
+        }
+        let common = PeriodOfStay::commonly_granted();
+        assert_eq!(common.map(|c| c.to_string()), ["5Y", "3Y", "1Y", "6M", "3M"].map(String::from));
+        assert!(common.iter().all(|c| PeriodOfStay::parse(&c.to_string()) == Ok(*c)), "each a valid period");
+    }
+
     proptest! {
+        /// Counting a period of months (or of days) forward and back returns to its first day wherever that
+        /// day exists in the last month (the 1st to the 28th), and its last day is never before its first.
+        #[test]
+        fn last_day_and_first_day_are_inverse(offset in 0u64..20_000, period in any_period()) {
+            let first = d("2000-01-01").add_days(offset);
+            let last = period.last_day(first);
+            prop_assert!(last >= first);
+            if period.days == 0 && first.naive().day() <= 28 || period.total_months() == 0 {
+                prop_assert_eq!(period.first_day(last), first);
+            }
+        }
+
         #[test]
         fn q26_q28_never_on_or_after_expiry(offset in 0u64..20_000, period in any_period(), after in 0u64..400) {
             let expiry = d("2000-01-01").add_days(offset);

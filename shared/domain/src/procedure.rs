@@ -116,6 +116,16 @@ impl Procedure {
         }
     }
 
+    /// The last day of a new period of stay of `period` permitted to a person whose stay ends on
+    /// `current_expiry`: an extension's new period runs on from the day after the current expiry (the
+    /// Civil Code's count, [`PeriodOfStay::last_day`]), whenever the decision is made — nothing is left for
+    /// the office to choose.
+    pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay) -> JstDate {
+        match self {
+            Self::Extension => period.last_day(current_expiry.succ()),
+        }
+    }
+
     /// The procedure a blanket template is for, as its meta sheet names it.
     pub fn template_code(self) -> &'static str {
         self.code()
@@ -168,6 +178,8 @@ mod tests {
         assert_eq!(p.template_code(), "extension");
         assert_eq!((p.label_ja(), p.label_en()), ("在留期間更新許可申請", "Extension of the period of stay"));
         assert_eq!(p.to_string(), "extension");
+        assert_eq!(p.permitted_expiry(d("2027-01-20"), period), d("2028-01-20"), "runs on from the day after");
+        assert_eq!(p.permitted_expiry(d("2028-02-28"), period), d("2029-02-28"));
         // The claim already held by every open application in the store.
         assert_eq!(p.claim_scope(), "extension");
     }

@@ -196,6 +196,9 @@ impl From<ServiceError> for Problem {
                 let field = match inner {
                     ApplicationError::PhotoMissing => "photo",
                     ApplicationError::Post(_) | ApplicationError::SameReceiptMethod(_) => "receipt_method",
+                    ApplicationError::PermittedExpiryDiffers { .. } => "expiry_date",
+                    ApplicationError::DeliveredBeforeDispatch => "delivered_on",
+                    ApplicationError::ThirdPartyCollector => "collector",
                     _ => "",
                 };
                 p.errors = vec![Violation::new(field, inner)];

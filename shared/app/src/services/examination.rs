@@ -37,9 +37,12 @@ pub enum OfficeAction {
     StartExamination,
     /// Q22: documents of proof, asked for individually.
     RequestDocuments,
+    /// The new period of stay; its expiry is computed by the procedure's rule. An `expiry_date` given too
+    /// must be that day (a check for clients that compute it themselves).
     Permit {
         period_of_stay: PeriodOfStay,
-        expiry_date: JstDate,
+        #[serde(default)]
+        expiry_date: Option<JstDate>,
     },
     Deny,
     /// Q55: what arrived by post for a card to be posted.

@@ -137,8 +137,8 @@ pub enum ApplicationError {
     FeeNoticeMissing,
     #[error("only the applicant or the user may receive the residence card at the counter")]
     ThirdPartyCollector,
-    #[error("the new period of stay must end after the current expiry date")]
-    PermittedExpiryNotLater,
+    #[error("a new period of stay of {period} ends on {computed}, counted from the day after the current expiry")]
+    PermittedExpiryDiffers { period: PeriodOfStay, computed: JstDate },
     #[error("the eligibility check was made for another foreign national")]
     EligibilityOfAnother,
     #[error("the application has not been filed yet")]
@@ -179,7 +179,7 @@ impl Localized for ApplicationError {
             Self::NotAttached(_) => "application.not_attached",
             Self::FeeNoticeMissing => "application.fee_notice_missing",
             Self::ThirdPartyCollector => "application.third_party_collector",
-            Self::PermittedExpiryNotLater => "application.permitted_expiry_not_later",
+            Self::PermittedExpiryDiffers { .. } => "application.permitted_expiry_differs",
             Self::EligibilityOfAnother => "application.eligibility_of_another",
             Self::NotFiled => "application.not_filed",
             Self::FiledCannotChange => "application.filed_cannot_change",
@@ -201,7 +201,10 @@ impl Localized for ApplicationError {
                 "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です。".into()
             }
             Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです。".into(),
-            Self::PermittedExpiryNotLater => "新しい在留期間の満了日は現在の満了日より後である必要があります。".into(),
+            Self::PermittedExpiryDiffers { period, computed } => format!(
+                "在留期間{}の満了日は{computed}です（現在の満了日の翌日から数えます）。",
+                period.words(crate::error::Language::Ja)
+            ),
             Self::EligibilityOfAnother => "申請資格の確認が別の外国人についてのものです。".into(),
             Self::NotFiled => "この申請はまだ申請されていません。".into(),
             Self::FiledCannotChange => {
@@ -380,14 +383,14 @@ impl Application {
             .then_some(PostRefusal::SixteenthBirthday)
     }
 
-    /// The office with jurisdiction over the applicant's area of residence (the prefecture of the address
-    /// on the form): it examines the application and acts on it (Q46–Q49), whichever office the card is
-    /// collected at.
     /// What is applied for.
     pub fn procedure(&self) -> crate::procedure::Procedure {
         self.form.procedure
     }
 
+    /// The office with jurisdiction over the applicant's area of residence (the prefecture of the address
+    /// on the form): it examines the application and acts on it (Q46–Q49), whichever office the card is
+    /// collected at.
     pub fn jurisdiction(&self) -> crate::office::Office {
         crate::office::Office::with_jurisdiction_over(&self.form.address.prefecture)
     }
@@ -557,17 +560,27 @@ impl Application {
         Ok(())
     }
 
+    /// The last day of a new period of stay of `period` if permitted: the procedure's rule decides when the
+    /// new period begins (an extension's runs on from the day after the current expiry).
+    pub fn permitted_expiry(&self, period: PeriodOfStay) -> JstDate {
+        self.procedure().permitted_expiry(self.form.stay.expiry, period)
+    }
+
+    /// Permits with the new period of stay; its expiry is computed ([`Self::permitted_expiry`]), and an
+    /// expiry the office also gives must be that one (the rule leaves it nothing to choose).
     pub fn permit(
         &mut self,
         actor: Actor,
         period: PeriodOfStay,
-        expiry: JstDate,
+        expiry: Option<JstDate>,
         today: JstDate,
     ) -> Result<(), ApplicationError> {
         self.step_condition(OfficeStep::Decide, actor)?;
-        if expiry <= self.form.stay.expiry {
-            return Err(ApplicationError::PermittedExpiryNotLater);
+        let computed = self.permitted_expiry(period);
+        if expiry.is_some_and(|given| given != computed) {
+            return Err(ApplicationError::PermittedExpiryDiffers { period, computed });
         }
+        let expiry = computed;
         self.transition(Transition::Permit, actor)?;
         self.decision = Some(Decision::Permitted { period, expiry, decided_on: today });
         Ok(())
@@ -834,11 +847,17 @@ mod tests {
         a.start_examination(EXAMINER).unwrap();
         a.request_documents(EXAMINER).unwrap();
         assert_eq!(a.documents_requested, 1);
+        let three_years = PeriodOfStay::parse("3Y").unwrap();
+        assert_eq!(a.permitted_expiry(three_years), d("2030-01-20"), "from the day after 2027-01-20");
         assert_eq!(
-            a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2027-01-20"), today()),
-            Err(ApplicationError::PermittedExpiryNotLater)
+            a.permit(EXAMINER, three_years, Some(d("2030-01-21")), today()),
+            Err(ApplicationError::PermittedExpiryDiffers { period: three_years, computed: d("2030-01-20") })
         );
-        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, three_years, None, today()).unwrap();
+        assert!(
+            matches!(a.decision, Some(Decision::Permitted { expiry, .. }) if expiry == d("2030-01-20")),
+            "the computed expiry is the one decided"
+        );
         assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
         assert_eq!(a.issue_card_by_post(ISSUANCE, today()), Err(ApplicationError::FeeNoticeMissing));
         a.record_post_documents(
@@ -855,7 +874,7 @@ mod tests {
     fn q54_q67_life_at_the_counter_and_no_third_party() {
         let mut a = submitted(|i| i.receipt_method = "counter".into());
         a.start_examination(EXAMINER).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::ExaminationCompleted);
         assert_eq!(
             a.hand_over_at_counter(COUNTER, Collector::ThirdParty, true, today()),
@@ -880,7 +899,7 @@ mod tests {
             Err(ApplicationError::SameReceiptMethod(ReceiptMethod::Counter))
         );
         a.change_receipt_method(USER, ReceiptMethod::Post, today()).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         assert_eq!(a.status, ApplicationStatus::WaitingForIssuance);
         assert!(matches!(
             a.change_receipt_method(USER, ReceiptMethod::Counter, today()),
@@ -908,7 +927,7 @@ mod tests {
     fn waiting_for_issuance(born: &str) -> Application {
         let mut a = submitted_as(|i| i.birth_date = born.into(), |p| p.birth_date = d(born));
         a.start_examination(EXAMINER).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), Some(d("2030-01-20")), today()).unwrap();
         let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
         a.record_post_documents(ISSUANCE, received).unwrap();
         a
@@ -971,7 +990,7 @@ mod tests {
         let mut a = submitted(|_| {});
         assert_eq!(a.fee_due(), None);
         a.start_examination(EXAMINER).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), Some(d("2030-01-20")), today()).unwrap();
         assert_eq!(a.fee_due(), Some(5_500), "online, decided 2026-11-27");
         let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
         a.record_post_documents(ISSUANCE, received).unwrap();
@@ -983,7 +1002,7 @@ mod tests {
         assert_eq!(denied.fee_due(), None);
         let mut at_counter = submitted(|i| i.receipt_method = "counter".into());
         at_counter.start_examination(EXAMINER).unwrap();
-        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         assert_eq!(at_counter.fee_due(), Some(5_500));
     }
 
@@ -1007,7 +1026,7 @@ mod tests {
         a.request_documents(EXAMINER).unwrap();
         assert_eq!(a.documents_requested(), 2);
         let period = PeriodOfStay::parse("3Y").unwrap();
-        a.permit(EXAMINER, period, d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, period, Some(d("2030-01-20")), today()).unwrap();
         assert_eq!(a.decision(), Some(Decision::Permitted { period, expiry: d("2030-01-20"), decided_on: today() }));
         let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };
         a.record_post_documents(ISSUANCE, docs).unwrap();
@@ -1016,7 +1035,7 @@ mod tests {
         assert_eq!(a.card_dispatched_on(), Some(d("2026-12-01")));
         let mut c = submitted(|i| i.receipt_method = "counter".into());
         c.start_examination(EXAMINER).unwrap();
-        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         c.hand_over_at_counter(COUNTER, Collector::User, true, d("2026-12-03")).unwrap();
         assert_eq!(c.card_handed_over_on(), Some(d("2026-12-03")));
     }
@@ -1040,7 +1059,7 @@ mod tests {
         let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
         assert!(a.record_post_documents(ISSUANCE, docs).is_err(), "not yet waiting for issuance");
         a.start_examination(EXAMINER).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), Some(d("2030-01-20")), today()).unwrap();
         assert!(a.record_post_documents(USER, docs).is_err(), "the office records it");
         assert!(a.record_post_documents(EXAMINER, docs).is_err(), "the card's issuance by post records it");
         assert!(a.record_post_documents(COUNTER, docs).is_err(), "the card's issuance by post records it");
@@ -1078,7 +1097,7 @@ mod tests {
         assert_eq!(examining[..2], [S::RequestDocuments, S::Decide]);
         a.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
         assert!(!steps(&a, &[ADMIN], "2026-11-27").contains(&S::WithdrawAttachment(Attachment::ReEntry)), "withdrawn");
-        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), Some(d("2030-01-20")), today()).unwrap();
         // Post is the issuance's; a counter officer may still withdraw it (its life has not ended).
         assert_eq!(steps(&a, &[OfficerRole::Counter], "2026-11-27"), vec![S::Withdraw]);
         assert_eq!(steps(&a, &[OfficerRole::Issuance], "2026-11-27"), vec![S::RecordPostDocuments]);
@@ -1100,7 +1119,7 @@ mod tests {
         // At the counter: the hand-over.
         let mut c = submitted(|i| i.receipt_method = "counter".into());
         c.start_examination(EXAMINER).unwrap();
-        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         assert_eq!(steps(&c, &[OfficerRole::Counter], "2026-11-27"), vec![S::HandOverAtCounter, S::Withdraw]);
     }
 
@@ -1110,7 +1129,7 @@ mod tests {
         match step {
             OfficeStep::StartExamination => a.start_examination(actor),
             OfficeStep::RequestDocuments => a.request_documents(actor),
-            OfficeStep::Decide => a.permit(actor, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), day),
+            OfficeStep::Decide => a.permit(actor, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), day),
             OfficeStep::RecordPostDocuments => a.record_post_documents(actor, docs),
             OfficeStep::IssueCardByPost => a.issue_card_by_post(actor, day),
             OfficeStep::RedirectToCounter => a.redirect_to_counter(actor, day).map(|_| ()),
@@ -1141,7 +1160,7 @@ mod tests {
         let mut one_left = examining.clone();
         one_left.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
         let mut permitted = examining.clone();
-        permitted.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), d("2030-01-20"), today()).unwrap();
+        permitted.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), Some(d("2030-01-20")), today()).unwrap();
         let waiting = waiting_for_issuance("1995-04-12");
         let mut posted = waiting.clone();
         posted.issue_card_by_post(ISSUANCE, d("2026-12-01")).unwrap();
@@ -1149,7 +1168,7 @@ mod tests {
         delivered.record_delivery(ISSUANCE, d("2026-12-02")).unwrap();
         let mut at_counter = submitted(|i| i.receipt_method = "counter".into());
         at_counter.start_examination(EXAMINER).unwrap();
-        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         let mut handed = at_counter.clone();
         handed.hand_over_at_counter(COUNTER, Collector::User, true, today()).unwrap();
         let mut denied = examining.clone();
@@ -1266,7 +1285,7 @@ mod tests {
         c.form.receiving_office = other;
         assert_eq!(c.office_relation(other, &[OfficerRole::Counter]), Some(OfficeRelation::CardCollectedHere));
         c.start_examination(EXAMINER).unwrap();
-        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), d("2028-01-20"), today()).unwrap();
+        c.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         let roles = [OfficerRole::Counter, OfficerRole::Examiner, OfficerRole::Issuance];
         assert_eq!(
             c.office_steps(&roles, OfficeRelation::CardCollectedHere, today()),
@@ -1299,7 +1318,10 @@ mod tests {
             ApplicationError::PhotoMissing,
             ApplicationError::FeeNoticeMissing,
             ApplicationError::ThirdPartyCollector,
-            ApplicationError::PermittedExpiryNotLater,
+            ApplicationError::PermittedExpiryDiffers {
+                period: PeriodOfStay::parse("1Y").unwrap(),
+                computed: JstDate::parse("2028-01-20").unwrap(),
+            },
             ApplicationError::EligibilityOfAnother,
             ApplicationError::NotFiled,
             ApplicationError::FiledCannotChange,
@@ -1349,7 +1371,7 @@ mod tests {
     fn q53_after_a_permit_of_three_months_with_re_entry_the_card_is_not_posted() {
         let mut a = submitted(|i| i.procedures = vec!["extension".into(), "re_entry_single".into()]);
         a.start_examination(EXAMINER).unwrap();
-        a.permit(EXAMINER, PeriodOfStay::parse("3M").unwrap(), d("2027-04-20"), today()).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3M").unwrap(), Some(d("2027-04-20")), today()).unwrap();
         let received = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: true };
         a.record_post_documents(ISSUANCE, received).unwrap();
         assert_eq!(

@@ -151,27 +151,72 @@ impl Form<'_> {
         hint: Option<(&'static str, &'static str)>,
     ) -> Markup {
         let ctx = self.ctx;
+        let options: Vec<(String, String)> =
+            options.iter().map(|(code, ja, en)| ((*code).to_owned(), ctx.tr(ja, en).to_owned())).collect();
+        self.options(id, ctx.tr(legend.0, legend.1), required, value, &options, hint.map(|(ja, en)| ctx.tr(ja, en)))
+    }
+
+    /// The box ticked to confirm a step that cannot be undone (`confirm=yes`), its error beside it.
+    pub fn confirm(&self, id: &str, checked: bool) -> Markup {
+        let ctx = self.ctx;
+        let error = self.error(id);
+        html! {
+            div.field.invalid[error.is_some()] {
+                @if let Some(e) = error {
+                    span.field-error id=(format!("{id}-error")) { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) }
+                }
+                div.choice {
+                    input type="checkbox" id=(id) name="confirm" value="yes" checked[checked]
+                        aria-invalid=[error.map(|_| "true")];
+                    label for=(id) { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
+                }
+            }
+        }
+    }
+
+    /// A question answered by one of several choices whose words the page composed (code, words).
+    pub fn options(
+        &self,
+        id: &str,
+        legend: &str,
+        required: bool,
+        value: &str,
+        options: &[(String, String)],
+        hint: Option<&str>,
+    ) -> Markup {
+        let ctx = self.ctx;
         let error = self.error(id);
         html! {
             div.field.invalid[error.is_some()] id=(id) tabindex="-1" {
                 fieldset {
                     legend.label {
-                        (ctx.tr(legend.0, legend.1))
+                        (legend)
                         @if required { span.req { (ctx.tr("必須", "Required")) } }
                     }
-                    @if let Some((ja, en)) = hint { span.hint { (ctx.tr(ja, en)) } }
+                    @if let Some(hint) = hint { span.hint { (hint) } }
                     @if let Some(e) = error { span.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) } }
-                    @for (code, ja, en) in options {
+                    @for (code, words) in options {
                         @let option_id = format!("{id}-{code}");
                         div.choice {
-                            input type="radio" id=(option_id) name=(id) value=(code) checked[value == *code];
-                            label for=(option_id) { (ctx.tr(ja, en)) }
+                            input type="radio" id=(option_id) name=(id) value=(code) checked[value == code];
+                            label for=(option_id) { (words) }
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The error of a step that cannot be undone posted without its box ticked ([`Form::confirm`]).
+#[cfg(any(feature = "submit", feature = "office"))]
+pub fn confirm_missing(lang: Lang, id: String) -> (String, String) {
+    let message = crate::web::tr_owned(
+        lang,
+        "取り消せない処理です。確認の欄にチェックを入れてください。",
+        "This cannot be undone: tick the box to confirm it.",
+    );
+    (id, message)
 }
 
 /// Messages of a problem by field, in `lang` (a problem about no one field goes under `""`).

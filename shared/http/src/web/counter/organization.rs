@@ -10,12 +10,12 @@ use crate::web::Fields;
 use crate::web::Form;
 use crate::web::FormResult;
 use crate::web::Page;
-use crate::web::PageCtx;
 use crate::web::PageResult;
 use crate::web::Visit;
 use crate::web::data_table;
 use crate::web::encode;
 use crate::web::error_summary;
+use crate::web::form::confirm_missing;
 use crate::web::jst;
 use crate::web::layout;
 use crate::web::office::{OfficerVisit, office_name, refused_by, users_table};
@@ -124,7 +124,7 @@ pub(super) async fn organization_page(
                 }))
         }
         @for r in requests.iter().filter(|r| r.state() == RequestState::Pending) {
-            (decide_request_form(ctx, csrf, &action, r))
+            (decide_request_form(&f, csrf, &action, r))
         }
         form.panel method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(csrf);
@@ -171,10 +171,7 @@ pub(super) async fn organization_page(
                     input type="hidden" name="step" value="periodic_report";
                     h3 { (ctx.tr("定期報告を処理する", "Decide on the periodic report")) }
                     p.hint { (ctx.tr("送られるメール：定期報告の承認または不承認のお知らせ（所属機関の全利用者あて）", "E-mail sent: the report approved or not, to every user of the organization")) }
-                    div.choice {
-                        input type="checkbox" id="confirm-periodic_report" name="confirm" value="yes";
-                        label for="confirm-periodic_report" { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
-                    }
+                    (Form { ctx, errors }.confirm("confirm-periodic_report", false))
                     div.actions {
                         button type="submit" name="decision" value="approve" { (ctx.tr("定期報告を承認する", "Approve the report")) }
                         " "
@@ -208,7 +205,8 @@ pub(super) async fn organization_page(
 }
 
 /// A pending request's decision: approve (the user ID and the link e-mailed) or deny, confirmed.
-pub(super) fn decide_request_form(ctx: &PageCtx, csrf: &str, action: &str, r: &RequestForUse) -> Markup {
+pub(super) fn decide_request_form(f: &Form, csrf: &str, action: &str, r: &RequestForUse) -> Markup {
+    let ctx = f.ctx;
     let confirm = format!("confirm-request-{}", r.id());
     html! {
         form.panel.step method="post" action=(action) {
@@ -220,10 +218,7 @@ pub(super) fn decide_request_form(ctx: &PageCtx, csrf: &str, action: &str, r: &R
                 (ctx.tr("送られるメール（申出者あて）：承認の場合は利用者IDとパスワード設定のリンク、不承認の場合はそのお知らせ",
                         "E-mail sent to the requester: on approval the user ID and the link to set a password; otherwise the denial"))
             }
-            div.choice {
-                input type="checkbox" id=(confirm) name="confirm" value="yes";
-                label for=(confirm) { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
-            }
+            (f.confirm(&confirm, false))
             div.actions {
                 button type="submit" name="decision" value="approve" { (ctx.tr("承認する", "Approve")) }
                 " "
@@ -243,16 +238,7 @@ pub(super) async fn organization_act(
 ) -> PageResult {
     let lang = v.lang();
     let fields = v.posted(form)?;
-    let confirm_error = |field: String| {
-        vec![(
-            field,
-            tr_owned(
-                lang,
-                "取り消せない処理です。確認の欄にチェックを入れてください。",
-                "This cannot be undone: tick the box to confirm it.",
-            ),
-        )]
-    };
+    let confirm_error = |field: String| vec![confirm_missing(lang, field)];
     let approve = fields.get("decision") == "approve";
     let (result, done, known, anchor): (Result<(), ServiceError>, &str, &[&str], &str) = match fields.get("step") {
         "change" => (

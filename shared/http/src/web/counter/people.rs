@@ -14,6 +14,7 @@ use crate::web::api;
 use crate::web::data_table;
 use crate::web::encode;
 use crate::web::error_summary;
+use crate::web::form::confirm_missing;
 use crate::web::layout;
 use crate::web::office::{OfficerVisit, refused_by};
 use crate::web::pager;
@@ -22,7 +23,6 @@ use crate::web::query;
 use crate::web::sealed_person;
 use crate::web::see_other;
 use crate::web::tr;
-use crate::web::tr_owned;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -132,10 +132,7 @@ pub(super) async fn people_page(
                 input type="hidden" name="residence_card_number" value=(typed.residence_card_number);
                 h2 { (ctx.tr("一覧から削除する", "Remove from the list")) }
                 p { (ctx.tr("所属しなくなった方を一覧から削除します。この方の申請はできなくなります。", "For someone no longer affiliated: no application can be filed for them any more.")) }
-                div.choice {
-                    input type="checkbox" id="confirm-remove" name="confirm" value="yes";
-                    label for="confirm-remove" { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
-                }
+                (Form { ctx, errors }.confirm("confirm-remove", false))
                 div.actions { button.secondary type="submit" { (ctx.tr("一覧から削除する", "Remove from the list")) } }
             }
         }
@@ -225,15 +222,7 @@ pub(super) async fn people_act(
                 .await
         };
         if fields.get("confirm") != "yes" {
-            return refuse(vec![(
-                "confirm-remove".into(),
-                tr_owned(
-                    lang,
-                    "取り消せない処理です。確認の欄にチェックを入れてください。",
-                    "This cannot be undone: tick the box to confirm it.",
-                ),
-            )])
-            .await;
+            return refuse(vec![confirm_missing(lang, "confirm-remove".into())]).await;
         }
         return match counter.remove_foreign_national(&v.caller, &org, card).await {
             // Removed now, or already (another tab): the list as it stands.

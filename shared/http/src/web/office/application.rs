@@ -15,15 +15,15 @@ use crate::web::jst;
 use crate::web::layout;
 use crate::web::office::queue::method_label;
 use crate::web::office::steps::action_of;
-use crate::web::office::steps::step_form;
+use crate::web::office::steps::{Posted, step_form};
 use crate::web::page::see_other;
 use crate::web::photo_response;
 use crate::web::photo_upload;
 use crate::web::query;
 use crate::web::tr;
 use crate::web::tr_owned;
-use crate::web::visit::FormResult;
 use crate::web::visit::encode;
+use crate::web::visit::{Fields, FormResult};
 use axum::extract::Path;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -31,7 +31,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use zairyu_app::ServiceError;
 use zairyu_app::services::examination::Examination;
-use zairyu_domain::application::{Application, Decision};
+use zairyu_domain::application::{Application, Decision, OfficeStep};
 use zairyu_domain::audit::{AuditAction, AuditEvent};
 use zairyu_domain::error::Language as Lang;
 use zairyu_domain::form::Attachment;
@@ -53,7 +53,7 @@ pub(super) async fn application(
     let lang = v.lang();
     let done: ShownArgs = query(&uri, lang)?;
     let app = examination.office_view(&v.caller, &id).await.map_err(refused_by(&v))?;
-    application_page(&examination, &v, StatusCode::OK, &app, &done.done, &[]).await
+    application_page(&examination, &v, StatusCode::OK, &app, &done.done, None).await
 }
 
 /// The application's page: what it is, what can be done next, what was done.
@@ -63,9 +63,10 @@ pub(super) async fn application_page(
     status: StatusCode,
     app: &Application,
     done: &str,
-    errors: &[(String, String)],
+    posted: Option<&Posted<'_>>,
 ) -> PageResult {
     let (ctx, lang) = (&v.page, v.lang());
+    let errors = posted.map_or(&[][..], |p| p.errors);
     let history = examination.office_history(&v.caller, app).await.map_err(refused_by(v))?;
     let steps = examination.office_steps(&v.caller, app).map_err(refused_by(v))?;
     let names = examination
@@ -136,7 +137,7 @@ pub(super) async fn application_page(
         @if steps.is_empty() {
             p { (ctx.tr("あなたの役割で、この申請状況で行える処理はありません。", "Your roles allow nothing more with this application in this status.")) }
         }
-        @for step in &steps { (step_form(ctx, app, *step)) }
+        @for step in &steps { (step_form(ctx, app, *step, posted)) }
 
         h2 { (ctx.tr("顔写真", "Facial photo")) }
         @if app.photo().is_some() {
@@ -274,7 +275,8 @@ pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent]) -> Markup {
     )
 }
 
-/// One step posted: done, then the application's page again (303); refused, the page with the reason.
+/// One step posted: done, then the application's page again (303); refused, the page with what was typed
+/// and why, each error beside its field (422).
 pub(super) async fn act(
     Wired(examination): Wired<Examination>,
     OfficerVisit(v): OfficerVisit,
@@ -283,28 +285,40 @@ pub(super) async fn act(
 ) -> PageResult {
     let lang = v.lang();
     let fields = v.posted(form)?;
-    let action = match action_of(&fields, lang) {
+    let app = examination.office_view(&v.caller, &id).await.map_err(refused_by(&v))?;
+    let step = OfficeStep::parse(fields.get("step"));
+    let refuse = async |errors: Vec<(String, String)>| -> PageResult {
+        let app = examination.office_view(&v.caller, &id).await.map_err(refused_by(&v))?;
+        let posted = Posted { step, fields: &fields, errors: &errors };
+        application_page(&examination, &v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", Some(&posted)).await
+    };
+    let action = match action_of(&fields, lang, &app) {
         Ok(a) => a,
-        Err(errors) => return refused(&examination, &v, &id, &errors).await,
+        Err(errors) => return refuse(errors).await,
     };
     match examination.office_act(&v.caller, &id, action).await {
         Ok(_) => Ok(see_other(&format!("/office/applications/{id}?done={}", encode(fields.get("step"))))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_) | ServiceError::Conflict)) => {
             let p = Problem::from(e);
-            let errors: Vec<_> = messages(lang, &p)
-                .into_iter()
-                .map(|(f, m)| (if f.is_empty() { "actions".to_owned() } else { f }, m))
-                .collect();
-            refused(&examination, &v, &id, &errors).await
+            let beside = |field: String| match (field.as_str(), step) {
+                // The API's names for what the form asks as a choice.
+                ("expiry_date" | "period_of_stay", _) => "period".to_owned(),
+                ("", Some(step)) => Posted::anchor(step),
+                ("", None) => "actions".to_owned(),
+                _ => field,
+            };
+            refuse(messages(lang, &p).into_iter().map(|(f, m)| (beside(f), m)).collect()).await
         }
         Err(e) => Err(refused_by(&v)(e)),
     }
 }
 
-/// A refused step: the application's page again, with why (422).
-pub(super) async fn refused(examination: &Examination, v: &Visit, id: &str, errors: &[(String, String)]) -> PageResult {
+/// A refused photo replacement: the application's page again, the error beside the file (422).
+async fn photo_refused(examination: &Examination, v: &Visit, id: &str, errors: &[(String, String)]) -> PageResult {
     let app = examination.office_view(&v.caller, id).await.map_err(refused_by(v))?;
-    application_page(examination, v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", errors).await
+    let none = Fields::default();
+    let posted = Posted { step: Some(OfficeStep::ReplacePhoto), fields: &none, errors };
+    application_page(examination, v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", Some(&posted)).await
 }
 
 pub(super) async fn photo_file(
@@ -329,14 +343,14 @@ pub(super) async fn replace_photo(
     let Some(bytes) = upload.file else {
         let none =
             vec![("photo-file".to_owned(), tr_owned(lang, "写真ファイルを選んでください。", "Choose a photo file."))];
-        return refused(&examination, &v, &id, &none).await;
+        return photo_refused(&examination, &v, &id, &none).await;
     };
     match examination.office_replace_photo(&v.caller, &id, bytes).await {
         Ok(_) => Ok(see_other(&format!("/office/applications/{id}?done=replace_photo"))),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_) | ServiceError::Conflict)) => {
             let p = Problem::from(e);
             let errors: Vec<_> = messages(lang, &p).into_iter().map(|(_, m)| ("photo-file".to_owned(), m)).collect();
-            refused(&examination, &v, &id, &errors).await
+            photo_refused(&examination, &v, &id, &errors).await
         }
         Err(e) => Err(refused_by(&v)(e)),
     }

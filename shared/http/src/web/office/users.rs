@@ -13,6 +13,7 @@ use crate::web::Visit;
 use crate::web::data_table;
 use crate::web::encode;
 use crate::web::error_summary;
+use crate::web::form::{Form, confirm_missing};
 use crate::web::jst;
 use crate::web::layout;
 use crate::web::messages;
@@ -269,10 +270,7 @@ pub(super) fn user_view(
                 h3 { (title) }
                 p { (what) }
                 @if final_step {
-                    div.choice {
-                        input type="checkbox" id=(format!("confirm-{}", a.code())) name="confirm" value="yes";
-                        label for=(format!("confirm-{}", a.code())) { (ctx.tr("この処理は取り消せないことを確認しました", "I understand this cannot be undone")) }
-                    }
+                    (Form { ctx, errors }.confirm(&format!("confirm-{}", a.code()), false))
                 }
                 div.actions { button type="submit" { (title) } }
             }
@@ -300,13 +298,7 @@ pub(super) async fn user_act(
             .await;
     };
     if user_action_text(&v.page, action).2 && fields.get("confirm") != "yes" {
-        let field = format!("confirm-{}", action.code());
-        let message = tr_owned(
-            lang,
-            "取り消せない処理です。確認の欄にチェックを入れてください。",
-            "This cannot be undone: tick the box to confirm it.",
-        );
-        return refuse(vec![(field, message)]).await;
+        return refuse(vec![confirm_missing(lang, format!("confirm-{}", action.code()))]).await;
     }
     match counter.office_user_action(&v.caller, &user, action).await {
         Ok(_) => Ok(see_other(&format!("/office/users/{}?done={}", encode(&user), action.code()))),
