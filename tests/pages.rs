@@ -1764,7 +1764,19 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     let recorded = b.post_owned(&app, path, &request(false, false, "")).await;
     assert!(recorded.location.as_deref().is_some_and(|l| l.contains("done=recorded")), "{}", recorded.html);
     let waiting = b.get(&app, "/office/organizations").await;
-    assert!(waiting.html.contains(&format!("href=\"{path}#requests\"")), "{}", waiting.html);
+    assert!(waiting.html.contains(&format!("href=\"{path}#requests\">Ume Trading K.K.</a>")), "{}", waiting.html);
+    // #32 item 7: the office's organizations by name with their state; found by the beginning of a name,
+    // however typed (a legal form aside); one found from the search box leads to it.
+    for text in ["This office's organizations", "Sakura Systems K.K.", "Ume Trading K.K.", "In use", "Not approved"] {
+        assert!(waiting.html.contains(text), "{text}: {}", waiting.html);
+    }
+    let found = b.get(&app, "/office/organizations?name=%EF%BD%95%EF%BD%8D%EF%BD%85").await; // ｕｍｅ
+    assert!(found.html.contains("Ume Trading K.K.") && !found.html.contains(">Sakura Systems K.K.<"), "{}", found.html);
+    let none = b.get(&app, "/office/organizations?name=momiji").await;
+    assert!(none.html.contains("No organization's name begins so."));
+    let one = b.office_search(&app, "Ume").await;
+    assert_eq!(one.location.as_deref(), Some(path), "{}", one.html);
+    assert!(b.get(&app, "/office/search").await.html.contains("corporate number or organization name"));
     let page = b.get(&app, path).await;
     assert!(page.html.contains("Waiting for a decision") && page.html.contains("E-mail sent to the requester"));
     let id = pending_request(&page);

@@ -36,6 +36,7 @@ on_both_tables!(
     an_upload_is_open_from_its_start_until_the_change_that_ends_it,
     a_blanket_file_registers_in_batches_on_either_table,
     the_list_shows_each_application_as_it_is_now,
+    an_office_lists_its_organizations_by_name_and_finds_one_by_the_beginning_of_it,
 );
 
 /// #15 item 3: the application list (Q50) reads each record's stored line alone, and that line follows every
@@ -545,4 +546,45 @@ async fn a_blanket_entry_is_replaced_in_place_by_its_corrected_application(w: Wo
     assert!(!apps.add_if_absent(&entry, start()).await.unwrap(), "never beside its application");
     let list = apps.of_organization(&org, None, 10).await.unwrap();
     assert_eq!(list.items.iter().filter(|l| l.json().contains(&format!("\"id\":\"{id}\""))).count(), 1);
+}
+
+/// #32 item 7: the office's organizations, listed by name (the key their names are found by), found by any
+/// beginning of it however typed, paged; a renamed organization is found by its new name only; another
+/// office's are not listed.
+async fn an_office_lists_its_organizations_by_name_and_finds_one_by_the_beginning_of_it(w: World) {
+    use zairyu_domain::organization::{Organization, OrganizationKind, OrganizationProfile};
+    let store = w.svc.core.store();
+    let add = async |id: &str, name: &str, office: Office| {
+        let profile =
+            OrganizationProfile::parse(OrganizationKind::IndividualBusiness, name, "Somewhere 1-1", "", office)
+                .unwrap();
+        let mut change = UnitOfWork::new(start());
+        change.add(&Organization::register(OrganizationId::parse(id).unwrap(), profile)).unwrap();
+        store.commit(change).await.unwrap();
+    };
+    add("o-kaede", "株式会社かえで", Office::Nagoya).await;
+    add("o-kaede-2", "Kaede Foods", Office::Nagoya).await;
+    add("o-sakura", "さくら商事", Office::Nagoya).await;
+    add("o-osaka", "かえで食品", Office::Osaka).await;
+    let orgs = store.organizations();
+    let names = async |name: &str| -> Vec<String> {
+        let page = orgs.of_office(Office::Nagoya, name, None, 10).await.unwrap();
+        page.items.iter().map(|o| o.id().as_str().to_owned()).collect()
+    };
+    assert_eq!(names("").await, ["o-kaede-2", "o-kaede", "o-sakura"], "every one, by name (latin before kana)");
+    assert_eq!(names("カエデ").await, ["o-kaede"], "kana either way; not the other office's");
+    assert_eq!(names("ｋａｅ").await, ["o-kaede-2"]);
+    assert_eq!(names("さくら商事株式会社").await, ["o-sakura"], "a legal form aside");
+    assert!(names("もみじ").await.is_empty());
+    let first = orgs.of_office(Office::Nagoya, "", None, 2).await.unwrap();
+    assert_eq!(first.items.len(), 2);
+    let rest = orgs.of_office(Office::Nagoya, "", first.next, 2).await.unwrap();
+    assert_eq!(rest.items.iter().map(|o| o.id().as_str()).collect::<Vec<_>>(), ["o-sakura"]);
+    let mut renamed = orgs.get(&OrganizationId::parse("o-sakura").unwrap()).await.unwrap().unwrap();
+    renamed.rename(zairyu_domain::error::Text::parse("もみじ商事").unwrap());
+    let mut change = UnitOfWork::new(start());
+    change.save(&renamed).unwrap();
+    store.commit(change).await.unwrap();
+    assert_eq!(names("もみじ").await, ["o-sakura"]);
+    assert!(names("さくら").await.is_empty(), "not by the old name");
 }

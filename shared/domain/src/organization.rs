@@ -218,8 +218,80 @@ impl ForeignNational {
     }
 }
 
+/// The words of a legal form, which say what an organization is, not which: left out of the key its name
+/// is found by, so 「さくら」 finds 「株式会社さくら」 and "Sakura" finds "Sakura Systems K.K.".
+const LEGAL_FORMS: [&str; 24] = [
+    "特定非営利活動法人",
+    "一般社団法人",
+    "公益社団法人",
+    "一般財団法人",
+    "公益財団法人",
+    "社会福祉法人",
+    "事業協同組合",
+    "協同組合",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "学校法人",
+    "医療法人",
+    "npo法人",
+    "(株)",
+    "(有)",
+    "co.,ltd.",
+    "co.,ltd",
+    "k.k.",
+    "inc.",
+    "ltd.",
+    "llc",
+];
+
+/// The key an organization's name is found by: either width and case alike (Ｓａｋｕｒａ = sakura),
+/// hiragana as katakana (さくら = サクラ), spaces and punctuation left out, and no legal form at either
+/// end. A name
+/// is found by any beginning of its key; the office lists its organizations in the key's order.
+pub fn name_search_key(name: &str) -> String {
+    let mut key: String = name
+        .replace('㈱', "(株)")
+        .replace('㈲', "(有)")
+        .chars()
+        .filter_map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
+            '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60),
+            c if c.is_whitespace() => None,
+            c => Some(c),
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    // At either end only (repeatedly: 「一般社団法人…協同組合」), never inside a word ("wellcare").
+    while let Some(rest) = LEGAL_FORMS.iter().find_map(|form| key.strip_prefix(form).or_else(|| key.strip_suffix(form)))
+    {
+        key = rest.to_owned();
+    }
+    key.chars().filter(|c| c.is_alphanumeric() || matches!(c, 'ー' | '々')).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    /// A name is found however it is typed: width, case, kana, spaces and legal forms aside.
+    #[test]
+    fn an_organization_s_name_is_found_however_typed() {
+        use super::name_search_key as k;
+        assert_eq!(k("Sakura Systems K.K."), "sakurasystems");
+        assert_eq!(k("Ｓａｋｕｒａ　Ｓｙｓｔｅｍｓ"), "sakurasystems");
+        assert_eq!(k("株式会社さくら"), k("サクラ"));
+        assert_eq!(k("㈱サクラ"), "サクラ");
+        assert_eq!(k("（株）サクラ"), "サクラ");
+        assert_eq!(k("さくら商事株式会社"), "サクラ商事");
+        assert_eq!(k("東海ビジネス協同組合"), "東海ビジネス");
+        assert_eq!(k("Fuji Trading Co., Ltd."), "fujitrading");
+        assert_eq!(k("ローソン・ジャパン"), "ローソンジャパン", "the long vowel kept, the dot left out");
+        assert!(k("株式会社サクラシステムズ").starts_with(&k("さくら")));
+        assert_eq!(k("株式会社"), "", "a legal form alone finds every organization");
+        assert_eq!(k("Wellcare Inc."), "wellcare", "a legal form inside a word stays");
+    }
+
     use super::*;
     use crate::jst::d;
 

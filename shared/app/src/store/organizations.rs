@@ -1,9 +1,10 @@
 //! Organizations of affiliation, their List of Affiliated Foreign Nationals (Q80) and their requests for use
 //! (Q3, Q10, Q16–Q20; the office's pending ones by an index).
 
+use chrono::{DateTime, Utc};
 use zairyu_domain::application::OrganizationId;
 use zairyu_domain::office::Office;
-use zairyu_domain::organization::{ForeignNational, Organization};
+use zairyu_domain::organization::{ForeignNational, Organization, name_search_key};
 use zairyu_domain::request_for_use::{RequestForUse, RequestState};
 use zairyu_domain::values::{CorporateNumber, ResidenceCardNumber};
 
@@ -28,6 +29,11 @@ fn request_key(org: &OrganizationId, id: &str) -> Key {
     Key::new(format!("ORG#{org}"), format!("RFU#{id}"))
 }
 
+/// The index partition of an office's organizations, sorted by the key their names are found by.
+fn office_partition(office: Office) -> String {
+    format!("ORGS#{}", office.code())
+}
+
 fn requests_partition(office: Office, state: RequestState) -> String {
     format!("RFU#{}#{}", office.code(), state.code())
 }
@@ -35,6 +41,14 @@ fn requests_partition(office: Office, state: RequestState) -> String {
 impl Record for Organization {
     fn key(&self) -> Key {
         key(self.id())
+    }
+    /// Listed under its office by the key of its name (a rename or a move re-sorts it with the save).
+    fn index(&self, _: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
+        let p = self.profile();
+        vec![
+            (attr::GSI1_PK, s(office_partition(p.office))),
+            (attr::GSI1_SK, s(format!("{}#{}", name_search_key(p.name.as_str()), self.id()))),
+        ]
     }
     /// One organization per corporate number: an organization with several offices is one organization
     /// (Q72).
@@ -46,6 +60,24 @@ impl Record for Organization {
 impl Organizations<'_> {
     pub async fn get(&self, id: &OrganizationId) -> Result<Option<Stored<Organization>>, StoreError> {
         Store::get_stored(self.0, &key(id)).await
+    }
+
+    /// An office's organizations whose names begin as `name` does (every one for an empty text), in the
+    /// order of their names' keys ([`name_search_key`]).
+    pub async fn of_office(
+        &self,
+        office: Office,
+        name: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<Organization>, StoreError> {
+        let mut q = Query::partition(Index::Gsi1, office_partition(office)).limit(limit).after(after);
+        // No condition for no name (a key attribute's value is never empty in DynamoDB).
+        let prefix = name_search_key(name);
+        if !prefix.is_empty() {
+            q = q.sort(SortKey::Prefix(prefix));
+        }
+        super::decode_page(self.0.query(&q).await?)
     }
 
     /// The names of these organizations, in one batched read (an ID nobody has is left out).

@@ -77,12 +77,17 @@ pub fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
 #[cfg(any(feature = "status", feature = "office"))]
 /// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
 pub fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
+    pager_of(ctx, path, "cursor", next, first)
+}
+
+/// The pager of one of several paged lists on a page, whose cursor is the query parameter `param`.
+pub fn pager_of(ctx: &PageCtx, path: &str, param: &str, next: Option<&str>, first: bool) -> Markup {
     let join = if path.contains('?') { '&' } else { '?' };
     html! {
         nav.pager aria-label=(ctx.tr("ページ送り", "Pages")) {
             @if !first { a href=(path) { (ctx.tr("最初のページ", "First page")) } }
             @if let Some(next) = next {
-                a href=(format!("{path}{join}cursor={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
+                a href=(format!("{path}{join}{param}={}", encode(next))) { (ctx.tr("次のページ", "Next page")) }
             }
         }
     }

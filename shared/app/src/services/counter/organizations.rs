@@ -301,6 +301,21 @@ impl Counter {
         Ok(self.core.store().organizations().requests_of_office(office, RequestState::Pending, after, limit).await?)
     }
 
+    /// The officer's office's organizations whose names begin as `name` does, however typed (every one for
+    /// an empty text), by name: the counter's list of the organizations it looks after, with their state.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_organizations(
+        &self,
+        caller: &Caller,
+        name: &str,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Records<Organization>, ServiceError> {
+        let (office, _) = caller.officer()?;
+        at_counter(caller, office)?;
+        Ok(self.core.store().organizations().of_office(office, name, after, limit).await?)
+    }
+
     /// Q72–Q76: records the decision on a periodic report. Approval extends the approval to the old expiry
     /// + 1 year and resumes a suspended organization; every user is told (Q74).
     #[tracing::instrument(skip_all)]

@@ -4,6 +4,7 @@ use super::kind_label;
 use super::refusal;
 use super::request_kind_label;
 use super::request_state_label;
+use super::use_state_label;
 use crate::Wired;
 use crate::web::Field;
 use crate::web::Fields;
@@ -30,7 +31,6 @@ use zairyu_app::Counter;
 use zairyu_app::ServiceError;
 use zairyu_app::services::counter::RequestForUseInput;
 use zairyu_domain::error::Language as Lang;
-use zairyu_domain::organization::UseState;
 use zairyu_domain::request_for_use::{RequestForUse, RequestKind, RequestState};
 
 pub(super) async fn organization(
@@ -69,11 +69,7 @@ pub(super) async fn organization_page(
             _ => stored.to_owned(),
         }
     };
-    let state = match found.use_state() {
-        UseState::Active => ctx.tr("利用中", "In use"),
-        UseState::Suspended => ctx.tr("利用停止中", "Suspended"),
-        UseState::Cancelled => ctx.tr("利用取消し", "Cancelled"),
-    };
+    let state = use_state_label(ctx, found.use_state());
     let record_kind = match typed.get("kind") {
         "" if found.approval().is_some() => "additional",
         "" => "new",

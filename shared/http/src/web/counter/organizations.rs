@@ -1,8 +1,10 @@
+use super::organizations_table;
 use super::refusal;
 use super::request_kind_label;
 use crate::AppState;
 use crate::Wired;
 use crate::cursor::Pages;
+use crate::web::Field;
 use crate::web::Fields;
 use crate::web::Form;
 use crate::web::FormResult;
@@ -16,11 +18,13 @@ use crate::web::error_summary;
 use crate::web::jst;
 use crate::web::layout;
 use crate::web::office::{OfficerVisit, office_name, refused_by};
+use crate::web::page::pager_of;
 use crate::web::pager;
 use crate::web::query;
 use crate::web::see_other;
 use crate::web::tr;
 use crate::web::tr_owned;
+use crate::web::visit::encode;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -32,8 +36,8 @@ use zairyu_app::services::counter::OrganizationInput;
 use zairyu_domain::office::OFFICE_TABLE;
 use zairyu_domain::organization::OrganizationKind;
 
-/// The office's organizations: its requests for use waiting for a decision, an organization found by its
-/// ID, and the form that registers a new one.
+/// The office's organizations: its requests for use waiting for a decision, its organizations by name (found
+/// by the beginning of one), and the form that registers a new one.
 pub(super) async fn organizations(
     State(s): State<AppState>,
     Wired(counter): Wired<Counter>,
@@ -56,6 +60,11 @@ pub(super) async fn organizations_page(
     struct Args {
         #[serde(default)]
         cursor: Option<String>,
+        /// The list of the office's organizations: the beginning of a name, and its own page cursor.
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        from: Option<String>,
     }
     let (ctx, lang) = (&v.page, v.lang());
     let args: Args = query(uri, lang)?;
@@ -63,6 +72,19 @@ pub(super) async fn organizations_page(
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
     let pending = counter.pending_requests(&v.caller, after, limit).await.map_err(refused_by(v))?;
     let next = pages.view(Vec::<()>::new(), pending.next).map_err(api(lang))?.next_cursor;
+    let ids: Vec<_> = pending.items.iter().map(|r| r.organization_id().clone()).collect();
+    let names = counter.organization_names(&v.caller, &ids).await.map_err(refused_by(v))?;
+    // The list's cursor is bound to the name it lists by.
+    let list_scope = format!("/office/organizations?name={}", args.name.trim());
+    let list_pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), &list_scope);
+    let (list_after, list_limit) = list_pages.args(args.from.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
+    let listed =
+        counter.office_organizations(&v.caller, &args.name, list_after, list_limit).await.map_err(refused_by(v))?;
+    let list_next = list_pages.view(Vec::<()>::new(), listed.next).map_err(api(lang))?.next_cursor;
+    let list_path = match args.name.trim() {
+        "" => "/office/organizations#list".to_owned(),
+        name => format!("/office/organizations?name={}#list", encode(name)),
+    };
     let (own, _) = v.caller.officer().map_err(refused_by(v))?;
     let admin = Counter::is_admin(&v.caller);
     let f = Form { ctx, errors };
@@ -84,7 +106,7 @@ pub(super) async fn organizations_page(
                     @for r in &pending.items {
                         tr {
                             td { (jst(r.recorded_at())) }
-                            th scope="row" { a href=(format!("/office/organizations/{}#requests", r.organization_id())) { (r.organization_id().as_str()) } }
+                            th scope="row" { a href=(format!("/office/organizations/{}#requests", r.organization_id())) { (names.get(r.organization_id()).map_or("—", String::as_str)) } }
                             td { (r.requester_name().as_str()) }
                             td { (request_kind_label(ctx, r.kind())) }
                             td { (if r.is_agent() { ctx.tr("はい", "Yes") } else { ctx.tr("いいえ", "No") }) }
@@ -92,6 +114,19 @@ pub(super) async fn organizations_page(
                     }
                 }))
             (pager(ctx, "/office/organizations", next.as_deref(), args.cursor.is_none()))
+        }
+        h2 #list { (ctx.tr("この官署の所属機関", "This office's organizations")) }
+        form.filter role="search" method="get" action="/office/organizations#list" {
+            (Field { id: "name", label: ctx.tr("名称で探す（先頭の文字から。株式会社などは除いて）", "Find by name (its beginning; without K.K., Inc. and the like)"), kind: "search",
+                     value: &args.name, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
+            button.secondary type="submit" { (ctx.tr("探す", "Find")) }
+        }
+        @if listed.items.is_empty() {
+            @if args.name.trim().is_empty() { p { (ctx.tr("この官署の所属機関はまだありません。", "This office has no organization yet.")) } }
+            @else { p { (ctx.tr("この名称で始まる所属機関はありません。", "No organization's name begins so.")) } }
+        } @else {
+            (organizations_table(ctx, ctx.tr("この官署の所属機関（名称順）", "This office's organizations, by name"), &listed.items))
+            (pager_of(ctx, &list_path, "from", list_next.as_deref(), args.from.is_none()))
         }
         h2 #register { (ctx.tr("所属機関を登録する", "Register an organization")) }
         form method="post" action="/office/organizations" novalidate {

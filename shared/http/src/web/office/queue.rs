@@ -14,6 +14,7 @@ use crate::web::PageError;
 use crate::web::PageResult;
 use crate::web::Visit;
 use crate::web::api;
+use crate::web::counter::organizations_table;
 use crate::web::data_table;
 use crate::web::encode;
 use crate::web::layout;
@@ -97,7 +98,7 @@ pub(in crate::web) fn search_form(ctx: &PageCtx, value: &str) -> Markup {
         // Posted, not a query string: a card number is in no URL (and no log of URLs).
         form.filter role="search" method="post" action="/office/search" {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
-            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・所属機関ID・法人番号で探す", "Find by temporary or official receipt number, residence card number, organization ID or corporate number")) }
+            label.label for="q" { (ctx.tr("仮受付番号・受付番号・在留カード番号・法人番号・所属機関の名称で探す", "Find by temporary or official receipt number, residence card number, corporate number or organization name")) }
             input #q type="search" name="q" value=(value) autocomplete="off";
             " "
             button.secondary type="submit" { (ctx.tr("探す", "Find")) }
@@ -222,13 +223,29 @@ pub(super) async fn find(examination: &Examination, counter: &Counter, v: &Visit
         found.unwrap_or_default()
     };
     let names = names_of(examination, v, &by_card).await?;
+    // Not a number: the office's organizations whose names begin so (for the counter, whose list it is);
+    // one alone leads to it.
+    let named = if q.is_empty() || card || !by_card.is_empty() {
+        Vec::new()
+    } else {
+        match counter.office_organizations(&v.caller, args.q.trim(), None, PER_PAGE).await {
+            Ok(page) => page.items,
+            Err(ServiceError::Forbidden | ServiceError::NotFound) => Vec::new(),
+            Err(e) => return Err(refused_by(v)(e)),
+        }
+    };
+    if let [org] = named.as_slice() {
+        return Ok(see_other(&format!("/office/organizations/{}", encode(org.id().as_str()))));
+    }
     let body = html! {
         (search_form(ctx, &args.q))
         @if q.is_empty() {
-            p { (ctx.tr("番号を入力してください。", "Enter a number to find.")) }
+            p { (ctx.tr("番号または名称を入力してください。", "Enter a number or a name to find.")) }
+        } @else if !named.is_empty() {
+            (organizations_table(ctx, ctx.tr("この名称で始まる所属機関", "Organizations whose names begin so"), &named))
         } @else if by_card.is_empty() {
             div.notice role="status" {
-                p { (ctx.tr("この番号の申請・所属機関は見つかりませんでした（この官署で扱うものに限ります）。", "No application or organization of this office has this number.")) }
+                p { (ctx.tr("この番号・名称の申請・所属機関は見つかりませんでした（この官署で扱うものに限ります）。", "No application or organization of this office has this number or name.")) }
             }
         } @else {
             (applications_table(ctx, ctx.tr("この在留カード番号の申請", "Applications for this residence card"), &by_card, &names))
