@@ -137,6 +137,38 @@ def test_pages_at_phone_widths(page, server, lang, check):
         check(page, f"form-errors-{width}")
 
 
+def test_officer_pages_at_phone_widths(browser, own_server, lang, check, tmp_path):
+    """#32 item 6 for the office's side, at 320 and 375 px: the queue, an application with its step forms,
+    the organizations with their list, an organization, the users, the notices and the search."""
+    s = own_server
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    log_in(staff, s)
+    number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
+    officer = the_officer(browser, s, lang)
+    officer.get_by_role("link", name=number).click()
+    application = officer.url
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    expect(officer.get_by_role("status")).to_be_visible()
+    officer.get_by_role("link", name=re.compile("Sakura Systems")).first.click()
+    organization = officer.url
+    for width in [320, 375]:
+        officer.set_viewport_size({"width": width, "height": 800})
+        for name, path in [("queue", "/office"), ("application", application), ("organizations", "/office/organizations"),
+                           ("organization", organization), ("users", "/office/users"), ("notices", "/office/notices"),
+                           ("search", "/office/search")]:
+            officer.goto(path)
+            narrow_enough(officer, width, f"the office's {name}")
+            check(officer, f"office-{name}-{width}")
+        # The permission's choices with their expiry, and a refused step's error beside the box, fit too.
+        officer.goto(application)
+        officer.get_by_role("button", name=re.compile("^(許可する|Permit)$")).click()
+        expect(officer.get_by_role("alert")).to_be_visible()
+        narrow_enough(officer, width, "the application with a refused step")
+        check(officer, f"office-refused-{width}")
+
+
 def a_jpeg(page, path, width=240, height=320):
     """A plain JPEG drawn by the browser itself (a canvas), written to `path`."""
     import base64
