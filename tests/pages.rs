@@ -921,6 +921,62 @@ async fn the_list_page_tells_who_can_file_today() {
     assert!(open.contains("申請できます") && open.contains("/applications/new?person="), "{open}");
 }
 
+/// #32 item 8: photos for several people from one page — every entry without a photo with its own field; a
+/// refused file is shown beside its person, the others untouched; each attached returns to the page, which
+/// then lists only those still waiting; the filing check links to it.
+#[tokio::test]
+async fn photos_are_attached_for_several_people_from_one_page() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let api = login(&app, "TANAKA01").await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r =
+            send(&app, api.json("POST", "/api/applications", serde_json::to_value(w.another_person().await).unwrap()))
+                .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let entered = b.get(&app, "/applications?status=input_completed").await;
+    assert!(entered.html.contains("href=\"/applications/photos\""), "offered from the list");
+    let page = b.get(&app, "/applications/photos").await;
+    page.assert_html(StatusCode::OK);
+    for id in &ids {
+        assert!(page.html.contains(&format!("action=\"/applications/{id}/photo?back=photos\"")), "{}", page.html);
+        assert!(page.html.contains(&format!("id=\"photo-{id}\"")));
+    }
+    let csrf = page.hidden("csrf");
+    let attach = |id: &str, bytes: &[u8]| {
+        let (ct, body) = multipart(&[("csrf", None, csrf.as_bytes()), ("photo", Some("face.jpg"), bytes)]);
+        b.request("POST", &format!("/applications/{id}/photo?back=photos"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (not_jpeg, first, second) = (attach(&ids[0], b"GIF89a"), attach(&ids[0], &jpeg()), attach(&ids[1], &jpeg()));
+    let refused = b.take(&app, not_jpeg).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains(&format!("href=\"#photo-{}\"", ids[0])), "{}", refused.html);
+    assert!(refused.html.contains(&format!("id=\"photo-{}-error\"", ids[0])), "beside its person");
+    assert!(refused.html.contains(&format!("id=\"photo-{}\"", ids[1])), "the other still offered");
+    let done = b.take(&app, first).await;
+    assert_eq!(done.location.as_deref(), Some("/applications/photos?done=attached"));
+    let page = b.get(&app, "/applications/photos?done=attached").await;
+    assert!(page.html.contains("The photo is attached."));
+    assert!(
+        !page.html.contains(&format!("id=\"photo-{}\"", ids[0]))
+            && page.html.contains(&format!("id=\"photo-{}\"", ids[1]))
+    );
+    assert_eq!(b.take(&app, second).await.location.as_deref(), Some("/applications/photos?done=attached"));
+    assert!(b.get(&app, "/applications/photos").await.html.contains("Every application on this page has its photo."));
+    for id in &ids {
+        let app_page = b.get(&app, &format!("/applications/{id}/check")).await;
+        assert!(app_page.html.contains(&format!("/applications/{id}/photo.jpg")), "attached to its own application");
+    }
+}
+
 /// Item 2 (Q50, Q51): the application list filtered by status shows only that status (both states Q51
 /// calls "Completed" under the one name); in "Input completed" the entered applications can be filed
 /// together: those with a photo are offered checked, each is filed as if alone, and the next page says which
@@ -1337,7 +1393,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     let by_card = b.office_search(&app, "AB12345678CD").await;
     assert!(by_card.html.contains(&format!("href=\"/office/applications/{id}\"")), "{}", by_card.html);
     let none = b.office_search(&app, "TMP-20260101-NOTHING1").await;
-    assert!(none.html.contains("No application or organization of this office has this number."));
+    assert!(none.html.contains("No application or organization of this office has this number or name."));
 
     let here = format!("/office/applications/{id}");
     let page = b.get(&app, &here).await;
@@ -1665,7 +1721,7 @@ async fn the_counter_opens_an_organization_with_its_users() {
     let unknown = b.office_search(&app, "1010401089234").await;
     assert!(
         unknown.location.is_none()
-            && unknown.html.contains("No application or organization of this office has this number.")
+            && unknown.html.contains("No application or organization of this office has this number or name.")
     );
     let page = b.get(&app, "/office/organizations/org1").await;
     page.assert_html(StatusCode::OK);

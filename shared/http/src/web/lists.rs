@@ -30,6 +30,7 @@ use crate::web::new_application_link;
 use crate::web::pager;
 use crate::web::problem;
 use crate::web::query;
+use crate::web::row::{Row, rows_of};
 use crate::web::tr_owned;
 use zairyu_app::Applications;
 use zairyu_domain::error::Language as Lang;
@@ -187,32 +188,6 @@ async fn affiliated_file(Wired(applications): Wired<Applications>, OrgVisit(v): 
         .into_response())
 }
 
-/// What the list page shows of a stored line (the JSON of an `ApplicationView`).
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    status: RowStatus,
-    name: String,
-    residence_card_number: String,
-    temporary_receipt_number: Option<String>,
-    official_receipt_number: Option<String>,
-    receipt_date: Option<String>,
-    photo_attached: bool,
-    blanket: Option<RowBlanket>,
-}
-
-#[derive(Deserialize)]
-struct RowStatus {
-    code: String,
-    label_en: String,
-    label_ja: String,
-}
-
-#[derive(Deserialize)]
-struct RowBlanket {
-    row: u32,
-}
-
 async fn applications(
     State(s): State<AppState>,
     Wired(applications): Wired<Applications>,
@@ -245,13 +220,7 @@ async fn applications(
     // each has its photo).
     let filing = filter == Some(ApplicationStatus::InputCompleted);
     let path = filter.map_or_else(|| "/applications".to_owned(), |s| format!("/applications?status={}", s.code()));
-    let rows =
-        page.items.iter().map(|line| serde_json::from_str::<Row>(line.json())).collect::<Result<Vec<_>, _>>().map_err(
-            |e| {
-                tracing::error!(error = %e, "a stored line does not read as a line");
-                PageError::Problem(lang, Box::new(Problem::internal()))
-            },
-        )?;
+    let rows = rows_of(&page.items, lang)?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let dash = "—";
     let table = |rows: &[Row]| {
@@ -336,6 +305,9 @@ async fn applications(
         } @else if filing {
             p { (ctx.tr("入力が完了した申請情報を、まとめて申請できます。顔写真が添付されていない申請は、先に顔写真を添付してください。",
                         "Applications entered and not yet filed can be filed together. Attach the photo to any that has none first.")) }
+            @if rows.iter().any(|r| !r.photo_attached) {
+                p { a href="/applications/photos" { (ctx.tr("顔写真をまとめて添付する（一つのページで複数の人に）", "Attach photos for several people on one page")) } }
+            }
             form method="post" action="/applications/file" {
                 input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
                 (table(&rows))

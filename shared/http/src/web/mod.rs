@@ -39,7 +39,7 @@ pub use layout::{Page, PageCtx, error_page, layout, not_found_page, service_name
 pub use page::jst;
 #[cfg(any(feature = "submit", feature = "office"))]
 pub use page::{MultipartResult, Upload, file_upload, photo_response, photo_upload};
-#[cfg(any(feature = "status", feature = "office"))]
+#[cfg(any(feature = "status", feature = "submit", feature = "office"))]
 pub use page::{PER_PAGE, api, pager};
 pub use page::{data_table, query, see_other, tr_owned};
 pub use visit::{
@@ -61,6 +61,8 @@ mod lists;
 mod office;
 #[cfg(feature = "login")]
 mod password;
+#[cfg(any(feature = "status", feature = "submit"))]
+mod row;
 
 /// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
 pub const LANG_COOKIE: &str = "zairyu_lang";

@@ -65,16 +65,16 @@ fn for_phones(rows: &str, labels: &[&str]) -> String {
 }
 
 /// Lines per page of a list page.
-#[cfg(any(feature = "status", feature = "office"))]
+#[cfg(any(feature = "status", feature = "submit", feature = "office"))]
 pub const PER_PAGE: u32 = 50;
 
 /// An API-side refusal (a bad cursor, say) as the page shows it.
-#[cfg(any(feature = "status", feature = "office"))]
+#[cfg(any(feature = "status", feature = "submit", feature = "office"))]
 pub fn api(lang: Lang) -> impl Fn(crate::ApiError) -> PageError {
     move |e| PageError::Problem(lang, e.0)
 }
 
-#[cfg(any(feature = "status", feature = "office"))]
+#[cfg(any(feature = "status", feature = "submit", feature = "office"))]
 /// The link to the next page, when there is one (`path` may hold a query of its own, e.g. a filter).
 pub fn pager(ctx: &PageCtx, path: &str, next: Option<&str>, first: bool) -> Markup {
     pager_of(ctx, path, "cursor", next, first)

@@ -1,4 +1,5 @@
 use super::own;
+use crate::AppState;
 use crate::Problem;
 use crate::Wired;
 use crate::web::FormResult;
@@ -15,8 +16,8 @@ use crate::web::photo_response;
 use crate::web::photo_upload;
 use crate::web::problem;
 use crate::web::see_other;
-use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use maud::html;
@@ -144,6 +145,9 @@ pub(super) fn check_page(
                 }
                 div.actions { button.secondary type="submit" { (if app.photo().is_some() { ctx.tr("写真を差し替える", "Replace the photo") } else { ctx.tr("写真を添付する", "Attach the photo") }) } }
             }
+            @if app.photo().is_none() {
+                p { a href="/applications/photos" { (ctx.tr("ほかの人の顔写真とまとめて添付する", "Attach it with other people's photos on one page")) } }
+            }
             h2 { (ctx.tr("申請", "Filing")) }
             @if can(UserStep::Submit) {
                 form method="post" action=(format!("/applications/{id}/submit")) {
@@ -172,26 +176,56 @@ pub(super) fn check_page(
     Page(status, layout(ctx, ctx.tr("申請内容の確認", "Check the application"), body)).into_response()
 }
 
+#[derive(serde::Deserialize, Default)]
+pub(super) struct PhotoArgs {
+    /// The page the form was on when it is not the check page (`photos`: the page for several people).
+    #[serde(default)]
+    back: String,
+}
+
 pub(super) async fn photo(
+    State(s): State<AppState>,
     Wired(applications): Wired<Applications>,
     OrgVisit(v): OrgVisit,
     Path(id): Path<String>,
+    uri: Uri,
     multipart: MultipartResult,
 ) -> PageResult {
+    let args: PhotoArgs = crate::web::query(&uri, v.lang())?;
+    let from_photos = args.back == super::photos::BACK;
     // After the form token, whose application it is: another's is not found, whatever the body.
     let (upload, app) = photo_upload(&v, multipart, own(&applications, &v, &id)).await?;
+    let refused_here = async |message: String| {
+        let none = None;
+        super::photos::photos_page(
+            &s,
+            &applications,
+            &v,
+            &none,
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((&id, &message)),
+        )
+        .await
+    };
     let result = match upload.file {
         Some(bytes) => applications.attach_photo(&v.caller, &id, bytes, upload.name.as_deref()).await,
         None => {
-            let none = vec![(
-                "photo".to_owned(),
-                v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned(),
-            )];
-            return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &none));
+            let message = v.page.tr("写真ファイルを選んでください。", "Choose a photo file.").to_owned();
+            if from_photos {
+                return refused_here(message).await;
+            }
+            return Ok(check_page(&v.page, StatusCode::UNPROCESSABLE_ENTITY, &app, &[("photo".to_owned(), message)]));
         }
     };
     match result {
+        Ok(_) if from_photos => Ok(see_other("/applications/photos?done=attached")),
         Ok(_) => Ok(see_other(&format!("/applications/{id}/check#photo"))),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Application(_))) if from_photos => {
+            let message =
+                messages(v.lang(), &Problem::from(e)).into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ");
+            refused_here(message).await
+        }
         Err(e) => refused(&applications, &v, &id, e).await,
     }
 }

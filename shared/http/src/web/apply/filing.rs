@@ -112,6 +112,9 @@ async fn confirm_filing(
                 }
             }
         }))
+        @if chosen.iter().any(|(_, _, photo)| !photo) {
+            p { a href="/applications/photos" { (ctx.tr("顔写真をまとめて添付する（一つのページで複数の人に）", "Attach photos for several people on one page")) } }
+        }
         form method="post" action="/applications/file" {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             input type="hidden" name="step" value="file";

@@ -22,6 +22,7 @@ use crate::web::apply::filing::file_many;
 use crate::web::apply::filing::filed;
 use crate::web::apply::filing::filed_many;
 use crate::web::apply::filing::receipt_method;
+use crate::web::apply::photos::photos;
 use crate::web::visit::PageError;
 use crate::web::visit::Visit;
 use crate::web::visit::problem;
@@ -32,6 +33,7 @@ mod check;
 mod entry;
 mod filing;
 mod form;
+mod photos;
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {
@@ -96,6 +98,13 @@ pub const PAGES: &[PageSpec] = &[
         method: "POST",
         path: "/applications/{id}/photo",
         handler: || post(photo),
+    },
+    PageSpec {
+        function: Function::Submit,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/applications/photos",
+        handler: || get(photos),
     },
     PageSpec {
         function: Function::Submit,
