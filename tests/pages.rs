@@ -1112,9 +1112,21 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     let id = here.trim_start_matches("/blanket/uploads/").to_owned();
     let waiting = b.get(&app, &here).await;
     waiting.assert_html(StatusCode::OK);
-    assert!(waiting.html.contains(
-        "<form method=\"post\" action=\"http://127.0.0.1:8080/local-upload-form\" enctype=\"multipart/form-data\">"
-    ));
+    assert!(waiting.html.contains(&format!(
+        "<form method=\"post\" action=\"http://127.0.0.1:8080/local-upload-form\" enctype=\"multipart/form-data\" data-name-to=\"{here}/name\" data-csrf=\"{csrf}\">"
+    )), "{}", waiting.html);
+    // #32 item 10: the page's script tells the file's name first (the form to the store cannot): only with
+    // the form's token, only a name that can be shown, only once, and only while the upload waits for it.
+    let name_to = format!("{here}/name");
+    b.post(&app, &name_to, &[("csrf", "0000"), ("name", "x.xlsx")]).await.assert_html(StatusCode::FORBIDDEN);
+    b.post(&app, &name_to, &[("csrf", &csrf), ("name", "")]).await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        b.post(&app, &name_to, &[("csrf", &csrf), ("name", "社員一覧.xlsx")]).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(b.post(&app, &name_to, &[("csrf", &csrf), ("name", "other.xlsx")]).await.status, StatusCode::NO_CONTENT);
+    let named = b.get(&app, &here).await;
+    assert!(named.html.contains("<dd>社員一覧.xlsx</dd>") && !named.html.contains("other.xlsx"), "{}", named.html);
     assert!(waiting.html.contains(&format!("name=\"success_action_redirect\" value=\"http://127.0.0.1:8080{here}\"")));
     assert!(waiting.html.contains(&format!("name=\"key\" value=\"uploads/org1/{id}.xlsx\"")));
     assert!(waiting.html.contains("type=\"file\" name=\"file\" required"));
@@ -1150,6 +1162,13 @@ async fn blanket_input_from_the_template_to_the_error_list() {
     assert!(done.html.contains("href=\"/applications?status=input_completed\""), "on to filing them");
     let listed = b.get(&app, "/blanket").await;
     assert!(listed.html.contains(&format!("href=\"/blanket/uploads/{id}\"")), "the menu lists the upload");
+    assert!(listed.html.contains("社員一覧.xlsx"), "by the clerk's name for the file");
+    let mail =
+        w.jobs().await.into_iter().find(|j| j.kind == NotificationKind::BlanketUploadFailed).expect("the result");
+    assert_eq!(mail.data["file_name"], "社員一覧.xlsx", "the e-mail names it too");
+    let told_late = b.post(&app, &name_to, &[("csrf", &csrf), ("name", "late.xlsx")]).await;
+    assert_eq!(told_late.status, StatusCode::NO_CONTENT);
+    assert!(!b.get(&app, "/blanket").await.html.contains("late.xlsx"), "nothing changes once the file is in");
 
     // Q42: the row in error is an item of the list, which leads to its errors and to its correction: the
     // form with the row as typed and the error beside its field; corrected, it is Input completed.

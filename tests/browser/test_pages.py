@@ -393,6 +393,8 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
     page.locator("#file").set_input_files(str(filled))
     page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
     expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
+    # The upload is named by the clerk's own name for the file (#32 item 10), on its page and in the list.
+    expect(page.locator("dl.facts")).to_contain_text("filled.xlsx")
     # The one error with its sheet, row, column, value and rule (Q42); the other row is registered.
     errors = page.get_by_role("table")
     expect(errors.get_by_role("row")).to_have_count(2)

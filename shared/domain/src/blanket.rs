@@ -266,6 +266,17 @@ impl BlanketUpload {
         matches!(self.state, UploadState::AwaitingFile | UploadState::Processing)
     }
 
+    /// The name of the file a page's form is about to send (told by the page's script just before, as a
+    /// browser's form to the object store cannot): taken while the upload waits for its file and has none.
+    /// Whether it changed.
+    pub fn name_file(&mut self, name: UploadFileName) -> bool {
+        if self.state != UploadState::AwaitingFile || self.file_name.is_some() {
+            return false;
+        }
+        self.file_name = Some(name);
+        true
+    }
+
     /// The file arrived: the upload is being registered (its link takes no other file). Whether it changed.
     pub fn receive(&mut self) -> bool {
         if self.state != UploadState::AwaitingFile {

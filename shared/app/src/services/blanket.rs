@@ -313,6 +313,30 @@ impl Blanket {
         }
     }
 
+    /// The name of the file a page's upload is about to receive (the page's script tells it before the
+    /// browser sends the file to the object store): the upload list and the result e-mail then name the file
+    /// as the clerk knows it. Taken only while the upload of the caller's organization waits for its file and
+    /// has no name; otherwise nothing changes (a name told late, or twice, is not an error).
+    #[tracing::instrument(skip_all)]
+    pub async fn name_form_upload(&self, caller: &Caller, upload_id: &str, name: &str) -> Result<(), ServiceError> {
+        let org = uploader(caller)?;
+        let name = UploadFileName::parse(name).map_err(|e| invalid("name", &e))?;
+        let store = self.core.store();
+        let Some(mut upload) = store.uploads().get(&org, upload_id).await? else {
+            return Err(ServiceError::NotFound);
+        };
+        if !upload.name_file(name) {
+            return Ok(());
+        }
+        let mut change = UnitOfWork::new(self.core.now());
+        change.save(&upload)?;
+        match store.commit(change).await {
+            // The file arrived meanwhile: it keeps its state, unnamed.
+            Ok(_) | Err(crate::ports::StoreError::Conflict | crate::ports::StoreError::ConditionFailed) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Uploads not yet ended that were started more than `older_than` ago (a registration that was cut off,
     /// or an upload still waiting for its file), oldest first. Marks of uploads that ended are removed here.
     #[tracing::instrument(skip_all)]

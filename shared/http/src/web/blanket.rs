@@ -64,6 +64,13 @@ pub const PAGES: &[PageSpec] = &[
         path: "/blanket/uploads/{id}",
         handler: || get(upload),
     },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Organization,
+        method: "POST",
+        path: "/blanket/uploads/{id}/name",
+        handler: || post(name_file),
+    },
 ];
 
 /// Uploads the overview lists (the newest).
@@ -164,6 +171,20 @@ async fn start(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, form: Form
     Ok(see_other(&format!("/blanket/uploads/{}", upload.id())))
 }
 
+/// The name of the file the upload's form is about to send, told by the page's script (a form to the object
+/// store cannot tell us): 204, nothing to show. Without script the upload is named by its start.
+async fn name_file(
+    Wired(blanket): Wired<Blanket>,
+    OrgVisit(v): OrgVisit,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> PageResult {
+    let lang = v.lang();
+    let fields = v.posted(form)?;
+    blanket.name_form_upload(&v.caller, &id, fields.get("name")).await.map_err(problem(lang))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// One upload: the form that sends its file while it waits for one; its progress; its result, with the
 /// error list of the rows that could not be registered (Q42) and their printable version (Q43).
 async fn upload(
@@ -185,6 +206,9 @@ async fn upload(
     let body = html! {
         dl.facts {
             dt { (ctx.tr("開始日時", "Started")) } dd { (started(&upload)) }
+            @if let Some(name) = upload.file_name() {
+                dt { (ctx.tr("ファイル名", "File")) } dd { (name.as_str()) }
+            }
             dt { (ctx.tr("状況", "State")) } dd { (state_label(ctx, upload.state())) }
             @if let Some(g) = upload.screen_group() {
                 dt { (ctx.tr("入力画面", "Input screen")) } dd { (group_name(lang, g)) }
@@ -192,7 +216,7 @@ async fn upload(
         }
         @match upload.state() {
             UploadState::AwaitingFile => {
-                @if let Some(form) = &form { (file_form(ctx, form)) }
+                @if let Some(form) = &form { (file_form(ctx, form, &format!("{here}/name"))) }
                 @else {
                     div.notice role="status" {
                         p { (ctx.tr("このアップロードは受付時間（15分）を過ぎました。新しくアップロードを始めてください。",
@@ -264,9 +288,12 @@ fn origin_of(url: &str) -> Option<String> {
 }
 
 /// The form that sends the file to the object store (its fields as signed, the file last).
-fn file_form(ctx: &PageCtx, form: &PresignedForm) -> Markup {
+/// The form that sends the file to the object store; the page's script first tells `name_to` the file's
+/// name, so the upload list and the e-mail name the file as the clerk knows it.
+fn file_form(ctx: &PageCtx, form: &PresignedForm, name_to: &str) -> Markup {
     html! {
-        form method="post" action=(form.url) enctype="multipart/form-data" {
+        form method="post" action=(form.url) enctype="multipart/form-data"
+            data-name-to=(name_to) data-csrf=(ctx.csrf.as_deref().unwrap_or_default()) {
             @for (name, value) in &form.fields { input type="hidden" name=(name) value=(value); }
             div.field {
                 label.label for="file" { (ctx.tr("入力したテンプレートファイル（.xlsx、必須）", "The filled-in template file (.xlsx, required)")) }
@@ -279,7 +306,8 @@ fn file_form(ctx: &PageCtx, form: &PresignedForm) -> Markup {
             }
             div.actions { button #send type="submit" { (ctx.tr("アップロードする", "Upload")) } }
         }
-        // The site's one script, on the one page that needs it: the file's size checked before it is sent.
+        // The site's one script, on the one page that needs it: the file's size checked before it is sent,
+        // and its name told.
         script src=(crate::web::js_path()) defer {}
     }
 }
@@ -287,9 +315,12 @@ fn file_form(ctx: &PageCtx, form: &PresignedForm) -> Markup {
 /// What to do with the registered rows: a photo each, then filing them together.
 fn next_steps(ctx: &PageCtx) -> Markup {
     html! {
-        p { (ctx.tr("登録した申請には、1件ずつ顔写真を添付してから、申請情報一覧の「入力完了」からまとめて申請できます。",
-                    "Attach a photo to each registered application, then file them together from the application list, status \"Input completed\".")) }
-        p { a href="/applications?status=input_completed" { (ctx.tr("入力完了の申請情報へ", "Go to the applications in Input completed")) } }
+        p { (ctx.tr("登録した申請に顔写真を添付してから、申請情報一覧の「入力完了」からまとめて申請できます。顔写真は一つのページで複数の人に添付できます。",
+                    "Attach a photo to each registered application (several on one page), then file them together from the application list, status \"Input completed\".")) }
+        ul {
+            li { a href="/applications/photos" { (ctx.tr("顔写真をまとめて添付する", "Attach the photos")) } }
+            li { a href="/applications?status=input_completed" { (ctx.tr("入力完了の申請情報へ", "Go to the applications in Input completed")) } }
+        }
     }
 }
 
