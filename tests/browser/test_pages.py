@@ -390,6 +390,26 @@ def test_blanket_input_from_the_template_to_filing_together(page, server, lang, 
         expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
         expect(page.locator("#file")).to_have_attribute("aria-invalid", "true")
     check(page, "blanket-upload-refused")
+    # The filled-in template saved with a password (as Excel encrypts it): the upload ends refused, saying
+    # it is password-protected and how to save it without the password (#32 item 11).
+    encrypted_upload = page.url
+    from msoffcrypto.format.ooxml import OOXMLFile
+    locked = tmp_path / "locked.xlsx"
+    with open(filled, "rb") as plain, open(locked, "wb") as out:
+        OOXMLFile(plain).encrypt("secret", out)
+    page.locator("#file").set_input_files(str(locked))
+    page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
+    expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
+    refusal = page.get_by_role("alert")
+    for _ in range(20):
+        if refusal.count() and refusal.first.is_visible():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(refusal.first).to_contain_text(re.compile("パスワード|password"))
+    page.get_by_role("link", name=re.compile("^(一括入力|Blanket input)$")).click()
+    page.get_by_role("button", name=re.compile("アップロードを始める|Start an upload")).click()
+    expect(page).not_to_have_url(encrypted_upload)
     page.locator("#file").set_input_files(str(filled))
     page.get_by_role("button", name=re.compile("^(アップロードする|Upload)$")).click()
     expect(page).to_have_url(re.compile("/blanket/uploads/[^/]+$"))
