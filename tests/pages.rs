@@ -1418,6 +1418,8 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     let page = b.get(&app, &here).await;
     page.assert_html(StatusCode::OK);
     assert!(page.html.contains(">Sakura Systems K.K.</a>"), "the organization by its name");
+    assert!(page.html.contains("<dd>Tanaka Hanako (TANAKA01)</dd>"), "who filed, by name: {}", page.html);
+    assert!(page.html.contains(">Tanaka Hanako (TANAKA01)</td>"), "the history names its users");
     for text in [
         "NGUYEN,VAN,AN",
         "The entry of the List of Affiliated Foreign Nationals it was checked against",

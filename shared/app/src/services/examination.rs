@@ -220,6 +220,15 @@ impl Examination {
         self.core.organization_names(caller, ids).await
     }
 
+    /// The names of the users who filed and acted on applications (names, not IDs, on the office's pages).
+    pub async fn user_names(
+        &self,
+        caller: &Caller,
+        ids: &[zairyu_domain::values::UserId],
+    ) -> Result<std::collections::HashMap<zairyu_domain::values::UserId, String>, ServiceError> {
+        self.core.user_names(caller, ids).await
+    }
+
     /// Q33, Q46: an application found by its temporary or official receipt number, for an officer who may
     /// see it.
     #[tracing::instrument(skip_all)]

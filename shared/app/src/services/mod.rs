@@ -61,6 +61,16 @@ impl Core {
         Ok(self.store.organizations().names(ids).await?)
     }
 
+    /// The names of these users, for an officer's pages (names, not IDs), in one batched read.
+    pub(crate) async fn user_names(
+        &self,
+        caller: &Caller,
+        ids: &[zairyu_domain::values::UserId],
+    ) -> Result<std::collections::HashMap<zairyu_domain::values::UserId, String>, ServiceError> {
+        caller.officer()?;
+        Ok(self.store.users().names(ids).await?)
+    }
+
     /// The repositories, for reading.
     pub fn store(&self) -> &Store {
         &self.store

@@ -142,6 +142,20 @@ impl Users<'_> {
         Store::get_stored(self.0, &key(id)).await
     }
 
+    /// The names of these users, in one batched read (an ID nobody has is left out).
+    pub async fn names(&self, ids: &[UserId]) -> Result<std::collections::HashMap<UserId, String>, StoreError> {
+        let mut unique: Vec<UserId> = ids.to_vec();
+        unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        unique.dedup();
+        let keys: Vec<Key> = unique.iter().map(key).collect();
+        let mut out = std::collections::HashMap::new();
+        for item in self.0.get_many(&keys).await?.iter().flatten() {
+            let user: User = super::decode(item)?;
+            out.insert(user.id().clone(), user.name().to_string());
+        }
+        Ok(out)
+    }
+
     pub async fn of_organization(
         &self,
         org: &OrganizationId,

@@ -29,6 +29,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::HashMap;
 use zairyu_app::ServiceError;
 use zairyu_app::services::examination::Examination;
 use zairyu_domain::application::{Application, Decision, OfficeStep};
@@ -36,6 +37,7 @@ use zairyu_domain::audit::{AuditAction, AuditEvent};
 use zairyu_domain::error::Language as Lang;
 use zairyu_domain::form::Attachment;
 use zairyu_domain::status::ApplicationStatus;
+use zairyu_domain::values::UserId;
 
 /// What a page says was just done (`?done=…`, after a post's redirect).
 #[derive(Deserialize, Default)]
@@ -74,6 +76,10 @@ pub(super) async fn application_page(
         .await
         .map_err(refused_by(v))?;
     let organization = names.get(app.organization_id()).map_or("—", String::as_str);
+    let people: Vec<UserId> = std::iter::once(app.created_by().clone())
+        .chain(history.iter().filter_map(|e| UserId::parse(&e.actor).ok()))
+        .collect();
+    let people = examination.user_names(&v.caller, &people).await.map_err(refused_by(v))?;
     let form = app.form();
     let dash = "—".to_owned();
     let body = html! {
@@ -87,7 +93,7 @@ pub(super) async fn application_page(
             dt { (ctx.tr("受付番号", "Receipt number")) } dd { (app.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
             dt { (ctx.tr("申請日", "Date of application")) } dd { (app.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
             dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (organization) } }
-            dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (app.created_by().as_str()) }
+            dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (who(ctx, app.created_by().as_str(), &people)) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
             dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
             @if let Some(address) = app.return_address() {
@@ -165,7 +171,7 @@ pub(super) async fn application_page(
         }
 
         h2 { (ctx.tr("履歴", "History")) }
-        (history_table(ctx, &history))
+        (history_table(ctx, &history, &people))
         p { a href=(format!("/office?status={}", app.status().code())) { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
     };
     Ok(Page(status, layout(ctx, ctx.tr("申請", "Application"), body)).into_response())
@@ -258,7 +264,19 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
     tr(lang, ja, en)
 }
 
-pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent]) -> Markup {
+/// Who did something, as an officer reads it: the user's name with the user ID they log in with, or the
+/// system for what it does on its own.
+fn who(ctx: &PageCtx, actor: &str, names: &HashMap<UserId, String>) -> String {
+    if actor == "system" {
+        return ctx.tr("システム（自動処理）", "The system (automatic)").to_owned();
+    }
+    match UserId::parse(actor).ok().and_then(|id| names.get(&id)) {
+        Some(name) => format!("{name} ({actor})"),
+        None => actor.to_owned(),
+    }
+}
+
+pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent], names: &HashMap<UserId, String>) -> Markup {
     data_table(
         ctx,
         ctx.tr("履歴（古い順）", "History, oldest first"),
@@ -267,7 +285,7 @@ pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent]) -> Markup {
             @for e in events {
                 tr {
                     td { (jst(e.at)) }
-                    td { (e.actor) }
+                    td { (who(ctx, &e.actor, names)) }
                     td { (action_label(ctx.lang, e.action)) }
                 }
             }
