@@ -41,6 +41,7 @@ use zairyu_domain::error::Language as Lang;
 mod application;
 mod notices;
 mod officers;
+pub(in crate::web) mod organizations;
 mod queue;
 mod steps;
 mod users;
