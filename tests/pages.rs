@@ -1847,9 +1847,9 @@ async fn the_counter_registers_an_organization_and_approves_its_first_user_in_pa
     for text in ["This office's organizations", "Sakura Systems K.K.", "Ume Trading K.K.", "In use", "Not approved"] {
         assert!(waiting.html.contains(text), "{text}: {}", waiting.html);
     }
-    let found = b.get(&app, "/office/organizations?name=%EF%BD%95%EF%BD%8D%EF%BD%85").await; // ｕｍｅ
+    let found = b.get(&app, "/office/organizations?find=%EF%BD%95%EF%BD%8D%EF%BD%85").await; // ｕｍｅ
     assert!(found.html.contains("Ume Trading K.K.") && !found.html.contains(">Sakura Systems K.K.<"), "{}", found.html);
-    let none = b.get(&app, "/office/organizations?name=momiji").await;
+    let none = b.get(&app, "/office/organizations?find=momiji").await;
     assert!(none.html.contains("No organization's name begins so."));
     let one = b.office_search(&app, "Ume").await;
     assert_eq!(one.location.as_deref(), Some(path), "{}", one.html);

@@ -114,6 +114,12 @@ def check(request, lang):
         results = _axe.run(page)
         violations = results.response["violations"]
         assert not violations, f"{name}: {results.generate_report()}"
+        # An id names one element: a label, a summary's link and a test each find the one they mean
+        # (axe-core no longer checks it).
+        duplicated = page.evaluate("""(() => { const seen = new Set(), twice = [];
+            for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) twice.push(e.id); seen.add(e.id); }
+            return twice; })()""")
+        assert not duplicated, f"{name}: ids used twice: {duplicated}"
         # #32 item 5: users read words, never our codes.
         found = codes_in(page.inner_text("body"))
         assert not found, f"{name}: codes before users: {found}"

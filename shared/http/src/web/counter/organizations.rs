@@ -60,9 +60,10 @@ pub(super) async fn organizations_page(
     struct Args {
         #[serde(default)]
         cursor: Option<String>,
-        /// The list of the office's organizations: the beginning of a name, and its own page cursor.
+        /// The list of the office's organizations: the beginning of a name (`find`: the registration form
+        /// below has its own `name`), and its own page cursor.
         #[serde(default)]
-        name: String,
+        find: String,
         #[serde(default)]
         from: Option<String>,
     }
@@ -75,15 +76,15 @@ pub(super) async fn organizations_page(
     let ids: Vec<_> = pending.items.iter().map(|r| r.organization_id().clone()).collect();
     let names = counter.organization_names(&v.caller, &ids).await.map_err(refused_by(v))?;
     // The list's cursor is bound to the name it lists by.
-    let list_scope = format!("/office/organizations?name={}", args.name.trim());
+    let list_scope = format!("/office/organizations?find={}", args.find.trim());
     let list_pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), &list_scope);
     let (list_after, list_limit) = list_pages.args(args.from.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
     let listed =
-        counter.office_organizations(&v.caller, &args.name, list_after, list_limit).await.map_err(refused_by(v))?;
+        counter.office_organizations(&v.caller, &args.find, list_after, list_limit).await.map_err(refused_by(v))?;
     let list_next = list_pages.view(Vec::<()>::new(), listed.next).map_err(api(lang))?.next_cursor;
-    let list_path = match args.name.trim() {
+    let list_path = match args.find.trim() {
         "" => "/office/organizations#list".to_owned(),
-        name => format!("/office/organizations?name={}#list", encode(name)),
+        name => format!("/office/organizations?find={}#list", encode(name)),
     };
     let (own, _) = v.caller.officer().map_err(refused_by(v))?;
     let admin = Counter::is_admin(&v.caller);
@@ -117,12 +118,12 @@ pub(super) async fn organizations_page(
         }
         h2 #list { (ctx.tr("この官署の所属機関", "This office's organizations")) }
         form.filter role="search" method="get" action="/office/organizations#list" {
-            (Field { id: "name", label: ctx.tr("名称で探す（先頭の文字から。株式会社などは除いて）", "Find by name (its beginning; without K.K., Inc. and the like)"), kind: "search",
-                     value: &args.name, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
+            (Field { id: "find", label: ctx.tr("名称で探す（先頭の文字から。株式会社などは除いて）", "Find by name (its beginning; without K.K., Inc. and the like)"), kind: "search",
+                     value: &args.find, required: false, hint: None, error: None, autocomplete: "off" }.render(lang))
             button.secondary type="submit" { (ctx.tr("探す", "Find")) }
         }
         @if listed.items.is_empty() {
-            @if args.name.trim().is_empty() { p { (ctx.tr("この官署の所属機関はまだありません。", "This office has no organization yet.")) } }
+            @if args.find.trim().is_empty() { p { (ctx.tr("この官署の所属機関はまだありません。", "This office has no organization yet.")) } }
             @else { p { (ctx.tr("この名称で始まる所属機関はありません。", "No organization's name begins so.")) } }
         } @else {
             (organizations_table(ctx, ctx.tr("この官署の所属機関（名称順）", "This office's organizations, by name"), &listed.items))
