@@ -141,10 +141,7 @@ def test_officer_pages_at_phone_widths(browser, own_server, lang, check, tmp_pat
     """#32 item 6 for the office's side, at 320 and 375 px: the queue, an application with its step forms,
     the organizations with their list, an organization, the users, the notices and the search."""
     s = own_server
-    locale = "ja-JP" if lang == "ja" else "en-US"
-    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
-    staff.goto("/login")
-    log_in(staff, s)
+    staff = the_staff(browser, s, lang)
     number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
     officer = the_officer(browser, s, lang)
     officer.get_by_role("link", name=number).click()
@@ -555,6 +552,15 @@ def test_a_first_password_is_set_from_the_approval_e_mail(browser, page, server,
     expect(page).to_have_url(re.compile("/foreign-nationals$"))
 
 
+def the_staff(browser, s, lang):
+    """The demo organization's staff member logged in, in a browser of its own, its pages in `lang`."""
+    locale = "ja-JP" if lang == "ja" else "en-US"
+    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
+    staff.goto("/login")
+    log_in(staff, s)
+    return staff
+
+
 def the_officer(browser, s, lang):
     """The demo's admin officer logged in, in a browser of its own, its pages in `lang`."""
     locale = "ja-JP" if lang == "ja" else "en-US"
@@ -578,10 +584,7 @@ def test_the_office_examines_an_application_to_its_card_by_post(browser, own_ser
     posts the card and records its delivery; the history tells each step, and the organization's list shows
     the application completed."""
     s = own_server
-    locale = "ja-JP" if lang == "ja" else "en-US"
-    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
-    staff.goto("/login")
-    log_in(staff, s)
+    staff = the_staff(browser, s, lang)
     number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
 
     officer = the_officer(browser, s, lang)
@@ -866,10 +869,7 @@ def test_the_counter_hands_over_a_card_and_withdraws_applications(browser, own_s
     a third party is refused the card, the applicant with the signed fee notice receives it. Another
     application is withdrawn whole. The organization's list shows both as they ended."""
     s = own_server
-    locale = "ja-JP" if lang == "ja" else "en-US"
-    staff = browser.new_context(locale=locale, base_url=s.url).new_page()
-    staff.goto("/login")
-    log_in(staff, s)
+    staff = the_staff(browser, s, lang)
     at_counter = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path, receipt="counter", re_entry="multiple")
     whole = file_through_the_pages(staff, "KIM,MINJI", tmp_path)
 
