@@ -13,7 +13,8 @@ pub enum Channel {
 /// (first day in force, counter fee, online fee), in yen, oldest first.
 const EXTENSION_FEES: &[((i32, u32, u32), u32, u32)] = &[((2019, 1, 1), 4_000, 4_000), ((2025, 4, 1), 6_000, 5_500)];
 
-/// The fee for a permission for extension of period of stay on the given day, in yen.
+/// The fee for a permission for extension of period of stay on the given day, in yen. A change of status
+/// of residence costs the same (the agency's table since 2025-04-01, and 4,000 yen before it).
 pub fn extension_fee(on: JstDate, channel: Channel) -> u32 {
     EXTENSION_FEES
         .iter()

@@ -243,6 +243,13 @@ impl FilingWindow {
         Self { opens, closes: expiry.pred() }
     }
 
+    /// A change of status (and any procedure filed "from the cause until the expiry"): from the first day
+    /// of the current period of stay to the day before its expiry (online never on the last day: the
+    /// counter then).
+    pub fn while_stay_runs(expiry: JstDate, period: PeriodOfStay) -> Self {
+        Self { opens: period.first_day(expiry), closes: expiry.pred() }
+    }
+
     pub fn check(self, today: JstDate) -> Result<(), FilingWindowError> {
         let expiry = self.closes.succ();
         if today > expiry {

@@ -23,6 +23,68 @@ pub enum Procedure {
     /// alongside.
     #[default]
     Extension,
+    /// Change of status of residence (在留資格変更許可申請): a resident asks for another status (a student
+    /// who graduates into a job), at any time while the current period of stay runs. Its rules are here;
+    /// it is not yet offered to filers (see [`Procedure::OFFERED`]).
+    ChangeOfStatus,
+}
+
+/// Statuses the online change of status does not take, as the agency's scope names them (`oras-today.md`
+/// §2, its 2024-08-07 scope): held, or asked for. Each with the first day it applies (the online change of
+/// status itself began in March 2020; the day is ours, the agency's page gives the month).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeExclusion {
+    pub status: StatusOfResidence,
+    /// Refused as the status held (it cannot be changed from online).
+    pub held: bool,
+    /// Refused as the status asked for (it cannot be changed to online).
+    pub asked: bool,
+    pub since: (i32, u32, u32),
+}
+
+/// The statuses excluded from the online change of status (Diplomat, Temporary Visitor and Designated
+/// Activities — the agency excludes the latter's "preparation for departure" only; a designated activity
+/// is not in the 2019 online scope at all, so every one is excluded here).
+pub const CHANGE_EXCLUSIONS: [ChangeExclusion; 3] = [
+    ChangeExclusion { status: StatusOfResidence::Diplomat, held: true, asked: true, since: (2020, 3, 1) },
+    ChangeExclusion { status: StatusOfResidence::TemporaryVisitor, held: true, asked: true, since: (2020, 3, 1) },
+    ChangeExclusion { status: StatusOfResidence::DesignatedActivities, held: true, asked: true, since: (2020, 3, 1) },
+];
+
+/// Why a status cannot be changed from, or to, online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeScopeError {
+    #[error("a change from this status cannot be filed online; file it at the regional immigration office")]
+    HeldExcluded(StatusOfResidence),
+    #[error("a change to this status cannot be filed online; file it at the regional immigration office")]
+    AskedExcluded(StatusOfResidence),
+    #[error("the status asked for is the one held: file an extension of the period of stay instead")]
+    SameStatus,
+}
+
+impl Localized for ChangeScopeError {
+    fn rule(&self) -> &'static str {
+        match self {
+            Self::HeldExcluded(_) => "change_of_status.held_excluded",
+            Self::AskedExcluded(_) => "change_of_status.asked_excluded",
+            Self::SameStatus => "change_of_status.same_status",
+        }
+    }
+    fn message_ja(&self) -> String {
+        match self {
+            Self::HeldExcluded(s) => format!(
+                "在留資格「{}」からの変更はオンラインで申請できません。地方出入国在留管理官署で申請してください。",
+                s.info().name_ja
+            ),
+            Self::AskedExcluded(s) => format!(
+                "在留資格「{}」への変更はオンラインで申請できません。地方出入国在留管理官署で申請してください。",
+                s.info().name_ja
+            ),
+            Self::SameStatus => {
+                "希望する在留資格が現在の在留資格と同じです。在留期間更新許可申請をしてください。".into()
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,12 +101,17 @@ impl Localized for UnknownProcedure {
 }
 
 impl Procedure {
-    pub const ALL: [Procedure; 1] = [Self::Extension];
+    pub const ALL: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
+
+    /// The procedures a filer may choose today: a change of status is offered once its form, its
+    /// examination and its pages are (issue #33's next steps); its rules below are the ones it will use.
+    pub const OFFERED: [Procedure; 1] = [Self::Extension];
 
     /// The stable code, as the API and the blanket template name it.
     pub fn code(self) -> &'static str {
         match self {
             Self::Extension => "extension",
+            Self::ChangeOfStatus => "change_of_status",
         }
     }
 
@@ -54,7 +121,7 @@ impl Procedure {
         if s.is_empty() {
             return Ok(Self::Extension);
         }
-        Self::ALL.into_iter().find(|p| p.code() == s).ok_or_else(|| UnknownProcedure(s.to_owned()))
+        Self::OFFERED.into_iter().find(|p| p.code() == s).ok_or_else(|| UnknownProcedure(s.to_owned()))
     }
 
     /// The procedure's name in one language.
@@ -68,19 +135,23 @@ impl Procedure {
     pub fn label_ja(self) -> &'static str {
         match self {
             Self::Extension => "在留期間更新許可申請",
+            Self::ChangeOfStatus => "在留資格変更許可申請",
         }
     }
 
     pub fn label_en(self) -> &'static str {
         match self {
             Self::Extension => "Extension of the period of stay",
+            Self::ChangeOfStatus => "Change of status of residence",
         }
     }
 
-    /// The two full-width letters of its official receipt numbers (Q33: `福オンＥＮ25001878`).
+    /// The two full-width letters of its official receipt numbers (Q33: `福オンＥＮ25001878`): ours to
+    /// choose (the agency's own are not published) — ＥＮ for an extension, ＣＨ for a change of status.
     pub fn receipt_letters(self) -> &'static str {
         match self {
             Self::Extension => "ＥＮ",
+            Self::ChangeOfStatus => "ＣＨ",
         }
     }
 
@@ -89,6 +160,7 @@ impl Procedure {
     pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> FilingWindow {
         match self {
             Self::Extension => FilingWindow::for_stay(expiry, period),
+            Self::ChangeOfStatus => FilingWindow::while_stay_runs(expiry, period),
         }
     }
 
@@ -102,27 +174,52 @@ impl Procedure {
         self.filing_window(expiry, period).check(today)
     }
 
-    /// Whether a person of this status may file it online (Q21, Q29).
+    /// Whether a person of this status may file it online (Q21, Q29; for a change, a status it may be
+    /// changed from — [`Self::check_change`] also checks the status asked for).
     pub fn in_online_scope(self, status: StatusOfResidence) -> bool {
         match self {
             Self::Extension => status.is_online(),
+            Self::ChangeOfStatus => status.is_online() && !excluded(status, None, |e| e.held),
         }
+    }
+
+    /// A change from `held` to `asked` filed online on `today`: both in the online scope, neither excluded
+    /// (as the exclusions in force that day say), and not the same status (that is an extension).
+    pub fn check_change(
+        held: StatusOfResidence,
+        asked: StatusOfResidence,
+        today: JstDate,
+    ) -> Result<(), ChangeScopeError> {
+        if held == asked {
+            return Err(ChangeScopeError::SameStatus);
+        }
+        if !held.is_online() || excluded(held, Some(today), |e| e.held) {
+            return Err(ChangeScopeError::HeldExcluded(held));
+        }
+        if !asked.is_online() || excluded(asked, Some(today), |e| e.asked) {
+            return Err(ChangeScopeError::AskedExcluded(asked));
+        }
+        Ok(())
     }
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
     pub fn fee(self, on: JstDate, channel: Channel) -> Option<u32> {
         match self {
-            Self::Extension => Some(crate::fees::extension_fee(on, channel)),
+            Self::Extension | Self::ChangeOfStatus => Some(crate::fees::extension_fee(on, channel)),
         }
     }
 
-    /// The last day of a new period of stay of `period` permitted to a person whose stay ends on
-    /// `current_expiry`: an extension's new period runs on from the day after the current expiry (the
-    /// Civil Code's count, [`PeriodOfStay::last_day`]), whenever the decision is made — nothing is left for
-    /// the office to choose.
-    pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay) -> JstDate {
+    /// The last day of a new period of stay of `period` permitted on `decided_on` to a person whose stay
+    /// ends on `current_expiry`: an extension's new period runs on from the day after the current expiry
+    /// (the Civil Code's count, [`PeriodOfStay::last_day`]), whenever the decision is made; a change's
+    /// from the day of the decision — nothing is left for the office to choose.
+    pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
         match self {
             Self::Extension => period.last_day(current_expiry.succ()),
+            // The new status's period runs from the day it is permitted (our decision: the day of the
+            // decision, which the card and the e-mail state; the agency's practice counts from the
+            // permission, its exact day UNCONFIRMED).
+            Self::ChangeOfStatus => period.last_day(decided_on),
         }
     }
 
@@ -137,9 +234,22 @@ impl Procedure {
     /// procedure's for the claims already held.
     pub fn claim_scope(self) -> &'static str {
         match self {
-            Self::Extension => "extension",
+            // A change pending makes an extension moot (a permitted change gives a new period) and an
+            // extension pending leaves a change to wait: the office takes one request about a stay at a time,
+            // so a second is refused until the first ends or is withdrawn (our decision).
+            Self::Extension | Self::ChangeOfStatus => "extension",
         }
     }
+}
+
+/// Whether an exclusion in force on `on` (every one, for a question asked without a day) names `status` as
+/// `which` says.
+fn excluded(status: StatusOfResidence, on: Option<JstDate>, which: impl Fn(&ChangeExclusion) -> bool) -> bool {
+    CHANGE_EXCLUSIONS.iter().any(|e| {
+        e.status == status
+            && which(e)
+            && on.is_none_or(|day| JstDate::from_ymd(e.since.0, e.since.1, e.since.2).is_some_and(|from| day >= from))
+    })
 }
 
 impl fmt::Display for Procedure {
@@ -155,7 +265,7 @@ mod tests {
 
     #[test]
     fn every_procedure_reads_back_from_its_code() {
-        for p in Procedure::ALL {
+        for p in Procedure::OFFERED {
             assert_eq!(Procedure::parse(p.code()), Ok(p));
             assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!(p.code()));
             assert!(!p.label_ja().is_empty() && !p.label_en().is_empty());
@@ -164,6 +274,80 @@ mod tests {
         let unknown = Procedure::parse("change").unwrap_err();
         assert_eq!(unknown.rule(), "procedure.unknown");
         assert!(unknown.message_ja().ends_with('。') && !unknown.message_ja().is_ascii());
+        for p in Procedure::ALL {
+            assert!(!p.label_ja().is_empty() && !p.label_en().is_empty() && p.receipt_letters().chars().count() == 2);
+        }
+        let letters: std::collections::HashSet<_> = Procedure::ALL.iter().map(|p| p.receipt_letters()).collect();
+        assert_eq!(letters.len(), Procedure::ALL.len(), "each procedure's numbers are its own");
+    }
+
+    /// A change of status: any day while the current period runs, never on its last day online; the fee of
+    /// an extension; the new period from the day it is permitted; one open application with an extension.
+    #[test]
+    fn a_change_of_status_answers_as_its_rules_do() {
+        use crate::period::FilingWindowError;
+        let p = Procedure::ChangeOfStatus;
+        let one_year = PeriodOfStay::parse("1Y").unwrap();
+        // The period 2026-01-21 to 2027-01-20: a year before the expiry is fine (no three-month window).
+        assert_eq!(p.check_filing_window(d("2027-01-20"), one_year, d("2026-01-21")), Ok(()));
+        assert_eq!(p.check_filing_window(d("2027-01-20"), one_year, d("2027-01-19")), Ok(()));
+        assert_eq!(
+            p.check_filing_window(d("2027-01-20"), one_year, d("2027-01-20")),
+            Err(FilingWindowError::OnExpiryDay)
+        );
+        assert!(matches!(
+            p.check_filing_window(d("2027-01-20"), one_year, d("2027-01-21")),
+            Err(FilingWindowError::Expired { .. })
+        ));
+        assert!(matches!(
+            p.check_filing_window(d("2027-01-20"), one_year, d("2026-01-20")),
+            Err(FilingWindowError::TooEarly { .. })
+        ));
+        assert_eq!(p.fee(d("2026-11-27"), Channel::Online), Some(5_500));
+        assert_eq!(p.fee(d("2026-11-27"), Channel::Counter), Some(6_000));
+        assert_eq!(p.fee(d("2025-03-31"), Channel::Online), Some(4_000), "received before April 2025");
+        let three = PeriodOfStay::parse("3Y").unwrap();
+        assert_eq!(p.permitted_expiry(d("2027-01-20"), three, d("2026-12-10")), d("2029-12-09"), "from the decision");
+        assert_eq!(Procedure::Extension.permitted_expiry(d("2027-01-20"), three, d("2026-12-10")), d("2030-01-20"));
+        assert_eq!(p.claim_scope(), Procedure::Extension.claim_scope(), "one open application with an extension");
+        assert_eq!((p.receipt_letters(), p.code()), ("ＣＨ", "change_of_status"));
+    }
+
+    /// The statuses a change cannot come from or go to online, as dated data; the same status is an
+    /// extension, not a change.
+    #[test]
+    fn the_statuses_a_change_of_status_takes_online() {
+        use StatusOfResidence as S;
+        let today = d("2026-12-07");
+        assert_eq!(Procedure::check_change(S::Student, S::EngineerHumanitiesInternational, today), Ok(()));
+        assert_eq!(Procedure::check_change(S::Student, S::Student, today), Err(ChangeScopeError::SameStatus));
+        for excluded in [S::TemporaryVisitor, S::Diplomat, S::DesignatedActivities] {
+            assert_eq!(
+                Procedure::check_change(excluded, S::Student, today),
+                Err(ChangeScopeError::HeldExcluded(excluded))
+            );
+            assert_eq!(
+                Procedure::check_change(S::Student, excluded, today),
+                Err(ChangeScopeError::AskedExcluded(excluded))
+            );
+            assert!(!Procedure::ChangeOfStatus.in_online_scope(excluded));
+        }
+        // Outside the 2019 online scope (Q29) either way.
+        assert_eq!(
+            Procedure::check_change(S::PermanentResident, S::Student, today),
+            Err(ChangeScopeError::HeldExcluded(S::PermanentResident))
+        );
+        assert_eq!(
+            Procedure::check_change(S::Student, S::SpecifiedSkilledWorker1, today),
+            Err(ChangeScopeError::AskedExcluded(S::SpecifiedSkilledWorker1))
+        );
+        for e in [
+            ChangeScopeError::SameStatus,
+            ChangeScopeError::HeldExcluded(S::Diplomat),
+            ChangeScopeError::AskedExcluded(S::Diplomat),
+        ] {
+            assert!(e.rule().starts_with("change_of_status.") && e.message_ja().ends_with('。'));
+        }
     }
 
     #[test]
@@ -178,8 +362,8 @@ mod tests {
         assert_eq!(p.template_code(), "extension");
         assert_eq!((p.label_ja(), p.label_en()), ("在留期間更新許可申請", "Extension of the period of stay"));
         assert_eq!(p.to_string(), "extension");
-        assert_eq!(p.permitted_expiry(d("2027-01-20"), period), d("2028-01-20"), "runs on from the day after");
-        assert_eq!(p.permitted_expiry(d("2028-02-28"), period), d("2029-02-28"));
+        assert_eq!(p.permitted_expiry(d("2027-01-20"), period, d("2026-12-10")), d("2028-01-20"), "from the day after");
+        assert_eq!(p.permitted_expiry(d("2028-02-28"), period, d("2026-12-10")), d("2029-02-28"));
         // The claim already held by every open application in the store.
         assert_eq!(p.claim_scope(), "extension");
     }

@@ -114,6 +114,7 @@ impl ReceiptSeries {
     pub fn counter_name(self) -> String {
         match self.procedure {
             Procedure::Extension => format!("receipt-number#{}#{:02}", self.office.code(), self.year),
+            other => format!("receipt-number#{}#{}#{:02}", other.code(), self.office.code(), self.year),
         }
     }
 

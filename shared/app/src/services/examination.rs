@@ -220,6 +220,11 @@ impl Examination {
         self.core.organization_names(caller, ids).await
     }
 
+    /// Today in Japan, as the office's rules count days (the expiry a permission gives is shown by it).
+    pub fn today(&self) -> zairyu_domain::jst::JstDate {
+        self.core.today()
+    }
+
     /// The names of the users who filed and acted on applications (names, not IDs, on the office's pages).
     pub async fn user_names(
         &self,

@@ -560,10 +560,10 @@ impl Application {
         Ok(())
     }
 
-    /// The last day of a new period of stay of `period` if permitted: the procedure's rule decides when the
-    /// new period begins (an extension's runs on from the day after the current expiry).
-    pub fn permitted_expiry(&self, period: PeriodOfStay) -> JstDate {
-        self.procedure().permitted_expiry(self.form.stay.expiry, period)
+    /// The last day of a new period of stay of `period` if permitted on `decided_on`: the procedure's rule
+    /// decides when the new period begins (an extension's runs on from the day after the current expiry).
+    pub fn permitted_expiry(&self, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
+        self.procedure().permitted_expiry(self.form.stay.expiry, period, decided_on)
     }
 
     /// Permits with the new period of stay; its expiry is computed ([`Self::permitted_expiry`]), and an
@@ -576,7 +576,7 @@ impl Application {
         today: JstDate,
     ) -> Result<(), ApplicationError> {
         self.step_condition(OfficeStep::Decide, actor)?;
-        let computed = self.permitted_expiry(period);
+        let computed = self.permitted_expiry(period, today);
         if expiry.is_some_and(|given| given != computed) {
             return Err(ApplicationError::PermittedExpiryDiffers { period, computed });
         }
@@ -848,7 +848,7 @@ mod tests {
         a.request_documents(EXAMINER).unwrap();
         assert_eq!(a.documents_requested, 1);
         let three_years = PeriodOfStay::parse("3Y").unwrap();
-        assert_eq!(a.permitted_expiry(three_years), d("2030-01-20"), "from the day after 2027-01-20");
+        assert_eq!(a.permitted_expiry(three_years, today()), d("2030-01-20"), "from the day after 2027-01-20");
         assert_eq!(
             a.permit(EXAMINER, three_years, Some(d("2030-01-21")), today()),
             Err(ApplicationError::PermittedExpiryDiffers { period: three_years, computed: d("2030-01-20") })

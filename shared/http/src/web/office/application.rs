@@ -143,7 +143,7 @@ pub(super) async fn application_page(
         @if steps.is_empty() {
             p { (ctx.tr("あなたの役割で、この申請状況で行える処理はありません。", "Your roles allow nothing more with this application in this status.")) }
         }
-        @for step in &steps { (step_form(ctx, app, *step, posted)) }
+        @for step in &steps { (step_form(ctx, app, *step, posted, examination.today())) }
 
         h2 { (ctx.tr("顔写真", "Facial photo")) }
         @if app.photo().is_some() {
@@ -310,7 +310,7 @@ pub(super) async fn act(
         let posted = Posted { step, fields: &fields, errors: &errors };
         application_page(&examination, &v, StatusCode::UNPROCESSABLE_ENTITY, &app, "", Some(&posted)).await
     };
-    let action = match action_of(&fields, lang, &app) {
+    let action = match action_of(&fields, lang, &app, examination.today()) {
         Ok(a) => a,
         Err(errors) => return refuse(errors).await,
     };

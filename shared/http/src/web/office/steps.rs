@@ -27,7 +27,13 @@ impl Posted<'_> {
 
 /// The form of one step: its fields, the e-mail it sends, and for a step that cannot be undone a box to
 /// tick that says so. A refused post of this step shows again what was typed, each error beside its field.
-pub(super) fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep, posted: Option<&Posted>) -> Markup {
+pub(super) fn step_form(
+    ctx: &PageCtx,
+    app: &Application,
+    step: OfficeStep,
+    posted: Option<&Posted>,
+    today: JstDate,
+) -> Markup {
     let code = step.code();
     let here = posted.filter(|p| p.step == Some(step));
     let f = Form { ctx, errors: here.map_or(&[], |p| p.errors) };
@@ -71,7 +77,7 @@ pub(super) fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep, post
                     p { (ctx.tr("許可する場合は、新しい在留期間を選んでください。満了日は現在の満了日の翌日から数えて決まります。",
                                 "To permit, choose the new period of stay. Its expiry follows from it, counted from the day after the current expiry.")) }
                     @let other = typed("period_other");
-                    @let (options, chosen) = period_options(ctx, app, &typed("period"), &other);
+                    @let (options, chosen) = period_options(ctx, app, &typed("period"), &other, today);
                     (f.options("period", ctx.tr("新しい在留期間", "New period of stay"), false, &chosen, &options, None))
                     (f.text("period_other", "その他の期間", "Another period", &other, false, Some(("「その他の期間」を選んだときに入力します（例：2年、1年6か月）。押すと満了日を示しますので、確かめてからもう一度押してください。",
                         "When you choose another period (e.g. 2 years, 1 year 6 months). You are shown its expiry to check before you permit."))))
@@ -128,7 +134,13 @@ pub(super) fn step_form(ctx: &PageCtx, app: &Application, step: OfficeStep, post
 /// The periods the office chooses from, each with the expiry it gives: the one asked for first, then the
 /// commonly granted ones, and another period typed earlier (to be checked before permitting). Which is
 /// chosen: the one posted, or the typed one once it is listed.
-fn period_options(ctx: &PageCtx, app: &Application, chosen: &str, other: &str) -> (Vec<(String, String)>, String) {
+fn period_options(
+    ctx: &PageCtx,
+    app: &Application,
+    chosen: &str,
+    other: &str,
+    today: JstDate,
+) -> (Vec<(String, String)>, String) {
     let asked = app.form().desired_period_of_stay;
     let typed = (chosen == "other").then(|| PeriodOfStay::parse(other).ok()).flatten();
     let mut periods = vec![asked];
@@ -140,7 +152,7 @@ fn period_options(ctx: &PageCtx, app: &Application, chosen: &str, other: &str) -
     let mut options: Vec<(String, String)> = periods
         .iter()
         .map(|p| {
-            let until = app.permitted_expiry(*p);
+            let until = app.permitted_expiry(*p, today);
             let words = match ctx.lang {
                 Lang::Ja => format!("{}（満了日 {until}）", p.words(ctx.lang)),
                 Lang::En => format!("{} (until {until})", p.words(ctx.lang)),
@@ -222,7 +234,12 @@ pub(super) fn cannot_be_undone(step: OfficeStep) -> bool {
 
 /// The office action a step's posted form asks for, or the fields' errors (field, message). Another period
 /// of stay typed for a permission is first shown with its expiry to check (an error on the period).
-pub(super) fn action_of(fields: &Fields, lang: Lang, app: &Application) -> Result<OfficeAction, Vec<(String, String)>> {
+pub(super) fn action_of(
+    fields: &Fields,
+    lang: Lang,
+    app: &Application,
+    today: JstDate,
+) -> Result<OfficeAction, Vec<(String, String)>> {
     let err = |field: &str, ja: &str, en: &str| vec![(field.to_owned(), tr_owned(lang, ja, en))];
     let Some(step) = OfficeStep::parse(fields.get("step")) else {
         return Err(err("actions", "処理が選ばれていません。", "No step was chosen."));
@@ -249,7 +266,7 @@ pub(super) fn action_of(fields: &Fields, lang: Lang, app: &Application) -> Resul
         OfficeStep::RequestDocuments => Some(OfficeAction::RequestDocuments),
         OfficeStep::Decide => match fields.get("decision") {
             "deny" => Some(OfficeAction::Deny),
-            "permit" => permit_of(fields, lang, app).map_err(|e| errors.extend(e)).ok(),
+            "permit" => permit_of(fields, lang, app, today).map_err(|e| errors.extend(e)).ok(),
             _ => {
                 errors.extend(err(
                     &Posted::anchor(step),
@@ -301,7 +318,12 @@ pub(super) fn action_of(fields: &Fields, lang: Lang, app: &Application) -> Resul
 }
 
 /// A permission as posted: the period chosen, or another period typed — shown first with its expiry.
-fn permit_of(fields: &Fields, lang: Lang, app: &Application) -> Result<OfficeAction, Vec<(String, String)>> {
+fn permit_of(
+    fields: &Fields,
+    lang: Lang,
+    app: &Application,
+    today: JstDate,
+) -> Result<OfficeAction, Vec<(String, String)>> {
     let one = |field: &str, message: String| vec![(field.to_owned(), message)];
     let period = match fields.get("period") {
         "" => {
@@ -320,7 +342,7 @@ fn permit_of(fields: &Fields, lang: Lang, app: &Application) -> Result<OfficeAct
                 };
                 one("period_other", message)
             })?;
-            let until = app.permitted_expiry(period);
+            let until = app.permitted_expiry(period, today);
             let message = match lang {
                 Lang::Ja => format!(
                     "在留期間{}の満了日は {until} です。確かめて、よければもう一度「許可する」を押してください。",
