@@ -38,7 +38,7 @@ fn build_columns() -> Vec<Column> {
         Column { field: key.into(), ja: ja.into(), en: en.into(), kind, source: Source::Field(field) }
     };
     let mut c = Vec::new();
-    for field in Field::entered() {
+    for field in Field::entered_for(crate::template::PROCEDURE) {
         c.push(column(field));
         if field == Field::RelativesInJapan {
             for i in 0..RELATIVES {
@@ -201,7 +201,7 @@ mod registry {
             assert_eq!(c.kind, spec.kind, "{}", c.field);
             assert!(c.ja.ends_with(spec.ja), "{}", c.field);
         }
-        let entered = Field::entered().count();
+        let entered = Field::entered_for(crate::template::PROCEDURE).count();
         assert_eq!(columns().len(), entered + RELATIVES * RelativeField::ALL.len());
         // A violation of the API's lists lands on the column where they are entered.
         assert_eq!(Column::of_violation("procedures"), Column::of_violation("re_entry"));

@@ -34,6 +34,7 @@ pub fn application_input() -> ApplicationInput {
         period_of_stay: "1Y".into(),
         expiry_date: "20270120".into(),
         residence_card_number: "AB12345678CD".into(),
+        desired_status_of_residence: String::new(),
         desired_period_of_stay: "3Y".into(),
         reason: "Continuing employment with Sakura Systems K.K.".into(),
         criminal_record: Flag::Bool(false),

@@ -117,11 +117,16 @@ impl Procedure {
 
     /// From its code; an empty text is an extension (what every client sent before procedures had a name).
     pub fn parse(input: &str) -> Result<Self, UnknownProcedure> {
+        Self::parse_among(input, &Self::OFFERED)
+    }
+
+    /// From its code, among `procedures` (the form's rules of a procedure not yet offered are tested so).
+    pub fn parse_among(input: &str, procedures: &[Procedure]) -> Result<Self, UnknownProcedure> {
         let s = input.trim();
         if s.is_empty() {
             return Ok(Self::Extension);
         }
-        Self::OFFERED.into_iter().find(|p| p.code() == s).ok_or_else(|| UnknownProcedure(s.to_owned()))
+        procedures.iter().copied().find(|p| p.code() == s).ok_or_else(|| UnknownProcedure(s.to_owned()))
     }
 
     /// The procedure's name in one language.

@@ -133,6 +133,7 @@ impl Section {
                 StatusOfResidence,
                 PeriodOfStay,
                 ExpiryDate,
+                DesiredStatusOfResidence,
                 DesiredPeriodOfStay,
                 Reason,
                 CriminalRecord,
@@ -142,6 +143,11 @@ impl Section {
             Self::Card => &[ReceiptMethod, ReceivingOffice, KanjiNamePetition, NoticeEmail],
             Self::Confirmation => &[InJapan, ApplicantRequested],
         }
+    }
+
+    /// The part's fields a form of `procedure` asks, in the form's order.
+    pub fn fields_for(self, procedure: crate::procedure::Procedure) -> impl Iterator<Item = Field> {
+        self.fields().iter().copied().filter(move |f| f.applies_to(procedure))
     }
 
     /// The part where a field is entered.
@@ -168,11 +174,12 @@ const NAMED_BY_THE_FORM: &[&str] = &[
     "prefecture.",
 ];
 
-/// A field's label in a message: the field's own, or a relative's field with the row's number.
-fn label_of(key: &str) -> Option<(Kind, String, String)> {
+/// A field's label in a message (on a form of `procedure`): the field's own, or a relative's field with the
+/// row's number.
+fn label_of(key: &str, procedure: crate::procedure::Procedure) -> Option<(Kind, String, String)> {
     if let Some(f) = Field::of_key(key) {
-        let s = f.spec();
-        return Some((s.kind, s.ja.to_owned(), s.en.to_owned()));
+        let (ja, en) = f.label_for(procedure);
+        return Some((f.spec().kind, ja.to_owned(), en.to_owned()));
     }
     let (i, f) = RelativeField::of_key(key)?;
     let s = f.spec();
@@ -208,7 +215,9 @@ pub fn named(violations: Violations, input: &ApplicationInput) -> Violations {
 
 fn named_one(v: Violation, input: &ApplicationInput) -> Violation {
     let of_a_value = NAMED_BY_THE_FORM.iter().any(|p| v.rule.starts_with(p));
-    let Some((kind, ja, en)) = label_of(&v.field).filter(|_| of_a_value || v.rule.ends_with(".format")) else {
+    let procedure = crate::procedure::Procedure::parse(&input.procedure).unwrap_or_default();
+    let Some((kind, ja, en)) = label_of(&v.field, procedure).filter(|_| of_a_value || v.rule.ends_with(".format"))
+    else {
         return Violation { message_en: sentence(&v.message_en), ..v };
     };
     let typed = match (Field::of_key(&v.field), RelativeField::of_key(&v.field)) {
@@ -308,6 +317,8 @@ pub enum Field {
     PeriodOfStay,
     ExpiryDate,
     ResidenceCardNumber,
+    /// A change of status's: the status asked for.
+    DesiredStatusOfResidence,
     DesiredPeriodOfStay,
     Reason,
     CriminalRecord,
@@ -324,7 +335,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the agency's form.
-    pub const ALL: [Field; 36] = [
+    pub const ALL: [Field; 37] = [
         Self::Procedure,
         Self::Procedures,
         Self::ReEntry,
@@ -349,6 +360,7 @@ impl Field {
         Self::PeriodOfStay,
         Self::ExpiryDate,
         Self::ResidenceCardNumber,
+        Self::DesiredStatusOfResidence,
         Self::DesiredPeriodOfStay,
         Self::Reason,
         Self::CriminalRecord,
@@ -369,6 +381,33 @@ impl Field {
     /// re-entry and activity.
     pub fn entered() -> impl Iterator<Item = Field> {
         Self::ALL.into_iter().filter(|f| !matches!(f, Self::Procedure | Self::Procedures | Self::Relatives))
+    }
+
+    /// The fields entered on a form of `procedure` ([`Self::entered`] that apply to it).
+    pub fn entered_for(procedure: crate::procedure::Procedure) -> impl Iterator<Item = Field> {
+        Self::entered().filter(move |f| f.applies_to(procedure))
+    }
+
+    /// Whether a form of `procedure` asks this field: the status asked for is a change of status's alone.
+    pub fn applies_to(self, procedure: crate::procedure::Procedure) -> bool {
+        use crate::procedure::Procedure as P;
+        match self {
+            Self::DesiredStatusOfResidence => procedure == P::ChangeOfStatus,
+            _ => true,
+        }
+    }
+
+    /// The field's label on a form of `procedure` (the reason is the extension's or the change's).
+    pub fn label_for(self, procedure: crate::procedure::Procedure) -> (&'static str, &'static str) {
+        use crate::procedure::Procedure as P;
+        match (self, procedure) {
+            (Self::Reason, P::ChangeOfStatus) => ("変更の理由", "Reason for the change"),
+            (Self::ReEntry, P::ChangeOfStatus) => ("再入国許可（同時申請）", "Re-entry permission (with the change)"),
+            _ => {
+                let s = self.spec();
+                (s.ja, s.en)
+            }
+        }
     }
 
     pub fn key(self) -> &'static str {
@@ -442,6 +481,9 @@ impl Field {
             }
             Self::ResidenceCardNumber => {
                 spec("residence_card_number", "在留カード番号", "Residence card number", CardNumber, Required)
+            }
+            Self::DesiredStatusOfResidence => {
+                spec("desired_status_of_residence", "希望する在留資格", "Desired status of residence", Status, Required)
             }
             Self::DesiredPeriodOfStay => {
                 spec("desired_period_of_stay", "希望する在留期間", "Desired period of stay", Period, Required)
@@ -626,6 +668,7 @@ impl ApplicationInput {
             Field::PeriodOfStay => self.period_of_stay.clone(),
             Field::ExpiryDate => self.expiry_date.clone(),
             Field::ResidenceCardNumber => self.residence_card_number.clone(),
+            Field::DesiredStatusOfResidence => self.desired_status_of_residence.clone(),
             Field::DesiredPeriodOfStay => self.desired_period_of_stay.clone(),
             Field::Reason => self.reason.clone(),
             Field::CriminalRecord => flag_text(&self.criminal_record),
@@ -698,6 +741,7 @@ impl ApplicationInput {
             Field::PeriodOfStay => self.period_of_stay = value,
             Field::ExpiryDate => self.expiry_date = value,
             Field::ResidenceCardNumber => self.residence_card_number = value,
+            Field::DesiredStatusOfResidence => self.desired_status_of_residence = value,
             Field::DesiredPeriodOfStay => self.desired_period_of_stay = value,
             Field::Reason => self.reason = value,
             Field::CriminalRecord => self.criminal_record = flag(value),

@@ -266,6 +266,8 @@ pub enum FormError {
         "Answer Yes only if the applicant asked for this application (the written request is kept by the organization); otherwise it cannot be filed."
     )]
     RequestNotConfirmed,
+    #[error("A desired status of residence is asked only for a change of status: clear it for an extension.")]
+    DesiredStatusForChangeOnly,
 }
 
 impl Localized for FormError {
@@ -282,6 +284,7 @@ impl Localized for FormError {
             Self::RelativesWithoutAnswer => "relatives.without_answer",
             Self::TooManyRelatives(_) => "relatives.too_many",
             Self::RequestNotConfirmed => "applicant_request.not_confirmed",
+            Self::DesiredStatusForChangeOnly => "desired_status_of_residence.change_only",
         }
     }
     fn message_ja(&self) -> String {
@@ -306,6 +309,10 @@ impl Localized for FormError {
             }
             Self::RequestNotConfirmed => {
                 "申請人から依頼を受けている場合に限り「はい」を選んでください。依頼がなければ申請できません。".into()
+            }
+            Self::DesiredStatusForChangeOnly => {
+                "希望する在留資格は在留資格変更許可申請でのみ入力します。在留期間更新許可申請では消してください。"
+                    .into()
             }
         }
     }
@@ -408,6 +415,8 @@ pub struct ApplicationInput {
     pub period_of_stay: String,
     pub expiry_date: String,
     pub residence_card_number: String,
+    /// A change of status's: the status asked for (by its code or its name); empty for an extension.
+    pub desired_status_of_residence: String,
     pub desired_period_of_stay: String,
     pub reason: String,
     pub criminal_record: Flag,
@@ -475,6 +484,9 @@ pub struct ApplicationForm {
     pub passport_number: PassportNumber,
     pub passport_expiry: JstDate,
     pub stay: CurrentStay,
+    /// A change of status's: the status asked for (`None` for an extension).
+    #[serde(default)]
+    pub desired_status: Option<StatusOfResidence>,
     pub desired_period_of_stay: PeriodOfStay,
     pub reason: Text<1000>,
     /// `None`: no criminal record.
@@ -506,8 +518,18 @@ impl ApplicationForm {
     /// [`Self::parse`]; with its errors, the values the eligibility rules read that did read, so that those
     /// rules are reported with the form's errors, all at once (Q36–Q39).
     pub fn parse_with_facts(input: &ApplicationInput, today: JstDate) -> Result<Self, Box<(Violations, FormFacts)>> {
+        Self::parse_offering(input, today, &crate::procedure::Procedure::OFFERED)
+    }
+
+    /// [`Self::parse_with_facts`] of a form whose procedure is one of `offered` (a procedure's rules are
+    /// tested so before it is offered to filers).
+    pub fn parse_offering(
+        input: &ApplicationInput,
+        today: JstDate,
+        offered: &[crate::procedure::Procedure],
+    ) -> Result<Self, Box<(Violations, FormFacts)>> {
         let mut c = Collector::new();
-        let procedure = c.take(Field::Procedure, crate::procedure::Procedure::parse(&input.procedure));
+        let procedure = c.take(Field::Procedure, crate::procedure::Procedure::parse_among(&input.procedure, offered));
         // An answer of the re-entry or the activity question that is none of its choices is that question's
         // error (the page's radio buttons, a blanket row's cell), not the API list's.
         let mut answered_wrong = false;
@@ -551,6 +573,27 @@ impl ApplicationForm {
         let period = c.take(Field::PeriodOfStay, PeriodOfStay::parse(&input.period_of_stay));
         let expiry = c.take(Field::ExpiryDate, JstDate::parse(&input.expiry_date));
         let card_number = c.take(Field::ResidenceCardNumber, ResidenceCardNumber::parse(&input.residence_card_number));
+        let desired_status = match procedure {
+            Some(crate::procedure::Procedure::ChangeOfStatus) => {
+                let asked = c.take(
+                    Field::DesiredStatusOfResidence,
+                    StatusOfResidence::parse(&input.desired_status_of_residence),
+                );
+                if let (Some(held), Some(asked)) = (status, asked)
+                    && let Err(e) = crate::procedure::Procedure::check_change(held, asked, today)
+                {
+                    c.push(Field::DesiredStatusOfResidence, &e);
+                }
+                asked.map(Some)
+            }
+            Some(crate::procedure::Procedure::Extension) => {
+                if !input.desired_status_of_residence.trim().is_empty() {
+                    c.push(Field::DesiredStatusOfResidence, &FormError::DesiredStatusForChangeOnly);
+                }
+                Some(None)
+            }
+            None => None,
+        };
         let desired = c.take(Field::DesiredPeriodOfStay, PeriodOfStay::parse(&input.desired_period_of_stay));
         let reason = c.take(Field::Reason, Text::<1000>::parse(&input.reason));
 
@@ -617,6 +660,7 @@ impl ApplicationForm {
                 passport_number: passport_number?,
                 passport_expiry: passport_expiry?,
                 stay: CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? },
+                desired_status: desired_status?,
                 desired_period_of_stay: desired?,
                 reason: reason?,
                 criminal_record: criminal_record?,
@@ -662,6 +706,7 @@ impl ApplicationForm {
             period_of_stay: self.stay.period.to_string(),
             expiry_date: self.stay.expiry.to_string(),
             residence_card_number: self.stay.card_number.to_string(),
+            desired_status_of_residence: self.desired_status.map(|s| s.code().to_owned()).unwrap_or_default(),
             desired_period_of_stay: self.desired_period_of_stay.to_string(),
             reason: self.reason.to_string(),
             criminal_record: Flag::Bool(self.criminal_record.is_some()),
@@ -818,6 +863,65 @@ mod tests {
 
     fn rules_of(input: &ApplicationInput) -> Vec<(String, &'static str)> {
         parse(input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
+    }
+
+    /// A change of status's form, as its rules read it before it is offered to filers.
+    fn parse_change(input: &ApplicationInput) -> Result<ApplicationForm, Violations> {
+        ApplicationForm::parse_offering(input, d(TODAY), &crate::procedure::Procedure::ALL).map_err(|e| e.0)
+    }
+
+    fn change_to(status: &str) -> ApplicationInput {
+        ApplicationInput {
+            procedure: "change_of_status".into(),
+            status_of_residence: "student".into(),
+            desired_status_of_residence: status.into(),
+            reason: "Graduating in March; employed by Sakura Systems from April".into(),
+            ..application_input()
+        }
+    }
+
+    /// #33 item 1: a change of status asks the status wanted, in the online scope and not the one held; an
+    /// extension does not ask it; the form keeps it and types it back; the reason is the change's.
+    #[test]
+    fn a_change_of_status_asks_the_status_wanted() {
+        use crate::procedure::Procedure;
+        let form = parse_change(&change_to("技術・人文知識・国際業務")).unwrap();
+        assert_eq!(form.procedure, Procedure::ChangeOfStatus);
+        assert_eq!(form.desired_status, Some(StatusOfResidence::EngineerHumanitiesInternational));
+        assert_eq!(parse_change(&form.input()).unwrap(), form, "typed back as it reads");
+        let rules = |input: &ApplicationInput| -> Vec<(String, &'static str)> {
+            parse_change(input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
+        };
+        assert!(rules(&change_to("")).iter().any(|(f, _)| f == "desired_status_of_residence"));
+        assert_eq!(
+            rules(&change_to("student")),
+            vec![("desired_status_of_residence".into(), "change_of_status.same_status")]
+        );
+        assert_eq!(
+            rules(&change_to("temporary_visitor")),
+            vec![("desired_status_of_residence".into(), "change_of_status.asked_excluded")]
+        );
+        let named = parse_change(&change_to("")).unwrap_err();
+        assert!(named.iter().any(|v| v.message_en == "Choose the desired status of residence."), "{named:?}");
+        // An extension neither asks it nor takes it.
+        let extension = parse(&application_input()).unwrap();
+        assert_eq!(extension.desired_status, None);
+        let given = ApplicationInput { desired_status_of_residence: "student".into(), ..application_input() };
+        assert_eq!(
+            rules_of(&given),
+            vec![("desired_status_of_residence".into(), "desired_status_of_residence.change_only")]
+        );
+        // Not yet offered to filers: the form of an offered procedure refuses it.
+        assert_eq!(
+            rules_of(&change_to("engineer_humanities_international")),
+            vec![("procedure".into(), "procedure.unknown")]
+        );
+        // The fields each form asks, and the reason's label.
+        use field::{Field, Section};
+        assert!(Section::Stay.fields_for(Procedure::ChangeOfStatus).any(|f| f == Field::DesiredStatusOfResidence));
+        assert!(!Section::Stay.fields_for(Procedure::Extension).any(|f| f == Field::DesiredStatusOfResidence));
+        assert_eq!(Field::Reason.label_for(Procedure::ChangeOfStatus), ("変更の理由", "Reason for the change"));
+        assert_eq!(Field::Reason.label_for(Procedure::Extension), ("更新の理由", "Reason for the extension"));
     }
 
     #[test]

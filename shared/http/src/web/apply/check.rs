@@ -96,9 +96,10 @@ pub(super) fn check_page(
                     }
                 }
                 dl.facts {
-                    @for field in section.fields() {
-                        dt { (ctx.tr(field.spec().ja, field.spec().en)) }
-                        dd { (answer(lang, field.spec().kind, &input.value(*field))) }
+                    @for field in section.fields_for(form.procedure) {
+                        @let (ja, en) = field.label_for(form.procedure);
+                        dt { (ctx.tr(ja, en)) }
+                        dd { (answer(lang, field.spec().kind, &input.value(field))) }
                     }
                     @if section == Section::Relatives {
                         @for (i, r) in input.relatives.iter().enumerate() {

@@ -109,8 +109,8 @@ pub(super) fn form_page(
                 @if section == Section::Procedures {
                     p { (procedure.label(lang)) }
                 }
-                @for field in section.fields() {
-                    (field_markup(*field))
+                @for field in section.fields_for(procedure) {
+                    (field_markup(field))
                 }
                 @if section == Section::Relatives {
                     details open[!input.relatives.is_empty() || errors.iter().any(|(f, _)| f.starts_with("relatives"))] {

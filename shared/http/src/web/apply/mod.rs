@@ -199,7 +199,7 @@ mod tests {
                 "{name} is not in the registry"
             );
         }
-        for f in FormField::entered() {
+        for f in FormField::entered_for(zairyu_domain::procedure::Procedure::Extension) {
             assert!(names.iter().any(|n| n == f.key()), "{f:?} is not on the form");
             // With the registry's own label.
             assert!(html.contains(f.spec().ja), "{f:?}'s label");
