@@ -97,8 +97,18 @@ pub struct PhotoRef {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Decision {
-    Permitted { period: PeriodOfStay, expiry: JstDate, decided_on: JstDate },
-    Denied { decided_on: JstDate },
+    Permitted {
+        period: PeriodOfStay,
+        expiry: JstDate,
+        decided_on: JstDate,
+        /// The status the new card shows: a change's status asked for, an extension's the one held (`None`
+        /// only in decisions stored before it was recorded: the status held).
+        #[serde(default)]
+        status: Option<crate::status_of_residence::StatusOfResidence>,
+    },
+    Denied {
+        decided_on: JstDate,
+    },
 }
 
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
@@ -566,6 +576,14 @@ impl Application {
         self.procedure().permitted_expiry(self.form.stay.expiry, period, decided_on)
     }
 
+    /// The status a permission gives: the one a change asks for, the one an extension keeps.
+    pub fn permitted_status(&self) -> crate::status_of_residence::StatusOfResidence {
+        match self.procedure() {
+            crate::procedure::Procedure::Extension => self.form.stay.status,
+            crate::procedure::Procedure::ChangeOfStatus => self.form.desired_status.unwrap_or(self.form.stay.status),
+        }
+    }
+
     /// Permits with the new period of stay; its expiry is computed ([`Self::permitted_expiry`]), and an
     /// expiry the office also gives must be that one (the rule leaves it nothing to choose).
     pub fn permit(
@@ -582,7 +600,8 @@ impl Application {
         }
         let expiry = computed;
         self.transition(Transition::Permit, actor)?;
-        self.decision = Some(Decision::Permitted { period, expiry, decided_on: today });
+        let status = Some(self.permitted_status());
+        self.decision = Some(Decision::Permitted { period, expiry, decided_on: today, status });
         Ok(())
     }
 
@@ -741,6 +760,42 @@ mod tests {
 
     fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
         submitted_as(edit, |_| {})
+    }
+
+    /// #33 item 1: a change of status permitted gives the status asked for, its period counted from the day
+    /// of the decision; an extension keeps the status held.
+    #[test]
+    fn a_change_of_status_permitted_gives_the_status_asked_for() {
+        use crate::status_of_residence::StatusOfResidence as S;
+        let mut input = application_input();
+        input.procedure = "change_of_status".into();
+        input.desired_status_of_residence = "business_manager".into();
+        let form = ApplicationForm::parse_offering(&input, today(), &crate::procedure::Procedure::ALL).unwrap();
+        let mut a = Application::new(
+            ApplicationId::parse("app-2").unwrap(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            form,
+        );
+        a.attach_photo(USER, photo()).unwrap();
+        let e = eligible(&a);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8), None).unwrap();
+        a.start_examination(EXAMINER).unwrap();
+        assert_eq!(a.permitted_status(), S::BusinessManager);
+        let one_year = PeriodOfStay::parse("1Y").unwrap();
+        a.permit(EXAMINER, one_year, None, d("2026-12-10")).unwrap();
+        assert_eq!(
+            a.decision(),
+            Some(Decision::Permitted {
+                period: one_year,
+                expiry: d("2027-12-09"),
+                decided_on: d("2026-12-10"),
+                status: Some(S::BusinessManager)
+            }),
+            "a year from the day of the decision, in the status asked for"
+        );
+        let extension = submitted(|_| {});
+        assert_eq!(extension.permitted_status(), extension.form.stay.status, "an extension keeps it");
     }
 
     #[test]
@@ -1027,7 +1082,15 @@ mod tests {
         assert_eq!(a.documents_requested(), 2);
         let period = PeriodOfStay::parse("3Y").unwrap();
         a.permit(EXAMINER, period, Some(d("2030-01-20")), today()).unwrap();
-        assert_eq!(a.decision(), Some(Decision::Permitted { period, expiry: d("2030-01-20"), decided_on: today() }));
+        assert_eq!(
+            a.decision(),
+            Some(Decision::Permitted {
+                period,
+                expiry: d("2030-01-20"),
+                decided_on: today(),
+                status: Some(a.form.stay.status)
+            })
+        );
         let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };
         a.record_post_documents(ISSUANCE, docs).unwrap();
         assert_eq!(a.post_documents(), docs);

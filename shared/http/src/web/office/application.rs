@@ -103,9 +103,10 @@ pub(super) async fn application_page(
                 dt { (ctx.tr("資料提出の求め", "Documents requested")) } dd { (app.documents_requested()) (ctx.tr(" 回", " times")) }
             }
             @match app.decision() {
-                Some(Decision::Permitted { period, expiry, decided_on }) => {
+                Some(Decision::Permitted { period, expiry, decided_on, status }) => {
+                    @let status = status.unwrap_or(form.stay.status);
                     dt { (ctx.tr("結果", "Decision")) }
-                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：在留期間 ", ": period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
+                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：", ": ")) (tr(lang, status.info().name_ja, status.info().name_en)) (ctx.tr("、在留期間 ", ", period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
                 }
                 Some(Decision::Denied { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("不許可", "Denied")) " " (decided_on.to_string()) }
