@@ -38,6 +38,11 @@ impl NotificationJob {
         self.data.insert(key.to_owned(), value.into());
         self
     }
+
+    /// A job about an application of `procedure`: its e-mail names the procedure (in both languages).
+    pub fn about(self, procedure: crate::procedure::Procedure) -> Self {
+        self.with("procedure_ja", procedure.label_ja()).with("procedure_en", procedure.label_en())
+    }
 }
 
 #[cfg(test)]
@@ -99,9 +104,9 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::ApplicationReceiptError,
-        keys: &["receipt_date"],
-        ja: "{receipt_date}に受け付けた申請の受付番号を取得できませんでした（申請状況「エラー（受付番号取得エラー）」）。申請は受け付けられており、再度申請する必要はありません。受付番号は取得でき次第お知らせします。",
-        en: "The receipt number of the application received on {receipt_date} could not be acquired (status \"Error (application receipt number acquisition error)\"). The application has been received and need not be filed again; the receipt number follows as soon as it is acquired.",
+        keys: &["procedure_ja", "procedure_en", "receipt_date"],
+        ja: "【{procedure_ja}】{receipt_date}に受け付けた申請の受付番号を取得できませんでした（申請状況「エラー（受付番号取得エラー）」）。申請は受け付けられており、再度申請する必要はありません。受付番号は取得でき次第お知らせします。",
+        en: "{procedure_en}: The receipt number of the application received on {receipt_date} could not be acquired (status \"Error (application receipt number acquisition error)\"). The application has been received and need not be filed again; the receipt number follows as soon as it is acquired.",
     },
     Template {
         kind: K::BlanketUploadCompleted,
@@ -123,51 +128,66 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::TemporaryReceiptNumber,
-        keys: &["receipt_number", "receipt_date"],
-        ja: "申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします。",
-        en: "The application has been received.\nTemporary receipt number: {receipt_number}\nDate of receipt: {receipt_date}\nThe official receipt number follows the next day.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number", "receipt_date"],
+        ja: "【{procedure_ja}】申請を受け付けました。\n仮受付番号: {receipt_number}\n受付日: {receipt_date}\n正式な受付番号は翌日お知らせします。",
+        en: "{procedure_en}: The application has been received.\nTemporary receipt number: {receipt_number}\nDate of receipt: {receipt_date}\nThe official receipt number follows the next day.",
     },
     Template {
         kind: K::OfficialReceiptNumber,
-        keys: &["receipt_number", "receipt_date", "applicant_name", "temporary_receipt_number"],
-        ja: "申請の正式な受付番号をお知らせします。\n申請人: {applicant_name}\n受付番号: {receipt_number}\n仮受付番号: {temporary_receipt_number}\n受付日: {receipt_date}",
-        en: "The official receipt number of the application:\nApplicant: {applicant_name}\nReceipt number: {receipt_number}\nTemporary receipt number: {temporary_receipt_number}\nDate of receipt: {receipt_date}",
+        keys: &[
+            "procedure_ja",
+            "procedure_en",
+            "receipt_number",
+            "receipt_date",
+            "applicant_name",
+            "temporary_receipt_number",
+        ],
+        ja: "【{procedure_ja}】申請の正式な受付番号をお知らせします。\n申請人: {applicant_name}\n受付番号: {receipt_number}\n仮受付番号: {temporary_receipt_number}\n受付日: {receipt_date}",
+        en: "{procedure_en}: The official receipt number of the application:\nApplicant: {applicant_name}\nReceipt number: {receipt_number}\nTemporary receipt number: {temporary_receipt_number}\nDate of receipt: {receipt_date}",
     },
     Template {
         kind: K::DocumentsRequested,
-        keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください。",
-        en: "For the application {receipt_number}, please submit additional documents as the regional immigration office instructs.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください。",
+        en: "{procedure_en}: For the application {receipt_number}, please submit additional documents as the regional immigration office instructs.",
     },
     Template {
         kind: K::ExaminationCompleted,
-        keys: &["receipt_number", "receipt_method_ja", "receipt_method_en", "details_ja", "details_en"],
-        ja: "受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method_ja}。{details_ja}",
-        en: "The examination of application {receipt_number} is complete. Receipt of the residence card: {receipt_method_en}. {details_en}",
+        keys: &[
+            "procedure_ja",
+            "procedure_en",
+            "receipt_number",
+            "receipt_method_ja",
+            "receipt_method_en",
+            "details_ja",
+            "details_en",
+        ],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method_ja}。{details_ja}",
+        en: "{procedure_en}: The examination of application {receipt_number} is complete. Receipt of the residence card: {receipt_method_en}. {details_en}",
     },
     Template {
         kind: K::ApplicationDenied,
-        keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の申請は許可されませんでした。詳しくは、申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。",
-        en: "The application {receipt_number} was not permitted. For details, please contact the regional immigration office with jurisdiction over the applicant's place of residence.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請は許可されませんでした。詳しくは、申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。",
+        en: "{procedure_en}: The application {receipt_number} was not permitted. For details, please contact the regional immigration office with jurisdiction over the applicant's place of residence.",
     },
     Template {
         kind: K::ResidenceCardIssued,
-        keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます。",
-        en: "The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます。",
+        en: "{procedure_en}: The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery.",
     },
     Template {
         kind: K::ReceiptMethodChanged,
-        keys: &["receipt_method_ja", "receipt_method_en"],
-        ja: "在留カードの受領方法を「{receipt_method_ja}」に変更しました。",
-        en: "The way the residence card is received was changed to \"{receipt_method_en}\".",
+        keys: &["procedure_ja", "procedure_en", "receipt_method_ja", "receipt_method_en"],
+        ja: "【{procedure_ja}】在留カードの受領方法を「{receipt_method_ja}」に変更しました。",
+        en: "{procedure_en}: The way the residence card is received was changed to \"{receipt_method_en}\".",
     },
     Template {
         kind: K::ApplicationWithdrawn,
-        keys: &["receipt_number"],
-        ja: "受付番号 {receipt_number} の申請（又はその同時申請分）の取下げを受け付けました。",
-        en: "The withdrawal of application {receipt_number} (or of its attached permission) has been recorded.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請（又はその同時申請分）の取下げを受け付けました。",
+        en: "{procedure_en}: The withdrawal of application {receipt_number} (or of its attached permission) has been recorded.",
     },
     Template {
         kind: K::PeriodicReportReminder,
@@ -306,6 +326,14 @@ pub struct Email {
 /// that replies are not read and where the help desk is.
 pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Result<Vec<Email>, MalformedJob> {
     let t = template(job.kind).ok_or_else(|| MalformedJob(format!("no template for {}", job.kind.code())))?;
+    // A job about an application queued before e-mails named the procedure is an extension's (the one
+    // procedure there was).
+    let mut data = job.data.clone();
+    if t.keys.contains(&"procedure_ja") && !data.contains_key("procedure_ja") {
+        let extension = crate::procedure::Procedure::Extension;
+        data.insert("procedure_ja".into(), extension.label_ja().into());
+        data.insert("procedure_en".into(), extension.label_en().into());
+    }
     let mut out = Vec::new();
     // One e-mail per addressee, in the addressee's language: no recipient sees another's address.
     for addressee in &job.to {
@@ -313,14 +341,14 @@ pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Re
         let (subject, body, footer) = match language {
             Language::Ja => (
                 job.kind.subject_ja(),
-                fill(t.ja, &job.data)?,
+                fill(t.ja, &data)?,
                 format!(
                     "このメールは送信専用です。返信されても確認できません。\nお問い合わせは在留申請オンラインシステムヘルプデスク（{help_desk}）へお願いします。\n心当たりのないメールを受信した場合も、ヘルプデスクへご連絡ください。"
                 ),
             ),
             Language::En => (
                 job.kind.subject_en(),
-                fill(t.en, &job.data)?,
+                fill(t.en, &data)?,
                 format!(
                     "This e-mail was sent from a no-reply address; replies are not read.\nFor inquiries, contact the Online Residence Application System help desk ({help_desk}).\nIf you did not expect this e-mail, please tell the help desk."
                 ),
@@ -360,6 +388,36 @@ mod render_tests {
                 }
             }
         }
+    }
+
+    /// #33: every e-mail about an application names its procedure; one queued before they did (no
+    /// procedure in its data) is an extension's.
+    #[test]
+    fn e_mails_about_an_application_name_its_procedure() {
+        let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();
+        let to = vec![
+            Addressee { email: EmailAddress::parse("ja@example.jp").unwrap(), language: Language::Ja },
+            Addressee { email: EmailAddress::parse("en@example.com").unwrap(), language: Language::En },
+        ];
+        let job = |p: Option<crate::procedure::Procedure>| {
+            let j =
+                NotificationJob::new(NotificationKind::ApplicationDenied, "k", to.clone()).with("receipt_number", "1");
+            match p {
+                Some(p) => j.about(p),
+                None => j,
+            }
+        };
+        let change = render(&job(Some(crate::procedure::Procedure::ChangeOfStatus)), &from, "x").unwrap();
+        assert!(change[0].text.starts_with("【在留資格変更許可申請】"), "{}", change[0].text);
+        assert!(change[1].text.starts_with("Change of status of residence: "), "{}", change[1].text);
+        let older = render(&job(None), &from, "x").unwrap();
+        assert!(
+            older[0].text.starts_with("【在留期間更新許可申請】")
+                && older[1].text.starts_with("Extension of the period of stay: ")
+        );
+        let about_applications = TEMPLATES.iter().filter(|t| t.keys.contains(&"receipt_number")).count();
+        let naming = TEMPLATES.iter().filter(|t| t.keys.contains(&"procedure_ja")).count();
+        assert!(naming >= about_applications, "every e-mail with a receipt number names the procedure");
     }
 
     #[test]

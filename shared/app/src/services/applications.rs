@@ -271,6 +271,7 @@ impl Applications {
             format!("temporary_receipt_number:{}", app.id()),
             vec![user_addressee(&user), applicant],
         )
+        .about(app.procedure())
         .with("receipt_number", number.as_str())
         .with("receipt_date", today.to_string());
         let mut change = self.core.change(&event)?;
@@ -422,6 +423,7 @@ impl Applications {
             format!("receipt_method_changed:{}:{}", app.id(), event.id),
             vec![user_addressee(&user)],
         )
+        .about(app.procedure())
         .with("receipt_method_ja", method.words(Language::Ja))
         .with("receipt_method_en", method.words(Language::En));
         let mut change = self.core.change(&event)?;

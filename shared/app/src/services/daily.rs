@@ -284,6 +284,7 @@ impl DailyJobs {
                 format!("official_receipt_number:{}", app.id()),
                 to,
             )
+            .about(app.procedure())
             .with("receipt_number", number.to_string())
             .with("receipt_date", receipt_date.to_string())
             .with("applicant_name", app.form().name.to_string())
@@ -351,6 +352,7 @@ impl DailyJobs {
             format!("application_receipt_error:{}:{}", app.id(), event.id),
             to,
         )
+        .about(app.procedure())
         .with("receipt_date", app.receipt_date().map(|d| d.to_string()).unwrap_or_default());
         let mut change = self.core.change(&event)?;
         change.save(&app)?;

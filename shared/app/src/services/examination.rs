@@ -414,6 +414,7 @@ impl Examination {
             let to = user.iter().map(|u| user_addressee(u)).collect();
             let (details_ja, details_en) = next_steps(&app);
             let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
+                .about(app.procedure())
                 .with("receipt_number", number)
                 .with("receipt_method_ja", method.words(zairyu_domain::error::Language::Ja))
                 .with("receipt_method_en", method.words(zairyu_domain::error::Language::En))
