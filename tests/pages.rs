@@ -1393,6 +1393,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
         queue.html
     );
     assert!(queue.html.contains("Under examination <span class=\"count\">0</span>"));
+    assert!(queue.html.contains(">Extension of the period of stay</td>"), "the queue shows the procedure");
     assert!(queue.html.contains(&format!("href=\"/office/applications/{id}\">{temporary}</a>")));
     assert!(queue.html.contains("href=\"/office\">Applications to process</a>"), "the officers' navigation");
     // The organization by its name, not its ID (#32 item 5).
@@ -1419,6 +1420,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     page.assert_html(StatusCode::OK);
     assert!(page.html.contains(">Sakura Systems K.K.</a>"), "the organization by its name");
     assert!(page.html.contains("<dd>Tanaka Hanako (TANAKA01)</dd>"), "who filed, by name: {}", page.html);
+    assert!(page.html.contains("Extension of the period of stay"), "the procedure by its name");
     assert!(page.html.contains(">Tanaka Hanako (TANAKA01)</td>"), "the history names its users");
     for text in [
         "NGUYEN,VAN,AN",

@@ -201,7 +201,7 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
         dl.facts {
             dt { (ctx.tr("申請の種類", "Procedures")) }
             dd {
-                (ctx.tr("在留期間更新", "Extension of stay"))
+                (app.procedure().label(lang))
                 @if app.re_entry().is_some() { (ctx.tr("、再入国許可", ", re-entry permission")) }
                 @if app.activity_outside_status() { (ctx.tr("、資格外活動許可", ", activity permission")) }
             }
@@ -219,8 +219,12 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
             dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (f.stay.card_number.to_string()) }
             dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, f.stay.status.info().name_ja, f.stay.status.info().name_en)) }
             dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.words(ctx.lang)) " / " (f.stay.expiry.to_string()) }
+            @if let Some(asked) = f.desired_status {
+                dt { (ctx.tr("希望する在留資格", "Desired status of residence")) } dd { (tr(lang, asked.info().name_ja, asked.info().name_en)) }
+            }
             dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (f.desired_period_of_stay.words(ctx.lang)) }
-            dt { (ctx.tr("更新の理由", "Reason for the extension")) } dd { (f.reason.to_string()) }
+            @let (reason_ja, reason_en) = zairyu_domain::form::field::Field::Reason.label_for(app.procedure());
+            dt { (ctx.tr(reason_ja, reason_en)) } dd { (f.reason.to_string()) }
             dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(f.criminal_record.as_ref().map(ToString::to_string))) }
             dt { (ctx.tr("在日親族・同居者", "Relatives in Japan")) }
             dd {

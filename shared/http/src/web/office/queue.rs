@@ -131,6 +131,7 @@ pub(super) fn applications_table(
             ("受付番号", "Receipt number"),
             ("申請日", "Date of application"),
             ("氏名", "Name"),
+            ("申請の種類", "Procedure"),
             ("在留カード番号", "Residence card number"),
             ("所属機関", "Organization"),
             ("申請状況", "Status"),
@@ -147,6 +148,7 @@ pub(super) fn applications_table(
                     td { (a.official_receipt_number().map_or_else(|| dash.clone(), |n| n.to_string())) }
                     td { (a.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
                     td { (a.form().name.to_string()) }
+                    td { (a.procedure().label(ctx.lang)) }
                     td { (a.form().stay.card_number.to_string()) }
                     td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (names.get(a.organization_id()).map_or("—", String::as_str)) } }
                     td { (status_label(ctx.lang, a.status())) }
