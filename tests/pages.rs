@@ -921,6 +921,47 @@ async fn the_list_page_tells_who_can_file_today() {
     assert!(open.contains("申請できます") && open.contains("/applications/new?person="), "{open}");
 }
 
+/// #33 item 1 through the pages: the list offers a change of status beside the extension; its form asks
+/// the status wanted (those a change may go to, not the one held) and the reason for the change; saved, the
+/// check page shows both under the change's words.
+#[tokio::test]
+async fn a_change_of_status_is_entered_from_the_list() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    assert!(list.html.contains("Change of status of residence: "), "each procedure by name: {}", list.html);
+    let at = list.html.find("&amp;procedure=change_of_status").expect("a change link");
+    let start = list.html[..at].rfind("href=\"").unwrap() + 6;
+    let link = list.html[start..].split('"').next().unwrap().replace("&amp;", "&");
+    let form = b.get(&app, &link).await;
+    form.assert_html(StatusCode::OK);
+    assert!(form.html.contains("<select id=\"desired_status_of_residence\""), "{}", form.html);
+    assert!(form.html.contains("<option value=\"business_manager\">Business Manager</option>"));
+    assert!(!form.html.contains("<option value=\"engineer_humanities_international\""), "not the status held");
+    assert!(!form.html.contains("<option value=\"temporary_visitor\""), "not an excluded one");
+    assert!(form.html.contains("Reason for the change") && form.html.contains("value=\"change_of_status\""));
+    let unknown = link.replace("change_of_status", "naturalisation");
+    b.get(&app, &unknown).await.assert_html(StatusCode::BAD_REQUEST);
+
+    let mut input = zairyu_domain::fixtures::application_input();
+    input.procedure = "change_of_status".into();
+    input.desired_status_of_residence = "business_manager".into();
+    input.reason = "Opens a company of its own".into();
+    let mut fields = form_fields(&input);
+    fields.push(("csrf".into(), form.hidden("csrf")));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let created = b.post(&app, "/applications/new", &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let check = b.get(&app, created.location.as_deref().unwrap()).await;
+    for text in
+        ["Change of status of residence", "Desired status of residence", "Business Manager", "Reason for the change"]
+    {
+        assert!(check.html.contains(text), "{text}: {}", check.html);
+    }
+}
+
 /// #32 item 8: photos for several people from one page — every entry without a photo with its own field; a
 /// refused file is shown beside its person, the others untouched; each attached returns to the page, which
 /// then lists only those still waiting; the filing check links to it.

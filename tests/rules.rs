@@ -804,3 +804,86 @@ async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the
         done.data
     );
 }
+
+/// #33 item 1, from the spec's side: a change of status is filed any day while the stay runs — more than a
+/// year before the expiry too (no three-month window) — but not to an excluded status nor to the one held;
+/// not while another application for the same person is open; permitted, it gives the status asked for, a
+/// period from the day of the decision, and its fee; every e-mail about it names it.
+#[tokio::test]
+async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_status_asked_for() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk, officer) =
+        (login(&app, "TANAKA01").await, login(&app, "CLERK01").await, login(&app, "OFFICER1").await);
+    // A student whose stay ends in 2028: far outside an extension's window, inside a change's.
+    list(&app, &clerk, "ST11223344UV", |p| {
+        p["status_of_residence"] = json!("student");
+        p["period_of_stay"] = json!("2Y");
+        p["expiry_date"] = json!("2028-03-31");
+    })
+    .await;
+    let stay = |v: &mut Value| {
+        v["status_of_residence"] = json!("student");
+        v["period_of_stay"] = json!("2Y");
+        v["expiry_date"] = json!("2028-03-31");
+    };
+    let change = |asked: &str| {
+        form("ST11223344UV", |v| {
+            stay(v);
+            v["procedure"] = json!("change_of_status");
+            v["desired_status_of_residence"] = json!(asked);
+            v["reason"] = json!("Graduates in March 2027 and joins Sakura Systems in April");
+        })
+    };
+    let extension = form("ST11223344UV", stay);
+    let r = send(&app, tanaka.json("POST", "/api/applications", extension.clone())).await;
+    assert!(rules_of(&r).contains(&pair("expiry_date", "filing_window.too_early")), "an extension waits: {:?}", r.body);
+    let r = send(&app, tanaka.json("POST", "/api/applications", change("temporary_visitor"))).await;
+    assert_eq!(rules_of(&r), vec![pair("desired_status_of_residence", "change_of_status.asked_excluded")]);
+    let r = send(&app, tanaka.json("POST", "/api/applications", change("student"))).await;
+    assert_eq!(rules_of(&r), vec![pair("desired_status_of_residence", "change_of_status.same_status")]);
+    let id = filed(&app, &tanaka, change("engineer_humanities_international")).await;
+    // One open application per person: a person with an extension open cannot have a change filed.
+    list(&app, &clerk, "ZZ11223344YY", |_| {}).await;
+    filed(&app, &tanaka, form("ZZ11223344YY", |_| {})).await;
+    let other_change = form("ZZ11223344YY", |v| {
+        v["procedure"] = json!("change_of_status");
+        v["desired_status_of_residence"] = json!("business_manager");
+    });
+    let r = send(&app, tanaka.json("POST", "/api/applications", other_change)).await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-open");
+    drop(extension);
+
+    let r = act(&app, &officer, &id, json!({ "action": "start_examination" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
+    assert_eq!(r.body["procedure"], "change_of_status", "{:?}", r.body);
+    assert_eq!(r.body["decision"]["status"], "engineer_humanities_international");
+    assert_eq!(r.body["decision"]["expiry"], "2029-11-26", "three years from the decision on 2026-11-27");
+    assert_eq!(r.body["fee_yen"], 5_500);
+    let mails: Vec<_> = w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).collect();
+    assert!(mails.len() >= 2, "{mails:?}");
+    assert!(mails.iter().all(|j| j.data["procedure_en"] == "Change of status of residence"));
+}
+
+/// #33 item 1: online, never on the last day of the period of stay (the counter then).
+#[tokio::test]
+async fn a_change_of_status_is_not_filed_online_on_the_last_day_of_the_stay() {
+    let got = async |expiry: &str| {
+        let w = World::new().await;
+        let app = router(&w, false, GeoPolicy::Off);
+        let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+        list(&app, &clerk, "ZZ11223344YY", |p| p["expiry_date"] = json!(expiry)).await;
+        let body = form("ZZ11223344YY", |v| {
+            v["procedure"] = json!("change_of_status");
+            v["expiry_date"] = json!(expiry);
+            v["desired_status_of_residence"] = json!("business_manager");
+        });
+        send(&app, tanaka.json("POST", "/api/applications", body)).await
+    };
+    // Today is 2026-11-27.
+    let last_day = got("2026-11-27").await;
+    assert!(rules_of(&last_day).contains(&pair("expiry_date", "filing_window.expiry_day")), "{:?}", last_day.body);
+    let day_before = got("2026-11-28").await;
+    assert_eq!(day_before.status, StatusCode::CREATED, "{:?}", day_before.body);
+}

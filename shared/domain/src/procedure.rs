@@ -24,8 +24,7 @@ pub enum Procedure {
     #[default]
     Extension,
     /// Change of status of residence (在留資格変更許可申請): a resident asks for another status (a student
-    /// who graduates into a job), at any time while the current period of stay runs. Its rules are here;
-    /// it is not yet offered to filers (see [`Procedure::OFFERED`]).
+    /// who graduates into a job), at any time while the current period of stay runs.
     ChangeOfStatus,
 }
 
@@ -103,9 +102,8 @@ impl Localized for UnknownProcedure {
 impl Procedure {
     pub const ALL: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
 
-    /// The procedures a filer may choose today: a change of status is offered once its form, its
-    /// examination and its pages are (issue #33's next steps); its rules below are the ones it will use.
-    pub const OFFERED: [Procedure; 1] = [Self::Extension];
+    /// The procedures a filer may choose (through the API and the pages; blanket files are extensions').
+    pub const OFFERED: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
 
     /// The stable code, as the API and the blanket template name it.
     pub fn code(self) -> &'static str {
@@ -195,16 +193,13 @@ impl Procedure {
         asked: StatusOfResidence,
         today: JstDate,
     ) -> Result<(), ChangeScopeError> {
-        if held == asked {
-            return Err(ChangeScopeError::SameStatus);
-        }
-        if !held.is_online() || excluded(held, Some(today), |e| e.held) {
-            return Err(ChangeScopeError::HeldExcluded(held));
-        }
-        if !asked.is_online() || excluded(asked, Some(today), |e| e.asked) {
-            return Err(ChangeScopeError::AskedExcluded(asked));
-        }
-        Ok(())
+        check_change_on(held, asked, Some(today))
+    }
+
+    /// Whether a change from `held` to `asked` is one the online procedure takes as its exclusions stand
+    /// (every one counted): what the form offers to choose.
+    pub fn may_change(held: StatusOfResidence, asked: StatusOfResidence) -> bool {
+        check_change_on(held, asked, None).is_ok()
     }
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
@@ -245,6 +240,23 @@ impl Procedure {
             Self::Extension | Self::ChangeOfStatus => "extension",
         }
     }
+}
+
+fn check_change_on(
+    held: StatusOfResidence,
+    asked: StatusOfResidence,
+    on: Option<JstDate>,
+) -> Result<(), ChangeScopeError> {
+    if held == asked {
+        return Err(ChangeScopeError::SameStatus);
+    }
+    if !held.is_online() || excluded(held, on, |e| e.held) {
+        return Err(ChangeScopeError::HeldExcluded(held));
+    }
+    if !asked.is_online() || excluded(asked, on, |e| e.asked) {
+        return Err(ChangeScopeError::AskedExcluded(asked));
+    }
+    Ok(())
 }
 
 /// Whether an exclusion in force on `on` (every one, for a question asked without a day) names `status` as
@@ -325,6 +337,10 @@ mod tests {
         use StatusOfResidence as S;
         let today = d("2026-12-07");
         assert_eq!(Procedure::check_change(S::Student, S::EngineerHumanitiesInternational, today), Ok(()));
+        assert!(Procedure::may_change(S::Student, S::EngineerHumanitiesInternational));
+        assert!(
+            !Procedure::may_change(S::Student, S::TemporaryVisitor) && !Procedure::may_change(S::Student, S::Student)
+        );
         assert_eq!(Procedure::check_change(S::Student, S::Student, today), Err(ChangeScopeError::SameStatus));
         for excluded in [S::TemporaryVisitor, S::Diplomat, S::DesignatedActivities] {
             assert_eq!(

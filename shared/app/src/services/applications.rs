@@ -23,12 +23,21 @@ use crate::error::{ServiceError, invalid};
 use crate::ports::{BlobStore, Cursor};
 use crate::store::{Listed, Records, Stored};
 
-/// A person of the List of Affiliated Foreign Nationals with their filing window (Q26–Q29).
+/// A person of the List of Affiliated Foreign Nationals with what can be filed for them (Q26–Q29).
 #[derive(Debug, Clone)]
 pub struct Affiliated {
     pub person: ForeignNational,
+    /// Each procedure offered, in its order, with its window and whether it can be filed today.
+    pub filings: Vec<Filing>,
+}
+
+/// One procedure for one listed person: whether the person's status is in its online scope, its filing
+/// window, and whether it can be filed online today (and why not).
+#[derive(Debug, Clone)]
+pub struct Filing {
+    pub procedure: Procedure,
+    pub in_scope: bool,
     pub window: FilingWindow,
-    /// Whether an extension can be filed online today, and why not.
     pub today: Result<(), zairyu_domain::period::FilingWindowError>,
 }
 
@@ -466,8 +475,15 @@ impl Applications {
             .items
             .into_iter()
             .map(|person| {
-                let window = Procedure::Extension.filing_window(person.expiry, person.period_of_stay);
-                Affiliated { today: window.check(today), window, person }
+                let filings = Procedure::OFFERED
+                    .into_iter()
+                    .map(|procedure| {
+                        let window = procedure.filing_window(person.expiry, person.period_of_stay);
+                        let in_scope = procedure.in_online_scope(person.status);
+                        Filing { procedure, in_scope, window, today: window.check(today) }
+                    })
+                    .collect();
+                Affiliated { filings, person }
             })
             .collect();
         Ok(Records { items, next: page.next })

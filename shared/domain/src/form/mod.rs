@@ -911,11 +911,8 @@ mod tests {
             rules_of(&given),
             vec![("desired_status_of_residence".into(), "desired_status_of_residence.change_only")]
         );
-        // Not yet offered to filers: the form of an offered procedure refuses it.
-        assert_eq!(
-            rules_of(&change_to("engineer_humanities_international")),
-            vec![("procedure".into(), "procedure.unknown")]
-        );
+        // Offered to filers.
+        assert_eq!(parse(&change_to("business_manager")).unwrap().procedure, Procedure::ChangeOfStatus);
         // The fields each form asks, and the reason's label.
         use field::{Field, Section};
         assert!(Section::Stay.fields_for(Procedure::ChangeOfStatus).any(|f| f == Field::DesiredStatusOfResidence));

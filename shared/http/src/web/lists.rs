@@ -106,8 +106,8 @@ async fn affiliated(
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let body = html! {
         p {
-            (ctx.tr("在留期間更新許可申請は、在留期間満了日の3か月前から満了日の前日まで、オンラインで申請できます（在留期間が3か月以下の場合は、おおむね在留期間の半分が経過した日から）。",
-                    "An extension of the period of stay can be filed online from 3 months before the expiry date to the day before it (for a period of stay of 3 months or less, from about halfway through it)."))
+            (ctx.tr("在留期間更新許可申請は、在留期間満了日の3か月前から満了日の前日まで、オンラインで申請できます（在留期間が3か月以下の場合は、おおむね在留期間の半分が経過した日から）。在留資格変更許可申請は、在留期間中いつでも（満了日当日を除く）オンラインで申請できます。",
+                    "An extension of the period of stay can be filed online from 3 months before the expiry date to the day before it (for a period of stay of 3 months or less, from about halfway through it). A change of status of residence can be filed online any day of the period of stay but its last."))
         }
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
@@ -122,27 +122,40 @@ async fn affiliated(
                   ("在留期間満了日", "Expiry date"), ("申請できる期間", "Filing window"), ("本日の申請", "Filing today")],
                 html! {
                         @for a in &page.items {
+                            @let several = a.filings.len() > 1;
                             tr {
                                 th scope="row" { (a.person.name.to_string()) }
                                 td { (a.person.card_number.to_string()) }
                                 td { (match lang { Lang::Ja => a.person.status.info().name_ja, Lang::En => a.person.status.info().name_en }) }
                                 td { (a.person.expiry.to_string()) }
-                                td { (a.window.opens.to_string()) " – " (a.window.closes.to_string()) }
                                 td {
-                                    @if !a.person.status.is_online() {
-                                        span.tag.error { (ctx.tr("対象外", "Not online")) }
-                                        " " (ctx.tr("この在留資格はオンライン申請の対象ではありません。", "This status of residence cannot be filed online."))
-                                    } @else {
-                                        @match &a.today {
-                                            Ok(()) => {
-                                                span.tag.ok { (ctx.tr("申請できます", "Can be filed")) }
-                                                @if let Some(link) = new_application_link(&s, v.caller.user_id.as_str(), &a.person.card_number.to_string()) {
-                                                    " " a href=(link) { (ctx.tr("申請する", "Apply")) span.visually-hidden { "（" (a.person.name.to_string()) "）" } }
+                                    @for f in &a.filings {
+                                        div {
+                                            @if several { (f.procedure.label(lang)) (ctx.tr("：", ": ")) }
+                                            (f.window.opens.to_string()) " – " (f.window.closes.to_string())
+                                        }
+                                    }
+                                }
+                                td {
+                                    @for f in &a.filings {
+                                        div {
+                                            @if several { (f.procedure.label(lang)) (ctx.tr("：", ": ")) }
+                                            @if !f.in_scope {
+                                                span.tag.error { (ctx.tr("対象外", "Not online")) }
+                                                " " (ctx.tr("この在留資格はオンライン申請の対象ではありません。", "This status of residence cannot be filed online."))
+                                            } @else {
+                                                @match &f.today {
+                                                    Ok(()) => {
+                                                        span.tag.ok { (ctx.tr("申請できます", "Can be filed")) }
+                                                        @if let Some(link) = new_application_link(&s, v.caller.user_id.as_str(), &a.person.card_number.to_string(), f.procedure) {
+                                                            " " a href=(link) { (ctx.tr("申請する", "Apply")) span.visually-hidden { "（" (a.person.name.to_string()) @if several { "、" (f.procedure.label(lang)) } "）" } }
+                                                        }
+                                                    },
+                                                    Err(why) => {
+                                                        span.tag.error { (ctx.tr("申請できません", "Cannot be filed")) }
+                                                        " " (match lang { Lang::Ja => why.message_ja(), Lang::En => why.to_string() })
+                                                    }
                                                 }
-                                            },
-                                            Err(why) => {
-                                                span.tag.error { (ctx.tr("申請できません", "Cannot be filed")) }
-                                                " " (match lang { Lang::Ja => why.message_ja(), Lang::En => why.to_string() })
                                             }
                                         }
                                     }

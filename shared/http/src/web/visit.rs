@@ -145,8 +145,18 @@ impl FromRequestParts<AppState> for OrgVisit {
 
 /// The link that starts an application for a listed person: the card number sealed for this user, so that
 /// no personal data goes into the URL (and so into logs and browser history).
-pub fn new_application_link(state: &AppState, user: &str, card: &str) -> Option<String> {
-    sealed_person(state, user, card).map(|t| format!("/applications/new?person={}", encode(&t)))
+pub fn new_application_link(
+    state: &AppState,
+    user: &str,
+    card: &str,
+    procedure: zairyu_domain::procedure::Procedure,
+) -> Option<String> {
+    let procedure = match procedure {
+        // The link every page made before procedures had a name.
+        zairyu_domain::procedure::Procedure::Extension => String::new(),
+        other => format!("&procedure={}", other.code()),
+    };
+    sealed_person(state, user, card).map(|t| format!("/applications/new?person={}{procedure}", encode(&t)))
 }
 
 /// A card number sealed for this user, to name a person in a link (opened with [`person_context`]).

@@ -29,6 +29,10 @@ use zairyu_domain::form::ApplicationInput;
 #[derive(serde::Deserialize)]
 pub(super) struct NewArgs {
     pub(super) person: String,
+    /// The procedure applied for (none: an extension, the link every page made before procedures had a
+    /// name).
+    #[serde(default)]
+    pub(super) procedure: String,
 }
 
 pub(super) async fn new_form(
@@ -50,8 +54,11 @@ pub(super) async fn new_form(
     if let Some(entry) = applications.open_entry_for(&v.caller, &card.0).await.map_err(problem(lang))? {
         return Ok(see_other(&format!("/applications/{}/change", entry.id())));
     }
+    let procedure = zairyu_domain::procedure::Procedure::parse(&args.procedure)
+        .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?;
     let person = applications.listed_person(&v.caller, &card.0).await.map_err(problem(lang))?;
-    Ok(form_page(&v.page, StatusCode::OK, Target::New, &person.application_input(), &[]))
+    let input = ApplicationInput { procedure: procedure.code().to_owned(), ..person.application_input() };
+    Ok(form_page(&v.page, StatusCode::OK, Target::New, &input, &[]))
 }
 
 /// The check page's "change": the form with every answer as entered; saved, the check page again. Once

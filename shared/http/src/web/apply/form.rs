@@ -76,8 +76,33 @@ pub(super) fn form_page(
             let typed = input.value(field);
             f.pick(field, if typed.trim().is_empty() { "no" } else { &typed })
         }
+        // The statuses a change may ask for: those of the online scope it takes, but the one held.
+        FormField::DesiredStatusOfResidence => {
+            let spec = field.spec();
+            let (ja, en) = field.label_for(procedure);
+            let typed = input.value(field);
+            let chosen = zairyu_domain::status_of_residence::StatusOfResidence::parse(&typed).map_or("", |s| s.code());
+            let held = zairyu_domain::status_of_residence::StatusOfResidence::parse(&input.status_of_residence).ok();
+            html! {
+                div.field.invalid[f.error(spec.key).is_some()] {
+                    label for=(spec.key) { (ctx.tr(ja, en)) span.req { (ctx.tr("必須", "Required")) } }
+                    @if let Some(e) = f.error(spec.key) { span.field-error { (e) } }
+                    select id=(spec.key) name=(spec.key) {
+                        option value="" { (ctx.tr("選んでください", "Choose")) }
+                        @for s in zairyu_domain::status_of_residence::StatusOfResidence::ALL {
+                            @if held.is_none_or(|h| zairyu_domain::procedure::Procedure::may_change(h, s)) {
+                                option value=(s.code()) selected[chosen == s.code()] { (match lang { Lang::Ja => s.info().name_ja, Lang::En => s.info().name_en }) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         _ if !field.spec().kind.choices().is_empty() => f.pick(field, &input.value(field)),
-        _ => f.entry(field.key(), field.spec(), &shown(field)),
+        _ => {
+            let (ja, en) = field.label_for(procedure);
+            f.entry(field.key(), zairyu_domain::form::field::Spec { ja, en, ..field.spec() }, &shown(field))
+        }
     };
     let body = html! {
         (error_summary(lang, errors))
