@@ -913,7 +913,9 @@ async fn the_list_page_tells_who_can_file_today() {
     };
     let early = row("EF23456789GH");
     assert!(early.contains("申請できません") && early.contains(&today.add_months(4).to_string()), "{early}");
-    assert!(!early.contains("/applications/new"), "{early}");
+    // Not yet an extension; a change of status any day of the stay (#33).
+    let links = early.matches("/applications/new").count();
+    assert_eq!((links, early.matches("procedure=change_of_status").count()), (1, 1), "{early}");
     let expired = row("JK34567890LM");
     assert!(expired.contains("申請できません") && expired.contains("満了しています"), "{expired}");
     assert!(!expired.contains("/applications/new"));

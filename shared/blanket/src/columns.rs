@@ -25,6 +25,10 @@ pub struct Column {
 /// Rows of relatives the template has: as many as the form takes.
 pub const RELATIVES: usize = ApplicationForm::MAX_RELATIVES;
 
+/// The procedure the template and its columns enter (one template per procedure and screen group): an
+/// extension's; a change of status is filed through the API and the pages.
+pub const PROCEDURE: zairyu_domain::procedure::Procedure = zairyu_domain::procedure::Procedure::Extension;
+
 /// Every column, in the order of the agency's form.
 /// Built once per process and shared: a file's reading, each of its rows and each error look them up.
 pub fn columns() -> &'static [Column] {
@@ -38,7 +42,7 @@ fn build_columns() -> Vec<Column> {
         Column { field: key.into(), ja: ja.into(), en: en.into(), kind, source: Source::Field(field) }
     };
     let mut c = Vec::new();
-    for field in Field::entered_for(crate::template::PROCEDURE) {
+    for field in Field::entered_for(PROCEDURE) {
         c.push(column(field));
         if field == Field::RelativesInJapan {
             for i in 0..RELATIVES {
@@ -201,7 +205,7 @@ mod registry {
             assert_eq!(c.kind, spec.kind, "{}", c.field);
             assert!(c.ja.ends_with(spec.ja), "{}", c.field);
         }
-        let entered = Field::entered_for(crate::template::PROCEDURE).count();
+        let entered = Field::entered_for(PROCEDURE).count();
         assert_eq!(columns().len(), entered + RELATIVES * RelativeField::ALL.len());
         // A violation of the API's lists lands on the column where they are entered.
         assert_eq!(Column::of_violation("procedures"), Column::of_violation("re_entry"));

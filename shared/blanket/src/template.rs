@@ -22,8 +22,8 @@ pub const LISTS_SHEET: &str = "lists";
 pub const META_SHEET: &str = "meta";
 /// Rows 1–3 (1-based) are the headers and the rules; applicants start on row 4.
 pub const FIRST_DATA_ROW: u32 = 3;
-/// The procedure this template enters (one template per procedure and screen group).
-pub const PROCEDURE: zairyu_domain::procedure::Procedure = zairyu_domain::procedure::Procedure::Extension;
+/// The procedure this template enters (decided with its columns).
+pub use crate::columns::PROCEDURE;
 /// 2: instructions, required marks, input messages, the example sheet, the prefecture list, protection.
 /// 3: the form's labels (one registry with the page): the street is 町名・番地・建物名, the relatives'
 /// question names the people living together too.
