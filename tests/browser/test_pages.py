@@ -166,6 +166,32 @@ def test_officer_pages_at_phone_widths(browser, own_server, lang, check, tmp_pat
         check(officer, f"office-refused-{width}")
 
 
+def test_a_change_of_status_from_the_list_to_the_office(browser, own_server, lang, check, tmp_path):
+    """#33 item 1 in a browser: the clerk files a change of status from the list (the status wanted chosen
+    from those a change may go to), and the office's queue and page name the procedure and the status."""
+    s = own_server
+    staff = the_staff(browser, s, lang)
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile("^(申請する|Apply).*NGUYEN,VAN,AN.*(在留資格変更|Change of status)")).click()
+    expect(staff).to_have_url(re.compile("procedure=change_of_status"))
+    fill_the_form(staff)
+    staff.locator("#desired_status_of_residence").select_option("business_manager")
+    check(staff, "change-form")
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(staff.locator("main")).to_contain_text(re.compile("経営・管理|Business Manager"))
+    expect(staff.locator("main")).to_contain_text(re.compile("変更の理由|Reason for the change"))
+    check(staff, "change-check")
+    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
+    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    number = staff.locator(".receipt-number").inner_text()
+    officer = the_officer(browser, s, lang)
+    expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格変更許可申請|Change of status of residence"))
+    officer.get_by_role("link", name=number).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("希望する在留資格|Desired status of residence"))
+    check(officer, "office-change")
+
+
 def a_jpeg(page, path, width=240, height=320):
     """A plain JPEG drawn by the browser itself (a canvas), written to `path`."""
     import base64
@@ -208,7 +234,7 @@ def test_a_new_application_from_the_list_to_its_temporary_receipt_number(page, s
     switch_to(page, lang)
     # One person each run (the server is shared, and a person has one application in process at a time).
     name, card = {"ja": ("NGUYEN,VAN,AN", "AB12345678CD"), "en": ("KIM,MINJI", "JK34567890LM")}[lang]
-    page.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{name}")).click()
+    page.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{name}.*(在留期間更新|Extension)")).click()
     expect(page).to_have_url(re.compile("/applications/new\\?person="))
     # Filled in from the list: the card's name and number.
     expect(page.locator("#name")).to_have_value(name)
@@ -854,7 +880,7 @@ def file_through_the_pages(staff, person, tmp_path, **form):
     """The staff member files an application for `person` from the list, a photo attached; its temporary
     receipt number."""
     staff.goto("/foreign-nationals")
-    staff.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{re.escape(person)}")).click()
+    staff.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{re.escape(person)}.*(在留期間更新|Extension)")).click()
     fill_the_form(staff, **form)
     staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
     staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))

@@ -436,8 +436,8 @@ impl Field {
             Self::Procedure => spec("procedure", "申請の種類", "What is applied for", Procedure, Optional),
             Self::Procedures => spec("procedures", "同時に申請する許可", "Permissions applied for with it", Procedures, Required),
             Self::ReEntry => spec("re_entry", "再入国許可（同時申請）", "Re-entry permission (with the extension)", ReEntry, Optional).hint(
-                "再入国許可と資格外活動許可は、在留期間更新許可申請と同時に申請する場合に限り、オンラインで申請できます。",
-                "Re-entry and activity permission can be filed online only together with an extension.",
+                "再入国許可と資格外活動許可は、在留期間更新許可申請又は在留資格変更許可申請と同時に申請する場合に限り、オンラインで申請できます。",
+                "Re-entry and activity permission can be filed online only together with an extension or a change of status.",
             ),
             Self::ActivityOutsideStatus => spec(
                 "activity_outside_status",

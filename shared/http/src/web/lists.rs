@@ -148,7 +148,7 @@ async fn affiliated(
                                                     Ok(()) => {
                                                         span.tag.ok { (ctx.tr("申請できます", "Can be filed")) }
                                                         @if let Some(link) = new_application_link(&s, v.caller.user_id.as_str(), &a.person.card_number.to_string(), f.procedure) {
-                                                            " " a href=(link) { (ctx.tr("申請する", "Apply")) span.visually-hidden { "（" (a.person.name.to_string()) @if several { "、" (f.procedure.label(lang)) } "）" } }
+                                                            " " a href=(link) { (ctx.tr("申請する", "Apply")) span.visually-hidden { (ctx.tr("（", " (")) (a.person.name.to_string()) @if several { (ctx.tr("、", ", ")) (f.procedure.label(lang)) } (ctx.tr("）", ")")) } }
                                                         }
                                                     },
                                                     Err(why) => {
