@@ -129,6 +129,26 @@ pub struct Records<T> {
     pub next: Option<Cursor>,
 }
 
+/// The names of many records in one batched read, by the record's own key and name: each distinct key read
+/// once, a key nobody has left out (the office's pages name organizations and users, never their IDs).
+async fn names_of<T: DeserializeOwned, K: Clone + Eq + std::hash::Hash + Ord>(
+    table: &dyn Table,
+    ids: &[K],
+    key: impl Fn(&K) -> Key,
+    name: impl Fn(&T) -> (K, String),
+) -> Result<std::collections::HashMap<K, String>, StoreError> {
+    let mut unique: Vec<K> = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    let keys: Vec<Key> = unique.iter().map(key).collect();
+    let mut out = std::collections::HashMap::new();
+    for item in table.get_many(&keys).await?.iter().flatten() {
+        let (k, n) = name(&decode::<T>(item)?);
+        out.insert(k, n);
+    }
+    Ok(out)
+}
+
 fn decode_page<T: DeserializeOwned>(page: Page) -> Result<Records<T>, StoreError> {
     Ok(Records { items: page.items.iter().map(decode).collect::<Result<_, _>>()?, next: page.next })
 }

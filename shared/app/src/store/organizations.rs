@@ -85,16 +85,7 @@ impl Organizations<'_> {
         &self,
         ids: &[OrganizationId],
     ) -> Result<std::collections::HashMap<OrganizationId, String>, StoreError> {
-        let mut unique: Vec<OrganizationId> = ids.to_vec();
-        unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        unique.dedup();
-        let keys: Vec<Key> = unique.iter().map(key).collect();
-        let mut out = std::collections::HashMap::new();
-        for item in self.0.get_many(&keys).await?.iter().flatten() {
-            let org: Organization = decode(item)?;
-            out.insert(org.id().clone(), org.profile().name.to_string());
-        }
-        Ok(out)
+        super::names_of(self.0, ids, key, |o: &Organization| (o.id().clone(), o.profile().name.to_string())).await
     }
 
     /// Whether an organization with this corporate number is registered.

@@ -144,16 +144,7 @@ impl Users<'_> {
 
     /// The names of these users, in one batched read (an ID nobody has is left out).
     pub async fn names(&self, ids: &[UserId]) -> Result<std::collections::HashMap<UserId, String>, StoreError> {
-        let mut unique: Vec<UserId> = ids.to_vec();
-        unique.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-        unique.dedup();
-        let keys: Vec<Key> = unique.iter().map(key).collect();
-        let mut out = std::collections::HashMap::new();
-        for item in self.0.get_many(&keys).await?.iter().flatten() {
-            let user: User = super::decode(item)?;
-            out.insert(user.id().clone(), user.name().to_string());
-        }
-        Ok(out)
+        super::names_of(self.0, ids, key, |u: &User| (u.id().clone(), u.name().to_string())).await
     }
 
     pub async fn of_organization(
