@@ -813,7 +813,7 @@ async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the
 async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_status_asked_for() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
-    let (tanaka, clerk, officer) =
+    let (tanaka, clerk, officer_before) =
         (login(&app, "TANAKA01").await, login(&app, "CLERK01").await, login(&app, "OFFICER1").await);
     // A student whose stay ends in 2028: far outside an extension's window, inside a change's.
     list(&app, &clerk, "ST11223344UV", |p| {
@@ -853,13 +853,19 @@ async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_st
     let r = send(&app, tanaka.json("POST", "/api/applications", other_change)).await;
     assert_problem(&r, StatusCode::CONFLICT, "application-open");
     drop(extension);
+    // The next day its official number, in the change's own series (our letters ＣＨ).
+    w.clock.set(start() + Duration::days(1));
+    let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
+    assert!(official.starts_with("東オンＣＨ26"), "{official}");
+    let officer = login(&app, "OFFICER1").await;
+    drop(officer_before);
 
     let r = act(&app, &officer, &id, json!({ "action": "start_examination" })).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
     assert_eq!(r.body["procedure"], "change_of_status", "{:?}", r.body);
     assert_eq!(r.body["decision"]["status"], "engineer_humanities_international");
-    assert_eq!(r.body["decision"]["expiry"], "2029-11-26", "three years from the decision on 2026-11-27");
+    assert_eq!(r.body["decision"]["expiry"], "2029-11-27", "three years from the decision on 2026-11-28");
     assert_eq!(r.body["fee_yen"], 5_500);
     let mails: Vec<_> = w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).collect();
     assert!(mails.len() >= 2, "{mails:?}");
