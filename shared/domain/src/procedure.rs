@@ -330,6 +330,25 @@ mod tests {
         assert_eq!((p.receipt_letters(), p.code()), ("ＣＨ", "change_of_status"));
     }
 
+    /// The exclusions are dated: none before the day they apply from, each one on and after it; a question
+    /// without a day counts them all. A status outside the 2019 online scope is never one a change starts
+    /// from, and every procedure is named in the reader's language.
+    #[test]
+    fn a_change_s_exclusions_apply_from_their_day() {
+        use StatusOfResidence as S;
+        let held = |e: &ChangeExclusion| e.held;
+        assert!(!excluded(S::Diplomat, Some(d("2020-02-29")), held), "not before its day");
+        assert!(excluded(S::Diplomat, Some(d("2020-03-01")), held), "from its day");
+        assert!(excluded(S::Diplomat, None, held));
+        assert!(!excluded(S::Student, None, held), "a status not in the table");
+        assert!(!Procedure::ChangeOfStatus.in_online_scope(S::PermanentResident), "outside the 2019 scope");
+        assert!(Procedure::ChangeOfStatus.in_online_scope(S::Student));
+        for p in Procedure::ALL {
+            assert_eq!(p.label(crate::error::Language::Ja), p.label_ja());
+            assert_eq!(p.label(crate::error::Language::En), p.label_en());
+        }
+    }
+
     /// The statuses a change cannot come from or go to online, as dated data; the same status is an
     /// extension, not a change.
     #[test]
