@@ -359,14 +359,10 @@ fn permit_of(
     Ok(OfficeAction::Permit { period_of_stay: period, expiry_date: None })
 }
 
+/// A period's refusal in the reader's language, in the period type's own words ("The period must be …").
 fn named_period_error(lang: Lang, e: &zairyu_domain::period::PeriodError) -> String {
     match lang {
         Lang::Ja => zairyu_domain::error::Localized::message_ja(e),
-        Lang::En => match e {
-            zairyu_domain::period::PeriodError::Format => {
-                "Enter the period like 2 years or 1 year 6 months.".to_owned()
-            }
-            zairyu_domain::period::PeriodError::Range => "The period must be from 15 days to 5 years.".to_owned(),
-        },
+        Lang::En => format!("The period {e}."),
     }
 }
