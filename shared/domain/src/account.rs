@@ -534,9 +534,10 @@ mod tests {
     #[test]
     fn q79_agent_deletion_refused_while_an_examination_is_pending() {
         use crate::status::ApplicationStatus::{self, *};
-        // "Pending" is received and not yet decided: the statuses written out from Q79 and Q51.
+        // "Pending" is received and not yet decided: the statuses written out from Q79 and Q51 (and today's 追完待ち).
         for status in ApplicationStatus::ALL {
-            let pending = matches!(status, ApplicationCompleted | UnderExamination | ErrorReceiptNumber);
+            let pending =
+                matches!(status, ApplicationCompleted | UnderExamination | AwaitingDocuments | ErrorReceiptNumber);
             assert_eq!(status.examination_pending(), pending, "{status:?}");
         }
         assert_eq!(check_agent_deletion(&UserKind::Agent, false), Ok(()));

@@ -130,3 +130,77 @@ pub fn jpeg(width: u16, height: u16, pad: usize) -> Vec<u8> {
     v.extend_from_slice(&[0xFF, 0xD9]);
     v
 }
+
+/// A PDF of the `objects` given (numbered from 1, the first the catalog), with its cross-reference table
+/// and trailer written as a PDF writer writes them (offsets exact).
+pub fn pdf(objects: &[&str]) -> Vec<u8> {
+    pdf_with_trailer(objects, "")
+}
+
+/// [`pdf`] with more entries in the trailer dictionary (e.g. `/Encrypt 9 0 R`).
+pub fn pdf_with_trailer(objects: &[&str], trailer: &str) -> Vec<u8> {
+    let objects: Vec<&[u8]> = objects.iter().map(|o| o.as_bytes()).collect();
+    pdf_of_bytes(&objects, trailer)
+}
+
+/// [`pdf_with_trailer`] of objects that are bytes (a compressed stream's data is no text).
+pub fn pdf_of_bytes(objects: &[&[u8]], trailer: &str) -> Vec<u8> {
+    let mut v = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(v.len());
+        v.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        v.extend_from_slice(body);
+        v.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = v.len();
+    v.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        v.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    v.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R {trailer}>>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
+    );
+    v
+}
+
+/// The objects of a one-page PDF (catalog, page tree, page, its content).
+pub const PDF_PAGE: [&str; 4] = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+    "<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Certificate) Tj ET\nendstream",
+];
+
+/// A valid one-page PDF of exactly `bytes` bytes (at least ~600): the rest is an unused stream of padding.
+pub fn pdf_of_size(bytes: usize) -> Vec<u8> {
+    let build = |pad: usize| {
+        let padding = format!("<< /Length {pad} >>\nstream\n{}\nendstream", "x".repeat(pad));
+        let mut objects = PDF_PAGE.to_vec();
+        objects.push(&padding);
+        pdf(&objects)
+    };
+    // The length's digits change the size too: settle in two steps.
+    let base = build(0).len();
+    let mut pad = bytes.saturating_sub(base);
+    for _ in 0..3 {
+        let got = build(pad).len();
+        pad = (pad + bytes).saturating_sub(got);
+    }
+    build(pad)
+}
+
+/// A PNG of `width` × `height` grey-blue pixels.
+pub fn png(width: usize, height: usize) -> Vec<u8> {
+    use zune_core::bit_depth::BitDepth;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::EncoderOptions;
+    let pixels: Vec<u8> = (0..width * height).flat_map(|i| [100, 120, (i % 256) as u8]).collect();
+    let mut out = Vec::new();
+    let options = EncoderOptions::new(width, height, ColorSpace::RGB, BitDepth::Eight);
+    match zune_png::PngEncoder::new(&pixels, options).encode(&mut out) {
+        Ok(_) => out,
+        Err(_) => Vec::new(),
+    }
+}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod blanket;
 pub mod choice;
 pub mod code;
+pub mod document;
 pub mod eligibility;
 pub mod error;
 pub mod fees;

@@ -125,7 +125,7 @@ fn decode(bytes: &[u8]) -> Result<(u16, u16), PhotoError> {
     Ok((width, height))
 }
 
-fn ends_its_last_scan(bytes: &[u8]) -> bool {
+pub(crate) fn ends_its_last_scan(bytes: &[u8]) -> bool {
     let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap_or(0);
     bytes[last_scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }

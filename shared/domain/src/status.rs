@@ -56,6 +56,8 @@ pub enum ApplicationStatus {
     ApplicationCompleted,
     /// 審査中.
     UnderExamination,
+    /// 追完待ち: the office asked for more documents; they have not come yet (today's ORAS; not in Q51).
+    AwaitingDocuments,
     /// 交付待ち: receipt by post, examined, card not yet issued.
     WaitingForIssuance,
     /// 審査完了: receipt at the counter, examined, card not yet handed over.
@@ -73,10 +75,11 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 10] = [
+    pub const ALL: [ApplicationStatus; 11] = [
         Self::InputCompleted,
         Self::ApplicationCompleted,
         Self::UnderExamination,
+        Self::AwaitingDocuments,
         Self::WaitingForIssuance,
         Self::ExaminationCompleted,
         Self::Completed,
@@ -102,6 +105,7 @@ impl ApplicationStatus {
             Self::InputCompleted => "input_completed",
             Self::ApplicationCompleted => "application_completed",
             Self::UnderExamination => "under_examination",
+            Self::AwaitingDocuments => "awaiting_documents",
             Self::WaitingForIssuance => "waiting_for_issuance",
             Self::ExaminationCompleted => "examination_completed",
             Self::Completed => "completed",
@@ -121,6 +125,7 @@ impl ApplicationStatus {
             Self::InputCompleted => "Input completed",
             Self::ApplicationCompleted => "Application completed",
             Self::UnderExamination => "Under examination",
+            Self::AwaitingDocuments => "Awaiting documents",
             Self::WaitingForIssuance => "Waiting for issuance",
             Self::ExaminationCompleted | Self::Completed => "Completed",
             Self::ErrorBlanketRegistration => "Error (blanket registration)",
@@ -136,6 +141,7 @@ impl ApplicationStatus {
             Self::InputCompleted => "入力完了",
             Self::ApplicationCompleted => "申請完了",
             Self::UnderExamination => "審査中",
+            Self::AwaitingDocuments => "追完待ち",
             Self::WaitingForIssuance => "交付待ち",
             Self::ExaminationCompleted | Self::Completed => "完了",
             Self::ErrorBlanketRegistration => "エラー（一括登録）",
@@ -165,7 +171,10 @@ impl ApplicationStatus {
     /// The application has been received and its examination has not ended (Q79: an agent's user
     /// information cannot be deleted while this holds for one of its applications).
     pub fn examination_pending(self) -> bool {
-        matches!(self, Self::ApplicationCompleted | Self::ErrorReceiptNumber | Self::UnderExamination)
+        matches!(
+            self,
+            Self::ApplicationCompleted | Self::ErrorReceiptNumber | Self::UnderExamination | Self::AwaitingDocuments
+        )
     }
 
     /// The application's life has ended: no transition leaves this status.
@@ -257,8 +266,11 @@ pub enum Transition {
     /// The official receipt number is given; also the way out of the receipt-number error (Q33).
     AssignOfficialReceiptNumber,
     StartExamination,
-    /// More documents are asked for; the application stays under examination (Q22).
+    /// More documents are asked for (Q22): the application awaits them (追完待ち).
     RequestDocuments,
+    /// The filer uploads a document of proof: with the application before its examination ends, and the
+    /// documents asked for bring it back under examination.
+    SubmitDocument,
     /// Permission: waiting for issuance (post) or examination completed (counter).
     Permit,
     Deny,
@@ -312,7 +324,7 @@ impl fmt::Display for Transition {
 }
 
 impl Transition {
-    pub const ALL: [Transition; 17] = [
+    pub const ALL: [Transition; 18] = [
         Self::CorrectBlanketEntry,
         Self::ChangeEntry,
         Self::Discard,
@@ -321,6 +333,7 @@ impl Transition {
         Self::AssignOfficialReceiptNumber,
         Self::StartExamination,
         Self::RequestDocuments,
+        Self::SubmitDocument,
         Self::Permit,
         Self::Deny,
         Self::IssueCardByPost,
@@ -342,6 +355,7 @@ impl Transition {
             Self::AssignOfficialReceiptNumber => "assign an official receipt number to",
             Self::StartExamination => "start the examination of",
             Self::RequestDocuments => "request documents for",
+            Self::SubmitDocument => "submit a document for",
             Self::Permit => "permit",
             Self::Deny => "deny",
             Self::IssueCardByPost => "issue the residence card by post for",
@@ -364,6 +378,7 @@ impl Transition {
             Self::AssignOfficialReceiptNumber => "正式な受付番号の付与",
             Self::StartExamination => "審査開始",
             Self::RequestDocuments => "資料提出通知",
+            Self::SubmitDocument => "立証資料の提出",
             Self::Permit => "許可",
             Self::Deny => "不許可",
             Self::IssueCardByPost => "在留カードの交付（郵送）",
@@ -385,6 +400,7 @@ impl Transition {
             | Self::ChangeEntry
             | Self::Discard
             | Self::Submit
+            | Self::SubmitDocument
             | Self::ChangeReceiptMethod => actor == Actor::OrganizationUser,
             Self::FailReceiptNumber | Self::AssignOfficialReceiptNumber => actor == Actor::System,
             Self::StartExamination | Self::RequestDocuments | Self::Permit | Self::Deny | Self::ReplacePhoto => {
@@ -412,12 +428,17 @@ impl Transition {
                 Some(ApplicationCompleted)
             }
             (Self::StartExamination, ApplicationCompleted) => Some(UnderExamination),
-            (Self::RequestDocuments, UnderExamination) => Some(UnderExamination),
-            (Self::Permit, UnderExamination) => Some(match method {
+            (Self::RequestDocuments, UnderExamination | AwaitingDocuments) => Some(AwaitingDocuments),
+            (Self::SubmitDocument, AwaitingDocuments) => Some(UnderExamination),
+            (
+                Self::SubmitDocument,
+                s @ (InputCompleted | ApplicationCompleted | ErrorReceiptNumber | UnderExamination),
+            ) => Some(s),
+            (Self::Permit, UnderExamination | AwaitingDocuments) => Some(match method {
                 ReceiptMethod::Post => WaitingForIssuance,
                 ReceiptMethod::Counter => ExaminationCompleted,
             }),
-            (Self::Deny, UnderExamination) => Some(Denied),
+            (Self::Deny, UnderExamination | AwaitingDocuments) => Some(Denied),
             (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => Some(Completed),
             (Self::RedirectToCounter, WaitingForIssuance) if method == ReceiptMethod::Post => {
                 Some(ExaminationCompleted)
@@ -426,12 +447,12 @@ impl Transition {
             // An officer withdraws any application whose life has not ended (Q47, Q48).
             (
                 Self::Withdraw,
-                InputCompleted | ApplicationCompleted | ErrorReceiptNumber | UnderExamination | WaitingForIssuance
-                | ExaminationCompleted,
+                InputCompleted | ApplicationCompleted | ErrorReceiptNumber | UnderExamination | AwaitingDocuments
+                | WaitingForIssuance | ExaminationCompleted,
             ) => Some(Withdrawn),
             (
                 Self::WithdrawAttached | Self::ChangeReceiptMethod | Self::ReplacePhoto,
-                s @ (ApplicationCompleted | UnderExamination),
+                s @ (ApplicationCompleted | UnderExamination | AwaitingDocuments),
             ) => Some(s),
             _ => None,
         }
@@ -470,10 +491,19 @@ mod tests {
             (T::AssignOfficialReceiptNumber, ApplicationCompleted, None, ApplicationCompleted),
             (T::AssignOfficialReceiptNumber, ErrorReceiptNumber, None, ApplicationCompleted),
             (T::StartExamination, ApplicationCompleted, None, UnderExamination),
-            (T::RequestDocuments, UnderExamination, None, UnderExamination),
+            (T::RequestDocuments, UnderExamination, None, AwaitingDocuments),
+            (T::RequestDocuments, AwaitingDocuments, None, AwaitingDocuments),
+            (T::SubmitDocument, InputCompleted, None, InputCompleted),
+            (T::SubmitDocument, ApplicationCompleted, None, ApplicationCompleted),
+            (T::SubmitDocument, ErrorReceiptNumber, None, ErrorReceiptNumber),
+            (T::SubmitDocument, UnderExamination, None, UnderExamination),
+            (T::SubmitDocument, AwaitingDocuments, None, UnderExamination),
             (T::Permit, UnderExamination, Some(Post), WaitingForIssuance),
             (T::Permit, UnderExamination, Some(AtCounter), ExaminationCompleted),
+            (T::Permit, AwaitingDocuments, Some(Post), WaitingForIssuance),
+            (T::Permit, AwaitingDocuments, Some(AtCounter), ExaminationCompleted),
             (T::Deny, UnderExamination, None, Denied),
+            (T::Deny, AwaitingDocuments, None, Denied),
             (T::IssueCardByPost, WaitingForIssuance, Some(Post), Completed),
             (T::RedirectToCounter, WaitingForIssuance, Some(Post), ExaminationCompleted),
             (T::HandOverAtCounter, ExaminationCompleted, Some(AtCounter), Completed),
@@ -483,12 +513,16 @@ mod tests {
             (T::Withdraw, ApplicationCompleted, None, Withdrawn),
             (T::Withdraw, ErrorReceiptNumber, None, Withdrawn),
             (T::Withdraw, UnderExamination, None, Withdrawn),
+            (T::Withdraw, AwaitingDocuments, None, Withdrawn),
             (T::WithdrawAttached, ApplicationCompleted, None, ApplicationCompleted),
             (T::WithdrawAttached, UnderExamination, None, UnderExamination),
+            (T::WithdrawAttached, AwaitingDocuments, None, AwaitingDocuments),
             (T::ChangeReceiptMethod, ApplicationCompleted, None, ApplicationCompleted),
             (T::ChangeReceiptMethod, UnderExamination, None, UnderExamination),
+            (T::ChangeReceiptMethod, AwaitingDocuments, None, AwaitingDocuments),
             (T::ReplacePhoto, ApplicationCompleted, None, ApplicationCompleted),
             (T::ReplacePhoto, UnderExamination, None, UnderExamination),
+            (T::ReplacePhoto, AwaitingDocuments, None, AwaitingDocuments),
         ];
         table.iter().find(|(tt, f, mm, _)| *tt == t && *f == from && mm.is_none_or(|x| x == m)).map(|row| row.3)
     }
@@ -519,7 +553,12 @@ mod tests {
     fn exhaustive_actor_table() {
         let allowed = |t: Transition| -> Vec<Actor> {
             match t {
-                T::CorrectBlanketEntry | T::ChangeEntry | T::Discard | T::Submit | T::ChangeReceiptMethod => {
+                T::CorrectBlanketEntry
+                | T::ChangeEntry
+                | T::Discard
+                | T::Submit
+                | T::SubmitDocument
+                | T::ChangeReceiptMethod => {
                     vec![Actor::OrganizationUser]
                 }
                 T::FailReceiptNumber | T::AssignOfficialReceiptNumber => vec![Actor::System],
@@ -581,7 +620,7 @@ mod tests {
     fn q53_receipt_method_changes_only_while_completed_or_under_examination() {
         for from in ApplicationStatus::ALL {
             let ok = T::ChangeReceiptMethod.apply(Actor::OrganizationUser, from, Post).is_ok();
-            assert_eq!(ok, matches!(from, ApplicationCompleted | UnderExamination), "{from:?}");
+            assert_eq!(ok, matches!(from, ApplicationCompleted | UnderExamination | AwaitingDocuments), "{from:?}");
         }
     }
 
@@ -610,7 +649,7 @@ mod tests {
     #[test]
     fn q79_examination_pending() {
         let pending: Vec<_> = ApplicationStatus::ALL.into_iter().filter(|s| s.examination_pending()).collect();
-        assert_eq!(pending, vec![ApplicationCompleted, UnderExamination, ErrorReceiptNumber]);
+        assert_eq!(pending, vec![ApplicationCompleted, UnderExamination, AwaitingDocuments, ErrorReceiptNumber]);
     }
 
     #[test]
@@ -645,6 +684,8 @@ mod tests {
             (InputCompleted, "Input completed", "入力完了"),
             (ApplicationCompleted, "Application completed", "申請完了"),
             (UnderExamination, "Under examination", "審査中"),
+            // Not in Q51: today's list shows it when the office has asked for more documents.
+            (AwaitingDocuments, "Awaiting documents", "追完待ち"),
             (WaitingForIssuance, "Waiting for issuance", "交付待ち"),
             // "Completed: in the case of receipt by post, the issuance of the residence card has been completed;
             // in the case of receipt at the counter, the examination has been completed but the card not issued."

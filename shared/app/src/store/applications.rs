@@ -97,7 +97,12 @@ pub fn office_acts_on(status: ApplicationStatus) -> bool {
     use ApplicationStatus::*;
     matches!(
         status,
-        ApplicationCompleted | ErrorReceiptNumber | UnderExamination | WaitingForIssuance | ExaminationCompleted
+        ApplicationCompleted
+            | ErrorReceiptNumber
+            | UnderExamination
+            | AwaitingDocuments
+            | WaitingForIssuance
+            | ExaminationCompleted
     )
 }
 

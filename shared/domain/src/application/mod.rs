@@ -83,6 +83,18 @@ opaque_id!(
     /// Identifies one organization of affiliation.
     OrganizationId
 );
+opaque_id!(
+    /// Identifies one document of proof of an application.
+    DocumentId
+);
+
+/// The documents of proof an application holds: how many, and their bytes (the facial photo's apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DocumentsHeld {
+    pub count: u32,
+    pub bytes: u64,
+}
 
 /// The stored facial photo: where it is and what its header says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,6 +180,10 @@ pub enum ApplicationError {
     AlreadyOpen(Option<ApplicationId>),
     #[error("the application is for another foreign national; enter a new application for this one")]
     AnotherPerson,
+    #[error(transparent)]
+    Document(#[from] crate::document::DocumentError),
+    #[error("an application holds at most {} documents", crate::document::MAX_DOCUMENTS)]
+    TooManyDocuments,
 }
 
 fn already_open_en(existing: Option<&ApplicationId>) -> String {
@@ -198,6 +214,8 @@ impl Localized for ApplicationError {
             Self::DeliveredBeforeDispatch => "application.delivered_before_dispatch",
             Self::AlreadyOpen(_) => "application.already_open",
             Self::AnotherPerson => "application.another_person",
+            Self::Document(e) => e.rule(),
+            Self::TooManyDocuments => "application.too_many_documents",
         }
     }
     fn message_ja(&self) -> String {
@@ -229,6 +247,10 @@ impl Localized for ApplicationError {
             ),
             Self::AlreadyOpen(None) => "この外国人には他の機関による処理中の申請があります。".into(),
             Self::AnotherPerson => "この申請は別の外国人のものです。この外国人の申請は新たに入力してください。".into(),
+            Self::Document(e) => e.message_ja(),
+            Self::TooManyDocuments => {
+                format!("一つの申請で提出できる立証資料は{}件までです。", crate::document::MAX_DOCUMENTS)
+            }
         }
     }
 }
@@ -264,6 +286,9 @@ pub struct Application {
     /// its staff, the agent's office of affiliation for an agent).
     #[serde(default)]
     return_address: Option<crate::error::Text<200>>,
+    /// The documents of proof accepted so far.
+    #[serde(default)]
+    documents: DocumentsHeld,
 }
 
 impl Application {
@@ -288,6 +313,7 @@ impl Application {
             card_handed_over_on: None,
             checked_against: None,
             return_address: None,
+            documents: DocumentsHeld::default(),
         }
     }
 
@@ -331,6 +357,41 @@ impl Application {
 
     pub fn withdrawn_attachments(&self) -> &[Attachment] {
         &self.withdrawn_attachments
+    }
+
+    /// The documents of proof accepted so far.
+    pub fn documents(&self) -> DocumentsHeld {
+        self.documents
+    }
+
+    /// The bytes a further document may have: 25 MB in all with the photo, less what is held.
+    pub fn document_room(&self) -> u64 {
+        let photo = self.photo.as_ref().map_or(0, |p| u64::try_from(p.info.bytes).unwrap_or(u64::MAX));
+        crate::document::MAX_TOTAL_BYTES.saturating_sub(photo).saturating_sub(self.documents.bytes)
+    }
+
+    /// Whether `actor` may add a document now: by the filer while the examination has not ended, never
+    /// after (and not while the application holds the most documents it may).
+    pub fn takes_documents(&self, actor: Actor) -> Result<(), ApplicationError> {
+        Transition::SubmitDocument.apply(actor, self.status, self.form.receipt_method)?;
+        if self.documents.count >= crate::document::MAX_DOCUMENTS {
+            return Err(ApplicationError::TooManyDocuments);
+        }
+        Ok(())
+    }
+
+    /// A document checked and accepted is added: within the room left, and the documents asked for
+    /// having come, the application is examined again.
+    pub fn add_document(&mut self, actor: Actor, info: &crate::document::DocumentInfo) -> Result<(), ApplicationError> {
+        self.takes_documents(actor)?;
+        let room = self.document_room();
+        if info.bytes > room {
+            return Err(crate::document::DocumentError::TooLarge { bytes: info.bytes, room }.into());
+        }
+        self.transition(Transition::SubmitDocument, actor)?;
+        self.documents.count += 1;
+        self.documents.bytes += info.bytes;
+        Ok(())
     }
 
     /// How many times documents of proof were asked for (Q22).
@@ -383,6 +444,7 @@ impl Application {
                 | ApplicationStatus::ApplicationCompleted
                 | ApplicationStatus::ErrorReceiptNumber
                 | ApplicationStatus::UnderExamination
+                | ApplicationStatus::AwaitingDocuments
                 | ApplicationStatus::WaitingForIssuance
         );
         let birth = self.checked_against.as_ref().map_or(self.form.birth_date, |l| l.birth_date);
@@ -464,6 +526,12 @@ impl Application {
         }
         if Transition::ChangeEntry.target(self.status, self.form.receipt_method).is_none() {
             return Err(ApplicationError::FiledCannotChange);
+        }
+        // The photo and the documents share the 25 MB: a new photo fits in the room left with the old one's.
+        let bytes = u64::try_from(photo.info.bytes).unwrap_or(u64::MAX);
+        let room = self.document_room() + self.photo.as_ref().map_or(0, |p| u64::try_from(p.info.bytes).unwrap_or(0));
+        if bytes > room {
+            return Err(crate::document::DocumentError::TooLarge { bytes, room }.into());
         }
         self.photo = Some(photo);
         Ok(())
