@@ -105,6 +105,15 @@ impl<W: Watch> BlobStore for WatchedBlobs<W> {
     ) -> Result<zairyu_app::ports::PresignedForm, BlobError> {
         self.0.presign_form(key, content_type, max_length, expires_in, redirect).await
     }
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        file_name: &str,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
+        self.0.presign_get(key, content_type, file_name, expires_in).await
+    }
 }
 
 /// The queue watched on its sends (receiving and acknowledging are the consumer's, not the services').

@@ -365,6 +365,34 @@ pub trait BlobStore: Send + Sync {
         expires_in: Duration,
         redirect: &str,
     ) -> Result<PresignedForm, BlobError>;
+    /// A link that reads the object at `key` while it is valid (`expires_in`), answered as `content_type` and
+    /// as an attachment named `file_name` ([`content_disposition`]): a file too large for a function's
+    /// answer goes from the store to the browser.
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        file_name: &str,
+        expires_in: Duration,
+    ) -> Result<String, BlobError>;
+}
+
+/// `attachment` named `file_name`: an ASCII stand-in for old browsers and the name itself, UTF-8 encoded
+/// (RFC 6266, RFC 8187), so a Japanese title names the file downloaded.
+pub fn content_disposition(file_name: &str) -> String {
+    let ascii: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -505,6 +533,18 @@ mod tests {
         for bad in ["", "/a", "a//b", "a/../b", "a b", "a/./b", "写真.jpg"] {
             assert!(check_blob_key(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_download_is_named_in_ascii_and_in_utf8() {
+        assert_eq!(
+            content_disposition("卒業証明書.pdf"),
+            "attachment; filename=\"_____.pdf\"; filename*=UTF-8''%E5%8D%92%E6%A5%AD%E8%A8%BC%E6%98%8E%E6%9B%B8.pdf"
+        );
+        assert_eq!(
+            content_disposition("a \"b\".pdf"),
+            "attachment; filename=\"a _b_.pdf\"; filename*=UTF-8''a%20%22b%22.pdf"
+        );
     }
 
     #[test]

@@ -181,6 +181,29 @@ impl BlobStore for S3Blobs {
         })
     }
 
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        file_name: &str,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
+        check_blob_key(key)?;
+        let config = PresigningConfig::expires_in(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
+        // The answer's type and name are signed into the link (S3's response-* parameters).
+        let req = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_type(content_type)
+            .response_content_disposition(zairyu_app::ports::content_disposition(file_name))
+            .presigned(config)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(req.uri().to_owned())
+    }
+
     /// A POST policy (AWS Signature Version 4) that S3 holds the form to: this bucket and key, the content
     /// type, 1 to `max_length` bytes, encryption with the bucket's KMS key as every write of ours, the
     /// redirect, and the signer's credentials (with the session token of a Lambda role). S3 checks each

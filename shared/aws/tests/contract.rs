@@ -159,6 +159,20 @@ async fn blobs_presigned_upload() {
     .await;
 }
 
+#[tokio::test]
+async fn blobs_presigned_download() {
+    let b = blobs().await;
+    let url = b.presign_get("documents/o/a/d", "application/pdf", "a.pdf", Duration::from_secs(60)).await.unwrap();
+    // The answer's type and name are signed into the link (S3 holds them; moto answers with them).
+    assert!(url.contains("response-content-type=application%2Fpdf"), "{url}");
+    assert!(url.contains("response-content-disposition=attachment"), "{url}");
+    contract::blobs_presigned_download(
+        b,
+        |url| async move { Ok(contract::http::request("GET", &url, &[], &[]).await) },
+    )
+    .await;
+}
+
 async fn queue(max_receives: u32) -> Arc<dyn JobQueue> {
     let client = aws_sdk_sqs::Client::new(&config().await);
     let (url, dlq) = SqsQueue::create(&client, &unique("zairyu-notifications"), max_receives, 60).await.unwrap();

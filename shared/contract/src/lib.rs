@@ -418,6 +418,30 @@ where
     assert_eq!(b.get(key).await.unwrap(), Some(body));
 }
 
+/// A presigned download, fetched by `get` as a browser fetches it, answers the object's bytes as the type
+/// and the named attachment the link was made for.
+pub async fn blobs_presigned_download<F, Fut>(b: Arc<dyn BlobStore>, get: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<http::Response, String>>,
+{
+    let key = "documents/org-1/app-1/doc-1";
+    let body = b"%PDF-1.7 a document of proof".to_vec();
+    b.put(key, body.clone(), "application/octet-stream").await.unwrap();
+    let url = b.presign_get(key, "application/pdf", "卒業証明書.pdf", Duration::from_secs(60)).await.unwrap();
+    let answer = get(url).await.unwrap();
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body, body);
+    assert_eq!(answer.header("content-type").as_deref(), Some("application/pdf"));
+    let disposition = answer.header("content-disposition").unwrap_or_default();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename*=UTF-8''%E5%8D%92%E6%A5%AD%E8%A8%BC%E6%98%8E%E6%9B%B8.pdf"),
+        "{disposition}"
+    );
+    b.delete(key).await.unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------------
 // JobQueue
 

@@ -17,6 +17,9 @@ pub const UPLOAD_ROUTE: &str = "/local-upload/";
 /// The path the local server takes a presigned form's post at (S3's is the bucket's address).
 pub const FORM_ROUTE: &str = "/local-upload-form";
 
+/// The path of the local server's download route (presigned GETs).
+pub const DOWNLOAD_ROUTE: &str = "/local-download/";
+
 #[derive(Clone)]
 pub struct FolderBlobs<C: Clock> {
     root: PathBuf,
@@ -201,6 +204,52 @@ pub struct CheckedForm {
     pub redirect: String,
 }
 
+/// What a checked download link gives: the object at `key`, answered as `content_type` with this
+/// `Content-Disposition`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedDownload {
+    pub key: String,
+    pub content_type: String,
+    pub disposition: String,
+}
+
+impl<C: Clock + 'static> FolderBlobs<C> {
+    fn download_signature(&self, key: &str, expires: i64, content_type: &str, file_name: &str) -> String {
+        self.signature(&format!("get\n{key}\n{file_name}"), expires, content_type, 0)
+    }
+
+    /// Checks a link made by `presign_get` (signature, expiry): what it reads and how it is answered.
+    pub fn check_download(&self, path_and_query: &str) -> Result<CheckedDownload, UploadError> {
+        let rest = path_and_query.strip_prefix(DOWNLOAD_ROUTE).ok_or(UploadError::Malformed)?;
+        let (key, query) = rest.split_once('?').ok_or(UploadError::Malformed)?;
+        let key = decode(key).ok_or(UploadError::Malformed)?;
+        let (mut expires, mut ct, mut name, mut sig) = (None, None, None, None);
+        for pair in query.split('&') {
+            match pair.split_once('=') {
+                Some(("expires", v)) => expires = v.parse::<i64>().ok(),
+                Some(("content_type", v)) => ct = decode(v),
+                Some(("name", v)) => name = decode(v),
+                Some(("signature", v)) => sig = Some(v.to_owned()),
+                _ => return Err(UploadError::Malformed),
+            }
+        }
+        let (expires, ct, name, sig) = (
+            expires.ok_or(UploadError::Malformed)?,
+            ct.ok_or(UploadError::Malformed)?,
+            name.ok_or(UploadError::Malformed)?,
+            sig.ok_or(UploadError::Malformed)?,
+        );
+        if !zairyu_app::same_secret(&sig, &self.download_signature(&key, expires, &ct, &name)) {
+            return Err(UploadError::BadSignature);
+        }
+        if self.clock.now().timestamp() > expires {
+            return Err(UploadError::Expired);
+        }
+        check_blob_key(&key)?;
+        Ok(CheckedDownload { key, content_type: ct, disposition: zairyu_app::ports::content_disposition(&name) })
+    }
+}
+
 /// What a checked upload link allows: one object at `key` of exactly `length` bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedLink {
@@ -297,5 +346,26 @@ impl<C: Clock + 'static> BlobStore for FolderBlobs<C> {
             fields: fields.into_iter().map(|(n, v)| (n.to_owned(), v)).collect(),
             expires_at,
         })
+    }
+
+    async fn presign_get(
+        &self,
+        key: &str,
+        content_type: &str,
+        file_name: &str,
+        expires_in: Duration,
+    ) -> Result<String, BlobError> {
+        check_blob_key(key)?;
+        let expires_at: DateTime<Utc> = self.clock.now()
+            + chrono::Duration::from_std(expires_in).map_err(|e| BlobError::unavailable(e.to_string()))?;
+        let expires = expires_at.timestamp();
+        Ok(format!(
+            "{}{DOWNLOAD_ROUTE}{}?expires={expires}&content_type={}&name={}&signature={}",
+            self.base_url,
+            key.split('/').map(encode).collect::<Vec<_>>().join("/"),
+            encode(content_type),
+            encode(file_name),
+            self.download_signature(key, expires, content_type, file_name)
+        ))
     }
 }

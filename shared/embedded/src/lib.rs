@@ -5,7 +5,7 @@ pub mod outbox;
 pub mod queue;
 pub mod table;
 
-pub use blobs::{CheckedForm, CheckedLink, FolderBlobs, UploadError};
+pub use blobs::{CheckedDownload, CheckedForm, CheckedLink, FolderBlobs, UploadError};
 pub use outbox::{OutboxMailer, OutboxMessage};
 pub use queue::SqliteQueue;
 pub use table::SqliteTable;

@@ -183,6 +183,51 @@ async fn blobs_presigned_upload_refuses_tampering_expiry_and_other_content_types
     assert_eq!(b.get("uploads/o/u.xlsx").await.unwrap(), None);
 }
 
+#[tokio::test]
+async fn blobs_presigned_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let reader = b.clone();
+    contract::blobs_presigned_download(Arc::new(b), move |url| {
+        let reader = reader.clone();
+        async move {
+            // What the local server's download route does with the request.
+            let path = url.strip_prefix("http://127.0.0.1:8080").ok_or("wrong base URL")?;
+            let checked = reader.check_download(path).map_err(|e| e.to_string())?;
+            let body = reader.get(&checked.key).await.map_err(|e| e.to_string())?.ok_or("no object")?;
+            Ok(contract::http::Response {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), checked.content_type),
+                    ("content-disposition".into(), checked.disposition),
+                ],
+                body,
+            })
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_presigned_download_is_refused_tampered_or_expired() {
+    use zairyu_embedded::UploadError;
+    let dir = tempfile::tempdir().unwrap();
+    let b = blobs(&dir);
+    let url = b.presign_get("documents/o/a/d", "application/pdf", "a.pdf", Duration::from_secs(60)).await.unwrap();
+    let path = url.strip_prefix("http://127.0.0.1:8080").unwrap().to_owned();
+    assert!(b.check_download(&path).is_ok());
+    for (from, to) in
+        [("documents/o/a/d", "documents/x/a/d"), ("name=a.pdf", "name=b.pdf"), ("application%2Fpdf", "text%2Fhtml")]
+    {
+        assert!(path.contains(from), "{path}");
+        assert!(matches!(b.check_download(&path.replace(from, to)), Err(UploadError::BadSignature)), "{to}");
+    }
+    assert!(matches!(b.check_download("/elsewhere"), Err(UploadError::Malformed)));
+    let old = b.presign_get("documents/o/a/d", "application/pdf", "a.pdf", Duration::ZERO).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(matches!(b.check_download(old.strip_prefix("http://127.0.0.1:8080").unwrap()), Err(UploadError::Expired)));
+}
+
 fn queue(dir: &tempfile::TempDir, max_attempts: u32) -> Arc<dyn JobQueue> {
     Arc::new(
         SqliteQueue::open(
