@@ -155,6 +155,7 @@ async fn anonymous_log_in_attempts_spread_over_shards_and_the_trail_reads_them_i
         from: None,
         outcome: zairyu_domain::audit::Outcome::Refused("login.unknown_user".into()),
         office: None,
+        part: None,
     };
     let mut item = std::collections::BTreeMap::new();
     item.insert(attr::PK.to_owned(), Attr::S("AUDIT#login".into()));

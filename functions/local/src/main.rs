@@ -141,7 +141,8 @@ async fn store_file(
 /// goes (`store_file`), and the browser is sent on to the form's redirect (303).
 async fn local_form(
     blanket: &zairyu_app::Blanket,
-    blobs: &FolderBlobs<SystemClock>,
+    uploads: &FolderBlobs<SystemClock>,
+    photos: &FolderBlobs<SystemClock>,
     mut parts: axum::extract::Multipart,
 ) -> axum::response::Response {
     use axum::http::StatusCode;
@@ -196,6 +197,10 @@ async fn local_form(
             }
             continue;
         }
+        // Documents of proof go beside the photos (in AWS, the photos bucket); blanket files to the uploads.
+        let is_document =
+            fields.iter().any(|(n, v)| n == "key" && v.starts_with(zairyu_app::services::documents::DOCUMENTS_PREFIX));
+        let blobs = if is_document { photos } else { uploads };
         let checked = match blobs.check_form(&fields) {
             Ok(checked) => checked,
             Err(UploadError::Used) => return upload_used(),
@@ -242,6 +247,43 @@ async fn local_form(
     }
 }
 
+/// The local stand-in for S3's presigned GET: the link checked (signature, expiry), then the object answered
+/// with the type and the attachment name the link was made for.
+async fn local_download(photos: &FolderBlobs<SystemClock>, uri: &axum::http::Uri) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
+    let checked = match photos.check_download(path) {
+        Ok(checked) => checked,
+        Err(e) => {
+            return zairyu_http::Problem::new(
+                StatusCode::FORBIDDEN,
+                "download-refused",
+                "Download refused",
+                "download.link",
+                e.to_string(),
+                "ダウンロードのリンクが無効か、期限が切れています。".into(),
+            )
+            .into_response();
+        }
+    };
+    match photos.get(&checked.key).await {
+        Ok(Some(bytes)) => {
+            let mut res = bytes.into_response();
+            for (name, value) in
+                [(header::CONTENT_TYPE, checked.content_type), (header::CONTENT_DISPOSITION, checked.disposition)]
+            {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    res.headers_mut().insert(name, v);
+                }
+            }
+            res
+        }
+        Ok(None) => zairyu_http::Problem::not_found().into_response(),
+        Err(e) => zairyu_http::Problem::from(zairyu_app::ServiceError::from(e)).into_response(),
+    }
+}
+
 /// 409: the upload already has its file.
 fn upload_used() -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -284,9 +326,9 @@ async fn shutdown() {
     }
 }
 
-/// Every port on the embedded adapters, all in `data`; the outbox mailer; and the uploads folder (which
-/// takes the local upload links).
-type Embedded = (Wiring, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>);
+/// Every port on the embedded adapters, all in `data`; the outbox mailer; the uploads folder (which takes the
+/// local upload links) and the photos folder (which takes documents of proof and gives their download links).
+type Embedded = (Wiring, OutboxMailer<SystemClock, Arc<RandomIds>>, FolderBlobs<SystemClock>, FolderBlobs<SystemClock>);
 
 fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error> {
     let ids = Arc::new(RandomIds::<SystemClock>::default());
@@ -300,7 +342,7 @@ fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error>
     let mailer = OutboxMailer::new(&data.join("outbox"), SystemClock, Arc::clone(&ids))?;
     let ports = Wiring {
         table: pause::PauseAtRow::wrap(Arc::new(table), data),
-        photos: Arc::new(blobs) as Arc<dyn BlobStore>,
+        photos: Arc::new(blobs.clone()) as Arc<dyn BlobStore>,
         uploads: Arc::new(uploads.clone()),
         templates: Arc::new(templates),
         queue: Arc::new(queue),
@@ -309,7 +351,7 @@ fn embedded(data: &std::path::Path, public_url: &str) -> Result<Embedded, Error>
         hasher: Arc::new(Argon2Hasher::new()?),
         public_url: public_url.to_owned(),
     };
-    Ok((ports, mailer, uploads))
+    Ok((ports, mailer, uploads, blobs))
 }
 
 /// `zairyu-local create-officer --user-id ADMIN01 --name "…" --email … --office tokyo --roles admin`:
@@ -355,7 +397,7 @@ async fn main() -> Result<(), Error> {
     let addr = listener.local_addr()?;
     let public_url = setting("ZAIRYU_PUBLIC_URL", &format!("http://{addr}"));
 
-    let (ports, mailer, blobs) = embedded(&data, &public_url)?;
+    let (ports, mailer, blobs, photos) = embedded(&data, &public_url)?;
     let queue = Arc::clone(&ports.queue);
     let mut services = Services::new(ports.clone());
     // Only for a load bench on this machine (scripts/bench-http.sh): one address and one user ID would hit
@@ -383,7 +425,7 @@ async fn main() -> Result<(), Error> {
     let outbox = mailer.clone();
     let jobs = services.daily.clone();
     let upload_blanket = services.blanket.clone();
-    let (form_blanket, form_blobs) = (services.blanket.clone(), blobs.clone());
+    let (form_blanket, form_blobs, form_photos) = (services.blanket.clone(), blobs.clone(), photos.clone());
     let app = zairyu_http::router(state, &Function::ALL)
         .route(
             "/local-upload/{*key}",
@@ -395,13 +437,21 @@ async fn main() -> Result<(), Error> {
         .route(
             zairyu_embedded::blobs::FORM_ROUTE,
             axum::routing::post(move |parts: axum::extract::Multipart| {
-                let (blanket, blobs) = (form_blanket.clone(), form_blobs.clone());
-                async move { local_form(&blanket, &blobs, parts).await }
+                let (blanket, blobs, photos) = (form_blanket.clone(), form_blobs.clone(), form_photos.clone());
+                async move { local_form(&blanket, &blobs, &photos, parts).await }
             })
-            // A file of the form's largest size and its fields (axum's default body limit is 2 MB).
+            // A file of the forms' largest size (a document of 25 MB) and its fields (axum's default body limit
+            // is 2 MB).
             .layer(axum::extract::DefaultBodyLimit::max(
-                usize::try_from(zairyu_app::services::blanket::FORM_MAX_BYTES).unwrap_or(usize::MAX) + 64 * 1024,
+                usize::try_from(zairyu_domain::document::MAX_TOTAL_BYTES).unwrap_or(usize::MAX) + 64 * 1024,
             )),
+        )
+        .route(
+            "/local-download/{*key}",
+            get(move |uri: axum::http::Uri| {
+                let photos = photos.clone();
+                async move { local_download(&photos, &uri).await }
+            }),
         )
         .route(
             "/local/jobs/{job}",

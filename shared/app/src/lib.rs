@@ -87,12 +87,12 @@ pub struct Services {
 impl Services {
     pub fn new(w: Wiring) -> Self {
         let core = Core::new(Store::new(w.table), w.queue, w.clock, w.ids);
-        let links = PasswordLinks::new(core.clone(), w.public_url);
+        let links = PasswordLinks::new(core.clone(), w.public_url.clone());
         Self {
             accounts: Accounts::new(core.clone(), w.hasher, links.clone()),
             applications: Applications::new(core.clone(), Arc::clone(&w.photos)),
             blanket: Blanket::new(core.clone(), w.uploads, w.templates),
-            examination: Examination::new(core.clone(), Arc::clone(&w.photos)),
+            examination: Examination::new(core.clone(), Arc::clone(&w.photos), w.public_url),
             counter: Counter::new(core.clone(), links),
             daily: DailyJobs::new(core.clone(), w.photos),
             core,

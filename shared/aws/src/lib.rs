@@ -323,7 +323,7 @@ impl ServiceSource for AwsPorts {
         Ok(Blanket::new(self.core()?, self.uploads()?, self.templates()?))
     }
     fn examination(&self) -> Result<Examination, BoxError> {
-        Ok(Examination::new(self.core()?, self.photos()?))
+        Ok(Examination::new(self.core()?, self.photos()?, env("ZAIRYU_PUBLIC_URL")?))
     }
     fn counter(&self) -> Result<Counter, BoxError> {
         Ok(Counter::new(self.core()?, self.links()?))

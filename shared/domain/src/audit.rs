@@ -30,6 +30,9 @@ pub struct AuditEvent {
     /// The office of the officer who acted, where it matters which (Q92–Q97 at any office's counter).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office: Option<crate::office::Office>,
+    /// The part of the subject acted on, where there are several (a document of proof of the application).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 crate::codes! {
@@ -54,6 +57,10 @@ crate::codes! {
         ApplicationSubmit => "application.submit",
         ApplicationReceiptMethod => "application.receipt_method",
         ApplicationReceiptNumber => "application.receipt_number",
+        /// A document of proof arrived: accepted, or refused with the rule (who uploaded it).
+        ApplicationDocument => "application.document",
+        /// An officer opened (downloaded) a document of proof.
+        OpenDocument => "office.open_document",
         NotificationRejected => "notification.rejected",
         BlanketStart => "blanket.start",
         BlanketRefused => "blanket.refused",

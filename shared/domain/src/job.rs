@@ -147,9 +147,9 @@ pub const TEMPLATES: &[Template] = &[
     },
     Template {
         kind: K::DocumentsRequested,
-        keys: &["procedure_ja", "procedure_en", "receipt_number"],
-        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください。",
-        en: "{procedure_en}: For the application {receipt_number}, please submit additional documents as the regional immigration office instructs.",
+        keys: &["procedure_ja", "procedure_en", "receipt_number", "link"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請について、資料の提出をお願いします。詳しくは地方出入国在留管理官署からの案内をご確認ください。\n資料は在留申請オンラインシステムの申請情報から提出できます（ログインが必要です）。\n{link}",
+        en: "{procedure_en}: For the application {receipt_number}, please submit additional documents as the regional immigration office instructs.\nSubmit them from the application in the Online Residence Application System (log in first):\n{link}",
     },
     Template {
         kind: K::ExaminationCompleted,
@@ -333,6 +333,10 @@ pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Re
         let extension = crate::procedure::Procedure::Extension;
         data.insert("procedure_ja".into(), extension.label_ja().into());
         data.insert("procedure_en".into(), extension.label_en().into());
+    }
+    // A request for documents queued before it carried the upload page's address: the text says where.
+    if t.keys.contains(&"link") && !data.contains_key("link") {
+        data.insert("link".into(), String::new());
     }
     let mut out = Vec::new();
     // One e-mail per addressee, in the addressee's language: no recipient sees another's address.

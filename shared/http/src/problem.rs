@@ -199,6 +199,7 @@ impl From<ServiceError> for Problem {
                     ApplicationError::PermittedExpiryDiffers { .. } => "expiry_date",
                     ApplicationError::DeliveredBeforeDispatch => "delivered_on",
                     ApplicationError::ThirdPartyCollector => "collector",
+                    ApplicationError::Document(_) | ApplicationError::TooManyDocuments => "file",
                     _ => "",
                 };
                 p.errors = vec![Violation::new(field, inner)];

@@ -55,6 +55,11 @@ impl Applications {
         Self { core, photos }
     }
 
+    /// Documents of proof of the organization's applications.
+    pub fn documents(&self) -> super::documents::Documents<'_> {
+        super::documents::Documents::new(&self.core, self.photos.as_ref())
+    }
+
     async fn own_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
         let org = caller.organization()?;
         let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;

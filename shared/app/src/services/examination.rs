@@ -148,11 +148,13 @@ fn next_steps(app: &Application) -> (String, String) {
 pub struct Examination {
     core: Core,
     photos: Arc<dyn BlobStore>,
+    /// Where users open links from e-mails (the documents a request asks for are uploaded there).
+    public_url: String,
 }
 
 impl Examination {
-    pub fn new(core: Core, photos: Arc<dyn BlobStore>) -> Self {
-        Self { core, photos }
+    pub fn new(core: Core, photos: Arc<dyn BlobStore>, public_url: impl Into<String>) -> Self {
+        Self { core, photos, public_url: public_url.into().trim_end_matches('/').to_owned() }
     }
 
     /// An application for an officer, with how the office stands to it: of the office with jurisdiction
@@ -318,6 +320,25 @@ impl Examination {
         }
     }
 
+    /// The accepted documents of proof of one application of the office, oldest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn office_documents(
+        &self,
+        caller: &Caller,
+        app: &Application,
+    ) -> Result<Vec<zairyu_domain::document::Document>, ServiceError> {
+        let (app, _) = self.office_application(caller, app.id().as_str()).await?;
+        super::documents::accepted_documents(&self.core, &app).await
+    }
+
+    /// A short-lived link that downloads one accepted document of an application of the office; the
+    /// opening is written to the trail first (who opened which document, when).
+    #[tracing::instrument(skip_all)]
+    pub async fn open_document(&self, caller: &Caller, id: &str, doc_id: &str) -> Result<String, ServiceError> {
+        let (app, _) = self.office_application(caller, id).await?;
+        super::documents::open_document(&self.core, self.photos.as_ref(), caller, &app, doc_id).await
+    }
+
     /// What happened to an application the officer was shown ([`Self::office_view`]), oldest first (Q102's
     /// trail): who did what, when.
     #[tracing::instrument(skip_all)]
@@ -419,7 +440,8 @@ impl Examination {
                 .with("receipt_method_ja", method.words(zairyu_domain::error::Language::Ja))
                 .with("receipt_method_en", method.words(zairyu_domain::error::Language::En))
                 .with("details_ja", details_ja)
-                .with("details_en", details_en);
+                .with("details_en", details_en)
+                .with("link", format!("{}/applications/{}/documents", self.public_url, app.id()));
             self.core.enqueue(&mut change, &job)?;
         }
         change.save(&app)?;

@@ -8,6 +8,7 @@ pub mod applications;
 pub mod blanket;
 pub mod counter;
 pub mod daily;
+pub mod documents;
 pub mod examination;
 pub mod import;
 pub use counter::list_file;
@@ -154,6 +155,7 @@ impl Core {
             from,
             outcome,
             office: None,
+            part: None,
         }
     }
 

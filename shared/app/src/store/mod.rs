@@ -26,6 +26,7 @@
 //! | user by e-mail (lookup) | `EMAIL#{lowercased address}` | `USER#{user}` | | | the users with an address, to tell a forgotten user ID at the counter (Q93, Q94); verified against the user, so one left by an old address finds nobody |
 //! | session | `SESSION#{sha256(token)}` | `SESSION` | | | the session of a cookie (token stored only as a hash); `ttl` |
 //! | one-time link | `LINK#{sha256(token)}` | `LINK` | | | password set / reset links (Q88, Q92); `ttl` |
+//! | document of proof | `APP#{app}` | `DOC#{id}` | | | an application's documents, oldest first, in one query (at most 60 records) |
 //! | application by receipt number (lookup) | `RCPT#{number}` | `RCPT` | | | an application by its temporary or official receipt number (Q33) |
 //! | open application of a card holder (claim) | `OPENAPP#{card}#extension` | `OPENAPP` | | | one open application per foreign national and procedure: claimed when added, released when final |
 //! | application by card (lookup) | `CARDAPP#{card}` | `APP#{id}` | | | every application for one residence card |
@@ -39,6 +40,7 @@
 //! | job outbox | `OUTBOX#{shard of id, 0–7}` | `{at}#{id}` | | | jobs written with the change that caused them, until the queue has them; swept by age (records of the unsharded layout, `OUTBOX` / `{id}`, are swept too) |
 
 mod applications;
+mod documents;
 mod notices;
 mod organizations;
 mod system;
@@ -57,6 +59,7 @@ use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
 pub use applications::{Applications, Listed, QueueOrder, list_query, office_acts_on};
+pub use documents::{Documents, MAX_DOCUMENT_RECORDS};
 pub use notices::FoundNotice;
 pub use notices::Notices;
 pub use organizations::Organizations;
@@ -423,6 +426,10 @@ impl Store {
 
     pub fn users(&self) -> Users<'_> {
         Users(self.table.as_ref())
+    }
+
+    pub fn documents(&self) -> Documents<'_> {
+        Documents(self.table.as_ref())
     }
 
     pub fn organizations(&self) -> Organizations<'_> {

@@ -200,6 +200,30 @@ impl Localized for DocumentError {
     }
 }
 
+/// Every rule a document can be refused by (its own, and the application's when it arrives), so a refusal
+/// read back from the store names its rule as the one written: an unknown one (an older rule) reads as
+/// `document.refused`.
+pub const REFUSAL_RULES: &[&str] = &[
+    "document.empty",
+    "document.too_large",
+    "document.kind",
+    "document.name_differs",
+    "document.encrypted",
+    "document.scripted",
+    "document.attachments",
+    "document.broken_pdf",
+    "document.broken_image",
+    "document.image_dimensions",
+    "application.too_many_documents",
+    "status.not_from_status",
+    "status.actor_not_permitted",
+];
+
+/// The stable rule of a stored refusal ([`REFUSAL_RULES`]).
+pub fn refusal_rule(rule: &str) -> &'static str {
+    REFUSAL_RULES.iter().find(|r| **r == rule).copied().unwrap_or("document.refused")
+}
+
 /// Checks one document of `room` bytes left: its size, its kind by content (and by name, when a name is
 /// given, the two agreeing), then the file itself, read whole.
 pub fn check_document(bytes: &[u8], file_name: Option<&str>, room: u64) -> Result<DocumentInfo, DocumentError> {
@@ -399,6 +423,17 @@ impl Document {
     /// The name a download of it gets: its title, and the extension of its kind.
     pub fn download_name(&self) -> Option<String> {
         self.accepted().map(|info| format!("{}.{}", self.title.as_str(), info.kind.extension()))
+    }
+
+    /// The name of the file about to be sent, told by the page before the form goes to the store: once,
+    /// while the document waits for its file.
+    pub fn name_file(&mut self, name: Text<200>) -> Result<(), DocumentStateError> {
+        self.awaiting()?;
+        if self.file_name.is_some() {
+            return Err(DocumentStateError::NotAwaiting);
+        }
+        self.file_name = Some(name);
+        Ok(())
     }
 
     /// The file arrived and passed its check.

@@ -262,10 +262,15 @@ fn refusals_have_stable_rules_and_japanese_texts() {
         (DocumentError::BrokenImage("PNG"), "document.broken_image", "PNG画像"),
         (DocumentError::ImageDimensions { width: 30_000, height: 2 }, "document.image_dimensions", "横30000"),
     ];
-    for (e, rule, word) in cases {
+    for (e, rule, word) in cases.clone() {
         assert_eq!(e.rule(), rule);
         assert!(e.message_ja().contains(word), "{e:?}: {}", e.message_ja());
     }
+    for (e, _, _) in &cases {
+        assert_eq!(refusal_rule(e.rule()), e.rule(), "every refusal reads back as its rule");
+    }
+    assert_eq!(refusal_rule("application.too_many_documents"), "application.too_many_documents");
+    assert_eq!(refusal_rule("something.else"), "document.refused");
     assert_eq!(DocumentKind::ALL.map(DocumentKind::extension), ["pdf", "jpg", "png"]);
     assert_eq!(DocumentKind::ALL.map(DocumentKind::media_type), ["application/pdf", "image/jpeg", "image/png"]);
 }

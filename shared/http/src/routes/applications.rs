@@ -155,6 +155,45 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         function: F::Submit,
         method: "POST",
+        path: "/api/applications/{id}/documents",
+        summary: "Start a document of proof (PDF, JPEG or PNG; 25 MB in all with the photo): named with what it proves, its size; the link its file goes to",
+        session: true,
+        body: B::Json(schema::<StartDocumentBody>),
+        query: None,
+        reply: R::Json(schema::<DocumentStartedView>),
+        responses: &[201, 400, 401, 403, 404, 409, 415, 422],
+        handler: || post(start_document),
+    },
+    #[cfg(feature = "submit")]
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
+        path: "/api/applications/{id}/documents/{document}/complete",
+        summary: "The document's file was sent: it is checked by its content and accepted (200), refused with the reason (422), or not there yet (202)",
+        session: true,
+        body: B::None,
+        query: None,
+        reply: R::Json(schema::<zairyu_domain::document::Document>),
+        responses: &[200, 202, 401, 403, 404, 409, 422],
+        handler: || post(complete_document),
+    },
+    #[cfg(feature = "status")]
+    RouteSpec {
+        function: F::Status,
+        method: "GET",
+        path: "/api/applications/{id}/documents",
+        summary: "The documents of proof of an application: accepted, refused with the reason, or waiting for their file",
+        session: true,
+        body: B::None,
+        query: None,
+        reply: R::Json(schema::<DocumentsView>),
+        responses: &[200, 401, 404],
+        handler: || get(documents),
+    },
+    #[cfg(feature = "submit")]
+    RouteSpec {
+        function: F::Submit,
+        method: "POST",
         path: "/api/applications/{id}/submit",
         summary: "File the application: temporary receipt number",
         session: true,
@@ -178,6 +217,87 @@ pub const ROUTES: &[RouteSpec] = &[
         handler: || put(change_receipt_method),
     },
 ];
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StartDocumentBody {
+    /// What the document proves, as the officer will read it (e.g. 卒業証明書), at most 60 characters.
+    title: String,
+    /// The file's name on the user's computer; its extension must agree with its content.
+    #[serde(default)]
+    file_name: Option<String>,
+    /// The file's size in bytes: the link takes exactly this many.
+    size: u64,
+}
+
+/// A document started, and where its file goes.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct DocumentStartedView {
+    document: zairyu_domain::document::Document,
+    upload: zairyu_app::ports::PresignedUpload,
+}
+
+/// An application's documents, and the room left of its 25 MB.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct DocumentsView {
+    documents: Vec<zairyu_domain::document::Document>,
+    /// Bytes a further document may have.
+    room_bytes: u64,
+}
+
+#[cfg(feature = "submit")]
+async fn start_document(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<StartDocumentBody>,
+) -> ApiResult<(StatusCode, Json<DocumentStartedView>)> {
+    let documents = applications.documents();
+    let document = documents.start_document(&auth.caller, &id, &b.title, b.file_name.as_deref(), Some(b.size)).await?;
+    let upload = documents.upload_link(&auth.caller, &document).await?;
+    Ok((StatusCode::CREATED, Json(DocumentStartedView { document, upload })))
+}
+
+#[cfg(feature = "submit")]
+async fn complete_document(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path((id, document)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    use zairyu_domain::document::DocumentState;
+    let doc = applications.documents().document(&auth.caller, &id, &document).await?;
+    Ok(match doc.state() {
+        DocumentState::Accepted { .. } => Json(doc).into_response(),
+        DocumentState::AwaitingFile { .. } => (StatusCode::ACCEPTED, Json(doc)).into_response(),
+        DocumentState::Refused { rule, message_en, message_ja, .. } => {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "document-refused",
+                "The document was refused",
+                rule,
+                message_en.clone(),
+                message_ja.clone(),
+            );
+            p.errors = vec![zairyu_domain::error::Violation {
+                field: "file".into(),
+                rule: zairyu_domain::document::refusal_rule(rule),
+                message_en: message_en.clone(),
+                message_ja: message_ja.clone(),
+            }];
+            p.into_response()
+        }
+    })
+}
+
+#[cfg(feature = "status")]
+async fn documents(
+    Wired(applications): Wired<Applications>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentsView>> {
+    let (app, documents) = applications.documents().documents(&auth.caller, &id).await?;
+    Ok(Json(DocumentsView { documents, room_bytes: app.document_room() }))
+}
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

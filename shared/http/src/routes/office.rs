@@ -57,6 +57,30 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         function: F::Office,
         method: "GET",
+        path: "/api/office/applications/{id}/documents",
+        summary: "Officers: the documents of proof an application's filer submitted, oldest first",
+        session: true,
+        body: B::None,
+        query: None,
+        reply: R::Json(schema::<Vec<zairyu_domain::document::Document>>),
+        responses: &[200, 401, 403, 404],
+        handler: || get(office_documents),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
+        path: "/api/office/applications/{id}/documents/{document}",
+        summary: "Officers: open one document of proof (303 to a link valid for a minute; the opening is in the audit trail)",
+        session: true,
+        body: B::None,
+        query: None,
+        reply: R::Empty,
+        responses: &[303, 401, 403, 404],
+        handler: || get(open_document),
+    },
+    RouteSpec {
+        function: F::Office,
+        method: "GET",
         path: "/api/office/applications/by-receipt-number/{number}",
         summary: "Officers: the application with this temporary or official receipt number",
         session: true,
@@ -140,6 +164,24 @@ async fn office_application(
 ) -> ApiResult<Response> {
     let app = examination.office_view(&auth.caller, &id).await?;
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
+}
+
+async fn office_documents(
+    Wired(examination): Wired<Examination>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<zairyu_domain::document::Document>>> {
+    let app = examination.office_view(&auth.caller, &id).await?;
+    Ok(Json(examination.office_documents(&auth.caller, &app).await?))
+}
+
+async fn open_document(
+    Wired(examination): Wired<Examination>,
+    auth: Authenticated,
+    Path((id, document)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let url = examination.open_document(&auth.caller, &id, &document).await?;
+    Ok(axum::response::Redirect::to(&url).into_response())
 }
 
 async fn application_by_receipt_number(

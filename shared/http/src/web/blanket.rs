@@ -271,20 +271,13 @@ async fn upload(
     let mut res =
         Page(StatusCode::OK, layout(ctx, ctx.tr("一括入力のアップロード", "Blanket upload"), body)).into_response();
     // The form posts the file to the object store: this page's policy lets it, and only there.
-    if let Some(origin) = form.as_ref().and_then(|f| origin_of(&f.url)) {
+    if let Some(origin) = form.as_ref().and_then(|f| crate::web::page::origin_of(&f.url)) {
         let policy = crate::trace::content_security_policy_posting_to(&origin);
         if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
             res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
     Ok(res)
-}
-
-/// `scheme://host[:port]` of an absolute URL.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
-    Some(format!("{scheme}://{host}"))
 }
 
 /// The form that sends the file to the object store (its fields as signed, the file last).

@@ -415,14 +415,28 @@ async fn application(
             h2 { (ctx.tr("この申請でできること", "What you can do with this application")) }
             @let method = app.form().receipt_method;
             @let can_change = Transition::ChangeReceiptMethod.apply(Actor::OrganizationUser, app.status(), method).is_ok();
+            @let takes_documents = app.takes_documents(Actor::OrganizationUser).is_ok();
+            @if app.documents().count > 0 || takes_documents {
+                dl.facts {
+                    dt { (ctx.tr("立証資料", "Documents of proof")) }
+                    dd { (app.documents().count) (ctx.tr(" 件受付済み", if app.documents().count == 1 { " received" } else { " received" })) }
+                }
+            }
             ul {
+                @if app.status() == ApplicationStatus::AwaitingDocuments {
+                    li { strong { a href=(format!("/applications/{id}/documents")) { (ctx.tr("求められた資料を提出する（追完待ち）", "Submit the documents asked for (awaiting documents)")) } } }
+                } @else if takes_documents {
+                    li { a href=(format!("/applications/{id}/documents")) { (ctx.tr("立証資料を提出する", "Submit documents of proof")) } }
+                } @else if app.documents().count > 0 {
+                    li { a href=(format!("/applications/{id}/documents")) { (ctx.tr("提出した立証資料を見る", "See the documents submitted")) } }
+                }
                 @if app.status() == ApplicationStatus::InputCompleted {
                     li { a href=(format!("/applications/{id}/check")) { (ctx.tr("顔写真を添付して申請する", "Attach the photo and file it")) } }
                 }
                 @if can_change {
                     li { (ctx.tr("在留カードの受領方法を変更する（下記）", "Change how the card is received (below)")) }
                 }
-                @if app.status() != ApplicationStatus::InputCompleted && !can_change {
+                @if app.status() != ApplicationStatus::InputCompleted && !can_change && !takes_documents && app.documents().count == 0 {
                     li { (ctx.tr("現在、この申請で行える操作はありません。", "There is nothing to do with this application now.")) }
                 }
             }

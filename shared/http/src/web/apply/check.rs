@@ -149,6 +149,17 @@ pub(super) fn check_page(
             @if app.photo().is_none() {
                 p { a href="/applications/photos" { (ctx.tr("ほかの人の顔写真とまとめて添付する", "Attach it with other people's photos on one page")) } }
             }
+            h2 #documents { (ctx.tr("立証資料（任意）", "Documents of proof (optional)")) }
+            p {
+                (ctx.tr("立証資料をオンラインで提出できます（PDF、JPEG又はPNG、顔写真と合わせて25MBまで）。",
+                        "Documents of proof can be submitted online (PDF, JPEG or PNG, 25 MB in all with the photo)."))
+                " "
+                @if app.documents().count > 0 {
+                    (app.documents().count) (ctx.tr("件を受け付けています。", " received so far."))
+                    " "
+                }
+                a href=(format!("/applications/{id}/documents")) { (ctx.tr("立証資料を提出する", "Submit documents of proof")) }
+            }
             h2 { (ctx.tr("申請", "Filing")) }
             @if can(UserStep::Submit) {
                 form method="post" action=(format!("/applications/{id}/submit")) {

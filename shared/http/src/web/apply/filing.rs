@@ -35,7 +35,10 @@ pub(super) async fn filed(
         }
         p { (ctx.tr("仮受付番号は、通知先のメールアドレスにも送りました。審査の状況は申請情報一覧で確かめられます。",
                     "The temporary receipt number has also been sent to the e-mail address given for notices. Follow the examination in the application list.")) }
-        p { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
+        ul {
+            li { a href=(format!("/applications/{id}/documents")) { (ctx.tr("立証資料を提出する", "Submit documents of proof")) } }
+            li { a href="/applications" { (ctx.tr("申請情報一覧へ", "Go to the applications")) } }
+        }
     };
     Ok(Page(StatusCode::OK, layout(ctx, ctx.tr("申請が完了しました", "Application filed"), body)).into_response())
 }

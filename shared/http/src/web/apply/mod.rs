@@ -30,12 +30,41 @@ use zairyu_app::Applications;
 use zairyu_domain::application::Application;
 
 mod check;
+mod documents;
 mod entry;
 mod filing;
 mod form;
 mod photos;
 
 pub const PAGES: &[PageSpec] = &[
+    PageSpec {
+        function: Function::Submit,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/applications/{id}/documents",
+        handler: || get(documents::documents),
+    },
+    PageSpec {
+        function: Function::Submit,
+        audience: Audience::Organization,
+        method: "POST",
+        path: "/applications/{id}/documents",
+        handler: || post(documents::start),
+    },
+    PageSpec {
+        function: Function::Submit,
+        audience: Audience::Organization,
+        method: "GET",
+        path: "/applications/{id}/documents/{document}",
+        handler: || get(documents::document),
+    },
+    PageSpec {
+        function: Function::Submit,
+        audience: Audience::Organization,
+        method: "POST",
+        path: "/applications/{id}/documents/{document}/name",
+        handler: || post(documents::name_file),
+    },
     PageSpec {
         function: Function::Submit,
         audience: Audience::Organization,

@@ -70,6 +70,7 @@ pub(super) async fn application_page(
     let (ctx, lang) = (&v.page, v.lang());
     let errors = posted.map_or(&[][..], |p| p.errors);
     let history = examination.office_history(&v.caller, app).await.map_err(refused_by(v))?;
+    let documents = examination.office_documents(&v.caller, app).await.map_err(refused_by(v))?;
     let steps = examination.office_steps(&v.caller, app).map_err(refused_by(v))?;
     let names = examination
         .organization_names(&v.caller, std::slice::from_ref(app.organization_id()))
@@ -78,6 +79,7 @@ pub(super) async fn application_page(
     let organization = names.get(app.organization_id()).map_or("—", String::as_str);
     let people: Vec<UserId> = std::iter::once(app.created_by().clone())
         .chain(history.iter().filter_map(|e| UserId::parse(&e.actor).ok()))
+        .chain(documents.iter().map(|d| d.uploaded_by().clone()))
         .collect();
     let people = examination.user_names(&v.caller, &people).await.map_err(refused_by(v))?;
     let form = app.form();
@@ -153,6 +155,34 @@ pub(super) async fn application_page(
             p { (ctx.tr("顔写真はありません。", "There is no photo.")) }
         }
 
+        h2 #documents { (ctx.tr("立証資料", "Documents of proof")) }
+        @if documents.is_empty() {
+            p { (ctx.tr("提出された立証資料はありません。", "No document of proof has been submitted.")) }
+        } @else {
+            (data_table(ctx, ctx.tr("提出された立証資料（古い順）", "Documents submitted, oldest first"),
+                &[("資料の内容", "What it proves"), ("形式", "Kind"), ("提出", "Submitted"), ("提出した利用者", "By")],
+                html! {
+                    @for d in &documents {
+                        @if let Some(info) = d.accepted() {
+                            tr {
+                                th scope="row" {
+                                    a href=(format!("/office/applications/{}/documents/{}", app.id(), d.id())) download {
+                                        (d.title().as_str())
+                                    }
+                                }
+                                td { (info.kind.name()) ", " (info.pages) (ctx.tr(" ページ", if info.pages == 1 { " page" } else { " pages" })) ", " (info.bytes.div_ceil(1024)) " KB" }
+                                td {
+                                    (jst(d.created_at()))
+                                    @if d.after_request() > 0 { br; (ctx.tr("（資料提出の求めに応じて）", "(as requested)")) }
+                                }
+                                td { (who(ctx, d.uploaded_by().as_str(), &people)) }
+                            }
+                        }
+                    }
+                }))
+            p.hint { (ctx.tr("資料名を押すとファイルをダウンロードします。開いた記録は履歴に残ります。", "Choose a document to download it; each opening is recorded in the history.")) }
+        }
+
         h2 { (ctx.tr("申請内容", "The application")) }
         (form_facts(ctx, app))
 
@@ -172,7 +202,9 @@ pub(super) async fn application_page(
         }
 
         h2 { (ctx.tr("履歴", "History")) }
-        (history_table(ctx, &history, &people))
+        @let parts: HashMap<String, String> =
+            documents.iter().map(|d| (format!("document:{}", d.id()), d.title().as_str().to_owned())).collect();
+        (history_table(ctx, &history, &people, &parts))
         p { a href=(format!("/office?status={}", app.status().code())) { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
     };
     Ok(Page(status, layout(ctx, ctx.tr("申請", "Application"), body)).into_response())
@@ -263,6 +295,8 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
         A::Withdraw => ("取下げ", "withdrawn"),
         A::WithdrawAttachment => ("同時申請を取下げ", "attached permission withdrawn"),
         A::ReplacePhoto => ("顔写真を差替え", "photo replaced"),
+        A::ApplicationDocument => ("立証資料を提出", "document submitted"),
+        A::OpenDocument => ("立証資料を開いた", "document opened"),
         A::Access => ("参照を拒否", "access refused"),
         other => return other.code(),
     };
@@ -281,7 +315,13 @@ fn who(ctx: &PageCtx, actor: &str, names: &HashMap<UserId, String>) -> String {
     }
 }
 
-pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent], names: &HashMap<UserId, String>) -> Markup {
+/// `parts`: the words of the parts events name (a document's title by `document:{id}`).
+pub(super) fn history_table(
+    ctx: &PageCtx,
+    events: &[AuditEvent],
+    names: &HashMap<UserId, String>,
+    parts: &HashMap<String, String>,
+) -> Markup {
     data_table(
         ctx,
         ctx.tr("履歴（古い順）", "History, oldest first"),
@@ -291,7 +331,13 @@ pub(super) fn history_table(ctx: &PageCtx, events: &[AuditEvent], names: &HashMa
                 tr {
                     td { (jst(e.at)) }
                     td { (who(ctx, &e.actor, names)) }
-                    td { (action_label(ctx.lang, e.action)) }
+                    td {
+                        (action_label(ctx.lang, e.action))
+                        @if let Some(part) = e.part.as_ref().and_then(|p| parts.get(p)) { (ctx.tr("：", ": ")) (part) }
+                        @if e.action == AuditAction::ApplicationDocument && matches!(e.outcome, zairyu_domain::audit::Outcome::Refused(_)) {
+                            (ctx.tr("（受け付けず）", " (refused)"))
+                        }
+                    }
                 }
             }
         },
@@ -334,6 +380,16 @@ pub(super) async fn act(
         }
         Err(e) => Err(refused_by(&v)(e)),
     }
+}
+
+/// Opens one document of proof: to a link of the store valid for a minute (the opening in the trail first).
+pub(super) async fn open_document(
+    Wired(examination): Wired<Examination>,
+    OfficerVisit(v): OfficerVisit,
+    Path((id, doc)): Path<(String, String)>,
+) -> PageResult {
+    let url = examination.open_document(&v.caller, &id, &doc).await.map_err(refused_by(&v))?;
+    Ok(see_other(&url))
 }
 
 /// A refused photo replacement: the application's page again, the error beside the file (422).

@@ -90,6 +90,13 @@ pub const PAGES: &[PageSpec] = &[
         function: Function::Office,
         audience: Audience::Officer,
         method: "GET",
+        path: "/office/applications/{id}/documents/{document}",
+        handler: || get(application::open_document),
+    },
+    PageSpec {
+        function: Function::Office,
+        audience: Audience::Officer,
+        method: "GET",
         path: "/office/applications/{id}/photo.jpg",
         handler: || get(photo_file),
     },
