@@ -893,3 +893,317 @@ async fn a_change_of_status_is_not_filed_online_on_the_last_day_of_the_stay() {
     let day_before = got("2026-11-28").await;
     assert_eq!(day_before.status, StatusCode::CREATED, "{:?}", day_before.body);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// #33 item 2: documents of proof (立証資料), uploaded online at filing and when the office asks for more.
+
+/// A file as pikepdf/qpdf or Chromium wrote it (`scripts/document-fixtures.py`): not ours.
+fn pdf_fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../shared/domain/tests/fixtures/documents/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What the object store does with a PUT to an upload link (the local store's own check of its link: the
+/// signature, the expiry, the exact length), as the local server's upload route does it.
+async fn put_to(w: &World, link: &Value, bytes: Vec<u8>) -> Result<(), String> {
+    let store = zairyu_embedded::FolderBlobs::new(
+        &w.dir.path().join("photos"),
+        "http://127.0.0.1:8080",
+        b"k",
+        SharedClock(std::sync::Arc::clone(&w.clock)),
+    )
+    .unwrap();
+    let url = link["url"].as_str().unwrap();
+    let path = url.strip_prefix("http://127.0.0.1:8080").ok_or("not the store's link")?;
+    let ct = link["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "content-type")
+        .and_then(|h| h[1].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    store.accept_upload(path, &ct, bytes).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Starts a document, sends its file to the link and says it was sent: the answer of `complete` (or of the
+/// start, when that was refused).
+async fn submit_document(
+    app: &Router,
+    w: &World,
+    c: &Client,
+    id: &str,
+    title: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Reply {
+    let body = json!({ "title": title, "file_name": name, "size": bytes.len() });
+    let r = send(app, c.json("POST", &format!("/api/applications/{id}/documents"), body)).await;
+    if r.status != StatusCode::CREATED {
+        return r;
+    }
+    let doc = r.body["document"]["id"].as_str().unwrap().to_owned();
+    put_to(w, &r.body["upload"], bytes).await.unwrap();
+    send(app, c.req("POST", &format!("/api/applications/{id}/documents/{doc}/complete")).body(Body::empty()).unwrap())
+        .await
+}
+
+fn documents_folder(w: &World, id: &str) -> Vec<std::path::PathBuf> {
+    let dir = w.dir.path().join("photos/documents/org1").join(id);
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn documents_of_proof_go_with_the_filing_and_when_the_office_asks_for_more_and_not_after_the_decision() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    // With the filing: a contract, as a PDF packed in compressed object streams.
+    let r =
+        submit_document(&app, &w, &tanaka, &id, "雇用契約書", "contract.pdf", pdf_fixture("object-streams.pdf")).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["state"]["state"], "accepted");
+    assert_eq!(r.body["state"]["info"]["kind"], "pdf");
+    // The office sees it and opens it: a short link to the store, the opening in the trail.
+    w.clock.set(start() + Duration::days(1));
+    w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap();
+    let (tanaka, officer) = (login(&app, "TANAKA01").await, login(&app, "OFFICER1").await);
+    let r = send(
+        &app,
+        officer.req("GET", &format!("/api/office/applications/{id}/documents")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let doc = r.body[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body[0]["title"], "雇用契約書");
+    let r = send(
+        &app,
+        officer.req("GET", &format!("/api/office/applications/{id}/documents/{doc}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let location = r.headers.get("location").unwrap().to_str().unwrap();
+    assert!(
+        location.contains("/local-download/documents/org1/") && location.contains("content_type=application%2Fpdf"),
+        "{location}"
+    );
+    let trail = w.audit(&format!("application:{id}")).await;
+    let opened: Vec<_> = trail.iter().filter(|e| e.action == zairyu_domain::audit::AuditAction::OpenDocument).collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!((opened[0].actor.as_str(), opened[0].part.clone()), ("OFFICER1", Some(format!("document:{doc}"))));
+    let uploaded = trail.iter().find(|e| e.action == zairyu_domain::audit::AuditAction::ApplicationDocument).unwrap();
+    assert_eq!(uploaded.actor, "TANAKA01");
+
+    // The office asks for more: the list shows 追完待ち and the e-mail links the upload page.
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "request_documents" })).await;
+    assert_eq!(r.body["status"]["code"], "awaiting_documents", "{:?}", r.body);
+    let line = send(&app, tanaka.req("GET", "/api/applications").body(Body::empty()).unwrap()).await;
+    let mine = line.body["items"].as_array().unwrap().iter().find(|l| l["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(
+        (mine["status"]["label_ja"].as_str(), mine["status"]["label_en"].as_str()),
+        (Some("追完待ち"), Some("Awaiting documents"))
+    );
+    let asked = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::DocumentsRequested)
+        .unwrap();
+    assert_eq!(asked.data["link"], format!("https://oras.example.jp/applications/{id}/documents"));
+    // The document asked for, a scan as PNG: the examination resumes.
+    let r =
+        submit_document(&app, &w, &tanaka, &id, "卒業証明書", "diploma.png", zairyu_domain::fixtures::png(400, 300))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["after_request"], 1);
+    let r =
+        send(&app, officer.req("GET", &format!("/api/office/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["status"]["code"], "under_examination", "{:?}", r.body);
+
+    // A document started before the decision whose file arrives after it is refused; none starts after.
+    let late = json!({ "title": "住民票", "file_name": "late.pdf", "size": pdf_fixture("plain.pdf").len() });
+    let started = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), late.clone())).await;
+    assert_eq!(started.status, StatusCode::CREATED, "{:?}", started.body);
+    let r =
+        act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y", "expiry_date": "2030-01-20" }))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    put_to(&w, &started.body["upload"], pdf_fixture("plain.pdf")).await.unwrap();
+    let late_doc = started.body["document"]["id"].as_str().unwrap();
+    let r = send(
+        &app,
+        tanaka
+            .req("POST", &format!("/api/applications/{id}/documents/{late_doc}/complete"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "document-refused");
+    assert_eq!(r.body["rule"], "status.not_from_status");
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), late)).await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-state");
+    // Two kept, the refused file gone.
+    assert_eq!(documents_folder(&w, &id).len(), 2);
+    let r =
+        send(&app, tanaka.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
+    let states: Vec<_> = r.body["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"]["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(states, ["accepted", "accepted", "refused"]);
+}
+
+#[tokio::test]
+async fn a_document_is_known_by_its_content_and_refused_with_the_reason() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    let cases = [
+        ("encrypted.pdf", pdf_fixture("encrypted.pdf"), "document.encrypted", "パスワード"),
+        ("with-script.pdf", pdf_fixture("javascript.pdf"), "document.scripted", "JavaScript"),
+        ("attached.pdf", pdf_fixture("attachment.pdf"), "document.attachments", "添付"),
+        ("photo.pdf", support::jpeg(), "document.name_differs", "JPEG"),
+        ("cut.pdf", pdf_fixture("plain.pdf")[..500].to_vec(), "document.broken_pdf", "破損"),
+        ("letter.docx", b"PK\x03\x04 a Word file".to_vec(), "document.kind", "Word"),
+    ];
+    for (name, bytes, rule, words) in cases {
+        let r = submit_document(&app, &w, &tanaka, &id, "在職証明書", name, bytes).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "document-refused");
+        assert_eq!(r.body["rule"], rule, "{name}");
+        assert_eq!(r.body["errors"][0]["field"], "file");
+        assert!(r.body["detail_ja"].as_str().unwrap().contains(words), "{name}: {:?}", r.body);
+    }
+    // Nothing of them is kept, and the application holds no document.
+    assert!(documents_folder(&w, &id).is_empty());
+    let r =
+        send(&app, tanaka.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["documents"].as_array().unwrap().len(), 6);
+    assert_eq!(r.body["room_bytes"], 25 * 1024 * 1024 - support::jpeg().len());
+    // The same JPEG named as a JPEG is taken.
+    let r = submit_document(&app, &w, &tanaka, &id, "在職証明書", "photo.jpg", support::jpeg()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn the_25_mb_of_documents_and_photo_are_held_to_the_byte() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    // 25 MB as a file dialog counts it: 25 × 1,024 × 1,024 bytes, the photo's among them.
+    let all = 25 * 1024 * 1024 - support::jpeg().len();
+    let big = zairyu_domain::fixtures::pdf_of_size(all - 1_000);
+    let r = submit_document(&app, &w, &tanaka, &id, "給与明細", "pay.pdf", big).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body["rule"]);
+    let r = submit_document(
+        &app,
+        &w,
+        &tanaka,
+        &id,
+        "住民票",
+        "one-too-many.pdf",
+        zairyu_domain::fixtures::pdf_of_size(1_001),
+    )
+    .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["rule"], "document.too_large");
+    assert!(r.body["detail_ja"].as_str().unwrap().contains("残りは1000バイト"), "{:?}", r.body);
+    let r = submit_document(&app, &w, &tanaka, &id, "住民票", "exact.pdf", zairyu_domain::fixtures::pdf_of_size(1_000))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r =
+        send(&app, tanaka.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["room_bytes"], 0);
+    let r =
+        submit_document(&app, &w, &tanaka, &id, "課税証明書", "more.pdf", zairyu_domain::fixtures::pdf_of_size(600))
+            .await;
+    assert_eq!(r.body["rule"], "document.too_large");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_documents_that_each_fit_but_not_both_are_taken_once() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    let all = 25 * 1024 * 1024 - support::jpeg().len();
+    let r = submit_document(
+        &app,
+        &w,
+        &tanaka,
+        &id,
+        "給与明細",
+        "pay.pdf",
+        zairyu_domain::fixtures::pdf_of_size(all - 1_500),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Two of 1,000 bytes, each within the 1,500 left when started, both sent, both said sent at once.
+    let mut docs = Vec::new();
+    for title in ["住民票", "課税証明書"] {
+        let body = json!({ "title": title, "file_name": "a.pdf", "size": 1_000 });
+        let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        put_to(&w, &r.body["upload"], zairyu_domain::fixtures::pdf_of_size(1_000)).await.unwrap();
+        docs.push(r.body["document"]["id"].as_str().unwrap().to_owned());
+    }
+    let complete = |doc: String| {
+        let (app, uri) = (app.clone(), format!("/api/applications/{id}/documents/{doc}/complete"));
+        let req = tanaka.req("POST", &uri).body(Body::empty()).unwrap();
+        tokio::spawn(async move { send(&app, req).await })
+    };
+    let (a, b) = (complete(docs[0].clone()), complete(docs[1].clone()));
+    let mut statuses = vec![a.await.unwrap().status, b.await.unwrap().status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY]);
+    let r =
+        send(&app, tanaka.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["room_bytes"], 500);
+}
+
+#[tokio::test]
+async fn another_organizations_documents_and_another_offices_are_not_found() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, suzuki, osaka) =
+        (login(&app, "TANAKA01").await, login(&app, "SUZUKI02").await, login(&app, "OSAKA01").await);
+    let id = filed(&app, &tanaka, form("AB12345678CD", |_| {})).await;
+    let body = json!({ "title": "雇用契約書", "file_name": "contract.pdf", "size": pdf_fixture("plain.pdf").len() });
+    let started = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), body.clone())).await;
+    let doc = started.body["document"]["id"].as_str().unwrap().to_owned();
+    // Another organization: not its application, not its document, not its list.
+    let r = send(&app, suzuki.json("POST", &format!("/api/applications/{id}/documents"), body)).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    put_to(&w, &started.body["upload"], pdf_fixture("plain.pdf")).await.unwrap();
+    let r = send(
+        &app,
+        suzuki.req("POST", &format!("/api/applications/{id}/documents/{doc}/complete")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    let r =
+        send(&app, suzuki.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+    // Its own link made for its own application does not reach org1's document: the key is signed.
+    let mut forged = started.body["upload"].clone();
+    forged["url"] = json!(forged["url"].as_str().unwrap().replace("/org1/", "/org2/"));
+    assert!(put_to(&w, &forged, pdf_fixture("plain.pdf")).await.unwrap_err().contains("signature"));
+    // The office of another jurisdiction reads it as missing.
+    let r = send(
+        &app,
+        tanaka.req("POST", &format!("/api/applications/{id}/documents/{doc}/complete")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = send(
+        &app,
+        osaka.req("GET", &format!("/api/office/applications/{id}/documents/{doc}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
+}
