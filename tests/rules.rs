@@ -975,8 +975,8 @@ async fn documents_of_proof_go_with_the_filing_and_when_the_office_asks_for_more
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let doc = r.body[0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(r.body[0]["title"], "雇用契約書");
+    let doc = r.body["documents"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["documents"][0]["title"], "雇用契約書");
     let r = send(
         &app,
         officer.req("GET", &format!("/api/office/applications/{id}/documents/{doc}")).body(Body::empty()).unwrap(),

@@ -10,9 +10,11 @@
 
 use std::time::Duration;
 
-use zairyu_domain::application::{Application, ApplicationError, ApplicationId, DocumentId};
+use zairyu_domain::application::{
+    Application, ApplicationError, ApplicationId, Document, DocumentId, DocumentState, DocumentTitle,
+};
 use zairyu_domain::audit::{AuditAction, Outcome};
-use zairyu_domain::document::{Document, DocumentError, DocumentKind, DocumentState, DocumentTitle, check_document};
+use zairyu_domain::document::{DocumentError, DocumentKind, check_document};
 use zairyu_domain::error::{Localized, Text};
 use zairyu_domain::status::Actor;
 

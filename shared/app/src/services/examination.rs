@@ -326,7 +326,7 @@ impl Examination {
         &self,
         caller: &Caller,
         app: &Application,
-    ) -> Result<Vec<zairyu_domain::document::Document>, ServiceError> {
+    ) -> Result<Vec<zairyu_domain::application::Document>, ServiceError> {
         let (app, _) = self.office_application(caller, app.id().as_str()).await?;
         super::documents::accepted_documents(&self.core, &app).await
     }

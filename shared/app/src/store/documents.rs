@@ -1,7 +1,6 @@
 //! The documents of proof of an application, beside it in its partition.
 
-use zairyu_domain::application::{ApplicationId, DocumentId};
-use zairyu_domain::document::Document;
+use zairyu_domain::application::{ApplicationId, Document, DocumentId};
 
 use super::{Record, Store, Stored};
 use crate::ports::{Index, Key, Query, SortKey, StoreError, Table};

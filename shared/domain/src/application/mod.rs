@@ -16,7 +16,9 @@ use crate::receipt_number::{OfficialReceiptNumber, TemporaryReceiptNumber};
 use crate::status::{Actor, ApplicationStatus, ReceiptMethod, Transition, TransitionError};
 use crate::values::UserId;
 
+mod document;
 mod steps;
+pub use document::{Document, DocumentState, DocumentStateError, DocumentTitle, DocumentTitleError};
 pub use steps::{OfficeRelation, OfficeStep, StepRefused, UserStep};
 
 macro_rules! opaque_id {

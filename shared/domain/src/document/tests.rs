@@ -1,4 +1,8 @@
-use super::*;
+use super::{
+    DocumentError, DocumentInfo, DocumentKind, MAX_INFLATED_BYTES, MAX_TOTAL_BYTES, PdfProblem, check_document,
+    pdf_problem, refusal_rule, within_bounds,
+};
+use crate::error::Localized;
 use crate::fixtures::{PDF_PAGE, jpeg, pdf, pdf_of_bytes, pdf_of_size, pdf_with_trailer, png};
 use proptest::prelude::*;
 
@@ -219,33 +223,6 @@ fn the_room_left_is_a_files_limit_to_the_byte() {
     assert_eq!(doc.len(), 10_000);
     assert!(check_document(&doc, None, 10_000).is_ok());
     assert_eq!(check_document(&doc, None, 9_999), Err(DocumentError::TooLarge { bytes: 10_000, room: 9_999 }));
-}
-
-#[test]
-fn a_document_waits_for_its_file_once() {
-    let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T01:00:00Z").unwrap().with_timezone(&Utc);
-    let mut d = Document::start(
-        DocumentId::parse("D1").unwrap(),
-        ApplicationId::parse("A1").unwrap(),
-        OrganizationId::parse("O1").unwrap(),
-        DocumentTitle::parse("卒業証明書").unwrap(),
-        None,
-        UserId::parse("CLERK01").unwrap(),
-        at,
-        0,
-        1_000,
-        at + chrono::Duration::minutes(15),
-    );
-    assert!(d.takes_file(at + chrono::Duration::minutes(15)));
-    assert!(!d.takes_file(at + chrono::Duration::minutes(16)));
-    assert_eq!(d.download_name(), None);
-    let info = DocumentInfo { kind: DocumentKind::Pdf, bytes: 900, pages: 2, pixels: None };
-    d.accept(info, at).unwrap();
-    assert_eq!(d.accepted(), Some(&info));
-    assert_eq!(d.download_name().as_deref(), Some("卒業証明書.pdf"));
-    assert_eq!(d.accept(info, at), Err(DocumentStateError::NotAwaiting));
-    assert_eq!(d.refuse(&DocumentError::Empty, at), Err(DocumentStateError::NotAwaiting));
-    assert!(!d.takes_file(at));
 }
 
 #[test]

@@ -173,7 +173,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: true,
         body: B::None,
         query: None,
-        reply: R::Json(schema::<zairyu_domain::document::Document>),
+        reply: R::Json(schema::<zairyu_domain::application::Document>),
         responses: &[200, 202, 401, 403, 404, 409, 422],
         handler: || post(complete_document),
     },
@@ -233,14 +233,14 @@ struct StartDocumentBody {
 /// A document started, and where its file goes.
 #[derive(serde::Serialize, schemars::JsonSchema)]
 struct DocumentStartedView {
-    document: zairyu_domain::document::Document,
+    document: zairyu_domain::application::Document,
     upload: zairyu_app::ports::PresignedUpload,
 }
 
 /// An application's documents, and the room left of its 25 MB.
 #[derive(serde::Serialize, schemars::JsonSchema)]
 struct DocumentsView {
-    documents: Vec<zairyu_domain::document::Document>,
+    documents: Vec<zairyu_domain::application::Document>,
     /// Bytes a further document may have.
     room_bytes: u64,
 }
@@ -264,7 +264,7 @@ async fn complete_document(
     auth: Authenticated,
     Path((id, document)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    use zairyu_domain::document::DocumentState;
+    use zairyu_domain::application::DocumentState;
     let doc = applications.documents().document(&auth.caller, &id, &document).await?;
     Ok(match doc.state() {
         DocumentState::Accepted { .. } => Json(doc).into_response(),

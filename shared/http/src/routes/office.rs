@@ -62,7 +62,7 @@ pub const ROUTES: &[RouteSpec] = &[
         session: true,
         body: B::None,
         query: None,
-        reply: R::Json(schema::<Vec<zairyu_domain::document::Document>>),
+        reply: R::Json(schema::<OfficeDocumentsView>),
         responses: &[200, 401, 403, 404],
         handler: || get(office_documents),
     },
@@ -166,13 +166,20 @@ async fn office_application(
     Ok(Json(ApplicationDetailView::from(&app)).into_response())
 }
 
+/// The documents of proof of an application, as its office sees them.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct OfficeDocumentsView {
+    /// The accepted documents, oldest first.
+    documents: Vec<zairyu_domain::application::Document>,
+}
+
 async fn office_documents(
     Wired(examination): Wired<Examination>,
     auth: Authenticated,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<zairyu_domain::document::Document>>> {
+) -> ApiResult<Json<OfficeDocumentsView>> {
     let app = examination.office_view(&auth.caller, &id).await?;
-    Ok(Json(examination.office_documents(&auth.caller, &app).await?))
+    Ok(Json(OfficeDocumentsView { documents: examination.office_documents(&auth.caller, &app).await? }))
 }
 
 async fn open_document(

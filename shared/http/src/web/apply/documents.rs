@@ -9,8 +9,7 @@ use axum::response::IntoResponse;
 use maud::{Markup, html};
 use zairyu_app::Applications;
 use zairyu_app::ports::PresignedForm;
-use zairyu_domain::application::Application;
-use zairyu_domain::document::{Document, DocumentState};
+use zairyu_domain::application::{Application, Document, DocumentState};
 use zairyu_domain::error::Language as Lang;
 use zairyu_domain::status::{Actor, ApplicationStatus};
 
