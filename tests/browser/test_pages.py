@@ -12,6 +12,11 @@ from playwright.sync_api import expect
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import blanket_sheet  # noqa: E402
 
+Path = pathlib.Path
+
+# A PDF as pikepdf (qpdf) writes it (scripts/document-fixtures.py), not ours.
+PLAIN_PDF = pathlib.Path(__file__).resolve().parents[2] / "shared/domain/tests/fixtures/documents/plain.pdf"
+
 TEXT = {
     "ja": {"login": "ログイン", "problem": "入力内容に誤りがあります", "affiliated": "所属機関等に所属する外国人一覧",
            "applications": "申請情報一覧", "logout": "ログアウト", "switch": "Show in English", "other": "en"},
@@ -185,11 +190,98 @@ def test_a_change_of_status_from_the_list_to_the_office(browser, own_server, lan
     staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
     staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
     number = staff.locator(".receipt-number").inner_text()
+    # Two documents of proof with it (#33 item 2), each named with what it proves: a PDF and a scan as PNG.
+    staff.get_by_role("link", name=re.compile("立証資料を提出する|Submit documents of proof")).click()
+    check(staff, "documents")
+    titles = ["卒業見込証明書", "内定通知書"]
+    for title, path in zip(titles, [PLAIN_PDF, a_png(staff, tmp_path / "offer.png")]):
+        staff.locator("#title").fill(title)
+        staff.get_by_role("button", name=re.compile("次へ|Next: choose the file")).click()
+        staff.locator("#file").set_input_files(str(path))
+        if title == titles[0]:
+            check(staff, "document-file")
+        staff.get_by_role("button", name=re.compile("^(提出する|Submit)$")).click()
+        expect(staff.get_by_role("status")).to_contain_text(re.compile("受け付けました|has been received"))
+        staff.get_by_role("link", name=re.compile("ほかの立証資料を追加する|Add another document")).click()
+    # A photo named as a PDF is refused, with the reason, and kept nowhere.
+    jpeg_as_pdf = tmp_path / "certificate.pdf"
+    jpeg_as_pdf.write_bytes(a_jpeg(staff, tmp_path / "scan.jpg").read_bytes())
+    staff.locator("#title").fill("在学証明書")
+    staff.get_by_role("button", name=re.compile("次へ|Next: choose the file")).click()
+    staff.locator("#file").set_input_files(str(jpeg_as_pdf))
+    staff.get_by_role("button", name=re.compile("^(提出する|Submit)$")).click()
+    expect(staff.get_by_role("alert")).to_contain_text(re.compile("内容はJPEG|content is JPEG"))
+    check(staff, "document-refused")
+    staff.get_by_role("link", name=re.compile("もう一度追加する|add it again")).click()
+    table = staff.get_by_role("table", name=re.compile("提出した立証資料|Documents submitted"))
+    for title in titles:
+        expect(table.get_by_role("row", name=re.compile(title))).to_contain_text(re.compile("受付済み|Received"))
+    expect(table.get_by_role("row", name=re.compile("在学証明書"))).to_contain_text(re.compile("受け付けられませんでした|Refused"))
+    check(staff, "documents-list")
+
     officer = the_officer(browser, s, lang)
     expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格変更許可申請|Change of status of residence"))
     officer.get_by_role("link", name=number).click()
     expect(officer.locator("main")).to_contain_text(re.compile("希望する在留資格|Desired status of residence"))
+    documents = officer.get_by_role("table", name=re.compile("提出された立証資料|Documents submitted"))
+    expect(documents.get_by_role("row")).to_have_count(3)
     check(officer, "office-change")
+    # The officer downloads one, named by what it proves; the opening is in the history.
+    with officer.expect_download() as download:
+        documents.get_by_role("link", name=titles[0]).click()
+    assert download.value.suggested_filename == f"{titles[0]}.pdf"
+    assert Path(download.value.path()).read_bytes() == PLAIN_PDF.read_bytes()
+    officer.reload()
+    history = officer.get_by_role("table", name=re.compile("履歴|History"))
+    expect(history).to_contain_text(re.compile(f"(立証資料を開いた|document opened)(：|: ){titles[0]}"))
+
+
+def test_the_office_asks_for_a_document_and_the_organization_submits_it(browser, own_server, lang, check, tmp_path):
+    """#33 item 2: the officer asks for more documents; the organization's list shows the application awaiting
+    documents (追完待ち) and its page leads to the upload; the document sent, the examination resumes and
+    the officer sees it."""
+    s = own_server
+    staff = the_staff(browser, s, lang)
+    number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
+    officer = the_officer(browser, s, lang)
+    officer.get_by_role("link", name=number).click()
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    officer.get_by_role("button", name=re.compile("資料の提出を求める|Ask for documents")).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("追完待ち|Awaiting documents"))
+
+    staff.goto("/applications")
+    row = staff.get_by_role("row", name=re.compile(re.escape(number)))
+    expect(row).to_contain_text(re.compile("追完待ち|Awaiting documents"))
+    check(staff, "awaiting-list")
+    row.get_by_role("link").first.click()
+    staff.get_by_role("link", name=re.compile("求められた資料を提出する|Submit the documents asked for")).click()
+    expect(staff.get_by_role("status")).to_contain_text(re.compile("資料の提出を求められています|asked for more documents"))
+    staff.locator("#title").fill("在職証明書")
+    staff.get_by_role("button", name=re.compile("次へ|Next: choose the file")).click()
+    staff.locator("#file").set_input_files(str(PLAIN_PDF))
+    staff.get_by_role("button", name=re.compile("^(提出する|Submit)$")).click()
+    expect(staff.get_by_role("status")).to_contain_text(re.compile("受け付けました|has been received"))
+
+    officer.reload()
+    expect(officer.locator("main")).to_contain_text(re.compile("審査中|Under examination"))
+    documents = officer.get_by_role("table", name=re.compile("提出された立証資料|Documents submitted"))
+    expect(documents).to_contain_text(re.compile("在職証明書"))
+    expect(documents).to_contain_text(re.compile("資料提出の求めに応じて|as requested"))
+    check(officer, "office-documents-asked")
+
+
+def a_png(page, path, width=600, height=800):
+    """A scan-like PNG drawn by the browser itself (a canvas), written to `path`."""
+    import base64
+    data = page.evaluate(
+        """([w, h]) => { const c = document.createElement('canvas'); c.width = w; c.height = h;
+           const g = c.getContext('2d'); g.fillStyle = '#ffffff'; g.fillRect(0, 0, w, h);
+           g.fillStyle = '#222'; g.font = '24px sans-serif'; g.fillText('Offer of employment', 40, 80);
+           return c.toDataURL('image/png').split(',')[1]; }""",
+        [width, height],
+    )
+    path.write_bytes(base64.b64decode(data))
+    return path
 
 
 def a_jpeg(page, path, width=240, height=320):

@@ -170,7 +170,12 @@ pub(super) async fn application_page(
                                         (d.title().as_str())
                                     }
                                 }
-                                td { (info.kind.name()) ", " (info.pages) (ctx.tr(" ページ", if info.pages == 1 { " page" } else { " pages" })) ", " (info.bytes.div_ceil(1024)) " KB" }
+                                td {
+                                    @match ctx.lang {
+                                        Lang::Ja => (format!("{}、{}ページ、{}KB", info.kind.name(), info.pages, info.bytes.div_ceil(1024))),
+                                        Lang::En => (format!("{}, {} page{}, {} KB", info.kind.name(), info.pages, if info.pages == 1 { "" } else { "s" }, info.bytes.div_ceil(1024))),
+                                    }
+                                }
                                 td {
                                     (jst(d.created_at()))
                                     @if d.after_request() > 0 { br; (ctx.tr("（資料提出の求めに応じて）", "(as requested)")) }
