@@ -1207,3 +1207,39 @@ async fn another_organizations_documents_and_another_offices_are_not_found() {
     .await;
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
 }
+
+/// #33 item 3: the examination-completed e-mail and the page say the fee due for each permission granted,
+/// for filing online.
+#[tokio::test]
+async fn the_fee_due_is_said_for_each_permission_granted_and_the_way_it_was_filed() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let tanaka = login(&app, "TANAKA01").await;
+    let body = form("AB12345678CD", |v| {
+        v["procedures"] = json!(["extension", "re_entry_multiple", "activity_outside_status"]);
+    });
+    let id = filed(&app, &tanaka, body).await;
+    let officer = login(&app, "OFFICER1").await;
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
+    assert_eq!(r.body["fee_yen"], 12_000, "{:?}", r.body);
+    let mail = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted)
+        .unwrap();
+    let ja = mail.data["details_ja"].clone();
+    for part in [
+        "在留期間更新許可 5,500円",
+        "再入国許可（数次） 6,500円",
+        "資格外活動許可 無料",
+        "合計12,000円（オンライン申請の手数料）",
+    ] {
+        assert!(ja.contains(part), "{part}: {ja}");
+    }
+    assert!(mail.data["details_en"].contains("in all 12,000 yen (the fee for filing online)"), "{:?}", mail.data);
+    let page = send(&app, tanaka.req("GET", &format!("/applications/{id}")).body(Body::empty()).unwrap()).await;
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert!(html.contains("合計12,000円（オンライン申請の手数料）"), "{html}");
+}

@@ -204,8 +204,14 @@ impl Procedure {
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
     pub fn fee(self, on: JstDate, channel: Channel) -> Option<u32> {
+        Some(self.charge().fee(on, channel))
+    }
+
+    /// What its permission is charged as.
+    pub fn charge(self) -> crate::fees::Charge {
         match self {
-            Self::Extension | Self::ChangeOfStatus => Some(crate::fees::extension_fee(on, channel)),
+            Self::Extension => crate::fees::Charge::Extension,
+            Self::ChangeOfStatus => crate::fees::Charge::ChangeOfStatus,
         }
     }
 

@@ -112,9 +112,20 @@ impl OfficeAction {
 /// What the user does next, as the "Notification on examination completion" says it (Q54–Q56): the fee
 /// and, by post, where the return envelope is addressed; in Japanese and English.
 fn next_steps(app: &Application) -> (String, String) {
-    let Some(fee) = app.fee_due() else {
+    let Some(fees) = app.fees_due() else {
         return (String::new(), String::new());
     };
+    let fee = fees.total();
+    let (fee_ja, fee_en) = (
+        format!("手数料の内訳: {}", fees.words(zairyu_domain::error::Language::Ja)),
+        format!("The fee: {}.", fees.words(zairyu_domain::error::Language::En)),
+    );
+    let (ja, en) = next_steps_paying(app, fee);
+    (format!("{ja}\n{fee_ja}"), format!("{en}\n{fee_en}"))
+}
+
+/// What to send or bring, with the fee's total.
+fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
     match (app.form().receipt_method, app.return_address()) {
         (ReceiptMethod::Post, Some(address)) => (
             format!(

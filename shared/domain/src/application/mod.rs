@@ -474,17 +474,33 @@ impl Application {
         self.return_address.as_ref()
     }
 
-    /// Q55: the fee (yen) to be paid by revenue stamp on the fee payment notice, once permitted and while the
-    /// card awaits issuance; the amount in force on the day of the decision (`fees.rs`).
-    pub fn fee_due(&self) -> Option<u32> {
+    /// Q55: the fees to be paid by revenue stamp on the fee payment notice, once permitted and while the card
+    /// awaits issuance: the procedure's, and each permission filed with it and not withdrawn; as in force on
+    /// the day the application was received (one received before new fees keeps the old, `fees.rs`), for
+    /// filing online.
+    pub fn fees_due(&self) -> Option<crate::fees::FeeDue> {
+        use crate::fees::Charge;
         let awaiting =
             matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
-        match self.decision {
-            Some(Decision::Permitted { decided_on, .. }) if awaiting => {
-                self.form.procedure.fee(decided_on, crate::fees::Channel::Online)
-            }
-            _ => None,
+        let Some(Decision::Permitted { decided_on, .. }) = self.decision else { return None };
+        if !awaiting {
+            return None;
         }
+        let mut charges = vec![self.form.procedure.charge()];
+        charges.extend(self.re_entry().map(|r| match r {
+            ReEntry::Single => Charge::ReEntrySingle,
+            ReEntry::Multiple => Charge::ReEntryMultiple,
+        }));
+        if self.activity_outside_status() {
+            charges.push(Charge::ActivityOutsideStatus);
+        }
+        let received = self.receipt_date.unwrap_or(decided_on);
+        Some(crate::fees::FeeDue::of(&charges, received, crate::fees::Channel::Online))
+    }
+
+    /// [`Self::fees_due`] in all, in yen.
+    pub fn fee_due(&self) -> Option<u32> {
+        self.fees_due().map(|f| f.total())
     }
 
     /// The list entry the application was checked against when filed.
@@ -1129,6 +1145,51 @@ mod tests {
         at_counter.start_examination(EXAMINER).unwrap();
         at_counter.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), Some(d("2028-01-20")), today()).unwrap();
         assert_eq!(at_counter.fee_due(), Some(5_500));
+    }
+
+    /// #33 item 3: each permission granted with its fee, as in force on the day the application was received
+    /// (one received before new fees keeps the old), a withdrawn one not charged.
+    #[test]
+    fn the_fees_due_are_each_permission_s_as_in_force_on_the_day_received() {
+        use crate::fees::Charge;
+        let both = |i: &mut crate::form::ApplicationInput| {
+            i.procedures = vec!["extension".into(), "re_entry_multiple".into(), "activity_outside_status".into()];
+        };
+        let mut a = submitted(both);
+        a.start_examination(EXAMINER).unwrap();
+        a.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), None, today()).unwrap();
+        let due = a.fees_due().unwrap();
+        assert_eq!(
+            due.lines,
+            vec![(Charge::Extension, 5_500), (Charge::ReEntryMultiple, 6_500), (Charge::ActivityOutsideStatus, 0)]
+        );
+        assert_eq!(a.fee_due(), Some(12_000));
+        // Received on the last day of the old fees, decided under the new: the old fees.
+        let received = d("2025-03-31");
+        let mut i = application_input();
+        both(&mut i);
+        i.expiry_date = "2025-05-20".into();
+        let form = ApplicationForm::parse(&i, received).unwrap();
+        let mut old = Application::new(
+            ApplicationId::parse("app-old").unwrap(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            form,
+        );
+        old.attach_photo(USER, photo()).unwrap();
+        let mut listed = list_entry();
+        listed.expiry = d("2025-05-20");
+        let e = check_eligibility(FILER, Some(&listed), &old.form, received).unwrap();
+        old.submit(USER, &e, TemporaryReceiptNumber::new(received, 1), None).unwrap();
+        old.start_examination(EXAMINER).unwrap();
+        old.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), None, d("2025-04-02")).unwrap();
+        assert_eq!(old.fee_due(), Some(4_000 + 6_000), "{:?}", old.fees_due());
+        // The re-entry permission withdrawn: not charged.
+        let mut withdrawn = submitted(both);
+        withdrawn.start_examination(EXAMINER).unwrap();
+        withdrawn.withdraw_attachment(EXAMINER, Attachment::ReEntry).unwrap();
+        withdrawn.permit(EXAMINER, PeriodOfStay::parse("3Y").unwrap(), None, today()).unwrap();
+        assert_eq!(withdrawn.fee_due(), Some(5_500));
     }
 
     #[test]

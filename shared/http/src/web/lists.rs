@@ -386,8 +386,14 @@ async fn application(
             @if let Some(address) = &view.return_address {
                 dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address) }
             }
-            @if let Some(fee) = view.fee_yen {
-                dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) }
+            @match (&item, view.fee_yen) {
+                (Listed::Application(app), Some(_)) => {
+                    @if let Some(fees) = app.fees_due() {
+                        dt { (ctx.tr("手数料", "Fee")) } dd { (fees.words(lang)) }
+                    }
+                }
+                (_, Some(fee)) => { dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) } }
+                _ => {}
             }
         }
         @for n in &view.notices {

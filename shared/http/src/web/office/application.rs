@@ -115,8 +115,8 @@ pub(super) async fn application_page(
                 }
                 None => {}
             }
-            @if let Some(fee) = app.fee_due() {
-                dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) }
+            @if let Some(fees) = app.fees_due() {
+                dt { (ctx.tr("手数料", "Fee")) } dd { (fees.words(lang)) }
             }
             @if app.status() == ApplicationStatus::WaitingForIssuance {
                 @let docs = app.post_documents();
