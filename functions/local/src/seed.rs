@@ -123,6 +123,15 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
             ("19880921", Sex::Male),
             (StatusOfResidence::SpecifiedSkilledWorker1, "1Y", today.add_months(1)),
         )?,
+        // A student about to graduate into a job at Sakura Systems (#33 item 4): her stay runs past the
+        // spring, too early for an extension; a change of status to engineer is the procedure for her.
+        person(
+            "MN90123456PQ",
+            "LEE,JIWOO",
+            "Republic of Korea",
+            ("20030418", Sex::Female),
+            (StatusOfResidence::Student, "2Y", today.add_months(5)),
+        )?,
         // Four engineers inside the window, to enter together with the blanket input template (Q40).
         person(
             "ST56789012UV",
