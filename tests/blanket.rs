@@ -373,3 +373,51 @@ async fn a_person_s_error_item_is_replaced_by_the_next_upload_and_closed_once_th
     assert!(items.iter().any(|l| l.residence_card_number == card(1) && l.blanket.is_none()));
     assert_eq!(errors_of(&items, &card(2)).len(), 1);
 }
+
+/// #33 item 1: a change of status entered in blanket from the change's own template (one per group of the
+/// status asked for), read by the same reader: each row an application for a change; a row asking for its
+/// own status is an error at the desired status's cell; a status asked for of another screen refuses the file.
+#[tokio::test]
+async fn a_change_of_status_is_entered_in_blanket_from_its_own_template() {
+    use zairyu_blanket::columns::{columns_of, input_cells_of};
+    use zairyu_blanket::template::workbook_for;
+    use zairyu_domain::procedure::Procedure;
+    let w = World::new().await;
+    let _ = w.blanket_people(3).await;
+    let change = |i: usize, asked: &str| {
+        let mut input = zairyu_domain::fixtures::application_input();
+        input.residence_card_number = card(i);
+        input.procedure = "change_of_status".into();
+        input.desired_status_of_residence = asked.into();
+        input.reason = "Opens a branch of the company as its manager".into();
+        input_cells_of(Procedure::ChangeOfStatus, &input)
+    };
+    let rows = vec![
+        change(0, "business_manager"),
+        change(1, "engineer_humanities_international"),
+        change(2, "business_manager"),
+    ];
+    let done = upload(&w, &workbook_for(Procedure::ChangeOfStatus, ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!((done.rows_registered(), done.rows_failed()), (2, 1));
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    assert_eq!(errors.len(), 1);
+    let desired =
+        columns_of(Procedure::ChangeOfStatus).iter().position(|c| c.field == "desired_status_of_residence").unwrap();
+    assert_eq!((errors[0].row, errors[0].rule.as_str()), (5, "change_of_status.same_status"));
+    assert_eq!(errors[0].column, zairyu_blanket::columns::letters(desired));
+    assert_eq!(errors[0].header_ja, "希望する在留資格");
+    let (_, caller) = w.login("TANAKA01").await;
+    let lines = w.lines(&caller, 10).await;
+    let entered: Vec<_> = lines.iter().filter(|l| l.status.code == "input_completed").collect();
+    assert_eq!(entered.len(), 2);
+    for line in entered {
+        let app = w.svc.applications.application(&caller, &line.id).await.unwrap();
+        assert_eq!(app.procedure(), Procedure::ChangeOfStatus);
+        assert_eq!(app.form().desired_status.map(|s| s.code()), Some("business_manager"));
+    }
+    // A status asked for of another input screen (Student) in the work template: the file is refused.
+    let other = vec![change(0, "student")];
+    let refused = upload(&w, &workbook_for(Procedure::ChangeOfStatus, ScreenGroup::Work, &other).unwrap()).await;
+    assert_eq!(refused.state(), UploadState::Refused);
+    assert_eq!(refused.refusal_detail().unwrap().rule, "blanket.mixed_screen_groups");
+}

@@ -5,6 +5,7 @@
 use zairyu_domain::form::field::Spec;
 pub use zairyu_domain::form::field::{Kind, Need};
 use zairyu_domain::form::{ApplicationForm, ApplicationInput, Field, RelativeField};
+use zairyu_domain::procedure::Procedure;
 
 /// Which field of the form a column is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,24 +26,32 @@ pub struct Column {
 /// Rows of relatives the template has: as many as the form takes.
 pub const RELATIVES: usize = ApplicationForm::MAX_RELATIVES;
 
-/// The procedure the template and its columns enter (one template per procedure and screen group): an
-/// extension's; a change of status is filed through the API and the pages.
-pub const PROCEDURE: zairyu_domain::procedure::Procedure = zairyu_domain::procedure::Procedure::Extension;
+/// The procedure of the templates made before a template named others: an extension's.
+pub const PROCEDURE: Procedure = Procedure::Extension;
 
-/// Every column, in the order of the agency's form.
-/// Built once per process and shared: a file's reading, each of its rows and each error look them up.
+/// Every column of an extension's template, in the order of the agency's form.
 pub fn columns() -> &'static [Column] {
-    static COLUMNS: std::sync::OnceLock<Vec<Column>> = std::sync::OnceLock::new();
-    COLUMNS.get_or_init(build_columns)
+    columns_of(PROCEDURE)
 }
 
-fn build_columns() -> Vec<Column> {
+/// Every column of a procedure's template (its fields as `Field::entered_for` says), in the order of the
+/// agency's form. Built once per process and procedure, and shared: a file's reading, each of its rows and
+/// each error look them up.
+pub fn columns_of(procedure: Procedure) -> &'static [Column] {
+    static COLUMNS: [std::sync::OnceLock<Vec<Column>>; Procedure::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; Procedure::ALL.len()];
+    let i = Procedure::ALL.iter().position(|p| *p == procedure).unwrap_or(0);
+    COLUMNS[i].get_or_init(|| build_columns(procedure))
+}
+
+fn build_columns(procedure: Procedure) -> Vec<Column> {
     let column = |field: Field| {
-        let Spec { key, ja, en, kind, .. } = field.spec();
+        let Spec { key, kind, .. } = field.spec();
+        let (ja, en) = field.label_for(procedure);
         Column { field: key.into(), ja: ja.into(), en: en.into(), kind, source: Source::Field(field) }
     };
     let mut c = Vec::new();
-    for field in Field::entered_for(PROCEDURE) {
+    for field in Field::entered_for(procedure) {
         c.push(column(field));
         if field == Field::RelativesInJapan {
             for i in 0..RELATIVES {
@@ -72,10 +81,16 @@ impl Column {
         }
     }
 
-    /// The column of the field a violation names (the API's list of permissions is the re-entry column).
+    /// The column of an extension's template of the field a violation names.
     pub fn of_violation(field: &str) -> Option<usize> {
+        Self::of_violation_in(PROCEDURE, field)
+    }
+
+    /// The column of a procedure's template of the field a violation names (the API's list of permissions
+    /// is the re-entry column).
+    pub fn of_violation_in(procedure: Procedure, field: &str) -> Option<usize> {
         let key = Field::of_key(field).map_or(field, |f| f.entered_as().key());
-        columns().iter().position(|c| c.field == key)
+        columns_of(procedure).iter().position(|c| c.field == key)
     }
 }
 
@@ -92,10 +107,20 @@ pub fn letters(mut index: usize) -> String {
     s.iter().rev().collect()
 }
 
-/// Reads a row's cells (by column) into the input single entry uses.
+/// Reads a row of an extension's template into the input single entry uses.
 pub fn row_input(cells: &[String]) -> ApplicationInput {
+    row_input_of(PROCEDURE, cells)
+}
+
+/// Reads a row's cells (by column of the procedure's template) into the input single entry uses, for the
+/// template's procedure.
+pub fn row_input_of(procedure: Procedure, cells: &[String]) -> ApplicationInput {
+    let cols = columns_of(procedure);
     let cell = |key: &str| {
-        let i = columns().iter().position(|c| c.field == key)?;
+        if key == Field::Procedure.key() {
+            return Some(procedure.code().to_owned());
+        }
+        let i = cols.iter().position(|c| c.field == key)?;
         Some(cells.get(i)?.trim().to_owned())
     };
     ApplicationInput::from_entered(|key| cell(key).unwrap_or_default(), RELATIVES)
@@ -107,9 +132,14 @@ fn cell_text(kind: Kind, value: String) -> String {
     zairyu_domain::choice::find(kind.choices(), &value).map_or(value, |c| c.template.to_owned())
 }
 
-/// The cells of a row for an input: the inverse of [`row_input`].
+/// The cells of a row of an extension's template for an input: the inverse of [`row_input`].
 pub fn input_cells(input: &ApplicationInput) -> Vec<String> {
-    columns()
+    input_cells_of(PROCEDURE, input)
+}
+
+/// The cells of a row of a procedure's template for an input: the inverse of [`row_input_of`].
+pub fn input_cells_of(procedure: Procedure, input: &ApplicationInput) -> Vec<String> {
+    columns_of(procedure)
         .iter()
         .map(|c| match c.source {
             Source::Field(f) => cell_text(c.kind, input.value(f)),

@@ -12,8 +12,9 @@ use zairyu_domain::form::ApplicationInput;
 use zairyu_domain::form::field::Kind;
 use zairyu_domain::status_of_residence::{ScreenGroup, StatusOfResidence};
 
-use crate::columns::{columns, letters, row_input};
+use crate::columns::{columns_of, letters, row_input_of};
 use crate::template::{DATA_SHEET, FIRST_DATA_ROW, META_SHEET, PROCEDURE};
+use zairyu_domain::procedure::Procedure;
 
 /// Largest file accepted (a full template is well under 200 KB).
 pub use zairyu_domain::blanket::MAX_FILE_BYTES;
@@ -42,7 +43,7 @@ pub enum FileError {
         "the workbook is not the blanket input template (sheet or header missing or changed); download the template again"
     )]
     NotOurTemplate,
-    #[error("the template is for another procedure ({0}); only extensions of period of stay are filed in blanket")]
+    #[error("the template is for a procedure not filed in blanket; download the template again")]
     OtherProcedure(String),
     #[error("the file has no applicants")]
     Empty,
@@ -89,7 +90,7 @@ impl Localized for FileError {
             Self::ZipBomb => "展開後の大きさが50MBを超えるため受け付けられません。".into(),
             Self::Corrupt(_) => "ブックを読み取れません。".into(),
             Self::NotOurTemplate => "一括入力テンプレートではありません（シートや見出しが変更されています）。テンプレートをダウンロードし直してください。".into(),
-            Self::OtherProcedure(p) => format!("別の申請種別（{p}）のテンプレートです。一括入力できるのは在留期間更新許可申請のみです。"),
+            Self::OtherProcedure(_) => "一括入力できない申請種別のテンプレートです。テンプレートをダウンロードし直してください。".into(),
             Self::Empty => "申請人が入力されていません。".into(),
             Self::PastLastRow(row) => format!(
                 "{row}行目はテンプレートの最終行（{LAST_ROW}行目）より後です。1ファイル300名までですので分割してください。"
@@ -128,6 +129,8 @@ pub struct Row {
 
 #[derive(Debug, Clone)]
 pub struct Blanket {
+    /// What its rows apply for (the template's).
+    pub procedure: Procedure,
     pub screen_group: ScreenGroup,
     pub rows: Vec<Row>,
 }
@@ -257,14 +260,15 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
         }
     }
     let value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    let procedure = value("procedure").ok_or(FileError::NotOurTemplate)?;
-    if procedure != PROCEDURE.template_code() {
-        return Err(FileError::OtherProcedure(procedure));
-    }
+    let code = value("procedure").ok_or(FileError::NotOurTemplate)?;
+    let procedure = Procedure::ALL
+        .into_iter()
+        .find(|p| p.template_code() == code && Procedure::OFFERED.contains(p))
+        .ok_or(FileError::OtherProcedure(code))?;
     let group_code = value("screen_group").ok_or(FileError::NotOurTemplate)?;
     let group = ScreenGroup::ALL.into_iter().find(|g| g.code() == group_code).ok_or(FileError::NotOurTemplate)?;
 
-    let cols = columns();
+    let cols = columns_of(procedure);
     let width = cols.len();
     let mut header = vec![vec![String::new(); width]; FIRST_DATA_ROW as usize];
     let mut data: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
@@ -322,33 +326,37 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
             return Err(FileError::HeaderChanged(i as u32 + 1));
         }
     }
-    let rows: Vec<Row> =
-        data.into_iter().map(|(row, cells)| Row { number: row + 1, input: row_input(&cells), cells }).collect();
+    let rows: Vec<Row> = data
+        .into_iter()
+        .map(|(row, cells)| Row { number: row + 1, input: row_input_of(procedure, &cells), cells })
+        .collect();
     if rows.is_empty() {
         return Err(FileError::Empty);
     }
+    // The status that decides the input screen: an extension's held, a change's asked for.
+    let screen = procedure.screen_field();
     for row in &rows {
-        if let Ok(status) = StatusOfResidence::parse(&row.input.status_of_residence)
+        let typed = row.input.value(screen);
+        if let Ok(status) = StatusOfResidence::parse(&typed)
             && status.is_online()
             && status.screen_group() != Some(group)
         {
-            return Err(FileError::MixedScreenGroups {
-                row: row.number,
-                status: row.input.status_of_residence.clone(),
-            });
+            return Err(FileError::MixedScreenGroups { row: row.number, status: typed });
         }
     }
-    Ok(Blanket { screen_group: group, rows })
+    Ok(Blanket { procedure, screen_group: group, rows })
 }
 
 /// The row errors of one row's violations, each with its sheet, row, column and value (Q42).
 pub fn row_errors(row: &Row, violations: &[Violation]) -> Vec<RowError> {
-    let cols = columns();
+    // The row's columns are those of its template's procedure, which its input carries.
+    let procedure = Procedure::parse(&row.input.procedure).unwrap_or(PROCEDURE);
+    let cols = columns_of(procedure);
     violations
         .iter()
         .map(|v| {
             // Violations name fields; "procedures" is the re-entry column's, a relative's own field its own.
-            let index = crate::columns::Column::of_violation(&v.field);
+            let index = crate::columns::Column::of_violation_in(procedure, &v.field);
             // An answer none of its choices: the choices as the template's list words them (有/無, 窓口/郵送).
             let choices =
                 index.map(|i| cols[i].kind.choices()).filter(|c| !c.is_empty() && v.rule.starts_with("choice."));

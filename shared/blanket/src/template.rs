@@ -13,7 +13,9 @@ use zairyu_domain::form::PREFECTURES;
 use zairyu_domain::office::OFFICE_TABLE;
 use zairyu_domain::status_of_residence::ScreenGroup;
 
-use crate::columns::{Column, Kind, Need, columns};
+use crate::columns::{Column, Kind, Need, columns_of};
+use zairyu_domain::procedure::Procedure;
+use zairyu_domain::status_of_residence::StatusOfResidence;
 
 pub const INSTRUCTIONS_SHEET: &str = "説明 Instructions";
 pub const EXAMPLE_SHEET: &str = "記入例 Example";
@@ -87,19 +89,51 @@ pub fn earlier_rule(kind: Kind) -> Option<&'static str> {
 
 /// The template for extensions of period of stay of one input-screen group, as xlsx bytes.
 pub fn template(group: ScreenGroup) -> Result<Vec<u8>, XlsxError> {
-    workbook(group, &[])
+    template_for(PROCEDURE, group)
+}
+
+/// The template of a procedure for one input-screen group (of the status held for an extension, of the
+/// status asked for for a change), as xlsx bytes.
+pub fn template_for(procedure: Procedure, group: ScreenGroup) -> Result<Vec<u8>, XlsxError> {
+    workbook_for(procedure, group, &[])
+}
+
+/// An extension's template with applicant rows already in it ([`workbook_for`]).
+pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    workbook_for(PROCEDURE, group, rows)
+}
+
+/// The statuses a column of a procedure's template lists: the group's for the status that decides the
+/// input screen (those a change may ask for, for a change), and for a change's status held every status a
+/// change may be filed from.
+fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec<StatusOfResidence> {
+    let screen = procedure.screen_field().key() == field;
+    StatusOfResidence::ALL
+        .into_iter()
+        .filter(|s| match (procedure, screen) {
+            (Procedure::Extension, _) => s.screen_group() == Some(group),
+            (Procedure::ChangeOfStatus, true) => s.screen_group() == Some(group) && Procedure::may_ask(*s),
+            (Procedure::ChangeOfStatus, false) => procedure.in_online_scope(*s),
+        })
+        .collect()
 }
 
 /// The template with applicant rows already in it (cells in column order): what a user saves after
 /// filling it in, and how a list of applications is handed back as a blanket file.
-pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook_for(procedure: Procedure, group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let cols = columns();
-    let statuses: Vec<&str> = group.statuses().map(|s| s.info().name_ja).collect();
+    let cols = columns_of(procedure);
+    let names = |list: Vec<StatusOfResidence>| -> Vec<&'static str> { list.iter().map(|s| s.info().name_ja).collect() };
+    let statuses = names(listed_statuses(procedure, group, procedure.screen_field().key()));
+    // Lists column D: a change's status held (any a change may be filed from); unused by an extension's.
+    let held: Vec<&str> = match procedure {
+        Procedure::Extension => Vec::new(),
+        Procedure::ChangeOfStatus => names(listed_statuses(procedure, group, "status_of_residence")),
+    };
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
     let prefectures: Vec<&str> = PREFECTURES.iter().map(|(ja, _)| *ja).collect();
 
-    instructions(wb.add_worksheet(), group, cols, &statuses)?;
+    instructions(wb.add_worksheet(), procedure, group, cols, &statuses)?;
     {
         let ws = wb.add_worksheet();
         ws.set_name(DATA_SHEET)?;
@@ -109,7 +143,7 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         for (c, column) in cols.iter().enumerate() {
             let c = column_index(c)?;
             ws.set_column_format(c, &open)?;
-            let v = validation(column, statuses.len(), offices.len(), prefectures.len())?;
+            let v = validation(procedure, column, [statuses.len(), offices.len(), prefectures.len(), held.len()])?;
             ws.add_data_validation(FIRST_DATA_ROW, c, LAST_DATA_ROW, c, &v)?;
         }
         for (r, cells) in rows.iter().enumerate() {
@@ -149,7 +183,7 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
     {
         let lists = wb.add_worksheet();
         lists.set_name(LISTS_SHEET)?;
-        for (column, items) in [&statuses, &offices, &prefectures].into_iter().enumerate() {
+        for (column, items) in [&statuses, &offices, &prefectures, &held].into_iter().enumerate() {
             for (i, item) in items.iter().enumerate() {
                 lists.write_string(i as u32, column_index(column)?, *item)?;
             }
@@ -160,7 +194,7 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
         let meta = wb.add_worksheet();
         meta.set_name(META_SHEET)?;
         for (i, (k, v)) in
-            [("procedure", PROCEDURE.template_code()), ("screen_group", group.code()), ("version", TEMPLATE_VERSION)]
+            [("procedure", procedure.template_code()), ("screen_group", group.code()), ("version", TEMPLATE_VERSION)]
                 .iter()
                 .enumerate()
         {
@@ -200,12 +234,11 @@ fn headers(ws: &mut Worksheet, cols: &[Column]) -> Result<(), XlsxError> {
 
 /// A column's validation: its list where the choice is closed, and in every case an input message with the
 /// column's rule (shown when a cell is selected).
-fn validation(
-    column: &Column,
-    statuses: usize,
-    offices: usize,
-    prefectures: usize,
-) -> Result<DataValidation, XlsxError> {
+/// `lengths`: of the lists sheet's columns A (statuses of the screen), B (offices), C (prefectures), D (a
+/// change's statuses held).
+fn validation(procedure: Procedure, column: &Column, lengths: [usize; 4]) -> Result<DataValidation, XlsxError> {
+    let [statuses, offices, prefectures, held] = lengths;
+    let screen = procedure.screen_field().key() == column.field;
     let list = |items: &[&str]| DataValidation::new().allow_list_strings(items);
     let range = |letter: char, n: usize| {
         DataValidation::new().allow_list_formula(Formula::new(format!("={LISTS_SHEET}!${letter}$1:${letter}${n}")))
@@ -215,7 +248,8 @@ fn validation(
         Kind::Sex => list(&["男", "女"])?,
         Kind::ReceiptMethod => list(&["窓口", "郵送"])?,
         Kind::ReEntry => list(&["なし", "一回限り", "数次"])?,
-        Kind::Status => range('A', statuses),
+        Kind::Status if screen || procedure == Procedure::Extension => range('A', statuses),
+        Kind::Status => range('D', held),
         Kind::Office => range('B', offices),
         // A prefecture typed another way (Tokyo, 東京) is still read: a warning, not a stop.
         Kind::Prefecture => range('C', prefectures).set_error_style(DataValidationErrorStyle::Warning),
@@ -230,7 +264,13 @@ fn validation(
 }
 
 /// The instructions sheet, in Japanese and English: how to fill the file in, and every column's rule.
-fn instructions(ws: &mut Worksheet, group: ScreenGroup, cols: &[Column], statuses: &[&str]) -> Result<(), XlsxError> {
+fn instructions(
+    ws: &mut Worksheet,
+    procedure: Procedure,
+    group: ScreenGroup,
+    cols: &[Column],
+    statuses: &[&str],
+) -> Result<(), XlsxError> {
     ws.set_name(INSTRUCTIONS_SHEET)?;
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
@@ -243,13 +283,13 @@ fn instructions(ws: &mut Worksheet, group: ScreenGroup, cols: &[Column], statuse
     ws.write_string_with_format(
         0,
         0,
-        format!("在留期間更新許可申請 一括入力テンプレート（{}）", group.name_ja()),
+        format!("{} 一括入力テンプレート（{}）", procedure.label_ja(), group.name_ja()),
         &title,
     )?;
     ws.write_string_with_format(
         1,
         0,
-        format!("Blanket input template: extension of period of stay ({})", group.name_en()),
+        format!("Blanket input template: {} ({})", procedure.label_en().to_lowercase(), group.name_en()),
         &title,
     )?;
     let steps: [(&str, String); 10] = [
@@ -278,8 +318,14 @@ fn instructions(ws: &mut Worksheet, group: ScreenGroup, cols: &[Column], statuse
             "Periods of stay are written 1年6月, 3年, 90日 (1Y6M is accepted too).".into(),
         ),
         (
-            "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
-            format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
+            match procedure {
+                Procedure::Extension => "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
+                Procedure::ChangeOfStatus => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
+            },
+            match procedure {
+                Procedure::Extension => format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
+                Procedure::ChangeOfStatus => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
+            },
         ),
         (
             "記入例は「記入例 Example」シートにあります。このシートと記入例は読み込まれません。",
@@ -352,6 +398,7 @@ fn example(field: &str) -> &'static str {
         "passport_number" => "C1234567",
         "passport_expiry" => "2030/01/01",
         "status_of_residence" => "技術・人文知識・国際業務",
+        "desired_status_of_residence" => "経営・管理",
         "period_of_stay" => "1年",
         "expiry_date" => "2027/01/20",
         "residence_card_number" => "AB12345678CD",

@@ -102,7 +102,7 @@ impl Localized for UnknownProcedure {
 impl Procedure {
     pub const ALL: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
 
-    /// The procedures a filer may choose (through the API and the pages; blanket files are extensions').
+    /// The procedures a filer may choose: through the API, the pages and blanket input alike.
     pub const OFFERED: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
 
     /// The stable code, as the API and the blanket template name it.
@@ -200,6 +200,21 @@ impl Procedure {
     /// (every one counted): what the form offers to choose.
     pub fn may_change(held: StatusOfResidence, asked: StatusOfResidence) -> bool {
         check_change_on(held, asked, None).is_ok()
+    }
+
+    /// Whether a change to `asked` is one the online procedure takes, whatever the status held (what a
+    /// change's blanket template lists).
+    pub fn may_ask(asked: StatusOfResidence) -> bool {
+        asked.is_online() && !excluded(asked, None, |e| e.asked)
+    }
+
+    /// The field whose status decides the input screen (and so the blanket template) of an application:
+    /// an extension's the status held, a change's the status asked for (its activity is the one examined).
+    pub fn screen_field(self) -> crate::form::Field {
+        match self {
+            Self::Extension => crate::form::Field::StatusOfResidence,
+            Self::ChangeOfStatus => crate::form::Field::DesiredStatusOfResidence,
+        }
     }
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.

@@ -760,16 +760,18 @@ impl Blanket {
         Ok(self.uploads.get(key).await?)
     }
 
-    /// Q40, Q41: the template of one input-screen group, made by `make` once per template version and kept
+    /// Q40, Q41: the template of one procedure and input-screen group, made by `make` once per template
+    /// version and kept
     /// in the templates store (a template that cannot be kept is served anyway, and logged).
     #[tracing::instrument(skip_all)]
     pub async fn template<E: std::error::Error>(
         &self,
+        procedure: zairyu_domain::procedure::Procedure,
         group: ScreenGroup,
         version: &str,
-        make: impl FnOnce(ScreenGroup) -> Result<Vec<u8>, E>,
+        make: impl FnOnce(zairyu_domain::procedure::Procedure, ScreenGroup) -> Result<Vec<u8>, E>,
     ) -> Result<Vec<u8>, ServiceError> {
-        let key = format!("templates/extension-{}-v{version}.xlsx", group.code());
+        let key = format!("templates/{}-{}-v{version}.xlsx", procedure.template_code(), group.code());
         match self.templates.get(&key).await {
             Ok(Some(bytes)) => return Ok(bytes),
             Ok(None) => {}
@@ -777,7 +779,7 @@ impl Blanket {
                 tracing::warn!(error = %ServiceError::from(e).log_chain(), "the kept template could not be read; made anew")
             }
         }
-        let bytes = make(group).map_err(|e| {
+        let bytes = make(procedure, group).map_err(|e| {
             tracing::error!(error = %e, "the blanket template could not be made");
             ServiceError::Store(crate::ports::StoreError::Invalid("the blanket template could not be made".into()))
         })?;

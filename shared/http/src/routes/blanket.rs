@@ -130,6 +130,9 @@ struct StartUploadBody {
 #[serde(deny_unknown_fields)]
 struct TemplateQuery {
     screen_group: String,
+    /// The procedure its rows apply for (`extension`, the default, or `change_of_status`).
+    #[serde(default)]
+    procedure: Option<String>,
 }
 
 #[cfg(feature = "status")]
@@ -138,19 +141,33 @@ async fn blanket_template(
     _auth: Authenticated,
     QueryArgs(q): QueryArgs<TemplateQuery>,
 ) -> ApiResult<Response> {
-    template_file(&blanket, &q.screen_group).await
+    template_file(&blanket, q.procedure.as_deref(), &q.screen_group).await
 }
 
 /// The template of the input-screen group with this code, as a download (the API's route and the blanket
 /// page's link alike).
 #[cfg(feature = "status")]
-pub(crate) async fn template_file(blanket: &Blanket, screen_group: &str) -> ApiResult<Response> {
+pub(crate) async fn template_file(
+    blanket: &Blanket,
+    procedure: Option<&str>,
+    screen_group: &str,
+) -> ApiResult<Response> {
+    use zairyu_domain::procedure::Procedure;
+    let procedure = match procedure.filter(|p| !p.is_empty()) {
+        None => Procedure::Extension,
+        Some(p) => Procedure::parse_among(p, &Procedure::OFFERED).map_err(|e| query_problem("procedure", &e))?,
+    };
     let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
         .into_iter()
         .find(|g| g.code() == screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(screen_group.to_owned())))?;
-    let bytes = blanket.template(group, zairyu_blanket::template::TEMPLATE_VERSION, zairyu_blanket::template).await?;
-    Ok(crate::download::xlsx(bytes, &format!("zairyu-blanket-{}.xlsx", group.code())))
+    let version = zairyu_blanket::template::TEMPLATE_VERSION;
+    let bytes = blanket.template(procedure, group, version, zairyu_blanket::template::template_for).await?;
+    let name = match procedure {
+        Procedure::Extension => format!("zairyu-blanket-{}.xlsx", group.code()),
+        Procedure::ChangeOfStatus => format!("zairyu-blanket-change-{}.xlsx", group.code()),
+    };
+    Ok(crate::download::xlsx(bytes, &name))
 }
 
 async fn begin_blanket_upload(

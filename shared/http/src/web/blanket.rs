@@ -99,11 +99,16 @@ async fn overview(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit) -> Page
     let (ctx, lang) = (&v.page, v.lang());
     let uploads = blanket.blanket_uploads(&v.caller, None, LISTED_UPLOADS).await.map_err(problem(lang))?;
     let body = html! {
-        p { (ctx.tr("複数の外国人の方の申請情報を、テンプレートファイルにまとめて入力して登録できます。1つのファイルには、申請の種類が同じで、同じ入力画面を使う在留資格の方だけを入力できます。",
-                    "Enter the applications of many foreign nationals in a template file and register them at once. One file holds only applications of the same procedure for statuses of residence that use the same input screen.")) }
+        p { (ctx.tr("複数の外国人の方の申請情報を、テンプレートファイルにまとめて入力して登録できます。1つのファイルには、申請の種類が同じで、同じ入力画面を使う在留資格の方だけを入力できます（在留期間更新又は在留資格変更）。",
+                    "Enter the applications of many foreign nationals in a template file and register them at once. One file holds only applications of the same procedure (an extension or a change of status) for statuses of residence that use the same input screen.")) }
         h2 { (ctx.tr("1. テンプレートファイルを取得する", "1. Get the template file")) }
         form.filter method="get" action="/blanket/template" {
-            label.label for="screen_group" { (ctx.tr("入力画面（在留資格のグループ）", "Input screen (group of statuses of residence)")) }
+            label.label for="procedure" { (ctx.tr("申請の種類", "Procedure")) }
+            select #procedure name="procedure" {
+                @for p in zairyu_domain::procedure::Procedure::OFFERED { option value=(p.code()) { (p.label(lang)) } }
+            }
+            " "
+            label.label for="screen_group" { (ctx.tr("入力画面（在留資格のグループ。在留資格変更は希望する在留資格の）", "Input screen (group of statuses of residence; for a change, of the status asked for)")) }
             select #screen_group name="screen_group" {
                 @for g in ScreenGroup::ALL { option value=(g.code()) { (group_name(lang, g)) } }
             }
@@ -153,6 +158,8 @@ fn limits(lang: Lang) -> String {
 #[derive(Deserialize)]
 struct TemplateArgs {
     screen_group: String,
+    #[serde(default)]
+    procedure: Option<String>,
 }
 
 async fn template(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, uri: Uri) -> PageResult {
@@ -160,7 +167,9 @@ async fn template(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit, uri: Ur
     let args = axum::extract::Query::<TemplateArgs>::try_from_uri(&uri)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
     // One answer for the API and the page: a group not of the list is refused as the API refuses it.
-    crate::routes::blanket::template_file(&blanket, &args.0.screen_group).await.map_err(api(lang))
+    crate::routes::blanket::template_file(&blanket, args.0.procedure.as_deref(), &args.0.screen_group)
+        .await
+        .map_err(api(lang))
 }
 
 /// A new upload; on to its page, where the file is chosen and sent.
