@@ -201,4 +201,34 @@ mod tests {
         assert_eq!(d.refuse(&DocumentError::Empty, at), Err(DocumentStateError::NotAwaiting));
         assert!(!d.takes_file(at));
     }
+
+    #[test]
+    fn a_document_keeps_its_file_s_name_told_once_and_the_request_it_answers() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T01:00:00Z").unwrap().with_timezone(&Utc);
+        let start = |after: u32| {
+            Document::start(
+                DocumentId::parse("D2").unwrap(),
+                ApplicationId::parse("A1").unwrap(),
+                OrganizationId::parse("O1").unwrap(),
+                DocumentTitle::parse("在職証明書").unwrap(),
+                None,
+                UserId::parse("CLERK01").unwrap(),
+                at,
+                after,
+                1_000,
+                at,
+            )
+        };
+        let mut d = start(2);
+        assert_eq!((d.after_request(), start(0).after_request()), (2, 0));
+        assert_eq!(d.file_name(), None);
+        d.name_file(Text::parse("certificate.pdf").unwrap()).unwrap();
+        assert_eq!(d.file_name(), Some("certificate.pdf"));
+        assert_eq!(d.name_file(Text::parse("other.pdf").unwrap()), Err(DocumentStateError::NotAwaiting));
+        assert_eq!(d.file_name(), Some("certificate.pdf"));
+        let mut done = start(0);
+        done.refuse(&DocumentError::Empty, at).unwrap();
+        assert_eq!(done.name_file(Text::parse("late.pdf").unwrap()), Err(DocumentStateError::NotAwaiting));
+        assert!(matches!(done.state(), DocumentState::Refused { rule, .. } if rule == "document.empty"));
+    }
 }

@@ -71,7 +71,8 @@ pub fn check_pdf(bytes: &[u8]) -> Result<PdfInfo, PdfProblem> {
         }
         found.verdict()?;
     }
-    check_startxref(bytes)?;
+    // Offsets count from the header: bytes some writers put before it shift the whole file.
+    check_startxref(bytes, start - 8)?;
     found.verdict()?;
     if found.catalogs == 0 {
         return Err(PdfProblem::Broken("no document catalog"));
@@ -102,12 +103,15 @@ fn check_end(bytes: &[u8]) -> Result<(), PdfProblem> {
     Ok(())
 }
 
-/// The last `startxref` gives the offset of a cross-reference table or stream.
-fn check_startxref(bytes: &[u8]) -> Result<(), PdfProblem> {
+/// The last `startxref` gives the offset (from the header at `base`) of a cross-reference table or stream.
+fn check_startxref(bytes: &[u8], base: usize) -> Result<(), PdfProblem> {
     let at = rfind(bytes, b"startxref").ok_or(PdfProblem::Broken("no startxref"))?;
     let mut lx = Lexer { b: bytes, pos: at + b"startxref".len() };
     let offset = match lx.token()? {
-        Some(Tok::Int(n)) => usize::try_from(n).map_err(|_| PdfProblem::Broken("startxref out of the file"))?,
+        Some(Tok::Int(n)) => usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_add(base))
+            .ok_or(PdfProblem::Broken("startxref out of the file"))?,
         _ => return Err(PdfProblem::Broken("startxref without an offset")),
     };
     if offset >= bytes.len() {

@@ -281,3 +281,91 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_limits_are_the_agency_s_and_ours_to_the_byte() {
+    assert_eq!(MAX_TOTAL_BYTES, 26_214_400);
+    assert_eq!(MAX_INFLATED_BYTES, 67_108_864);
+    // An object stream of 2 MB, well within the budget, is read.
+    let big = object_stream_pdf("<< /Type /Catalog /Pages 2 0 R >>", 2_000_000);
+    assert_eq!(pdf_problem(&big), None);
+}
+
+#[test]
+fn the_header_may_follow_a_little_junk_and_must_give_its_version() {
+    let good = pdf(&PDF_PAGE);
+    // Some writers put bytes before the header; readers look for it in the first 1,024.
+    let prefixed = [b"abc".as_slice(), &good].concat();
+    assert_eq!(pdf_problem(&prefixed), None);
+    for bad in ["%PDF-x.7", "%PDF-1x7", "%PDF-1.x"] {
+        let text = latin1(&good).replacen("%PDF-1.7", bad, 1);
+        let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+        assert!(matches!(pdf_problem(&bytes), Some(PdfProblem::Broken(_))), "{bad}");
+    }
+}
+
+#[test]
+fn every_object_and_stream_is_framed_as_the_format_says() {
+    let good = latin1(&pdf(&PDF_PAGE));
+    let bytes = |t: String| -> Vec<u8> { t.chars().map(|c| c as u8).collect() };
+    // The index pointing at an entry of the table, not at an object or the table.
+    let entry = good.find("0000000000 65535 f").unwrap();
+    let at = good.rfind("startxref\n").unwrap() + "startxref\n".len();
+    let pointed = format!("{}{entry}\n%%EOF\n", &good[..at]);
+    assert_eq!(
+        pdf_problem(&bytes(pointed)),
+        Some(PdfProblem::Broken("startxref does not point at the cross-reference"))
+    );
+    // An object header that is not `obj`; a word after an object's value; one after its stream.
+    assert_eq!(
+        pdf_problem(&bytes(good.replacen("2 0 obj", "2 0 job", 1))),
+        Some(PdfProblem::Broken("something other than an object between objects"))
+    );
+    assert_eq!(
+        pdf_problem(&bytes(good.replacen("/Count 1 >>\nendobj", "/Count 1 >>\nendobjx", 1))),
+        Some(PdfProblem::Broken("an object without endobj"))
+    );
+    assert_eq!(
+        pdf_problem(&bytes(good.replacen("endstream\nendobj", "endstream\nendobjx", 1))),
+        Some(PdfProblem::Broken("an object without endobj"))
+    );
+}
+
+#[test]
+fn a_stream_s_data_starts_after_cr_lf_as_after_lf() {
+    let lf = object_stream_pdf("<< /Type /Catalog /Pages 2 0 R >>", 0);
+    let text = latin1(&lf);
+    // The object stream's line (the last stream of the file) ends CR LF; its offsets in the table move by
+    // one byte after it, and nothing follows but the table.
+    let at = text.rfind(">>\nstream\n").unwrap();
+    let crlf_last = format!("{}>>\nstream\r\n{}", &text[..at], &text[at + ">>\nstream\n".len()..]);
+    let bytes: Vec<u8> = crlf_last.chars().map(|c| c as u8).collect();
+    assert_eq!(pdf_problem(&bytes), None);
+}
+
+#[test]
+fn each_kind_s_name_and_content_must_agree_and_odd_sizes_are_decoded() {
+    let jpg = jpeg(640, 480, 0);
+    let p = png(60, 40);
+    assert_eq!(
+        check_document(&p, Some("scan.jpg"), MAX_TOTAL_BYTES),
+        Err(DocumentError::NameDiffers { named: "JPEG", content: "PNG" })
+    );
+    assert_eq!(
+        check_document(&jpg, Some("scan.png"), MAX_TOTAL_BYTES),
+        Err(DocumentError::NameDiffers { named: "PNG", content: "JPEG" })
+    );
+    assert!(check_document(&p, Some("scan.PNG"), MAX_TOTAL_BYTES).is_ok());
+    assert_eq!(check(b"RIFF\0\0\0\0WEBPVP8 "), Err(DocumentError::Kind("WebP")));
+    assert_eq!(check(b"RIFF\0\0\0\0WAVEfmt "), Err(DocumentError::Kind("an unknown format")));
+    assert_eq!(check(b"XIFF\0\0\0\0WEBPVP8 "), Err(DocumentError::Kind("an unknown format")));
+    // Wider than a decoder's own default limit, within ours: decoded.
+    let wide = jpeg(18_000, 16, 0);
+    assert_eq!(check(&wide).map(|i| i.pixels), Ok(Some((18_000, 16))));
+    assert_eq!(within_bounds(2_000, 20_000), Ok((2_000, 20_000)));
+}
+
+/// Bytes as text, one character per byte (so a PDF's binary parts survive a round trip).
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| char::from(*b)).collect()
+}
