@@ -835,6 +835,18 @@ async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_st
             v["reason"] = json!("Graduates in March 2027 and joins Sakura Systems in April");
         })
     };
+    // The API's list gives each procedure's window: the change's open now, the extension's not yet.
+    let r = send(&app, tanaka.req("GET", "/api/foreign-nationals").body(Body::empty()).unwrap()).await;
+    let student =
+        r.body["items"].as_array().unwrap().iter().find(|p| p["residence_card_number"] == "ST11223344UV").unwrap();
+    let filings = student["filings"].as_array().unwrap();
+    assert_eq!(
+        filings.iter().map(|f| f["procedure"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["extension", "change_of_status"]
+    );
+    assert!(filings.iter().all(|f| f["online"] == true));
+    assert!(filings[1]["filing_window"]["opens"].as_str().unwrap() <= "2026-11-27", "{student}");
+    assert!(filings[0]["filing_window"]["opens"].as_str().unwrap() > "2026-11-27", "{student}");
     let extension = form("ST11223344UV", stay);
     let r = send(&app, tanaka.json("POST", "/api/applications", extension.clone())).await;
     assert!(rules_of(&r).contains(&pair("expiry_date", "filing_window.too_early")), "an extension waits: {:?}", r.body);
@@ -1242,4 +1254,28 @@ async fn the_fee_due_is_said_for_each_permission_granted_and_the_way_it_was_file
     let page = send(&app, tanaka.req("GET", &format!("/applications/{id}")).body(Body::empty()).unwrap()).await;
     let html = String::from_utf8_lossy(&page.bytes);
     assert!(html.contains("合計12,000円（オンライン申請の手数料）"), "{html}");
+}
+
+/// #33 item 1: a change asked by a person whose status cannot be changed online is refused once, at the
+/// status held (the list's), not again at the status asked for.
+#[tokio::test]
+async fn a_change_from_a_status_changed_only_at_the_counter_is_refused_once_at_the_status_held() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    list(&app, &clerk, "DA11223344ZZ", |p| {
+        p["status_of_residence"] = json!("designated_activities");
+        p["period_of_stay"] = json!("1Y");
+        p["expiry_date"] = json!("2027-06-30");
+    })
+    .await;
+    let body = form("DA11223344ZZ", |v| {
+        v["status_of_residence"] = json!("designated_activities");
+        v["period_of_stay"] = json!("1Y");
+        v["expiry_date"] = json!("2027-06-30");
+        v["procedure"] = json!("change_of_status");
+        v["desired_status_of_residence"] = json!("engineer_humanities_international");
+    });
+    let r = send(&app, tanaka.json("POST", "/api/applications", body)).await;
+    assert_eq!(rules_of(&r), vec![pair("status_of_residence", "eligibility.status_not_covered")], "{:?}", r.body);
 }

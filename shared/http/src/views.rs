@@ -67,8 +67,8 @@ impl From<&User> for UserView {
     }
 }
 
-/// One person of the List of Affiliated Foreign Nationals (Q80), with the days an extension (the procedure a
-/// listed person is filed for from the list) can be filed.
+/// One person of the List of Affiliated Foreign Nationals (Q80), with the days each procedure offered can be
+/// filed.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ForeignNationalView {
     pub residence_card_number: String,
@@ -80,9 +80,23 @@ pub struct ForeignNationalView {
     pub online: bool,
     pub period_of_stay: String,
     pub expiry_date: String,
+    /// The extension's window (what `filings` gives for each procedure).
     pub filing_window: FilingWindow,
+    /// Each procedure offered (an extension, a change of status): whether the person's status may file it
+    /// online and the days it can be filed.
+    pub filings: Vec<FilingView>,
     /// The card already shows the name in kanji (Q53, Q57).
     pub kanji_name_on_card: bool,
+}
+
+/// One procedure for one listed person.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct FilingView {
+    /// `extension` or `change_of_status`.
+    pub procedure: &'static str,
+    /// The person's status may file it online.
+    pub online: bool,
+    pub filing_window: FilingWindow,
 }
 
 impl From<&ForeignNational> for ForeignNationalView {
@@ -98,6 +112,14 @@ impl From<&ForeignNational> for ForeignNationalView {
             period_of_stay: p.period_of_stay.to_string(),
             expiry_date: p.expiry.to_string(),
             filing_window: Procedure::Extension.filing_window(p.expiry, p.period_of_stay),
+            filings: Procedure::OFFERED
+                .iter()
+                .map(|procedure| FilingView {
+                    procedure: procedure.code(),
+                    online: procedure.in_online_scope(p.status),
+                    filing_window: procedure.filing_window(p.expiry, p.period_of_stay),
+                })
+                .collect(),
             kanji_name_on_card: p.kanji_name_on_card,
         }
     }

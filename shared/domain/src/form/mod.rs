@@ -579,8 +579,11 @@ impl ApplicationForm {
                     Field::DesiredStatusOfResidence,
                     StatusOfResidence::parse(&input.desired_status_of_residence),
                 );
+                // The status held out of a change's scope is the eligibility check's to say, once, at the
+                // status held (`Procedure::in_online_scope`, as the list records it); here what is asked.
                 if let (Some(held), Some(asked)) = (status, asked)
                     && let Err(e) = crate::procedure::Procedure::check_change(held, asked, today)
+                    && !matches!(e, crate::procedure::ChangeScopeError::HeldExcluded(_))
                 {
                     c.push(Field::DesiredStatusOfResidence, &e);
                 }
