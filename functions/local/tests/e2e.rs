@@ -142,7 +142,7 @@ async fn a_user_files_an_application_through_the_local_server() {
     // The list of affiliated foreign nationals, with who can file today.
     let people = s.call("GET", "/api/foreign-nationals", None, b"").await.json();
     let items = people["items"].as_array().unwrap();
-    assert_eq!(items.len(), 8);
+    assert_eq!(items.len(), 9);
     let nguyen = items.iter().find(|p| p["name"] == "NGUYEN,VAN,AN").unwrap();
 
     let mut input = serde_json::to_value(zairyu_domain::fixtures::application_input()).unwrap();

@@ -334,7 +334,7 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
         return Err(FileError::Empty);
     }
     // The status that decides the input screen: an extension's held, a change's asked for.
-    let screen = procedure.screen_field();
+    let screen = zairyu_domain::form::Field::deciding_screen(procedure);
     for row in &rows {
         let typed = row.input.value(screen);
         if let Ok(status) = StatusOfResidence::parse(&typed)

@@ -107,7 +107,7 @@ pub fn workbook(group: ScreenGroup, rows: &[Vec<String>]) -> Result<Vec<u8>, Xls
 /// input screen (those a change may ask for, for a change), and for a change's status held every status a
 /// change may be filed from.
 fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec<StatusOfResidence> {
-    let screen = procedure.screen_field().key() == field;
+    let screen = zairyu_domain::form::Field::deciding_screen(procedure).key() == field;
     StatusOfResidence::ALL
         .into_iter()
         .filter(|s| match (procedure, screen) {
@@ -124,7 +124,8 @@ pub fn workbook_for(procedure: Procedure, group: ScreenGroup, rows: &[Vec<String
     let mut wb = Workbook::new();
     let cols = columns_of(procedure);
     let names = |list: Vec<StatusOfResidence>| -> Vec<&'static str> { list.iter().map(|s| s.info().name_ja).collect() };
-    let statuses = names(listed_statuses(procedure, group, procedure.screen_field().key()));
+    let statuses =
+        names(listed_statuses(procedure, group, zairyu_domain::form::Field::deciding_screen(procedure).key()));
     // Lists column D: a change's status held (any a change may be filed from); unused by an extension's.
     let held: Vec<&str> = match procedure {
         Procedure::Extension => Vec::new(),
@@ -238,7 +239,7 @@ fn headers(ws: &mut Worksheet, cols: &[Column]) -> Result<(), XlsxError> {
 /// change's statuses held).
 fn validation(procedure: Procedure, column: &Column, lengths: [usize; 4]) -> Result<DataValidation, XlsxError> {
     let [statuses, offices, prefectures, held] = lengths;
-    let screen = procedure.screen_field().key() == column.field;
+    let screen = zairyu_domain::form::Field::deciding_screen(procedure).key() == column.field;
     let list = |items: &[&str]| DataValidation::new().allow_list_strings(items);
     let range = |letter: char, n: usize| {
         DataValidation::new().allow_list_formula(Formula::new(format!("={LISTS_SHEET}!${letter}$1:${letter}${n}")))

@@ -432,7 +432,7 @@ where
     let answer = get(url).await.unwrap();
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body, body);
-    assert_eq!(answer.header("content-type").as_deref(), Some("application/pdf"));
+    assert_eq!(answer.header("content-type"), Some("application/pdf"));
     let disposition = answer.header("content-disposition").unwrap_or_default();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(

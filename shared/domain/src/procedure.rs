@@ -208,15 +208,6 @@ impl Procedure {
         asked.is_online() && !excluded(asked, None, |e| e.asked)
     }
 
-    /// The field whose status decides the input screen (and so the blanket template) of an application:
-    /// an extension's the status held, a change's the status asked for (its activity is the one examined).
-    pub fn screen_field(self) -> crate::form::Field {
-        match self {
-            Self::Extension => crate::form::Field::StatusOfResidence,
-            Self::ChangeOfStatus => crate::form::Field::DesiredStatusOfResidence,
-        }
-    }
-
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
     pub fn fee(self, on: JstDate, channel: Channel) -> Option<u32> {
         Some(self.charge().fee(on, channel))

@@ -61,15 +61,7 @@ impl Applications {
     }
 
     async fn own_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
-        let org = caller.organization()?;
-        let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
-        match self.core.store().applications().get(&id).await? {
-            Some(app) if app.organization_id() == org => Ok(app),
-            Some(app) => {
-                Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "not_found").await?)
-            }
-            None => Err(ServiceError::NotFound),
-        }
+        self.core.own_application(caller, id).await
     }
 
     async fn own_organization(&self, caller: &Caller) -> Result<Organization, ServiceError> {

@@ -10,9 +10,7 @@
 
 use std::time::Duration;
 
-use zairyu_domain::application::{
-    Application, ApplicationError, ApplicationId, Document, DocumentId, DocumentState, DocumentTitle,
-};
+use zairyu_domain::application::{Application, ApplicationError, Document, DocumentId, DocumentState, DocumentTitle};
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::document::{DocumentError, DocumentKind, check_document};
 use zairyu_domain::error::{Localized, Text};
@@ -56,15 +54,7 @@ impl<'a> Documents<'a> {
     }
 
     async fn own_application(&self, caller: &Caller, id: &str) -> Result<Stored<Application>, ServiceError> {
-        let org = caller.organization()?;
-        let id = ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
-        match self.core.store().applications().get(&id).await? {
-            Some(app) if app.organization_id() == org => Ok(app),
-            Some(app) => {
-                Err(self.core.refuse_as_missing(caller, format!("application:{}", app.id()), "not_found").await?)
-            }
-            None => Err(ServiceError::NotFound),
-        }
+        self.core.own_application(caller, id).await
     }
 
     async fn own_document(

@@ -191,6 +191,22 @@ impl Core {
         Ok(())
     }
 
+    /// One application of the caller's organization, to change: another organization's reads as missing
+    /// (and the attempt is kept in the trail), a missing one is missing.
+    pub(crate) async fn own_application(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<crate::store::Stored<zairyu_domain::application::Application>, ServiceError> {
+        let org = caller.organization()?;
+        let id = zairyu_domain::application::ApplicationId::parse(id).map_err(|_| ServiceError::NotFound)?;
+        match self.store.applications().get(&id).await? {
+            Some(app) if app.organization_id() == org => Ok(app),
+            Some(app) => Err(self.refuse_as_missing(caller, format!("application:{}", app.id()), "not_found").await?),
+            None => Err(ServiceError::NotFound),
+        }
+    }
+
     /// Another organization's or office's record was asked for: it is answered as missing (never confirmed to
     /// exist), and the attempt is kept in the trail (Q102) with `rule`.
     pub(crate) async fn refuse_as_missing(

@@ -388,6 +388,16 @@ impl Field {
         Self::entered().filter(move |f| f.applies_to(procedure))
     }
 
+    /// The field whose status decides the input screen (and so the blanket template) of an application of
+    /// `procedure`: an extension's the status held, a change's the status asked for (its activity is the
+    /// one examined).
+    pub fn deciding_screen(procedure: crate::procedure::Procedure) -> Field {
+        match procedure {
+            crate::procedure::Procedure::Extension => Self::StatusOfResidence,
+            crate::procedure::Procedure::ChangeOfStatus => Self::DesiredStatusOfResidence,
+        }
+    }
+
     /// Whether a form of `procedure` asks this field: the status asked for is a change of status's alone.
     pub fn applies_to(self, procedure: crate::procedure::Procedure) -> bool {
         use crate::procedure::Procedure as P;

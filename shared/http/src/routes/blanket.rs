@@ -131,7 +131,6 @@ struct StartUploadBody {
 struct TemplateQuery {
     screen_group: String,
     /// The procedure its rows apply for (`extension`, the default, or `change_of_status`).
-    #[serde(default)]
     procedure: Option<String>,
 }
 

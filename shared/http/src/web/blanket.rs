@@ -277,16 +277,9 @@ async fn upload(
             },
         }
     };
-    let mut res =
+    let res =
         Page(StatusCode::OK, layout(ctx, ctx.tr("一括入力のアップロード", "Blanket upload"), body)).into_response();
-    // The form posts the file to the object store: this page's policy lets it, and only there.
-    if let Some(origin) = form.as_ref().and_then(|f| crate::web::page::origin_of(&f.url)) {
-        let policy = crate::trace::content_security_policy_posting_to(&origin);
-        if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
-            res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    Ok(res)
+    Ok(crate::web::page::posting_to_store(res, form.as_ref()))
 }
 
 /// The form that sends the file to the object store (its fields as signed, the file last).

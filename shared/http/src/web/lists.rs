@@ -425,7 +425,7 @@ async fn application(
             @if app.documents().count > 0 || takes_documents {
                 dl.facts {
                     dt { (ctx.tr("立証資料", "Documents of proof")) }
-                    dd { (app.documents().count) (ctx.tr(" 件受付済み", if app.documents().count == 1 { " received" } else { " received" })) }
+                    dd { (app.documents().count) (ctx.tr(" 件受付済み", " received")) }
                 }
             }
             ul {

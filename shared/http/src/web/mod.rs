@@ -35,7 +35,7 @@ mod visit;
 pub use form::Form;
 pub use form::{Field, error_summary, messages};
 pub use layout::{Page, PageCtx, error_page, layout, not_found_page, service_name, set_help_desk};
-#[cfg(any(feature = "login", feature = "office"))]
+#[cfg(any(feature = "login", feature = "submit", feature = "office"))]
 pub use page::jst;
 #[cfg(any(feature = "submit", feature = "office"))]
 pub use page::{MultipartResult, Upload, file_upload, photo_response, photo_upload};

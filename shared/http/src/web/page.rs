@@ -161,7 +161,7 @@ pub fn photo_response(lang: Lang, photo: Result<Option<Vec<u8>>, ServiceError>) 
 }
 
 /// A moment as Japan's clocks show it.
-#[cfg(any(feature = "login", feature = "office"))]
+#[cfg(any(feature = "login", feature = "submit", feature = "office"))]
 pub fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
     zairyu_domain::jst::minute(t)
 }
@@ -189,6 +189,27 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// `scheme://host[:port]` of an absolute URL.
+#[cfg(any(feature = "status", feature = "submit"))]
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// A page whose form posts a file straight to the object store: its policy lets the form go there, and
+/// only there (`form` is `None` when the page shows no such form).
+#[cfg(any(feature = "status", feature = "submit"))]
+pub fn posting_to_store(mut res: Response, form: Option<&zairyu_app::ports::PresignedForm>) -> Response {
+    if let Some(origin) = form.and_then(|f| origin_of(&f.url)) {
+        let policy = crate::trace::content_security_policy_posting_to(&origin);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+            res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    res
+}
+
 #[cfg(test)]
 mod phone_tests {
     #[test]
@@ -200,11 +221,4 @@ mod phone_tests {
             r#"<tr id="a"><th data-label="Name" scope="row"><a href="/x?a=1,2">NGUYEN,<wbr>VAN,<wbr>AN</a></th><td data-label="Count">1,<wbr> 2</td><td data-label="A &quot;B&quot;" class="t">x</td></tr><tr><td data-label="Name">y</td></tr>"#
         );
     }
-}
-
-/// `scheme://host[:port]` of an absolute URL.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
-    Some(format!("{scheme}://{host}"))
 }

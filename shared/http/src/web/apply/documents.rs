@@ -233,16 +233,8 @@ pub(super) async fn document(
             },
         }
     };
-    let mut res =
-        Page(StatusCode::OK, layout(ctx, ctx.tr("立証資料のファイル", "Document file"), body)).into_response();
-    // The form posts the file to the object store: this page's policy lets it, and only there.
-    if let Some(origin) = form.as_ref().and_then(|f| crate::web::page::origin_of(&f.url)) {
-        let policy = crate::trace::content_security_policy_posting_to(&origin);
-        if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
-            res.headers_mut().insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    Ok(res)
+    let res = Page(StatusCode::OK, layout(ctx, ctx.tr("立証資料のファイル", "Document file"), body)).into_response();
+    Ok(crate::web::page::posting_to_store(res, form.as_ref()))
 }
 
 /// The name of the file the form is about to send, told by the page's script: 204.
