@@ -213,16 +213,10 @@ fn stream_end(b: &[u8], start: usize, length: Option<i64>) -> Result<usize, PdfP
             return Ok(end);
         }
     }
+    // The end of line before `endstream` stays with the data: nothing read from a stream minds it (an
+    // object stream's text ends in white space anyway, and compressed data ends where it ends).
     let at = find(&b[start..], b"endstream").ok_or(PdfProblem::Broken("a stream without endstream"))?;
-    let mut end = start + at;
-    // The end of line before `endstream` is not data.
-    if end > start && b[end - 1] == b'\n' {
-        end -= 1;
-    }
-    if end > start && b[end - 1] == b'\r' {
-        end -= 1;
-    }
-    Ok(end)
+    Ok(start + at)
 }
 
 /// A compressed object stream: decompressed within the file's budget, then each object in it read.

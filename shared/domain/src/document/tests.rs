@@ -127,13 +127,13 @@ fn a_stream_whose_length_is_wrong_is_read_to_its_end() {
     assert_eq!(check(&pdf(&objects)), Err(DocumentError::BrokenPdf));
 }
 
-/// A PDF whose catalog (object 1) lives only in a compressed object stream (object 5) holding `inner`
-/// followed by `padding` spaces.
-fn object_stream_pdf(inner: &str, padding: usize) -> Vec<u8> {
+/// Deflated bytes, as a PDF writer's /FlateDecode.
+fn flate(parts: &[&[u8]], padding: usize) -> Vec<u8> {
     use std::io::Write;
-    let header = "1 0 ";
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(format!("{header}{inner}").as_bytes()).unwrap();
+    for p in parts {
+        z.write_all(p).unwrap();
+    }
     let spaces = vec![b' '; 1 << 20];
     let mut left = padding;
     while left > 0 {
@@ -141,23 +141,44 @@ fn object_stream_pdf(inner: &str, padding: usize) -> Vec<u8> {
         z.write_all(&spaces[..n]).unwrap();
         left -= n;
     }
-    let data = z.finish().unwrap();
-    let mut stream = format!(
-        "<< /Type /ObjStm /N 1 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
-        header.len(),
-        data.len()
-    )
-    .into_bytes();
-    stream.extend_from_slice(&data);
-    stream.extend_from_slice(b"\nendstream");
-    let objects: [&[u8]; 5] = [
+    z.finish().unwrap()
+}
+
+/// The header of an object stream holding object 1 alone.
+const OBJSTM_HEADER: &str = "1 0 ";
+
+/// A PDF whose catalog (object 1) lives only in object streams: each `(entries, data)` is one stream's
+/// dictionary entries besides its type, count, start and length, and its data as stored.
+fn object_streams_pdf(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let bodies: Vec<Vec<u8>> = streams
+        .iter()
+        .map(|(entries, data)| {
+            let mut stream = format!(
+                "<< /Type /ObjStm /N 1 /First {} {entries} /Length {} >>\nstream\n",
+                OBJSTM_HEADER.len(),
+                data.len()
+            )
+            .into_bytes();
+            stream.extend_from_slice(data);
+            stream.extend_from_slice(b"\nendstream");
+            stream
+        })
+        .collect();
+    let mut objects: Vec<&[u8]> = vec![
         b"<< /Kids [] /Count 0 /Parent 2 0 R >>",
         PDF_PAGE[1].as_bytes(),
         PDF_PAGE[2].as_bytes(),
         PDF_PAGE[3].as_bytes(),
-        &stream,
     ];
+    objects.extend(bodies.iter().map(Vec::as_slice));
     pdf_of_bytes(&objects, "")
+}
+
+/// A PDF whose catalog (object 1) lives only in a compressed object stream (object 5) holding `inner`
+/// followed by `padding` spaces.
+fn object_stream_pdf(inner: &str, padding: usize) -> Vec<u8> {
+    let data = flate(&[OBJSTM_HEADER.as_bytes(), inner.as_bytes()], padding);
+    object_streams_pdf(&[("/Filter /FlateDecode", data)])
 }
 
 #[test]
@@ -368,4 +389,101 @@ fn each_kind_s_name_and_content_must_agree_and_odd_sizes_are_decoded() {
 /// Bytes as text, one character per byte (so a PDF's binary parts survive a round trip).
 fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|b| char::from(*b)).collect()
+}
+
+const CATALOG: &str = "<< /Type /Catalog /Pages 2 0 R >>";
+
+#[test]
+fn an_object_stream_s_encoding_is_read_or_refused() {
+    let data = || flate(&[OBJSTM_HEADER.as_bytes(), CATALOG.as_bytes()], 0);
+    let twice = flate(&[&data()], 0);
+    // One filter, as a name or in an array of one.
+    assert_eq!(pdf_problem(&object_streams_pdf(&[("/Filter [/FlateDecode]", data())])), None);
+    assert_eq!(pdf_problem(&object_streams_pdf(&[("/Filter /FlateDecode /DecodeParms null", data())])), None);
+    // Two filters, a predictor, another filter: not read, so refused (a script could hide in them).
+    for entries in [
+        "/Filter [/FlateDecode /FlateDecode]",
+        "/Filter [/ASCIIHexDecode /FlateDecode]",
+        "/Filter /FlateDecode /DecodeParms << /Predictor 12 >>",
+        "/Filter /LZWDecode",
+    ] {
+        let bytes = object_streams_pdf(&[(entries, data())]);
+        assert!(matches!(pdf_problem(&bytes), Some(PdfProblem::Broken(_))), "{entries}");
+    }
+    // Compressed twice and said so is still two filters.
+    assert!(pdf_problem(&object_streams_pdf(&[("/Filter [/FlateDecode /FlateDecode]", twice)])).is_some());
+    // Stored plain: read as it is.
+    let plain = [OBJSTM_HEADER.as_bytes(), CATALOG.as_bytes()].concat();
+    assert_eq!(pdf_problem(&object_streams_pdf(&[("", plain)])), None);
+}
+
+#[test]
+fn the_inflating_budget_is_the_whole_file_s_to_the_byte() {
+    let fill = MAX_INFLATED_BYTES - OBJSTM_HEADER.len() - CATALOG.len();
+    let exact = flate(&[OBJSTM_HEADER.as_bytes(), CATALOG.as_bytes()], fill);
+    assert_eq!(pdf_problem(&object_streams_pdf(&[("/Filter /FlateDecode", exact)])), None);
+    let over = flate(&[OBJSTM_HEADER.as_bytes(), CATALOG.as_bytes()], fill + 1);
+    assert!(pdf_problem(&object_streams_pdf(&[("/Filter /FlateDecode", over)])).is_some());
+    // Two streams each within it, not both.
+    let half = flate(&[OBJSTM_HEADER.as_bytes(), CATALOG.as_bytes()], MAX_INFLATED_BYTES / 2 + 1);
+    let two = object_streams_pdf(&[("/Filter /FlateDecode", half.clone()), ("/Filter /FlateDecode", half)]);
+    assert!(matches!(pdf_problem(&two), Some(PdfProblem::Broken(_))));
+}
+
+#[test]
+fn a_stream_is_read_to_its_length_even_when_its_data_holds_the_word_endstream() {
+    let mut objects = PDF_PAGE.to_vec();
+    let data = "BT (endstream endobj) Tj ET";
+    let content = format!("<< /Length {} >>\nstream\n{data}\nendstream", data.len());
+    objects[3] = &content;
+    assert_eq!(pdf_problem(&pdf(&objects)), None);
+}
+
+#[test]
+fn values_are_read_as_the_syntax_says() {
+    let ok = |catalog: &str| pdf_problem(&page_with(catalog));
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /A true /B false /C null /D [1 2.5 -3 +4 .5] >>"), None);
+    assert_eq!(
+        ok("<< /Type /Catalog /Pages 2 0 R /A maybe >>"),
+        Some(PdfProblem::Broken("an unexpected word inside an object"))
+    );
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /A > >>"), Some(PdfProblem::Broken("a delimiter out of place")));
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /A ) >>"), Some(PdfProblem::Broken("a delimiter out of place")));
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /A } >>"), Some(PdfProblem::Broken("a delimiter out of place")));
+    // A literal string holds escaped and balanced parentheses; a hexadecimal one only hex digits.
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /Title (a\\) (b) c) >>"), None);
+    assert_eq!(ok("<< /Type /Catalog /Pages 2 0 R /Title <48656C6C6F> >>"), None);
+    assert!(ok("<< /Type /Catalog /Pages 2 0 R /Title <48XX> >>").is_some());
+    // Names up to the standard's 127 bytes.
+    let name = |n: usize| format!("<< /Type /Catalog /Pages 2 0 R /{} 1 >>", "N".repeat(n));
+    assert_eq!(ok(&name(127)), None);
+    assert_eq!(ok(&name(128)), Some(PdfProblem::Broken("a name too long")));
+    // Nested as deep as readers go, not deeper; dictionaries count as arrays do.
+    let arrays = |n: usize| format!("<< /Type /Catalog /Pages 2 0 R /X {}{} >>", "[".repeat(n), "]".repeat(n));
+    assert_eq!(ok(&arrays(64)), None);
+    assert_eq!(ok(&arrays(65)), Some(PdfProblem::Broken("nested too deeply")));
+    let dicts = |n: usize| format!("<< /Type /Catalog /Pages 2 0 R /X {}1 {} >>", "<< /A ".repeat(n), ">> ".repeat(n));
+    assert_eq!(ok(&dicts(63)), None);
+    assert_eq!(ok(&dicts(100)), Some(PdfProblem::Broken("nested too deeply")));
+}
+
+#[test]
+fn the_pages_are_counted_at_the_root_of_the_page_tree() {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 3 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        "<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Certificate) Tj ET\nendstream",
+        "<< /Type /Pages /Parent 2 0 R /Kids [6 0 R 7 0 R] /Count 2 >>",
+        "<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] >>",
+    ];
+    assert_eq!(check(&pdf(&objects)).map(|i| i.pages), Ok(3));
+}
+
+#[test]
+fn the_cross_reference_table_holds_only_its_entries() {
+    let text = latin1(&pdf(&PDF_PAGE)).replacen("0000000000 65535 f", "0000000000 65535 x", 1);
+    let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+    assert_eq!(pdf_problem(&bytes), Some(PdfProblem::Broken("a damaged cross-reference table")));
 }
