@@ -1131,6 +1131,13 @@ async fn the_25_mb_of_documents_and_photo_are_held_to_the_byte() {
     let r =
         send(&app, tanaka.req("GET", &format!("/api/applications/{id}/documents")).body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["room_bytes"], 0);
+    // A size written as a JSON number with a fraction of zero is the whole number it is (and is too large).
+    let body = json!({ "title": "課税証明書", "size": 600.0 });
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), body)).await;
+    assert_eq!(r.body["rule"], "document.too_large", "{:?}", r.body);
+    let body = json!({ "title": "課税証明書", "size": 600.5 });
+    let r = send(&app, tanaka.json("POST", &format!("/api/applications/{id}/documents"), body)).await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "malformed-body");
     let r =
         submit_document(&app, &w, &tanaka, &id, "課税証明書", "more.pdf", zairyu_domain::fixtures::pdf_of_size(600))
             .await;

@@ -226,7 +226,9 @@ struct StartDocumentBody {
     /// The file's name on the user's computer; its extension must agree with its content.
     #[serde(default)]
     file_name: Option<String>,
-    /// The file's size in bytes: the link takes exactly this many.
+    /// The file's size in bytes: the link takes exactly this many (at most the room left of the 25 MB).
+    #[serde(deserialize_with = "crate::extract::whole_number")]
+    #[schemars(range(min = 1, max = zairyu_domain::document::MAX_TOTAL_BYTES))]
     size: u64,
 }
 
