@@ -286,6 +286,18 @@ impl<'a> Documents<'a> {
         Ok((app, out))
     }
 
+    /// The documents of one of the organization's applications as they stand, oldest first: nothing is
+    /// received here (the API's list, served where the files are never read).
+    pub async fn documents_as_they_stand(
+        &self,
+        caller: &Caller,
+        app_id: &str,
+    ) -> Result<(Application, Vec<Document>), ServiceError> {
+        let app = self.own_application(caller, app_id).await?;
+        let docs = self.core.store().documents().of_application(app.id()).await?;
+        Ok((app.into_inner(), docs.into_iter().map(Stored::into_inner).collect()))
+    }
+
     /// One document of one of the organization's applications (received first if its file has arrived).
     pub async fn document(&self, caller: &Caller, app_id: &str, doc_id: &str) -> Result<Document, ServiceError> {
         self.receive_document(caller, app_id, doc_id).await?.ok_or(ServiceError::NotFound)

@@ -182,7 +182,7 @@ pub const ROUTES: &[RouteSpec] = &[
         function: F::Status,
         method: "GET",
         path: "/api/applications/{id}/documents",
-        summary: "The documents of proof of an application: accepted, refused with the reason, or waiting for their file",
+        summary: "The documents of proof of an application: accepted, refused with the reason, or waiting for their file (or for `complete`)",
         session: true,
         body: B::None,
         query: None,
@@ -297,7 +297,7 @@ async fn documents(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DocumentsView>> {
-    let (app, documents) = applications.documents().documents(&auth.caller, &id).await?;
+    let (app, documents) = applications.documents().documents_as_they_stand(&auth.caller, &id).await?;
     Ok(Json(DocumentsView { documents, room_bytes: app.document_room() }))
 }
 
