@@ -386,14 +386,9 @@ async fn application(
             @if let Some(address) = &view.return_address {
                 dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address) }
             }
-            @match (&item, view.fee_yen) {
-                (Listed::Application(app), Some(_)) => {
-                    @if let Some(fees) = app.fees_due() {
-                        dt { (ctx.tr("手数料", "Fee")) } dd { (fees.words(lang)) }
-                    }
-                }
-                (_, Some(fee)) => { dt { (ctx.tr("手数料", "Fee")) } dd { (fee) (ctx.tr("円", " yen")) } }
-                _ => {}
+            // Only an application has fees (a blanket entry is never permitted).
+            @if let Listed::Application(app) = &item && let Some(fees) = app.fees_due() {
+                dt { (ctx.tr("手数料", "Fee")) } dd { (fees.words(lang)) }
             }
         }
         @for n in &view.notices {
