@@ -1490,6 +1490,39 @@ async fn authenticating_a_request_costs_one_read() {
     assert_eq!(counting.reads.load(std::sync::atomic::Ordering::SeqCst) - reads, 2, "the session, then its user");
 }
 
+/// #34 item 2: no hot key from one busy session. 1,000 requests of one logged-in user, three seconds apart
+/// (50 minutes, never idle): the session is written at most once a minute (so the idle limit of Q44 stays exact
+/// to the minute) and the one notices partition, read by every top page, at most once a minute per instance;
+/// a notice published by the office shows at once on the instance that published it.
+#[tokio::test]
+async fn a_thousand_requests_of_one_session_write_its_session_once_a_minute_and_read_the_notices_once_a_minute() {
+    let (w, counting) = ObservedTable::world().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let c = login(&app, "TANAKA01").await;
+    let before = counting.by_partition();
+    for i in 0..1_000 {
+        w.clock.advance(Duration::seconds(3));
+        let path = if i % 2 == 0 { "/" } else { "/api/me" };
+        let r = send(&app, c.req("GET", path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "request {i} ({path})");
+    }
+    let after = counting.by_partition();
+    let grew = |pk: &str| {
+        let (r0, w0) = before.get(pk).copied().unwrap_or_default();
+        let (r1, w1) = after.get(pk).copied().unwrap_or_default();
+        (r1 - r0, w1 - w0)
+    };
+    let sessions: Vec<&String> = after.keys().filter(|pk| pk.starts_with("SESSION#")).collect();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let (_, session_writes) = grew(sessions[0]);
+    assert!((45..=51).contains(&session_writes), "{session_writes} writes of the session in 50 minutes");
+    let (notice_reads, notice_writes) = grew("NOTICE");
+    assert!((45..=51).contains(&notice_reads), "{notice_reads} reads of the notices in 50 minutes");
+    assert_eq!(notice_writes, 0);
+    let busiest = after.keys().map(|pk| (grew(pk).1, pk)).max().unwrap();
+    assert!(busiest.0 <= 51, "the partition written most: {busiest:?}");
+}
+
 /// #30 item 3: the body limits the edge's WAF holds are the application's own (`zairyu_http::limits`): a JSON
 /// body or a page's form one byte over 64 KB is refused, one at the limit is read (and judged on its content).
 #[tokio::test]

@@ -439,6 +439,12 @@ fn the_data_key_is_used_only_through_the_services_that_keep_the_data() {
     }
     let admin = key.split("Sid: AccountAdministers").nth(1).unwrap().split("- Sid:").next().unwrap();
     assert!(!admin.contains("kms:Decrypt") && !admin.contains("kms:GenerateDataKey"), "administration is not use");
+    // #34 item 5: no statement lets a principal make itself a grant (review M9).
+    assert!(!key.contains("kms:Create*"), "kms:Create* includes kms:CreateGrant");
+    let grants = |s: &&str| s.lines().any(|l| l.trim().starts_with("Action:") && l.contains("kms:CreateGrant"));
+    for statement in key.split("- Sid:").filter(grants) {
+        assert!(statement.contains("kms:GrantIsForAWSResource: \"true\""), "{statement}");
+    }
 }
 
 /// #16 item 6: each HTTP function is deployed gradually through its `live` alias and rolled back by its own
@@ -517,6 +523,56 @@ fn the_data_is_backed_up_to_a_second_region_and_photo_access_is_on_record() {
             assert!(lines.iter().any(|l| l.trim() == "DeletionPolicy: Retain"), "{file}: {name}");
         }
     }
+}
+
+/// #34 item 4: evidence the account itself cannot erase. The audit trail's bucket is under object lock in
+/// compliance mode for the audit retention (the same parameter its lifecycle deletes by, so a record is
+/// neither deleted early nor kept past it); the copy vault in the second region under a vault lock in
+/// compliance mode, its least days the copies' own; calls that would stop a trail, delete a recovery point
+/// or loosen a vault alert the operators (both regions); the table is restored from a backup every week.
+#[test]
+fn the_evidence_is_locked_and_every_attempt_on_it_alerts_the_operators() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap_or_default();
+    let bucket = block("AuditTrailBucket");
+    for line in ["ObjectLockEnabled: true", "Mode: COMPLIANCE", "Days: !Ref AuditRetentionDays", "ExpirationInDays: !Ref AuditRetentionDays"] {
+        assert!(bucket.contains(line), "the audit trail bucket lacks {line}");
+    }
+    let copy = std::fs::read_to_string(root().join("infra/backup-copy.yaml")).unwrap();
+    let copies = resources(&copy);
+    let vault = copies.iter().find(|(n, _)| n == "CopyVault").unwrap().1.join("\n");
+    for line in ["LockConfiguration:", "MinRetentionDays: !Ref CopyMinRetentionDays", "ChangeableForDays: !Ref LockGraceDays"] {
+        assert!(vault.contains(line), "the copy vault lacks {line}");
+    }
+    // The copies' least locked days are the days the main stack keeps them.
+    let kept = block("BackupPlan");
+    let copy_days = kept.split("DestinationBackupVaultArn").nth(1).unwrap();
+    let days: u32 = copy_days.split("DeleteAfterDays: ").nth(1).unwrap().lines().next().unwrap().trim().parse().unwrap();
+    let default = copy.split("CopyMinRetentionDays:").nth(1).unwrap().split("Default: ").nth(1).unwrap();
+    let default: u32 = default.lines().next().unwrap().trim().parse().unwrap();
+    assert_eq!(days, default, "the copies are kept {days} days but locked for {default}");
+    // The copy region forwards the same calls the main region alerts on.
+    let names = |text: &str| -> BTreeSet<String> {
+        text.split("eventName:")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .take_while(|l| l.trim_start().starts_with("- "))
+            .map(|l| l.trim().trim_start_matches("- ").to_owned())
+            .collect()
+    };
+    let watched = names(&block("RecoveryPointTamperingRule"));
+    let forwarded = names(&copies.iter().find(|(n, _)| n == "ForwardBackupCallsRule").unwrap().1.join("\n"));
+    assert!(forwarded.contains("DeleteRecoveryPoint") && forwarded.is_subset(&watched), "{forwarded:?} vs {watched:?}");
+    for rule in ["TrailTamperingRule", "RecoveryPointTamperingRule", "AuditBucketTamperingRule", "RestoreFailedRule"] {
+        assert!(block(rule).contains("Arn: !Ref AlertTopic"), "{rule} reaches nobody");
+    }
+    let restore = block("TableRestoreTestingSelection");
+    assert!(restore.contains("ProtectedResourceArns: [!GetAtt Table.Arn]"), "{restore}");
+    assert!(restore.contains("RestoreTestingPlanName: !Ref TableRestoreTestingPlan"));
+    assert!(block("TableRestoreTestingPlan").contains("IncludeVaults: [!GetAtt BackupVault.BackupVaultArn]"));
 }
 
 /// The `ZAIRYU_*` names the Rust sources under `dir` read (string literals), tests excluded.

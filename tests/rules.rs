@@ -748,6 +748,45 @@ async fn q25_notices_on_the_top_screen_and_no_filing_during_a_planned_maintenanc
     assert_problem(&r, StatusCode::NOT_FOUND, "not-found");
 }
 
+/// #34 item 2: each instance reads the notices once a minute at most; a notice published (or withdrawn) shows at
+/// once on the instance that did it, and on every other within the minute.
+#[tokio::test]
+async fn q25_a_notice_reaches_every_other_instance_within_a_minute() {
+    let w = World::new().await;
+    w.seed_officer("ADMIN01", zairyu_domain::office::Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Admin])
+        .await;
+    let office = router(&w, false, GeoPolicy::Off);
+    // A second instance over the same table (another Lambda instance, another function).
+    let other_services = zairyu_app::Services::new(w.wiring.clone());
+    let other = zairyu_http::router(
+        zairyu_http::AppState::full(&other_services, zairyu_http::HttpConfig::new(false, GeoPolicy::Off).unwrap()),
+        &zairyu_http::Function::ALL,
+    );
+    let count = |app: &Router| {
+        let app = app.clone();
+        async move { send(&app, anon("GET", "/api/notices", &Value::Null)).await.body["items"].as_array().unwrap().len() }
+    };
+    assert_eq!((count(&office).await, count(&other).await), (0, 0));
+    let admin = login(&office, "ADMIN01").await;
+    let notice = json!({ "title_ja": "お知らせ", "title_en": "Notice", "body_ja": "本文", "body_en": "Body" });
+    let r = send(&office, admin.json("POST", "/api/office/notices", notice)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(count(&office).await, 1, "at once where it was published");
+    w.clock.advance(Duration::seconds(59));
+    assert_eq!(count(&other).await, 0, "the other instance read the notices a minute ago");
+    w.clock.advance(Duration::seconds(1));
+    assert_eq!(count(&other).await, 1, "and reads them again after the minute");
+    // Withdrawn: gone at once where withdrawn, within the minute elsewhere.
+    let admin = login(&office, "ADMIN01").await;
+    let r = send(&office, admin.req("DELETE", &format!("/api/office/notices/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(count(&office).await, 0);
+    assert_eq!(count(&other).await, 1);
+    w.clock.advance(Duration::seconds(60));
+    assert_eq!(count(&other).await, 0);
+}
+
 #[tokio::test]
 async fn q55_q56_the_card_goes_to_the_organization_or_the_agent_s_office_and_the_fee_is_told() {
     let w = World::new().await;

@@ -323,11 +323,24 @@ pub struct ObservedTable {
     pub reads: std::sync::atomic::AtomicUsize,
     pub writes: std::sync::atomic::AtomicUsize,
     pub partitions: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// Per partition key: the reads (a get, a query) and the item writes (each item of a transaction) it took.
+    pub per_partition: std::sync::Mutex<std::collections::BTreeMap<String, (usize, usize)>>,
 }
 
 impl ObservedTable {
     pub fn new(inner: Arc<dyn Table>) -> Self {
-        Self { inner, reads: Default::default(), writes: Default::default(), partitions: Default::default() }
+        Self {
+            inner,
+            reads: Default::default(),
+            writes: Default::default(),
+            partitions: Default::default(),
+            per_partition: Default::default(),
+        }
+    }
+
+    /// The reads and item writes each partition key took so far.
+    pub fn by_partition(&self) -> std::collections::BTreeMap<String, (usize, usize)> {
+        self.per_partition.lock().unwrap().clone()
     }
 
     /// (reads, writes) so far.
@@ -339,6 +352,12 @@ impl ObservedTable {
     fn saw(&self, counter: &std::sync::atomic::AtomicUsize, pks: &[&str]) {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.partitions.lock().unwrap().extend(pks.iter().map(|pk| (*pk).to_owned()));
+        let write = std::ptr::eq(counter, &self.writes);
+        let mut per = self.per_partition.lock().unwrap();
+        for pk in pks {
+            let e = per.entry((*pk).to_owned()).or_default();
+            if write { e.1 += 1 } else { e.0 += 1 }
+        }
     }
 
     /// A world whose services go through an observed table (the world keeps the bare one for its checks).

@@ -205,3 +205,51 @@ def test_mail_is_sent_from_the_verified_domain_at_the_account_s_rate(dev):
     outputs = dev["Outputs"]
     for i in (1, 2, 3):
         assert f"SenderIdentity.DkimDNSTokenName{i}" in str(outputs[f"DkimRecord{i}"]["Value"])
+
+
+def test_every_evidence_rule_reaches_the_operators_and_may_publish_to_the_encrypted_topic(dev):
+    """#34 item 4: the rules that watch the evidence (a trail stopped, a recovery point deleted, a vault's policy
+    or lock changed, the audit bucket loosened, a restore failed) each target the alerts topic, the topic's policy
+    lets exactly those rules publish (and CloudWatch's alarms, of this account), and the topic's key lets
+    EventBridge encrypt: a rule whose message the topic refuses would alert no one."""
+    resources = dev["Resources"]
+    rules = {k: v for k, v in of_type(dev, "AWS::Events::Rule").items()}
+    to_topic = {k for k, v in rules.items() if any(t["Arn"] == {"Ref": "AlertTopic"} for t in v["Properties"]["Targets"])}
+    assert {"TrailTamperingRule", "RecoveryPointTamperingRule", "AuditBucketTamperingRule", "RestoreFailedRule"} <= to_topic
+    policies = [p for p in of_type(dev, "AWS::SNS::TopicPolicy").values() if {"Ref": "AlertTopic"} in p["Properties"]["Topics"]]
+    assert len(policies) == 1
+    statements = policies[0]["Properties"]["PolicyDocument"]["Statement"]
+    events = [s for s in statements if s["Effect"] == "Allow" and s["Principal"] == {"Service": "events.amazonaws.com"}]
+    assert len(events) == 1 and events[0]["Action"] == "sns:Publish"
+    allowed = {a["Fn::GetAtt"][0] for a in as_list(events[0]["Condition"]["ArnEquals"]["aws:SourceArn"])}
+    assert allowed == to_topic
+    alarms = [s for s in statements if s["Effect"] == "Allow" and s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert alarms and alarms[0]["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    key = resources["DataKey"]["Properties"]["KeyPolicy"]["Statement"]
+    assert any(
+        s["Principal"] == {"Service": "events.amazonaws.com"} and "kms:GenerateDataKey*" in as_list(s["Action"])
+        and s["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+        for s in key
+    )
+    # Every call named by the rules is one the services really make (CloudTrail's event names).
+    backup = rules["RecoveryPointTamperingRule"]["Properties"]["EventPattern"]["detail"]["eventName"]
+    assert {"DeleteRecoveryPoint", "PutBackupVaultAccessPolicy", "DeleteBackupVaultLockConfiguration"} <= set(backup)
+    trail = rules["TrailTamperingRule"]["Properties"]["EventPattern"]["detail"]["eventName"]
+    assert {"StopLogging", "DeleteTrail"} <= set(trail)
+    bucket = rules["AuditBucketTamperingRule"]["Properties"]["EventPattern"]["detail"]
+    assert bucket["requestParameters"]["bucketName"] == [{"Ref": "AuditTrailBucket"}]
+
+
+def test_no_principal_can_grant_itself_the_data_key(dev):
+    """#34 item 5 (review M9): the key's policy lets the account administer the key by named actions and use it only
+    through the services; a grant is allowed only for an AWS resource through those services, so no principal can
+    create a grant for itself and decrypt outside them."""
+    statements = dev["Resources"]["DataKey"]["Properties"]["KeyPolicy"]["Statement"]
+    for s in statements:
+        actions = as_list(s["Action"])
+        assert "kms:*" not in actions and "kms:Create*" not in actions, s["Sid"]
+        if any(a in ("kms:CreateGrant", "kms:*Grant*") for a in actions):
+            assert s["Condition"]["Bool"]["kms:GrantIsForAWSResource"] == "true", s["Sid"]
+            assert "kms:ViaService" in s["Condition"]["StringEquals"], s["Sid"]
+        if s["Sid"] == "AccountAdministers":
+            assert not any(a.startswith(("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt")) for a in actions)

@@ -37,6 +37,15 @@ use crate::store::{Store, UnitOfWork};
 /// How many of the newest notices are read for the top screen and for maintenance windows.
 const NOTICES_KEPT: u32 = 50;
 
+/// How long an instance keeps the notices it read (#34: the one `NOTICE` partition is read by every top page
+/// and every filing; at April's peak that is a hot key). A notice published or withdrawn reaches the
+/// instance that did it at once and every other within this time; a maintenance window is announced hours
+/// ahead, so a minute changes nothing.
+pub const NOTICES_CACHED_FOR: chrono::Duration = chrono::Duration::seconds(60);
+
+/// The notices an instance read, and when (by the service's clock).
+type NoticeCache = Arc<std::sync::Mutex<Option<(DateTime<Utc>, Vec<zairyu_domain::notice::Notice>)>>>;
+
 /// What every service shares: the store, the queue its changes' jobs go to, the clock and the IDs.
 #[derive(Clone)]
 pub struct Core {
@@ -44,11 +53,12 @@ pub struct Core {
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn Ids>,
+    notices: NoticeCache,
 }
 
 impl Core {
     pub fn new(store: Store, queue: Arc<dyn JobQueue>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
-        Self { store, queue, clock, ids }
+        Self { store, queue, clock, ids, notices: NoticeCache::default() }
     }
 
     /// The names of these organizations, for an officer's lists (names, not IDs, before users): the one read
@@ -85,11 +95,33 @@ impl Core {
         JstDate::of_instant(self.now())
     }
 
-    /// The notices of the top screen that still matter now, newest first (Q25).
+    /// The notices of the top screen that still matter now, newest first (Q25): read from the table at most
+    /// once per [`NOTICES_CACHED_FOR`] by this instance (whether each still matters is decided at every call).
     pub(crate) async fn current_notices(&self) -> Result<Vec<zairyu_domain::notice::Notice>, ServiceError> {
         let now = self.now();
-        let page = self.store.notices().newest(None, NOTICES_KEPT).await?;
-        Ok(page.items.into_iter().filter(|n| n.is_current(now)).collect())
+        let cached = self
+            .notices
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().filter(|(at, _)| *at <= now && now - *at < NOTICES_CACHED_FOR).map(|(_, n)| n.clone()));
+        let notices = match cached {
+            Some(notices) => notices,
+            None => {
+                let page = self.store.notices().newest(None, NOTICES_KEPT).await?;
+                if let Ok(mut cache) = self.notices.lock() {
+                    *cache = Some((now, page.items.clone()));
+                }
+                page.items
+            }
+        };
+        Ok(notices.into_iter().filter(|n| n.is_current(now)).collect())
+    }
+
+    /// Forgets the notices this instance read: it published or withdrew one, and shows it at once.
+    pub(crate) fn forget_notices(&self) {
+        if let Ok(mut cache) = self.notices.lock() {
+            *cache = None;
+        }
     }
 
     /// Q25: applications are not accepted during a planned maintenance announced on the top screen.

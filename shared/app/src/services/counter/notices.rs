@@ -20,6 +20,7 @@ impl Counter {
         let mut change = self.core.change(&event)?;
         change.add(&notice)?;
         self.core.commit(change).await?;
+        self.core.forget_notices();
         Ok(notice)
     }
 
@@ -40,9 +41,11 @@ impl Counter {
         let event = self.counter_event(caller, AuditAction::WithdrawNotice, format!("notice:{}", found.notice.id));
         let mut change = self.core.change(&event)?;
         change.remove_notice(&found);
-        self.core.commit(change).await.map_err(|e| match e {
+        let done = self.core.commit(change).await.map_err(|e| match e {
             ServiceError::Conflict => ServiceError::NotFound,
             e => e,
-        })
+        });
+        self.core.forget_notices();
+        done
     }
 }
