@@ -536,19 +536,27 @@ fn the_evidence_is_locked_and_every_attempt_on_it_alerts_the_operators() {
     let all = resources(&t);
     let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap_or_default();
     let bucket = block("AuditTrailBucket");
-    for line in ["ObjectLockEnabled: true", "Mode: COMPLIANCE", "Days: !Ref AuditRetentionDays", "ExpirationInDays: !Ref AuditRetentionDays"] {
+    for line in [
+        "ObjectLockEnabled: true",
+        "Mode: COMPLIANCE",
+        "Days: !Ref AuditRetentionDays",
+        "ExpirationInDays: !Ref AuditRetentionDays",
+    ] {
         assert!(bucket.contains(line), "the audit trail bucket lacks {line}");
     }
     let copy = std::fs::read_to_string(root().join("infra/backup-copy.yaml")).unwrap();
     let copies = resources(&copy);
     let vault = copies.iter().find(|(n, _)| n == "CopyVault").unwrap().1.join("\n");
-    for line in ["LockConfiguration:", "MinRetentionDays: !Ref CopyMinRetentionDays", "ChangeableForDays: !Ref LockGraceDays"] {
+    for line in
+        ["LockConfiguration:", "MinRetentionDays: !Ref CopyMinRetentionDays", "ChangeableForDays: !Ref LockGraceDays"]
+    {
         assert!(vault.contains(line), "the copy vault lacks {line}");
     }
     // The copies' least locked days are the days the main stack keeps them.
     let kept = block("BackupPlan");
     let copy_days = kept.split("DestinationBackupVaultArn").nth(1).unwrap();
-    let days: u32 = copy_days.split("DeleteAfterDays: ").nth(1).unwrap().lines().next().unwrap().trim().parse().unwrap();
+    let days: u32 =
+        copy_days.split("DeleteAfterDays: ").nth(1).unwrap().lines().next().unwrap().trim().parse().unwrap();
     let default = copy.split("CopyMinRetentionDays:").nth(1).unwrap().split("Default: ").nth(1).unwrap();
     let default: u32 = default.lines().next().unwrap().trim().parse().unwrap();
     assert_eq!(days, default, "the copies are kept {days} days but locked for {default}");

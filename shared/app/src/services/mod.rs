@@ -99,11 +99,9 @@ impl Core {
     /// once per [`NOTICES_CACHED_FOR`] by this instance (whether each still matters is decided at every call).
     pub(crate) async fn current_notices(&self) -> Result<Vec<zairyu_domain::notice::Notice>, ServiceError> {
         let now = self.now();
-        let cached = self
-            .notices
-            .lock()
-            .ok()
-            .and_then(|c| c.as_ref().filter(|(at, _)| *at <= now && now - *at < NOTICES_CACHED_FOR).map(|(_, n)| n.clone()));
+        let cached = self.notices.lock().ok().and_then(|c| {
+            c.as_ref().filter(|(at, _)| *at <= now && now - *at < NOTICES_CACHED_FOR).map(|(_, n)| n.clone())
+        });
         let notices = match cached {
             Some(notices) => notices,
             None => {
