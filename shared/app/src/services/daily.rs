@@ -5,12 +5,22 @@
 //!
 //! A run covers every day since the job's last completed run (at most 31), so a missed run is caught up;
 //! and running twice sends nothing twice: every e-mail has an idempotency key.
+//!
+//! April (#34): a peak day files ~10,000 applications, ten times that is the ceiling we plan for. So each
+//! task done is removed with what it did, in the same transaction (a run cut off by its timeout or a crash
+//! and run again finds only what is left), each day is recorded done as it ends, and the work runs side by
+//! side: the official numbers one series (office, procedure, year) per lane, each lane giving numbers in
+//! blocks — the counter moved by a block's size in the transaction that writes the block's applications, so
+//! a number is given with its application or not at all (no gap, no number twice) — and the reminders
+//! several at once.
 
 use std::sync::Arc;
 
+use futures::StreamExt;
+
 use serde::Serialize;
 use zairyu_domain::account::{PasswordReminder, UserState};
-use zairyu_domain::application::{ApplicationId, OrganizationId};
+use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
 use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::error::{Language, Localized};
 use zairyu_domain::job::{Addressee, NotificationJob};
@@ -25,6 +35,7 @@ use zairyu_domain::values::{ResidenceCardNumber, UserId};
 use super::{Core, user_addressee};
 use crate::error::{ErrorKind, ServiceError, invalid};
 use crate::ports::BlobStore;
+use crate::ports::StoreError;
 use crate::store::{Stored, UnitOfWork};
 
 /// What one run did.
@@ -40,6 +51,16 @@ pub struct RunReport {
 }
 
 const CATCH_UP_DAYS: u64 = 31;
+
+/// Applications numbered in one transaction: each brings its record (with its lookups), its audit event, its
+/// queued e-mail and its due task, the block the counter's move; DynamoDB takes 100 items in one.
+const NUMBERING_BLOCK: usize = 20;
+/// The most items one transaction may write (DynamoDB's limit).
+const TRANSACTION_ITEMS: usize = 100;
+/// Series numbered side by side (each series is one counter, so itself one block after another).
+const SERIES_AT_ONCE: usize = 16;
+/// Reminders sent side by side.
+const REMINDERS_AT_ONCE: usize = 16;
 
 #[derive(Clone)]
 pub struct DailyJobs {
@@ -79,9 +100,10 @@ impl DailyJobs {
         while day <= today {
             self.run_day(job, day, &mut report).await?;
             report.days.push(day);
+            // Each day done is on record at once: a run cut off later starts from the next.
+            runs.set_last(job, day).await?;
             day = day.succ();
         }
-        runs.set_last(job, today).await?;
         Ok(report)
     }
 
@@ -91,120 +113,144 @@ impl DailyJobs {
 
     async fn run_day(&self, job: ScheduledJob, day: JstDate, report: &mut RunReport) -> Result<(), ServiceError> {
         match job {
-            ScheduledJob::OfficialReceiptNumbers => {
-                for r in self.due(day, DueTask::ReceiptNumber).await? {
-                    report.tasks += 1;
-                    let Ok(id) = ApplicationId::parse(&r) else { continue };
-                    match self.assign_with_retries(&id).await {
-                        Ok(_) => report.acted += 1,
-                        Err(ServiceError::NotFound | ServiceError::Application(_)) => {}
-                        Err(e) => {
-                            // Q51: shown as a receipt-number error; a later run retries it.
-                            tracing::warn!(error = %e.log_chain(), application = %id, "no official receipt number yet; retried tomorrow");
-                            if let Err(marking) =
-                                self.mark_receipt_number_error(&id, "receipt_number.unavailable").await
-                            {
-                                tracing::warn!(error = %marking.log_chain(), application = %id, "the receipt-number error could not be shown");
-                            }
-                            let mut change = UnitOfWork::new(self.core.now());
-                            change.due(self.core.today().succ(), DueTask::ReceiptNumber, &r);
-                            self.core.store().commit(change).await?;
-                            report.retried += 1;
-                        }
-                    }
-                }
-            }
+            ScheduledJob::OfficialReceiptNumbers => self.number_day(day, report).await,
             ScheduledJob::PeriodicReportReminders => {
-                for r in self.due(day, DueTask::ReportReminder).await? {
-                    report.tasks += 1;
-                    let Some(org) = self.organization_ref(&r).await? else { continue };
-                    let Some(approval) = org.approval() else { continue };
-                    if approval.reminder_on() != day || org.use_state() != UseState::Active {
-                        continue;
-                    }
-                    let key = format!("periodic_report_reminder:{}:{}", org.id(), approval.expires_on);
-                    let data = [
-                        ("expires_on", approval.expires_on.to_string()),
-                        ("report_due_by", approval.report_due_by().to_string()),
-                    ];
-                    let change =
-                        self.organization_notice(&org, NotificationKind::PeriodicReportReminder, &key, &data).await?;
-                    self.core.commit(change).await?;
-                    report.acted += 1;
-                }
+                self.each_task(day, DueTask::ReportReminder, report, |r| self.report_reminder(day, r)).await
             }
             ScheduledJob::SuspendExpiredOrganizations => {
-                for r in self.due(day, DueTask::Suspension).await? {
-                    report.tasks += 1;
-                    let Some(mut org) = self.organization_ref(&r).await? else { continue };
-                    let Some(approval) = org.approval() else { continue };
-                    if !is_due_for_suspension(org.use_state(), approval, self.core.today()) {
-                        continue;
-                    }
-                    org.suspend_if_expired(self.core.today());
-                    let key = format!("use_suspended:{}:{}", org.id(), approval.expires_on);
-                    let mut change = self.organization_notice(&org, NotificationKind::UseSuspended, &key, &[]).await?;
-                    change.save(&org)?;
-                    self.core.commit(change).await?;
-                    report.acted += 1;
-                }
+                self.each_task(day, DueTask::Suspension, report, |r| self.suspension(r)).await
             }
             ScheduledJob::PasswordExpiryReminders => {
                 for (task, reminder, kind) in [
                     (DueTask::Password30, PasswordReminder::ThirtyDays, NotificationKind::PasswordExpiry30Days),
                     (DueTask::Password7, PasswordReminder::SevenDays, NotificationKind::PasswordExpiry7Days),
                 ] {
-                    for r in self.due(day, task).await? {
-                        report.tasks += 1;
-                        let Ok(id) = UserId::parse(&r) else { continue };
-                        let Some(user) = self.core.store().users().get(&id).await? else { continue };
-                        let Some(age) = user.password() else { continue };
-                        if user.state() != UserState::Active || age.reminder_on(reminder) != day {
-                            continue;
-                        }
-                        let key = format!("{}:{}:{}", kind.code(), user.id(), age.set_on);
-                        let job = NotificationJob::new(kind, key, vec![user_addressee(&user)])
-                            .with("user_id", user.id().as_str())
-                            .with("expires_on", age.expires_on().to_string());
-                        let event = self.core.event(
-                            "system",
-                            AuditAction::PasswordReminder,
-                            format!("user:{}", user.id()),
-                            None,
-                            Outcome::Success,
-                        );
-                        let mut change = self.core.change(&event)?;
-                        self.core.enqueue(&mut change, &job)?;
-                        self.core.commit(change).await?;
-                        report.acted += 1;
-                    }
+                    self.each_task(day, task, report, |r| self.password_reminder(day, r, reminder, kind)).await?;
                 }
+                Ok(())
             }
             ScheduledJob::PassportExpiryReminders => {
-                for r in self.due(day, DueTask::Passport).await? {
-                    report.tasks += 1;
-                    let Some((org_id, card)) = r.split_once('#') else { continue };
-                    let (Ok(org_id), Ok(card)) = (OrganizationId::parse(org_id), ResidenceCardNumber::parse(card))
-                    else {
-                        continue;
-                    };
-                    let store = self.core.store();
-                    let Some(person) = store.organizations().person(&org_id, &card).await? else { continue };
-                    let Some(expiry) = person.passport_expiry else { continue };
-                    let Some(org) = store.organizations().get(&org_id).await? else { continue };
-                    if passport_notice_on(expiry) != day || org.use_state() != UseState::Active {
-                        continue;
-                    }
-                    let key = format!("passport_expiry:{org_id}:{card}:{expiry}");
-                    let data = [("name", person.name.to_string()), ("passport_expiry", expiry.to_string())];
-                    let change =
-                        self.organization_notice(&org, NotificationKind::PassportExpiryImminent, &key, &data).await?;
-                    self.core.commit(change).await?;
-                    report.acted += 1;
-                }
+                self.each_task(day, DueTask::Passport, report, |r| self.passport_reminder(day, r)).await
             }
         }
-        Ok(())
+    }
+
+    /// Runs `handle` for every task of `day`, several side by side, and commits what each returns with its
+    /// task removed (a task that is stale — its record changed since it was written — is removed alone).
+    /// Every task runs before an error of one is reported; the failed ones stay for the next run.
+    async fn each_task<'a, F, Fut>(
+        &'a self,
+        day: JstDate,
+        task: DueTask,
+        report: &mut RunReport,
+        handle: F,
+    ) -> Result<(), ServiceError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<UnitOfWork>, ServiceError>> + 'a,
+    {
+        let refs = self.due(day, task).await?;
+        report.tasks += refs.len();
+        let outcomes: Vec<Result<bool, ServiceError>> = futures::stream::iter(refs)
+            .map(|r| {
+                let handled = handle(r.clone());
+                async move {
+                    let change = handled.await?;
+                    let acted = change.is_some();
+                    let mut change = change.unwrap_or_else(|| UnitOfWork::new(self.core.now()));
+                    change.due_done(day, task, &r);
+                    self.core.commit(change).await?;
+                    Ok(acted)
+                }
+            })
+            .buffer_unordered(REMINDERS_AT_ONCE)
+            .collect()
+            .await;
+        let mut failed = None;
+        for outcome in outcomes {
+            match outcome {
+                Ok(true) => report.acted += 1,
+                Ok(false) => {}
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Q73: the periodic report's reminder to every active user of an organization whose approval makes it
+    /// due today.
+    async fn report_reminder(&self, day: JstDate, r: String) -> Result<Option<UnitOfWork>, ServiceError> {
+        let Some(org) = self.organization_ref(&r).await? else { return Ok(None) };
+        let Some(approval) = org.approval() else { return Ok(None) };
+        if approval.reminder_on() != day || org.use_state() != UseState::Active {
+            return Ok(None);
+        }
+        let key = format!("periodic_report_reminder:{}:{}", org.id(), approval.expires_on);
+        let data =
+            [("expires_on", approval.expires_on.to_string()), ("report_due_by", approval.report_due_by().to_string())];
+        Ok(Some(self.organization_notice(&org, NotificationKind::PeriodicReportReminder, &key, &data).await?))
+    }
+
+    /// Q76: an organization whose approval expired is suspended, and its users told.
+    async fn suspension(&self, r: String) -> Result<Option<UnitOfWork>, ServiceError> {
+        let Some(mut org) = self.organization_ref(&r).await? else { return Ok(None) };
+        let Some(approval) = org.approval() else { return Ok(None) };
+        if !is_due_for_suspension(org.use_state(), approval, self.core.today()) {
+            return Ok(None);
+        }
+        org.suspend_if_expired(self.core.today());
+        let key = format!("use_suspended:{}:{}", org.id(), approval.expires_on);
+        let mut change = self.organization_notice(&org, NotificationKind::UseSuspended, &key, &[]).await?;
+        change.save(&org)?;
+        Ok(Some(change))
+    }
+
+    /// Q97: a password's expiry reminder, 30 and 7 days before.
+    async fn password_reminder(
+        &self,
+        day: JstDate,
+        r: String,
+        reminder: PasswordReminder,
+        kind: NotificationKind,
+    ) -> Result<Option<UnitOfWork>, ServiceError> {
+        let Ok(id) = UserId::parse(&r) else { return Ok(None) };
+        let Some(user) = self.core.store().users().get(&id).await? else { return Ok(None) };
+        let Some(age) = user.password() else { return Ok(None) };
+        if user.state() != UserState::Active || age.reminder_on(reminder) != day {
+            return Ok(None);
+        }
+        let key = format!("{}:{}:{}", kind.code(), user.id(), age.set_on);
+        let job = NotificationJob::new(kind, key, vec![user_addressee(&user)])
+            .with("user_id", user.id().as_str())
+            .with("expires_on", age.expires_on().to_string());
+        let event = self.core.event(
+            "system",
+            AuditAction::PasswordReminder,
+            format!("user:{}", user.id()),
+            None,
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        self.core.enqueue(&mut change, &job)?;
+        Ok(Some(change))
+    }
+
+    /// Q86: a person's passport expires soon: the organization's users are told.
+    async fn passport_reminder(&self, day: JstDate, r: String) -> Result<Option<UnitOfWork>, ServiceError> {
+        let Some((org_id, card)) = r.split_once('#') else { return Ok(None) };
+        let (Ok(org_id), Ok(card)) = (OrganizationId::parse(org_id), ResidenceCardNumber::parse(card)) else {
+            return Ok(None);
+        };
+        let store = self.core.store();
+        let Some(person) = store.organizations().person(&org_id, &card).await? else { return Ok(None) };
+        let Some(expiry) = person.passport_expiry else { return Ok(None) };
+        let Some(org) = store.organizations().get(&org_id).await? else { return Ok(None) };
+        if passport_notice_on(expiry) != day || org.use_state() != UseState::Active {
+            return Ok(None);
+        }
+        let key = format!("passport_expiry:{org_id}:{card}:{expiry}");
+        let data = [("name", person.name.to_string()), ("passport_expiry", expiry.to_string())];
+        Ok(Some(self.organization_notice(&org, NotificationKind::PassportExpiryImminent, &key, &data).await?))
     }
 
     async fn organization_ref(&self, r: &str) -> Result<Option<Stored<Organization>>, ServiceError> {
@@ -253,7 +299,7 @@ impl DailyJobs {
         const ATTEMPTS: usize = 200;
         let store = self.core.store();
         for _ in 0..ATTEMPTS {
-            let mut app = store.applications().get(id).await?.ok_or(ServiceError::NotFound)?;
+            let app = store.applications().get(id).await?.ok_or(ServiceError::NotFound)?;
             if let Some(n) = app.official_receipt_number() {
                 return Ok(n);
             }
@@ -275,34 +321,9 @@ impl DailyJobs {
                     return Err(invalid("official_receipt_number", &e));
                 }
             };
-            app.assign_official_receipt_number(number)?;
-            let user = store.users().get(app.created_by()).await?;
-            let mut to: Vec<Addressee> = user.iter().map(|u| user_addressee(u)).collect();
-            to.push(Addressee { email: app.form().notice_email.clone(), language: Language::En });
-            let job = NotificationJob::new(
-                NotificationKind::OfficialReceiptNumber,
-                format!("official_receipt_number:{}", app.id()),
-                to,
-            )
-            .about(app.procedure())
-            .with("receipt_number", number.to_string())
-            .with("receipt_date", receipt_date.to_string())
-            .with("applicant_name", app.form().name.to_string())
-            .with(
-                "temporary_receipt_number",
-                app.temporary_receipt_number().as_ref().map(ToString::to_string).unwrap_or_default(),
-            );
-            let event = self.core.event(
-                "system",
-                AuditAction::ApplicationReceiptNumber,
-                format!("application:{}", app.id()),
-                None,
-                Outcome::Success,
-            );
-            let mut change = self.core.change(&event)?;
+            let user = store.users().get(app.created_by()).await?.map(Stored::into_inner);
+            let mut change = self.numbered(app, number, user.as_ref(), None)?;
             change.advance_counter(&name, counter);
-            change.save(&app)?;
-            self.core.enqueue(&mut change, &job)?;
             match self.core.commit(change).await {
                 Ok(()) => return Ok(number),
                 Err(ServiceError::Conflict) => continue,
@@ -312,19 +333,221 @@ impl DailyJobs {
         Err(ServiceError::Conflict)
     }
 
-    /// The official number, tried again at once (up to three times in all) when a dependency failed: a
-    /// passing fault should not show the application as a receipt-number error, nor e-mail its user.
-    async fn assign_with_retries(&self, id: &ApplicationId) -> Result<OfficialReceiptNumber, ServiceError> {
-        let mut attempt = 1;
-        loop {
-            match self.assign_official_receipt_number(id).await {
-                Err(e) if e.kind() != ErrorKind::Client && attempt < 3 => {
-                    tracing::warn!(error = %e.log_chain(), application = %id, attempt, "no official receipt number yet; trying again");
-                    attempt += 1;
+    /// The change that gives `app` its official `number`: the application, its audit event, the e-mail to
+    /// the user who filed it and the notice address (Q33), and — when the job does it — its due task done.
+    fn numbered(
+        &self,
+        mut app: Stored<Application>,
+        number: OfficialReceiptNumber,
+        user: Option<&zairyu_domain::account::User>,
+        due: Option<JstDate>,
+    ) -> Result<UnitOfWork, ServiceError> {
+        app.assign_official_receipt_number(number)?;
+        let receipt_date = app.receipt_date().map(|d| d.to_string()).unwrap_or_default();
+        let mut to: Vec<Addressee> = user.iter().map(|u| user_addressee(u)).collect();
+        to.push(Addressee { email: app.form().notice_email.clone(), language: Language::En });
+        let job = NotificationJob::new(
+            NotificationKind::OfficialReceiptNumber,
+            format!("official_receipt_number:{}", app.id()),
+            to,
+        )
+        .about(app.procedure())
+        .with("receipt_number", number.to_string())
+        .with("receipt_date", receipt_date)
+        .with("applicant_name", app.form().name.to_string())
+        .with(
+            "temporary_receipt_number",
+            app.temporary_receipt_number().as_ref().map(ToString::to_string).unwrap_or_default(),
+        );
+        let event = self.core.event(
+            "system",
+            AuditAction::ApplicationReceiptNumber,
+            format!("application:{}", app.id()),
+            None,
+            Outcome::Success,
+        );
+        let mut change = self.core.change(&event)?;
+        change.save(&app)?;
+        self.core.enqueue(&mut change, &job)?;
+        if let Some(day) = due {
+            change.due_done(day, DueTask::ReceiptNumber, app.id().as_str());
+        }
+        Ok(change)
+    }
+
+    /// The official numbers of the applications received before `day` and due on it (Q33): read in
+    /// batches, grouped by series in the order they fell due, and numbered series side by side. A task
+    /// whose application is numbered already, gone, or no longer to be numbered is simply removed.
+    async fn number_day(&self, day: JstDate, report: &mut RunReport) -> Result<(), ServiceError> {
+        let store = self.core.store();
+        let refs = self.due(day, DueTask::ReceiptNumber).await?;
+        report.tasks += refs.len();
+        let mut lanes: Vec<(ReceiptSeries, Vec<Stored<Application>>)> = Vec::new();
+        let mut lane_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut stale = UnitOfWork::new(self.core.now());
+        for chunk in refs.chunks(100) {
+            let ids: Vec<ApplicationId> = chunk.iter().filter_map(|r| ApplicationId::parse(r).ok()).collect();
+            let read: std::collections::HashMap<ApplicationId, Stored<Application>> =
+                store.applications().get_many(&ids).await?.into_iter().flatten().map(|a| (a.id().clone(), a)).collect();
+            for r in chunk {
+                let app = ApplicationId::parse(r).ok().and_then(|id| read.get(&id));
+                match app.and_then(|a| numberable(a).map(|d| (a, d))) {
+                    Some((app, receipt_date)) => {
+                        let series = ReceiptSeries::for_receipt(app.jurisdiction(), app.procedure(), receipt_date);
+                        let lane = *lane_of.entry(series.counter_name()).or_insert_with(|| {
+                            lanes.push((series, Vec::new()));
+                            lanes.len() - 1
+                        });
+                        lanes[lane].1.push(app.clone());
+                    }
+                    None => stale.due_done(day, DueTask::ReceiptNumber, r),
                 }
-                other => return other,
+                if stale.write_count() == TRANSACTION_ITEMS {
+                    store.commit(std::mem::replace(&mut stale, UnitOfWork::new(self.core.now()))).await?;
+                }
             }
         }
+        store.commit(stale).await?;
+        let outcomes: Vec<Result<(usize, usize), ServiceError>> = futures::stream::iter(lanes)
+            .map(|(series, apps)| self.number_series(day, series, apps))
+            .buffer_unordered(SERIES_AT_ONCE)
+            .collect()
+            .await;
+        // Every lane ran to its end before an error of one is reported: what the others did is done.
+        let mut failed = None;
+        for outcome in outcomes {
+            match outcome {
+                Ok((acted, retried)) => {
+                    report.acted += acted;
+                    report.retried += retried;
+                }
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// One series' applications of a day, a block at a time; (numbered, put on the next day's list).
+    async fn number_series(
+        &self,
+        day: JstDate,
+        series: ReceiptSeries,
+        apps: Vec<Stored<Application>>,
+    ) -> Result<(usize, usize), ServiceError> {
+        let mut users: std::collections::HashMap<UserId, Option<zairyu_domain::account::User>> =
+            std::collections::HashMap::new();
+        let (mut acted, mut retried) = (0, 0);
+        let mut left: std::collections::VecDeque<Stored<Application>> = apps.into();
+        while !left.is_empty() {
+            let block: Vec<Stored<Application>> = left.drain(..left.len().min(NUMBERING_BLOCK)).collect();
+            let ids: Vec<ApplicationId> = block.iter().map(|a| a.id().clone()).collect();
+            let mut attempt = 1;
+            let outcome = loop {
+                match self.number_block(day, series, block.clone(), &mut users).await {
+                    Err(e) if e.kind() != ErrorKind::Client && attempt < 3 => {
+                        tracing::warn!(error = %e.log_chain(), attempt, "a block of official receipt numbers failed; trying again");
+                        attempt += 1;
+                    }
+                    other => break other,
+                }
+            };
+            match outcome {
+                Ok((numbered, rest)) => {
+                    acted += numbered;
+                    for app in rest.into_iter().rev() {
+                        left.push_front(app);
+                    }
+                }
+                Err(e) => {
+                    // Q51: shown as a receipt-number error; tomorrow's run retries each.
+                    tracing::warn!(error = %e.log_chain(), applications = ids.len(), "no official receipt numbers yet; retried tomorrow");
+                    let rule = match &e {
+                        ServiceError::Invalid(_) => e.rule(),
+                        _ => "receipt_number.unavailable",
+                    };
+                    for id in &ids {
+                        if let Err(marking) = self.mark_receipt_number_error(id, rule).await {
+                            tracing::warn!(error = %marking.log_chain(), application = %id, "the receipt-number error could not be shown");
+                        }
+                        let mut change = UnitOfWork::new(self.core.now());
+                        change.due(self.core.today().succ(), DueTask::ReceiptNumber, id.as_str());
+                        change.due_done(day, DueTask::ReceiptNumber, id.as_str());
+                        self.core.store().commit(change).await?;
+                        retried += 1;
+                    }
+                }
+            }
+        }
+        Ok((acted, retried))
+    }
+
+    /// Numbers a block of one series' applications in one transaction: the counter moved by the block's
+    /// size, conditioned on its value as read, with every application conditioned on its version as read.
+    /// Losing a race (another run, an officer's action) reads the block again: what was numbered meanwhile
+    /// or can no longer be leaves it. What did not fit one transaction is handed back; (numbered, not fitted).
+    async fn number_block(
+        &self,
+        day: JstDate,
+        series: ReceiptSeries,
+        mut apps: Vec<Stored<Application>>,
+        users: &mut std::collections::HashMap<UserId, Option<zairyu_domain::account::User>>,
+    ) -> Result<(usize, Vec<Stored<Application>>), ServiceError> {
+        const ATTEMPTS: usize = 200;
+        let store = self.core.store();
+        let name = series.counter_name();
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id().clone()).collect();
+                apps = store
+                    .applications()
+                    .get_many(&ids)
+                    .await?
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| numberable(a).is_some())
+                    .collect();
+            }
+            if apps.is_empty() {
+                return Ok((0, Vec::new()));
+            }
+            let counter = store.counters().get(&name).await?;
+            let mut change = UnitOfWork::new(self.core.now());
+            let mut taken: usize = 0;
+            for app in &apps {
+                let serial = counter.value + 1 + i64::try_from(taken).unwrap_or(i64::MAX - counter.value - 1);
+                let number = match series.number(u64::try_from(serial).unwrap_or(0)) {
+                    Ok(n) => n,
+                    Err(e) if taken == 0 => return Err(invalid("official_receipt_number", &e)),
+                    Err(_) => break,
+                };
+                let by = app.created_by().clone();
+                if !users.contains_key(&by) {
+                    let user = store.users().get(&by).await?.map(Stored::into_inner);
+                    users.insert(by.clone(), user);
+                }
+                let one = self.numbered(app.clone(), number, users.get(&by).and_then(Option::as_ref), Some(day))?;
+                // The counter's own write comes last.
+                if change.write_count() + one.write_count() + 1 > TRANSACTION_ITEMS {
+                    break;
+                }
+                change.absorb(one);
+                taken += 1;
+            }
+            if taken == 0 {
+                let too_large = StoreError::Invalid("one application's numbering does not fit a transaction".into());
+                return Err(ServiceError::Store(too_large));
+            }
+            change.advance_counter_by(&name, counter, i64::try_from(taken).unwrap_or(1));
+            match self.core.commit(change).await {
+                Ok(()) => {
+                    let rest = apps.split_off(taken);
+                    return Ok((taken, rest));
+                }
+                Err(ServiceError::Conflict) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ServiceError::Conflict)
     }
 
     /// Q51, Q86: marks a filed application "Error (application receipt number acquisition error)" when its
@@ -361,4 +584,14 @@ impl DailyJobs {
         }
         self.core.commit(change).await
     }
+}
+
+/// The receipt date of an application the job is to number: received, not numbered yet, in a status the
+/// number may be given in (Q33, Q51).
+fn numberable(app: &Application) -> Option<JstDate> {
+    let receipt_date = app.receipt_date()?;
+    let allowed = Transition::AssignOfficialReceiptNumber
+        .apply(zairyu_domain::status::Actor::System, app.status(), app.form().receipt_method)
+        .is_ok();
+    (app.official_receipt_number().is_none() && allowed).then_some(receipt_date)
 }

@@ -200,6 +200,21 @@ impl Applications<'_> {
         }
     }
 
+    /// The applications with these IDs, in batched reads (`None` where there is none, or where the ID is a
+    /// blanket entry's).
+    pub async fn get_many(&self, ids: &[ApplicationId]) -> Result<Vec<Option<Stored<Application>>>, StoreError> {
+        let keys: Vec<Key> = ids.iter().map(key).collect();
+        self.0
+            .get_many(&keys)
+            .await?
+            .iter()
+            .map(|i| match i {
+                Some(item) if !is_entry(item) => super::decode_stored(item).map(Some),
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
     /// The blanket entry with this ID (`None` once corrected into an application).
     pub async fn entry(&self, id: &ApplicationId) -> Result<Option<Stored<BlanketEntry>>, StoreError> {
         match self.0.get(&key(id)).await? {

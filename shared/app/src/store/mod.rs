@@ -384,6 +384,12 @@ impl UnitOfWork {
         Ok(())
     }
 
+    /// Takes another change's writes and jobs into this one (committed together, or neither).
+    pub fn absorb(&mut self, other: UnitOfWork) {
+        self.writes.extend(other.writes);
+        self.jobs.extend(other.jobs);
+    }
+
     /// The audit event of the change (appended, never overwritten).
     pub fn audit(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
         self.push(system::audit_write(event)?);

@@ -93,13 +93,19 @@ impl UnitOfWork {
     /// Moves a counter read as `read` to its value + 1; the change fails if anyone moved it meanwhile, which
     /// keeps the series free of gaps when written with the record that uses the value.
     pub fn advance_counter(&mut self, name: &str, read: CounterValue) {
+        self.advance_counter_by(name, read, 1);
+    }
+
+    /// Moves a counter read as `read` by `by` at once (a block of values, each written in this same change
+    /// with the record that uses it); the change fails if anyone moved it meanwhile.
+    pub fn advance_counter_by(&mut self, name: &str, read: CounterValue, by: i64) {
         let key = counter_key(name);
         let condition = if read.version == 0 { Condition::Absent } else { Condition::Version(read.version) };
         self.push(Write::Put {
             item: Item::from([
                 (attr::PK.to_owned(), Attr::S(key.pk)),
                 (attr::SK.to_owned(), Attr::S(key.sk)),
-                ("value".to_owned(), Attr::N(read.value + 1)),
+                ("value".to_owned(), Attr::N(read.value + by)),
                 (attr::VERSION.to_owned(), Attr::N(read.version + 1)),
             ]),
             condition,
@@ -111,6 +117,15 @@ impl UnitOfWork {
         self.push(Write::Put {
             item: Item::from([(attr::PK.to_owned(), s(format!("SEED#{name}"))), (attr::SK.to_owned(), s("SEED"))]),
             condition: Condition::Absent,
+        });
+    }
+
+    /// Removes a task of `day` that its job has done, with what it did (the job's checkpoint: a run cut off
+    /// and run again finds only what is left).
+    pub fn due_done(&mut self, day: JstDate, task: DueTask, reference: &str) {
+        self.push(Write::Delete {
+            key: Key::new(format!("DUE#{day}"), format!("{}#{reference}", task.code())),
+            condition: Condition::None,
         });
     }
 
