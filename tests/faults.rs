@@ -42,6 +42,8 @@ struct Faults {
     calls_in_story: AtomicU64,
     /// Where each call went, for the report: "table.transact", "photos.put", …
     log: std::sync::Mutex<Vec<&'static str>>,
+    /// The process dies at the `fail_at`-th call: that call and every later one fail (a crash, a timeout).
+    kill: std::sync::atomic::AtomicBool,
 }
 
 impl Faults {
@@ -62,7 +64,8 @@ impl Watch for Faults {
     fn call(&self, what: &'static str) -> bool {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         self.log.lock().unwrap().push(what);
-        n == self.fail_at.load(Ordering::SeqCst)
+        let at = self.fail_at.load(Ordering::SeqCst);
+        n == at || (at != 0 && n > at && self.kill.load(Ordering::SeqCst))
     }
 }
 
@@ -373,4 +376,107 @@ async fn a_blanket_registration_cut_off_at_any_call_is_finished_by_the_sweep() {
     }
     println!("blanket registration: {points} fault points in {:.1} s", started.elapsed().as_secs_f64());
     assert!(failures.is_empty(), "{} of {points} fault points broke it:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What a day's official numbers left: per series, the serials given in order of the applications as they fell
+/// due (`None` for one without a number), and the e-mails of official numbers queued (one job key each).
+#[derive(Debug, PartialEq, Eq)]
+struct Numbered {
+    serials: Vec<Vec<Option<u32>>>,
+    emails: usize,
+    due_left: usize,
+}
+
+/// 25 extensions and 5 changes of status filed on one day (two series, the first two blocks); the next day the
+/// job runs, and is killed at its `kill_at`-th call (0: never): that call and every later one fail, as when
+/// the function times out or its instance dies. Then it runs again, as its retry or the next schedule would,
+/// and the outbox is swept.
+async fn numbering_story(kill_at: u64) -> (Numbered, Arc<Faults>) {
+    let faults = Arc::new(Faults::default());
+    let (w, _dir) = world(&faults).await;
+    let on = JstDate::of_instant(zairyu_app::ports::Clock::now(w.clock.as_ref()));
+    let mut lanes = Vec::new();
+    for (prefix, n, change) in [("ext", 25, false), ("chg", 5, true)] {
+        let ids = faults.clean(|| w.seed_filed(prefix, n, change, on)).await;
+        lanes.push(ids);
+    }
+    w.clock.advance(chrono::Duration::hours(24));
+    faults.calls.store(0, Ordering::SeqCst);
+    faults.log.lock().unwrap().clear();
+    faults.kill.store(true, Ordering::SeqCst);
+    faults.fail_at.store(kill_at, Ordering::SeqCst);
+    let _cut_off = w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await;
+    faults.calls_in_story.store(faults.calls.load(Ordering::SeqCst), Ordering::SeqCst);
+    // Restarted: nothing fails any more.
+    faults.fail_at.store(0, Ordering::SeqCst);
+    w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    w.clock.advance(chrono::Duration::seconds(61));
+    w.svc.daily.sweep_outbox().await.unwrap();
+    let mut serials = Vec::new();
+    for ids in &lanes {
+        let mut lane = Vec::new();
+        for id in ids {
+            let app = w
+                .svc
+                .core
+                .store()
+                .applications()
+                .get(&zairyu_domain::application::ApplicationId::parse(id).unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            lane.push(app.official_receipt_number().map(|n| n.serial()));
+        }
+        serials.push(lane);
+    }
+    let keys: std::collections::BTreeSet<String> = w
+        .jobs()
+        .await
+        .into_iter()
+        .filter(|j| j.kind == zairyu_domain::notification::NotificationKind::OfficialReceiptNumber)
+        .map(|j| j.idempotency_key)
+        .collect();
+    let due_left = w
+        .svc
+        .core
+        .store()
+        .due_tasks()
+        .all(on.succ(), zairyu_domain::schedule::DueTask::ReceiptNumber)
+        .await
+        .unwrap()
+        .len();
+    (Numbered { serials, emails: keys.len(), due_left }, faults)
+}
+
+/// #34 item 1: the official-number job killed at each of its calls in turn, then run again, gives every
+/// application of the day its number once: each series 1, 2, 3, … without a gap or a number twice, one
+/// e-mail per application, no task left. (Which application gets which serial may differ from an uncut
+/// run's: a block cut off may be numbered again in another order; the series stays gap-free.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_number_job_killed_at_any_call_resumes_without_a_gap_or_a_number_twice() {
+    let (clean, faults) = numbering_story(0).await;
+    let expected: Vec<Vec<Option<u32>>> = vec![(1..=25).map(Some).collect(), (1..=5).map(Some).collect()];
+    assert_eq!(clean, Numbered { serials: expected, emails: 30, due_left: 0 });
+    let points = faults.calls_in_story.load(Ordering::SeqCst);
+    assert!(points > 30, "the job makes {points} calls");
+    let mut failures = Vec::new();
+    for k in 1..=points {
+        let (got, faults) = numbering_story(k).await;
+        let what = faults.log.lock().unwrap().get(usize::try_from(k - 1).unwrap()).copied().unwrap_or("?");
+        let mut sorted: Vec<Vec<Option<u32>>> = got.serials.clone();
+        for lane in &mut sorted {
+            lane.sort_unstable();
+        }
+        let whole = Numbered { serials: sorted, emails: got.emails, due_left: got.due_left };
+        if whole != clean {
+            failures.push(format!("killed at call {k} ({what}): {got:?}"));
+        }
+    }
+    println!("the official-number job killed at each of its {points} calls");
+    assert!(
+        failures.is_empty(),
+        "{} of {points} kill points broke the numbers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

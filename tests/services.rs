@@ -722,35 +722,14 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     assert_eq!(jobs[0].to.len(), 2, "the user and the applicant (Q33)");
 }
 
-/// `n` applications filed on `on` for org1 (extensions, or changes of status), written as filing writes them
-/// (the record with its lookups and the next day's due task), without filing each; their IDs in order.
-pub async fn seed_filed(w: &World, prefix: &str, n: usize, change: bool, on: JstDate) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut unit = zairyu_app::store::UnitOfWork::new(Utc::now());
-    for i in 0..n {
-        let id = format!("{prefix}{i:06}");
-        let card = format!("{}{:08}XY", if change { "CH" } else { "EX" }, ids.len() + usize::from(change) * 500_000);
-        let app = zairyu_domain::fixtures::filed_application(&id, "org1", "TANAKA01", &card, change, on);
-        unit.add(&app).unwrap();
-        unit.due(on.succ(), zairyu_domain::schedule::DueTask::ReceiptNumber, &id);
-        ids.push(id);
-        if unit.write_count() > 80 {
-            let full = std::mem::replace(&mut unit, zairyu_app::store::UnitOfWork::new(Utc::now()));
-            w.svc.core.store().commit(full).await.unwrap();
-        }
-    }
-    w.svc.core.store().commit(unit).await.unwrap();
-    ids
-}
-
 /// #34 item 1: the official-number job numbers a day's applications a block at a time, one series per lane
 /// (here: 45 extensions and 23 changes of status, two series), each series 1, 2, 3, … in the order the
 /// applications fell due; every task it did is removed with its number; each e-mail once; and a second run
 /// finds nothing to do.
 async fn a_day_s_official_numbers_are_given_in_blocks_per_series_each_once(w: World) {
     let on = JstDate::of_instant(w.clock.now());
-    let extensions = seed_filed(&w, "ext", 45, false, on).await;
-    let changes = seed_filed(&w, "chg", 23, true, on).await;
+    let extensions = w.seed_filed("ext", 45, false, on).await;
+    let changes = w.seed_filed("chg", 23, true, on).await;
     w.clock.advance(Duration::hours(24));
     let report =
         w.svc.daily.run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers).await.unwrap();

@@ -243,6 +243,29 @@ impl World {
         rows
     }
 
+    /// `n` applications filed on `on` for org1 (extensions, or changes of status), written as filing writes them
+    /// (the record with its lookups and the next day's due task), without filing each; their IDs in order.
+    pub async fn seed_filed(&self, prefix: &str, n: usize, change: bool, on: JstDate) -> Vec<String> {
+        static CARDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let now = zairyu_app::ports::Clock::now(self.clock.as_ref());
+        let mut ids = Vec::new();
+        let mut unit = zairyu_app::store::UnitOfWork::new(now);
+        for i in 0..n {
+            let id = format!("{prefix}{i:06}");
+            let card = format!("FL{:08}XY", CARDS.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+            let app = zairyu_domain::fixtures::filed_application(&id, "org1", "TANAKA01", &card, change, on);
+            unit.add(&app).unwrap();
+            unit.due(on.succ(), zairyu_domain::schedule::DueTask::ReceiptNumber, &id);
+            ids.push(id);
+            if unit.write_count() > 80 {
+                let full = std::mem::replace(&mut unit, zairyu_app::store::UnitOfWork::new(now));
+                self.svc.core.store().commit(full).await.unwrap();
+            }
+        }
+        self.svc.core.store().commit(unit).await.unwrap();
+        ids
+    }
+
     /// The fixture's application for another foreign national, put on org1's list first: a card number of
     /// its own (one open application per person).
     pub async fn another_person(&self) -> zairyu_domain::form::ApplicationInput {
