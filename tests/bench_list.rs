@@ -6,7 +6,8 @@
 //!
 //! - *router floor*: a bare axum route answering a fixed text, sent the same way;
 //! - *SQL floor*: the very statement the table runs for the list's query
-//!   ([`zairyu_embedded::table::query_statement`] of [`zairyu_app::store::list_query`]: the lines alone),
+//!   ([`zairyu_embedded::table::query_statement`] of each of [`zairyu_app::store::list_queries`]: the lines
+//!   alone, from each shard of the list),
 //!   prepared once and cached, its rows read as text and not decoded;
 //! - *serialize floor*: writing the same page's JSON (the answer's body) again.
 //!
@@ -26,7 +27,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
-use zairyu_app::store::list_query;
+use zairyu_app::store::list_queries;
 use zairyu_embedded::SqliteTable;
 use zairyu_http::GeoPolicy;
 
@@ -112,17 +113,20 @@ async fn main() {
         axum::body::to_bytes(res.into_body(), 1 << 10).await.unwrap();
     };
     let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
-    let (sql, args) = zairyu_embedded::table::query_statement(&list_query(&org, None, 50)).unwrap();
+    let statements: Vec<_> =
+        list_queries(&org, None, 50).iter().map(|q| zairyu_embedded::table::query_statement(q).unwrap()).collect();
     let conn = rusqlite::Connection::open(&path).unwrap();
     SqliteTable::plan_once(&conn).unwrap();
     let sql_floor = || {
-        let mut stmt = conn.prepare_cached(&sql).unwrap();
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter())).unwrap();
         let mut n = 0;
-        while let Some(row) = rows.next().unwrap() {
-            // Every column the table reads, as text.
-            for i in 0..row.as_ref().column_count() {
-                n += row.get_ref(i).unwrap().as_str_or_null().unwrap().map_or(0, str::len);
+        for (sql, args) in &statements {
+            let mut stmt = conn.prepare_cached(sql).unwrap();
+            let mut rows = stmt.query(rusqlite::params_from_iter(args.iter())).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                // Every column the table reads, as text.
+                for i in 0..row.as_ref().column_count() {
+                    n += row.get_ref(i).unwrap().as_str_or_null().unwrap().map_or(0, str::len);
+                }
             }
         }
         assert!(n > 0);

@@ -421,3 +421,56 @@ async fn a_change_of_status_is_entered_in_blanket_from_its_own_template() {
     assert_eq!(refused.state(), UploadState::Refused);
     assert_eq!(refused.refusal_detail().unwrap().rule, "blanket.mixed_screen_groups");
 }
+
+/// #34 item 2: a 300-row file writes its records' list index over the list's shards, not into one partition
+/// (each partition takes about a quarter); the list reads them back merged, newest first, a page at a time,
+/// each line once.
+#[tokio::test]
+async fn a_three_hundred_row_file_spreads_its_index_writes_and_the_list_reads_them_back_in_order() {
+    let (w, observed) = ObservedTable::world().await;
+    let rows = people_and_rows(&w).await;
+    let before = observed.by_partition();
+    let done = upload(&w, &workbook(ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!(done.rows_registered(), 300);
+    let after = observed.by_partition();
+    let grew = |pk: &str| after.get(pk).map_or(0, |e| e.1) - before.get(pk).map_or(0, |e| e.1);
+    let list_partitions: Vec<(String, usize)> = after
+        .keys()
+        .filter(|pk| pk.starts_with("gsi1 ORG#org1"))
+        .map(|pk| (pk.clone(), grew(pk)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(list_partitions.len(), usize::try_from(zairyu_app::store::LIST_SHARDS).unwrap(), "{list_partitions:?}");
+    let busiest = list_partitions.iter().map(|(_, n)| *n).max().unwrap();
+    assert!((50..=110).contains(&busiest), "the busiest list partition took {busiest} writes: {list_partitions:?}");
+    let hottest = after.keys().map(|pk| grew(pk)).max().unwrap();
+    assert!(hottest <= 310, "the partition written most took {hottest} writes");
+
+    // Read back a page of 7 at a time: every line once, newest first.
+    let (_, caller) = w.login("TANAKA01").await;
+    let mut seen = Vec::new();
+    let mut after_cursor = None;
+    loop {
+        let page = w
+            .svc
+            .core
+            .store()
+            .applications()
+            .of_organization(caller.organization_id.as_ref().unwrap(), after_cursor, 7)
+            .await
+            .unwrap();
+        seen.extend(
+            page.items.iter().map(|l| {
+                serde_json::from_str::<serde_json::Value>(l.json()).unwrap()["id"].as_str().unwrap().to_owned()
+            }),
+        );
+        match page.next {
+            Some(c) => after_cursor = Some(c),
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (300, 300));
+    let all = w.lines(&caller, 1000).await;
+    assert_eq!(all.iter().map(|l| l.id.clone()).collect::<Vec<_>>(), seen, "pages in the order of the whole list");
+}

@@ -36,6 +36,7 @@ on_both_tables!(
     an_upload_is_open_from_its_start_until_the_change_that_ends_it,
     a_blanket_file_registers_in_batches_on_either_table,
     the_list_shows_each_application_as_it_is_now,
+    the_list_merges_its_shards_and_its_old_partition_newest_first_a_page_at_a_time,
     an_office_lists_its_organizations_by_name_and_finds_one_by_the_beginning_of_it,
 );
 
@@ -80,6 +81,54 @@ async fn the_list_shows_each_application_as_it_is_now(w: World) {
     item.insert("summary".into(), Attr::S(format!("{now}:{{\"id\":\"{}\",\"status\":{{", a.id())));
     w.table.put(item, Condition::None).await.unwrap();
     assert_eq!(raw().await, listed);
+}
+
+/// #34 item 2 on both tables: an organization's list is spread over shards by application ID and read back
+/// merged, newest first, a page at a time — with the records of the partition it was kept in before (as a
+/// table written by an earlier version holds them) in their place; a cursor not made by the list is refused.
+async fn the_list_merges_its_shards_and_its_old_partition_newest_first_a_page_at_a_time(w: World) {
+    use zairyu_app::ports::{Attr, Condition, Cursor, Key};
+    let (_, caller) = w.login("TANAKA01").await;
+    let mut created = Vec::new();
+    for _ in 0..23 {
+        w.clock.advance(chrono::Duration::seconds(1));
+        let app = w.svc.applications.create_application(&caller, &w.another_person().await).await.unwrap();
+        created.push(app.id().to_string());
+    }
+    // Three as an earlier version kept them: in the organization's one partition.
+    for id in [&created[2], &created[11], &created[20]] {
+        let mut item = w.table.get(&Key::new(format!("APP#{id}"), "APP")).await.unwrap().unwrap();
+        item.insert("gsi1pk".into(), Attr::S("ORG#org1".into()));
+        w.table.put(item, Condition::None).await.unwrap();
+    }
+    let org = OrganizationId::parse("org1").unwrap();
+    let store = w.svc.core.store();
+    let mut partitions = std::collections::BTreeSet::new();
+    for id in &created {
+        let item = w.table.get(&Key::new(format!("APP#{id}"), "APP")).await.unwrap().unwrap();
+        partitions.insert(item.get("gsi1pk").and_then(Attr::as_s).unwrap().to_owned());
+    }
+    assert_eq!(partitions.len(), 5, "four shards and the old partition: {partitions:?}");
+    let newest_first: Vec<String> = created.iter().rev().cloned().collect();
+    for size in [1, 4, 10, 23, 50] {
+        let (mut seen, mut after) = (Vec::new(), None);
+        loop {
+            let page = store.applications().of_organization(&org, after, size).await.unwrap();
+            assert!(page.items.len() <= usize::try_from(size).unwrap());
+            seen.extend(page.items.iter().map(|l| {
+                serde_json::from_str::<serde_json::Value>(l.json()).unwrap()["id"].as_str().unwrap().to_owned()
+            }));
+            match page.next {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+        // The org's own records only (org1's other applications of the seeding come first or after).
+        let ours: Vec<String> = seen.into_iter().filter(|id| created.contains(id)).collect();
+        assert_eq!(ours, newest_first, "pages of {size}");
+    }
+    let forged = store.applications().of_organization(&org, Some(Cursor("anything".into())), 5).await;
+    assert!(matches!(forged, Err(StoreError::BadCursor)), "{forged:?}");
 }
 
 /// #15 item 4 on both tables: 60 rows (one person twice: both rows refused, #32 item 11) read with one
@@ -190,6 +239,12 @@ async fn anonymous_log_in_attempts_spread_over_shards_and_the_trail_reads_them_i
     assert_eq!(w.audit("user:TANAKA01").await.len(), 0, "a record's own trail is its own partition");
 }
 
+/// The list shard of an application ID (FNV-1a, as the store spreads the list).
+fn app_shard(id: &str) -> u32 {
+    id.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+        % zairyu_app::store::LIST_SHARDS
+}
+
 /// #13 item 9: a due task expires three months after its day; an application's list entry sorts by a time of
 /// one width.
 async fn due_tasks_expire_and_time_sort_keys_have_one_width(w: World) {
@@ -206,7 +261,11 @@ async fn due_tasks_expire_and_time_sort_keys_have_one_width(w: World) {
     let ttl = page.items[0].get(attr::TTL).and_then(Attr::as_n).unwrap();
     assert_eq!(ttl, day.add_days(zairyu_app::store::DUE_TASKS_KEPT_DAYS).start_instant().timestamp());
 
-    let page = w.table.query(&Query::partition(Index::Gsi1, "ORG#org1").limit(10)).await.unwrap();
+    let shard = zairyu_app::store::list_queries(&OrganizationId::parse("org1").unwrap(), None, 10)
+        .into_iter()
+        .find(|q| q.partition.ends_with(&format!("#{}", app_shard(app.id().as_str()))))
+        .unwrap();
+    let page = w.table.query(&Query::partition(Index::Gsi1, shard.partition).limit(10)).await.unwrap();
     let sk = page
         .items
         .iter()

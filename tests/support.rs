@@ -104,6 +104,11 @@ impl World {
 
     /// The same world with its records in a fresh DynamoDB table on moto server.
     pub async fn on_dynamodb() -> Self {
+        Self::with_table(Self::dynamodb_table().await).await
+    }
+
+    /// A fresh DynamoDB table on moto server (`ZAIRYU_MOTO_URL`).
+    pub async fn dynamodb_table() -> Arc<dyn Table> {
         let url = std::env::var("ZAIRYU_MOTO_URL").unwrap_or_else(|_| {
             panic!("ZAIRYU_MOTO_URL is not set: run the suite with scripts/test.sh, which starts moto server")
         });
@@ -121,7 +126,7 @@ impl World {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let name = format!("services-{started}-{}", N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
         zairyu_aws::DynamoTable::create(&client, &name).await.unwrap();
-        Self::with_table(Arc::new(zairyu_aws::DynamoTable::new(client, name))).await
+        Arc::new(zairyu_aws::DynamoTable::new(client, name))
     }
 
     pub async fn with_table(table: Arc<dyn Table>) -> Self {
@@ -346,7 +351,8 @@ pub struct ObservedTable {
     pub reads: std::sync::atomic::AtomicUsize,
     pub writes: std::sync::atomic::AtomicUsize,
     pub partitions: std::sync::Mutex<std::collections::BTreeSet<String>>,
-    /// Per partition key: the reads (a get, a query) and the item writes (each item of a transaction) it took.
+    /// Per partition key: the reads (a get, a query) and the item writes (each item of a transaction) it took;
+    /// an item written with index keys counts as a write of its index partitions too (`gsi1 ORG#…`).
     pub per_partition: std::sync::Mutex<std::collections::BTreeMap<String, (usize, usize)>>,
 }
 
@@ -358,6 +364,17 @@ impl ObservedTable {
             writes: Default::default(),
             partitions: Default::default(),
             per_partition: Default::default(),
+        }
+    }
+
+    fn saw_index_writes(&self, items: &[Item]) {
+        let mut per = self.per_partition.lock().unwrap();
+        for item in items {
+            for (index, attribute) in [("gsi1", "gsi1pk"), ("gsi2", "gsi2pk")] {
+                if let Some(Attr::S(pk)) = item.get(attribute) {
+                    per.entry(format!("{index} {pk}")).or_default().1 += 1;
+                }
+            }
         }
     }
 
@@ -409,6 +426,7 @@ impl Table for ObservedTable {
     }
     async fn put(&self, item: Item, c: Condition) -> Result<(), StoreError> {
         self.saw(&self.writes, &[&Key::of(&item).unwrap().pk]);
+        self.saw_index_writes(std::slice::from_ref(&item));
         self.inner.put(item, c).await
     }
     async fn delete(&self, key: &Key, c: Condition) -> Result<(), StoreError> {
@@ -432,6 +450,11 @@ impl Table for ObservedTable {
             })
             .collect();
         self.saw(&self.writes, &keys.iter().map(|k| k.pk.as_str()).collect::<Vec<_>>());
+        let items: Vec<Item> = writes
+            .iter()
+            .filter_map(|w| if let Write::Put { item, .. } = w { Some(item.clone()) } else { None })
+            .collect();
+        self.saw_index_writes(&items);
         self.inner.transact(writes).await
     }
 }

@@ -32,9 +32,19 @@ pub enum Listed {
     BlanketEntry(BlanketEntry),
 }
 
+/// The partitions an organization's list is spread over (#34: a 300-row blanket file of a large supervising
+/// organization wrote 300 index items to one partition within seconds — at ten times April, ten such files
+/// at once, past what one partition takes). Each record goes to the shard of its ID; the list reads them all
+/// side by side and merges them in order.
+pub const LIST_SHARDS: u32 = 4;
+
+fn list_partition(org: &OrganizationId, id: &ApplicationId) -> String {
+    format!("ORG#{org}#{}", super::shard_of(id.as_str(), LIST_SHARDS))
+}
+
 fn list_index(org: &OrganizationId, id: &ApplicationId, created_at: DateTime<Utc>) -> Vec<(&'static str, Attr)> {
     vec![
-        (attr::GSI1_PK, s(format!("ORG#{org}"))),
+        (attr::GSI1_PK, s(list_partition(org, id))),
         (attr::GSI1_SK, s(format!("APP#{}#{}", super::sort_time(created_at), id))),
     ]
 }
@@ -180,15 +190,31 @@ fn current_line(mut summary: String) -> Option<Line> {
     Line::stored(summary)
 }
 
-/// The query of an organization's list (public for the list bench, whose floor runs it without the rest).
-pub fn list_query(org: &OrganizationId, after: Option<Cursor>, limit: u32) -> Query {
-    const LINE: &[&str] = &[attr::PK, super::SUMMARY];
-    Query::partition(Index::Gsi1, format!("ORG#{org}"))
-        .sort(SortKey::Prefix("APP#".into()))
-        .descending()
-        .limit(limit)
-        .after(after)
-        .project(LINE)
+/// Where a page of an organization's list ended: the sort key of its last line (every shard's next page
+/// starts below it).
+const LIST_CURSOR: &str = "list:";
+
+/// The queries of a page of an organization's list, one per shard and one for the partition records were
+/// kept in before the list was spread (public for the list bench, whose floor runs them without the rest).
+/// Each asks for one more line than the page holds: the line the cursor names comes back again and is
+/// dropped.
+pub fn list_queries(org: &OrganizationId, below: Option<&str>, limit: u32) -> Vec<Query> {
+    const LINE: &[&str] = &[attr::PK, attr::GSI1_SK, super::SUMMARY];
+    let sort = match below {
+        Some(sk) => SortKey::Between("APP#".into(), sk.to_owned()),
+        None => SortKey::Prefix("APP#".into()),
+    };
+    (0..LIST_SHARDS)
+        .map(|n| format!("ORG#{org}#{n}"))
+        .chain([format!("ORG#{org}")])
+        .map(|partition| {
+            Query::partition(Index::Gsi1, partition)
+                .sort(sort.clone())
+                .descending()
+                .limit(limit.saturating_add(1))
+                .project(LINE)
+        })
+        .collect()
 }
 
 impl Applications<'_> {
@@ -247,7 +273,45 @@ impl Applications<'_> {
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Line>, StoreError> {
-        let page = self.0.query(&list_query(org, after, limit)).await?;
+        let below = match &after {
+            Some(c) => Some(c.0.strip_prefix(LIST_CURSOR).ok_or(StoreError::BadCursor)?.to_owned()),
+            None => None,
+        };
+        let queries = list_queries(org, below.as_deref(), limit);
+        let pages = futures::future::join_all(queries.iter().map(|q| self.0.query(q))).await;
+        // The shards' lines merged newest first; the line the cursor named (read again) left out. A shard
+        // whose page did not hold all its lines sets a boundary: nothing older than its last line read may be
+        // listed (its next lines, unread, may come before them).
+        let mut merged: Vec<(String, crate::ports::Item)> = Vec::new();
+        let mut boundary: Option<String> = None;
+        for page in pages {
+            let page = page?;
+            let sk_of = |item: &crate::ports::Item| item.get(attr::GSI1_SK).and_then(Attr::as_s).map(str::to_owned);
+            if page.next.is_some() {
+                let last = page.items.last().and_then(sk_of).unwrap_or_default();
+                boundary = boundary.max(Some(last));
+            }
+            for item in page.items {
+                let sk = sk_of(&item).unwrap_or_default();
+                if below.as_deref() != Some(sk.as_str()) {
+                    merged.push((sk, item));
+                }
+            }
+        }
+        merged.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut more = false;
+        if let Some(boundary) = &boundary {
+            more = true;
+            merged.retain(|(sk, _)| sk >= boundary);
+        }
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        more |= merged.len() > limit;
+        merged.truncate(limit);
+        let next = match merged.last() {
+            Some((sk, _)) if more => Some(Cursor(format!("{LIST_CURSOR}{sk}"))),
+            _ => None,
+        };
+        let page = crate::ports::Page { items: merged.into_iter().map(|(_, item)| item).collect(), next };
         // Each slot: its stored line, or the key of a record to render it from (stored before lines existed,
         // or with a line of another version), all of those read at once.
         let mut slots = Vec::with_capacity(page.items.len());

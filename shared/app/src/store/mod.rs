@@ -58,7 +58,7 @@ use sha2::{Digest, Sha256};
 use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
-pub use applications::{Applications, Listed, QueueOrder, list_query, office_acts_on};
+pub use applications::{Applications, LIST_SHARDS, Listed, QueueOrder, list_queries, office_acts_on};
 pub use documents::{Documents, MAX_DOCUMENT_RECORDS};
 pub use notices::FoundNotice;
 pub use notices::Notices;
