@@ -42,6 +42,7 @@ on_both_tables!(
     an_office_queue_counts_each_status_and_lists_oldest_first,
     twenty_parallel_creations_of_one_officer_make_one,
     a_day_s_official_numbers_are_given_in_blocks_per_series_each_once,
+    an_application_ended_a_retention_period_ago_is_purged_with_its_files_and_lookups,
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
@@ -755,6 +756,90 @@ async fn a_day_s_official_numbers_are_given_in_blocks_per_series_each_once(w: Wo
     assert_eq!(keys.len(), 68, "one e-mail per application");
     let again = w.svc.daily.run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     assert_eq!((again.tasks, again.acted), (0, 0), "{again:?}");
+}
+
+/// #34 item 3, with time travel on both tables: an application withdrawn on day D is deleted on D + five years
+/// (the default retention) at the nightly purge, not a day before — its record, its lookups (receipt numbers,
+/// card), its documents' records, and its photo's and documents' files — with the purge in the trail; an
+/// application still open, and one ended a day later, are left; running the purge again changes nothing. Audit
+/// records expire seven years after they are written.
+async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_and_lookups(w: World) {
+    use zairyu_app::ports::{Attr, Index, Query, attr};
+    use zairyu_app::services::examination::OfficeAction;
+    use zairyu_domain::schedule::ScheduledJob::PurgeEndedApplications as Purge;
+    let (_, caller) = w.login("TANAKA01").await;
+    let ids = filed_applications(&w, &caller, 3).await;
+    let (ended, open, later) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
+    // A document of proof for the first, its file in the photos' store.
+    let docs = w.svc.applications.documents();
+    let doc = docs.start_document(&caller, &ended, "雇用契約書", Some("contract.pdf"), None).await.unwrap();
+    let app = w.svc.core.store().applications().get(&ids[0]).await.unwrap().unwrap();
+    let doc_key = zairyu_app::services::documents::document_key(&app, doc.id());
+    let pdf =
+        zairyu_domain::fixtures::pdf(&["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"]);
+    w.wiring.photos.put(&doc_key, pdf, "application/pdf").await.unwrap();
+    assert!(docs.receive_document(&caller, &ended, doc.id().as_str()).await.unwrap().is_some());
+    let photo_key = app.photo().unwrap().key.clone();
+    let temporary = app.temporary_receipt_number().unwrap().to_string();
+    let officer = w.login("OFFICER1").await.1;
+    w.svc.examination.office_act(&officer, &ended, OfficeAction::Withdraw).await.unwrap();
+    w.clock.advance(Duration::days(1));
+    let officer = w.login("OFFICER1").await.1;
+    w.svc.examination.office_act(&officer, &later, OfficeAction::Withdraw).await.unwrap();
+    let audit_item = w
+        .table
+        .query(&Query::partition(Index::Primary, format!("AUDIT#application:{later}")).limit(10))
+        .await
+        .unwrap()
+        .items
+        .pop()
+        .unwrap();
+    let expires = audit_item.get(attr::TTL).and_then(Attr::as_n).unwrap();
+    let written = w.clock.now().timestamp();
+    assert!((expires - written - 2557 * 86_400).abs() < 60, "the trail is kept seven years");
+
+    let exists = |id: String| {
+        let store = w.svc.core.store().clone();
+        async move {
+            store
+                .applications()
+                .get(&zairyu_domain::application::ApplicationId::parse(&id).unwrap())
+                .await
+                .unwrap()
+                .is_some()
+        }
+    };
+    // The day before five years are out: nothing goes.
+    w.clock.advance(Duration::days(1825));
+    let report = w.svc.daily.run_scheduled(Purge).await.unwrap();
+    assert_eq!(report.acted, 0, "{report:?}");
+    assert!(exists(ended.clone()).await);
+    // Five years after its end: the first goes, whole.
+    w.clock.advance(Duration::days(1));
+    let report = w.svc.daily.run_scheduled(Purge).await.unwrap();
+    assert_eq!(report.acted, 1, "{report:?}");
+    assert!(!exists(ended.clone()).await && exists(open.clone()).await && exists(later.clone()).await);
+    let partition =
+        w.table.query(&Query::partition(Index::Primary, format!("APP#{ended}")).limit(100)).await.unwrap().items;
+    assert!(partition.is_empty(), "no record of it or its documents is left: {partition:?}");
+    assert!(w.wiring.photos.get(&photo_key).await.unwrap().is_none(), "its photo");
+    assert!(w.wiring.photos.get(&doc_key).await.unwrap().is_none(), "its document's file");
+    assert!(
+        w.table.get(&zairyu_app::ports::Key::new(format!("RCPT#{temporary}"), "RCPT")).await.unwrap().is_none(),
+        "its receipt number's lookup"
+    );
+    let card = app.form().stay.card_number.to_string();
+    let by_card = w.table.query(&Query::partition(Index::Primary, format!("CARDAPP#{card}")).limit(10)).await.unwrap();
+    assert!(by_card.items.is_empty(), "its card's lookup");
+    let trail = w.audit(&format!("application:{ended}")).await;
+    assert!(
+        trail.iter().any(|e| e.action == zairyu_domain::audit::AuditAction::PurgeApplication && e.actor == "system")
+    );
+    // The next night the one ended a day later; the open one stays; again, nothing more.
+    w.clock.advance(Duration::days(1));
+    assert_eq!(w.svc.daily.run_scheduled(Purge).await.unwrap().acted, 1);
+    assert!(!exists(later.clone()).await && exists(open.clone()).await);
+    assert_eq!(w.svc.daily.run_scheduled(Purge).await.unwrap().acted, 0);
 }
 
 #[tokio::test]

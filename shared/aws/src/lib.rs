@@ -227,6 +227,27 @@ fn env(name: &str) -> Result<String, ConfigError> {
     std::env::var(name).map_err(|_| ConfigError(format!("{name} is not set")))
 }
 
+/// The retention of each class of record, from the stack's parameters (`ZAIRYU_RETENTION_APPLICATION_DAYS`,
+/// `ZAIRYU_RETENTION_AUDIT_DAYS`); a period not set keeps its default, one set wrong stops the function at
+/// start.
+pub fn retention_from_env() -> Result<zairyu_domain::retention::Retention, ConfigError> {
+    use zairyu_domain::retention::{Retention, RetentionDays};
+    let mut retention = Retention::default();
+    let days = |name: &str| -> Result<Option<RetentionDays>, ConfigError> {
+        match std::env::var(name) {
+            Ok(text) => RetentionDays::parse(&text).map(Some).map_err(|e| ConfigError(format!("{name}: {e}"))),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Some(d) = days("ZAIRYU_RETENTION_APPLICATION_DAYS")? {
+        retention.applications = d;
+    }
+    if let Some(d) = days("ZAIRYU_RETENTION_AUDIT_DAYS")? {
+        retention.audit = d;
+    }
+    Ok(retention)
+}
+
 /// The ports on AWS, each built when first asked for, from the environment the template sets
 /// (`ZAIRYU_TABLE`, `ZAIRYU_PHOTOS_BUCKET`, `ZAIRYU_UPLOADS_BUCKET`, `ZAIRYU_TEMPLATES_BUCKET`,
 /// `ZAIRYU_QUEUE_URL`, `ZAIRYU_DEAD_LETTER_URL`, `ZAIRYU_PUBLIC_URL` and, optionally, `ZAIRYU_KMS_KEY_ID`), so
@@ -271,7 +292,7 @@ impl AwsPorts {
             env("ZAIRYU_DEAD_LETTER_URL")?,
         );
         let core = Core::new(
-            Store::new(Arc::new(table)),
+            Store::new(Arc::new(table)).with_retention(retention_from_env()?),
             Arc::new(queue),
             Arc::new(zairyu_runtime::SystemClock),
             Arc::new(zairyu_runtime::RandomIds::<zairyu_runtime::SystemClock>::default()),

@@ -61,6 +61,8 @@ crate::codes! {
         ApplicationDocument => "application.document",
         /// An officer opened (downloaded) a document of proof.
         OpenDocument => "office.open_document",
+        /// An application ended a retention period ago was deleted, with its photo and documents (#34).
+        PurgeApplication => "application.purge",
         NotificationRejected => "notification.rejected",
         BlanketStart => "blanket.start",
         BlanketRefused => "blanket.refused",

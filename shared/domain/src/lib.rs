@@ -28,6 +28,7 @@ pub mod prefecture;
 pub mod procedure;
 pub mod receipt_number;
 pub mod request_for_use;
+pub mod retention;
 pub mod schedule;
 pub mod status;
 pub mod status_of_residence;

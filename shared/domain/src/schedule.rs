@@ -19,6 +19,8 @@ crate::codes! {
         PassportExpiryReminders => "passport_expiry_reminders",
         /// Q33: give official receipt numbers to the applications received the day before.
         OfficialReceiptNumbers => "official_receipt_numbers",
+        /// #34: delete the applications ended a retention period ago, with their photos and documents.
+        PurgeEndedApplications => "purge_ended_applications",
     }
 }
 
@@ -37,6 +39,8 @@ crate::codes! {
         Password7 => "PWD7",
         /// Q86: a passport expires in three months.
         Passport => "PASSPORT",
+        /// #34: an application ended on this day (read a retention period later).
+        Purge => "PURGE",
     }
 }
 
@@ -47,6 +51,8 @@ impl ScheduledJob {
         match self {
             Self::OfficialReceiptNumbers => 0,
             Self::SuspendExpiredOrganizations => 1,
+            // At night, after the numbers and before the daily backup at 03:00.
+            Self::PurgeEndedApplications => 2,
             Self::PeriodicReportReminders | Self::PasswordExpiryReminders | Self::PassportExpiryReminders => 8,
         }
     }

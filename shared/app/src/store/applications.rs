@@ -135,6 +135,10 @@ impl Record for Application {
         Some(self.into())
     }
 
+    fn ended(&self) -> bool {
+        self.status().is_final()
+    }
+
     fn claims(&self) -> Vec<Key> {
         if self.status().is_final() {
             Vec::new()

@@ -214,6 +214,11 @@ pub trait Record: Serialize + DeserializeOwned {
     fn line(&self) -> Option<ApplicationView> {
         None
     }
+    /// Whether the record's life has ended (an application in a final status): saved so, it is put on the
+    /// list of the day, whose records the purge deletes a retention period later (#34).
+    fn ended(&self) -> bool {
+        false
+    }
 }
 
 /// The attributes a record is stored with besides its document: its index attributes, when it was first
@@ -354,6 +359,9 @@ impl UnitOfWork {
         let created = stored.created_at.unwrap_or(self.now);
         self.put_record(stored.record.key(), &stored.record, stored.version, attributes(&stored.record, created)?)?;
         self.writes.extend(projection_writes(&stored.record)?);
+        if stored.record.ended() {
+            self.push(system::ended_write(self.now, &stored.record.key()));
+        }
         Ok(())
     }
 
@@ -410,17 +418,35 @@ impl UnitOfWork {
 #[derive(Clone)]
 pub struct Store {
     table: Arc<dyn Table>,
+    retention: zairyu_domain::retention::Retention,
 }
 
 impl Store {
     pub fn new(table: Arc<dyn Table>) -> Self {
-        Self { table }
+        Self { table, retention: zairyu_domain::retention::Retention::default() }
     }
 
-    /// Commits a change whole, or nothing of it; returns the jobs it put in the outbox.
-    pub async fn commit(&self, change: UnitOfWork) -> Result<Vec<Outboxed>, StoreError> {
+    /// The same store keeping each class of record as long as `retention` says (the stack's parameters).
+    pub fn with_retention(mut self, retention: zairyu_domain::retention::Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    pub fn retention(&self) -> zairyu_domain::retention::Retention {
+        self.retention
+    }
+
+    /// Commits a change whole, or nothing of it; returns the jobs it put in the outbox. Its audit events
+    /// expire the audit retention after the change (the table's TTL deletes them).
+    pub async fn commit(&self, mut change: UnitOfWork) -> Result<Vec<Outboxed>, StoreError> {
         if change.writes.is_empty() {
             return Ok(change.jobs);
+        }
+        let audit_expires = (change.now + chrono::Duration::days(i64::from(self.retention.audit.days()))).timestamp();
+        for write in &mut change.writes {
+            if let Write::Put { item, .. } = write {
+                system::expire_audit(item, audit_expires);
+            }
         }
         self.table.transact(change.writes).await?;
         Ok(change.jobs)

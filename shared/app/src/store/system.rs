@@ -220,6 +220,29 @@ fn audit_partitions(subject: &str) -> Vec<String> {
 
 /// The write that appends `event` (never overwrites). The trail is read by subject only; there is no index
 /// of the day (none read it, and it was one partition taking every write of the day).
+/// An audit record expires at `at` (seconds since the epoch), unless it already has its expiry.
+pub(super) fn expire_audit(item: &mut Item, at: i64) {
+    let is_audit = item.get(attr::PK).and_then(Attr::as_s).is_some_and(|pk| pk.starts_with("AUDIT#"));
+    if is_audit && !item.contains_key(attr::TTL) {
+        item.insert(attr::TTL.to_owned(), Attr::N(at));
+    }
+}
+
+/// The due task that puts a record ended at `now` on that day's list for the purge. It lives as long as the
+/// longest retention allows (and a month more), so the purge reads it whatever the period is set to.
+pub(super) fn ended_write(now: DateTime<Utc>, record: &Key) -> Write {
+    let day = JstDate::of_instant(now);
+    let kept = u64::from(zairyu_domain::retention::RetentionDays::MAX) + 31;
+    Write::Put {
+        item: Item::from([
+            (attr::PK.to_owned(), s(format!("DUE#{day}"))),
+            (attr::SK.to_owned(), s(format!("{}#{}", DueTask::Purge.code(), record.pk))),
+            (attr::TTL.to_owned(), Attr::N(day.add_days(kept).start_instant().timestamp())),
+        ]),
+        condition: Condition::None,
+    }
+}
+
 pub(super) fn audit_write(event: &AuditEvent) -> Result<Write, StoreError> {
     let sk = format!("{}#{}", super::sort_time(event.at), event.id);
     let pk = if SHARED_SUBJECTS.contains(&event.subject.as_str()) {
