@@ -36,7 +36,7 @@ use super::{Core, user_addressee};
 use crate::error::{ErrorKind, ServiceError, invalid};
 use crate::ports::BlobStore;
 use crate::ports::StoreError;
-use crate::store::{Stored, UnitOfWork};
+use crate::store::{CounterValue, Stored, UnitOfWork};
 
 /// What one run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -476,27 +476,37 @@ impl DailyJobs {
             std::collections::HashMap::new();
         let (mut acted, mut retried) = (0, 0);
         let mut left: std::collections::VecDeque<Stored<Application>> = apps.into();
+        // The counter as this lane left it (no read before each block), and the e-mails of the block before,
+        // queued while the next block is written.
+        let mut known: Option<CounterValue> = None;
+        let mut unsent = Vec::new();
         while !left.is_empty() {
             let block: Vec<Stored<Application>> = left.drain(..left.len().min(NUMBERING_BLOCK)).collect();
             let ids: Vec<ApplicationId> = block.iter().map(|a| a.id().clone()).collect();
             let mut attempt = 1;
             let outcome = loop {
-                match self.number_block(day, series, block.clone(), &mut users).await {
+                let sending = self.core.send(std::mem::take(&mut unsent));
+                let numbering = self.number_block(day, series, block.clone(), &mut users, known);
+                match futures::join!(sending, numbering).1 {
                     Err(e) if e.kind() != ErrorKind::Client && attempt < 3 => {
                         tracing::warn!(error = %e.log_chain(), attempt, "a block of official receipt numbers failed; trying again");
+                        known = None;
                         attempt += 1;
                     }
                     other => break other,
                 }
             };
             match outcome {
-                Ok((numbered, rest)) => {
-                    acted += numbered;
-                    for app in rest.into_iter().rev() {
+                Ok(done) => {
+                    acted += done.numbered;
+                    known = done.counter;
+                    unsent = done.jobs;
+                    for app in done.rest.into_iter().rev() {
                         left.push_front(app);
                     }
                 }
                 Err(e) => {
+                    known = None;
                     // Q51: shown as a receipt-number error; tomorrow's run retries each.
                     tracing::warn!(error = %e.log_chain(), applications = ids.len(), "no official receipt numbers yet; retried tomorrow");
                     let rule = match &e {
@@ -516,20 +526,23 @@ impl DailyJobs {
                 }
             }
         }
+        self.core.send(unsent).await;
         Ok((acted, retried))
     }
 
     /// Numbers a block of one series' applications in one transaction: the counter moved by the block's
-    /// size, conditioned on its value as read, with every application conditioned on its version as read.
-    /// Losing a race (another run, an officer's action) reads the block again: what was numbered meanwhile
-    /// or can no longer be leaves it. What did not fit one transaction is handed back; (numbered, not fitted).
+    /// size, conditioned on its value as read (or as this lane left it), with every application conditioned
+    /// on its version as read. Losing a race (another run, an officer's action) reads the block and the
+    /// counter again: what was numbered meanwhile or can no longer be leaves it. What did not fit one
+    /// transaction is handed back, and the block's e-mails, committed in the outbox, for the caller to queue.
     async fn number_block(
         &self,
         day: JstDate,
         series: ReceiptSeries,
         mut apps: Vec<Stored<Application>>,
         users: &mut std::collections::HashMap<UserId, Option<zairyu_domain::account::User>>,
-    ) -> Result<(usize, Vec<Stored<Application>>), ServiceError> {
+        known: Option<CounterValue>,
+    ) -> Result<Block, ServiceError> {
         const ATTEMPTS: usize = 200;
         let store = self.core.store();
         let name = series.counter_name();
@@ -546,9 +559,12 @@ impl DailyJobs {
                     .collect();
             }
             if apps.is_empty() {
-                return Ok((0, Vec::new()));
+                return Ok(Block { numbered: 0, rest: Vec::new(), counter: None, jobs: Vec::new() });
             }
-            let counter = store.counters().get(&name).await?;
+            let counter = match known {
+                Some(counter) if attempt == 0 => counter,
+                _ => store.counters().get(&name).await?,
+            };
             let mut change = UnitOfWork::new(self.core.now());
             let mut taken: usize = 0;
             for app in &apps {
@@ -575,11 +591,12 @@ impl DailyJobs {
                 let too_large = StoreError::Invalid("one application's numbering does not fit a transaction".into());
                 return Err(ServiceError::Store(too_large));
             }
-            change.advance_counter_by(&name, counter, i64::try_from(taken).unwrap_or(1));
-            match self.core.commit(change).await {
-                Ok(()) => {
+            let by = i64::try_from(taken).unwrap_or(1);
+            change.advance_counter_by(&name, counter, by);
+            match store.commit(change).await.map_err(ServiceError::from) {
+                Ok(jobs) => {
                     let rest = apps.split_off(taken);
-                    return Ok((taken, rest));
+                    return Ok(Block { numbered: taken, rest, counter: Some(counter.advanced(by)), jobs });
                 }
                 Err(ServiceError::Conflict) => continue,
                 Err(e) => return Err(e),
@@ -632,4 +649,13 @@ fn numberable(app: &Application) -> Option<JstDate> {
         .apply(zairyu_domain::status::Actor::System, app.status(), app.form().receipt_method)
         .is_ok();
     (app.official_receipt_number().is_none() && allowed).then_some(receipt_date)
+}
+
+/// What numbering a block did: how many it numbered, the applications that did not fit its transaction, the
+/// series' counter as the block left it, and the block's e-mails (committed in the outbox) to queue.
+struct Block {
+    numbered: usize,
+    rest: Vec<Stored<Application>>,
+    counter: Option<CounterValue>,
+    jobs: Vec<crate::store::Outboxed>,
 }

@@ -206,7 +206,13 @@ impl Core {
     /// outbox for [`Core::sweep_outbox`]: the change is committed either way.
     pub(crate) async fn commit(&self, change: UnitOfWork) -> Result<(), ServiceError> {
         let jobs = self.store.commit(change).await?;
-        // A change's jobs go side by side (a block of official numbers queues twenty).
+        self.send(jobs).await;
+        Ok(())
+    }
+
+    /// Hands a committed change's jobs to the queue, side by side (a block of official numbers queues a dozen),
+    /// each taken out of the outbox once sent; one the queue does not take waits there for the sweep.
+    pub(crate) async fn send(&self, jobs: Vec<crate::store::Outboxed>) {
         futures::future::join_all(jobs.iter().map(|job| async move {
             match self.queue.send(&job.body).await {
                 Ok(()) => {
@@ -220,7 +226,6 @@ impl Core {
             }
         }))
         .await;
-        Ok(())
     }
 
     /// One application of the caller's organization, to change: another organization's reads as missing

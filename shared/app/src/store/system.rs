@@ -76,6 +76,14 @@ pub struct CounterValue {
     version: i64,
 }
 
+impl CounterValue {
+    /// The counter as [`UnitOfWork::advance_counter_by`] leaves it once its change is committed: the next
+    /// advance of a writer that moved it can be conditioned on that without reading it again.
+    pub fn advanced(self, by: i64) -> Self {
+        Self { value: self.value + by, version: self.version + 1 }
+    }
+}
+
 impl Counters<'_> {
     /// The counter's current value (0 for a counter never used).
     pub async fn get(&self, name: &str) -> Result<CounterValue, StoreError> {
