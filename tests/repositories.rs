@@ -89,10 +89,14 @@ async fn the_list_shows_each_application_as_it_is_now(w: World) {
 async fn the_list_merges_its_shards_and_its_old_partition_newest_first_a_page_at_a_time(w: World) {
     use zairyu_app::ports::{Attr, Condition, Cursor, Key};
     let (_, caller) = w.login("TANAKA01").await;
+    // At least 23, and until every shard holds one (IDs are random).
     let mut created = Vec::new();
-    for _ in 0..23 {
+    let mut shards = std::collections::BTreeSet::new();
+    while created.len() < 23 || shards.len() < 4 {
+        assert!(created.len() < 200, "four shards within 200 applications");
         w.clock.advance(chrono::Duration::seconds(1));
         let app = w.svc.applications.create_application(&caller, &w.another_person().await).await.unwrap();
+        shards.insert(app_shard(app.id().as_str()));
         created.push(app.id().to_string());
     }
     // Three as an earlier version kept them: in the organization's one partition.
@@ -110,7 +114,7 @@ async fn the_list_merges_its_shards_and_its_old_partition_newest_first_a_page_at
     }
     assert_eq!(partitions.len(), 5, "four shards and the old partition: {partitions:?}");
     let newest_first: Vec<String> = created.iter().rev().cloned().collect();
-    for size in [1, 4, 10, 23, 50] {
+    for size in [1, 4, 10, 23, 50, 1000] {
         let (mut seen, mut after) = (Vec::new(), None);
         loop {
             let page = store.applications().of_organization(&org, after, size).await.unwrap();
