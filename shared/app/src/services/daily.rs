@@ -158,14 +158,7 @@ impl DailyJobs {
         if let Some(photo) = app.photo() {
             self.photos.delete(&photo.key).await?;
         }
-        let event = self.core.event(
-            "system",
-            AuditAction::PurgeApplication,
-            format!("application:{}", app.id()),
-            None,
-            Outcome::Success,
-        );
-        let mut change = self.core.change(&event)?;
+        let mut change = self.system_change(AuditAction::PurgeApplication, format!("application:{}", app.id()))?;
         for document in &documents {
             change.remove(document)?;
         }
@@ -261,14 +254,7 @@ impl DailyJobs {
         let job = NotificationJob::new(kind, key, vec![user_addressee(&user)])
             .with("user_id", user.id().as_str())
             .with("expires_on", age.expires_on().to_string());
-        let event = self.core.event(
-            "system",
-            AuditAction::PasswordReminder,
-            format!("user:{}", user.id()),
-            None,
-            Outcome::Success,
-        );
-        let mut change = self.core.change(&event)?;
+        let mut change = self.system_change(AuditAction::PasswordReminder, format!("user:{}", user.id()))?;
         self.core.enqueue(&mut change, &job)?;
         Ok(Some(change))
     }
@@ -289,6 +275,11 @@ impl DailyJobs {
         let key = format!("passport_expiry:{org_id}:{card}:{expiry}");
         let data = [("name", person.name.to_string()), ("passport_expiry", expiry.to_string())];
         Ok(Some(self.organization_notice(&org, NotificationKind::PassportExpiryImminent, &key, &data).await?))
+    }
+
+    /// A change the system makes on its own, with its audit event.
+    fn system_change(&self, action: AuditAction, subject: String) -> Result<UnitOfWork, ServiceError> {
+        self.core.change(&self.core.event("system", action, subject, None, Outcome::Success))
     }
 
     async fn organization_ref(&self, r: &str) -> Result<Option<Stored<Organization>>, ServiceError> {
@@ -317,8 +308,7 @@ impl DailyJobs {
             NotificationKind::PassportExpiryImminent => AuditAction::PassportReminder,
             _ => AuditAction::PeriodicReportReminder,
         };
-        let event = self.core.event("system", action, format!("organization:{}", org.id()), None, Outcome::Success);
-        let mut change = self.core.change(&event)?;
+        let mut change = self.system_change(action, format!("organization:{}", org.id()))?;
         if !job.to.is_empty() {
             self.core.enqueue(&mut change, &job)?;
         }
@@ -397,14 +387,8 @@ impl DailyJobs {
             "temporary_receipt_number",
             app.temporary_receipt_number().as_ref().map(ToString::to_string).unwrap_or_default(),
         );
-        let event = self.core.event(
-            "system",
-            AuditAction::ApplicationReceiptNumber,
-            format!("application:{}", app.id()),
-            None,
-            Outcome::Success,
-        );
-        let mut change = self.core.change(&event)?;
+        let mut change =
+            self.system_change(AuditAction::ApplicationReceiptNumber, format!("application:{}", app.id()))?;
         change.save(&app)?;
         self.core.enqueue(&mut change, &job)?;
         if let Some(day) = due {

@@ -233,13 +233,22 @@ impl Applications<'_> {
     /// The applications with these IDs, in batched reads (`None` where there is none, or where the ID is a
     /// blanket entry's).
     pub async fn get_many(&self, ids: &[ApplicationId]) -> Result<Vec<Option<Stored<Application>>>, StoreError> {
+        self.many_under_keys(ids, false).await
+    }
+
+    /// The records of one kind (blanket entries, or applications) stored under these IDs, in batched reads.
+    async fn many_under_keys<R: UnderApplicationKey>(
+        &self,
+        ids: &[ApplicationId],
+        entries: bool,
+    ) -> Result<Vec<Option<Stored<R>>>, StoreError> {
         let keys: Vec<Key> = ids.iter().map(key).collect();
         self.0
             .get_many(&keys)
             .await?
             .iter()
             .map(|i| match i {
-                Some(item) if !is_entry(item) => super::decode_stored(item).map(Some),
+                Some(item) if is_entry(item) == entries => super::decode_stored(item).map(Some),
                 _ => Ok(None),
             })
             .collect()
@@ -256,16 +265,7 @@ impl Applications<'_> {
     /// The blanket entries with these IDs, in one batched read (`None` where there is none, or where the ID
     /// is an application's).
     pub async fn entries(&self, ids: &[ApplicationId]) -> Result<Vec<Option<Stored<BlanketEntry>>>, StoreError> {
-        let keys: Vec<Key> = ids.iter().map(key).collect();
-        self.0
-            .get_many(&keys)
-            .await?
-            .iter()
-            .map(|i| match i {
-                Some(item) if is_entry(item) => super::decode_stored(item).map(Some),
-                _ => Ok(None),
-            })
-            .collect()
+        self.many_under_keys(ids, true).await
     }
 
     /// An organization's application information list, newest first (Q50): the lines of applications and
