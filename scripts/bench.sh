@@ -21,6 +21,7 @@ run cold cargo bench --locked -p zairyu-acceptance --bench cold_start
 run sizes scripts/sizes.sh
 run list cargo bench --locked -p zairyu-acceptance --bench list
 run embedded cargo bench --locked -p zairyu-acceptance --bench embedded
+run daily cargo bench --locked -p zairyu-acceptance --bench daily
 run http scripts/bench-http.sh
 # sam build as CI and the deployment run it, from an empty target directory and again with nothing changed.
 sam_target="$(mktemp -d -t zairyu-sam-target.XXXXXX)"
@@ -60,6 +61,9 @@ section() { # section TITLE COMMAND NAME TEXT
   section "Embedded default: table, use cases, blanket files (issues 3, 14, 15 item 4)" \
     "cargo bench -p zairyu-acceptance --bench embedded" embedded \
     "File-backed SQLite, one connection; the blanket lines compare reading and registering a 300-row file with calamine reading the same bytes and the same writes in bare transactions."
+  section "The daily jobs at April's peak and ten times it (#34 item 1)" \
+    "cargo bench -p zairyu-acceptance --bench daily" daily \
+    "A day of 10,000 and of 100,000 filed applications (two series) numbered by the official-number job, and as many passport reminders, on the embedded default: each run beside the very writes it made replayed bare into a fresh table; then a model of one invocation as deployed (the CPU time scaled to the reminders function's 512 MB, plus the AWS calls on the job's serial path at the latencies it names), beside the function's 900 s timeout."
   section "sam build (issue 30, item 1)" \
     "scripts/sam-build.sh" sam \
     "The deployment's build (sam build, BuildMethod rust-cargolambda, every function cross-compiled for arm64 from its own directory) from an empty target directory, then again with nothing changed; each artifact zipped as Lambda's package holds it (limit 4,000,000 B)."
