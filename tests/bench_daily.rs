@@ -220,13 +220,7 @@ impl Run {
 async fn world(kind: &str) -> (World, Arc<Tally>, Option<tempfile::TempDir>) {
     let (table, dir) = bare_table(kind).await;
     let tally = Arc::new(Tally::new(Arc::clone(&table)));
-    let for_services: Arc<dyn Table> = tally.clone();
-    let w = World::wrapped(table, |mut wiring| {
-        wiring.table = for_services;
-        wiring
-    })
-    .await;
-    (w, tally, dir)
+    (World::seen_through(table, tally.clone()).await, tally, dir)
 }
 
 async fn official_numbers(kind: &str, n: usize) {

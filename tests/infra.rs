@@ -946,3 +946,26 @@ fn the_edge_s_rate_limits_cover_the_pages_and_shared_offices_and_its_log_keeps_n
         assert!(!fields.contains(&field), "{field} is logged");
     }
 }
+
+/// #34 item 3: the retention periods the stack takes are the ones the code accepts and defaults to (one
+/// decision: the domain's `retention`), and every function gets them.
+#[test]
+fn the_stack_s_retention_periods_are_the_code_s() {
+    use zairyu_domain::retention::{Retention, RetentionDays};
+    let t = template();
+    let parameter = |name: &str, key: &str| -> u32 {
+        let block = t.split(&format!("\n  {name}:\n")).nth(1).unwrap();
+        let line = block.lines().find(|l| l.trim().starts_with(&format!("{key}:"))).unwrap();
+        line.split(':').nth(1).unwrap().trim().parse().unwrap()
+    };
+    let defaults = Retention::default();
+    for (name, default) in
+        [("ApplicationRetentionDays", defaults.applications), ("AuditRecordRetentionDays", defaults.audit)]
+    {
+        assert_eq!(parameter(name, "Default"), default.days(), "{name}");
+        assert_eq!(parameter(name, "MinValue"), RetentionDays::MIN, "{name}");
+        assert_eq!(parameter(name, "MaxValue"), RetentionDays::MAX, "{name}");
+    }
+    assert!(t.contains("ZAIRYU_RETENTION_APPLICATION_DAYS: !Ref ApplicationRetentionDays"));
+    assert!(t.contains("ZAIRYU_RETENTION_AUDIT_DAYS: !Ref AuditRecordRetentionDays"));
+}

@@ -129,6 +129,16 @@ impl World {
         Arc::new(zairyu_aws::DynamoTable::new(client, name))
     }
 
+    /// A world whose services go through `seen` (a table that counts or records), over `table`, which the
+    /// world keeps for its checks.
+    pub async fn seen_through(table: Arc<dyn Table>, seen: Arc<dyn Table>) -> Self {
+        Self::wrapped(table, |mut wiring| {
+            wiring.table = seen;
+            wiring
+        })
+        .await
+    }
+
     pub async fn with_table(table: Arc<dyn Table>) -> Self {
         Self::wrapped(table, |w| w).await
     }
@@ -404,13 +414,7 @@ impl ObservedTable {
     pub async fn world() -> (World, Arc<ObservedTable>) {
         let inner: Arc<dyn Table> = Arc::new(SqliteTable::in_memory().unwrap());
         let observed = Arc::new(ObservedTable::new(Arc::clone(&inner)));
-        let for_services: Arc<dyn Table> = observed.clone();
-        let w = World::wrapped(inner, |mut wiring| {
-            wiring.table = for_services;
-            wiring
-        })
-        .await;
-        (w, observed)
+        (World::seen_through(inner, observed.clone()).await, observed)
     }
 }
 

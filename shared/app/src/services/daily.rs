@@ -197,15 +197,7 @@ impl DailyJobs {
             .buffer_unordered(REMINDERS_AT_ONCE)
             .collect()
             .await;
-        let mut failed = None;
-        for outcome in outcomes {
-            match outcome {
-                Ok(true) => report.acted += 1,
-                Ok(false) => {}
-                Err(e) => failed = failed.or(Some(e)),
-            }
-        }
-        failed.map_or(Ok(()), Err)
+        settle(outcomes, |acted| report.acted += usize::from(acted))
     }
 
     /// Q73: the periodic report's reminder to every active user of an organization whose approval makes it
@@ -404,8 +396,9 @@ impl DailyJobs {
         let store = self.core.store();
         let refs = self.due(day, DueTask::ReceiptNumber).await?;
         report.tasks += refs.len();
-        let mut lanes: Vec<(ReceiptSeries, Vec<Stored<Application>>)> = Vec::new();
-        let mut lane_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        // Each series' applications, in the order they fell due.
+        let mut lanes: std::collections::BTreeMap<String, (ReceiptSeries, Vec<Stored<Application>>)> =
+            std::collections::BTreeMap::new();
         let mut stale = UnitOfWork::new(self.core.now());
         for chunk in refs.chunks(100) {
             let ids: Vec<ApplicationId> = chunk.iter().filter_map(|r| ApplicationId::parse(r).ok()).collect();
@@ -416,11 +409,7 @@ impl DailyJobs {
                 match app.and_then(|a| numberable(a).map(|d| (a, d))) {
                     Some((app, receipt_date)) => {
                         let series = ReceiptSeries::for_receipt(app.jurisdiction(), app.procedure(), receipt_date);
-                        let lane = *lane_of.entry(series.counter_name()).or_insert_with(|| {
-                            lanes.push((series, Vec::new()));
-                            lanes.len() - 1
-                        });
-                        lanes[lane].1.push(app.clone());
+                        lanes.entry(series.counter_name()).or_insert_with(|| (series, Vec::new())).1.push(app.clone());
                     }
                     None => stale.due_done(day, DueTask::ReceiptNumber, r),
                 }
@@ -430,23 +419,15 @@ impl DailyJobs {
             }
         }
         store.commit(stale).await?;
-        let outcomes: Vec<Result<(usize, usize), ServiceError>> = futures::stream::iter(lanes)
+        let outcomes: Vec<Result<(usize, usize), ServiceError>> = futures::stream::iter(lanes.into_values())
             .map(|(series, apps)| self.number_series(day, series, apps))
             .buffer_unordered(SERIES_AT_ONCE)
             .collect()
             .await;
-        // Every lane ran to its end before an error of one is reported: what the others did is done.
-        let mut failed = None;
-        for outcome in outcomes {
-            match outcome {
-                Ok((acted, retried)) => {
-                    report.acted += acted;
-                    report.retried += retried;
-                }
-                Err(e) => failed = failed.or(Some(e)),
-            }
-        }
-        failed.map_or(Ok(()), Err)
+        settle(outcomes, |(acted, retried)| {
+            report.acted += acted;
+            report.retried += retried;
+        })
     }
 
     /// One series' applications of a day, a block at a time; (numbered, put on the next day's list).
@@ -642,4 +623,17 @@ struct Block {
     rest: Vec<Stored<Application>>,
     counter: Option<CounterValue>,
     jobs: Vec<crate::store::Outboxed>,
+}
+
+/// What work run side by side did: each success told to `done`; then the first error, if any — reported only
+/// once every piece ran to its end, so what the others did is done.
+fn settle<T>(outcomes: Vec<Result<T, ServiceError>>, mut done: impl FnMut(T)) -> Result<(), ServiceError> {
+    let mut failed = None;
+    for outcome in outcomes {
+        match outcome {
+            Ok(v) => done(v),
+            Err(e) => failed = failed.or(Some(e)),
+        }
+    }
+    failed.map_or(Ok(()), Err)
 }

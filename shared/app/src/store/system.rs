@@ -228,9 +228,12 @@ fn audit_partitions(subject: &str) -> Vec<String> {
 
 /// The write that appends `event` (never overwrites). The trail is read by subject only; there is no index
 /// of the day (none read it, and it was one partition taking every write of the day).
+/// The partitions of the audit trail begin so.
+const AUDIT_PREFIX: &str = "AUDIT#";
+
 /// An audit record expires at `at` (seconds since the epoch), unless it already has its expiry.
 pub(super) fn expire_audit(item: &mut Item, at: i64) {
-    let is_audit = item.get(attr::PK).and_then(Attr::as_s).is_some_and(|pk| pk.starts_with("AUDIT#"));
+    let is_audit = item.get(attr::PK).and_then(Attr::as_s).is_some_and(|pk| pk.starts_with(AUDIT_PREFIX));
     if is_audit && !item.contains_key(attr::TTL) {
         item.insert(attr::TTL.to_owned(), Attr::N(at));
     }
@@ -254,9 +257,9 @@ pub(super) fn ended_write(now: DateTime<Utc>, record: &Key) -> Write {
 pub(super) fn audit_write(event: &AuditEvent) -> Result<Write, StoreError> {
     let sk = format!("{}#{}", super::sort_time(event.at), event.id);
     let pk = if SHARED_SUBJECTS.contains(&event.subject.as_str()) {
-        format!("AUDIT#{}#{}", event.subject, super::shard_of(&event.id, AUDIT_SHARDS))
+        format!("{AUDIT_PREFIX}{}#{}", event.subject, super::shard_of(&event.id, AUDIT_SHARDS))
     } else {
-        format!("AUDIT#{}", event.subject)
+        format!("{AUDIT_PREFIX}{}", event.subject)
     };
     Ok(Write::Put { item: encode(Key::new(pk, sk), event, 1, Vec::new())?, condition: Condition::Absent })
 }

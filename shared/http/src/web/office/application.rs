@@ -302,6 +302,7 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
         A::ReplacePhoto => ("顔写真を差替え", "photo replaced"),
         A::ApplicationDocument => ("立証資料を提出", "document submitted"),
         A::OpenDocument => ("立証資料を開いた", "document opened"),
+        A::PurgeApplication => ("保存期間の経過により削除", "deleted at the end of its retention period"),
         A::Access => ("参照を拒否", "access refused"),
         other => return other.code(),
     };
