@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use zairyu_app::access::Role;
 use zairyu_blanket::columns::columns;
 use zairyu_blanket::template::workbook;
 use zairyu_domain::application::OrganizationId;
@@ -127,8 +128,8 @@ async fn the_batch_upload_function_handles_its_sample_s3_event_twice_harmlessly(
     let mut event: S3Event = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(event.records[0].event_name.as_deref(), Some("ObjectCreated:Put"));
     event.records[0].s3.object.key = Some(key.clone());
-    assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event.clone()).await.unwrap(), 1);
-    assert_eq!(zairyu_batch_upload::handle(&w.svc.blanket, event).await.unwrap(), 1);
+    assert_eq!(zairyu_batch_upload::handle(&w.as_role(Role::BatchUpload).blanket, event.clone()).await.unwrap(), 1);
+    assert_eq!(zairyu_batch_upload::handle(&w.as_role(Role::BatchUpload).blanket, event).await.unwrap(), 1);
     let (_, caller) = w.login("TANAKA01").await;
     assert_eq!(w.lines(&caller, 100).await.len(), 4);
     let jobs = w.jobs().await;
@@ -221,7 +222,9 @@ async fn the_batch_upload_schedule_finishes_cut_off_registrations_and_ends_uploa
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml"))
             .unwrap();
     assert!(template.contains(&format!("Input: '{sample}'")), "the schedule's input is the sample event");
-    let sweep = || async { run(&w.svc.blanket, Invocation::parse(sample.clone()).unwrap()).await.unwrap() };
+    let sweep = || async {
+        run(&w.as_role(Role::BatchUpload).blanket, Invocation::parse(sample.clone()).unwrap()).await.unwrap()
+    };
     let Done::Swept(young) = sweep().await else { panic!("a sweep") };
     assert_eq!((young.completed, young.ended_without_file), (0, 0), "too young: S3's retries may still come");
     let state = |id: String| {

@@ -1588,3 +1588,25 @@ async fn too_many_or_too_large_headers_are_refused_as_a_problem() {
         (0..zairyu_http::limits::HEADER_COUNT - 8).map(|i| (format!("x-extra-{i}"), "1".to_owned())).collect();
     assert_eq!(send(&app, with("/login", &under)).await.status, StatusCode::OK);
 }
+
+/// #34 item 5: each HTTP function refreshes the session it checks (Q44: at most once a minute), so each role
+/// reaches the sessions: a request to each function a minute after the previous one, each through its role
+/// (`Reaching` refuses a write its role could not make).
+#[tokio::test]
+async fn every_http_function_refreshes_the_session_through_its_own_role() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let clerk = login(&app, "TANAKA01").await;
+    let officer = login(&app, "OFFICER1").await;
+    for (who, path, function) in [
+        (&clerk, "/api/me", Function::Login),
+        (&clerk, "/api/applications", Function::Status),
+        (&clerk, "/applications/photos", Function::Submit),
+        (&officer, "/api/office/applications?status=application_completed", Function::Office),
+    ] {
+        assert_eq!(function_of("GET", path.split('?').next().unwrap()), function, "{path}");
+        w.clock.advance(Duration::seconds(61));
+        let r = send(&app, who.req("GET", path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&r.bytes));
+    }
+}

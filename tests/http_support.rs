@@ -7,14 +7,54 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+use zairyu_app::Services;
 use zairyu_domain::fixtures::application_input;
 use zairyu_http::{AppState, Function, GeoPolicy, HttpConfig};
 
-use crate::support::{PASSWORD, World};
+use crate::support::{PASSWORD, Reaching, World};
 
+/// The four HTTP functions as deployed, behind one router as the API routes to them: each its own routes, its
+/// own services (and their per-instance caches), its table seen through its role (`Reaching`: a call its role
+/// could not make in AWS fails the test).
 pub fn router(w: &World, secure: bool, geo: GeoPolicy) -> Router {
-    let state = AppState::full(&w.svc, HttpConfig::new(secure, geo).unwrap());
-    zairyu_http::router(state, &Function::ALL)
+    // One configuration for all, as the stack gives each function the same cursor key.
+    let config = HttpConfig::new(secure, geo).unwrap();
+    let functions: Vec<(Function, Router)> = Function::ALL
+        .iter()
+        .map(|&f| {
+            let services = Services::new(Reaching::wiring(&w.wiring, f.role()));
+            let state = AppState::for_functions(&[f], &services, config.clone()).unwrap();
+            (f, zairyu_http::router(state, &[f]))
+        })
+        .collect();
+    Router::new().fallback_service(tower::service_fn(move |req: Request<Body>| {
+        let owner = function_of(req.method().as_str(), req.uri().path());
+        let app = functions.iter().find(|(f, _)| *f == owner).map(|(_, r)| r.clone()).unwrap();
+        app.oneshot(req)
+    }))
+}
+
+/// Every function's routes in one process over the world's services, as the local server serves them.
+pub fn one_instance(w: &World) -> Router {
+    zairyu_http::router(AppState::full(&w.svc, HttpConfig::new(false, GeoPolicy::Off).unwrap()), &Function::ALL)
+}
+
+/// The function the API sends a request to: the one whose route matches its path (and its method, if one
+/// does), the most literal route first; a path no route has goes to the log-in function (its 404 answer).
+pub fn function_of(method: &str, path: &str) -> Function {
+    let routes = zairyu_http::routes::all()
+        .map(|r| (r.function, r.method, r.path))
+        .chain(zairyu_http::web::pages().map(|p| (p.function, p.method, p.path)));
+    let got: Vec<&str> = path.split('/').collect();
+    routes
+        .filter_map(|(f, m, template)| {
+            let want: Vec<&str> = template.split('/').collect();
+            let fits = want.len() == got.len() && want.iter().zip(&got).all(|(w, g)| w.starts_with('{') || w == g);
+            let literal = want.iter().filter(|w| !w.starts_with('{')).count();
+            fits.then_some((m == method, literal, f))
+        })
+        .max_by_key(|(same_method, literal, _)| (*same_method, *literal))
+        .map_or(Function::Login, |(_, _, f)| f)
 }
 
 pub struct Reply {

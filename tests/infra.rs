@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use zairyu_app::access::Role;
 use zairyu_domain::schedule::ScheduledJob;
 use zairyu_http::routes::all as all_routes;
 
@@ -66,14 +67,25 @@ fn every_function_crate_has_a_resource_built_from_it() {
     }
 }
 
+/// Every route is on the API, as its function's: declared alone, or under a prefix its function declares (a
+/// `{proxy+}` route, review M11) that no other function's route shares. Nothing else is declared.
 #[test]
 fn every_route_is_declared_on_the_api_by_its_function_and_nothing_else_is() {
     let mut declared = BTreeSet::new();
+    let mut prefixes = BTreeSet::new();
     for (name, lines) in resources(&template()) {
         for line in lines.iter().filter(|l| l.contains("Type: HttpApi")) {
             let method = line.split("Method: ").nth(1).and_then(|r| r.split(',').next()).unwrap().trim().to_owned();
             let path = line.split("Path: \"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
-            declared.insert((name.clone(), method, path));
+            match path.strip_suffix("{proxy+}") {
+                Some(prefix) => {
+                    assert_eq!(method, "ANY", "{name} {path}: a prefix takes every method");
+                    prefixes.insert((name.clone(), prefix.to_owned()));
+                }
+                None => {
+                    declared.insert((name.clone(), method, path));
+                }
+            }
         }
     }
     let resource = |f: zairyu_http::Function| {
@@ -83,7 +95,18 @@ fn every_route_is_declared_on_the_api_by_its_function_and_nothing_else_is() {
     let api = all_routes().map(|r| (resource(r.function), r.method.to_owned(), r.path.to_owned()));
     let pages = zairyu_http::web::pages().map(|p| (resource(p.function), p.method.to_owned(), p.path.to_owned()));
     let wanted: BTreeSet<_> = api.chain(pages).collect();
-    assert_eq!(declared, wanted);
+    for (function, prefix) in &prefixes {
+        let under: Vec<_> = wanted.iter().filter(|(_, _, path)| path.starts_with(prefix.as_str())).collect();
+        assert!(!under.is_empty(), "{function} declares {prefix}{{proxy+}}, under which no route is");
+        for (f, method, path) in under {
+            assert_eq!(f, function, "{method} {path} is {f}'s, under {function}'s prefix {prefix}");
+        }
+    }
+    let by_prefix = |(f, _, path): &&(String, String, String)| {
+        prefixes.iter().any(|(function, prefix)| function == f && path.starts_with(prefix.as_str()))
+    };
+    let alone: BTreeSet<_> = wanted.iter().filter(|r| !by_prefix(r)).cloned().collect();
+    assert_eq!(declared, alone);
 }
 
 #[test]
@@ -719,26 +742,15 @@ fn the_roles_grant_exactly_the_actions_the_adapters_call() {
         set.into_iter().filter(|a| a.starts_with(prefix)).collect()
     };
 
-    // The table: every function's role attaches the one policy.
-    assert_eq!(
-        with_prefix(granted(&block("TableAccessPolicy")), "dynamodb:"),
-        needed("dynamodb.rs", "dynamodb", &|_| true)
-    );
-    for base in function_bases(&all).iter().filter(|b| *b != "Notify") {
-        assert!(block(&format!("{base}Role")).contains("!Ref TableAccessPolicy"), "{base}");
-    }
-    // Notify's part of the table: the same actions, on the partitions sending touches alone (tests/notify.rs
-    // holds the sending code to them), not on the indexes.
-    let notify = block("NotifyTableAccessPolicy");
-    assert!(
-        block("NotifyRole").contains("!Ref NotifyTableAccessPolicy")
-            && !block("NotifyRole").contains("!Ref TableAccessPolicy")
-    );
-    assert_eq!(with_prefix(granted(&notify), "dynamodb:"), needed("dynamodb.rs", "dynamodb", &|_| true));
-    let partitions: Vec<String> =
-        zairyu_app::services::notifications::PARTITIONS.iter().map(|p| format!("\"{p}*\"")).collect();
-    assert!(notify.contains(&format!("dynamodb:LeadingKeys: [{}]", partitions.join(", "))), "{notify}");
-    assert!(notify.contains("Resource: !GetAtt Table.Arn\n"), "the table only, not its indexes: {notify}");
+    // The table: each function's role its own policy, by the partitions its role reaches (below); together
+    // they hold exactly the actions the adapter calls.
+    let roles: BTreeSet<String> = Role::ALL.iter().map(|r| r.resource_name().to_owned()).collect();
+    assert_eq!(roles, function_bases(&all).into_iter().collect(), "a role per deployed function");
+    let table: BTreeSet<String> = Role::ALL
+        .iter()
+        .flat_map(|r| with_prefix(granted(&block(&format!("{}TableAccessPolicy", r.resource_name()))), "dynamodb:"))
+        .collect();
+    assert_eq!(table, needed("dynamodb.rs", "dynamodb", &|_| true));
     // The queue: the producers send; notify's event source consumes (receive, delete, visibility, attributes).
     let consuming = |op: &str| op != "send_message";
     assert_eq!(granted(&block("QueueSendPolicy")), needed("sqs.rs", "sqs", &|op| !consuming(op)));
@@ -746,11 +758,64 @@ fn the_roles_grant_exactly_the_actions_the_adapters_call() {
     // The buckets: the photos' policy holds every object action the adapter takes; the others a part of it.
     let s3 = needed("s3.rs", "s3", &|_| true);
     assert_eq!(granted(&block("PhotosAccessPolicy")), s3);
-    for policy in ["UploadsAccessPolicy", "TemplatesAccessPolicy"] {
+    for policy in ["UploadsAccessPolicy", "TemplatesAccessPolicy", "PurgeFilesPolicy"] {
         assert!(granted(&block(policy)).is_subset(&s3), "{policy}");
     }
+    // The nightly purge (in reminders) deletes an ended application's photo and documents (tests/services.rs).
+    let purge = block("PurgeFilesPolicy");
+    assert!(block("RemindersRole").contains("!Ref PurgeFilesPolicy"));
+    assert!(purge.contains("Action: s3:DeleteObject") && purge.contains("/photos/*") && purge.contains("/documents/*"));
     // Mail: notify sends.
     assert_eq!(with_prefix(granted(&block("NotifyRole")), "ses:"), needed("ses.rs", "ses", &|_| true));
+}
+
+/// #34 item 5 (review M8): each function's role reaches the table's items by the partitions its code reads and
+/// writes and the index partitions it queries (`dynamodb:LeadingKeys`), as `Role::reach` decides; every test that
+/// runs a function's code runs it through a table that refuses anything else (`tests/support.rs`, `Reaching`).
+#[test]
+fn each_role_reaches_the_table_s_partitions_its_code_uses_and_no_others() {
+    let t = template();
+    let all = resources(&t);
+    let block = |name: &str| all.iter().find(|(n, _)| n == name).map(|(_, l)| l.join("\n")).unwrap_or_default();
+    let keys = |prefixes: &[&str]| -> String {
+        let quoted: Vec<String> =
+            prefixes.iter().map(|p| if p.ends_with('#') { format!("\"{p}*\"") } else { format!("\"{p}\"") }).collect();
+        format!("dynamodb:LeadingKeys: [{}]", quoted.join(", "))
+    };
+    for role in Role::ALL {
+        let name = role.resource_name();
+        let policy = block(&format!("{name}TableAccessPolicy"));
+        let attached = block(&format!("{name}Role"));
+        assert!(attached.contains(&format!("!Ref {name}TableAccessPolicy")), "{name}: its table policy");
+        assert!(!attached.contains("!Ref TableAccessPolicy"), "{name}: no policy over the whole table");
+        let statement = |sid: &str| policy.split("- Sid: ").find(|s| s.starts_with(sid)).map(str::to_owned);
+        let reach = role.reach();
+        for (sid, prefixes, actions, resource) in [
+            (
+                "Reads\n",
+                reach.reads,
+                "[dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:Query, dynamodb:ConditionCheckItem]",
+                "!GetAtt Table.Arn\n",
+            ),
+            (
+                "Writes\n",
+                reach.writes,
+                "[dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem]",
+                "!GetAtt Table.Arn\n",
+            ),
+            ("IndexReads\n", reach.index_reads, "dynamodb:Query\n", "!Sub \"${Table.Arn}/index/*\"\n"),
+        ] {
+            let Some(s) = statement(sid) else {
+                assert!(prefixes.is_empty(), "{name}: no {sid} statement for {prefixes:?}");
+                continue;
+            };
+            assert!(!prefixes.is_empty(), "{name}: a {sid} statement its role does not need");
+            assert!(s.contains(&format!("Action: {actions}")), "{name} {sid}: {s}");
+            assert!(s.contains(&format!("Resource: {resource}")), "{name} {sid}: {s}");
+            assert!(s.contains("ForAllValues:StringLike:"), "{name} {sid}: every key of a request must match");
+            assert!(s.contains(&keys(prefixes)), "{name} {sid}: {s}\nwanted {}", keys(prefixes));
+        }
+    }
 }
 
 /// #16 item 7: the secondary indexes project only what reads through them use.

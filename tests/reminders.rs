@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
+use zairyu_app::access::Role;
 
 use chrono::{TimeZone, Utc};
 use zairyu_app::ServiceError;
@@ -60,13 +61,16 @@ async fn q33_the_official_number_comes_the_next_day_once() {
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
     w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
     w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
-    assert_eq!(w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap().acted, 0);
+    assert_eq!(
+        w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap().acted,
+        0
+    );
     w.clock.set(at(2026, 11, 28));
-    let report = w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     assert_eq!((report.tasks, report.acted), (1, 1));
     let numbered = w.svc.applications.application(&caller, app.id().as_str()).await.unwrap();
     assert_eq!(numbered.official_receipt_number().unwrap().to_string(), "東オンＥＮ26000001");
-    w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     let sent = mail.sent(&w).await;
     assert_eq!(with_subject(&sent, "申請受付番号のお知らせ").len(), 1, "to the user, once");
     assert_eq!(with_subject(&sent, "Application receipt number").len(), 1, "to the applicant, once");
@@ -78,11 +82,11 @@ async fn q73_periodic_report_reminder_two_months_before_expiry_once() {
     let mail = Mail::new(&w);
     // Approved 2026-06-01: expires 2027-05-31; reminder on 2027-03-31.
     w.clock.set(at(2027, 3, 30));
-    w.svc.daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
     assert!(with_subject(&mail.sent(&w).await, "定期報告のお知らせ（有効期限の2か月前）").is_empty());
     w.clock.set(at(2027, 3, 31));
-    w.svc.daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
-    w.svc.daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PeriodicReportReminders).await.unwrap();
     let sent = mail.sent(&w).await;
     let reminders = with_subject(&sent, "定期報告のお知らせ（有効期限の2か月前）");
     assert_eq!(reminders.len(), 2, "one for each organization's user");
@@ -95,18 +99,22 @@ async fn q76_suspended_the_day_after_expiry_and_log_in_says_why() {
     let w = World::new().await;
     let mail = Mail::new(&w);
     w.clock.set(at(2027, 5, 31));
-    w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
     let org = w.organization("org1").await;
     assert_eq!(org.use_state(), UseState::Active);
     w.clock.set(at(2027, 6, 1));
-    let report = w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
+    let report =
+        w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap();
     assert_eq!(report.acted, 2);
     let org = w.organization("org1").await;
     assert_eq!(org.use_state(), UseState::Suspended);
     let e = w.svc.accounts.login("TANAKA01", PASSWORD, None).await.unwrap_err();
     assert!(matches!(e, ServiceError::Login(LoginRefusal::OrganizationSuspended)), "{:?}", e);
     assert_eq!(with_subject(&mail.sent(&w).await, "システム利用停止のお知らせ").len(), 2);
-    assert_eq!(w.svc.daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap().acted, 0);
+    assert_eq!(
+        w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::SuspendExpiredOrganizations).await.unwrap().acted,
+        0
+    );
 }
 
 #[tokio::test]
@@ -115,15 +123,15 @@ async fn q97_password_reminders_30_and_7_days_before_and_a_missed_day_is_caught_
     let mail = Mail::new(&w);
     // Set 2026-06-01: expires 2027-06-01; reminders on 2027-05-02 and 2027-05-25.
     w.clock.set(at(2027, 5, 1));
-    w.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     // 2027-05-02 passes without a run; the run of 05-03 catches it up.
     w.clock.set(at(2027, 5, 3));
-    let report = w.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     assert_eq!(report.days.len(), 2);
     let sent = mail.sent(&w).await;
     assert_eq!(with_subject(&sent, "パスワード有効期限のお知らせ（30日前）").len(), 2);
     w.clock.set(at(2027, 5, 25));
-    w.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     let sent = mail.sent(&w).await;
     let seven = with_subject(&sent, "パスワード有効期限のお知らせ（7日前）");
     assert_eq!(seven.len(), 2);
@@ -137,7 +145,7 @@ async fn a_password_changed_since_makes_the_old_reminders_stale() {
     let (_, caller) = w.login("TANAKA01").await;
     w.svc.accounts.change_password(&caller, "no-session", PASSWORD, "Kaede#2027x").await.unwrap();
     w.clock.set(at(2027, 5, 2));
-    w.svc.daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PasswordExpiryReminders).await.unwrap();
     let sent = mail.sent(&w).await;
     let to: Vec<_> =
         with_subject(&sent, "パスワード有効期限のお知らせ（30日前）").iter().map(|m| m.to.clone()).collect();
@@ -150,7 +158,7 @@ async fn q86_passport_expiry_notice_three_months_before() {
     let mail = Mail::new(&w);
     // The passport on the list expires 2027-03-15: the notice is due 2026-12-15.
     w.clock.set(at(2026, 12, 15));
-    w.svc.daily.run_scheduled(ScheduledJob::PassportExpiryReminders).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PassportExpiryReminders).await.unwrap();
     let sent = mail.sent(&w).await;
     let notices = with_subject(&sent, "旅券の有効期限が近づいています");
     assert_eq!(notices.len(), 2);
@@ -168,7 +176,7 @@ async fn the_reminders_function_runs_each_sample_schedule_event() {
         let event: EventBridgeEvent<ScheduledJobDetail> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert_eq!(event.detail.job, job);
-        let report = zairyu_reminders::handle(&w.svc.daily, event).await.unwrap();
+        let report = zairyu_reminders::handle(&w.as_role(Role::Reminders).daily, event).await.unwrap();
         assert_eq!(report.days.len(), 1, "{job:?}");
     }
 }
@@ -183,6 +191,6 @@ async fn a_failed_run_is_replayed_from_its_on_failure_record() {
     assert_eq!(record["requestContext"]["condition"], "RetriesExhausted");
     let event = zairyu_reminders::event(record).unwrap();
     assert_eq!(event.detail.job, ScheduledJob::OfficialReceiptNumbers);
-    let report = zairyu_reminders::handle(&w.svc.daily, event).await.unwrap();
+    let report = zairyu_reminders::handle(&w.as_role(Role::Reminders).daily, event).await.unwrap();
     assert_eq!(report.days.len(), 1);
 }

@@ -755,7 +755,8 @@ async fn q25_a_notice_reaches_every_other_instance_within_a_minute() {
     let w = World::new().await;
     w.seed_officer("ADMIN01", zairyu_domain::office::Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Admin])
         .await;
-    let office = router(&w, false, GeoPolicy::Off);
+    // One instance that publishes and shows the notices (the local server's one process).
+    let office = one_instance(&w);
     // A second instance over the same table (another Lambda instance, another function).
     let other_services = zairyu_app::Services::new(w.wiring.clone());
     let other = zairyu_http::router(

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may panic
 
 use std::sync::Arc;
+use zairyu_app::access::Role;
 
 use async_trait::async_trait;
 use chrono::{Duration, TimeZone, Utc};
@@ -700,7 +701,7 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     let tasks: Vec<_> = ids
         .iter()
         .map(|id| {
-            let (ports, id) = (w.svc.daily.clone(), id.clone());
+            let (ports, id) = (w.as_role(Role::Reminders).daily, id.clone());
             tokio::spawn(async move { ports.assign_official_receipt_number(&id).await })
         })
         .collect();
@@ -713,7 +714,7 @@ async fn q33_official_numbers_under_concurrency_are_consecutive_without_gaps(w: 
     serials.sort_unstable();
     assert_eq!(serials, (1..=20).collect::<Vec<_>>());
     // Again for a numbered application: the same number, no new e-mail.
-    let first = w.svc.daily.assign_official_receipt_number(&ids[0]).await.unwrap();
+    let first = w.as_role(Role::Reminders).daily.assign_official_receipt_number(&ids[0]).await.unwrap();
     assert_eq!(
         w.svc.applications.application(&caller, ids[0].as_str()).await.unwrap().official_receipt_number(),
         Some(first)
@@ -732,8 +733,12 @@ async fn a_day_s_official_numbers_are_given_in_blocks_per_series_each_once(w: Wo
     let extensions = w.seed_filed("ext", 45, false, on).await;
     let changes = w.seed_filed("chg", 23, true, on).await;
     w.clock.advance(Duration::hours(24));
-    let report =
-        w.svc.daily.run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    let report = w
+        .as_role(Role::Reminders)
+        .daily
+        .run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers)
+        .await
+        .unwrap();
     assert_eq!((report.tasks, report.acted, report.retried), (68, 68, 0), "{report:?}");
     let (_, caller) = w.login("TANAKA01").await;
     for (ids, letters) in [(&extensions, "ＥＮ"), (&changes, "ＣＨ")] {
@@ -754,7 +759,12 @@ async fn a_day_s_official_numbers_are_given_in_blocks_per_series_each_once(w: Wo
     assert_eq!(numbered.len(), 68);
     let keys: std::collections::BTreeSet<_> = numbered.iter().map(|j| j.idempotency_key.clone()).collect();
     assert_eq!(keys.len(), 68, "one e-mail per application");
-    let again = w.svc.daily.run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    let again = w
+        .as_role(Role::Reminders)
+        .daily
+        .run_scheduled(zairyu_domain::schedule::ScheduledJob::OfficialReceiptNumbers)
+        .await
+        .unwrap();
     assert_eq!((again.tasks, again.acted), (0, 0), "{again:?}");
 }
 
@@ -811,12 +821,12 @@ async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_an
     };
     // The day before five years are out: nothing goes.
     w.clock.advance(Duration::days(1825));
-    let report = w.svc.daily.run_scheduled(Purge).await.unwrap();
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap();
     assert_eq!(report.acted, 0, "{report:?}");
     assert!(exists(ended.clone()).await);
     // Five years after its end: the first goes, whole.
     w.clock.advance(Duration::days(1));
-    let report = w.svc.daily.run_scheduled(Purge).await.unwrap();
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap();
     assert_eq!(report.acted, 1, "{report:?}");
     assert!(!exists(ended.clone()).await && exists(open.clone()).await && exists(later.clone()).await);
     let partition =
@@ -837,9 +847,9 @@ async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_an
     );
     // The next night the one ended a day later; the open one stays; again, nothing more.
     w.clock.advance(Duration::days(1));
-    assert_eq!(w.svc.daily.run_scheduled(Purge).await.unwrap().acted, 1);
+    assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 1);
     assert!(!exists(later.clone()).await && exists(open.clone()).await);
-    assert_eq!(w.svc.daily.run_scheduled(Purge).await.unwrap().acted, 0);
+    assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 0);
 }
 
 #[tokio::test]
@@ -847,7 +857,7 @@ async fn q33_an_application_not_yet_filed_gets_no_official_number() {
     let w = World::new().await;
     let (_, caller) = w.login("TANAKA01").await;
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
-    let e = w.svc.daily.assign_official_receipt_number(app.id()).await.unwrap_err();
+    let e = w.as_role(Role::Reminders).daily.assign_official_receipt_number(app.id()).await.unwrap_err();
     assert_eq!(e.rule(), "status.not_from_status");
 }
 
@@ -1185,7 +1195,7 @@ async fn q33_the_official_number_e_mail_names_the_applicant_and_the_temporary_nu
     let temporary = app.temporary_receipt_number().as_ref().unwrap().to_string();
     w.jobs().await;
     w.clock.advance(Duration::days(1));
-    w.svc.daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
+    w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::OfficialReceiptNumbers).await.unwrap();
     let jobs = w.jobs().await;
     let job = jobs.iter().find(|j| j.kind == NotificationKind::OfficialReceiptNumber).unwrap();
     let from = EmailAddress::parse("no-reply@oras.example.jp").unwrap();

@@ -180,6 +180,11 @@ impl World {
         world
     }
 
+    /// The services as a deployed function builds them, over the table as its role reaches it (`Reaching`).
+    pub fn as_role(&self, role: zairyu_app::access::Role) -> Services {
+        Services::new(Reaching::wiring(&self.wiring, role))
+    }
+
     /// An active organization with one person on its list and one staff user with a password.
     pub async fn seed(&self, org: &str, user: &str, email: &str, corporate_number: &str) {
         let org_id = OrganizationId::parse(org).unwrap();
@@ -459,6 +464,96 @@ impl Table for ObservedTable {
             .filter_map(|w| if let Write::Put { item, .. } = w { Some(item.clone()) } else { None })
             .collect();
         self.saw_index_writes(&items);
+        self.inner.transact(writes).await
+    }
+}
+
+/// IAM's twin for the table: a function's code, run through it, reaches only what its role reaches
+/// (`zairyu_app::access::Role::reach`, the template's `dynamodb:LeadingKeys`); anything else fails the test where
+/// it happens, as the call would be refused in AWS. With `ZAIRYU_REACH_LEARN=<file>` set, each call out of reach
+/// is written to the file instead (role, kind, prefix), to draft the reach of new code in one run.
+pub struct Reaching {
+    inner: Arc<dyn Table>,
+    role: zairyu_app::access::Role,
+}
+
+impl Reaching {
+    pub fn new(inner: Arc<dyn Table>, role: zairyu_app::access::Role) -> Self {
+        Self { inner, role }
+    }
+
+    /// `wiring` with its table seen through `role`.
+    pub fn wiring(wiring: &Wiring, role: zairyu_app::access::Role) -> Wiring {
+        let mut scoped = wiring.clone();
+        scoped.table = Arc::new(Self::new(Arc::clone(&wiring.table), role));
+        scoped
+    }
+
+    fn check<'a>(
+        &self,
+        what: &str,
+        allowed: impl Fn(&zairyu_app::access::Reach, &str) -> bool,
+        pks: impl IntoIterator<Item = &'a str>,
+    ) {
+        let reach = self.role.reach();
+        for pk in pks {
+            if !allowed(&reach, pk) {
+                if let Ok(path) = std::env::var("ZAIRYU_REACH_LEARN") {
+                    use std::io::Write as _;
+                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+                    let line = format!("{:?} {what} {}\n", self.role, zairyu_app::access::prefix_of(pk));
+                    f.write_all(line.as_bytes()).unwrap();
+                    continue;
+                }
+                panic!("the {:?} function's role may not {what} {pk} (zairyu_app::access::Role::reach)", self.role);
+            }
+        }
+    }
+    fn reads<'a>(&self, pks: impl IntoIterator<Item = &'a str>) {
+        self.check("read", |r, pk| r.may_read(pk), pks)
+    }
+    fn writes<'a>(&self, pks: impl IntoIterator<Item = &'a str>) {
+        self.check("write", |r, pk| r.may_write(pk), pks)
+    }
+}
+
+#[async_trait::async_trait]
+impl Table for Reaching {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.reads([key.pk.as_str()]);
+        self.inner.get(key).await
+    }
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, StoreError> {
+        self.reads(keys.iter().map(|k| k.pk.as_str()));
+        self.inner.get_many(keys).await
+    }
+    async fn put(&self, item: Item, c: Condition) -> Result<(), StoreError> {
+        self.writes([Key::of(&item).unwrap().pk.as_str()]);
+        self.inner.put(item, c).await
+    }
+    async fn delete(&self, key: &Key, c: Condition) -> Result<(), StoreError> {
+        self.writes([key.pk.as_str()]);
+        self.inner.delete(key, c).await
+    }
+    async fn query(&self, q: &Query) -> Result<Page, StoreError> {
+        match q.index {
+            zairyu_app::ports::Index::Primary => self.reads([q.partition.as_str()]),
+            _ => self.check("query the index at", |r, pk| r.may_query_index(pk), [q.partition.as_str()]),
+        }
+        self.inner.query(q).await
+    }
+    async fn increment(&self, key: &Key, a: &str, by: i64, at: Option<i64>) -> Result<i64, StoreError> {
+        self.writes([key.pk.as_str()]);
+        self.inner.increment(key, a, by, at).await
+    }
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        for w in &writes {
+            match w {
+                Write::Put { item, .. } => self.writes([Key::of(item).unwrap().pk.as_str()]),
+                Write::Delete { key, .. } => self.writes([key.pk.as_str()]),
+                Write::Check { key, .. } => self.reads([key.pk.as_str()]),
+            }
+        }
         self.inner.transact(writes).await
     }
 }

@@ -330,11 +330,15 @@ class Deployed:
         out = []
         body = self.resources["HttpApi"]["Properties"]["Body"]
         for template, methods in body["paths"].items():
-            pattern = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
+            # `{name}` is one segment; a greedy `{name+}` the rest of the path.
+            escaped = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(template))
+            pattern = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", escaped) + "$")
             for method, operation in methods.items():
                 alias = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"].split("/functions/${")[1].split("}")[0]
-                out.append((method.upper(), pattern, template, alias.replace("Aliaslive", "")))
-        return out
+                method = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+                out.append((method, pattern, template, alias.replace("Aliaslive", "")))
+        # As the HTTP API chooses: a route without a greedy variable before one with it.
+        return sorted(out, key=lambda route: "+}" in route[2])
 
     def http(self, method: str, target: str, headers: dict, body: bytes | None, via_edge: bool = True) -> tuple[int, dict, list, bytes]:
         """One request as CloudFront forwards it to the API, and the API to its function."""
@@ -342,7 +346,7 @@ class Deployed:
         path, query = parsed.path, parsed.query
         for m, pattern, template, function in self.routes:
             match = pattern.match(path)
-            if m == method and match:
+            if m in (method, "ANY") and match:
                 break
         else:
             return 404, {"content-type": "application/json"}, [], b'{"message":"Not Found"}'
@@ -358,7 +362,7 @@ class Deployed:
         binary = body is not None and not h.get("content-type", "").startswith(("application/json", "application/x-www-form-urlencoded", "text/"))
         event = {
             "version": "2.0",
-            "routeKey": f"{method} {template}",
+            "routeKey": f"{m} {template}",
             "rawPath": path,
             "rawQueryString": query,
             "headers": h,
@@ -366,7 +370,7 @@ class Deployed:
                 "accountId": ACCOUNT, "apiId": "rehearsal", "domainName": h["host"], "domainPrefix": "rehearsal",
                 "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "130.176.0.10",
                          "userAgent": h.get("user-agent", "rehearsal")},
-                "requestId": uuid.uuid4().hex, "routeKey": f"{method} {template}", "stage": "$default",
+                "requestId": uuid.uuid4().hex, "routeKey": f"{m} {template}", "stage": "$default",
                 "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"), "timeEpoch": int(now.timestamp() * 1000),
             },
             "isBase64Encoded": binary,

@@ -3,6 +3,8 @@ only a running stack would otherwise show — who may write where a failure goes
 updates the edge, how the API is reached — held by tests. Reads the transformed template of a development and a
 production stage (conftest.py)."""
 
+import json
+
 from cfn import Stack
 from conftest import DEV, PROD, ROOT
 
@@ -253,3 +255,42 @@ def test_no_principal_can_grant_itself_the_data_key(dev):
             assert "kms:ViaService" in s["Condition"]["StringEquals"], s["Sid"]
         if s["Sid"] == "AccountAdministers":
             assert not any(a.startswith(("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt")) for a in actions)
+
+
+def test_each_function_s_resource_policy_is_well_under_lambda_s_limit(prod):
+    """Review M11: every API route a function is declared on is a statement of its resource policy, which Lambda
+    caps at 20,480 bytes. Each statement as Lambda stores it, with a production stack's names and an account's
+    numbers, summed per function, stays under half of that."""
+    account, region, api = "123456789012", "ap-northeast-1", "a1b2c3d4e5"
+
+    def sub(value):
+        if isinstance(value, dict) and "Fn::Sub" in value:
+            text, names = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            names = {k: (api if v == {"Ref": "HttpApi"} else v) for k, v in names.items()}
+            names |= {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": account, "HttpApi": api}
+            for k, v in names.items():
+                text = text.replace("${" + k + "}", str(v))
+            return text
+        return value
+
+    sizes = {}
+    for name, permission in of_type(prod, "AWS::Lambda::Permission").items():
+        props = permission["Properties"]
+        if props["Principal"] != "apigateway.amazonaws.com":
+            continue
+        function = function_of(prod, props["FunctionName"]).removesuffix("Aliaslive")
+        short = prod["Resources"][function]["Properties"]["FunctionName"]["Fn::Sub"].replace("${Stage}", "prod")
+        statement = {
+            # CloudFormation names a permission after its stack and logical ID, with a random suffix.
+            "Sid": f"zairyu-prod-{name}-ABCDEFGHIJKLM",
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "lambda:InvokeFunction",
+            "Resource": f"arn:aws:lambda:{region}:{account}:function:{short}:live",
+            "Condition": {"ArnLike": {"AWS:SourceArn": sub(props["SourceArn"])}},
+        }
+        assert "${" not in statement["Condition"]["ArnLike"]["AWS:SourceArn"], statement
+        sizes[function] = sizes.get(function, 0) + len(json.dumps(statement, separators=(",", ":")))
+    assert set(sizes) == {"LoginFunction", "SubmitFunction", "StatusFunction", "OfficeFunction"}, sizes
+    for function, size in sizes.items():
+        assert size < 20_480 // 2, f"{function}: {size} bytes of Lambda's 20,480"

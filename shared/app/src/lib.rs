@@ -8,6 +8,7 @@
 //! - [`lines`]: the read models lists show, rendered at each write and stored beside their records;
 //! - [`error`]: one error model for all of them.
 
+pub mod access;
 pub mod error;
 pub mod lines;
 pub mod ports;

@@ -21,4 +21,15 @@ impl Function {
             Self::Office => "office",
         }
     }
+
+    /// The role its code runs with in AWS.
+    pub fn role(self) -> zairyu_app::access::Role {
+        use zairyu_app::access::Role;
+        match self {
+            Self::Login => Role::Login,
+            Self::Submit => Role::Submit,
+            Self::Status => Role::Status,
+            Self::Office => Role::Office,
+        }
+    }
 }

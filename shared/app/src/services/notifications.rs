@@ -30,11 +30,6 @@ pub struct Notifications {
     help_desk: String,
 }
 
-/// The table partitions sending jobs touches: its sending marks, and the audit records of refused addresses.
-/// The `notify` function's role reaches these and no others (`dynamodb:LeadingKeys`; a test holds the
-/// template to this list, another the sending code).
-pub const PARTITIONS: &[&str] = &["SENT#", "AUDIT#"];
-
 impl Notifications {
     pub fn new(core: Core, mailer: Arc<dyn Mailer>, from: EmailAddress, help_desk: impl Into<String>) -> Self {
         Self { core, mailer, from, help_desk: help_desk.into() }
