@@ -15,8 +15,9 @@ use zairyu_domain::error::Localized;
 use zairyu_domain::fixtures::application_input;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
+use zairyu_domain::office::Office;
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
-use zairyu_domain::values::EmailAddress;
+use zairyu_domain::values::{EmailAddress, UserId};
 use zairyu_embedded::SqliteTable;
 use zairyu_runtime::RandomIds;
 
@@ -44,6 +45,8 @@ on_both_tables!(
     twenty_parallel_creations_of_one_officer_make_one,
     a_day_s_official_numbers_are_given_in_blocks_per_series_each_once,
     an_application_ended_a_retention_period_ago_is_purged_with_its_files_and_lookups,
+    a_cancelled_user_is_erased_a_retention_period_later_and_its_id_stays_taken,
+    a_blanket_upload_and_its_row_errors_expire_a_retention_period_after_its_last_change,
 );
 
 async fn login_creates_a_session_stored_only_as_a_hash_and_audits_it(w: World) {
@@ -776,7 +779,7 @@ async fn a_day_s_official_numbers_are_given_in_blocks_per_series_each_once(w: Wo
 async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_and_lookups(w: World) {
     use zairyu_app::ports::{Attr, Index, Query, attr};
     use zairyu_app::services::examination::OfficeAction;
-    use zairyu_domain::schedule::ScheduledJob::PurgeEndedApplications as Purge;
+    use zairyu_domain::schedule::ScheduledJob::PurgeEndedRecords as Purge;
     let (_, caller) = w.login("TANAKA01").await;
     let ids = filed_applications(&w, &caller, 3).await;
     let (ended, open, later) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
@@ -1203,4 +1206,97 @@ async fn q33_the_official_number_e_mail_names_the_applicant_and_the_temporary_nu
         let name = app.form().name.to_string();
         assert!(email.text.contains(&name) && email.text.contains(&temporary), "{}", email.text);
     }
+}
+
+/// #34 item 3 (Q95), with time travel on both tables: a user cancelled at the counter keeps its record a year
+/// (the default retention), then the nightly purge erases it — its record with its name and address, its
+/// e-mail lookup, its counters of wrong passwords — with the purge in the trail; its user ID stays taken (an
+/// officer cannot be created under it); a user not cancelled is left; a second run changes nothing.
+async fn a_cancelled_user_is_erased_a_retention_period_later_and_its_id_stays_taken(w: World) {
+    use zairyu_app::ports::{Index, Query};
+    use zairyu_app::services::counter::UserAction;
+    use zairyu_domain::schedule::ScheduledJob::PurgeEndedRecords as Purge;
+    let suzuki = UserId::parse("SUZUKI02").unwrap();
+    // A wrong password leaves a counter beside the user.
+    assert!(w.svc.accounts.login("SUZUKI02", "Wrong#12345", None).await.is_err());
+    let clerk = w.login("CLERK01").await.1;
+    // SUZUKI02's organization is under another office; its user is cancelled at any office's counter.
+    w.svc.counter.office_user_action(&clerk, "SUZUKI02", UserAction::Cancel).await.unwrap();
+    let store = w.svc.core.store().clone();
+    let user_partition = || {
+        let table = Arc::clone(&w.table);
+        async move { table.query(&Query::partition(Index::Primary, "USER#SUZUKI02").limit(10)).await.unwrap().items }
+    };
+    let email_lookup = || {
+        let table = Arc::clone(&w.table);
+        async move {
+            table
+                .query(&Query::partition(Index::Primary, "EMAIL#suzuki@kaede.example.jp").limit(10))
+                .await
+                .unwrap()
+                .items
+        }
+    };
+    assert!(user_partition().await.len() >= 2 && !email_lookup().await.is_empty());
+
+    w.clock.advance(Duration::days(364));
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap();
+    assert_eq!(report.acted, 0, "not before the year is out: {report:?}");
+    assert!(store.users().get(&suzuki).await.unwrap().is_some());
+
+    w.clock.advance(Duration::days(1));
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap();
+    assert_eq!(report.acted, 1, "{report:?}");
+    assert!(store.users().get(&suzuki).await.unwrap().is_none(), "its record is erased");
+    assert!(email_lookup().await.is_empty(), "its e-mail lookup");
+    let left: Vec<String> = user_partition().await.iter().map(|i| Key::of(i).unwrap().sk).collect();
+    assert_eq!(left, vec!["TAKEN".to_owned()], "only the taken ID is left (no counter, no name)");
+    assert!(store.users().get(&UserId::parse("TANAKA01").unwrap()).await.unwrap().is_some(), "others stay");
+    let trail = w.audit("user:SUZUKI02").await;
+    assert!(trail.iter().any(|e| e.action == zairyu_domain::audit::AuditAction::PurgeUser && e.actor == "system"));
+    assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 0);
+    // The ID is never given again.
+    let again = w
+        .svc
+        .counter
+        .create_officer("operator", "SUZUKI02", "Suzuki Hanako", "hanako@example.jp", Office::Tokyo, vec![])
+        .await;
+    assert!(again.is_err(), "{again:?}");
+    assert!(store.users().get(&suzuki).await.unwrap().is_none());
+}
+
+/// #34 item 3 (Q42), on both tables: a blanket upload's record and its row errors carry their expiry (the
+/// table's TTL deletes them): 90 days (the default) after the upload's last change, set again when it changes.
+async fn a_blanket_upload_and_its_row_errors_expire_a_retention_period_after_its_last_change(w: World) {
+    use zairyu_app::ports::{Attr, Index, Query, attr};
+    use zairyu_blanket::template::workbook;
+    use zairyu_domain::status_of_residence::ScreenGroup;
+    let org = OrganizationId::parse("org1").unwrap();
+    let tanaka = UserId::parse("TANAKA01").unwrap();
+    let upload = w.svc.blanket.start_blanket_upload(&org, &tanaka).await.unwrap();
+    let ttl_of = |pk: String, sk: Option<String>| {
+        let table = Arc::clone(&w.table);
+        async move {
+            let q = Query::partition(Index::Primary, pk).limit(100);
+            let items = table.query(&q).await.unwrap().items;
+            let mine: Vec<_> =
+                items.iter().filter(|i| sk.as_ref().is_none_or(|sk| Key::of(i).unwrap().sk == *sk)).collect();
+            assert!(!mine.is_empty());
+            mine.iter().map(|i| i.get(attr::TTL).and_then(Attr::as_n).unwrap()).collect::<Vec<i64>>()
+        }
+    };
+    let record = || ttl_of("ORG#org1".into(), Some(format!("UPLOAD#{}", upload.id())));
+    let started = w.clock.now().timestamp();
+    assert_eq!(record().await, vec![started + 90 * 86_400]);
+    // A day later the file arrives with two rows of one person: the record's expiry moves, the errors get theirs.
+    w.clock.advance(Duration::days(1));
+    let mut rows = w.blanket_people(3).await;
+    rows.push(rows[1].clone());
+    let bytes = workbook(ScreenGroup::Work, &rows).unwrap();
+    let done = zairyu_blanket::process(&w.svc.blanket, &org, upload.id(), &bytes).await.unwrap();
+    assert!(done.rows_failed() > 0);
+    let processed = w.clock.now().timestamp();
+    assert_eq!(record().await, vec![processed + 90 * 86_400]);
+    let errors = ttl_of(format!("UPLOAD#{}", upload.id()), None).await;
+    assert!(errors.len() >= 2 && errors.iter().all(|t| *t == processed + 90 * 86_400), "{errors:?}");
 }

@@ -108,12 +108,13 @@ impl Role {
                 writes: &["APP#", "AUDIT#", "CARDAPP#", "OPENAPP#", "OPENUPLOAD#", "ORG#", "OUTBOX#", "PENDING#"],
                 index_reads: &[],
             },
-            // The daily jobs: official numbers, reminders, suspensions, the purge.
+            // The daily jobs: official numbers, reminders, suspensions, the purge (of applications, and of users
+            // with their e-mail lookups).
             Self::Reminders => Reach {
                 reads: &["APP#", "COUNTER#", "DUE#", "JOBRUN#", "ORG#", "USER#"],
                 writes: &[
-                    "APP#", "AUDIT#", "CARDAPP#", "COUNTER#", "DUE#", "JOBRUN#", "OPENAPP#", "ORG#", "OUTBOX#",
-                    "PENDING#", "RCPT#",
+                    "APP#", "AUDIT#", "CARDAPP#", "COUNTER#", "DUE#", "EMAIL#", "JOBRUN#", "OPENAPP#", "ORG#",
+                    "OUTBOX#", "PENDING#", "RCPT#", "USER#",
                 ],
                 index_reads: &["ORG#"],
             },

@@ -227,23 +227,18 @@ fn env(name: &str) -> Result<String, ConfigError> {
     std::env::var(name).map_err(|_| ConfigError(format!("{name} is not set")))
 }
 
-/// The retention of each class of record, from the stack's parameters (`ZAIRYU_RETENTION_APPLICATION_DAYS`,
-/// `ZAIRYU_RETENTION_AUDIT_DAYS`); a period not set keeps its default, one set wrong stops the function at
-/// start.
+/// The retention of each class of record, from the stack's parameters (each class's
+/// `RecordClass::variable`, e.g. `ZAIRYU_RETENTION_APPLICATION_DAYS`); a period not set keeps its default, one
+/// set wrong stops the function at start.
 pub fn retention_from_env() -> Result<zairyu_domain::retention::Retention, ConfigError> {
-    use zairyu_domain::retention::{Retention, RetentionDays};
+    use zairyu_domain::retention::{RecordClass, Retention, RetentionDays};
     let mut retention = Retention::default();
-    let days = |name: &str| -> Result<Option<RetentionDays>, ConfigError> {
-        match std::env::var(name) {
-            Ok(text) => RetentionDays::parse(&text).map(Some).map_err(|e| ConfigError(format!("{name}: {e}"))),
-            Err(_) => Ok(None),
+    for class in RecordClass::ALL {
+        if let Ok(text) = std::env::var(class.variable()) {
+            let days =
+                RetentionDays::parse(class, &text).map_err(|e| ConfigError(format!("{}: {e}", class.variable())))?;
+            retention = retention.with(class, days);
         }
-    };
-    if let Some(d) = days("ZAIRYU_RETENTION_APPLICATION_DAYS")? {
-        retention.applications = d;
-    }
-    if let Some(d) = days("ZAIRYU_RETENTION_AUDIT_DAYS")? {
-        retention.audit = d;
     }
     Ok(retention)
 }

@@ -63,6 +63,8 @@ crate::codes! {
         OpenDocument => "office.open_document",
         /// An application ended a retention period ago was deleted, with its photo and documents (#34).
         PurgeApplication => "application.purge",
+        /// A user cancelled a retention period ago was erased (its ID kept taken) (#34).
+        PurgeUser => "user.purge",
         NotificationRejected => "notification.rejected",
         BlanketStart => "blanket.start",
         BlanketRefused => "blanket.refused",

@@ -19,8 +19,9 @@ crate::codes! {
         PassportExpiryReminders => "passport_expiry_reminders",
         /// Q33: give official receipt numbers to the applications received the day before.
         OfficialReceiptNumbers => "official_receipt_numbers",
-        /// #34: delete the applications ended a retention period ago, with their photos and documents.
-        PurgeEndedApplications => "purge_ended_applications",
+        /// #34: delete the applications ended a retention period ago, with their photos and documents, and erase
+        /// the users cancelled a retention period ago.
+        PurgeEndedRecords => "purge_ended_records",
     }
 }
 
@@ -41,6 +42,8 @@ crate::codes! {
         Passport => "PASSPORT",
         /// #34: an application ended on this day (read a retention period later).
         Purge => "PURGE",
+        /// #34: a user was cancelled on this day (read a retention period later).
+        PurgeUser => "PURGE_USER",
     }
 }
 
@@ -52,7 +55,7 @@ impl ScheduledJob {
             Self::OfficialReceiptNumbers => 0,
             Self::SuspendExpiredOrganizations => 1,
             // At night, after the numbers and before the daily backup at 03:00.
-            Self::PurgeEndedApplications => 2,
+            Self::PurgeEndedRecords => 2,
             Self::PeriodicReportReminders | Self::PasswordExpiryReminders | Self::PassportExpiryReminders => 8,
         }
     }

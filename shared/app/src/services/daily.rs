@@ -28,6 +28,7 @@ use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::{Organization, UseState, is_due_for_suspension};
 use zairyu_domain::receipt_number::{OfficialReceiptNumber, ReceiptSeries};
+use zairyu_domain::retention::RecordClass;
 use zairyu_domain::schedule::{DueTask, ScheduledJob, passport_notice_on};
 use zairyu_domain::status::{Transition, TransitionError};
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
@@ -132,9 +133,12 @@ impl DailyJobs {
             ScheduledJob::PassportExpiryReminders => {
                 self.each_task(day, DueTask::Passport, report, |r| self.passport_reminder(day, r)).await
             }
-            ScheduledJob::PurgeEndedApplications => {
-                let ended = self.core.store().retention().applications_ended_on(day);
-                self.each_task(ended, DueTask::Purge, report, |r| self.purge(r)).await
+            ScheduledJob::PurgeEndedRecords => {
+                let retention = self.core.store().retention();
+                let ended = retention.ended_on(RecordClass::Applications, day);
+                self.each_task(ended, DueTask::Purge, report, |r| self.purge(r)).await?;
+                let cancelled = retention.ended_on(RecordClass::Users, day);
+                self.each_task(cancelled, DueTask::PurgeUser, report, |r| self.purge_user(r)).await
             }
         }
     }
@@ -163,6 +167,21 @@ impl DailyJobs {
             change.remove(document)?;
         }
         change.remove(&app)?;
+        Ok(Some(change))
+    }
+
+    /// #34: erases a user cancelled a retention period ago (its record, e-mail lookup and counters; its ID
+    /// stays taken), with an audit event. A user no longer cancelled (our bug) or gone is left as it is.
+    async fn purge_user(&self, r: String) -> Result<Option<UnitOfWork>, ServiceError> {
+        let users = self.core.store().users();
+        let Some(id) = r.strip_prefix("USER#").and_then(|id| UserId::parse(id).ok()) else { return Ok(None) };
+        let Some(user) = users.get(&id).await? else { return Ok(None) };
+        if user.state() != UserState::Cancelled {
+            return Ok(None);
+        }
+        let counters = users.failure_counters(&id).await?;
+        let mut change = self.system_change(AuditAction::PurgeUser, format!("user:{id}"))?;
+        change.erase_user(&user, counters)?;
         Ok(Some(change))
     }
 

@@ -135,8 +135,8 @@ impl Record for Application {
         Some(self.into())
     }
 
-    fn ended(&self) -> bool {
-        self.status().is_final()
+    fn ended(&self) -> Option<zairyu_domain::schedule::DueTask> {
+        self.status().is_final().then_some(zairyu_domain::schedule::DueTask::Purge)
     }
 
     fn claims(&self) -> Vec<Key> {

@@ -214,10 +214,11 @@ pub trait Record: Serialize + DeserializeOwned {
     fn line(&self) -> Option<ApplicationView> {
         None
     }
-    /// Whether the record's life has ended (an application in a final status): saved so, it is put on the
-    /// list of the day, whose records the purge deletes a retention period later (#34).
-    fn ended(&self) -> bool {
-        false
+    /// Whether the record's life has ended (an application in a final status, a cancelled user), as the purge
+    /// task that ends it: saved so, it is put on that task's list of the day, which the purge reads a retention
+    /// period later (#34).
+    fn ended(&self) -> Option<zairyu_domain::schedule::DueTask> {
+        None
     }
 }
 
@@ -359,8 +360,8 @@ impl UnitOfWork {
         let created = stored.created_at.unwrap_or(self.now);
         self.put_record(stored.record.key(), &stored.record, stored.version, attributes(&stored.record, created)?)?;
         self.writes.extend(projection_writes(&stored.record)?);
-        if stored.record.ended() {
-            self.push(system::ended_write(self.now, &stored.record.key()));
+        if let Some(task) = stored.record.ended() {
+            self.push(system::ended_write(self.now, task, &stored.record.key()));
         }
         Ok(())
     }
@@ -437,15 +438,20 @@ impl Store {
     }
 
     /// Commits a change whole, or nothing of it; returns the jobs it put in the outbox. Its audit events
-    /// expire the audit retention after the change (the table's TTL deletes them).
+    /// expire the audit retention after the change, an upload's record and row errors the upload retention
+    /// after it (the table's TTL deletes them).
     pub async fn commit(&self, mut change: UnitOfWork) -> Result<Vec<Outboxed>, StoreError> {
         if change.writes.is_empty() {
             return Ok(change.jobs);
         }
-        let audit_expires = (change.now + chrono::Duration::days(i64::from(self.retention.audit.days()))).timestamp();
+        let after = |days: zairyu_domain::retention::RetentionDays| {
+            (change.now + chrono::Duration::days(i64::from(days.days()))).timestamp()
+        };
+        let (audit_expires, upload_expires) = (after(self.retention.audit), after(self.retention.uploads));
         for write in &mut change.writes {
             if let Write::Put { item, .. } = write {
                 system::expire_audit(item, audit_expires);
+                uploads::expire_upload(item, upload_expires);
             }
         }
         self.table.transact(change.writes).await?;

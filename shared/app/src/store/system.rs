@@ -241,13 +241,13 @@ pub(super) fn expire_audit(item: &mut Item, at: i64) {
 
 /// The due task that puts a record ended at `now` on that day's list for the purge. It lives as long as the
 /// longest retention allows (and a month more), so the purge reads it whatever the period is set to.
-pub(super) fn ended_write(now: DateTime<Utc>, record: &Key) -> Write {
+pub(super) fn ended_write(now: DateTime<Utc>, task: DueTask, record: &Key) -> Write {
     let day = JstDate::of_instant(now);
     let kept = u64::from(zairyu_domain::retention::RetentionDays::MAX) + 31;
     Write::Put {
         item: Item::from([
             (attr::PK.to_owned(), s(format!("DUE#{day}"))),
-            (attr::SK.to_owned(), s(format!("{}#{}", DueTask::Purge.code(), record.pk))),
+            (attr::SK.to_owned(), s(format!("{}#{}", task.code(), record.pk))),
             (attr::TTL.to_owned(), Attr::N(day.add_days(kept).start_instant().timestamp())),
         ]),
         condition: Condition::None,

@@ -27,6 +27,17 @@ fn open_key(upload: &BlanketUpload) -> Key {
 
 pub struct Uploads<'a>(pub(super) &'a dyn Table);
 
+/// #34: an upload's record and its row errors expire at `at` (seconds since the epoch), set again at every
+/// change of the upload, so they are kept a retention period after its last (the table's TTL deletes them).
+pub(super) fn expire_upload(item: &mut Item, at: i64) {
+    let text = |name: &str| item.get(name).and_then(Attr::as_s).unwrap_or_default();
+    let upload = text(attr::PK).starts_with("ORG#") && text(attr::SK).starts_with("UPLOAD#");
+    let row_error = text(attr::PK).starts_with("UPLOAD#") && text(attr::SK).starts_with("ROW#");
+    if upload || row_error {
+        item.insert(attr::TTL.to_owned(), Attr::N(at));
+    }
+}
+
 fn key(org: &OrganizationId, id: &str) -> Key {
     Key::new(format!("ORG#{org}"), format!("UPLOAD#{id}"))
 }

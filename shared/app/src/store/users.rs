@@ -16,6 +16,12 @@ fn key(id: &UserId) -> Key {
     Key::new(format!("USER#{id}"), "USER")
 }
 
+/// The user ID taken for good: claimed with the user, and kept when the purge erases the user a retention
+/// period after its cancellation (#34), so the ID is never given to anyone else.
+fn taken_key(id: &UserId) -> Key {
+    Key::new(format!("USER#{id}"), "TAKEN")
+}
+
 /// The lookup of users by e-mail address (case-insensitively): many users may share one.
 fn email_partition(email: &EmailAddress) -> String {
     format!("EMAIL#{}", email.as_str().to_lowercase())
@@ -96,6 +102,16 @@ impl Record for User {
     fn projections(&self) -> Vec<Projection> {
         vec![Projection::new(Key::new(email_partition(self.email()), format!("USER#{}", self.id())), true)]
     }
+
+    fn claims(&self) -> Vec<Key> {
+        vec![taken_key(self.id())]
+    }
+
+    /// Q95: a cancelled user is erased a retention period later (#34).
+    fn ended(&self) -> Option<zairyu_domain::schedule::DueTask> {
+        (self.state() == zairyu_domain::account::UserState::Cancelled)
+            .then_some(zairyu_domain::schedule::DueTask::PurgeUser)
+    }
 }
 
 /// A session as stored: the token and the CSRF token only as hashes.
@@ -140,6 +156,18 @@ impl Link {
 impl Users<'_> {
     pub async fn get(&self, id: &UserId) -> Result<Option<Stored<User>>, StoreError> {
         Store::get_stored(self.0, &key(id)).await
+    }
+
+    /// Whether a user has the ID, or had it before it was erased (the ID is never given again).
+    pub async fn is_taken(&self, id: &UserId) -> Result<bool, StoreError> {
+        Ok(self.0.get_many(&[key(id), taken_key(id)]).await?.iter().any(Option::is_some))
+    }
+
+    /// The keys of a user's counters of wrong passwords (at most two, see [`UnitOfWork::save_user`]).
+    pub async fn failure_counters(&self, id: &UserId) -> Result<Vec<Key>, StoreError> {
+        let q = Query::partition(Index::Primary, format!("USER#{id}")).sort(SortKey::Prefix("FAILURES#".into()));
+        let page = self.0.query(&q).await?;
+        Ok(page.items.iter().filter_map(Key::of).collect())
     }
 
     /// The names of these users, in one batched read (an ID nobody has is left out).
@@ -260,6 +288,19 @@ impl UnitOfWork {
         idle_limit: chrono::Duration,
     ) -> Result<(), StoreError> {
         self.write_session(token, session, idle_limit, Condition::None)
+    }
+
+    /// #34: erases a cancelled user a retention period after its cancellation: its record (name, e-mail
+    /// address, password hash) with its e-mail lookup, and its counters of wrong passwords; its ID stays taken.
+    pub fn erase_user(&mut self, user: &Stored<User>, failure_counters: Vec<Key>) -> Result<(), StoreError> {
+        self.remove(user)?;
+        for key in failure_counters {
+            self.push(Write::Delete { key, condition: Condition::None });
+        }
+        // A user created before IDs were claimed has no claim yet.
+        let item = encode(taken_key(user.id()), &format!("{}|{}", key(user.id()).pk, "USER"), 1, vec![])?;
+        self.push(Write::Put { item, condition: Condition::None });
+        Ok(())
     }
 
     /// Keeps the log-in guard of a user ID that no one has until `expires_at`.

@@ -65,7 +65,7 @@ impl Counter {
             c.push("roles", &NoRole);
         }
         let (id, name, email) = c.finish(|| Some((id?, name?, email?)))?;
-        if self.core.store().users().get(&id).await?.is_some() {
+        if self.core.store().users().is_taken(&id).await? {
             return Err(invalid("user_id", &TakenUserId));
         }
         let user = User::new(id.clone(), UserKind::Officer { office, roles }, None, name, email, Language::Ja);

@@ -276,7 +276,7 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
     }
 }
 
-/// What one audit event says, in words where it is about an application.
+/// What one audit event says, in words (every action has its words: no code is ever shown).
 pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
     use AuditAction as A;
     let (ja, en) = match a {
@@ -303,8 +303,44 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
         A::ApplicationDocument => ("立証資料を提出", "document submitted"),
         A::OpenDocument => ("立証資料を開いた", "document opened"),
         A::PurgeApplication => ("保存期間の経過により削除", "deleted at the end of its retention period"),
+        A::PurgeUser => {
+            ("保存期間の経過により利用者情報を消去", "user information erased at the end of its retention period")
+        }
         A::Access => ("参照を拒否", "access refused"),
-        other => return other.code(),
+        A::Login => ("ログイン", "logged in"),
+        A::Logout => ("ログアウト", "logged out"),
+        A::Lockout => ("パスワードの誤りによりロック", "locked after wrong passwords"),
+        A::PasswordChange => ("パスワードを変更", "password changed"),
+        A::EmailChange => ("メールアドレスを変更", "e-mail address changed"),
+        A::PasswordLink => ("パスワード設定用のリンクを送信", "password link sent"),
+        A::PasswordResetRequest => ("パスワードの再設定を依頼", "password reset requested"),
+        A::PasswordSetFromLink => ("リンクからパスワードを設定", "password set from the link"),
+        A::NotificationRejected => ("メールが届かなかった", "e-mail not delivered"),
+        A::BlanketStart => ("一括入力を開始", "blanket upload started"),
+        A::BlanketRefused => ("一括入力のファイルを受け付けなかった", "blanket file refused"),
+        A::BlanketRegistered => ("一括入力を登録", "blanket file registered"),
+        A::RegisterOrganization => ("所属機関を登録", "organization registered"),
+        A::ChangeOrganization => ("所属機関の情報を変更", "organization changed"),
+        A::PublishNotice => ("お知らせを掲載", "notice published"),
+        A::WithdrawNotice => ("お知らせを取下げ", "notice withdrawn"),
+        A::RecordRequestForUse => ("利用申出を記録", "request for use recorded"),
+        A::ApproveRequestForUse => ("利用申出を承認", "request for use approved"),
+        A::DenyRequestForUse => ("利用申出を不承認", "request for use denied"),
+        A::PutForeignNational => ("所属外国人名簿に登録", "put on the list of foreign nationals"),
+        A::RemoveForeignNational => ("所属外国人名簿から削除", "removed from the list of foreign nationals"),
+        A::ApprovePeriodicReport => ("定期報告を承認", "periodic report approved"),
+        A::DenyPeriodicReport => ("定期報告を不承認", "periodic report denied"),
+        A::SuspendUser => ("利用を停止", "use suspended"),
+        A::ResumeUser => ("利用を再開", "use resumed"),
+        A::CancelUser => ("利用を取消し", "use cancelled"),
+        A::DeleteAgent => ("取次者の情報を削除", "agent's information deleted"),
+        A::ResetPassword => ("パスワードを再設定", "password reset at the counter"),
+        A::LiftLockout => ("ロックを解除", "lock lifted"),
+        A::CreateOfficer => ("職員を登録", "officer created"),
+        A::PasswordReminder => ("パスワードの有効期限をお知らせ", "password expiry reminded"),
+        A::PeriodicReportReminder => ("定期報告の期限をお知らせ", "periodic report reminded"),
+        A::SuspendOrganization => ("所属機関の利用を停止", "organization's use suspended"),
+        A::PassportReminder => ("旅券の有効期限をお知らせ", "passport expiry reminded"),
     };
     tr(lang, ja, en)
 }
@@ -438,5 +474,21 @@ pub(super) async fn replace_photo(
             photo_refused(&examination, &v, &id, &errors).await
         }
         Err(e) => Err(refused_by(&v)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_audit_action_reads_as_words_in_both_languages_never_as_its_code() {
+        for a in AuditAction::ALL {
+            let (ja, en) = (action_label(Lang::Ja, a), action_label(Lang::En, a));
+            assert!(!ja.is_empty() && !en.is_empty() && ja != en, "{a:?}");
+            for label in [ja, en] {
+                assert!(label != a.code() && !label.contains('.') && !label.contains('_'), "{a:?}: {label}");
+            }
+        }
     }
 }
