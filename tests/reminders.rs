@@ -165,6 +165,34 @@ async fn q86_passport_expiry_notice_three_months_before() {
     assert!(notices[0].text.contains("NGUYEN,VAN,AN") && notices[0].text.contains("2027-03-15"));
 }
 
+/// #34 item 1: many people of one organization fall due on one day; each is its own notice, and the
+/// organization's users are read once for all of them (not once a person).
+#[tokio::test]
+async fn q86_one_organization_s_passports_due_on_one_day_read_its_users_once() {
+    let (w, seen) = ObservedTable::world().await;
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let people = (0..5)
+        .map(|i| {
+            let person = zairyu_domain::organization::ForeignNational {
+                card_number: zairyu_domain::values::ResidenceCardNumber::parse(&format!("PP{i:08}XY")).unwrap(),
+                passport_expiry: Some(zairyu_domain::jst::JstDate::parse("2027-03-15").unwrap()),
+                ..zairyu_domain::fixtures::list_entry()
+            };
+            (org.clone(), person)
+        })
+        .collect();
+    assert!(w.svc.core.import(zairyu_app::services::import::Import { people, ..Default::default() }).await.unwrap());
+    let mail = Mail::new(&w);
+    w.clock.set(at(2026, 12, 15));
+    seen.per_partition.lock().unwrap().clear();
+    let report = w.as_role(Role::Reminders).daily.run_scheduled(ScheduledJob::PassportExpiryReminders).await.unwrap();
+    assert_eq!(report.acted, 7, "the five, and the one person of each organization seeded: {report:?}");
+    assert_eq!(with_subject(&mail.sent(&w).await, "旅券の有効期限が近づいています").len(), 7);
+    let reads = seen.by_partition();
+    assert_eq!(reads.get("gsi1 ORG#org1").map(|c| c.0), Some(1), "{reads:?}");
+    assert_eq!(reads.get("gsi1 ORG#org2").map(|c| c.0), Some(1), "{reads:?}");
+}
+
 #[tokio::test]
 async fn the_reminders_function_runs_each_sample_schedule_event() {
     use aws_lambda_events::event::eventbridge::EventBridgeEvent;

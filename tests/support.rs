@@ -443,7 +443,13 @@ impl Table for ObservedTable {
         self.inner.delete(key, c).await
     }
     async fn query(&self, q: &Query) -> Result<Page, StoreError> {
-        self.saw(&self.reads, &[&q.partition]);
+        // An index's partition is counted as the writes of its items are: `gsi1 ORG#…`.
+        let partition = match q.index {
+            Index::Primary => q.partition.clone(),
+            Index::Gsi1 => format!("gsi1 {}", q.partition),
+            Index::Gsi2 => format!("gsi2 {}", q.partition),
+        };
+        self.saw(&self.reads, &[&partition]);
         self.inner.query(q).await
     }
     async fn increment(&self, key: &Key, a: &str, by: i64, at: Option<i64>) -> Result<i64, StoreError> {

@@ -63,6 +63,21 @@ const SERIES_AT_ONCE: usize = 16;
 /// Reminders sent side by side.
 const REMINDERS_AT_ONCE: usize = 16;
 
+/// The active users' addresses of each organization, as read once in a run over one day.
+#[derive(Default)]
+struct AddressBook(std::sync::Mutex<std::collections::HashMap<OrganizationId, Vec<Addressee>>>);
+
+impl AddressBook {
+    fn get(&self, org: &OrganizationId) -> Option<Vec<Addressee>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(org).cloned()
+    }
+
+    fn keep(&self, org: &OrganizationId, to: Vec<Addressee>) -> Vec<Addressee> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(org.clone(), to.clone());
+        to
+    }
+}
+
 #[derive(Clone)]
 pub struct DailyJobs {
     core: Core,
@@ -131,7 +146,9 @@ impl DailyJobs {
                 Ok(())
             }
             ScheduledJob::PassportExpiryReminders => {
-                self.each_task(day, DueTask::Passport, report, |r| self.passport_reminder(day, r)).await
+                // Many people of one organization fall due on one day: its users are read once.
+                let book = AddressBook::default();
+                self.each_task(day, DueTask::Passport, report, |r| self.passport_reminder(day, r, &book)).await
             }
             ScheduledJob::PurgeEndedRecords => {
                 let retention = self.core.store().retention();
@@ -230,7 +247,8 @@ impl DailyJobs {
         let key = format!("periodic_report_reminder:{}:{}", org.id(), approval.expires_on);
         let data =
             [("expires_on", approval.expires_on.to_string()), ("report_due_by", approval.report_due_by().to_string())];
-        Ok(Some(self.organization_notice(&org, NotificationKind::PeriodicReportReminder, &key, &data).await?))
+        let to = self.active_addressees(org.id()).await?;
+        Ok(Some(self.organization_notice(&org, NotificationKind::PeriodicReportReminder, &key, &data, to)?))
     }
 
     /// Q76: an organization whose approval expired is suspended, and its users told.
@@ -242,7 +260,8 @@ impl DailyJobs {
         }
         org.suspend_if_expired(self.core.today());
         let key = format!("use_suspended:{}:{}", org.id(), approval.expires_on);
-        let mut change = self.organization_notice(&org, NotificationKind::UseSuspended, &key, &[]).await?;
+        let to = self.active_addressees(org.id()).await?;
+        let mut change = self.organization_notice(&org, NotificationKind::UseSuspended, &key, &[], to)?;
         change.save(&org)?;
         Ok(Some(change))
     }
@@ -271,7 +290,12 @@ impl DailyJobs {
     }
 
     /// Q86: a person's passport expires soon: the organization's users are told.
-    async fn passport_reminder(&self, day: JstDate, r: String) -> Result<Option<UnitOfWork>, ServiceError> {
+    async fn passport_reminder(
+        &self,
+        day: JstDate,
+        r: String,
+        book: &AddressBook,
+    ) -> Result<Option<UnitOfWork>, ServiceError> {
         let Some((org_id, card)) = r.split_once('#') else { return Ok(None) };
         let (Ok(org_id), Ok(card)) = (OrganizationId::parse(org_id), ResidenceCardNumber::parse(card)) else {
             return Ok(None);
@@ -285,7 +309,11 @@ impl DailyJobs {
         }
         let key = format!("passport_expiry:{org_id}:{card}:{expiry}");
         let data = [("name", person.name.to_string()), ("passport_expiry", expiry.to_string())];
-        Ok(Some(self.organization_notice(&org, NotificationKind::PassportExpiryImminent, &key, &data).await?))
+        let to = match book.get(&org_id) {
+            Some(to) => to,
+            None => book.keep(&org_id, self.active_addressees(&org_id).await?),
+        };
+        Ok(Some(self.organization_notice(&org, NotificationKind::PassportExpiryImminent, &key, &data, to)?))
     }
 
     /// A change the system makes on its own, with its audit event.
@@ -300,16 +328,21 @@ impl DailyJobs {
         }
     }
 
-    /// A change with one e-mail to every active user of the organization (Q73, Q74) and its audit event.
-    async fn organization_notice(
+    /// The addresses of the organization's active users.
+    async fn active_addressees(&self, org: &OrganizationId) -> Result<Vec<Addressee>, ServiceError> {
+        let users = self.core.store().users().all_of_organization(org).await?;
+        Ok(users.iter().filter(|u| u.state() == UserState::Active).map(user_addressee).collect())
+    }
+
+    /// A change with one e-mail to `to`, every active user of the organization (Q73, Q74), and its audit event.
+    fn organization_notice(
         &self,
         org: &Organization,
         kind: NotificationKind,
         key: &str,
         data: &[(&str, String)],
+        to: Vec<Addressee>,
     ) -> Result<UnitOfWork, ServiceError> {
-        let users = self.core.store().users().all_of_organization(org.id()).await?;
-        let to: Vec<Addressee> = users.iter().filter(|u| u.state() == UserState::Active).map(user_addressee).collect();
         let mut job = NotificationJob::new(kind, key, to);
         for (k, v) in data {
             job = job.with(k, v.clone());
