@@ -14,6 +14,28 @@ ZAIRYU_BROWSER_VENV="${ZAIRYU_BROWSER_VENV:-$ZAIRYU_VENV-browser}"
 # A sixth for schemathesis (scripts/api-conformance.sh), which pins its own hypothesis and jsonschema.
 ZAIRYU_SCHEMA_VENV="${ZAIRYU_SCHEMA_VENV:-$ZAIRYU_VENV-schemathesis}"
 
+# start_moto: starts a moto server of its own (scripts/moto_serial.py) on a free port, waits until it answers,
+# and stops it when the calling script exits; its address is in ZAIRYU_MOTO_URL.
+start_moto() {
+  local port moto_log
+  port=$("$ZAIRYU_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
+  "$ZAIRYU_VENV/bin/python" scripts/moto_serial.py 127.0.0.1 "$port" >"$moto_log" 2>&1 &
+  moto_pid=$!
+  trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
+  export ZAIRYU_MOTO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    if "$ZAIRYU_VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/')" "$ZAIRYU_MOTO_URL" 2>/dev/null; then
+      return 0
+    fi
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+      echo "moto server did not start:" >&2; cat "$moto_log" >&2; exit 1
+    fi
+    sleep 0.2
+  done
+  echo "moto server did not answer on $ZAIRYU_MOTO_URL" >&2; exit 1
+}
+
 # ensure_venv DIR REQUIREMENTS: creates or updates the virtualenv when the requirements changed since it
 # was last filled.
 ensure_venv() {

@@ -8,7 +8,8 @@ concurrency test that passes here says something about the code, not about luck.
 moto also saves a whole deep copy of a table before every TransactWriteItems (once per item it names), to
 roll back a cancelled one: a transaction then costs as much as the table is large, and a day of 10,000
 applications drove a server to 24 GB. Here a transaction saves only the items it names, and puts exactly
-those back when it is cancelled, which is all a rollback of it changes.
+those back when it is cancelled, which is all a rollback of it changes. And moto lists its own package's
+folders at every request to find the service: they are listed once.
 
 Usage: moto_serial.py HOST PORT
 """
@@ -66,8 +67,16 @@ def roll_back_only_what_a_transaction_names() -> None:
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def list_moto_s_modules_once() -> None:
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
 def main() -> None:
     roll_back_only_what_a_transaction_names()
+    list_moto_s_modules_once()
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     app = DomainDispatcherApplication(create_backend_app)

@@ -15,22 +15,8 @@ ensure_venv "$ZAIRYU_VENV" scripts/requirements-test.txt
 ensure_venv "$ZAIRYU_CHECKOV_VENV" scripts/requirements-checkov.txt
 ensure_venv "$ZAIRYU_SAM_VENV" scripts/requirements-sam.txt
 
-port=$("$ZAIRYU_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-moto_log="$(mktemp -t zairyu-moto.XXXXXX.log)"
-"$ZAIRYU_VENV/bin/python" scripts/moto_serial.py 127.0.0.1 "$port" >"$moto_log" 2>&1 &
-moto_pid=$!
-trap 'kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true' EXIT
-export ZAIRYU_MOTO_URL="http://127.0.0.1:$port"
+start_moto
 export ZAIRYU_OPENAPI_VALIDATOR="$ZAIRYU_VENV/bin/openapi-spec-validator"
-for _ in $(seq 1 100); do
-  if "$ZAIRYU_VENV/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/')" "$ZAIRYU_MOTO_URL" 2>/dev/null; then
-    break
-  fi
-  if ! kill -0 "$moto_pid" 2>/dev/null; then
-    echo "moto server did not start:" >&2; cat "$moto_log" >&2; exit 1
-  fi
-  sleep 0.2
-done
 echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"

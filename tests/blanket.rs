@@ -446,8 +446,18 @@ async fn a_three_hundred_row_file_spreads_its_index_writes_and_the_list_reads_th
     assert_eq!(list_partitions.len(), usize::try_from(zairyu_app::store::LIST_SHARDS).unwrap(), "{list_partitions:?}");
     let busiest = list_partitions.iter().map(|(_, n)| *n).max().unwrap();
     assert!((50..=110).contains(&busiest), "the busiest list partition took {busiest} writes: {list_partitions:?}");
-    let hottest = after.keys().map(|pk| grew(pk)).max().unwrap();
-    assert!(hottest <= 310, "the partition written most took {hottest} writes");
+    let hottest = after.keys().map(|pk| (grew(pk), pk)).max().unwrap();
+    assert!(hottest.0 <= 310, "the partition written most: {hottest:?}");
+    // For BENCHMARKS.md (scripts/bench.sh).
+    let total: usize = list_partitions.iter().map(|(_, n)| n).sum();
+    let shares: Vec<String> = list_partitions.iter().map(|(_, n)| n.to_string()).collect();
+    println!(
+        "300-row upload: list index writes per partition {} (busiest {busiest}; all {total} in one partition \
+         before the shards); the key written most: {} writes ({})",
+        shares.join(" / "),
+        hottest.0,
+        hottest.1.split('#').next().unwrap_or_default()
+    );
 
     // Read back a page of 7 at a time: every line once, newest first.
     let (_, caller) = w.login("TANAKA01").await;

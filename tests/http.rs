@@ -1521,6 +1521,12 @@ async fn a_thousand_requests_of_one_session_write_its_session_once_a_minute_and_
     assert_eq!(notice_writes, 0);
     let busiest = after.keys().map(|pk| (grew(pk).1, pk)).max().unwrap();
     assert!(busiest.0 <= 51, "the partition written most: {busiest:?}");
+    // For BENCHMARKS.md (scripts/bench.sh).
+    println!(
+        "1,000 requests of one session in 50 minutes: the session written {session_writes} times, the notices \
+         read {notice_reads} times (before the cache: once per top page, 500); the key written most: {} writes",
+        busiest.0
+    );
 }
 
 /// #30 item 3: the body limits the edge's WAF holds are the application's own (`zairyu_http::limits`): a JSON
