@@ -20,7 +20,13 @@ export ZAIRYU_OPENAPI_VALIDATOR="$ZAIRYU_VENV/bin/openapi-spec-validator"
 echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"
+# What each function's role is seen to reach, for the check after the suite that it reaches nothing unused.
+ZAIRYU_REACH_SEEN="$(mktemp -t zairyu-reach.XXXXXX)"
+export ZAIRYU_REACH_SEEN
 cargo test --workspace --locked
+echo "==> every partition a role reaches is used by its code (over what the suite saw)"
+cargo test --locked -q -p zairyu-acceptance --test infra every_partition_a_role_reaches -- --ignored
+unset ZAIRYU_REACH_SEEN
 
 echo "==> API conformance: schemathesis over the served OpenAPI document, as staff and as an officer"
 scripts/api-conformance.sh

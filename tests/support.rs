@@ -474,6 +474,17 @@ impl Table for ObservedTable {
     }
 }
 
+/// Appends `line` to the file at `path`, once per process (several processes append to one file).
+fn append_once(path: &str, line: &str) {
+    use std::io::Write as _;
+    static WRITTEN: std::sync::Mutex<Option<std::collections::HashSet<String>>> = std::sync::Mutex::new(None);
+    let mut written = WRITTEN.lock().unwrap();
+    if written.get_or_insert_with(Default::default).insert(line.to_owned()) {
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        f.write_all(line.as_bytes()).unwrap();
+    }
+}
+
 /// IAM's twin for the table: a function's code, run through it, reaches only what its role reaches
 /// (`zairyu_app::access::Role::reach`, the template's `dynamodb:LeadingKeys`); anything else fails the test where
 /// it happens, as the call would be refused in AWS. With `ZAIRYU_REACH_LEARN=<file>` set, each call out of reach
@@ -503,15 +514,18 @@ impl Reaching {
     ) {
         let reach = self.role.reach();
         for pk in pks {
+            let line = format!("{:?} {what} {}\n", self.role, zairyu_app::access::prefix_of(pk));
             if !allowed(&reach, pk) {
                 if let Ok(path) = std::env::var("ZAIRYU_REACH_LEARN") {
-                    use std::io::Write as _;
-                    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-                    let line = format!("{:?} {what} {}\n", self.role, zairyu_app::access::prefix_of(pk));
-                    f.write_all(line.as_bytes()).unwrap();
+                    append_once(&path, &line);
                     continue;
                 }
                 panic!("the {:?} function's role may not {what} {pk} (zairyu_app::access::Role::reach)", self.role);
+            }
+            // What each role was seen to use, for the check that it reaches nothing its code never uses
+            // (scripts/test.sh, `tests/infra.rs::every_partition_a_role_reaches_is_used_by_its_code`).
+            if let Ok(path) = std::env::var("ZAIRYU_REACH_SEEN") {
+                append_once(&path, &line);
             }
         }
     }
@@ -544,7 +558,7 @@ impl Table for Reaching {
     async fn query(&self, q: &Query) -> Result<Page, StoreError> {
         match q.index {
             zairyu_app::ports::Index::Primary => self.reads([q.partition.as_str()]),
-            _ => self.check("query the index at", |r, pk| r.may_query_index(pk), [q.partition.as_str()]),
+            _ => self.check("index", |r, pk| r.may_query_index(pk), [q.partition.as_str()]),
         }
         self.inner.query(q).await
     }

@@ -100,8 +100,9 @@ impl Role {
                 ],
                 index_reads: &["ORG#", "ORGS#", "QUEUE#", "RFU#"],
             },
-            // Its sending marks, and the audit records of refused addresses.
-            Self::Notify => Reach { reads: &["SENT#"], writes: &["SENT#", "AUDIT#"], index_reads: &[] },
+            // Its sending marks (written on condition that none is there: no read), and the audit records of
+            // refused addresses.
+            Self::Notify => Reach { reads: &[], writes: &["SENT#", "AUDIT#"], index_reads: &[] },
             // A stored spreadsheet's rows registered as applications; unfinished uploads swept.
             Self::BatchUpload => Reach {
                 reads: &["APP#", "CARDAPP#", "OPENUPLOAD#", "ORG#", "USER#"],
@@ -154,7 +155,7 @@ mod tests {
         assert_eq!(prefix_of("ORG#org1#3"), "ORG#");
         assert_eq!(prefix_of("NOTICE"), "NOTICE");
         let notify = Role::Notify.reach();
-        assert!(notify.may_write("SENT#abc") && notify.may_write("AUDIT#x") && !notify.may_read("AUDIT#x"));
+        assert!(notify.may_write("SENT#abc") && notify.may_write("AUDIT#x") && !notify.may_read("SENT#abc"));
         assert!(!notify.may_write("APP#x") && !notify.may_query_index("SENT#abc"));
     }
 
