@@ -234,6 +234,11 @@ fn attributes<T: Record>(record: &T, created: DateTime<Utc>) -> Result<Vec<(&'st
     Ok(extra)
 }
 
+/// The item that claims `claim` for the record under `owner` (see [`Record::claims`]).
+pub(super) fn claim_write(claim: Key, owner: &Key, condition: Condition) -> Result<Write, StoreError> {
+    Ok(Write::Put { item: encode(claim, &format!("{}|{}", owner.pk, owner.sk), 1, vec![])?, condition })
+}
+
 /// A lookup item of a record (see [`Record::projections`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
@@ -347,8 +352,7 @@ impl UnitOfWork {
     pub fn add<T: Record>(&mut self, record: &T) -> Result<(), StoreError> {
         let key = record.key();
         for claim in record.claims() {
-            let owner = format!("{}|{}", key.pk, key.sk);
-            self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
+            self.push(claim_write(claim, &key, Condition::Absent)?);
         }
         self.push(Write::Put { item: new_item(record, self.now)?, condition: Condition::Absent });
         self.writes.extend(projection_writes(record)?);
@@ -375,8 +379,7 @@ impl UnitOfWork {
         }
         let extra = attributes(new, old.created_at.unwrap_or(self.now))?;
         for claim in new.claims() {
-            let owner = format!("{}|{}", key.pk, key.sk);
-            self.push(Write::Put { item: encode(claim, &owner, 1, vec![])?, condition: Condition::Absent });
+            self.push(claim_write(claim, &key, Condition::Absent)?);
         }
         self.put_record(key, new, old.version, extra)?;
         self.writes.extend(projection_writes(new)?);

@@ -298,8 +298,7 @@ impl UnitOfWork {
             self.push(Write::Delete { key, condition: Condition::None });
         }
         // A user created before IDs were claimed has no claim yet.
-        let item = encode(taken_key(user.id()), &format!("{}|{}", key(user.id()).pk, "USER"), 1, vec![])?;
-        self.push(Write::Put { item, condition: Condition::None });
+        self.push(super::claim_write(taken_key(user.id()), &key(user.id()), Condition::None)?);
         Ok(())
     }
 
