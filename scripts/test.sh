@@ -17,6 +17,8 @@ ensure_venv "$ZAIRYU_SAM_VENV" scripts/requirements-sam.txt
 
 start_moto
 export ZAIRYU_OPENAPI_VALIDATOR="$ZAIRYU_VENV/bin/openapi-spec-validator"
+# The Python with pyHanko, PyMuPDF and OpenCV: tests/certificates.rs checks the signed certificate with them.
+export ZAIRYU_TEST_PYTHON="$ZAIRYU_VENV/bin/python"
 echo "==> moto server on $ZAIRYU_MOTO_URL"
 
 echo "==> cargo test (target dir: $CARGO_TARGET_DIR)"

@@ -54,6 +54,24 @@ async fn login_refusals_are_problems_in_both_languages() {
     assert_eq!(r.body["rule"], "login.locked");
 }
 
+/// A log-in from a known address, as every one behind the edge is: a wrong password counts against the
+/// address and a right one reads that count, each through the log-in function's own role (the IAM twin: its
+/// policy must let it read the address's flood counter, which a log-in without an address never touches).
+#[tokio::test]
+async fn a_log_in_from_an_address_reads_and_counts_its_failures_through_the_login_role() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let from = |body: &serde_json::Value| {
+        let mut req = anon("POST", "/api/login", body);
+        req.headers_mut().insert("x-forwarded-for", "203.0.113.5".parse().unwrap());
+        req
+    };
+    let wrong = json!({ "user_id": "TANAKA01", "password": "Wrong#pass1" });
+    assert_problem(&send(&app, from(&wrong)).await, StatusCode::UNAUTHORIZED, "login-refused");
+    let right = json!({ "user_id": "TANAKA01", "password": PASSWORD });
+    assert_eq!(send(&app, from(&right)).await.status, StatusCode::OK);
+}
+
 /// 100 parallel anonymous log-ins on a server that checks 2 passwords at once and lets 8 wait: the rest are
 /// told at once to come back (429, `Retry-After`, problem+json in both languages), and nothing else fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2332,3 +2332,84 @@ async fn the_language_of_the_log_in_page_is_kept_after_log_in() {
 fn csv_quoted(text: &str) -> String {
     if text.contains(',') { format!("\"{text}\"") } else { text.to_owned() }
 }
+
+/// #35 item 1: the verification page, opened from a certificate's QR code or with its code typed, says in
+/// the visitor's language whether it is valid, expired or withdrawn, with the facts to compare with the
+/// passport and nothing else; a code that names nothing is a 404 page with the form, a malformed one a 422;
+/// never cached, never indexed.
+#[tokio::test]
+async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_language() {
+    use zairyu_app::ports::Clock;
+    use zairyu_app::store::UnitOfWork;
+    use zairyu_domain::certificate::{Certificate, CertificateCode};
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    w.clock.set(chrono::Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap());
+    let code = CertificateCode::from_random(0x00C0_FFEE_0123_4567_89AB);
+    let certificate = Certificate::issue(
+        code.clone(),
+        zairyu_domain::values::NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+        zairyu_domain::error::Text::parse("VNM").unwrap(),
+        zairyu_domain::jst::JstDate::parse("2001-04-02").unwrap(),
+        zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
+        zairyu_domain::jst::JstDate::parse("2026-12-07").unwrap(),
+    );
+    let mut change = UnitOfWork::new(w.clock.now());
+    change.add(&certificate).unwrap();
+    w.svc.core.store().commit(change).await.unwrap();
+
+    let linked = format!("/verify/{}", code.grouped());
+    let en = Browser::english().get(&app, &linked).await;
+    en.assert_html(StatusCode::OK);
+    assert_eq!(en.lang(), "en");
+    for seen in [
+        "This certificate is valid",
+        "NGUYEN,VAN,AN",
+        "Viet Nam",
+        "2 April 2001",
+        "7 March 2027",
+        "Engineer/Specialist",
+    ] {
+        assert!(en.html.contains(seen), "{seen}: {}", en.html);
+    }
+    assert_eq!(en.headers.get("x-robots-tag").unwrap(), "noindex, nofollow");
+    assert_eq!(en.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert!(!en.html.contains(code.as_str()) && !en.html.contains(&code.grouped()), "the code is not repeated");
+    let ja = Browser::default().get(&app, &format!("/verify?code={}", code.as_str().to_lowercase())).await;
+    ja.assert_html(StatusCode::OK);
+    assert!(
+        ja.html.contains("この証明書は有効です") && ja.html.contains("2027年3月7日") && ja.html.contains("ベトナム"),
+        "{}",
+        ja.html
+    );
+
+    w.clock.set(chrono::Utc.with_ymd_and_hms(2027, 3, 7, 15, 0, 0).unwrap());
+    let expired = Browser::english().get(&app, &linked).await;
+    assert!(
+        expired.html.contains("This certificate has expired")
+            && expired.html.contains("It was valid until 7 March 2027")
+    );
+
+    let mut found = w.svc.core.store().certificates().find(&code).await.unwrap().unwrap();
+    found.withdraw(zairyu_domain::jst::JstDate::parse("2027-03-08").unwrap()).unwrap();
+    let mut change = UnitOfWork::new(w.clock.now());
+    change.save(&found).unwrap();
+    w.svc.core.store().commit(change).await.unwrap();
+    let withdrawn = Browser::default().get(&app, &linked).await;
+    assert!(
+        withdrawn.html.contains("この証明書は取り消されています") && withdrawn.html.contains("2027年3月8日"),
+        "{}",
+        withdrawn.html
+    );
+
+    let unknown = Browser::english().get(&app, "/verify?code=0000-0000-0000-0000").await;
+    unknown.assert_html(StatusCode::NOT_FOUND);
+    assert!(unknown.html.contains("No certificate has this code") && unknown.html.contains("name=\"code\""));
+    assert!(!unknown.html.contains("NGUYEN"));
+    let malformed = Browser::default().get(&app, "/verify/not-a-code").await;
+    malformed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(malformed.html.contains("英数字16文字"), "{}", malformed.html);
+    let form = Browser::default().get(&app, "/verify").await;
+    form.assert_html(StatusCode::OK);
+    assert!(form.html.contains("証明書番号") && form.html.contains("action=\"/verify\""));
+}

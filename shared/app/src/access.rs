@@ -59,7 +59,8 @@ impl Role {
         match self {
             // Log-in, sessions, passwords and their links, one's own user information, the notices.
             Self::Login => Reach {
-                reads: &["LINK#", "NOTICE", "NOUSER#", "ORG#", "SESSION#", "USER#"],
+                // FLOOD#: a log-in from an address reads that address's failures before it counts one.
+                reads: &["FLOOD#", "LINK#", "NOTICE", "NOUSER#", "ORG#", "SESSION#", "USER#"],
                 writes: &["AUDIT#", "DUE#", "EMAIL#", "FLOOD#", "LINK#", "NOUSER#", "OUTBOX#", "SESSION#", "USER#"],
                 index_reads: &[],
             },
@@ -84,8 +85,10 @@ impl Role {
             },
             // The lists and an application as it stands; the blanket template and uploads.
             Self::Status => Reach {
-                reads: &["APP#", "ORG#", "SESSION#", "UPLOAD#", "USER#"],
-                writes: &["AUDIT#", "OPENUPLOAD#", "ORG#", "SESSION#"],
+                // CERT# and FLOOD#: the public verification page of electronic certificates (#35), whose
+                // unknown codes count against the address.
+                reads: &["APP#", "CERT#", "FLOOD#", "ORG#", "SESSION#", "UPLOAD#", "USER#"],
+                writes: &["AUDIT#", "FLOOD#", "OPENUPLOAD#", "ORG#", "SESSION#"],
                 index_reads: &["ORG#"],
             },
             // The officers' queue, examination, organizations and their users, the counter, the notices.

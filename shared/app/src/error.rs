@@ -8,7 +8,7 @@ use zairyu_domain::account::LoginRefusal;
 use zairyu_domain::application::ApplicationError;
 use zairyu_domain::error::{Localized, Violation, Violations};
 
-use crate::ports::{BlobError, HashError, MailError, QueueError, StoreError};
+use crate::ports::{BlobError, HashError, MailError, QueueError, SealError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -50,6 +50,8 @@ pub enum ServiceError {
     Hash(#[source] HashError),
     #[error("the mail service failed")]
     Mail(#[from] MailError),
+    #[error("the signing key failed")]
+    Seal(#[from] SealError),
 }
 
 /// Whose problem an error is.
@@ -88,8 +90,9 @@ impl ServiceError {
             Self::Store(StoreError::Unavailable(_))
             | Self::Blob(BlobError::Unavailable(_))
             | Self::Queue(QueueError::Unavailable(_))
+            | Self::Seal(SealError::Unavailable(_))
             | Self::Mail(_) => ErrorKind::Unavailable,
-            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) => ErrorKind::Internal,
+            Self::Store(_) | Self::Blob(_) | Self::Queue(_) | Self::Hash(_) | Self::Seal(_) => ErrorKind::Internal,
             _ => ErrorKind::Client,
         }
     }

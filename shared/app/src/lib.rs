@@ -21,6 +21,7 @@ pub use error::{ErrorKind, ServiceError};
 pub use services::accounts::{Accounts, Login, PasswordLinks};
 pub use services::applications::Applications;
 pub use services::blanket::Blanket;
+pub use services::certificates::Verification;
 pub use services::counter::Counter;
 pub use services::daily::{DailyJobs, RunReport};
 pub use services::examination::Examination;
@@ -38,6 +39,17 @@ pub fn hex(bytes: &[u8]) -> String {
         out.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     out
+}
+
+/// Lower- or upper-case hexadecimal as bytes; `None` for anything else.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+        .collect()
 }
 
 /// Whether two secrets (tokens, signatures or their hashes) are equal, compared in constant time.
@@ -83,6 +95,7 @@ pub struct Services {
     pub examination: Examination,
     pub counter: Counter,
     pub daily: DailyJobs,
+    pub verification: Verification,
 }
 
 impl Services {
@@ -96,6 +109,7 @@ impl Services {
             examination: Examination::new(core.clone(), Arc::clone(&w.photos), w.public_url),
             counter: Counter::new(core.clone(), links),
             daily: DailyJobs::new(core.clone(), w.photos),
+            verification: Verification::new(core.clone()),
             core,
         }
     }
@@ -110,6 +124,7 @@ pub trait ServiceSource {
     fn examination(&self) -> Result<Examination, ports::BoxError>;
     fn counter(&self) -> Result<Counter, ports::BoxError>;
     fn daily(&self) -> Result<DailyJobs, ports::BoxError>;
+    fn verification(&self) -> Result<Verification, ports::BoxError>;
 }
 
 impl ServiceSource for Services {
@@ -130,5 +145,8 @@ impl ServiceSource for Services {
     }
     fn daily(&self) -> Result<DailyJobs, ports::BoxError> {
         Ok(self.daily.clone())
+    }
+    fn verification(&self) -> Result<Verification, ports::BoxError> {
+        Ok(self.verification.clone())
     }
 }

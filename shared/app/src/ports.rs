@@ -396,6 +396,38 @@ pub fn content_disposition(file_name: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Seal
+
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("the signing key could not be reached or failed")]
+    Unavailable(#[source] BoxError),
+    #[error("a message to sign has at most {MAX_SEAL_MESSAGE} bytes (got {0})")]
+    TooLong(usize),
+    #[error("the signature could not be assembled: {0}")]
+    Assembly(String),
+}
+
+impl SealError {
+    pub fn unavailable(e: impl Into<BoxError>) -> Self {
+        Self::Unavailable(e.into())
+    }
+}
+
+/// The most a [`Seal`] signs in one message (what KMS signs as a raw message).
+pub const MAX_SEAL_MESSAGE: usize = 4096;
+
+/// The service's signing key, ECDSA on P-256 with SHA-256: what the electronic certificates are signed with
+/// (a KMS asymmetric key in AWS, a key in a local file embedded). The private key never leaves it.
+#[async_trait]
+pub trait Seal: Send + Sync {
+    /// The key's SubjectPublicKeyInfo (DER).
+    async fn public_key_info(&self) -> Result<Vec<u8>, SealError>;
+    /// The DER-encoded ECDSA signature of the SHA-256 of `message` (at most [`MAX_SEAL_MESSAGE`] bytes).
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError>;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // JobQueue
 
 /// One delivery of a job. The same job may be delivered more than once (at-least-once).

@@ -215,7 +215,7 @@ use std::sync::{Arc, OnceLock};
 use zairyu_app::ports::{BlobStore, BoxError, PasswordHasher};
 use zairyu_app::store::Store;
 use zairyu_app::{
-    Accounts, Applications, Blanket, Core, Counter, DailyJobs, Examination, PasswordLinks, ServiceSource,
+    Accounts, Applications, Blanket, Core, Counter, DailyJobs, Examination, PasswordLinks, ServiceSource, Verification,
 };
 
 /// A required setting is missing or wrong.
@@ -346,5 +346,8 @@ impl ServiceSource for AwsPorts {
     }
     fn daily(&self) -> Result<DailyJobs, BoxError> {
         Ok(DailyJobs::new(self.core()?, self.photos()?))
+    }
+    fn verification(&self) -> Result<Verification, BoxError> {
+        Ok(Verification::new(self.core()?))
     }
 }

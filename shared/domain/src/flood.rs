@@ -20,10 +20,14 @@ pub enum Flood {
     LoginPerAddress,
     ResetPerUser,
     ResetPerAddress,
+    /// Codes that name no certificate, typed or opened at the verification page, per client address (a
+    /// visa office checks many certificates through one gateway: only the codes that fail count).
+    VerifyPerAddress,
 }
 
 impl Flood {
-    pub const ALL: [Self; 4] = [Self::LoginPerUser, Self::LoginPerAddress, Self::ResetPerUser, Self::ResetPerAddress];
+    pub const ALL: [Self; 5] =
+        [Self::LoginPerUser, Self::LoginPerAddress, Self::ResetPerUser, Self::ResetPerAddress, Self::VerifyPerAddress];
 
     /// The stable code (also part of the counter's key).
     pub fn code(self) -> &'static str {
@@ -32,12 +36,13 @@ impl Flood {
             Self::LoginPerAddress => "login_address",
             Self::ResetPerUser => "reset_user",
             Self::ResetPerAddress => "reset_address",
+            Self::VerifyPerAddress => "verify_address",
         }
     }
 
     /// Whether only failed attempts count (log-ins per address), or every attempt.
     pub fn counts_failures_only(self) -> bool {
-        matches!(self, Self::LoginPerAddress)
+        matches!(self, Self::LoginPerAddress | Self::VerifyPerAddress)
     }
 
     /// Attempts allowed in one window. An address may be a whole office behind one gateway, so it is allowed
@@ -48,13 +53,15 @@ impl Flood {
             Self::LoginPerAddress => 300,
             Self::ResetPerUser => 5,
             Self::ResetPerAddress => 30,
+            // 2^80 codes: at 20 failures an hour an address would need far longer than any certificate lives.
+            Self::VerifyPerAddress => 20,
         }
     }
 
     pub fn window(self) -> Duration {
         match self {
             Self::LoginPerUser | Self::LoginPerAddress => Duration::minutes(10),
-            Self::ResetPerUser | Self::ResetPerAddress => Duration::hours(1),
+            Self::ResetPerUser | Self::ResetPerAddress | Self::VerifyPerAddress => Duration::hours(1),
         }
     }
 
@@ -91,6 +98,7 @@ impl Localized for TooManyAttempts {
         match self.flood {
             Flood::LoginPerUser | Flood::LoginPerAddress => "flood.login",
             Flood::ResetPerUser | Flood::ResetPerAddress => "flood.password_reset",
+            Flood::VerifyPerAddress => "flood.verify",
         }
     }
     fn message_ja(&self) -> String {
@@ -112,7 +120,13 @@ mod tests {
         let got: Vec<_> = Flood::ALL.iter().map(|f| (f.code(), f.max(), f.window().num_minutes())).collect();
         assert_eq!(
             got,
-            [("login_user", 20, 10), ("login_address", 300, 10), ("reset_user", 5, 60), ("reset_address", 30, 60)]
+            [
+                ("login_user", 20, 10),
+                ("login_address", 300, 10),
+                ("reset_user", 5, 60),
+                ("reset_address", 30, 60),
+                ("verify_address", 20, 60)
+            ]
         );
     }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod application;
 pub mod audit;
 pub mod blanket;
+pub mod certificate;
 pub mod choice;
 pub mod code;
 pub mod document;

@@ -23,7 +23,9 @@ pub mod web;
 use std::sync::Arc;
 
 use zairyu_app::ports::BoxError;
-use zairyu_app::{Accounts, Applications, Blanket, Counter, Examination, ServiceError, ServiceSource, Services};
+use zairyu_app::{
+    Accounts, Applications, Blanket, Counter, Examination, ServiceError, ServiceSource, Services, Verification,
+};
 
 pub use cursor::CursorKey;
 pub use edge::OriginCheck;
@@ -109,6 +111,7 @@ pub struct StateParts {
     blanket: Option<Arc<Blanket>>,
     examination: Option<Arc<Examination>>,
     counter: Option<Arc<Counter>>,
+    verification: Option<Arc<Verification>>,
     pub config: Arc<HttpConfig>,
 }
 
@@ -126,6 +129,7 @@ pub enum ServiceKind {
     Blanket,
     Examination,
     Counter,
+    Verification,
 }
 
 impl Function {
@@ -134,7 +138,8 @@ impl Function {
     pub fn uses(self) -> &'static [ServiceKind] {
         match self {
             Self::Login => &[],
-            Self::Submit | Self::Status => &[ServiceKind::Applications, ServiceKind::Blanket],
+            Self::Submit => &[ServiceKind::Applications, ServiceKind::Blanket],
+            Self::Status => &[ServiceKind::Applications, ServiceKind::Blanket, ServiceKind::Verification],
             Self::Office => &[ServiceKind::Examination, ServiceKind::Counter],
         }
     }
@@ -154,6 +159,7 @@ impl AppState {
             blanket: uses(ServiceKind::Blanket).then(|| source.blanket().map(Arc::new)).transpose()?,
             examination: uses(ServiceKind::Examination).then(|| source.examination().map(Arc::new)).transpose()?,
             counter: uses(ServiceKind::Counter).then(|| source.counter().map(Arc::new)).transpose()?,
+            verification: uses(ServiceKind::Verification).then(|| source.verification().map(Arc::new)).transpose()?,
             config: Arc::new(config),
         })))
     }
@@ -166,6 +172,7 @@ impl AppState {
             blanket: Some(Arc::new(services.blanket.clone())),
             examination: Some(Arc::new(services.examination.clone())),
             counter: Some(Arc::new(services.counter.clone())),
+            verification: Some(Arc::new(services.verification.clone())),
             config: Arc::new(config),
         }))
     }
@@ -192,7 +199,13 @@ macro_rules! wirable {
     )+};
 }
 
-wirable!(Applications => applications, Blanket => blanket, Examination => examination, Counter => counter);
+wirable!(
+    Applications => applications,
+    Blanket => blanket,
+    Examination => examination,
+    Counter => counter,
+    Verification => verification
+);
 
 impl<T: Wirable> axum::extract::FromRequestParts<AppState> for Wired<T> {
     type Rejection = ApiError;

@@ -237,6 +237,7 @@ impl From<ServiceError> for Problem {
             | ServiceError::Blob(_)
             | ServiceError::Queue(_)
             | ServiceError::Hash(_)
+            | ServiceError::Seal(_)
             | ServiceError::Mail(_) => {
                 // The failure and its sources go to the log, never to the client.
                 if e.kind() == ErrorKind::Internal {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod blanket;
+pub mod certificates;
 pub mod counter;
 pub mod daily;
 pub mod documents;

@@ -31,6 +31,8 @@
 //! | open application of a card holder (claim) | `OPENAPP#{card}#extension` | `OPENAPP` | | | one open application per foreign national and procedure: claimed when added, released when final |
 //! | application by card (lookup) | `CARDAPP#{card}` | `APP#{id}` | | | every application for one residence card |
 //! | pending application of an author (sparse lookup) | `PENDING#{user}` | `APP#{id}` | | | whether an agent has an application under examination (Q79), in one read |
+//! | electronic certificate | `CERT#{code}` | `CERT` | | | a certificate of eligibility by its code: the verification page; `ttl` a year after its last valid day |
+//! | signing key's certificate | `SEAL#{sha256(public key)}` | `SEAL` | | | the X.509 certificate of the key that signs electronic certificates, made once |
 //! | notice | `NOTICE` | `{published_at}#{id}` | | | the "Information for notification" of the top screen, newest first; maintenance windows (Q25) |
 //! | counter | `COUNTER#{name}` | `COUNTER` | | | receipt-number series per office and year (Q33) |
 //! | due task | `DUE#{yyyy-mm-dd}` | `{task}#{ref}` | | | what a daily job has to look at on a day (reminders, suspensions, receipt numbers); `ttl` 92 days after the day |
@@ -40,6 +42,7 @@
 //! | job outbox | `OUTBOX#{shard of id, 0–7}` | `{at}#{id}` | | | jobs written with the change that caused them, until the queue has them; swept by age (records of the unsharded layout, `OUTBOX` / `{id}`, are swept too) |
 
 mod applications;
+mod certificates;
 mod documents;
 mod notices;
 mod organizations;
@@ -59,6 +62,7 @@ use zairyu_domain::audit::AuditEvent;
 use zairyu_domain::job::NotificationJob;
 
 pub use applications::{Applications, LIST_SHARDS, Listed, QueueOrder, list_queries, office_acts_on};
+pub use certificates::{Certificates, KEPT_AFTER_VALIDITY_DAYS};
 pub use documents::{Documents, MAX_DOCUMENT_RECORDS};
 pub use notices::FoundNotice;
 pub use notices::Notices;
@@ -479,6 +483,10 @@ impl Store {
 
     pub fn uploads(&self) -> Uploads<'_> {
         Uploads(self.table.as_ref())
+    }
+
+    pub fn certificates(&self) -> Certificates<'_> {
+        Certificates(self.table.as_ref())
     }
 
     pub fn notices(&self) -> Notices<'_> {

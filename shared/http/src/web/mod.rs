@@ -63,6 +63,8 @@ mod office;
 mod password;
 #[cfg(any(feature = "status", feature = "submit"))]
 mod row;
+#[cfg(feature = "status")]
+mod verify;
 
 /// The cookie that remembers the language chosen before logging in (after, the user's own setting does).
 pub const LANG_COOKIE: &str = "zairyu_lang";
@@ -105,6 +107,8 @@ pub fn pages() -> impl Iterator<Item = &'static PageSpec> {
         lists::PAGES,
         #[cfg(feature = "status")]
         blanket::PAGES,
+        #[cfg(feature = "status")]
+        verify::PAGES,
         #[cfg(feature = "submit")]
         apply::PAGES,
         #[cfg(feature = "office")]

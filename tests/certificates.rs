@@ -1,0 +1,144 @@
+//! The electronic certificate of eligibility (#35): signed with the service's key as a PDF that a PDF
+//! library not ours (pyHanko) verifies, trusted by the key's certificate, with its verification address as a
+//! link and as its QR code (read from the rendered page); a tampered copy fails; and the verification service
+//! answers for its code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+
+use support::World;
+use zairyu_app::ports::Clock;
+use zairyu_app::services::certificates::{Sealing, Verification};
+use zairyu_app::store::UnitOfWork;
+use zairyu_domain::certificate::{Certificate, CertificateCode, Validity};
+use zairyu_domain::error::Text;
+use zairyu_domain::jst::JstDate;
+use zairyu_domain::office::Office;
+use zairyu_domain::status_of_residence::StatusOfResidence;
+use zairyu_domain::values::NameOnCard;
+use zairyu_embedded::LocalSeal;
+
+fn day(s: &str) -> JstDate {
+    JstDate::parse(s).unwrap()
+}
+
+fn certificate(code: &CertificateCode, issued: &str) -> Certificate {
+    Certificate::issue(
+        code.clone(),
+        NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
+        Text::parse("Viet Nam").unwrap(),
+        day("2001-04-02"),
+        StatusOfResidence::EngineerHumanitiesInternational,
+        day(issued),
+    )
+}
+
+/// What pyHanko says of a PDF, trusting `trusted` (DER).
+fn pyhanko(pdf: &[u8], trusted: &[u8]) -> serde_json::Value {
+    let python = std::env::var("ZAIRYU_TEST_PYTHON").unwrap_or_else(|_| {
+        panic!("ZAIRYU_TEST_PYTHON is not set: run the suite with scripts/test.sh, which installs pyHanko")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (file, cert) = (dir.path().join("coe.pdf"), dir.path().join("key.der"));
+    std::fs::write(&file, pdf).unwrap();
+    std::fs::write(&cert, trusted).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/pdf_signature.py");
+    let out = std::process::Command::new(python).arg(script).arg(&file).arg(&cert).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Signed with the embedded key, the certificate verifies in pyHanko: intact, valid, trusted by the key's
+/// certificate, covering the whole file; its link is its verification address. One byte of the name changed
+/// and the signature is no longer intact; signed by another key, it is not trusted.
+#[tokio::test]
+async fn the_electronic_certificate_verifies_in_a_pdf_library_not_ours_and_a_tampered_copy_does_not() {
+    let w = World::new().await;
+    let seal = Arc::new(LocalSeal::generate().unwrap());
+    let sealing = Sealing::new(w.svc.core.clone(), seal, "https://oras.example.jp/".into());
+    let code = CertificateCode::from_random(0x0123_4567_89AB_CDEF_0123);
+    let pdf = sealing.signed_pdf(&certificate(&code, "2026-12-07"), Office::ALL[0]).await.unwrap();
+    let key_certificate = sealing.key_certificate().await.unwrap();
+    if let Ok(path) = std::env::var("ZAIRYU_KEEP_COE_PDF") {
+        std::fs::write(path, &pdf).unwrap();
+    }
+    assert_eq!(sealing.key_certificate().await.unwrap(), key_certificate, "made once, kept");
+
+    let seen = pyhanko(&pdf, &key_certificate);
+    assert_eq!(seen["signatures"], 1, "{seen}");
+    assert_eq!(
+        (&seen["intact"], &seen["valid"], &seen["trusted"], &seen["bottom_line"]),
+        (&true.into(), &true.into(), &true.into(), &true.into()),
+        "{seen}"
+    );
+    assert_eq!(seen["coverage"], "ENTIRE_FILE", "{seen}");
+    let url = format!("https://oras.example.jp/verify/{}", code.grouped());
+    assert_eq!(seen["links"], serde_json::json!([url]), "{seen}");
+    assert_eq!(seen["qr"], url, "the QR code, read from the rendered page: {seen}");
+
+    let at = pdf.windows(b"NGUYEN,VAN,AN".len()).position(|w| w == b"NGUYEN,VAN,AN").unwrap();
+    let mut tampered = pdf.clone();
+    tampered[at] = b'M';
+    let seen = pyhanko(&tampered, &key_certificate);
+    assert_eq!((&seen["intact"], &seen["bottom_line"]), (&false.into(), &false.into()), "{seen}");
+
+    let other = Sealing::new(
+        World::new().await.svc.core.clone(),
+        Arc::new(LocalSeal::generate().unwrap()),
+        "https://oras.example.jp".into(),
+    );
+    let forged = other.signed_pdf(&certificate(&code, "2026-12-07"), Office::ALL[0]).await.unwrap();
+    let seen = pyhanko(&forged, &key_certificate);
+    assert_eq!(
+        (&seen["intact"], &seen["trusted"], &seen["bottom_line"]),
+        (&true.into(), &false.into(), &false.into()),
+        "{seen}"
+    );
+}
+
+/// The verification service reads the code as it is typed or linked, says valid, expired or withdrawn as of
+/// the day in Japan, and counts the codes that name nothing against the address until it refuses.
+#[tokio::test]
+async fn the_verification_answers_valid_expired_or_withdrawn_and_stops_a_guesser() {
+    let w = World::new().await;
+    w.clock.set(day("2026-12-07").start_instant() + chrono::Duration::hours(10));
+    let code = CertificateCode::from_random(99);
+    let mut change = UnitOfWork::new(w.clock.now());
+    change.add(&certificate(&code, "2026-12-07")).unwrap();
+    w.svc.core.store().commit(change).await.unwrap();
+    let verification = Verification::new(w.svc.core.clone());
+
+    let seen = verification.verify(&code.grouped().to_lowercase(), Some("203.0.113.9")).await.unwrap();
+    assert_eq!(seen.validity, Validity::Valid);
+    assert_eq!(seen.certified.valid_until, day("2027-03-07"));
+    w.clock.set(day("2027-03-07").start_instant() + chrono::Duration::hours(23));
+    assert_eq!(verification.verify(code.as_str(), None).await.unwrap().validity, Validity::Valid, "its last day");
+    w.clock.set(day("2027-03-08").start_instant());
+    assert_eq!(verification.verify(code.as_str(), None).await.unwrap().validity, Validity::Expired);
+
+    let mut found = w.svc.core.store().certificates().find(&code).await.unwrap().unwrap();
+    found.withdraw(day("2027-03-08")).unwrap();
+    let mut change = UnitOfWork::new(w.clock.now());
+    change.save(&found).unwrap();
+    w.svc.core.store().commit(change).await.unwrap();
+    assert_eq!(
+        verification.verify(code.as_str(), None).await.unwrap().validity,
+        Validity::Withdrawn { on: day("2027-03-08") }
+    );
+
+    use zairyu_domain::error::Localized;
+    let guesser = Some("198.51.100.7");
+    for i in 0..20u128 {
+        let guess = CertificateCode::from_random(1_000 + i);
+        let e = verification.verify(guess.as_str(), guesser).await.unwrap_err();
+        assert_eq!(e.rule(), "not_found", "guess {i}");
+    }
+    let e = verification.verify(code.as_str(), guesser).await.unwrap_err();
+    assert_eq!(e.rule(), "flood.verify", "past the limit even a good code waits");
+    let e = verification.verify("not a code", Some("192.0.2.1")).await.unwrap_err();
+    assert_eq!(e.rule(), "certificate.code_format");
+    assert!(verification.verify(code.as_str(), Some("192.0.2.1")).await.is_ok(), "another address is not held up");
+}
