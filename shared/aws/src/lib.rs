@@ -4,9 +4,12 @@
 //! `AWS_ENDPOINT_URL` points every client at an emulator such as moto, with no test-only branch in this code.
 
 //! Each function links only the SDK clients it uses: S3 behind the feature `s3` (every function but
-//! `login`), SES behind `ses` (`notify`); DynamoDB and SQS always (every change may hand jobs to the queue).
+//! `login`), SES behind `ses` (`notify`), KMS signing behind `kms` (the function that seals electronic
+//! certificates); DynamoDB and SQS always (every change may hand jobs to the queue).
 
 pub mod dynamodb;
+#[cfg(feature = "kms")]
+pub mod kms;
 #[cfg(feature = "s3")]
 pub mod s3;
 #[cfg(feature = "ses")]
@@ -14,6 +17,8 @@ pub mod ses;
 pub mod sqs;
 
 pub use dynamodb::DynamoTable;
+#[cfg(feature = "kms")]
+pub use kms::KmsSeal;
 #[cfg(feature = "s3")]
 pub use s3::S3Blobs;
 #[cfg(feature = "ses")]

@@ -51,6 +51,21 @@ async fn http(method: &str, url: &str, headers: &[(String, String)], body: &[u8]
     (r.status, r.body)
 }
 
+/// The KMS key of electronic certificates: ECC_NIST_P256 for signing, as the template makes it.
+#[tokio::test]
+async fn seal_signs_verifiably() {
+    let client = aws_sdk_kms::Client::new(&config().await);
+    let key = client
+        .create_key()
+        .key_spec(aws_sdk_kms::types::KeySpec::EccNistP256)
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .send()
+        .await
+        .unwrap();
+    let id = key.key_metadata.unwrap().key_id;
+    contract::seal_signs_verifiably(Arc::new(zairyu_aws::KmsSeal::new(client, id))).await;
+}
+
 #[tokio::test]
 async fn table_get_put_delete() {
     contract::table_get_put_delete(table().await).await;

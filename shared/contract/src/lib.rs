@@ -25,6 +25,27 @@ fn s(v: &str) -> Attr {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Seal
+
+/// The key is an ECDSA P-256 key, the same at every call; each signature verifies over its message with
+/// SHA-256 (as a PDF reader checks it) and over no other; a message past the limit is refused, not cut.
+pub async fn seal_signs_verifiably(seal: Arc<dyn Seal>) {
+    use ring::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
+    let spki = seal.public_key_info().await.unwrap();
+    assert_eq!(seal.public_key_info().await.unwrap(), spki, "one key");
+    assert_eq!(spki.len(), 91, "a P-256 SubjectPublicKeyInfo");
+    let point = &spki[26..];
+    assert_eq!(zairyu_domain::certificate::cms::p256_public_key_info(point), spki);
+    let key = UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, point);
+    for message in [&b"certificate of eligibility"[..], &[0u8; MAX_SEAL_MESSAGE][..]] {
+        let signature = seal.sign(message).await.unwrap();
+        assert!(key.verify(message, &signature).is_ok(), "verifies over its message");
+        assert!(key.verify(b"another message", &signature).is_err(), "and no other");
+    }
+    assert!(matches!(seal.sign(&[0u8; MAX_SEAL_MESSAGE + 1]).await, Err(SealError::TooLong(_))));
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Table
 
 /// Items round-trip with every kind of attribute; delete removes; missing items read as `None`.

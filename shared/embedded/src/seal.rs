@@ -91,6 +91,11 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn the_local_key_keeps_the_seal_s_contract() {
+        zairyu_contract::seal_signs_verifiably(std::sync::Arc::new(LocalSeal::generate().unwrap())).await;
+    }
+
+    #[tokio::test]
     async fn the_key_file_is_made_once_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("seal.p8");
