@@ -216,8 +216,12 @@ impl World {
             Language::Ja,
         );
         u.change_password(hash, JstDate::parse("2026-06-01").unwrap());
-        let import =
-            Import { once: None, organizations: vec![organization], users: vec![u], people: vec![(org_id, person)] };
+        let import = Import {
+            organizations: vec![organization],
+            users: vec![u],
+            people: vec![(org_id, person)],
+            ..Import::default()
+        };
         assert!(self.svc.core.import(import).await.unwrap());
     }
 

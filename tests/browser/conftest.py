@@ -31,6 +31,8 @@ class Server:
         threading.Thread(target=lambda: [None for _ in self.process.stdout], daemon=True).start()
         creds = (Path(self.data.name) / "demo-credentials.txt").read_text()
         self.passwords = dict(re.findall(r"(\w+01)\s+password\s+(\S+)", creds))
+        # The demo's sample electronic certificate of eligibility: its verification page's address.
+        self.sample_certificate_url = re.search(r"its verification page: (\S+)", creds).group(1)
 
     def stop(self):
         self.process.terminate()

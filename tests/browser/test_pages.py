@@ -96,6 +96,33 @@ def test_not_found_page(page, lang, check):
     check(page, "not-found")
 
 
+def test_the_verification_page_of_an_electronic_certificate(page, server, lang, check):
+    """#35: opened from the certificate's QR code (the demo's sample certificate), the page says it is valid
+    and shows the facts to compare with the passport; on a phone too; a code typed wrong is answered on the
+    form; the code typed right answers as the link does."""
+    valid = "この証明書は有効です" if lang == "ja" else "This certificate is valid"
+    page.goto(server.sample_certificate_url)
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.get_by_role("status")).to_contain_text(valid)
+    expect(page.locator("dl.facts")).to_contain_text("RIVERA,ANA,LUCIA")
+    check(page, "verify-valid")
+    page.set_viewport_size({"width": 360, "height": 740})
+    narrow_enough(page, 360, "the verification page")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto("/verify")
+    check(page, "verify-form")
+    code = page.get_by_label("証明書番号" if lang == "ja" else "Certificate code")
+    code.fill("0000-0000-0000-0000")
+    page.get_by_role("button", name="確認する" if lang == "ja" else "Check").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check(page, "verify-unknown")
+    code = page.get_by_label("証明書番号" if lang == "ja" else "Certificate code")
+    code.fill(server.sample_certificate_url.rsplit("/", 1)[1].lower())
+    page.get_by_role("button", name="確認する" if lang == "ja" else "Check").click()
+    expect(page.get_by_role("status")).to_contain_text(valid)
+
+
 def narrow_enough(page, width, what):
     """Nothing on the page is wider than the screen, no table either (#32 item 6: lists become stacked rows),
     and every radio button and check box is a target of at least 24 by 24 px (WCAG 2.2, 2.5.8)."""

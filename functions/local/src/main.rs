@@ -407,7 +407,10 @@ async fn main() -> Result<(), Error> {
         services.accounts = services.accounts.without_flood_limits();
     }
 
-    let seeded = seed::demo(&ports, &services.core, &data, &public_url).await?;
+    // The key electronic certificates are signed with: made in the data folder at the first start.
+    let seal = Arc::new(zairyu_embedded::LocalSeal::open(&data.join("seal.p8"))?);
+    let sealing = zairyu_app::services::certificates::Sealing::new(services.core.clone(), seal, public_url.clone());
+    let seeded = seed::demo(&ports, &services.core, &sealing, &data, &public_url).await?;
     println!("zairyu local server: http://{addr}  (data in {})", data.display());
     println!("{seeded}");
     // Uploads the last run left unfinished (stopped during a registration): finished before serving.

@@ -10,6 +10,7 @@ use zairyu_app::ports::Ids;
 use zairyu_app::services::import::Import;
 use zairyu_domain::account::{User, UserKind};
 use zairyu_domain::application::OrganizationId;
+use zairyu_domain::certificate::{Certificate, CertificateCode};
 use zairyu_domain::error::{Language, Text};
 use zairyu_domain::form::Sex;
 use zairyu_domain::jst::JstDate;
@@ -26,6 +27,8 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const MARKER: &str = "demo";
 pub const CREDENTIALS_FILE: &str = "demo-credentials.txt";
+/// The demo's sample electronic certificate of eligibility, signed with the local key.
+pub const SAMPLE_CERTIFICATE_FILE: &str = "sample-certificate-of-eligibility.pdf";
 
 /// A password that meets Q88, from random bytes.
 fn password(ids: &dyn Ids) -> String {
@@ -75,7 +78,13 @@ async fn user(
 }
 
 /// Seeds the demo once; returns what to print.
-pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &str) -> Result<String, Error> {
+pub async fn demo(
+    ports: &Wiring,
+    core: &zairyu_app::Core,
+    sealing: &zairyu_app::services::certificates::Sealing,
+    data: &Path,
+    url: &str,
+) -> Result<String, Error> {
     let file = data.join(CREDENTIALS_FILE);
     if file.exists() {
         return Ok(format!("demo data already present; log-in details are in {}", file.display()));
@@ -203,22 +212,40 @@ pub async fn demo(ports: &Wiring, core: &zairyu_app::Core, data: &Path, url: &st
         user(ports, "OFFICER01", officer_kind, None, "Immigration Officer", "officer@tokyo.immi.example.jp", today)
             .await?;
 
+    // A certificate of eligibility issued by e-mail to an engineer abroad whom Sakura Systems hires (#35):
+    // its signed PDF in the data folder, its verification page at the address printed below.
+    let random = (u128::from(ports.ids.random()) << 64) | u128::from(ports.ids.random());
+    let certificate = Certificate::issue(
+        CertificateCode::from_random(random),
+        NameOnCard::parse("RIVERA,ANA,LUCIA")?,
+        Text::parse("Mexico")?,
+        JstDate::parse("19970614")?,
+        StatusOfResidence::EngineerHumanitiesInternational,
+        today,
+    );
     let import = Import {
         once: Some(MARKER.into()),
         organizations: vec![org, kaede],
         users: vec![staff, kaede_staff, officer],
         people: people.into_iter().map(|p| (org_id.clone(), p)).collect(),
+        certificates: vec![certificate.clone()],
     };
     if !core.import(import).await? {
         return Ok(format!("demo data already present; log-in details are in {}", file.display()));
     }
+    let pdf = data.join(SAMPLE_CERTIFICATE_FILE);
+    std::fs::write(&pdf, sealing.signed_pdf(&certificate, Office::Tokyo).await?)?;
+    let verify_url = sealing.verify_url(certificate.code());
     let text = format!(
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \
          staff user    TANAKA01   password {staff_password}\n  \
          suspended     KAEDE01    password {kaede_password}  (\"Kaede Foods K.K.\": no periodic report)\n  \
          officer user  OFFICER01  password {officer_password}\n  \
          log in: open {url}/ in a browser, or\n  \
-         curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n"
+         curl -i -H 'content-type: application/json' -d '{{\"user_id\":\"TANAKA01\",\"password\":\"{staff_password}\"}}' {url}/api/login\n  \
+         sample electronic certificate of eligibility: {}\n  \
+         its verification page: {verify_url}\n",
+        pdf.display()
     );
     std::fs::write(data.join(CREDENTIALS_FILE), &text)?;
     Ok(text)

@@ -19,6 +19,8 @@ pub struct Import {
     pub users: Vec<User>,
     /// People on an organization's List of Affiliated Foreign Nationals.
     pub people: Vec<(OrganizationId, ForeignNational)>,
+    /// Electronic certificates of eligibility as issued.
+    pub certificates: Vec<zairyu_domain::certificate::Certificate>,
 }
 
 impl Core {
@@ -41,6 +43,9 @@ impl Core {
         for (org, person) in &import.people {
             change.put_person(org, person)?;
             passport_due(&mut change, org, person);
+        }
+        for certificate in &import.certificates {
+            change.add(certificate)?;
         }
         match self.store().commit(change).await {
             Ok(_) => Ok(true),
