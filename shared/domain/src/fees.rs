@@ -41,6 +41,9 @@ pub enum Charge {
     ReEntryMultiple,
     /// A permission for activity outside the status: free.
     ActivityOutsideStatus,
+    /// A certificate of authorized employment (就労資格証明書, `oras-today.md` §2): 1,200 yen under the
+    /// old schedule; 2,000 yen at the counter and 1,600 online from 1 April 2025.
+    WorkCertificate,
 }
 
 /// (first day in force, counter fee, online fee), in yen, oldest first.
@@ -50,6 +53,7 @@ const EXTENSION: Table = &[((2019, 1, 1), 4_000, 4_000), ((2025, 4, 1), 6_000, 5
 const RE_ENTRY_SINGLE: Table = &[((2019, 1, 1), 3_000, 3_000), ((2025, 4, 1), 4_000, 3_500)];
 const RE_ENTRY_MULTIPLE: Table = &[((2019, 1, 1), 6_000, 6_000), ((2025, 4, 1), 7_000, 6_500)];
 const FREE: Table = &[((2019, 1, 1), 0, 0)];
+const WORK_CERTIFICATE: Table = &[((2019, 1, 1), 1_200, 1_200), ((2025, 4, 1), 2_000, 1_600)];
 
 impl Charge {
     fn table(self) -> Table {
@@ -58,6 +62,7 @@ impl Charge {
             Self::ReEntrySingle => RE_ENTRY_SINGLE,
             Self::ReEntryMultiple => RE_ENTRY_MULTIPLE,
             Self::ActivityOutsideStatus => FREE,
+            Self::WorkCertificate => WORK_CERTIFICATE,
         }
     }
 
@@ -89,6 +94,8 @@ impl Charge {
             (Self::ReEntryMultiple, Language::En) => "Re-entry permit (multiple)",
             (Self::ActivityOutsideStatus, Language::Ja) => "資格外活動許可",
             (Self::ActivityOutsideStatus, Language::En) => "Permission for activity outside status",
+            (Self::WorkCertificate, Language::Ja) => "就労資格証明書",
+            (Self::WorkCertificate, Language::En) => "Certificate of authorized employment",
         }
     }
 }
@@ -166,6 +173,7 @@ mod tests {
         assert_eq!(Charge::Extension.fee(d("2025-03-31"), Channel::Counter), 4_000);
         assert_eq!(Charge::ReEntrySingle.fee(d("2025-03-31"), Channel::Online), 3_000);
         assert_eq!(Charge::ReEntryMultiple.fee(d("2025-03-31"), Channel::Counter), 6_000);
+        assert_eq!(Charge::WorkCertificate.fee(d("2025-03-31"), Channel::Online), 1_200, "received the day before");
     }
 
     /// The agency's table from 2025-04-01 (`oras-today.md` §2), written out: online, then the counter.
@@ -177,6 +185,7 @@ mod tests {
             (Charge::ReEntrySingle, 3_500, 4_000),
             (Charge::ReEntryMultiple, 6_500, 7_000),
             (Charge::ActivityOutsideStatus, 0, 0),
+            (Charge::WorkCertificate, 1_600, 2_000),
         ];
         for (charge, online, counter) in table {
             for day in ["2025-04-01", "2026-11-27"] {

@@ -2,6 +2,7 @@
 //! as Q1…Q103), as types and pure functions. No I/O, no clock reads, no AWS types.
 
 pub mod account;
+pub mod acquisition;
 pub mod application;
 pub mod audit;
 pub mod blanket;
@@ -34,3 +35,4 @@ pub mod schedule;
 pub mod status;
 pub mod status_of_residence;
 pub mod values;
+pub mod work_certificate;

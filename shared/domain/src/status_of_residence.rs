@@ -175,7 +175,62 @@ impl Localized for UnknownStatus {
     }
 }
 
+/// What work a status of residence allows (Immigration Control Act, art. 19 and its Annexed Tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Any work (Annexed Table II: permanent residents, spouses and children, long-term residents).
+    Unrestricted,
+    /// The work of the status's own activities (Annexed Table I (1), (2)).
+    WithinStatus,
+    /// None without a permission for activity outside status (Annexed Table I (3), (4)).
+    NotAllowed,
+    /// What the Minister designated for the person (Designated Activities): the designation decides.
+    AsDesignated,
+}
+
 impl StatusOfResidence {
+    /// What work the status allows.
+    pub fn work(self) -> Work {
+        match self {
+            Self::PermanentResident
+            | Self::SpouseOrChildOfJapaneseNational
+            | Self::SpouseOrChildOfPermanentResident
+            | Self::LongTermResident => Work::Unrestricted,
+            Self::CulturalActivities | Self::TemporaryVisitor | Self::Student | Self::Trainee | Self::Dependent => {
+                Work::NotAllowed
+            }
+            Self::DesignatedActivities => Work::AsDesignated,
+            Self::Diplomat
+            | Self::Official
+            | Self::Professor
+            | Self::Artist
+            | Self::ReligiousActivities
+            | Self::Journalist
+            | Self::HighlySkilledProfessional1a
+            | Self::HighlySkilledProfessional1b
+            | Self::HighlySkilledProfessional1c
+            | Self::HighlySkilledProfessional2
+            | Self::BusinessManager
+            | Self::LegalAccountingServices
+            | Self::MedicalServices
+            | Self::Researcher
+            | Self::Instructor
+            | Self::EngineerHumanitiesInternational
+            | Self::IntraCompanyTransferee
+            | Self::NursingCare
+            | Self::Entertainer
+            | Self::SkilledLabor
+            | Self::SpecifiedSkilledWorker1
+            | Self::SpecifiedSkilledWorker2
+            | Self::TechnicalInternTraining1a
+            | Self::TechnicalInternTraining1b
+            | Self::TechnicalInternTraining2a
+            | Self::TechnicalInternTraining2b
+            | Self::TechnicalInternTraining3a
+            | Self::TechnicalInternTraining3b => Work::WithinStatus,
+        }
+    }
+
     /// Supervising-organization type technical intern training (the "(b)" / ロ statuses): the organization
     /// of affiliation is the supervising organization, not the implementing one (Q1, Q17).
     pub fn is_supervised_intern_training(self) -> bool {
