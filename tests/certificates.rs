@@ -28,6 +28,7 @@ fn day(s: &str) -> JstDate {
 fn certificate(code: &CertificateCode, issued: &str) -> Certificate {
     Certificate::issue(
         code.clone(),
+        Office::Tokyo,
         NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
         Text::parse("Viet Nam").unwrap(),
         day("2001-04-02"),
@@ -60,7 +61,7 @@ async fn the_electronic_certificate_verifies_in_a_pdf_library_not_ours_and_a_tam
     let seal = Arc::new(LocalSeal::generate().unwrap());
     let sealing = Sealing::new(w.svc.core.clone(), seal, "https://oras.example.jp/".into());
     let code = CertificateCode::from_random(0x0123_4567_89AB_CDEF_0123);
-    let pdf = sealing.signed_pdf(&certificate(&code, "2026-12-07"), Office::ALL[0]).await.unwrap();
+    let pdf = sealing.signed_pdf(&certificate(&code, "2026-12-07")).await.unwrap();
     let key_certificate = sealing.key_certificate().await.unwrap();
     if let Ok(path) = std::env::var("ZAIRYU_KEEP_COE_PDF") {
         std::fs::write(path, &pdf).unwrap();
@@ -90,7 +91,7 @@ async fn the_electronic_certificate_verifies_in_a_pdf_library_not_ours_and_a_tam
         Arc::new(LocalSeal::generate().unwrap()),
         "https://oras.example.jp".into(),
     );
-    let forged = other.signed_pdf(&certificate(&code, "2026-12-07"), Office::ALL[0]).await.unwrap();
+    let forged = other.signed_pdf(&certificate(&code, "2026-12-07")).await.unwrap();
     let seen = pyhanko(&forged, &key_certificate);
     assert_eq!(
         (&seen["intact"], &seen["trusted"], &seen["bottom_line"]),

@@ -2348,6 +2348,7 @@ async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_
     let code = CertificateCode::from_random(0x00C0_FFEE_0123_4567_89AB);
     let certificate = Certificate::issue(
         code.clone(),
+        zairyu_domain::office::Office::Tokyo,
         zairyu_domain::values::NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
         zairyu_domain::error::Text::parse("VNM").unwrap(),
         zairyu_domain::jst::JstDate::parse("2001-04-02").unwrap(),
@@ -2412,4 +2413,82 @@ async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_
     let form = Browser::default().get(&app, "/verify").await;
     form.assert_html(StatusCode::OK);
     assert!(form.html.contains("証明書番号") && form.html.contains("action=\"/verify\""));
+}
+
+/// #35 item 4: an officer of the issuing office finds an electronic certificate by its code (posted) and
+/// withdraws it once confirmed; the verification page says so at once, and the office's history has it. An
+/// officer of another office finds nothing; one whose roles do not examine may look but not withdraw.
+#[tokio::test]
+async fn the_issuing_office_withdraws_a_certificate_and_the_verification_page_says_so() {
+    use zairyu_domain::certificate::{Certificate, CertificateCode};
+    use zairyu_domain::office::Office;
+    use zairyu_domain::status::OfficerRole;
+    let w = World::new().await;
+    w.seed_officer("EXAM01", Office::Tokyo, vec![OfficerRole::Examiner]).await;
+    w.seed_officer("EXAM02", Office::Osaka, vec![OfficerRole::Examiner]).await;
+    w.seed_officer("DESK01", Office::Tokyo, vec![OfficerRole::Counter]).await;
+    let app = router(&w, false, GeoPolicy::Off);
+    w.clock.set(chrono::Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap());
+    let code = CertificateCode::from_random(0x0BAD_CAFE_0000_1234_5678);
+    let certificate = Certificate::issue(
+        code.clone(),
+        Office::Tokyo,
+        zairyu_domain::values::NameOnCard::parse("RIVERA,ANA,LUCIA").unwrap(),
+        zairyu_domain::error::Text::parse("Mexico").unwrap(),
+        zairyu_domain::jst::JstDate::parse("1997-06-14").unwrap(),
+        zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
+        zairyu_domain::jst::JstDate::parse("2026-12-07").unwrap(),
+    );
+    let import = zairyu_app::services::import::Import { certificates: vec![certificate], ..Default::default() };
+    assert!(w.svc.core.import(import).await.unwrap());
+
+    let mut other = Browser::english();
+    other.log_in_in_english(&app, "EXAM02").await;
+    let token = other.get(&app, "/office/certificates").await.hidden("csrf");
+    let nothing = other.post(&app, "/office/certificates", &[("code", &code.grouped()), ("csrf", &token)]).await;
+    nothing.assert_html(StatusCode::NOT_FOUND);
+    assert!(
+        nothing.html.contains("This office issued no certificate with this code") && !nothing.html.contains("RIVERA")
+    );
+
+    let mut desk = Browser::english();
+    desk.log_in_in_english(&app, "DESK01").await;
+    let token = desk.get(&app, "/office/certificates").await.hidden("csrf");
+    let seen = desk.post(&app, "/office/certificates", &[("code", code.as_str()), ("csrf", &token)]).await;
+    seen.assert_html(StatusCode::OK);
+    assert!(seen.html.contains("RIVERA,ANA,LUCIA") && seen.html.contains("Valid"));
+    let refused = desk
+        .post(&app, "/office/certificates/withdraw", &[("code", code.as_str()), ("confirm", "yes"), ("csrf", &token)])
+        .await;
+    refused.assert_html(StatusCode::FORBIDDEN);
+
+    let mut examiner = Browser::english();
+    examiner.log_in_in_english(&app, "EXAM01").await;
+    let page = examiner.get(&app, "/office/certificates").await;
+    assert!(page.html.contains("href=\"/office/certificates\""), "in the office's menu");
+    let token = page.hidden("csrf");
+    let unconfirmed =
+        examiner.post(&app, "/office/certificates/withdraw", &[("code", code.as_str()), ("csrf", &token)]).await;
+    unconfirmed.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.html.contains("Tick the box to confirm the withdrawal"));
+    assert_eq!(Browser::english().get(&app, &format!("/verify/{}", code.grouped())).await.status, StatusCode::OK);
+    let withdrawn = examiner
+        .post(&app, "/office/certificates/withdraw", &[("code", code.as_str()), ("confirm", "yes"), ("csrf", &token)])
+        .await;
+    withdrawn.assert_html(StatusCode::OK);
+    assert!(
+        withdrawn.html.contains("The certificate is withdrawn") && withdrawn.html.contains("Withdrawn on 2026-12-07")
+    );
+    assert!(!withdrawn.html.contains("Withdraw this certificate"), "no second withdrawal offered");
+    let verified = Browser::english().get(&app, &format!("/verify/{}", code.grouped())).await;
+    assert!(verified.html.contains("This certificate was withdrawn") && verified.html.contains("7 December 2026"));
+    let again = examiner
+        .post(&app, "/office/certificates/withdraw", &[("code", code.as_str()), ("confirm", "yes"), ("csrf", &token)])
+        .await;
+    again.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.html.contains("already withdrawn"), "{}", again.html);
+    let trail = w.audit(&format!("certificate:{}", code.as_str())).await;
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].action, zairyu_domain::audit::AuditAction::WithdrawCertificate);
+    assert_eq!(trail[0].actor, "EXAM01");
 }

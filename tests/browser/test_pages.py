@@ -123,6 +123,31 @@ def test_the_verification_page_of_an_electronic_certificate(page, server, lang, 
     expect(page.get_by_role("status")).to_contain_text(valid)
 
 
+def test_the_office_withdraws_the_electronic_certificate_it_issued(browser, own_server, lang, check):
+    """#35 item 4: the officer finds the demo's sample certificate by its code, is refused until the
+    withdrawal is confirmed, withdraws it; the verification page, opened from the certificate's address,
+    then says it is withdrawn."""
+    s = own_server
+    code = s.sample_certificate_url.rsplit("/", 1)[1]
+    officer = the_officer(browser, s, lang)
+    officer.get_by_role("link", name=re.compile("^(認定証明書|Certificates)$")).click()
+    officer.get_by_label(re.compile("^(証明書番号|Certificate code)")).fill(code)
+    officer.get_by_role("button", name=re.compile("^(探す|Find)$")).click()
+    expect(officer.locator("dl.facts")).to_contain_text("RIVERA,ANA,LUCIA")
+    check(officer, "office-certificate")
+    withdraw = re.compile("^(この証明書を取り消す|Withdraw this certificate)$")
+    officer.get_by_role("button", name=withdraw).click()
+    expect(officer.get_by_role("alert")).to_be_visible()
+    check(officer, "office-certificate-unconfirmed")
+    officer.locator("#confirm").check()
+    officer.get_by_role("button", name=withdraw).click()
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("取り消しました|is withdrawn"))
+    check(officer, "office-certificate-withdrawn")
+    officer.goto(s.sample_certificate_url)
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("取り消されています|was withdrawn"))
+    check(officer, "verify-withdrawn")
+
+
 def narrow_enough(page, width, what):
     """Nothing on the page is wider than the screen, no table either (#32 item 6: lists become stacked rows),
     and every radio button and check box is a target of at least 24 by 24 px (WCAG 2.2, 2.5.8)."""

@@ -217,6 +217,7 @@ pub async fn demo(
     let random = (u128::from(ports.ids.random()) << 64) | u128::from(ports.ids.random());
     let certificate = Certificate::issue(
         CertificateCode::from_random(random),
+        Office::Tokyo,
         NameOnCard::parse("RIVERA,ANA,LUCIA")?,
         Text::parse("Mexico")?,
         JstDate::parse("19970614")?,
@@ -234,7 +235,7 @@ pub async fn demo(
         return Ok(format!("demo data already present; log-in details are in {}", file.display()));
     }
     let pdf = data.join(SAMPLE_CERTIFICATE_FILE);
-    std::fs::write(&pdf, sealing.signed_pdf(&certificate, Office::Tokyo).await?)?;
+    std::fs::write(&pdf, sealing.signed_pdf(&certificate).await?)?;
     let verify_url = sealing.verify_url(certificate.code());
     let text = format!(
         "Demo seeded (organization \"Sakura Systems K.K.\", Tokyo office):\n  \

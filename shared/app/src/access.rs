@@ -91,15 +91,16 @@ impl Role {
                 writes: &["AUDIT#", "FLOOD#", "OPENUPLOAD#", "ORG#", "SESSION#"],
                 index_reads: &["ORG#"],
             },
-            // The officers' queue, examination, organizations and their users, the counter, the notices.
+            // The officers' queue, examination, organizations and their users, the counter, the notices, the
+            // electronic certificates the office withdraws.
             Self::Office => Reach {
                 reads: &[
-                    "APP#", "AUDIT#", "CARDAPP#", "CORPNO#", "EMAIL#", "NOTICE", "ORG#", "PENDING#", "RCPT#",
+                    "APP#", "AUDIT#", "CARDAPP#", "CERT#", "CORPNO#", "EMAIL#", "NOTICE", "ORG#", "PENDING#", "RCPT#",
                     "SESSION#", "USER#",
                 ],
                 writes: &[
-                    "APP#", "AUDIT#", "CARDAPP#", "CORPNO#", "DUE#", "EMAIL#", "LINK#", "NOTICE", "OPENAPP#", "ORG#",
-                    "OUTBOX#", "PENDING#", "PHOTOGC#", "RCPT#", "SESSION#", "USER#",
+                    "APP#", "AUDIT#", "CARDAPP#", "CERT#", "CORPNO#", "DUE#", "EMAIL#", "LINK#", "NOTICE", "OPENAPP#",
+                    "ORG#", "OUTBOX#", "PENDING#", "PHOTOGC#", "RCPT#", "SESSION#", "USER#",
                 ],
                 index_reads: &["ORG#", "ORGS#", "QUEUE#", "RFU#"],
             },

@@ -73,6 +73,8 @@ crate::codes! {
         ChangeOrganization => "office.change_organization",
         PublishNotice => "office.publish_notice",
         WithdrawNotice => "office.withdraw_notice",
+        /// The office withdrew an electronic certificate of eligibility it issued (#35).
+        WithdrawCertificate => "office.withdraw_certificate",
         RecordRequestForUse => "office.record_request_for_use",
         ApproveRequestForUse => "office.approve_request_for_use",
         DenyRequestForUse => "office.deny_request_for_use",

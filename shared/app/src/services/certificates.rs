@@ -8,7 +8,6 @@ use zairyu_domain::certificate::cms::{self, KeyHolder};
 use zairyu_domain::certificate::pdf::{self, Issuer};
 use zairyu_domain::certificate::{Certificate, CertificateCode, Certified, Validity};
 use zairyu_domain::flood::Flood;
-use zairyu_domain::office::Office;
 
 use super::Core;
 use crate::error::{ServiceError, invalid};
@@ -115,13 +114,13 @@ impl Sealing {
         Ok(certificates.keep_seal_certificate(&fingerprint, &cms::certificate(&tbs, &signature)).await?)
     }
 
-    /// `certificate`, issued by `office`, as a PDF signed now.
-    pub async fn signed_pdf(&self, certificate: &Certificate, office: Office) -> Result<Vec<u8>, ServiceError> {
+    /// `certificate` as a PDF signed now.
+    pub async fn signed_pdf(&self, certificate: &Certificate) -> Result<Vec<u8>, ServiceError> {
         let key_certificate = self.key_certificate().await?;
         let now = self.core.now();
         let url = self.verify_url(certificate.code());
         let page = self.verify_page();
-        let prepared = pdf::prepare(certificate, Issuer { office, verify_url: &url, verify_page: &page }, now);
+        let prepared = pdf::prepare(certificate, Issuer { verify_url: &url, verify_page: &page }, now);
         let attributes = cms::signed_attributes(&prepared.signed_digest(), now);
         let signature = self.seal.sign(&attributes).await?;
         let assembly = |e: String| ServiceError::Seal(SealError::Assembly(e));

@@ -155,6 +155,9 @@ fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
 }
 
 /// The officers' work on applications.
+/// A certificate and what the verification page says of it today.
+pub type ShownCertificate = (zairyu_domain::certificate::Certificate, zairyu_domain::certificate::Validity);
+
 #[derive(Clone)]
 pub struct Examination {
     core: Core,
@@ -164,6 +167,56 @@ pub struct Examination {
 }
 
 impl Examination {
+    /// An electronic certificate of eligibility by its code, with what the verification page says of it
+    /// today, for an officer of the office that issued it (an admin's of any office); another office's is
+    /// not found.
+    #[tracing::instrument(skip_all)]
+    pub async fn certificate(&self, caller: &Caller, code: &str) -> Result<ShownCertificate, ServiceError> {
+        let found = self.issued_certificate(caller, code).await?.into_inner();
+        let validity = found.validity(self.core.today());
+        Ok((found, validity))
+    }
+
+    async fn issued_certificate(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<crate::store::Stored<zairyu_domain::certificate::Certificate>, ServiceError> {
+        let (own, roles) = caller.officer()?;
+        let code =
+            zairyu_domain::certificate::CertificateCode::parse(code).map_err(|e| crate::error::invalid("code", &e))?;
+        let found = self.core.store().certificates().find(&code).await?.ok_or(ServiceError::NotFound)?;
+        if found.issued_by() != own && !roles.contains(&OfficerRole::Admin) {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(found)
+    }
+
+    /// The office withdraws a certificate it issued (取消し; an examiner or an admin): from that moment the
+    /// verification page says it is withdrawn. Recorded in the audit trail.
+    #[tracing::instrument(skip_all)]
+    pub async fn withdraw_certificate(&self, caller: &Caller, code: &str) -> Result<ShownCertificate, ServiceError> {
+        let (_, roles) = caller.officer()?;
+        if !roles.iter().any(|r| matches!(r, OfficerRole::Examiner | OfficerRole::Admin)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut found = self.issued_certificate(caller, code).await?;
+        found.withdraw(self.core.today()).map_err(|e| crate::error::invalid("code", &e))?;
+        let mut event = self.core.event(
+            caller.user_id.as_str(),
+            zairyu_domain::audit::AuditAction::WithdrawCertificate,
+            format!("certificate:{}", found.code()),
+            caller.from.clone(),
+            zairyu_domain::audit::Outcome::Success,
+        );
+        event.office = Some(found.issued_by());
+        let mut change = self.core.change(&event)?;
+        change.save(&found)?;
+        self.core.commit(change).await?;
+        let validity = found.validity(self.core.today());
+        Ok((found.into_inner(), validity))
+    }
+
     pub fn new(core: Core, photos: Arc<dyn BlobStore>, public_url: impl Into<String>) -> Self {
         Self { core, photos, public_url: public_url.into().trim_end_matches('/').to_owned() }
     }

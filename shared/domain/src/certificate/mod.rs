@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Localized;
 use crate::error::Text;
 use crate::jst::JstDate;
+use crate::office::Office;
 use crate::status_of_residence::StatusOfResidence;
 use crate::values::NameOnCard;
 
@@ -129,6 +130,8 @@ pub struct Certified {
 pub struct Certificate {
     code: CertificateCode,
     certified: Certified,
+    /// The office that issued it (and alone may withdraw it).
+    issued_by: Office,
     withdrawn_on: Option<JstDate>,
 }
 
@@ -159,9 +162,11 @@ impl Localized for AlreadyWithdrawn {
 }
 
 impl Certificate {
-    /// A certificate issued on `issued_on` (valid three months from it) with `code`.
+    /// A certificate issued by `office` on `issued_on` (valid three months from it) with `code`.
+    #[allow(clippy::too_many_arguments)]
     pub fn issue(
         code: CertificateCode,
+        office: Office,
         name: NameOnCard,
         nationality: Text<60>,
         birth_date: JstDate,
@@ -172,6 +177,7 @@ impl Certificate {
         Self {
             code,
             certified: Certified { name, nationality, birth_date, status, issued_on, valid_until },
+            issued_by: office,
             withdrawn_on: None,
         }
     }
@@ -182,6 +188,10 @@ impl Certificate {
 
     pub fn certified(&self) -> &Certified {
         &self.certified
+    }
+
+    pub fn issued_by(&self) -> Office {
+        self.issued_by
     }
 
     pub fn withdrawn_on(&self) -> Option<JstDate> {
@@ -237,6 +247,7 @@ mod tests {
         assert_eq!(last_valid_day(d("2027-01-31")), d("2027-04-30"));
         let mut c = Certificate::issue(
             CertificateCode::from_random(7),
+            Office::Tokyo,
             NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
             Text::parse("Viet Nam").unwrap(),
             d("2001-04-02"),

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use super::Certificate;
 use crate::error::Language;
 use crate::jst::JST;
-use crate::office::Office;
 
 /// Room for the CMS `SignedData` (certificate, attributes, an ECDSA signature: about 1.2 KB).
 const SIGNATURE_ROOM: usize = 8192;
@@ -54,14 +53,13 @@ impl Prepared {
 /// What the page says beyond the certificate itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Issuer<'a> {
-    pub office: Office,
     /// The verification page's address for this certificate (the QR code's contents).
     pub verify_url: &'a str,
     /// The verification page's address without the code (where the code is typed).
     pub verify_page: &'a str,
 }
 
-/// Lays out `certificate` as issued by `issuer`, signed at `signed_at`.
+/// Lays out `certificate`, with `issuer`'s addresses, signed at `signed_at`.
 pub fn prepare(certificate: &Certificate, issuer: Issuer<'_>, signed_at: DateTime<Utc>) -> Prepared {
     let content = page_content(certificate, issuer);
     let signed_local = signed_at.with_timezone(&JST).format("D:%Y%m%d%H%M%S+09'00'").to_string();
@@ -131,7 +129,7 @@ fn page_content(certificate: &Certificate, issuer: Issuer<'_>) -> Vec<u8> {
     text(56, 758, 13, "Certificate of Eligibility (electronic)");
     let date = |d: crate::jst::JstDate| d.to_string();
     let status = c.status.info();
-    let office = issuer.office.info();
+    let office = certificate.issued_by().info();
     let rows: [(&str, &str, String, Option<&str>); 8] = [
         ("氏名", "Name", c.name.to_string(), None),
         ("国籍・地域", "Nationality / Region", crate::nationality::shown(c.nationality.as_str(), Language::En), None),
@@ -239,10 +237,12 @@ mod tests {
     use super::*;
     use crate::certificate::{CertificateCode, cms};
     use crate::jst::d;
+    use crate::office::Office;
 
     fn certificate() -> Certificate {
         Certificate::issue(
             CertificateCode::from_random(42),
+            Office::Sapporo,
             crate::values::NameOnCard::parse("NGUYEN,VAN,AN").unwrap(),
             crate::error::Text::parse("Viet Nam").unwrap(),
             d("2001-04-02"),
@@ -252,7 +252,7 @@ mod tests {
     }
 
     fn issuer(url: &str) -> Issuer<'_> {
-        Issuer { office: Office::ALL[0], verify_url: url, verify_page: "https://example.jp/verify" }
+        Issuer { verify_url: url, verify_page: "https://example.jp/verify" }
     }
 
     /// The byte range covers the whole file but the signature's hex string, and names itself correctly;

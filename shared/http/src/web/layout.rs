@@ -47,6 +47,7 @@ pub fn layout(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                                         li { a href="/office/organizations" { (tr(lang, "所属機関", "Organizations")) } }
                                         li { a href="/office/users" { (tr(lang, "利用者", "Users")) } }
                                     }
+                                    li { a href="/office/certificates" { (tr(lang, "認定証明書", "Certificates")) } }
                                     li { a href="/office/notices" { (tr(lang, "お知らせ", "Notices")) } }
                                     @if has(OfficerRole::Admin) {
                                         li { a href="/office/officers" { (tr(lang, "職員", "Officers")) } }

@@ -323,6 +323,7 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
         A::ChangeOrganization => ("所属機関の情報を変更", "organization changed"),
         A::PublishNotice => ("お知らせを掲載", "notice published"),
         A::WithdrawNotice => ("お知らせを取下げ", "notice withdrawn"),
+        A::WithdrawCertificate => ("在留資格認定証明書を取消し", "certificate of eligibility withdrawn"),
         A::RecordRequestForUse => ("利用申出を記録", "request for use recorded"),
         A::ApproveRequestForUse => ("利用申出を承認", "request for use approved"),
         A::DenyRequestForUse => ("利用申出を不承認", "request for use denied"),

@@ -39,6 +39,7 @@ use crate::web::tr;
 use zairyu_domain::error::Language as Lang;
 
 mod application;
+mod certificates;
 mod notices;
 mod officers;
 pub(in crate::web) mod organizations;
@@ -106,6 +107,27 @@ pub const PAGES: &[PageSpec] = &[
         method: "POST",
         path: "/office/applications/{id}/photo",
         handler: || post(replace_photo),
+    },
+    PageSpec {
+        function: Function::Office,
+        audience: Audience::Officer,
+        method: "GET",
+        path: "/office/certificates",
+        handler: || get(certificates::certificates),
+    },
+    PageSpec {
+        function: Function::Office,
+        audience: Audience::Officer,
+        method: "POST",
+        path: "/office/certificates",
+        handler: || post(certificates::find),
+    },
+    PageSpec {
+        function: Function::Office,
+        audience: Audience::Officer,
+        method: "POST",
+        path: "/office/certificates/withdraw",
+        handler: || post(certificates::withdraw),
     },
     PageSpec {
         function: Function::Office,
