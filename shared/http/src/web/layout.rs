@@ -198,13 +198,18 @@ pub struct PageCtx {
 
 impl PageCtx {
     pub fn visitor(parts: &Parts) -> Self {
+        Self::visitor_at(&parts.headers, local_path(parts.uri.path()))
+    }
+
+    /// A visitor not logged in, on the page at `path`, in the language their browser asks for.
+    pub fn visitor_at(headers: &axum::http::HeaderMap, path: &str) -> Self {
         Self {
-            lang: visitor_lang(&parts.headers),
+            lang: visitor_lang(headers),
             user_name: None,
             organization_user: false,
             officer_roles: Vec::new(),
             csrf: None,
-            path: local_path(parts.uri.path()).to_owned(),
+            path: path.to_owned(),
         }
     }
 

@@ -28,7 +28,6 @@ use crate::web::layout;
 use crate::web::messages;
 use crate::web::refuse_cross_site;
 use crate::web::see_other;
-use crate::web::visitor_lang;
 use axum::response::Response;
 use zairyu_app::ServiceError;
 use zairyu_domain::error::Language as Lang;
@@ -101,14 +100,7 @@ fn password_rules(ctx: &PageCtx) -> Markup {
 }
 
 fn visitor(headers: &axum::http::HeaderMap, path: &str) -> PageCtx {
-    PageCtx {
-        lang: visitor_lang(headers),
-        user_name: None,
-        organization_user: false,
-        officer_roles: Vec::new(),
-        csrf: None,
-        path: path.into(),
-    }
+    PageCtx::visitor_at(headers, path)
 }
 
 fn form_error(lang: Lang) -> impl Fn(axum::extract::rejection::FormRejection) -> PageError {

@@ -4,7 +4,7 @@
 //! with only what they compare with the passport in front of them. Nobody logs in; the page is never
 //! cached (a withdrawal shows at once) and never indexed.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,8 +18,8 @@ use zairyu_domain::error::Language as Lang;
 use super::Audience;
 use crate::extract::ClientIp;
 use crate::function::Function;
-use crate::web::{Field, Page, PageCtx, PageError, PageResult, PageSpec, error_summary, layout, visitor_lang};
-use crate::{AppState, Problem, Wired};
+use crate::web::{Field, Page, PageCtx, PageError, PageResult, PageSpec, error_summary, layout};
+use crate::{Problem, Wired};
 
 pub const PAGES: &[PageSpec] = &[
     PageSpec {
@@ -45,19 +45,11 @@ struct Typed {
 }
 
 fn visitor(headers: &HeaderMap) -> PageCtx {
-    PageCtx {
-        lang: visitor_lang(headers),
-        user_name: None,
-        organization_user: false,
-        officer_roles: Vec::new(),
-        csrf: None,
-        path: VERIFY_PATH.into(),
-    }
+    PageCtx::visitor_at(headers, VERIFY_PATH)
 }
 
 /// The page with its form; with `?code=`, the answer for the code typed.
 async fn typed(
-    State(_): State<AppState>,
     Wired(verification): Wired<Verification>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
