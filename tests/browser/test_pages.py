@@ -196,7 +196,8 @@ def test_pages_at_phone_widths(page, server, lang, check):
 
 def test_officer_pages_at_phone_widths(browser, own_server, lang, check, tmp_path):
     """#32 item 6 for the office's side, at 320 and 375 px: the queue, an application with its step forms,
-    the organizations with their list, an organization, the users, the notices and the search."""
+    the organizations with their list, an organization, the users, the notices, the search and the
+    certificates."""
     s = own_server
     staff = the_staff(browser, s, lang)
     number = file_through_the_pages(staff, "NGUYEN,VAN,AN", tmp_path)
@@ -211,7 +212,7 @@ def test_officer_pages_at_phone_widths(browser, own_server, lang, check, tmp_pat
         officer.set_viewport_size({"width": width, "height": 800})
         for name, path in [("queue", "/office"), ("application", application), ("organizations", "/office/organizations"),
                            ("organization", organization), ("users", "/office/users"), ("notices", "/office/notices"),
-                           ("search", "/office/search")]:
+                           ("search", "/office/search"), ("certificates", "/office/certificates")]:
             officer.goto(path)
             narrow_enough(officer, width, f"the office's {name}")
             check(officer, f"office-{name}-{width}")
