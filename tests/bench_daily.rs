@@ -30,9 +30,16 @@ use zairyu_embedded::SqliteTable;
 
 use support::*;
 
-/// The reminders function's memory (infra/template.yaml), and the memory at which Lambda gives a whole vCPU.
-const MEMORY_MB: f64 = 512.0;
+/// The memory at which Lambda gives a whole vCPU.
 const FULL_VCPU_MB: f64 = 1769.0;
+
+/// The reminders function's memory, as `infra/template.yaml` sets it (read there: one number, one place).
+fn memory_mb() -> f64 {
+    let template = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml"));
+    let function = template.split("\n  RemindersFunction:\n").nth(1).expect("the reminders function");
+    let line = function.lines().find(|l| l.trim_start().starts_with("MemorySize:")).expect("its MemorySize");
+    line.trim_start().trim_start_matches("MemorySize:").trim().parse().expect("a number of MB")
+}
 const TIMEOUT_S: f64 = 900.0;
 /// Typical in-region latencies (ms) of the calls on the job's serial path.
 const GET_MS: f64 = 4.0;
@@ -295,10 +302,11 @@ async fn passport_reminders(kind: &str, n: usize) {
 }
 
 fn deployed(cpu: f64, aws_ms: f64) {
-    let cpu_deployed = cpu * FULL_VCPU_MB / MEMORY_MB;
+    let memory = memory_mb();
+    let cpu_deployed = cpu * FULL_VCPU_MB / memory;
     let total = cpu_deployed + aws_ms / 1000.0;
     println!(
-        "{:<44} {total:>8.1} s as deployed in one invocation (CPU {cpu:.1} s here → {cpu_deployed:.1} s at {MEMORY_MB} MB; AWS calls on the serial path {:.1} s){}",
+        "{:<44} {total:>8.1} s as deployed in one invocation (CPU {cpu:.1} s here → {cpu_deployed:.1} s at {memory} MB; AWS calls on the serial path {:.1} s){}",
         "",
         aws_ms / 1000.0,
         if total > TIMEOUT_S { format!(" — over the {TIMEOUT_S} s timeout") } else { String::new() },

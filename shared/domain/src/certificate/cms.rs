@@ -152,7 +152,7 @@ fn header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
     if n == 0 || n > 4 {
         return None;
     }
-    let len = bytes.get(2..2 + n)?.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+    let len = bytes.get(2..2 + n)?.iter().fold(0usize, |acc, b| acc * 256 + usize::from(*b));
     Some((tag, 2 + n, len))
 }
 
@@ -189,6 +189,36 @@ mod tests {
 
     fn holder() -> KeyHolder {
         KeyHolder { organization: "zairyu".into(), common_name: "Electronic certificates".into() }
+    }
+
+    /// DER's definite lengths, short and long, read back; an indefinite length (BER's `0x80`) or one of more
+    /// than four bytes is not DER and reads as nothing; the SubjectPublicKeyInfo of a P-256 point is the
+    /// 26-byte header of RFC 5480 and the point.
+    #[test]
+    fn lengths_read_back_as_der_writes_them() {
+        assert_eq!(header(&[0x04, 0x05]), Some((0x04, 2, 5)));
+        assert_eq!(header(&[0x04, 0x7F]), Some((0x04, 2, 127)));
+        assert_eq!(header(&[0x04, 0x81, 0x80]), Some((0x04, 3, 128)));
+        assert_eq!(header(&[0x30, 0x82, 0x01, 0x2C]), Some((0x30, 4, 300)));
+        assert_eq!(header(&[0x30, 0x83, 0x01, 0x00, 0x02]), Some((0x30, 5, 65_538)));
+        assert_eq!(header(&[0x30, 0x84, 0x00, 0x01, 0x00, 0x00]), Some((0x30, 6, 65_536)));
+        assert_eq!(header(&[0x04, 0x80]), None, "indefinite");
+        assert_eq!(header(&[0x04, 0x85, 0, 0, 0, 0, 1]), None, "more than four bytes of length");
+        assert_eq!(header(&[0x04, 0x82, 0x01]), None, "cut short");
+        assert_eq!(header(&[0x04]), None);
+        for len in [0usize, 1, 127, 128, 255, 256, 300, 65_535, 65_536] {
+            let tlv = der::tlv(0x04, &vec![7; len]);
+            let (tag, h, n) = header(&tlv).unwrap();
+            assert_eq!((tag, h + n), (0x04, tlv.len()), "{len}");
+            assert_eq!(elements(&tlv).unwrap(), vec![&tlv[..]]);
+        }
+        let spki = p256_public_key_info(&[4; 65]);
+        assert_eq!(spki.len(), 91);
+        let prefix = [
+            0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01, 0x06, 0x08, 0x2A, 0x86, 0x48,
+            0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+        ];
+        assert_eq!(spki[..26], prefix);
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
     } else {
         let bytes = len.to_be_bytes();
         let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.push(0x80 + (bytes.len() - skip) as u8);
         out.extend_from_slice(&bytes[skip..]);
     }
     out.extend_from_slice(contents);
@@ -31,7 +31,7 @@ pub fn set_of(items: &[&[u8]]) -> Vec<u8> {
 
 /// A context-specific constructed tag `[n]` around `contents` (EXPLICIT, or an IMPLICIT SET/SEQUENCE).
 pub fn context(n: u8, contents: &[u8]) -> Vec<u8> {
-    tlv(0xA0 | n, contents)
+    tlv(0xA0 + n, contents)
 }
 
 /// A non-negative INTEGER from its big-endian magnitude.
@@ -89,10 +89,10 @@ pub fn time(at: chrono::DateTime<chrono::Utc>) -> Vec<u8> {
 /// An OBJECT IDENTIFIER from its dotted arcs.
 pub fn oid(arcs: &[u64]) -> Vec<u8> {
     let mut contents = Vec::new();
+    // An identifier has two arcs at least (the ones below are all ours); fewer encode as the arc 0.
     let (first, rest) = match arcs {
         [a, b, rest @ ..] => (a * 40 + b, rest),
-        [a] => (a * 40, &[][..]),
-        [] => (0, &[][..]),
+        _ => (0, &[][..]),
     };
     for arc in std::iter::once(first).chain(rest.iter().copied()) {
         let mut groups = vec![(arc & 0x7F) as u8];
@@ -127,6 +127,14 @@ mod tests {
         assert_eq!(set_of(&[&[0x02, 0x01, 0x09], &[0x02, 0x01, 0x01]]), [0x31, 6, 0x02, 1, 1, 0x02, 1, 9], "sorted");
         assert_eq!(bits(&[0xAB]), [0x03, 2, 0, 0xAB]);
         assert_eq!(boolean(true), [0x01, 1, 0xFF]);
+        assert_eq!(boolean(false), [0x01, 1, 0x00]);
+        assert_eq!(octets(&[1, 2]), [0x04, 2, 1, 2]);
+        assert_eq!(utf8("é"), [0x0C, 2, 0xC3, 0xA9]);
+        assert_eq!(printable("JP"), [0x13, 2, b'J', b'P']);
+        assert_eq!(context(3, &[5]), [0xA3, 1, 5]);
+        assert_eq!(sequence(&[&[1], &[2]]), [0x30, 2, 1, 2], "in the order given");
+        assert_eq!(oid(&[2, 5, 4, 3]), [0x06, 3, 0x55, 0x04, 0x03]);
+        assert_eq!(oid(&[1, 2, 840, 10045, 2, 1])[2..5], [0x2A, 0x86, 0x48], "840 in two groups of seven bits");
         let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T01:02:03Z").unwrap().to_utc();
         assert_eq!(time(at), tlv(0x17, b"261207010203Z"));
         let later = chrono::DateTime::parse_from_rfc3339("2050-01-01T00:00:00Z").unwrap().to_utc();

@@ -237,6 +237,18 @@ mod tests {
             assert_eq!(CertificateCode::parse(bad), Err(CertificateCodeError), "{bad}");
         }
         assert_ne!(CertificateCode::from_random(1), CertificateCode::from_random(2));
+        // Five bits a character, the lowest first.
+        assert_eq!(CertificateCode::from_random(1).as_str(), "1000000000000000");
+        assert_eq!(CertificateCode::from_random(32 * 31).as_str(), "0Z00000000000000");
+        assert_eq!(code.to_string(), code.as_str());
+        assert_eq!(String::from(code.clone()), code.as_str());
+        assert_eq!(serde_json::to_value(&code).unwrap(), serde_json::json!(code.as_str()));
+        // At most 64 characters typed (a code and its spaces): 64 is read, 65 refused before reading.
+        let padded = |n: usize| format!("{}{}", code.as_str(), " ".repeat(n - 16));
+        assert_eq!(CertificateCode::parse(&padded(64)), Ok(code.clone()));
+        assert_eq!(CertificateCode::parse(&padded(65)), Err(CertificateCodeError));
+        assert_eq!(CertificateCodeError.rule(), "certificate.code_format");
+        assert!(CertificateCodeError.message_ja().contains("16文字"));
         assert_eq!(CertificateCode::from_random(1 << 80), CertificateCode::from_random(0), "80 bits, no more");
     }
 
@@ -261,6 +273,8 @@ mod tests {
         assert_eq!(c.validity(d("2026-12-21")), Validity::Withdrawn { on: d("2026-12-20") });
         assert_eq!(c.validity(d("2027-04-01")), Validity::Withdrawn { on: d("2026-12-20") });
         assert_eq!(c.withdraw(d("2026-12-21")), Err(AlreadyWithdrawn));
+        assert_eq!(AlreadyWithdrawn.rule(), "certificate.already_withdrawn");
+        assert!(AlreadyWithdrawn.message_ja().contains("取り消されています"));
         assert_eq!(c.withdrawn_on(), Some(d("2026-12-20")));
     }
 }
