@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 command -v cargo-mutants >/dev/null || cargo install cargo-mutants --locked
 floor="${ZAIRYU_MUTANTS_FLOOR:-95}"
 out="${ZAIRYU_MUTANTS_OUT:-target/mutants}"
-rules=(account application/mod application/steps application/document blanket document/mod document/pdf eligibility flood form/mod form/field jst notice office organization period photo prefecture procedure receipt_number
+rules=(account acquisition certificate/mod certificate/der certificate/cms certificate/pdf fees work_certificate application/mod application/steps application/document blanket document/mod document/pdf eligibility flood form/mod form/field jst notice office organization period photo prefecture procedure receipt_number
     request_for_use status status_of_residence values)
 files=()
 if [[ $# -eq 0 ]]; then

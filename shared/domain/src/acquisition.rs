@@ -103,7 +103,10 @@ mod tests {
         // Across a month's end and a leap day: thirty days are thirty days.
         assert_eq!(last_filing_day(d("2028-02-10")), d("2028-03-11"));
         assert_eq!(AcquisitionCause::Birth.words(crate::error::Language::Ja), "出生");
-        assert_eq!(AcquisitionCause::LossOfJapaneseNationality.words(crate::error::Language::En), "Loss of Japanese nationality");
+        assert_eq!(
+            AcquisitionCause::LossOfJapaneseNationality.words(crate::error::Language::En),
+            "Loss of Japanese nationality"
+        );
         for cause in AcquisitionCause::ALL {
             assert_eq!(AcquisitionCause::parse(cause.code()), Some(cause));
             for lang in [crate::error::Language::Ja, crate::error::Language::En] {

@@ -98,7 +98,7 @@ pub fn oid(arcs: &[u64]) -> Vec<u8> {
         let mut groups = vec![(arc & 0x7F) as u8];
         let mut v = arc >> 7;
         while v > 0 {
-            groups.push(0x80 | (v & 0x7F) as u8);
+            groups.push(0x80 + (v & 0x7F) as u8);
             v >>= 7;
         }
         contents.extend(groups.iter().rev());

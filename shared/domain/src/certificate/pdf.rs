@@ -281,7 +281,8 @@ mod tests {
         assert_eq!(&signed[range[1]..range[1] + 21], b"<ABABABABABABABABABAB");
         let covered_after = [&signed[..range[1]], &signed[range[2]..]].concat();
         assert_eq!(cms::sha256(&covered_after), digest, "the signature changes no signed byte");
-        assert_eq!(prepared.finish(&[0; SIGNATURE_ROOM + 1]), Err(SignatureTooLarge(SIGNATURE_ROOM + 1)));
+        assert_eq!(prepared.clone().finish(&[0; SIGNATURE_ROOM + 1]), Err(SignatureTooLarge(SIGNATURE_ROOM + 1)));
+        assert!(prepared.finish(&[0xFF; SIGNATURE_ROOM]).is_ok(), "the room is filled to its last byte");
     }
 
     #[test]
