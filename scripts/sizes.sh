@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 build="${ZAIRYU_SAM_BUILD_DIR:-$HOME/.cache/zairyu-sam-build}"
-scripts/sam-build.sh "$build" >/dev/null
+# sam's own chatter (its banner, each function it builds) is kept out of the table: shown only on a failure.
+log="$(mktemp -t zairyu-sizes.XXXXXX)"
+scripts/sam-build.sh "$build" >"$log" 2>&1 || { cat "$log"; rm -f "$log"; exit 1; }
+rm -f "$log"
 PATH="$ZAIRYU_LAMBDA_VENV/bin:$PATH" cargo lambda build --release --arm64 --quiet -p zairyu-bench-hello --bin hello
 python3 - "$build" "$CARGO_TARGET_DIR/lambda/hello/bootstrap" <<'PY'
 import io, json, pathlib, sys, zipfile
