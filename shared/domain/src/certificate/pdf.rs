@@ -285,6 +285,36 @@ mod tests {
         assert!(prepared.finish(&[0xFF; SIGNATURE_ROOM]).is_ok(), "the room is filled to its last byte");
     }
 
+    /// The squares drawn are exactly the code's dark modules, each a module wide and high, row by row from the
+    /// top, inside a quiet zone of four modules within the square given.
+    #[test]
+    fn the_qr_code_is_drawn_module_for_module() {
+        let data = "https://oras.example.jp/verify/390Y-Y6FN-9WSA-MH40";
+        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M).unwrap();
+        let width = code.width();
+        let (x0, y0, size) = (56.0, 100.0, 160.0);
+        let module = size / (width + 8) as f64;
+        let drawn = qr(data, x0, y0, size);
+        assert!(drawn.starts_with("0 g\n") && drawn.ends_with("f\n"));
+        let mut dark = vec![false; width * width];
+        for line in drawn.lines().filter(|l| l.ends_with(" re")) {
+            let n: Vec<f64> = line.split_whitespace().take(4).map(|v| v.parse().unwrap()).collect();
+            let (left, bottom, w, h) = (n[0], n[1], n[2], n[3]);
+            assert!((h - module).abs() < 0.001, "{line}");
+            assert!(left >= x0 + 4.0 * module - 0.001 && left + w <= x0 + size - 4.0 * module + 0.001, "{line}");
+            assert!(bottom >= y0 + 4.0 * module - 0.001 && bottom + h <= y0 + size - 4.0 * module + 0.001, "{line}");
+            let col = ((left - x0) / module).round() as usize - 4;
+            let row = ((y0 + size - bottom) / module).round() as usize - 5;
+            let run = (w / module).round() as usize;
+            for c in col..col + run {
+                assert!(!dark[row * width + c], "drawn twice: {line}");
+                dark[row * width + c] = true;
+            }
+        }
+        let expected: Vec<bool> = code.to_colors().iter().map(|c| *c == qrcode::Color::Dark).collect();
+        assert_eq!(dark, expected);
+    }
+
     #[test]
     fn the_page_says_what_it_certifies_in_both_languages() {
         let content = String::from_utf8(page_content(&certificate(), issuer("https://example.jp/verify/X"))).unwrap();
