@@ -10,9 +10,7 @@ mod support;
 use std::sync::Arc;
 
 use support::World;
-use zairyu_app::ports::Clock;
 use zairyu_app::services::certificates::{Sealing, Verification};
-use zairyu_app::store::UnitOfWork;
 use zairyu_domain::certificate::{Certificate, CertificateCode, Validity};
 use zairyu_domain::error::Text;
 use zairyu_domain::jst::JstDate;
@@ -107,9 +105,11 @@ async fn the_verification_answers_valid_expired_or_withdrawn_and_stops_a_guesser
     let w = World::new().await;
     w.clock.set(day("2026-12-07").start_instant() + chrono::Duration::hours(10));
     let code = CertificateCode::from_random(99);
-    let mut change = UnitOfWork::new(w.clock.now());
-    change.add(&certificate(&code, "2026-12-07")).unwrap();
-    w.svc.core.store().commit(change).await.unwrap();
+    let import = zairyu_app::services::import::Import {
+        certificates: vec![certificate(&code, "2026-12-07")],
+        ..Default::default()
+    };
+    assert!(w.svc.core.import(import).await.unwrap());
     let verification = Verification::new(w.svc.core.clone());
 
     let seen = verification.verify(&code.grouped().to_lowercase(), Some("203.0.113.9")).await.unwrap();
@@ -120,11 +120,10 @@ async fn the_verification_answers_valid_expired_or_withdrawn_and_stops_a_guesser
     w.clock.set(day("2027-03-08").start_instant());
     assert_eq!(verification.verify(code.as_str(), None).await.unwrap().validity, Validity::Expired);
 
-    let mut found = w.svc.core.store().certificates().find(&code).await.unwrap().unwrap();
-    found.withdraw(day("2027-03-08")).unwrap();
-    let mut change = UnitOfWork::new(w.clock.now());
-    change.save(&found).unwrap();
-    w.svc.core.store().commit(change).await.unwrap();
+    // Withdrawn by the issuing office, as its examiner does it.
+    w.seed_officer("EXAM01", Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Examiner]).await;
+    let (_, examiner) = w.login("EXAM01").await;
+    w.svc.examination.withdraw_certificate(&examiner, &code.grouped()).await.unwrap();
     assert_eq!(
         verification.verify(code.as_str(), None).await.unwrap().validity,
         Validity::Withdrawn { on: day("2027-03-08") }

@@ -2339,8 +2339,6 @@ fn csv_quoted(text: &str) -> String {
 /// never cached, never indexed.
 #[tokio::test]
 async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_language() {
-    use zairyu_app::ports::Clock;
-    use zairyu_app::store::UnitOfWork;
     use zairyu_domain::certificate::{Certificate, CertificateCode};
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
@@ -2355,9 +2353,8 @@ async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_
         zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
         zairyu_domain::jst::JstDate::parse("2026-12-07").unwrap(),
     );
-    let mut change = UnitOfWork::new(w.clock.now());
-    change.add(&certificate).unwrap();
-    w.svc.core.store().commit(change).await.unwrap();
+    let import = zairyu_app::services::import::Import { certificates: vec![certificate], ..Default::default() };
+    assert!(w.svc.core.import(import).await.unwrap());
 
     let linked = format!("/verify/{}", code.grouped());
     let en = Browser::english().get(&app, &linked).await;
@@ -2391,11 +2388,11 @@ async fn the_verification_page_says_valid_expired_or_withdrawn_in_the_visitor_s_
             && expired.html.contains("It was valid until 7 March 2027")
     );
 
-    let mut found = w.svc.core.store().certificates().find(&code).await.unwrap().unwrap();
-    found.withdraw(zairyu_domain::jst::JstDate::parse("2027-03-08").unwrap()).unwrap();
-    let mut change = UnitOfWork::new(w.clock.now());
-    change.save(&found).unwrap();
-    w.svc.core.store().commit(change).await.unwrap();
+    w.clock.set(chrono::Utc.with_ymd_and_hms(2027, 3, 7, 16, 0, 0).unwrap());
+    w.seed_officer("EXAM01", zairyu_domain::office::Office::Tokyo, vec![zairyu_domain::status::OfficerRole::Examiner])
+        .await;
+    let (_, examiner) = w.login("EXAM01").await;
+    w.svc.examination.withdraw_certificate(&examiner, code.as_str()).await.unwrap();
     let withdrawn = Browser::default().get(&app, &linked).await;
     assert!(
         withdrawn.html.contains("この証明書は取り消されています") && withdrawn.html.contains("2027年3月8日"),
