@@ -94,6 +94,12 @@ pub enum EligibilityError {
         "for supervising-organization type technical intern training only the supervising organization, not the implementing organization, may file"
     )]
     SupervisingOrganizationOnly,
+    #[error(
+        "the period of the work ends after the period of stay (which ends on {0}): a certificate certifies the work the stay allows; enter a last day no later than that, or extend the stay first"
+    )]
+    WorkBeyondStay(JstDate),
+    #[error(transparent)]
+    WorkCertificate(#[from] crate::work_certificate::WorkCertificateRefused),
 }
 
 impl Localized for EligibilityError {
@@ -106,6 +112,8 @@ impl Localized for EligibilityError {
             Self::StatusNotCovered(_) => "eligibility.status_not_covered",
             Self::OutsideJapan => "eligibility.outside_japan",
             Self::SupervisingOrganizationOnly => "eligibility.supervising_organization_only",
+            Self::WorkBeyondStay(_) => "work_period.beyond_stay",
+            Self::WorkCertificate(e) => e.rule(),
         }
     }
     fn message_ja(&self) -> String {
@@ -121,6 +129,11 @@ impl Localized for EligibilityError {
             Self::StatusNotCovered(name) => format!("在留資格「{name}」はオンライン申請の対象外です。地方出入国在留管理官署で申請してください。"),
             Self::OutsideJapan => "申請人が日本国外にいる間はオンライン申請できません。".into(),
             Self::SupervisingOrganizationOnly => "団体監理型技能実習の場合は、実施機関ではなく監理団体が申請してください。".into(),
+            Self::WorkBeyondStay(expiry) => format!(
+                "就労する期間の終了日が在留期間の満了日（{}）より後です。証明書は在留資格で認められる就労を証明するものです。満了日までの日付を入力するか、先に在留期間の更新を申請してください。",
+                expiry
+            ),
+            Self::WorkCertificate(e) => e.message_ja(),
         }
     }
 }
@@ -166,6 +179,9 @@ impl Localized for PostRefusal {
 /// card come from the List of Affiliated Foreign Nationals (what the card shows), never from the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PostFacts {
+    /// What is posted is a residence card (the rules below are the card's); a certificate goes by post
+    /// whoever it is for.
+    pub card: bool,
     /// The current status of residence (Q70).
     pub status: StatusOfResidence,
     /// The period of the permission being applied for (as asked, or as permitted once decided): a
@@ -183,10 +199,11 @@ impl PostFacts {
     /// The facts of an application for the person `listed`.
     pub fn of(form: &ApplicationForm, listed: &ForeignNational) -> Self {
         Self {
+            card: form.procedure.issues_card(),
             status: listed.status,
-            period: form.desired_period_of_stay,
+            period: form.desired_period().unwrap_or(listed.period_of_stay),
             procedures: form.procedures,
-            kanji_name_petition: form.kanji_name_petition,
+            kanji_name_petition: form.kanji_name_petition(),
             kanji_name_on_card: listed.kanji_name_on_card,
             birth_date: listed.birth_date,
         }
@@ -203,6 +220,9 @@ impl PostFacts {
 /// becomes more certain (the birthday comes closer), and the rule is decided again on the day the card
 /// is issued.
 pub fn check_post_receipt(facts: PostFacts, issuance: JstDate) -> Result<(), PostRefusal> {
+    if !facts.card {
+        return Ok(());
+    }
     if facts.status == StatusOfResidence::Official {
         return Err(PostRefusal::Official);
     }
@@ -378,7 +398,16 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     // What is checked for a procedure not given (a form that did not read) is an extension's.
     let procedure = form.procedure.unwrap_or_default();
     let status = listed.status.info();
-    if !procedure.in_online_scope(listed.status) {
+    if procedure == crate::procedure::Procedure::WorkCertificate {
+        // Why the status cannot have its work certified online, in the certificate's own words.
+        c.take(
+            Field::StatusOfResidence,
+            crate::work_certificate::check_status(listed.status).map_err(EligibilityError::from),
+        );
+        if form.work_until.is_some_and(|until| until > listed.expiry) {
+            c.push(Field::WorkUntil, &EligibilityError::WorkBeyondStay(listed.expiry));
+        }
+    } else if !procedure.in_online_scope(listed.status) {
         c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
     }
     if listed.status.is_supervised_intern_training() && filer.kind != OrganizationKind::SupervisingOrganization {
@@ -392,7 +421,11 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
 
 /// The facts the post rules read, when every one of them reads.
 fn post_facts(form: &FormFacts, listed: &ForeignNational) -> Option<PostFacts> {
+    if !form.procedure?.issues_card() {
+        return None;
+    }
     Some(PostFacts {
+        card: true,
         status: listed.status,
         period: form.desired_period?,
         procedures: form.procedures?,
@@ -420,6 +453,33 @@ mod tests {
         let mut i = application_input();
         edit(&mut i);
         ApplicationForm::parse(&i, today()).unwrap()
+    }
+
+    /// #35 item 6, from the spec's side: a student (no work allowed) is refused a work certificate at the
+    /// status, with why; an engineer is not; the work certified ends within the stay the list records.
+    #[test]
+    fn a_work_certificate_is_for_work_the_stay_allows() {
+        let work = |edit: &dyn Fn(&mut ApplicationInput)| {
+            let mut i = crate::fixtures::work_certificate_input();
+            edit(&mut i);
+            ApplicationForm::parse(&i, today()).unwrap()
+        };
+        assert_eq!(rules_for(CORPORATION, &list_entry(), &work(&|_| {})), vec![]);
+        let student = person(|p| p.status = StatusOfResidence::Student);
+        let form = work(&|i| i.status_of_residence = "留学".into());
+        assert_eq!(
+            rules_for(CORPORATION, &student, &form),
+            vec![("status_of_residence".into(), "work_certificate.cannot_work")]
+        );
+        let beyond = work(&|i| i.work_until = "2027-01-21".into());
+        assert_eq!(rules_for(CORPORATION, &list_entry(), &beyond), vec![("work_until".into(), "work_period.beyond_stay")]);
+        let e = EligibilityError::WorkBeyondStay(d("2027-01-20"));
+        assert!(e.message_ja().contains("2027-01-20") && e.to_string().contains("2027-01-20"));
+        // Post takes a certificate whoever it is for: a card's rules (an applicant near 16) do not apply.
+        let young = person(|p| p.birth_date = d("2011-01-01"));
+        let form = work(&|i| i.birth_date = "2011-01-01".into());
+        assert_eq!(rules_for(CORPORATION, &young, &form), vec![]);
+        assert!(!PostFacts::of(&form, &young).card);
     }
 
     fn person(edit: impl FnOnce(&mut ForeignNational)) -> ForeignNational {
@@ -689,6 +749,7 @@ mod tests {
 
     fn facts(edit: impl FnOnce(&mut PostFacts)) -> PostFacts {
         let mut f = PostFacts {
+            card: true,
             status: StatusOfResidence::Dependent,
             period: PeriodOfStay::parse("1Y").unwrap(),
             procedures: Procedures::EXTENSION_ONLY,

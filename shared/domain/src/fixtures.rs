@@ -47,6 +47,29 @@ pub fn application_input() -> ApplicationInput {
         kanji_name_petition: Flag::Bool(false),
         in_japan: Flag::Bool(true),
         applicant_requested: Flag::Bool(true),
+        work_activity: String::new(),
+        work_from: String::new(),
+        work_until: String::new(),
+    }
+}
+
+/// NGUYEN,VAN,AN asks for a certificate of authorized employment: the work at a new employer, from the new
+/// year to the end of the period of stay, for the employer to see.
+pub fn work_certificate_input() -> ApplicationInput {
+    ApplicationInput {
+        procedure: "work_certificate".into(),
+        married: Flag::default(),
+        occupation: String::new(),
+        home_country_address: String::new(),
+        desired_period_of_stay: String::new(),
+        criminal_record: Flag::default(),
+        relatives_in_japan: Flag::default(),
+        kanji_name_petition: Flag::default(),
+        reason: "To show the new employer the work the stay allows".into(),
+        work_activity: "System development at Sakura Systems K.K. (Chiyoda, Tokyo)".into(),
+        work_from: "2027-01-04".into(),
+        work_until: "2027-01-20".into(),
+        ..application_input()
     }
 }
 

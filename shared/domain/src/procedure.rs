@@ -26,6 +26,10 @@ pub enum Procedure {
     /// Change of status of residence (在留資格変更許可申請): a resident asks for another status (a student
     /// who graduates into a job), at any time while the current period of stay runs.
     ChangeOfStatus,
+    /// A certificate of authorized employment (就労資格証明書交付申請, `oras-today.md` §2): a resident allowed
+    /// to work asks the office to certify the work they may do. It changes nothing of the stay: the office
+    /// issues a certificate, no card.
+    WorkCertificate,
 }
 
 /// Statuses the online change of status does not take, as the agency's scope names them (`oras-today.md`
@@ -100,16 +104,17 @@ impl Localized for UnknownProcedure {
 }
 
 impl Procedure {
-    pub const ALL: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
+    pub const ALL: [Procedure; 3] = [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate];
 
     /// The procedures a filer may choose: through the API, the pages and blanket input alike.
-    pub const OFFERED: [Procedure; 2] = [Self::Extension, Self::ChangeOfStatus];
+    pub const OFFERED: [Procedure; 3] = [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate];
 
     /// The stable code, as the API and the blanket template name it.
     pub fn code(self) -> &'static str {
         match self {
             Self::Extension => "extension",
             Self::ChangeOfStatus => "change_of_status",
+            Self::WorkCertificate => "work_certificate",
         }
     }
 
@@ -139,6 +144,7 @@ impl Procedure {
         match self {
             Self::Extension => "在留期間更新許可申請",
             Self::ChangeOfStatus => "在留資格変更許可申請",
+            Self::WorkCertificate => "就労資格証明書交付申請",
         }
     }
 
@@ -146,15 +152,18 @@ impl Procedure {
         match self {
             Self::Extension => "Extension of the period of stay",
             Self::ChangeOfStatus => "Change of status of residence",
+            Self::WorkCertificate => "Certificate of authorized employment",
         }
     }
 
     /// The two full-width letters of its official receipt numbers (Q33: `福オンＥＮ25001878`): ours to
-    /// choose (the agency's own are not published) — ＥＮ for an extension, ＣＨ for a change of status.
+    /// choose (the agency's own are not published) — ＥＮ for an extension, ＣＨ for a change of status, ＷＣ
+    /// for a work certificate.
     pub fn receipt_letters(self) -> &'static str {
         match self {
             Self::Extension => "ＥＮ",
             Self::ChangeOfStatus => "ＣＨ",
+            Self::WorkCertificate => "ＷＣ",
         }
     }
 
@@ -163,7 +172,8 @@ impl Procedure {
     pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> FilingWindow {
         match self {
             Self::Extension => FilingWindow::for_stay(expiry, period),
-            Self::ChangeOfStatus => FilingWindow::while_stay_runs(expiry, period),
+            // A certificate is asked for when it is needed (`oras-today.md` §2): while the stay runs.
+            Self::ChangeOfStatus | Self::WorkCertificate => FilingWindow::while_stay_runs(expiry, period),
         }
     }
 
@@ -183,6 +193,16 @@ impl Procedure {
         match self {
             Self::Extension => status.is_online(),
             Self::ChangeOfStatus => status.is_online() && !excluded(status, None, |e| e.held),
+            Self::WorkCertificate => crate::work_certificate::check_status(status).is_ok(),
+        }
+    }
+
+    /// Whether the office's answer is a new residence card (a permission of a stay) or a certificate that
+    /// changes nothing of the stay.
+    pub fn issues_card(self) -> bool {
+        match self {
+            Self::Extension | Self::ChangeOfStatus => true,
+            Self::WorkCertificate => false,
         }
     }
 
@@ -218,15 +238,18 @@ impl Procedure {
         match self {
             Self::Extension => crate::fees::Charge::Extension,
             Self::ChangeOfStatus => crate::fees::Charge::ChangeOfStatus,
+            Self::WorkCertificate => crate::fees::Charge::WorkCertificate,
         }
     }
 
     /// The last day of a new period of stay of `period` permitted on `decided_on` to a person whose stay
     /// ends on `current_expiry`: an extension's new period runs on from the day after the current expiry
     /// (the Civil Code's count, [`PeriodOfStay::last_day`]), whenever the decision is made; a change's
-    /// from the day of the decision — nothing is left for the office to choose.
+    /// from the day of the decision — nothing is left for the office to choose. A certificate leaves the
+    /// stay as it is.
     pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
         match self {
+            Self::WorkCertificate => current_expiry,
             Self::Extension => period.last_day(current_expiry.succ()),
             // The new status's period runs from the day it is permitted (our decision: the day of the
             // decision, which the card and the e-mail state; the agency's practice counts from the
@@ -250,6 +273,9 @@ impl Procedure {
             // extension pending leaves a change to wait: the office takes one request about a stay at a time,
             // so a second is refused until the first ends or is withdrawn (our decision).
             Self::Extension | Self::ChangeOfStatus => "extension",
+            // A certificate asks nothing of the stay: it may be filed while an extension or change is
+            // examined, but one at a time (our decision).
+            Self::WorkCertificate => "work_certificate",
         }
     }
 }

@@ -123,6 +123,21 @@ pub enum Decision {
     Denied {
         decided_on: JstDate,
     },
+    /// A certificate (of authorized employment) is issued: the stay is as it was.
+    Issued {
+        decided_on: JstDate,
+    },
+}
+
+impl Decision {
+    /// The day the office decided.
+    pub fn decided_on(self) -> JstDate {
+        match self {
+            Self::Permitted { decided_on, .. } | Self::Denied { decided_on } | Self::Issued { decided_on } => {
+                decided_on
+            }
+        }
+    }
 }
 
 /// What the office has received by post for a card to be posted (Q55, Q58, Q65).
@@ -182,6 +197,8 @@ pub enum ApplicationError {
     AlreadyOpen(Option<ApplicationId>),
     #[error("the application is for another foreign national; enter a new application for this one")]
     AnotherPerson,
+    #[error("this decision is not one this kind of application takes: a stay is permitted, a certificate issued")]
+    DecisionOfAnotherProcedure(crate::procedure::Procedure),
     #[error(transparent)]
     Document(#[from] crate::document::DocumentError),
     #[error("an application holds at most {} documents", crate::document::MAX_DOCUMENTS)]
@@ -216,6 +233,7 @@ impl Localized for ApplicationError {
             Self::DeliveredBeforeDispatch => "application.delivered_before_dispatch",
             Self::AlreadyOpen(_) => "application.already_open",
             Self::AnotherPerson => "application.another_person",
+            Self::DecisionOfAnotherProcedure(_) => "application.decision_of_another_procedure",
             Self::Document(e) => e.rule(),
             Self::TooManyDocuments => "application.too_many_documents",
         }
@@ -249,6 +267,9 @@ impl Localized for ApplicationError {
             ),
             Self::AlreadyOpen(None) => "この外国人には他の機関による処理中の申請があります。".into(),
             Self::AnotherPerson => "この申請は別の外国人のものです。この外国人の申請は新たに入力してください。".into(),
+            Self::DecisionOfAnotherProcedure(p) => {
+                format!("{}にはこの処分をしません。在留の許可か証明書の交付かは申請の種類で決まります。", p.label_ja())
+            }
             Self::Document(e) => e.message_ja(),
             Self::TooManyDocuments => {
                 format!("一つの申請で提出できる立証資料は{}件までです。", crate::document::MAX_DOCUMENTS)
@@ -453,7 +474,10 @@ impl Application {
         let day = self
             .receipt_date
             .unwrap_or_else(|| self.form.procedure.filing_window(self.form.stay.expiry, self.form.stay.period).opens);
-        (open && self.form.receipt_method == ReceiptMethod::Post && day < birth.add_years(16))
+        (open
+            && self.form.procedure.issues_card()
+            && self.form.receipt_method == ReceiptMethod::Post
+            && day < birth.add_years(16))
             .then_some(PostRefusal::SixteenthBirthday)
     }
 
@@ -482,7 +506,10 @@ impl Application {
         use crate::fees::Charge;
         let awaiting =
             matches!(self.status, ApplicationStatus::WaitingForIssuance | ApplicationStatus::ExaminationCompleted);
-        let Some(Decision::Permitted { decided_on, .. }) = self.decision else { return None };
+        let decided_on = match self.decision {
+            Some(Decision::Permitted { decided_on, .. } | Decision::Issued { decided_on }) => decided_on,
+            Some(Decision::Denied { .. }) | None => return None,
+        };
         if !awaiting {
             return None;
         }
@@ -665,8 +692,10 @@ impl Application {
     /// The status a permission gives: the one a change asks for, the one an extension keeps.
     pub fn permitted_status(&self) -> crate::status_of_residence::StatusOfResidence {
         match self.procedure() {
-            crate::procedure::Procedure::Extension => self.form.stay.status,
-            crate::procedure::Procedure::ChangeOfStatus => self.form.desired_status.unwrap_or(self.form.stay.status),
+            crate::procedure::Procedure::Extension | crate::procedure::Procedure::WorkCertificate => {
+                self.form.stay.status
+            }
+            crate::procedure::Procedure::ChangeOfStatus => self.form.desired_status().unwrap_or(self.form.stay.status),
         }
     }
 
@@ -680,6 +709,9 @@ impl Application {
         today: JstDate,
     ) -> Result<(), ApplicationError> {
         self.step_condition(OfficeStep::Decide, actor)?;
+        if !self.procedure().issues_card() {
+            return Err(ApplicationError::DecisionOfAnotherProcedure(self.procedure()));
+        }
         let computed = self.permitted_expiry(period, today);
         if expiry.is_some_and(|given| given != computed) {
             return Err(ApplicationError::PermittedExpiryDiffers { period, computed });
@@ -688,6 +720,18 @@ impl Application {
         self.transition(Transition::Permit, actor)?;
         let status = Some(self.permitted_status());
         self.decision = Some(Decision::Permitted { period, expiry, decided_on: today, status });
+        Ok(())
+    }
+
+    /// The certificate asked for is issued (a work certificate: it changes nothing of the stay); its fee is
+    /// then due and it waits for issuance as a card would, by post or at the counter.
+    pub fn issue_certificate(&mut self, actor: Actor, today: JstDate) -> Result<(), ApplicationError> {
+        self.step_condition(OfficeStep::Decide, actor)?;
+        if self.procedure().issues_card() {
+            return Err(ApplicationError::DecisionOfAnotherProcedure(self.procedure()));
+        }
+        self.transition(Transition::Permit, actor)?;
+        self.decision = Some(Decision::Issued { decided_on: today });
         Ok(())
     }
 
@@ -910,7 +954,7 @@ mod tests {
         changed.occupation = "Data engineer".into();
         let form = ApplicationForm::parse(&changed, today()).unwrap();
         a.update_form(form.clone()).unwrap();
-        assert_eq!(a.form().occupation.as_str(), "Data engineer");
+        assert_eq!(a.form().stay_part().unwrap().occupation.as_str(), "Data engineer");
         assert_eq!(a.photo(), Some(&photo()), "the photo stays");
         let mut other = application_input();
         other.residence_card_number = "CD87654321EF".into();
@@ -918,7 +962,7 @@ mod tests {
         assert_eq!(a.update_form(other), Err(ApplicationError::AnotherPerson));
         let mut filed = submitted(|_| {});
         assert_eq!(filed.update_form(form), Err(ApplicationError::FiledCannotChange));
-        assert_eq!(filed.form().occupation.as_str(), "Software engineer");
+        assert_eq!(filed.form().stay_part().unwrap().occupation.as_str(), "Software engineer");
     }
 
     #[test]

@@ -93,6 +93,19 @@ impl Section {
     pub const ALL: [Section; 7] =
         [Self::Procedures, Self::Applicant, Self::Address, Self::Stay, Self::Relatives, Self::Card, Self::Confirmation];
 
+    /// The parts a form of `procedure` has: those with a field it asks.
+    pub fn of_procedure(procedure: crate::procedure::Procedure) -> impl Iterator<Item = Section> {
+        Self::ALL.into_iter().filter(move |s| s.fields_for(procedure).next().is_some())
+    }
+
+    /// The part's heading on a form of `procedure` (what is received is a card or a certificate).
+    pub fn title_for(self, procedure: crate::procedure::Procedure) -> (&'static str, &'static str) {
+        match self {
+            Self::Card if !procedure.issues_card() => ("証明書の受領", "Receiving the certificate"),
+            other => other.title(),
+        }
+    }
+
     /// The part's heading, in Japanese and English.
     pub fn title(self) -> (&'static str, &'static str) {
         match self {
@@ -135,6 +148,9 @@ impl Section {
                 ExpiryDate,
                 DesiredStatusOfResidence,
                 DesiredPeriodOfStay,
+                WorkActivity,
+                WorkFrom,
+                WorkUntil,
                 Reason,
                 CriminalRecord,
                 CriminalRecordDetails,
@@ -320,6 +336,10 @@ pub enum Field {
     /// A change of status's: the status asked for.
     DesiredStatusOfResidence,
     DesiredPeriodOfStay,
+    /// A work certificate's: the activity to certify, and the period of the work.
+    WorkActivity,
+    WorkFrom,
+    WorkUntil,
     Reason,
     CriminalRecord,
     CriminalRecordDetails,
@@ -335,7 +355,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the agency's form.
-    pub const ALL: [Field; 37] = [
+    pub const ALL: [Field; 40] = [
         Self::Procedure,
         Self::Procedures,
         Self::ReEntry,
@@ -362,6 +382,9 @@ impl Field {
         Self::ResidenceCardNumber,
         Self::DesiredStatusOfResidence,
         Self::DesiredPeriodOfStay,
+        Self::WorkActivity,
+        Self::WorkFrom,
+        Self::WorkUntil,
         Self::Reason,
         Self::CriminalRecord,
         Self::CriminalRecordDetails,
@@ -395,15 +418,45 @@ impl Field {
         match procedure {
             crate::procedure::Procedure::Extension => Self::StatusOfResidence,
             crate::procedure::Procedure::ChangeOfStatus => Self::DesiredStatusOfResidence,
+            crate::procedure::Procedure::WorkCertificate => Self::StatusOfResidence,
         }
     }
 
-    /// Whether a form of `procedure` asks this field: the status asked for is a change of status's alone.
+    /// Whether a form of `procedure` asks this field: the status asked for is a change of status's alone;
+    /// a work certificate's form asks who the person is, where they live, their stay, and the work to
+    /// certify — nothing of a new stay, a card, or the person's record and family.
     pub fn applies_to(self, procedure: crate::procedure::Procedure) -> bool {
         use crate::procedure::Procedure as P;
         match self {
             Self::DesiredStatusOfResidence => procedure == P::ChangeOfStatus,
+            Self::WorkActivity | Self::WorkFrom | Self::WorkUntil => procedure == P::WorkCertificate,
+            Self::ReEntry
+            | Self::ActivityOutsideStatus
+            | Self::Married
+            | Self::Occupation
+            | Self::HomeCountryAddress
+            | Self::DesiredPeriodOfStay
+            | Self::CriminalRecord
+            | Self::CriminalRecordDetails
+            | Self::RelativesInJapan
+            | Self::Relatives
+            | Self::KanjiNamePetition => procedure.issues_card(),
             _ => true,
+        }
+    }
+
+    /// What the page says under the field's label on a form of `procedure`.
+    pub fn hint_for(self, procedure: crate::procedure::Procedure) -> Option<(&'static str, &'static str)> {
+        match (self, procedure.issues_card()) {
+            (Self::ReceiptMethod, false) => Some((
+                "郵送の場合は、手数料の納付後に証明書が所属機関（取次者の場合はその事務所）あてに送られます。",
+                "By post, the certificate is sent after the fee is paid, to the organization (to the agent's office when an agent files).",
+            )),
+            (Self::ReceivingOffice, false) => Some((
+                "証明書を交付する地方出入国在留管理官署です。",
+                "The regional immigration services office that issues the certificate.",
+            )),
+            _ => self.spec().hint,
         }
     }
 
@@ -413,6 +466,8 @@ impl Field {
         match (self, procedure) {
             (Self::Reason, P::ChangeOfStatus) => ("変更の理由", "Reason for the change"),
             (Self::ReEntry, P::ChangeOfStatus) => ("再入国許可（同時申請）", "Re-entry permission (with the change)"),
+            (Self::Reason, P::WorkCertificate) => ("使用目的", "Purpose of use"),
+            (Self::ReceiptMethod, P::WorkCertificate) => ("証明書の受領方法", "Receipt of the certificate"),
             _ => {
                 let s = self.spec();
                 (s.ja, s.en)
@@ -499,6 +554,15 @@ impl Field {
                 spec("desired_period_of_stay", "希望する在留期間", "Desired period of stay", Period, Required)
                     .hint("例：3年", "e.g. 3 years")
             }
+            Self::WorkActivity => spec("work_activity", "証明を希望する活動の内容", "The work to certify", Text(400), Required)
+                .hint(
+                    "勤務先の名称と所在地、職務の内容を記入してください（例：株式会社〇〇（東京都千代田区）でシステム開発に従事）。",
+                    "The employer's name and address, and what the work is (e.g. software development at Example K.K., Chiyoda, Tokyo).",
+                ),
+            Self::WorkFrom => spec("work_from", "就労する期間（開始日）", "Period of the work: first day", Date, Required)
+                .hint("例：2027-01-04", "e.g. 2027-01-04"),
+            Self::WorkUntil => spec("work_until", "就労する期間（終了日）", "Period of the work: last day", Date, Required)
+                .hint("在留期間の満了日までの日付です。", "A day no later than the expiry of the period of stay."),
             Self::Reason => spec("reason", "更新の理由", "Reason for the extension", Text(1000), Required),
             Self::CriminalRecord => spec(
                 "criminal_record",
@@ -681,6 +745,9 @@ impl ApplicationInput {
             Field::DesiredStatusOfResidence => self.desired_status_of_residence.clone(),
             Field::DesiredPeriodOfStay => self.desired_period_of_stay.clone(),
             Field::Reason => self.reason.clone(),
+            Field::WorkActivity => self.work_activity.clone(),
+            Field::WorkFrom => self.work_from.clone(),
+            Field::WorkUntil => self.work_until.clone(),
             Field::CriminalRecord => flag_text(&self.criminal_record),
             Field::CriminalRecordDetails => self.criminal_record_details.clone(),
             Field::RelativesInJapan => flag_text(&self.relatives_in_japan),
@@ -754,6 +821,9 @@ impl ApplicationInput {
             Field::DesiredStatusOfResidence => self.desired_status_of_residence = value,
             Field::DesiredPeriodOfStay => self.desired_period_of_stay = value,
             Field::Reason => self.reason = value,
+            Field::WorkActivity => self.work_activity = value,
+            Field::WorkFrom => self.work_from = value,
+            Field::WorkUntil => self.work_until = value,
             Field::CriminalRecord => self.criminal_record = flag(value),
             Field::CriminalRecordDetails => self.criminal_record_details = value,
             Field::RelativesInJapan => self.relatives_in_japan = flag(value),
@@ -916,7 +986,12 @@ mod tests {
         for field in Field::ALL {
             let Some(limit) = field.spec().limit() else { continue };
             for (n, fails) in [(limit, false), (limit + 1, true)] {
-                let mut input = with_relative();
+                // A work certificate's field on a work certificate's form.
+                let mut input = if field.applies_to(crate::procedure::Procedure::Extension) {
+                    with_relative()
+                } else {
+                    crate::fixtures::work_certificate_input()
+                };
                 // Criminal details are read only when there is a record.
                 if field == Field::CriminalRecordDetails {
                     input.criminal_record = Flag::Text("有".into());
@@ -935,7 +1010,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert_eq!(checked, 13);
+        assert_eq!(checked, 14);
     }
 
     /// What the parser reports is always a field of the registry (or the organization, which no one types).

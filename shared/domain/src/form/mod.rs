@@ -268,6 +268,12 @@ pub enum FormError {
     RequestNotConfirmed,
     #[error("A desired status of residence is asked only for a change of status: clear it for an extension.")]
     DesiredStatusForChangeOnly,
+    #[error("This is not asked in an application of this kind: clear it.")]
+    NotAsked(crate::procedure::Procedure),
+    #[error("The period of the work ends before it begins: enter the last day after the first.")]
+    WorkPeriodReversed,
+    #[error("The period of the work has ended: a certificate is for work done from now on or still going on.")]
+    WorkPeriodOver,
 }
 
 impl Localized for FormError {
@@ -285,6 +291,9 @@ impl Localized for FormError {
             Self::TooManyRelatives(_) => "relatives.too_many",
             Self::RequestNotConfirmed => "applicant_request.not_confirmed",
             Self::DesiredStatusForChangeOnly => "desired_status_of_residence.change_only",
+            Self::NotAsked(_) => "form.not_asked",
+            Self::WorkPeriodReversed => "work_period.reversed",
+            Self::WorkPeriodOver => "work_period.over",
         }
     }
     fn message_ja(&self) -> String {
@@ -314,6 +323,9 @@ impl Localized for FormError {
                 "希望する在留資格は在留資格変更許可申請でのみ入力します。在留期間更新許可申請では消してください。"
                     .into()
             }
+            Self::NotAsked(p) => format!("{}では入力しません。消してください。", p.label_ja()),
+            Self::WorkPeriodReversed => "就労する期間の終了日が開始日より前です。開始日以後の日付を入力してください。".into(),
+            Self::WorkPeriodOver => "就労する期間が既に終わっています。これからの就労又は続いている就労について申請してください。".into(),
         }
     }
 }
@@ -419,6 +431,10 @@ pub struct ApplicationInput {
     pub desired_status_of_residence: String,
     pub desired_period_of_stay: String,
     pub reason: String,
+    /// A work certificate's: the activity to certify and the period of the work.
+    pub work_activity: String,
+    pub work_from: String,
+    pub work_until: String,
     pub criminal_record: Flag,
     pub criminal_record_details: String,
     pub relatives_in_japan: Flag,
@@ -474,9 +490,6 @@ pub struct ApplicationForm {
     pub birth_date: JstDate,
     pub name: NameOnCard,
     pub sex: Sex,
-    pub married: bool,
-    pub occupation: Text<60>,
-    pub home_country_address: Text<120>,
     pub address: AddressInJapan,
     pub telephone: Option<PhoneNumber>,
     pub mobile: Option<PhoneNumber>,
@@ -484,23 +497,61 @@ pub struct ApplicationForm {
     pub passport_number: PassportNumber,
     pub passport_expiry: JstDate,
     pub stay: CurrentStay,
-    /// A change of status's: the status asked for (`None` for an extension).
-    #[serde(default)]
-    pub desired_status: Option<StatusOfResidence>,
-    pub desired_period_of_stay: PeriodOfStay,
+    /// An extension's or a change's reason; a work certificate's purpose of use.
     pub reason: Text<1000>,
-    /// `None`: no criminal record.
-    pub criminal_record: Option<Text<400>>,
-    /// Empty: no relatives in Japan.
-    pub relatives: Vec<Relative>,
+    /// How what is issued (a card, a certificate) is received.
     pub receipt_method: ReceiptMethod,
     pub receiving_office: Office,
     /// Where the applicant receives the receipt numbers (Q33).
     pub notice_email: EmailAddress,
-    /// The applicant asks for the kanji name to be added to the card (Q57).
-    pub kanji_name_petition: bool,
     /// The applicant is in Japan (Q35).
     pub in_japan: bool,
+    /// The procedure's own part (stored forms of before it had a name are a stay's: its fields were the
+    /// form's own, and still sit beside them).
+    #[serde(flatten)]
+    pub part: ProcedurePart,
+}
+
+/// The part of the form only some procedures ask: a stay's (an extension, a change of status) or a work
+/// certificate's. A form holds the part of its own procedure, the parser sees to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum ProcedurePart {
+    Stay(StayPart),
+    Work(WorkPart),
+}
+
+/// What an application for a stay asks beyond the common part (the agency's forms for an extension and a
+/// change of status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StayPart {
+    pub married: bool,
+    pub occupation: Text<60>,
+    pub home_country_address: Text<120>,
+    /// A change of status's: the status asked for (`None` for an extension).
+    #[serde(default)]
+    pub desired_status: Option<StatusOfResidence>,
+    pub desired_period_of_stay: PeriodOfStay,
+    /// `None`: no criminal record.
+    pub criminal_record: Option<Text<400>>,
+    /// Empty: no relatives in Japan.
+    pub relatives: Vec<Relative>,
+    /// The applicant asks for the kanji name to be added to the card (Q57).
+    pub kanji_name_petition: bool,
+}
+
+/// What a certificate of authorized employment is asked to certify (the agency's form: the activity, the
+/// period of the work; its purpose of use is the form's reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WorkPart {
+    /// The work to certify: the employer and what the work is.
+    pub work_activity: Text<400>,
+    pub work_from: JstDate,
+    /// Within the period of stay (the certificate certifies what the stay allows).
+    pub work_until: JstDate,
 }
 
 fn optional<T, E>(input: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<Option<T>, E> {
@@ -509,6 +560,37 @@ fn optional<T, E>(input: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Resu
 
 impl ApplicationForm {
     pub const MAX_RELATIVES: usize = 6;
+
+    /// The stay's part, for an extension or a change of status.
+    pub fn stay_part(&self) -> Option<&StayPart> {
+        match &self.part {
+            ProcedurePart::Stay(s) => Some(s),
+            ProcedurePart::Work(_) => None,
+        }
+    }
+
+    /// The work certificate's part.
+    pub fn work_part(&self) -> Option<&WorkPart> {
+        match &self.part {
+            ProcedurePart::Work(w) => Some(w),
+            ProcedurePart::Stay(_) => None,
+        }
+    }
+
+    /// The period of stay asked for (none for a certificate).
+    pub fn desired_period(&self) -> Option<PeriodOfStay> {
+        self.stay_part().map(|s| s.desired_period_of_stay)
+    }
+
+    /// The status asked for by a change of status.
+    pub fn desired_status(&self) -> Option<StatusOfResidence> {
+        self.stay_part().and_then(|s| s.desired_status)
+    }
+
+    /// Whether the applicant asks for the kanji name on the new card (Q57; no card, no petition).
+    pub fn kanji_name_petition(&self) -> bool {
+        self.stay_part().is_some_and(|s| s.kanji_name_petition)
+    }
 
     /// Parses every field and checks the fields against each other; `today` is the filing day in Japan.
     pub fn parse(input: &ApplicationInput, today: JstDate) -> Result<Self, Violations> {
@@ -551,9 +633,6 @@ impl ApplicationForm {
         }
         let name = c.take(Field::Name, NameOnCard::parse(&input.name));
         let sex = c.take(Field::Sex, Sex::parse(&input.sex));
-        let married = c.take(Field::Married, input.married.parse());
-        let occupation = c.take(Field::Occupation, Text::<60>::parse(&input.occupation));
-        let home_country_address = c.take(Field::HomeCountryAddress, Text::<120>::parse(&input.home_country_address));
         let postcode = c.take(Field::Postcode, Postcode::parse(&input.postcode));
         let prefecture = c.take(Field::Prefecture, Prefecture::parse(&input.prefecture));
         let city = c.take(Field::City, Text::<120>::parse(&input.city));
@@ -573,8 +652,105 @@ impl ApplicationForm {
         let period = c.take(Field::PeriodOfStay, PeriodOfStay::parse(&input.period_of_stay));
         let expiry = c.take(Field::ExpiryDate, JstDate::parse(&input.expiry_date));
         let card_number = c.take(Field::ResidenceCardNumber, ResidenceCardNumber::parse(&input.residence_card_number));
+        let reason = c.take(Field::Reason, Text::<1000>::parse(&input.reason));
+        let receipt_method =
+            c.take(Field::ReceiptMethod, ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
+        let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));
+        let notice_email = c.take(Field::NoticeEmail, EmailAddress::parse(&input.notice_email));
+        let in_japan = c.take(Field::InJapan, input.in_japan.parse());
+        if c.take(Field::ApplicantRequested, input.applicant_requested.parse()) == Some(false) {
+            c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
+        }
+
+        // The procedure's own part; what a form that did not name one reads is an extension's.
+        let kind = procedure.unwrap_or_default();
+        Self::refuse_not_asked(&mut c, input, kind);
+        let mut facts = FormFacts {
+            procedure,
+            in_japan,
+            card_number: card_number.clone(),
+            name: name.clone(),
+            nationality: nationality.clone(),
+            birth_date,
+            sex,
+            status,
+            period,
+            expiry,
+            receipt_method,
+            desired_period: None,
+            procedures,
+            kanji_name_petition: None,
+            work_until: None,
+        };
+        let part = if kind.issues_card() {
+            Self::parse_stay_part(&mut c, input, kind, status, today, &mut facts).map(ProcedurePart::Stay)
+        } else {
+            Self::parse_work_part(&mut c, input, today, &mut facts).map(ProcedurePart::Work)
+        };
+        c.finish(|| {
+            Some(Self {
+                procedure: procedure?,
+                procedures: procedures?,
+                nationality: nationality?,
+                birth_date: birth_date?,
+                name: name?,
+                sex: sex?,
+                address: AddressInJapan { postcode: postcode?, prefecture: prefecture?, city: city?, street: street? },
+                telephone: telephone?,
+                mobile: mobile?,
+                email: email?,
+                passport_number: passport_number?,
+                passport_expiry: passport_expiry?,
+                stay: CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? },
+                reason: reason?,
+                receipt_method: receipt_method?,
+                receiving_office: receiving_office?,
+                notice_email: notice_email?,
+                in_japan: in_japan?,
+                part: part?,
+            })
+        })
+        .map_err(|violations| Box::new((field::named(violations, input), facts)))
+    }
+
+    /// A field the form of `procedure` does not ask, answered: said at the field (an answer of "no" or
+    /// "none" is no answer; a blanket template or page of the procedure has no such field at all).
+    fn refuse_not_asked(c: &mut Collector, input: &ApplicationInput, procedure: crate::procedure::Procedure) {
+        for f in Field::entered().filter(|f| !f.applies_to(procedure)) {
+            let typed = input.value(f);
+            let answered = match f.spec().kind {
+                field::Kind::YesNo => !typed.trim().is_empty() && Flag::Text(typed).parse().unwrap_or(true),
+                field::Kind::ReEntry => !matches!(typed.as_str(), "none" | ""),
+                _ => !typed.trim().is_empty(),
+            };
+            if !answered {
+                continue;
+            }
+            if f == Field::DesiredStatusOfResidence && procedure == crate::procedure::Procedure::Extension {
+                c.push(f, &FormError::DesiredStatusForChangeOnly);
+            } else {
+                c.push(f, &FormError::NotAsked(procedure));
+            }
+        }
+        if !field::Field::RelativesInJapan.applies_to(procedure) && !input.relatives.is_empty() {
+            c.push(Field::Relatives, &FormError::NotAsked(procedure));
+        }
+    }
+
+    /// An extension's or a change of status's own part.
+    fn parse_stay_part(
+        c: &mut Collector,
+        input: &ApplicationInput,
+        procedure: crate::procedure::Procedure,
+        status: Option<StatusOfResidence>,
+        today: JstDate,
+        facts: &mut FormFacts,
+    ) -> Option<StayPart> {
+        let married = c.take(Field::Married, input.married.parse());
+        let occupation = c.take(Field::Occupation, Text::<60>::parse(&input.occupation));
+        let home_country_address = c.take(Field::HomeCountryAddress, Text::<120>::parse(&input.home_country_address));
         let desired_status = match procedure {
-            Some(crate::procedure::Procedure::ChangeOfStatus) => {
+            crate::procedure::Procedure::ChangeOfStatus => {
                 let asked = c.take(
                     Field::DesiredStatusOfResidence,
                     StatusOfResidence::parse(&input.desired_status_of_residence),
@@ -589,16 +765,10 @@ impl ApplicationForm {
                 }
                 asked.map(Some)
             }
-            Some(crate::procedure::Procedure::Extension) => {
-                if !input.desired_status_of_residence.trim().is_empty() {
-                    c.push(Field::DesiredStatusOfResidence, &FormError::DesiredStatusForChangeOnly);
-                }
-                Some(None)
-            }
-            None => None,
+            // Said by `refuse_not_asked` when typed.
+            _ => Some(None),
         };
         let desired = c.take(Field::DesiredPeriodOfStay, PeriodOfStay::parse(&input.desired_period_of_stay));
-        let reason = c.take(Field::Reason, Text::<1000>::parse(&input.reason));
 
         let criminal_record = match c.take(Field::CriminalRecord, input.criminal_record.parse()) {
             Some(true) if input.criminal_record_details.trim().is_empty() => {
@@ -616,66 +786,45 @@ impl ApplicationForm {
             }
             None => None,
         };
-
-        let relatives = Self::parse_relatives(&mut c, input, today);
-
-        let receipt_method =
-            c.take(Field::ReceiptMethod, ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
-        let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));
-        let notice_email = c.take(Field::NoticeEmail, EmailAddress::parse(&input.notice_email));
+        let relatives = Self::parse_relatives(c, input, today);
         let kanji_name_petition = c.take(Field::KanjiNamePetition, Self::flag_default_no(&input.kanji_name_petition));
-        let in_japan = c.take(Field::InJapan, input.in_japan.parse());
-        if c.take(Field::ApplicantRequested, input.applicant_requested.parse()) == Some(false) {
-            c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
-        }
-
-        let facts = FormFacts {
-            procedure,
-            in_japan,
-            card_number: card_number.clone(),
-            name: name.clone(),
-            nationality: nationality.clone(),
-            birth_date,
-            sex,
-            status,
-            period,
-            expiry,
-            receipt_method,
-            desired_period: desired,
-            procedures,
-            kanji_name_petition,
-        };
-        c.finish(|| {
-            Some(Self {
-                procedure: procedure?,
-                procedures: procedures?,
-                nationality: nationality?,
-                birth_date: birth_date?,
-                name: name?,
-                sex: sex?,
-                married: married?,
-                occupation: occupation?,
-                home_country_address: home_country_address?,
-                address: AddressInJapan { postcode: postcode?, prefecture: prefecture?, city: city?, street: street? },
-                telephone: telephone?,
-                mobile: mobile?,
-                email: email?,
-                passport_number: passport_number?,
-                passport_expiry: passport_expiry?,
-                stay: CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? },
-                desired_status: desired_status?,
-                desired_period_of_stay: desired?,
-                reason: reason?,
-                criminal_record: criminal_record?,
-                relatives: relatives?,
-                receipt_method: receipt_method?,
-                receiving_office: receiving_office?,
-                notice_email: notice_email?,
-                kanji_name_petition: kanji_name_petition?,
-                in_japan: in_japan?,
-            })
+        facts.desired_period = desired;
+        facts.kanji_name_petition = kanji_name_petition;
+        Some(StayPart {
+            married: married?,
+            occupation: occupation?,
+            home_country_address: home_country_address?,
+            desired_status: desired_status?,
+            desired_period_of_stay: desired?,
+            criminal_record: criminal_record?,
+            relatives: relatives?,
+            kanji_name_petition: kanji_name_petition?,
         })
-        .map_err(|violations| Box::new((field::named(violations, input), facts)))
+    }
+
+    /// A work certificate's own part: the activity, and a period of work that ends no earlier than today.
+    fn parse_work_part(
+        c: &mut Collector,
+        input: &ApplicationInput,
+        today: JstDate,
+        facts: &mut FormFacts,
+    ) -> Option<WorkPart> {
+        let activity = c.take(Field::WorkActivity, Text::<400>::parse(&input.work_activity));
+        let from = c.take(Field::WorkFrom, JstDate::parse(&input.work_from));
+        let until = c.take(Field::WorkUntil, JstDate::parse(&input.work_until));
+        match (from, until) {
+            (Some(from), Some(until)) if until < from => {
+                c.push(Field::WorkUntil, &FormError::WorkPeriodReversed);
+                return None;
+            }
+            (_, Some(until)) if until < today => {
+                c.push(Field::WorkUntil, &FormError::WorkPeriodOver);
+                return None;
+            }
+            _ => {}
+        }
+        facts.work_until = until;
+        Some(WorkPart { work_activity: activity?, work_from: from?, work_until: until? })
     }
 
     /// The form as typed again: what [`Self::parse`] reads back to this same form (the check page's
@@ -686,16 +835,13 @@ impl ApplicationForm {
             Sex::Male => "male",
             Sex::Female => "female",
         };
-        ApplicationInput {
+        let mut input = ApplicationInput {
             procedure: self.procedure.code().to_owned(),
             procedures: self.procedures.names().into_iter().map(str::to_owned).collect(),
             nationality: self.nationality.to_string(),
             birth_date: self.birth_date.to_string(),
             name: self.name.to_string(),
             sex: sex.to_owned(),
-            married: Flag::Bool(self.married),
-            occupation: self.occupation.to_string(),
-            home_country_address: self.home_country_address.to_string(),
             postcode: self.address.postcode.to_string(),
             prefecture: self.address.prefecture.as_str().to_owned(),
             city: self.address.city.to_string(),
@@ -709,33 +855,50 @@ impl ApplicationForm {
             period_of_stay: self.stay.period.to_string(),
             expiry_date: self.stay.expiry.to_string(),
             residence_card_number: self.stay.card_number.to_string(),
-            desired_status_of_residence: self.desired_status.map(|s| s.code().to_owned()).unwrap_or_default(),
-            desired_period_of_stay: self.desired_period_of_stay.to_string(),
             reason: self.reason.to_string(),
-            criminal_record: Flag::Bool(self.criminal_record.is_some()),
-            criminal_record_details: text(self.criminal_record.as_ref().map(|t| t as &dyn std::fmt::Display)),
-            relatives_in_japan: Flag::Bool(!self.relatives.is_empty()),
-            relatives: self
-                .relatives
-                .iter()
-                .map(|r| RelativeInput {
-                    relationship: r.relationship.to_string(),
-                    name: r.name.to_string(),
-                    birth_date: r.birth_date.to_string(),
-                    nationality: r.nationality.to_string(),
-                    living_together: Flag::Bool(r.living_together),
-                    workplace_or_school: text(r.workplace_or_school.as_ref().map(|t| t as &dyn std::fmt::Display)),
-                    residence_card_number: text(r.residence_card_number.as_ref().map(|c| c as &dyn std::fmt::Display)),
-                })
-                .collect(),
             receipt_method: self.receipt_method.code().to_owned(),
             receiving_office: self.receiving_office.code().to_owned(),
             notice_email: self.notice_email.to_string(),
-            kanji_name_petition: Flag::Bool(self.kanji_name_petition),
             in_japan: Flag::Bool(self.in_japan),
             // Confirmed when it was entered: a form that parsed had it.
             applicant_requested: Flag::Bool(true),
+            ..ApplicationInput::default()
+        };
+        match &self.part {
+            ProcedurePart::Stay(p) => {
+                input.married = Flag::Bool(p.married);
+                input.occupation = p.occupation.to_string();
+                input.home_country_address = p.home_country_address.to_string();
+                input.desired_status_of_residence = p.desired_status.map(|s| s.code().to_owned()).unwrap_or_default();
+                input.desired_period_of_stay = p.desired_period_of_stay.to_string();
+                input.criminal_record = Flag::Bool(p.criminal_record.is_some());
+                input.criminal_record_details =
+                    text(p.criminal_record.as_ref().map(|t| t as &dyn std::fmt::Display));
+                input.relatives_in_japan = Flag::Bool(!p.relatives.is_empty());
+                input.relatives = p
+                    .relatives
+                    .iter()
+                    .map(|r| RelativeInput {
+                        relationship: r.relationship.to_string(),
+                        name: r.name.to_string(),
+                        birth_date: r.birth_date.to_string(),
+                        nationality: r.nationality.to_string(),
+                        living_together: Flag::Bool(r.living_together),
+                        workplace_or_school: text(r.workplace_or_school.as_ref().map(|t| t as &dyn std::fmt::Display)),
+                        residence_card_number: text(
+                            r.residence_card_number.as_ref().map(|c| c as &dyn std::fmt::Display),
+                        ),
+                    })
+                    .collect();
+                input.kanji_name_petition = Flag::Bool(p.kanji_name_petition);
+            }
+            ProcedurePart::Work(w) => {
+                input.work_activity = w.work_activity.to_string();
+                input.work_from = w.work_from.to_string();
+                input.work_until = w.work_until.to_string();
+            }
         }
+        input
     }
 
     /// An unanswered kanji-name petition means "no petition".
@@ -828,6 +991,8 @@ pub struct FormFacts {
     pub desired_period: Option<PeriodOfStay>,
     pub procedures: Option<Procedures>,
     pub kanji_name_petition: Option<bool>,
+    /// A work certificate's last day of work.
+    pub work_until: Option<JstDate>,
 }
 
 impl FormFacts {
@@ -845,9 +1010,10 @@ impl FormFacts {
             period: Some(form.stay.period),
             expiry: Some(form.stay.expiry),
             receipt_method: Some(form.receipt_method),
-            desired_period: Some(form.desired_period_of_stay),
+            desired_period: form.desired_period(),
             procedures: Some(form.procedures),
-            kanji_name_petition: Some(form.kanji_name_petition),
+            kanji_name_petition: form.stay_part().map(|s| s.kanji_name_petition),
+            work_until: form.work_part().map(|w| w.work_until),
         }
     }
 }
@@ -883,6 +1049,74 @@ mod tests {
         }
     }
 
+    /// #35 item 3: a work certificate asks the work to certify, its period and the purpose; nothing of a new
+    /// stay, a card, the person's record or family — answered, those are refused at their field; the period
+    /// runs forwards and has not ended; the form types back to itself and is stored as it reads.
+    #[test]
+    fn a_work_certificate_asks_the_work_its_period_and_purpose() {
+        use crate::fixtures::work_certificate_input;
+        use crate::procedure::Procedure;
+        let form = parse(&work_certificate_input()).unwrap();
+        assert_eq!(form.procedure, Procedure::WorkCertificate);
+        let work = form.work_part().unwrap();
+        assert_eq!((work.work_from, work.work_until), (d("2027-01-04"), d("2027-01-20")));
+        assert!(form.stay_part().is_none() && form.desired_period().is_none() && !form.kanji_name_petition());
+        assert_eq!(parse(&form.input()).unwrap(), form, "typed back as it reads");
+        let json = serde_json::to_string(&form).unwrap();
+        assert_eq!(serde_json::from_str::<ApplicationForm>(&json).unwrap(), form, "stored and read back");
+        // A stay's form stored before the part had a name reads as it did.
+        let stay = parse(&application_input()).unwrap();
+        let stored = serde_json::to_value(&stay).unwrap();
+        assert!(stored.get("occupation").is_some() && stored.get("part").is_none(), "the stay's fields sit flat");
+        assert_eq!(serde_json::from_value::<ApplicationForm>(stored).unwrap(), stay);
+
+        let rules = |edit: &dyn Fn(&mut ApplicationInput)| {
+            let mut i = work_certificate_input();
+            edit(&mut i);
+            rules_of(&i)
+        };
+        assert_eq!(
+            rules(&|i| i.work_until = "2027-01-03".into()),
+            vec![("work_until".into(), "work_period.reversed")]
+        );
+        assert_eq!(
+            rules(&|i| {
+                i.work_from = "2026-01-04".into();
+                i.work_until = "2026-11-26".into();
+            }),
+            vec![("work_until".into(), "work_period.over")],
+            "ended the day before today"
+        );
+        assert!(rules(&|i| i.work_until = TODAY.into()).iter().any(|(f, _)| f == "work_until"), "before its start");
+        assert_eq!(
+            rules(&|i| i.work_activity = String::new()),
+            vec![("work_activity".into(), "text.required")]
+        );
+        for (field, edit) in [
+            ("occupation", &(|i: &mut ApplicationInput| i.occupation = "Engineer".into()) as &dyn Fn(&mut ApplicationInput)),
+            ("desired_period_of_stay", &|i| i.desired_period_of_stay = "3Y".into()),
+            ("kanji_name_petition", &|i| i.kanji_name_petition = Flag::Bool(true)),
+            ("re_entry", &|i| i.procedures.push("re_entry_single".into())),
+            ("relatives", &|i| i.relatives.push(crate::fixtures::relative_input())),
+        ] {
+            assert_eq!(rules(edit), vec![(field.to_owned(), "form.not_asked")], "{field}");
+        }
+        // An answer of "no" to a question not asked is no answer.
+        assert!(parse(&ApplicationInput { married: Flag::Bool(false), ..work_certificate_input() }).is_ok());
+        let not_asked = parse(&ApplicationInput { occupation: "x".into(), ..work_certificate_input() }).unwrap_err();
+        assert!(not_asked.iter().any(|v| v.message_ja.contains("就労資格証明書交付申請では入力しません")));
+        // The purpose's label and what the form asks.
+        use field::{Field, Section};
+        assert_eq!(Field::Reason.label_for(Procedure::WorkCertificate), ("使用目的", "Purpose of use"));
+        assert!(Section::of_procedure(Procedure::WorkCertificate).all(|s| s != Section::Relatives));
+        assert!(Section::Stay.fields_for(Procedure::WorkCertificate).any(|f| f == Field::WorkActivity));
+        assert!(!Section::Stay.fields_for(Procedure::Extension).any(|f| f == Field::WorkActivity));
+        assert_eq!(Section::Card.title_for(Procedure::WorkCertificate), ("証明書の受領", "Receiving the certificate"));
+        assert_eq!(Section::Card.title_for(Procedure::Extension), Section::Card.title());
+        assert!(Field::ReceiptMethod.hint_for(Procedure::WorkCertificate).unwrap().1.contains("certificate"));
+        assert_eq!(Field::ReceiptMethod.hint_for(Procedure::Extension), Field::ReceiptMethod.spec().hint);
+    }
+
     /// #33 item 1: a change of status asks the status wanted, in the online scope and not the one held; an
     /// extension does not ask it; the form keeps it and types it back; the reason is the change's.
     #[test]
@@ -890,7 +1124,7 @@ mod tests {
         use crate::procedure::Procedure;
         let form = parse_change(&change_to("技術・人文知識・国際業務")).unwrap();
         assert_eq!(form.procedure, Procedure::ChangeOfStatus);
-        assert_eq!(form.desired_status, Some(StatusOfResidence::EngineerHumanitiesInternational));
+        assert_eq!(form.desired_status(), Some(StatusOfResidence::EngineerHumanitiesInternational));
         assert_eq!(parse_change(&form.input()).unwrap(), form, "typed back as it reads");
         let rules = |input: &ApplicationInput| -> Vec<(String, &'static str)> {
             parse_change(input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
@@ -908,7 +1142,7 @@ mod tests {
         assert!(named.iter().any(|v| v.message_en == "Choose the desired status of residence."), "{named:?}");
         // An extension neither asks it nor takes it.
         let extension = parse(&application_input()).unwrap();
-        assert_eq!(extension.desired_status, None);
+        assert_eq!(extension.desired_status(), None);
         let given = ApplicationInput { desired_status_of_residence: "student".into(), ..application_input() };
         assert_eq!(
             rules_of(&given),
@@ -947,7 +1181,8 @@ mod tests {
         assert_eq!(f.stay.status, StatusOfResidence::EngineerHumanitiesInternational);
         assert_eq!(f.procedures, Procedures::EXTENSION_ONLY);
         assert_eq!(f.receipt_method, ReceiptMethod::Post);
-        assert!(f.relatives.is_empty() && f.criminal_record.is_none());
+        let p = f.stay_part().unwrap();
+        assert!(p.relatives.is_empty() && p.criminal_record.is_none());
     }
 
     #[test]
@@ -1037,7 +1272,7 @@ mod tests {
         i.criminal_record = Flag::Bool(true);
         assert_eq!(rules_of(&i), vec![("criminal_record_details".into(), "criminal_record.details_required")]);
         i.criminal_record_details = "Fine for a traffic violation, 2021".into();
-        assert!(parse(&i).unwrap().criminal_record.is_some());
+        assert!(parse(&i).unwrap().stay_part().unwrap().criminal_record.is_some());
         i.criminal_record = Flag::Bool(false);
         assert_eq!(rules_of(&i), vec![("criminal_record_details".into(), "criminal_record.details_without_record")]);
     }
@@ -1048,7 +1283,7 @@ mod tests {
         i.relatives_in_japan = Flag::Bool(true);
         assert_eq!(rules_of(&i), vec![("relatives".into(), "relatives.required")]);
         i.relatives = vec![relative_input(); 6];
-        assert_eq!(parse(&i).unwrap().relatives.len(), 6);
+        assert_eq!(parse(&i).unwrap().stay_part().unwrap().relatives.len(), 6);
         i.relatives.push(relative_input());
         assert_eq!(rules_of(&i), vec![("relatives".into(), "relatives.too_many")]);
         i.relatives = vec![relative_input(), RelativeInput { name: String::new(), ..relative_input() }];
@@ -1103,7 +1338,7 @@ mod tests {
         i.passport_expiry = TODAY.into();
         i.kanji_name_petition = Flag::Text("  ".into());
         let f = parse(&i).unwrap();
-        assert!(!f.kanji_name_petition);
+        assert!(!f.kanji_name_petition());
         i.passport_expiry = "2026-11-26".into();
         assert_eq!(rules_of(&i), vec![("passport_expiry".into(), "passport.expired")]);
     }
