@@ -164,7 +164,7 @@ async fn the_same_people_in_a_re_saved_file_update_their_applications_and_add_no
     }
     assert_eq!(applications.len(), 5, "no person twice");
     let changed = applications.iter().find(|a| a.form().stay.card_number.as_str() == card(3)).unwrap();
-    assert_eq!(changed.form().occupation.as_str(), "Data engineer");
+    assert_eq!(changed.form().stay_part().unwrap().occupation.as_str(), "Data engineer");
     let errors = w.svc.core.store().uploads().row_errors(second.id(), None, 100).await.unwrap().items;
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].rule, "application.already_open");
@@ -416,7 +416,7 @@ async fn a_change_of_status_is_entered_in_blanket_from_its_own_template() {
     for line in entered {
         let app = w.svc.applications.application(&caller, &line.id).await.unwrap();
         assert_eq!(app.procedure(), Procedure::ChangeOfStatus);
-        assert_eq!(app.form().desired_status.map(|s| s.code()), Some("business_manager"));
+        assert_eq!(app.form().desired_status().map(|s| s.code()), Some("business_manager"));
     }
     // A status asked for of another input screen (Student) in the work template: the file is refused.
     let other = vec![change(0, "student")];

@@ -665,8 +665,8 @@ async fn an_entry_is_changed_from_its_check_page_and_discarded() {
     let saved = b.post_owned(&app, &format!("/applications/{id}/change"), &changed).await;
     assert_eq!(saved.location.as_deref(), Some(check.as_str()));
     let application = w.svc.applications.application(&w.login("TANAKA01").await.1, &id).await.unwrap();
-    assert_eq!(application.form().desired_period_of_stay.to_string(), "1Y");
-    assert_eq!(application.form().occupation.to_string(), "Data engineer", "the rest as it was");
+    assert_eq!(application.form().desired_period().unwrap().to_string(), "1Y");
+    assert_eq!(application.form().stay_part().unwrap().occupation.to_string(), "Data engineer", "the rest as it was");
     // A change that does not read is refused beside its field, what was typed kept.
     let wrong: Vec<(&str, String)> =
         changed.iter().map(|(k, v)| (*k, if *k == "postcode" { "1000".to_owned() } else { v.clone() })).collect();

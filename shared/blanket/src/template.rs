@@ -114,6 +114,7 @@ fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec
             (Procedure::Extension, _) => s.screen_group() == Some(group),
             (Procedure::ChangeOfStatus, true) => s.screen_group() == Some(group) && Procedure::may_ask(*s),
             (Procedure::ChangeOfStatus, false) => procedure.in_online_scope(*s),
+            (Procedure::WorkCertificate, _) => s.screen_group() == Some(group) && procedure.in_online_scope(*s),
         })
         .collect()
 }
@@ -128,7 +129,7 @@ pub fn workbook_for(procedure: Procedure, group: ScreenGroup, rows: &[Vec<String
         names(listed_statuses(procedure, group, zairyu_domain::form::Field::deciding_screen(procedure).key()));
     // Lists column D: a change's status held (any a change may be filed from); unused by an extension's.
     let held: Vec<&str> = match procedure {
-        Procedure::Extension => Vec::new(),
+        Procedure::Extension | Procedure::WorkCertificate => Vec::new(),
         Procedure::ChangeOfStatus => names(listed_statuses(procedure, group, "status_of_residence")),
     };
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
@@ -320,11 +321,11 @@ fn instructions(
         ),
         (
             match procedure {
-                Procedure::Extension => "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
+                Procedure::Extension | Procedure::WorkCertificate => "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
                 Procedure::ChangeOfStatus => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
             },
             match procedure {
-                Procedure::Extension => format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
+                Procedure::Extension | Procedure::WorkCertificate => format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
                 Procedure::ChangeOfStatus => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
             },
         ),
@@ -405,6 +406,9 @@ fn example(field: &str) -> &'static str {
         "residence_card_number" => "AB12345678CD",
         "desired_period_of_stay" => "3年",
         "reason" => "引き続き同社で勤務するため",
+        "work_activity" => "株式会社さくらシステムズ（東京都千代田区）でシステム開発に従事",
+        "work_from" => "2027/01/04",
+        "work_until" => "2027/01/20",
         "criminal_record" => "無",
         "relatives_in_japan" => "無",
         "receipt_method" => "郵送",

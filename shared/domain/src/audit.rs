@@ -92,6 +92,8 @@ crate::codes! {
         StartExamination => "office.start_examination",
         RequestDocuments => "office.request_documents",
         Permit => "office.permit",
+        /// A certificate (of authorized employment) was issued (#35).
+        IssueCertificate => "office.issue_certificate",
         Deny => "office.deny",
         RecordPostDocuments => "office.record_post_documents",
         IssueCardByPost => "office.issue_card_by_post",

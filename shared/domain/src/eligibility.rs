@@ -472,7 +472,10 @@ mod tests {
             vec![("status_of_residence".into(), "work_certificate.cannot_work")]
         );
         let beyond = work(&|i| i.work_until = "2027-01-21".into());
-        assert_eq!(rules_for(CORPORATION, &list_entry(), &beyond), vec![("work_until".into(), "work_period.beyond_stay")]);
+        assert_eq!(
+            rules_for(CORPORATION, &list_entry(), &beyond),
+            vec![("work_until".into(), "work_period.beyond_stay")]
+        );
         let e = EligibilityError::WorkBeyondStay(d("2027-01-20"));
         assert!(e.message_ja().contains("2027-01-20") && e.to_string().contains("2027-01-20"));
         // Post takes a certificate whoever it is for: a card's rules (an applicant near 16) do not apply.

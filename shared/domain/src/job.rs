@@ -161,9 +161,11 @@ pub const TEMPLATES: &[Template] = &[
             "receipt_method_en",
             "details_ja",
             "details_en",
+            "issued_ja",
+            "issued_en",
         ],
-        ja: "【{procedure_ja}】受付番号 {receipt_number} の審査が完了しました。在留カードの受領方法: {receipt_method_ja}。{details_ja}",
-        en: "{procedure_en}: The examination of application {receipt_number} is complete. Receipt of the residence card: {receipt_method_en}. {details_en}",
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の審査が完了しました。{issued_ja}の受領方法: {receipt_method_ja}。{details_ja}",
+        en: "{procedure_en}: The examination of application {receipt_number} is complete. Receipt of the {issued_en}: {receipt_method_en}. {details_en}",
     },
     Template {
         kind: K::ApplicationDenied,
@@ -176,6 +178,12 @@ pub const TEMPLATES: &[Template] = &[
         keys: &["procedure_ja", "procedure_en", "receipt_number"],
         ja: "【{procedure_ja}】受付番号 {receipt_number} の在留カードを交付しました。郵送の場合、許可の効力は到達時に生じます。",
         en: "{procedure_en}: The residence card for application {receipt_number} has been issued. By post, the permission takes effect on delivery.",
+    },
+    Template {
+        kind: K::CertificateIssued,
+        keys: &["procedure_ja", "procedure_en", "receipt_number", "receipt_method_ja", "receipt_method_en"],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の証明書を交付しました（受領方法: {receipt_method_ja}）。",
+        en: "{procedure_en}: The certificate for application {receipt_number} has been issued (received: {receipt_method_en}).",
     },
     Template {
         kind: K::ReceiptMethodChanged,
@@ -333,6 +341,11 @@ pub fn render(job: &NotificationJob, from: &EmailAddress, help_desk: &str) -> Re
         let extension = crate::procedure::Procedure::Extension;
         data.insert("procedure_ja".into(), extension.label_ja().into());
         data.insert("procedure_en".into(), extension.label_en().into());
+    }
+    // An examination completed queued before it named what is issued: a residence card (all there was).
+    if t.keys.contains(&"issued_ja") && !data.contains_key("issued_ja") {
+        data.insert("issued_ja".into(), "在留カード".into());
+        data.insert("issued_en".into(), "residence card".into());
     }
     // A request for documents queued before it carried the upload page's address: the text says where.
     if t.keys.contains(&"link") && !data.contains_key("link") {

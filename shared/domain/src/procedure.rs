@@ -197,6 +197,14 @@ impl Procedure {
         }
     }
 
+    /// What the office issues when it grants it: a residence card, or the certificate (Japanese, English).
+    pub fn issued(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Extension | Self::ChangeOfStatus => ("在留カード", "residence card"),
+            Self::WorkCertificate => ("就労資格証明書", "certificate of authorized employment"),
+        }
+    }
+
     /// Whether the office's answer is a new residence card (a permission of a stay) or a certificate that
     /// changes nothing of the stay.
     pub fn issues_card(self) -> bool {

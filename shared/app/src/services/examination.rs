@@ -45,6 +45,8 @@ pub enum OfficeAction {
         expiry_date: Option<JstDate>,
     },
     Deny,
+    /// A certificate (of authorized employment) is issued: nothing of the stay changes.
+    IssueCertificate,
     /// Q55: what arrived by post for a card to be posted.
     RecordPostDocuments {
         fee_notice_received: bool,
@@ -81,7 +83,7 @@ impl OfficeAction {
         match self {
             Self::StartExamination => OfficeStep::StartExamination,
             Self::RequestDocuments => OfficeStep::RequestDocuments,
-            Self::Permit { .. } | Self::Deny => OfficeStep::Decide,
+            Self::Permit { .. } | Self::Deny | Self::IssueCertificate => OfficeStep::Decide,
             Self::RecordPostDocuments { .. } => OfficeStep::RecordPostDocuments,
             Self::IssueCardByPost { .. } => OfficeStep::IssueCardByPost,
             Self::RedirectToCounter => OfficeStep::RedirectToCounter,
@@ -97,6 +99,7 @@ impl OfficeAction {
             Self::StartExamination => AuditAction::StartExamination,
             Self::RequestDocuments => AuditAction::RequestDocuments,
             Self::Permit { .. } => AuditAction::Permit,
+            Self::IssueCertificate => AuditAction::IssueCertificate,
             Self::Deny => AuditAction::Deny,
             Self::RecordPostDocuments { .. } => AuditAction::RecordPostDocuments,
             Self::IssueCardByPost { .. } => AuditAction::IssueCardByPost,
@@ -106,6 +109,15 @@ impl OfficeAction {
             Self::Withdraw => AuditAction::Withdraw,
             Self::WithdrawAttachment { .. } => AuditAction::WithdrawAttachment,
         }
+    }
+}
+
+/// The e-mail of what was issued being handed over or posted: a card's, or a certificate's.
+fn issued_kind(app: &Application) -> NotificationKind {
+    if app.procedure().issues_card() {
+        NotificationKind::ResidenceCardIssued
+    } else {
+        NotificationKind::CertificateIssued
     }
 }
 
@@ -127,6 +139,15 @@ fn next_steps(app: &Application) -> (String, String) {
 /// What to send or bring, with the fee's total.
 fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
     match (app.form().receipt_method, app.return_address()) {
+        // A certificate changes no card: none is sent back.
+        (ReceiptMethod::Post, Some(address)) if !app.procedure().issues_card() => (
+            format!(
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
+            ),
+            format!(
+                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, and a return envelope addressed to {address} by simplified registered mail."
+            ),
+        ),
         (ReceiptMethod::Post, Some(address)) => (
             format!(
                 "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）、現在の在留カード及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
@@ -441,6 +462,10 @@ impl Examination {
                 app.permit(actor, *period_of_stay, *expiry_date, today)?;
                 Some(NotificationKind::ExaminationCompleted)
             }
+            OfficeAction::IssueCertificate => {
+                app.issue_certificate(actor, today)?;
+                Some(NotificationKind::ExaminationCompleted)
+            }
             OfficeAction::Deny => {
                 app.deny(actor, today)?;
                 Some(NotificationKind::ApplicationDenied)
@@ -456,7 +481,7 @@ impl Examination {
             }
             OfficeAction::IssueCardByPost { dispatched_on } => {
                 app.issue_card_by_post(actor, *dispatched_on)?;
-                Some(NotificationKind::ResidenceCardIssued)
+                Some(issued_kind(&app))
             }
             OfficeAction::RedirectToCounter => {
                 app.redirect_to_counter(actor, today)?;
@@ -468,7 +493,7 @@ impl Examination {
             }
             OfficeAction::HandOverAtCounter { collector, fee_notice_signed } => {
                 app.hand_over_at_counter(actor, *collector, *fee_notice_signed, today)?;
-                Some(NotificationKind::ResidenceCardIssued)
+                Some(issued_kind(&app))
             }
             OfficeAction::Withdraw => {
                 app.withdraw(actor)?;
@@ -498,6 +523,7 @@ impl Examination {
             let method = app.form().receipt_method;
             let to = user.iter().map(|u| user_addressee(u)).collect();
             let (details_ja, details_en) = next_steps(&app);
+            let (issued_ja, issued_en) = app.procedure().issued();
             let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
                 .about(app.procedure())
                 .with("receipt_number", number)
@@ -505,6 +531,8 @@ impl Examination {
                 .with("receipt_method_en", method.words(zairyu_domain::error::Language::En))
                 .with("details_ja", details_ja)
                 .with("details_en", details_en)
+                .with("issued_ja", issued_ja)
+                .with("issued_en", issued_en)
                 .with("link", format!("{}/applications/{}/documents", self.public_url, app.id()));
             self.core.enqueue(&mut change, &job)?;
         }

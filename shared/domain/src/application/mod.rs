@@ -478,7 +478,7 @@ impl Application {
             && self.form.procedure.issues_card()
             && self.form.receipt_method == ReceiptMethod::Post
             && day < birth.add_years(16))
-            .then_some(PostRefusal::SixteenthBirthday)
+        .then_some(PostRefusal::SixteenthBirthday)
     }
 
     /// What is applied for.

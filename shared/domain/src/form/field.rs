@@ -93,9 +93,10 @@ impl Section {
     pub const ALL: [Section; 7] =
         [Self::Procedures, Self::Applicant, Self::Address, Self::Stay, Self::Relatives, Self::Card, Self::Confirmation];
 
-    /// The parts a form of `procedure` has: those with a field it asks.
+    /// The parts a form of `procedure` has: the first, which names what is applied for, and those with a
+    /// field it asks.
     pub fn of_procedure(procedure: crate::procedure::Procedure) -> impl Iterator<Item = Section> {
-        Self::ALL.into_iter().filter(move |s| s.fields_for(procedure).next().is_some())
+        Self::ALL.into_iter().filter(move |s| *s == Self::Procedures || s.fields_for(procedure).next().is_some())
     }
 
     /// The part's heading on a form of `procedure` (what is received is a card or a certificate).
@@ -443,6 +444,12 @@ impl Field {
             | Self::KanjiNamePetition => procedure.issues_card(),
             _ => true,
         }
+    }
+
+    /// The field's description on a form of `procedure`: its label and hint as that form words them.
+    pub fn spec_for(self, procedure: crate::procedure::Procedure) -> Spec {
+        let (ja, en) = self.label_for(procedure);
+        Spec { ja, en, hint: self.hint_for(procedure), ..self.spec() }
     }
 
     /// What the page says under the field's label on a form of `procedure`.

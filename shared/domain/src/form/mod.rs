@@ -324,8 +324,12 @@ impl Localized for FormError {
                     .into()
             }
             Self::NotAsked(p) => format!("{}では入力しません。消してください。", p.label_ja()),
-            Self::WorkPeriodReversed => "就労する期間の終了日が開始日より前です。開始日以後の日付を入力してください。".into(),
-            Self::WorkPeriodOver => "就労する期間が既に終わっています。これからの就労又は続いている就労について申請してください。".into(),
+            Self::WorkPeriodReversed => {
+                "就労する期間の終了日が開始日より前です。開始日以後の日付を入力してください。".into()
+            }
+            Self::WorkPeriodOver => {
+                "就労する期間が既に終わっています。これからの就労又は続いている就労について申請してください。".into()
+            }
         }
     }
 }
@@ -872,8 +876,7 @@ impl ApplicationForm {
                 input.desired_status_of_residence = p.desired_status.map(|s| s.code().to_owned()).unwrap_or_default();
                 input.desired_period_of_stay = p.desired_period_of_stay.to_string();
                 input.criminal_record = Flag::Bool(p.criminal_record.is_some());
-                input.criminal_record_details =
-                    text(p.criminal_record.as_ref().map(|t| t as &dyn std::fmt::Display));
+                input.criminal_record_details = text(p.criminal_record.as_ref().map(|t| t as &dyn std::fmt::Display));
                 input.relatives_in_japan = Flag::Bool(!p.relatives.is_empty());
                 input.relatives = p
                     .relatives
@@ -1075,10 +1078,7 @@ mod tests {
             edit(&mut i);
             rules_of(&i)
         };
-        assert_eq!(
-            rules(&|i| i.work_until = "2027-01-03".into()),
-            vec![("work_until".into(), "work_period.reversed")]
-        );
+        assert_eq!(rules(&|i| i.work_until = "2027-01-03".into()), vec![("work_until".into(), "work_period.reversed")]);
         assert_eq!(
             rules(&|i| {
                 i.work_from = "2026-01-04".into();
@@ -1088,12 +1088,12 @@ mod tests {
             "ended the day before today"
         );
         assert!(rules(&|i| i.work_until = TODAY.into()).iter().any(|(f, _)| f == "work_until"), "before its start");
-        assert_eq!(
-            rules(&|i| i.work_activity = String::new()),
-            vec![("work_activity".into(), "text.required")]
-        );
+        assert_eq!(rules(&|i| i.work_activity = String::new()), vec![("work_activity".into(), "text.required")]);
         for (field, edit) in [
-            ("occupation", &(|i: &mut ApplicationInput| i.occupation = "Engineer".into()) as &dyn Fn(&mut ApplicationInput)),
+            (
+                "occupation",
+                &(|i: &mut ApplicationInput| i.occupation = "Engineer".into()) as &dyn Fn(&mut ApplicationInput),
+            ),
             ("desired_period_of_stay", &|i| i.desired_period_of_stay = "3Y".into()),
             ("kanji_name_petition", &|i| i.kanji_name_petition = Flag::Bool(true)),
             ("re_entry", &|i| i.procedures.push("re_entry_single".into())),

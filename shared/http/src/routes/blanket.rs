@@ -165,6 +165,7 @@ pub(crate) async fn template_file(
     let name = match procedure {
         Procedure::Extension => format!("zairyu-blanket-{}.xlsx", group.code()),
         Procedure::ChangeOfStatus => format!("zairyu-blanket-change-{}.xlsx", group.code()),
+        Procedure::WorkCertificate => format!("zairyu-blanket-work-certificate-{}.xlsx", group.code()),
     };
     Ok(crate::download::xlsx(bytes, &name))
 }

@@ -121,8 +121,7 @@ impl Form<'_> {
     /// A question of the application form answered by one of its choices, as the registry describes it;
     /// the answer typed (in any of its ways: 有, yes, はい) is shown chosen.
     #[cfg(feature = "submit")]
-    pub fn pick(&self, field: zairyu_domain::form::Field, typed: &str) -> Markup {
-        let spec = field.spec();
+    pub fn pick(&self, spec: zairyu_domain::form::field::Spec, typed: &str) -> Markup {
         let choices = spec.kind.choices();
         let value = zairyu_domain::choice::find(choices, typed).map_or("", |c| c.code);
         let options: Vec<(&str, &'static str, &'static str)> = choices.iter().map(|c| (c.code, c.ja, c.en)).collect();

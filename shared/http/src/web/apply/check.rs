@@ -84,8 +84,8 @@ pub(super) fn check_page(
         dl.facts {
             dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.labels(form.procedure).into_iter().map(|(ja, en)| ctx.tr(ja, en)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
         }
-        @for section in Section::ALL {
-            @let (ja, en) = section.title();
+        @for section in Section::of_procedure(form.procedure) {
+            @let (ja, en) = section.title_for(form.procedure);
             section.answers aria-labelledby=(format!("check-{}", section.anchor())) {
                 div.answers-head {
                     h2 id=(format!("check-{}", section.anchor())) { (ctx.tr(ja, en)) }
@@ -118,12 +118,12 @@ pub(super) fn check_page(
                     }
                     @if section == Section::Card && form.receipt_method == ReceiptMethod::Post {
                         @if let Some(address) = app.return_address() {
-                            dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) }
+                            dt { (ctx.tr("送付先", "Where it is sent")) }
                             dd {
                                 (address.to_string())
                                 br;
                                 span.hint { (ctx.tr("送付先は申請した利用者の所属機関（取次者の場合はその事務所）の所在地に決まっており、変更できません。",
-                                                    "The card goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
+                                                    "It goes to the filing user's organization (an agent's office when an agent files); it cannot be changed.")) }
                             }
                         }
                     }

@@ -56,7 +56,7 @@ pub(super) fn form_page(
     };
     let field_markup = |field: FormField| match field {
         FormField::ReceivingOffice => {
-            let spec = field.spec();
+            let spec = field.spec_for(procedure);
             html! {
                 div.field.invalid[f.error(spec.key).is_some()] {
                     label for=(spec.key) { (ctx.tr(spec.ja, spec.en)) span.req { (ctx.tr("必須", "Required")) } }
@@ -74,7 +74,7 @@ pub(super) fn form_page(
         // No petition unless one is made.
         FormField::KanjiNamePetition => {
             let typed = input.value(field);
-            f.pick(field, if typed.trim().is_empty() { "no" } else { &typed })
+            f.pick(field.spec_for(procedure), if typed.trim().is_empty() { "no" } else { &typed })
         }
         // The statuses a change may ask for: those of the online scope it takes, but the one held.
         FormField::DesiredStatusOfResidence => {
@@ -98,11 +98,8 @@ pub(super) fn form_page(
                 }
             }
         }
-        _ if !field.spec().kind.choices().is_empty() => f.pick(field, &input.value(field)),
-        _ => {
-            let (ja, en) = field.label_for(procedure);
-            f.entry(field.key(), zairyu_domain::form::field::Spec { ja, en, ..field.spec() }, &shown(field))
-        }
+        _ if !field.spec().kind.choices().is_empty() => f.pick(field.spec_for(procedure), &input.value(field)),
+        _ => f.entry(field.key(), field.spec_for(procedure), &shown(field)),
     };
     let body = html! {
         (error_summary(lang, errors))
@@ -128,8 +125,8 @@ pub(super) fn form_page(
         form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
             input type="hidden" name="procedure" value=(procedure.code());
-            @for section in Section::ALL {
-                @let (ja, en) = section.title();
+            @for section in Section::of_procedure(procedure) {
+                @let (ja, en) = section.title_for(procedure);
                 h2 id=(section.anchor()) { (ctx.tr(ja, en)) }
                 @if section == Section::Procedures {
                     p { (procedure.label(lang)) }

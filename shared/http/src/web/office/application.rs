@@ -97,9 +97,9 @@ pub(super) async fn application_page(
             dt { (ctx.tr("所属機関", "Organization")) } dd { a href=(format!("/office/organizations/{}", app.organization_id().as_str())) { (organization) } }
             dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (who(ctx, app.created_by().as_str(), &people)) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
-            dt { (ctx.tr("受領方法", "Receiving the card")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
+            dt { (ctx.tr("受領方法", "How it is received")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
             @if let Some(address) = app.return_address() {
-                dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address.to_string()) }
+                dt { (ctx.tr("送付先", "Where it is sent")) } dd { (address.to_string()) }
             }
             @if app.documents_requested() > 0 {
                 dt { (ctx.tr("資料提出の求め", "Documents requested")) } dd { (app.documents_requested()) (ctx.tr(" 回", " times")) }
@@ -109,6 +109,9 @@ pub(super) async fn application_page(
                     @let status = status.unwrap_or(form.stay.status);
                     dt { (ctx.tr("結果", "Decision")) }
                     dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：", ": ")) (tr(lang, status.info().name_ja, status.info().name_en)) (ctx.tr("、在留期間 ", ", period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
+                }
+                Some(Decision::Issued { decided_on }) => {
+                    dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("交付", "Certificate to be issued")) " " (decided_on.to_string()) }
                 }
                 Some(Decision::Denied { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("不許可", "Denied")) " " (decided_on.to_string()) }
@@ -123,18 +126,20 @@ pub(super) async fn application_page(
                 dt { (ctx.tr("郵送で届いたもの", "Received by post")) }
                 dd {
                     (yes_no(ctx, docs.fee_notice_received)) " " (ctx.tr("手数料納付書", "fee payment notice")) "、"
-                    (yes_no(ctx, docs.fee_notice_signed)) " " (ctx.tr("申請人の署名", "signed by the applicant")) "、"
-                    (yes_no(ctx, docs.old_card_returned)) " " (ctx.tr("在留カード", "the current card"))
+                    (yes_no(ctx, docs.fee_notice_signed)) " " (ctx.tr("申請人の署名", "signed by the applicant"))
+                    @if app.procedure().issues_card() {
+                        "、" (yes_no(ctx, docs.old_card_returned)) " " (ctx.tr("在留カード", "the current card"))
+                    }
                 }
             }
             @if let Some(d) = app.card_dispatched_on() {
-                dt { (ctx.tr("在留カードの発送日", "Card posted on")) } dd { (d.to_string()) }
+                dt { (ctx.tr("発送日", "Posted on")) } dd { (d.to_string()) }
             }
             @if let Some(d) = app.card_delivered_on() {
-                dt { (ctx.tr("在留カードの配達日", "Card delivered on")) } dd { (d.to_string()) }
+                dt { (ctx.tr("配達日", "Delivered on")) } dd { (d.to_string()) }
             }
             @if let Some(d) = app.card_handed_over_on() {
-                dt { (ctx.tr("在留カードの交付日", "Card handed over on")) } dd { (d.to_string()) }
+                dt { (ctx.tr("窓口での交付日", "Handed over at the counter on")) } dd { (d.to_string()) }
             }
             @if !app.withdrawn_attachments().is_empty() {
                 dt { (ctx.tr("取り下げた申請", "Withdrawn with it")) }
@@ -246,9 +251,11 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
             dt { (ctx.tr("国籍・地域", "Nationality or region")) } dd { (f.nationality.to_string()) }
             dt { (ctx.tr("生年月日", "Date of birth")) } dd { (f.birth_date.to_string()) }
             dt { (ctx.tr("性別", "Sex")) } dd { (match f.sex { zairyu_domain::form::Sex::Male => ctx.tr("男", "Male"), zairyu_domain::form::Sex::Female => ctx.tr("女", "Female") }) }
-            dt { (ctx.tr("配偶者の有無", "Married")) } dd { (if f.married { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
-            dt { (ctx.tr("職業", "Occupation")) } dd { (f.occupation.to_string()) }
-            dt { (ctx.tr("本国における居住地", "Address in the home country")) } dd { (f.home_country_address.to_string()) }
+            @if let Some(p) = f.stay_part() {
+                dt { (ctx.tr("配偶者の有無", "Married")) } dd { (if p.married { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
+                dt { (ctx.tr("職業", "Occupation")) } dd { (p.occupation.to_string()) }
+                dt { (ctx.tr("本国における居住地", "Address in the home country")) } dd { (p.home_country_address.to_string()) }
+            }
             dt { (ctx.tr("住居地", "Address in Japan")) } dd { (f.address.postcode.to_string()) " " (f.address.prefecture.as_str()) (f.address.city.to_string()) (f.address.street.to_string()) }
             dt { (ctx.tr("電話番号", "Telephone")) } dd { (opt(f.telephone.as_ref().map(|p| p.as_str().to_owned()))) }
             dt { (ctx.tr("携帯電話番号", "Mobile")) } dd { (opt(f.mobile.as_ref().map(|p| p.as_str().to_owned()))) }
@@ -256,22 +263,33 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
             dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (f.stay.card_number.to_string()) }
             dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, f.stay.status.info().name_ja, f.stay.status.info().name_en)) }
             dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.words(ctx.lang)) " / " (f.stay.expiry.to_string()) }
-            @if let Some(asked) = f.desired_status {
+            @if let Some(asked) = f.desired_status() {
                 dt { (ctx.tr("希望する在留資格", "Desired status of residence")) } dd { (tr(lang, asked.info().name_ja, asked.info().name_en)) }
             }
-            dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (f.desired_period_of_stay.words(ctx.lang)) }
+            @if let Some(period) = f.desired_period() {
+                dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (period.words(ctx.lang)) }
+            }
+            @if let Some(w) = f.work_part() {
+                @let (ja, en) = zairyu_domain::form::field::Field::WorkActivity.label_for(app.procedure());
+                dt { (ctx.tr(ja, en)) } dd { (w.work_activity.to_string()) }
+                dt { (ctx.tr("就労する期間", "Period of the work")) } dd { (w.work_from.to_string()) " – " (w.work_until.to_string()) }
+            }
             @let (reason_ja, reason_en) = zairyu_domain::form::field::Field::Reason.label_for(app.procedure());
             dt { (ctx.tr(reason_ja, reason_en)) } dd { (f.reason.to_string()) }
-            dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(f.criminal_record.as_ref().map(ToString::to_string))) }
-            dt { (ctx.tr("在日親族・同居者", "Relatives in Japan")) }
-            dd {
-                @if f.relatives.is_empty() { "—" }
-                @for r in &f.relatives {
-                    (r.relationship.to_string()) " " (r.name.to_string()) " (" (r.birth_date.to_string()) ", " (r.nationality.to_string()) ")" br;
+            @if let Some(p) = f.stay_part() {
+                dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(p.criminal_record.as_ref().map(ToString::to_string))) }
+                dt { (ctx.tr("在日親族・同居者", "Relatives in Japan")) }
+                dd {
+                    @if p.relatives.is_empty() { "—" }
+                    @for r in &p.relatives {
+                        (r.relationship.to_string()) " " (r.name.to_string()) " (" (r.birth_date.to_string()) ", " (r.nationality.to_string()) ")" br;
+                    }
                 }
             }
             dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (f.notice_email.to_string()) }
-            dt { (ctx.tr("漢字氏名の併記の申出", "Petition for the kanji name")) } dd { (if f.kanji_name_petition { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
+            @if let Some(p) = f.stay_part() {
+                dt { (ctx.tr("漢字氏名の併記の申出", "Petition for the kanji name")) } dd { (if p.kanji_name_petition { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
+            }
         }
     }
 }
@@ -291,6 +309,7 @@ pub(super) fn action_label(lang: Lang, a: AuditAction) -> &'static str {
         A::StartExamination => ("審査を開始", "examination started"),
         A::RequestDocuments => ("資料の提出を求めた", "documents requested"),
         A::Permit => ("許可", "permitted"),
+        A::IssueCertificate => ("証明書の交付を決定", "certificate to be issued"),
         A::Deny => ("不許可", "denied"),
         A::RecordPostDocuments => ("郵送で届いたものを記録", "post received recorded"),
         A::IssueCardByPost => ("在留カードを発送", "card posted"),

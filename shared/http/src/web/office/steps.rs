@@ -39,7 +39,7 @@ pub(super) fn step_form(
     let f = Form { ctx, errors: here.map_or(&[], |p| p.errors) };
     let typed = |name: &str| here.map_or("", |p| p.fields.get(name)).to_owned();
     let anchor = Posted::anchor(step);
-    let (title, mail) = step_text(ctx, step);
+    let (title, mail) = step_text(ctx, step, app.procedure().issues_card());
     let step_error = html! {
         @if let Some(e) = f.error(&anchor) {
             p.field-error { span.visually-hidden { (ctx.tr("エラー：", "Error: ")) } (e) }
@@ -73,6 +73,10 @@ pub(super) fn step_form(
             h3 { (title) }
             (step_error)
             @match step {
+                OfficeStep::Decide if !app.procedure().issues_card() => {
+                    p { (ctx.tr("証明書を交付する場合は「交付する」を押してください。在留期間は変わりません。",
+                                "To issue the certificate, press Issue. The period of stay does not change.")) }
+                },
                 OfficeStep::Decide => {
                     p { (ctx.tr("許可する場合は、新しい在留期間を選んでください。満了日は現在の満了日の翌日から数えて決まります。",
                                 "To permit, choose the new period of stay. Its expiry follows from it, counted from the day after the current expiry.")) }
@@ -86,9 +90,10 @@ pub(super) fn step_form(
                     @let docs = app.post_documents();
                     fieldset {
                         legend.label { (ctx.tr("届いたもの", "What arrived")) }
+                        @let card = app.procedure().issues_card();
                         @for (name, recorded, ja, en) in [("fee_notice_received", docs.fee_notice_received, "手数料納付書（収入印紙）", "The fee payment notice (revenue stamps)"),
                                                           ("fee_notice_signed", docs.fee_notice_signed, "申請人の署名", "The applicant's signature on it"),
-                                                          ("old_card_returned", docs.old_card_returned, "現在の在留カード", "The current residence card")] {
+                                                          ("old_card_returned", docs.old_card_returned, "現在の在留カード", "The current residence card")].into_iter().filter(|(name, ..)| card || *name != "old_card_returned") {
                             @let checked = if here.is_some() { typed(name) == "yes" } else { recorded };
                             div.choice {
                                 input type="checkbox" id=(name) name=(name) value="yes" checked[checked];
@@ -118,6 +123,11 @@ pub(super) fn step_form(
             @if let Some(mail) = mail { p.hint { (ctx.tr("送られるメール：", "E-mail sent: ")) (mail) } }
             @if cannot_be_undone(step) { (f.confirm(&confirm_id, typed("confirm") == "yes")) }
             @match step {
+                OfficeStep::Decide if !app.procedure().issues_card() => div.actions {
+                    button type="submit" name="decision" value="issue" { (ctx.tr("交付する", "Issue")) }
+                    " "
+                    button.warning type="submit" name="decision" value="deny" { (ctx.tr("交付しない", "Refuse")) }
+                },
                 OfficeStep::Decide => div.actions {
                     button type="submit" name="decision" value="permit" { (ctx.tr("許可する", "Permit")) }
                     " "
@@ -141,9 +151,9 @@ fn period_options(
     other: &str,
     today: JstDate,
 ) -> (Vec<(String, String)>, String) {
-    let asked = app.form().desired_period_of_stay;
+    let asked = app.form().desired_period();
     let typed = (chosen == "other").then(|| PeriodOfStay::parse(other).ok()).flatten();
-    let mut periods = vec![asked];
+    let mut periods: Vec<PeriodOfStay> = asked.into_iter().collect();
     for p in PeriodOfStay::commonly_granted().into_iter().chain(typed) {
         if !periods.contains(&p) {
             periods.push(p);
@@ -157,7 +167,7 @@ fn period_options(
                 Lang::Ja => format!("{}（満了日 {until}）", p.words(ctx.lang)),
                 Lang::En => format!("{} (until {until})", p.words(ctx.lang)),
             };
-            let words = if *p == asked {
+            let words = if Some(*p) == asked {
                 format!("{words}{}", ctx.tr("：申請人の希望", ": as asked for"))
             } else {
                 words
@@ -171,9 +181,22 @@ fn period_options(
 }
 
 /// A step's name and the e-mail it sends the filing user (if any).
-pub(super) fn step_text(ctx: &PageCtx, step: OfficeStep) -> (&'static str, Option<&'static str>) {
+pub(super) fn step_text(ctx: &PageCtx, step: OfficeStep, card: bool) -> (&'static str, Option<&'static str>) {
     let t = |ja, en| ctx.tr(ja, en);
+    let certificate_issued = Some(t("証明書交付のお知らせ", "certificate issued"));
     match step {
+        // A certificate's steps: what is decided, posted and handed over is the certificate.
+        OfficeStep::Decide if !card => (
+            t("交付・不交付を決定する", "Decide: issue or refuse"),
+            Some(t(
+                "審査完了のお知らせ（交付の場合は手数料と受領の方法を含む）",
+                "examination completed (when issued, with the fee and how the certificate is received)",
+            )),
+        ),
+        OfficeStep::IssueCardByPost if !card => (t("証明書を発送する", "Post the certificate"), certificate_issued),
+        OfficeStep::HandOverAtCounter if !card => {
+            (t("窓口で証明書を交付する", "Hand over the certificate at the counter"), certificate_issued)
+        }
         OfficeStep::StartExamination => (t("審査を開始する", "Start the examination"), None),
         OfficeStep::RequestDocuments => (
             t("資料の提出を求める", "Ask for documents"),
@@ -266,6 +289,7 @@ pub(super) fn action_of(
         OfficeStep::RequestDocuments => Some(OfficeAction::RequestDocuments),
         OfficeStep::Decide => match fields.get("decision") {
             "deny" => Some(OfficeAction::Deny),
+            "issue" if !app.procedure().issues_card() => Some(OfficeAction::IssueCertificate),
             "permit" => permit_of(fields, lang, app, today).map_err(|e| errors.extend(e)).ok(),
             _ => {
                 errors.extend(err(
