@@ -245,6 +245,24 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     act(&d, OfficeAction::StartExamination).await;
     act(&d, OfficeAction::Deny).await;
     step.expect(&w, "denied", &[(K::ApplicationDenied, &[TANAKA])]).await;
+    // A work certificate (#35): filed without a photo, issued (the fee and how it is received), handed over.
+    let work = w.svc.applications.create_application(&tanaka, &w.another_work_certificate().await).await.unwrap();
+    w.svc.applications.submit(&tanaka, work.id().as_str()).await.unwrap();
+    step.expect(&w, "work certificate filed", received).await;
+    act(work.id(), OfficeAction::StartExamination).await;
+    act(work.id(), OfficeAction::IssueCertificate).await;
+    step.expect(&w, "certificate to be issued", &[(K::ExaminationCompleted, &[TANAKA])]).await;
+    act(
+        work.id(),
+        OfficeAction::RecordPostDocuments {
+            fee_notice_received: true,
+            fee_notice_signed: true,
+            old_card_returned: false,
+        },
+    )
+    .await;
+    act(work.id(), OfficeAction::IssueCardByPost { dispatched_on: JstDate::parse("2026-11-29").unwrap() }).await;
+    step.expect(&w, "certificate posted", &[(K::CertificateIssued, &[TANAKA])]).await;
 
     // Blanket input (Q42): a file registered whole, and one with an error row.
     let org = OrganizationId::parse("org1").unwrap();

@@ -913,9 +913,11 @@ async fn the_list_page_tells_who_can_file_today() {
     };
     let early = row("EF23456789GH");
     assert!(early.contains("申請できません") && early.contains(&today.add_months(4).to_string()), "{early}");
-    // Not yet an extension; a change of status any day of the stay (#33).
+    // Not yet an extension; a change of status and a work certificate any day of the stay (#33, #35).
     let links = early.matches("/applications/new").count();
-    assert_eq!((links, early.matches("procedure=change_of_status").count()), (1, 1), "{early}");
+    let (change, work) =
+        (early.matches("procedure=change_of_status").count(), early.matches("procedure=work_certificate").count());
+    assert_eq!((links, change, work), (2, 1, 1), "{early}");
     let expired = row("JK34567890LM");
     assert!(expired.contains("申請できません") && expired.contains("満了しています"), "{expired}");
     assert!(!expired.contains("/applications/new"));
@@ -1566,7 +1568,7 @@ async fn the_office_examines_an_application_to_its_card_by_post_in_pages() {
     delivered.push(("delivered_on", "2026-12-01".to_owned()));
     assert!(b.post_owned(&app, &here, &delivered).await.location.is_some());
     let done = b.get(&app, &here).await;
-    assert!(done.html.contains("Card delivered on") && done.html.contains("Your roles allow nothing more"));
+    assert!(done.html.contains("Delivered on") && done.html.contains("Your roles allow nothing more"));
     for what in [
         "photo replaced",
         "examination started",

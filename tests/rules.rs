@@ -882,9 +882,10 @@ async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_st
     let filings = student["filings"].as_array().unwrap();
     assert_eq!(
         filings.iter().map(|f| f["procedure"].as_str().unwrap()).collect::<Vec<_>>(),
-        ["extension", "change_of_status"]
+        ["extension", "change_of_status", "work_certificate"]
     );
-    assert!(filings.iter().all(|f| f["online"] == true));
+    // A student has no work to certify (#35).
+    assert_eq!(filings.iter().map(|f| f["online"] == true).collect::<Vec<_>>(), [true, true, false]);
     assert!(filings[1]["filing_window"]["opens"].as_str().unwrap() <= "2026-11-27", "{student}");
     assert!(filings[0]["filing_window"]["opens"].as_str().unwrap() > "2026-11-27", "{student}");
     let extension = form("ST11223344UV", stay);
@@ -922,6 +923,118 @@ async fn a_change_of_status_is_filed_while_the_stay_runs_and_permitted_in_the_st
     let mails: Vec<_> = w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).collect();
     assert!(mails.len() >= 2, "{mails:?}");
     assert!(mails.iter().all(|j| j.data["procedure_en"] == "Change of status of residence"));
+}
+
+/// #35 item 3, from the spec's side and through the API: a certificate of authorized employment is refused
+/// for a student (no work to certify) and for work beyond the stay; an engineer files it without a photo
+/// while an extension of theirs is examined (another claim), in its own series of numbers (ＷＣ); the office
+/// issues it (a permission it cannot give; the stay unchanged), its fee by the date (1,600 yen online), the
+/// e-mails name the certificate, not a card; posted, the application is completed.
+#[tokio::test]
+async fn a_work_certificate_is_filed_without_a_photo_issued_with_its_fee_and_posted() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    let work = |card: &str, edit: &dyn Fn(&mut Value)| {
+        let mut v = serde_json::to_value(zairyu_domain::fixtures::work_certificate_input()).unwrap();
+        v["residence_card_number"] = json!(card);
+        edit(&mut v);
+        v
+    };
+    list(&app, &clerk, "ST11223344UV", |p| p["status_of_residence"] = json!("student")).await;
+    let r = send(
+        &app,
+        tanaka.json(
+            "POST",
+            "/api/applications",
+            work("ST11223344UV", &|v| {
+                v["status_of_residence"] = json!("student");
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(rules_of(&r), vec![pair("status_of_residence", "work_certificate.cannot_work")]);
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("就労が認められていない"), "{:?}", r.body);
+    list(&app, &clerk, "ZZ11223344YY", |_| {}).await;
+    let r = send(
+        &app,
+        tanaka.json(
+            "POST",
+            "/api/applications",
+            work("ZZ11223344YY", &|v| {
+                v["work_until"] = json!("2027-01-21");
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(rules_of(&r), vec![pair("work_until", "work_period.beyond_stay")]);
+    let r = send(
+        &app,
+        tanaka.json(
+            "POST",
+            "/api/applications",
+            work("ZZ11223344YY", &|v| {
+                v["occupation"] = json!("Engineer");
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(rules_of(&r), vec![pair("occupation", "form.not_asked")]);
+
+    // An extension of theirs already filed: the certificate is another claim.
+    filed(&app, &tanaka, form("ZZ11223344YY", |_| {})).await;
+    let r = send(&app, tanaka.json("POST", "/api/applications", work("ZZ11223344YY", &|_| {}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let photo = send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await;
+    assert!(photo.body.to_string().contains("application.photo_not_asked"), "{:?}", photo.body);
+    let r =
+        send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "filed without a photo: {:?}", r.body);
+    // A second certificate for the same person waits for the first.
+    let r = send(&app, tanaka.json("POST", "/api/applications", work("ZZ11223344YY", &|_| {}))).await;
+    assert_problem(&r, StatusCode::CONFLICT, "application-open");
+
+    w.clock.set(start() + Duration::days(1));
+    let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
+    assert!(official.starts_with("東オンＷＣ26"), "{official}");
+    let officer = login(&app, "OFFICER1").await;
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
+    assert!(r.body.to_string().contains("application.decision_of_another_procedure"), "{:?}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a certificate is not a permission: {:?}", r.body);
+    let r = act(&app, &officer, &id, json!({ "action": "issue_certificate" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["decision"], json!({ "outcome": "issued", "decided_on": "2026-11-28" }));
+    assert_eq!(
+        (r.body["fee_yen"].clone(), r.body["status"]["code"].clone()),
+        (json!(1_600), json!("waiting_for_issuance"))
+    );
+    assert_eq!(r.body["expiry_date"], "2027-01-20", "the stay as it was");
+    let mails: Vec<_> = w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).collect();
+    let completed =
+        mails.iter().find(|j| j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted).unwrap();
+    assert_eq!(completed.data["issued_ja"], "就労資格証明書");
+    assert!(
+        !completed.data["details_ja"].contains("在留カード") && completed.data["details_ja"].contains("1,600"),
+        "{:?}",
+        completed.data
+    );
+    for action in [
+        json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": false }),
+        json!({ "action": "issue_card_by_post", "dispatched_on": "2026-11-30" }),
+    ] {
+        let r = act(&app, &officer, &id, action).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let tanaka = login(&app, "TANAKA01").await;
+    let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["status"]["code"], "completed", "{:?}", r.body);
+    assert!(r.body["permission_effective_on"].is_null(), "a certificate permits nothing");
+    let kinds: Vec<_> =
+        w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).map(|j| j.kind).collect();
+    assert!(kinds.contains(&zairyu_domain::notification::NotificationKind::CertificateIssued), "{kinds:?}");
+    assert!(!kinds.contains(&zairyu_domain::notification::NotificationKind::ResidenceCardIssued));
 }
 
 /// #33 item 1: online, never on the last day of the period of stay (the counter then).

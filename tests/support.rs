@@ -306,6 +306,15 @@ impl World {
         input
     }
 
+    /// A certificate of authorized employment for another foreign national on org1's list (#35).
+    pub async fn another_work_certificate(&self) -> zairyu_domain::form::ApplicationInput {
+        let card = self.another_person().await.residence_card_number;
+        zairyu_domain::form::ApplicationInput {
+            residence_card_number: card,
+            ..zairyu_domain::fixtures::work_certificate_input()
+        }
+    }
+
     /// The caller's application list (Q50) as the API shows it, parsed.
     pub async fn lines(&self, caller: &Caller, limit: u32) -> Vec<Line> {
         let page = self.svc.applications.applications(caller, None, limit).await.unwrap();

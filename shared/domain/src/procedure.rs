@@ -205,6 +205,12 @@ impl Procedure {
         }
     }
 
+    /// Whether it is filed with the applicant's facial photo (Q23): the photo is the new card's; a
+    /// certificate carries none.
+    pub fn needs_photo(self) -> bool {
+        self.issues_card()
+    }
+
     /// Whether the office's answer is a new residence card (a permission of a stay) or a certificate that
     /// changes nothing of the stay.
     pub fn issues_card(self) -> bool {

@@ -194,7 +194,7 @@ impl From<ServiceError> for Problem {
                 let mut p =
                     Self::from_error(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The input breaks a rule", &e);
                 let field = match inner {
-                    ApplicationError::PhotoMissing => "photo",
+                    ApplicationError::PhotoMissing | ApplicationError::PhotoNotAsked(_) => "photo",
                     ApplicationError::Post(_) | ApplicationError::SameReceiptMethod(_) => "receipt_method",
                     ApplicationError::PermittedExpiryDiffers { .. } => "expiry_date",
                     ApplicationError::DeliveredBeforeDispatch => "delivered_on",

@@ -117,7 +117,7 @@ impl Applications {
                 return Err(e);
             }
         };
-        self.refuse_if_open(&org, &form.stay.card_number).await?;
+        self.refuse_if_open(&org, &form.stay.card_number, form.procedure).await?;
         let id = ApplicationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
         let app = Application::new(id, org.id().clone(), caller.user_id.clone(), form);
         let event = self.core.event(
@@ -139,8 +139,9 @@ impl Applications {
         &self,
         org: &Organization,
         card: &zairyu_domain::values::ResidenceCardNumber,
+        procedure: Procedure,
     ) -> Result<(), ServiceError> {
-        match self.core.store().applications().open_for_card(card).await? {
+        match self.core.store().applications().open_for_card(card, procedure).await? {
             None => Ok(()),
             Some(open) => Err(open.refuses_another_for(org.id()).into()),
         }
@@ -156,7 +157,7 @@ impl Applications {
     ) -> Result<(), ServiceError> {
         match self.core.commit(change).await {
             Err(ServiceError::Conflict) => {
-                self.refuse_if_open(org, &app.form().stay.card_number).await?;
+                self.refuse_if_open(org, &app.form().stay.card_number, app.procedure()).await?;
                 Err(ServiceError::Conflict)
             }
             other => other,
@@ -193,12 +194,17 @@ impl Applications {
     /// The entry (not yet filed) of this organization for a person, if there is one: where the form for
     /// that person returns to (browser back after saving keeps the answers).
     #[tracing::instrument(skip_all)]
-    pub async fn open_entry_for(&self, caller: &Caller, card: &str) -> Result<Option<Application>, ServiceError> {
+    pub async fn open_entry_for(
+        &self,
+        caller: &Caller,
+        card: &str,
+        procedure: Procedure,
+    ) -> Result<Option<Application>, ServiceError> {
         let org = caller.organization()?;
         let Ok(card) = zairyu_domain::values::ResidenceCardNumber::parse(card) else {
             return Ok(None);
         };
-        let open = self.core.store().applications().open_for_card(&card).await?;
+        let open = self.core.store().applications().open_for_card(&card, procedure).await?;
         Ok(open
             .filter(|a| a.organization_id() == org && a.status() == ApplicationStatus::InputCompleted)
             .map(Stored::into_inner))
@@ -391,7 +397,7 @@ impl Applications {
         let stored = self.own_entry(caller, id).await?;
         let org = self.own_organization(caller).await?;
         let form = self.checked_form(&org, input).await?;
-        self.refuse_if_open(&org, &form.stay.card_number).await?;
+        self.refuse_if_open(&org, &form.stay.card_number, form.procedure).await?;
         let app = stored.clone().into_inner().correct(Actor::OrganizationUser, form)?;
         let event = self.core.event(
             caller.user_id.as_str(),

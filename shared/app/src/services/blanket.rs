@@ -502,7 +502,7 @@ impl Blanket {
                 }
             };
             let card = form.stay.card_number.clone();
-            if !batch.has(&card) && store.applications().open_for_card(&card).await?.is_none() {
+            if !batch.has(&card) && store.applications().open_for_card(&card, form.procedure).await?.is_none() {
                 if batch.is_full() {
                     self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
                 }
@@ -617,7 +617,7 @@ impl Blanket {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<RowOutcome, ServiceError> {
         let store = self.core.store();
-        let open = store.applications().open_for_card(&form.stay.card_number).await?;
+        let open = store.applications().open_for_card(&form.stay.card_number, form.procedure).await?;
         match open {
             Some(open) if open.id() == id => Ok(RowOutcome::Added),
             Some(mut open)
@@ -647,7 +647,8 @@ impl Blanket {
                     Ok(RowOutcome::Added)
                 } else {
                     // The open claim was taken meanwhile by another application for the same person.
-                    let open = store.applications().open_for_card(&app.form().stay.card_number).await?;
+                    let open =
+                        store.applications().open_for_card(&app.form().stay.card_number, app.procedure()).await?;
                     let refusal = open.map_or(ApplicationError::AlreadyOpen(None), |o| o.refuses_another_for(org.id()));
                     Ok(RowOutcome::Refused(refusal))
                 }

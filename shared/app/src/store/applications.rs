@@ -426,14 +426,19 @@ impl Applications<'_> {
         Store::follow(self.0, &q, |app: &Application| app.form().stay.card_number == *card).await
     }
 
-    /// The open (not final) application for the holder of this card, if there is one: read through every
-    /// application for the card, so one entered before the open claim existed is found too.
-    pub async fn open_for_card(&self, card: &ResidenceCardNumber) -> Result<Option<Stored<Application>>, StoreError> {
+    /// The open (not final) application for the holder of this card that excludes one of `procedure` (the
+    /// same claim: `Procedure::claim_scope`), if there is one: read through every application for the card,
+    /// so one entered before the open claim existed is found too.
+    pub async fn open_for_card(
+        &self,
+        card: &ResidenceCardNumber,
+        procedure: Procedure,
+    ) -> Result<Option<Stored<Application>>, StoreError> {
         let mut after = None;
         loop {
             let page = self.by_card(card, after, 100).await?;
             for app in page.items {
-                if !app.status().is_final() {
+                if !app.status().is_final() && app.procedure().claim_scope() == procedure.claim_scope() {
                     return self.get(app.id()).await;
                 }
             }

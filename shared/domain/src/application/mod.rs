@@ -168,6 +168,8 @@ pub enum ApplicationError {
     Post(#[from] PostRefusal),
     #[error("attach the facial photo before submitting")]
     PhotoMissing,
+    #[error("this kind of application is filed without a photo")]
+    PhotoNotAsked(crate::procedure::Procedure),
     #[error("the receipt method is already {0:?}")]
     SameReceiptMethod(ReceiptMethod),
     #[error("no {0:?} permission is attached to this application, or it was already withdrawn")]
@@ -197,6 +199,8 @@ pub enum ApplicationError {
     AlreadyOpen(Option<ApplicationId>),
     #[error("the application is for another foreign national; enter a new application for this one")]
     AnotherPerson,
+    #[error("the application is of another kind; enter a new application for this one")]
+    AnotherProcedure(crate::procedure::Procedure),
     #[error("this decision is not one this kind of application takes: a stay is permitted, a certificate issued")]
     DecisionOfAnotherProcedure(crate::procedure::Procedure),
     #[error(transparent)]
@@ -220,6 +224,7 @@ impl Localized for ApplicationError {
             Self::Transition(e) => e.rule(),
             Self::Post(e) => e.rule(),
             Self::PhotoMissing => "application.photo_missing",
+            Self::PhotoNotAsked(_) => "application.photo_not_asked",
             Self::SameReceiptMethod(_) => "application.same_receipt_method",
             Self::NotAttached(_) => "application.not_attached",
             Self::FeeNoticeMissing => "application.fee_notice_missing",
@@ -234,6 +239,7 @@ impl Localized for ApplicationError {
             Self::AlreadyOpen(_) => "application.already_open",
             Self::AnotherPerson => "application.another_person",
             Self::DecisionOfAnotherProcedure(_) => "application.decision_of_another_procedure",
+            Self::AnotherProcedure(_) => "application.another_procedure",
             Self::Document(e) => e.rule(),
             Self::TooManyDocuments => "application.too_many_documents",
         }
@@ -243,6 +249,7 @@ impl Localized for ApplicationError {
             Self::Transition(e) => e.message_ja(),
             Self::Post(e) => e.message_ja(),
             Self::PhotoMissing => "申請の前に顔写真を添付してください。".into(),
+            Self::PhotoNotAsked(p) => format!("{}には顔写真を添付しません。", p.label_ja()),
             Self::SameReceiptMethod(_) => "受領方法は既にその方法です。".into(),
             Self::NotAttached(_) => "その申請は同時申請されていないか、既に取り下げられています。".into(),
             Self::FeeNoticeMissing => {
@@ -267,6 +274,9 @@ impl Localized for ApplicationError {
             ),
             Self::AlreadyOpen(None) => "この外国人には他の機関による処理中の申請があります。".into(),
             Self::AnotherPerson => "この申請は別の外国人のものです。この外国人の申請は新たに入力してください。".into(),
+            Self::AnotherProcedure(p) => {
+                format!("この申請は{}です。別の種類の申請は新たに入力してください。", p.label_ja())
+            }
             Self::DecisionOfAnotherProcedure(p) => {
                 format!("{}にはこの処分をしません。在留の許可か証明書の交付かは申請の種類で決まります。", p.label_ja())
             }
@@ -564,6 +574,11 @@ impl Application {
         Ok(facts)
     }
 
+    /// The photo its procedure needs is attached (or it needs none): it can be filed.
+    pub fn photo_in_order(&self) -> bool {
+        self.photo.is_some() || !self.form.procedure.needs_photo()
+    }
+
     /// The photo may be attached or replaced by the user while the application is only entered.
     pub fn attach_photo(&mut self, actor: Actor, photo: PhotoRef) -> Result<(), ApplicationError> {
         if !Transition::ChangeEntry.permits(actor) {
@@ -571,6 +586,9 @@ impl Application {
         }
         if Transition::ChangeEntry.target(self.status, self.form.receipt_method).is_none() {
             return Err(ApplicationError::FiledCannotChange);
+        }
+        if !self.form.procedure.needs_photo() {
+            return Err(ApplicationError::PhotoNotAsked(self.form.procedure));
         }
         // The photo and the documents share the 25 MB: a new photo fits in the room left with the old one's.
         let bytes = u64::try_from(photo.info.bytes).unwrap_or(u64::MAX);
@@ -594,10 +612,20 @@ impl Application {
         if self.status != ApplicationStatus::InputCompleted {
             return Err(ApplicationError::FiledCannotChange);
         }
+        self.same_person_and_procedure(&form)?;
+        self.form = form;
+        Ok(())
+    }
+
+    /// A form that replaces this one's is for the same person and the same procedure (another procedure is
+    /// another application, with its own claim on the person).
+    fn same_person_and_procedure(&self, form: &ApplicationForm) -> Result<(), ApplicationError> {
         if form.stay.card_number != self.form.stay.card_number {
             return Err(ApplicationError::AnotherPerson);
         }
-        self.form = form;
+        if form.procedure != self.form.procedure {
+            return Err(ApplicationError::AnotherProcedure(self.form.procedure));
+        }
         Ok(())
     }
 
@@ -605,9 +633,7 @@ impl Application {
     /// open claim is the card's), another form.
     pub fn change_entry(&mut self, actor: Actor, form: ApplicationForm) -> Result<(), ApplicationError> {
         Transition::ChangeEntry.apply(actor, self.status, self.form.receipt_method)?;
-        if form.stay.card_number != self.form.stay.card_number {
-            return Err(ApplicationError::AnotherPerson);
-        }
+        self.same_person_and_procedure(&form)?;
         self.transition(Transition::ChangeEntry, actor)?;
         self.form = form;
         Ok(())
@@ -632,7 +658,7 @@ impl Application {
         if eligible.card() != &self.form.stay.card_number {
             return Err(ApplicationError::EligibilityOfAnother);
         }
-        if self.photo.is_none() && Transition::Submit.permits(actor) {
+        if !self.photo_in_order() && Transition::Submit.permits(actor) {
             return Err(ApplicationError::PhotoMissing);
         }
         self.transition(Transition::Submit, actor)?;
@@ -890,6 +916,63 @@ mod tests {
 
     fn submitted(edit: impl FnOnce(&mut crate::form::ApplicationInput)) -> Application {
         submitted_as(edit, |_| {})
+    }
+
+    /// #35 item 3: a work certificate is filed without a photo (one is refused), issued — never permitted, as
+    /// a stay is never issued a certificate — with its fee by the day of receipt, posted without a card's
+    /// rules; it stays a work certificate (another kind is another application) and permits nothing.
+    #[test]
+    fn a_work_certificate_is_filed_without_a_photo_and_issued() {
+        let form = ApplicationForm::parse(&crate::fixtures::work_certificate_input(), today()).unwrap();
+        let mut a = Application::new(
+            ApplicationId::parse("app-3").unwrap(),
+            OrganizationId::parse("org-1").unwrap(),
+            UserId::parse("TANAKA01").unwrap(),
+            form,
+        );
+        assert_eq!(a.attach_photo(USER, photo()), Err(ApplicationError::PhotoNotAsked(a.procedure())));
+        assert!(a.photo_in_order() && !a.user_steps().contains(&UserStep::AttachPhoto));
+        assert!(a.user_steps().contains(&UserStep::Submit));
+        assert_eq!(
+            a.change_entry(USER, app(|_| {}).form().clone()),
+            Err(ApplicationError::AnotherProcedure(crate::procedure::Procedure::WorkCertificate))
+        );
+        let e = eligible(&a);
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8), None).unwrap();
+        assert_eq!(a.post_caveat(), None, "no card, no 16th birthday");
+        a.start_examination(EXAMINER).unwrap();
+        let period = PeriodOfStay::parse("1Y").unwrap();
+        assert_eq!(
+            a.permit(EXAMINER, period, None, today()),
+            Err(ApplicationError::DecisionOfAnotherProcedure(crate::procedure::Procedure::WorkCertificate))
+        );
+        a.issue_certificate(EXAMINER, today()).unwrap();
+        assert_eq!(a.decision(), Some(Decision::Issued { decided_on: today() }));
+        assert_eq!(a.decision().map(Decision::decided_on), Some(today()));
+        assert_eq!((a.status(), a.fee_due()), (ApplicationStatus::WaitingForIssuance, Some(1_600)));
+        assert_eq!(a.permitted_status(), a.form().stay.status);
+        // What arrived by post: the fee notice, no card to return.
+        let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };
+        a.record_post_documents(ISSUANCE, docs).unwrap();
+        a.issue_card_by_post(ISSUANCE, today().succ()).unwrap();
+        a.record_delivery(ISSUANCE, today().succ().succ()).unwrap();
+        assert_eq!((a.status(), a.permission_effective_on()), (ApplicationStatus::Completed, None));
+        // A stay is not issued a certificate.
+        let mut stay = submitted(|_| {});
+        stay.start_examination(EXAMINER).unwrap();
+        assert_eq!(
+            stay.issue_certificate(EXAMINER, today()),
+            Err(ApplicationError::DecisionOfAnotherProcedure(crate::procedure::Procedure::Extension))
+        );
+        for e in [
+            ApplicationError::PhotoNotAsked(crate::procedure::Procedure::WorkCertificate),
+            ApplicationError::AnotherProcedure(crate::procedure::Procedure::WorkCertificate),
+            ApplicationError::DecisionOfAnotherProcedure(crate::procedure::Procedure::Extension),
+        ] {
+            assert!(
+                e.message_ja().ends_with('。') && e.rule().starts_with("application.") && !e.to_string().is_empty()
+            );
+        }
     }
 
     /// #33 item 1: a change of status permitted gives the status asked for, its period counted from the day

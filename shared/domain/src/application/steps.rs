@@ -163,7 +163,9 @@ impl Application {
         UserStep::ALL
             .into_iter()
             .filter(|s| s.transition().apply(user, self.status, self.form.receipt_method).is_ok())
-            .filter(|s| *s != UserStep::Submit || self.photo.is_some())
+            .filter(|s| *s != UserStep::Submit || self.photo_in_order())
+            // A certificate's application carries no photo.
+            .filter(|s| *s != UserStep::AttachPhoto || self.form.procedure.needs_photo())
             .collect()
     }
 

@@ -284,6 +284,7 @@ async fn applications(
                             @if filing {
                                 td {
                                     @if r.photo_attached { (ctx.tr("添付済み", "Attached")) }
+                                    @else if !r.photo_waiting() { (ctx.tr("不要", "Not needed")) }
                                     @else { a href=(format!("/applications/{}/check", r.id)) { (ctx.tr("顔写真を添付する", "Attach the photo")) } }
                                 }
                             }
@@ -318,7 +319,7 @@ async fn applications(
         } @else if filing {
             p { (ctx.tr("入力が完了した申請情報を、まとめて申請できます。顔写真が添付されていない申請は、先に顔写真を添付してください。",
                         "Applications entered and not yet filed can be filed together. Attach the photo to any that has none first.")) }
-            @if rows.iter().any(|r| !r.photo_attached) {
+            @if rows.iter().any(Row::photo_waiting) {
                 p { a href="/applications/photos" { (ctx.tr("顔写真をまとめて添付する（一つのページで複数の人に）", "Attach photos for several people on one page")) } }
             }
             form method="post" action="/applications/file" {

@@ -19,6 +19,16 @@ pub struct Row {
     pub receipt_date: Option<String>,
     pub photo_attached: bool,
     pub blanket: Option<RowBlanket>,
+    /// Lines stored before they named it are an extension's.
+    #[serde(default)]
+    pub procedure: zairyu_domain::procedure::Procedure,
+}
+
+impl Row {
+    /// The application waits for the photo its procedure needs.
+    pub fn photo_waiting(&self) -> bool {
+        !self.photo_attached && self.procedure.needs_photo()
+    }
 }
 
 #[derive(Deserialize)]

@@ -130,13 +130,17 @@ pub(super) fn check_page(
                 }
             }
         }
-        h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
-        p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください。",
-                    "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide).")) }
+        // A certificate carries no photo: none is asked for.
+        @let needs_photo = app.procedure().needs_photo();
+        @if needs_photo {
+            h2 #photo { (ctx.tr("顔写真", "Facial photo")) }
+            p { (ctx.tr("JPEG形式、50KB以下の、申請前3か月以内に撮影した写真（縦4cm×横3cm相当）を添付してください。",
+                        "Attach a JPEG photo of at most 50 KB, taken within the last 3 months (4 cm high by 3 cm wide).")) }
+        }
         @if app.photo().is_some() {
             p { img src=(format!("/applications/{id}/photo.jpg")) alt=(ctx.tr("添付した顔写真", "The attached facial photo")) width="150"; }
         }
-        @if can(UserStep::AttachPhoto) {
+        @if can(UserStep::AttachPhoto) && needs_photo {
             form method="post" action=(format!("/applications/{id}/photo")) enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(csrf);
                 div.field.invalid[photo_error.is_some()] {
@@ -149,6 +153,8 @@ pub(super) fn check_page(
             @if app.photo().is_none() {
                 p { a href="/applications/photos" { (ctx.tr("ほかの人の顔写真とまとめて添付する", "Attach it with other people's photos on one page")) } }
             }
+        }
+        @if can(UserStep::AttachPhoto) {
             h2 #documents { (ctx.tr("立証資料（任意）", "Documents of proof (optional)")) }
             p {
                 (ctx.tr("立証資料をオンラインで提出できます（PDF、JPEG又はPNG、顔写真と合わせて25MBまで）。",

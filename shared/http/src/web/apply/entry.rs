@@ -50,12 +50,12 @@ pub(super) async fn new_form(
         .open(Some(&args.person), &person_context(v.caller.user_id.as_str()))
         .map_err(problem(lang))?
         .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
-    // Entered already (browser back after saving, a second tab): that entry, every answer kept.
-    if let Some(entry) = applications.open_entry_for(&v.caller, &card.0).await.map_err(problem(lang))? {
-        return Ok(see_other(&format!("/applications/{}/change", entry.id())));
-    }
     let procedure = zairyu_domain::procedure::Procedure::parse(&args.procedure)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?;
+    // Entered already (browser back after saving, a second tab): that entry, every answer kept.
+    if let Some(entry) = applications.open_entry_for(&v.caller, &card.0, procedure).await.map_err(problem(lang))? {
+        return Ok(see_other(&format!("/applications/{}/change", entry.id())));
+    }
     let person = applications.listed_person(&v.caller, &card.0).await.map_err(problem(lang))?;
     let input = ApplicationInput { procedure: procedure.code().to_owned(), ..person.application_input() };
     Ok(form_page(&v.page, StatusCode::OK, Target::New, &input, &[]))

@@ -92,7 +92,7 @@ async fn confirm_filing(
     for id in ids {
         // An ID that is not the organization's own (or no longer an application) is not shown.
         if let Ok(Listed::Application(app)) = applications.list_item(&v.caller, id).await {
-            chosen.push((app.id().to_string(), app.form().name.to_string(), app.photo().is_some()));
+            chosen.push((app.id().to_string(), app.form().name.to_string(), app.photo_in_order()));
         }
     }
     let errors = if unticked {
@@ -163,7 +163,7 @@ pub(super) async fn filed_many(
         let Ok(Listed::Application(app)) = applications.list_item(&v.caller, id).await else { continue };
         match app.temporary_receipt_number() {
             Some(number) => filed.push((app.id().to_string(), app.form().name.to_string(), number.to_string())),
-            None => not_filed.push((app.id().to_string(), app.form().name.to_string(), app.photo().is_some())),
+            None => not_filed.push((app.id().to_string(), app.form().name.to_string(), app.photo_in_order())),
         }
     }
     let body = html! {

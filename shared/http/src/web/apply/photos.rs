@@ -65,7 +65,7 @@ pub(super) async fn photos_page(
         .await
         .map_err(problem(lang))?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
-    let waiting: Vec<_> = rows_of(&page.items, lang)?.into_iter().filter(|r| !r.photo_attached).collect();
+    let waiting: Vec<_> = rows_of(&page.items, lang)?.into_iter().filter(|r| r.photo_waiting()).collect();
     let errors: Vec<(String, String)> =
         refused.iter().map(|(id, message)| (format!("photo-{id}"), (*message).to_owned())).collect();
     let csrf = ctx.csrf.as_deref().unwrap_or_default();

@@ -40,6 +40,7 @@ use zairyu_domain::error::Language as Lang;
 
 mod application;
 mod certificates;
+mod form_facts;
 mod notices;
 mod officers;
 pub(in crate::web) mod organizations;
