@@ -425,6 +425,46 @@ async fn a_change_of_status_is_entered_in_blanket_from_its_own_template() {
     assert_eq!(refused.refusal_detail().unwrap().rule, "blanket.mixed_screen_groups");
 }
 
+/// #35 item 5: a work certificate entered in blanket from its own template (its statuses: those that can
+/// work), read by the same reader: the template has the work's columns and none of a stay's (no desired
+/// period, no relatives); each row an application for a work certificate; a row whose work ends after the
+/// stay is an error at that cell; the example row reads as an application.
+#[tokio::test]
+async fn a_work_certificate_is_entered_in_blanket_from_its_own_template() {
+    use zairyu_blanket::columns::{columns_of, input_cells_of};
+    use zairyu_blanket::template::workbook_for;
+    use zairyu_domain::procedure::Procedure;
+    let fields: Vec<&str> = columns_of(Procedure::WorkCertificate).iter().map(|c| c.field.as_str()).collect();
+    for asked in ["work_activity", "work_from", "work_until", "reason", "receipt_method"] {
+        assert!(fields.contains(&asked), "{asked} in {fields:?}");
+    }
+    for not_asked in ["desired_period_of_stay", "relatives_in_japan", "married", "kanji_name_petition", "re_entry"] {
+        assert!(!fields.contains(&not_asked), "{not_asked} in {fields:?}");
+    }
+    let w = World::new().await;
+    let _ = w.blanket_people(2).await;
+    let work = |i: usize, until: &str| {
+        let mut input = zairyu_domain::fixtures::work_certificate_input();
+        input.residence_card_number = card(i);
+        input.work_until = until.into();
+        input_cells_of(Procedure::WorkCertificate, &input)
+    };
+    let rows = vec![work(0, "2027-01-20"), work(1, "2027-02-01")];
+    let done = upload(&w, &workbook_for(Procedure::WorkCertificate, ScreenGroup::Work, &rows).unwrap()).await;
+    assert_eq!((done.rows_registered(), done.rows_failed()), (1, 1));
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    let until = columns_of(Procedure::WorkCertificate).iter().position(|c| c.field == "work_until").unwrap();
+    assert_eq!((errors[0].row, errors[0].rule.as_str()), (5, "work_period.beyond_stay"));
+    assert_eq!(errors[0].column, zairyu_blanket::columns::letters(until));
+    let (_, caller) = w.login("TANAKA01").await;
+    let lines = w.lines(&caller, 10).await;
+    let entered: Vec<_> = lines.iter().filter(|l| l.status.code == "input_completed").collect();
+    assert_eq!(entered.len(), 1);
+    let app = w.svc.applications.application(&caller, &entered[0].id).await.unwrap();
+    assert_eq!(app.procedure(), Procedure::WorkCertificate);
+    assert_eq!(app.form().work_part().unwrap().work_until.to_string(), "2027-01-20");
+}
+
 /// #34 item 2: a 300-row file writes its records' list index over the list's shards, not into one partition
 /// (each partition takes about a quarter); the list reads them back merged, newest first, a page at a time,
 /// each line once.

@@ -966,6 +966,99 @@ async fn a_change_of_status_is_entered_from_the_list() {
     }
 }
 
+/// #35 item 3 through the pages: the list offers a work certificate; its form asks the work, its period and
+/// the purpose, under a certificate's headings, and nothing of a new stay, a card or the family; the check
+/// page asks no photo and files it; the office's page decides it with Issue (no period of stay), says the
+/// e-mail it sends, and after the decision offers the certificate's post, not a card's.
+#[tokio::test]
+async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    assert!(list.html.contains("Certificate of authorized employment: "), "{}", list.html);
+    let at = list.html.find("&amp;procedure=work_certificate").expect("a work certificate link");
+    let start = list.html[..at].rfind("href=\"").unwrap() + 6;
+    let link = list.html[start..].split('"').next().unwrap().replace("&amp;", "&");
+    let form = b.get(&app, &link).await;
+    form.assert_html(StatusCode::OK);
+    for text in [
+        "The work to certify",
+        "Period of the work: first day",
+        "Purpose of use",
+        "Receiving the certificate",
+        "Receipt of the certificate",
+        "the certificate is sent after the fee is paid",
+    ] {
+        assert!(form.html.contains(text), "{text}: {}", form.html);
+    }
+    for absent in [
+        "name=\"desired_period_of_stay\"",
+        "name=\"relatives_in_japan\"",
+        "name=\"married\"",
+        "name=\"kanji_name_petition\"",
+        "name=\"re_entry\"",
+        "Relatives in Japan",
+        "Receiving the new residence card",
+    ] {
+        assert!(!form.html.contains(absent), "{absent} is not asked");
+    }
+    let input = zairyu_domain::fixtures::work_certificate_input();
+    let mut fields: Vec<(String, String)> = form_fields(&input)
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
+        .filter(|(k, _)| {
+            !matches!(k.as_str(), "married" | "criminal_record" | "relatives_in_japan" | "kanji_name_petition")
+        })
+        .collect();
+    fields.push(("csrf".into(), form.hidden("csrf")));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let created = b.post(&app, "/applications/new", &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let here = created.location.clone().unwrap();
+    let check = b.get(&app, &here).await;
+    for text in [
+        "Certificate of authorized employment",
+        "The work to certify",
+        "System development at Sakura Systems",
+        "Purpose of use",
+        "File the application",
+    ] {
+        assert!(check.html.contains(text), "{text}: {}", check.html);
+    }
+    assert!(!check.html.contains("Facial photo") && !check.html.contains("id=\"photo-file\""), "no photo asked");
+    let id = here.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &check.hidden("csrf"))]).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+
+    let mut o = Browser::english();
+    o.log_in_in_english(&app, "OFFICER1").await;
+    let office = format!("/office/applications/{id}");
+    let page = o.get(&app, &office).await;
+    let csrf = page.hidden("csrf");
+    let step = |s: &str| vec![("csrf", csrf.clone()), ("step", s.to_owned())];
+    assert!(o.post_owned(&app, &office, &step("start_examination")).await.location.is_some());
+    let under = o.get(&app, &office).await;
+    assert!(under.html.contains("Decide: issue or refuse") && under.html.contains("value=\"issue\""), "{}", under.html);
+    assert!(!under.html.contains("New period of stay") && !under.html.contains("value=\"permit\""));
+    let mut issue = step("decide");
+    issue.extend([("decision", "issue".to_owned()), ("confirm", "yes".to_owned())]);
+    let issued = o.post_owned(&app, &office, &issue).await;
+    assert!(issued.location.is_some(), "{}", issued.html);
+    let decided = o.get(&app, &office).await;
+    for text in ["Certificate to be issued", "1,600", "Record what arrived by post", "Waiting for issuance"] {
+        assert!(decided.html.contains(text), "{text}: {}", decided.html);
+    }
+    assert!(!decided.html.contains("The current residence card"), "no card to return");
+    let mut docs = step("record_post_documents");
+    docs.extend([("fee_notice_received", "yes".to_owned()), ("fee_notice_signed", "yes".to_owned())]);
+    assert!(o.post_owned(&app, &office, &docs).await.location.is_some());
+    let ready = o.get(&app, &office).await;
+    assert!(ready.html.contains("Post the certificate") && ready.html.contains("certificate issued"), "{}", ready.html);
+    assert!(!ready.html.contains("Post the residence card"));
+}
+
 /// #32 item 8: photos for several people from one page — every entry without a photo with its own field; a
 /// refused file is shown beside its person, the others untouched; each attached returns to the page, which
 /// then lists only those still waiting; the filing check links to it.

@@ -84,7 +84,8 @@ pub(super) fn check_page(
         dl.facts {
             dt { (ctx.tr("申請の種類", "Procedures")) } dd { (form.procedures.labels(form.procedure).into_iter().map(|(ja, en)| ctx.tr(ja, en)).collect::<Vec<_>>().join(ctx.tr("、", ", "))) }
         }
-        @for section in Section::of_procedure(form.procedure) {
+        // The parts with an answer to check (the procedure is named above).
+        @for section in Section::of_procedure(form.procedure).filter(|s| s.fields_for(form.procedure).next().is_some()) {
             @let (ja, en) = section.title_for(form.procedure);
             section.answers aria-labelledby=(format!("check-{}", section.anchor())) {
                 div.answers-head {
@@ -154,7 +155,8 @@ pub(super) fn check_page(
                 p { a href="/applications/photos" { (ctx.tr("ほかの人の顔写真とまとめて添付する", "Attach it with other people's photos on one page")) } }
             }
         }
-        @if can(UserStep::AttachPhoto) {
+        // Entered, not filed: what may still be added, and the filing.
+        @if can(UserStep::ChangeEntry) {
             h2 #documents { (ctx.tr("立証資料（任意）", "Documents of proof (optional)")) }
             p {
                 (ctx.tr("立証資料をオンラインで提出できます（PDF、JPEG又はPNG、顔写真と合わせて25MBまで）。",
