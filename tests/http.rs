@@ -1392,6 +1392,14 @@ async fn authorization_before_input_and_query_problems() {
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(r.body["rule"], "screen_group.unknown");
     assert!(r.body["detail"].as_str().unwrap().contains("input-screen group"), "{:?}", r.body);
+    // A screen whose statuses cannot file the procedure online has no template of it (#35): said so.
+    let uri = "/api/blanket/template?screen_group=student&procedure=work_certificate";
+    let r = send(&app, staff.req("GET", uri).body(Body::empty()).unwrap()).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(r.body["rule"], "screen_group.without_procedure");
+    assert!(r.body["detail_ja"].as_str().unwrap().contains("別の入力画面"), "{:?}", r.body);
+    let uri = "/api/blanket/template?screen_group=work&procedure=work_certificate";
+    assert_eq!(send(&app, staff.req("GET", uri).body(Body::empty()).unwrap()).await.status, StatusCode::OK);
     let r = send(&app, officer.req("GET", "/api/office/applications?status=bogus").body(Body::empty()).unwrap()).await;
     assert_eq!(r.body["rule"], "status.unknown");
 }

@@ -1241,6 +1241,10 @@ async fn blanket_input_from_the_template_to_the_error_list() {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     b.get(&app, "/blanket/template?screen_group=nope").await.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    let none = b.get(&app, "/blanket/template?screen_group=student&procedure=work_certificate").await;
+    none.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.html.contains("choose another input screen"), "in the user's words: {}", none.html);
+    assert!(!none.html.contains("screen_group"), "no key shown: {}", none.html);
 
     let csrf = menu.hidden("csrf");
     b.post(&app, "/blanket/uploads", &[("csrf", "0000")]).await.assert_html(StatusCode::FORBIDDEN);

@@ -289,6 +289,61 @@ def test_a_change_of_status_from_the_list_to_the_office(browser, own_server, lan
     expect(history).to_contain_text(re.compile(f"(立証資料を開いた|document opened)(：|: ){titles[0]}"))
 
 
+def test_a_work_certificate_from_the_list_to_the_office(browser, own_server, lang, check):
+    """#35 item 3 in a browser: the clerk files a certificate of authorized employment for the nursing-care
+    worker from the list — the form asks the work, its period and the purpose, no photo — and the office
+    issues it (no period of stay to choose); the fee is the certificate's, and the certificate, not a card,
+    is what is posted."""
+    import datetime
+    s = own_server
+    staff = the_staff(browser, s, lang)
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile("^(申請する|Apply).*SANTOS,MARIA,CLARA.*(就労資格証明書|Certificate of authorized employment)")).click()
+    expect(staff).to_have_url(re.compile("procedure=work_certificate"))
+    expect(staff.locator("#desired_period_of_stay")).to_have_count(0)
+    expect(staff.locator("#relatives_in_japan-no")).to_have_count(0)
+    today = datetime.date.fromisoformat(jst_today())
+    for field, value in [("postcode", "100-0013"), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
+                         ("mobile", "090-1234-5678"), ("passport_number", "P7654321"), ("passport_expiry", "20310101"),
+                         ("work_activity", "介護福祉士として特別養護老人ホームさくら（東京都千代田区）で介護に従事"),
+                         ("work_from", (today + datetime.timedelta(days=30)).isoformat()),
+                         ("work_until", (today + datetime.timedelta(days=150)).isoformat()),
+                         ("reason", "転職先に提出するため"), ("notice_email", "maria.santos@example.com")]:
+        staff.locator(f"#{field}").fill(value)
+    for choice in ["receipt_method-post", "in_japan-yes", "applicant_requested-yes"]:
+        staff.locator(f"#{choice}").check()
+    staff.locator("#receiving_office").select_option("tokyo")
+    check(staff, "work-form")
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(staff.locator("main")).to_contain_text(re.compile("使用目的|Purpose of use"))
+    expect(staff.locator("#photo-file")).to_have_count(0)
+    check(staff, "work-check")
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    number = staff.locator(".receipt-number").inner_text()
+
+    officer = the_officer(browser, s, lang)
+    expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("就労資格証明書交付申請|Certificate of authorized employment"))
+    officer.get_by_role("link", name=number).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("証明を希望する活動の内容|The work to certify"))
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    expect(officer.get_by_role("button", name=re.compile("^(許可する|Permit)$"))).to_have_count(0)
+    officer.locator("#confirm-decide").check()
+    check(officer, "office-work")
+    officer.get_by_role("button", name=re.compile("^(交付する|Issue)$")).click()
+    expect(officer.get_by_text(re.compile("交付待ち|Waiting for issuance")).first).to_be_visible()
+    expect(officer.locator("main")).to_contain_text(re.compile("1,600"))
+    expect(officer.locator("#old_card_returned")).to_have_count(0)
+    for box in ["#fee_notice_received", "#fee_notice_signed"]:
+        officer.locator(box).check()
+    officer.get_by_role("button", name=re.compile("郵送で届いたものを記録する|Record what arrived by post")).click()
+    officer.locator("#dispatched_on").fill(jst_today())
+    officer.locator("#confirm-issue_card_by_post").check()
+    officer.get_by_role("button", name=re.compile("証明書を発送する|Post the certificate")).click()
+    history = officer.get_by_role("table", name=re.compile("履歴|History"))
+    expect(history).to_contain_text("証明書の交付を決定" if lang == "ja" else "certificate to be issued")
+    check(officer, "office-work-done")
+
+
 def test_the_office_asks_for_a_document_and_the_organization_submits_it(browser, own_server, lang, check, tmp_path):
     """#33 item 2: the officer asks for more documents; the organization's list shows the application awaiting
     documents (追完待ち) and its page leads to the upload; the document sent, the examination resumes and

@@ -111,10 +111,9 @@ fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec
     StatusOfResidence::ALL
         .into_iter()
         .filter(|s| match (procedure, screen) {
-            (Procedure::Extension, _) => s.screen_group() == Some(group),
-            (Procedure::ChangeOfStatus, true) => s.screen_group() == Some(group) && Procedure::may_ask(*s),
+            (_, true) => procedure.screen_statuses(group).contains(s),
+            (Procedure::Extension | Procedure::WorkCertificate, false) => s.screen_group() == Some(group),
             (Procedure::ChangeOfStatus, false) => procedure.in_online_scope(*s),
-            (Procedure::WorkCertificate, _) => s.screen_group() == Some(group) && procedure.in_online_scope(*s),
         })
         .collect()
 }

@@ -12,7 +12,7 @@ use crate::error::Localized;
 use crate::fees::Channel;
 use crate::jst::JstDate;
 use crate::period::{FilingWindow, FilingWindowError, PeriodOfStay};
-use crate::status_of_residence::StatusOfResidence;
+use crate::status_of_residence::{ScreenGroup, StatusOfResidence};
 
 /// A procedure filed online.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
@@ -93,6 +93,23 @@ impl Localized for ChangeScopeError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a procedure filed online: use extension")]
 pub struct UnknownProcedure(pub String);
+
+/// An input screen none of whose statuses files this procedure online (no template for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no status of residence of this input screen can file this procedure online: choose another input screen")]
+pub struct ScreenWithoutProcedure(pub Procedure, pub ScreenGroup);
+
+impl Localized for ScreenWithoutProcedure {
+    fn rule(&self) -> &'static str {
+        "screen_group.without_procedure"
+    }
+    fn message_ja(&self) -> String {
+        format!(
+            "この入力画面の在留資格では{}をオンラインで申請できません。別の入力画面を選んでください。",
+            self.0.label_ja()
+        )
+    }
+}
 
 impl Localized for UnknownProcedure {
     fn rule(&self) -> &'static str {
@@ -240,6 +257,25 @@ impl Procedure {
     /// change's blanket template lists).
     pub fn may_ask(asked: StatusOfResidence) -> bool {
         asked.is_online() && !excluded(asked, None, |e| e.asked)
+    }
+
+    /// The statuses of input screen `group` that decide the screen of an application of this procedure (an
+    /// extension's and a work certificate's the status held, a change's the one asked for): what its
+    /// template lists, empty where the procedure has no template for the screen.
+    pub fn screen_statuses(self, group: ScreenGroup) -> Vec<StatusOfResidence> {
+        group
+            .statuses()
+            .filter(|s| match self {
+                Self::Extension => true,
+                Self::ChangeOfStatus => Self::may_ask(*s),
+                Self::WorkCertificate => self.in_online_scope(*s),
+            })
+            .collect()
+    }
+
+    /// [`Self::screen_statuses`], refused where there are none.
+    pub fn check_screen(self, group: ScreenGroup) -> Result<(), ScreenWithoutProcedure> {
+        if self.screen_statuses(group).is_empty() { Err(ScreenWithoutProcedure(self, group)) } else { Ok(()) }
     }
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
@@ -440,6 +476,48 @@ mod tests {
         ] {
             assert!(e.rule().starts_with("change_of_status.") && e.message_ja().ends_with('。'));
         }
+    }
+
+    /// #35 item 5: each procedure's template lists the statuses of its screen that file it online: every one
+    /// for an extension, those a change may ask for, those that can work for a work certificate — and a
+    /// screen with none (students, dependants) has no work certificate template, said in words.
+    #[test]
+    fn each_procedure_s_template_lists_the_statuses_that_file_it() {
+        use StatusOfResidence as S;
+        for g in ScreenGroup::ALL {
+            assert_eq!(Procedure::Extension.screen_statuses(g), g.statuses().collect::<Vec<_>>());
+            assert!(Procedure::ChangeOfStatus.screen_statuses(g).iter().all(|s| Procedure::may_ask(*s)));
+        }
+        let work = Procedure::WorkCertificate.screen_statuses(ScreenGroup::Work);
+        assert!(work.contains(&S::EngineerHumanitiesInternational) && work.contains(&S::NursingCare));
+        assert!(work.iter().all(|s| crate::work_certificate::check_status(*s).is_ok()));
+        assert_eq!(Procedure::WorkCertificate.check_screen(ScreenGroup::Work), Ok(()));
+        let e = Procedure::WorkCertificate.check_screen(ScreenGroup::Student).unwrap_err();
+        assert_eq!(e, ScreenWithoutProcedure(Procedure::WorkCertificate, ScreenGroup::Student));
+        assert_eq!(e.rule(), "screen_group.without_procedure");
+        assert!(e.message_ja().contains("就労資格証明書交付申請") && e.to_string().contains("another input screen"));
+        assert_eq!(Procedure::Extension.check_screen(ScreenGroup::Student), Ok(()));
+    }
+
+    /// A work certificate: filed while the stay runs, for a status that can work, its own fee and numbers and
+    /// claim; it leaves the stay as it is and issues no card, so takes no photo.
+    #[test]
+    fn a_work_certificate_answers_as_its_rules_do() {
+        let p = Procedure::WorkCertificate;
+        let one_year = PeriodOfStay::parse("1Y").unwrap();
+        assert_eq!(p.check_filing_window(d("2027-01-20"), one_year, d("2026-01-21")), Ok(()));
+        assert!(p.check_filing_window(d("2027-01-20"), one_year, d("2027-01-20")).is_err());
+        assert!(p.in_online_scope(StatusOfResidence::NursingCare) && !p.in_online_scope(StatusOfResidence::Student));
+        assert_eq!(p.fee(d("2026-11-27"), Channel::Online), Some(1_600));
+        assert_eq!(p.permitted_expiry(d("2027-01-20"), one_year, d("2026-12-10")), d("2027-01-20"));
+        assert_ne!(p.claim_scope(), Procedure::Extension.claim_scope());
+        assert!(!p.issues_card() && !p.needs_photo() && Procedure::Extension.needs_photo());
+        assert_eq!(p.issued(), ("就労資格証明書", "certificate of authorized employment"));
+        assert_eq!(Procedure::ChangeOfStatus.issued(), ("在留カード", "residence card"));
+        assert_eq!(
+            (p.receipt_letters(), p.code(), p.template_code()),
+            ("ＷＣ", "work_certificate", "work_certificate")
+        );
     }
 
     #[test]

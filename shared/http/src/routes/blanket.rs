@@ -160,6 +160,7 @@ pub(crate) async fn template_file(
         .into_iter()
         .find(|g| g.code() == screen_group)
         .ok_or_else(|| query_problem("screen_group", &UnknownCode::ScreenGroup(screen_group.to_owned())))?;
+    procedure.check_screen(group).map_err(|e| query_problem("screen_group", &e))?;
     let version = zairyu_blanket::template::TEMPLATE_VERSION;
     let bytes = blanket.template(procedure, group, version, zairyu_blanket::template::template_for).await?;
     let name = match procedure {

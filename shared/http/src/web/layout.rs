@@ -142,9 +142,22 @@ pub fn error_page(lang: Lang, p: &Problem) -> Response {
         ),
         _ => (ctx.tr("入力内容を確認してください", "Please check what you sent"), ""),
     };
-    let detail = match lang {
-        Lang::Ja => &p.detail_ja,
-        Lang::En => &p.detail,
+    // The input's errors by their messages alone (the API's detail names each field by its key).
+    let detail = if p.errors.is_empty() {
+        match lang {
+            Lang::Ja => p.detail_ja.clone(),
+            Lang::En => p.detail.clone(),
+        }
+    } else {
+        let messages: Vec<&str> = p
+            .errors
+            .iter()
+            .map(|v| match lang {
+                Lang::Ja => v.message_ja.as_str(),
+                Lang::En => v.message_en.as_str(),
+            })
+            .collect();
+        messages.join(" ")
     };
     let body = html! {
         p.lead { (detail) }
