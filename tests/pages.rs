@@ -993,6 +993,9 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     ] {
         assert!(form.html.contains(text), "{text}: {}", form.html);
     }
+    // The status held shown by its name, never its code.
+    assert!(form.html.contains("value=\"Engineer/Specialist in Humanities/International Services\""), "{}", form.html);
+    assert!(!form.html.contains("value=\"engineer_humanities_international\""));
     for absent in [
         "name=\"desired_period_of_stay\"",
         "name=\"relatives_in_japan\"",

@@ -341,6 +341,8 @@ def test_a_work_certificate_from_the_list_to_the_office(browser, own_server, lan
     officer.get_by_role("button", name=re.compile("証明書を発送する|Post the certificate")).click()
     history = officer.get_by_role("table", name=re.compile("履歴|History"))
     expect(history).to_contain_text("証明書の交付を決定" if lang == "ja" else "certificate to be issued")
+    expect(history).to_contain_text("証明書を発送" if lang == "ja" else "certificate posted")
+    expect(officer.locator("main")).not_to_contain_text(re.compile("在留カードを発送|card posted|顔写真|Facial photo|許可の効力|permission took effect"))
     check(officer, "office-work-done")
 
 

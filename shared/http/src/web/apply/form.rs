@@ -50,7 +50,7 @@ pub(super) fn form_page(
     let shown = |field: FormField| {
         let typed = input.value(field);
         match field.spec().kind {
-            Kind::Date | Kind::Period => field.spec().kind.answer(&typed, lang),
+            Kind::Date | Kind::Period | Kind::Status => field.spec().kind.answer(&typed, lang),
             _ => typed,
         }
     };

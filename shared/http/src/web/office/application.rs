@@ -153,11 +153,14 @@ pub(super) async fn application_page(
         }
         @for step in &steps { (step_form(ctx, app, *step, posted, examination.today())) }
 
-        h2 { (ctx.tr("顔写真", "Facial photo")) }
-        @if app.photo().is_some() {
-            p { img src=(format!("/office/applications/{}/photo.jpg", app.id())) alt=(ctx.tr("申請人の顔写真", "The applicant's facial photo")) width="150"; }
-        } @else {
-            p { (ctx.tr("顔写真はありません。", "There is no photo.")) }
+        // A certificate's application carries no photo.
+        @if app.procedure().needs_photo() {
+            h2 { (ctx.tr("顔写真", "Facial photo")) }
+            @if app.photo().is_some() {
+                p { img src=(format!("/office/applications/{}/photo.jpg", app.id())) alt=(ctx.tr("申請人の顔写真", "The applicant's facial photo")) width="150"; }
+            } @else {
+                p { (ctx.tr("顔写真はありません。", "There is no photo.")) }
+            }
         }
 
         h2 #documents { (ctx.tr("立証資料", "Documents of proof")) }
@@ -214,7 +217,7 @@ pub(super) async fn application_page(
         h2 { (ctx.tr("履歴", "History")) }
         @let parts: HashMap<String, String> =
             documents.iter().map(|d| (format!("document:{}", d.id()), d.title().as_str().to_owned())).collect();
-        (history_table(ctx, &history, &people, &parts))
+        (history_table(ctx, &history, &people, &parts, app.procedure().issues_card()))
         p { a href=(format!("/office?status={}", app.status().code())) { (ctx.tr("申請の処理へ戻る", "Back to the applications to process")) } }
     };
     Ok(Page(status, layout(ctx, ctx.tr("申請", "Application"), body)).into_response())
@@ -232,6 +235,16 @@ pub(super) fn attachment_label(ctx: &PageCtx, a: Attachment) -> &'static str {
     match a {
         Attachment::ReEntry => ctx.tr("再入国許可", "re-entry permission"),
         Attachment::ActivityOutsideStatus => ctx.tr("資格外活動許可", "permission for activity outside status"),
+    }
+}
+
+/// What one event of an application's history says: what is posted or handed over is the certificate
+/// where no card is made.
+fn event_words(lang: Lang, a: AuditAction, card: bool) -> &'static str {
+    match (a, card) {
+        (AuditAction::IssueCardByPost, false) => tr(lang, "証明書を発送", "certificate posted"),
+        (AuditAction::HandOverAtCounter, false) => tr(lang, "窓口で証明書を交付", "certificate handed over"),
+        _ => action_label(lang, a),
     }
 }
 
@@ -324,6 +337,7 @@ pub(super) fn history_table(
     events: &[AuditEvent],
     names: &HashMap<UserId, String>,
     parts: &HashMap<String, String>,
+    card: bool,
 ) -> Markup {
     data_table(
         ctx,
@@ -335,7 +349,7 @@ pub(super) fn history_table(
                     td { (jst(e.at)) }
                     td { (who(ctx, &e.actor, names)) }
                     td {
-                        (action_label(ctx.lang, e.action))
+                        (event_words(ctx.lang, e.action, card))
                         @if let Some(part) = e.part.as_ref().and_then(|p| parts.get(p)) { (ctx.tr("：", ": ")) (part) }
                         @if e.action == AuditAction::ApplicationDocument && matches!(e.outcome, zairyu_domain::audit::Outcome::Refused(_)) {
                             (ctx.tr("（受け付けず）", " (refused)"))
