@@ -2576,7 +2576,10 @@ async fn the_issuing_office_withdraws_a_certificate_and_the_verification_page_sa
         .await;
     withdrawn.assert_html(StatusCode::OK);
     assert!(
-        withdrawn.html.contains("The certificate is withdrawn") && withdrawn.html.contains("Withdrawn on 2026-12-07")
+        withdrawn.html.contains("The certificate is withdrawn")
+            && withdrawn.html.contains("<strong>Withdrawn</strong> (7 December 2026)"),
+        "the state in the verification page's words, the day in words: {}",
+        withdrawn.html
     );
     assert!(!withdrawn.html.contains("Withdraw this certificate"), "no second withdrawal offered");
     let verified = Browser::english().get(&app, &format!("/verify/{}", code.grouped())).await;

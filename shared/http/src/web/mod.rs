@@ -142,6 +142,40 @@ pub fn add_pages(mut r: Router<AppState>, functions: &[Function]) -> Router<AppS
 // ---------------------------------------------------------------------------------------------------
 // Languages
 
+/// A certificate's state in words, decided once for every page that shows it: the short label (the office's
+/// page) and the sentence (the verification page's headline).
+#[cfg(any(feature = "status", feature = "office"))]
+pub(crate) fn certificate_state_words(
+    validity: zairyu_domain::certificate::Validity,
+    lang: Lang,
+) -> (&'static str, &'static str) {
+    let (ja, en) = match validity {
+        zairyu_domain::certificate::Validity::Valid => {
+            (("有効", "この証明書は有効です"), ("Valid", "This certificate is valid"))
+        }
+        zairyu_domain::certificate::Validity::Expired => {
+            (("有効期限切れ", "この証明書は有効期限が過ぎています"), ("Expired", "This certificate has expired"))
+        }
+        zairyu_domain::certificate::Validity::Withdrawn { .. } => {
+            (("取消し", "この証明書は取り消されています"), ("Withdrawn", "This certificate was withdrawn"))
+        }
+    };
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// A day in the words of `lang`, as pages show a day to people who read it (7 December 2026, 2026年12月7日).
+#[cfg(any(feature = "status", feature = "office"))]
+pub fn date_words(lang: Lang, d: zairyu_domain::jst::JstDate) -> String {
+    let n = d.naive();
+    match lang {
+        Lang::Ja => n.format("%Y年%-m月%-d日").to_string(),
+        Lang::En => n.format("%-d %B %Y").to_string(),
+    }
+}
+
 /// The text of `lang` of a pair.
 pub fn tr(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {

@@ -139,7 +139,7 @@ fn verdict(ctx: &PageCtx, v: &Verified) -> Markup {
     let (class, headline, advice) = match v.validity {
         Validity::Valid => (
             "valid",
-            ctx.tr("この証明書は有効です", "This certificate is valid").to_owned(),
+            crate::web::certificate_state_words(v.validity, lang).1.to_owned(),
             ctx.tr(
                 "次の内容が旅券と一致することを確認してください。",
                 "Check that the passport shows the same person.",
@@ -148,21 +148,27 @@ fn verdict(ctx: &PageCtx, v: &Verified) -> Markup {
         ),
         Validity::Expired => (
             "expired",
-            ctx.tr("この証明書は有効期限が過ぎています", "This certificate has expired").to_owned(),
+            crate::web::certificate_state_words(v.validity, lang).1.to_owned(),
             match lang {
-                Lang::Ja => format!("有効期限は{}でした。", date(lang, c.valid_until)),
-                Lang::En => format!("It was valid until {}.", date(lang, c.valid_until)),
+                Lang::Ja => format!("有効期限は{}でした。", crate::web::date_words(lang, c.valid_until)),
+                Lang::En => format!("It was valid until {}.", crate::web::date_words(lang, c.valid_until)),
             },
         ),
         Validity::Withdrawn { on } => (
             "withdrawn",
-            ctx.tr("この証明書は取り消されています", "This certificate was withdrawn").to_owned(),
+            crate::web::certificate_state_words(v.validity, lang).1.to_owned(),
             match lang {
                 Lang::Ja => {
-                    format!("{}に出入国在留管理庁が取り消しました。この証明書は使用できません。", date(lang, on))
+                    format!(
+                        "{}に出入国在留管理庁が取り消しました。この証明書は使用できません。",
+                        crate::web::date_words(lang, on)
+                    )
                 }
                 Lang::En => {
-                    format!("The Immigration Services Agency withdrew it on {}. It cannot be used.", date(lang, on))
+                    format!(
+                        "The Immigration Services Agency withdrew it on {}. It cannot be used.",
+                        crate::web::date_words(lang, on)
+                    )
                 }
             },
         ),
@@ -175,10 +181,10 @@ fn verdict(ctx: &PageCtx, v: &Verified) -> Markup {
         dl.facts {
             dt { (ctx.tr("氏名", "Name")) } dd { (c.name.to_string()) }
             dt { (ctx.tr("国籍・地域", "Nationality / Region")) } dd { (zairyu_domain::nationality::shown(c.nationality.as_str(), lang)) }
-            dt { (ctx.tr("生年月日", "Date of birth")) } dd { (date(lang, c.birth_date)) }
+            dt { (ctx.tr("生年月日", "Date of birth")) } dd { (crate::web::date_words(lang, c.birth_date)) }
             dt { (ctx.tr("在留資格", "Status of residence")) } dd { (match lang { Lang::Ja => status.name_ja, Lang::En => status.name_en }) }
-            dt { (ctx.tr("交付年月日", "Date of issue")) } dd { (date(lang, c.issued_on)) }
-            dt { (ctx.tr("有効期限", "Valid until")) } dd { (date(lang, c.valid_until)) }
+            dt { (ctx.tr("交付年月日", "Date of issue")) } dd { (crate::web::date_words(lang, c.issued_on)) }
+            dt { (ctx.tr("有効期限", "Valid until")) } dd { (crate::web::date_words(lang, c.valid_until)) }
         }
     }
 }
@@ -187,14 +193,5 @@ fn message_of(lang: Lang, v: &zairyu_domain::error::Violation) -> String {
     match lang {
         Lang::Ja => v.message_ja.clone(),
         Lang::En => v.message_en.clone(),
-    }
-}
-
-/// A date as the reader writes it: 2027年3月7日, or 7 March 2027.
-fn date(lang: Lang, d: zairyu_domain::jst::JstDate) -> String {
-    let n = d.naive();
-    match lang {
-        Lang::Ja => n.format("%Y年%-m月%-d日").to_string(),
-        Lang::En => n.format("%-d %B %Y").to_string(),
     }
 }

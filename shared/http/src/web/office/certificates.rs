@@ -13,7 +13,7 @@ use super::OfficerVisit;
 use super::refused_by;
 use crate::Problem;
 use crate::Wired;
-use crate::web::{Field, FormResult, Page, PageResult, Visit, error_summary, layout, messages, tr_owned};
+use crate::web::{Field, FormResult, Page, PageResult, Visit, date_words, error_summary, layout, messages, tr_owned};
 
 pub(super) async fn certificates(OfficerVisit(v): OfficerVisit) -> PageResult {
     Ok(page(&v, StatusCode::OK, "", None, "", &[]))
@@ -118,20 +118,18 @@ fn page(
             h2 { (ctx.tr("証明書", "The certificate")) }
             dl.facts {
                 dt { (ctx.tr("状態", "State")) }
-                dd { strong { (match (*state, lang) {
-                    (Validity::Valid, Lang::Ja) => "有効".to_owned(),
-                    (Validity::Valid, Lang::En) => "Valid".to_owned(),
-                    (Validity::Expired, Lang::Ja) => "有効期限切れ".to_owned(),
-                    (Validity::Expired, Lang::En) => "Expired".to_owned(),
-                    (Validity::Withdrawn { on }, Lang::Ja) => format!("取消し（{on}）"),
-                    (Validity::Withdrawn { on }, Lang::En) => format!("Withdrawn on {on}"),
-                }) } }
+                dd {
+                    strong { (crate::web::certificate_state_words(*state, lang).0) }
+                    @if let Validity::Withdrawn { on } = state {
+                        " " (ctx.tr("（", "(")) (date_words(lang, *on)) (ctx.tr("）", ")"))
+                    }
+                }
                 dt { (ctx.tr("氏名", "Name")) } dd { (facts.name.to_string()) }
                 dt { (ctx.tr("国籍・地域", "Nationality / Region")) } dd { (zairyu_domain::nationality::shown(facts.nationality.as_str(), lang)) }
-                dt { (ctx.tr("生年月日", "Date of birth")) } dd { (facts.birth_date.to_string()) }
+                dt { (ctx.tr("生年月日", "Date of birth")) } dd { (date_words(lang, facts.birth_date)) }
                 dt { (ctx.tr("在留資格", "Status of residence")) } dd { (match lang { Lang::Ja => facts.status.info().name_ja, Lang::En => facts.status.info().name_en }) }
-                dt { (ctx.tr("交付年月日", "Date of issue")) } dd { (facts.issued_on.to_string()) }
-                dt { (ctx.tr("有効期限", "Valid until")) } dd { (facts.valid_until.to_string()) }
+                dt { (ctx.tr("交付年月日", "Date of issue")) } dd { (date_words(lang, facts.issued_on)) }
+                dt { (ctx.tr("有効期限", "Valid until")) } dd { (date_words(lang, facts.valid_until)) }
             }
             @if c.withdrawn_on().is_none() {
                 h2 { (ctx.tr("証明書を取り消す", "Withdraw the certificate")) }
