@@ -1037,6 +1037,14 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
 
     let mut o = Browser::english();
     o.log_in_in_english(&app, "OFFICER1").await;
+    // The queue by procedure (#35 item 4): the certificate under its own, not under the extensions.
+    let own = o.get(&app, "/office?status=application_completed&procedure=work_certificate").await;
+    own.assert_html(StatusCode::OK);
+    assert!(own.html.contains(&format!("/office/applications/{id}")), "{}", own.html);
+    assert!(own.html.contains("aria-current=\"page\">Certificate of authorized employment</a>"), "{}", own.html);
+    let others = o.get(&app, "/office?status=application_completed&procedure=extension").await;
+    assert!(!others.html.contains(&format!("/office/applications/{id}")));
+    o.get(&app, "/office?procedure=naturalisation").await.assert_html(StatusCode::BAD_REQUEST);
     let office = format!("/office/applications/{id}");
     let page = o.get(&app, &office).await;
     let csrf = page.hidden("csrf");

@@ -999,6 +999,19 @@ async fn a_work_certificate_is_filed_without_a_photo_issued_with_its_fee_and_pos
     let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
     assert!(official.starts_with("東オンＷＣ26"), "{official}");
     let officer = login(&app, "OFFICER1").await;
+    // The API's queue by procedure: the certificate under its own, not under the extensions.
+    let queue = |p: &str| {
+        let uri = format!("/api/office/applications?status=application_completed&procedure={p}");
+        officer.req("GET", &uri).body(Body::empty()).unwrap()
+    };
+    let own = send(&app, queue("work_certificate")).await;
+    let items = own.body["items"].as_array().unwrap();
+    assert!(items.iter().all(|a| a["procedure"] == "work_certificate"), "{:?}", own.body);
+    assert!(items.iter().any(|a| a["id"] == id.as_str()));
+    let others = send(&app, queue("extension")).await;
+    assert!(!others.body["items"].as_array().unwrap().iter().any(|a| a["id"] == id.as_str()));
+    let bad = send(&app, queue("naturalisation")).await;
+    assert_eq!((bad.status, bad.body["rule"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("procedure.unknown")));
     assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
     let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "3Y" })).await;
     assert!(r.body.to_string().contains("application.decision_of_another_procedure"), "{:?}", r.body);

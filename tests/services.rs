@@ -42,6 +42,7 @@ on_both_tables!(
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
     one_open_application_per_foreign_national,
     an_office_queue_counts_each_status_and_lists_oldest_first,
+    an_office_queue_of_one_procedure_lists_its_own_a_page_at_a_time,
     twenty_parallel_creations_of_one_officer_make_one,
     a_day_s_official_numbers_are_given_in_blocks_per_series_each_once,
     an_application_ended_a_retention_period_ago_is_purged_with_its_files_and_lookups,
@@ -1031,13 +1032,70 @@ async fn an_office_queue_counts_each_status_and_lists_oldest_first(w: World) {
     assert_eq!(exam.office_queue_counts(&officer, 2).await.unwrap()[0], (S::ApplicationCompleted, 2, false));
     let officer = &officer;
     let queue = |order| async move {
-        let page = exam.office_queue(officer, None, S::ApplicationCompleted, order, None, 10).await.unwrap();
+        let queue = zairyu_app::services::examination::QueueView {
+            office: None,
+            status: S::ApplicationCompleted,
+            procedure: None,
+            order,
+        };
+        let page = exam.office_queue(officer, queue, None, 10).await.unwrap();
         page.items.iter().map(|a| a.id().clone()).collect::<Vec<_>>()
     };
     assert_eq!(queue(QueueOrder::OldestFirst).await, vec![ids[0].clone(), ids[2].clone()]);
     assert_eq!(queue(QueueOrder::NewestFirst).await, vec![ids[2].clone(), ids[0].clone()]);
     let (_, osaka) = w.login("OSAKA01").await;
     assert!(exam.office_queue_counts(&osaka, 100).await.unwrap().iter().all(|(_, n, _)| *n == 0));
+}
+
+/// #35 item 4: the queue of one procedure lists that procedure's applications only, oldest first, a page at
+/// a time with each once, however the others lie between them; read in pages of the missing lines, at
+/// most `QUEUE_READS` reads a page (then the cursor to read on).
+async fn an_office_queue_of_one_procedure_lists_its_own_a_page_at_a_time(w: World) {
+    use zairyu_app::services::examination::{QUEUE_READS, QueueView};
+    use zairyu_app::store::QueueOrder;
+    use zairyu_domain::procedure::Procedure;
+    use zairyu_domain::status::ApplicationStatus as S;
+    let (_, caller) = w.login("TANAKA01").await;
+    // Seven extensions, then a work certificate, then seven more, then two certificates.
+    let mut certificates = Vec::new();
+    for round in 0..2 {
+        filed_applications(&w, &caller, 7).await;
+        for _ in 0..=round {
+            w.clock.advance(chrono::Duration::minutes(1));
+            let app =
+                w.svc.applications.create_application(&caller, &w.another_work_certificate().await).await.unwrap();
+            w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
+            certificates.push(app.id().clone());
+        }
+    }
+    let (_, officer) = w.login("OFFICER1").await;
+    let exam = &w.svc.examination;
+    let queue = |procedure| QueueView {
+        office: None,
+        status: S::ApplicationCompleted,
+        procedure,
+        order: QueueOrder::OldestFirst,
+    };
+    // Pages of two: every certificate once, in order, nothing else.
+    let (mut seen, mut after, mut pages) = (Vec::new(), None, 0);
+    loop {
+        let page = exam.office_queue(&officer, queue(Some(Procedure::WorkCertificate)), after, 2).await.unwrap();
+        assert!(page.items.len() <= 2 && page.items.iter().all(|a| a.procedure() == Procedure::WorkCertificate));
+        seen.extend(page.items.iter().map(|a| a.id().clone()));
+        pages += 1;
+        after = page.next;
+        if after.is_none() || pages > 20 {
+            break;
+        }
+    }
+    assert_eq!(seen, certificates, "each once, oldest first");
+    // A page of one read in lines of one: the bound stops the reads with a cursor to read on.
+    let first = exam.office_queue(&officer, queue(Some(Procedure::WorkCertificate)), None, 1).await.unwrap();
+    assert!(first.items.is_empty() && first.next.is_some(), "{QUEUE_READS} extensions read, none of its own yet");
+    let extensions = exam.office_queue(&officer, queue(Some(Procedure::Extension)), None, 50).await.unwrap();
+    assert_eq!(extensions.items.len(), 14);
+    let all = exam.office_queue(&officer, queue(None), None, 50).await.unwrap();
+    assert_eq!(all.items.len(), 17);
 }
 
 /// #18 item 7: twenty parallel requests to create the same officer create one; the rest are told the ID is

@@ -175,6 +175,19 @@ fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
     }
 }
 
+/// The reads of one page of a queue filtered by procedure, at most.
+pub const QUEUE_READS: usize = 5;
+
+/// Which queue an officer reads: an office's (the officer's own when none), one status, of one procedure or
+/// all, in which order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueView {
+    pub office: Option<Office>,
+    pub status: ApplicationStatus,
+    pub procedure: Option<zairyu_domain::procedure::Procedure>,
+    pub order: QueueOrder,
+}
+
 /// The officers' work on applications.
 /// A certificate and what the verification page says of it today.
 pub type ShownCertificate = (zairyu_domain::certificate::Certificate, zairyu_domain::certificate::Validity);
@@ -348,24 +361,39 @@ impl Examination {
         Ok(page)
     }
 
-    /// The office's applications in one status, newest receipt first, a page at a time (no scans).
+    /// The office's applications in one status, in `queue.order`, a page at a time (no scans); of one
+    /// procedure only when `queue.procedure` names one — read from the status's queue, each read asking for
+    /// the lines still missing, at most [`QUEUE_READS`] reads a page (a page of a rare procedure may then
+    /// hold fewer than `limit`, with the cursor to read on).
     #[tracing::instrument(skip_all)]
     pub async fn office_queue(
         &self,
         caller: &Caller,
-        office: Option<Office>,
-        status: ApplicationStatus,
-        order: QueueOrder,
+        queue: QueueView,
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Application>, ServiceError> {
         let (own, roles) = caller.officer()?;
-        let office = match office {
+        let office = match queue.office {
             Some(o) if o != own && !roles.contains(&OfficerRole::Admin) => return Err(ServiceError::Forbidden),
             Some(o) => o,
             None => own,
         };
-        Ok(self.core.store().applications().office_queue(office, status, order, after, limit).await?)
+        let store = self.core.store();
+        let Some(procedure) = queue.procedure else {
+            return Ok(store.applications().office_queue(office, queue.status, queue.order, after, limit).await?);
+        };
+        let (mut items, mut after) = (Vec::new(), after);
+        for _ in 0..QUEUE_READS {
+            let missing = limit.saturating_sub(u32::try_from(items.len()).unwrap_or(u32::MAX));
+            let page = store.applications().office_queue(office, queue.status, queue.order, after, missing).await?;
+            items.extend(page.items.into_iter().filter(|a| a.procedure() == procedure));
+            after = page.next;
+            if after.is_none() || items.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(Records { items, next: after })
     }
 
     /// How many applications wait in each status of the office's queue (Q51's statuses in which the office

@@ -27,6 +27,7 @@ use axum::routing::post;
 use axum::routing::put;
 use serde::Deserialize;
 use zairyu_app::Examination;
+use zairyu_app::services::examination::QueueView;
 use zairyu_app::store::QueueOrder;
 
 pub const ROUTES: &[RouteSpec] = &[
@@ -133,6 +134,8 @@ pub const ROUTES: &[RouteSpec] = &[
 struct QueueQuery {
     status: String,
     office: Option<String>,
+    /// One procedure's applications only (its code); all when absent.
+    procedure: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
 }
@@ -151,9 +154,22 @@ async fn office_queue(
         None => None,
         Some(o) => Some(zairyu_domain::office::Office::parse(o).map_err(|e| query_problem("office", &e))?),
     };
-    let pages = pages.filtered(&format!("{}\n{}", q.status, q.office.as_deref().unwrap_or("")));
+    let procedure = match q.procedure.as_deref().filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(
+            zairyu_domain::procedure::Procedure::parse_among(p, &zairyu_domain::procedure::Procedure::ALL)
+                .map_err(|e| query_problem("procedure", &e))?,
+        ),
+    };
+    let pages = pages.filtered(&format!(
+        "{}\n{}\n{}",
+        q.status,
+        q.office.as_deref().unwrap_or(""),
+        q.procedure.as_deref().unwrap_or("")
+    ));
     let (after, limit) = pages.args(q.cursor.as_deref(), q.limit)?;
-    let page = examination.office_queue(&auth.caller, office, status, QueueOrder::NewestFirst, after, limit).await?;
+    let queue = QueueView { office, status, procedure, order: QueueOrder::NewestFirst };
+    let page = examination.office_queue(&auth.caller, queue, after, limit).await?;
     Ok(Json(pages.view(page.items.iter().map(ApplicationView::from).collect(), page.next)?))
 }
 

@@ -29,16 +29,20 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zairyu_app::Counter;
 use zairyu_app::ServiceError;
-use zairyu_app::services::examination::Examination;
+use zairyu_app::services::examination::{Examination, QueueView};
 use zairyu_app::store::QueueOrder;
 use zairyu_domain::application::Application;
 use zairyu_domain::application::OrganizationId;
+use zairyu_domain::procedure::Procedure;
 use zairyu_domain::status::{ApplicationStatus, ReceiptMethod};
 
 #[derive(Deserialize, Default)]
 pub(super) struct QueueArgs {
     #[serde(default)]
     status: Option<String>,
+    /// One procedure's applications only (its code); all when absent.
+    #[serde(default)]
+    procedure: Option<String>,
     #[serde(default)]
     cursor: Option<String>,
 }
@@ -60,15 +64,24 @@ pub(super) async fn queue(
             PageError::Problem(lang, Box::new(Problem::malformed_query(format!("status: not a queue {code:?}"))))
         })?,
     };
-    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), "/office").filtered(status.code());
+    let procedure = match args.procedure.as_deref().unwrap_or_default() {
+        "" => None,
+        code => Some(Procedure::ALL.into_iter().find(|p| p.code() == code).ok_or_else(|| {
+            PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: not one {code:?}"))))
+        })?),
+    };
+    let filter = format!("{}\n{}", status.code(), procedure.map_or("", Procedure::code));
+    let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), "/office").filtered(&filter);
     let (after, limit) = pages.args(args.cursor.as_deref(), Some(PER_PAGE)).map_err(api(lang))?;
-    let page = examination
-        .office_queue(&v.caller, None, status, QueueOrder::OldestFirst, after, limit)
-        .await
-        .map_err(refused_by(&v))?;
+    let queue = QueueView { office: None, status, procedure, order: QueueOrder::OldestFirst };
+    let page = examination.office_queue(&v.caller, queue, after, limit).await.map_err(refused_by(&v))?;
     let next = pages.view(Vec::<()>::new(), page.next).map_err(api(lang))?.next_cursor;
     let names = names_of(&examination, &v, &page.items).await?;
-    let path = format!("/office?status={}", status.code());
+    let of = |p: Option<Procedure>| match p {
+        Some(p) => format!("/office?status={}&procedure={}", status.code(), p.code()),
+        None => format!("/office?status={}", status.code()),
+    };
+    let path = of(procedure);
     let body = html! {
         (search_form(ctx, ""))
         nav.queue aria-label=(ctx.tr("申請状況ごとの件数", "Applications by status")) {
@@ -83,7 +96,18 @@ pub(super) async fn queue(
             }
         }
         h2 { (status_label(lang, status)) }
-        @if page.items.is_empty() {
+        nav.queue aria-label=(ctx.tr("申請の種類で絞り込む", "Filter by procedure")) {
+            ul {
+                li { a href=(of(None)) aria-current=[procedure.is_none().then_some("page")] { (ctx.tr("すべての申請", "All procedures")) } }
+                @for p in Procedure::ALL {
+                    li { a href=(of(Some(p))) aria-current=[(procedure == Some(p)).then_some("page")] { (p.label(lang)) } }
+                }
+            }
+        }
+        @if page.items.is_empty() && next.is_some() {
+            p.panel { (ctx.tr("この種類の申請は、ここまでに読んだ申請の中にはありません。続きは「次のページ」で表示します。",
+                              "None of this procedure among the applications read so far: the next page reads on.")) }
+        } @else if page.items.is_empty() {
             p.panel { (ctx.tr("この申請状況の申請はありません。", "There is no application in this status.")) }
         } @else {
             (applications_table(ctx, ctx.tr("申請（受付の古い順）", "Applications, oldest receipt first"), &page.items, &names))
