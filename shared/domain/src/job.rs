@@ -170,8 +170,8 @@ pub const TEMPLATES: &[Template] = &[
     Template {
         kind: K::ApplicationDenied,
         keys: &["procedure_ja", "procedure_en", "receipt_number"],
-        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請は許可されませんでした。詳しくは、申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。",
-        en: "{procedure_en}: The application {receipt_number} was not permitted. For details, please contact the regional immigration office with jurisdiction over the applicant's place of residence.",
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の申請は認められませんでした。詳しくは、申請人の住居地を管轄する地方出入国在留管理官署にお問い合わせください。",
+        en: "{procedure_en}: The application {receipt_number} was not granted. For details, please contact the regional immigration office with jurisdiction over the applicant's place of residence.",
     },
     Template {
         kind: K::ResidenceCardIssued,
