@@ -973,11 +973,21 @@ async fn a_change_of_status_is_entered_from_the_list() {
 #[tokio::test]
 async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     let w = World::new().await;
+    // A student on the list too: her row says why she cannot ask for one.
+    let student = zairyu_domain::organization::ForeignNational {
+        card_number: zairyu_domain::values::ResidenceCardNumber::parse("ST11223344UV").unwrap(),
+        status: zairyu_domain::status_of_residence::StatusOfResidence::Student,
+        ..zairyu_domain::fixtures::list_entry()
+    };
+    let org = zairyu_domain::application::OrganizationId::parse("org1").unwrap();
+    let import = zairyu_app::services::import::Import { people: vec![(org, student)], ..Default::default() };
+    assert!(w.svc.core.import(import).await.unwrap());
     let app = router(&w, false, GeoPolicy::Off);
     let mut b = Browser::english();
     b.log_in_in_english(&app, "TANAKA01").await;
     let list = b.get(&app, "/foreign-nationals").await;
     assert!(list.html.contains("Certificate of authorized employment: "), "{}", list.html);
+    assert!(list.html.contains("does not allow work, so there is no work to certify"), "{}", list.html);
     let at = list.html.find("&amp;procedure=work_certificate").expect("a work certificate link");
     let start = list.html[..at].rfind("href=\"").unwrap() + 6;
     let link = list.html[start..].split('"').next().unwrap().replace("&amp;", "&");

@@ -222,6 +222,24 @@ impl Procedure {
         }
     }
 
+    /// Why a person of `status` cannot file it online, in words (Japanese, English); `None` where they can.
+    /// A work certificate says its own reason (no work to certify, the designation decides).
+    pub fn why_not_online(self, status: StatusOfResidence) -> Option<(String, String)> {
+        if self.in_online_scope(status) {
+            return None;
+        }
+        if let (Self::WorkCertificate, Err(e)) = (self, crate::work_certificate::check_status(status)) {
+            let en = e.to_string();
+            let mut chars = en.chars();
+            let en = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default();
+            return Some((e.message_ja(), format!("{en}.")));
+        }
+        Some((
+            "この在留資格はオンライン申請の対象ではありません。".to_owned(),
+            "This status of residence cannot be filed online.".to_owned(),
+        ))
+    }
+
     /// Whether it is filed with the applicant's facial photo (Q23): the photo is the new card's; a
     /// certificate carries none.
     pub fn needs_photo(self) -> bool {
@@ -512,6 +530,13 @@ mod tests {
         assert_eq!(p.permitted_expiry(d("2027-01-20"), one_year, d("2026-12-10")), d("2027-01-20"));
         assert_ne!(p.claim_scope(), Procedure::Extension.claim_scope());
         assert!(!p.issues_card() && !p.needs_photo() && Procedure::Extension.needs_photo());
+        // Why not online, in words: a student has no work to certify; a status outside the scope is that.
+        let (ja, en) = p.why_not_online(StatusOfResidence::Student).unwrap();
+        assert!(ja.contains("就労が認められていない") && en.starts_with("This status") && en.ends_with('.'), "{en}");
+        assert_eq!(p.why_not_online(StatusOfResidence::NursingCare), None);
+        let (_, en) = Procedure::Extension.why_not_online(StatusOfResidence::SpecifiedSkilledWorker1).unwrap();
+        assert_eq!(en, "This status of residence cannot be filed online.");
+        assert_eq!(Procedure::Extension.why_not_online(StatusOfResidence::Student), None);
         assert_eq!(p.issued(), ("就労資格証明書", "certificate of authorized employment"));
         assert_eq!(Procedure::ChangeOfStatus.issued(), ("在留カード", "residence card"));
         assert_eq!(

@@ -31,12 +31,11 @@ pub struct Affiliated {
     pub filings: Vec<Filing>,
 }
 
-/// One procedure for one listed person: whether the person's status is in its online scope, its filing
-/// window, and whether it can be filed online today (and why not).
+/// One procedure for one listed person: its filing window, and whether it can be filed online today (and why
+/// not); whether the person's status files it online at all is `Procedure::why_not_online`'s to say.
 #[derive(Debug, Clone)]
 pub struct Filing {
     pub procedure: Procedure,
-    pub in_scope: bool,
     pub window: FilingWindow,
     pub today: Result<(), zairyu_domain::period::FilingWindowError>,
 }
@@ -482,8 +481,7 @@ impl Applications {
                     .into_iter()
                     .map(|procedure| {
                         let window = procedure.filing_window(person.expiry, person.period_of_stay);
-                        let in_scope = procedure.in_online_scope(person.status);
-                        Filing { procedure, in_scope, window, today: window.check(today) }
+                        Filing { procedure, window, today: window.check(today) }
                     })
                     .collect();
                 Affiliated { filings, person }

@@ -140,9 +140,9 @@ async fn affiliated(
                                     @for f in &a.filings {
                                         div {
                                             @if several { (f.procedure.label(lang)) (ctx.tr("：", ": ")) }
-                                            @if !f.in_scope {
+                                            @if let Some((ja, en)) = f.procedure.why_not_online(a.person.status) {
                                                 span.tag.error { (ctx.tr("対象外", "Not online")) }
-                                                " " (ctx.tr("この在留資格はオンライン申請の対象ではありません。", "This status of residence cannot be filed online."))
+                                                " " (match lang { Lang::Ja => ja, Lang::En => en })
                                             } @else {
                                                 @match &f.today {
                                                     Ok(()) => {
