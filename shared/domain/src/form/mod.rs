@@ -1101,6 +1101,24 @@ mod tests {
         ] {
             assert_eq!(rules(edit), vec![(field.to_owned(), "form.not_asked")], "{field}");
         }
+        // The last day may be the first (one day of work), and today (the work still going on).
+        let reads = |edit: &dyn Fn(&mut ApplicationInput)| {
+            let mut i = work_certificate_input();
+            edit(&mut i);
+            parse(&i).is_ok()
+        };
+        assert!(reads(&|i| i.work_from = i.work_until.clone()));
+        assert!(reads(&|i| {
+            i.work_from = "2026-11-01".into();
+            i.work_until = TODAY.into();
+        }));
+        // What one procedure alone asks is refused on another's form in the same words.
+        assert_eq!(
+            rules(&|i| i.desired_status_of_residence = "business_manager".into()),
+            vec![("desired_status_of_residence".into(), "form.not_asked")]
+        );
+        let extension = ApplicationInput { work_activity: "x".into(), ..application_input() };
+        assert_eq!(rules_of(&extension), vec![("work_activity".into(), "form.not_asked")]);
         // An answer of "no" to a question not asked is no answer.
         assert!(parse(&ApplicationInput { married: Flag::Bool(false), ..work_certificate_input() }).is_ok());
         let not_asked = parse(&ApplicationInput { occupation: "x".into(), ..work_certificate_input() }).unwrap_err();
@@ -1108,7 +1126,19 @@ mod tests {
         // The purpose's label and what the form asks.
         use field::{Field, Section};
         assert_eq!(Field::Reason.label_for(Procedure::WorkCertificate), ("使用目的", "Purpose of use"));
-        assert!(Section::of_procedure(Procedure::WorkCertificate).all(|s| s != Section::Relatives));
+        assert_eq!(
+            Section::of_procedure(Procedure::WorkCertificate).collect::<Vec<_>>(),
+            [
+                Section::Procedures,
+                Section::Applicant,
+                Section::Address,
+                Section::Stay,
+                Section::Card,
+                Section::Confirmation
+            ],
+            "the first names the procedure; no family asked"
+        );
+        assert_eq!(Section::of_procedure(Procedure::Extension).collect::<Vec<_>>(), Section::ALL);
         assert!(Section::Stay.fields_for(Procedure::WorkCertificate).any(|f| f == Field::WorkActivity));
         assert!(!Section::Stay.fields_for(Procedure::Extension).any(|f| f == Field::WorkActivity));
         assert_eq!(Section::Card.title_for(Procedure::WorkCertificate), ("証明書の受領", "Receiving the certificate"));
