@@ -1145,6 +1145,15 @@ mod tests {
         assert_eq!(Section::Card.title_for(Procedure::Extension), Section::Card.title());
         assert!(Field::ReceiptMethod.hint_for(Procedure::WorkCertificate).unwrap().1.contains("certificate"));
         assert_eq!(Field::ReceiptMethod.hint_for(Procedure::Extension), Field::ReceiptMethod.spec().hint);
+        assert!(
+            Field::ReceivingOffice.hint_for(Procedure::WorkCertificate).unwrap().1.contains("issues the certificate")
+        );
+        // The description the pages build a field from: the procedure's label and hint.
+        let purpose = Field::Reason.spec_for(Procedure::WorkCertificate);
+        assert_eq!((purpose.ja, purpose.en, purpose.key), ("使用目的", "Purpose of use", "reason"));
+        let receipt = Field::ReceiptMethod.spec_for(Procedure::WorkCertificate);
+        assert_eq!(receipt.hint, Field::ReceiptMethod.hint_for(Procedure::WorkCertificate));
+        assert_eq!(receipt.en, "Receipt of the certificate");
     }
 
     /// #33 item 1: a change of status asks the status wanted, in the online scope and not the one held; an
@@ -1235,6 +1244,9 @@ mod tests {
         let mut i = application_input();
         i.procedures = vec!["re_entry_single".into()];
         assert_eq!(rules_of(&i), vec![("procedures".into(), "procedures.without_extension")]);
+        // A rule's own words, as a sentence: a capital first and a full stop.
+        let words = parse(&i).unwrap_err().0[0].message_en.clone();
+        assert!(words.starts_with("Re-entry permission") && words.ends_with("period of stay."), "{words}");
         i.procedures = vec!["activity_outside_status".into()];
         assert_eq!(rules_of(&i), vec![("procedures".into(), "procedures.without_extension")]);
         i.procedures = vec![];
