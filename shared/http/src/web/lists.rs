@@ -381,11 +381,11 @@ async fn application(
             }
             dt { (ctx.tr("申請日", "Date of application")) } dd { (view.receipt_date.clone().unwrap_or_else(|| dash.clone())) }
             @if let Some(method) = view.receipt_method {
-                dt { (ctx.tr("受領方法", "Receiving the card")) }
+                dt { (ctx.tr("受領方法", "How it is received")) }
                 dd { (match method { ReceiptMethod::Post => ctx.tr("郵送", "By post"), ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") }) }
             }
             @if let Some(address) = &view.return_address {
-                dt { (ctx.tr("在留カードの送付先", "Where the card is sent")) } dd { (address) }
+                dt { (ctx.tr("送付先", "Where it is sent")) } dd { (address) }
             }
             // Only an application has fees (a blanket entry is never permitted).
             @if let Listed::Application(app) = &item && let Some(fees) = app.fees_due() {
@@ -432,11 +432,13 @@ async fn application(
                 } @else if app.documents().count > 0 {
                     li { a href=(format!("/applications/{id}/documents")) { (ctx.tr("提出した立証資料を見る", "See the documents submitted")) } }
                 }
-                @if app.status() == ApplicationStatus::InputCompleted {
+                @if app.status() == ApplicationStatus::InputCompleted && app.procedure().needs_photo() {
                     li { a href=(format!("/applications/{id}/check")) { (ctx.tr("顔写真を添付して申請する", "Attach the photo and file it")) } }
+                } @else if app.status() == ApplicationStatus::InputCompleted {
+                    li { a href=(format!("/applications/{id}/check")) { (ctx.tr("内容を確認して申請する", "Check it and file it")) } }
                 }
                 @if can_change {
-                    li { (ctx.tr("在留カードの受領方法を変更する（下記）", "Change how the card is received (below)")) }
+                    li { (ctx.tr("受領方法を変更する（下記）", "Change how it is received (below)")) }
                 }
                 @if app.status() != ApplicationStatus::InputCompleted && !can_change && !takes_documents && app.documents().count == 0 {
                     li { (ctx.tr("現在、この申請で行える操作はありません。", "There is nothing to do with this application now.")) }
@@ -446,7 +448,7 @@ async fn application(
                 form method="post" action=(format!("/applications/{id}/receipt-method")) {
                     input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
                     fieldset {
-                        legend.label { (ctx.tr("受領方法の変更", "Change how the card is received")) }
+                        legend.label { (ctx.tr("受領方法の変更", "Change how it is received")) }
                         @for (code, ja, en) in [("counter", "窓口で受け取る", "At the counter"), ("post", "郵送で受け取る", "By post")] {
                             div.choice {
                                 input type="radio" id=(format!("receipt_method-{code}")) name="receipt_method" value=(code) checked[method.code() == code];

@@ -33,7 +33,7 @@ pub(super) fn role_label(ctx: &PageCtx, r: OfficerRole) -> &'static str {
             "Counter (requests for use, periodic reports, users, withdrawals)",
         ),
         OfficerRole::Examiner => ctx.tr("審査", "Examination"),
-        OfficerRole::Issuance => ctx.tr("在留カードの交付", "Residence cards"),
+        OfficerRole::Issuance => ctx.tr("在留カード・証明書の交付", "Issuing cards and certificates"),
         OfficerRole::Admin => {
             ctx.tr("管理者（すべての処理、職員の作成、お知らせ）", "Admin (every action, officers, notices)")
         }

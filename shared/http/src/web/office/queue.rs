@@ -159,7 +159,7 @@ pub(super) fn applications_table(
             ("在留カード番号", "Residence card number"),
             ("所属機関", "Organization"),
             ("申請状況", "Status"),
-            ("受領方法", "Receiving the card"),
+            ("受領方法", "How it is received"),
         ],
         html! {
             @for a in apps {
