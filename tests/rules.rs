@@ -935,55 +935,26 @@ async fn a_work_certificate_is_filed_without_a_photo_issued_with_its_fee_and_pos
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
     let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
-    let work = |card: &str, edit: &dyn Fn(&mut Value)| {
+    // A work certificate for the person with card `card`, edited, entered through the API.
+    let enter = |card: &str, edit: &dyn Fn(&mut Value)| {
         let mut v = serde_json::to_value(zairyu_domain::fixtures::work_certificate_input()).unwrap();
         v["residence_card_number"] = json!(card);
         edit(&mut v);
-        v
+        send(&app, tanaka.json("POST", "/api/applications", v))
     };
     list(&app, &clerk, "ST11223344UV", |p| p["status_of_residence"] = json!("student")).await;
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/applications",
-            work("ST11223344UV", &|v| {
-                v["status_of_residence"] = json!("student");
-            }),
-        ),
-    )
-    .await;
+    let r = enter("ST11223344UV", &|v| v["status_of_residence"] = json!("student")).await;
     assert_eq!(rules_of(&r), vec![pair("status_of_residence", "work_certificate.cannot_work")]);
     assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("就労が認められていない"), "{:?}", r.body);
     list(&app, &clerk, "ZZ11223344YY", |_| {}).await;
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/applications",
-            work("ZZ11223344YY", &|v| {
-                v["work_until"] = json!("2027-01-21");
-            }),
-        ),
-    )
-    .await;
+    let r = enter("ZZ11223344YY", &|v| v["work_until"] = json!("2027-01-21")).await;
     assert_eq!(rules_of(&r), vec![pair("work_until", "work_period.beyond_stay")]);
-    let r = send(
-        &app,
-        tanaka.json(
-            "POST",
-            "/api/applications",
-            work("ZZ11223344YY", &|v| {
-                v["occupation"] = json!("Engineer");
-            }),
-        ),
-    )
-    .await;
+    let r = enter("ZZ11223344YY", &|v| v["occupation"] = json!("Engineer")).await;
     assert_eq!(rules_of(&r), vec![pair("occupation", "form.not_asked")]);
 
     // An extension of theirs already filed: the certificate is another claim.
     filed(&app, &tanaka, form("ZZ11223344YY", |_| {})).await;
-    let r = send(&app, tanaka.json("POST", "/api/applications", work("ZZ11223344YY", &|_| {}))).await;
+    let r = enter("ZZ11223344YY", &|_| {}).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let id = r.body["id"].as_str().unwrap().to_owned();
     let photo = send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await;
@@ -992,7 +963,7 @@ async fn a_work_certificate_is_filed_without_a_photo_issued_with_its_fee_and_pos
         send(&app, tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::OK, "filed without a photo: {:?}", r.body);
     // A second certificate for the same person waits for the first.
-    let r = send(&app, tanaka.json("POST", "/api/applications", work("ZZ11223344YY", &|_| {}))).await;
+    let r = enter("ZZ11223344YY", &|_| {}).await;
     assert_problem(&r, StatusCode::CONFLICT, "application-open");
 
     w.clock.set(start() + Duration::days(1));
