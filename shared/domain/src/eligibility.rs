@@ -398,17 +398,22 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     // What is checked for a procedure not given (a form that did not read) is an extension's.
     let procedure = form.procedure.unwrap_or_default();
     let status = listed.status.info();
-    if procedure == crate::procedure::Procedure::WorkCertificate {
-        // Why the status cannot have its work certified online, in the certificate's own words.
-        c.take(
-            Field::StatusOfResidence,
-            crate::work_certificate::check_status(listed.status).map_err(EligibilityError::from),
-        );
-        if form.work_until.is_some_and(|until| until > listed.expiry) {
-            c.push(Field::WorkUntil, &EligibilityError::WorkBeyondStay(listed.expiry));
+    match procedure {
+        crate::procedure::Procedure::WorkCertificate => {
+            // Why the status cannot have its work certified online, in the certificate's own words.
+            c.take(
+                Field::StatusOfResidence,
+                crate::work_certificate::check_status(listed.status).map_err(EligibilityError::from),
+            );
+            if form.work_until.is_some_and(|until| until > listed.expiry) {
+                c.push(Field::WorkUntil, &EligibilityError::WorkBeyondStay(listed.expiry));
+            }
         }
-    } else if !procedure.in_online_scope(listed.status) {
-        c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
+        crate::procedure::Procedure::Extension | crate::procedure::Procedure::ChangeOfStatus => {
+            if !procedure.in_online_scope(listed.status) {
+                c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
+            }
+        }
     }
     if listed.status.is_supervised_intern_training() && filer.kind != OrganizationKind::SupervisingOrganization {
         c.push("organization", &EligibilityError::SupervisingOrganizationOnly);

@@ -176,7 +176,7 @@ pub enum ApplicationError {
     NotAttached(Attachment),
     #[error("the fee payment notice with its revenue stamp, signed, must be received before the card is issued")]
     FeeNoticeMissing,
-    #[error("only the applicant or the user may receive the residence card at the counter")]
+    #[error("only the applicant or the user may receive a card or a certificate at the counter")]
     ThirdPartyCollector,
     #[error("a new period of stay of {period} ends on {computed}, counted from the day after the current expiry")]
     PermittedExpiryDiffers { period: PeriodOfStay, computed: JstDate },
@@ -255,7 +255,7 @@ impl Localized for ApplicationError {
             Self::FeeNoticeMissing => {
                 "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です。".into()
             }
-            Self::ThirdPartyCollector => "窓口で在留カードを受領できるのは申請人又は利用者のみです。".into(),
+            Self::ThirdPartyCollector => "窓口で在留カード又は証明書を受領できるのは申請人又は利用者のみです。".into(),
             Self::PermittedExpiryDiffers { period, computed } => format!(
                 "在留期間{}の満了日は{computed}です（現在の満了日の翌日から数えます）。",
                 period.words(crate::error::Language::Ja)

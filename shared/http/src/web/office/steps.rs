@@ -116,7 +116,7 @@ pub(super) fn step_form(
                 OfficeStep::HandOverAtCounter => {
                     (f.choice("collector", ("受け取った人", "Collected by"), &typed("collector"),
                         &[("applicant", "申請人本人", "The applicant"), ("user", "申請した利用者", "The user who filed"),
-                          ("third_party", "それ以外の人（交付できません）", "Someone else (the card cannot be handed over)")], None))
+                          ("third_party", "それ以外の人（交付できません）", "Someone else (it cannot be handed over)")], None))
                     div.choice {
                         input type="checkbox" id="fee_notice_signed" name="fee_notice_signed" value="yes" checked[typed("fee_notice_signed") == "yes"];
                         label for="fee_notice_signed" { (ctx.tr("署名のある手数料納付書を受け取った", "A signed fee payment notice was handed in")) }
