@@ -2251,7 +2251,7 @@ async fn the_counter_hands_over_a_card_and_withdraws_in_pages() {
     assert!(b.post_owned(&app, &here, &hand_over("applicant", "yes")).await.location.is_some());
     let done = b.get(&app, &here).await;
     assert!(
-        done.html.contains("<strong>Completed (card issued)</strong>") && done.html.contains("card handed over"),
+        done.html.contains("<strong>Completed (issued)</strong>") && done.html.contains("card handed over"),
         "{}",
         done.html
     );

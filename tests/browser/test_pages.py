@@ -1126,7 +1126,7 @@ def test_the_counter_hands_over_a_card_and_withdraws_applications(browser, own_s
     officer.locator("#fee_notice_signed").check()
     officer.locator("#confirm-hand_over_at_counter").check()
     officer.get_by_role("button", name=hand_over).click()
-    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("完了（交付済み）|Completed \\(card issued\\)"))
+    expect(officer.locator("dl.facts").first).to_contain_text(re.compile("完了（交付済み）|Completed \\(issued\\)"))
     check(officer, "office-handed-over")
 
     officer.goto("/office")

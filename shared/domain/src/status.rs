@@ -154,8 +154,8 @@ impl ApplicationStatus {
     /// The office's label: where Q51's "Completed" covers two states, it says which.
     pub fn office_label_en(self) -> &'static str {
         match self {
-            Self::ExaminationCompleted => "Examination completed (card awaiting collection at the counter)",
-            Self::Completed => "Completed (card issued)",
+            Self::ExaminationCompleted => "Examination completed (awaiting collection at the counter)",
+            Self::Completed => "Completed (issued)",
             other => other.label_en(),
         }
     }
