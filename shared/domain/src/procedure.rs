@@ -229,10 +229,7 @@ impl Procedure {
             return None;
         }
         if let (Self::WorkCertificate, Err(e)) = (self, crate::work_certificate::check_status(status)) {
-            let en = e.to_string();
-            let mut chars = en.chars();
-            let en = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default();
-            return Some((e.message_ja(), format!("{en}.")));
+            return Some((e.message_ja(), crate::form::field::sentence(&e.to_string())));
         }
         Some((
             "この在留資格はオンライン申請の対象ではありません。".to_owned(),

@@ -138,22 +138,19 @@ fn next_steps(app: &Application) -> (String, String) {
 
 /// What to send or bring, with the fee's total.
 fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
+    // A certificate changes no card: none is sent back with the fee notice.
+    let (card_ja, card_en) = if app.procedure().issues_card() {
+        ("、現在の在留カード", ", the current residence card")
+    } else {
+        ("", "")
+    };
     match (app.form().receipt_method, app.return_address()) {
-        // A certificate changes no card: none is sent back.
-        (ReceiptMethod::Post, Some(address)) if !app.procedure().issues_card() => (
-            format!(
-                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
-            ),
-            format!(
-                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, and a return envelope addressed to {address} by simplified registered mail."
-            ),
-        ),
         (ReceiptMethod::Post, Some(address)) => (
             format!(
-                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）、現在の在留カード及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
+                "手数料{fee}円分の収入印紙を貼付した手数料納付書（申請人の署名のあるもの）{card_ja}及び返信用封筒（宛先: {address}）を簡易書留で送付してください。"
             ),
             format!(
-                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant, the current residence card and a return envelope addressed to {address} by simplified registered mail."
+                "Send the fee payment notice with revenue stamps for {fee} yen, signed by the applicant{card_en} and a return envelope addressed to {address} by simplified registered mail."
             ),
         ),
         (ReceiptMethod::Post, None) => (

@@ -204,7 +204,7 @@ fn label_of(key: &str, procedure: crate::procedure::Procedure) -> Option<(Kind, 
 }
 
 /// English text as a sentence: a capital first letter and a full stop.
-fn sentence(text: &str) -> String {
+pub(crate) fn sentence(text: &str) -> String {
     let mut chars = text.trim().chars();
     let mut out: String = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
     out.push_str(chars.as_str());

@@ -66,9 +66,11 @@ pub(super) async fn queue(
     };
     let procedure = match args.procedure.as_deref().unwrap_or_default() {
         "" => None,
-        code => Some(Procedure::ALL.into_iter().find(|p| p.code() == code).ok_or_else(|| {
-            PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: not one {code:?}"))))
-        })?),
+        // Read as the API reads it: one parser of a procedure's code.
+        code => Some(
+            Procedure::parse_among(code, &Procedure::ALL)
+                .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?,
+        ),
     };
     let filter = format!("{}\n{}", status.code(), procedure.map_or("", Procedure::code));
     let pages = Pages::new(s.config.cursor_key.clone(), v.caller.user_id.as_str(), "/office").filtered(&filter);

@@ -105,13 +105,14 @@ pub(super) fn step_form(
                 OfficeStep::IssueCardByPost => {
                     (f.text("dispatched_on", "発送日", "Posted on", &typed("dispatched_on"), true, Some(("例：2026-12-10", "e.g. 2026-12-10"))))
                 },
-                OfficeStep::RecordDelivery if !app.procedure().issues_card() => {
-                    (f.text("delivered_on", "配達日", "Delivered on", &typed("delivered_on"), true,
-                        Some(("郵便の記録の日付（例：2026-12-12）。", "The day on the postal record (e.g. 2026-12-12)."))))
-                },
                 OfficeStep::RecordDelivery => {
-                    (f.text("delivered_on", "配達日", "Delivered on", &typed("delivered_on"), true,
-                        Some(("郵便の記録の日付（例：2026-12-12）。この日に許可の効力が生じます。", "The day on the postal record (e.g. 2026-12-12): the permission took effect that day."))))
+                    // A permission takes effect on delivery; a certificate permits nothing.
+                    @let hint = if app.procedure().issues_card() {
+                        ("郵便の記録の日付（例：2026-12-12）。この日に許可の効力が生じます。", "The day on the postal record (e.g. 2026-12-12): the permission took effect that day.")
+                    } else {
+                        ("郵便の記録の日付（例：2026-12-12）。", "The day on the postal record (e.g. 2026-12-12).")
+                    };
+                    (f.text("delivered_on", "配達日", "Delivered on", &typed("delivered_on"), true, Some(hint)))
                 },
                 OfficeStep::HandOverAtCounter => {
                     (f.choice("collector", ("受け取った人", "Collected by"), &typed("collector"),
