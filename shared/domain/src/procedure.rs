@@ -229,7 +229,7 @@ impl Procedure {
             return None;
         }
         if let (Self::WorkCertificate, Err(e)) = (self, crate::work_certificate::check_status(status)) {
-            return Some((e.message_ja(), crate::form::field::sentence(&e.to_string())));
+            return Some((e.message_ja(), crate::error::sentence(&e.to_string())));
         }
         Some((
             "この在留資格はオンライン申請の対象ではありません。".to_owned(),

@@ -203,16 +203,7 @@ fn label_of(key: &str, procedure: crate::procedure::Procedure) -> Option<(Kind, 
     Some((s.kind, format!("親族・同居者{}の{}", i + 1, s.ja), format!("{} of relative {}", s.en, i + 1)))
 }
 
-/// English text as a sentence: a capital first letter and a full stop.
-pub(crate) fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let mut out: String = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-    out.push_str(chars.as_str());
-    if !out.is_empty() && !out.ends_with(['.', '?', '!']) {
-        out.push('.');
-    }
-    out
-}
+use crate::error::sentence;
 
 /// The first letter of a label made small, as it reads inside a sentence (an acronym keeps its capitals).
 fn in_sentence(label: &str) -> String {
