@@ -163,14 +163,14 @@ async fn the_same_people_in_a_re_saved_file_update_their_applications_and_add_no
         applications.push(w.svc.applications.application(&caller, &line.id).await.unwrap());
     }
     assert_eq!(applications.len(), 5, "no person twice");
-    let changed = applications.iter().find(|a| a.form().stay.card_number.as_str() == card(3)).unwrap();
+    let changed = applications.iter().find(|a| a.form().card().unwrap().as_str() == card(3)).unwrap();
     assert_eq!(changed.form().stay_part().unwrap().occupation.as_str(), "Data engineer");
     let errors = w.svc.core.store().uploads().row_errors(second.id(), None, 100).await.unwrap().items;
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].rule, "application.already_open");
     assert!(errors[0].message_en.contains(filed.id().as_str()), "{:?}", errors[0]);
     // The filed one got no second receipt number: one application for the person, one number.
-    let for_card = w.svc.core.store().applications().by_card(&filed.form().stay.card_number, None, 10).await.unwrap();
+    let for_card = w.svc.core.store().applications().by_person(&filed.form().person_key(), None, 10).await.unwrap();
     assert_eq!(for_card.items.len(), 1);
 }
 

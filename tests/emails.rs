@@ -263,6 +263,14 @@ async fn q86_every_flow_sends_its_e_mails_to_their_recipients_once() {
     .await;
     act(work.id(), OfficeAction::IssueCardByPost { dispatched_on: JstDate::parse("2026-11-29").unwrap() }).await;
     step.expect(&w, "certificate posted", &[(K::CertificateIssued, &[TANAKA])]).await;
+    // A certificate of eligibility asked by e-mail (#35): filed for a person abroad with her passport, then
+    // issued as an electronic certificate, e-mailed to the filer and the notice address at once.
+    const ABROAD: &str = "binh.tran@example.com";
+    let coe = filed(zairyu_domain::fixtures::eligibility_input()).await;
+    step.expect(&w, "certificate of eligibility filed", &[(K::TemporaryReceiptNumber, &[TANAKA, ABROAD])]).await;
+    act(&coe, OfficeAction::StartExamination).await;
+    act(&coe, OfficeAction::IssueCertificate).await;
+    step.expect(&w, "electronic certificate", &[(K::ElectronicCertificateIssued, &[TANAKA, ABROAD])]).await;
 
     // Blanket input (Q42): a file registered whole, and one with an error row.
     let org = OrganizationId::parse("org1").unwrap();

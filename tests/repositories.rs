@@ -556,10 +556,12 @@ async fn an_application_s_lookups_follow_it_in_the_same_transaction(w: World) {
     let store = w.svc.core.store();
     let apps = store.applications();
     let author = UserId::parse("TANAKA01").unwrap();
-    let card = zairyu_domain::values::ResidenceCardNumber::parse("AB12345678CD").unwrap();
+    let card = zairyu_domain::form::PersonKey::Card(
+        zairyu_domain::values::ResidenceCardNumber::parse("AB12345678CD").unwrap(),
+    );
     let app = w.svc.applications.create_application(&caller, &application_input()).await.unwrap();
     assert!(!apps.has_pending_by(&author).await.unwrap(), "entered is not pending");
-    assert_eq!(apps.by_card(&card, None, 10).await.unwrap().items.len(), 1);
+    assert_eq!(apps.by_person(&card, None, 10).await.unwrap().items.len(), 1);
     w.svc.applications.attach_photo(&caller, app.id().as_str(), jpeg(), None).await.unwrap();
     let filed = w.svc.applications.submit(&caller, app.id().as_str()).await.unwrap();
     assert!(apps.has_pending_by(&author).await.unwrap(), "filed is pending");

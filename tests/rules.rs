@@ -1021,6 +1021,93 @@ async fn a_work_certificate_is_filed_without_a_photo_issued_with_its_fee_and_pos
     assert!(!kinds.contains(&zairyu_domain::notification::NotificationKind::ResidenceCardIssued));
 }
 
+/// #35 item 1, from the spec's side and through the API: a certificate of eligibility is filed for a
+/// person abroad, known by the passport — refused while that passport is on a List (they are in Japan) and
+/// for a status outside the scope; no card, no stay, not asked whether they are in Japan; with a photo; one
+/// open per passport; numbered in its own series (ＣＥ); the office issues it (never permits it), free;
+/// asked by e-mail, it is an electronic certificate at once, e-mailed to the filer and the notice address
+/// with its number and links, and the public verification page answers for it.
+#[tokio::test]
+async fn a_certificate_of_eligibility_is_filed_for_a_person_abroad_and_issued_electronically() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    let coe = |edit: &dyn Fn(&mut Value)| {
+        let mut v = serde_json::to_value(zairyu_domain::fixtures::eligibility_input()).unwrap();
+        edit(&mut v);
+        v
+    };
+    let enter = |v: Value| send(&app, tanaka.json("POST", "/api/applications", v));
+    // Her passport on a List (another person's entry, the nationality written in Japanese): in Japan.
+    list(&app, &clerk, "ZZ11223344YY", |p| {
+        p["passport_number"] = json!("C7654321");
+        p["nationality"] = json!("ベトナム");
+    })
+    .await;
+    let r = enter(coe(&|_| {})).await;
+    assert_eq!(rules_of(&r), vec![pair("passport_number", "eligibility.listed_in_japan")]);
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("日本に在留しています"), "{:?}", r.body);
+    let r = enter(coe(&|v| v["desired_status_of_residence"] = json!("temporary_visitor"))).await;
+    assert!(
+        rules_of(&r).contains(&pair("desired_status_of_residence", "certificate_of_eligibility.status_excluded")),
+        "{:?}",
+        r.body
+    );
+    let r = enter(coe(&|v| {
+        v["passport_number"] = json!("C1111111");
+        v["residence_card_number"] = json!("AB12345678CD");
+    }))
+    .await;
+    assert_eq!(rules_of(&r), vec![pair("residence_card_number", "form.not_asked")]);
+
+    // Another passport: entered, with a photo, filed.
+    let abroad = coe(&|v| v["passport_number"] = json!("C1111111"));
+    let r = enter(abroad.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (r.body["residence_card_number"].as_str(), r.body["procedure"].as_str()),
+        (Some(""), Some("certificate_of_eligibility"))
+    );
+    let submit = |id: &str| tanaka.req("POST", &format!("/api/applications/{id}/submit")).body(Body::empty()).unwrap();
+    let r = send(&app, submit(&id)).await;
+    assert!(r.body.to_string().contains("photo"), "its photo is asked first: {:?}", r.body);
+    assert_eq!(send(&app, photo_req(&tanaka, &id, jpeg(), "image/jpeg")).await.status, StatusCode::OK);
+    let r = send(&app, submit(&id)).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // One open per passport.
+    assert_problem(&enter(abroad).await, StatusCode::CONFLICT, "application-open");
+
+    w.clock.set(start() + Duration::days(1));
+    let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
+    assert!(official.starts_with("東オンＣＥ26"), "{official}");
+    let officer = login(&app, "OFFICER1").await;
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "1Y" })).await;
+    assert!(r.body.to_string().contains("application.decision_of_another_procedure"), "{:?}", r.body);
+    let r = act(&app, &officer, &id, json!({ "action": "issue_certificate" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!((r.body["status"]["code"].as_str(), r.body["fee_yen"].clone()), (Some("completed"), Value::Null));
+
+    // The e-mail: to the filer and to the notice address, with the certificate's number and links.
+    let mails: Vec<_> = w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).collect();
+    let issued = mails
+        .iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::ElectronicCertificateIssued)
+        .unwrap_or_else(|| panic!("{mails:?}"));
+    assert!(issued.to.iter().any(|a| a.email.as_str() == "binh.tran@example.com"), "{:?}", issued.to);
+    assert!(issued.to.len() >= 2, "the filer too: {:?}", issued.to);
+    let code = issued.data["code"].clone();
+    assert_eq!(issued.data["valid_until"], "2027-02-28", "three months from 2026-11-28");
+    assert!(issued.data["verify_link"].ends_with(&format!("/verify/{code}")), "{:?}", issued.data);
+    assert!(issued.data["certificate_link"].ends_with(&format!("/verify/{code}/certificate.pdf")), "{:?}", issued.data);
+    // The verification page, for anyone: valid, with the person and the status sought.
+    let page = send(&app, axum::http::Request::get(format!("/verify/{code}")).body(Body::empty()).unwrap()).await;
+    let html = String::from_utf8_lossy(&page.bytes);
+    assert_eq!(page.status, StatusCode::OK, "{html}");
+    assert!(html.contains("TRAN,THI,BINH") && html.contains("1998"), "{html}");
+}
+
 /// #33 item 1: online, never on the last day of the period of stay (the counter then).
 #[tokio::test]
 async fn a_change_of_status_is_not_filed_online_on_the_last_day_of_the_stay() {

@@ -124,7 +124,7 @@ fn scenario_5_short_stay() {
         input.expiry_date = "20261231".into();
         let form = ApplicationForm::parse(&input, day(today)).unwrap();
         let on_card = listed(|p| {
-            p.period_of_stay = form.stay.period;
+            p.period_of_stay = form.stay.as_ref().unwrap().period;
             p.expiry = day("2026-12-31");
         });
         check_eligibility(FILER, Some(&on_card), &form, day(today))

@@ -842,7 +842,7 @@ async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_an
         w.table.get(&zairyu_app::ports::Key::new(format!("RCPT#{temporary}"), "RCPT")).await.unwrap().is_none(),
         "its receipt number's lookup"
     );
-    let card = app.form().stay.card_number.to_string();
+    let card = app.form().card().unwrap().to_string();
     let by_card = w.table.query(&Query::partition(Index::Primary, format!("CARDAPP#{card}")).limit(10)).await.unwrap();
     assert!(by_card.items.is_empty(), "its card's lookup");
     let trail = w.audit(&format!("application:{ended}")).await;
@@ -952,7 +952,8 @@ async fn one_open_application_per_foreign_national(w: World) {
     );
     assert_eq!(u8::from(a.is_ok()) + u8::from(b.is_ok()), 1, "{a:?} {b:?}");
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&blanket_card(0)).unwrap();
-    assert_eq!(w.svc.core.store().applications().by_card(&card, None, 10).await.unwrap().items.len(), 1);
+    let person = zairyu_domain::form::PersonKey::Card(card);
+    assert_eq!(w.svc.core.store().applications().by_person(&person, None, 10).await.unwrap().items.len(), 1);
 }
 
 /// Q50, Q51: the list filtered by a status, page after page, gives every application in that status once and

@@ -66,7 +66,7 @@ impl Role {
             },
             // Entering, filing and correcting applications, their photos and documents; starting a blanket upload.
             Self::Submit => Reach {
-                reads: &["APP#", "CARDAPP#", "NOTICE", "ORG#", "SESSION#", "USER#"],
+                reads: &["APP#", "CARDAPP#", "NOTICE", "ORG#", "PASSAPP#", "SESSION#", "USER#"],
                 writes: &[
                     "APP#",
                     "AUDIT#",
@@ -76,12 +76,14 @@ impl Role {
                     "OPENUPLOAD#",
                     "ORG#",
                     "OUTBOX#",
+                    "PASSAPP#",
                     "PENDING#",
                     "PHOTOGC#",
                     "RCPT#",
                     "SESSION#",
                 ],
-                index_reads: &["ORG#"],
+                // LISTEDPASS#: whether a passport of a certificate of eligibility is on a list (#35).
+                index_reads: &["LISTEDPASS#", "ORG#"],
             },
             // The lists and an application as it stands; the blanket template and uploads.
             Self::Status => Reach {
@@ -100,7 +102,7 @@ impl Role {
                 ],
                 writes: &[
                     "APP#", "AUDIT#", "CARDAPP#", "CERT#", "CORPNO#", "DUE#", "EMAIL#", "LINK#", "NOTICE", "OPENAPP#",
-                    "ORG#", "OUTBOX#", "PENDING#", "PHOTOGC#", "RCPT#", "SESSION#", "USER#",
+                    "ORG#", "OUTBOX#", "PASSAPP#", "PENDING#", "PHOTOGC#", "RCPT#", "SESSION#", "USER#",
                 ],
                 index_reads: &["ORG#", "ORGS#", "QUEUE#", "RFU#"],
             },
@@ -119,7 +121,7 @@ impl Role {
                 reads: &["APP#", "COUNTER#", "DUE#", "JOBRUN#", "ORG#", "USER#"],
                 writes: &[
                     "APP#", "AUDIT#", "CARDAPP#", "COUNTER#", "DUE#", "EMAIL#", "JOBRUN#", "OPENAPP#", "ORG#",
-                    "OUTBOX#", "PENDING#", "RCPT#", "USER#",
+                    "OUTBOX#", "PASSAPP#", "PENDING#", "RCPT#", "USER#",
                 ],
                 index_reads: &["ORG#"],
             },

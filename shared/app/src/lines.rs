@@ -168,9 +168,16 @@ impl From<&Application> for ApplicationView {
             procedure: a.procedure(),
             status: a.status().into(),
             name: form.name.to_string(),
-            residence_card_number: form.stay.card_number.to_string(),
-            status_of_residence: form.stay.status.code().to_owned(),
-            expiry_date: form.stay.expiry.to_string(),
+            // A person abroad has no card and no stay: the line shows the status sought.
+            residence_card_number: form.card().map(ToString::to_string).unwrap_or_default(),
+            status_of_residence: form
+                .stay
+                .as_ref()
+                .map(|s| s.status)
+                .or(form.desired_status())
+                .map(|s| s.code().to_owned())
+                .unwrap_or_default(),
+            expiry_date: form.stay.as_ref().map(|s| s.expiry.to_string()).unwrap_or_default(),
             procedures: names(form.procedures),
             withdrawn_attachments: a.withdrawn_attachments().to_vec(),
             receipt_method: Some(form.receipt_method),
@@ -187,7 +194,7 @@ impl From<&Application> for ApplicationView {
             notices: a.post_caveat().map(|_| NoticeView::post_decided_at_issuance()).into_iter().collect(),
             return_address: match form.receipt_method {
                 ReceiptMethod::Post => a.return_address().map(ToString::to_string),
-                ReceiptMethod::Counter => None,
+                ReceiptMethod::Counter | ReceiptMethod::Email => None,
             },
             fee_yen: a.fee_due(),
             blanket: None,

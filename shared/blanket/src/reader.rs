@@ -263,7 +263,7 @@ pub fn read(bytes: &[u8]) -> Result<Blanket, FileError> {
     let code = value("procedure").ok_or(FileError::NotOurTemplate)?;
     let procedure = Procedure::ALL
         .into_iter()
-        .find(|p| p.template_code() == code && Procedure::OFFERED.contains(p))
+        .find(|p| p.template_code() == code && Procedure::by_blanket().any(|b| b == *p))
         .ok_or(FileError::OtherProcedure(code))?;
     let group_code = value("screen_group").ok_or(FileError::NotOurTemplate)?;
     let group = ScreenGroup::ALL.into_iter().find(|g| g.code() == group_code).ok_or(FileError::NotOurTemplate)?;

@@ -114,6 +114,8 @@ fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec
             (_, true) => procedure.screen_statuses(group).contains(s),
             (Procedure::Extension | Procedure::WorkCertificate, false) => s.screen_group() == Some(group),
             (Procedure::ChangeOfStatus, false) => procedure.in_online_scope(*s),
+            // A person abroad holds no status: no other status column.
+            (Procedure::CertificateOfEligibility, false) => false,
         })
         .collect()
 }
@@ -128,7 +130,7 @@ pub fn workbook_for(procedure: Procedure, group: ScreenGroup, rows: &[Vec<String
         names(listed_statuses(procedure, group, zairyu_domain::form::Field::deciding_screen(procedure).key()));
     // Lists column D: a change's status held (any a change may be filed from); unused by an extension's.
     let held: Vec<&str> = match procedure {
-        Procedure::Extension | Procedure::WorkCertificate => Vec::new(),
+        Procedure::Extension | Procedure::WorkCertificate | Procedure::CertificateOfEligibility => Vec::new(),
         Procedure::ChangeOfStatus => names(listed_statuses(procedure, group, "status_of_residence")),
     };
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
@@ -321,11 +323,11 @@ fn instructions(
         (
             match procedure {
                 Procedure::Extension | Procedure::WorkCertificate => "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
-                Procedure::ChangeOfStatus => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
+                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
             },
             match procedure {
                 Procedure::Extension | Procedure::WorkCertificate => format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
-                Procedure::ChangeOfStatus => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
+                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
             },
         ),
         (

@@ -70,6 +70,23 @@ pub const RECEIPT_METHOD: &[Choice] = &[
     Choice::new("post", "郵送で受け取る", "Receive it by post", "郵送").or(&["by post"]),
 ];
 
+/// How a certificate of eligibility is received: as an electronic certificate by e-mail (the filer's notice
+/// address), or on paper by post.
+pub const CERTIFICATE_DELIVERY: &[Choice] = &[
+    Choice::new(
+        "email",
+        "メールで受け取る（電子の証明書）",
+        "Receive it by e-mail (an electronic certificate)",
+        "メール",
+    )
+    .or(&["by e-mail", "e-mail", "電子メール"]),
+    Choice::new("post", "郵送で受け取る（紙の証明書）", "Receive it by post (on paper)", "郵送").or(&[
+        "by post",
+        "郵送で受け取る",
+        "receive it by post",
+    ]),
+];
+
 /// The answer typed, in any of its ways (white space around it, full-width letters and digits, any case).
 pub fn find(choices: &'static [Choice], typed: &str) -> Option<&'static Choice> {
     let typed = crate::jst::half_width(typed.trim()).to_lowercase();

@@ -7,9 +7,9 @@ use crate::form::{ApplicationForm, Field, FormFacts, Procedures};
 use crate::jst::JstDate;
 use crate::organization::{ForeignNational, Organization, OrganizationKind, UseState};
 use crate::period::PeriodOfStay;
+use crate::procedure::Applicant;
 use crate::status::ReceiptMethod;
 use crate::status_of_residence::StatusOfResidence;
-use crate::values::ResidenceCardNumber;
 
 /// A field of the form that the residence card also shows (Q39).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,10 @@ pub enum EligibilityError {
     WorkBeyondStay(JstDate),
     #[error(transparent)]
     WorkCertificate(#[from] crate::work_certificate::WorkCertificateRefused),
+    #[error(
+        "a person with this passport is on a List of Affiliated Foreign Nationals: they are in Japan, and a certificate of eligibility is for a person abroad; for a resident, file a change of status or an extension"
+    )]
+    ListedInJapan,
 }
 
 impl Localized for EligibilityError {
@@ -114,6 +118,7 @@ impl Localized for EligibilityError {
             Self::SupervisingOrganizationOnly => "eligibility.supervising_organization_only",
             Self::WorkBeyondStay(_) => "work_period.beyond_stay",
             Self::WorkCertificate(e) => e.rule(),
+            Self::ListedInJapan => "eligibility.listed_in_japan",
         }
     }
     fn message_ja(&self) -> String {
@@ -134,6 +139,7 @@ impl Localized for EligibilityError {
                 expiry
             ),
             Self::WorkCertificate(e) => e.message_ja(),
+            Self::ListedInJapan => "この旅券の外国人は所属機関等に所属する外国人一覧に記載されており、日本に在留しています。在留資格認定証明書は日本国外にいる方のためのものです。在留中の方は在留資格変更許可申請又は在留期間更新許可申請をしてください。".into(),
         }
     }
 }
@@ -242,7 +248,8 @@ pub fn check_post_receipt(facts: PostFacts, issuance: JstDate) -> Result<(), Pos
 /// The checks of one receipt method choice, as a violation of the `receipt_method` field.
 pub fn check_receipt_method(method: ReceiptMethod, facts: PostFacts, today: JstDate) -> Result<(), PostRefusal> {
     match method {
-        ReceiptMethod::Counter => Ok(()),
+        // E-mail is a certificate's (the form offers it for nothing else): no card, none of a card's rules.
+        ReceiptMethod::Counter | ReceiptMethod::Email => Ok(()),
         ReceiptMethod::Post => check_post_receipt(facts, today),
     }
 }
@@ -265,19 +272,20 @@ impl Filer {
 /// needs it (`Application::submit`), so nothing can be filed unchecked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligible {
-    listed: ForeignNational,
+    person: crate::form::PersonKey,
+    listed: Option<ForeignNational>,
     on: JstDate,
 }
 
 impl Eligible {
-    /// The residence card of the foreign national the check was for.
-    pub fn card(&self) -> &ResidenceCardNumber {
-        &self.listed.card_number
+    /// The person the check was for: a resident's card, or the passport of a person abroad.
+    pub fn person(&self) -> &crate::form::PersonKey {
+        &self.person
     }
 
-    /// The list entry the application was checked against.
-    pub fn listed(&self) -> &ForeignNational {
-        &self.listed
+    /// The list entry a resident's application was checked against (a person abroad is on no list).
+    pub fn listed(&self) -> Option<&ForeignNational> {
+        self.listed.as_ref()
     }
 
     /// The day (JST) the check was made.
@@ -354,7 +362,14 @@ pub fn check_eligibility(
 ) -> Result<Eligible, Violations> {
     let mut c = Collector::new();
     check_facts(&mut c, filer, listed, &FormFacts::of(form), today);
-    c.finish(|| listed.map(|listed| Eligible { listed: listed.clone(), on: today }))
+    c.finish(|| match form.procedure.applicant() {
+        Applicant::Resident => listed.map(|listed| Eligible {
+            person: crate::form::PersonKey::Card(listed.card_number.clone()),
+            listed: Some(listed.clone()),
+            on: today,
+        }),
+        Applicant::Abroad => Some(Eligible { person: form.person_key(), listed: None, on: today }),
+    })
 }
 
 /// Q36–Q39, Q42: every error of a form that did not read whole, at once: its own `violations`, and the
@@ -388,6 +403,15 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     if form.in_japan == Some(false) {
         c.push(Field::InJapan, &EligibilityError::OutsideJapan);
     }
+    // What is checked for a procedure not given (a form that did not read) is an extension's.
+    let procedure = form.procedure.unwrap_or_default();
+    if procedure.applicant() == Applicant::Abroad {
+        // `listed` is the entry of any list with the passport: a person on a list is in Japan.
+        if listed.is_some() {
+            c.push(Field::PassportNumber, &EligibilityError::ListedInJapan);
+        }
+        return;
+    }
     let Some(listed) = listed else {
         if form.card_number.is_some() {
             c.push(Field::ResidenceCardNumber, &EligibilityError::NotOnList);
@@ -395,8 +419,6 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
         return;
     };
     check_card_fields(c, listed, form);
-    // What is checked for a procedure not given (a form that did not read) is an extension's.
-    let procedure = form.procedure.unwrap_or_default();
     let status = listed.status.info();
     match procedure {
         crate::procedure::Procedure::WorkCertificate => {
@@ -409,7 +431,9 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
                 c.push(Field::WorkUntil, &EligibilityError::WorkBeyondStay(listed.expiry));
             }
         }
-        crate::procedure::Procedure::Extension | crate::procedure::Procedure::ChangeOfStatus => {
+        crate::procedure::Procedure::Extension
+        | crate::procedure::Procedure::ChangeOfStatus
+        | crate::procedure::Procedure::CertificateOfEligibility => {
             if !procedure.in_online_scope(listed.status) {
                 c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
             }
@@ -634,7 +658,7 @@ mod tests {
             assert_eq!(rules(edit, |_| {}), one(field, "eligibility.differs_from_card"), "{field}");
         }
         // The card number found on the list must be the one typed (a list keyed otherwise would catch it).
-        let other_card = person(|p| p.card_number = ResidenceCardNumber::parse("ZZ11223344YY").unwrap());
+        let other_card = person(|p| p.card_number = crate::values::ResidenceCardNumber::parse("ZZ11223344YY").unwrap());
         assert_eq!(
             rules_for(CORPORATION, &other_card, &form(|_| {})),
             one("residence_card_number", "eligibility.differs_from_card")

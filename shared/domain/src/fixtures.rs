@@ -50,6 +50,43 @@ pub fn application_input() -> ApplicationInput {
         work_activity: String::new(),
         work_from: String::new(),
         work_until: String::new(),
+        entry_date: String::new(),
+        port_of_entry: String::new(),
+        companions: String::new(),
+        visa_post: String::new(),
+        past_entries: String::new(),
+    }
+}
+
+/// Sakura Systems K.K. asks a certificate of eligibility for TRAN,THI,BINH, abroad in Ha Noi, to come as an
+/// engineer in the spring: no card, no stay, not in Japan; known by her passport; the certificate e-mailed.
+pub fn eligibility_input() -> ApplicationInput {
+    ApplicationInput {
+        procedure: "certificate_of_eligibility".into(),
+        procedures: Vec::new(),
+        name: "TRAN,THI,BINH".into(),
+        birth_date: "19980705".into(),
+        sex: "女".into(),
+        passport_number: "C7654321".into(),
+        email: "binh.tran@example.com".into(),
+        notice_email: "binh.tran@example.com".into(),
+        occupation: "Software engineer".into(),
+        home_country_address: "45 Le Loi, Hoan Kiem, Ha Noi".into(),
+        status_of_residence: String::new(),
+        period_of_stay: String::new(),
+        expiry_date: String::new(),
+        residence_card_number: String::new(),
+        in_japan: Flag::default(),
+        kanji_name_petition: Flag::default(),
+        desired_status_of_residence: "engineer_humanities_international".into(),
+        desired_period_of_stay: "1Y".into(),
+        reason: "To work as a software engineer at Sakura Systems K.K.".into(),
+        work_activity: "Software development at Sakura Systems K.K. (Chiyoda, Tokyo)".into(),
+        entry_date: "2027-04-01".into(),
+        port_of_entry: "Narita Airport".into(),
+        visa_post: "Embassy of Japan in Viet Nam".into(),
+        receipt_method: "email".into(),
+        ..application_input()
     }
 }
 

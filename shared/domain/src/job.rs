@@ -186,6 +186,20 @@ pub const TEMPLATES: &[Template] = &[
         en: "{procedure_en}: The certificate for application {receipt_number} has been issued (received: {receipt_method_en}).",
     },
     Template {
+        kind: K::ElectronicCertificateIssued,
+        keys: &[
+            "procedure_ja",
+            "procedure_en",
+            "receipt_number",
+            "code",
+            "valid_until",
+            "certificate_link",
+            "verify_link",
+        ],
+        ja: "【{procedure_ja}】受付番号 {receipt_number} の在留資格認定証明書を電子で交付しました。\n証明書（PDF）: {certificate_link}\n証明書番号: {code}（{valid_until} まで有効）\nこのメールを申請人に転送してください。査証の申請と上陸の際に、スマートフォン等で証明書を提示できます。証明書が有効かどうかは、どなたでも次のページで確かめられます: {verify_link}",
+        en: "{procedure_en}: The certificate of eligibility for application {receipt_number} has been issued electronically.\nThe certificate (PDF): {certificate_link}\nCertificate number: {code} (valid until {valid_until})\nForward this e-mail to the applicant, who shows the certificate on a phone or on paper when applying for the visa and at landing. Anyone can check that it is valid on this page: {verify_link}",
+    },
+    Template {
         kind: K::ReceiptMethodChanged,
         keys: &["procedure_ja", "procedure_en", "receipt_method_ja", "receipt_method_en"],
         ja: "【{procedure_ja}】在留カードの受領方法を「{receipt_method_ja}」に変更しました。",

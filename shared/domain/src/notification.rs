@@ -51,6 +51,7 @@ kinds! {
     ApplicationDenied => "application_denied", "Q86", "Result of the examination", "審査結果のお知らせ";
     ResidenceCardIssued => "residence_card_issued", "Q69, Q86", "Your residence card has been issued", "在留カード交付のお知らせ";
     CertificateIssued => "certificate_issued", "Q86", "Your certificate has been issued", "証明書交付のお知らせ";
+    ElectronicCertificateIssued => "electronic_certificate_issued", "oras-today §2 (S12)", "Your electronic certificate of eligibility", "在留資格認定証明書（電子）交付のお知らせ";
     ReceiptMethodChanged => "receipt_method_changed", "Q53, Q86", "The receipt method of the residence card was changed", "在留カード受領方法の変更について";
     ApplicationWithdrawn => "application_withdrawn", "Q48, Q49, Q86", "An application was withdrawn", "申請の取下げについて";
     PeriodicReportReminder => "periodic_report_reminder", "Q14, Q73, Q86", "Periodic report: your approval of use expires in two months", "定期報告のお知らせ（有効期限の2か月前）";

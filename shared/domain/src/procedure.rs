@@ -30,6 +30,11 @@ pub enum Procedure {
     /// to work asks the office to certify the work they may do. It changes nothing of the stay: the office
     /// issues a certificate, no card.
     WorkCertificate,
+    /// A certificate of eligibility (在留資格認定証明書交付申請, `oras-today.md` §2): filed in Japan by the
+    /// organization (or its agent) for a person **abroad**, with no residence card, before they come. The
+    /// office issues a certificate — electronic (e-mailed, verified by anyone on the verification page) or
+    /// on paper by post — which the person shows for the visa and at landing.
+    CertificateOfEligibility,
 }
 
 /// Statuses the online change of status does not take, as the agency's scope names them (`oras-today.md`
@@ -90,6 +95,16 @@ impl Localized for ChangeScopeError {
     }
 }
 
+/// Where the person a procedure is filed for is, and so how they are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicant {
+    /// In Japan with a residence card, on the organization's List of Affiliated Foreign Nationals: known by
+    /// the card, their stay read from the List.
+    Resident,
+    /// Abroad, with no card and on no List: known by the passport.
+    Abroad,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?} is not a procedure filed online: use extension")]
 pub struct UnknownProcedure(pub String);
@@ -121,10 +136,12 @@ impl Localized for UnknownProcedure {
 }
 
 impl Procedure {
-    pub const ALL: [Procedure; 3] = [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate];
+    pub const ALL: [Procedure; 4] =
+        [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate, Self::CertificateOfEligibility];
 
     /// The procedures a filer may choose: through the API, the pages and blanket input alike.
-    pub const OFFERED: [Procedure; 3] = [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate];
+    pub const OFFERED: [Procedure; 4] =
+        [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate, Self::CertificateOfEligibility];
 
     /// The stable code, as the API and the blanket template name it.
     pub fn code(self) -> &'static str {
@@ -132,6 +149,7 @@ impl Procedure {
             Self::Extension => "extension",
             Self::ChangeOfStatus => "change_of_status",
             Self::WorkCertificate => "work_certificate",
+            Self::CertificateOfEligibility => "certificate_of_eligibility",
         }
     }
 
@@ -162,6 +180,7 @@ impl Procedure {
             Self::Extension => "在留期間更新許可申請",
             Self::ChangeOfStatus => "在留資格変更許可申請",
             Self::WorkCertificate => "就労資格証明書交付申請",
+            Self::CertificateOfEligibility => "在留資格認定証明書交付申請",
         }
     }
 
@@ -170,38 +189,62 @@ impl Procedure {
             Self::Extension => "Extension of the period of stay",
             Self::ChangeOfStatus => "Change of status of residence",
             Self::WorkCertificate => "Certificate of authorized employment",
+            Self::CertificateOfEligibility => "Certificate of eligibility",
         }
     }
 
     /// The two full-width letters of its official receipt numbers (Q33: `福オンＥＮ25001878`): ours to
     /// choose (the agency's own are not published) — ＥＮ for an extension, ＣＨ for a change of status, ＷＣ
-    /// for a work certificate.
+    /// for a work certificate, ＣＥ for a certificate of eligibility.
     pub fn receipt_letters(self) -> &'static str {
         match self {
             Self::Extension => "ＥＮ",
             Self::ChangeOfStatus => "ＣＨ",
             Self::WorkCertificate => "ＷＣ",
+            Self::CertificateOfEligibility => "ＣＥ",
         }
+    }
+
+    /// Who it is filed for: a resident with a card (on the organization's List), or a person abroad.
+    pub fn applicant(self) -> Applicant {
+        match self {
+            Self::Extension | Self::ChangeOfStatus | Self::WorkCertificate => Applicant::Resident,
+            Self::CertificateOfEligibility => Applicant::Abroad,
+        }
+    }
+
+    /// The procedures blanket input takes: those of the List's people (its rows are read against the List by
+    /// card); a person abroad's are entered one by one.
+    pub fn by_blanket() -> impl Iterator<Item = Procedure> {
+        Self::for_residents()
+    }
+
+    /// The procedures a person of the List may have filed (what the List page offers for each person).
+    pub fn for_residents() -> impl Iterator<Item = Procedure> {
+        Self::OFFERED.into_iter().filter(|p| p.applicant() == Applicant::Resident)
     }
 
     /// The days a person whose stay ends on `expiry` may file it online (for an extension, the window before
-    /// the expiry, not on its last day).
-    pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> FilingWindow {
+    /// the expiry, not on its last day); `None` for a procedure filed for a person abroad, which has no stay
+    /// to time it by (a certificate of eligibility is asked for any day before entry).
+    pub fn filing_window(self, expiry: JstDate, period: PeriodOfStay) -> Option<FilingWindow> {
         match self {
-            Self::Extension => FilingWindow::for_stay(expiry, period),
+            Self::Extension => Some(FilingWindow::for_stay(expiry, period)),
             // A certificate is asked for when it is needed (`oras-today.md` §2): while the stay runs.
-            Self::ChangeOfStatus | Self::WorkCertificate => FilingWindow::while_stay_runs(expiry, period),
+            Self::ChangeOfStatus | Self::WorkCertificate => Some(FilingWindow::while_stay_runs(expiry, period)),
+            Self::CertificateOfEligibility => None,
         }
     }
 
-    /// Whether the person whose stay is listed so may file it online on `today`.
+    /// Whether the person whose stay is listed so may file it online on `today` (any day, where no stay
+    /// times it).
     pub fn check_filing_window(
         self,
         expiry: JstDate,
         period: PeriodOfStay,
         today: JstDate,
     ) -> Result<(), FilingWindowError> {
-        self.filing_window(expiry, period).check(today)
+        self.filing_window(expiry, period).map_or(Ok(()), |w| w.check(today))
     }
 
     /// Whether a person of this status may file it online (Q21, Q29; for a change, a status it may be
@@ -211,6 +254,8 @@ impl Procedure {
             Self::Extension => status.is_online(),
             Self::ChangeOfStatus => status.is_online() && !excluded(status, None, |e| e.held),
             Self::WorkCertificate => crate::work_certificate::check_status(status).is_ok(),
+            // The status sought: one a change may ask for (the same exclusions, `oras-today.md` §2).
+            Self::CertificateOfEligibility => Self::may_ask(status),
         }
     }
 
@@ -219,6 +264,7 @@ impl Procedure {
         match self {
             Self::Extension | Self::ChangeOfStatus => ("在留カード", "residence card"),
             Self::WorkCertificate => ("就労資格証明書", "certificate of authorized employment"),
+            Self::CertificateOfEligibility => ("在留資格認定証明書", "certificate of eligibility"),
         }
     }
 
@@ -237,10 +283,14 @@ impl Procedure {
         ))
     }
 
-    /// Whether it is filed with the applicant's facial photo (Q23): the photo is the new card's; a
+    /// Whether it is filed with the applicant's facial photo (Q23): the photo is the new card's, and the
+    /// certificate of eligibility's (the visa and the landing compare it with the person); a work
     /// certificate carries none.
     pub fn needs_photo(self) -> bool {
-        self.issues_card()
+        match self {
+            Self::Extension | Self::ChangeOfStatus | Self::CertificateOfEligibility => true,
+            Self::WorkCertificate => false,
+        }
     }
 
     /// Whether the office's answer is a new residence card (a permission of a stay) or a certificate that
@@ -248,7 +298,7 @@ impl Procedure {
     pub fn issues_card(self) -> bool {
         match self {
             Self::Extension | Self::ChangeOfStatus => true,
-            Self::WorkCertificate => false,
+            Self::WorkCertificate | Self::CertificateOfEligibility => false,
         }
     }
 
@@ -268,6 +318,13 @@ impl Procedure {
         check_change_on(held, asked, None).is_ok()
     }
 
+    /// Whether a certificate of eligibility for `sought` may be filed online on `today`: a status in the
+    /// online scope, not excluded as asked for by the exclusions in force that day (the same dated data as a
+    /// change's).
+    pub fn may_seek(sought: StatusOfResidence, today: JstDate) -> bool {
+        sought.is_online() && !excluded(sought, Some(today), |e| e.asked)
+    }
+
     /// Whether a change to `asked` is one the online procedure takes, whatever the status held (what a
     /// change's blanket template lists).
     pub fn may_ask(asked: StatusOfResidence) -> bool {
@@ -282,7 +339,7 @@ impl Procedure {
             .statuses()
             .filter(|s| match self {
                 Self::Extension => true,
-                Self::ChangeOfStatus => Self::may_ask(*s),
+                Self::ChangeOfStatus | Self::CertificateOfEligibility => Self::may_ask(*s),
                 Self::WorkCertificate => self.in_online_scope(*s),
             })
             .collect()
@@ -295,15 +352,16 @@ impl Procedure {
 
     /// The fee due for a permission decided on `on`, in yen; `None` where the procedure has none.
     pub fn fee(self, on: JstDate, channel: Channel) -> Option<u32> {
-        Some(self.charge().fee(on, channel))
+        self.charge().map(|c| c.fee(on, channel))
     }
 
-    /// What its permission is charged as.
-    pub fn charge(self) -> crate::fees::Charge {
+    /// What its permission is charged as; `None` for a certificate of eligibility, which is free (S15).
+    pub fn charge(self) -> Option<crate::fees::Charge> {
         match self {
-            Self::Extension => crate::fees::Charge::Extension,
-            Self::ChangeOfStatus => crate::fees::Charge::ChangeOfStatus,
-            Self::WorkCertificate => crate::fees::Charge::WorkCertificate,
+            Self::Extension => Some(crate::fees::Charge::Extension),
+            Self::ChangeOfStatus => Some(crate::fees::Charge::ChangeOfStatus),
+            Self::WorkCertificate => Some(crate::fees::Charge::WorkCertificate),
+            Self::CertificateOfEligibility => None,
         }
     }
 
@@ -314,7 +372,7 @@ impl Procedure {
     /// stay as it is.
     pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
         match self {
-            Self::WorkCertificate => current_expiry,
+            Self::WorkCertificate | Self::CertificateOfEligibility => current_expiry,
             Self::Extension => period.last_day(current_expiry.succ()),
             // The new status's period runs from the day it is permitted (our decision: the day of the
             // decision, which the card and the e-mail state; the agency's practice counts from the
@@ -341,6 +399,9 @@ impl Procedure {
             // A certificate asks nothing of the stay: it may be filed while an extension or change is
             // examined, but one at a time (our decision).
             Self::WorkCertificate => "work_certificate",
+            // A person abroad has no other application open here (none may be filed for them but this):
+            // one certificate of eligibility at a time per passport (our decision).
+            Self::CertificateOfEligibility => "certificate_of_eligibility",
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum ReceiptMethod {
     Counter,
     /// By post (Q55).
     Post,
+    /// By e-mail: an electronic certificate of eligibility, sent to the notice address on issue.
+    Email,
 }
 
 impl ReceiptMethod {
@@ -27,18 +29,53 @@ impl ReceiptMethod {
         match self {
             Self::Counter => "counter",
             Self::Post => "post",
+            Self::Email => "email",
         }
+    }
+
+    /// The ways what `procedure` issues may be received: a card or a work certificate at the counter or by
+    /// post; a certificate of eligibility by e-mail or by post (the person is abroad: no counter).
+    pub fn choices(procedure: crate::procedure::Procedure) -> &'static [crate::choice::Choice] {
+        match procedure.applicant() {
+            crate::procedure::Applicant::Resident => crate::choice::RECEIPT_METHOD,
+            crate::procedure::Applicant::Abroad => crate::choice::CERTIFICATE_DELIVERY,
+        }
+    }
+
+    /// As typed, among the ways `procedure` offers.
+    pub fn parse_for(input: &str, procedure: crate::procedure::Procedure) -> Option<Self> {
+        Self::parse_code(crate::choice::find(Self::choices(procedure), input)?.code)
     }
 
     /// The way of receiving in the words the pages offer it (and e-mails say it).
     pub fn words(self, lang: crate::error::Language) -> &'static str {
-        crate::choice::RECEIPT_METHOD.iter().find(|c| c.code == self.code()).map_or(self.code(), |c| c.words(lang))
+        let lists = [crate::choice::RECEIPT_METHOD, crate::choice::CERTIFICATE_DELIVERY];
+        lists.iter().flat_map(|l| l.iter()).find(|c| c.code == self.code()).map_or(self.code(), |c| c.words(lang))
     }
 
+    /// The way in a word or two, as a list or a summary shows it.
+    pub fn short_words(self, lang: crate::error::Language) -> &'static str {
+        let (ja, en) = match self {
+            Self::Post => ("郵送", "By post"),
+            Self::Counter => ("窓口", "At the counter"),
+            Self::Email => ("メール", "By e-mail"),
+        };
+        match lang {
+            crate::error::Language::Ja => ja,
+            crate::error::Language::En => en,
+        }
+    }
+
+    /// As typed, among the ways a card is received (counter or post).
     pub fn parse(input: &str) -> Option<Self> {
-        match crate::choice::find(crate::choice::RECEIPT_METHOD, input)?.code {
+        Self::parse_code(crate::choice::find(crate::choice::RECEIPT_METHOD, input)?.code)
+    }
+
+    fn parse_code(code: &str) -> Option<Self> {
+        match code {
             "counter" => Some(Self::Counter),
             "post" => Some(Self::Post),
+            "email" => Some(Self::Email),
             _ => None,
         }
     }
@@ -437,6 +474,8 @@ impl Transition {
             (Self::Permit, UnderExamination | AwaitingDocuments) => Some(match method {
                 ReceiptMethod::Post => WaitingForIssuance,
                 ReceiptMethod::Counter => ExaminationCompleted,
+                // An electronic certificate is e-mailed as it is issued: nothing waits.
+                ReceiptMethod::Email => Completed,
             }),
             (Self::Deny, UnderExamination | AwaitingDocuments) => Some(Denied),
             (Self::IssueCardByPost, WaitingForIssuance) if method == ReceiptMethod::Post => Some(Completed),

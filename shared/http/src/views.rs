@@ -111,13 +111,15 @@ impl From<&ForeignNational> for ForeignNationalView {
             online: p.status.is_online(),
             period_of_stay: p.period_of_stay.to_string(),
             expiry_date: p.expiry.to_string(),
-            filing_window: Procedure::Extension.filing_window(p.expiry, p.period_of_stay),
-            filings: Procedure::OFFERED
-                .iter()
-                .map(|procedure| FilingView {
-                    procedure: procedure.code(),
-                    online: procedure.in_online_scope(p.status),
-                    filing_window: procedure.filing_window(p.expiry, p.period_of_stay),
+            // An extension's (what this field said before procedures had a name).
+            filing_window: zairyu_domain::period::FilingWindow::for_stay(p.expiry, p.period_of_stay),
+            filings: Procedure::for_residents()
+                .filter_map(|procedure| {
+                    Some(FilingView {
+                        procedure: procedure.code(),
+                        online: procedure.in_online_scope(p.status),
+                        filing_window: procedure.filing_window(p.expiry, p.period_of_stay)?,
+                    })
                 })
                 .collect(),
             kanji_name_on_card: p.kanji_name_on_card,

@@ -8,7 +8,7 @@ use zairyu_domain::audit::{AuditAction, Outcome};
 use zairyu_domain::blanket::BlanketEntry;
 use zairyu_domain::eligibility::{Filer, check_eligibility, with_eligibility};
 use zairyu_domain::error::{Language, Localized};
-use zairyu_domain::form::{ApplicationForm, ApplicationInput};
+use zairyu_domain::form::{ApplicationForm, ApplicationInput, PersonKey};
 use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::{ForeignNational, Organization};
@@ -78,15 +78,15 @@ impl Applications {
         let persons = self.core.store().organizations();
         match ApplicationForm::parse_with_facts(input, today) {
             Ok(form) => {
-                let listed = persons.person(org.id(), &form.stay.card_number).await?;
+                let listed = persons.listed(org.id(), &form.person_key()).await?;
                 check_eligibility(Filer::of(org), listed.as_ref(), &form, today)?;
                 Ok(form)
             }
             // Q36–Q39: every error at once, the eligibility rules on what did read with the form's own.
             Err(rejected) => {
                 let (violations, facts) = *rejected;
-                let listed = match &facts.card_number {
-                    Some(card) => persons.person(org.id(), card).await?,
+                let listed = match facts.person_key() {
+                    Some(person) => persons.listed(org.id(), &person).await?,
                     None => None,
                 };
                 Err(with_eligibility(violations, Filer::of(org), listed.as_ref(), &facts, today).into())
@@ -116,7 +116,7 @@ impl Applications {
                 return Err(e);
             }
         };
-        self.refuse_if_open(&org, &form.stay.card_number, form.procedure).await?;
+        self.refuse_if_open(&org, &form.person_key(), form.procedure).await?;
         let id = ApplicationId::parse(&self.core.new_id()).map_err(|e| invalid("id", &e))?;
         let app = Application::new(id, org.id().clone(), caller.user_id.clone(), form);
         let event = self.core.event(
@@ -137,10 +137,10 @@ impl Applications {
     async fn refuse_if_open(
         &self,
         org: &Organization,
-        card: &zairyu_domain::values::ResidenceCardNumber,
+        person: &PersonKey,
         procedure: Procedure,
     ) -> Result<(), ServiceError> {
-        match self.core.store().applications().open_for_card(card, procedure).await? {
+        match self.core.store().applications().open_for(person, procedure).await? {
             None => Ok(()),
             Some(open) => Err(open.refuses_another_for(org.id()).into()),
         }
@@ -156,7 +156,7 @@ impl Applications {
     ) -> Result<(), ServiceError> {
         match self.core.commit(change).await {
             Err(ServiceError::Conflict) => {
-                self.refuse_if_open(org, &app.form().stay.card_number, app.procedure()).await?;
+                self.refuse_if_open(org, &app.form().person_key(), app.procedure()).await?;
                 Err(ServiceError::Conflict)
             }
             other => other,
@@ -203,7 +203,7 @@ impl Applications {
         let Ok(card) = zairyu_domain::values::ResidenceCardNumber::parse(card) else {
             return Ok(None);
         };
-        let open = self.core.store().applications().open_for_card(&card, procedure).await?;
+        let open = self.core.store().applications().open_for(&PersonKey::Card(card), procedure).await?;
         Ok(open
             .filter(|a| a.organization_id() == org && a.status() == ApplicationStatus::InputCompleted)
             .map(Stored::into_inner))
@@ -263,7 +263,7 @@ impl Applications {
         let org = self.own_organization(caller).await?;
         let today = self.core.today();
         let store = self.core.store();
-        let listed = store.organizations().person(org.id(), &app.form().stay.card_number).await?;
+        let listed = store.organizations().listed(org.id(), &app.form().person_key()).await?;
         let eligible = check_eligibility(Filer::of(&org), listed.as_ref(), app.form(), today)?;
         let number = TemporaryReceiptNumber::new(today, self.core.random());
         let user = store.users().get(&caller.user_id).await?.ok_or(ServiceError::NotFound)?;
@@ -396,7 +396,7 @@ impl Applications {
         let stored = self.own_entry(caller, id).await?;
         let org = self.own_organization(caller).await?;
         let form = self.checked_form(&org, input).await?;
-        self.refuse_if_open(&org, &form.stay.card_number, form.procedure).await?;
+        self.refuse_if_open(&org, &form.person_key(), form.procedure).await?;
         let app = stored.clone().into_inner().correct(Actor::OrganizationUser, form)?;
         let event = self.core.event(
             caller.user_id.as_str(),
@@ -477,11 +477,10 @@ impl Applications {
             .items
             .into_iter()
             .map(|person| {
-                let filings = Procedure::OFFERED
-                    .into_iter()
-                    .map(|procedure| {
-                        let window = procedure.filing_window(person.expiry, person.period_of_stay);
-                        Filing { procedure, window, today: window.check(today) }
+                let filings = Procedure::for_residents()
+                    .filter_map(|procedure| {
+                        let window = procedure.filing_window(person.expiry, person.period_of_stay)?;
+                        Some(Filing { procedure, window, today: window.check(today) })
                     })
                     .collect();
                 Affiliated { filings, person }

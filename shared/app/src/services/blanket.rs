@@ -19,7 +19,7 @@ use zairyu_domain::blanket::{
 };
 use zairyu_domain::eligibility::{Filer, check_eligibility, with_eligibility};
 use zairyu_domain::error::{Localized, Violation};
-use zairyu_domain::form::{ApplicationForm, ApplicationInput};
+use zairyu_domain::form::{ApplicationForm, ApplicationInput, PersonKey};
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::Organization;
@@ -69,6 +69,20 @@ struct OnOtherRows(Vec<u32>);
 
 fn rows_text(rows: &[u32], sep: &str) -> String {
     rows.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
+}
+
+/// A row of a procedure filed for a person abroad: blanket input takes the List's people, by their cards.
+#[derive(Debug, thiserror::Error)]
+#[error("A certificate of eligibility is not registered by blanket input: enter it on its own page.")]
+struct AbroadNotByBlanket;
+
+impl Localized for AbroadNotByBlanket {
+    fn rule(&self) -> &'static str {
+        "blanket.person_abroad"
+    }
+    fn message_ja(&self) -> String {
+        "在留資格認定証明書交付申請は一括登録できません。申請の入力画面から入力してください。".into()
+    }
 }
 
 impl Localized for OnOtherRows {
@@ -202,7 +216,7 @@ fn person_entry_id(org: &OrganizationId, card: &ResidenceCardNumber) -> Result<A
 /// New applications of a file waiting to be written together, with the cards they claim.
 struct NewRows<'a> {
     change: UnitOfWork,
-    pending: Vec<(&'a BlanketRow, Application)>,
+    pending: Vec<(&'a BlanketRow, Application, ResidenceCardNumber)>,
     cards: std::collections::HashSet<zairyu_domain::values::ResidenceCardNumber>,
     now: chrono::DateTime<chrono::Utc>,
 }
@@ -220,13 +234,13 @@ impl<'a> NewRows<'a> {
     fn is_full(&self) -> bool {
         self.change.write_count() >= Self::FULL_AT
     }
-    fn push(&mut self, row: &'a BlanketRow, app: Application) -> Result<(), ServiceError> {
+    fn push(&mut self, row: &'a BlanketRow, app: Application, card: ResidenceCardNumber) -> Result<(), ServiceError> {
         self.change.add(&app)?;
-        self.cards.insert(app.form().stay.card_number.clone());
-        self.pending.push((row, app));
+        self.cards.insert(card.clone());
+        self.pending.push((row, app, card));
         Ok(())
     }
-    fn take(&mut self) -> (UnitOfWork, Vec<(&'a BlanketRow, Application)>) {
+    fn take(&mut self) -> (UnitOfWork, Vec<(&'a BlanketRow, Application, ResidenceCardNumber)>) {
         self.cards.clear();
         (std::mem::replace(&mut self.change, UnitOfWork::new(self.now)), std::mem::take(&mut self.pending))
     }
@@ -438,7 +452,7 @@ impl Blanket {
         let cards: Vec<_> = parsed
             .iter()
             .filter_map(|p| match p {
-                Ok(form) => Some(form.stay.card_number.clone()),
+                Ok(form) => form.card().cloned(),
                 Err(rejected) => rejected.1.card_number.clone(),
             })
             .collect();
@@ -446,7 +460,7 @@ impl Blanket {
         let mut rows_of: std::collections::HashMap<_, Vec<u32>> = std::collections::HashMap::new();
         for (row, p) in rows.iter().zip(&parsed) {
             let card = match p {
-                Ok(form) => Some(&form.stay.card_number),
+                Ok(form) => form.card(),
                 Err(rejected) => rejected.1.card_number.as_ref(),
             };
             if let Some(card) = card {
@@ -462,7 +476,7 @@ impl Blanket {
         tally.earlier = named.into_iter().zip(found).filter_map(|(c, e)| e.map(|e| (c, e))).collect();
         for (row, parsed) in rows.iter().zip(parsed) {
             let card = match &parsed {
-                Ok(form) => Some(form.stay.card_number.clone()),
+                Ok(form) => form.card().cloned(),
                 Err(rejected) => rejected.1.card_number.clone(),
             };
             let others: Vec<u32> = card
@@ -477,13 +491,16 @@ impl Blanket {
                     let person = facts.card_number.as_ref().and_then(|card| listed.get(card)).and_then(Option::as_ref);
                     Err(with_eligibility(v, Filer::of(&org), person, &facts, today).0)
                 }
-                Ok(form) => {
-                    let person = listed.get(&form.stay.card_number).and_then(Option::as_ref);
-                    match check_eligibility(Filer::of(&org), person, &form, today) {
-                        Ok(_) => Ok(form),
-                        Err(v) => Err(v.0),
+                Ok(form) => match form.card().cloned() {
+                    Some(card) => {
+                        let person = listed.get(&card).and_then(Option::as_ref);
+                        match check_eligibility(Filer::of(&org), person, &form, today) {
+                            Ok(_) => Ok((form, card)),
+                            Err(v) => Err(v.0),
+                        }
                     }
-                }
+                    None => Err(vec![Violation::new("procedure", &AbroadNotByBlanket)]),
+                },
             };
             let outcome = match outcome {
                 _ if others.is_empty() => outcome,
@@ -494,24 +511,24 @@ impl Blanket {
                 }
             };
             let id = row_application_id(org.id(), file_hash, row.number)?;
-            let form = match outcome {
-                Ok(form) => form,
+            let (form, card) = match outcome {
+                Ok(read) => read,
                 Err(violations) => {
                     tally.fail(self, &upload, row, id, card.as_ref(), &violations, to_errors).await?;
                     continue;
                 }
             };
-            let card = form.stay.card_number.clone();
-            if !batch.has(&card) && store.applications().open_for_card(&card, form.procedure).await?.is_none() {
+            let person = PersonKey::Card(card.clone());
+            if !batch.has(&card) && store.applications().open_for(&person, form.procedure).await?.is_none() {
                 if batch.is_full() {
                     self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
                 }
                 let app = Application::new(id, org.id().clone(), upload.uploaded_by().clone(), form);
-                batch.push(row, app)?;
+                batch.push(row, app, card)?;
                 continue;
             }
             self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
-            self.register_one(&org, &upload, row, &id, form, &mut tally, to_errors).await?;
+            self.register_one(&org, &upload, row, &id, form, card, &mut tally, to_errors).await?;
         }
         self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
         tally.close_resolved(self, &upload).await?;
@@ -560,13 +577,13 @@ impl Blanket {
         match self.core.store().commit(change).await {
             Ok(_) => {
                 tally.registered += u32::try_from(pending.len()).unwrap_or(u32::MAX);
-                tally.registered_cards.extend(pending.iter().map(|(_, app)| app.form().stay.card_number.clone()));
+                tally.registered_cards.extend(pending.into_iter().map(|(_, _, card)| card));
                 Ok(())
             }
             Err(crate::ports::StoreError::ConditionFailed) => {
-                for (row, app) in pending {
+                for (row, app, card) in pending {
                     let id = app.id().clone();
-                    self.register_one(org, upload, row, &id, app.form().clone(), tally, to_errors).await?;
+                    self.register_one(org, upload, row, &id, app.form().clone(), card, tally, to_errors).await?;
                 }
                 Ok(())
             }
@@ -583,10 +600,10 @@ impl Blanket {
         row: &BlanketRow,
         id: &ApplicationId,
         form: ApplicationForm,
+        card: ResidenceCardNumber,
         tally: &mut Tally,
         to_errors: RowErrorMapper<'_>,
     ) -> Result<(), ServiceError> {
-        let card = form.stay.card_number.clone();
         match self.register_row(org, upload, id, form, tally.now).await? {
             RowOutcome::Added => {
                 tally.registered += 1;
@@ -617,7 +634,7 @@ impl Blanket {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<RowOutcome, ServiceError> {
         let store = self.core.store();
-        let open = store.applications().open_for_card(&form.stay.card_number, form.procedure).await?;
+        let open = store.applications().open_for(&form.person_key(), form.procedure).await?;
         match open {
             Some(open) if open.id() == id => Ok(RowOutcome::Added),
             Some(mut open)
@@ -647,8 +664,7 @@ impl Blanket {
                     Ok(RowOutcome::Added)
                 } else {
                     // The open claim was taken meanwhile by another application for the same person.
-                    let open =
-                        store.applications().open_for_card(&app.form().stay.card_number, app.procedure()).await?;
+                    let open = store.applications().open_for(&app.form().person_key(), app.procedure()).await?;
                     let refusal = open.map_or(ApplicationError::AlreadyOpen(None), |o| o.refuses_another_for(org.id()));
                     Ok(RowOutcome::Refused(refusal))
                 }

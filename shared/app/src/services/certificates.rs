@@ -20,6 +20,19 @@ pub const VERIFY_PATH: &str = "/verify";
 /// a reader checks a signature against the certificate's validity at the time of signing.
 const KEY_CERTIFICATE_YEARS: i64 = 20;
 
+/// The address of one certificate's verification page (its QR code, the e-mail's link).
+pub fn verify_url(public_url: &str, code: &CertificateCode) -> String {
+    format!("{}{VERIFY_PATH}/{}", public_url.trim_end_matches('/'), code.grouped())
+}
+
+/// The address of one certificate's signed PDF (the e-mail's link): beside its verification page.
+pub fn pdf_url(public_url: &str, code: &CertificateCode) -> String {
+    format!("{}/{PDF_NAME}", verify_url(public_url, code))
+}
+
+/// The name of a certificate's PDF under its verification page.
+pub const PDF_NAME: &str = "certificate.pdf";
+
 /// What the verification page shows of a certificate: what it certifies and whether it is valid today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
@@ -87,7 +100,7 @@ impl Sealing {
 
     /// The address of one certificate's verification (its QR code).
     pub fn verify_url(&self, code: &CertificateCode) -> String {
-        format!("{}/{}", self.verify_page(), code.grouped())
+        verify_url(&self.public_url, code)
     }
 
     /// The key's X.509 certificate (DER): made and kept the first time, the one kept ever after (so that every

@@ -11,8 +11,9 @@ use zairyu_domain::application::{
     Application, ApplicationId, Collector, OfficeRelation, OfficeStep, PostDocuments, StepRefused,
 };
 use zairyu_domain::audit::{AuditAction, AuditEvent, Outcome};
+use zairyu_domain::error::Language;
 use zairyu_domain::form::Attachment;
-use zairyu_domain::job::NotificationJob;
+use zairyu_domain::job::{Addressee, NotificationJob};
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::office::Office;
@@ -168,6 +169,11 @@ fn next_steps_paying(app: &Application, fee: u32) -> (String, String) {
             format!(
                 "Bring the passport, the residence card, the fee payment notice with revenue stamps for {fee} yen and this e-mail to the counter."
             ),
+        ),
+        // An electronic certificate is e-mailed as it is issued; nothing is sent or brought.
+        (ReceiptMethod::Email, _) => (
+            format!("手数料{fee}円は、地方出入国在留管理官署の案内に従って納付してください。"),
+            format!("Pay the fee of {fee} yen as the regional immigration office tells you."),
         ),
     }
 }
@@ -353,7 +359,8 @@ impl Examination {
     ) -> Result<Records<Application>, ServiceError> {
         let (office, roles) = caller.officer()?;
         let card = ResidenceCardNumber::parse(card).map_err(|e| invalid("residence_card_number", &e))?;
-        let mut page = self.core.store().applications().by_card(&card, after, limit).await?;
+        let person = zairyu_domain::form::PersonKey::Card(card);
+        let mut page = self.core.store().applications().by_person(&person, after, limit).await?;
         page.items.retain(|a| a.office_relation(office, roles).is_some());
         Ok(page)
     }
@@ -474,6 +481,8 @@ impl Examination {
         let (mut app, relation) = self.office_application(caller, id).await?;
         let actor = self.actor_for(caller, &app, relation, action.step()).await?;
         let today = self.core.today();
+        // An electronic certificate issued by this action (a certificate of eligibility asked by e-mail).
+        let mut electronic = None;
         let kind = match &action {
             OfficeAction::StartExamination => {
                 app.start_examination(actor)?;
@@ -488,8 +497,14 @@ impl Examination {
                 Some(NotificationKind::ExaminationCompleted)
             }
             OfficeAction::IssueCertificate => {
-                app.issue_certificate(actor, today)?;
-                Some(NotificationKind::ExaminationCompleted)
+                let random = (u128::from(self.core.random()) << 64) | u128::from(self.core.random());
+                let code = zairyu_domain::certificate::CertificateCode::from_random(random);
+                electronic = app.issue_certificate(actor, today, code)?;
+                Some(if electronic.is_some() {
+                    NotificationKind::ElectronicCertificateIssued
+                } else {
+                    NotificationKind::ExaminationCompleted
+                })
             }
             OfficeAction::Deny => {
                 app.deny(actor, today)?;
@@ -546,7 +561,11 @@ impl Examination {
                 .or_else(|| app.temporary_receipt_number().as_ref().map(ToString::to_string))
                 .unwrap_or_default();
             let method = app.form().receipt_method;
-            let to = user.iter().map(|u| user_addressee(u)).collect();
+            let mut to: Vec<_> = user.iter().map(|u| user_addressee(u)).collect();
+            if electronic.is_some() {
+                // The certificate goes to the person abroad too, at the address the form gives for notices.
+                to.push(Addressee { email: app.form().notice_email.clone(), language: Language::En });
+            }
             let (details_ja, details_en) = next_steps(&app);
             let (issued_ja, issued_en) = app.procedure().issued();
             let job = NotificationJob::new(kind, format!("{}:{}:{}", kind.code(), app.id(), event.id), to)
@@ -559,7 +578,18 @@ impl Examination {
                 .with("issued_ja", issued_ja)
                 .with("issued_en", issued_en)
                 .with("link", format!("{}/applications/{}/documents", self.public_url, app.id()));
+            let job = match &electronic {
+                Some(c) => job
+                    .with("code", c.code().grouped())
+                    .with("valid_until", c.certified().valid_until.to_string())
+                    .with("certificate_link", super::certificates::pdf_url(&self.public_url, c.code()))
+                    .with("verify_link", super::certificates::verify_url(&self.public_url, c.code())),
+                None => job,
+            };
             self.core.enqueue(&mut change, &job)?;
+        }
+        if let Some(c) = &electronic {
+            change.add(c)?;
         }
         change.save(&app)?;
         self.core.commit(change).await?;

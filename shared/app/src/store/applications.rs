@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 use zairyu_domain::application::{Application, ApplicationId, OrganizationId};
 use zairyu_domain::blanket::BlanketEntry;
+use zairyu_domain::form::PersonKey;
 use zairyu_domain::office::Office;
 use zairyu_domain::procedure::Procedure;
 use zairyu_domain::status::ApplicationStatus;
-use zairyu_domain::values::{ResidenceCardNumber, UserId};
+use zairyu_domain::values::UserId;
 
 use super::{Projection, Record, Records, Store, Stored, UnitOfWork, s};
 
@@ -76,14 +77,19 @@ fn receipt_number_key(number: &str) -> Key {
     Key::new(format!("RCPT#{number}"), "RCPT")
 }
 
-fn card_partition(card: &ResidenceCardNumber) -> String {
-    format!("CARDAPP#{card}")
+/// Every application for one person: a card holder's (the key every stored one has), or the holder of a
+/// passport abroad.
+fn person_partition(person: &PersonKey) -> String {
+    match person {
+        PersonKey::Card(card) => format!("CARDAPP#{card}"),
+        PersonKey::Passport { nationality, number } => format!("PASSAPP#{nationality}#{number}"),
+    }
 }
 
-/// Held by the one open (not final) application for the holder of this card, claimed when it is added, so
-/// that two cannot be added at once; released when it becomes final.
-fn open_claim(card: &ResidenceCardNumber, procedure: Procedure) -> Key {
-    Key::new(format!("OPENAPP#{card}#{}", procedure.claim_scope()), "OPENAPP")
+/// Held by the one open (not final) application for this person, claimed when it is added, so that two
+/// cannot be added at once; released when it becomes final.
+fn open_claim(person: &PersonKey, procedure: Procedure) -> Key {
+    Key::new(format!("OPENAPP#{person}#{}", procedure.claim_scope()), "OPENAPP")
 }
 
 /// Sparse: an application of this author whose examination is pending (Q79).
@@ -143,14 +149,14 @@ impl Record for Application {
         if self.status().is_final() {
             Vec::new()
         } else {
-            vec![open_claim(&self.form().stay.card_number, self.procedure())]
+            vec![open_claim(&self.form().person_key(), self.procedure())]
         }
     }
 
     fn projections(&self) -> Vec<Projection> {
         let sk = format!("APP#{}", self.id());
         let mut out = vec![
-            Projection::new(Key::new(card_partition(&self.form().stay.card_number), sk.clone()), true),
+            Projection::new(Key::new(person_partition(&self.form().person_key()), sk.clone()), true),
             Projection::new(Key::new(pending_partition(self.created_by()), sk), self.status().examination_pending()),
         ];
         if let Some(n) = self.temporary_receipt_number() {
@@ -161,7 +167,7 @@ impl Record for Application {
         }
         // The claim goes when the application's life ends (no final application is changed again).
         if self.status().is_final() {
-            out.push(Projection::new(open_claim(&self.form().stay.card_number, self.procedure()), false));
+            out.push(Projection::new(open_claim(&self.form().person_key(), self.procedure()), false));
         }
         out
     }
@@ -413,30 +419,30 @@ impl Applications<'_> {
         Store::via(self.0, &receipt_number_key(number.trim())).await
     }
 
-    /// The applications for the holder of this residence card, a page at a time (a page may hold fewer than
-    /// `limit` when a lookup was left behind by a corrected entry).
-    pub async fn by_card(
+    /// The applications for one person (a card holder, or a passport holder abroad), a page at a time (a
+    /// page may hold fewer than `limit` when a lookup was left behind by a corrected entry).
+    pub async fn by_person(
         &self,
-        card: &ResidenceCardNumber,
+        person: &PersonKey,
         after: Option<Cursor>,
         limit: u32,
     ) -> Result<Records<Application>, StoreError> {
-        let q = Query::partition(Index::Primary, card_partition(card)).limit(limit).after(after);
-        // A lookup left behind by a corrected card number is verified away.
-        Store::follow(self.0, &q, |app: &Application| app.form().stay.card_number == *card).await
+        let q = Query::partition(Index::Primary, person_partition(person)).limit(limit).after(after);
+        // A lookup left behind by a corrected card or passport number is verified away.
+        Store::follow(self.0, &q, |app: &Application| app.form().person_key() == *person).await
     }
 
-    /// The open (not final) application for the holder of this card that excludes one of `procedure` (the
-    /// same claim: `Procedure::claim_scope`), if there is one: read through every application for the card,
-    /// so one entered before the open claim existed is found too.
-    pub async fn open_for_card(
+    /// The open (not final) application for this person that excludes one of `procedure` (the same claim:
+    /// `Procedure::claim_scope`), if there is one: read through every application for the person, so one
+    /// entered before the open claim existed is found too.
+    pub async fn open_for(
         &self,
-        card: &ResidenceCardNumber,
+        person: &PersonKey,
         procedure: Procedure,
     ) -> Result<Option<Stored<Application>>, StoreError> {
         let mut after = None;
         loop {
-            let page = self.by_card(card, after, 100).await?;
+            let page = self.by_person(person, after, 100).await?;
             for app in page.items {
                 if !app.status().is_final() && app.procedure().claim_scope() == procedure.claim_scope() {
                     return self.get(app.id()).await;

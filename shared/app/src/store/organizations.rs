@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use zairyu_domain::application::OrganizationId;
+use zairyu_domain::form::PersonKey;
 use zairyu_domain::office::Office;
 use zairyu_domain::organization::{ForeignNational, Organization, name_search_key};
 use zairyu_domain::request_for_use::{RequestForUse, RequestState};
@@ -19,6 +20,23 @@ fn key(id: &OrganizationId) -> Key {
 
 fn corporate_number_key(number: &CorporateNumber) -> Key {
     Key::new(format!("CORPNO#{number}"), "CORPNO")
+}
+
+/// The people of every list with one passport (a person is on the lists of each organization they belong
+/// to): what a certificate of eligibility for a person abroad is checked against.
+fn listed_passport_partition(person: &PersonKey) -> Option<String> {
+    match person {
+        PersonKey::Passport { nationality, number } => Some(format!("LISTEDPASS#{nationality}#{number}")),
+        PersonKey::Card(_) => None,
+    }
+}
+
+fn person_index(org: &OrganizationId, person: &ForeignNational) -> Vec<(&'static str, Attr)> {
+    let Some(number) = &person.passport_number else { return Vec::new() };
+    let Some(partition) = listed_passport_partition(&PersonKey::passport(person.nationality.as_str(), number)) else {
+        return Vec::new();
+    };
+    vec![(attr::GSI1_PK, s(partition)), (attr::GSI1_SK, s(format!("FN#{org}#{}", person.card_number)))]
 }
 
 fn person_key(org: &OrganizationId, card: &ResidenceCardNumber) -> Key {
@@ -113,6 +131,24 @@ impl Organizations<'_> {
         self.0.get(&person_key(org, card)).await?.as_ref().map(decode).transpose()
     }
 
+    /// The list entry an application for `person` is checked against: a card holder's on the organization's
+    /// own list; a passport's on any organization's list (a person abroad is on none: one found is in
+    /// Japan). A list entry with no passport number is not found by one.
+    pub async fn listed(
+        &self,
+        org: &OrganizationId,
+        person: &PersonKey,
+    ) -> Result<Option<ForeignNational>, StoreError> {
+        let partition = match (person, listed_passport_partition(person)) {
+            (PersonKey::Card(card), _) => return self.person(org, card).await,
+            (PersonKey::Passport { .. }, Some(partition)) => partition,
+            (PersonKey::Passport { .. }, None) => return Ok(None),
+        };
+        let q = Query::partition(Index::Gsi1, partition).limit(1);
+        let page = super::decode_page::<ForeignNational>(self.0.query(&q).await?)?;
+        Ok(page.items.into_iter().next())
+    }
+
     /// Many people of the organization's list at once (a blanket file's rows), in the order asked.
     pub async fn people_by_card(
         &self,
@@ -172,7 +208,7 @@ impl Organizations<'_> {
 impl UnitOfWork {
     /// Adds or replaces a person on the organization's list (Q80).
     pub fn put_person(&mut self, org: &OrganizationId, person: &ForeignNational) -> Result<(), StoreError> {
-        let item = encode(person_key(org, &person.card_number), person, 1, vec![])?;
+        let item = encode(person_key(org, &person.card_number), person, 1, person_index(org, person))?;
         self.push(Write::Put { item, condition: Condition::None });
         Ok(())
     }

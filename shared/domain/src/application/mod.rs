@@ -322,6 +322,10 @@ pub struct Application {
     /// The documents of proof accepted so far.
     #[serde(default)]
     documents: DocumentsHeld,
+    /// The code of the electronic certificate issued for it (a certificate of eligibility received by
+    /// e-mail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    electronic_certificate: Option<crate::certificate::CertificateCode>,
 }
 
 impl Application {
@@ -347,7 +351,19 @@ impl Application {
             checked_against: None,
             return_address: None,
             documents: DocumentsHeld::default(),
+            electronic_certificate: None,
         }
+    }
+
+    /// The code of its electronic certificate, once issued.
+    pub fn electronic_certificate(&self) -> Option<&crate::certificate::CertificateCode> {
+        self.electronic_certificate.as_ref()
+    }
+
+    /// Whether what it asks for is issued as an electronic certificate: a certificate of eligibility the
+    /// filer chose to receive by e-mail.
+    pub fn issues_electronic_certificate(&self) -> bool {
+        self.form.receipt_method == ReceiptMethod::Email
     }
 
     pub fn id(&self) -> &ApplicationId {
@@ -460,6 +476,8 @@ impl Application {
             Some(Decision::Permitted { .. }) => match self.form.receipt_method {
                 ReceiptMethod::Post => self.card_delivered_on,
                 ReceiptMethod::Counter => self.card_handed_over_on,
+                // A permission of a stay is never e-mailed (the form offers e-mail for a certificate only).
+                ReceiptMethod::Email => None,
             },
             _ => None,
         }
@@ -481,9 +499,11 @@ impl Application {
                 | ApplicationStatus::WaitingForIssuance
         );
         let birth = self.checked_against.as_ref().map_or(self.form.birth_date, |l| l.birth_date);
-        let day = self
-            .receipt_date
-            .unwrap_or_else(|| self.form.procedure.filing_window(self.form.stay.expiry, self.form.stay.period).opens);
+        let window = || {
+            let stay = self.form.stay.as_ref()?;
+            Some(self.form.procedure.filing_window(stay.expiry, stay.period)?.opens)
+        };
+        let day = self.receipt_date.or_else(window)?;
         (open
             && self.form.procedure.issues_card()
             && self.form.receipt_method == ReceiptMethod::Post
@@ -523,7 +543,8 @@ impl Application {
         if !awaiting {
             return None;
         }
-        let mut charges = vec![self.form.procedure.charge()];
+        // A certificate of eligibility is free: nothing is due.
+        let mut charges = vec![self.form.procedure.charge()?];
         charges.extend(self.re_entry().map(|r| match r {
             ReEntry::Single => Charge::ReEntrySingle,
             ReEntry::Multiple => Charge::ReEntryMultiple,
@@ -620,7 +641,7 @@ impl Application {
     /// A form that replaces this one's is for the same person and the same procedure (another procedure is
     /// another application, with its own claim on the person).
     fn same_person_and_procedure(&self, form: &ApplicationForm) -> Result<(), ApplicationError> {
-        if form.stay.card_number != self.form.stay.card_number {
+        if form.person_key() != self.form.person_key() {
             return Err(ApplicationError::AnotherPerson);
         }
         if form.procedure != self.form.procedure {
@@ -655,7 +676,7 @@ impl Application {
         number: TemporaryReceiptNumber,
         return_address: Option<crate::error::Text<200>>,
     ) -> Result<(), ApplicationError> {
-        if eligible.card() != &self.form.stay.card_number {
+        if eligible.person() != &self.form.person_key() {
             return Err(ApplicationError::EligibilityOfAnother);
         }
         if !self.photo_in_order() && Transition::Submit.permits(actor) {
@@ -664,7 +685,7 @@ impl Application {
         self.transition(Transition::Submit, actor)?;
         self.receipt_date = Some(eligible.on());
         self.temporary_receipt_number = Some(number);
-        self.checked_against = Some(eligible.listed().clone());
+        self.checked_against = eligible.listed().cloned();
         self.return_address = return_address;
         Ok(())
     }
@@ -711,17 +732,21 @@ impl Application {
 
     /// The last day of a new period of stay of `period` if permitted on `decided_on`: the procedure's rule
     /// decides when the new period begins (an extension's runs on from the day after the current expiry).
-    pub fn permitted_expiry(&self, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
-        self.procedure().permitted_expiry(self.form.stay.expiry, period, decided_on)
+    /// `None` for a person abroad, who has no stay to extend or change.
+    pub fn permitted_expiry(&self, period: PeriodOfStay, decided_on: JstDate) -> Option<JstDate> {
+        let stay = self.form.stay.as_ref()?;
+        Some(self.procedure().permitted_expiry(stay.expiry, period, decided_on))
     }
 
-    /// The status a permission gives: the one a change asks for, the one an extension keeps.
-    pub fn permitted_status(&self) -> crate::status_of_residence::StatusOfResidence {
+    /// The status a permission gives: the one a change asks for, the one an extension keeps; a
+    /// certificate's, the one it certifies (the status held, or sought from abroad).
+    pub fn permitted_status(&self) -> Option<crate::status_of_residence::StatusOfResidence> {
+        let held = self.form.stay.as_ref().map(|s| s.status);
         match self.procedure() {
-            crate::procedure::Procedure::Extension | crate::procedure::Procedure::WorkCertificate => {
-                self.form.stay.status
+            crate::procedure::Procedure::Extension | crate::procedure::Procedure::WorkCertificate => held,
+            crate::procedure::Procedure::ChangeOfStatus | crate::procedure::Procedure::CertificateOfEligibility => {
+                self.form.desired_status().or(held)
             }
-            crate::procedure::Procedure::ChangeOfStatus => self.form.desired_status().unwrap_or(self.form.stay.status),
         }
     }
 
@@ -738,27 +763,53 @@ impl Application {
         if !self.procedure().issues_card() {
             return Err(ApplicationError::DecisionOfAnotherProcedure(self.procedure()));
         }
-        let computed = self.permitted_expiry(period, today);
+        let computed = self
+            .permitted_expiry(period, today)
+            .ok_or(ApplicationError::DecisionOfAnotherProcedure(self.procedure()))?;
         if expiry.is_some_and(|given| given != computed) {
             return Err(ApplicationError::PermittedExpiryDiffers { period, computed });
         }
         let expiry = computed;
         self.transition(Transition::Permit, actor)?;
-        let status = Some(self.permitted_status());
+        let status = self.permitted_status();
         self.decision = Some(Decision::Permitted { period, expiry, decided_on: today, status });
         Ok(())
     }
 
-    /// The certificate asked for is issued (a work certificate: it changes nothing of the stay); its fee is
-    /// then due and it waits for issuance as a card would, by post or at the counter.
-    pub fn issue_certificate(&mut self, actor: Actor, today: JstDate) -> Result<(), ApplicationError> {
+    /// The certificate asked for is issued (a work certificate or a certificate of eligibility: it changes
+    /// nothing of a stay); a fee, if any, is then due and a paper certificate waits for issuance as a card
+    /// would, by post or at the counter. One received by e-mail is issued at once as the electronic
+    /// certificate returned, with `code`, valid three months from today: nothing then waits.
+    pub fn issue_certificate(
+        &mut self,
+        actor: Actor,
+        today: JstDate,
+        code: crate::certificate::CertificateCode,
+    ) -> Result<Option<crate::certificate::Certificate>, ApplicationError> {
         self.step_condition(OfficeStep::Decide, actor)?;
+        let another = ApplicationError::DecisionOfAnotherProcedure(self.procedure());
         if self.procedure().issues_card() {
-            return Err(ApplicationError::DecisionOfAnotherProcedure(self.procedure()));
+            return Err(another);
         }
+        let electronic = if self.issues_electronic_certificate() {
+            let status = self.permitted_status().ok_or(another)?;
+            let f = &self.form;
+            Some(crate::certificate::Certificate::issue(
+                code,
+                self.jurisdiction(),
+                f.name.clone(),
+                f.nationality.clone(),
+                f.birth_date,
+                status,
+                today,
+            ))
+        } else {
+            None
+        };
         self.transition(Transition::Permit, actor)?;
         self.decision = Some(Decision::Issued { decided_on: today });
-        Ok(())
+        self.electronic_certificate = electronic.as_ref().map(|c| c.code().clone());
+        Ok(electronic)
     }
 
     pub fn deny(&mut self, actor: Actor, today: JstDate) -> Result<(), ApplicationError> {
@@ -918,6 +969,82 @@ mod tests {
         submitted_as(edit, |_| {})
     }
 
+    fn code() -> crate::certificate::CertificateCode {
+        crate::certificate::CertificateCode::from_random(0x5EED)
+    }
+
+    /// #35 item 1: a certificate of eligibility for a person abroad is filed with a photo and no list entry
+    /// (a passport on a list is refused: they are in Japan), checked for the organization's use, issued —
+    /// never permitted — free of charge; asked by e-mail, it is issued at once as an electronic certificate of
+    /// the person and the status sought, valid three months, and nothing waits; by post, it waits as paper.
+    #[test]
+    fn a_certificate_of_eligibility_is_issued_as_an_electronic_certificate() {
+        use crate::procedure::Procedure;
+        let all = Procedure::ALL;
+        let form = |edit: fn(&mut crate::form::ApplicationInput)| {
+            let mut input = crate::fixtures::eligibility_input();
+            edit(&mut input);
+            ApplicationForm::parse_offering(&input, today(), &all).unwrap()
+        };
+        let new = |form| {
+            Application::new(
+                ApplicationId::parse("app-4").unwrap(),
+                OrganizationId::parse("org-1").unwrap(),
+                UserId::parse("TANAKA01").unwrap(),
+                form,
+            )
+        };
+        let mut a = new(form(|_| {}));
+        assert!(!a.photo_in_order(), "the certificate's photo is asked");
+        a.attach_photo(USER, photo()).unwrap();
+        // On a list (any organization's) by the passport: in Japan.
+        let listed = list_entry();
+        let refused = check_eligibility(FILER, Some(&listed), &a.form, today()).unwrap_err();
+        assert_eq!(refused.0[0].rule, "eligibility.listed_in_japan");
+        assert_eq!(refused.0[0].field, "passport_number");
+        // Suspended organizations do not file (Q76).
+        let suspended = Filer { use_state: UseState::Suspended, ..FILER };
+        assert!(check_eligibility(suspended, None, &a.form, today()).is_err());
+        let e = check_eligibility(FILER, None, &a.form, today()).unwrap();
+        assert_eq!((e.person(), e.listed()), (&a.form.person_key(), None));
+        // The proof of another person's check is refused.
+        let other = new(form(|i| i.passport_number = "C0000001".into()));
+        let other_proof = check_eligibility(FILER, None, &other.form, today()).unwrap();
+        assert_eq!(
+            a.clone().submit(USER, &other_proof, TemporaryReceiptNumber::new(today(), 8), None),
+            Err(ApplicationError::EligibilityOfAnother)
+        );
+        a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8), None).unwrap();
+        assert_eq!(a.checked_against(), None, "on no list");
+        a.start_examination(EXAMINER).unwrap();
+        assert_eq!(
+            a.permit(EXAMINER, PeriodOfStay::parse("1Y").unwrap(), None, today()),
+            Err(ApplicationError::DecisionOfAnotherProcedure(Procedure::CertificateOfEligibility))
+        );
+        assert_eq!(a.permitted_expiry(PeriodOfStay::parse("1Y").unwrap(), today()), None, "no stay to extend");
+        let issued = a.issue_certificate(EXAMINER, today(), code()).unwrap().unwrap();
+        assert_eq!(issued.code(), &code());
+        assert_eq!(a.electronic_certificate(), Some(&code()));
+        let c = issued.certified();
+        assert_eq!((c.name.as_str(), c.birth_date), ("TRAN,THI,BINH", d("1998-07-05")));
+        assert_eq!(
+            c.status,
+            crate::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
+            "the status sought"
+        );
+        assert_eq!((c.issued_on, c.valid_until), (today(), d("2027-02-27")));
+        assert_eq!(issued.issued_by(), a.jurisdiction());
+        assert_eq!((a.status(), a.fee_due()), (ApplicationStatus::Completed, None), "e-mailed at once, free");
+        // By post: paper, waiting for issuance, still free.
+        let mut paper = new(form(|i| i.receipt_method = "post".into()));
+        paper.attach_photo(USER, photo()).unwrap();
+        let e = check_eligibility(FILER, None, &paper.form, today()).unwrap();
+        paper.submit(USER, &e, TemporaryReceiptNumber::new(today(), 9), None).unwrap();
+        paper.start_examination(EXAMINER).unwrap();
+        assert_eq!(paper.issue_certificate(EXAMINER, today(), code()), Ok(None));
+        assert_eq!((paper.status(), paper.fee_due()), (ApplicationStatus::WaitingForIssuance, None));
+    }
+
     /// #35 item 3: a work certificate is filed without a photo (one is refused), issued — never permitted, as
     /// a stay is never issued a certificate — with its fee by the day of receipt, posted without a card's
     /// rules; it stays a work certificate (another kind is another application) and permits nothing.
@@ -946,11 +1073,12 @@ mod tests {
             a.permit(EXAMINER, period, None, today()),
             Err(ApplicationError::DecisionOfAnotherProcedure(crate::procedure::Procedure::WorkCertificate))
         );
-        a.issue_certificate(EXAMINER, today()).unwrap();
+        assert_eq!(a.issue_certificate(EXAMINER, today(), code()), Ok(None), "a paper certificate, by post");
+        assert_eq!(a.electronic_certificate(), None);
         assert_eq!(a.decision(), Some(Decision::Issued { decided_on: today() }));
         assert_eq!(a.decision().map(Decision::decided_on), Some(today()));
         assert_eq!((a.status(), a.fee_due()), (ApplicationStatus::WaitingForIssuance, Some(1_600)));
-        assert_eq!(a.permitted_status(), a.form().stay.status);
+        assert_eq!(a.permitted_status(), a.form().stay.as_ref().map(|s| s.status));
         // What arrived by post: the fee notice, no card to return.
         let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };
         a.record_post_documents(ISSUANCE, docs).unwrap();
@@ -961,7 +1089,7 @@ mod tests {
         let mut stay = submitted(|_| {});
         stay.start_examination(EXAMINER).unwrap();
         assert_eq!(
-            stay.issue_certificate(EXAMINER, today()),
+            stay.issue_certificate(EXAMINER, today(), code()),
             Err(ApplicationError::DecisionOfAnotherProcedure(crate::procedure::Procedure::Extension))
         );
         for e in [
@@ -994,7 +1122,7 @@ mod tests {
         let e = eligible(&a);
         a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 8), None).unwrap();
         a.start_examination(EXAMINER).unwrap();
-        assert_eq!(a.permitted_status(), S::BusinessManager);
+        assert_eq!(a.permitted_status(), Some(S::BusinessManager));
         let one_year = PeriodOfStay::parse("1Y").unwrap();
         a.permit(EXAMINER, one_year, None, d("2026-12-10")).unwrap();
         assert_eq!(
@@ -1008,7 +1136,11 @@ mod tests {
             "a year from the day of the decision, in the status asked for"
         );
         let extension = submitted(|_| {});
-        assert_eq!(extension.permitted_status(), extension.form.stay.status, "an extension keeps it");
+        assert_eq!(
+            extension.permitted_status(),
+            extension.form.stay.as_ref().map(|s| s.status),
+            "an extension keeps it"
+        );
     }
 
     #[test]
@@ -1026,7 +1158,7 @@ mod tests {
         other.attach_photo(USER, photo()).unwrap();
         assert!(other.submit(USER, &proof_for_other, TemporaryReceiptNumber::new(today(), 1), None).is_ok());
         assert_eq!(other.receipt_date, Some(today()), "the receipt date is the day of the check (Q32)");
-        assert_eq!(other.checked_against(), Some(proof_for_other.listed()), "the entry checked is kept");
+        assert_eq!(other.checked_against(), proof_for_other.listed(), "the entry checked is kept");
     }
 
     #[test]
@@ -1116,7 +1248,7 @@ mod tests {
         a.request_documents(EXAMINER).unwrap();
         assert_eq!(a.documents_requested, 1);
         let three_years = PeriodOfStay::parse("3Y").unwrap();
-        assert_eq!(a.permitted_expiry(three_years, today()), d("2030-01-20"), "from the day after 2027-01-20");
+        assert_eq!(a.permitted_expiry(three_years, today()), Some(d("2030-01-20")), "from the day after 2027-01-20");
         assert_eq!(
             a.permit(EXAMINER, three_years, Some(d("2030-01-21")), today()),
             Err(ApplicationError::PermittedExpiryDiffers { period: three_years, computed: d("2030-01-20") })
@@ -1346,7 +1478,7 @@ mod tests {
                 period,
                 expiry: d("2030-01-20"),
                 decided_on: today(),
-                status: Some(a.form.stay.status)
+                status: a.form.stay.as_ref().map(|s| s.status)
             })
         );
         let docs = PostDocuments { fee_notice_received: true, fee_notice_signed: true, old_card_returned: false };

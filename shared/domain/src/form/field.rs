@@ -84,14 +84,23 @@ pub enum Section {
     Applicant,
     Address,
     Stay,
+    Entry,
     Relatives,
     Card,
     Confirmation,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] =
-        [Self::Procedures, Self::Applicant, Self::Address, Self::Stay, Self::Relatives, Self::Card, Self::Confirmation];
+    pub const ALL: [Section; 8] = [
+        Self::Procedures,
+        Self::Applicant,
+        Self::Address,
+        Self::Stay,
+        Self::Entry,
+        Self::Relatives,
+        Self::Card,
+        Self::Confirmation,
+    ];
 
     /// The parts a form of `procedure` has: the first, which names what is applied for, and those with a
     /// field it asks.
@@ -101,8 +110,15 @@ impl Section {
 
     /// The part's heading on a form of `procedure` (what is received is a card or a certificate).
     pub fn title_for(self, procedure: crate::procedure::Procedure) -> (&'static str, &'static str) {
+        use crate::procedure::Applicant::Abroad;
         match self {
             Self::Card if !procedure.issues_card() => ("証明書の受領", "Receiving the certificate"),
+            Self::Address if procedure.applicant() == Abroad => {
+                ("日本における連絡先", "Where they will live in Japan, and contact")
+            }
+            Self::Stay if procedure.applicant() == Abroad => {
+                ("旅券と申請する在留資格", "Passport and the status sought")
+            }
             other => other.title(),
         }
     }
@@ -114,6 +130,7 @@ impl Section {
             Self::Applicant => ("申請人", "The applicant"),
             Self::Address => ("住居地と連絡先", "Address in Japan and contact"),
             Self::Stay => ("旅券と在留資格", "Passport and stay"),
+            Self::Entry => ("入国の予定", "The planned entry"),
             Self::Relatives => ("在日親族及び同居者", "Relatives in Japan and people living with the applicant"),
             Self::Card => ("在留カードの受領", "Receiving the new residence card"),
             Self::Confirmation => ("確認", "Confirmation"),
@@ -127,6 +144,7 @@ impl Section {
             Self::Applicant => "part-applicant",
             Self::Address => "part-address",
             Self::Stay => "part-stay",
+            Self::Entry => "part-entry",
             Self::Relatives => "part-relatives",
             Self::Card => "part-card",
             Self::Confirmation => "part-confirmation",
@@ -156,6 +174,7 @@ impl Section {
                 CriminalRecord,
                 CriminalRecordDetails,
             ],
+            Self::Entry => &[EntryDate, PortOfEntry, Companions, VisaPost, PastEntries],
             Self::Relatives => &[RelativesInJapan],
             Self::Card => &[ReceiptMethod, ReceivingOffice, KanjiNamePetition, NoticeEmail],
             Self::Confirmation => &[InJapan, ApplicantRequested],
@@ -332,6 +351,12 @@ pub enum Field {
     WorkActivity,
     WorkFrom,
     WorkUntil,
+    /// A certificate of eligibility's planned entry.
+    EntryDate,
+    PortOfEntry,
+    Companions,
+    VisaPost,
+    PastEntries,
     Reason,
     CriminalRecord,
     CriminalRecordDetails,
@@ -347,7 +372,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the agency's form.
-    pub const ALL: [Field; 40] = [
+    pub const ALL: [Field; 45] = [
         Self::Procedure,
         Self::Procedures,
         Self::ReEntry,
@@ -377,6 +402,11 @@ impl Field {
         Self::WorkActivity,
         Self::WorkFrom,
         Self::WorkUntil,
+        Self::EntryDate,
+        Self::PortOfEntry,
+        Self::Companions,
+        Self::VisaPost,
+        Self::PastEntries,
         Self::Reason,
         Self::CriminalRecord,
         Self::CriminalRecordDetails,
@@ -411,6 +441,7 @@ impl Field {
             crate::procedure::Procedure::Extension => Self::StatusOfResidence,
             crate::procedure::Procedure::ChangeOfStatus => Self::DesiredStatusOfResidence,
             crate::procedure::Procedure::WorkCertificate => Self::StatusOfResidence,
+            crate::procedure::Procedure::CertificateOfEligibility => Self::DesiredStatusOfResidence,
         }
     }
 
@@ -418,21 +449,30 @@ impl Field {
     /// a work certificate's form asks who the person is, where they live, their stay, and the work to
     /// certify — nothing of a new stay, a card, or the person's record and family.
     pub fn applies_to(self, procedure: crate::procedure::Procedure) -> bool {
-        use crate::procedure::Procedure as P;
+        use crate::procedure::{Applicant, Procedure as P};
+        let abroad = procedure.applicant() == Applicant::Abroad;
         match self {
-            Self::DesiredStatusOfResidence => procedure == P::ChangeOfStatus,
-            Self::WorkActivity | Self::WorkFrom | Self::WorkUntil => procedure == P::WorkCertificate,
-            Self::ReEntry
-            | Self::ActivityOutsideStatus
-            | Self::Married
+            Self::DesiredStatusOfResidence => matches!(procedure, P::ChangeOfStatus | P::CertificateOfEligibility),
+            // The work certified; a certificate of eligibility's activity in Japan (the organization's part).
+            Self::WorkActivity => matches!(procedure, P::WorkCertificate | P::CertificateOfEligibility),
+            Self::WorkFrom | Self::WorkUntil => procedure == P::WorkCertificate,
+            Self::EntryDate | Self::PortOfEntry | Self::Companions | Self::VisaPost | Self::PastEntries => abroad,
+            // A person abroad has no stay, no card and is not in Japan (Q35 asks a resident).
+            Self::StatusOfResidence
+            | Self::PeriodOfStay
+            | Self::ExpiryDate
+            | Self::ResidenceCardNumber
+            | Self::InJapan => !abroad,
+            // A person abroad is asked who they are, their record and their family as a stay's applicant is.
+            Self::Married
             | Self::Occupation
             | Self::HomeCountryAddress
             | Self::DesiredPeriodOfStay
             | Self::CriminalRecord
             | Self::CriminalRecordDetails
             | Self::RelativesInJapan
-            | Self::Relatives
-            | Self::KanjiNamePetition => procedure.issues_card(),
+            | Self::Relatives => procedure.issues_card() || abroad,
+            Self::ReEntry | Self::ActivityOutsideStatus | Self::KanjiNamePetition => procedure.issues_card(),
             _ => true,
         }
     }
@@ -445,7 +485,16 @@ impl Field {
 
     /// What the page says under the field's label on a form of `procedure`.
     pub fn hint_for(self, procedure: crate::procedure::Procedure) -> Option<(&'static str, &'static str)> {
+        use crate::procedure::Procedure as P;
         match (self, procedure.issues_card()) {
+            (Self::ReceiptMethod, false) if procedure == P::CertificateOfEligibility => Some((
+                "メールの場合は、交付と同時に電子の証明書が通知先メールアドレスに送られます（査証申請と上陸の際に提示できます）。郵送の場合は、紙の証明書が所属機関（取次者の場合はその事務所）あてに送られます。",
+                "By e-mail, the electronic certificate is sent to the notice address when it is issued (it is shown for the visa and at landing). By post, the paper certificate is sent to the organization (to the agent's office when an agent files).",
+            )),
+            (Self::WorkActivity, _) if procedure == P::CertificateOfEligibility => Some((
+                "受入れ機関の名称と所在地、本邦で行う活動の内容を記入してください（例：株式会社〇〇（東京都千代田区）でシステム開発に従事）。",
+                "The receiving organization's name and address, and the activity in Japan (e.g. software development at Example K.K., Chiyoda, Tokyo).",
+            )),
             (Self::ReceiptMethod, false) => Some((
                 "郵送の場合は、手数料の納付後に証明書が所属機関（取次者の場合はその事務所）あてに送られます。",
                 "By post, the certificate is sent after the fee is paid, to the organization (to the agent's office when an agent files).",
@@ -465,7 +514,19 @@ impl Field {
             (Self::Reason, P::ChangeOfStatus) => ("変更の理由", "Reason for the change"),
             (Self::ReEntry, P::ChangeOfStatus) => ("再入国許可（同時申請）", "Re-entry permission (with the change)"),
             (Self::Reason, P::WorkCertificate) => ("使用目的", "Purpose of use"),
-            (Self::ReceiptMethod, P::WorkCertificate) => ("証明書の受領方法", "Receipt of the certificate"),
+            (Self::ReceiptMethod, P::WorkCertificate | P::CertificateOfEligibility) => {
+                ("証明書の受領方法", "Receipt of the certificate")
+            }
+            (Self::Reason, P::CertificateOfEligibility) => ("入国目的", "Purpose of entry"),
+            (Self::Name, P::CertificateOfEligibility) => ("氏名（旅券のとおり）", "Name (as in the passport)"),
+            (Self::DesiredStatusOfResidence, P::CertificateOfEligibility) => {
+                ("申請する在留資格", "Status of residence sought")
+            }
+            (Self::DesiredPeriodOfStay, P::CertificateOfEligibility) => ("滞在予定期間", "Intended length of stay"),
+            (Self::WorkActivity, P::CertificateOfEligibility) => {
+                ("本邦で行う活動（所属機関記入）", "Activity in Japan (the organization's part)")
+            }
+            (Self::ReceivingOffice, P::CertificateOfEligibility) => ("交付官署", "Issuing office"),
             _ => {
                 let s = self.spec();
                 (s.ja, s.en)
@@ -561,6 +622,16 @@ impl Field {
                 .hint("例：2027-01-04", "e.g. 2027-01-04"),
             Self::WorkUntil => spec("work_until", "就労する期間（終了日）", "Period of the work: last day", Date, Required)
                 .hint("在留期間の満了日までの日付です。", "A day no later than the expiry of the period of stay."),
+            Self::EntryDate => spec("entry_date", "入国予定年月日", "Date of entry", Date, Required)
+                .hint("例：2027-04-01", "e.g. 2027-04-01"),
+            Self::PortOfEntry => spec("port_of_entry", "上陸予定港", "Port of entry", Text(60), Required)
+                .hint("例：成田空港", "e.g. Narita Airport"),
+            Self::Companions => spec("companions", "同伴者", "Accompanying persons", Text(400), Optional)
+                .hint("同伴者がいる場合に、氏名と続柄を記入してください。", "Their names and relationship, if anyone comes with them."),
+            Self::VisaPost => spec("visa_post", "査証申請予定地", "Where the visa will be applied for", Text(60), Required)
+                .hint("例：在ベトナム日本国大使館", "e.g. Embassy of Japan in Viet Nam"),
+            Self::PastEntries => spec("past_entries", "過去の出入国歴", "Past entries to Japan", Text(200), Optional)
+                .hint("回数と直近の入国・出国の日を記入してください。なければ空欄です。", "How many times, and the dates of the latest entry and departure; empty if none."),
             Self::Reason => spec("reason", "更新の理由", "Reason for the extension", Text(1000), Required),
             Self::CriminalRecord => spec(
                 "criminal_record",
@@ -746,6 +817,11 @@ impl ApplicationInput {
             Field::WorkActivity => self.work_activity.clone(),
             Field::WorkFrom => self.work_from.clone(),
             Field::WorkUntil => self.work_until.clone(),
+            Field::EntryDate => self.entry_date.clone(),
+            Field::PortOfEntry => self.port_of_entry.clone(),
+            Field::Companions => self.companions.clone(),
+            Field::VisaPost => self.visa_post.clone(),
+            Field::PastEntries => self.past_entries.clone(),
             Field::CriminalRecord => flag_text(&self.criminal_record),
             Field::CriminalRecordDetails => self.criminal_record_details.clone(),
             Field::RelativesInJapan => flag_text(&self.relatives_in_japan),
@@ -822,6 +898,11 @@ impl ApplicationInput {
             Field::WorkActivity => self.work_activity = value,
             Field::WorkFrom => self.work_from = value,
             Field::WorkUntil => self.work_until = value,
+            Field::EntryDate => self.entry_date = value,
+            Field::PortOfEntry => self.port_of_entry = value,
+            Field::Companions => self.companions = value,
+            Field::VisaPost => self.visa_post = value,
+            Field::PastEntries => self.past_entries = value,
             Field::CriminalRecord => self.criminal_record = flag(value),
             Field::CriminalRecordDetails => self.criminal_record_details = value,
             Field::RelativesInJapan => self.relatives_in_japan = flag(value),
@@ -947,9 +1028,9 @@ mod tests {
     }
 
     fn failing(input: &ApplicationInput) -> Vec<String> {
-        match ApplicationForm::parse(input, d("2026-11-27")) {
+        match ApplicationForm::parse_offering(input, d("2026-11-27"), &crate::procedure::Procedure::ALL) {
             Ok(_) => Vec::new(),
-            Err(v) => v.0.into_iter().map(|x| x.field).collect(),
+            Err(v) => v.0.0.into_iter().map(|x| x.field).collect(),
         }
     }
 
@@ -987,8 +1068,10 @@ mod tests {
                 // A work certificate's field on a work certificate's form.
                 let mut input = if field.applies_to(crate::procedure::Procedure::Extension) {
                     with_relative()
-                } else {
+                } else if field.applies_to(crate::procedure::Procedure::WorkCertificate) {
                     crate::fixtures::work_certificate_input()
+                } else {
+                    crate::fixtures::eligibility_input()
                 };
                 // Criminal details are read only when there is a record.
                 if field == Field::CriminalRecordDetails {
@@ -1008,7 +1091,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert_eq!(checked, 14);
+        assert_eq!(checked, 18);
     }
 
     /// What the parser reports is always a field of the registry (or the organization, which no one types).

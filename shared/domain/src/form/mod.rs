@@ -48,6 +48,8 @@ pub enum ChoiceError {
     ReceiptMethod,
     #[error("Choose {}.", choice::listed(choice::RE_ENTRY, Language::En))]
     ReEntry,
+    #[error("Choose how the certificate is received: by e-mail or by post.")]
+    CertificateDelivery,
 }
 
 impl ChoiceError {
@@ -58,6 +60,7 @@ impl ChoiceError {
             Self::Sex => choice::SEX,
             Self::ReceiptMethod => choice::RECEIPT_METHOD,
             Self::ReEntry => choice::RE_ENTRY,
+            Self::CertificateDelivery => choice::CERTIFICATE_DELIVERY,
         }
     }
 }
@@ -69,11 +72,13 @@ impl Localized for ChoiceError {
             Self::Sex => "choice.sex",
             Self::ReceiptMethod => "choice.receipt_method",
             Self::ReEntry => "choice.re_entry",
+            Self::CertificateDelivery => "choice.certificate_delivery",
         }
     }
     fn message_ja(&self) -> String {
         match self {
             Self::ReceiptMethod => "在留カードの受け取り方（窓口か郵送）を選んでください。".into(),
+            Self::CertificateDelivery => "証明書の受け取り方（メールか郵送）を選んでください。".into(),
             other => format!("{}から選んでください。", choice::listed(other.choices(), Language::Ja)),
         }
     }
@@ -274,6 +279,12 @@ pub enum FormError {
     WorkPeriodReversed,
     #[error("The period of the work has ended: a certificate is for work done from now on or still going on.")]
     WorkPeriodOver,
+    #[error("The date of entry must be after today: the person is to come to Japan.")]
+    EntryDateNotAhead,
+    #[error(
+        "A certificate of eligibility for this status cannot be filed online; file it at the regional immigration office."
+    )]
+    StatusSoughtExcluded(StatusOfResidence),
 }
 
 impl Localized for FormError {
@@ -294,6 +305,8 @@ impl Localized for FormError {
             Self::NotAsked(_) => "form.not_asked",
             Self::WorkPeriodReversed => "work_period.reversed",
             Self::WorkPeriodOver => "work_period.over",
+            Self::EntryDateNotAhead => "entry_date.not_ahead",
+            Self::StatusSoughtExcluded(_) => "certificate_of_eligibility.status_excluded",
         }
     }
     fn message_ja(&self) -> String {
@@ -330,6 +343,11 @@ impl Localized for FormError {
             Self::WorkPeriodOver => {
                 "就労する期間が既に終わっています。これからの就労又は続いている就労について申請してください。".into()
             }
+            Self::EntryDateNotAhead => "入国予定年月日は本日より後の日付を入力してください。".into(),
+            Self::StatusSoughtExcluded(s) => format!(
+                "在留資格「{}」の在留資格認定証明書交付申請はオンラインでできません。地方出入国在留管理官署で申請してください。",
+                s.info().name_ja
+            ),
         }
     }
 }
@@ -439,6 +457,12 @@ pub struct ApplicationInput {
     pub work_activity: String,
     pub work_from: String,
     pub work_until: String,
+    /// A certificate of eligibility's planned entry.
+    pub entry_date: String,
+    pub port_of_entry: String,
+    pub companions: String,
+    pub visa_post: String,
+    pub past_entries: String,
     pub criminal_record: Flag,
     pub criminal_record_details: String,
     pub relatives_in_japan: Flag,
@@ -500,7 +524,9 @@ pub struct ApplicationForm {
     pub email: Option<EmailAddress>,
     pub passport_number: PassportNumber,
     pub passport_expiry: JstDate,
-    pub stay: CurrentStay,
+    /// The stay of a resident (a card holder on the List); `None` for a person abroad, who has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stay: Option<CurrentStay>,
     /// An extension's or a change's reason; a work certificate's purpose of use.
     pub reason: Text<1000>,
     /// How what is issued (a card, a certificate) is received.
@@ -534,9 +560,11 @@ pub struct StayPart {
     pub married: bool,
     pub occupation: Text<60>,
     pub home_country_address: Text<120>,
-    /// A change of status's: the status asked for (`None` for an extension).
+    /// A change of status's or a certificate of eligibility's: the status asked for (`None` for an
+    /// extension).
     #[serde(default)]
     pub desired_status: Option<StatusOfResidence>,
+    /// The period asked for; a certificate of eligibility's intended length of stay.
     pub desired_period_of_stay: PeriodOfStay,
     /// `None`: no criminal record.
     pub criminal_record: Option<Text<400>>,
@@ -544,6 +572,59 @@ pub struct StayPart {
     pub relatives: Vec<Relative>,
     /// The applicant asks for the kanji name to be added to the card (Q57).
     pub kanji_name_petition: bool,
+    /// A certificate of eligibility's: the entry planned (`None` for a resident's stay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryPlan>,
+}
+
+/// The entry a person abroad plans, as the certificate of eligibility's form asks it (`oras-today.md` §2,
+/// P16), with the organization's part: the activity they come for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EntryPlan {
+    /// After the filing day.
+    pub entry_date: JstDate,
+    pub port_of_entry: Text<60>,
+    /// `None`: no one comes with them.
+    pub companions: Option<Text<400>>,
+    /// Where the visa will be applied for (a Japanese embassy or consulate).
+    pub visa_post: Text<60>,
+    /// `None`: never in Japan before; else how many times and the latest.
+    pub past_entries: Option<Text<200>>,
+    /// The organization's part: the activity in Japan (the work or study, and where).
+    pub activity: Text<400>,
+}
+
+/// Who an application is for, as the store keeps one person's applications together and allows one open at a
+/// time: a resident by the residence card, a person abroad by the passport (its number with the
+/// nationality, as passports are numbered by each country).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PersonKey {
+    Card(ResidenceCardNumber),
+    Passport { nationality: String, number: PassportNumber },
+}
+
+impl PersonKey {
+    /// A passport's key: the nationality by its code where known (so 「ベトナム」 and "Viet Nam" are one), else
+    /// as written, in capitals without spaces.
+    pub fn passport(nationality: &str, number: &PassportNumber) -> Self {
+        let nationality = match crate::nationality::find(nationality) {
+            Some(c) => c.code.to_owned(),
+            None => nationality.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect(),
+        };
+        Self::Passport { nationality, number: number.clone() }
+    }
+}
+
+impl std::fmt::Display for PersonKey {
+    /// A card's key is the card number (as every key of it already stored is); a passport's cannot be
+    /// taken for one (a card number has no `-`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Card(card) => write!(f, "{card}"),
+            Self::Passport { nationality, number } => write!(f, "PASSPORT-{nationality}-{number}"),
+        }
+    }
 }
 
 /// What a certificate of authorized employment is asked to certify (the agency's form: the activity, the
@@ -579,6 +660,24 @@ impl ApplicationForm {
             ProcedurePart::Work(w) => Some(w),
             ProcedurePart::Stay(_) => None,
         }
+    }
+
+    /// Who the application is for: the resident's card, or the passport of a person abroad.
+    pub fn person_key(&self) -> PersonKey {
+        match &self.stay {
+            Some(stay) => PersonKey::Card(stay.card_number.clone()),
+            None => PersonKey::passport(self.nationality.as_str(), &self.passport_number),
+        }
+    }
+
+    /// A resident's residence card number (a person abroad has none).
+    pub fn card(&self) -> Option<&ResidenceCardNumber> {
+        self.stay.as_ref().map(|s| &s.card_number)
+    }
+
+    /// A certificate of eligibility's planned entry.
+    pub fn entry(&self) -> Option<&EntryPlan> {
+        self.stay_part().and_then(|s| s.entry.as_ref())
     }
 
     /// The period of stay asked for (none for a certificate).
@@ -628,8 +727,16 @@ impl ApplicationForm {
                 answered_wrong = true;
             }
         }
-        let procedures =
-            if answered_wrong { None } else { c.take(Field::Procedures, Procedures::parse(&input.procedures)) };
+        // A certificate is filed alone: its list of permissions may be left empty (re-entry and activity go
+        // with a stay's application only, and are refused on another's by `refuse_not_asked`).
+        let alone = procedure.is_some_and(|p| !p.issues_card()) && input.procedures.is_empty();
+        let procedures = if answered_wrong {
+            None
+        } else if alone {
+            Some(Procedures::EXTENSION_ONLY)
+        } else {
+            c.take(Field::Procedures, Procedures::parse(&input.procedures))
+        };
         let nationality = c.take(Field::Nationality, Text::<60>::parse(&input.nationality));
         let birth_date = c.take(Field::BirthDate, JstDate::parse(&input.birth_date));
         if birth_date.is_some_and(|b| b >= today) {
@@ -652,26 +759,36 @@ impl ApplicationForm {
         if passport_expiry.is_some_and(|e| e < today) {
             c.push(Field::PassportExpiry, &FormError::PassportExpired);
         }
-        let status = c.take(Field::StatusOfResidence, StatusOfResidence::parse(&input.status_of_residence));
-        let period = c.take(Field::PeriodOfStay, PeriodOfStay::parse(&input.period_of_stay));
-        let expiry = c.take(Field::ExpiryDate, JstDate::parse(&input.expiry_date));
-        let card_number = c.take(Field::ResidenceCardNumber, ResidenceCardNumber::parse(&input.residence_card_number));
+        // What a form that did not name its procedure reads is an extension's.
+        let kind = procedure.unwrap_or_default();
+        let resident = kind.applicant() == crate::procedure::Applicant::Resident;
+        // A resident's stay as the card shows it; a person abroad has none (said by `refuse_not_asked`).
+        let (mut status, mut period, mut expiry, mut card_number) = (None, None, None, None);
+        if resident {
+            status = c.take(Field::StatusOfResidence, StatusOfResidence::parse(&input.status_of_residence));
+            period = c.take(Field::PeriodOfStay, PeriodOfStay::parse(&input.period_of_stay));
+            expiry = c.take(Field::ExpiryDate, JstDate::parse(&input.expiry_date));
+            card_number = c.take(Field::ResidenceCardNumber, ResidenceCardNumber::parse(&input.residence_card_number));
+        }
         let reason = c.take(Field::Reason, Text::<1000>::parse(&input.reason));
-        let receipt_method =
-            c.take(Field::ReceiptMethod, ReceiptMethod::parse(&input.receipt_method).ok_or(ChoiceError::ReceiptMethod));
+        let method = ReceiptMethod::parse_for(&input.receipt_method, kind);
+        let receipt_method = c.take(
+            Field::ReceiptMethod,
+            method.ok_or(if resident { ChoiceError::ReceiptMethod } else { ChoiceError::CertificateDelivery }),
+        );
         let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));
         let notice_email = c.take(Field::NoticeEmail, EmailAddress::parse(&input.notice_email));
-        let in_japan = c.take(Field::InJapan, input.in_japan.parse());
+        // Q35 asks a resident; a person abroad is, by the procedure, not in Japan.
+        let in_japan = if resident { c.take(Field::InJapan, input.in_japan.parse()) } else { Some(false) };
         if c.take(Field::ApplicantRequested, input.applicant_requested.parse()) == Some(false) {
             c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
         }
 
-        // The procedure's own part; what a form that did not name one reads is an extension's.
-        let kind = procedure.unwrap_or_default();
+        // The procedure's own part.
         Self::refuse_not_asked(&mut c, input, kind);
         let mut facts = FormFacts {
             procedure,
-            in_japan,
+            in_japan: in_japan.filter(|_| resident),
             card_number: card_number.clone(),
             name: name.clone(),
             nationality: nationality.clone(),
@@ -685,11 +802,17 @@ impl ApplicationForm {
             procedures,
             kanji_name_petition: None,
             work_until: None,
+            passport_number: passport_number.clone(),
         };
-        let part = if kind.issues_card() {
-            Self::parse_stay_part(&mut c, input, kind, status, today, &mut facts).map(ProcedurePart::Stay)
-        } else {
-            Self::parse_work_part(&mut c, input, today, &mut facts).map(ProcedurePart::Work)
+        let part = match kind {
+            crate::procedure::Procedure::WorkCertificate => {
+                Self::parse_work_part(&mut c, input, today, &mut facts).map(ProcedurePart::Work)
+            }
+            crate::procedure::Procedure::Extension
+            | crate::procedure::Procedure::ChangeOfStatus
+            | crate::procedure::Procedure::CertificateOfEligibility => {
+                Self::parse_stay_part(&mut c, input, kind, status, today, &mut facts).map(ProcedurePart::Stay)
+            }
         };
         c.finish(|| {
             Some(Self {
@@ -705,7 +828,11 @@ impl ApplicationForm {
                 email: email?,
                 passport_number: passport_number?,
                 passport_expiry: passport_expiry?,
-                stay: CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? },
+                stay: if resident {
+                    Some(CurrentStay { status: status?, period: period?, expiry: expiry?, card_number: card_number? })
+                } else {
+                    None
+                },
                 reason: reason?,
                 receipt_method: receipt_method?,
                 receiving_office: receiving_office?,
@@ -754,6 +881,18 @@ impl ApplicationForm {
         let occupation = c.take(Field::Occupation, Text::<60>::parse(&input.occupation));
         let home_country_address = c.take(Field::HomeCountryAddress, Text::<120>::parse(&input.home_country_address));
         let desired_status = match procedure {
+            crate::procedure::Procedure::CertificateOfEligibility => {
+                let sought = c.take(
+                    Field::DesiredStatusOfResidence,
+                    StatusOfResidence::parse(&input.desired_status_of_residence),
+                );
+                if let Some(s) = sought
+                    && !crate::procedure::Procedure::may_seek(s, today)
+                {
+                    c.push(Field::DesiredStatusOfResidence, &FormError::StatusSoughtExcluded(s));
+                }
+                sought.map(Some)
+            }
             crate::procedure::Procedure::ChangeOfStatus => {
                 let asked = c.take(
                     Field::DesiredStatusOfResidence,
@@ -792,6 +931,10 @@ impl ApplicationForm {
         };
         let relatives = Self::parse_relatives(c, input, today);
         let kanji_name_petition = c.take(Field::KanjiNamePetition, Self::flag_default_no(&input.kanji_name_petition));
+        let entry = match procedure.applicant() {
+            crate::procedure::Applicant::Abroad => Self::parse_entry(c, input, today).map(Some),
+            crate::procedure::Applicant::Resident => Some(None),
+        };
         facts.desired_period = desired;
         facts.kanji_name_petition = kanji_name_petition;
         Some(StayPart {
@@ -803,6 +946,29 @@ impl ApplicationForm {
             criminal_record: criminal_record?,
             relatives: relatives?,
             kanji_name_petition: kanji_name_petition?,
+            entry: entry?,
+        })
+    }
+
+    /// A certificate of eligibility's planned entry, on a day after `today`.
+    fn parse_entry(c: &mut Collector, input: &ApplicationInput, today: JstDate) -> Option<EntryPlan> {
+        let entry_date = c.take(Field::EntryDate, JstDate::parse(&input.entry_date));
+        if entry_date.is_some_and(|d| d <= today) {
+            c.push(Field::EntryDate, &FormError::EntryDateNotAhead);
+            return None;
+        }
+        let port = c.take(Field::PortOfEntry, Text::<60>::parse(&input.port_of_entry));
+        let companions = c.take(Field::Companions, optional(&input.companions, Text::<400>::parse));
+        let visa_post = c.take(Field::VisaPost, Text::<60>::parse(&input.visa_post));
+        let past_entries = c.take(Field::PastEntries, optional(&input.past_entries, Text::<200>::parse));
+        let activity = c.take(Field::WorkActivity, Text::<400>::parse(&input.work_activity));
+        Some(EntryPlan {
+            entry_date: entry_date?,
+            port_of_entry: port?,
+            companions: companions?,
+            visa_post: visa_post?,
+            past_entries: past_entries?,
+            activity: activity?,
         })
     }
 
@@ -855,10 +1021,6 @@ impl ApplicationForm {
             email: text(self.email.as_ref().map(|e| e as &dyn std::fmt::Display)),
             passport_number: self.passport_number.to_string(),
             passport_expiry: self.passport_expiry.to_string(),
-            status_of_residence: self.stay.status.code().to_owned(),
-            period_of_stay: self.stay.period.to_string(),
-            expiry_date: self.stay.expiry.to_string(),
-            residence_card_number: self.stay.card_number.to_string(),
             reason: self.reason.to_string(),
             receipt_method: self.receipt_method.code().to_owned(),
             receiving_office: self.receiving_office.code().to_owned(),
@@ -868,6 +1030,15 @@ impl ApplicationForm {
             applicant_requested: Flag::Bool(true),
             ..ApplicationInput::default()
         };
+        if let Some(stay) = &self.stay {
+            input.status_of_residence = stay.status.code().to_owned();
+            input.period_of_stay = stay.period.to_string();
+            input.expiry_date = stay.expiry.to_string();
+            input.residence_card_number = stay.card_number.to_string();
+        } else {
+            // Not asked of a person abroad (what the parser reads back).
+            input.in_japan = Flag::default();
+        }
         match &self.part {
             ProcedurePart::Stay(p) => {
                 input.married = Flag::Bool(p.married);
@@ -894,6 +1065,14 @@ impl ApplicationForm {
                     })
                     .collect();
                 input.kanji_name_petition = Flag::Bool(p.kanji_name_petition);
+                if let Some(e) = &p.entry {
+                    input.entry_date = e.entry_date.to_string();
+                    input.port_of_entry = e.port_of_entry.to_string();
+                    input.companions = text(e.companions.as_ref().map(|t| t as &dyn std::fmt::Display));
+                    input.visa_post = e.visa_post.to_string();
+                    input.past_entries = text(e.past_entries.as_ref().map(|t| t as &dyn std::fmt::Display));
+                    input.work_activity = e.activity.to_string();
+                }
             }
             ProcedurePart::Work(w) => {
                 input.work_activity = w.work_activity.to_string();
@@ -996,6 +1175,19 @@ pub struct FormFacts {
     pub kanji_name_petition: Option<bool>,
     /// A work certificate's last day of work.
     pub work_until: Option<JstDate>,
+    pub passport_number: Option<PassportNumber>,
+}
+
+impl FormFacts {
+    /// Who the form is for, where that reads: a resident's card, or a passport (with the nationality).
+    pub fn person_key(&self) -> Option<PersonKey> {
+        match self.procedure.unwrap_or_default().applicant() {
+            crate::procedure::Applicant::Resident => self.card_number.clone().map(PersonKey::Card),
+            crate::procedure::Applicant::Abroad => {
+                Some(PersonKey::passport(self.nationality.as_ref()?.as_str(), self.passport_number.as_ref()?))
+            }
+        }
+    }
 }
 
 impl FormFacts {
@@ -1003,20 +1195,22 @@ impl FormFacts {
     pub fn of(form: &ApplicationForm) -> Self {
         Self {
             procedure: Some(form.procedure),
-            in_japan: Some(form.in_japan),
-            card_number: Some(form.stay.card_number.clone()),
+            // Asked of a resident only (Q35).
+            in_japan: form.stay.as_ref().map(|_| form.in_japan),
+            card_number: form.stay.as_ref().map(|s| s.card_number.clone()),
             name: Some(form.name.clone()),
             nationality: Some(form.nationality.clone()),
             birth_date: Some(form.birth_date),
             sex: Some(form.sex),
-            status: Some(form.stay.status),
-            period: Some(form.stay.period),
-            expiry: Some(form.stay.expiry),
+            status: form.stay.as_ref().map(|s| s.status),
+            period: form.stay.as_ref().map(|s| s.period),
+            expiry: form.stay.as_ref().map(|s| s.expiry),
             receipt_method: Some(form.receipt_method),
             desired_period: form.desired_period(),
             procedures: Some(form.procedures),
             kanji_name_petition: form.stay_part().map(|s| s.kanji_name_petition),
             work_until: form.work_part().map(|w| w.work_until),
+            passport_number: Some(form.passport_number.clone()),
         }
     }
 }
@@ -1050,6 +1244,93 @@ mod tests {
             reason: "Graduating in March; employed by Sakura Systems from April".into(),
             ..application_input()
         }
+    }
+
+    /// #35 item 1: a certificate of eligibility is for a person abroad: no stay, no card, not asked whether
+    /// they are in Japan; the status sought (in the online scope), the planned entry (after today) and the
+    /// organization's part; received by e-mail or by post, never at a counter; known by the passport.
+    #[test]
+    fn a_certificate_of_eligibility_asks_the_entry_and_no_stay() {
+        use crate::fixtures::eligibility_input;
+        use crate::procedure::Procedure;
+        let form = parse_change(&eligibility_input()).unwrap();
+        assert_eq!(form.procedure, Procedure::CertificateOfEligibility);
+        assert_eq!(form.stay, None, "no stay, no card");
+        assert!(!form.in_japan);
+        assert_eq!(form.desired_status(), Some(StatusOfResidence::EngineerHumanitiesInternational));
+        assert_eq!(form.receipt_method, ReceiptMethod::Email);
+        let entry = form.entry().unwrap();
+        assert_eq!(entry.entry_date, d("2027-04-01"));
+        assert_eq!((entry.port_of_entry.as_str(), entry.companions.as_ref()), ("Narita Airport", None));
+        assert!(entry.activity.as_str().contains("Sakura Systems"));
+        assert_eq!(
+            form.person_key(),
+            PersonKey::Passport { nationality: "VNM".into(), number: PassportNumber::parse("C7654321").unwrap() }
+        );
+        assert_eq!(form.person_key().to_string(), "PASSPORT-VNM-C7654321");
+        assert_eq!(parse_change(&form.input()).unwrap(), form, "typed back as it reads");
+        let json = serde_json::to_string(&form).unwrap();
+        assert!(!json.contains("\"stay\""), "{json}");
+        assert_eq!(serde_json::from_str::<ApplicationForm>(&json).unwrap(), form, "stored and read back");
+        let rules = |input: ApplicationInput| -> Vec<(String, &'static str)> {
+            parse_change(&input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
+        };
+        // A stay's fields, and the question whether they are in Japan, are not asked.
+        let with_card = ApplicationInput {
+            residence_card_number: "AB12345678CD".into(),
+            in_japan: Flag::Bool(true),
+            ..eligibility_input()
+        };
+        assert_eq!(
+            rules(with_card),
+            [("residence_card_number".into(), "form.not_asked"), ("in_japan".into(), "form.not_asked")]
+        );
+        // The entry is ahead; today is not.
+        assert_eq!(
+            rules(ApplicationInput { entry_date: TODAY.into(), ..eligibility_input() }),
+            [("entry_date".into(), "entry_date.not_ahead")]
+        );
+        assert!(parse_change(&ApplicationInput { entry_date: "2026-11-28".into(), ..eligibility_input() }).is_ok());
+        // A status outside the scope, or none.
+        assert_eq!(
+            rules(ApplicationInput { desired_status_of_residence: "temporary_visitor".into(), ..eligibility_input() }),
+            [("desired_status_of_residence".into(), "certificate_of_eligibility.status_excluded")]
+        );
+        assert_eq!(
+            rules(ApplicationInput { desired_status_of_residence: String::new(), ..eligibility_input() })[0].0,
+            "desired_status_of_residence"
+        );
+        // No counter abroad; by post is paper. E-mail is a certificate of eligibility's alone.
+        assert_eq!(
+            rules(ApplicationInput { receipt_method: "counter".into(), ..eligibility_input() }),
+            [("receipt_method".into(), "choice.certificate_delivery")]
+        );
+        let by_post = parse_change(&ApplicationInput { receipt_method: "郵送".into(), ..eligibility_input() }).unwrap();
+        assert_eq!(by_post.receipt_method, ReceiptMethod::Post);
+        assert_eq!(
+            rules(ApplicationInput { receipt_method: "email".into(), ..application_input() }),
+            [("receipt_method".into(), "choice.receipt_method")]
+        );
+        // The entry's questions on a stay's form are not asked.
+        assert_eq!(
+            rules(ApplicationInput { port_of_entry: "Narita".into(), ..application_input() }),
+            [("port_of_entry".into(), "form.not_asked")]
+        );
+        // Optional answers read as given; the key of a passport of a country not in the table.
+        let with = parse_change(&ApplicationInput {
+            companions: "TRAN,VAN,CUONG (husband)".into(),
+            past_entries: "Once, 2019-07-01 to 2019-07-10".into(),
+            nationality: "Atlantis Republic".into(),
+            ..eligibility_input()
+        })
+        .unwrap();
+        assert!(with.entry().unwrap().companions.is_some() && with.entry().unwrap().past_entries.is_some());
+        assert_eq!(with.person_key().to_string(), "PASSPORT-ATLANTISREPUBLIC-C7654321");
+        // The person's own questions are the stay's: the record and the family.
+        assert_eq!(
+            rules(ApplicationInput { criminal_record: Flag::Text("有".into()), ..eligibility_input() }),
+            [("criminal_record_details".into(), "criminal_record.details_required")]
+        );
     }
 
     /// #35 item 3: a work certificate asks the work to certify, its period and the purpose; nothing of a new
@@ -1138,7 +1419,11 @@ mod tests {
             ],
             "the first names the procedure; no family asked"
         );
-        assert_eq!(Section::of_procedure(Procedure::Extension).collect::<Vec<_>>(), Section::ALL);
+        assert_eq!(
+            Section::of_procedure(Procedure::Extension).collect::<Vec<_>>(),
+            Section::ALL.into_iter().filter(|s| *s != Section::Entry).collect::<Vec<_>>(),
+            "every part but a person abroad's entry"
+        );
         assert!(Section::Stay.fields_for(Procedure::WorkCertificate).any(|f| f == Field::WorkActivity));
         assert!(!Section::Stay.fields_for(Procedure::Extension).any(|f| f == Field::WorkActivity));
         assert_eq!(Section::Card.title_for(Procedure::WorkCertificate), ("証明書の受領", "Receiving the certificate"));
@@ -1217,7 +1502,7 @@ mod tests {
     fn the_example_parses() {
         let f = parse(&application_input()).unwrap();
         assert_eq!(f.name.as_str(), "NGUYEN,VAN,AN");
-        assert_eq!(f.stay.status, StatusOfResidence::EngineerHumanitiesInternational);
+        assert_eq!(f.stay.as_ref().unwrap().status, StatusOfResidence::EngineerHumanitiesInternational);
         assert_eq!(f.procedures, Procedures::EXTENSION_ONLY);
         assert_eq!(f.receipt_method, ReceiptMethod::Post);
         let p = f.stay_part().unwrap();

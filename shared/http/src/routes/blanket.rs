@@ -154,7 +154,8 @@ pub(crate) async fn template_file(
     use zairyu_domain::procedure::Procedure;
     let procedure = match procedure.filter(|p| !p.is_empty()) {
         None => Procedure::Extension,
-        Some(p) => Procedure::parse_among(p, &Procedure::OFFERED).map_err(|e| query_problem("procedure", &e))?,
+        Some(p) => Procedure::parse_among(p, &Procedure::by_blanket().collect::<Vec<_>>())
+            .map_err(|e| query_problem("procedure", &e))?,
     };
     let group = zairyu_domain::status_of_residence::ScreenGroup::ALL
         .into_iter()
@@ -167,6 +168,9 @@ pub(crate) async fn template_file(
         Procedure::Extension => format!("zairyu-blanket-{}.xlsx", group.code()),
         Procedure::ChangeOfStatus => format!("zairyu-blanket-change-{}.xlsx", group.code()),
         Procedure::WorkCertificate => format!("zairyu-blanket-work-certificate-{}.xlsx", group.code()),
+        Procedure::CertificateOfEligibility => {
+            format!("zairyu-blanket-certificate-of-eligibility-{}.xlsx", group.code())
+        }
     };
     Ok(crate::download::xlsx(bytes, &name))
 }

@@ -105,7 +105,7 @@ async fn overview(Wired(blanket): Wired<Blanket>, OrgVisit(v): OrgVisit) -> Page
         form.filter method="get" action="/blanket/template" {
             label.label for="procedure" { (ctx.tr("申請の種類", "Procedure")) }
             select #procedure name="procedure" {
-                @for p in zairyu_domain::procedure::Procedure::OFFERED { option value=(p.code()) { (p.label(lang)) } }
+                @for p in zairyu_domain::procedure::Procedure::by_blanket() { option value=(p.code()) { (p.label(lang)) } }
             }
             " "
             label.label for="screen_group" { (ctx.tr("入力画面（在留資格のグループ。在留資格変更は希望する在留資格の）", "Input screen (group of statuses of residence; for a change, of the status asked for)")) }

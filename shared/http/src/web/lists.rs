@@ -351,7 +351,7 @@ async fn application(
 ) -> PageResult {
     use zairyu_app::lines::ApplicationView;
     use zairyu_app::store::Listed;
-    use zairyu_domain::status::{Actor, ApplicationStatus, ReceiptMethod, Transition};
+    use zairyu_domain::status::{Actor, ApplicationStatus, Transition};
     let (ctx, lang) = (&v.page, v.lang());
     let done = axum::extract::Query::<DoneArgs>::try_from_uri(&uri).map(|q| q.0.done).unwrap_or_default();
     let item = applications.list_item(&v.caller, &id).await.map_err(problem(lang))?;
@@ -382,7 +382,7 @@ async fn application(
             dt { (ctx.tr("申請日", "Date of application")) } dd { (view.receipt_date.clone().unwrap_or_else(|| dash.clone())) }
             @if let Some(method) = view.receipt_method {
                 dt { (ctx.tr("受領方法", "How it is received")) }
-                dd { (match method { ReceiptMethod::Post => ctx.tr("郵送", "By post"), ReceiptMethod::Counter => ctx.tr("窓口", "At the counter") }) }
+                dd { (method.short_words(ctx.lang)) }
             }
             @if let Some(address) = &view.return_address {
                 dt { (ctx.tr("送付先", "Where it is sent")) } dd { (address) }

@@ -106,9 +106,9 @@ pub(super) async fn application_page(
             }
             @match app.decision() {
                 Some(Decision::Permitted { period, expiry, decided_on, status }) => {
-                    @let status = status.unwrap_or(form.stay.status);
+                    @let status = status.or(form.stay.as_ref().map(|s| s.status));
                     dt { (ctx.tr("結果", "Decision")) }
-                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) (ctx.tr("：", ": ")) (tr(lang, status.info().name_ja, status.info().name_en)) (ctx.tr("、在留期間 ", ", period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
+                    dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) @if let Some(status) = status { (ctx.tr("：", ": ")) (tr(lang, status.info().name_ja, status.info().name_en)) } (ctx.tr("、在留期間 ", ", period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
                 }
                 Some(Decision::Issued { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("交付", "Certificate to be issued")) " " (decided_on.to_string()) }

@@ -4,6 +4,7 @@ use crate::web::PageCtx;
 use crate::web::tr;
 use maud::{Markup, html};
 use zairyu_domain::application::Application;
+use zairyu_domain::form::field::Field;
 
 /// The whole form as filed.
 pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
@@ -30,21 +31,34 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
             dt { (ctx.tr("電話番号", "Telephone")) } dd { (opt(f.telephone.as_ref().map(|p| p.as_str().to_owned()))) }
             dt { (ctx.tr("携帯電話番号", "Mobile")) } dd { (opt(f.mobile.as_ref().map(|p| p.as_str().to_owned()))) }
             dt { (ctx.tr("旅券番号・有効期限", "Passport and its expiry")) } dd { (f.passport_number.to_string()) " / " (f.passport_expiry.to_string()) }
-            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (f.stay.card_number.to_string()) }
-            dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, f.stay.status.info().name_ja, f.stay.status.info().name_en)) }
-            dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (f.stay.period.words(ctx.lang)) " / " (f.stay.expiry.to_string()) }
+            @if let Some(stay) = &f.stay {
+                dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (stay.card_number.to_string()) }
+                dt { (ctx.tr("現に有する在留資格", "Current status of residence")) } dd { (tr(lang, stay.status.info().name_ja, stay.status.info().name_en)) }
+                dt { (ctx.tr("在留期間・満了日", "Period of stay and expiry")) } dd { (stay.period.words(ctx.lang)) " / " (stay.expiry.to_string()) }
+            }
             @if let Some(asked) = f.desired_status() {
-                dt { (ctx.tr("希望する在留資格", "Desired status of residence")) } dd { (tr(lang, asked.info().name_ja, asked.info().name_en)) }
+                @let (ja, en) = Field::DesiredStatusOfResidence.label_for(app.procedure());
+                dt { (ctx.tr(ja, en)) } dd { (tr(lang, asked.info().name_ja, asked.info().name_en)) }
             }
             @if let Some(period) = f.desired_period() {
-                dt { (ctx.tr("希望する在留期間", "Desired period of stay")) } dd { (period.words(ctx.lang)) }
+                @let (ja, en) = Field::DesiredPeriodOfStay.label_for(app.procedure());
+                dt { (ctx.tr(ja, en)) } dd { (period.words(ctx.lang)) }
+            }
+            @if let Some(e) = f.entry() {
+                @let label = |field: Field| { let (ja, en) = field.label_for(app.procedure()); ctx.tr(ja, en) };
+                dt { (label(Field::EntryDate)) } dd { (e.entry_date.to_string()) }
+                dt { (label(Field::PortOfEntry)) } dd { (e.port_of_entry.to_string()) }
+                dt { (label(Field::Companions)) } dd { (opt(e.companions.as_ref().map(ToString::to_string))) }
+                dt { (label(Field::VisaPost)) } dd { (e.visa_post.to_string()) }
+                dt { (label(Field::PastEntries)) } dd { (opt(e.past_entries.as_ref().map(ToString::to_string))) }
+                dt { (label(Field::WorkActivity)) } dd { (e.activity.to_string()) }
             }
             @if let Some(w) = f.work_part() {
-                @let (ja, en) = zairyu_domain::form::field::Field::WorkActivity.label_for(app.procedure());
+                @let (ja, en) = Field::WorkActivity.label_for(app.procedure());
                 dt { (ctx.tr(ja, en)) } dd { (w.work_activity.to_string()) }
                 dt { (ctx.tr("就労する期間", "Period of the work")) } dd { (w.work_from.to_string()) " – " (w.work_until.to_string()) }
             }
-            @let (reason_ja, reason_en) = zairyu_domain::form::field::Field::Reason.label_for(app.procedure());
+            @let (reason_ja, reason_en) = Field::Reason.label_for(app.procedure());
             dt { (ctx.tr(reason_ja, reason_en)) } dd { (f.reason.to_string()) }
             @if let Some(p) = f.stay_part() {
                 dt { (ctx.tr("犯罪を理由とする処分", "Criminal record")) } dd { (opt(p.criminal_record.as_ref().map(ToString::to_string))) }
@@ -57,7 +71,7 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
                 }
             }
             dt { (ctx.tr("通知先メールアドレス", "E-mail for the receipt numbers")) } dd { (f.notice_email.to_string()) }
-            @if let Some(p) = f.stay_part() {
+            @if let Some(p) = f.stay_part().filter(|_| app.procedure().issues_card()) {
                 dt { (ctx.tr("漢字氏名の併記の申出", "Petition for the kanji name")) } dd { (if p.kanji_name_petition { ctx.tr("有", "Yes") } else { ctx.tr("無", "No") }) }
             }
         }

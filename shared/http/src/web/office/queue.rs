@@ -175,7 +175,7 @@ pub(super) fn applications_table(
                     td { (a.receipt_date().map_or_else(|| dash.clone(), |d| d.to_string())) }
                     td { (a.form().name.to_string()) }
                     td { (a.procedure().label(ctx.lang)) }
-                    td { (a.form().stay.card_number.to_string()) }
+                    td { (a.form().card().map_or_else(|| dash.clone(), ToString::to_string)) }
                     td { a href=(format!("/office/organizations/{}", a.organization_id().as_str())) { (names.get(a.organization_id()).map_or("—", String::as_str)) } }
                     td { (status_label(ctx.lang, a.status())) }
                     td { (method_label(ctx, a.form().receipt_method)) }
@@ -186,10 +186,7 @@ pub(super) fn applications_table(
 }
 
 pub(super) fn method_label(ctx: &PageCtx, m: ReceiptMethod) -> &'static str {
-    match m {
-        ReceiptMethod::Post => ctx.tr("郵送", "By post"),
-        ReceiptMethod::Counter => ctx.tr("窓口", "At the counter"),
-    }
+    m.short_words(ctx.lang)
 }
 
 #[derive(Deserialize, Default)]

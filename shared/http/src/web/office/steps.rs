@@ -166,8 +166,9 @@ fn period_options(
     }
     let mut options: Vec<(String, String)> = periods
         .iter()
-        .map(|p| {
-            let until = app.permitted_expiry(*p, today);
+        .filter_map(|p| {
+            // A person abroad has no stay to give a period (their certificate is issued, not permitted).
+            let until = app.permitted_expiry(*p, today)?;
             let words = match ctx.lang {
                 Lang::Ja => format!("{}（満了日 {until}）", p.words(ctx.lang)),
                 Lang::En => format!("{} (until {until})", p.words(ctx.lang)),
@@ -177,7 +178,7 @@ fn period_options(
             } else {
                 words
             };
-            (p.to_string(), words)
+            Some((p.to_string(), words))
         })
         .collect();
     options.push(("other".to_owned(), ctx.tr("その他の期間", "Another period").to_owned()));
@@ -371,7 +372,16 @@ fn permit_of(
                 };
                 one("period_other", message)
             })?;
-            let until = app.permitted_expiry(period, today);
+            let until = app.permitted_expiry(period, today).ok_or_else(|| {
+                one(
+                    "period",
+                    tr_owned(
+                        lang,
+                        "この申請は許可ではなく交付で決定します。",
+                        "This application is decided by issuing, not by permitting.",
+                    ),
+                )
+            })?;
             let message = match lang {
                 Lang::Ja => format!(
                     "在留期間{}の満了日は {until} です。確かめて、よければもう一度「許可する」を押してください。",
