@@ -12,6 +12,7 @@ use std::sync::Arc;
 use support::World;
 use zairyu_app::services::certificates::{Sealing, Verification};
 use zairyu_domain::certificate::{Certificate, CertificateCode, Validity};
+use zairyu_domain::error::Localized;
 use zairyu_domain::error::Text;
 use zairyu_domain::jst::JstDate;
 use zairyu_domain::office::Office;
@@ -110,7 +111,7 @@ async fn the_verification_answers_valid_expired_or_withdrawn_and_stops_a_guesser
         ..Default::default()
     };
     assert!(w.svc.core.import(import).await.unwrap());
-    let verification = Verification::new(w.svc.core.clone());
+    let verification = Verification::new(w.svc.core.clone(), w.wiring.photos.clone());
 
     let seen = verification.verify(&code.grouped().to_lowercase(), Some("203.0.113.9")).await.unwrap();
     assert_eq!(seen.validity, Validity::Valid);
@@ -141,4 +142,82 @@ async fn the_verification_answers_valid_expired_or_withdrawn_and_stops_a_guesser
     let e = verification.verify("not a code", Some("192.0.2.1")).await.unwrap_err();
     assert_eq!(e.rule(), "certificate.code_format");
     assert!(verification.verify(code.as_str(), Some("192.0.2.1")).await.is_ok(), "another address is not held up");
+}
+
+/// A mailer that keeps what it is given.
+#[derive(Default)]
+struct Kept(std::sync::Mutex<Vec<zairyu_domain::job::Email>>);
+
+#[async_trait::async_trait]
+impl zairyu_app::ports::Mailer for Kept {
+    async fn send(&self, email: &zairyu_domain::job::Email) -> Result<String, zairyu_app::ports::MailError> {
+        self.0.lock().unwrap().push(email.clone());
+        Ok(format!("m{}", self.0.lock().unwrap().len()))
+    }
+}
+
+/// #35 items 1 and 4, end to end: a certificate of eligibility filed for a person abroad and issued by the
+/// office by e-mail; its e-mail, sent once however often its job comes, links to a PDF sealed before it is
+/// sent — signed, intact and trusted in pyHanko, naming the person — which the page hands out at that link;
+/// withdrawn by the office, the PDF is no longer handed out and the page says it is withdrawn.
+#[tokio::test]
+async fn an_issued_certificate_of_eligibility_is_e_mailed_with_its_signed_pdf_until_withdrawn() {
+    use zairyu_app::services::examination::OfficeAction;
+    let w = World::new().await;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    let (_, officer) = w.login("OFFICER1").await;
+    let apps = &w.svc.applications;
+    let app = apps.create_application(&tanaka, &zairyu_domain::fixtures::eligibility_input()).await.unwrap();
+    apps.attach_photo(&tanaka, app.id().as_str(), support::jpeg(), None).await.unwrap();
+    apps.submit(&tanaka, app.id().as_str()).await.unwrap();
+    let exam = &w.svc.examination;
+    exam.office_act(&officer, app.id().as_str(), OfficeAction::StartExamination).await.unwrap();
+    let issued = exam.office_act(&officer, app.id().as_str(), OfficeAction::IssueCertificate).await.unwrap();
+    let code = issued.electronic_certificate().unwrap().clone();
+
+    let seal = Arc::new(LocalSeal::generate().unwrap());
+    let sealing = Sealing::new(w.svc.core.clone(), seal, "https://oras.example.jp".into());
+    let mailer = Arc::new(Kept::default());
+    let notifications = zairyu_app::Notifications::new(
+        w.svc.core.clone(),
+        mailer.clone(),
+        zairyu_domain::values::EmailAddress::parse("no-reply@oras.example.jp").unwrap(),
+        "0570-000-000",
+    );
+    // Without the key, the e-mail is not sent (it would link to nothing): the job comes again.
+    let job = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| j.kind == zairyu_domain::notification::NotificationKind::ElectronicCertificateIssued)
+        .unwrap();
+    let body = serde_json::to_string(&job).unwrap();
+    assert!(notifications.send_job(&body).await.is_err());
+    assert!(mailer.0.lock().unwrap().is_empty());
+    let notifications = notifications.with_sealing(sealing.clone(), w.wiring.photos.clone());
+    let sent = notifications.send_job(&body).await.unwrap();
+    assert_eq!(sent.sent, 2, "Japanese to the filer, English to the notice address: {sent:?}");
+    assert_eq!(notifications.send_job(&body).await.unwrap().duplicates, 2, "once");
+    let english = mailer.0.lock().unwrap().iter().find(|e| e.text.contains("certificate.pdf")).cloned().unwrap();
+    let link = format!("https://oras.example.jp/verify/{}/certificate.pdf", code.grouped());
+    assert!(english.text.contains(&link), "{}", english.text);
+
+    let verification = Verification::new(w.svc.core.clone(), w.wiring.photos.clone());
+    let pdf = verification.pdf(&code.grouped(), Some("203.0.113.9")).await.unwrap();
+    let seen = pyhanko(&pdf, &sealing.key_certificate().await.unwrap());
+    assert_eq!(
+        (&seen["intact"], &seen["trusted"], &seen["bottom_line"]),
+        (&true.into(), &true.into(), &true.into()),
+        "{seen}"
+    );
+    assert_eq!(seen["qr"], format!("https://oras.example.jp/verify/{}", code.grouped()), "{seen}");
+    assert!(pdf.windows(13).any(|x| x == b"TRAN,THI,BINH"), "the person's name");
+    // Sealed once: a second delivery keeps the same file.
+    sealing.seal_into(w.wiring.photos.as_ref(), &code).await.unwrap();
+    assert_eq!(verification.pdf(code.as_str(), None).await.unwrap(), pdf);
+
+    exam.withdraw_certificate(&officer, code.as_str()).await.unwrap();
+    let refused = verification.pdf(code.as_str(), None).await.unwrap_err();
+    assert_eq!(refused.rule(), "certificate.withdrawn");
+    assert!(matches!(verification.verify(code.as_str(), None).await.unwrap().validity, Validity::Withdrawn { .. }));
 }

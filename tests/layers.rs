@@ -89,15 +89,17 @@ fn each_function_links_only_what_it_uses() {
     };
     let cases: [(&str, Vec<&str>); 8] = [
         // Log-in, passwords and the user's own data: the table and the queue (reset e-mails), nothing else.
-        ("zairyu-login", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-s3", "aws-sdk-sesv2"])),
+        // Only notify holds the key that signs electronic certificates (#35): no other links KMS's client.
+        ("zairyu-login", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-s3", "aws-sdk-sesv2", "aws-sdk-kms"])),
         // Submit starts uploads (a link), but reads and writes no spreadsheet.
-        ("zairyu-submit", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-sesv2"])),
-        ("zairyu-status", banned(&[EMBEDDED, REGEX], &["aws-sdk-sesv2"])),
-        ("zairyu-office", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-sesv2"])),
-        ("zairyu-batch-upload", banned(&[EMBEDDED, HTTP, REGEX], &["aws-sdk-sesv2"])),
-        ("zairyu-notify", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &["aws-sdk-s3"])),
-        ("zairyu-reminders", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &["aws-sdk-sesv2"])),
-        ("zairyu-outbox", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &["aws-sdk-sesv2"])),
+        ("zairyu-submit", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
+        ("zairyu-status", banned(&[EMBEDDED, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
+        ("zairyu-office", banned(&[EMBEDDED, SPREADSHEETS, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
+        ("zairyu-batch-upload", banned(&[EMBEDDED, HTTP, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
+        // Notify seals electronic certificates (KMS) into the photos' bucket (S3) before their e-mails.
+        ("zairyu-notify", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &[])),
+        ("zairyu-reminders", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
+        ("zairyu-outbox", banned(&[EMBEDDED, SPREADSHEETS, HTTP, REGEX], &["aws-sdk-sesv2", "aws-sdk-kms"])),
     ];
     for (package, banned) in cases {
         assert_none_of(package, &banned);

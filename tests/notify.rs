@@ -29,13 +29,14 @@ fn notifier(w: &World, mailer: Arc<dyn Mailer>) -> Notifier {
 }
 
 fn notifier_from(w: &World, mailer: Arc<dyn Mailer>, from: &str) -> Notifier {
+    // As the function is wired: with a key to seal electronic certificates, into the photos' store.
+    let core = w.as_role(Role::Notify).core.clone();
+    let seal = Arc::new(zairyu_embedded::LocalSeal::generate().unwrap());
+    let sealing =
+        zairyu_app::services::certificates::Sealing::new(core.clone(), seal, "https://oras.example.jp".into());
     Notifier {
-        notifications: zairyu_app::Notifications::new(
-            w.as_role(Role::Notify).core.clone(),
-            mailer,
-            EmailAddress::parse(from).unwrap(),
-            "0570-000-000",
-        ),
+        notifications: zairyu_app::Notifications::new(core, mailer, EmailAddress::parse(from).unwrap(), "0570-000-000")
+            .with_sealing(sealing, w.wiring.photos.clone()),
     }
 }
 
@@ -221,9 +222,43 @@ async fn an_email_whose_queue_send_failed_after_its_commit_still_goes_out_once(w
 #[tokio::test]
 async fn notify_s_role_reaches_what_sending_needs_and_no_more() {
     let (w, recording) = ObservedTable::world().await;
+    // An electronic certificate issued (#35): its e-mail's job seals it first.
+    let certificate = zairyu_domain::certificate::Certificate::issue(
+        zairyu_domain::certificate::CertificateCode::from_random(42),
+        zairyu_domain::office::Office::Tokyo,
+        zairyu_domain::values::NameOnCard::parse("TRAN,THI,BINH").unwrap(),
+        zairyu_domain::error::Text::parse("Viet Nam").unwrap(),
+        zairyu_domain::jst::JstDate::parse("1998-07-05").unwrap(),
+        zairyu_domain::status_of_residence::StatusOfResidence::EngineerHumanitiesInternational,
+        zairyu_domain::jst::JstDate::parse("2026-11-27").unwrap(),
+    );
+    let code = certificate.code().clone();
+    let import = zairyu_app::services::import::Import { certificates: vec![certificate], ..Default::default() };
+    assert!(w.svc.core.import(import).await.unwrap());
+    let job = zairyu_domain::job::NotificationJob::new(
+        zairyu_domain::notification::NotificationKind::ElectronicCertificateIssued,
+        "electronic_certificate_issued:app-1:e-1",
+        vec![zairyu_domain::job::Addressee {
+            email: EmailAddress::parse("binh.tran@example.com").unwrap(),
+            language: zairyu_domain::error::Language::En,
+        }],
+    )
+    .about(zairyu_domain::procedure::Procedure::CertificateOfEligibility)
+    .with("receipt_number", "東オンＣＥ26000001")
+    .with("code", code.grouped())
+    .with("valid_until", "2027-02-27")
+    .with("certificate_link", format!("https://oras.example.jp/verify/{}/certificate.pdf", code.grouped()))
+    .with("verify_link", format!("https://oras.example.jp/verify/{}", code.grouped()));
+    let mut batch = sample();
+    let mut record = SqsMessage::default();
+    record.message_id = Some("m-coe".into());
+    record.body = Some(serde_json::to_string(&job).unwrap());
+    batch.records.push(record);
     recording.partitions.lock().unwrap().clear();
     let mail = outbox(&w);
-    notifier(&w, Arc::new(mail.clone())).handle(sample()).await;
+    let failures = notifier(&w, Arc::new(mail.clone())).handle(batch).await.batch_item_failures;
+    assert!(!failures.iter().any(|f| f.item_identifier == "m-coe"), "sealed and sent: {failures:?}");
+    assert!(w.wiring.photos.get(&format!("certificates/{code}.pdf")).await.unwrap().is_some(), "sealed");
     notifier(&w, Arc::new(mail)).handle(sample()).await;
     for permanent in [true, false] {
         let refusing = Arc::new(Refusing { permanent, calls: AtomicUsize::new(0) });

@@ -1106,6 +1106,23 @@ async fn a_certificate_of_eligibility_is_filed_for_a_person_abroad_and_issued_el
     let html = String::from_utf8_lossy(&page.bytes);
     assert_eq!(page.status, StatusCode::OK, "{html}");
     assert!(html.contains("TRAN,THI,BINH") && html.contains("1998"), "{html}");
+    // The PDF at the e-mail's link: not there before its e-mail is sent (sealed then), a PDF after.
+    let pdf_link = format!("/verify/{code}/certificate.pdf");
+    let get = |uri: &str| axum::http::Request::get(uri.to_owned()).body(Body::empty()).unwrap();
+    assert_eq!(send(&app, get(&pdf_link)).await.status, StatusCode::NOT_FOUND);
+    let sealing = zairyu_app::services::certificates::Sealing::new(
+        w.svc.core.clone(),
+        std::sync::Arc::new(zairyu_embedded::LocalSeal::generate().unwrap()),
+        "https://oras.example.jp".into(),
+    );
+    let parsed = zairyu_domain::certificate::CertificateCode::parse(&code).unwrap();
+    sealing.seal_into(w.wiring.photos.as_ref(), &parsed).await.unwrap();
+    let pdf = send(&app, get(&pdf_link)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"), "{:?}", &pdf.bytes[..8]);
+    let unknown = send(&app, get("/verify/0000-0000-0000-0000/certificate.pdf")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
 /// #33 item 1: online, never on the last day of the period of stay (the counter then).

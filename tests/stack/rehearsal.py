@@ -202,6 +202,10 @@ class Deployed:
             for arn in p.get("ManagedPolicyArns", []):
                 if isinstance(arn, dict) and "Ref" in arn:
                     iam.attach_role_policy(RoleName=role, PolicyArn=managed[arn["Ref"]])
+            # A managed policy may attach itself to the role (where the role cannot name it: the seal key's).
+            for policy, pr in self.of_type("AWS::IAM::ManagedPolicy").items():
+                if {"Ref": role} in pr["Properties"].get("Roles", []):
+                    iam.attach_role_policy(RoleName=role, PolicyArn=managed[policy])
             self.role_credentials[name] = sts.assume_role(
                 RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName=name)["Credentials"]
 
@@ -212,8 +216,12 @@ class Deployed:
 
     def _make_resources(self):
         kms = self.client("kms")
-        for name in self.of_type("AWS::KMS::Key"):
-            key = kms.create_key(Description=name)["KeyMetadata"]
+        for name, r in self.of_type("AWS::KMS::Key").items():
+            # As declared: the seal key is an asymmetric signing key (moto's own CloudFormation makes every key
+            # symmetric). Key policies are not evaluated here (see BY_ACTION_ONLY): the roles' policies are.
+            p = r["Properties"]
+            key = kms.create_key(Description=name, KeySpec=p.get("KeySpec", "SYMMETRIC_DEFAULT"),
+                                 KeyUsage=p.get("KeyUsage", "ENCRYPT_DECRYPT"))["KeyMetadata"]
             self.refs[name], self.attributes[f"{name}.Arn"] = key["KeyId"], key["Arn"]
         for name, r in self.of_type("AWS::SecretsManager::Secret").items():
             secret_name = self.stack.resolve(r["Properties"]["Name"])

@@ -377,3 +377,42 @@ def test_the_outbox_sweep_delivers_a_job_whose_queue_send_failed(stack, people):
     outbox.with_clock(None)
     stack.poll_queues()
     assert temporary in stack.mail(), "the swept job's e-mail went out"
+
+
+def test_a_certificate_of_eligibility_is_issued_sealed_with_the_kms_key_and_handed_out_at_its_link(stack, people):
+    """#35: a certificate of eligibility for a person abroad, filed by the staff with her passport and a photo,
+    issued by the office as an electronic certificate; notify seals it with the KMS signing key into the
+    photos' bucket before its e-mail (which carries the link) goes; the status function hands the signed PDF out
+    at that link, to anyone, and the verification page says it is valid."""
+    started = time.monotonic()
+    staff = Browserless(stack)
+    staff.log_in(people["staff"], PASSWORD)
+    body = {**application(person(0)), "procedure": "certificate_of_eligibility", "procedures": [],
+            "name": "TRAN,THI,BINH", "birth_date": "19980705", "passport_number": "C7654321",
+            "status_of_residence": "", "period_of_stay": "", "expiry_date": "", "residence_card_number": "",
+            "in_japan": "", "kanji_name_petition": "", "desired_status_of_residence": "engineer_humanities_international",
+            "desired_period_of_stay": "1Y", "reason": "To work as a software engineer", "work_activity": "Software development at Sakura Systems K.K.",
+            "entry_date": (TODAY + datetime.timedelta(days=90)).isoformat(), "port_of_entry": "Narita Airport",
+            "visa_post": "Embassy of Japan in Viet Nam", "receipt_method": "email", "notice_email": "binh.tran@example.com"}
+    app_id = staff.ok("POST", "/api/applications", body)["id"]
+    staff.ok("PUT", f"/api/applications/{app_id}/photo", jpeg(), content_type="image/jpeg")
+    staff.ok("POST", f"/api/applications/{app_id}/submit")
+    admin = people["admin"]
+    admin.ok("POST", f"/api/office/applications/{app_id}/actions", {"action": "start_examination"})
+    issued = admin.ok("POST", f"/api/office/applications/{app_id}/actions", {"action": "issue_certificate"})
+    assert issued["status"]["code"] == "completed", issued
+    stack.poll_queues()
+    mail = stack.mail()
+    link = re.search(r"https://oras\.example\.jp(/verify/([0-9A-Z-]{19})/certificate\.pdf)", mail)
+    assert link, "the electronic certificate's e-mail with its link"
+    path, code = link.group(1), link.group(2)
+    keys = [o["Key"] for o in stack.client("s3").list_objects_v2(Bucket=stack.refs["PhotosBucket"], Prefix="certificates/").get("Contents", [])]
+    assert keys == [f"certificates/{code.replace('-', '')}.pdf"], keys
+    anyone = Browserless(stack)
+    status, pdf = anyone.call("GET", path)
+    assert status == 200, (status, pdf)
+    pdf = pdf if isinstance(pdf, bytes) else pdf.encode("latin-1") if isinstance(pdf, str) else pdf
+    assert pdf.startswith(b"%PDF-") and b"/ByteRange" in pdf and b"TRAN,THI,BINH" in pdf
+    status, page = anyone.call("GET", f"/verify/{code}")
+    assert status == 200 and "TRAN,THI,BINH" in str(page), (status, page)
+    STORY_TIMES["certificate of eligibility, sealed by KMS"] = round(time.monotonic() - started, 1)

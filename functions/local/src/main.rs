@@ -492,7 +492,9 @@ async fn main() -> Result<(), Error> {
     // The notification worker: the outbox of jobs to the queue, the queue to the mail outbox.
     let core = services.core.clone();
     let from = EmailAddress::parse(&setting("ZAIRYU_SENDER", "no-reply@oras.localhost.example"))?;
-    let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk_contact);
+    // Electronic certificates are sealed with the local key, into the documents' folder, before their e-mail.
+    let notifications = Notifications::new(core.clone(), Arc::new(mailer), from, help_desk_contact)
+        .with_sealing(sealing.clone(), Arc::clone(&ports.photos));
     let sweeps = services.daily.clone();
     let uploads = services.blanket.clone();
     let worker = tokio::spawn(async move {

@@ -106,9 +106,12 @@ impl Role {
                 ],
                 index_reads: &["ORG#", "ORGS#", "QUEUE#", "RFU#"],
             },
-            // Its sending marks (written on condition that none is there: no read), and the audit records of
-            // refused addresses.
-            Self::Notify => Reach { reads: &[], writes: &["SENT#", "AUDIT#"], index_reads: &[] },
+            // Its sending marks (written on condition that none is there: no read), the audit records of refused
+            // addresses, and the electronic certificates it seals before their e-mails with its key's
+            // certificate (#35).
+            Self::Notify => {
+                Reach { reads: &["CERT#", "SEAL#"], writes: &["SENT#", "AUDIT#", "SEAL#"], index_reads: &[] }
+            }
             // A stored spreadsheet's rows registered as applications; unfinished uploads swept.
             Self::BatchUpload => Reach {
                 reads: &["APP#", "CARDAPP#", "OPENUPLOAD#", "ORG#", "USER#"],

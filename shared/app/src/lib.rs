@@ -108,8 +108,8 @@ impl Services {
             blanket: Blanket::new(core.clone(), w.uploads, w.templates),
             examination: Examination::new(core.clone(), Arc::clone(&w.photos), w.public_url),
             counter: Counter::new(core.clone(), links),
-            daily: DailyJobs::new(core.clone(), w.photos),
-            verification: Verification::new(core.clone()),
+            daily: DailyJobs::new(core.clone(), Arc::clone(&w.photos)),
+            verification: Verification::new(core.clone(), w.photos),
             core,
         }
     }

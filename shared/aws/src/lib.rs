@@ -353,6 +353,6 @@ impl ServiceSource for AwsPorts {
         Ok(DailyJobs::new(self.core()?, self.photos()?))
     }
     fn verification(&self) -> Result<Verification, BoxError> {
-        Ok(Verification::new(self.core()?))
+        Ok(Verification::new(self.core()?, self.photos()?))
     }
 }

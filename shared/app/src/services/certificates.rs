@@ -33,6 +33,25 @@ pub fn pdf_url(public_url: &str, code: &CertificateCode) -> String {
 /// The name of a certificate's PDF under its verification page.
 pub const PDF_NAME: &str = "certificate.pdf";
 
+/// Where a certificate's signed PDF is kept (in the documents' store), from its issue e-mail on.
+pub fn pdf_key(code: &CertificateCode) -> String {
+    format!("certificates/{code}.pdf")
+}
+
+/// A certificate's PDF as the page hands it out: refused once the office withdrew it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this certificate was withdrawn by the immigration office: it is no longer valid")]
+pub struct WithdrawnCertificate;
+
+impl zairyu_domain::error::Localized for WithdrawnCertificate {
+    fn rule(&self) -> &'static str {
+        "certificate.withdrawn"
+    }
+    fn message_ja(&self) -> String {
+        "この証明書は出入国在留管理官署により取り消されており、有効ではありません。".into()
+    }
+}
+
 /// What the verification page shows of a certificate: what it certifies and whether it is valid today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
@@ -40,15 +59,29 @@ pub struct Verified {
     pub validity: Validity,
 }
 
-/// The verification page's service: it reads certificates by code, nothing else.
+/// The verification page's service: it reads certificates by code, and hands out their signed PDFs.
 #[derive(Clone)]
 pub struct Verification {
     core: Core,
+    /// Where the signed PDFs are kept.
+    blobs: Arc<dyn crate::ports::BlobStore>,
 }
 
 impl Verification {
-    pub fn new(core: Core) -> Self {
-        Self { core }
+    pub fn new(core: Core, blobs: Arc<dyn crate::ports::BlobStore>) -> Self {
+        Self { core, blobs }
+    }
+
+    /// The signed PDF of the certificate a code names, as e-mailed: counted as the page counts a code
+    /// (an unknown one against the address); a withdrawn certificate's is not handed out, and one not yet
+    /// sealed (its e-mail not yet sent) is not found.
+    pub async fn pdf(&self, typed: &str, from: Option<&str>) -> Result<Vec<u8>, ServiceError> {
+        let verified = self.verify(typed, from).await?;
+        if let Validity::Withdrawn { .. } = verified.validity {
+            return Err(invalid("code", &WithdrawnCertificate));
+        }
+        let code = CertificateCode::parse(typed).map_err(|e| invalid("code", &e))?;
+        self.blobs.get(&pdf_key(&code)).await?.ok_or(ServiceError::NotFound)
     }
 
     /// The certificate a code names, as of today in Japan. Codes that name none (mistyped, or guessed) count
@@ -125,6 +158,23 @@ impl Sealing {
         );
         let signature = self.seal.sign(&tbs).await?;
         Ok(certificates.keep_seal_certificate(&fingerprint, &cms::certificate(&tbs, &signature)).await?)
+    }
+
+    /// Keeps the signed PDF of the certificate with `code` in `blobs` (its e-mail links to it), unless it
+    /// is kept already: sealing once, whatever the number of deliveries of the e-mail's job.
+    pub async fn seal_into(
+        &self,
+        blobs: &dyn crate::ports::BlobStore,
+        code: &CertificateCode,
+    ) -> Result<(), ServiceError> {
+        let key = pdf_key(code);
+        if blobs.get(&key).await?.is_some() {
+            return Ok(());
+        }
+        let found = self.core.store().certificates().find(code).await?.ok_or(ServiceError::NotFound)?;
+        let pdf = self.signed_pdf(&found).await?;
+        blobs.put(&key, pdf, "application/pdf").await?;
+        Ok(())
     }
 
     /// `certificate` as a PDF signed now.

@@ -7,7 +7,7 @@ use zairyu_domain::values::EmailAddress;
 
 use super::Core;
 use crate::error::{ServiceError, invalid};
-use crate::ports::{JobQueue, MailError, Mailer};
+use crate::ports::{BlobStore, JobQueue, MailError, Mailer};
 use std::sync::Arc;
 
 /// What sending one job did.
@@ -28,11 +28,33 @@ pub struct Notifications {
     from: EmailAddress,
     /// Where the help desk is, printed in every e-mail (Q99).
     help_desk: String,
+    /// The key that signs electronic certificates and where their PDFs are kept: sealed before the e-mail
+    /// that links to one is sent.
+    sealing: Option<(super::certificates::Sealing, Arc<dyn BlobStore>)>,
 }
 
 impl Notifications {
     pub fn new(core: Core, mailer: Arc<dyn Mailer>, from: EmailAddress, help_desk: impl Into<String>) -> Self {
-        Self { core, mailer, from, help_desk: help_desk.into() }
+        Self { core, mailer, from, help_desk: help_desk.into(), sealing: None }
+    }
+
+    /// With the key and the store of electronic certificates' PDFs (the process that sends their e-mails).
+    pub fn with_sealing(mut self, sealing: super::certificates::Sealing, blobs: Arc<dyn BlobStore>) -> Self {
+        self.sealing = Some((sealing, blobs));
+        self
+    }
+
+    /// An electronic certificate's PDF, signed and kept before its e-mail goes: the e-mail links to it.
+    async fn seal_linked(&self, job: &NotificationJob) -> Result<(), ServiceError> {
+        if job.kind != zairyu_domain::notification::NotificationKind::ElectronicCertificateIssued {
+            return Ok(());
+        }
+        let code = job.data.get("code").map(String::as_str).unwrap_or_default();
+        let code = zairyu_domain::certificate::CertificateCode::parse(code).map_err(|e| invalid("job", &e))?;
+        let (sealing, blobs) = self.sealing.as_ref().ok_or_else(|| {
+            ServiceError::Seal(crate::ports::SealError::unavailable("this process holds no key to sign certificates"))
+        })?;
+        sealing.seal_into(blobs.as_ref(), &code).await
     }
 
     /// Sends `email` unless a job with the same idempotency key was sent before; `true` when it sent. The
@@ -62,6 +84,7 @@ impl Notifications {
         let job: NotificationJob =
             serde_json::from_str(body).map_err(|e| invalid("job", &MalformedJob(e.to_string())))?;
         let mut delivered = Delivered::default();
+        self.seal_linked(&job).await?;
         let emails = zairyu_domain::job::render(&job, &self.from, &self.help_desk).map_err(|e| invalid("job", &e))?;
         for (i, email) in emails.iter().enumerate() {
             let key = format!("{}#{i}", job.idempotency_key);

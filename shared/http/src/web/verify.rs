@@ -36,6 +36,13 @@ pub const PAGES: &[PageSpec] = &[
         path: "/verify/{code}",
         handler: || get(linked),
     },
+    PageSpec {
+        function: Function::Status,
+        audience: Audience::Public,
+        method: "GET",
+        path: "/verify/{code}/certificate.pdf",
+        handler: || get(signed_pdf),
+    },
 ];
 
 #[derive(Deserialize, Default)]
@@ -74,22 +81,52 @@ async fn linked(
     answer(&verification, &ctx, &code, ip).await
 }
 
+/// The certificate's signed PDF, as its e-mail links to it; where there is none to hand out (an unknown
+/// code, a withdrawn certificate), the page says why.
+async fn signed_pdf(
+    Wired(verification): Wired<Verification>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> PageResult {
+    let ctx = visitor(&headers);
+    match verification.pdf(&code, ip.map(|i| i.to_string()).as_deref()).await {
+        Ok(bytes) => {
+            let mut response = crate::download::pdf(bytes, "certificate-of-eligibility.pdf");
+            response.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+            Ok(response)
+        }
+        // Withdrawn: the page's verdict says so (the code is a good one: asking again counts nothing).
+        Err(ServiceError::Invalid(v)) if v.0.iter().any(|x| x.rule == "certificate.withdrawn") => {
+            answer(&verification, &ctx, &code, ip).await
+        }
+        Err(e) => failure(&ctx, &code, e),
+    }
+}
+
 async fn answer(verification: &Verification, ctx: &PageCtx, code: &str, ip: Option<std::net::IpAddr>) -> PageResult {
     match verification.verify(code, ip.map(|i| i.to_string()).as_deref()).await {
         Ok(verified) => Ok(page(ctx, StatusCode::OK, code, Some(&verified), &[])),
-        Err(ServiceError::NotFound) => {
+        Err(e) => failure(ctx, code, e),
+    }
+}
+
+/// The page for a code that answers nothing: unknown, or not a code.
+fn failure(ctx: &PageCtx, code: &str, e: ServiceError) -> PageResult {
+    match e {
+        ServiceError::NotFound => {
             let message = ctx.tr(
                 "この証明書番号の証明書はありません。QRコードの下に印字された番号と照らし合わせてください。",
                 "No certificate has this code. Compare it with the code printed under the QR code.",
             );
             Ok(page(ctx, StatusCode::NOT_FOUND, code, None, &[("code".into(), message.into())]))
         }
-        Err(ServiceError::Invalid(v)) => {
+        ServiceError::Invalid(v) => {
             let errors: Vec<(String, String)> =
                 v.0.iter().map(|x| (x.field.clone(), message_of(ctx.lang, x))).collect();
             Ok(page(ctx, StatusCode::UNPROCESSABLE_ENTITY, code, None, &errors))
         }
-        Err(e) => Err(PageError::Problem(ctx.lang, Box::new(Problem::from(e)))),
+        e => Err(PageError::Problem(ctx.lang, Box::new(Problem::from(e)))),
     }
 }
 
