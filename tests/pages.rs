@@ -1080,6 +1080,115 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     assert!(!ready.html.contains("Post the residence card"));
 }
 
+/// #35 items 1 and 4, in pages: from the List page's link, a certificate of eligibility's form asks a person
+/// abroad's passport, the status sought, the planned entry and how the certificate is received (e-mail or
+/// post) — no card, no stay, no question whether they are in Japan; filed with a photo; the office issues it
+/// and both sides see the electronic certificate's code, the organization with its PDF and check links.
+#[tokio::test]
+async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_issued_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    let link = "/applications/new?procedure=certificate_of_eligibility";
+    assert!(list.html.contains(&format!("href=\"{link}\"")), "{}", list.html);
+    let form = b.get(&app, link).await;
+    form.assert_html(StatusCode::OK);
+    for text in [
+        "for a person abroad",
+        "Name (as in the passport)",
+        "Status of residence sought",
+        "The planned entry",
+        "Date of entry",
+        "Port of entry",
+        "Where the visa will be applied for",
+        "Intended length of stay",
+        "Purpose of entry",
+        "Activity in Japan (the organization's part)",
+        "Receive it by e-mail (an electronic certificate)",
+        "Receive it by post (on paper)",
+    ] {
+        assert!(form.html.contains(text), "{text}: {}", form.html);
+    }
+    for absent in [
+        "name=\"residence_card_number\"",
+        "name=\"expiry_date\"",
+        "name=\"in_japan\"",
+        "name=\"kanji_name_petition\"",
+        "name=\"re_entry\"",
+        "value=\"counter\"",
+        "value=\"temporary_visitor\"",
+    ] {
+        assert!(!form.html.contains(absent), "{absent} is not asked");
+    }
+    let input = zairyu_domain::fixtures::eligibility_input();
+    let mut fields: Vec<(String, String)> = form_fields(&input)
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
+        .filter(|(k, _)| !matches!(k.as_str(), "in_japan" | "kanji_name_petition"))
+        .collect();
+    fields.push(("csrf".into(), form.hidden("csrf")));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let created = b.post(&app, "/applications/new", &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let here = created.location.clone().unwrap();
+    let check = b.get(&app, &here).await;
+    for text in
+        ["Certificate of eligibility", "TRAN,THI,BINH", "Narita Airport", "Receive it by e-mail", "Facial photo"]
+    {
+        assert!(check.html.contains(text), "{text}: {}", check.html);
+    }
+    let id = here.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let (ct, body) = multipart(&[("csrf", None, check.hidden("csrf").as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
+    let photo = b
+        .request("POST", &format!("/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(b.take(&app, photo).await.status, StatusCode::SEE_OTHER);
+    let check = b.get(&app, &here).await;
+    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &check.hidden("csrf"))]).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    let mine = b.get(&app, &format!("/applications/{id}")).await;
+    assert!(mine.html.contains("Passport number") && mine.html.contains("C7654321"), "{}", mine.html);
+
+    let mut o = Browser::english();
+    o.log_in_in_english(&app, "OFFICER1").await;
+    let office = format!("/office/applications/{id}");
+    let page = o.get(&app, &office).await;
+    for text in ["Status of residence sought", "Date of entry", "Narita Airport", "Embassy of Japan in Viet Nam"] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    assert!(!page.html.contains("Current status of residence"), "no stay");
+    let csrf = page.hidden("csrf");
+    let step = |s: &str| vec![("csrf", csrf.clone()), ("step", s.to_owned())];
+    assert!(o.post_owned(&app, &office, &step("start_examination")).await.location.is_some());
+    let mut issue = step("decide");
+    issue.extend([("decision", "issue".to_owned()), ("confirm", "yes".to_owned())]);
+    let issued = o.post_owned(&app, &office, &issue).await;
+    assert!(issued.location.is_some(), "{}", issued.html);
+    let decided = o.get(&app, &office).await;
+    decided.assert_html(StatusCode::OK);
+    let code = w.svc.examination.office_view(&w.login("OFFICER1").await.1, &id).await.unwrap();
+    let code = code.electronic_certificate().unwrap().grouped();
+    assert!(decided.html.contains("Electronic certificate") && decided.html.contains(&code), "{}", decided.html);
+    assert!(!decided.html.contains("1,600") && !decided.html.contains("Record what arrived by post"));
+    let shown = o.post_owned(&app, "/office/certificates", &[("csrf", csrf.clone()), ("code", code.clone())]).await;
+    shown.assert_html(StatusCode::OK);
+    assert!(shown.html.contains("TRAN,THI,BINH"), "{}", shown.html);
+    let mine = b.get(&app, &format!("/applications/{id}")).await;
+    mine.assert_html(StatusCode::OK);
+    for text in [
+        "The electronic certificate of eligibility",
+        code.as_str(),
+        &format!("href=\"/verify/{code}/certificate.pdf\""),
+        &format!("href=\"/verify/{code}\""),
+    ] {
+        assert!(mine.html.contains(text), "{text}: {}", mine.html);
+    }
+}
+
 /// #32 item 8: photos for several people from one page — every entry without a photo with its own field; a
 /// refused file is shown beside its person, the others untouched; each attached returns to the page, which
 /// then lists only those still waiting; the filing check links to it.

@@ -800,6 +800,16 @@ async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_an
     w.clock.advance(Duration::days(1));
     let officer = w.login("OFFICER1").await.1;
     w.svc.examination.office_act(&officer, &later, OfficeAction::Withdraw).await.unwrap();
+    // A certificate of eligibility ended the same day: a person abroad's lookup is the passport's.
+    let abroad =
+        w.svc.applications.create_application(&caller, &zairyu_domain::fixtures::eligibility_input()).await.unwrap();
+    w.svc.examination.office_act(&officer, abroad.id().as_str(), OfficeAction::Withdraw).await.unwrap();
+    let passport_lookup = || {
+        let q = Query::partition(Index::Primary, "PASSAPP#VNM#C7654321").limit(10);
+        let table = w.table.clone();
+        async move { table.query(&q).await.unwrap().items.len() }
+    };
+    assert_eq!(passport_lookup().await, 1, "its passport's lookup");
     let audit_item = w
         .table
         .query(&Query::partition(Index::Primary, format!("AUDIT#application:{later}")).limit(10))
@@ -849,10 +859,12 @@ async fn an_application_ended_a_retention_period_ago_is_purged_with_its_files_an
     assert!(
         trail.iter().any(|e| e.action == zairyu_domain::audit::AuditAction::PurgeApplication && e.actor == "system")
     );
-    // The next night the one ended a day later; the open one stays; again, nothing more.
+    // The next night the two ended a day later; the open one stays; again, nothing more.
     w.clock.advance(Duration::days(1));
-    assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 1);
+    assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 2);
     assert!(!exists(later.clone()).await && exists(open.clone()).await);
+    assert!(!exists(abroad.id().to_string()).await);
+    assert_eq!(passport_lookup().await, 0, "its passport's lookup goes with it");
     assert_eq!(w.as_role(Role::Reminders).daily.run_scheduled(Purge).await.unwrap().acted, 0);
 }
 

@@ -346,6 +346,105 @@ def test_a_work_certificate_from_the_list_to_the_office(browser, own_server, lan
     check(officer, "office-work-done")
 
 
+def mailed_certificate(outbox, before):
+    """The link to the signed PDF of the first new e-mail of an electronic certificate in the local outbox."""
+    import email
+    import glob
+    import time
+    from email import policy
+    from pathlib import Path
+
+    for _ in range(100):
+        for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
+            message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
+            text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
+            found = re.search(r"https?://\S+/verify/[0-9A-Z-]{19}/certificate\.pdf", text)
+            if found:
+                return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError("no e-mail of an electronic certificate in the outbox")
+
+
+def test_a_certificate_of_eligibility_filed_issued_e_mailed_verified_and_withdrawn(browser, own_server, lang, check, tmp_path):
+    """#35 items 1 and 4 in a browser: the clerk enters a certificate of eligibility for a person abroad from
+    the list page (her passport, the status sought, the planned entry; no card, no stay), attaches her photo
+    and files it; the office issues it, and it is e-mailed at once with its signed PDF; anyone opening the
+    e-mail's links reads the PDF and the verification page saying it is valid; the office withdraws it, and
+    the page says so."""
+    import datetime
+    import glob
+    from pathlib import Path
+
+    s = own_server
+    outbox = Path(s.data.name) / "outbox"
+    before = set(glob.glob(str(outbox / "*.eml")))
+    staff = the_staff(browser, s, lang)
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile("在留資格認定証明書交付申請を入力する|Enter an application for a certificate of eligibility")).click()
+    expect(staff.locator("#residence_card_number")).to_have_count(0)
+    expect(staff.locator("#in_japan-yes")).to_have_count(0)
+    expect(staff.locator("#receipt_method-counter")).to_have_count(0)
+    today = datetime.date.fromisoformat(jst_today())
+    for field, value in [("name", "TRAN,THI,BINH"), ("nationality", "Viet Nam"), ("birth_date", "1998-07-05"),
+                         ("occupation", "Software engineer"), ("home_country_address", "45 Le Loi, Hoan Kiem, Ha Noi"),
+                         ("postcode", "100-0013"), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
+                         ("mobile", "090-1234-5678"), ("passport_number", "C7654321"), ("passport_expiry", "20310101"),
+                         ("desired_period_of_stay", "1年"), ("work_activity", "株式会社さくらシステムズ（東京都千代田区）でシステム開発に従事"),
+                         ("reason", "システムエンジニアとして就労するため"),
+                         ("entry_date", (today + datetime.timedelta(days=90)).isoformat()), ("port_of_entry", "成田空港"),
+                         ("visa_post", "在ベトナム日本国大使館"), ("notice_email", "binh.tran@example.com")]:
+        staff.locator(f"#{field}").fill(value)
+    for choice in ["sex-female", "married-no", "criminal_record-no", "relatives_in_japan-no", "receipt_method-email", "applicant_requested-yes"]:
+        staff.locator(f"#{choice}").check()
+    staff.locator("#desired_status_of_residence").select_option("engineer_humanities_international")
+    staff.locator("#receiving_office").select_option("tokyo")
+    check(staff, "coe-form")
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(staff.locator("main")).to_contain_text(re.compile("入国の予定|The planned entry"))
+    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
+    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    check(staff, "coe-check")
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    number = staff.locator(".receipt-number").inner_text()
+
+    officer = the_officer(browser, s, lang)
+    expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格認定証明書交付申請|Certificate of eligibility"))
+    officer.get_by_role("link", name=number).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("入国予定年月日|Date of entry"))
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    officer.locator("#confirm-decide").check()
+    check(officer, "office-coe")
+    officer.get_by_role("button", name=re.compile("^(交付する|Issue)$")).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("電子の証明書|Electronic certificate"))
+    check(officer, "office-coe-issued")
+
+    # The e-mail's link: the signed PDF, for anyone; its verification page says it is valid.
+    pdf_link = mailed_certificate(outbox, before)
+    path = "/" + pdf_link.split("/", 3)[3]
+    visitor = browser.new_context(locale="ja-JP" if lang == "ja" else "en-US", base_url=s.url).new_page()
+    pdf = visitor.request.get(path)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf", pdf.status
+    assert pdf.body().startswith(b"%PDF-") and b"TRAN,THI,BINH" in pdf.body()
+    visitor.goto(path.rsplit("/", 1)[0])
+    expect(visitor.get_by_role("status")).to_contain_text("この証明書は有効です" if lang == "ja" else "This certificate is valid")
+    expect(visitor.locator("dl.facts")).to_contain_text("TRAN,THI,BINH")
+    check(visitor, "verify-coe-valid")
+    # The clerk's page of the application shows the certificate and its links.
+    staff.goto("/applications")
+    staff.get_by_role("row", name=re.compile(re.escape(number))).get_by_role("link").first.click()
+    expect(staff.locator("main")).to_contain_text(re.compile("電子の在留資格認定証明書|The electronic certificate of eligibility"))
+    check(staff, "coe-issued")
+
+    # Withdrawn by the office: the page says so, and the PDF is no longer handed out.
+    officer.get_by_role("button", name=re.compile("証明書を表示する|Show the certificate")).click()
+    officer.locator("#confirm").check()
+    officer.get_by_role("button", name=re.compile("^(この証明書を取り消す|Withdraw this certificate)$")).click()
+    expect(officer.get_by_role("status")).to_contain_text(re.compile("取り消しました|is withdrawn"))
+    visitor.reload()
+    expect(visitor.get_by_role("status")).to_contain_text(re.compile("取り消されています|was withdrawn"))
+    assert visitor.request.get(path).headers["content-type"].startswith("text/html")
+
+
 def test_the_office_asks_for_a_document_and_the_organization_submits_it(browser, own_server, lang, check, tmp_path):
     """#33 item 2: the officer asks for more documents; the organization's list shows the application awaiting
     documents (追完待ち) and its page leads to the upload; the document sent, the examination resumes and

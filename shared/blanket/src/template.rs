@@ -52,6 +52,7 @@ pub fn rule(kind: Kind) -> String {
         Kind::Period => "例 1年6月、3年、90日 / e.g. 1年6月 (1Y6M)".into(),
         Kind::Office => "一覧から選択 / choose from the list".into(),
         Kind::ReceiptMethod => "窓口 / 郵送".into(),
+        Kind::Delivery => "メール / 郵送".into(),
         Kind::ReEntry => "なし / 一回限り / 数次".into(),
         Kind::CardNumber => "英字2桁+数字8桁+英字2桁 / AB12345678CD".into(),
         Kind::Email => "半角 / half-width".into(),

@@ -66,9 +66,10 @@ impl ReceiptMethod {
         }
     }
 
-    /// As typed, among the ways a card is received (counter or post).
+    /// As typed, any way (whether the procedure offers it is [`Self::parse_for`]'s to say).
     pub fn parse(input: &str) -> Option<Self> {
-        Self::parse_code(crate::choice::find(crate::choice::RECEIPT_METHOD, input)?.code)
+        let lists = [crate::choice::RECEIPT_METHOD, crate::choice::CERTIFICATE_DELIVERY];
+        lists.iter().find_map(|l| crate::choice::find(l, input)).and_then(|c| Self::parse_code(c.code))
     }
 
     fn parse_code(code: &str) -> Option<Self> {

@@ -172,6 +172,8 @@ pub enum ApplicationError {
     PhotoNotAsked(crate::procedure::Procedure),
     #[error("the receipt method is already {0:?}")]
     SameReceiptMethod(ReceiptMethod),
+    #[error("what this application asks for cannot be received that way")]
+    ReceiptMethodNotOffered(ReceiptMethod, crate::procedure::Procedure),
     #[error("no {0:?} permission is attached to this application, or it was already withdrawn")]
     NotAttached(Attachment),
     #[error("the fee payment notice with its revenue stamp, signed, must be received before the card is issued")]
@@ -226,6 +228,7 @@ impl Localized for ApplicationError {
             Self::PhotoMissing => "application.photo_missing",
             Self::PhotoNotAsked(_) => "application.photo_not_asked",
             Self::SameReceiptMethod(_) => "application.same_receipt_method",
+            Self::ReceiptMethodNotOffered(..) => "application.receipt_method_not_offered",
             Self::NotAttached(_) => "application.not_attached",
             Self::FeeNoticeMissing => "application.fee_notice_missing",
             Self::ThirdPartyCollector => "application.third_party_collector",
@@ -251,6 +254,9 @@ impl Localized for ApplicationError {
             Self::PhotoMissing => "申請の前に顔写真を添付してください。".into(),
             Self::PhotoNotAsked(p) => format!("{}には顔写真を添付しません。", p.label_ja()),
             Self::SameReceiptMethod(_) => "受領方法は既にその方法です。".into(),
+            Self::ReceiptMethodNotOffered(m, p) => {
+                format!("{}は「{}」では受け取れません。", p.label_ja(), m.short_words(crate::error::Language::Ja))
+            }
             Self::NotAttached(_) => "その申請は同時申請されていないか、既に取り下げられています。".into(),
             Self::FeeNoticeMissing => {
                 "在留カードの交付には、収入印紙を貼付し署名した手数料納付書の受領が必要です。".into()
@@ -713,6 +719,9 @@ impl Application {
         Transition::ChangeReceiptMethod.apply(actor, self.status, self.form.receipt_method)?;
         if method == self.form.receipt_method {
             return Err(ApplicationError::SameReceiptMethod(method));
+        }
+        if ReceiptMethod::parse_for(method.code(), self.procedure()).is_none() {
+            return Err(ApplicationError::ReceiptMethodNotOffered(method, self.procedure()));
         }
         check_receipt_method(method, self.post_facts()?, today)?;
         self.form.receipt_method = method;

@@ -21,6 +21,8 @@ pub enum Kind {
     Period,
     Office,
     ReceiptMethod,
+    /// How a certificate of eligibility is received: by e-mail or by post.
+    Delivery,
     ReEntry,
     CardNumber,
     Email,
@@ -43,6 +45,7 @@ impl Kind {
             Kind::Sex => choice::SEX,
             Kind::ReEntry => choice::RE_ENTRY,
             Kind::ReceiptMethod => choice::RECEIPT_METHOD,
+            Kind::Delivery => choice::CERTIFICATE_DELIVERY,
             _ => &[],
         }
     }
@@ -214,8 +217,8 @@ const NAMED_BY_THE_FORM: &[&str] = &[
 /// row's number.
 fn label_of(key: &str, procedure: crate::procedure::Procedure) -> Option<(Kind, String, String)> {
     if let Some(f) = Field::of_key(key) {
-        let (ja, en) = f.label_for(procedure);
-        return Some((f.spec().kind, ja.to_owned(), en.to_owned()));
+        let spec = f.spec_for(procedure);
+        return Some((spec.kind, spec.ja.to_owned(), spec.en.to_owned()));
     }
     let (i, f) = RelativeField::of_key(key)?;
     let s = f.spec();
@@ -480,7 +483,12 @@ impl Field {
     /// The field's description on a form of `procedure`: its label and hint as that form words them.
     pub fn spec_for(self, procedure: crate::procedure::Procedure) -> Spec {
         let (ja, en) = self.label_for(procedure);
-        Spec { ja, en, hint: self.hint_for(procedure), ..self.spec() }
+        let kind = match (self, procedure.applicant()) {
+            // A person abroad receives a certificate by e-mail or by post (the parser's choices too).
+            (Self::ReceiptMethod, crate::procedure::Applicant::Abroad) => Kind::Delivery,
+            _ => self.spec().kind,
+        };
+        Spec { ja, en, kind, hint: self.hint_for(procedure), ..self.spec() }
     }
 
     /// What the page says under the field's label on a form of `procedure`.
@@ -490,6 +498,10 @@ impl Field {
             (Self::ReceiptMethod, false) if procedure == P::CertificateOfEligibility => Some((
                 "メールの場合は、交付と同時に電子の証明書が通知先メールアドレスに送られます（査証申請と上陸の際に提示できます）。郵送の場合は、紙の証明書が所属機関（取次者の場合はその事務所）あてに送られます。",
                 "By e-mail, the electronic certificate is sent to the notice address when it is issued (it is shown for the visa and at landing). By post, the paper certificate is sent to the organization (to the agent's office when an agent files).",
+            )),
+            (Self::NoticeEmail, _) if procedure == P::CertificateOfEligibility => Some((
+                "仮受付番号と受付番号、電子の証明書（メールで受け取る場合）は、このアドレスにも送られます。",
+                "The temporary and official receipt numbers, and the electronic certificate (received by e-mail), are sent to this address too.",
             )),
             (Self::WorkActivity, _) if procedure == P::CertificateOfEligibility => Some((
                 "受入れ機関の名称と所在地、本邦で行う活動の内容を記入してください（例：株式会社〇〇（東京都千代田区）でシステム開発に従事）。",

@@ -109,6 +109,14 @@ async fn affiliated(
             (ctx.tr("在留期間更新許可申請は、在留期間満了日の3か月前から満了日の前日まで、オンラインで申請できます（在留期間が3か月以下の場合は、おおむね在留期間の半分が経過した日から）。在留資格変更許可申請は、在留期間中いつでも（満了日当日を除く）オンラインで申請できます。",
                     "An extension of the period of stay can be filed online from 3 months before the expiry date to the day before it (for a period of stay of 3 months or less, from about halfway through it). A change of status of residence can be filed online any day of the period of stay but its last."))
         }
+        // A person abroad is on no list: their certificate of eligibility starts here, by their passport.
+        p.panel {
+            (ctx.tr("日本国外にいる方を受け入れる場合は、この一覧に登録せずに在留資格認定証明書交付申請をします。",
+                    "For a person abroad who is coming to join you, file a certificate of eligibility: they are not on this list. "))
+            a href=(format!("/applications/new?procedure={}", zairyu_domain::procedure::Procedure::CertificateOfEligibility.code())) {
+                (ctx.tr("在留資格認定証明書交付申請を入力する", "Enter an application for a certificate of eligibility"))
+            }
+        }
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
         } @else {
@@ -367,7 +375,13 @@ async fn application(
         }
         dl.facts {
             dt { (ctx.tr("氏名", "Name")) } dd { (view.name) }
-            dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (view.residence_card_number) }
+            // A person abroad has no card: their passport says who they are.
+            @match &item {
+                Listed::Application(app) if app.form().card().is_none() => {
+                    dt { (ctx.tr("旅券番号", "Passport number")) } dd { (app.form().passport_number.to_string()) }
+                }
+                _ => { dt { (ctx.tr("在留カード番号", "Residence card number")) } dd { (view.residence_card_number) } }
+            }
             dt { (ctx.tr("申請状況", "Status")) } dd { (pick(view.status.label_ja, view.status.label_en)) }
             dt { (ctx.tr("仮受付番号", "Temporary receipt number")) } dd { (view.temporary_receipt_number.clone().unwrap_or_else(|| dash.clone())) }
             dt { (ctx.tr("受付番号", "Receipt number")) }
@@ -394,6 +408,18 @@ async fn application(
         }
         @for n in &view.notices {
             div.notice { p { (pick(&n.message_ja, &n.message_en)) } }
+        }
+        // The electronic certificate issued (by e-mail too): its code, the signed PDF, the page that checks it.
+        @if let Listed::Application(app) = &item && let Some(code) = app.electronic_certificate() {
+            h2 { (ctx.tr("電子の在留資格認定証明書", "The electronic certificate of eligibility")) }
+            dl.facts {
+                dt { (ctx.tr("証明書番号", "Certificate code")) } dd { (code.grouped()) }
+            }
+            ul {
+                li { a href=(format!("/verify/{}/certificate.pdf", code.grouped())) { (ctx.tr("証明書（PDF）を開く", "Open the certificate (PDF)")) } }
+                li { a href=(format!("/verify/{}", code.grouped())) { (ctx.tr("証明書が有効か確認する", "Check that the certificate is valid")) } }
+            }
+            p { (ctx.tr("通知先メールアドレスにも送られています。申請人に転送してください。", "It was e-mailed to the notice address too: forward it to the applicant.")) }
         }
         @if let Some(b) = &view.blanket {
             h2 { (ctx.tr("一括入力のエラー", "Errors of the blanket file")) }
@@ -449,10 +475,10 @@ async fn application(
                     input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
                     fieldset {
                         legend.label { (ctx.tr("受領方法の変更", "Change how it is received")) }
-                        @for (code, ja, en) in [("counter", "窓口で受け取る", "At the counter"), ("post", "郵送で受け取る", "By post")] {
+                        @for c in zairyu_domain::status::ReceiptMethod::choices(app.procedure()) {
                             div.choice {
-                                input type="radio" id=(format!("receipt_method-{code}")) name="receipt_method" value=(code) checked[method.code() == code];
-                                label for=(format!("receipt_method-{code}")) { (ctx.tr(ja, en)) }
+                                input type="radio" id=(format!("receipt_method-{}", c.code)) name="receipt_method" value=(c.code) checked[method.code() == c.code];
+                                label for=(format!("receipt_method-{}", c.code)) { (c.words(lang)) }
                             }
                         }
                     }

@@ -98,9 +98,9 @@ pub(super) fn check_page(
                 }
                 dl.facts {
                     @for field in section.fields_for(form.procedure) {
-                        @let (ja, en) = field.label_for(form.procedure);
-                        dt { (ctx.tr(ja, en)) }
-                        dd { (answer(lang, field.spec().kind, &input.value(field))) }
+                        @let spec = field.spec_for(form.procedure);
+                        dt { (ctx.tr(spec.ja, spec.en)) }
+                        dd { (answer(lang, spec.kind, &input.value(field))) }
                     }
                     @if section == Section::Relatives {
                         @for (i, r) in input.relatives.iter().enumerate() {

@@ -28,6 +28,8 @@ use zairyu_domain::form::ApplicationInput;
 
 #[derive(serde::Deserialize)]
 pub(super) struct NewArgs {
+    /// The listed person (sealed): none for a procedure of a person abroad.
+    #[serde(default)]
     pub(super) person: String,
     /// The procedure applied for (none: an extension, the link every page made before procedures had a
     /// name).
@@ -44,14 +46,19 @@ pub(super) async fn new_form(
     let lang = v.lang();
     let args = axum::extract::Query::<NewArgs>::try_from_uri(&uri)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
+    let procedure = zairyu_domain::procedure::Procedure::parse(&args.procedure)
+        .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?;
+    // A person abroad is on no list: the form starts empty (their passport says who they are).
+    if procedure.applicant() == zairyu_domain::procedure::Applicant::Abroad {
+        let input = ApplicationInput { procedure: procedure.code().to_owned(), ..ApplicationInput::default() };
+        return Ok(form_page(&v.page, StatusCode::OK, Target::New, &input, &[]));
+    }
     let card = s
         .config
         .cursor_key
         .open(Some(&args.person), &person_context(v.caller.user_id.as_str()))
         .map_err(problem(lang))?
         .ok_or_else(|| problem(lang)(ServiceError::NotFound))?;
-    let procedure = zairyu_domain::procedure::Procedure::parse(&args.procedure)
-        .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?;
     // Entered already (browser back after saving, a second tab): that entry, every answer kept.
     if let Some(entry) = applications.open_entry_for(&v.caller, &card.0, procedure).await.map_err(problem(lang))? {
         return Ok(see_other(&format!("/applications/{}/change", entry.id())));

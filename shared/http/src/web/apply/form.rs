@@ -83,6 +83,14 @@ pub(super) fn form_page(
             let typed = input.value(field);
             let chosen = zairyu_domain::status_of_residence::StatusOfResidence::parse(&typed).map_or("", |s| s.code());
             let held = zairyu_domain::status_of_residence::StatusOfResidence::parse(&input.status_of_residence).ok();
+            // What may be asked: a change's from the status held; a certificate of eligibility's, any status
+            // its online scope takes (a person abroad holds none; the parser checks the day).
+            let offered = |s: zairyu_domain::status_of_residence::StatusOfResidence| match procedure.applicant() {
+                zairyu_domain::procedure::Applicant::Abroad => zairyu_domain::procedure::Procedure::may_ask(s),
+                zairyu_domain::procedure::Applicant::Resident => {
+                    held.is_none_or(|h| zairyu_domain::procedure::Procedure::may_change(h, s))
+                }
+            };
             html! {
                 div.field.invalid[f.error(spec.key).is_some()] {
                     label for=(spec.key) { (ctx.tr(ja, en)) span.req { (ctx.tr("必須", "Required")) } }
@@ -90,7 +98,7 @@ pub(super) fn form_page(
                     select id=(spec.key) name=(spec.key) {
                         option value="" { (ctx.tr("選んでください", "Choose")) }
                         @for s in zairyu_domain::status_of_residence::StatusOfResidence::ALL {
-                            @if held.is_none_or(|h| zairyu_domain::procedure::Procedure::may_change(h, s)) {
+                            @if offered(s) {
                                 option value=(s.code()) selected[chosen == s.code()] { (match lang { Lang::Ja => s.info().name_ja, Lang::En => s.info().name_en }) }
                             }
                         }
@@ -98,12 +106,20 @@ pub(super) fn form_page(
                 }
             }
         }
-        _ if !field.spec().kind.choices().is_empty() => f.pick(field.spec_for(procedure), &input.value(field)),
+        _ if !field.spec_for(procedure).kind.choices().is_empty() => {
+            f.pick(field.spec_for(procedure), &input.value(field))
+        }
         _ => f.entry(field.key(), field.spec_for(procedure), &shown(field)),
     };
     let body = html! {
         (error_summary(lang, errors))
         @match target {
+            Target::New if procedure.applicant() == zairyu_domain::procedure::Applicant::Abroad => p {
+                (match lang {
+                    Lang::Ja => format!("{}の内容を入力してください。申請人は日本国外にいる方です。氏名等は旅券のとおり入力してください。", procedure.label_ja()),
+                    Lang::En => format!("Enter the application ({}) for a person abroad: their name and details as their passport shows them.", procedure.label_en().to_lowercase()),
+                })
+            },
             Target::New => p {
                 (match lang {
                     Lang::Ja => format!("{}の内容を入力してください。所属機関等に所属する外国人一覧にある情報は入力済みです。在留カードの記載と異なる場合は修正してください。", procedure.label_ja()),

@@ -112,6 +112,18 @@ pub(super) async fn application_page(
                 }
                 Some(Decision::Issued { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("交付", "Certificate to be issued")) " " (decided_on.to_string()) }
+                    // An electronic certificate: its code, and the page where the office may withdraw it.
+                    @if let Some(code) = app.electronic_certificate() {
+                        dt { (ctx.tr("電子の証明書", "Electronic certificate")) }
+                        dd {
+                            (code.grouped())
+                            form method="post" action="/office/certificates" {
+                                input type="hidden" name="csrf" value=(ctx.csrf.as_deref().unwrap_or_default());
+                                input type="hidden" name="code" value=(code.as_str());
+                                button.secondary type="submit" { (ctx.tr("証明書を表示する", "Show the certificate")) }
+                            }
+                        }
+                    }
                 }
                 Some(Decision::Denied { decided_on }) => {
                     dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("不許可", "Denied")) " " (decided_on.to_string()) }
