@@ -1054,7 +1054,9 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     assert!(own.html.contains("aria-current=\"page\">Certificate of authorized employment</a>"), "{}", own.html);
     let others = o.get(&app, "/office?status=application_completed&procedure=extension").await;
     assert!(!others.html.contains(&format!("/office/applications/{id}")));
-    o.get(&app, "/office?procedure=naturalisation").await.assert_html(StatusCode::BAD_REQUEST);
+    let malformed = o.get(&app, "/office?procedure=naturalisation").await;
+    malformed.assert_html(StatusCode::BAD_REQUEST);
+    assert!(malformed.html.contains("Follow the link again") && !malformed.html.contains("procedure"), "{}", malformed.html);
     let office = format!("/office/applications/{id}");
     let page = o.get(&app, &office).await;
     let csrf = page.hidden("csrf");

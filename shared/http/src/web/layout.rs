@@ -142,8 +142,15 @@ pub fn error_page(lang: Lang, p: &Problem) -> Response {
         ),
         _ => (ctx.tr("入力内容を確認してください", "Please check what you sent"), ""),
     };
-    // The input's errors by their messages alone (the API's detail names each field by its key).
-    let detail = if p.errors.is_empty() {
+    // The input's errors by their messages alone (the API's detail names each field by its key); an address
+    // a page does not understand in words, without the parameter's name the API's detail gives.
+    let detail = if p.rule == Problem::malformed_query(String::new()).rule {
+        ctx.tr(
+            "このページのアドレスの一部が正しくありません（リンクが途中で切れたか、書き換えられた可能性があります）。リンクをもう一度たどってください。",
+            "Part of this page's address is not one it understands (a link cut short or edited, perhaps). Follow the link again.",
+        )
+        .to_owned()
+    } else if p.errors.is_empty() {
         match lang {
             Lang::Ja => p.detail_ja.clone(),
             Lang::En => p.detail.clone(),
