@@ -1056,7 +1056,11 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     assert!(!others.html.contains(&format!("/office/applications/{id}")));
     let malformed = o.get(&app, "/office?procedure=naturalisation").await;
     malformed.assert_html(StatusCode::BAD_REQUEST);
-    assert!(malformed.html.contains("Follow the link again") && !malformed.html.contains("procedure"), "{}", malformed.html);
+    assert!(
+        malformed.html.contains("Follow the link again") && !malformed.html.contains("procedure"),
+        "{}",
+        malformed.html
+    );
     let office = format!("/office/applications/{id}");
     let page = o.get(&app, &office).await;
     let csrf = page.hidden("csrf");
@@ -1188,6 +1192,101 @@ async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_is
         &format!("href=\"/verify/{code}\""),
     ] {
         assert!(mine.html.contains(text), "{text}: {}", mine.html);
+    }
+}
+
+/// #35 item 2, in pages: from the List page's link, an acquisition's form asks the cause and the day of the
+/// event (within thirty days), the passport and the status sought — no card, no stay — and how the card is
+/// received; filed with a photo; the office permits it with a period from the decision and sees the cause.
+#[tokio::test]
+async fn an_acquisition_is_entered_from_the_list_page_filed_and_permitted_in_pages() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let mut b = Browser::english();
+    b.log_in_in_english(&app, "TANAKA01").await;
+    let list = b.get(&app, "/foreign-nationals").await;
+    let link = "/applications/new?procedure=acquisition";
+    assert!(list.html.contains(&format!("href=\"{link}\"")), "{}", list.html);
+    let form = b.get(&app, link).await;
+    form.assert_html(StatusCode::OK);
+    for text in [
+        "within 30 days of the event",
+        "Why a status of residence is needed",
+        "Birth in Japan",
+        "Day of the event",
+        "Status of residence sought",
+        "The applicant is in Japan",
+        "value=\"counter\"",
+    ] {
+        assert!(form.html.contains(text), "{text}: {}", form.html);
+    }
+    for absent in
+        ["name=\"residence_card_number\"", "name=\"expiry_date\"", "name=\"port_of_entry\"", "value=\"email\""]
+    {
+        assert!(!form.html.contains(absent), "{absent} is not asked");
+    }
+    let input = zairyu_domain::fixtures::acquisition_input();
+    let mut fields: Vec<(String, String)> = form_fields(&input)
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
+        .collect();
+    // A day 31 first: refused beside its field, with the last day.
+    let mut late = fields.clone();
+    for (k, v) in &mut late {
+        if k == "acquisition_date" || k == "birth_date" {
+            *v = "2026-10-27".into();
+        }
+    }
+    late.push(("csrf".into(), form.hidden("csrf")));
+    let pairs: Vec<(&str, &str)> = late.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = b.post(&app, "/applications/new", &pairs).await;
+    refused.assert_html(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("2026-11-26") && refused.html.contains("href=\"#acquisition_date\""),
+        "{}",
+        refused.html
+    );
+    fields.push(("csrf".into(), form.hidden("csrf")));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let created = b.post(&app, "/applications/new", &pairs).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let here = created.location.clone().unwrap();
+    let check = b.get(&app, &here).await;
+    for text in ["Acquisition of status of residence", "NGUYEN,THI,MAI", "Birth in Japan", "2026-11-10", "Facial photo"]
+    {
+        assert!(check.html.contains(text), "{text}: {}", check.html);
+    }
+    let id = here.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let (ct, body) = multipart(&[("csrf", None, check.hidden("csrf").as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
+    let photo = b
+        .request("POST", &format!("/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(b.take(&app, photo).await.status, StatusCode::SEE_OTHER);
+    let check = b.get(&app, &here).await;
+    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &check.hidden("csrf"))]).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+
+    let mut o = Browser::english();
+    o.log_in_in_english(&app, "OFFICER1").await;
+    let office = format!("/office/applications/{id}");
+    let page = o.get(&app, &office).await;
+    for text in ["Cause", "Birth in Japan", "Day of the event", "2026-11-10", "Status of residence sought"] {
+        assert!(page.html.contains(text), "{text}: {}", page.html);
+    }
+    let csrf = page.hidden("csrf");
+    let step = |s: &str| vec![("csrf", csrf.clone()), ("step", s.to_owned())];
+    assert!(o.post_owned(&app, &office, &step("start_examination")).await.location.is_some());
+    let under = o.get(&app, &office).await;
+    assert!(under.html.contains("value=\"permit\"") && !under.html.contains("value=\"issue\""), "{}", under.html);
+    let mut permit = step("decide");
+    permit.extend([("decision", "permit".to_owned()), ("period", "1Y".to_owned()), ("confirm", "yes".to_owned())]);
+    let permitted = o.post_owned(&app, &office, &permit).await;
+    assert!(permitted.location.is_some(), "{}", permitted.html);
+    let decided = o.get(&app, &office).await;
+    for text in ["Permitted", "Dependent", "Waiting for issuance"] {
+        assert!(decided.html.contains(text), "{text}: {}", decided.html);
     }
 }
 

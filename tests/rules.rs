@@ -1125,6 +1125,75 @@ async fn a_certificate_of_eligibility_is_filed_for_a_person_abroad_and_issued_el
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+/// #35 item 2, from the spec's side and through the API: an acquisition for a child born in Japan, filed
+/// within thirty days of the birth (day 31 refused with the last day), in Japan (Q35), known by the
+/// passport — refused while that passport is on a List (they hold a status); with a photo; free; numbered ＡＱ;
+/// the office permits it with a period running from the decision; the card is posted.
+#[tokio::test]
+async fn an_acquisition_is_filed_within_thirty_days_of_the_birth_and_permitted_with_a_card() {
+    let w = World::new().await;
+    let app = router(&w, false, GeoPolicy::Off);
+    let (tanaka, clerk) = (login(&app, "TANAKA01").await, login(&app, "CLERK01").await);
+    let acquisition = |edit: &dyn Fn(&mut Value)| {
+        let mut v = serde_json::to_value(zairyu_domain::fixtures::acquisition_input()).unwrap();
+        edit(&mut v);
+        v
+    };
+    let enter = |v: Value| send(&app, tanaka.json("POST", "/api/applications", v));
+    // Today is 2026-11-27: born on 2026-10-27 is day 31.
+    let r = enter(acquisition(&|v| {
+        v["acquisition_date"] = json!("2026-10-27");
+        v["birth_date"] = json!("2026-10-27");
+    }))
+    .await;
+    assert_eq!(rules_of(&r), vec![pair("acquisition_date", "acquisition.too_late")]);
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("2026-11-26"), "{:?}", r.body);
+    let r = enter(acquisition(&|v| v["in_japan"] = json!(false))).await;
+    assert_eq!(rules_of(&r), vec![pair("in_japan", "eligibility.outside_japan")]);
+    // A passport on a List: that person holds a status already.
+    list(&app, &clerk, "ZZ11223344YY", |p| p["passport_number"] = json!("C9876543")).await;
+    let r = enter(acquisition(&|_| {})).await;
+    assert_eq!(rules_of(&r), vec![pair("passport_number", "eligibility.has_status")]);
+
+    let id = filed(&app, &tanaka, acquisition(&|v| v["passport_number"] = json!("C1234000"))).await;
+    let r = send(&app, tanaka.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["procedure"], "acquisition", "{:?}", r.body);
+    assert_problem(
+        &enter(acquisition(&|v| v["passport_number"] = json!("C1234000"))).await,
+        StatusCode::CONFLICT,
+        "application-open",
+    );
+    w.clock.set(start() + Duration::days(1));
+    let official = w.svc.daily.assign_official_receipt_number(&id.parse_id()).await.unwrap().to_string();
+    assert!(official.starts_with("東オンＡＱ26"), "{official}");
+    let officer = login(&app, "OFFICER1").await;
+    assert_eq!(act(&app, &officer, &id, json!({ "action": "start_examination" })).await.status, StatusCode::OK);
+    let r = act(&app, &officer, &id, json!({ "action": "issue_certificate" })).await;
+    assert!(
+        r.body.to_string().contains("application.decision_of_another_procedure"),
+        "a card, not a certificate: {:?}",
+        r.body
+    );
+    let r = act(&app, &officer, &id, json!({ "action": "permit", "period_of_stay": "1Y" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["decision"]["status"], "dependent");
+    assert_eq!(r.body["decision"]["expiry"], "2027-11-27", "a year from the decision on 2026-11-28");
+    assert_eq!(
+        (r.body["fee_yen"].clone(), r.body["status"]["code"].clone()),
+        (Value::Null, json!("waiting_for_issuance"))
+    );
+    for action in [
+        json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": false }),
+        json!({ "action": "issue_card_by_post", "dispatched_on": "2026-11-30" }),
+    ] {
+        let r = act(&app, &officer, &id, action).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let kinds: Vec<_> =
+        w.jobs().await.into_iter().filter(|j| j.idempotency_key.contains(&id)).map(|j| j.kind).collect();
+    assert!(kinds.contains(&zairyu_domain::notification::NotificationKind::ResidenceCardIssued), "{kinds:?}");
+}
+
 /// #33 item 1: online, never on the last day of the period of stay (the counter then).
 #[tokio::test]
 async fn a_change_of_status_is_not_filed_online_on_the_last_day_of_the_stay() {

@@ -445,6 +445,47 @@ def test_a_certificate_of_eligibility_filed_issued_e_mailed_verified_and_withdra
     assert visitor.request.get(path).headers["content-type"].startswith("text/html")
 
 
+def test_an_acquisition_for_a_child_born_in_japan_from_the_list_to_the_office(browser, own_server, lang, check, tmp_path):
+    """#35 item 2 in a browser: the clerk enters an acquisition for a child born in Japan from the list page
+    (the cause and the day of birth, her passport, the status sought; no card), attaches her photo and files
+    it; the office sees the cause and permits it with a period."""
+    import datetime
+
+    s = own_server
+    staff = the_staff(browser, s, lang)
+    staff.goto("/foreign-nationals")
+    staff.get_by_role("link", name=re.compile("在留資格取得許可申請を入力する|Enter an application for acquisition of status of residence")).click()
+    expect(staff.locator("#residence_card_number")).to_have_count(0)
+    born = (datetime.date.fromisoformat(jst_today()) - datetime.timedelta(days=10)).isoformat()
+    for field, value in [("name", "NGUYEN,THI,MAI"), ("nationality", "Viet Nam"), ("birth_date", born),
+                         ("occupation", "なし"), ("home_country_address", "12 Tran Hung Dao, Hoan Kiem, Ha Noi"),
+                         ("postcode", "100-0013"), ("prefecture", "東京都"), ("city", "千代田区"), ("street", "霞が関1-1-1"),
+                         ("mobile", "090-1234-5678"), ("passport_number", "C9876543"), ("passport_expiry", "20310101"),
+                         ("desired_period_of_stay", "1年"), ("reason", "日本で出生したため"), ("acquisition_date", born),
+                         ("notice_email", "an.nguyen@example.com")]:
+        staff.locator(f"#{field}").fill(value)
+    for choice in ["sex-female", "married-no", "criminal_record-no", "relatives_in_japan-no", "acquisition_cause-birth",
+                   "receipt_method-post", "in_japan-yes", "applicant_requested-yes"]:
+        staff.locator(f"#{choice}").check()
+    staff.locator("#desired_status_of_residence").select_option("dependent")
+    staff.locator("#receiving_office").select_option("tokyo")
+    check(staff, "acquisition-form")
+    staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    expect(staff.locator("main")).to_contain_text(re.compile("出生|Birth in Japan"))
+    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
+    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    check(staff, "acquisition-check")
+    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
+    number = staff.locator(".receipt-number").inner_text()
+
+    officer = the_officer(browser, s, lang)
+    expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格取得許可申請|Acquisition of status of residence"))
+    officer.get_by_role("link", name=number).click()
+    expect(officer.locator("main")).to_contain_text(re.compile("事由の生じた日|Day of the event"))
+    officer.get_by_role("button", name=re.compile("審査を開始する|Start the examination")).click()
+    check(officer, "office-acquisition")
+
+
 def test_the_office_asks_for_a_document_and_the_organization_submits_it(browser, own_server, lang, check, tmp_path):
     """#33 item 2: the officer asks for more documents; the organization's list shows the application awaiting
     documents (追完待ち) and its page leads to the upload; the document sent, the examination resumes and

@@ -53,6 +53,7 @@ pub fn rule(kind: Kind) -> String {
         Kind::Office => "一覧から選択 / choose from the list".into(),
         Kind::ReceiptMethod => "窓口 / 郵送".into(),
         Kind::Delivery => "メール / 郵送".into(),
+        Kind::Cause => "出生 / 国籍離脱 / その他".into(),
         Kind::ReEntry => "なし / 一回限り / 数次".into(),
         Kind::CardNumber => "英字2桁+数字8桁+英字2桁 / AB12345678CD".into(),
         Kind::Email => "半角 / half-width".into(),
@@ -116,7 +117,7 @@ fn listed_statuses(procedure: Procedure, group: ScreenGroup, field: &str) -> Vec
             (Procedure::Extension | Procedure::WorkCertificate, false) => s.screen_group() == Some(group),
             (Procedure::ChangeOfStatus, false) => procedure.in_online_scope(*s),
             // A person abroad holds no status: no other status column.
-            (Procedure::CertificateOfEligibility, false) => false,
+            (Procedure::CertificateOfEligibility | Procedure::Acquisition, false) => false,
         })
         .collect()
 }
@@ -131,7 +132,10 @@ pub fn workbook_for(procedure: Procedure, group: ScreenGroup, rows: &[Vec<String
         names(listed_statuses(procedure, group, zairyu_domain::form::Field::deciding_screen(procedure).key()));
     // Lists column D: a change's status held (any a change may be filed from); unused by an extension's.
     let held: Vec<&str> = match procedure {
-        Procedure::Extension | Procedure::WorkCertificate | Procedure::CertificateOfEligibility => Vec::new(),
+        Procedure::Extension
+        | Procedure::WorkCertificate
+        | Procedure::CertificateOfEligibility
+        | Procedure::Acquisition => Vec::new(),
         Procedure::ChangeOfStatus => names(listed_statuses(procedure, group, "status_of_residence")),
     };
     let offices: Vec<&str> = OFFICE_TABLE.iter().map(|o| o.name_ja).collect();
@@ -324,11 +328,11 @@ fn instructions(
         (
             match procedure {
                 Procedure::Extension | Procedure::WorkCertificate => "1ファイルには、この入力画面の在留資格の人だけを入力してください（一覧のとおり）。",
-                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
+                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility | Procedure::Acquisition => "1ファイルには、希望する在留資格がこの入力画面の在留資格である人だけを入力してください（一覧のとおり）。",
             },
             match procedure {
                 Procedure::Extension | Procedure::WorkCertificate => format!("One file holds only people with a status of this input screen: {}.", statuses.join("、")),
-                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
+                Procedure::ChangeOfStatus | Procedure::CertificateOfEligibility | Procedure::Acquisition => format!("One file holds only people asking for a status of this input screen: {}.", statuses.join("、")),
             },
         ),
         (

@@ -23,6 +23,11 @@ crate::codes! {
 }
 
 impl AcquisitionCause {
+    /// As typed: its code or any of its words (the page's choice, a template's word).
+    pub fn parse_typed(input: &str) -> Option<Self> {
+        Self::parse(crate::choice::find(crate::choice::ACQUISITION_CAUSE, input)?.code)
+    }
+
     pub fn words(self, lang: crate::error::Language) -> &'static str {
         use crate::error::Language::{En, Ja};
         match (self, lang) {

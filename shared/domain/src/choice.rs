@@ -70,6 +70,14 @@ pub const RECEIPT_METHOD: &[Choice] = &[
     Choice::new("post", "郵送で受け取る", "Receive it by post", "郵送").or(&["by post"]),
 ];
 
+/// Why a person in Japan asks for a first status (an acquisition's cause, art. 22-2).
+pub const ACQUISITION_CAUSE: &[Choice] = &[
+    Choice::new("birth", "出生", "Birth in Japan", "出生").or(&["born in japan"]),
+    Choice::new("loss_of_japanese_nationality", "日本国籍の離脱等", "Loss of Japanese nationality", "国籍離脱")
+        .or(&["日本国籍の喪失", "国籍喪失"]),
+    Choice::new("other", "その他の事由", "Another cause", "その他"),
+];
+
 /// How a certificate of eligibility is received: as an electronic certificate by e-mail (the filer's notice
 /// address), or on paper by post.
 pub const CERTIFICATE_DELIVERY: &[Choice] = &[

@@ -104,6 +104,10 @@ pub enum EligibilityError {
         "a person with this passport is on a List of Affiliated Foreign Nationals: they are in Japan, and a certificate of eligibility is for a person abroad; for a resident, file a change of status or an extension"
     )]
     ListedInJapan,
+    #[error(
+        "a person with this passport is on a List of Affiliated Foreign Nationals: they hold a status of residence already; file an extension or a change of status for them"
+    )]
+    HasStatus,
 }
 
 impl Localized for EligibilityError {
@@ -119,6 +123,7 @@ impl Localized for EligibilityError {
             Self::WorkBeyondStay(_) => "work_period.beyond_stay",
             Self::WorkCertificate(e) => e.rule(),
             Self::ListedInJapan => "eligibility.listed_in_japan",
+            Self::HasStatus => "eligibility.has_status",
         }
     }
     fn message_ja(&self) -> String {
@@ -139,6 +144,7 @@ impl Localized for EligibilityError {
                 expiry
             ),
             Self::WorkCertificate(e) => e.message_ja(),
+            Self::HasStatus => "この旅券の外国人は所属機関等に所属する外国人一覧に記載されており、既に在留資格を有しています。在留期間更新許可申請又は在留資格変更許可申請をしてください。".into(),
             Self::ListedInJapan => "この旅券の外国人は所属機関等に所属する外国人一覧に記載されており、日本に在留しています。在留資格認定証明書は日本国外にいる方のためのものです。在留中の方は在留資格変更許可申請又は在留期間更新許可申請をしてください。".into(),
         }
     }
@@ -202,17 +208,30 @@ pub struct PostFacts {
 }
 
 impl PostFacts {
-    /// The facts of an application for the person `listed`.
-    pub fn of(form: &ApplicationForm, listed: &ForeignNational) -> Self {
-        Self {
-            card: form.procedure.issues_card(),
-            status: listed.status,
-            period: form.desired_period().unwrap_or(listed.period_of_stay),
-            procedures: form.procedures,
-            kanji_name_petition: form.kanji_name_petition(),
-            kanji_name_on_card: listed.kanji_name_on_card,
-            birth_date: listed.birth_date,
-        }
+    /// The facts of an application for the person `listed`, or — for a person on no list (a first status,
+    /// an acquisition's) — as the form gives them: the status asked for, no card held yet. `None` where
+    /// the form holds no status at all.
+    pub fn of(form: &ApplicationForm, listed: Option<&ForeignNational>) -> Option<Self> {
+        Some(match listed {
+            Some(listed) => Self {
+                card: form.procedure.issues_card(),
+                status: listed.status,
+                period: form.desired_period().unwrap_or(listed.period_of_stay),
+                procedures: form.procedures,
+                kanji_name_petition: form.kanji_name_petition(),
+                kanji_name_on_card: listed.kanji_name_on_card,
+                birth_date: listed.birth_date,
+            },
+            None => Self {
+                card: form.procedure.issues_card(),
+                status: form.desired_status()?,
+                period: form.desired_period()?,
+                procedures: form.procedures,
+                kanji_name_petition: form.kanji_name_petition(),
+                kanji_name_on_card: false,
+                birth_date: form.birth_date,
+            },
+        })
     }
 
     /// The 16th birthday falls after `day` (the card issued then is valid until it, Q53).
@@ -368,7 +387,9 @@ pub fn check_eligibility(
             listed: Some(listed.clone()),
             on: today,
         }),
-        Applicant::Abroad => Some(Eligible { person: form.person_key(), listed: None, on: today }),
+        Applicant::Abroad | Applicant::WithoutStatus => {
+            Some(Eligible { person: form.person_key(), listed: None, on: today })
+        }
     })
 }
 
@@ -405,12 +426,24 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     }
     // What is checked for a procedure not given (a form that did not read) is an extension's.
     let procedure = form.procedure.unwrap_or_default();
-    if procedure.applicant() == Applicant::Abroad {
-        // `listed` is the entry of any list with the passport: a person on a list is in Japan.
-        if listed.is_some() {
-            c.push(Field::PassportNumber, &EligibilityError::ListedInJapan);
+    match procedure.applicant() {
+        Applicant::Resident => {}
+        // `listed` is the entry of any list with the passport: a person on a list is in Japan, with a status.
+        Applicant::Abroad => {
+            if listed.is_some() {
+                c.push(Field::PassportNumber, &EligibilityError::ListedInJapan);
+            }
+            return;
         }
-        return;
+        Applicant::WithoutStatus => {
+            if listed.is_some() {
+                c.push(Field::PassportNumber, &EligibilityError::HasStatus);
+            }
+            if let (Some(method), Some(post)) = (form.receipt_method, post_facts_unlisted(form)) {
+                c.take(Field::ReceiptMethod, check_receipt_method(method, post, today));
+            }
+            return;
+        }
     }
     let Some(listed) = listed else {
         if form.card_number.is_some() {
@@ -431,9 +464,11 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
                 c.push(Field::WorkUntil, &EligibilityError::WorkBeyondStay(listed.expiry));
             }
         }
+        // (A person on no list returned above.)
         crate::procedure::Procedure::Extension
         | crate::procedure::Procedure::ChangeOfStatus
-        | crate::procedure::Procedure::CertificateOfEligibility => {
+        | crate::procedure::Procedure::CertificateOfEligibility
+        | crate::procedure::Procedure::Acquisition => {
             if !procedure.in_online_scope(listed.status) {
                 c.push(Field::StatusOfResidence, &EligibilityError::StatusNotCovered(status.name_en));
             }
@@ -446,6 +481,22 @@ fn check_facts(c: &mut Collector, filer: Filer, listed: Option<&ForeignNational>
     if let (Some(method), Some(post)) = (form.receipt_method, post_facts(form, listed)) {
         c.take(Field::ReceiptMethod, check_receipt_method(method, post, today));
     }
+}
+
+/// The facts the post rules read of a person on no list (a first status), when every one of them reads.
+fn post_facts_unlisted(form: &FormFacts) -> Option<PostFacts> {
+    if !form.procedure?.issues_card() {
+        return None;
+    }
+    Some(PostFacts {
+        card: true,
+        status: form.desired_status?,
+        period: form.desired_period?,
+        procedures: form.procedures?,
+        kanji_name_petition: form.kanji_name_petition?,
+        kanji_name_on_card: false,
+        birth_date: form.birth_date?,
+    })
 }
 
 /// The facts the post rules read, when every one of them reads.
@@ -511,7 +562,7 @@ mod tests {
         let young = person(|p| p.birth_date = d("2011-01-01"));
         let form = work(&|i| i.birth_date = "2011-01-01".into());
         assert_eq!(rules_for(CORPORATION, &young, &form), vec![]);
-        assert!(!PostFacts::of(&form, &young).card);
+        assert!(!PostFacts::of(&form, Some(&young)).unwrap().card);
     }
 
     fn person(edit: impl FnOnce(&mut ForeignNational)) -> ForeignNational {

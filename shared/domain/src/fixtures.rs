@@ -55,6 +55,8 @@ pub fn application_input() -> ApplicationInput {
         companions: String::new(),
         visa_post: String::new(),
         past_entries: String::new(),
+        acquisition_cause: String::new(),
+        acquisition_date: String::new(),
     }
 }
 
@@ -106,6 +108,30 @@ pub fn work_certificate_input() -> ApplicationInput {
         work_activity: "System development at Sakura Systems K.K. (Chiyoda, Tokyo)".into(),
         work_from: "2027-01-04".into(),
         work_until: "2027-01-20".into(),
+        ..application_input()
+    }
+}
+
+/// NGUYEN,VAN,AN's daughter, born in Tokyo on 2026-11-10, asks for a first status (Dependent) within thirty
+/// days of her birth: no card yet, on no list; known by the passport her embassy issued.
+pub fn acquisition_input() -> ApplicationInput {
+    ApplicationInput {
+        procedure: "acquisition".into(),
+        name: "NGUYEN,THI,MAI".into(),
+        birth_date: "20261110".into(),
+        sex: "女".into(),
+        passport_number: "C9876543".into(),
+        occupation: "None (infant)".into(),
+        status_of_residence: String::new(),
+        period_of_stay: String::new(),
+        expiry_date: String::new(),
+        residence_card_number: String::new(),
+        desired_status_of_residence: "dependent".into(),
+        desired_period_of_stay: "1Y".into(),
+        reason: "Born in Japan to NGUYEN,VAN,AN, who stays as an engineer".into(),
+        acquisition_cause: "birth".into(),
+        acquisition_date: "2026-11-10".into(),
+        notice_email: "an.nguyen@example.com".into(),
         ..application_input()
     }
 }

@@ -35,6 +35,10 @@ pub enum Procedure {
     /// office issues a certificate — electronic (e-mailed, verified by anyone on the verification page) or
     /// on paper by post — which the person shows for the visa and at landing.
     CertificateOfEligibility,
+    /// Acquisition of status of residence (在留資格取得許可申請, `oras-today.md` §2): a person who became a
+    /// foreign national in Japan without landing — born here, or having lost Japanese nationality — asks for
+    /// a status within thirty days of the event; no card yet, on no List; a card when permitted.
+    Acquisition,
 }
 
 /// Statuses the online change of status does not take, as the agency's scope names them (`oras-today.md`
@@ -103,6 +107,27 @@ pub enum Applicant {
     Resident,
     /// Abroad, with no card and on no List: known by the passport.
     Abroad,
+    /// In Japan without a status of residence yet (born here, or no longer Japanese): no card, on no List;
+    /// known by the passport.
+    WithoutStatus,
+}
+
+impl Applicant {
+    /// On the organization's List, known by the card, their stay read from the List.
+    pub fn is_listed(self) -> bool {
+        match self {
+            Self::Resident => true,
+            Self::Abroad | Self::WithoutStatus => false,
+        }
+    }
+
+    /// In Japan (Q35 is asked of them).
+    pub fn in_japan(self) -> bool {
+        match self {
+            Self::Resident | Self::WithoutStatus => true,
+            Self::Abroad => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -136,12 +161,22 @@ impl Localized for UnknownProcedure {
 }
 
 impl Procedure {
-    pub const ALL: [Procedure; 4] =
-        [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate, Self::CertificateOfEligibility];
+    pub const ALL: [Procedure; 5] = [
+        Self::Extension,
+        Self::ChangeOfStatus,
+        Self::WorkCertificate,
+        Self::CertificateOfEligibility,
+        Self::Acquisition,
+    ];
 
     /// The procedures a filer may choose: through the API, the pages and blanket input alike.
-    pub const OFFERED: [Procedure; 4] =
-        [Self::Extension, Self::ChangeOfStatus, Self::WorkCertificate, Self::CertificateOfEligibility];
+    pub const OFFERED: [Procedure; 5] = [
+        Self::Extension,
+        Self::ChangeOfStatus,
+        Self::WorkCertificate,
+        Self::CertificateOfEligibility,
+        Self::Acquisition,
+    ];
 
     /// The stable code, as the API and the blanket template name it.
     pub fn code(self) -> &'static str {
@@ -150,6 +185,7 @@ impl Procedure {
             Self::ChangeOfStatus => "change_of_status",
             Self::WorkCertificate => "work_certificate",
             Self::CertificateOfEligibility => "certificate_of_eligibility",
+            Self::Acquisition => "acquisition",
         }
     }
 
@@ -181,6 +217,7 @@ impl Procedure {
             Self::ChangeOfStatus => "在留資格変更許可申請",
             Self::WorkCertificate => "就労資格証明書交付申請",
             Self::CertificateOfEligibility => "在留資格認定証明書交付申請",
+            Self::Acquisition => "在留資格取得許可申請",
         }
     }
 
@@ -190,18 +227,20 @@ impl Procedure {
             Self::ChangeOfStatus => "Change of status of residence",
             Self::WorkCertificate => "Certificate of authorized employment",
             Self::CertificateOfEligibility => "Certificate of eligibility",
+            Self::Acquisition => "Acquisition of status of residence",
         }
     }
 
     /// The two full-width letters of its official receipt numbers (Q33: `福オンＥＮ25001878`): ours to
     /// choose (the agency's own are not published) — ＥＮ for an extension, ＣＨ for a change of status, ＷＣ
-    /// for a work certificate, ＣＥ for a certificate of eligibility.
+    /// for a work certificate, ＣＥ for a certificate of eligibility, ＡＱ for an acquisition.
     pub fn receipt_letters(self) -> &'static str {
         match self {
             Self::Extension => "ＥＮ",
             Self::ChangeOfStatus => "ＣＨ",
             Self::WorkCertificate => "ＷＣ",
             Self::CertificateOfEligibility => "ＣＥ",
+            Self::Acquisition => "ＡＱ",
         }
     }
 
@@ -210,6 +249,7 @@ impl Procedure {
         match self {
             Self::Extension | Self::ChangeOfStatus | Self::WorkCertificate => Applicant::Resident,
             Self::CertificateOfEligibility => Applicant::Abroad,
+            Self::Acquisition => Applicant::WithoutStatus,
         }
     }
 
@@ -232,7 +272,8 @@ impl Procedure {
             Self::Extension => Some(FilingWindow::for_stay(expiry, period)),
             // A certificate is asked for when it is needed (`oras-today.md` §2): while the stay runs.
             Self::ChangeOfStatus | Self::WorkCertificate => Some(FilingWindow::while_stay_runs(expiry, period)),
-            Self::CertificateOfEligibility => None,
+            // An acquisition's thirty days run from its event (`acquisition::check_filing`, on the form's date).
+            Self::CertificateOfEligibility | Self::Acquisition => None,
         }
     }
 
@@ -255,14 +296,14 @@ impl Procedure {
             Self::ChangeOfStatus => status.is_online() && !excluded(status, None, |e| e.held),
             Self::WorkCertificate => crate::work_certificate::check_status(status).is_ok(),
             // The status sought: one a change may ask for (the same exclusions, `oras-today.md` §2).
-            Self::CertificateOfEligibility => Self::may_ask(status),
+            Self::CertificateOfEligibility | Self::Acquisition => Self::may_ask(status),
         }
     }
 
     /// What the office issues when it grants it: a residence card, or the certificate (Japanese, English).
     pub fn issued(self) -> (&'static str, &'static str) {
         match self {
-            Self::Extension | Self::ChangeOfStatus => ("在留カード", "residence card"),
+            Self::Extension | Self::ChangeOfStatus | Self::Acquisition => ("在留カード", "residence card"),
             Self::WorkCertificate => ("就労資格証明書", "certificate of authorized employment"),
             Self::CertificateOfEligibility => ("在留資格認定証明書", "certificate of eligibility"),
         }
@@ -288,7 +329,7 @@ impl Procedure {
     /// certificate carries none.
     pub fn needs_photo(self) -> bool {
         match self {
-            Self::Extension | Self::ChangeOfStatus | Self::CertificateOfEligibility => true,
+            Self::Extension | Self::ChangeOfStatus | Self::CertificateOfEligibility | Self::Acquisition => true,
             Self::WorkCertificate => false,
         }
     }
@@ -297,7 +338,7 @@ impl Procedure {
     /// changes nothing of the stay.
     pub fn issues_card(self) -> bool {
         match self {
-            Self::Extension | Self::ChangeOfStatus => true,
+            Self::Extension | Self::ChangeOfStatus | Self::Acquisition => true,
             Self::WorkCertificate | Self::CertificateOfEligibility => false,
         }
     }
@@ -339,7 +380,7 @@ impl Procedure {
             .statuses()
             .filter(|s| match self {
                 Self::Extension => true,
-                Self::ChangeOfStatus | Self::CertificateOfEligibility => Self::may_ask(*s),
+                Self::ChangeOfStatus | Self::CertificateOfEligibility | Self::Acquisition => Self::may_ask(*s),
                 Self::WorkCertificate => self.in_online_scope(*s),
             })
             .collect()
@@ -361,7 +402,8 @@ impl Procedure {
             Self::Extension => Some(crate::fees::Charge::Extension),
             Self::ChangeOfStatus => Some(crate::fees::Charge::ChangeOfStatus),
             Self::WorkCertificate => Some(crate::fees::Charge::WorkCertificate),
-            Self::CertificateOfEligibility => None,
+            // Free (S15, P17).
+            Self::CertificateOfEligibility | Self::Acquisition => None,
         }
     }
 
@@ -370,14 +412,21 @@ impl Procedure {
     /// (the Civil Code's count, [`PeriodOfStay::last_day`]), whenever the decision is made; a change's
     /// from the day of the decision — nothing is left for the office to choose. A certificate leaves the
     /// stay as it is.
-    pub fn permitted_expiry(self, current_expiry: JstDate, period: PeriodOfStay, decided_on: JstDate) -> JstDate {
+    pub fn permitted_expiry(
+        self,
+        current_expiry: Option<JstDate>,
+        period: PeriodOfStay,
+        decided_on: JstDate,
+    ) -> Option<JstDate> {
         match self {
             Self::WorkCertificate | Self::CertificateOfEligibility => current_expiry,
-            Self::Extension => period.last_day(current_expiry.succ()),
+            Self::Extension => Some(period.last_day(current_expiry?.succ())),
+            // A first status: its period runs from the day it is permitted, as a change's.
+            Self::Acquisition => Some(period.last_day(decided_on)),
             // The new status's period runs from the day it is permitted (our decision: the day of the
             // decision, which the card and the e-mail state; the agency's practice counts from the
             // permission, its exact day UNCONFIRMED).
-            Self::ChangeOfStatus => period.last_day(decided_on),
+            Self::ChangeOfStatus => Some(period.last_day(decided_on)),
         }
     }
 
@@ -402,6 +451,8 @@ impl Procedure {
             // A person abroad has no other application open here (none may be filed for them but this):
             // one certificate of eligibility at a time per passport (our decision).
             Self::CertificateOfEligibility => "certificate_of_eligibility",
+            // One request about a stay at a time: a person without a status has no other (our decision).
+            Self::Acquisition => "extension",
         }
     }
 }
@@ -488,8 +539,15 @@ mod tests {
         assert_eq!(p.fee(d("2026-11-27"), Channel::Counter), Some(6_000));
         assert_eq!(p.fee(d("2025-03-31"), Channel::Online), Some(4_000), "received before April 2025");
         let three = PeriodOfStay::parse("3Y").unwrap();
-        assert_eq!(p.permitted_expiry(d("2027-01-20"), three, d("2026-12-10")), d("2029-12-09"), "from the decision");
-        assert_eq!(Procedure::Extension.permitted_expiry(d("2027-01-20"), three, d("2026-12-10")), d("2030-01-20"));
+        assert_eq!(
+            p.permitted_expiry(Some(d("2027-01-20")), three, d("2026-12-10")),
+            Some(d("2029-12-09")),
+            "from the decision"
+        );
+        assert_eq!(
+            Procedure::Extension.permitted_expiry(Some(d("2027-01-20")), three, d("2026-12-10")),
+            Some(d("2030-01-20"))
+        );
         assert_eq!(p.claim_scope(), Procedure::Extension.claim_scope(), "one open application with an extension");
         assert_eq!((p.receipt_letters(), p.code()), ("ＣＨ", "change_of_status"));
     }
@@ -585,7 +643,7 @@ mod tests {
         assert!(p.check_filing_window(d("2027-01-20"), one_year, d("2027-01-20")).is_err());
         assert!(p.in_online_scope(StatusOfResidence::NursingCare) && !p.in_online_scope(StatusOfResidence::Student));
         assert_eq!(p.fee(d("2026-11-27"), Channel::Online), Some(1_600));
-        assert_eq!(p.permitted_expiry(d("2027-01-20"), one_year, d("2026-12-10")), d("2027-01-20"));
+        assert_eq!(p.permitted_expiry(Some(d("2027-01-20")), one_year, d("2026-12-10")), Some(d("2027-01-20")));
         assert_ne!(p.claim_scope(), Procedure::Extension.claim_scope());
         assert!(!p.issues_card() && !p.needs_photo() && Procedure::Extension.needs_photo());
         // Why not online, in words: a student has no work to certify; a status outside the scope is that.
@@ -615,8 +673,12 @@ mod tests {
         assert_eq!(p.template_code(), "extension");
         assert_eq!((p.label_ja(), p.label_en()), ("在留期間更新許可申請", "Extension of the period of stay"));
         assert_eq!(p.to_string(), "extension");
-        assert_eq!(p.permitted_expiry(d("2027-01-20"), period, d("2026-12-10")), d("2028-01-20"), "from the day after");
-        assert_eq!(p.permitted_expiry(d("2028-02-28"), period, d("2026-12-10")), d("2029-02-28"));
+        assert_eq!(
+            p.permitted_expiry(Some(d("2027-01-20")), period, d("2026-12-10")),
+            Some(d("2028-01-20")),
+            "from the day after"
+        );
+        assert_eq!(p.permitted_expiry(Some(d("2028-02-28")), period, d("2026-12-10")), Some(d("2029-02-28")));
         // The claim already held by every open application in the store.
         assert_eq!(p.claim_scope(), "extension");
     }

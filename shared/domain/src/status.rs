@@ -37,7 +37,10 @@ impl ReceiptMethod {
     /// post; a certificate of eligibility by e-mail or by post (the person is abroad: no counter).
     pub fn choices(procedure: crate::procedure::Procedure) -> &'static [crate::choice::Choice] {
         match procedure.applicant() {
-            crate::procedure::Applicant::Resident => crate::choice::RECEIPT_METHOD,
+            // A card: at the counter or by post.
+            crate::procedure::Applicant::Resident | crate::procedure::Applicant::WithoutStatus => {
+                crate::choice::RECEIPT_METHOD
+            }
             crate::procedure::Applicant::Abroad => crate::choice::CERTIFICATE_DELIVERY,
         }
     }

@@ -23,6 +23,7 @@ use zairyu_domain::form::{ApplicationForm, ApplicationInput, PersonKey};
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::Organization;
+use zairyu_domain::procedure::Procedure;
 use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::status_of_residence::ScreenGroup;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
@@ -71,17 +72,18 @@ fn rows_text(rows: &[u32], sep: &str) -> String {
     rows.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
 }
 
-/// A row of a procedure filed for a person abroad: blanket input takes the List's people, by their cards.
+/// A row of a procedure filed for a person on no List (abroad, or without a status yet): blanket input takes
+/// the List's people, by their cards.
 #[derive(Debug, thiserror::Error)]
-#[error("A certificate of eligibility is not registered by blanket input: enter it on its own page.")]
-struct AbroadNotByBlanket;
+#[error("{} is not registered by blanket input: enter it on its own page.", .0.label_en())]
+struct UnlistedNotByBlanket(Procedure);
 
-impl Localized for AbroadNotByBlanket {
+impl Localized for UnlistedNotByBlanket {
     fn rule(&self) -> &'static str {
-        "blanket.person_abroad"
+        "blanket.person_not_listed"
     }
     fn message_ja(&self) -> String {
-        "在留資格認定証明書交付申請は一括登録できません。申請の入力画面から入力してください。".into()
+        format!("{}は一括登録できません。申請の入力画面から入力してください。", self.0.label_ja())
     }
 }
 
@@ -499,7 +501,7 @@ impl Blanket {
                             Err(v) => Err(v.0),
                         }
                     }
-                    None => Err(vec![Violation::new("procedure", &AbroadNotByBlanket)]),
+                    None => Err(vec![Violation::new("procedure", &UnlistedNotByBlanket(form.procedure))]),
                 },
             };
             let outcome = match outcome {

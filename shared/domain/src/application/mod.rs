@@ -549,8 +549,8 @@ impl Application {
         if !awaiting {
             return None;
         }
-        // A certificate of eligibility is free: nothing is due.
-        let mut charges = vec![self.form.procedure.charge()?];
+        // A certificate of eligibility and an acquisition are free; a re-entry permit with an acquisition is not.
+        let mut charges: Vec<Charge> = self.form.procedure.charge().into_iter().collect();
         charges.extend(self.re_entry().map(|r| match r {
             ReEntry::Single => Charge::ReEntrySingle,
             ReEntry::Multiple => Charge::ReEntryMultiple,
@@ -559,7 +559,9 @@ impl Application {
             charges.push(Charge::ActivityOutsideStatus);
         }
         let received = self.receipt_date.unwrap_or(decided_on);
-        Some(crate::fees::FeeDue::of(&charges, received, crate::fees::Channel::Online))
+        let due = crate::fees::FeeDue::of(&charges, received, crate::fees::Channel::Online);
+        // Nothing to pay is no fee notice at all.
+        (due.total() > 0).then_some(due)
     }
 
     /// [`Self::fees_due`] in all, in yen.
@@ -591,8 +593,10 @@ impl Application {
     /// The post facts as they stand: the list entry checked at filing, the permissions still asked for and,
     /// once permitted, the period given.
     fn post_facts(&self) -> Result<PostFacts, ApplicationError> {
-        let listed = self.checked_against.as_ref().ok_or(ApplicationError::NotFiled)?;
-        let mut facts = PostFacts::of(&self.form, listed);
+        if self.receipt_date.is_none() {
+            return Err(ApplicationError::NotFiled);
+        }
+        let mut facts = PostFacts::of(&self.form, self.checked_against.as_ref()).ok_or(ApplicationError::NotFiled)?;
         facts.procedures.re_entry = self.re_entry();
         facts.procedures.activity_outside_status = self.activity_outside_status();
         if let Some(Decision::Permitted { period, .. }) = self.decision {
@@ -741,10 +745,12 @@ impl Application {
 
     /// The last day of a new period of stay of `period` if permitted on `decided_on`: the procedure's rule
     /// decides when the new period begins (an extension's runs on from the day after the current expiry).
-    /// `None` for a person abroad, who has no stay to extend or change.
+    /// `None` where no card is issued (a certificate changes no stay).
     pub fn permitted_expiry(&self, period: PeriodOfStay, decided_on: JstDate) -> Option<JstDate> {
-        let stay = self.form.stay.as_ref()?;
-        Some(self.procedure().permitted_expiry(stay.expiry, period, decided_on))
+        if !self.procedure().issues_card() {
+            return None;
+        }
+        self.procedure().permitted_expiry(self.form.stay.as_ref().map(|s| s.expiry), period, decided_on)
     }
 
     /// The status a permission gives: the one a change asks for, the one an extension keeps; a
@@ -753,9 +759,9 @@ impl Application {
         let held = self.form.stay.as_ref().map(|s| s.status);
         match self.procedure() {
             crate::procedure::Procedure::Extension | crate::procedure::Procedure::WorkCertificate => held,
-            crate::procedure::Procedure::ChangeOfStatus | crate::procedure::Procedure::CertificateOfEligibility => {
-                self.form.desired_status().or(held)
-            }
+            crate::procedure::Procedure::ChangeOfStatus
+            | crate::procedure::Procedure::CertificateOfEligibility
+            | crate::procedure::Procedure::Acquisition => self.form.desired_status().or(held),
         }
     }
 
@@ -882,7 +888,7 @@ impl Application {
         if collector == Collector::ThirdParty {
             return Err(ApplicationError::ThirdPartyCollector);
         }
-        if !fee_notice_signed {
+        if !fee_notice_signed && self.fee_due().is_some() {
             return Err(ApplicationError::FeeNoticeMissing);
         }
         self.transition(Transition::HandOverAtCounter, actor)?;
@@ -1052,6 +1058,45 @@ mod tests {
         paper.start_examination(EXAMINER).unwrap();
         assert_eq!(paper.issue_certificate(EXAMINER, today(), code()), Ok(None));
         assert_eq!((paper.status(), paper.fee_due()), (ApplicationStatus::WaitingForIssuance, None));
+    }
+
+    /// #35 item 2: an acquisition is free, and permitted with a period from the decision; a re-entry permit
+    /// filed with it is not free (its own fee is due, and only it); checked against no list, posted by the
+    /// card's rules on the form's facts.
+    #[test]
+    fn an_acquisition_is_free_but_its_re_entry_permit_is_not() {
+        let all = crate::procedure::Procedure::ALL;
+        let filed = |edit: fn(&mut crate::form::ApplicationInput)| {
+            let mut input = crate::fixtures::acquisition_input();
+            edit(&mut input);
+            let form = ApplicationForm::parse_offering(&input, today(), &all).unwrap();
+            let mut a = Application::new(
+                ApplicationId::parse("app-5").unwrap(),
+                OrganizationId::parse("org-1").unwrap(),
+                UserId::parse("TANAKA01").unwrap(),
+                form,
+            );
+            a.attach_photo(USER, photo()).unwrap();
+            let e = check_eligibility(FILER, None, &a.form, today()).unwrap();
+            a.submit(USER, &e, TemporaryReceiptNumber::new(today(), 10), None).unwrap();
+            a.start_examination(EXAMINER).unwrap();
+            a
+        };
+        let year = PeriodOfStay::parse("1Y").unwrap();
+        let mut a = filed(|_| {});
+        assert_eq!(a.permitted_expiry(year, today()), Some(d("2027-11-26")), "a year from the decision day");
+        a.permit(EXAMINER, year, None, today()).unwrap();
+        assert_eq!((a.status(), a.fee_due()), (ApplicationStatus::WaitingForIssuance, None));
+        assert_eq!(a.permitted_status(), Some(crate::status_of_residence::StatusOfResidence::Dependent));
+        assert_eq!(a.checked_against(), None);
+        let mut with_re_entry = filed(|i| i.procedures = vec!["extension".into(), "re_entry_multiple".into()]);
+        with_re_entry.permit(EXAMINER, year, None, today()).unwrap();
+        assert_eq!(with_re_entry.fee_due(), Some(6_500), "the multiple re-entry permit's fee, online");
+        // Posted: the card's rules on the form's facts (a child of weeks is far from sixteen); free, it needs
+        // no fee notice — the re-entry permit's does.
+        a.issue_card_by_post(ISSUANCE, today().succ()).unwrap();
+        assert_eq!(a.status(), ApplicationStatus::Completed);
+        assert_eq!(with_re_entry.issue_card_by_post(ISSUANCE, today().succ()), Err(ApplicationError::FeeNoticeMissing));
     }
 
     /// #35 item 3: a work certificate is filed without a photo (one is refused), issued — never permitted, as

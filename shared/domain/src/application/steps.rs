@@ -244,7 +244,8 @@ impl Application {
             OfficeStep::IssueCardByPost => {
                 from_status()?;
                 let docs = self.post_documents;
-                if docs.fee_notice_received && docs.fee_notice_signed {
+                // A free application (an acquisition, a certificate of eligibility on paper) has no fee notice.
+                if docs.fee_notice_received && docs.fee_notice_signed || self.fee_due().is_none() {
                     Ok(())
                 } else {
                     Err(ApplicationError::FeeNoticeMissing)

@@ -23,6 +23,8 @@ pub enum Kind {
     ReceiptMethod,
     /// How a certificate of eligibility is received: by e-mail or by post.
     Delivery,
+    /// An acquisition's cause.
+    Cause,
     ReEntry,
     CardNumber,
     Email,
@@ -46,6 +48,7 @@ impl Kind {
             Kind::ReEntry => choice::RE_ENTRY,
             Kind::ReceiptMethod => choice::RECEIPT_METHOD,
             Kind::Delivery => choice::CERTIFICATE_DELIVERY,
+            Kind::Cause => choice::ACQUISITION_CAUSE,
             _ => &[],
         }
     }
@@ -116,6 +119,12 @@ impl Section {
         use crate::procedure::Applicant::Abroad;
         match self {
             Self::Card if !procedure.issues_card() => ("証明書の受領", "Receiving the certificate"),
+            Self::Entry if procedure == crate::procedure::Procedure::Acquisition => {
+                ("在留資格の取得の事由", "Why a status of residence is needed")
+            }
+            Self::Stay if procedure == crate::procedure::Procedure::Acquisition => {
+                ("旅券と申請する在留資格", "Passport and the status sought")
+            }
             Self::Address if procedure.applicant() == Abroad => {
                 ("日本における連絡先", "Where they will live in Japan, and contact")
             }
@@ -177,7 +186,9 @@ impl Section {
                 CriminalRecord,
                 CriminalRecordDetails,
             ],
-            Self::Entry => &[EntryDate, PortOfEntry, Companions, VisaPost, PastEntries],
+            Self::Entry => {
+                &[EntryDate, PortOfEntry, Companions, VisaPost, PastEntries, AcquisitionCause, AcquisitionDate]
+            }
             Self::Relatives => &[RelativesInJapan],
             Self::Card => &[ReceiptMethod, ReceivingOffice, KanjiNamePetition, NoticeEmail],
             Self::Confirmation => &[InJapan, ApplicantRequested],
@@ -360,6 +371,9 @@ pub enum Field {
     Companions,
     VisaPost,
     PastEntries,
+    /// An acquisition's cause and the day of the event.
+    AcquisitionCause,
+    AcquisitionDate,
     Reason,
     CriminalRecord,
     CriminalRecordDetails,
@@ -375,7 +389,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in the order of the agency's form.
-    pub const ALL: [Field; 45] = [
+    pub const ALL: [Field; 47] = [
         Self::Procedure,
         Self::Procedures,
         Self::ReEntry,
@@ -410,6 +424,8 @@ impl Field {
         Self::Companions,
         Self::VisaPost,
         Self::PastEntries,
+        Self::AcquisitionCause,
+        Self::AcquisitionDate,
         Self::Reason,
         Self::CriminalRecord,
         Self::CriminalRecordDetails,
@@ -444,7 +460,9 @@ impl Field {
             crate::procedure::Procedure::Extension => Self::StatusOfResidence,
             crate::procedure::Procedure::ChangeOfStatus => Self::DesiredStatusOfResidence,
             crate::procedure::Procedure::WorkCertificate => Self::StatusOfResidence,
-            crate::procedure::Procedure::CertificateOfEligibility => Self::DesiredStatusOfResidence,
+            crate::procedure::Procedure::CertificateOfEligibility | crate::procedure::Procedure::Acquisition => {
+                Self::DesiredStatusOfResidence
+            }
         }
     }
 
@@ -454,18 +472,19 @@ impl Field {
     pub fn applies_to(self, procedure: crate::procedure::Procedure) -> bool {
         use crate::procedure::{Applicant, Procedure as P};
         let abroad = procedure.applicant() == Applicant::Abroad;
+        let listed = procedure.applicant().is_listed();
         match self {
-            Self::DesiredStatusOfResidence => matches!(procedure, P::ChangeOfStatus | P::CertificateOfEligibility),
+            Self::DesiredStatusOfResidence => {
+                matches!(procedure, P::ChangeOfStatus | P::CertificateOfEligibility | P::Acquisition)
+            }
+            Self::AcquisitionCause | Self::AcquisitionDate => procedure == P::Acquisition,
             // The work certified; a certificate of eligibility's activity in Japan (the organization's part).
             Self::WorkActivity => matches!(procedure, P::WorkCertificate | P::CertificateOfEligibility),
             Self::WorkFrom | Self::WorkUntil => procedure == P::WorkCertificate,
             Self::EntryDate | Self::PortOfEntry | Self::Companions | Self::VisaPost | Self::PastEntries => abroad,
-            // A person abroad has no stay, no card and is not in Japan (Q35 asks a resident).
-            Self::StatusOfResidence
-            | Self::PeriodOfStay
-            | Self::ExpiryDate
-            | Self::ResidenceCardNumber
-            | Self::InJapan => !abroad,
+            // A person on no list has no stay and no card; a person abroad is not in Japan (Q35 asks the others).
+            Self::StatusOfResidence | Self::PeriodOfStay | Self::ExpiryDate | Self::ResidenceCardNumber => listed,
+            Self::InJapan => procedure.applicant().in_japan(),
             // A person abroad is asked who they are, their record and their family as a stay's applicant is.
             Self::Married
             | Self::Occupation
@@ -539,6 +558,11 @@ impl Field {
                 ("本邦で行う活動（所属機関記入）", "Activity in Japan (the organization's part)")
             }
             (Self::ReceivingOffice, P::CertificateOfEligibility) => ("交付官署", "Issuing office"),
+            (Self::DesiredStatusOfResidence, P::Acquisition) => {
+                ("取得を希望する在留資格", "Status of residence sought")
+            }
+            (Self::Reason, P::Acquisition) => ("申請の理由", "Reason for the application"),
+            (Self::Name, P::Acquisition) => ("氏名（旅券のとおり）", "Name (as in the passport)"),
             _ => {
                 let s = self.spec();
                 (s.ja, s.en)
@@ -644,6 +668,9 @@ impl Field {
                 .hint("例：在ベトナム日本国大使館", "e.g. Embassy of Japan in Viet Nam"),
             Self::PastEntries => spec("past_entries", "過去の出入国歴", "Past entries to Japan", Text(200), Optional)
                 .hint("回数と直近の入国・出国の日を記入してください。なければ空欄です。", "How many times, and the dates of the latest entry and departure; empty if none."),
+            Self::AcquisitionCause => spec("acquisition_cause", "在留資格の取得事由", "Cause", Cause, Required),
+            Self::AcquisitionDate => spec("acquisition_date", "事由の生じた日", "Day of the event", Date, Required)
+                .hint("出生の場合は生年月日です。この日から30日以内に申請します。", "For a birth, the date of birth. File within 30 days of it."),
             Self::Reason => spec("reason", "更新の理由", "Reason for the extension", Text(1000), Required),
             Self::CriminalRecord => spec(
                 "criminal_record",
@@ -834,6 +861,8 @@ impl ApplicationInput {
             Field::Companions => self.companions.clone(),
             Field::VisaPost => self.visa_post.clone(),
             Field::PastEntries => self.past_entries.clone(),
+            Field::AcquisitionCause => self.acquisition_cause.clone(),
+            Field::AcquisitionDate => self.acquisition_date.clone(),
             Field::CriminalRecord => flag_text(&self.criminal_record),
             Field::CriminalRecordDetails => self.criminal_record_details.clone(),
             Field::RelativesInJapan => flag_text(&self.relatives_in_japan),
@@ -915,6 +944,8 @@ impl ApplicationInput {
             Field::Companions => self.companions = value,
             Field::VisaPost => self.visa_post = value,
             Field::PastEntries => self.past_entries = value,
+            Field::AcquisitionCause => self.acquisition_cause = value,
+            Field::AcquisitionDate => self.acquisition_date = value,
             Field::CriminalRecord => self.criminal_record = flag(value),
             Field::CriminalRecordDetails => self.criminal_record_details = value,
             Field::RelativesInJapan => self.relatives_in_japan = flag(value),

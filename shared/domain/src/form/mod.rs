@@ -50,6 +50,8 @@ pub enum ChoiceError {
     ReEntry,
     #[error("Choose how the certificate is received: by e-mail or by post.")]
     CertificateDelivery,
+    #[error("Choose {}.", choice::listed(choice::ACQUISITION_CAUSE, Language::En))]
+    Cause,
 }
 
 impl ChoiceError {
@@ -61,6 +63,7 @@ impl ChoiceError {
             Self::ReceiptMethod => choice::RECEIPT_METHOD,
             Self::ReEntry => choice::RE_ENTRY,
             Self::CertificateDelivery => choice::CERTIFICATE_DELIVERY,
+            Self::Cause => choice::ACQUISITION_CAUSE,
         }
     }
 }
@@ -73,6 +76,7 @@ impl Localized for ChoiceError {
             Self::ReceiptMethod => "choice.receipt_method",
             Self::ReEntry => "choice.re_entry",
             Self::CertificateDelivery => "choice.certificate_delivery",
+            Self::Cause => "choice.acquisition_cause",
         }
     }
     fn message_ja(&self) -> String {
@@ -463,6 +467,9 @@ pub struct ApplicationInput {
     pub companions: String,
     pub visa_post: String,
     pub past_entries: String,
+    /// An acquisition's cause and the day of the event.
+    pub acquisition_cause: String,
+    pub acquisition_date: String,
     pub criminal_record: Flag,
     pub criminal_record_details: String,
     pub relatives_in_japan: Flag,
@@ -575,6 +582,18 @@ pub struct StayPart {
     /// A certificate of eligibility's: the entry planned (`None` for a resident's stay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<EntryPlan>,
+    /// An acquisition's: why a status is needed now, and since when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition: Option<Acquired>,
+}
+
+/// What makes an acquisition of status: the cause (birth in Japan, loss of Japanese nationality, another
+/// cause of the article) and the day of the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Acquired {
+    pub cause: crate::acquisition::AcquisitionCause,
+    pub event_date: JstDate,
 }
 
 /// The entry a person abroad plans, as the certificate of eligibility's form asks it (`oras-today.md` §2,
@@ -761,8 +780,9 @@ impl ApplicationForm {
         }
         // What a form that did not name its procedure reads is an extension's.
         let kind = procedure.unwrap_or_default();
-        let resident = kind.applicant() == crate::procedure::Applicant::Resident;
-        // A resident's stay as the card shows it; a person abroad has none (said by `refuse_not_asked`).
+        let applicant = kind.applicant();
+        let resident = applicant.is_listed();
+        // A resident's stay as the card shows it; a person on no list has none (said by `refuse_not_asked`).
         let (mut status, mut period, mut expiry, mut card_number) = (None, None, None, None);
         if resident {
             status = c.take(Field::StatusOfResidence, StatusOfResidence::parse(&input.status_of_residence));
@@ -774,12 +794,17 @@ impl ApplicationForm {
         let method = ReceiptMethod::parse_for(&input.receipt_method, kind);
         let receipt_method = c.take(
             Field::ReceiptMethod,
-            method.ok_or(if resident { ChoiceError::ReceiptMethod } else { ChoiceError::CertificateDelivery }),
+            method.ok_or(match applicant {
+                crate::procedure::Applicant::Abroad => ChoiceError::CertificateDelivery,
+                crate::procedure::Applicant::Resident | crate::procedure::Applicant::WithoutStatus => {
+                    ChoiceError::ReceiptMethod
+                }
+            }),
         );
         let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));
         let notice_email = c.take(Field::NoticeEmail, EmailAddress::parse(&input.notice_email));
-        // Q35 asks a resident; a person abroad is, by the procedure, not in Japan.
-        let in_japan = if resident { c.take(Field::InJapan, input.in_japan.parse()) } else { Some(false) };
+        // Q35 asks a person in Japan; a person abroad is, by the procedure, not in Japan.
+        let in_japan = if applicant.in_japan() { c.take(Field::InJapan, input.in_japan.parse()) } else { Some(false) };
         if c.take(Field::ApplicantRequested, input.applicant_requested.parse()) == Some(false) {
             c.push(Field::ApplicantRequested, &FormError::RequestNotConfirmed);
         }
@@ -788,7 +813,7 @@ impl ApplicationForm {
         Self::refuse_not_asked(&mut c, input, kind);
         let mut facts = FormFacts {
             procedure,
-            in_japan: in_japan.filter(|_| resident),
+            in_japan: in_japan.filter(|_| applicant.in_japan()),
             card_number: card_number.clone(),
             name: name.clone(),
             nationality: nationality.clone(),
@@ -803,6 +828,7 @@ impl ApplicationForm {
             kanji_name_petition: None,
             work_until: None,
             passport_number: passport_number.clone(),
+            desired_status: None,
         };
         let part = match kind {
             crate::procedure::Procedure::WorkCertificate => {
@@ -810,7 +836,8 @@ impl ApplicationForm {
             }
             crate::procedure::Procedure::Extension
             | crate::procedure::Procedure::ChangeOfStatus
-            | crate::procedure::Procedure::CertificateOfEligibility => {
+            | crate::procedure::Procedure::CertificateOfEligibility
+            | crate::procedure::Procedure::Acquisition => {
                 Self::parse_stay_part(&mut c, input, kind, status, today, &mut facts).map(ProcedurePart::Stay)
             }
         };
@@ -881,7 +908,7 @@ impl ApplicationForm {
         let occupation = c.take(Field::Occupation, Text::<60>::parse(&input.occupation));
         let home_country_address = c.take(Field::HomeCountryAddress, Text::<120>::parse(&input.home_country_address));
         let desired_status = match procedure {
-            crate::procedure::Procedure::CertificateOfEligibility => {
+            crate::procedure::Procedure::CertificateOfEligibility | crate::procedure::Procedure::Acquisition => {
                 let sought = c.take(
                     Field::DesiredStatusOfResidence,
                     StatusOfResidence::parse(&input.desired_status_of_residence),
@@ -933,8 +960,13 @@ impl ApplicationForm {
         let kanji_name_petition = c.take(Field::KanjiNamePetition, Self::flag_default_no(&input.kanji_name_petition));
         let entry = match procedure.applicant() {
             crate::procedure::Applicant::Abroad => Self::parse_entry(c, input, today).map(Some),
-            crate::procedure::Applicant::Resident => Some(None),
+            crate::procedure::Applicant::Resident | crate::procedure::Applicant::WithoutStatus => Some(None),
         };
+        let acquisition = match procedure.applicant() {
+            crate::procedure::Applicant::WithoutStatus => Self::parse_acquisition(c, input, today).map(Some),
+            crate::procedure::Applicant::Resident | crate::procedure::Applicant::Abroad => Some(None),
+        };
+        facts.desired_status = desired_status.flatten();
         facts.desired_period = desired;
         facts.kanji_name_petition = kanji_name_petition;
         Some(StayPart {
@@ -947,7 +979,21 @@ impl ApplicationForm {
             relatives: relatives?,
             kanji_name_petition: kanji_name_petition?,
             entry: entry?,
+            acquisition: acquisition?,
         })
+    }
+
+    /// An acquisition's cause and the day of the event, filed within thirty days of it (art. 22-2).
+    fn parse_acquisition(c: &mut Collector, input: &ApplicationInput, today: JstDate) -> Option<Acquired> {
+        let cause = c.take(
+            Field::AcquisitionCause,
+            crate::acquisition::AcquisitionCause::parse_typed(&input.acquisition_cause).ok_or(ChoiceError::Cause),
+        );
+        let event = c.take(Field::AcquisitionDate, JstDate::parse(&input.acquisition_date));
+        if let Some(event) = event {
+            c.take(Field::AcquisitionDate, crate::acquisition::check_filing(event, today))?;
+        }
+        Some(Acquired { cause: cause?, event_date: event? })
     }
 
     /// A certificate of eligibility's planned entry, on a day after `today`.
@@ -1035,7 +1081,8 @@ impl ApplicationForm {
             input.period_of_stay = stay.period.to_string();
             input.expiry_date = stay.expiry.to_string();
             input.residence_card_number = stay.card_number.to_string();
-        } else {
+        }
+        if !self.procedure.applicant().in_japan() {
             // Not asked of a person abroad (what the parser reads back).
             input.in_japan = Flag::default();
         }
@@ -1065,6 +1112,10 @@ impl ApplicationForm {
                     })
                     .collect();
                 input.kanji_name_petition = Flag::Bool(p.kanji_name_petition);
+                if let Some(a) = &p.acquisition {
+                    input.acquisition_cause = a.cause.code().to_owned();
+                    input.acquisition_date = a.event_date.to_string();
+                }
                 if let Some(e) = &p.entry {
                     input.entry_date = e.entry_date.to_string();
                     input.port_of_entry = e.port_of_entry.to_string();
@@ -1176,6 +1227,8 @@ pub struct FormFacts {
     /// A work certificate's last day of work.
     pub work_until: Option<JstDate>,
     pub passport_number: Option<PassportNumber>,
+    /// The status asked for (a change's, or a first status's).
+    pub desired_status: Option<StatusOfResidence>,
 }
 
 impl FormFacts {
@@ -1183,7 +1236,7 @@ impl FormFacts {
     pub fn person_key(&self) -> Option<PersonKey> {
         match self.procedure.unwrap_or_default().applicant() {
             crate::procedure::Applicant::Resident => self.card_number.clone().map(PersonKey::Card),
-            crate::procedure::Applicant::Abroad => {
+            crate::procedure::Applicant::Abroad | crate::procedure::Applicant::WithoutStatus => {
                 Some(PersonKey::passport(self.nationality.as_ref()?.as_str(), self.passport_number.as_ref()?))
             }
         }
@@ -1195,8 +1248,8 @@ impl FormFacts {
     pub fn of(form: &ApplicationForm) -> Self {
         Self {
             procedure: Some(form.procedure),
-            // Asked of a resident only (Q35).
-            in_japan: form.stay.as_ref().map(|_| form.in_japan),
+            // Asked of a person in Japan only (Q35).
+            in_japan: form.procedure.applicant().in_japan().then_some(form.in_japan),
             card_number: form.stay.as_ref().map(|s| s.card_number.clone()),
             name: Some(form.name.clone()),
             nationality: Some(form.nationality.clone()),
@@ -1211,6 +1264,7 @@ impl FormFacts {
             kanji_name_petition: form.stay_part().map(|s| s.kanji_name_petition),
             work_until: form.work_part().map(|w| w.work_until),
             passport_number: Some(form.passport_number.clone()),
+            desired_status: form.desired_status(),
         }
     }
 }
@@ -1244,6 +1298,77 @@ mod tests {
             reason: "Graduating in March; employed by Sakura Systems from April".into(),
             ..application_input()
         }
+    }
+
+    /// #35 item 2: an acquisition is for a person in Japan with no status yet: no stay, no card, asked whether
+    /// they are in Japan; the cause and the day of the event, filed within thirty days of it (day 31
+    /// refused, naming the last day); the status sought in the scope; a card, at the counter or by post;
+    /// known by the passport.
+    #[test]
+    fn an_acquisition_asks_the_cause_and_its_day_within_thirty_days() {
+        use crate::fixtures::acquisition_input;
+        use crate::procedure::Procedure;
+        let form = parse_change(&acquisition_input()).unwrap();
+        assert_eq!(form.procedure, Procedure::Acquisition);
+        assert_eq!(form.stay, None, "no card yet");
+        assert!(form.in_japan);
+        let acquired = form.stay_part().unwrap().acquisition.unwrap();
+        assert_eq!(acquired.cause, crate::acquisition::AcquisitionCause::Birth);
+        assert_eq!(acquired.event_date, d("2026-11-10"));
+        assert_eq!(form.desired_status(), Some(StatusOfResidence::Dependent));
+        assert!(matches!(form.person_key(), PersonKey::Passport { .. }));
+        assert_eq!(parse_change(&form.input()).unwrap(), form, "typed back as it reads");
+        let json = serde_json::to_string(&form).unwrap();
+        assert_eq!(serde_json::from_str::<ApplicationForm>(&json).unwrap(), form, "stored and read back");
+        let rules = |input: ApplicationInput| -> Vec<(String, &'static str)> {
+            parse_change(&input).unwrap_err().iter().map(|v| (v.field.clone(), v.rule)).collect()
+        };
+        // Today is 2026-11-27: an event on 2026-10-28 is day 30, on 2026-10-27 day 31.
+        assert!(
+            parse_change(&ApplicationInput { acquisition_date: "2026-10-28".into(), ..acquisition_input() }).is_ok()
+        );
+        let late = parse_change(&ApplicationInput { acquisition_date: "2026-10-27".into(), ..acquisition_input() })
+            .unwrap_err();
+        assert_eq!(late.0[0].rule, "acquisition.too_late");
+        assert!(late.0[0].message_en.contains("2026-11-26"), "{:?}", late.0[0]);
+        assert_eq!(
+            rules(ApplicationInput { acquisition_date: "2026-11-28".into(), ..acquisition_input() }),
+            [("acquisition_date".into(), "acquisition.event_in_future")]
+        );
+        assert_eq!(
+            rules(ApplicationInput { acquisition_cause: "marriage".into(), ..acquisition_input() }),
+            [("acquisition_cause".into(), "choice.acquisition_cause")]
+        );
+        // The cause as the page's words or the template's read as its code.
+        for typed in ["出生", "Birth in Japan", "birth"] {
+            let f = parse_change(&ApplicationInput { acquisition_cause: typed.into(), ..acquisition_input() });
+            assert_eq!(f.unwrap().stay_part().unwrap().acquisition.unwrap().cause, acquired.cause, "{typed}");
+        }
+        // A card: at the counter or by post, not by e-mail; Q35 is asked.
+        assert_eq!(
+            rules(ApplicationInput { receipt_method: "email".into(), ..acquisition_input() }),
+            [("receipt_method".into(), "choice.receipt_method")]
+        );
+        let outside = parse_change(&ApplicationInput { in_japan: Flag::Bool(false), ..acquisition_input() });
+        assert!(!outside.unwrap().in_japan, "the form reads it; the eligibility check refuses it");
+        // No stay's fields, nor an entry's; the status sought in the scope.
+        assert_eq!(
+            rules(ApplicationInput { expiry_date: "2027-01-20".into(), ..acquisition_input() }),
+            [("expiry_date".into(), "form.not_asked")]
+        );
+        assert_eq!(
+            rules(ApplicationInput { port_of_entry: "Narita".into(), ..acquisition_input() }),
+            [("port_of_entry".into(), "form.not_asked")]
+        );
+        assert_eq!(
+            rules(ApplicationInput { desired_status_of_residence: "temporary_visitor".into(), ..acquisition_input() }),
+            [("desired_status_of_residence".into(), "certificate_of_eligibility.status_excluded")]
+        );
+        // Its cause on another procedure's form is not asked.
+        assert_eq!(
+            rules(ApplicationInput { acquisition_cause: "birth".into(), ..application_input() }),
+            [("acquisition_cause".into(), "form.not_asked")]
+        );
     }
 
     /// #35 item 1: a certificate of eligibility is for a person abroad: no stay, no card, not asked whether

@@ -171,6 +171,7 @@ pub(crate) async fn template_file(
         Procedure::CertificateOfEligibility => {
             format!("zairyu-blanket-certificate-of-eligibility-{}.xlsx", group.code())
         }
+        Procedure::Acquisition => format!("zairyu-blanket-acquisition-{}.xlsx", group.code()),
     };
     Ok(crate::download::xlsx(bytes, &name))
 }

@@ -117,6 +117,14 @@ async fn affiliated(
                 (ctx.tr("在留資格認定証明書交付申請を入力する", "Enter an application for a certificate of eligibility"))
             }
         }
+        // Nor is a person in Japan without a status yet (a child born here): their acquisition, within 30 days.
+        p.panel {
+            (ctx.tr("日本で出生した方など、在留資格をまだ有していない方は、事由の生じた日から30日以内に在留資格取得許可申請をします。",
+                    "For a person in Japan with no status of residence yet (a child born here, say), file an acquisition within 30 days of the event. "))
+            a href=(format!("/applications/new?procedure={}", zairyu_domain::procedure::Procedure::Acquisition.code())) {
+                (ctx.tr("在留資格取得許可申請を入力する", "Enter an application for acquisition of status of residence"))
+            }
+        }
         @if page.items.is_empty() {
             p.panel { (ctx.tr("所属する外国人の方はまだ登録されていません。", "No affiliated foreign national is listed yet.")) }
         } @else {

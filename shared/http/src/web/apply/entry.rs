@@ -48,8 +48,9 @@ pub(super) async fn new_form(
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(e.body_text()))))?;
     let procedure = zairyu_domain::procedure::Procedure::parse(&args.procedure)
         .map_err(|e| PageError::Problem(lang, Box::new(Problem::malformed_query(format!("procedure: {e}")))))?;
-    // A person abroad is on no list: the form starts empty (their passport says who they are).
-    if procedure.applicant() == zairyu_domain::procedure::Applicant::Abroad {
+    // A person abroad, or without a status yet, is on no list: the form starts empty (their passport says who
+    // they are).
+    if !procedure.applicant().is_listed() {
         let input = ApplicationInput { procedure: procedure.code().to_owned(), ..ApplicationInput::default() };
         return Ok(form_page(&v.page, StatusCode::OK, Target::New, &input, &[]));
     }

@@ -86,7 +86,9 @@ pub(super) fn form_page(
             // What may be asked: a change's from the status held; a certificate of eligibility's, any status
             // its online scope takes (a person abroad holds none; the parser checks the day).
             let offered = |s: zairyu_domain::status_of_residence::StatusOfResidence| match procedure.applicant() {
-                zairyu_domain::procedure::Applicant::Abroad => zairyu_domain::procedure::Procedure::may_ask(s),
+                zairyu_domain::procedure::Applicant::Abroad | zairyu_domain::procedure::Applicant::WithoutStatus => {
+                    zairyu_domain::procedure::Procedure::may_ask(s)
+                }
                 zairyu_domain::procedure::Applicant::Resident => {
                     held.is_none_or(|h| zairyu_domain::procedure::Procedure::may_change(h, s))
                 }
@@ -114,6 +116,12 @@ pub(super) fn form_page(
     let body = html! {
         (error_summary(lang, errors))
         @match target {
+            Target::New if procedure == zairyu_domain::procedure::Procedure::Acquisition => p {
+                (match lang {
+                    Lang::Ja => format!("{}の内容を入力してください。日本で出生した方や日本国籍を離脱した方など、在留資格をまだ有していない方の申請です（事由の生じた日から30日以内）。氏名等は旅券のとおり入力してください。", procedure.label_ja()),
+                    Lang::En => format!("Enter the application ({}) for a person in Japan with no status of residence yet — born in Japan, or no longer Japanese — within 30 days of the event: their name and details as their passport shows them.", procedure.label_en().to_lowercase()),
+                })
+            },
             Target::New if procedure.applicant() == zairyu_domain::procedure::Applicant::Abroad => p {
                 (match lang {
                     Lang::Ja => format!("{}の内容を入力してください。申請人は日本国外にいる方です。氏名等は旅券のとおり入力してください。", procedure.label_ja()),

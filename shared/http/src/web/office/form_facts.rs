@@ -44,6 +44,11 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
                 @let (ja, en) = Field::DesiredPeriodOfStay.label_for(app.procedure());
                 dt { (ctx.tr(ja, en)) } dd { (period.words(ctx.lang)) }
             }
+            @if let Some(a) = f.stay_part().and_then(|p| p.acquisition) {
+                @let label = |field: Field| { let (ja, en) = field.label_for(app.procedure()); ctx.tr(ja, en) };
+                dt { (label(Field::AcquisitionCause)) } dd { (a.cause.words(lang)) }
+                dt { (label(Field::AcquisitionDate)) } dd { (a.event_date.to_string()) }
+            }
             @if let Some(e) = f.entry() {
                 @let label = |field: Field| { let (ja, en) = field.label_for(app.procedure()); ctx.tr(ja, en) };
                 dt { (label(Field::EntryDate)) } dd { (e.entry_date.to_string()) }
