@@ -1086,6 +1086,36 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
     assert!(!ready.html.contains("Post the residence card"));
 }
 
+/// The clerk's browser, logged in, on the form the List page links for a person on no list (`procedure`):
+/// the browser and the form.
+async fn unlisted_form(app: &axum::Router, procedure: &str) -> (Browser, Page) {
+    let mut b = Browser::english();
+    b.log_in_in_english(app, "TANAKA01").await;
+    let list = b.get(app, "/foreign-nationals").await;
+    let link = format!("/applications/new?procedure={procedure}");
+    assert!(list.html.contains(&format!("href=\"{link}\"")), "{}", list.html);
+    let form = b.get(app, &link).await;
+    form.assert_html(StatusCode::OK);
+    (b, form)
+}
+
+/// An entry's photo attached and the entry filed from its check page (`check`): its ID.
+async fn photo_and_file(b: &mut Browser, app: &axum::Router, check: &str) -> String {
+    let page = b.get(app, check).await;
+    let id = check.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
+    let (ct, body) = multipart(&[("csrf", None, page.hidden("csrf").as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
+    let photo = b
+        .request("POST", &format!("/applications/{id}/photo"))
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(b.take(app, photo).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(app, check).await;
+    let filed = b.post(app, &format!("/applications/{id}/submit"), &[("csrf", &page.hidden("csrf"))]).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    id
+}
+
 /// #35 items 1 and 4, in pages: from the List page's link, a certificate of eligibility's form asks a person
 /// abroad's passport, the status sought, the planned entry and how the certificate is received (e-mail or
 /// post) — no card, no stay, no question whether they are in Japan; filed with a photo; the office issues it
@@ -1094,13 +1124,7 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
 async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_issued_in_pages() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
-    let mut b = Browser::english();
-    b.log_in_in_english(&app, "TANAKA01").await;
-    let list = b.get(&app, "/foreign-nationals").await;
-    let link = "/applications/new?procedure=certificate_of_eligibility";
-    assert!(list.html.contains(&format!("href=\"{link}\"")), "{}", list.html);
-    let form = b.get(&app, link).await;
-    form.assert_html(StatusCode::OK);
+    let (mut b, form) = unlisted_form(&app, "certificate_of_eligibility").await;
     for text in [
         "for a person abroad",
         "Name (as in the passport)",
@@ -1145,17 +1169,7 @@ async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_is
     {
         assert!(check.html.contains(text), "{text}: {}", check.html);
     }
-    let id = here.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
-    let (ct, body) = multipart(&[("csrf", None, check.hidden("csrf").as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
-    let photo = b
-        .request("POST", &format!("/applications/{id}/photo"))
-        .header(header::CONTENT_TYPE, ct)
-        .body(Body::from(body))
-        .unwrap();
-    assert_eq!(b.take(&app, photo).await.status, StatusCode::SEE_OTHER);
-    let check = b.get(&app, &here).await;
-    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &check.hidden("csrf"))]).await;
-    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    let id = photo_and_file(&mut b, &app, &here).await;
     let mine = b.get(&app, &format!("/applications/{id}")).await;
     assert!(mine.html.contains("Passport number") && mine.html.contains("C7654321"), "{}", mine.html);
 
@@ -1202,13 +1216,7 @@ async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_is
 async fn an_acquisition_is_entered_from_the_list_page_filed_and_permitted_in_pages() {
     let w = World::new().await;
     let app = router(&w, false, GeoPolicy::Off);
-    let mut b = Browser::english();
-    b.log_in_in_english(&app, "TANAKA01").await;
-    let list = b.get(&app, "/foreign-nationals").await;
-    let link = "/applications/new?procedure=acquisition";
-    assert!(list.html.contains(&format!("href=\"{link}\"")), "{}", list.html);
-    let form = b.get(&app, link).await;
-    form.assert_html(StatusCode::OK);
+    let (mut b, form) = unlisted_form(&app, "acquisition").await;
     for text in [
         "within 30 days of the event",
         "Why a status of residence is needed",
@@ -1256,17 +1264,7 @@ async fn an_acquisition_is_entered_from_the_list_page_filed_and_permitted_in_pag
     {
         assert!(check.html.contains(text), "{text}: {}", check.html);
     }
-    let id = here.trim_start_matches("/applications/").trim_end_matches("/check").to_owned();
-    let (ct, body) = multipart(&[("csrf", None, check.hidden("csrf").as_bytes()), ("photo", Some("me.jpg"), &jpeg())]);
-    let photo = b
-        .request("POST", &format!("/applications/{id}/photo"))
-        .header(header::CONTENT_TYPE, ct)
-        .body(Body::from(body))
-        .unwrap();
-    assert_eq!(b.take(&app, photo).await.status, StatusCode::SEE_OTHER);
-    let check = b.get(&app, &here).await;
-    let filed = b.post(&app, &format!("/applications/{id}/submit"), &[("csrf", &check.hidden("csrf"))]).await;
-    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.html);
+    let id = photo_and_file(&mut b, &app, &here).await;
 
     let mut o = Browser::english();
     o.log_in_in_english(&app, "OFFICER1").await;
