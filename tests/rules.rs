@@ -1182,6 +1182,19 @@ async fn an_acquisition_is_filed_within_thirty_days_of_the_birth_and_permitted_w
         (r.body["fee_yen"].clone(), r.body["status"]["code"].clone()),
         (Value::Null, json!("waiting_for_issuance"))
     );
+    // Its e-mail says no fee is due and what to send: the return envelope, no fee notice.
+    let completed = w
+        .jobs()
+        .await
+        .into_iter()
+        .find(|j| {
+            j.idempotency_key.contains(&id)
+                && j.kind == zairyu_domain::notification::NotificationKind::ExaminationCompleted
+        })
+        .unwrap();
+    let details = (&completed.data["details_en"], &completed.data["details_ja"]);
+    assert!(details.0.contains("No fee is due") && details.0.contains("return envelope"), "{details:?}");
+    assert!(!details.1.contains("収入印紙"), "{details:?}");
     for action in [
         json!({ "action": "record_post_documents", "fee_notice_received": true, "fee_notice_signed": true, "old_card_returned": false }),
         json!({ "action": "issue_card_by_post", "dispatched_on": "2026-11-30" }),

@@ -126,7 +126,7 @@ fn issued_kind(app: &Application) -> NotificationKind {
 /// and, by post, where the return envelope is addressed; in Japanese and English.
 fn next_steps(app: &Application) -> (String, String) {
     let Some(fees) = app.fees_due() else {
-        return (String::new(), String::new());
+        return next_steps_free(app);
     };
     let fee = fees.total();
     let (fee_ja, fee_en) = (
@@ -135,6 +135,28 @@ fn next_steps(app: &Application) -> (String, String) {
     );
     let (ja, en) = next_steps_paying(app, fee);
     (format!("{ja}\n{fee_ja}"), format!("{en}\n{fee_en}"))
+}
+
+/// What to send or bring when nothing is charged (an acquisition, a paper certificate of eligibility): no fee
+/// notice; by post the return envelope, at the counter the passport.
+fn next_steps_free(app: &Application) -> (String, String) {
+    match (app.form().receipt_method, app.return_address()) {
+        (ReceiptMethod::Post, Some(address)) => (
+            format!("手数料は不要です。返信用封筒（宛先: {address}）を簡易書留で送付してください。"),
+            format!("No fee is due. Send a return envelope addressed to {address} by simplified registered mail."),
+        ),
+        (ReceiptMethod::Post, None) => (
+            "手数料は不要です。返信用封筒を送付してください。宛先は地方出入国在留管理官署にお問い合わせください。"
+                .into(),
+            "No fee is due. Send a return envelope; ask the regional immigration office which address it takes.".into(),
+        ),
+        (ReceiptMethod::Counter, _) => (
+            "手数料は不要です。旅券とこのメールを持参して窓口にお越しください。".into(),
+            "No fee is due. Bring the passport and this e-mail to the counter.".into(),
+        ),
+        // Sent as it is issued (its own e-mail): nothing to send or bring.
+        (ReceiptMethod::Email, _) => (String::new(), String::new()),
+    }
 }
 
 /// What to send or bring, with the fee's total.
