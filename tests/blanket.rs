@@ -527,3 +527,71 @@ async fn a_three_hundred_row_file_spreads_its_index_writes_and_the_list_reads_th
     let all = w.lines(&caller, 1000).await;
     assert_eq!(all.iter().map(|l| l.id.clone()).collect::<Vec<_>>(), seen, "pages in the order of the whole list");
 }
+
+/// #35 item 5: a certificate of eligibility is entered in blanket from its own template — the person abroad's
+/// columns (passport, status sought, the planned entry; no card, no stay, no question whether they are in
+/// Japan), e-mail or post — each row checked as a filing is: a passport on a List refused at its cell (they
+/// are in Japan), one passport on two rows refused on both, the others entered; read under the batch
+/// function's role.
+#[tokio::test]
+async fn a_certificate_of_eligibility_is_entered_in_blanket_from_its_own_template() {
+    use zairyu_blanket::columns::{columns_of, input_cells_of};
+    use zairyu_blanket::template::workbook_for;
+    use zairyu_domain::procedure::Procedure;
+    let p = Procedure::CertificateOfEligibility;
+    let fields: Vec<&str> = columns_of(p).iter().map(|c| c.field.as_str()).collect();
+    for asked in
+        ["passport_number", "desired_status_of_residence", "entry_date", "port_of_entry", "visa_post", "work_activity"]
+    {
+        assert!(fields.contains(&asked), "{asked} in {fields:?}");
+    }
+    for not_asked in ["residence_card_number", "expiry_date", "status_of_residence", "in_japan", "kanji_name_petition"]
+    {
+        assert!(!fields.contains(&not_asked), "{not_asked} in {fields:?}");
+    }
+    let w = World::new().await;
+    // A person on the List whose passport is C2222222.
+    let listed = zairyu_domain::organization::ForeignNational {
+        passport_number: Some(zairyu_domain::values::PassportNumber::parse("C2222222").unwrap()),
+        ..zairyu_domain::fixtures::list_entry()
+    };
+    let org = OrganizationId::parse("org1").unwrap();
+    let import = zairyu_app::services::import::Import { people: vec![(org.clone(), listed)], ..Default::default() };
+    assert!(w.svc.core.import(import).await.unwrap());
+    let abroad = |passport: &str| {
+        let mut input = zairyu_domain::fixtures::eligibility_input();
+        input.passport_number = passport.into();
+        input.receipt_method = "メール".into();
+        input_cells_of(p, &input)
+    };
+    let rows = vec![abroad("C7654321"), abroad("C2222222"), abroad("C3333333"), abroad("C3333333")];
+    let bytes = workbook_for(p, ScreenGroup::Work, &rows).unwrap();
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let done =
+        zairyu_blanket::process(&w.as_role(Role::BatchUpload).blanket, &org, started.id(), &bytes).await.unwrap();
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    let all: Vec<_> = errors.iter().map(|e| (e.row, e.rule.clone(), e.column.clone(), e.value.clone())).collect();
+    assert_eq!((done.rows_registered(), done.rows_failed()), (1, 3), "{all:?}");
+    let passport =
+        zairyu_blanket::columns::letters(columns_of(p).iter().position(|c| c.field == "passport_number").unwrap());
+    let seen: Vec<_> = errors.iter().map(|e| (e.row, e.rule.as_str(), e.column.clone())).collect();
+    assert!(seen.contains(&(5, "eligibility.listed_in_japan", passport.clone())), "{seen:?}");
+    assert!(seen.contains(&(6, "blanket.person_on_two_rows", passport.clone())), "{seen:?}");
+    assert!(seen.contains(&(7, "blanket.person_on_two_rows", passport)), "{seen:?}");
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    let (_, caller) = w.login("TANAKA01").await;
+    let lines = w.lines(&caller, 10).await;
+    let entered: Vec<_> = lines.iter().filter(|l| l.status.code == "input_completed").collect();
+    assert_eq!(entered.len(), 1);
+    let app = w.svc.applications.application(&caller, &entered[0].id).await.unwrap();
+    assert_eq!(app.procedure(), p);
+    assert_eq!(app.form().passport_number.as_str(), "C7654321");
+    assert_eq!(app.form().receipt_method, zairyu_domain::status::ReceiptMethod::Email);
+    // The same file again: one application per passport, none twice.
+    let started = w.svc.blanket.start_blanket_upload(&org, &UserId::parse("TANAKA01").unwrap()).await.unwrap();
+    let again =
+        zairyu_blanket::process(&w.as_role(Role::BatchUpload).blanket, &org, started.id(), &bytes).await.unwrap();
+    assert_eq!(again.rows_registered() + again.rows_failed(), 4);
+    let lines = w.lines(&caller, 20).await;
+    assert_eq!(lines.iter().filter(|l| l.status.code == "input_completed").count(), 1, "{lines:?}");
+}

@@ -114,9 +114,22 @@ impl Role {
             }
             // A stored spreadsheet's rows registered as applications; unfinished uploads swept.
             Self::BatchUpload => Reach {
-                reads: &["APP#", "CARDAPP#", "OPENUPLOAD#", "ORG#", "USER#"],
-                writes: &["APP#", "AUDIT#", "CARDAPP#", "OPENAPP#", "OPENUPLOAD#", "ORG#", "OUTBOX#", "PENDING#"],
-                index_reads: &[],
+                reads: &["APP#", "CARDAPP#", "OPENUPLOAD#", "ORG#", "PASSAPP#", "USER#"],
+                // UPLOAD#: a row's errors (a file with an error row was refused here before: found by #35's test).
+                writes: &[
+                    "APP#",
+                    "AUDIT#",
+                    "CARDAPP#",
+                    "OPENAPP#",
+                    "OPENUPLOAD#",
+                    "ORG#",
+                    "OUTBOX#",
+                    "PASSAPP#",
+                    "PENDING#",
+                    "UPLOAD#",
+                ],
+                // LISTEDPASS#: whether a passport of a row for a person on no list is on a list (#35).
+                index_reads: &["LISTEDPASS#"],
             },
             // The daily jobs: official numbers, reminders, suspensions, the purge (of applications, and of users
             // with their e-mail lookups).

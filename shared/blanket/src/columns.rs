@@ -46,7 +46,8 @@ pub fn columns_of(procedure: Procedure) -> &'static [Column] {
 
 fn build_columns(procedure: Procedure) -> Vec<Column> {
     let column = |field: Field| {
-        let Spec { key, kind, .. } = field.spec();
+        // The kind the procedure's form gives it (a certificate of eligibility's e-mail or post).
+        let Spec { key, kind, .. } = field.spec_for(procedure);
         let (ja, en) = field.label_for(procedure);
         Column { field: key.into(), ja: ja.into(), en: en.into(), kind, source: Source::Field(field) }
     };

@@ -36,8 +36,10 @@ impl Choice {
         }
     }
 
+    /// `typed` as [`find`] makes it: half-width, lower case; each word made so too (メール's long vowel mark
+    /// reads as a hyphen on both sides).
     fn is(&self, typed: &str) -> bool {
-        let same = |w: &str| w.to_lowercase() == typed;
+        let same = |w: &str| crate::jst::half_width(w).to_lowercase() == typed;
         same(self.code) || same(self.ja) || same(self.en) || same(self.template) || self.also.iter().any(|w| same(w))
     }
 }
@@ -147,6 +149,8 @@ mod tests {
             (RECEIPT_METHOD, "郵送", "post"),
             (RECEIPT_METHOD, "Counter", "counter"),
             (RECEIPT_METHOD, "郵送で受け取る", "post"),
+            (CERTIFICATE_DELIVERY, "メール", "email"),
+            (CERTIFICATE_DELIVERY, "ＥＭＡＩＬ", "email"),
         ] {
             assert_eq!(find(list, typed).map(|c| c.code), Some(code), "{typed}");
         }

@@ -253,10 +253,10 @@ impl Procedure {
         }
     }
 
-    /// The procedures blanket input takes: those of the List's people (its rows are read against the List by
-    /// card); a person abroad's are entered one by one.
+    /// The procedures blanket input takes: every one offered (a file holds one; its rows are read against
+    /// the List by card, or by passport for a person on no list).
     pub fn by_blanket() -> impl Iterator<Item = Procedure> {
-        Self::for_residents()
+        Self::OFFERED.into_iter()
     }
 
     /// The procedures a person of the List may have filed (what the List page offers for each person).

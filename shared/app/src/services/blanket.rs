@@ -23,7 +23,6 @@ use zairyu_domain::form::{ApplicationForm, ApplicationInput, PersonKey};
 use zairyu_domain::job::NotificationJob;
 use zairyu_domain::notification::NotificationKind;
 use zairyu_domain::organization::Organization;
-use zairyu_domain::procedure::Procedure;
 use zairyu_domain::status::ApplicationStatus;
 use zairyu_domain::status_of_residence::ScreenGroup;
 use zairyu_domain::values::{ResidenceCardNumber, UserId};
@@ -72,18 +71,11 @@ fn rows_text(rows: &[u32], sep: &str) -> String {
     rows.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
 }
 
-/// A row of a procedure filed for a person on no List (abroad, or without a status yet): blanket input takes
-/// the List's people, by their cards.
-#[derive(Debug, thiserror::Error)]
-#[error("{} is not registered by blanket input: enter it on its own page.", .0.label_en())]
-struct UnlistedNotByBlanket(Procedure);
-
-impl Localized for UnlistedNotByBlanket {
-    fn rule(&self) -> &'static str {
-        "blanket.person_not_listed"
-    }
-    fn message_ja(&self) -> String {
-        format!("{}は一括登録できません。申請の入力画面から入力してください。", self.0.label_ja())
+/// The field a person is named by on a row: a resident by the card, a person on no list by the passport.
+fn person_field(person: &PersonKey) -> &'static str {
+    match person {
+        PersonKey::Card(_) => "residence_card_number",
+        PersonKey::Passport { .. } => "passport_number",
     }
 }
 
@@ -104,9 +96,9 @@ struct Tally {
     errors: UnitOfWork,
     now: chrono::DateTime<chrono::Utc>,
     /// The people whose rows registered: an error item of theirs from an earlier upload is closed.
-    registered_cards: Vec<ResidenceCardNumber>,
+    registered_cards: Vec<PersonKey>,
     /// Each person's error item as it stood when the registration began (one batched read).
-    earlier: std::collections::HashMap<ResidenceCardNumber, Stored<BlanketEntry>>,
+    earlier: std::collections::HashMap<PersonKey, Stored<BlanketEntry>>,
 }
 
 impl Tally {
@@ -131,7 +123,7 @@ impl Tally {
         upload: &BlanketUpload,
         row: &BlanketRow,
         id: ApplicationId,
-        card: Option<&ResidenceCardNumber>,
+        card: Option<&PersonKey>,
         violations: &[Violation],
         to_errors: RowErrorMapper<'_>,
     ) -> Result<(), ServiceError> {
@@ -145,7 +137,7 @@ impl Tally {
             }
         }
         // One error item per person and organization: a person's row that fails again replaces the item of
-        // an earlier upload (a row without a readable card number has an item of its own).
+        // an earlier upload (a row without a readable card or passport number has an item of its own).
         let person = card.map(|c| (person_entry_id(upload.organization_id(), c), c));
         if let Some((person_id, card)) = person {
             let person_id = person_id?;
@@ -209,8 +201,9 @@ async fn commit_ignoring_raced(store: &crate::store::Store, change: UnitOfWork) 
 
 /// The ID of a person's error item in an organization: the same for every upload, so that the next upload
 /// of the person replaces it (or, once the person's row registers, closes it).
-fn person_entry_id(org: &OrganizationId, card: &ResidenceCardNumber) -> Result<ApplicationId, ServiceError> {
-    let digest = Sha256::digest(format!("{org}\nperson\n{card}").as_bytes());
+/// (A card holder's key is the card number, as every stored item of theirs was named.)
+fn person_entry_id(org: &OrganizationId, person: &PersonKey) -> Result<ApplicationId, ServiceError> {
+    let digest = Sha256::digest(format!("{org}\nperson\n{person}").as_bytes());
     let hex = crate::hex(&digest[..13]);
     ApplicationId::parse(&format!("bl-{hex}")).map_err(|e| invalid("id", &e))
 }
@@ -218,8 +211,8 @@ fn person_entry_id(org: &OrganizationId, card: &ResidenceCardNumber) -> Result<A
 /// New applications of a file waiting to be written together, with the cards they claim.
 struct NewRows<'a> {
     change: UnitOfWork,
-    pending: Vec<(&'a BlanketRow, Application, ResidenceCardNumber)>,
-    cards: std::collections::HashSet<zairyu_domain::values::ResidenceCardNumber>,
+    pending: Vec<(&'a BlanketRow, Application, PersonKey)>,
+    cards: std::collections::HashSet<PersonKey>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -230,19 +223,19 @@ impl<'a> NewRows<'a> {
     fn new(now: chrono::DateTime<chrono::Utc>) -> Self {
         Self { change: UnitOfWork::new(now), pending: Vec::new(), cards: Default::default(), now }
     }
-    fn has(&self, card: &zairyu_domain::values::ResidenceCardNumber) -> bool {
+    fn has(&self, card: &PersonKey) -> bool {
         self.cards.contains(card)
     }
     fn is_full(&self) -> bool {
         self.change.write_count() >= Self::FULL_AT
     }
-    fn push(&mut self, row: &'a BlanketRow, app: Application, card: ResidenceCardNumber) -> Result<(), ServiceError> {
+    fn push(&mut self, row: &'a BlanketRow, app: Application, card: PersonKey) -> Result<(), ServiceError> {
         self.change.add(&app)?;
         self.cards.insert(card.clone());
         self.pending.push((row, app, card));
         Ok(())
     }
-    fn take(&mut self) -> (UnitOfWork, Vec<(&'a BlanketRow, Application, ResidenceCardNumber)>) {
+    fn take(&mut self) -> (UnitOfWork, Vec<(&'a BlanketRow, Application, PersonKey)>) {
         self.cards.clear();
         (std::mem::replace(&mut self.change, UnitOfWork::new(self.now)), std::mem::take(&mut self.pending))
     }
@@ -450,37 +443,28 @@ impl Blanket {
         let mut batch = NewRows::new(now);
         // Every row parsed first, then the people of the organization's list they name read in one go.
         let parsed: Vec<_> = rows.iter().map(|row| ApplicationForm::parse_with_facts(&row.input, today)).collect();
-        // The card of each row that reads, whole or not (a row with errors is checked against the list too).
-        let cards: Vec<_> = parsed
-            .iter()
-            .filter_map(|p| match p {
-                Ok(form) => form.card().cloned(),
-                Err(rejected) => rejected.1.card_number.clone(),
-            })
-            .collect();
+        // Who each row is for, whole or not (a row with errors is checked against the list too): a resident by
+        // the card, a person on no list by the passport.
+        let person_of = |p: &Result<ApplicationForm, Box<(_, zairyu_domain::form::FormFacts)>>| match p {
+            Ok(form) => Some(form.person_key()),
+            Err(rejected) => rejected.1.person_key(),
+        };
+        let persons: Vec<PersonKey> = parsed.iter().filter_map(person_of).collect();
         // The rows of each person: one person on two rows is an error of each, naming the other.
         let mut rows_of: std::collections::HashMap<_, Vec<u32>> = std::collections::HashMap::new();
         for (row, p) in rows.iter().zip(&parsed) {
-            let card = match p {
-                Ok(form) => form.card(),
-                Err(rejected) => rejected.1.card_number.as_ref(),
-            };
-            if let Some(card) = card {
-                rows_of.entry(card.clone()).or_default().push(row.number);
+            if let Some(person) = person_of(p) {
+                rows_of.entry(person).or_default().push(row.number);
             }
         }
-        let people = store.organizations().people_by_card(org.id(), &cards).await?;
-        let listed: std::collections::HashMap<_, _> = cards.into_iter().zip(people).collect();
+        let listed = Self::listed(store, org.id(), &persons).await?;
         // Each person's error item of an earlier upload, if any, in one batched read.
-        let named: Vec<ResidenceCardNumber> = rows_of.keys().cloned().collect();
+        let named: Vec<PersonKey> = rows_of.keys().cloned().collect();
         let ids = named.iter().map(|c| person_entry_id(org.id(), c)).collect::<Result<Vec<_>, _>>()?;
         let found = store.applications().entries(&ids).await?;
         tally.earlier = named.into_iter().zip(found).filter_map(|(c, e)| e.map(|e| (c, e))).collect();
         for (row, parsed) in rows.iter().zip(parsed) {
-            let card = match &parsed {
-                Ok(form) => form.card().cloned(),
-                Err(rejected) => rejected.1.card_number.clone(),
-            };
+            let card = person_of(&parsed);
             let others: Vec<u32> = card
                 .as_ref()
                 .and_then(|card| rows_of.get(card))
@@ -490,25 +474,25 @@ impl Blanket {
                 // Q42: every error of the row at once, the eligibility rules on what did read with its own.
                 Err(rejected) => {
                     let (v, facts) = *rejected;
-                    let person = facts.card_number.as_ref().and_then(|card| listed.get(card)).and_then(Option::as_ref);
+                    let person = facts.person_key().and_then(|p| listed.get(&p).cloned()).flatten();
+                    let person = person.as_ref();
                     Err(with_eligibility(v, Filer::of(&org), person, &facts, today).0)
                 }
-                Ok(form) => match form.card().cloned() {
-                    Some(card) => {
-                        let person = listed.get(&card).and_then(Option::as_ref);
-                        match check_eligibility(Filer::of(&org), person, &form, today) {
-                            Ok(_) => Ok((form, card)),
-                            Err(v) => Err(v.0),
-                        }
+                Ok(form) => {
+                    let person = form.person_key();
+                    match check_eligibility(Filer::of(&org), listed.get(&person).and_then(Option::as_ref), &form, today)
+                    {
+                        Ok(_) => Ok((form, person)),
+                        Err(v) => Err(v.0),
                     }
-                    None => Err(vec![Violation::new("procedure", &UnlistedNotByBlanket(form.procedure))]),
-                },
+                }
             };
+            let named_by = card.as_ref().map_or("residence_card_number", person_field);
             let outcome = match outcome {
                 _ if others.is_empty() => outcome,
-                Ok(_) => Err(vec![Violation::new("residence_card_number", &OnOtherRows(others))]),
+                Ok(_) => Err(vec![Violation::new(named_by, &OnOtherRows(others))]),
                 Err(mut v) => {
-                    v.insert(0, Violation::new("residence_card_number", &OnOtherRows(others)));
+                    v.insert(0, Violation::new(named_by, &OnOtherRows(others)));
                     Err(v)
                 }
             };
@@ -520,8 +504,7 @@ impl Blanket {
                     continue;
                 }
             };
-            let person = PersonKey::Card(card.clone());
-            if !batch.has(&card) && store.applications().open_for(&person, form.procedure).await?.is_none() {
+            if !batch.has(&card) && store.applications().open_for(&card, form.procedure).await?.is_none() {
                 if batch.is_full() {
                     self.write_batch(&org, &upload, &mut batch, &mut tally, to_errors).await?;
                 }
@@ -602,7 +585,7 @@ impl Blanket {
         row: &BlanketRow,
         id: &ApplicationId,
         form: ApplicationForm,
-        card: ResidenceCardNumber,
+        card: PersonKey,
         tally: &mut Tally,
         to_errors: RowErrorMapper<'_>,
     ) -> Result<(), ServiceError> {
@@ -617,11 +600,38 @@ impl Blanket {
                 tally.registered_cards.push(card);
             }
             RowOutcome::Refused(e) => {
-                let violations = [Violation::new("residence_card_number", &e)];
+                let violations = [Violation::new(person_field(&card), &e)];
                 tally.fail(self, upload, row, id.clone(), Some(&card), &violations, to_errors).await?;
             }
         }
         Ok(())
+    }
+
+    /// The list entry each person of a file is checked against: the organization's own, by card, in one
+    /// batched read; a passport's on any list (one query each: a file holds one procedure, so it holds
+    /// cards or passports).
+    async fn listed(
+        store: &crate::store::Store,
+        org: &OrganizationId,
+        persons: &[PersonKey],
+    ) -> Result<std::collections::HashMap<PersonKey, Option<zairyu_domain::organization::ForeignNational>>, ServiceError>
+    {
+        let cards: Vec<ResidenceCardNumber> = persons
+            .iter()
+            .filter_map(|p| match p {
+                PersonKey::Card(card) => Some(card.clone()),
+                PersonKey::Passport { .. } => None,
+            })
+            .collect();
+        let people = store.organizations().people_by_card(org, &cards).await?;
+        let mut listed: std::collections::HashMap<_, _> = cards.into_iter().map(PersonKey::Card).zip(people).collect();
+        for person in persons.iter().filter(|p| matches!(p, PersonKey::Passport { .. })) {
+            if !listed.contains_key(person) {
+                let found = store.organizations().listed(org, person).await?;
+                listed.insert(person.clone(), found);
+            }
+        }
+        Ok(listed)
     }
 
     /// One valid row: a new application, unless the foreign national already has an open one — then this
