@@ -535,6 +535,23 @@ mod tests {
         ApplicationForm::parse(&i, today()).unwrap()
     }
 
+    /// #35 item 2: a person on no list asking for a card is held to the card's post rules on the form's facts
+    /// (a petition for the kanji name is collected at the counter, Q57); by post without one, accepted.
+    #[test]
+    fn a_first_status_s_card_follows_the_post_rules_on_the_form_s_facts() {
+        let all = crate::procedure::Procedure::ALL;
+        let acquisition = |petition: bool, method: &str| {
+            let mut i = crate::fixtures::acquisition_input();
+            i.kanji_name_petition = Flag::Bool(petition);
+            i.receipt_method = method.into();
+            ApplicationForm::parse_offering(&i, today(), &all).unwrap()
+        };
+        let refused = check_eligibility(CORPORATION, None, &acquisition(true, "post"), today()).unwrap_err();
+        assert_eq!((refused.0[0].field.as_str(), refused.0[0].rule), ("receipt_method", "receipt_method.post_kanji_name"));
+        assert!(check_eligibility(CORPORATION, None, &acquisition(true, "counter"), today()).is_ok());
+        assert!(check_eligibility(CORPORATION, None, &acquisition(false, "post"), today()).is_ok());
+    }
+
     /// #35 item 6, from the spec's side: a student (no work allowed) is refused a work certificate at the
     /// status, with why; an engineer is not; the work certified ends within the stay the list records.
     #[test]

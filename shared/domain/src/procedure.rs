@@ -635,6 +635,32 @@ mod tests {
 
     /// A work certificate: filed while the stay runs, for a status that can work, its own fee and numbers and
     /// claim; it leaves the stay as it is and issues no card, so takes no photo.
+    /// #35: who each procedure is for, and so which the List offers and blanket input takes; a status sought
+    /// from abroad or as a first status is one in the online scope, not excluded on the day.
+    #[test]
+    fn each_procedure_knows_who_it_is_for_and_what_may_be_sought() {
+        use crate::status_of_residence::StatusOfResidence as S;
+        let residents: Vec<_> = Procedure::for_residents().collect();
+        assert_eq!(residents, [Procedure::Extension, Procedure::ChangeOfStatus, Procedure::WorkCertificate]);
+        assert_eq!(Procedure::by_blanket().collect::<Vec<_>>(), Procedure::OFFERED);
+        assert_eq!(Procedure::CertificateOfEligibility.applicant(), Applicant::Abroad);
+        assert_eq!(Procedure::Acquisition.applicant(), Applicant::WithoutStatus);
+        assert!(
+            Applicant::Resident.is_listed() && !Applicant::Abroad.is_listed() && !Applicant::WithoutStatus.is_listed()
+        );
+        assert!(Applicant::Resident.in_japan() && !Applicant::Abroad.in_japan() && Applicant::WithoutStatus.in_japan());
+        let today = d("2026-11-27");
+        assert!(Procedure::may_seek(S::EngineerHumanitiesInternational, today));
+        assert!(!Procedure::may_seek(S::TemporaryVisitor, today), "excluded");
+        assert!(!Procedure::may_seek(S::PermanentResident, today), "outside the online scope");
+        // Before an exclusion was in force, it did not apply (the scope is dated).
+        assert!(Procedure::may_seek(S::TemporaryVisitor, d("2020-02-29")) == S::TemporaryVisitor.is_online());
+        for p in [Procedure::CertificateOfEligibility, Procedure::Acquisition] {
+            assert_eq!(p.filing_window(d("2027-01-20"), PeriodOfStay::parse("1Y").unwrap()), None, "no stay times it");
+            assert_eq!(p.fee(today, Channel::Online), None, "free");
+        }
+    }
+
     #[test]
     fn a_work_certificate_answers_as_its_rules_do() {
         let p = Procedure::WorkCertificate;

@@ -523,6 +523,23 @@ mod tests {
     use super::Transition as T;
     use super::*;
 
+    /// #35: each way of receiving in a word or two, in both languages; the ways each procedure offers.
+    #[test]
+    fn each_way_of_receiving_has_its_short_words_and_its_procedures() {
+        use crate::error::Language::{En, Ja};
+        use crate::procedure::Procedure;
+        let words: Vec<_> =
+            [AtCounter, Post, ReceiptMethod::Email].iter().map(|m| (m.short_words(Ja), m.short_words(En))).collect();
+        assert_eq!(words, [("窓口", "At the counter"), ("郵送", "By post"), ("メール", "By e-mail")]);
+        let codes = |p: Procedure| ReceiptMethod::choices(p).iter().map(|c| c.code).collect::<Vec<_>>();
+        assert_eq!(codes(Procedure::Extension), ["counter", "post"]);
+        assert_eq!(codes(Procedure::Acquisition), ["counter", "post"]);
+        assert_eq!(codes(Procedure::CertificateOfEligibility), ["email", "post"]);
+        assert_eq!(ReceiptMethod::parse_for("email", Procedure::Extension), None);
+        assert_eq!(ReceiptMethod::parse_for("窓口", Procedure::CertificateOfEligibility), None);
+        assert_eq!(ReceiptMethod::parse("メール"), Some(ReceiptMethod::Email), "any way, whatever the procedure");
+    }
+
     /// The transition table written out by hand, independently of `Transition::target`.
     fn expected(t: Transition, from: ApplicationStatus, m: ReceiptMethod) -> Option<ApplicationStatus> {
         let table: &[(Transition, ApplicationStatus, Option<ReceiptMethod>, ApplicationStatus)] = &[

@@ -1300,6 +1300,25 @@ mod tests {
         }
     }
 
+    /// #35: who a form that did not read whole is for, as far as it read: a resident's card, or a passport
+    /// with its nationality; nobody where those did not read.
+    #[test]
+    fn a_form_with_errors_still_names_its_person_where_that_read() {
+        let facts = |input: ApplicationInput| {
+            ApplicationForm::parse_offering(&input, d(TODAY), &crate::procedure::Procedure::ALL).unwrap_err().1
+        };
+        let broken = |mut i: ApplicationInput| {
+            i.postcode = "1".into();
+            i
+        };
+        let card = ResidenceCardNumber::parse("AB12345678CD").unwrap();
+        assert_eq!(facts(broken(application_input())).person_key(), Some(PersonKey::Card(card)));
+        let abroad = facts(broken(crate::fixtures::eligibility_input()));
+        assert_eq!(abroad.person_key().map(|p| p.to_string()), Some("PASSPORT-VNM-C7654321".into()));
+        let unread = facts(ApplicationInput { passport_number: "?".into(), ..crate::fixtures::eligibility_input() });
+        assert_eq!(unread.person_key(), None);
+    }
+
     /// #35 item 2: an acquisition is for a person in Japan with no status yet: no stay, no card, asked whether
     /// they are in Japan; the cause and the day of the event, filed within thirty days of it (day 31
     /// refused, naming the last day); the status sought in the scope; a card, at the counter or by post;
