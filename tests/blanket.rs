@@ -595,3 +595,39 @@ async fn a_certificate_of_eligibility_is_entered_in_blanket_from_its_own_templat
     let lines = w.lines(&caller, 20).await;
     assert_eq!(lines.iter().filter(|l| l.status.code == "input_completed").count(), 1, "{lines:?}");
 }
+
+/// #35 items 2 and 5: an acquisition is entered in blanket from its own template — the cause and the day of
+/// the event as its columns, a passport instead of a card — and a row filed on the 31st day after the event
+/// is refused at that day's cell, naming the last day.
+#[tokio::test]
+async fn an_acquisition_is_entered_in_blanket_from_its_own_template() {
+    use zairyu_blanket::columns::{columns_of, input_cells_of};
+    use zairyu_blanket::template::workbook_for;
+    use zairyu_domain::procedure::Procedure;
+    let p = Procedure::Acquisition;
+    let fields: Vec<&str> = columns_of(p).iter().map(|c| c.field.as_str()).collect();
+    for asked in ["acquisition_cause", "acquisition_date", "passport_number", "desired_status_of_residence", "in_japan"]
+    {
+        assert!(fields.contains(&asked), "{asked} in {fields:?}");
+    }
+    assert!(!fields.contains(&"residence_card_number") && !fields.contains(&"entry_date"), "{fields:?}");
+    let w = World::new().await;
+    let born = |passport: &str, day: &str| {
+        let mut input = zairyu_domain::fixtures::acquisition_input();
+        input.passport_number = passport.into();
+        input.acquisition_date = day.into();
+        input.birth_date = day.into();
+        input.acquisition_cause = "出生".into();
+        input_cells_of(p, &input)
+    };
+    // Today is 2026-11-27: born on 2026-10-27 is day 31.
+    let rows = vec![born("C1000001", "2026-11-10"), born("C1000002", "2026-10-27")];
+    let done = upload(&w, &workbook_for(p, ScreenGroup::Dependent, &rows).unwrap()).await;
+    let errors = w.svc.core.store().uploads().row_errors(done.id(), None, 100).await.unwrap().items;
+    let seen: Vec<_> = errors.iter().map(|e| (e.row, e.rule.clone(), e.column.clone())).collect();
+    assert_eq!((done.rows_registered(), done.rows_failed()), (1, 1), "{seen:?}");
+    let day =
+        zairyu_blanket::columns::letters(columns_of(p).iter().position(|c| c.field == "acquisition_date").unwrap());
+    assert_eq!(seen, [(5, "acquisition.too_late".to_owned(), day)]);
+    assert!(errors[0].message_en.contains("2026-11-26"), "{:?}", errors[0]);
+}

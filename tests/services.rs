@@ -41,6 +41,7 @@ on_both_tables!(
     q33_official_numbers_under_concurrency_are_consecutive_without_gaps,
     a_job_delivered_twice_is_sent_once_and_a_failed_send_is_retried,
     one_open_application_per_foreign_national,
+    twenty_parallel_filings_for_one_passport_or_one_certificate_make_one,
     an_office_queue_counts_each_status_and_lists_oldest_first,
     an_office_queue_of_one_procedure_lists_its_own_a_page_at_a_time,
     twenty_parallel_creations_of_one_officer_make_one,
@@ -966,6 +967,45 @@ async fn one_open_application_per_foreign_national(w: World) {
     let card = zairyu_domain::values::ResidenceCardNumber::parse(&blanket_card(0)).unwrap();
     let person = zairyu_domain::form::PersonKey::Card(card);
     assert_eq!(w.svc.core.store().applications().by_person(&person, None, 10).await.unwrap().items.len(), 1);
+}
+
+/// #35: twenty entries at once of a certificate of eligibility for one passport make one application (the
+/// passport's claim), and twenty of one person's work certificate make one (its own claim); the others are
+/// refused as open, nothing half-written.
+async fn twenty_parallel_filings_for_one_passport_or_one_certificate_make_one(w: World) {
+    use zairyu_domain::application::ApplicationError;
+    let (_, tanaka) = w.login("TANAKA01").await;
+    w.blanket_people(1).await;
+    let mut work = zairyu_domain::fixtures::work_certificate_input();
+    work.residence_card_number = blanket_card(0);
+    for (input, person) in [
+        (
+            zairyu_domain::fixtures::eligibility_input(),
+            zairyu_domain::form::PersonKey::passport(
+                "Viet Nam",
+                &zairyu_domain::values::PassportNumber::parse("C7654321").unwrap(),
+            ),
+        ),
+        (
+            work,
+            zairyu_domain::form::PersonKey::Card(
+                zairyu_domain::values::ResidenceCardNumber::parse(&blanket_card(0)).unwrap(),
+            ),
+        ),
+    ] {
+        let tries = (0..20).map(|_| w.svc.applications.create_application(&tanaka, &input));
+        let results = futures::future::join_all(tries).await;
+        let made = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(made, 1, "{results:?}");
+        for r in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(
+                matches!(r, ServiceError::Application(ApplicationError::AlreadyOpen(_)) | ServiceError::Conflict),
+                "{r:?}"
+            );
+        }
+        let apps = w.svc.core.store().applications().by_person(&person, None, 50).await.unwrap().items;
+        assert_eq!(apps.len(), 1, "one application and one lookup: {apps:?}");
+    }
 }
 
 /// Q50, Q51: the list filtered by a status, page after page, gives every application in that status once and

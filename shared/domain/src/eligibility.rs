@@ -547,7 +547,10 @@ mod tests {
             ApplicationForm::parse_offering(&i, today(), &all).unwrap()
         };
         let refused = check_eligibility(CORPORATION, None, &acquisition(true, "post"), today()).unwrap_err();
-        assert_eq!((refused.0[0].field.as_str(), refused.0[0].rule), ("receipt_method", "receipt_method.post_kanji_name"));
+        assert_eq!(
+            (refused.0[0].field.as_str(), refused.0[0].rule),
+            ("receipt_method", "receipt_method.post_kanji_name")
+        );
         assert!(check_eligibility(CORPORATION, None, &acquisition(true, "counter"), today()).is_ok());
         assert!(check_eligibility(CORPORATION, None, &acquisition(false, "post"), today()).is_ok());
     }
