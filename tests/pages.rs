@@ -1193,6 +1193,12 @@ async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_is
     let code = w.svc.examination.office_view(&w.login("OFFICER1").await.1, &id).await.unwrap();
     let code = code.electronic_certificate().unwrap().grouped();
     assert!(decided.html.contains("Electronic certificate") && decided.html.contains(&code), "{}", decided.html);
+    assert!(
+        decided.html.contains("Issued (electronic)") && !decided.html.contains("Where it is sent"),
+        "{}",
+        decided.html
+    );
+    assert!(decided.html.contains("This person is on no list"), "{}", decided.html);
     assert!(!decided.html.contains("1,600") && !decided.html.contains("Record what arrived by post"));
     let shown = o.post_owned(&app, "/office/certificates", &[("csrf", csrf.clone()), ("code", code.clone())]).await;
     shown.assert_html(StatusCode::OK);

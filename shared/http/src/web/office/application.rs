@@ -98,7 +98,8 @@ pub(super) async fn application_page(
             dt { (ctx.tr("申請した利用者", "Filed by")) } dd { (who(ctx, app.created_by().as_str(), &people)) }
             dt { (ctx.tr("管轄官署", "Office with jurisdiction")) } dd { (office_name(lang, app.jurisdiction())) }
             dt { (ctx.tr("受領方法", "How it is received")) } dd { (method_label(ctx, form.receipt_method)) " (" (office_name(lang, form.receiving_office)) ")" }
-            @if let Some(address) = app.return_address() {
+            // Where what is posted goes (nothing is posted of an electronic certificate).
+            @if let Some(address) = app.return_address().filter(|_| form.receipt_method != zairyu_domain::status::ReceiptMethod::Email) {
                 dt { (ctx.tr("送付先", "Where it is sent")) } dd { (address.to_string()) }
             }
             @if app.documents_requested() > 0 {
@@ -111,7 +112,15 @@ pub(super) async fn application_page(
                     dd { (ctx.tr("許可", "Permitted")) " " (decided_on.to_string()) @if let Some(status) = status { (ctx.tr("：", ": ")) (tr(lang, status.info().name_ja, status.info().name_en)) } (ctx.tr("、在留期間 ", ", period ")) (period.words(ctx.lang)) (ctx.tr("、満了日 ", ", until ")) (expiry.to_string()) }
                 }
                 Some(Decision::Issued { decided_on }) => {
-                    dt { (ctx.tr("結果", "Decision")) } dd { (ctx.tr("交付", "Certificate to be issued")) " " (decided_on.to_string()) }
+                    dt { (ctx.tr("結果", "Decision")) }
+                    dd {
+                        @if app.electronic_certificate().is_some() {
+                            (ctx.tr("交付（電子）", "Issued (electronic)"))
+                        } @else {
+                            (ctx.tr("交付", "Certificate to be issued"))
+                        }
+                        " " (decided_on.to_string())
+                    }
                     // An electronic certificate: its code, and the page where the office may withdraw it.
                     @if let Some(code) = app.electronic_certificate() {
                         dt { (ctx.tr("電子の証明書", "Electronic certificate")) }
@@ -222,6 +231,10 @@ pub(super) async fn application_page(
                 dt { (ctx.tr("在留期間", "Period of stay")) } dd { (p.period_of_stay.words(ctx.lang)) }
                 dt { (ctx.tr("満了日", "Expiry date")) } dd { (p.expiry.to_string()) }
             }
+        } @else if !app.procedure().applicant().is_listed() {
+            // A person on no list: checked by passport against every list when filed, and on none.
+            p { (ctx.tr("この申請の方は一覧に記載されていません（旅券で照合し、いずれの一覧にもないことを確認しています）。",
+                        "This person is on no list: the passport was checked against every list when filed, and is on none.")) }
         } @else {
             p { (ctx.tr("申請前のため、照合はまだ行われていません。", "Not yet filed: not yet checked.")) }
         }

@@ -27,7 +27,8 @@ pub(super) fn form_facts(ctx: &PageCtx, app: &Application) -> Markup {
                 dt { (ctx.tr("職業", "Occupation")) } dd { (p.occupation.to_string()) }
                 dt { (ctx.tr("本国における居住地", "Address in the home country")) } dd { (p.home_country_address.to_string()) }
             }
-            dt { (ctx.tr("住居地", "Address in Japan")) } dd { (f.address.postcode.to_string()) " " (f.address.prefecture.as_str()) (f.address.city.to_string()) (f.address.street.to_string()) }
+            @let (addr_ja, addr_en) = zairyu_domain::form::field::Section::Address.title_for(app.procedure());
+            dt { (if app.procedure().applicant().in_japan() { ctx.tr("住居地", "Address in Japan") } else { ctx.tr(addr_ja, addr_en) }) } dd { (f.address.postcode.to_string()) " " (f.address.prefecture.as_str()) (f.address.city.to_string()) (f.address.street.to_string()) }
             dt { (ctx.tr("電話番号", "Telephone")) } dd { (opt(f.telephone.as_ref().map(|p| p.as_str().to_owned()))) }
             dt { (ctx.tr("携帯電話番号", "Mobile")) } dd { (opt(f.mobile.as_ref().map(|p| p.as_str().to_owned()))) }
             dt { (ctx.tr("旅券番号・有効期限", "Passport and its expiry")) } dd { (f.passport_number.to_string()) " / " (f.passport_expiry.to_string()) }
