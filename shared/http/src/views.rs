@@ -154,8 +154,10 @@ impl<'a> From<&'a Application> for ApplicationDetailView<'a> {
 impl<'a> From<&'a Listed> for ApplicationDetailView<'a> {
     fn from(l: &'a Listed) -> Self {
         match l {
-            Listed::Application(a) => a.into(),
-            Listed::BlanketEntry(e) => Self { summary: e.into(), form: None, photo: None, checked_against: None },
+            Listed::Application(a) => a.as_ref().into(),
+            Listed::BlanketEntry(e) => {
+                Self { summary: e.as_ref().into(), form: None, photo: None, checked_against: None }
+            }
         }
     }
 }

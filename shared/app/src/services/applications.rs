@@ -366,8 +366,10 @@ impl Applications {
     #[tracing::instrument(skip_all)]
     pub async fn list_item(&self, caller: &Caller, id: &str) -> Result<Listed, ServiceError> {
         match self.own_application(caller, id).await {
-            Ok(app) => Ok(Listed::Application(app.into_inner())),
-            Err(ServiceError::NotFound) => Ok(Listed::BlanketEntry(self.own_entry(caller, id).await?.into_inner())),
+            Ok(app) => Ok(Listed::Application(Box::new(app.into_inner()))),
+            Err(ServiceError::NotFound) => {
+                Ok(Listed::BlanketEntry(Box::new(self.own_entry(caller, id).await?.into_inner())))
+            }
             Err(e) => Err(e),
         }
     }

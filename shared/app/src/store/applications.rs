@@ -29,8 +29,8 @@ fn is_entry(item: &crate::ports::Item) -> bool {
 /// blanket file that could not be registered ("Error (blanket registration)", Q42).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listed {
-    Application(Application),
-    BlanketEntry(BlanketEntry),
+    Application(Box<Application>),
+    BlanketEntry(Box<BlanketEntry>),
 }
 
 /// The partitions an organization's list is spread over (#34: a 300-row blanket file of a large supervising

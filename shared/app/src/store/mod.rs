@@ -558,8 +558,8 @@ impl Store {
 impl From<&Listed> for ApplicationView {
     fn from(l: &Listed) -> Self {
         match l {
-            Listed::Application(a) => a.into(),
-            Listed::BlanketEntry(e) => e.into(),
+            Listed::Application(a) => a.as_ref().into(),
+            Listed::BlanketEntry(e) => e.as_ref().into(),
         }
     }
 }

@@ -581,7 +581,7 @@ pub struct StayPart {
     pub kanji_name_petition: bool,
     /// A certificate of eligibility's: the entry planned (`None` for a resident's stay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry: Option<EntryPlan>,
+    pub entry: Option<Box<EntryPlan>>,
     /// An acquisition's: why a status is needed now, and since when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acquisition: Option<Acquired>,
@@ -696,7 +696,7 @@ impl ApplicationForm {
 
     /// A certificate of eligibility's planned entry.
     pub fn entry(&self) -> Option<&EntryPlan> {
-        self.stay_part().and_then(|s| s.entry.as_ref())
+        self.stay_part().and_then(|s| s.entry.as_deref())
     }
 
     /// The period of stay asked for (none for a certificate).
@@ -959,7 +959,7 @@ impl ApplicationForm {
         let relatives = Self::parse_relatives(c, input, today);
         let kanji_name_petition = c.take(Field::KanjiNamePetition, Self::flag_default_no(&input.kanji_name_petition));
         let entry = match procedure.applicant() {
-            crate::procedure::Applicant::Abroad => Self::parse_entry(c, input, today).map(Some),
+            crate::procedure::Applicant::Abroad => Self::parse_entry(c, input, today).map(|e| Some(Box::new(e))),
             crate::procedure::Applicant::Resident | crate::procedure::Applicant::WithoutStatus => Some(None),
         };
         let acquisition = match procedure.applicant() {

@@ -372,8 +372,8 @@ async fn application(
     let done = axum::extract::Query::<DoneArgs>::try_from_uri(&uri).map(|q| q.0.done).unwrap_or_default();
     let item = applications.list_item(&v.caller, &id).await.map_err(problem(lang))?;
     let view = match &item {
-        Listed::Application(app) => ApplicationView::from(app),
-        Listed::BlanketEntry(entry) => ApplicationView::from(entry),
+        Listed::Application(app) => ApplicationView::from(app.as_ref()),
+        Listed::BlanketEntry(entry) => ApplicationView::from(entry.as_ref()),
     };
     let pick = |ja: &str, en: &str| tr_owned(lang, ja, en);
     let dash = "—".to_owned();
