@@ -348,21 +348,7 @@ def test_a_work_certificate_from_the_list_to_the_office(browser, own_server, lan
 
 def mailed_certificate(outbox, before):
     """The link to the signed PDF of the first new e-mail of an electronic certificate in the local outbox."""
-    import email
-    import glob
-    import time
-    from email import policy
-    from pathlib import Path
-
-    for _ in range(100):
-        for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
-            message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
-            text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
-            found = re.search(r"https?://\S+/verify/[0-9A-Z-]{19}/certificate\.pdf", text)
-            if found:
-                return found.group(0)
-        time.sleep(0.1)
-    raise AssertionError("no e-mail of an electronic certificate in the outbox")
+    return mailed(outbox, before, r"https?://\S+/verify/[0-9A-Z-]{19}/certificate\.pdf", "an electronic certificate")
 
 
 def test_a_certificate_of_eligibility_filed_issued_e_mailed_verified_and_withdrawn(browser, own_server, lang, check, tmp_path):
@@ -643,8 +629,8 @@ def set_password(page, password):
     page.get_by_role("button", name=re.compile("パスワードを設定する|Set the password")).click()
 
 
-def mailed_link(outbox, before):
-    """The set-password link of the first new e-mail in the local outbox (waiting for it a little)."""
+def mailed(outbox, before, pattern, what):
+    """The first text matching `pattern` in a new e-mail of the local outbox (waiting for it a little)."""
     import email
     import glob
     import time
@@ -655,11 +641,16 @@ def mailed_link(outbox, before):
         for eml in set(glob.glob(str(outbox / "*.eml"))) - before:
             message = email.message_from_bytes(Path(eml).read_bytes(), policy=policy.default)
             text = "".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
-            found = re.search(r"https?://\S+/password\?token=[\w-]+", text)
+            found = re.search(pattern, text)
             if found:
                 return found.group(0)
         time.sleep(0.1)
-    raise AssertionError("no e-mail with a link in the outbox")
+    raise AssertionError(f"no e-mail with {what} in the outbox")
+
+
+def mailed_link(outbox, before):
+    """The set-password link of the first new e-mail in the local outbox (waiting for it a little)."""
+    return mailed(outbox, before, r"https?://\S+/password\?token=[\w-]+", "a link")
 
 
 def test_a_password_is_set_from_the_e_mailed_link(page, server, lang, check):

@@ -502,9 +502,11 @@ impl Field {
     /// The field's description on a form of `procedure`: its label and hint as that form words them.
     pub fn spec_for(self, procedure: crate::procedure::Procedure) -> Spec {
         let (ja, en) = self.label_for(procedure);
-        let kind = match (self, procedure.applicant()) {
-            // A person abroad receives a certificate by e-mail or by post (the parser's choices too).
-            (Self::ReceiptMethod, crate::procedure::Applicant::Abroad) => Kind::Delivery,
+        // The ways what the procedure issues is received (`ReceiptMethod::choices`, the parser's too).
+        let kind = match self {
+            Self::ReceiptMethod if crate::status::ReceiptMethod::choices(procedure) == choice::CERTIFICATE_DELIVERY => {
+                Kind::Delivery
+            }
             _ => self.spec().kind,
         };
         Spec { ja, en, kind, hint: self.hint_for(procedure), ..self.spec() }

@@ -794,11 +794,11 @@ impl ApplicationForm {
         let method = ReceiptMethod::parse_for(&input.receipt_method, kind);
         let receipt_method = c.take(
             Field::ReceiptMethod,
-            method.ok_or(match applicant {
-                crate::procedure::Applicant::Abroad => ChoiceError::CertificateDelivery,
-                crate::procedure::Applicant::Resident | crate::procedure::Applicant::WithoutStatus => {
-                    ChoiceError::ReceiptMethod
-                }
+            // The error of the list the procedure offers (`ReceiptMethod::choices`, as the page offers it).
+            method.ok_or(if ReceiptMethod::choices(kind) == choice::CERTIFICATE_DELIVERY {
+                ChoiceError::CertificateDelivery
+            } else {
+                ChoiceError::ReceiptMethod
             }),
         );
         let receiving_office = c.take(Field::ReceivingOffice, Office::parse(&input.receiving_office));

@@ -424,8 +424,9 @@ async fn application(
                 dt { (ctx.tr("証明書番号", "Certificate code")) } dd { (code.grouped()) }
             }
             ul {
-                li { a href=(format!("/verify/{}/certificate.pdf", code.grouped())) { (ctx.tr("証明書（PDF）を開く", "Open the certificate (PDF)")) } }
-                li { a href=(format!("/verify/{}", code.grouped())) { (ctx.tr("証明書が有効か確認する", "Check that the certificate is valid")) } }
+                // The addresses the e-mail gives, relative to this site (one place makes them).
+                li { a href=(zairyu_app::services::certificates::pdf_url("", code)) { (ctx.tr("証明書（PDF）を開く", "Open the certificate (PDF)")) } }
+                li { a href=(zairyu_app::services::certificates::verify_url("", code)) { (ctx.tr("証明書が有効か確認する", "Check that the certificate is valid")) } }
             }
             p { (ctx.tr("通知先メールアドレスにも送られています。申請人に転送してください。", "It was e-mailed to the notice address too: forward it to the applicant.")) }
         }
