@@ -424,7 +424,6 @@ async fn application(
                 dt { (ctx.tr("証明書番号", "Certificate code")) } dd { (code.grouped()) }
             }
             ul {
-                // The addresses the e-mail gives, relative to this site (one place makes them).
                 li { a href=(zairyu_app::services::certificates::pdf_url("", code)) { (ctx.tr("証明書（PDF）を開く", "Open the certificate (PDF)")) } }
                 li { a href=(zairyu_app::services::certificates::verify_url("", code)) { (ctx.tr("証明書が有効か確認する", "Check that the certificate is valid")) } }
             }
