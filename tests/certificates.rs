@@ -99,6 +99,46 @@ async fn the_electronic_certificate_verifies_in_a_pdf_library_not_ours_and_a_tam
     );
 }
 
+/// Every certificate's QR code reads back as its own verification address, whatever its code: the five that
+/// OpenCV's reader missed (one failed a CI run) and forty more drawn from a fixed sequence, read from the
+/// rendered page by ZXing as a phone's scanner would.
+#[tokio::test]
+async fn every_certificate_s_qr_code_reads_back_as_its_verification_address() {
+    let w = World::new().await;
+    let sealing =
+        Sealing::new(w.svc.core.clone(), Arc::new(LocalSeal::generate().unwrap()), "https://oras.example.jp".into());
+    let mut codes: Vec<CertificateCode> = [
+        "FHDV-TJB0-D03W-PYWA",
+        "R6VM-YMSC-KZY1-XQWG",
+        "TMM3-ANKJ-0FZZ-ETQ9",
+        "1B1M-FYSK-YN1R-C59Q",
+        "ZYC8-73KH-0FP3-0CJM",
+    ]
+    .iter()
+    .map(|c| CertificateCode::parse(c).unwrap())
+    .collect();
+    let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+    for _ in 0..40 {
+        x = x.wrapping_mul(0x2545_F491_4F6C_DD1D_2545_F491_4F6C_DD1D).wrapping_add(1_442_695_040_888_963_407);
+        codes.push(CertificateCode::from_random(x >> 20));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.pdf"));
+        std::fs::write(&file, sealing.signed_pdf(&certificate(code, "2026-12-07")).await.unwrap()).unwrap();
+        files.push(file);
+    }
+    let python = std::env::var("ZAIRYU_TEST_PYTHON").expect("ZAIRYU_TEST_PYTHON: run the suite with scripts/test.sh");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/pdf_signature.py");
+    let out = std::process::Command::new(python).arg(script).arg("--qr").args(&files).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read: Vec<Option<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let wanted: Vec<Option<String>> =
+        codes.iter().map(|c| Some(format!("https://oras.example.jp/verify/{}", c.grouped()))).collect();
+    assert_eq!(read, wanted);
+}
+
 /// The verification service reads the code as it is typed or linked, says valid, expired or withdrawn as of
 /// the day in Japan, and counts the codes that name nothing against the address until it refuses.
 #[tokio::test]
