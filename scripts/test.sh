@@ -17,7 +17,7 @@ ensure_venv "$ZAIRYU_SAM_VENV" scripts/requirements-sam.txt
 
 start_moto
 export ZAIRYU_OPENAPI_VALIDATOR="$ZAIRYU_VENV/bin/openapi-spec-validator"
-# The Python with pyHanko, PyMuPDF and OpenCV: tests/certificates.rs checks the signed certificate with them.
+# The Python with pyHanko, PyMuPDF and ZXing (zxing-cpp): tests/certificates.rs checks the signed certificate with them.
 export ZAIRYU_TEST_PYTHON="$ZAIRYU_VENV/bin/python"
 echo "==> moto server on $ZAIRYU_MOTO_URL"
 
