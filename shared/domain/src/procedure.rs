@@ -353,23 +353,22 @@ impl Procedure {
         check_change_on(held, asked, Some(today))
     }
 
-    /// Whether a change from `held` to `asked` is one the online procedure takes as its exclusions stand
-    /// (every one counted): what the form offers to choose.
-    pub fn may_change(held: StatusOfResidence, asked: StatusOfResidence) -> bool {
-        check_change_on(held, asked, None).is_ok()
-    }
-
-    /// Whether a certificate of eligibility for `sought` may be filed online on `today`: a status in the
-    /// online scope, not excluded as asked for by the exclusions in force that day (the same dated data as a
-    /// change's).
-    pub fn may_seek(sought: StatusOfResidence, today: JstDate) -> bool {
-        sought.is_online() && !excluded(sought, Some(today), |e| e.asked)
+    /// Whether this procedure's form offers, and its parser accepts, `sought` as the status asked for: for a
+    /// person abroad or without a status yet, a status in the online scope not excluded as asked for (the same
+    /// dated data as a change's); for a resident's change, one a change from `held` takes (any such, before the
+    /// status held is known). `on`: the day whose exclusions apply — the filing day when an application is read;
+    /// `None` counts every one, as a page offers before the day is known.
+    pub fn may_seek(self, held: Option<StatusOfResidence>, sought: StatusOfResidence, on: Option<JstDate>) -> bool {
+        match self.applicant() {
+            Applicant::Abroad | Applicant::WithoutStatus => askable(sought, on),
+            Applicant::Resident => held.is_none_or(|h| check_change_on(h, sought, on).is_ok()),
+        }
     }
 
     /// Whether a change to `asked` is one the online procedure takes, whatever the status held (what a
     /// change's blanket template lists).
     pub fn may_ask(asked: StatusOfResidence) -> bool {
-        asked.is_online() && !excluded(asked, None, |e| e.asked)
+        askable(asked, None)
     }
 
     /// The statuses of input screen `group` that decide the screen of an application of this procedure (an
@@ -468,10 +467,15 @@ fn check_change_on(
     if !held.is_online() || excluded(held, on, |e| e.held) {
         return Err(ChangeScopeError::HeldExcluded(held));
     }
-    if !asked.is_online() || excluded(asked, on, |e| e.asked) {
+    if !askable(asked, on) {
         return Err(ChangeScopeError::AskedExcluded(asked));
     }
     Ok(())
+}
+
+/// A status in the online scope that no exclusion in force `on` (every one, for `None`) keeps from being asked for.
+fn askable(asked: StatusOfResidence, on: Option<JstDate>) -> bool {
+    asked.is_online() && !excluded(asked, on, |e| e.asked)
 }
 
 /// Whether an exclusion in force on `on` (every one, for a question asked without a day) names `status` as
@@ -578,10 +582,14 @@ mod tests {
         use StatusOfResidence as S;
         let today = d("2026-12-07");
         assert_eq!(Procedure::check_change(S::Student, S::EngineerHumanitiesInternational, today), Ok(()));
-        assert!(Procedure::may_change(S::Student, S::EngineerHumanitiesInternational));
+        let change = Procedure::ChangeOfStatus;
+        assert!(change.may_seek(Some(S::Student), S::EngineerHumanitiesInternational, None));
         assert!(
-            !Procedure::may_change(S::Student, S::TemporaryVisitor) && !Procedure::may_change(S::Student, S::Student)
+            !change.may_seek(Some(S::Student), S::TemporaryVisitor, None)
+                && !change.may_seek(Some(S::Student), S::Student, None)
         );
+        assert!(change.may_seek(None, S::Student, None), "offered before the status held is known");
+        assert!(!change.may_seek(Some(S::Diplomat), S::Student, Some(today)), "from an excluded status");
         assert_eq!(Procedure::check_change(S::Student, S::Student, today), Err(ChangeScopeError::SameStatus));
         for excluded in [S::TemporaryVisitor, S::Diplomat, S::DesignatedActivities] {
             assert_eq!(
@@ -650,12 +658,16 @@ mod tests {
         );
         assert!(Applicant::Resident.in_japan() && !Applicant::Abroad.in_japan() && Applicant::WithoutStatus.in_japan());
         let today = d("2026-11-27");
-        assert!(Procedure::may_seek(S::EngineerHumanitiesInternational, today));
-        assert!(!Procedure::may_seek(S::TemporaryVisitor, today), "excluded");
-        assert!(!Procedure::may_seek(S::PermanentResident, today), "outside the online scope");
-        // Before an exclusion was in force, it did not apply (the scope is dated).
-        assert!(Procedure::may_seek(S::TemporaryVisitor, d("2020-02-29")) == S::TemporaryVisitor.is_online());
         for p in [Procedure::CertificateOfEligibility, Procedure::Acquisition] {
+            // Nothing is held: the status held is not asked, whatever a form says of it.
+            let held = Some(S::EngineerHumanitiesInternational);
+            assert!(p.may_seek(None, S::EngineerHumanitiesInternational, Some(today)));
+            assert!(p.may_seek(held, S::EngineerHumanitiesInternational, Some(today)), "{p:?}");
+            assert!(!p.may_seek(None, S::TemporaryVisitor, Some(today)), "excluded");
+            assert!(!p.may_seek(None, S::TemporaryVisitor, None), "excluded, on any day");
+            assert!(!p.may_seek(None, S::PermanentResident, Some(today)), "outside the online scope");
+            // Before an exclusion was in force, it did not apply (the scope is dated).
+            assert!(p.may_seek(None, S::TemporaryVisitor, Some(d("2020-02-29"))) == S::TemporaryVisitor.is_online());
             assert_eq!(p.filing_window(d("2027-01-20"), PeriodOfStay::parse("1Y").unwrap()), None, "no stay times it");
             assert_eq!(p.fee(today, Channel::Online), None, "free");
         }

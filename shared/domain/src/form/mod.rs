@@ -914,7 +914,7 @@ impl ApplicationForm {
                     StatusOfResidence::parse(&input.desired_status_of_residence),
                 );
                 if let Some(s) = sought
-                    && !crate::procedure::Procedure::may_seek(s, today)
+                    && !procedure.may_seek(None, s, Some(today))
                 {
                     c.push(Field::DesiredStatusOfResidence, &FormError::StatusSoughtExcluded(s));
                 }

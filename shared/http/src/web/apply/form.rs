@@ -83,16 +83,8 @@ pub(super) fn form_page(
             let typed = input.value(field);
             let chosen = zairyu_domain::status_of_residence::StatusOfResidence::parse(&typed).map_or("", |s| s.code());
             let held = zairyu_domain::status_of_residence::StatusOfResidence::parse(&input.status_of_residence).ok();
-            // What may be asked: a change's from the status held; a certificate of eligibility's, any status
-            // its online scope takes (a person abroad holds none; the parser checks the day).
-            let offered = |s: zairyu_domain::status_of_residence::StatusOfResidence| match procedure.applicant() {
-                zairyu_domain::procedure::Applicant::Abroad | zairyu_domain::procedure::Applicant::WithoutStatus => {
-                    zairyu_domain::procedure::Procedure::may_ask(s)
-                }
-                zairyu_domain::procedure::Applicant::Resident => {
-                    held.is_none_or(|h| zairyu_domain::procedure::Procedure::may_change(h, s))
-                }
-            };
+            // What may be asked, as the parser accepts it (which checks the day's exclusions).
+            let offered = |s| procedure.may_seek(held, s, None);
             html! {
                 div.field.invalid[f.error(spec.key).is_some()] {
                     label for=(spec.key) { (ctx.tr(ja, en)) span.req { (ctx.tr("必須", "Required")) } }
