@@ -55,6 +55,8 @@ impl zairyu_domain::error::Localized for WithdrawnCertificate {
 /// What the verification page shows of a certificate: what it certifies and whether it is valid today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
+    /// The code as read (typed in any case, with or without its dashes).
+    pub code: CertificateCode,
     pub certified: Certified,
     pub validity: Validity,
 }
@@ -80,8 +82,7 @@ impl Verification {
         if let Validity::Withdrawn { .. } = verified.validity {
             return Err(invalid("code", &WithdrawnCertificate));
         }
-        let code = CertificateCode::parse(typed).map_err(|e| invalid("code", &e))?;
-        self.blobs.get(&pdf_key(&code)).await?.ok_or(ServiceError::NotFound)
+        self.blobs.get(&pdf_key(&verified.code)).await?.ok_or(ServiceError::NotFound)
     }
 
     /// The certificate a code names, as of today in Japan. Codes that name none (mistyped, or guessed) count
@@ -98,7 +99,7 @@ impl Verification {
         };
         match self.core.store().certificates().find(&code).await? {
             Some(found) => {
-                Ok(Verified { certified: found.certified().clone(), validity: found.validity(self.core.today()) })
+                Ok(Verified { certified: found.certified().clone(), validity: found.validity(self.core.today()), code })
             }
             None => {
                 self.core.count_failure(Flood::VerifyPerAddress, subject).await?;

@@ -122,14 +122,12 @@ impl Section {
             Self::Entry if procedure == crate::procedure::Procedure::Acquisition => {
                 ("在留資格の取得の事由", "Why a status of residence is needed")
             }
-            Self::Stay if procedure == crate::procedure::Procedure::Acquisition => {
+            // A person on no list holds no card and no status: their passport, and what they seek.
+            Self::Stay if !procedure.applicant().is_listed() => {
                 ("旅券と申請する在留資格", "Passport and the status sought")
             }
             Self::Address if procedure.applicant() == Abroad => {
                 ("日本における連絡先", "Where they will live in Japan, and contact")
-            }
-            Self::Stay if procedure.applicant() == Abroad => {
-                ("旅券と申請する在留資格", "Passport and the status sought")
             }
             other => other.title(),
         }
