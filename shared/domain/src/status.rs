@@ -45,6 +45,11 @@ impl ReceiptMethod {
         }
     }
 
+    /// Whether `procedure` offers this way of receiving.
+    pub fn offered_for(self, procedure: crate::procedure::Procedure) -> bool {
+        Self::choices(procedure).iter().any(|c| c.code == self.code())
+    }
+
     /// As typed, among the ways `procedure` offers.
     pub fn parse_for(input: &str, procedure: crate::procedure::Procedure) -> Option<Self> {
         Self::parse_code(crate::choice::find(Self::choices(procedure), input)?.code)

@@ -724,7 +724,7 @@ impl Application {
         if method == self.form.receipt_method {
             return Err(ApplicationError::SameReceiptMethod(method));
         }
-        if ReceiptMethod::parse_for(method.code(), self.procedure()).is_none() {
+        if !method.offered_for(self.procedure()) {
             return Err(ApplicationError::ReceiptMethodNotOffered(method, self.procedure()));
         }
         check_receipt_method(method, self.post_facts()?, today)?;
