@@ -431,6 +431,16 @@ fn form_fields(input: &zairyu_domain::form::ApplicationInput) -> Vec<(String, St
     fields
 }
 
+/// The fields a form of a person on no list (or a work certificate) is posted with: the fixture's typed
+/// ones, without the re-entry and activity questions and the fields `not_asked` names (the form asks none of them).
+fn fields_asked(input: &zairyu_domain::form::ApplicationInput, not_asked: &[&str]) -> Vec<(String, String)> {
+    form_fields(input)
+        .into_iter()
+        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
+        .filter(|(k, _)| !not_asked.contains(&k.as_str()))
+        .collect()
+}
+
 fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----zairyu-test-boundary-7MA4YWxk";
     let mut body = Vec::new();
@@ -1018,13 +1028,7 @@ async fn a_work_certificate_is_entered_filed_and_issued_in_pages() {
         assert!(!form.html.contains(absent), "{absent} is not asked");
     }
     let input = zairyu_domain::fixtures::work_certificate_input();
-    let mut fields: Vec<(String, String)> = form_fields(&input)
-        .into_iter()
-        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
-        .filter(|(k, _)| {
-            !matches!(k.as_str(), "married" | "criminal_record" | "relatives_in_japan" | "kanji_name_petition")
-        })
-        .collect();
+    let mut fields = fields_asked(&input, &["married", "criminal_record", "relatives_in_japan", "kanji_name_petition"]);
     fields.push(("csrf".into(), form.hidden("csrf")));
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let created = b.post(&app, "/applications/new", &pairs).await;
@@ -1153,11 +1157,7 @@ async fn a_certificate_of_eligibility_is_entered_from_the_list_page_filed_and_is
         assert!(!form.html.contains(absent), "{absent} is not asked");
     }
     let input = zairyu_domain::fixtures::eligibility_input();
-    let mut fields: Vec<(String, String)> = form_fields(&input)
-        .into_iter()
-        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
-        .filter(|(k, _)| !matches!(k.as_str(), "in_japan" | "kanji_name_petition"))
-        .collect();
+    let mut fields = fields_asked(&input, &["in_japan", "kanji_name_petition"]);
     fields.push(("csrf".into(), form.hidden("csrf")));
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let created = b.post(&app, "/applications/new", &pairs).await;
@@ -1240,10 +1240,7 @@ async fn an_acquisition_is_entered_from_the_list_page_filed_and_permitted_in_pag
         assert!(!form.html.contains(absent), "{absent} is not asked");
     }
     let input = zairyu_domain::fixtures::acquisition_input();
-    let mut fields: Vec<(String, String)> = form_fields(&input)
-        .into_iter()
-        .filter(|(k, v)| !v.is_empty() && !matches!(k.as_str(), "re_entry" | "activity_outside_status"))
-        .collect();
+    let mut fields = fields_asked(&input, &[]);
     // A day 31 first: refused beside its field, with the last day.
     let mut late = fields.clone();
     for (k, v) in &mut late {
