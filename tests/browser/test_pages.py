@@ -239,10 +239,7 @@ def test_a_change_of_status_from_the_list_to_the_office(browser, own_server, lan
     expect(staff.locator("main")).to_contain_text(re.compile("経営・管理|Business Manager"))
     expect(staff.locator("main")).to_contain_text(re.compile("変更の理由|Reason for the change"))
     check(staff, "change-check")
-    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
-    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
-    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
-    number = staff.locator(".receipt-number").inner_text()
+    number = attach_a_photo_and_file(staff, tmp_path)
     # Two documents of proof with it (#33 item 2), each named with what it proves: a PDF and a scan as PNG.
     staff.get_by_role("link", name=re.compile("立証資料を提出する|Submit documents of proof")).click()
     check(staff, "documents")
@@ -387,11 +384,7 @@ def test_a_certificate_of_eligibility_filed_issued_e_mailed_verified_and_withdra
     check(staff, "coe-form")
     staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
     expect(staff.locator("main")).to_contain_text(re.compile("入国の予定|The planned entry"))
-    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
-    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
-    check(staff, "coe-check")
-    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
-    number = staff.locator(".receipt-number").inner_text()
+    number = attach_a_photo_and_file(staff, tmp_path, lambda: check(staff, "coe-check"))
 
     officer = the_officer(browser, s, lang)
     expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格認定証明書交付申請|Certificate of eligibility"))
@@ -458,11 +451,7 @@ def test_an_acquisition_for_a_child_born_in_japan_from_the_list_to_the_office(br
     check(staff, "acquisition-form")
     staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
     expect(staff.locator("main")).to_contain_text(re.compile("出生|Birth in Japan"))
-    staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
-    staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
-    check(staff, "acquisition-check")
-    staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
-    number = staff.locator(".receipt-number").inner_text()
+    number = attach_a_photo_and_file(staff, tmp_path, lambda: check(staff, "acquisition-check"))
 
     officer = the_officer(browser, s, lang)
     expect(officer.get_by_role("row", name=re.compile(re.escape(number)))).to_contain_text(re.compile("在留資格取得許可申請|Acquisition of status of residence"))
@@ -1216,8 +1205,16 @@ def file_through_the_pages(staff, person, tmp_path, **form):
     staff.get_by_role("link", name=re.compile(f"^(申請する|Apply).*{re.escape(person)}.*(在留期間更新|Extension)")).click()
     fill_the_form(staff, **form)
     staff.get_by_role("button", name=re.compile("確認へ進む|check the application")).click()
+    return attach_a_photo_and_file(staff, tmp_path)
+
+
+def attach_a_photo_and_file(staff, tmp_path, then_check=None):
+    """On the check page: a photo attached (`then_check` run once it shows) and the application filed; its
+    temporary receipt number."""
     staff.locator("#photo-file").set_input_files(str(a_jpeg(staff, tmp_path / "face.jpg")))
     staff.get_by_role("button", name=re.compile("写真を添付する|Attach the photo")).click()
+    if then_check:
+        then_check()
     staff.get_by_role("button", name=re.compile("^(申請する|File the application)$")).click()
     return staff.locator(".receipt-number").inner_text()
 
