@@ -311,6 +311,22 @@ async fn application_life_over_http_with_every_field_error_at_once() {
     )
     .await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    // A residence card is not e-mailed: only a certificate of eligibility is (a well-formed way it does not offer).
+    let r = send(
+        &app,
+        c.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "email" })),
+    )
+    .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(
+        (&r.body["errors"][0]["field"], &r.body["errors"][0]["rule"]),
+        (&json!("receipt_method"), &json!("application.receipt_method_not_offered")),
+        "{:?}",
+        r.body
+    );
+    assert!(r.body["errors"][0]["message_ja"].as_str().unwrap().contains("メール"), "{:?}", r.body);
+    let r = send(&app, c.req("GET", &format!("/api/applications/{id}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.body["receipt_method"], "post", "unchanged");
     let r = send(
         &app,
         c.json("PUT", &format!("/api/applications/{id}/receipt-method"), json!({ "receipt_method": "counter" })),

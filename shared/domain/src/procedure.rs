@@ -355,13 +355,13 @@ impl Procedure {
 
     /// Whether this procedure's form offers, and its parser accepts, `sought` as the status asked for: for a
     /// person abroad or without a status yet, a status in the online scope not excluded as asked for (the same
-    /// dated data as a change's); for a resident's change, one a change from `held` takes (any such, before the
-    /// status held is known). `on`: the day whose exclusions apply — the filing day when an application is read;
-    /// `None` counts every one, as a page offers before the day is known.
+    /// dated data as a change's); for a resident's change, one a change from `held` takes (before the status
+    /// held is known, any a change may ask for). `on`: the day whose exclusions apply — the filing day when an
+    /// application is read; `None` counts every one, as a page offers before the day is known.
     pub fn may_seek(self, held: Option<StatusOfResidence>, sought: StatusOfResidence, on: Option<JstDate>) -> bool {
         match self.applicant() {
             Applicant::Abroad | Applicant::WithoutStatus => askable(sought, on),
-            Applicant::Resident => held.is_none_or(|h| check_change_on(h, sought, on).is_ok()),
+            Applicant::Resident => held.map_or(askable(sought, on), |h| check_change_on(h, sought, on).is_ok()),
         }
     }
 
@@ -629,6 +629,20 @@ mod tests {
         for g in ScreenGroup::ALL {
             assert_eq!(Procedure::Extension.screen_statuses(g), g.statuses().collect::<Vec<_>>());
             assert!(Procedure::ChangeOfStatus.screen_statuses(g).iter().all(|s| Procedure::may_ask(*s)));
+        }
+        // The procedures that ask a status list those of their screens that may be asked online, and take no
+        // other: a permanent resident's status, or designated activities, is never sought online.
+        let all = |p: Procedure| ScreenGroup::ALL.into_iter().flat_map(|g| p.screen_statuses(g)).collect::<Vec<_>>();
+        for p in [Procedure::ChangeOfStatus, Procedure::CertificateOfEligibility, Procedure::Acquisition] {
+            let listed = all(p);
+            assert!(listed.contains(&S::EngineerHumanitiesInternational) && listed.contains(&S::Student), "{p:?}");
+            assert!(p.in_online_scope(S::Student), "{p:?}");
+            for never in [S::PermanentResident, S::DesignatedActivities] {
+                assert!(!listed.contains(&never) && !p.may_seek(None, never, None), "{p:?} {never:?}");
+            }
+        }
+        for p in [Procedure::CertificateOfEligibility, Procedure::Acquisition] {
+            assert!(!p.in_online_scope(S::PermanentResident) && !p.in_online_scope(S::DesignatedActivities));
         }
         let work = Procedure::WorkCertificate.screen_statuses(ScreenGroup::Work);
         assert!(work.contains(&S::EngineerHumanitiesInternational) && work.contains(&S::NursingCare));

@@ -195,7 +195,9 @@ impl From<ServiceError> for Problem {
                     Self::from_error(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The input breaks a rule", &e);
                 let field = match inner {
                     ApplicationError::PhotoMissing | ApplicationError::PhotoNotAsked(_) => "photo",
-                    ApplicationError::Post(_) | ApplicationError::SameReceiptMethod(_) => "receipt_method",
+                    ApplicationError::Post(_)
+                    | ApplicationError::SameReceiptMethod(_)
+                    | ApplicationError::ReceiptMethodNotOffered(..) => "receipt_method",
                     ApplicationError::PermittedExpiryDiffers { .. } => "expiry_date",
                     ApplicationError::DeliveredBeforeDispatch => "delivered_on",
                     ApplicationError::ThirdPartyCollector => "collector",

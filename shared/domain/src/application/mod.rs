@@ -1056,6 +1056,12 @@ mod tests {
         let e = check_eligibility(FILER, None, &paper.form, today()).unwrap();
         paper.submit(USER, &e, TemporaryReceiptNumber::new(today(), 9), None).unwrap();
         paper.start_examination(EXAMINER).unwrap();
+        // A certificate is posted or e-mailed, never handed over at a counter.
+        assert_eq!(
+            paper.change_receipt_method(USER, ReceiptMethod::Counter, today()),
+            Err(ApplicationError::ReceiptMethodNotOffered(ReceiptMethod::Counter, Procedure::CertificateOfEligibility))
+        );
+        assert_eq!(paper.form.receipt_method, ReceiptMethod::Post);
         assert_eq!(paper.issue_certificate(EXAMINER, today(), code()), Ok(None));
         assert_eq!((paper.status(), paper.fee_due()), (ApplicationStatus::WaitingForIssuance, None));
     }
