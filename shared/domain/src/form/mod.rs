@@ -998,10 +998,11 @@ impl ApplicationForm {
 
     /// A certificate of eligibility's planned entry, on a day after `today`.
     fn parse_entry(c: &mut Collector, input: &ApplicationInput, today: JstDate) -> Option<EntryPlan> {
-        let entry_date = c.take(Field::EntryDate, JstDate::parse(&input.entry_date));
-        if entry_date.is_some_and(|d| d <= today) {
+        let typed = c.take(Field::EntryDate, JstDate::parse(&input.entry_date));
+        // Refused beside its field, the other fields' errors said with it.
+        let entry_date = typed.filter(|d| *d > today);
+        if typed.is_some() && entry_date.is_none() {
             c.push(Field::EntryDate, &FormError::EntryDateNotAhead);
-            return None;
         }
         let port = c.take(Field::PortOfEntry, Text::<60>::parse(&input.port_of_entry));
         let companions = c.take(Field::Companions, optional(&input.companions, Text::<400>::parse));
@@ -1435,6 +1436,15 @@ mod tests {
             [("entry_date".into(), "entry_date.not_ahead")]
         );
         assert!(parse_change(&ApplicationInput { entry_date: "2026-11-28".into(), ..eligibility_input() }).is_ok());
+        // Every error at once (Q36): a past entry and an empty port together.
+        assert_eq!(
+            rules(ApplicationInput {
+                entry_date: "2026-11-01".into(),
+                port_of_entry: String::new(),
+                ..eligibility_input()
+            }),
+            [("entry_date".into(), "entry_date.not_ahead"), ("port_of_entry".into(), "text.required")]
+        );
         // A status outside the scope, or none.
         assert_eq!(
             rules(ApplicationInput { desired_status_of_residence: "temporary_visitor".into(), ..eligibility_input() }),
