@@ -41,20 +41,23 @@ pub fn earlier_header(key: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// The words a closed choice's list offers in the template, as the choice itself names them.
+fn template_words(kind: Kind) -> Vec<&'static str> {
+    kind.choices().iter().map(|c| c.template).collect()
+}
+
 /// The rule of a column as the template's third header row states it.
 pub fn rule(kind: Kind) -> String {
     match kind {
         Kind::Text(n) => format!("{n}文字以内 / up to {n} characters"),
         Kind::Date => "例 1995/02/18、平成7年2月18日 / e.g. 1995/02/18".into(),
-        Kind::YesNo => "有 / 無".into(),
-        Kind::Sex => "男 / 女".into(),
+        // The words of its list (the reader takes them, and the page's words too).
+        Kind::YesNo | Kind::Sex | Kind::ReceiptMethod | Kind::Delivery | Kind::Cause | Kind::ReEntry => {
+            template_words(kind).join(" / ")
+        }
         Kind::Status => "一覧から選択 / choose from the list".into(),
         Kind::Period => "例 1年6月、3年、90日 / e.g. 1年6月 (1Y6M)".into(),
         Kind::Office => "一覧から選択 / choose from the list".into(),
-        Kind::ReceiptMethod => "窓口 / 郵送".into(),
-        Kind::Delivery => "メール / 郵送".into(),
-        Kind::Cause => "出生 / 国籍離脱 / その他".into(),
-        Kind::ReEntry => "なし / 一回限り / 数次".into(),
         Kind::CardNumber => "英字2桁+数字8桁+英字2桁 / AB12345678CD".into(),
         Kind::Email => "半角 / half-width".into(),
         Kind::Phone => "半角数字10〜11桁 / 10-11 digits".into(),
@@ -252,12 +255,9 @@ fn validation(procedure: Procedure, column: &Column, lengths: [usize; 4]) -> Res
         DataValidation::new().allow_list_formula(Formula::new(format!("={LISTS_SHEET}!${letter}$1:${letter}${n}")))
     };
     let v = match column.kind {
-        Kind::YesNo => list(&["有", "無"])?,
-        Kind::Sex => list(&["男", "女"])?,
-        Kind::ReceiptMethod => list(&["窓口", "郵送"])?,
-        Kind::Delivery => list(&["メール", "郵送"])?,
-        Kind::Cause => list(&["出生", "国籍離脱", "その他"])?,
-        Kind::ReEntry => list(&["なし", "一回限り", "数次"])?,
+        Kind::YesNo | Kind::Sex | Kind::ReceiptMethod | Kind::Delivery | Kind::Cause | Kind::ReEntry => {
+            list(&template_words(column.kind))?
+        }
         Kind::Status if screen || procedure == Procedure::Extension => range('A', statuses),
         Kind::Status => range('D', held),
         Kind::Office => range('B', offices),
